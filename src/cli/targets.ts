@@ -1,0 +1,147 @@
+import type { CompiledScenario } from '../compile/scenario.js';
+import { JanusClient } from '../janus/client.js';
+import { startJanus, needsKey, type JanusTransportName, type ManagedJanus } from '../managed/index.js';
+import type { RunTarget } from '../run/run-scenario.js';
+import type { TlsOptions } from '../transports/contract.js';
+import { getTransport, transportForScheme } from '../transports/registry.js';
+import { UsageError } from './options.js';
+
+/** Where each scenario runs on each transport, or why it is skipped. */
+export interface Targets {
+  targetFor(scenario: CompiledScenario, transport: string): RunTarget | { skip: string };
+  close(): Promise<void>;
+}
+
+/** The server could not be reached or started: one line, exit 3. */
+export class InfrastructureError extends Error {}
+
+interface Common {
+  transports: string[];
+  secrets: RunTarget['secrets'];
+  tls: TlsOptions;
+  janusBinary?: string;
+}
+
+/**
+ * Starts the managed Janus instances a run needs: scenarios whose `requires.janus` settings are
+ * the same share one instance, which loads the union of their plugins.
+ */
+export async function managedTargets(scenarios: CompiledScenario[], common: Common): Promise<Targets> {
+  const groups = new Map<string, { config: Record<string, string | number | boolean>; plugins: Set<string> }>();
+  const keyOf = (s: CompiledScenario) => needsKey({ plugins: [], transports: [], config: s.requires.janus });
+  for (const s of scenarios) {
+    const key = keyOf(s);
+    if (!groups.has(key)) groups.set(key, { config: s.requires.janus, plugins: new Set() });
+    s.requires.plugins.forEach((p) => groups.get(key)!.plugins.add(p));
+  }
+  const instances = new Map<string, ManagedJanus>();
+  const started = await Promise.allSettled([...groups].map(async ([key, g]) => {
+    const janus = await startJanus({ plugins: [...g.plugins], transports: common.transports as JanusTransportName[], config: g.config }, { binary: common.janusBinary });
+    instances.set(key, janus);
+  }));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all([...instances.values()].map((j) => j.stop()));
+    throw new InfrastructureError(`cannot start Janus: ${(failed.reason as Error).message}`);
+  }
+  return {
+    targetFor(scenario, transport) {
+      const janus = instances.get(keyOf(scenario))!;
+      const url = janus.endpoints[transport as keyof typeof janus.endpoints];
+      if (!url) return { skip: `the managed Janus has no ${transport} listener` };
+      const adminName = ({ http: 'adminHttp', https: 'adminHttps', ws: 'adminWs', wss: 'adminWss' } as const)[transport as JanusTransportName];
+      const adminUrl = adminName ? janus.endpoints[adminName] : undefined;
+      const config = janus.config;
+      return {
+        transport,
+        url,
+        admin: adminUrl ? { transport, url: adminUrl } : undefined,
+        tls: { ...common.tls, ca: [...(common.tls.ca ?? []), ...(janus.caPem ? [janus.caPem] : [])] },
+        secrets: {
+          apisecret: typeof config.api_secret === 'string' ? config.api_secret : common.secrets.apisecret,
+          token: common.secrets.token,
+          admin_secret: janus.adminSecret,
+        },
+        sessionTimeoutS: typeof config.session_timeout === 'number' ? config.session_timeout : 60,
+      };
+    },
+    close: async () => {
+      await Promise.all([...instances.values()].map((j) => j.stop()));
+    },
+  };
+}
+
+/** Targets a Janus that is already running (`--url`), skipping what its `info` says it lacks. */
+export async function remoteTargets(urls: string[], adminUrls: string[], common: Common): Promise<Targets> {
+  const byTransport = new Map<string, string>();
+  for (const url of urls) {
+    const t = transportForScheme(schemeOf(url));
+    if (!t) throw new UsageError(`--url ${url}: no transport serves the scheme "${schemeOf(url)}"`);
+    byTransport.set(t.name, url);
+  }
+  for (const t of common.transports) {
+    if (!byTransport.has(t)) throw new UsageError(`--transport ${t} needs a --url for it (given: ${[...byTransport.keys()].join(', ')})`);
+  }
+  const admins = adminUrls.map((url) => {
+    const t = transportForScheme(schemeOf(url));
+    if (!t) throw new UsageError(`--admin-url ${url}: no transport serves the scheme "${schemeOf(url)}"`);
+    return { transport: t.name, url };
+  });
+  const infos = new Map<string, Record<string, unknown>>();
+  for (const t of common.transports) infos.set(t, await serverInfo(t, byTransport.get(t)!, common.tls));
+  return {
+    targetFor(scenario, transport) {
+      const info = infos.get(transport)!;
+      const plugins = Object.keys((info.plugins as Record<string, unknown> | undefined) ?? {});
+      const missing = scenario.requires.plugins.filter((p) => !plugins.includes(p));
+      if (missing.length > 0) return { skip: `the server lacks ${missing.join(', ')}` };
+      const unmet = unmetConfig(scenario.requires.janus, info, common.secrets);
+      if (unmet) return { skip: unmet };
+      // Prefer the admin address of the same family (http/https, ws/wss).
+      const sameFamily = admins.find((a) => a.transport.replace(/s$/, '') === transport.replace(/s$/, ''));
+      return {
+        transport,
+        url: byTransport.get(transport)!,
+        admin: sameFamily ?? admins[0],
+        tls: common.tls,
+        secrets: common.secrets,
+        sessionTimeoutS: typeof info['session-timeout'] === 'number' ? info['session-timeout'] : undefined,
+      };
+    },
+    close: async () => {},
+  };
+}
+
+/** Janus settings a scenario requires that a running server can be seen to have, from `info`. */
+function unmetConfig(needed: Record<string, string | number | boolean>, info: Record<string, unknown>, secrets: RunTarget['secrets']): string | undefined {
+  for (const [key, want] of Object.entries(needed)) {
+    const ok =
+      key === 'session_timeout' ? info['session-timeout'] === want
+      : key === 'reclaim_session_timeout' ? info['reclaim-session-timeout'] === want
+      : key === 'api_secret' ? info.api_secret === true && secrets.apisecret === want
+      : key === 'token_auth' ? info.auth_token === want
+      : false;
+    if (!ok) return `needs a Janus configured with ${key} = ${JSON.stringify(want)}`;
+  }
+  return undefined;
+}
+
+async function serverInfo(transportName: string, url: string, tls: TlsOptions): Promise<Record<string, unknown>> {
+  const transport = getTransport(transportName)!;
+  let client: JanusClient;
+  try {
+    client = await JanusClient.connect(transport, { url, api: 'janus', tls, connectTimeoutMs: 5000 }, { api: 'janus', nextTransaction: () => 'preflight', pollAuth: {} });
+  } catch (e) {
+    throw new InfrastructureError(`cannot reach Janus at ${url}: ${(e as Error).message}`);
+  }
+  const outcome = await client.request({ janus: 'info', transaction: 'preflight-info' }, {}, 'final', 5000);
+  await client.close(() => ({}), 0);
+  if ('fault' in outcome) throw new InfrastructureError(`Janus at ${url}: ${outcome.fault.message}`);
+  if ('timedOut' in outcome) throw new InfrastructureError(`Janus at ${url} did not answer info within 5s`);
+  if (outcome.exchange.reply.janus !== 'server_info') throw new InfrastructureError(`Janus at ${url} answered info with ${JSON.stringify(outcome.exchange.reply).slice(0, 200)}`);
+  return outcome.exchange.reply;
+}
+
+function schemeOf(url: string): string {
+  return /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase() ?? '';
+}

@@ -1,0 +1,31 @@
+import type { SourceSpan } from '../core/source.js';
+import type { Template } from '../match/contract.js';
+import type { CompiledStep } from '../steps/contract.js';
+
+/** A scenario ready to run: everything checked, every pattern and template compiled. */
+export interface CompiledScenario {
+  file: string;
+  span: SourceSpan;
+  name: string;
+  description?: string;
+  tags: string[];
+  requires: ScenarioNeeds;
+  clients: string[];
+  /** false: no automatic keepalives; a number: their period in ms; true: derived from the server. */
+  keepalive: boolean | number;
+  timeoutMs?: number;
+  variables: Array<[name: string, value: Template]>;
+  steps: CompiledStep[];
+  cleanup: CompiledStep[];
+}
+
+export interface ScenarioNeeds {
+  plugins: string[];
+  /** Transports the scenario may run on; undefined means all. */
+  transports?: string[];
+  /** janus.jcfg `general` settings it needs. */
+  janus: Record<string, string | number | boolean>;
+}
+
+/** Names every placeholder may use besides variables, params and saved values. */
+export const BUILTIN_NAMES = ['session', 'handle', 'handles', 'transaction', 'last', 'env', 'transport'] as const;

@@ -1,0 +1,99 @@
+import type { DocPath } from '../load/yaml-source.js';
+import type { Template, ValueLookup } from '../match/contract.js';
+
+/** `${name}`, `${name.field}`, `${env.HOME}`, `${alice.session}`; `$${` is a literal `${`. */
+const PLACEHOLDER = /\$\$\{|\$\{([^}]*)\}/g;
+const REF = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
+
+export interface PlaceholderRef {
+  ref: string;
+  /** Offset of `${` in the string, for the caret. */
+  offset: number;
+  width: number;
+}
+
+/** Says whether a reference names something that exists at this point of the scenario. */
+export type RefChecker = (ref: PlaceholderRef, path: DocPath) => boolean;
+
+export function hasPlaceholder(s: string): boolean {
+  return s.includes('${');
+}
+
+/**
+ * Compiles a parsed value into a Template. Placeholders are resolved on typed values: a string
+ * that is exactly one placeholder becomes the referenced value itself (an integer stays an
+ * integer); placeholders inside longer strings are interpolated as text.
+ */
+export function compileTemplate(value: unknown, path: DocPath, check: RefChecker): Template {
+  if (typeof value === 'string') return compileString(value, path, check);
+  if (Array.isArray(value)) {
+    const items = value.map((v, i) => compileTemplate(v, [...path, i], check));
+    if (items.every(isConstant)) return constant(value);
+    return (values) => items.map((t) => t(values));
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).map(([k, v]) => [k, compileTemplate(v, [...path, k], check)] as const);
+    if (entries.every(([, t]) => isConstant(t))) return constant(value);
+    return (values) => {
+      const out: Record<string, unknown> = {};
+      for (const [k, t] of entries) out[k] = t(values);
+      return out;
+    };
+  }
+  return constant(value);
+}
+
+const CONSTANT = Symbol('constant');
+type ConstantTemplate = Template & { [CONSTANT]?: true };
+
+function constant(value: unknown): Template {
+  const t: ConstantTemplate = () => value;
+  t[CONSTANT] = true;
+  return t;
+}
+
+function isConstant(t: Template): boolean {
+  return (t as ConstantTemplate)[CONSTANT] === true;
+}
+
+export function compileString(s: string, path: DocPath, check: RefChecker): Template {
+  if (!s.includes('$')) return constant(s);
+  const parts: Array<string | string> = [];
+  const refs: boolean[] = [];
+  let last = 0;
+  let ok = true;
+  for (const m of s.matchAll(PLACEHOLDER)) {
+    const offset = m.index!;
+    if (offset > last) push(s.slice(last, offset), false);
+    last = offset + m[0].length;
+    if (m[0] === '$${') {
+      push('${', false);
+      continue;
+    }
+    const ref = m[1]!.trim();
+    if (!check({ ref, offset, width: m[0].length }, path)) ok = false;
+    push(ref, true);
+  }
+  if (last < s.length) push(s.slice(last), false);
+  if (!ok) return constant(s);
+  if (refs.length === 1 && refs[0]) {
+    const ref = parts[0]!;
+    return (values) => values.lookup(ref);
+  }
+  if (!refs.includes(true)) return constant(parts.join(''));
+  return (values: ValueLookup) =>
+    parts.map((p, i) => (refs[i] ? stringify(values.lookup(p)) : p)).join('');
+
+  function push(text: string, isRef: boolean): void {
+    parts.push(text);
+    refs.push(isRef);
+  }
+}
+
+export function isValidRef(ref: string): boolean {
+  return REF.test(ref);
+}
+
+function stringify(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}

@@ -1,0 +1,17 @@
+/** A place in a scenario file, 1-based, as shown to users as `file:line:col`. */
+export interface SourceSpan {
+  file: string;
+  line: number;
+  col: number;
+  /** Width of the blamed text on its first line, for the caret; at least 1. */
+  width: number;
+}
+
+export function formatSpan(span: SourceSpan): string {
+  return `${span.file}:${span.line}:${span.col}`;
+}
+
+/** The span used when nothing better is known (the whole file). */
+export function fileSpan(file: string): SourceSpan {
+  return { file, line: 1, col: 1, width: 1 };
+}

@@ -1,0 +1,187 @@
+import { TransportFault, type ConnectOptions, type TransportConnection, type TransportDefinition } from '../transports/contract.js';
+import { Mailbox } from './mailbox.js';
+import { idOf, verbOf, type JanusApi, type JanusMessage, type Route } from './protocol.js';
+
+export type Direction = 'out' | 'in';
+export type TrafficListener = (direction: Direction, message: JanusMessage | string) => void;
+
+export interface ClientOptions {
+  api: JanusApi;
+  nextTransaction: () => string;
+  /** Credentials for long-polls (HTTP); requests carry their own. */
+  pollAuth: { apisecret?: string; token?: string };
+  onTraffic?: TrafficListener;
+}
+
+/** What a request ended with: the reply that finished it, and the ack if one came. */
+export interface Exchange {
+  transaction?: string;
+  reply: JanusMessage;
+  ack?: JanusMessage;
+}
+
+export type RequestOutcome = { exchange: Exchange } | { timedOut: true; ack?: JanusMessage } | { fault: TransportFault };
+
+interface Pending {
+  transaction?: string;
+  /** 'ack' ends at the ack; 'final' at the first reply that is not an ack. */
+  until: 'ack' | 'final';
+  ack?: JanusMessage;
+  done(outcome: RequestOutcome): void;
+}
+
+/**
+ * A Janus API (or Admin API) client over any transport: correlates replies by transaction (an
+ * ack and the final reply may come in either order), keeps asynchronous messages in a mailbox,
+ * knows which sessions it created so they can be destroyed, and sends keepalives.
+ */
+export class JanusClient {
+  readonly mailbox = new Mailbox();
+  readonly sessions = new Set<number>();
+  private readonly pending = new Map<string, Pending>();
+  private readonly untransacted: Pending[] = [];
+  private readonly finished = new Set<string>();
+  private connection?: TransportConnection;
+  private keepaliveTimer?: NodeJS.Timeout;
+  fault?: TransportFault;
+
+  private constructor(private readonly options: ClientOptions) {}
+
+  static async connect(transport: TransportDefinition, connect: ConnectOptions, options: ClientOptions): Promise<JanusClient> {
+    const client = new JanusClient(options);
+    client.connection = await transport.connect(connect, {
+      message: (msg) => client.receive(msg),
+      fault: (fault) => client.fail(fault),
+      sessionGone: (sid) => client.forgetSession(sid),
+    });
+    return client;
+  }
+
+  /** Sends a request and waits for its reply; never throws for a server's answer or silence. */
+  async request(payload: JanusMessage | string, route: Route, until: 'ack' | 'final', timeoutMs: number, signal?: AbortSignal): Promise<RequestOutcome> {
+    if (this.fault) return { fault: this.fault };
+    const transaction = typeof payload === 'object' && typeof payload.transaction === 'string' ? payload.transaction : undefined;
+    let resolve!: (outcome: RequestOutcome) => void;
+    const outcome = new Promise<RequestOutcome>((r) => (resolve = r));
+    const pending: Pending = { transaction, until, done: (result) => settle(result) };
+    const timer = setTimeout(() => pending.done({ timedOut: true, ack: pending.ack }), timeoutMs);
+    const onAbort = (): void => pending.done({ timedOut: true, ack: pending.ack });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (transaction !== undefined) this.pending.set(transaction, pending);
+    else this.untransacted.push(pending);
+
+    const settle = (result: RequestOutcome): void => {
+      if (!this.forget(pending)) return;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if ('exchange' in result) this.bookkeep(payload, result.exchange.reply, route);
+      resolve(result);
+    };
+
+    this.options.onTraffic?.('out', payload);
+    try {
+      const direct = await this.connection!.send(payload, route);
+      // The body of an HTTP POST is this request's reply, even when Janus left out the transaction.
+      if (direct) this.receive(direct, pending);
+    } catch (e) {
+      pending.done({ fault: e instanceof TransportFault ? e : new TransportFault(String((e as Error).message ?? e)) });
+    }
+    return outcome;
+  }
+
+  private forget(pending: Pending): boolean {
+    if (pending.transaction !== undefined) {
+      if (this.pending.get(pending.transaction) !== pending) return false;
+      this.pending.delete(pending.transaction);
+      this.finished.add(pending.transaction);
+      return true;
+    }
+    const i = this.untransacted.indexOf(pending);
+    if (i < 0) return false;
+    this.untransacted.splice(i, 1);
+    return true;
+  }
+
+  /** Starts periodic keepalives for every live session; their replies never reach the mailbox. */
+  startKeepalives(periodMs: number): void {
+    this.stopKeepalives();
+    this.keepaliveTimer = setInterval(() => {
+      for (const sessionId of this.sessions) {
+        const msg = { janus: 'keepalive', transaction: this.options.nextTransaction() };
+        void this.request(msg, { sessionId }, 'ack', periodMs);
+      }
+    }, periodMs);
+    this.keepaliveTimer.unref();
+  }
+
+  stopKeepalives(): void {
+    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
+    this.keepaliveTimer = undefined;
+  }
+
+  /** Destroys every session this client created and still believes alive, then disconnects. */
+  async close(destroyPayload: (sessionId: number) => JanusMessage, timeoutMs: number): Promise<number[]> {
+    this.stopKeepalives();
+    const leftover = [...this.sessions];
+    if (!this.fault) {
+      await Promise.all(leftover.map((sessionId) => this.request(destroyPayload(sessionId), { sessionId }, 'final', timeoutMs)));
+    }
+    for (const sid of leftover) this.forgetSession(sid);
+    await this.connection?.close();
+    for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault: new TransportFault('connection closed') });
+    return leftover;
+  }
+
+  private receive(msg: JanusMessage, direct?: Pending): void {
+    this.options.onTraffic?.('in', msg);
+    const verb = verbOf(msg);
+    const tx = typeof msg.transaction === 'string' ? msg.transaction : undefined;
+    const pending = (tx !== undefined ? this.pending.get(tx) : undefined) ?? direct ?? (tx === undefined ? this.untransactedFor(verb) : undefined);
+    if (verb === 'timeout') this.forgetSession(idOf(msg.session_id));
+    if (pending) {
+      if (verb === 'ack') {
+        pending.ack = msg;
+        if (pending.until === 'ack') pending.done({ exchange: { transaction: tx, reply: msg, ack: msg } });
+        return;
+      }
+      if (verb !== 'event' || pending.until === 'final') {
+        pending.done({ exchange: { transaction: tx, reply: msg, ack: pending.ack } });
+        return;
+      }
+    }
+    // A late ack for a request that already ended is part of that exchange, not an event.
+    if (verb === 'ack' && tx !== undefined && this.finished.has(tx)) return;
+    this.mailbox.put(msg);
+  }
+
+  /** Replies without a transaction (e.g. 456 "missing transaction") end the oldest such request. */
+  private untransactedFor(verb: string | undefined): Pending | undefined {
+    if (verb === 'event' || verb === undefined) return undefined;
+    return this.untransacted[0];
+  }
+
+  private fail(fault: TransportFault): void {
+    this.fault ??= fault;
+    for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault });
+  }
+
+  /** Keeps the list of live sessions, for cleanup and keepalives, from the replies themselves. */
+  private bookkeep(request: JanusMessage | string, reply: JanusMessage, route: Route): void {
+    if (typeof request === 'string' || reply.janus !== 'success') return;
+    const verb = verbOf(request);
+    if (this.options.api === 'janus' && verb === 'create') {
+      const id = idOf((reply.data as { id?: unknown } | undefined)?.id);
+      if (id !== undefined) {
+        this.sessions.add(id);
+        this.connection?.track?.(id, this.options.pollAuth);
+      }
+    } else if (this.options.api === 'janus' && verb === 'destroy') {
+      this.forgetSession(route.sessionId);
+    }
+  }
+
+  private forgetSession(sessionId: number | undefined): void {
+    if (sessionId === undefined || !this.sessions.delete(sessionId)) return;
+    this.connection?.untrack?.(sessionId);
+  }
+}

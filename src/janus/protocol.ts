@@ -1,0 +1,50 @@
+/** Shapes of the Janus wire protocol that the engine relies on (the full catalogue is JSON Schema). */
+export type JanusMessage = Record<string, unknown> & { janus?: unknown; transaction?: unknown };
+
+/** Which API a connection speaks: the Janus API or the Admin API. */
+export type JanusApi = 'janus' | 'admin';
+
+/** Where a request is addressed; HTTP puts it in the URL path, the other transports in the body. */
+export interface Route {
+  sessionId?: number;
+  handleId?: number;
+}
+
+/** Request verbs and the level they are sent at when the scenario does not say otherwise. */
+export const VERB_LEVEL: Record<string, 'root' | 'session' | 'handle'> = {
+  info: 'root',
+  ping: 'root',
+  create: 'root',
+  attach: 'session',
+  destroy: 'session',
+  keepalive: 'session',
+  claim: 'session',
+  detach: 'handle',
+  hangup: 'handle',
+  message: 'handle',
+  trickle: 'handle',
+};
+
+/** Admin verbs that act on a session or a handle (all others are global). */
+export const ADMIN_VERB_LEVEL: Record<string, 'session' | 'handle'> = {
+  destroy_session: 'session',
+  list_handles: 'session',
+  handle_info: 'handle',
+  start_pcap: 'handle',
+  stop_pcap: 'handle',
+  start_text2pcap: 'handle',
+  stop_text2pcap: 'handle',
+  hangup_webrtc: 'handle',
+  detach_handle: 'handle',
+};
+
+/** Replies that end a request; an `ack` ends only keepalive and trickle, or when asked for. */
+export const FINAL_REPLY_KINDS = new Set(['success', 'error', 'server_info', 'pong', 'event']);
+
+export function verbOf(msg: JanusMessage): string | undefined {
+  return typeof msg.janus === 'string' ? msg.janus.toLowerCase() : undefined;
+}
+
+export function idOf(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
+}

@@ -1,0 +1,94 @@
+import { DURATION_PATTERN } from '../core/duration.js';
+import { stepKinds } from '../steps/registry.js';
+
+/** JSON Schema (draft 2020-12) pieces of the scenario language, v1. */
+
+export const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]*$';
+
+export const durationSchema = {
+  description: 'milliseconds, or a number with a unit: 250ms, 2s, 1m',
+  anyOf: [
+    { type: 'integer', minimum: 0 },
+    { type: 'string', pattern: DURATION_PATTERN },
+  ],
+} as const;
+
+/** A pattern a message must match: plain values, `$markers` and `{ $operator: ... }` objects. */
+export const patternSchema = { description: 'a pattern (see docs/scenario-language.md, Matching)' } as const;
+
+const scalar = { type: ['string', 'number', 'boolean'] } as const;
+
+export const requiresSchema = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'what the scenario needs; scenarios whose needs a server lacks are skipped with the reason',
+  properties: {
+    plugins: { type: 'array', items: { type: 'string', pattern: '^janus\\.plugin\\.' }, uniqueItems: true },
+    transports: { type: 'array', items: { type: 'string' }, uniqueItems: true, minItems: 1 },
+    janus: {
+      type: 'object',
+      description: 'janus.jcfg `general` settings the managed Janus is started with (api_secret, token_auth, session_timeout, ...)',
+      propertyNames: { pattern: '^[a-z_0-9]+$' },
+      additionalProperties: scalar,
+    },
+  },
+} as const;
+
+/** Step schemas come from the registered step kinds: each kind owns its slice. */
+export function stepSchema(): object {
+  return { oneOf: stepKinds().map((k) => k.schema) };
+}
+
+export function scenarioSchema(): object {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://janus-scenarios.dev/schema/scenario-v1.json',
+    title: 'janus-scenarios scenario file (v1)',
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'steps'],
+    properties: {
+      name: { type: 'string', minLength: 1, description: 'the test title' },
+      description: { type: 'string' },
+      tags: { type: 'array', items: { type: 'string', pattern: NAME_PATTERN }, uniqueItems: true },
+      requires: requiresSchema,
+      variables: { type: 'object', propertyNames: { pattern: NAME_PATTERN }, description: 'values for ${name} placeholders' },
+      clients: {
+        type: 'array',
+        items: { type: 'string', pattern: NAME_PATTERN },
+        uniqueItems: true,
+        minItems: 1,
+        description: 'named clients, each with its own connection and Janus session; the first one is the default',
+      },
+      keepalive: {
+        description: 'false stops automatic keepalives (to test session timeouts); a duration sets their period',
+        anyOf: [{ type: 'boolean' }, durationSchema],
+      },
+      timeout: { ...durationSchema, description: 'time limit for the whole scenario (default from --timeout)' },
+      steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } },
+      cleanup: { type: 'array', items: { $ref: '#/$defs/step' }, description: 'steps that always run at the end' },
+    },
+    $defs: { step: stepSchema() },
+  };
+}
+
+export function fragmentSchema(): object {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://janus-scenarios.dev/schema/fragment-v1.json',
+    title: 'janus-scenarios fragment file (v1): steps included by scenarios',
+    type: 'object',
+    additionalProperties: false,
+    required: ['steps'],
+    properties: {
+      description: { type: 'string' },
+      params: {
+        type: 'object',
+        propertyNames: { pattern: NAME_PATTERN },
+        description: 'parameter names with their default values (null: the includer must give one)',
+      },
+      steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } },
+    },
+    $defs: { step: stepSchema() },
+  };
+}

@@ -1,0 +1,8 @@
+/**
+ * Managed Janus: throw-away Janus instances for scenario runs, each in its own temp folder
+ * with only the plugins and transports it needs, on free loopback ports.
+ */
+export { JanusStartError } from './errors.js';
+export { type ManagedJanus, type StartOptions, startJanus, stopAllJanus, killAllJanusSync } from './launcher.js';
+export type { ManagedEndpoints } from './listeners.js';
+export { type JanusNeeds, type JanusTransportName, type GeneralConfig, needsKey } from './needs.js';

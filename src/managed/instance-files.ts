@@ -1,0 +1,172 @@
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TlsCertificate } from './certificate.js';
+import { JanusStartError } from './errors.js';
+import type { JanusInstallation } from './installation.js';
+import { type JcfgSection, renderJcfg } from './jcfg.js';
+import { findListener, type Listener } from './listeners.js';
+import type { GeneralConfig } from './needs.js';
+import type { MediaPortRanges } from './ports.js';
+
+/** Everything needed to write one instance's config folder. */
+export interface InstanceLayout {
+  dir: string;
+  installation: JanusInstallation;
+  /** Library stems: 'echotest' for libjanus_echotest.so. */
+  plugins: string[];
+  transports: string[];
+  listeners: Listener[];
+  certificate?: TlsCertificate;
+  overrides: GeneralConfig;
+  adminSecret: string;
+  media: MediaPortRanges;
+}
+
+/** These keys point Janus at the private module folders; overriding them would defeat the isolation. */
+const RESERVED_GENERAL_KEYS = ['configs_folder', 'plugins_folder', 'transports_folder', 'events_folder', 'loggers_folder'];
+
+export function checkOverrides(overrides: GeneralConfig): void {
+  for (const key of Object.keys(overrides)) {
+    if (RESERVED_GENERAL_KEYS.includes(key)) throw new JanusStartError(`config '${key}' is managed by the launcher and cannot be overridden`);
+  }
+}
+
+/**
+ * Writes the folder Janus runs from: private plugins/ and transports/ folders holding symlinks
+ * to just the needed libraries (Janus loads every *.so in a folder and has no allow-list),
+ * empty events/ and loggers/ (otherwise the JSON logger loads by default), and a jcfg for
+ * everything loaded, so nothing falls back to /etc/janus or to defaults that bind fixed ports.
+ */
+export async function writeInstanceFiles(layout: InstanceLayout): Promise<void> {
+  const { dir, installation } = layout;
+  for (const sub of ['plugins', 'transports', 'events', 'loggers']) await mkdir(join(dir, sub));
+  for (const stem of layout.plugins) {
+    const dataFolder = PLUGIN_DATA_FOLDERS[stem];
+    if (dataFolder) await mkdir(join(dir, dataFolder));
+    await symlink(join(installation.moduleDir, 'plugins', `libjanus_${stem}.so`), join(dir, 'plugins', `libjanus_${stem}.so`));
+    await writeJcfg(dir, `janus.plugin.${stem}.jcfg`, pluginConfig(stem, layout));
+  }
+  for (const stem of layout.transports) {
+    await symlink(join(installation.moduleDir, 'transports', `libjanus_${stem}.so`), join(dir, 'transports', `libjanus_${stem}.so`));
+    await writeJcfg(dir, `janus.transport.${stem}.jcfg`, stem === 'http' ? httpConfig(layout) : websocketsConfig(layout));
+  }
+  if (layout.certificate) {
+    await mkdir(join(dir, 'certs'));
+    await writeFile(join(dir, 'certs', 'cert.pem'), layout.certificate.certPem);
+    await writeFile(join(dir, 'certs', 'key.pem'), layout.certificate.keyPem, { mode: 0o600 });
+  }
+  await writeJcfg(dir, 'janus.jcfg', mainConfig(layout));
+}
+
+async function writeJcfg(dir: string, name: string, sections: Record<string, JcfgSection>): Promise<void> {
+  await writeFile(join(dir, name), renderJcfg(sections));
+}
+
+function mainConfig({ dir, listeners, overrides, adminSecret, media }: InstanceLayout): Record<string, JcfgSection> {
+  return {
+    general: {
+      configs_folder: dir,
+      plugins_folder: join(dir, 'plugins'),
+      transports_folder: join(dir, 'transports'),
+      events_folder: join(dir, 'events'),
+      loggers_folder: join(dir, 'loggers'),
+      log_to_stdout: true,
+      debug_level: 4,
+      debug_colors: false,
+      server_name: `janus-scenarios-${listeners[0]?.port ?? 0}`,
+      // Skips the local-IP discovery (a UDP connect to 1.2.3.4) and keeps SDP on loopback.
+      interface: '127.0.0.1',
+      admin_secret: adminSecret,
+      ...overrides,
+    },
+    media: { rtp_port_range: media.core },
+    nat: { ignore_mdns: true },
+    plugins: {},
+    transports: {},
+    events: {},
+  };
+}
+
+/** Plugins that write files get a folder inside the instance (stock Record&Play would create ./html/recordings). */
+const PLUGIN_DATA_FOLDERS: Record<string, string> = { recordplay: 'recordings', voicemail: 'voicemail' };
+
+/**
+ * Stock configs create demo rooms and mountpoints (the Streaming ones bind UDP 5002/5004...,
+ * which collide between instances), and Record&Play and VoiceMail write to paths outside the
+ * instance. Plugins get an empty config unless they need a path or a port range.
+ */
+function pluginConfig(stem: string, { dir, installation, media }: InstanceLayout): Record<string, JcfgSection> {
+  switch (stem) {
+    case 'recordplay':
+      return { general: { path: join(dir, PLUGIN_DATA_FOLDERS['recordplay']!) } };
+    case 'voicemail':
+      return { general: { path: join(dir, PLUGIN_DATA_FOLDERS['voicemail']!), base: '/voicemail/' } };
+    case 'lua':
+    case 'duktape': {
+      const scripts = join(installation.shareDir, stem);
+      return { general: { path: scripts, script: join(scripts, stem === 'lua' ? 'echotest.lua' : 'echotest.js') } };
+    }
+    case 'sip':
+    case 'nosip':
+    case 'audiobridge':
+    case 'streaming':
+      return { general: { rtp_port_range: media.plugins } };
+    default:
+      return { general: {} };
+  }
+}
+
+function httpConfig({ dir, listeners }: InstanceLayout): Record<string, JcfgSection> {
+  const http = findListener(listeners, 'http');
+  const https = findListener(listeners, 'https');
+  const admin = findListener(listeners, 'adminHttp');
+  const adminTls = findListener(listeners, 'adminHttps');
+  return {
+    general: {
+      json: 'plain',
+      base_path: '/janus',
+      http: http !== undefined,
+      ...(http && { port: http.port, ip: '127.0.0.1' }),
+      https: https !== undefined,
+      ...(https && { secure_port: https.port, secure_ip: '127.0.0.1' }),
+    },
+    admin: {
+      admin_base_path: '/admin',
+      admin_http: admin !== undefined,
+      ...(admin && { admin_port: admin.port, admin_ip: '127.0.0.1' }),
+      admin_https: adminTls !== undefined,
+      ...(adminTls && { admin_secure_port: adminTls.port, admin_secure_ip: '127.0.0.1' }),
+    },
+    ...certificatesSection(dir, https ?? adminTls),
+  };
+}
+
+function websocketsConfig({ dir, listeners }: InstanceLayout): Record<string, JcfgSection> {
+  const ws = findListener(listeners, 'ws');
+  const wss = findListener(listeners, 'wss');
+  const admin = findListener(listeners, 'adminWs');
+  const adminTls = findListener(listeners, 'adminWss');
+  return {
+    general: {
+      json: 'plain',
+      ws: ws !== undefined,
+      ...(ws && { ws_port: ws.port, ws_ip: '127.0.0.1' }),
+      wss: wss !== undefined,
+      ...(wss && { wss_port: wss.port, wss_ip: '127.0.0.1' }),
+      // Bind errors are logged at 'err' level; the launcher looks for them to detect port races.
+      ws_logging: 'err,warn',
+    },
+    admin: {
+      admin_ws: admin !== undefined,
+      ...(admin && { admin_ws_port: admin.port, admin_ws_ip: '127.0.0.1' }),
+      admin_wss: adminTls !== undefined,
+      ...(adminTls && { admin_wss_port: adminTls.port, admin_wss_ip: '127.0.0.1' }),
+    },
+    ...certificatesSection(dir, wss ?? adminTls),
+  };
+}
+
+function certificatesSection(dir: string, tlsListener: Listener | undefined): Record<string, JcfgSection> {
+  if (!tlsListener) return {};
+  return { certificates: { cert_pem: join(dir, 'certs', 'cert.pem'), cert_key: join(dir, 'certs', 'key.pem') } };
+}

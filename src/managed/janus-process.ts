@@ -1,0 +1,103 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const ANSI_ESCAPE = /\x1b\[[0-9;]*m/g;
+
+/** The last lines Janus printed (stdout and stderr interleaved), for error messages. */
+export class LogRing {
+  private readonly lines: string[] = [];
+  private partial = '';
+
+  constructor(private readonly capacity = 200) {}
+
+  push(chunk: string): void {
+    const parts = (this.partial + chunk).split('\n');
+    this.partial = parts.pop() ?? '';
+    for (const line of parts) this.add(line.replace(/\r$/, ''));
+  }
+
+  private add(line: string): void {
+    // Janus colours a few early lines (before it has read debug_colors), e.g. the pid-file error.
+    this.lines.push(line.replace(ANSI_ESCAPE, ''));
+    if (this.lines.length > this.capacity) this.lines.shift();
+  }
+
+  text(): string {
+    return this.allLines().join('\n');
+  }
+
+  allLines(): string[] {
+    return this.partial ? [...this.lines, this.partial] : [...this.lines];
+  }
+}
+
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Set when the process could not be spawned at all. */
+  error?: Error;
+}
+
+/** A spawned Janus, held by its ChildProcess so that only our own process is ever signalled. */
+export class JanusProcess {
+  readonly log = new LogRing();
+  /** Resolves when the process has exited (or failed to spawn). */
+  readonly exited: Promise<ExitStatus>;
+  /** Resolves when stdout and stderr are drained too, so the log holds the last words. */
+  readonly closed: Promise<void>;
+  private readonly child: ChildProcess;
+  private exitStatus: ExitStatus | undefined;
+
+  constructor(binary: string, dir: string) {
+    // cwd is the instance folder: whatever Janus or a plugin writes relative to it stays there.
+    this.child = spawn(binary, ['-F', dir, '-C', join(dir, 'janus.jcfg')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => this.log.push(chunk));
+    }
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => resolve((this.exitStatus = { code, signal })));
+      this.child.once('error', (error) => resolve((this.exitStatus = { code: null, signal: null, error })));
+    });
+    this.closed = new Promise((resolve) => {
+      this.child.once('close', () => resolve());
+      this.child.once('error', () => resolve());
+    });
+  }
+
+  /** Undefined only when the spawn itself failed (then `exited` carries the error). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get running(): boolean {
+    return this.exitStatus === undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The exit status once known, else undefined. */
+  get status(): ExitStatus | undefined {
+    return this.exitStatus;
+  }
+
+  /** SIGTERM, then SIGKILL after graceMs (0: SIGKILL at once); resolves once the process is gone. */
+  async terminate(graceMs = 3000): Promise<ExitStatus> {
+    if (graceMs <= 0) this.killSync();
+    if (this.running) {
+      this.child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
+      const outcome = await Promise.race([this.exited, graceOver]);
+      clearTimeout(timer);
+      if (outcome === 'timeout' && this.running) this.child.kill('SIGKILL');
+    }
+    return this.exited;
+  }
+
+  /**
+   * For 'exit' handlers, which cannot wait. ChildProcess.kill() does nothing once Node has
+   * reaped the child, so a recycled pid is never hit.
+   */
+  killSync(): void {
+    if (this.running) this.child.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,209 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { selfSignedCertificate, type TlsCertificate } from './certificate.js';
+import { JanusStartError, PortConflict } from './errors.js';
+import { findInstallation, type JanusInstallation } from './installation.js';
+import { checkOverrides, writeInstanceFiles } from './instance-files.js';
+import { JanusProcess } from './janus-process.js';
+import { endpointsOf, listenerNames, makeListener, type ListenerName, type ManagedEndpoints } from './listeners.js';
+import { type GeneralConfig, type JanusNeeds, type JanusTransportName, pluginStem, transportStems } from './needs.js';
+import { allocateMediaPortRanges, pickFreePorts } from './ports.js';
+import { waitUntilReady } from './readiness.js';
+
+/** A running Janus owned by this process. */
+export interface ManagedJanus {
+  pid: number;
+  /** The instance's private folder: configs, module symlinks, certificate, recordings. */
+  dir: string;
+  endpoints: ManagedEndpoints;
+  /** PEM of the self-signed certificate, when https or wss is enabled. */
+  caPem?: string;
+  adminSecret: string;
+  /** The `general` overrides applied on top of the launcher's defaults (admin_secret is in adminSecret). */
+  config: GeneralConfig;
+  /** The last ~200 lines of Janus output, for error messages. */
+  log(): string;
+  /** SIGTERM, SIGKILL after 3 s, then removes the folder. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Janus executable, looked up on PATH unless it contains a '/'. Default 'janus'. */
+  binary?: string;
+  /** Default 10000. */
+  readyTimeoutMs?: number;
+  /** Folder holding plugins/ and transports/; found next to the binary when omitted. */
+  moduleDir?: string;
+}
+
+const KNOWN_TRANSPORTS: readonly JanusTransportName[] = ['http', 'https', 'ws', 'wss'];
+/** Bind failures are retried with fresh ports this many times. */
+const PORT_RETRIES = 3;
+const STOP_GRACE_MS = 3000;
+
+const live = new Set<ManagedInstance>();
+let exitHandlerInstalled = false;
+
+export async function startJanus(needs: JanusNeeds, options: StartOptions = {}): Promise<ManagedJanus> {
+  const plan = await planLaunch(needs, options);
+  installExitHandler();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await launch(plan);
+    } catch (err) {
+      if (!(err instanceof PortConflict)) throw err;
+      if (attempt >= PORT_RETRIES) throw new JanusStartError(`Janus could not bind its ports after ${attempt + 1} attempts: ${err.message}`);
+    }
+  }
+}
+
+export async function stopAllJanus(): Promise<void> {
+  await Promise.all([...live].map((instance) => instance.stop()));
+}
+
+export function killAllJanusSync(): void {
+  for (const instance of live) instance.killSync();
+  live.clear();
+}
+
+interface LaunchPlan {
+  installation: JanusInstallation;
+  plugins: string[];
+  pluginStems: string[];
+  transportStems: string[];
+  names: ListenerName[];
+  certificate: TlsCertificate | undefined;
+  adminSecret: string;
+  needs: JanusNeeds;
+  options: StartOptions;
+}
+
+/** Everything that does not change between attempts; all checks that need no running Janus. */
+async function planLaunch(needs: JanusNeeds, options: StartOptions): Promise<LaunchPlan> {
+  checkOverrides(needs.config);
+  const installation = await findInstallation(options.binary, options.moduleDir);
+  const plugins = [...new Set(needs.plugins)];
+  const pluginStems = plugins.map(pluginStem);
+  for (const [i, stem] of pluginStems.entries()) await requirePlugin(installation, stem, plugins[i]!);
+  for (const t of needs.transports) {
+    if (!KNOWN_TRANSPORTS.includes(t)) throw new JanusStartError(`unknown transport '${String(t)}' (expected ${KNOWN_TRANSPORTS.join(', ')})`);
+  }
+  // Janus refuses to run without a Janus API transport, so "none" means the default, HTTP.
+  const transports = needs.transports.length > 0 ? [...new Set(needs.transports)] : ['http' as const];
+  const tls = transports.includes('https') || transports.includes('wss');
+  const configuredSecret = needs.config['admin_secret'];
+  return {
+    installation,
+    plugins,
+    pluginStems,
+    transportStems: transportStems(transports),
+    names: listenerNames(transports),
+    certificate: tls ? await selfSignedCertificate() : undefined,
+    adminSecret: configuredSecret === undefined ? randomBytes(12).toString('hex') : String(configuredSecret),
+    needs,
+    options,
+  };
+}
+
+/** One attempt: a fresh folder and fresh ports. On any failure the attempt cleans up after itself. */
+async function launch(plan: LaunchPlan): Promise<ManagedJanus> {
+  const dir = await mkdtemp(join(tmpdir(), 'janus-scenarios-'));
+  let instance: ManagedInstance | undefined;
+  try {
+    const ports = await pickFreePorts(plan.names.length);
+    const listeners = plan.names.map((name, i) => makeListener(name, ports[i]!));
+    await writeInstanceFiles({
+      dir,
+      installation: plan.installation,
+      plugins: plan.pluginStems,
+      transports: plan.transportStems,
+      listeners,
+      ...(plan.certificate && { certificate: plan.certificate }),
+      overrides: plan.needs.config,
+      adminSecret: plan.adminSecret,
+      media: allocateMediaPortRanges(),
+    });
+    const janus = new JanusProcess(plan.installation.binary, dir);
+    const pid = janus.pid;
+    if (pid === undefined) {
+      const { error } = await janus.exited;
+      throw new JanusStartError(`could not run ${plan.installation.binary}: ${error?.message ?? 'spawn failed'}`);
+    }
+    instance = new ManagedInstance(janus, pid, dir, endpointsOf(listeners), plan.adminSecret, { ...plan.needs.config }, plan.certificate?.certPem);
+    live.add(instance);
+    await waitUntilReady({
+      janus,
+      listeners,
+      plugins: plan.plugins,
+      timeoutMs: plan.options.readyTimeoutMs ?? 10_000,
+      ...(plan.certificate && { caPem: plan.certificate.certPem }),
+    });
+    return instance;
+  } catch (err) {
+    if (instance) await instance.discard();
+    else await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+class ManagedInstance implements ManagedJanus {
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly janus: JanusProcess,
+    readonly pid: number,
+    readonly dir: string,
+    readonly endpoints: ManagedEndpoints,
+    readonly adminSecret: string,
+    readonly config: GeneralConfig,
+    readonly caPem: string | undefined,
+  ) {}
+
+  log(): string {
+    return this.janus.log.text();
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown(STOP_GRACE_MS);
+    return this.stopping;
+  }
+
+  /** For failed starts: a half-started Janus has nothing worth a graceful shutdown (SIGTERM costs ~150 ms). */
+  discard(): Promise<void> {
+    this.stopping ??= this.shutdown(0);
+    return this.stopping;
+  }
+
+  killSync(): void {
+    this.janus.killSync();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private async shutdown(graceMs: number): Promise<void> {
+    try {
+      await this.janus.terminate(graceMs);
+      await rm(this.dir, { recursive: true, force: true });
+    } finally {
+      live.delete(this);
+    }
+  }
+}
+
+async function requirePlugin(installation: JanusInstallation, stem: string, pluginPackage: string): Promise<void> {
+  const path = join(installation.moduleDir, 'plugins', `libjanus_${stem}.so`);
+  try {
+    await access(path);
+  } catch {
+    throw new JanusStartError(`plugin '${pluginPackage}' is not installed (no ${path})`);
+  }
+}
+
+/** A crash or process.exit() must not leave Janus processes or folders behind. */
+function installExitHandler(): void {
+  if (exitHandlerInstalled) return;
+  exitHandlerInstalled = true;
+  process.once('exit', killAllJanusSync);
+}

@@ -1,0 +1,51 @@
+import { JanusStartError } from './errors.js';
+
+export type JanusTransportName = 'http' | 'https' | 'ws' | 'wss';
+export type GeneralConfig = Record<string, string | number | boolean>;
+
+/** What a set of scenarios requires from a Janus instance. */
+export interface JanusNeeds {
+  /** Plugin package names, e.g. 'janus.plugin.echotest'. */
+  plugins: string[];
+  /** Janus API listeners to enable; admin listeners follow the same transport families. */
+  transports: JanusTransportName[];
+  /** Overrides for the `general` section of janus.jcfg. */
+  config: GeneralConfig;
+}
+
+/**
+ * Stable key for sharing instances. Only the config matters: the caller unions plugins and
+ * transports of scenarios that share a key, which is harmless, whereas two different configs
+ * (say, with and without api_secret) can never share a server.
+ */
+export function needsKey(needs: JanusNeeds): string {
+  const entries = Object.keys(needs.config)
+    .sort()
+    .map((key) => [key, needs.config[key]]);
+  return JSON.stringify(entries);
+}
+
+/** Plugins whose library name differs from the package name: scripted plugins running the stock echo scripts. */
+const SCRIPTED_PLUGINS: Record<string, string> = {
+  'janus.plugin.echolua': 'lua',
+  'janus.plugin.echojs': 'duktape',
+};
+
+/**
+ * The library stem of a plugin package: 'janus.plugin.echotest' → 'echotest', loaded from
+ * libjanus_echotest.so and configured by janus.plugin.echotest.jcfg.
+ */
+export function pluginStem(pluginPackage: string): string {
+  const scripted = SCRIPTED_PLUGINS[pluginPackage];
+  if (scripted) return scripted;
+  const match = /^janus\.plugin\.([a-z0-9_]+)$/.exec(pluginPackage);
+  if (!match) throw new JanusStartError(`'${pluginPackage}' is not a Janus plugin package name (expected janus.plugin.<name>)`);
+  return match[1]!;
+}
+
+/** Transport library stems needed for a set of API transports. */
+export function transportStems(transports: readonly JanusTransportName[]): string[] {
+  const stems = new Set<string>();
+  for (const t of transports) stems.add(t === 'http' || t === 'https' ? 'http' : 'websockets');
+  return [...stems];
+}

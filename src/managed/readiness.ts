@@ -1,0 +1,153 @@
+import { request as httpGet } from 'node:http';
+import { request as httpsGet } from 'node:https';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import WebSocket from 'ws';
+import { JanusStartError, PortConflict } from './errors.js';
+import type { JanusProcess } from './janus-process.js';
+import { listenerUrl, type Listener } from './listeners.js';
+import { listeningPortsOf } from './socket-ownership.js';
+
+export interface ReadinessCheck {
+  janus: JanusProcess;
+  listeners: Listener[];
+  /** Plugin packages that must appear in server_info. */
+  plugins: string[];
+  caPem?: string;
+  timeoutMs: number;
+}
+
+/** Log lines by which libwebsockets and libmicrohttpd report a port they could not bind. */
+const BIND_FAILURE = /ERROR on binding|Couldn't start (admin )?webserver|Error creating vhost|Address already in use/i;
+const POLL_INTERVAL_MS = 10;
+const PROBE_TIMEOUT_MS = 1000;
+
+/**
+ * Waits until every listener accepts TCP connections and belongs to this Janus, and server_info
+ * answers and lists every needed plugin. Throws PortConflict for bind failures (the caller
+ * retries with new ports) and JanusStartError for everything else.
+ */
+export async function waitUntilReady(check: ReadinessCheck): Promise<Record<string, unknown>> {
+  const { janus, listeners } = check;
+  const deadline = Date.now() + check.timeoutMs;
+  const pending = new Set(listeners);
+  for (;;) {
+    if (!janus.running) await Promise.race([janus.closed, sleep(200)]); // let the last log lines arrive
+    throwIfFailed(janus);
+    if (Date.now() > deadline) {
+      const waiting = pending.size > 0 ? [...pending].map((l) => l.name).join(', ') : 'server_info';
+      throw new JanusStartError(`Janus not ready within ${check.timeoutMs} ms (waiting for ${waiting}): ${logGist(janus)}`);
+    }
+    const accepted = await Promise.all([...pending].map(async (l) => ((await acceptsTcp(l.port)) ? l : undefined)));
+    for (const l of accepted) if (l) pending.delete(l);
+    if (pending.size === 0) {
+      const info = await fetchServerInfo(listeners, check.caPem).catch(() => undefined);
+      if (info) {
+        await checkOwnership(janus, listeners);
+        throwIfFailed(janus);
+        checkPlugins(info, check.plugins, janus);
+        return info;
+      }
+    }
+    await Promise.race([sleep(POLL_INTERVAL_MS), janus.exited]);
+  }
+}
+
+function throwIfFailed(janus: JanusProcess): void {
+  const bindFailure = janus.log.allLines().find((line) => BIND_FAILURE.test(line));
+  if (bindFailure) throw new PortConflict(bindFailure.trim());
+  const status = janus.status;
+  if (!status) return;
+  if (status.error) throw new JanusStartError(`could not run Janus: ${status.error.message}`);
+  const how = status.signal ? `signal ${status.signal}` : `code ${status.code}`;
+  throw new JanusStartError(`Janus exited during startup (${how}): ${logGist(janus)}`);
+}
+
+async function checkOwnership(janus: JanusProcess, listeners: readonly Listener[]): Promise<void> {
+  const owned = janus.pid === undefined ? undefined : await listeningPortsOf(janus.pid);
+  if (!owned) return;
+  const foreign = listeners.filter((l) => !owned.has(l.port));
+  if (foreign.length > 0) throw new PortConflict(`port ${foreign.map((l) => `${l.port} (${l.name})`).join(', ')} taken by another process`);
+}
+
+function checkPlugins(info: Record<string, unknown>, plugins: readonly string[], janus: JanusProcess): void {
+  const loaded = Object.keys((info['plugins'] as Record<string, unknown> | undefined) ?? {});
+  const missing = plugins.filter((p) => !loaded.includes(p));
+  if (missing.length > 0) throw new JanusStartError(`Janus started without plugin ${missing.join(', ')}: ${logGist(janus)}`);
+}
+
+/** One line summing up why Janus failed: its last errors, or else its last words. */
+export function logGist(janus: JanusProcess): string {
+  const lines = janus.log.allLines().map((l) => l.trim()).filter(Boolean);
+  const errors = lines.filter((l) => /\[(ERR|FATAL)\]/.test(l));
+  const gist = (errors.length > 0 ? errors : lines).slice(-3).join(' | ');
+  if (!gist) return '(no output)';
+  return gist.length > 400 ? `${gist.slice(0, 397)}...` : gist;
+}
+
+function acceptsTcp(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port, timeout: PROBE_TIMEOUT_MS });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
+
+/** `info` over the first Janus API listener; it never needs a secret or token. */
+function fetchServerInfo(listeners: readonly Listener[], caPem: string | undefined): Promise<Record<string, unknown>> {
+  const api = listeners.find((l) => !l.admin);
+  if (!api) return Promise.reject(new Error('no Janus API listener'));
+  return api.family === 'http' ? httpInfo(`${listenerUrl(api)}/info`, caPem) : wsInfo(listenerUrl(api), caPem);
+}
+
+function httpInfo(url: string, ca: string | undefined): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const get = url.startsWith('https:') ? httpsGet : httpGet;
+    const req = get(url, { method: 'GET', timeout: PROBE_TIMEOUT_MS, ...(ca && { ca }) }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => parseServerInfo(body, resolve, reject));
+      res.on('error', reject);
+    });
+    req.once('timeout', () => req.destroy(new Error('info timed out')));
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+function wsInfo(url: string, ca: string | undefined): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, 'janus-protocol', { handshakeTimeout: PROBE_TIMEOUT_MS, ...(ca && { ca }) });
+    const timer = setTimeout(() => socket.terminate(), PROBE_TIMEOUT_MS);
+    const finish = () => {
+      clearTimeout(timer);
+      socket.terminate();
+    };
+    socket.once('open', () => socket.send(JSON.stringify({ janus: 'info', transaction: 'managed-ready' })));
+    socket.once('message', (data) => {
+      finish();
+      parseServerInfo(String(data), resolve, reject);
+    });
+    socket.once('error', (err) => {
+      finish();
+      reject(err);
+    });
+    socket.once('close', () => reject(new Error('closed before info')));
+  });
+}
+
+function parseServerInfo(body: string, resolve: (info: Record<string, unknown>) => void, reject: (err: Error) => void): void {
+  try {
+    const info = JSON.parse(body) as Record<string, unknown>;
+    if (info['janus'] === 'server_info') resolve(info);
+    else reject(new Error(`unexpected reply to info: ${body.slice(0, 100)}`));
+  } catch (err) {
+    reject(err as Error);
+  }
+}

@@ -1,0 +1,123 @@
+import type { DocPath } from '../load/yaml-source.js';
+import { describeValue, joinPath, type Matcher, type PatternCompiler, type Template } from './contract.js';
+import { MARKERS } from './markers.js';
+import { getOperator, operatorNames } from './registry.js';
+import { closestName } from '../core/diagnostic.js';
+
+/** How a pattern compiler turns strings with placeholders into templates (owned by src/compile). */
+export type StringCompiler = (s: string, path: DocPath) => Template | undefined;
+
+/**
+ * Compiles a pattern from a scenario into a Matcher tree, once, before anything runs.
+ * Objects match partially (extra keys allowed) unless exact; arrays match element by element.
+ */
+export function createPatternCompiler(
+  strings: StringCompiler,
+  report: (path: DocPath, message: string) => void,
+  knownSchema: (name: string) => boolean,
+): PatternCompiler {
+  const compiler: PatternCompiler = {
+    error: report,
+    knownSchema,
+    compile(pattern, path, exact) {
+      if (typeof pattern === 'string') return compileStringPattern(pattern, path);
+      if (Array.isArray(pattern)) return compileArray(pattern, path, exact);
+      if (pattern !== null && typeof pattern === 'object') return compileObject(pattern as Record<string, unknown>, path, exact);
+      return equals(pattern);
+    },
+  };
+
+  function compileStringPattern(s: string, path: DocPath): Matcher {
+    if (s.startsWith('$$')) return equals(s.slice(1));
+    if (s.startsWith('$') && !s.startsWith('${')) {
+      const check = MARKERS[s];
+      if (!check) {
+        const hint = closestName(s, Object.keys(MARKERS));
+        report(path, `unknown marker ${s}; expected one of ${Object.keys(MARKERS).join(', ')}${hint ? ` (did you mean ${hint}?)` : ''}; write $$ for a literal $`);
+        return () => {};
+      }
+      const expected = `${s.slice(1)}`;
+      return (actual, at, _rt, out) => {
+        if (!check(actual)) out.push({ at, expected: s === '$absent' ? 'absent' : `${expected}`, actual });
+      };
+    }
+    const template = strings(s, path);
+    if (!template) return equals(s);
+    return (actual, at, rt, out) => {
+      const want = rt.resolve(template);
+      if (!deepEqual(actual, want)) out.push({ at, expected: describeValue(want), actual });
+    };
+  }
+
+  function compileArray(items: unknown[], path: DocPath, exact: boolean): Matcher {
+    const matchers = items.map((p, i) => compiler.compile(p, [...path, i], exact));
+    const expected = `an array of ${items.length} element(s)`;
+    return (actual, at, rt, out) => {
+      if (!Array.isArray(actual) || actual.length !== matchers.length) {
+        out.push({ at, expected, actual });
+        return;
+      }
+      for (let i = 0; i < matchers.length; i++) matchers[i]!(actual[i], joinPath(at, i), rt, out);
+    };
+  }
+
+  function compileObject(obj: Record<string, unknown>, path: DocPath, exact: boolean): Matcher {
+    const keys = Object.keys(obj);
+    const operatorKeys = keys.filter((k) => k.startsWith('$') && !k.startsWith('$$'));
+    if (operatorKeys.length > 0) {
+      if (operatorKeys.length !== keys.length) {
+        report([...path, operatorKeys[0]!], 'an object cannot mix $operators with plain keys; write $$key for a literal key starting with $');
+        return () => {};
+      }
+      const parts: Matcher[] = [];
+      for (const k of operatorKeys) {
+        const op = getOperator(k);
+        if (!op) {
+          const hint = closestName(k, operatorNames());
+          report([...path, k], `unknown operator ${k}; expected one of ${operatorNames().join(', ')}${hint ? ` (did you mean ${hint}?)` : ''}`);
+          continue;
+        }
+        const m = op.compile(obj[k], [...path, k], compiler, exact);
+        if (m) parts.push(m);
+      }
+      return parts.length === 1 ? parts[0]! : (actual, at, rt, out) => parts.forEach((m) => m(actual, at, rt, out));
+    }
+    const fields = keys.map((k) => [k.startsWith('$$') ? k.slice(1) : k, compiler.compile(obj[k], [...path, k], exact)] as const);
+    const allowed = new Set(fields.map(([k]) => k));
+    return (actual, at, rt, out) => {
+      if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) {
+        out.push({ at, expected: 'an object', actual });
+        return;
+      }
+      const record = actual as Record<string, unknown>;
+      for (const [k, m] of fields) m(record[k], joinPath(at, k), rt, out);
+      if (exact) {
+        for (const k of Object.keys(record)) {
+          if (!allowed.has(k)) out.push({ at: joinPath(at, k), expected: 'absent (exact match)', actual: record[k] });
+        }
+      }
+    };
+  }
+
+  return compiler;
+}
+
+function equals(want: unknown): Matcher {
+  const expected = describeValue(want);
+  return (actual, at, _rt, out) => {
+    if (!deepEqual(actual, want)) out.push({ at, expected, actual });
+  };
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}

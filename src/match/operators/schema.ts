@@ -1,0 +1,16 @@
+import type { OperatorDefinition } from '../contract.js';
+
+export const schemaOperator: OperatorDefinition = {
+  name: '$schema',
+  summary: '$schema: the name of a JSON Schema in the catalogue the value must satisfy',
+  compile(arg, path, compiler) {
+    if (typeof arg !== 'string' || !compiler.knownSchema(arg)) {
+      compiler.error(path, `$schema expects the name of a known schema; got ${JSON.stringify(arg)}`);
+      return undefined;
+    }
+    return (actual, at, rt, out) => {
+      const problems = rt.validateSchema(arg, actual);
+      for (const p of problems ?? []) out.push({ at, expected: `valid against schema ${arg}: ${p}`, actual });
+    };
+  },
+};

@@ -1,0 +1,66 @@
+import { diffLines } from 'diff';
+import { formatSpan } from '../core/source.js';
+import { describeJanusError } from '../janus/errors.js';
+import { describeValue } from '../match/contract.js';
+import type { Failure, ScenarioResult, TranscriptEntry } from '../run/events.js';
+
+const LAST_MESSAGES = 8;
+
+/**
+ * The text a person reads when a scenario fails: where, why, the expected pattern against the
+ * actual message with a diff, and the last messages exchanged. Shared by every reporter.
+ */
+export function failureText(result: ScenarioResult, options: { redact?: (s: string) => string } = {}): string {
+  const f = result.failure;
+  if (!f) return '';
+  const lines: string[] = [headline(f)];
+  if (f.span) lines.push(`  at ${formatSpan(f.span)}${f.stepTitle ? ` (step: ${f.stepTitle})` : ''}`);
+  if (f.mismatches?.length) {
+    lines.push('  mismatches:');
+    for (const m of f.mismatches.slice(0, 10)) lines.push(`    ${m.at || '(message)'}: expected ${m.expected}, got ${describeValue(m.actual)}`);
+  }
+  const janusError = typeof f.actual === 'object' && f.actual !== null ? describeJanusError(f.actual as Record<string, unknown>) : undefined;
+  if (janusError) lines.push(`  Janus error: ${janusError}`);
+  if (f.expected !== undefined) lines.push('  expected (pattern):', indent(pretty(f.expected), 4));
+  if (f.actual !== undefined) lines.push('  actual:', indent(pretty(f.actual), 4));
+  if (f.expected !== undefined && f.actual !== undefined) lines.push('  diff (- expected, + actual):', indent(diffText(f.expected, f.actual), 4));
+  const last = result.transcript.slice(-LAST_MESSAGES);
+  if (last.length > 0) {
+    lines.push(`  last ${last.length} message(s) exchanged:`);
+    const t0 = result.transcript[0]!.at;
+    for (const entry of last) lines.push(`    ${transcriptLine(entry, t0)}`);
+  }
+  for (const c of result.cleanupFailures) lines.push(`  during cleanup: ${headline(c)}${c.span ? ` at ${formatSpan(c.span)}` : ''}`);
+  const text = lines.join('\n');
+  return options.redact ? options.redact(text) : text;
+}
+
+export function headline(f: Failure): string {
+  const label = f.kind === 'infrastructure' ? 'server problem' : f.kind === 'timeout' ? 'timeout' : 'failed';
+  return `${label}: ${f.summary}`;
+}
+
+export function transcriptLine(entry: TranscriptEntry, t0: number): string {
+  const arrow = entry.direction === 'out' ? '->' : '<-';
+  const body = typeof entry.message === 'string' ? JSON.stringify(entry.message) : JSON.stringify(entry.message);
+  const clipped = body.length > 300 ? `${body.slice(0, 297)}...` : body;
+  return `+${String(entry.at - t0).padStart(5)}ms ${entry.client} ${arrow} ${clipped}`;
+}
+
+function pretty(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v, null, 2);
+}
+
+function indent(text: string, n: number): string {
+  const pad = ' '.repeat(n);
+  return text.split('\n').map((l) => pad + l).join('\n');
+}
+
+function diffText(expected: unknown, actual: unknown): string {
+  return diffLines(`${pretty(expected)}\n`, `${pretty(actual)}\n`)
+    .flatMap((part) => {
+      const sign = part.added ? '+' : part.removed ? '-' : ' ';
+      return part.value.replace(/\n$/, '').split('\n').map((l) => `${sign} ${l}`);
+    })
+    .join('\n');
+}

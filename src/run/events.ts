@@ -1,0 +1,48 @@
+import type { SourceSpan } from '../core/source.js';
+import type { Direction } from '../janus/client.js';
+import type { JanusMessage } from '../janus/protocol.js';
+import type { Mismatch } from '../match/contract.js';
+
+/** The typed result events the engine emits; reporters and the mocha adapter consume them. */
+export type RunEvent =
+  | { type: 'scenario:start'; file: string; name: string; transport: string }
+  | { type: 'step:start'; title: string; span: SourceSpan }
+  | { type: 'step:end'; title: string; span: SourceSpan; status: 'passed' | 'failed'; durationMs: number }
+  | { type: 'message'; client: string; direction: Direction; message: JanusMessage | string; at: number }
+  | { type: 'scenario:end'; result: ScenarioResult };
+
+export type FailureKind = 'assertion' | 'infrastructure' | 'timeout';
+
+export interface Failure {
+  kind: FailureKind;
+  /** One line. */
+  summary: string;
+  span?: SourceSpan;
+  stepTitle?: string;
+  expected?: unknown;
+  actual?: unknown;
+  mismatches?: Mismatch[];
+}
+
+export interface TranscriptEntry {
+  at: number;
+  client: string;
+  direction: Direction;
+  message: JanusMessage | string;
+}
+
+export interface ScenarioResult {
+  file: string;
+  name: string;
+  transport: string;
+  status: 'passed' | 'failed' | 'skipped';
+  skipReason?: string;
+  durationMs: number;
+  failure?: Failure;
+  /** Problems in cleanup steps or while destroying sessions, after the main failure if any. */
+  cleanupFailures: Failure[];
+  transcript: TranscriptEntry[];
+  saved: Record<string, unknown>;
+  /** Sessions the engine destroyed because the scenario left them alive. */
+  destroyedSessions: number[];
+}

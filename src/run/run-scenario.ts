@@ -1,0 +1,199 @@
+import type { CompiledScenario } from '../compile/scenario.js';
+import { JanusClient } from '../janus/client.js';
+import type { JanusMessage } from '../janus/protocol.js';
+import type { Matcher, Mismatch } from '../match/contract.js';
+import { StepFailure, type Actor, type CompiledStep, type StepContext } from '../steps/contract.js';
+import { TransportFault, type TlsOptions } from '../transports/contract.js';
+import { getTransport } from '../transports/registry.js';
+import type { Failure, RunEvent, ScenarioResult, TranscriptEntry } from './events.js';
+import { transactionGenerator } from './seeded.js';
+import { ScenarioValues } from './values.js';
+
+/** Where and how to reach Janus for one run of a scenario. */
+export interface RunTarget {
+  transport: string;
+  url: string;
+  admin?: { transport: string; url: string };
+  tls: TlsOptions;
+  secrets: { apisecret?: string; token?: string; admin_secret?: string };
+  /** The server's session timeout in seconds (from info), to pace keepalives. */
+  sessionTimeoutS?: number;
+}
+
+export interface RunOptions {
+  seed: string;
+  stepTimeoutMs: number;
+  scenarioTimeoutMs: number;
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  validateSchema?: (name: string, value: unknown) => string[] | undefined;
+  env?: NodeJS.ProcessEnv;
+}
+
+const CLEANUP_BUDGET_MS = 5000;
+
+/**
+ * Runs one compiled scenario over one transport and returns its result. It never throws for
+ * anything the server does; every session it created is destroyed before it returns, whether
+ * the scenario passed, failed, timed out or was interrupted.
+ */
+export async function runScenario(scenario: CompiledScenario, target: RunTarget, options: RunOptions): Promise<ScenarioResult> {
+  const started = Date.now();
+  const emit = options.onEvent ?? (() => {});
+  const transcript: TranscriptEntry[] = [];
+  const actors = new Map<string, Actor>(scenario.clients.map((name) => [name, { name, handles: new Map() }]));
+  const clients = new Map<string, Promise<JanusClient>>();
+  let adminClient: Promise<JanusClient> | undefined;
+  const values = new ScenarioValues((n) => actors.get(n), target.transport, options.env ?? process.env);
+  const nextTransaction = transactionGenerator(options.seed, `${scenario.file}\u0000${target.transport}`);
+  const nextKeepalive = transactionGenerator(options.seed, `keepalive\u0000${scenario.file}`);
+
+  const abort = new AbortController();
+  const timeoutMs = scenario.timeoutMs ?? options.scenarioTimeoutMs;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort.abort();
+  }, timeoutMs);
+  const onOuterAbort = (): void => abort.abort();
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+
+  emit({ type: 'scenario:start', file: scenario.file, name: scenario.name, transport: target.transport });
+
+  const record = (client: string) => (direction: 'in' | 'out', message: JanusMessage | string) => {
+    const entry = { at: Date.now(), client, direction, message };
+    transcript.push(entry);
+    emit({ type: 'message', ...entry });
+  };
+
+  const connect = async (name: string, api: 'janus' | 'admin', transportName: string, url: string): Promise<JanusClient> => {
+    const transport = getTransport(transportName);
+    if (!transport) throw new StepFailure('infrastructure', `no transport named "${transportName}" is registered`);
+    try {
+      return await JanusClient.connect(
+        transport,
+        { url, api, tls: target.tls, connectTimeoutMs: options.stepTimeoutMs },
+        { api, nextTransaction: api === 'janus' ? nextKeepalive : nextTransaction, pollAuth: { apisecret: target.secrets.apisecret, token: target.secrets.token }, onTraffic: record(name) },
+      );
+    } catch (e) {
+      throw new StepFailure('infrastructure', e instanceof TransportFault ? e.message : `cannot connect to ${url}: ${(e as Error).message}`);
+    }
+  };
+
+  const keepaliveMs = scenario.keepalive === false ? undefined : typeof scenario.keepalive === 'number' ? scenario.keepalive
+    : target.sessionTimeoutS ? Math.max(500, target.sessionTimeoutS * 400) : 25_000;
+
+  const context = (signal: AbortSignal): StepContext => ({
+    signal,
+    stepTimeoutMs: options.stepTimeoutMs,
+    secrets: target.secrets,
+    actor: (name) => actors.get(name)!,
+    janus(actor) {
+      if (!clients.has(actor.name)) {
+        clients.set(actor.name, connect(actor.name, 'janus', target.transport, target.url).then((c) => {
+          if (keepaliveMs !== undefined) c.startKeepalives(keepaliveMs);
+          return c;
+        }));
+      }
+      return clients.get(actor.name)!;
+    },
+    admin() {
+      if (!target.admin) return Promise.reject(new StepFailure('infrastructure', 'no Admin API address is known: give --admin-url'));
+      adminClient ??= connect('admin', 'admin', target.admin.transport, target.admin.url);
+      return adminClient;
+    },
+    nextTransaction,
+    resolve: (template, actor, transaction) => template(values.lookupFor(actor, transaction)),
+    match(matcher: Matcher, actual: unknown, actor: Actor): Mismatch[] {
+      const out: Mismatch[] = [];
+      const lookup = values.lookupFor(actor);
+      matcher(actual, '', { resolve: (t) => t(lookup), validateSchema: options.validateSchema ?? (() => undefined) }, out);
+      return out;
+    },
+    save: (name, value) => values.saved.set(name, value),
+    noteReply: (reply, transaction) => (values.last = { reply, transaction }),
+  });
+
+  let failure: Failure | undefined;
+  const cleanupFailures: Failure[] = [];
+  const mainContext = context(abort.signal);
+  try {
+    for (const [name, template] of scenario.variables) values.saved.set(name, mainContext.resolve(template, actors.get(scenario.clients[0]!)!));
+    for (const step of scenario.steps) {
+      failure = await runStep(step, mainContext, emit);
+      if (!failure && abort.signal.aborted) failure = interruption(step, timedOut, timeoutMs);
+      if (failure) {
+        if (abort.signal.aborted && failure.kind !== 'infrastructure') Object.assign(failure, interruption(step, timedOut, timeoutMs));
+        break;
+      }
+    }
+  } catch (e) {
+    failure = toFailure(e);
+  }
+  clearTimeout(timer);
+
+  // Cleanup gets its own time budget: it must run even after a timeout or Ctrl-C.
+  const cleanupSignal = AbortSignal.timeout(CLEANUP_BUDGET_MS);
+  const cleanupContext = context(cleanupSignal);
+  for (const step of scenario.cleanup) {
+    const f = await runStep(step, cleanupContext, emit);
+    if (f) cleanupFailures.push(f);
+  }
+  const destroyedSessions: number[] = [];
+  for (const [name, pending] of clients) {
+    const client = await pending.catch(() => undefined);
+    if (!client) continue;
+    const destroy = (sessionId: number): JanusMessage => ({ janus: 'destroy', session_id: sessionId, transaction: `cleanup-${nextKeepalive()}`, ...secretsFor(target) });
+    destroyedSessions.push(...(await client.close(destroy, 2000)));
+    if (client.fault && !failure) failure = { kind: 'infrastructure', summary: `client ${name}: ${client.fault.message}` };
+  }
+  await (await adminClient?.catch(() => undefined))?.close(() => ({}), 0);
+  options.signal?.removeEventListener('abort', onOuterAbort);
+
+  const finalFailure = failure ?? cleanupFailures[0];
+  const result: ScenarioResult = {
+    file: scenario.file,
+    name: scenario.name,
+    transport: target.transport,
+    status: finalFailure ? 'failed' : 'passed',
+    durationMs: Date.now() - started,
+    failure: finalFailure,
+    cleanupFailures: failure ? cleanupFailures : cleanupFailures.slice(1),
+    transcript,
+    saved: Object.fromEntries(values.saved),
+    destroyedSessions,
+  };
+  emit({ type: 'scenario:end', result });
+  return result;
+}
+
+async function runStep(step: CompiledStep, ctx: StepContext, emit: (e: RunEvent) => void): Promise<Failure | undefined> {
+  const t0 = Date.now();
+  emit({ type: 'step:start', title: step.title, span: step.span });
+  let failure: Failure | undefined;
+  try {
+    await step.execute(ctx);
+  } catch (e) {
+    failure = { ...toFailure(e), span: step.span, stepTitle: step.title };
+  }
+  emit({ type: 'step:end', title: step.title, span: step.span, status: failure ? 'failed' : 'passed', durationMs: Date.now() - t0 });
+  return failure;
+}
+
+function toFailure(e: unknown): Failure {
+  if (e instanceof StepFailure) return { kind: e.kind, summary: e.summary, ...e.details };
+  return { kind: 'infrastructure', summary: `internal error: ${(e as Error)?.stack ?? String(e)}` };
+}
+
+function interruption(step: CompiledStep, timedOut: boolean, timeoutMs: number): Failure {
+  return timedOut
+    ? { kind: 'timeout', summary: `the scenario exceeded its time limit of ${timeoutMs}ms`, span: step.span, stepTitle: step.title }
+    : { kind: 'infrastructure', summary: 'interrupted', span: step.span, stepTitle: step.title };
+}
+
+function secretsFor(target: RunTarget): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (target.secrets.apisecret) out.apisecret = target.secrets.apisecret;
+  if (target.secrets.token) out.token = target.secrets.token;
+  return out;
+}

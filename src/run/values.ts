@@ -1,0 +1,58 @@
+import type { JanusMessage } from '../janus/protocol.js';
+import type { ValueLookup } from '../match/contract.js';
+import { readPath } from '../steps/common.js';
+import { StepFailure, type Actor } from '../steps/contract.js';
+
+/**
+ * The values placeholders resolve against: variables and saved values (one flat namespace),
+ * the acting client's bound ids, other clients' ids, the last reply, the environment.
+ */
+export class ScenarioValues {
+  readonly saved = new Map<string, unknown>();
+  last: { transaction?: string; reply?: JanusMessage } = {};
+
+  constructor(
+    private readonly actors: (name: string) => Actor | undefined,
+    private readonly transport: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  lookupFor(actor: Actor, transaction?: string): ValueLookup {
+    return { lookup: (ref) => this.lookup(ref, actor, transaction) };
+  }
+
+  private lookup(ref: string, actor: Actor, transaction?: string): unknown {
+    const [head, ...rest] = ref.split('.');
+    if (this.saved.has(head!)) return this.dig(this.saved.get(head!), rest, ref);
+    switch (head) {
+      case 'env':
+        return this.env[rest[0]!];
+      case 'transport':
+        return this.transport;
+      case 'transaction':
+        return this.need(transaction ?? this.last.transaction, ref, 'no request has been sent yet');
+      case 'last':
+        return this.dig(this.last, rest, ref);
+    }
+    const other = this.actors(head!);
+    if (other) return this.actorValue(other, rest, ref);
+    return this.actorValue(actor, [head!, ...rest], ref);
+  }
+
+  private actorValue(actor: Actor, [what, name]: string[], ref: string): unknown {
+    if (what === 'session') return this.need(actor.sessionId, ref, `client ${actor.name} has no session yet`);
+    if (what === 'handle') return this.need(actor.handleId, ref, `client ${actor.name} has no handle yet`);
+    if (what === 'handles') return this.need(actor.handles.get(name ?? ''), ref, `client ${actor.name} has no handle named "${name}"`);
+    throw new StepFailure('assertion', `\${${ref}} has no value`);
+  }
+
+  private dig(value: unknown, rest: string[], ref: string): unknown {
+    if (rest.length === 0) return value;
+    return this.need(readPath(value, rest.join('.')), ref, 'that path does not exist');
+  }
+
+  private need<T>(value: T | undefined, ref: string, why: string): T {
+    if (value === undefined) throw new StepFailure('assertion', `\${${ref}} has no value: ${why}`);
+    return value;
+  }
+}

@@ -1,0 +1,39 @@
+import { commonProperties, DURATION, expectProperties, saveProperty, targetProperties } from './common.js';
+import type { CompiledStep, StepKind } from './contract.js';
+import { compileExchangeOptions, runExchange } from './exchange.js';
+
+/** `admin:` sends an Admin API request; session and handle ids come from the acting client. */
+export const adminStep: StepKind = {
+  key: 'admin',
+  summary: 'send an Admin API request (admin_secret filled in) and match its reply',
+  schema: {
+    type: 'object',
+    required: ['admin'],
+    additionalProperties: false,
+    properties: {
+      admin: {
+        description: 'an admin verb (list_sessions, handle_info, ...) or the whole request',
+        anyOf: [{ type: 'string', minLength: 1 }, { type: 'object' }],
+      },
+      ...commonProperties,
+      ...targetProperties,
+      ...expectProperties,
+      ...saveProperty,
+      timeout: DURATION,
+    },
+  },
+  compile(raw, cc) {
+    const client = cc.client(raw);
+    const request = cc.template(raw.admin, ['admin']);
+    const options = compileExchangeOptions(raw, cc, client);
+    const verb = typeof raw.admin === 'string' ? raw.admin : (raw.admin as { janus?: unknown }).janus;
+    const step: CompiledStep = {
+      kind: 'admin',
+      span: cc.span(),
+      title: (raw.name as string | undefined) ?? `admin ${typeof verb === 'string' ? verb : 'request'}`,
+      client,
+      execute: (ctx) => runExchange({ api: 'admin', request, ...options }, ctx.actor(client), ctx, step),
+    };
+    return step;
+  },
+};

@@ -1,0 +1,47 @@
+import { DURATION_PATTERN } from '../core/duration.js';
+
+/** Schema pieces shared by several step kinds. */
+export const NAME = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' } as const;
+export const DURATION = {
+  anyOf: [
+    { type: 'integer', minimum: 0 },
+    { type: 'string', pattern: DURATION_PATTERN },
+  ],
+} as const;
+
+export const commonProperties = {
+  name: { type: 'string', description: 'a title for the step in reports' },
+  client: { ...NAME, description: 'which client acts (default: the first in `clients`)' },
+} as const;
+
+export const saveProperty = {
+  save: {
+    type: 'object',
+    description: 'name: path into the message (data.id, plugindata.data.list[0].room); later steps use ${name}',
+    propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' },
+    additionalProperties: { type: 'string', pattern: '^[A-Za-z0-9_$-]+(\\[[0-9]+\\])*(\\.[A-Za-z0-9_$-]+(\\[[0-9]+\\])*)*$' },
+  },
+} as const;
+
+export const expectProperties = {
+  expect: { description: 'pattern the reply must match (see Matching); without it, any reply but an error passes' },
+  exact: { type: 'boolean', description: 'match the pattern exactly: no extra keys at any depth' },
+} as const;
+
+export const targetProperties = {
+  handle: { ...NAME, description: 'which handle of the client (named with `as:`); default: the last attached' },
+  at: { enum: ['root', 'session', 'handle'], description: 'the level the request is sent at, when not the verb\'s own' },
+} as const;
+
+/** Reads `a.b[0].c` out of a message; undefined when any part is missing. */
+export function readPath(value: unknown, path: string): unknown {
+  let cur: unknown = value;
+  for (const part of path.split('.')) {
+    const m = /^([^[]+)((?:\[\d+\])*)$/.exec(part);
+    if (!m) return undefined;
+    cur = (cur as Record<string, unknown> | undefined)?.[m[1]!];
+    for (const idx of m[2]!.matchAll(/\[(\d+)\]/g)) cur = (cur as unknown[] | undefined)?.[Number(idx[1])];
+    if (cur === undefined) return undefined;
+  }
+  return cur;
+}

@@ -1,0 +1,79 @@
+import type { SourceSpan } from '../core/source.js';
+import type { JanusClient } from '../janus/client.js';
+import type { DocPath } from '../load/yaml-source.js';
+import type { Matcher, Mismatch, Template } from '../match/contract.js';
+import type { JanusMessage } from '../janus/protocol.js';
+
+/**
+ * A step kind: the key that names it in a scenario file, its slice of the file schema, and how
+ * it compiles. Each kind is one file in src/steps, registered in src/steps/registry.ts.
+ */
+export interface StepKind {
+  key: string;
+  summary: string;
+  schema: object;
+  compile(raw: Record<string, unknown>, cc: StepCompiler): CompiledStep | CompiledStep[] | undefined;
+}
+
+/** A step ready to run: positioned, titled, and closed over its compiled templates and matchers. */
+export interface CompiledStep {
+  kind: string;
+  span: SourceSpan;
+  title: string;
+  client: string;
+  execute(ctx: StepContext): Promise<void>;
+}
+
+/** What a step kind may use while compiling; paths are relative to the step. */
+export interface StepCompiler {
+  span(path?: DocPath, key?: boolean): SourceSpan;
+  error(path: DocPath, message: string): void;
+  /** The client a step acts as: its `client:` key, or the default, checked against `clients`. */
+  client(raw: Record<string, unknown>): string;
+  template(value: unknown, path: DocPath): Template;
+  pattern(value: unknown, path: DocPath, exact: boolean): Matcher;
+  /** Declares names saved by this step, so later placeholders may refer to them. */
+  declare(names: string[]): void;
+  /** Compiles a fragment file's steps in place (include). */
+  include(file: string, params: Record<string, unknown>, path: DocPath, client: string): CompiledStep[];
+  durationMs(value: unknown, path: DocPath): number | undefined;
+  /** Handle names declared with `as:` so far, per client. */
+  declareHandle(client: string, name: string): void;
+  knowsHandle(client: string, name: string): boolean;
+}
+
+/** A Janus client as one named actor of the scenario sees it: its connection and bound ids. */
+export interface Actor {
+  name: string;
+  sessionId?: number;
+  handleId?: number;
+  handles: Map<string, number>;
+}
+
+/** What a running step may use. */
+export interface StepContext {
+  readonly signal: AbortSignal;
+  readonly stepTimeoutMs: number;
+  actor(name: string): Actor;
+  janus(actor: Actor): Promise<JanusClient>;
+  admin(): Promise<JanusClient>;
+  nextTransaction(): string;
+  /** Secrets the run injects into requests unless the request says otherwise. */
+  readonly secrets: { apisecret?: string; token?: string; admin_secret?: string };
+  resolve(template: Template, actor: Actor, transaction?: string): unknown;
+  match(matcher: Matcher, actual: unknown, actor: Actor): Mismatch[];
+  save(name: string, value: unknown): void;
+  noteReply(reply: JanusMessage, transaction: string | undefined): void;
+}
+
+/** A step failure, as a value with its source position; the runner turns it into a result. */
+export class StepFailure extends Error {
+  override readonly name = 'StepFailure';
+  constructor(
+    readonly kind: 'assertion' | 'infrastructure',
+    readonly summary: string,
+    readonly details: { expected?: unknown; actual?: unknown; mismatches?: Mismatch[] } = {},
+  ) {
+    super(summary);
+  }
+}

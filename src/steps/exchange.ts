@@ -1,0 +1,135 @@
+import { formatDuration } from '../core/duration.js';
+import type { JanusClient } from '../janus/client.js';
+import { describeJanusError } from '../janus/errors.js';
+import { ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, verbOf, type JanusMessage, type Route } from '../janus/protocol.js';
+import type { Matcher, Template } from '../match/contract.js';
+import { applySave, compileSave, type SaveSpec } from './save.js';
+import { StepFailure, type Actor, type CompiledStep, type StepCompiler, type StepContext } from './contract.js';
+
+type Level = 'root' | 'session' | 'handle';
+
+/** A compiled request of any kind: Janus API, Admin API, or a raw payload. */
+export interface ExchangeSpec {
+  api: 'janus' | 'admin';
+  /** The request as a template; undefined for raw payloads. */
+  request?: Template;
+  raw?: Template;
+  at?: Level;
+  handle?: string;
+  as?: string;
+  expect?: { matcher: Matcher; pattern: unknown };
+  untilAck: boolean;
+  save: SaveSpec;
+  timeoutMs?: number;
+}
+
+export function compileExchangeOptions(raw: Record<string, unknown>, cc: StepCompiler, client: string): Omit<ExchangeSpec, 'api' | 'request' | 'raw'> {
+  const exact = raw.exact === true;
+  const handle = raw.handle as string | undefined;
+  if (handle !== undefined && !cc.knowsHandle(client, handle)) {
+    cc.error(['handle'], `no handle named "${handle}" for client ${client}: name one with \`as: ${handle}\` on an attach step first`);
+  }
+  if (typeof raw.as === 'string') cc.declareHandle(client, raw.as);
+  const pattern = raw.expect;
+  const expectsAck = typeof pattern === 'object' && pattern !== null && (pattern as Record<string, unknown>).janus === 'ack';
+  return {
+    at: raw.at as Level | undefined,
+    handle,
+    as: raw.as as string | undefined,
+    expect: pattern === undefined ? undefined : { matcher: cc.pattern(pattern, ['expect'], exact), pattern },
+    untilAck: expectsAck,
+    save: compileSave(raw, cc),
+    timeoutMs: raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout']),
+  };
+}
+
+const AUTO_FILLED = ['session_id', 'handle_id', 'transaction', 'apisecret', 'token', 'admin_secret'];
+
+/** Runs one request: fills in what the scenario left out, sends, waits, binds ids, matches, saves. */
+export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepContext, step: CompiledStep): Promise<void> {
+  const client: JanusClient = spec.api === 'admin' ? await ctx.admin() : await ctx.janus(actor);
+  let payload: JanusMessage | string;
+  let transaction: string | undefined;
+  let route: Route;
+  let verb: string | undefined;
+  if (spec.raw) {
+    payload = String(ctx.resolve(spec.raw, actor));
+    route = routeFor(spec.at ?? 'root', actor, spec.handle);
+  } else {
+    const defaultTransaction = ctx.nextTransaction();
+    const resolved = ctx.resolve(spec.request!, actor, defaultTransaction);
+    const message: JanusMessage = typeof resolved === 'string' ? { janus: resolved } : { ...(resolved as JanusMessage) };
+    verb = verbOf(message);
+    if (!('transaction' in message)) message.transaction = defaultTransaction;
+    const secrets = spec.api === 'admin' ? { admin_secret: ctx.secrets.admin_secret } : { apisecret: ctx.secrets.apisecret, token: ctx.secrets.token };
+    for (const [key, value] of Object.entries(secrets)) if (value !== undefined && !(key in message)) message[key] = value;
+    const level = spec.at ?? (spec.api === 'admin' ? (ADMIN_VERB_LEVEL[verb ?? ''] ?? 'root') : (VERB_LEVEL[verb ?? ''] ?? 'root'));
+    route = routeFor(level, actor, spec.handle, message);
+    // An explicit null means "leave it out", so missing-field cases are writable.
+    for (const key of AUTO_FILLED) if (message[key] === null) delete message[key];
+    transaction = typeof message.transaction === 'string' ? message.transaction : undefined;
+    payload = message;
+  }
+  const until = spec.untilAck || verb === 'keepalive' || verb === 'trickle' ? 'ack' : 'final';
+  const timeoutMs = spec.timeoutMs ?? ctx.stepTimeoutMs;
+  const outcome = await client.request(payload, route, until, timeoutMs, ctx.signal);
+  if ('fault' in outcome) throw new StepFailure('infrastructure', outcome.fault.message);
+  if ('timedOut' in outcome) {
+    if (ctx.signal.aborted) throw new StepFailure('infrastructure', 'interrupted');
+    if (outcome.ack) {
+      throw new StepFailure('assertion', `got an ack for ${verb ?? 'the request'} (transaction ${transaction}) but no ${until === 'ack' ? 'reply' : 'final reply or event'} within ${formatDuration(timeoutMs)}`, { actual: outcome.ack });
+    }
+    throw new StepFailure('infrastructure', `no reply to ${verb ?? 'the request'}${transaction ? ` (transaction ${transaction})` : ''} within ${formatDuration(timeoutMs)}`);
+  }
+  const reply = outcome.exchange.reply;
+  ctx.noteReply(reply, transaction);
+  if (spec.api === 'janus') bindIds(verb, reply, route, actor, spec.as);
+  if (spec.expect) {
+    const mismatches = ctx.match(spec.expect.matcher, reply, actor);
+    if (mismatches.length > 0) {
+      throw new StepFailure('assertion', `the reply to ${step.title} did not match`, { expected: spec.expect.pattern, actual: reply, mismatches });
+    }
+  } else if (reply.janus === 'error') {
+    throw new StepFailure('assertion', `${step.title} got an error reply: ${describeJanusError(reply)}`, { actual: reply });
+  }
+  applySave(spec.save, reply, ctx);
+}
+
+function routeFor(level: Level, actor: Actor, handleName?: string, message?: JanusMessage): Route {
+  const route: Route = {};
+  const explicit = (key: string): boolean => message !== undefined && key in message;
+  if (explicit('session_id')) route.sessionId = idOf(message!.session_id);
+  else if (level !== 'root') route.sessionId = need(actor.sessionId, `client ${actor.name} has no session yet: a create step must succeed first`);
+  if (explicit('handle_id')) route.handleId = idOf(message!.handle_id);
+  else if (level === 'handle') {
+    const handle = handleName !== undefined ? actor.handles.get(handleName) : actor.handleId;
+    route.handleId = need(handle, `client ${actor.name} has no ${handleName ? `handle "${handleName}"` : 'handle'} yet: an attach step must succeed first`);
+  }
+  return route;
+}
+
+function need<T>(value: T | undefined, message: string): T {
+  if (value === undefined) throw new StepFailure('assertion', message);
+  return value;
+}
+
+/** create and attach bind the ids later steps use; destroy and detach unbind them. */
+function bindIds(verb: string | undefined, reply: JanusMessage, route: Route, actor: Actor, as?: string): void {
+  if (reply.janus !== 'success') return;
+  const id = idOf((reply.data as { id?: unknown } | undefined)?.id);
+  if (verb === 'create' && id !== undefined) {
+    actor.sessionId = id;
+    actor.handleId = undefined;
+    actor.handles.clear();
+  } else if (verb === 'attach' && id !== undefined) {
+    actor.handleId = id;
+    if (as) actor.handles.set(as, id);
+  } else if (verb === 'destroy' && route.sessionId === actor.sessionId) {
+    actor.sessionId = undefined;
+    actor.handleId = undefined;
+    actor.handles.clear();
+  } else if (verb === 'detach') {
+    if (actor.handleId === route.handleId) actor.handleId = undefined;
+    for (const [name, h] of actor.handles) if (h === route.handleId) actor.handles.delete(name);
+  }
+}

@@ -1,0 +1,51 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { formatDuration } from '../core/duration.js';
+import type { JanusMessage } from '../janus/protocol.js';
+import { commonProperties, DURATION, NAME } from './common.js';
+import { StepFailure, type StepKind } from './contract.js';
+import { compileEventFilter, describePattern } from './wait.js';
+
+/** `no_event:` passes when no message matching the pattern is in the mailbox or arrives in the window. */
+export const noEventStep: StepKind = {
+  key: 'no_event',
+  summary: 'assert that no message matching a pattern arrives within a window',
+  schema: {
+    type: 'object',
+    required: ['no_event', 'for'],
+    additionalProperties: false,
+    properties: {
+      no_event: { description: 'pattern of the message that must not arrive ({} means any message)' },
+      for: { ...DURATION, description: 'how long to watch' },
+      ...commonProperties,
+      handle: { ...NAME, description: 'only messages from this handle (sender)' },
+      exact: { type: 'boolean' },
+    },
+  },
+  compile(raw, cc) {
+    const client = cc.client(raw);
+    const matcher = cc.pattern(raw.no_event, ['no_event'], raw.exact === true);
+    const filter = compileEventFilter(raw, cc, client);
+    const windowMs = cc.durationMs(raw.for, ['for']) ?? 0;
+    return {
+      kind: 'no_event',
+      span: cc.span(),
+      title: (raw.name as string | undefined) ?? `${client} gets no ${describePattern(raw.no_event)} for ${formatDuration(windowMs)}`,
+      client,
+      async execute(ctx) {
+        const actor = ctx.actor(client);
+        const janus = await ctx.janus(actor);
+        const from = filter(actor);
+        const accepts = (msg: JanusMessage): boolean => from(msg) && ctx.match(matcher, msg, actor).length === 0;
+        // Look without taking, so a later wait step can still consume what arrived.
+        const seen = janus.mailbox.peek(accepts) ?? (await watch());
+        if (seen) throw new StepFailure('assertion', `a message matching the pattern arrived within ${formatDuration(windowMs)}`, { expected: raw.no_event, actual: seen });
+        if (janus.fault) throw new StepFailure('infrastructure', janus.fault.message);
+
+        async function watch(): Promise<JanusMessage | undefined> {
+          await delay(windowMs, undefined, { signal: ctx.signal }).catch(() => undefined);
+          return janus.mailbox.peek(accepts);
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,35 @@
+import { commonProperties, DURATION, expectProperties, saveProperty, targetProperties } from './common.js';
+import type { CompiledStep, StepKind } from './contract.js';
+import { compileExchangeOptions, runExchange } from './exchange.js';
+
+/** `raw:` sends a payload byte for byte (invalid JSON, arrays, ...) and matches the reply. */
+export const rawStep: StepKind = {
+  key: 'raw',
+  summary: 'send a payload verbatim (for invalid-JSON cases) and match the reply',
+  schema: {
+    type: 'object',
+    required: ['raw'],
+    additionalProperties: false,
+    properties: {
+      raw: { type: 'string', description: 'the exact text to send' },
+      ...commonProperties,
+      ...targetProperties,
+      ...expectProperties,
+      ...saveProperty,
+      timeout: DURATION,
+    },
+  },
+  compile(raw, cc) {
+    const client = cc.client(raw);
+    const payload = cc.template(raw.raw, ['raw']);
+    const options = compileExchangeOptions(raw, cc, client);
+    const step: CompiledStep = {
+      kind: 'raw',
+      span: cc.span(),
+      title: (raw.name as string | undefined) ?? `${client} raw payload`,
+      client,
+      execute: (ctx) => runExchange({ api: 'janus', raw: payload, ...options }, ctx.actor(client), ctx, step),
+    };
+    return step;
+  },
+};

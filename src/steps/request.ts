@@ -1,0 +1,41 @@
+import { commonProperties, DURATION, expectProperties, saveProperty, targetProperties, NAME } from './common.js';
+import type { CompiledStep, StepKind } from './contract.js';
+import { compileExchangeOptions, runExchange } from './exchange.js';
+
+/** `request:` sends a Janus API request and matches its reply (correlated by transaction). */
+export const requestStep: StepKind = {
+  key: 'request',
+  summary: 'send a Janus API request (a verb, or a message object) and match its reply',
+  schema: {
+    type: 'object',
+    required: ['request'],
+    additionalProperties: false,
+    properties: {
+      request: {
+        description: 'a verb (create, attach, message, ...) or the whole request; ids, transaction and secrets are filled in unless given (null leaves them out)',
+        anyOf: [{ type: 'string', minLength: 1 }, { type: 'object' }],
+      },
+      ...commonProperties,
+      ...targetProperties,
+      as: { ...NAME, description: 'on attach: a name for the new handle' },
+      ...expectProperties,
+      ...saveProperty,
+      timeout: { ...DURATION, description: 'how long to wait for the reply (default --step-timeout)' },
+    },
+  },
+  compile(raw, cc) {
+    const client = cc.client(raw);
+    const request = cc.template(raw.request, ['request']);
+    const options = compileExchangeOptions(raw, cc, client);
+    const verb = typeof raw.request === 'string' ? raw.request : (raw.request as { janus?: unknown }).janus;
+    const title = (raw.name as string | undefined) ?? `${client} ${typeof verb === 'string' ? verb : 'request'}`;
+    const step: CompiledStep = {
+      kind: 'request',
+      span: cc.span(),
+      title,
+      client,
+      execute: (ctx) => runExchange({ api: 'janus', request, ...options }, ctx.actor(client), ctx, step),
+    };
+    return step;
+  },
+};

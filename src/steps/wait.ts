@@ -1,0 +1,83 @@
+import { formatDuration } from '../core/duration.js';
+import type { JanusMessage } from '../janus/protocol.js';
+import type { Mismatch } from '../match/contract.js';
+import { commonProperties, DURATION, NAME, saveProperty } from './common.js';
+import { StepFailure, type Actor, type StepCompiler, type StepContext, type StepKind } from './contract.js';
+import { applySave, compileSave } from './save.js';
+
+/** Which messages an event step looks at: the acting client's, optionally one handle's (by sender). */
+export function compileEventFilter(raw: Record<string, unknown>, cc: StepCompiler, client: string) {
+  const handle = raw.handle as string | undefined;
+  if (handle !== undefined && !cc.knowsHandle(client, handle)) {
+    cc.error(['handle'], `no handle named "${handle}" for client ${client}: name one with \`as: ${handle}\` on an attach step first`);
+  }
+  return (actor: Actor): ((msg: JanusMessage) => boolean) => {
+    if (handle === undefined) return () => true;
+    const sender = actor.handles.get(handle);
+    return (msg) => msg.sender === sender;
+  };
+}
+
+/** `wait:` takes the first message from the client's mailbox that matches, waiting up to `within`. */
+export const waitStep: StepKind = {
+  key: 'wait',
+  summary: 'wait for an asynchronous message (event, webrtcup, hangup, detached, timeout, ...) matching a pattern',
+  schema: {
+    type: 'object',
+    required: ['wait'],
+    additionalProperties: false,
+    properties: {
+      wait: { description: 'pattern of the awaited message; messages that arrived earlier are kept and count' },
+      ...commonProperties,
+      handle: { ...NAME, description: 'only messages from this handle (sender)' },
+      within: { ...DURATION, description: 'time limit (default --step-timeout)' },
+      exact: { type: 'boolean' },
+      ...saveProperty,
+    },
+  },
+  compile(raw, cc) {
+    const client = cc.client(raw);
+    const matcher = cc.pattern(raw.wait, ['wait'], raw.exact === true);
+    const filter = compileEventFilter(raw, cc, client);
+    const withinMs = raw.within === undefined ? undefined : cc.durationMs(raw.within, ['within']);
+    const save = compileSave(raw, cc);
+    return {
+      kind: 'wait',
+      span: cc.span(),
+      title: (raw.name as string | undefined) ?? `${client} waits for ${describePattern(raw.wait)}`,
+      client,
+      async execute(ctx: StepContext) {
+        const actor = ctx.actor(client);
+        const janus = await ctx.janus(actor);
+        const from = filter(actor);
+        const accepts = (msg: JanusMessage): boolean => from(msg) && ctx.match(matcher, msg, actor).length === 0;
+        const limit = withinMs ?? ctx.stepTimeoutMs;
+        const msg = await janus.mailbox.take(accepts, limit, ctx.signal);
+        if (!msg) {
+          if (janus.fault) throw new StepFailure('infrastructure', janus.fault.message);
+          const closest = closestMessage(janus.mailbox.leftovers().filter(from), (m) => ctx.match(matcher, m, actor));
+          throw new StepFailure('assertion', `no message matching the pattern arrived within ${formatDuration(limit)}${closest ? '; the closest one is shown' : ' (none arrived)'}`, {
+            expected: raw.wait,
+            actual: closest?.message,
+            mismatches: closest?.mismatches,
+          });
+        }
+        applySave(save, msg, ctx);
+      },
+    };
+  },
+};
+
+export function describePattern(pattern: unknown): string {
+  const janus = (pattern as { janus?: unknown } | null)?.janus;
+  return typeof janus === 'string' ? janus : 'a message';
+}
+
+function closestMessage(candidates: readonly JanusMessage[], match: (m: JanusMessage) => Mismatch[]) {
+  let best: { message: JanusMessage; mismatches: Mismatch[] } | undefined;
+  for (const message of candidates) {
+    const mismatches = match(message);
+    if (!best || mismatches.length < best.mismatches.length) best = { message, mismatches };
+  }
+  return best;
+}

@@ -1,0 +1,70 @@
+import type { JanusApi, JanusMessage, Route } from '../janus/protocol.js';
+
+/**
+ * A transport moves JSON envelopes between the client and Janus. It knows nothing of
+ * create, attach or plugins: transaction correlation, mailboxes and cleanup live once, in
+ * `src/janus/client.ts`. New transports (Unix sockets, MQTT, RabbitMQ, user-written ones)
+ * implement this contract and register themselves in the registry.
+ */
+export interface TransportDefinition {
+  /** Registry key, also the `--transport` name: "http", "ws", ... */
+  name: string;
+  /** URL schemes this transport serves; a `--url` is matched to its transport by scheme. */
+  schemes: readonly string[];
+  /** True when the transport is the TLS variant of another (managed Janus then generates a certificate). */
+  secure: boolean;
+  connect(options: ConnectOptions, sink: TransportSink): Promise<TransportConnection>;
+}
+
+export interface TlsOptions {
+  /** Extra trusted CA certificates (PEM). */
+  ca?: string[];
+  /** Skip certificate verification (`--insecure`). Verification is on by default. */
+  insecure?: boolean;
+}
+
+export interface ConnectOptions {
+  url: string;
+  api: JanusApi;
+  tls: TlsOptions;
+  /** Connection attempts give up after this long, with a TransportFault. */
+  connectTimeoutMs: number;
+}
+
+/** Credentials a long-poll needs in its query string. */
+export interface PollAuth {
+  apisecret?: string;
+  token?: string;
+}
+
+/** What a transport reports upward. Messages may arrive in any order, on any callback. */
+export interface TransportSink {
+  message(msg: JanusMessage): void;
+  /** The server misbehaved or went away: malformed JSON, a dropped connection, an HTTP status. */
+  fault(fault: TransportFault): void;
+  /** The server said a session no longer exists (HTTP long-poll 404). */
+  sessionGone(sessionId: number): void;
+}
+
+export interface TransportConnection {
+  /**
+   * Sends one request. Resolves with the reply when the transport has one of its own
+   * (the body of an HTTP POST); push transports resolve with undefined and deliver replies
+   * through the sink. `payload` is sent verbatim when it is a string (for invalid-JSON cases).
+   */
+  send(payload: JanusMessage | string, route: Route): Promise<JanusMessage | undefined>;
+  /** Start receiving events for a session (HTTP starts its long-poll); optional. */
+  track?(sessionId: number, auth: PollAuth): void;
+  /** Stop receiving events for a session; optional. */
+  untrack?(sessionId: number): void;
+  /** Idempotent; stops every background activity of the connection. */
+  close(): Promise<void>;
+}
+
+/** An infrastructure failure, as a value: a one-line reason that ends up in the report and exit 3. */
+export class TransportFault extends Error {
+  override readonly name = 'TransportFault';
+  constructor(message: string) {
+    super(message);
+  }
+}

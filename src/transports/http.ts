@@ -1,0 +1,279 @@
+import { Agent, request } from 'undici';
+import type { JanusMessage, Route } from '../janus/protocol.js';
+import {
+  TransportFault,
+  type ConnectOptions,
+  type PollAuth,
+  type TransportConnection,
+  type TransportDefinition,
+  type TransportSink,
+} from './contract.js';
+import { decodeMessages, describeError, displayUrl } from './wire.js';
+
+/**
+ * Janus REST transport: each request is a POST whose reply body is the synchronous reply;
+ * events come from one long-poll GET loop per tracked session.
+ */
+
+export interface HttpTransportOptions {
+  name: string;
+  schemes: readonly string[];
+  secure: boolean;
+  /** A POST with no complete reply by then is a fault. Janus answers even slow plugins quickly. */
+  requestTimeoutMs?: number;
+  /** Janus holds an idle long-poll 30 s before answering keepalive; wait longer than that. */
+  pollTimeoutMs?: number;
+  /** `maxev` for the long-poll: more than 1 makes Janus answer with an array. */
+  maxEvents?: number;
+}
+
+interface Limits {
+  requestTimeoutMs: number;
+  pollTimeoutMs: number;
+  maxEvents: number;
+}
+
+export function httpTransport(options: HttpTransportOptions): TransportDefinition {
+  const limits: Limits = {
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    pollTimeoutMs: options.pollTimeoutMs ?? 45_000,
+    maxEvents: options.maxEvents ?? 10,
+  };
+  return {
+    name: options.name,
+    schemes: options.schemes,
+    secure: options.secure,
+    connect: (connectOptions, sink) => HttpConnection.open(connectOptions, sink, limits),
+  };
+}
+
+interface HttpReply {
+  status: number;
+  text: string;
+}
+
+/** Raised when our own deadline, not the server or the caller, ended an exchange. */
+class NoResponseError extends Error {}
+
+class HttpConnection implements TransportConnection {
+  private readonly base: URL;
+  /** Abort controllers of the running long-poll loops, by session id. */
+  private readonly polls = new Map<number, AbortController>();
+  /** Abort controllers of POSTs in flight, so close() can end them. */
+  private readonly inflight = new Set<AbortController>();
+  private closed = false;
+  private closing?: Promise<void>;
+
+  private constructor(
+    url: string,
+    private readonly agent: Agent,
+    private readonly sink: TransportSink,
+    private readonly limits: Limits,
+  ) {
+    const parsed = new URL(url);
+    // The base keeps only origin + path: the API is named by the path (/janus, /admin).
+    this.base = new URL(`${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`);
+  }
+
+  static async open(options: ConnectOptions, sink: TransportSink, limits: Limits): Promise<HttpConnection> {
+    let parsed: URL;
+    try {
+      parsed = new URL(options.url);
+    } catch {
+      throw new TransportFault(`HTTP: invalid URL ${JSON.stringify(options.url)}`);
+    }
+    const agent = new Agent({
+      connect: {
+        timeout: options.connectTimeoutMs,
+        ca: options.tls.ca,
+        rejectUnauthorized: !options.tls.insecure,
+      },
+    });
+    const connection = new HttpConnection(parsed.href, agent, sink, limits);
+    try {
+      await connection.probe(options.connectTimeoutMs);
+    } catch (err) {
+      await connection.close();
+      throw err;
+    }
+    return connection;
+  }
+
+  /** GET <base>/info answers on both the Janus and Admin bases; any HTTP status means reachable. */
+  private async probe(timeoutMs: number): Promise<void> {
+    const url = this.urlFor(['info']);
+    const controller = new AbortController();
+    try {
+      await this.exchange('GET', url, undefined, controller.signal, timeoutMs);
+    } catch (err) {
+      throw new TransportFault(`HTTP GET ${displayUrl(url)}: ${this.reasonFor(err, timeoutMs)}`);
+    }
+  }
+
+  async send(payload: JanusMessage | string, route: Route): Promise<JanusMessage | undefined> {
+    const url = this.urlFor(pathFor(route));
+    const where = `HTTP POST ${displayUrl(url)}`;
+    if (this.closed) throw new TransportFault(`${where}: connection is closed`);
+    const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    const controller = new AbortController();
+    this.inflight.add(controller);
+    let reply: HttpReply;
+    try {
+      reply = await this.exchange('POST', url, body, controller.signal, this.limits.requestTimeoutMs);
+    } catch (err) {
+      throw new TransportFault(`${where}: ${this.reasonFor(err, this.limits.requestTimeoutMs)}`);
+    } finally {
+      this.inflight.delete(controller);
+    }
+    if (reply.status !== 200) throw new TransportFault(`${where}: HTTP ${reply.status}`);
+    try {
+      return decodeMessages(reply.text, false)[0];
+    } catch (err) {
+      throw new TransportFault(`${where}: ${(err as Error).message}`);
+    }
+  }
+
+  track(sessionId: number, auth: PollAuth): void {
+    if (this.closed || this.polls.has(sessionId)) return;
+    const controller = new AbortController();
+    this.polls.set(sessionId, controller);
+    this.pollLoop(sessionId, auth, controller).catch((err: unknown) => {
+      // Only a throwing sink gets here; an unhandled rejection would take the whole run down.
+      if (this.polls.get(sessionId) === controller) this.polls.delete(sessionId);
+      if (!this.closed) this.sink.fault(new TransportFault(`HTTP long-poll for session ${sessionId} stopped: ${describeError(err)}`));
+    });
+  }
+
+  untrack(sessionId: number): void {
+    this.polls.get(sessionId)?.abort();
+    this.polls.delete(sessionId);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closed = true;
+    for (const controller of this.polls.values()) controller.abort();
+    this.polls.clear();
+    for (const controller of this.inflight) controller.abort();
+    // destroy() rather than close(): close() would wait for Janus to release idle polls.
+    await this.agent.destroy().catch(() => undefined);
+  }
+
+  private async pollLoop(sessionId: number, auth: PollAuth, controller: AbortController): Promise<void> {
+    const url = this.urlFor([String(sessionId)]);
+    url.searchParams.set('maxev', String(this.limits.maxEvents));
+    if (auth.apisecret !== undefined) url.searchParams.set('apisecret', auth.apisecret);
+    if (auth.token !== undefined) url.searchParams.set('token', auth.token);
+    // displayUrl drops the query: it carries the secrets.
+    const where = `HTTP GET ${displayUrl(url)} (long-poll)`;
+    const stopped = () => controller.signal.aborted || this.closed;
+    const stop = () => {
+      if (this.polls.get(sessionId) === controller) this.polls.delete(sessionId);
+    };
+    let retriedReset = false;
+    while (!stopped()) {
+      let reply: HttpReply;
+      try {
+        reply = await this.exchange('GET', url, undefined, controller.signal, this.limits.pollTimeoutMs);
+      } catch (err) {
+        if (stopped()) return;
+        // A kept-alive socket may have been closed just as we reused it: one retry, no storm.
+        if (isResetError(err) && !retriedReset) {
+          retriedReset = true;
+          continue;
+        }
+        stop();
+        this.sink.fault(new TransportFault(`${where}: ${this.reasonFor(err, this.limits.pollTimeoutMs)}`));
+        return;
+      }
+      retriedReset = false;
+      if (stopped()) return;
+      if (reply.status === 404) {
+        stop();
+        this.sink.sessionGone(sessionId);
+        return;
+      }
+      let messages: JanusMessage[];
+      try {
+        if (reply.status !== 200) throw new Error(`HTTP ${reply.status}`);
+        messages = decodeMessages(reply.text, true);
+      } catch (err) {
+        stop();
+        this.sink.fault(new TransportFault(`${where}: ${(err as Error).message}`));
+        return;
+      }
+      for (const message of messages) {
+        // Idle polls end with {"janus":"keepalive"}: the transport's own noise, not an event.
+        if (message.janus === 'keepalive') continue;
+        if (stopped()) return;
+        this.sink.message(message);
+      }
+    }
+  }
+
+  /** One request/response with a deadline; the body is read under the same deadline. */
+  private async exchange(
+    method: 'GET' | 'POST',
+    url: URL,
+    body: string | undefined,
+    signal: AbortSignal,
+    timeoutMs: number,
+  ): Promise<HttpReply> {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new NoResponseError()), timeoutMs);
+    const forwardAbort = () => deadline.abort(signal.reason);
+    signal.addEventListener('abort', forwardAbort, { once: true });
+    if (signal.aborted) forwardAbort();
+    try {
+      const response = await request(url, {
+        dispatcher: this.agent,
+        method,
+        body,
+        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+        signal: deadline.signal,
+      });
+      const text = await response.body.text();
+      return { status: response.statusCode, text };
+    } catch (err) {
+      // undici rejects with the abort reason; make the deadline recognisable whatever it does.
+      if (deadline.signal.reason instanceof NoResponseError && !signal.aborted) throw deadline.signal.reason;
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', forwardAbort);
+    }
+  }
+
+  private reasonFor(err: unknown, timeoutMs: number): string {
+    if (err instanceof NoResponseError) return `no response within ${timeoutMs} ms`;
+    if (this.closed) return 'connection closed by client';
+    return describeError(err);
+  }
+
+  private urlFor(segments: string[]): URL {
+    const url = new URL(this.base.href);
+    // A bare origin has pathname "/": strip it so segments never produce "//".
+    if (segments.length > 0) url.pathname = `${url.pathname.replace(/\/+$/, '')}/${segments.join('/')}`;
+    return url;
+  }
+}
+
+/** HTTP addresses sessions and handles by path: <base>/<sessionId>/<handleId>. */
+function pathFor(route: Route): string[] {
+  if (route.sessionId === undefined) {
+    if (route.handleId !== undefined) {
+      throw new TransportFault(`HTTP cannot address handle ${route.handleId} without a session id in the path`);
+    }
+    return [];
+  }
+  return route.handleId === undefined ? [String(route.sessionId)] : [String(route.sessionId), String(route.handleId)];
+}
+
+function isResetError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
+}

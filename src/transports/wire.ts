@@ -1,0 +1,80 @@
+import type { JanusMessage } from '../janus/protocol.js';
+
+/**
+ * Helpers shared by the HTTP and WebSocket transports: turning socket/TLS errors into the
+ * one-line reasons a TransportFault carries, and decoding what the server sent.
+ */
+
+/** Reports show one line per fault; server text (JSON.parse messages quote it) can be long. */
+export function oneLine(text: string, maxLength = 240): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > maxLength ? `${flat.slice(0, maxLength - 3)}...` : flat;
+}
+
+const REASON_BY_CODE: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset by server',
+  EPIPE: 'connection closed by server',
+  ETIMEDOUT: 'connection timed out',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EADDRNOTAVAIL: 'address not available',
+  // undici: the server closed the socket before a complete reply.
+  UND_ERR_SOCKET: 'connection closed by server before a complete reply',
+  UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
+  UND_ERR_HEADERS_TIMEOUT: 'no response headers in time',
+  UND_ERR_BODY_TIMEOUT: 'response body stalled',
+};
+
+/** Node's TLS verification codes; their messages ("self-signed certificate") are already good. */
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+/** One-line reason for a network-level error (never includes request bodies, so no secrets). */
+export function describeError(err: unknown): string {
+  if (err instanceof AggregateError && err.errors.length > 0) return describeError(err.errors[0]);
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  if (code && TLS_CODES.has(code)) return oneLine(`TLS: ${message}`);
+  if (code && code.startsWith('ERR_SSL')) return oneLine(`TLS: ${message}`);
+  if (code && REASON_BY_CODE[code]) return REASON_BY_CODE[code];
+  return oneLine(message || code || 'unknown error');
+}
+
+function isObject(value: unknown): value is JanusMessage {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Decodes a reply or event body. Janus sends one object, or an array of objects when a
+ * long-poll asked for `maxev` > 1. Throws an Error whose message is the one-line reason.
+ */
+export function decodeMessages(text: string, allowArray: boolean): JanusMessage[] {
+  if (text.trim() === '') throw new Error('empty reply from server');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`malformed JSON from server: ${oneLine((err as Error).message, 160)}`);
+  }
+  if (isObject(value)) return [value];
+  if (allowArray && Array.isArray(value) && value.every(isObject)) return value;
+  const kind = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
+  throw new Error(`unexpected JSON from server: ${kind}, expected ${allowArray ? 'object(s)' : 'an object'}`);
+}
+
+/** The URL as shown in fault messages: no user-info, query or fragment (they may hold secrets). */
+export function displayUrl(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname}`.replace(/\/+$/, '');
+}

@@ -1,0 +1,167 @@
+import WebSocket from 'ws';
+import type { JanusMessage, Route } from '../janus/protocol.js';
+import {
+  TransportFault,
+  type ConnectOptions,
+  type TransportConnection,
+  type TransportDefinition,
+  type TransportSink,
+} from './contract.js';
+import { decodeMessages, describeError, displayUrl } from './wire.js';
+
+/**
+ * Janus WebSocket transport: one socket per connection, ids in the JSON body, replies and
+ * events pushed on the same socket (so send() resolves with undefined).
+ */
+
+export interface WsTransportOptions {
+  name: string;
+  schemes: readonly string[];
+  secure: boolean;
+}
+
+/** After close() asks politely, give the server this long to answer the close frame. */
+const CLOSE_GRACE_MS = 2_000;
+
+export function wsTransport(options: WsTransportOptions): TransportDefinition {
+  return {
+    name: options.name,
+    schemes: options.schemes,
+    secure: options.secure,
+    connect: async (connectOptions, sink) => {
+      const { socket, shownUrl } = await openSocket(connectOptions);
+      return new WsConnection(socket, shownUrl, sink);
+    },
+  };
+}
+
+/** Janus refuses the handshake unless the subprotocol matches the port's API. */
+export function subprotocolFor(api: ConnectOptions['api']): string {
+  return api === 'admin' ? 'janus-admin-protocol' : 'janus-protocol';
+}
+
+async function openSocket(options: ConnectOptions): Promise<{ socket: WebSocket; shownUrl: string }> {
+  let shownUrl: string;
+  try {
+    shownUrl = displayUrl(new URL(options.url));
+  } catch {
+    throw new TransportFault(`WebSocket: invalid URL ${JSON.stringify(options.url)}`);
+  }
+  const protocol = subprotocolFor(options.api);
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(options.url, protocol, {
+      ca: options.tls.ca,
+      rejectUnauthorized: !options.tls.insecure,
+      handshakeTimeout: options.connectTimeoutMs,
+    });
+    // handshakeTimeout covers the HTTP upgrade; this also bounds DNS and TLS stalls.
+    const timer = setTimeout(() => fail(`no handshake within ${options.connectTimeoutMs} ms`), options.connectTimeoutMs + 250);
+    const settle = () => {
+      clearTimeout(timer);
+      socket.off('open', onOpen);
+      socket.off('error', onError);
+    };
+    const fail = (reason: string) => {
+      settle();
+      // terminate() would emit a late 'error' on a CONNECTING socket; keep one listener for it.
+      socket.on('error', () => undefined);
+      socket.terminate();
+      reject(new TransportFault(`WebSocket ${shownUrl}: ${reason}`));
+    };
+    const onOpen = () => {
+      settle();
+      resolve({ socket, shownUrl });
+    };
+    const onError = (err: Error) => fail(handshakeReason(err, protocol));
+    socket.once('open', onOpen);
+    socket.once('error', onError);
+  });
+}
+
+function handshakeReason(err: Error, protocol: string): string {
+  // Janus drops a handshake with a missing or wrong subprotocol without answering.
+  if (err.message === 'socket hang up') {
+    return `handshake dropped by server (socket hang up; does this port speak "${protocol}"?)`;
+  }
+  return `handshake failed: ${describeError(err)}`;
+}
+
+/** Adds session_id/handle_id from the route; keys already in the payload (even null) win. */
+export function withRouteIds(payload: JanusMessage, route: Route): JanusMessage {
+  const body: JanusMessage = { ...payload };
+  if (route.sessionId !== undefined && !('session_id' in payload)) body.session_id = route.sessionId;
+  if (route.handleId !== undefined && !('handle_id' in payload)) body.handle_id = route.handleId;
+  return body;
+}
+
+class WsConnection implements TransportConnection {
+  private closed = false;
+  private faulted = false;
+  private closing?: Promise<void>;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly shownUrl: string,
+    private readonly sink: TransportSink,
+  ) {
+    socket.on('message', (data: WebSocket.RawData) => this.receive(data));
+    socket.on('error', (err: Error) => this.reportOnce(`connection error: ${describeError(err)}`));
+    socket.on('close', (code: number, reason: Buffer) => {
+      const why = reason.length > 0 ? `, ${reason.toString('utf8')}` : '';
+      this.reportOnce(`connection closed by server (code ${code}${why})`);
+    });
+  }
+
+  send(payload: JanusMessage | string, route: Route): Promise<JanusMessage | undefined> {
+    if (this.closed || this.socket.readyState !== WebSocket.OPEN) {
+      return Promise.reject(new TransportFault(`WebSocket ${this.shownUrl}: connection is not open`));
+    }
+    // Exactly the JSON text: Janus 1.1.2 drops a frame with trailing whitespace (error 454).
+    const frame = typeof payload === 'string' ? payload : JSON.stringify(withRouteIds(payload, route));
+    return new Promise((resolve, reject) => {
+      this.socket.send(frame, (err) => {
+        if (err) reject(new TransportFault(`WebSocket ${this.shownUrl}: send failed: ${describeError(err)}`));
+        else resolve(undefined);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closed = true;
+    if (this.socket.readyState === WebSocket.CLOSED) return;
+    await new Promise<void>((resolve) => {
+      const grace = setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS);
+      this.socket.once('close', () => {
+        clearTimeout(grace);
+        resolve();
+      });
+      this.socket.close(1000);
+    });
+  }
+
+  private receive(data: WebSocket.RawData): void {
+    if (this.closed) return;
+    const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+    const text = bytes.toString('utf8');
+    let messages: JanusMessage[];
+    try {
+      messages = decodeMessages(text, true);
+    } catch (err) {
+      this.sink.fault(new TransportFault(`WebSocket ${this.shownUrl}: ${(err as Error).message}`));
+      return;
+    }
+    for (const message of messages) this.sink.message(message);
+  }
+
+  /** A socket that dies emits 'error' and then 'close': the caller hears about it once. */
+  private reportOnce(reason: string): void {
+    if (this.closed || this.faulted) return;
+    this.faulted = true;
+    this.sink.fault(new TransportFault(`WebSocket ${this.shownUrl}: ${reason}`));
+  }
+}

@@ -1,0 +1,168 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/**
+ * A misbehaving stand-in for Janus: one port serving HTTP (POST, long-poll GET, GET /info)
+ * and WebSocket upgrades, whose answers tests switch between sane and broken ones.
+ */
+
+export type FakeBehaviour =
+  /** Answer like a (very small) Janus: success echoing the request, polls held open. */
+  | 'ok'
+  /** HTTP 200 / a text frame that is not JSON. */
+  | 'garbage'
+  /** HTTP 200 with an empty body. */
+  | 'empty'
+  /** Never answer. */
+  | 'hang'
+  /** Destroy the TCP connection in the middle of the exchange. */
+  | 'close'
+  /** HTTP 500; over WS a close frame with code 1011. */
+  | 'status500'
+  /** HTTP 404 with an empty body, as Janus answers a poll for an unknown session; WS: silence. */
+  | 'notFound';
+
+export type FakeHandshake = 'accept' | 'hang' | 'drop';
+
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  body: string;
+}
+
+export class FakeJanus {
+  behaviour: FakeBehaviour = 'ok';
+  handshake: FakeHandshake = 'accept';
+  readonly requests: ReceivedRequest[] = [];
+  readonly frames: string[] = [];
+  /** Bodies the next long-poll GETs answer with (in 'ok' mode), before polls are held again. */
+  readonly pollReplies: string[] = [];
+  /** HTTP requests whose connection ended before an answer (client aborts, timeouts, our closes). */
+  abandoned = 0;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly sockets = new Set<Duplex>();
+
+  private constructor(private readonly server: http.Server) {
+    server.on('request', (req, res) => this.onRequest(req, res));
+    server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  static async start(): Promise<FakeJanus> {
+    const server = http.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return new FakeJanus(server);
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  get httpUrl(): string {
+    return `http://127.0.0.1:${this.port}/janus`;
+  }
+
+  get wsUrl(): string {
+    return `ws://127.0.0.1:${this.port}/`;
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.wss.clients) client.terminate();
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      this.requests.push({ method: req.method ?? '', path: req.url ?? '', body });
+      this.answerHttp(req, res, body);
+    });
+    res.on('close', () => {
+      if (!res.writableFinished) this.abandoned += 1;
+    });
+  }
+
+  private answerHttp(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    switch (this.behaviour) {
+      case 'hang':
+        return;
+      case 'close':
+        req.socket.destroy();
+        return;
+      case 'status500':
+        res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error');
+        return;
+      case 'notFound':
+        res.writeHead(404).end();
+        return;
+      case 'empty':
+        res.writeHead(200, { 'content-type': 'application/json' }).end();
+        return;
+      case 'garbage':
+        res.writeHead(200, { 'content-type': 'application/json' }).end('<html>this is not json</html>');
+        return;
+      case 'ok':
+        if (req.method === 'GET' && !(req.url ?? '').split('?')[0].endsWith('/info')) {
+          const scripted = this.pollReplies.shift();
+          // Like Janus: an idle long-poll is held (here: until the client goes away).
+          if (scripted !== undefined) res.writeHead(200, { 'content-type': 'application/json' }).end(scripted);
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(echoReply(body)));
+    }
+  }
+
+  private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.handshake === 'hang') return;
+    if (this.handshake === 'drop') {
+      socket.destroy();
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('message', (data) => this.onFrame(ws, data.toString()));
+    });
+  }
+
+  private onFrame(ws: WebSocket, frame: string): void {
+    this.frames.push(frame);
+    switch (this.behaviour) {
+      case 'hang':
+      case 'notFound':
+        return;
+      case 'close':
+        ws.terminate();
+        return;
+      case 'status500':
+        ws.close(1011, 'internal error');
+        return;
+      case 'empty':
+        ws.send('');
+        return;
+      case 'garbage':
+        ws.send('<html>this is not json</html>');
+        return;
+      case 'ok':
+        ws.send(JSON.stringify(echoReply(frame)));
+    }
+  }
+}
+
+/** A success that carries the request back, so tests can see exactly what arrived. */
+function echoReply(body: string): Record<string, unknown> {
+  let request: unknown;
+  try {
+    request = body === '' ? undefined : JSON.parse(body);
+  } catch {
+    request = body;
+  }
+  const transaction = (request as { transaction?: unknown } | undefined)?.transaction;
+  return { janus: 'success', transaction, echo: request };
+}
