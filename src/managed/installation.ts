@@ -11,12 +11,15 @@ export interface JanusInstallation {
   moduleDir: string;
   /** Folder with lua/ and duktape/ scripts (e.g. /usr/share/janus). */
   shareDir: string;
+  /** util-linux setpriv, used to tie Janus's life to ours; undefined where it is missing. */
+  setpriv: string | undefined;
 }
 
 const INSTALL_HINT = 'run `npm run ensure-janus` or `apt-get install -y janus`';
 
 export async function findInstallation(binary = 'janus', moduleDir?: string): Promise<JanusInstallation> {
-  const binaryPath = await resolveExecutable(binary);
+  const binaryPath = await findExecutable(binary);
+  if (!binaryPath) throw new JanusStartError(`Janus binary '${binary}' not found; ${INSTALL_HINT}`);
   // Debian installs /usr/bin/janus with modules in /usr/lib/<triplet>/janus; source builds
   // use <prefix>/bin/janus and <prefix>/lib/janus. Follow symlinks to find the real prefix.
   const prefix = dirname(dirname(await realpath(binaryPath)));
@@ -25,20 +28,21 @@ export async function findInstallation(binary = 'janus', moduleDir?: string): Pr
     : [join(prefix, 'lib', multiarchTriplet(), 'janus'), join(prefix, 'lib', 'janus'), join(prefix, 'lib64', 'janus')];
   for (const dir of candidates) {
     if (await isDirectory(join(dir, 'plugins'))) {
-      return { binary: binaryPath, moduleDir: dir, shareDir: join(prefix, 'share', 'janus') };
+      return { binary: binaryPath, moduleDir: dir, shareDir: join(prefix, 'share', 'janus'), setpriv: await findExecutable('setpriv') };
     }
   }
   throw new JanusStartError(`Janus modules not found (looked for plugins/ in ${candidates.join(', ')}); ${INSTALL_HINT}`);
 }
 
-async function resolveExecutable(binary: string): Promise<string> {
-  const candidates = binary.includes('/')
-    ? [binary]
-    : (process.env['PATH'] ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, binary));
+/** A path as given when it contains a '/', else the first match on PATH, like a shell. */
+async function findExecutable(name: string): Promise<string | undefined> {
+  const candidates = name.includes('/')
+    ? [name]
+    : (process.env['PATH'] ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, name));
   for (const candidate of candidates) {
     if (await isExecutableFile(candidate)) return candidate;
   }
-  throw new JanusStartError(`Janus binary '${binary}' not found; ${INSTALL_HINT}`);
+  return undefined;
 }
 
 /** Debian's multiarch folder name for this CPU (/usr/lib/<triplet>/janus). */

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import type { JanusInstallation } from './installation.js';
 
 const ANSI_ESCAPE = /\x1b\[[0-9;]*m/g;
 
@@ -48,9 +49,16 @@ export class JanusProcess {
   private readonly child: ChildProcess;
   private exitStatus: ExitStatus | undefined;
 
-  constructor(binary: string, dir: string) {
+  constructor(installation: JanusInstallation, dir: string) {
+    const janusArgs = ['-F', dir, '-C', join(dir, 'janus.jcfg')];
+    // If this process dies without running its 'exit' handlers (SIGKILL, an unhandled SIGTERM),
+    // the kernel kills Janus too: setpriv sets the parent-death signal, then execs Janus under
+    // the same pid. Without setpriv, Janus is spawned directly.
+    const [command, args] = installation.setpriv
+      ? [installation.setpriv, ['--pdeathsig', 'KILL', '--', installation.binary, ...janusArgs]]
+      : [installation.binary, janusArgs];
     // cwd is the instance folder: whatever Janus or a plugin writes relative to it stays there.
-    this.child = spawn(binary, ['-F', dir, '-C', join(dir, 'janus.jcfg')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(command, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [this.child.stdout, this.child.stderr]) {
       stream?.setEncoding('utf8');
       stream?.on('data', (chunk: string) => this.log.push(chunk));

@@ -126,7 +126,7 @@ async function launch(plan: LaunchPlan): Promise<ManagedJanus> {
       adminSecret: plan.adminSecret,
       media: allocateMediaPortRanges(),
     });
-    const janus = new JanusProcess(plan.installation.binary, dir);
+    const janus = new JanusProcess(plan.installation, dir);
     const pid = janus.pid;
     if (pid === undefined) {
       const { error } = await janus.exited;
@@ -150,6 +150,7 @@ async function launch(plan: LaunchPlan): Promise<ManagedJanus> {
 }
 
 class ManagedInstance implements ManagedJanus {
+  readonly caPem?: string;
   private stopping: Promise<void> | undefined;
 
   constructor(
@@ -159,8 +160,10 @@ class ManagedInstance implements ManagedJanus {
     readonly endpoints: ManagedEndpoints,
     readonly adminSecret: string,
     readonly config: GeneralConfig,
-    readonly caPem: string | undefined,
-  ) {}
+    caPem: string | undefined,
+  ) {
+    if (caPem !== undefined) this.caPem = caPem;
+  }
 
   log(): string {
     return this.janus.log.text();

@@ -39,6 +39,8 @@ export class FakeJanus {
   readonly frames: string[] = [];
   /** Bodies the next long-poll GETs answer with (in 'ok' mode), before polls are held again. */
   readonly pollReplies: string[] = [];
+  /** Called for each HTTP request before it is answered; tests use it to turn bad mid-run. */
+  onHttpRequest?: (request: ReceivedRequest, fake: FakeJanus) => void;
   /** HTTP requests whose connection ended before an answer (client aborts, timeouts, our closes). */
   abandoned = 0;
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -82,7 +84,9 @@ export class FakeJanus {
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
-      this.requests.push({ method: req.method ?? '', path: req.url ?? '', body });
+      const received = { method: req.method ?? '', path: req.url ?? '', body };
+      this.requests.push(received);
+      this.onHttpRequest?.(received, this);
       this.answerHttp(req, res, body);
     });
     res.on('close', () => {
@@ -163,6 +167,9 @@ function echoReply(body: string): Record<string, unknown> {
   } catch {
     request = body;
   }
-  const transaction = (request as { transaction?: unknown } | undefined)?.transaction;
+  const { transaction, janus } = (request ?? {}) as { transaction?: unknown; janus?: unknown };
+  // Just enough of Janus for a runner's preflight and a first step.
+  if (janus === 'info') return { janus: 'server_info', transaction, name: 'Fake Janus', plugins: { 'janus.plugin.echotest': {} }, 'session-timeout': 60 };
+  if (janus === 'create') return { janus: 'success', transaction, data: { id: 4242 } };
   return { janus: 'success', transaction, echo: request };
 }

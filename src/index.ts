@@ -1,0 +1,25 @@
+/**
+ * janus-scenarios as a library: load scenario files, run them against Janus over any
+ * registered transport, and get typed result events. Nothing here depends on mocha.
+ */
+export { loadFiles, type LoadResult, type LoadOptions } from './load/load.js';
+export { collectFiles } from './load/collect.js';
+export { renderDiagnostic, type Diagnostic } from './core/diagnostic.js';
+export type { SourceSpan } from './core/source.js';
+export { ExitCode } from './core/exit-codes.js';
+export type { CompiledScenario } from './compile/scenario.js';
+export { runScenario, type RunTarget, type RunOptions } from './run/run-scenario.js';
+export type { RunEvent, ScenarioResult, Failure, TranscriptEntry } from './run/events.js';
+export { failureText } from './report/failure-text.js';
+export { JanusClient, type Exchange, type RequestOutcome } from './janus/client.js';
+export type { JanusMessage, Route, JanusApi } from './janus/protocol.js';
+export { registerTransport, getTransport, transportNames } from './transports/registry.js';
+export { registerBuiltinTransports } from './transports/builtin.js';
+export { TransportFault, type TransportDefinition, type TransportConnection, type TransportSink, type ConnectOptions } from './transports/contract.js';
+export { registerStepKind } from './steps/registry.js';
+export type { StepKind, CompiledStep, StepContext } from './steps/contract.js';
+export { registerOperator } from './match/registry.js';
+export type { OperatorDefinition, Matcher, Mismatch } from './match/contract.js';
+export { startJanus, stopAllJanus, type ManagedJanus, type JanusNeeds } from './managed/index.js';
+export { knownSchema, validateSchema } from './schemas/catalogue.js';
+export { scenarioSchema, fragmentSchema } from './load/scenario-schema.js';
