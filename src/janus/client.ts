@@ -79,13 +79,12 @@ export class JanusClient {
     };
 
     this.options.onTraffic?.('out', payload);
-    try {
-      const direct = await this.connection!.send(payload, route);
+    // Not awaited: the request's own time limit must hold even while an HTTP POST hangs.
+    this.connection!.send(payload, route).then(
       // The body of an HTTP POST is this request's reply, even when Janus left out the transaction.
-      if (direct) this.receive(direct, pending);
-    } catch (e) {
-      pending.done({ fault: e instanceof TransportFault ? e : new TransportFault(String((e as Error).message ?? e)) });
-    }
+      (direct) => direct && this.receive(direct, pending),
+      (e: unknown) => pending.done({ fault: e instanceof TransportFault ? e : new TransportFault(String((e as Error).message ?? e)) }),
+    );
     return outcome;
   }
 

@@ -121,11 +121,9 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
     for (const [name, template] of scenario.variables) values.saved.set(name, mainContext.resolve(template, actors.get(scenario.clients[0]!)!));
     for (const step of scenario.steps) {
       failure = await runStep(step, mainContext, emit);
-      if (!failure && abort.signal.aborted) failure = interruption(step, timedOut, timeoutMs);
-      if (failure) {
-        if (abort.signal.aborted && failure.kind !== 'infrastructure') Object.assign(failure, interruption(step, timedOut, timeoutMs));
-        break;
-      }
+      // Whatever a step says after its signal fired, the cause is the time limit or Ctrl-C.
+      if (abort.signal.aborted) failure = interruption(step, timedOut, timeoutMs);
+      if (failure) break;
     }
   } catch (e) {
     failure = toFailure(e);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,11 +33,6 @@ export function scenarioDir(files: Record<string, string>): { dir: string; path:
   const dir = mkdtempSync(join(tmpdir(), 'jstest-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return { dir, path: (name) => join(dir, name), remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** Temp folders the managed Janus creates. */
-export function managedDirs(): string[] {
-  return readdirSync(tmpdir()).filter((d) => d.startsWith('janus-scenarios-'));
 }
 
 /** Pids of janus processes whose config lives in one of our temp folders, and whose parent is `ppid`. */

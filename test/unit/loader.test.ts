@@ -1,0 +1,363 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { parse as parseYaml } from 'yaml';
+import type { CompiledScenario } from '../../src/compile/scenario.js';
+import type { JanusClient, RequestOutcome } from '../../src/janus/client.js';
+import type { JanusMessage, Route } from '../../src/janus/protocol.js';
+import { loadFiles, type LoadResult } from '../../src/load/load.js';
+import type { Mismatch } from '../../src/match/contract.js';
+import { ScenarioValues } from '../../src/run/values.js';
+import type { Actor, StepContext } from '../../src/steps/contract.js';
+
+const ROOT = new URL('../../../', import.meta.url);
+const CLI = fileURLToPath(new URL('dist/src/cli/main.js', ROOT));
+
+let dir: string;
+
+/** Writes files (name -> YAML text) into a fresh temp folder. */
+function write(files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(dir, name);
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, text);
+  }
+}
+
+function load(...names: string[]): LoadResult {
+  return loadFiles(
+    names.map((n) => join(dir, n)),
+    { cwd: dir, env: { HOME_DIR_FOR_TEST: '/home/test' }, knownSchema: (n) => n === 'janus/error' },
+  );
+}
+
+function loadOne(name: string): CompiledScenario {
+  const result = load(name);
+  assert.deepEqual(result.diagnostics, [], `unexpected diagnostics for ${name}`);
+  assert.equal(result.scenarios.length, 1);
+  return result.scenarios[0]!;
+}
+
+/**
+ * Runs compiled steps against a fake Janus that answers every request with `success` and a
+ * fresh id, recording what was sent. Placeholders resolve through the real ScenarioValues.
+ */
+async function execute(scenario: CompiledScenario): Promise<Array<{ payload: JanusMessage | string; route: Route }>> {
+  const sent: Array<{ payload: JanusMessage | string; route: Route }> = [];
+  let nextId = 1000;
+  const client = {
+    fault: undefined,
+    async request(payload: JanusMessage | string, route: Route): Promise<RequestOutcome> {
+      sent.push({ payload, route });
+      const transaction = typeof payload === 'object' ? payload.transaction : undefined;
+      return { exchange: { transaction: transaction as string | undefined, reply: { janus: 'success', transaction, data: { id: nextId++ } } } };
+    },
+  } as unknown as JanusClient;
+  const actors = new Map<string, Actor>(scenario.clients.map((name) => [name, { name, handles: new Map() }]));
+  const values = new ScenarioValues((n) => actors.get(n), 'http', {});
+  let tx = 0;
+  const ctx: StepContext = {
+    signal: new AbortController().signal,
+    stepTimeoutMs: 1000,
+    secrets: {},
+    actor: (name) => actors.get(name)!,
+    janus: async () => client,
+    admin: async () => client,
+    nextTransaction: () => `tx-${++tx}`,
+    resolve: (template, actor, transaction) => template(values.lookupFor(actor, transaction)),
+    match(matcher, actual, actor) {
+      const out: Mismatch[] = [];
+      const lookup = values.lookupFor(actor);
+      matcher(actual, '', { resolve: (t) => t(lookup), validateSchema: () => [] }, out);
+      return out;
+    },
+    save: (name, value) => values.saved.set(name, value),
+    noteReply: (reply, transaction) => (values.last = { reply, transaction }),
+  };
+  const first = actors.get(scenario.clients[0]!)!;
+  for (const [name, template] of scenario.variables) values.saved.set(name, ctx.resolve(template, first));
+  for (const step of scenario.steps) await step.execute(ctx);
+  return sent;
+}
+
+describe('loader and compiler (loadFiles)', function () {
+  beforeEach(function () {
+    dir = mkdtempSync(join(tmpdir(), 'janus-scenarios-loader-'));
+  });
+  afterEach(function () {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('a valid scenario', function () {
+    const text = [
+      'name: compiled steps', //                                   1
+      'description: titles and spans', //                         2
+      'tags: [core, smoke]', //                                   3
+      'requires:', //                                             4
+      '  plugins: [janus.plugin.echotest]', //                    5
+      '  transports: [ws]', //                                    6
+      '  janus: { session_timeout: 5 }', //                       7
+      'clients: [alice, bob]', //                                 8
+      'keepalive: false', //                                      9
+      'timeout: 2s', //                                          10
+      'steps:', //                                               11
+      '  - request: ping', //                                    12
+      '    expect: { janus: pong }', //                          13
+      '', //                                                     14
+      '  - request: create', //                                  15
+      '    client: bob', //                                      16
+      '    save: { sid: data.id }', //                           17
+      '  - name: attach to echotest', //                         18
+      '    request: { janus: attach, plugin: janus.plugin.echotest }', // 19
+      '    as: echo', //                                         20
+      '  - wait: { janus: event }', //                           21
+      '    within: 1s', //                                       22
+      '  - no_event: { janus: hangup }', //                      23
+      '    for: 500ms', //                                       24
+      '  - sleep: 250', //                                       25
+      '  - admin: list_sessions', //                             26
+      '  - raw: "{not json"', //                                 27
+      '    expect: { janus: error }', //                         28
+      'cleanup:', //                                             29
+      '  - request: { janus: destroy, session_id: "${sid}" }', // 30
+      '',
+    ].join('\n');
+
+    it('keeps the scenario-level settings, typed', function () {
+      write({ 'a.yaml': text });
+      const s = loadOne('a.yaml');
+      assert.equal(s.file, 'a.yaml');
+      assert.equal(s.name, 'compiled steps');
+      assert.equal(s.description, 'titles and spans');
+      assert.deepEqual(s.tags, ['core', 'smoke']);
+      assert.deepEqual(s.requires, { plugins: ['janus.plugin.echotest'], transports: ['ws'], janus: { session_timeout: 5 } });
+      assert.deepEqual(s.clients, ['alice', 'bob']);
+      assert.equal(s.keepalive, false);
+      assert.equal(s.timeoutMs, 2000);
+      assert.deepEqual({ line: s.span.line, col: s.span.col }, { line: 1, col: 7 }, 'the scenario span is its name');
+    });
+
+    it('titles every step after its kind, client and verb (or its name:)', function () {
+      write({ 'a.yaml': text });
+      const s = loadOne('a.yaml');
+      assert.deepEqual(
+        s.steps.map((st) => [st.kind, st.title, st.client]),
+        [
+          ['request', 'alice ping', 'alice'],
+          ['request', 'bob create', 'bob'],
+          ['request', 'attach to echotest', 'alice'],
+          ['wait', 'alice waits for event', 'alice'],
+          ['no_event', 'alice gets no hangup for 500ms', 'alice'],
+          ['sleep', 'sleep 250ms', 'alice'],
+          ['admin', 'admin list_sessions', 'alice'],
+          ['raw', 'alice raw payload', 'alice'],
+        ],
+      );
+      assert.deepEqual(s.cleanup.map((st) => st.title), ['alice destroy']);
+    });
+
+    it('points every step span at the line and column where the step starts', function () {
+      write({ 'a.yaml': text });
+      const s = loadOne('a.yaml');
+      assert.deepEqual(
+        s.steps.map((st) => `${st.span.file}:${st.span.line}:${st.span.col}`),
+        ['a.yaml:12:5', 'a.yaml:15:5', 'a.yaml:18:5', 'a.yaml:21:5', 'a.yaml:23:5', 'a.yaml:25:5', 'a.yaml:26:5', 'a.yaml:27:5'],
+      );
+      assert.equal(`${s.cleanup[0]!.span.line}:${s.cleanup[0]!.span.col}`, '30:5');
+      for (const st of s.steps) assert.ok(st.span.width >= 1);
+    });
+
+    it('defaults: one client "main", keepalive on, no timeout, no tags', function () {
+      write({ 'b.yaml': 'name: minimal\nsteps:\n  - request: ping\n' });
+      const s = loadOne('b.yaml');
+      assert.deepEqual(s.clients, ['main']);
+      assert.equal(s.keepalive, true);
+      assert.equal(s.timeoutMs, undefined);
+      assert.deepEqual(s.tags, []);
+      assert.deepEqual(s.requires, { plugins: [], transports: undefined, janus: {} });
+      assert.equal(s.steps[0]!.title, 'main ping');
+    });
+
+    it('a keepalive duration becomes milliseconds', function () {
+      write({ 'k.yaml': 'name: k\nkeepalive: 1.5s\nsteps:\n  - request: ping\n' });
+      assert.equal(loadOne('k.yaml').keepalive, 1500);
+    });
+
+    it('variables are compiled in order and may use earlier ones', function () {
+      write({ 'v.yaml': 'name: v\nvariables:\n  room: 1234\n  label: "room-${room}"\n  home: "${env.HOME_DIR_FOR_TEST}"\nsteps:\n  - request: ping\n' });
+      const s = loadOne('v.yaml');
+      assert.deepEqual(s.variables.map(([n]) => n), ['room', 'label', 'home']);
+    });
+  });
+
+  describe('problems', function () {
+    it('a file with a problem yields no scenario; the other files still load', function () {
+      write({
+        'good.yaml': 'name: good\nsteps:\n  - request: ping\n',
+        'bad.yaml': 'name: bad\nsteps:\n  - request: ping\n    expct: { janus: pong }\n',
+      });
+      const r = load('bad.yaml', 'good.yaml');
+      assert.deepEqual(r.scenarios.map((s) => s.name), ['good']);
+      assert.equal(r.diagnostics.length, 1);
+      const d = r.diagnostics[0]!;
+      assert.deepEqual({ file: d.span.file, line: d.span.line, col: d.span.col, width: d.span.width }, { file: 'bad.yaml', line: 4, col: 5, width: 5 });
+      assert.match(d.message, /unknown key "expct" in a request step/);
+      assert.equal(d.hint, 'did you mean "expect"?');
+      assert.equal(r.sources.get('bad.yaml'), 'name: bad\nsteps:\n  - request: ping\n    expct: { janus: pong }\n');
+    });
+
+    it('a placeholder diagnostic points at the ${ inside the string', function () {
+      write({ 'p.yaml': 'name: p\nsteps:\n  - request: { janus: ping, token: "abc-${nope}" }\n' });
+      const [d] = load('p.yaml').diagnostics;
+      assert.deepEqual({ line: d!.span.line, col: d!.span.col, width: d!.span.width }, { line: 3, col: 41, width: 7 });
+    });
+
+    it('a YAML syntax error is reported where it is, not at 1:1', function () {
+      write({ 'y.yaml': 'name: y\nsteps:\n  - request: ping\n    expect: { janus: pong }\n    expect: { janus: ack }\n' });
+      const [d] = load('y.yaml').diagnostics;
+      assert.match(d!.message, /^invalid YAML: Map keys must be unique/);
+      assert.deepEqual({ line: d!.span.line, col: d!.span.col }, { line: 5, col: 5 });
+    });
+  });
+
+  describe('fragments', function () {
+    // The CLI loads with cwd = process.cwd(); do the same here (see the last test for why).
+    let previous: string;
+    beforeEach(function () {
+      previous = process.cwd();
+      process.chdir(dir);
+    });
+    afterEach(function () {
+      process.chdir(previous);
+    });
+
+    const fragment = [
+      'description: join a room', //                                         1
+      'params:', //                                                          2
+      '  room: null', //                                                     3
+      '  pin: null', //                                                      4
+      '  audio: true', //                                                    5
+      '  extra: null', //                                                    6
+      '  display: guest', //                                                 7
+      'steps:', //                                                           8
+      '  - request: { janus: attach, plugin: janus.plugin.videoroom }', //   9
+      '    as: vr', //                                                      10
+      '  - request:', //                                                    11
+      '      janus: message', //                                            12
+      '      body: { request: join, room: "${room}", pin: "${pin}", audio: "${audio}", extra: "${extra}", display: "${display}-${room}", session: "${sid}" }', // 13
+      '    handle: vr', //                                                  14
+      '    expect: { janus: success, data: { id: $integer } }', //          15
+      '',
+    ].join('\n');
+    const scenario = [
+      'name: uses a fragment', //                                            1
+      'steps:', //                                                           2
+      '  - request: create', //                                              3
+      '    save: { sid: data.id }', //                                       4
+      '  - include: frags/join.fragment.yaml', //                            5
+      '    with: { room: 1234, pin: "0042", audio: false, extra: { list: [1, "two"] } }', // 6
+      '  - request: ping', //                                                7
+      '',
+    ].join('\n');
+
+    it('inlines the fragment steps, with spans in the fragment file', function () {
+      write({ 'frags/join.fragment.yaml': fragment, 'main.yaml': scenario });
+      const s = loadOne('main.yaml');
+      assert.deepEqual(
+        s.steps.map((st) => `${st.title} @ ${st.span.file}:${st.span.line}:${st.span.col}`),
+        ['main create @ main.yaml:3:5', 'main attach @ frags/join.fragment.yaml:9:5', 'main message @ frags/join.fragment.yaml:11:5', 'main ping @ main.yaml:7:5'],
+      );
+    });
+
+    it('puts parameter values in as typed values, with defaults, and interpolates them in longer strings', async function () {
+      write({ 'frags/join.fragment.yaml': fragment, 'main.yaml': scenario });
+      const sent = await execute(loadOne('main.yaml'));
+      assert.deepEqual(
+        sent.map((x) => (typeof x.payload === 'object' ? x.payload.janus : x.payload)),
+        ['create', 'attach', 'message', 'ping'],
+      );
+      const message = sent[2]!;
+      assert.deepEqual((message.payload as JanusMessage).body, {
+        request: 'join',
+        room: 1234,
+        pin: '0042',
+        audio: false,
+        extra: { list: [1, 'two'] },
+        display: 'guest-1234',
+        session: 1000,
+      });
+      assert.deepEqual(message.route, { sessionId: 1000, handleId: 1001 }, 'the named handle from the fragment is used');
+    });
+
+    it('the fragment runs as the include\'s client', function () {
+      write({
+        'frags/ping.fragment.yaml': 'steps:\n  - request: ping\n',
+        'c.yaml': 'name: c\nclients: [alice, bob]\nsteps:\n  - include: frags/ping.fragment.yaml\n    client: bob\n',
+      });
+      assert.deepEqual(loadOne('c.yaml').steps.map((st) => st.title), ['bob ping']);
+    });
+
+    it('a fragment may include another one, relative to itself', function () {
+      write({
+        'frags/inner.fragment.yaml': 'params: { verb: null }\nsteps:\n  - request: "${verb}"\n',
+        'frags/outer.fragment.yaml': 'steps:\n  - include: inner.fragment.yaml\n    with: { verb: keepalive }\n',
+        'n.yaml': 'name: n\nsteps:\n  - include: frags/outer.fragment.yaml\n',
+      });
+      const s = loadOne('n.yaml');
+      assert.deepEqual(s.steps.map((st) => `${st.title} @ ${st.span.file}:${st.span.line}`), ['main keepalive @ frags/inner.fragment.yaml:3']);
+    });
+
+    it('parameters may fill typed slots: a duration and a boolean', function () {
+      write({
+        'frags/pause.fragment.yaml': 'params: { pause: 250ms, strict: true }\nsteps:\n  - sleep: "${pause}"\n  - request: ping\n    exact: "${strict}"\n',
+        't.yaml': 'name: t\nsteps:\n  - include: frags/pause.fragment.yaml\n    with: { pause: 100, strict: false }\n',
+      });
+      const r = load('t.yaml');
+      assert.deepEqual(r.diagnostics.map((d) => `${d.span.file}:${d.span.line}:${d.span.col} ${d.message}`), []);
+      assert.equal(r.scenarios[0]!.steps[0]!.title, 'sleep 100ms');
+    });
+  });
+
+  describe('fragments, loaded with a cwd option that is not process.cwd()', function () {
+    it('resolves include paths against the including file\'s folder, not process.cwd()', function () {
+      write({
+        'frags/ping.fragment.yaml': 'steps:\n  - request: ping\n',
+        'c.yaml': 'name: c\nsteps:\n  - include: frags/ping.fragment.yaml\n',
+      });
+      assert.notEqual(process.cwd(), dir);
+      const r = load('c.yaml');
+      assert.deepEqual(r.diagnostics.map((d) => d.message), []);
+      assert.deepEqual(r.scenarios[0]!.steps.map((st) => `${st.title} @ ${st.span.file}:${st.span.line}`), ['main ping @ frags/ping.fragment.yaml:2']);
+    });
+  });
+
+  describe('the JSON Schema (janus-scenarios schema)', function () {
+    for (const variant of [[], ['--fragment']]) {
+      it(`schema ${variant.join(' ')}prints JSON that ajv's Ajv2020 compiles in strict mode`, function () {
+        const out = execFileSync(process.execPath, [CLI, 'schema', ...variant], { encoding: 'utf8' });
+        const schema = JSON.parse(out) as Record<string, unknown>;
+        assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
+        const ajv = new Ajv2020({ strict: true, allowUnionTypes: true });
+        const validate = ajv.compile(schema);
+        if (variant.length === 0) {
+          const ping = parseYaml(
+            'name: ping\ntags: [core]\nrequires: { plugins: [janus.plugin.echotest] }\nsteps:\n  - request: ping\n    expect: { janus: pong, transaction: "${transaction}" }\n  - request: create\n    save: { sid: data.id }\n  - wait: { janus: event }\n    within: 2s\n  - include: x.fragment.yaml\n    with: { a: 1 }\n',
+          );
+          assert.ok(validate(ping), JSON.stringify(validate.errors));
+          assert.ok(!validate({ name: 'x', steps: [{ request: 'ping', expct: {} }] }), 'an unknown step key is rejected');
+          assert.ok(!validate({ name: 'x', steps: [{ request: 'ping', wait: {} }] }), 'two kinds in one step are rejected');
+          assert.ok(!validate({ name: 'x', steps: [] }), 'empty steps are rejected');
+          assert.ok(!validate({ steps: [{ request: 'ping' }] }), 'a missing name is rejected');
+          assert.ok(!validate({ name: 'x', timeout: '10 seconds', steps: [{ request: 'ping' }] }), 'a bad duration is rejected');
+        } else {
+          assert.ok(validate({ params: { room: null }, steps: [{ request: 'ping' }] }), JSON.stringify(validate.errors));
+          assert.ok(!validate({ name: 'x', steps: [{ request: 'ping' }] }), 'a fragment has no name');
+        }
+      });
+    }
+  });
+});
