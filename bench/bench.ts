@@ -1,0 +1,128 @@
+/**
+ * `npm run bench`: the runner against a minimal hand-written client doing the same exchange
+ * (connect, create, attach echotest, message with ack and event, detach, destroy, close) on
+ * the same managed Janus, in the same process, alternating rounds; prints the ratio.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import WebSocket from 'ws';
+import { loadFiles, registerBuiltinTransports, runScenario, startJanus, type CompiledScenario, type RunTarget } from '../src/index.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
+const SCENARIO = `name: bench exchange
+steps:
+  - request: create
+    expect: { janus: success, data: { id: $integer } }
+  - request: { janus: attach, plugin: janus.plugin.echotest }
+    expect: { janus: success, data: { id: $integer } }
+  - request: { janus: message, body: { audio: true } }
+    expect: { janus: event, plugindata: { data: { result: ok } } }
+  - request: detach
+  - request: destroy
+`;
+
+type Send = (msg: Record<string, unknown>, path?: string) => Promise<Record<string, unknown>>;
+
+/** The hand-written baseline over WebSocket: a transaction map and nothing else. */
+async function handWrittenWs(url: string): Promise<void> {
+  const ws = new WebSocket(url, 'janus-protocol');
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const waiting = new Map<string, (m: Record<string, unknown>) => void>();
+  ws.on('message', (data) => {
+    const m = JSON.parse(data.toString()) as Record<string, unknown>;
+    if (m.janus !== 'ack') waiting.get(m.transaction as string)?.(m);
+  });
+  let n = 0;
+  const send: Send = (msg) =>
+    new Promise((resolve) => {
+      const transaction = `t${n++}`;
+      waiting.set(transaction, resolve);
+      ws.send(JSON.stringify({ ...msg, transaction }));
+    });
+  await exchange(send);
+  ws.close();
+}
+
+/** The hand-written baseline over HTTP: POSTs, and one long-poll GET for the event. */
+async function handWrittenHttp(base: string): Promise<void> {
+  let n = 0;
+  const post = async (msg: Record<string, unknown>, path = ''): Promise<Record<string, unknown>> => {
+    const res = await request(base + path, { method: 'POST', body: JSON.stringify({ ...msg, transaction: `t${n++}` }) });
+    return (await res.body.json()) as Record<string, unknown>;
+  };
+  const created = await post({ janus: 'create' });
+  const sid = (created.data as { id: number }).id;
+  const attached = await post({ janus: 'attach', plugin: 'janus.plugin.echotest' }, `/${sid}`);
+  const hid = (attached.data as { id: number }).id;
+  await post({ janus: 'message', body: { audio: true } }, `/${sid}/${hid}`);
+  const poll = await request(`${base}/${sid}?maxev=10`);
+  const events = (await poll.body.json()) as Array<Record<string, unknown>>;
+  if (!events.some((e) => e.janus === 'event')) throw new Error('no event');
+  await post({ janus: 'detach' }, `/${sid}/${hid}`);
+  await post({ janus: 'destroy' }, `/${sid}`);
+}
+
+async function exchange(send: Send): Promise<void> {
+  const created = await send({ janus: 'create' });
+  const session_id = (created.data as { id: number }).id;
+  const attached = await send({ janus: 'attach', plugin: 'janus.plugin.echotest', session_id });
+  const handle_id = (attached.data as { id: number }).id;
+  const event = await send({ janus: 'message', body: { audio: true }, session_id, handle_id });
+  if (event.janus !== 'event') throw new Error(`expected an event, got ${JSON.stringify(event)}`);
+  await send({ janus: 'detach', session_id, handle_id });
+  await send({ janus: 'destroy', session_id });
+}
+
+async function time(rounds: number, fn: () => Promise<unknown>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < rounds; i++) await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6 / rounds;
+}
+
+async function main(): Promise<void> {
+  registerBuiltinTransports();
+  const dir = mkdtempSync(join(tmpdir(), 'janus-scenarios-bench-'));
+  const file = join(dir, 'bench.yaml');
+  writeFileSync(file, SCENARIO);
+  const loaded = loadFiles([file]);
+  rmSync(dir, { recursive: true });
+  if (loaded.diagnostics.length > 0) throw new Error(loaded.diagnostics[0]!.message);
+  const scenario: CompiledScenario = loaded.scenarios[0]!;
+  const janus = await startJanus({ plugins: ['janus.plugin.echotest'], transports: ['http', 'ws'], config: {} });
+  try {
+    console.log(`${ROUNDS} rounds per measurement, alternating; Janus ${janus.endpoints.ws}`);
+    for (const transport of ['ws', 'http'] as const) {
+      const target: RunTarget = { transport, url: janus.endpoints[transport]!, tls: {}, secrets: {} };
+      const viaRunner = async () => {
+        const r = await runScenario(scenario, target, { seed: 'bench', stepTimeoutMs: 5000, scenarioTimeoutMs: 30000 });
+        if (r.status !== 'passed') throw new Error(r.failure?.summary);
+      };
+      const byHand = transport === 'ws' ? () => handWrittenWs(janus.endpoints.ws!) : () => handWrittenHttp(janus.endpoints.http!);
+      await time(20, viaRunner); // warm-up
+      await time(20, byHand);
+      const runner: number[] = [];
+      const hand: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        runner.push(await time(ROUNDS / 4, viaRunner));
+        hand.push(await time(ROUNDS / 4, byHand));
+      }
+      const r = median(runner);
+      const h = median(hand);
+      console.log(`${transport.padEnd(4)} runner ${r.toFixed(2)} ms/scenario, hand-written ${h.toFixed(2)} ms/exchange, ratio ${(r / h).toFixed(2)}`);
+    }
+  } finally {
+    await janus.stop();
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return (s[Math.floor((s.length - 1) / 2)]! + s[Math.ceil((s.length - 1) / 2)]!) / 2;
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
