@@ -46,6 +46,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   let adminClient: Promise<JanusClient> | undefined;
   const values = new ScenarioValues((n) => actors.get(n), target.transport, options.env ?? process.env);
   const nextTransaction = transactionGenerator(options.seed, `${scenario.file}\u0000${target.transport}`);
+  // The client's own requests (keepalives) draw from their own sequence, so timing never shifts the scenario's.
   const nextKeepalive = transactionGenerator(options.seed, `keepalive\u0000${scenario.file}`);
 
   const abort = new AbortController();
@@ -73,7 +74,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
       return await JanusClient.connect(
         transport,
         { url, api, tls: target.tls, connectTimeoutMs: options.stepTimeoutMs },
-        { api, nextTransaction: api === 'janus' ? nextKeepalive : nextTransaction, pollAuth: { apisecret: target.secrets.apisecret, token: target.secrets.token }, onTraffic: record(name) },
+        { api, nextTransaction: nextKeepalive, pollAuth: { apisecret: target.secrets.apisecret, token: target.secrets.token }, onTraffic: record(name) },
       );
     } catch (e) {
       throw new StepFailure('infrastructure', e instanceof TransportFault ? e.message : `cannot connect to ${url}: ${(e as Error).message}`);

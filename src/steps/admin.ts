@@ -1,4 +1,4 @@
-import { commonProperties, DURATION, expectProperties, saveProperty, targetProperties } from './common.js';
+import { exchangeProperties } from './common.js';
 import type { CompiledStep, StepKind } from './contract.js';
 import { compileExchangeOptions, runExchange } from './exchange.js';
 
@@ -15,11 +15,7 @@ export const adminStep: StepKind = {
         description: 'an admin verb (list_sessions, handle_info, ...) or the whole request',
         anyOf: [{ type: 'string', minLength: 1 }, { type: 'object' }],
       },
-      ...commonProperties,
-      ...targetProperties,
-      ...expectProperties,
-      ...saveProperty,
-      timeout: DURATION,
+      ...exchangeProperties,
     },
   },
   compile(raw, cc) {

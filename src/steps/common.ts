@@ -33,6 +33,15 @@ export const targetProperties = {
   at: { enum: ['root', 'session', 'handle'], description: 'the level the request is sent at, when not the verb\'s own' },
 } as const;
 
+/** The keys every request-like step (request, admin, raw) has besides its own. */
+export const exchangeProperties = {
+  ...commonProperties,
+  ...targetProperties,
+  ...expectProperties,
+  ...saveProperty,
+  timeout: { ...DURATION, description: 'how long to wait for the reply (default --step-timeout)' },
+} as const;
+
 /** Reads `a.b[0].c` out of a message; undefined when any part is missing. */
 export function readPath(value: unknown, path: string): unknown {
   let cur: unknown = value;

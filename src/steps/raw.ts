@@ -1,4 +1,4 @@
-import { commonProperties, DURATION, expectProperties, saveProperty, targetProperties } from './common.js';
+import { exchangeProperties } from './common.js';
 import type { CompiledStep, StepKind } from './contract.js';
 import { compileExchangeOptions, runExchange } from './exchange.js';
 
@@ -12,11 +12,7 @@ export const rawStep: StepKind = {
     additionalProperties: false,
     properties: {
       raw: { type: 'string', description: 'the exact text to send' },
-      ...commonProperties,
-      ...targetProperties,
-      ...expectProperties,
-      ...saveProperty,
-      timeout: DURATION,
+      ...exchangeProperties,
     },
   },
   compile(raw, cc) {

@@ -1,4 +1,4 @@
-import { commonProperties, DURATION, expectProperties, saveProperty, targetProperties, NAME } from './common.js';
+import { exchangeProperties, NAME } from './common.js';
 import type { CompiledStep, StepKind } from './contract.js';
 import { compileExchangeOptions, runExchange } from './exchange.js';
 
@@ -15,12 +15,8 @@ export const requestStep: StepKind = {
         description: 'a verb (create, attach, message, ...) or the whole request; ids, transaction and secrets are filled in unless given (null leaves them out)',
         anyOf: [{ type: 'string', minLength: 1 }, { type: 'object' }],
       },
-      ...commonProperties,
-      ...targetProperties,
+      ...exchangeProperties,
       as: { ...NAME, description: 'on attach: a name for the new handle' },
-      ...expectProperties,
-      ...saveProperty,
-      timeout: { ...DURATION, description: 'how long to wait for the reply (default --step-timeout)' },
     },
   },
   compile(raw, cc) {
