@@ -1,6 +1,8 @@
-import { dirname, resolve as resolvePath } from 'node:path';
+import { dirname, relative, resolve as resolvePath } from 'node:path';
 import { closestName, type Diagnostic } from '../core/diagnostic.js';
 import { parseDuration } from '../core/duration.js';
+import { formatSpan } from '../core/source.js';
+import { validateStep } from '../load/validate.js';
 import type { DocPath, YamlSource } from '../load/yaml-source.js';
 import { createPatternCompiler } from '../match/compile-pattern.js';
 import type { CompiledStep, StepCompiler } from '../steps/contract.js';
@@ -12,7 +14,7 @@ import { compileString, compileTemplate, isValidRef, type PlaceholderRef } from 
 export interface CompileOptions {
   env: NodeJS.ProcessEnv;
   /** Reads, parses and validates a fragment file (the loader owns I/O and caching). */
-  loadFragment(file: string): { source?: YamlSource; diagnostics: Diagnostic[] };
+  loadFragment(file: string): { source?: YamlSource; diagnostics: Diagnostic[]; missing?: boolean };
   knownSchema(name: string): boolean;
 }
 
@@ -25,7 +27,7 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
   const clients = (doc.clients as string[] | undefined) ?? [DEFAULT_CLIENT];
   const names = new Set<string>();
   const handles = new Map<string, Set<string>>();
-  const includeStack: string[] = [source.file];
+  const includeStack: string[] = [source.path];
 
   const variables = Object.entries((doc.variables as Record<string, unknown> | undefined) ?? {}).map(([name, value]) => {
     const t = compileTemplate(value, ['variables', name], refChecker(source, names));
@@ -75,13 +77,13 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
   }
 
   function stepCompiler(src: YamlSource, stepPath: DocPath, defaultClient: string): StepCompiler {
-    const error = (path: DocPath, message: string): void => {
-      diagnostics.push({ span: src.spanOf([...stepPath, ...path], { key: path.length > 0 && String(path[path.length - 1]).startsWith('$') }), message });
+    const error = (path: DocPath, message: string, hint?: string): void => {
+      diagnostics.push({ span: src.spanOf([...stepPath, ...path], { key: path.length > 0 && String(path[path.length - 1]).startsWith('$') }), message, hint });
     };
     const check = refChecker(src, names);
     const patterns = createPatternCompiler(
       (s, path) => (s.includes('${') ? compileString(s, [...stepPath, ...path], check) : undefined),
-      (path, message) => error(path, message),
+      error,
       options.knownSchema,
     );
     return {
@@ -116,31 +118,53 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
       },
       knowsHandle: (client, name) => handles.get(client)?.has(name) ?? false,
       include(file, params, path, client) {
-        const target = resolvePath(dirname(src.file), file);
+        const target = resolvePath(dirname(src.path), file);
+        const shown = (p: string): string => relativeDisplay(src, p);
         if (includeStack.includes(target)) {
-          error(path, `include cycle: ${[...includeStack, target].join(' -> ')}`);
+          error(path, `include cycle: ${[...includeStack, target].map(shown).join(' -> ')}`);
           return [];
         }
         const loaded = options.loadFragment(target);
-        if (!loaded.source) {
-          if (loaded.diagnostics.length === 0) error(path, `cannot include ${file}: no such file`);
-          diagnostics.push(...loaded.diagnostics);
+        if (loaded.missing) {
+          error(path, `cannot include ${file}: no such file`);
           return [];
         }
+        diagnostics.push(...loaded.diagnostics);
+        if (!loaded.source) return [];
         const fragment = loaded.source.value as { params?: Record<string, unknown>; steps: unknown[] };
         const declared = fragment.params ?? {};
+        const withPath = [...path.slice(0, -1), 'with'];
+        let complete = true;
         for (const given of Object.keys(params)) {
-          if (!(given in declared)) error([...path.slice(0, -1), 'with', given], `the fragment ${file} has no parameter "${given}"; it declares ${Object.keys(declared).join(', ') || 'none'}`);
+          if (given in declared) continue;
+          const hint = closestName(given, Object.keys(declared));
+          diagnostics.push({
+            span: src.spanOf([...stepPath, ...withPath, given], { key: true }),
+            message: `the fragment ${file} has no parameter "${given}"; it declares ${Object.keys(declared).join(', ') || 'none'}`,
+            hint: hint ? `did you mean "${hint}"?` : undefined,
+          });
+          complete = false;
         }
         const values: Record<string, unknown> = {};
         for (const [name, fallback] of Object.entries(declared)) {
           if (name in params) values[name] = params[name];
           else if (fallback !== null) values[name] = fallback;
-          else error(path, `the fragment ${file} needs the parameter "${name}" (give it under \`with:\`)`);
+          else {
+            error(path, `the fragment ${file} needs the parameter "${name}" (give it under \`with:\`)`);
+            complete = false;
+          }
+        }
+        // Compiling with parameters missing would only add knock-on errors.
+        if (!complete) return [];
+        const steps = substituteParams(fragment.steps, values) as unknown[];
+        const substituted = loaded.source.withValue({ ...fragment, steps });
+        const problems = steps.flatMap((step, i) => validateStep(step, ['steps', i], substituted));
+        if (problems.length > 0) {
+          diagnostics.push(...problems.map((d) => ({ ...d, hint: d.hint ?? `with the parameters given at ${formatSpan(src.spanOf([...stepPath, ...path]))}` })));
+          return [];
         }
         includeStack.push(target);
-        const steps = substituteParams(fragment.steps, values) as unknown[];
-        const compiled = compileSteps(loaded.source.withValue({ ...fragment, steps }), steps, ['steps'], client);
+        const compiled = compileSteps(substituted, steps, ['steps'], client);
         includeStack.pop();
         return compiled;
       },
@@ -150,7 +174,7 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
   function refChecker(src: YamlSource, known: Set<string>) {
     return (ref: PlaceholderRef, path: DocPath): boolean => {
       const fail = (message: string, hint?: string): false => {
-        diagnostics.push({ span: src.spanInString(path, ref.offset, ref.width), message, hint });
+        diagnostics.push({ span: src.spanInString(path, ref.text, ref.offset), message, hint });
         return false;
       };
       if (!isValidRef(ref.ref)) return fail(`"\${${ref.ref}}" is not a valid placeholder: use \${name} or \${name.field}`);
@@ -170,4 +194,11 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
       return fail(`unknown placeholder \${${ref.ref}}: no variable, parameter or saved value named "${head}" is defined before this point`, hint ? `did you mean "\${${hint}}"?` : undefined);
     };
   }
+}
+
+/** A path as the including file names things: relative to it when the file is shown relative. */
+function relativeDisplay(src: YamlSource, path: string): string {
+  if (src.file === src.path) return path;
+  const cwd = src.path.slice(0, src.path.length - src.file.length);
+  return relative(cwd, path);
 }

@@ -7,6 +7,8 @@ const REF = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
 
 export interface PlaceholderRef {
   ref: string;
+  /** The placeholder as written, `${...}`. */
+  text: string;
   /** Offset of `${` in the string, for the caret. */
   offset: number;
   width: number;
@@ -71,7 +73,7 @@ export function compileString(s: string, path: DocPath, check: RefChecker): Temp
       continue;
     }
     const ref = m[1]!.trim();
-    if (!check({ ref, offset, width: m[0].length }, path)) ok = false;
+    if (!check({ ref, text: m[0], offset, width: m[0].length }, path)) ok = false;
     push(ref, true);
   }
   if (last < s.length) push(s.slice(last), false);

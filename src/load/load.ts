@@ -20,6 +20,8 @@ export interface LoadOptions {
   knownSchema?: (name: string) => boolean;
 }
 
+type Parsed = { source?: YamlSource; diagnostics: Diagnostic[]; missing?: boolean };
+
 /**
  * Loads scenario files: parse with positions, validate against the schema, compile. Nothing
  * here touches the network; a file with any diagnostic yields no scenario.
@@ -33,41 +35,42 @@ export function loadFiles(files: string[], options: LoadOptions = {}): LoadResul
     const rel = relative(cwd, file);
     return rel.startsWith('..') ? file : rel;
   };
-  const fragmentCache = new Map<string, { source?: YamlSource; diagnostics: Diagnostic[] }>();
 
-  const parse = (file: string, kind: 'scenario' | 'fragment'): { source?: YamlSource; diagnostics: Diagnostic[] } => {
+  const parse = (file: string, kind: 'scenario' | 'fragment'): Parsed => {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-      return { diagnostics: [{ span: { file: display(file), line: 1, col: 1, width: 1 }, message: `cannot read ${display(file)}: ${reason}` }] };
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { diagnostics: [], missing: true };
+      return { diagnostics: [{ span: { file: display(file), line: 1, col: 1, width: 1 }, message: `cannot read ${display(file)}: ${(e as Error).message}` }] };
     }
     sources.set(display(file), text);
-    const parsed = YamlSource.parse(display(file), text);
+    const parsed = YamlSource.parse(display(file), file, text);
     if (!parsed.source) return parsed;
     const problems = validateFile(parsed.source, kind);
     return problems.length > 0 ? { diagnostics: problems } : parsed;
   };
 
-  const loadFragment = (file: string) => {
+  // A fragment's own problems are reported once, however many scenarios include it.
+  const fragmentCache = new Map<string, Parsed>();
+  const reported = new Set<string>();
+  const loadFragment = (file: string): Parsed => {
     if (!fragmentCache.has(file)) fragmentCache.set(file, parse(file, 'fragment'));
     const cached = fragmentCache.get(file)!;
-    // A fragment's own diagnostics are reported once, by whichever scenario includes it first.
-    if (cached.diagnostics.length > 0 && !cached.source) {
-      const once = { diagnostics: cached.diagnostics };
-      fragmentCache.set(file, { diagnostics: [] });
-      return once;
-    }
+    if (reported.has(file)) return { ...cached, diagnostics: [] };
+    reported.add(file);
     return cached;
   };
 
   for (const file of files) {
     if (isFragmentFile(file)) {
-      diagnostics.push(...loadFragment(file).diagnostics);
+      const fragment = loadFragment(file);
+      if (fragment.missing) diagnostics.push({ span: { file: display(file), line: 1, col: 1, width: 1 }, message: `cannot read ${display(file)}: no such file` });
+      diagnostics.push(...fragment.diagnostics);
       continue;
     }
     const parsed = parse(file, 'scenario');
+    if (parsed.missing) diagnostics.push({ span: { file: display(file), line: 1, col: 1, width: 1 }, message: `cannot read ${display(file)}: no such file` });
     if (!parsed.source) {
       diagnostics.push(...parsed.diagnostics);
       continue;
@@ -80,5 +83,14 @@ export function loadFiles(files: string[], options: LoadOptions = {}): LoadResul
     diagnostics.push(...compiled.diagnostics);
     if (compiled.scenario) scenarios.push(compiled.scenario);
   }
-  return { scenarios, diagnostics, sources };
+
+  // The same problem can be reached twice (a fragment included by several steps); say it once.
+  const seen = new Set<string>();
+  const unique = diagnostics.filter((d) => {
+    const key = `${d.span.file}:${d.span.line}:${d.span.col}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { scenarios, diagnostics: unique, sources };
 }

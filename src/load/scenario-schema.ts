@@ -1,17 +1,10 @@
-import { DURATION_PATTERN } from '../core/duration.js';
+import { DURATION, NAME_PATTERN } from '../steps/common.js';
 import { stepKinds } from '../steps/registry.js';
 
 /** JSON Schema (draft 2020-12) pieces of the scenario language, v1. */
 
-export const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]*$';
-
-export const durationSchema = {
-  description: 'milliseconds, or a number with a unit: 250ms, 2s, 1m',
-  anyOf: [
-    { type: 'integer', minimum: 0 },
-    { type: 'string', pattern: DURATION_PATTERN },
-  ],
-} as const;
+export { NAME_PATTERN };
+const durationSchema = DURATION;
 
 /** A pattern a message must match: plain values, `$markers` and `{ $operator: ... }` objects. */
 export const patternSchema = { description: 'a pattern (see docs/scenario-language.md, Matching)' } as const;

@@ -1,7 +1,9 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { closestName, type Diagnostic } from '../core/diagnostic.js';
 import { getStepKind, stepKinds } from '../steps/registry.js';
-import { fragmentSchema, scenarioSchema } from './scenario-schema.js';
+import { DURATION_PATTERN } from '../core/duration.js';
+import { fragmentSchema, NAME_PATTERN, scenarioSchema } from './scenario-schema.js';
+import { SAVE_PATH_PATTERN } from '../steps/common.js';
 import type { DocPath, YamlSource } from './yaml-source.js';
 
 /**
@@ -30,15 +32,18 @@ export function validateFile(source: YamlSource, kind: 'scenario' | 'fragment'):
   const validate = kind === 'scenario' ? v.scenario : v.fragment;
   const diagnostics: Diagnostic[] = [];
   if (!validate(value)) diagnostics.push(...toDiagnostics(validate.errors ?? [], source, kind === 'scenario' ? 'the scenario' : 'the fragment'));
+  // In a fragment, `${param}` may stand where a typed value goes; it is checked again once substituted.
+  const params = kind === 'fragment' ? Object.keys(((value as Record<string, unknown> | null)?.params as object | undefined) ?? {}) : [];
   for (const list of ['steps', 'cleanup'] as const) {
     const steps = (value as Record<string, unknown> | null)?.[list];
     if (!Array.isArray(steps)) continue;
-    steps.forEach((step, i) => diagnostics.push(...validateStep(step, [list, i], source)));
+    steps.forEach((step, i) => diagnostics.push(...validateStep(step, [list, i], source, params)));
   }
   return diagnostics.sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col);
 }
 
-function validateStep(step: unknown, path: DocPath, source: YamlSource): Diagnostic[] {
+/** Validates one step against the schema of its kind; `params` are names whose `${name}` passes for any type. */
+export function validateStep(step: unknown, path: DocPath, source: YamlSource, params: string[] = []): Diagnostic[] {
   if (step === null || typeof step !== 'object' || Array.isArray(step)) return [];
   const keys = Object.keys(step);
   const kinds = keys.filter((k) => getStepKind(k));
@@ -57,7 +62,9 @@ function validateStep(step: unknown, path: DocPath, source: YamlSource): Diagnos
   }
   const validate = validators().steps.get(kinds[0]!)!;
   if (validate(step)) return [];
-  return toDiagnostics(validate.errors ?? [], source, `a ${kinds[0]} step`, path);
+  const isParam = (data: unknown) => typeof data === 'string' && params.some((p) => new RegExp(`^\\$\\{\\s*${p}\\s*\\}$`).test(data));
+  const errors = (validate.errors ?? []).filter((e) => !isParam(e.data));
+  return toDiagnostics(errors, source, `a ${kinds[0]} step`, path);
 }
 
 function toDiagnostics(errors: ErrorObject[], source: YamlSource, where: string, base: DocPath = []): Diagnostic[] {
@@ -68,7 +75,7 @@ function toDiagnostics(errors: ErrorObject[], source: YamlSource, where: string,
   const out: Diagnostic[] = [];
   for (const e of kept) {
     const path = [...base, ...splitPointer(e.instancePath, source.value, base)];
-    const d = describe(e, path, source, where);
+    const d = describe(e, path, source, where, base);
     const key = `${d.span.line}:${d.span.col}:${d.message}`;
     if (!seen.has(key)) {
       seen.add(key);
@@ -78,9 +85,18 @@ function toDiagnostics(errors: ErrorObject[], source: YamlSource, where: string,
   return out;
 }
 
-function describe(e: ErrorObject, path: DocPath, source: YamlSource, where: string): Diagnostic {
-  const at = path.length > 0 ? `"${path[path.length - 1]}"` : where;
-  const schema = e.parentSchema as { description?: string; properties?: Record<string, unknown> } | undefined;
+/** What a pattern means, in words, for the fields whose schema uses one. */
+const PATTERN_PHRASES: Record<string, string> = {
+  [DURATION_PATTERN]: 'a duration like 500ms, 2s or 1m (or a number of milliseconds)',
+  [NAME_PATTERN]: 'a name made of letters, digits, _ and - (starting with a letter or _)',
+  '^janus\\.plugin\\.': 'a plugin package name like janus.plugin.echotest',
+  [SAVE_PATH_PATTERN]: 'a path into the message like data.id or plugindata.data.list[0].room',
+};
+const DURATION_PHRASE = PATTERN_PHRASES[DURATION_PATTERN]!;
+
+function describe(e: ErrorObject, path: DocPath, source: YamlSource, where: string, base: DocPath): Diagnostic {
+  const at = label(path, base, where);
+  const schema = e.parentSchema as { description?: string; properties?: Record<string, unknown>; anyOf?: Array<{ pattern?: string }> } | undefined;
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String(e.params.additionalProperty);
@@ -88,25 +104,42 @@ function describe(e: ErrorObject, path: DocPath, source: YamlSource, where: stri
       const hint = closestName(key, allowed);
       return {
         span: source.spanOf([...path, key], { key: true }),
-        message: `unknown key "${key}" in ${path.length > 0 && typeof path[path.length - 1] === 'string' ? `"${path[path.length - 1]}"` : where}; expected one of ${allowed.join(', ')}`,
+        message: `unknown key "${key}" in ${at}; expected one of ${allowed.join(', ')}`,
         hint: hint ? `did you mean "${hint}"?` : undefined,
       };
     }
     case 'required':
-      return { span: source.spanOf(path), message: `${where === 'the scenario' && path.length === 0 ? 'the scenario' : at} is missing the required key "${e.params.missingProperty}"` };
+      return { span: source.spanOf(path), message: `${at} is missing the required key "${e.params.missingProperty}"` };
     case 'type':
       return { span: source.spanOf(path), message: `${at} should be ${article(String(e.params.type))}, not ${typeName(e.data)}` };
-    case 'anyOf':
-      return { span: source.spanOf(path), message: `${at} should be ${schema?.description ?? 'one of the allowed forms'}; got ${JSON.stringify(e.data)}` };
+    case 'anyOf': {
+      const isDuration = schema?.anyOf?.some((branch) => branch.pattern === DURATION_PATTERN);
+      return { span: source.spanOf(path), message: `${at} should be ${isDuration ? DURATION_PHRASE : (schema?.description ?? 'one of the allowed forms')}; got ${JSON.stringify(e.data)}` };
+    }
     case 'enum':
       return { span: source.spanOf(path), message: `${at} should be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}; got ${JSON.stringify(e.data)}` };
-    case 'pattern':
-      return { span: source.spanOf(path), message: `${at} should be ${schema?.description ?? `a string matching ${e.params.pattern}`}; got ${JSON.stringify(e.data)}` };
+    case 'pattern': {
+      const phrase = PATTERN_PHRASES[String(e.params.pattern)] ?? schema?.description ?? `a string matching ${e.params.pattern}`;
+      return { span: source.spanOf(path), message: `${at} should be ${phrase}; got ${JSON.stringify(e.data)}` };
+    }
     case 'propertyNames':
-      return { span: source.spanOf([...path, String(e.params.propertyName)], { key: true }), message: `"${e.params.propertyName}" is not a valid name in ${at}: use letters, digits, _ and -` };
+      return { span: source.spanOf([...path, String(e.params.propertyName)], { key: true }), message: `"${e.params.propertyName}" is not a valid name in ${at}: use letters, digits, _ and -, starting with a letter or _` };
+    case 'uniqueItems': {
+      const later = Math.max(Number(e.params.i), Number(e.params.j));
+      return { span: source.spanOf([...path, later]), message: `${at} lists ${JSON.stringify((e.data as unknown[])[later])} twice` };
+    }
+    case 'minItems':
+      return { span: source.spanOf(path), message: (e.data as unknown[]).length === 0 ? `${at} is empty; give at least ${e.params.limit}` : `${at} needs at least ${e.params.limit} items` };
     default:
       return { span: source.spanOf(path), message: `${at} ${e.message ?? 'is invalid'}` };
   }
+}
+
+/** "steps[2].save.sid", or the step itself ("a no_event step") or the file ("the scenario"). */
+function label(path: DocPath, base: DocPath, where: string): string {
+  const rel = path.slice(base.length);
+  if (rel.length === 0) return where;
+  return `"${rel.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('')}"`;
 }
 
 function splitPointer(pointer: string, root: unknown, base: DocPath): Array<string | number> {

@@ -11,28 +11,31 @@ export type DocPath = ReadonlyArray<string | number>;
  */
 export class YamlSource {
   private constructor(
+    /** The name shown to users (relative to the working folder when inside it). */
     readonly file: string,
+    /** The absolute path, for resolving includes. */
+    readonly path: string,
     readonly text: string,
     private readonly doc: Document,
     private readonly lines: LineCounter,
     readonly value: unknown,
   ) {}
 
-  static parse(file: string, text: string): { source?: YamlSource; diagnostics: Diagnostic[] } {
+  static parse(file: string, path: string, text: string): { source?: YamlSource; diagnostics: Diagnostic[] } {
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const diagnostics = doc.errors.map((e) => {
-      const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+      const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
       const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       return { span: { file, line: pos.line, col: pos.col, width: 1 }, message: `invalid YAML: ${message}` };
     });
     if (diagnostics.length > 0) return { diagnostics };
-    return { source: new YamlSource(file, text, doc, lines, doc.toJS({ maxAliasCount: 100 })), diagnostics: [] };
+    return { source: new YamlSource(file, path, text, doc, lines, doc.toJS({ maxAliasCount: 100 })), diagnostics: [] };
   }
 
   /** The same file and positions with a transformed value (fragments after parameter substitution). */
   withValue(value: unknown): YamlSource {
-    return new YamlSource(this.file, this.text, this.doc, this.lines, value);
+    return new YamlSource(this.file, this.path, this.text, this.doc, this.lines, value);
   }
 
   /** Where the value at `path` is; with `key`, where the key naming it is. Falls back to the nearest parent. */
@@ -54,13 +57,21 @@ export class YamlSource {
     return this.spanOfNode(target);
   }
 
-  /** The span of the `offset`-th character inside a single-line string scalar at `path`. */
-  spanInString(path: DocPath, offset: number, width: number): SourceSpan {
+  /**
+   * The span of a placeholder inside a single-line string scalar at `path`. The parsed string can
+   * differ from the source (escapes, substituted fragment parameters), so the placeholder's text
+   * is looked up in the source first, and the offset in the value is the fallback.
+   */
+  spanInString(path: DocPath, needle: string, offset: number): SourceSpan {
     const span = this.spanOf(path);
     const node = this.doc.getIn(path as unknown[], true) as Node | undefined;
-    if (!isScalar(node) || typeof node.value !== 'string' || node.value.includes('\n')) return span;
+    if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return span;
+    const raw = this.text.slice(node.range[0], node.range[1]);
+    const at = raw.indexOf(needle);
+    if (at >= 0 && !raw.slice(0, at).includes('\n')) return { ...span, col: span.col + at, width: needle.length };
+    if (node.value.includes('\n')) return span;
     const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
-    return { ...span, col: span.col + quoted + offset, width };
+    return { ...span, col: span.col + quoted + offset, width: needle.length };
   }
 
   private spanOfNode(node: Node | undefined): SourceSpan {

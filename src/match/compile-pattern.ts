@@ -13,7 +13,7 @@ export type StringCompiler = (s: string, path: DocPath) => Template | undefined;
  */
 export function createPatternCompiler(
   strings: StringCompiler,
-  report: (path: DocPath, message: string) => void,
+  report: (path: DocPath, message: string, hint?: string) => void,
   knownSchema: (name: string) => boolean,
 ): PatternCompiler {
   const compiler: PatternCompiler = {
@@ -33,7 +33,7 @@ export function createPatternCompiler(
       const check = MARKERS[s];
       if (!check) {
         const hint = closestName(s, Object.keys(MARKERS));
-        report(path, `unknown marker ${s}; expected one of ${Object.keys(MARKERS).join(', ')}${hint ? ` (did you mean ${hint}?)` : ''}; write $$ for a literal $`);
+        report(path, `unknown marker ${s}; expected one of ${Object.keys(MARKERS).join(', ')}`, hint ? `did you mean ${hint}? (write $$ for a literal $)` : 'write $$ for a literal $');
         return () => {};
       }
       const expected = `${s.slice(1)}`;
@@ -74,7 +74,7 @@ export function createPatternCompiler(
         const op = getOperator(k);
         if (!op) {
           const hint = closestName(k, operatorNames());
-          report([...path, k], `unknown operator ${k}; expected one of ${operatorNames().join(', ')}${hint ? ` (did you mean ${hint}?)` : ''}`);
+          report([...path, k], `unknown operator ${k}; expected one of ${operatorNames().join(', ')}`, hint ? `did you mean ${hint}?` : undefined);
           continue;
         }
         const m = op.compile(obj[k], [...path, k], compiler, exact);

@@ -25,7 +25,7 @@ export type Matcher = (actual: unknown, at: string, rt: MatchRuntime, out: Misma
 /** What compiling a pattern needs: child compilation and positioned errors. */
 export interface PatternCompiler {
   compile(pattern: unknown, path: DocPath, exact: boolean): Matcher;
-  error(path: DocPath, message: string): void;
+  error(path: DocPath, message: string, hint?: string): void;
   knownSchema(name: string): boolean;
 }
 

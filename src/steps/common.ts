@@ -1,8 +1,12 @@
 import { DURATION_PATTERN } from '../core/duration.js';
 
 /** Schema pieces shared by several step kinds. */
-export const NAME = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' } as const;
+export const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]*$';
+export const NAME = { type: 'string', pattern: NAME_PATTERN } as const;
+/** `data.id`, `plugindata.data.list[0].room`: a path into a message, for `save`. */
+export const SAVE_PATH_PATTERN = '^[A-Za-z0-9_$-]+(\\[[0-9]+\\])*(\\.[A-Za-z0-9_$-]+(\\[[0-9]+\\])*)*$';
 export const DURATION = {
+  description: 'milliseconds, or a number with a unit: 250ms, 2s, 1m',
   anyOf: [
     { type: 'integer', minimum: 0 },
     { type: 'string', pattern: DURATION_PATTERN },
@@ -18,8 +22,8 @@ export const saveProperty = {
   save: {
     type: 'object',
     description: 'name: path into the message (data.id, plugindata.data.list[0].room); later steps use ${name}',
-    propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' },
-    additionalProperties: { type: 'string', pattern: '^[A-Za-z0-9_$-]+(\\[[0-9]+\\])*(\\.[A-Za-z0-9_$-]+(\\[[0-9]+\\])*)*$' },
+    propertyNames: { pattern: NAME_PATTERN },
+    additionalProperties: { type: 'string', pattern: SAVE_PATH_PATTERN },
   },
 } as const;
 

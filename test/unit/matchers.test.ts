@@ -8,11 +8,12 @@ import { operatorNames } from '../../src/match/registry.js';
 
 /** Compiles a pattern the way a step does, collecting compile errors instead of throwing. */
 function compile(pattern: unknown, options: { exact?: boolean; values?: Record<string, unknown> } = {}) {
-  const errors: Array<{ path: DocPath; message: string }> = [];
+  const errors: Array<{ path: DocPath; message: string; hint?: string }> = [];
   const values = options.values ?? {};
   const compiler = createPatternCompiler(
     (s, path) => (s.includes('${') ? compileString(s, path, () => true) : undefined),
-    (path, message) => errors.push({ path, message }),
+    // The hint (did-you-mean) is shown on its own line; tests read both as one text.
+    (path, message, hint) => errors.push({ path, message: hint ? `${message}\n${hint}` : message, hint }),
     (name) => name === 'room-list',
   );
   const matcher = compiler.compile(pattern, ['expect'], options.exact ?? false);
@@ -48,7 +49,7 @@ function pattern(p: unknown, options?: { exact?: boolean; values?: Record<string
 }
 
 /** Compiles a pattern that must be rejected, returning its one error. */
-function rejected(p: unknown): { path: DocPath; message: string } {
+function rejected(p: unknown): { path: DocPath; message: string; hint?: string } {
   const c = compile(p);
   assert.equal(c.errors.length, 1, `expected one compile error for ${JSON.stringify(p)}, got ${JSON.stringify(c.errors)}`);
   return c.errors[0]!;
@@ -335,9 +336,9 @@ describe('matchers', function () {
     it('the mismatch names the array and what was expected', function () {
       const [m] = pattern({ list: { $anyOrder: [1, 2] } }).mismatches({ list: [1, 3] });
       assert.equal(m!.at, 'list');
-      assert.equal(m!.expected, 'an array with exactly elements matching [1,2] in any order');
+      assert.equal(m!.expected, 'an array of 2 element(s) matching [1,2] in any order');
       const [c] = pattern({ list: { $contains: [5] } }).mismatches({ list: [1] });
-      assert.equal(c!.expected, 'an array containing elements matching [5] in any order');
+      assert.equal(c!.expected, 'an array containing elements matching [5]');
     });
 
     it('they expect an array of patterns', function () {

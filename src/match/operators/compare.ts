@@ -8,7 +8,7 @@ function comparison(name: string, symbol: string, test: Comparison): OperatorDef
     summary: `${name}: a number; the value must be a number ${symbol} it`,
     compile(arg, path, compiler) {
       if (typeof arg !== 'number') {
-        compiler.error(path, `${name} expects a number`);
+        compiler.error(path, `${name} expects a number; got ${JSON.stringify(arg)}`);
         return undefined;
       }
       const expected = `a number ${symbol} ${arg}`;

@@ -36,7 +36,9 @@ function unordered(name: string, sameLength: boolean, summary: string): Operator
         return undefined;
       }
       const matchers = arg.map((p, i) => compiler.compile(p, [...path, i], exact));
-      const expected = `an array ${sameLength ? 'with exactly' : 'containing'} elements matching ${JSON.stringify(arg)} in any order`;
+      const expected = sameLength
+        ? `an array of ${arg.length} element(s) matching ${JSON.stringify(arg)} in any order`
+        : `an array containing elements matching ${JSON.stringify(arg)}`;
       return (actual, at, rt, out) => {
         const ok =
           Array.isArray(actual) &&
