@@ -60,7 +60,7 @@ export class JanusClient {
   /** Sends a request and waits for its reply; never throws for a server's answer or silence. */
   async request(payload: JanusMessage | string, route: Route, until: 'ack' | 'final', timeoutMs: number, signal?: AbortSignal): Promise<RequestOutcome> {
     if (this.fault) return { fault: this.fault };
-    const transaction = typeof payload === 'object' && typeof payload.transaction === 'string' ? payload.transaction : undefined;
+    const transaction = transactionOf(payload);
     let resolve!: (outcome: RequestOutcome) => void;
     const outcome = new Promise<RequestOutcome>((r) => (resolve = r));
     const pending: Pending = { transaction, until, done: (result) => settle(result) };
@@ -153,10 +153,14 @@ export class JanusClient {
     this.mailbox.put(msg);
   }
 
-  /** Replies without a transaction (e.g. 456 "missing transaction") end the oldest such request. */
+  /**
+   * A reply without a transaction ends the oldest request sent without one; Janus also leaves
+   * the transaction out of errors it raises before reading it (456, 467), so failing that, an
+   * error ends the oldest request still waiting.
+   */
   private untransactedFor(verb: string | undefined): Pending | undefined {
     if (verb === 'event' || verb === undefined) return undefined;
-    return this.untransacted[0];
+    return this.untransacted[0] ?? (verb === 'error' ? this.pending.values().next().value : undefined);
   }
 
   private fail(fault: TransportFault): void {
@@ -182,5 +186,16 @@ export class JanusClient {
   private forgetSession(sessionId: number | undefined): void {
     if (sessionId === undefined || !this.sessions.delete(sessionId)) return;
     this.connection?.untrack?.(sessionId);
+  }
+}
+
+/** The transaction a request carries, also when it is sent as raw text that parses. */
+function transactionOf(payload: JanusMessage | string): string | undefined {
+  if (typeof payload === 'object') return typeof payload.transaction === 'string' ? payload.transaction : undefined;
+  try {
+    const parsed = JSON.parse(payload) as { transaction?: unknown } | null;
+    return typeof parsed?.transaction === 'string' ? parsed.transaction : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -128,8 +128,8 @@ function bindIds(verb: string | undefined, reply: JanusMessage, route: Route, ac
     actor.sessionId = undefined;
     actor.handleId = undefined;
     actor.handles.clear();
-  } else if (verb === 'detach') {
-    if (actor.handleId === route.handleId) actor.handleId = undefined;
-    for (const [name, h] of actor.handles) if (h === route.handleId) actor.handles.delete(name);
+  } else if (verb === 'detach' && actor.handleId === route.handleId) {
+    // Named handles keep their name after detach, so `wait: {janus: detached}, handle: name` works.
+    actor.handleId = undefined;
   }
 }

@@ -29,7 +29,7 @@ export const noEventStep: StepKind = {
     return {
       kind: 'no_event',
       span: cc.span(),
-      title: (raw.name as string | undefined) ?? `${client} gets no ${describePattern(raw.no_event)} for ${formatDuration(windowMs)}`,
+      title: (raw.name as string | undefined) ?? `${client} gets no ${describePattern(raw.no_event, 'matching message')} for ${formatDuration(windowMs)}`,
       client,
       async execute(ctx) {
         const actor = ctx.actor(client);

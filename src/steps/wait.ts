@@ -68,9 +68,9 @@ export const waitStep: StepKind = {
   },
 };
 
-export function describePattern(pattern: unknown): string {
+export function describePattern(pattern: unknown, otherwise = 'a message'): string {
   const janus = (pattern as { janus?: unknown } | null)?.janus;
-  return typeof janus === 'string' ? janus : 'a message';
+  return typeof janus === 'string' ? janus : otherwise;
 }
 
 function closestMessage(candidates: readonly JanusMessage[], match: (m: JanusMessage) => Mismatch[]) {
