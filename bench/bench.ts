@@ -42,7 +42,11 @@ async function handWrittenWs(url: string): Promise<void> {
       ws.send(JSON.stringify({ ...msg, transaction }));
     });
   await exchange(send);
-  ws.close();
+  // Like the runner, wait for the close handshake: the exchange ends when the socket is closed.
+  await new Promise((resolve) => {
+    ws.once('close', resolve);
+    ws.close(1000);
+  });
 }
 
 /** The hand-written baseline over HTTP: POSTs, and one long-poll GET for the event. */

@@ -82,13 +82,7 @@ class HttpConnection implements TransportConnection {
     } catch {
       throw new TransportFault(`HTTP: invalid URL ${JSON.stringify(options.url)}`);
     }
-    const agent = new Agent({
-      connect: {
-        timeout: options.connectTimeoutMs,
-        ca: options.tls.ca,
-        rejectUnauthorized: !options.tls.insecure,
-      },
-    });
+    const agent = sharedAgent(options);
     const connection = new HttpConnection(parsed.href, agent, sink, limits);
     try {
       await connection.probe(options.connectTimeoutMs);
@@ -159,8 +153,6 @@ class HttpConnection implements TransportConnection {
     for (const controller of this.polls.values()) controller.abort();
     this.polls.clear();
     for (const controller of this.inflight) controller.abort();
-    // destroy() rather than close(): close() would wait for Janus to release idle polls.
-    await this.agent.destroy().catch(() => undefined);
   }
 
   private async pollLoop(sessionId: number, auth: PollAuth, controller: AbortController): Promise<void> {
@@ -260,6 +252,23 @@ class HttpConnection implements TransportConnection {
     if (segments.length > 0) url.pathname = `${url.pathname.replace(/\/+$/, '')}/${segments.join('/')}`;
     return url;
   }
+}
+
+/**
+ * One undici Agent per TLS setting for the whole process: HTTP connections to Janus carry no
+ * session state, and reusing kept-alive sockets saves a TCP (and TLS) handshake per scenario.
+ * Closing a connection aborts its own requests; idle sockets do not keep the process alive.
+ */
+const agents = new Map<string, Agent>();
+
+function sharedAgent(options: ConnectOptions): Agent {
+  const key = JSON.stringify([options.tls.ca ?? [], options.tls.insecure ?? false, options.connectTimeoutMs]);
+  let agent = agents.get(key);
+  if (!agent) {
+    agent = new Agent({ connect: { timeout: options.connectTimeoutMs, ca: options.tls.ca, rejectUnauthorized: !options.tls.insecure } });
+    agents.set(key, agent);
+  }
+  return agent;
 }
 
 /** HTTP addresses sessions and handles by path: <base>/<sessionId>/<handleId>. */
