@@ -12,6 +12,7 @@ import { endpointsOf, listenerNames, makeListener, type ListenerName, type Manag
 import { type GeneralConfig, type JanusNeeds, type JanusTransportName, pluginStem, transportStems } from './needs.js';
 import { allocateMediaPortRanges, pickFreePorts } from './ports.js';
 import { waitUntilReady } from './readiness.js';
+import { FOLDER_PREFIX, sweepStaleFolders, writeOwner } from './stale-folders.js';
 
 /** A running Janus owned by this process. */
 export interface ManagedJanus {
@@ -110,9 +111,11 @@ async function planLaunch(needs: JanusNeeds, options: StartOptions): Promise<Lau
 
 /** One attempt: a fresh folder and fresh ports. On any failure the attempt cleans up after itself. */
 async function launch(plan: LaunchPlan): Promise<ManagedJanus> {
-  const dir = await mkdtemp(join(tmpdir(), 'janus-scenarios-'));
+  sweepStaleFolders();
+  const dir = await mkdtemp(join(tmpdir(), FOLDER_PREFIX));
   let instance: ManagedInstance | undefined;
   try {
+    writeOwner(dir);
     const ports = await pickFreePorts(plan.names.length);
     const listeners = plan.names.map((name, i) => makeListener(name, ports[i]!));
     await writeInstanceFiles({

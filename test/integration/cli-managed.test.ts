@@ -75,6 +75,18 @@ steps:
     assert.ok(await eventually(() => !isRunning(janusPid!)), 'the managed Janus survived Ctrl-C');
   });
 
+  it('after SIGKILL its Janus dies with it, and the next run removes the orphaned folder', async () => {
+    const cli = startCli(['run', files.path('sleeps.yaml'), '--transport', 'ws'], { env: env() });
+    assert.ok(await eventually(() => managedJanusPids(cli.child.pid).length === 1), `no managed Janus appeared: ${cli.output()}`);
+    const [janusPid] = managedJanusPids(cli.child.pid);
+    cli.child.kill('SIGKILL');
+    await cli.done;
+    assert.ok(await eventually(() => !isRunning(janusPid!)), 'the managed Janus outlived its killed parent');
+    assert.equal(readdirSync(tmp).length, 1, 'SIGKILL leaves the instance folder');
+    const next = await runCli(['run', files.path('plain.yaml')], { env: env() });
+    assert.equal(next.code, 0, next.stdout + next.stderr);
+  });
+
   it('exits 3 with one line when Janus cannot be started', async () => {
     const run = await runCli(['run', files.path('plain.yaml'), '--janus-binary', '/nonexistent/janus'], { env: env() });
     assert.equal(run.code, 3, run.stdout + run.stderr);
