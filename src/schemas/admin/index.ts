@@ -1,0 +1,4 @@
+import type { AdminSpec } from '../types.js';
+
+/** Placeholder until the Admin API catalogue is written. */
+export const admin: AdminSpec = { requests: {}, success: {} };
