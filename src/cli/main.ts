@@ -29,6 +29,9 @@ run options:
   --seed S                  deterministic transaction ids
   -j, --jobs N              run N scenarios at once
   --janus-binary PATH       the janus executable for the managed Janus
+  --schema MODE             check every message against the Janus API catalogue:
+                            strict (default: violations and unknown fields fail the step),
+                            warn (report only), off
 
 exit codes: 0 all passed, 1 a scenario failed, 2 invalid scenario file or usage,
             3 the server could not be reached or started, 130 interrupted`;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DURATION_PATTERN, parseDuration } from '../core/duration.js';
+import type { SchemaMode } from '../schemas/checker.js';
 
 /** A command-line mistake: printed as one line, exit 2. */
 export class UsageError extends Error {}
@@ -24,6 +25,7 @@ export interface RunSettings {
   seed?: string;
   jobs: number;
   janusBinary?: string;
+  schemaMode: SchemaMode;
 }
 
 const RUN_OPTIONS = {
@@ -47,6 +49,7 @@ const RUN_OPTIONS = {
   seed: { type: 'string' },
   jobs: { type: 'string', short: 'j', default: '1' },
   'janus-binary': { type: 'string' },
+  schema: { type: 'string', default: 'strict' },
 } as const;
 
 export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): RunSettings {
@@ -76,6 +79,7 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): RunSetting
     seed: values.seed,
     jobs: Math.max(1, integer(values.jobs, '--jobs')),
     janusBinary: values['janus-binary'],
+    schemaMode: schemaMode(values.schema),
   };
 }
 
@@ -104,4 +108,9 @@ function duration(v: string, name: string): number {
   if (/^[0-9]+$/.test(v)) return Number(v);
   if (!new RegExp(DURATION_PATTERN).test(v)) throw new UsageError(`${name} expects a duration like 500ms, 30s or 2m, got "${v}"`);
   return parseDuration(v);
+}
+
+function schemaMode(v: string): SchemaMode {
+  if (v === 'strict' || v === 'warn' || v === 'off') return v;
+  throw new UsageError(`--schema expects strict, warn or off, got "${v}"`);
 }

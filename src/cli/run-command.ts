@@ -47,6 +47,8 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
     const seed = settings.seed ?? randomSeed();
     const planned = plan(scenarios, transports, targets, settings, seed, interrupt.signal);
     const { failures, results } = await runWithMocha(planned, settings);
+    const warnings = [...new Set(results.flatMap((r) => r.schemaWarnings))];
+    if (warnings.length > 0) io.err(`schema warnings (${warnings.length}):\n${warnings.map((w) => `  ${w}`).join('\n')}`);
     io.err(`seed: ${seed} (repeat the same transactions with --seed ${seed})`);
     if (interrupted) return ExitCode.interrupted;
     if (results.some((r) => r.failure?.kind === 'infrastructure')) return ExitCode.infrastructure;
@@ -78,7 +80,7 @@ function plan(scenarios: CompiledScenario[], transports: string[], targets: Targ
       return {
         suite,
         title,
-        run: () => runScenario(scenario, target, { seed, stepTimeoutMs: settings.stepTimeoutMs, scenarioTimeoutMs: settings.scenarioTimeoutMs, signal, validateSchema }),
+        run: () => runScenario(scenario, target, { seed, stepTimeoutMs: settings.stepTimeoutMs, scenarioTimeoutMs: settings.scenarioTimeoutMs, signal, validateSchema, schemaMode: settings.schemaMode }),
       };
     }),
   );

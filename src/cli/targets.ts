@@ -35,9 +35,12 @@ export async function managedTargets(scenarios: CompiledScenario[], common: Comm
     s.requires.plugins.forEach((p) => groups.get(key)!.plugins.add(p));
   }
   const instances = new Map<string, ManagedJanus>();
+  const versions = new Map<string, string>();
   const started = await Promise.allSettled([...groups].map(async ([key, g]) => {
     const janus = await startJanus({ plugins: [...g.plugins], transports: common.transports as JanusTransportName[], config: g.config }, { binary: common.janusBinary });
     instances.set(key, janus);
+    const [transport, url] = Object.entries(janus.endpoints).find(([name]) => !name.startsWith('admin'))!;
+    versions.set(key, String((await serverInfo(transport, url!, { ca: janus.caPem ? [janus.caPem] : [] })).version_string));
   }));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
@@ -63,6 +66,7 @@ export async function managedTargets(scenarios: CompiledScenario[], common: Comm
           admin_secret: janus.adminSecret,
         },
         sessionTimeoutS: typeof config.session_timeout === 'number' ? config.session_timeout : 60,
+        serverVersion: versions.get(keyOf(scenario)),
       };
     },
     close: async () => {
@@ -106,6 +110,7 @@ export async function remoteTargets(urls: string[], adminUrls: string[], common:
         tls: common.tls,
         secrets: common.secrets,
         sessionTimeoutS: typeof info['session-timeout'] === 'number' ? info['session-timeout'] : undefined,
+        serverVersion: typeof info.version_string === 'string' ? info.version_string : undefined,
       };
     },
     close: async () => {},

@@ -4,7 +4,7 @@ import { parseDuration } from '../core/duration.js';
 import { formatSpan } from '../core/source.js';
 import { validateStep } from '../load/validate.js';
 import type { DocPath, YamlSource } from '../load/yaml-source.js';
-import { createPatternCompiler } from '../match/compile-pattern.js';
+import { createPatternCompiler, type ErrorCodeNames } from '../match/compile-pattern.js';
 import type { CompiledStep, StepCompiler } from '../steps/contract.js';
 import { getStepKind } from '../steps/registry.js';
 import { substituteParams } from './params.js';
@@ -16,6 +16,7 @@ export interface CompileOptions {
   /** Reads, parses and validates a fragment file (the loader owns I/O and caching). */
   loadFragment(file: string): { source?: YamlSource; diagnostics: Diagnostic[]; missing?: boolean };
   knownSchema(name: string): boolean;
+  errorCodes?: ErrorCodeNames;
 }
 
 const DEFAULT_CLIENT = 'main';
@@ -85,6 +86,7 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
       (s, path) => (s.includes('${') ? compileString(s, [...stepPath, ...path], check) : undefined),
       error,
       options.knownSchema,
+      options.errorCodes,
     );
     return {
       span: (path = [], key = false) => src.spanOf([...stepPath, ...path], { key }),

@@ -3,7 +3,7 @@ import { Mailbox } from './mailbox.js';
 import { idOf, verbOf, type JanusApi, type JanusMessage, type Route } from './protocol.js';
 
 export type Direction = 'out' | 'in';
-export type TrafficListener = (direction: Direction, message: JanusMessage | string) => void;
+export type TrafficListener = (direction: Direction, message: JanusMessage | string, route?: Route) => void;
 
 export interface ClientOptions {
   api: JanusApi;
@@ -78,7 +78,7 @@ export class JanusClient {
       resolve(result);
     };
 
-    this.options.onTraffic?.('out', payload);
+    this.options.onTraffic?.('out', payload, route);
     // Not awaited: the request's own time limit must hold even while an HTTP POST hangs.
     this.connection!.send(payload, route).then(
       // The body of an HTTP POST is this request's reply, even when Janus left out the transaction.

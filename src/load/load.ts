@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { compileScenario } from '../compile/compile.js';
 import type { CompiledScenario } from '../compile/scenario.js';
+import type { ErrorCodeNames } from '../match/compile-pattern.js';
 import { isFragmentFile } from './collect.js';
 import { validateFile } from './validate.js';
 import { YamlSource } from './yaml-source.js';
@@ -18,6 +19,7 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   knownSchema?: (name: string) => boolean;
+  errorCodes?: ErrorCodeNames;
 }
 
 type Parsed = { source?: YamlSource; diagnostics: Diagnostic[]; missing?: boolean };
@@ -79,6 +81,7 @@ export function loadFiles(files: string[], options: LoadOptions = {}): LoadResul
       env: options.env ?? process.env,
       loadFragment,
       knownSchema: options.knownSchema ?? (() => false),
+      errorCodes: options.errorCodes,
     });
     diagnostics.push(...compiled.diagnostics);
     if (compiled.scenario) scenarios.push(compiled.scenario);

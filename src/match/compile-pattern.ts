@@ -11,10 +11,20 @@ export type StringCompiler = (s: string, path: DocPath) => Template | undefined;
  * Compiles a pattern from a scenario into a Matcher tree, once, before anything runs.
  * Objects match partially (extra keys allowed) unless exact; arrays match element by element.
  */
+export interface ErrorCodeNames {
+  code(name: string): number | undefined;
+  names(): string[];
+}
+
+/** Keys whose value may be written as an error name: `error: { code: ... }` and plugin `error_code`. */
+const ERROR_CODE_KEYS = new Set(['code', 'error_code']);
+const ERROR_NAME = /^[A-Z][A-Z0-9_]*$/;
+
 export function createPatternCompiler(
   strings: StringCompiler,
   report: (path: DocPath, message: string, hint?: string) => void,
   knownSchema: (name: string) => boolean,
+  errorCodes: ErrorCodeNames = { code: () => undefined, names: () => [] },
 ): PatternCompiler {
   const compiler: PatternCompiler = {
     error: report,
@@ -82,7 +92,7 @@ export function createPatternCompiler(
       }
       return parts.length === 1 ? parts[0]! : (actual, at, rt, out) => parts.forEach((m) => m(actual, at, rt, out));
     }
-    const fields = keys.map((k) => [k.startsWith('$$') ? k.slice(1) : k, compiler.compile(obj[k], [...path, k], exact)] as const);
+    const fields = keys.map((k) => [k.startsWith('$$') ? k.slice(1) : k, compileField(k, obj[k], [...path, k], exact)] as const);
     const allowed = new Set(fields.map(([k]) => k));
     return (actual, at, rt, out) => {
       if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) {
@@ -96,6 +106,21 @@ export function createPatternCompiler(
           if (!allowed.has(k)) out.push({ at: joinPath(at, k), expected: 'absent (exact match)', actual: record[k] });
         }
       }
+    };
+  }
+
+  /** An error name at an error-code key stands for its number, known at compile time. */
+  function compileField(key: string, pattern: unknown, path: DocPath, exact: boolean): Matcher {
+    if (!ERROR_CODE_KEYS.has(key) || typeof pattern !== 'string' || !ERROR_NAME.test(pattern)) return compiler.compile(pattern, path, exact);
+    const code = errorCodes.code(pattern);
+    if (code === undefined) {
+      const hint = closestName(pattern, errorCodes.names());
+      report(path, `unknown error name ${pattern}; core errors are named as in apierror.h (SESSION_NOT_FOUND), plugin errors with the plugin's prefix (VIDEOROOM_NO_SUCH_ROOM)`, hint ? `did you mean ${hint}?` : undefined);
+      return () => {};
+    }
+    const expected = `${code} (${pattern})`;
+    return (actual, at, _rt, out) => {
+      if (actual !== code) out.push({ at, expected, actual });
     };
   }
 

@@ -1,6 +1,7 @@
 import { diffLines } from 'diff';
 import { formatSpan } from '../core/source.js';
 import { describeJanusError } from '../janus/errors.js';
+import { errorNameOf } from '../schemas/error-names.js';
 import { describeValue } from '../match/contract.js';
 import type { Failure, ScenarioResult, TranscriptEntry } from '../run/events.js';
 
@@ -17,7 +18,11 @@ export function failureText(result: ScenarioResult, options: { redact?: (s: stri
   if (f.span) lines.push(`  at ${formatSpan(f.span)}${f.stepTitle ? ` (step: ${f.stepTitle})` : ''}`);
   if (f.mismatches?.length) {
     lines.push('  mismatches:');
-    for (const m of f.mismatches.slice(0, 10)) lines.push(`    ${m.at || '(message)'}: expected ${m.expected}, got ${describeValue(m.actual)}`);
+    for (const m of f.mismatches.slice(0, 10)) lines.push(`    ${m.at || '(message)'}: expected ${m.expected}, got ${describeValue(m.actual)}${codeName(m.at, m.actual, f.actual)}`);
+  }
+  if (f.schemaViolations && f.schemaViolations.length > 1) {
+    lines.push('  schema violations:');
+    for (const v of f.schemaViolations.slice(0, 10)) lines.push(`    ${v}`);
   }
   const janusError = typeof f.actual === 'object' && f.actual !== null ? describeJanusError(f.actual as Record<string, unknown>) : undefined;
   if (janusError) lines.push(`  Janus error: ${janusError}`);
@@ -63,4 +68,12 @@ function diffText(expected: unknown, actual: unknown): string {
       return part.value.replace(/\n$/, '').split('\n').map((l) => `${sign} ${l}`);
     })
     .join('\n');
+}
+
+/** " (VIDEOROOM_NO_SUCH_ROOM)" after an error code, named by the plugin that sent it. */
+function codeName(at: string, actual: unknown, message: unknown): string {
+  if (typeof actual !== 'number') return '';
+  const plugin = (message as { plugindata?: { plugin?: unknown } } | undefined)?.plugindata?.plugin;
+  const name = at.endsWith('error_code') && typeof plugin === 'string' ? errorNameOf(actual, plugin) : at.endsWith('error.code') ? errorNameOf(actual) : undefined;
+  return name ? ` (${name})` : '';
 }

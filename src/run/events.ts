@@ -22,6 +22,8 @@ export interface Failure {
   expected?: unknown;
   actual?: unknown;
   mismatches?: Mismatch[];
+  /** Every schema violation of the step, one line each. */
+  schemaViolations?: string[];
 }
 
 export interface TranscriptEntry {
@@ -45,4 +47,6 @@ export interface ScenarioResult {
   saved: Record<string, unknown>;
   /** Sessions the engine destroyed because the scenario left them alive. */
   destroyedSessions: number[];
+  /** Schema violations that did not fail the run (--schema warn, or after the last step). */
+  schemaWarnings: string[];
 }

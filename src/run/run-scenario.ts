@@ -1,6 +1,8 @@
 import type { CompiledScenario } from '../compile/scenario.js';
 import { JanusClient } from '../janus/client.js';
-import type { JanusMessage } from '../janus/protocol.js';
+import type { JanusMessage, Route } from '../janus/protocol.js';
+import { formatViolation, type Violation } from '../schemas/catalogue.js';
+import { MessageChecker, type SchemaMode } from '../schemas/checker.js';
 import type { Matcher, Mismatch } from '../match/contract.js';
 import { StepFailure, type Actor, type CompiledStep, type StepContext } from '../steps/contract.js';
 import { TransportFault, type TlsOptions } from '../transports/contract.js';
@@ -18,6 +20,8 @@ export interface RunTarget {
   secrets: { apisecret?: string; token?: string; admin_secret?: string };
   /** The server's session timeout in seconds (from info), to pace keepalives. */
   sessionTimeoutS?: number;
+  /** The server's version_string (from info), to pick the schemas that hold for it. */
+  serverVersion?: string;
 }
 
 export interface RunOptions {
@@ -28,6 +32,8 @@ export interface RunOptions {
   onEvent?: (event: RunEvent) => void;
   validateSchema?: (name: string, value: unknown) => string[] | undefined;
   env?: NodeJS.ProcessEnv;
+  /** Check every message against the catalogue: strict fails the step, warn only reports. Default off. */
+  schemaMode?: SchemaMode;
 }
 
 const CLEANUP_BUDGET_MS = 5000;
@@ -61,10 +67,16 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
 
   emit({ type: 'scenario:start', file: scenario.file, name: scenario.name, transport: target.transport });
 
-  const record = (client: string) => (direction: 'in' | 'out', message: JanusMessage | string) => {
+  const schemaMode = options.schemaMode ?? 'off';
+  const checker = schemaMode === 'off' ? undefined : new MessageChecker(target.serverVersion);
+  const violations: Violation[] = [];
+  const record = (client: string, api: 'janus' | 'admin') => (direction: 'in' | 'out', message: JanusMessage | string, route?: Route) => {
     const entry = { at: Date.now(), client, direction, message };
     transcript.push(entry);
     emit({ type: 'message', ...entry });
+    if (!checker) return;
+    if (direction === 'out') checker.outgoing(api, message, route ?? {});
+    else if (typeof message !== 'string') violations.push(...checker.incoming(api, message));
   };
 
   const connect = async (name: string, api: 'janus' | 'admin', transportName: string, url: string): Promise<JanusClient> => {
@@ -74,7 +86,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
       return await JanusClient.connect(
         transport,
         { url, api, tls: target.tls, connectTimeoutMs: options.stepTimeoutMs },
-        { api, nextTransaction: nextKeepalive, pollAuth: { apisecret: target.secrets.apisecret, token: target.secrets.token }, onTraffic: record(name) },
+        { api, nextTransaction: nextKeepalive, pollAuth: { apisecret: target.secrets.apisecret, token: target.secrets.token }, onTraffic: record(name, api) },
       );
     } catch (e) {
       throw new StepFailure('infrastructure', e instanceof TransportFault ? e.message : `cannot connect to ${url}: ${(e as Error).message}`);
@@ -117,11 +129,13 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
 
   let failure: Failure | undefined;
   const cleanupFailures: Failure[] = [];
+  const schemaWarnings: string[] = [];
   const mainContext = context(abort.signal);
   try {
     for (const [name, template] of scenario.variables) values.saved.set(name, mainContext.resolve(template, actors.get(scenario.clients[0]!)!));
     for (const step of scenario.steps) {
       failure = await runStep(step, mainContext, emit);
+      failure ??= schemaVerdict(step, violations.splice(0), schemaMode, schemaWarnings);
       // Whatever a step says after its signal fired, the cause is the time limit or Ctrl-C.
       if (abort.signal.aborted) failure = interruption(step, timedOut, timeoutMs);
       if (failure) break;
@@ -148,6 +162,8 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   }
   await (await adminClient?.catch(() => undefined))?.close(() => ({}), 0);
   options.signal?.removeEventListener('abort', onOuterAbort);
+  // What arrived after the last step (cleanup, late events) is reported, never failed on.
+  schemaWarnings.push(...violations.splice(0).map(formatViolation));
 
   const finalFailure = failure ?? cleanupFailures[0];
   const result: ScenarioResult = {
@@ -161,6 +177,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
     transcript,
     saved: Object.fromEntries(values.saved),
     destroyedSessions,
+    schemaWarnings,
   };
   emit({ type: 'scenario:end', result });
   return result;
@@ -177,6 +194,23 @@ async function runStep(step: CompiledStep, ctx: StepContext, emit: (e: RunEvent)
   }
   emit({ type: 'step:end', title: step.title, span: step.span, status: failure ? 'failed' : 'passed', durationMs: Date.now() - t0 });
   return failure;
+}
+
+/** Schema violations seen during a step: in strict mode they fail it, in warn mode they are kept. */
+function schemaVerdict(step: CompiledStep, found: Violation[], mode: SchemaMode, warnings: string[]): Failure | undefined {
+  if (found.length === 0) return undefined;
+  if (mode === 'warn') {
+    warnings.push(...found.map(formatViolation));
+    return undefined;
+  }
+  const [first, ...rest] = found;
+  return {
+    kind: 'assertion',
+    summary: `${formatViolation(first!)}${rest.length > 0 ? ` (and ${rest.length} more)` : ''}`,
+    span: step.span,
+    stepTitle: step.title,
+    schemaViolations: found.map(formatViolation),
+  };
 }
 
 function toFailure(e: unknown): Failure {

@@ -1,57 +1,110 @@
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { admin } from './admin/index.js';
+import { core } from './core/index.js';
+import { BUNDLED_PLUGINS } from './plugins/index.js';
+import type { JsonSchema, PluginSpec, VersionedSchema } from './types.js';
 
 /**
- * Named JSON Schemas that scenarios can ask for with `{ $schema: name }`. This holds the core
- * envelope shapes; the full catalogue of the Janus API grows here. Compiled once, on first use.
+ * Every schema of the catalogue by name: core/request/attach, core/success/create,
+ * core/reply/error, core/event/webrtcup, admin/request/list_sessions, admin/success/handle_info,
+ * videoroom/request/join, videoroom/joined, ... Validators are compiled once per process, on
+ * first use, in two variants: as written, and strict (unknown fields are violations).
  */
-const SCHEMAS: Record<string, object> = {
-  'janus/server_info': {
-    type: 'object',
-    required: ['janus', 'name', 'version', 'version_string', 'plugins', 'transports'],
-    properties: {
-      janus: { const: 'server_info' },
-      name: { type: 'string' },
-      version: { type: 'integer' },
-      version_string: { type: 'string' },
-      'session-timeout': { type: 'integer' },
-      plugins: { type: 'object' },
-      transports: { type: 'object' },
-    },
-  },
-  'janus/error': {
-    type: 'object',
-    required: ['janus', 'error'],
-    properties: {
-      janus: { const: 'error' },
-      error: { type: 'object', required: ['code', 'reason'], properties: { code: { type: 'integer' }, reason: { type: 'string' } } },
-    },
-  },
-  'janus/success-with-id': {
-    type: 'object',
-    required: ['janus', 'transaction', 'data'],
-    properties: {
-      janus: { const: 'success' },
-      transaction: { type: 'string' },
-      data: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
-    },
-  },
-};
-
-let ajv: Ajv2020 | undefined;
-const validators = new Map<string, ValidateFunction>();
-
-export function knownSchema(name: string): boolean {
-  return name in SCHEMAS;
+export interface Entry extends VersionedSchema {
+  name: string;
 }
 
-/** Problems as "pointer: rule (value)" lines; undefined when valid. */
-export function validateSchema(name: string, value: unknown): string[] | undefined {
-  let validate = validators.get(name);
+const entries = new Map<string, Entry>();
+const add = (name: string, s: VersionedSchema): void => void entries.set(name, { name, ...s });
+for (const [kind, table] of Object.entries({ request: core.requests, success: core.success, reply: core.replies, event: core.events })) {
+  for (const [key, s] of Object.entries(table)) add(`core/${kind}/${key}`, s);
+}
+for (const [kind, table] of Object.entries({ request: admin.requests, success: admin.success })) {
+  for (const [key, s] of Object.entries(table)) add(`admin/${kind}/${key}`, s);
+}
+for (const plugin of BUNDLED_PLUGINS) {
+  for (const [request, r] of Object.entries(plugin.requests)) add(`${plugin.short}/request/${request || 'message'}`, { schema: r.body, since: r.since, until: r.until });
+  for (const [name, m] of Object.entries(plugin.messages)) add(`${plugin.short}/${name}`, m);
+}
+
+export const PLUGINS_BY_PACKAGE = new Map<string, PluginSpec>(BUNDLED_PLUGINS.map((p) => [p.package, p]));
+
+export function knownSchema(name: string): boolean {
+  return entries.has(name);
+}
+
+export function schemaEntry(name: string): Entry | undefined {
+  return entries.get(name);
+}
+
+export function schemaNames(): string[] {
+  return [...entries.keys()];
+}
+
+let ajv: Ajv2020 | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+export function validatorFor(name: string, strict: boolean): ValidateFunction {
+  const key = `${strict ? 'strict' : 'plain'}:${name}`;
+  let validate = compiled.get(key);
   if (!validate) {
-    ajv ??= new Ajv2020({ strict: true, allErrors: true });
-    validate = ajv.compile(SCHEMAS[name]!);
-    validators.set(name, validate);
+    ajv ??= new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true });
+    const schema = entries.get(name)!.schema;
+    validate = ajv.compile(strict ? forbidUnknownFields(schema) : schema);
+    compiled.set(key, validate);
   }
-  if (validate(value)) return undefined;
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? e.keyword} (${e.keyword})`);
+  return validate;
+}
+
+/** Strict mode: every object schema that lists its properties and says nothing else forbids others. */
+export function forbidUnknownFields(schema: JsonSchema): JsonSchema {
+  const out: JsonSchema = { ...schema };
+  if (out.properties && typeof out.properties === 'object') {
+    out.properties = Object.fromEntries(Object.entries(out.properties as Record<string, JsonSchema>).map(([k, v]) => [k, forbidUnknownFields(v)]));
+    if (!('additionalProperties' in out)) out.additionalProperties = false;
+  }
+  if (out.items && typeof out.items === 'object') out.items = forbidUnknownFields(out.items as JsonSchema);
+  if (out.additionalProperties && typeof out.additionalProperties === 'object') out.additionalProperties = forbidUnknownFields(out.additionalProperties as JsonSchema);
+  for (const k of ['anyOf', 'oneOf'] as const) {
+    if (Array.isArray(out[k])) out[k] = (out[k] as JsonSchema[]).map(forbidUnknownFields);
+  }
+  return out;
+}
+
+/** One broken rule: which schema, where in the message, which rule, what was found. */
+export interface Violation {
+  schema: string;
+  pointer: string;
+  rule: string;
+  value: unknown;
+  /** A field the catalogue does not know (reported in strict mode only). */
+  unknownField?: boolean;
+}
+
+export function violationsOf(name: string, value: unknown, strict: boolean): Violation[] {
+  const validate = validatorFor(name, strict);
+  if (validate(value)) return [];
+  return (validate.errors ?? []).map((e) => toViolation(name, e));
+}
+
+function toViolation(schema: string, e: ErrorObject): Violation {
+  if (e.keyword === 'additionalProperties') {
+    const field = String(e.params.additionalProperty);
+    return { schema, pointer: `${e.instancePath}/${field}`, rule: 'unknown field (not in the catalogue)', value: (e.data as Record<string, unknown>)[field], unknownField: true };
+  }
+  if (e.keyword === 'required') {
+    return { schema, pointer: `${e.instancePath}/${String(e.params.missingProperty)}`, rule: 'required: the field is missing', value: undefined };
+  }
+  return { schema, pointer: e.instancePath || '/', rule: `${e.keyword}: ${e.message ?? 'invalid'}`, value: e.data };
+}
+
+export function formatViolation(v: Violation): string {
+  const found = v.value === undefined ? 'nothing' : JSON.stringify(v.value)?.slice(0, 120);
+  return `schema ${v.schema}: ${v.pointer || '/'}: ${v.rule}; found ${found}`;
+}
+
+/** For the `$schema` operator: problems as lines, undefined when valid. */
+export function validateSchema(name: string, value: unknown): string[] | undefined {
+  const violations = violationsOf(name, value, false);
+  return violations.length > 0 ? violations.map(formatViolation) : undefined;
 }

@@ -1,0 +1,138 @@
+import { idOf, verbOf, type JanusApi, type JanusMessage, type Route } from '../janus/protocol.js';
+import { knownSchema, PLUGINS_BY_PACKAGE, violationsOf, type Violation } from './catalogue.js';
+import type { PluginSpec } from './types.js';
+import { holdsFor } from './versions.js';
+
+export type SchemaMode = 'strict' | 'warn' | 'off';
+
+interface RequestContext {
+  api: JanusApi;
+  verb: string;
+  /** For attach: the plugin asked for; for message: the handle's plugin. */
+  plugin?: string;
+  /** For message: body.request ('' when absent). */
+  request?: string;
+  /** Request violations, reported only if Janus accepts the request (the reply is no error). */
+  held: Violation[];
+}
+
+/**
+ * Checks every message of a scenario run against the catalogue: a reply by the verb that asked
+ * for it, a plugin reply or event by its plugin and the request that caused it, unsolicited
+ * plugin events against the plugin's notifications, requests against their schemas. One checker
+ * per run: it learns transactions and handle plugins from the traffic itself.
+ */
+export class MessageChecker {
+  private readonly requests = new Map<string, RequestContext>();
+  private readonly handlePlugins = new Map<number, string>();
+  /** Unknown fields are always looked for; whether they fail a step is the runner's call (strict vs warn). */
+  private readonly strict = true;
+
+  constructor(private readonly version?: string) {}
+
+  outgoing(api: JanusApi, payload: JanusMessage | string, route: Route): void {
+    if (typeof payload === 'string' || typeof payload.transaction !== 'string') return;
+    const verb = verbOf(payload) ?? '';
+    const context: RequestContext = { api, verb, held: [] };
+    const envelope = `${api === 'admin' ? 'admin' : 'core'}/request/${verb}`;
+    if (knownSchema(envelope)) context.held.push(...this.check(envelope, payload));
+    if (api === 'janus' && verb === 'attach') context.plugin = typeof payload.plugin === 'string' ? payload.plugin : undefined;
+    if (api === 'janus' && verb === 'message') {
+      const handle = route.handleId ?? idOf(payload.handle_id);
+      context.plugin = handle === undefined ? undefined : this.handlePlugins.get(handle);
+      const body = payload.body as Record<string, unknown> | undefined;
+      context.request = typeof body?.request === 'string' ? body.request.toLowerCase() : '';
+      const spec = context.plugin ? PLUGINS_BY_PACKAGE.get(context.plugin) : undefined;
+      if (spec && hasCatalogue(spec)) context.held.push(...this.checkPluginRequest(spec, context.request, body));
+    }
+    this.requests.set(payload.transaction, context);
+  }
+
+  incoming(api: JanusApi, msg: JanusMessage): Violation[] {
+    const verb = verbOf(msg) ?? '';
+    const context = typeof msg.transaction === 'string' ? this.requests.get(msg.transaction) : undefined;
+    const out: Violation[] = [];
+    const shared = `core/reply/${verb}`;
+    if (verb === 'success') {
+      if (!context) return out;
+      const name = `${context.api === 'admin' ? 'admin' : 'core'}/success/${context.verb}`;
+      if (knownSchema(name)) out.push(...this.check(name, msg));
+      if (context.verb === 'attach') this.learnHandle(msg, context);
+      if (msg.plugindata) out.push(...this.checkPluginData(msg, context));
+    } else if (knownSchema(shared)) {
+      out.push(...this.check(shared, msg));
+    } else if (api === 'janus' && knownSchema(`core/event/${verb}`)) {
+      out.push(...this.check(`core/event/${verb}`, msg));
+      if (verb === 'event') out.push(...this.checkPluginData(msg, context));
+    } else if (knownSchema('core/reply/error')) {
+      out.push({ schema: 'core', pointer: '/janus', rule: 'unknown message type', value: msg.janus });
+    }
+    // The verdict on a request: if Janus accepted it, its schema violations count.
+    if (context && verb !== 'ack' && verb !== 'error' && !isPluginError(msg)) out.push(...context.held.splice(0));
+    return out;
+  }
+
+  private learnHandle(msg: JanusMessage, context: RequestContext): void {
+    const id = idOf((msg.data as { id?: unknown } | undefined)?.id);
+    if (id !== undefined && context.plugin) this.handlePlugins.set(id, context.plugin);
+  }
+
+  private checkPluginRequest(spec: PluginSpec, request: string, body: unknown): Violation[] {
+    const r = spec.requests[request];
+    if (!r || !holdsFor(r, this.version)) {
+      return [{ schema: `${spec.short}/request`, pointer: '/body/request', rule: `unknown request for ${spec.package}`, value: request }];
+    }
+    return this.check(`${spec.short}/request/${request || 'message'}`, body, '/body');
+  }
+
+  private checkPluginData(msg: JanusMessage, context: RequestContext | undefined): Violation[] {
+    const plugindata = msg.plugindata as { plugin?: unknown; data?: unknown } | undefined;
+    const spec = typeof plugindata?.plugin === 'string' ? PLUGINS_BY_PACKAGE.get(plugindata.plugin) : undefined;
+    if (!spec || !hasCatalogue(spec)) return [];
+    const data = plugindata!.data as Record<string, unknown>;
+    const at = '/plugindata/data';
+    if (data && typeof data === 'object' && 'error_code' in data) {
+      const out = this.check(`${spec.short}/error`, data, at);
+      const code = spec.errors[data.error_code as number];
+      if (typeof data.error_code === 'number' && (!code || !holdsFor(code, this.version))) {
+        out.push({ schema: `${spec.short}/error`, pointer: `${at}/error_code`, rule: `unknown error code for ${spec.package}`, value: data.error_code });
+      }
+      return out;
+    }
+    const request = context?.plugin === spec.package ? spec.requests[context.request ?? ''] : undefined;
+    const expected = request ? [...(request.replies ?? []), ...(request.events ?? [])] : Object.keys(spec.messages).filter((n) => spec.messages[n]!.unsolicited);
+    const candidates = expected.filter((n) => spec.messages[n] && holdsFor(spec.messages[n]!, this.version));
+    const kind = data?.[spec.short];
+    const sameKind = candidates.filter((n) => discriminator(spec, n) === undefined || discriminator(spec, n) === kind);
+    if (sameKind.length === 0) {
+      const why = request ? `reply to "${context!.request || '(message)'}"` : 'notification without a transaction';
+      return [{ schema: `${spec.short}/message`, pointer: `${at}/${spec.short}`, rule: `not a known ${why}; expected one of ${candidates.join(', ') || '(none)'}`, value: kind }];
+    }
+    let best: Violation[] | undefined;
+    for (const name of sameKind) {
+      const v = this.check(`${spec.short}/${name}`, data, at);
+      if (v.length === 0) return [];
+      if (!best || v.length < best.length) best = v;
+    }
+    return best!;
+  }
+
+  private check(name: string, value: unknown, prefix = ''): Violation[] {
+    return violationsOf(name, value, this.strict).map((v) => (prefix ? { ...v, pointer: `${prefix}${v.pointer === '/' ? '' : v.pointer}` } : v));
+  }
+}
+
+/** Placeholder plugin specs (not catalogued yet) are skipped rather than failing every message. */
+function hasCatalogue(spec: PluginSpec): boolean {
+  return Object.keys(spec.messages).length > 0;
+}
+
+function discriminator(spec: PluginSpec, name: string): unknown {
+  const props = (spec.messages[name]!.schema.properties ?? {}) as Record<string, { const?: unknown }>;
+  return props[spec.short]?.const;
+}
+
+function isPluginError(msg: JanusMessage): boolean {
+  const data = (msg.plugindata as { data?: Record<string, unknown> } | undefined)?.data;
+  return data !== undefined && 'error_code' in data;
+}
