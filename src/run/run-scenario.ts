@@ -34,6 +34,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Check every message against the catalogue: strict fails the step, warn only reports. Default off. */
   schemaMode?: SchemaMode;
+  /** Called with every message part that passed a schema, and the schema's name. */
+  onSchemaValid?: (schema: string, value: unknown) => void;
 }
 
 const CLEANUP_BUDGET_MS = 5000;
@@ -68,7 +70,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   emit({ type: 'scenario:start', file: scenario.file, name: scenario.name, transport: target.transport });
 
   const schemaMode = options.schemaMode ?? 'off';
-  const checker = schemaMode === 'off' ? undefined : new MessageChecker(target.serverVersion);
+  const checker = schemaMode === 'off' ? undefined : new MessageChecker(target.serverVersion, options.onSchemaValid);
   const violations: Violation[] = [];
   const record = (client: string, api: 'janus' | 'admin') => (direction: 'in' | 'out', message: JanusMessage | string, route?: Route) => {
     const entry = { at: Date.now(), client, direction, message };

@@ -28,7 +28,11 @@ export class MessageChecker {
   /** Unknown fields are always looked for; whether they fail a step is the runner's call (strict vs warn). */
   private readonly strict = true;
 
-  constructor(private readonly version?: string) {}
+  /** `onValid` sees every value that passed a schema (tests record real messages with it). */
+  constructor(
+    private readonly version?: string,
+    private readonly onValid?: (schema: string, value: unknown) => void,
+  ) {}
 
   outgoing(api: JanusApi, payload: JanusMessage | string, route: Route): void {
     if (typeof payload === 'string' || typeof payload.transaction !== 'string') return;
@@ -61,9 +65,11 @@ export class MessageChecker {
       if (msg.plugindata) out.push(...this.checkPluginData(msg, context));
     } else if (knownSchema(shared)) {
       out.push(...this.check(shared, msg));
+    } else if (api === 'janus' && verb === 'event') {
+      if (knownSchema('core/event/event')) out.push(...this.check('core/event/event', msg));
+      out.push(...this.checkPluginData(msg, context));
     } else if (api === 'janus' && knownSchema(`core/event/${verb}`)) {
       out.push(...this.check(`core/event/${verb}`, msg));
-      if (verb === 'event') out.push(...this.checkPluginData(msg, context));
     } else if (knownSchema('core/reply/error')) {
       out.push({ schema: 'core', pointer: '/janus', rule: 'unknown message type', value: msg.janus });
     }
@@ -118,7 +124,9 @@ export class MessageChecker {
   }
 
   private check(name: string, value: unknown, prefix = ''): Violation[] {
-    return violationsOf(name, value, this.strict).map((v) => (prefix ? { ...v, pointer: `${prefix}${v.pointer === '/' ? '' : v.pointer}` } : v));
+    const found = violationsOf(name, value, this.strict);
+    if (found.length === 0) this.onValid?.(name, value);
+    return found.map((v) => (prefix ? { ...v, pointer: `${prefix}${v.pointer === '/' ? '' : v.pointer}` } : v));
   }
 }
 

@@ -1,7 +1,12 @@
 import { boolean, integer, object, oneOfValues, pluginData, pluginError, string } from '../shapes.js';
 import type { PluginSpec } from '../types.js';
 
-/** EchoTest (plugins/janus_echotest.c): one asynchronous, request-less message. */
+/**
+ * EchoTest (plugins/janus_echotest.c): one asynchronous, request-less message. Janus only reads
+ * the fields below (a `data` flag, for one, is ignored); a body with none of audio, video,
+ * bitrate, record, substream, temporal, fallback, videocodec, videoprofile, opusred, min_delay,
+ * max_delay and no JSEP is a 413 ("no supported attributes found").
+ */
 export const echotest: PluginSpec = {
   package: 'janus.plugin.echotest',
   short: 'echotest',
@@ -16,10 +21,11 @@ export const echotest: PluginSpec = {
       body: object({}, {
         audio: boolean,
         video: boolean,
-        data: boolean,
         bitrate: { type: 'integer', minimum: 0 },
+        /** Recording starts with the media; `filename` alone is not a supported attribute. */
         record: boolean,
         filename: string,
+        /** 0-2; 413 "Invalid value" above 2, "Invalid element type" below 0. */
         substream: { type: 'integer', minimum: 0, maximum: 2 },
         temporal: { type: 'integer', minimum: 0, maximum: 2 },
         fallback: { type: 'integer', minimum: 0 },
@@ -34,9 +40,15 @@ export const echotest: PluginSpec = {
     },
   },
   messages: {
+    /** The answer to every accepted message; with Janus' SDP answer when the message carried an offer. */
     result: { schema: pluginData('echotest', 'event', { result: oneOfValues('ok') }) },
+    /** hangup_media: after a `hangup` (also without a PeerConnection), not after `detach`. */
     done: { schema: pluginData('echotest', 'event', { result: oneOfValues('done') }), unsolicited: true },
-    simulcast: { schema: pluginData('echotest', 'event', { videocodec: string }, { substream: integer, temporal: integer }), unsolicited: true },
+    /** Simulcast layer changes (media only): either substream or temporal. */
+    simulcast: {
+      schema: pluginData('echotest', 'event', { videocodec: oneOfValues('none', 'vp8', 'vp9', 'h264', 'av1', 'h265') }, { substream: integer, temporal: integer }),
+      unsolicited: true,
+    },
     slow_link: { schema: pluginData('echotest', 'event', { event: oneOfValues('slow_link'), media: oneOfValues('audio', 'video') }, { 'current-bitrate': integer }), unsolicited: true },
     error: { schema: pluginError('echotest') },
   },
