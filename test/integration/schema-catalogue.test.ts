@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { managedTargets, type Targets } from '../../src/cli/targets.js';
+import type { CompiledScenario } from '../../src/compile/scenario.js';
+import { collectFiles } from '../../src/load/collect.js';
+import { loadFiles } from '../../src/load/load.js';
+import { JobPool } from '../../src/run/pool.js';
+import { runScenario } from '../../src/run/run-scenario.js';
+import type { ScenarioResult } from '../../src/run/events.js';
+import { knownSchema, schemaEntry, schemaNames, validateSchema, violationsOf } from '../../src/schemas/catalogue.js';
+import { errorCodeByName, errorNames } from '../../src/schemas/error-names.js';
+import { holdsFor } from '../../src/schemas/versions.js';
+import { registerBuiltinTransports } from '../../src/transports/builtin.js';
+import { brokenCopies } from '../support/broken-copies.js';
+
+/**
+ * The catalogue against real traffic: the shipped scenarios run on a managed Janus 1.1.2 in
+ * strict mode, every message they exchange is recorded by the checker with the schema it
+ * passed, and then every schema must have met a real message, and broken copies of those real
+ * messages must fail at the right pointer.
+ */
+const TRANSPORTS = ['http', 'ws'];
+
+/** Messages no pure-signalling scenario can make Janus 1.1.2 send, and why. */
+const NEEDS_MORE_THAN_SIGNALLING: Record<string, string> = {
+  'core/event/webrtcup': 'needs a WebRTC peer',
+  'core/event/media': 'needs a WebRTC peer sending media',
+  'core/event/slowlink': 'needs media with losses',
+  'core/event/trickle': 'needs full_trickle and a PeerConnection',
+  'core/event/keepalive': 'an idle HTTP long-poll for 30 s; the HTTP transport drops it',
+  'core/event/ice-failed': 'Janus 1.2.0 and later',
+};
+
+describe('schema catalogue against real Janus 1.1.2 traffic', function () {
+  this.timeout(300_000);
+  const samples = new Map<string, unknown[]>();
+  const results: ScenarioResult[] = [];
+  let targets: Targets | undefined;
+
+  before(async function () {
+    registerBuiltinTransports();
+    const { files } = await collectFiles(['scenarios'], { fragments: false });
+    const loaded = loadFiles(files, { knownSchema, errorCodes: { code: errorCodeByName, names: errorNames } });
+    assert.deepEqual(loaded.diagnostics, []);
+    targets = await managedTargets(loaded.scenarios, { transports: TRANSPORTS, secrets: {}, tls: {} });
+    const runs: Array<() => Promise<ScenarioResult | undefined>> = [];
+    for (const scenario of loaded.scenarios) for (const transport of TRANSPORTS) runs.push(() => run(scenario, transport));
+    const pool = new JobPool(runs, 4);
+    pool.start();
+    for (let i = 0; i < runs.length; i++) {
+      const r = await pool.result(i);
+      if (r) results.push(r);
+    }
+  });
+  after(() => targets?.close());
+
+  async function run(scenario: CompiledScenario, transport: string): Promise<ScenarioResult | undefined> {
+    if (scenario.requires.transports && !scenario.requires.transports.includes(transport)) return undefined;
+    const target = targets!.targetFor(scenario, transport);
+    if ('skip' in target) return undefined;
+    return runScenario(scenario, target, {
+      seed: 'catalogue',
+      stepTimeoutMs: 5000,
+      scenarioTimeoutMs: 60_000,
+      schemaMode: 'strict',
+      validateSchema,
+      onSchemaValid: (schema, value) => {
+        const list = samples.get(schema) ?? [];
+        if (list.length < 5) list.push(structuredClone(value));
+        samples.set(schema, list);
+      },
+    });
+  }
+
+  it('every shipped scenario passes in strict mode, with no schema violation and no warning', function () {
+    const failed = results.filter((r) => r.status !== 'passed').map((r) => `${r.file} [${r.transport}]: ${r.failure?.summary}`);
+    assert.deepEqual(failed, []);
+    assert.deepEqual([...new Set(results.flatMap((r) => r.schemaWarnings))], []);
+  });
+
+  it('every schema that holds for 1.1.2 met at least one real message', function () {
+    const unmet = schemaNames().filter((n) => holdsFor(schemaEntry(n)!, '1.1.2') && !samples.has(n) && !(n in NEEDS_MORE_THAN_SIGNALLING));
+    assert.deepEqual(unmet, [], `schemas no scenario exercised:\n${unmet.join('\n')}`);
+  });
+
+  it('broken copies of the real messages fail at the pointer that was broken', function () {
+    const wrong: string[] = [];
+    let tried = 0;
+    for (const [name, values] of samples) {
+      const schema = schemaEntry(name)!.schema;
+      for (const broken of brokenCopies(schema, values[0])) {
+        tried++;
+        const found = violationsOf(name, broken.value, true);
+        if (!found.some((v) => v.pointer === broken.pointer)) wrong.push(`${name}: ${broken.what} at ${broken.pointer} gave ${JSON.stringify(found.map((v) => v.pointer))}`);
+      }
+    }
+    assert.ok(tried > samples.size, `only ${tried} broken copies tried`);
+    assert.deepEqual(wrong, []);
+  });
+});
