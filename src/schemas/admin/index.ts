@@ -30,6 +30,8 @@ function reply(required: Record<string, JsonSchema> = {}, optional: Record<strin
 
 const nonNegative = { type: 'integer', minimum: 0 } as const;
 const logLevel = { type: 'integer', minimum: 0, maximum: 7 } as const;
+/** janus_set_min_nack_queue caps the value at 1000 ms. */
+const nackQueue = { type: 'integer', minimum: 0, maximum: 1000 } as const;
 const pluginList = { type: 'array', items: string, minItems: 1 } as const;
 /** What a plugin, transport, event handler or logger answers: its own shape. */
 const response = anyObject;
@@ -93,7 +95,7 @@ const status: JsonSchema = object(
     log_colors: boolean,
     locking_debug: boolean,
     refcount_debug: boolean,
-    min_nack_queue: nonNegative,
+    min_nack_queue: nackQueue,
     'nack-optimizations': boolean,
     no_media_timer: nonNegative,
     slowlink_threshold: nonNegative,
@@ -118,7 +120,8 @@ const success: Record<string, VersionedSchema> = {
   set_log_timestamps: reply({ log_timestamps: boolean }),
   set_log_colors: reply({ log_colors: boolean }),
   set_libnice_debug: reply({ libnice_debug: boolean }, {}, { until: '1.3.1' }),
-  set_min_nack_queue: reply({ min_nack_queue: nonNegative }),
+  /** Values over 1000 are capped. */
+  set_min_nack_queue: reply({ min_nack_queue: nackQueue }),
   /** Note the hyphen, unlike the request's nack_optimizations. */
   set_nack_optimizations: reply({ 'nack-optimizations': boolean }),
   set_no_media_timer: reply({ no_media_timer: nonNegative }),

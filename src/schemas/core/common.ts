@@ -91,7 +91,7 @@ export const serverInfo: JsonSchema = object(
     'ice-keepalive-conncheck': boolean,
     'full-trickle': boolean,
     'mdns-enabled': boolean,
-    'min-nack-queue': { type: 'integer', minimum: 0 },
+    'min-nack-queue': { type: 'integer', minimum: 0, maximum: 1000 },
     'nack-optimizations': boolean,
     'twcc-period': { type: 'integer', minimum: 0 },
     'dtls-mtu': { type: 'integer', minimum: 0 },
