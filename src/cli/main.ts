@@ -10,6 +10,8 @@ const USAGE = `usage: janus-scenarios <command> [options]
 
 commands:
   run <files|dirs|globs>       run scenarios (starts a managed Janus unless --url is given)
+  coverage <files|dirs|globs>  run, then print what was exercised: request verbs x plugins x
+                               transports, and the error codes covered (takes run's options)
   validate <files|dirs|globs>  check scenario and fragment files without any server
   schema [--fragment]          print the JSON Schema of scenario (or fragment) files
 
@@ -44,6 +46,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'run':
         return await runCommand(args, io);
+      case 'coverage':
+        return await runCommand(args, io, { coverage: true });
       case 'validate': {
         if (args.length === 0) throw new UsageError('give at least one scenario file, folder or glob');
         const loaded = await loadScenarios(args, { fragments: true });

@@ -1,6 +1,9 @@
 import type { CompiledScenario } from '../compile/scenario.js';
 import { ExitCode } from '../core/exit-codes.js';
+import { CoverageCollector } from '../coverage/collector.js';
+import { renderCoverage } from '../coverage/report.js';
 import { killAllJanusSync, stopAllJanus } from '../managed/index.js';
+import type { RunEvent } from '../run/events.js';
 import { runWithMocha, type PlannedTest } from '../mocha/adapter.js';
 import { runScenario } from '../run/run-scenario.js';
 import { randomSeed } from '../run/seeded.js';
@@ -11,7 +14,7 @@ import { parseRunArgs, UsageError } from './options.js';
 import { InfrastructureError, managedTargets, remoteTargets, type Targets } from './targets.js';
 
 /** `janus-scenarios run`: load everything first (exit 2 on any problem), then run through mocha. */
-export async function runCommand(args: string[], io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
+export async function runCommand(args: string[], io: { out: (s: string) => void; err: (s: string) => void }, options: { coverage?: boolean } = {}): Promise<number> {
   const settings = parseRunArgs(args, process.env);
   const loaded = await loadScenarios(settings.inputs, { fragments: false });
   if (loaded.problems) {
@@ -45,8 +48,10 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
     const common = { transports, secrets: settings.secrets, tls: settings.tls, janusBinary: settings.janusBinary };
     targets = settings.urls.length > 0 ? await remoteTargets(settings.urls, settings.adminUrls, common) : await managedTargets(scenarios, common);
     const seed = settings.seed ?? randomSeed();
-    const planned = plan(scenarios, transports, targets, settings, seed, interrupt.signal);
+    const coverage = options.coverage ? new CoverageCollector() : undefined;
+    const planned = plan(scenarios, transports, targets, settings, seed, interrupt.signal, coverage?.listener);
     const { failures, results } = await runWithMocha(planned, settings);
+    if (coverage) io.out(renderCoverage(coverage, transports));
     const warnings = [...new Set(results.flatMap((r) => r.schemaWarnings))];
     if (warnings.length > 0) io.err(`schema warnings (${warnings.length}):\n${warnings.map((w) => `  ${w}`).join('\n')}`);
     io.err(`seed: ${seed} (repeat the same transactions with --seed ${seed})`);
@@ -67,7 +72,7 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
   }
 }
 
-function plan(scenarios: CompiledScenario[], transports: string[], targets: Targets, settings: ReturnType<typeof parseRunArgs>, seed: string, signal: AbortSignal): PlannedTest[] {
+function plan(scenarios: CompiledScenario[], transports: string[], targets: Targets, settings: ReturnType<typeof parseRunArgs>, seed: string, signal: AbortSignal, onEvent?: (e: RunEvent) => void): PlannedTest[] {
   return scenarios.flatMap((scenario) =>
     transports.map((transport): PlannedTest => {
       const suite = scenario.file;
@@ -80,7 +85,7 @@ function plan(scenarios: CompiledScenario[], transports: string[], targets: Targ
       return {
         suite,
         title,
-        run: () => runScenario(scenario, target, { seed, stepTimeoutMs: settings.stepTimeoutMs, scenarioTimeoutMs: settings.scenarioTimeoutMs, signal, validateSchema, schemaMode: settings.schemaMode }),
+        run: () => runScenario(scenario, target, { seed, stepTimeoutMs: settings.stepTimeoutMs, scenarioTimeoutMs: settings.scenarioTimeoutMs, signal, validateSchema, schemaMode: settings.schemaMode, onEvent }),
       };
     }),
   );

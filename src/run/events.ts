@@ -1,6 +1,6 @@
 import type { SourceSpan } from '../core/source.js';
 import type { Direction } from '../janus/client.js';
-import type { JanusMessage } from '../janus/protocol.js';
+import type { JanusApi, JanusMessage, Route } from '../janus/protocol.js';
 import type { Mismatch } from '../match/contract.js';
 
 /** The typed result events the engine emits; reporters and the mocha adapter consume them. */
@@ -8,7 +8,7 @@ export type RunEvent =
   | { type: 'scenario:start'; file: string; name: string; transport: string }
   | { type: 'step:start'; title: string; span: SourceSpan }
   | { type: 'step:end'; title: string; span: SourceSpan; status: 'passed' | 'failed'; durationMs: number }
-  | { type: 'message'; client: string; direction: Direction; message: JanusMessage | string; at: number }
+  | { type: 'message'; client: string; direction: Direction; message: JanusMessage | string; at: number; api: JanusApi; route?: Route; transport: string }
   | { type: 'scenario:end'; result: ScenarioResult };
 
 export type FailureKind = 'assertion' | 'infrastructure' | 'timeout';

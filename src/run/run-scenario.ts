@@ -75,7 +75,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   const record = (client: string, api: 'janus' | 'admin') => (direction: 'in' | 'out', message: JanusMessage | string, route?: Route) => {
     const entry = { at: Date.now(), client, direction, message };
     transcript.push(entry);
-    emit({ type: 'message', ...entry });
+    emit({ type: 'message', ...entry, api, route, transport: target.transport });
     if (!checker) return;
     if (direction === 'out') checker.outgoing(api, message, route ?? {});
     else if (typeof message !== 'string') violations.push(...checker.incoming(api, message));

@@ -50,7 +50,7 @@ export const voicemail: PluginSpec = {
     /** The reply to `record` when media is already up, and the notification when it comes up. */
     started: { ...V, schema: status('started'), unsolicited: true },
     updating: { ...V, schema: status('updating') },
-    /** `recording`: the file's URL under the configured base (`/recordings//janus-voicemail-<random id>.opus` by default). */
+    /** `recording`: the file's URL, `<base>/janus-voicemail-<random id>.opus` (`base` from the config: `/voicemail/` on Debian, `/recordings/` without one). */
     done: { ...V, schema: status('done', { recording: string }), unsolicited: true },
     error: { ...V, schema: pluginError(SHORT) },
   },
