@@ -178,6 +178,10 @@ export class JanusClient {
         this.sessions.add(id);
         this.connection?.track?.(id, this.options.pollAuth);
       }
+    } else if (this.options.api === 'janus' && verb === 'claim' && route.sessionId !== undefined) {
+      // A claimed session's events now come to this connection, and it is ours to clean up.
+      this.sessions.add(route.sessionId);
+      this.connection?.track?.(route.sessionId, this.options.pollAuth);
     } else if (this.options.api === 'janus' && verb === 'destroy') {
       this.forgetSession(route.sessionId);
     }
