@@ -28,6 +28,14 @@ const NEEDS_MORE_THAN_SIGNALLING: Record<string, string> = {
   'core/event/trickle': 'needs full_trickle and a PeerConnection',
   'core/event/keepalive': 'an idle HTTP long-poll for 30 s; the HTTP transport drops it',
   'core/event/ice-failed': 'Janus 1.2.0 and later',
+  'videoroom/unpublished': 'needs a publisher whose media started',
+  'videoroom/talking': 'needs audio-level RTP',
+  'videoroom/stopped_talking': 'needs audio-level RTP',
+  'videoroom/slow_link': 'needs media with losses',
+  'videoroom/substream': 'simulcast layer changes come from media',
+  'videoroom/temporal': 'simulcast layer changes come from media',
+  'videoroom/spatial_layer': 'SVC layer changes come from media',
+  'videoroom/temporal_layer': 'SVC layer changes come from media',
 };
 
 describe('schema catalogue against real Janus 1.1.2 traffic', function () {

@@ -1,4 +1,4 @@
-import { anyObject, boolean, constant, integer, integerArray, object, string, stringArray } from '../shapes.js';
+import { anyObject, arrayOf, boolean, constant, object, string, stringArray } from '../shapes.js';
 import type { AdminSpec, JsonSchema, VersionedSchema } from '../types.js';
 import { handleId, sessionId, since, transaction, until, verb } from '../core/common.js';
 import { handleInfo } from './handle-info.js';
@@ -127,7 +127,7 @@ const success: Record<string, VersionedSchema> = {
   set_no_media_timer: reply({ no_media_timer: nonNegative }),
   set_slowlink_threshold: reply({ slowlink_threshold: nonNegative }),
   accept_new_sessions: reply({ accept: boolean }),
-  list_sessions: reply({ sessions: integerArray }),
+  list_sessions: reply({ sessions: arrayOf(sessionId) }),
   /** The plugins the token may now use. */
   add_token: reply({ data: tokenPlugins }),
   allow_token: reply({ data: tokenPlugins }),
@@ -146,9 +146,9 @@ const success: Record<string, VersionedSchema> = {
   resolve_address: reply({ ip: string, elapsed: nonNegative }),
   test_stun: reply({ public_ip: string, public_port: { type: 'integer', minimum: 0, maximum: 65535 }, elapsed: nonNegative }),
   /** One entry per static event loop; empty without them. */
-  loops_info: reply({ loops: { type: 'array', items: object({ id: nonNegative, handles: integer }) } }),
+  loops_info: reply({ loops: { type: 'array', items: object({ id: nonNegative, handles: nonNegative }) } }),
   destroy_session: reply({ session_id: sessionId }),
-  list_handles: reply({ session_id: sessionId, handles: integerArray }),
+  list_handles: reply({ session_id: sessionId, handles: arrayOf(handleId) }),
   handle_info: reply({ session_id: sessionId, handle_id: handleId, info: handleInfo }),
   /** The capture verbs answer without a session_id. */
   start_pcap: reply(),

@@ -67,6 +67,8 @@ const participant = object(
     talking: boolean,
     /** Only in rooms with spatial_audio. */
     spatial_position: integer,
+    /** 1.2.1 and later, for suspended participants; never sent by 1.1.2. */
+    suspended: { const: true },
   },
 );
 
@@ -160,6 +162,27 @@ const messages: Record<string, PluginMessage> = {
   announcement_stopped: { schema: pluginData(SHORT, 'announcement-stopped', { ...room, file_id: string }), unsolicited: true },
   talking: { schema: pluginData(SHORT, 'talking', { ...room, id: positiveId }), unsolicited: true },
   stopped_talking: { schema: pluginData(SHORT, 'stopped-talking', { ...room, id: positiveId }), unsolicited: true },
+
+
+  // Later versions.
+  /** listannouncements (1.2.4). */
+  announcements: {
+    schema: pluginData(SHORT, 'announcements', {
+      ...room,
+      announcements: arrayOf(object({ file_id: string, playing: boolean, loop: boolean }, { filename: string })),
+    }),
+    since: '1.2.4',
+  },
+  /** stop_all_files (1.3.2): the ids of the playbacks it removed. */
+  files_stopped: { schema: pluginData(SHORT, 'success', { ...room, file_id_list: stringArray }), since: '1.3.2' },
+  suspended: { schema: pluginData(SHORT, 'event', { ...room, suspended: positiveId }), unsolicited: true, since: '1.2.1' },
+  resumed: { schema: pluginData(SHORT, 'event', { ...room, resumed: positiveId }), unsolicited: true, since: '1.2.1' },
+  /** To the resumed participant whose events were paused: a recap of the room. */
+  resumed_recap: {
+    schema: pluginData(SHORT, 'event', { ...room, resumed: positiveId, participants: arrayOf(participant) }),
+    unsolicited: true,
+    since: '1.2.1',
+  },
 
   error: { schema: pluginError(SHORT) },
 };
@@ -325,6 +348,26 @@ export const audiobridge: PluginSpec = {
     },
     leave: { body: body({ request: { const: 'leave' } }), events: ['left'] },
     hangup: { body: body({ request: { const: 'hangup' } }), events: ['hangingup'] },
+
+    // Later versions (not in 1.1.2: there they are INVALID_REQUEST).
+    suspend: {
+      body: body({ request: { const: 'suspend' }, room: roomParam, id: unsigned }, { ...secret, pause_events: boolean, stop_record: boolean }),
+      replies: ['success'],
+      since: '1.2.1',
+    },
+    resume: {
+      body: body({ request: { const: 'resume' }, room: roomParam, id: unsigned }, { ...secret, record: boolean, filename: string }),
+      replies: ['success'],
+      since: '1.2.1',
+    },
+    denoise_enable: { body: body({ request: { const: 'denoise_enable' }, room: roomParam, id: unsigned }, secret), replies: ['room_success'], since: '1.2.3' },
+    denoise_disable: { body: body({ request: { const: 'denoise_disable' }, room: roomParam, id: unsigned }, secret), replies: ['room_success'], since: '1.2.3' },
+    listannouncements: { body: body({ request: { const: 'listannouncements' }, room: roomParam }, secret), replies: ['announcements'], since: '1.2.4' },
+    stop_all_files: {
+      body: body({ request: { const: 'stop_all_files' }, room: roomParam }, { ...secret, ...adminKey }),
+      replies: ['files_stopped'],
+      since: '1.3.2',
+    },
   },
   messages,
 };

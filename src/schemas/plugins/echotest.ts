@@ -42,7 +42,7 @@ export const echotest: PluginSpec = {
   messages: {
     /** The answer to every accepted message; with Janus' SDP answer when the message carried an offer. */
     result: { schema: pluginData('echotest', 'event', { result: oneOfValues('ok') }) },
-    /** hangup_media: after a `hangup` (also without a PeerConnection), not after `detach`. */
+    /** hangup_media: after a `hangup` (also without a PeerConnection); after a `detach` only sometimes (a race with destroy_session). */
     done: { schema: pluginData('echotest', 'event', { result: oneOfValues('done') }), unsolicited: true },
     /** Simulcast layer changes (media only): either substream or temporal. */
     simulcast: {

@@ -57,7 +57,8 @@ export const recordplay: PluginSpec = {
       body: object(
         { request: constant('record'), name: { type: 'string', minLength: 1 } },
         {
-          id: recordingId,
+          /** 0 or absent: Janus picks one. */
+          id: nonNegative,
           /** Base name of the .mjr files (-audio/-video/-data appended); default rec-<id>. */
           filename: string,
           audiocodec: string,

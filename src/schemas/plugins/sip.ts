@@ -24,17 +24,20 @@ const headers: JsonSchema = mapOf(string);
 /** Custom headers to add to an outgoing request: header name → value. */
 const outHeaders: JsonSchema = mapOf(string);
 const srtp: JsonSchema = oneOfValues('sdes_optional', 'sdes_mandatory');
+/** A SIP status code; Sofia-SIP reports local failures with 9xx codes (e.g. 900 "Internal error at ..."). */
 const sipCode: JsonSchema = { type: 'integer', minimum: 100, maximum: 999 };
 
 /**
- * `{sip: "event", result: {event: <name>, ...}, [call_id]}`. `call_id` (the handle's current
- * Call-ID, or the one of the SIP transaction the notification is about) is absent when there is none.
+ * `{sip: "event", result: {event: <name>, ...}, [call_id]}`. The top-level `call_id` is the
+ * handle's current Call-ID on replies and call notifications (absent when there is none), the
+ * Call-ID of the SIP transaction for MESSAGE/SUBSCRIBE/NOTIFY outcomes, and never there on
+ * registration outcomes and transfer requests.
  */
-function event(name: string, required: Record<string, JsonSchema> = {}, optional: Record<string, JsonSchema> = {}, callId: 'optional' | 'required' = 'optional'): JsonSchema {
+function event(name: string, required: Record<string, JsonSchema> = {}, optional: Record<string, JsonSchema> = {}, callId: 'optional' | 'required' | 'none' = 'optional'): JsonSchema {
   const result = object({ event: constant(name), ...required }, optional);
-  return callId === 'required'
-    ? pluginData(SHORT, 'event', { result, call_id: string })
-    : pluginData(SHORT, 'event', { result }, { call_id: string });
+  if (callId === 'required') return pluginData(SHORT, 'event', { result, call_id: string });
+  if (callId === 'none') return pluginData(SHORT, 'event', { result });
+  return pluginData(SHORT, 'event', { result }, { call_id: string });
 }
 
 function body(request: string, required: Record<string, JsonSchema> = {}, optional: Record<string, JsonSchema> = {}): JsonSchema {
@@ -47,7 +50,7 @@ const note = (schema: JsonSchema): PluginMessage => ({ schema, unsolicited: true
 const CALL_NOTIFICATIONS = [
   'hangingup', 'proceeding', 'ringing', 'progress', 'call_accepted', 'hangup', 'incomingcall', 'updatingcall', 'missed_call',
   'transfer', 'info', 'message', 'notify', 'messagedelivery', 'subscribe_succeeded', 'subscribe_failed',
-  'registered_sent', 'unregistered', 'registration_failed',
+  'registered_by_registrar', 'unregistered', 'registration_failed',
 ];
 
 const recordingBody = {
@@ -63,6 +66,7 @@ export const sip: PluginSpec = {
   package: 'janus.plugin.sip',
   short: SHORT,
   errors: {
+    /** Not a Janus macro: the error_code of the wrong-state errors whose path never sets one (see above). */
     0: { name: 'NO_CODE' },
     499: { name: 'UNKNOWN_ERROR' },
     440: { name: 'NO_MESSAGE' },
@@ -147,7 +151,7 @@ export const sip: PluginSpec = {
     update: { body: body('update'), events: ['updating', 'updated'] },
     /** Only while invited (otherwise dropped without an event), or with `refer_id` to refuse a transfer. */
     decline: { body: body('decline', {}, { code: sipCode, headers: outHeaders, refer_id: integer }), events: ['declining'] },
-    /** `replace` (a Call-ID) makes it an attended transfer; 1.1.2 validates `call_id` but reads `replace`. */
+    /** `replace` (a Call-ID) makes it an attended transfer. Up to 1.1.4 the plugin validates `call_id` but reads `replace`; 1.2.0 validates `replace`. */
     transfer: { body: body('transfer', { uri: string }, { call_id: string, replace: string }), events: ['transferring'] },
     hold: { body: body('hold', {}, { direction: oneOfValues('sendonly', 'recvonly', 'inactive'), headers: outHeaders }), events: ['holding'] },
     unhold: { body: body('unhold', {}, { headers: outHeaders }), events: ['resuming'] },
@@ -193,7 +197,8 @@ export const sip: PluginSpec = {
     progressed: { since: '1.3.1', schema: event('progressed') },
     updating: { schema: event('updating') },
     updated: { schema: event('updated') },
-    declining: { schema: event('declining', { code: sipCode }, { refer_id: integer }) },
+    /** `code`: the one given if above 399, else 486 (call) or 603 (transfer). */
+    declining: { schema: event('declining', { code: { type: 'integer', minimum: 400 } }, { refer_id: integer }) },
     transferring: { schema: event('transferring') },
     holding: { schema: event('holding') },
     resuming: { schema: event('resuming') },
@@ -210,13 +215,13 @@ export const sip: PluginSpec = {
 
     // Notifications: what the SIP side did (also sent with the transaction of the last call).
     /** 200 to our REGISTER. */
-    registered_sent: note(event('registered', { username: string, register_sent: constant(true), master_id: integer }, { headers })),
-    registration_failed: note(event('registration_failed', { code: sipCode, reason: string }, { headers })),
-    unregistered: note(event('unregistered', { username: string }, { headers })),
-    subscribe_succeeded: note(event('subscribe_succeeded', { code: sipCode, reason: string }, { headers, expires: integer })),
+    registered_by_registrar: note(event('registered', { username: string, register_sent: constant(true), master_id: integer }, { headers }, 'none')),
+    registration_failed: note(event('registration_failed', { code: sipCode, reason: string }, { headers }, 'none')),
+    unregistered: note(event('unregistered', { username: string }, { headers }, 'none')),
+    subscribe_succeeded: note(event('subscribe_succeeded', { code: sipCode, reason: string }, { headers, expires: integer }, 'required')),
     /** Sofia reports local failures with code 900 ("Internal error at ..."). */
     subscribe_failed: note(event('subscribe_failed', { code: sipCode, reason: string }, { headers })),
-    notify: note(event('notify', { content: string }, { notify: string, substate: string, 'content-type': string, headers })),
+    notify: note(event('notify', { content: string }, { notify: string, substate: string, 'content-type': string, headers }, 'required')),
     proceeding: note(event('proceeding', { code: sipCode })),
     ringing: note(event('ringing', {}, { headers })),
     /** 183 with SDP (the answer is in `jsep`). */
@@ -231,8 +236,8 @@ export const sip: PluginSpec = {
     updatingcall: note(event('updatingcall', { username: string, callee: string }, {
       call_id: string, displayname: string, headers, referred_by: string, replaces: string, isfocus: constant(true), srtp,
     })),
-    missed_call: note(event('missed_call', { caller: string, callee: string }, { displayname: string })),
-    transfer: note(event('transfer', { refer_id: integer, refer_to: string }, { referred_by: string, replaces: string, headers })),
+    missed_call: note(event('missed_call', { caller: string, callee: string }, { displayname: string }, 'required')),
+    transfer: note(event('transfer', { refer_id: integer, refer_to: string }, { referred_by: string, replaces: string, headers }, 'none')),
     info: note(event('info', { sender: string, type: string, content: string }, { displayname: string, headers })),
     message: note(event('message', { sender: string, content: string, content_type: string }, { displayname: string, headers })),
     /** The SIP response to our MESSAGE; `call_id` is the MESSAGE's Call-ID. */

@@ -54,7 +54,8 @@ const createBody = object(
   { request: constant('create'), type: oneOfValues('rtp', 'live', 'ondemand', 'rtsp') },
   {
     admin_key: string,
-    id: mountpointId,
+    /** 0 or absent: Janus picks one. */
+    id: nonNegative,
     /** A name starting with a number gets an "mp-" prefix; default "mp-<id>". */
     name: string,
     description: string,

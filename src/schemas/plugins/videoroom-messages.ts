@@ -149,7 +149,8 @@ export const messages: Record<string, PluginMessage> = {
   edited: { schema: vr('edited', { ...room, permanent: boolean }) },
   destroyed: { schema: vr('destroyed', { ...room, permanent: boolean }) },
   rooms: { schema: vr('success', { list: arrayOf(roomInfo) }) },
-  exists: { schema: vr('success', { room: id, exists: boolean }) },
+  /** exists echoes the room asked about, 0 included. */
+  exists: { schema: vr('success', { room: nonNegative, exists: boolean }) },
   /** allowed: the token list, except after action "disable". */
   allowed: { schema: vr('success', room, { allowed: arrayOf(string) }) },
   /** kick, moderate, update_remote_publisher, remove_remote_publisher. */
