@@ -29,6 +29,7 @@ export function createPatternCompiler(
   const compiler: PatternCompiler = {
     error: report,
     knownSchema,
+    template: strings,
     compile(pattern, path, exact) {
       if (typeof pattern === 'string') return compileStringPattern(pattern, path);
       if (Array.isArray(pattern)) return compileArray(pattern, path, exact);

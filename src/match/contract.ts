@@ -27,6 +27,8 @@ export interface PatternCompiler {
   compile(pattern: unknown, path: DocPath, exact: boolean): Matcher;
   error(path: DocPath, message: string, hint?: string): void;
   knownSchema(name: string): boolean;
+  /** A template for a string with placeholders; undefined when it has none. */
+  template(s: string, path: DocPath): Template | undefined;
 }
 
 /** A `{ $name: argument }` operator: one file each in src/match/operators, registered by name. */

@@ -36,6 +36,10 @@ const NEEDS_MORE_THAN_SIGNALLING: Record<string, string> = {
   'videoroom/temporal': 'simulcast layer changes come from media',
   'videoroom/spatial_layer': 'SVC layer changes come from media',
   'videoroom/temporal_layer': 'SVC layer changes come from media',
+  'audiobridge/announcement_started': 'needs an Opus file on the server; Janus ships none',
+  'audiobridge/announcement_stopped': 'needs an Opus file on the server; Janus ships none',
+  'audiobridge/talking': 'needs audio',
+  'audiobridge/stopped_talking': 'needs audio',
 };
 
 describe('schema catalogue against real Janus 1.1.2 traffic', function () {
