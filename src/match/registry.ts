@@ -2,6 +2,8 @@ import type { OperatorDefinition } from './contract.js';
 import { compareOperators } from './operators/compare.js';
 import { exactOperator } from './operators/exact.js';
 import { lengthOperator } from './operators/length.js';
+import { notOperator } from './operators/not.js';
+import { oneOfOperator } from './operators/one-of.js';
 import { regexOperator } from './operators/regex.js';
 import { schemaOperator } from './operators/schema.js';
 import { typeOperator } from './operators/type.js';
@@ -22,6 +24,6 @@ export function operatorNames(): string[] {
   return [...operators.keys()];
 }
 
-for (const op of [typeOperator, regexOperator, ...compareOperators, lengthOperator, exactOperator, schemaOperator, anyOrderOperator, containsOperator]) {
+for (const op of [typeOperator, regexOperator, ...compareOperators, lengthOperator, exactOperator, schemaOperator, anyOrderOperator, containsOperator, notOperator, oneOfOperator]) {
   registerOperator(op);
 }

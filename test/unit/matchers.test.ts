@@ -202,7 +202,7 @@ describe('matchers', function () {
 
   describe('operators', function () {
     it('every registered operator is covered here', function () {
-      assert.deepEqual(operatorNames().sort(), ['$anyOrder', '$contains', '$exact', '$gt', '$gte', '$length', '$lt', '$lte', '$regex', '$schema', '$type'].sort());
+      assert.deepEqual(operatorNames().sort(), ['$anyOrder', '$contains', '$exact', '$gt', '$gte', '$length', '$lt', '$lte', '$not', '$oneOf', '$regex', '$schema', '$type'].sort());
     });
 
     it('$type works like the markers and rejects unknown type names', function () {
@@ -289,6 +289,23 @@ describe('matchers', function () {
       const e = rejected({ plugins: { $length: 3, extra: 1 } });
       assert.deepEqual(e.path, ['expect', 'plugins', '$length']);
       assert.match(e.message, /cannot mix \$operators with plain keys/);
+    });
+  });
+
+  describe('$not and $oneOf', function () {
+    it('$not inverts any pattern, at the same path', function () {
+      const m = pattern({ list: { $not: { $contains: [3] } } });
+      assert.ok(m.matches({ list: [1, 2] }));
+      assert.deepEqual(m.mismatches({ list: [1, 3] }).map((x) => x.at), ['list']);
+      assert.ok(pattern({ a: { $not: 'x' } }).matches({}), 'an absent value is not "x"');
+    });
+
+    it('$oneOf needs one matching alternative, markers included', function () {
+      const m = pattern({ codec: { $oneOf: ['opus', '$absent'] } });
+      assert.ok(m.matches({ codec: 'opus' }));
+      assert.ok(m.matches({}));
+      assert.deepEqual(m.mismatches({ codec: 'pcmu' }).map((x) => x.expected), ['one of "opus", "$absent"']);
+      assert.match(rejected({ a: { $oneOf: [] } }).message, /\$oneOf expects a non-empty array/);
     });
   });
 

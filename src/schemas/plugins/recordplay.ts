@@ -45,7 +45,10 @@ export const recordplay: PluginSpec = {
   },
   requests: {
     list: { body: object({ request: constant('list') }), replies: ['list'] },
-    /** Rescans the recordings folder. */
+    /**
+     * Rescans the recordings folder. 1.1.2 also drops recordings still in progress (no .nfo yet)
+     * from the index: their id becomes free again and they reappear only after another update.
+     */
     update: { body: object({ request: constant('update') }), replies: ['ok'] },
     /** Per-handle settings for recording (REMB cap, keyframe request interval in ms). */
     configure: {

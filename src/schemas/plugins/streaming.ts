@@ -290,7 +290,7 @@ export const streaming: PluginSpec = {
           pin: string,
           /** mids to subscribe to; missing or empty: all. */
           media: stringArray,
-          /** ICE restart: a new offer with jsep.restart. */
+          /** ICE restart: status "updating" and a new offer (the plugin's jsep.restart flag does not reach the client). */
           restart: boolean,
           offer_audio: boolean,
           offer_video: boolean,
