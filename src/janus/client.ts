@@ -1,4 +1,4 @@
-import { TransportFault, type ConnectOptions, type TransportConnection, type TransportDefinition } from '../transports/contract.js';
+import { TransportFault, type ConnectOptions, type PollAuth, type TransportConnection, type TransportDefinition } from '../transports/contract.js';
 import { Mailbox } from './mailbox.js';
 import { idOf, verbOf, type JanusApi, type JanusMessage, type Route } from './protocol.js';
 
@@ -38,6 +38,8 @@ interface Pending {
 export class JanusClient {
   readonly mailbox = new Mailbox();
   readonly sessions = new Set<number>();
+  /** The credentials each session was created (or claimed) with, for its long-poll, keepalives and cleanup. */
+  private readonly sessionAuth = new Map<number, PollAuth>();
   private readonly pending = new Map<string, Pending>();
   private readonly untransacted: Pending[] = [];
   private readonly finished = new Set<string>();
@@ -106,7 +108,7 @@ export class JanusClient {
     this.stopKeepalives();
     this.keepaliveTimer = setInterval(() => {
       for (const sessionId of this.sessions) {
-        const msg = { janus: 'keepalive', transaction: this.options.nextTransaction() };
+        const msg = { janus: 'keepalive', transaction: this.options.nextTransaction(), ...this.sessionAuth.get(sessionId) };
         void this.request(msg, { sessionId }, 'ack', periodMs);
       }
     }, periodMs);
@@ -123,7 +125,8 @@ export class JanusClient {
     this.stopKeepalives();
     const leftover = [...this.sessions];
     if (!this.fault) {
-      await Promise.all(leftover.map((sessionId) => this.request(destroyPayload(sessionId), { sessionId }, 'final', timeoutMs)));
+      const payload = (sessionId: number): JanusMessage => ({ ...destroyPayload(sessionId), ...this.sessionAuth.get(sessionId) });
+      await Promise.all(leftover.map((sessionId) => this.request(payload(sessionId), { sessionId }, 'final', timeoutMs)));
     }
     for (const sid of leftover) this.forgetSession(sid);
     await this.connection?.close();
@@ -176,19 +179,30 @@ export class JanusClient {
       const id = idOf((reply.data as { id?: unknown } | undefined)?.id);
       if (id !== undefined) {
         this.sessions.add(id);
-        this.connection?.track?.(id, this.options.pollAuth);
+        this.remember(id, request);
       }
     } else if (this.options.api === 'janus' && verb === 'claim' && route.sessionId !== undefined) {
       // A claimed session's events now come to this connection, and it is ours to clean up.
       this.sessions.add(route.sessionId);
-      this.connection?.track?.(route.sessionId, this.options.pollAuth);
+      this.remember(route.sessionId, request);
     } else if (this.options.api === 'janus' && verb === 'destroy') {
       this.forgetSession(route.sessionId);
     }
   }
 
+  /** A session keeps the apisecret/token its request carried (a scenario may use its own token). */
+  private remember(sessionId: number, request: JanusMessage): void {
+    const auth: PollAuth = {};
+    if (typeof request.apisecret === 'string') auth.apisecret = request.apisecret;
+    if (typeof request.token === 'string') auth.token = request.token;
+    const chosen = auth.apisecret !== undefined || auth.token !== undefined ? auth : this.options.pollAuth;
+    this.sessionAuth.set(sessionId, chosen);
+    this.connection?.track?.(sessionId, chosen);
+  }
+
   private forgetSession(sessionId: number | undefined): void {
     if (sessionId === undefined || !this.sessions.delete(sessionId)) return;
+    this.sessionAuth.delete(sessionId);
     this.connection?.untrack?.(sessionId);
   }
 }
