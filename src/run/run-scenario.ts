@@ -100,6 +100,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
 
   const context = (signal: AbortSignal): StepContext => ({
     signal,
+    target: { transport: target.transport, url: target.url, tls: target.tls },
     stepTimeoutMs: options.stepTimeoutMs,
     secrets: target.secrets,
     actor: (name) => actors.get(name)!,
@@ -126,6 +127,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
       return out;
     },
     save: (name, value) => values.saved.set(name, value),
+    traffic: (actor, direction, message, route) => record(actor.name, 'janus')(direction, message, route),
     noteReply: (reply, transaction) => (values.last = { reply, transaction }),
   });
 

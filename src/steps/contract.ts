@@ -2,7 +2,8 @@ import type { SourceSpan } from '../core/source.js';
 import type { JanusClient } from '../janus/client.js';
 import type { DocPath } from '../load/yaml-source.js';
 import type { Matcher, Mismatch, Template } from '../match/contract.js';
-import type { JanusMessage } from '../janus/protocol.js';
+import type { JanusMessage, Route } from '../janus/protocol.js';
+import type { TlsOptions } from '../transports/contract.js';
 
 /**
  * A step kind: the key that names it in a scenario file, its slice of the file schema, and how
@@ -53,6 +54,8 @@ export interface Actor {
 /** What a running step may use. */
 export interface StepContext {
   readonly signal: AbortSignal;
+  /** Where the run's Janus API is, for steps that speak a transport's own protocol (http). */
+  readonly target: { transport: string; url: string; tls: TlsOptions };
   readonly stepTimeoutMs: number;
   actor(name: string): Actor;
   janus(actor: Actor): Promise<JanusClient>;
@@ -63,6 +66,8 @@ export interface StepContext {
   resolve(template: Template, actor: Actor, transaction?: string): unknown;
   match(matcher: Matcher, actual: unknown, actor: Actor): Mismatch[];
   save(name: string, value: unknown): void;
+  /** Messages a step exchanged outside the Janus client (http): into the transcript, schema checks and coverage. */
+  traffic(actor: Actor, direction: 'out' | 'in', message: JanusMessage, route?: Route): void;
   noteReply(reply: JanusMessage, transaction: string | undefined): void;
 }
 

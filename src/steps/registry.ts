@@ -1,5 +1,6 @@
 import type { StepKind } from './contract.js';
 import { adminStep } from './admin.js';
+import { httpStep } from './http.js';
 import { includeStep } from './include.js';
 import { noEventStep } from './no-event.js';
 import { rawStep } from './raw.js';
@@ -22,4 +23,4 @@ export function getStepKind(key: string): StepKind | undefined {
   return kinds.get(key);
 }
 
-for (const kind of [requestStep, adminStep, rawStep, waitStep, noEventStep, sleepStep, includeStep]) registerStepKind(kind);
+for (const kind of [requestStep, adminStep, rawStep, httpStep, waitStep, noEventStep, sleepStep, includeStep]) registerStepKind(kind);

@@ -62,6 +62,8 @@ async function execute(scenario: CompiledScenario): Promise<Array<{ payload: Jan
   let tx = 0;
   const ctx: StepContext = {
     signal: new AbortController().signal,
+    target: { transport: 'http', url: 'http://127.0.0.1:9/janus', tls: {} },
+    traffic: () => {},
     stepTimeoutMs: 1000,
     secrets: {},
     actor: (name) => actors.get(name)!,

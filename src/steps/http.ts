@@ -1,0 +1,112 @@
+import { Agent, request } from 'undici';
+import { formatDuration } from '../core/duration.js';
+import { commonProperties, DURATION, saveProperty } from './common.js';
+import type { JanusMessage, Route } from '../janus/protocol.js';
+import { StepFailure, type CompiledStep, type StepKind } from './contract.js';
+import { applySave, compileSave } from './save.js';
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
+
+/**
+ * `http:` sends one HTTP request to a path below the run's Janus API URL and matches the
+ * status, headers and body, for what only HTTP has: paths, methods, long-polls, 404s. It runs
+ * on the http and https transports only; sessions it creates are the scenario's to destroy.
+ */
+export const httpStep: StepKind = {
+  key: 'http',
+  summary: 'send a raw HTTP request below the Janus API URL (http/https runs only) and match status, headers and body',
+  schema: {
+    type: 'object',
+    required: ['http'],
+    additionalProperties: false,
+    properties: {
+      http: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          method: { enum: METHODS, description: 'default GET' },
+          path: { type: 'string', description: 'appended to the Janus API URL: "", "/${session}?maxev=5", "/info"' },
+          body: { description: 'an object (sent as JSON) or a string (sent verbatim)' },
+          headers: { type: 'object', additionalProperties: { type: 'string' } },
+        },
+      },
+      expect: { description: 'pattern for { status, headers, body }; body is parsed JSON when it parses, else the text' },
+      exact: { type: 'boolean' },
+      ...saveProperty,
+      timeout: DURATION,
+      name: commonProperties.name,
+    },
+  },
+  compile(raw, cc) {
+    const spec = raw.http as { method?: string; path?: string; body?: unknown; headers?: Record<string, string> };
+    const method = spec.method ?? 'GET';
+    const path = cc.template(spec.path ?? '', ['http', 'path']);
+    const body = spec.body === undefined ? undefined : cc.template(spec.body, ['http', 'body']);
+    const headers = spec.headers ?? {};
+    const expect = raw.expect === undefined ? undefined : cc.pattern(raw.expect, ['expect'], raw.exact === true);
+    const save = compileSave(raw, cc);
+    const timeoutMs = raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout']);
+    const client = cc.client({});
+    const step: CompiledStep = {
+      kind: 'http',
+      span: cc.span(),
+      title: (raw.name as string | undefined) ?? `HTTP ${method} ${spec.path ?? ''}`,
+      client,
+      async execute(ctx) {
+        if (ctx.target.transport !== 'http' && ctx.target.transport !== 'https') {
+          throw new StepFailure('assertion', `an http step needs the http or https transport, not ${ctx.target.transport}: add requires: { transports: [http, https] }`);
+        }
+        const actor = ctx.actor(client);
+        const url = ctx.target.url.replace(/\/+$/, '') + String(ctx.resolve(path, actor));
+        const payload = body === undefined ? undefined : ctx.resolve(body, actor);
+        const limit = timeoutMs ?? ctx.stepTimeoutMs;
+        const route = routeOf(String(ctx.resolve(path, actor)));
+        if (payload !== null && typeof payload === 'object') ctx.traffic(actor, 'out', payload as JanusMessage, route);
+        const dispatcher = new Agent({ connect: { ca: ctx.target.tls.ca, rejectUnauthorized: !ctx.target.tls.insecure } });
+        let reply: { status: number; headers: Record<string, unknown>; body: unknown };
+        try {
+          const res = await request(url, {
+            dispatcher,
+            method: method as 'GET',
+            body: payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload),
+            headers,
+            signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(limit)]),
+          });
+          const text = await res.body.text();
+          reply = { status: res.statusCode, headers: res.headers, body: parseOrText(text) };
+        } catch (e) {
+          if (ctx.signal.aborted) throw new StepFailure('infrastructure', 'interrupted');
+          const reason = (e as Error).name === 'TimeoutError' ? `no response within ${formatDuration(limit)}` : (e as Error).message;
+          throw new StepFailure('infrastructure', `HTTP ${method} ${url.replace(/\?.*$/, '')}: ${reason}`);
+        } finally {
+          void dispatcher.close();
+        }
+        if (reply.body !== null && typeof reply.body === 'object' && !Array.isArray(reply.body)) ctx.traffic(actor, 'in', reply.body as JanusMessage);
+        for (const event of Array.isArray(reply.body) ? reply.body : []) ctx.traffic(actor, 'in', event as JanusMessage);
+        if (expect) {
+          const mismatches = ctx.match(expect, reply, actor);
+          if (mismatches.length > 0) throw new StepFailure('assertion', `the HTTP reply to ${step.title} did not match`, { expected: raw.expect, actual: reply, mismatches });
+        }
+        applySave(save, reply as unknown as Record<string, unknown>, ctx);
+      },
+    };
+    return step;
+  },
+};
+
+/** "/123/456?maxev=2" addresses session 123, handle 456. */
+function routeOf(path: string): Route {
+  const [sessionId, handleId] = path.split('?')[0]!.split('/').filter(Boolean).map(Number);
+  return {
+    ...(Number.isInteger(sessionId) && { sessionId }),
+    ...(Number.isInteger(handleId) && { handleId }),
+  };
+}
+
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
