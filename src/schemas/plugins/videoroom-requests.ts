@@ -151,10 +151,8 @@ const remoteStream = object({ mid: string, mindex: nonNegative, type: caseInsens
   playoutdelay_ext_id: integer,
 });
 
-/** A subscription entry (subscriber_stream_parameters + feed). */
-const subscribeStream = object({ feed: requestId }, {
-  mid: string,
-  crossrefid: string,
+/** What a subscriber may set per stream (subscriber_stream_parameters), in subscribe and configure. */
+const subscriberStreamParameters = {
   send: boolean,
   substream: layer,
   temporal: layer,
@@ -163,7 +161,10 @@ const subscribeStream = object({ feed: requestId }, {
   temporal_layer: layer,
   min_delay: delay,
   max_delay: delay,
-});
+};
+
+/** A subscription entry (subscriber_stream_parameters + feed). */
+const subscribeStream = object({ feed: requestId }, { mid: string, crossrefid: string, ...subscriberStreamParameters });
 
 /** An unsubscription entry (subscriber_remove_parameters + optional feed). */
 const unsubscribeStream = object({}, { feed: requestId, mid: string, sub_mid: string });
@@ -223,14 +224,7 @@ const subscriberConfigure = {
   video: boolean,
   data: boolean,
   mid: string,
-  send: boolean,
-  substream: layer,
-  temporal: layer,
-  fallback: nonNegative,
-  spatial_layer: layer,
-  temporal_layer: layer,
-  min_delay: delay,
-  max_delay: delay,
+  ...subscriberStreamParameters,
 };
 
 /** join/joinandconfigure for both participant types: publisher fields and subscriber fields side by side. */
