@@ -2,7 +2,8 @@ import type { CompiledScenario } from '../compile/scenario.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { CoverageCollector } from '../coverage/collector.js';
 import { renderCoverage } from '../coverage/report.js';
-import { killAllJanusSync, stopAllJanus } from '../managed/index.js';
+import { killAllJanusSync, needsKey, stopAllJanus } from '../managed/index.js';
+import { ExclusiveLock } from '../run/exclusive.js';
 import type { RunEvent } from '../run/events.js';
 import { runWithMocha, type PlannedTest } from '../mocha/adapter.js';
 import { runScenario } from '../run/run-scenario.js';
@@ -73,6 +74,7 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
 }
 
 function plan(scenarios: CompiledScenario[], transports: string[], targets: Targets, settings: ReturnType<typeof parseRunArgs>, seed: string, signal: AbortSignal, onEvent?: (e: RunEvent) => void): PlannedTest[] {
+  const locks = new Map<string, ExclusiveLock>();
   return scenarios.flatMap((scenario) =>
     transports.map((transport): PlannedTest => {
       const suite = scenario.file;
@@ -82,10 +84,13 @@ function plan(scenarios: CompiledScenario[], transports: string[], targets: Targ
       }
       const target = targets.targetFor(scenario, transport);
       if ('skip' in target) return { suite, title, skipReason: target.skip, run: never };
+      // One lock per Janus: the managed instance for this configuration, or the one --url server.
+      const lockKey = settings.urls.length > 0 ? 'remote' : needsKey({ plugins: [], transports: [], config: scenario.requires.janus });
+      if (!locks.has(lockKey)) locks.set(lockKey, new ExclusiveLock());
       return {
         suite,
         title,
-        run: () => runScenario(scenario, target, { seed, stepTimeoutMs: settings.stepTimeoutMs, scenarioTimeoutMs: settings.scenarioTimeoutMs, signal, validateSchema, schemaMode: settings.schemaMode, onEvent }),
+        run: () => locks.get(lockKey)!.run(scenario.requires.exclusive, () => runScenario(scenario, target, { seed, stepTimeoutMs: settings.stepTimeoutMs, scenarioTimeoutMs: settings.scenarioTimeoutMs, signal, validateSchema, schemaMode: settings.schemaMode, onEvent })),
       };
     }),
   );

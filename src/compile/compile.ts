@@ -54,6 +54,7 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
         plugins: (requires.plugins as string[] | undefined) ?? [],
         transports: requires.transports as string[] | undefined,
         janus: (requires.janus as Record<string, string | number | boolean> | undefined) ?? {},
+        exclusive: requires.exclusive === true,
       },
       clients,
       keepalive: keepalive === undefined || typeof keepalive === 'boolean' ? (keepalive ?? true) : parseDuration(keepalive as string | number),

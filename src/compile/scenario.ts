@@ -25,6 +25,8 @@ export interface ScenarioNeeds {
   transports?: string[];
   /** janus.jcfg `general` settings it needs. */
   janus: Record<string, string | number | boolean>;
+  /** Runs alone on its Janus (with --jobs). */
+  exclusive: boolean;
 }
 
 /** Names every placeholder may use besides variables, params and saved values. */

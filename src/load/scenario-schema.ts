@@ -18,6 +18,10 @@ export const requiresSchema = {
   properties: {
     plugins: { type: 'array', items: { type: 'string', pattern: '^janus\\.plugin\\.' }, uniqueItems: true },
     transports: { type: 'array', items: { type: 'string' }, uniqueItems: true, minItems: 1 },
+    exclusive: {
+      type: 'boolean',
+      description: 'run alone on its Janus: no other scenario, nor another transport of this one, at the same time (for scenarios that change global settings)',
+    },
     janus: {
       type: 'object',
       description: 'janus.jcfg `general` settings the managed Janus is started with (api_secret, token_auth, session_timeout, ...)',

@@ -3,6 +3,7 @@ import { managedTargets, type Targets } from '../../src/cli/targets.js';
 import type { CompiledScenario } from '../../src/compile/scenario.js';
 import { collectFiles } from '../../src/load/collect.js';
 import { loadFiles } from '../../src/load/load.js';
+import { ExclusiveLock } from '../../src/run/exclusive.js';
 import { JobPool } from '../../src/run/pool.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import type { ScenarioResult } from '../../src/run/events.js';
@@ -87,6 +88,8 @@ describe('schema catalogue against real Janus 1.1.2 traffic', function () {
   const samples = new Map<string, unknown[]>();
   const results: ScenarioResult[] = [];
   let targets: Targets | undefined;
+  // Scenarios with requires.exclusive run alone on their Janus, as the CLI runs them.
+  const locks = new Map<string, ExclusiveLock>();
 
   before(async function () {
     registerBuiltinTransports();
@@ -109,7 +112,9 @@ describe('schema catalogue against real Janus 1.1.2 traffic', function () {
     if (scenario.requires.transports && !scenario.requires.transports.includes(transport)) return undefined;
     const target = targets!.targetFor(scenario, transport);
     if ('skip' in target) return undefined;
-    return runScenario(scenario, target, {
+    const key = JSON.stringify(scenario.requires.janus);
+    if (!locks.has(key)) locks.set(key, new ExclusiveLock());
+    return locks.get(key)!.run(scenario.requires.exclusive, () => runScenario(scenario, target, {
       seed: 'catalogue',
       stepTimeoutMs: 5000,
       scenarioTimeoutMs: 60_000,
@@ -120,7 +125,7 @@ describe('schema catalogue against real Janus 1.1.2 traffic', function () {
         if (list.length < 5) list.push(structuredClone(value));
         samples.set(schema, list);
       },
-    });
+    }));
   }
 
   it('every shipped scenario passes in strict mode, with no schema violation and no warning', function () {
