@@ -10,8 +10,3 @@ export interface SourceSpan {
 export function formatSpan(span: SourceSpan): string {
   return `${span.file}:${span.line}:${span.col}`;
 }
-
-/** The span used when nothing better is known (the whole file). */
-export function fileSpan(file: string): SourceSpan {
-  return { file, line: 1, col: 1, width: 1 };
-}

@@ -38,9 +38,6 @@ export const ADMIN_VERB_LEVEL: Record<string, 'session' | 'handle'> = {
   detach_handle: 'handle',
 };
 
-/** Replies that end a request; an `ack` ends only keepalive and trickle, or when asked for. */
-export const FINAL_REPLY_KINDS = new Set(['success', 'error', 'server_info', 'pong', 'event']);
-
 export function verbOf(msg: JanusMessage): string | undefined {
   return typeof msg.janus === 'string' ? msg.janus.toLowerCase() : undefined;
 }

@@ -4,10 +4,6 @@ import { stepKinds } from '../steps/registry.js';
 /** JSON Schema (draft 2020-12) pieces of the scenario language, v1. */
 
 export { NAME_PATTERN };
-const durationSchema = DURATION;
-
-/** A pattern a message must match: plain values, `$markers` and `{ $operator: ... }` objects. */
-export const patternSchema = { description: 'a pattern (see docs/scenario-language.md, Matching)' } as const;
 
 const scalar = { type: ['string', 'number', 'boolean'] } as const;
 
@@ -59,9 +55,9 @@ export function scenarioSchema(): object {
       },
       keepalive: {
         description: 'false stops automatic keepalives (to test session timeouts); a duration sets their period',
-        anyOf: [{ type: 'boolean' }, durationSchema],
+        anyOf: [{ type: 'boolean' }, DURATION],
       },
-      timeout: { ...durationSchema, description: 'time limit for the whole scenario (default from --timeout)' },
+      timeout: { ...DURATION, description: 'time limit for the whole scenario (default from --timeout)' },
       steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } },
       cleanup: { type: 'array', items: { $ref: '#/$defs/step' }, description: 'steps that always run at the end' },
     },

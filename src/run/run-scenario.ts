@@ -160,7 +160,8 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   for (const [name, pending] of clients) {
     const client = await pending.catch(() => undefined);
     if (!client) continue;
-    const destroy = (sessionId: number): JanusMessage => ({ janus: 'destroy', session_id: sessionId, transaction: `cleanup-${nextKeepalive()}`, ...secretsFor(target) });
+    // The client adds each session's own apisecret or token.
+    const destroy = (sessionId: number): JanusMessage => ({ janus: 'destroy', session_id: sessionId, transaction: `cleanup-${nextKeepalive()}` });
     destroyedSessions.push(...(await client.close(destroy, 2000)));
     if (client.fault && !failure) failure = { kind: 'infrastructure', summary: `client ${name}: ${client.fault.message}` };
   }
@@ -226,11 +227,4 @@ function interruption(step: CompiledStep, timedOut: boolean, timeoutMs: number):
   return timedOut
     ? { kind: 'timeout', summary: `the scenario exceeded its time limit of ${timeoutMs}ms`, span: step.span, stepTitle: step.title }
     : { kind: 'infrastructure', summary: 'interrupted', span: step.span, stepTitle: step.title };
-}
-
-function secretsFor(target: RunTarget): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (target.secrets.apisecret) out.apisecret = target.secrets.apisecret;
-  if (target.secrets.token) out.token = target.secrets.token;
-  return out;
 }

@@ -1,4 +1,5 @@
-import { Agent, request } from 'undici';
+import { request } from 'undici';
+import { httpAgentFor } from '../transports/http.js';
 import { formatDuration } from '../core/duration.js';
 import { commonProperties, DURATION, saveProperty } from './common.js';
 import type { JanusMessage, Route } from '../janus/protocol.js';
@@ -62,7 +63,7 @@ export const httpStep: StepKind = {
         const limit = timeoutMs ?? ctx.stepTimeoutMs;
         const route = routeOf(String(ctx.resolve(path, actor)));
         if (payload !== null && typeof payload === 'object') ctx.traffic(actor, 'out', payload as JanusMessage, route);
-        const dispatcher = new Agent({ connect: { ca: ctx.target.tls.ca, rejectUnauthorized: !ctx.target.tls.insecure } });
+        const dispatcher = httpAgentFor(ctx.target.tls, ctx.stepTimeoutMs);
         let reply: { status: number; headers: Record<string, unknown>; body: unknown };
         try {
           const res = await request(url, {
@@ -78,8 +79,6 @@ export const httpStep: StepKind = {
           if (ctx.signal.aborted) throw new StepFailure('infrastructure', 'interrupted');
           const reason = (e as Error).name === 'TimeoutError' ? `no response within ${formatDuration(limit)}` : (e as Error).message;
           throw new StepFailure('infrastructure', `HTTP ${method} ${url.replace(/\?.*$/, '')}: ${reason}`);
-        } finally {
-          void dispatcher.close();
         }
         if (reply.body !== null && typeof reply.body === 'object' && !Array.isArray(reply.body)) ctx.traffic(actor, 'in', reply.body as JanusMessage);
         for (const event of Array.isArray(reply.body) ? reply.body : []) ctx.traffic(actor, 'in', event as JanusMessage);

@@ -4,6 +4,7 @@ import {
   TransportFault,
   type ConnectOptions,
   type PollAuth,
+  type TlsOptions,
   type TransportConnection,
   type TransportDefinition,
   type TransportSink,
@@ -262,10 +263,15 @@ class HttpConnection implements TransportConnection {
 const agents = new Map<string, Agent>();
 
 function sharedAgent(options: ConnectOptions): Agent {
-  const key = JSON.stringify([options.tls.ca ?? [], options.tls.insecure ?? false, options.connectTimeoutMs]);
+  return httpAgentFor(options.tls, options.connectTimeoutMs);
+}
+
+/** The process's undici Agent for a TLS setting; the http step sends through it too. */
+export function httpAgentFor(tls: TlsOptions, connectTimeoutMs: number): Agent {
+  const key = JSON.stringify([tls.ca ?? [], tls.insecure ?? false, connectTimeoutMs]);
   let agent = agents.get(key);
   if (!agent) {
-    agent = new Agent({ connect: { timeout: options.connectTimeoutMs, ca: options.tls.ca, rejectUnauthorized: !options.tls.insecure } });
+    agent = new Agent({ connect: { timeout: connectTimeoutMs, ca: tls.ca, rejectUnauthorized: !tls.insecure } });
     agents.set(key, agent);
   }
   return agent;
