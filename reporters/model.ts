@@ -1,0 +1,77 @@
+import type { FailureKind } from '../src/run/events.js';
+
+/**
+ * The report of one run, as every file reporter sees it: built once from the mocha tests and the
+ * engine's results, with secrets already redacted. JSON is this object; HTML embeds it; JUnit
+ * and TAP are rendered from it. Changing a field name here changes the JSON format.
+ */
+export interface RunReport {
+  format: 'janus-scenarios/report@1';
+  tool: { name: 'janus-scenarios'; version: string };
+  /** ISO 8601. */
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  /** Ctrl-C, SIGTERM or a server that died: scenarios that never finished are 'unfinished'. */
+  interrupted: boolean;
+  /** From the server's `info`, when known. */
+  janusVersion?: string;
+  transports: string[];
+  seed?: string;
+  totals: Record<ScenarioStatus, number>;
+  scenarios: ScenarioReport[];
+}
+
+export type ScenarioStatus = 'passed' | 'failed' | 'skipped' | 'unfinished';
+
+export interface ScenarioReport {
+  /** Stable within a run: `${file}#${name}[${transport}]`. */
+  id: string;
+  /** What mocha shows: `${name} [${transport}]`. */
+  title: string;
+  file: string;
+  name: string;
+  transport: string;
+  tags: string[];
+  status: ScenarioStatus;
+  skipReason?: string;
+  durationMs: number;
+  /** Epoch ms when the scenario started, when it started at all. */
+  startedAt?: number;
+  failure?: ReportedFailure;
+  cleanupFailures: ReportedFailure[];
+  /** Every message exchanged, in order. */
+  messages: ReportedMessage[];
+  /** Values saved by the scenario, redacted. */
+  saved: Record<string, unknown>;
+  schemaWarnings: string[];
+}
+
+export interface ReportedFailure {
+  kind: FailureKind;
+  /** One line. */
+  summary: string;
+  /** `file:line:col` of the failing step. */
+  location?: string;
+  stepTitle?: string;
+  expected?: unknown;
+  actual?: unknown;
+  /** A unified text diff of expected against actual, when both exist. */
+  diff?: string;
+  schemaViolations?: string[];
+  /** The full human-readable failure, as the console prints it (no colours). */
+  text: string;
+}
+
+export interface ReportedMessage {
+  /** Milliseconds since the scenario started. */
+  atMs: number;
+  /** Which client of the scenario ('default' when there is one). */
+  client: string;
+  /** 'out': the client sent it to Janus; 'in': Janus sent it. */
+  direction: 'out' | 'in';
+  /** 'janus' or 'admin'. */
+  api: string;
+  /** Parsed JSON, or the raw text when it was not JSON. */
+  message: unknown;
+}
