@@ -3,8 +3,14 @@ import { PLUGINS_BY_PACKAGE, schemaNames } from '../schemas/catalogue.js';
 import { holdsFor } from '../schemas/versions.js';
 import type { CoverageCollector } from './collector.js';
 
-/** Core error codes no client request can make Janus 1.1.2 return (internal failures, unused codes). */
-const NOT_CLIENT_TRIGGERABLE = new Set([452, 461, 466, 469, 471, 490]);
+/**
+ * Core error codes no client request can make Janus 1.1.2 return: unused codes, internal failures
+ * (490), and codes that need a race with Janus's own teardown. 462 comes only from a plugin that
+ * returns no result or reports "Shutting down"/"No session associated with this handle", and 463
+ * and 471 only from a handle whose plugin session or PeerConnection is already being freed
+ * (janus.c, v1.1.2, the `message`, `detach` and `hangup` branches).
+ */
+const NOT_CLIENT_TRIGGERABLE = new Set([452, 461, 462, 463, 466, 471, 490]);
 
 /**
  * The coverage report: request verbs × plugins × transports, and the error codes covered, as
