@@ -40,11 +40,10 @@ export class MessageChecker {
     if (api === 'janus' && verb === 'attach') context.plugin = typeof payload.plugin === 'string' ? payload.plugin : undefined;
     if (api === 'janus' && verb === 'message') {
       const handle = route.handleId ?? idOf(payload.handle_id);
-      context.plugin = handle === undefined ? undefined : this.handlePlugins.get(handle);
-      const body = payload.body as Record<string, unknown> | undefined;
-      context.request = typeof body?.request === 'string' ? body.request.toLowerCase() : '';
-      const spec = context.plugin ? PLUGINS_BY_PACKAGE.get(context.plugin) : undefined;
-      if (spec && hasCatalogue(spec)) context.held.push(...this.checkPluginRequest(spec, context.request, body));
+      this.addPluginRequest(context, handle === undefined ? undefined : this.handlePlugins.get(handle), payload.body, '/body', false);
+    }
+    if (api === 'admin' && verb === 'message_plugin') {
+      this.addPluginRequest(context, typeof payload.plugin === 'string' ? payload.plugin : undefined, payload.request, '/request', true);
     }
     this.requests.set(payload.transaction, context);
   }
@@ -60,6 +59,7 @@ export class MessageChecker {
       if (knownSchema(name)) out.push(...this.check(name, msg));
       if (context.verb === 'attach') this.learnHandle(msg, context);
       if (msg.plugindata) out.push(...this.checkPluginData(msg, context));
+      if (context.verb === 'message_plugin' && context.plugin) out.push(...this.checkPluginMessage(context.plugin, msg.response, '/response', context));
     } else if (knownSchema(shared)) {
       out.push(...this.check(shared, msg));
     } else if (api === 'janus' && verb === 'event') {
@@ -80,20 +80,35 @@ export class MessageChecker {
     if (id !== undefined && context.plugin) this.handlePlugins.set(id, context.plugin);
   }
 
-  private checkPluginRequest(spec: PluginSpec, request: string, body: unknown): Violation[] {
+  /** A plugin request, in a handle `message` (body) or an Admin API `message_plugin` (request). */
+  private addPluginRequest(context: RequestContext, plugin: string | undefined, body: unknown, at: string, viaAdmin: boolean): void {
+    const spec = plugin ? PLUGINS_BY_PACKAGE.get(plugin) : undefined;
+    if (viaAdmin && !spec?.adminMessages) return;
+    context.plugin = plugin;
+    const request = (body as { request?: unknown } | undefined)?.request;
+    context.request = typeof request === 'string' ? request.toLowerCase() : '';
+    if (spec && hasCatalogue(spec)) context.held.push(...this.checkPluginRequest(spec, context.request, body, at));
+  }
+
+  private checkPluginRequest(spec: PluginSpec, request: string, body: unknown, at: string): Violation[] {
     const r = spec.requests[request];
     if (!r || !holdsFor(r, this.version)) {
-      return [{ schema: `${spec.short}/request`, pointer: '/body/request', rule: `unknown request for ${spec.package}`, value: request }];
+      return [{ schema: `${spec.short}/request`, pointer: `${at}/request`, rule: `unknown request for ${spec.package}`, value: request }];
     }
-    return this.check(`${spec.short}/request/${request || 'message'}`, body, '/body');
+    return this.check(`${spec.short}/request/${request || 'message'}`, body, at);
   }
 
   private checkPluginData(msg: JanusMessage, context: RequestContext | undefined): Violation[] {
     const plugindata = msg.plugindata as { plugin?: unknown; data?: unknown } | undefined;
-    const spec = typeof plugindata?.plugin === 'string' ? PLUGINS_BY_PACKAGE.get(plugindata.plugin) : undefined;
+    if (typeof plugindata?.plugin !== 'string') return [];
+    return this.checkPluginMessage(plugindata.plugin, plugindata.data, '/plugindata/data', context);
+  }
+
+  /** A plugin's answer: plugindata.data of a reply or event, or the `response` of message_plugin. */
+  private checkPluginMessage(plugin: string, value: unknown, at: string, context: RequestContext | undefined): Violation[] {
+    const spec = PLUGINS_BY_PACKAGE.get(plugin);
     if (!spec || !hasCatalogue(spec)) return [];
-    const data = plugindata!.data as Record<string, unknown>;
-    const at = '/plugindata/data';
+    const data = value as Record<string, unknown>;
     if (data && typeof data === 'object' && 'error_code' in data) {
       const out = this.check(`${spec.short}/error`, data, at);
       const code = spec.errors[data.error_code as number];

@@ -57,6 +57,11 @@ export interface PluginSpec {
   package: string;
   /** The key naming the message kind in plugindata.data ("videoroom": "joined"), and the prefix of error names. */
   short: string;
+  /**
+   * The Admin API's message_plugin runs the plugin's synchronous requests, so its `response` has
+   * the shapes of their replies. Absent where the admin hook does something else (EchoTest echoes).
+   */
+  adminMessages?: boolean;
   /** Plugin error codes by number: 426 → "NO_SUCH_ROOM" (known to scenarios as VIDEOROOM_NO_SUCH_ROOM). */
   errors: Record<number, Versioned & { name: string }>;
   requests: Record<string, PluginRequest>;

@@ -73,6 +73,22 @@ describe('schema checker', function () {
     assert.match(v!.rule, /not a known notification without a transaction/);
   });
 
+  it("checks message_plugin's request and response against the plugin's synchronous requests", function () {
+    const c = new MessageChecker('1.1.2');
+    const admin = { janus: 'message_plugin', plugin: 'janus.plugin.videoroom', admin_secret: 's' };
+    c.outgoing('admin', { ...admin, transaction: 'p1', request: { request: 'exists', room: 1234 } }, {});
+    assert.deepEqual(c.incoming('admin', { janus: 'success', transaction: 'p1', response: { videoroom: 'success', room: 1234, exists: true } }), []);
+    c.outgoing('admin', { ...admin, transaction: 'p2', request: { request: 'exists', room: 1234 } }, {});
+    const [v] = c.incoming('admin', { janus: 'success', transaction: 'p2', response: { videoroom: 'success', room: 1234, exists: 'yes' } });
+    assert.equal(v!.pointer, '/response/exists');
+    c.outgoing('admin', { ...admin, transaction: 'p3', request: { request: 'exists', room: 'not a number' } }, {});
+    const [r] = c.incoming('admin', { janus: 'success', transaction: 'p3', response: { videoroom: 'success', room: 1234, exists: false } });
+    assert.equal(r!.pointer, '/request/room');
+    // EchoTest's admin hook echoes the request back: nothing of the plugin catalogue applies.
+    c.outgoing('admin', { janus: 'message_plugin', plugin: ECHO, admin_secret: 's', transaction: 'p4', request: { hello: 1 } }, {});
+    assert.deepEqual(c.incoming('admin', { janus: 'success', transaction: 'p4', response: { hello: 1 } }), []);
+  });
+
   it('strict mode adds additionalProperties: false wherever properties are listed and nothing else is said', function () {
     const strict = forbidUnknownFields({ type: 'object', properties: { a: { type: 'object', properties: { b: {} } }, m: { type: 'object', additionalProperties: { type: 'object', properties: { c: {} } } } } });
     assert.equal(strict.additionalProperties, false);

@@ -196,6 +196,7 @@ const adminKey = { admin_key: string };
 
 export const audiobridge: PluginSpec = {
   package: 'janus.plugin.audiobridge',
+  adminMessages: true,
   short: SHORT,
   errors: {
     499: { name: 'UNKNOWN_ERROR' },

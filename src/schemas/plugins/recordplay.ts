@@ -28,6 +28,7 @@ const listEntry = object(
 
 export const recordplay: PluginSpec = {
   package: 'janus.plugin.recordplay',
+  adminMessages: true,
   short: S,
   errors: {
     411: { name: 'NO_MESSAGE' },

@@ -230,6 +230,7 @@ const status = (...values: string[]): JsonSchema => event(object({ status: oneOf
 
 export const streaming: PluginSpec = {
   package: 'janus.plugin.streaming',
+  adminMessages: true,
   short: S,
   errors: {
     450: { name: 'NO_MESSAGE' },

@@ -98,6 +98,7 @@ const messages: Record<string, PluginMessage> = {
 
 export const textroom: PluginSpec = {
   package: 'janus.plugin.textroom',
+  adminMessages: true,
   short: SHORT,
   errors: {
     411: { name: 'NO_MESSAGE' },

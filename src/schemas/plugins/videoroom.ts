@@ -14,6 +14,7 @@ const async = (request: string, ...events: string[]): PluginRequest => ({ body: 
 
 export const videoroom: PluginSpec = {
   package: 'janus.plugin.videoroom',
+  adminMessages: true,
   short: 'videoroom',
   errors: {
     499: { name: 'UNKNOWN_ERROR' },
