@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { htmlReporter } from '../../reporters/html/index.js';
-import type { RunReport } from '../../reporters/model.js';
+import type { RunReport, ScenarioReport } from '../../reporters/model.js';
 import { managedTargets, type Targets } from '../../src/cli/targets.js';
 import { loadFiles } from '../../src/load/load.js';
 import { runScenario, type RunTarget } from '../../src/run/run-scenario.js';
@@ -112,7 +112,8 @@ describe('HTML report in headless Chromium', function () {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
     await page.goto(pathToFileURL(file).href);
-    await page.locator('details.scenario').first().waitFor();
+    // Open failures are drawn as they come near the screen, just after the page loads.
+    await page.locator('details.scenario.failed .diagram').first().waitFor();
   });
 
   after(async function () {
@@ -211,6 +212,34 @@ describe('HTML report in headless Chromium', function () {
     assert.equal((await shown()).length, 6);
   });
 
+  it('opens a 500-scenario interrupted run: banner, details built on opening, long diagrams with breaks', async function () {
+    const big = bulkReport(report, 500);
+    const file = join(work, 'bulk.html');
+    writeFileSync(file, htmlReporter.render(big));
+    const bulk = await context!.newPage();
+    bulk.on('pageerror', (e) => pageErrors.push(e.message));
+    const t0 = Date.now();
+    await bulk.goto(pathToFileURL(file).href);
+    await bulk.locator('details.scenario').first().waitFor();
+    console.log(`      ${big.scenarios.length} scenarios, ${Math.round(readFileSync(file).length / 1024)} KiB, drawn in ${Date.now() - t0} ms`);
+    assert.match(await bulk.locator('.banner').innerText(), /interrupted/);
+    assert.equal(await bulk.locator('details.scenario').count(), 500);
+    const opened = big.scenarios.filter((s) => s.status === 'failed' || s.status === 'unfinished').length;
+    // Open failures far down the page are built when scrolled to.
+    const built = await bulk.locator('.scenario-body').count();
+    assert.ok(built > 0 && built < opened, `${built} of ${opened} open scenarios built at first`);
+    const last = bulk.locator('details.scenario.failed').last();
+    await last.scrollIntoViewIfNeeded();
+    await last.locator('.scenario-body .failure-summary').waitFor();
+    assert.equal(await bulk.locator('details.scenario.unfinished[open]').count(), 1);
+    const long = bulk.locator('details.scenario', { hasText: 'a long exchange' });
+    await long.locator('summary').click();
+    await long.locator('.diagram').waitFor();
+    assert.equal(await long.locator('.msg').count(), 160);
+    assert.match(await long.locator('.gap-text').first().textContent() ?? '', /^⋯ 1\.\d\d s later$/);
+    await bulk.close();
+  });
+
   it('made no network request and raised no script error; keeps a screenshot', async function () {
     assert.deepEqual(requests.filter((u) => !/^(file|data):/.test(u)), []);
     assert.deepEqual(pageErrors, []);
@@ -222,3 +251,26 @@ describe('HTML report in headless Chromium', function () {
     console.log(`      screenshot: ${shot} (kept as ${join(process.cwd(), 'test-output', 'html-report.png')})`);
   });
 });
+
+/**
+ * A large run made of the real one: its scenarios copied into many files, one of them with a long
+ * exchange broken by a pause, and the run interrupted while one scenario was unfinished.
+ */
+function bulkReport(real: RunReport, count: number): RunReport {
+  const scenarios: ScenarioReport[] = [];
+  for (let i = 0; scenarios.length < count; i++) {
+    const source = real.scenarios[i % real.scenarios.length]!;
+    const file = `bulk/${String(Math.floor(i / 6)).padStart(3, '0')}.yaml`;
+    scenarios.push({ ...source, file, id: `${file}#${source.name}[${source.transport}]#${i}` });
+  }
+  const donor = real.scenarios.find((s) => s.status === 'passed' && s.messages.length > 0)!;
+  const messages = Array.from({ length: 160 }, (_, i) => {
+    const m = donor.messages[i % donor.messages.length]!;
+    return { ...m, atMs: i * 5 + (i >= 80 ? 1500 : 0) };
+  });
+  scenarios[1] = { ...donor, id: 'bulk#long', name: 'a long exchange', title: 'a long exchange', messages };
+  scenarios[2] = { ...donor, id: 'bulk#unfinished', status: 'unfinished', name: 'cut short' };
+  const totals = { passed: 0, failed: 0, skipped: 0, unfinished: 0 };
+  for (const s of scenarios) totals[s.status]++;
+  return { ...real, interrupted: true, totals, scenarios };
+}

@@ -9,6 +9,19 @@ export function startReport(): void {
   const root = document.getElementById('app')!;
   const list = el('main', { id: 'scenarios' });
   const filters = filterBar(report, () => applyFilters(list, filters.state()));
+  // An open scenario's details are built when it comes near the screen: 500 failures open at
+  // once cost no more to load than the few a person looks at.
+  const builders = new WeakMap<Element, () => void>();
+  const nearScreen = new IntersectionObserver((entries) => {
+    for (const entry of entries.filter((e) => e.isIntersecting)) {
+      nearScreen.unobserve(entry.target);
+      builders.get(entry.target)?.();
+    }
+  }, { rootMargin: '800px 0px' });
+  const whenNear = (row: Element, build: () => void): void => {
+    builders.set(row, build);
+    nearScreen.observe(row);
+  };
   root.append(runHeader(report), filters.element, list);
   const byFile = new Map<string, ScenarioReport[]>();
   for (const s of report.scenarios) byFile.set(s.file, [...(byFile.get(s.file) ?? []), s]);
@@ -16,7 +29,7 @@ export function startReport(): void {
     const failed = scenarios.filter((s) => s.status === 'failed').length;
     list.append(el('section', { class: 'file', 'data-file': file },
       el('h2', null, el('span', { class: 'file-name' }, file), el('span', { class: 'file-counts' }, `${scenarios.length} run${scenarios.length === 1 ? '' : 's'}${failed ? ` · ${failed} failed` : ''}`)),
-      ...scenarios.map(scenarioRow)));
+      ...scenarios.map((s) => scenarioRow(s, whenNear))));
   }
   list.append(el('p', { class: 'nothing', hidden: '' }, 'No scenario matches the filters.'));
   applyFilters(list, filters.state());
@@ -41,7 +54,7 @@ export function runHeader(report: RunReport): HTMLElement {
     report.interrupted ? el('div', { class: 'banner', role: 'alert' }, 'This run was interrupted: scenarios that had not finished are marked unfinished.') : null);
 }
 
-export function scenarioRow(s: ScenarioReport): HTMLElement {
+export function scenarioRow(s: ScenarioReport, whenNear: (row: Element, build: () => void) => void): HTMLElement {
   const row = el('details', { class: `scenario ${s.status}`, id: `s-${s.id}`, 'data-status': s.status, 'data-transport': s.transport, 'data-tags': s.tags.join(' '), 'data-search': `${s.title} ${s.file} ${s.tags.join(' ')} ${s.failure?.summary ?? ''}`.toLowerCase() },
     el('summary', null,
       el('span', { class: `status ${s.status}` }, s.status),
@@ -52,19 +65,16 @@ export function scenarioRow(s: ScenarioReport): HTMLElement {
       el('span', { class: 'count' }, s.messages.length ? `${s.messages.length} msg` : ''),
       el('span', { class: 'duration' }, formatMs(s.durationMs))),
     s.failure ? el('div', { class: 'summary-line' }, s.failure.summary) : null) as HTMLDetailsElement;
-  // Details are built on first opening: a page of 500 scenarios stays light.
-  const open = (): void => {
+  const build = (): void => {
     if (row.querySelector('.scenario-body')) return;
     row.append(scenarioBody(s));
     const failed = row.querySelector<SVGGElement>('.msg.failed');
     const scroller = row.querySelector<HTMLElement>('.diagram');
     if (failed && scroller) requestAnimationFrame(() => (scroller.scrollTop = failed.getBBox().y - scroller.clientHeight / 2));
   };
-  row.addEventListener('toggle', () => row.open && open());
-  if (s.status === 'failed' || s.status === 'unfinished') {
-    row.open = true;
-    open();
-  }
+  // Opened by a click, or open from the start for a failure: built once, when near the screen.
+  row.addEventListener('toggle', () => row.open && whenNear(row, build));
+  row.open = s.status === 'failed' || s.status === 'unfinished';
   return row;
 }
 
