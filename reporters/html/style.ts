@@ -101,6 +101,8 @@ pre.json { background: #fbfbfc; border: 1px solid var(--line); border-radius: 6p
 .msg .hit { fill: transparent; }
 .msg:hover .hit, .msg:focus .hit { fill: #f3f6fd; }
 .msg.selected .hit { fill: #e6edfc; }
+.msg.related .hit { fill: #f1f4fb; }
+.msg.related .tx { fill: var(--out); font-weight: 700; }
 .msg.failed .hit { fill: #fdecea; }
 .msg.failed.selected .hit { fill: #fad4d0; }
 .time { font: 11px var(--mono); fill: var(--muted); }
@@ -112,6 +114,7 @@ pre.json { background: #fbfbfc; border: 1px solid var(--line); border-radius: 6p
 .arrow-label .verb { font-weight: 700; }
 .msg:hover .arrow-label, .msg:focus .arrow-label { stroke: #f3f6fd; }
 .msg.selected .arrow-label { stroke: #e6edfc; }
+.msg.related .arrow-label { stroke: #f1f4fb; }
 .msg.failed .arrow-label { stroke: #fdecea; }
 .msg.failed.selected .arrow-label { stroke: #fad4d0; }
 .msg.error .arrow-label .verb, .msg.error .arrow-label .detail { fill: var(--fail); }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { htmlReporter } from '../../reporters/html/index.js';
@@ -174,6 +174,8 @@ describe('HTML report in headless Chromium', function () {
     assert.ok(Math.abs(geometry.failed[1]! - client) < 10, 'the failed reply goes from Janus to the client');
     assert.equal(await row.locator('.msg.failed .verb').textContent(), 'event');
     assert.match(await row.locator('.message-panel').innerText(), /"result": "ok"/);
+    // Selected first, with the request and ack of the same transaction beside it.
+    assert.deepEqual((await row.locator('.msg.related .verb').allTextContents()).sort(), ['ack', 'message']);
   });
 
   it('shows the JSON of an arrow on click, embedded text intact', async function () {
@@ -246,9 +248,13 @@ describe('HTML report in headless Chromium', function () {
     await page.evaluate(() => window.scrollTo(0, 0));
     const shot = join(work, 'html-report.png');
     await page.screenshot({ path: shot, fullPage: true });
+    const failureShot = join(work, 'html-report-failure.png');
+    await failedRow().screenshot({ path: failureShot });
     mkdirSync('test-output', { recursive: true });
-    copyFileSync(shot, join('test-output', 'html-report.png'));
-    console.log(`      screenshot: ${shot} (kept as ${join(process.cwd(), 'test-output', 'html-report.png')})`);
+    for (const png of [shot, failureShot]) {
+      copyFileSync(png, join('test-output', basename(png)));
+      console.log(`      screenshot: ${png} (kept as ${join(process.cwd(), 'test-output', basename(png))})`);
+    }
   });
 });
 

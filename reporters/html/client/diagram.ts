@@ -119,7 +119,7 @@ export function sequenceDiagram(scenario: ScenarioReport, options: { limit: numb
     const [from, to] = m.direction === 'out' ? [clientX, serverX] : [serverX, clientX];
     const lineY = y + ROW - 9;
     const classes = ['msg', m.direction, label.error ? 'error' : '', index === options.failedIndex ? 'failed' : ''].filter(Boolean).join(' ');
-    const g = svgEl('g', { class: classes, 'data-index': index, tabindex: 0, role: 'button' });
+    const g = svgEl('g', { class: classes, 'data-index': index, 'data-tx': label.transaction, tabindex: 0, role: 'button' });
     g.append(svgEl('title', {}, `#${index + 1} ${m.direction === 'out' ? `${m.client} → ${m.api === 'admin' ? 'Admin API' : 'Janus'}` : `${m.api === 'admin' ? 'Admin API' : 'Janus'} → ${m.client}`}: click for the JSON${index === options.failedIndex ? ' (the step failed on this message)' : ''}`));
     g.append(svgEl('rect', { x: 0, y, width, height: ROW, class: 'hit' }));
     g.append(svgEl('text', { x: GUTTER - 8, y: lineY + 4, class: 'time', 'text-anchor': 'end' }, `+${formatMs(m.atMs)}`));

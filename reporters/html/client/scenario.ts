@@ -65,8 +65,12 @@ export function exchange(scenario: ScenarioReport, limit: number): HTMLElement {
     const next = messagePanel(scenario, index);
     panel.replaceWith(next);
     panel = next;
-    for (const g of section.querySelectorAll('.msg.selected')) g.classList.remove('selected');
-    section.querySelector(`.msg[data-index="${index}"]`)?.classList.add('selected');
+    for (const g of section.querySelectorAll('.msg.selected, .msg.related')) g.classList.remove('selected', 'related');
+    const chosen = section.querySelector(`.msg[data-index="${index}"]`);
+    chosen?.classList.add('selected');
+    // The request, its ack, reply and events share the transaction: show them together.
+    const tx = chosen?.getAttribute('data-tx');
+    if (tx) for (const g of section.querySelectorAll(`.msg[data-tx="${CSS.escape(tx)}"]:not(.selected)`)) g.classList.add('related');
   };
   const diagram = sequenceDiagram(scenario, { limit, failedIndex, onSelect: select });
   const columns = el('div', { class: 'exchange-columns' }, diagram, panel);
