@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { registerBuiltinFileReporters } from '../../reporters/registry.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { fragmentSchema, scenarioSchema } from '../load/scenario-schema.js';
 import { registerBuiltinTransports } from '../transports/builtin.js';
@@ -40,6 +41,7 @@ exit codes: 0 all passed, 1 a scenario failed, 2 invalid scenario file or usage,
 
 export async function main(argv: string[]): Promise<number> {
   registerBuiltinTransports();
+  registerBuiltinFileReporters();
   const [command, ...args] = argv;
   const io = { out: (s: string) => process.stdout.write(`${s}\n`), err: (s: string) => process.stderr.write(`${s}\n`) };
   try {
