@@ -4,7 +4,7 @@ import { scenarioStatus } from './build.js';
 import { entryOf, type ReportEntry } from './entry.js';
 import { environmentSecrets, Redactor } from './redact.js';
 
-const { EVENT_RUN_BEGIN, EVENT_RUN_END, EVENT_SUITE_BEGIN, EVENT_TEST_FAIL, EVENT_TEST_PASS, EVENT_TEST_PENDING } = Mocha.Runner.constants;
+const { EVENT_RUN_BEGIN, EVENT_RUN_END, EVENT_SUITE_BEGIN, EVENT_TEST_BEGIN, EVENT_TEST_FAIL, EVENT_TEST_PASS, EVENT_TEST_PENDING } = Mocha.Runner.constants;
 
 const SLOWEST = 5;
 
@@ -35,6 +35,8 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
   private readonly colour: boolean;
   private readonly finished: Finished[] = [];
   private startedAt = Date.now();
+  /** On a colour terminal: the scenario running now, redrawn in place with the elapsed time. */
+  private status?: { title: string; since: number; timer: NodeJS.Timeout };
 
   constructor(runner: Mocha.Runner, options: Mocha.MochaOptions = {}) {
     super(runner, options);
@@ -57,10 +59,32 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
       this.finished.push(finished);
       this.print(`    ${this.line(finished)}  ${this.paint('dim', this.progress(total))}`);
     };
+    runner.on(EVENT_TEST_BEGIN, (test: Mocha.Test) => this.running(test, total));
     runner.on(EVENT_TEST_PASS, (test: Mocha.Test) => done(test));
     runner.on(EVENT_TEST_FAIL, (test: Mocha.Test, error: Error) => done(test, error));
     runner.on(EVENT_TEST_PENDING, (test: Mocha.Test) => done(test));
-    runner.once(EVENT_RUN_END, () => this.summary(total));
+    runner.once(EVENT_RUN_END, () => {
+      this.clearStatus();
+      this.summary(total);
+    });
+  }
+
+  private running(test: Mocha.Test, total: number): void {
+    if (!this.colour) return;
+    this.clearStatus();
+    const entry = entryOf(test);
+    const title = entry.transport ? `${entry.name} [${entry.transport}]` : test.title;
+    const since = Date.now();
+    const draw = () => this.stream.write(this.redactor.text(`\r\u001b[K    ${this.paint('dim', `◷ ${title} ${seconds(Date.now() - since)}  ${this.progress(total)}`)}`));
+    this.status = { title, since, timer: setInterval(draw, 250).unref() };
+    draw();
+  }
+
+  private clearStatus(): void {
+    if (!this.status) return;
+    clearInterval(this.status.timer);
+    this.status = undefined;
+    this.stream.write('\r\u001b[K');
   }
 
   private line(f: Finished): string {
@@ -146,6 +170,7 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
   }
 
   private print(s: string): void {
+    this.clearStatus();
     this.stream.write(`${this.redactor.text(s)}\n`);
   }
 }
