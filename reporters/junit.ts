@@ -1,7 +1,6 @@
 import type { FileReporter } from './contract.js';
 import type { ReportedMessage, RunReport, ScenarioReport } from './model.js';
 import { mochaReporterFor } from './mocha-file.js';
-import { messageLine } from './text.js';
 
 /**
  * JUnit XML as GitHub Actions, GitLab and Jenkins read it: a file is a <testsuite>, a scenario
@@ -57,8 +56,9 @@ function oneLine(f: NonNullable<ScenarioReport['failure']>): string {
   return `${f.location ? `${f.location}: ` : ''}${f.summary.split('\n')[0]}`;
 }
 
+/** The whole exchange, a line per message, as failure texts show the last ones. */
 function transcript(messages: ReportedMessage[]): string {
-  return messages.map(messageLine).join('\n');
+  return messages.map((m) => `+${String(m.atMs).padStart(5)}ms ${m.client} ${m.direction === 'out' ? '->' : '<-'} ${JSON.stringify(m.message)}`).join('\n');
 }
 
 function properties(report: RunReport): Array<[string, string]> {
