@@ -56,6 +56,8 @@ export interface ReportedFailure {
   stepTitle?: string;
   expected?: unknown;
   actual?: unknown;
+  /** Each field that did not match: its path in the message, what was expected, what came. */
+  mismatches?: Array<{ at: string; expected: string; actual: unknown }>;
   /** A unified text diff of expected against actual, when both exist. */
   diff?: string;
   schemaViolations?: string[];

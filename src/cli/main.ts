@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { registerBuiltinFileReporters } from '../../reporters/registry.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { fragmentSchema, scenarioSchema } from '../load/scenario-schema.js';
 import { registerBuiltinTransports } from '../transports/builtin.js';
@@ -22,8 +23,10 @@ run options:
   --api-secret S            or JANUS_API_SECRET      --token T     or JANUS_TOKEN
   --admin-secret S          or JANUS_ADMIN_SECRET
   --ca FILE                 trust this CA for https/wss   --insecure   skip TLS verification
-  -R, --reporter NAME       mocha reporter: spec (default), json, tap, xunit, dot, ...
-  -O, --reporter-option K=V e.g. output=report.xml
+  -R, --reporter NAME[:PATH] repeatable: spec (the console, default), junit, json, tap
+                            or html write PATH ('-': stdout), any other name is a mocha
+                            reporter (dot, list, xunit, a module path)
+  -O, --reporter-option K=V options of mocha reporters, e.g. output=xunit.xml
   -g, --grep TEXT           run only tests whose title contains TEXT   --invert
   -b, --bail                stop at the first failure                  --retries N
   --tags LIST               only scenarios with one of these tags
@@ -40,6 +43,7 @@ exit codes: 0 all passed, 1 a scenario failed, 2 invalid scenario file or usage,
 
 export async function main(argv: string[]): Promise<number> {
   registerBuiltinTransports();
+  registerBuiltinFileReporters();
   const [command, ...args] = argv;
   const io = { out: (s: string) => process.stdout.write(`${s}\n`), err: (s: string) => process.stderr.write(`${s}\n`) };
   try {

@@ -13,7 +13,8 @@ export interface RunSettings {
   transports?: string[];
   secrets: { apisecret?: string; token?: string; admin_secret?: string };
   tls: { ca?: string[]; insecure: boolean };
-  reporter: string;
+  /** `name[:path]` each: file reporters and mocha reporters, several at once. */
+  reporters: string[];
   reporterOptions: Record<string, string>;
   grep?: string;
   invert: boolean;
@@ -37,7 +38,7 @@ const RUN_OPTIONS = {
   'admin-secret': { type: 'string' },
   ca: { type: 'string', multiple: true },
   insecure: { type: 'boolean', default: false },
-  reporter: { type: 'string', short: 'R', default: 'spec' },
+  reporter: { type: 'string', short: 'R', multiple: true },
   'reporter-option': { type: 'string', short: 'O', multiple: true },
   grep: { type: 'string', short: 'g' },
   invert: { type: 'boolean', default: false },
@@ -67,7 +68,7 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): RunSetting
       admin_secret: values['admin-secret'] ?? env.JANUS_ADMIN_SECRET,
     },
     tls: { ca: values.ca?.map(readCa), insecure: values.insecure },
-    reporter: values.reporter,
+    reporters: values.reporter ?? ['spec'],
     reporterOptions: Object.fromEntries((values['reporter-option'] ?? []).map((kv) => kv.split('=', 2) as [string, string])),
     grep: values.grep,
     invert: values.invert,

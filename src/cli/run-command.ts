@@ -1,3 +1,7 @@
+import { buildRunReport } from '../../reporters/build.js';
+import type { ReportEntry } from '../../reporters/entry.js';
+import { Redactor } from '../../reporters/redact.js';
+import { writeReports } from '../../reporters/write.js';
 import type { CompiledScenario } from '../compile/scenario.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { CoverageCollector } from '../coverage/collector.js';
@@ -5,18 +9,27 @@ import { renderCoverage } from '../coverage/report.js';
 import { killAllJanusSync, needsKey, stopAllJanus } from '../managed/index.js';
 import { ExclusiveLock } from '../run/exclusive.js';
 import type { RunEvent } from '../run/events.js';
-import { runWithMocha, type PlannedTest } from '../mocha/adapter.js';
+import { runWithMocha, selectedByGrep, type PlannedTest } from '../mocha/adapter.js';
 import { runScenario } from '../run/run-scenario.js';
 import { randomSeed } from '../run/seeded.js';
 import { validateSchema } from '../schemas/catalogue.js';
 import { getTransport } from '../transports/registry.js';
 import { loadScenarios } from './load-scenarios.js';
 import { parseRunArgs, UsageError } from './options.js';
+import { chooseReporters } from './reporters.js';
 import { InfrastructureError, managedTargets, remoteTargets, type Targets } from './targets.js';
+
+/** One scenario on one transport, before the run knows where it runs. */
+interface Candidate {
+  scenario: CompiledScenario;
+  transport: string;
+  entry: ReportEntry;
+}
 
 /** `janus-scenarios run`: load everything first (exit 2 on any problem), then run through mocha. */
 export async function runCommand(args: string[], io: { out: (s: string) => void; err: (s: string) => void }, options: { coverage?: boolean } = {}): Promise<number> {
   const settings = parseRunArgs(args, process.env);
+  const reporters = await chooseReporters(settings.reporters);
   const loaded = await loadScenarios(settings.inputs, { fragments: false });
   if (loaded.problems) {
     io.err(loaded.problems);
@@ -29,15 +42,36 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
     io.err('no scenarios to run' + (settings.tags.length ? ` with tags ${settings.tags.join(', ')}` : ''));
     return ExitCode.invalidInput;
   }
+  const candidates = selectedByGrep(
+    scenarios.flatMap((scenario) => transports.map((transport) => ({
+      suite: scenario.file,
+      title: `${scenario.name} [${transport}]`,
+      scenario,
+      transport,
+      entry: { file: scenario.file, name: scenario.name, transport, tags: scenario.tags },
+    }))),
+    settings.grep,
+    settings.invert,
+  );
+
+  const seed = settings.seed ?? randomSeed();
+  const redactor = new Redactor(Object.values(settings.secrets));
+  const runInfo = { startedAt: Date.now(), interrupted: false, transports, seed, secrets: Object.values(settings.secrets), janusVersion: undefined as string | undefined };
+  // Rendered from what is known at that moment: after the run, or at once on a second Ctrl-C.
+  const writeFiles = (): void => {
+    if (reporters.files.length === 0) return;
+    const report = buildRunReport(candidates.map((c) => c.entry), { ...runInfo, finishedAt: Date.now() });
+    for (const problem of writeReports(report, reporters.files)) io.err(`error: ${problem}`);
+  };
 
   const interrupt = new AbortController();
-  let interrupted = false;
   const onSignal = (): void => {
-    if (interrupted) {
+    if (runInfo.interrupted) {
+      writeFiles();
       killAllJanusSync();
       process.exit(ExitCode.interrupted);
     }
-    interrupted = true;
+    runInfo.interrupted = true;
     io.err('\ninterrupted: cleaning up (press Ctrl-C again to stop at once)');
     interrupt.abort();
   };
@@ -48,20 +82,29 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
   try {
     const common = { transports, secrets: settings.secrets, tls: settings.tls, janusBinary: settings.janusBinary };
     targets = settings.urls.length > 0 ? await remoteTargets(settings.urls, settings.adminUrls, common) : await managedTargets(scenarios, common);
-    const seed = settings.seed ?? randomSeed();
     const coverage = options.coverage ? new CoverageCollector() : undefined;
-    const planned = plan(scenarios, transports, targets, settings, seed, interrupt.signal, coverage?.listener);
-    const { failures, results } = await runWithMocha(planned, settings);
+    const planned = plan(candidates, targets, settings, seed, interrupt.signal, coverage?.listener);
+    runInfo.janusVersion = planned.map((p) => p.serverVersion).find((v) => v !== undefined);
+    const { failures, results } = await runWithMocha(planned, {
+      ...settings,
+      reporters: reporters.console,
+      reporterOptions: { ...settings.reporterOptions, redactor },
+      redactor,
+      signal: interrupt.signal,
+    });
+    writeFiles();
     if (coverage) io.out(renderCoverage(coverage, transports));
     const warnings = [...new Set(results.flatMap((r) => r.schemaWarnings))];
-    if (warnings.length > 0) io.err(`schema warnings (${warnings.length}):\n${warnings.map((w) => `  ${w}`).join('\n')}`);
+    if (warnings.length > 0) io.err(redactor.text(`schema warnings (${warnings.length}):\n${warnings.map((w) => `  ${w}`).join('\n')}`));
     io.err(`seed: ${seed} (repeat the same transactions with --seed ${seed})`);
-    if (interrupted) return ExitCode.interrupted;
+    if (runInfo.interrupted) return ExitCode.interrupted;
     if (results.some((r) => r.failure?.kind === 'infrastructure')) return ExitCode.infrastructure;
     return failures > 0 ? ExitCode.scenarioFailed : ExitCode.passed;
   } catch (e) {
     if (e instanceof InfrastructureError) {
-      io.err(`error: ${e.message}`);
+      // Nothing ran: the reports still say what was meant to run.
+      writeFiles();
+      io.err(`error: ${redactor.text(e.message)}`);
       return ExitCode.infrastructure;
     }
     throw e;
@@ -73,27 +116,29 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
   }
 }
 
-function plan(scenarios: CompiledScenario[], transports: string[], targets: Targets, settings: ReturnType<typeof parseRunArgs>, seed: string, signal: AbortSignal, onEvent?: (e: RunEvent) => void): PlannedTest[] {
+function plan(candidates: Candidate[], targets: Targets, settings: ReturnType<typeof parseRunArgs>, seed: string, signal: AbortSignal, onEvent?: (e: RunEvent) => void): Array<PlannedTest & { serverVersion?: string }> {
   const locks = new Map<string, ExclusiveLock>();
-  return scenarios.flatMap((scenario) =>
-    transports.map((transport): PlannedTest => {
-      const suite = scenario.file;
-      const title = `${scenario.name} [${transport}]`;
-      if (scenario.requires.transports && !scenario.requires.transports.includes(transport)) {
-        return { suite, title, skipReason: `runs only on ${scenario.requires.transports.join(', ')}`, run: never };
-      }
-      const target = targets.targetFor(scenario, transport);
-      if ('skip' in target) return { suite, title, skipReason: target.skip, run: never };
-      // One lock per Janus: the managed instance for this configuration, or the one --url server.
-      const lockKey = settings.urls.length > 0 ? 'remote' : needsKey({ plugins: [], transports: [], config: scenario.requires.janus });
-      if (!locks.has(lockKey)) locks.set(lockKey, new ExclusiveLock());
-      return {
-        suite,
-        title,
-        run: () => locks.get(lockKey)!.run(scenario.requires.exclusive, () => runScenario(scenario, target, { seed, stepTimeoutMs: settings.stepTimeoutMs, scenarioTimeoutMs: settings.scenarioTimeoutMs, signal, validateSchema, schemaMode: settings.schemaMode, onEvent })),
-      };
-    }),
-  );
+  return candidates.map(({ scenario, transport, entry }) => {
+    const suite = scenario.file;
+    const title = `${scenario.name} [${transport}]`;
+    const skip = (reason: string) => {
+      entry.skipReason = reason;
+      return { suite, title, skipReason: reason, entry, run: never };
+    };
+    if (scenario.requires.transports && !scenario.requires.transports.includes(transport)) return skip(`runs only on ${scenario.requires.transports.join(', ')}`);
+    const target = targets.targetFor(scenario, transport);
+    if ('skip' in target) return skip(target.skip);
+    // One lock per Janus: the managed instance for this configuration, or the one --url server.
+    const lockKey = settings.urls.length > 0 ? 'remote' : needsKey({ plugins: [], transports: [], config: scenario.requires.janus });
+    if (!locks.has(lockKey)) locks.set(lockKey, new ExclusiveLock());
+    return {
+      suite,
+      title,
+      entry,
+      serverVersion: target.serverVersion,
+      run: () => locks.get(lockKey)!.run(scenario.requires.exclusive, () => runScenario(scenario, target, { seed, stepTimeoutMs: settings.stepTimeoutMs, scenarioTimeoutMs: settings.scenarioTimeoutMs, signal, validateSchema, schemaMode: settings.schemaMode, onEvent })),
+    };
+  });
 }
 
 function never(): never {

@@ -38,6 +38,12 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
 
   const steps = compileSteps(source, (doc.steps as unknown[]) ?? [], ['steps'], clients[0]!);
   const cleanup = compileSteps(source, (doc.cleanup as unknown[]) ?? [], ['cleanup'], clients[0]!);
+  const secrets = (doc.secrets as string[] | undefined) ?? [];
+  secrets.forEach((name, i) => {
+    if (names.has(name)) return;
+    const closest = closestName(name, [...names]);
+    diagnostics.push({ span: source.spanOf(['secrets', i]), message: `secrets: "${name}" is not a variable or a saved value of this scenario`, hint: closest ? `did you mean "${closest}"?` : undefined });
+  });
   if (diagnostics.length > 0) return { diagnostics };
 
   const requires = (doc.requires as Record<string, unknown> | undefined) ?? {};
@@ -60,6 +66,7 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
       keepalive: keepalive === undefined || typeof keepalive === 'boolean' ? (keepalive ?? true) : parseDuration(keepalive as string | number),
       timeoutMs: doc.timeout === undefined ? undefined : parseDuration(doc.timeout as string | number),
       variables,
+      secrets,
       steps,
       cleanup,
     },

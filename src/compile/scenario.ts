@@ -15,6 +15,8 @@ export interface CompiledScenario {
   keepalive: boolean | number;
   timeoutMs?: number;
   variables: Array<[name: string, value: Template]>;
+  /** Variables and saved values whose values no report or console output may show. */
+  secrets: string[];
   steps: CompiledStep[];
   cleanup: CompiledStep[];
 }

@@ -46,6 +46,12 @@ export function scenarioSchema(): object {
       tags: { type: 'array', items: { type: 'string', pattern: NAME_PATTERN }, uniqueItems: true },
       requires: requiresSchema,
       variables: { type: 'object', propertyNames: { pattern: NAME_PATTERN }, description: 'values for ${name} placeholders' },
+      secrets: {
+        type: 'array',
+        items: { type: 'string', pattern: NAME_PATTERN },
+        uniqueItems: true,
+        description: 'names of variables or saved values that are secret: reports and console output show [redacted] instead',
+      },
       clients: {
         type: 'array',
         items: { type: 'string', pattern: NAME_PATTERN },

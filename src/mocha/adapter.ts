@@ -1,63 +1,107 @@
 import Mocha from 'mocha';
+import { attachEntry, type ReportEntry } from '../../reporters/entry.js';
+import type { Redactor } from '../../reporters/redact.js';
 import { failureText } from '../report/failure-text.js';
 import type { ScenarioResult } from '../run/events.js';
 import { JobPool } from '../run/pool.js';
+import { fanOut, type MochaReporterClass } from './fan-out.js';
 
 /** One test: a scenario on a transport, to run, or already known to be skipped. */
 export interface PlannedTest {
   suite: string;
   title: string;
   skipReason?: string;
+  /** What reports learn of it; the adapter sets its start and result. */
+  entry: ReportEntry;
   run(): Promise<ScenarioResult>;
 }
 
 export interface MochaSettings {
-  reporter: string;
-  reporterOptions: Record<string, string>;
+  reporters: MochaReporterClass[];
+  reporterOptions: Record<string, unknown>;
   bail: boolean;
   retries: number;
   jobs: number;
-  grep?: string;
-  invert: boolean;
+  /** Failure texts mocha's own reporters print go through it. */
+  redactor?: Redactor;
+  /** Ctrl-C: no further scenario starts, mocha stops after the running ones. */
+  signal?: AbortSignal;
 }
 
 /**
  * Runs planned scenarios as mocha tests: a file is a suite, a scenario on a transport is a test.
- * Mocha's reporters, --grep, --bail and retries apply; the engine itself knows nothing of mocha.
+ * Mocha's reporters, --bail and retries apply; the engine itself knows nothing of mocha.
  * Scenarios run in a pool of `jobs`, ahead of mocha's sequential walk, so reports stay ordered.
  */
 export async function runWithMocha(planned: PlannedTest[], settings: MochaSettings): Promise<{ failures: number; results: ScenarioResult[] }> {
-  const mocha = new Mocha({ reporter: settings.reporter, reporterOptions: settings.reporterOptions, bail: settings.bail, timeout: 0 });
-  const selected = planned.filter((t) => selectedByGrep(`${t.suite} ${t.title}`, settings));
-  const runnable = selected.filter((t) => !t.skipReason);
-  const pool = new JobPool(runnable.map((t) => () => t.run()), Math.max(1, settings.jobs));
+  const reporter = settings.reporters.length === 1 ? settings.reporters[0]! : fanOut(settings.reporters);
+  const mocha = new Mocha({ reporter: reporter as unknown as string, reporterOptions: settings.reporterOptions, bail: settings.bail, timeout: 0 });
+  const runnable = planned.filter((t) => !t.skipReason);
+  const pool = new JobPool(runnable.map((t) => () => startRun(t)), Math.max(1, settings.jobs));
   const results: ScenarioResult[] = [];
-  const suites = new Map<string, Mocha.Suite>();
+  addScenarioTests(mocha.suite, planned, {
+    retries: settings.retries,
+    redactor: settings.redactor,
+    firstAttempt: (test) => pool.result(runnable.indexOf(test)),
+    onResult: (result) => results.push(result),
+  });
+  pool.start();
+  const failures = await new Promise<number>((resolve) => {
+    const runner = mocha.run(resolve);
+    const stop = (): void => {
+      void pool.stop();
+      runner.abort();
+    };
+    if (settings.signal?.aborted) stop();
+    else settings.signal?.addEventListener('abort', stop, { once: true });
+  });
+  await pool.stop();
+  return { failures, results };
+}
 
-  for (const test of selected) {
+/**
+ * Adds planned scenarios to a mocha suite as tests, each carrying its report entry: the CLI
+ * does this through runWithMocha, and a spec file can do it under plain mocha, so the reporters
+ * in dist/reporters find the same results either way.
+ */
+export function addScenarioTests(
+  root: Mocha.Suite,
+  planned: PlannedTest[],
+  options: { retries?: number; redactor?: Redactor; firstAttempt?: (test: PlannedTest) => Promise<ScenarioResult>; onResult?: (result: ScenarioResult) => void } = {},
+): void {
+  const suites = new Map<string, Mocha.Suite>();
+  for (const test of planned) {
     let suite = suites.get(test.suite);
     if (!suite) {
-      suite = Mocha.Suite.create(mocha.suite, test.suite);
+      suite = Mocha.Suite.create(root, test.suite);
       suites.set(test.suite, suite);
     }
     if (test.skipReason) {
-      suite.addTest(new Mocha.Test(`${test.title} (skipped: ${test.skipReason})`));
+      const skipped = new Mocha.Test(`${test.title} (skipped: ${test.skipReason})`);
+      attachEntry(skipped, test.entry);
+      suite.addTest(skipped);
       continue;
     }
-    const index = runnable.indexOf(test);
     let attempt = 0;
     const mochaTest = new Mocha.Test(test.title, async () => {
-      const result = attempt++ === 0 ? await pool.result(index) : await test.run();
-      results.push(result);
-      if (result.status === 'failed') throw new ScenarioFailure(failureText(result));
+      const result = attempt++ === 0 && options.firstAttempt ? await options.firstAttempt(test) : await startRun(test);
+      test.entry.result = result;
+      options.onResult?.(result);
+      if (result.status === 'failed') {
+        options.redactor?.add(result.secretValues);
+        const text = failureText(result);
+        throw new ScenarioFailure(options.redactor ? options.redactor.text(text) : text);
+      }
     });
-    mochaTest.retries(settings.retries);
+    attachEntry(mochaTest, test.entry);
+    mochaTest.retries(options.retries ?? 0);
     suite.addTest(mochaTest);
   }
-  pool.start();
-  const failures = await new Promise<number>((resolve) => mocha.run(resolve));
-  await pool.stop();
-  return { failures, results };
+}
+
+function startRun(test: PlannedTest): Promise<ScenarioResult> {
+  test.entry.startedAt = Date.now();
+  return test.run();
 }
 
 /** mocha prints the message of a failed test's error; the stack would only show our internals. */
@@ -69,8 +113,8 @@ class ScenarioFailure extends Error {
   }
 }
 
-function selectedByGrep(fullTitle: string, settings: MochaSettings): boolean {
-  if (!settings.grep) return true;
-  const match = new RegExp(settings.grep.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).test(fullTitle);
-  return match !== settings.invert;
+/** --grep: tests whose full title (file, name, transport) contains the text, or with --invert the others. */
+export function selectedByGrep<T extends Pick<PlannedTest, 'suite' | 'title'>>(planned: T[], grep: string | undefined, invert: boolean): T[] {
+  if (!grep) return planned;
+  return planned.filter((t) => `${t.suite} ${t.title}`.includes(grep) !== invert);
 }

@@ -41,6 +41,7 @@ export function failureText(result: ScenarioResult, options: { redact?: (s: stri
 }
 
 export function headline(f: Failure): string {
+  if (f.kind === 'interrupted') return 'interrupted';
   const label = f.kind === 'infrastructure' ? 'server problem' : f.kind === 'timeout' ? 'timeout' : 'failed';
   return `${label}: ${f.summary}`;
 }
@@ -61,7 +62,8 @@ function indent(text: string, n: number): string {
   return text.split('\n').map((l) => pad + l).join('\n');
 }
 
-function diffText(expected: unknown, actual: unknown): string {
+/** A line diff of expected against actual, `- ` and `+ ` prefixed. */
+export function diffText(expected: unknown, actual: unknown): string {
   return diffLines(`${pretty(expected)}\n`, `${pretty(actual)}\n`)
     .flatMap((part) => {
       const sign = part.added ? '+' : part.removed ? '-' : ' ';

@@ -11,7 +11,8 @@ export type RunEvent =
   | { type: 'message'; client: string; direction: Direction; message: JanusMessage | string; at: number; api: JanusApi; route?: Route; transport: string }
   | { type: 'scenario:end'; result: ScenarioResult };
 
-export type FailureKind = 'assertion' | 'infrastructure' | 'timeout';
+/** 'interrupted': Ctrl-C or SIGTERM stopped the scenario before it finished. */
+export type FailureKind = 'assertion' | 'infrastructure' | 'timeout' | 'interrupted';
 
 export interface Failure {
   kind: FailureKind;
@@ -29,6 +30,7 @@ export interface Failure {
 export interface TranscriptEntry {
   at: number;
   client: string;
+  api: JanusApi;
   direction: Direction;
   message: JanusMessage | string;
 }
@@ -39,6 +41,8 @@ export interface ScenarioResult {
   transport: string;
   status: 'passed' | 'failed' | 'skipped';
   skipReason?: string;
+  /** Epoch ms. */
+  startedAt: number;
   durationMs: number;
   failure?: Failure;
   /** Problems in cleanup steps or while destroying sessions, after the main failure if any. */
@@ -49,4 +53,9 @@ export interface ScenarioResult {
   destroyedSessions: number[];
   /** Schema violations that did not fail the run (--schema warn, or after the last step). */
   schemaWarnings: string[];
+  /**
+   * Values no report may show: the secrets the scenario ran with (api secret, token, admin
+   * secret) and the values of the names it marks `secrets:`. Reporters redact them.
+   */
+  secretValues: string[];
 }

@@ -66,6 +66,8 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   }, timeoutMs);
   const onOuterAbort = (): void => abort.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  // A scenario started after Ctrl-C stops at its first step, like one that was running.
+  if (options.signal?.aborted) abort.abort();
 
   emit({ type: 'scenario:start', file: scenario.file, name: scenario.name, transport: target.transport });
 
@@ -73,9 +75,9 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   const checker = schemaMode === 'off' ? undefined : new MessageChecker(target.serverVersion, options.onSchemaValid);
   const violations: Violation[] = [];
   const record = (client: string, api: 'janus' | 'admin') => (direction: 'in' | 'out', message: JanusMessage | string, route?: Route) => {
-    const entry = { at: Date.now(), client, direction, message };
+    const entry = { at: Date.now(), client, api, direction, message };
     transcript.push(entry);
-    emit({ type: 'message', ...entry, api, route, transport: target.transport });
+    emit({ type: 'message', ...entry, route, transport: target.transport });
     if (!checker) return;
     if (direction === 'out') checker.outgoing(api, message, route ?? {});
     else if (typeof message !== 'string') violations.push(...checker.incoming(api, message));
@@ -176,6 +178,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
     name: scenario.name,
     transport: target.transport,
     status: finalFailure ? 'failed' : 'passed',
+    startedAt: started,
     durationMs: Date.now() - started,
     failure: finalFailure,
     cleanupFailures: failure ? cleanupFailures : cleanupFailures.slice(1),
@@ -183,6 +186,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
     saved: Object.fromEntries(values.saved),
     destroyedSessions,
     schemaWarnings,
+    secretValues: secretValuesOf(target.secrets, scenario.secrets, values.saved),
   };
   emit({ type: 'scenario:end', result });
   return result;
@@ -226,5 +230,10 @@ function toFailure(e: unknown): Failure {
 function interruption(step: CompiledStep, timedOut: boolean, timeoutMs: number): Failure {
   return timedOut
     ? { kind: 'timeout', summary: `the scenario exceeded its time limit of ${timeoutMs}ms`, span: step.span, stepTitle: step.title }
-    : { kind: 'infrastructure', summary: 'interrupted', span: step.span, stepTitle: step.title };
+    : { kind: 'interrupted', summary: 'interrupted', span: step.span, stepTitle: step.title };
+}
+
+function secretValuesOf(secrets: RunTarget['secrets'], marked: string[], saved: Map<string, unknown>): string[] {
+  const values = [secrets.apisecret, secrets.token, secrets.admin_secret, ...marked.map((name) => saved.get(name))];
+  return values.filter((v) => v !== undefined && v !== null && v !== '').map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { startJanus, type ManagedJanus } from '../../src/managed/index.js';
+import type { RunReport } from '../../reporters/model.js';
 import { runCli, scenarioDir } from '../support/cli.js';
 
 /** Mocha's options through the CLI, tags, seeds, and the shipped core scenarios with --url. */
@@ -40,21 +41,20 @@ steps:
     files.remove();
   });
 
-  it('--reporter json gives mocha JSON; --grep selects by title', async () => {
-    const run = await runCli(['run', files.dir, ...urls, '--transport', 'ws', '--reporter', 'json', '--grep', 'alpha']);
+  it('--reporter json:- writes the JSON report to stdout; --grep selects by title', async () => {
+    const run = await runCli(['run', files.dir, ...urls, '--transport', 'ws', '--reporter', 'json:-', '--grep', 'alpha']);
     assert.equal(run.code, 0, run.stderr);
-    const report = JSON.parse(run.stdout) as { stats: { passes: number; tests: number }; passes: Array<{ fullTitle: string }> };
-    assert.equal(report.stats.tests, 1);
-    assert.match(report.passes[0]!.fullTitle, /a\.yaml alpha passes \[ws\]/);
+    const report = JSON.parse(run.stdout) as RunReport;
+    assert.equal(report.scenarios.length, 1);
+    assert.match(report.scenarios[0]!.id, /a\.yaml#alpha passes\[ws\]/);
   });
 
-  it('--tags selects scenarios; --bail stops at the first failure', async () => {
-    const run = await runCli(['run', files.dir, ...urls, '--transport', 'http,ws', '--tags', 'slow', '--bail', '--reporter', 'json']);
+  it('--tags selects scenarios; --bail stops at the first failure, and the rest are unfinished', async () => {
+    const run = await runCli(['run', files.dir, ...urls, '--transport', 'http,ws', '--tags', 'slow', '--bail', '--reporter', 'json:-']);
     assert.equal(run.code, 1);
-    const report = JSON.parse(run.stdout) as { stats: { passes: number; failures: number }; failures: Array<{ fullTitle: string }> };
-    assert.equal(report.stats.failures, 1);
-    assert.equal(report.stats.passes, 0);
-    assert.match(report.failures[0]!.fullTitle, /beta fails \[http\]/);
+    const report = JSON.parse(run.stdout) as RunReport;
+    assert.deepEqual(report.totals, { passed: 0, failed: 1, skipped: 0, unfinished: 3 });
+    assert.equal(report.scenarios.find((s) => s.status === 'failed')!.title, 'beta fails [http]');
   });
 
   it('--seed makes transaction ids repeat from run to run', async () => {
@@ -68,9 +68,9 @@ steps:
     assert.notDeepEqual(await transactions('s2'), first);
   });
 
-  it('--reporter tap and xunit work', async () => {
-    const tap = await runCli(['run', files.path('a.yaml'), ...urls, '--transport', 'http', '--reporter', 'tap']);
-    assert.match(tap.stdout, /^ok 1 .*alpha passes \[http\]/m);
+  it('--reporter tap:- and mocha\'s xunit work', async () => {
+    const tap = await runCli(['run', files.path('a.yaml'), ...urls, '--transport', 'http', '--reporter', 'tap:-']);
+    assert.match(tap.stdout, /^ok 1 - .*alpha passes \[http\]/m);
     const xunit = await runCli(['run', files.path('a.yaml'), ...urls, '--transport', 'http', '--reporter', 'xunit']);
     assert.match(xunit.stdout, /<testsuite name="Mocha Tests" tests="1"/);
   });
@@ -83,7 +83,7 @@ steps:
   });
 
   it('usage mistakes exit 2 with one line', async () => {
-    for (const args of [['run'], ['run', 'nope-no-such-dir'], ['run', files.dir, '--transport', 'carrier-pigeon'], ['run', files.dir, '--jobs', 'x'], ['frobnicate']]) {
+    for (const args of [['run'], ['run', 'nope-no-such-dir'], ['run', files.dir, '--transport', 'carrier-pigeon'], ['run', files.dir, '--jobs', 'x'], ['run', files.dir, '--reporter', 'no-such-reporter'], ['run', files.dir, '--reporter', 'junit:'], ['frobnicate']]) {
       const run = await runCli(args);
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
       assert.match(run.stderr, /^error: /);
