@@ -1,4 +1,5 @@
 import type { FileReporter } from './contract.js';
+import { htmlReporter } from './html/index.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { tapReporter } from './tap.js';
@@ -22,5 +23,5 @@ export function registerBuiltinFileReporters(): void {
   registerFileReporter(junitReporter);
   registerFileReporter(jsonReporter);
   registerFileReporter(tapReporter);
-  // The HTML report registers here: registerFileReporter(htmlReporter) from './html/index.js'.
+  registerFileReporter(htmlReporter);
 }

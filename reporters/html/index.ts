@@ -1,3 +1,4 @@
+import { mochaReporterFor } from '../mocha-file.js';
 import type { FileReporter } from '../contract.js';
 import type { RunReport } from '../model.js';
 import { embeddableJson, escapeHtml } from './embed.js';
@@ -36,3 +37,5 @@ export const htmlReporter: FileReporter = {
   defaultPath: 'janus-scenarios-report.html',
   render: renderHtml,
 };
+
+export default mochaReporterFor(htmlReporter);

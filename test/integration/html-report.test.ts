@@ -5,6 +5,8 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { htmlReporter } from '../../reporters/html/index.js';
+import { buildRunReport } from '../../reporters/build.js';
+import type { ReportEntry } from '../../reporters/entry.js';
 import type { RunReport, ScenarioReport } from '../../reporters/model.js';
 import { managedTargets, type Targets } from '../../src/cli/targets.js';
 import { loadFiles } from '../../src/load/load.js';
@@ -12,7 +14,6 @@ import { runScenario, type RunTarget } from '../../src/run/run-scenario.js';
 import { knownSchema, validateSchema } from '../../src/schemas/catalogue.js';
 import { errorCodeByName, errorNames } from '../../src/schemas/error-names.js';
 import { registerBuiltinTransports } from '../../src/transports/builtin.js';
-import { MessageLog, runReport, type Ran, type Skipped } from '../support/run-report.js';
 
 /**
  * The HTML report of a real run with a failure, opened in headless Chromium: what a person looks
@@ -80,19 +81,18 @@ describe('HTML report in headless Chromium', function () {
     const startedAt = Date.now();
     targets = await managedTargets(loaded.scenarios, { transports: TRANSPORTS, secrets: {}, tls: {} });
     let janusVersion = '';
-    const runs = loaded.scenarios.flatMap((scenario) => TRANSPORTS.map(async (transport): Promise<Ran | Skipped> => {
-      const tags = [...scenario.tags];
+    const runs = loaded.scenarios.flatMap((scenario) => TRANSPORTS.map(async (transport): Promise<ReportEntry> => {
+      const entry: ReportEntry = { file: scenario.file, name: scenario.name, transport, tags: [...scenario.tags] };
       if (scenario.requires.transports && !scenario.requires.transports.includes(transport)) {
-        return { file: scenario.file, name: scenario.name, transport, tags, skipReason: `the scenario requires ${scenario.requires.transports.join(', ')}` };
+        return { ...entry, skipReason: `the scenario requires ${scenario.requires.transports.join(', ')}` };
       }
       const target = targets!.targetFor(scenario, transport) as RunTarget;
       janusVersion = target.serverVersion ?? '';
       adminSecret = target.secrets.admin_secret ?? '';
-      const log = new MessageLog();
-      const result = await runScenario(scenario, target, { seed: 'html-report', stepTimeoutMs: 5000, scenarioTimeoutMs: 20_000, schemaMode: 'strict', validateSchema, onEvent: log.onEvent });
-      return { result, log, tags };
+      const result = await runScenario(scenario, target, { seed: 'html-report', stepTimeoutMs: 5000, scenarioTimeoutMs: 20_000, schemaMode: 'strict', validateSchema });
+      return { ...entry, startedAt: result.startedAt, result };
     }));
-    report = runReport(await Promise.all(runs), { janusVersion, transports: TRANSPORTS, secrets: [adminSecret], startedAt });
+    report = buildRunReport(await Promise.all(runs), { startedAt, finishedAt: Date.now(), interrupted: false, janusVersion, transports: TRANSPORTS, seed: 'html-report', secrets: [adminSecret] });
     html = htmlReporter.render(report);
     const file = join(work, htmlReporter.defaultPath);
     writeFileSync(file, html);

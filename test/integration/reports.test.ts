@@ -8,6 +8,7 @@ import { startJanus, type ManagedJanus } from '../../src/managed/index.js';
 import { fileURLToPath } from 'node:url';
 import { FakeJanus } from '../support/fake-janus.js';
 import { CLI, runCli, startCli } from '../support/cli.js';
+import type { RunReport } from '../../reporters/model.js';
 import { checkJunit, FIXTURES, parseTap, readJsonReport } from '../support/reports.js';
 
 /**
@@ -21,7 +22,7 @@ describe('Reports', function () {
   const apiSecret = `api-${Math.random().toString(36).slice(2)}`;
   const token = `tok-${Math.random().toString(36).slice(2)}`;
   const pin = `pin-${Math.random().toString(36).slice(2)}`;
-  const files = (name: string) => ['--reporter', `junit:${join(out, name, 'junit.xml')}`, '--reporter', `json:${join(out, name, 'report.json')}`, '--reporter', `tap:${join(out, name, 'report.tap')}`];
+  const files = (name: string) => ['--reporter', `junit:${join(out, name, 'junit.xml')}`, '--reporter', `json:${join(out, name, 'report.json')}`, '--reporter', `tap:${join(out, name, 'report.tap')}`, '--reporter', `html:${join(out, name, 'report.html')}`];
   const read = (name: string, file: string) => readFileSync(join(out, name, file), 'utf8');
 
   before(async () => {
@@ -72,6 +73,7 @@ describe('Reports', function () {
     assert.deepEqual([tap.count, tap.pass, tap.fail, tap.skip], [6, 4, 2, 1]);
     assert.deepEqual(tap.skips.map((s) => s.skip), ['runs only on ws']);
     assert.match(String((tap.failures[0] as { diag?: { at?: string } }).diag?.at), /fails\.yaml:7:5$/);
+    assert.deepEqual(htmlReport(read('basic', 'report.html')).totals, report.totals);
 
     // The console alone tells which step failed, why, and what Janus sent; without a TTY, no colour.
     const console = run.stdout;
@@ -123,7 +125,7 @@ describe('Reports', function () {
   it('no secret reaches any report or the console: api secret, admin secret, token, secret variables', async () => {
     const run = await runCli(['run', join(FIXTURES, 'secrets'), ...urls, '--reporter', 'spec', ...files('secrets')], { env: { JS_REPORT_PIN: pin } });
     assert.equal(run.code, 1, run.stdout + run.stderr);
-    const outputs: Record<string, string> = { stdout: run.stdout, stderr: run.stderr, junit: checkJunit(join(out, 'secrets', 'junit.xml')), json: read('secrets', 'report.json'), tap: read('secrets', 'report.tap') };
+    const outputs: Record<string, string> = { stdout: run.stdout, stderr: run.stderr, junit: checkJunit(join(out, 'secrets', 'junit.xml')), json: read('secrets', 'report.json'), tap: read('secrets', 'report.tap'), html: read('secrets', 'report.html') };
     parseTap(outputs.tap!);
     for (const [name, text] of Object.entries(outputs)) {
       for (const secret of [apiSecret, janus.adminSecret, token, pin]) assert.ok(!text.includes(secret), `${name} shows the secret ${secret}`);
@@ -168,9 +170,19 @@ describe('Reports', function () {
       assert.match(checkJunit(join(out, name, 'junit.xml')), /tests="6" failures="0" errors="4" skipped="0"/);
       const tap = parseTap(read(name, 'report.tap'));
       assert.deepEqual([tap.pass, tap.fail], [2, 4]);
+      assert.equal(htmlReport(read(name, 'report.html')).interrupted, true);
     }
   });
 });
+
+/** The report an HTML file embeds; the page itself is checked in Chromium by html-report.test.ts. */
+function htmlReport(html: string): RunReport {
+  assert.match(html, /^<!doctype html>/i);
+  assert.match(html, /<\/html>\s*$/);
+  const data = /<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(html);
+  assert.ok(data, 'the page embeds the report');
+  return JSON.parse(data[1]!) as RunReport;
+}
 
 async function until(check: () => boolean, output: () => string, limitMs = 20_000): Promise<void> {
   const end = Date.now() + limitMs;
