@@ -87,7 +87,7 @@ function reportedFailure(f: Failure, text: string): ReportedFailure {
     ...(f.expected !== undefined ? { expected: f.expected } : {}),
     ...(f.actual !== undefined ? { actual: f.actual } : {}),
     ...(f.mismatches?.length ? { mismatches: f.mismatches.map((m) => ({ at: m.at, expected: m.expected, actual: m.actual })) } : {}),
-    ...(f.expected !== undefined && f.actual !== undefined ? { diff: diffText(f.expected, f.actual) } : {}),
+    ...(f.expected !== undefined && f.actual !== undefined ? { diff: diffText(f.expected, f.actual, f.mismatches) } : {}),
     ...(f.schemaViolations?.length ? { schemaViolations: f.schemaViolations } : {}),
     text,
   };

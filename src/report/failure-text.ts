@@ -28,7 +28,7 @@ export function failureText(result: ScenarioResult, options: { redact?: (s: stri
   if (janusError) lines.push(`  Janus error: ${janusError}`);
   if (f.expected !== undefined) lines.push('  expected (pattern):', indent(pretty(f.expected), 4));
   if (f.actual !== undefined) lines.push('  actual:', indent(pretty(f.actual), 4));
-  if (f.expected !== undefined && f.actual !== undefined) lines.push('  diff (- expected, + actual):', indent(diffText(f.expected, f.actual), 4));
+  if (f.expected !== undefined && f.actual !== undefined) lines.push('  diff (- expected, + actual; fields the pattern does not mention left out):', indent(diffText(f.expected, f.actual, f.mismatches), 4));
   const last = result.transcript.slice(-LAST_MESSAGES);
   if (last.length > 0) {
     lines.push(`  last ${last.length} message(s) exchanged:`);
@@ -62,14 +62,36 @@ function indent(text: string, n: number): string {
   return text.split('\n').map((l) => pad + l).join('\n');
 }
 
-/** A line diff of expected against actual, `- ` and `+ ` prefixed. */
-export function diffText(expected: unknown, actual: unknown): string {
-  return diffLines(`${pretty(expected)}\n`, `${pretty(actual)}\n`)
+/**
+ * A line diff of expected against actual, `- ` and `+ ` prefixed. Patterns name only the fields
+ * that matter, so the actual message is first cut down to the fields the pattern mentions (and
+ * those a mismatch points at, such as a key an exact pattern forbids): what remains differs.
+ */
+export function diffText(expected: unknown, actual: unknown, mismatches: ReadonlyArray<{ at: string }> = []): string {
+  const blamed = mismatches.map((m) => m.at);
+  return diffLines(`${pretty(expected)}\n`, `${pretty(onlyWhatThePatternMentions(expected, actual, '', blamed))}\n`)
     .flatMap((part) => {
       const sign = part.added ? '+' : part.removed ? '-' : ' ';
       return part.value.replace(/\n$/, '').split('\n').map((l) => `${sign} ${l}`);
     })
     .join('\n');
+}
+
+function onlyWhatThePatternMentions(pattern: unknown, actual: unknown, path: string, blamed: string[]): unknown {
+  if (!isPlainObject(pattern) || !isPlainObject(actual)) return actual;
+  // Operators ($regex, $exact, ...) say something about the whole value: show it whole.
+  if (Object.keys(pattern).some((k) => k.startsWith('$'))) return actual;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(actual)) {
+    const at = path ? `${path}.${key}` : key;
+    if (key in pattern) out[key] = onlyWhatThePatternMentions(pattern[key], value, at, blamed);
+    else if (blamed.some((b) => b === at || b.startsWith(`${at}.`))) out[key] = value;
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** " (VIDEOROOM_NO_SUCH_ROOM)" after an error code, named by the plugin that sent it. */
