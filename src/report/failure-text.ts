@@ -28,7 +28,7 @@ export function failureText(result: ScenarioResult, options: { redact?: (s: stri
   if (janusError) lines.push(`  Janus error: ${janusError}`);
   if (f.expected !== undefined) lines.push('  expected (pattern):', indent(pretty(f.expected), 4));
   if (f.actual !== undefined) lines.push('  actual:', indent(pretty(f.actual), 4));
-  if (f.expected !== undefined && f.actual !== undefined) lines.push('  diff (- expected, + actual; fields the pattern does not mention left out):', indent(diffText(f.expected, f.actual, f.mismatches), 4));
+  if (f.expected !== undefined && f.actual !== undefined) lines.push('  diff (- expected, + actual):', indent(diffText(f.expected, f.actual, f.mismatches), 4));
   const last = result.transcript.slice(-LAST_MESSAGES);
   if (last.length > 0) {
     lines.push(`  last ${last.length} message(s) exchanged:`);
