@@ -125,7 +125,7 @@ describe('schema catalogue against real Janus 1.1.2 traffic', function () {
     if (!locks.has(key)) locks.set(key, new ExclusiveLock());
     return locks.get(key)!.run(scenario.requires.exclusive, () => runScenario(scenario, target, {
       seed: 'catalogue',
-      stepTimeoutMs: 5000,
+      stepTimeoutMs: 15_000, // generous: a loaded CI machine is slow, and a passing run never waits for it
       scenarioTimeoutMs: 60_000,
       schemaMode: 'strict',
       validateSchema,
