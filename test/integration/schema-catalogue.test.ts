@@ -12,16 +12,18 @@ import { errorCodeByName, errorNames } from '../../src/schemas/error-names.js';
 import { holdsFor } from '../../src/schemas/versions.js';
 import { registerBuiltinTransports } from '../../src/transports/builtin.js';
 import { brokenCopies } from '../support/broken-copies.js';
+import { type Peers, startPeers } from '../support/peers.js';
 
 /**
- * The catalogue against real traffic: the shipped scenarios run on a managed Janus 1.1.2 in
- * strict mode, every message they exchange is recorded by the checker with the schema it
- * passed, and then every schema must have met a real message, and broken copies of those real
- * messages must fail at the right pointer.
+ * The catalogue against real traffic: the shipped scenarios, and those under test/scenarios
+ * that need a SIP peer or a STUN server (test/support/peers.ts starts them), run on a managed
+ * Janus 1.1.2 in strict mode, every message they exchange is recorded by the checker with the
+ * schema it passed, and then every schema must have met a real message, and broken copies of
+ * those real messages must fail at the right pointer.
  */
 const TRANSPORTS = ['http', 'ws'];
 
-/** Messages no pure-signalling scenario can make Janus 1.1.2 send, and why. */
+/** Messages no scenario here can make Janus 1.1.2 send, and why. */
 const NEEDS_MORE_THAN_SIGNALLING: Record<string, string> = {
   'core/event/webrtcup': 'needs a WebRTC peer',
   'core/event/media': 'needs a WebRTC peer sending media',
@@ -41,9 +43,6 @@ const NEEDS_MORE_THAN_SIGNALLING: Record<string, string> = {
   'audiobridge/announcement_stopped': 'needs an Opus file on the server; Janus ships none',
   'audiobridge/talking': 'needs audio',
   'audiobridge/stopped_talking': 'needs audio',
-  'admin/success/query_eventhandler': 'needs an event handler loaded; the managed Janus loads none',
-  'admin/success/query_logger': 'needs a logger plugin loaded; the managed Janus loads none',
-  'admin/success/test_stun': 'needs a reachable STUN server',
   'echotest/simulcast': 'simulcast layer changes come from media',
   'echotest/slow_link': 'needs media with losses',
   'streaming/stopping': 'needs a live PeerConnection (stop without one is ignored)',
@@ -55,32 +54,6 @@ const NEEDS_MORE_THAN_SIGNALLING: Record<string, string> = {
   'recordplay/slow_link': 'needs media with losses',
   'voicemail/started': 'needs the PeerConnection to come up',
   'voicemail/updating': 'needs the PeerConnection to come up',
-  'sip/accepted': 'needs a SIP peer in a call',
-  'sip/accepting': 'needs a SIP peer in a call',
-  'sip/updating': 'needs a SIP peer in a call',
-  'sip/updated': 'needs a SIP peer in a call',
-  'sip/declining': 'needs a SIP peer in a call',
-  'sip/transferring': 'needs a SIP peer in a call',
-  'sip/holding': 'needs a SIP peer in a call',
-  'sip/resuming': 'needs a SIP peer in a call',
-  'sip/hangingup': 'needs a SIP peer in a call',
-  'sip/recordingupdated': 'needs a SIP peer in a call',
-  'sip/infosent': 'needs a SIP peer in a call',
-  'sip/dtmfsent': 'needs a SIP peer in a call',
-  'sip/notify': 'needs a SIP peer in a call',
-  'sip/proceeding': 'needs a SIP peer in a call',
-  'sip/ringing': 'needs a SIP peer in a call',
-  'sip/progress': 'needs a SIP peer in a call',
-  'sip/call_accepted': 'needs a SIP peer in a call',
-  'sip/incomingcall': 'needs a SIP peer in a call',
-  'sip/updatingcall': 'needs a SIP peer in a call',
-  'sip/missed_call': 'needs a SIP peer in a call',
-  'sip/transfer': 'needs a SIP peer in a call',
-  'sip/info': 'needs a SIP peer in a call',
-  'sip/message': 'needs a SIP peer in a call',
-  'sip/registered_by_registrar': 'needs a SIP registrar or notifier',
-  'sip/unregistered': 'needs a SIP registrar or notifier',
-  'sip/subscribe_succeeded': 'needs a SIP registrar or notifier',
 };
 
 describe('schema catalogue against real Janus 1.1.2 traffic', function () {
@@ -88,17 +61,20 @@ describe('schema catalogue against real Janus 1.1.2 traffic', function () {
   const samples = new Map<string, unknown[]>();
   const results: ScenarioResult[] = [];
   let targets: Targets | undefined;
+  let peers: Peers | undefined;
   // Scenarios with requires.exclusive run alone on their Janus, as the CLI runs them.
   const locks = new Map<string, ExclusiveLock>();
 
   before(async function () {
     registerBuiltinTransports();
-    const { files } = await collectFiles(['scenarios'], { fragments: false });
-    const loaded = loadFiles(files, { knownSchema, errorCodes: { code: errorCodeByName, names: errorNames } });
+    peers = await startPeers();
+    const env = { ...process.env, ...peers.env };
+    const { files } = await collectFiles(['scenarios', 'test/scenarios'], { fragments: false });
+    const loaded = loadFiles(files, { knownSchema, errorCodes: { code: errorCodeByName, names: errorNames }, env });
     assert.deepEqual(loaded.diagnostics, []);
     targets = await managedTargets(loaded.scenarios, { transports: TRANSPORTS, secrets: {}, tls: {} });
     const runs: Array<() => Promise<ScenarioResult | undefined>> = [];
-    for (const scenario of loaded.scenarios) for (const transport of TRANSPORTS) runs.push(() => run(scenario, transport));
+    for (const scenario of loaded.scenarios) for (const transport of TRANSPORTS) runs.push(() => run(scenario, transport, env));
     const pool = new JobPool(runs, 4);
     pool.start();
     for (let i = 0; i < runs.length; i++) {
@@ -106,9 +82,12 @@ describe('schema catalogue against real Janus 1.1.2 traffic', function () {
       if (r) results.push(r);
     }
   });
-  after(() => targets?.close());
+  after(async () => {
+    await targets?.close();
+    await peers?.stop();
+  });
 
-  async function run(scenario: CompiledScenario, transport: string): Promise<ScenarioResult | undefined> {
+  async function run(scenario: CompiledScenario, transport: string, env: NodeJS.ProcessEnv): Promise<ScenarioResult | undefined> {
     if (scenario.requires.transports && !scenario.requires.transports.includes(transport)) return undefined;
     const target = targets!.targetFor(scenario, transport);
     if ('skip' in target) return undefined;
@@ -119,6 +98,7 @@ describe('schema catalogue against real Janus 1.1.2 traffic', function () {
       stepTimeoutMs: 5000,
       scenarioTimeoutMs: 60_000,
       schemaMode: 'strict',
+      env,
       validateSchema,
       onSchemaValid: (schema, value) => {
         const list = samples.get(schema) ?? [];
@@ -129,7 +109,9 @@ describe('schema catalogue against real Janus 1.1.2 traffic', function () {
   }
 
   it('every shipped scenario passes in strict mode, with no schema violation and no warning', function () {
-    const failed = results.filter((r) => r.status !== 'passed').map((r) => `${r.file} [${r.transport}]: ${r.failure?.summary}`);
+    const failed = results
+      .filter((r) => r.status !== 'passed')
+      .map((r) => `${r.file} [${r.transport}]: ${r.failure?.summary}; got ${JSON.stringify(r.failure?.actual)?.slice(0, 600)}`);
     assert.deepEqual(failed, []);
     assert.deepEqual([...new Set(results.flatMap((r) => r.schemaWarnings))], []);
   });
