@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Makes sure a `janus` binary is on PATH before tests or conformance runs start managed
-// instances. As root it installs the Debian package; otherwise it says what to run and
+// instances, and with --test-peers also `sipp` and `turnserver`, which the tests run as SIP
+// and STUN peers. As root it installs the Debian packages; otherwise it says what to run and
 // exits 3 (the CLI's "infrastructure" exit code). Plain Node, no dependencies.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
@@ -30,25 +31,36 @@ function aptGet(args) {
   return result.status === 0;
 }
 
-const found = findOnPath('janus');
-if (found) {
-  console.log(`janus found: ${found}`);
-  process.exit(0);
+/**
+ * Makes sure `binary` is on PATH, installing the Debian package `pkg` as root; exits 3 with
+ * what to run otherwise.
+ */
+function ensure(binary, pkg) {
+  const found = findOnPath(binary);
+  if (found) {
+    console.log(`${binary} found: ${found}`);
+    return;
+  }
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+    console.error(`ensure-janus: ${binary} is not installed (no \`${binary}\` on PATH).`);
+    console.error(`Install it with:  sudo apt-get install -y ${pkg}`);
+    console.error('(on Debian/Ubuntu; run `sudo apt-get update` first if the package is not found)');
+    process.exit(3);
+  }
+  console.log(`ensure-janus: ${binary} not found, installing the Debian package ${pkg}`);
+  // A fresh container often has no package lists yet; only then is the update worth its time.
+  const installed = aptGet(['install', '-y', pkg]) || (aptGet(['update']) && aptGet(['install', '-y', pkg]));
+  const path = findOnPath(binary);
+  if (!installed || !path) {
+    console.error(`ensure-janus: installing ${pkg} failed; try \`apt-get update && apt-get install -y ${pkg}\` by hand.`);
+    process.exit(3);
+  }
+  console.log(`${binary} found: ${path}`);
 }
 
-if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
-  console.error('ensure-janus: janus is not installed (no `janus` on PATH).');
-  console.error('Install it with:  sudo apt-get install -y janus');
-  console.error('(on Debian/Ubuntu; run `sudo apt-get update` first if the package is not found)');
-  process.exit(3);
+ensure('janus', 'janus');
+// The tests also talk to a SIP peer (SIPp) and a STUN server (coturn); a conformance run does not.
+if (process.argv.includes('--test-peers')) {
+  ensure('sipp', 'sip-tester');
+  ensure('turnserver', 'coturn');
 }
-
-console.log('ensure-janus: janus not found, installing the Debian package');
-// A fresh container often has no package lists yet; only then is the update worth its time.
-const installed = aptGet(['install', '-y', 'janus']) || (aptGet(['update']) && aptGet(['install', '-y', 'janus']));
-const path = findOnPath('janus');
-if (!installed || !path) {
-  console.error('ensure-janus: installing janus failed; try `apt-get update && apt-get install -y janus` by hand.');
-  process.exit(3);
-}
-console.log(`janus found: ${path}`);

@@ -136,7 +136,7 @@ describe('loader and compiler (loadFiles)', function () {
       assert.equal(s.name, 'compiled steps');
       assert.equal(s.description, 'titles and spans');
       assert.deepEqual(s.tags, ['core', 'smoke']);
-      assert.deepEqual(s.requires, { plugins: ['janus.plugin.echotest'], transports: ['ws'], janus: { session_timeout: 5 }, exclusive: false });
+      assert.deepEqual(s.requires, { plugins: ['janus.plugin.echotest'], transports: ['ws'], janus: { session_timeout: 5 }, exclusive: false, eventhandlers: {}, loggers: {} });
       assert.deepEqual(s.clients, ['alice', 'bob']);
       assert.equal(s.keepalive, false);
       assert.equal(s.timeoutMs, 2000);
@@ -180,8 +180,17 @@ describe('loader and compiler (loadFiles)', function () {
       assert.equal(s.keepalive, true);
       assert.equal(s.timeoutMs, undefined);
       assert.deepEqual(s.tags, []);
-      assert.deepEqual(s.requires, { plugins: [], transports: undefined, janus: {}, exclusive: false });
+      assert.deepEqual(s.requires, { plugins: [], transports: undefined, janus: {}, exclusive: false, eventhandlers: {}, loggers: {} });
       assert.equal(s.steps[0]!.title, 'main ping');
+    });
+
+    it('event handlers and loggers: a list means no settings of their own, a map gives them', function () {
+      write({
+        'c.yaml': 'name: observers\nrequires:\n  eventhandlers: [janus.eventhandler.sampleevh]\n  loggers: { janus.logger.jsonlog: { json: compact } }\nsteps:\n  - request: ping\n',
+      });
+      const s = loadOne('c.yaml');
+      assert.deepEqual(s.requires.eventhandlers, { 'janus.eventhandler.sampleevh': {} });
+      assert.deepEqual(s.requires.loggers, { 'janus.logger.jsonlog': { json: 'compact' } });
     });
 
     it('a keepalive duration becomes milliseconds', function () {
