@@ -203,6 +203,16 @@ describe('loader and compiler (loadFiles)', function () {
       const s = loadOne('v.yaml');
       assert.deepEqual(s.variables.map(([n]) => n), ['room', 'label', 'home']);
     });
+
+    it('${env_int.NAME} is an environment variable as a number; ${env.NAME} stays text', function () {
+      const actor: Actor = { name: 'main', handles: new Map() };
+      const { lookup } = new ScenarioValues(() => undefined, 'http', { PORT: '3478' }).lookupFor(actor);
+      assert.equal(lookup('env_int.PORT'), 3478);
+      assert.equal(lookup('env.PORT'), '3478');
+      write({ 'i.yaml': 'name: i\nsteps:\n  - request: { janus: ping, n: "${env_int.N}", m: "${env_int.M}" }\n' });
+      const r = loadFiles([join(dir, 'i.yaml')], { cwd: dir, env: { N: '-12', M: '0x10' } });
+      assert.deepEqual(r.diagnostics.map((d) => `${d.span.line}:${d.span.col} ${d.message}`), ['3:52 environment variable M is not an integer: "0x10"']);
+    });
   });
 
   describe('problems', function () {
