@@ -114,6 +114,8 @@ function pluginConfig(stem: string, { dir, installation, media }: InstanceLayout
       return { general: { path: scripts, script: join(scripts, stem === 'lua' ? 'echotest.lua' : 'echotest.js') } };
     }
     case 'sip':
+      // Without local_ip the SIP stacks and their RTP bind the host's detected address, not loopback.
+      return { general: { rtp_port_range: media.plugins, local_ip: '127.0.0.1' } };
     case 'nosip':
     case 'audiobridge':
     case 'streaming':
