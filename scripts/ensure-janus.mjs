@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Makes sure a `janus` binary (and `xmllint`, for the tests) is on PATH before tests or
-// conformance runs start managed instances. As root it installs the Debian packages; otherwise
-// it says what to run and exits 3 (the CLI's "infrastructure" exit code). Plain Node, no dependencies.
+// Makes sure a `janus` binary is on PATH before tests or conformance runs start managed
+// instances, and with --test-peers also what only the tests use: `sipp` and `turnserver` (SIP
+// and STUN peers), `xmllint` (JUnit reports against a JUnit schema) and Debian's `chromium`
+// (the HTML report, opened headless). As root it installs the Debian packages; otherwise it says what to run and
+// exits 3 (the CLI's "infrastructure" exit code). Plain Node, no dependencies.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -30,34 +32,38 @@ function aptGet(args) {
   return result.status === 0;
 }
 
-// What the tests and runs need from Debian: the binary, and the package that has it.
-const NEEDED = [
-  { binary: 'janus', pkg: 'janus' },
-  // The tests check JUnit reports against a JUnit schema with xmllint.
-  { binary: 'xmllint', pkg: 'libxml2-utils' },
-];
-
-const missing = NEEDED.filter(({ binary }) => {
+/**
+ * Makes sure `binary` is on PATH, installing the Debian package `pkg` as root; exits 3 with
+ * what to run otherwise.
+ */
+function ensure(binary, pkg) {
   const found = findOnPath(binary);
-  if (found) console.log(`${binary} found: ${found}`);
-  return !found;
-});
-if (missing.length === 0) process.exit(0);
-const packages = missing.map((m) => m.pkg);
-
-if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
-  console.error(`ensure-janus: not installed (not on PATH): ${missing.map((m) => m.binary).join(', ')}.`);
-  console.error(`Install with:  sudo apt-get install -y ${packages.join(' ')}`);
-  console.error('(on Debian/Ubuntu; run `sudo apt-get update` first if a package is not found)');
-  process.exit(3);
+  if (found) {
+    console.log(`${binary} found: ${found}`);
+    return;
+  }
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+    console.error(`ensure-janus: ${binary} is not installed (no \`${binary}\` on PATH).`);
+    console.error(`Install it with:  sudo apt-get install -y ${pkg}`);
+    console.error('(on Debian/Ubuntu; run `sudo apt-get update` first if the package is not found)');
+    process.exit(3);
+  }
+  console.log(`ensure-janus: ${binary} not found, installing the Debian package ${pkg}`);
+  // A fresh container often has no package lists yet; only then is the update worth its time.
+  const installed = aptGet(['install', '-y', pkg]) || (aptGet(['update']) && aptGet(['install', '-y', pkg]));
+  const path = findOnPath(binary);
+  if (!installed || !path) {
+    console.error(`ensure-janus: installing ${pkg} failed; try \`apt-get update && apt-get install -y ${pkg}\` by hand.`);
+    process.exit(3);
+  }
+  console.log(`${binary} found: ${path}`);
 }
 
-console.log(`ensure-janus: installing the Debian packages ${packages.join(', ')}`);
-// A fresh container often has no package lists yet; only then is the update worth its time.
-const installed = aptGet(['install', '-y', ...packages]) || (aptGet(['update']) && aptGet(['install', '-y', ...packages]));
-const stillMissing = missing.filter(({ binary }) => !findOnPath(binary));
-if (!installed || stillMissing.length > 0) {
-  console.error(`ensure-janus: installing failed; try \`apt-get update && apt-get install -y ${packages.join(' ')}\` by hand.`);
-  process.exit(3);
+ensure('janus', 'janus');
+// The tests also need peers, a schema checker and a browser; a conformance run does not.
+if (process.argv.includes('--test-peers')) {
+  ensure('sipp', 'sip-tester');
+  ensure('turnserver', 'coturn');
+  ensure('xmllint', 'libxml2-utils');
+  ensure('chromium', 'chromium');
 }
-for (const { binary } of missing) console.log(`${binary} found: ${findOnPath(binary)}`);

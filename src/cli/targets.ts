@@ -1,6 +1,6 @@
 import type { CompiledScenario } from '../compile/scenario.js';
 import { JanusClient } from '../janus/client.js';
-import { startJanus, needsKey, type JanusTransportName, type ManagedJanus } from '../managed/index.js';
+import { startJanus, needsKey, type JanusNeeds, type JanusTransportName, type ManagedJanus } from '../managed/index.js';
 import type { RunTarget } from '../run/run-scenario.js';
 import type { TlsOptions } from '../transports/contract.js';
 import { getTransport, transportForScheme } from '../transports/registry.js';
@@ -27,17 +27,17 @@ interface Common {
  * the same share one instance, which loads the union of their plugins.
  */
 export async function managedTargets(scenarios: CompiledScenario[], common: Common): Promise<Targets> {
-  const groups = new Map<string, { config: Record<string, string | number | boolean>; plugins: Set<string> }>();
-  const keyOf = (s: CompiledScenario) => needsKey({ plugins: [], transports: [], config: s.requires.janus });
+  const groups = new Map<string, { config: Record<string, string | number | boolean>; plugins: Set<string>; observers: Pick<JanusNeeds, 'eventhandlers' | 'loggers'> }>();
+  const keyOf = (s: CompiledScenario) => needsKey({ plugins: [], transports: [], config: s.requires.janus, ...observersOf(s) });
   for (const s of scenarios) {
     const key = keyOf(s);
-    if (!groups.has(key)) groups.set(key, { config: s.requires.janus, plugins: new Set() });
+    if (!groups.has(key)) groups.set(key, { config: s.requires.janus, plugins: new Set(), observers: observersOf(s) });
     s.requires.plugins.forEach((p) => groups.get(key)!.plugins.add(p));
   }
   const instances = new Map<string, ManagedJanus>();
   const versions = new Map<string, string>();
   const started = await Promise.allSettled([...groups].map(async ([key, g]) => {
-    const janus = await startJanus({ plugins: [...g.plugins], transports: common.transports as JanusTransportName[], config: g.config }, { binary: common.janusBinary });
+    const janus = await startJanus({ plugins: [...g.plugins], transports: common.transports as JanusTransportName[], config: g.config, ...g.observers }, { binary: common.janusBinary });
     instances.set(key, janus);
     const [transport, url] = Object.entries(janus.endpoints).find(([name]) => !name.startsWith('admin'))!;
     versions.set(key, String((await serverInfo(transport, url!, { ca: janus.caPem ? [janus.caPem] : [] })).version_string));
@@ -97,7 +97,9 @@ export async function remoteTargets(urls: string[], adminUrls: string[], common:
     targetFor(scenario, transport) {
       const info = infos.get(transport)!;
       const plugins = Object.keys((info.plugins as Record<string, unknown> | undefined) ?? {});
-      const missing = scenario.requires.plugins.filter((p) => !plugins.includes(p));
+      const loaded = [...plugins, ...Object.keys((info.events as Record<string, unknown> | undefined) ?? {}), ...Object.keys((info.loggers as Record<string, unknown> | undefined) ?? {})];
+      const { eventhandlers, loggers } = scenario.requires;
+      const missing = [...scenario.requires.plugins, ...Object.keys(eventhandlers), ...Object.keys(loggers)].filter((p) => !loaded.includes(p));
       if (missing.length > 0) return { skip: `the server lacks ${missing.join(', ')}` };
       const unmet = unmetConfig(scenario.requires.janus, info, common.secrets);
       if (unmet) return { skip: unmet };
@@ -115,6 +117,11 @@ export async function remoteTargets(urls: string[], adminUrls: string[], common:
     },
     close: async () => {},
   };
+}
+
+/** The event handlers and loggers a scenario asks the managed Janus to load, with their settings. */
+function observersOf(scenario: CompiledScenario): Pick<JanusNeeds, 'eventhandlers' | 'loggers'> {
+  return { eventhandlers: scenario.requires.eventhandlers, loggers: scenario.requires.loggers };
 }
 
 /** Janus settings a scenario requires that a running server can be seen to have, from `info`. */

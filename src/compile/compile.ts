@@ -11,6 +11,9 @@ import { substituteParams } from './params.js';
 import { BUILTIN_NAMES, type CompiledScenario } from './scenario.js';
 import { compileString, compileTemplate, isValidRef, type PlaceholderRef } from './template.js';
 
+/** What `${env_int.NAME}` accepts: a decimal integer, as Number() reads it back exactly. */
+const INTEGER = /^-?(0|[1-9][0-9]{0,14})$/;
+
 export interface CompileOptions {
   env: NodeJS.ProcessEnv;
   /** Reads, parses and validates a fragment file (the loader owns I/O and caching). */
@@ -61,6 +64,8 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
         transports: requires.transports as string[] | undefined,
         janus: (requires.janus as Record<string, string | number | boolean> | undefined) ?? {},
         exclusive: requires.exclusive === true,
+        eventhandlers: observerSettings(requires.eventhandlers),
+        loggers: observerSettings(requires.loggers),
       },
       clients,
       keepalive: keepalive === undefined || typeof keepalive === 'boolean' ? (keepalive ?? true) : parseDuration(keepalive as string | number),
@@ -189,9 +194,11 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
       };
       if (!isValidRef(ref.ref)) return fail(`"\${${ref.ref}}" is not a valid placeholder: use \${name} or \${name.field}`);
       const [head, second] = ref.ref.split('.');
-      if (head === 'env') {
-        if (second === undefined) return fail('${env} needs a variable name: ${env.NAME}');
-        if (options.env[second] === undefined) return fail(`environment variable ${second} is not set`);
+      if (head === 'env' || head === 'env_int') {
+        if (second === undefined) return fail(`\${${head}} needs a variable name: \${${head}.NAME}`);
+        const value = options.env[second];
+        if (value === undefined) return fail(`environment variable ${second} is not set`);
+        if (head === 'env_int' && !INTEGER.test(value)) return fail(`environment variable ${second} is not an integer: "${value}"`);
         return true;
       }
       if (clients.includes(head!) && !known.has(head!)) {
@@ -204,6 +211,13 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
       return fail(`unknown placeholder \${${ref.ref}}: no variable, parameter or saved value named "${head}" is defined before this point`, hint ? `did you mean "\${${hint}}"?` : undefined);
     };
   }
+}
+
+/** `requires.eventhandlers` / `loggers`: a list of names means each with no settings of its own. */
+function observerSettings(given: unknown): Record<string, Record<string, string | number | boolean>> {
+  if (given === undefined) return {};
+  if (Array.isArray(given)) return Object.fromEntries(given.map((pkg: string) => [pkg, {}]));
+  return given as Record<string, Record<string, string | number | boolean>>;
 }
 
 /** A path as the including file names things: relative to it when the file is shown relative. */

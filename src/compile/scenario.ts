@@ -29,7 +29,11 @@ export interface ScenarioNeeds {
   janus: Record<string, string | number | boolean>;
   /** Runs alone on its Janus (with --jobs). */
   exclusive: boolean;
+  /** Event handlers to load, by package name, with settings for their jcfg `general` section. */
+  eventhandlers: Record<string, Record<string, string | number | boolean>>;
+  /** Loggers to load, likewise. */
+  loggers: Record<string, Record<string, string | number | boolean>>;
 }
 
 /** Names every placeholder may use besides variables, params and saved values. */
-export const BUILTIN_NAMES = ['session', 'handle', 'handles', 'transaction', 'last', 'env', 'transport'] as const;
+export const BUILTIN_NAMES = ['session', 'handle', 'handles', 'transaction', 'last', 'env', 'env_int', 'transport'] as const;

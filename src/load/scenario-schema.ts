@@ -24,8 +24,27 @@ export const requiresSchema = {
       propertyNames: { pattern: '^[a-z_0-9]+$' },
       additionalProperties: scalar,
     },
+    eventhandlers: observers('janus\\.eventhandler\\.', 'event handlers to load (janus.eventhandler.sampleevh, ...)'),
+    loggers: observers('janus\\.logger\\.', 'loggers to load (janus.logger.jsonlog)'),
   },
 } as const;
+
+/**
+ * Event handlers or loggers: a list of package names, or a map from package name to settings
+ * for the `general` section of its jcfg (the managed Janus fills in what it needs to load).
+ */
+function observers(prefix: string, description: string) {
+  const example = prefix.replaceAll('\\', '') + (prefix.includes('logger') ? 'jsonlog' : 'sampleevh');
+  const name = { type: 'string', pattern: `^${prefix}[a-z0-9_]+$`, description: `a package name like ${example}` } as const;
+  const settings = { type: 'object', propertyNames: { pattern: '^[a-z_0-9]+$' }, additionalProperties: scalar } as const;
+  return {
+    description: `${description}: a list of package names, or package name → settings for its jcfg \`general\` section`,
+    // if/then/else rather than anyOf: an error then points into the form that was used.
+    if: { type: 'array' },
+    then: { type: 'array', items: name, uniqueItems: true },
+    else: { type: 'object', propertyNames: name, additionalProperties: settings },
+  } as const;
+}
 
 /** Step schemas come from the registered step kinds: each kind owns its slice. */
 export function stepSchema(): object {

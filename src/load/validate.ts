@@ -70,7 +70,10 @@ export function validateStep(step: unknown, path: DocPath, source: YamlSource, p
 function toDiagnostics(errors: ErrorObject[], source: YamlSource, where: string, base: DocPath = []): Diagnostic[] {
   // anyOf failures come with one error per branch; keep only the anyOf summary for that place.
   const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
-  const kept = errors.filter((e) => e.keyword === 'anyOf' || !anyOfPaths.has(e.instancePath));
+  // if/then/else adds a summary ("must match then schema") next to the errors of the branch
+  // taken, and a bad property name also fails the name's own schema at the object: those say
+  // nothing the branch's errors and the propertyNames error do not.
+  const kept = errors.filter((e) => (e.keyword === 'anyOf' || !anyOfPaths.has(e.instancePath)) && e.keyword !== 'if' && !e.schemaPath.includes('/propertyNames/'));
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const e of kept) {
@@ -122,8 +125,11 @@ function describe(e: ErrorObject, path: DocPath, source: YamlSource, where: stri
       const phrase = PATTERN_PHRASES[String(e.params.pattern)] ?? schema?.description ?? `a string matching ${e.params.pattern}`;
       return { span: source.spanOf(path), message: `${at} should be ${phrase}; got ${JSON.stringify(e.data)}` };
     }
-    case 'propertyNames':
-      return { span: source.spanOf([...path, String(e.params.propertyName)], { key: true }), message: `"${e.params.propertyName}" is not a valid name in ${at}: use letters, digits, _ and -, starting with a letter or _` };
+    case 'propertyNames': {
+      const named = (schema as { propertyNames?: { description?: string } } | undefined)?.propertyNames?.description;
+      const rule = named ? `should be ${named}` : 'use letters, digits, _ and -, starting with a letter or _';
+      return { span: source.spanOf([...path, String(e.params.propertyName)], { key: true }), message: `"${e.params.propertyName}" is not a valid name in ${at}: ${rule}` };
+    }
     case 'uniqueItems': {
       const later = Math.max(Number(e.params.i), Number(e.params.j));
       return { span: source.spanOf([...path, later]), message: `${at} lists ${JSON.stringify((e.data as unknown[])[later])} twice` };

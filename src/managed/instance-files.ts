@@ -6,6 +6,7 @@ import type { JanusInstallation } from './installation.js';
 import { type JcfgSection, renderJcfg } from './jcfg.js';
 import { findListener, type Listener } from './listeners.js';
 import type { GeneralConfig } from './needs.js';
+import { type ObserverSettings, writeObservers } from './observers.js';
 import type { MediaPortRanges } from './ports.js';
 
 /** Everything needed to write one instance's config folder. */
@@ -20,6 +21,8 @@ export interface InstanceLayout {
   overrides: GeneralConfig;
   adminSecret: string;
   media: MediaPortRanges;
+  eventhandlers?: ObserverSettings;
+  loggers?: ObserverSettings;
 }
 
 /** These keys point Janus at the private module folders; overriding them would defeat the isolation. */
@@ -34,8 +37,9 @@ export function checkOverrides(overrides: GeneralConfig): void {
 /**
  * Writes the folder Janus runs from: private plugins/ and transports/ folders holding symlinks
  * to just the needed libraries (Janus loads every *.so in a folder and has no allow-list),
- * empty events/ and loggers/ (otherwise the JSON logger loads by default), and a jcfg for
- * everything loaded, so nothing falls back to /etc/janus or to defaults that bind fixed ports.
+ * events/ and loggers/ holding only the handlers and loggers asked for (otherwise the JSON
+ * logger loads by default), and a jcfg for everything loaded, so nothing falls back to
+ * /etc/janus or to defaults that bind fixed ports.
  */
 export async function writeInstanceFiles(layout: InstanceLayout): Promise<void> {
   const { dir, installation } = layout;
@@ -50,6 +54,8 @@ export async function writeInstanceFiles(layout: InstanceLayout): Promise<void> 
     await symlink(join(installation.moduleDir, 'transports', `libjanus_${stem}.so`), join(dir, 'transports', `libjanus_${stem}.so`));
     await writeJcfg(dir, `janus.transport.${stem}.jcfg`, stem === 'http' ? httpConfig(layout) : websocketsConfig(layout));
   }
+  await writeObservers(dir, installation, 'eventhandlers', layout.eventhandlers ?? {});
+  await writeObservers(dir, installation, 'loggers', layout.loggers ?? {});
   if (layout.certificate) {
     await mkdir(join(dir, 'certs'));
     await writeFile(join(dir, 'certs', 'cert.pem'), layout.certificate.certPem);
@@ -62,7 +68,7 @@ async function writeJcfg(dir: string, name: string, sections: Record<string, Jcf
   await writeFile(join(dir, name), renderJcfg(sections));
 }
 
-function mainConfig({ dir, listeners, overrides, adminSecret, media }: InstanceLayout): Record<string, JcfgSection> {
+function mainConfig({ dir, listeners, overrides, adminSecret, media, eventhandlers }: InstanceLayout): Record<string, JcfgSection> {
   return {
     general: {
       configs_folder: dir,
@@ -83,7 +89,8 @@ function mainConfig({ dir, listeners, overrides, adminSecret, media }: InstanceL
     nat: { ignore_mdns: true },
     plugins: {},
     transports: {},
-    events: {},
+    // Janus loads no event handler unless broadcasting is on.
+    events: Object.keys(eventhandlers ?? {}).length > 0 ? { broadcast: true } : {},
   };
 }
 
@@ -107,6 +114,8 @@ function pluginConfig(stem: string, { dir, installation, media }: InstanceLayout
       return { general: { path: scripts, script: join(scripts, stem === 'lua' ? 'echotest.lua' : 'echotest.js') } };
     }
     case 'sip':
+      // Without local_ip the SIP stacks and their RTP bind the host's detected address, not loopback.
+      return { general: { rtp_port_range: media.plugins, local_ip: '127.0.0.1' } };
     case 'nosip':
     case 'audiobridge':
     case 'streaming':

@@ -10,6 +10,7 @@ import { checkOverrides, writeInstanceFiles } from './instance-files.js';
 import { JanusProcess } from './janus-process.js';
 import { endpointsOf, listenerNames, makeListener, type ListenerName, type ManagedEndpoints } from './listeners.js';
 import { type GeneralConfig, type JanusNeeds, type JanusTransportName, pluginStem, transportStems } from './needs.js';
+import { requireObservers } from './observers.js';
 import { allocateMediaPortRanges, pickFreePorts } from './ports.js';
 import { waitUntilReady } from './readiness.js';
 import { FOLDER_PREFIX, sweepStaleFolders, writeOwner } from './stale-folders.js';
@@ -89,6 +90,8 @@ async function planLaunch(needs: JanusNeeds, options: StartOptions): Promise<Lau
   const plugins = [...new Set(needs.plugins)];
   const pluginStems = plugins.map(pluginStem);
   for (const [i, stem] of pluginStems.entries()) await requirePlugin(installation, stem, plugins[i]!);
+  await requireObservers(installation, 'eventhandlers', needs.eventhandlers ?? {});
+  await requireObservers(installation, 'loggers', needs.loggers ?? {});
   for (const t of needs.transports) {
     if (!KNOWN_TRANSPORTS.includes(t)) throw new JanusStartError(`unknown transport '${String(t)}' (expected ${KNOWN_TRANSPORTS.join(', ')})`);
   }
@@ -128,6 +131,8 @@ async function launch(plan: LaunchPlan): Promise<ManagedJanus> {
       overrides: plan.needs.config,
       adminSecret: plan.adminSecret,
       media: allocateMediaPortRanges(),
+      ...(plan.needs.eventhandlers && { eventhandlers: plan.needs.eventhandlers }),
+      ...(plan.needs.loggers && { loggers: plan.needs.loggers }),
     });
     const janus = new JanusProcess(plan.installation, dir);
     const pid = janus.pid;

@@ -1,4 +1,5 @@
 import { JanusStartError } from './errors.js';
+import type { ObserverSettings } from './observers.js';
 
 export type JanusTransportName = 'http' | 'https' | 'ws' | 'wss';
 export type GeneralConfig = Record<string, string | number | boolean>;
@@ -11,18 +12,31 @@ export interface JanusNeeds {
   transports: JanusTransportName[];
   /** Overrides for the `general` section of janus.jcfg. */
   config: GeneralConfig;
+  /** Event handlers to load, by package name, with settings for their jcfg (see observers.ts). */
+  eventhandlers?: ObserverSettings;
+  /** Loggers to load, by package name, with settings for their jcfg. */
+  loggers?: ObserverSettings;
 }
 
 /**
- * Stable key for sharing instances. Only the config matters: the caller unions plugins and
- * transports of scenarios that share a key, which is harmless, whereas two different configs
- * (say, with and without api_secret) can never share a server.
+ * Stable key for sharing instances. Only the config and the event handlers and loggers matter:
+ * the caller unions plugins and transports of scenarios that share a key, which is harmless,
+ * whereas two different configs (say, with and without api_secret) can never share a server,
+ * and a handler or logger sees (and posts or writes) everything the server does.
  */
 export function needsKey(needs: JanusNeeds): string {
-  const entries = Object.keys(needs.config)
-    .sort()
-    .map((key) => [key, needs.config[key]]);
+  const entries: unknown[] = sortedEntries(needs.config);
+  for (const kind of ['eventhandlers', 'loggers'] as const) {
+    const settings = needs[kind];
+    if (settings && Object.keys(settings).length > 0) entries.push([kind, Object.keys(settings).sort().map((pkg) => [pkg, sortedEntries(settings[pkg]!)])]);
+  }
   return JSON.stringify(entries);
+}
+
+function sortedEntries(config: GeneralConfig): unknown[] {
+  return Object.keys(config)
+    .sort()
+    .map((key) => [key, config[key]]);
 }
 
 /** Plugins whose library name differs from the package name: scripted plugins running the stock echo scripts. */

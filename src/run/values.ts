@@ -27,6 +27,8 @@ export class ScenarioValues {
     switch (head) {
       case 'env':
         return this.env[rest[0]!];
+      case 'env_int':
+        return Number(this.env[rest[0]!]);
       case 'transport':
         return this.transport;
       case 'transaction':

@@ -65,6 +65,14 @@ steps:
     assert.match(run.stdout, /2 passing/);
   });
 
+  it('skips scenarios that need an event handler or a logger the server has not loaded, with the reason', async () => {
+    const run = await runCli(['run', 'scenarios/admin/query-eventhandler.yaml', 'scenarios/admin/query-logger.yaml', ...urls, '--transport', 'http']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /skipped: the server lacks janus\.eventhandler\.sampleevh/);
+    assert.match(run.stdout, /skipped: the server lacks janus\.logger\.jsonlog/);
+    assert.match(run.stdout, /2 pending/);
+  });
+
   it('reports a failed match with file:line, expected, actual, diff and the last messages; exit 1', async () => {
     const run = await runCli(['run', files.path('wrong-result.yaml'), ...urls, '--transport', 'ws']);
     assert.equal(run.code, 1, run.stdout + run.stderr);

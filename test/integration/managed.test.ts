@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Agent, request } from 'undici';
@@ -226,6 +226,44 @@ describe('managed Janus', function () {
     });
   });
 
+  describe('event handlers and loggers', function () {
+    let janus: ManagedJanus;
+    before(async function () {
+      janus = await startJanus({
+        plugins: ['janus.plugin.echotest'],
+        transports: ['http'],
+        config: {},
+        eventhandlers: { 'janus.eventhandler.sampleevh': { grouping: false } },
+        loggers: { 'janus.logger.jsonlog': {} },
+      });
+    });
+    after(() => janus.stop());
+
+    it('loads just those, with broadcasting on, and the JSON log inside the instance folder', async function () {
+      const info = await getJson(`${janus.endpoints.http}/info`);
+      assert.equal(info['event_handlers'], true);
+      assert.deepEqual(Object.keys(info['events']), ['janus.eventhandler.sampleevh']);
+      assert.deepEqual(Object.keys(info['loggers']), ['janus.logger.jsonlog']);
+      assert.deepEqual(readdirSync(join(janus.dir, 'events')), ['libjanus_sampleevh.so']);
+      assert.deepEqual(readdirSync(join(janus.dir, 'loggers')), ['libjanus_jsonlog.so']);
+      assert.match(readFileSync(join(janus.dir, 'janus.eventhandler.sampleevh.jcfg'), 'utf8'), /grouping = false/);
+      assert.ok(existsSync(join(janus.dir, 'jsonlog.json')));
+    });
+
+    it('answers queries to both through the Admin API', async function () {
+      const evh = await postJson(janus.endpoints.adminHttp!, {
+        janus: 'query_eventhandler', transaction: 'q1', admin_secret: janus.adminSecret,
+        handler: 'janus.eventhandler.sampleevh', request: { request: 'tweak', grouping: true },
+      });
+      assert.deepEqual(evh['response'], { result: 200 });
+      const logger = await postJson(janus.endpoints.adminHttp!, {
+        janus: 'query_logger', transaction: 'q2', admin_secret: janus.adminSecret,
+        logger: 'janus.logger.jsonlog', request: { request: 'info' },
+      });
+      assert.deepEqual(logger['response'], { result: 200 });
+    });
+  });
+
   describe('lifecycle', function () {
     it('stop() leaves no process and no folder, and can be called again', async function () {
       const janus = await startJanus({ plugins: ['janus.plugin.echotest'], transports: ['http'], config: {} });
@@ -304,6 +342,17 @@ describe('managed Janus', function () {
       );
     });
 
+    it('rejects an event handler or logger that is not installed, or not named as one', async function () {
+      await assert.rejects(
+        startJanus({ plugins: [], transports: ['http'], config: {}, eventhandlers: { 'janus.eventhandler.nonesuch': {} } }),
+        (err: unknown) => err instanceof JanusStartError && /'janus\.eventhandler\.nonesuch' is not installed/.test(err.message),
+      );
+      await assert.rejects(
+        startJanus({ plugins: [], transports: ['http'], config: {}, loggers: { 'janus.plugin.echotest': {} } }),
+        (err: unknown) => err instanceof JanusStartError && /not a Janus logger package name/.test(err.message),
+      );
+    });
+
     it('rejects an unknown transport', async function () {
       await assert.rejects(
         startJanus({ plugins: ['janus.plugin.echotest'], transports: ['mqtt' as 'http'], config: {} }),
@@ -341,6 +390,15 @@ describe('managed Janus', function () {
       assert.equal(a, b);
       assert.notEqual(a, c);
       assert.equal(needsKey({ plugins: [], transports: [], config: {} }), needsKey({ plugins: ['x'], transports: ['http'], config: {} }));
+    });
+
+    it('keys on event handlers and loggers and their settings too', function () {
+      const none = needsKey({ plugins: [], transports: [], config: {} });
+      const evh = needsKey({ plugins: [], transports: [], config: {}, eventhandlers: { 'janus.eventhandler.sampleevh': {} } });
+      const tweaked = needsKey({ plugins: [], transports: [], config: {}, eventhandlers: { 'janus.eventhandler.sampleevh': { grouping: false } } });
+      const logger = needsKey({ plugins: [], transports: [], config: {}, loggers: { 'janus.logger.jsonlog': {} } });
+      assert.equal(new Set([none, evh, tweaked, logger]).size, 4);
+      assert.equal(needsKey({ plugins: [], transports: [], config: {}, eventhandlers: {}, loggers: {} }), none);
     });
   });
 });

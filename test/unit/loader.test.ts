@@ -136,7 +136,7 @@ describe('loader and compiler (loadFiles)', function () {
       assert.equal(s.name, 'compiled steps');
       assert.equal(s.description, 'titles and spans');
       assert.deepEqual(s.tags, ['core', 'smoke']);
-      assert.deepEqual(s.requires, { plugins: ['janus.plugin.echotest'], transports: ['ws'], janus: { session_timeout: 5 }, exclusive: false });
+      assert.deepEqual(s.requires, { plugins: ['janus.plugin.echotest'], transports: ['ws'], janus: { session_timeout: 5 }, exclusive: false, eventhandlers: {}, loggers: {} });
       assert.deepEqual(s.clients, ['alice', 'bob']);
       assert.equal(s.keepalive, false);
       assert.equal(s.timeoutMs, 2000);
@@ -180,8 +180,17 @@ describe('loader and compiler (loadFiles)', function () {
       assert.equal(s.keepalive, true);
       assert.equal(s.timeoutMs, undefined);
       assert.deepEqual(s.tags, []);
-      assert.deepEqual(s.requires, { plugins: [], transports: undefined, janus: {}, exclusive: false });
+      assert.deepEqual(s.requires, { plugins: [], transports: undefined, janus: {}, exclusive: false, eventhandlers: {}, loggers: {} });
       assert.equal(s.steps[0]!.title, 'main ping');
+    });
+
+    it('event handlers and loggers: a list means no settings of their own, a map gives them', function () {
+      write({
+        'c.yaml': 'name: observers\nrequires:\n  eventhandlers: [janus.eventhandler.sampleevh]\n  loggers: { janus.logger.jsonlog: { json: compact } }\nsteps:\n  - request: ping\n',
+      });
+      const s = loadOne('c.yaml');
+      assert.deepEqual(s.requires.eventhandlers, { 'janus.eventhandler.sampleevh': {} });
+      assert.deepEqual(s.requires.loggers, { 'janus.logger.jsonlog': { json: 'compact' } });
     });
 
     it('a keepalive duration becomes milliseconds', function () {
@@ -193,6 +202,16 @@ describe('loader and compiler (loadFiles)', function () {
       write({ 'v.yaml': 'name: v\nvariables:\n  room: 1234\n  label: "room-${room}"\n  home: "${env.HOME_DIR_FOR_TEST}"\nsteps:\n  - request: ping\n' });
       const s = loadOne('v.yaml');
       assert.deepEqual(s.variables.map(([n]) => n), ['room', 'label', 'home']);
+    });
+
+    it('${env_int.NAME} is an environment variable as a number; ${env.NAME} stays text', function () {
+      const actor: Actor = { name: 'main', handles: new Map() };
+      const { lookup } = new ScenarioValues(() => undefined, 'http', { PORT: '3478' }).lookupFor(actor);
+      assert.equal(lookup('env_int.PORT'), 3478);
+      assert.equal(lookup('env.PORT'), '3478');
+      write({ 'i.yaml': 'name: i\nsteps:\n  - request: { janus: ping, n: "${env_int.N}", m: "${env_int.M}" }\n' });
+      const r = loadFiles([join(dir, 'i.yaml')], { cwd: dir, env: { N: '-12', M: '0x10' } });
+      assert.deepEqual(r.diagnostics.map((d) => `${d.span.line}:${d.span.col} ${d.message}`), ['3:52 environment variable M is not an integer: "0x10"']);
     });
   });
 

@@ -197,8 +197,11 @@ export const sip: PluginSpec = {
     progressed: { since: '1.3.1', schema: event('progressed') },
     updating: { schema: event('updating') },
     updated: { schema: event('updated') },
-    /** `code`: the one given if above 399, else 486 (call) or 603 (transfer). */
-    declining: { schema: event('declining', { code: { type: 'integer', minimum: 400 } }, { refer_id: integer }) },
+    /**
+     * `code`: the one given if above 399, else 486 (call) or 603 (transfer). Declining a call
+     * also puts its Call-ID in the result, when the SIP stack has not cleared it yet (a race).
+     */
+    declining: { schema: event('declining', { code: { type: 'integer', minimum: 400 } }, { refer_id: integer, call_id: string }) },
     transferring: { schema: event('transferring') },
     holding: { schema: event('holding') },
     resuming: { schema: event('resuming') },
