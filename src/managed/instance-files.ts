@@ -20,6 +20,12 @@ export interface InstanceLayout {
   overrides: GeneralConfig;
   adminSecret: string;
   media: MediaPortRanges;
+  /**
+   * Janus runs in a private network namespace (netns.ts) and gathers ICE candidates on its veth
+   * links. Measured: with `interface` or `ice_enforce_list` pinned to one link, ICE connects but
+   * DTLS never completes (or ICE never connects), so Janus is left to pick its own addresses.
+   */
+  namespaced?: boolean;
 }
 
 /** These keys point Janus at the private module folders; overriding them would defeat the isolation. */
@@ -62,7 +68,7 @@ async function writeJcfg(dir: string, name: string, sections: Record<string, Jcf
   await writeFile(join(dir, name), renderJcfg(sections));
 }
 
-function mainConfig({ dir, listeners, overrides, adminSecret, media }: InstanceLayout): Record<string, JcfgSection> {
+function mainConfig({ dir, listeners, overrides, adminSecret, media, namespaced }: InstanceLayout): Record<string, JcfgSection> {
   return {
     general: {
       configs_folder: dir,
@@ -75,7 +81,7 @@ function mainConfig({ dir, listeners, overrides, adminSecret, media }: InstanceL
       debug_colors: false,
       server_name: `janus-scenarios-${listeners[0]?.port ?? 0}`,
       // Skips the local-IP discovery (a UDP connect to 1.2.3.4) and keeps SDP on loopback.
-      interface: '127.0.0.1',
+      ...(!namespaced && { interface: '127.0.0.1' }),
       admin_secret: adminSecret,
       ...overrides,
     },

@@ -11,18 +11,20 @@ export interface JanusNeeds {
   transports: JanusTransportName[];
   /** Overrides for the `general` section of janus.jcfg. */
   config: GeneralConfig;
+  /** Run Janus in a private network namespace where WebRTC peers can reach it (see netns.ts). */
+  media?: boolean;
 }
 
 /**
- * Stable key for sharing instances. Only the config matters: the caller unions plugins and
- * transports of scenarios that share a key, which is harmless, whereas two different configs
+ * Stable key for sharing instances. Only the config and media matter: the caller unions plugins
+ * and transports of scenarios that share a key, which is harmless, whereas two different configs
  * (say, with and without api_secret) can never share a server.
  */
 export function needsKey(needs: JanusNeeds): string {
   const entries = Object.keys(needs.config)
     .sort()
     .map((key) => [key, needs.config[key]]);
-  return JSON.stringify(entries);
+  return JSON.stringify(needs.media ? [...entries, ['(media)', true]] : entries);
 }
 
 /** Plugins whose library name differs from the package name: scripted plugins running the stock echo scripts. */

@@ -1,0 +1,146 @@
+import type { Audio, DataChannel, PeerConnection, Track, Video } from 'node-datachannel';
+import { PeerError, type PeerTracks, type SendOptions, type SessionDescription } from './contract.js';
+import { AUDIO_LEVEL_EXTENSION_ID, AUDIO_LEVEL_URI, audioStream, nextPacket, OPUS_PAYLOAD_TYPE, videoStream, VP8_PAYLOAD_TYPE, type RtpStream } from './rtp.js';
+
+type NodeDataChannel = typeof import('node-datachannel');
+
+const PACKET_INTERVAL_MS = 20;
+const GATHERING_TIMEOUT_MS = 5000;
+
+/** A sending media track with its RTP state. */
+interface Outgoing {
+  track: Track;
+  stream: RtpStream;
+  kind: 'audio' | 'video';
+}
+
+/**
+ * One PeerConnection (libdatachannel through node-datachannel) with fake media. Descriptions are
+ * complete (host candidates included), so no trickle is needed from this side.
+ */
+export class MediaPeer {
+  private readonly pc: PeerConnection;
+  private readonly outgoing: Outgoing[] = [];
+  /** Tracks Janus offered; held so they live as long as the peer. */
+  private readonly incoming: Track[] = [];
+  private channel: DataChannel | undefined;
+  private readonly received: string[] = [];
+  private readonly receivers: Array<(text: string) => void> = [];
+  private timer: NodeJS.Timeout | undefined;
+  private audioLevel: number | undefined;
+
+  constructor(private readonly ndc: NodeDataChannel, readonly id: string) {
+    // No STUN or TURN: host candidates only. Binding to one address (bindAddress) made Janus's
+    // DTLS handshake stall for ~2 s in the namespace, so the peer gathers on every interface.
+    this.pc = new ndc.PeerConnection(id, { iceServers: [], disableAutoNegotiation: true });
+    this.pc.onTrack((track) => this.incoming.push(track));
+    this.pc.onDataChannel((dc) => this.useChannel(dc));
+  }
+
+  async offer(tracks: PeerTracks): Promise<SessionDescription> {
+    const ssrcBase = 0x10000000 + Math.floor(Math.random() * 0x6fffffff);
+    if (tracks.audio) {
+      const audio: Audio = new this.ndc.Audio('0', 'SendRecv');
+      audio.addOpusCodec(OPUS_PAYLOAD_TYPE);
+      audio.addSSRC(ssrcBase, 'janus-scenarios', 'janus-scenarios', 'audio');
+      this.outgoing.push({ track: this.pc.addTrack(audio), stream: audioStream(ssrcBase), kind: 'audio' });
+    }
+    if (tracks.video) {
+      const video: Video = new this.ndc.Video(tracks.audio ? '1' : '0', 'SendRecv');
+      video.addVP8Codec(VP8_PAYLOAD_TYPE);
+      video.addSSRC(ssrcBase + 1, 'janus-scenarios', 'janus-scenarios', 'video');
+      this.outgoing.push({ track: this.pc.addTrack(video), stream: videoStream(ssrcBase + 1), kind: 'video' });
+    }
+    if (tracks.data) this.useChannel(this.pc.createDataChannel('janus-scenarios'));
+    this.pc.setLocalDescription('offer');
+    return { type: 'offer', sdp: withAudioLevel(await this.gathered()) };
+  }
+
+  /** Applies Janus's answer, or answers Janus's offer (receiving whatever it offers). */
+  async accept(jsep: SessionDescription): Promise<SessionDescription | undefined> {
+    this.pc.setRemoteDescription(jsep.sdp, jsep.type);
+    if (jsep.type === 'answer') return undefined;
+    this.pc.setLocalDescription('answer');
+    return { type: 'answer', sdp: await this.gathered() };
+  }
+
+  /** Starts (or changes) fake RTP on every sending track, one packet per track every 20 ms. */
+  send(options: SendOptions): void {
+    if (this.outgoing.length === 0) throw new PeerError(`peer ${this.id} has no tracks to send on: offer with audio or video first`);
+    this.audioLevel = options.audioLevel;
+    this.timer ??= setInterval(() => this.tick(), PACKET_INTERVAL_MS);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  async data(text: string, timeoutMs: number): Promise<void> {
+    const channel = this.channel;
+    if (!channel) throw new PeerError(`peer ${this.id} has no data channel: offer with data: true`);
+    if (!channel.isOpen()) await within(timeoutMs, `the data channel of peer ${this.id} did not open`, (done) => channel.onOpen(done));
+    channel.sendMessage(text);
+  }
+
+  /** The next data channel message, waiting up to timeoutMs. */
+  receive(timeoutMs: number): Promise<string> {
+    const ready = this.received.shift();
+    if (ready !== undefined) return Promise.resolve(ready);
+    return within(timeoutMs, `no data channel message reached peer ${this.id}`, (done) => this.receivers.push(done));
+  }
+
+  close(): void {
+    this.stop();
+    try {
+      this.channel?.close();
+      this.pc.close();
+    } catch {
+      // already closed
+    }
+  }
+
+  private tick(): void {
+    for (const out of this.outgoing) {
+      if (!out.track.isOpen()) continue;
+      out.track.sendMessageBinary(nextPacket(out.stream, out.kind === 'audio' ? this.audioLevel : undefined));
+    }
+  }
+
+  private useChannel(dc: DataChannel): void {
+    this.channel = dc;
+    dc.onMessage((msg) => {
+      const text = typeof msg === 'string' ? msg : Buffer.from(msg as ArrayBuffer).toString('utf8');
+      const receiver = this.receivers.shift();
+      if (receiver) receiver(text);
+      else this.received.push(text);
+    });
+  }
+
+  /** The local description once host candidates are in it. */
+  private async gathered(): Promise<string> {
+    if (this.pc.gatheringState() !== 'complete') {
+      await within(GATHERING_TIMEOUT_MS, `peer ${this.id} gathered no ICE candidates`, (done) =>
+        this.pc.onGatheringStateChange((state) => state === 'complete' && done()));
+    }
+    const sdp = this.pc.localDescription()?.sdp;
+    if (!sdp) throw new PeerError(`peer ${this.id} has no local description`);
+    return sdp;
+  }
+}
+
+/** Offers the audio-level header extension on the audio m-line, so `send` can carry levels. */
+function withAudioLevel(sdp: string): string {
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  return sdp.replace(/(m=audio [^\r\n]*\r?\n)/, `$1a=extmap:${AUDIO_LEVEL_EXTENSION_ID} ${AUDIO_LEVEL_URI}${eol}`);
+}
+
+function within<T = void>(timeoutMs: number, failure: string, start: (done: (value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new PeerError(`${failure} within ${timeoutMs}ms`)), timeoutMs);
+    start((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
+}
