@@ -85,7 +85,7 @@ function plan(scenarios: CompiledScenario[], transports: string[], targets: Targ
       const target = targets.targetFor(scenario, transport);
       if ('skip' in target) return { suite, title, skipReason: target.skip, run: never };
       // One lock per Janus: the managed instance for this configuration, or the one --url server.
-      const lockKey = settings.urls.length > 0 ? 'remote' : needsKey({ plugins: [], transports: [], config: scenario.requires.janus });
+      const lockKey = settings.urls.length > 0 ? 'remote' : needsKey({ plugins: [], transports: [], config: scenario.requires.janus, media: scenario.requires.media });
       if (!locks.has(lockKey)) locks.set(lockKey, new ExclusiveLock());
       return {
         suite,

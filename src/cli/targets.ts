@@ -1,6 +1,8 @@
 import type { CompiledScenario } from '../compile/scenario.js';
 import { JanusClient } from '../janus/client.js';
-import { startJanus, needsKey, type JanusTransportName, type ManagedJanus } from '../managed/index.js';
+import { startJanus, needsKey, namespaceUnavailable, type JanusTransportName, type ManagedJanus } from '../managed/index.js';
+import type { PeerHost } from '../media/contract.js';
+import { LocalPeerHost } from '../media/local-host.js';
 import type { RunTarget } from '../run/run-scenario.js';
 import type { TlsOptions } from '../transports/contract.js';
 import { getTransport, transportForScheme } from '../transports/registry.js';
@@ -23,21 +25,24 @@ interface Common {
 }
 
 /**
- * Starts the managed Janus instances a run needs: scenarios whose `requires.janus` settings are
- * the same share one instance, which loads the union of their plugins.
+ * Starts the managed Janus instances a run needs: scenarios whose `requires.janus` settings
+ * (and `requires.media`) are the same share one instance, which loads the union of their
+ * plugins. Media scenarios get a namespaced Janus, or are skipped where that is impossible.
  */
 export async function managedTargets(scenarios: CompiledScenario[], common: Common): Promise<Targets> {
-  const groups = new Map<string, { config: Record<string, string | number | boolean>; plugins: Set<string> }>();
-  const keyOf = (s: CompiledScenario) => needsKey({ plugins: [], transports: [], config: s.requires.janus });
+  const groups = new Map<string, { config: Record<string, string | number | boolean>; media: boolean; plugins: Set<string> }>();
+  const keyOf = (s: CompiledScenario) => needsKey({ plugins: [], transports: [], config: s.requires.janus, media: s.requires.media });
+  const noMedia = scenarios.some((s) => s.requires.media) ? namespaceUnavailable() : undefined;
   for (const s of scenarios) {
+    if (s.requires.media && noMedia) continue;
     const key = keyOf(s);
-    if (!groups.has(key)) groups.set(key, { config: s.requires.janus, plugins: new Set() });
+    if (!groups.has(key)) groups.set(key, { config: s.requires.janus, media: s.requires.media, plugins: new Set() });
     s.requires.plugins.forEach((p) => groups.get(key)!.plugins.add(p));
   }
   const instances = new Map<string, ManagedJanus>();
   const versions = new Map<string, string>();
   const started = await Promise.allSettled([...groups].map(async ([key, g]) => {
-    const janus = await startJanus({ plugins: [...g.plugins], transports: common.transports as JanusTransportName[], config: g.config }, { binary: common.janusBinary });
+    const janus = await startJanus({ plugins: [...g.plugins], transports: common.transports as JanusTransportName[], config: g.config, media: g.media }, { binary: common.janusBinary });
     instances.set(key, janus);
     const [transport, url] = Object.entries(janus.endpoints).find(([name]) => !name.startsWith('admin'))!;
     versions.set(key, String((await serverInfo(transport, url!, { ca: janus.caPem ? [janus.caPem] : [] })).version_string));
@@ -49,6 +54,7 @@ export async function managedTargets(scenarios: CompiledScenario[], common: Comm
   }
   return {
     targetFor(scenario, transport) {
+      if (scenario.requires.media && noMedia) return { skip: `needs WebRTC peers, but ${noMedia}` };
       const janus = instances.get(keyOf(scenario))!;
       const url = janus.endpoints[transport as keyof typeof janus.endpoints];
       if (!url) return { skip: `the managed Janus has no ${transport} listener` };
@@ -67,6 +73,7 @@ export async function managedTargets(scenarios: CompiledScenario[], common: Comm
         },
         sessionTimeoutS: typeof config.session_timeout === 'number' ? config.session_timeout : 60,
         serverVersion: versions.get(keyOf(scenario)),
+        ...(janus.peers && { peers: janus.peers }),
       };
     },
     close: async () => {
@@ -92,6 +99,8 @@ export async function remoteTargets(urls: string[], adminUrls: string[], common:
     return { transport: t.name, url };
   });
   const infos = new Map<string, Record<string, unknown>>();
+  // Peers for a server the runner did not start run in the runner's own network namespace.
+  let peers: PeerHost | undefined;
   for (const t of common.transports) infos.set(t, await serverInfo(t, byTransport.get(t)!, common.tls));
   return {
     targetFor(scenario, transport) {
@@ -111,6 +120,7 @@ export async function remoteTargets(urls: string[], adminUrls: string[], common:
         secrets: common.secrets,
         sessionTimeoutS: typeof info['session-timeout'] === 'number' ? info['session-timeout'] : undefined,
         serverVersion: typeof info.version_string === 'string' ? info.version_string : undefined,
+        ...(scenario.requires.media && { peers: (peers ??= new LocalPeerHost()) }),
       };
     },
     close: async () => {},

@@ -55,6 +55,7 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
         transports: requires.transports as string[] | undefined,
         janus: (requires.janus as Record<string, string | number | boolean> | undefined) ?? {},
         exclusive: requires.exclusive === true,
+        media: requires.media === true,
       },
       clients,
       keepalive: keepalive === undefined || typeof keepalive === 'boolean' ? (keepalive ?? true) : parseDuration(keepalive as string | number),

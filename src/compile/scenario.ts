@@ -27,6 +27,8 @@ export interface ScenarioNeeds {
   janus: Record<string, string | number | boolean>;
   /** Runs alone on its Janus (with --jobs). */
   exclusive: boolean;
+  /** Uses WebRTC peers: needs a Janus they can reach (a namespaced managed one, or a remote one). */
+  media: boolean;
 }
 
 /** Names every placeholder may use besides variables, params and saved values. */

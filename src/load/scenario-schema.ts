@@ -14,6 +14,10 @@ export const requiresSchema = {
   properties: {
     plugins: { type: 'array', items: { type: 'string', pattern: '^janus\\.plugin\\.' }, uniqueItems: true },
     transports: { type: 'array', items: { type: 'string' }, uniqueItems: true, minItems: 1 },
+    media: {
+      type: 'boolean',
+      description: 'uses WebRTC peers (`peer:` steps): the managed Janus runs in a private network namespace the peers can reach; skipped where namespaces are not allowed',
+    },
     exclusive: {
       type: 'boolean',
       description: 'run alone on its Janus: no other scenario, nor another transport of this one, at the same time (for scenarios that change global settings)',

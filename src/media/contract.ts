@@ -36,6 +36,9 @@ export type PeerCommand =
   | { op: 'receive'; id: string; timeoutMs: number }
   | { op: 'close'; id: string };
 
+/** A command for a peer the caller names: the step says what, the run says which id. */
+export type PeerAction = PeerCommand extends infer C ? (C extends unknown ? Omit<C, 'id'> : never) : never;
+
 /** What each command answers: a description for offer/accept, a message for receive, else nothing. */
 export type PeerResult = SessionDescription | string | undefined;
 

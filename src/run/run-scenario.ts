@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { CompiledScenario } from '../compile/scenario.js';
+import type { PeerHost } from '../media/contract.js';
 import { JanusClient } from '../janus/client.js';
 import type { JanusMessage, Route } from '../janus/protocol.js';
 import { formatViolation, type Violation } from '../schemas/catalogue.js';
@@ -22,6 +24,8 @@ export interface RunTarget {
   sessionTimeoutS?: number;
   /** The server's version_string (from info), to pick the schemas that hold for it. */
   serverVersion?: string;
+  /** Where WebRTC peers that can reach this server run (scenarios with requires.media). */
+  peers?: PeerHost;
 }
 
 export interface RunOptions {
@@ -98,11 +102,21 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   const keepaliveMs = scenario.keepalive === false ? undefined : typeof scenario.keepalive === 'number' ? scenario.keepalive
     : target.sessionTimeoutS ? Math.max(500, target.sessionTimeoutS * 400) : 25_000;
 
+  // Peer ids carry this run's prefix: runs in parallel share the host, never a peer.
+  const peerPrefix = `${randomUUID()}/`;
+  const peers: StepContext['peers'] = {
+    run(name, command) {
+      if (!target.peers) return Promise.reject(new StepFailure('infrastructure', 'this run has no WebRTC peers: add requires: { media: true }'));
+      return target.peers.run({ ...command, id: peerPrefix + name } as Parameters<PeerHost['run']>[0]);
+    },
+  };
+
   const context = (signal: AbortSignal): StepContext => ({
     signal,
     target: { transport: target.transport, url: target.url, tls: target.tls },
     stepTimeoutMs: options.stepTimeoutMs,
     secrets: target.secrets,
+    peers,
     actor: (name) => actors.get(name)!,
     janus(actor) {
       if (!clients.has(actor.name)) {
@@ -156,6 +170,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
     const f = await runStep(step, cleanupContext, emit);
     if (f) cleanupFailures.push(f);
   }
+  await target.peers?.closeAll(peerPrefix);
   const destroyedSessions: number[] = [];
   for (const [name, pending] of clients) {
     const client = await pending.catch(() => undefined);

@@ -23,8 +23,6 @@ const TRANSPORTS = ['http', 'ws'];
 
 /** Messages no pure-signalling scenario can make Janus 1.1.2 send, and why. */
 const NEEDS_MORE_THAN_SIGNALLING: Record<string, string> = {
-  'core/event/webrtcup': 'needs a WebRTC peer',
-  'core/event/media': 'needs a WebRTC peer sending media',
   'core/event/slowlink': 'needs media with losses',
   'core/event/trickle': 'needs full_trickle and a PeerConnection',
   'core/event/keepalive': 'an idle HTTP long-poll for 30 s; the HTTP transport drops it',
@@ -112,7 +110,7 @@ describe('schema catalogue against real Janus 1.1.2 traffic', function () {
     if (scenario.requires.transports && !scenario.requires.transports.includes(transport)) return undefined;
     const target = targets!.targetFor(scenario, transport);
     if ('skip' in target) return undefined;
-    const key = JSON.stringify(scenario.requires.janus);
+    const key = JSON.stringify([scenario.requires.janus, scenario.requires.media]);
     if (!locks.has(key)) locks.set(key, new ExclusiveLock());
     return locks.get(key)!.run(scenario.requires.exclusive, () => runScenario(scenario, target, {
       seed: 'catalogue',

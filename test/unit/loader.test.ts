@@ -64,6 +64,7 @@ async function execute(scenario: CompiledScenario): Promise<Array<{ payload: Jan
     signal: new AbortController().signal,
     target: { transport: 'http', url: 'http://127.0.0.1:9/janus', tls: {} },
     traffic: () => {},
+    peers: { run: async () => undefined },
     stepTimeoutMs: 1000,
     secrets: {},
     actor: (name) => actors.get(name)!,
