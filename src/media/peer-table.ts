@@ -12,8 +12,7 @@ export class PeerTable {
   async run(command: PeerCommand): Promise<PeerResult> {
     switch (command.op) {
       case 'offer':
-        if (this.peers.has(command.id)) throw new PeerError(`peer ${shortId(command.id)} already made its offer: close it first, or name another peer`);
-        return (await this.create(command.id)).offer(command.tracks);
+        return (this.peers.get(command.id) ?? (await this.create(command.id))).offer(command.tracks);
       case 'accept':
         return (this.peers.get(command.id) ?? (await this.create(command.id))).accept(command.jsep);
       case 'send':

@@ -37,7 +37,15 @@ export class MediaPeer {
     this.pc.onDataChannel((dc) => this.useChannel(dc));
   }
 
+  /** The first offer adds the tracks; later ones renegotiate what the peer already has. */
   async offer(tracks: PeerTracks): Promise<SessionDescription> {
+    if (this.pc.signalingState() !== 'stable') throw new PeerError(`peer ${this.id} is in the middle of a negotiation (${this.pc.signalingState()}): accept the answer first`);
+    if (this.pc.remoteDescription() === null) this.addTracks(tracks);
+    this.pc.setLocalDescription('offer');
+    return { type: 'offer', sdp: withAudioLevel(await this.gathered()) };
+  }
+
+  private addTracks(tracks: PeerTracks): void {
     const ssrcBase = 0x10000000 + Math.floor(Math.random() * 0x6fffffff);
     if (tracks.audio) {
       const audio: Audio = new this.ndc.Audio('0', 'SendRecv');
@@ -52,8 +60,6 @@ export class MediaPeer {
       this.outgoing.push({ track: this.pc.addTrack(video), stream: videoStream(ssrcBase + 1), kind: 'video' });
     }
     if (tracks.data) this.useChannel(this.pc.createDataChannel('janus-scenarios'));
-    this.pc.setLocalDescription('offer');
-    return { type: 'offer', sdp: withAudioLevel(await this.gathered()) };
   }
 
   /** Applies Janus's answer, or answers Janus's offer (receiving whatever it offers). */
