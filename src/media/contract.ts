@@ -24,6 +24,11 @@ export interface SendOptions {
    * extension of every audio packet; undefined sends no extension.
    */
   audioLevel?: number;
+  /**
+   * Percent of packets (0-100) skipped on every track: their sequence numbers are used but the
+   * packets never sent, so Janus counts them lost (for slowlink events).
+   */
+  loss?: number;
 }
 
 /** One command to a peer; `id` names a PeerConnection within its host. */

@@ -12,6 +12,8 @@ interface Outgoing {
   track: Track;
   stream: RtpStream;
   kind: 'audio' | 'video';
+  /** Loss accumulator: each packet adds the loss percentage; at 100 a packet is skipped. */
+  lossDebt: number;
 }
 
 /**
@@ -27,7 +29,7 @@ export class MediaPeer {
   private readonly received: string[] = [];
   private readonly receivers: Array<(text: string) => void> = [];
   private timer: NodeJS.Timeout | undefined;
-  private audioLevel: number | undefined;
+  private sending: SendOptions = {};
 
   constructor(private readonly ndc: NodeDataChannel, readonly id: string) {
     // No STUN or TURN: host candidates only. Binding to one address (bindAddress) made Janus's
@@ -51,13 +53,13 @@ export class MediaPeer {
       const audio: Audio = new this.ndc.Audio('0', 'SendRecv');
       audio.addOpusCodec(OPUS_PAYLOAD_TYPE);
       audio.addSSRC(ssrcBase, 'janus-scenarios', 'janus-scenarios', 'audio');
-      this.outgoing.push({ track: this.pc.addTrack(audio), stream: audioStream(ssrcBase), kind: 'audio' });
+      this.outgoing.push({ track: this.pc.addTrack(audio), stream: audioStream(ssrcBase), kind: 'audio', lossDebt: 0 });
     }
     if (tracks.video) {
       const video: Video = new this.ndc.Video(tracks.audio ? '1' : '0', 'SendRecv');
       video.addVP8Codec(VP8_PAYLOAD_TYPE);
       video.addSSRC(ssrcBase + 1, 'janus-scenarios', 'janus-scenarios', 'video');
-      this.outgoing.push({ track: this.pc.addTrack(video), stream: videoStream(ssrcBase + 1), kind: 'video' });
+      this.outgoing.push({ track: this.pc.addTrack(video), stream: videoStream(ssrcBase + 1), kind: 'video', lossDebt: 0 });
     }
     if (tracks.data) this.useChannel(this.pc.createDataChannel('janus-scenarios'));
   }
@@ -73,7 +75,7 @@ export class MediaPeer {
   /** Starts (or changes) fake RTP on every sending track, one packet per track every 20 ms. */
   send(options: SendOptions): void {
     if (this.outgoing.length === 0) throw new PeerError(`peer ${this.id} has no tracks to send on: offer with audio or video first`);
-    this.audioLevel = options.audioLevel;
+    this.sending = options;
     this.timer ??= setInterval(() => this.tick(), PACKET_INTERVAL_MS);
   }
 
@@ -109,7 +111,10 @@ export class MediaPeer {
   private tick(): void {
     for (const out of this.outgoing) {
       if (!out.track.isOpen()) continue;
-      out.track.sendMessageBinary(nextPacket(out.stream, out.kind === 'audio' ? this.audioLevel : undefined));
+      const packet = nextPacket(out.stream, out.kind === 'audio' ? this.sending.audioLevel : undefined);
+      out.lossDebt += this.sending.loss ?? 0;
+      if (out.lossDebt >= 100) out.lossDebt -= 100;
+      else out.track.sendMessageBinary(packet);
     }
   }
 

@@ -9,7 +9,7 @@ type Action = 'offer' | 'accept' | 'send_media' | 'stop_media' | 'message' | 'cl
 const ACTION_KEYS: Record<Action, string[]> = {
   offer: ['audio', 'video', 'data', 'save'],
   accept: ['jsep', 'save'],
-  send_media: ['audio_level'],
+  send_media: ['audio_level', 'loss'],
   stop_media: [],
   message: ['text', 'expect', 'within'],
   close: [],
@@ -39,6 +39,7 @@ export const peerStep: StepKind = {
       save: { ...NAME, description: 'offer/accept: the name the local description {type, sdp} is saved as (default offer / answer)' },
       jsep: { description: 'accept: the remote description, usually a saved event\'s jsep: "${answer}"' },
       audio_level: { type: 'integer', minimum: 0, maximum: 127, description: 'send_media: audio level in -dBov (0 loud, 127 silent) in every audio packet' },
+      loss: { type: 'integer', minimum: 0, maximum: 100, description: 'send_media: percent of packets skipped (sequence numbers used, packets never sent), so Janus counts them lost' },
       text: { type: 'string', description: 'message: text to send on the data channel' },
       expect: { description: 'message: pattern the next data channel message must match' },
       within: { ...DURATION, description: 'message: how long to wait for it (default 5s)' },
@@ -82,7 +83,7 @@ export const peerStep: StepKind = {
             return;
           }
           case 'send_media':
-            await run({ op: 'send', options: raw.audio_level === undefined ? {} : { audioLevel: raw.audio_level as number } });
+            await run({ op: 'send', options: { ...(raw.audio_level !== undefined && { audioLevel: raw.audio_level as number }), ...(raw.loss !== undefined && { loss: raw.loss as number }) } });
             return;
           case 'stop_media':
             await run({ op: 'stop' });

@@ -23,11 +23,9 @@ const TRANSPORTS = ['http', 'ws'];
 
 /** Messages no pure-signalling scenario can make Janus 1.1.2 send, and why. */
 const NEEDS_MORE_THAN_SIGNALLING: Record<string, string> = {
-  'core/event/slowlink': 'needs media with losses',
   'core/event/trickle': 'needs full_trickle and a PeerConnection',
   'core/event/keepalive': 'an idle HTTP long-poll for 30 s; the HTTP transport drops it',
   'core/event/ice-failed': 'Janus 1.2.0 and later',
-  'videoroom/slow_link': 'needs media with losses',
   'videoroom/substream': 'simulcast layer changes come from media',
   'videoroom/temporal': 'simulcast layer changes come from media',
   'videoroom/spatial_layer': 'SVC layer changes come from media',
@@ -38,10 +36,8 @@ const NEEDS_MORE_THAN_SIGNALLING: Record<string, string> = {
   'admin/success/query_logger': 'needs a logger plugin loaded; the managed Janus loads none',
   'admin/success/test_stun': 'needs a reachable STUN server',
   'echotest/simulcast': 'simulcast layer changes come from media',
-  'echotest/slow_link': 'needs media with losses',
   'videocall/simulcast': 'simulcast layer changes come from media',
   'videocall/slow_link': 'needs media with losses',
-  'recordplay/slow_link': 'needs media with losses',
   'sip/accepted': 'needs a SIP peer in a call',
   'sip/accepting': 'needs a SIP peer in a call',
   'sip/updating': 'needs a SIP peer in a call',
