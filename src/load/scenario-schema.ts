@@ -24,8 +24,8 @@ export const requiresSchema = {
     },
     janus: {
       type: 'object',
-      description: 'janus.jcfg `general` settings the managed Janus is started with (api_secret, token_auth, session_timeout, ...)',
-      propertyNames: { pattern: '^[a-z_0-9]+$' },
+      description: 'janus.jcfg `general` settings the managed Janus is started with (api_secret, token_auth, session_timeout, ...); `nat.` and `media.` keys go to those sections (nat.full_trickle)',
+      propertyNames: { pattern: '^((nat|media)\\.)?[a-z_0-9]+$' },
       additionalProperties: scalar,
     },
   },

@@ -31,10 +31,24 @@ export interface InstanceLayout {
 /** These keys point Janus at the private module folders; overriding them would defeat the isolation. */
 const RESERVED_GENERAL_KEYS = ['configs_folder', 'plugins_folder', 'transports_folder', 'events_folder', 'loggers_folder'];
 
+/** Sections other than `general` an override may name as `<section>.<key>` (nat.full_trickle). */
+const OVERRIDABLE_SECTIONS = ['nat', 'media'];
+
 export function checkOverrides(overrides: GeneralConfig): void {
   for (const key of Object.keys(overrides)) {
     if (RESERVED_GENERAL_KEYS.includes(key)) throw new JanusStartError(`config '${key}' is managed by the launcher and cannot be overridden`);
+    const section = key.includes('.') ? key.slice(0, key.indexOf('.')) : undefined;
+    if (section !== undefined && !OVERRIDABLE_SECTIONS.includes(section)) {
+      throw new JanusStartError(`config '${key}': only ${OVERRIDABLE_SECTIONS.map((s) => `${s}.`).join(' and ')} settings can be given besides general ones`);
+    }
   }
+}
+
+/** The overrides of one section: `general` takes the keys without a dot. */
+function sectionOverrides(overrides: GeneralConfig, section: string): GeneralConfig {
+  const prefix = `${section}.`;
+  return Object.fromEntries(Object.entries(overrides).flatMap(([key, value]) =>
+    section === 'general' ? (key.includes('.') ? [] : [[key, value]]) : key.startsWith(prefix) ? [[key.slice(prefix.length), value]] : []));
 }
 
 /**
@@ -83,10 +97,10 @@ function mainConfig({ dir, listeners, overrides, adminSecret, media, namespaced 
       // Skips the local-IP discovery (a UDP connect to 1.2.3.4) and keeps SDP on loopback.
       ...(!namespaced && { interface: '127.0.0.1' }),
       admin_secret: adminSecret,
-      ...overrides,
+      ...sectionOverrides(overrides, 'general'),
     },
-    media: { rtp_port_range: media.core },
-    nat: { ignore_mdns: true },
+    media: { rtp_port_range: media.core, ...sectionOverrides(overrides, 'media') },
+    nat: { ignore_mdns: true, ...sectionOverrides(overrides, 'nat') },
     plugins: {},
     transports: {},
     events: {},

@@ -23,7 +23,6 @@ const TRANSPORTS = ['http', 'ws'];
 
 /** Messages no pure-signalling scenario can make Janus 1.1.2 send, and why. */
 const NEEDS_MORE_THAN_SIGNALLING: Record<string, string> = {
-  'core/event/trickle': 'needs full_trickle and a PeerConnection',
   'core/event/keepalive': 'an idle HTTP long-poll for 30 s; the HTTP transport drops it',
   'core/event/ice-failed': 'Janus 1.2.0 and later',
   'videoroom/substream': 'simulcast layer changes come from media',
