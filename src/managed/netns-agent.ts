@@ -32,7 +32,7 @@ async function main(plan: AgentPlan): Promise<void> {
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    peers.closeAll('');
+    void peers.closeAll('');
     janus.kill('SIGTERM');
     setTimeout(() => janus.kill('SIGKILL'), STOP_GRACE_MS).unref();
   };
@@ -50,7 +50,7 @@ async function main(plan: AgentPlan): Promise<void> {
 async function answer(peers: PeerTable, request: AgentRequest): Promise<void> {
   let reply: AgentReply;
   try {
-    const result = 'closeAll' in request ? peers.closeAll(request.closeAll) : await peers.run(request.command);
+    const result = 'closeAll' in request ? await peers.closeAll(request.closeAll) : await peers.run(request.command);
     reply = { seq: request.seq, result };
   } catch (err) {
     reply = { seq: request.seq, error: err instanceof PeerError ? err.message : `peer agent: ${(err as Error).stack ?? String(err)}` };

@@ -9,7 +9,7 @@ export class LocalPeerHost implements PeerHost {
     return this.table.run(command);
   }
 
-  async closeAll(prefix: string): Promise<void> {
-    this.table.closeAll(prefix);
+  closeAll(prefix: string): Promise<void> {
+    return this.table.closeAll(prefix);
   }
 }

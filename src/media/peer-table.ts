@@ -29,20 +29,26 @@ export class PeerTable {
       case 'close':
         this.peers.get(command.id)?.close();
         this.peers.delete(command.id);
+        await this.releaseIfIdle();
         return undefined;
     }
   }
 
-  closeAll(prefix: string): void {
+  async closeAll(prefix: string): Promise<void> {
     for (const [id, peer] of this.peers) {
       if (!id.startsWith(prefix)) continue;
       peer.close();
       this.peers.delete(id);
     }
+    await this.releaseIfIdle();
   }
 
-  get size(): number {
-    return this.peers.size;
+  /**
+   * libdatachannel keeps its threads (and so this process) alive for ~8 s after the last peer
+   * closes unless told to clean up; it starts again on the next peer.
+   */
+  private async releaseIfIdle(): Promise<void> {
+    if (this.peers.size === 0 && this.ndc) (await this.ndc).cleanup();
   }
 
   private async create(id: string): Promise<MediaPeer> {

@@ -70,6 +70,8 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   }, timeoutMs);
   const onOuterAbort = (): void => abort.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  // Ctrl-C before this run started (while Janus was starting, say) never fires the listener.
+  if (options.signal?.aborted) abort.abort();
 
   emit({ type: 'scenario:start', file: scenario.file, name: scenario.name, transport: target.transport });
 
