@@ -27,7 +27,7 @@ async function main(plan: AgentPlan): Promise<void> {
     await bridge({ path }, { host: '127.0.0.1', port });
   }
   const janus = spawn(plan.janus.file, plan.janus.args, { cwd: plan.dir, stdio: ['ignore', 'inherit', 'inherit'] });
-  const peers = new PeerTable();
+  const peers = new PeerTable(false);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;

@@ -3,7 +3,7 @@ import { PeerTable } from './peer-table.js';
 
 /** Peers in the runner's own process and network namespace: for a Janus the runner did not start (`--url`). */
 export class LocalPeerHost implements PeerHost {
-  private readonly table = new PeerTable();
+  private readonly table = new PeerTable(true);
 
   run(command: PeerCommand): Promise<PeerResult> {
     return this.table.run(command);

@@ -9,6 +9,9 @@ export class PeerTable {
   private readonly peers = new Map<string, MediaPeer>();
   private ndc: Promise<typeof import('node-datachannel')> | undefined;
 
+  /** releaseWhenIdle: clean libdatachannel up whenever the last peer closes (see releaseIfIdle). */
+  constructor(private readonly releaseWhenIdle: boolean) {}
+
   async run(command: PeerCommand): Promise<PeerResult> {
     switch (command.op) {
       case 'offer':
@@ -44,11 +47,15 @@ export class PeerTable {
   }
 
   /**
-   * libdatachannel keeps its threads (and so this process) alive for ~8 s after the last peer
-   * closes unless told to clean up; it starts again on the next peer.
+   * libdatachannel keeps its threads (and so the runner) alive for ~8 s after the last peer
+   * closes unless told to clean up; it starts again on the next peer. The agent needs none of
+   * this: it exits with its Janus.
    */
   private async releaseIfIdle(): Promise<void> {
-    if (this.peers.size === 0 && this.ndc) (await this.ndc).cleanup();
+    if (!this.releaseWhenIdle || !this.ndc) return;
+    const ndc = await this.ndc;
+    // Checked after the await: a peer may have been created meanwhile.
+    if (this.peers.size === 0) ndc.cleanup();
   }
 
   private async create(id: string): Promise<MediaPeer> {

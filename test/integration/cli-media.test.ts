@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { eventually } from '../support/admin.js';
-import { runCli, scenarioDir, startCli } from '../support/cli.js';
+import { runCli, scenarioDir, startCli, tmpdirPerTest } from '../support/cli.js';
 
 /**
  * Media scenarios run on a managed Janus inside a network namespace of the runner's own, with
@@ -29,17 +27,12 @@ steps:
     'fails.yaml': `name: fails with a live PeerConnection\n${connect}  - wait: { janus: media, receiving: false }\n    within: 300ms\n`,
     'sleeps.yaml': `name: sleeps with a live PeerConnection\n${connect}  - sleep: 30s\n`,
   });
-  let tmp: string;
-  const env = () => ({ TMPDIR: tmp });
-  beforeEach(() => (tmp = mkdtempSync(join(tmpdir(), 'jstest-tmp-'))));
-  afterEach(() => {
-    assert.deepEqual(readdirSync(tmp), [], 'a temp folder was left behind');
-    rmSync(tmp, { recursive: true });
-  });
+  const tmp = tmpdirPerTest();
+  const env = tmp.env;
   after(() => files.remove());
 
   /** The agent (and Janus) of a run: processes whose command line names an instance folder in tmp. */
-  const instanceProcesses = () => processesMentioning(tmp);
+  const instanceProcesses = () => processesMentioning(tmp.dir());
 
   it('passes on every transport, and leaves no process, namespace or folder behind', async () => {
     const run = await runCli(['run', files.path('passes.yaml'), '--transport', 'http,ws,https,wss', '--schema', 'strict'], { env: env() });
@@ -80,7 +73,7 @@ steps:
     await cli.done;
     assert.ok(await eventually(() => instanceProcesses().length === 0), 'the agent or Janus outlived its killed parent');
     assert.equal(namespaceAlive(namespace!), false, 'the network namespace outlived the killed runner');
-    assert.equal(readdirSync(tmp).length, 1, 'SIGKILL leaves the instance folder');
+    assert.equal(readdirSync(tmp.dir()).length, 1, 'SIGKILL leaves the instance folder');
     const next = await runCli(['run', files.path('passes.yaml'), '--transport', 'ws'], { env: env() });
     assert.equal(next.code, 0, next.stdout + next.stderr);
   });
