@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { eventually } from '../support/admin.js';
 import { runCli, scenarioDir, startCli, tmpdirPerTest } from '../support/cli.js';
 
@@ -25,6 +27,7 @@ steps:
   const files = scenarioDir({
     'passes.yaml': `name: connects\n${connect}  - wait: { janus: media, receiving: true }\n`,
     'fails.yaml': `name: fails with a live PeerConnection\n${connect}  - wait: { janus: media, receiving: false }\n    within: 300ms\n`,
+    'plain.yaml': 'name: no media\nsteps:\n  - request: ping\n',
     'sleeps.yaml': `name: sleeps with a live PeerConnection\n${connect}  - sleep: 30s\n`,
   });
   const tmp = tmpdirPerTest();
@@ -76,6 +79,17 @@ steps:
     assert.equal(readdirSync(tmp.dir()).length, 1, 'SIGKILL leaves the instance folder');
     const next = await runCli(['run', files.path('passes.yaml'), '--transport', 'ws'], { env: env() });
     assert.equal(next.code, 0, next.stdout + next.stderr);
+  });
+
+  it('where no network namespace can be made, media scenarios are skipped with the reason and the others run', async () => {
+    const janusBinary = execFileSync('sh', ['-c', 'command -v janus'], { encoding: 'utf8' }).trim();
+    const emptyPath = mkdtempSync(join(tmp.dir(), 'no-unshare-'));
+    const run = await runCli(['run', files.path('passes.yaml'), files.path('plain.yaml'), '--transport', 'http', '--janus-binary', janusBinary], { env: { ...env(), PATH: emptyPath } });
+    rmSync(emptyPath, { recursive: true });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /connects \[http\] \(skipped: needs WebRTC peers, but cannot run unshare .*\)/);
+    assert.match(run.stdout, /1 passing/);
+    assert.match(run.stdout, /1 pending/);
   });
 });
 
