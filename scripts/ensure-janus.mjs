@@ -30,13 +30,22 @@ function aptGet(args) {
   return result.status === 0;
 }
 
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+// Media scenarios run Janus in a network namespace set up with `ip` (iproute2); without it
+// they are skipped, so only root installs it, and nobody is stopped for lack of it.
+if (!findOnPath('ip') && isRoot) {
+  console.log('ensure-janus: ip not found, installing iproute2 for the media scenarios');
+  aptGet(['install', '-y', 'iproute2']) || (aptGet(['update']) && aptGet(['install', '-y', 'iproute2']));
+}
+
 const found = findOnPath('janus');
 if (found) {
   console.log(`janus found: ${found}`);
   process.exit(0);
 }
 
-if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+if (!isRoot) {
   console.error('ensure-janus: janus is not installed (no `janus` on PATH).');
   console.error('Install it with:  sudo apt-get install -y janus');
   console.error('(on Debian/Ubuntu; run `sudo apt-get update` first if the package is not found)');
