@@ -36,7 +36,6 @@ const NEEDS_MORE_THAN_SIGNALLING: Record<string, string> = {
   'admin/success/test_stun': 'needs a reachable STUN server',
   'echotest/simulcast': 'simulcast layer changes come from media',
   'videocall/simulcast': 'simulcast layer changes come from media',
-  'videocall/slow_link': 'needs media with losses',
   'sip/accepted': 'needs a SIP peer in a call',
   'sip/accepting': 'needs a SIP peer in a call',
   'sip/updating': 'needs a SIP peer in a call',
