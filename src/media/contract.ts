@@ -16,6 +16,8 @@ export interface PeerTracks {
   audio: boolean;
   video: boolean;
   data: boolean;
+  /** Video as three simulcast streams (ssrc-group SIM). */
+  simulcast?: boolean;
 }
 
 export interface SendOptions {

@@ -30,6 +30,8 @@ export class MediaPeer {
   private readonly receivers: Array<(text: string) => void> = [];
   private timer: NodeJS.Timeout | undefined;
   private sending: SendOptions = {};
+  /** `a=ssrc-group:SIM ...` for a simulcast video track, added to every offer. */
+  private simulcastGroup: string | undefined;
 
   constructor(private readonly ndc: NodeDataChannel, readonly id: string) {
     // No STUN or TURN: host candidates only. Binding to one address (bindAddress) made Janus's
@@ -44,7 +46,7 @@ export class MediaPeer {
     if (this.pc.signalingState() !== 'stable') throw new PeerError(`peer ${this.id} is in the middle of a negotiation (${this.pc.signalingState()}): accept the answer first`);
     if (this.pc.remoteDescription() === null) this.addTracks(tracks);
     this.pc.setLocalDescription('offer');
-    return { type: 'offer', sdp: withAudioLevel(await this.gathered()) };
+    return { type: 'offer', sdp: withSimulcast(withAudioLevel(await this.gathered()), this.simulcastGroup) };
   }
 
   private addTracks(tracks: PeerTracks): void {
@@ -58,8 +60,12 @@ export class MediaPeer {
     if (tracks.video) {
       const video: Video = new this.ndc.Video(tracks.audio ? '1' : '0', 'SendRecv');
       video.addVP8Codec(VP8_PAYLOAD_TYPE);
-      video.addSSRC(ssrcBase + 1, 'janus-scenarios', 'janus-scenarios', 'video');
-      this.outgoing.push({ track: this.pc.addTrack(video), stream: videoStream(ssrcBase + 1), kind: 'video', lossDebt: 0 });
+      // Simulcast: three SSRCs (low, medium, high), each a full stream of its own.
+      const ssrcs = tracks.simulcast ? [ssrcBase + 1, ssrcBase + 2, ssrcBase + 3] : [ssrcBase + 1];
+      for (const ssrc of ssrcs) video.addSSRC(ssrc, 'janus-scenarios', 'janus-scenarios', 'video');
+      const track = this.pc.addTrack(video);
+      for (const ssrc of ssrcs) this.outgoing.push({ track, stream: videoStream(ssrc), kind: 'video', lossDebt: 0 });
+      if (tracks.simulcast) this.simulcastGroup = `a=ssrc-group:SIM ${ssrcs.join(' ')}`;
     }
     if (tracks.data) this.useChannel(this.pc.createDataChannel('janus-scenarios'));
   }
@@ -144,6 +150,13 @@ export class MediaPeer {
 function withAudioLevel(sdp: string): string {
   const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
   return sdp.replace(/(m=audio [^\r\n]*\r?\n)/, `$1a=extmap:${AUDIO_LEVEL_EXTENSION_ID} ${AUDIO_LEVEL_URI}${eol}`);
+}
+
+/** Declares the simulcast SSRCs of the video m-line, the way browsers without rid do. */
+function withSimulcast(sdp: string, group: string | undefined): string {
+  if (!group) return sdp;
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  return sdp.replace(/(m=video [^\r\n]*\r?\n)/, `$1${group}${eol}`);
 }
 
 function within<T = void>(timeoutMs: number, failure: string, start: (done: (value: T) => void) => void): Promise<T> {

@@ -9,8 +9,9 @@ export const AUDIO_LEVEL_EXTENSION_ID = 1;
 export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 
 const OPUS_SILENCE = Buffer.from([0xf8, 0xff, 0xfe]);
-// VP8 payload descriptor (S=1, partition 0) + a key-frame header: start code 9d 01 2a, 16x16.
-const VP8_STUB = Buffer.from([0x10, 0x50, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x10, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00]);
+// VP8 payload descriptor (S=1, partition 0) + a key-frame header: start code 9d 01 2a, 16x16,
+// padded to 20 bytes: Janus takes nothing shorter than 16 for a key frame (janus_vp8_is_keyframe).
+const VP8_STUB = Buffer.from([0x10, 0x50, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x10, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]);
 
 export interface RtpStream {
   ssrc: number;

@@ -7,7 +7,7 @@ type Action = 'offer' | 'accept' | 'send_media' | 'stop_media' | 'message' | 'cl
 
 /** The keys each action takes besides `peer`, `pc` and `name`. */
 const ACTION_KEYS: Record<Action, string[]> = {
-  offer: ['audio', 'video', 'data', 'save'],
+  offer: ['audio', 'video', 'data', 'simulcast', 'save'],
   accept: ['jsep', 'save'],
   send_media: ['audio_level', 'loss'],
   stop_media: [],
@@ -36,6 +36,7 @@ export const peerStep: StepKind = {
       audio: { type: 'boolean', description: 'offer: an Opus track (default true)' },
       video: { type: 'boolean', description: 'offer: a VP8 track (default true)' },
       data: { type: 'boolean', description: 'offer: a data channel (default false)' },
+      simulcast: { type: 'boolean', description: 'offer: the video as three simulcast streams (ssrc-group SIM; default false)' },
       save: { ...NAME, description: 'offer/accept: the name the local description {type, sdp} is saved as (default offer / answer)' },
       jsep: { description: 'accept: the remote description, usually a saved event\'s jsep: "${answer}"' },
       audio_level: { type: 'integer', minimum: 0, maximum: 127, description: 'send_media: audio level in -dBov (0 loud, 127 silent) in every audio packet' },
@@ -73,7 +74,7 @@ export const peerStep: StepKind = {
         const run = (action: PeerAction) => runPeer(ctx, pc, action);
         switch (action) {
           case 'offer': {
-            const tracks = { audio: raw.audio !== false, video: raw.video !== false, data: raw.data === true };
+            const tracks = { audio: raw.audio !== false, video: raw.video !== false, data: raw.data === true, simulcast: raw.simulcast === true };
             ctx.save(saveAs, await run({ op: 'offer', tracks }));
             return;
           }

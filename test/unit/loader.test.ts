@@ -137,7 +137,7 @@ describe('loader and compiler (loadFiles)', function () {
       assert.equal(s.name, 'compiled steps');
       assert.equal(s.description, 'titles and spans');
       assert.deepEqual(s.tags, ['core', 'smoke']);
-      assert.deepEqual(s.requires, { plugins: ['janus.plugin.echotest'], transports: ['ws'], janus: { session_timeout: 5 }, exclusive: false });
+      assert.deepEqual(s.requires, { plugins: ['janus.plugin.echotest'], transports: ['ws'], janus: { session_timeout: 5 }, exclusive: false, media: false });
       assert.deepEqual(s.clients, ['alice', 'bob']);
       assert.equal(s.keepalive, false);
       assert.equal(s.timeoutMs, 2000);
@@ -181,7 +181,7 @@ describe('loader and compiler (loadFiles)', function () {
       assert.equal(s.keepalive, true);
       assert.equal(s.timeoutMs, undefined);
       assert.deepEqual(s.tags, []);
-      assert.deepEqual(s.requires, { plugins: [], transports: undefined, janus: {}, exclusive: false });
+      assert.deepEqual(s.requires, { plugins: [], transports: undefined, janus: {}, exclusive: false, media: false });
       assert.equal(s.steps[0]!.title, 'main ping');
     });
 
