@@ -38,9 +38,12 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
 
   const steps = compileSteps(source, (doc.steps as unknown[]) ?? [], ['steps'], clients[0]!);
   const cleanup = compileSteps(source, (doc.cleanup as unknown[]) ?? [], ['cleanup'], clients[0]!);
+  const requires = (doc.requires as Record<string, unknown> | undefined) ?? {};
+  // Peers need a Janus they can reach, which only requires.media asks for.
+  const peerStep = requires.media === true ? undefined : [...steps, ...cleanup].find((s) => s.kind === 'peer');
+  if (peerStep) diagnostics.push({ span: peerStep.span, message: 'a peer step needs a Janus WebRTC peers can reach', hint: 'add `media: true` under `requires:`' });
   if (diagnostics.length > 0) return { diagnostics };
 
-  const requires = (doc.requires as Record<string, unknown> | undefined) ?? {};
   const keepalive = doc.keepalive;
   return {
     diagnostics,

@@ -37,6 +37,17 @@ steps:
   /** The agent (and Janus) of a run: processes whose command line names an instance folder in tmp. */
   const instanceProcesses = () => processesMentioning(tmp.dir());
 
+  /** Starts a run and waits for its agent and Janus; on a slow start the run is killed, not left running. */
+  async function startWithAgent(file: string, transport: string) {
+    const cli = startCli(['run', file, '--transport', transport], { env: env() });
+    if (!(await eventually(() => instanceProcesses().length === 2, 30_000))) {
+      cli.child.kill('SIGINT');
+      await cli.done;
+      assert.fail(`no agent and Janus appeared (seen: ${instanceProcesses().join(', ') || 'none'}): ${cli.output()}`);
+    }
+    return { cli, namespace: netnsOf(instanceProcesses()[0]!) };
+  }
+
   it('passes on every transport, and leaves no process, namespace or folder behind', async () => {
     const run = await runCli(['run', files.path('passes.yaml'), '--transport', 'http,ws,https,wss', '--schema', 'strict'], { env: env() });
     assert.equal(run.code, 0, run.stdout + run.stderr);
@@ -45,9 +56,7 @@ steps:
   });
 
   it('after a failing scenario, the agent, Janus and the namespace are gone; exit 1', async () => {
-    const cli = startCli(['run', files.path('fails.yaml'), '--transport', 'ws'], { env: env() });
-    assert.ok(await eventually(() => instanceProcesses().length === 2), `no agent and Janus appeared: ${cli.output()}`);
-    const namespace = netnsOf(instanceProcesses()[0]!);
+    const { cli, namespace } = await startWithAgent(files.path('fails.yaml'), 'ws');
     assert.notEqual(namespace, netnsOf(process.pid), 'Janus runs in the root network namespace');
     const run = await cli.done;
     assert.equal(run.code, 1, run.stdout + run.stderr);
@@ -57,9 +66,7 @@ steps:
   });
 
   it('on Ctrl-C closes the peers, stops the agent and Janus, and exits 130', async () => {
-    const cli = startCli(['run', files.path('sleeps.yaml'), '--transport', 'http'], { env: env() });
-    assert.ok(await eventually(() => instanceProcesses().length === 2), `no agent and Janus appeared: ${cli.output()}`);
-    const namespace = netnsOf(instanceProcesses()[0]!);
+    const { cli, namespace } = await startWithAgent(files.path('sleeps.yaml'), 'http');
     await new Promise((r) => setTimeout(r, 1000));
     cli.child.kill('SIGINT');
     const run = await cli.done;
@@ -69,9 +76,7 @@ steps:
   });
 
   it('after SIGKILL of the runner the agent and Janus die with it; the next run removes the folder', async () => {
-    const cli = startCli(['run', files.path('sleeps.yaml'), '--transport', 'ws'], { env: env() });
-    assert.ok(await eventually(() => instanceProcesses().length === 2), `no agent and Janus appeared: ${cli.output()}`);
-    const namespace = netnsOf(instanceProcesses()[0]!);
+    const { cli, namespace } = await startWithAgent(files.path('sleeps.yaml'), 'ws');
     cli.child.kill('SIGKILL');
     await cli.done;
     assert.ok(await eventually(() => instanceProcesses().length === 0), 'the agent or Janus outlived its killed parent');
