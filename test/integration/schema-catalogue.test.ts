@@ -21,7 +21,7 @@ import { brokenCopies } from '../support/broken-copies.js';
  */
 const TRANSPORTS = ['http', 'ws'];
 
-/** Messages no pure-signalling scenario can make Janus 1.1.2 send, and why. */
+/** Messages the shipped scenarios (signalling, and media from the peers of scenarios/media) cannot make Janus 1.1.2 send, and why. */
 const NEEDS_MORE_THAN_SIGNALLING: Record<string, string> = {
   'core/event/keepalive': 'an idle HTTP long-poll for 30 s; the HTTP transport drops it',
   'core/event/ice-failed': 'Janus 1.2.0 and later',
@@ -33,7 +33,6 @@ const NEEDS_MORE_THAN_SIGNALLING: Record<string, string> = {
   'admin/success/query_eventhandler': 'needs an event handler loaded; the managed Janus loads none',
   'admin/success/query_logger': 'needs a logger plugin loaded; the managed Janus loads none',
   'admin/success/test_stun': 'needs a reachable STUN server',
-  'videocall/simulcast': 'a simulcast caller in a call (as in scenarios/media/simulcast.yaml); not written yet',
   'sip/accepted': 'needs a SIP peer in a call',
   'sip/accepting': 'needs a SIP peer in a call',
   'sip/updating': 'needs a SIP peer in a call',
