@@ -64,7 +64,7 @@ export class MediaPeer {
       const ssrcs = tracks.simulcast ? [ssrcBase + 1, ssrcBase + 2, ssrcBase + 3] : [ssrcBase + 1];
       for (const ssrc of ssrcs) video.addSSRC(ssrc, 'janus-scenarios', 'janus-scenarios', 'video');
       const track = this.pc.addTrack(video);
-      for (const ssrc of ssrcs) this.outgoing.push({ track, stream: videoStream(ssrc), kind: 'video', lossDebt: 0 });
+      for (const ssrc of ssrcs) this.outgoing.push({ track, stream: videoStream(ssrc, tracks.simulcast === true), kind: 'video', lossDebt: 0 });
       if (tracks.simulcast) this.simulcastGroup = `a=ssrc-group:SIM ${ssrcs.join(' ')}`;
     }
     if (tracks.data) this.useChannel(this.pc.createDataChannel('janus-scenarios'));

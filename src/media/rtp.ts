@@ -15,6 +15,8 @@ const VP8_STUB = Buffer.from([0x10, 0x50, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x10, 0x
 
 export interface RtpStream {
   ssrc: number;
+  /** VP8 with temporal layers: every packet says its layer (TID 0, 2, 1, 2, ...), as simulcast encoders do. */
+  temporalLayers?: boolean;
   payloadType: number;
   /** RTP clock ticks per 20 ms packet. */
   ticks: number;
@@ -26,13 +28,22 @@ export function audioStream(ssrc: number): RtpStream {
   return { ssrc, payloadType: OPUS_PAYLOAD_TYPE, ticks: 960, sequence: 1, timestamp: 0 };
 }
 
-export function videoStream(ssrc: number): RtpStream {
-  return { ssrc, payloadType: VP8_PAYLOAD_TYPE, ticks: 1800, sequence: 1, timestamp: 0 };
+export function videoStream(ssrc: number, temporalLayers = false): RtpStream {
+  return { ssrc, payloadType: VP8_PAYLOAD_TYPE, ticks: 1800, sequence: 1, timestamp: 0, temporalLayers };
+}
+
+const TEMPORAL_PATTERN = [0, 2, 1, 2];
+
+/** The VP8 payload, with the extended descriptor (X, T bits and TID) when the stream has temporal layers. */
+function vp8Payload(stream: RtpStream): Buffer {
+  if (!stream.temporalLayers) return VP8_STUB;
+  const tid = TEMPORAL_PATTERN[stream.sequence % TEMPORAL_PATTERN.length]!;
+  return Buffer.concat([Buffer.from([0x90, 0x20, tid << 6]), VP8_STUB.subarray(1)]);
 }
 
 /** The next packet of a stream; `audioLevel` adds the one-byte-header audio-level extension (RFC 6464). */
 export function nextPacket(stream: RtpStream, audioLevel?: number): Buffer {
-  const payload = stream.payloadType === OPUS_PAYLOAD_TYPE ? OPUS_SILENCE : VP8_STUB;
+  const payload = stream.payloadType === OPUS_PAYLOAD_TYPE ? OPUS_SILENCE : vp8Payload(stream);
   const extension = audioLevel === undefined ? Buffer.alloc(0)
     : Buffer.from([0xbe, 0xde, 0x00, 0x01, (AUDIO_LEVEL_EXTENSION_ID << 4) | 0, 0x80 | (audioLevel & 0x7f), 0x00, 0x00]);
   const header = Buffer.alloc(12);

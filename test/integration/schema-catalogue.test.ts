@@ -25,7 +25,6 @@ const TRANSPORTS = ['http', 'ws'];
 const NEEDS_MORE_THAN_SIGNALLING: Record<string, string> = {
   'core/event/keepalive': 'an idle HTTP long-poll for 30 s; the HTTP transport drops it',
   'core/event/ice-failed': 'Janus 1.2.0 and later',
-  'videoroom/temporal': 'needs VP8 frames with temporal-layer descriptors (T bit, TID); the peer sends one layer',
   'videoroom/spatial_layer': 'needs VP9-SVC or AV1-SVC frames with layer descriptors; the peer sends VP8',
   'videoroom/temporal_layer': 'needs VP9-SVC or AV1-SVC frames with layer descriptors; the peer sends VP8',
   'audiobridge/announcement_started': 'needs an Opus file on the server; Janus ships none',
