@@ -21,6 +21,7 @@ import { FOLDER_PREFIX, sweepStaleFolders, writeOwner } from './stale-folders.js
 
 /** A running Janus owned by this process. */
 export interface ManagedJanus {
+  /** Janus's pid; with `media`, the pid of the namespace agent that runs Janus. */
   pid: number;
   /** The instance's private folder: configs, module symlinks, certificate, recordings. */
   dir: string;
