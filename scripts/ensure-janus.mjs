@@ -60,6 +60,12 @@ function ensure(binary, pkg) {
 }
 
 ensure('janus', 'janus');
+// Media scenarios run Janus in a network namespace set up with `ip` (iproute2); without it they
+// are skipped with the reason, so only root installs it and nobody is stopped for lack of it.
+if (!findOnPath('ip') && typeof process.getuid === 'function' && process.getuid() === 0) {
+  console.log('ensure-janus: ip not found, installing iproute2 for the media scenarios');
+  aptGet(['install', '-y', 'iproute2']) || (aptGet(['update']) && aptGet(['install', '-y', 'iproute2']));
+}
 // The tests also need peers, a schema checker and a browser; a conformance run does not.
 if (process.argv.includes('--test-peers')) {
   ensure('sipp', 'sip-tester');

@@ -6,7 +6,7 @@ import type { CompiledScenario } from '../compile/scenario.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { CoverageCollector } from '../coverage/collector.js';
 import { renderCoverage } from '../coverage/report.js';
-import { killAllJanusSync, needsKey, stopAllJanus } from '../managed/index.js';
+import { killAllJanusSync, stopAllJanus } from '../managed/index.js';
 import { ExclusiveLock } from '../run/exclusive.js';
 import type { RunEvent } from '../run/events.js';
 import { runWithMocha, selectedByGrep, type PlannedTest } from '../mocha/adapter.js';
@@ -17,7 +17,7 @@ import { getTransport } from '../transports/registry.js';
 import { loadScenarios } from './load-scenarios.js';
 import { parseRunArgs, UsageError } from './options.js';
 import { chooseReporters } from './reporters.js';
-import { InfrastructureError, managedTargets, remoteTargets, type Targets } from './targets.js';
+import { InfrastructureError, instanceKey, managedTargets, remoteTargets, type Targets } from './targets.js';
 
 /** One scenario on one transport, before the run knows where it runs. */
 interface Candidate {
@@ -129,7 +129,7 @@ function plan(candidates: Candidate[], targets: Targets, settings: ReturnType<ty
     const target = targets.targetFor(scenario, transport);
     if ('skip' in target) return skip(target.skip);
     // One lock per Janus: the managed instance for this configuration, or the one --url server.
-    const lockKey = settings.urls.length > 0 ? 'remote' : needsKey({ plugins: [], transports: [], config: scenario.requires.janus });
+    const lockKey = settings.urls.length > 0 ? 'remote' : instanceKey(scenario);
     if (!locks.has(lockKey)) locks.set(lockKey, new ExclusiveLock());
     return {
       suite,

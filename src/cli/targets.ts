@@ -1,6 +1,8 @@
 import type { CompiledScenario } from '../compile/scenario.js';
 import { JanusClient } from '../janus/client.js';
-import { startJanus, needsKey, type JanusNeeds, type JanusTransportName, type ManagedJanus } from '../managed/index.js';
+import { startJanus, needsKey, namespaceUnavailable, type JanusNeeds, type JanusTransportName, type ManagedJanus } from '../managed/index.js';
+import type { PeerHost } from '../media/contract.js';
+import { LocalPeerHost } from '../media/local-host.js';
 import type { RunTarget } from '../run/run-scenario.js';
 import type { TlsOptions } from '../transports/contract.js';
 import { getTransport, transportForScheme } from '../transports/registry.js';
@@ -23,21 +25,23 @@ interface Common {
 }
 
 /**
- * Starts the managed Janus instances a run needs: scenarios whose `requires.janus` settings are
- * the same share one instance, which loads the union of their plugins.
+ * Starts the managed Janus instances a run needs: scenarios whose `requires.janus` settings,
+ * event handlers, loggers and `requires.media` are the same share one instance, which loads the
+ * union of their plugins. Media scenarios get a namespaced Janus, or are skipped where that is impossible.
  */
 export async function managedTargets(scenarios: CompiledScenario[], common: Common): Promise<Targets> {
-  const groups = new Map<string, { config: Record<string, string | number | boolean>; plugins: Set<string>; observers: Pick<JanusNeeds, 'eventhandlers' | 'loggers'> }>();
-  const keyOf = (s: CompiledScenario) => needsKey({ plugins: [], transports: [], config: s.requires.janus, ...observersOf(s) });
+  const groups = new Map<string, { needs: InstanceNeeds; plugins: Set<string> }>();
+  const noMedia = scenarios.some((s) => s.requires.media) ? namespaceUnavailable() : undefined;
   for (const s of scenarios) {
-    const key = keyOf(s);
-    if (!groups.has(key)) groups.set(key, { config: s.requires.janus, plugins: new Set(), observers: observersOf(s) });
+    if (s.requires.media && noMedia) continue;
+    const key = instanceKey(s);
+    if (!groups.has(key)) groups.set(key, { needs: instanceNeedsOf(s), plugins: new Set() });
     s.requires.plugins.forEach((p) => groups.get(key)!.plugins.add(p));
   }
   const instances = new Map<string, ManagedJanus>();
   const versions = new Map<string, string>();
   const started = await Promise.allSettled([...groups].map(async ([key, g]) => {
-    const janus = await startJanus({ plugins: [...g.plugins], transports: common.transports as JanusTransportName[], config: g.config, ...g.observers }, { binary: common.janusBinary });
+    const janus = await startJanus({ plugins: [...g.plugins], transports: common.transports as JanusTransportName[], ...g.needs }, { binary: common.janusBinary });
     instances.set(key, janus);
     const [transport, url] = Object.entries(janus.endpoints).find(([name]) => !name.startsWith('admin'))!;
     versions.set(key, String((await serverInfo(transport, url!, { ca: janus.caPem ? [janus.caPem] : [] })).version_string));
@@ -49,7 +53,8 @@ export async function managedTargets(scenarios: CompiledScenario[], common: Comm
   }
   return {
     targetFor(scenario, transport) {
-      const janus = instances.get(keyOf(scenario))!;
+      if (scenario.requires.media && noMedia) return { skip: `needs WebRTC peers, but ${noMedia}` };
+      const janus = instances.get(instanceKey(scenario))!;
       const url = janus.endpoints[transport as keyof typeof janus.endpoints];
       if (!url) return { skip: `the managed Janus has no ${transport} listener` };
       const adminName = ({ http: 'adminHttp', https: 'adminHttps', ws: 'adminWs', wss: 'adminWss' } as const)[transport as JanusTransportName];
@@ -66,7 +71,8 @@ export async function managedTargets(scenarios: CompiledScenario[], common: Comm
           admin_secret: janus.adminSecret,
         },
         sessionTimeoutS: typeof config.session_timeout === 'number' ? config.session_timeout : 60,
-        serverVersion: versions.get(keyOf(scenario)),
+        serverVersion: versions.get(instanceKey(scenario)),
+        ...(janus.peers && { peers: janus.peers }),
       };
     },
     close: async () => {
@@ -92,6 +98,8 @@ export async function remoteTargets(urls: string[], adminUrls: string[], common:
     return { transport: t.name, url };
   });
   const infos = new Map<string, Record<string, unknown>>();
+  // Peers for a server the runner did not start run in the runner's own network namespace.
+  let peers: PeerHost | undefined;
   for (const t of common.transports) infos.set(t, await serverInfo(t, byTransport.get(t)!, common.tls));
   return {
     targetFor(scenario, transport) {
@@ -113,6 +121,7 @@ export async function remoteTargets(urls: string[], adminUrls: string[], common:
         secrets: common.secrets,
         sessionTimeoutS: typeof info['session-timeout'] === 'number' ? info['session-timeout'] : undefined,
         serverVersion: typeof info.version_string === 'string' ? info.version_string : undefined,
+        ...(scenario.requires.media && { peers: (peers ??= new LocalPeerHost()) }),
       };
     },
     close: async () => {},
@@ -120,8 +129,17 @@ export async function remoteTargets(urls: string[], adminUrls: string[], common:
 }
 
 /** The event handlers and loggers a scenario asks the managed Janus to load, with their settings. */
-function observersOf(scenario: CompiledScenario): Pick<JanusNeeds, 'eventhandlers' | 'loggers'> {
-  return { eventhandlers: scenario.requires.eventhandlers, loggers: scenario.requires.loggers };
+type InstanceNeeds = Pick<JanusNeeds, 'config' | 'eventhandlers' | 'loggers' | 'media'>;
+
+/** What decides which managed Janus a scenario runs on; scenarios that agree share one. */
+function instanceNeedsOf(scenario: CompiledScenario): InstanceNeeds {
+  const r = scenario.requires;
+  return { config: r.janus, eventhandlers: r.eventhandlers, loggers: r.loggers, media: r.media };
+}
+
+/** The key of the managed Janus a scenario runs on (its exclusive lock is per key, too). */
+export function instanceKey(scenario: CompiledScenario): string {
+  return needsKey({ plugins: [], transports: [], ...instanceNeedsOf(scenario) });
 }
 
 /** Janus settings a scenario requires that a running server can be seen to have, from `info`. */

@@ -47,9 +47,12 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
     const closest = closestName(name, [...names]);
     diagnostics.push({ span: source.spanOf(['secrets', i]), message: `secrets: "${name}" is not a variable or a saved value of this scenario`, hint: closest ? `did you mean "${closest}"?` : undefined });
   });
+  const requires = (doc.requires as Record<string, unknown> | undefined) ?? {};
+  // Peers need a Janus they can reach, which only requires.media asks for.
+  const peerStep = requires.media === true ? undefined : [...steps, ...cleanup].find((s) => s.kind === 'peer');
+  if (peerStep) diagnostics.push({ span: peerStep.span, message: 'a peer step needs a Janus WebRTC peers can reach', hint: 'add `media: true` under `requires:`' });
   if (diagnostics.length > 0) return { diagnostics };
 
-  const requires = (doc.requires as Record<string, unknown> | undefined) ?? {};
   const keepalive = doc.keepalive;
   return {
     diagnostics,
@@ -66,6 +69,7 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
         exclusive: requires.exclusive === true,
         eventhandlers: observerSettings(requires.eventhandlers),
         loggers: observerSettings(requires.loggers),
+        media: requires.media === true,
       },
       clients,
       keepalive: keepalive === undefined || typeof keepalive === 'boolean' ? (keepalive ?? true) : parseDuration(keepalive as string | number),

@@ -33,6 +33,8 @@ export interface ScenarioNeeds {
   eventhandlers: Record<string, Record<string, string | number | boolean>>;
   /** Loggers to load, likewise. */
   loggers: Record<string, Record<string, string | number | boolean>>;
+  /** Uses WebRTC peers: needs a Janus they can reach (a namespaced managed one, or a remote one). */
+  media: boolean;
 }
 
 /** Names every placeholder may use besides variables, params and saved values. */

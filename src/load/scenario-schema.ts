@@ -14,14 +14,18 @@ export const requiresSchema = {
   properties: {
     plugins: { type: 'array', items: { type: 'string', pattern: '^janus\\.plugin\\.' }, uniqueItems: true },
     transports: { type: 'array', items: { type: 'string' }, uniqueItems: true, minItems: 1 },
+    media: {
+      type: 'boolean',
+      description: 'uses WebRTC peers (`peer:` steps): the managed Janus runs in a private network namespace the peers can reach; skipped where namespaces are not allowed',
+    },
     exclusive: {
       type: 'boolean',
       description: 'run alone on its Janus: no other scenario, nor another transport of this one, at the same time (for scenarios that change global settings)',
     },
     janus: {
       type: 'object',
-      description: 'janus.jcfg `general` settings the managed Janus is started with (api_secret, token_auth, session_timeout, ...)',
-      propertyNames: { pattern: '^[a-z_0-9]+$' },
+      description: 'janus.jcfg `general` settings the managed Janus is started with (api_secret, token_auth, session_timeout, ...); `nat.` and `media.` keys go to those sections (nat.full_trickle)',
+      propertyNames: { pattern: '^((nat|media)\\.)?[a-z_0-9]+$' },
       additionalProperties: scalar,
     },
     eventhandlers: observers('janus\\.eventhandler\\.', 'event handlers to load (janus.eventhandler.sampleevh, ...)'),

@@ -6,3 +6,4 @@ export { JanusStartError } from './errors.js';
 export { type ManagedJanus, type StartOptions, startJanus, stopAllJanus, killAllJanusSync } from './launcher.js';
 export type { ManagedEndpoints } from './listeners.js';
 export { type JanusNeeds, type JanusTransportName, type GeneralConfig, needsKey } from './needs.js';
+export { namespaceUnavailable } from './netns.js';

@@ -23,15 +23,35 @@ export interface InstanceLayout {
   media: MediaPortRanges;
   eventhandlers?: ObserverSettings;
   loggers?: ObserverSettings;
+  /**
+   * Janus runs in a private network namespace (netns.ts) and gathers ICE candidates on its veth
+   * links. Measured: with `interface` or `ice_enforce_list` pinned to one link, ICE connects but
+   * DTLS never completes (or ICE never connects), so Janus is left to pick its own addresses.
+   */
+  namespaced?: boolean;
 }
 
 /** These keys point Janus at the private module folders; overriding them would defeat the isolation. */
 const RESERVED_GENERAL_KEYS = ['configs_folder', 'plugins_folder', 'transports_folder', 'events_folder', 'loggers_folder'];
 
+/** Sections other than `general` an override may name as `<section>.<key>` (nat.full_trickle). */
+const OVERRIDABLE_SECTIONS = ['nat', 'media'];
+
 export function checkOverrides(overrides: GeneralConfig): void {
   for (const key of Object.keys(overrides)) {
     if (RESERVED_GENERAL_KEYS.includes(key)) throw new JanusStartError(`config '${key}' is managed by the launcher and cannot be overridden`);
+    const section = key.includes('.') ? key.slice(0, key.indexOf('.')) : undefined;
+    if (section !== undefined && !OVERRIDABLE_SECTIONS.includes(section)) {
+      throw new JanusStartError(`config '${key}': only ${OVERRIDABLE_SECTIONS.map((s) => `${s}.`).join(' and ')} settings can be given besides general ones`);
+    }
   }
+}
+
+/** The overrides of one section: `general` takes the keys without a dot. */
+function sectionOverrides(overrides: GeneralConfig, section: string): GeneralConfig {
+  const prefix = `${section}.`;
+  return Object.fromEntries(Object.entries(overrides).flatMap(([key, value]) =>
+    section === 'general' ? (key.includes('.') ? [] : [[key, value]]) : key.startsWith(prefix) ? [[key.slice(prefix.length), value]] : []));
 }
 
 /**
@@ -68,7 +88,7 @@ async function writeJcfg(dir: string, name: string, sections: Record<string, Jcf
   await writeFile(join(dir, name), renderJcfg(sections));
 }
 
-function mainConfig({ dir, listeners, overrides, adminSecret, media, eventhandlers }: InstanceLayout): Record<string, JcfgSection> {
+function mainConfig({ dir, listeners, overrides, adminSecret, media, eventhandlers, namespaced }: InstanceLayout): Record<string, JcfgSection> {
   return {
     general: {
       configs_folder: dir,
@@ -81,12 +101,12 @@ function mainConfig({ dir, listeners, overrides, adminSecret, media, eventhandle
       debug_colors: false,
       server_name: `janus-scenarios-${listeners[0]?.port ?? 0}`,
       // Skips the local-IP discovery (a UDP connect to 1.2.3.4) and keeps SDP on loopback.
-      interface: '127.0.0.1',
+      ...(!namespaced && { interface: '127.0.0.1' }),
       admin_secret: adminSecret,
-      ...overrides,
+      ...sectionOverrides(overrides, 'general'),
     },
-    media: { rtp_port_range: media.core },
-    nat: { ignore_mdns: true },
+    media: { rtp_port_range: media.core, ...sectionOverrides(overrides, 'media') },
+    nat: { ignore_mdns: true, ...sectionOverrides(overrides, 'nat') },
     plugins: {},
     transports: {},
     // Janus loads no event handler unless broadcasting is on.

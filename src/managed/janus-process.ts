@@ -39,6 +39,18 @@ export interface ExitStatus {
   error?: Error;
 }
 
+/**
+ * How to run Janus on an instance folder. If this process dies without running its 'exit'
+ * handlers (SIGKILL, an unhandled SIGTERM), the kernel kills Janus too: setpriv sets the
+ * parent-death signal, then execs Janus under the same pid. Without setpriv, Janus is run directly.
+ */
+export function janusCommand(installation: Pick<JanusInstallation, 'binary' | 'setpriv'>, dir: string): { file: string; args: string[] } {
+  const janusArgs = ['-F', dir, '-C', join(dir, 'janus.jcfg')];
+  return installation.setpriv
+    ? { file: installation.setpriv, args: ['--pdeathsig', 'KILL', '--', installation.binary, ...janusArgs] }
+    : { file: installation.binary, args: janusArgs };
+}
+
 /** A spawned Janus, held by its ChildProcess so that only our own process is ever signalled. */
 export class JanusProcess {
   readonly log = new LogRing();
@@ -49,16 +61,13 @@ export class JanusProcess {
   private readonly child: ChildProcess;
   private exitStatus: ExitStatus | undefined;
 
-  constructor(installation: JanusInstallation, dir: string) {
-    const janusArgs = ['-F', dir, '-C', join(dir, 'janus.jcfg')];
-    // If this process dies without running its 'exit' handlers (SIGKILL, an unhandled SIGTERM),
-    // the kernel kills Janus too: setpriv sets the parent-death signal, then execs Janus under
-    // the same pid. Without setpriv, Janus is spawned directly.
-    const [command, args] = installation.setpriv
-      ? [installation.setpriv, ['--pdeathsig', 'KILL', '--', installation.binary, ...janusArgs]]
-      : [installation.binary, janusArgs];
+  /**
+   * Janus itself (`janusCommand`), or a process that runs Janus and passes its output through
+   * (the network-namespace agent). `ipc` opens Node's IPC channel to it.
+   */
+  constructor(command: { file: string; args: string[] }, dir: string, ipc = false) {
     // cwd is the instance folder: whatever Janus or a plugin writes relative to it stays there.
-    this.child = spawn(command, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(command.file, command.args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc' as const] : [])] });
     for (const stream of [this.child.stdout, this.child.stderr]) {
       stream?.setEncoding('utf8');
       stream?.on('data', (chunk: string) => this.log.push(chunk));
@@ -71,6 +80,11 @@ export class JanusProcess {
       this.child.once('close', () => resolve());
       this.child.once('error', () => resolve());
     });
+  }
+
+  /** The IPC channel's end in this process, when the process was started with one. */
+  get ipc(): ChildProcess {
+    return this.child;
   }
 
   /** Undefined only when the spawn itself failed (then `exited` carries the error). */

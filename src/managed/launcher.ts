@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import type { Server } from 'node:net';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,16 +8,21 @@ import { selfSignedCertificate, type TlsCertificate } from './certificate.js';
 import { JanusStartError, PortConflict } from './errors.js';
 import { findInstallation, type JanusInstallation } from './installation.js';
 import { checkOverrides, writeInstanceFiles } from './instance-files.js';
-import { JanusProcess } from './janus-process.js';
+import { AgentPeerHost } from '../media/agent-host.js';
+import type { PeerHost } from '../media/contract.js';
+import { JanusProcess, janusCommand } from './janus-process.js';
 import { endpointsOf, listenerNames, makeListener, type ListenerName, type ManagedEndpoints } from './listeners.js';
 import { type GeneralConfig, type JanusNeeds, type JanusTransportName, pluginStem, transportStems } from './needs.js';
 import { requireObservers } from './observers.js';
+import { agentCommand, namespaceUnavailable } from './netns.js';
 import { allocateMediaPortRanges, pickFreePorts } from './ports.js';
 import { waitUntilReady } from './readiness.js';
+import { bridge, bridgeSocketPath } from './socket-bridge.js';
 import { FOLDER_PREFIX, sweepStaleFolders, writeOwner } from './stale-folders.js';
 
 /** A running Janus owned by this process. */
 export interface ManagedJanus {
+  /** Janus's pid; with `media`, the pid of the namespace agent that runs Janus. */
   pid: number;
   /** The instance's private folder: configs, module symlinks, certificate, recordings. */
   dir: string;
@@ -26,6 +32,8 @@ export interface ManagedJanus {
   adminSecret: string;
   /** The `general` overrides applied on top of the launcher's defaults (admin_secret is in adminSecret). */
   config: GeneralConfig;
+  /** Where WebRTC peers that can reach this Janus run: set when started with `media`. */
+  peers?: PeerHost;
   /** The last ~200 lines of Janus output, for error messages. */
   log(): string;
   /** SIGTERM, SIGKILL after 3 s, then removes the folder. Idempotent. */
@@ -99,6 +107,8 @@ async function planLaunch(needs: JanusNeeds, options: StartOptions): Promise<Lau
   const transports = needs.transports.length > 0 ? [...new Set(needs.transports)] : ['http' as const];
   const tls = transports.includes('https') || transports.includes('wss');
   const configuredSecret = needs.config['admin_secret'];
+  const unavailable = needs.media ? namespaceUnavailable() : undefined;
+  if (unavailable) throw new JanusStartError(unavailable);
   return {
     installation,
     plugins,
@@ -117,6 +127,7 @@ async function launch(plan: LaunchPlan): Promise<ManagedJanus> {
   sweepStaleFolders();
   const dir = await mkdtemp(join(tmpdir(), FOLDER_PREFIX));
   let instance: ManagedInstance | undefined;
+  const bridges: Server[] = [];
   try {
     writeOwner(dir);
     const ports = await pickFreePorts(plan.names.length);
@@ -133,32 +144,58 @@ async function launch(plan: LaunchPlan): Promise<ManagedJanus> {
       media: allocateMediaPortRanges(),
       ...(plan.needs.eventhandlers && { eventhandlers: plan.needs.eventhandlers }),
       ...(plan.needs.loggers && { loggers: plan.needs.loggers }),
+      namespaced: plan.needs.media === true,
     });
-    const janus = new JanusProcess(plan.installation, dir);
+    // With media, Janus listens on the same port numbers inside its namespace; ours bridge to them.
+    if (plan.needs.media) bridges.push(...(await bridgePorts(dir, ports)));
+    const janus = plan.needs.media ? new JanusProcess(agentCommand(plan.installation, dir, ports), dir, true) : new JanusProcess(janusCommand(plan.installation, dir), dir);
     const pid = janus.pid;
     if (pid === undefined) {
       const { error } = await janus.exited;
       throw new JanusStartError(`could not run ${plan.installation.binary}: ${error?.message ?? 'spawn failed'}`);
     }
-    instance = new ManagedInstance(janus, pid, dir, endpointsOf(listeners), plan.adminSecret, { ...plan.needs.config }, plan.certificate?.certPem);
+    instance = new ManagedInstance(janus, pid, dir, endpointsOf(listeners), plan.adminSecret, { ...plan.needs.config }, plan.certificate?.certPem, bridges);
     live.add(instance);
     await waitUntilReady({
       janus,
       listeners,
       plugins: plan.plugins,
       timeoutMs: plan.options.readyTimeoutMs ?? 10_000,
+      bridged: plan.needs.media === true,
       ...(plan.certificate && { caPem: plan.certificate.certPem }),
     });
     return instance;
   } catch (err) {
     if (instance) await instance.discard();
-    else await rm(dir, { recursive: true, force: true });
+    else {
+      closeBridges(bridges);
+      await rm(dir, { recursive: true, force: true });
+    }
     throw err;
   }
 }
 
+/** One loopback listener per port, each piped to the agent's Unix socket for it (see socket-bridge.ts). */
+async function bridgePorts(dir: string, ports: number[]): Promise<Server[]> {
+  const servers: Server[] = [];
+  try {
+    for (const port of ports) servers.push(await bridge({ host: '127.0.0.1', port }, { path: bridgeSocketPath(dir, port) }));
+    return servers;
+  } catch (err) {
+    closeBridges(servers);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new PortConflict(`port taken before the bridge could bind it: ${(err as Error).message}`);
+    throw err;
+  }
+}
+
+function closeBridges(servers: Server[]): void {
+  for (const server of servers) server.close();
+}
+
 class ManagedInstance implements ManagedJanus {
   readonly caPem?: string;
+  readonly peers?: PeerHost;
   private stopping: Promise<void> | undefined;
 
   constructor(
@@ -169,8 +206,10 @@ class ManagedInstance implements ManagedJanus {
     readonly adminSecret: string,
     readonly config: GeneralConfig,
     caPem: string | undefined,
+    private readonly bridges: Server[] = [],
   ) {
     if (caPem !== undefined) this.caPem = caPem;
+    if (bridges.length > 0) this.peers = new AgentPeerHost(janus.ipc);
   }
 
   log(): string {
@@ -190,11 +229,13 @@ class ManagedInstance implements ManagedJanus {
 
   killSync(): void {
     this.janus.killSync();
+    closeBridges(this.bridges);
     rmSync(this.dir, { recursive: true, force: true });
   }
 
   private async shutdown(graceMs: number): Promise<void> {
     try {
+      closeBridges(this.bridges);
       await this.janus.terminate(graceMs);
       await rm(this.dir, { recursive: true, force: true });
     } finally {

@@ -16,13 +16,16 @@ export interface JanusNeeds {
   eventhandlers?: ObserverSettings;
   /** Loggers to load, by package name, with settings for their jcfg. */
   loggers?: ObserverSettings;
+  /** Run Janus in a private network namespace where WebRTC peers can reach it (see netns.ts). */
+  media?: boolean;
 }
 
 /**
- * Stable key for sharing instances. Only the config and the event handlers and loggers matter:
- * the caller unions plugins and transports of scenarios that share a key, which is harmless,
- * whereas two different configs (say, with and without api_secret) can never share a server,
- * and a handler or logger sees (and posts or writes) everything the server does.
+ * Stable key for sharing instances. Only the config, the event handlers and loggers, and media
+ * matter: the caller unions plugins and transports of scenarios that share a key, which is
+ * harmless, whereas two different configs (say, with and without api_secret) can never share a
+ * server, a handler or logger sees (and posts or writes) everything the server does, and a media
+ * Janus lives in a network namespace of its own.
  */
 export function needsKey(needs: JanusNeeds): string {
   const entries: unknown[] = sortedEntries(needs.config);
@@ -30,6 +33,7 @@ export function needsKey(needs: JanusNeeds): string {
     const settings = needs[kind];
     if (settings && Object.keys(settings).length > 0) entries.push([kind, Object.keys(settings).sort().map((pkg) => [pkg, sortedEntries(settings[pkg]!)])]);
   }
+  if (needs.media) entries.push(['(media)', true]);
   return JSON.stringify(entries);
 }
 

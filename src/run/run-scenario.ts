@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { CompiledScenario } from '../compile/scenario.js';
+import type { PeerHost } from '../media/contract.js';
 import { JanusClient } from '../janus/client.js';
 import type { JanusMessage, Route } from '../janus/protocol.js';
 import { formatViolation, type Violation } from '../schemas/catalogue.js';
@@ -22,6 +24,8 @@ export interface RunTarget {
   sessionTimeoutS?: number;
   /** The server's version_string (from info), to pick the schemas that hold for it. */
   serverVersion?: string;
+  /** Where WebRTC peers that can reach this server run (scenarios with requires.media). */
+  peers?: PeerHost;
 }
 
 export interface RunOptions {
@@ -66,7 +70,8 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   }, timeoutMs);
   const onOuterAbort = (): void => abort.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  // A scenario started after Ctrl-C stops at its first step, like one that was running.
+  // Ctrl-C before this run started (while Janus was starting, say) never fires the listener:
+  // such a scenario stops at its first step, like one that was running.
   if (options.signal?.aborted) abort.abort();
 
   emit({ type: 'scenario:start', file: scenario.file, name: scenario.name, transport: target.transport });
@@ -100,11 +105,21 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   const keepaliveMs = scenario.keepalive === false ? undefined : typeof scenario.keepalive === 'number' ? scenario.keepalive
     : target.sessionTimeoutS ? Math.max(500, target.sessionTimeoutS * 400) : 25_000;
 
+  // Peer ids carry this run's prefix: runs in parallel share the host, never a peer.
+  const peerPrefix = `${randomUUID()}/`;
+  const peers: StepContext['peers'] = {
+    run(name, command) {
+      if (!target.peers) return Promise.reject(new StepFailure('infrastructure', 'this run has no WebRTC peers: add requires: { media: true }'));
+      return target.peers.run({ ...command, id: peerPrefix + name } as Parameters<PeerHost['run']>[0]);
+    },
+  };
+
   const context = (signal: AbortSignal): StepContext => ({
     signal,
     target: { transport: target.transport, url: target.url, tls: target.tls },
     stepTimeoutMs: options.stepTimeoutMs,
     secrets: target.secrets,
+    peers,
     actor: (name) => actors.get(name)!,
     janus(actor) {
       if (!clients.has(actor.name)) {
@@ -158,6 +173,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
     const f = await runStep(step, cleanupContext, emit);
     if (f) cleanupFailures.push(f);
   }
+  await target.peers?.closeAll(peerPrefix);
   const destroyedSessions: number[] = [];
   for (const [name, pending] of clients) {
     const client = await pending.catch(() => undefined);

@@ -1,4 +1,5 @@
 import type { SourceSpan } from '../core/source.js';
+import type { PeerAction, PeerResult } from '../media/contract.js';
 import type { JanusClient } from '../janus/client.js';
 import type { DocPath } from '../load/yaml-source.js';
 import type { Matcher, Mismatch, Template } from '../match/contract.js';
@@ -66,6 +67,8 @@ export interface StepContext {
   resolve(template: Template, actor: Actor, transaction?: string): unknown;
   match(matcher: Matcher, actual: unknown, actor: Actor): Mismatch[];
   save(name: string, value: unknown): void;
+  /** The scenario's WebRTC peers, by name; a StepFailure when the target has none (no requires.media). */
+  readonly peers: { run(name: string, action: PeerAction): Promise<PeerResult> };
   /** Messages a step exchanged outside the Janus client (http): into the transcript, schema checks and coverage. */
   traffic(actor: Actor, direction: 'out' | 'in', message: JanusMessage, route?: Route): void;
   noteReply(reply: JanusMessage, transaction: string | undefined): void;

@@ -3,6 +3,7 @@ import { adminStep } from './admin.js';
 import { httpStep } from './http.js';
 import { includeStep } from './include.js';
 import { noEventStep } from './no-event.js';
+import { peerStep } from './peer.js';
 import { rawStep } from './raw.js';
 import { requestStep } from './request.js';
 import { sleepStep } from './sleep.js';
@@ -23,4 +24,4 @@ export function getStepKind(key: string): StepKind | undefined {
   return kinds.get(key);
 }
 
-for (const kind of [requestStep, adminStep, rawStep, httpStep, waitStep, noEventStep, sleepStep, includeStep]) registerStepKind(kind);
+for (const kind of [requestStep, adminStep, rawStep, httpStep, waitStep, noEventStep, sleepStep, includeStep, peerStep]) registerStepKind(kind);

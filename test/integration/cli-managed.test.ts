@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { eventually } from '../support/admin.js';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { managedJanusPids, runCli, scenarioDir, startCli } from '../support/cli.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { managedJanusPids, runCli, scenarioDir, startCli, tmpdirPerTest } from '../support/cli.js';
 
 /**
  * The CLI with no --url starts its own Janus: the one the scenarios need, configured their way,
@@ -41,14 +39,8 @@ steps:
   - sleep: 30s
 `,
   });
-  // Each run gets its own TMPDIR, so what it leaves behind is seen apart from other processes.
-  let tmp: string;
-  const env = () => ({ TMPDIR: tmp });
-  beforeEach(() => (tmp = mkdtempSync(join(tmpdir(), 'jstest-tmp-'))));
-  afterEach(() => {
-    assert.deepEqual(readdirSync(tmp), [], 'a temp folder was left behind');
-    rmSync(tmp, { recursive: true });
-  });
+  const tmp = tmpdirPerTest();
+  const env = tmp.env;
   after(() => files.remove());
 
   it('starts one Janus per configuration, injects its api_secret, and passes over all four transports', async () => {
@@ -82,7 +74,7 @@ steps:
     cli.child.kill('SIGKILL');
     await cli.done;
     assert.ok(await eventually(() => !isRunning(janusPid!)), 'the managed Janus outlived its killed parent');
-    assert.equal(readdirSync(tmp).length, 1, 'SIGKILL leaves the instance folder');
+    assert.equal(readdirSync(tmp.dir()).length, 1, 'SIGKILL leaves the instance folder');
     const next = await runCli(['run', files.path('plain.yaml')], { env: env() });
     assert.equal(next.code, 0, next.stdout + next.stderr);
   });

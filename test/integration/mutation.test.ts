@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
-import { managedTargets, type Targets } from '../../src/cli/targets.js';
+import { instanceKey, managedTargets, type Targets } from '../../src/cli/targets.js';
 import { collectFiles } from '../../src/load/collect.js';
 import { loadFiles } from '../../src/load/load.js';
 import { ExclusiveLock } from '../../src/run/exclusive.js';
@@ -49,7 +49,7 @@ describe('every shipped scenario fails when an expected value changes', function
         const target = targets!.targetFor(scenario, 'http');
         if ('skip' in target) return;
         mutants++;
-        const key = JSON.stringify(scenario.requires.janus);
+        const key = instanceKey(scenario);
         if (!locks.has(key)) locks.set(key, new ExclusiveLock());
         const result = await locks.get(key)!.run(scenario.requires.exclusive, () =>
           runScenario(scenario, target, { seed: 'mutants', stepTimeoutMs: 3000, scenarioTimeoutMs: 60_000, schemaMode: 'strict', validateSchema }),

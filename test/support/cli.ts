@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,20 @@ export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.P
 
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
   return startCli(args, options).done;
+}
+
+/**
+ * Gives each test of the calling suite its own TMPDIR for the CLI runs it starts (mocha hooks),
+ * so what a run leaves behind is seen apart from other processes; fails a test that leaves anything.
+ */
+export function tmpdirPerTest(): { dir: () => string; env: () => NodeJS.ProcessEnv } {
+  let dir = '';
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'jstest-tmp-'))));
+  afterEach(() => {
+    assert.deepEqual(readdirSync(dir), [], 'a temp folder was left behind');
+    rmSync(dir, { recursive: true });
+  });
+  return { dir: () => dir, env: () => ({ TMPDIR: dir }) };
 }
 
 /** A temp folder with scenario files; remove() deletes it. */

@@ -64,6 +64,7 @@ async function execute(scenario: CompiledScenario): Promise<Array<{ payload: Jan
     signal: new AbortController().signal,
     target: { transport: 'http', url: 'http://127.0.0.1:9/janus', tls: {} },
     traffic: () => {},
+    peers: { run: async () => undefined },
     stepTimeoutMs: 1000,
     secrets: {},
     actor: (name) => actors.get(name)!,
@@ -136,7 +137,7 @@ describe('loader and compiler (loadFiles)', function () {
       assert.equal(s.name, 'compiled steps');
       assert.equal(s.description, 'titles and spans');
       assert.deepEqual(s.tags, ['core', 'smoke']);
-      assert.deepEqual(s.requires, { plugins: ['janus.plugin.echotest'], transports: ['ws'], janus: { session_timeout: 5 }, exclusive: false, eventhandlers: {}, loggers: {} });
+      assert.deepEqual(s.requires, { plugins: ['janus.plugin.echotest'], transports: ['ws'], janus: { session_timeout: 5 }, exclusive: false, eventhandlers: {}, loggers: {}, media: false });
       assert.deepEqual(s.clients, ['alice', 'bob']);
       assert.equal(s.keepalive, false);
       assert.equal(s.timeoutMs, 2000);
@@ -180,7 +181,7 @@ describe('loader and compiler (loadFiles)', function () {
       assert.equal(s.keepalive, true);
       assert.equal(s.timeoutMs, undefined);
       assert.deepEqual(s.tags, []);
-      assert.deepEqual(s.requires, { plugins: [], transports: undefined, janus: {}, exclusive: false, eventhandlers: {}, loggers: {} });
+      assert.deepEqual(s.requires, { plugins: [], transports: undefined, janus: {}, exclusive: false, eventhandlers: {}, loggers: {}, media: false });
       assert.equal(s.steps[0]!.title, 'main ping');
     });
 

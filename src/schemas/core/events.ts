@@ -63,12 +63,16 @@ export const events: Record<string, VersionedSchema> = {
   detached: { schema: handleEvent('detached') },
   /** The session expired: only the session id. */
   timeout: { schema: object({ janus: constant('timeout'), session_id: sessionId }) },
-  /** A local candidate (full_trickle only) or the end of candidates. */
+  /**
+   * A local candidate (full_trickle only) or the end of candidates. sdpMid is the handle's
+   * pc_mid, which is still unset for candidates gathered before the offer was processed: then
+   * json_string(NULL) adds nothing (ice.c, janus_ice_notify_trickle), seen in real traffic.
+   */
   trickle: {
     schema: handleEvent('trickle', {
       candidate: {
         oneOf: [
-          object({ sdpMid: string, sdpMLineIndex: constant(0), candidate: { type: 'string', pattern: '^candidate:' } }),
+          object({ sdpMLineIndex: constant(0), candidate: { type: 'string', pattern: '^candidate:' } }, { sdpMid: string }),
           object({ completed: constant(true) }),
         ],
       },

@@ -1,0 +1,74 @@
+/**
+ * The agent of a media-capable managed Janus, run by netns.ts inside a fresh user + network
+ * namespace: it brings up the namespace's network, runs Janus there, bridges Unix sockets in
+ * the instance folder to Janus's loopback ports, and hosts the WebRTC peers the runner commands
+ * over Node's IPC channel. Janus's output passes through to the runner's log. When the runner
+ * goes (SIGTERM, or the IPC channel closing), the agent stops Janus and exits; the namespace
+ * goes with it.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { PeerError, type PeerCommand } from '../media/contract.js';
+import { PeerTable } from '../media/peer-table.js';
+import { NAMESPACE_NETWORK as NET, type AgentPlan } from './netns.js';
+import { bridge, bridgeSocketPath } from './socket-bridge.js';
+
+/** What the runner sends: a peer command, or "close the peers of this scenario run". */
+export type AgentRequest = { seq: number; command: PeerCommand } | { seq: number; closeAll: string };
+export type AgentReply = { seq: number; result?: unknown; error?: string };
+
+const STOP_GRACE_MS = 2500;
+
+async function main(plan: AgentPlan): Promise<void> {
+  setUpNetwork();
+  for (const port of plan.ports) {
+    const path = bridgeSocketPath(plan.dir, port);
+    rmSync(path, { force: true });
+    await bridge({ path }, { host: '127.0.0.1', port });
+  }
+  const janus = spawn(plan.janus.file, plan.janus.args, { cwd: plan.dir, stdio: ['ignore', 'inherit', 'inherit'] });
+  const peers = new PeerTable(false);
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void peers.closeAll('');
+    janus.kill('SIGTERM');
+    setTimeout(() => janus.kill('SIGKILL'), STOP_GRACE_MS).unref();
+  };
+  janus.once('error', (err) => {
+    process.stderr.write(`[FATAL] cannot run Janus in the namespace: ${err.message}\n`);
+    process.exit(70);
+  });
+  janus.once('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('disconnect', stop);
+  process.on('message', (request: AgentRequest) => void answer(peers, request));
+}
+
+async function answer(peers: PeerTable, request: AgentRequest): Promise<void> {
+  let reply: AgentReply;
+  try {
+    const result = 'closeAll' in request ? await peers.closeAll(request.closeAll) : await peers.run(request.command);
+    reply = { seq: request.seq, result };
+  } catch (err) {
+    reply = { seq: request.seq, error: err instanceof PeerError ? err.message : `peer agent: ${(err as Error).stack ?? String(err)}` };
+  }
+  if (process.connected) process.send!(reply);
+}
+
+function setUpNetwork(): void {
+  const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  ip('link', 'set', 'lo', 'up');
+  ip('link', 'add', NET.janusLink, 'type', 'veth', 'peer', 'name', NET.peerLink);
+  ip('addr', 'add', `${NET.janusAddress}/${NET.prefix}`, 'dev', NET.janusLink);
+  ip('addr', 'add', `${NET.peerAddress}/${NET.prefix}`, 'dev', NET.peerLink);
+  ip('link', 'set', NET.janusLink, 'up');
+  ip('link', 'set', NET.peerLink, 'up');
+}
+
+main(JSON.parse(process.argv[2] ?? '{}') as AgentPlan).catch((err: Error) => {
+  process.stderr.write(`[FATAL] namespace agent: ${err.message}\n`);
+  process.exit(70);
+});

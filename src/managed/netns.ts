@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { JanusInstallation } from './installation.js';
+import { janusCommand } from './janus-process.js';
+
+/**
+ * The private network a media-capable Janus runs in. Janus 1.1.2 never gathers ICE candidates
+ * on loopback interfaces, so WebRTC needs another interface; a veth pair with both ends inside
+ * a namespace of our own keeps that traffic off every real interface; Janus and the peers gather
+ * candidates on both ends. The namespace exists as
+ * long as its agent process does: nothing to clean up. Link names must not start with "veth"
+ * (some ICE stacks skip such interfaces).
+ */
+export const NAMESPACE_NETWORK = {
+  janusLink: 'jsmedia0',
+  peerLink: 'jsmedia1',
+  janusAddress: '10.77.0.1',
+  peerAddress: '10.77.0.2',
+  prefix: 24,
+} as const;
+
+/** What the agent needs to know, passed as one JSON argument. */
+export interface AgentPlan {
+  dir: string;
+  janus: { file: string; args: string[] };
+  /** The namespace's loopback ports Janus listens on; each gets a bridge socket in `dir`. */
+  ports: number[];
+}
+
+const AGENT_SCRIPT = fileURLToPath(new URL('./netns-agent.js', import.meta.url));
+
+/**
+ * The command that starts the agent in a new user + network namespace (`unshare -Urn` works
+ * without root where unprivileged user namespaces are allowed). setpriv inside makes the agent
+ * die with this process; the agent does the same for Janus.
+ */
+export function agentCommand(installation: JanusInstallation, dir: string, ports: number[]): { file: string; args: string[] } {
+  const plan: AgentPlan = { dir, janus: janusCommand(installation, dir), ports };
+  const agent = [process.execPath, AGENT_SCRIPT, JSON.stringify(plan)];
+  const inside = installation.setpriv ? [installation.setpriv, '--pdeathsig', 'KILL', '--', ...agent] : agent;
+  return { file: 'unshare', args: ['-Urn', '--', ...inside] };
+}
+
+let probed: string | undefined | null = null;
+
+/**
+ * Why this machine cannot run a Janus in a private network namespace, or undefined when it
+ * can: `unshare -Urn` and `ip` must both work. Probed once per process (~10 ms).
+ */
+export function namespaceUnavailable(): string | undefined {
+  if (probed !== null) return probed;
+  const result = spawnSync('unshare', ['-Urn', '--', 'ip', 'link', 'set', 'lo', 'up'], { encoding: 'utf8', timeout: 5000 });
+  probed = result.error
+    ? `cannot run unshare (${result.error.message}); media scenarios need util-linux unshare and iproute2`
+    : result.status !== 0
+      ? `this machine does not allow a private network namespace (unshare -Urn: ${(result.stderr || `exit ${result.status}`).trim()})`
+      : undefined;
+  return probed;
+}

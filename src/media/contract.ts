@@ -1,0 +1,61 @@
+/**
+ * WebRTC peers for scenarios: a PeerHost owns PeerConnections by id and runs them where ICE can
+ * reach Janus. A managed Janus with media runs in a private network namespace, so its peers live
+ * in the agent process there (agent-host.ts); against a remote Janus they live in this process
+ * (local-host.ts). Both speak this contract, so the `peer` step never knows which it has.
+ */
+
+/** A session description as Janus carries it in `jsep`. */
+export interface SessionDescription {
+  type: 'offer' | 'answer';
+  sdp: string;
+}
+
+/** What a peer sends when it makes the offer. */
+export interface PeerTracks {
+  audio: boolean;
+  video: boolean;
+  data: boolean;
+  /** Video as three simulcast streams (ssrc-group SIM). */
+  simulcast?: boolean;
+}
+
+export interface SendOptions {
+  /**
+   * Audio level in -dBov (0 loudest, 127 silence) carried in the ssrc-audio-level RTP header
+   * extension of every audio packet; undefined sends no extension.
+   */
+  audioLevel?: number;
+  /**
+   * Percent of packets (0-100) skipped on every track: their sequence numbers are used but the
+   * packets never sent, so Janus counts them lost (for slowlink events).
+   */
+  loss?: number;
+}
+
+/** One command to a peer; `id` names a PeerConnection within its host. */
+export type PeerCommand =
+  | { op: 'offer'; id: string; tracks: PeerTracks }
+  | { op: 'accept'; id: string; jsep: SessionDescription }
+  | { op: 'send'; id: string; options: SendOptions }
+  | { op: 'stop'; id: string }
+  | { op: 'data'; id: string; text: string }
+  | { op: 'receive'; id: string; timeoutMs: number }
+  | { op: 'close'; id: string };
+
+/** A command for a peer the caller names: the step says what, the run says which id. */
+export type PeerAction = PeerCommand extends infer C ? (C extends unknown ? Omit<C, 'id'> : never) : never;
+
+/** What each command answers: a description for offer/accept, a message for receive, else nothing. */
+export type PeerResult = SessionDescription | string | undefined;
+
+export interface PeerHost {
+  run(command: PeerCommand): Promise<PeerResult>;
+  /** Closes every peer whose id starts with the prefix (one scenario's peers). */
+  closeAll(prefix: string): Promise<void>;
+}
+
+/** A peer command that failed for a reason worth one line in a report. */
+export class PeerError extends Error {
+  override readonly name = 'PeerError';
+}

@@ -1,0 +1,170 @@
+import type { Audio, DataChannel, PeerConnection, Track, Video } from 'node-datachannel';
+import { PeerError, type PeerTracks, type SendOptions, type SessionDescription } from './contract.js';
+import { AUDIO_LEVEL_EXTENSION_ID, AUDIO_LEVEL_URI, audioStream, nextPacket, OPUS_PAYLOAD_TYPE, videoStream, VP8_PAYLOAD_TYPE, type RtpStream } from './rtp.js';
+
+type NodeDataChannel = typeof import('node-datachannel');
+
+const PACKET_INTERVAL_MS = 20;
+const GATHERING_TIMEOUT_MS = 5000;
+
+/** A sending media track with its RTP state. */
+interface Outgoing {
+  track: Track;
+  stream: RtpStream;
+  kind: 'audio' | 'video';
+  /** Loss accumulator: each packet adds the loss percentage; at 100 a packet is skipped. */
+  lossDebt: number;
+}
+
+/**
+ * One PeerConnection (libdatachannel through node-datachannel) with fake media. Descriptions are
+ * complete (host candidates included), so no trickle is needed from this side.
+ */
+export class MediaPeer {
+  private readonly pc: PeerConnection;
+  private readonly outgoing: Outgoing[] = [];
+  /** Tracks Janus offered; held so they live as long as the peer. */
+  private readonly incoming: Track[] = [];
+  private channel: DataChannel | undefined;
+  private readonly received: string[] = [];
+  private readonly receivers: Array<(text: string) => void> = [];
+  private timer: NodeJS.Timeout | undefined;
+  private sending: SendOptions = {};
+  /** `a=ssrc-group:SIM ...` for a simulcast video track, added to every offer. */
+  private simulcastGroup: string | undefined;
+
+  constructor(private readonly ndc: NodeDataChannel, readonly id: string) {
+    // No STUN or TURN: host candidates only. Binding to one address (bindAddress) made Janus's
+    // DTLS handshake stall for ~2 s in the namespace, so the peer gathers on every interface.
+    this.pc = new ndc.PeerConnection(id, { iceServers: [], disableAutoNegotiation: true });
+    this.pc.onTrack((track) => this.incoming.push(track));
+    this.pc.onDataChannel((dc) => this.useChannel(dc));
+  }
+
+  /** The first offer adds the tracks; later ones renegotiate what the peer already has. */
+  async offer(tracks: PeerTracks): Promise<SessionDescription> {
+    if (this.pc.signalingState() !== 'stable') throw new PeerError(`peer ${this.id} is in the middle of a negotiation (${this.pc.signalingState()}): accept the answer first`);
+    if (this.pc.remoteDescription() === null) this.addTracks(tracks);
+    this.pc.setLocalDescription('offer');
+    return { type: 'offer', sdp: withSimulcast(withAudioLevel(await this.gathered()), this.simulcastGroup) };
+  }
+
+  private addTracks(tracks: PeerTracks): void {
+    const ssrcBase = 0x10000000 + Math.floor(Math.random() * 0x6fffffff);
+    if (tracks.audio) {
+      const audio: Audio = new this.ndc.Audio('0', 'SendRecv');
+      audio.addOpusCodec(OPUS_PAYLOAD_TYPE);
+      audio.addSSRC(ssrcBase, 'janus-scenarios', 'janus-scenarios', 'audio');
+      this.outgoing.push({ track: this.pc.addTrack(audio), stream: audioStream(ssrcBase), kind: 'audio', lossDebt: 0 });
+    }
+    if (tracks.video) {
+      const video: Video = new this.ndc.Video(tracks.audio ? '1' : '0', 'SendRecv');
+      video.addVP8Codec(VP8_PAYLOAD_TYPE);
+      // Simulcast: three SSRCs (low, medium, high), each a full stream of its own.
+      const ssrcs = tracks.simulcast ? [ssrcBase + 1, ssrcBase + 2, ssrcBase + 3] : [ssrcBase + 1];
+      for (const ssrc of ssrcs) video.addSSRC(ssrc, 'janus-scenarios', 'janus-scenarios', 'video');
+      const track = this.pc.addTrack(video);
+      for (const ssrc of ssrcs) this.outgoing.push({ track, stream: videoStream(ssrc, tracks.simulcast === true), kind: 'video', lossDebt: 0 });
+      if (tracks.simulcast) this.simulcastGroup = `a=ssrc-group:SIM ${ssrcs.join(' ')}`;
+    }
+    if (tracks.data) this.useChannel(this.pc.createDataChannel('janus-scenarios'));
+  }
+
+  /** Applies Janus's answer, or answers Janus's offer (receiving whatever it offers). */
+  async accept(jsep: SessionDescription): Promise<SessionDescription | undefined> {
+    this.pc.setRemoteDescription(jsep.sdp, jsep.type);
+    if (jsep.type === 'answer') return undefined;
+    this.pc.setLocalDescription('answer');
+    return { type: 'answer', sdp: await this.gathered() };
+  }
+
+  /** Starts (or changes) fake RTP on every sending track, one packet per track every 20 ms. */
+  send(options: SendOptions): void {
+    if (this.outgoing.length === 0) throw new PeerError(`peer ${this.id} has no tracks to send on: offer with audio or video first`);
+    this.sending = options;
+    this.timer ??= setInterval(() => this.tick(), PACKET_INTERVAL_MS);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  async data(text: string, timeoutMs: number): Promise<void> {
+    const channel = this.channel;
+    if (!channel) throw new PeerError(`peer ${this.id} has no data channel: offer with data: true`);
+    if (!channel.isOpen()) await within(timeoutMs, `the data channel of peer ${this.id} did not open`, (done) => channel.onOpen(done));
+    channel.sendMessage(text);
+  }
+
+  /** The next data channel message, waiting up to timeoutMs. */
+  receive(timeoutMs: number): Promise<string> {
+    const ready = this.received.shift();
+    if (ready !== undefined) return Promise.resolve(ready);
+    return within(timeoutMs, `no data channel message reached peer ${this.id}`, (done) => this.receivers.push(done));
+  }
+
+  close(): void {
+    this.stop();
+    try {
+      this.channel?.close();
+      this.pc.close();
+    } catch {
+      // already closed
+    }
+  }
+
+  private tick(): void {
+    for (const out of this.outgoing) {
+      if (!out.track.isOpen()) continue;
+      const packet = nextPacket(out.stream, out.kind === 'audio' ? this.sending.audioLevel : undefined);
+      out.lossDebt += this.sending.loss ?? 0;
+      if (out.lossDebt >= 100) out.lossDebt -= 100;
+      else out.track.sendMessageBinary(packet);
+    }
+  }
+
+  private useChannel(dc: DataChannel): void {
+    this.channel = dc;
+    dc.onMessage((msg) => {
+      const text = typeof msg === 'string' ? msg : Buffer.from(msg as ArrayBuffer).toString('utf8');
+      const receiver = this.receivers.shift();
+      if (receiver) receiver(text);
+      else this.received.push(text);
+    });
+  }
+
+  /** The local description once host candidates are in it. */
+  private async gathered(): Promise<string> {
+    if (this.pc.gatheringState() !== 'complete') {
+      await within(GATHERING_TIMEOUT_MS, `peer ${this.id} gathered no ICE candidates`, (done) =>
+        this.pc.onGatheringStateChange((state) => state === 'complete' && done()));
+    }
+    const sdp = this.pc.localDescription()?.sdp;
+    if (!sdp) throw new PeerError(`peer ${this.id} has no local description`);
+    return sdp;
+  }
+}
+
+/** Offers the audio-level header extension on the audio m-line, so `send` can carry levels. */
+function withAudioLevel(sdp: string): string {
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  return sdp.replace(/(m=audio [^\r\n]*\r?\n)/, `$1a=extmap:${AUDIO_LEVEL_EXTENSION_ID} ${AUDIO_LEVEL_URI}${eol}`);
+}
+
+/** Declares the simulcast SSRCs of the video m-line, the way browsers without rid do. */
+function withSimulcast(sdp: string, group: string | undefined): string {
+  if (!group) return sdp;
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  return sdp.replace(/(m=video [^\r\n]*\r?\n)/, `$1${group}${eol}`);
+}
+
+function within<T = void>(timeoutMs: number, failure: string, start: (done: (value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new PeerError(`${failure} within ${timeoutMs}ms`)), timeoutMs);
+    start((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
+}

@@ -1,0 +1,124 @@
+import { formatDuration } from '../core/duration.js';
+import { PeerError, type PeerAction, type PeerResult, type SessionDescription } from '../media/contract.js';
+import { commonProperties, DURATION, NAME } from './common.js';
+import { StepFailure, type CompiledStep, type StepContext, type StepKind } from './contract.js';
+
+type Action = 'offer' | 'accept' | 'send_media' | 'stop_media' | 'message' | 'close';
+
+/** The keys each action takes besides `peer`, `pc` and `name`. */
+const ACTION_KEYS: Record<Action, string[]> = {
+  offer: ['audio', 'video', 'data', 'simulcast', 'save'],
+  accept: ['jsep', 'save'],
+  send_media: ['audio_level', 'loss'],
+  stop_media: [],
+  message: ['text', 'expect', 'within'],
+  close: [],
+};
+const DEFAULT_PC = 'pc';
+const DEFAULT_RECEIVE_MS = 5000;
+
+/**
+ * `peer:` drives a WebRTC PeerConnection of the scenario (needs `requires: { media: true }`):
+ * make an offer, accept Janus's answer or offer, send fake RTP, use the data channel, close.
+ * Descriptions are saved as values that a request puts in `jsep`. Peers live until the
+ * scenario ends, whatever its outcome.
+ */
+export const peerStep: StepKind = {
+  key: 'peer',
+  summary: 'drive a WebRTC peer (requires.media): offer, accept a jsep, send_media, stop_media, message, close',
+  schema: {
+    type: 'object',
+    required: ['peer'],
+    additionalProperties: false,
+    properties: {
+      peer: { enum: Object.keys(ACTION_KEYS), description: 'what the peer does' },
+      pc: { ...NAME, description: `which PeerConnection (default "${DEFAULT_PC}"); offer and accept create it` },
+      audio: { type: 'boolean', description: 'offer: an Opus track (default true)' },
+      video: { type: 'boolean', description: 'offer: a VP8 track (default true)' },
+      data: { type: 'boolean', description: 'offer: a data channel (default false)' },
+      simulcast: { type: 'boolean', description: 'offer: the video as three simulcast streams (ssrc-group SIM; default false)' },
+      save: { ...NAME, description: 'offer/accept: the name the local description {type, sdp} is saved as (default offer / answer)' },
+      jsep: { description: 'accept: the remote description, usually a saved event\'s jsep: "${answer}"' },
+      audio_level: { type: 'integer', minimum: 0, maximum: 127, description: 'send_media: audio level in -dBov (0 loud, 127 silent) in every audio packet' },
+      loss: { type: 'integer', minimum: 0, maximum: 100, description: 'send_media: percent of packets skipped (sequence numbers used, packets never sent), so Janus counts them lost' },
+      text: { type: 'string', description: 'message: text to send on the data channel' },
+      expect: { description: 'message: pattern the next data channel message must match' },
+      within: { ...DURATION, description: 'message: how long to wait for it (default 5s)' },
+      name: commonProperties.name,
+    },
+  },
+  compile(raw, cc) {
+    const action = raw.peer as Action;
+    const pc = (raw.pc as string | undefined) ?? DEFAULT_PC;
+    for (const key of Object.keys(raw)) {
+      if (key === 'peer' || key === 'pc' || key === 'name' || ACTION_KEYS[action].includes(key)) continue;
+      const owners = (Object.keys(ACTION_KEYS) as Action[]).filter((a) => ACTION_KEYS[a].includes(key));
+      cc.error([key], `\`${key}\` does not go with \`peer: ${action}\`; it belongs to peer: ${owners.join(' or ')}`);
+    }
+    if (action === 'accept' && raw.jsep === undefined) cc.error([], '`peer: accept` needs `jsep:` with the remote description, e.g. jsep: "${answer}"');
+    if (action === 'message' && raw.text === undefined && raw.expect === undefined) cc.error([], '`peer: message` needs `text:` to send, `expect:` to receive, or both');
+    const saveAs = (raw.save as string | undefined) ?? (action === 'offer' ? 'offer' : 'answer');
+    if (action === 'offer' || action === 'accept') cc.declare([saveAs]);
+    const jsep = raw.jsep === undefined ? undefined : cc.template(raw.jsep, ['jsep']);
+    const text = raw.text === undefined ? undefined : cc.template(raw.text, ['text']);
+    const expect = raw.expect === undefined ? undefined : cc.pattern(raw.expect, ['expect'], true);
+    const withinMs = raw.within === undefined ? DEFAULT_RECEIVE_MS : cc.durationMs(raw.within, ['within']) ?? DEFAULT_RECEIVE_MS;
+    const client = cc.client({});
+    const step: CompiledStep = {
+      kind: 'peer',
+      span: cc.span(),
+      title: (raw.name as string | undefined) ?? `peer ${pc}: ${action.replace('_', ' ')}`,
+      client,
+      async execute(ctx) {
+        const actor = ctx.actor(client);
+        const run = (action: PeerAction) => runPeer(ctx, pc, action);
+        switch (action) {
+          case 'offer': {
+            const tracks = { audio: raw.audio !== false, video: raw.video !== false, data: raw.data === true, simulcast: raw.simulcast === true };
+            ctx.save(saveAs, await run({ op: 'offer', tracks }));
+            return;
+          }
+          case 'accept': {
+            const local = await run({ op: 'accept', jsep: asDescription(ctx.resolve(jsep!, actor)) });
+            if (local) ctx.save(saveAs, local);
+            return;
+          }
+          case 'send_media':
+            await run({ op: 'send', options: { ...(raw.audio_level !== undefined && { audioLevel: raw.audio_level as number }), ...(raw.loss !== undefined && { loss: raw.loss as number }) } });
+            return;
+          case 'stop_media':
+            await run({ op: 'stop' });
+            return;
+          case 'message': {
+            if (text) await run({ op: 'data', text: String(ctx.resolve(text, actor)) });
+            if (!expect) return;
+            const received = await run({ op: 'receive', timeoutMs: withinMs });
+            const mismatches = ctx.match(expect, received, actor);
+            if (mismatches.length > 0) throw new StepFailure('assertion', `the data channel message does not match (waited up to ${formatDuration(withinMs)})`, { expected: raw.expect, actual: received, mismatches });
+            return;
+          }
+          case 'close':
+            await run({ op: 'close' });
+        }
+      },
+    };
+    return step;
+  },
+};
+
+async function runPeer(ctx: StepContext, pc: string, action: PeerAction): Promise<PeerResult> {
+  try {
+    return await ctx.peers.run(pc, action);
+  } catch (err) {
+    if (err instanceof PeerError) throw new StepFailure('assertion', err.message);
+    throw err;
+  }
+}
+
+function asDescription(value: unknown): SessionDescription {
+  const jsep = value as Partial<SessionDescription> | null;
+  if (typeof jsep !== 'object' || jsep === null || (jsep.type !== 'offer' && jsep.type !== 'answer') || typeof jsep.sdp !== 'string') {
+    throw new StepFailure('assertion', 'jsep is not a session description ({ type: offer|answer, sdp })', { actual: value });
+  }
+  return { type: jsep.type, sdp: jsep.sdp };
+}

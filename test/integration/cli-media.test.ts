@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { eventually } from '../support/admin.js';
+import { runCli, scenarioDir, startCli, tmpdirPerTest } from '../support/cli.js';
+
+/**
+ * Media scenarios run on a managed Janus inside a network namespace of the runner's own, with
+ * an agent process hosting Janus and the WebRTC peers. Whatever the outcome (pass, failure,
+ * Ctrl-C, SIGKILL of the runner), the agent, Janus, the namespace and the instance folder go.
+ */
+describe('CLI with a namespaced Janus for media scenarios', function () {
+  const connect = `requires: { plugins: [janus.plugin.echotest], media: true }
+steps:
+  - request: create
+  - request: { janus: attach, plugin: janus.plugin.echotest }
+  - peer: offer
+  - request: { janus: message, body: { audio: true, video: true }, jsep: "\${offer}" }
+    expect: { janus: event, jsep: { type: answer } }
+    save: { answer: jsep }
+  - peer: accept
+    jsep: "\${answer}"
+  - peer: send_media
+  - wait: { janus: webrtcup }
+`;
+  const files = scenarioDir({
+    'passes.yaml': `name: connects\n${connect}  - wait: { janus: media, receiving: true }\n`,
+    'fails.yaml': `name: fails with a live PeerConnection\n${connect}  - wait: { janus: media, receiving: false }\n    within: 300ms\n`,
+    'plain.yaml': 'name: no media\nsteps:\n  - request: ping\n',
+    'sleeps.yaml': `name: sleeps with a live PeerConnection\n${connect}  - sleep: 30s\n`,
+  });
+  const tmp = tmpdirPerTest();
+  const env = tmp.env;
+  after(() => files.remove());
+
+  /** The agent (and Janus) of a run: processes whose command line names an instance folder in tmp. */
+  const instanceProcesses = () => processesMentioning(tmp.dir());
+
+  /** Starts a run and waits for its agent and Janus; on a slow start the run is killed, not left running. */
+  async function startWithAgent(file: string, transport: string) {
+    const cli = startCli(['run', file, '--transport', transport], { env: env() });
+    if (!(await eventually(() => instanceProcesses().length === 2, 30_000))) {
+      cli.child.kill('SIGINT');
+      await cli.done;
+      assert.fail(`no agent and Janus appeared (seen: ${instanceProcesses().join(', ') || 'none'}): ${cli.output()}`);
+    }
+    return { cli, namespace: netnsOf(instanceProcesses()[0]!) };
+  }
+
+  it('passes on every transport, and leaves no process, namespace or folder behind', async () => {
+    const run = await runCli(['run', files.path('passes.yaml'), '--transport', 'http,ws,https,wss', '--schema', 'strict'], { env: env() });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /4 passing/);
+    assert.deepEqual(instanceProcesses(), []);
+  });
+
+  it('after a failing scenario, the agent, Janus and the namespace are gone; exit 1', async () => {
+    const { cli, namespace } = await startWithAgent(files.path('fails.yaml'), 'ws');
+    assert.notEqual(namespace, netnsOf(process.pid), 'Janus runs in the root network namespace');
+    const run = await cli.done;
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stdout, /no message matching the pattern arrived within 300ms/);
+    assert.deepEqual(instanceProcesses(), []);
+    assert.equal(namespaceAlive(namespace!), false, 'the network namespace outlived the run');
+  });
+
+  it('on Ctrl-C closes the peers, stops the agent and Janus, and exits 130', async () => {
+    const { cli, namespace } = await startWithAgent(files.path('sleeps.yaml'), 'http');
+    await new Promise((r) => setTimeout(r, 1000));
+    cli.child.kill('SIGINT');
+    const run = await cli.done;
+    assert.equal(run.code, 130, run.stdout + run.stderr);
+    assert.ok(await eventually(() => instanceProcesses().length === 0), 'the agent or Janus survived Ctrl-C');
+    assert.equal(namespaceAlive(namespace!), false, 'the network namespace outlived Ctrl-C');
+  });
+
+  it('after SIGKILL of the runner the agent and Janus die with it; the next run removes the folder', async () => {
+    const { cli, namespace } = await startWithAgent(files.path('sleeps.yaml'), 'ws');
+    cli.child.kill('SIGKILL');
+    await cli.done;
+    assert.ok(await eventually(() => instanceProcesses().length === 0), 'the agent or Janus outlived its killed parent');
+    assert.equal(namespaceAlive(namespace!), false, 'the network namespace outlived the killed runner');
+    assert.equal(readdirSync(tmp.dir()).length, 1, 'SIGKILL leaves the instance folder');
+    const next = await runCli(['run', files.path('passes.yaml'), '--transport', 'ws'], { env: env() });
+    assert.equal(next.code, 0, next.stdout + next.stderr);
+  });
+
+  it('where no network namespace can be made, media scenarios are skipped with the reason and the others run', async () => {
+    const janusBinary = execFileSync('sh', ['-c', 'command -v janus'], { encoding: 'utf8' }).trim();
+    const emptyPath = mkdtempSync(join(tmp.dir(), 'no-unshare-'));
+    const run = await runCli(['run', files.path('passes.yaml'), files.path('plain.yaml'), '--transport', 'http', '--janus-binary', janusBinary], { env: { ...env(), PATH: emptyPath } });
+    rmSync(emptyPath, { recursive: true });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /connects \[http\] \(skipped: needs WebRTC peers, but cannot run unshare .*\)/);
+    assert.match(run.stdout, /1 passing/);
+    assert.match(run.stdout, /1 pending/);
+  });
+});
+
+/** Live (not zombie) processes whose command line contains `text`. */
+function processesMentioning(text: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] === 'Z') continue;
+      out.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
+function netnsOf(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/net`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A network namespace exists while any process is in it. */
+function namespaceAlive(namespace: string): boolean {
+  return readdirSync('/proc').some((entry) => /^\d+$/.test(entry) && netnsOf(Number(entry)) === namespace);
+}
