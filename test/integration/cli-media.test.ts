@@ -92,9 +92,9 @@ steps:
     const run = await runCli(['run', files.path('passes.yaml'), files.path('plain.yaml'), '--transport', 'http', '--janus-binary', janusBinary], { env: { ...env(), PATH: emptyPath } });
     rmSync(emptyPath, { recursive: true });
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, /connects \[http\] \(skipped: needs WebRTC peers, but cannot run unshare .*\)/);
+    assert.match(run.stdout, /connects \[http\] skipped: needs WebRTC peers, but cannot run unshare /);
     assert.match(run.stdout, /1 passing/);
-    assert.match(run.stdout, /1 pending/);
+    assert.match(run.stdout, /1 skipped/);
   });
 });
 
