@@ -18,6 +18,8 @@ export interface PeerTracks {
   data: boolean;
   /** Video as three simulcast streams (ssrc-group SIM). */
   simulcast?: boolean;
+  /** Video as VP9 with two spatial and three temporal layers (SVC) instead of VP8. */
+  svc?: boolean;
 }
 
 export interface SendOptions {

@@ -1,6 +1,7 @@
 import type { Audio, DataChannel, PeerConnection, Track, Video } from 'node-datachannel';
 import { PeerError, type PeerTracks, type SendOptions, type SessionDescription } from './contract.js';
-import { AUDIO_LEVEL_EXTENSION_ID, AUDIO_LEVEL_URI, audioStream, nextPacket, OPUS_PAYLOAD_TYPE, videoStream, VP8_PAYLOAD_TYPE, type RtpStream } from './rtp.js';
+import { AUDIO_LEVEL_EXTENSION_ID, AUDIO_LEVEL_URI, audioStream, nextPackets, OPUS_PAYLOAD_TYPE, svcVideoStream, videoStream, VP8_PAYLOAD_TYPE, type RtpStream } from './rtp.js';
+import { VP9_PAYLOAD_TYPE } from './vp9-svc.js';
 
 type NodeDataChannel = typeof import('node-datachannel');
 
@@ -59,6 +60,13 @@ export class MediaPeer {
     }
     if (tracks.video) {
       const video: Video = new this.ndc.Video(tracks.audio ? '1' : '0', 'SendRecv');
+      if (tracks.svc) {
+        // One VP9 stream carrying every layer: Janus drops the layers a subscriber does not want.
+        video.addVP9Codec(VP9_PAYLOAD_TYPE);
+        video.addSSRC(ssrcBase + 1, 'janus-scenarios', 'janus-scenarios', 'video');
+        this.outgoing.push({ track: this.pc.addTrack(video), stream: svcVideoStream(ssrcBase + 1), kind: 'video', lossDebt: 0 });
+        return this.addData(tracks);
+      }
       video.addVP8Codec(VP8_PAYLOAD_TYPE);
       // Simulcast: three SSRCs (low, medium, high), each a full stream of its own.
       const ssrcs = tracks.simulcast ? [ssrcBase + 1, ssrcBase + 2, ssrcBase + 3] : [ssrcBase + 1];
@@ -67,6 +75,10 @@ export class MediaPeer {
       for (const ssrc of ssrcs) this.outgoing.push({ track, stream: videoStream(ssrc, tracks.simulcast === true), kind: 'video', lossDebt: 0 });
       if (tracks.simulcast) this.simulcastGroup = `a=ssrc-group:SIM ${ssrcs.join(' ')}`;
     }
+    this.addData(tracks);
+  }
+
+  private addData(tracks: PeerTracks): void {
     if (tracks.data) this.useChannel(this.pc.createDataChannel('janus-scenarios'));
   }
 
@@ -117,10 +129,11 @@ export class MediaPeer {
   private tick(): void {
     for (const out of this.outgoing) {
       if (!out.track.isOpen()) continue;
-      const packet = nextPacket(out.stream, out.kind === 'audio' ? this.sending.audioLevel : undefined);
-      out.lossDebt += this.sending.loss ?? 0;
-      if (out.lossDebt >= 100) out.lossDebt -= 100;
-      else out.track.sendMessageBinary(packet);
+      for (const packet of nextPackets(out.stream, out.kind === 'audio' ? this.sending.audioLevel : undefined)) {
+        out.lossDebt += this.sending.loss ?? 0;
+        if (out.lossDebt >= 100) out.lossDebt -= 100;
+        else out.track.sendMessageBinary(packet);
+      }
     }
   }
 

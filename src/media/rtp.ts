@@ -1,7 +1,10 @@
 /**
  * Fake RTP: enough for Janus to see media flowing (media events, echo, recording, audio levels).
- * The payloads are not real media: a silent Opus frame and a VP8 key-frame-looking stub.
+ * The payloads are not real media: a silent Opus frame and a VP8 key-frame-looking stub, or
+ * layered VP9 pictures (vp9-svc.ts).
  */
+import { vp9SvcPicture, VP9_PAYLOAD_TYPE } from './vp9-svc.js';
+
 export const OPUS_PAYLOAD_TYPE = 111;
 export const VP8_PAYLOAD_TYPE = 96;
 /** The id the peer offers for urn:ietf:params:rtp-hdrext:ssrc-audio-level; Janus answers with the same. */
@@ -17,6 +20,8 @@ export interface RtpStream {
   ssrc: number;
   /** VP8 with temporal layers: every packet says its layer (TID 0, 2, 1, 2, ...), as simulcast encoders do. */
   temporalLayers?: boolean;
+  /** VP9 with spatial and temporal layers: a picture is one packet per spatial layer. */
+  svc?: boolean;
   payloadType: number;
   /** RTP clock ticks per 20 ms packet. */
   ticks: number;
@@ -32,6 +37,10 @@ export function videoStream(ssrc: number, temporalLayers = false): RtpStream {
   return { ssrc, payloadType: VP8_PAYLOAD_TYPE, ticks: 1800, sequence: 1, timestamp: 0, temporalLayers };
 }
 
+export function svcVideoStream(ssrc: number): RtpStream {
+  return { ssrc, payloadType: VP9_PAYLOAD_TYPE, ticks: 1800, sequence: 1, timestamp: 0, svc: true };
+}
+
 const TEMPORAL_PATTERN = [0, 2, 1, 2];
 
 /** The VP8 payload, with the extended descriptor (X, T bits and TID) when the stream has temporal layers. */
@@ -41,19 +50,28 @@ function vp8Payload(stream: RtpStream): Buffer {
   return Buffer.concat([Buffer.from([0x90, 0x20, tid << 6]), VP8_STUB.subarray(1)]);
 }
 
-/** The next packet of a stream; `audioLevel` adds the one-byte-header audio-level extension (RFC 6464). */
-export function nextPacket(stream: RtpStream, audioLevel?: number): Buffer {
-  const payload = stream.payloadType === OPUS_PAYLOAD_TYPE ? OPUS_SILENCE : vp8Payload(stream);
+/**
+ * The packets of the next 20 ms of a stream: one, or one per spatial layer for SVC video (same
+ * timestamp, the marker on the last). `audioLevel` adds the one-byte-header audio-level
+ * extension (RFC 6464).
+ */
+export function nextPackets(stream: RtpStream, audioLevel?: number): Buffer[] {
+  const payloads = stream.payloadType === OPUS_PAYLOAD_TYPE ? [OPUS_SILENCE]
+    : stream.svc ? vp9SvcPicture(Math.round(stream.timestamp / stream.ticks)) : [vp8Payload(stream)];
   const extension = audioLevel === undefined ? Buffer.alloc(0)
     : Buffer.from([0xbe, 0xde, 0x00, 0x01, (AUDIO_LEVEL_EXTENSION_ID << 4) | 0, 0x80 | (audioLevel & 0x7f), 0x00, 0x00]);
-  const header = Buffer.alloc(12);
-  header[0] = 0x80 | (extension.length > 0 ? 0x10 : 0);
-  // Video frames are one packet each, so every packet ends a frame (marker bit).
-  header[1] = (stream.payloadType === VP8_PAYLOAD_TYPE ? 0x80 : 0) | stream.payloadType;
-  header.writeUInt16BE(stream.sequence & 0xffff, 2);
-  header.writeUInt32BE(stream.timestamp >>> 0, 4);
-  header.writeUInt32BE(stream.ssrc >>> 0, 8);
-  stream.sequence++;
+  const packets = payloads.map((payload, i) => {
+    const header = Buffer.alloc(12);
+    header[0] = 0x80 | (extension.length > 0 ? 0x10 : 0);
+    // Video frames end with their last packet (marker bit).
+    const endsFrame = stream.payloadType !== OPUS_PAYLOAD_TYPE && i === payloads.length - 1;
+    header[1] = (endsFrame ? 0x80 : 0) | stream.payloadType;
+    header.writeUInt16BE(stream.sequence & 0xffff, 2);
+    header.writeUInt32BE(stream.timestamp >>> 0, 4);
+    header.writeUInt32BE(stream.ssrc >>> 0, 8);
+    stream.sequence++;
+    return Buffer.concat([header, extension, payload]);
+  });
   stream.timestamp += stream.ticks;
-  return Buffer.concat([header, extension, payload]);
+  return packets;
 }

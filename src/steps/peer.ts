@@ -7,7 +7,7 @@ type Action = 'offer' | 'accept' | 'send_media' | 'stop_media' | 'message' | 'cl
 
 /** The keys each action takes besides `peer`, `pc` and `name`. */
 const ACTION_KEYS: Record<Action, string[]> = {
-  offer: ['audio', 'video', 'data', 'simulcast', 'save'],
+  offer: ['audio', 'video', 'data', 'simulcast', 'svc', 'save'],
   accept: ['jsep', 'save'],
   send_media: ['audio_level', 'loss'],
   stop_media: [],
@@ -37,6 +37,7 @@ export const peerStep: StepKind = {
       video: { type: 'boolean', description: 'offer: a VP8 track (default true)' },
       data: { type: 'boolean', description: 'offer: a data channel (default false)' },
       simulcast: { type: 'boolean', description: 'offer: the video as three simulcast streams (ssrc-group SIM; default false)' },
+      svc: { type: 'boolean', description: 'offer: the video as VP9 with two spatial and three temporal layers (SVC) instead of VP8 (default false)' },
       save: { ...NAME, description: 'offer/accept: the name the local description {type, sdp} is saved as (default offer / answer)' },
       jsep: { description: 'accept: the remote description, usually a saved event\'s jsep: "${answer}"' },
       audio_level: { type: 'integer', minimum: 0, maximum: 127, description: 'send_media: audio level in -dBov (0 loud, 127 silent) in every audio packet' },
@@ -56,6 +57,8 @@ export const peerStep: StepKind = {
       cc.error([key], `\`${key}\` does not go with \`peer: ${action}\`; it belongs to peer: ${owners.join(' or ')}`);
     }
     if (action === 'accept' && raw.jsep === undefined) cc.error([], '`peer: accept` needs `jsep:` with the remote description, e.g. jsep: "${answer}"');
+    if (raw.svc === true && raw.simulcast === true) cc.error(['svc'], '`svc: true` and `simulcast: true` do not go together: SVC layers travel in one VP9 stream, simulcast is three VP8 streams');
+    if (raw.svc === true && raw.video === false) cc.error(['svc'], '`svc: true` layers the video, but the offer has `video: false`');
     if (action === 'message' && raw.text === undefined && raw.expect === undefined) cc.error([], '`peer: message` needs `text:` to send, `expect:` to receive, or both');
     const saveAs = (raw.save as string | undefined) ?? (action === 'offer' ? 'offer' : 'answer');
     if (action === 'offer' || action === 'accept') cc.declare([saveAs]);
@@ -74,7 +77,7 @@ export const peerStep: StepKind = {
         const run = (action: PeerAction) => runPeer(ctx, pc, action);
         switch (action) {
           case 'offer': {
-            const tracks = { audio: raw.audio !== false, video: raw.video !== false, data: raw.data === true, simulcast: raw.simulcast === true };
+            const tracks = { audio: raw.audio !== false, video: raw.video !== false, data: raw.data === true, simulcast: raw.simulcast === true, svc: raw.svc === true };
             ctx.save(saveAs, await run({ op: 'offer', tracks }));
             return;
           }

@@ -26,8 +26,6 @@ const TRANSPORTS = ['http', 'ws'];
 /** Messages the scenarios here (signalling, media peers, SIP and STUN peers) cannot make Janus 1.1.2 send, and why. */
 const NEEDS_MORE_THAN_SIGNALLING: Record<string, string> = {
   'core/event/ice-failed': 'Janus 1.2.0 and later',
-  'videoroom/spatial_layer': 'needs VP9-SVC or AV1-SVC frames with layer descriptors; the peer sends VP8',
-  'videoroom/temporal_layer': 'needs VP9-SVC or AV1-SVC frames with layer descriptors; the peer sends VP8',
 };
 
 describe('schema catalogue against real Janus 1.1.2 traffic', function () {

@@ -23,6 +23,13 @@ describe('in-process PeerHost', function () {
     assert.match(offer.sdp, /\r\na=candidate:/);
   });
 
+  it('offers VP9 in one stream for svc', async function () {
+    const offer = (await host.run({ op: 'offer', id: 'h/svc', tracks: { audio: false, video: true, data: false, svc: true } })) as SessionDescription;
+    assert.match(offer.sdp, /\r\nm=video \d+ UDP\/TLS\/RTP\/SAVPF 98\r\n/);
+    assert.match(offer.sdp, /\r\na=rtpmap:98 VP9\/90000\r\n/);
+    assert.doesNotMatch(offer.sdp, /VP8|ssrc-group/);
+  });
+
   it('offers only the tracks asked for', async function () {
     const offer = (await host.run({ op: 'offer', id: 'b/audio-only', tracks: { audio: true, video: false, data: false } })) as SessionDescription;
     assert.match(offer.sdp, /m=audio /);
