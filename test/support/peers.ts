@@ -69,17 +69,25 @@ async function terminate(child: ChildProcess): Promise<void> {
   clearTimeout(killer);
 }
 
-/** Distinct UDP ports free right now; all probes stay bound until every port is known. */
+/**
+ * Distinct UDP ports free right now, above Linux's ephemeral range (32768-60999 by default).
+ * Inside it, a socket that binds port 0 with SO_REUSEADDR (a SIP stack or an ICE agent in Janus)
+ * may be given the very port a peer holds with SO_REUSEADDR too, and then takes its datagrams.
+ * All probes stay bound until every port is known.
+ */
 async function freeUdpPorts(count: number): Promise<number[]> {
   const sockets = [];
   try {
-    for (let i = 0; i < count; i++) {
+    let candidate = 61000 + Math.floor(Math.random() * 4000);
+    while (sockets.length < count) {
+      if (++candidate > 65535) candidate = 61000;
       const socket = createSocket('udp4');
-      sockets.push(socket);
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
-        socket.bind(0, '127.0.0.1', () => resolve());
+      const bound = await new Promise<boolean>((resolve) => {
+        socket.once('error', () => resolve(false));
+        socket.bind(candidate, '127.0.0.1', () => resolve(true));
       });
+      if (bound) sockets.push(socket);
+      else socket.close();
     }
     return sockets.map((s) => s.address().port);
   } finally {
