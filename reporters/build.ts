@@ -99,6 +99,11 @@ function plainReport(base: Omit<ScenarioReport, 'status' | 'durationMs'>, plain:
   return { ...base, status, durationMs: plain.durationMs, ...(failure ? { failure } : {}) };
 }
 
+/** Why a scenario without a result did not finish, for reporters that say so in words. */
+export function stoppedWhy(s: ScenarioReport): string {
+  return s.startedAt ? 'the run stopped while it ran' : 'the run stopped before it started';
+}
+
 /** Exposed for reporters that show results as they come (the console), with the same rules. */
 export function scenarioStatus(result: ScenarioResult): ScenarioStatus {
   return result.failure?.kind === 'interrupted' ? 'unfinished' : result.status;

@@ -54,7 +54,7 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
       const entry = entryOf(test);
       if (entry.result) this.redactor.add(entry.result.secretValues);
       const status = entry.skipReason || test.isPending() ? 'skipped' : entry.result ? scenarioStatus(entry.result) : error ? 'failed' : 'passed';
-      const title = entry.transport ? `${entry.name} [${entry.transport}]` : test.title;
+      const title = titleOf(test);
       const finished: Finished = { entry, title, status, durationMs: entry.result?.durationMs ?? test.duration ?? 0, error: error?.message };
       this.finished.push(finished);
       this.print(`    ${this.line(finished)}  ${this.paint('dim', this.progress(total))}`);
@@ -72,8 +72,7 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
   private running(test: Mocha.Test, total: number): void {
     if (!this.colour) return;
     this.clearStatus();
-    const entry = entryOf(test);
-    const title = entry.transport ? `${entry.name} [${entry.transport}]` : test.title;
+    const title = titleOf(test);
     const since = Date.now();
     const draw = () => this.stream.write(this.redactor.text(`\r\u001b[K    ${this.paint('dim', `◷ ${title} ${seconds(Date.now() - since)}  ${this.progress(total)}`)}`));
     this.status = { title, since, timer: setInterval(draw, 250).unref() };
@@ -173,6 +172,12 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
     this.clearStatus();
     this.stream.write(`${this.redactor.text(s)}\n`);
   }
+}
+
+/** A scenario's title with its transport; a plain mocha test's own title. */
+function titleOf(test: Mocha.Test): string {
+  const entry = entryOf(test);
+  return entry.transport ? `${entry.name} [${entry.transport}]` : test.title;
 }
 
 const COLOURS = { red: 31, green: 32, yellow: 33, cyan: 36, dim: 90 } as const;

@@ -1,5 +1,7 @@
+import { messageLine } from '../src/report/failure-text.js';
+import { stoppedWhy } from './build.js';
 import type { FileReporter } from './contract.js';
-import type { ReportedMessage, RunReport, ScenarioReport } from './model.js';
+import type { RunReport, ScenarioReport } from './model.js';
 import { mochaReporterFor } from './mocha-file.js';
 
 /**
@@ -45,20 +47,15 @@ function testcase(s: ScenarioReport): string[] {
     body.push(`      <${element} type="${s.failure.kind}" message="${attr(oneLine(s.failure))}">${text(s.failure.text)}</${element}>`);
   }
   if (s.status === 'unfinished') {
-    const why = s.failure ? `interrupted${s.failure.location ? ` at ${s.failure.location}` : ''}` : s.startedAt ? 'the run stopped while it ran' : 'the run stopped before it started';
+    const why = s.failure ? `interrupted${s.failure.location ? ` at ${s.failure.location}` : ''}` : stoppedWhy(s);
     body.push(`      <error type="unfinished" message="${attr(`unfinished: ${why}`)}">${text(s.failure?.text ?? `unfinished: ${why}`)}</error>`);
   }
-  if (s.status !== 'passed' && s.status !== 'skipped' && s.messages.length > 0) body.push(`      <system-out>${text(transcript(s.messages))}</system-out>`);
+  if (s.status !== 'passed' && s.status !== 'skipped' && s.messages.length > 0) body.push(`      <system-out>${text(s.messages.map((m) => messageLine(m)).join('\n'))}</system-out>`);
   return body.length === 0 ? [`${open}/>`] : [`${open}>`, ...body, '    </testcase>'];
 }
 
 function oneLine(f: NonNullable<ScenarioReport['failure']>): string {
   return `${f.location ? `${f.location}: ` : ''}${f.summary.split('\n')[0]}`;
-}
-
-/** The whole exchange, a line per message, as failure texts show the last ones. */
-function transcript(messages: ReportedMessage[]): string {
-  return messages.map((m) => `+${String(m.atMs).padStart(5)}ms ${m.client} ${m.direction === 'out' ? '->' : '<-'} ${JSON.stringify(m.message)}`).join('\n');
 }
 
 function properties(report: RunReport): Array<[string, string]> {

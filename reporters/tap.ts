@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { stoppedWhy } from './build.js';
 import type { FileReporter } from './contract.js';
 import type { RunReport, ScenarioReport } from './model.js';
 import { mochaReporterFor } from './mocha-file.js';
@@ -41,7 +42,7 @@ function diagnostics(s: ScenarioReport): string[] {
     if (f.diff) block.diff = f.diff;
     block.text = f.text;
   } else {
-    block.message = s.startedAt ? 'the run stopped while it ran' : 'the run stopped before it started';
+    block.message = stoppedWhy(s);
   }
   const yaml = stringify(block, { lineWidth: 0 }).replace(/\n$/, '');
   return ['  ---', ...yaml.split('\n').map((l) => `  ${l}`), '  ...'];

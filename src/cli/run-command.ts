@@ -21,6 +21,8 @@ import { InfrastructureError, instanceKey, managedTargets, remoteTargets, type T
 
 /** One scenario on one transport, before the run knows where it runs. */
 interface Candidate {
+  suite: string;
+  title: string;
   scenario: CompiledScenario;
   transport: string;
   entry: ReportEntry;
@@ -118,9 +120,7 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
 
 function plan(candidates: Candidate[], targets: Targets, settings: ReturnType<typeof parseRunArgs>, seed: string, signal: AbortSignal, onEvent?: (e: RunEvent) => void): Array<PlannedTest & { serverVersion?: string }> {
   const locks = new Map<string, ExclusiveLock>();
-  return candidates.map(({ scenario, transport, entry }) => {
-    const suite = scenario.file;
-    const title = `${scenario.name} [${transport}]`;
+  return candidates.map(({ suite, title, scenario, transport, entry }) => {
     const skip = (reason: string) => {
       entry.skipReason = reason;
       return { suite, title, skipReason: reason, entry, run: never };

@@ -47,10 +47,14 @@ export function headline(f: Failure): string {
 }
 
 export function transcriptLine(entry: TranscriptEntry, t0: number): string {
-  const arrow = entry.direction === 'out' ? '->' : '<-';
-  const body = typeof entry.message === 'string' ? JSON.stringify(entry.message) : JSON.stringify(entry.message);
-  const clipped = body.length > 300 ? `${body.slice(0, 297)}...` : body;
-  return `+${String(entry.at - t0).padStart(5)}ms ${entry.client} ${arrow} ${clipped}`;
+  return messageLine({ ...entry, atMs: entry.at - t0 }, 300);
+}
+
+/** One message as failure texts and reports list them: time, client, direction, JSON (clipped to `clipAt`). */
+export function messageLine(m: { atMs: number; client: string; direction: 'in' | 'out'; message: unknown }, clipAt = Infinity): string {
+  const body = JSON.stringify(m.message);
+  const clipped = body.length > clipAt ? `${body.slice(0, clipAt - 3)}...` : body;
+  return `+${String(m.atMs).padStart(5)}ms ${m.client} ${m.direction === 'out' ? '->' : '<-'} ${clipped}`;
 }
 
 function pretty(v: unknown): string {

@@ -31,15 +31,16 @@ describe('every shipped scenario fails when an expected value changes', function
     copy = mkdtempSync(join(tmpdir(), 'janus-scenarios-mutants-'));
     cpSync('scenarios', copy, { recursive: true });
     const { files } = await collectFiles([copy], { fragments: false });
-    const written: Array<{ file: string; label: string }> = [];
+    // Mutant files by the name the loader shows them under (relative to the copy), and what changed.
+    const labels = new Map<string, string>();
     for (const file of files) {
       mutantsOf(readFileSync(file, 'utf8')).forEach((mutant, i) => {
         const target = join(dirname(file), `${basename(file, '.yaml')}.mutant-${i}.yaml`);
         writeFileSync(target, mutant.text);
-        written.push({ file: target, label: `${relative(copy, file)}:${mutant.where} ${mutant.what}` });
+        labels.set(relative(copy, target), `${relative(copy, file)}:${mutant.where} ${mutant.what}`);
       });
     }
-    const loaded = loadFiles(written.map((w) => w.file), { knownSchema, errorCodes: { code: errorCodeByName, names: errorNames } });
+    const loaded = loadFiles([...labels.keys()].map((f) => join(copy, f)), { cwd: copy, knownSchema, errorCodes: { code: errorCodeByName, names: errorNames } });
     for (const d of loaded.diagnostics) broken.push(`${d.span.file}:${d.span.line}:${d.span.col} ${d.message}`);
     targets = await managedTargets(loaded.scenarios, { transports: ['http'], secrets: {}, tls: {} });
     const locks = new Map<string, ExclusiveLock>();
@@ -54,7 +55,7 @@ describe('every shipped scenario fails when an expected value changes', function
         const result = await locks.get(key)!.run(scenario.requires.exclusive, () =>
           runScenario(scenario, target, { seed: 'mutants', stepTimeoutMs: 3000, scenarioTimeoutMs: 60_000, schemaMode: 'strict', validateSchema }),
         );
-        const label = written.find((w) => w.file.endsWith(scenario.file) || scenario.file.endsWith(relative(process.cwd(), w.file)))?.label ?? scenario.file;
+        const label = labels.get(scenario.file) ?? scenario.file;
         if (result.status !== 'failed') survivors.push(label);
         else if (result.failure?.kind === 'infrastructure') broken.push(`${label}: ${result.failure.summary}`);
       });
