@@ -155,7 +155,7 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
         const withPath = [...path.slice(0, -1), 'with'];
         let complete = true;
         for (const given of Object.keys(params)) {
-          if (given in declared) continue;
+          if (Object.hasOwn(declared, given)) continue;
           const hint = closestName(given, Object.keys(declared));
           diagnostics.push({
             span: src.spanOf([...stepPath, ...withPath, given], { key: true }),
@@ -166,7 +166,7 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
         }
         const values: Record<string, unknown> = {};
         for (const [name, fallback] of Object.entries(declared)) {
-          if (name in params) values[name] = params[name];
+          if (Object.hasOwn(params, name)) values[name] = params[name];
           else if (fallback !== null) values[name] = fallback;
           else {
             error(path, `the fragment ${file} needs the parameter "${name}" (give it under \`with:\`)`);
@@ -200,7 +200,7 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
       const [head, second] = ref.ref.split('.');
       if (head === 'env' || head === 'env_int') {
         if (second === undefined) return fail(`\${${head}} needs a variable name: \${${head}.NAME}`);
-        const value = options.env[second];
+        const value = Object.hasOwn(options.env, second) ? options.env[second] : undefined;
         if (value === undefined) return fail(`environment variable ${second} is not set`);
         if (head === 'env_int' && !INTEGER.test(value)) return fail(`environment variable ${second} is not an integer: "${value}"`);
         return true;

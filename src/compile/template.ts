@@ -1,4 +1,5 @@
 import type { DocPath } from '../load/yaml-source.js';
+import { setOwn } from '../core/own.js';
 import type { Template, ValueLookup } from '../match/contract.js';
 
 /** `${name}`, `${name.field}`, `${env.HOME}`, `${alice.session}`; `$${` is a literal `${`. */
@@ -38,7 +39,8 @@ export function compileTemplate(value: unknown, path: DocPath, check: RefChecker
     if (entries.every(([, t]) => isConstant(t))) return constant(value);
     return (values) => {
       const out: Record<string, unknown> = {};
-      for (const [k, t] of entries) out[k] = t(values);
+      // setOwn: a key `__proto__` stays a key of the request, not its prototype.
+      for (const [k, t] of entries) setOwn(out, k, t(values));
       return out;
     };
   }

@@ -3,6 +3,7 @@ import { describeValue, joinPath, type Matcher, type PatternCompiler, type Templ
 import { MARKERS } from './markers.js';
 import { getOperator, operatorNames } from './registry.js';
 import { closestName } from '../core/diagnostic.js';
+import { ownValue } from '../core/own.js';
 
 /** How a pattern compiler turns strings with placeholders into templates (owned by src/compile). */
 export type StringCompiler = (s: string, path: DocPath) => Template | undefined;
@@ -41,7 +42,7 @@ export function createPatternCompiler(
   function compileStringPattern(s: string, path: DocPath): Matcher {
     if (s.startsWith('$$')) return equals(s.slice(1));
     if (s.startsWith('$') && !s.startsWith('${')) {
-      const check = MARKERS[s];
+      const check = ownValue(MARKERS, s) as ((value: unknown) => boolean) | undefined;
       if (!check) {
         const hint = closestName(s, Object.keys(MARKERS));
         report(path, `unknown marker ${s}; expected one of ${Object.keys(MARKERS).join(', ')}`, hint ? `did you mean ${hint}? (write $$ for a literal $)` : 'write $$ for a literal $');
@@ -101,7 +102,8 @@ export function createPatternCompiler(
         return;
       }
       const record = actual as Record<string, unknown>;
-      for (const [k, m] of fields) m(record[k], joinPath(at, k), rt, out);
+      // Own keys only: a pattern key `constructor` must not find Object.prototype.constructor.
+      for (const [k, m] of fields) m(ownValue(record, k), joinPath(at, k), rt, out);
       if (exact) {
         for (const k of Object.keys(record)) {
           if (!allowed.has(k)) out.push({ at: joinPath(at, k), expected: 'absent (exact match)', actual: record[k] });
@@ -145,5 +147,5 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   }
   const ka = Object.keys(a);
   const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }

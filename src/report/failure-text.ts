@@ -3,6 +3,7 @@ import { formatSpan } from '../core/source.js';
 import { describeJanusError } from '../janus/errors.js';
 import { errorNameOf } from '../schemas/error-names.js';
 import { describeValue } from '../match/contract.js';
+import { setOwn } from '../core/own.js';
 import type { Failure, ScenarioResult, TranscriptEntry } from '../run/events.js';
 
 const LAST_MESSAGES = 8;
@@ -88,8 +89,8 @@ function onlyWhatThePatternMentions(pattern: unknown, actual: unknown, path: str
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(actual)) {
     const at = path ? `${path}.${key}` : key;
-    if (key in pattern) out[key] = onlyWhatThePatternMentions(pattern[key], value, at, blamed);
-    else if (blamed.some((b) => b === at || b.startsWith(`${at}.`))) out[key] = value;
+    if (Object.hasOwn(pattern, key)) setOwn(out, key, onlyWhatThePatternMentions(pattern[key], value, at, blamed));
+    else if (blamed.some((b) => b === at || b.startsWith(`${at}.`))) setOwn(out, key, value);
   }
   return out;
 }

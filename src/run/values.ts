@@ -26,9 +26,9 @@ export class ScenarioValues {
     if (this.saved.has(head!)) return this.dig(this.saved.get(head!), rest, ref);
     switch (head) {
       case 'env':
-        return this.env[rest[0]!];
+        return this.envValue(rest[0]!, ref);
       case 'env_int':
-        return Number(this.env[rest[0]!]);
+        return Number(this.envValue(rest[0]!, ref));
       case 'transport':
         return this.transport;
       case 'transaction':
@@ -46,6 +46,11 @@ export class ScenarioValues {
     if (what === 'handle') return this.need(actor.handleId, ref, `client ${actor.name} has no handle yet`);
     if (what === 'handles') return this.need(actor.handles.get(name ?? ''), ref, `client ${actor.name} has no handle named "${name}"`);
     throw new StepFailure('assertion', `\${${ref}} has no value`);
+  }
+
+  /** Own entries only: `${env.toString}` is not a variable of the environment. */
+  private envValue(name: string, ref: string): string {
+    return this.need(Object.hasOwn(this.env, name) ? this.env[name] : undefined, ref, `environment variable ${name} is not set`);
   }
 
   private dig(value: unknown, rest: string[], ref: string): unknown {

@@ -1,3 +1,4 @@
+import { hasOwnKey, ownValue } from '../core/own.js';
 import { idOf, verbOf, type JanusApi, type JanusMessage, type Route } from '../janus/protocol.js';
 import { knownSchema, PLUGINS_BY_PACKAGE, violationsOf, type Violation } from './catalogue.js';
 import type { PluginSpec } from './types.js';
@@ -91,7 +92,7 @@ export class MessageChecker {
   }
 
   private checkPluginRequest(spec: PluginSpec, request: string, body: unknown, at: string): Violation[] {
-    const r = spec.requests[request];
+    const r = ownValue(spec.requests, request) as PluginSpec['requests'][string] | undefined;
     if (!r || !holdsFor(r, this.version)) {
       return [{ schema: `${spec.short}/request`, pointer: `${at}/request`, rule: `unknown request for ${spec.package}`, value: request }];
     }
@@ -109,18 +110,18 @@ export class MessageChecker {
     const spec = PLUGINS_BY_PACKAGE.get(plugin);
     if (!spec || !hasCatalogue(spec)) return [];
     const data = value as Record<string, unknown>;
-    if (data && typeof data === 'object' && 'error_code' in data) {
+    if (hasOwnKey(data, 'error_code')) {
       const out = this.check(`${spec.short}/error`, data, at);
-      const code = spec.errors[data.error_code as number];
+      const code = ownValue(spec.errors, String(data.error_code)) as PluginSpec['errors'][number] | undefined;
       if (typeof data.error_code === 'number' && (!code || !holdsFor(code, this.version))) {
         out.push({ schema: `${spec.short}/error`, pointer: `${at}/error_code`, rule: `unknown error code for ${spec.package}`, value: data.error_code });
       }
       return out;
     }
-    const request = context?.plugin === spec.package ? spec.requests[context.request ?? ''] : undefined;
+    const request = context?.plugin === spec.package ? (ownValue(spec.requests, context.request ?? '') as PluginSpec['requests'][string] | undefined) : undefined;
     const expected = request ? [...(request.replies ?? []), ...(request.events ?? [])] : Object.keys(spec.messages).filter((n) => spec.messages[n]!.unsolicited);
-    const candidates = expected.filter((n) => spec.messages[n] && holdsFor(spec.messages[n]!, this.version));
-    const kind = data?.[spec.short];
+    const candidates = expected.filter((n) => hasOwnKey(spec.messages, n) && holdsFor(spec.messages[n]!, this.version));
+    const kind = ownValue(data, spec.short);
     const sameKind = candidates.filter((n) => discriminator(spec, n) === undefined || discriminator(spec, n) === kind);
     if (sameKind.length === 0) {
       const why = request ? `reply to "${context!.request || '(message)'}"` : 'notification without a transaction';
@@ -155,5 +156,5 @@ function discriminator(spec: PluginSpec, name: string): unknown {
 
 function isPluginError(msg: JanusMessage): boolean {
   const data = (msg.plugindata as { data?: Record<string, unknown> } | undefined)?.data;
-  return data !== undefined && 'error_code' in data;
+  return hasOwnKey(data, 'error_code');
 }

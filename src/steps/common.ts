@@ -1,3 +1,4 @@
+import { ownValue } from '../core/own.js';
 import { DURATION_PATTERN } from '../core/duration.js';
 
 /** Schema pieces shared by several step kinds. */
@@ -46,14 +47,17 @@ export const exchangeProperties = {
   timeout: { ...DURATION, description: 'how long to wait for the reply (default --step-timeout)' },
 } as const;
 
-/** Reads `a.b[0].c` out of a message; undefined when any part is missing. */
+/**
+ * Reads `a.b[0].c` out of a message; undefined when any part is missing. Names read own keys of
+ * objects only (never `constructor` off the prototype), indexes read arrays only.
+ */
 export function readPath(value: unknown, path: string): unknown {
   let cur: unknown = value;
   for (const part of path.split('.')) {
     const m = /^([^[]+)((?:\[\d+\])*)$/.exec(part);
     if (!m) return undefined;
-    cur = (cur as Record<string, unknown> | undefined)?.[m[1]!];
-    for (const idx of m[2]!.matchAll(/\[(\d+)\]/g)) cur = (cur as unknown[] | undefined)?.[Number(idx[1])];
+    cur = ownValue(cur, m[1]!);
+    for (const idx of m[2]!.matchAll(/\[(\d+)\]/g)) cur = Array.isArray(cur) ? cur[Number(idx[1])] : undefined;
     if (cur === undefined) return undefined;
   }
   return cur;

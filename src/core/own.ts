@@ -1,0 +1,26 @@
+/**
+ * Reading user data (scenario files, server messages, saved values) by a key that also comes
+ * from user data. A plain `obj[key]` or `key in obj` also finds Object.prototype members
+ * (`constructor`, `toString`, `__proto__`), so a pattern key `constructor` would be "present" in
+ * every message. These helpers see own properties only.
+ */
+
+/** A plain object: not null, not an array. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The value of an own property of a plain object; undefined for anything else. */
+export function ownValue(value: unknown, key: string): unknown {
+  return isRecord(value) && Object.hasOwn(value, key) ? value[key] : undefined;
+}
+
+/** Whether a plain object has the key as its own property. */
+export function hasOwnKey(value: unknown, key: string): boolean {
+  return isRecord(value) && Object.hasOwn(value, key);
+}
+
+/** Sets a key as an own data property, also `__proto__`, which plain assignment would treat as the prototype. */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
