@@ -1,6 +1,6 @@
 import { TransportFault, type ConnectOptions, type PollAuth, type TransportConnection, type TransportDefinition } from '../transports/contract.js';
 import { Mailbox } from './mailbox.js';
-import { idOf, verbOf, type JanusApi, type JanusMessage, type Route } from './protocol.js';
+import { idOf, requestObject, verbOf, type JanusApi, type JanusMessage, type Route } from './protocol.js';
 
 export type Direction = 'out' | 'in';
 export type TrafficListener = (direction: Direction, message: JanusMessage | string, route?: Route) => void;
@@ -172,8 +172,10 @@ export class JanusClient {
   }
 
   /** Keeps the list of live sessions, for cleanup and keepalives, from the replies themselves. */
-  private bookkeep(request: JanusMessage | string, reply: JanusMessage, route: Route): void {
-    if (typeof request === 'string' || reply.janus !== 'success') return;
+  private bookkeep(payload: JanusMessage | string, reply: JanusMessage, route: Route): void {
+    // A raw request that parses is a request like any other: a raw create's session is cleaned up too.
+    const request = requestObject(payload);
+    if (request === undefined || reply.janus !== 'success') return;
     const verb = verbOf(request);
     if (this.options.api === 'janus' && verb === 'create') {
       const id = idOf((reply.data as { id?: unknown } | undefined)?.id);
@@ -209,11 +211,6 @@ export class JanusClient {
 
 /** The transaction a request carries, also when it is sent as raw text that parses. */
 function transactionOf(payload: JanusMessage | string): string | undefined {
-  if (typeof payload === 'object') return typeof payload.transaction === 'string' ? payload.transaction : undefined;
-  try {
-    const parsed = JSON.parse(payload) as { transaction?: unknown } | null;
-    return typeof parsed?.transaction === 'string' ? parsed.transaction : undefined;
-  } catch {
-    return undefined;
-  }
+  const transaction = requestObject(payload)?.transaction;
+  return typeof transaction === 'string' ? transaction : undefined;
 }

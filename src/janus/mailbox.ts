@@ -5,6 +5,7 @@ export type MessagePredicate = (msg: JanusMessage) => boolean;
 interface Waiter {
   accepts: MessagePredicate;
   resolve(msg: JanusMessage): void;
+  reject(error: unknown): void;
 }
 
 /**
@@ -16,30 +17,57 @@ export class Mailbox {
   private readonly stored: JanusMessage[] = [];
   private readonly waiters: Waiter[] = [];
 
+  /**
+   * Called from a transport's message callback. Predicates are scenario code (patterns with
+   * placeholders): one that throws ends its own wait with that error, to be reported by the
+   * step that waits, and never reaches the transport, which could only blame the server.
+   */
   put(msg: JanusMessage): void {
-    const i = this.waiters.findIndex((w) => w.accepts(msg));
-    if (i >= 0) {
-      const [waiter] = this.waiters.splice(i, 1);
-      waiter!.resolve(msg);
-    } else {
-      this.stored.push(msg);
+    for (const waiter of [...this.waiters]) {
+      let accepted: boolean;
+      try {
+        accepted = waiter.accepts(msg);
+      } catch (error) {
+        waiter.reject(error);
+        continue;
+      }
+      if (accepted) {
+        waiter.resolve(msg);
+        return;
+      }
     }
+    this.stored.push(msg);
   }
 
-  /** Takes the first stored message that is accepted, or waits for one; undefined on timeout. */
+  /** Takes the first stored message that is accepted, or waits for one; undefined on timeout; rejects when the predicate throws. */
   take(accepts: MessagePredicate, timeoutMs: number, signal?: AbortSignal): Promise<JanusMessage | undefined> {
-    const i = this.stored.findIndex(accepts);
+    let i: number;
+    try {
+      i = this.stored.findIndex(accepts);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (i >= 0) return Promise.resolve(this.stored.splice(i, 1)[0]);
-    return new Promise((resolve) => {
-      const finish = (msg: JanusMessage | undefined): void => {
+    return new Promise((resolve, reject) => {
+      const settle = (): void => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         const at = this.waiters.indexOf(waiter);
         if (at >= 0) this.waiters.splice(at, 1);
+      };
+      const finish = (msg: JanusMessage | undefined): void => {
+        settle();
         resolve(msg);
       };
       const onAbort = (): void => finish(undefined);
-      const waiter: Waiter = { accepts, resolve: finish };
+      const waiter: Waiter = {
+        accepts,
+        resolve: finish,
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      };
       const timer = setTimeout(() => finish(undefined), timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.push(waiter);

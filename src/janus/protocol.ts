@@ -45,3 +45,14 @@ export function verbOf(msg: JanusMessage): string | undefined {
 export function idOf(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
 }
+
+/** A request as an object: itself, or raw text that parses to a JSON object; undefined otherwise. */
+export function requestObject(payload: JanusMessage | string): JanusMessage | undefined {
+  if (typeof payload !== 'string') return payload;
+  try {
+    const parsed: unknown = JSON.parse(payload);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as JanusMessage) : undefined;
+  } catch {
+    return undefined;
+  }
+}

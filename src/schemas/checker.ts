@@ -1,5 +1,5 @@
 import { hasOwnKey, ownValue } from '../core/own.js';
-import { idOf, verbOf, type JanusApi, type JanusMessage, type Route } from '../janus/protocol.js';
+import { idOf, requestObject, verbOf, type JanusApi, type JanusMessage, type Route } from '../janus/protocol.js';
 import { knownSchema, PLUGINS_BY_PACKAGE, violationsOf, type Violation } from './catalogue.js';
 import type { PluginSpec } from './types.js';
 import { holdsFor } from './versions.js';
@@ -32,8 +32,10 @@ export class MessageChecker {
     private readonly onValid?: (schema: string, value: unknown) => void,
   ) {}
 
-  outgoing(api: JanusApi, payload: JanusMessage | string, route: Route): void {
-    if (typeof payload === 'string' || typeof payload.transaction !== 'string') return;
+  outgoing(api: JanusApi, sent: JanusMessage | string, route: Route): void {
+    // Raw text that parses is a request like any other: its reply is known by its transaction.
+    const payload = requestObject(sent);
+    if (payload === undefined || typeof payload.transaction !== 'string') return;
     const verb = verbOf(payload) ?? '';
     const context: RequestContext = { api, verb, held: [] };
     const envelope = `${api === 'admin' ? 'admin' : 'core'}/request/${verb}`;

@@ -56,7 +56,8 @@ export function readPath(value: unknown, path: string): unknown {
   for (const part of path.split('.')) {
     const m = /^([^[]+)((?:\[\d+\])*)$/.exec(part);
     if (!m) return undefined;
-    cur = ownValue(cur, m[1]!);
+    // `list.0` indexes an array as `list[0]` does (placeholders write it so).
+    cur = Array.isArray(cur) && /^\d+$/.test(m[1]!) ? cur[Number(m[1])] : ownValue(cur, m[1]!);
     for (const idx of m[2]!.matchAll(/\[(\d+)\]/g)) cur = Array.isArray(cur) ? cur[Number(idx[1])] : undefined;
     if (cur === undefined) return undefined;
   }

@@ -1,8 +1,11 @@
 import { formatDuration } from '../core/duration.js';
+import { ownValue } from '../core/own.js';
 import type { JanusClient } from '../janus/client.js';
 import { describeJanusError } from '../janus/errors.js';
-import { ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, verbOf, type JanusMessage, type Route } from '../janus/protocol.js';
+import { ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../janus/protocol.js';
+import { expectsAck } from '../match/admits.js';
 import type { Matcher, Template } from '../match/contract.js';
+import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave, type SaveSpec } from './save.js';
 import { StepFailure, type Actor, type CompiledStep, type StepCompiler, type StepContext } from './contract.js';
 
@@ -31,13 +34,12 @@ export function compileExchangeOptions(raw: Record<string, unknown>, cc: StepCom
   }
   if (typeof raw.as === 'string') cc.declareHandle(client, raw.as);
   const pattern = raw.expect;
-  const expectsAck = typeof pattern === 'object' && pattern !== null && (pattern as Record<string, unknown>).janus === 'ack';
   return {
     at: raw.at as Level | undefined,
     handle,
     as: raw.as as string | undefined,
     expect: pattern === undefined ? undefined : { matcher: cc.pattern(pattern, ['expect'], exact), pattern },
-    untilAck: expectsAck,
+    untilAck: pattern !== undefined && expectsAck(pattern),
     save: compileSave(raw, cc),
     timeoutMs: raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout']),
   };
@@ -55,15 +57,20 @@ export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepCon
   if (spec.raw) {
     payload = String(ctx.resolve(spec.raw, actor));
     route = routeFor(spec.at ?? 'root', actor, spec.handle);
+    // Raw text that parses has a verb and a transaction like any request (for ${transaction}, acks, messages).
+    const parsed = requestObject(payload);
+    verb = parsed && verbOf(parsed);
+    transaction = typeof parsed?.transaction === 'string' ? parsed.transaction : undefined;
   } else {
     const defaultTransaction = ctx.nextTransaction();
     const resolved = ctx.resolve(spec.request!, actor, defaultTransaction);
     const message: JanusMessage = typeof resolved === 'string' ? { janus: resolved } : { ...(resolved as JanusMessage) };
     verb = verbOf(message);
-    if (!('transaction' in message)) message.transaction = defaultTransaction;
+    if (!Object.hasOwn(message, 'transaction')) message.transaction = defaultTransaction;
     const secrets = spec.api === 'admin' ? { admin_secret: ctx.secrets.admin_secret } : { apisecret: ctx.secrets.apisecret, token: ctx.secrets.token };
-    for (const [key, value] of Object.entries(secrets)) if (value !== undefined && !(key in message)) message[key] = value;
-    const level = spec.at ?? (spec.api === 'admin' ? (ADMIN_VERB_LEVEL[verb ?? ''] ?? 'root') : (VERB_LEVEL[verb ?? ''] ?? 'root'));
+    for (const [key, value] of Object.entries(secrets)) if (value !== undefined && !Object.hasOwn(message, key)) message[key] = value;
+    const levels: Record<string, Level> = spec.api === 'admin' ? ADMIN_VERB_LEVEL : VERB_LEVEL;
+    const level = spec.at ?? ((ownValue(levels, verb ?? '') as Level | undefined) ?? 'root');
     route = routeFor(level, actor, spec.handle, message);
     // An explicit null means "leave it out", so missing-field cases are writable.
     for (const key of AUTO_FILLED) if (message[key] === null) delete message[key];
@@ -79,7 +86,7 @@ export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepCon
     if (outcome.ack) {
       throw new StepFailure('assertion', `got an ack for ${verb ?? 'the request'} (transaction ${transaction}) but no ${until === 'ack' ? 'reply' : 'final reply or event'} within ${formatDuration(timeoutMs)}`, { actual: outcome.ack });
     }
-    throw new StepFailure('infrastructure', `no reply to ${verb ?? 'the request'}${transaction ? ` (transaction ${transaction})` : ''} within ${formatDuration(timeoutMs)}`);
+    throw await silenceVerdict(client, ctx, `no reply to ${verb ?? 'the request'}${transaction ? ` (transaction ${transaction})` : ''} within ${formatDuration(timeoutMs)}`);
   }
   const reply = outcome.exchange.reply;
   ctx.noteReply(reply, transaction);
@@ -97,7 +104,7 @@ export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepCon
 
 function routeFor(level: Level, actor: Actor, handleName?: string, message?: JanusMessage): Route {
   const route: Route = {};
-  const explicit = (key: string): boolean => message !== undefined && key in message;
+  const explicit = (key: string): boolean => message !== undefined && Object.hasOwn(message, key);
   if (explicit('session_id')) route.sessionId = idOf(message!.session_id);
   else if (level !== 'root') route.sessionId = need(actor.sessionId, `client ${actor.name} has no session yet: a create step must succeed first`);
   if (explicit('handle_id')) route.handleId = idOf(message!.handle_id);

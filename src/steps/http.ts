@@ -4,6 +4,7 @@ import { formatDuration } from '../core/duration.js';
 import { commonProperties, DURATION, saveProperty } from './common.js';
 import type { JanusMessage, Route } from '../janus/protocol.js';
 import { StepFailure, type CompiledStep, type StepKind } from './contract.js';
+import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave } from './save.js';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
@@ -77,8 +78,11 @@ export const httpStep: StepKind = {
           reply = { status: res.statusCode, headers: res.headers, body: parseOrText(text) };
         } catch (e) {
           if (ctx.signal.aborted) throw new StepFailure('infrastructure', 'interrupted');
-          const reason = (e as Error).name === 'TimeoutError' ? `no response within ${formatDuration(limit)}` : (e as Error).message;
-          throw new StepFailure('infrastructure', `HTTP ${method} ${url.replace(/\?.*$/, '')}: ${reason}`);
+          const timedOut = (e as Error).name === 'TimeoutError';
+          const what = `HTTP ${method} ${url.replace(/\?.*$/, '')}: ${timedOut ? `no response within ${formatDuration(limit)}` : (e as Error).message}`;
+          // Slower than the step allows is the scenario's failure when the server still answers.
+          if (timedOut) throw await silenceVerdict(await ctx.janus(actor), ctx, what);
+          throw new StepFailure('infrastructure', what);
         }
         if (reply.body !== null && typeof reply.body === 'object' && !Array.isArray(reply.body)) ctx.traffic(actor, 'in', reply.body as JanusMessage);
         for (const event of Array.isArray(reply.body) ? reply.body : []) ctx.traffic(actor, 'in', event as JanusMessage);

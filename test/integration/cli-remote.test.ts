@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { startJanus, type ManagedJanus } from '../../src/managed/index.js';
-import { eventually, listSessions } from '../support/admin.js';
+import { eventually } from '../support/admin.js';
+import { echotestJanus } from '../support/echotest-janus.js';
 import { runCli, scenarioDir, startCli } from '../support/cli.js';
 
 /**
@@ -8,16 +8,7 @@ import { runCli, scenarioDir, startCli } from '../support/cli.js';
  * codes, and that every session a run creates is destroyed, pass, fail, timeout or Ctrl-C.
  */
 describe('CLI against a running Janus (--url)', function () {
-  let janus: ManagedJanus;
-  let urls: string[];
-  const sessions = () => listSessions(janus.endpoints.adminHttp!, janus.adminSecret);
-
-  before(async () => {
-    janus = await startJanus({ plugins: ['janus.plugin.echotest'], transports: ['http', 'ws'], config: {} });
-    urls = ['--url', janus.endpoints.http!, '--url', janus.endpoints.ws!, '--admin-url', janus.endpoints.adminHttp!, '--admin-secret', janus.adminSecret];
-  });
-  after(() => janus?.stop());
-  afterEach(async () => assert.deepEqual(await sessions(), [], 'a run left a Janus session behind'));
+  const { urls: janusUrls, sessions } = echotestJanus();
 
   const files = scenarioDir({
     'left-open.yaml': `name: a session left open is destroyed by the runner
@@ -58,7 +49,7 @@ steps:
   after(() => files.remove());
 
   it('runs a scenario over http and ws and destroys the session it left open', async () => {
-    const run = await runCli(['run', files.path('left-open.yaml'), ...urls, '--transport', 'http,ws']);
+    const run = await runCli(['run', files.path('left-open.yaml'), ...janusUrls(), '--transport', 'http,ws']);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.match(run.stdout, /a session left open is destroyed by the runner \[http\]/);
     assert.match(run.stdout, /a session left open is destroyed by the runner \[ws\]/);
@@ -66,7 +57,7 @@ steps:
   });
 
   it('skips scenarios that need an event handler or a logger the server has not loaded, with the reason', async () => {
-    const run = await runCli(['run', 'scenarios/admin/query-eventhandler.yaml', 'scenarios/admin/query-logger.yaml', ...urls, '--transport', 'http']);
+    const run = await runCli(['run', 'scenarios/admin/query-eventhandler.yaml', 'scenarios/admin/query-logger.yaml', ...janusUrls(), '--transport', 'http']);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.match(run.stdout, /skipped: the server lacks janus\.eventhandler\.sampleevh/);
     assert.match(run.stdout, /skipped: the server lacks janus\.logger\.jsonlog/);
@@ -74,7 +65,7 @@ steps:
   });
 
   it('reports a failed match with file:line, expected, actual, diff and the last messages; exit 1', async () => {
-    const run = await runCli(['run', files.path('wrong-result.yaml'), ...urls, '--transport', 'ws']);
+    const run = await runCli(['run', files.path('wrong-result.yaml'), ...janusUrls(), '--transport', 'ws']);
     assert.equal(run.code, 1, run.stdout + run.stderr);
     assert.match(run.stdout, /wrong-result\.yaml:5:\d+/);
     assert.match(run.stdout, /plugindata\.data\.result: expected "not-ok", got "ok"/);
@@ -86,20 +77,20 @@ steps:
   });
 
   it('fails a wait that never matches within its limit, naming the step', async () => {
-    const run = await runCli(['run', files.path('never-event.yaml'), ...urls, '--transport', 'http']);
+    const run = await runCli(['run', files.path('never-event.yaml'), ...janusUrls(), '--transport', 'http']);
     assert.equal(run.code, 1, run.stdout + run.stderr);
     assert.match(run.stdout, /no message matching the pattern arrived within 300ms/);
     assert.match(run.stdout, /never-event\.yaml:4:\d+/);
   });
 
   it('stops a scenario at its time limit and still cleans up', async () => {
-    const run = await runCli(['run', files.path('too-slow.yaml'), ...urls, '--transport', 'ws']);
+    const run = await runCli(['run', files.path('too-slow.yaml'), ...janusUrls(), '--transport', 'ws']);
     assert.equal(run.code, 1, run.stdout + run.stderr);
     assert.match(run.stdout, /timeout: the scenario exceeded its time limit of 500ms/);
   });
 
   it('on Ctrl-C destroys the sessions of the running scenario and exits 130', async () => {
-    const cli = startCli(['run', files.path('sleeps.yaml'), ...urls, '--transport', 'http']);
+    const cli = startCli(['run', files.path('sleeps.yaml'), ...janusUrls(), '--transport', 'http']);
     assert.ok(await eventually(async () => (await sessions()).length === 1), `no session appeared: ${cli.output()}`);
     cli.child.kill('SIGINT');
     const run = await cli.done;

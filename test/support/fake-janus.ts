@@ -41,6 +41,8 @@ export class FakeJanus {
   readonly pollReplies: string[] = [];
   /** Called for each HTTP request before it is answered; tests use it to turn bad mid-run. */
   onHttpRequest?: (request: ReceivedRequest, fake: FakeJanus) => void;
+  /** Called for each WebSocket text frame before it is answered, like onHttpRequest. */
+  onWsFrame?: (frame: string, fake: FakeJanus) => void;
   /** HTTP requests whose connection ended before an answer (client aborts, timeouts, our closes). */
   abandoned = 0;
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -137,6 +139,7 @@ export class FakeJanus {
 
   private onFrame(ws: WebSocket, frame: string): void {
     this.frames.push(frame);
+    this.onWsFrame?.(frame, this);
     switch (this.behaviour) {
       case 'hang':
       case 'notFound':

@@ -63,6 +63,7 @@ describe('own properties only', function () {
     const msg = { data: { id: 5, list: [{ room: 1 }] }, obj: { 0: 'zero' } };
     assert.equal(readPath(msg, 'data.id'), 5);
     assert.equal(readPath(msg, 'data.list[0].room'), 1);
+    assert.equal(readPath(msg, 'data.list.0.room'), 1, 'a dotted index reads an array too');
     for (const key of PROTOTYPE_KEYS) {
       assert.equal(readPath(msg, key), undefined, key);
       assert.equal(readPath(msg, `data.${key}`), undefined, key);

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { echotestJanus } from '../support/echotest-janus.js';
+import { runCli, scenarioDir } from '../support/cli.js';
+import { FakeJanus } from '../support/fake-janus.js';
+
+/**
+ * Verdicts that were wrong: each scenario here has a known verdict, and the run's exit code and
+ * failure text must say exactly that, over both transports.
+ */
+describe('verdicts against a running Janus', function () {
+  const { urls: janusUrls } = echotestJanus();
+
+  const files = scenarioDir({
+    'ack-forms.yaml': `name: ends at the ack whatever form the pattern takes
+steps:
+  - request: create
+  - request: { janus: attach, plugin: janus.plugin.echotest }
+  - request: { janus: message, body: { audio: true } }
+    expect: { $exact: { janus: ack, session_id: "\${session}", transaction: "\${transaction}", hint: $string } }
+  - wait: { janus: event, plugindata: { data: { result: ok } } }
+  - request: { janus: message, body: { audio: true } }
+    expect: { janus: { $oneOf: [ack] } }
+  - wait: { janus: event }
+  - request: { janus: message, body: { audio: true } }
+    expect: { $oneOf: [{ janus: ack }, { janus: success }] }
+  - wait: { janus: event }
+`,
+    'raw-strict.yaml': `name: a raw request's own event passes strict mode
+steps:
+  - request: create
+  - request: { janus: attach, plugin: janus.plugin.echotest }
+  - raw: '{"janus":"message","body":{"audio":true},"transaction":"raw-echo-1","session_id":\${session},"handle_id":\${handle}}'
+    at: handle
+    expect: { janus: event, transaction: raw-echo-1, plugindata: { data: { echotest: event, result: ok } } }
+  - raw: '{"janus":"create","transaction":"raw-create"}'
+    expect: { janus: success, transaction: raw-create }
+`,
+    'unset-placeholder.yaml': `name: a placeholder with no value while a wait looks at arriving messages
+clients: [main, other]
+steps:
+  - request: create
+  - request: { janus: attach, plugin: janus.plugin.echotest }
+  - request: { janus: message, body: { audio: true } }
+    expect: { janus: ack }
+  - wait: { janus: event, session_id: "\${other.session}" }
+    within: 20s
+`,
+    'slow-reply.yaml': `name: a reply slower than the step allows
+steps:
+  - request: create
+  - request: { janus: attach, plugin: janus.plugin.echotest }
+  - request: { janus: message, body: { audio: true } }
+    expect: { janus: event }
+    timeout: 1ms
+`,
+  });
+  after(() => files.remove());
+
+  it('a request step ends at the ack for $exact, $oneOf and whole-message $oneOf ack patterns', async function () {
+    const run = await runCli(['run', files.path('ack-forms.yaml'), ...janusUrls(), '--transport', 'http,ws']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /2 passing/);
+  });
+
+  it('the event answering a raw request passes strict schema checks, and a raw create is cleaned up', async function () {
+    const run = await runCli(['run', files.path('raw-strict.yaml'), ...janusUrls(), '--transport', 'http,ws', '--schema', 'strict']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /2 passing/);
+  });
+
+  for (const jobs of ['1', '2']) {
+    it(`a placeholder with no value in a wait fails that scenario at the step's position (--jobs ${jobs}, http and ws)`, async function () {
+      const run = await runCli(['run', files.path('unset-placeholder.yaml'), ...janusUrls(), '--transport', 'http,ws', '--jobs', jobs]);
+      assert.equal(run.code, 1, run.stdout + run.stderr);
+      assert.doesNotMatch(run.stdout, /server problem/);
+      assert.equal(run.stdout.match(/unset-placeholder\.yaml:8:\d+/g)?.length, 2, run.stdout);
+      assert.equal(run.stdout.match(/\$\{other\.session\} has no value/g)?.length, 2, run.stdout);
+      for (const transport of ['http', 'ws']) {
+        const listed = run.stdout.match(new RegExp(`✖ \\d+\\) a placeholder with no value while a wait looks at arriving messages \\[${transport}\\]`, 'g'));
+        assert.equal(listed?.length, 1, `listed once over ${transport}: ${run.stdout}`);
+      }
+      assert.match(run.stdout, /2 failing/);
+    });
+  }
+
+  it('a reply slower than the scenario\'s own timeout is that scenario\'s failure, not a server problem', async function () {
+    const run = await runCli(['run', files.path('slow-reply.yaml'), ...janusUrls(), '--transport', 'http,ws']);
+    // Janus may answer within 1 ms (a pass); what it must never be is a server problem.
+    assert.notEqual(run.code, 3, run.stdout + run.stderr);
+    assert.doesNotMatch(run.stdout, /server problem/);
+    if (run.code === 1) assert.match(run.stdout, /within 1ms; the server is up/);
+  });
+});
+
+/**
+ * Silence from a fake server, which unlike Janus can ignore one request and answer the next:
+ * a request not answered in time on a server that still answers a ping is the scenario's
+ * failure (exit 1); a server that answers nothing at all is a server problem (exit 3).
+ */
+describe('verdicts on silence', function () {
+  let fake: FakeJanus;
+  let silent = false;
+  const files = scenarioDir({
+    'ignored.yaml': `name: one request is never answered
+steps:
+  - request: { janus: ignore-me }
+    timeout: 300ms
+`,
+    'dead.yaml': `name: the server stops answering
+steps:
+  - request: { janus: go-silent }
+`,
+  });
+
+  before(async () => {
+    fake = await FakeJanus.start();
+    const decide = (text: string, f: FakeJanus): void => {
+      if (text.includes('go-silent')) silent = true;
+      f.behaviour = silent || text.includes('ignore-me') ? 'hang' : 'ok';
+    };
+    fake.onHttpRequest = (req, f) => decide(req.body, f);
+    fake.onWsFrame = (frame, f) => decide(frame, f);
+  });
+  beforeEach(() => (silent = false));
+  after(async () => {
+    await fake.close();
+    files.remove();
+  });
+
+  for (const transport of ['http', 'ws']) {
+    it(`over ${transport}: an unanswered request on a live server fails the scenario (exit 1)`, async function () {
+      const url = transport === 'http' ? fake.httpUrl : fake.wsUrl;
+      const run = await runCli(['run', files.path('ignored.yaml'), '--url', url, '--step-timeout', '2s']);
+      assert.equal(run.code, 1, run.stdout + run.stderr);
+      assert.match(run.stdout, /no reply to ignore-me \(transaction \S+\) within 300ms; the server is up \(it answered a ping\)/);
+      assert.match(run.stdout, /ignored\.yaml:3:\d+/);
+      assert.doesNotMatch(run.stdout, /server problem/);
+    });
+
+    it(`over ${transport}: a server that answers nothing at all is a server problem (exit 3)`, async function () {
+      const url = transport === 'http' ? fake.httpUrl : fake.wsUrl;
+      const run = await runCli(['run', files.path('dead.yaml'), '--url', url, '--step-timeout', '500ms']);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      assert.match(run.stdout, /server problem: no reply to go-silent \(transaction \S+\) within 500ms, and no answer to a ping within 500ms either/);
+    });
+  }
+});
