@@ -1,7 +1,7 @@
 import { dirname, relative, resolve as resolvePath } from 'node:path';
 import { closestName, type Diagnostic } from '../core/diagnostic.js';
 import { parseDuration } from '../core/duration.js';
-import { formatSpan } from '../core/source.js';
+import { formatSpan, type SourceSpan } from '../core/source.js';
 import { validateStep } from '../load/validate.js';
 import type { DocPath, YamlSource } from '../load/yaml-source.js';
 import { createPatternCompiler, type ErrorCodeNames } from '../match/compile-pattern.js';
@@ -36,7 +36,7 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
   const variables = Object.entries((doc.variables as Record<string, unknown> | undefined) ?? {}).map(([name, value]) => {
     const t = compileTemplate(value, ['variables', name], refChecker(source, names));
     names.add(name);
-    return [name, t] as [string, typeof t];
+    return [name, t, source.spanOf(['variables', name])] as [string, typeof t, SourceSpan];
   });
 
   const steps = compileSteps(source, (doc.steps as unknown[]) ?? [], ['steps'], clients[0]!);

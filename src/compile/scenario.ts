@@ -14,7 +14,8 @@ export interface CompiledScenario {
   /** false: no automatic keepalives; a number: their period in ms; true: derived from the server. */
   keepalive: boolean | number;
   timeoutMs?: number;
-  variables: Array<[name: string, value: Template]>;
+  /** Each with where it is written, for a failure while resolving it. */
+  variables: Array<[name: string, value: Template, span?: SourceSpan]>;
   /** Variables and saved values whose values no report or console output may show. */
   secrets: string[];
   steps: CompiledStep[];

@@ -3,7 +3,7 @@ import type { CompiledScenario } from '../compile/scenario.js';
 import type { PeerHost } from '../media/contract.js';
 import { JanusClient } from '../janus/client.js';
 import type { JanusMessage, Route } from '../janus/protocol.js';
-import { formatViolation, type Violation } from '../schemas/catalogue.js';
+import { formatViolation, validateSchema, type Violation } from '../schemas/catalogue.js';
 import { MessageChecker, type SchemaMode } from '../schemas/checker.js';
 import type { Matcher, Mismatch } from '../match/contract.js';
 import { StepFailure, type Actor, type CompiledStep, type StepContext } from '../steps/contract.js';
@@ -84,8 +84,13 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
     transcript.push(entry);
     emit({ type: 'message', ...entry, route, transport: target.transport });
     if (!checker) return;
-    if (direction === 'out') checker.outgoing(api, message, route ?? {});
-    else if (typeof message !== 'string') violations.push(...checker.incoming(api, message));
+    // This runs inside a transport's message callback: whatever goes wrong is this step's verdict, never the transport's.
+    try {
+      if (direction === 'out') checker.outgoing(api, message, route ?? {});
+      else if (typeof message !== 'string') violations.push(...checker.incoming(api, message));
+    } catch (e) {
+      violations.push({ schema: 'checker', pointer: '/', rule: `cannot check this message: ${(e as Error).message}`, value: message });
+    }
   };
 
   const connect = async (name: string, api: 'janus' | 'admin', transportName: string, url: string): Promise<JanusClient> => {
@@ -140,7 +145,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
     match(matcher: Matcher, actual: unknown, actor: Actor): Mismatch[] {
       const out: Mismatch[] = [];
       const lookup = values.lookupFor(actor);
-      matcher(actual, '', { resolve: (t) => t(lookup), validateSchema: options.validateSchema ?? (() => undefined) }, out);
+      matcher(actual, '', { resolve: (t) => t(lookup), validateSchema: options.validateSchema ?? validateSchema }, out);
       return out;
     },
     save: (name, value) => values.saved.set(name, value),
@@ -153,8 +158,8 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   const schemaWarnings: string[] = [];
   const mainContext = context(abort.signal);
   try {
-    for (const [name, template] of scenario.variables) values.saved.set(name, mainContext.resolve(template, actors.get(scenario.clients[0]!)!));
-    for (const step of scenario.steps) {
+    failure = resolveVariables(scenario, values, mainContext, actors.get(scenario.clients[0]!)!);
+    for (const step of failure ? [] : scenario.steps) {
       failure = await runStep(step, mainContext, emit);
       failure ??= schemaVerdict(step, violations.splice(0), schemaMode, schemaWarnings);
       // Whatever a step says after its signal fired, the cause is the time limit or Ctrl-C.
@@ -206,6 +211,18 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   };
   emit({ type: 'scenario:end', result });
   return result;
+}
+
+/** Variables are resolved before the first step; one that cannot be fails there, at its own position. */
+function resolveVariables(scenario: CompiledScenario, values: ScenarioValues, ctx: StepContext, actor: Actor): Failure | undefined {
+  for (const [name, template, span] of scenario.variables) {
+    try {
+      values.saved.set(name, ctx.resolve(template, actor));
+    } catch (e) {
+      return { ...toFailure(e), span, stepTitle: `variable ${name}` };
+    }
+  }
+  return undefined;
 }
 
 async function runStep(step: CompiledStep, ctx: StepContext, emit: (e: RunEvent) => void): Promise<Failure | undefined> {

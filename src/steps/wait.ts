@@ -14,6 +14,8 @@ export function compileEventFilter(raw: Record<string, unknown>, cc: StepCompile
   return (actor: Actor): ((msg: JanusMessage) => boolean) => {
     if (handle === undefined) return () => true;
     const sender = actor.handles.get(handle);
+    // Without this, an unbound name would select every message that has no sender.
+    if (sender === undefined) throw new StepFailure('assertion', `client ${actor.name} has no handle named "${handle}"`);
     return (msg) => msg.sender === sender;
   };
 }

@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { echotestJanus } from '../support/echotest-janus.js';
 import { runCli, scenarioDir } from '../support/cli.js';
 import { FakeJanus } from '../support/fake-janus.js';
+import { loadFiles } from '../../src/load/load.js';
+import { runScenario } from '../../src/run/run-scenario.js';
+import { knownSchema } from '../../src/schemas/catalogue.js';
+import { registerBuiltinTransports } from '../../src/transports/builtin.js';
 
 /**
  * Verdicts that were wrong: each scenario here has a known verdict, and the run's exit code and
@@ -144,4 +148,69 @@ steps:
       assert.match(run.stdout, /server problem: no reply to go-silent \(transaction \S+\) within 500ms, and no answer to a ping within 500ms either/);
     });
   }
+});
+
+/** The library's runScenario, in process, against the fake: verdicts that need no real Janus. */
+describe('verdicts of runScenario (library)', function () {
+  let fake: FakeJanus;
+  const files = scenarioDir({
+    'variable.yaml': `name: a variable whose placeholder has no value
+variables:
+  sid: "\${session}"
+steps:
+  - request: info
+`,
+    'schema.yaml': `name: $schema without a validator given
+steps:
+  - request: info
+    expect: { $schema: core/success/create }
+`,
+    'handle.yaml': `name: a named handle whose attach failed selects nothing
+steps:
+  - request: create
+  - request: { janus: attach, plugin: janus.plugin.nope }
+    as: h
+    expect: { janus: success, echo: $present }
+  - wait: { janus: $string }
+    handle: h
+    within: 5s
+`,
+  });
+  before(async () => {
+    fake = await FakeJanus.start();
+    registerBuiltinTransports();
+  });
+  after(async () => {
+    await fake.close();
+    files.remove();
+  });
+
+  async function run(file: string) {
+    const loaded = loadFiles([files.path(file)], { knownSchema });
+    assert.deepEqual(loaded.diagnostics, []);
+    return runScenario(loaded.scenarios[0]!, { transport: 'http', url: fake.httpUrl, tls: {}, secrets: {} }, { seed: 's', stepTimeoutMs: 2000, scenarioTimeoutMs: 10_000 });
+  }
+
+  it('a variable that cannot be resolved fails at its own position', async function () {
+    const result = await run('variable.yaml');
+    assert.equal(result.status, 'failed');
+    assert.equal(result.failure?.kind, 'assertion');
+    assert.match(result.failure!.summary, /\$\{session\} has no value/);
+    assert.equal(result.failure?.span?.line, 3);
+  });
+
+  it('$schema checks against the catalogue when the caller gives no validator', async function () {
+    const result = await run('schema.yaml');
+    assert.equal(result.status, 'failed', JSON.stringify(result.failure));
+    assert.match(result.failure!.mismatches![0]!.expected, /valid against schema core\/success\/create/);
+  });
+
+  it('a wait on a named handle that was never bound fails, instead of taking messages without a sender', async function () {
+    // The fake answers the attach with a success that has no id, so `as: h` binds nothing; then a
+    // message without a sender arrives by long-poll.
+    fake.pollReplies.push(JSON.stringify({ janus: 'timeout', session_id: 4242 }));
+    const result = await run('handle.yaml');
+    assert.equal(result.status, 'failed', JSON.stringify(result.failure));
+    assert.match(result.failure!.summary, /client main has no handle named "h"/);
+  });
 });
