@@ -73,7 +73,8 @@ export function createPatternCompiler(
     };
   }
 
-  function compileObject(obj: Record<string, unknown>, path: DocPath, exact: boolean): Matcher {
+  /** `self` compiles operator arguments: the error-code compiler passes itself on. */
+  function compileObject(obj: Record<string, unknown>, path: DocPath, exact: boolean, self: PatternCompiler = compiler): Matcher {
     const keys = Object.keys(obj);
     const operatorKeys = keys.filter((k) => k.startsWith('$') && !k.startsWith('$$'));
     if (operatorKeys.length > 0) {
@@ -89,7 +90,7 @@ export function createPatternCompiler(
           report([...path, k], `unknown operator ${k}; expected one of ${operatorNames().join(', ')}`, hint ? `did you mean ${hint}?` : undefined);
           continue;
         }
-        const m = op.compile(obj[k], [...path, k], compiler, exact);
+        const m = op.compile(obj[k], [...path, k], self, exact);
         if (m) parts.push(m);
       }
       return parts.length === 1 ? parts[0]! : (actual, at, rt, out) => parts.forEach((m) => m(actual, at, rt, out));
@@ -112,16 +113,32 @@ export function createPatternCompiler(
     };
   }
 
-  /** An error name at an error-code key stands for its number, known at compile time. */
+  /**
+   * At an error-code key an error name stands for its number, known at compile time, also inside
+   * operators (`code: { $not: SESSION_NOT_FOUND }`, `{ $oneOf: [...] }`): taken as a string there,
+   * it would never equal the number, and `$not` would always pass.
+   */
+  const errorCodeCompiler: PatternCompiler = {
+    ...compiler,
+    compile(pattern, path, exact) {
+      if (typeof pattern === 'string' && ERROR_NAME.test(pattern)) return errorCodeMatcher(pattern, path);
+      if (pattern !== null && typeof pattern === 'object' && !Array.isArray(pattern)) return compileObject(pattern as Record<string, unknown>, path, exact, errorCodeCompiler);
+      return compiler.compile(pattern, path, exact);
+    },
+  };
+
   function compileField(key: string, pattern: unknown, path: DocPath, exact: boolean): Matcher {
-    if (!ERROR_CODE_KEYS.has(key) || typeof pattern !== 'string' || !ERROR_NAME.test(pattern)) return compiler.compile(pattern, path, exact);
-    const code = errorCodes.code(pattern);
+    return (ERROR_CODE_KEYS.has(key) ? errorCodeCompiler : compiler).compile(pattern, path, exact);
+  }
+
+  function errorCodeMatcher(name: string, path: DocPath): Matcher {
+    const code = errorCodes.code(name);
     if (code === undefined) {
-      const hint = closestName(pattern, errorCodes.names());
-      report(path, `unknown error name ${pattern}; core errors are named as in apierror.h (SESSION_NOT_FOUND), plugin errors with the plugin's prefix (VIDEOROOM_NO_SUCH_ROOM)`, hint ? `did you mean ${hint}?` : undefined);
+      const hint = closestName(name, errorCodes.names());
+      report(path, `unknown error name ${name}; core errors are named as in apierror.h (SESSION_NOT_FOUND), plugin errors with the plugin's prefix (VIDEOROOM_NO_SUCH_ROOM)`, hint ? `did you mean ${hint}?` : undefined);
       return () => {};
     }
-    const expected = `${code} (${pattern})`;
+    const expected = `${code} (${name})`;
     return (actual, at, _rt, out) => {
       if (actual !== code) out.push({ at, expected, actual });
     };
