@@ -110,6 +110,12 @@ steps:
   - request: { janus: ignore-me }
     timeout: 300ms
 `,
+    'http-ignored.yaml': `name: one HTTP request is never answered
+requires: { transports: [http] }
+steps:
+  - http: { method: POST, body: { janus: ignore-me, transaction: x } }
+    timeout: 300ms
+`,
     'dead.yaml': `name: the server stops answering
 steps:
   - request: { janus: go-silent }
@@ -129,6 +135,12 @@ steps:
   after(async () => {
     await fake.close();
     files.remove();
+  });
+
+  it('an http step not answered in time on a live server fails the scenario (exit 1)', async function () {
+    const run = await runCli(['run', files.path('http-ignored.yaml'), '--url', fake.httpUrl, '--step-timeout', '2s']);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stdout, /HTTP POST http:\/\/127\.0\.0\.1:\d+\/janus: no response within 300ms; the server is up/);
   });
 
   for (const transport of ['http', 'ws']) {
