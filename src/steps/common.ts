@@ -1,4 +1,4 @@
-import { DURATION_PATTERN } from '../core/duration.js';
+import { DURATION_PATTERN, MAX_DURATION_MS } from '../core/duration.js';
 
 /** Schema pieces shared by several step kinds. */
 export const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]*$';
@@ -6,9 +6,17 @@ export const NAME = { type: 'string', pattern: NAME_PATTERN } as const;
 /** `data.id`, `plugindata.data.list[0].room`: a path into a message, for `save`. */
 export const SAVE_PATH_PATTERN = '^[A-Za-z0-9_$-]+(\\[[0-9]+\\])*(\\.[A-Za-z0-9_$-]+(\\[[0-9]+\\])*)*$';
 export const DURATION = {
-  description: 'milliseconds, or a number with a unit: 250ms, 2s, 1m',
+  description: 'milliseconds, or a number with a unit: 250ms, 2s, 1m (at most 2147483647 ms)',
   anyOf: [
-    { type: 'integer', minimum: 0 },
+    { type: 'integer', minimum: 0, maximum: MAX_DURATION_MS },
+    { type: 'string', pattern: DURATION_PATTERN },
+  ],
+} as const;
+/** A duration where zero makes no sense: a time limit, a period. */
+export const POSITIVE_DURATION = {
+  description: 'milliseconds, or a number with a unit: 250ms, 2s, 1m (at least 1ms, at most 2147483647 ms)',
+  anyOf: [
+    { type: 'integer', minimum: 1, maximum: MAX_DURATION_MS },
     { type: 'string', pattern: DURATION_PATTERN },
   ],
 } as const;
@@ -28,7 +36,7 @@ export const saveProperty = {
 } as const;
 
 export const expectProperties = {
-  expect: { description: 'pattern the reply must match (see Matching); without it, any reply but an error passes' },
+  expect: { type: 'object', description: 'pattern the reply must match, a mapping like { janus: success } (see Matching); without it, any reply but an error passes' },
   exact: { type: 'boolean', description: 'match the pattern exactly: no extra keys at any depth' },
 } as const;
 
@@ -43,7 +51,7 @@ export const exchangeProperties = {
   ...targetProperties,
   ...expectProperties,
   ...saveProperty,
-  timeout: { ...DURATION, description: 'how long to wait for the reply (default --step-timeout)' },
+  timeout: { ...POSITIVE_DURATION, description: 'how long to wait for the reply (default --step-timeout)' },
 } as const;
 
 /** Reads `a.b[0].c` out of a message; undefined when any part is missing. */

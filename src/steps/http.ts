@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { httpAgentFor } from '../transports/http.js';
 import { formatDuration } from '../core/duration.js';
-import { commonProperties, DURATION, saveProperty } from './common.js';
+import { commonProperties, POSITIVE_DURATION, saveProperty } from './common.js';
 import type { JanusMessage, Route } from '../janus/protocol.js';
 import { StepFailure, type CompiledStep, type StepKind } from './contract.js';
 import { applySave, compileSave } from './save.js';
@@ -31,10 +31,10 @@ export const httpStep: StepKind = {
           headers: { type: 'object', additionalProperties: { type: 'string' } },
         },
       },
-      expect: { description: 'pattern for { status, headers, body }; body is parsed JSON when it parses, else the text' },
+      expect: { type: 'object', description: 'pattern for { status, headers, body }; body is parsed JSON when it parses, else the text' },
       exact: { type: 'boolean' },
       ...saveProperty,
-      timeout: DURATION,
+      timeout: { ...POSITIVE_DURATION, description: 'how long to wait for the response (default --step-timeout)' },
       name: commonProperties.name,
     },
   },
@@ -46,7 +46,7 @@ export const httpStep: StepKind = {
     const headers = spec.headers ?? {};
     const expect = raw.expect === undefined ? undefined : cc.pattern(raw.expect, ['expect'], raw.exact === true);
     const save = compileSave(raw, cc);
-    const timeoutMs = raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout']);
+    const timeoutMs = raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout'], { positive: true });
     const client = cc.client({});
     const step: CompiledStep = {
       kind: 'http',

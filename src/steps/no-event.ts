@@ -14,7 +14,7 @@ export const noEventStep: StepKind = {
     required: ['no_event', 'for'],
     additionalProperties: false,
     properties: {
-      no_event: { description: 'pattern of the message that must not arrive ({} means any message)' },
+      no_event: { type: 'object', description: 'pattern of the message that must not arrive, a mapping like { janus: hangup } ({} means any message)' },
       for: { ...DURATION, description: 'how long to watch' },
       ...commonProperties,
       handle: { ...NAME, description: 'only messages from this handle (sender)' },

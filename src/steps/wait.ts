@@ -1,7 +1,7 @@
 import { formatDuration } from '../core/duration.js';
 import type { JanusMessage } from '../janus/protocol.js';
 import type { Mismatch } from '../match/contract.js';
-import { commonProperties, DURATION, NAME, saveProperty } from './common.js';
+import { commonProperties, NAME, POSITIVE_DURATION, saveProperty } from './common.js';
 import { StepFailure, type Actor, type StepCompiler, type StepContext, type StepKind } from './contract.js';
 import { applySave, compileSave } from './save.js';
 
@@ -27,10 +27,10 @@ export const waitStep: StepKind = {
     required: ['wait'],
     additionalProperties: false,
     properties: {
-      wait: { description: 'pattern of the awaited message; messages that arrived earlier are kept and count' },
+      wait: { type: 'object', description: 'pattern of the awaited message, a mapping like { janus: event }; messages that arrived earlier are kept and count' },
       ...commonProperties,
       handle: { ...NAME, description: 'only messages from this handle (sender)' },
-      within: { ...DURATION, description: 'time limit (default --step-timeout)' },
+      within: { ...POSITIVE_DURATION, description: 'time limit (default --step-timeout)' },
       exact: { type: 'boolean' },
       ...saveProperty,
     },
@@ -39,7 +39,7 @@ export const waitStep: StepKind = {
     const client = cc.client(raw);
     const matcher = cc.pattern(raw.wait, ['wait'], raw.exact === true);
     const filter = compileEventFilter(raw, cc, client);
-    const withinMs = raw.within === undefined ? undefined : cc.durationMs(raw.within, ['within']);
+    const withinMs = raw.within === undefined ? undefined : cc.durationMs(raw.within, ['within'], { positive: true });
     const save = compileSave(raw, cc);
     return {
       kind: 'wait',
