@@ -39,7 +39,7 @@ export class YamlSource {
       if (more > 0) first.hint = [first.hint, `${more} more YAML error${more === 1 ? '' : 's'} after this one, often caused by it; fix this one first`].filter(Boolean).join('; ');
       return { diagnostics: [first] };
     }
-    const structural = checkStructure(doc, at);
+    const structural = checkStructure(doc, at, text);
     if (structural) return { diagnostics: [structural] };
     let value: unknown;
     try {
@@ -127,6 +127,13 @@ function yamlDiagnostic(e: YAMLError, text: string, at: (offset: number, width?:
       if (opening >= 0) return { span: at(opening), message: `invalid YAML: this ${quote === '"' ? 'double' : 'single'}-quoted string is never closed`, hint: `add the closing ${quote} on this line` };
       break;
     }
+    case 'BAD_INDENT':
+    case 'UNEXPECTED_TOKEN': {
+      const closer = /end with an? ([}\]])/.exec(message)?.[1];
+      const opening = closer ? openingBracket(text, e.pos[0], closer) : -1;
+      if (opening >= 0) return { span: at(opening), message: `invalid YAML: this ${closer === '}' ? '{' : '['} is never closed`, hint: `close it with ${closer}` };
+      break;
+    }
     case 'BAD_DIRECTIVE':
       return { span: at(e.pos[0], e.pos[1] - e.pos[0]), message: `invalid YAML: ${message}; janus-scenarios reads YAML 1.2 (or 1.1)` };
     case 'TAG_RESOLVE_FAILED':
@@ -152,13 +159,27 @@ function openingQuote(text: string, end: number, quote: string): number {
   return -1;
 }
 
+/** The unmatched `{` or `[` before `end` (quoted text is not looked into closely: a good guess, not a parse). */
+function openingBracket(text: string, end: number, closer: string): number {
+  const opener = closer === '}' ? '{' : '[';
+  let depth = 0;
+  for (let i = Math.min(end, text.length) - 1; i >= 0; i--) {
+    if (text[i] === closer) depth++;
+    else if (text[i] === opener) {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}
+
 /**
  * What the parser accepts but a scenario cannot use, found on the document tree without
  * recursion: nesting deeper than MAX_DEPTH, keys that are not plain values, tags beyond the
  * core schema, numbers JSON cannot carry exactly, aliases to undefined anchors or to a
  * collection that contains them (a cycle).
  */
-function checkStructure(doc: Document, at: (offset: number, width?: number) => SourceSpan): Diagnostic | undefined {
+function checkStructure(doc: Document, at: (offset: number, width?: number) => SourceSpan, text: string): Diagnostic | undefined {
   const spanOf = (node: Node): SourceSpan => (node.range ? at(node.range[0], Math.max(1, node.range[1] - node.range[0])) : at(0));
   const anchors = new Map<string, Node>();
   const stack: Array<{ node: unknown; depth: number; ancestors: Node[] }> = [{ node: doc.contents, depth: 1, ancestors: [] }];
@@ -166,7 +187,7 @@ function checkStructure(doc: Document, at: (offset: number, width?: number) => S
     const { node, depth, ancestors } = stack.pop()!;
     if (!node || typeof node !== 'object') continue;
     const n = node as Node;
-    if (n.tag && !isAlias(n) && !CORE_TAGS.has(n.tag)) return { span: spanOf(n), message: `invalid YAML: the tag ${n.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed; scenario files use plain values` };
+    if (n.tag && !isAlias(n) && !CORE_TAGS.has(n.tag)) return { span: tagSpan(n, text, at), message: `invalid YAML: the tag ${n.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed; scenario files use plain values` };
     if (isAlias(n)) {
       const source = anchors.get(n.source);
       if (!source) return { span: spanOf(n), message: `invalid YAML: the alias *${n.source} refers to no anchor &${n.source} defined before it` };
@@ -194,6 +215,15 @@ function checkStructure(doc: Document, at: (offset: number, width?: number) => S
   }
   for (const node of collectionKeys(doc)) return { span: spanOf(node), message: 'a key must be a plain value (a name or a number), not a list, a mapping or an alias' };
   return undefined;
+}
+
+/** The tag as written before a value (`!!binary`), found back from where the value starts. */
+function tagSpan(node: Node, text: string, at: (offset: number, width?: number) => SourceSpan): SourceSpan {
+  const start = node.range?.[0] ?? 0;
+  let bang = text.lastIndexOf('!', start);
+  while (bang > 0 && text[bang - 1] === '!') bang--;
+  if (bang < 0 || text.slice(bang, start).includes('\n')) return at(start);
+  return at(bang, Math.max(1, text.slice(bang, start).trimEnd().length));
 }
 
 function textOf(node: Node & { source?: string }): string {
