@@ -246,6 +246,51 @@ describe('loader and compiler (loadFiles)', function () {
     });
   });
 
+  describe('what used to load although wrong', function () {
+    it('a plugin attached by name but missing from requires.plugins is added to the requirements', function () {
+      write({ 'p.yaml': 'name: p\nrequires: { plugins: [janus.plugin.echotest] }\nsteps:\n  - request: create\n  - request: { janus: attach, plugin: janus.plugin.videoroom }\n  - request: { janus: attach, plugin: janus.plugin.nosuch }\n' });
+      assert.deepEqual(loadOne('p.yaml').requires.plugins, ['janus.plugin.echotest', 'janus.plugin.videoroom'], 'unknown names are left alone: attaching them is a PLUGIN_NOT_FOUND test');
+    });
+
+    it('a file with CR-only line ends reads as lines, with positions', function () {
+      write({ 'cr.yaml': 'name: cr\rsteps:\r  - request: ping\r    expct: 1\r' });
+      const [d] = load('cr.yaml').diagnostics;
+      assert.deepEqual([d!.span.line, d!.span.col, d!.hint], [4, 5, 'did you mean "expect"?']);
+    });
+
+    it('an http step is fine when requires.transports keeps the scenario on http and https', function () {
+      write({ 'h.yaml': 'name: h\nrequires: { transports: [http, https] }\nsteps:\n  - http: { path: /info }\n' });
+      assert.equal(loadOne('h.yaml').steps[0]!.kind, 'http');
+    });
+
+    it('${alice.handles.x} is accepted once alice named a handle x', function () {
+      write({ 'n.yaml': 'name: n\nclients: [alice]\nsteps:\n  - request: { janus: attach, plugin: janus.plugin.echotest }\n    as: x\n  - request: { janus: ping, h: "${alice.handles.x}", g: "${handles.x}" }\n' });
+      loadOne('n.yaml');
+    });
+
+    it('durations at the edges: 2147483647 ms loads, sleep 0 loads, one more ms does not', function () {
+      write({ 'd.yaml': 'name: d\ntimeout: 2147483647\nsteps:\n  - sleep: 0\n', 'e.yaml': 'name: e\ntimeout: 2147483648\nsteps:\n  - sleep: 0\n' });
+      assert.equal(loadOne('d.yaml').timeoutMs, 2 ** 31 - 1);
+      assert.match(load('e.yaml').diagnostics[0]!.message, /longest timer/);
+    });
+
+    it('a fragment that is fine on its own loads, its open parameters standing for any type', function () {
+      write({ 'ok.fragment.yaml': 'params: { pause: null, strict: true, as: vr }\nsteps:\n  - sleep: "${pause}"\n  - request: { janus: attach, plugin: janus.plugin.videoroom }\n    as: "${as}"\n    exact: "${strict}"\n  - request: { janus: ping, h: "${handles.vr}" }\n    client: somebody\n' });
+      assert.deepEqual(load('ok.fragment.yaml').diagnostics, []);
+    });
+  });
+
+  describe('collecting files (run . / validate .)', function () {
+    it('leaves out node_modules and hidden folders unless named', async function () {
+      const { collectFiles } = await import('../../src/load/collect.js');
+      write({ 'a.yaml': 'x', 'node_modules/pkg/b.yaml': 'x', '.hidden/c.yaml': 'x', 'sub/d.yaml': 'x' });
+      const all = await collectFiles(['.'], { fragments: true, cwd: dir });
+      assert.deepEqual(all.files.map((f) => f.slice(dir.length + 1)), ['a.yaml', 'sub/d.yaml']);
+      const named = await collectFiles(['node_modules/pkg', '.hidden'], { fragments: true, cwd: dir });
+      assert.deepEqual(named.files.map((f) => f.slice(dir.length + 1)), ['.hidden/c.yaml', 'node_modules/pkg/b.yaml']);
+    });
+  });
+
   describe('fragments', function () {
     // The CLI loads with cwd = process.cwd(); do the same here (see the last test for why).
     let previous: string;
