@@ -198,6 +198,13 @@ c('include-not-yaml', 'a .fragment.yaml file', scenario('  - include: ^^notes.tx
 c('include-missing', 'cannot include', scenario('  - include: ^^no-such.fragment.yaml\n'));
 c('include-unknown-param', 'has no parameter "rooom"', scenario('  - include: fragment-unclosed-placeholder.fragment.yaml\n    with: { ^^rooom: 1 }\n'), { loose: true });
 
+// --- Names that are JavaScript object members: never read off a prototype ---
+c('include-with-object-member', 'has no parameter "constructor"', scenario('  - include: ../fragments/attach.fragment.yaml\n    with: { plugin: janus.plugin.echotest, ^^constructor: 1 }\n'));
+c('include-with-proto', 'has no parameter "toString"', scenario('  - include: ../fragments/attach.fragment.yaml\n    with: { plugin: janus.plugin.echotest, ^^toString: 1 }\n'));
+c('include-object-member-placeholder', 'unknown placeholder ${toString}', scenario('  - include: ../fragments/object-member.fragment.yaml\n'), { at: [5, 49], file: '../fragments/object-member.fragment.yaml' });
+c('save-proto', '"__proto__" cannot be a saved value', scenario('  - request: create\n    save: { ^^__proto__: data.id }\n'));
+c('clients-object-member', '"hasOwnProperty" cannot be a client name', 'name: x\nclients: [^^hasOwnProperty]\nsteps:\n  - request: ping\n');
+
 function encode(text, options) {
   if (options.utf16) return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text.replace(/^\ufeff/, ''), 'utf16le')]);
   if (options.latin1) return Buffer.from(text, 'latin1');
@@ -218,9 +225,9 @@ for (const k of cases) {
     }
   }
   body = body.replace('^^', '');
-  const header = k.noHeader ? '' : `# expect: ${at[0] + 1}:${at[1]} ${k.text}${k.loose ? '\n# position: line' : ''}\n`;
+  const header = k.noHeader ? '' : `# expect: ${k.file ? `${k.file.replace('../', '')}:` : ''}${at[0] + 1}:${at[1]} ${k.text}${k.loose ? '\n# position: line' : ''}\n`;
   const headerLines = k.noHeader ? 0 : header.split('\n').length - 1;
-  const fixed = k.noHeader ? '' : header.replace(/^# expect: (\d+):/, (_, l) => `# expect: ${Number(l) - 1 + headerLines}:`);
+  const fixed = k.noHeader ? '' : k.file ? header.replace(/:(\d+):(\d+) /, (_, l, col) => `:${Number(l) - 1}:${col} `) : header.replace(/^# expect: (\d+):/, (_, l) => `# expect: ${Number(l) - 1 + headerLines}:`);
   const eol = k.cr ? '\r' : k.crlf ? '\r\n' : '\n';
   const file = `${k.name}.yaml`;
   const bytes = Buffer.concat([Buffer.from(fixed.replace(/\n/g, eol)), encode(body, k)]);

@@ -220,7 +220,7 @@ function compileDocument(source: YamlSource, options: CompileOptions, mode: { fr
         const withPath = [...path.slice(0, -1), 'with'];
         let complete = true;
         for (const given of Object.keys(params)) {
-          if (given in declared) continue;
+          if (Object.hasOwn(declared, given)) continue;
           const hint = closestName(given, Object.keys(declared));
           diagnostics.push({
             span: src.spanOf([...stepPath, ...withPath, given], { key: true }),
@@ -229,9 +229,9 @@ function compileDocument(source: YamlSource, options: CompileOptions, mode: { fr
           });
           complete = false;
         }
-        const values: Record<string, unknown> = {};
+        const values: Record<string, unknown> = Object.create(null);
         for (const [name, fallback] of Object.entries(declared)) {
-          if (name in params) values[name] = params[name];
+          if (Object.hasOwn(params, name)) values[name] = params[name];
           else if (fallback !== null) values[name] = fallback;
           else {
             error(path, `the fragment ${file} needs the parameter "${name}" (give it under \`with:\`)`);

@@ -6,9 +6,9 @@
 export function substituteParams(value: unknown, params: Record<string, unknown>): unknown {
   if (typeof value === 'string') {
     const whole = /^\$\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}$/.exec(value);
-    if (whole && whole[1]! in params) return params[whole[1]!];
+    if (whole && Object.hasOwn(params, whole[1]!)) return params[whole[1]!];
     return value.replace(/\$\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}/g, (m, name: string) => {
-      if (!(name in params)) return m;
+      if (!Object.hasOwn(params, name)) return m;
       const v = params[name];
       return typeof v === 'string' ? v : JSON.stringify(v);
     });
