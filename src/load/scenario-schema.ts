@@ -64,7 +64,7 @@ function observers(known: readonly string[], description: string) {
 
 /** Step schemas come from the registered step kinds: each kind owns its slice. */
 export function stepSchema(): object {
-  return { oneOf: stepKinds().map((k) => k.schema) };
+  return { oneOf: stepKinds().map((k) => ({ description: k.summary, ...k.schema })) };
 }
 
 export function scenarioSchema(): object {
@@ -77,8 +77,8 @@ export function scenarioSchema(): object {
     required: ['name', 'steps'],
     properties: {
       name: { type: 'string', minLength: 1, description: 'the test title' },
-      description: { type: 'string' },
-      tags: { type: 'array', items: { type: 'string', pattern: NAME_PATTERN }, uniqueItems: true },
+      description: { type: 'string', description: 'free text about the scenario' },
+      tags: { type: 'array', items: { type: 'string', pattern: NAME_PATTERN }, uniqueItems: true, description: 'names to select scenarios with --tags' },
       requires: requiresSchema(),
       variables: { type: 'object', propertyNames: { pattern: NAME_PATTERN }, description: 'values for ${name} placeholders' },
       secrets: {
@@ -99,7 +99,7 @@ export function scenarioSchema(): object {
         anyOf: [{ type: 'boolean' }, ...POSITIVE_DURATION.anyOf],
       },
       timeout: { ...POSITIVE_DURATION, description: 'time limit for the whole scenario (default from --timeout)' },
-      steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } },
+      steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' }, description: 'what the scenario does, in order; it stops at the first failing step' },
       cleanup: { type: 'array', items: { $ref: '#/$defs/step' }, description: 'steps that always run at the end' },
     },
     $defs: { step: stepSchema() },
@@ -115,13 +115,13 @@ export function fragmentSchema(): object {
     additionalProperties: false,
     required: ['steps'],
     properties: {
-      description: { type: 'string' },
+      description: { type: 'string', description: 'what the fragment does and what it leaves bound' },
       params: {
         type: 'object',
         propertyNames: { pattern: NAME_PATTERN },
         description: 'parameter names with their default values (null: the includer must give one)',
       },
-      steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } },
+      steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' }, description: 'the steps an include runs in its place' },
     },
     $defs: { step: stepSchema() },
   };

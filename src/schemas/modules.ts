@@ -1,6 +1,7 @@
 import { admin } from './admin/index.js';
 import { core } from './core/index.js';
 import { BUNDLED_PLUGINS } from './plugins/index.js';
+import { CORE_ERROR_NAMES } from '../janus/errors.js';
 
 /**
  * Package names of the modules Janus ships (1.1.x), for checking `requires:` at load time and
@@ -23,3 +24,12 @@ export const JANUS_VERBS: readonly string[] = Object.keys(core.requests);
 
 /** Admin API verbs, likewise. */
 export const ADMIN_VERBS: readonly string[] = Object.keys(admin.requests);
+
+/** Core error names (`error: { code: SESSION_NOT_FOUND }`), as src/schemas/error-names.ts reads them. */
+export const CORE_ERROR_CODE_NAMES: readonly string[] = [...new Set(Object.values(CORE_ERROR_NAMES))];
+
+/** Plugin error names (`error_code: VIDEOROOM_NO_SUCH_ROOM`): the plugin's short name, then the error's. */
+export const PLUGIN_ERROR_CODE_NAMES: readonly string[] = BUNDLED_PLUGINS.flatMap((p) => Object.values(p.errors).map(({ name }) => `${p.short.toUpperCase()}_${name}`));
+
+/** Message types Janus sends (`janus:` of a reply or event), for completion in patterns. */
+export const JANUS_MESSAGE_TYPES: readonly string[] = ['success', 'error', 'ack', 'event', 'pong', 'server_info', 'webrtcup', 'media', 'slowlink', 'hangup', 'detached', 'timeout', 'trickle'];

@@ -1,4 +1,5 @@
 import { DURATION_PATTERN, MAX_DURATION_MS } from '../core/duration.js';
+import { CORE_ERROR_CODE_NAMES, JANUS_MESSAGE_TYPES, PLUGIN_ERROR_CODE_NAMES } from '../schemas/modules.js';
 
 /** Schema pieces shared by several step kinds. */
 export const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]*$';
@@ -35,8 +36,42 @@ export const saveProperty = {
   },
 } as const;
 
+/** Any value: the schema only describes what a pattern may hold, for completion; the pattern compiler checks it. */
+const ANY_TYPE = ['object', 'array', 'string', 'number', 'boolean', 'null'];
+
+/**
+ * A message pattern: a mapping, whose well-known fields complete in an editor (message types,
+ * error names for `error.code` and a plugin's `error_code`). Any value is still allowed in them:
+ * markers, operators, placeholders, numbers.
+ */
+export function messagePattern(description: string) {
+  return {
+    type: 'object',
+    description,
+    properties: {
+      janus: { description: 'the message type', anyOf: [{ enum: JANUS_MESSAGE_TYPES }, {}] },
+      error: {
+        type: ANY_TYPE,
+        description: 'a core error: { code, reason }',
+        properties: { code: { description: 'the error code, or its name as in apierror.h (SESSION_NOT_FOUND)', anyOf: [{ enum: CORE_ERROR_CODE_NAMES }, {}] } },
+      },
+      plugindata: {
+        type: ANY_TYPE,
+        description: 'what the plugin answered: { plugin, data }',
+        properties: {
+          data: {
+            type: ANY_TYPE,
+            description: 'the plugin\'s own reply',
+            properties: { error_code: { description: 'the plugin\'s error code, or its name (VIDEOROOM_NO_SUCH_ROOM)', anyOf: [{ enum: PLUGIN_ERROR_CODE_NAMES }, {}] } },
+          },
+        },
+      },
+    },
+  } as const;
+}
+
 export const expectProperties = {
-  expect: { type: 'object', description: 'pattern the reply must match, a mapping like { janus: success } (see Matching); without it, any reply but an error passes' },
+  expect: messagePattern('pattern the reply must match, a mapping like { janus: success } (see Matching); without it, any reply but an error passes'),
   exact: { type: 'boolean', description: 'match the pattern exactly: no extra keys at any depth' },
 } as const;
 

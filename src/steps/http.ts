@@ -23,16 +23,17 @@ export const httpStep: StepKind = {
     properties: {
       http: {
         type: 'object',
+        description: 'the request: method, path below the Janus API URL, body, headers',
         additionalProperties: false,
         properties: {
           method: { enum: METHODS, description: 'default GET' },
           path: { type: 'string', description: 'appended to the Janus API URL: "", "/${session}?maxev=5", "/info"' },
           body: { description: 'an object (sent as JSON) or a string (sent verbatim)' },
-          headers: { type: 'object', additionalProperties: { type: 'string' } },
+          headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'request headers, name: value' },
         },
       },
       expect: { type: 'object', description: 'pattern for { status, headers, body }; body is parsed JSON when it parses, else the text' },
-      exact: { type: 'boolean' },
+      exact: { type: 'boolean', description: 'match the pattern exactly: no extra keys at any depth' },
       ...saveProperty,
       timeout: { ...POSITIVE_DURATION, description: 'how long to wait for the response (default --step-timeout)' },
       name: commonProperties.name,

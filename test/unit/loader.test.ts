@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -399,6 +399,40 @@ describe('loader and compiler (loadFiles)', function () {
       const r = load('c.yaml');
       assert.deepEqual(r.diagnostics.map((d) => d.message), []);
       assert.deepEqual(r.scenarios[0]!.steps.map((st) => `${st.title} @ ${st.span.file}:${st.span.line}`), ['main ping @ frags/ping.fragment.yaml:2']);
+    });
+  });
+
+  describe('the editor schema (schema/scenario.schema.json)', function () {
+    const schema = JSON.parse(readFileSync(new URL('schema/scenario.schema.json', ROOT), 'utf8')) as Record<string, unknown>;
+    const enums: unknown[][] = [];
+    const undescribed: string[] = [];
+    (function walk(node: unknown, path: string): void {
+      if (node === null || typeof node !== 'object') return;
+      if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${path}[${i}]`));
+      const o = node as Record<string, unknown>;
+      if (Array.isArray(o.enum)) enums.push(o.enum);
+      for (const [k, v] of Object.entries((o.properties as Record<string, { description?: string }> | undefined) ?? {})) if (!v.description) undescribed.push(`${path}.${k}`);
+      for (const [k, v] of Object.entries(o)) walk(v, `${path}/${k}`);
+    })(schema, '');
+    const has = (value: string) => enums.some((e) => e.includes(value));
+
+    it('completes request and admin verbs, plugins, transports, event handlers, loggers and error names', function () {
+      for (const value of ['attach', 'trickle', 'list_sessions', 'janus.plugin.videoroom', 'wss', 'janus.eventhandler.sampleevh', 'janus.logger.jsonlog', 'SESSION_NOT_FOUND', 'VIDEOROOM_NO_SUCH_ROOM', 'webrtcup']) {
+        assert.ok(has(value), `no enum offers ${value}`);
+      }
+    });
+
+    it('describes every key', function () {
+      assert.deepEqual(undescribed, []);
+    });
+
+    it('rejects a misspelt plugin, transport, event handler or logger, as the loader does', function () {
+      const validate = new Ajv2020({ strict: true, allowUnionTypes: true }).compile(schema);
+      const base = { name: 'x', steps: [{ request: 'ping' }] };
+      assert.ok(validate({ ...base, requires: { plugins: ['janus.plugin.echotest'], transports: ['http'] } }), JSON.stringify(validate.errors));
+      for (const requires of [{ plugins: ['janus.plugin.videorom'] }, { transports: ['htp'] }, { eventhandlers: ['janus.eventhandler.samplevh'] }, { loggers: ['janus.logger.jsonlogs'] }]) {
+        assert.ok(!validate({ ...base, requires }), JSON.stringify(requires));
+      }
     });
   });
 
