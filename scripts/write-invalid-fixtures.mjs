@@ -29,6 +29,8 @@ c('yaml-binary-tag', 'is not allowed', scenario('  - request: { janus: ping, x: 
 c('yaml-set-tag', 'is not allowed', scenario('  - request: { janus: ping, x: ^^!!set { a } }\n'));
 c('yaml-timestamp-tag', 'is not allowed', scenario('  - request: { janus: ping, x: ^^!!timestamp 2001-12-14 }\n'));
 c('yaml-version-9', 'Unsupported YAML version', '%YAML ^^9.9\n---\nname: x\nsteps:\n  - request: ping\n');
+c('yaml-keys-collide-as-text', 'the same key as an earlier one', scenario('  - request: { janus: message, body: { 1: a, ^^"1": b } }\n'));
+c('yaml-null-key-collides', 'the same key as an earlier one', scenario('  - request: { janus: message, body: { "": a, ^^~: b } }\n'));
 c('yaml-collection-key', 'a key must be a plain value', scenario('  - request: { janus: ping, ^^[a, b]: 1 }\n'));
 c('yaml-complex-key', 'a key must be a plain value', scenario('  - request:\n      janus: ping\n      ? ^^{ a: 1 }\n      : 2\n'));
 c('yaml-infinity', 'not a finite number', scenario('  - request: { janus: ping, x: ^^.inf }\n'));

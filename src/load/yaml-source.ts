@@ -204,6 +204,8 @@ function checkStructure(doc: Document, at: (offset: number, width?: number) => S
     }
     if (!isCollection(n)) continue;
     if (depth > MAX_DEPTH) return { span: spanOf(n), message: `the file nests more than ${MAX_DEPTH} levels deep; no scenario needs that` };
+    const clash = isMap(n) ? keyClash(n) : undefined;
+    if (clash) return { span: spanOf(clash), message: `invalid YAML: the key ${textOf(clash)} is the same key as an earlier one once read (keys are text: 1 and "1", true and "true" collide)` };
     const inner = [...ancestors, n];
     // Pushed in reverse so the first problem in the file is found first.
     for (const item of [...n.items].reverse()) {
@@ -224,6 +226,18 @@ function tagSpan(node: Node, text: string, at: (offset: number, width?: number) 
   while (bang > 0 && text[bang - 1] === '!') bang--;
   if (bang < 0 || text.slice(bang, start).includes('\n')) return at(start);
   return at(bang, Math.max(1, text.slice(bang, start).trimEnd().length));
+}
+
+/** The first key of a mapping whose text equals an earlier key's (uniqueKeys compares values, not text). */
+function keyClash(map: { items: unknown[] }): Node | undefined {
+  const seen = new Set<string>();
+  for (const item of map.items) {
+    if (!isPair(item) || !isScalar(item.key)) continue;
+    const text = String(item.key.value ?? '');
+    if (seen.has(text)) return item.key as Node;
+    seen.add(text);
+  }
+  return undefined;
 }
 
 function textOf(node: Node & { source?: string }): string {
