@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -288,6 +288,19 @@ describe('loader and compiler (loadFiles)', function () {
       assert.deepEqual(all.files.map((f) => f.slice(dir.length + 1)), ['a.yaml', 'sub/d.yaml']);
       const named = await collectFiles(['node_modules/pkg', '.hidden'], { fragments: true, cwd: dir });
       assert.deepEqual(named.files.map((f) => f.slice(dir.length + 1)), ['.hidden/c.yaml', 'node_modules/pkg/b.yaml']);
+    });
+
+    it('follows a linked folder, but not one leading back up (a loop, .., /), and lists special files for the loader to refuse', async function () {
+      const { collectFiles } = await import('../../src/load/collect.js');
+      write({ 'root/a.yaml': 'x', 'elsewhere/shared.yaml': 'x', 'root/sub/b.yml': 'x' });
+      symlinkSync('../elsewhere', join(dir, 'root/shared'));
+      symlinkSync('.', join(dir, 'root/loop'));
+      symlinkSync('..', join(dir, 'root/sub/up'));
+      symlinkSync('/', join(dir, 'root/slash'));
+      symlinkSync('/dev/zero', join(dir, 'root/zero.yaml'));
+      execFileSync('mkfifo', [join(dir, 'root/pipe.yaml')]);
+      const { files } = await collectFiles(['root'], { fragments: true, cwd: dir });
+      assert.deepEqual(files.map((f) => f.slice(dir.length + 1)), ['root/a.yaml', 'root/pipe.yaml', 'root/shared/shared.yaml', 'root/sub/b.yml', 'root/zero.yaml']);
     });
   });
 
