@@ -20,6 +20,11 @@ export async function collectFiles(inputs: string[], options: { fragments: boole
   const found = new Set<string>();
   const missing: string[] = [];
   for (const input of inputs) {
+    // An empty argument (an unset shell variable) would otherwise mean the working folder.
+    if (input.trim() === '') {
+      missing.push(input);
+      continue;
+    }
     const path = resolve(cwd, input);
     const stat = examine(path);
     let matches: string[];

@@ -286,6 +286,7 @@ describe('loader and compiler (loadFiles)', function () {
       write({ 'a.yaml': 'x', 'node_modules/pkg/b.yaml': 'x', '.hidden/c.yaml': 'x', 'sub/d.yaml': 'x' });
       const all = await collectFiles(['.'], { fragments: true, cwd: dir });
       assert.deepEqual(all.files.map((f) => f.slice(dir.length + 1)), ['a.yaml', 'sub/d.yaml']);
+      assert.deepEqual(await collectFiles(['', ' '], { fragments: true, cwd: dir }), { files: [], missing: ['', ' '] }, 'an empty argument is not the working folder');
       const named = await collectFiles(['node_modules/pkg', '.hidden'], { fragments: true, cwd: dir });
       assert.deepEqual(named.files.map((f) => f.slice(dir.length + 1)), ['.hidden/c.yaml', 'node_modules/pkg/b.yaml']);
     });
