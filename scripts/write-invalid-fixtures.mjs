@@ -150,6 +150,8 @@ c('admin-number', 'admin', scenario('  - admin: ^^7\n'));
 c('raw-object', 'should be a string', scenario('  - raw: ^^{ janus: ping }\n'));
 c('http-string', 'should be an object', 'name: x\nrequires: { transports: [http] }\nsteps:\n  - http: ^^/info\n');
 c('http-bad-method', 'should be one of', 'name: x\nrequires: { transports: [http] }\nsteps:\n  - http: { method: ^^FETCH }\n');
+c('http-path-without-slash', 'starting with / or ?', 'name: x\nrequires: { transports: [http] }\nsteps:\n  - http: { path: ^^info }\n');
+c('http-method-lowercase', 'did you mean "POST"', 'name: x\nrequires: { transports: [http] }\nsteps:\n  - http: { method: ^^post }\n');
 c('http-header-number', 'should be a string', 'name: x\nrequires: { transports: [http] }\nsteps:\n  - http: { headers: { x-n: ^^1 } }\n');
 c('http-without-transports', 'runs only on the http and https', scenario('  - ^^http: { path: /info }\n'));
 c('http-with-ws', 'also runs on ws', 'name: x\nrequires: { transports: [http, ws] }\nsteps:\n  - ^^http: { path: /info }\n');

@@ -130,7 +130,8 @@ function describe(e: ErrorObject, path: DocPath, source: YamlSource, where: stri
     case 'enum': {
       const allowed = (e.params.allowedValues as unknown[]).map(String);
       // `echotest` for janus.plugin.echotest: the short name is a typo too.
-      const hint = typeof e.data === 'string' ? (allowed.find((a) => a.endsWith(`.${e.data}`)) ?? closestName(e.data, allowed)) : undefined;
+      const data = typeof e.data === 'string' ? e.data : undefined;
+      const hint = data === undefined ? undefined : (allowed.find((a) => a.endsWith(`.${data}`) || a.toLowerCase() === data.toLowerCase()) ?? closestName(data, allowed));
       return {
         span: source.spanOf(path),
         message: `${at} should be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}; got ${JSON.stringify(e.data)}`,

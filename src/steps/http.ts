@@ -27,7 +27,8 @@ export const httpStep: StepKind = {
         additionalProperties: false,
         properties: {
           method: { enum: METHODS, description: 'default GET' },
-          path: { type: 'string', description: 'appended to the Janus API URL: "", "/${session}?maxev=5", "/info"' },
+          // A path without its leading / would be glued to the URL's last segment (/janusinfo).
+          path: { type: 'string', pattern: '^($|/|\\?|\\$\\{)', description: 'appended to the Janus API URL, starting with / or ?: "", "/${session}?maxev=5", "/info"' },
           body: { description: 'an object (sent as JSON) or a string (sent verbatim)' },
           headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'request headers, name: value' },
         },
