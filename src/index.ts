@@ -4,7 +4,7 @@
  */
 export { loadFiles, type LoadResult, type LoadOptions } from './load/load.js';
 export { collectFiles } from './load/collect.js';
-export { renderDiagnostic, type Diagnostic } from './core/diagnostic.js';
+export { renderDiagnostic, renderDiagnostics, type Diagnostic } from './core/diagnostic.js';
 export type { SourceSpan } from './core/source.js';
 export { ExitCode } from './core/exit-codes.js';
 export type { CompiledScenario } from './compile/scenario.js';

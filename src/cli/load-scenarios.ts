@@ -1,4 +1,4 @@
-import { renderDiagnostic } from '../core/diagnostic.js';
+import { renderDiagnostics } from '../core/diagnostic.js';
 import type { CompiledScenario } from '../compile/scenario.js';
 import { collectFiles } from '../load/collect.js';
 import { loadFiles } from '../load/load.js';
@@ -12,7 +12,5 @@ export async function loadScenarios(inputs: string[], options: { fragments: bool
   if (missing.length > 0) throw new UsageError(`no scenario files found for ${missing.map((m) => `"${m}"`).join(', ')}`);
   const result = loadFiles(files, { knownSchema, errorCodes: { code: errorCodeByName, names: errorNames } });
   if (result.diagnostics.length === 0) return { scenarios: result.scenarios, files };
-  const rendered = result.diagnostics.map((d) => renderDiagnostic(d, result.sources.get(d.span.file))).join('\n\n');
-  const count = result.diagnostics.length;
-  return { scenarios: [], files, problems: `${rendered}\n\n${count} problem${count === 1 ? '' : 's'} in scenario files; nothing was run` };
+  return { scenarios: [], files, problems: renderDiagnostics(result.diagnostics, result.sources) };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { DURATION_PATTERN, parseDuration } from '../core/duration.js';
+import { checkDuration } from '../core/duration.js';
 import type { SchemaMode } from '../schemas/checker.js';
 
 /** A command-line mistake: printed as one line, exit 2. */
@@ -106,9 +106,9 @@ function integer(v: string, name: string): number {
 }
 
 function duration(v: string, name: string): number {
-  if (/^[0-9]+$/.test(v)) return Number(v);
-  if (!new RegExp(DURATION_PATTERN).test(v)) throw new UsageError(`${name} expects a duration like 500ms, 30s or 2m, got "${v}"`);
-  return parseDuration(v);
+  const checked = checkDuration(v, { positive: true });
+  if ('problem' in checked) throw new UsageError(`${name}: ${checked.problem}`);
+  return checked.ms;
 }
 
 function schemaMode(v: string): SchemaMode {

@@ -1,6 +1,6 @@
 import { dirname, relative, resolve as resolvePath } from 'node:path';
 import { closestName, type Diagnostic } from '../core/diagnostic.js';
-import { parseDuration } from '../core/duration.js';
+import { checkDuration } from '../core/duration.js';
 import { formatSpan, type SourceSpan } from '../core/source.js';
 import { validateStep } from '../load/validate.js';
 import type { DocPath, YamlSource } from '../load/yaml-source.js';
@@ -9,6 +9,7 @@ import type { CompiledStep, StepCompiler } from '../steps/contract.js';
 import { getStepKind } from '../steps/registry.js';
 import { substituteParams } from './params.js';
 import { BUILTIN_NAMES, type CompiledScenario } from './scenario.js';
+import { JANUS_PLUGINS } from '../schemas/modules.js';
 import { compileString, compileTemplate, isValidRef, type PlaceholderRef } from './template.js';
 
 /** What `${env_int.NAME}` accepts: a decimal integer, as Number() reads it back exactly. */
@@ -17,21 +18,61 @@ const INTEGER = /^-?(0|[1-9][0-9]{0,14})$/;
 export interface CompileOptions {
   env: NodeJS.ProcessEnv;
   /** Reads, parses and validates a fragment file (the loader owns I/O and caching). */
-  loadFragment(file: string): { source?: YamlSource; diagnostics: Diagnostic[]; missing?: boolean };
+  loadFragment(file: string): { source?: YamlSource; diagnostics: Diagnostic[]; missing?: boolean; unreadable?: string };
+  /** The identity of a file for include cycles (its real path, through symbolic links); default the path. */
+  identify?(file: string): string;
   knownSchema(name: string): boolean;
   errorCodes?: ErrorCodeNames;
 }
 
 const DEFAULT_CLIENT = 'main';
 
+/** Bounds on include work: fan-out (fragments including fragments many times) and nesting. */
+export const MAX_INCLUDED_STEPS = 10_000;
+export const MAX_INCLUDE_DEPTH = 32;
+
+/** Names a variable, saved value, client, parameter or handle may not take: placeholders mean something else by them. */
+const RESERVED_NAMES: ReadonlySet<string> = new Set([...BUILTIN_NAMES, ...Object.getOwnPropertyNames(Object.prototype)]);
+
+/** Transports an `http:` step can run on. */
+const HTTP_TRANSPORTS = ['http', 'https'];
+
+/**
+ * Compiles a fragment named on its own (validate): its parameters stand for values, defaults
+ * filled in, so its includes, placeholders and patterns are checked as an includer would see them.
+ * Clients are the includer's business: any client name is accepted.
+ */
+export function compileFragment(source: YamlSource, options: CompileOptions): { diagnostics: Diagnostic[] } {
+  const doc = source.value as { params?: Record<string, unknown>; steps: unknown[] };
+  const params = doc.params ?? {};
+  const defaults = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== null));
+  const steps = substituteParams(doc.steps, defaults) as unknown[];
+  const open = Object.keys(params).filter((name) => params[name] === null);
+  return compileDocument(source.withValue({ ...doc, steps }), options, { fragment: true, params: open });
+}
+
 /** Compiles a validated scenario file: steps, fragments, placeholders, patterns. No I/O but fragments. */
 export function compileScenario(source: YamlSource, options: CompileOptions): { scenario?: CompiledScenario; diagnostics: Diagnostic[] } {
+  return compileDocument(source, options, { fragment: false, params: [] });
+}
+
+function compileDocument(source: YamlSource, options: CompileOptions, mode: { fragment: boolean; params: string[] }): { scenario?: CompiledScenario; diagnostics: Diagnostic[] } {
   const doc = source.value as Record<string, unknown>;
   const diagnostics: Diagnostic[] = [];
+  const identify = options.identify ?? ((file: string) => file);
   const clients = (doc.clients as string[] | undefined) ?? [DEFAULT_CLIENT];
-  const names = new Set<string>();
+  const names = new Set<string>(mode.params);
   const handles = new Map<string, Set<string>>();
-  const includeStack: string[] = [source.path];
+  const includeStack: string[] = [identify(source.path)];
+  /** The same chain as the files were named, for messages. */
+  const includePaths: string[] = [source.path];
+  let includedSteps = 0;
+  /** A `${param}` standing for a whole typed value in a fragment compiled on its own: checked once substituted. */
+  const isOpenParam = (value: unknown): boolean => typeof value === 'string' && mode.params.some((p) => new RegExp(`^\\$\\{\\s*${p}\\s*\\}$`).test(value));
+  const requires = (doc.requires as Record<string, unknown> | undefined) ?? {};
+  const plugins = [...((requires.plugins as string[] | undefined) ?? [])];
+
+  checkReservedNames(source, doc, diagnostics);
 
   const variables = Object.entries((doc.variables as Record<string, unknown> | undefined) ?? {}).map(([name, value]) => {
     const t = compileTemplate(value, ['variables', name], refChecker(source, names));
@@ -47,13 +88,14 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
     const closest = closestName(name, [...names]);
     diagnostics.push({ span: source.spanOf(['secrets', i]), message: `secrets: "${name}" is not a variable or a saved value of this scenario`, hint: closest ? `did you mean "${closest}"?` : undefined });
   });
-  const requires = (doc.requires as Record<string, unknown> | undefined) ?? {};
   // Peers need a Janus they can reach, which only requires.media asks for.
-  const peerStep = requires.media === true ? undefined : [...steps, ...cleanup].find((s) => s.kind === 'peer');
+  const peerStep = requires.media === true || mode.fragment ? undefined : [...steps, ...cleanup].find((s) => s.kind === 'peer');
   if (peerStep) diagnostics.push({ span: peerStep.span, message: 'a peer step needs a Janus WebRTC peers can reach', hint: 'add `media: true` under `requires:`' });
-  if (diagnostics.length > 0) return { diagnostics };
+  if (!mode.fragment) checkHttpSteps([...steps, ...cleanup], requires.transports as string[] | undefined, diagnostics);
+  const keepalive = scenarioDuration('keepalive');
+  const timeoutMs = scenarioDuration('timeout');
+  if (diagnostics.length > 0 || mode.fragment) return { diagnostics };
 
-  const keepalive = doc.keepalive;
   return {
     diagnostics,
     scenario: {
@@ -63,7 +105,7 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
       description: doc.description as string | undefined,
       tags: (doc.tags as string[] | undefined) ?? [],
       requires: {
-        plugins: (requires.plugins as string[] | undefined) ?? [],
+        plugins,
         transports: requires.transports as string[] | undefined,
         janus: (requires.janus as Record<string, string | number | boolean> | undefined) ?? {},
         exclusive: requires.exclusive === true,
@@ -72,8 +114,8 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
         media: requires.media === true,
       },
       clients,
-      keepalive: keepalive === undefined || typeof keepalive === 'boolean' ? (keepalive ?? true) : parseDuration(keepalive as string | number),
-      timeoutMs: doc.timeout === undefined ? undefined : parseDuration(doc.timeout as string | number),
+      keepalive: typeof doc.keepalive === 'boolean' ? doc.keepalive : (keepalive ?? true),
+      timeoutMs,
       variables,
       secrets,
       steps,
@@ -81,11 +123,29 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
     },
   };
 
+  /** A scenario-level duration (keepalive, timeout): a positive one, checked like any other. */
+  function scenarioDuration(key: string): number | undefined {
+    const value = doc[key];
+    if (value === undefined || typeof value === 'boolean') return undefined;
+    const checked = checkDuration(value, { positive: true });
+    if ('ms' in checked) return checked.ms;
+    diagnostics.push({ span: source.spanOf([key]), message: `${key}: ${checked.problem}` });
+    return undefined;
+  }
+
+  /** An attach to a plugin Janus ships that `requires.plugins` does not list: the scenario needs it, so it is added. */
+  function notePlugin(step: Record<string, unknown>): void {
+    const request = step.request as { janus?: unknown; plugin?: unknown } | undefined;
+    if (request === null || typeof request !== 'object' || request.janus !== 'attach' || typeof request.plugin !== 'string') return;
+    if (JANUS_PLUGINS.includes(request.plugin) && !plugins.includes(request.plugin)) plugins.push(request.plugin);
+  }
+
   function compileSteps(src: YamlSource, raws: unknown[], base: DocPath, defaultClient: string): CompiledStep[] {
     const out: CompiledStep[] = [];
     raws.forEach((raw, i) => {
       const path = [...base, i];
       const step = raw as Record<string, unknown>;
+      notePlugin(step);
       const kind = Object.keys(step).map(getStepKind).find((k) => k !== undefined)!;
       const compiled = kind.compile(step, stepCompiler(src, path, defaultClient));
       if (Array.isArray(compiled)) out.push(...compiled);
@@ -110,7 +170,7 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
       error,
       client(raw) {
         const name = (raw.client as string | undefined) ?? defaultClient;
-        if (!clients.includes(name)) {
+        if (!clients.includes(name) && !mode.fragment) {
           const hint = closestName(name, clients);
           diagnostics.push({
             span: src.spanOf([...stepPath, 'client']),
@@ -123,15 +183,15 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
       template: (value, path) => compileTemplate(value, [...stepPath, ...path], check),
       pattern: (value, path, exact) => patterns.compile(value, path, exact),
       declare: (saved) => saved.forEach((n) => names.add(n)),
-      durationMs(value, path) {
-        try {
-          return parseDuration(value as string | number);
-        } catch {
-          error(path, `expected a duration like 500ms or 2s; got ${JSON.stringify(value)}`);
-          return undefined;
-        }
+      durationMs(value, path, opts = {}) {
+        if (isOpenParam(value)) return undefined;
+        const checked = checkDuration(value, opts);
+        if ('ms' in checked) return checked.ms;
+        error(path, checked.problem);
+        return undefined;
       },
       declareHandle(client, name) {
+        if (RESERVED_NAMES.has(name)) error(['as'], `"${name}" cannot name a handle: \${handles.${name}} would be ambiguous with the engine's own names`);
         if (!handles.has(client)) handles.set(client, new Set());
         handles.get(client)!.add(name);
       },
@@ -139,13 +199,18 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
       include(file, params, path, client) {
         const target = resolvePath(dirname(src.path), file);
         const shown = (p: string): string => relativeDisplay(src, p);
-        if (includeStack.includes(target)) {
-          error(path, `include cycle: ${[...includeStack, target].map(shown).join(' -> ')}`);
+        if (includedSteps > MAX_INCLUDED_STEPS) return [];
+        if (includeStack.includes(identify(target))) {
+          error(path, `include cycle: ${[...includePaths, target].map(shown).join(' -> ')}`);
+          return [];
+        }
+        if (includeStack.length > MAX_INCLUDE_DEPTH) {
+          error(path, `includes nest more than ${MAX_INCLUDE_DEPTH} deep`);
           return [];
         }
         const loaded = options.loadFragment(target);
-        if (loaded.missing) {
-          error(path, `cannot include ${file}: no such file`);
+        if (loaded.missing || loaded.unreadable) {
+          error(path, `cannot include ${file}: ${loaded.unreadable ?? 'no such file'}`);
           return [];
         }
         diagnostics.push(...loaded.diagnostics);
@@ -164,7 +229,7 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
           });
           complete = false;
         }
-        const values: Record<string, unknown> = {};
+        const values: Record<string, unknown> = Object.create(null);
         for (const [name, fallback] of Object.entries(declared)) {
           if (Object.hasOwn(params, name)) values[name] = params[name];
           else if (fallback !== null) values[name] = fallback;
@@ -182,12 +247,32 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
           diagnostics.push(...problems.map((d) => ({ ...d, hint: d.hint ?? `with the parameters given at ${formatSpan(src.spanOf([...stepPath, ...path]))}` })));
           return [];
         }
-        includeStack.push(target);
+        includedSteps += steps.length;
+        if (includedSteps > MAX_INCLUDED_STEPS) {
+          error(path, `includes expand to more than ${MAX_INCLUDED_STEPS} steps (fragments including fragments many times); nothing more is included`);
+          return [];
+        }
+        includeStack.push(identify(target));
+        includePaths.push(target);
         const compiled = compileSteps(substituted, steps, ['steps'], client);
         includeStack.pop();
+        includePaths.pop();
         return compiled;
       },
     };
+  }
+
+  /** `${alice.handles.x}` (or `${handles.x}`, any client): x must have been named with `as:` before. */
+  function checkHandle(client: string | undefined, name: string | undefined, fail: (message: string, hint?: string) => false): boolean {
+    if (name === undefined) return fail(`\${${client ? `${client}.` : ''}handles} needs a handle name: \${${client ? `${client}.` : ''}handles.<name>}`);
+    const declared = client === undefined ? [...handles.values()].flatMap((set) => [...set]) : [...(handles.get(client) ?? [])];
+    // In a fragment compiled on its own, a handle named by a parameter (`as: "${as}"`) is not known yet.
+    if (declared.includes(name) || declared.some((n) => n.includes('${'))) return true;
+    const hint = closestName(name, declared);
+    return fail(
+      `no handle named "${name}"${client ? ` for client ${client}` : ''} before this point: name one with \`as: ${name}\` on an attach step first`,
+      hint ? `did you mean "${hint}"?` : undefined,
+    );
   }
 
   function refChecker(src: YamlSource, known: Set<string>) {
@@ -196,6 +281,7 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
         diagnostics.push({ span: src.spanInString(path, ref.text, ref.offset), message, hint });
         return false;
       };
+      if (ref.unclosed) return fail(`a placeholder is not closed: "${ref.text.length > 40 ? `${ref.text.slice(0, 40)}…` : ref.text}" has no }`, 'close it with } (or write $${ for a literal ${)');
       if (!isValidRef(ref.ref)) return fail(`"\${${ref.ref}}" is not a valid placeholder: use \${name} or \${name.field}`);
       const [head, second] = ref.ref.split('.');
       if (head === 'env' || head === 'env_int') {
@@ -207,8 +293,10 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
       }
       if (clients.includes(head!) && !known.has(head!)) {
         if (!['session', 'handle', 'handles'].includes(second ?? '')) return fail(`\${${ref.ref}}: a client has session, handle and handles.<name>`);
+        if (second === 'handles') return checkHandle(head!, ref.ref.split('.')[2], fail);
         return true;
       }
+      if (head === 'handles' && !known.has(head)) return checkHandle(undefined, second, fail);
       if (known.has(head!) || (BUILTIN_NAMES as readonly string[]).includes(head!)) return true;
       const candidates = [...known, ...BUILTIN_NAMES, ...clients];
       const hint = closestName(head!, candidates);
@@ -229,4 +317,35 @@ function relativeDisplay(src: YamlSource, path: string): string {
   if (src.file === src.path) return path;
   const cwd = src.path.slice(0, src.path.length - src.file.length);
   return relative(cwd, path);
+}
+
+/** Variables, saved values, clients and fragment parameters must not take a name the engine gives a meaning. */
+function checkReservedNames(source: YamlSource, doc: Record<string, unknown>, diagnostics: Diagnostic[]): void {
+  const reserved = (name: string): boolean => RESERVED_NAMES.has(name);
+  const say = (path: DocPath, key: boolean, what: string, name: string): void => {
+    diagnostics.push({ span: source.spanOf(path, { key }), message: `"${name}" cannot be ${what} name: \${${name}} already means something (${BUILTIN_NAMES.join(', ')} are the engine's own)`, hint: `rename it, e.g. "my_${name}"` });
+  };
+  for (const name of Object.keys((doc.variables as object | undefined) ?? {})) if (reserved(name)) say(['variables', name], true, 'a variable', name);
+  for (const name of Object.keys((doc.params as object | undefined) ?? {})) if (reserved(name)) say(['params', name], true, 'a parameter', name);
+  ((doc.clients as string[] | undefined) ?? []).forEach((name, i) => reserved(name) && say(['clients', i], false, 'a client', name));
+  for (const list of ['steps', 'cleanup'] as const) {
+    ((doc[list] as unknown[] | undefined) ?? []).forEach((step, i) => {
+      const save = (step as { save?: unknown } | null)?.save;
+      if (save === null || typeof save !== 'object') return;
+      for (const name of Object.keys(save)) if (reserved(name)) say([list, i, 'save', name], true, 'a saved value\'s', name);
+    });
+  }
+}
+
+/** An `http:` step runs only on http and https: the scenario must say so, or it fails on ws. */
+function checkHttpSteps(steps: CompiledStep[], transports: string[] | undefined, diagnostics: Diagnostic[]): void {
+  const http = steps.find((s) => s.kind === 'http');
+  if (!http) return;
+  const others = transports === undefined ? undefined : transports.filter((t) => !HTTP_TRANSPORTS.includes(t));
+  if (others !== undefined && others.length === 0) return;
+  diagnostics.push({
+    span: http.span,
+    message: `an http step runs only on the http and https transports, but this scenario ${others ? `also runs on ${others.join(', ')}` : 'runs on every transport'}`,
+    hint: 'add `transports: [http, https]` under `requires:`',
+  });
 }

@@ -13,6 +13,8 @@ export interface PlaceholderRef {
   /** Offset of `${` in the string, for the caret. */
   offset: number;
   width: number;
+  /** A `${` with no `}` after it: the rest of the string is not a placeholder. */
+  unclosed?: boolean;
 }
 
 /** Says whether a reference names something that exists at this point of the scenario. */
@@ -66,9 +68,18 @@ export function compileString(s: string, path: DocPath, check: RefChecker): Temp
   const refs: boolean[] = [];
   let last = 0;
   let ok = true;
+  const literal = (from: number, to: number): void => {
+    const text = s.slice(from, to);
+    const open = text.indexOf('${');
+    if (open >= 0) {
+      check({ ref: '', text: text.slice(open), offset: from + open, width: text.length - open, unclosed: true }, path);
+      ok = false;
+    }
+    push(text, false);
+  };
   for (const m of s.matchAll(PLACEHOLDER)) {
     const offset = m.index!;
-    if (offset > last) push(s.slice(last, offset), false);
+    if (offset > last) literal(last, offset);
     last = offset + m[0].length;
     if (m[0] === '$${') {
       push('${', false);
@@ -78,7 +89,7 @@ export function compileString(s: string, path: DocPath, check: RefChecker): Temp
     if (!check({ ref, text: m[0], offset, width: m[0].length }, path)) ok = false;
     push(ref, true);
   }
-  if (last < s.length) push(s.slice(last), false);
+  if (last < s.length) literal(last, s.length);
   if (!ok) return constant(s);
   if (refs.length === 1 && refs[0]) {
     const ref = parts[0]!;

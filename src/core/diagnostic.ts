@@ -13,21 +13,83 @@ export interface Diagnostic {
   hint?: string;
 }
 
+/** How much of a file's problems and of a source line a reader is shown. */
+export const SHOWN_PER_FILE = 10;
+const LINE_WINDOW = 100;
+const MESSAGE_LIMIT = 300;
+
 /** Renders a diagnostic the way Hurl does: location, the offending line, a caret under it. */
 export function renderDiagnostic(d: Diagnostic, sourceText: string | undefined): string {
-  const out = [`error: ${d.message}`, `  --> ${formatSpan(d.span)}`];
+  const out = [`error: ${shorten(printable(d.message), MESSAGE_LIMIT)}`, `  --> ${printable(formatSpan(d.span))}`];
   const line = sourceText?.split(/\r?\n/)[d.span.line - 1];
   if (line !== undefined) {
     const gutter = String(d.span.line).length;
     const pad = ' '.repeat(gutter);
-    const expanded = line.replace(/\t/g, '    ');
-    const before = line.slice(0, d.span.col - 1);
-    const caretCol = before.replace(/\t/g, '    ').length;
-    const width = Math.max(1, Math.min(d.span.width, Math.max(1, expanded.length - caretCol)));
-    out.push(`${pad} |`, `${d.span.line} | ${expanded}`, `${pad} | ${' '.repeat(caretCol)}${'^'.repeat(width)}`);
+    const { text, caretCol, width } = excerpt(line, d.span.col - 1, d.span.width);
+    out.push(`${pad} |`, `${d.span.line} | ${text}`, `${pad} | ${' '.repeat(caretCol)}${'^'.repeat(width)}`);
   }
-  if (d.hint) out.push(`  = ${d.hint}`);
+  if (d.hint) out.push(`  = ${shorten(printable(d.hint), MESSAGE_LIMIT)}`);
   return out.join('\n');
+}
+
+/**
+ * Renders diagnostics with bounded output: the first SHOWN_PER_FILE problems of each file,
+ * then how many more there are, and the count of all of them.
+ */
+export function renderDiagnostics(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): string {
+  const perFile = new Map<string, number>();
+  const blocks: string[] = [];
+  for (const d of diagnostics) {
+    const n = (perFile.get(d.span.file) ?? 0) + 1;
+    perFile.set(d.span.file, n);
+    if (n <= SHOWN_PER_FILE) blocks.push(renderDiagnostic(d, sources.get(d.span.file)));
+  }
+  for (const [file, n] of perFile) {
+    if (n > SHOWN_PER_FILE) blocks.push(`... and ${n - SHOWN_PER_FILE} more problem${n - SHOWN_PER_FILE === 1 ? '' : 's'} in ${printable(file)} (the first ${SHOWN_PER_FILE} are shown)`);
+  }
+  const count = diagnostics.length;
+  return `${blocks.join('\n\n')}\n\n${count} problem${count === 1 ? '' : 's'} in scenario files; nothing was run`;
+}
+
+/**
+ * One source line as shown: tabs expanded, control and other invisible characters escaped
+ * (never echoed raw), and a long line cut to a window around the caret with … at the cuts.
+ */
+function excerpt(line: string, col: number, spanWidth: number): { text: string; caretCol: number; width: number } {
+  const chars = [...line];
+  const shown = chars.map((ch) => (ch === '\t' ? '    ' : printable(ch)));
+  // columns[i]: where character i starts on screen.
+  const columns = [0];
+  for (const piece of shown) columns.push(columns[columns.length - 1]! + piece.length);
+  const at = Math.min(chars.length, [...line.slice(0, Math.max(0, col))].length);
+  let start = 0;
+  let end = chars.length;
+  if (columns[end]! > LINE_WINDOW * 2) {
+    start = at;
+    while (start > 0 && columns[at]! - columns[start - 1]! <= LINE_WINDOW / 2) start--;
+    end = at;
+    while (end < chars.length && columns[end + 1]! - columns[start]! <= LINE_WINDOW * 1.5) end++;
+  }
+  const head = start > 0 ? '…' : '';
+  const text = head + shown.slice(start, end).join('') + (end < chars.length ? '…' : '');
+  const caretCol = head.length + columns[at]! - columns[start]!;
+  const spanEnd = Math.min(end, [...line.slice(0, col + spanWidth)].length);
+  const width = Math.max(1, Math.min(columns[Math.max(spanEnd, at)]! - columns[at]!, text.length - caretCol));
+  return { text, caretCol, width };
+}
+
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffd]/g;
+
+/** Escapes control and invisible characters (\x07, \u202e, ...) so that no raw byte reaches the terminal. */
+export function printable(text: string): string {
+  return text.replace(INVISIBLE, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+function shorten(text: string, limit: number): string {
+  return text.length > limit ? `${text.slice(0, limit)}… (${text.length - limit} more characters)` : text;
 }
 
 export function closestName(name: string, candidates: readonly string[]): string | undefined {

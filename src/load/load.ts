@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
-import { compileScenario } from '../compile/compile.js';
+import { compileFragment, compileScenario, type CompileOptions } from '../compile/compile.js';
 import type { CompiledScenario } from '../compile/scenario.js';
 import type { ErrorCodeNames } from '../match/compile-pattern.js';
 import { isFragmentFile } from './collect.js';
+import { readScenarioText } from './read-text.js';
 import { validateFile } from './validate.js';
 import { YamlSource } from './yaml-source.js';
 
@@ -22,7 +23,8 @@ export interface LoadOptions {
   errorCodes?: ErrorCodeNames;
 }
 
-type Parsed = { source?: YamlSource; diagnostics: Diagnostic[]; missing?: boolean };
+/** A parsed file, or why there is none: `unreadable` is a problem with no place inside the file. */
+type Parsed = { source?: YamlSource; diagnostics: Diagnostic[]; missing?: boolean; unreadable?: string };
 
 /**
  * Loads scenario files: parse with positions, validate against the schema, compile. Nothing
@@ -39,50 +41,62 @@ export function loadFiles(files: string[], options: LoadOptions = {}): LoadResul
   };
 
   const parse = (file: string, kind: 'scenario' | 'fragment'): Parsed => {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { diagnostics: [], missing: true };
-      return { diagnostics: [{ span: { file: display(file), line: 1, col: 1, width: 1 }, message: `cannot read ${display(file)}: ${(e as Error).message}` }] };
+    const read = readScenarioText(file);
+    if ('problem' in read) {
+      const { message, line, col, missing, display: shown } = read.problem;
+      if (missing) return { diagnostics: [], missing: true };
+      if (line === undefined) return { diagnostics: [], unreadable: message };
+      if (shown !== undefined) sources.set(display(file), shown);
+      return { diagnostics: [{ span: { file: display(file), line, col: col ?? 1, width: 1 }, message }] };
     }
+    const text = read.text;
     sources.set(display(file), text);
     const parsed = YamlSource.parse(display(file), file, text);
     if (!parsed.source) return parsed;
     const problems = validateFile(parsed.source, kind);
     return problems.length > 0 ? { diagnostics: problems } : parsed;
   };
+  /** A file's own problems when it was named directly: missing or unreadable ones at its 1:1. */
+  const ownProblems = (file: string, parsed: Parsed): Diagnostic[] => {
+    const at = { file: display(file), line: 1, col: 1, width: 1 };
+    if (parsed.missing) return [{ span: at, message: `cannot read ${display(file)}: no such file` }];
+    if (parsed.unreadable) return [{ span: at, message: `cannot read ${display(file)}: ${parsed.unreadable}` }];
+    return parsed.diagnostics;
+  };
 
   // A fragment's own problems are reported once, however many scenarios include it.
   const fragmentCache = new Map<string, Parsed>();
   const reported = new Set<string>();
   const loadFragment = (file: string): Parsed => {
-    if (!fragmentCache.has(file)) fragmentCache.set(file, parse(file, 'fragment'));
-    const cached = fragmentCache.get(file)!;
-    if (reported.has(file)) return { ...cached, diagnostics: [] };
-    reported.add(file);
+    const key = realPath(file);
+    if (!fragmentCache.has(key)) fragmentCache.set(key, parse(file, 'fragment'));
+    const cached = fragmentCache.get(key)!;
+    if (reported.has(key)) return { ...cached, diagnostics: [] };
+    reported.add(key);
     return cached;
   };
 
+  const compileOptions = (): CompileOptions => ({
+    env: options.env ?? process.env,
+    loadFragment,
+    identify: realPath,
+    knownSchema: options.knownSchema ?? (() => false),
+    errorCodes: options.errorCodes,
+  });
   for (const file of files) {
     if (isFragmentFile(file)) {
       const fragment = loadFragment(file);
-      if (fragment.missing) diagnostics.push({ span: { file: display(file), line: 1, col: 1, width: 1 }, message: `cannot read ${display(file)}: no such file` });
-      diagnostics.push(...fragment.diagnostics);
+      diagnostics.push(...ownProblems(file, fragment));
+      // A fragment named on its own is compiled on its own too: its includes, placeholders and patterns.
+      if (fragment.source) diagnostics.push(...compileFragment(fragment.source, compileOptions()).diagnostics);
       continue;
     }
     const parsed = parse(file, 'scenario');
-    if (parsed.missing) diagnostics.push({ span: { file: display(file), line: 1, col: 1, width: 1 }, message: `cannot read ${display(file)}: no such file` });
     if (!parsed.source) {
-      diagnostics.push(...parsed.diagnostics);
+      diagnostics.push(...ownProblems(file, parsed));
       continue;
     }
-    const compiled = compileScenario(parsed.source, {
-      env: options.env ?? process.env,
-      loadFragment,
-      knownSchema: options.knownSchema ?? (() => false),
-      errorCodes: options.errorCodes,
-    });
+    const compiled = compileScenario(parsed.source, compileOptions());
     diagnostics.push(...compiled.diagnostics);
     if (compiled.scenario) scenarios.push(compiled.scenario);
   }
@@ -96,4 +110,13 @@ export function loadFiles(files: string[], options: LoadOptions = {}): LoadResul
     return true;
   });
   return { scenarios, diagnostics: unique, sources };
+}
+
+/** The same file reached through symbolic links is one file (include cycles, the fragment cache). */
+function realPath(file: string): string {
+  try {
+    return realpathSync.native(file);
+  } catch {
+    return file;
+  }
 }

@@ -1,4 +1,6 @@
-import { DURATION, NAME_PATTERN } from '../steps/common.js';
+import { NAME_PATTERN, POSITIVE_DURATION } from '../steps/common.js';
+import { JANUS_EVENT_HANDLERS, JANUS_LOGGERS, JANUS_PLUGINS } from '../schemas/modules.js';
+import { knownTransportNames } from '../transports/builtin.js';
 import { stepKinds } from '../steps/registry.js';
 
 /** JSON Schema (draft 2020-12) pieces of the scenario language, v1. */
@@ -7,13 +9,24 @@ export { NAME_PATTERN };
 
 const scalar = { type: ['string', 'number', 'boolean'] } as const;
 
-export const requiresSchema = {
+export const requiresSchema = () => ({
   type: 'object',
   additionalProperties: false,
   description: 'what the scenario needs; scenarios whose needs a server lacks are skipped with the reason',
   properties: {
-    plugins: { type: 'array', items: { type: 'string', pattern: '^janus\\.plugin\\.' }, uniqueItems: true },
-    transports: { type: 'array', items: { type: 'string' }, uniqueItems: true, minItems: 1 },
+    plugins: {
+      type: 'array',
+      items: { enum: JANUS_PLUGINS, description: 'a plugin package name like janus.plugin.echotest' },
+      uniqueItems: true,
+      description: 'plugins the scenario uses: the managed Janus loads them; a server without one skips the scenario (plugins attached by name are added by themselves)',
+    },
+    transports: {
+      type: 'array',
+      items: { enum: knownTransportNames(), description: 'a transport name' },
+      uniqueItems: true,
+      minItems: 1,
+      description: 'the only transports the scenario runs on (default: every transport of the run); e.g. [http, https] for http steps',
+    },
     media: {
       type: 'boolean',
       description: 'uses WebRTC peers (`peer:` steps): the managed Janus runs in a private network namespace the peers can reach; skipped where namespaces are not allowed',
@@ -28,18 +41,17 @@ export const requiresSchema = {
       propertyNames: { pattern: '^((nat|media)\\.)?[a-z_0-9]+$' },
       additionalProperties: scalar,
     },
-    eventhandlers: observers('janus\\.eventhandler\\.', 'event handlers to load (janus.eventhandler.sampleevh, ...)'),
-    loggers: observers('janus\\.logger\\.', 'loggers to load (janus.logger.jsonlog)'),
+    eventhandlers: observers(JANUS_EVENT_HANDLERS, 'event handlers to load (janus.eventhandler.sampleevh, ...)'),
+    loggers: observers(JANUS_LOGGERS, 'loggers to load (janus.logger.jsonlog)'),
   },
-} as const;
+}) as const;
 
 /**
  * Event handlers or loggers: a list of package names, or a map from package name to settings
  * for the `general` section of its jcfg (the managed Janus fills in what it needs to load).
  */
-function observers(prefix: string, description: string) {
-  const example = prefix.replaceAll('\\', '') + (prefix.includes('logger') ? 'jsonlog' : 'sampleevh');
-  const name = { type: 'string', pattern: `^${prefix}[a-z0-9_]+$`, description: `a package name like ${example}` } as const;
+function observers(known: readonly string[], description: string) {
+  const name = { enum: known, description: `a package name like ${known[0]}` } as const;
   const settings = { type: 'object', propertyNames: { pattern: '^[a-z_0-9]+$' }, additionalProperties: scalar } as const;
   return {
     description: `${description}: a list of package names, or package name → settings for its jcfg \`general\` section`,
@@ -52,7 +64,7 @@ function observers(prefix: string, description: string) {
 
 /** Step schemas come from the registered step kinds: each kind owns its slice. */
 export function stepSchema(): object {
-  return { oneOf: stepKinds().map((k) => k.schema) };
+  return { oneOf: stepKinds().map((k) => ({ description: k.summary, ...k.schema })) };
 }
 
 export function scenarioSchema(): object {
@@ -65,9 +77,9 @@ export function scenarioSchema(): object {
     required: ['name', 'steps'],
     properties: {
       name: { type: 'string', minLength: 1, description: 'the test title' },
-      description: { type: 'string' },
-      tags: { type: 'array', items: { type: 'string', pattern: NAME_PATTERN }, uniqueItems: true },
-      requires: requiresSchema,
+      description: { type: 'string', description: 'free text about the scenario' },
+      tags: { type: 'array', items: { type: 'string', pattern: NAME_PATTERN }, uniqueItems: true, description: 'names to select scenarios with --tags' },
+      requires: requiresSchema(),
       variables: { type: 'object', propertyNames: { pattern: NAME_PATTERN }, description: 'values for ${name} placeholders' },
       secrets: {
         type: 'array',
@@ -84,10 +96,10 @@ export function scenarioSchema(): object {
       },
       keepalive: {
         description: 'false stops automatic keepalives (to test session timeouts); a duration sets their period',
-        anyOf: [{ type: 'boolean' }, DURATION],
+        anyOf: [{ type: 'boolean' }, ...POSITIVE_DURATION.anyOf],
       },
-      timeout: { ...DURATION, description: 'time limit for the whole scenario (default from --timeout)' },
-      steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } },
+      timeout: { ...POSITIVE_DURATION, description: 'time limit for the whole scenario (default from --timeout)' },
+      steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' }, description: 'what the scenario does, in order; it stops at the first failing step' },
       cleanup: { type: 'array', items: { $ref: '#/$defs/step' }, description: 'steps that always run at the end' },
     },
     $defs: { step: stepSchema() },
@@ -103,13 +115,13 @@ export function fragmentSchema(): object {
     additionalProperties: false,
     required: ['steps'],
     properties: {
-      description: { type: 'string' },
+      description: { type: 'string', description: 'what the fragment does and what it leaves bound' },
       params: {
         type: 'object',
         propertyNames: { pattern: NAME_PATTERN },
         description: 'parameter names with their default values (null: the includer must give one)',
       },
-      steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } },
+      steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' }, description: 'the steps an include runs in its place' },
     },
     $defs: { step: stepSchema() },
   };

@@ -1,7 +1,8 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { closestName, type Diagnostic } from '../core/diagnostic.js';
 import { getStepKind, stepKinds } from '../steps/registry.js';
-import { DURATION_PATTERN } from '../core/duration.js';
+import { checkDuration, DURATION_PATTERN } from '../core/duration.js';
+import { knownTransportNames } from '../transports/builtin.js';
 import { fragmentSchema, NAME_PATTERN, scenarioSchema } from './scenario-schema.js';
 import { SAVE_PATH_PATTERN } from '../steps/common.js';
 import type { DocPath, YamlSource } from './yaml-source.js';
@@ -13,9 +14,13 @@ import type { DocPath, YamlSource } from './yaml-source.js';
  * Validators are compiled once per process.
  */
 let compiled: { scenario: ValidateFunction; fragment: ValidateFunction; steps: Map<string, ValidateFunction> } | undefined;
+/** The transports the validators were compiled with: a transport registered later recompiles them. */
+let compiledFor = '';
 
 function validators() {
-  if (compiled) return compiled;
+  const transports = knownTransportNames().join(',');
+  if (compiled && compiledFor === transports) return compiled;
+  compiledFor = transports;
   const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true });
   const looseSteps = (schema: object) => ({ ...schema, $defs: { step: { type: 'object' } } });
   compiled = {
@@ -117,18 +122,35 @@ function describe(e: ErrorObject, path: DocPath, source: YamlSource, where: stri
       return { span: source.spanOf(path), message: `${at} should be ${article(String(e.params.type))}, not ${typeName(e.data)}` };
     case 'anyOf': {
       const isDuration = schema?.anyOf?.some((branch) => branch.pattern === DURATION_PATTERN);
+      const positive = schema?.anyOf?.some((branch) => (branch as { minimum?: number }).minimum === 1);
+      const range = isDuration && typeof e.data === 'number' ? checkDuration(e.data, { positive }) : undefined;
+      if (range && 'problem' in range) return { span: source.spanOf(path), message: `${at}: ${range.problem}` };
       return { span: source.spanOf(path), message: `${at} should be ${isDuration ? DURATION_PHRASE : (schema?.description ?? 'one of the allowed forms')}; got ${JSON.stringify(e.data)}` };
     }
-    case 'enum':
-      return { span: source.spanOf(path), message: `${at} should be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}; got ${JSON.stringify(e.data)}` };
+    case 'enum': {
+      const allowed = (e.params.allowedValues as unknown[]).map(String);
+      // `echotest` for janus.plugin.echotest: the short name is a typo too.
+      const data = typeof e.data === 'string' ? e.data : undefined;
+      const hint = data === undefined ? undefined : (allowed.find((a) => a.endsWith(`.${data}`) || a.toLowerCase() === data.toLowerCase()) ?? closestName(data, allowed));
+      return {
+        span: source.spanOf(path),
+        message: `${at} should be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}; got ${JSON.stringify(e.data)}`,
+        hint: hint ? `did you mean "${hint}"?` : undefined,
+      };
+    }
     case 'pattern': {
       const phrase = PATTERN_PHRASES[String(e.params.pattern)] ?? schema?.description ?? `a string matching ${e.params.pattern}`;
       return { span: source.spanOf(path), message: `${at} should be ${phrase}; got ${JSON.stringify(e.data)}` };
     }
     case 'propertyNames': {
-      const named = (schema as { propertyNames?: { description?: string } } | undefined)?.propertyNames?.description;
-      const rule = named ? `should be ${named}` : 'use letters, digits, _ and -, starting with a letter or _';
-      return { span: source.spanOf([...path, String(e.params.propertyName)], { key: true }), message: `"${e.params.propertyName}" is not a valid name in ${at}: ${rule}` };
+      const names = (schema as { propertyNames?: { description?: string; enum?: string[] } } | undefined)?.propertyNames;
+      const rule = names?.enum ? `should be one of ${names.enum.join(', ')}` : names?.description ? `should be ${names.description}` : 'use letters, digits, _ and -, starting with a letter or _';
+      const hint = names?.enum ? closestName(String(e.params.propertyName), names.enum) : undefined;
+      return {
+        span: source.spanOf([...path, String(e.params.propertyName)], { key: true }),
+        message: `"${e.params.propertyName}" is not a valid name in ${at}: ${rule}`,
+        hint: hint ? `did you mean "${hint}"?` : undefined,
+      };
     }
     case 'uniqueItems': {
       const later = Math.max(Number(e.params.i), Number(e.params.j));

@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { SourceSpan } from '../core/source.js';
 
@@ -23,14 +23,35 @@ export class YamlSource {
 
   static parse(file: string, path: string, text: string): { source?: YamlSource; diagnostics: Diagnostic[] } {
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    const diagnostics = doc.errors.map((e) => {
-      const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
-      const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      return { span: { file, line: pos.line, col: pos.col, width: 1 }, message: `invalid YAML: ${message}` };
-    });
-    if (diagnostics.length > 0) return { diagnostics };
-    return { source: new YamlSource(file, path, text, doc, lines, doc.toJS({ maxAliasCount: 100 })), diagnostics: [] };
+    const at = (offset: number, width = 1): SourceSpan => ({ file, ...lines.linePos(Math.min(offset, text.length)), width });
+    let doc: Document;
+    try {
+      doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, version: '1.2' });
+    } catch (e) {
+      return { diagnostics: [{ span: { file, line: 1, col: 1, width: 1 }, message: `invalid YAML: ${oneLine((e as Error).message)}` }] };
+    }
+    // Warnings (an unknown %YAML version, an unresolved tag) are refusals too: the value read is not the one written.
+    const problems = [...doc.errors, ...doc.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
+    if (problems.length > 0) {
+      const first = yamlDiagnostic(problems[0]!, text, at);
+      // After the first syntax error the parser is out of step; what follows is mostly its echo.
+      const more = problems.length - 1;
+      if (more > 0) first.hint = [first.hint, `${more} more YAML error${more === 1 ? '' : 's'} after this one, often caused by it; fix this one first`].filter(Boolean).join('; ');
+      return { diagnostics: [first] };
+    }
+    const structural = checkStructure(doc, at, text);
+    if (structural) return { diagnostics: [structural] };
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      const alias = firstAlias(doc);
+      const message = /alias count/i.test((e as Error).message)
+        ? `aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT} per alias); write the values out instead`
+        : oneLine((e as Error).message);
+      return { diagnostics: [{ span: alias?.range ? at(alias.range[0], alias.range[1] - alias.range[0]) : { file, line: 1, col: 1, width: 1 }, message: `invalid YAML: ${message}` }] };
+    }
+    return { source: new YamlSource(file, path, text, doc, lines, value), diagnostics: [] };
   }
 
   /** The same file and positions with a transformed value (fragments after parameter substitution). */
@@ -82,4 +103,172 @@ export class YamlSource {
     const end = Math.min(valueEnd, lineEnd === -1 ? valueEnd : lineEnd);
     return { file: this.file, line: pos.line, col: pos.col, width: Math.max(1, end - start) };
   }
+}
+
+/** Deeper than any scenario needs, shallow enough for every recursive stage after parsing. */
+export const MAX_DEPTH = 64;
+const MAX_ALIAS_COUNT = 100;
+/** Tags of the YAML 1.2 core schema; others (!foo, !!binary, !!set, !!timestamp) make values JSON has not. */
+const CORE_TAGS = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:bool', 'tag:yaml.org,2002:null', 'tag:yaml.org,2002:map', 'tag:yaml.org,2002:seq']);
+
+function oneLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** A parser error or warning as a diagnostic, with the message and position a reader needs. */
+function yamlDiagnostic(e: YAMLError, text: string, at: (offset: number, width?: number) => SourceSpan): Diagnostic {
+  const message = oneLine(e.message);
+  switch (e.code) {
+    case 'RESOURCE_EXHAUSTION':
+      return { span: at(e.pos[0]), message: `the file nests too deeply to read (more than ${MAX_DEPTH} levels are not allowed)` };
+    case 'MISSING_CHAR': {
+      const quote = /closing (["'])quote/.exec(message)?.[1];
+      const opening = quote ? openingQuote(text, e.pos[0], quote) : -1;
+      if (opening >= 0) return { span: at(opening), message: `invalid YAML: this ${quote === '"' ? 'double' : 'single'}-quoted string is never closed`, hint: `add the closing ${quote} on this line` };
+      break;
+    }
+    case 'BAD_INDENT':
+    case 'UNEXPECTED_TOKEN': {
+      const closer = /end with an? ([}\]])/.exec(message)?.[1];
+      const opening = closer ? openingBracket(text, e.pos[0], closer) : -1;
+      if (opening >= 0) return { span: at(opening), message: `invalid YAML: this ${closer === '}' ? '{' : '['} is never closed`, hint: `close it with ${closer}` };
+      break;
+    }
+    case 'BAD_DIRECTIVE':
+      return { span: at(e.pos[0], e.pos[1] - e.pos[0]), message: `invalid YAML: ${message}; janus-scenarios reads YAML 1.2 (or 1.1)` };
+    case 'TAG_RESOLVE_FAILED':
+      return { span: at(e.pos[0], e.pos[1] - e.pos[0]), message: `invalid YAML: ${message}; scenario files use no tags but the core ones (!!str, !!int, ...)` };
+  }
+  return { span: at(e.pos[0]), message: `invalid YAML: ${message}` };
+}
+
+/**
+ * Where an unclosed quoted scalar starts: the last quote before `end` that is not escaped.
+ * Inside an unclosed string no unescaped quote can occur, so that one opens it.
+ */
+function openingQuote(text: string, end: number, quote: string): number {
+  for (let i = Math.min(end, text.length) - 1; i >= 0; i--) {
+    if (text[i] !== quote) continue;
+    if (quote === '"') {
+      let slashes = 0;
+      while (text[i - 1 - slashes] === '\\') slashes++;
+      if (slashes % 2 === 0) return i;
+    } else if (text[i - 1] === "'") i--;
+    else return i;
+  }
+  return -1;
+}
+
+/** The unmatched `{` or `[` before `end` (quoted text is not looked into closely: a good guess, not a parse). */
+function openingBracket(text: string, end: number, closer: string): number {
+  const opener = closer === '}' ? '{' : '[';
+  let depth = 0;
+  for (let i = Math.min(end, text.length) - 1; i >= 0; i--) {
+    if (text[i] === closer) depth++;
+    else if (text[i] === opener) {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}
+
+/**
+ * What the parser accepts but a scenario cannot use, found on the document tree without
+ * recursion: nesting deeper than MAX_DEPTH, keys that are not plain values, tags beyond the
+ * core schema, numbers JSON cannot carry exactly, aliases to undefined anchors or to a
+ * collection that contains them (a cycle).
+ */
+function checkStructure(doc: Document, at: (offset: number, width?: number) => SourceSpan, text: string): Diagnostic | undefined {
+  const spanOf = (node: Node): SourceSpan => (node.range ? at(node.range[0], Math.max(1, node.range[1] - node.range[0])) : at(0));
+  const anchors = new Map<string, Node>();
+  const stack: Array<{ node: unknown; depth: number; ancestors: Node[] }> = [{ node: doc.contents, depth: 1, ancestors: [] }];
+  while (stack.length > 0) {
+    const { node, depth, ancestors } = stack.pop()!;
+    if (!node || typeof node !== 'object') continue;
+    const n = node as Node;
+    if (n.tag && !isAlias(n) && !CORE_TAGS.has(n.tag)) return { span: tagSpan(n, text, at), message: `invalid YAML: the tag ${n.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed; scenario files use plain values` };
+    if (isAlias(n)) {
+      const source = anchors.get(n.source);
+      if (!source) return { span: spanOf(n), message: `invalid YAML: the alias *${n.source} refers to no anchor &${n.source} defined before it` };
+      if (ancestors.includes(source)) return { span: spanOf(n), message: `invalid YAML: the alias *${n.source} is inside the value it refers to (a cycle)` };
+      continue;
+    }
+    if ((n as { anchor?: string }).anchor) anchors.set((n as { anchor: string }).anchor, n);
+    if (isScalar(n)) {
+      if (typeof n.value === 'number' && !Number.isFinite(n.value)) return { span: spanOf(n), message: `${n.source ?? n.value} is not a finite number; JSON has no such value` };
+      if (typeof n.value === 'number' && Number.isInteger(n.value) && !Number.isSafeInteger(n.value)) {
+        return { span: spanOf(n), message: `the integer ${textOf(n)} is too large to be read exactly (above 2^53); quote it to send it as a string` };
+      }
+      continue;
+    }
+    if (!isCollection(n)) continue;
+    if (depth > MAX_DEPTH) return { span: spanOf(n), message: `the file nests more than ${MAX_DEPTH} levels deep; no scenario needs that` };
+    const clash = isMap(n) ? keyClash(n) : undefined;
+    if (clash) return { span: spanOf(clash), message: `invalid YAML: the key ${textOf(clash)} is the same key as an earlier one once read (keys are text: 1 and "1", true and "true" collide)` };
+    const inner = [...ancestors, n];
+    // Pushed in reverse so the first problem in the file is found first.
+    for (const item of [...n.items].reverse()) {
+      if (isPair(item)) {
+        stack.push({ node: item.value, depth: depth + 1, ancestors: inner });
+        stack.push({ node: item.key, depth: depth + 1, ancestors: inner });
+      } else stack.push({ node: item, depth: depth + 1, ancestors: inner });
+    }
+  }
+  for (const node of collectionKeys(doc)) return { span: spanOf(node), message: 'a key must be a plain value (a name or a number), not a list, a mapping or an alias' };
+  return undefined;
+}
+
+/** The tag as written before a value (`!!binary`), found back from where the value starts. */
+function tagSpan(node: Node, text: string, at: (offset: number, width?: number) => SourceSpan): SourceSpan {
+  const start = node.range?.[0] ?? 0;
+  let bang = text.lastIndexOf('!', start);
+  while (bang > 0 && text[bang - 1] === '!') bang--;
+  if (bang < 0 || text.slice(bang, start).includes('\n')) return at(start);
+  return at(bang, Math.max(1, text.slice(bang, start).trimEnd().length));
+}
+
+/** The first key of a mapping whose text equals an earlier key's (uniqueKeys compares values, not text). */
+function keyClash(map: { items: unknown[] }): Node | undefined {
+  const seen = new Set<string>();
+  for (const item of map.items) {
+    if (!isPair(item) || !isScalar(item.key)) continue;
+    const text = String(item.key.value ?? '');
+    if (seen.has(text)) return item.key as Node;
+    seen.add(text);
+  }
+  return undefined;
+}
+
+function textOf(node: Node & { source?: string }): string {
+  return (node as { source?: string }).source ?? String((node as { value?: unknown }).value);
+}
+
+/** Keys that are collections or aliases: JavaScript objects cannot have them. */
+function collectionKeys(doc: Document): Node[] {
+  const out: Node[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (!isCollection(n)) continue;
+    for (const item of n.items) {
+      if (isPair(item)) {
+        if (item.key !== null && typeof item.key === 'object' && !isScalar(item.key)) out.push(item.key as Node);
+        stack.push(item.value);
+      } else stack.push(item);
+    }
+  }
+  return out.sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0));
+}
+
+function firstAlias(doc: Document): Alias | undefined {
+  const stack: unknown[] = [doc.contents];
+  let first: Alias | undefined;
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (isAlias(n)) {
+      if (!first || (n.range?.[0] ?? 0) < (first.range?.[0] ?? 0)) first = n;
+    } else if (isCollection(n)) for (const item of n.items) stack.push(isPair(item) ? item.value : item);
+  }
+  return first;
 }

@@ -1,3 +1,4 @@
+import { ADMIN_VERBS } from '../schemas/modules.js';
 import { exchangeProperties } from './common.js';
 import type { CompiledStep, StepKind } from './contract.js';
 import { compileExchangeOptions, runExchange } from './exchange.js';
@@ -13,7 +14,8 @@ export const adminStep: StepKind = {
     properties: {
       admin: {
         description: 'an admin verb (list_sessions, handle_info, ...) or the whole request',
-        anyOf: [{ type: 'string', minLength: 1 }, { type: 'object' }],
+        // The enum is for editor completion; other verbs are allowed (Janus's own error for them is a test too).
+        anyOf: [{ enum: ADMIN_VERBS }, { type: 'string', minLength: 1 }, { type: 'object', properties: { janus: { anyOf: [{ enum: ADMIN_VERBS }, {}], description: 'the admin verb' } } }],
       },
       ...exchangeProperties,
     },

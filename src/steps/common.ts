@@ -1,5 +1,6 @@
 import { ownValue } from '../core/own.js';
-import { DURATION_PATTERN } from '../core/duration.js';
+import { DURATION_PATTERN, MAX_DURATION_MS } from '../core/duration.js';
+import { CORE_ERROR_CODE_NAMES, JANUS_MESSAGE_TYPES, PLUGIN_ERROR_CODE_NAMES } from '../schemas/modules.js';
 
 /** Schema pieces shared by several step kinds. */
 export const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]*$';
@@ -7,9 +8,17 @@ export const NAME = { type: 'string', pattern: NAME_PATTERN } as const;
 /** `data.id`, `plugindata.data.list[0].room`: a path into a message, for `save`. */
 export const SAVE_PATH_PATTERN = '^[A-Za-z0-9_$-]+(\\[[0-9]+\\])*(\\.[A-Za-z0-9_$-]+(\\[[0-9]+\\])*)*$';
 export const DURATION = {
-  description: 'milliseconds, or a number with a unit: 250ms, 2s, 1m',
+  description: 'milliseconds, or a number with a unit: 250ms, 2s, 1m (at most 2147483647 ms)',
   anyOf: [
-    { type: 'integer', minimum: 0 },
+    { type: 'integer', minimum: 0, maximum: MAX_DURATION_MS },
+    { type: 'string', pattern: DURATION_PATTERN },
+  ],
+} as const;
+/** A duration where zero makes no sense: a time limit, a period. */
+export const POSITIVE_DURATION = {
+  description: 'milliseconds, or a number with a unit: 250ms, 2s, 1m (at least 1ms, at most 2147483647 ms)',
+  anyOf: [
+    { type: 'integer', minimum: 1, maximum: MAX_DURATION_MS },
     { type: 'string', pattern: DURATION_PATTERN },
   ],
 } as const;
@@ -28,8 +37,42 @@ export const saveProperty = {
   },
 } as const;
 
+/** Any value: the schema only describes what a pattern may hold, for completion; the pattern compiler checks it. */
+const ANY_TYPE = ['object', 'array', 'string', 'number', 'boolean', 'null'];
+
+/**
+ * A message pattern: a mapping, whose well-known fields complete in an editor (message types,
+ * error names for `error.code` and a plugin's `error_code`). Any value is still allowed in them:
+ * markers, operators, placeholders, numbers.
+ */
+export function messagePattern(description: string) {
+  return {
+    type: 'object',
+    description,
+    properties: {
+      janus: { description: 'the message type', anyOf: [{ enum: JANUS_MESSAGE_TYPES }, {}] },
+      error: {
+        type: ANY_TYPE,
+        description: 'a core error: { code, reason }',
+        properties: { code: { description: 'the error code, or its name as in apierror.h (SESSION_NOT_FOUND)', anyOf: [{ enum: CORE_ERROR_CODE_NAMES }, {}] } },
+      },
+      plugindata: {
+        type: ANY_TYPE,
+        description: 'what the plugin answered: { plugin, data }',
+        properties: {
+          data: {
+            type: ANY_TYPE,
+            description: 'the plugin\'s own reply',
+            properties: { error_code: { description: 'the plugin\'s error code, or its name (VIDEOROOM_NO_SUCH_ROOM)', anyOf: [{ enum: PLUGIN_ERROR_CODE_NAMES }, {}] } },
+          },
+        },
+      },
+    },
+  } as const;
+}
+
 export const expectProperties = {
-  expect: { description: 'pattern the reply must match (see Matching); without it, any reply but an error passes' },
+  expect: messagePattern('pattern the reply must match, a mapping like { janus: success } (see Matching); without it, any reply but an error passes'),
   exact: { type: 'boolean', description: 'match the pattern exactly: no extra keys at any depth' },
 } as const;
 
@@ -44,7 +87,7 @@ export const exchangeProperties = {
   ...targetProperties,
   ...expectProperties,
   ...saveProperty,
-  timeout: { ...DURATION, description: 'how long to wait for the reply (default --step-timeout)' },
+  timeout: { ...POSITIVE_DURATION, description: 'how long to wait for the reply (default --step-timeout)' },
 } as const;
 
 /**

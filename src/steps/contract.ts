@@ -38,7 +38,8 @@ export interface StepCompiler {
   declare(names: string[]): void;
   /** Compiles a fragment file's steps in place (include). */
   include(file: string, params: Record<string, unknown>, path: DocPath, client: string): CompiledStep[];
-  durationMs(value: unknown, path: DocPath): number | undefined;
+  /** A checked duration in ms; `positive` where zero makes no sense. Reports and returns undefined when wrong. */
+  durationMs(value: unknown, path: DocPath, options?: { positive?: boolean }): number | undefined;
   /** Handle names declared with `as:` so far, per client. */
   declareHandle(client: string, name: string): void;
   knowsHandle(client: string, name: string): boolean;

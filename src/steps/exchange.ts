@@ -41,7 +41,7 @@ export function compileExchangeOptions(raw: Record<string, unknown>, cc: StepCom
     expect: pattern === undefined ? undefined : { matcher: cc.pattern(pattern, ['expect'], exact), pattern },
     untilAck: pattern !== undefined && expectsAck(pattern),
     save: compileSave(raw, cc),
-    timeoutMs: raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout']),
+    timeoutMs: raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout'], { positive: true }),
   };
 }
 

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { httpAgentFor } from '../transports/http.js';
 import { formatDuration } from '../core/duration.js';
-import { commonProperties, DURATION, saveProperty } from './common.js';
+import { commonProperties, POSITIVE_DURATION, saveProperty } from './common.js';
 import type { JanusMessage, Route } from '../janus/protocol.js';
 import { StepFailure, type CompiledStep, type StepKind } from './contract.js';
 import { silenceVerdict } from './liveness.js';
@@ -24,18 +24,20 @@ export const httpStep: StepKind = {
     properties: {
       http: {
         type: 'object',
+        description: 'the request: method, path below the Janus API URL, body, headers',
         additionalProperties: false,
         properties: {
           method: { enum: METHODS, description: 'default GET' },
-          path: { type: 'string', description: 'appended to the Janus API URL: "", "/${session}?maxev=5", "/info"' },
+          // A path without its leading / would be glued to the URL's last segment (/janusinfo).
+          path: { type: 'string', pattern: '^($|/|\\?|\\$\\{)', description: 'appended to the Janus API URL, starting with / or ?: "", "/${session}?maxev=5", "/info"' },
           body: { description: 'an object (sent as JSON) or a string (sent verbatim)' },
-          headers: { type: 'object', additionalProperties: { type: 'string' } },
+          headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'request headers, name: value' },
         },
       },
-      expect: { description: 'pattern for { status, headers, body }; body is parsed JSON when it parses, else the text' },
-      exact: { type: 'boolean' },
+      expect: { type: 'object', description: 'pattern for { status, headers, body }; body is parsed JSON when it parses, else the text' },
+      exact: { type: 'boolean', description: 'match the pattern exactly: no extra keys at any depth' },
       ...saveProperty,
-      timeout: DURATION,
+      timeout: { ...POSITIVE_DURATION, description: 'how long to wait for the response (default --step-timeout)' },
       name: commonProperties.name,
     },
   },
@@ -47,7 +49,7 @@ export const httpStep: StepKind = {
     const headers = spec.headers ?? {};
     const expect = raw.expect === undefined ? undefined : cc.pattern(raw.expect, ['expect'], raw.exact === true);
     const save = compileSave(raw, cc);
-    const timeoutMs = raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout']);
+    const timeoutMs = raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout'], { positive: true });
     const client = cc.client({});
     const step: CompiledStep = {
       kind: 'http',

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { formatDuration } from '../core/duration.js';
 import type { JanusMessage } from '../janus/protocol.js';
-import { commonProperties, DURATION, NAME } from './common.js';
+import { commonProperties, DURATION, messagePattern, NAME } from './common.js';
 import { StepFailure, type StepKind } from './contract.js';
 import { compileEventFilter, describePattern } from './wait.js';
 
@@ -14,11 +14,11 @@ export const noEventStep: StepKind = {
     required: ['no_event', 'for'],
     additionalProperties: false,
     properties: {
-      no_event: { description: 'pattern of the message that must not arrive ({} means any message)' },
+      no_event: messagePattern('pattern of the message that must not arrive, a mapping like { janus: hangup } ({} means any message)'),
       for: { ...DURATION, description: 'how long to watch' },
       ...commonProperties,
       handle: { ...NAME, description: 'only messages from this handle (sender)' },
-      exact: { type: 'boolean' },
+      exact: { type: 'boolean', description: 'match the pattern exactly: no extra keys at any depth' },
     },
   },
   compile(raw, cc) {

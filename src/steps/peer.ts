@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/duration.js';
 import { PeerError, type PeerAction, type PeerResult, type SessionDescription } from '../media/contract.js';
-import { commonProperties, DURATION, NAME } from './common.js';
+import { commonProperties, NAME, POSITIVE_DURATION } from './common.js';
 import { StepFailure, type CompiledStep, type StepContext, type StepKind } from './contract.js';
 
 type Action = 'offer' | 'accept' | 'send_media' | 'stop_media' | 'message' | 'close';
@@ -44,7 +44,7 @@ export const peerStep: StepKind = {
       loss: { type: 'integer', minimum: 0, maximum: 100, description: 'send_media: percent of packets skipped (sequence numbers used, packets never sent), so Janus counts them lost' },
       text: { type: 'string', description: 'message: text to send on the data channel' },
       expect: { description: 'message: pattern the next data channel message must match' },
-      within: { ...DURATION, description: 'message: how long to wait for it (default 5s)' },
+      within: { ...POSITIVE_DURATION, description: 'message: how long to wait for it (default 5s)' },
       name: commonProperties.name,
     },
   },
@@ -65,7 +65,7 @@ export const peerStep: StepKind = {
     const jsep = raw.jsep === undefined ? undefined : cc.template(raw.jsep, ['jsep']);
     const text = raw.text === undefined ? undefined : cc.template(raw.text, ['text']);
     const expect = raw.expect === undefined ? undefined : cc.pattern(raw.expect, ['expect'], true);
-    const withinMs = raw.within === undefined ? DEFAULT_RECEIVE_MS : cc.durationMs(raw.within, ['within']) ?? DEFAULT_RECEIVE_MS;
+    const withinMs = raw.within === undefined ? DEFAULT_RECEIVE_MS : cc.durationMs(raw.within, ['within'], { positive: true }) ?? DEFAULT_RECEIVE_MS;
     const client = cc.client({});
     const step: CompiledStep = {
       kind: 'peer',

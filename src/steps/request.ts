@@ -1,3 +1,4 @@
+import { JANUS_PLUGINS, JANUS_VERBS } from '../schemas/modules.js';
 import { exchangeProperties, NAME } from './common.js';
 import type { CompiledStep, StepKind } from './contract.js';
 import { compileExchangeOptions, runExchange } from './exchange.js';
@@ -13,7 +14,18 @@ export const requestStep: StepKind = {
     properties: {
       request: {
         description: 'a verb (create, attach, message, ...) or the whole request; ids, transaction and secrets are filled in unless given (null leaves them out)',
-        anyOf: [{ type: 'string', minLength: 1 }, { type: 'object' }],
+        // The enums are for editor completion; other verbs and plugins are allowed (error tests send them).
+        anyOf: [
+          { enum: JANUS_VERBS },
+          { type: 'string', minLength: 1 },
+          {
+            type: 'object',
+            properties: {
+              janus: { anyOf: [{ enum: JANUS_VERBS }, {}], description: 'the request verb' },
+              plugin: { anyOf: [{ enum: JANUS_PLUGINS }, {}], description: 'attach: the plugin package name' },
+            },
+          },
+        ],
       },
       ...exchangeProperties,
       as: { ...NAME, description: 'on attach: a name for the new handle' },

@@ -1,7 +1,7 @@
 import { formatDuration } from '../core/duration.js';
 import type { JanusMessage } from '../janus/protocol.js';
 import type { Mismatch } from '../match/contract.js';
-import { commonProperties, DURATION, NAME, saveProperty } from './common.js';
+import { commonProperties, messagePattern, NAME, POSITIVE_DURATION, saveProperty } from './common.js';
 import { StepFailure, type Actor, type StepCompiler, type StepContext, type StepKind } from './contract.js';
 import { applySave, compileSave } from './save.js';
 
@@ -29,11 +29,11 @@ export const waitStep: StepKind = {
     required: ['wait'],
     additionalProperties: false,
     properties: {
-      wait: { description: 'pattern of the awaited message; messages that arrived earlier are kept and count' },
+      wait: messagePattern('pattern of the awaited message, a mapping like { janus: event }; messages that arrived earlier are kept and count'),
       ...commonProperties,
       handle: { ...NAME, description: 'only messages from this handle (sender)' },
-      within: { ...DURATION, description: 'time limit (default --step-timeout)' },
-      exact: { type: 'boolean' },
+      within: { ...POSITIVE_DURATION, description: 'time limit (default --step-timeout)' },
+      exact: { type: 'boolean', description: 'match the pattern exactly: no extra keys at any depth' },
       ...saveProperty,
     },
   },
@@ -41,7 +41,7 @@ export const waitStep: StepKind = {
     const client = cc.client(raw);
     const matcher = cc.pattern(raw.wait, ['wait'], raw.exact === true);
     const filter = compileEventFilter(raw, cc, client);
-    const withinMs = raw.within === undefined ? undefined : cc.durationMs(raw.within, ['within']);
+    const withinMs = raw.within === undefined ? undefined : cc.durationMs(raw.within, ['within'], { positive: true });
     const save = compileSave(raw, cc);
     return {
       kind: 'wait',

@@ -1,6 +1,6 @@
 import type { TransportDefinition } from './contract.js';
 import { httpTransport } from './http.js';
-import { getTransport, registerTransport } from './registry.js';
+import { getTransport, registerTransport, transportNames } from './registry.js';
 import { wsTransport } from './ws.js';
 
 /** The transports janus-scenarios ships with; the TLS variants differ only in scheme. */
@@ -16,4 +16,10 @@ export function registerBuiltinTransports(): void {
   for (const def of BUILTIN_TRANSPORTS) {
     if (!getTransport(def.name)) registerTransport(def);
   }
+}
+
+/** The transport names a scenario may ask for: the built-in ones and any registered since. */
+export function knownTransportNames(): string[] {
+  registerBuiltinTransports();
+  return transportNames();
 }

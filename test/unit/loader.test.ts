@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -246,6 +246,65 @@ describe('loader and compiler (loadFiles)', function () {
     });
   });
 
+  describe('what used to load although wrong', function () {
+    it('a plugin attached by name but missing from requires.plugins is added to the requirements', function () {
+      write({ 'p.yaml': 'name: p\nrequires: { plugins: [janus.plugin.echotest] }\nsteps:\n  - request: create\n  - request: { janus: attach, plugin: janus.plugin.videoroom }\n  - request: { janus: attach, plugin: janus.plugin.nosuch }\n' });
+      assert.deepEqual(loadOne('p.yaml').requires.plugins, ['janus.plugin.echotest', 'janus.plugin.videoroom'], 'unknown names are left alone: attaching them is a PLUGIN_NOT_FOUND test');
+    });
+
+    it('a file with CR-only line ends reads as lines, with positions', function () {
+      write({ 'cr.yaml': 'name: cr\rsteps:\r  - request: ping\r    expct: 1\r' });
+      const [d] = load('cr.yaml').diagnostics;
+      assert.deepEqual([d!.span.line, d!.span.col, d!.hint], [4, 5, 'did you mean "expect"?']);
+    });
+
+    it('an http step is fine when requires.transports keeps the scenario on http and https', function () {
+      write({ 'h.yaml': 'name: h\nrequires: { transports: [http, https] }\nsteps:\n  - http: { path: /info }\n' });
+      assert.equal(loadOne('h.yaml').steps[0]!.kind, 'http');
+    });
+
+    it('${alice.handles.x} is accepted once alice named a handle x', function () {
+      write({ 'n.yaml': 'name: n\nclients: [alice]\nsteps:\n  - request: { janus: attach, plugin: janus.plugin.echotest }\n    as: x\n  - request: { janus: ping, h: "${alice.handles.x}", g: "${handles.x}" }\n' });
+      loadOne('n.yaml');
+    });
+
+    it('durations at the edges: 2147483647 ms loads, sleep 0 loads, one more ms does not', function () {
+      write({ 'd.yaml': 'name: d\ntimeout: 2147483647\nsteps:\n  - sleep: 0\n', 'e.yaml': 'name: e\ntimeout: 2147483648\nsteps:\n  - sleep: 0\n' });
+      assert.equal(loadOne('d.yaml').timeoutMs, 2 ** 31 - 1);
+      assert.match(load('e.yaml').diagnostics[0]!.message, /longest timer/);
+    });
+
+    it('a fragment that is fine on its own loads, its open parameters standing for any type', function () {
+      write({ 'ok.fragment.yaml': 'params: { pause: null, strict: true, as: vr }\nsteps:\n  - sleep: "${pause}"\n  - request: { janus: attach, plugin: janus.plugin.videoroom }\n    as: "${as}"\n    exact: "${strict}"\n  - request: { janus: ping, h: "${handles.vr}" }\n    client: somebody\n' });
+      assert.deepEqual(load('ok.fragment.yaml').diagnostics, []);
+    });
+  });
+
+  describe('collecting files (run . / validate .)', function () {
+    it('leaves out node_modules and hidden folders unless named', async function () {
+      const { collectFiles } = await import('../../src/load/collect.js');
+      write({ 'a.yaml': 'x', 'node_modules/pkg/b.yaml': 'x', '.hidden/c.yaml': 'x', 'sub/d.yaml': 'x' });
+      const all = await collectFiles(['.'], { fragments: true, cwd: dir });
+      assert.deepEqual(all.files.map((f) => f.slice(dir.length + 1)), ['a.yaml', 'sub/d.yaml']);
+      assert.deepEqual(await collectFiles(['', ' '], { fragments: true, cwd: dir }), { files: [], missing: ['', ' '] }, 'an empty argument is not the working folder');
+      const named = await collectFiles(['node_modules/pkg', '.hidden'], { fragments: true, cwd: dir });
+      assert.deepEqual(named.files.map((f) => f.slice(dir.length + 1)), ['.hidden/c.yaml', 'node_modules/pkg/b.yaml']);
+    });
+
+    it('follows a linked folder, but not one leading back up (a loop, .., /), and lists special files for the loader to refuse', async function () {
+      const { collectFiles } = await import('../../src/load/collect.js');
+      write({ 'root/a.yaml': 'x', 'elsewhere/shared.yaml': 'x', 'root/sub/b.yml': 'x' });
+      symlinkSync('../elsewhere', join(dir, 'root/shared'));
+      symlinkSync('.', join(dir, 'root/loop'));
+      symlinkSync('..', join(dir, 'root/sub/up'));
+      symlinkSync('/', join(dir, 'root/slash'));
+      symlinkSync('/dev/zero', join(dir, 'root/zero.yaml'));
+      execFileSync('mkfifo', [join(dir, 'root/pipe.yaml')]);
+      const { files } = await collectFiles(['root'], { fragments: true, cwd: dir });
+      assert.deepEqual(files.map((f) => f.slice(dir.length + 1)), ['root/a.yaml', 'root/pipe.yaml', 'root/shared/shared.yaml', 'root/sub/b.yml', 'root/zero.yaml']);
+    });
+  });
+
   describe('fragments', function () {
     // The CLI loads with cwd = process.cwd(); do the same here (see the last test for why).
     let previous: string;
@@ -354,6 +413,40 @@ describe('loader and compiler (loadFiles)', function () {
       const r = load('c.yaml');
       assert.deepEqual(r.diagnostics.map((d) => d.message), []);
       assert.deepEqual(r.scenarios[0]!.steps.map((st) => `${st.title} @ ${st.span.file}:${st.span.line}`), ['main ping @ frags/ping.fragment.yaml:2']);
+    });
+  });
+
+  describe('the editor schema (schema/scenario.schema.json)', function () {
+    const schema = JSON.parse(readFileSync(new URL('schema/scenario.schema.json', ROOT), 'utf8')) as Record<string, unknown>;
+    const enums: unknown[][] = [];
+    const undescribed: string[] = [];
+    (function walk(node: unknown, path: string): void {
+      if (node === null || typeof node !== 'object') return;
+      if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${path}[${i}]`));
+      const o = node as Record<string, unknown>;
+      if (Array.isArray(o.enum)) enums.push(o.enum);
+      for (const [k, v] of Object.entries((o.properties as Record<string, { description?: string }> | undefined) ?? {})) if (!v.description) undescribed.push(`${path}.${k}`);
+      for (const [k, v] of Object.entries(o)) walk(v, `${path}/${k}`);
+    })(schema, '');
+    const has = (value: string) => enums.some((e) => e.includes(value));
+
+    it('completes request and admin verbs, plugins, transports, event handlers, loggers and error names', function () {
+      for (const value of ['attach', 'trickle', 'list_sessions', 'janus.plugin.videoroom', 'wss', 'janus.eventhandler.sampleevh', 'janus.logger.jsonlog', 'SESSION_NOT_FOUND', 'VIDEOROOM_NO_SUCH_ROOM', 'webrtcup']) {
+        assert.ok(has(value), `no enum offers ${value}`);
+      }
+    });
+
+    it('describes every key', function () {
+      assert.deepEqual(undescribed, []);
+    });
+
+    it('rejects a misspelt plugin, transport, event handler or logger, as the loader does', function () {
+      const validate = new Ajv2020({ strict: true, allowUnionTypes: true }).compile(schema);
+      const base = { name: 'x', steps: [{ request: 'ping' }] };
+      assert.ok(validate({ ...base, requires: { plugins: ['janus.plugin.echotest'], transports: ['http'] } }), JSON.stringify(validate.errors));
+      for (const requires of [{ plugins: ['janus.plugin.videorom'] }, { transports: ['htp'] }, { eventhandlers: ['janus.eventhandler.samplevh'] }, { loggers: ['janus.logger.jsonlogs'] }]) {
+        assert.ok(!validate({ ...base, requires }), JSON.stringify(requires));
+      }
     });
   });
 
