@@ -107,6 +107,12 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
 
   // Peer ids carry this run's prefix: runs in parallel share the host, never a peer.
   const peerPrefix = `${randomUUID()}/`;
+  // Peers that die (their process crashed) end the scenario at once, with the reason.
+  let peersLost: string | undefined;
+  target.peers?.watch(peerPrefix, (reason) => {
+    peersLost = reason;
+    abort.abort();
+  });
   const peers: StepContext['peers'] = {
     run(name, command) {
       if (!target.peers) return Promise.reject(new StepFailure('infrastructure', 'this run has no WebRTC peers: add requires: { media: true }'));
@@ -158,7 +164,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
       failure = await runStep(step, mainContext, emit);
       failure ??= schemaVerdict(step, violations.splice(0), schemaMode, schemaWarnings);
       // Whatever a step says after its signal fired, the cause is the time limit or Ctrl-C.
-      if (abort.signal.aborted) failure = interruption(step, timedOut, timeoutMs);
+      if (abort.signal.aborted) failure = peersLost !== undefined ? { kind: 'assertion', summary: peersLost, span: step.span, stepTitle: step.title } : interruption(step, timedOut, timeoutMs);
       if (failure) break;
     }
   } catch (e) {
