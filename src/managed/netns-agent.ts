@@ -11,10 +11,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { answer, type PeerNotice, type PeerRequest } from '../media/peer-ipc.js';
 import { ProcessPeerHost } from '../media/process-host.js';
-import { NAMESPACE_NETWORK as NET, type AgentPlan } from './netns.js';
+import { AGENT_JANUS_GRACE_MS, NAMESPACE_NETWORK as NET, type AgentPlan } from './netns.js';
 import { bridge, bridgeSocketPath } from './socket-bridge.js';
 
-const STOP_GRACE_MS = 2500;
 
 async function main(plan: AgentPlan): Promise<void> {
   setUpNetwork();
@@ -31,13 +30,14 @@ async function main(plan: AgentPlan): Promise<void> {
     stopping = true;
     void peers.shutdown();
     janus.kill('SIGTERM');
-    setTimeout(() => janus.kill('SIGKILL'), STOP_GRACE_MS).unref();
+    setTimeout(() => janus.kill('SIGKILL'), AGENT_JANUS_GRACE_MS).unref();
   };
   janus.once('error', (err) => {
     process.stderr.write(`[FATAL] cannot run Janus in the namespace: ${err.message}\n`);
     process.exit(70);
   });
-  janus.once('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+  // The agent goes last: once it is gone, nothing of this run is left in the namespace.
+  janus.once('exit', (code, signal) => void peers.shutdown().finally(() => process.exit(code ?? (signal ? 128 : 1))));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   process.on('disconnect', stop);

@@ -43,7 +43,8 @@ export type PeerCommand =
   | { op: 'accept'; id: string; jsep: SessionDescription }
   | { op: 'send'; id: string; options: SendOptions }
   | { op: 'stop'; id: string }
-  | { op: 'data'; id: string; text: string }
+  /** timeoutMs: how long to wait for the data channel to open. */
+  | { op: 'data'; id: string; text: string; timeoutMs: number }
   | { op: 'receive'; id: string; timeoutMs: number }
   | { op: 'close'; id: string };
 
@@ -63,6 +64,14 @@ export interface PeerHost {
    */
   watch(prefix: string, onLost: (reason: string) => void): void;
 }
+
+/**
+ * The least time a step of a media scenario waits by default (when it names no `within`): what a
+ * DTLS handshake needs when flights are late or lost, with its retransmissions after 1, 2, 4 and
+ * 8 s (RFC 6347), and ICE checks paced alike. A loaded machine delays flights; the usual step
+ * limit (5 s) covers only the first two retransmissions.
+ */
+export const MEDIA_STEP_TIMEOUT_MS = 15_000;
 
 /** Peer ids are "<scenario run>/<name>": the run's prefix is what closeAll and watch take. */
 export function runOf(id: string): string {

@@ -22,7 +22,7 @@ export class PeerTable {
         this.existing(command.id).stop();
         return undefined;
       case 'data':
-        await this.existing(command.id).data(command.text, 5000);
+        await this.existing(command.id).data(command.text, command.timeoutMs);
         return undefined;
       case 'receive':
         return this.existing(command.id).receive(command.timeoutMs);

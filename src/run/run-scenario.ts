@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CompiledScenario } from '../compile/scenario.js';
-import type { PeerHost } from '../media/contract.js';
+import { MEDIA_STEP_TIMEOUT_MS, type PeerHost } from '../media/contract.js';
 import { JanusClient } from '../janus/client.js';
 import type { JanusMessage, Route } from '../janus/protocol.js';
 import { formatViolation, type Violation } from '../schemas/catalogue.js';
@@ -123,7 +123,8 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   const context = (signal: AbortSignal): StepContext => ({
     signal,
     target: { transport: target.transport, url: target.url, tls: target.tls },
-    stepTimeoutMs: options.stepTimeoutMs,
+    // Media needs the time a DTLS handshake needs on a busy machine, whatever the usual limit.
+    stepTimeoutMs: scenario.requires.media ? Math.max(options.stepTimeoutMs, MEDIA_STEP_TIMEOUT_MS) : options.stepTimeoutMs,
     secrets: target.secrets,
     peers,
     actor: (name) => actors.get(name)!,

@@ -59,7 +59,7 @@ describe('PeerHost of WebRTC peer processes', function () {
     await assert.rejects(host.run({ op: 'send', id: 'e/data-only', options: {} }), (e: Error) => e instanceof PeerError && /no tracks to send on/.test(e.message));
     await host.run({ op: 'offer', id: 'e/no-data', tracks: { audio: true, video: false, data: false } });
     await assert.rejects(host.run({ op: 'receive', id: 'e/no-data', timeoutMs: 100 }), (e: Error) => e instanceof PeerError && /no data channel message reached peer/.test(e.message));
-    await assert.rejects(host.run({ op: 'data', id: 'e/no-data', text: 'x' }), (e: Error) => e instanceof PeerError && /has no data channel/.test(e.message));
+    await assert.rejects(host.run({ op: 'data', id: 'e/no-data', text: 'x', timeoutMs: 100 }), (e: Error) => e instanceof PeerError && /has no data channel/.test(e.message));
   });
 
   it('closeAll closes the peers of one prefix only', async function () {
