@@ -58,7 +58,8 @@ describe('CLI with a namespaced Janus for media scenarios', function () {
 
   it('on Ctrl-C closes the peers, stops the agent and Janus, and exits 130', async () => {
     const { cli, namespace } = await startWithAgent(files.path('sleeps.yaml'), 'http');
-    await new Promise((r) => setTimeout(r, 1000));
+    // The scenario is under way once its peers are: their process runs in the namespace.
+    assert.ok(await eventually(() => peerProcessesIn(namespace!).length > 0, 30_000), `no peer process appeared: ${cli.output()}`);
     cli.child.kill('SIGINT');
     const run = await cli.done;
     assert.equal(run.code, 130, run.stdout + run.stderr);
@@ -80,7 +81,7 @@ describe('CLI with a namespaced Janus for media scenarios', function () {
   it('a crashed peer process fails its scenario with the reason; Janus and the agent live on for the next', async () => {
     const cli = startCli(['run', files.path('crashes.yaml'), files.path('passes.yaml'), '--transport', 'http', '--jobs', '1', '-R', 'spec', '-R', `junit:${files.path('junit.xml')}`], { env: env() });
     let victim: number | undefined;
-    const seen = await eventually(() => (victim = processesMentioning('peer-process.js').find((pid) => instanceProcesses().some((p) => netnsOf(p) === netnsOf(pid)))) !== undefined, 30_000, 20);
+    const seen = await eventually(() => (victim = instanceProcesses().flatMap((p) => peerProcessesIn(netnsOf(p)!))[0]) !== undefined, 30_000, 20);
     if (!seen) cli.child.kill('SIGINT');
     const agents = instanceProcesses();
     if (victim !== undefined) process.kill(victim, 'SIGSEGV');
@@ -122,6 +123,11 @@ function processesMentioning(text: string): number[] {
     }
   }
   return out;
+}
+
+/** The WebRTC peer processes in a network namespace. */
+function peerProcessesIn(namespace: string): number[] {
+  return processesMentioning('peer-process.js').filter((pid) => netnsOf(pid) === namespace);
 }
 
 function netnsOf(pid: number): string | undefined {
