@@ -2,7 +2,7 @@ import type { CompiledScenario } from '../compile/scenario.js';
 import { JanusClient } from '../janus/client.js';
 import { startJanus, needsKey, namespaceUnavailable, type JanusNeeds, type JanusTransportName, type ManagedJanus } from '../managed/index.js';
 import type { PeerHost } from '../media/contract.js';
-import { LocalPeerHost } from '../media/local-host.js';
+import { ProcessPeerHost } from '../media/process-host.js';
 import type { RunTarget } from '../run/run-scenario.js';
 import type { TlsOptions } from '../transports/contract.js';
 import { getTransport, transportForScheme } from '../transports/registry.js';
@@ -98,8 +98,9 @@ export async function remoteTargets(urls: string[], adminUrls: string[], common:
     return { transport: t.name, url };
   });
   const infos = new Map<string, Record<string, unknown>>();
-  // Peers for a server the runner did not start run in the runner's own network namespace.
-  let peers: PeerHost | undefined;
+  // Peers for a server the runner did not start run in the runner's network namespace, in
+  // peer processes of its own.
+  let peers: ProcessPeerHost | undefined;
   for (const t of common.transports) infos.set(t, await serverInfo(t, byTransport.get(t)!, common.tls));
   return {
     targetFor(scenario, transport) {
@@ -121,10 +122,12 @@ export async function remoteTargets(urls: string[], adminUrls: string[], common:
         secrets: common.secrets,
         sessionTimeoutS: typeof info['session-timeout'] === 'number' ? info['session-timeout'] : undefined,
         serverVersion: typeof info.version_string === 'string' ? info.version_string : undefined,
-        ...(scenario.requires.media && { peers: (peers ??= new LocalPeerHost()) }),
+        ...(scenario.requires.media && { peers: (peers ??= new ProcessPeerHost()) }),
       };
     },
-    close: async () => {},
+    close: async () => {
+      await peers?.shutdown();
+    },
   };
 }
 

@@ -8,10 +8,13 @@ const ANSI_ESCAPE = /\x1b\[[0-9;]*m/g;
 export class LogRing {
   private readonly lines: string[] = [];
   private partial = '';
+  /** Characters received so far: it grows while Janus is busy starting (a sign of progress). */
+  received = 0;
 
   constructor(private readonly capacity = 200) {}
 
   push(chunk: string): void {
+    this.received += chunk.length;
     const parts = (this.partial + chunk).split('\n');
     this.partial = parts.pop() ?? '';
     for (const line of parts) this.add(line.replace(/\r$/, ''));

@@ -14,7 +14,7 @@ import { JanusProcess, janusCommand } from './janus-process.js';
 import { endpointsOf, listenerNames, makeListener, type ListenerName, type ManagedEndpoints } from './listeners.js';
 import { type GeneralConfig, type JanusNeeds, type JanusTransportName, pluginStem, transportStems } from './needs.js';
 import { requireObservers } from './observers.js';
-import { agentCommand, namespaceUnavailable } from './netns.js';
+import { AGENT_STOP_GRACE_MS, agentCommand, namespaceEmptied, namespaceOf, namespaceUnavailable } from './netns.js';
 import { allocateMediaPortRanges, pickFreePorts } from './ports.js';
 import { waitUntilReady } from './readiness.js';
 import { bridge, bridgeSocketPath } from './socket-bridge.js';
@@ -43,7 +43,7 @@ export interface ManagedJanus {
 export interface StartOptions {
   /** Janus executable, looked up on PATH unless it contains a '/'. Default 'janus'. */
   binary?: string;
-  /** Default 10000. */
+  /** How long Janus may start without a sign of progress (log output, a listener opening); at most 6x in all. Default 10000. */
   readyTimeoutMs?: number;
   /** Folder holding plugins/ and transports/; found next to the binary when omitted. */
   moduleDir?: string;
@@ -235,8 +235,11 @@ class ManagedInstance implements ManagedJanus {
 
   private async shutdown(graceMs: number): Promise<void> {
     try {
+      // The agent's namespace, read while the agent lives (none before unshare made it).
+      const namespace = this.peers ? namespaceOf(this.pid) : undefined;
       closeBridges(this.bridges);
-      await this.janus.terminate(graceMs);
+      await this.janus.terminate(this.peers && graceMs > 0 ? AGENT_STOP_GRACE_MS : graceMs);
+      if (namespace !== undefined && namespace !== namespaceOf(process.pid)) await namespaceEmptied(namespace);
       await rm(this.dir, { recursive: true, force: true });
     } finally {
       live.delete(this);

@@ -1,23 +1,19 @@
 /**
  * The agent of a media-capable managed Janus, run by netns.ts inside a fresh user + network
  * namespace: it brings up the namespace's network, runs Janus there, bridges Unix sockets in
- * the instance folder to Janus's loopback ports, and hosts the WebRTC peers the runner commands
- * over Node's IPC channel. Janus's output passes through to the runner's log. When the runner
- * goes (SIGTERM, or the IPC channel closing), the agent stops Janus and exits; the namespace
- * goes with it.
+ * the instance folder to Janus's loopback ports, and starts the WebRTC peer processes the runner
+ * commands over Node's IPC channel (one per scenario run, in the namespace, so a crash there
+ * fails that scenario and leaves Janus and the agent running). Janus's output passes through to
+ * the runner's log. When the runner goes (SIGTERM, or the IPC channel closing), the agent stops
+ * Janus and exits; the namespace goes with it.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { PeerError, type PeerCommand } from '../media/contract.js';
-import { PeerTable } from '../media/peer-table.js';
-import { NAMESPACE_NETWORK as NET, type AgentPlan } from './netns.js';
+import { answer, type PeerNotice, type PeerRequest } from '../media/peer-ipc.js';
+import { ProcessPeerHost } from '../media/process-host.js';
+import { AGENT_JANUS_GRACE_MS, NAMESPACE_NETWORK as NET, type AgentPlan } from './netns.js';
 import { bridge, bridgeSocketPath } from './socket-bridge.js';
 
-/** What the runner sends: a peer command, or "close the peers of this scenario run". */
-export type AgentRequest = { seq: number; command: PeerCommand } | { seq: number; closeAll: string };
-export type AgentReply = { seq: number; result?: unknown; error?: string };
-
-const STOP_GRACE_MS = 2500;
 
 async function main(plan: AgentPlan): Promise<void> {
   setUpNetwork();
@@ -27,35 +23,25 @@ async function main(plan: AgentPlan): Promise<void> {
     await bridge({ path }, { host: '127.0.0.1', port });
   }
   const janus = spawn(plan.janus.file, plan.janus.args, { cwd: plan.dir, stdio: ['ignore', 'inherit', 'inherit'] });
-  const peers = new PeerTable(false);
+  const peers = new ProcessPeerHost((lost, reason) => process.connected && process.send!({ lost, reason } satisfies PeerNotice));
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    void peers.closeAll('');
+    void peers.shutdown();
     janus.kill('SIGTERM');
-    setTimeout(() => janus.kill('SIGKILL'), STOP_GRACE_MS).unref();
+    setTimeout(() => janus.kill('SIGKILL'), AGENT_JANUS_GRACE_MS).unref();
   };
   janus.once('error', (err) => {
     process.stderr.write(`[FATAL] cannot run Janus in the namespace: ${err.message}\n`);
     process.exit(70);
   });
-  janus.once('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+  // The agent goes last: once it is gone, nothing of this run is left in the namespace.
+  janus.once('exit', (code, signal) => void peers.shutdown().finally(() => process.exit(code ?? (signal ? 128 : 1))));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   process.on('disconnect', stop);
-  process.on('message', (request: AgentRequest) => void answer(peers, request));
-}
-
-async function answer(peers: PeerTable, request: AgentRequest): Promise<void> {
-  let reply: AgentReply;
-  try {
-    const result = 'closeAll' in request ? await peers.closeAll(request.closeAll) : await peers.run(request.command);
-    reply = { seq: request.seq, result };
-  } catch (err) {
-    reply = { seq: request.seq, error: err instanceof PeerError ? err.message : `peer agent: ${(err as Error).stack ?? String(err)}` };
-  }
-  if (process.connected) process.send!(reply);
+  process.on('message', (request: PeerRequest) => void answer(peers, request, 'namespace agent'));
 }
 
 function setUpNetwork(): void {

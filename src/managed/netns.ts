@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { JanusInstallation } from './installation.js';
 import { janusCommand } from './janus-process.js';
@@ -18,6 +19,15 @@ export const NAMESPACE_NETWORK = {
   peerAddress: '10.77.0.2',
   prefix: 24,
 } as const;
+
+/** How long the agent lets Janus stop on SIGTERM before SIGKILL. */
+export const AGENT_JANUS_GRACE_MS = 2500;
+/**
+ * How long the runner lets the agent stop: Janus's grace, then time for the agent to see Janus
+ * go, end its peer processes and exit, which takes seconds on a loaded machine. A shorter limit
+ * kills the agent while Janus is still stopping, and Janus then outlives the run.
+ */
+export const AGENT_STOP_GRACE_MS = AGENT_JANUS_GRACE_MS + 3000;
 
 /** What the agent needs to know, passed as one JSON argument. */
 export interface AgentPlan {
@@ -56,4 +66,45 @@ export function namespaceUnavailable(): string | undefined {
       ? `this machine does not allow a private network namespace (unshare -Urn: ${(result.stderr || `exit ${result.status}`).trim()})`
       : undefined;
   return probed;
+}
+
+/** The network namespace a process is in (its /proc ns link), or undefined once it is gone. */
+export function namespaceOf(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/net`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether any process is still in the network namespace (it exists as long as one is). */
+function namespaceInUse(namespace: string): boolean {
+  return readdirSync('/proc').some((entry) => /^\d+$/.test(entry) && namespaceOf(Number(entry)) === namespace);
+}
+
+/** How long the processes an agent leaves (Janus on its parent-death signal, peer processes) may take to go. */
+const NAMESPACE_EMPTY_LIMIT_MS = 5000;
+
+/**
+ * Waits until no process is left in an agent's network namespace: a killed agent's Janus and
+ * peer processes die a moment after it, and the run is over only when they are gone. What is
+ * still there after the limit (only descendants of our agent can be) is killed.
+ */
+export async function namespaceEmptied(namespace: string): Promise<void> {
+  const deadline = Date.now() + NAMESPACE_EMPTY_LIMIT_MS;
+  while (namespaceInUse(namespace)) {
+    if (Date.now() > deadline) return killNamespace(namespace);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function killNamespace(namespace: string): void {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || namespaceOf(Number(entry)) !== namespace) continue;
+    try {
+      process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
 }

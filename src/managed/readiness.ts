@@ -14,6 +14,7 @@ export interface ReadinessCheck {
   /** Plugin packages that must appear in server_info. */
   plugins: string[];
   caPem?: string;
+  /** How long Janus may go without a sign of progress (a log line, a listener that opens). */
   timeoutMs: number;
   /** The listeners are our own bridges to a namespaced Janus: nobody else can hold their ports. */
   bridged?: boolean;
@@ -22,6 +23,12 @@ export interface ReadinessCheck {
 /** Log lines by which libwebsockets and libmicrohttpd report a port they could not bind. */
 const BIND_FAILURE = /ERROR on binding|Couldn't start (admin )?webserver|Error creating vhost|Address already in use/i;
 const POLL_INTERVAL_MS = 10;
+/**
+ * However busy Janus keeps itself, it must be ready within this many times timeoutMs: on a
+ * loaded machine a start takes several times as long as on an idle one, and it keeps printing
+ * as it goes (plugins, transports), so the limit that matters is the one on silence.
+ */
+const READY_LIMIT_FACTOR = 6;
 const PROBE_TIMEOUT_MS = 1000;
 
 /**
@@ -31,14 +38,19 @@ const PROBE_TIMEOUT_MS = 1000;
  */
 export async function waitUntilReady(check: ReadinessCheck): Promise<Record<string, unknown>> {
   const { janus, listeners } = check;
-  const deadline = Date.now() + check.timeoutMs;
+  const started = Date.now();
+  let progress = { at: started, logged: janus.log.received, pending: listeners.length };
   const pending = new Set(listeners);
   for (;;) {
     if (!janus.running) await Promise.race([janus.closed, sleep(200)]); // let the last log lines arrive
     throwIfFailed(janus);
-    if (Date.now() > deadline) {
+    const now = Date.now();
+    if (janus.log.received !== progress.logged || pending.size !== progress.pending) progress = { at: now, logged: janus.log.received, pending: pending.size };
+    const silent = now - progress.at > check.timeoutMs;
+    if (silent || now - started > check.timeoutMs * READY_LIMIT_FACTOR) {
       const waiting = pending.size > 0 ? [...pending].map((l) => l.name).join(', ') : 'server_info';
-      throw new JanusStartError(`Janus not ready within ${check.timeoutMs} ms (waiting for ${waiting}): ${logGist(janus)}`);
+      const limit = silent ? `within ${check.timeoutMs} ms of its last sign of progress` : `within ${check.timeoutMs * READY_LIMIT_FACTOR} ms`;
+      throw new JanusStartError(`Janus not ready ${limit} (waiting for ${waiting}): ${logGist(janus)}`);
     }
     const accepted = await Promise.all([...pending].map(async (l) => ((await acceptsTcp(l.port)) ? l : undefined)));
     for (const l of accepted) if (l) pending.delete(l);

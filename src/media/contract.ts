@@ -1,8 +1,10 @@
 /**
  * WebRTC peers for scenarios: a PeerHost owns PeerConnections by id and runs them where ICE can
- * reach Janus. A managed Janus with media runs in a private network namespace, so its peers live
- * in the agent process there (agent-host.ts); against a remote Janus they live in this process
- * (local-host.ts). Both speak this contract, so the `peer` step never knows which it has.
+ * reach Janus. The peers of each scenario run live in a WebRTC peer process of their own
+ * (peer-process.ts), never in the runner: native code that crashes there fails that scenario
+ * only. A managed Janus with media runs in a private network namespace, so its peer processes
+ * are started by the agent there (agent-host.ts); against a remote Janus the runner starts them
+ * (process-host.ts). Both speak this contract, so the `peer` step never knows which it has.
  */
 
 /** A session description as Janus carries it in `jsep`. */
@@ -41,7 +43,8 @@ export type PeerCommand =
   | { op: 'accept'; id: string; jsep: SessionDescription }
   | { op: 'send'; id: string; options: SendOptions }
   | { op: 'stop'; id: string }
-  | { op: 'data'; id: string; text: string }
+  /** timeoutMs: how long to wait for the data channel to open. */
+  | { op: 'data'; id: string; text: string; timeoutMs: number }
   | { op: 'receive'; id: string; timeoutMs: number }
   | { op: 'close'; id: string };
 
@@ -53,8 +56,26 @@ export type PeerResult = SessionDescription | string | undefined;
 
 export interface PeerHost {
   run(command: PeerCommand): Promise<PeerResult>;
-  /** Closes every peer whose id starts with the prefix (one scenario's peers). */
+  /** Closes every peer whose id starts with the prefix (one scenario run's peers). */
   closeAll(prefix: string): Promise<void>;
+  /**
+   * Calls onLost (once) if the peers of a scenario run die before closeAll, e.g. when their
+   * process crashes; reason is one line for the report.
+   */
+  watch(prefix: string, onLost: (reason: string) => void): void;
+}
+
+/**
+ * The least time a step of a media scenario waits by default (when it names no `within`): what a
+ * DTLS handshake needs when flights are late or lost, with its retransmissions after 1, 2, 4 and
+ * 8 s (RFC 6347), and ICE checks paced alike. A loaded machine delays flights; the usual step
+ * limit (5 s) covers only the first two retransmissions.
+ */
+export const MEDIA_STEP_TIMEOUT_MS = 15_000;
+
+/** Peer ids are "<scenario run>/<name>": the run's prefix is what closeAll and watch take. */
+export function runOf(id: string): string {
+  return id.slice(0, id.indexOf('/') + 1);
 }
 
 /** A peer command that failed for a reason worth one line in a report. */

@@ -2,15 +2,12 @@ import { PeerError, type PeerCommand, type PeerResult } from './contract.js';
 import { MediaPeer } from './peer.js';
 
 /**
- * The peers of one host, by id, and what each command does to them. Both hosts run this: the
- * local one in the runner, the agent one in the network namespace.
+ * The peers of one scenario run, by id, and what each command does to them. Only the WebRTC
+ * peer process (peer-process.ts) runs this: libdatachannel is never loaded anywhere else.
  */
 export class PeerTable {
   private readonly peers = new Map<string, MediaPeer>();
   private ndc: Promise<typeof import('node-datachannel')> | undefined;
-
-  /** releaseWhenIdle: clean libdatachannel up whenever the last peer closes (see releaseIfIdle). */
-  constructor(private readonly releaseWhenIdle: boolean) {}
 
   async run(command: PeerCommand): Promise<PeerResult> {
     switch (command.op) {
@@ -25,14 +22,13 @@ export class PeerTable {
         this.existing(command.id).stop();
         return undefined;
       case 'data':
-        await this.existing(command.id).data(command.text, 5000);
+        await this.existing(command.id).data(command.text, command.timeoutMs);
         return undefined;
       case 'receive':
         return this.existing(command.id).receive(command.timeoutMs);
       case 'close':
         this.peers.get(command.id)?.close();
         this.peers.delete(command.id);
-        await this.releaseIfIdle();
         return undefined;
     }
   }
@@ -43,19 +39,15 @@ export class PeerTable {
       peer.close();
       this.peers.delete(id);
     }
-    await this.releaseIfIdle();
   }
 
   /**
-   * libdatachannel keeps its threads (and so the runner) alive for ~8 s after the last peer
-   * closes unless told to clean up; it starts again on the next peer. The agent needs none of
-   * this: it exits with its Janus.
+   * Closes every peer and stops libdatachannel's threads, which would otherwise keep the
+   * process alive for ~8 s (and may crash in static destructors at a plain exit).
    */
-  private async releaseIfIdle(): Promise<void> {
-    if (!this.releaseWhenIdle || !this.ndc) return;
-    const ndc = await this.ndc;
-    // Checked after the await: a peer may have been created meanwhile.
-    if (this.peers.size === 0) ndc.cleanup();
+  async shutdown(): Promise<void> {
+    await this.closeAll('');
+    if (this.ndc) (await this.ndc).cleanup();
   }
 
   private async create(id: string): Promise<MediaPeer> {

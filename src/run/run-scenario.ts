@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CompiledScenario } from '../compile/scenario.js';
-import type { PeerHost } from '../media/contract.js';
+import { MEDIA_STEP_TIMEOUT_MS, type PeerHost } from '../media/contract.js';
 import { JanusClient } from '../janus/client.js';
 import type { JanusMessage, Route } from '../janus/protocol.js';
 import { formatViolation, validateSchema, type Violation } from '../schemas/catalogue.js';
@@ -112,6 +112,12 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
 
   // Peer ids carry this run's prefix: runs in parallel share the host, never a peer.
   const peerPrefix = `${randomUUID()}/`;
+  // Peers that die (their process crashed) end the scenario at once, with the reason.
+  let peersLost: string | undefined;
+  target.peers?.watch(peerPrefix, (reason) => {
+    peersLost = reason;
+    abort.abort();
+  });
   const peers: StepContext['peers'] = {
     run(name, command) {
       if (!target.peers) return Promise.reject(new StepFailure('infrastructure', 'this run has no WebRTC peers: add requires: { media: true }'));
@@ -122,7 +128,8 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   const context = (signal: AbortSignal): StepContext => ({
     signal,
     target: { transport: target.transport, url: target.url, tls: target.tls },
-    stepTimeoutMs: options.stepTimeoutMs,
+    // Media needs the time a DTLS handshake needs on a busy machine, whatever the usual limit.
+    stepTimeoutMs: scenario.requires.media ? Math.max(options.stepTimeoutMs, MEDIA_STEP_TIMEOUT_MS) : options.stepTimeoutMs,
     secrets: target.secrets,
     peers,
     actor: (name) => actors.get(name)!,
@@ -163,7 +170,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
       failure = await runStep(step, mainContext, emit);
       failure ??= schemaVerdict(step, violations.splice(0), schemaMode, schemaWarnings);
       // Whatever a step says after its signal fired, the cause is the time limit or Ctrl-C.
-      if (abort.signal.aborted) failure = interruption(step, timedOut, timeoutMs);
+      if (abort.signal.aborted) failure = peersLost !== undefined ? { kind: 'assertion', summary: peersLost, span: step.span, stepTitle: step.title } : interruption(step, timedOut, timeoutMs);
       if (failure) break;
     }
   } catch (e) {

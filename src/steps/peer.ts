@@ -15,7 +15,6 @@ const ACTION_KEYS: Record<Action, string[]> = {
   close: [],
 };
 const DEFAULT_PC = 'pc';
-const DEFAULT_RECEIVE_MS = 5000;
 
 /**
  * `peer:` drives a WebRTC PeerConnection of the scenario (needs `requires: { media: true }`):
@@ -44,7 +43,7 @@ export const peerStep: StepKind = {
       loss: { type: 'integer', minimum: 0, maximum: 100, description: 'send_media: percent of packets skipped (sequence numbers used, packets never sent), so Janus counts them lost' },
       text: { type: 'string', description: 'message: text to send on the data channel' },
       expect: { description: 'message: pattern the next data channel message must match' },
-      within: { ...POSITIVE_DURATION, description: 'message: how long to wait for it (default 5s)' },
+      within: { ...POSITIVE_DURATION, description: 'message: how long to wait for it (default: the step time limit; in media scenarios at least 15s)' },
       name: commonProperties.name,
     },
   },
@@ -65,7 +64,7 @@ export const peerStep: StepKind = {
     const jsep = raw.jsep === undefined ? undefined : cc.template(raw.jsep, ['jsep']);
     const text = raw.text === undefined ? undefined : cc.template(raw.text, ['text']);
     const expect = raw.expect === undefined ? undefined : cc.pattern(raw.expect, ['expect'], true);
-    const withinMs = raw.within === undefined ? DEFAULT_RECEIVE_MS : cc.durationMs(raw.within, ['within'], { positive: true }) ?? DEFAULT_RECEIVE_MS;
+    const within = raw.within === undefined ? undefined : cc.durationMs(raw.within, ['within'], { positive: true });
     const client = cc.client({});
     const step: CompiledStep = {
       kind: 'peer',
@@ -93,7 +92,8 @@ export const peerStep: StepKind = {
             await run({ op: 'stop' });
             return;
           case 'message': {
-            if (text) await run({ op: 'data', text: String(ctx.resolve(text, actor)) });
+            const withinMs = within ?? ctx.stepTimeoutMs;
+            if (text) await run({ op: 'data', text: String(ctx.resolve(text, actor)), timeoutMs: ctx.stepTimeoutMs });
             if (!expect) return;
             const received = await run({ op: 'receive', timeoutMs: withinMs });
             const mismatches = ctx.match(expect, received, actor);

@@ -4,31 +4,22 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'no
 import { join } from 'node:path';
 import { eventually } from '../support/admin.js';
 import { runCli, scenarioDir, startCli, tmpdirPerTest } from '../support/cli.js';
+import { ECHOTEST_CONNECTED } from '../support/media-scenarios.js';
 
 /**
  * Media scenarios run on a managed Janus inside a network namespace of the runner's own, with
- * an agent process hosting Janus and the WebRTC peers. Whatever the outcome (pass, failure,
+ * an agent process hosting Janus and starting the WebRTC peer processes. Whatever the outcome (pass, failure,
  * Ctrl-C, SIGKILL of the runner), the agent, Janus, the namespace and the instance folder go.
  */
 describe('CLI with a namespaced Janus for media scenarios', function () {
-  const connect = `requires: { plugins: [janus.plugin.echotest], media: true }
-steps:
-  - request: create
-  - request: { janus: attach, plugin: janus.plugin.echotest }
-  - peer: offer
-  - request: { janus: message, body: { audio: true, video: true }, jsep: "\${offer}" }
-    expect: { janus: event, jsep: { type: answer } }
-    save: { answer: jsep }
-  - peer: accept
-    jsep: "\${answer}"
-  - peer: send_media
-  - wait: { janus: webrtcup }
-`;
+  const connect = ECHOTEST_CONNECTED;
   const files = scenarioDir({
     'passes.yaml': `name: connects\n${connect}  - wait: { janus: media, receiving: true }\n`,
     'fails.yaml': `name: fails with a live PeerConnection\n${connect}  - wait: { janus: media, receiving: false }\n    within: 300ms\n`,
     'plain.yaml': 'name: no media\nsteps:\n  - request: ping\n',
     'sleeps.yaml': `name: sleeps with a live PeerConnection\n${connect}  - sleep: 30s\n`,
+    // Sorts before passes.yaml, so with --jobs 1 its peer process is the first one.
+    'crashes.yaml': `name: loses its peer process\n${connect}  - sleep: 30s\n`,
   });
   const tmp = tmpdirPerTest();
   const env = tmp.env;
@@ -67,7 +58,8 @@ steps:
 
   it('on Ctrl-C closes the peers, stops the agent and Janus, and exits 130', async () => {
     const { cli, namespace } = await startWithAgent(files.path('sleeps.yaml'), 'http');
-    await new Promise((r) => setTimeout(r, 1000));
+    // The scenario is under way once its peers are: their process runs in the namespace.
+    assert.ok(await eventually(() => peerProcessesIn(namespace!).length > 0, 30_000), `no peer process appeared: ${cli.output()}`);
     cli.child.kill('SIGINT');
     const run = await cli.done;
     assert.equal(run.code, 130, run.stdout + run.stderr);
@@ -84,6 +76,24 @@ steps:
     assert.equal(readdirSync(tmp.dir()).length, 1, 'SIGKILL leaves the instance folder');
     const next = await runCli(['run', files.path('passes.yaml'), '--transport', 'ws'], { env: env() });
     assert.equal(next.code, 0, next.stdout + next.stderr);
+  });
+
+  it('a crashed peer process fails its scenario with the reason; Janus and the agent live on for the next', async () => {
+    const cli = startCli(['run', files.path('crashes.yaml'), files.path('passes.yaml'), '--transport', 'http', '--jobs', '1', '-R', 'spec', '-R', `junit:${files.path('junit.xml')}`], { env: env() });
+    let victim: number | undefined;
+    const seen = await eventually(() => (victim = instanceProcesses().flatMap((p) => peerProcessesIn(netnsOf(p)!))[0]) !== undefined, 30_000, 20);
+    if (!seen) cli.child.kill('SIGINT');
+    const agents = instanceProcesses();
+    if (victim !== undefined) process.kill(victim, 'SIGSEGV');
+    const run = await cli.done;
+    assert.ok(seen, `no peer process appeared in the namespace: ${run.stdout}${run.stderr}`);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stdout, /loses its peer process \[http\][\s\S]*WebRTC peer process died: signal SIGSEGV/);
+    assert.match(run.stdout, /✔ connects \[http\]/);
+    assert.equal(agents.length, 2, 'the agent and Janus ran when the peer process was killed');
+    assert.match(readFileSync(files.path('junit.xml'), 'utf8'), /<failure [^>]*message="[^"]*WebRTC peer process died: signal SIGSEGV/);
+    rmSync(files.path('junit.xml'));
+    assert.deepEqual(instanceProcesses(), []);
   });
 
   it('where no network namespace can be made, media scenarios are skipped with the reason and the others run', async () => {
@@ -113,6 +123,11 @@ function processesMentioning(text: string): number[] {
     }
   }
   return out;
+}
+
+/** The WebRTC peer processes in a network namespace. */
+function peerProcessesIn(namespace: string): number[] {
+  return processesMentioning('peer-process.js').filter((pid) => netnsOf(pid) === namespace);
 }
 
 function netnsOf(pid: number): string | undefined {

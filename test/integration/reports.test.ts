@@ -10,6 +10,7 @@ import { FakeJanus } from '../support/fake-janus.js';
 import { CLI, runCli, startCli } from '../support/cli.js';
 import type { RunReport } from '../../reporters/model.js';
 import { checkJunit, FIXTURES, parseTap, readJsonReport } from '../support/reports.js';
+import { eventually, listSessions } from '../support/admin.js';
 
 /**
  * Every report format from one run over http and ws against a real Janus that wants an api
@@ -142,9 +143,13 @@ describe('Reports', function () {
   it('Ctrl-C: finished scenarios keep their results, the others are unfinished, every file is well-formed; exit 130', async () => {
     for (const presses of [1, 2]) {
       const name = `interrupted-${presses}`;
+      const sessions = () => listSessions(janus.endpoints.adminHttp!, janus.adminSecret);
+      const before = new Set(await sessions());
       const cli = startCli(['run', join(FIXTURES, 'interrupted'), ...urls, ...files(name)]);
       await until(() => /✔ finishes before the interruption \[ws\]/.test(cli.output()), cli.output);
-      await new Promise((r) => setTimeout(r, 300));
+      // The sleeping scenario is under way once it has a session: the finished ones destroyed theirs.
+      const started = await eventually(async () => (await sessions()).some((id) => !before.has(id)), 20_000);
+      assert.ok(started, `the sleeping scenario made no session: ${cli.output()}`);
       for (let i = 0; i < presses; i++) cli.child.kill('SIGINT');
       const run = await cli.done;
       assert.equal(run.code, 130, run.stdout + run.stderr);

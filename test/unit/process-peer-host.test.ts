@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
 import { PeerError, type SessionDescription } from '../../src/media/contract.js';
-import { LocalPeerHost } from '../../src/media/local-host.js';
+import { ProcessPeerHost } from '../../src/media/process-host.js';
+import { childPids } from '../support/processes.js';
 
 /**
- * The in-process PeerHost (used against a --url Janus) through its contract: what its offers
- * carry, answering an offer, and the errors a scenario author meets. Nothing here connects:
- * ICE with a real Janus needs the namespaced launcher (see cli-media.test.ts).
+ * The PeerHost of peer processes (used against a --url Janus, and by the namespace agent)
+ * through its contract: what its offers carry, answering an offer, the errors a scenario author
+ * meets, and a peer process that dies. Nothing here connects: ICE with a real Janus needs the
+ * namespaced launcher (see cli-media.test.ts).
  */
-describe('in-process PeerHost', function () {
-  const host = new LocalPeerHost();
-  after(() => host.closeAll(''));
+describe('PeerHost of WebRTC peer processes', function () {
+  this.timeout(20_000);
+  const host = new ProcessPeerHost();
+  after(() => host.shutdown());
 
   it('offers Opus with the audio-level extension, VP8 and a data channel, with host candidates', async function () {
     const offer = (await host.run({ op: 'offer', id: 'a/pc', tracks: { audio: true, video: true, data: true } })) as SessionDescription;
@@ -56,7 +59,7 @@ describe('in-process PeerHost', function () {
     await assert.rejects(host.run({ op: 'send', id: 'e/data-only', options: {} }), (e: Error) => e instanceof PeerError && /no tracks to send on/.test(e.message));
     await host.run({ op: 'offer', id: 'e/no-data', tracks: { audio: true, video: false, data: false } });
     await assert.rejects(host.run({ op: 'receive', id: 'e/no-data', timeoutMs: 100 }), (e: Error) => e instanceof PeerError && /no data channel message reached peer/.test(e.message));
-    await assert.rejects(host.run({ op: 'data', id: 'e/no-data', text: 'x' }), (e: Error) => e instanceof PeerError && /has no data channel/.test(e.message));
+    await assert.rejects(host.run({ op: 'data', id: 'e/no-data', text: 'x', timeoutMs: 100 }), (e: Error) => e instanceof PeerError && /has no data channel/.test(e.message));
   });
 
   it('closeAll closes the peers of one prefix only', async function () {
@@ -66,4 +69,51 @@ describe('in-process PeerHost', function () {
     await assert.rejects(host.run({ op: 'stop', id: 'f/one' }), PeerError);
     assert.equal(await host.run({ op: 'stop', id: 'g/two' }), undefined);
   });
+
+  it('closeAll ends the peer process of that scenario run', async function () {
+    const before = peerProcesses();
+    await host.run({ op: 'offer', id: 'k/pc', tracks: { audio: true, video: false, data: false } });
+    const started = peerProcesses().filter((pid) => !before.includes(pid));
+    assert.equal(started.length, 1);
+    await host.closeAll('k/');
+    assert.ok(!peerProcesses().includes(started[0]!), 'the peer process is gone after closeAll');
+  });
+
+  for (const signal of ['SIGSEGV', 'SIGKILL'] as const) {
+    it(`a peer process killed by ${signal} fails its scenario run with the reason, and only that one`, async function () {
+      const lostHost = new ProcessPeerHost((prefix, reason) => heard.push(`${prefix} ${reason}`));
+      const heard: string[] = [];
+      const watched: string[] = [];
+      const before = peerProcesses();
+      try {
+        await lostHost.run({ op: 'offer', id: 'x/pc', tracks: { audio: false, video: false, data: true } });
+        const [victim] = peerProcesses().filter((pid) => !before.includes(pid));
+        await lostHost.run({ op: 'offer', id: 'y/pc', tracks: { audio: true, video: false, data: false } });
+        lostHost.watch('x/', (reason) => watched.push(reason));
+        lostHost.watch('y/', (reason) => watched.push(`y: ${reason}`));
+        // A command in progress when the process dies fails with the reason.
+        const receiving = lostHost.run({ op: 'receive', id: 'x/pc', timeoutMs: 15_000 });
+        process.kill(victim!, signal);
+        const reason = `WebRTC peer process died: signal ${signal}`;
+        await assert.rejects(receiving, (e: Error) => e instanceof PeerError && e.message === reason);
+        assert.deepEqual(watched, [reason]);
+        assert.deepEqual(heard, [`x/ ${reason}`]);
+        // Later commands of that run fail the same way; the other run's peers live on.
+        await assert.rejects(lostHost.run({ op: 'stop', id: 'x/pc' }), (e: Error) => e.message === reason);
+        assert.equal(await lostHost.run({ op: 'stop', id: 'y/pc' }), undefined);
+        // The next scenario run gets a process of its own.
+        const offer = (await lostHost.run({ op: 'offer', id: 'z/pc', tracks: { audio: true, video: false, data: false } })) as SessionDescription;
+        assert.match(offer.sdp, /m=audio /);
+        await lostHost.closeAll('x/');
+      } finally {
+        await lostHost.shutdown();
+      }
+      assert.deepEqual(peerProcesses().filter((pid) => !before.includes(pid)), [], 'no peer process is left');
+    });
+  }
 });
+
+/** The WebRTC peer processes this test process started and that still run. */
+function peerProcesses(): number[] {
+  return childPids(process.pid, /peer-process\.js/);
+}
