@@ -82,7 +82,7 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
 
   let targets: Targets | undefined;
   try {
-    const common = { transports, secrets: settings.secrets, tls: settings.tls, janusBinary: settings.janusBinary };
+    const common = { transports, secrets: settings.secrets, tls: settings.tls, janusBinary: settings.janusBinary, stepTimeoutMs: settings.stepTimeoutMs };
     targets = settings.urls.length > 0 ? await remoteTargets(settings.urls, settings.adminUrls, common) : await managedTargets(scenarios, common);
     const coverage = options.coverage ? new CoverageCollector() : undefined;
     const planned = plan(candidates, targets, settings, seed, interrupt.signal, coverage?.listener);

@@ -11,6 +11,8 @@ export interface ClientOptions {
   /** Credentials for long-polls (HTTP); requests carry their own. */
   pollAuth: { apisecret?: string; token?: string };
   onTraffic?: TrafficListener;
+  /** Called once when the connection fails (dropped, malformed data): steps waiting on it end at once. */
+  onFault?: (fault: TransportFault) => void;
 }
 
 /** What a request ended with: the reply that finished it, and the ack if one came. */
@@ -20,7 +22,13 @@ export interface Exchange {
   ack?: JanusMessage;
 }
 
-export type RequestOutcome = { exchange: Exchange } | { timedOut: true; ack?: JanusMessage } | { fault: TransportFault };
+/** `uncorrelated`: a reply came while this request waited, but its transaction named no request. */
+export type RequestOutcome = { exchange: Exchange } | { timedOut: true; ack?: JanusMessage; uncorrelated?: JanusMessage } | { fault: TransportFault };
+
+/** Verbs of replies to requests (never events): one that names no waiting request is a server's mistake. */
+const REPLY_VERBS = new Set(['success', 'error', 'ack', 'server_info']);
+/** Kept for the requests that time out meanwhile; older ones can no longer explain anything. */
+const UNCORRELATED_KEPT = 20;
 
 interface Pending {
   transaction?: string;
@@ -43,6 +51,9 @@ export class JanusClient {
   private readonly pending = new Map<string, Pending>();
   private readonly untransacted: Pending[] = [];
   private readonly finished = new Set<string>();
+  /** Replies whose transaction named no waiting request, newest last, with a running count. */
+  private readonly uncorrelated: JanusMessage[] = [];
+  private uncorrelatedCount = 0;
   private connection?: TransportConnection;
   private keepaliveTimer?: NodeJS.Timeout;
   fault?: TransportFault;
@@ -66,28 +77,41 @@ export class JanusClient {
     let resolve!: (outcome: RequestOutcome) => void;
     const outcome = new Promise<RequestOutcome>((r) => (resolve = r));
     const pending: Pending = { transaction, until, done: (result) => settle(result) };
-    const timer = setTimeout(() => pending.done({ timedOut: true, ack: pending.ack }), timeoutMs);
-    const onAbort = (): void => pending.done({ timedOut: true, ack: pending.ack });
+    const seenBefore = this.uncorrelatedCount;
+    const timedOut = (): RequestOutcome => ({ timedOut: true, ack: pending.ack, uncorrelated: this.uncorrelatedSince(seenBefore) });
+    const timer = setTimeout(() => pending.done(timedOut()), timeoutMs);
+    const onAbort = (): void => pending.done(timedOut());
     signal?.addEventListener('abort', onAbort, { once: true });
     if (transaction !== undefined) this.pending.set(transaction, pending);
     else this.untransacted.push(pending);
 
+    // Ends the transport's side of the exchange once this request has its outcome: a reply
+    // still streaming in after the time limit is abandoned, not read on.
+    const exchange = new AbortController();
     const settle = (result: RequestOutcome): void => {
       if (!this.forget(pending)) return;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      exchange.abort();
       if ('exchange' in result) this.bookkeep(payload, result.exchange.reply, route);
       resolve(result);
     };
 
     this.options.onTraffic?.('out', payload, route);
     // Not awaited: the request's own time limit must hold even while an HTTP POST hangs.
-    this.connection!.send(payload, route).then(
+    this.connection!.send(payload, route, exchange.signal).then(
       // The body of an HTTP POST is this request's reply, even when Janus left out the transaction.
       (direct) => direct && this.receive(direct, pending),
       (e: unknown) => pending.done({ fault: e instanceof TransportFault ? e : new TransportFault(String((e as Error).message ?? e)) }),
     );
     return outcome;
+  }
+
+  /** The first uncorrelated reply that arrived after the count was `seenBefore`. */
+  private uncorrelatedSince(seenBefore: number): JanusMessage | undefined {
+    const newer = this.uncorrelatedCount - seenBefore;
+    if (newer <= 0) return undefined;
+    return this.uncorrelated[Math.max(0, this.uncorrelated.length - newer)];
   }
 
   private forget(pending: Pending): boolean {
@@ -153,7 +177,14 @@ export class JanusClient {
     }
     // A late ack for a request that already ended is part of that exchange, not an event.
     if (verb === 'ack' && tx !== undefined && this.finished.has(tx)) return;
+    if (REPLY_VERBS.has(verb ?? '') && (tx === undefined || !this.finished.has(tx))) this.noteUncorrelated(msg);
     this.mailbox.put(msg);
+  }
+
+  private noteUncorrelated(msg: JanusMessage): void {
+    this.uncorrelated.push(msg);
+    this.uncorrelatedCount++;
+    if (this.uncorrelated.length > UNCORRELATED_KEPT) this.uncorrelated.shift();
   }
 
   /**
@@ -167,8 +198,10 @@ export class JanusClient {
   }
 
   private fail(fault: TransportFault): void {
+    const first = this.fault === undefined;
     this.fault ??= fault;
     for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault });
+    if (first) this.options.onFault?.(fault);
   }
 
   /** Keeps the list of live sessions, for cleanup and keepalives, from the replies themselves. */
@@ -205,6 +238,13 @@ export class JanusClient {
     this.sessionAuth.delete(sessionId);
     this.connection?.untrack?.(sessionId);
   }
+}
+
+/** One line on a reply no request could claim, for the failure of the request that went unanswered. */
+export function describeUncorrelated(msg: JanusMessage): string {
+  const verb = typeof msg.janus === 'string' ? `"${msg.janus}"` : 'a message';
+  const why = typeof msg.transaction === 'string' ? `its transaction names no request waiting` : 'it carries no transaction';
+  return `a reply that could not be correlated came instead: ${verb} (${why}; shown as actual)`;
 }
 
 /** The transaction a request carries, also when it is sent as raw text that parses. */

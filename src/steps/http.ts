@@ -1,4 +1,6 @@
 import { request } from 'undici';
+import { MAX_MESSAGE_BYTES, readLimited, TooLargeError } from '../transports/limits.js';
+import { describeError } from '../transports/wire.js';
 import { httpAgentFor } from '../transports/http.js';
 import { formatDuration } from '../core/duration.js';
 import { commonProperties, DURATION, saveProperty } from './common.js';
@@ -73,11 +75,11 @@ export const httpStep: StepKind = {
             headers,
             signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(limit)]),
           });
-          const text = await res.body.text();
+          const text = await readLimited(res.body, MAX_MESSAGE_BYTES);
           reply = { status: res.statusCode, headers: res.headers, body: parseOrText(text) };
         } catch (e) {
           if (ctx.signal.aborted) throw new StepFailure('infrastructure', 'interrupted');
-          const reason = (e as Error).name === 'TimeoutError' ? `no response within ${formatDuration(limit)}` : (e as Error).message;
+          const reason = (e as Error).name === 'TimeoutError' ? `no response within ${formatDuration(limit)}` : e instanceof TooLargeError ? e.message : describeError(e);
           throw new StepFailure('infrastructure', `HTTP ${method} ${url.replace(/\?.*$/, '')}: ${reason}`);
         }
         if (reply.body !== null && typeof reply.body === 'object' && !Array.isArray(reply.body)) ctx.traffic(actor, 'in', reply.body as JanusMessage);

@@ -9,6 +9,7 @@ import {
   type TransportDefinition,
   type TransportSink,
 } from './contract.js';
+import { MAX_MESSAGE_BYTES, readLimited, TooLargeError } from './limits.js';
 import { decodeMessages, describeError, displayUrl } from './wire.js';
 
 /**
@@ -26,12 +27,15 @@ export interface HttpTransportOptions {
   pollTimeoutMs?: number;
   /** `maxev` for the long-poll: more than 1 makes Janus answer with an array. */
   maxEvents?: number;
+  /** A reply body larger than this is a fault (default MAX_MESSAGE_BYTES). */
+  maxMessageBytes?: number;
 }
 
 interface Limits {
   requestTimeoutMs: number;
   pollTimeoutMs: number;
   maxEvents: number;
+  maxMessageBytes: number;
 }
 
 export function httpTransport(options: HttpTransportOptions): TransportDefinition {
@@ -39,6 +43,7 @@ export function httpTransport(options: HttpTransportOptions): TransportDefinitio
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     pollTimeoutMs: options.pollTimeoutMs ?? 45_000,
     maxEvents: options.maxEvents ?? 10,
+    maxMessageBytes: options.maxMessageBytes ?? MAX_MESSAGE_BYTES,
   };
   return {
     name: options.name,
@@ -55,6 +60,13 @@ interface HttpReply {
 
 /** Raised when our own deadline, not the server or the caller, ended an exchange. */
 class NoResponseError extends Error {}
+
+/** The caller stopped waiting (its step's time limit, Ctrl-C): the exchange was abandoned. */
+class CallerGone extends Error {
+  constructor() {
+    super('abandoned: the caller stopped waiting');
+  }
+}
 
 class HttpConnection implements TransportConnection {
   private readonly base: URL;
@@ -105,12 +117,15 @@ class HttpConnection implements TransportConnection {
     }
   }
 
-  async send(payload: JanusMessage | string, route: Route): Promise<JanusMessage | undefined> {
+  async send(payload: JanusMessage | string, route: Route, signal?: AbortSignal): Promise<JanusMessage | undefined> {
     const url = this.urlFor(pathFor(route));
     const where = `HTTP POST ${displayUrl(url)}`;
     if (this.closed) throw new TransportFault(`${where}: connection is closed`);
     const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
     const controller = new AbortController();
+    const callerGone = (): void => controller.abort(new CallerGone());
+    signal?.addEventListener('abort', callerGone, { once: true });
+    if (signal?.aborted) callerGone();
     this.inflight.add(controller);
     let reply: HttpReply;
     try {
@@ -119,6 +134,7 @@ class HttpConnection implements TransportConnection {
       throw new TransportFault(`${where}: ${this.reasonFor(err, this.limits.requestTimeoutMs)}`);
     } finally {
       this.inflight.delete(controller);
+      signal?.removeEventListener('abort', callerGone);
     }
     if (reply.status !== 200) throw new TransportFault(`${where}: HTTP ${reply.status}`);
     try {
@@ -229,11 +245,12 @@ class HttpConnection implements TransportConnection {
         headers: body === undefined ? undefined : { 'content-type': 'application/json' },
         signal: deadline.signal,
       });
-      const text = await response.body.text();
+      const text = await readLimited(response.body, this.limits.maxMessageBytes);
       return { status: response.statusCode, text };
     } catch (err) {
       // undici rejects with the abort reason; make the deadline recognisable whatever it does.
       if (deadline.signal.reason instanceof NoResponseError && !signal.aborted) throw deadline.signal.reason;
+      if (signal.aborted && signal.reason instanceof CallerGone) throw signal.reason;
       throw err;
     } finally {
       clearTimeout(timer);
@@ -243,6 +260,8 @@ class HttpConnection implements TransportConnection {
 
   private reasonFor(err: unknown, timeoutMs: number): string {
     if (err instanceof NoResponseError) return `no response within ${timeoutMs} ms`;
+    if (err instanceof TooLargeError) return err.message;
+    if (err instanceof CallerGone) return err.message;
     if (this.closed) return 'connection closed by client';
     return describeError(err);
   }

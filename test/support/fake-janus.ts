@@ -22,7 +22,15 @@ export type FakeBehaviour =
   /** HTTP 500; over WS a close frame with code 1011. */
   | 'status500'
   /** HTTP 404 with an empty body, as Janus answers a poll for an unknown session; WS: silence. */
-  | 'notFound';
+  | 'notFound'
+  /** HTTP 200 whose body never ends, sent as fast as the client reads; WS: one frame of 17 MiB. */
+  | 'endless'
+  /** HTTP 200 whose body grows by a byte every 20 ms, forever; WS: silence. */
+  | 'trickle'
+  /** A success that carries no transaction. */
+  | 'untransacted'
+  /** A success whose transaction is not the request's. */
+  | 'wrongTransaction';
 
 export type FakeHandshake = 'accept' | 'hang' | 'drop';
 
@@ -41,10 +49,13 @@ export class FakeJanus {
   readonly pollReplies: string[] = [];
   /** Called for each HTTP request before it is answered; tests use it to turn bad mid-run. */
   onHttpRequest?: (request: ReceivedRequest, fake: FakeJanus) => void;
+  /** The same for each WebSocket frame. */
+  onWsFrame?: (frame: string, fake: FakeJanus) => void;
   /** HTTP requests whose connection ended before an answer (client aborts, timeouts, our closes). */
   abandoned = 0;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<Duplex>();
+  private readonly streams = new Set<NodeJS.Timeout>();
 
   private constructor(private readonly server: http.Server) {
     server.on('request', (req, res) => this.onRequest(req, res));
@@ -73,10 +84,28 @@ export class FakeJanus {
     return `ws://127.0.0.1:${this.port}/`;
   }
 
-  async close(): Promise<void> {
+  /** Drops every connection at once, as a server killed with SIGKILL does, and goes on listening. */
+  dropConnections(): void {
     for (const client of this.wss.clients) client.terminate();
     for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Stops listening and drops every connection: what clients see of a server killed with SIGKILL. */
+  die(): void {
+    this.server.close();
+    this.dropConnections();
+  }
+
+  /** Open TCP connections (HTTP and WebSocket) right now. */
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.streams) clearInterval(timer);
+    for (const client of this.wss.clients) client.terminate();
+    for (const socket of this.sockets) socket.destroy();
+    if (this.server.listening) await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -113,6 +142,16 @@ export class FakeJanus {
       case 'garbage':
         res.writeHead(200, { 'content-type': 'application/json' }).end('<html>this is not json</html>');
         return;
+      case 'endless':
+        this.streamForever(res);
+        return;
+      case 'trickle':
+        this.trickleForever(res);
+        return;
+      case 'untransacted':
+      case 'wrongTransaction':
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.misdirected(body)));
+        return;
       case 'ok':
         if (req.method === 'GET' && !(req.url ?? '').split('?')[0].endsWith('/info')) {
           const scripted = this.pollReplies.shift();
@@ -122,6 +161,36 @@ export class FakeJanus {
         }
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(echoReply(body)));
     }
+  }
+
+  /** Writes 1 MiB chunks for as long as the client reads them. */
+  private streamForever(res: http.ServerResponse): void {
+    const chunk = Buffer.alloc(1024 * 1024, ' ');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"janus":"success","padding":"');
+    const pump = (): void => {
+      while (!res.destroyed && res.write(chunk));
+      if (!res.destroyed) res.once('drain', pump);
+    };
+    pump();
+  }
+
+  private trickleForever(res: http.ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"janus":"success","padding":"');
+    const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write(' ')), 20);
+    this.streams.add(timer);
+    res.on('close', () => {
+      clearInterval(timer);
+      this.streams.delete(timer);
+    });
+  }
+
+  private misdirected(body: string): Record<string, unknown> {
+    const reply = echoReply(body);
+    if (this.behaviour === 'untransacted') delete reply.transaction;
+    else reply.transaction = `not-${String(reply.transaction)}`;
+    return reply;
   }
 
   private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -137,6 +206,7 @@ export class FakeJanus {
 
   private onFrame(ws: WebSocket, frame: string): void {
     this.frames.push(frame);
+    this.onWsFrame?.(frame, this);
     switch (this.behaviour) {
       case 'hang':
       case 'notFound':
@@ -152,6 +222,15 @@ export class FakeJanus {
         return;
       case 'garbage':
         ws.send('<html>this is not json</html>');
+        return;
+      case 'endless':
+        ws.send(Buffer.alloc(17 * 1024 * 1024, ' '));
+        return;
+      case 'trickle':
+        return;
+      case 'untransacted':
+      case 'wrongTransaction':
+        ws.send(JSON.stringify(this.misdirected(frame)));
         return;
       case 'ok':
         ws.send(JSON.stringify(echoReply(frame)));

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { FakeJanus, type FakeBehaviour } from '../support/fake-janus.js';
+import { runCli, scenarioDir, startCli } from '../support/cli.js';
+import { until } from '../support/transports.js';
+
+/**
+ * The CLI against servers built to hurt it: replies that never end, replies that trickle,
+ * replies no request can claim, a server that dies while scenarios wait on it. Each run ends
+ * with exit 3 and a one-line reason, never a crash or a wait for a time limit that cannot help.
+ */
+describe('CLI against a hostile server', function () {
+  this.timeout(30_000);
+  let fake: FakeJanus;
+  afterEach(async () => {
+    await fake?.close();
+  });
+
+  /** The fake answers `ping` requests with `behaviour`, everything else (info, create) sanely. */
+  async function poisonPing(behaviour: FakeBehaviour): Promise<void> {
+    fake = await FakeJanus.start();
+    fake.onHttpRequest = (req, f) => (f.behaviour = req.body.includes('"ping"') ? behaviour : 'ok');
+    fake.onWsFrame = (frame, f) => (f.behaviour = frame.includes('"ping"') ? behaviour : 'ok');
+  }
+  const ping = scenarioDir({ 'ping.yaml': 'name: pings\nsteps:\n  - request: { janus: ping }\n' });
+  after(() => ping.remove());
+  const urlOf = (t: 'http' | 'ws') => (t === 'http' ? fake.httpUrl : fake.wsUrl);
+
+  for (const transport of ['http', 'ws'] as const) {
+    it(`${transport}: a reply that never ends is a fault at the size limit, exit 3`, async () => {
+      await poisonPing('endless');
+      const run = await runCli(['run', ping.dir, '--url', urlOf(transport), '--step-timeout', '20s']);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      assert.match(run.stdout, /server problem: .*(reply|frame) larger than 16 MiB \(the limit for one message\)/);
+    });
+  }
+
+  it('http: a reply that trickles forever ends at the step time limit, exit 3', async () => {
+    await poisonPing('trickle');
+    const run = await runCli(['run', ping.dir, '--url', fake.httpUrl, '--step-timeout', '500ms']);
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    assert.match(run.stdout, /server problem: no reply to ping \(transaction \w+\) within 500ms/);
+  });
+
+  for (const behaviour of ['untransacted', 'wrongTransaction'] as const) {
+    it(`ws: a reply that names no waiting request (${behaviour}) is reported as such`, async () => {
+      await poisonPing(behaviour);
+      const run = await runCli(['run', ping.dir, '--url', fake.wsUrl, '--step-timeout', '500ms']);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      const why = behaviour === 'untransacted' ? 'it carries no transaction' : 'its transaction names no request waiting';
+      assert.ok(run.stdout.includes(`a reply that could not be correlated came instead: "success" (${why}`), run.stdout);
+      assert.doesNotMatch(run.stdout, /no reply to attach|did not answer info/);
+    });
+  }
+
+  it('ws: an info reply that names no request is reported at the first contact', async () => {
+    fake = await FakeJanus.start();
+    fake.behaviour = 'untransacted';
+    const run = await runCli(['run', ping.dir, '--url', fake.wsUrl, '--step-timeout', '500ms']);
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    assert.match(run.stderr, /did not answer info within 500ms; a reply that could not be correlated came instead: "server_info" \(it carries no transaction/);
+  });
+
+  for (const transport of ['http', 'ws'] as const) {
+    it(`${transport}: the first contact waits --step-timeout, not a fixed time`, async () => {
+      fake = await FakeJanus.start();
+      fake.behaviour = 'hang';
+      const run = await runCli(['run', ping.dir, '--url', urlOf(transport), '--step-timeout', '700ms']);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      assert.match(run.stderr, transport === 'http' ? /no response within 700 ms/ : /did not answer info within 700ms/);
+    });
+  }
+
+  describe('a server that dies while scenarios wait on it', () => {
+    const waiting = scenarioDir({
+      'wait.yaml': 'name: waits\nsteps:\n  - request: create\n  - wait: { janus: event }\n    within: 25s\n',
+      'sleep.yaml': 'name: sleeps\nsteps:\n  - request: create\n  - sleep: 25s\n',
+      'quiet.yaml': 'name: watches\nsteps:\n  - request: create\n  - no_event: {}\n    for: 25s\n',
+    });
+    after(() => waiting.remove());
+
+    for (const transport of ['http', 'ws'] as const) {
+      // The test's own time limit (under the 25 s the steps wait) is the watchdog: a step that
+      // sits out its time after the server died makes it fail. Nothing here measures speed.
+      it(`${transport}: wait, sleep and no_event end at once when the connection dies, exit 3`, async function () {
+        this.timeout(20_000);
+        fake = await FakeJanus.start();
+        const cli = startCli(['run', waiting.dir, '--url', urlOf(transport), '--jobs', '3', '--timeout', '60s', '--reporter', 'json:-']);
+        const created = () => (transport === 'http' ? fake.requests.filter((r) => r.method === 'GET' && r.path.includes('maxev')).length : fake.frames.filter((f) => f.includes('"create"')).length);
+        await until('each scenario to have its session', () => created() >= 3, 15_000);
+        fake.die();
+        const run = await cli.done;
+        assert.equal(run.code, 3, run.stdout + run.stderr);
+        const report = JSON.parse(run.stdout) as { scenarios: Array<{ name: string; status: string; failure?: { kind: string; summary: string; stepTitle?: string } }> };
+        assert.equal(report.scenarios.length, 3);
+        for (const s of report.scenarios) {
+          assert.equal(s.status, 'failed', JSON.stringify(s));
+          assert.equal(s.failure?.kind, 'infrastructure', JSON.stringify(s.failure));
+          assert.match(s.failure!.summary, /^client main: (HTTP GET .*long-poll.*|WebSocket .*connection closed by server.*)/);
+          assert.doesNotMatch(s.failure!.stepTitle ?? '', /create/);
+        }
+      });
+    }
+  });
+});
