@@ -1,5 +1,6 @@
 import Mocha from 'mocha';
 import { failureText } from '../src/report/failure-text.js';
+import { cleanupWarnings, sessionsLeftLine } from '../src/report/warnings.js';
 import { scenarioStatus } from './build.js';
 import { entryOf, type ReportEntry } from './entry.js';
 import { environmentSecrets, Redactor } from './redact.js';
@@ -58,6 +59,7 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
       const finished: Finished = { entry, title, status, durationMs: entry.result?.durationMs ?? test.duration ?? 0, error: error?.message };
       this.finished.push(finished);
       this.print(`    ${this.line(finished)}  ${this.paint('dim', this.progress(total))}`);
+      for (const warning of entry.result ? cleanupWarnings(entry.result) : []) this.print(`      ${this.paint('yellow', `⚠ warning: ${warning}`)}`);
     };
     runner.on(EVENT_TEST_BEGIN, (test: Mocha.Test) => this.running(test, total));
     runner.on(EVENT_TEST_PASS, (test: Mocha.Test) => done(test));
@@ -130,6 +132,8 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
       for (const s of skipped) reasons.set(s.entry.skipReason ?? 'skipped', (reasons.get(s.entry.skipReason ?? 'skipped') ?? 0) + 1);
       for (const [reason, n] of reasons) this.print(`    ${n} × ${reason}`);
     }
+    const sessionsLeft = this.finished.reduce((n, f) => n + (f.entry.result?.sessionsLeft.length ?? 0), 0);
+    if (sessionsLeft) this.print(`  ${this.paint('yellow', `⚠ ${sessionsLeftLine(sessionsLeft)}`)}`);
     const unfinished = by('unfinished').length + Math.max(0, total - this.finished.length);
     if (unfinished) this.print(`  ${this.paint('yellow', `${unfinished} unfinished`)} (the run was stopped)`);
     const slowest = this.finished.filter((f) => f.status !== 'skipped' && f.durationMs > 0).sort((a, b) => b.durationMs - a.durationMs).slice(0, SLOWEST);

@@ -1,6 +1,8 @@
 import { buildRunReport } from '../../reporters/build.js';
 import type { ReportEntry } from '../../reporters/entry.js';
+import ConsoleReporter from '../../reporters/console.js';
 import { Redactor } from '../../reporters/redact.js';
+import { cleanupWarnings, sessionsLeftLine } from '../report/warnings.js';
 import { writeReports } from '../../reporters/write.js';
 import type { CompiledScenario } from '../compile/scenario.js';
 import { ExitCode } from '../core/exit-codes.js';
@@ -98,6 +100,11 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
     if (coverage) io.out(renderCoverage(coverage, transports));
     const warnings = [...new Set(results.flatMap((r) => r.schemaWarnings))];
     if (warnings.length > 0) io.err(redactor.text(`schema warnings (${warnings.length}):\n${warnings.map((w) => `  ${w}`).join('\n')}`));
+    // The console reporter says this itself; mocha's own reporters (dot, list, ...) do not.
+    const sessionsLeft = results.reduce((n, r) => n + r.sessionsLeft.length, 0);
+    if (sessionsLeft > 0 && !reporters.console.includes(ConsoleReporter)) {
+      io.err(redactor.text(`warning: ${sessionsLeftLine(sessionsLeft)}:\n${results.flatMap(cleanupWarnings).map((w) => `  ${w}`).join('\n')}`));
+    }
     io.err(`seed: ${seed} (repeat the same transactions with --seed ${seed})`);
     if (runInfo.interrupted) return ExitCode.interrupted;
     if (results.some((r) => r.failure?.kind === 'infrastructure')) return ExitCode.infrastructure;

@@ -144,18 +144,25 @@ export class JanusClient {
     this.keepaliveTimer = undefined;
   }
 
-  /** Destroys every session this client created and still believes alive, then disconnects. */
-  async close(destroyPayload: (sessionId: number) => JanusMessage, timeoutMs: number): Promise<number[]> {
+  /**
+   * Destroys every session this client created and still believes alive, then disconnects.
+   * Says which sessions were destroyed, and which may be left on the server and why (the
+   * destroy got no answer, an error, or could not be sent over a failed connection).
+   */
+  async close(destroyPayload: (sessionId: number) => JanusMessage, timeoutMs: number): Promise<CloseOutcome> {
     this.stopKeepalives();
     const leftover = [...this.sessions];
-    if (!this.fault) {
-      const payload = (sessionId: number): JanusMessage => ({ ...destroyPayload(sessionId), ...this.sessionAuth.get(sessionId) });
-      await Promise.all(leftover.map((sessionId) => this.request(payload(sessionId), { sessionId }, 'final', timeoutMs)));
-    }
+    const outcome: CloseOutcome = { destroyed: [], left: [] };
+    const payload = (sessionId: number): JanusMessage => ({ ...destroyPayload(sessionId), ...this.sessionAuth.get(sessionId) });
+    await Promise.all(leftover.map(async (sessionId) => {
+      const reason = this.fault ? `the connection had failed (${this.fault.message})` : destroyFailure(await this.request(payload(sessionId), { sessionId }, 'final', timeoutMs), timeoutMs);
+      if (reason === undefined) outcome.destroyed.push(sessionId);
+      else outcome.left.push({ sessionId, reason });
+    }));
     for (const sid of leftover) this.forgetSession(sid);
     await this.connection?.close();
     for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault: new TransportFault('connection closed') });
-    return leftover;
+    return outcome;
   }
 
   private receive(msg: JanusMessage, direct?: Pending): void {
@@ -238,6 +245,25 @@ export class JanusClient {
     this.sessionAuth.delete(sessionId);
     this.connection?.untrack?.(sessionId);
   }
+}
+
+/** What closing a client did with the sessions it had. */
+export interface CloseOutcome {
+  destroyed: number[];
+  /** Sessions whose destroy was not confirmed: they may still exist on the server. */
+  left: Array<{ sessionId: number; reason: string }>;
+}
+
+/** Why a cleanup destroy did not confirm the session is gone; undefined when it did. */
+function destroyFailure(outcome: RequestOutcome, timeoutMs: number): string | undefined {
+  if ('fault' in outcome) return `destroy failed: ${outcome.fault.message}`;
+  if ('timedOut' in outcome) return `destroy got no answer within ${timeoutMs}ms`;
+  const reply = outcome.exchange.reply;
+  if (reply.janus === 'success') return undefined;
+  // 458: the session is already gone (it timed out, or the scenario destroyed it another way).
+  const code = (reply.error as { code?: unknown } | undefined)?.code;
+  if (reply.janus === 'error' && code === 458) return undefined;
+  return `destroy was answered with ${reply.janus === 'error' ? `error ${String(code)}` : JSON.stringify(reply.janus)}`;
 }
 
 /** One line on a reply no request could claim, for the failure of the request that went unanswered. */

@@ -184,12 +184,15 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   }
   await target.peers?.closeAll(peerPrefix);
   const destroyedSessions: number[] = [];
+  const sessionsLeft: ScenarioResult['sessionsLeft'] = [];
   for (const [name, pending] of clients) {
     const client = await pending.catch(() => undefined);
     if (!client) continue;
     // The client adds each session's own apisecret or token.
     const destroy = (sessionId: number): JanusMessage => ({ janus: 'destroy', session_id: sessionId, transaction: `cleanup-${nextKeepalive()}` });
-    destroyedSessions.push(...(await client.close(destroy, 2000)));
+    const closed = await client.close(destroy, 2000);
+    destroyedSessions.push(...closed.destroyed);
+    sessionsLeft.push(...closed.left.map((l) => ({ client: name, ...l })));
     if (client.fault && !failure) failure = { kind: 'infrastructure', summary: `client ${name}: ${client.fault.message}` };
   }
   await (await adminClient?.catch(() => undefined))?.close(() => ({}), 0);
@@ -210,6 +213,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
     transcript,
     saved: Object.fromEntries(values.saved),
     destroyedSessions,
+    sessionsLeft,
     schemaWarnings,
     secretValues: secretValuesOf(target.secrets, scenario.secrets, values.saved),
   };

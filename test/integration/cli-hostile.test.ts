@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { FakeJanus, type FakeBehaviour } from '../support/fake-janus.js';
 import { runCli, scenarioDir, startCli } from '../support/cli.js';
 import { until } from '../support/transports.js';
@@ -21,8 +23,15 @@ describe('CLI against a hostile server', function () {
     fake.onHttpRequest = (req, f) => (f.behaviour = req.body.includes('"ping"') ? behaviour : 'ok');
     fake.onWsFrame = (frame, f) => (f.behaviour = frame.includes('"ping"') ? behaviour : 'ok');
   }
+  // Made when the file loads, removed here: mocha skips the hooks of a suite --grep leaves empty.
   const ping = scenarioDir({ 'ping.yaml': 'name: pings\nsteps:\n  - request: { janus: ping }\n' });
-  after(() => ping.remove());
+  const waiting = scenarioDir({
+    'wait.yaml': 'name: waits\nsteps:\n  - request: create\n  - wait: { janus: event }\n    within: 25s\n',
+    'sleep.yaml': 'name: sleeps\nsteps:\n  - request: create\n  - sleep: 25s\n',
+    'quiet.yaml': 'name: watches\nsteps:\n  - request: create\n  - no_event: {}\n    for: 25s\n',
+  });
+  const leaves = scenarioDir({ 'leaves.yaml': 'name: leaves its session to the cleanup\nsteps:\n  - request: create\n' });
+  after(() => [ping, waiting, leaves].forEach((d) => d.remove()));
   const urlOf = (t: 'http' | 'ws') => (t === 'http' ? fake.httpUrl : fake.wsUrl);
 
   for (const transport of ['http', 'ws'] as const) {
@@ -71,12 +80,6 @@ describe('CLI against a hostile server', function () {
   }
 
   describe('a server that dies while scenarios wait on it', () => {
-    const waiting = scenarioDir({
-      'wait.yaml': 'name: waits\nsteps:\n  - request: create\n  - wait: { janus: event }\n    within: 25s\n',
-      'sleep.yaml': 'name: sleeps\nsteps:\n  - request: create\n  - sleep: 25s\n',
-      'quiet.yaml': 'name: watches\nsteps:\n  - request: create\n  - no_event: {}\n    for: 25s\n',
-    });
-    after(() => waiting.remove());
 
     for (const transport of ['http', 'ws'] as const) {
       // The test's own time limit (under the 25 s the steps wait) is the watchdog: a step that
@@ -100,5 +103,47 @@ describe('CLI against a hostile server', function () {
         }
       });
     }
+  });
+
+  describe('a cleanup the server does not answer', () => {
+
+    /** The fake answers everything but `destroy`: that one hangs (or fails with HTTP 500). */
+    async function unanswered(destroy: FakeBehaviour): Promise<void> {
+      fake = await FakeJanus.start();
+      fake.onHttpRequest = (req, f) => (f.behaviour = req.body.includes('"destroy"') ? destroy : 'ok');
+      fake.onWsFrame = (frame, f) => (f.behaviour = frame.includes('"destroy"') ? destroy : 'ok');
+    }
+
+    it('is a warning on the scenario in every report, with the count of sessions left, and the verdict holds', async () => {
+      await unanswered('hang');
+      const out = join(leaves.dir, 'out');
+      const run = await runCli(['run', join(leaves.dir, 'leaves.yaml'), '--url', fake.httpUrl, '--url', fake.wsUrl,
+        '-R', 'spec', '-R', `junit:${out}/r.xml`, '-R', `json:${out}/r.json`, '-R', `tap:${out}/r.tap`, '-R', `html:${out}/r.html`]);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      const warning = /session 4242 \(client main\) may be left on the server: destroy got no answer within \d+ms/;
+      assert.equal(run.stdout.match(new RegExp(warning.source, 'g'))?.length, 2, run.stdout);
+      assert.match(run.stdout, /2 sessions may be left on the server/);
+      assert.match(run.stdout, /2 passing/);
+      const json = JSON.parse(readFileSync(`${out}/r.json`, 'utf8')) as { sessionsLeft: number; scenarios: Array<{ status: string; warnings: string[] }> };
+      assert.equal(json.sessionsLeft, 2);
+      assert.deepEqual(json.scenarios.map((s) => s.status), ['passed', 'passed']);
+      for (const s of json.scenarios) assert.match(s.warnings.join(), warning);
+      const junit = readFileSync(`${out}/r.xml`, 'utf8');
+      assert.equal(junit.match(/<system-err>warning: session 4242/g)?.length, 2, junit);
+      assert.match(junit, /<property name="sessions.left" value="2"\/>/);
+      assert.doesNotMatch(junit, /<failure|<error/);
+      const tap = readFileSync(`${out}/r.tap`, 'utf8');
+      assert.equal(tap.match(/^# warning: session 4242 .*may be left/gm)?.length, 2, tap);
+      assert.match(tap, /^# warning: 2 sessions may be left on the server/m);
+      assert.doesNotMatch(tap, /^not ok/m);
+      assert.match(readFileSync(`${out}/r.html`, 'utf8'), warning);
+    });
+
+    it('a destroy answered with an error is a warning too, also beside mocha\'s own reporters', async () => {
+      await unanswered('status500');
+      const run = await runCli(['run', join(leaves.dir, 'leaves.yaml'), '--url', fake.httpUrl, '-R', 'dot']);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.match(run.stderr, /warning: 1 session may be left on the server .*\n {2}session 4242 \(client main\) may be left on the server: destroy failed: HTTP POST .*: HTTP 500/);
+    });
   });
 });
