@@ -1,3 +1,4 @@
+import { escapeControls } from '../src/core/printable.js';
 import { messageLine } from '../src/report/failure-text.js';
 import { stoppedWhy } from './build.js';
 import type { FileReporter } from './contract.js';
@@ -87,7 +88,7 @@ function xmlChars(s: string): string {
 }
 
 function text(s: string): string {
-  return xmlChars(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return xmlChars(escapeControls(s)).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function attr(s: string): string {

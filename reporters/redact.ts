@@ -1,3 +1,5 @@
+import { CUT_MARK } from '../src/core/clip.js';
+
 /** What a report shows instead of a secret. */
 export const REDACTED = '[redacted]';
 
@@ -65,8 +67,8 @@ export function redactUrls(text: string): string {
   return text.replace(URL_USERINFO, `$1${REDACTED}@`).replace(SECRET_QUERY, `$1${REDACTED}`);
 }
 
-/** Where a cut leaves its mark: our own "..." and the ellipsis character. */
-const CUT_MARKERS = ['...', '…'];
+/** Where a cut leaves its mark: our own (CUT_MARK in src/core/clip.ts) and the ellipsis character. */
+const CUT_MARKERS = [CUT_MARK, '…'];
 
 /**
  * The forms a secret is searched in. Chosen from where a value travels before a report shows
@@ -115,7 +117,8 @@ function compile(secrets: Set<string>): RegExp {
   const forms = new Set<string>();
   for (const s of secrets) for (const f of encodingsOf(s)) forms.add(f);
   const whole = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
-  const markers = CUT_MARKERS.map(escapeRegExp).join('|');
+  // A cut may close a quote before its marker: V8's JSON.parse errors quote `"<xxxapiSEC"...`.
+  const markers = CUT_MARKERS.map((m) => `["']?${escapeRegExp(m)}`).join('|');
   const pieces: string[] = [];
   for (const s of secrets) {
     for (const f of new Set([s, JSON.stringify(s).slice(1, -1)])) {
@@ -135,4 +138,25 @@ function escapeRegExp(s: string): string {
 /** The run's secrets the environment gives (as the CLI reads them), for reporters under plain mocha. */
 export function environmentSecrets(env: NodeJS.ProcessEnv): string[] {
   return [env.JANUS_API_SECRET, env.JANUS_TOKEN, env.JANUS_ADMIN_SECRET].filter((v): v is string => !!v);
+}
+
+/** The credentials a URL carries (user, password, secret query values), to redact wherever they appear. */
+export function urlSecrets(url: string): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [];
+  }
+  const found = [parsed.username, parsed.password].map((v) => safeDecode(v));
+  for (const [key, value] of parsed.searchParams) if (SECRET_QUERY_KEYS.includes(key.toLowerCase())) found.push(value);
+  return found.filter((v) => v.length > 0);
+}
+
+function safeDecode(v: string): string {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
 }

@@ -1,7 +1,8 @@
 import { buildRunReport } from '../../reporters/build.js';
 import type { ReportEntry } from '../../reporters/entry.js';
 import ConsoleReporter from '../../reporters/console.js';
-import { Redactor } from '../../reporters/redact.js';
+import { guardOutput } from '../../reporters/output-guard.js';
+import { Redactor, urlSecrets } from '../../reporters/redact.js';
 import { cleanupWarnings, sessionsLeftLine } from '../report/warnings.js';
 import { writeReports } from '../../reporters/write.js';
 import type { CompiledScenario } from '../compile/scenario.js';
@@ -59,8 +60,11 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
   );
 
   const seed = settings.seed ?? randomSeed();
-  const redactor = new Redactor(Object.values(settings.secrets));
-  const runInfo = { startedAt: Date.now(), interrupted: false, transports, seed, secrets: Object.values(settings.secrets), janusVersion: undefined as string | undefined };
+  // The run's secrets: given as options or in the environment, and any credentials in its URLs.
+  const secrets = [...Object.values(settings.secrets), ...[...settings.urls, ...settings.adminUrls].flatMap(urlSecrets)];
+  const redactor = new Redactor(secrets);
+  const unguard = guardOutput(redactor);
+  const runInfo = { startedAt: Date.now(), interrupted: false, transports, seed, secrets, janusVersion: undefined as string | undefined };
   // Rendered from what is known at that moment: after the run, or at once on a second Ctrl-C.
   const writeFiles = (): void => {
     if (reporters.files.length === 0) return;
@@ -122,6 +126,7 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
     await stopAllJanus();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    unguard();
   }
 }
 

@@ -30,7 +30,9 @@ export type FakeBehaviour =
   /** A success that carries no transaction. */
   | 'untransacted'
   /** A success whose transaction is not the request's. */
-  | 'wrongTransaction';
+  | 'wrongTransaction'
+  /** Not JSON: "<" then the request's `pad` and `note` fields, so a parse error quotes them. */
+  | 'reflect';
 
 export type FakeHandshake = 'accept' | 'hang' | 'drop';
 
@@ -142,6 +144,9 @@ export class FakeJanus {
       case 'garbage':
         res.writeHead(200, { 'content-type': 'application/json' }).end('<html>this is not json</html>');
         return;
+      case 'reflect':
+        res.writeHead(200, { 'content-type': 'application/json' }).end(reflection(body));
+        return;
       case 'endless':
         this.streamForever(res);
         return;
@@ -223,6 +228,9 @@ export class FakeJanus {
       case 'garbage':
         ws.send('<html>this is not json</html>');
         return;
+      case 'reflect':
+        ws.send(reflection(frame));
+        return;
       case 'endless':
         ws.send(Buffer.alloc(17 * 1024 * 1024, ' '));
         return;
@@ -236,6 +244,11 @@ export class FakeJanus {
         ws.send(JSON.stringify(echoReply(frame)));
     }
   }
+}
+
+function reflection(body: string): string {
+  const { pad, note } = JSON.parse(body) as { pad?: string; note?: string };
+  return `<${pad ?? ''}${note ?? ''}`;
 }
 
 /** A success that carries the request back, so tests can see exactly what arrived. */
