@@ -32,6 +32,7 @@ const UNCORRELATED_KEPT = 20;
 
 interface Pending {
   transaction?: string;
+  verb?: string;
   /** 'ack' ends at the ack; 'final' at the first reply that is not an ack. */
   until: 'ack' | 'final';
   ack?: JanusMessage;
@@ -44,7 +45,14 @@ interface Pending {
  * knows which sessions it created so they can be destroyed, and sends keepalives.
  */
 export class JanusClient {
-  readonly mailbox = new Mailbox();
+  private readonly inbox = new Mailbox();
+  /**
+   * Whether events are wanted yet. Until a step looks at the mailbox or a request is acked (its
+   * answer comes as an event), no HTTP long-poll runs: Janus queues a session's events until a
+   * poll takes them, and Janus 1.1.2 holds a poll for 30 s after its session is destroyed, a
+   * connection and a thread each. Sessions of scenarios that never wait for events cost none.
+   */
+  private listening = false;
   readonly sessions = new Set<number>();
   /** The credentials each session was created (or claimed) with, for its long-poll, keepalives and cleanup. */
   private readonly sessionAuth = new Map<number, PollAuth>();
@@ -76,7 +84,7 @@ export class JanusClient {
     const transaction = transactionOf(payload);
     let resolve!: (outcome: RequestOutcome) => void;
     const outcome = new Promise<RequestOutcome>((r) => (resolve = r));
-    const pending: Pending = { transaction, until, done: (result) => settle(result) };
+    const pending: Pending = { transaction, verb: typeof payload === 'string' ? undefined : verbOf(payload), until, done: (result) => settle(result) };
     const seenBefore = this.uncorrelatedCount;
     const timedOut = (): RequestOutcome => ({ timedOut: true, ack: pending.ack, uncorrelated: this.uncorrelatedSince(seenBefore) });
     const timer = setTimeout(() => pending.done(timedOut()), timeoutMs);
@@ -127,6 +135,19 @@ export class JanusClient {
     return true;
   }
 
+  /** Asynchronous messages; asking for them starts receiving them (the HTTP long-poll). */
+  get mailbox(): Mailbox {
+    this.listen();
+    return this.inbox;
+  }
+
+  /** Starts the long-poll of every session known, and of every session to come. */
+  private listen(): void {
+    if (this.listening) return;
+    this.listening = true;
+    for (const sessionId of this.sessions) this.connection?.track?.(sessionId, this.sessionAuth.get(sessionId) ?? this.options.pollAuth);
+  }
+
   /** Starts periodic keepalives for every live session; their replies never reach the mailbox. */
   startKeepalives(periodMs: number): void {
     this.stopKeepalives();
@@ -173,6 +194,8 @@ export class JanusClient {
     if (verb === 'timeout') this.forgetSession(idOf(msg.session_id));
     if (pending) {
       if (verb === 'ack') {
+        // What an ack announces comes as an event; a keepalive's ack announces nothing.
+        if (pending.verb !== 'keepalive') this.listen();
         pending.ack = msg;
         if (pending.until === 'ack') pending.done({ exchange: { transaction: tx, reply: msg, ack: msg } });
         return;
@@ -185,7 +208,7 @@ export class JanusClient {
     // A late ack for a request that already ended is part of that exchange, not an event.
     if (verb === 'ack' && tx !== undefined && this.finished.has(tx)) return;
     if (REPLY_VERBS.has(verb ?? '') && (tx === undefined || !this.finished.has(tx))) this.noteUncorrelated(msg);
-    this.mailbox.put(msg);
+    this.inbox.put(msg);
   }
 
   private noteUncorrelated(msg: JanusMessage): void {
@@ -237,7 +260,7 @@ export class JanusClient {
     if (typeof request.token === 'string') auth.token = request.token;
     const chosen = auth.apisecret !== undefined || auth.token !== undefined ? auth : this.options.pollAuth;
     this.sessionAuth.set(sessionId, chosen);
-    this.connection?.track?.(sessionId, chosen);
+    if (this.listening) this.connection?.track?.(sessionId, chosen);
   }
 
   private forgetSession(sessionId: number | undefined): void {
