@@ -34,7 +34,7 @@ run options:
   --tags LIST               only scenarios with one of these tags
   --timeout D               time limit per scenario (default 30s)     --step-timeout D (5s)
   --seed S                  deterministic transaction ids
-  -j, --jobs N              run N scenarios at once
+  -j, --jobs N              run N scenarios at once (default: 2 x CPUs, 2 to 8)
   --janus-binary PATH       the janus executable for the managed Janus
   --schema MODE             check every message against the Janus API catalogue:
                             strict (default: violations and unknown fields fail the step),

@@ -146,4 +146,30 @@ describe('CLI against a hostile server', function () {
       assert.match(run.stderr, /warning: 1 session may be left on the server .*\n {2}session 4242 \(client main\) may be left on the server: destroy failed: HTTP POST .*: HTTP 500/);
     });
   });
+
+  describe('many sessions over HTTP', () => {
+    const many = scenarioDir(Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`s${i}.yaml`, `name: simple ${i}\nsteps:\n  - request: create\n  - request: { janus: ping }\n`])));
+    const waits = scenarioDir({ 'w.yaml': 'name: waits for an event\nsteps:\n  - request: create\n  - no_event: {}\n    for: 100ms\n' });
+    after(() => [many, waits].forEach((d) => d.remove()));
+
+    // Janus 1.1.2 holds a destroyed session's long-poll 30 s, a connection and a thread each: a
+    // session no step asked events of gets no poll, and keep-alive connections are reused.
+    it('200 scenarios at --jobs 32 that wait for no event open no long-poll and few connections', async () => {
+      fake = await FakeJanus.start();
+      const run = await runCli(['run', many.dir, '--url', fake.httpUrl, '--jobs', '32', '-R', 'dot']);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      const polls = fake.requests.filter((r) => r.method === 'GET' && r.path.includes('maxev')).length;
+      assert.equal(polls, 0);
+      assert.equal(fake.requests.filter((r) => r.body.includes('"destroy"')).length, 200, 'every session is destroyed');
+      assert.ok(fake.connectionsOpened <= 64, `${fake.connectionsOpened} connections for 200 scenarios at --jobs 32`);
+      assert.equal(fake.abandoned, 0, 'no exchange was cut off');
+    });
+
+    it('a scenario that waits for events gets its long-poll', async () => {
+      fake = await FakeJanus.start();
+      const run = await runCli(['run', waits.dir, '--url', fake.httpUrl]);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.equal(fake.requests.filter((r) => r.method === 'GET' && /\/janus\/4242\?maxev=/.test(r.path)).length >= 1, true);
+    });
+  });
 });

@@ -55,6 +55,8 @@ export class FakeJanus {
   onWsFrame?: (frame: string, fake: FakeJanus) => void;
   /** HTTP requests whose connection ended before an answer (client aborts, timeouts, our closes). */
   abandoned = 0;
+  /** TCP connections accepted so far (HTTP keep-alive reuses one for many requests). */
+  connectionsOpened = 0;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<Duplex>();
   private readonly streams = new Set<NodeJS.Timeout>();
@@ -63,6 +65,7 @@ export class FakeJanus {
     server.on('request', (req, res) => this.onRequest(req, res));
     server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
     server.on('connection', (socket) => {
+      this.connectionsOpened += 1;
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
