@@ -117,14 +117,16 @@ function compile(secrets: Set<string>): RegExp {
   const forms = new Set<string>();
   for (const s of secrets) for (const f of encodingsOf(s)) forms.add(f);
   const whole = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
-  // A cut may close a quote before its marker: V8's JSON.parse errors quote `"<xxxapiSEC"...`.
-  const markers = CUT_MARKERS.map((m) => `["']?${escapeRegExp(m)}`).join('|');
+  // A cut may close a quote before its mark (V8's JSON.parse errors quote `"<xxxapiSEC"...`),
+  // or open one after it.
+  const before = CUT_MARKERS.map((m) => `["']?${escapeRegExp(m)}`).join('|');
+  const after = CUT_MARKERS.map((m) => `${escapeRegExp(m)}["']?`).join('|');
   const pieces: string[] = [];
   for (const s of secrets) {
     for (const f of new Set([s, JSON.stringify(s).slice(1, -1)])) {
       for (let n = f.length - 1; n >= 1; n--) {
-        pieces.push(`${escapeRegExp(f.slice(0, n))}(?=${markers})`);
-        pieces.push(`(?<=${markers})${escapeRegExp(f.slice(f.length - n))}`);
+        pieces.push(`${escapeRegExp(f.slice(0, n))}(?=${before})`);
+        pieces.push(`(?<=${after})${escapeRegExp(f.slice(f.length - n))}`);
       }
     }
   }
