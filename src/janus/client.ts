@@ -54,6 +54,8 @@ export class JanusClient {
    */
   private listening = false;
   readonly sessions = new Set<number>();
+  /** Handles attached in each live session, as far as the replies tell. */
+  private readonly handles = new Map<number, Set<number>>();
   /** The credentials each session was created (or claimed) with, for its long-poll, keepalives and cleanup. */
   private readonly sessionAuth = new Map<number, PollAuth>();
   private readonly pending = new Map<string, Pending>();
@@ -176,6 +178,7 @@ export class JanusClient {
     const outcome: CloseOutcome = { destroyed: [], left: [] };
     const payload = (sessionId: number): JanusMessage => ({ ...destroyPayload(sessionId), ...this.sessionAuth.get(sessionId) });
     await Promise.all(leftover.map(async (sessionId) => {
+      if (!this.fault) await this.endPoll(sessionId, payload(sessionId), timeoutMs);
       const reason = this.fault ? `the connection had failed (${this.fault.message})` : destroyFailure(await this.request(payload(sessionId), { sessionId }, 'final', timeoutMs), timeoutMs);
       if (reason === undefined) outcome.destroyed.push(sessionId);
       else outcome.left.push({ sessionId, reason });
@@ -186,12 +189,27 @@ export class JanusClient {
     return outcome;
   }
 
+  /**
+   * Janus 1.1.2 holds a destroyed session's long-poll 30 s, a connection and a thread each;
+   * what ends a poll at once is an event. Detaching one of the session's handles sends one
+   * (`detached`): the poll ends by itself and the connection is reused. A session without a
+   * handle has no such event to give; its poll is cut off as before.
+   */
+  private async endPoll(sessionId: number, destroy: JanusMessage, timeoutMs: number): Promise<void> {
+    const handleId = this.handles.get(sessionId)?.values().next().value;
+    if (!this.listening || !this.connection?.untrack || handleId === undefined) return;
+    this.connection.untrack(sessionId, { finishing: true });
+    const { janus: _verb, session_id: _sid, transaction, ...auth } = destroy;
+    await this.request({ ...auth, janus: 'detach', transaction: `${String(transaction)}-detach` }, { sessionId, handleId }, 'final', timeoutMs);
+  }
+
   private receive(msg: JanusMessage, direct?: Pending): void {
     this.options.onTraffic?.('in', msg);
     const verb = verbOf(msg);
     const tx = typeof msg.transaction === 'string' ? msg.transaction : undefined;
     const pending = (tx !== undefined ? this.pending.get(tx) : undefined) ?? direct ?? (tx === undefined ? this.untransactedFor(verb) : undefined);
     if (verb === 'timeout') this.forgetSession(idOf(msg.session_id));
+    if (verb === 'detached') this.handles.get(idOf(msg.session_id) ?? -1)?.delete(idOf(msg.sender) ?? -1);
     if (pending) {
       if (verb === 'ack') {
         // What an ack announces comes as an event; a keepalive's ack announces nothing.
@@ -244,6 +262,11 @@ export class JanusClient {
         this.sessions.add(id);
         this.remember(id, request);
       }
+    } else if (this.options.api === 'janus' && verb === 'attach' && route.sessionId !== undefined) {
+      const id = idOf((reply.data as { id?: unknown } | undefined)?.id);
+      if (id !== undefined && this.sessions.has(route.sessionId)) this.handles.get(route.sessionId)?.add(id) ?? this.handles.set(route.sessionId, new Set([id]));
+    } else if (this.options.api === 'janus' && verb === 'detach' && route.sessionId !== undefined && route.handleId !== undefined) {
+      this.handles.get(route.sessionId)?.delete(route.handleId);
     } else if (this.options.api === 'janus' && verb === 'claim' && route.sessionId !== undefined) {
       // A claimed session's events now come to this connection, and it is ours to clean up.
       this.sessions.add(route.sessionId);
@@ -266,6 +289,7 @@ export class JanusClient {
   private forgetSession(sessionId: number | undefined): void {
     if (sessionId === undefined || !this.sessions.delete(sessionId)) return;
     this.sessionAuth.delete(sessionId);
+    this.handles.delete(sessionId);
     this.connection?.untrack?.(sessionId);
   }
 }

@@ -57,8 +57,11 @@ export interface TransportConnection {
   send(payload: JanusMessage | string, route: Route, signal?: AbortSignal): Promise<JanusMessage | undefined>;
   /** Start receiving events for a session (HTTP starts its long-poll); optional. */
   track?(sessionId: number, auth: PollAuth): void;
-  /** Stop receiving events for a session; optional. */
-  untrack?(sessionId: number): void;
+  /**
+   * Stop receiving events for a session; optional. `finishing`: let a poll in flight end by
+   * itself (its events are still delivered) and start no new one, instead of cutting it off.
+   */
+  untrack?(sessionId: number, options?: { finishing?: boolean }): void;
   /** Idempotent; stops every background activity of the connection. */
   close(): Promise<void>;
 }

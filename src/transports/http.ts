@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import type { JanusMessage, Route } from '../janus/protocol.js';
 import {
@@ -58,6 +59,9 @@ interface HttpReply {
   text: string;
 }
 
+/** How long close() lets polls that were told to finish do so before it cuts them off. */
+const FINISHING_GRACE_MS = 1000;
+
 /** Raised when our own deadline, not the server or the caller, ended an exchange. */
 class NoResponseError extends Error {}
 
@@ -72,6 +76,8 @@ class HttpConnection implements TransportConnection {
   private readonly base: URL;
   /** Abort controllers of the running long-poll loops, by session id. */
   private readonly polls = new Map<number, AbortController>();
+  /** Polls told to finish by themselves (untrack with `finishing`), and when they have. */
+  private readonly finishing = new Map<AbortController, Promise<void>>();
   /** Abort controllers of POSTs in flight, so close() can end them. */
   private readonly inflight = new Set<AbortController>();
   private closed = false;
@@ -155,9 +161,14 @@ class HttpConnection implements TransportConnection {
     });
   }
 
-  untrack(sessionId: number): void {
-    this.polls.get(sessionId)?.abort();
+  untrack(sessionId: number, options: { finishing?: boolean } = {}): void {
+    const controller = this.polls.get(sessionId);
     this.polls.delete(sessionId);
+    if (!controller) return;
+    // A poll cut off stays held by Janus 1.1.2 for 30 s, half-closed; one that ends by itself
+    // (an event came) leaves a connection to reuse.
+    if (options.finishing) this.finishing.set(controller, new Promise((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true })));
+    else controller.abort();
   }
 
   close(): Promise<void> {
@@ -166,6 +177,13 @@ class HttpConnection implements TransportConnection {
   }
 
   private async shutdown(): Promise<void> {
+    // Polls told to finish get a moment to do so (the event that ends them is on its way).
+    if (this.finishing.size > 0) {
+      const grace = new AbortController();
+      await Promise.race([Promise.all(this.finishing.values()), delay(FINISHING_GRACE_MS, undefined, { signal: grace.signal }).catch(() => undefined)]);
+      grace.abort();
+    }
+    for (const controller of this.finishing.keys()) controller.abort();
     this.closed = true;
     for (const controller of this.polls.values()) controller.abort();
     this.polls.clear();
@@ -180,6 +198,12 @@ class HttpConnection implements TransportConnection {
     // displayUrl drops the query: it carries the secrets.
     const where = `HTTP GET ${displayUrl(url)} (long-poll)`;
     const stopped = () => controller.signal.aborted || this.closed;
+    const finished = () => {
+      if (!this.finishing.has(controller)) return false;
+      this.finishing.delete(controller);
+      controller.abort();
+      return true;
+    };
     const stop = () => {
       if (this.polls.get(sessionId) === controller) this.polls.delete(sessionId);
     };
@@ -221,6 +245,7 @@ class HttpConnection implements TransportConnection {
         if (stopped()) return;
         this.sink.message(message);
       }
+      if (finished()) return;
     }
   }
 

@@ -212,7 +212,8 @@ describe('Reports when the server dies in the middle of a run', function () {
 
   it('keeps what finished, reports the rest as server problems in well-formed files; exit 3', async () => {
     const reporters = ['junit', 'json', 'tap'].flatMap((r) => ['--reporter', `${r}:${join(out, `report.${r}`)}`]);
-    const run = await runCli(['run', join(FIXTURES, 'server-dies'), '--url', fake.httpUrl, '--step-timeout', '1s', ...reporters]);
+    // One at a time: the first finishes before the second kills the server.
+    const run = await runCli(['run', join(FIXTURES, 'server-dies'), '--url', fake.httpUrl, '--step-timeout', '1s', '--jobs', '1', ...reporters]);
     assert.equal(run.code, 3, run.stdout + run.stderr);
     const report = readJsonReport(join(out, 'report.json'));
     assert.deepEqual(report.scenarios.map((s) => `${s.name}: ${s.status} ${s.failure?.kind ?? ''}`.trim()), [
