@@ -165,6 +165,20 @@ describe('CLI against a hostile server', function () {
       assert.equal(fake.abandoned, 0, 'no exchange was cut off');
     });
 
+    it('the cleanup ends a session\'s long-poll by detaching a handle, instead of cutting it off', async () => {
+      const attached = scenarioDir({ 'a.yaml': 'name: attaches and waits\nsteps:\n  - request: create\n  - request: { janus: attach, plugin: janus.plugin.echotest }\n  - no_event: {}\n    for: 100ms\n' });
+      try {
+        fake = await FakeJanus.start();
+        const run = await runCli(['run', attached.dir, '--url', fake.httpUrl, '--schema', 'off']);
+        assert.equal(run.code, 0, run.stdout + run.stderr);
+        const verbs = fake.requests.filter((r) => r.method === 'POST').map((r) => (JSON.parse(r.body) as { janus: string }).janus);
+        assert.deepEqual(verbs.slice(-2), ['detach', 'destroy']);
+        assert.equal(fake.abandoned, 0, 'no long-poll was cut off');
+      } finally {
+        attached.remove();
+      }
+    });
+
     it('a scenario that waits for events gets its long-poll', async () => {
       fake = await FakeJanus.start();
       const run = await runCli(['run', waits.dir, '--url', fake.httpUrl]);

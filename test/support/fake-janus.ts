@@ -60,6 +60,8 @@ export class FakeJanus {
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<Duplex>();
   private readonly streams = new Set<NodeJS.Timeout>();
+  /** Long-polls held open, to answer when a handle is detached. */
+  private readonly heldPolls: http.ServerResponse[] = [];
 
   private constructor(private readonly server: http.Server) {
     server.on('request', (req, res) => this.onRequest(req, res));
@@ -163,11 +165,17 @@ export class FakeJanus {
       case 'ok':
         if (req.method === 'GET' && !(req.url ?? '').split('?')[0].endsWith('/info')) {
           const scripted = this.pollReplies.shift();
-          // Like Janus: an idle long-poll is held (here: until the client goes away).
+          // Like Janus: an idle long-poll is held (here: until the client goes away, or a detach).
           if (scripted !== undefined) res.writeHead(200, { 'content-type': 'application/json' }).end(scripted);
+          else this.heldPolls.push(res);
           return;
         }
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(echoReply(body)));
+        const reply = echoReply(body);
+        // Like Janus: detaching a handle sends `detached` to the session's poll.
+        if ((reply.echo as { janus?: unknown } | undefined)?.janus === 'detach') {
+          for (const poll of this.heldPolls.splice(0)) if (!poll.destroyed) poll.writeHead(200, { 'content-type': 'application/json' }).end('[{"janus":"detached","session_id":4242,"sender":77}]');
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
     }
   }
 
@@ -266,5 +274,6 @@ function echoReply(body: string): Record<string, unknown> {
   // Just enough of Janus for a runner's preflight and a first step.
   if (janus === 'info') return { janus: 'server_info', transaction, name: 'Fake Janus', plugins: { 'janus.plugin.echotest': {} }, 'session-timeout': 60 };
   if (janus === 'create') return { janus: 'success', transaction, data: { id: 4242 } };
+  if (janus === 'attach') return { janus: 'success', transaction, session_id: 4242, data: { id: 77 }, echo: request };
   return { janus: 'success', transaction, echo: request };
 }
