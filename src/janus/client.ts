@@ -269,6 +269,7 @@ export class JanusClient {
       this.handles.get(route.sessionId)?.delete(route.handleId);
     } else if (this.options.api === 'janus' && verb === 'claim' && route.sessionId !== undefined) {
       // A claimed session's events now come to this connection, and it is ours to clean up.
+      this.listen();
       this.sessions.add(route.sessionId);
       this.remember(route.sessionId, request);
     } else if (this.options.api === 'janus' && verb === 'destroy') {
