@@ -6,6 +6,7 @@ import { Redactor, urlSecrets } from '../../reporters/redact.js';
 import { cleanupWarnings, sessionsLeftLine } from '../report/warnings.js';
 import { writeReports } from '../../reporters/write.js';
 import type { CompiledScenario } from '../compile/scenario.js';
+import { clip } from '../core/clip.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { CoverageCollector } from '../coverage/collector.js';
 import { renderCoverage } from '../coverage/report.js';
@@ -117,7 +118,8 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
     if (e instanceof InfrastructureError) {
       // Nothing ran: the reports still say what was meant to run.
       writeFiles();
-      io.err(`error: ${redactor.text(e.message)}`);
+      // Redacted whole, then cut: a server's reply quoted in the reason may be long.
+      io.err(`error: ${clip(redactor.text(e.message), 1000)}`);
       return ExitCode.infrastructure;
     }
     throw e;

@@ -177,15 +177,15 @@ async function serverInfo(transportName: string, url: string, tls: TlsOptions, t
   await client.close(() => ({}), 0);
   if ('fault' in outcome) throw new InfrastructureError(`Janus at ${shown}: ${outcome.fault.message}`);
   if ('timedOut' in outcome) {
-    const why = outcome.uncorrelated ? `; ${describeUncorrelated(outcome.uncorrelated)}: ${clippedJson(outcome.uncorrelated)}` : '';
+    const why = outcome.uncorrelated ? `; ${describeUncorrelated(outcome.uncorrelated)}: ${replyJson(outcome.uncorrelated)}` : '';
     throw new InfrastructureError(`Janus at ${shown} did not answer info within ${formatDuration(timeoutMs)}${why}`);
   }
-  if (outcome.exchange.reply.janus !== 'server_info') throw new InfrastructureError(`Janus at ${shown} answered info with ${clippedJson(outcome.exchange.reply)}`);
+  if (outcome.exchange.reply.janus !== 'server_info') throw new InfrastructureError(`Janus at ${shown} answered info with ${replyJson(outcome.exchange.reply)}`);
   return outcome.exchange.reply;
 }
 
-/** A server's reply in a one-line error: the caller redacts the whole line before it is cut. */
-function clippedJson(message: unknown): string {
+/** A server's reply in a one-line error, whole: the caller redacts the line, then cuts it. */
+function replyJson(message: unknown): string {
   return JSON.stringify(message);
 }
 

@@ -318,7 +318,7 @@ function destroyFailure(outcome: RequestOutcome, timeoutMs: number): string | un
 export function describeUncorrelated(msg: JanusMessage): string {
   const verb = typeof msg.janus === 'string' ? `"${msg.janus}"` : 'a message';
   const why = typeof msg.transaction === 'string' ? `its transaction names no request waiting` : 'it carries no transaction';
-  return `a reply that could not be correlated came instead: ${verb} (${why}; shown as actual)`;
+  return `a reply that could not be correlated came instead: ${verb} (${why})`;
 }
 
 /** The transaction a request carries, also when it is sent as raw text that parses. */

@@ -80,7 +80,7 @@ export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepCon
       throw new StepFailure('assertion', `got an ack for ${verb ?? 'the request'} (transaction ${transaction}) but no ${until === 'ack' ? 'reply' : 'final reply or event'} within ${formatDuration(timeoutMs)}`, { actual: outcome.ack });
     }
     const noReply = `no reply to ${verb ?? 'the request'}${transaction ? ` (transaction ${transaction})` : ''} within ${formatDuration(timeoutMs)}`;
-    if (outcome.uncorrelated) throw new StepFailure('infrastructure', `${noReply}; ${describeUncorrelated(outcome.uncorrelated)}`, { actual: outcome.uncorrelated });
+    if (outcome.uncorrelated) throw new StepFailure('infrastructure', `${noReply}; ${describeUncorrelated(outcome.uncorrelated)}, shown as actual`, { actual: outcome.uncorrelated });
     throw new StepFailure('infrastructure', noReply);
   }
   const reply = outcome.exchange.reply;
