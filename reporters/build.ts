@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { formatSpan } from '../src/core/source.js';
 import { diffText, failureText, headline } from '../src/report/failure-text.js';
+import { cleanupWarnings } from '../src/report/warnings.js';
 import type { Failure, ScenarioResult } from '../src/run/events.js';
 import type { ReportEntry } from './entry.js';
 import type { ReportedFailure, RunReport, ScenarioReport, ScenarioStatus } from './model.js';
@@ -42,6 +43,7 @@ export function buildRunReport(entries: readonly ReportEntry[], info: RunInfo): 
     transports,
     ...(info.seed ? { seed: info.seed } : {}),
     totals,
+    sessionsLeft: entries.reduce((n, e) => n + (e.result?.sessionsLeft.length ?? 0), 0),
     scenarios,
   };
   return redactor.value(report);
@@ -60,6 +62,7 @@ function scenarioReport(entry: ReportEntry): ScenarioReport {
     messages: [],
     saved: {},
     schemaWarnings: [],
+    warnings: [],
   };
   if (entry.skipReason) return { ...base, status: 'skipped', skipReason: entry.skipReason, durationMs: 0 };
   if (entry.plain) return plainReport(base, entry.plain);
@@ -75,6 +78,7 @@ function scenarioReport(entry: ReportEntry): ScenarioReport {
     messages: r.transcript.map((t) => ({ atMs: t.at - r.startedAt, client: t.client, direction: t.direction, api: t.api, message: t.message })),
     saved: r.saved,
     schemaWarnings: r.schemaWarnings,
+    warnings: cleanupWarnings(r),
   };
 }
 

@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import Mocha from 'mocha';
+import { escapeControls } from '../src/core/printable.js';
 import { failureText } from '../src/report/failure-text.js';
+import { cleanupWarnings, sessionsLeftLine } from '../src/report/warnings.js';
 import { scenarioStatus } from './build.js';
 import { entryOf, type ReportEntry } from './entry.js';
 import { environmentSecrets, Redactor } from './redact.js';
@@ -37,6 +40,8 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
   private startedAt = Date.now();
   /** On a colour terminal: the scenario running now, redrawn in place with the elapsed time. */
   private status?: { title: string; since: number; timer: NodeJS.Timeout };
+  /** Stands for the escape character in our own colour codes until `terminal` writes them. */
+  private readonly esc = `\ue000${randomBytes(6).toString('hex')}\ue001`;
 
   constructor(runner: Mocha.Runner, options: Mocha.MochaOptions = {}) {
     super(runner, options);
@@ -58,6 +63,7 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
       const finished: Finished = { entry, title, status, durationMs: entry.result?.durationMs ?? test.duration ?? 0, error: error?.message };
       this.finished.push(finished);
       this.print(`    ${this.line(finished)}  ${this.paint('dim', this.progress(total))}`);
+      for (const warning of entry.result ? cleanupWarnings(entry.result) : []) this.print(`      ${this.paint('yellow', `⚠ warning: ${warning}`)}`);
     };
     runner.on(EVENT_TEST_BEGIN, (test: Mocha.Test) => this.running(test, total));
     runner.on(EVENT_TEST_PASS, (test: Mocha.Test) => done(test));
@@ -74,7 +80,7 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
     this.clearStatus();
     const title = titleOf(test);
     const since = Date.now();
-    const draw = () => this.stream.write(this.redactor.text(`\r\u001b[K    ${this.paint('dim', `◷ ${title} ${seconds(Date.now() - since)}  ${this.progress(total)}`)}`));
+    const draw = () => this.stream.write(this.terminal(`\r${this.esc}[K    ${this.paint('dim', `◷ ${title} ${seconds(Date.now() - since)}  ${this.progress(total)}`)}`));
     this.status = { title, since, timer: setInterval(draw, 250).unref() };
     draw();
   }
@@ -83,7 +89,7 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
     if (!this.status) return;
     clearInterval(this.status.timer);
     this.status = undefined;
-    this.stream.write('\r\u001b[K');
+    this.stream.write(this.terminal(`\r${this.esc}[K`));
   }
 
   private line(f: Finished): string {
@@ -130,6 +136,8 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
       for (const s of skipped) reasons.set(s.entry.skipReason ?? 'skipped', (reasons.get(s.entry.skipReason ?? 'skipped') ?? 0) + 1);
       for (const [reason, n] of reasons) this.print(`    ${n} × ${reason}`);
     }
+    const sessionsLeft = this.finished.reduce((n, f) => n + (f.entry.result?.sessionsLeft.length ?? 0), 0);
+    if (sessionsLeft) this.print(`  ${this.paint('yellow', `⚠ ${sessionsLeftLine(sessionsLeft)}`)}`);
     const unfinished = by('unfinished').length + Math.max(0, total - this.finished.length);
     if (unfinished) this.print(`  ${this.paint('yellow', `${unfinished} unfinished`)} (the run was stopped)`);
     const slowest = this.finished.filter((f) => f.status !== 'skipped' && f.durationMs > 0).sort((a, b) => b.durationMs - a.durationMs).slice(0, SLOWEST);
@@ -165,12 +173,23 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
   }
 
   private paint(colour: keyof typeof COLOURS, s: string): string {
-    return this.colour ? `\u001b[${COLOURS[colour]}m${s}\u001b[0m` : s;
+    return this.colour ? `${this.esc}[${COLOURS[colour]}m${s}${this.esc}[0m` : s;
   }
 
   private print(s: string): void {
     this.clearStatus();
-    this.stream.write(`${this.redactor.text(s)}\n`);
+    this.stream.write(this.terminal(`${s}\n`));
+  }
+
+  /**
+   * What reaches the terminal: redacted, every control character from a server or a scenario
+   * escaped, then our own escape sequences (written as `this.esc`, a marker no input can
+   * guess) made real. A CR is ours only at the start, where the status line redraws.
+   */
+  private terminal(s: string): string {
+    const redraw = s.startsWith('\r') ? '\r' : '';
+    const printable = escapeControls(this.redactor.text(s.slice(redraw.length)));
+    return redraw + printable.replaceAll(this.esc, '\u001b');
   }
 }
 

@@ -1,3 +1,4 @@
+import { escapeControls } from '../src/core/printable.js';
 import { messageLine } from '../src/report/failure-text.js';
 import { stoppedWhy } from './build.js';
 import type { FileReporter } from './contract.js';
@@ -51,6 +52,7 @@ function testcase(s: ScenarioReport): string[] {
     body.push(`      <error type="unfinished" message="${attr(`unfinished: ${why}`)}">${text(s.failure?.text ?? `unfinished: ${why}`)}</error>`);
   }
   if (s.status !== 'passed' && s.status !== 'skipped' && s.messages.length > 0) body.push(`      <system-out>${text(s.messages.map((m) => messageLine(m)).join('\n'))}</system-out>`);
+  if (s.warnings.length > 0) body.push(`      <system-err>${text(s.warnings.map((w) => `warning: ${w}`).join('\n'))}</system-err>`);
   return body.length === 0 ? [`${open}/>`] : [`${open}>`, ...body, '    </testcase>'];
 }
 
@@ -62,6 +64,7 @@ function properties(report: RunReport): Array<[string, string]> {
   const props: Array<[string, string]> = [['transports', report.transports.join(',')], ['interrupted', String(report.interrupted)]];
   if (report.janusVersion) props.push(['janus.version', report.janusVersion]);
   if (report.seed) props.push(['seed', report.seed]);
+  if (report.sessionsLeft > 0) props.push(['sessions.left', String(report.sessionsLeft)]);
   return props;
 }
 
@@ -85,7 +88,7 @@ function xmlChars(s: string): string {
 }
 
 function text(s: string): string {
-  return xmlChars(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return xmlChars(escapeControls(s)).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function attr(s: string): string {

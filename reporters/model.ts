@@ -19,6 +19,8 @@ export interface RunReport {
   transports: string[];
   seed?: string;
   totals: Record<ScenarioStatus, number>;
+  /** Sessions the cleanup of all scenarios could not destroy: they may still exist on the server. */
+  sessionsLeft: number;
   scenarios: ScenarioReport[];
 }
 
@@ -45,6 +47,8 @@ export interface ScenarioReport {
   /** Values saved by the scenario, redacted. */
   saved: Record<string, unknown>;
   schemaWarnings: string[];
+  /** What the cleanup could not do (a session it could not destroy, and why); never changes the status. */
+  warnings: string[];
 }
 
 export interface ReportedFailure {

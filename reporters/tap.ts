@@ -1,4 +1,6 @@
 import { stringify } from 'yaml';
+import { escapeControls, oneLinePrintable } from '../src/core/printable.js';
+import { sessionsLeftLine } from '../src/report/warnings.js';
 import { stoppedWhy } from './build.js';
 import type { FileReporter } from './contract.js';
 import type { RunReport, ScenarioReport } from './model.js';
@@ -20,14 +22,16 @@ function render(report: RunReport): string {
   if (report.interrupted) out.push('# the run was interrupted: scenarios that did not finish are "not ok" with status unfinished');
   const t = report.totals;
   out.push(`# passed ${t.passed}, failed ${t.failed}, skipped ${t.skipped}, unfinished ${t.unfinished}`);
+  if (report.sessionsLeft > 0) out.push(`# warning: ${sessionsLeftLine(report.sessionsLeft)}`);
   return `${out.join('\n')}\n`;
 }
 
 function testLine(s: ScenarioReport, n: number): string[] {
-  const description = `${s.file}: ${s.title}`.replace(/[\r\n]+/g, ' ').replace(/\\/g, '\\\\').replace(/#/g, '\\#');
+  const description = oneLine(`${s.file}: ${s.title}`).replace(/\\/g, '\\\\').replace(/#/g, '\\#');
+  const warnings = s.warnings.map((w) => `# warning: ${oneLine(w)}`);
   if (s.status === 'skipped') return [`ok ${n} - ${description} # SKIP ${oneLine(s.skipReason ?? '')}`];
-  if (s.status === 'passed') return [`ok ${n} - ${description}`];
-  return [`not ok ${n} - ${description}`, ...diagnostics(s)];
+  if (s.status === 'passed') return [`ok ${n} - ${description}`, ...warnings];
+  return [`not ok ${n} - ${description}`, ...diagnostics(s), ...warnings];
 }
 
 function diagnostics(s: ScenarioReport): string[] {
@@ -44,12 +48,13 @@ function diagnostics(s: ScenarioReport): string[] {
   } else {
     block.message = stoppedWhy(s);
   }
-  const yaml = stringify(block, { lineWidth: 0 }).replace(/\n$/, '');
+  const yaml = escapeControls(stringify(block, { lineWidth: 0 }).replace(/\n$/, ''));
   return ['  ---', ...yaml.split('\n').map((l) => `  ${l}`), '  ...'];
 }
 
+/** One line, every control character escaped (a newline would end the TAP line, an ESC reach the terminal). */
 function oneLine(s: string): string {
-  return s.replace(/[\r\n]+/g, ' ');
+  return oneLinePrintable(s.replace(/\r?\n/g, ' '));
 }
 
 export default mochaReporterFor(tapReporter);

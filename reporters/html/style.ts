@@ -59,6 +59,7 @@ details.scenario[open] > summary::before { content: "▾"; }
 .name { font-weight: 600; }
 .chip { font-size: 12px; padding: 0 7px; border-radius: 999px; border: 1px solid var(--line); color: var(--muted); }
 .chip.transport { font-family: var(--mono); color: var(--out); border-color: #c9d6f5; }
+.chip.warning { color: var(--unfin); border-color: #f3c98b; }
 .spacer { flex: 1; }
 .count, .duration { color: var(--muted); font-size: 12px; font-variant-numeric: tabular-nums; }
 .duration { min-width: 60px; text-align: right; }

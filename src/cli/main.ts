@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { registerBuiltinFileReporters } from '../../reporters/registry.js';
 import { ExitCode } from '../core/exit-codes.js';
+import { escapeControls } from '../core/printable.js';
+import { sweepStaleFolders } from '../managed/stale-folders.js';
 import { fragmentSchema, scenarioSchema } from '../load/scenario-schema.js';
 import { registerBuiltinTransports } from '../transports/builtin.js';
 import { loadScenarios } from './load-scenarios.js';
@@ -32,7 +34,7 @@ run options:
   --tags LIST               only scenarios with one of these tags
   --timeout D               time limit per scenario (default 30s)     --step-timeout D (5s)
   --seed S                  deterministic transaction ids
-  -j, --jobs N              run N scenarios at once
+  -j, --jobs N              run N scenarios at once (default: 2 x CPUs, 2 to 8)
   --janus-binary PATH       the janus executable for the managed Janus
   --schema MODE             check every message against the Janus API catalogue:
                             strict (default: violations and unknown fields fail the step),
@@ -44,8 +46,11 @@ exit codes: 0 all passed, 1 a scenario failed, 2 invalid scenario file or usage,
 export async function main(argv: string[]): Promise<number> {
   registerBuiltinTransports();
   registerBuiltinFileReporters();
+  // The managed Janus folders of runs that died unclean (SIGKILL) go, whatever this command is.
+  sweepStaleFolders();
   const [command, ...args] = argv;
-  const io = { out: (s: string) => process.stdout.write(`${s}\n`), err: (s: string) => process.stderr.write(`${s}\n`) };
+  // A server's or a scenario's text in a message never acts on the terminal.
+  const io = { out: (s: string) => process.stdout.write(`${escapeControls(s)}\n`), err: (s: string) => process.stderr.write(`${escapeControls(s)}\n`) };
   try {
     switch (command) {
       case 'run':

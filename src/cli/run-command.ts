@@ -1,8 +1,12 @@
 import { buildRunReport } from '../../reporters/build.js';
 import type { ReportEntry } from '../../reporters/entry.js';
-import { Redactor } from '../../reporters/redact.js';
+import ConsoleReporter from '../../reporters/console.js';
+import { guardOutput } from '../../reporters/output-guard.js';
+import { Redactor, urlSecrets } from '../../reporters/redact.js';
+import { cleanupWarnings, sessionsLeftLine } from '../report/warnings.js';
 import { writeReports } from '../../reporters/write.js';
 import type { CompiledScenario } from '../compile/scenario.js';
+import { clip } from '../core/clip.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { CoverageCollector } from '../coverage/collector.js';
 import { renderCoverage } from '../coverage/report.js';
@@ -57,8 +61,11 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
   );
 
   const seed = settings.seed ?? randomSeed();
-  const redactor = new Redactor(Object.values(settings.secrets));
-  const runInfo = { startedAt: Date.now(), interrupted: false, transports, seed, secrets: Object.values(settings.secrets), janusVersion: undefined as string | undefined };
+  // The run's secrets: given as options or in the environment, and any credentials in its URLs.
+  const secrets = [...Object.values(settings.secrets), ...[...settings.urls, ...settings.adminUrls].flatMap(urlSecrets)];
+  const redactor = new Redactor(secrets);
+  const unguard = guardOutput(redactor);
+  const runInfo = { startedAt: Date.now(), interrupted: false, transports, seed, secrets, janusVersion: undefined as string | undefined };
   // Rendered from what is known at that moment: after the run, or at once on a second Ctrl-C.
   const writeFiles = (): void => {
     if (reporters.files.length === 0) return;
@@ -82,7 +89,7 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
 
   let targets: Targets | undefined;
   try {
-    const common = { transports, secrets: settings.secrets, tls: settings.tls, janusBinary: settings.janusBinary };
+    const common = { transports, secrets: settings.secrets, tls: settings.tls, janusBinary: settings.janusBinary, stepTimeoutMs: settings.stepTimeoutMs };
     targets = settings.urls.length > 0 ? await remoteTargets(settings.urls, settings.adminUrls, common) : await managedTargets(scenarios, common);
     const coverage = options.coverage ? new CoverageCollector() : undefined;
     const planned = plan(candidates, targets, settings, seed, interrupt.signal, coverage?.listener);
@@ -98,6 +105,11 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
     if (coverage) io.out(renderCoverage(coverage, transports));
     const warnings = [...new Set(results.flatMap((r) => r.schemaWarnings))];
     if (warnings.length > 0) io.err(redactor.text(`schema warnings (${warnings.length}):\n${warnings.map((w) => `  ${w}`).join('\n')}`));
+    // The console reporter says this itself; mocha's own reporters (dot, list, ...) do not.
+    const sessionsLeft = results.reduce((n, r) => n + r.sessionsLeft.length, 0);
+    if (sessionsLeft > 0 && !reporters.console.includes(ConsoleReporter)) {
+      io.err(redactor.text(`warning: ${sessionsLeftLine(sessionsLeft)}:\n${results.flatMap(cleanupWarnings).map((w) => `  ${w}`).join('\n')}`));
+    }
     io.err(`seed: ${seed} (repeat the same transactions with --seed ${seed})`);
     if (runInfo.interrupted) return ExitCode.interrupted;
     if (results.some((r) => r.failure?.kind === 'infrastructure')) return ExitCode.infrastructure;
@@ -106,7 +118,8 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
     if (e instanceof InfrastructureError) {
       // Nothing ran: the reports still say what was meant to run.
       writeFiles();
-      io.err(`error: ${redactor.text(e.message)}`);
+      // Redacted whole, then cut: a server's reply quoted in the reason may be long.
+      io.err(`error: ${clip(redactor.text(e.message), 1000)}`);
       return ExitCode.infrastructure;
     }
     throw e;
@@ -115,6 +128,7 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
     await stopAllJanus();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    unguard();
   }
 }
 

@@ -1,5 +1,7 @@
 import type { CompiledScenario } from '../compile/scenario.js';
-import { JanusClient } from '../janus/client.js';
+import { formatDuration } from '../core/duration.js';
+import { describeUncorrelated, JanusClient } from '../janus/client.js';
+import { redactUrls } from '../../reporters/redact.js';
 import { startJanus, needsKey, namespaceUnavailable, type JanusNeeds, type JanusTransportName, type ManagedJanus } from '../managed/index.js';
 import type { PeerHost } from '../media/contract.js';
 import { ProcessPeerHost } from '../media/process-host.js';
@@ -14,6 +16,8 @@ export interface Targets {
   close(): Promise<void>;
 }
 
+const DEFAULT_FIRST_CONTACT_MS = 5000;
+
 /** The server could not be reached or started: one line, exit 3. */
 export class InfrastructureError extends Error {}
 
@@ -22,6 +26,8 @@ interface Common {
   secrets: RunTarget['secrets'];
   tls: TlsOptions;
   janusBinary?: string;
+  /** The first contact (connect and info) waits this long, like every step (default 5 s, as --step-timeout). */
+  stepTimeoutMs?: number;
 }
 
 /**
@@ -44,7 +50,7 @@ export async function managedTargets(scenarios: CompiledScenario[], common: Comm
     const janus = await startJanus({ plugins: [...g.plugins], transports: common.transports as JanusTransportName[], ...g.needs }, { binary: common.janusBinary });
     instances.set(key, janus);
     const [transport, url] = Object.entries(janus.endpoints).find(([name]) => !name.startsWith('admin'))!;
-    versions.set(key, String((await serverInfo(transport, url!, { ca: janus.caPem ? [janus.caPem] : [] })).version_string));
+    versions.set(key, String((await serverInfo(transport, url!, { ca: janus.caPem ? [janus.caPem] : [] }, common.stepTimeoutMs ?? DEFAULT_FIRST_CONTACT_MS)).version_string));
   }));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
@@ -101,7 +107,7 @@ export async function remoteTargets(urls: string[], adminUrls: string[], common:
   // Peers for a server the runner did not start run in the runner's network namespace, in
   // peer processes of its own.
   let peers: ProcessPeerHost | undefined;
-  for (const t of common.transports) infos.set(t, await serverInfo(t, byTransport.get(t)!, common.tls));
+  for (const t of common.transports) infos.set(t, await serverInfo(t, byTransport.get(t)!, common.tls, common.stepTimeoutMs ?? DEFAULT_FIRST_CONTACT_MS));
   return {
     targetFor(scenario, transport) {
       const info = infos.get(transport)!;
@@ -159,20 +165,31 @@ function unmetConfig(needed: Record<string, string | number | boolean>, info: Re
   return undefined;
 }
 
-async function serverInfo(transportName: string, url: string, tls: TlsOptions): Promise<Record<string, unknown>> {
+/** The first contact with a server: connect and `info`, each within the step time limit. */
+async function serverInfo(transportName: string, url: string, tls: TlsOptions, timeoutMs: number): Promise<Record<string, unknown>> {
   const transport = getTransport(transportName)!;
+  // Credentials in the URL (user:password@, ?apisecret=) never reach a message.
+  const shown = redactUrls(url);
   let client: JanusClient;
   try {
-    client = await JanusClient.connect(transport, { url, api: 'janus', tls, connectTimeoutMs: 5000 }, { api: 'janus', nextTransaction: () => 'preflight', pollAuth: {} });
+    client = await JanusClient.connect(transport, { url, api: 'janus', tls, connectTimeoutMs: timeoutMs }, { api: 'janus', nextTransaction: () => 'preflight', pollAuth: {} });
   } catch (e) {
-    throw new InfrastructureError(`cannot reach Janus at ${url}: ${(e as Error).message}`);
+    throw new InfrastructureError(`cannot reach Janus at ${shown}: ${(e as Error).message}`);
   }
-  const outcome = await client.request({ janus: 'info', transaction: 'preflight-info' }, {}, 'final', 5000);
+  const outcome = await client.request({ janus: 'info', transaction: 'preflight-info' }, {}, 'final', timeoutMs);
   await client.close(() => ({}), 0);
-  if ('fault' in outcome) throw new InfrastructureError(`Janus at ${url}: ${outcome.fault.message}`);
-  if ('timedOut' in outcome) throw new InfrastructureError(`Janus at ${url} did not answer info within 5s`);
-  if (outcome.exchange.reply.janus !== 'server_info') throw new InfrastructureError(`Janus at ${url} answered info with ${JSON.stringify(outcome.exchange.reply).slice(0, 200)}`);
+  if ('fault' in outcome) throw new InfrastructureError(`Janus at ${shown}: ${outcome.fault.message}`);
+  if ('timedOut' in outcome) {
+    const why = outcome.uncorrelated ? `; ${describeUncorrelated(outcome.uncorrelated)}: ${replyJson(outcome.uncorrelated)}` : '';
+    throw new InfrastructureError(`Janus at ${shown} did not answer info within ${formatDuration(timeoutMs)}${why}`);
+  }
+  if (outcome.exchange.reply.janus !== 'server_info') throw new InfrastructureError(`Janus at ${shown} answered info with ${replyJson(outcome.exchange.reply)}`);
   return outcome.exchange.reply;
+}
+
+/** A server's reply in a one-line error, whole: the caller redacts the line, then cuts it. */
+function replyJson(message: unknown): string {
+  return JSON.stringify(message);
 }
 
 function schemeOf(url: string): string {

@@ -11,6 +11,8 @@ export interface ClientOptions {
   /** Credentials for long-polls (HTTP); requests carry their own. */
   pollAuth: { apisecret?: string; token?: string };
   onTraffic?: TrafficListener;
+  /** Called once when the connection fails (dropped, malformed data): steps waiting on it end at once. */
+  onFault?: (fault: TransportFault) => void;
 }
 
 /** What a request ended with: the reply that finished it, and the ack if one came. */
@@ -20,10 +22,17 @@ export interface Exchange {
   ack?: JanusMessage;
 }
 
-export type RequestOutcome = { exchange: Exchange } | { timedOut: true; ack?: JanusMessage } | { fault: TransportFault };
+/** `uncorrelated`: a reply came while this request waited, but its transaction named no request. */
+export type RequestOutcome = { exchange: Exchange } | { timedOut: true; ack?: JanusMessage; uncorrelated?: JanusMessage } | { fault: TransportFault };
+
+/** Verbs of replies to requests (never events): one that names no waiting request is a server's mistake. */
+const REPLY_VERBS = new Set(['success', 'error', 'ack', 'server_info']);
+/** Kept for the requests that time out meanwhile; older ones can no longer explain anything. */
+const UNCORRELATED_KEPT = 20;
 
 interface Pending {
   transaction?: string;
+  verb?: string;
   /** 'ack' ends at the ack; 'final' at the first reply that is not an ack. */
   until: 'ack' | 'final';
   ack?: JanusMessage;
@@ -36,13 +45,25 @@ interface Pending {
  * knows which sessions it created so they can be destroyed, and sends keepalives.
  */
 export class JanusClient {
-  readonly mailbox = new Mailbox();
+  private readonly inbox = new Mailbox();
+  /**
+   * Whether events are wanted yet. Until a step looks at the mailbox or a request is acked (its
+   * answer comes as an event), no HTTP long-poll runs: Janus queues a session's events until a
+   * poll takes them, and Janus 1.1.2 holds a poll for 30 s after its session is destroyed, a
+   * connection and a thread each. Sessions of scenarios that never wait for events cost none.
+   */
+  private listening = false;
   readonly sessions = new Set<number>();
+  /** Handles attached in each live session, as far as the replies tell. */
+  private readonly handles = new Map<number, Set<number>>();
   /** The credentials each session was created (or claimed) with, for its long-poll, keepalives and cleanup. */
   private readonly sessionAuth = new Map<number, PollAuth>();
   private readonly pending = new Map<string, Pending>();
   private readonly untransacted: Pending[] = [];
   private readonly finished = new Set<string>();
+  /** Replies whose transaction named no waiting request, newest last, with a running count. */
+  private readonly uncorrelated: JanusMessage[] = [];
+  private uncorrelatedCount = 0;
   private connection?: TransportConnection;
   private keepaliveTimer?: NodeJS.Timeout;
   fault?: TransportFault;
@@ -65,29 +86,42 @@ export class JanusClient {
     const transaction = transactionOf(payload);
     let resolve!: (outcome: RequestOutcome) => void;
     const outcome = new Promise<RequestOutcome>((r) => (resolve = r));
-    const pending: Pending = { transaction, until, done: (result) => settle(result) };
-    const timer = setTimeout(() => pending.done({ timedOut: true, ack: pending.ack }), timeoutMs);
-    const onAbort = (): void => pending.done({ timedOut: true, ack: pending.ack });
+    const pending: Pending = { transaction, verb: typeof payload === 'string' ? undefined : verbOf(payload), until, done: (result) => settle(result) };
+    const seenBefore = this.uncorrelatedCount;
+    const timedOut = (): RequestOutcome => ({ timedOut: true, ack: pending.ack, uncorrelated: this.uncorrelatedSince(seenBefore) });
+    const timer = setTimeout(() => pending.done(timedOut()), timeoutMs);
+    const onAbort = (): void => pending.done(timedOut());
     signal?.addEventListener('abort', onAbort, { once: true });
     if (transaction !== undefined) this.pending.set(transaction, pending);
     else this.untransacted.push(pending);
 
+    // Ends the transport's side of the exchange once this request has its outcome: a reply
+    // still streaming in after the time limit is abandoned, not read on.
+    const exchange = new AbortController();
     const settle = (result: RequestOutcome): void => {
       if (!this.forget(pending)) return;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      exchange.abort();
       if ('exchange' in result) this.bookkeep(payload, result.exchange.reply, route);
       resolve(result);
     };
 
     this.options.onTraffic?.('out', payload, route);
     // Not awaited: the request's own time limit must hold even while an HTTP POST hangs.
-    this.connection!.send(payload, route).then(
+    this.connection!.send(payload, route, exchange.signal).then(
       // The body of an HTTP POST is this request's reply, even when Janus left out the transaction.
       (direct) => direct && this.receive(direct, pending),
       (e: unknown) => pending.done({ fault: e instanceof TransportFault ? e : new TransportFault(String((e as Error).message ?? e)) }),
     );
     return outcome;
+  }
+
+  /** The first uncorrelated reply that arrived after the count was `seenBefore`. */
+  private uncorrelatedSince(seenBefore: number): JanusMessage | undefined {
+    const newer = this.uncorrelatedCount - seenBefore;
+    if (newer <= 0) return undefined;
+    return this.uncorrelated[Math.max(0, this.uncorrelated.length - newer)];
   }
 
   private forget(pending: Pending): boolean {
@@ -101,6 +135,19 @@ export class JanusClient {
     if (i < 0) return false;
     this.untransacted.splice(i, 1);
     return true;
+  }
+
+  /** Asynchronous messages; asking for them starts receiving them (the HTTP long-poll). */
+  get mailbox(): Mailbox {
+    this.listen();
+    return this.inbox;
+  }
+
+  /** Starts the long-poll of every session known, and of every session to come. */
+  private listen(): void {
+    if (this.listening) return;
+    this.listening = true;
+    for (const sessionId of this.sessions) this.connection?.track?.(sessionId, this.sessionAuth.get(sessionId) ?? this.options.pollAuth);
   }
 
   /** Starts periodic keepalives for every live session; their replies never reach the mailbox. */
@@ -120,18 +167,40 @@ export class JanusClient {
     this.keepaliveTimer = undefined;
   }
 
-  /** Destroys every session this client created and still believes alive, then disconnects. */
-  async close(destroyPayload: (sessionId: number) => JanusMessage, timeoutMs: number): Promise<number[]> {
+  /**
+   * Destroys every session this client created and still believes alive, then disconnects.
+   * Says which sessions were destroyed, and which may be left on the server and why (the
+   * destroy got no answer, an error, or could not be sent over a failed connection).
+   */
+  async close(destroyPayload: (sessionId: number) => JanusMessage, timeoutMs: number): Promise<CloseOutcome> {
     this.stopKeepalives();
     const leftover = [...this.sessions];
-    if (!this.fault) {
-      const payload = (sessionId: number): JanusMessage => ({ ...destroyPayload(sessionId), ...this.sessionAuth.get(sessionId) });
-      await Promise.all(leftover.map((sessionId) => this.request(payload(sessionId), { sessionId }, 'final', timeoutMs)));
-    }
+    const outcome: CloseOutcome = { destroyed: [], left: [] };
+    const payload = (sessionId: number): JanusMessage => ({ ...destroyPayload(sessionId), ...this.sessionAuth.get(sessionId) });
+    await Promise.all(leftover.map(async (sessionId) => {
+      if (!this.fault) await this.endPoll(sessionId, payload(sessionId), timeoutMs);
+      const reason = this.fault ? `the connection had failed (${this.fault.message})` : destroyFailure(await this.request(payload(sessionId), { sessionId }, 'final', timeoutMs), timeoutMs);
+      if (reason === undefined) outcome.destroyed.push(sessionId);
+      else outcome.left.push({ sessionId, reason });
+    }));
     for (const sid of leftover) this.forgetSession(sid);
     await this.connection?.close();
     for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault: new TransportFault('connection closed') });
-    return leftover;
+    return outcome;
+  }
+
+  /**
+   * Janus 1.1.2 holds a destroyed session's long-poll 30 s, a connection and a thread each;
+   * what ends a poll at once is an event. Detaching one of the session's handles sends one
+   * (`detached`): the poll ends by itself and the connection is reused. A session without a
+   * handle has no such event to give; its poll is cut off as before.
+   */
+  private async endPoll(sessionId: number, destroy: JanusMessage, timeoutMs: number): Promise<void> {
+    const handleId = this.handles.get(sessionId)?.values().next().value;
+    if (!this.listening || !this.connection?.untrack || handleId === undefined) return;
+    this.connection.untrack(sessionId, { finishing: true });
+    const { janus: _verb, session_id: _sid, transaction, ...auth } = destroy;
+    await this.request({ ...auth, janus: 'detach', transaction: `${String(transaction)}-detach` }, { sessionId, handleId }, 'final', timeoutMs);
   }
 
   private receive(msg: JanusMessage, direct?: Pending): void {
@@ -140,8 +209,11 @@ export class JanusClient {
     const tx = typeof msg.transaction === 'string' ? msg.transaction : undefined;
     const pending = (tx !== undefined ? this.pending.get(tx) : undefined) ?? direct ?? (tx === undefined ? this.untransactedFor(verb) : undefined);
     if (verb === 'timeout') this.forgetSession(idOf(msg.session_id));
+    if (verb === 'detached') this.handles.get(idOf(msg.session_id) ?? -1)?.delete(idOf(msg.sender) ?? -1);
     if (pending) {
       if (verb === 'ack') {
+        // What an ack announces comes as an event; a keepalive's ack announces nothing.
+        if (pending.verb !== 'keepalive') this.listen();
         pending.ack = msg;
         if (pending.until === 'ack') pending.done({ exchange: { transaction: tx, reply: msg, ack: msg } });
         return;
@@ -153,7 +225,14 @@ export class JanusClient {
     }
     // A late ack for a request that already ended is part of that exchange, not an event.
     if (verb === 'ack' && tx !== undefined && this.finished.has(tx)) return;
-    this.mailbox.put(msg);
+    if (REPLY_VERBS.has(verb ?? '') && (tx === undefined || !this.finished.has(tx))) this.noteUncorrelated(msg);
+    this.inbox.put(msg);
+  }
+
+  private noteUncorrelated(msg: JanusMessage): void {
+    this.uncorrelated.push(msg);
+    this.uncorrelatedCount++;
+    if (this.uncorrelated.length > UNCORRELATED_KEPT) this.uncorrelated.shift();
   }
 
   /**
@@ -167,8 +246,10 @@ export class JanusClient {
   }
 
   private fail(fault: TransportFault): void {
+    const first = this.fault === undefined;
     this.fault ??= fault;
     for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault });
+    if (first) this.options.onFault?.(fault);
   }
 
   /** Keeps the list of live sessions, for cleanup and keepalives, from the replies themselves. */
@@ -183,8 +264,14 @@ export class JanusClient {
         this.sessions.add(id);
         this.remember(id, request);
       }
+    } else if (this.options.api === 'janus' && verb === 'attach' && route.sessionId !== undefined) {
+      const id = idOf((reply.data as { id?: unknown } | undefined)?.id);
+      if (id !== undefined && this.sessions.has(route.sessionId)) this.handles.get(route.sessionId)?.add(id) ?? this.handles.set(route.sessionId, new Set([id]));
+    } else if (this.options.api === 'janus' && verb === 'detach' && route.sessionId !== undefined && route.handleId !== undefined) {
+      this.handles.get(route.sessionId)?.delete(route.handleId);
     } else if (this.options.api === 'janus' && verb === 'claim' && route.sessionId !== undefined) {
       // A claimed session's events now come to this connection, and it is ours to clean up.
+      this.listen();
       this.sessions.add(route.sessionId);
       this.remember(route.sessionId, request);
     } else if (this.options.api === 'janus' && verb === 'destroy') {
@@ -199,14 +286,41 @@ export class JanusClient {
     if (typeof request.token === 'string') auth.token = request.token;
     const chosen = auth.apisecret !== undefined || auth.token !== undefined ? auth : this.options.pollAuth;
     this.sessionAuth.set(sessionId, chosen);
-    this.connection?.track?.(sessionId, chosen);
+    if (this.listening) this.connection?.track?.(sessionId, chosen);
   }
 
   private forgetSession(sessionId: number | undefined): void {
     if (sessionId === undefined || !this.sessions.delete(sessionId)) return;
     this.sessionAuth.delete(sessionId);
+    this.handles.delete(sessionId);
     this.connection?.untrack?.(sessionId);
   }
+}
+
+/** What closing a client did with the sessions it had. */
+export interface CloseOutcome {
+  destroyed: number[];
+  /** Sessions whose destroy was not confirmed: they may still exist on the server. */
+  left: Array<{ sessionId: number; reason: string }>;
+}
+
+/** Why a cleanup destroy did not confirm the session is gone; undefined when it did. */
+function destroyFailure(outcome: RequestOutcome, timeoutMs: number): string | undefined {
+  if ('fault' in outcome) return `destroy failed: ${outcome.fault.message}`;
+  if ('timedOut' in outcome) return `destroy got no answer within ${timeoutMs}ms`;
+  const reply = outcome.exchange.reply;
+  if (reply.janus === 'success') return undefined;
+  // 458: the session is already gone (it timed out, or the scenario destroyed it another way).
+  const code = (reply.error as { code?: unknown } | undefined)?.code;
+  if (reply.janus === 'error' && code === 458) return undefined;
+  return `destroy was answered with ${reply.janus === 'error' ? `error ${String(code)}` : JSON.stringify(reply.janus)}`;
+}
+
+/** One line on a reply no request could claim, for the failure of the request that went unanswered. */
+export function describeUncorrelated(msg: JanusMessage): string {
+  const verb = typeof msg.janus === 'string' ? `"${msg.janus}"` : 'a message';
+  const why = typeof msg.transaction === 'string' ? `its transaction names no request waiting` : 'it carries no transaction';
+  return `a reply that could not be correlated came instead: ${verb} (${why})`;
 }
 
 /** The transaction a request carries, also when it is sent as raw text that parses. */

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
+import { makeOwnedFolder } from './stale-folders.js';
 import { join } from 'node:path';
 import { JanusStartError } from './errors.js';
 
@@ -25,7 +25,7 @@ export function selfSignedCertificate(): Promise<TlsCertificate> {
 }
 
 async function generateCertificate(): Promise<TlsCertificate> {
-  const dir = await mkdtemp(join(tmpdir(), 'janus-scenarios-cert-'));
+  const dir = makeOwnedFolder('cert-');
   try {
     const args = [
       'req', '-x509', '-newkey', 'rsa:2048', '-nodes',

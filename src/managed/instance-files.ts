@@ -85,7 +85,8 @@ export async function writeInstanceFiles(layout: InstanceLayout): Promise<void> 
 }
 
 async function writeJcfg(dir: string, name: string, sections: Record<string, JcfgSection>): Promise<void> {
-  await writeFile(join(dir, name), renderJcfg(sections));
+  // janus.jcfg holds the admin secret (and api_secret): for the owner's eyes only.
+  await writeFile(join(dir, name), renderJcfg(sections), { mode: 0o600 });
 }
 
 function mainConfig({ dir, listeners, overrides, adminSecret, media, eventhandlers, namespaced }: InstanceLayout): Record<string, JcfgSection> {

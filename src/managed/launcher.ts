@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { Server } from 'node:net';
-import { access, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { selfSignedCertificate, type TlsCertificate } from './certificate.js';
 import { JanusStartError, PortConflict } from './errors.js';
@@ -18,7 +17,7 @@ import { AGENT_STOP_GRACE_MS, agentCommand, namespaceEmptied, namespaceOf, names
 import { allocateMediaPortRanges, pickFreePorts } from './ports.js';
 import { waitUntilReady } from './readiness.js';
 import { bridge, bridgeSocketPath } from './socket-bridge.js';
-import { FOLDER_PREFIX, sweepStaleFolders, writeOwner } from './stale-folders.js';
+import { makeOwnedFolder, sweepStaleFolders } from './stale-folders.js';
 
 /** A running Janus owned by this process. */
 export interface ManagedJanus {
@@ -125,11 +124,10 @@ async function planLaunch(needs: JanusNeeds, options: StartOptions): Promise<Lau
 /** One attempt: a fresh folder and fresh ports. On any failure the attempt cleans up after itself. */
 async function launch(plan: LaunchPlan): Promise<ManagedJanus> {
   sweepStaleFolders();
-  const dir = await mkdtemp(join(tmpdir(), FOLDER_PREFIX));
+  const dir = makeOwnedFolder();
   let instance: ManagedInstance | undefined;
   const bridges: Server[] = [];
   try {
-    writeOwner(dir);
     const ports = await pickFreePorts(plan.names.length);
     const listeners = plan.names.map((name, i) => makeListener(name, ports[i]!));
     await writeInstanceFiles({

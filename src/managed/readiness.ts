@@ -1,3 +1,4 @@
+import { clip } from '../core/clip.js';
 import { request as httpGet } from 'node:http';
 import { request as httpsGet } from 'node:https';
 import { connect } from 'node:net';
@@ -96,7 +97,7 @@ export function logGist(janus: JanusProcess): string {
   const errors = lines.filter((l) => /\[(ERR|FATAL)\]/.test(l));
   const gist = (errors.length > 0 ? errors : lines).slice(-3).join(' | ');
   if (!gist) return '(no output)';
-  return gist.length > 400 ? `${gist.slice(0, 397)}...` : gist;
+  return clip(gist, 400);
 }
 
 function acceptsTcp(port: number): Promise<boolean> {
@@ -160,7 +161,7 @@ function parseServerInfo(body: string, resolve: (info: Record<string, unknown>) 
   try {
     const info = JSON.parse(body) as Record<string, unknown>;
     if (info['janus'] === 'server_info') resolve(info);
-    else reject(new Error(`unexpected reply to info: ${body.slice(0, 100)}`));
+    else reject(new Error(`unexpected reply to info: ${clip(body, 100)}`));
   } catch (err) {
     reject(err as Error);
   }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,12 +10,25 @@ import { join } from 'node:path';
 const OWNER_FILE = 'owner.json';
 export const FOLDER_PREFIX = 'janus-scenarios-';
 
+/**
+ * A new folder for this process, `janus-scenarios-<suffix>XXXXXX` in the temp folder: readable
+ * by its owner only (0700, whatever the umask; it holds the admin secret in janus.jcfg and the
+ * TLS key), and naming its owner so a later command removes it if this process dies unclean.
+ */
+export function makeOwnedFolder(suffix = ''): string {
+  const dir = mkdtempSync(join(tmpdir(), `${FOLDER_PREFIX}${suffix}`));
+  chmodSync(dir, 0o700);
+  writeOwner(dir);
+  return dir;
+}
+
 export function writeOwner(dir: string): void {
   writeFileSync(join(dir, OWNER_FILE), JSON.stringify({ pid: process.pid, started: processStart(process.pid) }));
 }
 
 let swept = false;
 
+/** Run by every command (run, coverage, validate, ...), once per process. */
 export function sweepStaleFolders(): void {
   if (swept) return;
   swept = true;

@@ -1,6 +1,7 @@
 import Mocha from 'mocha';
 import { attachEntry, type ReportEntry } from '../../reporters/entry.js';
 import type { Redactor } from '../../reporters/redact.js';
+import { oneLinePrintable } from '../core/printable.js';
 import { failureText } from '../report/failure-text.js';
 import type { ScenarioResult } from '../run/events.js';
 import { JobPool } from '../run/pool.js';
@@ -73,22 +74,24 @@ export function addScenarioTests(
   for (const test of planned) {
     let suite = suites.get(test.suite);
     if (!suite) {
-      suite = Mocha.Suite.create(root, test.suite);
+      suite = Mocha.Suite.create(root, oneLinePrintable(test.suite));
       suites.set(test.suite, suite);
     }
     if (test.skipReason) {
-      const skipped = new Mocha.Test(`${test.title} (skipped: ${test.skipReason})`);
+      const skipped = new Mocha.Test(oneLinePrintable(`${test.title} (skipped: ${test.skipReason})`));
       attachEntry(skipped, test.entry);
       suite.addTest(skipped);
       continue;
     }
     let attempt = 0;
-    const mochaTest = new Mocha.Test(test.title, async () => {
+    // Titles reach every mocha reporter as they are: a control character in a name is escaped.
+    const mochaTest = new Mocha.Test(oneLinePrintable(test.title), async () => {
       const result = attempt++ === 0 && options.firstAttempt ? await options.firstAttempt(test) : await startRun(test);
       test.entry.result = result;
+      // Before anything prints: the scenario's own secrets (values it marks secret) join the run's.
+      options.redactor?.add(result.secretValues);
       options.onResult?.(result);
       if (result.status === 'failed') {
-        options.redactor?.add(result.secretValues);
         const text = failureText(result);
         throw new ScenarioFailure(options.redactor ? options.redactor.text(text) : text);
       }

@@ -1,4 +1,7 @@
+import { clip } from '../core/clip.js';
 import { diffLines } from 'diff';
+import { Redactor } from '../../reporters/redact.js';
+import { escapeControls } from '../core/printable.js';
 import { formatSpan } from '../core/source.js';
 import { describeJanusError } from '../janus/errors.js';
 import { errorNameOf } from '../schemas/error-names.js';
@@ -11,10 +14,15 @@ const LAST_MESSAGES = 8;
 /**
  * The text a person reads when a scenario fails: where, why, the expected pattern against the
  * actual message with a diff, and the last messages exchanged. Shared by every reporter.
+ * The result is redacted before anything is cut to a length (a cut through a secret would
+ * leave a prefix no search for the whole value finds), and control characters are escaped.
  */
-export function failureText(result: ScenarioResult, options: { redact?: (s: string) => string } = {}): string {
-  const f = result.failure;
-  if (!f) return '';
+export function failureText(unredacted: ScenarioResult, options: { redact?: (s: string) => string } = {}): string {
+  if (!unredacted.failure) return '';
+  const redactor = new Redactor(unredacted.secretValues);
+  const redact = (s: string): string => (options.redact ? options.redact(redactor.text(s)) : redactor.text(s));
+  const result = redactValues(unredacted, redactor, redact);
+  const f = result.failure!;
   const lines: string[] = [headline(f)];
   if (f.span) lines.push(`  at ${formatSpan(f.span)}${f.stepTitle ? ` (step: ${f.stepTitle})` : ''}`);
   if (f.mismatches?.length) {
@@ -37,8 +45,25 @@ export function failureText(result: ScenarioResult, options: { redact?: (s: stri
     for (const entry of last) lines.push(`    ${transcriptLine(entry, t0)}`);
   }
   for (const c of result.cleanupFailures) lines.push(`  during cleanup: ${headline(c)}${c.span ? ` at ${formatSpan(c.span)}` : ''}`);
-  const text = lines.join('\n');
-  return options.redact ? options.redact(text) : text;
+  return escapeControls(redact(lines.join('\n')));
+}
+
+/** The result with every value redacted by the scenario's secrets, and by the caller's too. */
+function redactValues(result: ScenarioResult, redactor: Redactor, redact: (s: string) => string): ScenarioResult {
+  const deep = <T>(v: T): T => {
+    const redacted = redactor.value(v);
+    try {
+      return JSON.parse(redact(JSON.stringify(redacted ?? null))) as T;
+    } catch {
+      return redacted;
+    }
+  };
+  return {
+    ...result,
+    failure: result.failure && deep(result.failure),
+    cleanupFailures: deep(result.cleanupFailures),
+    transcript: result.transcript.map((t) => ({ ...t, message: deep(t.message) })),
+  };
 }
 
 export function headline(f: Failure): string {
@@ -54,8 +79,7 @@ export function transcriptLine(entry: TranscriptEntry, t0: number): string {
 /** One message as failure texts and reports list them: time, client, direction, JSON (clipped to `clipAt`). */
 export function messageLine(m: { atMs: number; client: string; direction: 'in' | 'out'; message: unknown }, clipAt = Infinity): string {
   const body = JSON.stringify(m.message);
-  const clipped = body.length > clipAt ? `${body.slice(0, clipAt - 3)}...` : body;
-  return `+${String(m.atMs).padStart(5)}ms ${m.client} ${m.direction === 'out' ? '->' : '<-'} ${clipped}`;
+  return `+${String(m.atMs).padStart(5)}ms ${m.client} ${m.direction === 'out' ? '->' : '<-'} ${clip(body, clipAt)}`;
 }
 
 function pretty(v: unknown): string {

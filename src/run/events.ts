@@ -51,6 +51,11 @@ export interface ScenarioResult {
   saved: Record<string, unknown>;
   /** Sessions the engine destroyed because the scenario left them alive. */
   destroyedSessions: number[];
+  /**
+   * Sessions the engine's cleanup could not destroy (no answer, an error, a dead connection):
+   * they may still exist on the server. A warning, never a change of verdict.
+   */
+  sessionsLeft: Array<{ client: string; sessionId: number; reason: string }>;
   /** Schema violations that did not fail the run (--schema warn, or after the last step). */
   schemaWarnings: string[];
   /**

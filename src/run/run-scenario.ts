@@ -68,6 +68,14 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
     timedOut = true;
     abort.abort();
   }, timeoutMs);
+  // A connection that fails (server killed, socket dropped) ends at once the step waiting on it,
+  // be it a wait, a sleep or a no_event: nothing it could still see would change the outcome.
+  const connectionLost = new AbortController();
+  let lost: Failure | undefined;
+  const onConnectionFault = (name: string) => (fault: TransportFault): void => {
+    lost ??= { kind: 'infrastructure', summary: `client ${name}: ${fault.message}` };
+    connectionLost.abort();
+  };
   const onOuterAbort = (): void => abort.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   // Ctrl-C before this run started (while Janus was starting, say) never fires the listener:
@@ -100,7 +108,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
       return await JanusClient.connect(
         transport,
         { url, api, tls: target.tls, connectTimeoutMs: options.stepTimeoutMs },
-        { api, nextTransaction: nextKeepalive, pollAuth: { apisecret: target.secrets.apisecret, token: target.secrets.token }, onTraffic: record(name, api) },
+        { api, nextTransaction: nextKeepalive, pollAuth: { apisecret: target.secrets.apisecret, token: target.secrets.token }, onTraffic: record(name, api), onFault: onConnectionFault(name) },
       );
     } catch (e) {
       throw new StepFailure('infrastructure', e instanceof TransportFault ? e.message : `cannot connect to ${url}: ${(e as Error).message}`);
@@ -163,14 +171,16 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   let failure: Failure | undefined;
   const cleanupFailures: Failure[] = [];
   const schemaWarnings: string[] = [];
-  const mainContext = context(abort.signal);
+  const mainContext = context(AbortSignal.any([abort.signal, connectionLost.signal]));
   try {
     failure = resolveVariables(scenario, values, mainContext, actors.get(scenario.clients[0]!)!);
     for (const step of failure ? [] : scenario.steps) {
       failure = await runStep(step, mainContext, emit);
       failure ??= schemaVerdict(step, violations.splice(0), schemaMode, schemaWarnings);
-      // Whatever a step says after its signal fired, the cause is the time limit or Ctrl-C.
+      // Whatever a step says after its signal fired, the cause is the time limit, Ctrl-C, a lost
+      // peer process or a lost connection.
       if (abort.signal.aborted) failure = peersLost !== undefined ? { kind: 'assertion', summary: peersLost, span: step.span, stepTitle: step.title } : interruption(step, timedOut, timeoutMs);
+      else if (lost) failure = { ...lost, span: step.span, stepTitle: step.title };
       if (failure) break;
     }
   } catch (e) {
@@ -187,12 +197,15 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   }
   await target.peers?.closeAll(peerPrefix);
   const destroyedSessions: number[] = [];
+  const sessionsLeft: ScenarioResult['sessionsLeft'] = [];
   for (const [name, pending] of clients) {
     const client = await pending.catch(() => undefined);
     if (!client) continue;
     // The client adds each session's own apisecret or token.
     const destroy = (sessionId: number): JanusMessage => ({ janus: 'destroy', session_id: sessionId, transaction: `cleanup-${nextKeepalive()}` });
-    destroyedSessions.push(...(await client.close(destroy, 2000)));
+    const closed = await client.close(destroy, 2000);
+    destroyedSessions.push(...closed.destroyed);
+    sessionsLeft.push(...closed.left.map((l) => ({ client: name, ...l })));
     if (client.fault && !failure) failure = { kind: 'infrastructure', summary: `client ${name}: ${client.fault.message}` };
   }
   await (await adminClient?.catch(() => undefined))?.close(() => ({}), 0);
@@ -213,6 +226,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
     transcript,
     saved: Object.fromEntries(values.saved),
     destroyedSessions,
+    sessionsLeft,
     schemaWarnings,
     secretValues: secretValuesOf(target.secrets, scenario.secrets, values.saved),
   };

@@ -1,3 +1,4 @@
+import { clip } from '../core/clip.js';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { admin } from './admin/index.js';
 import { core } from './core/index.js';
@@ -99,7 +100,7 @@ function toViolation(schema: string, e: ErrorObject): Violation {
 }
 
 export function formatViolation(v: Violation): string {
-  const found = v.value === undefined ? 'nothing' : JSON.stringify(v.value)?.slice(0, 120);
+  const found = v.value === undefined ? 'nothing' : clip(JSON.stringify(v.value) ?? String(v.value), 120);
   return `schema ${v.schema}: ${v.pointer || '/'}: ${v.rule}; found ${found}`;
 }
 

@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/duration.js';
 import { ownValue } from '../core/own.js';
-import type { JanusClient } from '../janus/client.js';
+import { describeUncorrelated, type JanusClient } from '../janus/client.js';
 import { describeJanusError } from '../janus/errors.js';
 import { ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../janus/protocol.js';
 import { expectsAck } from '../match/admits.js';
@@ -86,7 +86,9 @@ export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepCon
     if (outcome.ack) {
       throw new StepFailure('assertion', `got an ack for ${verb ?? 'the request'} (transaction ${transaction}) but no ${until === 'ack' ? 'reply' : 'final reply or event'} within ${formatDuration(timeoutMs)}`, { actual: outcome.ack });
     }
-    throw await silenceVerdict(client, ctx, `no reply to ${verb ?? 'the request'}${transaction ? ` (transaction ${transaction})` : ''} within ${formatDuration(timeoutMs)}`);
+    const noReply = `no reply to ${verb ?? 'the request'}${transaction ? ` (transaction ${transaction})` : ''} within ${formatDuration(timeoutMs)}`;
+    if (outcome.uncorrelated) throw new StepFailure('infrastructure', `${noReply}; ${describeUncorrelated(outcome.uncorrelated)}, shown as actual`, { actual: outcome.uncorrelated });
+    throw await silenceVerdict(client, ctx, noReply);
   }
   const reply = outcome.exchange.reply;
   ctx.noteReply(reply, transaction);

@@ -1,4 +1,6 @@
 import { request } from 'undici';
+import { MAX_MESSAGE_BYTES, readLimited, TooLargeError } from '../transports/limits.js';
+import { describeError } from '../transports/wire.js';
 import { httpAgentFor } from '../transports/http.js';
 import { formatDuration } from '../core/duration.js';
 import { commonProperties, POSITIVE_DURATION, saveProperty } from './common.js';
@@ -76,12 +78,13 @@ export const httpStep: StepKind = {
             headers,
             signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(limit)]),
           });
-          const text = await res.body.text();
+          const text = await readLimited(res.body, MAX_MESSAGE_BYTES);
           reply = { status: res.statusCode, headers: res.headers, body: parseOrText(text) };
         } catch (e) {
           if (ctx.signal.aborted) throw new StepFailure('infrastructure', 'interrupted');
           const timedOut = (e as Error).name === 'TimeoutError';
-          const what = `HTTP ${method} ${url.replace(/\?.*$/, '')}: ${timedOut ? `no response within ${formatDuration(limit)}` : (e as Error).message}`;
+          const reason = timedOut ? `no response within ${formatDuration(limit)}` : e instanceof TooLargeError ? e.message : describeError(e);
+          const what = `HTTP ${method} ${url.replace(/\?.*$/, '')}: ${reason}`;
           // Slower than the step allows is the scenario's failure when the server still answers.
           if (timedOut) throw await silenceVerdict(await ctx.janus(actor), ctx, what);
           throw new StepFailure('infrastructure', what);

@@ -13,12 +13,17 @@ export const sleepStep: StepKind = {
   },
   compile(raw, cc) {
     const ms = cc.durationMs(raw.sleep, ['sleep']) ?? 0;
+    const client = cc.client({});
     return {
       kind: 'sleep',
       span: cc.span(),
       title: (raw.name as string | undefined) ?? `sleep ${ms}ms`,
-      client: cc.client({}),
+      client,
       async execute(ctx) {
+        // A client with a session listens while the scenario sleeps: events arrive meanwhile
+        // (over HTTP the long-poll starts), and a connection that dies ends the sleep at once.
+        const actor = ctx.actor(client);
+        if (actor.sessionId !== undefined) void (await ctx.janus(actor)).mailbox;
         await delay(ms, undefined, { signal: ctx.signal }).catch(() => undefined);
       },
     };

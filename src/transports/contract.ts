@@ -51,12 +51,17 @@ export interface TransportConnection {
    * Sends one request. Resolves with the reply when the transport has one of its own
    * (the body of an HTTP POST); push transports resolve with undefined and deliver replies
    * through the sink. `payload` is sent verbatim when it is a string (for invalid-JSON cases).
+   * `signal` ends the exchange when the caller stops waiting (its time limit, Ctrl-C): a reply
+   * still streaming in is then abandoned, never read on.
    */
-  send(payload: JanusMessage | string, route: Route): Promise<JanusMessage | undefined>;
+  send(payload: JanusMessage | string, route: Route, signal?: AbortSignal): Promise<JanusMessage | undefined>;
   /** Start receiving events for a session (HTTP starts its long-poll); optional. */
   track?(sessionId: number, auth: PollAuth): void;
-  /** Stop receiving events for a session; optional. */
-  untrack?(sessionId: number): void;
+  /**
+   * Stop receiving events for a session; optional. `finishing`: let a poll in flight end by
+   * itself (its events are still delivered) and start no new one, instead of cutting it off.
+   */
+  untrack?(sessionId: number, options?: { finishing?: boolean }): void;
   /** Idempotent; stops every background activity of the connection. */
   close(): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import type { JanusMessage, Route } from '../janus/protocol.js';
 import {
@@ -9,6 +10,7 @@ import {
   type TransportDefinition,
   type TransportSink,
 } from './contract.js';
+import { MAX_MESSAGE_BYTES, readLimited, TooLargeError } from './limits.js';
 import { decodeMessages, describeError, displayUrl } from './wire.js';
 
 /**
@@ -26,12 +28,15 @@ export interface HttpTransportOptions {
   pollTimeoutMs?: number;
   /** `maxev` for the long-poll: more than 1 makes Janus answer with an array. */
   maxEvents?: number;
+  /** A reply body larger than this is a fault (default MAX_MESSAGE_BYTES). */
+  maxMessageBytes?: number;
 }
 
 interface Limits {
   requestTimeoutMs: number;
   pollTimeoutMs: number;
   maxEvents: number;
+  maxMessageBytes: number;
 }
 
 export function httpTransport(options: HttpTransportOptions): TransportDefinition {
@@ -39,6 +44,7 @@ export function httpTransport(options: HttpTransportOptions): TransportDefinitio
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     pollTimeoutMs: options.pollTimeoutMs ?? 45_000,
     maxEvents: options.maxEvents ?? 10,
+    maxMessageBytes: options.maxMessageBytes ?? MAX_MESSAGE_BYTES,
   };
   return {
     name: options.name,
@@ -53,13 +59,25 @@ interface HttpReply {
   text: string;
 }
 
+/** How long close() lets polls that were told to finish do so before it cuts them off. */
+const FINISHING_GRACE_MS = 1000;
+
 /** Raised when our own deadline, not the server or the caller, ended an exchange. */
 class NoResponseError extends Error {}
+
+/** The caller stopped waiting (its step's time limit, Ctrl-C): the exchange was abandoned. */
+class CallerGone extends Error {
+  constructor() {
+    super('abandoned: the caller stopped waiting');
+  }
+}
 
 class HttpConnection implements TransportConnection {
   private readonly base: URL;
   /** Abort controllers of the running long-poll loops, by session id. */
   private readonly polls = new Map<number, AbortController>();
+  /** Polls told to finish by themselves (untrack with `finishing`), and when they have. */
+  private readonly finishing = new Map<AbortController, Promise<void>>();
   /** Abort controllers of POSTs in flight, so close() can end them. */
   private readonly inflight = new Set<AbortController>();
   private closed = false;
@@ -105,12 +123,15 @@ class HttpConnection implements TransportConnection {
     }
   }
 
-  async send(payload: JanusMessage | string, route: Route): Promise<JanusMessage | undefined> {
+  async send(payload: JanusMessage | string, route: Route, signal?: AbortSignal): Promise<JanusMessage | undefined> {
     const url = this.urlFor(pathFor(route));
     const where = `HTTP POST ${displayUrl(url)}`;
     if (this.closed) throw new TransportFault(`${where}: connection is closed`);
     const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
     const controller = new AbortController();
+    const callerGone = (): void => controller.abort(new CallerGone());
+    signal?.addEventListener('abort', callerGone, { once: true });
+    if (signal?.aborted) callerGone();
     this.inflight.add(controller);
     let reply: HttpReply;
     try {
@@ -119,6 +140,7 @@ class HttpConnection implements TransportConnection {
       throw new TransportFault(`${where}: ${this.reasonFor(err, this.limits.requestTimeoutMs)}`);
     } finally {
       this.inflight.delete(controller);
+      signal?.removeEventListener('abort', callerGone);
     }
     if (reply.status !== 200) throw new TransportFault(`${where}: HTTP ${reply.status}`);
     try {
@@ -139,9 +161,14 @@ class HttpConnection implements TransportConnection {
     });
   }
 
-  untrack(sessionId: number): void {
-    this.polls.get(sessionId)?.abort();
+  untrack(sessionId: number, options: { finishing?: boolean } = {}): void {
+    const controller = this.polls.get(sessionId);
     this.polls.delete(sessionId);
+    if (!controller) return;
+    // A poll cut off stays held by Janus 1.1.2 for 30 s, half-closed; one that ends by itself
+    // (an event came) leaves a connection to reuse.
+    if (options.finishing) this.finishing.set(controller, new Promise((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true })));
+    else controller.abort();
   }
 
   close(): Promise<void> {
@@ -150,6 +177,13 @@ class HttpConnection implements TransportConnection {
   }
 
   private async shutdown(): Promise<void> {
+    // Polls told to finish get a moment to do so (the event that ends them is on its way).
+    if (this.finishing.size > 0) {
+      const grace = new AbortController();
+      await Promise.race([Promise.all(this.finishing.values()), delay(FINISHING_GRACE_MS, undefined, { signal: grace.signal }).catch(() => undefined)]);
+      grace.abort();
+    }
+    for (const controller of this.finishing.keys()) controller.abort();
     this.closed = true;
     for (const controller of this.polls.values()) controller.abort();
     this.polls.clear();
@@ -164,6 +198,12 @@ class HttpConnection implements TransportConnection {
     // displayUrl drops the query: it carries the secrets.
     const where = `HTTP GET ${displayUrl(url)} (long-poll)`;
     const stopped = () => controller.signal.aborted || this.closed;
+    const finished = () => {
+      if (!this.finishing.has(controller)) return false;
+      this.finishing.delete(controller);
+      controller.abort();
+      return true;
+    };
     const stop = () => {
       if (this.polls.get(sessionId) === controller) this.polls.delete(sessionId);
     };
@@ -205,6 +245,7 @@ class HttpConnection implements TransportConnection {
         if (stopped()) return;
         this.sink.message(message);
       }
+      if (finished()) return;
     }
   }
 
@@ -229,11 +270,12 @@ class HttpConnection implements TransportConnection {
         headers: body === undefined ? undefined : { 'content-type': 'application/json' },
         signal: deadline.signal,
       });
-      const text = await response.body.text();
+      const text = await readLimited(response.body, this.limits.maxMessageBytes);
       return { status: response.statusCode, text };
     } catch (err) {
       // undici rejects with the abort reason; make the deadline recognisable whatever it does.
       if (deadline.signal.reason instanceof NoResponseError && !signal.aborted) throw deadline.signal.reason;
+      if (signal.aborted && signal.reason instanceof CallerGone) throw signal.reason;
       throw err;
     } finally {
       clearTimeout(timer);
@@ -243,6 +285,8 @@ class HttpConnection implements TransportConnection {
 
   private reasonFor(err: unknown, timeoutMs: number): string {
     if (err instanceof NoResponseError) return `no response within ${timeoutMs} ms`;
+    if (err instanceof TooLargeError) return err.message;
+    if (err instanceof CallerGone) return err.message;
     if (this.closed) return 'connection closed by client';
     return describeError(err);
   }

@@ -1,3 +1,4 @@
+import { clip } from '../core/clip.js';
 import type { JanusMessage } from '../janus/protocol.js';
 
 /**
@@ -7,8 +8,7 @@ import type { JanusMessage } from '../janus/protocol.js';
 
 /** Reports show one line per fault; server text (JSON.parse messages quote it) can be long. */
 export function oneLine(text: string, maxLength = 240): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > maxLength ? `${flat.slice(0, maxLength - 3)}...` : flat;
+  return clip(text.replace(/\s+/g, ' ').trim(), maxLength);
 }
 
 const REASON_BY_CODE: Record<string, string> = {

@@ -7,6 +7,7 @@ import {
   type TransportDefinition,
   type TransportSink,
 } from './contract.js';
+import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
 import { decodeMessages, describeError, displayUrl } from './wire.js';
 
 /**
@@ -18,6 +19,8 @@ export interface WsTransportOptions {
   name: string;
   schemes: readonly string[];
   secure: boolean;
+  /** A frame larger than this is a fault (default MAX_MESSAGE_BYTES). */
+  maxMessageBytes?: number;
 }
 
 /** After close() asks politely, give the server this long to answer the close frame. */
@@ -29,8 +32,9 @@ export function wsTransport(options: WsTransportOptions): TransportDefinition {
     schemes: options.schemes,
     secure: options.secure,
     connect: async (connectOptions, sink) => {
-      const { socket, shownUrl } = await openSocket(connectOptions);
-      return new WsConnection(socket, shownUrl, sink);
+      const maxBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+      const { socket, shownUrl } = await openSocket(connectOptions, maxBytes);
+      return new WsConnection(socket, shownUrl, sink, maxBytes);
     },
   };
 }
@@ -40,7 +44,7 @@ export function subprotocolFor(api: ConnectOptions['api']): string {
   return api === 'admin' ? 'janus-admin-protocol' : 'janus-protocol';
 }
 
-async function openSocket(options: ConnectOptions): Promise<{ socket: WebSocket; shownUrl: string }> {
+async function openSocket(options: ConnectOptions, maxPayload: number): Promise<{ socket: WebSocket; shownUrl: string }> {
   let shownUrl: string;
   try {
     shownUrl = displayUrl(new URL(options.url));
@@ -53,6 +57,8 @@ async function openSocket(options: ConnectOptions): Promise<{ socket: WebSocket;
       ca: options.tls.ca,
       rejectUnauthorized: !options.tls.insecure,
       handshakeTimeout: options.connectTimeoutMs,
+      // ws stops reading a frame past this and closes with 1009, instead of buffering it whole.
+      maxPayload,
     });
     // handshakeTimeout covers the HTTP upgrade; this also bounds DNS and TLS stalls.
     const timer = setTimeout(() => fail(`no handshake within ${options.connectTimeoutMs} ms`), options.connectTimeoutMs + 250);
@@ -103,9 +109,10 @@ class WsConnection implements TransportConnection {
     private readonly socket: WebSocket,
     private readonly shownUrl: string,
     private readonly sink: TransportSink,
+    private readonly maxBytes: number,
   ) {
     socket.on('message', (data: WebSocket.RawData) => this.receive(data));
-    socket.on('error', (err: Error) => this.reportOnce(`connection error: ${describeError(err)}`));
+    socket.on('error', (err: Error) => this.reportOnce(this.errorReason(err)));
     socket.on('close', (code: number, reason: Buffer) => {
       const why = reason.length > 0 ? `, ${reason.toString('utf8')}` : '';
       this.reportOnce(`connection closed by server (code ${code}${why})`);
@@ -156,6 +163,13 @@ class WsConnection implements TransportConnection {
       return;
     }
     for (const message of messages) this.sink.message(message);
+  }
+
+  private errorReason(err: Error): string {
+    if ((err as { code?: unknown }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+      return `a frame larger than ${describeBytes(this.maxBytes)} (the limit for one message); connection closed`;
+    }
+    return `connection error: ${describeError(err)}`;
   }
 
   /** A socket that dies emits 'error' and then 'close': the caller hears about it once. */

@@ -145,7 +145,8 @@ describe('Reports', function () {
       const name = `interrupted-${presses}`;
       const sessions = () => listSessions(janus.endpoints.adminHttp!, janus.adminSecret);
       const before = new Set(await sessions());
-      const cli = startCli(['run', join(FIXTURES, 'interrupted'), ...urls, ...files(name)]);
+      // One at a time, so that the third scenario is running and the last ones never start.
+      const cli = startCli(['run', join(FIXTURES, 'interrupted'), ...urls, '--jobs', '1', ...files(name)]);
       await until(() => /✔ finishes before the interruption \[ws\]/.test(cli.output()), cli.output);
       // The sleeping scenario is under way once it has a session: the finished ones destroyed theirs.
       const started = await eventually(async () => (await sessions()).some((id) => !before.has(id)), 20_000);
@@ -216,7 +217,8 @@ describe('Reports when the server dies in the middle of a run', function () {
 
   it('keeps what finished, reports the rest as server problems in well-formed files; exit 3', async () => {
     const reporters = ['junit', 'json', 'tap'].flatMap((r) => ['--reporter', `${r}:${join(out, `report.${r}`)}`]);
-    const run = await runCli(['run', join(FIXTURES, 'server-dies'), '--url', fake.httpUrl, '--step-timeout', '1s', ...reporters]);
+    // One at a time: the first finishes before the second kills the server.
+    const run = await runCli(['run', join(FIXTURES, 'server-dies'), '--url', fake.httpUrl, '--step-timeout', '1s', '--jobs', '1', ...reporters]);
     assert.equal(run.code, 3, run.stdout + run.stderr);
     const report = readJsonReport(join(out, 'report.json'));
     assert.deepEqual(report.scenarios.map((s) => `${s.name}: ${s.status} ${s.failure?.kind ?? ''}`.trim()), [

@@ -79,6 +79,26 @@ describe('transports against a misbehaving server', function () {
       await conn.close();
       await assert.rejects(conn.send({ janus: 'ping', transaction: 'p' }, {}), (err) => assertOneLineFault(err, /connection is closed$/));
     });
+    it('a reply that trickles on is abandoned when the caller stops waiting, not read to its own deadline', async () => {
+      const conn = await transport('http').connect(options(fake.httpUrl), new RecordingSink());
+      open.push(conn);
+      fake.behaviour = 'trickle';
+      const caller = new AbortController();
+      const sent = conn.send({ janus: 'ping', transaction: 't' }, {}, caller.signal);
+      await until('the reply to start trickling', () => fake.requests.some((r) => r.body.includes('"t"')));
+      caller.abort();
+      await assert.rejects(sent, (err) => assertOneLineFault(err, /abandoned: the caller stopped waiting$/));
+      // The built-in transport would read on for 30 s: the server sees the exchange dropped now.
+      await until('the server to see the exchange dropped', () => fake.abandoned === 1, 5_000);
+    });
+
+    it('a reply body above the size limit is a fault, the rest is not read', async () => {
+      const small = httpTransport({ name: 'http-small', schemes: [], secure: false, maxMessageBytes: 64 * 1024 });
+      const conn = await small.connect(options(fake.httpUrl), new RecordingSink());
+      open.push(conn);
+      fake.behaviour = 'endless';
+      await assert.rejects(conn.send({ janus: 'ping', transaction: 'big' }, {}), (err) => assertOneLineFault(err, /: reply larger than 64 KiB \(the limit for one message\)$/));
+    });
   });
 
   describe('http long-poll', () => {

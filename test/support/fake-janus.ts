@@ -22,7 +22,17 @@ export type FakeBehaviour =
   /** HTTP 500; over WS a close frame with code 1011. */
   | 'status500'
   /** HTTP 404 with an empty body, as Janus answers a poll for an unknown session; WS: silence. */
-  | 'notFound';
+  | 'notFound'
+  /** HTTP 200 whose body never ends, sent as fast as the client reads; WS: one frame of 17 MiB. */
+  | 'endless'
+  /** HTTP 200 whose body grows by a byte every 20 ms, forever; WS: silence. */
+  | 'trickle'
+  /** A success that carries no transaction. */
+  | 'untransacted'
+  /** A success whose transaction is not the request's. */
+  | 'wrongTransaction'
+  /** Not JSON: "<" then the request's `pad` and `note` fields, so a parse error quotes them. */
+  | 'reflect';
 
 export type FakeHandshake = 'accept' | 'hang' | 'drop';
 
@@ -45,13 +55,19 @@ export class FakeJanus {
   onWsFrame?: (frame: string, fake: FakeJanus) => void;
   /** HTTP requests whose connection ended before an answer (client aborts, timeouts, our closes). */
   abandoned = 0;
+  /** TCP connections accepted so far (HTTP keep-alive reuses one for many requests). */
+  connectionsOpened = 0;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<Duplex>();
+  private readonly streams = new Set<NodeJS.Timeout>();
+  /** Long-polls held open, to answer when a handle is detached. */
+  private readonly heldPolls: http.ServerResponse[] = [];
 
   private constructor(private readonly server: http.Server) {
     server.on('request', (req, res) => this.onRequest(req, res));
     server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
     server.on('connection', (socket) => {
+      this.connectionsOpened += 1;
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
@@ -75,10 +91,28 @@ export class FakeJanus {
     return `ws://127.0.0.1:${this.port}/`;
   }
 
-  async close(): Promise<void> {
+  /** Drops every connection at once, as a server killed with SIGKILL does, and goes on listening. */
+  dropConnections(): void {
     for (const client of this.wss.clients) client.terminate();
     for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Stops listening and drops every connection: what clients see of a server killed with SIGKILL. */
+  die(): void {
+    this.server.close();
+    this.dropConnections();
+  }
+
+  /** Open TCP connections (HTTP and WebSocket) right now. */
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.streams) clearInterval(timer);
+    for (const client of this.wss.clients) client.terminate();
+    for (const socket of this.sockets) socket.destroy();
+    if (this.server.listening) await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -115,15 +149,64 @@ export class FakeJanus {
       case 'garbage':
         res.writeHead(200, { 'content-type': 'application/json' }).end('<html>this is not json</html>');
         return;
+      case 'reflect':
+        res.writeHead(200, { 'content-type': 'application/json' }).end(reflection(body));
+        return;
+      case 'endless':
+        this.streamForever(res);
+        return;
+      case 'trickle':
+        this.trickleForever(res);
+        return;
+      case 'untransacted':
+      case 'wrongTransaction':
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.misdirected(body)));
+        return;
       case 'ok':
         if (req.method === 'GET' && !(req.url ?? '').split('?')[0].endsWith('/info')) {
           const scripted = this.pollReplies.shift();
-          // Like Janus: an idle long-poll is held (here: until the client goes away).
+          // Like Janus: an idle long-poll is held (here: until the client goes away, or a detach).
           if (scripted !== undefined) res.writeHead(200, { 'content-type': 'application/json' }).end(scripted);
+          else this.heldPolls.push(res);
           return;
         }
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(echoReply(body)));
+        const reply = echoReply(body);
+        // Like Janus: detaching a handle sends `detached` to the session's poll.
+        if ((reply.echo as { janus?: unknown } | undefined)?.janus === 'detach') {
+          for (const poll of this.heldPolls.splice(0)) if (!poll.destroyed) poll.writeHead(200, { 'content-type': 'application/json' }).end('[{"janus":"detached","session_id":4242,"sender":77}]');
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
     }
+  }
+
+  /** Writes 1 MiB chunks for as long as the client reads them. */
+  private streamForever(res: http.ServerResponse): void {
+    const chunk = Buffer.alloc(1024 * 1024, ' ');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"janus":"success","padding":"');
+    const pump = (): void => {
+      while (!res.destroyed && res.write(chunk));
+      if (!res.destroyed) res.once('drain', pump);
+    };
+    pump();
+  }
+
+  private trickleForever(res: http.ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"janus":"success","padding":"');
+    const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write(' ')), 20);
+    this.streams.add(timer);
+    res.on('close', () => {
+      clearInterval(timer);
+      this.streams.delete(timer);
+    });
+  }
+
+  private misdirected(body: string): Record<string, unknown> {
+    const reply = echoReply(body);
+    if (this.behaviour === 'untransacted') delete reply.transaction;
+    else reply.transaction = `not-${String(reply.transaction)}`;
+    return reply;
   }
 
   private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -156,10 +239,27 @@ export class FakeJanus {
       case 'garbage':
         ws.send('<html>this is not json</html>');
         return;
+      case 'reflect':
+        ws.send(reflection(frame));
+        return;
+      case 'endless':
+        ws.send(Buffer.alloc(17 * 1024 * 1024, ' '));
+        return;
+      case 'trickle':
+        return;
+      case 'untransacted':
+      case 'wrongTransaction':
+        ws.send(JSON.stringify(this.misdirected(frame)));
+        return;
       case 'ok':
         ws.send(JSON.stringify(echoReply(frame)));
     }
   }
+}
+
+function reflection(body: string): string {
+  const { pad, note } = JSON.parse(body) as { pad?: string; note?: string };
+  return `<${pad ?? ''}${note ?? ''}`;
 }
 
 /** A success that carries the request back, so tests can see exactly what arrived. */
@@ -174,5 +274,6 @@ function echoReply(body: string): Record<string, unknown> {
   // Just enough of Janus for a runner's preflight and a first step.
   if (janus === 'info') return { janus: 'server_info', transaction, name: 'Fake Janus', plugins: { 'janus.plugin.echotest': {} }, 'session-timeout': 60 };
   if (janus === 'create') return { janus: 'success', transaction, data: { id: 4242 } };
+  if (janus === 'attach') return { janus: 'success', transaction, session_id: 4242, data: { id: 77 }, echo: request };
   return { janus: 'success', transaction, echo: request };
 }

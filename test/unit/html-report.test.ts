@@ -39,7 +39,7 @@ describe('HTML report', function () {
     const report: RunReport = {
       format: 'janus-scenarios/report@1', tool: { name: 'janus-scenarios', version: '0.1.0' },
       startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', durationMs: 1000,
-      interrupted: false, transports: ['http'], totals: { passed: 0, failed: 0, skipped: 0, unfinished: 0 }, scenarios: [],
+      interrupted: false, transports: ['http'], totals: { passed: 0, failed: 0, skipped: 0, unfinished: 0 }, sessionsLeft: 0, scenarios: [],
     };
     const html = htmlReporter.render(report);
     assert.equal(htmlReporter.name, 'html');

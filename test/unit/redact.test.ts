@@ -17,3 +17,29 @@ describe('Redactor', function () {
     assert.equal(new Redactor().text('nothing secret'), 'nothing secret');
   });
 });
+
+describe('Redactor, encodings and cuts', function () {
+  const secret = 'Zq7Nx4Kp 9Wm2/Tr8+Vb3';
+  const r = new Redactor([secret]);
+
+  it('finds a secret URL-encoded, HTML-escaped and base64-encoded at every alignment', () => {
+    assert.equal(r.text(`q=${encodeURIComponent(secret)}&f=${encodeURIComponent(secret).replace(/%20/g, '+')}`), 'q=[redacted]&f=[redacted]');
+    for (const before of ['', 'a', 'ab', 'abc']) {
+      const encoded = Buffer.from(`${before}${secret}tail`).toString('base64');
+      assert.ok(!r.text(encoded).includes(Buffer.from(secret).toString('base64').slice(2, 12)), `alignment ${before.length}`);
+      assert.match(r.text(encoded), /\[redacted\]/);
+    }
+  });
+
+  it('redacts a piece of a secret next to a cut mark, at every cut position', () => {
+    for (let n = 1; n < secret.length; n++) {
+      const cut = `{"note":"${secret}"}`.slice(0, 9 + n) + '...';
+      assert.equal(r.text(cut), '{"note":"[redacted]...', `cut after ${n} characters`);
+      assert.equal(r.text(`..."${secret.slice(n)}`), '..."[redacted]');
+    }
+  });
+
+  it('redacts credentials in URLs whatever their value', () => {
+    assert.equal(new Redactor().text('at http://bob:pw@h:1/janus?maxev=1&apisecret=s3&token=t and ws://u@h/'), 'at http://[redacted]@h:1/janus?maxev=1&apisecret=[redacted]&token=[redacted] and ws://[redacted]@h/');
+  });
+});

@@ -51,7 +51,8 @@ export function runHeader(report: RunReport): HTMLElement {
       el('h1', null, 'Janus scenarios report'),
       el('div', { class: 'totals' }, ...statuses.map((s) => el('div', { class: `total ${s}`, 'data-status': s }, el('b', null, report.totals[s]), el('span', null, s))))),
     el('dl', { class: 'facts' }, ...facts.filter(([, v]) => v).flatMap(([k, v]) => [el('dt', null, k), el('dd', null, v)])),
-    report.interrupted ? el('div', { class: 'banner', role: 'alert' }, 'This run was interrupted: scenarios that had not finished are marked unfinished.') : null);
+    report.interrupted ? el('div', { class: 'banner', role: 'alert' }, 'This run was interrupted: scenarios that had not finished are marked unfinished.') : null,
+    report.sessionsLeft > 0 ? el('div', { class: 'banner warning', role: 'status' }, `Warning: ${report.sessionsLeft} session${report.sessionsLeft === 1 ? '' : 's'} may be left on the server (cleanup could not destroy ${report.sessionsLeft === 1 ? 'it' : 'them'}); the scenarios say which.`) : null);
 }
 
 export function scenarioRow(s: ScenarioReport, whenNear: (row: Element, build: () => void) => void): HTMLElement {
@@ -60,6 +61,7 @@ export function scenarioRow(s: ScenarioReport, whenNear: (row: Element, build: (
       el('span', { class: `status ${s.status}` }, s.status),
       el('span', { class: 'name' }, s.name),
       el('span', { class: 'chip transport' }, s.transport),
+      s.warnings.length > 0 ? el('span', { class: 'chip warning', title: s.warnings.join('\n') }, `⚠ ${s.warnings.length} warning${s.warnings.length === 1 ? '' : 's'}`) : null,
       ...s.tags.map((t) => el('span', { class: 'chip tag' }, t)),
       el('span', { class: 'spacer' }),
       el('span', { class: 'count' }, s.messages.length ? `${s.messages.length} msg` : ''),

@@ -46,6 +46,9 @@ export function scenarioBody(scenario: ScenarioReport, messageLimit = 400): HTML
   if (scenario.skipReason) body.append(el('div', { class: 'note' }, `Skipped: ${scenario.skipReason}`));
   if (scenario.failure) body.append(failureBox(scenario.failure, 'Failed'));
   for (const f of scenario.cleanupFailures) body.append(failureBox(f, 'During cleanup'));
+  if (scenario.warnings.length > 0) {
+    body.append(el('div', { class: 'warnings cleanup-warnings' }, el('div', { class: 'label' }, 'Cleanup warnings'), el('ul', null, ...scenario.warnings.map((w) => el('li', null, w)))));
+  }
   if (scenario.schemaWarnings.length > 0) {
     body.append(el('div', { class: 'warnings' }, el('div', { class: 'label' }, 'Schema warnings'), el('ul', null, ...scenario.schemaWarnings.map((w) => el('li', null, w)))));
   }

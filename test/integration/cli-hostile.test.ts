@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FakeJanus, type FakeBehaviour } from '../support/fake-janus.js';
+import { runCli, scenarioDir, startCli } from '../support/cli.js';
+import { until } from '../support/transports.js';
+
+/**
+ * The CLI against servers built to hurt it: replies that never end, replies that trickle,
+ * replies no request can claim, a server that dies while scenarios wait on it. Each run ends
+ * with exit 3 and a one-line reason, never a crash or a wait for a time limit that cannot help.
+ */
+describe('CLI against a hostile server', function () {
+  this.timeout(30_000);
+  let fake: FakeJanus;
+  afterEach(async () => {
+    await fake?.close();
+  });
+
+  /** The fake answers `ping` requests with `behaviour`, everything else (info, create) sanely. */
+  async function poisonPing(behaviour: FakeBehaviour): Promise<void> {
+    fake = await FakeJanus.start();
+    fake.onHttpRequest = (req, f) => (f.behaviour = req.body.includes('"ping"') ? behaviour : 'ok');
+    fake.onWsFrame = (frame, f) => (f.behaviour = frame.includes('"ping"') ? behaviour : 'ok');
+  }
+  // Made when the file loads, removed here: mocha skips the hooks of a suite --grep leaves empty.
+  const ping = scenarioDir({ 'ping.yaml': 'name: pings\nsteps:\n  - request: { janus: ping }\n' });
+  const waiting = scenarioDir({
+    'wait.yaml': 'name: waits\nsteps:\n  - request: create\n  - wait: { janus: event }\n    within: 25s\n',
+    'sleep.yaml': 'name: sleeps\nsteps:\n  - request: create\n  - sleep: 25s\n',
+    'quiet.yaml': 'name: watches\nsteps:\n  - request: create\n  - no_event: {}\n    for: 25s\n',
+  });
+  const leaves = scenarioDir({ 'leaves.yaml': 'name: leaves its session to the cleanup\nsteps:\n  - request: create\n' });
+  after(() => [ping, waiting, leaves].forEach((d) => d.remove()));
+  const urlOf = (t: 'http' | 'ws') => (t === 'http' ? fake.httpUrl : fake.wsUrl);
+
+  for (const transport of ['http', 'ws'] as const) {
+    it(`${transport}: a reply that never ends is a fault at the size limit, exit 3`, async () => {
+      await poisonPing('endless');
+      const run = await runCli(['run', ping.dir, '--url', urlOf(transport), '--step-timeout', '20s']);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      assert.match(run.stdout, /server problem: .*(reply|frame) larger than 16 MiB \(the limit for one message\)/);
+    });
+  }
+
+  it('http: a reply that trickles forever ends at the step time limit, exit 3', async () => {
+    await poisonPing('trickle');
+    const run = await runCli(['run', ping.dir, '--url', fake.httpUrl, '--step-timeout', '500ms']);
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    assert.match(run.stdout, /server problem: no reply to ping \(transaction \w+\) within 500ms/);
+  });
+
+  for (const behaviour of ['untransacted', 'wrongTransaction'] as const) {
+    it(`ws: a reply that names no waiting request (${behaviour}) is reported as such`, async () => {
+      await poisonPing(behaviour);
+      const run = await runCli(['run', ping.dir, '--url', fake.wsUrl, '--step-timeout', '500ms']);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      const why = behaviour === 'untransacted' ? 'it carries no transaction' : 'its transaction names no request waiting';
+      assert.ok(run.stdout.includes(`a reply that could not be correlated came instead: "success" (${why}`), run.stdout);
+      assert.doesNotMatch(run.stdout, /no reply to attach|did not answer info/);
+    });
+  }
+
+  it('ws: an info reply that names no request is reported at the first contact', async () => {
+    fake = await FakeJanus.start();
+    fake.behaviour = 'untransacted';
+    const run = await runCli(['run', ping.dir, '--url', fake.wsUrl, '--step-timeout', '500ms']);
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    assert.match(run.stderr, /did not answer info within 500ms; a reply that could not be correlated came instead: "server_info" \(it carries no transaction/);
+  });
+
+  for (const transport of ['http', 'ws'] as const) {
+    it(`${transport}: the first contact waits --step-timeout, not a fixed time`, async () => {
+      fake = await FakeJanus.start();
+      fake.behaviour = 'hang';
+      const run = await runCli(['run', ping.dir, '--url', urlOf(transport), '--step-timeout', '700ms']);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      assert.match(run.stderr, transport === 'http' ? /no response within 700 ms/ : /did not answer info within 700ms/);
+    });
+  }
+
+  describe('a server that dies while scenarios wait on it', () => {
+
+    for (const transport of ['http', 'ws'] as const) {
+      // The test's own time limit (under the 25 s the steps wait) is the watchdog: a step that
+      // sits out its time after the server died makes it fail. Nothing here measures speed.
+      it(`${transport}: wait, sleep and no_event end at once when the connection dies, exit 3`, async function () {
+        this.timeout(20_000);
+        fake = await FakeJanus.start();
+        const cli = startCli(['run', waiting.dir, '--url', urlOf(transport), '--jobs', '3', '--timeout', '60s', '--reporter', 'json:-']);
+        const created = () => (transport === 'http' ? fake.requests.filter((r) => r.method === 'GET' && r.path.includes('maxev')).length : fake.frames.filter((f) => f.includes('"create"')).length);
+        await until('each scenario to have its session', () => created() >= 3, 15_000);
+        fake.die();
+        const run = await cli.done;
+        assert.equal(run.code, 3, run.stdout + run.stderr);
+        const report = JSON.parse(run.stdout) as { scenarios: Array<{ name: string; status: string; failure?: { kind: string; summary: string; stepTitle?: string } }> };
+        assert.equal(report.scenarios.length, 3);
+        for (const s of report.scenarios) {
+          assert.equal(s.status, 'failed', JSON.stringify(s));
+          assert.equal(s.failure?.kind, 'infrastructure', JSON.stringify(s.failure));
+          assert.match(s.failure!.summary, /^client main: (HTTP GET .*long-poll.*|WebSocket .*connection closed by server.*)/);
+          assert.doesNotMatch(s.failure!.stepTitle ?? '', /create/);
+        }
+      });
+    }
+  });
+
+  describe('a cleanup the server does not answer', () => {
+
+    /** The fake answers everything but `destroy`: that one hangs (or fails with HTTP 500). */
+    async function unanswered(destroy: FakeBehaviour): Promise<void> {
+      fake = await FakeJanus.start();
+      fake.onHttpRequest = (req, f) => (f.behaviour = req.body.includes('"destroy"') ? destroy : 'ok');
+      fake.onWsFrame = (frame, f) => (f.behaviour = frame.includes('"destroy"') ? destroy : 'ok');
+    }
+
+    it('is a warning on the scenario in every report, with the count of sessions left, and the verdict holds', async () => {
+      await unanswered('hang');
+      const out = join(leaves.dir, 'out');
+      const run = await runCli(['run', join(leaves.dir, 'leaves.yaml'), '--url', fake.httpUrl, '--url', fake.wsUrl,
+        '-R', 'spec', '-R', `junit:${out}/r.xml`, '-R', `json:${out}/r.json`, '-R', `tap:${out}/r.tap`, '-R', `html:${out}/r.html`]);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      const warning = /session 4242 \(client main\) may be left on the server: destroy got no answer within \d+ms/;
+      assert.equal(run.stdout.match(new RegExp(warning.source, 'g'))?.length, 2, run.stdout);
+      assert.match(run.stdout, /2 sessions may be left on the server/);
+      assert.match(run.stdout, /2 passing/);
+      const json = JSON.parse(readFileSync(`${out}/r.json`, 'utf8')) as { sessionsLeft: number; scenarios: Array<{ status: string; warnings: string[] }> };
+      assert.equal(json.sessionsLeft, 2);
+      assert.deepEqual(json.scenarios.map((s) => s.status), ['passed', 'passed']);
+      for (const s of json.scenarios) assert.match(s.warnings.join(), warning);
+      const junit = readFileSync(`${out}/r.xml`, 'utf8');
+      assert.equal(junit.match(/<system-err>warning: session 4242/g)?.length, 2, junit);
+      assert.match(junit, /<property name="sessions.left" value="2"\/>/);
+      assert.doesNotMatch(junit, /<failure|<error/);
+      const tap = readFileSync(`${out}/r.tap`, 'utf8');
+      assert.equal(tap.match(/^# warning: session 4242 .*may be left/gm)?.length, 2, tap);
+      assert.match(tap, /^# warning: 2 sessions may be left on the server/m);
+      assert.doesNotMatch(tap, /^not ok/m);
+      assert.match(readFileSync(`${out}/r.html`, 'utf8'), warning);
+    });
+
+    it('a destroy answered with an error is a warning too, also beside mocha\'s own reporters', async () => {
+      await unanswered('status500');
+      const run = await runCli(['run', join(leaves.dir, 'leaves.yaml'), '--url', fake.httpUrl, '-R', 'dot']);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.match(run.stderr, /warning: 1 session may be left on the server .*\n {2}session 4242 \(client main\) may be left on the server: destroy failed: HTTP POST .*: HTTP 500/);
+    });
+  });
+
+  describe('many sessions over HTTP', () => {
+    const many = scenarioDir(Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`s${i}.yaml`, `name: simple ${i}\nsteps:\n  - request: create\n  - request: { janus: ping }\n`])));
+    const waits = scenarioDir({ 'w.yaml': 'name: waits for an event\nsteps:\n  - request: create\n  - no_event: {}\n    for: 100ms\n' });
+    after(() => [many, waits].forEach((d) => d.remove()));
+
+    // Janus 1.1.2 holds a destroyed session's long-poll 30 s, a connection and a thread each: a
+    // session no step asked events of gets no poll, and keep-alive connections are reused.
+    it('200 scenarios at --jobs 32 that wait for no event open no long-poll and few connections', async () => {
+      fake = await FakeJanus.start();
+      const run = await runCli(['run', many.dir, '--url', fake.httpUrl, '--jobs', '32', '-R', 'dot']);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      const polls = fake.requests.filter((r) => r.method === 'GET' && r.path.includes('maxev')).length;
+      assert.equal(polls, 0);
+      assert.equal(fake.requests.filter((r) => r.body.includes('"destroy"')).length, 200, 'every session is destroyed');
+      assert.ok(fake.connectionsOpened <= 64, `${fake.connectionsOpened} connections for 200 scenarios at --jobs 32`);
+      assert.equal(fake.abandoned, 0, 'no exchange was cut off');
+    });
+
+    it('the cleanup ends a session\'s long-poll by detaching a handle, instead of cutting it off', async () => {
+      const attached = scenarioDir({ 'a.yaml': 'name: attaches and waits\nsteps:\n  - request: create\n  - request: { janus: attach, plugin: janus.plugin.echotest }\n  - no_event: {}\n    for: 100ms\n' });
+      try {
+        fake = await FakeJanus.start();
+        const run = await runCli(['run', attached.dir, '--url', fake.httpUrl, '--schema', 'off']);
+        assert.equal(run.code, 0, run.stdout + run.stderr);
+        const verbs = fake.requests.filter((r) => r.method === 'POST').map((r) => (JSON.parse(r.body) as { janus: string }).janus);
+        assert.deepEqual(verbs.slice(-2), ['detach', 'destroy']);
+        assert.equal(fake.abandoned, 0, 'no long-poll was cut off');
+      } finally {
+        attached.remove();
+      }
+    });
+
+    it('a scenario that waits for events gets its long-poll', async () => {
+      fake = await FakeJanus.start();
+      const run = await runCli(['run', waits.dir, '--url', fake.httpUrl]);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.equal(fake.requests.filter((r) => r.method === 'GET' && /\/janus\/4242\?maxev=/.test(r.path)).length >= 1, true);
+    });
+  });
+});
