@@ -8,7 +8,7 @@ import { htmlReporter } from '../../reporters/html/index.js';
 import { buildRunReport } from '../../reporters/build.js';
 import type { ReportEntry } from '../../reporters/entry.js';
 import type { RunReport, ScenarioReport } from '../../reporters/model.js';
-import { managedTargets, type Targets } from '../../src/cli/targets.js';
+import { managedTargets, type ManagedTargets as Targets } from '../../src/cli/targets.js';
 import { loadFiles } from '../../src/load/load.js';
 import { runScenario, type RunTarget } from '../../src/run/run-scenario.js';
 import { knownSchema, validateSchema } from '../../src/schemas/catalogue.js';
