@@ -154,6 +154,16 @@ describe('HTML report in headless Chromium', function () {
     assert.equal(await page.locator('details.scenario.passed').first().getAttribute('open'), null);
   });
 
+  it('shows the precise mismatches line first, above the diff, not folded away', async function () {
+    const row = failedRow();
+    const line = row.locator('.failure ul.mismatches li').first();
+    assert.ok(await line.isVisible());
+    assert.equal(await line.innerText(), 'plugindata.data.result: expected "done", got "ok"');
+    const [lineBox, diffBox] = [await line.boundingBox(), await row.locator('pre.diff').boundingBox()];
+    assert.ok(lineBox && diffBox && lineBox.y < diffBox.y, 'the mismatches come before the diff');
+    assert.equal(await row.locator('details.full-text ul.mismatches').count(), 0);
+  });
+
   it('draws the failing exchange between its client and Janus, the failed reply marked', async function () {
     const row = failedRow();
     assert.deepEqual(await row.locator('.lane-title').allTextContents(), ['main', 'Janus']);
