@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { formatSpan } from '../src/core/source.js';
 import { diffText, failureText, headline, mismatchLines } from '../src/report/failure-text.js';
 import type { Failure, ScenarioResult } from '../src/run/events.js';
-import type { ReportEntry } from './entry.js';
+import type { ReportEntry } from './report-entry.js';
 import type { ReportedFailure, RunReport, ScenarioReport, ScenarioStatus } from './model.js';
 import { Redactor } from './redact.js';
 

@@ -1,3 +1,5 @@
+import type { Environment } from '../src/core/environment.js';
+
 /** What a report shows instead of a secret. */
 export const REDACTED = '[redacted]';
 
@@ -62,6 +64,6 @@ function compile(secrets: Set<string>): RegExp {
 }
 
 /** The run's secrets the environment gives (as the CLI reads them), for reporters under plain mocha. */
-export function environmentSecrets(env: NodeJS.ProcessEnv): string[] {
+export function environmentSecrets(env: Environment): string[] {
   return [env.JANUS_API_SECRET, env.JANUS_TOKEN, env.JANUS_ADMIN_SECRET].filter((v): v is string => !!v);
 }

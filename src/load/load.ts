@@ -7,6 +7,7 @@ import type { ErrorCodeNames } from '../match/compile-pattern.js';
 import { isFragmentFile } from './collect.js';
 import { validateFile } from './validate.js';
 import { YamlSource } from './yaml-source.js';
+import type { Environment } from '../core/environment.js';
 
 export interface LoadResult {
   scenarios: CompiledScenario[];
@@ -16,7 +17,7 @@ export interface LoadResult {
 }
 
 export interface LoadOptions {
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
   cwd?: string;
   knownSchema?: (name: string) => boolean;
   errorCodes?: ErrorCodeNames;

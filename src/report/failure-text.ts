@@ -26,7 +26,7 @@ export function failureText(result: ScenarioResult, options: { redact?: (s: stri
   if (janusError) lines.push(`  Janus error: ${janusError}`);
   if (f.expected !== undefined) lines.push('  expected (pattern):', indent(pretty(f.expected), 4));
   if (f.actual !== undefined) lines.push('  actual:', indent(pretty(f.actual), 4));
-  if (f.expected !== undefined && f.actual !== undefined && f.mismatches?.length) lines.push('  diff (- expected, + actual; placeholders resolved):', indent(diffText(f.expected, f.actual, f.mismatches), 4));
+  if (f.expected !== undefined && f.actual !== undefined && f.mismatches?.length) lines.push('  diff (- expected, + actual):', indent(diffText(f.expected, f.actual, f.mismatches), 4));
   // The messages that led to the failure: cleanup traffic after it would push them out.
   const upToFailure = result.transcript.slice(0, result.stepMessages ?? result.transcript.length);
   const last = upToFailure.slice(-LAST_MESSAGES);

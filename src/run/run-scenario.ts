@@ -12,6 +12,7 @@ import { getTransport } from '../transports/registry.js';
 import type { Failure, HttpExchange, RunEvent, ScenarioResult, TranscriptEntry } from './events.js';
 import { transactionGenerator } from './seeded.js';
 import { ScenarioValues } from './values.js';
+import type { Environment } from '../core/environment.js';
 
 /** Where and how to reach Janus for one run of a scenario. */
 export interface RunTarget {
@@ -35,7 +36,7 @@ export interface RunOptions {
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
   validateSchema?: (name: string, value: unknown) => string[] | undefined;
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
   /** Check every message against the catalogue: strict fails the step, warn only reports. Default off. */
   schemaMode?: SchemaMode;
   /** Called with every message part that passed a schema, and the schema's name. */

@@ -115,7 +115,9 @@ describe('CLI commands and options', function () {
       assert.equal(wantsColour(tty, { FORCE_COLOR: '0' }), false);
       assert.equal(wantsColour(pipe, {}), false);
       assert.equal(wantsColour(tty, {}), true);
-      assert.equal(wantsColour({ isTTY: true, hasColors: () => false }, { NO_COLOR: '1' }), false);
+      assert.equal(wantsColour(tty, { NO_COLOR: '1' }), false);
+      assert.equal(wantsColour(tty, { NO_COLOR: '' }), true, 'an empty NO_COLOR is no request (no-color.org)');
+      assert.equal(wantsColour({ isTTY: true, hasColors: () => false }, {}), false);
     });
   });
 });
