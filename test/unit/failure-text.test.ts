@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { compileString } from '../../src/compile/template.js';
 import { createPatternCompiler } from '../../src/match/compile-pattern.js';
 import type { Mismatch } from '../../src/match/contract.js';
+import { describeMessage, withHttp } from '../../reporters/html/client/diagram.js';
+import { clientScript } from '../../reporters/html/script.js';
 import { diffText, failureText } from '../../src/report/failure-text.js';
 import type { ScenarioResult, TranscriptEntry } from '../../src/run/events.js';
 
@@ -83,5 +85,15 @@ describe('failure texts', function () {
       assert.match(block, /main <- \{"janus":"error","transaction":"t2"\}\n {4}\(then 3 message\(s\) of cleanup, not shown here\)/);
       assert.doesNotMatch(block, /destroy/);
     });
+  });
+
+  it('label http steps in the HTML diagram with method and path, or status', () => {
+    const out = { direction: 'out', message: '', http: { method: 'GET', path: '/janus/5' } };
+    assert.equal(withHttp(describeMessage(out.message), out).verb, 'HTTP GET /janus/5');
+    const reply = { direction: 'in', message: { janus: 'keepalive' }, http: { status: 200 } };
+    assert.deepEqual(withHttp(describeMessage(reply.message), reply), { verb: 'keepalive', detail: 'HTTP 200', error: false });
+    const plain = { direction: 'in', message: { janus: 'ack' } };
+    assert.deepEqual(withHttp(describeMessage(plain.message), plain), describeMessage(plain.message));
+    assert.match(clientScript(), /function withHttp\(/, 'the page has the function');
   });
 });
