@@ -108,6 +108,8 @@ function expectedView(pattern: unknown, actual: unknown, at: string, blamed: Rea
   if (own) return expectedValue(own.expected, words);
   const blamedBelow = [...blamed.keys()].some((b) => at === '' || b.startsWith(`${at}.`) || b.startsWith(`${at}[`));
   if (!blamedBelow) return actual === undefined ? ABSENT : onlyWhatThePatternMentions(pattern, actual, at, []);
+  // `$exact` wraps a pattern: its fields are compared like any other.
+  if (isPlainObject(pattern) && Object.keys(pattern).length === 1 && '$exact' in pattern) return expectedView(pattern.$exact, actual, at, blamed, words);
   if (isPlainObject(pattern) && !Object.keys(pattern).some(isOperator) && isPlainObject(actual)) {
     const keys = Object.keys(pattern).map(literalKey);
     const ordered = [...Object.keys(actual).filter((k) => keys.includes(k)), ...keys.filter((k) => !(k in actual))];
@@ -153,7 +155,8 @@ function literalKey(key: string): string {
 function onlyWhatThePatternMentions(pattern: unknown, actual: unknown, path: string, blamed: string[]): unknown {
   if (Array.isArray(pattern) && Array.isArray(actual) && pattern.length === actual.length) return actual.map((v, i) => onlyWhatThePatternMentions(pattern[i], v, `${path}[${i}]`, blamed));
   if (!isPlainObject(pattern) || !isPlainObject(actual)) return actual;
-  // Operators ($regex, $exact, ...) say something about the whole value: show it whole.
+  if (Object.keys(pattern).length === 1 && '$exact' in pattern) return actual;
+  // Other operators ($regex, $contains, ...) say something about the whole value: show it whole.
   if (Object.keys(pattern).some(isOperator)) return actual;
   const mentioned = new Set(Object.keys(pattern).map(literalKey));
   const out: Record<string, unknown> = {};

@@ -50,6 +50,15 @@ describe('failure texts', function () {
       assert.ok(diff.indexOf('"a": 5') < diff.indexOf('"b": 1'), diff);
     });
 
+    it('goes into $exact like into any other pattern: only the differing field and the unexpected key differ', () => {
+      const pattern = { plugindata: { data: { $exact: { streaming: 'event', error_code: 455, error: 'No such mountpoint/stream ${id}' } } } };
+      const actual = { plugindata: { plugin: 'janus.plugin.streaming', data: { streaming: 'event', error_code: 455, error: 'No such mountpoint/stream 9', extra: 1 } } };
+      const mismatches = mismatchesOf(pattern, actual, { id: 7 });
+      const diff = diffText(pattern, actual, mismatches);
+      assert.deepEqual(changed(diff).sort(), ['+       "error": "No such mountpoint/stream 9",', '+       "extra": 1', '-       "error": "No such mountpoint/stream 7"'].sort(), diff);
+      assert.doesNotMatch(diff, /\$exact|\$\{/);
+    });
+
     it('goes into arrays element by element', () => {
       const pattern = { list: [{ id: '${a}' }, { id: 2 }] };
       const actual = { list: [{ id: 1, x: 0 }, { id: 3, x: 0 }] };
