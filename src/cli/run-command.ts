@@ -55,11 +55,7 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
     return ExitCode.invalidInput;
   }
   const transports = settings.transports ?? (settings.urls.length > 0 ? settings.urls.map(transportOfUrl) : ['http', 'ws']);
-  for (const t of transports) {
-    if (getTransport(t)) continue;
-    const hint = closestName(t, transportNames());
-    throw new UsageError(`unknown transport "${t}"${hint ? `; did you mean ${hint}?` : ''} (known: ${transportNames().join(', ')})`);
-  }
+  checkTransportNames(transports);
   const scenarios = loaded.scenarios.filter((s) => settings.tags.length === 0 || s.tags.some((t) => settings.tags.includes(t)));
   if (scenarios.length === 0) {
     io.err('no scenarios to run' + (settings.tags.length ? ` with tags ${settings.tags.join(', ')}` : ''));
@@ -222,6 +218,14 @@ function serverProblem(scenario: CompiledScenario, transport: string, summary: s
     schemaWarnings: [],
     secretValues: [],
   };
+}
+
+function checkTransportNames(transports: string[]): void {
+  for (const t of transports) {
+    if (getTransport(t)) continue;
+    const hint = closestName(t, transportNames());
+    throw new UsageError(`unknown transport "${t}"${hint ? `; did you mean ${hint}?` : ''} (known: ${transportNames().join(', ')})`);
+  }
 }
 
 function never(): never {

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { wantsColour } from '../../reporters/colour.js';
+import { main } from '../../src/cli/commands.js';
 import { runCli, scenarioDir } from '../support/cli.js';
+
+/** The CLI in this process: what it prints and its exit code. */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { out: (s) => (stdout += `${s}\n`), err: (s) => (stderr += `${s}\n`) });
+  return { code, stdout, stderr };
+}
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -13,24 +22,30 @@ steps:
 
 /** The command line people expect: version, help per command, suggestions, config files. No server needed. */
 describe('CLI commands and options', function () {
-  it('--version prints the package version', async () => {
+  // Config files are read from the working folder: those cases run the CLI in a child process.
+  this.timeout(300_000);
+
+  it('--version prints the package version, also from the installed bin', async () => {
+    const bin = await runCli(['--version']);
+    assert.equal(bin.code, 0, bin.stderr);
+    assert.equal(bin.stdout.trim(), VERSION);
     for (const flag of ['--version', '-V']) {
-      const run = await runCli([flag]);
+      const run = await cli([flag]);
       assert.equal(run.code, 0, run.stderr);
       assert.equal(run.stdout.trim(), VERSION);
     }
   });
 
   it('run --help and validate --help show each command its own options; exit 0', async () => {
-    const run = await runCli(['run', '--help']);
+    const run = await cli(['run', '--help']);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^usage: janus-scenarios run /);
     for (const option of ['--transport', '--url', '--admin-url', '--list', '--fail-on-skip', '--min-tests', '--color', '--no-color', '--config']) assert.match(run.stdout, new RegExp(`^ .*${option}\\b`, 'm'), option);
-    const validate = await runCli(['validate', '-h']);
+    const validate = await cli(['validate', '-h']);
     assert.equal(validate.code, 0, validate.stderr);
     assert.match(validate.stdout, /^usage: janus-scenarios validate /);
     assert.doesNotMatch(validate.stdout, /--transport/);
-    const help = await runCli(['help', 'init']);
+    const help = await cli(['help', 'init']);
     assert.match(help.stdout, /^usage: janus-scenarios init \[dir\]/);
   });
 
@@ -47,7 +62,7 @@ describe('CLI commands and options', function () {
       [['valdate'], /did you mean validate\?/],
     ];
     for (const [args, expected] of cases) {
-      const run = await runCli(args);
+      const run = await cli(args);
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
       assert.match(run.stderr, expected, args.join(' '));
       assert.doesNotMatch(run.stderr, /ERR_PARSE_ARGS|Unknown option '|To specify an option argument|\n\s+at /, args.join(' '));
