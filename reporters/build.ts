@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { formatSpan } from '../src/core/source.js';
-import { diffText, failureText, headline } from '../src/report/failure-text.js';
+import { diffText, failureText, headline, mismatchLines } from '../src/report/failure-text.js';
 import { cleanupWarnings } from '../src/report/warnings.js';
 import type { Failure, ScenarioResult } from '../src/run/events.js';
-import type { ReportEntry } from './entry.js';
+import type { ReportEntry } from './report-entry.js';
 import type { ReportedFailure, RunReport, ScenarioReport, ScenarioStatus } from './model.js';
 import { Redactor } from './redact.js';
 
@@ -75,7 +75,7 @@ function scenarioReport(entry: ReportEntry): ScenarioReport {
     startedAt: r.startedAt,
     ...(r.failure ? { failure: reportedFailure(r.failure, failureText(r)) } : {}),
     cleanupFailures: r.cleanupFailures.map((f) => reportedFailure(f, `${headline(f)}${f.span ? `\n  at ${formatSpan(f.span)}` : ''}`)),
-    messages: r.transcript.map((t) => ({ atMs: t.at - r.startedAt, client: t.client, direction: t.direction, api: t.api, message: t.message })),
+    messages: r.transcript.map((t) => ({ atMs: t.at - r.startedAt, client: t.client, direction: t.direction, api: t.api, message: t.message, ...(t.http && { http: t.http }) })),
     saved: r.saved,
     schemaWarnings: r.schemaWarnings,
     warnings: cleanupWarnings(r),
@@ -90,8 +90,8 @@ function reportedFailure(f: Failure, text: string): ReportedFailure {
     ...(f.stepTitle ? { stepTitle: f.stepTitle } : {}),
     ...(f.expected !== undefined ? { expected: f.expected } : {}),
     ...(f.actual !== undefined ? { actual: f.actual } : {}),
-    ...(f.mismatches?.length ? { mismatches: f.mismatches.map((m) => ({ at: m.at, expected: m.expected, actual: m.actual })) } : {}),
-    ...(f.expected !== undefined && f.actual !== undefined ? { diff: diffText(f.expected, f.actual, f.mismatches) } : {}),
+    ...(f.mismatches?.length ? { mismatches: f.mismatches.map((m) => ({ at: m.at, expected: m.expected, actual: m.actual })), mismatchLines: mismatchLines(f) } : {}),
+    ...(f.expected !== undefined && f.actual !== undefined && f.mismatches?.length ? { diff: diffText(f.expected, f.actual, f.mismatches) } : {}),
     ...(f.schemaViolations?.length ? { schemaViolations: f.schemaViolations } : {}),
     text,
   };

@@ -5,6 +5,7 @@ import { failureText } from '../src/report/failure-text.js';
 import { cleanupWarnings, sessionsLeftLine } from '../src/report/warnings.js';
 import { scenarioStatus } from './build.js';
 import { entryOf, type ReportEntry } from './entry.js';
+import { paint, wantsColour, type Style } from './colour.js';
 import { environmentSecrets, Redactor } from './redact.js';
 
 const { EVENT_RUN_BEGIN, EVENT_RUN_END, EVENT_SUITE_BEGIN, EVENT_TEST_BEGIN, EVENT_TEST_FAIL, EVENT_TEST_PASS, EVENT_TEST_PENDING } = Mocha.Runner.constants;
@@ -15,7 +16,9 @@ const SLOWEST = 5;
 export interface ConsoleOptions {
   /** The run's redactor; results add their own secrets to it. Default: from the environment. */
   redactor?: Redactor;
-  stream?: NodeJS.WritableStream & { isTTY?: boolean };
+  stream?: NodeJS.WritableStream & { isTTY?: boolean; hasColors?: () => boolean };
+  /** --color / --no-color; default: FORCE_COLOR, then whether the stream is a colour terminal. */
+  colour?: boolean;
 }
 
 interface Finished {
@@ -36,6 +39,8 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
   private readonly stream: NodeJS.WritableStream & { isTTY?: boolean };
   private readonly redactor: Redactor;
   private readonly colour: boolean;
+  /** Redraws a status line in place: only on a terminal, never in a log. */
+  private readonly live: boolean;
   private readonly finished: Finished[] = [];
   private startedAt = Date.now();
   /** On a colour terminal: the scenario running now, redrawn in place with the elapsed time. */
@@ -48,7 +53,8 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
     const own = (options.reporterOptions ?? {}) as ConsoleOptions;
     this.stream = own.stream ?? process.stdout;
     this.redactor = own.redactor ?? new Redactor(environmentSecrets(process.env));
-    this.colour = !!this.stream.isTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+    this.colour = wantsColour(this.stream, process.env, own.colour);
+    this.live = this.colour && !!this.stream.isTTY;
     const total = runner.total;
 
     runner.once(EVENT_RUN_BEGIN, () => (this.startedAt = Date.now()));
@@ -62,7 +68,7 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
       const title = titleOf(test);
       const finished: Finished = { entry, title, status, durationMs: entry.result?.durationMs ?? test.duration ?? 0, error: error?.message };
       this.finished.push(finished);
-      this.print(`    ${this.line(finished)}  ${this.paint('dim', this.progress(total))}`);
+      this.print(`    ${this.line(finished)}  ${this.paint('gray', this.progress(total))}`);
       for (const warning of entry.result ? cleanupWarnings(entry.result) : []) this.print(`      ${this.paint('yellow', `⚠ warning: ${warning}`)}`);
     };
     runner.on(EVENT_TEST_BEGIN, (test: Mocha.Test) => this.running(test, total));
@@ -76,11 +82,11 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
   }
 
   private running(test: Mocha.Test, total: number): void {
-    if (!this.colour) return;
+    if (!this.live) return;
     this.clearStatus();
     const title = titleOf(test);
     const since = Date.now();
-    const draw = () => this.stream.write(this.terminal(`\r${this.esc}[K    ${this.paint('dim', `◷ ${title} ${seconds(Date.now() - since)}  ${this.progress(total)}`)}`));
+    const draw = () => this.stream.write(this.terminal(`\r${this.esc}[K    ${this.paint('gray', `◷ ${title} ${seconds(Date.now() - since)}  ${this.progress(total)}`)}`));
     this.status = { title, since, timer: setInterval(draw, 250).unref() };
     draw();
   }
@@ -93,7 +99,7 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
   }
 
   private line(f: Finished): string {
-    const time = this.paint('dim', `${f.durationMs}ms`);
+    const time = this.paint('gray', `${f.durationMs}ms`);
     switch (f.status) {
       case 'passed':
         return `${this.paint('green', '✔')} ${f.title} ${time}`;
@@ -127,7 +133,7 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
     });
     const by = (s: Finished['status']) => this.finished.filter((f) => f.status === s);
     this.print('');
-    this.print(`  ${this.paint('green', `${by('passed').length} passing`)} ${this.paint('dim', `(${seconds(Date.now() - this.startedAt)})`)}`);
+    this.print(`  ${this.paint('green', `${by('passed').length} passing`)} ${this.paint('gray', `(${seconds(Date.now() - this.startedAt)})`)}`);
     if (failures.length) this.print(`  ${this.paint('red', `${failures.length} failing`)}`);
     const skipped = by('skipped');
     if (skipped.length) {
@@ -172,8 +178,11 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
     }).join('\n');
   }
 
-  private paint(colour: keyof typeof COLOURS, s: string): string {
-    return this.colour ? `${this.esc}[${COLOURS[colour]}m${s}${this.esc}[0m` : s;
+  /** Our own escape sequences go out as `this.esc` until `terminal` writes them; `s` stays as it is. */
+  private paint(style: Style, s: string): string {
+    if (!this.colour) return s;
+    const [open, close] = paint(true, style, '\0').split('\0') as [string, string];
+    return `${open.replaceAll('\u001b', this.esc)}${s}${close.replaceAll('\u001b', this.esc)}`;
   }
 
   private print(s: string): void {
@@ -199,7 +208,6 @@ function titleOf(test: Mocha.Test): string {
   return entry.transport ? `${entry.name} [${entry.transport}]` : test.title;
 }
 
-const COLOURS = { red: 31, green: 32, yellow: 33, cyan: 36, dim: 90 } as const;
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(1)}s`;

@@ -62,6 +62,8 @@ export interface ReportedFailure {
   actual?: unknown;
   /** Each field that did not match: its path in the message, what was expected, what came. */
   mismatches?: Array<{ at: string; expected: string; actual: unknown }>;
+  /** The same, one line each as the console prints them (`path: expected X, got Y`). */
+  mismatchLines?: string[];
   /** A unified text diff of expected against actual, when both exist. */
   diff?: string;
   schemaViolations?: string[];
@@ -80,4 +82,6 @@ export interface ReportedMessage {
   api: string;
   /** Parsed JSON, or the raw text when it was not JSON. */
   message: unknown;
+  /** An `http:` step's request (method, path) or response (status). */
+  http?: { method?: string; path?: string; status?: number };
 }

@@ -1,3 +1,4 @@
+import type { Environment } from '../src/core/environment.js';
 import { CUT_MARK } from '../src/core/clip.js';
 
 /** What a report shows instead of a secret. */
@@ -138,7 +139,7 @@ function escapeRegExp(s: string): string {
 }
 
 /** The run's secrets the environment gives (as the CLI reads them), for reporters under plain mocha. */
-export function environmentSecrets(env: NodeJS.ProcessEnv): string[] {
+export function environmentSecrets(env: Environment): string[] {
   return [env.JANUS_API_SECRET, env.JANUS_TOKEN, env.JANUS_ADMIN_SECRET].filter((v): v is string => !!v);
 }
 

@@ -12,7 +12,7 @@ export { runScenario, type RunTarget, type RunOptions } from './run/run-scenario
 export type { RunEvent, ScenarioResult, Failure, TranscriptEntry } from './run/events.js';
 export { failureText } from './report/failure-text.js';
 export { buildRunReport, type RunInfo } from '../reporters/build.js';
-export type { ReportEntry } from '../reporters/entry.js';
+export type { ReportEntry } from '../reporters/report-entry.js';
 export { Redactor, REDACTED } from '../reporters/redact.js';
 export { registerFileReporter, getFileReporter, fileReporterNames, registerBuiltinFileReporters } from '../reporters/registry.js';
 export { writeReports, type ReportOutput } from '../reporters/write.js';

@@ -1,5 +1,5 @@
 import { applyFilters, filterBar, runHeader, scenarioRow, startReport } from './client/app.js';
-import { describeMessage, failedMessageIndex, lanesOf, sequenceDiagram } from './client/diagram.js';
+import { describeMessage, failedMessageIndex, lanesOf, sequenceDiagram, withHttp } from './client/diagram.js';
 import { el, formatMs, jsonView, svgEl } from './client/dom.js';
 import { exchange, failureBox, messagePanel, scenarioBody } from './client/scenario.js';
 
@@ -10,7 +10,7 @@ import { exchange, failureBox, messagePanel, scenarioBody } from './client/scena
  */
 const CLIENT_FUNCTIONS: Array<(...args: never[]) => unknown> = [
   el, svgEl, formatMs, jsonView,
-  describeMessage, failedMessageIndex, lanesOf, sequenceDiagram,
+  describeMessage, withHttp, failedMessageIndex, lanesOf, sequenceDiagram,
   failureBox, messagePanel, scenarioBody, exchange,
   runHeader, scenarioRow, filterBar, applyFilters, startReport,
 ];

@@ -75,7 +75,7 @@ details.scenario:not([open]) > .summary-line { display: block; padding: 0 12px 7
 .failure-summary { font-weight: 600; }
 .failure-where { margin-top: 4px; color: var(--muted); }
 .failure-where code { color: var(--ink); background: #f0f2f5; padding: 1px 6px; border-radius: 4px; font-family: var(--mono); font-size: 12.5px; }
-ul.violations, .warnings ul { margin: 0; padding-left: 18px; font-family: var(--mono); font-size: 12.5px; }
+ul.violations, ul.mismatches, .warnings ul { margin: 0; padding-left: 18px; font-family: var(--mono); font-size: 12.5px; }
 pre { font-family: var(--mono); font-size: 12.5px; margin: 0; white-space: pre-wrap; word-break: break-word; }
 pre.diff { background: #fbfbfc; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; max-height: 360px; overflow: auto; }
 pre.diff .add { color: var(--pass); background: var(--pass-bg); }

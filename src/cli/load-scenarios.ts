@@ -4,11 +4,16 @@ import { collectFiles } from '../load/collect.js';
 import { loadFiles } from '../load/load.js';
 import { knownSchema } from '../schemas/catalogue.js';
 import { errorCodeByName, errorNames } from '../schemas/error-names.js';
+import { basename } from 'node:path';
+import { CONFIG_FILES } from './config.js';
 import { UsageError } from './options.js';
 
 /** Collects and loads scenario files; `problems` is the rendered diagnostics, if any. */
 export async function loadScenarios(inputs: string[], options: { fragments: boolean }): Promise<{ scenarios: CompiledScenario[]; files: string[]; problems?: string }> {
-  const { files, missing } = await collectFiles(inputs, options);
+  const collected = await collectFiles(inputs, options);
+  const { missing } = collected;
+  // The project's config file is no scenario, even in a folder that is searched for YAML files.
+  const files = collected.files.filter((f) => !CONFIG_FILES.includes(basename(f)));
   if (missing.length > 0) throw new UsageError(`no scenario files found for ${missing.map((m) => `"${m}"`).join(', ')}`);
   const result = loadFiles(files, { knownSchema, errorCodes: { code: errorCodeByName, names: errorNames } });
   if (result.diagnostics.length === 0) return { scenarios: result.scenarios, files };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { closestName } from '../core/diagnostic.js';
 import { availableParallelism } from 'node:os';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { checkDuration } from '../core/duration.js';
 import type { SchemaMode } from '../schemas/checker.js';
 
@@ -28,79 +29,204 @@ export interface RunSettings {
   jobs: number;
   janusBinary?: string;
   schemaMode: SchemaMode;
+  /** Print the planned tests and stop. */
+  list: boolean;
+  /** A skipped test fails the run. */
+  failOnSkip: boolean;
+  /** Fewer tests than this ran (passed or failed): the run fails. */
+  minTests: number;
+  /** --color / --no-color; undefined: decided from the environment and the terminal. */
+  colour?: boolean;
 }
 
-const RUN_OPTIONS = {
-  url: { type: 'string', multiple: true },
-  'admin-url': { type: 'string', multiple: true },
-  transport: { type: 'string', short: 't', multiple: true },
-  'api-secret': { type: 'string' },
-  token: { type: 'string' },
-  'admin-secret': { type: 'string' },
-  ca: { type: 'string', multiple: true },
-  insecure: { type: 'boolean', default: false },
-  reporter: { type: 'string', short: 'R', multiple: true },
-  'reporter-option': { type: 'string', short: 'O', multiple: true },
-  grep: { type: 'string', short: 'g' },
-  invert: { type: 'boolean', default: false },
-  bail: { type: 'boolean', short: 'b', default: false },
-  retries: { type: 'string', default: '0' },
-  tags: { type: 'string', multiple: true },
-  timeout: { type: 'string', default: '30s' },
-  'step-timeout': { type: 'string', default: '5s' },
-  seed: { type: 'string' },
-  jobs: { type: 'string', short: 'j' },
-  'janus-binary': { type: 'string' },
-  schema: { type: 'string', default: 'strict' },
-} as const;
+/** One command-line option: how it parses, its help line, and whether a config file may set it. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  default?: string | boolean;
+  /** The value's name in help (`--url URL`). */
+  value?: string;
+  help: string;
+  /** Secrets and one-off switches belong on the command line or in the environment, not in a file. */
+  commandLineOnly?: boolean;
+}
+export type OptionTable = Record<string, OptionSpec>;
 
+const HELP_OPTION: OptionTable = { help: { type: 'boolean', short: 'h', help: 'show this help', commandLineOnly: true } };
+
+export const RUN_OPTIONS = {
+  url: { type: 'string', multiple: true, value: 'URL', help: 'a running Janus (http://host:8088/janus, ws://host:8188); repeatable. Without it a managed Janus is started' },
+  'admin-url': { type: 'string', multiple: true, value: 'URL', help: 'its Admin API (http://host:7088/admin, ws://host:7188); without it, scenarios with admin: steps are skipped' },
+  transport: { type: 'string', short: 't', multiple: true, value: 'LIST', help: 'http,ws,https,wss: run every scenario once per transport' },
+  'api-secret': { type: 'string', value: 'S', help: 'or JANUS_API_SECRET', commandLineOnly: true },
+  token: { type: 'string', value: 'T', help: 'or JANUS_TOKEN', commandLineOnly: true },
+  'admin-secret': { type: 'string', value: 'S', help: 'or JANUS_ADMIN_SECRET', commandLineOnly: true },
+  ca: { type: 'string', multiple: true, value: 'FILE', help: 'trust this CA for https/wss' },
+  insecure: { type: 'boolean', help: 'skip TLS verification' },
+  reporter: { type: 'string', short: 'R', multiple: true, value: 'NAME[:PATH]', help: "repeatable: spec (the console, default), junit, json, tap or html write PATH ('-': stdout); any other name is a mocha reporter (dot, list, xunit, a module path)" },
+  'reporter-option': { type: 'string', short: 'O', multiple: true, value: 'K=V', help: 'options of mocha reporters, e.g. output=xunit.xml' },
+  grep: { type: 'string', short: 'g', value: 'TEXT', help: 'run only tests whose title contains TEXT' },
+  invert: { type: 'boolean', help: 'with --grep: run the tests that do not match' },
+  bail: { type: 'boolean', short: 'b', help: 'stop at the first failure' },
+  retries: { type: 'string', default: '0', value: 'N', help: 'retry a failed scenario N times' },
+  tags: { type: 'string', multiple: true, value: 'LIST', help: 'only scenarios with one of these tags' },
+  timeout: { type: 'string', default: '30s', value: 'D', help: 'time limit per scenario (default 30s)' },
+  'step-timeout': { type: 'string', default: '5s', value: 'D', help: 'time limit per step (default 5s)' },
+  seed: { type: 'string', value: 'S', help: 'deterministic transaction ids', commandLineOnly: true },
+  jobs: { type: 'string', short: 'j', value: 'N', help: 'run N scenarios at once (default: 2 x CPUs, 2 to 8)' },
+  'janus-binary': { type: 'string', value: 'PATH', help: 'the janus executable for the managed Janus' },
+  schema: { type: 'string', default: 'strict', value: 'MODE', help: 'check every message against the Janus API catalogue: strict (default: violations and unknown fields fail the step), warn (report only), off' },
+  list: { type: 'boolean', help: 'print the planned tests (file, name, transport, skip reason) and stop', commandLineOnly: true },
+  'fail-on-skip': { type: 'boolean', help: 'a skipped test fails the run (exit 1)' },
+  'min-tests': { type: 'string', default: '0', value: 'N', help: 'fail the run (exit 1) when fewer than N tests ran' },
+  color: { type: 'boolean', help: 'colour the console even when it is not a terminal (also FORCE_COLOR=1)' },
+  'no-color': { type: 'boolean', help: 'no colour (also NO_COLOR=1)' },
+  config: { type: 'string', value: 'FILE', help: 'read options from FILE instead of janus-scenarios.config.{json,yaml,yml,js,mjs} or package.json "janus-scenarios"', commandLineOnly: true },
+  ...HELP_OPTION,
+} as const satisfies OptionTable;
+
+export const VALIDATE_OPTIONS = {
+  config: RUN_OPTIONS.config,
+  ...HELP_OPTION,
+} as const satisfies OptionTable;
+
+export const SCHEMA_OPTIONS = {
+  fragment: { type: 'boolean', help: 'the schema of fragment files (*.fragment.yaml) instead' },
+  ...HELP_OPTION,
+} as const satisfies OptionTable;
+
+export const INIT_OPTIONS = {
+  force: { type: 'boolean', help: 'overwrite files that already exist' },
+  ...HELP_OPTION,
+} as const satisfies OptionTable;
+
+export type OptionValues = Record<string, string | boolean | string[] | undefined>;
+
+/**
+ * Parses a command's arguments against its table. Unknown options get "did you mean"; missing
+ * values and stray values are said in one line. Defaults are not applied here: a config file
+ * fills what the command line left out first.
+ */
+export function parseOptions(args: string[], table: OptionTable, command: string): { values: OptionValues; positionals: string[] } {
+  checkOptionNames(args, table, command);
+  const options = Object.fromEntries(Object.entries(table).map(([name, o]) => [name, { type: o.type, ...(o.short && { short: o.short }), ...(o.multiple && { multiple: true }) }]));
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true }) as { values: OptionValues; positionals: string[] };
+  } catch (e) {
+    throw new UsageError(plainParseError(e as Error & { code?: string }, table, command));
+  }
+}
+
+/** Every `--name` and `-x` must be in the table; the closest one is suggested. */
+function checkOptionNames(args: string[], table: OptionTable, command: string): void {
+  const longNames = Object.keys(table);
+  const shorts = Object.entries(table).filter(([, o]) => o.short).map(([name, o]) => [o.short!, name] as const);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return;
+    if (arg.startsWith('--')) {
+      const name = arg.slice(2).split('=')[0]!;
+      if (!longNames.includes(name)) {
+        const hint = closestName(name, longNames);
+        throw new UsageError(`unknown option --${name} for ${command}${hint ? `; did you mean --${hint}?` : ''}`);
+      }
+      if (table[name]!.type === 'string' && !arg.includes('=')) i++;
+    } else if (/^-[^-]/.test(arg)) {
+      for (const [j, letter] of [...arg.slice(1)].entries()) {
+        const long = shorts.find(([s]) => s === letter)?.[1];
+        if (!long) throw new UsageError(`unknown option -${letter} for ${command}`);
+        if (table[long]!.type === 'string') {
+          if (j === arg.length - 2) i++;
+          break;
+        }
+      }
+    }
+  }
+}
+
+function plainParseError(e: Error & { code?: string }, table: OptionTable, command: string): string {
+  const name = /'(--?[\w-]+)/.exec(e.message)?.[1];
+  const long = name?.startsWith('--') ? name.slice(2) : Object.entries(table).find(([, o]) => `-${o.short}` === name)?.[0];
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && long) {
+    const spec = table[long];
+    return spec?.type === 'boolean' ? `--${long} takes no value` : `--${long} needs a value (${spec?.value ?? 'VALUE'})`;
+  }
+  return `${command}: ${e.message.split('\n')[0]!.replace(/'/g, '')}`;
+}
+
+/** The help of one command, generated from its option table. */
+export function optionHelp(table: OptionTable): string {
+  const rows = Object.entries(table).map(([name, o]) => [`${o.short ? `-${o.short}, ` : '    '}--${name}${o.value ? ` ${o.value}` : ''}`, o.help] as const);
+  const width = Math.min(30, Math.max(...rows.map(([left]) => left.length)) + 2);
+  const pad = `\n  ${' '.repeat(width)}`;
+  return rows.map(([left, help]) => {
+    const text = wrap(help, 98 - width).join(pad);
+    return left.length >= width ? `  ${left}${pad}${text}` : `  ${left.padEnd(width)}${text}`;
+  }).join('\n');
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
+}
+
+/** Run settings from a command line alone (no config file), the environment for secrets. */
 export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): RunSettings {
-  const { values, positionals } = parse(args, RUN_OPTIONS);
-  if (positionals.length === 0) throw new UsageError('give at least one scenario file, folder or glob');
-  const list = (v: string[] | undefined) => v?.flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
+  const { values, positionals } = parseOptions(args, RUN_OPTIONS, 'run');
+  return runSettings(values, positionals, env);
+}
+
+/** Run settings from parsed values (the command line over the config file), the environment for secrets. */
+export function runSettings(values: OptionValues, positionals: string[], env: NodeJS.ProcessEnv): RunSettings {
+  const v = withDefaults(values, RUN_OPTIONS);
+  if (positionals.length === 0) throw new UsageError('give at least one scenario file, folder or glob (or "files" in a config file)');
+  if (v.color && v['no-color']) throw new UsageError('give --color or --no-color, not both');
+  const str = (name: keyof typeof RUN_OPTIONS) => v[name] as string | undefined;
+  const strings = (name: keyof typeof RUN_OPTIONS) => v[name] as string[] | undefined;
+  const list = (x: string[] | undefined) => x?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   return {
     inputs: positionals,
-    urls: values.url ?? [],
-    adminUrls: values['admin-url'] ?? [],
-    transports: list(values.transport),
+    urls: strings('url') ?? [],
+    adminUrls: strings('admin-url') ?? [],
+    transports: list(strings('transport')),
     secrets: {
-      apisecret: values['api-secret'] ?? env.JANUS_API_SECRET,
-      token: values.token ?? env.JANUS_TOKEN,
-      admin_secret: values['admin-secret'] ?? env.JANUS_ADMIN_SECRET,
+      apisecret: str('api-secret') ?? env.JANUS_API_SECRET,
+      token: str('token') ?? env.JANUS_TOKEN,
+      admin_secret: str('admin-secret') ?? env.JANUS_ADMIN_SECRET,
     },
-    tls: { ca: values.ca?.map(readCa), insecure: values.insecure },
-    reporters: values.reporter ?? ['spec'],
-    reporterOptions: Object.fromEntries((values['reporter-option'] ?? []).map((kv) => kv.split('=', 2) as [string, string])),
-    grep: values.grep,
-    invert: values.invert,
-    bail: values.bail,
-    retries: integer(values.retries, '--retries'),
-    tags: list(values.tags) ?? [],
-    scenarioTimeoutMs: duration(values.timeout, '--timeout'),
-    stepTimeoutMs: duration(values['step-timeout'], '--step-timeout'),
-    seed: values.seed,
-    jobs: values.jobs === undefined ? defaultJobs() : Math.max(1, integer(values.jobs, '--jobs')),
-    janusBinary: values['janus-binary'],
-    schemaMode: schemaMode(values.schema),
+    tls: { ca: strings('ca')?.map(readCa), insecure: v.insecure === true },
+    reporters: strings('reporter') ?? ['spec'],
+    reporterOptions: Object.fromEntries((strings('reporter-option') ?? []).map((kv) => kv.split('=', 2) as [string, string])),
+    grep: str('grep'),
+    invert: v.invert === true,
+    bail: v.bail === true,
+    retries: integer(str('retries')!, '--retries'),
+    tags: list(strings('tags')) ?? [],
+    scenarioTimeoutMs: duration(str('timeout')!, '--timeout'),
+    stepTimeoutMs: duration(str('step-timeout')!, '--step-timeout'),
+    seed: str('seed'),
+    jobs: str('jobs') === undefined ? defaultJobs() : Math.max(1, integer(str('jobs')!, '--jobs')),
+    janusBinary: str('janus-binary'),
+    schemaMode: schemaMode(str('schema')!),
+    list: v.list === true,
+    failOnSkip: v['fail-on-skip'] === true,
+    minTests: integer(str('min-tests')!, '--min-tests'),
+    colour: v.color ? true : v['no-color'] ? false : undefined,
   };
 }
 
-/**
- * Scenarios mostly wait on Janus, not on the CPU: twice the CPUs keeps both busy, and at most 8
- * stays well inside what one Janus serves (each scenario holds a session or two, and its own
- * connections over HTTP). 4 on a two-core machine: the shipped suite in about a third of the
- * time one at a time takes.
- */
-export function defaultJobs(cpus = availableParallelism()): number {
-  return Math.max(2, Math.min(8, cpus * 2));
-}
-
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true } as const);
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]!);
-  }
+function withDefaults(values: OptionValues, table: OptionTable): OptionValues {
+  const out = { ...values };
+  for (const [name, o] of Object.entries(table)) if (out[name] === undefined && o.default !== undefined) out[name] = o.default;
+  return out;
 }
 
 function readCa(file: string): string {
@@ -120,6 +246,16 @@ function duration(v: string, name: string): number {
   const checked = checkDuration(v, { positive: true });
   if ('problem' in checked) throw new UsageError(`${name}: ${checked.problem}`);
   return checked.ms;
+}
+
+/**
+ * Scenarios mostly wait on Janus, not on the CPU: twice the CPUs keeps both busy, and at most 8
+ * stays well inside what one Janus serves (each scenario holds a session or two, and its own
+ * connections over HTTP). 4 on a two-core machine: the shipped suite in about a third of the
+ * time one at a time takes.
+ */
+export function defaultJobs(cpus = availableParallelism()): number {
+  return Math.max(2, Math.min(8, cpus * 2));
 }
 
 function schemaMode(v: string): SchemaMode {

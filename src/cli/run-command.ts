@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { buildRunReport } from '../../reporters/build.js';
 import type { ReportEntry } from '../../reporters/entry.js';
 import ConsoleReporter from '../../reporters/console.js';
@@ -12,16 +13,20 @@ import { CoverageCollector } from '../coverage/collector.js';
 import { renderCoverage } from '../coverage/report.js';
 import { killAllJanusSync, stopAllJanus } from '../managed/index.js';
 import { ExclusiveLock } from '../run/exclusive.js';
-import type { RunEvent } from '../run/events.js';
+import type { RunEvent, ScenarioResult } from '../run/events.js';
 import { runWithMocha, selectedByGrep, type PlannedTest } from '../mocha/adapter.js';
 import { runScenario } from '../run/run-scenario.js';
 import { randomSeed } from '../run/seeded.js';
 import { validateSchema } from '../schemas/catalogue.js';
-import { getTransport } from '../transports/registry.js';
+import { getTransport, transportNames } from '../transports/registry.js';
+import { closestName } from '../core/diagnostic.js';
 import { loadScenarios } from './load-scenarios.js';
-import { parseRunArgs, UsageError } from './options.js';
+import Mocha from 'mocha';
+import { wantsColour } from '../../reporters/colour.js';
+import { loadProjectConfig, mergeOptions } from './config.js';
+import { parseOptions, RUN_OPTIONS, runSettings, UsageError, type RunSettings } from './options.js';
 import { chooseReporters } from './reporters.js';
-import { InfrastructureError, instanceKey, managedTargets, remoteTargets, type Targets } from './targets.js';
+import { InfrastructureError, instanceKey, managedPlan, remotePlan, type Targets } from './targets.js';
 
 /** One scenario on one transport, before the run knows where it runs. */
 interface Candidate {
@@ -32,9 +37,21 @@ interface Candidate {
   entry: ReportEntry;
 }
 
+type Io = { out: (s: string) => void; err: (s: string) => void };
+
+/** The command line over the project's config file (which may also name the scenario files). */
+export async function readRunSettings(args: string[], command: string): Promise<RunSettings> {
+  const { values, positionals } = parseOptions(args, RUN_OPTIONS, command);
+  const config = await loadProjectConfig(process.cwd(), values.config as string | undefined, RUN_OPTIONS);
+  return runSettings(mergeOptions(values, config), positionals.length > 0 ? positionals : config.files ?? [], process.env);
+}
+
 /** `janus-scenarios run`: load everything first (exit 2 on any problem), then run through mocha. */
-export async function runCommand(args: string[], io: { out: (s: string) => void; err: (s: string) => void }, options: { coverage?: boolean } = {}): Promise<number> {
-  const settings = parseRunArgs(args, process.env);
+export async function runCommand(args: string[], io: Io, options: { coverage?: boolean } = {}): Promise<number> {
+  const settings = await readRunSettings(args, options.coverage ? 'coverage' : 'run');
+  const colour = wantsColour(process.stdout, process.env, settings.colour);
+  // Mocha's own reporters (dot, list, ...) follow the same decision.
+  (Mocha.reporters.Base as unknown as { useColors: boolean }).useColors = colour;
   const reporters = await chooseReporters(settings.reporters);
   const loaded = await loadScenarios(settings.inputs, { fragments: false });
   if (loaded.problems) {
@@ -42,7 +59,7 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
     return ExitCode.invalidInput;
   }
   const transports = settings.transports ?? (settings.urls.length > 0 ? settings.urls.map(transportOfUrl) : ['http', 'ws']);
-  for (const t of transports) if (!getTransport(t)) throw new UsageError(`unknown transport "${t}"`);
+  checkTransportNames(transports);
   const scenarios = loaded.scenarios.filter((s) => settings.tags.length === 0 || s.tags.some((t) => settings.tags.includes(t)));
   if (scenarios.length === 0) {
     io.err('no scenarios to run' + (settings.tags.length ? ` with tags ${settings.tags.join(', ')}` : ''));
@@ -87,17 +104,22 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  const common = { transports, secrets: settings.secrets, tls: settings.tls, janusBinary: settings.janusBinary, stepTimeoutMs: settings.stepTimeoutMs };
   let targets: Targets | undefined;
   try {
-    const common = { transports, secrets: settings.secrets, tls: settings.tls, janusBinary: settings.janusBinary, stepTimeoutMs: settings.stepTimeoutMs };
-    targets = settings.urls.length > 0 ? await remoteTargets(settings.urls, settings.adminUrls, common) : await managedTargets(scenarios, common);
+    const targetPlan = settings.urls.length > 0 ? await remotePlan(settings.urls, settings.adminUrls, common) : await managedPlan(scenarios, common);
+    if (settings.list) {
+      io.out(listing(candidates, targetPlan.skipFor));
+      return ExitCode.passed;
+    }
+    targets = await targetPlan.start();
     const coverage = options.coverage ? new CoverageCollector() : undefined;
     const planned = plan(candidates, targets, settings, seed, interrupt.signal, coverage?.listener);
     runInfo.janusVersion = planned.map((p) => p.serverVersion).find((v) => v !== undefined);
     const { failures, results } = await runWithMocha(planned, {
       ...settings,
       reporters: reporters.console,
-      reporterOptions: { ...settings.reporterOptions, redactor },
+      reporterOptions: { ...settings.reporterOptions, redactor, colour },
       redactor,
       signal: interrupt.signal,
     });
@@ -110,10 +132,12 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
     if (sessionsLeft > 0 && !reporters.console.includes(ConsoleReporter)) {
       io.err(redactor.text(`warning: ${sessionsLeftLine(sessionsLeft)}:\n${results.flatMap(cleanupWarnings).map((w) => `  ${w}`).join('\n')}`));
     }
+    const shortfall = skipVerdict(candidates, settings);
+    for (const line of shortfall.lines) io.err(line);
     io.err(`seed: ${seed} (repeat the same transactions with --seed ${seed})`);
     if (runInfo.interrupted) return ExitCode.interrupted;
     if (results.some((r) => r.failure?.kind === 'infrastructure')) return ExitCode.infrastructure;
-    return failures > 0 ? ExitCode.scenarioFailed : ExitCode.passed;
+    return failures > 0 || shortfall.fails ? ExitCode.scenarioFailed : ExitCode.passed;
   } catch (e) {
     if (e instanceof InfrastructureError) {
       // Nothing ran: the reports still say what was meant to run.
@@ -132,16 +156,52 @@ export async function runCommand(args: string[], io: { out: (s: string) => void;
   }
 }
 
-function plan(candidates: Candidate[], targets: Targets, settings: ReturnType<typeof parseRunArgs>, seed: string, signal: AbortSignal, onEvent?: (e: RunEvent) => void): Array<PlannedTest & { serverVersion?: string }> {
+/**
+ * Skips are reported, and fail the run only when asked: `--fail-on-skip` (any skip) or
+ * `--min-tests N` (fewer than N tests ran). A run where nothing ran says so in any case.
+ */
+function skipVerdict(candidates: Candidate[], settings: RunSettings): { lines: string[]; fails: boolean } {
+  const skipped = candidates.filter((c) => c.entry.skipReason).length;
+  const ran = candidates.filter((c) => c.entry.result).length;
+  const lines: string[] = [];
+  let fails = false;
+  if (ran === 0 && skipped > 0) {
+    const hint = settings.failOnSkip || settings.minTests > 0 ? '' : ' (--fail-on-skip or --min-tests N makes such a run fail)';
+    lines.push(`all ${skipped} test(s) were skipped: nothing ran${hint}`);
+  }
+  if (settings.failOnSkip && skipped > 0) {
+    lines.push(`failing the run: ${skipped} test(s) skipped and --fail-on-skip is set`);
+    fails = true;
+  }
+  if (ran < settings.minTests) {
+    lines.push(`failing the run: ${ran} test(s) ran, fewer than --min-tests ${settings.minTests}`);
+    fails = true;
+  }
+  return { lines, fails };
+}
+
+/** `--list`: every planned test, one a line (file, name [transport], skip reason), then the counts. */
+function listing(candidates: Candidate[], skipFor: (scenario: CompiledScenario, transport: string) => string | undefined): string {
+  let skipped = 0;
+  const lines = candidates.map((c) => {
+    const reason = skipFor(c.scenario, c.transport);
+    if (reason) skipped++;
+    return `${relative(process.cwd(), c.scenario.file) || c.scenario.file}: ${c.title}${reason ? `  (skipped: ${reason})` : ''}`;
+  });
+  lines.push(`${candidates.length} test(s) planned: ${candidates.length - skipped} to run, ${skipped} skipped`);
+  return lines.join('\n');
+}
+
+function plan(candidates: Candidate[], targets: Targets, settings: RunSettings, seed: string, signal: AbortSignal, onEvent?: (e: RunEvent) => void): Array<PlannedTest & { serverVersion?: string }> {
   const locks = new Map<string, ExclusiveLock>();
   return candidates.map(({ suite, title, scenario, transport, entry }) => {
     const skip = (reason: string) => {
       entry.skipReason = reason;
       return { suite, title, skipReason: reason, entry, run: never };
     };
-    if (scenario.requires.transports && !scenario.requires.transports.includes(transport)) return skip(`runs only on ${scenario.requires.transports.join(', ')}`);
     const target = targets.targetFor(scenario, transport);
     if ('skip' in target) return skip(target.skip);
+    if ('error' in target) return { suite, title, entry, run: async () => serverProblem(scenario, transport, target.error) };
     // One lock per Janus: the managed instance for this configuration, or the one --url server.
     const lockKey = settings.urls.length > 0 ? 'remote' : instanceKey(scenario);
     if (!locks.has(lockKey)) locks.set(lockKey, new ExclusiveLock());
@@ -153,6 +213,34 @@ function plan(candidates: Candidate[], targets: Targets, settings: ReturnType<ty
       run: () => locks.get(lockKey)!.run(scenario.requires.exclusive, () => runScenario(scenario, target, { seed, stepTimeoutMs: settings.stepTimeoutMs, scenarioTimeoutMs: settings.scenarioTimeoutMs, signal, validateSchema, schemaMode: settings.schemaMode, onEvent })),
     };
   });
+}
+
+/** The result of a scenario whose Janus could not be started: failed as a server problem. */
+function serverProblem(scenario: CompiledScenario, transport: string, summary: string): ScenarioResult {
+  return {
+    file: scenario.file,
+    name: scenario.name,
+    transport,
+    status: 'failed',
+    startedAt: Date.now(),
+    durationMs: 0,
+    failure: { kind: 'infrastructure', summary, span: scenario.span },
+    cleanupFailures: [],
+    sessionsLeft: [],
+    transcript: [],
+    saved: {},
+    destroyedSessions: [],
+    schemaWarnings: [],
+    secretValues: [],
+  };
+}
+
+function checkTransportNames(transports: string[]): void {
+  for (const t of transports) {
+    if (getTransport(t)) continue;
+    const hint = closestName(t, transportNames());
+    throw new UsageError(`unknown transport "${t}"${hint ? `; did you mean ${hint}?` : ''} (known: ${transportNames().join(', ')})`);
+  }
 }
 
 function never(): never {

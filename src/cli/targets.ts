@@ -2,7 +2,7 @@ import type { CompiledScenario } from '../compile/scenario.js';
 import { formatDuration } from '../core/duration.js';
 import { describeUncorrelated, JanusClient } from '../janus/client.js';
 import { redactUrls } from '../../reporters/redact.js';
-import { startJanus, needsKey, namespaceUnavailable, type JanusNeeds, type JanusTransportName, type ManagedJanus } from '../managed/index.js';
+import { installedModules, startJanus, needsKey, namespaceUnavailable, type JanusNeeds, type JanusTransportName, type ManagedJanus } from '../managed/index.js';
 import type { PeerHost } from '../media/contract.js';
 import { ProcessPeerHost } from '../media/process-host.js';
 import type { RunTarget } from '../run/run-scenario.js';
@@ -10,8 +10,23 @@ import type { TlsOptions } from '../transports/contract.js';
 import { getTransport, transportForScheme } from '../transports/registry.js';
 import { UsageError } from './options.js';
 
-/** Where each scenario runs on each transport, or why it is skipped. */
+/** Where each scenario runs on each transport, why it is skipped, or why it cannot run. */
 export interface Targets {
+  targetFor(scenario: CompiledScenario, transport: string): RunTarget | { skip: string } | { error: string };
+  close(): Promise<void>;
+}
+
+/**
+ * What is known before any Janus starts: which scenario is skipped on which transport, and
+ * why (`--list` prints this); `start` then starts what the rest needs.
+ */
+export interface TargetPlan {
+  skipFor(scenario: CompiledScenario, transport: string): string | undefined;
+  start(): Promise<Targets>;
+}
+
+/** Managed targets started at once: a Janus that could not start throws when asked for. */
+export interface ManagedTargets {
   targetFor(scenario: CompiledScenario, transport: string): RunTarget | { skip: string };
   close(): Promise<void>;
 }
@@ -31,35 +46,77 @@ interface Common {
 }
 
 /**
- * Starts the managed Janus instances a run needs: scenarios whose `requires.janus` settings,
+ * Plans the managed Janus instances a run needs: scenarios whose `requires.janus` settings,
  * event handlers, loggers and `requires.media` are the same share one instance, which loads the
- * union of their plugins. Media scenarios get a namespaced Janus, or are skipped where that is impossible.
+ * union of their plugins. What the installation lacks (a plugin, event handler, logger or
+ * transport library) is skipped with the reason; media scenarios get a namespaced Janus, or are
+ * skipped where that is impossible.
  */
-export async function managedTargets(scenarios: CompiledScenario[], common: Common): Promise<Targets> {
-  const groups = new Map<string, { needs: InstanceNeeds; plugins: Set<string> }>();
+export async function managedPlan(scenarios: CompiledScenario[], common: Common): Promise<TargetPlan> {
+  const modules = await installedModules({ binary: common.janusBinary }).catch((e: Error) => {
+    throw new InfrastructureError(`cannot start Janus: ${e.message}`);
+  });
   const noMedia = scenarios.some((s) => s.requires.media) ? namespaceUnavailable() : undefined;
+  const noTransport = new Set<string>(modules.missingTransports(common.transports as JanusTransportName[]));
+  const lacking = (s: CompiledScenario): string[] => modules.missing({ plugins: s.requires.plugins, eventhandlers: s.requires.eventhandlers, loggers: s.requires.loggers });
+  const skipFor = (scenario: CompiledScenario, transport: string): string | undefined => {
+    const why = transportSkip(scenario, transport);
+    if (why) return why;
+    if (noTransport.has(transport)) return `the Janus installation in ${modules.moduleDir} has no ${transport} transport`;
+    const missing = lacking(scenario);
+    if (missing.length > 0) return `the Janus installation in ${modules.moduleDir} lacks ${missing.join(', ')}`;
+    if (scenario.requires.media && noMedia) return `needs WebRTC peers, but ${noMedia}`;
+    return undefined;
+  };
+  return {
+    skipFor,
+    start: () => startManaged(scenarios.filter((s) => common.transports.some((t) => !skipFor(s, t))), { ...common, transports: common.transports.filter((t) => !noTransport.has(t)) }, skipFor),
+  };
+}
+
+/**
+ * Plans and starts the managed Janus instances at once, for callers that drive runScenario
+ * themselves: a Janus that cannot start throws, as a server problem.
+ */
+export async function managedTargets(scenarios: CompiledScenario[], common: Common): Promise<ManagedTargets> {
+  const targets = await (await managedPlan(scenarios, common)).start();
+  return {
+    targetFor(scenario, transport) {
+      const target = targets.targetFor(scenario, transport);
+      if ('error' in target) throw new InfrastructureError(target.error);
+      return target;
+    },
+    close: () => targets.close(),
+  };
+}
+
+async function startManaged(scenarios: CompiledScenario[], common: Common, skipFor: TargetPlan['skipFor']): Promise<Targets> {
+  const groups = new Map<string, { needs: InstanceNeeds; plugins: Set<string> }>();
   for (const s of scenarios) {
-    if (s.requires.media && noMedia) continue;
     const key = instanceKey(s);
     if (!groups.has(key)) groups.set(key, { needs: instanceNeedsOf(s), plugins: new Set() });
     s.requires.plugins.forEach((p) => groups.get(key)!.plugins.add(p));
   }
   const instances = new Map<string, ManagedJanus>();
   const versions = new Map<string, string>();
-  const started = await Promise.allSettled([...groups].map(async ([key, g]) => {
-    const janus = await startJanus({ plugins: [...g.plugins], transports: common.transports as JanusTransportName[], ...g.needs }, { binary: common.janusBinary });
-    instances.set(key, janus);
-    const [transport, url] = Object.entries(janus.endpoints).find(([name]) => !name.startsWith('admin'))!;
-    versions.set(key, String((await serverInfo(transport, url!, { ca: janus.caPem ? [janus.caPem] : [] }, common.stepTimeoutMs ?? DEFAULT_FIRST_CONTACT_MS)).version_string));
+  // A Janus that does not start fails its own scenarios (a server problem); the others still run.
+  const failed = new Map<string, string>();
+  await Promise.all([...groups].map(async ([key, g]) => {
+    try {
+      const janus = await startJanus({ plugins: [...g.plugins], transports: common.transports as JanusTransportName[], ...g.needs }, { binary: common.janusBinary });
+      instances.set(key, janus);
+      const [transport, url] = Object.entries(janus.endpoints).find(([name]) => !name.startsWith('admin'))!;
+      versions.set(key, String((await serverInfo(transport, url!, { ca: janus.caPem ? [janus.caPem] : [] }, common.stepTimeoutMs ?? DEFAULT_FIRST_CONTACT_MS)).version_string));
+    } catch (e) {
+      failed.set(key, `cannot start Janus: ${(e as Error).message}`);
+    }
   }));
-  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
-    await Promise.all([...instances.values()].map((j) => j.stop()));
-    throw new InfrastructureError(`cannot start Janus: ${(failed.reason as Error).message}`);
-  }
   return {
     targetFor(scenario, transport) {
-      if (scenario.requires.media && noMedia) return { skip: `needs WebRTC peers, but ${noMedia}` };
+      const skip = skipFor(scenario, transport);
+      if (skip) return { skip };
+      const error = failed.get(instanceKey(scenario));
+      if (error) return { error };
       const janus = instances.get(instanceKey(scenario))!;
       const url = janus.endpoints[transport as keyof typeof janus.endpoints];
       if (!url) return { skip: `the managed Janus has no ${transport} listener` };
@@ -87,8 +144,22 @@ export async function managedTargets(scenarios: CompiledScenario[], common: Comm
   };
 }
 
-/** Targets a Janus that is already running (`--url`), skipping what its `info` says it lacks. */
-export async function remoteTargets(urls: string[], adminUrls: string[], common: Common): Promise<Targets> {
+/** `requires.transports` leaves this transport out. */
+function transportSkip(scenario: CompiledScenario, transport: string): string | undefined {
+  const only = scenario.requires.transports;
+  return only && !only.includes(transport) ? `runs only on ${only.join(', ')}` : undefined;
+}
+
+/** Scenarios with `admin:` steps talk to the Admin API besides the Janus API. */
+function usesAdminApi(scenario: CompiledScenario): boolean {
+  return [...scenario.steps, ...scenario.cleanup].some((step) => step.kind === 'admin');
+}
+
+/**
+ * Targets a Janus that is already running (`--url`), skipping what its `info` says it lacks and
+ * the Admin API scenarios when no `--admin-url` is given.
+ */
+export async function remotePlan(urls: string[], adminUrls: string[], common: Common): Promise<TargetPlan> {
   const byTransport = new Map<string, string>();
   for (const url of urls) {
     const t = transportForScheme(schemeOf(url));
@@ -108,16 +179,25 @@ export async function remoteTargets(urls: string[], adminUrls: string[], common:
   // peer processes of its own.
   let peers: ProcessPeerHost | undefined;
   for (const t of common.transports) infos.set(t, await serverInfo(t, byTransport.get(t)!, common.tls, common.stepTimeoutMs ?? DEFAULT_FIRST_CONTACT_MS));
-  return {
+  const skipFor = (scenario: CompiledScenario, transport: string): string | undefined => {
+    const why = transportSkip(scenario, transport);
+    if (why) return why;
+    const info = infos.get(transport)!;
+    const plugins = Object.keys((info.plugins as Record<string, unknown> | undefined) ?? {});
+    const loaded = [...plugins, ...Object.keys((info.events as Record<string, unknown> | undefined) ?? {}), ...Object.keys((info.loggers as Record<string, unknown> | undefined) ?? {})];
+    const { eventhandlers, loggers } = scenario.requires;
+    const missing = [...scenario.requires.plugins, ...Object.keys(eventhandlers), ...Object.keys(loggers)].filter((p) => !loaded.includes(p));
+    if (missing.length > 0) return `the server lacks ${missing.join(', ')}`;
+    const unmet = unmetConfig(scenario.requires.janus, info, common.secrets);
+    if (unmet) return unmet;
+    if (admins.length === 0 && usesAdminApi(scenario)) return 'needs the Admin API: give --admin-url';
+    return undefined;
+  };
+  const targets: Targets = {
     targetFor(scenario, transport) {
+      const skip = skipFor(scenario, transport);
+      if (skip) return { skip };
       const info = infos.get(transport)!;
-      const plugins = Object.keys((info.plugins as Record<string, unknown> | undefined) ?? {});
-      const loaded = [...plugins, ...Object.keys((info.events as Record<string, unknown> | undefined) ?? {}), ...Object.keys((info.loggers as Record<string, unknown> | undefined) ?? {})];
-      const { eventhandlers, loggers } = scenario.requires;
-      const missing = [...scenario.requires.plugins, ...Object.keys(eventhandlers), ...Object.keys(loggers)].filter((p) => !loaded.includes(p));
-      if (missing.length > 0) return { skip: `the server lacks ${missing.join(', ')}` };
-      const unmet = unmetConfig(scenario.requires.janus, info, common.secrets);
-      if (unmet) return { skip: unmet };
       // Prefer the admin address of the same family (http/https, ws/wss).
       const sameFamily = admins.find((a) => a.transport.replace(/s$/, '') === transport.replace(/s$/, ''));
       return {
@@ -135,6 +215,7 @@ export async function remoteTargets(urls: string[], adminUrls: string[], common:
       await peers?.shutdown();
     },
   };
+  return { skipFor, start: async () => targets };
 }
 
 /** The event handlers and loggers a scenario asks the managed Janus to load, with their settings. */

@@ -8,6 +8,7 @@ import { isFragmentFile } from './collect.js';
 import { readScenarioText } from './read-text.js';
 import { validateFile } from './validate.js';
 import { YamlSource } from './yaml-source.js';
+import type { Environment } from '../core/environment.js';
 
 export interface LoadResult {
   scenarios: CompiledScenario[];
@@ -17,7 +18,7 @@ export interface LoadResult {
 }
 
 export interface LoadOptions {
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
   cwd?: string;
   knownSchema?: (name: string) => boolean;
   errorCodes?: ErrorCodeNames;

@@ -7,3 +7,4 @@ export { type ManagedJanus, type StartOptions, startJanus, stopAllJanus, killAll
 export type { ManagedEndpoints } from './listeners.js';
 export { type JanusNeeds, type JanusTransportName, type GeneralConfig, needsKey } from './needs.js';
 export { namespaceUnavailable } from './netns.js';
+export { installedModules, type InstalledModules, type ModuleNeeds } from './availability.js';

@@ -7,7 +7,8 @@ import { describeJanusError } from '../janus/errors.js';
 import { errorNameOf } from '../schemas/error-names.js';
 import { describeValue } from '../match/contract.js';
 import { setOwn } from '../core/own.js';
-import type { Failure, ScenarioResult, TranscriptEntry } from '../run/events.js';
+import type { Mismatch } from '../match/contract.js';
+import type { Failure, HttpExchange, ScenarioResult, TranscriptEntry } from '../run/events.js';
 
 const LAST_MESSAGES = 8;
 
@@ -25,10 +26,7 @@ export function failureText(unredacted: ScenarioResult, options: { redact?: (s: 
   const f = result.failure!;
   const lines: string[] = [headline(f)];
   if (f.span) lines.push(`  at ${formatSpan(f.span)}${f.stepTitle ? ` (step: ${f.stepTitle})` : ''}`);
-  if (f.mismatches?.length) {
-    lines.push('  mismatches:');
-    for (const m of f.mismatches.slice(0, 10)) lines.push(`    ${m.at || '(message)'}: expected ${m.expected}, got ${describeValue(m.actual)}${codeName(m.at, m.actual, f.actual)}`);
-  }
+  if (f.mismatches?.length) lines.push('  mismatches:', ...mismatchLines(f).map((l) => `    ${l}`));
   if (f.schemaViolations && f.schemaViolations.length > 1) {
     lines.push('  schema violations:');
     for (const v of f.schemaViolations.slice(0, 10)) lines.push(`    ${v}`);
@@ -37,12 +35,16 @@ export function failureText(unredacted: ScenarioResult, options: { redact?: (s: 
   if (janusError) lines.push(`  Janus error: ${janusError}`);
   if (f.expected !== undefined) lines.push('  expected (pattern):', indent(pretty(f.expected), 4));
   if (f.actual !== undefined) lines.push('  actual:', indent(pretty(f.actual), 4));
-  if (f.expected !== undefined && f.actual !== undefined) lines.push('  diff (- expected, + actual):', indent(diffText(f.expected, f.actual, f.mismatches), 4));
-  const last = result.transcript.slice(-LAST_MESSAGES);
+  if (f.expected !== undefined && f.actual !== undefined && f.mismatches?.length) lines.push('  diff (- expected, + actual):', indent(diffText(f.expected, f.actual, f.mismatches), 4));
+  // The messages that led to the failure: cleanup traffic after it would push them out.
+  const upToFailure = result.transcript.slice(0, result.stepMessages ?? result.transcript.length);
+  const last = upToFailure.slice(-LAST_MESSAGES);
   if (last.length > 0) {
     lines.push(`  last ${last.length} message(s) exchanged:`);
     const t0 = result.transcript[0]!.at;
     for (const entry of last) lines.push(`    ${transcriptLine(entry, t0)}`);
+    const after = result.transcript.length - upToFailure.length;
+    if (after > 0) lines.push(`    (then ${after} message(s) of cleanup, not shown here)`);
   }
   for (const c of result.cleanupFailures) lines.push(`  during cleanup: ${headline(c)}${c.span ? ` at ${formatSpan(c.span)}` : ''}`);
   return escapeControls(redact(lines.join('\n')));
@@ -66,6 +68,11 @@ function redactValues(result: ScenarioResult, redactor: Redactor, redact: (s: st
   };
 }
 
+/** The precise lines of a failed match, one per field: `path: expected X, got Y (ERROR_NAME)`. */
+export function mismatchLines(f: Failure): string[] {
+  return (f.mismatches ?? []).slice(0, 10).map((m) => `${m.at || '(message)'}: expected ${m.expected}, got ${describeValue(m.actual)}${codeName(m.at, m.actual, f.actual)}`);
+}
+
 export function headline(f: Failure): string {
   if (f.kind === 'interrupted') return 'interrupted';
   const label = f.kind === 'infrastructure' ? 'server problem' : f.kind === 'timeout' ? 'timeout' : 'failed';
@@ -76,10 +83,14 @@ export function transcriptLine(entry: TranscriptEntry, t0: number): string {
   return messageLine({ ...entry, atMs: entry.at - t0 }, 300);
 }
 
-/** One message as failure texts and reports list them: time, client, direction, JSON (clipped to `clipAt`). */
-export function messageLine(m: { atMs: number; client: string; direction: 'in' | 'out'; message: unknown }, clipAt = Infinity): string {
-  const body = JSON.stringify(m.message);
-  return `+${String(m.atMs).padStart(5)}ms ${m.client} ${m.direction === 'out' ? '->' : '<-'} ${clip(body, clipAt)}`;
+/**
+ * One message as failure texts and reports list them: time, client, direction, an `http:`
+ * step's method and path or status, JSON (clipped to `clipAt`).
+ */
+export function messageLine(m: { atMs: number; client: string; direction: 'in' | 'out'; message: unknown; http?: HttpExchange }, clipAt = Infinity): string {
+  const body = m.http && m.message === '' ? '' : JSON.stringify(m.message);
+  const http = !m.http ? '' : m.direction === 'out' ? `HTTP ${m.http.method} ${m.http.path}` : `HTTP ${m.http.status}`;
+  return `+${String(m.atMs).padStart(5)}ms ${m.client} ${m.direction === 'out' ? '->' : '<-'} ${[http, clip(body, clipAt)].filter(Boolean).join(' ')}`;
 }
 
 function pretty(v: unknown): string {
@@ -92,13 +103,20 @@ function indent(text: string, n: number): string {
 }
 
 /**
- * A line diff of expected against actual, `- ` and `+ ` prefixed. Patterns name only the fields
- * that matter, so the actual message is first cut down to the fields the pattern mentions (and
- * those a mismatch points at, such as a key an exact pattern forbids): what remains differs.
+ * A line diff of expected against actual, `- ` and `+ ` prefixed, where only real differences
+ * differ. Patterns name only the fields that matter, so the actual message is cut down to the
+ * fields the pattern mentions (and those a mismatch points at, such as a key an exact pattern
+ * forbids). The expected side is what the matcher compared with: a field that matched shows the
+ * actual value (so a placeholder or `$integer` that held is no difference), a field that did
+ * not shows the resolved expected value (or what was expected, in words), both in the actual's
+ * key order.
  */
-export function diffText(expected: unknown, actual: unknown, mismatches: ReadonlyArray<{ at: string }> = []): string {
-  const blamed = mismatches.map((m) => m.at);
-  return diffLines(`${pretty(expected)}\n`, `${pretty(onlyWhatThePatternMentions(expected, actual, '', blamed))}\n`)
+export function diffText(expected: unknown, actual: unknown, mismatches: readonly Mismatch[] = []): string {
+  const blamed = new Map(mismatches.map((m) => [m.at, m]));
+  const words: string[] = [];
+  const expectedSide = renderWithWords(expectedView(expected, actual, '', blamed, words), words);
+  const actualSide = pretty(onlyWhatThePatternMentions(expected, actual, '', [...blamed.keys()]));
+  return diffLines(`${expectedSide}\n`, `${actualSide}\n`)
     .flatMap((part) => {
       const sign = part.added ? '+' : part.removed ? '-' : ' ';
       return part.value.replace(/\n$/, '').split('\n').map((l) => `${sign} ${l}`);
@@ -106,15 +124,71 @@ export function diffText(expected: unknown, actual: unknown, mismatches: Readonl
     .join('\n');
 }
 
+/** Marks a value written as words ("a string matching /x/", "426 (VIDEOROOM_NO_SUCH_ROOM)") in the JSON. */
+const WORDS = '\uE000';
+const ABSENT = Symbol('absent');
+
+function expectedView(pattern: unknown, actual: unknown, at: string, blamed: ReadonlyMap<string, Mismatch>, words: string[]): unknown {
+  const own = blamed.get(at);
+  if (own) return expectedValue(own.expected, words);
+  const blamedBelow = [...blamed.keys()].some((b) => at === '' || b.startsWith(`${at}.`) || b.startsWith(`${at}[`));
+  if (!blamedBelow) return actual === undefined ? ABSENT : onlyWhatThePatternMentions(pattern, actual, at, []);
+  // `$exact` wraps a pattern: its fields are compared like any other.
+  if (isPlainObject(pattern) && Object.keys(pattern).length === 1 && '$exact' in pattern) return expectedView(pattern.$exact, actual, at, blamed, words);
+  if (isPlainObject(pattern) && !Object.keys(pattern).some(isOperator) && isPlainObject(actual)) {
+    const keys = Object.keys(pattern).map(literalKey);
+    const ordered = [...Object.keys(actual).filter((k) => keys.includes(k)), ...keys.filter((k) => !(k in actual))];
+    const out: Record<string, unknown> = {};
+    for (const key of ordered) {
+      const value = expectedView(pattern[key in pattern ? key : `$${key}`], actual[key], at ? `${at}.${key}` : key, blamed, words);
+      if (value !== ABSENT) out[key] = value;
+    }
+    return out;
+  }
+  if (Array.isArray(pattern) && Array.isArray(actual) && pattern.length === actual.length) {
+    return pattern.map((p, i) => {
+      const value = expectedView(p, actual[i], `${at}[${i}]`, blamed, words);
+      return value === ABSENT ? null : value;
+    });
+  }
+  return pattern;
+}
+
+/** A mismatch's expectation: the resolved value when it is one (JSON), else its words. */
+function expectedValue(text: string, words: string[]): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    words.push(text);
+    return `${WORDS}${words.length - 1}${WORDS}`;
+  }
+}
+
+function renderWithWords(value: unknown, words: string[]): string {
+  return pretty(value).replace(new RegExp(`"${WORDS}(\\d+)${WORDS}"`, 'g'), (_, i: string) => `<${words[Number(i)]}>`);
+}
+
+function isOperator(key: string): boolean {
+  return key.startsWith('$') && !key.startsWith('$$');
+}
+
+/** `$$key` in a pattern is the literal key `$key`. */
+function literalKey(key: string): string {
+  return key.startsWith('$$') ? key.slice(1) : key;
+}
+
 function onlyWhatThePatternMentions(pattern: unknown, actual: unknown, path: string, blamed: string[]): unknown {
+  if (Array.isArray(pattern) && Array.isArray(actual) && pattern.length === actual.length) return actual.map((v, i) => onlyWhatThePatternMentions(pattern[i], v, `${path}[${i}]`, blamed));
   if (!isPlainObject(pattern) || !isPlainObject(actual)) return actual;
-  // Operators ($regex, $exact, ...) say something about the whole value: show it whole.
-  if (Object.keys(pattern).some((k) => k.startsWith('$'))) return actual;
+  if (Object.keys(pattern).length === 1 && Object.hasOwn(pattern, '$exact')) return actual;
+  // Other operators ($regex, $contains, ...) say something about the whole value: show it whole.
+  if (Object.keys(pattern).some(isOperator)) return actual;
+  const mentioned = new Set(Object.keys(pattern).map(literalKey));
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(actual)) {
     const at = path ? `${path}.${key}` : key;
-    if (Object.hasOwn(pattern, key)) setOwn(out, key, onlyWhatThePatternMentions(pattern[key], value, at, blamed));
-    else if (blamed.some((b) => b === at || b.startsWith(`${at}.`))) setOwn(out, key, value);
+    if (mentioned.has(key)) setOwn(out, key, onlyWhatThePatternMentions(pattern[Object.hasOwn(pattern, key) ? key : `$${key}`], value, at, blamed));
+    else if (blamed.some((b) => b === at || b.startsWith(`${at}.`) || b.startsWith(`${at}[`))) setOwn(out, key, value);
   }
   return out;
 }

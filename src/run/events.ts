@@ -33,6 +33,14 @@ export interface TranscriptEntry {
   api: JanusApi;
   direction: Direction;
   message: JanusMessage | string;
+  /** An `http:` step's request (method, path) or response (status), besides any JSON body. */
+  http?: HttpExchange;
+}
+
+export interface HttpExchange {
+  method?: string;
+  path?: string;
+  status?: number;
 }
 
 export interface ScenarioResult {
@@ -48,6 +56,11 @@ export interface ScenarioResult {
   /** Problems in cleanup steps or while destroying sessions, after the main failure if any. */
   cleanupFailures: Failure[];
   transcript: TranscriptEntry[];
+  /**
+   * How many transcript entries the scenario's own steps exchanged; what follows is cleanup
+   * (cleanup steps, session destroys) and late events. Failure texts show messages up to here.
+   */
+  stepMessages?: number;
   saved: Record<string, unknown>;
   /** Sessions the engine destroyed because the scenario left them alive. */
   destroyedSessions: number[];

@@ -9,9 +9,10 @@ import type { Matcher, Mismatch } from '../match/contract.js';
 import { StepFailure, type Actor, type CompiledStep, type StepContext } from '../steps/contract.js';
 import { TransportFault, type TlsOptions } from '../transports/contract.js';
 import { getTransport } from '../transports/registry.js';
-import type { Failure, RunEvent, ScenarioResult, TranscriptEntry } from './events.js';
+import type { Failure, HttpExchange, RunEvent, ScenarioResult, TranscriptEntry } from './events.js';
 import { transactionGenerator } from './seeded.js';
 import { ScenarioValues } from './values.js';
+import type { Environment } from '../core/environment.js';
 
 /** Where and how to reach Janus for one run of a scenario. */
 export interface RunTarget {
@@ -35,7 +36,7 @@ export interface RunOptions {
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
   validateSchema?: (name: string, value: unknown) => string[] | undefined;
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
   /** Check every message against the catalogue: strict fails the step, warn only reports. Default off. */
   schemaMode?: SchemaMode;
   /** Called with every message part that passed a schema, and the schema's name. */
@@ -87,8 +88,8 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   const schemaMode = options.schemaMode ?? 'off';
   const checker = schemaMode === 'off' ? undefined : new MessageChecker(target.serverVersion, options.onSchemaValid);
   const violations: Violation[] = [];
-  const record = (client: string, api: 'janus' | 'admin') => (direction: 'in' | 'out', message: JanusMessage | string, route?: Route) => {
-    const entry = { at: Date.now(), client, api, direction, message };
+  const record = (client: string, api: 'janus' | 'admin') => (direction: 'in' | 'out', message: JanusMessage | string, route?: Route, http?: HttpExchange) => {
+    const entry = { at: Date.now(), client, api, direction, message, ...(http && { http }) };
     transcript.push(entry);
     emit({ type: 'message', ...entry, route, transport: target.transport });
     if (!checker) return;
@@ -164,7 +165,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
       return out;
     },
     save: (name, value) => values.saved.set(name, value),
-    traffic: (actor, direction, message, route) => record(actor.name, 'janus')(direction, message, route),
+    traffic: (actor, direction, message, route, http) => record(actor.name, 'janus')(direction, message, route, http),
     noteReply: (reply, transaction) => (values.last = { reply, transaction }),
   });
 
@@ -187,6 +188,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
     failure = toFailure(e);
   }
   clearTimeout(timer);
+  const stepMessages = transcript.length;
 
   // Cleanup gets its own time budget: it must run even after a timeout or Ctrl-C.
   const cleanupSignal = AbortSignal.timeout(CLEANUP_BUDGET_MS);
@@ -224,6 +226,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
     failure: finalFailure,
     cleanupFailures: failure ? cleanupFailures : cleanupFailures.slice(1),
     transcript,
+    stepMessages,
     saved: Object.fromEntries(values.saved),
     destroyedSessions,
     sessionsLeft,

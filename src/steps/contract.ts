@@ -4,6 +4,7 @@ import type { JanusClient } from '../janus/client.js';
 import type { DocPath } from '../load/yaml-source.js';
 import type { Matcher, Mismatch, Template } from '../match/contract.js';
 import type { JanusMessage, Route } from '../janus/protocol.js';
+import type { HttpExchange } from '../run/events.js';
 import type { TlsOptions } from '../transports/contract.js';
 
 /**
@@ -71,7 +72,7 @@ export interface StepContext {
   /** The scenario's WebRTC peers, by name; a StepFailure when the target has none (no requires.media). */
   readonly peers: { run(name: string, action: PeerAction): Promise<PeerResult> };
   /** Messages a step exchanged outside the Janus client (http): into the transcript, schema checks and coverage. */
-  traffic(actor: Actor, direction: 'out' | 'in', message: JanusMessage, route?: Route): void;
+  traffic(actor: Actor, direction: 'out' | 'in', message: JanusMessage | string, route?: Route, http?: HttpExchange): void;
   noteReply(reply: JanusMessage, transaction: string | undefined): void;
 }
 

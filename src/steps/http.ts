@@ -66,8 +66,11 @@ export const httpStep: StepKind = {
         const url = ctx.target.url.replace(/\/+$/, '') + String(ctx.resolve(path, actor));
         const payload = body === undefined ? undefined : ctx.resolve(body, actor);
         const limit = timeoutMs ?? ctx.stepTimeoutMs;
-        const route = routeOf(String(ctx.resolve(path, actor)));
-        if (payload !== null && typeof payload === 'object') ctx.traffic(actor, 'out', payload as JanusMessage, route);
+        const resolvedPath = String(ctx.resolve(path, actor));
+        const route = routeOf(resolvedPath);
+        // Every request is in the transcript, with its method and path, JSON body or not.
+        const sent = payload !== null && typeof payload === 'object' ? (payload as JanusMessage) : payload === undefined ? '' : String(payload);
+        ctx.traffic(actor, 'out', sent, route, { method, path: urlPath(url) });
         const dispatcher = httpAgentFor(ctx.target.tls, ctx.stepTimeoutMs);
         let reply: { status: number; headers: Record<string, unknown>; body: unknown };
         try {
@@ -89,8 +92,10 @@ export const httpStep: StepKind = {
           if (timedOut) throw await silenceVerdict(await ctx.janus(actor), ctx, what);
           throw new StepFailure('infrastructure', what);
         }
-        if (reply.body !== null && typeof reply.body === 'object' && !Array.isArray(reply.body)) ctx.traffic(actor, 'in', reply.body as JanusMessage);
-        for (const event of Array.isArray(reply.body) ? reply.body : []) ctx.traffic(actor, 'in', event as JanusMessage);
+        const status = { status: reply.status };
+        if (Array.isArray(reply.body) && reply.body.length > 0) for (const event of reply.body) ctx.traffic(actor, 'in', event as JanusMessage, undefined, status);
+        else if (reply.body !== null && typeof reply.body === 'object') ctx.traffic(actor, 'in', reply.body as JanusMessage, undefined, status);
+        else ctx.traffic(actor, 'in', typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body), undefined, status);
         if (expect) {
           const mismatches = ctx.match(expect, reply, actor);
           if (mismatches.length > 0) throw new StepFailure('assertion', `the HTTP reply to ${step.title} did not match`, { expected: raw.expect, actual: reply, mismatches });
@@ -101,6 +106,15 @@ export const httpStep: StepKind = {
     return step;
   },
 };
+
+/** The path of the URL requested, without its query (which may carry an apisecret or token). */
+function urlPath(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url.replace(/\?.*$/, '');
+  }
+}
 
 /** "/123/456?maxev=2" addresses session 123, handle 456. */
 function routeOf(path: string): Route {

@@ -8,7 +8,7 @@ import { htmlReporter } from '../../reporters/html/index.js';
 import { buildRunReport } from '../../reporters/build.js';
 import type { ReportEntry } from '../../reporters/entry.js';
 import type { RunReport, ScenarioReport } from '../../reporters/model.js';
-import { managedTargets, type Targets } from '../../src/cli/targets.js';
+import { managedTargets, type ManagedTargets as Targets } from '../../src/cli/targets.js';
 import { loadFiles } from '../../src/load/load.js';
 import { runScenario, type RunTarget } from '../../src/run/run-scenario.js';
 import { knownSchema, validateSchema } from '../../src/schemas/catalogue.js';
@@ -152,6 +152,16 @@ describe('HTML report in headless Chromium', function () {
     assert.match(diff, /^\+ .*"result": "ok"/m);
     // A passing scenario stays closed.
     assert.equal(await page.locator('details.scenario.passed').first().getAttribute('open'), null);
+  });
+
+  it('shows the precise mismatches line first, above the diff, not folded away', async function () {
+    const row = failedRow();
+    const line = row.locator('.failure ul.mismatches li').first();
+    assert.ok(await line.isVisible());
+    assert.equal(await line.innerText(), 'plugindata.data.result: expected "done", got "ok"');
+    const [lineBox, diffBox] = [await line.boundingBox(), await row.locator('pre.diff').boundingBox()];
+    assert.ok(lineBox && diffBox && lineBox.y < diffBox.y, 'the mismatches come before the diff');
+    assert.equal(await row.locator('details.full-text ul.mismatches').count(), 0);
   });
 
   it('draws the failing exchange between its client and Janus, the failed reply marked', async function () {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
-import { instanceKey, managedTargets, type Targets } from '../../src/cli/targets.js';
+import { instanceKey, managedTargets, type ManagedTargets as Targets } from '../../src/cli/targets.js';
 import { collectFiles } from '../../src/load/collect.js';
 import { loadFiles } from '../../src/load/load.js';
 import { ExclusiveLock } from '../../src/run/exclusive.js';

@@ -97,7 +97,7 @@ describe('Reports', function () {
       child.stdout.on('data', (d: Buffer) => (text += d.toString()));
       child.on('close', () => resolve(text));
     });
-    assert.match(await onTerminal({ NO_COLOR: '' }), /\u001b\[32m✔\u001b\[0m ping gets a pong \[http\]/);
+    assert.match(await onTerminal({ NO_COLOR: '' }), /\u001b\[32m✔\u001b\[39m ping gets a pong \[http\]/);
     const plain = await onTerminal({ NO_COLOR: '1' });
     assert.match(plain, /✔ ping gets a pong \[http\]/);
     assert.doesNotMatch(plain, /\u001b\[/);

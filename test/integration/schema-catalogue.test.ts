@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { instanceKey, managedTargets, type Targets } from '../../src/cli/targets.js';
+import { instanceKey, managedTargets, type ManagedTargets as Targets } from '../../src/cli/targets.js';
 import type { CompiledScenario } from '../../src/compile/scenario.js';
 import { collectFiles } from '../../src/load/collect.js';
 import { loadFiles } from '../../src/load/load.js';

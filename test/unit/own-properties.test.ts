@@ -111,7 +111,7 @@ describe('own properties only', function () {
   });
 
   it('the failure diff keeps a message key named `__proto__` as a key', function () {
-    const text = diffText({ janus: 'ack' }, JSON.parse('{"janus": "event", "__proto__": {"x": 1}}'), [{ at: '__proto__' }]);
+    const text = diffText({ janus: 'ack' }, JSON.parse('{"janus": "event", "__proto__": {"x": 1}}'), [{ at: '__proto__', expected: 'absent', actual: { x: 1 } }]);
     assert.match(text, /__proto__/);
   });
 });

@@ -13,6 +13,14 @@ export interface MessageLabel {
 }
 
 /** What an arrow says about a message: the verb, the plugin event or request, and the transaction. */
+/** An `http:` step's exchange: its method and path, or its status, ahead of the body's label. */
+export function withHttp(label: MessageLabel, m: { direction: string; message: unknown; http?: { method?: string; path?: string; status?: number } }): MessageLabel {
+  if (!m.http) return label;
+  const http = m.direction === 'out' ? `HTTP ${m.http.method ?? ''} ${m.http.path ?? ''}`.trim() : `HTTP ${m.http.status ?? ''}`.trim();
+  if (typeof m.message === 'string') return { ...label, verb: http };
+  return { ...label, detail: `${http}${label.detail ? ` · ${label.detail}` : ''}` };
+}
+
 export function describeMessage(message: unknown): MessageLabel {
   if (typeof message !== 'object' || message === null || Array.isArray(message)) {
     return { verb: typeof message === 'string' ? 'raw text' : Array.isArray(message) ? 'JSON array' : 'JSON value', error: false };
@@ -113,7 +121,7 @@ export function sequenceDiagram(scenario: ScenarioReport, options: { limit: numb
       y += BREAK;
     }
     previousAt = m.atMs;
-    const label = describeMessage(m.message);
+    const label = withHttp(describeMessage(m.message), m);
     const clientX = xOf(column.get(`${m.api}:${m.client}`)!);
     const serverX = xOf(column.get(m.api === 'admin' ? 'server:admin' : 'server:janus')!);
     const [from, to] = m.direction === 'out' ? [clientX, serverX] : [serverX, clientX];

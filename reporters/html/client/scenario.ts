@@ -13,6 +13,10 @@ export function failureBox(failure: ReportedFailure, heading: string): HTMLEleme
       failure.location ? el('code', { class: 'location' }, failure.location) : null,
       failure.stepTitle ? el('span', { class: 'step' }, ` step: ${failure.stepTitle}`) : null));
   }
+  // The precise lines first: what differed, field by field, before any diff or full text.
+  if (failure.mismatchLines?.length) {
+    box.append(el('div', { class: 'label' }, 'Mismatches'), el('ul', { class: 'mismatches' }, ...failure.mismatchLines.map((line) => el('li', null, el('code', null, line)))));
+  }
   if (failure.schemaViolations?.length) {
     box.append(el('div', { class: 'label' }, 'Schema violations'), el('ul', { class: 'violations' }, ...failure.schemaViolations.map((v) => el('li', null, v))));
   }

@@ -1,0 +1,121 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { closestName } from '../core/diagnostic.js';
+import { UsageError, type OptionTable, type OptionValues } from './options.js';
+
+/** Config file names looked for in the working folder, in this order; then package.json's key. */
+export const CONFIG_FILES = ['janus-scenarios.config.json', 'janus-scenarios.config.yaml', 'janus-scenarios.config.yml', 'janus-scenarios.config.js', 'janus-scenarios.config.mjs'];
+const PACKAGE_KEY = 'janus-scenarios';
+
+/** Options a project always passes, from its config file: each key is a long option name. */
+export interface ProjectConfig {
+  /** Where it came from, for messages. */
+  source?: string;
+  values: OptionValues;
+  /** Scenario files, folders or globs to use when the command line names none. */
+  files?: string[];
+}
+
+/**
+ * Finds and reads the project's config: `--config FILE`, else the first of CONFIG_FILES in
+ * `cwd`, else the "janus-scenarios" key of its package.json. Keys are option names
+ * (`transport`, `admin-url` or `adminUrl`, `reporter`, `timeout`, ...) checked against
+ * `table`, with "did you mean"; a mistake is a usage error (exit 2).
+ */
+export async function loadProjectConfig(cwd: string, explicit: string | undefined, table: OptionTable): Promise<ProjectConfig> {
+  const found = explicit ? resolve(cwd, explicit) : CONFIG_FILES.map((f) => resolve(cwd, f)).find((f) => existsSync(f));
+  if (explicit && !existsSync(found!)) throw new UsageError(`--config ${explicit}: no such file`);
+  if (found) return checked(await readConfigFile(found), basename(found), table);
+  const pkgPath = resolve(cwd, 'package.json');
+  if (!existsSync(pkgPath)) return { values: {} };
+  const pkg = parseJson(pkgPath) as Record<string, unknown>;
+  if (pkg[PACKAGE_KEY] === undefined) return { values: {} };
+  return checked(pkg[PACKAGE_KEY], `package.json "${PACKAGE_KEY}"`, table);
+}
+
+/** The command line wins: a config value fills only an option the command line left out. */
+export function mergeOptions(commandLine: OptionValues, config: ProjectConfig): OptionValues {
+  const out = { ...config.values };
+  for (const [k, v] of Object.entries(commandLine)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+async function readConfigFile(path: string): Promise<unknown> {
+  if (/\.m?js$/.test(path)) {
+    try {
+      const mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+      return mod.default;
+    } catch (e) {
+      throw new UsageError(`${basename(path)}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  if (path.endsWith('.json')) return parseJson(path);
+  try {
+    return parseYaml(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`${basename(path)}: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+function parseJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`${basename(path)}: ${(e as Error).message}`);
+  }
+}
+
+function checked(raw: unknown, source: string, table: OptionTable): ProjectConfig {
+  if (raw === null || raw === undefined) return { source, values: {} };
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${source}: expected an object of options`);
+  const values: OptionValues = {};
+  let files: string[] | undefined;
+  const allowed = Object.keys(table).filter((k) => !table[k]!.commandLineOnly);
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    const name = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    if (name === 'files') {
+      files = stringList(value, source, key);
+      continue;
+    }
+    const spec = table[name];
+    if (spec?.commandLineOnly) {
+      const secret = /secret|token/.test(name);
+      throw new UsageError(`${source}: "${key}" cannot be set in a config file; ${secret ? `give it on the command line or in the environment (${envName(name)})` : 'give it on the command line'}`);
+    }
+    if (!spec) {
+      const hint = closestName(name, [...allowed, 'files']);
+      throw new UsageError(`${source}: unknown option "${key}"${hint ? `; did you mean "${hint}"?` : ''}`);
+    }
+    values[name] = spec.type === 'boolean' ? boolean(value, source, key) : spec.multiple ? multiple(name, value, source, key) : scalar(value, source, key);
+  }
+  return { source, values, ...(files && { files }) };
+}
+
+function envName(option: string): string {
+  return { 'api-secret': 'JANUS_API_SECRET', token: 'JANUS_TOKEN', 'admin-secret': 'JANUS_ADMIN_SECRET' }[option] ?? option;
+}
+
+function boolean(value: unknown, source: string, key: string): boolean {
+  if (typeof value !== 'boolean') throw new UsageError(`${source}: "${key}" expects true or false, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function scalar(value: unknown, source: string, key: string): string {
+  if (typeof value !== 'string' && typeof value !== 'number') throw new UsageError(`${source}: "${key}" expects a string or a number, got ${JSON.stringify(value)}`);
+  return String(value);
+}
+
+/** A list option: a string, a list of strings, or (reporter-option) an object of key: value. */
+function multiple(name: string, value: unknown, source: string, key: string): string[] {
+  if (name === 'reporter-option' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value).map(([k, v]) => `${k}=${scalar(v, source, `${key}.${k}`)}`);
+  }
+  return stringList(value, source, key);
+}
+
+function stringList(value: unknown, source: string, key: string): string[] {
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((v, i) => scalar(v, source, Array.isArray(value) ? `${key}[${i}]` : key));
+}

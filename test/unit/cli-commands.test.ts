@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { wantsColour } from '../../reporters/colour.js';
+import { main } from '../../src/cli/commands.js';
+import { runCli, scenarioDir } from '../support/cli.js';
+
+/** The CLI in this process: what it prints and its exit code. */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { out: (s) => (stdout += `${s}\n`), err: (s) => (stderr += `${s}\n`) });
+  return { code, stdout, stderr };
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const PING = `name: ping answers pong
+steps:
+  - request: ping
+    expect: { janus: pong }
+`;
+
+/** The command line people expect: version, help per command, suggestions, config files. No server needed. */
+describe('CLI commands and options', function () {
+  // Config files are read from the working folder: those cases run the CLI in a child process.
+  this.timeout(300_000);
+
+  it('--version prints the package version, also from the installed bin', async () => {
+    const bin = await runCli(['--version']);
+    assert.equal(bin.code, 0, bin.stderr);
+    assert.equal(bin.stdout.trim(), VERSION);
+    for (const flag of ['--version', '-V']) {
+      const run = await cli([flag]);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stdout.trim(), VERSION);
+    }
+  });
+
+  it('run --help and validate --help show each command its own options; exit 0', async () => {
+    const run = await cli(['run', '--help']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^usage: janus-scenarios run /);
+    for (const option of ['--transport', '--url', '--admin-url', '--list', '--fail-on-skip', '--min-tests', '--color', '--no-color', '--config']) assert.match(run.stdout, new RegExp(`^ .*${option}\\b`, 'm'), option);
+    const validate = await cli(['validate', '-h']);
+    assert.equal(validate.code, 0, validate.stderr);
+    assert.match(validate.stdout, /^usage: janus-scenarios validate /);
+    assert.doesNotMatch(validate.stdout, /--transport/);
+    const help = await cli(['help', 'init']);
+    assert.match(help.stdout, /^usage: janus-scenarios init \[dir\]/);
+  });
+
+  it('an unknown option gets the closest one, in one line; exit 2', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['run', 'x.yaml', '--transprt', 'http'], /^error: unknown option --transprt for run; did you mean --transport\?$/m],
+      [['run', 'x.yaml', '--admin-ulr=http://h'], /did you mean --admin-url\?/],
+      [['validate', 'x.yaml', '--fragmnet'], /^error: unknown option --fragmnet for validate$/m],
+      [['schema', '--fragmnet'], /did you mean --fragment\?/],
+      [['run', 'x.yaml', '-Z'], /^error: unknown option -Z for run$/m],
+      [['run', 'x.yaml', '--url'], /^error: --url needs a value \(URL\)$/m],
+      [['run', 'x.yaml', '--bail=yes'], /^error: --bail takes no value$/m],
+      [['--verison'], /did you mean --version\?/],
+      [['valdate'], /did you mean validate\?/],
+    ];
+    for (const [args, expected] of cases) {
+      const run = await cli(args);
+      assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, expected, args.join(' '));
+      assert.doesNotMatch(run.stderr, /ERR_PARSE_ARGS|Unknown option '|To specify an option argument|\n\s+at /, args.join(' '));
+    }
+  });
+
+  describe('config files', function () {
+    const list = async (files: Record<string, string>, args: string[] = []) => {
+      const dir = scenarioDir({ 'ping.yaml': PING, ...files });
+      try {
+        return await runCli(['run', '--list', ...args], { cwd: dir.dir });
+      } finally {
+        dir.remove();
+      }
+    };
+
+    it('janus-scenarios.config.json gives files and transports; the command line wins', async () => {
+      const config = { 'janus-scenarios.config.json': JSON.stringify({ files: ['ping.yaml'], transport: ['ws'] }) };
+      const fromFile = await list(config);
+      assert.equal(fromFile.code, 0, fromFile.stderr);
+      assert.match(fromFile.stdout, /^ping\.yaml: ping answers pong \[ws\]$/m);
+      assert.doesNotMatch(fromFile.stdout, /\[http\]/);
+      const overridden = await list(config, ['-t', 'http']);
+      assert.match(overridden.stdout, /\[http\]/);
+      assert.doesNotMatch(overridden.stdout, /\[ws\]/);
+    });
+
+    it('reads YAML and JS config files and the "janus-scenarios" key of package.json', async () => {
+      const variants: Array<Record<string, string>> = [
+        { 'janus-scenarios.config.yaml': 'files: [ping.yaml]\ntransport: ws\n' },
+        { 'janus-scenarios.config.mjs': 'export default { files: "ping.yaml", transport: ["ws"] };\n' },
+        { 'package.json': JSON.stringify({ name: 'p', 'janus-scenarios': { files: ['ping.yaml'], transport: 'ws' } }) },
+      ];
+      for (const files of variants) {
+        const run = await list(files);
+        assert.equal(run.code, 0, `${Object.keys(files)[0]}: ${run.stderr}`);
+        assert.match(run.stdout, /^ping\.yaml: ping answers pong \[ws\]$/m, Object.keys(files)[0]);
+        assert.equal(run.stdout.match(/\[ws\]/g)?.length, 1, 'the config file is no scenario');
+      }
+    });
+
+    it('a mistake in the config file is a usage error naming the file; exit 2', async () => {
+      const cases: Array<[Record<string, string>, RegExp]> = [
+        [{ 'janus-scenarios.config.json': '{"transprt": "ws"}' }, /^error: janus-scenarios\.config\.json: unknown option "transprt"; did you mean "transport"\?$/m],
+        [{ 'janus-scenarios.config.json': '{"files": ["ping.yaml"], "admin-secret": "x"}' }, /cannot be set in a config file; give it on the command line or in the environment \(JANUS_ADMIN_SECRET\)/],
+        [{ 'janus-scenarios.config.json': '{"files": ["ping.yaml"], "bail": "yes"}' }, /"bail" expects true or false/],
+        [{ 'janus-scenarios.config.json': '{ nope' }, /^error: janus-scenarios\.config\.json: /m],
+      ];
+      for (const [files, expected] of cases) {
+        const run = await list(files);
+        assert.equal(run.code, 2, run.stdout + run.stderr);
+        assert.match(run.stderr, expected);
+      }
+    });
+  });
+
+  describe('colour', function () {
+    const tty = { isTTY: true, hasColors: () => true };
+    const pipe = { isTTY: false };
+    it('follows --color/--no-color, then FORCE_COLOR, then the terminal', () => {
+      assert.equal(wantsColour(pipe, {}, true), true);
+      assert.equal(wantsColour(tty, {}, false), false);
+      assert.equal(wantsColour(pipe, { FORCE_COLOR: '1' }), true);
+      assert.equal(wantsColour(pipe, { FORCE_COLOR: '' }), true);
+      assert.equal(wantsColour(tty, { FORCE_COLOR: '0' }), false);
+      assert.equal(wantsColour(pipe, {}), false);
+      assert.equal(wantsColour(tty, {}), true);
+      assert.equal(wantsColour(tty, { NO_COLOR: '1' }), false);
+      assert.equal(wantsColour(tty, { NO_COLOR: '' }), true, 'an empty NO_COLOR is no request (no-color.org)');
+      assert.equal(wantsColour({ isTTY: true, hasColors: () => false }, {}), false);
+    });
+  });
+});
