@@ -274,6 +274,9 @@ function echoReply(body: string): Record<string, unknown> {
   // Just enough of Janus for a runner's preflight and a first step.
   if (janus === 'info') return { janus: 'server_info', transaction, name: 'Fake Janus', plugins: { 'janus.plugin.echotest': {} }, 'session-timeout': 60 };
   if (janus === 'create') return { janus: 'success', transaction, data: { id: 4242 } };
-  if (janus === 'attach') return { janus: 'success', transaction, session_id: 4242, data: { id: 77 }, echo: request };
+  // A handle id only for the plugin it has; any other attach gets a success that binds nothing
+  // (a misbehaving server, for tests of names that were never bound).
+  const { plugin } = (request ?? {}) as { plugin?: unknown };
+  if (janus === 'attach' && plugin === 'janus.plugin.echotest') return { janus: 'success', transaction, session_id: 4242, data: { id: 77 }, echo: request };
   return { janus: 'success', transaction, echo: request };
 }
