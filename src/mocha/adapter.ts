@@ -57,7 +57,20 @@ export async function runWithMocha(planned: PlannedTest[], settings: MochaSettin
     else settings.signal?.addEventListener('abort', stop, { once: true });
   });
   await pool.stop();
+  if (settings.signal?.aborted) await keepInterruptedResults(runnable, pool);
   return { failures, results };
+}
+
+/**
+ * The pool runs scenarios ahead of mocha's walk: after Ctrl-C mocha may stop between two suites
+ * before it reaches a test whose scenario had already started. That scenario's result (stopped by
+ * the same Ctrl-C) still belongs in the reports.
+ */
+async function keepInterruptedResults(runnable: PlannedTest[], pool: JobPool<ScenarioResult>): Promise<void> {
+  for (const [i, test] of runnable.entries()) {
+    if (test.entry.startedAt === undefined || test.entry.result) continue;
+    test.entry.result = await pool.result(i).catch(() => undefined);
+  }
 }
 
 /**
