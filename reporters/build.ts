@@ -5,7 +5,7 @@ import { cleanupWarnings } from '../src/report/warnings.js';
 import type { Failure, ScenarioResult } from '../src/run/events.js';
 import type { ReportEntry } from './report-entry.js';
 import type { ReportedFailure, RunReport, ScenarioReport, ScenarioStatus } from './model.js';
-import { Redactor } from './redact.js';
+import { Redactor } from '../src/report/redact.js';
 
 export interface RunInfo {
   /** Epoch ms. */

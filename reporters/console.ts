@@ -6,7 +6,7 @@ import { cleanupWarnings, sessionsLeftLine } from '../src/report/warnings.js';
 import { scenarioStatus } from './build.js';
 import { entryOf, type ReportEntry } from './entry.js';
 import { paint, wantsColour, type Style } from './colour.js';
-import { environmentSecrets, Redactor } from './redact.js';
+import { environmentSecrets, Redactor } from '../src/report/redact.js';
 
 const { EVENT_RUN_BEGIN, EVENT_RUN_END, EVENT_SUITE_BEGIN, EVENT_TEST_BEGIN, EVENT_TEST_FAIL, EVENT_TEST_PASS, EVENT_TEST_PENDING } = Mocha.Runner.constants;
 

@@ -2,7 +2,7 @@ import Mocha from 'mocha';
 import { buildRunReport } from './build.js';
 import type { FileReporter } from './contract.js';
 import { entryOf, type ReportEntry } from './entry.js';
-import { environmentSecrets } from './redact.js';
+import { environmentSecrets } from '../src/report/redact.js';
 import { writeReports } from './write.js';
 
 const { EVENT_RUN_BEGIN, EVENT_RUN_END, EVENT_TEST_BEGIN, EVENT_TEST_END, EVENT_TEST_PENDING } = Mocha.Runner.constants;

@@ -1,4 +1,4 @@
-import type { Redactor } from './redact.js';
+import type { Redactor } from '../src/report/redact.js';
 
 type Write = NodeJS.WriteStream['write'];
 

@@ -13,7 +13,7 @@ export type { RunEvent, ScenarioResult, Failure, TranscriptEntry } from './run/e
 export { failureText } from './report/failure-text.js';
 export { buildRunReport, type RunInfo } from '../reporters/build.js';
 export type { ReportEntry } from '../reporters/report-entry.js';
-export { Redactor, REDACTED } from '../reporters/redact.js';
+export { Redactor, REDACTED } from './report/redact.js';
 export { registerFileReporter, getFileReporter, fileReporterNames, registerBuiltinFileReporters } from '../reporters/registry.js';
 export { writeReports, type ReportOutput } from '../reporters/write.js';
 export type { FileReporter } from '../reporters/contract.js';

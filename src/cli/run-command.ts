@@ -3,7 +3,7 @@ import { buildRunReport } from '../../reporters/build.js';
 import type { ReportEntry } from '../../reporters/entry.js';
 import ConsoleReporter from '../../reporters/console.js';
 import { guardOutput } from '../../reporters/output-guard.js';
-import { Redactor, urlSecrets } from '../../reporters/redact.js';
+import { Redactor, urlSecrets } from '../report/redact.js';
 import { cleanupWarnings, sessionsLeftLine } from '../report/warnings.js';
 import { writeReports } from '../../reporters/write.js';
 import type { CompiledScenario } from '../compile/scenario.js';

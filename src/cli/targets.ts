@@ -1,7 +1,7 @@
 import type { CompiledScenario } from '../compile/scenario.js';
 import { formatDuration } from '../core/duration.js';
 import { describeUncorrelated, JanusClient } from '../janus/client.js';
-import { redactUrls } from '../../reporters/redact.js';
+import { redactUrls } from '../report/redact.js';
 import { installedModules, startJanus, needsKey, namespaceUnavailable, type JanusNeeds, type JanusTransportName, type ManagedJanus } from '../managed/index.js';
 import type { PeerHost } from '../media/contract.js';
 import { ProcessPeerHost } from '../media/process-host.js';

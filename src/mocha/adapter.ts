@@ -1,6 +1,6 @@
 import Mocha from 'mocha';
 import { attachEntry, type ReportEntry } from '../../reporters/entry.js';
-import type { Redactor } from '../../reporters/redact.js';
+import type { Redactor } from '../report/redact.js';
 import { oneLinePrintable } from '../core/printable.js';
 import { failureText } from '../report/failure-text.js';
 import type { ScenarioResult } from '../run/events.js';

@@ -1,6 +1,6 @@
 import { clip } from '../core/clip.js';
 import { diffLines } from 'diff';
-import { Redactor } from '../../reporters/redact.js';
+import { Redactor } from './redact.js';
 import { escapeControls } from '../core/printable.js';
 import { formatSpan } from '../core/source.js';
 import { describeJanusError } from '../janus/errors.js';

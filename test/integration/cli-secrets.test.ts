@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodingsOf } from '../../reporters/redact.js';
+import { encodingsOf } from '../../src/report/redact.js';
 import { FakeJanus } from '../support/fake-janus.js';
 import { runCli } from '../support/cli.js';
 

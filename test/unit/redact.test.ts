@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Redactor } from '../../reporters/redact.js';
+import { Redactor } from '../../src/report/redact.js';
 
 describe('Redactor', function () {
   it('replaces a secret inside strings, in its JSON-escaped forms, and as a whole value', () => {

@@ -1,5 +1,5 @@
-import type { Environment } from '../src/core/environment.js';
-import { CUT_MARK } from '../src/core/clip.js';
+import type { Environment } from '../core/environment.js';
+import { CUT_MARK } from '../core/clip.js';
 
 /** What a report shows instead of a secret. */
 export const REDACTED = '[redacted]';
