@@ -116,7 +116,7 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
     const coverage = options.coverage ? new CoverageCollector() : undefined;
     const planned = plan(candidates, targets, settings, seed, interrupt.signal, coverage?.listener);
     runInfo.janusVersion = planned.map((p) => p.serverVersion).find((v) => v !== undefined);
-    const { failures, results } = await runWithMocha(planned, {
+    const { failures, results, escaped } = await runWithMocha(planned, {
       ...settings,
       reporters: reporters.console,
       reporterOptions: { ...settings.reporterOptions, redactor, colour },
@@ -135,7 +135,10 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
     const shortfall = skipVerdict(candidates, settings);
     for (const line of shortfall.lines) io.err(line);
     io.err(`seed: ${seed} (repeat the same transactions with --seed ${seed})`);
+    // Errors no scenario could take: one line each, and the run cannot be trusted (exit 3).
+    for (const line of escaped) io.err(`error: ${clip(redactor.text(line), 1000)}`);
     if (runInfo.interrupted) return ExitCode.interrupted;
+    if (escaped.length > 0) return ExitCode.infrastructure;
     if (results.some((r) => r.failure?.kind === 'infrastructure')) return ExitCode.infrastructure;
     return failures > 0 || shortfall.fails ? ExitCode.scenarioFailed : ExitCode.passed;
   } catch (e) {
@@ -210,7 +213,9 @@ function plan(candidates: Candidate[], targets: Targets, settings: RunSettings, 
       title,
       entry,
       serverVersion: target.serverVersion,
-      run: () => locks.get(lockKey)!.run(scenario.requires.exclusive, () => runScenario(scenario, target, { seed, stepTimeoutMs: settings.stepTimeoutMs, scenarioTimeoutMs: settings.scenarioTimeoutMs, signal, validateSchema, schemaMode: settings.schemaMode, onEvent })),
+      run: (stop) => locks.get(lockKey)!.run(scenario.requires.exclusive, () => runScenario(scenario, target, {
+        seed, stepTimeoutMs: settings.stepTimeoutMs, scenarioTimeoutMs: settings.scenarioTimeoutMs, signal: stop ? AbortSignal.any([signal, stop]) : signal, validateSchema, schemaMode: settings.schemaMode, onEvent,
+      })),
     };
   });
 }

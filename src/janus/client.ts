@@ -13,6 +13,14 @@ export interface ClientOptions {
   onTraffic?: TrafficListener;
   /** Called once when the connection fails (dropped, malformed data): steps waiting on it end at once. */
   onFault?: (fault: TransportFault) => void;
+  /**
+   * Called when code run on an incoming message throws (a traffic listener, the schema checker,
+   * the mailbox, an event listener): the owner fails its scenario with it. The message is lost,
+   * so without this listener the requests waiting end at once with a fault naming the error.
+   */
+  onError?: (error: unknown) => void;
+  /** A keepalive that could not be sent for a reason other than a failed connection. */
+  onWarning?: (text: string) => void;
 }
 
 /** What a request ended with: the reply that finished it, and the ack if one came. */
@@ -67,15 +75,19 @@ export class JanusClient {
   private connection?: TransportConnection;
   private keepaliveTimer?: NodeJS.Timeout;
   fault?: TransportFault;
+  /** Set by close(): requests it ends then are no sign of a lost connection. */
+  private closing = false;
 
   private constructor(private readonly options: ClientOptions) {}
 
   static async connect(transport: TransportDefinition, connect: ConnectOptions, options: ClientOptions): Promise<JanusClient> {
     const client = new JanusClient(options);
+    // The transport calls these from its own socket and timer callbacks, where an exception
+    // could only escape the run or be mistaken for the server's fault: each is caught here.
     client.connection = await transport.connect(connect, {
-      message: (msg) => client.receive(msg),
-      fault: (fault) => client.fail(fault),
-      sessionGone: (sid) => client.forgetSession(sid),
+      message: (msg) => client.guarded(() => client.receive(msg)),
+      fault: (fault) => client.guarded(() => client.fail(fault)),
+      sessionGone: (sid) => client.guarded(() => client.forgetSession(sid)),
     });
     return client;
   }
@@ -83,6 +95,8 @@ export class JanusClient {
   /** Sends a request and waits for its reply; never throws for a server's answer or silence. */
   async request(payload: JanusMessage | string, route: Route, until: 'ack' | 'final', timeoutMs: number, signal?: AbortSignal): Promise<RequestOutcome> {
     if (this.fault) return { fault: this.fault };
+    // Before anything waits: a listener that throws fails this request, and leaves no timer behind.
+    this.options.onTraffic?.('out', payload, route);
     const transaction = transactionOf(payload);
     let resolve!: (outcome: RequestOutcome) => void;
     const outcome = new Promise<RequestOutcome>((r) => (resolve = r));
@@ -107,14 +121,32 @@ export class JanusClient {
       resolve(result);
     };
 
-    this.options.onTraffic?.('out', payload, route);
     // Not awaited: the request's own time limit must hold even while an HTTP POST hangs.
     this.connection!.send(payload, route, exchange.signal).then(
       // The body of an HTTP POST is this request's reply, even when Janus left out the transaction.
-      (direct) => direct && this.receive(direct, pending),
+      (direct) => direct && this.guarded(() => this.receive(direct, pending)),
       (e: unknown) => pending.done({ fault: e instanceof TransportFault ? e : new TransportFault(String((e as Error).message ?? e)) }),
     );
     return outcome;
+  }
+
+  /** Runs code on behalf of an incoming message; what it throws goes to the owner, never up the transport's callback. */
+  private guarded(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.crashed(error);
+    }
+  }
+
+  private crashed(error: unknown): void {
+    try {
+      if (this.options.onError) return this.options.onError(error);
+    } catch (listenerError) {
+      error = listenerError;
+    }
+    const fault = new TransportFault(`internal error while handling a message: ${firstLine(error)}`);
+    for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault });
   }
 
   /** The first uncorrelated reply that arrived after the count was `seenBefore`. */
@@ -156,10 +188,19 @@ export class JanusClient {
     this.keepaliveTimer = setInterval(() => {
       for (const sessionId of this.sessions) {
         const msg = { janus: 'keepalive', transaction: this.options.nextTransaction(), ...this.sessionAuth.get(sessionId) };
-        void this.request(msg, { sessionId }, 'ack', periodMs);
+        this.request(msg, { sessionId }, 'ack', periodMs).then(
+          // A keepalive that cannot be sent means the connection is gone: the usual lost-connection path.
+          (outcome) => 'fault' in outcome && !this.closing && this.guarded(() => this.fail(outcome.fault)),
+          (error: unknown) => this.warn(`a keepalive for session ${sessionId} could not be sent: ${firstLine(error)}`),
+        );
       }
     }, periodMs);
     this.keepaliveTimer.unref();
+  }
+
+  private warn(text: string): void {
+    if (this.options.onWarning) this.guarded(() => this.options.onWarning!(text));
+    else process.emitWarning(text);
   }
 
   stopKeepalives(): void {
@@ -174,6 +215,7 @@ export class JanusClient {
    */
   async close(destroyPayload: (sessionId: number) => JanusMessage, timeoutMs: number): Promise<CloseOutcome> {
     this.stopKeepalives();
+    this.closing = true;
     const leftover = [...this.sessions];
     const outcome: CloseOutcome = { destroyed: [], left: [] };
     const payload = (sessionId: number): JanusMessage => ({ ...destroyPayload(sessionId), ...this.sessionAuth.get(sessionId) });
@@ -321,6 +363,12 @@ export function describeUncorrelated(msg: JanusMessage): string {
   const verb = typeof msg.janus === 'string' ? `"${msg.janus}"` : 'a message';
   const why = typeof msg.transaction === 'string' ? `its transaction names no request waiting` : 'it carries no transaction';
   return `a reply that could not be correlated came instead: ${verb} (${why})`;
+}
+
+/** What a thrown value says, on one line. */
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0]!.slice(0, 500);
 }
 
 /** The transaction a request carries, also when it is sent as raw text that parses. */

@@ -32,9 +32,14 @@ let swept = false;
 export function sweepStaleFolders(): void {
   if (swept) return;
   swept = true;
-  for (const name of readdirSync(tmpdir())) {
+  removeStaleFolders(tmpdir());
+}
+
+/** Removes the owned folders in `parent` whose owner process is gone (any suffix: instances, certificates, peers). */
+export function removeStaleFolders(parent: string): void {
+  for (const name of readdirSync(parent)) {
     if (!name.startsWith(FOLDER_PREFIX)) continue;
-    const dir = join(tmpdir(), name);
+    const dir = join(parent, name);
     try {
       const owner = JSON.parse(readFileSync(join(dir, OWNER_FILE), 'utf8')) as { pid: number; started: string | undefined };
       // The same pid with another start time is a different, later process: the owner is gone.

@@ -18,5 +18,12 @@ export async function answer(peers: Pick<PeerHost, 'run' | 'closeAll'>, request:
   } catch (err) {
     reply = { seq: request.seq, error: err instanceof PeerError ? err.message : `${where}: ${(err as Error).stack ?? String(err)}` };
   }
-  if (process.connected) process.send!(reply);
+  // The host may have gone between the check and the send: nothing is left to answer to, and a
+  // throw here would be an unhandled rejection that ends the process (answer() is not awaited).
+  if (!process.connected) return;
+  try {
+    process.send!(reply, undefined, {}, () => undefined);
+  } catch {
+    // channel closed meanwhile
+  }
 }

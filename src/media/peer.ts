@@ -132,7 +132,7 @@ export class MediaPeer {
       for (const packet of nextPackets(out.stream, out.kind === 'audio' ? this.sending.audioLevel : undefined)) {
         out.lossDebt += this.sending.loss ?? 0;
         if (out.lossDebt >= 100) out.lossDebt -= 100;
-        else out.track.sendMessageBinary(packet);
+        else if (!sendQuietly(out.track, packet)) break;
       }
     }
   }
@@ -180,4 +180,18 @@ function within<T = void>(timeoutMs: number, failure: string, start: (done: (val
       resolve(value);
     });
   });
+}
+
+/**
+ * A timer callback has no one to report to: a track that closed between isOpen() and the send
+ * (libdatachannel throws then) would end the whole peer process, every peer of the run with it.
+ * The packet is dropped; the track's state says the rest.
+ */
+function sendQuietly(track: { sendMessageBinary(packet: Buffer): boolean }, packet: Buffer): boolean {
+  try {
+    track.sendMessageBinary(packet);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -5,6 +5,7 @@ import { oneLinePrintable } from '../core/printable.js';
 import { failureText } from '../report/failure-text.js';
 import type { ScenarioResult } from '../run/events.js';
 import { JobPool } from '../run/pool.js';
+import { Escapes } from './escapes.js';
 import { fanOut, type MochaReporterClass } from './fan-out.js';
 
 /** One test: a scenario on a transport, to run, or already known to be skipped. */
@@ -14,7 +15,8 @@ export interface PlannedTest {
   skipReason?: string;
   /** What reports learn of it; the adapter sets its start and result. */
   entry: ReportEntry;
-  run(): Promise<ScenarioResult>;
+  /** The signal fires when the scenario must stop at once (an uncaught error was charged to it). */
+  run(signal?: AbortSignal): Promise<ScenarioResult>;
 }
 
 export interface MochaSettings {
@@ -34,21 +36,28 @@ export interface MochaSettings {
  * Mocha's reporters, --bail and retries apply; the engine itself knows nothing of mocha.
  * Scenarios run in a pool of `jobs`, ahead of mocha's sequential walk, so reports stay ordered.
  */
-export async function runWithMocha(planned: PlannedTest[], settings: MochaSettings): Promise<{ failures: number; results: ScenarioResult[] }> {
+export async function runWithMocha(planned: PlannedTest[], settings: MochaSettings): Promise<{ failures: number; results: ScenarioResult[]; escaped: string[] }> {
   const reporter = settings.reporters.length === 1 ? settings.reporters[0]! : fanOut(settings.reporters);
   const mocha = new Mocha({ reporter: reporter as unknown as string, reporterOptions: settings.reporterOptions, bail: settings.bail, timeout: 0 });
   const runnable = planned.filter((t) => !t.skipReason);
-  const pool = new JobPool(runnable.map((t) => () => startRun(t)), Math.max(1, settings.jobs));
+  const escapes = new Escapes<PlannedTest>();
+  const launch = (test: PlannedTest): Promise<ScenarioResult> => escapes.run(test, (signal) => startRun(test, signal));
+  const pool = new JobPool(runnable.map((t) => () => launch(t)), Math.max(1, settings.jobs));
   const results: ScenarioResult[] = [];
   addScenarioTests(mocha.suite, planned, {
     retries: settings.retries,
     redactor: settings.redactor,
     firstAttempt: (test) => pool.result(runnable.indexOf(test)),
     onResult: (result) => results.push(result),
+    escapes,
   });
   pool.start();
+  let uninstall = (): void => {};
   const failures = await new Promise<number>((resolve) => {
     const runner = mocha.run(resolve);
+    // Mocha's catch-all would charge an escape to the test it is at, not to its scenario.
+    const own = runner as unknown as { uncaught?: unknown; unhandled?: unknown };
+    uninstall = escapes.install([own.uncaught, own.unhandled]);
     const stop = (): void => {
       void pool.stop();
       runner.abort();
@@ -57,8 +66,9 @@ export async function runWithMocha(planned: PlannedTest[], settings: MochaSettin
     else settings.signal?.addEventListener('abort', stop, { once: true });
   });
   await pool.stop();
+  uninstall();
   if (settings.signal?.aborted) await keepInterruptedResults(runnable, pool);
-  return { failures, results };
+  return { failures, results, escaped: escapes.unowned };
 }
 
 /**
@@ -81,7 +91,14 @@ async function keepInterruptedResults(runnable: PlannedTest[], pool: JobPool<Sce
 export function addScenarioTests(
   root: Mocha.Suite,
   planned: PlannedTest[],
-  options: { retries?: number; redactor?: Redactor; firstAttempt?: (test: PlannedTest) => Promise<ScenarioResult>; onResult?: (result: ScenarioResult) => void } = {},
+  options: {
+    retries?: number;
+    redactor?: Redactor;
+    firstAttempt?: (test: PlannedTest) => Promise<ScenarioResult>;
+    onResult?: (result: ScenarioResult) => void;
+    /** Uncaught errors charged to each scenario (runWithMocha); without it mocha's own catch-all applies. */
+    escapes?: Escapes<PlannedTest>;
+  } = {},
 ): void {
   const suites = new Map<string, Mocha.Suite>();
   for (const test of planned) {
@@ -99,7 +116,11 @@ export function addScenarioTests(
     let attempt = 0;
     // Titles reach every mocha reporter as they are: a control character in a name is escaped.
     const mochaTest = new Mocha.Test(oneLinePrintable(test.title), async () => {
-      const result = attempt++ === 0 && options.firstAttempt ? await options.firstAttempt(test) : await startRun(test);
+      const first = attempt++ === 0;
+      if (!first) options.escapes?.retrying(test);
+      const outcome = first && options.firstAttempt ? await options.firstAttempt(test)
+        : await (options.escapes ? options.escapes.run(test, (signal) => startRun(test, signal)) : startRun(test));
+      const result = options.escapes ? options.escapes.verdict(test, outcome) : outcome;
       test.entry.result = result;
       // Before anything prints: the scenario's own secrets (values it marks secret) join the run's.
       options.redactor?.add(result.secretValues);
@@ -115,9 +136,9 @@ export function addScenarioTests(
   }
 }
 
-function startRun(test: PlannedTest): Promise<ScenarioResult> {
+function startRun(test: PlannedTest, signal?: AbortSignal): Promise<ScenarioResult> {
   test.entry.startedAt = Date.now();
-  return test.run();
+  return test.run(signal);
 }
 
 /** mocha prints the message of a failed test's error; the stack would only show our internals. */

@@ -77,6 +77,13 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
     lost ??= { kind: 'infrastructure', summary: `client ${name}: ${fault.message}` };
     connectionLost.abort();
   };
+  // Code run on an incoming message that throws (a listener, the schema checker) fails the step
+  // waiting, at once: the message it was handling is lost, and the fault is ours, not the server's.
+  let broken: Failure | undefined;
+  const onClientError = (name: string) => (error: unknown): void => {
+    broken ??= { kind: 'assertion', summary: `internal error while client ${name} handled a message: ${oneLine(error)}` };
+    connectionLost.abort();
+  };
   const onOuterAbort = (): void => abort.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   // Ctrl-C before this run started (while Janus was starting, say) never fires the listener:
@@ -109,7 +116,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
       return await JanusClient.connect(
         transport,
         { url, api, tls: target.tls, connectTimeoutMs: options.stepTimeoutMs },
-        { api, nextTransaction: nextKeepalive, pollAuth: { apisecret: target.secrets.apisecret, token: target.secrets.token }, onTraffic: record(name, api), onFault: onConnectionFault(name) },
+        { api, nextTransaction: nextKeepalive, pollAuth: { apisecret: target.secrets.apisecret, token: target.secrets.token }, onTraffic: record(name, api), onFault: onConnectionFault(name), onError: onClientError(name) },
       );
     } catch (e) {
       throw new StepFailure('infrastructure', e instanceof TransportFault ? e.message : `cannot connect to ${url}: ${(e as Error).message}`);
@@ -181,6 +188,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
       // Whatever a step says after its signal fired, the cause is the time limit, Ctrl-C, a lost
       // peer process or a lost connection.
       if (abort.signal.aborted) failure = peersLost !== undefined ? { kind: 'assertion', summary: peersLost, span: step.span, stepTitle: step.title } : interruption(step, timedOut, timeoutMs);
+      else if (broken) failure = { ...broken, span: step.span, stepTitle: step.title };
       else if (lost) failure = { ...lost, span: step.span, stepTitle: step.title };
       if (failure) break;
     }
@@ -210,6 +218,8 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
     sessionsLeft.push(...closed.left.map((l) => ({ client: name, ...l })));
     if (client.fault && !failure) failure = { kind: 'infrastructure', summary: `client ${name}: ${client.fault.message}` };
   }
+  // One that happened after the last step, or during cleanup, still fails the scenario.
+  failure ??= broken;
   await (await adminClient?.catch(() => undefined))?.close(() => ({}), 0);
   options.signal?.removeEventListener('abort', onOuterAbort);
   // What arrived after the last step (cleanup, late events) is reported, never failed on.
@@ -282,6 +292,10 @@ function schemaVerdict(step: CompiledStep, found: Violation[], mode: SchemaMode,
 function toFailure(e: unknown): Failure {
   if (e instanceof StepFailure) return { kind: e.kind, summary: e.summary, ...e.details };
   return { kind: 'infrastructure', summary: `internal error: ${(e as Error)?.stack ?? String(e)}` };
+}
+
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 500);
 }
 
 function interruption(step: CompiledStep, timedOut: boolean, timeoutMs: number): Failure {

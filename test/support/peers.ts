@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeOwnedFolder } from '../../src/managed/stale-folders.js';
 import { eventually } from './admin.js';
 
 /**
@@ -22,7 +22,8 @@ const ANNOUNCEMENT_FILE = new URL('../../../test/fixtures/media/tone.opus', impo
 
 export async function startPeers(): Promise<Peers> {
   // SIPp writes its logs next to the working folder and coturn wants a database file: both go here.
-  const dir = await mkdtemp(join(tmpdir(), 'janus-scenarios-peers-'));
+  // Owned like the tool's own folders (0700, naming this process): a later run removes it if this one is killed.
+  const dir = makeOwnedFolder('peers-');
   const children: ChildProcess[] = [];
   const stop = async () => {
     await Promise.all(children.map(terminate));
