@@ -13,6 +13,12 @@ export interface SessionDescription {
   sdp: string;
 }
 
+/** A candidate Janus trickled (the `candidate` of a `trickle` event). */
+export interface RemoteCandidate {
+  candidate: string;
+  sdpMid?: string;
+}
+
 /** What a peer sends when it makes the offer. */
 export interface PeerTracks {
   audio: boolean;
@@ -40,7 +46,7 @@ export interface SendOptions {
 /** One command to a peer; `id` names a PeerConnection within its host. */
 export type PeerCommand =
   | { op: 'offer'; id: string; tracks: PeerTracks }
-  | { op: 'accept'; id: string; jsep: SessionDescription }
+  | { op: 'accept'; id: string; jsep: SessionDescription; candidates?: RemoteCandidate[] }
   | { op: 'send'; id: string; options: SendOptions }
   | { op: 'stop'; id: string }
   /** timeoutMs: how long to wait for the data channel to open. */

@@ -14,7 +14,7 @@ export class PeerTable {
       case 'offer':
         return (this.peers.get(command.id) ?? (await this.create(command.id))).offer(command.tracks);
       case 'accept':
-        return (this.peers.get(command.id) ?? (await this.create(command.id))).accept(command.jsep);
+        return (this.peers.get(command.id) ?? (await this.create(command.id))).accept(command.jsep, command.candidates);
       case 'send':
         this.existing(command.id).send(command.options);
         return undefined;

@@ -1,5 +1,5 @@
 import type { Audio, DataChannel, PeerConnection, Track, Video } from 'node-datachannel';
-import { PeerError, type PeerTracks, type SendOptions, type SessionDescription } from './contract.js';
+import { PeerError, type PeerTracks, type RemoteCandidate, type SendOptions, type SessionDescription } from './contract.js';
 import { AUDIO_LEVEL_EXTENSION_ID, AUDIO_LEVEL_URI, audioStream, nextPackets, OPUS_PAYLOAD_TYPE, svcVideoStream, videoStream, VP8_PAYLOAD_TYPE, type RtpStream } from './rtp.js';
 import { VP9_PAYLOAD_TYPE } from './vp9-svc.js';
 
@@ -18,8 +18,9 @@ interface Outgoing {
 }
 
 /**
- * One PeerConnection (libdatachannel through node-datachannel) with fake media. Descriptions are
- * complete (host candidates included), so no trickle is needed from this side.
+ * One PeerConnection (libdatachannel through node-datachannel) with fake media. Its answers carry
+ * its host candidates; its offers carry none (see withoutCandidates), so no trickle is needed
+ * from this side: Janus learns the peer's address from the peer's own connectivity checks.
  */
 export class MediaPeer {
   private readonly pc: PeerConnection;
@@ -47,7 +48,7 @@ export class MediaPeer {
     if (this.pc.signalingState() !== 'stable') throw new PeerError(`peer ${this.id} is in the middle of a negotiation (${this.pc.signalingState()}): accept the answer first`);
     if (this.pc.remoteDescription() === null) this.addTracks(tracks);
     this.pc.setLocalDescription('offer');
-    return { type: 'offer', sdp: withSimulcast(withAudioLevel(await this.gathered()), this.simulcastGroup) };
+    return { type: 'offer', sdp: withoutCandidates(withSimulcast(withAudioLevel(await this.gathered()), this.simulcastGroup)) };
   }
 
   private addTracks(tracks: PeerTracks): void {
@@ -82,9 +83,17 @@ export class MediaPeer {
     if (tracks.data) this.useChannel(this.pc.createDataChannel('janus-scenarios'));
   }
 
-  /** Applies Janus's answer, or answers Janus's offer (receiving whatever it offers). */
-  async accept(jsep: SessionDescription): Promise<SessionDescription | undefined> {
+  /**
+   * Applies Janus's answer, or answers Janus's offer (receiving whatever it offers). candidates:
+   * Janus's trickled ones, for an answer without any (Janus with full_trickle): the peer's offer
+   * has none either, so without them neither side could reach the other.
+   */
+  async accept(jsep: SessionDescription, candidates: RemoteCandidate[] = []): Promise<SessionDescription | undefined> {
+    if (jsep.type === 'answer' && candidates.length === 0 && !/^a=candidate:/m.test(jsep.sdp)) {
+      throw new PeerError(`the answer to peer ${this.id} has no ICE candidates (Janus trickles them with full_trickle): give the trickled ones with \`candidates:\``);
+    }
     this.pc.setRemoteDescription(jsep.sdp, jsep.type);
+    for (const { candidate, sdpMid } of candidates) this.pc.addRemoteCandidate(candidate, sdpMid ?? firstMid(jsep.sdp));
     if (jsep.type === 'answer') return undefined;
     this.pc.setLocalDescription('answer');
     return { type: 'answer', sdp: await this.gathered() };
@@ -157,6 +166,26 @@ export class MediaPeer {
     if (!sdp) throw new PeerError(`peer ${this.id} has no local description`);
     return sdp;
   }
+}
+
+/**
+ * The offer without the peer's candidates. Janus can then not check the peer before the peer has
+ * applied Janus's answer. If it could, libjuice would answer those early checks and keep them as
+ * candidate pairs; libdatachannel's setRemoteDescription hands the answer's ICE credentials to
+ * libjuice (which checks those pairs at once) before it stores the answer's DTLS fingerprint, so
+ * on a loaded machine ICE and the DTLS handshake could finish in between: "certificate verify
+ * failed", Janus hangs up with "DTLS alert". Without them, the peer's checks start from the
+ * answer's candidates, which libdatachannel adds after storing the fingerprint; Janus learns the
+ * peer's address from those checks (peer-reflexive). Answers keep their candidates: Janus, the
+ * offerer then, has its fingerprint from its own offer before it hears from the peer.
+ */
+function withoutCandidates(sdp: string): string {
+  return sdp.replace(/^a=(candidate:|end-of-candidates)[^\n]*\n/gm, '');
+}
+
+/** The first m-line's mid, where a trickled candidate that names none belongs (bundled). */
+function firstMid(sdp: string): string {
+  return /^a=mid:([^\r\n]+)/m.exec(sdp)?.[1] ?? '0';
 }
 
 /** Offers the audio-level header extension on the audio m-line, so `send` can carry levels. */

@@ -1,5 +1,5 @@
 import { formatDuration } from '../core/duration.js';
-import { PeerError, type PeerAction, type PeerResult, type SessionDescription } from '../media/contract.js';
+import { PeerError, type PeerAction, type PeerResult, type RemoteCandidate, type SessionDescription } from '../media/contract.js';
 import { commonProperties, NAME, POSITIVE_DURATION } from './common.js';
 import { StepFailure, type CompiledStep, type StepContext, type StepKind } from './contract.js';
 
@@ -8,7 +8,7 @@ type Action = 'offer' | 'accept' | 'send_media' | 'stop_media' | 'message' | 'cl
 /** The keys each action takes besides `peer`, `pc` and `name`. */
 const ACTION_KEYS: Record<Action, string[]> = {
   offer: ['audio', 'video', 'data', 'simulcast', 'svc', 'save'],
-  accept: ['jsep', 'save'],
+  accept: ['jsep', 'candidates', 'save'],
   send_media: ['audio_level', 'loss'],
   stop_media: [],
   message: ['text', 'expect', 'within'],
@@ -39,6 +39,7 @@ export const peerStep: StepKind = {
       svc: { type: 'boolean', description: 'offer: the video as VP9 with two spatial and three temporal layers (SVC) instead of VP8 (default false)' },
       save: { ...NAME, description: 'offer/accept: the name the local description {type, sdp} is saved as (default offer / answer)' },
       jsep: { description: 'accept: the remote description, usually a saved event\'s jsep: "${answer}"' },
+      candidates: { type: ['array', 'string'], description: 'accept: Janus\'s trickled candidates (saved `candidate` of trickle events), for an answer without any (full_trickle)' },
       audio_level: { type: 'integer', minimum: 0, maximum: 127, description: 'send_media: audio level in -dBov (0 loud, 127 silent) in every audio packet' },
       loss: { type: 'integer', minimum: 0, maximum: 100, description: 'send_media: percent of packets skipped (sequence numbers used, packets never sent), so Janus counts them lost' },
       text: { type: 'string', description: 'message: text to send on the data channel' },
@@ -62,6 +63,7 @@ export const peerStep: StepKind = {
     const saveAs = (raw.save as string | undefined) ?? (action === 'offer' ? 'offer' : 'answer');
     if (action === 'offer' || action === 'accept') cc.declare([saveAs]);
     const jsep = raw.jsep === undefined ? undefined : cc.template(raw.jsep, ['jsep']);
+    const candidates = raw.candidates === undefined ? undefined : cc.template(raw.candidates, ['candidates']);
     const text = raw.text === undefined ? undefined : cc.template(raw.text, ['text']);
     const expect = raw.expect === undefined ? undefined : cc.pattern(raw.expect, ['expect'], true);
     const within = raw.within === undefined ? undefined : cc.durationMs(raw.within, ['within'], { positive: true });
@@ -81,7 +83,8 @@ export const peerStep: StepKind = {
             return;
           }
           case 'accept': {
-            const local = await run({ op: 'accept', jsep: asDescription(ctx.resolve(jsep!, actor)) });
+            const trickled = candidates === undefined ? [] : asCandidates(ctx.resolve(candidates, actor));
+            const local = await run({ op: 'accept', jsep: asDescription(ctx.resolve(jsep!, actor)), candidates: trickled });
             if (local) ctx.save(saveAs, local);
             return;
           }
@@ -116,6 +119,21 @@ async function runPeer(ctx: StepContext, pc: string, action: PeerAction): Promis
     if (err instanceof PeerError) throw new StepFailure('assertion', err.message);
     throw err;
   }
+}
+
+/** Trickled candidates as Janus sends them; `{ completed: true }` (end of candidates) is skipped. */
+function asCandidates(value: unknown): RemoteCandidate[] {
+  const list = Array.isArray(value) ? value : [value];
+  const candidates: RemoteCandidate[] = [];
+  for (const item of list) {
+    const c = item as { candidate?: unknown; sdpMid?: unknown; completed?: unknown } | null;
+    if (typeof c === 'object' && c !== null && c.completed === true) continue;
+    if (typeof c !== 'object' || c === null || typeof c.candidate !== 'string' || !c.candidate.startsWith('candidate:') || (c.sdpMid !== undefined && typeof c.sdpMid !== 'string')) {
+      throw new StepFailure('assertion', 'candidates are not trickled ICE candidates ({ candidate: "candidate:...", sdpMid })', { actual: value });
+    }
+    candidates.push({ candidate: c.candidate, ...(typeof c.sdpMid === 'string' && { sdpMid: c.sdpMid }) });
+  }
+  return candidates;
 }
 
 function asDescription(value: unknown): SessionDescription {

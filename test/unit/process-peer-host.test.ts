@@ -14,7 +14,7 @@ describe('PeerHost of WebRTC peer processes', function () {
   const host = new ProcessPeerHost();
   after(() => host.shutdown());
 
-  it('offers Opus with the audio-level extension, VP8 and a data channel, with host candidates', async function () {
+  it('offers Opus with the audio-level extension, VP8 and a data channel, without candidates', async function () {
     const offer = (await host.run({ op: 'offer', id: 'a/pc', tracks: { audio: true, video: true, data: true } })) as SessionDescription;
     assert.equal(offer.type, 'offer');
     assert.match(offer.sdp, /\r\nm=audio \d+ UDP\/TLS\/RTP\/SAVPF 111\r\n/);
@@ -23,7 +23,9 @@ describe('PeerHost of WebRTC peer processes', function () {
     assert.match(offer.sdp, /\r\nm=video \d+ UDP\/TLS\/RTP\/SAVPF 96\r\n/);
     assert.match(offer.sdp, /\r\na=rtpmap:96 VP8\/90000\r\n/);
     assert.match(offer.sdp, /\r\nm=application \d+ UDP\/DTLS\/SCTP webrtc-datachannel\r\n/);
-    assert.match(offer.sdp, /\r\na=candidate:/);
+    // Janus must not reach the peer before the peer has its answer (see withoutCandidates).
+    assert.doesNotMatch(offer.sdp, /a=candidate:|a=end-of-candidates/);
+    assert.match(offer.sdp, /\r\na=ice-ufrag:/);
   });
 
   it('offers VP9 in one stream for svc', async function () {
@@ -45,7 +47,18 @@ describe('PeerHost of WebRTC peer processes', function () {
     assert.equal(answer.type, 'answer');
     assert.match(answer.sdp, /m=audio /);
     assert.match(answer.sdp, /m=video /);
+    assert.match(answer.sdp, /\r\na=candidate:/, 'an answer keeps its host candidates');
     assert.equal(await host.run({ op: 'accept', id: 'c/caller', jsep: answer }), undefined);
+  });
+
+  it('takes an answer without candidates only with trickled ones (Janus with full_trickle)', async function () {
+    const offer = (await host.run({ op: 'offer', id: 'm/caller', tracks: { audio: true, video: false, data: false } })) as SessionDescription;
+    const answer = (await host.run({ op: 'accept', id: 'm/callee', jsep: offer })) as SessionDescription;
+    const lines = answer.sdp.split('\r\n');
+    const trickled = lines.filter((l) => l.startsWith('a=candidate:')).map((l) => ({ candidate: l.slice(2), sdpMid: '0' }));
+    const bare = { type: 'answer' as const, sdp: lines.filter((l) => !/^a=(candidate:|end-of-candidates)/.test(l)).join('\r\n') };
+    await assert.rejects(host.run({ op: 'accept', id: 'm/caller', jsep: bare }), (e: Error) => e instanceof PeerError && /has no ICE candidates .*full_trickle.*`candidates:`/.test(e.message));
+    assert.equal(await host.run({ op: 'accept', id: 'm/caller', jsep: bare, candidates: trickled }), undefined);
   });
 
   it('refuses a second offer while the first is unanswered', async function () {

@@ -51,6 +51,44 @@ describe('a media scenario and its peers', function () {
     assert.equal(peers.closed.length, 1, 'the peers are closed all the same');
   });
 
+  /** A host that records its commands and answers accept with nothing (an applied answer). */
+  function recordingHost(): PeerHost & { commands: PeerCommand[] } {
+    return {
+      commands: [],
+      async run(command) {
+        this.commands.push(command);
+        return undefined;
+      },
+      closeAll: async () => undefined,
+      watch: () => undefined,
+    };
+  }
+
+  function acceptWith(file: string, candidates: string, peers: PeerHost) {
+    const answer = '{ type: answer, sdp: "v=0\\r\\n" }';
+    const trickled = '{ candidate: "candidate:1 1 udp 2015363327 10.77.0.2 17240 typ host", sdpMid: "0" }';
+    writeFileSync(join(dir, file), `name: accepts\nrequires: { media: true }\nvariables:\n  answer: ${answer}\n  first: ${trickled}\n  done: { completed: true }\n  bad: { candidate: "a=candidate:1 1 udp 1 10.0.0.1 1 typ host" }\nsteps:\n  - peer: accept\n    jsep: "\${answer}"\n    candidates: ${candidates}\n`);
+    const [scenario] = loadFiles([join(dir, file)], { cwd: dir }).scenarios;
+    return runScenario(scenario!, { transport: 'http', url: 'http://127.0.0.1:9/janus', tls: {}, secrets: {}, peers }, { seed: 's', stepTimeoutMs: 1000, scenarioTimeoutMs: 10_000 });
+  }
+
+  it('hands Janus\'s trickled candidates to accept, leaving out the end-of-candidates one', async function () {
+    const peers = recordingHost();
+    const result = await acceptWith('trickled.yaml', '["${first}", "${done}"]', peers);
+    assert.equal(result.status, 'passed', result.failure?.summary);
+    assert.deepEqual(peers.commands.map((c) => (c.op === 'accept' ? c.candidates : c.op)), [[{ candidate: 'candidate:1 1 udp 2015363327 10.77.0.2 17240 typ host', sdpMid: '0' }]]);
+  });
+
+  it('fails, before the peer is asked, on candidates that are not trickled ICE candidates', async function () {
+    for (const [file, candidates] of [['bad-line.yaml', '["${bad}"]'], ['bad-answer.yaml', '"${answer}"']] as const) {
+      const peers = recordingHost();
+      const result = await acceptWith(file, candidates, peers);
+      assert.equal(result.status, 'failed', file);
+      assert.match(result.failure?.summary ?? '', /candidates are not trickled ICE candidates/);
+      assert.deepEqual(peers.commands, []);
+    }
+  });
+
   it('waits for media at least as long as a DTLS handshake needs, unless within says otherwise', async function () {
     writeFileSync(join(dir, 'receives.yaml'), 'name: receives\nrequires: { media: true }\nsteps:\n  - peer: message\n    text: hi\n    expect: hi\n  - peer: message\n    expect: hi\n    within: 2s\n');
     const [scenario] = loadFiles([join(dir, 'receives.yaml')], { cwd: dir }).scenarios;
