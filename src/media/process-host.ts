@@ -112,8 +112,12 @@ export class ProcessPeerHost implements PeerHost {
   }
 }
 
-/** The last line the process wrote on stderr (a Node fatal error, say), as " (…)" or nothing. */
-function lastLine(stderr: string): string {
-  const line = stderr.trim().split('\n').at(-1)?.trim();
+/**
+ * What the process said last on stderr, as " (…)" or nothing: the error line of an uncaught
+ * exception (`TypeError: ...`) rather than Node's closing `Node.js v20...` line or the stack.
+ */
+export function lastLine(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/^Node\.js v\d/.test(l) && !/^at /.test(l) && l !== '^');
+  const line = [...lines].reverse().find((l) => /^[\w.]*(Error|Exception)\b/.test(l)) ?? lines.at(-1);
   return line ? ` (${line.slice(0, 300)})` : '';
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { PeerError, type SessionDescription } from '../../src/media/contract.js';
-import { ProcessPeerHost } from '../../src/media/process-host.js';
+import { lastLine, ProcessPeerHost } from '../../src/media/process-host.js';
 import { childPids } from '../support/processes.js';
 
 /**
@@ -124,6 +124,15 @@ describe('PeerHost of WebRTC peer processes', function () {
       assert.deepEqual(peerProcesses().filter((pid) => !before.includes(pid)), [], 'no peer process is left');
     });
   }
+});
+
+describe('the reason a peer process died', function () {
+  it('names the uncaught error, not Node\'s closing version line or the stack', function () {
+    const stderr = ['file:///x/peer.js:12', '    track.sendMessageBinary(p);', '          ^', '', 'TypeError: Track is closed', '    at MediaPeer.tick (file:///x/peer.js:12:11)', '    at listOnTimeout (node:internal/timers:581:17)', '', 'Node.js v20.20.2', ''].join('\n');
+    assert.equal(lastLine(stderr), ' (TypeError: Track is closed)');
+    assert.equal(lastLine('some words\nNode.js v20.20.2\n'), ' (some words)');
+    assert.equal(lastLine(''), '');
+  });
 });
 
 /** The WebRTC peer processes this test process started and that still run. */
