@@ -321,12 +321,15 @@ export class JanusClient {
     }
   }
 
-  /** A session keeps the apisecret/token its request carried (a scenario may use its own token). */
+  /**
+   * A session keeps the apisecret/token its request carried (a scenario may use its own token),
+   * on top of the run's own: a scenario may revoke its token (remove_token) before cleanup, and
+   * Janus accepts either credential, so the run's api secret still lets cleanup destroy it.
+   */
   private remember(sessionId: number, request: JanusMessage): void {
-    const auth: PollAuth = {};
-    if (typeof request.apisecret === 'string') auth.apisecret = request.apisecret;
-    if (typeof request.token === 'string') auth.token = request.token;
-    const chosen = auth.apisecret !== undefined || auth.token !== undefined ? auth : this.options.pollAuth;
+    const chosen: PollAuth = { ...this.options.pollAuth };
+    if (typeof request.apisecret === 'string') chosen.apisecret = request.apisecret;
+    if (typeof request.token === 'string') chosen.token = request.token;
     this.sessionAuth.set(sessionId, chosen);
     if (this.listening) this.connection?.track?.(sessionId, chosen);
   }
