@@ -9,8 +9,9 @@ export function isFragmentFile(file: string): boolean {
 }
 
 /**
- * Expands the command line's files, folders and globs into scenario files, sorted, without
- * duplicates. Folders are searched recursively for *.yaml / *.yml, leaving out `node_modules`
+ * Expands the command line's files, folders and globs into scenario files, without duplicates,
+ * in the order they were given (what a folder or glob finds is sorted), as mocha orders its files:
+ * where the checkout happens to live never changes the order of a run. Folders are searched recursively for *.yaml / *.yml, leaving out `node_modules`
  * and hidden folders (.git, .cache, ...) unless the folder named is one of them (walkFolder); fragments are
  * only included when asked for (validate checks them too). A path that cannot be examined
  * (a symbolic link loop) is kept, for the loader to report with its reason.
@@ -33,9 +34,9 @@ export async function collectFiles(inputs: string[], options: { fragments: boole
     else if (stat) matches = [path];
     else matches = await glob(input, { cwd, absolute: true, ignore: input.includes('node_modules') ? [] : ['**/node_modules/**'] });
     if (matches.length === 0) missing.push(input);
-    for (const m of matches) if (options.fragments || !isFragmentFile(m) || m === path) found.add(m);
+    for (const m of matches.sort()) if (options.fragments || !isFragmentFile(m) || m === path) found.add(m);
   }
-  return { files: [...found].sort(), missing };
+  return { files: [...found], missing };
 }
 
 const SCENARIO_FILE = /\.ya?ml$/;

@@ -90,9 +90,10 @@ describe('Reports', function () {
   });
 
   it('colour only on a terminal, and not with NO_COLOR', async () => {
+    // Without CI: Node's hasColors() gives a terminal no colours when CI names no known vendor.
     const onTerminal = (env: NodeJS.ProcessEnv) => new Promise<string>((resolve) => {
       const command = [process.execPath, CLI, 'run', join(FIXTURES, 'basic', 'passes.yaml'), ...urls].join(' ');
-      const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, TERM: 'xterm', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, TERM: 'xterm', CI: undefined, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       let text = '';
       child.stdout.on('data', (d: Buffer) => (text += d.toString()));
       child.on('close', () => resolve(text));

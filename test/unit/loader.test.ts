@@ -288,7 +288,9 @@ describe('loader and compiler (loadFiles)', function () {
       assert.deepEqual(all.files.map((f) => f.slice(dir.length + 1)), ['a.yaml', 'sub/d.yaml']);
       assert.deepEqual(await collectFiles(['', ' '], { fragments: true, cwd: dir }), { files: [], missing: ['', ' '] }, 'an empty argument is not the working folder');
       const named = await collectFiles(['node_modules/pkg', '.hidden'], { fragments: true, cwd: dir });
-      assert.deepEqual(named.files.map((f) => f.slice(dir.length + 1)), ['.hidden/c.yaml', 'node_modules/pkg/b.yaml']);
+      assert.deepEqual(named.files.map((f) => f.slice(dir.length + 1)), ['node_modules/pkg/b.yaml', '.hidden/c.yaml'], 'in the order named');
+      const reversed = await collectFiles(['sub', 'a.yaml', 'sub/d.yaml'], { fragments: true, cwd: dir });
+      assert.deepEqual(reversed.files.map((f) => f.slice(dir.length + 1)), ['sub/d.yaml', 'a.yaml'], 'arguments keep their order, each file once');
     });
 
     it('follows a linked folder, but not one leading back up (a loop, .., /), and lists special files for the loader to refuse', async function () {
