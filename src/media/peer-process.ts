@@ -11,6 +11,9 @@ const peers = new PeerTable();
 
 process.on('message', (request: PeerRequest) => void answer(peers, request, 'WebRTC peer process'));
 process.once('disconnect', () => {
+  // Its host is gone (even SIGKILLed): close what closes in time, and go in any case, so that
+  // nothing keeps a namespace or a port alive after the run.
+  setTimeout(() => process.exit(0), 2000).unref();
   void peers.shutdown().finally(() => process.exit(0));
 });
 // The host ends this process by closing the channel; a signal meant for the runner's process

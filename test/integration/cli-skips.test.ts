@@ -58,8 +58,9 @@ describe('CLI: skipping what the server lacks', function () {
       assert.equal(run.code, 0, run.stdout + run.stderr);
       const lines = run.stdout.trim().split('\n');
       assert.equal(lines.length, 3, run.stdout);
-      assert.match(lines[0]!, /admin\.yaml: the admin api lists the session \[http\] {2}\(skipped: needs the Admin API: give --admin-url\)$/);
-      assert.match(lines[1]!, /echo\.yaml: echotest answers \[http\]$/);
+      // In the order the command line names the files.
+      assert.match(lines[0]!, /echo\.yaml: echotest answers \[http\]$/);
+      assert.match(lines[1]!, /admin\.yaml: the admin api lists the session \[http\] {2}\(skipped: needs the Admin API: give --admin-url\)$/);
       assert.equal(lines[2], '2 test(s) planned: 1 to run, 1 skipped');
       assert.doesNotMatch(run.stdout, /passing/);
     });
