@@ -1,4 +1,4 @@
-/** The mark a cut leaves. Redaction relies on it to catch a secret's piece next to a cut (reporters/redact.ts). */
+/** The mark a cut leaves. Redaction relies on it to catch a secret's piece next to a cut (src/report/redact.ts). */
 export const CUT_MARK = '...';
 
 /**

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { clip } from '../core/clip.js';
 import { PeerError, runOf, type PeerCommand, type PeerHost, type PeerResult } from './contract.js';
 import type { PeerReply, PeerRequest } from './peer-ipc.js';
 
@@ -119,5 +120,5 @@ export class ProcessPeerHost implements PeerHost {
 export function lastLine(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/^Node\.js v\d/.test(l) && !/^at /.test(l) && l !== '^');
   const line = [...lines].reverse().find((l) => /^[\w.]*(Error|Exception)\b/.test(l)) ?? lines.at(-1);
-  return line ? ` (${line.slice(0, 300)})` : '';
+  return line ? ` (${clip(line, 300)})` : '';
 }
