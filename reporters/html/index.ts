@@ -1,41 +1,5 @@
-import { mochaReporterFor } from '../mocha-file.js';
-import type { FileReporter } from '../contract.js';
-import type { RunReport } from '../model.js';
-import { embeddableJson, escapeHtml } from './embed.js';
-import { clientScript } from './script.js';
-import { STYLE } from './style.js';
+import { mochaReporterFor } from '../../src/mocha/file-reporter.js';
+import { htmlFormat } from '../../src/reporters/html/index.js';
 
-/**
- * One self-contained HTML file: the report as JSON data, the stylesheet and the script that
- * draws it, nothing fetched. The content security policy forbids any network access, so a page
- * opened from disk or an attachment cannot call out even if a message held a URL.
- */
-export function renderHtml(report: RunReport): string {
-  const t = report.totals;
-  const title = `Janus scenarios: ${t.failed} failed, ${t.passed} passed${report.interrupted ? ' (interrupted)' : ''}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<div id="app"></div>
-<noscript><p>This report draws itself with JavaScript; its data is in the page as JSON.</p></noscript>
-<script type="application/json" id="report-data">${embeddableJson(report)}</script>
-<script>${clientScript()}</script>
-</body>
-</html>
-`;
-}
-
-export const htmlReporter: FileReporter = {
-  name: 'html',
-  defaultPath: 'janus-scenarios-report.html',
-  render: renderHtml,
-};
-
-export default mochaReporterFor(htmlReporter);
+/** `mocha --reporter ./node_modules/janus-scenarios/dist/reporters/html/index.js --reporter-option output=report.html` */
+export default mochaReporterFor(htmlFormat);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { registerBuiltinFileReporters } from '../../reporters/registry.js';
+import { registerBuiltinReporters } from '../reporters/builtin.js';
 import { closestName } from '../core/diagnostic.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { escapeControls } from '../core/printable.js';
@@ -55,7 +55,7 @@ const STANDARD_IO: Io = { out: (s) => process.stdout.write(`${escapeControls(s)}
 /** The whole command line: returns the exit code; prints through `io`. */
 export async function main(argv: string[], io: Io = STANDARD_IO): Promise<number> {
   registerBuiltinTransports();
-  registerBuiltinFileReporters();
+  registerBuiltinReporters();
   // The managed Janus folders of runs that died unclean (SIGKILL) go, whatever this command is.
   sweepStaleFolders();
   const [command, ...args] = argv;

@@ -1,56 +1,51 @@
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import Mocha from 'mocha';
-import ConsoleReporter from '../../reporters/console.js';
-import { fileReporterNames, getFileReporter } from '../../reporters/registry.js';
-import type { ReportOutput } from '../../reporters/write.js';
-import type { MochaReporterClass } from '../mocha/fan-out.js';
+import type { Reporter } from '../events/reporter.js';
+import type { Redactor } from '../report/redact.js';
+import { CONSOLE_NAMES, registerBuiltinReporters } from '../reporters/builtin.js';
+import type { TextSink } from '../reporters/contract.js';
+import { getReporter, reporterNames } from '../reporters/registry.js';
 import { UsageError } from './options.js';
 
-/** Names that mean the project's console reporter; any other mocha reporter keeps its own name. */
-const CONSOLE_NAMES = ['spec', 'console'];
-
-export interface ChosenReporters {
-  console: MochaReporterClass[];
-  files: ReportOutput[];
+export interface ChoiceContext {
+  redactor: Redactor;
+  colour: boolean;
+  out: TextSink;
+  /** `--reporter-option key=value`, for mocha's reporters (xunit's `output`). */
+  reporterOptions?: Record<string, unknown>;
 }
 
 /**
- * `--reporter name[:path]`, repeatable: a registered file reporter (junit, json, tap, html)
- * writes its file (path '-' is standard output), anything else is a mocha reporter (spec,
- * dot, xunit, a module path). Without a mocha reporter the console one is added, unless a file
- * goes to standard output.
+ * `--reporter name[:path]`, repeatable: a registered reporter (console or spec, junit, json, tap,
+ * html, and whatever else is registered; a file reporter writes to `path`, '-' being standard
+ * output), or else a mocha reporter (dot, list, xunit, a module path) replayed through the mocha
+ * bridge, mocha being loaded only then. Unless one of them prints to standard output, the
+ * console comes first.
  */
-export async function chooseReporters(specs: string[]): Promise<ChosenReporters> {
-  const chosen: ChosenReporters = { console: [], files: [] };
+export async function chooseReporters(specs: string[], context: ChoiceContext): Promise<Reporter[]> {
+  registerBuiltinReporters();
+  const chosen: Reporter[] = [];
   for (const spec of specs) {
     const colon = spec.indexOf(':');
     const name = colon > 0 ? spec.slice(0, colon) : spec;
-    const file = getFileReporter(name);
-    if (file) {
-      const path = colon > 0 ? spec.slice(colon + 1) : file.defaultPath;
-      if (!path) throw new UsageError(`--reporter ${spec}: give a path after the colon`);
-      chosen.files.push({ reporter: file, path });
+    const registered = getReporter(name);
+    if (!registered) {
+      chosen.push(await mochaReporter(spec, context));
       continue;
     }
-    chosen.console.push(await mochaReporter(spec));
+    const path = colon > 0 ? spec.slice(colon + 1) : registered.defaultPath;
+    if (colon > 0 && registered.defaultPath === undefined) throw new UsageError(`--reporter ${spec}: ${name} writes no file, so it takes no path`);
+    if (path === '') throw new UsageError(`--reporter ${spec}: give a path after the colon`);
+    chosen.push(registered.factory({ redactor: context.redactor, colour: context.colour, out: context.out, ...(path !== undefined && { path }) }));
   }
-  if (chosen.console.length === 0 && !chosen.files.some((f) => f.path === '-')) chosen.console.push(ConsoleReporter);
+  if (!chosen.some((r) => r.printsToStdout?.())) chosen.unshift(getReporter('console')!.factory(context));
   return chosen;
 }
 
-async function mochaReporter(name: string): Promise<MochaReporterClass> {
-  if (CONSOLE_NAMES.includes(name)) return ConsoleReporter;
-  const builtin = (Mocha.reporters as unknown as Record<string, MochaReporterClass | undefined>)[name];
-  if (builtin) return builtin;
-  const require = createRequire(join(process.cwd(), 'reporter.js'));
-  let path: string;
-  try {
-    path = require.resolve(name.startsWith('.') ? resolve(name) : name);
-  } catch {
-    throw new UsageError(`unknown reporter "${name}": use ${[...CONSOLE_NAMES, ...fileReporterNames()].join(', ')}, a mocha reporter (dot, list, xunit, ...) or a module path`);
+async function mochaReporter(name: string, context: ChoiceContext): Promise<Reporter> {
+  const { loadMochaReporter, MochaBridge } = await import('../mocha/bridge.js');
+  const loaded = await loadMochaReporter(name);
+  if (!loaded) {
+    const ours = [...new Set([...CONSOLE_NAMES, ...reporterNames()])];
+    throw new UsageError(`unknown reporter "${name}": use ${ours.join(', ')}, a mocha reporter (dot, list, xunit, ...) or a module path`);
   }
-  const loaded = (await import(pathToFileURL(path).href)) as { default?: MochaReporterClass } & MochaReporterClass;
-  return loaded.default ?? loaded;
+  return new MochaBridge(loaded, context, name);
 }

@@ -1,40 +1,36 @@
 import { relative } from 'node:path';
-import { buildRunReport } from '../../reporters/build.js';
-import type { ReportEntry } from '../../reporters/entry.js';
-import ConsoleReporter from '../../reporters/console.js';
-import { guardOutput } from '../../reporters/output-guard.js';
-import { Redactor, urlSecrets } from '../report/redact.js';
-import { cleanupWarnings, sessionsLeftLine } from '../report/warnings.js';
-import { writeReports } from '../../reporters/write.js';
 import type { CompiledScenario } from '../compile/scenario.js';
 import { clip } from '../core/clip.js';
+import { closestName } from '../core/diagnostic.js';
 import { ExitCode } from '../core/exit-codes.js';
-import { CoverageCollector } from '../coverage/collector.js';
-import { renderCoverage } from '../coverage/report.js';
+import type { RunEnd, SuiteEvent, TestInfo } from '../events/events.js';
+import { Multiplexer, reporterErrorLine } from '../events/multiplexer.js';
 import { killAllJanusSync, stopAllJanus } from '../managed/index.js';
+import { forwardMochaRun } from '../mocha/from-runner.js';
+import { runWithMocha, selectedByGrep, type PlannedTest } from '../mocha/adapter.js';
+import { Redactor, urlSecrets } from '../report/redact.js';
+import { cleanupWarnings, sessionsLeftLine } from '../report/warnings.js';
+import { wantsColour } from '../reporters/colour.js';
+import { ConsoleReporter } from '../reporters/console.js';
+import { CoverageReporter } from '../reporters/coverage.js';
 import { ExclusiveLock } from '../run/exclusive.js';
 import type { RunEvent, ScenarioResult } from '../run/events.js';
-import { runWithMocha, selectedByGrep, type PlannedTest } from '../mocha/adapter.js';
 import { runScenario } from '../run/run-scenario.js';
 import { randomSeed } from '../run/seeded.js';
 import { validateSchema } from '../schemas/catalogue.js';
 import { getTransport, transportNames } from '../transports/registry.js';
-import { closestName } from '../core/diagnostic.js';
-import { loadScenarios } from './load-scenarios.js';
-import Mocha from 'mocha';
-import { wantsColour } from '../../reporters/colour.js';
 import { loadProjectConfig, mergeOptions } from './config.js';
+import { loadScenarios } from './load-scenarios.js';
+import { guardOutput } from './output-guard.js';
 import { parseOptions, RUN_OPTIONS, runSettings, UsageError, type RunSettings } from './options.js';
 import { chooseReporters } from './reporters.js';
 import { InfrastructureError, instanceKey, managedPlan, remotePlan, type Targets } from './targets.js';
 
 /** One scenario on one transport, before the run knows where it runs. */
 interface Candidate {
-  suite: string;
-  title: string;
+  info: TestInfo;
   scenario: CompiledScenario;
   transport: string;
-  entry: ReportEntry;
 }
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
@@ -50,9 +46,11 @@ export async function readRunSettings(args: string[], command: string): Promise<
 export async function runCommand(args: string[], io: Io, options: { coverage?: boolean } = {}): Promise<number> {
   const settings = await readRunSettings(args, options.coverage ? 'coverage' : 'run');
   const colour = wantsColour(process.stdout, process.env, settings.colour);
-  // Mocha's own reporters (dot, list, ...) follow the same decision.
-  (Mocha.reporters.Base as unknown as { useColors: boolean }).useColors = colour;
-  const reporters = await chooseReporters(settings.reporters);
+  // The run's secrets: given as options or in the environment, and any credentials in its URLs.
+  const secrets = [...Object.values(settings.secrets), ...[...settings.urls, ...settings.adminUrls].flatMap(urlSecrets)];
+  const redactor = new Redactor(secrets);
+  const reporters = await chooseReporters(settings.reporters, { redactor, colour, out: process.stdout, reporterOptions: settings.reporterOptions });
+  if (options.coverage) reporters.push(new CoverageReporter({ redactor, out: process.stdout }));
   const loaded = await loadScenarios(settings.inputs, { fragments: false });
   if (loaded.problems) {
     io.err(loaded.problems);
@@ -67,38 +65,41 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
   }
   const candidates = selectedByGrep(
     scenarios.flatMap((scenario) => transports.map((transport) => ({
-      suite: scenario.file,
-      title: `${scenario.name} [${transport}]`,
+      info: { id: `${scenario.file}#${scenario.name}[${transport}]`, file: scenario.file, name: scenario.name, transport, title: `${scenario.name} [${transport}]`, tags: scenario.tags },
       scenario,
       transport,
-      entry: { file: scenario.file, name: scenario.name, transport, tags: scenario.tags },
     }))),
     settings.grep,
     settings.invert,
   );
 
   const seed = settings.seed ?? randomSeed();
-  // The run's secrets: given as options or in the environment, and any credentials in its URLs.
-  const secrets = [...Object.values(settings.secrets), ...[...settings.urls, ...settings.adminUrls].flatMap(urlSecrets)];
-  const redactor = new Redactor(secrets);
   const unguard = guardOutput(redactor);
-  const runInfo = { startedAt: Date.now(), interrupted: false, transports, seed, secrets, janusVersion: undefined as string | undefined };
-  // Rendered from what is known at that moment: after the run, or at once on a second Ctrl-C.
-  const writeFiles = (): void => {
-    if (reporters.files.length === 0) return;
-    const report = buildRunReport(candidates.map((c) => c.entry), { ...runInfo, finishedAt: Date.now() });
-    for (const problem of writeReports(report, reporters.files)) io.err(`error: ${problem}`);
+  // Every reporter hears the run through one multiplexer; one that throws is named once and dropped.
+  const multiplexer = new Multiplexer(reporters, (name, error) => io.err(reporterErrorLine(name, error, (t) => redactor.text(t))));
+  const run = { interrupted: false, begun: false, ended: false, janusVersion: undefined as string | undefined };
+  const emit = (event: SuiteEvent): Promise<void> => multiplexer.emit(event);
+  const begin = (tests: TestInfo[]): void => {
+    run.begun = true;
+    void emit({ type: 'run:begin', at: Date.now(), tests, transports, seed });
+  };
+  // Reporters write their files at run:end, synchronously: also from a second Ctrl-C that exits right after.
+  const end = (status: RunEnd['status']): Promise<void> => {
+    if (!run.begun) begin(candidates.map((c) => c.info));
+    run.ended = true;
+    return emit({ type: 'run:end', at: Date.now(), status, ...(run.janusVersion && { janusVersion: run.janusVersion }) });
   };
 
   const interrupt = new AbortController();
-  const onSignal = (): void => {
-    if (runInfo.interrupted) {
-      writeFiles();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (run.interrupted) {
+      if (!run.ended) void end('interrupted');
       killAllJanusSync();
       process.exit(ExitCode.interrupted);
     }
-    runInfo.interrupted = true;
+    run.interrupted = true;
     io.err('\ninterrupted: cleaning up (press Ctrl-C again to stop at once)');
+    void emit({ type: 'interrupt', at: Date.now(), signal });
     interrupt.abort();
   };
   process.on('SIGINT', onSignal);
@@ -113,38 +114,38 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
       return ExitCode.passed;
     }
     targets = await targetPlan.start();
-    const coverage = options.coverage ? new CoverageCollector() : undefined;
-    const planned = plan(candidates, targets, settings, seed, interrupt.signal, coverage?.listener);
-    runInfo.janusVersion = planned.map((p) => p.serverVersion).find((v) => v !== undefined);
-    const { failures, results, escaped } = await runWithMocha(planned, {
-      ...settings,
-      reporters: reporters.console,
-      reporterOptions: { ...settings.reporterOptions, redactor, colour },
-      redactor,
-      signal: interrupt.signal,
-    });
-    writeFiles();
-    if (coverage) io.out(renderCoverage(coverage, transports));
+    const planned = plan(candidates, targets, settings, seed, interrupt.signal, emit);
+    run.janusVersion = planned.map((p) => p.serverVersion).find((v) => v !== undefined);
+    begin(planned.map((p) => p.info));
+    // Mocha still walks the tests (until the suite runner replaces it); its test events are forwarded.
+    const forwarder = class {
+      constructor(runner: Parameters<typeof forwardMochaRun>[0]) {
+        forwardMochaRun(runner, emit, { run: false });
+      }
+    };
+    const { failures, results, escaped, late } = await runWithMocha(planned, { ...settings, reporters: [forwarder], reporterOptions: {}, redactor, signal: interrupt.signal });
+    for (const { info, result } of late) void emit({ type: 'test:end', at: Date.now(), testId: info.id, attempt: 1, result, retrying: false });
+    const infrastructure = escaped.length > 0 || results.some((r) => r.failure?.kind === 'infrastructure');
+    await end(run.interrupted ? 'interrupted' : infrastructure ? 'fault' : failures > 0 ? 'failed' : 'passed');
     const warnings = [...new Set(results.flatMap((r) => r.schemaWarnings))];
     if (warnings.length > 0) io.err(redactor.text(`schema warnings (${warnings.length}):\n${warnings.map((w) => `  ${w}`).join('\n')}`));
     // The console reporter says this itself; mocha's own reporters (dot, list, ...) do not.
     const sessionsLeft = results.reduce((n, r) => n + r.sessionsLeft.length, 0);
-    if (sessionsLeft > 0 && !reporters.console.includes(ConsoleReporter)) {
+    if (sessionsLeft > 0 && !reporters.some((r) => r instanceof ConsoleReporter)) {
       io.err(redactor.text(`warning: ${sessionsLeftLine(sessionsLeft)}:\n${results.flatMap(cleanupWarnings).map((w) => `  ${w}`).join('\n')}`));
     }
-    const shortfall = skipVerdict(candidates, settings);
+    const shortfall = skipVerdict(planned, results, settings);
     for (const line of shortfall.lines) io.err(line);
     io.err(`seed: ${seed} (repeat the same transactions with --seed ${seed})`);
     // Errors no scenario could take: one line each, and the run cannot be trusted (exit 3).
     for (const line of escaped) io.err(`error: ${clip(redactor.text(line), 1000)}`);
-    if (runInfo.interrupted) return ExitCode.interrupted;
-    if (escaped.length > 0) return ExitCode.infrastructure;
-    if (results.some((r) => r.failure?.kind === 'infrastructure')) return ExitCode.infrastructure;
+    if (run.interrupted) return ExitCode.interrupted;
+    if (infrastructure) return ExitCode.infrastructure;
     return failures > 0 || shortfall.fails ? ExitCode.scenarioFailed : ExitCode.passed;
   } catch (e) {
     if (e instanceof InfrastructureError) {
       // Nothing ran: the reports still say what was meant to run.
-      writeFiles();
+      await end('fault');
       // Redacted whole, then cut: a server's reply quoted in the reason may be long.
       io.err(`error: ${clip(redactor.text(e.message), 1000)}`);
       return ExitCode.infrastructure;
@@ -163,9 +164,9 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
  * Skips are reported, and fail the run only when asked: `--fail-on-skip` (any skip) or
  * `--min-tests N` (fewer than N tests ran). A run where nothing ran says so in any case.
  */
-function skipVerdict(candidates: Candidate[], settings: RunSettings): { lines: string[]; fails: boolean } {
-  const skipped = candidates.filter((c) => c.entry.skipReason).length;
-  const ran = candidates.filter((c) => c.entry.result).length;
+function skipVerdict(planned: PlannedTest[], results: ScenarioResult[], settings: RunSettings): { lines: string[]; fails: boolean } {
+  const skipped = planned.filter((p) => p.info.skipReason).length;
+  const ran = new Set(results.map((r) => `${r.file}#${r.name}[${r.transport}]`)).size;
   const lines: string[] = [];
   let fails = false;
   if (ran === 0 && skipped > 0) {
@@ -189,29 +190,29 @@ function listing(candidates: Candidate[], skipFor: (scenario: CompiledScenario, 
   const lines = candidates.map((c) => {
     const reason = skipFor(c.scenario, c.transport);
     if (reason) skipped++;
-    return `${relative(process.cwd(), c.scenario.file) || c.scenario.file}: ${c.title}${reason ? `  (skipped: ${reason})` : ''}`;
+    return `${relative(process.cwd(), c.scenario.file) || c.scenario.file}: ${c.info.title}${reason ? `  (skipped: ${reason})` : ''}`;
   });
   lines.push(`${candidates.length} test(s) planned: ${candidates.length - skipped} to run, ${skipped} skipped`);
   return lines.join('\n');
 }
 
-function plan(candidates: Candidate[], targets: Targets, settings: RunSettings, seed: string, signal: AbortSignal, onEvent?: (e: RunEvent) => void): Array<PlannedTest & { serverVersion?: string }> {
+function plan(candidates: Candidate[], targets: Targets, settings: RunSettings, seed: string, signal: AbortSignal, emit: (event: SuiteEvent) => void): PlannedTest[] {
   const locks = new Map<string, ExclusiveLock>();
-  return candidates.map(({ suite, title, scenario, transport, entry }) => {
-    const skip = (reason: string) => {
-      entry.skipReason = reason;
-      return { suite, title, skipReason: reason, entry, run: never };
-    };
+  return candidates.map(({ info, scenario, transport }) => {
     const target = targets.targetFor(scenario, transport);
-    if ('skip' in target) return skip(target.skip);
-    if ('error' in target) return { suite, title, entry, run: async () => serverProblem(scenario, transport, target.error) };
+    if ('skip' in target) return { info: { ...info, skipReason: target.skip }, run: never };
+    if ('error' in target) return { info, run: async () => serverProblem(scenario, transport, target.error) };
     // One lock per Janus: the managed instance for this configuration, or the one --url server.
     const lockKey = settings.urls.length > 0 ? 'remote' : instanceKey(scenario);
     if (!locks.has(lockKey)) locks.set(lockKey, new ExclusiveLock());
+    // The engine's messages join the suite's stream under this test's id (coverage reads them).
+    const onEvent = (e: RunEvent): void => {
+      if (e.type !== 'message') return;
+      const { client, direction, message, at, api, route } = e;
+      emit({ type: 'message', at, testId: info.id, entry: { at, client, direction, message, api }, ...(route && { route }) });
+    };
     return {
-      suite,
-      title,
-      entry,
+      info,
       serverVersion: target.serverVersion,
       run: (stop) => locks.get(lockKey)!.run(scenario.requires.exclusive, () => runScenario(scenario, target, {
         seed, stepTimeoutMs: settings.stepTimeoutMs, scenarioTimeoutMs: settings.scenarioTimeoutMs, signal: stop ? AbortSignal.any([signal, stop]) : signal, validateSchema, schemaMode: settings.schemaMode, onEvent,

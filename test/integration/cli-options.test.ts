@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { startJanus, type ManagedJanus } from '../../src/managed/index.js';
-import type { RunReport } from '../../reporters/model.js';
+import type { RunReport } from '../../src/report/model.js';
 import { runCli, scenarioDir } from '../support/cli.js';
 
 /** Mocha's options through the CLI, tags, seeds, and the shipped core scenarios with --url. */

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { htmlReporter } from '../../reporters/html/index.js';
-import { buildRunReport } from '../../reporters/build.js';
-import type { ReportEntry } from '../../reporters/entry.js';
-import type { RunReport, ScenarioReport } from '../../reporters/model.js';
+import { htmlFormat } from '../../src/reporters/html/index.js';
+import type { SuiteEvent, TestInfo } from '../../src/events/events.js';
+import { buildReport } from '../../src/report/builder.js';
+import { Redactor } from '../../src/report/redact.js';
+import type { RunReport, ScenarioReport } from '../../src/report/model.js';
 import { managedTargets, type ManagedTargets as Targets } from '../../src/cli/targets.js';
 import { loadFiles } from '../../src/load/load.js';
 import { runScenario, type RunTarget } from '../../src/run/run-scenario.js';
@@ -81,20 +82,24 @@ describe('HTML report in headless Chromium', function () {
     const startedAt = Date.now();
     targets = await managedTargets(loaded.scenarios, { transports: TRANSPORTS, secrets: {}, tls: {} });
     let janusVersion = '';
-    const runs = loaded.scenarios.flatMap((scenario) => TRANSPORTS.map(async (transport): Promise<ReportEntry> => {
-      const entry: ReportEntry = { file: scenario.file, name: scenario.name, transport, tags: [...scenario.tags] };
-      if (scenario.requires.transports && !scenario.requires.transports.includes(transport)) {
-        return { ...entry, skipReason: `the scenario requires ${scenario.requires.transports.join(', ')}` };
-      }
-      const target = targets!.targetFor(scenario, transport) as RunTarget;
+    const planned = loaded.scenarios.flatMap((scenario) => TRANSPORTS.map((transport) => {
+      const info: TestInfo = { id: `${scenario.file}#${scenario.name}[${transport}]`, file: scenario.file, name: scenario.name, transport, title: `${scenario.name} [${transport}]`, tags: [...scenario.tags] };
+      const only = scenario.requires.transports;
+      return { scenario, info: only && !only.includes(transport) ? { ...info, skipReason: `the scenario requires ${only.join(', ')}` } : info };
+    }));
+    const events: SuiteEvent[] = [{ type: 'run:begin', at: startedAt, tests: planned.map((p) => p.info), transports: TRANSPORTS, seed: 'html-report' }];
+    await Promise.all(planned.filter((p) => !p.info.skipReason).map(async ({ scenario, info }) => {
+      const target = targets!.targetFor(scenario, info.transport) as RunTarget;
       janusVersion = target.serverVersion ?? '';
       adminSecret = target.secrets.admin_secret ?? '';
+      events.push({ type: 'test:begin', at: Date.now(), testId: info.id, attempt: 1 });
       const result = await runScenario(scenario, target, { seed: 'html-report', stepTimeoutMs: 5000, scenarioTimeoutMs: 20_000, schemaMode: 'strict', validateSchema });
-      return { ...entry, startedAt: result.startedAt, result };
+      events.push({ type: 'test:end', at: Date.now(), testId: info.id, attempt: 1, result, retrying: false });
     }));
-    report = buildRunReport(await Promise.all(runs), { startedAt, finishedAt: Date.now(), interrupted: false, janusVersion, transports: TRANSPORTS, seed: 'html-report', secrets: [adminSecret] });
-    html = htmlReporter.render(report);
-    const file = join(work, htmlReporter.defaultPath);
+    events.push({ type: 'run:end', at: Date.now(), status: 'failed', janusVersion });
+    report = buildReport(events, { redactor: new Redactor([adminSecret]) });
+    html = htmlFormat.render(report);
+    const file = join(work, htmlFormat.defaultPath);
     writeFileSync(file, html);
 
     context = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
@@ -227,7 +232,7 @@ describe('HTML report in headless Chromium', function () {
   it('opens a 500-scenario interrupted run: banner, details built on opening, long diagrams with breaks', async function () {
     const big = bulkReport(report, 500);
     const file = join(work, 'bulk.html');
-    writeFileSync(file, htmlReporter.render(big));
+    writeFileSync(file, htmlFormat.render(big));
     const bulk = await context!.newPage();
     bulk.on('pageerror', (e) => pageErrors.push(e.message));
     const t0 = Date.now();

@@ -8,7 +8,7 @@ import { startJanus, type ManagedJanus } from '../../src/managed/index.js';
 import { fileURLToPath } from 'node:url';
 import { FakeJanus } from '../support/fake-janus.js';
 import { CLI, runCli, startCli } from '../support/cli.js';
-import type { RunReport } from '../../reporters/model.js';
+import type { RunReport } from '../../src/report/model.js';
 import { checkJunit, FIXTURES, parseTap, readJsonReport } from '../support/reports.js';
 import { eventually, listSessions } from '../support/admin.js';
 

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Parser, type FinalResults } from 'tap-parser';
-import type { RunReport } from '../../reporters/model.js';
+import type { RunReport } from '../../src/report/model.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/reports', import.meta.url));
 const JUNIT_XSD = fileURLToPath(new URL('../../../test/fixtures/junit.xsd', import.meta.url));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { wantsColour } from '../../reporters/colour.js';
+import { wantsColour } from '../../src/reporters/colour.js';
 import { main } from '../../src/cli/commands.js';
 import { runCli, scenarioDir } from '../support/cli.js';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { compileString } from '../../src/compile/template.js';
 import { createPatternCompiler } from '../../src/match/compile-pattern.js';
 import type { Mismatch } from '../../src/match/contract.js';
-import { describeMessage, withHttp } from '../../reporters/html/client/diagram.js';
-import { clientScript } from '../../reporters/html/script.js';
+import { describeMessage, withHttp } from '../../src/reporters/html/client/diagram.js';
+import { clientScript } from '../../src/reporters/html/script.js';
 import { diffText, failureText } from '../../src/report/failure-text.js';
 import type { ScenarioResult, TranscriptEntry } from '../../src/run/events.js';
 

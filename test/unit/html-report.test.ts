@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { describeMessage, lanesOf } from '../../reporters/html/client/diagram.js';
-import { embeddableJson } from '../../reporters/html/embed.js';
-import { htmlReporter } from '../../reporters/html/index.js';
-import { clientScript } from '../../reporters/html/script.js';
-import type { RunReport } from '../../reporters/model.js';
+import { describeMessage, lanesOf } from '../../src/reporters/html/client/diagram.js';
+import { embeddableJson } from '../../src/reporters/html/embed.js';
+import { htmlFormat } from '../../src/reporters/html/index.js';
+import { clientScript } from '../../src/reporters/html/script.js';
+import type { RunReport } from '../../src/report/model.js';
 
 /* The parts of the HTML report that need no browser; the page itself is tested in Chromium. */
 
@@ -41,9 +41,9 @@ describe('HTML report', function () {
       startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', durationMs: 1000,
       interrupted: false, transports: ['http'], totals: { passed: 0, failed: 0, skipped: 0, unfinished: 0 }, sessionsLeft: 0, scenarios: [],
     };
-    const html = htmlReporter.render(report);
-    assert.equal(htmlReporter.name, 'html');
-    assert.equal(htmlReporter.defaultPath, 'janus-scenarios-report.html');
+    const html = htmlFormat.render(report);
+    assert.equal(htmlFormat.name, 'html');
+    assert.equal(htmlFormat.defaultPath, 'janus-scenarios-report.html');
     assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none';/);
     assert.doesNotMatch(html, /\b(src|href)=|@import|url\(/);
     // The one URL in the page is the SVG namespace, which is a name and never fetched.

@@ -19,7 +19,7 @@ function result(name: string, failed = false): ScenarioResult {
 }
 
 function planned(name: string, run: PlannedTest['run']): PlannedTest {
-  return { suite: `${name}.yaml`, title: name, entry: { file: `${name}.yaml`, name, transport: 'http', tags: [] }, run };
+  return { info: { id: `${name}.yaml#${name}[http]`, file: `${name}.yaml`, name, transport: 'http', title: name, tags: [] }, run };
 }
 
 const events: string[] = [];

@@ -1,5 +1,5 @@
 import { styleText } from 'node:util';
-import type { Environment } from '../src/core/environment.js';
+import type { Environment } from '../core/environment.js';
 
 /** The styles the console uses; Node's util.styleText renders them. */
 export type Style = 'red' | 'green' | 'yellow' | 'cyan' | 'gray' | 'bold';

@@ -1,4 +1,4 @@
-import type { RunReport, ScenarioReport, ScenarioStatus } from '../../model.js';
+import type { RunReport, ScenarioReport, ScenarioStatus } from '../../../report/model.js';
 import { el, formatMs } from './dom.js';
 import { scenarioBody } from './scenario.js';
 

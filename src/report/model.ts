@@ -1,8 +1,8 @@
-import type { FailureKind } from '../src/run/events.js';
+import type { FailureKind } from '../run/events.js';
 
 /**
- * The report of one run, as every file reporter sees it: built once from the mocha tests and the
- * engine's results, with secrets already redacted. JSON is this object; HTML embeds it; JUnit
+ * The report of one run, as every file reporter sees it: built once from the suite's events
+ * (src/report/builder.ts), with secrets already redacted. JSON is this object; HTML embeds it; JUnit
  * and TAP are rendered from it. Changing a field name here changes the JSON format.
  */
 export interface RunReport {

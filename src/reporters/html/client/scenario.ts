@@ -1,4 +1,4 @@
-import type { ReportedFailure, ScenarioReport } from '../../model.js';
+import type { ReportedFailure, ScenarioReport } from '../../../report/model.js';
 import { failedMessageIndex, sequenceDiagram } from './diagram.js';
 import { el, formatMs, jsonView } from './dom.js';
 

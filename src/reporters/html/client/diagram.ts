@@ -1,4 +1,4 @@
-import type { ReportedMessage, ScenarioReport } from '../../model.js';
+import type { ReportedMessage, ScenarioReport } from '../../../report/model.js';
 import { el, formatMs, svgEl } from './dom.js';
 
 /* Runs in the browser (see dom.ts): the sequence diagram of one scenario's messages. */

@@ -1,4 +1,4 @@
-import type { Redactor } from '../src/report/redact.js';
+import type { Redactor } from '../report/redact.js';
 
 type Write = NodeJS.WriteStream['write'];
 

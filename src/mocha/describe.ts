@@ -1,0 +1,129 @@
+import type Mocha from 'mocha';
+import { oneLinePrintable } from '../core/printable.js';
+import type { TestInfo } from '../events/events.js';
+import { failureText } from '../report/failure-text.js';
+import { environmentSecrets, Redactor } from '../report/redact.js';
+import type { ScenarioResult } from '../run/events.js';
+import { attachScenario, type ScenarioTestData } from './from-runner.js';
+import { ScenarioFailure } from './scenario-failure.js';
+
+/** Where and how the scenarios run: the CLI's run options, as values. */
+export interface DescribeOptions {
+  /** Default ['http', 'ws'], or the transports of `urls`. */
+  transports?: string[];
+  /** A Janus already running (one URL per transport); without it a managed Janus is started. */
+  urls?: string[];
+  adminUrls?: string[];
+  /** Default: JANUS_API_SECRET, JANUS_TOKEN, JANUS_ADMIN_SECRET from the environment. */
+  secrets?: { apisecret?: string; token?: string; admin_secret?: string };
+  /** Only scenarios with one of these tags. */
+  tags?: string[];
+  /** Only tests whose file, name and transport contain this text. */
+  grep?: string;
+  retries?: number;
+  seed?: string;
+  stepTimeoutMs?: number;
+  scenarioTimeoutMs?: number;
+  janusBinary?: string;
+  /** Who plans the run; default: the library's planner. */
+  planner?: ScenarioPlanner;
+}
+
+/**
+ * What describeScenarios needs of planning (load the files, then scenario × transport, skips
+ * with reasons, targets and instance grouping, locks): the CLI's planning behind a small seam.
+ */
+export interface ScenarioPlanner {
+  /** Loads and plans; invalid files reject with the rendered diagnostics, before any network I/O. */
+  plan(inputs: string[], options: DescribeOptions): Promise<SuitePlan>;
+}
+
+export interface SuitePlan {
+  /** In plan order; a test known to be skipped has its `skipReason`. */
+  tests: PlannedScenario[];
+  /** Starts what the tests need (managed Janus instances, a preflight of a remote one). */
+  start(): Promise<void>;
+  /** Stops it all: nothing the run started is left. */
+  close(): Promise<void>;
+}
+
+export interface PlannedScenario {
+  info: TestInfo;
+  /** Runs one attempt, after `start`; a skip learnt only then is a result of status 'skipped'. */
+  run(signal?: AbortSignal): Promise<ScenarioResult>;
+  /** The server's version_string, once started. */
+  serverVersion?(): string | undefined;
+}
+
+/** Filled by the planner module, so that this file does not depend on how planning is done. */
+let defaultPlanner: ScenarioPlanner | undefined;
+export function setDefaultPlanner(planner: ScenarioPlanner): void {
+  defaultPlanner = planner;
+}
+
+type MochaGlobals = {
+  describe: Mocha.SuiteFunction;
+  it: Mocha.TestFunction;
+  before: Mocha.HookFunction;
+  after: Mocha.HookFunction;
+};
+
+/**
+ * The suite inside a user's own mocha, in a spec file:
+ *
+ *     import { describeScenarios } from 'janus-scenarios/mocha';
+ *     await describeScenarios(['scenarios/'], { transports: ['http', 'ws'] });
+ *
+ * A `describe` per file, an `it` per scenario and transport, the CLI's skips (pending tests
+ * that say why), a managed Janus started before the tests and stopped after them (or `urls`),
+ * failures with the CLI's failure text, secrets redacted. The tests carry their results, so the
+ * reporters at dist/reporters/*.js report them in full.
+ */
+export async function describeScenarios(inputs: string[], options: DescribeOptions = {}): Promise<void> {
+  const planner = options.planner ?? defaultPlanner ?? (await import('./cli-planner.js')).cliPlanner;
+  const plan = await planner.plan(inputs, options);
+  const { describe, it, before, after } = globalThis as unknown as MochaGlobals;
+  const secrets = options.secrets ?? {};
+  const redactor = new Redactor([...environmentSecrets(process.env), secrets.apisecret, secrets.token, secrets.admin_secret]);
+  before(async function () {
+    this.timeout(0);
+    await plan.start();
+  });
+  after(async function () {
+    this.timeout(0);
+    await plan.close();
+  });
+  for (const [file, tests] of byFile(plan.tests)) {
+    describe(oneLinePrintable(file), function () {
+      for (const test of tests) addTest(it, test, redactor, options.retries ?? 0);
+    });
+  }
+}
+
+function addTest(it: Mocha.TestFunction, test: PlannedScenario, redactor: Redactor, retries: number): void {
+  const data: ScenarioTestData = { info: test.info };
+  const { info } = test;
+  if (info.skipReason) {
+    attachScenario(it(oneLinePrintable(`${info.title} (skipped: ${info.skipReason})`)), data);
+    return;
+  }
+  const mochaTest = it(oneLinePrintable(info.title), async function () {
+    const result = await test.run();
+    data.result = result;
+    const version = test.serverVersion?.();
+    if (version) data.serverVersion = version;
+    redactor.add(result.secretValues);
+    if (result.status === 'skipped') this.skip();
+    if (result.status === 'failed') throw new ScenarioFailure(redactor.text(failureText(result)));
+  });
+  // The scenario's own time limits apply, not mocha's 2 s.
+  mochaTest.timeout(0);
+  mochaTest.retries(retries);
+  attachScenario(mochaTest, data);
+}
+
+function byFile(tests: PlannedScenario[]): Map<string, PlannedScenario[]> {
+  const files = new Map<string, PlannedScenario[]>();
+  for (const t of tests) files.set(t.info.file, [...(files.get(t.info.file) ?? []), t]);
+  return files;
+}

@@ -1,0 +1,203 @@
+import { readFileSync } from 'node:fs';
+import { formatSpan } from '../core/source.js';
+import type { MessageEvent, RunBegin, RunEnd, SuiteEvent, TestBegin, TestEnd, TestInfo } from '../events/events.js';
+import { HANDLERS, type Reporter } from '../events/reporter.js';
+import type { Failure, ScenarioResult, TranscriptEntry } from '../run/events.js';
+import { diffText, failureText, headline, mismatchLines } from './failure-text.js';
+import type { ReportedFailure, ReportedMessage, RunReport, ScenarioReport, ScenarioStatus } from './model.js';
+import { Redactor } from './redact.js';
+import { cleanupWarnings } from './warnings.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** What the builder knows of one test: its last attempt only (a retry starts afresh). */
+interface Attempt {
+  /** Epoch ms of the attempt's test:begin. */
+  startedAt?: number;
+  /** The messages of an attempt that never ended (Ctrl-C twice): its test:end would carry them all. */
+  messages: TranscriptEntry[];
+  result?: ScenarioResult;
+}
+
+export interface BuilderOptions {
+  /**
+   * The run's redactor, holding the run's own secrets (--api-secret, --token, --admin-secret,
+   * credentials in URLs); each result's secret values are added to it. Default: none but those.
+   */
+  redactor?: Redactor;
+}
+
+/**
+ * Builds the `RunReport` every file reporter renders from the suite's events and nothing else:
+ * the tests `run:begin` planned, in that order; for each, the last attempt (a test that is
+ * retried counts as its final attempt); a test that never ended, or that Ctrl-C stopped, is
+ * 'unfinished'. Secrets are redacted here, once, over the whole report. It is itself a Reporter,
+ * so it can sit in a multiplexer; `report()` may be asked at any time (a second Ctrl-C).
+ */
+export class ReportBuilder implements Reporter {
+  readonly name: string = 'report builder';
+  private begin?: RunBegin;
+  private end?: RunEnd;
+  private interrupted = false;
+  private serverVersion?: string;
+  private readonly extra: TestInfo[] = [];
+  private readonly attempts = new Map<string, Attempt>();
+  private readonly redactor: Redactor;
+
+  constructor(options: BuilderOptions = {}) {
+    this.redactor = options.redactor ?? new Redactor();
+  }
+
+  onRunBegin(event: RunBegin): void {
+    this.begin = event;
+  }
+
+  onTestBegin(event: TestBegin): void {
+    this.attempts.set(event.testId, { startedAt: event.at, messages: [] });
+  }
+
+  onMessage(event: MessageEvent): void {
+    this.attemptOf(event.testId).messages.push(event.entry);
+  }
+
+  onTestEnd(event: TestEnd): void {
+    const attempt = this.attemptOf(event.testId);
+    attempt.result = event.result;
+    this.redactor.add(event.result.secretValues);
+    this.serverVersion ??= event.serverVersion;
+  }
+
+  onInterrupt(): void {
+    this.interrupted = true;
+  }
+
+  onRunEnd(event: RunEnd): void {
+    this.end = event;
+    if (event.status === 'interrupted') this.interrupted = true;
+  }
+
+  /** The report of what is known now; before `run:end`, `finishedAt` says when that is. */
+  report(finishedAt = this.end?.at ?? Date.now()): RunReport {
+    const startedAt = this.begin?.at ?? finishedAt;
+    const scenarios = this.tests().map((info) => scenarioReport(info, this.attempts.get(info.id), finishedAt));
+    const totals: Record<ScenarioStatus, number> = { passed: 0, failed: 0, skipped: 0, unfinished: 0 };
+    for (const s of scenarios) totals[s.status]++;
+    const janusVersion = this.end?.janusVersion ?? this.serverVersion;
+    const seed = this.begin?.seed;
+    const report: RunReport = {
+      format: 'janus-scenarios/report@1',
+      tool: { name: 'janus-scenarios', version: VERSION },
+      startedAt: new Date(startedAt).toISOString(),
+      finishedAt: new Date(finishedAt).toISOString(),
+      durationMs: finishedAt - startedAt,
+      interrupted: this.interrupted,
+      ...(janusVersion ? { janusVersion } : {}),
+      transports: this.begin?.transports ?? [...new Set(scenarios.map((s) => s.transport).filter(Boolean))],
+      ...(seed ? { seed } : {}),
+      totals,
+      sessionsLeft: [...this.attempts.values()].reduce((n, a) => n + (a.result?.sessionsLeft.length ?? 0), 0),
+      scenarios,
+    };
+    return this.redactor.value(report);
+  }
+
+  /** Planned tests in plan order, then any test the plan did not name, in the order it appeared. */
+  private tests(): TestInfo[] {
+    return [...(this.begin?.tests ?? []), ...this.extra];
+  }
+
+  private attemptOf(testId: string): Attempt {
+    let attempt = this.attempts.get(testId);
+    if (!attempt) {
+      attempt = { messages: [] };
+      this.attempts.set(testId, attempt);
+      if (!this.begin?.tests.some((t) => t.id === testId)) this.extra.push(unplannedInfo(testId));
+    }
+    return attempt;
+  }
+}
+
+/** The report of a finished event stream (a blob read back, a test's synthetic run). */
+export function buildReport(events: Iterable<SuiteEvent>, options: BuilderOptions = {}): RunReport {
+  const builder = new ReportBuilder(options);
+  for (const event of events) {
+    const method = (builder as Reporter)[HANDLERS[event.type]] as ((e: SuiteEvent) => void) | undefined;
+    method?.call(builder, event);
+  }
+  return builder.report();
+}
+
+/** A test that ended without being planned: what its id says (`file#name[transport]`). */
+function unplannedInfo(id: string): TestInfo {
+  const match = /^(.*)#(.*)\[([^\]]*)\]$/.exec(id);
+  const [file, name, transport] = match ? [match[1]!, match[2]!, match[3]!] : ['', id, ''];
+  return { id, file, name, transport, title: transport ? `${name} [${transport}]` : name, tags: [] };
+}
+
+function scenarioReport(info: TestInfo, attempt: Attempt | undefined, finishedAt: number): ScenarioReport {
+  const base = {
+    id: info.id,
+    title: info.title,
+    file: info.file,
+    name: info.name,
+    transport: info.transport,
+    tags: info.tags,
+    cleanupFailures: [] as ReportedFailure[],
+    messages: [] as ReportedMessage[],
+    saved: {},
+    schemaWarnings: [] as string[],
+    warnings: [] as string[],
+  };
+  const r = attempt?.result;
+  const neverBegan = attempt?.startedAt === undefined;
+  if ((info.skipReason && !r) || (r?.status === 'skipped' && neverBegan)) {
+    return { ...base, status: 'skipped', skipReason: r?.skipReason ?? info.skipReason ?? 'skipped', durationMs: 0 };
+  }
+  if (!r) {
+    const startedAt = attempt?.startedAt;
+    if (startedAt === undefined) return { ...base, status: 'unfinished', durationMs: 0 };
+    return { ...base, status: 'unfinished', durationMs: Math.max(0, finishedAt - startedAt), startedAt, messages: reportedMessages(attempt!.messages, startedAt) };
+  }
+  return {
+    ...base,
+    status: scenarioStatus(r),
+    ...(r.skipReason ? { skipReason: r.skipReason } : {}),
+    durationMs: r.durationMs,
+    startedAt: r.startedAt,
+    ...(r.failure ? { failure: reportedFailure(r.failure, failureText(r)) } : {}),
+    cleanupFailures: r.cleanupFailures.map((f) => reportedFailure(f, `${headline(f)}${f.span ? `\n  at ${formatSpan(f.span)}` : ''}`)),
+    messages: reportedMessages(r.transcript, r.startedAt),
+    saved: r.saved,
+    schemaWarnings: r.schemaWarnings,
+    warnings: cleanupWarnings(r),
+  };
+}
+
+function reportedMessages(transcript: readonly TranscriptEntry[], startedAt: number): ReportedMessage[] {
+  return transcript.map((t) => ({ atMs: t.at - startedAt, client: t.client, direction: t.direction, api: t.api, message: t.message, ...(t.http && { http: t.http }) }));
+}
+
+function reportedFailure(f: Failure, text: string): ReportedFailure {
+  return {
+    kind: f.kind,
+    summary: f.summary,
+    ...(f.span ? { location: formatSpan(f.span) } : {}),
+    ...(f.stepTitle ? { stepTitle: f.stepTitle } : {}),
+    ...(f.expected !== undefined ? { expected: f.expected } : {}),
+    ...(f.actual !== undefined ? { actual: f.actual } : {}),
+    ...(f.mismatches?.length ? { mismatches: f.mismatches.map((m) => ({ at: m.at, expected: m.expected, actual: m.actual })), mismatchLines: mismatchLines(f) } : {}),
+    ...(f.expected !== undefined && f.actual !== undefined && f.mismatches?.length ? { diff: diffText(f.expected, f.actual, f.mismatches) } : {}),
+    ...(f.schemaViolations?.length ? { schemaViolations: f.schemaViolations } : {}),
+    text,
+  };
+}
+
+/** Why a scenario without a result did not finish, for reporters that say so in words. */
+export function stoppedWhy(s: ScenarioReport): string {
+  return s.startedAt ? 'the run stopped while it ran' : 'the run stopped before it started';
+}
+
+/** A result's status in reports: one Ctrl-C stopped is 'unfinished'. The console uses the same rule. */
+export function scenarioStatus(result: ScenarioResult): ScenarioStatus {
+  return result.failure?.kind === 'interrupted' ? 'unfinished' : result.status;
+}

@@ -1,0 +1,39 @@
+import type { ReportFormat } from '../contract.js';
+import type { RunReport } from '../../report/model.js';
+import { embeddableJson, escapeHtml } from './embed.js';
+import { clientScript } from './script.js';
+import { STYLE } from './style.js';
+
+/**
+ * One self-contained HTML file: the report as JSON data, the stylesheet and the script that
+ * draws it, nothing fetched. The content security policy forbids any network access, so a page
+ * opened from disk or an attachment cannot call out even if a message held a URL.
+ */
+export function renderHtml(report: RunReport): string {
+  const t = report.totals;
+  const title = `Janus scenarios: ${t.failed} failed, ${t.passed} passed${report.interrupted ? ' (interrupted)' : ''}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<div id="app"></div>
+<noscript><p>This report draws itself with JavaScript; its data is in the page as JSON.</p></noscript>
+<script type="application/json" id="report-data">${embeddableJson(report)}</script>
+<script>${clientScript()}</script>
+</body>
+</html>
+`;
+}
+
+export const htmlFormat: ReportFormat = {
+  name: 'html',
+  defaultPath: 'janus-scenarios-report.html',
+  render: renderHtml,
+};
+

@@ -1,0 +1,96 @@
+import { escapeControls } from '../core/printable.js';
+import { messageLine } from '../report/failure-text.js';
+import { stoppedWhy } from '../report/builder.js';
+import type { ReportFormat } from './contract.js';
+import type { RunReport, ScenarioReport } from '../report/model.js';
+
+/**
+ * JUnit XML as GitHub Actions, GitLab and Jenkins read it: a file is a <testsuite>, a scenario
+ * on a transport a <testcase> named "name [transport]". Assertion failures and timeouts are
+ * <failure>, server problems <error>, unfinished scenarios <error type="unfinished">; the
+ * failure text (file:line, diff, last messages) is the element's content, the whole exchange
+ * goes to <system-out>.
+ */
+export const junitFormat: ReportFormat = {
+  name: 'junit',
+  defaultPath: 'janus-scenarios-junit.xml',
+  render,
+};
+
+function render(report: RunReport): string {
+  const byFile = new Map<string, ScenarioReport[]>();
+  for (const s of report.scenarios) byFile.set(s.file, [...(byFile.get(s.file) ?? []), s]);
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  const totals = counts(report.scenarios);
+  out.push(`<testsuites name="janus-scenarios" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}" time="${seconds(report.durationMs)}" timestamp="${report.startedAt.replace(/\.\d+Z$/, '')}">`);
+  let id = 0;
+  for (const [file, scenarios] of byFile) {
+    const c = counts(scenarios);
+    const time = scenarios.reduce((sum, s) => sum + s.durationMs, 0);
+    out.push(`  <testsuite name="${attr(file)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${seconds(time)}" timestamp="${report.startedAt.replace(/\.\d+Z$/, '')}" id="${id++}">`);
+    out.push('    <properties>');
+    for (const [name, value] of properties(report)) out.push(`      <property name="${attr(name)}" value="${attr(value)}"/>`);
+    out.push('    </properties>');
+    for (const s of scenarios) out.push(...testcase(s));
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return `${out.join('\n')}\n`;
+}
+
+function testcase(s: ScenarioReport): string[] {
+  const open = `    <testcase name="${attr(s.title)}" classname="${attr(s.transport ? `${s.file}.${s.transport}` : s.file)}" time="${seconds(s.durationMs)}"`;
+  const body: string[] = [];
+  if (s.status === 'skipped') body.push(`      <skipped message="${attr(s.skipReason ?? 'skipped')}"/>`);
+  if (s.status === 'failed' && s.failure) {
+    const element = s.failure.kind === 'infrastructure' ? 'error' : 'failure';
+    body.push(`      <${element} type="${s.failure.kind}" message="${attr(oneLine(s.failure))}">${text(s.failure.text)}</${element}>`);
+  }
+  if (s.status === 'unfinished') {
+    const why = s.failure ? `interrupted${s.failure.location ? ` at ${s.failure.location}` : ''}` : stoppedWhy(s);
+    body.push(`      <error type="unfinished" message="${attr(`unfinished: ${why}`)}">${text(s.failure?.text ?? `unfinished: ${why}`)}</error>`);
+  }
+  if (s.status !== 'passed' && s.status !== 'skipped' && s.messages.length > 0) body.push(`      <system-out>${text(s.messages.map((m) => messageLine(m)).join('\n'))}</system-out>`);
+  if (s.warnings.length > 0) body.push(`      <system-err>${text(s.warnings.map((w) => `warning: ${w}`).join('\n'))}</system-err>`);
+  return body.length === 0 ? [`${open}/>`] : [`${open}>`, ...body, '    </testcase>'];
+}
+
+function oneLine(f: NonNullable<ScenarioReport['failure']>): string {
+  return `${f.location ? `${f.location}: ` : ''}${f.summary.split('\n')[0]}`;
+}
+
+function properties(report: RunReport): Array<[string, string]> {
+  const props: Array<[string, string]> = [['transports', report.transports.join(',')], ['interrupted', String(report.interrupted)]];
+  if (report.janusVersion) props.push(['janus.version', report.janusVersion]);
+  if (report.seed) props.push(['seed', report.seed]);
+  if (report.sessionsLeft > 0) props.push(['sessions.left', String(report.sessionsLeft)]);
+  return props;
+}
+
+function counts(scenarios: ScenarioReport[]): { tests: number; failures: number; errors: number; skipped: number } {
+  const is = (p: (s: ScenarioReport) => boolean) => scenarios.filter(p).length;
+  return {
+    tests: scenarios.length,
+    failures: is((s) => s.status === 'failed' && s.failure?.kind !== 'infrastructure'),
+    errors: is((s) => s.status === 'unfinished' || (s.status === 'failed' && s.failure?.kind === 'infrastructure')),
+    skipped: is((s) => s.status === 'skipped'),
+  };
+}
+
+function seconds(ms: number): string {
+  return (Math.max(0, ms) / 1000).toFixed(3);
+}
+
+/** XML 1.0 forbids most control characters even escaped: they become U+FFFD. */
+function xmlChars(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+function text(s: string): string {
+  return xmlChars(escapeControls(s)).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function attr(s: string): string {
+  return text(s).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+}
+

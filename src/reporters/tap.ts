@@ -1,0 +1,58 @@
+import { stringify } from 'yaml';
+import { escapeControls, oneLinePrintable } from '../core/printable.js';
+import { sessionsLeftLine } from '../report/warnings.js';
+import { stoppedWhy } from '../report/builder.js';
+import type { ReportFormat } from './contract.js';
+import type { RunReport, ScenarioReport } from '../report/model.js';
+
+/**
+ * TAP version 14: the plan first, a line per scenario on a transport, skips as `# SKIP reason`,
+ * and for what failed or did not finish a YAML block with file:line, expected, actual and diff.
+ */
+export const tapFormat: ReportFormat = {
+  name: 'tap',
+  defaultPath: 'janus-scenarios.tap',
+  render,
+};
+
+function render(report: RunReport): string {
+  const out = ['TAP version 14', `1..${report.scenarios.length}`];
+  report.scenarios.forEach((s, i) => out.push(...testLine(s, i + 1)));
+  if (report.interrupted) out.push('# the run was interrupted: scenarios that did not finish are "not ok" with status unfinished');
+  const t = report.totals;
+  out.push(`# passed ${t.passed}, failed ${t.failed}, skipped ${t.skipped}, unfinished ${t.unfinished}`);
+  if (report.sessionsLeft > 0) out.push(`# warning: ${sessionsLeftLine(report.sessionsLeft)}`);
+  return `${out.join('\n')}\n`;
+}
+
+function testLine(s: ScenarioReport, n: number): string[] {
+  const description = oneLine(`${s.file}: ${s.title}`).replace(/\\/g, '\\\\').replace(/#/g, '\\#');
+  const warnings = s.warnings.map((w) => `# warning: ${oneLine(w)}`);
+  if (s.status === 'skipped') return [`ok ${n} - ${description} # SKIP ${oneLine(s.skipReason ?? '')}`];
+  if (s.status === 'passed') return [`ok ${n} - ${description}`, ...warnings];
+  return [`not ok ${n} - ${description}`, ...diagnostics(s), ...warnings];
+}
+
+function diagnostics(s: ScenarioReport): string[] {
+  const f = s.failure;
+  const block: Record<string, unknown> = { status: s.status, duration_ms: s.durationMs };
+  if (f) {
+    block.message = f.summary;
+    if (f.location) block.at = f.location;
+    if (f.stepTitle) block.step = f.stepTitle;
+    if (f.expected !== undefined) block.expected = f.expected;
+    if (f.actual !== undefined) block.actual = f.actual;
+    if (f.diff) block.diff = f.diff;
+    block.text = f.text;
+  } else {
+    block.message = stoppedWhy(s);
+  }
+  const yaml = escapeControls(stringify(block, { lineWidth: 0 }).replace(/\n$/, ''));
+  return ['  ---', ...yaml.split('\n').map((l) => `  ${l}`), '  ...'];
+}
+
+/** One line, every control character escaped (a newline would end the TAP line, an ESC reach the terminal). */
+function oneLine(s: string): string {
+  return oneLinePrintable(s.replace(/\r?\n/g, ' '));
+}
+
