@@ -115,7 +115,7 @@ function resultOf(test: Mocha.Test, info: TestInfo, status: ScenarioResult['stat
     name: info.name,
     transport: info.transport,
     status,
-    ...(status === 'skipped' && { skipReason: info.skipReason ?? 'skipped' }),
+    ...(status === 'skipped' && info.skipReason && { skipReason: info.skipReason }),
     startedAt: Date.now() - durationMs,
     durationMs,
     ...(status === 'failed' && { failure: { kind: 'assertion' as const, summary: firstLine(error) } }),

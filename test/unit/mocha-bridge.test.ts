@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import Mocha from 'mocha';
 import { Multiplexer } from '../../src/events/multiplexer.js';
 import { MochaBridge, type MochaReporterClass } from '../../src/mocha/bridge.js';
-import { mochaReporterFor } from '../../src/mocha/file-reporter.js';
+import { MochaConsoleReporter, mochaReporterFor } from '../../src/mocha/file-reporter.js';
 import { attachScenario } from '../../src/mocha/from-runner.js';
 import type { RunReport } from '../../src/report/model.js';
 import { Redactor } from '../../src/report/redact.js';
@@ -93,6 +93,30 @@ describe('our report files as mocha reporters, under plain mocha', function () {
     assert.deepEqual(report.scenarios.map((s) => `${s.title}: ${s.status}`), ['plain passes: passed', 'plain fails: failed', 'plain is pending: skipped', 'pings [http]: passed']);
     assert.equal(report.scenarios[3]!.durationMs, 42);
     assert.equal(report.interrupted, false);
+  });
+
+  it('the console prints plain mocha tests as the CLI prints scenarios', async function () {
+    const mocha = new Mocha({ reporter: MochaConsoleReporter as unknown as string });
+    const suite = Mocha.Suite.create(mocha.suite, 'plain');
+    suite.addTest(new Mocha.Test('passes', () => {}));
+    suite.addTest(new Mocha.Test('fails', () => assert.fail(`wrong ${RUN_SECRET}`)));
+    let printed = '';
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      printed += String(chunk);
+      return true;
+    }) as typeof process.stdout.write;
+    process.env.JANUS_API_SECRET = RUN_SECRET;
+    try {
+      await new Promise<number>((resolve) => mocha.run(resolve));
+    } finally {
+      process.stdout.write = write;
+      delete process.env.JANUS_API_SECRET;
+    }
+    assert.match(printed, /✔ plain passes \d+ms/);
+    assert.match(printed, /✖ 1\) plain fails/);
+    assert.match(printed, /1 passing[\s\S]*1 failing/);
+    assertNoSecret('the console under mocha', printed);
   });
 
   it('a failing hook leaves its tests unfinished', async function () {
