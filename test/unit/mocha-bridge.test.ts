@@ -19,6 +19,13 @@ const INDEX = fileURLToPath(new URL('../../src/index.js', import.meta.url));
 async function replay(Reporter: MochaReporterClass, reporterOptions: Record<string, unknown> = {}): Promise<string> {
   const bridge = new MochaBridge(Reporter, { redactor: new Redactor([RUN_SECRET]), colour: false, reporterOptions });
   const multiplexer = new Multiplexer([bridge], (name, e) => assert.fail(`${name}: ${String(e)}`));
+  return printedBy(async () => {
+    for (const event of syntheticRun()) await multiplexer.emit(event);
+  });
+}
+
+/** What `act` writes to standard output (mocha's reporters write there), kept instead of printed. */
+async function printedBy(act: () => Promise<unknown>): Promise<string> {
   let printed = '';
   const write = process.stdout.write;
   process.stdout.write = ((chunk: string | Uint8Array) => {
@@ -26,7 +33,7 @@ async function replay(Reporter: MochaReporterClass, reporterOptions: Record<stri
     return true;
   }) as typeof process.stdout.write;
   try {
-    for (const event of syntheticRun()) await multiplexer.emit(event);
+    await act();
   } finally {
     process.stdout.write = write;
   }
@@ -100,19 +107,8 @@ describe('our report files as mocha reporters, under plain mocha', function () {
     const suite = Mocha.Suite.create(mocha.suite, 'plain');
     suite.addTest(new Mocha.Test('passes', () => {}));
     suite.addTest(new Mocha.Test('fails', () => assert.fail(`wrong ${RUN_SECRET}`)));
-    let printed = '';
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-      printed += String(chunk);
-      return true;
-    }) as typeof process.stdout.write;
     process.env.JANUS_API_SECRET = RUN_SECRET;
-    try {
-      await new Promise<number>((resolve) => mocha.run(resolve));
-    } finally {
-      process.stdout.write = write;
-      delete process.env.JANUS_API_SECRET;
-    }
+    const printed = await printedBy(() => new Promise<number>((resolve) => mocha.run(resolve))).finally(() => delete process.env.JANUS_API_SECRET);
     assert.match(printed, /✔ plain passes \d+ms/);
     assert.match(printed, /✖ 1\) plain fails/);
     assert.match(printed, /1 passing[\s\S]*1 failing/);
