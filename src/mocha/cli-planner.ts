@@ -10,7 +10,7 @@ import type { CompiledScenario } from '../compile/scenario.js';
 // Planning still lives in the CLI; when it moves to src/plan/, this file gives way to it.
 import { loadScenarios } from '../cli/load-scenarios.js';
 import { instanceKey, managedPlan, remotePlan, type Targets } from '../cli/targets.js';
-import type { DescribeOptions, PlannedScenario, ScenarioPlanner, SuitePlan } from './describe.js';
+import type { DescribeOptions, PlannedScenario, ScenarioPlanner, SuitePlan } from './planner.js';
 
 const STEP_TIMEOUT_MS = 5000;
 const SCENARIO_TIMEOUT_MS = 60_000;

@@ -37,6 +37,7 @@ export class ConsoleReporter implements Reporter {
   private readonly live: boolean;
   private readonly finished: Finished[] = [];
   private tests: TestInfo[] = [];
+  private readonly byId = new Map<string, TestInfo>();
   private order = new PlanOrder<Finished>([]);
   private lastFile?: string;
   private startedAt = Date.now();
@@ -59,11 +60,12 @@ export class ConsoleReporter implements Reporter {
   onRunBegin(event: RunBegin): void {
     this.startedAt = Date.now();
     this.tests = event.tests;
+    for (const t of event.tests) this.byId.set(t.id, t);
     this.order = new PlanOrder(event.tests.map((t) => t.id));
   }
 
   onTestBegin(event: TestBegin): void {
-    const info = this.tests.find((t) => t.id === event.testId);
+    const info = this.byId.get(event.testId);
     if (info) this.running(event.testId, info.title);
   }
 
@@ -72,7 +74,7 @@ export class ConsoleReporter implements Reporter {
     this.redactor.add(event.result.secretValues);
     if (event.retrying) return;
     if (this.status?.testId === event.testId) this.clearStatus();
-    const info = this.tests.find((t) => t.id === event.testId) ?? { id: event.testId, file: event.result.file, name: event.result.name, transport: event.result.transport, title: `${event.result.name} [${event.result.transport}]`, tags: [] };
+    const info = this.byId.get(event.testId) ?? { id: event.testId, file: event.result.file, name: event.result.name, transport: event.result.transport, title: `${event.result.name} [${event.result.transport}]`, tags: [] };
     const r = event.result;
     const finished: Finished = r.status === 'skipped'
       ? { info, status: 'skipped', durationMs: 0, skipReason: r.skipReason ?? info.skipReason }

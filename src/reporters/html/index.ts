@@ -1,4 +1,3 @@
-import type { ReportFormat } from '../contract.js';
 import type { RunReport } from '../../report/model.js';
 import { embeddableJson, escapeHtml } from './embed.js';
 import { clientScript } from './script.js';
@@ -31,7 +30,8 @@ export function renderHtml(report: RunReport): string {
 `;
 }
 
-export const htmlFormat: ReportFormat = {
+/** The html report format (a ReportFormat; registered in ../builtin.ts, which this folder does not import). */
+export const htmlFormat = {
   name: 'html',
   defaultPath: 'janus-scenarios-report.html',
   render: renderHtml,
