@@ -8,6 +8,7 @@ import Mocha from 'mocha';
 import { Multiplexer } from '../../src/events/multiplexer.js';
 import { MochaBridge, type MochaReporterClass } from '../../src/mocha/bridge.js';
 import { MochaConsoleReporter, mochaReporterFor } from '../../src/mocha/file-reporter.js';
+import { describeScenarios, type ScenarioPlanner } from '../../src/mocha/describe.js';
 import { attachScenario } from '../../src/mocha/from-runner.js';
 import type { RunReport } from '../../src/report/model.js';
 import { Redactor } from '../../src/report/redact.js';
@@ -138,5 +139,53 @@ describe('the library entry point', function () {
     const control = spawnSync(process.execPath, ['--input-type=module', '-e', `import { register } from 'node:module'; register(${JSON.stringify(blockMocha)}); await import(${JSON.stringify(fileURLToPath(new URL('../../src/mocha/index.js', import.meta.url)))});`], { encoding: 'utf8' });
     assert.notEqual(control.status, 0);
     assert.match(control.stderr, /mocha was imported/);
+  });
+});
+
+describe('describeScenarios in a mocha of its own', function () {
+  it('a describe per file, an it per test, the plan\'s skips, start before and close after, failures with the failure text', async function () {
+    const calls: string[] = [];
+    const passes = info('scenarios/a.yaml', 'pings');
+    const fails = info('scenarios/a.yaml', 'mismatches');
+    const skipped = info('scenarios/b.yaml', 'ws only', 'http', 'runs only on ws');
+    const planner: ScenarioPlanner = {
+      plan: async (inputs) => {
+        calls.push(`plan ${inputs.join(',')}`);
+        return {
+          tests: [
+            { info: passes, run: async () => (calls.push('run pings'), result(passes)) },
+            { info: fails, run: async () => (calls.push('run mismatches'), result(fails, { status: 'failed', failure: { kind: 'assertion', summary: `wrong token ${RUN_SECRET}` }, secretValues: [RUN_SECRET] })) },
+            { info: skipped, run: async () => assert.fail('a skipped test ran') },
+          ],
+          start: async () => void calls.push('start'),
+          close: async () => void calls.push('close'),
+        };
+      },
+    };
+    const mocha = new Mocha({ reporter: mochaReporterFor(jsonFormat) as unknown as string, reporterOptions: { output: join(tmpdir(), `jstest-describe-${process.pid}.json`) } });
+    const output = (mocha.options.reporterOptions as { output: string }).output;
+    // What mocha does for a spec file: its describe/it/before/after become the globals while it loads.
+    const saved = Object.fromEntries(['describe', 'it', 'before', 'after'].map((k) => [k, (globalThis as Record<string, unknown>)[k]]));
+    mocha.suite.emit('pre-require', globalThis, 'spec.js', mocha);
+    try {
+      await describeScenarios(['scenarios/'], { planner });
+    } finally {
+      Object.assign(globalThis, saved);
+    }
+    const failures = await new Promise<number>((resolve) => mocha.run(resolve));
+    try {
+      assert.equal(failures, 1);
+      assert.deepEqual(calls, ['plan scenarios/', 'start', 'run pings', 'run mismatches', 'close']);
+      assert.deepEqual(mocha.suite.suites.map((s) => `${s.title}: ${s.tests.map((t) => t.title).join(', ')}`), [
+        'scenarios/a.yaml: pings [http], mismatches [http]',
+        'scenarios/b.yaml: ws only [http] (skipped: runs only on ws)',
+      ]);
+      const report = JSON.parse(readFileSync(output, 'utf8')) as RunReport;
+      assert.deepEqual(report.scenarios.map((s) => `${s.id}: ${s.status}`), [`${passes.id}: passed`, `${fails.id}: failed`, `${skipped.id}: skipped`]);
+      assert.equal(report.scenarios[2]!.skipReason, 'runs only on ws');
+      assert.match(report.scenarios[1]!.failure!.text, /wrong token \[redacted\]/);
+    } finally {
+      rmSync(output, { force: true });
+    }
   });
 });
