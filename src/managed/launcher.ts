@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { access, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { clip } from '../core/clip.js';
 import { selfSignedCertificate, type TlsCertificate } from './certificate.js';
 import { JanusStartError, PortConflict } from './errors.js';
 import { findInstallation, type JanusInstallation } from './installation.js';
@@ -35,6 +36,11 @@ export interface ManagedJanus {
   peers?: PeerHost;
   /** The last ~200 lines of Janus output, for error messages. */
   log(): string;
+  /**
+   * Why Janus is gone when it died on its own (a crash, an exit): the status and its last
+   * words, one line. Undefined while it runs and after stop().
+   */
+  deathReason(): Promise<string | undefined>;
   /** SIGTERM, SIGKILL after 3 s, then removes the folder. Idempotent. */
   stop(): Promise<void>;
 }
@@ -212,6 +218,16 @@ class ManagedInstance implements ManagedJanus {
 
   log(): string {
     return this.janus.log.text();
+  }
+
+  async deathReason(): Promise<string | undefined> {
+    if (this.stopping) return undefined;
+    const status = await this.janus.statusIfDead();
+    if (!status || this.stopping) return undefined;
+    await this.janus.closed;
+    const how = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
+    const last = this.janus.log.allLines().map((l) => l.trim()).filter(Boolean).at(-1);
+    return `the managed Janus died during the run (${how})${last ? `; its last words: ${clip(last, 200)}` : ''}`;
   }
 
   stop(): Promise<void> {
