@@ -19,7 +19,7 @@ export { writeReports, type ReportOutput } from '../reporters/write.js';
 export type { FileReporter } from '../reporters/contract.js';
 export type { RunReport, ScenarioReport, ScenarioStatus, ReportedFailure, ReportedMessage } from '../reporters/model.js';
 export { JanusClient, type Exchange, type RequestOutcome } from './janus/client.js';
-export type { JanusMessage, Route, JanusApi } from './janus/protocol.js';
+export type { JanusMessage, Route, JanusApi } from './protocol/messages.js';
 export { registerTransport, getTransport, transportNames } from './transports/registry.js';
 export { registerBuiltinTransports } from './transports/builtin.js';
 export { TransportFault, type TransportDefinition, type TransportConnection, type TransportSink, type ConnectOptions } from './transports/contract.js';

@@ -1,6 +1,6 @@
 import type { SourceSpan } from '../core/source.js';
 import type { Direction } from '../janus/client.js';
-import type { JanusApi, JanusMessage, Route } from '../janus/protocol.js';
+import type { JanusApi, JanusMessage, Route } from '../protocol/messages.js';
 import type { Mismatch } from '../match/contract.js';
 
 /** The typed result events the engine emits; reporters and the mocha adapter consume them. */

@@ -3,7 +3,7 @@ import type { PeerAction, PeerResult } from '../media/contract.js';
 import type { JanusClient } from '../janus/client.js';
 import type { DocPath } from '../load/yaml-source.js';
 import type { Matcher, Mismatch, Template } from '../match/contract.js';
-import type { JanusMessage, Route } from '../janus/protocol.js';
+import type { JanusMessage, Route } from '../protocol/messages.js';
 import type { HttpExchange } from '../run/events.js';
 import type { TlsOptions } from '../transports/contract.js';
 

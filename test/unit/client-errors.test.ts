@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JanusClient } from '../../src/janus/client.js';
-import type { JanusMessage } from '../../src/janus/protocol.js';
+import type { JanusMessage } from '../../src/protocol/messages.js';
 import { loadFiles } from '../../src/load/load.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { TransportFault, type TransportDefinition, type TransportSink } from '../../src/transports/contract.js';

@@ -8,7 +8,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
 import type { CompiledScenario } from '../../src/compile/scenario.js';
 import type { JanusClient, RequestOutcome } from '../../src/janus/client.js';
-import type { JanusMessage, Route } from '../../src/janus/protocol.js';
+import type { JanusMessage, Route } from '../../src/protocol/messages.js';
 import { loadFiles, type LoadResult } from '../../src/load/load.js';
 import type { Mismatch } from '../../src/match/contract.js';
 import { ScenarioValues } from '../../src/run/values.js';

@@ -1,4 +1,7 @@
-/** Shapes of the Janus wire protocol that the engine relies on (the full catalogue is JSON Schema). */
+/**
+ * Shapes of the Janus wire protocol that the engine relies on (the full catalogue is JSON Schema).
+ * Below both the transports, which carry these messages, and the client, which speaks them.
+ */
 export type JanusMessage = Record<string, unknown> & { janus?: unknown; transaction?: unknown };
 
 /** Which API a connection speaks: the Janus API or the Admin API. */
