@@ -13,6 +13,13 @@ export interface Route {
   handleId?: number;
 }
 
+/** A message that went over plain HTTP (an `http:` step): its request line and the reply's status. */
+export interface HttpExchange {
+  method?: string;
+  path?: string;
+  status?: number;
+}
+
 /** Request verbs and the level they are sent at when the scenario does not say otherwise. */
 export const VERB_LEVEL: Record<string, 'root' | 'session' | 'handle'> = {
   info: 'root',

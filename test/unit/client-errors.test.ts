@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JanusClient } from '../../src/janus/client.js';
 import type { JanusMessage } from '../../src/protocol/messages.js';
-import { loadFiles } from '../../src/load/load.js';
+import { loadFiles } from '../../src/compile/load-files.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { TransportFault, type TransportDefinition, type TransportSink } from '../../src/transports/contract.js';
 import { getTransport, registerTransport } from '../../src/transports/registry.js';

@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import type { CompiledScenario } from '../../src/compile/scenario.js';
 import type { JanusClient, RequestOutcome } from '../../src/janus/client.js';
 import type { JanusMessage, Route } from '../../src/protocol/messages.js';
-import { loadFiles, type LoadResult } from '../../src/load/load.js';
+import { loadFiles, type LoadResult } from '../../src/compile/load-files.js';
 import type { Mismatch } from '../../src/match/contract.js';
 import { ScenarioValues } from '../../src/run/values.js';
 import type { Actor, StepContext } from '../../src/steps/contract.js';

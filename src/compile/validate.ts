@@ -6,7 +6,7 @@ import { knownTransportNames } from '../transports/builtin.js';
 import { fragmentSchema, NAME_PATTERN, scenarioSchema } from './scenario-schema.js';
 import { SAVE_PATH_PATTERN } from '../steps/common.js';
 import type { DocPath } from '../core/source.js';
-import type { YamlSource } from './yaml-source.js';
+import type { YamlSource } from '../load/yaml-source.js';
 
 /**
  * Validates scenario and fragment files against the scenario-language schema with ajv in
