@@ -5,8 +5,8 @@ import { JanusStartError } from './errors.js';
 import type { JanusInstallation } from './installation.js';
 import { type JcfgSection, renderJcfg } from './jcfg.js';
 import { findListener, type Listener } from './listeners.js';
-import type { GeneralConfig } from './needs.js';
-import { type ObserverSettings, writeObservers } from './observers.js';
+import type { GeneralConfig, ObserverSettings } from './needs.js';
+import { writeObservers } from './observers.js';
 import type { MediaPortRanges } from './ports.js';
 
 /** Everything needed to write one instance's config folder. */

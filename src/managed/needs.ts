@@ -1,8 +1,9 @@
 import { JanusStartError } from './errors.js';
-import type { ObserverSettings } from './observers.js';
 
 export type JanusTransportName = 'http' | 'https' | 'ws' | 'wss';
 export type GeneralConfig = Record<string, string | number | boolean>;
+/** Event handlers or loggers to load, by package name, each with settings for its jcfg `general` section. */
+export type ObserverSettings = Record<string, GeneralConfig>;
 
 /** What a set of scenarios requires from a Janus instance. */
 export interface JanusNeeds {
