@@ -24,7 +24,7 @@ export interface InstanceLayout {
   eventhandlers?: ObserverSettings;
   loggers?: ObserverSettings;
   /**
-   * Janus runs in a private network namespace (netns.ts) and gathers ICE candidates on its veth
+   * Janus runs in a private network namespace (netns/namespace.ts) and gathers ICE candidates on its veth
    * links. Measured: with `interface` or `ice_enforce_list` pinned to one link, ICE connects but
    * DTLS never completes (or ICE never connects), so Janus is left to pick its own addresses.
    */

@@ -17,7 +17,7 @@ export interface JanusNeeds {
   eventhandlers?: ObserverSettings;
   /** Loggers to load, by package name, with settings for their jcfg. */
   loggers?: ObserverSettings;
-  /** Run Janus in a private network namespace where WebRTC peers can reach it (see netns.ts). */
+  /** Run Janus in a private network namespace where WebRTC peers can reach it (see netns/namespace.ts). */
   media?: boolean;
 }
 

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { JanusInstallation } from './installation.js';
-import { janusCommand } from './janus-process.js';
+import type { JanusInstallation } from '../installation.js';
+import { janusCommand } from '../janus-process.js';
 
 /**
  * The private network a media-capable Janus runs in. Janus 1.1.2 never gathers ICE candidates
@@ -37,7 +37,7 @@ export interface AgentPlan {
   ports: number[];
 }
 
-const AGENT_SCRIPT = fileURLToPath(new URL('./netns-agent.js', import.meta.url));
+const AGENT_SCRIPT = fileURLToPath(new URL('./agent.js', import.meta.url));
 
 /**
  * The command that starts the agent in a new user + network namespace (`unshare -Urn` works
