@@ -11,7 +11,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { answer, type PeerNotice, type PeerRequest } from '../../media/peer-ipc.js';
 import { ProcessPeerHost } from '../../media/process-host.js';
-import { AGENT_JANUS_GRACE_MS, NAMESPACE_NETWORK as NET, type AgentPlan } from './namespace.js';
+import { AGENT_JANUS_GRACE_MS, NAMESPACE_NETWORK as NET, type AgentPlan } from './agent-plan.js';
 import { bridge, bridgeSocketPath } from '../socket-bridge.js';
 
 
