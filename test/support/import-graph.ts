@@ -207,19 +207,22 @@ function processUrl(tokens: Token[], k: number): ImportSite | undefined {
 // ---------------------------------------------------------------------------------------------
 // The graph of a tree of files
 
-/** Every `.ts` file under the given folders (relative to root), sorted; `.d.ts` files included. */
-export function listSourceFiles(root: string, folders: string[]): string[] {
+/** The files under the given folders (relative to root, with `/`) whose name passes `accept`, sorted. */
+export function listFiles(root: string, folders: readonly string[], accept: (name: string) => boolean): string[] {
   const out: string[] = [];
   const walk = (rel: string): void => {
     for (const name of readdirSync(join(root, rel))) {
       const child = posix.join(rel, name);
       if (statSync(join(root, child)).isDirectory()) walk(child);
-      else if (name.endsWith('.ts')) out.push(child);
+      else if (accept(name)) out.push(child);
     }
   };
   for (const folder of folders) if (existsSync(join(root, folder))) walk(folder);
   return out.sort();
 }
+
+/** Every `.ts` file under the given folders; `.d.ts` files included. */
+export const listSourceFiles = (root: string, folders: readonly string[]): string[] => listFiles(root, folders, (name) => name.endsWith('.ts'));
 
 /**
  * The project file a relative specifier names (`./x.js` → `x.ts`), or undefined for packages,

@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { describeFileCycle, describeTangle, findCycles, type ImportEdge, type ImportGraph } from './import-graph.js';
+import { describeFileCycle, describeTangle, findCycles, listFiles, type ImportEdge, type ImportGraph } from './import-graph.js';
 
 /** Where layers are: each `split` folder gives a layer per subfolder plus one for its own files; each `whole` folder is one layer. */
 export interface LayerLayout {
@@ -207,16 +207,7 @@ export function listLayers(root: string, layout: LayerLayout): string[] {
 
 /** Every DEPS.list under the layout's folders, at any depth. */
 export function listDepsFiles(root: string, layout: LayerLayout): string[] {
-  const out: string[] = [];
-  const walk = (rel: string): void => {
-    for (const name of readdirSync(join(root, rel))) {
-      const child = posix.join(rel, name);
-      if (statSync(join(root, child)).isDirectory()) walk(child);
-      else if (name === 'DEPS.list') out.push(child);
-    }
-  };
-  for (const folder of [...layout.split, ...layout.whole]) if (existsSync(join(root, folder))) walk(folder);
-  return out.sort();
+  return listFiles(root, [...layout.split, ...layout.whole], (name) => name === 'DEPS.list');
 }
 
 /** The rules of each layer that has a DEPS.list. */
