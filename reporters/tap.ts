@@ -1,5 +1,2 @@
-import { mochaReporterFor } from '../src/mocha/file-reporter.js';
-import { tapFormat } from '../src/reporters/tap.js';
-
 /** `mocha --reporter ./node_modules/janus-scenarios/dist/reporters/tap.js --reporter-option output=report.tap` */
-export default mochaReporterFor(tapFormat);
+export { MochaTapReporter as default } from '../src/mocha/file-reporter.js';

@@ -2,7 +2,7 @@
  * janus-scenarios as a library: load scenario files, run them against Janus over any
  * registered transport, and get typed result events. Nothing here depends on mocha.
  */
-export { loadFiles, type LoadResult, type LoadOptions } from './load/load.js';
+export { loadFiles, type LoadResult, type LoadOptions } from './compile/load-files.js';
 export { collectFiles } from './load/collect.js';
 export { renderDiagnostic, renderDiagnostics, type Diagnostic } from './core/diagnostic.js';
 export type { SourceSpan } from './core/source.js';
@@ -24,7 +24,7 @@ export { ConsoleReporter } from './reporters/console.js';
 export { CoverageReporter } from './reporters/coverage.js';
 export type { RunReport, ScenarioReport, ScenarioStatus, ReportedFailure, ReportedMessage } from './report/model.js';
 export { JanusClient, type Exchange, type RequestOutcome } from './janus/client.js';
-export type { JanusMessage, Route, JanusApi } from './janus/protocol.js';
+export type { JanusMessage, Route, JanusApi } from './protocol/messages.js';
 export { registerTransport, getTransport, transportNames } from './transports/registry.js';
 export { registerBuiltinTransports } from './transports/builtin.js';
 export { TransportFault, type TransportDefinition, type TransportConnection, type TransportSink, type ConnectOptions } from './transports/contract.js';
@@ -34,4 +34,4 @@ export { registerOperator } from './match/registry.js';
 export type { OperatorDefinition, Matcher, Mismatch } from './match/contract.js';
 export { startJanus, stopAllJanus, type ManagedJanus, type JanusNeeds } from './managed/index.js';
 export { knownSchema, validateSchema } from './schemas/catalogue.js';
-export { scenarioSchema, fragmentSchema } from './load/scenario-schema.js';
+export { scenarioSchema, fragmentSchema } from './compile/scenario-schema.js';

@@ -8,7 +8,7 @@ import { ScenarioFailure } from './scenario-failure.js';
 
 export type { DescribeOptions, PlannedScenario, ScenarioPlanner, SuitePlan } from './planner.js';
 
-/** The planner used when the options name none; without one, the CLI's planning (cli-planner.ts) is loaded. */
+/** The planner used when the options name none (the library's planning, once it is set). */
 let defaultPlanner: ScenarioPlanner | undefined;
 export function setDefaultPlanner(planner: ScenarioPlanner): void {
   defaultPlanner = planner;
@@ -33,7 +33,8 @@ type MochaGlobals = {
  * reporters at dist/reporters/*.js report them in full.
  */
 export async function describeScenarios(inputs: string[], options: DescribeOptions = {}): Promise<void> {
-  const planner = options.planner ?? defaultPlanner ?? (await import('./cli-planner.js')).cliPlanner;
+  const planner = options.planner ?? defaultPlanner;
+  if (!planner) throw new Error('describeScenarios: no planner; pass options.planner or call setDefaultPlanner()');
   const plan = await planner.plan(inputs, options);
   const { describe, it, before, after } = globalThis as unknown as MochaGlobals;
   const secrets = options.secrets ?? {};

@@ -6,6 +6,10 @@ import { wantsColour } from '../reporters/colour.js';
 import { ConsoleReporter } from '../reporters/console.js';
 import type { ReportFormat, ReporterContext } from '../reporters/contract.js';
 import { FileReporter } from '../reporters/file.js';
+import { htmlFormat } from '../reporters/html/index.js';
+import { jsonFormat } from '../reporters/json.js';
+import { junitFormat } from '../reporters/junit.js';
+import { tapFormat } from '../reporters/tap.js';
 import { forwardMochaRun } from './from-runner.js';
 
 type MochaReporter = new (runner: Mocha.Runner, options?: Mocha.MochaOptions) => Mocha.reporters.Base;
@@ -47,3 +51,9 @@ export function mochaReporterFor(format: ReportFormat): MochaReporter {
 
 /** The console as a mocha reporter: `mocha --reporter ./node_modules/janus-scenarios/dist/reporters/console.js`. */
 export const MochaConsoleReporter: MochaReporter = mochaReporterOf((context) => new ConsoleReporter(context));
+
+/** The published mocha reporters (dist/reporters/*.js re-export these). */
+export const MochaJunitReporter: MochaReporter = mochaReporterFor(junitFormat);
+export const MochaJsonReporter: MochaReporter = mochaReporterFor(jsonFormat);
+export const MochaTapReporter: MochaReporter = mochaReporterFor(tapFormat);
+export const MochaHtmlReporter: MochaReporter = mochaReporterFor(htmlFormat);

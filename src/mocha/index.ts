@@ -5,5 +5,5 @@
  */
 export { describeScenarios, setDefaultPlanner, type DescribeOptions, type ScenarioPlanner, type SuitePlan, type PlannedScenario } from './describe.js';
 export { MochaBridge, loadMochaReporter, type BridgeContext, type MochaReporterClass } from './bridge.js';
-export { mochaReporterFor, mochaReporterOf, MochaConsoleReporter } from './file-reporter.js';
+export { mochaReporterFor, mochaReporterOf, MochaConsoleReporter, MochaJunitReporter, MochaJsonReporter, MochaTapReporter, MochaHtmlReporter } from './file-reporter.js';
 export { forwardMochaRun, attachScenario, scenarioOf, type ScenarioTestData } from './from-runner.js';

@@ -10,7 +10,7 @@ import { buildReport } from '../../src/report/builder.js';
 import { Redactor } from '../../src/report/redact.js';
 import type { RunReport, ScenarioReport } from '../../src/report/model.js';
 import { managedTargets, type ManagedTargets as Targets } from '../../src/cli/targets.js';
-import { loadFiles } from '../../src/load/load.js';
+import { loadFiles } from '../../src/compile/load-files.js';
 import { runScenario, type RunTarget } from '../../src/run/run-scenario.js';
 import { knownSchema, validateSchema } from '../../src/schemas/catalogue.js';
 import { errorCodeByName, errorNames } from '../../src/schemas/error-names.js';

@@ -7,15 +7,17 @@ import { validateSchema } from '../schemas/catalogue.js';
 import { registerBuiltinTransports } from '../transports/builtin.js';
 import type { TestInfo } from '../events/events.js';
 import type { CompiledScenario } from '../compile/scenario.js';
-// Planning still lives in the CLI; when it moves to src/plan/, this file gives way to it.
-import { loadScenarios } from '../cli/load-scenarios.js';
-import { instanceKey, managedPlan, remotePlan, type Targets } from '../cli/targets.js';
-import type { DescribeOptions, PlannedScenario, ScenarioPlanner, SuitePlan } from './planner.js';
+import { loadScenarios } from './load-scenarios.js';
+import { instanceKey, managedPlan, remotePlan, type Targets } from './targets.js';
+import type { DescribeOptions, PlannedScenario, ScenarioPlanner, SuitePlan } from '../mocha/planner.js';
 
 const STEP_TIMEOUT_MS = 5000;
 const SCENARIO_TIMEOUT_MS = 60_000;
 
-/** describeScenarios' planner, from the CLI's own planning functions (the same skips and targets). */
+/**
+ * describeScenarios' planner from the CLI's own planning functions (the same skips and targets).
+ * Planning still lives in the CLI; when it moves to src/plan/, this file gives way to it there.
+ */
 export const cliPlanner: ScenarioPlanner = {
   async plan(inputs: string[], options: DescribeOptions): Promise<SuitePlan> {
     registerBuiltinTransports();
