@@ -71,6 +71,7 @@ function scenarioReport(entry: ReportEntry): ScenarioReport {
     ...base,
     status: scenarioStatus(r),
     ...(r.skipReason ? { skipReason: r.skipReason } : {}),
+    ...(r.knownIssue ? { knownIssue: r.knownIssue } : {}),
     durationMs: r.durationMs,
     startedAt: r.startedAt,
     ...(r.failure ? { failure: reportedFailure(r.failure, failureText(r)) } : {}),

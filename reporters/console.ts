@@ -108,7 +108,7 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
       case 'unfinished':
         return `${this.paint('yellow', '◌')} ${f.title} ${this.paint('yellow', 'unfinished')}`;
       case 'skipped':
-        return `${this.paint('cyan', '-')} ${f.title.replace(/ \(skipped: .*\)$/, '')} ${this.paint('cyan', `skipped${f.entry.skipReason ? `: ${f.entry.skipReason}` : ''}`)}`;
+        return `${this.paint('cyan', '-')} ${f.title.replace(/ \(skipped: .*\)$/, '')} ${this.paint('cyan', `skipped${(f.entry.skipReason ?? f.entry.result?.skipReason) ? `: ${f.entry.skipReason ?? f.entry.result?.skipReason}` : ''}`)}`;
     }
   }
 
@@ -139,7 +139,10 @@ export default class ConsoleReporter extends Mocha.reporters.Base {
     if (skipped.length) {
       this.print(`  ${this.paint('cyan', `${skipped.length} skipped`)}`);
       const reasons = new Map<string, number>();
-      for (const s of skipped) reasons.set(s.entry.skipReason ?? 'skipped', (reasons.get(s.entry.skipReason ?? 'skipped') ?? 0) + 1);
+      for (const s of skipped) {
+        const reason = s.entry.skipReason ?? s.entry.result?.skipReason ?? 'skipped';
+        reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+      }
       for (const [reason, n] of reasons) this.print(`    ${n} × ${reason}`);
     }
     const sessionsLeft = this.finished.reduce((n, f) => n + (f.entry.result?.sessionsLeft.length ?? 0), 0);

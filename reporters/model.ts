@@ -1,3 +1,4 @@
+import type { KnownIssue } from '../src/run/events.js';
 import type { FailureKind } from '../src/run/events.js';
 
 /**
@@ -37,6 +38,8 @@ export interface ScenarioReport {
   tags: string[];
   status: ScenarioStatus;
   skipReason?: string;
+  /** A `known_bug:` mark that held for the server's version: the bug showed, or it is fixed. */
+  knownIssue?: KnownIssue;
   durationMs: number;
   /** Epoch ms when the scenario started, when it started at all. */
   startedAt?: number;
