@@ -6,7 +6,7 @@ import { validateStep } from '../load/validate.js';
 import type { DocPath, YamlSource } from '../load/yaml-source.js';
 import { createPatternCompiler, type ErrorCodeNames } from '../match/compile-pattern.js';
 import type { CompiledStep, KnownBug, StepCompiler } from '../steps/contract.js';
-import { describeRange, parseVersionRange, type VersionRange } from './version-range.js';
+import { describeRange, parseVersionRange, type VersionRange } from '../core/version-range.js';
 import { getStepKind } from '../steps/registry.js';
 import { substituteParams } from './params.js';
 import { BUILTIN_NAMES, type CompiledScenario } from './scenario.js';

@@ -10,7 +10,7 @@ import { StepFailure, type Actor, type CompiledStep, type KnownBug, type StepCon
 import { TransportFault, type TlsOptions } from '../transports/contract.js';
 import { getTransport } from '../transports/registry.js';
 import type { Failure, HttpExchange, KnownIssue, RunEvent, ScenarioResult, TranscriptEntry } from './events.js';
-import { satisfies } from '../compile/version-range.js';
+import { satisfies } from '../core/version-range.js';
 import { formatSpan } from '../core/source.js';
 import { transactionGenerator } from './seeded.js';
 import { ScenarioValues } from './values.js';
@@ -170,7 +170,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
     match(matcher: Matcher, actual: unknown, actor: Actor): Mismatch[] {
       const out: Mismatch[] = [];
       const lookup = values.lookupFor(actor);
-      matcher(actual, '', { resolve: (t) => t(lookup), validateSchema: options.validateSchema ?? validateSchema }, out);
+      matcher(actual, '', { resolve: (t) => t(lookup), validateSchema: options.validateSchema ?? validateSchema, serverVersion: target.serverVersion }, out);
       return out;
     },
     save: (name, value) => values.saved.set(name, value),

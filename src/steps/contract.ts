@@ -1,5 +1,5 @@
 import type { SourceSpan } from '../core/source.js';
-import type { VersionRange } from '../compile/version-range.js';
+import type { VersionRange } from '../core/version-range.js';
 import type { PeerAction, PeerResult } from '../media/contract.js';
 import type { JanusClient } from '../janus/client.js';
 import type { DocPath } from '../load/yaml-source.js';

@@ -1,4 +1,3 @@
-import { compareVersions } from '../schemas/versions.js';
 
 /**
  * Janus version ranges, as scenarios write them: comparators joined by spaces (all must hold),
@@ -66,4 +65,15 @@ function isEmpty(all: Comparator[]): boolean {
 /** For titles and reports: `1.3.2+`, `<1.3.2`, `>=1.2.2 <1.4.0`. */
 export function describeRange(range: VersionRange): string {
   return range.alternatives.map((all) => (all.length === 1 && all[0]!.op === '>=' ? `${all[0]!.version}+` : all.map((c) => `${c.op === '=' ? '' : c.op}${c.version}`).join(' '))).join(' or ');
+}
+
+/** Compares "1.1.2"-style versions numerically; missing parts count as 0. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map((x) => Number.parseInt(x, 10) || 0);
+  const pb = b.split('.').map((x) => Number.parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
