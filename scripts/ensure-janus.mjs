@@ -72,4 +72,34 @@ if (process.argv.includes('--test-peers')) {
   ensure('turnserver', 'coturn');
   ensure('xmllint', 'libxml2-utils');
   ensure('chromium', 'chromium');
+  ensureJanusBuilds(['1.3.3', '1.4.1']);
+}
+
+/**
+ * The upgrade tests run later Janus releases, built from the upstream tags into
+ * /opt/janus-<version> by ../shared/janus-builds/install.sh (next to the repository). As root
+ * a missing one is installed; otherwise the command to run is printed and the run stops (exit 3).
+ */
+function ensureJanusBuilds(versions) {
+  const script = new URL('../../shared/janus-builds/install.sh', import.meta.url).pathname;
+  for (const version of versions) {
+    const binary = `/opt/janus-${version}/bin/janus`;
+    try {
+      accessSync(binary, constants.X_OK);
+      console.log(`janus ${version} found: ${binary}`);
+      continue;
+    } catch {
+      // not installed yet
+    }
+    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+    if (!isRoot) {
+      console.error(`ensure-janus: Janus ${version} is not installed (${binary}); run \`${script} ${version}\` as root.`);
+      process.exit(3);
+    }
+    const result = spawnSync(script, [version], { stdio: 'inherit' });
+    if (result.status !== 0) {
+      console.error(`ensure-janus: installing Janus ${version} with ${script} failed.`);
+      process.exit(3);
+    }
+  }
 }

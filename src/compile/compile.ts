@@ -5,7 +5,8 @@ import { formatSpan, type DocPath, type SourceSpan } from '../core/source.js';
 import { validateStep } from './validate.js';
 import type { YamlSource } from '../load/yaml-source.js';
 import { createPatternCompiler, type ErrorCodeNames } from '../match/compile-pattern.js';
-import type { CompiledStep, StepCompiler } from '../steps/contract.js';
+import type { CompiledStep, KnownBug, StepCompiler } from '../steps/contract.js';
+import { describeRange, parseVersionRange, type VersionRange } from '../core/version-range.js';
 import { getStepKind } from '../steps/registry.js';
 import { substituteParams } from './params.js';
 import { BUILTIN_NAMES, type CompiledScenario } from './scenario.js';
@@ -94,6 +95,7 @@ function compileDocument(source: YamlSource, options: CompileOptions, mode: { fr
   if (!mode.fragment) checkHttpSteps([...steps, ...cleanup], requires.transports as string[] | undefined, diagnostics);
   const keepalive = scenarioDuration('keepalive');
   const timeoutMs = scenarioDuration('timeout');
+  const scenarioBug = doc.known_bug === undefined ? undefined : knownBug(source, ['known_bug'], doc.known_bug);
   if (diagnostics.length > 0 || mode.fragment) return { diagnostics };
 
   return {
@@ -120,10 +122,24 @@ function compileDocument(source: YamlSource, options: CompileOptions, mode: { fr
       secrets,
       steps,
       cleanup,
+      ...(scenarioBug && { knownBug: scenarioBug }),
     },
   };
 
   /** A scenario-level duration (keepalive, timeout): a positive one, checked like any other. */
+  function versionRange(src: YamlSource, path: DocPath, value: unknown): VersionRange | undefined {
+    const parsed = parseVersionRange(String(value));
+    if ('range' in parsed) return parsed.range;
+    diagnostics.push({ span: src.spanOf(path), message: `${String(path[path.length - 1])}: ${parsed.problem}` });
+    return undefined;
+  }
+
+  function knownBug(src: YamlSource, path: DocPath, value: unknown): KnownBug | undefined {
+    const raw = value as { what: string; janus: string; link?: string };
+    const range = versionRange(src, [...path, 'janus'], raw.janus);
+    return range && { what: raw.what, janus: range, link: raw.link, span: src.spanOf(path, { key: true }) };
+  }
+
   function scenarioDuration(key: string): number | undefined {
     const value = doc[key];
     if (value === undefined || typeof value === 'boolean') return undefined;
@@ -131,6 +147,20 @@ function compileDocument(source: YamlSource, options: CompileOptions, mode: { fr
     if ('ms' in checked) return checked.ms;
     diagnostics.push({ span: source.spanOf([key]), message: `${key}: ${checked.problem}` });
     return undefined;
+  }
+
+  /** A step's `janus:` range and `known_bug:` mark, onto what it compiled to (an include: every step it brought). */
+  function applyConditions(src: YamlSource, path: DocPath, step: Record<string, unknown>, kind: string, list: CompiledStep[]): CompiledStep[] {
+    const range = step.janus === undefined ? undefined : versionRange(src, [...path, 'janus'], step.janus);
+    const bug = step.known_bug === undefined ? undefined : knownBug(src, [...path, 'known_bug'], step.known_bug);
+    if (bug && kind === 'include') {
+      diagnostics.push({ span: src.spanOf([...path, 'known_bug'], { key: true }), message: 'known_bug marks one step or the whole scenario, not an include', hint: 'put it on the step of the fragment that shows the bug, or on the scenario' });
+    }
+    return list.map((s) => ({
+      ...s,
+      ...(range && { janus: [range, ...(s.janus ?? [])], title: `${s.title} (expects Janus ${describeRange(range)} behaviour)` }),
+      ...(bug && kind !== 'include' && { knownBug: bug }),
+    }));
   }
 
   /** An attach to a plugin Janus ships that `requires.plugins` does not list: the scenario needs it, so it is added. */
@@ -148,8 +178,8 @@ function compileDocument(source: YamlSource, options: CompileOptions, mode: { fr
       notePlugin(step);
       const kind = Object.keys(step).map(getStepKind).find((k) => k !== undefined)!;
       const compiled = kind.compile(step, stepCompiler(src, path, defaultClient));
-      if (Array.isArray(compiled)) out.push(...compiled);
-      else if (compiled) out.push(compiled);
+      const list = Array.isArray(compiled) ? compiled : compiled ? [compiled] : [];
+      out.push(...applyConditions(src, path, step, kind.key, list));
     });
     return out;
   }

@@ -2,6 +2,7 @@ import { NAME_PATTERN, POSITIVE_DURATION } from '../steps/common.js';
 import { JANUS_EVENT_HANDLERS, JANUS_LOGGERS, JANUS_PLUGINS } from '../schemas/modules.js';
 import { knownTransportNames } from '../transports/builtin.js';
 import { stepKinds } from '../steps/registry.js';
+import { knownBugSchema, withConditions } from '../steps/conditions.js';
 
 /** JSON Schema (draft 2020-12) pieces of the scenario language, v1. */
 
@@ -64,7 +65,7 @@ function observers(known: readonly string[], description: string) {
 
 /** Step schemas come from the registered step kinds: each kind owns its slice. */
 export function stepSchema(): object {
-  return { oneOf: stepKinds().map((k) => ({ description: k.summary, ...k.schema })) };
+  return { oneOf: stepKinds().map((k) => ({ description: k.summary, ...withConditions(k.schema) })) };
 }
 
 export function scenarioSchema(): object {
@@ -99,6 +100,7 @@ export function scenarioSchema(): object {
         anyOf: [{ type: 'boolean' }, ...POSITIVE_DURATION.anyOf],
       },
       timeout: { ...POSITIVE_DURATION, description: 'time limit for the whole scenario (default from --timeout)' },
+      known_bug: knownBugSchema,
       steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' }, description: 'what the scenario does, in order; it stops at the first failing step' },
       cleanup: { type: 'array', items: { $ref: '#/$defs/step' }, description: 'steps that always run at the end' },
     },

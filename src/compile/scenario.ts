@@ -1,6 +1,6 @@
 import type { SourceSpan } from '../core/source.js';
 import type { Template } from '../match/contract.js';
-import type { CompiledStep } from '../steps/contract.js';
+import type { CompiledStep, KnownBug } from '../steps/contract.js';
 
 /** A scenario ready to run: everything checked, every pattern and template compiled. */
 export interface CompiledScenario {
@@ -20,6 +20,8 @@ export interface CompiledScenario {
   secrets: string[];
   steps: CompiledStep[];
   cleanup: CompiledStep[];
+  /** A bug of some Janus versions the scenario as a whole shows. */
+  knownBug?: KnownBug;
 }
 
 export interface ScenarioNeeds {

@@ -1,3 +1,4 @@
+import { withConditions } from '../steps/conditions.js';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { closestName, type Diagnostic } from '../core/diagnostic.js';
 import { getStepKind, stepKinds } from '../steps/registry.js';
@@ -27,7 +28,7 @@ function validators() {
   compiled = {
     scenario: ajv.compile(looseSteps(scenarioSchema())),
     fragment: ajv.compile(looseSteps(fragmentSchema())),
-    steps: new Map(stepKinds().map((k) => [k.key, ajv.compile(k.schema)])),
+    steps: new Map(stepKinds().map((k) => [k.key, ajv.compile(withConditions(k.schema))])),
   };
   return compiled;
 }

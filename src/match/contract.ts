@@ -11,6 +11,8 @@ export interface Mismatch {
 export interface MatchRuntime {
   resolve(template: Template): unknown;
   validateSchema(name: string, value: unknown): string[] | undefined;
+  /** The server's version_string, for `$janus` (undefined when unknown). */
+  serverVersion?: string;
 }
 
 /** A compiled value with placeholders; resolving yields typed values (a saved integer stays an integer). */

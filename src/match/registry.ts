@@ -1,6 +1,7 @@
 import type { OperatorDefinition } from './contract.js';
 import { compareOperators } from './operators/compare.js';
 import { exactOperator } from './operators/exact.js';
+import { janusVersionOperator } from './operators/janus-version.js';
 import { lengthOperator } from './operators/length.js';
 import { notOperator } from './operators/not.js';
 import { oneOfOperator } from './operators/one-of.js';
@@ -24,6 +25,6 @@ export function operatorNames(): string[] {
   return [...operators.keys()];
 }
 
-for (const op of [typeOperator, regexOperator, ...compareOperators, lengthOperator, exactOperator, schemaOperator, anyOrderOperator, containsOperator, notOperator, oneOfOperator]) {
+for (const op of [typeOperator, regexOperator, ...compareOperators, lengthOperator, exactOperator, schemaOperator, anyOrderOperator, containsOperator, notOperator, oneOfOperator, janusVersionOperator]) {
   registerOperator(op);
 }

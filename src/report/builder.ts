@@ -162,6 +162,7 @@ function scenarioReport(info: TestInfo, attempt: Attempt | undefined, finishedAt
     ...base,
     status: scenarioStatus(r),
     ...(r.skipReason ? { skipReason: r.skipReason } : {}),
+    ...(r.knownIssue ? { knownIssue: r.knownIssue } : {}),
     durationMs: r.durationMs,
     startedAt: r.startedAt,
     ...(r.failure ? { failure: reportedFailure(r.failure, failureText(r)) } : {}),

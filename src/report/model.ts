@@ -1,4 +1,4 @@
-import type { FailureKind } from '../run/events.js';
+import type { FailureKind, KnownIssue } from '../run/events.js';
 
 /**
  * The report of one run, as every file reporter sees it: built once from the suite's events
@@ -37,6 +37,8 @@ export interface ScenarioReport {
   tags: string[];
   status: ScenarioStatus;
   skipReason?: string;
+  /** A `known_bug:` mark that held for the server's version: the bug showed, or it is fixed. */
+  knownIssue?: KnownIssue;
   durationMs: number;
   /** Epoch ms when the scenario started, when it started at all. */
   startedAt?: number;

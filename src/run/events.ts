@@ -73,4 +73,23 @@ export interface ScenarioResult {
    * secret) and the values of the names it marks `secrets:`. Reporters redact them.
    */
   secretValues: string[];
+  /**
+   * A `known_bug:` mark that held for the server's version: the bug showed (status 'skipped',
+   * its reason "known issue: ...", `failure` how it showed), or it did not (status 'failed':
+   * fixed in this version, the mark should go).
+   */
+  knownIssue?: KnownIssue;
+}
+
+export interface KnownIssue {
+  what: string;
+  /** The versions the mark names, as written. */
+  janus: string;
+  link?: string;
+  /** Where the mark is written: file:line:col. */
+  location: string;
+  /** 'present': the bug showed; 'fixed': the marked step or scenario passed. */
+  outcome: 'present' | 'fixed';
+  /** How the bug showed (the failure it caused). */
+  failure?: Failure;
 }

@@ -6,10 +6,12 @@ import type { JanusMessage, Route } from '../protocol/messages.js';
 import { formatViolation, validateSchema, type Violation } from '../schemas/catalogue.js';
 import { MessageChecker, type SchemaMode } from '../schemas/checker.js';
 import type { Matcher, Mismatch } from '../match/contract.js';
-import { StepFailure, type Actor, type CompiledStep, type StepContext } from '../steps/contract.js';
+import { StepFailure, type Actor, type CompiledStep, type KnownBug, type StepContext } from '../steps/contract.js';
 import { TransportFault, type TlsOptions } from '../transports/contract.js';
 import { getTransport } from '../transports/registry.js';
-import type { Failure, HttpExchange, RunEvent, ScenarioResult, TranscriptEntry } from './events.js';
+import type { Failure, HttpExchange, KnownIssue, RunEvent, ScenarioResult, TranscriptEntry } from './events.js';
+import { satisfies } from '../core/version-range.js';
+import { formatSpan } from '../core/source.js';
 import { transactionGenerator } from './seeded.js';
 import { ScenarioValues } from './values.js';
 import type { Environment } from '../core/environment.js';
@@ -170,7 +172,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
     match(matcher: Matcher, actual: unknown, actor: Actor): Mismatch[] {
       const out: Mismatch[] = [];
       const lookup = values.lookupFor(actor);
-      matcher(actual, '', { resolve: (t) => t(lookup), validateSchema: options.validateSchema ?? validateSchema }, out);
+      matcher(actual, '', { resolve: (t) => t(lookup), validateSchema: options.validateSchema ?? validateSchema, serverVersion: target.serverVersion }, out);
       return out;
     },
     save: (name, value) => values.saved.set(name, value),
@@ -179,19 +181,26 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   });
 
   let failure: Failure | undefined;
+  let knownIssue: KnownIssue | undefined;
   const cleanupFailures: Failure[] = [];
   const schemaWarnings: string[] = [];
   const mainContext = context(AbortSignal.any([abort.signal, connectionLost.signal]));
   try {
     failure = resolveVariables(scenario, values, mainContext, actors.get(scenario.clients[0]!)!);
     for (const step of failure ? [] : scenario.steps) {
-      failure = await runStep(step, mainContext, emit);
+      const version = versionVerdict(step, target.serverVersion);
+      if (version === 'skip') continue;
+      failure = version ?? await runStep(step, mainContext, emit);
       failure ??= schemaVerdict(step, violations.splice(0), schemaMode, schemaWarnings);
       // Whatever a step says after its signal fired, the cause is the time limit, Ctrl-C, a lost
       // peer process or a lost connection.
       if (abort.signal.aborted) failure = peersLost !== undefined ? { kind: 'assertion', summary: peersLost, span: step.span, stepTitle: step.title } : interruption(step, timedOut, timeoutMs);
       else if (broken) failure = { ...broken, span: step.span, stepTitle: step.title };
       else if (lost) failure = { ...lost, span: step.span, stepTitle: step.title };
+      if (step.knownBug && !abort.signal.aborted && bugHolds(step.knownBug, target.serverVersion)) {
+        ({ failure, knownIssue } = knownBugVerdict(step.knownBug, failure, target.serverVersion!, step));
+        break;
+      }
       if (failure) break;
     }
   } catch (e) {
@@ -204,7 +213,9 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   const cleanupSignal = AbortSignal.timeout(CLEANUP_BUDGET_MS);
   const cleanupContext = context(cleanupSignal);
   for (const step of scenario.cleanup) {
-    const f = await runStep(step, cleanupContext, emit);
+    const version = versionVerdict(step, target.serverVersion);
+    if (version === 'skip') continue;
+    const f = version ?? await runStep(step, cleanupContext, emit);
     if (f) cleanupFailures.push(f);
   }
   await target.peers?.closeAll(peerPrefix);
@@ -227,12 +238,17 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   // What arrived after the last step (cleanup, late events) is reported, never failed on.
   schemaWarnings.push(...violations.splice(0).map(formatViolation));
 
-  const finalFailure = await withDeathReason(failure ?? cleanupFailures[0], target);
+  let finalFailure: Failure | undefined = await withDeathReason(failure ?? cleanupFailures[0], target);
+  if (!knownIssue && scenario.knownBug && bugHolds(scenario.knownBug, target.serverVersion) && !interrupted(finalFailure)) {
+    ({ failure: finalFailure, knownIssue } = knownBugVerdict(scenario.knownBug, finalFailure, target.serverVersion!));
+  }
   const result: ScenarioResult = {
     file: scenario.file,
     name: scenario.name,
     transport: target.transport,
-    status: finalFailure ? 'failed' : 'passed',
+    status: finalFailure ? 'failed' : knownIssue ? 'skipped' : 'passed',
+    ...(knownIssue?.outcome === 'present' && { skipReason: knownIssueReason(knownIssue) }),
+    ...(knownIssue && { knownIssue }),
     startedAt: started,
     durationMs: Date.now() - started,
     failure: finalFailure,
@@ -254,6 +270,43 @@ async function withDeathReason(failure: Failure | undefined, target: RunTarget):
   if (failure?.kind !== 'infrastructure' || !target.deathReason) return failure;
   const reason = await target.deathReason().catch(() => undefined);
   return reason ? { ...failure, summary: `${reason}; ${failure.summary}` } : failure;
+}
+
+/**
+ * A step with a `janus:` range: 'skip' on a version outside it; a failure when the server's
+ * version is unknown (the step cannot tell which behaviour to expect); undefined: run it.
+ */
+function versionVerdict(step: CompiledStep, version: string | undefined): Failure | 'skip' | undefined {
+  if (!step.janus) return undefined;
+  if (version === undefined) {
+    return { kind: 'infrastructure', summary: `the server's version is unknown (no version_string in its info), and this step expects Janus ${step.janus.map((r) => r.text).join(' and ')}`, span: step.span, stepTitle: step.title };
+  }
+  return step.janus.every((r) => satisfies(r, version)) ? undefined : 'skip';
+}
+
+function bugHolds(bug: KnownBug, version: string | undefined): boolean {
+  return version !== undefined && satisfies(bug.janus, version);
+}
+
+/** Timeouts and Ctrl-C say nothing about a bug: they stay what they are. */
+function interrupted(failure: Failure | undefined): boolean {
+  return failure?.kind === 'timeout' || failure?.kind === 'interrupted';
+}
+
+/**
+ * On a version the mark names: an assertion failure is the bug showing (a known issue, no
+ * failure); a pass means the bug is gone (a failure saying so). Server problems stay failures.
+ */
+function knownBugVerdict(bug: KnownBug, failure: Failure | undefined, version: string, step?: CompiledStep): { failure?: Failure; knownIssue?: KnownIssue } {
+  const issue = { what: bug.what, janus: bug.janus.text, ...(bug.link && { link: bug.link }), location: formatSpan(bug.span) };
+  if (failure && failure.kind !== 'assertion') return { failure };
+  if (failure) return { knownIssue: { ...issue, outcome: 'present', failure } };
+  const summary = `known bug "${bug.what}" (marked for Janus ${bug.janus.text} at ${issue.location}) did not show on Janus ${version}: fixed in this version, remove the mark or narrow its versions`;
+  return { failure: { kind: 'assertion', summary, span: step?.span ?? bug.span, stepTitle: step?.title ?? 'known_bug' }, knownIssue: { ...issue, outcome: 'fixed' } };
+}
+
+function knownIssueReason(issue: KnownIssue): string {
+  return `known issue of Janus ${issue.janus}: ${issue.what}${issue.link ? ` (${issue.link})` : ''}`;
 }
 
 /** Variables are resolved before the first step; one that cannot be fails there, at its own position. */

@@ -3,6 +3,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import { admin } from './admin/index.js';
 import { core } from './core/index.js';
 import { BUNDLED_PLUGINS } from './plugins/index.js';
+import { forVersion } from './field-versions.js';
 import type { JsonSchema, PluginSpec, VersionedSchema } from './types.js';
 
 /**
@@ -45,12 +46,13 @@ export function schemaNames(): string[] {
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
-export function validatorFor(name: string, strict: boolean): ValidateFunction {
-  const key = `${strict ? 'strict' : 'plain'}:${name}`;
+/** `version`: the Janus version the message comes from; fields of other versions are unknown to it. */
+export function validatorFor(name: string, strict: boolean, version?: string): ValidateFunction {
+  const key = `${strict ? 'strict' : 'plain'}:${version ?? 'any'}:${name}`;
   let validate = compiled.get(key);
   if (!validate) {
     ajv ??= new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true });
-    const schema = entries.get(name)!.schema;
+    const schema = forVersion(entries.get(name)!.schema, version);
     validate = ajv.compile(strict ? forbidUnknownFields(schema) : schema);
     compiled.set(key, validate);
   }
@@ -82,8 +84,8 @@ export interface Violation {
   unknownField?: boolean;
 }
 
-export function violationsOf(name: string, value: unknown, strict: boolean): Violation[] {
-  const validate = validatorFor(name, strict);
+export function violationsOf(name: string, value: unknown, strict: boolean, version?: string): Violation[] {
+  const validate = validatorFor(name, strict, version);
   if (validate(value)) return [];
   return (validate.errors ?? []).map((e) => toViolation(name, e));
 }

@@ -140,7 +140,7 @@ export class MessageChecker {
 
   private check(name: string, value: unknown, prefix = ''): Violation[] {
     // Unknown fields are always looked for; whether they fail a step is the runner's call (strict vs warn).
-    const found = violationsOf(name, value, true);
+    const found = violationsOf(name, value, true, this.version);
     if (found.length === 0) this.onValid?.(name, value);
     return found.map((v) => (prefix ? { ...v, pointer: `${prefix}${v.pointer === '/' ? '' : v.pointer}` } : v));
   }

@@ -1,4 +1,5 @@
 import type { DocPath, SourceSpan } from '../core/source.js';
+import type { VersionRange } from '../core/version-range.js';
 import type { PeerAction, PeerResult } from '../media/contract.js';
 import type { JanusClient } from '../janus/client.js';
 import type { Matcher, Mismatch, Template } from '../match/contract.js';
@@ -22,7 +23,20 @@ export interface CompiledStep {
   span: SourceSpan;
   title: string;
   client: string;
+  /** Runs only on Janus versions in every one of these ranges (the step's and its includes'). */
+  janus?: VersionRange[];
+  /** A bug of some Janus versions this step shows. */
+  knownBug?: KnownBug;
   execute(ctx: StepContext): Promise<void>;
+}
+
+/** `known_bug:` on a step or a scenario. */
+export interface KnownBug {
+  what: string;
+  janus: VersionRange;
+  link?: string;
+  /** Where the mark is written. */
+  span: SourceSpan;
 }
 
 /** What a step kind may use while compiling; paths are relative to the step. */

@@ -7,7 +7,7 @@ import { MARKERS } from '../../src/match/markers.js';
 import { operatorNames } from '../../src/match/registry.js';
 
 /** Compiles a pattern the way a step does, collecting compile errors instead of throwing. */
-function compile(pattern: unknown, options: { exact?: boolean; values?: Record<string, unknown> } = {}) {
+function compile(pattern: unknown, options: { exact?: boolean; values?: Record<string, unknown>; serverVersion?: string } = {}) {
   const errors: Array<{ path: DocPath; message: string; hint?: string }> = [];
   const values = options.values ?? {};
   const compiler = createPatternCompiler(
@@ -27,6 +27,7 @@ function compile(pattern: unknown, options: { exact?: boolean; values?: Record<s
       }),
     validateSchema: (name, value) =>
       name === 'room-list' ? (Array.isArray(value) ? [] : ['must be an array']) : undefined,
+    serverVersion: options.serverVersion,
   };
   return {
     errors,
@@ -42,7 +43,7 @@ function compile(pattern: unknown, options: { exact?: boolean; values?: Record<s
 }
 
 /** Compiles a pattern that must compile cleanly. */
-function pattern(p: unknown, options?: { exact?: boolean; values?: Record<string, unknown> }) {
+function pattern(p: unknown, options?: { exact?: boolean; values?: Record<string, unknown>; serverVersion?: string }) {
   const c = compile(p, options);
   assert.deepEqual(c.errors, [], `unexpected compile errors for ${JSON.stringify(p)}`);
   return c;
@@ -202,7 +203,30 @@ describe('matchers', function () {
 
   describe('operators', function () {
     it('every registered operator is covered here', function () {
-      assert.deepEqual(operatorNames().sort(), ['$anyOrder', '$contains', '$exact', '$gt', '$gte', '$length', '$lt', '$lte', '$not', '$oneOf', '$regex', '$schema', '$type'].sort());
+      assert.deepEqual(operatorNames().sort(), ['$anyOrder', '$contains', '$exact', '$gt', '$gte', '$janus', '$length', '$lt', '$lte', '$not', '$oneOf', '$regex', '$schema', '$type'].sort());
+    });
+
+    it('$janus checks the pattern of the server version, and only that one', function () {
+      const p = { display: { $janus: { '>=1.3.0': 'bob', '<1.3.0': '$absent' } } };
+      assert.ok(pattern(p, { serverVersion: '1.4.1' }).matches({ display: 'bob' }));
+      assert.ok(pattern(p, { serverVersion: '1.1.2' }).matches({}));
+      // Built to fail: each version's value on the other version.
+      assert.deepEqual(pattern(p, { serverVersion: '1.1.2' }).mismatches({ display: 'bob' }), [{ at: 'display', expected: 'absent (expects Janus <1.3.0 behaviour)', actual: 'bob' }]);
+      assert.equal(pattern(p, { serverVersion: '1.3.0' }).mismatches({}).length, 1);
+      assert.equal(pattern(p, { serverVersion: '1.3.0' }).mismatches({ display: 'alice' }).length, 1);
+    });
+
+    it('$janus without a range for the version, or without a version, never passes', function () {
+      const p = { v: { $janus: { '>=1.3.0': 1 } } };
+      assert.match(pattern(p, { serverVersion: '1.1.2' }).mismatches({ v: 1 })[0]!.expected, /none covers 1\.1\.2/);
+      assert.match(pattern(p).mismatches({ v: 1 })[0]!.expected, /version is unknown/);
+    });
+
+    it('$janus rejects ranges that are not ranges, and arguments that are not maps', function () {
+      assert.match(rejected({ v: { $janus: { '~1.3': 1 } } }).message, /"~1\.3" is not a version comparator/);
+      assert.deepEqual(rejected({ v: { $janus: { '~1.3': 1 } } }).path, ['expect', 'v', '$janus', '~1.3']);
+      assert.match(rejected({ v: { $janus: [1] } }).message, /\$janus expects a mapping/);
+      assert.match(rejected({ v: { $janus: {} } }).message, /\$janus expects a mapping/);
     });
 
     it('$type works like the markers and rejects unknown type names', function () {

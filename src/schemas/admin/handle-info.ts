@@ -1,3 +1,4 @@
+import { versionedValues } from '../field-versions.js';
 import { anyObject, boolean, constant, integer, object, oneOfValues, string, stringArray } from '../shapes.js';
 import type { JsonSchema } from '../types.js';
 import { handleId, sessionId, since } from '../core/common.js';
@@ -36,10 +37,10 @@ const ice: JsonSchema = object(
     component_id: count,
     state: oneOfValues('disconnected', 'gathering', 'connecting', 'connected', 'ready', 'failed'),
     /**
-     * pc->cdone, a signed one-bit field: 0 until local gathering is done, then -1 (the 1 it is
-     * set to does not fit).
+     * pc->cdone: 0 until local gathering is done. Up to 1.2.2 a signed one-bit field, so then -1
+     * (the 1 it is set to does not fit); a gboolean from 1.2.3, so 1.
      */
-    ready: oneOfValues(0, -1),
+    ready: versionedValues([0, {}], [-1, { until: '1.2.2' }], [1, { since: '1.2.3' }]),
   },
   {
     /** Only once ICE failure was detected. */

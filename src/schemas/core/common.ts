@@ -1,3 +1,4 @@
+import { since as sinceVersion, until as untilVersion } from '../field-versions.js';
 import { boolean, constant, integer, mapOf, object, oneOfValues, positiveId, string } from '../shapes.js';
 import type { JsonSchema } from '../types.js';
 
@@ -21,14 +22,14 @@ export function verb(name: string): JsonSchema {
   return { type: 'string', pattern: `^${letters}$` };
 }
 
-/** A field that only later versions send: optional, and its version noted for readers. */
+/** A field that only later versions send: optional, unknown to earlier versions (strict mode). */
 export function since(version: string, schema: JsonSchema): JsonSchema {
-  return { ...schema, description: `sent since Janus ${version}` };
+  return sinceVersion(version, { ...schema, description: `sent since Janus ${version}` });
 }
 
-/** A field that older versions send and later ones dropped: optional, noted. */
+/** A field that older versions send and later ones dropped: optional, unknown to later versions. */
 export function until(version: string, schema: JsonSchema): JsonSchema {
-  return { ...schema, description: `sent until Janus ${version}` };
+  return untilVersion(version, { ...schema, description: `sent until Janus ${version}` });
 }
 
 /** The closed set of error codes of src/apierror.h (unchanged from 0.x to 1.4.x). */

@@ -1,3 +1,4 @@
+import { since } from '../field-versions.js';
 import { boolean, constant, object, oneOfValues, pluginData, pluginError, string } from '../shapes.js';
 import type { JsonSchema, PluginSpec } from '../types.js';
 
@@ -21,6 +22,8 @@ function body(request: string, required: Record<string, JsonSchema> = {}, option
 }
 
 const sdpType = oneOfValues('offer', 'answer');
+/** The handle's UUID in the plugin (1.4.0, #3607). */
+const uniqueId = since('1.4.0', string);
 const srtp = oneOfValues('sdes_optional', 'sdes_mandatory');
 const srtpProfile = oneOfValues('AES_CM_128_HMAC_SHA1_32', 'AES_CM_128_HMAC_SHA1_80', 'AEAD_AES_128_GCM', 'AEAD_AES_256_GCM');
 
@@ -68,9 +71,9 @@ export const nosip: PluginSpec = {
   },
   messages: {
     /** The barebone SDP (plain RTP on the plugin's ports at its local IP); `update: true` for a renegotiation. */
-    generated: { schema: event('generated', { type: sdpType, sdp: string }, { update: constant(true) }) },
+    generated: { schema: event('generated', { type: sdpType, sdp: string }, { update: constant(true), unique_id: uniqueId }) },
     /** `srtp` when the peer's SDP offered (or mandated, RTP/SAVP) SDES-SRTP; `update: true` for a renegotiation. */
-    processed: { schema: event('processed', {}, { srtp, update: constant(true) }) },
+    processed: { schema: event('processed', {}, { srtp, update: constant(true), unique_id: uniqueId }) },
     hangingup: { schema: event('hangingup') },
     recordingupdated: { schema: event('recordingupdated') },
     error: { schema: pluginError(SHORT) },

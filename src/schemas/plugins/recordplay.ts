@@ -1,3 +1,4 @@
+import { since } from '../field-versions.js';
 import { arrayOf, boolean, constant, object, oneOfValues, pluginData, pluginError, positiveId, string } from '../shapes.js';
 import type { JsonSchema, PluginSpec } from '../types.js';
 
@@ -11,6 +12,8 @@ import type { JsonSchema, PluginSpec } from '../types.js';
 const S = 'recordplay';
 const recordingId = positiveId;
 const nonNegative = { type: 'integer', minimum: 0 } as const;
+/** A gboolean sent as a JSON integer. */
+const zeroOrOne = oneOfValues(0, 1);
 
 /** { recordplay: "event", result: {...} } */
 function event(result: JsonSchema): JsonSchema {
@@ -23,6 +26,8 @@ const listEntry = object(
     audio_codec: oneOfValues('opus', 'multiopus', 'red', 'pcmu', 'pcma', 'g722', 'isac32', 'isac16', 'l16-48', 'l16'),
     audio_red: constant(true),
     video_codec: oneOfValues('vp8', 'vp9', 'h264', 'av1', 'h265'),
+    /** Private recordings (1.3.1, #3518) are listed only with the admin key; the flag shows on every entry. */
+    is_private: since('1.3.1', boolean),
   },
 );
 
@@ -73,6 +78,8 @@ export const recordplay: PluginSpec = {
           textdata: boolean,
           /** With a renegotiation offer (jsep.update). */
           update: boolean,
+          /** Keep the recording out of `list` (1.3.1). */
+          is_private: since('1.3.1', boolean),
         },
       ),
       events: ['recording'],
@@ -95,18 +102,25 @@ export const recordplay: PluginSpec = {
         settings: object({ 'video-keyframe-interval': nonNegative, 'video-bitrate-max': nonNegative }),
       }),
     },
-    recording: { schema: event(object({ status: constant('recording'), id: recordingId })) },
+    recording: { schema: event(object({ status: constant('recording'), id: recordingId }, { is_private: since('1.3.1', boolean) })) },
     /** "restarting" for an ICE restart; `warning` when a media file of the recording is broken. */
     preparing: { schema: event(object({ status: oneOfValues('preparing', 'restarting'), id: recordingId }, { warning: string })) },
     playing: { schema: event(object({ status: constant('playing') })) },
     /** `id` only when the handle was recording or playing. */
-    stopped: { schema: event(object({ status: constant('stopped') }, { id: recordingId })) },
+    /** 1.3.1 adds `is_private` (0 or 1, an integer here) when it stopped a recording. */
+    stopped: { schema: event(object({ status: constant('stopped') }, { id: recordingId, is_private: since('1.3.1', zeroOrOne) })) },
     paused: { schema: event(object({ status: constant('paused'), id: recordingId })) },
     resumed: { schema: event(object({ status: constant('resumed'), id: recordingId })) },
     /** pause/resume on a handle that is neither recording nor playing: an event without a result. */
     idle: { schema: pluginData(S, 'event') },
     /** The PeerConnection went away (also after `stop` without one): `result` is a plain string here. */
-    done: { schema: pluginData(S, 'event', { result: constant('done') }), unsolicited: true },
+    done: { schema: pluginData(S, 'event', { result: constant('done') }), unsolicited: true, until: '1.3.0' },
+    /** From 1.3.1 `done` is an object; `id` and `is_private` (0 or 1) when a recording was involved. */
+    done_status: {
+      schema: event(object({ status: constant('done') }, { id: recordingId, is_private: zeroOrOne })),
+      unsolicited: true,
+      since: '1.3.1',
+    },
     slow_link: {
       schema: event(object({ status: constant('slow_link'), media: oneOfValues('audio', 'video'), uplink: oneOfValues(0, 1) }, { 'current-bitrate': nonNegative })),
       unsolicited: true,

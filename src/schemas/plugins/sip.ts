@@ -1,3 +1,4 @@
+import { since } from '../field-versions.js';
 import { boolean, constant, integer, mapOf, object, oneOfValues, pluginData, string } from '../shapes.js';
 import type { JsonSchema, PluginMessage, PluginSpec } from '../types.js';
 
@@ -45,6 +46,14 @@ function body(request: string, required: Record<string, JsonSchema> = {}, option
 }
 
 const note = (schema: JsonSchema): PluginMessage => ({ schema, unsolicited: true });
+
+/** The handle's UUID in the plugin (1.4.0, #3607): in the result of register replies. */
+const uniqueId: JsonSchema = since('1.4.0', string);
+
+/** Registrar outcomes carry the UUID next to `result` instead (1.4.0). */
+function withUniqueId(schema: JsonSchema): JsonSchema {
+  return { ...schema, properties: { ...(schema.properties as object), unique_id: uniqueId } };
+}
 
 /** Sent while a call is set up or up, with the call's transaction when the handle has one. */
 const CALL_NOTIFICATIONS = [
@@ -182,10 +191,10 @@ export const sip: PluginSpec = {
   },
   messages: {
     // Replies to requests.
-    registering: { schema: event('registering') },
+    registering: { schema: event('registering', {}, { unique_id: uniqueId }) },
     /** Without a REGISTER (guest, send_register: false, helper): `register_sent: false`; helpers add `helper: true`. */
     registered: {
-      schema: event('registered', { username: string, register_sent: constant(false), master_id: integer }, { helper: constant(true) }),
+      schema: event('registered', { username: string, register_sent: constant(false), master_id: integer }, { helper: constant(true), unique_id: uniqueId }),
     },
     unregistering: { schema: event('unregistering') },
     subscribing: { schema: event('subscribing', {}, { call_id: string }) },
@@ -218,9 +227,9 @@ export const sip: PluginSpec = {
 
     // Notifications: what the SIP side did (also sent with the transaction of the last call).
     /** 200 to our REGISTER. */
-    registered_by_registrar: note(event('registered', { username: string, register_sent: constant(true), master_id: integer }, { headers }, 'none')),
+    registered_by_registrar: note(withUniqueId(event('registered', { username: string, register_sent: constant(true), master_id: integer }, { headers }, 'none'))),
     registration_failed: note(event('registration_failed', { code: sipCode, reason: string }, { headers }, 'none')),
-    unregistered: note(event('unregistered', { username: string }, { headers }, 'none')),
+    unregistered: note(withUniqueId(event('unregistered', { username: string }, { headers }, 'none'))),
     subscribe_succeeded: note(event('subscribe_succeeded', { code: sipCode, reason: string }, { headers, expires: integer }, 'required')),
     /** Sofia reports local failures with code 900 ("Internal error at ..."). */
     subscribe_failed: note(event('subscribe_failed', { code: sipCode, reason: string }, { headers })),

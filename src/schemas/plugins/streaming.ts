@@ -1,3 +1,4 @@
+import { since, versionedValues } from '../field-versions.js';
 import { arrayOf, boolean, constant, integer, object, oneOfValues, pluginData, pluginError, positiveId, string, stringArray } from '../shapes.js';
 import type { JsonSchema, PluginSpec } from '../types.js';
 
@@ -167,6 +168,8 @@ const infoMedia = object(
     port2: boundPort,
     port3: boundPort,
     age_ms: nonNegative,
+    /** Data streams: what they relay (1.1.3). */
+    datatype: since('1.1.3', oneOfValues('text', 'binary')),
     /** The recording's file name (e.g. "rec.mjr"), while `recording` is running. */
     recording: string,
   },
@@ -351,7 +354,8 @@ export const streaming: PluginSpec = {
     /** start: "started" if the PeerConnection is already up. */
     starting: { schema: status('starting', 'started') },
     pausing: { schema: status('pausing') },
-    stopping: { schema: status('stopping') },
+    /** "idle" when the handle was watching nothing (1.3.1). */
+    stopping: { schema: event(object({ status: versionedValues(['stopping', {}], ['idle', { since: '1.3.1' }]) })) },
     configured: { schema: event(object({ event: constant('configured') })) },
     switched: { schema: event(object({ switched: constant('ok'), id: mountpointId })) },
     /** The PeerConnection is up (setup_media). */

@@ -1,3 +1,4 @@
+import { since } from '../field-versions.js';
 import { arrayOf, boolean, constant, integer, object, oneOfValues, pluginData, pluginError, string } from '../shapes.js';
 import type { JsonSchema, PluginMessage } from '../types.js';
 import { AUDIO_CODECS, VIDEO_CODECS, anyCodec, anyInteger, audioCodec, id, mediaType, nonNegative, privateId, reportedCodecList, trueOnly, videoCodec } from './videoroom-common.js';
@@ -13,6 +14,7 @@ const vr = (kind: string, required: Record<string, JsonSchema> = {}, optional: R
 const room = { room: id };
 const mid = string;
 const mindex = nonNegative;
+const positive = { type: 'integer', minimum: 1 } as const;
 
 /**
  * A publisher's stream as others see it. `joined` (the list a new participant gets) adds `talking`
@@ -33,6 +35,8 @@ function publisherStream(where: 'joined' | 'notified' | 'own'): JsonSchema {
     simulcast: trueOnly,
     svc: trueOnly,
     ...(where === 'own' ? {} : { moderated: trueOnly }),
+    // The publisher's own streams name the RTP extensions negotiated (1.3.2, #3252).
+    ...(where === 'own' ? { audiolevel_ext_id: since('1.3.2', positive), videoorient_ext_id: since('1.3.2', positive), playoutdelay_ext_id: since('1.3.2', positive) } : {}),
     ...(where === 'joined' ? { talking: boolean } : {}),
   });
 }
@@ -200,9 +204,10 @@ export const messages: Record<string, PluginMessage> = {
   // ---- notifications (no transaction) ----
   publishers: { schema: vr('event', { ...room, publishers: arrayOf(publisher('notified')) }), unsolicited: true },
   participant_joining: { schema: vr('event', { ...room, joining: object({ id }, { display: string }) }), unsolicited: true },
-  participant_unpublished: { schema: vr('event', { ...room, unpublished: id }), unsolicited: true },
-  participant_left: { schema: vr('event', { ...room, leaving: id }), unsolicited: true },
-  participant_kicked: { schema: vr('event', { ...room, kicked: id }), unsolicited: true },
+  // The display name of who left, unpublished or was kicked, when it has one (1.3.0, #3426).
+  participant_unpublished: { schema: vr('event', { ...room, unpublished: id }, { display: since('1.3.0', string) }), unsolicited: true },
+  participant_left: { schema: vr('event', { ...room, leaving: id }, { display: since('1.3.0', string) }), unsolicited: true },
+  participant_kicked: { schema: vr('event', { ...room, kicked: id }, { display: since('1.3.0', string) }), unsolicited: true },
   /** To the participant who was kicked. */
   kicked: { schema: vr('event', { ...room, leaving: ok, reason: constant('kicked') }), unsolicited: true },
   moderation: { schema: vr('event', { ...room, id, mid, moderation: oneOfValues('muted', 'unmuted') }), unsolicited: true },

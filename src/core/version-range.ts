@@ -1,0 +1,79 @@
+
+/**
+ * Janus version ranges, as scenarios write them: comparators joined by spaces (all must hold),
+ * alternatives joined by `||`. `>=1.3.2`, `<1.3.2`, `>=1.2.2 <1.4.0`, `1.1.2` (exactly),
+ * `<1.2.0 || >=1.3.1`. Versions are numbers separated by dots (`1.3` is `1.3.0`).
+ */
+export interface VersionRange {
+  /** As written, spaces normalised. */
+  text: string;
+  alternatives: Comparator[][];
+}
+
+type Operator = '>=' | '<=' | '>' | '<' | '=';
+
+interface Comparator {
+  op: Operator;
+  version: string;
+}
+
+const COMPARATOR = /^(>=|<=|>|<|=)?(\d+(?:\.\d+){0,2})$/;
+
+export function parseVersionRange(text: string): { range: VersionRange } | { problem: string } {
+  const alternatives: Comparator[][] = [];
+  for (const part of text.split('||')) {
+    const words = part.trim().split(/\s+/).filter((w) => w !== '');
+    if (words.length === 0) return { problem: `"${text}" has an empty alternative: write comparators like >=1.3.2 on both sides of ||` };
+    const comparators: Comparator[] = [];
+    for (const word of words) {
+      const m = COMPARATOR.exec(word);
+      if (!m) return { problem: `"${word}" is not a version comparator: write >=1.3.2, <1.3.2, >1.1.2, <=1.4.1 or a version like 1.1.2` };
+      comparators.push({ op: (m[1] ?? '=') as Operator, version: m[2]! });
+    }
+    alternatives.push(comparators);
+  }
+  const range = { text: alternatives.map((a) => a.map((c) => `${c.op === '=' ? '' : c.op}${c.version}`).join(' ')).join(' || '), alternatives };
+  if (alternatives.some(isEmpty)) return { problem: `"${text}" matches no version: a part of it excludes itself` };
+  return { range };
+}
+
+export function satisfies(range: VersionRange, version: string): boolean {
+  return range.alternatives.some((all) => all.every((c) => holds(c, version)));
+}
+
+function holds(c: Comparator, version: string): boolean {
+  const d = compareVersions(version, c.version);
+  switch (c.op) {
+    case '>=': return d >= 0;
+    case '<=': return d <= 0;
+    case '>': return d > 0;
+    case '<': return d < 0;
+    case '=': return d === 0;
+  }
+}
+
+/** A conjunction no version satisfies (>=1.4 <1.3): its lower bound is above its upper bound. */
+function isEmpty(all: Comparator[]): boolean {
+  const lows = all.filter((c) => c.op === '>=' || c.op === '>' || c.op === '=');
+  const highs = all.filter((c) => c.op === '<=' || c.op === '<' || c.op === '=');
+  return lows.some((lo) => highs.some((hi) => {
+    const d = compareVersions(lo.version, hi.version);
+    return d > 0 || (d === 0 && (lo.op === '>' || hi.op === '<'));
+  }));
+}
+
+/** For titles and reports: `1.3.2+`, `<1.3.2`, `>=1.2.2 <1.4.0`. */
+export function describeRange(range: VersionRange): string {
+  return range.alternatives.map((all) => (all.length === 1 && all[0]!.op === '>=' ? `${all[0]!.version}+` : all.map((c) => `${c.op === '=' ? '' : c.op}${c.version}`).join(' '))).join(' or ');
+}
+
+/** Compares "1.1.2"-style versions numerically; missing parts count as 0. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map((x) => Number.parseInt(x, 10) || 0);
+  const pb = b.split('.').map((x) => Number.parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}

@@ -1,0 +1,213 @@
+import assert from 'node:assert/strict';
+import { describeRange, parseVersionRange, satisfies } from '../../src/core/version-range.js';
+import { loadFiles } from '../../src/compile/load-files.js';
+import { runScenario } from '../../src/run/run-scenario.js';
+import { knownSchema, violationsOf } from '../../src/schemas/catalogue.js';
+import { registerBuiltinTransports } from '../../src/transports/builtin.js';
+import { scenarioDir } from '../support/cli.js';
+import { FakeJanus } from '../support/fake-janus.js';
+
+/** The fake answers every request `{janus: success, echo: <request>}`: `echo` passes, `pong` fails. */
+const PASSES = '{ echo: { janus: ping } }';
+const FAILS = '{ janus: pong }';
+
+describe('Janus version ranges', function () {
+  it('parse comparators, alternatives and bare versions', function () {
+    const r = (text: string) => {
+      const parsed = parseVersionRange(text);
+      assert.ok('range' in parsed, text);
+      return parsed.range;
+    };
+    assert.equal(satisfies(r('>=1.3.2'), '1.3.2'), true);
+    assert.equal(satisfies(r('>=1.3.2'), '1.3.1'), false);
+    assert.equal(satisfies(r('<1.3.2'), '1.1.2'), true);
+    assert.equal(satisfies(r('<1.3.2'), '1.3.2'), false);
+    assert.equal(satisfies(r('>=1.2.2 <1.4'), '1.4.0'), false);
+    assert.equal(satisfies(r('>=1.2.2 <1.4'), '1.3.3'), true);
+    assert.equal(satisfies(r('1.1.2'), '1.1.2'), true);
+    assert.equal(satisfies(r('1.1.2'), '1.1.20'), false);
+    assert.equal(satisfies(r('<1.2 || >=1.4.1'), '1.3.0'), false);
+    assert.equal(satisfies(r('<1.2 || >=1.4.1'), '1.4.1'), true);
+    assert.equal(describeRange(r('>=1.3.2')), '1.3.2+');
+    assert.equal(describeRange(r('<1.3.2')), '<1.3.2');
+  });
+
+  it('refuse what is not a range, and ranges no version is in', function () {
+    for (const bad of ['~1.3', '>= 1.3', 'banana', '>=1.3.2 ||', '1.2.3.4', '']) assert.ok('problem' in parseVersionRange(bad), bad);
+    assert.match((parseVersionRange('>=1.4 <1.3') as { problem: string }).problem, /matches no version/);
+    assert.match((parseVersionRange('>1.3.2 <=1.3.2') as { problem: string }).problem, /matches no version/);
+  });
+});
+
+describe('version-dependent scenarios', function () {
+  let fake: FakeJanus;
+  const files = scenarioDir({
+    'steps.yaml': `name: a step per version
+steps:
+  - request: ping
+    janus: ">=1.3.2"
+    expect: ${PASSES}
+  - request: ping
+    janus: "<1.3.2"
+    expect: ${FAILS}
+`,
+    'pattern.yaml': `name: a pattern per version
+steps:
+  - request: ping
+    expect: { echo: { janus: { $janus: { ">=1.3.2": ping, "<1.3.2": pong } } } }
+`,
+    'bug-shows.yaml': `name: a known bug that shows
+steps:
+  - request: ping
+    expect: ${FAILS}
+    known_bug: { what: the reply is wrong, janus: ">=1.3.3 <=1.4.1", link: "https://example.org/bug/1" }
+  - request: ping
+    expect: ${FAILS}
+`,
+    'bug-gone.yaml': `name: a known bug that is gone
+steps:
+  - request: ping
+    expect: ${PASSES}
+    known_bug: { what: the reply is wrong, janus: ">=1.3.3 <=1.4.1" }
+`,
+    'scenario-bug.yaml': `name: a known bug of the whole scenario
+known_bug: { what: the second reply is wrong, janus: "1.4.1" }
+steps:
+  - request: ping
+    expect: ${PASSES}
+  - request: ping
+    expect: ${FAILS}
+`,
+    'bad-range.yaml': `name: bad ranges
+steps:
+  - request: ping
+    janus: "~1.3"
+  - request: ping
+    janus: ">=1.4 <1.3"
+  - request: ping
+    expect: { janus: { $janus: { "1.x": pong } } }
+`,
+    'bad-bug.yaml': `name: a known bug without what
+known_bug: { janus: ">=1.3.3" }
+steps:
+  - request: ping
+`,
+    'bug-on-include.yaml': `name: a known bug on an include
+steps:
+  - include: f.fragment.yaml
+    known_bug: { what: x, janus: ">=1.3.3" }
+`,
+    'f.fragment.yaml': `steps:
+  - request: ping
+`,
+  });
+  before(async () => {
+    fake = await FakeJanus.start();
+    registerBuiltinTransports();
+  });
+  after(async () => {
+    await fake.close();
+    files.remove();
+  });
+
+  const load = (file: string) => loadFiles([files.path(file)], { knownSchema });
+  async function run(file: string, serverVersion: string | undefined) {
+    const loaded = load(file);
+    assert.deepEqual(loaded.diagnostics, []);
+    return runScenario(loaded.scenarios[0]!, { transport: 'http', url: fake.httpUrl, tls: {}, secrets: {}, serverVersion }, { seed: 's', stepTimeoutMs: 2000, scenarioTimeoutMs: 10_000 });
+  }
+
+  it('a step runs only on the versions it names', async function () {
+    assert.equal((await run('steps.yaml', '1.4.1')).status, 'passed');
+    const old = await run('steps.yaml', '1.1.2');
+    assert.equal(old.status, 'failed', 'the <1.3.2 step runs on 1.1.2 and its pattern fails');
+    assert.equal(old.failure?.span?.line, 6);
+    assert.match(old.failure!.stepTitle!, /expects Janus <1\.3\.2 behaviour/);
+  });
+
+  it('a step with a range fails, saying why, when the server version is unknown', async function () {
+    const result = await run('steps.yaml', undefined);
+    assert.equal(result.status, 'failed');
+    assert.match(result.failure!.summary, /version is unknown/);
+  });
+
+  it('$janus picks the pattern of the version, and says which in a mismatch', async function () {
+    assert.equal((await run('pattern.yaml', '1.3.3')).status, 'passed');
+    const old = await run('pattern.yaml', '1.3.1');
+    assert.equal(old.status, 'failed');
+    assert.match(old.failure!.mismatches![0]!.expected, /"pong" \(expects Janus <1\.3\.2 behaviour\)/);
+    const unknown = await run('pattern.yaml', undefined);
+    assert.equal(unknown.status, 'failed');
+  });
+
+  it('a known bug that shows is a known issue: not passed, not failed, the rest not run', async function () {
+    const result = await run('bug-shows.yaml', '1.4.1');
+    assert.equal(result.status, 'skipped');
+    assert.equal(result.failure, undefined);
+    assert.equal(result.knownIssue?.outcome, 'present');
+    assert.equal(result.knownIssue?.link, 'https://example.org/bug/1');
+    assert.match(result.skipReason!, /^known issue of Janus >=1\.3\.3 <=1\.4\.1: the reply is wrong/);
+    assert.equal(result.transcript.filter((t) => t.direction === 'out' && (t.message as { janus?: string }).janus === 'ping').length, 1);
+  });
+
+  it('a known bug of other versions changes nothing: the failure is a failure', async function () {
+    const result = await run('bug-shows.yaml', '1.1.2');
+    assert.equal(result.status, 'failed');
+    assert.equal(result.knownIssue, undefined);
+  });
+
+  it('a known bug that no longer shows fails: fixed in this version, remove the mark', async function () {
+    const result = await run('bug-gone.yaml', '1.4.1');
+    assert.equal(result.status, 'failed');
+    assert.equal(result.knownIssue?.outcome, 'fixed');
+    assert.match(result.failure!.summary, /did not show on Janus 1\.4\.1: fixed in this version, remove the mark/);
+    assert.equal((await run('bug-gone.yaml', '1.1.2')).status, 'passed');
+  });
+
+  it('a known bug of the scenario: its failure is a known issue, its pass a failure', async function () {
+    const shows = await run('scenario-bug.yaml', '1.4.1');
+    assert.equal(shows.status, 'skipped');
+    assert.equal(shows.knownIssue?.outcome, 'present');
+    assert.equal((await run('scenario-bug.yaml', '1.3.3')).status, 'failed');
+  });
+
+  it('bad ranges and marks are load errors at file:line:col, before any I/O', function () {
+    const ranges = load('bad-range.yaml').diagnostics;
+    assert.deepEqual(ranges.map((d) => [d.span.line, d.span.col]), [[4, 12], [6, 12], [8, 41]]);
+    assert.match(ranges[0]!.message, /"~1\.3" is not a version comparator/);
+    assert.match(ranges[1]!.message, /matches no version/);
+    assert.match(ranges[2]!.message, /\$janus: "1\.x" is not a version comparator/);
+    const bug = load('bad-bug.yaml').diagnostics;
+    assert.equal(bug.length, 1);
+    assert.equal(bug[0]!.span.line, 2);
+    assert.match(bug[0]!.message, /what/);
+    const include = load('bug-on-include.yaml').diagnostics;
+    assert.equal(include.length, 1);
+    assert.match(include[0]!.message, /known_bug marks one step or the whole scenario, not an include/);
+  });
+});
+
+describe('the catalogue by version', function () {
+  const generated = (extra: Record<string, unknown>) => ({ nosip: 'event', result: { event: 'generated', type: 'offer', sdp: 'v=0', ...extra } });
+
+  it('a field of a later version is unknown on an earlier one, and known on its own', function () {
+    const withId = generated({ unique_id: '0b4c2f1e-1111-2222-3333-444455556666' });
+    assert.deepEqual(violationsOf('nosip/generated', withId, true, '1.4.1'), []);
+    const old = violationsOf('nosip/generated', withId, true, '1.1.2');
+    assert.equal(old.length, 1);
+    assert.equal(old[0]!.pointer, '/result/unique_id');
+    assert.equal(old[0]!.unknownField, true);
+  });
+
+  it('a field dropped in a later version is unknown there', function () {
+    const status = { janus: 'success', transaction: 't', status: { libnice_debug: false } };
+    assert.ok(violationsOf('admin/success/get_status', status, true, '1.4.1').some((v) => v.pointer === '/status/libnice_debug' && v.unknownField));
+    assert.ok(!violationsOf('admin/success/get_status', status, true, '1.1.2').some((v) => v.pointer === '/status/libnice_debug'));
+  });
+
+  it('enum values hold for their versions (Streaming stop answers idle from 1.3.1)', function () {
+    const idle = { streaming: 'event', result: { status: 'idle' } };
+    assert.deepEqual(violationsOf('streaming/stopping', idle, true, '1.3.1'), []);
+    assert.equal(violationsOf('streaming/stopping', idle, true, '1.1.2').length, 1);
+  });
+});
