@@ -29,7 +29,11 @@ const stepValidators = new WeakMap<StepKind, ValidateFunction>();
 function stepValidator(kind: StepKind): ValidateFunction {
   let validate = stepValidators.get(kind);
   if (!validate) {
-    validate = stepAjv.compile(kind.schema);
+    try {
+      validate = stepAjv.compile(kind.schema);
+    } catch (e) {
+      throw new Error(`step kind "${kind.key}" has a schema ajv cannot compile in strict mode: ${(e as Error).message}`);
+    }
     stepValidators.set(kind, validate);
   }
   return validate;

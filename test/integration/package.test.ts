@@ -59,11 +59,15 @@ export function summary(result: ScenarioResult, entries: ReportEntry[], target: 
       const schema = (await import('janus-scenarios/schema/scenario.schema.json', { with: { type: 'json' } })).default;
       const fragment = (await import('janus-scenarios/schema/fragment.schema.json', { with: { type: 'json' } })).default;
       const pkg = (await import('janus-scenarios/package.json', { with: { type: 'json' } })).default;
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync('catalogue.yaml', 'name: catalogue names\\nsteps:\\n  - request: { janus: create }\\n    expect: { $schema: core/success/create }\\n  - request: { janus: attach, plugin: janus.plugin.echotest, session_id: 1 }\\n    expect: { janus: error, error: { code: SESSION_NOT_FOUND } }\\n');
+      const { loadFiles } = await import('janus-scenarios');
+      const loaded = loadFiles(['catalogue.yaml']);
       let deep;
       try { await import('janus-scenarios/dist/src/schemas/error-names.js'); deep = 'imported'; } catch (e) { deep = e.code; }
-      console.log(JSON.stringify({ names, schema: schema.title, fragment: fragment.title, version: pkg.version, deep }));`;
+      console.log(JSON.stringify({ names, schema: schema.title, fragment: fragment.title, version: pkg.version, deep, catalogue: { scenarios: loaded.scenarios.length, diagnostics: loaded.diagnostics.map((d) => d.message) } }));`;
     const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: project, encoding: 'utf8' })) as {
-      names: Record<string, string[]>; schema: string; fragment: string; version: string; deep: string;
+      names: Record<string, string[]>; schema: string; fragment: string; version: string; deep: string; catalogue: { scenarios: number; diagnostics: string[] };
     };
     for (const name of ['loadFiles', 'runScenario', 'registerStepKind', 'registerOperator', 'registerTransport', 'knownSchema']) assert.ok(out.names['janus-scenarios']!.includes(name), name);
     assert.ok(out.names['janus-scenarios/mocha']!.length > 0);
@@ -73,6 +77,8 @@ export function summary(result: ScenarioResult, entries: ReportEntry[], target: 
     assert.match(out.fragment, /fragment file/);
     assert.equal(out.version, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
     assert.equal(out.deep, 'ERR_PACKAGE_PATH_NOT_EXPORTED', 'a path outside the exports map is not importable');
+    // The catalogue's error and schema names load through the entry, with no deep import.
+    assert.deepEqual(out.catalogue, { scenarios: 1, diagnostics: [] });
   });
 
   it('resolves the types of every exported entry with tsc', () => {

@@ -19,6 +19,7 @@ export interface Probes {
   stepKind: { builtin: Loaded; before: Loaded; after: Loaded; wrongType: Loaded; unknownKey: Loaded };
   transport: { before: Loaded; after: Loaded; names: string[] };
   operator: { before: Loaded; after: Loaded };
+  brokenSchema: string | undefined;
 }
 
 export const scenarioWith = (step: string): string => `name: uses ${step.split(':')[0]}\nsteps:\n  - ${step}\n`;
@@ -78,7 +79,10 @@ function probe(dir: string): Probes {
   lib.registerOperator(evenOperator);
   const operator = { before: operatorBefore, after: load(USES_EVEN) };
   const duplicates = [takenBuiltin, errorOf(() => lib.registerStepKind(probeKind)), errorOf(() => lib.registerTransport(lateTransport)), errorOf(() => lib.registerOperator(evenOperator))];
-  return { duplicates, stepKind, transport, operator };
+  // Last: a kind whose schema ajv refuses is named when a step of it is first checked.
+  lib.registerStepKind({ ...probeKind, key: 'broken', schema: { type: 'object', properties: { broken: { type: 'nonsense' } } } });
+  const brokenSchema = errorOf(() => load(scenarioWith('broken: 1')));
+  return { duplicates, stepKind, transport, operator, brokenSchema };
 }
 
 /** Runs the probes in a worker thread and resolves with what they found. */

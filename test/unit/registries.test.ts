@@ -95,6 +95,10 @@ describe('registries: one registration rule', () => {
       assert.deepEqual(r.names, ['http', 'https', 'ws', 'wss', 'late']);
     });
 
+    it('a step kind whose schema does not compile: an error naming the kind', () => {
+      assert.match(probes.brokenSchema ?? 'no error', /^step kind "broken" has a schema ajv cannot compile in strict mode: /);
+    });
+
     it('an operator: patterns may use it', () => {
       const r = probes.operator!;
       assert.match(r.before!.diagnostics.join('\n'), /unknown operator \$even/);
