@@ -2,7 +2,7 @@
  * janus-scenarios as a library: load scenario files, run them against Janus over any
  * registered transport, and get typed result events. Nothing here depends on mocha.
  */
-export { loadFiles, type LoadResult, type LoadOptions } from './load/load.js';
+export { loadFiles, type LoadResult, type LoadOptions } from './compile/load-files.js';
 export { collectFiles } from './load/collect.js';
 export { renderDiagnostic, renderDiagnostics, type Diagnostic } from './core/diagnostic.js';
 export type { SourceSpan } from './core/source.js';
@@ -18,7 +18,7 @@ export { writeReports, type ReportOutput } from '../reporters/write.js';
 export type { FileReporter } from '../reporters/contract.js';
 export type { RunReport, ScenarioReport, ScenarioStatus, ReportedFailure, ReportedMessage } from '../reporters/model.js';
 export { JanusClient, type Exchange, type RequestOutcome } from './janus/client.js';
-export type { JanusMessage, Route, JanusApi } from './janus/protocol.js';
+export type { JanusMessage, Route, JanusApi } from './protocol/messages.js';
 export { registerTransport, registerBuiltinTransports, getTransport, transportNames } from './transports/registry.js';
 export { TransportFault, type TransportDefinition, type TransportConnection, type TransportSink, type ConnectOptions } from './transports/contract.js';
 export { registerStepKind, getStepKind, stepKinds } from './steps/registry.js';
@@ -29,4 +29,4 @@ export { startJanus, stopAllJanus, type ManagedJanus, type JanusNeeds } from './
 export { knownSchema, validateSchema } from './schemas/catalogue.js';
 export { CATALOGUE_ERROR_CODES } from './schemas/error-names.js';
 export type { ErrorCodeNames } from './match/compile-pattern.js';
-export { scenarioSchema, fragmentSchema } from './load/scenario-schema.js';
+export { scenarioSchema, fragmentSchema } from './compile/scenario-schema.js';

@@ -1,7 +1,7 @@
 import { renderDiagnostics } from '../core/diagnostic.js';
 import type { CompiledScenario } from '../compile/scenario.js';
 import { collectFiles } from '../load/collect.js';
-import { loadFiles } from '../load/load.js';
+import { loadFiles } from '../compile/load-files.js';
 import { basename } from 'node:path';
 import { CONFIG_FILES } from './config.js';
 import { UsageError } from './options.js';

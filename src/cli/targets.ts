@@ -136,6 +136,7 @@ async function startManaged(scenarios: CompiledScenario[], common: Common, skipF
         sessionTimeoutS: typeof config.session_timeout === 'number' ? config.session_timeout : 60,
         serverVersion: versions.get(instanceKey(scenario)),
         ...(janus.peers && { peers: janus.peers }),
+        deathReason: () => janus.deathReason(),
       };
     },
     close: async () => {

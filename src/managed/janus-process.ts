@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JanusInstallation } from './installation.js';
 
@@ -104,6 +105,15 @@ export class JanusProcess {
     return this.exitStatus;
   }
 
+  /**
+   * The exit status, waiting for it only when the process is already dead but not yet reaped
+   * (a zombie: its 'exit' event is on its way); undefined while it runs.
+   */
+  async statusIfDead(): Promise<ExitStatus | undefined> {
+    if (this.exitStatus || !this.running) return this.exited;
+    return this.child.pid !== undefined && isZombie(this.child.pid) ? this.exited : undefined;
+  }
+
   /** SIGTERM, then SIGKILL after graceMs (0: SIGKILL at once); resolves once the process is gone. */
   async terminate(graceMs = 3000): Promise<ExitStatus> {
     if (graceMs <= 0) this.killSync();
@@ -124,5 +134,14 @@ export class JanusProcess {
    */
   killSync(): void {
     if (this.running) this.child.kill('SIGKILL');
+  }
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
   }
 }

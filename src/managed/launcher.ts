@@ -3,17 +3,18 @@ import { rmSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { access, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { clip } from '../core/clip.js';
 import { selfSignedCertificate, type TlsCertificate } from './certificate.js';
 import { JanusStartError, PortConflict } from './errors.js';
 import { findInstallation, type JanusInstallation } from './installation.js';
 import { checkOverrides, writeInstanceFiles } from './instance-files.js';
-import { AgentPeerHost } from '../media/agent-host.js';
+import { AgentPeerHost } from './netns/agent-host.js';
 import type { PeerHost } from '../media/contract.js';
 import { JanusProcess, janusCommand } from './janus-process.js';
 import { endpointsOf, listenerNames, makeListener, type ListenerName, type ManagedEndpoints } from './listeners.js';
 import { type GeneralConfig, type JanusNeeds, type JanusTransportName, pluginStem, transportStems } from './needs.js';
 import { requireObservers } from './observers.js';
-import { AGENT_STOP_GRACE_MS, agentCommand, namespaceEmptied, namespaceOf, namespaceUnavailable } from './netns.js';
+import { AGENT_STOP_GRACE_MS, agentCommand, namespaceEmptied, namespaceOf, namespaceUnavailable } from './netns/namespace.js';
 import { allocateMediaPortRanges, pickFreePorts } from './ports.js';
 import { waitUntilReady } from './readiness.js';
 import { bridge, bridgeSocketPath } from './socket-bridge.js';
@@ -35,6 +36,11 @@ export interface ManagedJanus {
   peers?: PeerHost;
   /** The last ~200 lines of Janus output, for error messages. */
   log(): string;
+  /**
+   * Why Janus is gone when it died on its own (a crash, an exit): the status and its last
+   * words, one line. Undefined while it runs and after stop().
+   */
+  deathReason(): Promise<string | undefined>;
   /** SIGTERM, SIGKILL after 3 s, then removes the folder. Idempotent. */
   stop(): Promise<void>;
 }
@@ -212,6 +218,16 @@ class ManagedInstance implements ManagedJanus {
 
   log(): string {
     return this.janus.log.text();
+  }
+
+  async deathReason(): Promise<string | undefined> {
+    if (this.stopping) return undefined;
+    const status = await this.janus.statusIfDead();
+    if (!status || this.stopping) return undefined;
+    await this.janus.closed;
+    const how = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
+    const last = this.janus.log.allLines().map((l) => l.trim()).filter(Boolean).at(-1);
+    return `the managed Janus died during the run (${how})${last ? `; its last words: ${clip(last, 200)}` : ''}`;
   }
 
   stop(): Promise<void> {

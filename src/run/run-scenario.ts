@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CompiledScenario } from '../compile/scenario.js';
 import { MEDIA_STEP_TIMEOUT_MS, type PeerHost } from '../media/contract.js';
 import { JanusClient } from '../janus/client.js';
-import type { JanusMessage, Route } from '../janus/protocol.js';
+import type { JanusMessage, Route } from '../protocol/messages.js';
 import { formatViolation, validateSchema, type Violation } from '../schemas/catalogue.js';
 import { MessageChecker, type SchemaMode } from '../schemas/checker.js';
 import type { Matcher, Mismatch } from '../match/contract.js';
@@ -27,6 +27,8 @@ export interface RunTarget {
   serverVersion?: string;
   /** Where WebRTC peers that can reach this server run (scenarios with requires.media). */
   peers?: PeerHost;
+  /** For a server this process started: why it is gone, if it died on its own (asked after a server problem). */
+  deathReason?: () => Promise<string | undefined>;
 }
 
 export interface RunOptions {
@@ -225,7 +227,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   // What arrived after the last step (cleanup, late events) is reported, never failed on.
   schemaWarnings.push(...violations.splice(0).map(formatViolation));
 
-  const finalFailure = failure ?? cleanupFailures[0];
+  const finalFailure = await withDeathReason(failure ?? cleanupFailures[0], target);
   const result: ScenarioResult = {
     file: scenario.file,
     name: scenario.name,
@@ -245,6 +247,13 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   };
   emit({ type: 'scenario:end', result });
   return result;
+}
+
+/** A server problem on a server that died names the death first: that is the cause, the dropped connection only its sign. */
+async function withDeathReason(failure: Failure | undefined, target: RunTarget): Promise<Failure | undefined> {
+  if (failure?.kind !== 'infrastructure' || !target.deathReason) return failure;
+  const reason = await target.deathReason().catch(() => undefined);
+  return reason ? { ...failure, summary: `${reason}; ${failure.summary}` } : failure;
 }
 
 /** Variables are resolved before the first step; one that cannot be fails there, at its own position. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { eventually } from '../support/admin.js';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { managedJanusPids, runCli, scenarioDir, startCli, tmpdirPerTest } from '../support/cli.js';
 
@@ -79,6 +80,19 @@ steps:
     assert.equal(next.code, 0, next.stdout + next.stderr);
   });
 
+  it('names a Janus that died during the run (a crash) as the cause of the server problems, exit 3', async () => {
+    const cli = startCli(['run', files.path('sleeps.yaml'), '--transport', 'ws'], { env: env() });
+    assert.ok(await eventually(() => managedJanusPids(cli.child.pid).length === 1), `no managed Janus appeared: ${cli.output()}`);
+    const [janusPid] = managedJanusPids(cli.child.pid);
+    // Dying while it starts is another message: wait until the scenario's client is connected.
+    assert.ok(await eventually(() => hasClient(janusPid!)), `no client connected: ${cli.output()}`);
+    process.kill(janusPid!, 'SIGABRT');
+    const run = await cli.done;
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    assert.match(run.stdout + run.stderr, /the managed Janus died during the run \(signal SIGABRT\)/);
+    assert.equal(readdirSync(tmp.dir()).length, 0, 'the instance folder is left');
+  });
+
   it('exits 3 with one line when Janus cannot be started', async () => {
     const run = await runCli(['run', files.path('plain.yaml'), '--janus-binary', '/nonexistent/janus'], { env: env() });
     assert.equal(run.code, 3, run.stdout + run.stderr);
@@ -86,6 +100,12 @@ steps:
     assert.doesNotMatch(run.stderr, /\n\s+at /);
   });
 });
+
+/** Whether a TCP connection to the process is established (`ss` lists its owner). */
+function hasClient(pid: number): boolean {
+  const ss = spawnSync('ss', ['-Htnp', 'state', 'established'], { encoding: 'utf8' });
+  return ss.stdout.includes(`pid=${pid},`);
+}
 
 /** A zombie (reaped late by PID 1 in containers) is not running. */
 function isRunning(pid: number): boolean {

@@ -9,7 +9,7 @@ import { buildRunReport } from '../../reporters/build.js';
 import type { ReportEntry } from '../../reporters/entry.js';
 import type { RunReport, ScenarioReport } from '../../reporters/model.js';
 import { managedTargets, type ManagedTargets as Targets } from '../../src/cli/targets.js';
-import { loadFiles } from '../../src/load/load.js';
+import { loadFiles } from '../../src/compile/load-files.js';
 import { runScenario, type RunTarget } from '../../src/run/run-scenario.js';
 import { knownSchema, validateSchema } from '../../src/schemas/catalogue.js';
 import { errorCodeByName, errorNames } from '../../src/schemas/error-names.js';

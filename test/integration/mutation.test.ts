@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { instanceKey, managedTargets, type ManagedTargets as Targets } from '../../src/cli/targets.js';
 import { collectFiles } from '../../src/load/collect.js';
-import { loadFiles } from '../../src/load/load.js';
+import { loadFiles } from '../../src/compile/load-files.js';
 import { ExclusiveLock } from '../../src/run/exclusive.js';
 import { JobPool } from '../../src/run/pool.js';
 import { runScenario } from '../../src/run/run-scenario.js';

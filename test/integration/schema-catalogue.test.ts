@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { instanceKey, managedTargets, type ManagedTargets as Targets } from '../../src/cli/targets.js';
 import type { CompiledScenario } from '../../src/compile/scenario.js';
 import { collectFiles } from '../../src/load/collect.js';
-import { loadFiles } from '../../src/load/load.js';
+import { loadFiles } from '../../src/compile/load-files.js';
 import { ExclusiveLock } from '../../src/run/exclusive.js';
 import { JobPool } from '../../src/run/pool.js';
 import { runScenario, type RunTarget } from '../../src/run/run-scenario.js';
