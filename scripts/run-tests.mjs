@@ -1,12 +1,20 @@
-// Runs the mocha suite with a private TMPDIR, then checks that the tests left nothing behind:
-// no temp folder and no Janus process started from one. Exit code: mocha's, or 1 on leftovers.
+// Runs mocha with a private TMPDIR, then checks that the tests left nothing behind: no temp
+// folder and no Janus process started from one. Exit code: mocha's, or 1 on leftovers.
+// `run-tests.mjs unit` runs dist/test/unit, `integration` dist/test/integration, no file or
+// suite named both; other arguments go to mocha as they are (files, --grep, ...). The spec is never in
+// .mocharc.json: mocha adds a config file's spec to the files named, so one file would run all.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+const SUITES = { unit: ['dist/test/unit/**/*.test.js'], integration: ['dist/test/integration/**/*.test.js'] };
+const args = process.argv.slice(2);
+const isSpec = (a) => a in SUITES || a.endsWith('.js') || a.includes('/');
+const named = [...(args.some(isSpec) ? [] : [...SUITES.unit, ...SUITES.integration]), ...args.flatMap((a) => SUITES[a] ?? [a])];
+
 const base = mkdtempSync(join(tmpdir(), 'janus-scenarios-tests-'));
-const mocha = spawnSync(process.execPath, ['node_modules/mocha/bin/mocha.js', ...process.argv.slice(2)], {
+const mocha = spawnSync(process.execPath, ['node_modules/mocha/bin/mocha.js', ...named], {
   stdio: 'inherit',
   env: { ...process.env, TMPDIR: base },
 });

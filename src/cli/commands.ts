@@ -5,7 +5,7 @@ import { ExitCode } from '../core/exit-codes.js';
 import { escapeControls } from '../core/printable.js';
 import { sweepStaleFolders } from '../managed/stale-folders.js';
 import { fragmentSchema, scenarioSchema } from '../compile/scenario-schema.js';
-import { registerBuiltinTransports } from '../transports/builtin.js';
+import { registerBuiltinTransports } from '../transports/registry.js';
 import { loadProjectConfig } from './config.js';
 import { initCommand } from './init.js';
 import { loadScenarios } from './load-scenarios.js';

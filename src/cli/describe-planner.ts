@@ -4,7 +4,7 @@ import { runScenario, type RunTarget } from '../run/run-scenario.js';
 import { randomSeed } from '../run/seeded.js';
 import { stopAllJanus } from '../managed/index.js';
 import { validateSchema } from '../schemas/catalogue.js';
-import { registerBuiltinTransports } from '../transports/builtin.js';
+import { registerBuiltinTransports } from '../transports/registry.js';
 import type { TestInfo } from '../events/events.js';
 import type { CompiledScenario } from '../compile/scenario.js';
 import { loadScenarios } from './load-scenarios.js';

@@ -2,8 +2,6 @@ import { renderDiagnostics } from '../core/diagnostic.js';
 import type { CompiledScenario } from '../compile/scenario.js';
 import { collectFiles } from '../load/collect.js';
 import { loadFiles } from '../compile/load-files.js';
-import { knownSchema } from '../schemas/catalogue.js';
-import { errorCodeByName, errorNames } from '../schemas/error-names.js';
 import { basename } from 'node:path';
 import { CONFIG_FILES } from './config.js';
 import { UsageError } from './options.js';
@@ -15,7 +13,7 @@ export async function loadScenarios(inputs: string[], options: { fragments: bool
   // The project's config file is no scenario, even in a folder that is searched for YAML files.
   const files = collected.files.filter((f) => !CONFIG_FILES.includes(basename(f)));
   if (missing.length > 0) throw new UsageError(`no scenario files found for ${missing.map((m) => `"${m}"`).join(', ')}`);
-  const result = loadFiles(files, { knownSchema, errorCodes: { code: errorCodeByName, names: errorNames } });
+  const result = loadFiles(files);
   if (result.diagnostics.length === 0) return { scenarios: result.scenarios, files };
   return { scenarios: [], files, problems: renderDiagnostics(result.diagnostics, result.sources) };
 }

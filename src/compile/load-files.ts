@@ -4,6 +4,8 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import { compileFragment, compileScenario, type CompileOptions } from './compile.js';
 import type { CompiledScenario } from './scenario.js';
 import type { ErrorCodeNames } from '../match/compile-pattern.js';
+import { knownSchema } from '../schemas/catalogue.js';
+import { CATALOGUE_ERROR_CODES } from '../schemas/error-names.js';
 import { isFragmentFile } from '../load/collect.js';
 import { readScenarioText } from '../load/read-text.js';
 import { validateFile } from './validate.js';
@@ -20,7 +22,9 @@ export interface LoadResult {
 export interface LoadOptions {
   env?: Environment;
   cwd?: string;
+  /** Which names `$schema:` accepts; default: the schema catalogue's (core/success/create, ...). */
   knownSchema?: (name: string) => boolean;
+  /** Which error names `code:` accepts (SESSION_NOT_FOUND, ...); default: the catalogue's. */
   errorCodes?: ErrorCodeNames;
 }
 
@@ -81,8 +85,8 @@ export function loadFiles(files: string[], options: LoadOptions = {}): LoadResul
     env: options.env ?? process.env,
     loadFragment,
     identify: realPath,
-    knownSchema: options.knownSchema ?? (() => false),
-    errorCodes: options.errorCodes,
+    knownSchema: options.knownSchema ?? knownSchema,
+    errorCodes: options.errorCodes ?? CATALOGUE_ERROR_CODES,
   });
   for (const file of files) {
     if (isFragmentFile(file)) {

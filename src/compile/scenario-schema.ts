@@ -1,6 +1,6 @@
 import { NAME_PATTERN, POSITIVE_DURATION } from '../steps/common.js';
 import { JANUS_EVENT_HANDLERS, JANUS_LOGGERS, JANUS_PLUGINS } from '../schemas/modules.js';
-import { knownTransportNames } from '../transports/builtin.js';
+import { transportNames } from '../transports/registry.js';
 import { stepKinds } from '../steps/registry.js';
 import { knownBugSchema, withConditions } from '../steps/conditions.js';
 
@@ -23,7 +23,7 @@ export const requiresSchema = () => ({
     },
     transports: {
       type: 'array',
-      items: { enum: knownTransportNames(), description: 'a transport name' },
+      items: { enum: transportNames(), description: 'a transport name' },
       uniqueItems: true,
       minItems: 1,
       description: 'the only transports the scenario runs on (default: every transport of the run); e.g. [http, https] for http steps',

@@ -1,9 +1,11 @@
 import { withConditions } from '../steps/conditions.js';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { closestName, type Diagnostic } from '../core/diagnostic.js';
+import { derivedFrom } from '../core/registry.js';
+import type { StepKind } from '../steps/contract.js';
 import { getStepKind, stepKinds } from '../steps/registry.js';
 import { checkDuration, DURATION_PATTERN } from '../core/duration.js';
-import { knownTransportNames } from '../transports/builtin.js';
+import { transportRegistry } from '../transports/registry.js';
 import { fragmentSchema, NAME_PATTERN, scenarioSchema } from './scenario-schema.js';
 import { SAVE_PATH_PATTERN } from '../steps/common.js';
 import type { DocPath } from '../core/source.js';
@@ -13,28 +15,38 @@ import type { YamlSource } from '../load/yaml-source.js';
  * Validates scenario and fragment files against the scenario-language schema with ajv in
  * strict mode, before anything runs. Each step is checked against the schema of its own kind,
  * so an error says "unknown key 'expct' in a request step", not a wall of oneOf alternatives.
- * Validators are compiled once per process.
+ * The file validators list the registered transports: they are compiled again when a transport
+ * is registered. A step kind's validator is compiled when a step of that kind is first checked,
+ * so a kind registered after files were loaded is validated like a built-in one.
  */
-let compiled: { scenario: ValidateFunction; fragment: ValidateFunction; steps: Map<string, ValidateFunction> } | undefined;
-/** The transports the validators were compiled with: a transport registered later recompiles them. */
-let compiledFor = '';
-
-function validators() {
-  const transports = knownTransportNames().join(',');
-  if (compiled && compiledFor === transports) return compiled;
-  compiledFor = transports;
-  const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true });
+const fileValidators = derivedFrom([transportRegistry], () => {
+  const ajv = newAjv();
   const looseSteps = (schema: object) => ({ ...schema, $defs: { step: { type: 'object' } } });
-  compiled = {
-    scenario: ajv.compile(looseSteps(scenarioSchema())),
-    fragment: ajv.compile(looseSteps(fragmentSchema())),
-    steps: new Map(stepKinds().map((k) => [k.key, ajv.compile(withConditions(k.schema))])),
-  };
-  return compiled;
+  return { scenario: ajv.compile(looseSteps(scenarioSchema())), fragment: ajv.compile(looseSteps(fragmentSchema())) };
+});
+
+const stepAjv = newAjv();
+const stepValidators = new WeakMap<StepKind, ValidateFunction>();
+
+function stepValidator(kind: StepKind): ValidateFunction {
+  let validate = stepValidators.get(kind);
+  if (!validate) {
+    try {
+      validate = stepAjv.compile(withConditions(kind.schema));
+    } catch (e) {
+      throw new Error(`step kind "${kind.key}" has a schema ajv cannot compile in strict mode: ${(e as Error).message}`);
+    }
+    stepValidators.set(kind, validate);
+  }
+  return validate;
+}
+
+function newAjv(): Ajv2020 {
+  return new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true });
 }
 
 export function validateFile(source: YamlSource, kind: 'scenario' | 'fragment'): Diagnostic[] {
-  const v = validators();
+  const v = fileValidators();
   const value = source.value;
   const validate = kind === 'scenario' ? v.scenario : v.fragment;
   const diagnostics: Diagnostic[] = [];
@@ -53,7 +65,7 @@ export function validateFile(source: YamlSource, kind: 'scenario' | 'fragment'):
 export function validateStep(step: unknown, path: DocPath, source: YamlSource, params: string[] = []): Diagnostic[] {
   if (step === null || typeof step !== 'object' || Array.isArray(step)) return [];
   const keys = Object.keys(step);
-  const kinds = keys.filter((k) => getStepKind(k));
+  const kinds = keys.filter((k) => getStepKind(k) !== undefined);
   const names = stepKinds().map((k) => k.key);
   if (kinds.length === 0) {
     const first = keys[0];
@@ -67,7 +79,7 @@ export function validateStep(step: unknown, path: DocPath, source: YamlSource, p
   if (kinds.length > 1) {
     return [{ span: source.spanOf([...path, kinds[1]!], { key: true }), message: `a step has exactly one kind, found both "${kinds[0]}" and "${kinds[1]}"; split it into two steps` }];
   }
-  const validate = validators().steps.get(kinds[0]!)!;
+  const validate = stepValidator(getStepKind(kinds[0]!)!);
   if (validate(step)) return [];
   const isParam = (data: unknown) => typeof data === 'string' && params.some((p) => new RegExp(`^\\$\\{\\s*${p}\\s*\\}$`).test(data));
   const errors = (validate.errors ?? []).filter((e) => !isParam(e.data));

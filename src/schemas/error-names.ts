@@ -20,6 +20,9 @@ export function errorNames(): string[] {
   return [...byName.keys()];
 }
 
+/** The catalogue's error names, as scenario loading reads them (the default of `loadFiles`). */
+export const CATALOGUE_ERROR_CODES = { code: errorCodeByName, names: errorNames } as const;
+
 /** "VIDEOROOM_NO_SUCH_ROOM" for (426, janus.plugin.videoroom); core names without a plugin. */
 export function errorNameOf(code: number, pluginPackage?: string): string | undefined {
   if (pluginPackage === undefined) return CORE_ERROR_NAMES[code];

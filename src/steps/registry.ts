@@ -1,27 +1,19 @@
+import { Registry } from '../core/registry.js';
+import { BUILTIN_STEP_KINDS } from './builtin.js';
 import type { StepKind } from './contract.js';
-import { adminStep } from './admin.js';
-import { httpStep } from './http.js';
-import { includeStep } from './include.js';
-import { noEventStep } from './no-event.js';
-import { peerStep } from './peer.js';
-import { rawStep } from './raw.js';
-import { requestStep } from './request.js';
-import { sleepStep } from './sleep.js';
-import { waitStep } from './wait.js';
 
-const kinds = new Map<string, StepKind>();
+/** Step kinds by the key that starts a step; the rule is `Registry`'s (src/core/registry.ts). */
+export const stepKindRegistry = new Registry<StepKind>('step kind', (k) => k.key, () => BUILTIN_STEP_KINDS);
 
+/** Adds a step kind; scenarios loaded from then on may use it. A key registered twice throws. */
 export function registerStepKind(kind: StepKind): void {
-  if (kinds.has(kind.key)) throw new Error(`step kind "${kind.key}" is already registered`);
-  kinds.set(kind.key, kind);
+  stepKindRegistry.register(kind);
 }
 
 export function stepKinds(): StepKind[] {
-  return [...kinds.values()];
+  return stepKindRegistry.values();
 }
 
 export function getStepKind(key: string): StepKind | undefined {
-  return kinds.get(key);
+  return stepKindRegistry.get(key);
 }
-
-for (const kind of [requestStep, adminStep, rawStep, httpStep, waitStep, noEventStep, sleepStep, includeStep, peerStep]) registerStepKind(kind);

@@ -14,7 +14,7 @@ import { loadFiles } from '../../src/compile/load-files.js';
 import { runScenario, type RunTarget } from '../../src/run/run-scenario.js';
 import { knownSchema, validateSchema } from '../../src/schemas/catalogue.js';
 import { errorCodeByName, errorNames } from '../../src/schemas/error-names.js';
-import { registerBuiltinTransports } from '../../src/transports/builtin.js';
+import { registerBuiltinTransports } from '../../src/transports/registry.js';
 
 /**
  * The HTML report of a real run with a failure, opened in headless Chromium: what a person looks

@@ -10,7 +10,7 @@ import { JobPool } from '../../src/run/pool.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { knownSchema, validateSchema } from '../../src/schemas/catalogue.js';
 import { errorCodeByName, errorNames } from '../../src/schemas/error-names.js';
-import { registerBuiltinTransports } from '../../src/transports/builtin.js';
+import { registerBuiltinTransports } from '../../src/transports/registry.js';
 import { mutantsOf } from '../support/mutants.js';
 
 /**

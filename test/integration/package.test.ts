@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,77 @@ export function summary(result: ScenarioResult, target: RunTarget): RunReport {
       execFileSync(process.execPath, [join(project, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: project, encoding: 'utf8' });
     } catch (e) {
       assert.fail(`the public types do not compile:\n${(e as { stdout?: string }).stdout}`);
+    }
+  });
+
+  it('exports its library, mocha entry, reporters, schemas and package.json by name, and only those', () => {
+    const project = dirname(dirname(installed));
+    const script = `
+      const names = {};
+      for (const path of ['janus-scenarios', 'janus-scenarios/mocha', 'janus-scenarios/reporters/junit', 'janus-scenarios/reporters/json', 'janus-scenarios/reporters/tap', 'janus-scenarios/reporters/html']) {
+        const m = await import(path);
+        names[path] = Object.keys(m).map((k) => k === 'default' ? 'default:' + typeof m.default : k);
+      }
+      const schema = (await import('janus-scenarios/schema/scenario.schema.json', { with: { type: 'json' } })).default;
+      const fragment = (await import('janus-scenarios/schema/fragment.schema.json', { with: { type: 'json' } })).default;
+      const pkg = (await import('janus-scenarios/package.json', { with: { type: 'json' } })).default;
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync('catalogue.yaml', 'name: catalogue names\\nsteps:\\n  - request: { janus: create }\\n    expect: { $schema: core/success/create }\\n  - request: { janus: attach, plugin: janus.plugin.echotest, session_id: 1 }\\n    expect: { janus: error, error: { code: SESSION_NOT_FOUND } }\\n');
+      const { loadFiles } = await import('janus-scenarios');
+      const loaded = loadFiles(['catalogue.yaml']);
+      let deep;
+      try { await import('janus-scenarios/dist/src/schemas/error-names.js'); deep = 'imported'; } catch (e) { deep = e.code; }
+      console.log(JSON.stringify({ names, schema: schema.title, fragment: fragment.title, version: pkg.version, deep, catalogue: { scenarios: loaded.scenarios.length, diagnostics: loaded.diagnostics.map((d) => d.message) } }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: project, encoding: 'utf8' })) as {
+      names: Record<string, string[]>; schema: string; fragment: string; version: string; deep: string; catalogue: { scenarios: number; diagnostics: string[] };
+    };
+    for (const name of ['loadFiles', 'runScenario', 'registerStepKind', 'registerOperator', 'registerTransport', 'knownSchema']) assert.ok(out.names['janus-scenarios']!.includes(name), name);
+    assert.ok(out.names['janus-scenarios/mocha']!.length > 0);
+    // A mocha reporter is a class, the module's default export.
+    for (const format of ['junit', 'json', 'tap', 'html']) assert.ok(out.names[`janus-scenarios/reporters/${format}`]!.includes('default:function'), format);
+    assert.match(out.schema, /scenario file/);
+    assert.match(out.fragment, /fragment file/);
+    assert.equal(out.version, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+    assert.equal(out.deep, 'ERR_PACKAGE_PATH_NOT_EXPORTED', 'a path outside the exports map is not importable');
+    // The catalogue's error and schema names load through the entry, with no deep import.
+    assert.deepEqual(out.catalogue, { scenarios: 1, diagnostics: [] });
+  });
+
+  it('resolves the types of every exported entry with tsc', () => {
+    const project = dirname(dirname(installed));
+    writeFileSync(join(project, 'entries.ts'), `import { loadFiles, registerStepKind, type LoadOptions, type StepKind } from 'janus-scenarios';
+import * as mocha from 'janus-scenarios/mocha';
+import junit from 'janus-scenarios/reporters/junit';
+import json from 'janus-scenarios/reporters/json';
+import tap from 'janus-scenarios/reporters/tap';
+import html from 'janus-scenarios/reporters/html';
+const options: LoadOptions = { cwd: '.' };
+const kind: StepKind | undefined = undefined;
+export const used = [loadFiles, registerStepKind, options, kind, mocha, junit, json, tap, html];
+`);
+    // The mocha entry and the mocha reporters name mocha's types, which a mocha user has: skip
+    // checking inside libraries here; a path that does not resolve is still an error (TS2307).
+    writeFileSync(join(project, 'tsconfig.entries.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, noEmit: true }, files: ['entries.ts'] }));
+    try {
+      execFileSync(process.execPath, [join(project, 'node_modules/typescript/bin/tsc'), '-p', join(project, 'tsconfig.entries.json')], { cwd: project, encoding: 'utf8' });
+    } catch (e) {
+      assert.fail(`the exported entries' types do not resolve:\n${(e as { stdout?: string }).stdout}`);
+    }
+  });
+
+  it('its library entry loads without mocha installed; its mocha entry needs mocha', () => {
+    const project = dirname(dirname(installed));
+    const mochas = [join(project, 'node_modules/mocha'), join(installed, 'node_modules/mocha')].filter((m) => existsSync(m));
+    assert.ok(mochas.length > 0, 'mocha was installed with the package');
+    const importing = (path: string) => `import(${JSON.stringify(path)}).then((m) => console.log(Object.keys(m).length), (e) => console.log(e.code))`;
+    for (const m of mochas) renameSync(m, `${m}.hidden`);
+    try {
+      const library = execFileSync(process.execPath, ['--input-type=module', '-e', importing('janus-scenarios')], { cwd: project, encoding: 'utf8' }).trim();
+      assert.ok(Number(library) > 0, `the library entry did not load without mocha: ${library}`);
+      const integration = execFileSync(process.execPath, ['--input-type=module', '-e', importing('janus-scenarios/mocha')], { cwd: project, encoding: 'utf8' }).trim();
+      assert.equal(integration, 'ERR_MODULE_NOT_FOUND');
+    } finally {
+      for (const m of mochas) renameSync(`${m}.hidden`, m);
     }
   });
 

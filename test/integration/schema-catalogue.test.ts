@@ -10,7 +10,7 @@ import type { ScenarioResult } from '../../src/run/events.js';
 import { knownSchema, schemaEntry, schemaNames, validateSchema, violationsOf } from '../../src/schemas/catalogue.js';
 import { errorCodeByName, errorNames } from '../../src/schemas/error-names.js';
 import { holdsFor } from '../../src/schemas/versions.js';
-import { registerBuiltinTransports } from '../../src/transports/builtin.js';
+import { registerBuiltinTransports } from '../../src/transports/registry.js';
 import { brokenCopies } from '../support/broken-copies.js';
 import { type Peers, startPeers } from '../support/peers.js';
 

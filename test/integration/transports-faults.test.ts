@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { TransportConnection, TransportSink } from '../../src/transports/contract.js';
-import { registerBuiltinTransports } from '../../src/transports/builtin.js';
+import { registerBuiltinTransports } from '../../src/transports/registry.js';
 import { httpTransport } from '../../src/transports/http.js';
 import { FakeJanus } from '../support/fake-janus.js';
 import { assertOneLineFault, options, RecordingSink, sleep, transport, until } from '../support/transports.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { JanusMessage, Route } from '../../src/protocol/messages.js';
 import type { ConnectOptions, TransportConnection, TransportSink } from '../../src/transports/contract.js';
-import { BUILTIN_TRANSPORTS, registerBuiltinTransports } from '../../src/transports/builtin.js';
-import { transportForScheme } from '../../src/transports/registry.js';
+import { BUILTIN_TRANSPORTS } from '../../src/transports/builtin.js';
+import { registerBuiltinTransports, transportForScheme } from '../../src/transports/registry.js';
 import { type ManagedJanus, startJanus } from '../../src/managed/index.js';
 import { assertOneLineFault, options, RecordingSink, transport, until } from '../support/transports.js';
 

@@ -5,7 +5,7 @@ import { FakeJanus } from '../support/fake-janus.js';
 import { loadFiles } from '../../src/compile/load-files.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { knownSchema } from '../../src/schemas/catalogue.js';
-import { registerBuiltinTransports } from '../../src/transports/builtin.js';
+import { registerBuiltinTransports } from '../../src/transports/registry.js';
 
 /**
  * Verdicts that were wrong: each scenario here has a known verdict, and the run's exit code and

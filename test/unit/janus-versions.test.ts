@@ -3,7 +3,7 @@ import { describeRange, parseVersionRange, satisfies } from '../../src/core/vers
 import { loadFiles } from '../../src/compile/load-files.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { knownSchema, violationsOf } from '../../src/schemas/catalogue.js';
-import { registerBuiltinTransports } from '../../src/transports/builtin.js';
+import { registerBuiltinTransports } from '../../src/transports/registry.js';
 import { scenarioDir } from '../support/cli.js';
 import { FakeJanus } from '../support/fake-janus.js';
 

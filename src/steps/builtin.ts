@@ -1,0 +1,13 @@
+import type { StepKind } from './contract.js';
+import { adminStep } from './admin.js';
+import { httpStep } from './http.js';
+import { includeStep } from './include.js';
+import { noEventStep } from './no-event.js';
+import { peerStep } from './peer.js';
+import { rawStep } from './raw.js';
+import { requestStep } from './request.js';
+import { sleepStep } from './sleep.js';
+import { waitStep } from './wait.js';
+
+/** The step kinds janus-scenarios ships with, in the order the schema and messages list them. */
+export const BUILTIN_STEP_KINDS: readonly StepKind[] = [requestStep, adminStep, rawStep, httpStep, waitStep, noEventStep, sleepStep, includeStep, peerStep];
