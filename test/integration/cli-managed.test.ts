@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { eventually } from '../support/admin.js';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { managedJanusPids, runCli, scenarioDir, startCli, tmpdirPerTest } from '../support/cli.js';
 
@@ -37,6 +36,13 @@ steps:
     'sleeps.yaml': `name: sleeps
 steps:
   - request: create
+  - sleep: 30s
+`,
+    'attached.yaml': `name: sleeps with a handle
+requires: { plugins: [janus.plugin.echotest] }
+steps:
+  - request: create
+  - request: { janus: attach, plugin: janus.plugin.echotest }
   - sleep: 30s
 `,
   });
@@ -81,11 +87,11 @@ steps:
   });
 
   it('names a Janus that died during the run (a crash) as the cause of the server problems, exit 3', async () => {
-    const cli = startCli(['run', files.path('sleeps.yaml'), '--transport', 'ws'], { env: env() });
+    const cli = startCli(['run', files.path('attached.yaml'), '--transport', 'ws'], { env: env() });
     assert.ok(await eventually(() => managedJanusPids(cli.child.pid).length === 1), `no managed Janus appeared: ${cli.output()}`);
     const [janusPid] = managedJanusPids(cli.child.pid);
-    // Dying while it starts is another message: wait until the scenario's client is connected.
-    assert.ok(await eventually(() => hasClient(janusPid!)), `no client connected: ${cli.output()}`);
+    // Dying while it starts is another message: wait until the scenario has attached its handle.
+    assert.ok(await eventually(() => hasHandle(janusPid!)), `no handle attached: ${cli.output()}`);
     process.kill(janusPid!, 'SIGABRT');
     const run = await cli.done;
     assert.equal(run.code, 3, run.stdout + run.stderr);
@@ -101,10 +107,13 @@ steps:
   });
 });
 
-/** Whether a TCP connection to the process is established (`ss` lists its owner). */
-function hasClient(pid: number): boolean {
-  const ss = spawnSync('ss', ['-Htnp', 'state', 'established'], { encoding: 'utf8' });
-  return ss.stdout.includes(`pid=${pid},`);
+/** Whether Janus has a handle: each handle runs a thread of its own named "hloop <handle id>". */
+function hasHandle(pid: number): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/task`).some((t) => readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').startsWith('hloop'));
+  } catch {
+    return false;
+  }
 }
 
 /** A zombie (reaped late by PID 1 in containers) is not running. */
