@@ -1,41 +1,19 @@
-import { relative } from 'node:path';
-import { buildRunReport } from '../../reporters/build.js';
-import type { ReportEntry } from '../../reporters/entry.js';
-import ConsoleReporter from '../../reporters/console.js';
 import { guardOutput } from '../../reporters/output-guard.js';
-import { Redactor, urlSecrets } from '../report/redact.js';
-import { cleanupWarnings, sessionsLeftLine } from '../report/warnings.js';
-import { writeReports } from '../../reporters/write.js';
-import type { CompiledScenario } from '../compile/scenario.js';
+import { wantsColour } from '../../reporters/colour.js';
 import { clip } from '../core/clip.js';
 import { ExitCode } from '../core/exit-codes.js';
-import { CoverageCollector } from '../coverage/collector.js';
-import { renderCoverage } from '../coverage/report.js';
+import { Multiplexer } from '../events/multiplexer.js';
+import type { Reporter } from '../events/reporter.js';
 import { killAllJanusSync, stopAllJanus } from '../managed/index.js';
-import { ExclusiveLock } from '../run/exclusive.js';
-import type { RunEvent, ScenarioResult } from '../run/events.js';
-import { runWithMocha, selectedByGrep, type PlannedTest } from '../mocha/adapter.js';
-import { runScenario } from '../run/run-scenario.js';
+import { listing, planSuite, withTags, type Plan, type PlanSettings } from '../plan/index.js';
+import { Redactor, urlSecrets } from '../report/redact.js';
 import { randomSeed } from '../run/seeded.js';
-import { validateSchema } from '../schemas/catalogue.js';
-import { getTransport, transportNames } from '../transports/registry.js';
-import { closestName } from '../core/diagnostic.js';
-import { loadScenarios } from './load-scenarios.js';
-import Mocha from 'mocha';
-import { wantsColour } from '../../reporters/colour.js';
+import { runSuite, type SuiteOutcome } from '../suite/run-suite.js';
 import { loadProjectConfig, mergeOptions } from './config.js';
-import { parseOptions, RUN_OPTIONS, runSettings, UsageError, type RunSettings } from './options.js';
+import { coverageReporter } from './coverage.js';
+import { loadScenarios } from './load-scenarios.js';
+import { parseOptions, RUN_OPTIONS, runSettings, type RunSettings } from './options.js';
 import { chooseReporters } from './reporters.js';
-import { InfrastructureError, instanceKey, managedPlan, remotePlan, type Targets } from './targets.js';
-
-/** One scenario on one transport, before the run knows where it runs. */
-interface Candidate {
-  suite: string;
-  title: string;
-  scenario: CompiledScenario;
-  transport: string;
-  entry: ReportEntry;
-}
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
 
@@ -46,126 +24,102 @@ export async function readRunSettings(args: string[], command: string): Promise<
   return runSettings(mergeOptions(values, config), positionals.length > 0 ? positionals : config.files ?? [], process.env);
 }
 
-/** `janus-scenarios run`: load everything first (exit 2 on any problem), then run through mocha. */
+/** `janus-scenarios run` (and `coverage`): load everything first (exit 2 on any problem), plan, run, exit code from the outcome. */
 export async function runCommand(args: string[], io: Io, options: { coverage?: boolean } = {}): Promise<number> {
   const settings = await readRunSettings(args, options.coverage ? 'coverage' : 'run');
   const colour = wantsColour(process.stdout, process.env, settings.colour);
-  // Mocha's own reporters (dot, list, ...) follow the same decision.
-  (Mocha.reporters.Base as unknown as { useColors: boolean }).useColors = colour;
-  const reporters = await chooseReporters(settings.reporters);
+  // The run's secrets: given as options or in the environment, and any credentials in its URLs.
+  const redactor = new Redactor([...Object.values(settings.secrets), ...[...settings.urls, ...settings.adminUrls].flatMap(urlSecrets)]);
+  const reporters = await chooseReporters(settings.reporters, { redactor, colour, out: process.stdout, reporterOptions: settings.reporterOptions });
   const loaded = await loadScenarios(settings.inputs, { fragments: false });
   if (loaded.problems) {
     io.err(loaded.problems);
     return ExitCode.invalidInput;
   }
-  const transports = settings.transports ?? (settings.urls.length > 0 ? settings.urls.map(transportOfUrl) : ['http', 'ws']);
-  checkTransportNames(transports);
-  const scenarios = loaded.scenarios.filter((s) => settings.tags.length === 0 || s.tags.some((t) => settings.tags.includes(t)));
+  const scenarios = withTags(loaded.scenarios, settings.tags);
   if (scenarios.length === 0) {
     io.err('no scenarios to run' + (settings.tags.length ? ` with tags ${settings.tags.join(', ')}` : ''));
     return ExitCode.invalidInput;
   }
-  const candidates = selectedByGrep(
-    scenarios.flatMap((scenario) => transports.map((transport) => ({
-      suite: scenario.file,
-      title: `${scenario.name} [${transport}]`,
-      scenario,
-      transport,
-      entry: { file: scenario.file, name: scenario.name, transport, tags: scenario.tags },
-    }))),
-    settings.grep,
-    settings.invert,
-  );
-
-  const seed = settings.seed ?? randomSeed();
-  // The run's secrets: given as options or in the environment, and any credentials in its URLs.
-  const secrets = [...Object.values(settings.secrets), ...[...settings.urls, ...settings.adminUrls].flatMap(urlSecrets)];
-  const redactor = new Redactor(secrets);
   const unguard = guardOutput(redactor);
-  const runInfo = { startedAt: Date.now(), interrupted: false, transports, seed, secrets, janusVersion: undefined as string | undefined };
-  // Rendered from what is known at that moment: after the run, or at once on a second Ctrl-C.
-  const writeFiles = (): void => {
-    if (reporters.files.length === 0) return;
-    const report = buildRunReport(candidates.map((c) => c.entry), { ...runInfo, finishedAt: Date.now() });
-    for (const problem of writeReports(report, reporters.files)) io.err(`error: ${problem}`);
-  };
+  try {
+    const plan = await planSuite(scenarios, planSettings(settings));
+    if (settings.list && !plan.fault) {
+      io.out(listing(plan));
+      return ExitCode.passed;
+    }
+    const extra = options.coverage ? [coverageReporter(plan.transports, io.out)] : [];
+    return await runPlan(plan, settings, new Multiplexer([learnSecrets(redactor), ...reporters, ...extra]), redactor, io);
+  } finally {
+    await stopAllJanus();
+    unguard();
+  }
+}
 
+function planSettings(settings: RunSettings): PlanSettings {
+  const { transports, urls, adminUrls, secrets, tls, janusBinary, grep, invert, tags, stepTimeoutMs, scenarioTimeoutMs, schemaMode } = settings;
+  return { transports, urls, adminUrls, secrets, tls, janusBinary, grep, invert, tags, stepTimeoutMs, scenarioTimeoutMs, schemaMode };
+}
+
+/**
+ * Runs the plan with Ctrl-C handled: the first stops the run (running scenarios clean up, the
+ * reports say what happened, exit 130); a second ends the reports at once, kills every Janus
+ * this process started and exits.
+ */
+async function runPlan(plan: Plan, settings: RunSettings, reporter: Multiplexer, redactor: Redactor, io: Io): Promise<number> {
   const interrupt = new AbortController();
-  const onSignal = (): void => {
-    if (runInfo.interrupted) {
-      writeFiles();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupt.signal.aborted) {
+      void reporter.dispatch({ type: 'run:end', at: Date.now(), status: 'interrupted' });
       killAllJanusSync();
       process.exit(ExitCode.interrupted);
     }
-    runInfo.interrupted = true;
     io.err('\ninterrupted: cleaning up (press Ctrl-C again to stop at once)');
-    interrupt.abort();
+    interrupt.abort(signal);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-
-  const common = { transports, secrets: settings.secrets, tls: settings.tls, janusBinary: settings.janusBinary, stepTimeoutMs: settings.stepTimeoutMs };
-  let targets: Targets | undefined;
   try {
-    const targetPlan = settings.urls.length > 0 ? await remotePlan(settings.urls, settings.adminUrls, common) : await managedPlan(scenarios, common);
-    if (settings.list) {
-      io.out(listing(candidates, targetPlan.skipFor));
-      return ExitCode.passed;
-    }
-    targets = await targetPlan.start();
-    const coverage = options.coverage ? new CoverageCollector() : undefined;
-    const planned = plan(candidates, targets, settings, seed, interrupt.signal, coverage?.listener);
-    runInfo.janusVersion = planned.map((p) => p.serverVersion).find((v) => v !== undefined);
-    const { failures, results, escaped } = await runWithMocha(planned, {
-      ...settings,
-      reporters: reporters.console,
-      reporterOptions: { ...settings.reporterOptions, redactor, colour },
-      redactor,
-      signal: interrupt.signal,
-    });
-    writeFiles();
-    if (coverage) io.out(renderCoverage(coverage, transports));
-    const warnings = [...new Set(results.flatMap((r) => r.schemaWarnings))];
-    if (warnings.length > 0) io.err(redactor.text(`schema warnings (${warnings.length}):\n${warnings.map((w) => `  ${w}`).join('\n')}`));
-    // The console reporter says this itself; mocha's own reporters (dot, list, ...) do not.
-    const sessionsLeft = results.reduce((n, r) => n + r.sessionsLeft.length, 0);
-    if (sessionsLeft > 0 && !reporters.console.includes(ConsoleReporter)) {
-      io.err(redactor.text(`warning: ${sessionsLeftLine(sessionsLeft)}:\n${results.flatMap(cleanupWarnings).map((w) => `  ${w}`).join('\n')}`));
-    }
-    const shortfall = skipVerdict(candidates, settings);
-    for (const line of shortfall.lines) io.err(line);
-    io.err(`seed: ${seed} (repeat the same transactions with --seed ${seed})`);
-    // Errors no scenario could take: one line each, and the run cannot be trusted (exit 3).
-    for (const line of escaped) io.err(`error: ${clip(redactor.text(line), 1000)}`);
-    if (runInfo.interrupted) return ExitCode.interrupted;
-    if (escaped.length > 0) return ExitCode.infrastructure;
-    if (results.some((r) => r.failure?.kind === 'infrastructure')) return ExitCode.infrastructure;
-    return failures > 0 || shortfall.fails ? ExitCode.scenarioFailed : ExitCode.passed;
-  } catch (e) {
-    if (e instanceof InfrastructureError) {
-      // Nothing ran: the reports still say what was meant to run.
-      writeFiles();
-      // Redacted whole, then cut: a server's reply quoted in the reason may be long.
-      io.err(`error: ${clip(redactor.text(e.message), 1000)}`);
-      return ExitCode.infrastructure;
-    }
-    throw e;
+    const seed = settings.seed ?? randomSeed();
+    const outcome = await runSuite(plan, { reporter, jobs: settings.jobs, bail: settings.bail, retries: settings.retries, signal: interrupt.signal, seed });
+    return exitCode(plan, outcome, settings, redactor, io);
   } finally {
-    await targets?.close();
-    await stopAllJanus();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    unguard();
   }
+}
+
+/** What the run printed after its reporters, and its exit code. */
+function exitCode(plan: Plan, outcome: SuiteOutcome, settings: RunSettings, redactor: Redactor, io: Io): number {
+  const errorLines = (): void => {
+    // Redacted whole, then cut: a server's reply quoted in the reason may be long.
+    for (const line of outcome.faults) io.err(`error: ${clip(redactor.text(line), 1000)}`);
+  };
+  // Nothing ran: the server could not be reached (the reports still say what was meant to run).
+  if (plan.fault) {
+    errorLines();
+    return ExitCode.infrastructure;
+  }
+  const { results } = outcome;
+  const warnings = [...new Set(results.flatMap((r) => r.schemaWarnings))];
+  if (warnings.length > 0) io.err(redactor.text(`schema warnings (${warnings.length}):\n${warnings.map((w) => `  ${w}`).join('\n')}`));
+  const shortfall = skipVerdict(plan, outcome, settings);
+  for (const line of shortfall.lines) io.err(line);
+  io.err(`seed: ${outcome.seed} (repeat the same transactions with --seed ${outcome.seed})`);
+  // Errors no scenario could take: one line each, and the run cannot be trusted (exit 3).
+  errorLines();
+  if (outcome.status === 'interrupted') return ExitCode.interrupted;
+  if (outcome.status === 'fault') return ExitCode.infrastructure;
+  return outcome.status === 'failed' || shortfall.fails ? ExitCode.scenarioFailed : ExitCode.passed;
 }
 
 /**
  * Skips are reported, and fail the run only when asked: `--fail-on-skip` (any skip) or
  * `--min-tests N` (fewer than N tests ran). A run where nothing ran says so in any case.
  */
-function skipVerdict(candidates: Candidate[], settings: RunSettings): { lines: string[]; fails: boolean } {
-  const skipped = candidates.filter((c) => c.entry.skipReason).length;
-  const ran = candidates.filter((c) => c.entry.result).length;
+function skipVerdict(plan: Plan, outcome: SuiteOutcome, settings: RunSettings): { lines: string[]; fails: boolean } {
+  const skipped = plan.tests.filter((t) => t.info.skipReason).length + outcome.results.filter((r) => r.status === 'skipped').length;
+  const ran = outcome.results.filter((r) => r.status !== 'skipped').length;
   const lines: string[] = [];
   let fails = false;
   if (ran === 0 && skipped > 0) {
@@ -183,75 +137,7 @@ function skipVerdict(candidates: Candidate[], settings: RunSettings): { lines: s
   return { lines, fails };
 }
 
-/** `--list`: every planned test, one a line (file, name [transport], skip reason), then the counts. */
-function listing(candidates: Candidate[], skipFor: (scenario: CompiledScenario, transport: string) => string | undefined): string {
-  let skipped = 0;
-  const lines = candidates.map((c) => {
-    const reason = skipFor(c.scenario, c.transport);
-    if (reason) skipped++;
-    return `${relative(process.cwd(), c.scenario.file) || c.scenario.file}: ${c.title}${reason ? `  (skipped: ${reason})` : ''}`;
-  });
-  lines.push(`${candidates.length} test(s) planned: ${candidates.length - skipped} to run, ${skipped} skipped`);
-  return lines.join('\n');
-}
-
-function plan(candidates: Candidate[], targets: Targets, settings: RunSettings, seed: string, signal: AbortSignal, onEvent?: (e: RunEvent) => void): Array<PlannedTest & { serverVersion?: string }> {
-  const locks = new Map<string, ExclusiveLock>();
-  return candidates.map(({ suite, title, scenario, transport, entry }) => {
-    const skip = (reason: string) => {
-      entry.skipReason = reason;
-      return { suite, title, skipReason: reason, entry, run: never };
-    };
-    const target = targets.targetFor(scenario, transport);
-    if ('skip' in target) return skip(target.skip);
-    if ('error' in target) return { suite, title, entry, run: async () => serverProblem(scenario, transport, target.error) };
-    // One lock per Janus: the managed instance for this configuration, or the one --url server.
-    const lockKey = settings.urls.length > 0 ? 'remote' : instanceKey(scenario);
-    if (!locks.has(lockKey)) locks.set(lockKey, new ExclusiveLock());
-    return {
-      suite,
-      title,
-      entry,
-      serverVersion: target.serverVersion,
-      run: (stop) => locks.get(lockKey)!.run(scenario.requires.exclusive, () => runScenario(scenario, target, {
-        seed, stepTimeoutMs: settings.stepTimeoutMs, scenarioTimeoutMs: settings.scenarioTimeoutMs, signal: stop ? AbortSignal.any([signal, stop]) : signal, validateSchema, schemaMode: settings.schemaMode, onEvent,
-      })),
-    };
-  });
-}
-
-/** The result of a scenario whose Janus could not be started: failed as a server problem. */
-function serverProblem(scenario: CompiledScenario, transport: string, summary: string): ScenarioResult {
-  return {
-    file: scenario.file,
-    name: scenario.name,
-    transport,
-    status: 'failed',
-    startedAt: Date.now(),
-    durationMs: 0,
-    failure: { kind: 'infrastructure', summary, span: scenario.span },
-    cleanupFailures: [],
-    sessionsLeft: [],
-    transcript: [],
-    saved: {},
-    destroyedSessions: [],
-    schemaWarnings: [],
-    secretValues: [],
-  };
-}
-
-function checkTransportNames(transports: string[]): void {
-  for (const t of transports) {
-    if (getTransport(t)) continue;
-    const hint = closestName(t, transportNames());
-    throw new UsageError(`unknown transport "${t}"${hint ? `; did you mean ${hint}?` : ''} (known: ${transportNames().join(', ')})`);
-  }
-}
-
-function never(): never {
-  throw new Error('a skipped test does not run');
-}
-
-function transportOfUrl(url: string): string {
-  return /^([a-z]+):/i.exec(url)?.[1]?.toLowerCase() ?? url;
+/** Before anything prints a result: the scenario's own secrets (values it marks secret) join the run's. */
+function learnSecrets(redactor: Redactor): Reporter {
+  return { onTestEnd: (event) => void redactor.add(event.result.secretValues) };
 }
