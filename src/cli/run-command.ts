@@ -103,7 +103,7 @@ function exitCode(plan: Plan, outcome: SuiteOutcome, settings: RunSettings, reda
   const { results } = outcome;
   const warnings = [...new Set(results.flatMap((r) => r.schemaWarnings))];
   if (warnings.length > 0) io.err(redactor.text(`schema warnings (${warnings.length}):\n${warnings.map((w) => `  ${w}`).join('\n')}`));
-  const shortfall = skipVerdict(plan, outcome, settings);
+  const shortfall = skipVerdict(outcome, settings);
   for (const line of shortfall.lines) io.err(line);
   io.err(`seed: ${outcome.seed} (repeat the same transactions with --seed ${outcome.seed})`);
   // Errors no scenario could take: one line each, and the run cannot be trusted (exit 3).
@@ -117,8 +117,8 @@ function exitCode(plan: Plan, outcome: SuiteOutcome, settings: RunSettings, reda
  * Skips are reported, and fail the run only when asked: `--fail-on-skip` (any skip) or
  * `--min-tests N` (fewer than N tests ran). A run where nothing ran says so in any case.
  */
-function skipVerdict(plan: Plan, outcome: SuiteOutcome, settings: RunSettings): { lines: string[]; fails: boolean } {
-  const skipped = plan.tests.filter((t) => t.info.skipReason).length + outcome.results.filter((r) => r.status === 'skipped').length;
+function skipVerdict(outcome: SuiteOutcome, settings: RunSettings): { lines: string[]; fails: boolean } {
+  const skipped = outcome.results.filter((r) => r.status === 'skipped').length;
   const ran = outcome.results.filter((r) => r.status !== 'skipped').length;
   const lines: string[] = [];
   let fails = false;

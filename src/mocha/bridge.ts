@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import Mocha from 'mocha';
 import { attachEntry, type ReportEntry } from '../../reporters/entry.js';
 import { oneLinePrintable } from '../core/printable.js';
@@ -7,7 +6,8 @@ import type { Reporter } from '../events/reporter.js';
 import { failureText } from '../report/failure-text.js';
 import type { Redactor } from '../report/redact.js';
 
-const createStatsCollector = createRequire(import.meta.url)('mocha/lib/stats-collector.js') as (runner: Mocha.Runner) => void;
+// Mocha's own run attaches this; reporters read `runner.stats`. (No typings for the module.)
+const { createStatsCollector } = (await import('mocha/lib/stats-collector.js' as string)) as { createStatsCollector: (runner: Mocha.Runner) => void };
 const C = Mocha.Runner.constants;
 
 /** A mocha reporter: its constructor subscribes to the runner. */

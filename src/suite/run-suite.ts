@@ -13,7 +13,7 @@ export interface SuiteOptions {
   reporter?: Reporter | readonly Reporter[];
   /** Tests run at once (default 1). */
   jobs?: number;
-  /** Start no further test after the first failure. */
+  /** After the first failure no test starts, and those running stop (they are reported unfinished). */
   bail?: boolean;
   /** A failed test runs again up to this many times (default 0). */
   retries?: number;
@@ -55,6 +55,8 @@ class SuiteRun {
   private janusVersion?: string;
   private pool?: JobPool<void>;
   private stopped = false;
+  /** --bail: the tests still running stop, as on Ctrl-C. */
+  private readonly halt = new AbortController();
   private status: RunEnd['status'] = 'passed';
 
   constructor(private readonly plan: Plan, private readonly options: SuiteOptions) {
@@ -137,7 +139,7 @@ class SuiteRun {
   private async attempt(test: PlannedTest, started: StartedPlan): Promise<ScenarioResult> {
     const onEvent = (event: RunEvent): void => this.relay(test.info.id, event);
     const outcome = await this.escapes
-      .run(test, (stop) => started.run(test, { seed: this.seed, signal: AbortSignal.any([this.signal, stop]), onEvent }))
+      .run(test, (stop) => started.run(test, { seed: this.seed, signal: AbortSignal.any([this.signal, this.halt.signal, stop]), onEvent }))
       .catch((e: unknown) => notRunResult(test.info, { failure: { kind: 'infrastructure', summary: `internal error: ${oneLine(e)}`, span: test.scenario.span } }));
     return this.escapes.verdict(test, outcome);
   }
@@ -147,7 +149,10 @@ class SuiteRun {
     this.emit(event);
     if (retrying) return;
     this.results.set(test, result);
-    if (result.status === 'failed' && this.options.bail) this.stop();
+    if (result.status === 'failed' && this.options.bail && !this.stopped) {
+      this.stop();
+      this.halt.abort();
+    }
   }
 
   /** The engine's events of one test, as the suite's. */

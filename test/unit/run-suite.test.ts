@@ -59,12 +59,27 @@ describe('runSuite', function () {
     assert.deepEqual(outcome.results.map((r) => `${r.name} ${r.status}`), ['flaky passed', 'broken failed']);
   });
 
-  it('--bail: no test starts after the first failure', async () => {
+  it('--bail: after the first failure the running tests stop and no other starts', async () => {
     const rec = recorder();
-    const plan = fakePlan([{ name: 'a', run: async () => result('a', true, 'assertion') }, { name: 'b' }, { name: 'c' }]);
-    const outcome = await runSuite(plan, { reporter: rec, bail: true, retries: 1 });
-    assert.deepEqual(lines(rec.events), ['run:begin', 'test:begin a 1', 'test:end a 1 failed retrying', 'test:begin a 2', 'test:end a 2 failed', 'run:end failed']);
+    let bStarted!: () => void;
+    const running = new Promise<void>((r) => (bStarted = r));
+    const plan = fakePlan([
+      { name: 'a', run: async () => (await running, result('a', true, 'assertion')) },
+      {
+        name: 'b',
+        run: ({ signal }) => new Promise((resolve) => {
+          signal.addEventListener('abort', () => resolve(result('b', true, 'interrupted')), { once: true });
+          bStarted();
+        }),
+      },
+      { name: 'c' },
+    ]);
+    const outcome = await runSuite(plan, { reporter: rec, bail: true, retries: 1, jobs: 2 });
+    assert.deepEqual(lines(rec.events), [
+      'run:begin', 'test:begin a 1', 'test:begin b 1', 'test:end a 1 failed retrying', 'test:begin a 2', 'test:end a 2 failed', 'test:end b 1 failed', 'run:end failed',
+    ]);
     assert.equal(outcome.status, 'failed');
+    assert.equal(outcome.results.find((r) => r.name === 'b')?.failure?.kind, 'interrupted');
   });
 
   it('a reporter that throws is reported once and dropped; the others hear the whole run', async () => {
