@@ -54,4 +54,20 @@ describe('uncaught errors while a suite runs', function () {
     assert.deepEqual(lines(rec.events).slice(-2), ['fault uncaught error: nobody owns this', 'run:end fault']);
     assert.equal(process.listeners('uncaughtException').length, listenersBefore, 'the catch-all is gone afterwards');
   });
+
+  it('two suites at once: each escape fails its own scenario, and the catch-all goes when both are done', async () => {
+    const listenersBefore = process.listeners('unhandledRejection');
+    const throwing = (name: string) => fakePlan([{
+      name,
+      run: ({ signal }) => new Promise((resolve) => {
+        signal.addEventListener('abort', () => resolve(result(name, true)), { once: true });
+        setImmediate(() => void Promise.reject(new Error(`${name} broke`)));
+      }),
+    }, { name: `${name}-ok` }]);
+    const [one, two] = await Promise.all([runSuite(throwing('one'), { jobs: 2 }), runSuite(throwing('two'), { jobs: 2 })]);
+    assert.deepEqual(one.results.map((r) => `${r.name} ${r.failure?.summary ?? r.status}`), ['one uncaught error: one broke', 'one-ok passed']);
+    assert.deepEqual(two.results.map((r) => `${r.name} ${r.failure?.summary ?? r.status}`), ['two uncaught error: two broke', 'two-ok passed']);
+    assert.deepEqual([one.faults, two.faults], [[], []]);
+    assert.deepEqual(process.listeners('unhandledRejection'), listenersBefore);
+  });
 });
