@@ -8,13 +8,13 @@
  *
  * Nothing here depends on mocha.
  */
-export { loadSuite, type LoadedSuite, type LoadSuiteOptions } from './load/suite.js';
+export { loadSuite, type LoadedSuite, type LoadSuiteOptions } from './compile/load-suite.js';
 export { planSuite, listing, InfrastructureError, DEFAULT_STEP_TIMEOUT_MS, DEFAULT_SCENARIO_TIMEOUT_MS, type Plan, type PlanSettings, type PlannedTest, type StartedPlan, type Attempt } from './plan/index.js';
 export { runSuite, type SuiteOptions, type SuiteOutcome } from './suite/run-suite.js';
 export type { SuiteEvent, TestInfo, RunBegin, TestBegin, StepBegin, MessageEvent, StepEnd, TestEnd, FaultEvent, InterruptEvent, RunEnd } from './events/events.js';
 export { HANDLERS, type Reporter } from './events/reporter.js';
 export { Multiplexer } from './events/multiplexer.js';
-export { loadFiles, type LoadResult, type LoadOptions } from './load/load.js';
+export { loadFiles, type LoadResult, type LoadOptions } from './compile/load-files.js';
 export { collectFiles } from './load/collect.js';
 export { renderDiagnostic, renderDiagnostics, type Diagnostic } from './core/diagnostic.js';
 export type { SourceSpan } from './core/source.js';
@@ -31,7 +31,7 @@ export { writeReports, type ReportOutput } from '../reporters/write.js';
 export type { FileReporter } from '../reporters/contract.js';
 export type { RunReport, ScenarioReport, ScenarioStatus, ReportedFailure, ReportedMessage } from '../reporters/model.js';
 export { JanusClient, type Exchange, type RequestOutcome } from './janus/client.js';
-export type { JanusMessage, Route, JanusApi } from './janus/protocol.js';
+export type { JanusMessage, Route, JanusApi } from './protocol/messages.js';
 export { registerTransport, getTransport, transportNames } from './transports/registry.js';
 export { registerBuiltinTransports } from './transports/builtin.js';
 export { TransportFault, type TransportDefinition, type TransportConnection, type TransportSink, type ConnectOptions } from './transports/contract.js';
@@ -41,4 +41,4 @@ export { registerOperator } from './match/registry.js';
 export type { OperatorDefinition, Matcher, Mismatch } from './match/contract.js';
 export { startJanus, stopAllJanus, type ManagedJanus, type JanusNeeds } from './managed/index.js';
 export { knownSchema, validateSchema } from './schemas/catalogue.js';
-export { scenarioSchema, fragmentSchema } from './load/scenario-schema.js';
+export { scenarioSchema, fragmentSchema } from './compile/scenario-schema.js';

@@ -4,7 +4,7 @@ import { closestName } from '../core/diagnostic.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { escapeControls } from '../core/printable.js';
 import { sweepStaleFolders } from '../managed/stale-folders.js';
-import { fragmentSchema, scenarioSchema } from '../load/scenario-schema.js';
+import { fragmentSchema, scenarioSchema } from '../compile/scenario-schema.js';
 import { registerBuiltinTransports } from '../transports/builtin.js';
 import { loadProjectConfig } from './config.js';
 import { initCommand } from './init.js';

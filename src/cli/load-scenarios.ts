@@ -1,5 +1,5 @@
 import type { CompiledScenario } from '../compile/scenario.js';
-import { loadSuite } from '../load/suite.js';
+import { loadSuite } from '../compile/load-suite.js';
 import { CONFIG_FILES } from './config.js';
 import { UsageError } from './options.js';
 

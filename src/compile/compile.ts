@@ -1,9 +1,9 @@
 import { dirname, relative, resolve as resolvePath } from 'node:path';
 import { closestName, type Diagnostic } from '../core/diagnostic.js';
 import { checkDuration } from '../core/duration.js';
-import { formatSpan, type SourceSpan } from '../core/source.js';
-import { validateStep } from '../load/validate.js';
-import type { DocPath, YamlSource } from '../load/yaml-source.js';
+import { formatSpan, type DocPath, type SourceSpan } from '../core/source.js';
+import { validateStep } from './validate.js';
+import type { YamlSource } from '../load/yaml-source.js';
 import { createPatternCompiler, type ErrorCodeNames } from '../match/compile-pattern.js';
 import type { CompiledStep, StepCompiler } from '../steps/contract.js';
 import { getStepKind } from '../steps/registry.js';

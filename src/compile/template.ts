@@ -1,4 +1,4 @@
-import type { DocPath } from '../load/yaml-source.js';
+import type { DocPath } from '../core/source.js';
 import { setOwn } from '../core/own.js';
 import type { Template, ValueLookup } from '../match/contract.js';
 

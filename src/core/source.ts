@@ -1,3 +1,6 @@
+/** A path into a parsed document, as keys and indexes (the shape ajv's instancePath splits into). */
+export type DocPath = ReadonlyArray<string | number>;
+
 /** A place in a scenario file, 1-based, as shown to users as `file:line:col`. */
 export interface SourceSpan {
   file: string;

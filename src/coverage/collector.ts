@@ -1,4 +1,4 @@
-import { idOf, verbOf, type JanusApi, type JanusMessage, type Route } from '../janus/protocol.js';
+import { idOf, verbOf, type JanusApi, type JanusMessage, type Route } from '../protocol/messages.js';
 import type { RunEvent, TranscriptEntry } from '../run/events.js';
 
 /**

@@ -1,4 +1,4 @@
-import { CORE_ERROR_NAMES } from '../janus/errors.js';
+import { CORE_ERROR_NAMES } from '../protocol/errors.js';
 import { PLUGINS_BY_PACKAGE, schemaNames } from '../schemas/catalogue.js';
 import { holdsFor } from '../schemas/versions.js';
 import type { CoverageCollector } from './collector.js';

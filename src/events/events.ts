@@ -1,5 +1,5 @@
 import type { SourceSpan } from '../core/source.js';
-import type { Route } from '../janus/protocol.js';
+import type { Route } from '../protocol/messages.js';
 import type { ScenarioResult, TranscriptEntry } from '../run/events.js';
 
 /**

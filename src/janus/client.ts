@@ -1,6 +1,6 @@
 import { TransportFault, type ConnectOptions, type PollAuth, type TransportConnection, type TransportDefinition } from '../transports/contract.js';
 import { Mailbox } from './mailbox.js';
-import { idOf, requestObject, verbOf, type JanusApi, type JanusMessage, type Route } from './protocol.js';
+import { idOf, requestObject, verbOf, type JanusApi, type JanusMessage, type Route } from '../protocol/messages.js';
 
 export type Direction = 'out' | 'in';
 export type TrafficListener = (direction: Direction, message: JanusMessage | string, route?: Route) => void;

@@ -1,4 +1,4 @@
-import type { JanusMessage } from './protocol.js';
+import type { JanusMessage } from '../protocol/messages.js';
 
 export type MessagePredicate = (msg: JanusMessage) => boolean;
 

@@ -1,9 +1,6 @@
 import { LineCounter, parseDocument, isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../core/diagnostic.js';
-import type { SourceSpan } from '../core/source.js';
-
-/** A path into a parsed document, as keys and indexes (the shape ajv's instancePath splits into). */
-export type DocPath = ReadonlyArray<string | number>;
+import type { DocPath, SourceSpan } from '../core/source.js';
 
 /**
  * A YAML file parsed with positions kept. The rest of the pipeline works on plain values and

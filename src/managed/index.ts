@@ -6,5 +6,5 @@ export { JanusStartError } from './errors.js';
 export { type ManagedJanus, type StartOptions, startJanus, stopAllJanus, killAllJanusSync } from './launcher.js';
 export type { ManagedEndpoints } from './listeners.js';
 export { type JanusNeeds, type JanusTransportName, type GeneralConfig, needsKey } from './needs.js';
-export { namespaceUnavailable } from './netns.js';
+export { namespaceUnavailable } from './netns/namespace.js';
 export { installedModules, type InstalledModules, type ModuleNeeds } from './availability.js';

@@ -5,8 +5,8 @@ import { JanusStartError } from './errors.js';
 import type { JanusInstallation } from './installation.js';
 import { type JcfgSection, renderJcfg } from './jcfg.js';
 import { findListener, type Listener } from './listeners.js';
-import type { GeneralConfig } from './needs.js';
-import { type ObserverSettings, writeObservers } from './observers.js';
+import type { GeneralConfig, ObserverSettings } from './needs.js';
+import { writeObservers } from './observers.js';
 import type { MediaPortRanges } from './ports.js';
 
 /** Everything needed to write one instance's config folder. */
@@ -24,7 +24,7 @@ export interface InstanceLayout {
   eventhandlers?: ObserverSettings;
   loggers?: ObserverSettings;
   /**
-   * Janus runs in a private network namespace (netns.ts) and gathers ICE candidates on its veth
+   * Janus runs in a private network namespace (netns/namespace.ts) and gathers ICE candidates on its veth
    * links. Measured: with `interface` or `ice_enforce_list` pinned to one link, ICE connects but
    * DTLS never completes (or ICE never connects), so Janus is left to pick its own addresses.
    */

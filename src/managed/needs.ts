@@ -1,8 +1,9 @@
 import { JanusStartError } from './errors.js';
-import type { ObserverSettings } from './observers.js';
 
 export type JanusTransportName = 'http' | 'https' | 'ws' | 'wss';
 export type GeneralConfig = Record<string, string | number | boolean>;
+/** Event handlers or loggers to load, by package name, each with settings for its jcfg `general` section. */
+export type ObserverSettings = Record<string, GeneralConfig>;
 
 /** What a set of scenarios requires from a Janus instance. */
 export interface JanusNeeds {
@@ -16,7 +17,7 @@ export interface JanusNeeds {
   eventhandlers?: ObserverSettings;
   /** Loggers to load, by package name, with settings for their jcfg. */
   loggers?: ObserverSettings;
-  /** Run Janus in a private network namespace where WebRTC peers can reach it (see netns.ts). */
+  /** Run Janus in a private network namespace where WebRTC peers can reach it (see netns/namespace.ts). */
   media?: boolean;
 }
 

@@ -1,17 +1,15 @@
-import { access, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { JanusStartError } from './errors.js';
-import type { JanusInstallation } from './installation.js';
-import { renderJcfg } from './jcfg.js';
-import type { GeneralConfig } from './needs.js';
-
 /**
  * Event handlers and loggers: modules that watch Janus rather than serve its API. Each comes
  * from a package name (janus.eventhandler.sampleevh, janus.logger.jsonlog), is loaded from
  * events/ or loggers/ of the installation, and reads the `general` section of its own jcfg,
  * which the launcher writes from the module's defaults and the settings a scenario gives.
  */
-export type ObserverSettings = Record<string, GeneralConfig>;
+import { access, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { JanusStartError } from './errors.js';
+import type { JanusInstallation } from './installation.js';
+import { renderJcfg } from './jcfg.js';
+import type { GeneralConfig, ObserverSettings } from './needs.js';
 
 interface ObserverKind {
   /** Package prefix, folder in the installation and in the instance. */

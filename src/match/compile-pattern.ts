@@ -1,4 +1,4 @@
-import type { DocPath } from '../load/yaml-source.js';
+import type { DocPath } from '../core/source.js';
 import { describeValue, joinPath, type Matcher, type PatternCompiler, type Template } from './contract.js';
 import { MARKERS } from './markers.js';
 import { getOperator, operatorNames } from './registry.js';

@@ -1,4 +1,4 @@
-import type { DocPath } from '../load/yaml-source.js';
+import type { DocPath } from '../core/source.js';
 
 /** One reason a value did not match, at a path inside the message (`plugindata.data.result`). */
 export interface Mismatch {

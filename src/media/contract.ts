@@ -3,8 +3,9 @@
  * reach Janus. The peers of each scenario run live in a WebRTC peer process of their own
  * (peer-process.ts), never in the runner: native code that crashes there fails that scenario
  * only. A managed Janus with media runs in a private network namespace, so its peer processes
- * are started by the agent there (agent-host.ts); against a remote Janus the runner starts them
- * (process-host.ts). Both speak this contract, so the `peer` step never knows which it has.
+ * are started by the namespace agent there (src/managed/netns: the agent uses process-host.ts
+ * and peer-ipc.ts from here; nothing here knows of it); against a remote Janus the runner starts
+ * them (process-host.ts). Both speak this contract, so the `peer` step never knows which it has.
  */
 
 /** A session description as Janus carries it in `jsep`. */

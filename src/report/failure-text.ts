@@ -3,7 +3,7 @@ import { diffLines } from 'diff';
 import { Redactor } from './redact.js';
 import { escapeControls } from '../core/printable.js';
 import { formatSpan } from '../core/source.js';
-import { describeJanusError } from '../janus/errors.js';
+import { describeJanusError } from '../protocol/errors.js';
 import { errorNameOf } from '../schemas/error-names.js';
 import { describeValue } from '../match/contract.js';
 import { setOwn } from '../core/own.js';

@@ -1,7 +1,10 @@
 import type { SourceSpan } from '../core/source.js';
 import type { Direction } from '../janus/client.js';
-import type { JanusApi, JanusMessage, Route } from '../janus/protocol.js';
+import type { HttpExchange, JanusApi, JanusMessage, Route } from '../protocol/messages.js';
 import type { Mismatch } from '../match/contract.js';
+
+/** Transcript readers find it with the other result types; it is defined with the wire shapes. */
+export type { HttpExchange };
 
 /** The typed result events the engine emits; reporters and the mocha adapter consume them. */
 export type RunEvent =
@@ -35,12 +38,6 @@ export interface TranscriptEntry {
   message: JanusMessage | string;
   /** An `http:` step's request (method, path) or response (status), besides any JSON body. */
   http?: HttpExchange;
-}
-
-export interface HttpExchange {
-  method?: string;
-  path?: string;
-  status?: number;
 }
 
 export interface ScenarioResult {

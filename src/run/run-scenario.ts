@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CompiledScenario } from '../compile/scenario.js';
 import { MEDIA_STEP_TIMEOUT_MS, type PeerHost } from '../media/contract.js';
 import { JanusClient } from '../janus/client.js';
-import type { JanusMessage, Route } from '../janus/protocol.js';
+import type { JanusMessage, Route } from '../protocol/messages.js';
 import { formatViolation, validateSchema, type Violation } from '../schemas/catalogue.js';
 import { MessageChecker, type SchemaMode } from '../schemas/checker.js';
 import type { Matcher, Mismatch } from '../match/contract.js';

@@ -1,4 +1,4 @@
-import type { JanusMessage } from '../janus/protocol.js';
+import type { JanusMessage } from '../protocol/messages.js';
 import type { ValueLookup } from '../match/contract.js';
 import { readPath } from '../steps/common.js';
 import { StepFailure, type Actor } from '../steps/contract.js';

@@ -1,5 +1,5 @@
 import { hasOwnKey, ownValue } from '../core/own.js';
-import { idOf, requestObject, verbOf, type JanusApi, type JanusMessage, type Route } from '../janus/protocol.js';
+import { idOf, requestObject, verbOf, type JanusApi, type JanusMessage, type Route } from '../protocol/messages.js';
 import { knownSchema, PLUGINS_BY_PACKAGE, violationsOf, type Violation } from './catalogue.js';
 import type { PluginSpec } from './types.js';
 import { holdsFor } from './versions.js';

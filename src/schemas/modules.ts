@@ -1,7 +1,7 @@
 import { admin } from './admin/index.js';
 import { core } from './core/index.js';
 import { BUNDLED_PLUGINS } from './plugins/index.js';
-import { CORE_ERROR_NAMES } from '../janus/errors.js';
+import { CORE_ERROR_NAMES } from '../protocol/errors.js';
 
 /**
  * Package names of the modules Janus ships (1.1.x), for checking `requires:` at load time and

@@ -1,10 +1,8 @@
-import type { SourceSpan } from '../core/source.js';
+import type { DocPath, SourceSpan } from '../core/source.js';
 import type { PeerAction, PeerResult } from '../media/contract.js';
 import type { JanusClient } from '../janus/client.js';
-import type { DocPath } from '../load/yaml-source.js';
 import type { Matcher, Mismatch, Template } from '../match/contract.js';
-import type { JanusMessage, Route } from '../janus/protocol.js';
-import type { HttpExchange } from '../run/events.js';
+import type { HttpExchange, JanusMessage, Route } from '../protocol/messages.js';
 import type { TlsOptions } from '../transports/contract.js';
 
 /**

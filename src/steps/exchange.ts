@@ -1,8 +1,8 @@
 import { formatDuration } from '../core/duration.js';
 import { ownValue } from '../core/own.js';
 import { describeUncorrelated, type JanusClient } from '../janus/client.js';
-import { describeJanusError } from '../janus/errors.js';
-import { ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../janus/protocol.js';
+import { describeJanusError } from '../protocol/errors.js';
+import { ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../protocol/messages.js';
 import { expectsAck } from '../match/admits.js';
 import type { Matcher, Template } from '../match/contract.js';
 import { silenceVerdict } from './liveness.js';

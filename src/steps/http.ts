@@ -4,7 +4,7 @@ import { describeError } from '../transports/wire.js';
 import { httpAgentFor } from '../transports/http.js';
 import { formatDuration } from '../core/duration.js';
 import { commonProperties, POSITIVE_DURATION, saveProperty } from './common.js';
-import type { JanusMessage, Route } from '../janus/protocol.js';
+import type { JanusMessage, Route } from '../protocol/messages.js';
 import { StepFailure, type CompiledStep, type StepKind } from './contract.js';
 import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave } from './save.js';

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { formatDuration } from '../core/duration.js';
-import type { JanusMessage } from '../janus/protocol.js';
+import type { JanusMessage } from '../protocol/messages.js';
 import { commonProperties, DURATION, messagePattern, NAME } from './common.js';
 import { StepFailure, type StepKind } from './contract.js';
 import { compileEventFilter, describePattern } from './wait.js';

@@ -1,4 +1,4 @@
-import type { JanusMessage } from '../janus/protocol.js';
+import type { JanusMessage } from '../protocol/messages.js';
 import { readPath } from './common.js';
 import { StepFailure, type StepCompiler, type StepContext } from './contract.js';
 

@@ -1,5 +1,5 @@
 import { formatDuration } from '../core/duration.js';
-import type { JanusMessage } from '../janus/protocol.js';
+import type { JanusMessage } from '../protocol/messages.js';
 import type { Mismatch } from '../match/contract.js';
 import { commonProperties, messagePattern, NAME, POSITIVE_DURATION, saveProperty } from './common.js';
 import { StepFailure, type Actor, type StepCompiler, type StepContext, type StepKind } from './contract.js';

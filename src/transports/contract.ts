@@ -1,4 +1,4 @@
-import type { JanusApi, JanusMessage, Route } from '../janus/protocol.js';
+import type { JanusApi, JanusMessage, Route } from '../protocol/messages.js';
 
 /**
  * A transport moves JSON envelopes between the client and Janus. It knows nothing of

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, request } from 'undici';
-import type { JanusMessage, Route } from '../janus/protocol.js';
+import type { JanusMessage, Route } from '../protocol/messages.js';
 import {
   TransportFault,
   type ConnectOptions,

@@ -1,5 +1,5 @@
 import { clip } from '../core/clip.js';
-import type { JanusMessage } from '../janus/protocol.js';
+import type { JanusMessage } from '../protocol/messages.js';
 
 /**
  * Helpers shared by the HTTP and WebSocket transports: turning socket/TLS errors into the

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { JanusMessage, Route } from '../janus/protocol.js';
+import type { JanusMessage, Route } from '../protocol/messages.js';
 import {
   TransportFault,
   type ConnectOptions,

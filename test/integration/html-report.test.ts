@@ -8,7 +8,7 @@ import { htmlReporter } from '../../reporters/html/index.js';
 import { buildRunReport } from '../../reporters/build.js';
 import type { ReportEntry } from '../../reporters/entry.js';
 import type { RunReport, ScenarioReport } from '../../reporters/model.js';
-import { loadSuite } from '../../src/load/suite.js';
+import { loadSuite } from '../../src/compile/load-suite.js';
 import { planSuite } from '../../src/plan/plan.js';
 import { runSuite } from '../../src/suite/run-suite.js';
 import { registerBuiltinTransports } from '../../src/transports/builtin.js';

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { collectFiles } from '../../src/load/collect.js';
-import { loadSuite } from '../../src/load/suite.js';
+import { loadSuite } from '../../src/compile/load-suite.js';
 import { planSuite } from '../../src/plan/plan.js';
 import { runSuite } from '../../src/suite/run-suite.js';
 import { registerBuiltinTransports } from '../../src/transports/builtin.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { loadSuite } from '../../src/load/suite.js';
+import { loadSuite } from '../../src/compile/load-suite.js';
 import type { Plan } from '../../src/plan/contract.js';
 import { planSuite } from '../../src/plan/plan.js';
 import type { ScenarioResult } from '../../src/run/events.js';

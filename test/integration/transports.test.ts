@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { JanusMessage, Route } from '../../src/janus/protocol.js';
+import type { JanusMessage, Route } from '../../src/protocol/messages.js';
 import type { ConnectOptions, TransportConnection, TransportSink } from '../../src/transports/contract.js';
 import { BUILTIN_TRANSPORTS, registerBuiltinTransports } from '../../src/transports/builtin.js';
 import { transportForScheme } from '../../src/transports/registry.js';

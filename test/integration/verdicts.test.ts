@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { echotestJanus } from '../support/echotest-janus.js';
 import { runCli, scenarioDir } from '../support/cli.js';
 import { FakeJanus } from '../support/fake-janus.js';
-import { loadFiles } from '../../src/load/load.js';
+import { loadFiles } from '../../src/compile/load-files.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { knownSchema } from '../../src/schemas/catalogue.js';
 import { registerBuiltinTransports } from '../../src/transports/builtin.js';

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
 import { renderDiagnostics } from '../../src/core/diagnostic.js';
-import { loadFiles } from '../../src/load/load.js';
+import { loadFiles } from '../../src/compile/load-files.js';
 import { knownSchema } from '../../src/schemas/catalogue.js';
 import { errorCodeByName, errorNames } from '../../src/schemas/error-names.js';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { JanusMessage } from '../../src/janus/protocol.js';
+import type { JanusMessage } from '../../src/protocol/messages.js';
 import { TransportFault, type ConnectOptions, type TransportDefinition, type TransportSink } from '../../src/transports/contract.js';
 import { getTransport } from '../../src/transports/registry.js';
 

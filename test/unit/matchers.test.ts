@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { compileString } from '../../src/compile/template.js';
-import type { DocPath } from '../../src/load/yaml-source.js';
+import type { DocPath } from '../../src/core/source.js';
 import { createPatternCompiler, deepEqual } from '../../src/match/compile-pattern.js';
 import type { MatchRuntime, Mismatch } from '../../src/match/contract.js';
 import { MARKERS } from '../../src/match/markers.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MEDIA_STEP_TIMEOUT_MS, type PeerCommand, type PeerHost } from '../../src/media/contract.js';
-import { loadFiles } from '../../src/load/load.js';
+import { loadFiles } from '../../src/compile/load-files.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 
 /**

@@ -1,27 +1,15 @@
+/**
+ * A media-capable Janus runs in a private user + network namespace (see agent-plan.ts for its
+ * network): the command that starts the namespace agent there, how long to let it stop, and
+ * probes of what this machine allows and of what is still running in a namespace.
+ */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { JanusInstallation } from './installation.js';
-import { janusCommand } from './janus-process.js';
+import type { JanusInstallation } from '../installation.js';
+import { janusCommand } from '../janus-process.js';
+import { AGENT_JANUS_GRACE_MS, type AgentPlan } from './agent-plan.js';
 
-/**
- * The private network a media-capable Janus runs in. Janus 1.1.2 never gathers ICE candidates
- * on loopback interfaces, so WebRTC needs another interface; a veth pair with both ends inside
- * a namespace of our own keeps that traffic off every real interface; Janus and the peers gather
- * candidates on both ends. The namespace exists as
- * long as its agent process does: nothing to clean up. Link names must not start with "veth"
- * (some ICE stacks skip such interfaces).
- */
-export const NAMESPACE_NETWORK = {
-  janusLink: 'jsmedia0',
-  peerLink: 'jsmedia1',
-  janusAddress: '10.77.0.1',
-  peerAddress: '10.77.0.2',
-  prefix: 24,
-} as const;
-
-/** How long the agent lets Janus stop on SIGTERM before SIGKILL. */
-export const AGENT_JANUS_GRACE_MS = 2500;
 /**
  * How long the runner lets the agent stop: Janus's grace, then time for the agent to see Janus
  * go, end its peer processes and exit, which takes seconds on a loaded machine. A shorter limit
@@ -29,15 +17,7 @@ export const AGENT_JANUS_GRACE_MS = 2500;
  */
 export const AGENT_STOP_GRACE_MS = AGENT_JANUS_GRACE_MS + 3000;
 
-/** What the agent needs to know, passed as one JSON argument. */
-export interface AgentPlan {
-  dir: string;
-  janus: { file: string; args: string[] };
-  /** The namespace's loopback ports Janus listens on; each gets a bridge socket in `dir`. */
-  ports: number[];
-}
-
-const AGENT_SCRIPT = fileURLToPath(new URL('./netns-agent.js', import.meta.url));
+const AGENT_SCRIPT = fileURLToPath(new URL('./agent.js', import.meta.url));
 
 /**
  * The command that starts the agent in a new user + network namespace (`unshare -Urn` works

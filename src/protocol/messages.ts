@@ -1,4 +1,7 @@
-/** Shapes of the Janus wire protocol that the engine relies on (the full catalogue is JSON Schema). */
+/**
+ * Shapes of the Janus wire protocol that the engine relies on (the full catalogue is JSON Schema).
+ * Below both the transports, which carry these messages, and the client, which speaks them.
+ */
 export type JanusMessage = Record<string, unknown> & { janus?: unknown; transaction?: unknown };
 
 /** Which API a connection speaks: the Janus API or the Admin API. */
@@ -8,6 +11,13 @@ export type JanusApi = 'janus' | 'admin';
 export interface Route {
   sessionId?: number;
   handleId?: number;
+}
+
+/** A message that went over plain HTTP (an `http:` step): its request line and the reply's status. */
+export interface HttpExchange {
+  method?: string;
+  path?: string;
+  status?: number;
 }
 
 /** Request verbs and the level they are sent at when the scenario does not say otherwise. */

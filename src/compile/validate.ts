@@ -5,7 +5,8 @@ import { checkDuration, DURATION_PATTERN } from '../core/duration.js';
 import { knownTransportNames } from '../transports/builtin.js';
 import { fragmentSchema, NAME_PATTERN, scenarioSchema } from './scenario-schema.js';
 import { SAVE_PATH_PATTERN } from '../steps/common.js';
-import type { DocPath, YamlSource } from './yaml-source.js';
+import type { DocPath } from '../core/source.js';
+import type { YamlSource } from '../load/yaml-source.js';
 
 /**
  * Validates scenario and fragment files against the scenario-language schema with ajv in

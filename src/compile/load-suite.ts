@@ -4,8 +4,8 @@ import { renderDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import type { Environment } from '../core/environment.js';
 import { knownSchema } from '../schemas/catalogue.js';
 import { errorCodeByName, errorNames } from '../schemas/error-names.js';
-import { collectFiles } from './collect.js';
-import { loadFiles } from './load.js';
+import { collectFiles } from '../load/collect.js';
+import { loadFiles } from './load-files.js';
 
 export interface LoadSuiteOptions {
   /** Fragment files are collected too (to validate them); a run leaves them out. */

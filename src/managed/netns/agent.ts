@@ -1,5 +1,5 @@
 /**
- * The agent of a media-capable managed Janus, run by netns.ts inside a fresh user + network
+ * The agent of a media-capable managed Janus, run by namespace.ts inside a fresh user + network
  * namespace: it brings up the namespace's network, runs Janus there, bridges Unix sockets in
  * the instance folder to Janus's loopback ports, and starts the WebRTC peer processes the runner
  * commands over Node's IPC channel (one per scenario run, in the namespace, so a crash there
@@ -9,10 +9,10 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { answer, type PeerNotice, type PeerRequest } from '../media/peer-ipc.js';
-import { ProcessPeerHost } from '../media/process-host.js';
-import { AGENT_JANUS_GRACE_MS, NAMESPACE_NETWORK as NET, type AgentPlan } from './netns.js';
-import { bridge, bridgeSocketPath } from './socket-bridge.js';
+import { answer, type PeerNotice, type PeerRequest } from '../../media/peer-ipc.js';
+import { ProcessPeerHost } from '../../media/process-host.js';
+import { AGENT_JANUS_GRACE_MS, NAMESPACE_NETWORK as NET, type AgentPlan } from './agent-plan.js';
+import { bridge, bridgeSocketPath } from '../socket-bridge.js';
 
 
 async function main(plan: AgentPlan): Promise<void> {

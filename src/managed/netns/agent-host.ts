@@ -1,10 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
-import { PeerError, type PeerCommand, type PeerHost, type PeerResult } from './contract.js';
-import type { PeerNotice, PeerReply, PeerRequest } from './peer-ipc.js';
+import { PeerError, type PeerCommand, type PeerHost, type PeerResult } from '../../media/contract.js';
+import type { PeerNotice, PeerReply, PeerRequest } from '../../media/peer-ipc.js';
 
 /**
- * Peers of a managed Janus in its network namespace: the namespace agent starts their peer
- * processes there and relays commands, replies and losses over its IPC channel.
+ * Peers of a managed Janus in its network namespace: the namespace agent (agent.ts) starts their
+ * peer processes there and relays commands, replies and losses over its IPC channel. This is the
+ * runner's end of that channel; it lives with the agent so that media/ never depends on the
+ * launcher that starts it.
  */
 export class AgentPeerHost implements PeerHost {
   private seq = 0;

@@ -1,13 +1,13 @@
 import { realpathSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
-import { compileFragment, compileScenario, type CompileOptions } from '../compile/compile.js';
-import type { CompiledScenario } from '../compile/scenario.js';
+import { compileFragment, compileScenario, type CompileOptions } from './compile.js';
+import type { CompiledScenario } from './scenario.js';
 import type { ErrorCodeNames } from '../match/compile-pattern.js';
-import { isFragmentFile } from './collect.js';
-import { readScenarioText } from './read-text.js';
+import { isFragmentFile } from '../load/collect.js';
+import { readScenarioText } from '../load/read-text.js';
 import { validateFile } from './validate.js';
-import { YamlSource } from './yaml-source.js';
+import { YamlSource } from '../load/yaml-source.js';
 import type { Environment } from '../core/environment.js';
 
 export interface LoadResult {
