@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import WebSocket from 'ws';
 import { MessageChecker } from '../src/schemas/checker.js';
-import { loadFiles, registerBuiltinTransports, runScenario, startJanus, type CompiledScenario, type RunTarget } from '../src/index.js';
+import { loadSuite, planSuite, registerBuiltinTransports } from '../src/index.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 const SCENARIO = `name: bench exchange
+requires: { plugins: [janus.plugin.echotest] }
 steps:
   - request: create
     expect: { janus: success, data: { id: $integer } }
@@ -91,21 +92,23 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'janus-scenarios-bench-'));
   const file = join(dir, 'bench.yaml');
   writeFileSync(file, SCENARIO);
-  const loaded = loadFiles([file]);
+  const loaded = await loadSuite([file]);
   rmSync(dir, { recursive: true });
-  if (loaded.diagnostics.length > 0) throw new Error(loaded.diagnostics[0]!.message);
-  const scenario: CompiledScenario = loaded.scenarios[0]!;
-  const janus = await startJanus({ plugins: ['janus.plugin.echotest'], transports: ['http', 'ws'], config: {} });
+  if (loaded.problems) throw new Error(loaded.problems);
+  // The CLI's own plan: every message checked against the catalogue in strict mode.
+  const plan = await planSuite(loaded.scenarios, { transports: ['ws', 'http'], stepTimeoutMs: 5000, scenarioTimeoutMs: 30000, schemaMode: 'strict' });
+  if (plan.fault) throw new Error(plan.fault);
+  const started = await plan.start();
   try {
-    console.log(`${ROUNDS} rounds per measurement, alternating; Janus ${janus.endpoints.ws}`);
-    for (const transport of ['ws', 'http'] as const) {
-      const target: RunTarget = { transport, url: janus.endpoints[transport]!, tls: {}, secrets: {} };
-      // The CLI's default: every message checked against the catalogue in strict mode.
+    for (const test of plan.tests) {
+      const { transport } = test.info;
+      const url = started.target(test)!.url;
       const viaRunner = async () => {
-        const r = await runScenario(scenario, target, { seed: 'bench', stepTimeoutMs: 5000, scenarioTimeoutMs: 30000, schemaMode: 'strict' });
+        const r = await started.run(test, { seed: 'bench', signal: new AbortController().signal });
         if (r.status !== 'passed') throw new Error(r.failure?.summary);
       };
-      const byHand = transport === 'ws' ? () => handWrittenWs(janus.endpoints.ws!) : () => handWrittenHttp(janus.endpoints.http!);
+      if (transport === 'ws') console.log(`${ROUNDS} rounds per measurement, alternating; Janus ${url}`);
+      const byHand = transport === 'ws' ? () => handWrittenWs(url) : () => handWrittenHttp(url);
       await time(20, viaRunner); // warm-up
       await time(20, byHand);
       const runner: number[] = [];
@@ -120,7 +123,7 @@ async function main(): Promise<void> {
     }
     checkerThroughput();
   } finally {
-    await janus.stop();
+    await started.close();
   }
 }
 

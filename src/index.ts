@@ -1,7 +1,16 @@
 /**
- * janus-scenarios as a library: load scenario files, run them against Janus over any
- * registered transport, and get typed result events. Nothing here depends on mocha.
+ * janus-scenarios as a library: load a suite, plan it, run it, and hear one stream of typed
+ * events, as the command line does:
+ *
+ *   const suite = await loadSuite(['scenarios']);
+ *   const plan = await planSuite(suite.scenarios, { transports: ['ws'] });
+ *   const outcome = await runSuite(plan, { reporter: { onTestEnd: (e) => console.log(e.testId, e.result.status) } });
+ *
+ * Nothing here depends on mocha.
  */
+export { loadSuite, type LoadedSuite, type LoadSuiteOptions } from './compile/load-suite.js';
+export { planSuite, listing, InfrastructureError, DEFAULT_STEP_TIMEOUT_MS, DEFAULT_SCENARIO_TIMEOUT_MS, type Plan, type PlanSettings, type PlannedTest, type StartedPlan, type Attempt } from './plan/index.js';
+export { runSuite, type SuiteOptions, type SuiteOutcome } from './suite/run-suite.js';
 export { loadFiles, type LoadResult, type LoadOptions } from './compile/load-files.js';
 export { collectFiles } from './load/collect.js';
 export { renderDiagnostic, renderDiagnostics, type Diagnostic } from './core/diagnostic.js';

@@ -5,8 +5,10 @@ import { availableParallelism } from 'node:os';
 import { checkDuration } from '../core/duration.js';
 import type { SchemaMode } from '../schemas/checker.js';
 
+import { UsageError } from '../core/usage-error.js';
+
 /** A command-line mistake: printed as one line, exit 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 export interface RunSettings {
   inputs: string[];

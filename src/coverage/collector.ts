@@ -1,5 +1,5 @@
 import { idOf, verbOf, type JanusApi, type JanusMessage, type Route } from '../protocol/messages.js';
-import type { RunEvent } from '../run/events.js';
+import type { RunEvent, TranscriptEntry } from '../run/events.js';
 
 /**
  * What a run exercised, learnt from its traffic: request verbs of the Janus and Admin APIs,
@@ -15,10 +15,15 @@ export class CoverageCollector {
   private readonly handlePlugins = new Map<number, string>();
 
   readonly listener = (event: RunEvent): void => {
-    if (event.type !== 'message' || typeof event.message === 'string') return;
-    if (event.direction === 'out') this.outgoing(event.api, event.message, event.route ?? {}, event.transport);
-    else this.incoming(event.message, event.transport);
+    if (event.type === 'message') this.message(event, event.route, event.transport);
   };
+
+  /** One message of the transcript of a test on `transport` (a suite's `message` event carries the entry and route). */
+  message(entry: Pick<TranscriptEntry, 'api' | 'direction' | 'message'>, route: Route | undefined, transport: string): void {
+    if (typeof entry.message === 'string') return;
+    if (entry.direction === 'out') this.outgoing(entry.api, entry.message, route ?? {}, transport);
+    else this.incoming(entry.message, transport);
+  }
 
   private outgoing(api: JanusApi, msg: JanusMessage, route: Route, transport: string): void {
     const verb = verbOf(msg);

@@ -10,13 +10,16 @@ type Handler = (event: SuiteEvent) => void | Promise<void>;
 /**
  * Fans the suite's events out to every reporter, each to the method `HANDLERS` names. A reporter
  * whose method throws (or whose `onRunEnd` rejects) is reported once and hears nothing more; the
- * others go on, so one broken reporter never costs the run its other reports. `emit` calls every
+ * others go on, so one broken reporter never costs the run its other reports. Nothing passes
+ * after `run:end`. `emit` calls every
  * reporter before it returns; the promise it returns settles when the asynchronous ones (a file
  * written at `run:end`) are done.
  */
 export class Multiplexer implements Reporter {
   readonly name = 'multiplexer';
   private readonly failed = new Set<Reporter>();
+  /** After `run:end` nothing more is passed on: a second Ctrl-C may end the reports before the run does. */
+  private ended = false;
 
   constructor(
     private readonly reporters: Reporter[],
@@ -29,6 +32,8 @@ export class Multiplexer implements Reporter {
   }
 
   emit(event: SuiteEvent): Promise<void> {
+    if (this.ended) return Promise.resolve();
+    if (event.type === 'run:end') this.ended = true;
     const pending: Promise<void>[] = [];
     for (const reporter of this.reporters) {
       if (!this.isLive(reporter)) continue;

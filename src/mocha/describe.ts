@@ -4,12 +4,13 @@ import { failureText } from '../report/failure-text.js';
 import { environmentSecrets, Redactor } from '../report/redact.js';
 import { attachScenario, type ScenarioTestData } from './from-runner.js';
 import type { DescribeOptions, PlannedScenario, ScenarioPlanner } from './planner.js';
+import { libraryPlanner } from './library-planner.js';
 import { ScenarioFailure } from './scenario-failure.js';
 
 export type { DescribeOptions, PlannedScenario, ScenarioPlanner, SuitePlan } from './planner.js';
 
-/** The planner used when the options name none (the library's planning, once it is set). */
-let defaultPlanner: ScenarioPlanner | undefined;
+/** The planner used when the options name none: the library's own planning. */
+let defaultPlanner: ScenarioPlanner = libraryPlanner;
 export function setDefaultPlanner(planner: ScenarioPlanner): void {
   defaultPlanner = planner;
 }
@@ -34,7 +35,6 @@ type MochaGlobals = {
  */
 export async function describeScenarios(inputs: string[], options: DescribeOptions = {}): Promise<void> {
   const planner = options.planner ?? defaultPlanner;
-  if (!planner) throw new Error('describeScenarios: no planner; pass options.planner or call setDefaultPlanner()');
   const plan = await planner.plan(inputs, options);
   const { describe, it, before, after } = globalThis as unknown as MochaGlobals;
   const secrets = options.secrets ?? {};

@@ -1,6 +1,6 @@
 /**
  * Runs jobs with at most `concurrency` at once, started in order, each result available by
- * index. With --jobs N the mocha adapter awaits results in order while later ones already run.
+ * index (a caller that awaits results in order, as mocha does, sees later ones already run).
  */
 export class JobPool<T> {
   private readonly results = new Map<number, Promise<T>>();
@@ -35,10 +35,17 @@ export class JobPool<T> {
     this.pump();
   }
 
-  /** Starts nothing more (mocha bailed or finished) and waits for what is running. */
+  /** Starts nothing more (the run bailed or was interrupted) and waits for what is running. */
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Settles when every job has finished, or, once stopped, every job that had started. */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0 || (!this.stopped && this.next < this.jobs.length)) {
+      await Promise.race([...this.inFlight].map((p) => p.then(() => undefined, () => undefined)));
+    }
   }
 
   private pump(): void {

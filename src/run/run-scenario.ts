@@ -55,214 +55,302 @@ const CLEANUP_BUDGET_MS = 5000;
  * the scenario passed, failed, timed out or was interrupted.
  */
 export async function runScenario(scenario: CompiledScenario, target: RunTarget, options: RunOptions): Promise<ScenarioResult> {
-  const started = Date.now();
-  const emit = options.onEvent ?? (() => {});
-  const transcript: TranscriptEntry[] = [];
-  const actors = new Map<string, Actor>(scenario.clients.map((name) => [name, { name, handles: new Map() }]));
-  const clients = new Map<string, Promise<JanusClient>>();
-  let adminClient: Promise<JanusClient> | undefined;
-  const values = new ScenarioValues((n) => actors.get(n), target.transport, options.env ?? process.env);
-  const nextTransaction = transactionGenerator(options.seed, `${scenario.file}\u0000${target.transport}`);
+  const run = new ScenarioRun(scenario, target, options);
+  run.emit({ type: 'scenario:start', file: scenario.file, name: scenario.name, transport: target.transport });
+  const failure = await run.steps();
+  const stepMessages = run.transcript.length;
+  const cleanup = await run.cleanUp();
+  const result = await run.result(failure, stepMessages, cleanup);
+  run.emit({ type: 'scenario:end', result });
+  return result;
+}
+
+/** What cleanup (cleanup steps, then destroying every session left) found. */
+interface Cleanup {
+  failures: Failure[];
+  destroyedSessions: number[];
+  sessionsLeft: ScenarioResult['sessionsLeft'];
+  /** A client whose connection failed (a server problem), or a message handler that threw, on the way. */
+  fault?: Failure;
+}
+
+/** One run of a scenario: its clients, values, transcript and the reasons it may stop early. */
+class ScenarioRun {
+  readonly emit: (event: RunEvent) => void;
+  readonly transcript: TranscriptEntry[] = [];
+  private readonly started = Date.now();
+  private readonly actors: Map<string, Actor>;
+  private readonly clients = new Map<string, Promise<JanusClient>>();
+  private adminClient?: Promise<JanusClient>;
+  private readonly values: ScenarioValues;
+  private readonly nextTransaction: () => string;
   // The client's own requests (keepalives) draw from their own sequence, so timing never shifts the scenario's.
-  const nextKeepalive = transactionGenerator(options.seed, `keepalive\u0000${scenario.file}`);
+  private readonly nextKeepalive: () => string;
+  private readonly stops: Stops;
+  private readonly schemaMode: SchemaMode;
+  private readonly checker?: MessageChecker;
+  private readonly violations: Violation[] = [];
+  private readonly schemaWarnings: string[] = [];
+  // Peer ids carry this run's prefix: runs in parallel share the host, never a peer.
+  private readonly peerPrefix = `${randomUUID()}/`;
+  /** A `known_bug:` on a step that held for this server's version. */
+  private knownIssue?: KnownIssue;
 
-  const abort = new AbortController();
-  const timeoutMs = scenario.timeoutMs ?? options.scenarioTimeoutMs;
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort.abort();
-  }, timeoutMs);
-  // A connection that fails (server killed, socket dropped) ends at once the step waiting on it,
-  // be it a wait, a sleep or a no_event: nothing it could still see would change the outcome.
-  const connectionLost = new AbortController();
-  let lost: Failure | undefined;
-  const onConnectionFault = (name: string) => (fault: TransportFault): void => {
-    lost ??= { kind: 'infrastructure', summary: `client ${name}: ${fault.message}` };
-    connectionLost.abort();
-  };
-  // Code run on an incoming message that throws (a listener, the schema checker) fails the step
-  // waiting, at once: the message it was handling is lost, and the fault is ours, not the server's.
-  let broken: Failure | undefined;
-  const onClientError = (name: string) => (error: unknown): void => {
-    broken ??= { kind: 'assertion', summary: `internal error while client ${name} handled a message: ${oneLine(error)}` };
-    connectionLost.abort();
-  };
-  const onOuterAbort = (): void => abort.abort();
-  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  // Ctrl-C before this run started (while Janus was starting, say) never fires the listener:
-  // such a scenario stops at its first step, like one that was running.
-  if (options.signal?.aborted) abort.abort();
+  constructor(private readonly scenario: CompiledScenario, private readonly target: RunTarget, private readonly options: RunOptions) {
+    this.emit = options.onEvent ?? (() => {});
+    this.actors = new Map(scenario.clients.map((name) => [name, { name, handles: new Map() }]));
+    this.values = new ScenarioValues((n) => this.actors.get(n), target.transport, options.env ?? process.env);
+    this.nextTransaction = transactionGenerator(options.seed, `${scenario.file}\u0000${target.transport}`);
+    this.nextKeepalive = transactionGenerator(options.seed, `keepalive\u0000${scenario.file}`);
+    this.stops = new Stops(scenario.timeoutMs ?? options.scenarioTimeoutMs, options.signal);
+    this.schemaMode = options.schemaMode ?? 'off';
+    this.checker = this.schemaMode === 'off' ? undefined : new MessageChecker(target.serverVersion, options.onSchemaValid);
+    // Peers that die (their process crashed) end the scenario at once, with the reason.
+    target.peers?.watch(this.peerPrefix, (reason) => this.stops.peersDied(reason));
+  }
 
-  emit({ type: 'scenario:start', file: scenario.file, name: scenario.name, transport: target.transport });
-
-  const schemaMode = options.schemaMode ?? 'off';
-  const checker = schemaMode === 'off' ? undefined : new MessageChecker(target.serverVersion, options.onSchemaValid);
-  const violations: Violation[] = [];
-  const record = (client: string, api: 'janus' | 'admin') => (direction: 'in' | 'out', message: JanusMessage | string, route?: Route, http?: HttpExchange) => {
-    const entry = { at: Date.now(), client, api, direction, message, ...(http && { http }) };
-    transcript.push(entry);
-    emit({ type: 'message', ...entry, route, transport: target.transport });
-    if (!checker) return;
-    // This runs inside a transport's message callback: whatever goes wrong is this step's verdict, never the transport's.
+  /** Variables, then each step until one fails; the failure, if any. */
+  async steps(): Promise<Failure | undefined> {
+    const context = this.context(this.stops.stepSignal);
+    const version = this.target.serverVersion;
+    let failure: Failure | undefined;
     try {
-      if (direction === 'out') checker.outgoing(api, message, route ?? {});
-      else if (typeof message !== 'string') violations.push(...checker.incoming(api, message));
+      failure = resolveVariables(this.scenario, this.values, context, this.actors.get(this.scenario.clients[0]!)!);
+      for (const step of failure ? [] : this.scenario.steps) {
+        const verdict = versionVerdict(step, version);
+        if (verdict === 'skip') continue;
+        failure = verdict ?? await runStep(step, context, this.emit);
+        failure ??= schemaVerdict(step, this.violations.splice(0), this.schemaMode, this.schemaWarnings);
+        const stopped = this.stops.override(step);
+        failure = stopped ?? failure;
+        if (step.knownBug && !stopped && bugHolds(step.knownBug, version)) {
+          ({ failure, knownIssue: this.knownIssue } = knownBugVerdict(step.knownBug, failure, version!, step));
+          break;
+        }
+        if (failure) break;
+      }
     } catch (e) {
-      violations.push({ schema: 'checker', pointer: '/', rule: `cannot check this message: ${(e as Error).message}`, value: message });
+      failure = toFailure(e);
     }
-  };
+    this.stops.endSteps();
+    return failure;
+  }
 
-  const connect = async (name: string, api: 'janus' | 'admin', transportName: string, url: string): Promise<JanusClient> => {
+  /** Cleanup steps, peers, then every session left: with a time budget of its own, so it runs even after a timeout or Ctrl-C. */
+  async cleanUp(): Promise<Cleanup> {
+    const context = this.context(AbortSignal.timeout(CLEANUP_BUDGET_MS));
+    const cleanup: Cleanup = { failures: [], destroyedSessions: [], sessionsLeft: [] };
+    for (const step of this.scenario.cleanup) {
+      const verdict = versionVerdict(step, this.target.serverVersion);
+      if (verdict === 'skip') continue;
+      const f = verdict ?? await runStep(step, context, this.emit);
+      if (f) cleanup.failures.push(f);
+    }
+    await this.target.peers?.closeAll(this.peerPrefix);
+    for (const [name, pending] of this.clients) await this.closeClient(name, pending, cleanup);
+    // One that happened after the last step, or during cleanup, still fails the scenario.
+    cleanup.fault ??= this.stops.broken;
+    await (await this.adminClient?.catch(() => undefined))?.close(() => ({}), 0);
+    this.stops.dispose();
+    // What arrived after the last step (cleanup, late events) is reported, never failed on.
+    this.schemaWarnings.push(...this.violations.splice(0).map(formatViolation));
+    return cleanup;
+  }
+
+  private async closeClient(name: string, pending: Promise<JanusClient>, cleanup: Cleanup): Promise<void> {
+    const client = await pending.catch(() => undefined);
+    if (!client) return;
+    // The client adds each session's own apisecret or token.
+    const destroy = (sessionId: number): JanusMessage => ({ janus: 'destroy', session_id: sessionId, transaction: `cleanup-${this.nextKeepalive()}` });
+    const closed = await client.close(destroy, 2000);
+    cleanup.destroyedSessions.push(...closed.destroyed);
+    cleanup.sessionsLeft.push(...closed.left.map((l) => ({ client: name, ...l })));
+    if (client.fault) cleanup.fault ??= { kind: 'infrastructure', summary: `client ${name}: ${client.fault.message}` };
+  }
+
+  async result(stepFailure: Failure | undefined, stepMessages: number, cleanup: Cleanup): Promise<ScenarioResult> {
+    const failure = stepFailure ?? cleanup.fault;
+    let finalFailure = await withDeathReason(failure ?? cleanup.failures[0], this.target);
+    const { scenario, target, values } = this;
+    let knownIssue = this.knownIssue;
+    if (!knownIssue && scenario.knownBug && bugHolds(scenario.knownBug, target.serverVersion) && !interrupted(finalFailure)) {
+      ({ failure: finalFailure, knownIssue } = knownBugVerdict(scenario.knownBug, finalFailure, target.serverVersion!));
+    }
+    return {
+      file: scenario.file,
+      name: scenario.name,
+      transport: target.transport,
+      status: finalFailure ? 'failed' : knownIssue ? 'skipped' : 'passed',
+      ...(knownIssue?.outcome === 'present' && { skipReason: knownIssueReason(knownIssue) }),
+      ...(knownIssue && { knownIssue }),
+      startedAt: this.started,
+      durationMs: Date.now() - this.started,
+      failure: finalFailure,
+      cleanupFailures: failure ? cleanup.failures : cleanup.failures.slice(1),
+      transcript: this.transcript,
+      stepMessages,
+      saved: Object.fromEntries(values.saved),
+      destroyedSessions: cleanup.destroyedSessions,
+      sessionsLeft: cleanup.sessionsLeft,
+      schemaWarnings: this.schemaWarnings,
+      secretValues: secretValuesOf(target.secrets, scenario.secrets, values.saved),
+    };
+  }
+
+  /** Every message a client sends or receives: into the transcript, out as an event, through the schema checker. */
+  private record(client: string, api: 'janus' | 'admin') {
+    return (direction: 'in' | 'out', message: JanusMessage | string, route?: Route, http?: HttpExchange): void => {
+      const entry = { at: Date.now(), client, api, direction, message, ...(http && { http }) };
+      this.transcript.push(entry);
+      this.emit({ type: 'message', ...entry, route, transport: this.target.transport });
+      if (!this.checker) return;
+      // This runs inside a transport's message callback: whatever goes wrong is this step's verdict, never the transport's.
+      try {
+        if (direction === 'out') this.checker.outgoing(api, message, route ?? {});
+        else if (typeof message !== 'string') this.violations.push(...this.checker.incoming(api, message));
+      } catch (e) {
+        this.violations.push({ schema: 'checker', pointer: '/', rule: `cannot check this message: ${(e as Error).message}`, value: message });
+      }
+    };
+  }
+
+  private async connect(name: string, api: 'janus' | 'admin', transportName: string, url: string): Promise<JanusClient> {
     const transport = getTransport(transportName);
     if (!transport) throw new StepFailure('infrastructure', `no transport named "${transportName}" is registered`);
+    const { target, stops } = this;
     try {
       return await JanusClient.connect(
         transport,
-        { url, api, tls: target.tls, connectTimeoutMs: options.stepTimeoutMs },
-        { api, nextTransaction: nextKeepalive, pollAuth: { apisecret: target.secrets.apisecret, token: target.secrets.token }, onTraffic: record(name, api), onFault: onConnectionFault(name), onError: onClientError(name) },
+        { url, api, tls: target.tls, connectTimeoutMs: this.options.stepTimeoutMs },
+        { api, nextTransaction: this.nextKeepalive, pollAuth: { apisecret: target.secrets.apisecret, token: target.secrets.token }, onTraffic: this.record(name, api), onFault: stops.onConnectionFault(name), onError: stops.onClientError(name) },
       );
     } catch (e) {
       throw new StepFailure('infrastructure', e instanceof TransportFault ? e.message : `cannot connect to ${url}: ${(e as Error).message}`);
     }
-  };
+  }
 
-  const keepaliveMs = scenario.keepalive === false ? undefined : typeof scenario.keepalive === 'number' ? scenario.keepalive
-    : target.sessionTimeoutS ? Math.max(500, target.sessionTimeoutS * 400) : 25_000;
-
-  // Peer ids carry this run's prefix: runs in parallel share the host, never a peer.
-  const peerPrefix = `${randomUUID()}/`;
-  // Peers that die (their process crashed) end the scenario at once, with the reason.
-  let peersLost: string | undefined;
-  target.peers?.watch(peerPrefix, (reason) => {
-    peersLost = reason;
-    abort.abort();
-  });
-  const peers: StepContext['peers'] = {
-    run(name, command) {
-      if (!target.peers) return Promise.reject(new StepFailure('infrastructure', 'this run has no WebRTC peers: add requires: { media: true }'));
-      return target.peers.run({ ...command, id: peerPrefix + name } as Parameters<PeerHost['run']>[0]);
-    },
-  };
-
-  const context = (signal: AbortSignal): StepContext => ({
-    signal,
-    target: { transport: target.transport, url: target.url, tls: target.tls },
-    // Media needs the time a DTLS handshake needs on a busy machine, whatever the usual limit.
-    stepTimeoutMs: scenario.requires.media ? Math.max(options.stepTimeoutMs, MEDIA_STEP_TIMEOUT_MS) : options.stepTimeoutMs,
-    secrets: target.secrets,
-    peers,
-    actor: (name) => actors.get(name)!,
-    janus(actor) {
-      if (!clients.has(actor.name)) {
-        clients.set(actor.name, connect(actor.name, 'janus', target.transport, target.url).then((c) => {
-          if (keepaliveMs !== undefined) c.startKeepalives(keepaliveMs);
-          return c;
-        }));
-      }
-      return clients.get(actor.name)!;
-    },
-    admin() {
-      if (!target.admin) return Promise.reject(new StepFailure('infrastructure', 'no Admin API address is known: give --admin-url'));
-      adminClient ??= connect('admin', 'admin', target.admin.transport, target.admin.url);
-      return adminClient;
-    },
-    nextTransaction,
-    resolve: (template, actor, transaction) => template(values.lookupFor(actor, transaction)),
-    match(matcher: Matcher, actual: unknown, actor: Actor): Mismatch[] {
-      const out: Mismatch[] = [];
-      const lookup = values.lookupFor(actor);
-      matcher(actual, '', { resolve: (t) => t(lookup), validateSchema: options.validateSchema ?? validateSchema, serverVersion: target.serverVersion }, out);
-      return out;
-    },
-    save: (name, value) => values.saved.set(name, value),
-    traffic: (actor, direction, message, route, http) => record(actor.name, 'janus')(direction, message, route, http),
-    noteReply: (reply, transaction) => (values.last = { reply, transaction }),
-  });
-
-  let failure: Failure | undefined;
-  let knownIssue: KnownIssue | undefined;
-  const cleanupFailures: Failure[] = [];
-  const schemaWarnings: string[] = [];
-  const mainContext = context(AbortSignal.any([abort.signal, connectionLost.signal]));
-  try {
-    failure = resolveVariables(scenario, values, mainContext, actors.get(scenario.clients[0]!)!);
-    for (const step of failure ? [] : scenario.steps) {
-      const version = versionVerdict(step, target.serverVersion);
-      if (version === 'skip') continue;
-      failure = version ?? await runStep(step, mainContext, emit);
-      failure ??= schemaVerdict(step, violations.splice(0), schemaMode, schemaWarnings);
-      // Whatever a step says after its signal fired, the cause is the time limit, Ctrl-C, a lost
-      // peer process or a lost connection.
-      if (abort.signal.aborted) failure = peersLost !== undefined ? { kind: 'assertion', summary: peersLost, span: step.span, stepTitle: step.title } : interruption(step, timedOut, timeoutMs);
-      else if (broken) failure = { ...broken, span: step.span, stepTitle: step.title };
-      else if (lost) failure = { ...lost, span: step.span, stepTitle: step.title };
-      if (step.knownBug && !abort.signal.aborted && bugHolds(step.knownBug, target.serverVersion)) {
-        ({ failure, knownIssue } = knownBugVerdict(step.knownBug, failure, target.serverVersion!, step));
-        break;
-      }
-      if (failure) break;
+  private janus(actor: Actor): Promise<JanusClient> {
+    if (!this.clients.has(actor.name)) {
+      const { scenario, target } = this;
+      const keepaliveMs = scenario.keepalive === false ? undefined : typeof scenario.keepalive === 'number' ? scenario.keepalive
+        : target.sessionTimeoutS ? Math.max(500, target.sessionTimeoutS * 400) : 25_000;
+      this.clients.set(actor.name, this.connect(actor.name, 'janus', target.transport, target.url).then((c) => {
+        if (keepaliveMs !== undefined) c.startKeepalives(keepaliveMs);
+        return c;
+      }));
     }
-  } catch (e) {
-    failure = toFailure(e);
+    return this.clients.get(actor.name)!;
   }
-  clearTimeout(timer);
-  const stepMessages = transcript.length;
 
-  // Cleanup gets its own time budget: it must run even after a timeout or Ctrl-C.
-  const cleanupSignal = AbortSignal.timeout(CLEANUP_BUDGET_MS);
-  const cleanupContext = context(cleanupSignal);
-  for (const step of scenario.cleanup) {
-    const version = versionVerdict(step, target.serverVersion);
-    if (version === 'skip') continue;
-    const f = version ?? await runStep(step, cleanupContext, emit);
-    if (f) cleanupFailures.push(f);
+  private admin(): Promise<JanusClient> {
+    const admin = this.target.admin;
+    if (!admin) return Promise.reject(new StepFailure('infrastructure', 'no Admin API address is known: give --admin-url'));
+    this.adminClient ??= this.connect('admin', 'admin', admin.transport, admin.url);
+    return this.adminClient;
   }
-  await target.peers?.closeAll(peerPrefix);
-  const destroyedSessions: number[] = [];
-  const sessionsLeft: ScenarioResult['sessionsLeft'] = [];
-  for (const [name, pending] of clients) {
-    const client = await pending.catch(() => undefined);
-    if (!client) continue;
-    // The client adds each session's own apisecret or token.
-    const destroy = (sessionId: number): JanusMessage => ({ janus: 'destroy', session_id: sessionId, transaction: `cleanup-${nextKeepalive()}` });
-    const closed = await client.close(destroy, 2000);
-    destroyedSessions.push(...closed.destroyed);
-    sessionsLeft.push(...closed.left.map((l) => ({ client: name, ...l })));
-    if (client.fault && !failure) failure = { kind: 'infrastructure', summary: `client ${name}: ${client.fault.message}` };
-  }
-  // One that happened after the last step, or during cleanup, still fails the scenario.
-  failure ??= broken;
-  await (await adminClient?.catch(() => undefined))?.close(() => ({}), 0);
-  options.signal?.removeEventListener('abort', onOuterAbort);
-  // What arrived after the last step (cleanup, late events) is reported, never failed on.
-  schemaWarnings.push(...violations.splice(0).map(formatViolation));
 
-  let finalFailure: Failure | undefined = await withDeathReason(failure ?? cleanupFailures[0], target);
-  if (!knownIssue && scenario.knownBug && bugHolds(scenario.knownBug, target.serverVersion) && !interrupted(finalFailure)) {
-    ({ failure: finalFailure, knownIssue } = knownBugVerdict(scenario.knownBug, finalFailure, target.serverVersion!));
+  private peers(): StepContext['peers'] {
+    const { target, peerPrefix } = this;
+    return {
+      run(name, command) {
+        if (!target.peers) return Promise.reject(new StepFailure('infrastructure', 'this run has no WebRTC peers: add requires: { media: true }'));
+        return target.peers.run({ ...command, id: peerPrefix + name } as Parameters<PeerHost['run']>[0]);
+      },
+    };
   }
-  const result: ScenarioResult = {
-    file: scenario.file,
-    name: scenario.name,
-    transport: target.transport,
-    status: finalFailure ? 'failed' : knownIssue ? 'skipped' : 'passed',
-    ...(knownIssue?.outcome === 'present' && { skipReason: knownIssueReason(knownIssue) }),
-    ...(knownIssue && { knownIssue }),
-    startedAt: started,
-    durationMs: Date.now() - started,
-    failure: finalFailure,
-    cleanupFailures: failure ? cleanupFailures : cleanupFailures.slice(1),
-    transcript,
-    stepMessages,
-    saved: Object.fromEntries(values.saved),
-    destroyedSessions,
-    sessionsLeft,
-    schemaWarnings,
-    secretValues: secretValuesOf(target.secrets, scenario.secrets, values.saved),
-  };
-  emit({ type: 'scenario:end', result });
-  return result;
+
+  private context(signal: AbortSignal): StepContext {
+    const { scenario, target, options, values } = this;
+    return {
+      signal,
+      target: { transport: target.transport, url: target.url, tls: target.tls },
+      // Media needs the time a DTLS handshake needs on a busy machine, whatever the usual limit.
+      stepTimeoutMs: scenario.requires.media ? Math.max(options.stepTimeoutMs, MEDIA_STEP_TIMEOUT_MS) : options.stepTimeoutMs,
+      secrets: target.secrets,
+      peers: this.peers(),
+      actor: (name) => this.actors.get(name)!,
+      janus: (actor) => this.janus(actor),
+      admin: () => this.admin(),
+      nextTransaction: this.nextTransaction,
+      resolve: (template, actor, transaction) => template(values.lookupFor(actor, transaction)),
+      match(matcher: Matcher, actual: unknown, actor: Actor): Mismatch[] {
+        const out: Mismatch[] = [];
+        const lookup = values.lookupFor(actor);
+        matcher(actual, '', { resolve: (t) => t(lookup), validateSchema: options.validateSchema ?? validateSchema, serverVersion: target.serverVersion }, out);
+        return out;
+      },
+      save: (name, value) => values.saved.set(name, value),
+      traffic: (actor, direction, message, route, http) => this.record(actor.name, 'janus')(direction, message, route, http),
+      noteReply: (reply, transaction) => (values.last = { reply, transaction }),
+    };
+  }
+}
+
+/**
+ * What ends the steps early: the scenario's time limit, the caller's signal (Ctrl-C), a peer
+ * process that died, a connection that failed, or code run on an incoming message that threw.
+ */
+class Stops {
+  private readonly abort = new AbortController();
+  // A connection that fails (server killed, socket dropped) ends at once the step waiting on it,
+  // be it a wait, a sleep or a no_event: nothing it could still see would change the outcome.
+  private readonly connectionLost = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private timedOut = false;
+  private lost?: Failure;
+  private peersLost?: string;
+  /** Code run on an incoming message threw: the message it was handling is lost, and the fault is ours, not the server's. */
+  broken?: Failure;
+  readonly stepSignal: AbortSignal;
+  private readonly onOuterAbort = (): void => this.abort.abort();
+
+  constructor(private readonly timeoutMs: number, private readonly outer?: AbortSignal) {
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.abort.abort();
+    }, timeoutMs);
+    outer?.addEventListener('abort', this.onOuterAbort, { once: true });
+    // Ctrl-C before this run started (while Janus was starting, say) never fires the listener:
+    // such a scenario stops at its first step, like one that was running.
+    if (outer?.aborted) this.abort.abort();
+    this.stepSignal = AbortSignal.any([this.abort.signal, this.connectionLost.signal]);
+  }
+
+  onConnectionFault(name: string) {
+    return (fault: TransportFault): void => {
+      this.lost ??= { kind: 'infrastructure', summary: `client ${name}: ${fault.message}` };
+      this.connectionLost.abort();
+    };
+  }
+
+  onClientError(name: string) {
+    return (error: unknown): void => {
+      this.broken ??= { kind: 'assertion', summary: `internal error while client ${name} handled a message: ${oneLine(error)}` };
+      this.connectionLost.abort();
+    };
+  }
+
+  peersDied(reason: string): void {
+    this.peersLost = reason;
+    this.abort.abort();
+  }
+
+  /** Whatever a step says after its signal fired, the cause is the time limit, Ctrl-C, a lost peer process or a lost connection. */
+  override(step: CompiledStep): Failure | undefined {
+    const at = { span: step.span, stepTitle: step.title };
+    if (this.abort.signal.aborted) return this.peersLost !== undefined ? { kind: 'assertion', summary: this.peersLost, ...at } : interruption(step, this.timedOut, this.timeoutMs);
+    if (this.broken) return { ...this.broken, ...at };
+    if (this.lost) return { ...this.lost, ...at };
+    return undefined;
+  }
+
+  endSteps(): void {
+    clearTimeout(this.timer);
+  }
+
+  dispose(): void {
+    this.outer?.removeEventListener('abort', this.onOuterAbort);
+  }
 }
 
 /** A server problem on a server that died names the death first: that is the cause, the dropped connection only its sign. */

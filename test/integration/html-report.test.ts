@@ -5,15 +5,12 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { htmlFormat } from '../../src/reporters/html/index.js';
-import type { SuiteEvent, TestInfo } from '../../src/events/events.js';
-import { buildReport } from '../../src/report/builder.js';
+import { ReportBuilder } from '../../src/report/builder.js';
 import { Redactor } from '../../src/report/redact.js';
 import type { RunReport, ScenarioReport } from '../../src/report/model.js';
-import { managedTargets, type ManagedTargets as Targets } from '../../src/cli/targets.js';
-import { loadFiles } from '../../src/compile/load-files.js';
-import { runScenario, type RunTarget } from '../../src/run/run-scenario.js';
-import { knownSchema, validateSchema } from '../../src/schemas/catalogue.js';
-import { errorCodeByName, errorNames } from '../../src/schemas/error-names.js';
+import { loadSuite } from '../../src/compile/load-suite.js';
+import { planSuite } from '../../src/plan/plan.js';
+import { runSuite } from '../../src/suite/run-suite.js';
 import { registerBuiltinTransports } from '../../src/transports/registry.js';
 
 /**
@@ -64,40 +61,26 @@ const FAILING_LINE = SCENARIOS['broken.yaml']!.split('\n').findIndex((l) => l.in
 describe('HTML report in headless Chromium', function () {
   this.timeout(60_000);
   let work: string;
-  let targets: Targets | undefined;
   let report: RunReport;
   let html: string;
   let context: BrowserContext | undefined;
   let page: Page;
   const requests: string[] = [];
   const pageErrors: string[] = [];
-  let adminSecret = '';
+  let secrets: string[] = [];
 
   before(async function () {
     work = mkdtempSync(join(tmpdir(), 'html-report-'));
     for (const [name, text] of Object.entries(SCENARIOS)) writeFileSync(join(work, name), text);
     registerBuiltinTransports();
-    const loaded = loadFiles(Object.keys(SCENARIOS).map((n) => join(work, n)), { cwd: work, knownSchema, errorCodes: { code: errorCodeByName, names: errorNames } });
+    const loaded = await loadSuite(Object.keys(SCENARIOS), { cwd: work });
     assert.deepEqual(loaded.diagnostics, []);
-    const startedAt = Date.now();
-    targets = await managedTargets(loaded.scenarios, { transports: TRANSPORTS, secrets: {}, tls: {} });
-    let janusVersion = '';
-    const planned = loaded.scenarios.flatMap((scenario) => TRANSPORTS.map((transport) => {
-      const info: TestInfo = { id: `${scenario.file}#${scenario.name}[${transport}]`, file: scenario.file, name: scenario.name, transport, title: `${scenario.name} [${transport}]`, tags: [...scenario.tags] };
-      const only = scenario.requires.transports;
-      return { scenario, info: only && !only.includes(transport) ? { ...info, skipReason: `the scenario requires ${only.join(', ')}` } : info };
-    }));
-    const events: SuiteEvent[] = [{ type: 'run:begin', at: startedAt, tests: planned.map((p) => p.info), transports: TRANSPORTS, seed: 'html-report' }];
-    await Promise.all(planned.filter((p) => !p.info.skipReason).map(async ({ scenario, info }) => {
-      const target = targets!.targetFor(scenario, info.transport) as RunTarget;
-      janusVersion = target.serverVersion ?? '';
-      adminSecret = target.secrets.admin_secret ?? '';
-      events.push({ type: 'test:begin', at: Date.now(), testId: info.id, attempt: 1 });
-      const result = await runScenario(scenario, target, { seed: 'html-report', stepTimeoutMs: 5000, scenarioTimeoutMs: 20_000, schemaMode: 'strict', validateSchema });
-      events.push({ type: 'test:end', at: Date.now(), testId: info.id, attempt: 1, result, retrying: false });
-    }));
-    events.push({ type: 'run:end', at: Date.now(), status: 'failed', janusVersion });
-    report = buildReport(events, { redactor: new Redactor([adminSecret]) });
+    const plan = await planSuite(loaded.scenarios, { transports: TRANSPORTS, stepTimeoutMs: 5000, scenarioTimeoutMs: 20_000, schemaMode: 'strict' });
+    // The report is built from the run's events, as the CLI's reporters build it.
+    const builder = new ReportBuilder({ redactor: new Redactor() });
+    const outcome = await runSuite(plan, { reporter: builder, jobs: 2, seed: 'html-report' });
+    secrets = [...new Set(outcome.results.flatMap((r) => r.secretValues))];
+    report = builder.report();
     html = htmlFormat.render(report);
     const file = join(work, htmlFormat.defaultPath);
     writeFileSync(file, html);
@@ -123,7 +106,6 @@ describe('HTML report in headless Chromium', function () {
 
   after(async function () {
     await context?.close();
-    await targets?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
@@ -131,8 +113,9 @@ describe('HTML report in headless Chromium', function () {
 
   it('the run: real Janus results, one failure per transport, no secret in the page', function () {
     assert.deepEqual(report.totals, { passed: 3, failed: 2, skipped: 1, unfinished: 0 });
-    assert.ok(adminSecret.length > 0);
-    assert.equal(html.includes(adminSecret), false);
+    // The managed Janus's admin secret, at least.
+    assert.ok(secrets.length > 0);
+    for (const secret of secrets) assert.equal(html.includes(secret), false);
   });
 
   it('shows the totals, the Janus version and the transports in the header', async function () {

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { instanceKey, managedTargets, type ManagedTargets as Targets } from '../../src/cli/targets.js';
-import type { CompiledScenario } from '../../src/compile/scenario.js';
-import { collectFiles } from '../../src/load/collect.js';
-import { loadFiles } from '../../src/compile/load-files.js';
-import { ExclusiveLock } from '../../src/run/exclusive.js';
-import { JobPool } from '../../src/run/pool.js';
-import { runScenario, type RunTarget } from '../../src/run/run-scenario.js';
+import { loadSuite } from '../../src/compile/load-suite.js';
+import type { Plan } from '../../src/plan/contract.js';
+import { planSuite } from '../../src/plan/plan.js';
 import type { ScenarioResult } from '../../src/run/events.js';
-import { knownSchema, schemaEntry, schemaNames, validateSchema, violationsOf } from '../../src/schemas/catalogue.js';
-import { errorCodeByName, errorNames } from '../../src/schemas/error-names.js';
+import { runSuite } from '../../src/suite/run-suite.js';
+import { schemaEntry, schemaNames, violationsOf } from '../../src/schemas/catalogue.js';
 import { holdsFor } from '../../src/schemas/versions.js';
 import { registerBuiltinTransports } from '../../src/transports/registry.js';
 import { brokenCopies } from '../support/broken-copies.js';
@@ -32,38 +28,31 @@ describe('schema catalogue against real Janus 1.1.2 traffic', function () {
   this.timeout(300_000);
   const samples = new Map<string, unknown[]>();
   const results: ScenarioResult[] = [];
-  const targets: Targets[] = [];
   let peers: Peers | undefined;
-  // Scenarios with requires.exclusive run alone on their Janus, as the CLI runs them.
-  const locks = new Map<string, ExclusiveLock>();
 
   before(async function () {
     registerBuiltinTransports();
     peers = await startPeers();
     const env = { ...process.env, ...peers.env };
-    let idlePoll: Promise<unknown[]> | undefined;
-    const runs: Array<() => Promise<ScenarioResult | undefined>> = [];
     // The scenarios that need peers get Janus instances of their own, as when they are run on
     // their own: a SIP stack the plugin starts while several others are being torn down can
     // miss the plugin's 2 s limit on a loaded machine ("Two seconds passed and still no NUA").
     for (const dir of ['scenarios', 'test/scenarios']) {
-      const { files } = await collectFiles([dir], { fragments: false });
-      const loaded = loadFiles(files, { knownSchema, errorCodes: { code: errorCodeByName, names: errorNames }, env });
+      const loaded = await loadSuite([dir], { env });
       assert.deepEqual(loaded.diagnostics, []);
-      const suite = await managedTargets(loaded.scenarios, { transports: TRANSPORTS, secrets: {}, tls: {} });
-      targets.push(suite);
-      // The HTTP transport hides the `keepalive` an idle long-poll ends with; poll by hand meanwhile.
-      const plain = loaded.scenarios.find((s) => Object.keys(s.requires.janus).length === 0);
-      if (dir === 'scenarios' && plain) idlePoll = idleLongPoll((suite.targetFor(plain, 'http') as RunTarget).url);
-      for (const scenario of loaded.scenarios) for (const transport of TRANSPORTS) runs.push(() => run(suite, dir, scenario, transport, env));
+      const plan = await planSuite(loaded.scenarios, {
+        transports: TRANSPORTS,
+        stepTimeoutMs: 15_000, // generous: a loaded CI machine is slow, and a passing run never waits for it
+        scenarioTimeoutMs: 60_000,
+        schemaMode: 'strict',
+        env,
+        onSchemaValid: record,
+      });
+      if (dir === 'scenarios') withIdleLongPoll(plan);
+      const outcome = await runSuite(plan, { jobs: 4, seed: 'catalogue' });
+      assert.deepEqual(outcome.faults, []);
+      results.push(...outcome.results.filter((r) => r.status !== 'skipped'));
     }
-    const pool = new JobPool(runs, 4);
-    pool.start();
-    for (let i = 0; i < runs.length; i++) {
-      const r = await pool.result(i);
-      if (r) results.push(r);
-    }
-    for (const message of (await idlePoll) ?? []) record('core/event/keepalive', message);
   });
 
   function record(schema: string, value: unknown): void {
@@ -71,27 +60,30 @@ describe('schema catalogue against real Janus 1.1.2 traffic', function () {
     if (list.length < 5) list.push(structuredClone(value));
     samples.set(schema, list);
   }
+
+  /**
+   * The HTTP transport hides the `keepalive` an idle long-poll ends with: one is long-polled by
+   * hand on the Janus of a scenario without settings, which stays up until the poll ends.
+   */
+  function withIdleLongPoll(plan: Plan): void {
+    const plain = plan.tests.find((t) => t.info.transport === 'http' && !t.info.skipReason && Object.keys(t.scenario.requires.janus).length === 0)!;
+    const start = plan.start.bind(plan);
+    plan.start = async () => {
+      const started = await start();
+      const poll = idleLongPoll(started.target(plain)!.url).catch(() => []);
+      return {
+        ...started,
+        close: async () => {
+          for (const message of await poll) record('core/event/keepalive', message);
+          await started.close();
+        },
+      };
+    };
+  }
+
   after(async () => {
-    await Promise.all(targets.map((t) => t.close()));
     await peers?.stop();
   });
-
-  async function run(suite: Targets, dir: string, scenario: CompiledScenario, transport: string, env: NodeJS.ProcessEnv): Promise<ScenarioResult | undefined> {
-    if (scenario.requires.transports && !scenario.requires.transports.includes(transport)) return undefined;
-    const target = suite.targetFor(scenario, transport);
-    if ('skip' in target) return undefined;
-    const key = `${dir} ${instanceKey(scenario)}`;
-    if (!locks.has(key)) locks.set(key, new ExclusiveLock());
-    return locks.get(key)!.run(scenario.requires.exclusive, () => runScenario(scenario, target, {
-      seed: 'catalogue',
-      stepTimeoutMs: 15_000, // generous: a loaded CI machine is slow, and a passing run never waits for it
-      scenarioTimeoutMs: 60_000,
-      schemaMode: 'strict',
-      env,
-      validateSchema,
-      onSchemaValid: record,
-    }));
-  }
 
   it('every shipped scenario passes in strict mode, with no schema violation and no warning', function () {
     const failed = results

@@ -3,8 +3,8 @@ import type { ScenarioResult } from '../run/events.js';
 
 /**
  * Exceptions that escape every catch (a user transport's socket callback that throws, say) and
- * the unhandled rejections. Mocha's own catch-all blames the test it is at, yet scenarios run in
- * a pool ahead of it: the culprit is another. Each scenario runs in an async context of its own,
+ * the unhandled rejections. A catch-all that blames the test it is at (mocha's) is wrong when
+ * scenarios run in a pool: the culprit is another. Each scenario runs in an async context of its own,
  * which its timers, sockets and promises inherit; an escape is charged to that scenario only,
  * which ends at once and fails with it. One whose scenario is already reported, or that belongs
  * to none, is the run's: one line, exit 3.
@@ -24,18 +24,23 @@ export class Escapes<T> {
     return this.owner.run(test, () => job(stop.signal));
   }
 
-  /** Installs the catch-all in place of every other; returns its removal, which puts back the others but `dropped` (mocha's). */
-  install(dropped: unknown[] = []): () => void {
-    const catchAll = (error: unknown): void => this.escaped(error);
-    const kept = <L>(listeners: L[]): L[] => listeners.filter((l) => !dropped.includes(l));
-    const earlier = { uncaught: kept(process.listeners('uncaughtException')), rejections: kept(process.listeners('unhandledRejection')) };
-    process.removeAllListeners('uncaughtException').removeAllListeners('unhandledRejection');
-    process.on('uncaughtException', catchAll).on('unhandledRejection', catchAll);
+  /**
+   * Installs the catch-all in place of every other listener for as long as a run lasts; returns
+   * its removal, which puts the others back. Runs at once in one process share one catch-all.
+   */
+  install(): () => void {
+    active.add(this as Escapes<unknown>);
+    if (active.size === 1) restore = takeOver();
     return () => {
-      process.off('uncaughtException', catchAll).off('unhandledRejection', catchAll);
-      for (const listener of earlier.uncaught) process.on('uncaughtException', listener);
-      for (const listener of earlier.rejections) process.on('unhandledRejection', listener);
+      if (!active.delete(this as Escapes<unknown>) || active.size > 0) return;
+      restore?.();
+      restore = undefined;
     };
+  }
+
+  /** True when the code running now belongs to one of this run's scenarios. */
+  owns(): boolean {
+    return this.owner.getStore() !== undefined;
   }
 
   escaped(error: unknown): void {
@@ -68,4 +73,25 @@ export class Escapes<T> {
 
 function oneLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 500);
+}
+
+/** The runs whose catch-all is installed. */
+const active = new Set<Escapes<unknown>>();
+let restore: (() => void) | undefined;
+
+/** An escape goes to the run whose scenario it came from; one no run owns is every run's (none can be trusted). */
+function dispatch(error: unknown): void {
+  const owner = [...active].find((run) => run.owns());
+  for (const run of owner ? [owner] : [...active]) run.escaped(error);
+}
+
+function takeOver(): () => void {
+  const earlier = { uncaught: process.listeners('uncaughtException'), rejections: process.listeners('unhandledRejection') };
+  process.removeAllListeners('uncaughtException').removeAllListeners('unhandledRejection');
+  process.on('uncaughtException', dispatch).on('unhandledRejection', dispatch);
+  return () => {
+    process.off('uncaughtException', dispatch).off('unhandledRejection', dispatch);
+    for (const listener of earlier.uncaught) process.on('uncaughtException', listener);
+    for (const listener of earlier.rejections) process.on('unhandledRejection', listener);
+  };
 }

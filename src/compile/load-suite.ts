@@ -1,0 +1,42 @@
+import { basename } from 'node:path';
+import type { CompiledScenario } from '../compile/scenario.js';
+import { renderDiagnostics, type Diagnostic } from '../core/diagnostic.js';
+import type { Environment } from '../core/environment.js';
+import { knownSchema } from '../schemas/catalogue.js';
+import { errorCodeByName, errorNames } from '../schemas/error-names.js';
+import { collectFiles } from '../load/collect.js';
+import { loadFiles } from './load-files.js';
+
+export interface LoadSuiteOptions {
+  /** Fragment files are collected too (to validate them); a run leaves them out. */
+  fragments?: boolean;
+  /** File names (no folder) that are never scenarios, e.g. the project's config file. */
+  ignore?: string[];
+  cwd?: string;
+  env?: Environment;
+}
+
+export interface LoadedSuite {
+  scenarios: CompiledScenario[];
+  files: string[];
+  /** Inputs that named no file: the caller says so (a usage problem). */
+  missing: string[];
+  diagnostics: Diagnostic[];
+  /** The diagnostics rendered with their source lines; absent when there is none. */
+  problems?: string;
+}
+
+/**
+ * Collects scenario files from files, folders and globs and loads them with the schema
+ * catalogue and Janus's error names. A file with any diagnostic yields no scenario; the
+ * command line runs nothing when there is any (`problems`).
+ */
+export async function loadSuite(inputs: string[], options: LoadSuiteOptions = {}): Promise<LoadedSuite> {
+  const collected = await collectFiles(inputs, { fragments: options.fragments ?? false, cwd: options.cwd });
+  const ignore = options.ignore ?? [];
+  const files = collected.files.filter((f) => !ignore.includes(basename(f)));
+  if (collected.missing.length > 0) return { scenarios: [], files, missing: collected.missing, diagnostics: [] };
+  const result = loadFiles(files, { cwd: options.cwd, env: options.env, knownSchema, errorCodes: { code: errorCodeByName, names: errorNames } });
+  if (result.diagnostics.length === 0) return { scenarios: result.scenarios, files, missing: [], diagnostics: [] };
+  return { scenarios: result.scenarios, files, missing: [], diagnostics: result.diagnostics, problems: renderDiagnostics(result.diagnostics, result.sources) };
+}

@@ -1,0 +1,38 @@
+import type { CompiledScenario } from '../compile/scenario.js';
+import { candidates, runTransports, withTags } from './candidates.js';
+import type { Plan, PlanSettings } from './contract.js';
+import { remotePlan } from './remote.js';
+import { InfrastructureError } from './server-info.js';
+import { startTargets } from './start.js';
+import { managedPlan, type TargetPlan, type TargetSettings } from './targets.js';
+
+/**
+ * Plans a loaded suite: every scenario on every transport (then `--tags`, `--grep`), each skip
+ * with its reason (what a managed installation or a `--url` server's `info` lacks). With `urls`
+ * the servers are asked for `info` here; one that cannot be reached is the plan's `fault`.
+ * Bad settings (an unknown transport, a URL no transport serves) throw a UsageError.
+ */
+export async function planSuite(scenarios: CompiledScenario[], settings: PlanSettings = {}): Promise<Plan> {
+  const urls = settings.urls ?? [];
+  const transports = runTransports(settings.transports, urls);
+  const chosen = candidates(withTags(scenarios, settings.tags ?? []), transports, settings.grep, settings.invert);
+  const targetSettings: TargetSettings = { transports, secrets: settings.secrets ?? {}, tls: settings.tls ?? {}, janusBinary: settings.janusBinary, stepTimeoutMs: settings.stepTimeoutMs };
+  let targets: TargetPlan;
+  try {
+    targets = urls.length > 0 ? await remotePlan(urls, settings.adminUrls ?? [], targetSettings) : await managedPlan(withScenarios(chosen), targetSettings);
+  } catch (e) {
+    if (!(e instanceof InfrastructureError)) throw e;
+    const fault = e.message;
+    return { tests: chosen, transports, fault, start: () => Promise.reject(new InfrastructureError(fault)) };
+  }
+  const tests = chosen.map(({ info, scenario }) => {
+    const skipReason = targets.skipFor(scenario, info.transport);
+    return { info: skipReason ? { ...info, skipReason } : info, scenario };
+  });
+  return { tests, transports, start: async () => startTargets(await targets.start(), settings, urls.length > 0) };
+}
+
+/** The scenarios of the planned tests, once each: a managed Janus is started only for them. */
+function withScenarios(tests: Array<{ scenario: CompiledScenario }>): CompiledScenario[] {
+  return [...new Set(tests.map((t) => t.scenario))];
+}

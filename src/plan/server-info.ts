@@ -1,0 +1,38 @@
+import { formatDuration } from '../core/duration.js';
+import { describeUncorrelated, JanusClient } from '../janus/client.js';
+import { redactUrls } from '../report/redact.js';
+import type { TlsOptions } from '../transports/contract.js';
+import { getTransport } from '../transports/registry.js';
+
+export const DEFAULT_FIRST_CONTACT_MS = 5000;
+
+/** The server could not be reached or started: one line, exit 3. */
+export class InfrastructureError extends Error {}
+
+/** The first contact with a server: connect and `info`, each within the step time limit. */
+export async function serverInfo(transportName: string, url: string, tls: TlsOptions, timeoutMs: number): Promise<Record<string, unknown>> {
+  const transport = getTransport(transportName)!;
+  // Credentials in the URL (user:password@, ?apisecret=) never reach a message.
+  const shown = redactUrls(url);
+  let client: JanusClient;
+  try {
+    client = await JanusClient.connect(transport, { url, api: 'janus', tls, connectTimeoutMs: timeoutMs }, { api: 'janus', nextTransaction: () => 'preflight', pollAuth: {} });
+  } catch (e) {
+    throw new InfrastructureError(`cannot reach Janus at ${shown}: ${(e as Error).message}`);
+  }
+  const outcome = await client.request({ janus: 'info', transaction: 'preflight-info' }, {}, 'final', timeoutMs);
+  await client.close(() => ({}), 0);
+  if ('fault' in outcome) throw new InfrastructureError(`Janus at ${shown}: ${outcome.fault.message}`);
+  if ('timedOut' in outcome) {
+    const why = outcome.uncorrelated ? `; ${describeUncorrelated(outcome.uncorrelated)}: ${replyJson(outcome.uncorrelated)}` : '';
+    throw new InfrastructureError(`Janus at ${shown} did not answer info within ${formatDuration(timeoutMs)}${why}`);
+  }
+  if (outcome.exchange.reply.janus !== 'server_info') throw new InfrastructureError(`Janus at ${shown} answered info with ${replyJson(outcome.exchange.reply)}`);
+  return outcome.exchange.reply;
+}
+
+/** A server's reply in a one-line error, whole: the caller redacts the line, then cuts it. */
+function replyJson(message: unknown): string {
+  return JSON.stringify(message);
+}
+

@@ -1,0 +1,40 @@
+import type { CompiledScenario } from '../compile/scenario.js';
+import { ExclusiveLock } from '../run/exclusive.js';
+import { notRunResult } from '../run/not-run.js';
+import { runScenario } from '../run/run-scenario.js';
+import { validateSchema } from '../schemas/catalogue.js';
+import { DEFAULT_SCENARIO_TIMEOUT_MS, DEFAULT_STEP_TIMEOUT_MS, type PlanSettings, type StartedPlan } from './contract.js';
+import { instanceKey, type Targets } from './targets.js';
+
+/** How planned tests run on started targets: one lock per Janus (the managed instance, or the one `--url` server). */
+export function startTargets(targets: Targets, settings: PlanSettings, remote: boolean): StartedPlan {
+  const locks = new Map<string, ExclusiveLock>();
+  const lockFor = (scenario: CompiledScenario): ExclusiveLock => {
+    const key = remote ? 'remote' : instanceKey(scenario);
+    if (!locks.has(key)) locks.set(key, new ExclusiveLock());
+    return locks.get(key)!;
+  };
+  return {
+    async run({ scenario, info }, attempt) {
+      const target = targets.targetFor(scenario, info.transport);
+      if ('skip' in target) return notRunResult(info, { skipReason: target.skip });
+      if ('error' in target) return notRunResult(info, { failure: { kind: 'infrastructure', summary: target.error, span: scenario.span } });
+      return lockFor(scenario).run(scenario.requires.exclusive, () => runScenario(scenario, target, {
+        seed: attempt.seed,
+        signal: attempt.signal,
+        onEvent: attempt.onEvent,
+        stepTimeoutMs: settings.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
+        scenarioTimeoutMs: settings.scenarioTimeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS,
+        schemaMode: settings.schemaMode ?? 'strict',
+        validateSchema: settings.validateSchema ?? validateSchema,
+        onSchemaValid: settings.onSchemaValid,
+        env: settings.env,
+      }));
+    },
+    target({ scenario, info }) {
+      const target = targets.targetFor(scenario, info.transport);
+      return 'url' in target ? target : undefined;
+    },
+    close: () => targets.close(),
+  };
+}
