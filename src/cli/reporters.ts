@@ -14,6 +14,8 @@ const CONSOLE_NAMES = ['spec', 'console'];
 export interface ChosenReporters {
   console: MochaReporterClass[];
   files: ReportOutput[];
+  /** `blob[:path]`: reporters on the event stream (stand-in until the registry of src/reporters/ takes every name). */
+  stream: string[];
 }
 
 /**
@@ -23,10 +25,14 @@ export interface ChosenReporters {
  * goes to standard output.
  */
 export async function chooseReporters(specs: string[]): Promise<ChosenReporters> {
-  const chosen: ChosenReporters = { console: [], files: [] };
+  const chosen: ChosenReporters = { console: [], files: [], stream: [] };
   for (const spec of specs) {
     const colon = spec.indexOf(':');
     const name = colon > 0 ? spec.slice(0, colon) : spec;
+    if (name === 'blob') {
+      chosen.stream.push(spec);
+      continue;
+    }
     const file = getFileReporter(name);
     if (file) {
       const path = colon > 0 ? spec.slice(colon + 1) : file.defaultPath;

@@ -27,9 +27,17 @@ import { loadProjectConfig, mergeOptions } from './config.js';
 import { parseOptions, RUN_OPTIONS, runSettings, UsageError, type RunSettings } from './options.js';
 import { chooseReporters } from './reporters.js';
 import { InfrastructureError, instanceKey, managedPlan, remotePlan, type Targets } from './targets.js';
+import { selectShard } from '../plan/shard.js';
+import type { TestInfo } from '../events/events.js';
+import { replayEvents } from '../report/merge.js';
+import { StandinEventRecorder } from './events-standin.js';
+import { streamReporters } from './merge-reporters.js';
 
 /** One scenario on one transport, before the run knows where it runs. */
 interface Candidate {
+  /** `${file}#${name}[${transport}]`, as reports name it. */
+  id: string;
+  file: string;
   suite: string;
   title: string;
   scenario: CompiledScenario;
@@ -65,8 +73,10 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
     io.err('no scenarios to run' + (settings.tags.length ? ` with tags ${settings.tags.join(', ')}` : ''));
     return ExitCode.invalidInput;
   }
-  const candidates = selectedByGrep(
+  const planned = selectedByGrep(
     scenarios.flatMap((scenario) => transports.map((transport) => ({
+      id: `${scenario.file}#${scenario.name}[${transport}]`,
+      file: scenario.file,
       suite: scenario.file,
       title: `${scenario.name} [${transport}]`,
       scenario,
@@ -76,18 +86,38 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
     settings.grep,
     settings.invert,
   );
+  const candidates = settings.shard ? selectShard(planned, settings.shard.index, settings.shard.total) : planned;
+  if (settings.shard && candidates.length === 0) {
+    io.err(`shard ${settings.shard.index}/${settings.shard.total} has no tests: ${planned.length} test(s) in ${new Set(planned.map((c) => c.file)).size} file(s) are planned, and a file is never split`);
+  }
 
   const seed = settings.seed ?? randomSeed();
   // The run's secrets: given as options or in the environment, and any credentials in its URLs.
   const secrets = [...Object.values(settings.secrets), ...[...settings.urls, ...settings.adminUrls].flatMap(urlSecrets)];
   const redactor = new Redactor(secrets);
   const unguard = guardOutput(redactor);
+  const streams = streamReporters(reporters.stream, secrets);
+  const recorder = streams.length > 0 ? new StandinEventRecorder() : undefined;
   const runInfo = { startedAt: Date.now(), interrupted: false, transports, seed, secrets, janusVersion: undefined as string | undefined };
   // Rendered from what is known at that moment: after the run, or at once on a second Ctrl-C.
   const writeFiles = (): void => {
     if (reporters.files.length === 0) return;
     const report = buildRunReport(candidates.map((c) => c.entry), { ...runInfo, finishedAt: Date.now() });
     for (const problem of writeReports(report, reporters.files)) io.err(`error: ${problem}`);
+  };
+
+  // Stand-in: the event stream, played to its reporters (blob) once the run is over.
+  const emitStream = async (status: 'passed' | 'failed' | 'interrupted' | 'fault', faults: string[], serverVersions: Array<string | undefined> = []): Promise<void> => {
+    if (!recorder) return;
+    const events = recorder.stream(candidates.map((c, i) => ({ info: testInfo(c), entry: c.entry, serverVersion: serverVersions[i] })), {
+      ...runInfo,
+      shard: settings.shard && { ...settings.shard, allTestIds: planned.map((c) => c.id) },
+      faults,
+      status,
+    });
+    for (const reporter of streams) {
+      await replayEvents(events, reporter).catch((e: Error) => io.err(`error: ${e.message}`));
+    }
   };
 
   const interrupt = new AbortController();
@@ -107,16 +137,16 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
   const common = { transports, secrets: settings.secrets, tls: settings.tls, janusBinary: settings.janusBinary, stepTimeoutMs: settings.stepTimeoutMs };
   let targets: Targets | undefined;
   try {
-    const targetPlan = settings.urls.length > 0 ? await remotePlan(settings.urls, settings.adminUrls, common) : await managedPlan(scenarios, common);
+    const targetPlan = settings.urls.length > 0 ? await remotePlan(settings.urls, settings.adminUrls, common) : await managedPlan([...new Set(candidates.map((c) => c.scenario))], common);
     if (settings.list) {
       io.out(listing(candidates, targetPlan.skipFor));
       return ExitCode.passed;
     }
     targets = await targetPlan.start();
     const coverage = options.coverage ? new CoverageCollector() : undefined;
-    const planned = plan(candidates, targets, settings, seed, interrupt.signal, coverage?.listener);
-    runInfo.janusVersion = planned.map((p) => p.serverVersion).find((v) => v !== undefined);
-    const { failures, results, escaped } = await runWithMocha(planned, {
+    const tests = plan(candidates, targets, settings, seed, interrupt.signal, (id) => listeners(coverage?.listener, recorder?.listener(id)));
+    runInfo.janusVersion = tests.map((p) => p.serverVersion).find((v) => v !== undefined);
+    const { failures, results, escaped } = await runWithMocha(tests, {
       ...settings,
       reporters: reporters.console,
       reporterOptions: { ...settings.reporterOptions, redactor, colour },
@@ -137,14 +167,16 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
     io.err(`seed: ${seed} (repeat the same transactions with --seed ${seed})`);
     // Errors no scenario could take: one line each, and the run cannot be trusted (exit 3).
     for (const line of escaped) io.err(`error: ${clip(redactor.text(line), 1000)}`);
-    if (runInfo.interrupted) return ExitCode.interrupted;
-    if (escaped.length > 0) return ExitCode.infrastructure;
-    if (results.some((r) => r.failure?.kind === 'infrastructure')) return ExitCode.infrastructure;
-    return failures > 0 || shortfall.fails ? ExitCode.scenarioFailed : ExitCode.passed;
+    const status = runInfo.interrupted ? 'interrupted'
+      : escaped.length > 0 || results.some((r) => r.failure?.kind === 'infrastructure') ? 'fault'
+        : failures > 0 || shortfall.fails ? 'failed' : 'passed';
+    await emitStream(status, escaped, tests.map((t) => t.serverVersion));
+    return { interrupted: ExitCode.interrupted, fault: ExitCode.infrastructure, failed: ExitCode.scenarioFailed, passed: ExitCode.passed }[status];
   } catch (e) {
     if (e instanceof InfrastructureError) {
       // Nothing ran: the reports still say what was meant to run.
       writeFiles();
+      await emitStream('fault', [e.message]);
       // Redacted whole, then cut: a server's reply quoted in the reason may be long.
       io.err(`error: ${clip(redactor.text(e.message), 1000)}`);
       return ExitCode.infrastructure;
@@ -195,9 +227,10 @@ function listing(candidates: Candidate[], skipFor: (scenario: CompiledScenario, 
   return lines.join('\n');
 }
 
-function plan(candidates: Candidate[], targets: Targets, settings: RunSettings, seed: string, signal: AbortSignal, onEvent?: (e: RunEvent) => void): Array<PlannedTest & { serverVersion?: string }> {
+function plan(candidates: Candidate[], targets: Targets, settings: RunSettings, seed: string, signal: AbortSignal, listenerOf: (testId: string) => ((e: RunEvent) => void) | undefined): Array<PlannedTest & { serverVersion?: string }> {
   const locks = new Map<string, ExclusiveLock>();
-  return candidates.map(({ suite, title, scenario, transport, entry }) => {
+  return candidates.map(({ id, suite, title, scenario, transport, entry }) => {
+    const onEvent = listenerOf(id);
     const skip = (reason: string) => {
       entry.skipReason = reason;
       return { suite, title, skipReason: reason, entry, run: never };
@@ -238,6 +271,16 @@ function serverProblem(scenario: CompiledScenario, transport: string, summary: s
     schemaWarnings: [],
     secretValues: [],
   };
+}
+
+function testInfo(c: Candidate): TestInfo {
+  return { id: c.id, file: c.file, name: c.scenario.name, transport: c.transport, title: c.title, tags: c.scenario.tags, ...(c.entry.skipReason ? { skipReason: c.entry.skipReason } : {}) };
+}
+
+/** Every listener of a test's engine events. */
+function listeners(...all: Array<((e: RunEvent) => void) | undefined>): ((e: RunEvent) => void) | undefined {
+  const present = all.filter((l) => l !== undefined);
+  return present.length === 0 ? undefined : (e) => present.forEach((l) => l(e));
 }
 
 function checkTransportNames(transports: string[]): void {
