@@ -67,6 +67,8 @@ export function parseBlob(path: string, text: string): Blob | { problem: string 
   }
   const ends = events.findIndex((e) => (e as SuiteEvent).type === 'run:end');
   if (ends !== -1 && ends !== events.length - 1) return { problem: `${path}:${ends + 2}: events follow run:end` };
+  // A blob is written whole at the run's end, or at an interrupt: anything else was cut short.
+  if (ends === -1 && !events.some((e) => (e as SuiteEvent).type === 'interrupt')) return { problem: `${path}: ends before its run did (no run:end): the file was cut short` };
   return { path, header: parsed[0] as BlobHeader, events: events as SuiteEvent[] };
 }
 
