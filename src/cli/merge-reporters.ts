@@ -10,13 +10,15 @@ import { buildRunReport } from '../../reporters/build.js';
 import type { ReportEntry } from '../../reporters/report-entry.js';
 import { fileReporterNames, getFileReporter } from '../../reporters/registry.js';
 import { writeReports, type ReportOutput } from '../../reporters/write.js';
-import type { InterruptEvent, RunBegin, RunEnd, TestBegin, TestEnd } from '../events/events.js';
+import { CoverageCollector } from '../coverage/collector.js';
+import { renderCoverage } from '../coverage/report.js';
+import type { InterruptEvent, MessageEvent, RunBegin, RunEnd, TestBegin, TestEnd } from '../events/events.js';
 import type { Reporter } from '../events/reporter.js';
 import { BlobReporter } from '../reporters/blob.js';
 import { UsageError } from './options.js';
 
-/** `--reporter name[:path]` of merge-reports: the file reporters and `blob`, as one Reporter. */
-export function streamReporters(specs: readonly string[], secrets: string[] = []): Reporter[] {
+/** `--reporter name[:path]` of merge-reports: the file reporters, `blob`, and `coverage` (printed with `out`). */
+export function streamReporters(specs: readonly string[], secrets: string[] = [], out: (text: string) => void = () => {}): Reporter[] {
   const files: ReportOutput[] = [];
   const reporters: Reporter[] = [];
   for (const spec of specs) {
@@ -28,8 +30,12 @@ export function streamReporters(specs: readonly string[], secrets: string[] = []
       reporters.push(new BlobReporter({ path, secrets }));
       continue;
     }
+    if (name === 'coverage' && path === undefined) {
+      reporters.push(new CoverageTable(out));
+      continue;
+    }
     const file = getFileReporter(name);
-    if (!file) throw new UsageError(`unknown reporter "${name}" for merge-reports: use ${[...fileReporterNames(), 'blob'].join(', ')}`);
+    if (!file) throw new UsageError(`unknown reporter "${spec}" for merge-reports: use ${[...fileReporterNames(), 'blob'].join(', ')} (NAME[:PATH]) or coverage (printed)`);
     files.push({ reporter: file, path: path ?? file.defaultPath });
   }
   if (files.length > 0) reporters.unshift(new FileReports(files, secrets));
@@ -78,5 +84,27 @@ class FileReports implements Reporter {
     });
     const problems = writeReports(report, this.outputs);
     if (problems.length > 0) throw new Error(problems.join('; '));
+  }
+}
+
+/** What the merged run exercised (`janus-scenarios coverage`'s table), from every shard's traffic. */
+class CoverageTable implements Reporter {
+  private readonly collector = new CoverageCollector();
+  private readonly transportOf = new Map<string, string>();
+  private transports: string[] = [];
+
+  constructor(private readonly out: (text: string) => void) {}
+
+  onRunBegin(event: RunBegin): void {
+    this.transports = event.transports;
+    for (const t of event.tests) this.transportOf.set(t.id, t.transport);
+  }
+
+  onMessage(event: MessageEvent): void {
+    this.collector.listener({ type: 'message', ...event.entry, ...(event.route ? { route: event.route } : {}), transport: this.transportOf.get(event.testId) ?? '' });
+  }
+
+  onRunEnd(): void {
+    this.out(renderCoverage(this.collector, this.transports));
   }
 }

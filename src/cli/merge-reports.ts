@@ -8,7 +8,7 @@ import { streamReporters } from './merge-reporters.js';
 import { parseOptions, UsageError, type OptionTable } from './options.js';
 
 export const MERGE_OPTIONS = {
-  reporter: { type: 'string', short: 'R', multiple: true, value: 'NAME[:PATH]', help: "repeatable: html, junit, json, tap (or blob: one blob of the whole run) write PATH ('-': stdout); default html" },
+  reporter: { type: 'string', short: 'R', multiple: true, value: 'NAME[:PATH]', help: "repeatable: html, junit, json, tap (or blob: one blob of the whole run) write PATH ('-': stdout); coverage prints what the run exercised; default html" },
   help: { type: 'boolean', short: 'h', help: 'show this help', commandLineOnly: true },
 } as const satisfies OptionTable;
 
@@ -23,7 +23,7 @@ type Io = { out: (s: string) => void; err: (s: string) => void };
 export async function mergeReportsCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseOptions(args, MERGE_OPTIONS, 'merge-reports');
   if (positionals.length === 0) throw new UsageError('give the blob files (or their folder) to merge, as written by run --reporter blob');
-  const reporters = streamReporters((values.reporter as string[] | undefined) ?? ['html']);
+  const reporters = streamReporters((values.reporter as string[] | undefined) ?? ['html'], [], io.out);
   const blobs: Blob[] = [];
   for (const path of positionals.flatMap(blobFiles)) {
     const blob = readBlob(path);

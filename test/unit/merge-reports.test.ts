@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/commands.js';
+import { streamReporters } from '../../src/cli/merge-reporters.js';
 import type { RunEnd, SuiteEvent, TestEnd, TestInfo } from '../../src/events/events.js';
 import { replayEvents, mergeBlobs } from '../../src/report/merge.js';
 import { BLOB_FORMAT, readBlob, type Blob } from '../../src/report/blob-format.js';
@@ -121,6 +122,23 @@ describe('blobs and merge-reports', function () {
     assert.deepEqual(begin.type === 'run:begin' && begin.transports, ['http', 'ws']);
     assert.ok(end.type === 'run:end' && end.janusVersion === '1.1.2');
     assert.deepEqual(merged.notes, []);
+  });
+
+  it('coverage of the merged shards is the coverage of the whole run', async () => {
+    const plan = plannedTests();
+    const table = async (events: SuiteEvent[]) => {
+      const printed: string[] = [];
+      for (const reporter of streamReporters(['coverage'], [], (text) => printed.push(text))) await replayEvents(events, reporter);
+      return printed.join('\n');
+    };
+    const merged = mergeBlobs(await threeShards(plan));
+    assert.ok(!('problem' in merged));
+    const whole = await table([{ type: 'run:begin', at: T0, tests: plan, transports: ['http', 'ws'] }, ...plan.flatMap((t) => testEvents(t, T0)), { type: 'run:end', at: T0, status: 'failed' }]);
+    assert.match(whole, /^ {2}ping +✔ {4}✔/m);
+    assert.equal(await table(merged.events), whole);
+    // The table tells: without the shards' messages, nothing was exercised.
+    const silent = merged.events.filter((e) => e.type !== 'message');
+    assert.match(await table(silent), /^ {2}ping +· {4}·/m);
   });
 
   it('gives the same merged stream whatever order the blobs are named in', async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { parseRunArgs, UsageError } from '../../src/cli/options.js';
 import { parseShard, selectShard } from '../../src/plan/shard.js';
 
 interface Planned {
@@ -103,5 +104,12 @@ describe('parseShard', function () {
       assert.match(parsed.problem, problem);
       assert.doesNotMatch(parsed.problem, /\n/);
     }
+  });
+
+  it('run --shard: parsed with the run options; a bad value is a usage error (exit 2), before anything runs', () => {
+    assert.deepEqual(parseRunArgs(['scenarios', '--shard', '2/3'], {}).shard, { index: 2, total: 3 });
+    assert.equal(parseRunArgs(['scenarios'], {}).shard, undefined);
+    assert.throws(() => parseRunArgs(['scenarios', '--shard', '3/2'], {}), (e: Error) => e instanceof UsageError && /--shard 3\/2: the shard must be a whole number from 1 to 2, got 3/.test(e.message));
+    assert.throws(() => parseRunArgs(['scenarios', '--shard'], {}), (e: Error) => e instanceof UsageError && /--shard needs a value \(I\/N\)/.test(e.message));
   });
 });
