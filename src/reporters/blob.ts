@@ -6,15 +6,28 @@ import { BLOB_FORMAT, BLOB_VERSION, blobText, TOOL_VERSION, type BlobHeader } fr
 import { Redactor } from '../report/redact.js';
 
 export interface BlobOptions {
-  /** Where the blob goes; without it `blob-report/report-<i>-of-<n>.jsonl` (`report.jsonl` unsharded). */
+  /** Where the blob goes (BLOB_DEFAULT_PATH without it); `<shard>` in it stands for the shard. */
   path?: string;
   /** The run's own secrets (--api-secret, --token, --admin-secret, URL credentials). */
   secrets?: Iterable<string | undefined>;
+  /** Or the run's redactor, which knows them; each scenario's own secrets are added to it. */
+  redactor?: Redactor;
 }
 
-/** Where a blob goes when `--reporter blob` names no path. */
-export function defaultBlobPath(shard: RunBegin['shard']): string {
-  return shard ? `blob-report/report-${shard.index}-of-${shard.total}.jsonl` : 'blob-report/report.jsonl';
+/**
+ * Where a blob goes when `--reporter blob` names no path. `<shard>` (in any path given) becomes
+ * `2-of-3`, or `whole` for a run without --shard: every job of a CI matrix can then give the
+ * same command line, and the blobs of one run do not overwrite each other when gathered.
+ */
+export const BLOB_DEFAULT_PATH = 'blob-report/report-<shard>.jsonl';
+
+export function blobPath(path: string, shard: RunBegin['shard']): string {
+  return path.replaceAll('<shard>', shard ? `${shard.index}-of-${shard.total}` : 'whole');
+}
+
+/** The registry's way to make one (`registerReporter('blob', blobReporterFactory, { defaultPath: BLOB_DEFAULT_PATH })`). */
+export function blobReporterFactory(context: { path?: string; redactor?: Redactor }): BlobReporter {
+  return new BlobReporter({ path: context.path, redactor: context.redactor });
 }
 
 /**
@@ -51,7 +64,7 @@ export class BlobReporter implements Reporter {
       ...(event.shard ? { shard: { index: event.shard.index, total: event.shard.total } } : {}),
       startedAt: event.at,
     };
-    this.path = this.options.path ?? defaultBlobPath(event.shard);
+    this.path = blobPath(this.options.path ?? BLOB_DEFAULT_PATH, event.shard);
     this.events.push(event);
   }
 
@@ -72,7 +85,7 @@ export class BlobReporter implements Reporter {
   /** Writes what the run has told so far; synchronous, so it also works just before an exit. */
   write(): void {
     if (!this.header || !this.path) return;
-    const text = blobText(this.header, redactedEvents(this.events, this.options.secrets ?? []));
+    const text = blobText(this.header, redactedEvents(this.events, this.options.redactor ?? new Redactor(this.options.secrets)));
     mkdirSync(dirname(this.path), { recursive: true });
     const partial = `${this.path}.partial-${process.pid}`;
     try {
@@ -90,8 +103,7 @@ export class BlobReporter implements Reporter {
  * tie the stream together are kept as they are: a secret equal to a number (a saved room id)
  * must not turn a duration into text, and they are not secret.
  */
-export function redactedEvents(events: readonly SuiteEvent[], secrets: Iterable<string | undefined>): SuiteEvent[] {
-  const redactor = new Redactor(secrets);
+export function redactedEvents(events: readonly SuiteEvent[], redactor: Redactor): SuiteEvent[] {
   for (const e of events) if (e.type === 'test:end') redactor.add(e.result.secretValues);
   return events.map((event) => {
     const stripped = event.type === 'test:end' ? { ...event, result: { ...event.result, secretValues: [] } } : event;

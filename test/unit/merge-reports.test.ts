@@ -269,12 +269,15 @@ describe('blobs and merge-reports', function () {
     assert.deepEqual(readdirSync(dir), ['report.jsonl']);
   });
 
-  it('writes to blob-report/report-<i>-of-<n>.jsonl when no path is given', async () => {
+  it('writes to blob-report/report-<i>-of-<n>.jsonl when no path is given; <shard> in a path names the shard', async () => {
     const cwd = process.cwd();
     process.chdir(dir);
     try {
       await replayEvents(shardRun(plannedTests(), 2, 3), new BlobReporter());
       assert.ok(existsSync(join(dir, 'blob-report', 'report-2-of-3.jsonl')));
+      await replayEvents(shardRun(plannedTests(), 3, 3), new BlobReporter({ path: 'out/<shard>.jsonl' }));
+      await replayEvents(shardRun(plannedTests(), 1, 1).map((e) => (e.type === 'run:begin' ? { ...e, shard: undefined } : e)), new BlobReporter({ path: 'out/<shard>.jsonl' }));
+      assert.deepEqual(readdirSync(join(dir, 'out')).sort(), ['3-of-3.jsonl', 'whole.jsonl']);
     } finally {
       process.chdir(cwd);
     }
