@@ -10,6 +10,7 @@ import { loadProjectConfig } from './config.js';
 import { initCommand } from './init.js';
 import { loadScenarios } from './load-scenarios.js';
 import { INIT_OPTIONS, optionHelp, parseOptions, RUN_OPTIONS, SCHEMA_OPTIONS, UsageError, VALIDATE_OPTIONS, type OptionTable } from './options.js';
+import { MERGE_OPTIONS, mergeReportsCommand } from './merge-reports.js';
 import { runCommand } from './run-command.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -22,6 +23,7 @@ const EXIT_CODES = `exit codes: 0 all passed, 1 a scenario failed (or --fail-on-
 const COMMANDS: Record<string, { synopsis: string; about: string; options: OptionTable }> = {
   run: { synopsis: 'run [files|dirs|globs] [options]', about: 'run scenarios (starts a managed Janus unless --url is given)', options: RUN_OPTIONS },
   coverage: { synopsis: 'coverage [files|dirs|globs] [options]', about: "run, then print what was exercised: request verbs x plugins x transports, and the error codes covered (takes run's options)", options: RUN_OPTIONS },
+  'merge-reports': { synopsis: 'merge-reports <blobs|dirs> [options]', about: 'join the blob reports of a run\'s shards (run --shard i/n --reporter blob) into html, junit, json or tap reports of the whole run', options: MERGE_OPTIONS },
   validate: { synopsis: 'validate [files|dirs|globs]', about: 'check scenario and fragment files without any server', options: VALIDATE_OPTIONS },
   schema: { synopsis: 'schema [--fragment]', about: 'print the JSON Schema of scenario (or fragment) files', options: SCHEMA_OPTIONS },
   init: { synopsis: 'init [dir]', about: 'write a starter folder: a scenario, a fragment, a config file and a GitHub Actions job', options: INIT_OPTIONS },
@@ -69,6 +71,8 @@ export async function main(argv: string[], io: Io = STANDARD_IO): Promise<number
         return await runCommand(args, io);
       case 'coverage':
         return await runCommand(args, io, { coverage: true });
+      case 'merge-reports':
+        return await mergeReportsCommand(args, io);
       case 'validate':
         return await validate(args, io);
       case 'schema': {

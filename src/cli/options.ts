@@ -4,6 +4,7 @@ import { closestName } from '../core/diagnostic.js';
 import { availableParallelism } from 'node:os';
 import { checkDuration } from '../core/duration.js';
 import type { SchemaMode } from '../schemas/checker.js';
+import { parseShard, type ShardSpec } from '../plan/shard.js';
 
 import { UsageError } from '../core/usage-error.js';
 
@@ -39,6 +40,8 @@ export interface RunSettings {
   minTests: number;
   /** --color / --no-color; undefined: decided from the environment and the terminal. */
   colour?: boolean;
+  /** `--shard i/n`: run only this share of the planned tests. */
+  shard?: ShardSpec;
 }
 
 /** One command-line option: how it parses, its help line, and whether a config file may set it. */
@@ -66,7 +69,7 @@ export const RUN_OPTIONS = {
   'admin-secret': { type: 'string', value: 'S', help: 'or JANUS_ADMIN_SECRET', commandLineOnly: true },
   ca: { type: 'string', multiple: true, value: 'FILE', help: 'trust this CA for https/wss' },
   insecure: { type: 'boolean', help: 'skip TLS verification' },
-  reporter: { type: 'string', short: 'R', multiple: true, value: 'NAME[:PATH]', help: "repeatable: spec (the console, default), junit, json, tap or html write PATH ('-': stdout); any other name is a mocha reporter (dot, list, xunit, a module path)" },
+  reporter: { type: 'string', short: 'R', multiple: true, value: 'NAME[:PATH]', help: "repeatable: spec (the console, default), junit, json, tap or html write PATH ('-': stdout); blob writes the run's events for merge-reports; any other name is a mocha reporter (dot, list, xunit, a module path)" },
   'reporter-option': { type: 'string', short: 'O', multiple: true, value: 'K=V', help: 'options of mocha reporters, e.g. output=xunit.xml' },
   grep: { type: 'string', short: 'g', value: 'TEXT', help: 'run only tests whose title contains TEXT' },
   invert: { type: 'boolean', help: 'with --grep: run the tests that do not match' },
@@ -79,6 +82,7 @@ export const RUN_OPTIONS = {
   jobs: { type: 'string', short: 'j', value: 'N', help: 'run N scenarios at once (default: 2 x CPUs, 2 to 8)' },
   'janus-binary': { type: 'string', value: 'PATH', help: 'the janus executable for the managed Janus' },
   schema: { type: 'string', default: 'strict', value: 'MODE', help: 'check every message against the Janus API catalogue: strict (default: violations and unknown fields fail the step), warn (report only), off' },
+  shard: { type: 'string', value: 'I/N', help: 'run share I of N of the planned tests (whole files, balanced by test count, the same split on every machine); write each share with --reporter blob and join them with merge-reports', commandLineOnly: true },
   list: { type: 'boolean', help: 'print the planned tests (file, name, transport, skip reason) and stop', commandLineOnly: true },
   'fail-on-skip': { type: 'boolean', help: 'a skipped test fails the run (exit 1)' },
   'min-tests': { type: 'string', default: '0', value: 'N', help: 'fail the run (exit 1) when fewer than N tests ran' },
@@ -222,6 +226,7 @@ export function runSettings(values: OptionValues, positionals: string[], env: No
     failOnSkip: v['fail-on-skip'] === true,
     minTests: integer(str('min-tests')!, '--min-tests'),
     colour: v.color ? true : v['no-color'] ? false : undefined,
+    shard: str('shard') === undefined ? undefined : shard(str('shard')!),
   };
 }
 
@@ -258,6 +263,12 @@ function duration(v: string, name: string): number {
  */
 export function defaultJobs(cpus = availableParallelism()): number {
   return Math.max(2, Math.min(8, cpus * 2));
+}
+
+function shard(v: string): ShardSpec {
+  const parsed = parseShard(v);
+  if ('problem' in parsed) throw new UsageError(parsed.problem);
+  return parsed;
 }
 
 function schemaMode(v: string): SchemaMode {

@@ -2,7 +2,7 @@ import type { Reporter } from '../events/reporter.js';
 import type { Redactor } from '../report/redact.js';
 import { CONSOLE_NAMES, registerBuiltinReporters } from '../reporters/builtin.js';
 import type { TextSink } from '../reporters/contract.js';
-import { getReporter, reporterNames } from '../reporters/registry.js';
+import { getReporter, reporterNames, type RegisteredReporter } from '../reporters/registry.js';
 import { UsageError } from './options.js';
 
 export interface ChoiceContext {
@@ -31,13 +31,25 @@ export async function chooseReporters(specs: string[], context: ChoiceContext): 
       chosen.push(await mochaReporter(spec, context));
       continue;
     }
-    const path = colon > 0 ? spec.slice(colon + 1) : registered.defaultPath;
-    if (colon > 0 && registered.defaultPath === undefined) throw new UsageError(`--reporter ${spec}: ${name} writes no file, so it takes no path`);
-    if (path === '') throw new UsageError(`--reporter ${spec}: give a path after the colon`);
-    chosen.push(registered.factory({ redactor: context.redactor, colour: context.colour, out: context.out, ...(path !== undefined && { path }) }));
+    chosen.push(make(registered, spec, colon, context));
   }
   if (!chosen.some((r) => r.printsToStdout?.())) chosen.unshift(getReporter('console')!.factory(context));
   return chosen;
+}
+
+/**
+ * Registered reporters only (no mocha, no console added): what `merge-reports` writes from
+ * merged blobs. An unknown name is a usage error naming the ones there are.
+ */
+export function registeredReporters(specs: string[], context: ChoiceContext): Reporter[] {
+  registerBuiltinReporters();
+  return specs.map((spec) => {
+    const colon = spec.indexOf(':');
+    const name = colon > 0 ? spec.slice(0, colon) : spec;
+    const registered = getReporter(name);
+    if (!registered) throw new UsageError(`unknown reporter "${name}": use ${reporterNames().join(', ')}`);
+    return make(registered, spec, colon, context);
+  });
 }
 
 async function mochaReporter(name: string, context: ChoiceContext): Promise<Reporter> {
@@ -48,4 +60,12 @@ async function mochaReporter(name: string, context: ChoiceContext): Promise<Repo
     throw new UsageError(`unknown reporter "${name}": use ${ours.join(', ')}, a mocha reporter (dot, list, xunit, ...) or a module path`);
   }
   return new MochaBridge(loaded, context, name);
+}
+
+/** A registered reporter for `name[:path]`: a file reporter's path, or its default. */
+function make(registered: RegisteredReporter, spec: string, colon: number, context: ChoiceContext): Reporter {
+  const path = colon > 0 ? spec.slice(colon + 1) : registered.defaultPath;
+  if (colon > 0 && registered.defaultPath === undefined) throw new UsageError(`--reporter ${spec}: ${registered.name} writes no file, so it takes no path`);
+  if (path === '') throw new UsageError(`--reporter ${spec}: give a path after the colon`);
+  return registered.factory({ redactor: context.redactor, colour: context.colour, out: context.out, ...(path !== undefined && { path }) });
 }

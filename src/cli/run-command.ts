@@ -46,6 +46,9 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
   const unguard = guardOutput(redactor);
   try {
     const plan = await planSuite(scenarios, planSettings(settings));
+    if (plan.shard && plan.tests.length === 0) {
+      io.err(`shard ${plan.shard.index}/${plan.shard.total} has no tests: ${plan.shard.allTestIds.length} test(s) are planned, and a file is never split`);
+    }
     if (settings.list && !plan.fault) {
       io.out(listing(plan));
       return ExitCode.passed;
@@ -63,8 +66,8 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
 }
 
 function planSettings(settings: RunSettings): PlanSettings {
-  const { transports, urls, adminUrls, secrets, tls, janusBinary, grep, invert, tags, stepTimeoutMs, scenarioTimeoutMs, schemaMode } = settings;
-  return { transports, urls, adminUrls, secrets, tls, janusBinary, grep, invert, tags, stepTimeoutMs, scenarioTimeoutMs, schemaMode };
+  const { transports, urls, adminUrls, secrets, tls, janusBinary, grep, invert, tags, shard, stepTimeoutMs, scenarioTimeoutMs, schemaMode } = settings;
+  return { transports, urls, adminUrls, secrets, tls, janusBinary, grep, invert, tags, shard, stepTimeoutMs, scenarioTimeoutMs, schemaMode };
 }
 
 /**

@@ -47,7 +47,16 @@ export interface RunBegin {
   transports: string[];
   seed?: string;
   /** `--shard i/n`: this run is share `index` (1-based) of `total`. */
-  shard?: { index: number; total: number };
+  shard?: {
+    index: number;
+    total: number;
+    /**
+     * The ids of every planned test of the whole run (all shares), in planned order: lets
+     * merge-reports check that it has every share of the same plan, and order the merged run
+     * as one machine would have.
+     */
+    allTestIds?: string[];
+  };
 }
 
 export interface TestBegin {

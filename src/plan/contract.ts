@@ -20,6 +20,8 @@ export interface PlanSettings {
   grep?: string;
   invert?: boolean;
   tags?: string[];
+  /** `--shard i/n`: plan only this share of the tests (whole files, the same split everywhere). */
+  shard?: { index: number; total: number };
   /** Default 5 s. */
   stepTimeoutMs?: number;
   /** Default 60 s. */
@@ -44,6 +46,8 @@ export interface PlannedTest {
 export interface Plan {
   tests: PlannedTest[];
   transports: string[];
+  /** A share of a sharded run: which one, and every test id of the whole run in plan order. */
+  shard?: { index: number; total: number; allTestIds: string[] };
   /** The server could not be reached (or Janus is not installed): one line; nothing can run. */
   fault?: string;
   start(): Promise<StartedPlan>;

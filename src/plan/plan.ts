@@ -2,6 +2,7 @@ import type { CompiledScenario } from '../compile/scenario.js';
 import { candidates, runTransports, withTags } from './candidates.js';
 import type { Plan, PlanSettings } from './contract.js';
 import { remotePlan } from './remote.js';
+import { selectShard } from './shard.js';
 import { InfrastructureError } from './server-info.js';
 import { startTargets } from './start.js';
 import { managedPlan, type TargetPlan, type TargetSettings } from './targets.js';
@@ -15,7 +16,9 @@ import { managedPlan, type TargetPlan, type TargetSettings } from './targets.js'
 export async function planSuite(scenarios: CompiledScenario[], settings: PlanSettings = {}): Promise<Plan> {
   const urls = settings.urls ?? [];
   const transports = runTransports(settings.transports, urls);
-  const chosen = candidates(withTags(scenarios, settings.tags ?? []), transports, settings.grep, settings.invert);
+  const all = candidates(withTags(scenarios, settings.tags ?? []), transports, settings.grep, settings.invert);
+  const chosen = settings.shard ? selectShard(all.map((c) => ({ ...c, file: c.info.file })), settings.shard.index, settings.shard.total) : all;
+  const shard = settings.shard && { ...settings.shard, allTestIds: all.map((c) => c.info.id) };
   const targetSettings: TargetSettings = { transports, secrets: settings.secrets ?? {}, tls: settings.tls ?? {}, janusBinary: settings.janusBinary, stepTimeoutMs: settings.stepTimeoutMs };
   let targets: TargetPlan;
   try {
@@ -23,13 +26,13 @@ export async function planSuite(scenarios: CompiledScenario[], settings: PlanSet
   } catch (e) {
     if (!(e instanceof InfrastructureError)) throw e;
     const fault = e.message;
-    return { tests: chosen, transports, fault, start: () => Promise.reject(new InfrastructureError(fault)) };
+    return { tests: chosen, transports, ...(shard && { shard }), fault, start: () => Promise.reject(new InfrastructureError(fault)) };
   }
   const tests = chosen.map(({ info, scenario }) => {
     const skipReason = targets.skipFor(scenario, info.transport);
     return { info: skipReason ? { ...info, skipReason } : info, scenario };
   });
-  return { tests, transports, start: async () => startTargets(await targets.start(), settings, urls.length > 0) };
+  return { tests, transports, ...(shard && { shard }), start: async () => startTargets(await targets.start(), settings, urls.length > 0) };
 }
 
 /** The scenarios of the planned tests, once each: a managed Janus is started only for them. */

@@ -1,3 +1,4 @@
+import { BLOB_DEFAULT_PATH, blobReporterFactory } from './blob.js';
 import { ConsoleReporter } from './console.js';
 import { CoverageReporter } from './coverage.js';
 import { htmlFormat } from './html/index.js';
@@ -18,6 +19,7 @@ export function registerBuiltinReporters(): void {
   if (getReporter('console')?.factory === consoleFactory) return;
   for (const name of CONSOLE_NAMES) registerReporter(name, consoleFactory);
   registerReporter('coverage', (context) => new CoverageReporter(context));
+  registerReporter('blob', blobReporterFactory, { defaultPath: BLOB_DEFAULT_PATH });
   for (const format of [junitFormat, jsonFormat, tapFormat, htmlFormat]) registerReportFormat(format);
 }
 

@@ -68,7 +68,7 @@ class SuiteRun {
 
   async execute(): Promise<void> {
     const { plan } = this;
-    this.emit({ type: 'run:begin', at: Date.now(), tests: plan.tests.map((t) => t.info), transports: plan.transports, seed: this.seed });
+    this.emit({ type: 'run:begin', at: Date.now(), tests: plan.tests.map((t) => t.info), transports: plan.transports, seed: this.seed, ...(plan.shard && { shard: plan.shard }) });
     const onAbort = (): void => this.interrupt();
     this.signal.addEventListener('abort', onAbort, { once: true });
     try {
