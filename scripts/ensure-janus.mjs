@@ -4,7 +4,7 @@
 // and STUN peers), `xmllint` (JUnit reports against a JUnit schema) and Debian's `chromium`
 // (the HTML report, opened headless). As root it installs the Debian packages; otherwise it says what to run and
 // exits 3 (the CLI's "infrastructure" exit code). Plain Node, no dependencies.
-import { spawnSync } from 'node:child_process';
+import { existsSync, spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -75,13 +75,21 @@ if (process.argv.includes('--test-peers')) {
   ensureJanusBuilds(['1.3.3', '1.4.1']);
 }
 
+/** install.sh of the Janus builds: $JANUS_BUILDS, or shared/janus-builds beside the repository or above it. */
+function buildsInstaller() {
+  const candidates = [process.env.JANUS_BUILDS, '../../shared/janus-builds', '../../../shared/janus-builds', '/work/shared/janus-builds']
+    .filter(Boolean)
+    .map((dir) => (dir.startsWith('/') ? `${dir}/install.sh` : new URL(`${dir}/install.sh`, import.meta.url).pathname));
+  return candidates.find((path) => existsSync(path)) ?? candidates[0];
+}
+
 /**
  * The upgrade tests run later Janus releases, built from the upstream tags into
  * /opt/janus-<version> by ../shared/janus-builds/install.sh (next to the repository). As root
  * a missing one is installed; otherwise the command to run is printed and the run stops (exit 3).
  */
 function ensureJanusBuilds(versions) {
-  const script = new URL('../../shared/janus-builds/install.sh', import.meta.url).pathname;
+  const script = buildsInstaller();
   for (const version of versions) {
     const binary = `/opt/janus-${version}/bin/janus`;
     try {
