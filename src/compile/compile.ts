@@ -1,25 +1,25 @@
-import { dirname, relative, resolve as resolvePath } from 'node:path';
 import { closestName, type Diagnostic } from '../core/diagnostic.js';
 import { checkDuration } from '../core/duration.js';
-import { formatSpan, type DocPath, type SourceSpan } from '../core/source.js';
-import { validateStep } from './validate.js';
+import type { DocPath, SourceSpan } from '../core/source.js';
 import type { YamlSource } from '../load/yaml-source.js';
 import { createPatternCompiler, type ErrorCodeNames } from '../match/compile-pattern.js';
+import type { Template } from '../match/contract.js';
 import type { CompiledStep, KnownBug, StepCompiler } from '../steps/contract.js';
 import { describeRange, parseVersionRange, type VersionRange } from '../core/version-range.js';
 import { getStepKind } from '../steps/registry.js';
+import { Includes, type IncludeHost, type LoadedFragment } from './include.js';
 import { substituteParams } from './params.js';
-import { BUILTIN_NAMES, type CompiledScenario } from './scenario.js';
+import { refChecker, type PlaceholderScope } from './placeholders.js';
+import { BUILTIN_NAMES, type CompiledScenario, type ScenarioNeeds } from './scenario.js';
 import { JANUS_PLUGINS } from '../schemas/modules.js';
-import { compileString, compileTemplate, isValidRef, type PlaceholderRef } from './template.js';
+import { compileString, compileTemplate } from './template.js';
 
-/** What `${env_int.NAME}` accepts: a decimal integer, as Number() reads it back exactly. */
-const INTEGER = /^-?(0|[1-9][0-9]{0,14})$/;
+export { MAX_INCLUDE_DEPTH, MAX_INCLUDED_STEPS } from './include.js';
 
 export interface CompileOptions {
   env: NodeJS.ProcessEnv;
   /** Reads, parses and validates a fragment file (the loader owns I/O and caching). */
-  loadFragment(file: string): { source?: YamlSource; diagnostics: Diagnostic[]; missing?: boolean; unreadable?: string };
+  loadFragment(file: string): LoadedFragment;
   /** The identity of a file for include cycles (its real path, through symbolic links); default the path. */
   identify?(file: string): string;
   knownSchema(name: string): boolean;
@@ -27,10 +27,6 @@ export interface CompileOptions {
 }
 
 const DEFAULT_CLIENT = 'main';
-
-/** Bounds on include work: fan-out (fragments including fragments many times) and nesting. */
-export const MAX_INCLUDED_STEPS = 10_000;
-export const MAX_INCLUDE_DEPTH = 32;
 
 /** Names a variable, saved value, client, parameter or handle may not take: placeholders mean something else by them. */
 const RESERVED_NAMES: ReadonlySet<string> = new Set([...BUILTIN_NAMES, ...Object.getOwnPropertyNames(Object.prototype)]);
@@ -57,104 +53,187 @@ export function compileScenario(source: YamlSource, options: CompileOptions): { 
   return compileDocument(source, options, { fragment: false, params: [] });
 }
 
-function compileDocument(source: YamlSource, options: CompileOptions, mode: { fragment: boolean; params: string[] }): { scenario?: CompiledScenario; diagnostics: Diagnostic[] } {
-  const doc = source.value as Record<string, unknown>;
-  const diagnostics: Diagnostic[] = [];
-  const identify = options.identify ?? ((file: string) => file);
-  const clients = (doc.clients as string[] | undefined) ?? [DEFAULT_CLIENT];
-  const names = new Set<string>(mode.params);
-  const handles = new Map<string, Set<string>>();
-  const includeStack: string[] = [identify(source.path)];
-  /** The same chain as the files were named, for messages. */
-  const includePaths: string[] = [source.path];
-  let includedSteps = 0;
-  /** A `${param}` standing for a whole typed value in a fragment compiled on its own: checked once substituted. */
-  const isOpenParam = (value: unknown): boolean => typeof value === 'string' && mode.params.some((p) => new RegExp(`^\\$\\{\\s*${p}\\s*\\}$`).test(value));
-  const requires = (doc.requires as Record<string, unknown> | undefined) ?? {};
-  const plugins = [...((requires.plugins as string[] | undefined) ?? [])];
+function compileDocument(source: YamlSource, options: CompileOptions, mode: CompileMode): { scenario?: CompiledScenario; diagnostics: Diagnostic[] } {
+  return new ScenarioCompiler(source, options, mode).compile();
+}
 
-  checkReservedNames(source, doc, diagnostics);
+/** A fragment compiled on its own (validate) or a scenario; `params`: a lone fragment's parameters without defaults. */
+interface CompileMode {
+  fragment: boolean;
+  params: string[];
+}
 
-  const variables = Object.entries((doc.variables as Record<string, unknown> | undefined) ?? {}).map(([name, value]) => {
-    const t = compileTemplate(value, ['variables', name], refChecker(source, names));
-    names.add(name);
-    return [name, t, source.spanOf(['variables', name])] as [string, typeof t, SourceSpan];
-  });
+/** The parts of a scenario compiled one by one, before they are put together. */
+interface CompiledParts {
+  variables: CompiledScenario['variables'];
+  steps: CompiledStep[];
+  cleanup: CompiledStep[];
+  secrets: string[];
+  keepalive?: number;
+  timeoutMs?: number;
+  knownBug?: KnownBug;
+}
 
-  const steps = compileSteps(source, (doc.steps as unknown[]) ?? [], ['steps'], clients[0]!);
-  const cleanup = compileSteps(source, (doc.cleanup as unknown[]) ?? [], ['cleanup'], clients[0]!);
-  const secrets = (doc.secrets as string[] | undefined) ?? [];
-  secrets.forEach((name, i) => {
-    if (names.has(name)) return;
-    const closest = closestName(name, [...names]);
-    diagnostics.push({ span: source.spanOf(['secrets', i]), message: `secrets: "${name}" is not a variable or a saved value of this scenario`, hint: closest ? `did you mean "${closest}"?` : undefined });
-  });
-  // Peers need a Janus they can reach, which only requires.media asks for.
-  const peerStep = requires.media === true || mode.fragment ? undefined : [...steps, ...cleanup].find((s) => s.kind === 'peer');
-  if (peerStep) diagnostics.push({ span: peerStep.span, message: 'a peer step needs a Janus WebRTC peers can reach', hint: 'add `media: true` under `requires:`' });
-  if (!mode.fragment) checkHttpSteps([...steps, ...cleanup], requires.transports as string[] | undefined, diagnostics);
-  const keepalive = scenarioDuration('keepalive');
-  const timeoutMs = scenarioDuration('timeout');
-  const scenarioBug = doc.known_bug === undefined ? undefined : knownBug(source, ['known_bug'], doc.known_bug);
-  if (diagnostics.length > 0 || mode.fragment) return { diagnostics };
+/** Reports a problem at a path within the step being compiled. */
+type StepError = (path: DocPath, message: string, hint?: string) => void;
 
-  return {
-    diagnostics,
-    scenario: {
+/**
+ * One document being compiled. Its steps are read in order, and what they declare (variables,
+ * saved values, handles) grows as they go, so a placeholder sees only the names declared before it.
+ */
+class ScenarioCompiler implements IncludeHost {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly doc: Record<string, unknown>;
+  private readonly clients: string[];
+  /** Variables, parameters and saved values declared so far. */
+  private readonly names: Set<string>;
+  private readonly placeholders: PlaceholderScope;
+  private readonly includes: Includes;
+  private readonly requires: Record<string, unknown>;
+  /** `requires.plugins`, and the plugins Janus ships that the steps attach to. */
+  private readonly plugins: string[];
+
+  constructor(
+    private readonly source: YamlSource,
+    readonly options: CompileOptions,
+    private readonly mode: CompileMode,
+  ) {
+    this.doc = source.value as Record<string, unknown>;
+    this.clients = (this.doc.clients as string[] | undefined) ?? [DEFAULT_CLIENT];
+    this.names = new Set<string>(mode.params);
+    this.placeholders = { env: options.env, clients: this.clients, handles: new Map(), diagnostics: this.diagnostics };
+    this.includes = new Includes(this, source.path);
+    this.requires = (this.doc.requires as Record<string, unknown> | undefined) ?? {};
+    this.plugins = [...((this.requires.plugins as string[] | undefined) ?? [])];
+  }
+
+  compile(): { scenario?: CompiledScenario; diagnostics: Diagnostic[] } {
+    const { source, doc, diagnostics } = this;
+    checkReservedNames(source, doc, diagnostics);
+    const variables = this.variables();
+    const steps = this.compileSteps(source, (doc.steps as unknown[]) ?? [], ['steps'], this.clients[0]!);
+    const cleanup = this.compileSteps(source, (doc.cleanup as unknown[]) ?? [], ['cleanup'], this.clients[0]!);
+    const secrets = this.secrets();
+    this.checkNeeds([...steps, ...cleanup]);
+    const keepalive = this.scenarioDuration('keepalive');
+    const timeoutMs = this.scenarioDuration('timeout');
+    const knownBug = doc.known_bug === undefined ? undefined : this.knownBug(source, ['known_bug'], doc.known_bug);
+    if (diagnostics.length > 0 || this.mode.fragment) return { diagnostics };
+    return { diagnostics, scenario: this.scenario({ variables, steps, cleanup, secrets, keepalive, timeoutMs, knownBug }) };
+  }
+
+  private scenario(parts: CompiledParts): CompiledScenario {
+    const { doc, source } = this;
+    return {
       file: source.file,
       span: source.spanOf(['name']),
       name: doc.name as string,
       description: doc.description as string | undefined,
       tags: (doc.tags as string[] | undefined) ?? [],
-      requires: {
-        plugins,
-        transports: requires.transports as string[] | undefined,
-        janus: (requires.janus as Record<string, string | number | boolean> | undefined) ?? {},
-        exclusive: requires.exclusive === true,
-        eventhandlers: observerSettings(requires.eventhandlers),
-        loggers: observerSettings(requires.loggers),
-        media: requires.media === true,
-      },
-      clients,
-      keepalive: typeof doc.keepalive === 'boolean' ? doc.keepalive : (keepalive ?? true),
-      timeoutMs,
-      variables,
-      secrets,
-      steps,
-      cleanup,
-      ...(scenarioBug && { knownBug: scenarioBug }),
-    },
-  };
+      requires: this.needs(),
+      clients: this.clients,
+      keepalive: typeof doc.keepalive === 'boolean' ? doc.keepalive : (parts.keepalive ?? true),
+      timeoutMs: parts.timeoutMs,
+      variables: parts.variables,
+      secrets: parts.secrets,
+      steps: parts.steps,
+      cleanup: parts.cleanup,
+      ...(parts.knownBug && { knownBug: parts.knownBug }),
+    };
+  }
+
+  private needs(): ScenarioNeeds {
+    const requires = this.requires;
+    return {
+      plugins: this.plugins,
+      transports: requires.transports as string[] | undefined,
+      janus: (requires.janus as Record<string, string | number | boolean> | undefined) ?? {},
+      exclusive: requires.exclusive === true,
+      eventhandlers: observerSettings(requires.eventhandlers),
+      loggers: observerSettings(requires.loggers),
+      media: requires.media === true,
+    };
+  }
+
+  /** Each variable's template, checked against the names before it; then its name is declared. */
+  private variables(): CompiledScenario['variables'] {
+    const { source, names } = this;
+    return Object.entries((this.doc.variables as Record<string, unknown> | undefined) ?? {}).map(([name, value]) => {
+      const t = compileTemplate(value, ['variables', name], refChecker(this.placeholders, source, names));
+      names.add(name);
+      return [name, t, source.spanOf(['variables', name])] as [string, typeof t, SourceSpan];
+    });
+  }
+
+  /** `secrets:`, each of which must name a variable or a saved value. */
+  private secrets(): string[] {
+    const secrets = (this.doc.secrets as string[] | undefined) ?? [];
+    secrets.forEach((name, i) => {
+      if (this.names.has(name)) return;
+      const closest = closestName(name, [...this.names]);
+      this.diagnostics.push({ span: this.source.spanOf(['secrets', i]), message: `secrets: "${name}" is not a variable or a saved value of this scenario`, hint: closest ? `did you mean "${closest}"?` : undefined });
+    });
+    return secrets;
+  }
+
+  /** Steps that need more than the scenario's `requires:` says: peers, http. */
+  private checkNeeds(all: CompiledStep[]): void {
+    // Peers need a Janus they can reach, which only requires.media asks for.
+    const peerStep = this.requires.media === true || this.mode.fragment ? undefined : all.find((s) => s.kind === 'peer');
+    if (peerStep) this.diagnostics.push({ span: peerStep.span, message: 'a peer step needs a Janus WebRTC peers can reach', hint: 'add `media: true` under `requires:`' });
+    if (!this.mode.fragment) checkHttpSteps(all, this.requires.transports as string[] | undefined, this.diagnostics);
+  }
 
   /** A scenario-level duration (keepalive, timeout): a positive one, checked like any other. */
-  function versionRange(src: YamlSource, path: DocPath, value: unknown): VersionRange | undefined {
-    const parsed = parseVersionRange(String(value));
-    if ('range' in parsed) return parsed.range;
-    diagnostics.push({ span: src.spanOf(path), message: `${String(path[path.length - 1])}: ${parsed.problem}` });
-    return undefined;
-  }
-
-  function knownBug(src: YamlSource, path: DocPath, value: unknown): KnownBug | undefined {
-    const raw = value as { what: string; janus: string; link?: string };
-    const range = versionRange(src, [...path, 'janus'], raw.janus);
-    return range && { what: raw.what, janus: range, link: raw.link, span: src.spanOf(path, { key: true }) };
-  }
-
-  function scenarioDuration(key: string): number | undefined {
-    const value = doc[key];
+  private scenarioDuration(key: string): number | undefined {
+    const value = this.doc[key];
     if (value === undefined || typeof value === 'boolean') return undefined;
     const checked = checkDuration(value, { positive: true });
     if ('ms' in checked) return checked.ms;
-    diagnostics.push({ span: source.spanOf([key]), message: `${key}: ${checked.problem}` });
+    this.diagnostics.push({ span: this.source.spanOf([key]), message: `${key}: ${checked.problem}` });
     return undefined;
   }
 
+  private versionRange(src: YamlSource, path: DocPath, value: unknown): VersionRange | undefined {
+    const parsed = parseVersionRange(String(value));
+    if ('range' in parsed) return parsed.range;
+    this.diagnostics.push({ span: src.spanOf(path), message: `${String(path[path.length - 1])}: ${parsed.problem}` });
+    return undefined;
+  }
+
+  private knownBug(src: YamlSource, path: DocPath, value: unknown): KnownBug | undefined {
+    const raw = value as { what: string; janus: string; link?: string };
+    const range = this.versionRange(src, [...path, 'janus'], raw.janus);
+    return range && { what: raw.what, janus: range, link: raw.link, span: src.spanOf(path, { key: true }) };
+  }
+
+  compileSteps(src: YamlSource, raws: unknown[], base: DocPath, defaultClient: string): CompiledStep[] {
+    const out: CompiledStep[] = [];
+    raws.forEach((raw, i) => {
+      const path = [...base, i];
+      const step = raw as Record<string, unknown>;
+      this.notePlugin(step);
+      const kind = Object.keys(step).map(getStepKind).find((k) => k !== undefined)!;
+      const compiled = kind.compile(step, this.stepCompiler(src, path, defaultClient));
+      const list = Array.isArray(compiled) ? compiled : compiled ? [compiled] : [];
+      out.push(...this.applyConditions(src, path, step, kind.key, list));
+    });
+    return out;
+  }
+
+  /** An attach to a plugin Janus ships that `requires.plugins` does not list: the scenario needs it, so it is added. */
+  private notePlugin(step: Record<string, unknown>): void {
+    const request = step.request as { janus?: unknown; plugin?: unknown } | undefined;
+    if (request === null || typeof request !== 'object' || request.janus !== 'attach' || typeof request.plugin !== 'string') return;
+    if (JANUS_PLUGINS.includes(request.plugin) && !this.plugins.includes(request.plugin)) this.plugins.push(request.plugin);
+  }
+
   /** A step's `janus:` range and `known_bug:` mark, onto what it compiled to (an include: every step it brought). */
-  function applyConditions(src: YamlSource, path: DocPath, step: Record<string, unknown>, kind: string, list: CompiledStep[]): CompiledStep[] {
-    const range = step.janus === undefined ? undefined : versionRange(src, [...path, 'janus'], step.janus);
-    const bug = step.known_bug === undefined ? undefined : knownBug(src, [...path, 'known_bug'], step.known_bug);
+  private applyConditions(src: YamlSource, path: DocPath, step: Record<string, unknown>, kind: string, list: CompiledStep[]): CompiledStep[] {
+    const range = step.janus === undefined ? undefined : this.versionRange(src, [...path, 'janus'], step.janus);
+    const bug = step.known_bug === undefined ? undefined : this.knownBug(src, [...path, 'known_bug'], step.known_bug);
     if (bug && kind === 'include') {
-      diagnostics.push({ span: src.spanOf([...path, 'known_bug'], { key: true }), message: 'known_bug marks one step or the whole scenario, not an include', hint: 'put it on the step of the fragment that shows the bug, or on the scenario' });
+      this.diagnostics.push({ span: src.spanOf([...path, 'known_bug'], { key: true }), message: 'known_bug marks one step or the whole scenario, not an include', hint: 'put it on the step of the fragment that shows the bug, or on the scenario' });
     }
     return list.map((s) => ({
       ...s,
@@ -163,175 +242,62 @@ function compileDocument(source: YamlSource, options: CompileOptions, mode: { fr
     }));
   }
 
-  /** An attach to a plugin Janus ships that `requires.plugins` does not list: the scenario needs it, so it is added. */
-  function notePlugin(step: Record<string, unknown>): void {
-    const request = step.request as { janus?: unknown; plugin?: unknown } | undefined;
-    if (request === null || typeof request !== 'object' || request.janus !== 'attach' || typeof request.plugin !== 'string') return;
-    if (JANUS_PLUGINS.includes(request.plugin) && !plugins.includes(request.plugin)) plugins.push(request.plugin);
-  }
-
-  function compileSteps(src: YamlSource, raws: unknown[], base: DocPath, defaultClient: string): CompiledStep[] {
-    const out: CompiledStep[] = [];
-    raws.forEach((raw, i) => {
-      const path = [...base, i];
-      const step = raw as Record<string, unknown>;
-      notePlugin(step);
-      const kind = Object.keys(step).map(getStepKind).find((k) => k !== undefined)!;
-      const compiled = kind.compile(step, stepCompiler(src, path, defaultClient));
-      const list = Array.isArray(compiled) ? compiled : compiled ? [compiled] : [];
-      out.push(...applyConditions(src, path, step, kind.key, list));
-    });
-    return out;
-  }
-
-  function stepCompiler(src: YamlSource, stepPath: DocPath, defaultClient: string): StepCompiler {
-    const error = (path: DocPath, message: string, hint?: string): void => {
-      diagnostics.push({ span: src.spanOf([...stepPath, ...path], { key: path.length > 0 && String(path[path.length - 1]).startsWith('$') }), message, hint });
+  /** What a step kind compiles one step with: spans, errors, placeholders and patterns, against this document. */
+  private stepCompiler(src: YamlSource, stepPath: DocPath, defaultClient: string): StepCompiler {
+    const error: StepError = (path, message, hint) => {
+      this.diagnostics.push({ span: src.spanOf([...stepPath, ...path], { key: path.length > 0 && String(path[path.length - 1]).startsWith('$') }), message, hint });
     };
-    const check = refChecker(src, names);
-    const patterns = createPatternCompiler(
-      (s, path) => (s.includes('${') ? compileString(s, [...stepPath, ...path], check) : undefined),
-      error,
-      options.knownSchema,
-      options.errorCodes,
-    );
+    const check = refChecker(this.placeholders, src, this.names);
+    const strings = (s: string, path: DocPath): Template | undefined => (s.includes('${') ? compileString(s, [...stepPath, ...path], check) : undefined);
+    const patterns = createPatternCompiler(strings, error, this.options.knownSchema, this.options.errorCodes);
+    const handles = this.placeholders.handles;
     return {
       span: (path = [], key = false) => src.spanOf([...stepPath, ...path], { key }),
       error,
-      client(raw) {
-        const name = (raw.client as string | undefined) ?? defaultClient;
-        if (!clients.includes(name) && !mode.fragment) {
-          const hint = closestName(name, clients);
-          diagnostics.push({
-            span: src.spanOf([...stepPath, 'client']),
-            message: `unknown client "${name}"; the scenario declares ${clients.join(', ')}`,
-            hint: hint ? `did you mean "${hint}"?` : 'declare it under `clients:`',
-          });
-        }
-        return name;
-      },
+      client: (raw) => this.client(src, stepPath, raw, defaultClient),
       template: (value, path) => compileTemplate(value, [...stepPath, ...path], check),
       pattern: (value, path, exact) => patterns.compile(value, path, exact),
-      declare: (saved) => saved.forEach((n) => names.add(n)),
-      durationMs(value, path, opts = {}) {
-        if (isOpenParam(value)) return undefined;
-        const checked = checkDuration(value, opts);
-        if ('ms' in checked) return checked.ms;
-        error(path, checked.problem);
-        return undefined;
-      },
-      declareHandle(client, name) {
-        if (RESERVED_NAMES.has(name)) error(['as'], `"${name}" cannot name a handle: \${handles.${name}} would be ambiguous with the engine's own names`);
-        if (!handles.has(client)) handles.set(client, new Set());
-        handles.get(client)!.add(name);
-      },
+      declare: (saved) => saved.forEach((n) => this.names.add(n)),
+      durationMs: (value, path, opts = {}) => this.durationMs(error, value, path, opts),
+      declareHandle: (client, name) => this.declareHandle(error, client, name),
       knowsHandle: (client, name) => handles.get(client)?.has(name) ?? false,
-      include(file, params, path, client) {
-        const target = resolvePath(dirname(src.path), file);
-        const shown = (p: string): string => relativeDisplay(src, p);
-        if (includedSteps > MAX_INCLUDED_STEPS) return [];
-        if (includeStack.includes(identify(target))) {
-          error(path, `include cycle: ${[...includePaths, target].map(shown).join(' -> ')}`);
-          return [];
-        }
-        if (includeStack.length > MAX_INCLUDE_DEPTH) {
-          error(path, `includes nest more than ${MAX_INCLUDE_DEPTH} deep`);
-          return [];
-        }
-        const loaded = options.loadFragment(target);
-        if (loaded.missing || loaded.unreadable) {
-          error(path, `cannot include ${file}: ${loaded.unreadable ?? 'no such file'}`);
-          return [];
-        }
-        diagnostics.push(...loaded.diagnostics);
-        if (!loaded.source) return [];
-        const fragment = loaded.source.value as { params?: Record<string, unknown>; steps: unknown[] };
-        const declared = fragment.params ?? {};
-        const withPath = [...path.slice(0, -1), 'with'];
-        let complete = true;
-        for (const given of Object.keys(params)) {
-          if (Object.hasOwn(declared, given)) continue;
-          const hint = closestName(given, Object.keys(declared));
-          diagnostics.push({
-            span: src.spanOf([...stepPath, ...withPath, given], { key: true }),
-            message: `the fragment ${file} has no parameter "${given}"; it declares ${Object.keys(declared).join(', ') || 'none'}`,
-            hint: hint ? `did you mean "${hint}"?` : undefined,
-          });
-          complete = false;
-        }
-        const values: Record<string, unknown> = Object.create(null);
-        for (const [name, fallback] of Object.entries(declared)) {
-          if (Object.hasOwn(params, name)) values[name] = params[name];
-          else if (fallback !== null) values[name] = fallback;
-          else {
-            error(path, `the fragment ${file} needs the parameter "${name}" (give it under \`with:\`)`);
-            complete = false;
-          }
-        }
-        // Compiling with parameters missing would only add knock-on errors.
-        if (!complete) return [];
-        const steps = substituteParams(fragment.steps, values) as unknown[];
-        const substituted = loaded.source.withValue({ ...fragment, steps });
-        const problems = steps.flatMap((step, i) => validateStep(step, ['steps', i], substituted));
-        if (problems.length > 0) {
-          diagnostics.push(...problems.map((d) => ({ ...d, hint: d.hint ?? `with the parameters given at ${formatSpan(src.spanOf([...stepPath, ...path]))}` })));
-          return [];
-        }
-        includedSteps += steps.length;
-        if (includedSteps > MAX_INCLUDED_STEPS) {
-          error(path, `includes expand to more than ${MAX_INCLUDED_STEPS} steps (fragments including fragments many times); nothing more is included`);
-          return [];
-        }
-        includeStack.push(identify(target));
-        includePaths.push(target);
-        const compiled = compileSteps(substituted, steps, ['steps'], client);
-        includeStack.pop();
-        includePaths.pop();
-        return compiled;
-      },
+      include: (file, params, path, client) => this.includes.include({ file, params, src, stepPath, path, client, error }),
     };
   }
 
-  /** `${alice.handles.x}` (or `${handles.x}`, any client): x must have been named with `as:` before. */
-  function checkHandle(client: string | undefined, name: string | undefined, fail: (message: string, hint?: string) => false): boolean {
-    if (name === undefined) return fail(`\${${client ? `${client}.` : ''}handles} needs a handle name: \${${client ? `${client}.` : ''}handles.<name>}`);
-    const declared = client === undefined ? [...handles.values()].flatMap((set) => [...set]) : [...(handles.get(client) ?? [])];
-    // In a fragment compiled on its own, a handle named by a parameter (`as: "${as}"`) is not known yet.
-    if (declared.includes(name) || declared.some((n) => n.includes('${'))) return true;
-    const hint = closestName(name, declared);
-    return fail(
-      `no handle named "${name}"${client ? ` for client ${client}` : ''} before this point: name one with \`as: ${name}\` on an attach step first`,
-      hint ? `did you mean "${hint}"?` : undefined,
-    );
+  /** The client a step acts as: its `client:` key or the default, which the scenario must declare. */
+  private client(src: YamlSource, stepPath: DocPath, raw: Record<string, unknown>, defaultClient: string): string {
+    const { clients } = this;
+    const name = (raw.client as string | undefined) ?? defaultClient;
+    if (!clients.includes(name) && !this.mode.fragment) {
+      const hint = closestName(name, clients);
+      this.diagnostics.push({
+        span: src.spanOf([...stepPath, 'client']),
+        message: `unknown client "${name}"; the scenario declares ${clients.join(', ')}`,
+        hint: hint ? `did you mean "${hint}"?` : 'declare it under `clients:`',
+      });
+    }
+    return name;
   }
 
-  function refChecker(src: YamlSource, known: Set<string>) {
-    return (ref: PlaceholderRef, path: DocPath): boolean => {
-      const fail = (message: string, hint?: string): false => {
-        diagnostics.push({ span: src.spanInString(path, ref.text, ref.offset), message, hint });
-        return false;
-      };
-      if (ref.unclosed) return fail(`a placeholder is not closed: "${ref.text.length > 40 ? `${ref.text.slice(0, 40)}…` : ref.text}" has no }`, 'close it with } (or write $${ for a literal ${)');
-      if (!isValidRef(ref.ref)) return fail(`"\${${ref.ref}}" is not a valid placeholder: use \${name} or \${name.field}`);
-      const [head, second] = ref.ref.split('.');
-      if (head === 'env' || head === 'env_int') {
-        if (second === undefined) return fail(`\${${head}} needs a variable name: \${${head}.NAME}`);
-        const value = Object.hasOwn(options.env, second) ? options.env[second] : undefined;
-        if (value === undefined) return fail(`environment variable ${second} is not set`);
-        if (head === 'env_int' && !INTEGER.test(value)) return fail(`environment variable ${second} is not an integer: "${value}"`);
-        return true;
-      }
-      if (clients.includes(head!) && !known.has(head!)) {
-        if (!['session', 'handle', 'handles'].includes(second ?? '')) return fail(`\${${ref.ref}}: a client has session, handle and handles.<name>`);
-        if (second === 'handles') return checkHandle(head!, ref.ref.split('.')[2], fail);
-        return true;
-      }
-      if (head === 'handles' && !known.has(head)) return checkHandle(undefined, second, fail);
-      if (known.has(head!) || (BUILTIN_NAMES as readonly string[]).includes(head!)) return true;
-      const candidates = [...known, ...BUILTIN_NAMES, ...clients];
-      const hint = closestName(head!, candidates);
-      return fail(`unknown placeholder \${${ref.ref}}: no variable, parameter or saved value named "${head}" is defined before this point`, hint ? `did you mean "\${${hint}}"?` : undefined);
-    };
+  private durationMs(error: StepError, value: unknown, path: DocPath, opts: { positive?: boolean }): number | undefined {
+    if (this.isOpenParam(value)) return undefined;
+    const checked = checkDuration(value, opts);
+    if ('ms' in checked) return checked.ms;
+    error(path, checked.problem);
+    return undefined;
+  }
+
+  /** A `${param}` standing for a whole typed value in a fragment compiled on its own: checked once substituted. */
+  private isOpenParam(value: unknown): boolean {
+    return typeof value === 'string' && this.mode.params.some((p) => new RegExp(`^\\$\\{\\s*${p}\\s*\\}$`).test(value));
+  }
+
+  private declareHandle(error: StepError, client: string, name: string): void {
+    if (RESERVED_NAMES.has(name)) error(['as'], `"${name}" cannot name a handle: \${handles.${name}} would be ambiguous with the engine's own names`);
+    const handles = this.placeholders.handles;
+    if (!handles.has(client)) handles.set(client, new Set());
+    handles.get(client)!.add(name);
   }
 }
 
@@ -340,13 +306,6 @@ function observerSettings(given: unknown): Record<string, Record<string, string 
   if (given === undefined) return {};
   if (Array.isArray(given)) return Object.fromEntries(given.map((pkg: string) => [pkg, {}]));
   return given as Record<string, Record<string, string | number | boolean>>;
-}
-
-/** A path as the including file names things: relative to it when the file is shown relative. */
-function relativeDisplay(src: YamlSource, path: string): string {
-  if (src.file === src.path) return path;
-  const cwd = src.path.slice(0, src.path.length - src.file.length);
-  return relative(cwd, path);
 }
 
 /** Variables, saved values, clients and fragment parameters must not take a name the engine gives a meaning. */
