@@ -4,8 +4,8 @@
 // and STUN peers), `xmllint` (JUnit reports against a JUnit schema) and Debian's `chromium`
 // (the HTML report, opened headless). As root it installs the Debian packages; otherwise it says what to run and
 // exits 3 (the CLI's "infrastructure" exit code). Plain Node, no dependencies.
-import { existsSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 function findOnPath(name) {
