@@ -106,12 +106,18 @@ export class JanusProcess {
   }
 
   /**
-   * The exit status, waiting for it only when the process is already dead but not yet reaped
-   * (a zombie: its 'exit' event is on its way); undefined while it runs.
+   * The exit status, waiting for it only when the process is dead or dying (its 'exit' event
+   * is on its way), or for a moment; undefined while it runs.
    */
   async statusIfDead(): Promise<ExitStatus | undefined> {
     if (this.exitStatus || !this.running) return this.exited;
-    return this.child.pid !== undefined && isZombie(this.child.pid) ? this.exited : undefined;
+    if (this.child.pid !== undefined && isExiting(this.child.pid)) return this.exited;
+    // The kernel may close a dying process's sockets a moment before /proc shows it exiting.
+    let timer: NodeJS.Timeout | undefined;
+    const alive = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), EXIT_GRACE_MS)));
+    const outcome = await Promise.race([this.exited, alive]);
+    clearTimeout(timer);
+    return outcome;
   }
 
   /** SIGTERM, then SIGKILL after graceMs (0: SIGKILL at once); resolves once the process is gone. */
@@ -137,10 +143,17 @@ export class JanusProcess {
   }
 }
 
-function isZombie(pid: number): boolean {
+/** How long a process whose connection just dropped may take to show that it is dying. */
+const EXIT_GRACE_MS = 250;
+/** The kernel's PF_EXITING flag: set when a process starts to exit, before its sockets close. */
+const PF_EXITING = 0x4;
+
+/** Dead (a zombie) or dying: its 'exit' event is on its way. */
+function isExiting(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[0] === 'Z' || fields[0] === 'X' || (Number(fields[6]) & PF_EXITING) !== 0;
   } catch {
     return false;
   }
