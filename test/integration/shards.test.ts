@@ -34,7 +34,9 @@ describe('Shards merged into one report', function () {
     const merge = await runCli(['merge-reports', path('blobs'), '--reporter', `json:${path('merged.json')}`, '--reporter', `junit:${path('merged.xml')}`, '--reporter', `html:${path('merged.html')}`], { cwd: ROOT });
 
     // The merge exits as the unsharded run does (0 when all passed, 1 when a scenario failed).
-    assert.equal(merge.code, whole.code, `merge: ${merge.stderr}\nwhole: ${whole.stderr.slice(-2000)}`);
+    const failures = (file: string): string[] => readJsonReport(path(file)).scenarios.filter((x) => x.status === 'failed').map((x) => `${x.id}: ${x.failure?.summary}`);
+    const failed = `failed in the shards: ${[1, 2, 3].flatMap((i) => failures(`shard-${i}.json`)).join('; ') || 'none'}; failed in the whole run: ${failures('whole.json').join('; ') || 'none'}`;
+    assert.equal(merge.code, whole.code, `merge: ${merge.stderr}\n${failed}`);
     assert.deepEqual(readdirSync(path('blobs')).sort(), ['report-1.jsonl', 'report-2.jsonl', 'report-3.jsonl']);
     for (let i = 1; i <= TOTAL; i++) {
       const header = JSON.parse(readFileSync(path('blobs', `report-${i}.jsonl`), 'utf8').split('\n', 1)[0]!) as { format: string; shard: unknown };
