@@ -77,10 +77,29 @@ export function diffTests(old: BaselineTest, now: BaselineTest): Difference[] {
       out.push(entry(where, { message: `(step not in the baseline: ${s.messages.length} message(s))`, plugin: s.messages[0]!.plugin, pointer: '', new: s.messages.map((m) => m.label) }, 'extra-message'));
     }
   }
+  const settled = withoutMovedEvents(out);
+  out.length = 0;
+  out.push(...settled);
   if (old.status !== now.status) {
     out.push(entry({ ...base, step: '', stepTitle: '' }, { message: '(verdict)', plugin: 'core', pointer: '', old: old.status, new: now.status === 'failed' && now.failure ? `failed: ${now.failure}` : now.status }, 'status-changed'));
   }
   return out;
+}
+
+/**
+ * An event that is missing from one step and the very same (after symbols) extra in another step
+ * of the same test came a moment earlier or later: Janus does not tie events to the client's
+ * steps. Timing, not a change: both entries go.
+ */
+function withoutMovedEvents(differences: Difference[]): Difference[] {
+  const gone = new Set<Difference>();
+  for (const missing of differences) {
+    if (missing.class !== 'message-missing' || missing.pointer !== '' || gone.has(missing)) continue;
+    const same = JSON.stringify(missing.old);
+    const extra = differences.find((d) => d.class === 'extra-message' && !gone.has(d) && d.message === missing.message && JSON.stringify(d.new) === same);
+    if (extra) gone.add(missing).add(extra);
+  }
+  return differences.filter((d) => !gone.has(d));
 }
 
 interface LabelledStep {

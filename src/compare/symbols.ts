@@ -16,7 +16,7 @@
  * they are compared as they are.
  */
 const IDENTITY_KEYS = /^(transaction|session_id|handle_id|sender|private_id|id|feed|feed_id|room|publisher_id|call_id|participant_id)$/;
-const TIME_KEY = /(^|[-_])(time|timestamp|ts|uptime|date|started|start_time|last-activity|lastActivity)$/i;
+const TIME_KEY = /(^|[-_])(time|timestamp|ts|uptime|date|started|created|activity|last-activity|lastActivity)$/i;
 const PORT_KEY = /(^|[-_])port$|^(audio|video|data)(rtcp)?port(-\d+)?$/i;
 // server-name: a managed Janus is named after the process that started it.
 const VERSION_KEY = /^(version|version_string|commit-hash|compile-time|dependencies|server-name)$/;
@@ -29,11 +29,21 @@ const HOST_PORT = /((?:\d{1,3}\.){3}\d{1,3}|localhost|\[[0-9a-f:]+\]):\d{2,5}\b/
 export class Symbols {
   private readonly table = new Map<string, string>();
 
-  symbol(value: string | number): string {
+  private readonly counters = new Map<string, number>();
+
+  /**
+   * The symbol of a value: named after the field it was first seen in and counted per field
+   * (`$session_id1`, `$transaction3`), so that a new volatile field in one version does not
+   * renumber every symbol after it.
+   */
+  symbol(value: string | number, field: string): string {
     const key = `${typeof value}:${value}`;
     let s = this.table.get(key);
     if (!s) {
-      s = `$${this.table.size + 1}`;
+      const name = field.replace(/[^A-Za-z0-9_]/g, '_') || 'id';
+      const n = (this.counters.get(name) ?? 0) + 1;
+      this.counters.set(name, n);
+      s = `$${name}${n}`;
       this.table.set(key, s);
     }
     return s;
@@ -49,8 +59,8 @@ export class Symbols {
     if (value !== null && typeof value === 'object') {
       return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, this.normalize(v, k)]));
     }
-    if (typeof value === 'number') return IDENTITY_KEYS.test(key) || (Number.isInteger(value) && Math.abs(value) >= 1e9) ? this.symbol(value) : value;
-    if (typeof value === 'string') return IDENTITY_KEYS.test(key) && value !== '' ? this.symbol(value) : this.text(value);
+    if (typeof value === 'number') return IDENTITY_KEYS.test(key) || (Number.isInteger(value) && Math.abs(value) >= 1e9) ? this.symbol(value, key) : value;
+    if (typeof value === 'string') return IDENTITY_KEYS.test(key) && value !== '' ? this.symbol(value, key) : this.text(value, key);
     return value;
   }
 
@@ -68,11 +78,11 @@ export class Symbols {
   }
 
   /** Text: SDP lines, ids and UUIDs inside it (an error reason naming a session), host:port. */
-  text(value: string): string {
+  text(value: string, field = 'text'): string {
     const sdp = /^v=0\r?\n/.test(value) ? normalizeSdp(value) : value;
     return sdp
-      .replace(UUID, (u) => this.symbol(u.toLowerCase()))
-      .replace(LONG_NUMBER, (n) => this.symbol(Number(n)))
+      .replace(UUID, (u) => this.symbol(u.toLowerCase(), 'uuid'))
+      .replace(LONG_NUMBER, (n) => this.symbol(Number(n), field))
       .replace(HOST_PORT, (_m, host: string) => `${host}:<port>`);
   }
 }
@@ -107,5 +117,5 @@ export function normalizeSdp(sdp: string): string {
 
 /** Whether a value (after normalize) is a symbol or a placeholder. */
 export function isVolatile(value: unknown): boolean {
-  return typeof value === 'string' && (/^\$\d+$/.test(value) || /^<[a-z-]+>$/.test(value));
+  return typeof value === 'string' && (/^\$[A-Za-z0-9_]*\d$/.test(value) || /^<[a-z-]+>$/.test(value));
 }
