@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { BASELINE_FORMAT, BASELINE_VERSION, type Baseline, type BaselineMessage, type BaselineTest } from '../../src/compare/baseline.js';
+import { failingRatings } from '../../src/compare/classify.js';
+import { diffBaselines, diffInventory, type Difference } from '../../src/compare/diff.js';
+import { compareReport, markdownText } from '../../src/compare/report.js';
+import { normalizeSdp, Symbols } from '../../src/compare/symbols.js';
+
+const out = (message: unknown): BaselineMessage => ({ client: 'c', api: 'janus', direction: 'out', message });
+const inn = (message: unknown): BaselineMessage => ({ client: 'c', api: 'janus', direction: 'in', message });
+
+/** A synthetic transcript: create, attach to echotest, a message answered by an event naming the handle. */
+function transcript(o: { session: number; handle: number; sender?: number; tx?: string; event?: Record<string, unknown>; extra?: BaselineMessage[] }): BaselineTest {
+  const tx = o.tx ?? 'ab';
+  return {
+    id: 'a.yaml#t[ws]', file: 'a.yaml', name: 't', transport: 'ws', status: 'passed',
+    steps: [
+      { title: 'create', at: 'a.yaml:3', messages: [out({ janus: 'create', transaction: `${tx}1` }), inn({ janus: 'success', transaction: `${tx}1`, data: { id: o.session } })] },
+      { title: 'attach', at: 'a.yaml:6', messages: [out({ janus: 'attach', plugin: 'janus.plugin.echotest', session_id: o.session, transaction: `${tx}2` }), inn({ janus: 'success', session_id: o.session, transaction: `${tx}2`, data: { id: o.handle } })] },
+      {
+        title: 'message', at: 'a.yaml:9',
+        messages: [
+          out({ janus: 'message', session_id: o.session, handle_id: o.handle, transaction: `${tx}3`, body: { audio: true } }),
+          inn({ janus: 'event', session_id: o.session, sender: o.sender ?? o.handle, transaction: `${tx}3`, plugindata: { plugin: 'janus.plugin.echotest', data: o.event ?? { echotest: 'event', result: 'ok' } } }),
+          ...(o.extra ?? []),
+        ],
+      },
+    ],
+  };
+}
+
+function baseline(tests: BaselineTest[], info: Record<string, unknown> = { janus: 'server_info', version: 1102 }): Baseline {
+  return { format: BASELINE_FORMAT, version: BASELINE_VERSION, tool: { name: 'janus-scenarios', version: '0' }, recordedAt: '', inventory: { ws: { info } }, tests };
+}
+
+const diff = (a: BaselineTest, b: BaselineTest): Difference[] => diffBaselines(baseline([a]), baseline([b]));
+
+describe('compare: symbols for volatile values', function () {
+  it('binds the same id to the same symbol and different ids to different ones', function () {
+    const s = new Symbols();
+    const a = s.normalize({ session_id: 8765432101234, data: { id: 8765432101234 }, transaction: 'x' }) as Record<string, unknown>;
+    const b = s.normalize({ session_id: 1234567890123 }) as Record<string, unknown>;
+    assert.equal(a.session_id, (a.data as Record<string, unknown>).id);
+    assert.notEqual(b.session_id, a.session_id);
+    assert.match(String(a.transaction), /^\$transaction\d$/);
+  });
+
+  it('masks times, ports, versions and keeps small literal numbers', function () {
+    const n = new Symbols().normalize({ version_string: '1.1.2', 'commit-hash': 'abc', 'compile-time': 'x', timestamp: 123, rtp_port: 5004, room: 1234, bitrate: 128000, 'session-timeout': 60 }) as Record<string, unknown>;
+    assert.deepEqual(n, { version_string: '<version>', 'commit-hash': '<version>', 'compile-time': '<version>', timestamp: '<time>', rtp_port: '<port>', room: '$room1', bitrate: 128000, 'session-timeout': 60 });
+  });
+
+  it('masks the SDP lines each run draws anew, and keeps codecs and directions', function () {
+    const sdp = 'v=0\r\no=- 123 2 IN IP4 127.0.0.1\r\nm=audio 40000 UDP/TLS/RTP/SAVPF 111\r\na=fingerprint:sha-256 AA:BB\r\na=sendrecv\r\na=rtpmap:111 opus/48000/2';
+    assert.equal(normalizeSdp(sdp), 'v=0\r\no=<origin>\r\nm=audio <port> UDP/TLS/RTP/SAVPF 111\r\na=fingerprint:sha-256 <fingerprint>\r\na=sendrecv\r\na=rtpmap:111 opus/48000/2');
+  });
+
+  it('reports nothing for two runs that differ only in volatile values', function () {
+    assert.deepEqual(diff(transcript({ session: 11111111111, handle: 22222222222 }), transcript({ session: 33333333333, handle: 44444444444, tx: 'zz' })), []);
+  });
+
+  it('reports an id that becomes a different symbol (the event names another handle)', function () {
+    const d = diff(transcript({ session: 11111111111, handle: 22222222222 }), transcript({ session: 33333333333, handle: 44444444444, sender: 55555555555 }));
+    assert.equal(d.length, 1);
+    assert.equal(d[0]!.pointer, '/sender');
+    assert.equal(d[0]!.class, 'value-changed');
+    assert.notEqual(d[0]!.old, d[0]!.new);
+  });
+});
+
+describe('compare: classification', function () {
+  const old = transcript({ session: 11111111111, handle: 22222222222 });
+
+  it('an added field is additive, at its JSON pointer, in the plugin it concerns', function () {
+    const d = diff(old, transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event', result: 'ok', extra: 1 } }));
+    assert.deepEqual(d.map((x) => [x.class, x.rating, x.pointer, x.plugin, x.step]), [['field-added', 'additive', '/plugindata/data/extra', 'janus.plugin.echotest', 'a.yaml:9']]);
+    assert.equal(d[0]!.message, 'message → event echotest:event');
+  });
+
+  it('a removed field is breaking; a type change is breaking; a value change is behaviour', function () {
+    const removed = diff(old, transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event' } }));
+    assert.deepEqual(removed.map((x) => [x.class, x.rating, x.pointer, x.old]), [['field-removed', 'breaking', '/plugindata/data/result', 'ok']]);
+    const typed = diff(old, transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event', result: 1 } }));
+    assert.deepEqual(typed.map((x) => [x.class, x.rating]), [['type-changed', 'breaking']]);
+    const valued = diff(old, transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event', result: 'done' } }));
+    assert.deepEqual(valued.map((x) => [x.class, x.rating, x.old, x.new]), [['value-changed', 'behaviour', 'ok', 'done']]);
+  });
+
+  it('an error where there was success is breaking and names the error code', function () {
+    const d = diff(old, transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event', error_code: 413, error: 'Invalid element' } }));
+    assert.equal(d.length, 1);
+    assert.equal(d[0]!.class, 'error-code-changed');
+    assert.equal(d[0]!.rating, 'breaking');
+    assert.equal(d[0]!.old, 'success');
+    assert.match(String(d[0]!.new), /^413/);
+  });
+
+  it('an error code that changed names both codes and is behaviour', function () {
+    const a = transcript({ session: 1e10, handle: 2e10, event: { echotest: 'event', error_code: 411, error: 'x' } });
+    const b = transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event', error_code: 413, error: 'x' } });
+    const d = diff(a, b);
+    assert.deepEqual(d.map((x) => [x.class, x.rating, String(x.old).split(' ')[0], String(x.new).split(' ')[0]]), [['error-code-changed', 'behaviour', '411', '413']]);
+  });
+
+  it('a missing message is breaking, an extra one behaviour, one event becoming two is multiplicity', function () {
+    const ev = inn({ janus: 'event', session_id: 1, sender: 2, plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', x: 1 } } });
+    const withEvent = transcript({ session: 1e10, handle: 2e10, extra: [ev] });
+    assert.deepEqual(diff(withEvent, old).map((x) => [x.class, x.rating]), [['message-missing', 'breaking']]);
+    assert.deepEqual(diff(old, withEvent).map((x) => [x.class, x.rating]), [['extra-message', 'behaviour']]);
+    assert.deepEqual(diff(withEvent, transcript({ session: 1e10, handle: 2e10, extra: [ev, ev] })).map((x) => [x.class, x.old, x.new]), [['multiplicity-changed', 1, 2]]);
+  });
+
+  it('the inventory: a plugin removed is breaking, a new info key additive, a version string never a difference', function () {
+    const d = diffInventory('ws', { info: { version_string: '1.1.2', plugins: { 'janus.plugin.voicemail': {}, 'janus.plugin.echotest': { version_string: '0.0.8' } } } }, { info: { version_string: '1.4.1', 'hangup-on-failed': false, plugins: { 'janus.plugin.echotest': { version_string: '0.0.9' } } } });
+    assert.deepEqual(d.map((x) => [x.class, x.rating, x.pointer]).sort(), [['plugin-removed', 'breaking', '/info/plugins/janus.plugin.voicemail'], ['setting-added', 'additive', '/info/hangup-on-failed']].sort());
+  });
+
+  it('--fail-on picks the ratings that fail; the Markdown report groups by plugin', function () {
+    assert.deepEqual([...failingRatings('breaking')], ['breaking']);
+    assert.deepEqual([...failingRatings('behaviour')].sort(), ['behaviour', 'breaking']);
+    assert.equal(failingRatings('any').size, 3);
+    const d = diff(old, transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event' } }));
+    const text = markdownText(compareReport(d, [], { path: 'b.json', recordedAt: '' }, {}));
+    assert.match(text, /#### janus\.plugin\.echotest/);
+    assert.match(text, /\| breaking \| .* \| field-removed \| `\/plugindata\/data\/result` \| ok \|/);
+  });
+});
