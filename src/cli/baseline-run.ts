@@ -3,7 +3,7 @@ import { clip } from '../core/clip.js';
 import { takeInventory } from '../compare/inventory.js';
 import type { Baseline, ServerInventory } from '../compare/baseline.js';
 import { Multiplexer, reporterErrorLine } from '../events/multiplexer.js';
-import { stopAllJanus } from '../managed/index.js';
+import { killAllJanusSync, stopAllJanus } from '../managed/index.js';
 import { planSuite, withTags, type Plan } from '../plan/index.js';
 import { Redactor, urlSecrets } from '../report/redact.js';
 import { BaselineReporter } from '../reporters/baseline.js';
@@ -28,6 +28,9 @@ export type BaselineRun = { baseline: Baseline; redactor: Redactor; failed: numb
  */
 export async function runForBaseline(args: string[], command: string, io: Io): Promise<BaselineRun> {
   const settings = await readRunSettings(args, command);
+  // A baseline is of the whole suite on one server: a share of it, or a listing, is not one.
+  if (settings.shard) throw new UsageError(`${command} runs the whole suite: --shard is for run`);
+  if (settings.list) throw new UsageError(`${command} runs the suite: --list is for run`);
   const redactor = new Redactor([...Object.values(settings.secrets), ...[...settings.urls, ...settings.adminUrls].flatMap(urlSecrets)]);
   const colour = wantsColour(process.stdout, process.env, settings.colour);
   const reporters = await chooseReporters(settings.reporters, { redactor, colour, out: process.stdout, reporterOptions: settings.reporterOptions });
@@ -54,7 +57,15 @@ export async function runForBaseline(args: string[], command: string, io: Io): P
     const learn = { onTestEnd: (e: { result: { secretValues: string[] } }) => void redactor.add(e.result.secretValues) };
     const multiplexer = new Multiplexer([learn, collector, ...reporters], (name, error) => io.err(reporterErrorLine(name, error, (t) => redactor.text(t))));
     const interrupt = new AbortController();
-    const onSignal = (signal: NodeJS.Signals): void => interrupt.abort(signal);
+    // The first Ctrl-C stops the run (its scenarios clean up); a second kills every Janus this process started.
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (interrupt.signal.aborted) {
+        killAllJanusSync();
+        process.exit(ExitCode.interrupted);
+      }
+      io.err('\ninterrupted: cleaning up (press Ctrl-C again to stop at once)');
+      interrupt.abort(signal);
+    };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     try {

@@ -13,7 +13,8 @@ import type { JanusApi } from '../protocol/messages.js';
  *     { format, version, tool: {name, version}, recordedAt (ISO), serverVersion?,
  *       inventory: { [transport]: { info?, adminStatus?, error? } },
  *       tests: [ { id, file, name, transport, status, failure?,
- *                  steps: [ { title, at: "file:line", messages: [ { client, api, direction, message } ] } ] } ] }
+ *                  steps: [ { title, at: "file:line", messages: [ { client, api, direction, message, route?, http? } ] } ] } ],
+ *       unstable?: [ fingerprints of the differences seen between repeated recordings ] }
  *
  * Messages exchanged after the scenario's last step (cleanup, session destroys, late events)
  * go in a last step titled `(cleanup)`.
@@ -29,6 +30,12 @@ export interface Baseline {
   serverVersion?: string;
   inventory: Record<string, ServerInventory>;
   tests: BaselineTest[];
+  /**
+   * `record --repeat N`: what differed between the recordings of the same server (a race, a
+   * counter), as difference fingerprints (`test|step|message|pointer|class`). compare does not
+   * report those: they are not a change of version.
+   */
+  unstable?: string[];
 }
 
 /** What a server says it is, on one transport. */
@@ -63,6 +70,8 @@ export interface BaselineMessage {
   api: JanusApi;
   direction: 'out' | 'in';
   message: unknown;
+  /** Where a request was addressed when the transport puts it in the URL (HTTP): session and handle. */
+  route?: { sessionId?: number; handleId?: number };
   /** An `http:` step's request or response line (method, path, status), when there is one. */
   http?: unknown;
 }

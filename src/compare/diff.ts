@@ -1,4 +1,4 @@
-import type { Baseline, BaselineStep, BaselineTest, ServerInventory } from './baseline.js';
+import { CLEANUP_STEP, type Baseline, type BaselineMessage, type BaselineStep, type BaselineTest, type ServerInventory } from './baseline.js';
 import { rate, type DiffClass, type Rating } from './classify.js';
 import { Labeller, type LabelledMessage } from './label.js';
 import { Symbols } from './symbols.js';
@@ -28,6 +28,19 @@ type Where = Pick<Difference, 'test' | 'scenario' | 'transport' | 'step' | 'step
 
 /** Every difference between two baselines: tests paired by id, steps by position, messages by what they are. */
 export function diffBaselines(old: Baseline, now: Baseline): Difference[] {
+  const unstable = new Set(old.unstable ?? []);
+  return allDifferences(old, now).filter((d) => !unstable.has(fingerprint(d)));
+}
+
+/**
+ * What identifies a difference across runs: test, step, message, pointer and class, not the
+ * values. `record --repeat` keeps those of the differences between its own recordings.
+ */
+export function fingerprint(d: Difference): string {
+  return [d.test, d.step || d.stepTitle, d.message, d.pointer, d.class].join('|');
+}
+
+function allDifferences(old: Baseline, now: Baseline): Difference[] {
   const out: Difference[] = [];
   for (const transport of Object.keys(old.inventory)) {
     const n = now.inventory[transport];
@@ -77,7 +90,7 @@ export function diffTests(old: BaselineTest, now: BaselineTest): Difference[] {
       out.push(entry(where, { message: `(step not in the baseline: ${s.messages.length} message(s))`, plugin: s.messages[0]!.plugin, pointer: '', new: s.messages.map((m) => m.label) }, 'extra-message'));
     }
   }
-  const settled = withoutMovedEvents(out);
+  const settled = withoutMovedEvents(out).filter((d) => !lateEvent(d));
   out.length = 0;
   out.push(...settled);
   if (old.status !== now.status) {
@@ -87,16 +100,15 @@ export function diffTests(old: BaselineTest, now: BaselineTest): Difference[] {
 }
 
 /**
- * An event that is missing from one step and the very same (after symbols) extra in another step
- * of the same test came a moment earlier or later: Janus does not tie events to the client's
+ * An event no request asked for that is missing from one step and extra in another step of the
+ * same test came a moment earlier or later: Janus does not tie events to the client's
  * steps. Timing, not a change: both entries go.
  */
 function withoutMovedEvents(differences: Difference[]): Difference[] {
   const gone = new Set<Difference>();
   for (const missing of differences) {
     if (missing.class !== 'message-missing' || missing.pointer !== '' || gone.has(missing)) continue;
-    const same = JSON.stringify(missing.old);
-    const extra = differences.find((d) => d.class === 'extra-message' && !gone.has(d) && d.message === missing.message && JSON.stringify(d.new) === same);
+    const extra = differences.find((d) => d.class === 'extra-message' && d.pointer === '' && !gone.has(d) && d.message === missing.message && d.message.startsWith('event '));
     if (extra) gone.add(missing).add(extra);
   }
   return differences.filter((d) => !gone.has(d));
@@ -122,7 +134,7 @@ function labelled(test: BaselineTest): LabelledStep[] {
   test.steps.forEach((step, i) => {
     for (const m of step.messages) {
       const message = symbols.normalize(m.message);
-      const labelledMessage = labeller.label({ ...m, message });
+      const labelledMessage = labeller.label({ ...m, message, ...(m.route && { route: symbols.normalize(m.route) as BaselineMessage['route'] }) });
       const transaction = transactionOf(message);
       // Not by client: an event may come on another connection of the session (a claim).
       const key = transaction;
@@ -153,18 +165,19 @@ export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMess
     const news = newGroups.get(key) ?? [];
     const first = olds[0]!;
     if (news.length === 0) {
-      out.push(entry(where, { message: first.label, plugin: first.plugin, pointer: '', old: first.message }, 'message-missing'));
+      if (!untimed(first, where)) out.push(entry(where, { message: first.label, plugin: first.plugin, pointer: '', old: first.message }, 'message-missing'));
       continue;
     }
-    if (news.length !== olds.length) out.push(entry(where, { message: first.label, plugin: first.plugin, pointer: '', old: olds.length, new: news.length }, 'multiplicity-changed'));
+    if (news.length !== olds.length && !untimed(first, where)) out.push(entry(where, { message: first.label, plugin: first.plugin, pointer: '', old: olds.length, new: news.length }, 'multiplicity-changed'));
     for (let i = 0; i < Math.min(olds.length, news.length); i++) out.push(...diffMessage(where, olds[i]!, news[i]!));
   }
   for (const [key, news] of newGroups) {
-    if (oldGroups.has(key)) continue;
+    if (oldGroups.has(key) || untimed(news[0]!, where)) continue;
     out.push(entry(where, { message: news[0]!.label, plugin: news[0]!.plugin, pointer: '', new: news[0]!.message }, 'extra-message'));
   }
   // An ack and its request's final reply race in Janus (the plugin may answer before the core acks): not an order.
-  const ordered = (k: string, other: Map<string, LabelledMessage[]>): boolean => other.has(k) && !k.endsWith(' ack');
+  // Events no request asked for come when they come: only requests and their replies have an order.
+  const ordered = (k: string, other: Map<string, LabelledMessage[]>): boolean => other.has(k) && !k.endsWith(' ack') && !(oldGroups.get(k) ?? newGroups.get(k))![0]!.timing;
   const oldOrder = [...oldGroups.keys()].filter((k) => ordered(k, newGroups));
   const newOrder = [...newGroups.keys()].filter((k) => ordered(k, oldGroups));
   if (oldOrder.join('\n') !== newOrder.join('\n')) {
@@ -172,6 +185,19 @@ export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMess
     out.push(entry(where, { message: '(order)', plugin: old[0]?.plugin ?? 'core', pointer: '', old: oldOrder.map(labelOf), new: newOrder.map(labelOf) }, 'order-changed'));
   }
   return out;
+}
+
+/**
+ * Whether a message's presence is the server's timing rather than its behaviour: an ack (over
+ * HTTP, Janus may answer a request with its event before any ack).
+ */
+function untimed(m: LabelledMessage, _where: Where): boolean {
+  return m.key.endsWith(' ack');
+}
+
+/** After the last step, an event no request asked for comes, or not, before the connection closes. */
+function lateEvent(d: Difference): boolean {
+  return d.stepTitle === CLEANUP_STEP && d.message.startsWith('event ') && (d.class === 'message-missing' || d.class === 'extra-message' || d.class === 'multiplicity-changed');
 }
 
 /** Two messages of the same kind: an error that changed is one entry; otherwise field by field. */

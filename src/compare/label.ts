@@ -10,6 +10,8 @@ export interface LabelledMessage {
   label: string;
   /** The plugin it concerns (`janus.plugin.videoroom`), `core` or `admin`. */
   plugin: string;
+  /** An ack, or an event no request asked for: whether and when it comes is the server's timing. */
+  timing: boolean;
   /** The error it carries, if any: `426 VIDEOROOM_NO_SUCH_ROOM`. */
   error?: string;
   message: unknown;
@@ -29,17 +31,18 @@ export class Labeller {
 
   label(m: BaselineMessage): LabelledMessage {
     const msg = obj(m.message);
-    if (!msg) return { key: `${m.client} ${m.direction} text`, label: m.direction === 'out' ? 'raw request' : 'raw reply', plugin: 'core', message: m.message };
+    if (!msg) return { key: `${m.client} ${m.direction} text`, label: m.direction === 'out' ? 'raw request' : 'raw reply', plugin: 'core', timing: false, message: m.message };
     return m.direction === 'out' ? this.request(m, msg) : this.incoming(m, msg);
   }
 
   private request(m: BaselineMessage, msg: Json): LabelledMessage {
     const verb = String(msg.janus);
-    const plugin = m.api === 'admin' ? 'admin' : verb === 'attach' ? String(msg.plugin) : this.plugins.get(msg.handle_id) ?? 'core';
+    const handle = msg.handle_id ?? m.route?.handleId;
+    const plugin = m.api === 'admin' ? 'admin' : verb === 'attach' ? String(msg.plugin) : this.plugins.get(handle) ?? 'core';
     const body = obj(msg.body);
     const what = verb === 'message' && body?.request !== undefined ? `message ${shortName(plugin)}.${String(body.request)}` : m.api === 'admin' ? `admin ${verb}` : verb;
     if (msg.transaction !== undefined) this.requests.set(msg.transaction, { label: what, plugin });
-    return { key: `${m.client} out ${what}`, label: what, plugin, message: m.message };
+    return { key: `${m.client} out ${what}`, label: what, plugin, timing: false, message: m.message };
   }
 
   private incoming(m: BaselineMessage, msg: Json): LabelledMessage {
@@ -53,11 +56,11 @@ export class Labeller {
       this.learnHandle(request, msg);
       const kind = janus === 'ack' ? 'ack' : 'reply';
       const pluginEvent = data ? eventName(data, plugin) : undefined;
-      return { key: `${m.client} ${request.label} ${kind}`, label: `${request.label} → ${janus}${pluginEvent ? ` ${pluginEvent}` : ''}`, plugin: request.plugin === 'core' ? plugin : request.plugin, ...(error && { error }), message: m.message };
+      return { key: `${m.client} ${request.label} ${kind}`, label: `${request.label} → ${janus}${pluginEvent ? ` ${pluginEvent}` : ''}`, plugin: request.plugin === 'core' ? plugin : request.plugin, timing: kind === 'ack', ...(error && { error }), message: m.message };
     }
     const pluginEvent = data ? eventName(data, plugin) : undefined;
     const what = `event ${janus}${pluginEvent ? ` ${pluginEvent}` : ''}`;
-    return { key: `${m.client} ${what}`, label: what, plugin, ...(error && { error }), message: m.message };
+    return { key: `${m.client} ${what}`, label: what, plugin, timing: true, ...(error && { error }), message: m.message };
   }
 
   /** An attach's success names the handle: messages on it concern that plugin. */

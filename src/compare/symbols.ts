@@ -16,13 +16,15 @@
  * they are compared as they are.
  */
 const IDENTITY_KEYS = /^(transaction|session_id|handle_id|sender|private_id|id|feed|feed_id|room|publisher_id|call_id|participant_id)$/;
-const TIME_KEY = /(^|[-_])(time|timestamp|ts|uptime|date|started|created|activity|last-activity|lastActivity)$/i;
+const TIME_KEY = /(^|[-_])(time|timestamp|ts|uptime|date|started|created|activity|last-activity|lastActivity|elapsed|duration)$/i;
 const PORT_KEY = /(^|[-_])port$|^(audio|video|data)(rtcp)?port(-\d+)?$/i;
 // server-name: a managed Janus is named after the process that started it.
 const VERSION_KEY = /^(version|version_string|commit-hash|compile-time|dependencies|server-name)$/;
 const SECRETISH_KEY = /^(fingerprint|ice-ufrag|ice-pwd|ufrag|pwd|ssrc|ssrc-[a-z]+|cname)$/i;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-const LONG_NUMBER = /(?<![\d.])\d{10,17}(?![\d.])/g;
+const LONG_NUMBER = /(?<!\d|\d\.)\d{10,17}(?!\d|\.\d)/g;
+// An ICE candidate, in SDP, a trickle or handle_info: foundation component transport priority address port.
+const CANDIDATE = /^((?:candidate:)?\S+ \d+ (?:udp|tcp|UDP|TCP) \d+ \S+ )\d+( typ .*)$/;
 const HOST_PORT = /((?:\d{1,3}\.){3}\d{1,3}|localhost|\[[0-9a-f:]+\]):\d{2,5}\b/gi;
 
 /** One test's symbol table: the same raw value always gets the same symbol. */
@@ -79,7 +81,7 @@ export class Symbols {
 
   /** Text: SDP lines, ids and UUIDs inside it (an error reason naming a session), host:port. */
   text(value: string, field = 'text'): string {
-    const sdp = /^v=0\r?\n/.test(value) ? normalizeSdp(value) : value;
+    const sdp = /^v=0\r?\n/.test(value) ? normalizeSdp(value) : value.replace(CANDIDATE, '$1<port>$2');
     return sdp
       .replace(UUID, (u) => this.symbol(u.toLowerCase(), 'uuid'))
       .replace(LONG_NUMBER, (n) => this.symbol(Number(n), field))

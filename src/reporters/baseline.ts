@@ -39,7 +39,7 @@ export class BaselineReporter implements Reporter {
     if (!test) return;
     const step = this.currentStep(test);
     const { client, api, direction, message, http } = event.entry;
-    step.messages.push({ client, api, direction, message, ...(http && { http }) });
+    step.messages.push({ client, api, direction, message, ...(event.route && { route: event.route }), ...(http && { http }) });
   }
 
   onTestEnd(event: TestEnd): void {
