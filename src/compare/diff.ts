@@ -80,13 +80,18 @@ export function diffTests(old: BaselineTest, now: BaselineTest): Difference[] {
   for (const s of oldSteps) {
     const n = newByAt.get(s.key)?.shift();
     const where: Where = { ...base, step: s.step.at, stepTitle: s.step.title };
-    if (n) out.push(...diffStep(where, s.messages, n.messages));
+    // The cleanup is compared message by message even when one side has none: late events come or not.
+    if (n || s.step.title === CLEANUP_STEP) out.push(...diffStep(where, s.messages, n?.messages ?? []));
     else if (s.messages.length > 0) out.push(entry(where, { message: `(step not reached: ${s.messages.length} message(s))`, plugin: s.messages[0]!.plugin, pointer: '', old: s.messages.map((m) => m.label) }, 'message-missing'));
   }
   for (const rest of newByAt.values()) {
     for (const s of rest) {
       if (s.messages.length === 0) continue;
       const where: Where = { ...base, step: s.step.at, stepTitle: s.step.title };
+      if (s.step.title === CLEANUP_STEP) {
+        out.push(...diffStep(where, [], s.messages));
+        continue;
+      }
       out.push(entry(where, { message: `(step not in the baseline: ${s.messages.length} message(s))`, plugin: s.messages[0]!.plugin, pointer: '', new: s.messages.map((m) => m.label) }, 'extra-message'));
     }
   }

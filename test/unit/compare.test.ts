@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { BASELINE_FORMAT, BASELINE_VERSION, type Baseline, type BaselineMessage, type BaselineTest } from '../../src/compare/baseline.js';
 import { failingRatings } from '../../src/compare/classify.js';
-import { diffBaselines, diffInventory, type Difference } from '../../src/compare/diff.js';
+import { diffBaselines, diffInventory, fingerprint, type Difference } from '../../src/compare/diff.js';
 import { compareReport, markdownText } from '../../src/compare/report.js';
 import { normalizeSdp, Symbols } from '../../src/compare/symbols.js';
 
@@ -122,5 +122,58 @@ describe('compare: classification', function () {
     const text = markdownText(compareReport(d, [], { path: 'b.json', recordedAt: '' }, {}));
     assert.match(text, /#### janus\.plugin\.echotest/);
     assert.match(text, /\| breaking \| .* \| field-removed \| `\/plugindata\/data\/result` \| ok \|/);
+  });
+});
+
+describe('compare: timing is not a change', function () {
+  const base = (): BaselineTest => transcript({ session: 11111111111, handle: 22222222222 });
+  const ack = (tx: string): BaselineMessage => inn({ janus: 'ack', session_id: 1, transaction: tx });
+  const async = inn({ janus: 'event', session_id: 1, sender: 2, plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', result: 'done' } } });
+
+  it('an ack that did not come (Janus answered at once) is not a difference', function () {
+    const withAck = base();
+    withAck.steps[2]!.messages.splice(1, 0, ack('ab3'));
+    assert.deepEqual(diff(withAck, base()), []);
+    assert.deepEqual(diff(base(), withAck), []);
+  });
+
+  it('but the reply a request asked for, missing, is breaking (the timing rules do not hide it)', function () {
+    const noReply = base();
+    noReply.steps[2]!.messages.pop();
+    assert.deepEqual(diff(base(), noReply).map((d) => [d.class, d.rating, d.step]), [['message-missing', 'breaking', 'a.yaml:9']]);
+  });
+
+  it('an unasked event that came one step later, or after the last step, is not a difference', function () {
+    const early = base();
+    early.steps[1]!.messages.push(async);
+    const late = base();
+    late.steps[2]!.messages.push(async);
+    assert.deepEqual(diff(early, late), []);
+    const afterEnd = base();
+    afterEnd.steps.push({ title: '(cleanup)', at: '', messages: [async] });
+    assert.deepEqual(diff(early, afterEnd), []);
+    assert.deepEqual(diff(afterEnd, base()), []);
+  });
+
+  it('an unasked event that never came in any step is still reported', function () {
+    const early = base();
+    early.steps[1]!.messages.push(async);
+    assert.deepEqual(diff(early, base()).map((d) => [d.class, d.message]), [['message-missing', 'event event echotest:event']]);
+  });
+
+  it('differences between repeated recordings (unstable) are not reported; others are', function () {
+    const old = base();
+    const now = transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event', result: 'ok', extra: 1, gone: 2 } });
+    const all = diffBaselines(baseline([old]), baseline([now]));
+    assert.equal(all.length, 2);
+    const b = { ...baseline([old]), unstable: [fingerprint(all[0]!)] };
+    assert.deepEqual(diffBaselines(b, baseline([now])), [all[1]]);
+  });
+
+  it('masks candidate ports; a list of ids is the set of the ids the test has seen', function () {
+    const s = new Symbols();
+    assert.equal(s.text('candidate:1 1 udp 2015363327 10.0.0.2 40123 typ host'), 'candidate:1 1 udp $text1 10.0.0.2 <port> typ host');
+    s.normalize({ session_id: 5555555555555 });
+    assert.deepEqual(s.normalize({ sessions: [9999999999999, 5555555555555] }), { sessions: ['$session_id1'] });
   });
 });
