@@ -231,12 +231,17 @@ export function diffValues(old: unknown, now: unknown, pointer: string): Change[
   const t = typeOf(old);
   if (t !== typeOf(now)) return [{ pointer, old, new: now, kind: 'type-changed' }];
   if (t === 'array') {
+    // Janus lists rooms, participants, sessions from hash tables, in no order it guarantees: elements
+    // equal on both sides pair first, wherever they are; what is left is compared by position.
     const a = old as unknown[];
     const b = now as unknown[];
+    const [ia, ib] = unmatched(a, b);
     const out: Change[] = [];
-    for (let i = 0; i < Math.min(a.length, b.length); i++) out.push(...diffValues(a[i], b[i], `${pointer}/${i}`));
-    for (let i = b.length; i < a.length; i++) out.push({ pointer: `${pointer}/${i}`, old: a[i], kind: 'element-removed' });
-    for (let i = a.length; i < b.length; i++) out.push({ pointer: `${pointer}/${i}`, new: b[i], kind: 'element-added' });
+    const paired = Math.min(ia.length, ib.length);
+    // A changed element is named at its old position when it moved.
+    for (let k = 0; k < paired; k++) out.push(...diffValues(a[ia[k]!], b[ib[k]!], `${pointer}/${ia[k]}`));
+    for (const i of ia.slice(paired)) out.push({ pointer: `${pointer}/${i}`, old: a[i], kind: 'element-removed' });
+    for (const j of ib.slice(paired)) out.push({ pointer: `${pointer}/${j}`, new: b[j], kind: 'element-added' });
     return out;
   }
   if (t === 'object') {
@@ -252,6 +257,20 @@ export function diffValues(old: unknown, now: unknown, pointer: string): Change[
     return out;
   }
   return old === now ? [] : [{ pointer, old, new: now, kind: 'value-changed' }];
+}
+
+/** The positions of the elements of two lists that have no equal element on the other side (an element pairs once). */
+function unmatched(a: unknown[], b: unknown[]): [number[], number[]] {
+  const texts = b.map((x) => JSON.stringify(x));
+  const used = new Set<number>();
+  const restA: number[] = [];
+  a.forEach((x, i) => {
+    const text = JSON.stringify(x);
+    const j = texts.findIndex((t, k) => !used.has(k) && t === text);
+    if (j >= 0) used.add(j);
+    else restA.push(i);
+  });
+  return [restA, b.map((_x, k) => k).filter((k) => !used.has(k))];
 }
 
 function escapePointer(key: string): string {

@@ -57,7 +57,7 @@ export class Symbols {
     if (TIME_KEY.test(key) && value !== null && typeof value !== 'object' && typeof value !== 'boolean') return '<time>';
     if (PORT_KEY.test(key) && typeof value === 'number') return '<port>';
     if (SECRETISH_KEY.test(key) && (typeof value === 'string' || typeof value === 'number')) return `<${key.toLowerCase()}>`;
-    if (Array.isArray(value)) return this.isIdList(value, key) ? this.idSet(value as Array<string | number>) : value.map((v) => this.normalize(v, key));
+    if (Array.isArray(value)) return this.isIdList(value, key) ? this.idSet(value as Array<string | number>) : this.ownElements(value).map((v) => this.normalize(v, key));
     if (value !== null && typeof value === 'object') {
       return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, this.normalize(v, k)]));
     }
@@ -73,6 +73,24 @@ export class Symbols {
    */
   private isIdList(value: unknown[], key: string): boolean {
     return value.length > 0 && value.every((v) => (typeof v === 'number' && (Number.isInteger(v) && (IDENTITY_KEYS.test(key) || Math.abs(v) >= 1e9))) || (typeof v === 'string' && IDENTITY_KEYS.test(key)));
+  }
+
+  /**
+   * A list of things with an identity (rooms, participants, mountpoints: objects with an `id`,
+   * `room`, `feed` ... field) lists whatever the server holds, other tests' rooms included when
+   * tests run at once: only the elements whose identity this test has already seen are its own.
+   */
+  private ownElements(value: unknown[]): unknown[] {
+    const identity = (v: unknown): string | number | undefined => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+      const entry = Object.entries(v as Record<string, unknown>).find(([k, x]) => IDENTITY_KEYS.test(k) && k !== 'transaction' && (typeof x === 'number' || typeof x === 'string'));
+      return entry?.[1] as string | number | undefined;
+    };
+    if (!value.some((v) => identity(v) !== undefined)) return value;
+    return value.filter((v) => {
+      const id = identity(v);
+      return id === undefined || this.table.has(`${typeof id}:${id}`);
+    });
   }
 
   private idSet(value: Array<string | number>): string[] {

@@ -177,3 +177,24 @@ describe('compare: timing is not a change', function () {
     assert.deepEqual(s.normalize({ sessions: [9999999999999, 5555555555555] }), { sessions: ['$session_id1'] });
   });
 });
+
+describe('compare: lists of what the server holds', function () {
+  it('keeps the elements this test has seen, in any order, and drops other tests\' rooms', function () {
+    const a = new Symbols();
+    a.normalize({ data: { room: 5555555555555 } });
+    const b = new Symbols();
+    b.normalize({ data: { room: 7777777777777 } });
+    const left = a.normalize({ list: [{ room: 5555555555555, num_participants: 1 }, { room: 1111111111111, num_participants: 3 }] });
+    const right = b.normalize({ list: [{ room: 2222222222222, num_participants: 0 }, { room: 7777777777777, num_participants: 1 }] });
+    assert.deepEqual(left, right);
+    const changed = b.normalize({ list: [{ room: 7777777777777, num_participants: 2 }] });
+    assert.notDeepEqual(left, changed);
+  });
+
+  it('pairs equal elements wherever they are; a changed one is reported at its position', function () {
+    const old = transcript({ session: 1e10, handle: 2e10, event: { echotest: 'event', list: [{ a: 1 }, { b: 2 }] } });
+    assert.deepEqual(diff(old, transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event', list: [{ b: 2 }, { a: 1 }] } })), []);
+    const d = diff(old, transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event', list: [{ b: 3 }, { a: 1 }] } }));
+    assert.deepEqual(d.map((x) => [x.class, x.pointer, x.old, x.new]), [['value-changed', '/plugindata/data/list/1/b', 2, 3]]);
+  });
+});
