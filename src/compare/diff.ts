@@ -212,7 +212,18 @@ export function diffMessage(where: Where, old: LabelledMessage, now: LabelledMes
     const d = entry(where, { ...what, pointer: '', old: old.error ?? 'success', new: now.error ?? 'success' }, 'error-code-changed', { errorWhereSuccess: old.error === undefined });
     return [d];
   }
-  return diffValues(old.message, now.message, '').map((c) => entry(where, { ...what, pointer: c.pointer, old: c.old, new: c.new }, c.kind));
+  return diffValues(old.message, now.message, '')
+    .filter((c) => !renumberedTransaction(c))
+    .map((c) => entry(where, { ...what, pointer: c.pointer, old: c.old, new: c.new }, c.kind));
+}
+
+/**
+ * Every request has a transaction of its own, and its replies are paired with it already (a reply
+ * carrying another request's transaction is a message missing and one extra): a transaction's
+ * symbol number only says how many requests went before, which a missing step changes.
+ */
+function renumberedTransaction(c: Change): boolean {
+  return c.kind === 'value-changed' && c.pointer.endsWith('/transaction') && /^\$transaction\d+$/.test(String(c.old)) && /^\$transaction\d+$/.test(String(c.new));
 }
 
 interface Change {

@@ -16,7 +16,7 @@
  * they are compared as they are.
  */
 const IDENTITY_KEYS = /^(transaction|session_id|handle_id|sender|private_id|id|feed|feed_id|room|publisher_id|call_id|participant_id)$/;
-const TIME_KEY = /(^|[-_])(time|timestamp|ts|uptime|date|started|created|activity|last-activity|lastActivity|elapsed|duration)$/i;
+const TIME_KEY = /(^|[-_])(time|timestamp|ts|uptime|date|started|created|activity|last-activity|lastActivity|elapsed|duration|gathered|connected)$/i;
 const PORT_KEY = /(^|[-_])port$|^(audio|video|data)(rtcp)?port(-\d+)?$/i;
 // server-name: a managed Janus is named after the process that started it.
 const VERSION_KEY = /^(version|version_string|commit-hash|compile-time|dependencies|server-name)$/;
@@ -61,9 +61,20 @@ export class Symbols {
     if (value !== null && typeof value === 'object') {
       return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, this.normalize(v, k)]));
     }
-    if (typeof value === 'number') return IDENTITY_KEYS.test(key) || (Number.isInteger(value) && Math.abs(value) >= 1e9) ? this.symbol(value, key) : value;
+    if (typeof value === 'number') return this.isIdentity(value, key) ? this.symbol(value, key) : value;
     if (typeof value === 'string') return IDENTITY_KEYS.test(key) && value !== '' ? this.symbol(value, key) : this.text(value, key);
     return value;
+  }
+
+  /**
+   * Random ids: under an identity key, or of 10 digits or more (Janus's 53-bit random ids), or
+   * under any `*_id` key from 65536 up (the plugins' random 32-bit ids, such as a SIP master_id or
+   * an RTP forwarder's stream_id, are on either side of 10 digits; an extension id is small).
+   */
+  private isIdentity(value: number, key: string): boolean {
+    if (IDENTITY_KEYS.test(key)) return true;
+    if (!Number.isInteger(value)) return false;
+    return Math.abs(value) >= 1e9 || (/_id$/.test(key) && Math.abs(value) >= 65536);
   }
 
   /**
@@ -72,7 +83,7 @@ export class Symbols {
    * test has already seen, sorted; ids it never saw are not its own and are left out.
    */
   private isIdList(value: unknown[], key: string): boolean {
-    return value.length > 0 && value.every((v) => (typeof v === 'number' && (Number.isInteger(v) && (IDENTITY_KEYS.test(key) || Math.abs(v) >= 1e9))) || (typeof v === 'string' && IDENTITY_KEYS.test(key)));
+    return value.length > 0 && value.every((v) => (typeof v === 'number' && this.isIdentity(v, key)) || (typeof v === 'string' && IDENTITY_KEYS.test(key)));
   }
 
   /**

@@ -170,6 +170,11 @@ describe('compare: timing is not a change', function () {
     assert.deepEqual(diffBaselines(b, baseline([now])), [all[1]]);
   });
 
+  it('random 32-bit ids under *_id keys are ids on either side of 10 digits; small ones stay literal', function () {
+    const s = new Symbols();
+    assert.deepEqual(s.normalize({ stream_id: 567437289, master_id: 2604329142, audiolevel_ext_id: 1 }), { stream_id: '$stream_id1', master_id: '$master_id1', audiolevel_ext_id: 1 });
+  });
+
   it('masks candidate ports; a list of ids is the set of the ids the test has seen', function () {
     const s = new Symbols();
     assert.equal(s.text('candidate:1 1 udp 2015363327 10.0.0.2 40123 typ host'), 'candidate:1 1 udp $text1 10.0.0.2 <port> typ host');
