@@ -16,7 +16,7 @@
  * they are compared as they are.
  */
 const IDENTITY_KEYS = /^(transaction|session_id|handle_id|sender|private_id|id|feed|feed_id|room|publisher_id|call_id|participant_id)$/;
-const TIME_KEY = /(^|[-_])(time|timestamp|ts|uptime|date|started|created|activity|last-activity|lastActivity|elapsed|duration|gathered|connected)$/i;
+const TIME_KEY = /(^|[-_])(time|timestamp|ts|uptime|date|started|created|activity|last-activity|lastActivity|elapsed|duration|gathered|connected|age_ms|[a-z]+_ms)$/i;
 const PORT_KEY = /(^|[-_])port$|^(audio|video|data)(rtcp)?port(-\d+)?$/i;
 // server-name: a managed Janus is named after the process that started it.
 const VERSION_KEY = /^(version|version_string|commit-hash|compile-time|dependencies|server-name)$/;
