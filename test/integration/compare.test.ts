@@ -67,4 +67,20 @@ describe('record and compare', function () {
     assert.equal(code, 1, 'a difference exists and --fail-on any fails on it');
     assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /^### Janus 1\.1\.2 → 1\.4\.1/);
   });
+
+  it('bad input exits 2 with one line, before any server starts', async function () {
+    for (const args of [
+      ['compare', SCENARIOS[0]!],
+      ['compare', SCENARIOS[0]!, '--baseline', join(out, 'missing.json')],
+      ['compare', SCENARIOS[0]!, '--baseline', 'package.json'],
+      ['compare', SCENARIOS[0]!, '--baseline', join(out, 'baseline.json'), '--fail-on', 'sometimes'],
+      ['record', SCENARIOS[0]!],
+      ['record', SCENARIOS[0]!, '--out', join(out, 'x.json'), '--repeat', '0'],
+    ]) {
+      const r = await runCli([...args, '--janus-binary', '/nonexistent/janus'], { env: tmp.env() });
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /^error: /);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    }
+  });
 });
