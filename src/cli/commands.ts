@@ -12,6 +12,8 @@ import { loadScenarios } from './load-scenarios.js';
 import { INIT_OPTIONS, optionHelp, parseOptions, RUN_OPTIONS, SCHEMA_OPTIONS, UsageError, VALIDATE_OPTIONS, type OptionTable } from './options.js';
 import { MERGE_OPTIONS, mergeReportsCommand } from './merge-reports.js';
 import { runCommand } from './run-command.js';
+import { RECORD_OPTIONS, recordCommand } from './record-command.js';
+import { COMPARE_OPTIONS, compareCommand } from './compare-command.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -24,6 +26,8 @@ const COMMANDS: Record<string, { synopsis: string; about: string; options: Optio
   run: { synopsis: 'run [files|dirs|globs] [options]', about: 'run scenarios (starts a managed Janus unless --url is given)', options: RUN_OPTIONS },
   coverage: { synopsis: 'coverage [files|dirs|globs] [options]', about: "run, then print what was exercised: request verbs x plugins x transports, and the error codes covered (takes run's options)", options: RUN_OPTIONS },
   'merge-reports': { synopsis: 'merge-reports <blobs|dirs> [options]', about: 'join the blob reports of a run\'s shards (run --shard i/n --reporter blob) into html, junit, json or tap reports of the whole run', options: MERGE_OPTIONS },
+  record: { synopsis: 'record [files|dirs|globs] --out FILE [options]', about: "run scenarios and write every message of every step, and the server's inventory, as a baseline (takes run's options)", options: RECORD_OPTIONS },
+  compare: { synopsis: 'compare [files|dirs|globs] --baseline FILE [options]', about: 'run scenarios and report what changed against a baseline: a structural diff, rated breaking, behaviour or additive (see docs/upgrades.md)', options: COMPARE_OPTIONS },
   validate: { synopsis: 'validate [files|dirs|globs]', about: 'check scenario and fragment files without any server', options: VALIDATE_OPTIONS },
   schema: { synopsis: 'schema [--fragment]', about: 'print the JSON Schema of scenario (or fragment) files', options: SCHEMA_OPTIONS },
   init: { synopsis: 'init [dir]', about: 'write a starter folder: a scenario, a fragment, a config file and a GitHub Actions job', options: INIT_OPTIONS },
@@ -71,6 +75,10 @@ export async function main(argv: string[], io: Io = STANDARD_IO): Promise<number
         return await runCommand(args, io);
       case 'coverage':
         return await runCommand(args, io, { coverage: true });
+      case 'record':
+        return await recordCommand(args, io);
+      case 'compare':
+        return await compareCommand(args, io);
       case 'merge-reports':
         return await mergeReportsCommand(args, io);
       case 'validate':

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import type { JanusApi } from '../protocol/messages.js';
+
+/**
+ * A baseline: what one Janus sent and received for every step of every test of a suite, and
+ * what that server is (its `info`, its Admin `get_status`). `record` writes it; `compare` runs
+ * the suite again and diffs the new run against it. Values are kept as the server sent them
+ * (secrets redacted); volatile values (ids, transactions, times) are turned into symbols only
+ * when comparing, so the rules can improve without re-recording.
+ *
+ * Format `janus-scenarios-baseline`, version 1 (a reader refuses any other version):
+ *
+ *     { format, version, tool: {name, version}, recordedAt (ISO), serverVersion?,
+ *       inventory: { [transport]: { info?, adminStatus?, error? } },
+ *       tests: [ { id, file, name, transport, status, failure?,
+ *                  steps: [ { title, at: "file:line", messages: [ { client, api, direction, message, route?, http? } ] } ] } ],
+ *       unstable?: [ fingerprints of the differences seen between repeated recordings ] }
+ *
+ * Messages exchanged after the scenario's last step (cleanup, session destroys, late events)
+ * go in a last step titled `(cleanup)`.
+ */
+export const BASELINE_FORMAT = 'janus-scenarios-baseline';
+export const BASELINE_VERSION = 1;
+
+export interface Baseline {
+  format: typeof BASELINE_FORMAT;
+  version: number;
+  tool: { name: string; version: string };
+  recordedAt: string;
+  serverVersion?: string;
+  inventory: Record<string, ServerInventory>;
+  tests: BaselineTest[];
+  /**
+   * `record --repeat N`: what differed between the recordings of the same server (a race, a
+   * counter), as difference fingerprints (`test|step|message|pointer|class`). compare does not
+   * report those: they are not a change of version.
+   */
+  unstable?: string[];
+}
+
+/** What a server says it is, on one transport. */
+export interface ServerInventory {
+  info?: Record<string, unknown>;
+  /** Admin `get_status` (its `status` object), when an admin URL and secret were known. */
+  adminStatus?: Record<string, unknown>;
+  /** Why the inventory (or part of it) could not be taken: one line. */
+  error?: string;
+}
+
+export interface BaselineTest {
+  id: string;
+  file: string;
+  name: string;
+  transport: string;
+  status: 'passed' | 'failed' | 'skipped';
+  /** One line: why it failed or was skipped. */
+  failure?: string;
+  steps: BaselineStep[];
+}
+
+export interface BaselineStep {
+  title: string;
+  /** `file:line` of the step. */
+  at: string;
+  messages: BaselineMessage[];
+}
+
+export interface BaselineMessage {
+  client: string;
+  api: JanusApi;
+  direction: 'out' | 'in';
+  message: unknown;
+  /** Where a request was addressed when the transport puts it in the URL (HTTP): session and handle. */
+  route?: { sessionId?: number; handleId?: number };
+  /** An `http:` step's request or response line (method, path, status), when there is one. */
+  http?: unknown;
+}
+
+export const CLEANUP_STEP = '(cleanup)';
+
+/** Reads and checks a baseline file; a problem is one line (the caller exits 2). */
+export function readBaseline(path: string): Baseline | { problem: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return { problem: `cannot read baseline ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { problem: `${path}: not JSON: ${(e as Error).message}` };
+  }
+  const b = value as Partial<Baseline>;
+  if (typeof b !== 'object' || b === null || b.format !== BASELINE_FORMAT) return { problem: `${path}: not a janus-scenarios baseline (no "format": "${BASELINE_FORMAT}")` };
+  if (b.version !== BASELINE_VERSION) return { problem: `${path}: baseline version ${String(b.version)}; this janus-scenarios reads version ${BASELINE_VERSION} (record it again)` };
+  if (!Array.isArray(b.tests) || typeof b.inventory !== 'object' || b.inventory === null) return { problem: `${path}: a baseline needs "tests" (a list) and "inventory" (an object)` };
+  return b as Baseline;
+}

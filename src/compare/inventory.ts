@@ -1,0 +1,50 @@
+import { JanusClient } from '../janus/client.js';
+import type { RunTarget } from '../run/run-scenario.js';
+import { getTransport } from '../transports/registry.js';
+import type { ServerInventory } from './baseline.js';
+
+const INVENTORY_TIMEOUT_MS = 5000;
+
+/**
+ * What a server is: its `info`, and its Admin `get_status` when the target has an admin URL
+ * and secret. A server that does not answer gives an inventory with the reason, never a throw:
+ * the run itself says what is wrong with the server.
+ */
+export async function takeInventory(target: RunTarget): Promise<ServerInventory> {
+  const inventory: ServerInventory = {};
+  const errors: string[] = [];
+  const info = await ask(target.transport, target.url, target, 'janus', { janus: 'info', transaction: 'inventory-info', ...authOf(target) });
+  if ('reply' in info) inventory.info = info.reply;
+  else errors.push(`info: ${info.error}`);
+  if (target.admin && target.secrets.admin_secret) {
+    const status = await ask(target.admin.transport, target.admin.url, target, 'admin', { janus: 'get_status', transaction: 'inventory-status', admin_secret: target.secrets.admin_secret });
+    if ('reply' in status) inventory.adminStatus = (status.reply.status as Record<string, unknown> | undefined) ?? status.reply;
+    else errors.push(`get_status: ${status.error}`);
+  }
+  if (errors.length > 0) inventory.error = errors.join('; ');
+  return inventory;
+}
+
+function authOf(target: RunTarget): Record<string, string> {
+  return { ...(target.secrets.apisecret && { apisecret: target.secrets.apisecret }), ...(target.secrets.token && { token: target.secrets.token }) };
+}
+
+async function ask(transportName: string, url: string, target: RunTarget, api: 'janus' | 'admin', payload: Record<string, unknown>): Promise<{ reply: Record<string, unknown> } | { error: string }> {
+  const transport = getTransport(transportName);
+  if (!transport) return { error: `no transport ${transportName}` };
+  let client: JanusClient;
+  try {
+    client = await JanusClient.connect(transport, { url, api, tls: target.tls, connectTimeoutMs: INVENTORY_TIMEOUT_MS }, { api, nextTransaction: () => 'inventory', pollAuth: {} });
+  } catch (e) {
+    return { error: `cannot connect: ${(e as Error).message}` };
+  }
+  try {
+    const outcome = await client.request(payload as never, {}, 'final', INVENTORY_TIMEOUT_MS);
+    if ('fault' in outcome) return { error: outcome.fault.message };
+    if ('timedOut' in outcome) return { error: 'no answer' };
+    const reply = outcome.exchange.reply as Record<string, unknown>;
+    return reply.janus === 'error' ? { error: JSON.stringify(reply.error) } : { reply };
+  } finally {
+    await client.close(() => ({}) as never, 0);
+  }
+}

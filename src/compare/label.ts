@@ -1,0 +1,93 @@
+import { CORE_ERROR_NAMES } from '../protocol/errors.js';
+import { errorNameOf } from '../schemas/error-names.js';
+import type { BaselineMessage } from './baseline.js';
+
+/** A message with what a report names it by, once its volatile values are symbols. */
+export interface LabelledMessage {
+  /** What pairs it with the other run's messages: the client, the request it answers, ack or reply. */
+  key: string;
+  /** What the report shows: `message videoroom.join → event`, `create → success`, `event webrtcup`. */
+  label: string;
+  /** The plugin it concerns (`janus.plugin.videoroom`), `core` or `admin`. */
+  plugin: string;
+  /** An ack, or an event no request asked for: whether and when it comes is the server's timing. */
+  timing: boolean;
+  /** The error it carries, if any: `426 VIDEOROOM_NO_SUCH_ROOM`. */
+  error?: string;
+  message: unknown;
+}
+
+type Json = Record<string, unknown>;
+
+const obj = (v: unknown): Json | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
+
+/**
+ * Names the messages of one test, in order. Replies and plugin events are tied to the request
+ * whose transaction they carry; handles to the plugin they were attached to.
+ */
+export class Labeller {
+  private readonly requests = new Map<unknown, { label: string; plugin: string }>();
+  private readonly plugins = new Map<unknown, string>();
+
+  label(m: BaselineMessage): LabelledMessage {
+    const msg = obj(m.message);
+    if (!msg) return { key: `${m.client} ${m.direction} text`, label: m.direction === 'out' ? 'raw request' : 'raw reply', plugin: 'core', timing: false, message: m.message };
+    return m.direction === 'out' ? this.request(m, msg) : this.incoming(m, msg);
+  }
+
+  private request(m: BaselineMessage, msg: Json): LabelledMessage {
+    const verb = String(msg.janus);
+    const handle = msg.handle_id ?? m.route?.handleId;
+    const plugin = m.api === 'admin' ? 'admin' : verb === 'attach' ? String(msg.plugin) : this.plugins.get(handle) ?? 'core';
+    const body = obj(msg.body);
+    const what = verb === 'message' && body?.request !== undefined ? `message ${shortName(plugin)}.${String(body.request)}` : m.api === 'admin' ? `admin ${verb}` : verb;
+    if (msg.transaction !== undefined) this.requests.set(msg.transaction, { label: what, plugin });
+    return { key: `${m.client} out ${what}`, label: what, plugin, timing: false, message: m.message };
+  }
+
+  private incoming(m: BaselineMessage, msg: Json): LabelledMessage {
+    const janus = String(msg.janus);
+    const plugindata = obj(msg.plugindata);
+    const data = obj(plugindata?.data);
+    const plugin = typeof plugindata?.plugin === 'string' ? plugindata.plugin : this.plugins.get(msg.sender) ?? (m.api === 'admin' ? 'admin' : 'core');
+    const error = errorOf(msg, data, plugin);
+    const request = msg.transaction !== undefined ? this.requests.get(msg.transaction) : undefined;
+    if (request) {
+      this.learnHandle(request, msg);
+      const kind = janus === 'ack' ? 'ack' : 'reply';
+      const pluginEvent = data ? eventName(data, plugin) : undefined;
+      return { key: `${m.client} ${request.label} ${kind}`, label: `${request.label} → ${janus}${pluginEvent ? ` ${pluginEvent}` : ''}`, plugin: request.plugin === 'core' ? plugin : request.plugin, timing: kind === 'ack', ...(error && { error }), message: m.message };
+    }
+    const pluginEvent = data ? eventName(data, plugin) : undefined;
+    const what = `event ${janus}${pluginEvent ? ` ${pluginEvent}` : ''}`;
+    return { key: `${m.client} ${what}`, label: what, plugin, timing: true, ...(error && { error }), message: m.message };
+  }
+
+  /** An attach's success names the handle: messages on it concern that plugin. */
+  private learnHandle(request: { label: string; plugin: string }, msg: Json): void {
+    const data = obj(msg.data);
+    if (request.label === 'attach' && msg.janus === 'success' && data?.id !== undefined) this.plugins.set(data.id, request.plugin);
+  }
+}
+
+function shortName(plugin: string): string {
+  return plugin.replace(/^janus\.plugin\./, '');
+}
+
+/** A plugin's own event name: `{"videoroom": "joined"}` → `videoroom:joined`. */
+function eventName(data: Json, plugin: string): string | undefined {
+  const short = shortName(plugin);
+  const value = data[short];
+  return typeof value === 'string' ? `${short}:${value}` : undefined;
+}
+
+function errorOf(msg: Json, data: Json | undefined, plugin: string): string | undefined {
+  const core = obj(msg.error);
+  if (msg.janus === 'error' && core && typeof core.code === 'number') return named(core.code, CORE_ERROR_NAMES[core.code]);
+  if (data && typeof data.error_code === 'number') return named(data.error_code, errorNameOf(data.error_code, plugin));
+  return undefined;
+}
+
+function named(code: number, name: string | undefined): string {
+  return name ? `${code} ${name}` : String(code);
+}

@@ -1,0 +1,152 @@
+/**
+ * Volatile values and the symbols that stand for them. Two runs of the same suite never send
+ * the same session ids, transactions or timestamps; comparing them as they are would report
+ * nothing but noise. Two kinds of rules:
+ *
+ * - **identities** (session and handle ids, transactions, random room and participant ids,
+ *   UUIDs, any integer of 10 digits or more — Janus's random ids): each distinct value becomes a
+ *   symbol (`$1`, `$2`, ... in order of first appearance within a test). The same id seen twice is
+ *   the same symbol, so "the event names the handle just attached" is still compared, and a
+ *   value that becomes a different symbol is a difference.
+ * - **masks** (timestamps, ports, version strings, commit hash, compile time, library versions,
+ *   SDP origin lines, fingerprints, ICE credentials, SSRCs): replaced by a placeholder that says
+ *   what was there (`<time>`, `<port>`, `<version>`, ...); their value is never compared.
+ *
+ * Small literal numbers (a room id the scenario chose, a bitrate, an extension id) are neither:
+ * they are compared as they are.
+ */
+const IDENTITY_KEYS = /^(transaction|session_id|handle_id|sender|private_id|id|feed|feed_id|room|publisher_id|call_id|participant_id)$/;
+const TIME_KEY = /(^|[-_])(time|timestamp|ts|uptime|date|started|created|activity|last-activity|lastActivity|elapsed|duration|gathered|connected|age_ms|[a-z]+_ms)$/i;
+const PORT_KEY = /(^|[-_])port$|^(audio|video|data)(rtcp)?port(-\d+)?$/i;
+// server-name: a managed Janus is named after the process that started it.
+const VERSION_KEY = /^(version|version_string|commit-hash|compile-time|dependencies|server-name)$/;
+const SECRETISH_KEY = /^(fingerprint|ice-ufrag|ice-pwd|ufrag|pwd|ssrc|ssrc-[a-z]+|cname)$/i;
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const LONG_NUMBER = /(?<!\d|\d\.)\d{10,17}(?!\d|\.\d)/g;
+// An ICE candidate, in SDP, a trickle or handle_info: foundation component transport priority address port.
+const CANDIDATE = /^((?:candidate:)?\S+ \d+ (?:udp|tcp|UDP|TCP) \d+ \S+ )\d+( typ .*)$/;
+const HOST_PORT = /((?:\d{1,3}\.){3}\d{1,3}|localhost|\[[0-9a-f:]+\]):\d{2,5}\b/gi;
+
+/** One test's symbol table: the same raw value always gets the same symbol. */
+export class Symbols {
+  private readonly table = new Map<string, string>();
+
+  private readonly counters = new Map<string, number>();
+
+  /**
+   * The symbol of a value: named after the field it was first seen in and counted per field
+   * (`$session_id1`, `$transaction3`), so that a new volatile field in one version does not
+   * renumber every symbol after it.
+   */
+  symbol(value: string | number, field: string): string {
+    const key = `${typeof value}:${value}`;
+    let s = this.table.get(key);
+    if (!s) {
+      const name = field.replace(/[^A-Za-z0-9_]/g, '_') || 'id';
+      const n = (this.counters.get(name) ?? 0) + 1;
+      this.counters.set(name, n);
+      s = `$${name}${n}`;
+      this.table.set(key, s);
+    }
+    return s;
+  }
+
+  /** A message (or any JSON value) with its volatile values bound or masked. */
+  normalize(value: unknown, key = ''): unknown {
+    if (VERSION_KEY.test(key)) return maskTree(value, '<version>');
+    if (TIME_KEY.test(key) && value !== null && typeof value !== 'object' && typeof value !== 'boolean') return '<time>';
+    if (PORT_KEY.test(key) && typeof value === 'number') return '<port>';
+    if (SECRETISH_KEY.test(key) && (typeof value === 'string' || typeof value === 'number')) return `<${key.toLowerCase()}>`;
+    if (Array.isArray(value)) return this.isIdList(value, key) ? this.idSet(value as Array<string | number>) : this.ownElements(value).map((v) => this.normalize(v, key));
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, this.normalize(v, k)]));
+    }
+    if (typeof value === 'number') return this.isIdentity(value, key) ? this.symbol(value, key) : value;
+    if (typeof value === 'string') return IDENTITY_KEYS.test(key) && value !== '' ? this.symbol(value, key) : this.text(value, key);
+    return value;
+  }
+
+  /**
+   * Random ids: under an identity key, or of 10 digits or more (Janus's 53-bit random ids), or
+   * under any `*_id` key from 65536 up (the plugins' random 32-bit ids, such as a SIP master_id or
+   * an RTP forwarder's stream_id, are on either side of 10 digits; an extension id is small).
+   */
+  private isIdentity(value: number, key: string): boolean {
+    if (IDENTITY_KEYS.test(key)) return true;
+    if (!Number.isInteger(value)) return false;
+    return Math.abs(value) >= 1e9 || (/_id$/.test(key) && Math.abs(value) >= 65536);
+  }
+
+  /**
+   * A list of ids (Admin `list_sessions`, `list_handles`): in no order the server guarantees, and
+   * naming whatever else runs on the server at the time. Compared as the set of the ids this
+   * test has already seen, sorted; ids it never saw are not its own and are left out.
+   */
+  private isIdList(value: unknown[], key: string): boolean {
+    return value.length > 0 && value.every((v) => (typeof v === 'number' && this.isIdentity(v, key)) || (typeof v === 'string' && IDENTITY_KEYS.test(key)));
+  }
+
+  /**
+   * A list of things with an identity (rooms, participants, mountpoints: objects with an `id`,
+   * `room`, `feed` ... field) lists whatever the server holds, other tests' rooms included when
+   * tests run at once: only the elements whose identity this test has already seen are its own.
+   */
+  private ownElements(value: unknown[]): unknown[] {
+    const identity = (v: unknown): string | number | undefined => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+      const entry = Object.entries(v as Record<string, unknown>).find(([k, x]) => IDENTITY_KEYS.test(k) && k !== 'transaction' && (typeof x === 'number' || typeof x === 'string'));
+      return entry?.[1] as string | number | undefined;
+    };
+    if (!value.some((v) => identity(v) !== undefined)) return value;
+    return value.filter((v) => {
+      const id = identity(v);
+      return id === undefined || this.table.has(`${typeof id}:${id}`);
+    });
+  }
+
+  private idSet(value: Array<string | number>): string[] {
+    return [...new Set(value.map((v) => this.table.get(`${typeof v}:${v}`)).filter((s): s is string => s !== undefined))].sort();
+  }
+
+  /** Text: SDP lines, ids and UUIDs inside it (an error reason naming a session), host:port. */
+  text(value: string, field = 'text'): string {
+    const sdp = /^v=0\r?\n/.test(value) ? normalizeSdp(value) : value.replace(CANDIDATE, '$1<port>$2');
+    return sdp
+      .replace(UUID, (u) => this.symbol(u.toLowerCase(), 'uuid'))
+      .replace(LONG_NUMBER, (n) => this.symbol(Number(n), field))
+      .replace(HOST_PORT, (_m, host: string) => `${host}:<port>`);
+  }
+}
+
+/** Every leaf of a tree replaced by the placeholder; the tree's shape (keys, types of containers) is kept. */
+function maskTree(value: unknown, placeholder: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => maskTree(v, placeholder));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, maskTree(v, placeholder)]));
+  return placeholder;
+}
+
+const SDP_RULES: Array<[RegExp, string]> = [
+  [/^o=.*$/, 'o=<origin>'],
+  [/^a=fingerprint:(\S+) .*$/, 'a=fingerprint:$1 <fingerprint>'],
+  [/^a=ice-(ufrag|pwd):.*$/, 'a=ice-$1:<$1>'],
+  [/^a=candidate:.*$/, 'a=candidate:<candidate>'],
+  [/^a=(ssrc|ssrc-group):.*$/, 'a=$1:<ssrc>'],
+  [/^a=msid:.*$/, 'a=msid:<msid>'],
+  [/^a=rtcp:\d+/, 'a=rtcp:<port>'],
+  [/^m=(\w+) \d+/, 'm=$1 <port>'],
+  [/^c=IN IP([46]) \S+$/, 'c=IN IP$1 <address>'],
+];
+
+/** An SDP with the lines every run draws anew masked; the media sections, codecs and directions stay. */
+export function normalizeSdp(sdp: string): string {
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  return sdp
+    .split(eol)
+    .map((line) => SDP_RULES.reduce((l, [pattern, replacement]) => (pattern.test(l) ? l.replace(pattern, replacement) : l), line))
+    .join(eol);
+}
+
+/** Whether a value (after normalize) is a symbol or a placeholder. */
+export function isVolatile(value: unknown): boolean {
+  return typeof value === 'string' && (/^\$[A-Za-z0-9_]*\d$/.test(value) || /^<[a-z-]+>$/.test(value));
+}

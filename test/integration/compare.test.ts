@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, tmpdirPerTest } from '../support/cli.js';
+
+/**
+ * record then compare on the real Janus: a baseline of 1.1.2 compared with 1.1.2 reports
+ * nothing (twice: repeat-stability), and compared with the upstream 1.4.1 build reports the
+ * `info` keys 1.4.1 added, as additive, and none of the values that change on every run.
+ */
+const SCENARIOS = ['scenarios/core/info.yaml', 'scenarios/core/create.yaml', 'scenarios/core/attach.yaml', 'scenarios/core/message-event.yaml', 'scenarios/core/admin-list-sessions.yaml'];
+
+interface Report {
+  format: string;
+  version: number;
+  counts: Record<string, number>;
+  differences: Array<{ plugin: string; message: string; pointer: string; class: string; rating: string; old?: unknown; new?: unknown; step: string }>;
+}
+
+describe('record and compare', function () {
+  this.timeout(120_000);
+  const tmp = tmpdirPerTest();
+  let out: string;
+  before(() => (out = mkdtempSync(join(tmpdir(), 'jstest-compare-'))));
+  after(() => rmSync(out, { recursive: true, force: true }));
+
+  async function compare(extra: string[]): Promise<{ code: number | null; report: Report; output: string }> {
+    const json = join(out, 'report.json');
+    rmSync(json, { force: true });
+    const r = await runCli(['compare', ...SCENARIOS, '--transport', 'ws', '--baseline', join(out, 'baseline.json'), '--report-json', json, '--report-md', join(out, 'report.md'), ...extra], { env: tmp.env() });
+    const output = r.stdout + r.stderr;
+    assert.ok(existsSync(json), output);
+    return { code: r.code, report: JSON.parse(readFileSync(json, 'utf8')) as Report, output };
+  }
+
+  it('records a baseline of 1.1.2 with every step, its messages and the inventory', async function () {
+    const r = await runCli(['record', ...SCENARIOS, '--transport', 'ws', '--out', join(out, 'baseline.json')], { env: tmp.env() });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const baseline = JSON.parse(readFileSync(join(out, 'baseline.json'), 'utf8')) as { format: string; serverVersion: string; inventory: Record<string, { info?: { version_string?: string }; adminStatus?: object }>; tests: Array<{ steps: Array<{ at: string; messages: unknown[] }> }> };
+    assert.equal(baseline.format, 'janus-scenarios-baseline');
+    assert.equal(baseline.serverVersion, '1.1.2');
+    assert.equal(baseline.inventory.ws?.info?.version_string, '1.1.2');
+    assert.ok(baseline.inventory.ws?.adminStatus, 'the managed Janus has an admin API: its get_status is recorded');
+    assert.equal(baseline.tests.length, SCENARIOS.length);
+    for (const t of baseline.tests) for (const s of t.steps) assert.match(s.at, /^scenarios\/[\w/.-]+\.yaml:\d+$|^$/);
+    assert.ok(baseline.tests.every((t) => t.steps.some((s) => s.messages.length > 0)));
+  });
+
+  it('compared with the same version reports nothing, run after run', async function () {
+    for (let i = 0; i < 2; i++) {
+      const { code, report, output } = await compare([]);
+      assert.deepEqual(report.differences, [], output);
+      assert.equal(code, 0, output);
+    }
+  });
+
+  it('compared with 1.4.1 reports the new info keys as additive, and no volatile value', async function () {
+    const { code, report, output } = await compare(['--janus-binary', '/opt/janus-1.4.1/bin/janus', '--fail-on', 'any']);
+    assert.equal(report.format, 'janus-scenarios-compare');
+    const added = report.differences.filter((d) => d.message === 'info → server_info' && d.class === 'field-added').map((d) => d.pointer);
+    assert.ok(added.includes('/hangup-on-failed'), output);
+    assert.ok(report.differences.filter((d) => d.message === 'info → server_info').every((d) => d.rating === 'additive'), output);
+    assert.ok(report.differences.some((d) => d.plugin === 'inventory' && d.class === 'setting-added' && d.pointer === '/info/hangup-on-failed'), output);
+    const volatile = /^\/(version|version_string|commit-hash|compile-time|session_id|transaction|sender)$|\/(id|created|session_last_activity)$/;
+    assert.deepEqual(report.differences.filter((d) => volatile.test(d.pointer) || /1\.[14]\.[12]/.test(JSON.stringify([d.old, d.new]))), [], output);
+    assert.equal(code, 1, 'a difference exists and --fail-on any fails on it');
+    assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /^### Janus 1\.1\.2 → 1\.4\.1/);
+  });
+
+  it('bad input exits 2 with one line, before any server starts', async function () {
+    for (const args of [
+      ['compare', SCENARIOS[0]!],
+      ['compare', SCENARIOS[0]!, '--baseline', join(out, 'missing.json')],
+      ['compare', SCENARIOS[0]!, '--baseline', 'package.json'],
+      ['compare', SCENARIOS[0]!, '--baseline', join(out, 'baseline.json'), '--fail-on', 'sometimes'],
+      ['record', SCENARIOS[0]!],
+      ['record', SCENARIOS[0]!, '--out', join(out, 'x.json'), '--repeat', '0'],
+    ]) {
+      const r = await runCli([...args, '--janus-binary', '/nonexistent/janus'], { env: tmp.env() });
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /^error: /);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    }
+  });
+});

@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict';
+import { BASELINE_FORMAT, BASELINE_VERSION, type Baseline, type BaselineMessage, type BaselineTest } from '../../src/compare/baseline.js';
+import { failingRatings } from '../../src/compare/classify.js';
+import { diffBaselines, diffInventory, fingerprint, type Difference } from '../../src/compare/diff.js';
+import { compareReport, markdownText } from '../../src/compare/report.js';
+import { normalizeSdp, Symbols } from '../../src/compare/symbols.js';
+
+const out = (message: unknown): BaselineMessage => ({ client: 'c', api: 'janus', direction: 'out', message });
+const inn = (message: unknown): BaselineMessage => ({ client: 'c', api: 'janus', direction: 'in', message });
+
+/** A synthetic transcript: create, attach to echotest, a message answered by an event naming the handle. */
+function transcript(o: { session: number; handle: number; sender?: number; tx?: string; event?: Record<string, unknown>; extra?: BaselineMessage[] }): BaselineTest {
+  const tx = o.tx ?? 'ab';
+  return {
+    id: 'a.yaml#t[ws]', file: 'a.yaml', name: 't', transport: 'ws', status: 'passed',
+    steps: [
+      { title: 'create', at: 'a.yaml:3', messages: [out({ janus: 'create', transaction: `${tx}1` }), inn({ janus: 'success', transaction: `${tx}1`, data: { id: o.session } })] },
+      { title: 'attach', at: 'a.yaml:6', messages: [out({ janus: 'attach', plugin: 'janus.plugin.echotest', session_id: o.session, transaction: `${tx}2` }), inn({ janus: 'success', session_id: o.session, transaction: `${tx}2`, data: { id: o.handle } })] },
+      {
+        title: 'message', at: 'a.yaml:9',
+        messages: [
+          out({ janus: 'message', session_id: o.session, handle_id: o.handle, transaction: `${tx}3`, body: { audio: true } }),
+          inn({ janus: 'event', session_id: o.session, sender: o.sender ?? o.handle, transaction: `${tx}3`, plugindata: { plugin: 'janus.plugin.echotest', data: o.event ?? { echotest: 'event', result: 'ok' } } }),
+          ...(o.extra ?? []),
+        ],
+      },
+    ],
+  };
+}
+
+function baseline(tests: BaselineTest[], info: Record<string, unknown> = { janus: 'server_info', version: 1102 }): Baseline {
+  return { format: BASELINE_FORMAT, version: BASELINE_VERSION, tool: { name: 'janus-scenarios', version: '0' }, recordedAt: '', inventory: { ws: { info } }, tests };
+}
+
+const diff = (a: BaselineTest, b: BaselineTest): Difference[] => diffBaselines(baseline([a]), baseline([b]));
+
+describe('compare: symbols for volatile values', function () {
+  it('binds the same id to the same symbol and different ids to different ones', function () {
+    const s = new Symbols();
+    const a = s.normalize({ session_id: 8765432101234, data: { id: 8765432101234 }, transaction: 'x' }) as Record<string, unknown>;
+    const b = s.normalize({ session_id: 1234567890123 }) as Record<string, unknown>;
+    assert.equal(a.session_id, (a.data as Record<string, unknown>).id);
+    assert.notEqual(b.session_id, a.session_id);
+    assert.match(String(a.transaction), /^\$transaction\d$/);
+  });
+
+  it('masks times, ports, versions and keeps small literal numbers', function () {
+    const n = new Symbols().normalize({ version_string: '1.1.2', 'commit-hash': 'abc', 'compile-time': 'x', timestamp: 123, rtp_port: 5004, room: 1234, bitrate: 128000, 'session-timeout': 60 }) as Record<string, unknown>;
+    assert.deepEqual(n, { version_string: '<version>', 'commit-hash': '<version>', 'compile-time': '<version>', timestamp: '<time>', rtp_port: '<port>', room: '$room1', bitrate: 128000, 'session-timeout': 60 });
+  });
+
+  it('masks the SDP lines each run draws anew, and keeps codecs and directions', function () {
+    const sdp = 'v=0\r\no=- 123 2 IN IP4 127.0.0.1\r\nm=audio 40000 UDP/TLS/RTP/SAVPF 111\r\na=fingerprint:sha-256 AA:BB\r\na=sendrecv\r\na=rtpmap:111 opus/48000/2';
+    assert.equal(normalizeSdp(sdp), 'v=0\r\no=<origin>\r\nm=audio <port> UDP/TLS/RTP/SAVPF 111\r\na=fingerprint:sha-256 <fingerprint>\r\na=sendrecv\r\na=rtpmap:111 opus/48000/2');
+  });
+
+  it('reports nothing for two runs that differ only in volatile values', function () {
+    assert.deepEqual(diff(transcript({ session: 11111111111, handle: 22222222222 }), transcript({ session: 33333333333, handle: 44444444444, tx: 'zz' })), []);
+  });
+
+  it('reports an id that becomes a different symbol (the event names another handle)', function () {
+    const d = diff(transcript({ session: 11111111111, handle: 22222222222 }), transcript({ session: 33333333333, handle: 44444444444, sender: 55555555555 }));
+    assert.equal(d.length, 1);
+    assert.equal(d[0]!.pointer, '/sender');
+    assert.equal(d[0]!.class, 'value-changed');
+    assert.notEqual(d[0]!.old, d[0]!.new);
+  });
+});
+
+describe('compare: classification', function () {
+  const old = transcript({ session: 11111111111, handle: 22222222222 });
+
+  it('an added field is additive, at its JSON pointer, in the plugin it concerns', function () {
+    const d = diff(old, transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event', result: 'ok', extra: 1 } }));
+    assert.deepEqual(d.map((x) => [x.class, x.rating, x.pointer, x.plugin, x.step]), [['field-added', 'additive', '/plugindata/data/extra', 'janus.plugin.echotest', 'a.yaml:9']]);
+    assert.equal(d[0]!.message, 'message → event echotest:event');
+  });
+
+  it('a removed field is breaking; a type change is breaking; a value change is behaviour', function () {
+    const removed = diff(old, transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event' } }));
+    assert.deepEqual(removed.map((x) => [x.class, x.rating, x.pointer, x.old]), [['field-removed', 'breaking', '/plugindata/data/result', 'ok']]);
+    const typed = diff(old, transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event', result: 1 } }));
+    assert.deepEqual(typed.map((x) => [x.class, x.rating]), [['type-changed', 'breaking']]);
+    const valued = diff(old, transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event', result: 'done' } }));
+    assert.deepEqual(valued.map((x) => [x.class, x.rating, x.old, x.new]), [['value-changed', 'behaviour', 'ok', 'done']]);
+  });
+
+  it('an error where there was success is breaking and names the error code', function () {
+    const d = diff(old, transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event', error_code: 413, error: 'Invalid element' } }));
+    assert.equal(d.length, 1);
+    assert.equal(d[0]!.class, 'error-code-changed');
+    assert.equal(d[0]!.rating, 'breaking');
+    assert.equal(d[0]!.old, 'success');
+    assert.match(String(d[0]!.new), /^413/);
+  });
+
+  it('an error code that changed names both codes and is behaviour', function () {
+    const a = transcript({ session: 1e10, handle: 2e10, event: { echotest: 'event', error_code: 411, error: 'x' } });
+    const b = transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event', error_code: 413, error: 'x' } });
+    const d = diff(a, b);
+    assert.deepEqual(d.map((x) => [x.class, x.rating, String(x.old).split(' ')[0], String(x.new).split(' ')[0]]), [['error-code-changed', 'behaviour', '411', '413']]);
+  });
+
+  it('a missing message is breaking, an extra one behaviour, one event becoming two is multiplicity', function () {
+    const ev = inn({ janus: 'event', session_id: 1, sender: 2, plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', x: 1 } } });
+    const withEvent = transcript({ session: 1e10, handle: 2e10, extra: [ev] });
+    assert.deepEqual(diff(withEvent, old).map((x) => [x.class, x.rating]), [['message-missing', 'breaking']]);
+    assert.deepEqual(diff(old, withEvent).map((x) => [x.class, x.rating]), [['extra-message', 'behaviour']]);
+    assert.deepEqual(diff(withEvent, transcript({ session: 1e10, handle: 2e10, extra: [ev, ev] })).map((x) => [x.class, x.old, x.new]), [['multiplicity-changed', 1, 2]]);
+  });
+
+  it('the inventory: a plugin removed is breaking, a new info key additive, a version string never a difference', function () {
+    const d = diffInventory('ws', { info: { version_string: '1.1.2', plugins: { 'janus.plugin.voicemail': {}, 'janus.plugin.echotest': { version_string: '0.0.8' } } } }, { info: { version_string: '1.4.1', 'hangup-on-failed': false, plugins: { 'janus.plugin.echotest': { version_string: '0.0.9' } } } });
+    assert.deepEqual(d.map((x) => [x.class, x.rating, x.pointer]).sort(), [['plugin-removed', 'breaking', '/info/plugins/janus.plugin.voicemail'], ['setting-added', 'additive', '/info/hangup-on-failed']].sort());
+  });
+
+  it('--fail-on picks the ratings that fail; the Markdown report groups by plugin', function () {
+    assert.deepEqual([...failingRatings('breaking')], ['breaking']);
+    assert.deepEqual([...failingRatings('behaviour')].sort(), ['behaviour', 'breaking']);
+    assert.equal(failingRatings('any').size, 3);
+    const d = diff(old, transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event' } }));
+    const text = markdownText(compareReport(d, [], { path: 'b.json', recordedAt: '' }, {}));
+    assert.match(text, /#### janus\.plugin\.echotest/);
+    assert.match(text, /\| breaking \| .* \| field-removed \| `\/plugindata\/data\/result` \| ok \|/);
+  });
+});
+
+describe('compare: timing is not a change', function () {
+  const base = (): BaselineTest => transcript({ session: 11111111111, handle: 22222222222 });
+  const ack = (tx: string): BaselineMessage => inn({ janus: 'ack', session_id: 1, transaction: tx });
+  const async = inn({ janus: 'event', session_id: 1, sender: 2, plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', result: 'done' } } });
+
+  it('an ack that did not come (Janus answered at once) is not a difference', function () {
+    const withAck = base();
+    withAck.steps[2]!.messages.splice(1, 0, ack('ab3'));
+    assert.deepEqual(diff(withAck, base()), []);
+    assert.deepEqual(diff(base(), withAck), []);
+  });
+
+  it('but the reply a request asked for, missing, is breaking (the timing rules do not hide it)', function () {
+    const noReply = base();
+    noReply.steps[2]!.messages.pop();
+    assert.deepEqual(diff(base(), noReply).map((d) => [d.class, d.rating, d.step]), [['message-missing', 'breaking', 'a.yaml:9']]);
+  });
+
+  it('an unasked event that came one step later, or after the last step, is not a difference', function () {
+    const early = base();
+    early.steps[1]!.messages.push(async);
+    const late = base();
+    late.steps[2]!.messages.push(async);
+    assert.deepEqual(diff(early, late), []);
+    const afterEnd = base();
+    afterEnd.steps.push({ title: '(cleanup)', at: '', messages: [async] });
+    assert.deepEqual(diff(early, afterEnd), []);
+    assert.deepEqual(diff(afterEnd, base()), []);
+  });
+
+  it('an unasked event that never came in any step is still reported', function () {
+    const early = base();
+    early.steps[1]!.messages.push(async);
+    assert.deepEqual(diff(early, base()).map((d) => [d.class, d.message]), [['message-missing', 'event event echotest:event']]);
+  });
+
+  it('differences between repeated recordings (unstable) are not reported; others are', function () {
+    const old = base();
+    const now = transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event', result: 'ok', extra: 1, gone: 2 } });
+    const all = diffBaselines(baseline([old]), baseline([now]));
+    assert.equal(all.length, 2);
+    const b = { ...baseline([old]), unstable: [fingerprint(all[0]!)] };
+    assert.deepEqual(diffBaselines(b, baseline([now])), [all[1]]);
+  });
+
+  it('random 32-bit ids under *_id keys are ids on either side of 10 digits; small ones stay literal', function () {
+    const s = new Symbols();
+    assert.deepEqual(s.normalize({ stream_id: 567437289, master_id: 2604329142, audiolevel_ext_id: 1 }), { stream_id: '$stream_id1', master_id: '$master_id1', audiolevel_ext_id: 1 });
+  });
+
+  it('masks candidate ports; a list of ids is the set of the ids the test has seen', function () {
+    const s = new Symbols();
+    assert.equal(s.text('candidate:1 1 udp 2015363327 10.0.0.2 40123 typ host'), 'candidate:1 1 udp $text1 10.0.0.2 <port> typ host');
+    s.normalize({ session_id: 5555555555555 });
+    assert.deepEqual(s.normalize({ sessions: [9999999999999, 5555555555555] }), { sessions: ['$session_id1'] });
+  });
+});
+
+describe('compare: lists of what the server holds', function () {
+  it('keeps the elements this test has seen, in any order, and drops other tests\' rooms', function () {
+    const a = new Symbols();
+    a.normalize({ data: { room: 5555555555555 } });
+    const b = new Symbols();
+    b.normalize({ data: { room: 7777777777777 } });
+    const left = a.normalize({ list: [{ room: 5555555555555, num_participants: 1 }, { room: 1111111111111, num_participants: 3 }] });
+    const right = b.normalize({ list: [{ room: 2222222222222, num_participants: 0 }, { room: 7777777777777, num_participants: 1 }] });
+    assert.deepEqual(left, right);
+    const changed = b.normalize({ list: [{ room: 7777777777777, num_participants: 2 }] });
+    assert.notDeepEqual(left, changed);
+  });
+
+  it('pairs equal elements wherever they are; a changed one is reported at its position', function () {
+    const old = transcript({ session: 1e10, handle: 2e10, event: { echotest: 'event', list: [{ a: 1 }, { b: 2 }] } });
+    assert.deepEqual(diff(old, transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event', list: [{ b: 2 }, { a: 1 }] } })), []);
+    const d = diff(old, transcript({ session: 3e10, handle: 4e10, event: { echotest: 'event', list: [{ b: 3 }, { a: 1 }] } }));
+    assert.deepEqual(d.map((x) => [x.class, x.pointer, x.old, x.new]), [['value-changed', '/plugindata/data/list/1/b', 2, 3]]);
+  });
+});
