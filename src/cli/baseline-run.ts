@@ -3,13 +3,14 @@ import { clip } from '../core/clip.js';
 import { takeInventory } from '../compare/inventory.js';
 import type { Baseline, ServerInventory } from '../compare/baseline.js';
 import { Multiplexer, reporterErrorLine } from '../events/multiplexer.js';
-import { killAllJanusSync, stopAllJanus } from '../managed/index.js';
+import { stopAllJanus } from '../managed/index.js';
 import { planSuite, withTags, type Plan } from '../plan/index.js';
 import { Redactor, urlSecrets } from '../report/redact.js';
 import { BaselineReporter } from '../reporters/baseline.js';
 import { randomSeed } from '../run/seeded.js';
 import { runSuite } from '../suite/run-suite.js';
 import { loadScenarios } from './load-scenarios.js';
+import { withInterrupts } from './interrupts.js';
 import { guardOutput } from './output-guard.js';
 import { UsageError, type OptionTable } from './options.js';
 import { chooseReporters } from './reporters.js';
@@ -56,29 +57,14 @@ export async function runForBaseline(args: string[], command: string, io: Io): P
     const inventory: Record<string, ServerInventory> = {};
     const learn = { onTestEnd: (e: { result: { secretValues: string[] } }) => void redactor.add(e.result.secretValues) };
     const multiplexer = new Multiplexer([learn, collector, ...reporters], (name, error) => io.err(reporterErrorLine(name, error, (t) => redactor.text(t))));
-    const interrupt = new AbortController();
-    // The first Ctrl-C stops the run (its scenarios clean up); a second kills every Janus this process started.
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (interrupt.signal.aborted) {
-        killAllJanusSync();
-        process.exit(ExitCode.interrupted);
-      }
-      io.err('\ninterrupted: cleaning up (press Ctrl-C again to stop at once)');
-      interrupt.abort(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    try {
-      const outcome = await runSuite(withInventory(plan, inventory), { reporter: multiplexer, jobs: settings.jobs, retries: settings.retries, signal: interrupt.signal, seed: settings.seed ?? randomSeed() });
+    return await withInterrupts(io.err, () => {}, async (signal) => {
+      const outcome = await runSuite(withInventory(plan, inventory), { reporter: multiplexer, jobs: settings.jobs, retries: settings.retries, signal, seed: settings.seed ?? randomSeed() });
       for (const line of outcome.faults) io.err(`error: ${clip(redactor.text(line), 1000)}`);
       if (outcome.status === 'interrupted') return { exit: ExitCode.interrupted };
       if (outcome.status === 'fault') return { exit: ExitCode.infrastructure };
       const failed = outcome.results.filter((r) => r.status === 'failed').length;
       return { baseline: collector.baseline(inventory, redactor), redactor, failed };
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
+    });
   } finally {
     await stopAllJanus();
     unguard();

@@ -2,7 +2,7 @@ import { clip } from '../core/clip.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { Multiplexer, reporterErrorLine } from '../events/multiplexer.js';
 import type { Reporter } from '../events/reporter.js';
-import { killAllJanusSync, stopAllJanus } from '../managed/index.js';
+import { stopAllJanus } from '../managed/index.js';
 import { listing, planSuite, withTags, type Plan, type PlanSettings } from '../plan/index.js';
 import { Redactor, urlSecrets } from '../report/redact.js';
 import { cleanupWarnings, sessionsLeftLine } from '../report/warnings.js';
@@ -15,6 +15,7 @@ import { loadProjectConfig, mergeOptions } from './config.js';
 import { loadScenarios } from './load-scenarios.js';
 import { guardOutput } from './output-guard.js';
 import { parseOptions, RUN_OPTIONS, runSettings, type RunSettings } from './options.js';
+import { withInterrupts } from './interrupts.js';
 import { chooseReporters } from './reporters.js';
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
@@ -76,26 +77,12 @@ function planSettings(settings: RunSettings): PlanSettings {
  * this process started and exits.
  */
 async function runPlan(plan: Plan, settings: RunSettings & { consoleShown: boolean }, reporter: Multiplexer, redactor: Redactor, io: Io): Promise<number> {
-  const interrupt = new AbortController();
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (interrupt.signal.aborted) {
-      void reporter.emit({ type: 'run:end', at: Date.now(), status: 'interrupted' });
-      killAllJanusSync();
-      process.exit(ExitCode.interrupted);
-    }
-    io.err('\ninterrupted: cleaning up (press Ctrl-C again to stop at once)');
-    interrupt.abort(signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
+  const endReports = (): void => void reporter.emit({ type: 'run:end', at: Date.now(), status: 'interrupted' });
+  return withInterrupts(io.err, endReports, async (signal) => {
     const seed = settings.seed ?? randomSeed();
-    const outcome = await runSuite(plan, { reporter, jobs: settings.jobs, bail: settings.bail, retries: settings.retries, signal: interrupt.signal, seed });
+    const outcome = await runSuite(plan, { reporter, jobs: settings.jobs, bail: settings.bail, retries: settings.retries, signal, seed });
     return exitCode(plan, outcome, settings, redactor, io);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  });
 }
 
 /** What the run printed after its reporters, and its exit code. */

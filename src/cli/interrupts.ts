@@ -1,0 +1,28 @@
+import { ExitCode } from '../core/exit-codes.js';
+import { killAllJanusSync } from '../managed/index.js';
+
+/**
+ * Runs `body` with Ctrl-C (and SIGTERM) handled as every running command does: the first stops
+ * the run through the signal it is given (running scenarios clean up); a second calls `atOnce`
+ * (end the reports), kills every Janus this process started and exits 130.
+ */
+export async function withInterrupts<T>(say: (line: string) => void, atOnce: () => void, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupt.signal.aborted) {
+      atOnce();
+      killAllJanusSync();
+      process.exit(ExitCode.interrupted);
+    }
+    say('\ninterrupted: cleaning up (press Ctrl-C again to stop at once)');
+    interrupt.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await body(interrupt.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
