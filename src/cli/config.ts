@@ -1,3 +1,4 @@
+import { CONFIG_FILES } from '../load/collect.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,7 +7,6 @@ import { closestName } from '../core/diagnostic.js';
 import { UsageError, type OptionTable, type OptionValues } from './options.js';
 
 /** Config file names looked for in the working folder, in this order; then package.json's key. */
-export const CONFIG_FILES = ['janus-scenarios.config.json', 'janus-scenarios.config.yaml', 'janus-scenarios.config.yml', 'janus-scenarios.config.js', 'janus-scenarios.config.mjs'];
 const PACKAGE_KEY = 'janus-scenarios';
 
 /** Options a project always passes, from its config file: each key is a long option name. */

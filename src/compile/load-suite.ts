@@ -4,13 +4,13 @@ import { renderDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import type { Environment } from '../core/environment.js';
 import { knownSchema } from '../schemas/catalogue.js';
 import { errorCodeByName, errorNames } from '../schemas/error-names.js';
-import { collectFiles } from '../load/collect.js';
+import { collectFiles, CONFIG_FILES } from '../load/collect.js';
 import { loadFiles } from './load-files.js';
 
 export interface LoadSuiteOptions {
   /** Fragment files are collected too (to validate them); a run leaves them out. */
   fragments?: boolean;
-  /** File names (no folder) that are never scenarios, e.g. the project's config file. */
+  /** File names (no folder) that are never scenarios; default: the project's config files. */
   ignore?: string[];
   cwd?: string;
   env?: Environment;
@@ -33,7 +33,7 @@ export interface LoadedSuite {
  */
 export async function loadSuite(inputs: string[], options: LoadSuiteOptions = {}): Promise<LoadedSuite> {
   const collected = await collectFiles(inputs, { fragments: options.fragments ?? false, cwd: options.cwd });
-  const ignore = options.ignore ?? [];
+  const ignore = options.ignore ?? CONFIG_FILES;
   const files = collected.files.filter((f) => !ignore.includes(basename(f)));
   if (collected.missing.length > 0) return { scenarios: [], files, missing: collected.missing, diagnostics: [] };
   const result = loadFiles(files, { cwd: options.cwd, env: options.env, knownSchema, errorCodes: { code: errorCodeByName, names: errorNames } });

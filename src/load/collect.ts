@@ -2,6 +2,9 @@ import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'no
 import { join, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 
+/** The project's config files: never scenarios, even in a folder searched for YAML files. */
+export const CONFIG_FILES = ['janus-scenarios.config.json', 'janus-scenarios.config.yaml', 'janus-scenarios.config.yml', 'janus-scenarios.config.js', 'janus-scenarios.config.mjs'];
+
 export const FRAGMENT_SUFFIX = /\.fragment\.ya?ml$/;
 
 export function isFragmentFile(file: string): boolean {

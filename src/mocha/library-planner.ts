@@ -5,9 +5,6 @@ import { randomSeed } from '../run/seeded.js';
 import { registerBuiltinTransports } from '../transports/registry.js';
 import type { DescribeOptions, PlannedScenario, ScenarioPlanner, SuitePlan } from './planner.js';
 
-/** The project's config files are no scenarios, even in a folder searched for YAML files. */
-const CONFIG_FILES = ['janus-scenarios.config.yaml', 'janus-scenarios.config.yml'];
-
 /**
  * describeScenarios' planner: the library's own pipeline (loadSuite, planSuite), so a user's
  * mocha gets exactly the CLI's tests, skips, managed Janus instances and locks.
@@ -15,7 +12,7 @@ const CONFIG_FILES = ['janus-scenarios.config.yaml', 'janus-scenarios.config.yml
 export const libraryPlanner: ScenarioPlanner = {
   async plan(inputs: string[], options: DescribeOptions): Promise<SuitePlan> {
     registerBuiltinTransports();
-    const loaded = await loadSuite(inputs, { fragments: false, ignore: CONFIG_FILES });
+    const loaded = await loadSuite(inputs, { fragments: false });
     if (loaded.missing.length > 0) throw new Error(`no scenario files found for ${loaded.missing.map((m) => `"${m}"`).join(', ')}`);
     if (loaded.problems) throw new Error(loaded.problems);
     const env = process.env;
