@@ -219,12 +219,13 @@ export class JanusClient {
     const leftover = [...this.sessions];
     const outcome: CloseOutcome = { destroyed: [], left: [] };
     const payload = (sessionId: number): JanusMessage => ({ ...destroyPayload(sessionId), ...this.sessionAuth.get(sessionId) });
-    await Promise.all(leftover.map(async (sessionId) => {
+    // One at a time, the newest first: a later session may depend on an earlier one.
+    for (const sessionId of [...leftover].reverse()) {
       if (!this.fault) await this.endPoll(sessionId, payload(sessionId), timeoutMs);
       const reason = this.fault ? `the connection had failed (${this.fault.message})` : destroyFailure(await this.request(payload(sessionId), { sessionId }, 'final', timeoutMs), timeoutMs);
       if (reason === undefined) outcome.destroyed.push(sessionId);
       else outcome.left.push({ sessionId, reason });
-    }));
+    }
     for (const sid of leftover) this.forgetSession(sid);
     await this.connection?.close();
     for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault: new TransportFault('connection closed') });

@@ -147,7 +147,10 @@ class ScenarioRun {
       if (f) cleanup.failures.push(f);
     }
     await this.target.peers?.closeAll(this.peerPrefix);
-    for (const [name, pending] of this.clients) await this.closeClient(name, pending, cleanup);
+    // Last connected first, as a teardown undoes a set-up: a session made after another may
+    // depend on it (a SIP helper on its master; Janus before 1.4.0 frees a master's helpers
+    // badly when the master goes first).
+    for (const [name, pending] of [...this.clients].reverse()) await this.closeClient(name, pending, cleanup);
     // One that happened after the last step, or during cleanup, still fails the scenario.
     cleanup.fault ??= this.stops.broken;
     await (await this.adminClient?.catch(() => undefined))?.close(() => ({}), 0);
