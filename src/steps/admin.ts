@@ -1,5 +1,5 @@
 import { ADMIN_VERBS } from '../schemas/modules.js';
-import { exchangeProperties } from './common.js';
+import { checkRequestKeys, exchangeProperties } from './common.js';
 import type { CompiledStep, StepKind } from './contract.js';
 import { compileExchangeOptions, runExchange } from './exchange.js';
 
@@ -23,6 +23,7 @@ export const adminStep: StepKind = {
   compile(raw, cc) {
     const client = cc.client(raw);
     const request = cc.template(raw.admin, ['admin']);
+    checkRequestKeys(raw, 'admin', cc);
     const options = compileExchangeOptions(raw, cc, client);
     const verb = typeof raw.admin === 'string' ? raw.admin : (raw.admin as { janus?: unknown }).janus;
     const step: CompiledStep = {

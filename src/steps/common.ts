@@ -1,3 +1,4 @@
+import type { StepCompiler } from './contract.js';
 import { ownValue } from '../core/own.js';
 import { DURATION_PATTERN, MAX_DURATION_MS } from '../core/duration.js';
 import { CORE_ERROR_CODE_NAMES, JANUS_MESSAGE_TYPES, PLUGIN_ERROR_CODE_NAMES } from '../schemas/modules.js';
@@ -105,4 +106,24 @@ export function readPath(value: unknown, path: string): unknown {
     if (cur === undefined) return undefined;
   }
   return cur;
+}
+
+/**
+ * Keys of a request-like step that mean something to the runner only. Written inside the
+ * request by mistake (`request: { janus: message, handle: pub }`) they would be sent to Janus,
+ * which ignores unknown keys, and the step would silently act on the default handle. `janus`
+ * and `timeout` are left out: they are also Janus request fields (the verb; the Admin API's
+ * `set_session_timeout`).
+ */
+const RUNNER_ONLY_KEYS = ['name', 'client', 'handle', 'at', 'expect', 'exact', 'save', 'as', 'known_bug', 'within'];
+
+/** Reports runner keys written inside the request object of a step (at `message.key`). */
+export function checkRequestKeys(raw: Record<string, unknown>, messageKey: string, cc: StepCompiler): void {
+  const message = raw[messageKey];
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) return;
+  for (const key of RUNNER_ONLY_KEYS) {
+    if (Object.hasOwn(message, key)) {
+      cc.error([messageKey, key], `\`${key}\` is a step key, not part of the request: write it beside \`${messageKey}:\` (inside, it would be sent to Janus)`);
+    }
+  }
 }

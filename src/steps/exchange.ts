@@ -71,7 +71,7 @@ export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepCon
     for (const [key, value] of Object.entries(secrets)) if (value !== undefined && !Object.hasOwn(message, key)) message[key] = value;
     const levels: Record<string, Level> = spec.api === 'admin' ? ADMIN_VERB_LEVEL : VERB_LEVEL;
     const level = spec.at ?? ((ownValue(levels, verb ?? '') as Level | undefined) ?? 'root');
-    route = routeFor(level, actor, spec.handle, message);
+    route = routeFor(level, actor, spec.handle, message, spec.at !== undefined);
     // An explicit null means "leave it out", so missing-field cases are writable.
     for (const key of AUTO_FILLED) if (message[key] === null) delete message[key];
     transaction = typeof message.transaction === 'string' ? message.transaction : undefined;
@@ -104,18 +104,26 @@ export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepCon
   applySave(spec.save, reply, ctx);
 }
 
-function routeFor(level: Level, actor: Actor, handleName?: string, message?: JanusMessage): Route {
+/**
+ * Where a request goes. Ids written in the request address it too (over HTTP they move into the
+ * path), except above an `at:` level the step gives: `at: root` with a `session_id` posts to the
+ * root path with the id in the body only, as janus.js does for a `claim` after reconnecting.
+ */
+function routeFor(level: Level, actor: Actor, handleName?: string, message?: JanusMessage, levelGiven = false): Route {
   const route: Route = {};
-  const explicit = (key: string): boolean => message !== undefined && Object.hasOwn(message, key);
-  if (explicit('session_id')) route.sessionId = idOf(message!.session_id);
+  const explicit = (key: string, lowest: Level): boolean =>
+    message !== undefined && Object.hasOwn(message, key) && (!levelGiven || message[key] === null || LEVEL_DEPTH[level] >= LEVEL_DEPTH[lowest]);
+  if (explicit('session_id', 'session')) route.sessionId = idOf(message!.session_id);
   else if (level !== 'root') route.sessionId = need(actor.sessionId, `client ${actor.name} has no session yet: a create step must succeed first`);
-  if (explicit('handle_id')) route.handleId = idOf(message!.handle_id);
+  if (explicit('handle_id', 'handle')) route.handleId = idOf(message!.handle_id);
   else if (level === 'handle') {
     const handle = handleName !== undefined ? actor.handles.get(handleName) : actor.handleId;
     route.handleId = need(handle, `client ${actor.name} has no ${handleName ? `handle "${handleName}"` : 'handle'} yet: an attach step must succeed first`);
   }
   return route;
 }
+
+const LEVEL_DEPTH: Record<Level, number> = { root: 0, session: 1, handle: 2 };
 
 function need<T>(value: T | undefined, message: string): T {
   if (value === undefined) throw new StepFailure('assertion', message);

@@ -1,5 +1,5 @@
 import { JANUS_PLUGINS, JANUS_VERBS } from '../schemas/modules.js';
-import { exchangeProperties, NAME } from './common.js';
+import { checkRequestKeys, exchangeProperties, NAME } from './common.js';
 import type { CompiledStep, StepKind } from './contract.js';
 import { compileExchangeOptions, runExchange } from './exchange.js';
 
@@ -34,6 +34,7 @@ export const requestStep: StepKind = {
   compile(raw, cc) {
     const client = cc.client(raw);
     const request = cc.template(raw.request, ['request']);
+    checkRequestKeys(raw, 'request', cc);
     const options = compileExchangeOptions(raw, cc, client);
     const verb = typeof raw.request === 'string' ? raw.request : (raw.request as { janus?: unknown }).janus;
     const title = (raw.name as string | undefined) ?? `${client} ${typeof verb === 'string' ? verb : 'request'}`;
