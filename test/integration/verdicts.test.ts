@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { echotestJanus } from '../support/echotest-janus.js';
 import { runCli, scenarioDir } from '../support/cli.js';
-import { FakeJanus } from '../support/fake-janus.js';
+import { FakeJanus, useFakeJanus } from '../support/fake-janus.js';
 import { loadFiles } from '../../src/compile/load-files.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { knownSchema } from '../../src/schemas/catalogue.js';
-import { registerBuiltinTransports } from '../../src/transports/registry.js';
 
 /**
  * Verdicts that were wrong: each scenario here has a known verdict, and the run's exit code and
@@ -164,7 +163,6 @@ steps:
 
 /** The library's runScenario, in process, against the fake: verdicts that need no real Janus. */
 describe('verdicts of runScenario (library)', function () {
-  let fake: FakeJanus;
   const files = scenarioDir({
     'variable.yaml': `name: a variable whose placeholder has no value
 variables:
@@ -188,19 +186,12 @@ steps:
     within: 5s
 `,
   });
-  before(async () => {
-    fake = await FakeJanus.start();
-    registerBuiltinTransports();
-  });
-  after(async () => {
-    await fake.close();
-    files.remove();
-  });
+  const fakeJanus = useFakeJanus(files);
 
   async function run(file: string) {
     const loaded = loadFiles([files.path(file)], { knownSchema });
     assert.deepEqual(loaded.diagnostics, []);
-    return runScenario(loaded.scenarios[0]!, { transport: 'http', url: fake.httpUrl, tls: {}, secrets: {} }, { seed: 's', stepTimeoutMs: 2000, scenarioTimeoutMs: 10_000 });
+    return runScenario(loaded.scenarios[0]!, { transport: 'http', url: fakeJanus().httpUrl, tls: {}, secrets: {} }, { seed: 's', stepTimeoutMs: 2000, scenarioTimeoutMs: 10_000 });
   }
 
   it('a variable that cannot be resolved fails at its own position', async function () {
@@ -220,7 +211,7 @@ steps:
   it('a wait on a named handle that was never bound fails, instead of taking messages without a sender', async function () {
     // The fake answers the attach with a success that has no id, so `as: h` binds nothing; then a
     // message without a sender arrives by long-poll.
-    fake.pollReplies.push(JSON.stringify({ janus: 'timeout', session_id: 4242 }));
+    fakeJanus().pollReplies.push(JSON.stringify({ janus: 'timeout', session_id: 4242 }));
     const result = await run('handle.yaml');
     assert.equal(result.status, 'failed', JSON.stringify(result.failure));
     assert.match(result.failure!.summary, /client main has no handle named "h"/);

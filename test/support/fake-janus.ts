@@ -1,3 +1,4 @@
+import { registerBuiltinTransports } from '../../src/transports/registry.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -279,4 +280,21 @@ function echoReply(body: string): Record<string, unknown> {
   const { plugin } = (request ?? {}) as { plugin?: unknown };
   if (janus === 'attach' && plugin === 'janus.plugin.echotest') return { janus: 'success', transaction, session_id: 4242, data: { id: 77 }, echo: request };
   return { janus: 'success', transaction, echo: request };
+}
+
+/**
+ * Mocha hooks for a suite run against a FakeJanus: starts it (and registers the built-in
+ * transports) before the suite, closes it and removes the suite's scenario files after.
+ */
+export function useFakeJanus(files: { remove: () => void }): () => FakeJanus {
+  let fake: FakeJanus | undefined;
+  before(async () => {
+    fake = await FakeJanus.start();
+    registerBuiltinTransports();
+  });
+  after(async () => {
+    await fake?.close();
+    files.remove();
+  });
+  return () => fake!;
 }

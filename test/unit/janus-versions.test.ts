@@ -3,9 +3,8 @@ import { describeRange, parseVersionRange, satisfies } from '../../src/core/vers
 import { loadFiles } from '../../src/compile/load-files.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { knownSchema, violationsOf } from '../../src/schemas/catalogue.js';
-import { registerBuiltinTransports } from '../../src/transports/registry.js';
 import { scenarioDir } from '../support/cli.js';
-import { FakeJanus } from '../support/fake-janus.js';
+import { useFakeJanus } from '../support/fake-janus.js';
 
 /** The fake answers every request `{janus: success, echo: <request>}`: `echo` passes, `pong` fails. */
 const PASSES = '{ echo: { janus: ping } }';
@@ -40,7 +39,6 @@ describe('Janus version ranges', function () {
 });
 
 describe('version-dependent scenarios', function () {
-  let fake: FakeJanus;
   const files = scenarioDir({
     'steps.yaml': `name: a step per version
 steps:
@@ -101,20 +99,13 @@ steps:
   - request: ping
 `,
   });
-  before(async () => {
-    fake = await FakeJanus.start();
-    registerBuiltinTransports();
-  });
-  after(async () => {
-    await fake.close();
-    files.remove();
-  });
+  const fakeJanus = useFakeJanus(files);
 
   const load = (file: string) => loadFiles([files.path(file)], { knownSchema });
   async function run(file: string, serverVersion: string | undefined) {
     const loaded = load(file);
     assert.deepEqual(loaded.diagnostics, []);
-    return runScenario(loaded.scenarios[0]!, { transport: 'http', url: fake.httpUrl, tls: {}, secrets: {}, serverVersion }, { seed: 's', stepTimeoutMs: 2000, scenarioTimeoutMs: 10_000 });
+    return runScenario(loaded.scenarios[0]!, { transport: 'http', url: fakeJanus().httpUrl, tls: {}, secrets: {}, serverVersion }, { seed: 's', stepTimeoutMs: 2000, scenarioTimeoutMs: 10_000 });
   }
 
   it('a step runs only on the versions it names', async function () {

@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import { loadFiles } from '../../src/compile/load-files.js';
 import { runScenario } from '../../src/run/run-scenario.js';
-import { registerBuiltinTransports } from '../../src/transports/registry.js';
 import { scenarioDir } from '../support/cli.js';
-import { FakeJanus } from '../support/fake-janus.js';
+import { useFakeJanus } from '../support/fake-janus.js';
 
 /**
  * Over HTTP the ids of a request go into the path, and `at:` names the level: a `claim` after a
  * reconnect is posted to the root path with the session id in the body (janus.js does this).
  */
 describe('request addressing over HTTP', function () {
-  let fake: FakeJanus;
   const files = scenarioDir({
     'addressing.yaml': `name: addressing
 clients: [a, b]
@@ -25,21 +23,14 @@ steps:
   - { client: a, request: { janus: info, session_id: null }, at: session }
 `,
   });
-  before(async () => {
-    fake = await FakeJanus.start();
-    registerBuiltinTransports();
-  });
-  after(async () => {
-    await fake.close();
-    files.remove();
-  });
+  const fakeJanus = useFakeJanus(files);
 
   it('explicit ids fill the path up to the level `at:` gives, and stay in the body above it', async function () {
     const loaded = loadFiles([files.path('addressing.yaml')]);
     assert.deepEqual(loaded.diagnostics, []);
-    const result = await runScenario(loaded.scenarios[0]!, { transport: 'http', url: fake.httpUrl, tls: {}, secrets: {} }, { seed: 's', stepTimeoutMs: 2000, scenarioTimeoutMs: 10_000 });
+    const result = await runScenario(loaded.scenarios[0]!, { transport: 'http', url: fakeJanus().httpUrl, tls: {}, secrets: {} }, { seed: 's', stepTimeoutMs: 2000, scenarioTimeoutMs: 10_000 });
     assert.equal(result.status, 'passed', result.failure?.summary);
-    const posts = fake.requests.filter((r) => r.method === 'POST').map((r) => {
+    const posts = fakeJanus().requests.filter((r) => r.method === 'POST').map((r) => {
       const body = JSON.parse(r.body) as Record<string, unknown>;
       return `${new URL(r.path, 'http://x').pathname} ${String(body.janus)} ${String(body.session_id ?? '-')} ${String(body.handle_id ?? '-')}`;
     });
