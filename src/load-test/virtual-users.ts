@@ -1,0 +1,113 @@
+import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import type { RunEvent, ScenarioResult } from '../run/events.js';
+import type { LoadMetrics } from './metrics.js';
+
+/** How the users are started and for how long they repeat the scenario. */
+export interface UserSchedule {
+  users: number;
+  /** User i starts at rampMs·i/users. */
+  rampMs: number;
+  /** No iteration starts after this (counted from the run's start, the ramp included). */
+  durationMs: number;
+  /** Each user starts an iteration every paceMs (measured from then); undefined: back to back. */
+  paceMs?: number;
+  /** Iterations still running when the duration ends get this long to finish, then are stopped. */
+  gracefulStopMs: number;
+  /** At most this many iterations in all (undefined: as many as the duration allows). */
+  maxIterations?: number;
+}
+
+/** One iteration: the scenario once, as user `user`, its `n`th time; it must clean up whatever happens. */
+export type Iterate = (user: number, n: number, signal: AbortSignal, onEvent: (event: RunEvent) => void) => Promise<ScenarioResult>;
+
+/** After an iteration that failed on a server problem, a user waits this long: a dead server is not hammered. */
+const FAULT_BACKOFF_MS = 1000;
+/** Whatever the duration, a user never runs more iterations than this (a bound on every loop). */
+const MAX_ITERATIONS_PER_USER = 10_000_000;
+
+/**
+ * Runs the users: each starts at its point of the ramp, then repeats the scenario until the
+ * duration ends (paced or back to back); iterations still running get the graceful stop, then
+ * their signal fires and they clean up. `interrupt` (Ctrl-C) stops every iteration at once.
+ * Resolves when every user is done, every iteration's cleanup included.
+ */
+export async function runUsers(schedule: UserSchedule, iterate: Iterate, metrics: LoadMetrics, interrupt: AbortSignal): Promise<'completed' | 'interrupted'> {
+  const t0 = metrics.startedAt;
+  const endAt = t0 + schedule.durationMs;
+  const stop = new AbortController();
+  // Every running iteration listens to this one signal.
+  setMaxListeners(schedule.users * 4 + 16, stop.signal);
+  const onInterrupt = (): void => stop.abort();
+  interrupt.addEventListener('abort', onInterrupt, { once: true });
+  if (interrupt.aborted) stop.abort();
+  const hardStop = setTimeout(() => stop.abort(), Math.max(0, endAt + schedule.gracefulStopMs - performance.now()));
+  let budget = schedule.maxIterations ?? Number.POSITIVE_INFINITY;
+  let active = 0;
+
+  const user = async (index: number): Promise<void> => {
+    const startAt = t0 + (schedule.users > 1 ? (schedule.rampMs * index) / schedule.users : 0);
+    if (!(await sleepUntil(startAt, stop.signal)) || startAt >= endAt) return;
+    metrics.noteUsers(++active, performance.now());
+    try {
+      for (let n = 0; n < MAX_ITERATIONS_PER_USER; n++) {
+        const intended = schedule.paceMs === undefined ? performance.now() : startAt + n * schedule.paceMs;
+        if (!(await sleepUntil(intended, stop.signal))) return;
+        const now = performance.now();
+        if (now >= endAt || budget <= 0) return;
+        budget--;
+        // Behind schedule: this iteration is timed from when it should have started (see docs/load.md).
+        if (schedule.paceMs !== undefined && now - intended > 1) metrics.noteLateStart(now - intended);
+        const result = await iteration(index, n, intended, iterate, metrics, stop.signal);
+        if (result.failure?.kind === 'infrastructure' && !(await sleepUntil(performance.now() + FAULT_BACKOFF_MS, stop.signal))) return;
+      }
+    } finally {
+      metrics.noteUsers(--active, performance.now());
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: schedule.users }, (_, i) => user(i)));
+  } finally {
+    clearTimeout(hardStop);
+    interrupt.removeEventListener('abort', onInterrupt);
+  }
+  return interrupt.aborted ? 'interrupted' : 'completed';
+}
+
+/** One iteration, its steps timed; the first step and the iteration from `intended`. */
+async function iteration(user: number, n: number, intended: number, iterate: Iterate, metrics: LoadMetrics, signal: AbortSignal): Promise<ScenarioResult> {
+  metrics.iterations.started++;
+  let stepStart = intended;
+  let first = true;
+  const onEvent = (event: RunEvent): void => {
+    if (event.type === 'step:start') {
+      stepStart = first ? intended : performance.now();
+      first = false;
+    } else if (event.type === 'step:end') {
+      const now = performance.now();
+      metrics.recordStep(event.span, now - stepStart, event.status === 'passed', now);
+    }
+  };
+  const result = await iterate(user, n, signal, onEvent);
+  const end = performance.now();
+  metrics.recordIteration(result, end - intended, end);
+  return result;
+}
+
+/** Waits until a performance.now() time; false when the signal fired first. */
+function sleepUntil(at: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  const ms = at - performance.now();
+  if (ms <= 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(ok);
+    };
+    const onAbort = (): void => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
