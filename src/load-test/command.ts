@@ -33,6 +33,8 @@ export interface LoadHost {
 const SESSION_SAMPLE_MS = 5000;
 /** After the run, how long destroyed sessions may take to leave the server's list. */
 const SESSIONS_SETTLE_MS = 3000;
+/** How long the Admin API may take to destroy what a run left. */
+const SWEEP_MS = 30_000;
 
 /**
  * `janus-scenarios load <scenario>`: checks everything it can first (exit 2), plans one target
@@ -117,6 +119,8 @@ async function measure(test: PlannedTest, target: RunTarget, settings: LoadSetti
   const elapsedMs = performance.now() - metrics.startedAt;
   const usage = runner.stop();
   const left = !sessions ? ('why' in server ? server.why : 'no Admin API') : typeof before === 'string' ? before : await sessions.leftSince(before!, SESSIONS_SETTLE_MS);
+  // What the iterations' cleanup left is counted (it fails the run), then destroyed all the same.
+  const sweep = sessions && before instanceof Set && Array.isArray(left) && left.length > 0 ? await sweepSessions(sessions, before, left) : undefined;
   await sessions?.close();
   return buildReport(metrics, {
     scenario: { file: scenario.file, name: scenario.name },
@@ -128,8 +132,15 @@ async function measure(test: PlannedTest, target: RunTarget, settings: LoadSetti
     elapsedMs,
     interrupted: status === 'interrupted',
     runner: usage,
-    sessions: { left, peakOnServer },
+    sessions: { left, peakOnServer, ...(sweep && { sweep }) },
   });
+}
+
+/** Destroys through the Admin API the sessions a run left; how many it destroyed, and how many are still there. */
+async function sweepSessions(sessions: ServerSessions, before: Set<number>, left: number[]): Promise<{ destroyed: number; stillLeft: number | null }> {
+  const destroyed = await sessions.destroy(left, SWEEP_MS);
+  const after = await sessions.leftSince(before, SESSIONS_SETTLE_MS);
+  return { destroyed, stillLeft: Array.isArray(after) ? after.length : null };
 }
 
 /** Counts the run's sessions on the server every few seconds, one list_sessions at a time, until stopped. */

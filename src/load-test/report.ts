@@ -27,7 +27,7 @@ export interface LoadReport {
   iteration: LatencySummary;
   steps: Array<{ label: string; kind: string; location: string; request: boolean; passed: number; failed: number; latency: LatencySummary; uncorrected: LatencySummary; histogram: string }>;
   errors: { total: number; rate: number; byKind: ErrorKind[] };
-  sessions: { leftOnServer: number | null; leftIds: number[]; checkedVia: string; peakOnServer: number | null; leftReportedByCleanup: number };
+  sessions: { leftOnServer: number | null; leftIds: number[]; checkedVia: string; peakOnServer: number | null; leftReportedByCleanup: number; destroyedByAdmin: number; stillLeft: number | null };
   runner: RunnerUsage;
   timeline: { intervalMs: number; points: Array<{ t: number; users: number; iterations: number; errors: number; requests: number; p50: number; p95: number; p99: number; max: number; sessionsOnServer: number | null }> };
   thresholds: ThresholdOutcome[];
@@ -43,7 +43,7 @@ export interface ReportContext {
   elapsedMs: number;
   interrupted: boolean;
   runner: RunnerUsage;
-  sessions: { left: number[] | string; peakOnServer: number | null };
+  sessions: { left: number[] | string; peakOnServer: number | null; sweep?: { destroyed: number; stillLeft: number | null } };
 }
 
 /**
@@ -82,7 +82,7 @@ export function buildReport(metrics: LoadMetrics, context: ReportContext): LoadR
     ...(context.thresholds.some((t) => t.metric.kind === 'errors' && t.scope.kind !== 'step') || metrics.iterations.failed === 0
       ? []
       : [`${metrics.iterations.failed} of ${finished} iteration(s) failed (give --threshold 'errors<1%' to allow some)`]),
-    ...(Array.isArray(left) && left.length > 0 ? [`${left.length} session(s) of this run left on the server`] : []),
+    ...(Array.isArray(left) && left.length > 0 ? [`${left.length} session(s) of this run left on the server by its iterations' cleanup (${context.sessions.sweep?.destroyed ?? 0} destroyed afterwards through the Admin API)`] : []),
   ];
   return {
     format: LOAD_REPORT_FORMAT,
@@ -115,6 +115,8 @@ export function buildReport(metrics: LoadMetrics, context: ReportContext): LoadR
       checkedVia: Array.isArray(left) ? 'Admin API list_sessions' : left,
       peakOnServer: context.sessions.peakOnServer,
       leftReportedByCleanup: metrics.cleanup.sessionsLeftReported,
+      destroyedByAdmin: context.sessions.sweep?.destroyed ?? 0,
+      stillLeft: context.sessions.sweep ? context.sessions.sweep.stillLeft : Array.isArray(left) ? left.length : null,
     },
     runner: context.runner,
     timeline: {

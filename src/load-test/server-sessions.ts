@@ -3,6 +3,8 @@ import type { RunTarget } from '../run/run-scenario.js';
 import { getTransport } from '../transports/registry.js';
 
 const ASK_TIMEOUT_MS = 5000;
+/** Admin destroys sent at once by the sweep. */
+const SWEEP_BATCH = 50;
 
 /**
  * The server's own count of sessions, through the Admin API's `list_sessions`: the sessions
@@ -51,6 +53,22 @@ export class ServerSessions {
       await new Promise((r) => setTimeout(r, 200));
     }
     return left;
+  }
+
+  /**
+   * The last resort for sessions a run left (its iterations' cleanup got no answer in time, as
+   * under heavy load): the Admin API's destroy_session, a few at a time, within `withinMs`.
+   * Returns how many it destroyed.
+   */
+  async destroy(sessionIds: number[], withinMs: number): Promise<number> {
+    const deadline = Date.now() + withinMs;
+    let destroyed = 0;
+    for (let i = 0; i < sessionIds.length && Date.now() < deadline; i += SWEEP_BATCH) {
+      const batch = sessionIds.slice(i, i + SWEEP_BATCH);
+      const outcomes = await Promise.all(batch.map((id) => this.client.request({ janus: 'destroy_session', session_id: id, transaction: `load-sweep-${id}`, admin_secret: this.adminSecret }, { sessionId: id }, 'final', ASK_TIMEOUT_MS)));
+      destroyed += outcomes.filter((o) => 'exchange' in o && o.exchange.reply.janus === 'success').length;
+    }
+    return destroyed;
   }
 
   async close(): Promise<void> {

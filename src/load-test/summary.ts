@@ -23,7 +23,7 @@ export function summaryText(r: LoadReport): string {
   lines.push(`  errors       ${r.errors.total === 0 ? 'none' : `${r.errors.total} (${(r.errors.rate * 100).toFixed(2)}% of iterations)`}`);
   for (const e of r.errors.byKind.slice(0, 10)) lines.push(`    ${e.count} x ${e.kind}${e.step ? ` at "${e.step}"` : ''}: ${e.example}`);
   const left = r.sessions.leftOnServer;
-  lines.push(`  sessions     ${left === null ? `left on the server unknown: ${r.sessions.checkedVia}` : `${left} left on the server (${r.sessions.checkedVia})`}${r.sessions.peakOnServer !== null ? `, peak ${r.sessions.peakOnServer} on the server` : ''}${r.sessions.leftReportedByCleanup ? `; cleanup could not destroy ${r.sessions.leftReportedByCleanup}` : ''}`);
+  lines.push(`  sessions     ${left === null ? `left on the server unknown: ${r.sessions.checkedVia}` : `${left} left on the server (${r.sessions.checkedVia})`}${r.sessions.peakOnServer !== null ? `, peak ${r.sessions.peakOnServer} on the server` : ''}${r.sessions.leftReportedByCleanup ? `; the iterations' cleanup could not confirm ${r.sessions.leftReportedByCleanup} destroy(s)` : ''}${r.sessions.destroyedByAdmin ? `; ${r.sessions.destroyedByAdmin} destroyed afterwards through the Admin API, ${r.sessions.stillLeft ?? 'an unknown number'} still there` : ''}`);
   const u = r.runner;
   lines.push(`  runner       CPU ${u.cpuPercent}% of a core on average (busiest second ${u.peakCpuPercent}%), memory peak ${u.peakRssMB} MB RSS (${u.peakHeapMB} MB heap), event-loop delay p99 ${u.eventLoopDelayMs.p99}ms`);
   if (r.thresholds.length > 0) {
