@@ -5,7 +5,7 @@ import type { LoadReport } from './report.js';
 const W = 760;
 const H = 220;
 const PAD = { left: 56, right: 16, top: 14, bottom: 30 };
-const COLOURS = { p50: '#2b8a3e', p95: '#e67700', p99: '#c92a2a', users: '#1c7ed6', iterations: '#5f3dc4', sessions: '#868e96' };
+const COLOURS = { p50: '#2b8a3e', p95: '#e67700', p99: '#c92a2a', users: '#1c7ed6', iterations: '#5f3dc4', sessions: '#868e96', keepalives: '#0ca678' };
 
 /**
  * The HTML load report: one self-contained page (inline SVG and CSS, no script, nothing fetched)
@@ -38,11 +38,12 @@ ${lineChart(points.map((p) => p.t), [
     { values: points.map((p) => p.p95), colour: COLOURS.p95 },
     { values: points.map((p) => p.p99), colour: COLOURS.p99 },
   ], 'ms')}
-<h2>Users, iterations and sessions over time</h2>
-<div class="legend">${legend([['users', COLOURS.users], [`iterations per ${r.timeline.intervalMs / 1000} s`, COLOURS.iterations], ...(points.some((p) => p.sessionsOnServer !== null) ? [['sessions on the server', COLOURS.sessions] as [string, string]] : [])])}</div>
+<h2>Users, iterations, keepalives and sessions over time</h2>
+<div class="legend">${legend([['users', COLOURS.users], [`iterations per ${r.timeline.intervalMs / 1000} s`, COLOURS.iterations], [`keepalives per ${r.timeline.intervalMs / 1000} s`, COLOURS.keepalives], ...(points.some((p) => p.sessionsOnServer !== null) ? [['sessions on the server', COLOURS.sessions] as [string, string]] : [])])}</div>
 ${lineChart(points.map((p) => p.t), [
     { values: points.map((p) => p.users), colour: COLOURS.users },
     { values: points.map((p) => p.iterations), colour: COLOURS.iterations },
+    { values: points.map((p) => p.keepalives), colour: COLOURS.keepalives },
     ...(points.some((p) => p.sessionsOnServer !== null) ? [{ values: points.map((p) => p.sessionsOnServer ?? 0), colour: COLOURS.sessions }] : []),
   ], '')}
 <h2>Steps</h2>

@@ -36,6 +36,8 @@ export interface TimelineBucket {
   /** Request steps that passed in this interval: a coarser histogram (2 digits) per interval. */
   requests: Histogram;
   users: number;
+  /** Keepalives the users' clients sent in this interval. */
+  keepalives: number;
   sessionsOnServer?: number;
 }
 
@@ -56,6 +58,7 @@ export class LoadMetrics {
   readonly cleanup = { sessionsLeftReported: 0 };
   users = 0;
   peakUsers = 0;
+  keepalives = 0;
 
   constructor(scenario: CompiledScenario, readonly startedAt: number, readonly bucketMs: number) {
     this.steps = stepTable(scenario);
@@ -106,6 +109,11 @@ export class LoadMetrics {
     this.noteError(result.failure!);
   }
 
+  noteKeepalive(at: number): void {
+    this.keepalives++;
+    this.bucket(at).keepalives++;
+  }
+
   noteLateStart(lagMs: number): void {
     this.late.starts++;
     this.late.maxLagMs = Math.max(this.late.maxLagMs, lagMs);
@@ -145,7 +153,7 @@ export class LoadMetrics {
   private bucket(at: number): TimelineBucket {
     const index = Math.max(0, Math.floor((at - this.startedAt) / this.bucketMs));
     // Buckets are made as the run reaches them: a bounded number (the run's length / bucketMs).
-    while (this.timeline.length <= index) this.timeline.push({ iterations: 0, errors: 0, requests: latencyHistogram(2), users: this.users });
+    while (this.timeline.length <= index) this.timeline.push({ iterations: 0, errors: 0, requests: latencyHistogram(2), users: this.users, keepalives: 0 });
     return this.timeline[index]!;
   }
 }

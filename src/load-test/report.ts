@@ -22,6 +22,8 @@ export interface LoadReport {
   /** How the latencies avoid coordinated omission (docs/load.md). */
   latencyMethod: { method: 'intended-start' | 'expected-interval-correction'; expectedIntervalMs: number | null; note: string };
   users: { target: number; peak: number };
+  /** Keepalives the clients sent (every 40% of the session timeout, spread over the period). */
+  keepalives: number;
   iterations: { started: number; passed: number; failed: number; interrupted: number; skipped: number; perSecond: number; lateStarts: number; maxLagMs: number };
   requests: LatencySummary & { perSecond: number };
   iteration: LatencySummary;
@@ -29,7 +31,7 @@ export interface LoadReport {
   errors: { total: number; rate: number; byKind: ErrorKind[] };
   sessions: { leftOnServer: number | null; leftIds: number[]; checkedVia: string; peakOnServer: number | null; leftReportedByCleanup: number; destroyedByAdmin: number; stillLeft: number | null };
   runner: RunnerUsage;
-  timeline: { intervalMs: number; points: Array<{ t: number; users: number; iterations: number; errors: number; requests: number; p50: number; p95: number; p99: number; max: number; sessionsOnServer: number | null }> };
+  timeline: { intervalMs: number; points: Array<{ t: number; users: number; iterations: number; errors: number; requests: number; keepalives: number; p50: number; p95: number; p99: number; max: number; sessionsOnServer: number | null }> };
   thresholds: ThresholdOutcome[];
 }
 
@@ -104,6 +106,7 @@ export function buildReport(metrics: LoadMetrics, context: ReportContext): LoadR
     elapsedMs: Math.round(context.elapsedMs),
     latencyMethod: interval,
     users: { target: context.schedule.users, peak: metrics.peakUsers },
+    keepalives: metrics.keepalives,
     iterations: { ...metrics.iterations, perSecond: round(finished / seconds), lateStarts: metrics.late.starts, maxLagMs: round(metrics.late.maxLagMs) },
     requests: { ...summarize(requests, metrics.requests.totalCount), perSecond: round(metrics.requests.totalCount / seconds) },
     iteration: summarize(iteration, metrics.iteration.totalCount),
@@ -127,6 +130,7 @@ export function buildReport(metrics: LoadMetrics, context: ReportContext): LoadR
         iterations: b.iterations,
         errors: b.errors,
         requests: b.requests.totalCount,
+        keepalives: b.keepalives,
         p50: percentileMs(b.requests, 50),
         p95: percentileMs(b.requests, 95),
         p99: percentileMs(b.requests, 99),

@@ -8,7 +8,7 @@ export function summaryText(r: LoadReport): string {
   lines.push(`load: "${r.scenario.name}" (${r.scenario.file}) over ${r.transport}, ${s.users} user(s), ramp ${seconds(s.rampMs)}, duration ${seconds(s.durationMs)}${s.paceMs !== null ? `, an iteration every ${seconds(s.paceMs)} per user` : ''}`);
   const it = r.iterations;
   lines.push(`  iterations   ${it.passed + it.failed} finished (${it.perSecond.toFixed(1)}/s): ${it.passed} passed, ${it.failed} failed${it.interrupted ? `, ${it.interrupted} stopped at the end` : ''}${it.lateStarts ? `; ${it.lateStarts} started late (up to ${Math.round(it.maxLagMs)}ms)` : ''}`);
-  lines.push(`  users        peak ${r.users.peak} of ${r.users.target}`);
+  lines.push(`  users        peak ${r.users.peak} of ${r.users.target}; ${r.keepalives} keepalive(s) sent`);
   lines.push(`  latency      ${r.latencyMethod.method === 'intended-start' ? 'from each iteration\'s scheduled start' : `corrected for coordinated omission (expected interval ${r.latencyMethod.expectedIntervalMs ?? '-'}ms)`}`);
   const rows: Array<[string, LatencySummary, number | string]> = [
     ['requests (all steps)', r.requests, `${r.requests.perSecond.toFixed(1)}/s`],

@@ -87,6 +87,8 @@ async function iteration(user: number, n: number, intended: number, iterate: Ite
     } else if (event.type === 'step:end') {
       const now = performance.now();
       metrics.recordStep(event.span, now - stepStart, event.status === 'passed', now);
+    } else if (event.type === 'message' && event.direction === 'out' && typeof event.message !== 'string' && event.message.janus === 'keepalive') {
+      metrics.noteKeepalive(performance.now());
     }
   };
   const result = await iterate(user, n, signal, onEvent);
