@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { RunEvent, ScenarioResult } from '../run/events.js';
 import type { LoadMetrics } from './metrics.js';
@@ -35,9 +34,7 @@ const MAX_ITERATIONS_PER_USER = 10_000_000;
 export async function runUsers(schedule: UserSchedule, iterate: Iterate, metrics: LoadMetrics, interrupt: AbortSignal): Promise<'completed' | 'interrupted'> {
   const t0 = metrics.startedAt;
   const endAt = t0 + schedule.durationMs;
-  const stop = new AbortController();
-  // Every running iteration listens to this one signal.
-  setMaxListeners(schedule.users * 4 + 16, stop.signal);
+  const stop = new Fanout();
   const onInterrupt = (): void => stop.abort();
   interrupt.addEventListener('abort', onInterrupt, { once: true });
   if (interrupt.aborted) stop.abort();
@@ -47,19 +44,19 @@ export async function runUsers(schedule: UserSchedule, iterate: Iterate, metrics
 
   const user = async (index: number): Promise<void> => {
     const startAt = t0 + (schedule.users > 1 ? (schedule.rampMs * index) / schedule.users : 0);
-    if (!(await sleepUntil(startAt, stop.signal)) || startAt >= endAt) return;
+    if (!(await stop.sleepUntil(startAt)) || startAt >= endAt) return;
     metrics.noteUsers(++active, performance.now());
     try {
       for (let n = 0; n < MAX_ITERATIONS_PER_USER; n++) {
         const intended = schedule.paceMs === undefined ? performance.now() : startAt + n * schedule.paceMs;
-        if (!(await sleepUntil(intended, stop.signal))) return;
+        if (!(await stop.sleepUntil(intended))) return;
         const now = performance.now();
         if (now >= endAt || budget <= 0) return;
         budget--;
         // Behind schedule: this iteration is timed from when it should have started (see docs/load.md).
         if (schedule.paceMs !== undefined && now - intended > 1) metrics.noteLateStart(now - intended);
-        const result = await iteration(index, n, intended, iterate, metrics, stop.signal);
-        if (result.failure?.kind === 'infrastructure' && !(await sleepUntil(performance.now() + FAULT_BACKOFF_MS, stop.signal))) return;
+        const result = await iteration(index, n, intended, iterate, metrics, stop);
+        if (result.failure?.kind === 'infrastructure' && !(await stop.sleepUntil(performance.now() + FAULT_BACKOFF_MS))) return;
       }
     } finally {
       metrics.noteUsers(--active, performance.now());
@@ -76,7 +73,7 @@ export async function runUsers(schedule: UserSchedule, iterate: Iterate, metrics
 }
 
 /** One iteration, its steps timed; the first step and the iteration from `intended`. */
-async function iteration(user: number, n: number, intended: number, iterate: Iterate, metrics: LoadMetrics, signal: AbortSignal): Promise<ScenarioResult> {
+async function iteration(user: number, n: number, intended: number, iterate: Iterate, metrics: LoadMetrics, stop: Fanout): Promise<ScenarioResult> {
   metrics.iterations.started++;
   let stepStart = intended;
   let first = true;
@@ -91,25 +88,61 @@ async function iteration(user: number, n: number, intended: number, iterate: Ite
       metrics.noteKeepalive(performance.now());
     }
   };
-  const result = await iterate(user, n, signal, onEvent);
+  const signal = stop.signal();
+  let result: ScenarioResult;
+  try {
+    result = await iterate(user, n, signal.signal, onEvent);
+  } finally {
+    signal.release();
+  }
   const end = performance.now();
   metrics.recordIteration(result, end - intended, end);
   return result;
 }
 
-/** Waits until a performance.now() time; false when the signal fired first. */
-function sleepUntil(at: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  const ms = at - performance.now();
-  if (ms <= 0) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const done = (ok: boolean): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      resolve(ok);
-    };
-    const onAbort = (): void => done(false);
-    const timer = setTimeout(() => done(true), ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+/**
+ * The stop of a run, fanned out to thousands of waiters: each sleeping user and running iteration
+ * registers in a set (O(1) in and out), where thousands of listeners on one AbortSignal would
+ * cost a walk of them all on every add and remove.
+ */
+class Fanout {
+  private stopped = false;
+  private readonly waiters = new Set<() => void>();
+
+  get aborted(): boolean {
+    return this.stopped;
+  }
+
+  abort(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const wake of [...this.waiters]) wake();
+    this.waiters.clear();
+  }
+
+  /** A signal of its own for one iteration, fired by abort(); release() when the iteration is over. */
+  signal(): { signal: AbortSignal; release: () => void } {
+    const controller = new AbortController();
+    if (this.stopped) controller.abort();
+    const wake = (): void => controller.abort();
+    this.waiters.add(wake);
+    return { signal: controller.signal, release: () => this.waiters.delete(wake) };
+  }
+
+  /** Waits until a performance.now() time; false when the run was stopped first. */
+  sleepUntil(at: number): Promise<boolean> {
+    if (this.stopped) return Promise.resolve(false);
+    const ms = at - performance.now();
+    if (ms <= 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ok: boolean): void => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve(ok);
+      };
+      const wake = (): void => done(false);
+      const timer = setTimeout(() => done(true), ms);
+      this.waiters.add(wake);
+    });
+  }
 }
