@@ -189,7 +189,7 @@ export class JanusClient {
    */
   startKeepalives(periodMs: number): void {
     this.stopKeepalives();
-    this.keepaliveTimer = setTimeout(() => this.keepaliveEvery(periodMs), Math.floor(periodMs * (0.5 + Math.random() / 2)));
+    this.keepaliveTimer = setTimeout(() => this.keepaliveEvery(periodMs), Math.floor(periodMs * Math.random()));
     this.keepaliveTimer.unref();
   }
 

@@ -34,9 +34,10 @@ ${thresholdTable(r)}
 <h2>Request latency over time (ms)</h2>
 <div class="legend">${legend([['p50', COLOURS.p50], ['p95', COLOURS.p95], ['p99', COLOURS.p99]])}</div>
 ${lineChart(points.map((p) => p.t), [
-    { values: points.map((p) => p.p50), colour: COLOURS.p50 },
-    { values: points.map((p) => p.p95), colour: COLOURS.p95 },
-    { values: points.map((p) => p.p99), colour: COLOURS.p99 },
+    // An interval where no request ended has no latency: a gap, not a zero.
+    { values: points.map((p) => (p.requests > 0 ? p.p50 : null)), colour: COLOURS.p50 },
+    { values: points.map((p) => (p.requests > 0 ? p.p95 : null)), colour: COLOURS.p95 },
+    { values: points.map((p) => (p.requests > 0 ? p.p99 : null)), colour: COLOURS.p99 },
   ], 'ms')}
 <h2>Users, iterations, keepalives and sessions over time</h2>
 <div class="legend">${legend([['users', COLOURS.users], [`iterations per ${r.timeline.intervalMs / 1000} s`, COLOURS.iterations], [`keepalives per ${r.timeline.intervalMs / 1000} s`, COLOURS.keepalives], ...(points.some((p) => p.sessionsOnServer !== null) ? [['sessions on the server', COLOURS.sessions] as [string, string]] : [])])}</div>
@@ -44,7 +45,8 @@ ${lineChart(points.map((p) => p.t), [
     { values: points.map((p) => p.users), colour: COLOURS.users },
     { values: points.map((p) => p.iterations), colour: COLOURS.iterations },
     { values: points.map((p) => p.keepalives), colour: COLOURS.keepalives },
-    ...(points.some((p) => p.sessionsOnServer !== null) ? [{ values: points.map((p) => p.sessionsOnServer ?? 0), colour: COLOURS.sessions }] : []),
+    // Sessions are counted every few seconds: the line joins the counts.
+    ...(points.some((p) => p.sessionsOnServer !== null) ? [{ values: points.map((p) => p.sessionsOnServer), colour: COLOURS.sessions, joinGaps: true }] : []),
   ], '')}
 <h2>Steps</h2>
 ${stepTable(r)}
@@ -72,15 +74,27 @@ function legend(items: Array<[string, string]>): string {
   return items.map(([name, colour]) => `<span><svg width="12" height="12" style="display:inline;margin:0"><rect width="12" height="12" fill="${colour}"/></svg> ${escapeHtml(name)}</span>`).join('');
 }
 
-/** A line chart of series over x (seconds), with axes and a few ticks. */
-function lineChart(xs: number[], series: Array<{ values: number[]; colour: string }>, unit: string): string {
+/** A line chart of series over x (seconds), with axes and a few ticks; null is no value (a gap, or joined over). */
+function lineChart(xs: number[], series: Array<{ values: Array<number | null>; colour: string; joinGaps?: boolean }>, unit: string): string {
   if (xs.length === 0) return '<p>No samples.</p>';
   const maxX = Math.max(1, xs[xs.length - 1]!);
-  const maxY = niceMax(Math.max(1e-9, ...series.flatMap((s) => s.values)));
+  const maxY = niceMax(Math.max(1e-9, ...series.flatMap((s) => s.values.filter((v): v is number => v !== null))));
   const x = (v: number): number => PAD.left + ((W - PAD.left - PAD.right) * v) / maxX;
   const y = (v: number): number => H - PAD.bottom - ((H - PAD.top - PAD.bottom) * v) / maxY;
-  const lines = series.map((s) => `<polyline fill="none" stroke="${s.colour}" stroke-width="1.6" points="${s.values.map((v, i) => `${x(xs[i]!).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>`);
+  const lines = series.flatMap((s) => segments(s.values, s.joinGaps === true).map((segment) => segment.length === 1
+    ? `<circle r="1.6" fill="${s.colour}" cx="${x(xs[segment[0]!]!).toFixed(1)}" cy="${y(s.values[segment[0]!]!).toFixed(1)}"/>`
+    : `<polyline fill="none" stroke="${s.colour}" stroke-width="1.6" points="${segment.map((i) => `${x(xs[i]!).toFixed(1)},${y(s.values[i]!).toFixed(1)}`).join(' ')}"/>`));
   return `<svg width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img">${axes(maxX, maxY, x, y, unit)}${lines.join('')}</svg>`;
+}
+
+/** Runs of indexes with a value: split at each null, or one run over them all. */
+function segments(values: Array<number | null>, joinGaps: boolean): number[][] {
+  const runs: number[][] = [[]];
+  values.forEach((v, i) => {
+    if (v !== null) runs[runs.length - 1]!.push(i);
+    else if (!joinGaps && runs[runs.length - 1]!.length > 0) runs.push([]);
+  });
+  return runs.filter((r) => r.length > 0);
 }
 
 function axes(maxX: number, maxY: number, x: (v: number) => number, y: (v: number) => number, unit: string): string {
