@@ -74,10 +74,16 @@ export async function runLoad(settings: LoadSettings, host: LoadHost, io: Io): P
       const started = await plan.start();
       try {
         const target = started.target(test);
-        if (!target) return fault(io, redactor, `cannot run ${scenario.file} over ${transport}: its Janus did not start`);
+        if (!target) {
+          // No target: asking to run the test gives its reason, without any I/O.
+          const why = (await started.run(test, { seed: '0', signal: AbortSignal.abort() })).failure?.summary ?? 'its Janus did not start';
+          return fault(io, redactor, `cannot run ${scenario.file} over ${transport}: ${why}`);
+        }
         const report = await measure(test, target, settings, { managed, interrupt });
         redactor.add(Object.values(target.secrets));
-        return finish(redactor.value(report), settings, io);
+        const code = finish(redactor.value(report), settings, io);
+        const serverFault = code === ExitCode.scenarioFailed ? await serverProblem(report, target) : undefined;
+        return serverFault ? fault(io, redactor, serverFault) : code;
       } finally {
         await started.close();
       }
@@ -187,6 +193,18 @@ function writeReport(path: string, text: string, io: Io): void {
     rmSync(partial, { force: true });
     io.err(`error: cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+/**
+ * A failed run whose cause is the server, not what it answered (exit 3): the managed Janus died,
+ * or no iteration passed and every failure was a server problem (unreachable, dropped, silent).
+ */
+async function serverProblem(report: LoadReport, target: RunTarget): Promise<string | undefined> {
+  const died = await target.deathReason?.().catch(() => undefined);
+  if (died) return died;
+  const kinds = report.errors.byKind;
+  if (report.iterations.passed > 0 || kinds.length === 0 || kinds.some((e) => e.kind !== 'infrastructure')) return undefined;
+  return `no iteration passed: the server did not serve them (${kinds[0]!.example})`;
 }
 
 function fault(io: Io, redactor: Redactor, line: string): number {

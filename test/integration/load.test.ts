@@ -84,6 +84,13 @@ steps:
     }
   });
 
+  it('exits 3 with one line when the server cannot be reached', async () => {
+    const run = await runCli(['load', files.path('flow.yaml'), '--url', 'ws://127.0.0.1:9', '--users', '2', '--duration', '1s'], { env: tmp.env() });
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    assert.match(run.stderr, /^error: cannot reach Janus at ws:\/\/127\.0\.0\.1:9/m);
+    assert.doesNotMatch(run.stderr, /\n\s+at /);
+  });
+
   it('when interrupted writes its report, destroys every session and exits 130', async () => {
     const cli = startCli(['load', files.path('holds.yaml'), '--users', '3', '--duration', '1m', ...janus.urls(), '--transport', 'http', '--report-json', report('interrupted.json')], { env: tmp.env() });
     assert.ok(await eventually(async () => (await janus.sessions()).length === 3, 20_000), `the users' sessions did not appear: ${cli.output()}`);
