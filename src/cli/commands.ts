@@ -14,6 +14,7 @@ import { MERGE_OPTIONS, mergeReportsCommand } from './merge-reports.js';
 import { runCommand } from './run-command.js';
 import { RECORD_OPTIONS, recordCommand } from './record-command.js';
 import { COMPARE_OPTIONS, compareCommand } from './compare-command.js';
+import { LOAD_OPTIONS } from '../load-test/options.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, { synopsis: string; about: string; options: Optio
   'merge-reports': { synopsis: 'merge-reports <blobs|dirs> [options]', about: 'join the blob reports of a run\'s shards (run --shard i/n --reporter blob) into html, junit, json or tap reports of the whole run', options: MERGE_OPTIONS },
   record: { synopsis: 'record [files|dirs|globs] --out FILE [options]', about: "run scenarios and write every message of every step, and the server's inventory, as a baseline (takes run's options)", options: RECORD_OPTIONS },
   compare: { synopsis: 'compare [files|dirs|globs] --baseline FILE [options]', about: 'run scenarios and report what changed against a baseline: a structural diff, rated breaking, behaviour or additive (see docs/upgrades.md)', options: COMPARE_OPTIONS },
+  load: { synopsis: 'load <scenario> --users N [--ramp D] [--duration D] [options]', about: 'run one scenario as N concurrent virtual users: latency percentiles per step, throughput, errors, sessions left; --threshold fails the run (see docs/load.md)', options: LOAD_OPTIONS },
   validate: { synopsis: 'validate [files|dirs|globs]', about: 'check scenario and fragment files without any server', options: VALIDATE_OPTIONS },
   schema: { synopsis: 'schema [--fragment]', about: 'print the JSON Schema of scenario (or fragment) files', options: SCHEMA_OPTIONS },
   init: { synopsis: 'init [dir]', about: 'write a starter folder: a scenario, a fragment, a config file and a GitHub Actions job', options: INIT_OPTIONS },
@@ -79,6 +81,8 @@ export async function main(argv: string[], io: Io = STANDARD_IO): Promise<number
         return await recordCommand(args, io);
       case 'compare':
         return await compareCommand(args, io);
+      case 'load':
+        return await loadCommand(args, io);
       case 'merge-reports':
         return await mergeReportsCommand(args, io);
       case 'validate':
@@ -116,6 +120,21 @@ export async function main(argv: string[], io: Io = STANDARD_IO): Promise<number
     }
     throw e;
   }
+}
+
+/** `load`: its modules (the histogram library among them) are loaded only when it runs. */
+async function loadCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseOptions(args, LOAD_OPTIONS, 'load');
+  const { loadSettings } = await import('../load-test/options.js');
+  const settings = loadSettings(values, positionals, process.env);
+  const [{ runLoad }, { withInterrupts }, { stopAllJanus }, { guardOutput }] = await Promise.all([
+    import('../load-test/command.js'),
+    import('./interrupts.js'),
+    import('../managed/index.js'),
+    import('./output-guard.js'),
+  ]);
+  const host = { loadScenarios: (inputs: string[]) => loadScenarios(inputs, { fragments: false }), withInterrupts, stopAllJanus, guardOutput };
+  return runLoad(settings, host, io);
 }
 
 async function validate(args: string[], io: Io): Promise<number> {

@@ -182,20 +182,32 @@ export class JanusClient {
     for (const sessionId of this.sessions) this.connection?.track?.(sessionId, this.sessionAuth.get(sessionId) ?? this.options.pollAuth);
   }
 
-  /** Starts periodic keepalives for every live session; their replies never reach the mailbox. */
+  /**
+   * Starts periodic keepalives for every live session; their replies never reach the mailbox.
+   * The first comes at a random point of the first period: thousands of clients connected at
+   * once (a load run) then send theirs spread over the period, not in one burst.
+   */
   startKeepalives(periodMs: number): void {
     this.stopKeepalives();
-    this.keepaliveTimer = setInterval(() => {
-      for (const sessionId of this.sessions) {
-        const msg = { janus: 'keepalive', transaction: this.options.nextTransaction(), ...this.sessionAuth.get(sessionId) };
-        this.request(msg, { sessionId }, 'ack', periodMs).then(
-          // A keepalive that cannot be sent means the connection is gone: the usual lost-connection path.
-          (outcome) => 'fault' in outcome && !this.closing && this.guarded(() => this.fail(outcome.fault)),
-          (error: unknown) => this.warn(`a keepalive for session ${sessionId} could not be sent: ${firstLine(error)}`),
-        );
-      }
-    }, periodMs);
+    this.keepaliveTimer = setTimeout(() => this.keepaliveEvery(periodMs), Math.floor(periodMs * Math.random()));
     this.keepaliveTimer.unref();
+  }
+
+  private keepaliveEvery(periodMs: number): void {
+    this.sendKeepalives(periodMs);
+    this.keepaliveTimer = setInterval(() => this.sendKeepalives(periodMs), periodMs);
+    this.keepaliveTimer.unref();
+  }
+
+  private sendKeepalives(periodMs: number): void {
+    for (const sessionId of this.sessions) {
+      const msg = { janus: 'keepalive', transaction: this.options.nextTransaction(), ...this.sessionAuth.get(sessionId) };
+      this.request(msg, { sessionId }, 'ack', periodMs).then(
+        // A keepalive that cannot be sent means the connection is gone: the usual lost-connection path.
+        (outcome) => 'fault' in outcome && !this.closing && this.guarded(() => this.fail(outcome.fault)),
+        (error: unknown) => this.warn(`a keepalive for session ${sessionId} could not be sent: ${firstLine(error)}`),
+      );
+    }
   }
 
   private warn(text: string): void {
@@ -204,7 +216,8 @@ export class JanusClient {
   }
 
   stopKeepalives(): void {
-    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
+    // clearTimeout clears an interval too: the timer is first a timeout, then an interval.
+    if (this.keepaliveTimer) clearTimeout(this.keepaliveTimer);
     this.keepaliveTimer = undefined;
   }
 

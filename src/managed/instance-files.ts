@@ -37,12 +37,22 @@ const RESERVED_GENERAL_KEYS = ['configs_folder', 'plugins_folder', 'transports_f
 /** Sections other than `general` an override may name as `<section>.<key>` (nat.full_trickle). */
 const OVERRIDABLE_SECTIONS = ['nat', 'media'];
 
+/**
+ * Transport settings an override may name as `<stem>.<key>`: they go to the `general` section of
+ * that transport's jcfg (http.mhd_connection_limit, for thousands of long-polls at once). The
+ * listeners' own keys stay the launcher's.
+ */
+const TRANSPORT_SECTIONS = ['http', 'websockets'];
+const RESERVED_TRANSPORT_KEYS = ['json', 'base_path', 'http', 'https', 'port', 'ip', 'secure_port', 'secure_ip', 'ws', 'wss', 'ws_port', 'ws_ip', 'wss_port', 'wss_ip', 'ws_logging'];
+
 export function checkOverrides(overrides: GeneralConfig): void {
   for (const key of Object.keys(overrides)) {
     if (RESERVED_GENERAL_KEYS.includes(key)) throw new JanusStartError(`config '${key}' is managed by the launcher and cannot be overridden`);
     const section = key.includes('.') ? key.slice(0, key.indexOf('.')) : undefined;
-    if (section !== undefined && !OVERRIDABLE_SECTIONS.includes(section)) {
-      throw new JanusStartError(`config '${key}': only ${OVERRIDABLE_SECTIONS.map((s) => `${s}.`).join(' and ')} settings can be given besides general ones`);
+    if (section !== undefined && TRANSPORT_SECTIONS.includes(section)) {
+      if (RESERVED_TRANSPORT_KEYS.includes(key.slice(section.length + 1))) throw new JanusStartError(`config '${key}' is managed by the launcher and cannot be overridden`);
+    } else if (section !== undefined && !OVERRIDABLE_SECTIONS.includes(section)) {
+      throw new JanusStartError(`config '${key}': only ${[...OVERRIDABLE_SECTIONS, ...TRANSPORT_SECTIONS].map((s) => `${s}.`).join(', ')} settings can be given besides general ones`);
     }
   }
 }
@@ -146,7 +156,7 @@ function pluginConfig(stem: string, { dir, installation, media }: InstanceLayout
   }
 }
 
-function httpConfig({ dir, listeners }: InstanceLayout): Record<string, JcfgSection> {
+function httpConfig({ dir, listeners, overrides }: InstanceLayout): Record<string, JcfgSection> {
   const http = findListener(listeners, 'http');
   const https = findListener(listeners, 'https');
   const admin = findListener(listeners, 'adminHttp');
@@ -159,6 +169,7 @@ function httpConfig({ dir, listeners }: InstanceLayout): Record<string, JcfgSect
       ...(http && { port: http.port, ip: '127.0.0.1' }),
       https: https !== undefined,
       ...(https && { secure_port: https.port, secure_ip: '127.0.0.1' }),
+      ...sectionOverrides(overrides, 'http'),
     },
     admin: {
       admin_base_path: '/admin',
@@ -171,7 +182,7 @@ function httpConfig({ dir, listeners }: InstanceLayout): Record<string, JcfgSect
   };
 }
 
-function websocketsConfig({ dir, listeners }: InstanceLayout): Record<string, JcfgSection> {
+function websocketsConfig({ dir, listeners, overrides }: InstanceLayout): Record<string, JcfgSection> {
   const ws = findListener(listeners, 'ws');
   const wss = findListener(listeners, 'wss');
   const admin = findListener(listeners, 'adminWs');
@@ -185,6 +196,7 @@ function websocketsConfig({ dir, listeners }: InstanceLayout): Record<string, Jc
       ...(wss && { wss_port: wss.port, wss_ip: '127.0.0.1' }),
       // Bind errors are logged at 'err' level; the launcher looks for them to detect port races.
       ws_logging: 'err,warn',
+      ...sectionOverrides(overrides, 'websockets'),
     },
     admin: {
       admin_ws: admin !== undefined,
