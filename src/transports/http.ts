@@ -1,5 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
+
+type Undici = typeof import('undici');
 import type { JanusMessage, Route } from '../protocol/messages.js';
 import {
   TransportFault,
@@ -12,6 +14,7 @@ import {
 } from './contract.js';
 import { MAX_MESSAGE_BYTES, readLimited, TooLargeError } from './limits.js';
 import { decodeMessages, describeError, displayUrl } from './wire.js';
+import { loadUndici } from './libraries.js';
 
 /**
  * Janus REST transport: each request is a POST whose reply body is the synchronous reply;
@@ -86,6 +89,7 @@ class HttpConnection implements TransportConnection {
   private constructor(
     url: string,
     private readonly agent: Agent,
+    private readonly request: Undici['request'],
     private readonly sink: TransportSink,
     private readonly limits: Limits,
   ) {
@@ -101,8 +105,8 @@ class HttpConnection implements TransportConnection {
     } catch {
       throw new TransportFault(`HTTP: invalid URL ${JSON.stringify(options.url)}`);
     }
-    const agent = sharedAgent(options);
-    const connection = new HttpConnection(parsed.href, agent, sink, limits);
+    const undici = await loadUndici();
+    const connection = new HttpConnection(parsed.href, agentFor(undici, options.tls, options.connectTimeoutMs), undici.request, sink, limits);
     try {
       await connection.probe(options.connectTimeoutMs);
     } catch (err) {
@@ -263,7 +267,7 @@ class HttpConnection implements TransportConnection {
     signal.addEventListener('abort', forwardAbort, { once: true });
     if (signal.aborted) forwardAbort();
     try {
-      const response = await request(url, {
+      const response = await this.request(url, {
         dispatcher: this.agent,
         method,
         body,
@@ -306,16 +310,16 @@ class HttpConnection implements TransportConnection {
  */
 const agents = new Map<string, Agent>();
 
-function sharedAgent(options: ConnectOptions): Agent {
-  return httpAgentFor(options.tls, options.connectTimeoutMs);
+/** The process's undici Agent for a TLS setting; the http step sends through it too. */
+export async function httpAgentFor(tls: TlsOptions, connectTimeoutMs: number): Promise<Agent> {
+  return agentFor(await loadUndici(), tls, connectTimeoutMs);
 }
 
-/** The process's undici Agent for a TLS setting; the http step sends through it too. */
-export function httpAgentFor(tls: TlsOptions, connectTimeoutMs: number): Agent {
+function agentFor(undici: Undici, tls: TlsOptions, connectTimeoutMs: number): Agent {
   const key = JSON.stringify([tls.ca ?? [], tls.insecure ?? false, connectTimeoutMs]);
   let agent = agents.get(key);
   if (!agent) {
-    agent = new Agent({ connect: { timeout: connectTimeoutMs, ca: tls.ca, rejectUnauthorized: !tls.insecure } });
+    agent = new undici.Agent({ connect: { timeout: connectTimeoutMs, ca: tls.ca, rejectUnauthorized: !tls.insecure } });
     agents.set(key, agent);
   }
   return agent;
