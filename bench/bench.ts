@@ -102,11 +102,11 @@ function header(started: StartedPlan, tests: PlannedTest[]): string {
   ].join('\n');
 }
 
-const COST_HEADER = `${'transport'.padEnd(10)}${'runner ms'.padStart(10)}${'hand ms'.padStart(9)}${'ratio'.padStart(7)}   ${'runner CPU'.padStart(10)}${'hand CPU'.padStart(9)}${'ratio'.padStart(7)}   ${'Janus CPU runner/hand'.padStart(22)}`;
+const COST_HEADER = `${'transport'.padEnd(10)}${'runner ms'.padStart(10)}${'hand ms'.padStart(9)}${'ratio'.padStart(7)}   ${'runner CPU'.padStart(11)}${'hand CPU'.padStart(10)}${'ratio'.padStart(7)}   ${'Janus CPU runner/hand'.padStart(22)}`;
 
 function costLine(transport: string, r: Cost, h: Cost): string {
   const janus = r.serverCpuMs !== undefined && h.serverCpuMs !== undefined ? `${r.serverCpuMs.toFixed(2)} / ${h.serverCpuMs.toFixed(2)} ms` : 'n/a';
-  return `${transport.padEnd(10)}${r.ms.toFixed(2).padStart(10)}${h.ms.toFixed(2).padStart(9)}${ratio(r.ms, h.ms).padStart(7)}   ${r.cpuMs.toFixed(2).padStart(10)}${h.cpuMs.toFixed(2).padStart(9)}${ratio(r.cpuMs, h.cpuMs).padStart(7)}   ${janus.padStart(22)}`;
+  return `${transport.padEnd(10)}${r.ms.toFixed(2).padStart(10)}${h.ms.toFixed(2).padStart(9)}${ratio(r.ms, h.ms).padStart(7)}   ${r.cpuMs.toFixed(2).padStart(11)}${h.cpuMs.toFixed(2).padStart(10)}${ratio(r.cpuMs, h.cpuMs).padStart(7)}   ${janus.padStart(22)}`;
 }
 
 function ratio(a: number, b: number): string {
@@ -115,13 +115,14 @@ function ratio(a: number, b: number): string {
 
 /** Start-up of each command, as a process of its own; then one flow as a whole process, runner against hand-written. */
 async function startUp(scenario: string, tests: PlannedTest[], started: StartedPlan, memoryFile: string): Promise<void> {
-  console.log(`\nstart-up, a process each (median of ${STARTS})`);
-  const floor = await timeToExit(['-e', '0'], STARTS, 0);
-  const line = (what: string, seconds: number, note = '') => console.log(`  ${what.padEnd(44)}${seconds.toFixed(3).padStart(7)} s  (${(seconds - floor.seconds).toFixed(3)} s over node itself)${note}`);
-  console.log(`  ${'node -e 0 (node itself)'.padEnd(44)}${floor.seconds.toFixed(3).padStart(7)} s`);
-  line('--help, to exit', (await timeToExit([CLI, '--help'], STARTS, 0)).seconds);
-  line('schema, to exit', (await timeToExit([CLI, 'schema'], STARTS, 0)).seconds);
-  line('validate <one file>, to exit', (await timeToExit([CLI, 'validate', scenario], STARTS, 0)).seconds);
+  console.log(`\nstart-up, a process each (median of ${STARTS}; CPU: the process's own, which a busy machine does not inflate)`);
+  const floor = await timeToExit(['-e', '0'], STARTS, 0, memoryFile);
+  const line = (what: string, c: ProcessCost) =>
+    console.log(`  ${what.padEnd(44)}${c.seconds.toFixed(3).padStart(7)} s  (${(c.seconds - floor.seconds).toFixed(3)} s over node itself)${c.cpuSeconds !== undefined ? `  CPU ${c.cpuSeconds.toFixed(2)} s` : ''}`);
+  console.log(`  ${'node -e 0 (node itself)'.padEnd(44)}${floor.seconds.toFixed(3).padStart(7)} s${floor.cpuSeconds !== undefined ? `${''.padEnd(31)}CPU ${floor.cpuSeconds.toFixed(2)} s` : ''}`);
+  line('--help, to exit', await timeToExit([CLI, '--help'], STARTS, 0, memoryFile));
+  line('schema, to exit', await timeToExit([CLI, 'schema'], STARTS, 0, memoryFile));
+  line('validate <one file>, to exit', await timeToExit([CLI, 'validate', scenario], STARTS, 0, memoryFile));
   for (const test of tests) {
     const { transport } = test.info;
     const path = new URL(started.target(test)!.url).pathname.replace(/^\/$/, '');
@@ -140,7 +141,7 @@ async function startUp(scenario: string, tests: PlannedTest[], started: StartedP
 }
 
 function processCost(c: ProcessCost): string {
-  return `${c.seconds.toFixed(3)} s${c.peakMb !== undefined ? ` ${c.peakMb.toFixed(0)} MB` : ''}`;
+  return `${c.seconds.toFixed(3)} s${c.cpuSeconds !== undefined ? ` (CPU ${c.cpuSeconds.toFixed(2)} s)` : ''}${c.peakMb !== undefined ? ` ${c.peakMb.toFixed(0)} MB` : ''}`;
 }
 
 /** Messages per second through the schema checker alone, on the exchange's own messages. */

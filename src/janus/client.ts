@@ -117,18 +117,18 @@ export class JanusClient {
 
     // Ends the transport's side of the exchange once this request has its outcome: a reply
     // still streaming in after the time limit is abandoned, not read on.
-    const exchange = new AbortController();
+    const exchange = this.connection!.ignoresSignal ? undefined : new AbortController();
     const settle = (result: RequestOutcome): void => {
       if (!this.forget(pending)) return;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      exchange.abort(EXCHANGE_OVER);
+      exchange?.abort(EXCHANGE_OVER);
       if ('exchange' in result) this.bookkeep(payload, result.exchange.reply, route);
       resolve(result);
     };
 
     // Not awaited: the request's own time limit must hold even while an HTTP POST hangs.
-    this.connection!.send(payload, route, exchange.signal).then(
+    this.connection!.send(payload, route, exchange?.signal).then(
       // The body of an HTTP POST is this request's reply, even when Janus left out the transaction.
       (direct) => direct && this.guarded(() => this.receive(direct, pending)),
       (e: unknown) => pending.done({ fault: e instanceof TransportFault ? e : new TransportFault(String((e as Error).message ?? e)) }),

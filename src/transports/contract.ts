@@ -55,6 +55,8 @@ export interface TransportConnection {
    * still streaming in is then abandoned, never read on.
    */
   send(payload: JanusMessage | string, route: Route, signal?: AbortSignal): Promise<JanusMessage | undefined>;
+  /** True when send() never reads its signal (a push transport's send ends at once): the client then makes none per request. */
+  readonly ignoresSignal?: boolean;
   /**
    * Start receiving events for a session (HTTP starts its long-poll); optional. `wanted`, when
    * given, is asked before each new poll: once it says no, polling stops (Janus keeps the

@@ -103,6 +103,7 @@ export function withRouteIds(payload: JanusMessage, route: Route): JanusMessage 
 }
 
 class WsConnection implements TransportConnection {
+  readonly ignoresSignal = true;
   private closed = false;
   private faulted = false;
   private closing?: Promise<void>;
