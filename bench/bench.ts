@@ -1,130 +1,147 @@
 /**
- * `npm run bench`: the runner against a minimal hand-written client doing the same exchange
- * (connect, create, attach echotest, message with ack and event, detach, destroy, close) on
- * the same managed Janus, in the same process, alternating rounds; prints the ratio.
+ * `npm run bench`: the runner against hand-written clients doing the same exchange (the anchor
+ * flow, see anchor.ts) on one managed Janus, in the same process, alternating rounds; then the
+ * start-up time of each command and the memory of a run, as processes of their own. Prints the
+ * ratios. Every loop is bounded in count, and the whole bench in time (BENCH_LIMIT_S).
+ *
+ * BENCH_FLOWS (flows per measurement, 200), BENCH_SCENARIOS (scenarios per measurement, 50),
+ * BENCH_ROUNDS (alternating rounds, 5), BENCH_STARTS (processes per start-up figure, 5).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'undici';
-import WebSocket from 'ws';
+import { fileURLToPath } from 'node:url';
+import { loadSuite, planSuite, registerBuiltinTransports, type PlannedTest, type StartedPlan } from '../src/index.js';
 import { MessageChecker } from '../src/schemas/checker.js';
-import { loadSuite, planSuite, registerBuiltinTransports } from '../src/index.js';
+import { anchorScenario } from './anchor.js';
+import { handWrittenFor, handWrittenTransports } from './hand-written.js';
+import { childCpuReader, sideBySide, type Cost } from './measure.js';
+import { timeToExit, timeToFirstRequest, type ProcessCost } from './startup.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
-const SCENARIO = `name: bench exchange
-requires: { plugins: [janus.plugin.echotest] }
-steps:
-  - request: create
-    expect: { janus: success, data: { id: $integer } }
-  - request: { janus: attach, plugin: janus.plugin.echotest }
-    expect: { janus: success, data: { id: $integer } }
-  - request: { janus: message, body: { audio: true } }
-    expect: { janus: event, plugindata: { data: { result: ok } } }
-  - request: detach
-  - request: destroy
-`;
+const FLOWS = numberFrom('BENCH_FLOWS', 200);
+const SCENARIOS = numberFrom('BENCH_SCENARIOS', 50);
+const ROUNDS = numberFrom('BENCH_ROUNDS', 5);
+const STARTS = numberFrom('BENCH_STARTS', 5);
+const LIMIT_S = numberFrom('BENCH_LIMIT_S', 900);
 
-type Send = (msg: Record<string, unknown>, path?: string) => Promise<Record<string, unknown>>;
-
-/** The hand-written baseline over WebSocket: a transaction map and nothing else. */
-async function handWrittenWs(url: string): Promise<void> {
-  const ws = new WebSocket(url, 'janus-protocol');
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  const waiting = new Map<string, (m: Record<string, unknown>) => void>();
-  ws.on('message', (data) => {
-    const m = JSON.parse(data.toString()) as Record<string, unknown>;
-    if (m.janus !== 'ack') waiting.get(m.transaction as string)?.(m);
-  });
-  let n = 0;
-  const send: Send = (msg) =>
-    new Promise((resolve) => {
-      const transaction = `t${n++}`;
-      waiting.set(transaction, resolve);
-      ws.send(JSON.stringify({ ...msg, transaction }));
-    });
-  await exchange(send);
-  // Like the runner, wait for the close handshake: the exchange ends when the socket is closed.
-  await new Promise((resolve) => {
-    ws.once('close', resolve);
-    ws.close(1000);
-  });
-}
-
-/** The hand-written baseline over HTTP: POSTs, and one long-poll GET for the event. */
-async function handWrittenHttp(base: string): Promise<void> {
-  let n = 0;
-  const post = async (msg: Record<string, unknown>, path = ''): Promise<Record<string, unknown>> => {
-    const res = await request(base + path, { method: 'POST', body: JSON.stringify({ ...msg, transaction: `t${n++}` }) });
-    return (await res.body.json()) as Record<string, unknown>;
-  };
-  const created = await post({ janus: 'create' });
-  const sid = (created.data as { id: number }).id;
-  const attached = await post({ janus: 'attach', plugin: 'janus.plugin.echotest' }, `/${sid}`);
-  const hid = (attached.data as { id: number }).id;
-  await post({ janus: 'message', body: { audio: true } }, `/${sid}/${hid}`);
-  const poll = await request(`${base}/${sid}?maxev=10`);
-  const events = (await poll.body.json()) as Array<Record<string, unknown>>;
-  if (!events.some((e) => e.janus === 'event')) throw new Error('no event');
-  await post({ janus: 'detach' }, `/${sid}/${hid}`);
-  await post({ janus: 'destroy' }, `/${sid}`);
-}
-
-async function exchange(send: Send): Promise<void> {
-  const created = await send({ janus: 'create' });
-  const session_id = (created.data as { id: number }).id;
-  const attached = await send({ janus: 'attach', plugin: 'janus.plugin.echotest', session_id });
-  const handle_id = (attached.data as { id: number }).id;
-  const event = await send({ janus: 'message', body: { audio: true }, session_id, handle_id });
-  if (event.janus !== 'event') throw new Error(`expected an event, got ${JSON.stringify(event)}`);
-  await send({ janus: 'detach', session_id, handle_id });
-  await send({ janus: 'destroy', session_id });
-}
-
-async function time(rounds: number, fn: () => Promise<unknown>): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < rounds; i++) await fn();
-  return Number(process.hrtime.bigint() - t0) / 1e6 / rounds;
-}
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const ONE_FLOW = fileURLToPath(new URL('./one-flow.js', import.meta.url));
 
 async function main(): Promise<void> {
   registerBuiltinTransports();
   const dir = mkdtempSync(join(tmpdir(), 'janus-scenarios-bench-'));
-  const file = join(dir, 'bench.yaml');
-  writeFileSync(file, SCENARIO);
-  const loaded = await loadSuite([file]);
-  rmSync(dir, { recursive: true });
-  if (loaded.problems) throw new Error(loaded.problems);
-  // The CLI's own plan: every message checked against the catalogue in strict mode.
-  const plan = await planSuite(loaded.scenarios, { transports: ['ws', 'http'], stepTimeoutMs: 5000, scenarioTimeoutMs: 30000, schemaMode: 'strict' });
-  if (plan.fault) throw new Error(plan.fault);
-  const started = await plan.start();
+  let started: StartedPlan | undefined;
+  const watchdog = setTimeout(() => {
+    console.error(`bench: over its time limit of ${LIMIT_S} s; stopping`);
+    void (started?.close() ?? Promise.resolve()).finally(() => process.exit(1));
+  }, LIMIT_S * 1000);
+  watchdog.unref();
   try {
-    for (const test of plan.tests) {
-      const { transport } = test.info;
+    const one = join(dir, 'one-flow.yaml');
+    const many = join(dir, 'many-flows.yaml');
+    writeFileSync(one, anchorScenario(1));
+    writeFileSync(many, anchorScenario(FLOWS));
+    const loaded = await loadSuite([one, many]);
+    if (loaded.problems) throw new Error(loaded.problems);
+    const transports = handWrittenTransports();
+    // The CLI's own settings: every message checked against the catalogue in strict mode.
+    const plan = await planSuite(loaded.scenarios, { transports, stepTimeoutMs: 5000, scenarioTimeoutMs: 120_000, schemaMode: 'strict' });
+    if (plan.fault) throw new Error(plan.fault);
+    started = await plan.start();
+    const janusCpu = childCpuReader('janus');
+    const tests = (file: string) => plan.tests.filter((t) => t.scenario.file === file);
+    console.log(header(started, tests(one)));
+
+    console.log(`\nper flow, one connection (the flow ${FLOWS} times in one scenario; hand-written: ${FLOWS} times over one connection)`);
+    console.log(COST_HEADER);
+    for (const test of tests(many)) {
+      const client = await handWrittenFor(test.info.transport)!.load();
       const url = started.target(test)!.url;
-      const viaRunner = async () => {
-        const r = await started.run(test, { seed: 'bench', signal: new AbortController().signal });
-        if (r.status !== 'passed') throw new Error(r.failure?.summary);
-      };
-      if (transport === 'ws') console.log(`${ROUNDS} rounds per measurement, alternating; Janus ${url}`);
-      const byHand = transport === 'ws' ? () => handWrittenWs(url) : () => handWrittenHttp(url);
-      await time(20, viaRunner); // warm-up
-      await time(20, byHand);
-      const runner: number[] = [];
-      const hand: number[] = [];
-      for (let i = 0; i < 4; i++) {
-        runner.push(await time(ROUNDS / 4, viaRunner));
-        hand.push(await time(ROUNDS / 4, byHand));
-      }
-      const r = median(runner);
-      const h = median(hand);
-      console.log(`${transport.padEnd(4)} runner ${r.toFixed(2)} ms/scenario, hand-written ${h.toFixed(2)} ms/exchange, ratio ${(r / h).toFixed(2)}`);
+      const [runner, hand] = await sideBySide(ROUNDS, FLOWS, () => runOnce(started!, test), () => client(url, FLOWS), janusCpu);
+      console.log(costLine(test.info.transport, runner, hand));
     }
+
+    console.log(`\nper flow, a scenario each (${SCENARIOS} scenarios of one flow, connection set-up included; hand-written: a connection each)`);
+    console.log(COST_HEADER);
+    for (const test of tests(one)) {
+      const client = await handWrittenFor(test.info.transport)!.load();
+      const url = started.target(test)!.url;
+      const runner = () => repeat(SCENARIOS, () => runOnce(started!, test));
+      const hand = () => repeat(SCENARIOS, () => client(url, 1));
+      const [r, h] = await sideBySide(ROUNDS, SCENARIOS, runner, hand, janusCpu);
+      console.log(costLine(test.info.transport, r, h));
+    }
+
+    await startUp(one, tests(one), started, join(dir, 'time.out'));
     checkerThroughput();
+    console.log(`\nmemory: this process peaked at ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (runner and hand-written clients, ${FLOWS}-flow scenarios with their transcripts)`);
   } finally {
-    await started.close();
+    clearTimeout(watchdog);
+    await started?.close();
+    rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function runOnce(started: StartedPlan, test: PlannedTest): Promise<void> {
+  const r = await started.run(test, { seed: 'bench', signal: new AbortController().signal });
+  if (r.status !== 'passed') throw new Error(`the runner failed the anchor flow over ${test.info.transport}: ${r.failure?.summary}`);
+}
+
+async function repeat(times: number, work: () => Promise<void>): Promise<void> {
+  for (let i = 0; i < times; i++) await work();
+}
+
+function header(started: StartedPlan, tests: PlannedTest[]): string {
+  const target = started.target(tests[0]!);
+  const where = tests.map((t) => `${t.info.transport} ${started.target(t)?.url}`).join(', ');
+  return [
+    `janus-scenarios bench: ${target?.serverVersion ?? 'Janus'} (managed: ${where})`,
+    `node ${process.version}, ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)} at start`,
+    'anchor flow: create, attach echotest, message (ack + event), detach, destroy; every reply checked;',
+    `the runner in-process through its plan, strict schema checks; medians of ${ROUNDS} alternating rounds`,
+  ].join('\n');
+}
+
+const COST_HEADER = `${'transport'.padEnd(10)}${'runner ms'.padStart(10)}${'hand ms'.padStart(9)}${'ratio'.padStart(7)}   ${'runner CPU'.padStart(11)}${'hand CPU'.padStart(10)}${'ratio'.padStart(7)}   ${'Janus CPU runner/hand'.padStart(22)}`;
+
+function costLine(transport: string, r: Cost, h: Cost): string {
+  const janus = r.serverCpuMs !== undefined && h.serverCpuMs !== undefined ? `${r.serverCpuMs.toFixed(2)} / ${h.serverCpuMs.toFixed(2)} ms` : 'n/a';
+  return `${transport.padEnd(10)}${r.ms.toFixed(2).padStart(10)}${h.ms.toFixed(2).padStart(9)}${ratio(r.ms, h.ms).padStart(7)}   ${r.cpuMs.toFixed(2).padStart(11)}${h.cpuMs.toFixed(2).padStart(10)}${ratio(r.cpuMs, h.cpuMs).padStart(7)}   ${janus.padStart(22)}`;
+}
+
+function ratio(a: number, b: number): string {
+  return b > 0 ? (a / b).toFixed(2) : 'n/a';
+}
+
+/** Start-up of each command, as a process of its own; then one flow as a whole process, runner against hand-written. */
+async function startUp(scenario: string, tests: PlannedTest[], started: StartedPlan, memoryFile: string): Promise<void> {
+  console.log(`\nstart-up, a process each (median of ${STARTS}; CPU: the process's own, which a busy machine does not inflate)`);
+  const floor = await timeToExit(['-e', '0'], STARTS, 0, memoryFile);
+  const line = (what: string, c: ProcessCost) =>
+    console.log(`  ${what.padEnd(44)}${c.seconds.toFixed(3).padStart(7)} s  (${(c.seconds - floor.seconds).toFixed(3)} s over node itself)${c.cpuSeconds !== undefined ? `  CPU ${c.cpuSeconds.toFixed(2)} s` : ''}`);
+  console.log(`  ${'node -e 0 (node itself)'.padEnd(44)}${floor.seconds.toFixed(3).padStart(7)} s${floor.cpuSeconds !== undefined ? `${''.padEnd(31)}CPU ${floor.cpuSeconds.toFixed(2)} s` : ''}`);
+  line('--help, to exit', await timeToExit([CLI, '--help'], STARTS, 0, memoryFile));
+  line('schema, to exit', await timeToExit([CLI, 'schema'], STARTS, 0, memoryFile));
+  line('validate <one file>, to exit', await timeToExit([CLI, 'validate', scenario], STARTS, 0, memoryFile));
+  for (const test of tests) {
+    const { transport } = test.info;
+    const path = new URL(started.target(test)!.url).pathname.replace(/^\/$/, '');
+    const scheme = transport === 'ws' ? 'ws' : 'http';
+    if (transport !== scheme) continue;
+    line(`run --url ${transport}://…, to the first request`, await timeToFirstRequest(scheme, path, (url) => [CLI, 'run', scenario, '--url', url], STARTS));
+  }
+  console.log(`\none flow as a whole process (spawn to exit, peak memory)`);
+  for (const test of tests) {
+    const { transport } = test.info;
+    const url = started.target(test)!.url;
+    const runner = await timeToExit([CLI, 'run', scenario, '--url', url], STARTS, 0, memoryFile);
+    const hand = await timeToExit([ONE_FLOW, transport, url], STARTS, 0, memoryFile);
+    console.log(`  ${transport.padEnd(6)} run --url ${processCost(runner)}, hand-written ${processCost(hand)}, ratio ${ratio(runner.seconds, hand.seconds)}`);
+  }
+}
+
+function processCost(c: ProcessCost): string {
+  return `${c.seconds.toFixed(3)} s${c.cpuSeconds !== undefined ? ` (CPU ${c.cpuSeconds.toFixed(2)} s)` : ''}${c.peakMb !== undefined ? ` ${c.peakMb.toFixed(0)} MB` : ''}`;
 }
 
 /** Messages per second through the schema checker alone, on the exchange's own messages. */
@@ -140,15 +157,16 @@ function checkerThroughput(): void {
     c.incoming('janus', { janus: 'event', session_id: 1, sender: 2, transaction: 'm', plugindata: { plugin, data: { echotest: 'event', result: 'ok' } } });
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(`schema checker: ${Math.round(n / seconds).toLocaleString('en')} messages/s (strict, echotest exchange)`);
+  console.log(`\nschema checker alone: ${Math.round(n / seconds).toLocaleString('en')} messages/s (strict, the flow's messages)`);
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return (s[Math.floor((s.length - 1) / 2)]! + s[Math.ceil((s.length - 1) / 2)]!) / 2;
+function numberFrom(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+  return value;
 }
 
 main().catch((e: unknown) => {
-  console.error(e);
+  console.error(`bench: ${(e as Error)?.message ?? String(e)}`);
   process.exitCode = 1;
 });

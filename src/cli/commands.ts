@@ -1,38 +1,29 @@
 import { readFileSync } from 'node:fs';
-import { registerBuiltinReporters } from '../reporters/builtin.js';
 import { closestName } from '../core/diagnostic.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { escapeControls } from '../core/printable.js';
 import { sweepStaleFolders } from '../managed/stale-folders.js';
-import { fragmentSchema, scenarioSchema } from '../compile/scenario-schema.js';
-import { registerBuiltinTransports } from '../transports/registry.js';
-import { loadProjectConfig } from './config.js';
-import { initCommand } from './init.js';
-import { loadScenarios } from './load-scenarios.js';
 import { INIT_OPTIONS, optionHelp, parseOptions, RUN_OPTIONS, SCHEMA_OPTIONS, UsageError, VALIDATE_OPTIONS, type OptionTable } from './options.js';
-import { MERGE_OPTIONS, mergeReportsCommand } from './merge-reports.js';
-import { runCommand } from './run-command.js';
-import { RECORD_OPTIONS, recordCommand } from './record-command.js';
-import { COMPARE_OPTIONS, compareCommand } from './compare-command.js';
-import { LOAD_OPTIONS } from '../load-test/options.js';
 
+// Each command loads what it needs when it runs (import() below): `--help` loads no command,
+// `schema` no scenario loader, `run` no other command, and no command a reporter nobody chose.
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const EXIT_CODES = `exit codes: 0 all passed, 1 a scenario failed (or --fail-on-skip / --min-tests),
             2 invalid scenario file, config or usage, 3 the server could not be reached
             or started, 130 interrupted`;
 
-/** Each command: its synopsis, what it does, and its options. */
-const COMMANDS: Record<string, { synopsis: string; about: string; options: OptionTable }> = {
-  run: { synopsis: 'run [files|dirs|globs] [options]', about: 'run scenarios (starts a managed Janus unless --url is given)', options: RUN_OPTIONS },
-  coverage: { synopsis: 'coverage [files|dirs|globs] [options]', about: "run, then print what was exercised: request verbs x plugins x transports, and the error codes covered (takes run's options)", options: RUN_OPTIONS },
-  'merge-reports': { synopsis: 'merge-reports <blobs|dirs> [options]', about: 'join the blob reports of a run\'s shards (run --shard i/n --reporter blob) into html, junit, json or tap reports of the whole run', options: MERGE_OPTIONS },
-  record: { synopsis: 'record [files|dirs|globs] --out FILE [options]', about: "run scenarios and write every message of every step, and the server's inventory, as a baseline (takes run's options)", options: RECORD_OPTIONS },
-  compare: { synopsis: 'compare [files|dirs|globs] --baseline FILE [options]', about: 'run scenarios and report what changed against a baseline: a structural diff, rated breaking, behaviour or additive (see docs/upgrades.md)', options: COMPARE_OPTIONS },
-  load: { synopsis: 'load <scenario> --users N [--ramp D] [--duration D] [options]', about: 'run one scenario as N concurrent virtual users: latency percentiles per step, throughput, errors, sessions left; --threshold fails the run (see docs/load.md)', options: LOAD_OPTIONS },
-  validate: { synopsis: 'validate [files|dirs|globs]', about: 'check scenario and fragment files without any server', options: VALIDATE_OPTIONS },
-  schema: { synopsis: 'schema [--fragment]', about: 'print the JSON Schema of scenario (or fragment) files', options: SCHEMA_OPTIONS },
-  init: { synopsis: 'init [dir]', about: 'write a starter folder: a scenario, a fragment, a config file and a GitHub Actions job', options: INIT_OPTIONS },
+/** Each command: its synopsis, what it does, and its options (loaded with the command's module when they live there). */
+const COMMANDS: Record<string, { synopsis: string; about: string; options: () => Promise<OptionTable> }> = {
+  run: { synopsis: 'run [files|dirs|globs] [options]', about: 'run scenarios (starts a managed Janus unless --url is given)', options: async () => RUN_OPTIONS },
+  coverage: { synopsis: 'coverage [files|dirs|globs] [options]', about: "run, then print what was exercised: request verbs x plugins x transports, and the error codes covered (takes run's options)", options: async () => RUN_OPTIONS },
+  'merge-reports': { synopsis: 'merge-reports <blobs|dirs> [options]', about: 'join the blob reports of a run\'s shards (run --shard i/n --reporter blob) into html, junit, json or tap reports of the whole run', options: async () => (await import('./merge-reports.js')).MERGE_OPTIONS },
+  record: { synopsis: 'record [files|dirs|globs] --out FILE [options]', about: "run scenarios and write every message of every step, and the server's inventory, as a baseline (takes run's options)", options: async () => (await import('./record-command.js')).RECORD_OPTIONS },
+  compare: { synopsis: 'compare [files|dirs|globs] --baseline FILE [options]', about: 'run scenarios and report what changed against a baseline: a structural diff, rated breaking, behaviour or additive (see docs/upgrades.md)', options: async () => (await import('./compare-command.js')).COMPARE_OPTIONS },
+  load: { synopsis: 'load <scenario> --users N [--ramp D] [--duration D] [options]', about: 'run one scenario as N concurrent virtual users: latency percentiles per step, throughput, errors, sessions left; --threshold fails the run (see docs/load.md)', options: async () => (await import('../load-test/options.js')).LOAD_OPTIONS },
+  validate: { synopsis: 'validate [files|dirs|globs]', about: 'check scenario and fragment files without any server', options: async () => VALIDATE_OPTIONS },
+  schema: { synopsis: 'schema [--fragment]', about: 'print the JSON Schema of scenario (or fragment) files', options: async () => SCHEMA_OPTIONS },
+  init: { synopsis: 'init [dir]', about: 'write a starter folder: a scenario, a fragment, a config file and a GitHub Actions job', options: async () => INIT_OPTIONS },
 };
 
 const USAGE = `usage: janus-scenarios <command> [options]
@@ -50,9 +41,9 @@ The command line wins over the config file.
 
 ${EXIT_CODES}`;
 
-function commandHelp(name: string): string {
+async function commandHelp(name: string): Promise<string> {
   const c = COMMANDS[name]!;
-  return `usage: janus-scenarios ${c.synopsis}\n\n${c.about}\n\noptions:\n${optionHelp(c.options)}\n\n${EXIT_CODES}`;
+  return `usage: janus-scenarios ${c.synopsis}\n\n${c.about}\n\noptions:\n${optionHelp(await c.options())}\n\n${EXIT_CODES}`;
 }
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
@@ -62,38 +53,37 @@ const STANDARD_IO: Io = { out: (s) => process.stdout.write(`${escapeControls(s)}
 
 /** The whole command line: returns the exit code; prints through `io`. */
 export async function main(argv: string[], io: Io = STANDARD_IO): Promise<number> {
-  registerBuiltinTransports();
-  registerBuiltinReporters();
   // The managed Janus folders of runs that died unclean (SIGKILL) go, whatever this command is.
   sweepStaleFolders();
   const [command, ...args] = argv;
   try {
     if (command && COMMANDS[command] && (args.includes('--help') || args.includes('-h'))) {
-      io.out(commandHelp(command));
+      io.out(await commandHelp(command));
       return ExitCode.passed;
     }
     switch (command) {
       case 'run':
-        return await runCommand(args, io);
+        return await (await import('./run-command.js')).runCommand(args, io);
       case 'coverage':
-        return await runCommand(args, io, { coverage: true });
+        return await (await import('./run-command.js')).runCommand(args, io, { coverage: true });
       case 'record':
-        return await recordCommand(args, io);
+        return await (await import('./record-command.js')).recordCommand(args, io);
       case 'compare':
-        return await compareCommand(args, io);
+        return await (await import('./compare-command.js')).compareCommand(args, io);
       case 'load':
         return await loadCommand(args, io);
       case 'merge-reports':
-        return await mergeReportsCommand(args, io);
+        return await (await import('./merge-reports.js')).mergeReportsCommand(args, io);
       case 'validate':
         return await validate(args, io);
       case 'schema': {
         const { values } = parseOptions(args, SCHEMA_OPTIONS, 'schema');
+        const { fragmentSchema, scenarioSchema } = await import('../compile/scenario-schema.js');
         io.out(JSON.stringify(values.fragment ? fragmentSchema() : scenarioSchema(), null, 2));
         return ExitCode.passed;
       }
       case 'init':
-        return await initCommand(args, io);
+        return await (await import('./init.js')).initCommand(args, io);
       case '--version':
       case '-V':
       case 'version':
@@ -105,7 +95,7 @@ export async function main(argv: string[], io: Io = STANDARD_IO): Promise<number
         io.out(USAGE);
         return command === undefined ? ExitCode.invalidInput : ExitCode.passed;
       case 'help':
-        io.out(args[0] && COMMANDS[args[0]] ? commandHelp(args[0]) : USAGE);
+        io.out(args[0] && COMMANDS[args[0]] ? await commandHelp(args[0]) : USAGE);
         return ExitCode.passed;
       default: {
         const hint = closestName(command, [...Object.keys(COMMANDS), ...(command.startsWith('-') ? ['--version', '--help'] : [])]);
@@ -124,8 +114,8 @@ export async function main(argv: string[], io: Io = STANDARD_IO): Promise<number
 
 /** `load`: its modules (the histogram library among them) are loaded only when it runs. */
 async function loadCommand(args: string[], io: Io): Promise<number> {
+  const { LOAD_OPTIONS, loadSettings } = await import('../load-test/options.js');
   const { values, positionals } = parseOptions(args, LOAD_OPTIONS, 'load');
-  const { loadSettings } = await import('../load-test/options.js');
   const settings = loadSettings(values, positionals, process.env);
   const [{ runLoad }, { withInterrupts }, { stopAllJanus }, { guardOutput }] = await Promise.all([
     import('../load-test/command.js'),
@@ -133,12 +123,15 @@ async function loadCommand(args: string[], io: Io): Promise<number> {
     import('../managed/index.js'),
     import('./output-guard.js'),
   ]);
+  const { loadScenarios } = await import('./load-scenarios.js');
   const host = { loadScenarios: (inputs: string[]) => loadScenarios(inputs, { fragments: false }), withInterrupts, stopAllJanus, guardOutput };
   return runLoad(settings, host, io);
 }
 
 async function validate(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseOptions(args, VALIDATE_OPTIONS, 'validate');
+  const { loadProjectConfig } = await import('./config.js');
+  const { loadScenarios } = await import('./load-scenarios.js');
   const config = positionals.length > 0 ? undefined : await loadProjectConfig(process.cwd(), values.config as string | undefined, RUN_OPTIONS);
   const inputs = positionals.length > 0 ? positionals : config?.files ?? [];
   if (inputs.length === 0) throw new UsageError('give at least one scenario file, folder or glob (or "files" in a config file)');

@@ -1,5 +1,7 @@
 import { withConditions } from '../steps/conditions.js';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { compileValidator } from '../schemas/validators.js';
+import type { JsonSchema } from '../schemas/types.js';
 import { closestName, type Diagnostic } from '../core/diagnostic.js';
 import { derivedFrom } from '../core/registry.js';
 import type { StepKind } from '../steps/contract.js';
@@ -20,29 +22,34 @@ import type { YamlSource } from '../load/yaml-source.js';
  * so a kind registered after files were loaded is validated like a built-in one.
  */
 const fileValidators = derivedFrom([transportRegistry], () => {
-  const ajv = newAjv();
-  const looseSteps = (schema: object) => ({ ...schema, $defs: { step: { type: 'object' } } });
-  return { scenario: ajv.compile(looseSteps(scenarioSchema())), fragment: ajv.compile(looseSteps(fragmentSchema())) };
+  const [scenario, fragment] = fileSchemas().map(compileValidator);
+  return { scenario: scenario!, fragment: fragment! };
 });
 
-const stepAjv = newAjv();
+/** The schemas files are validated with (steps only as objects: each is checked against its kind's). */
+export function fileSchemas(): JsonSchema[] {
+  const looseSteps = (schema: object): JsonSchema => ({ ...schema, $defs: { step: { type: 'object' } } });
+  return [looseSteps(scenarioSchema()), looseSteps(fragmentSchema())];
+}
+
+/** The schema a step of this kind is validated with. */
+export function stepKindSchema(kind: StepKind): JsonSchema {
+  return withConditions(kind.schema) as JsonSchema;
+}
+
 const stepValidators = new WeakMap<StepKind, ValidateFunction>();
 
 function stepValidator(kind: StepKind): ValidateFunction {
   let validate = stepValidators.get(kind);
   if (!validate) {
     try {
-      validate = stepAjv.compile(withConditions(kind.schema));
+      validate = compileValidator(stepKindSchema(kind));
     } catch (e) {
       throw new Error(`step kind "${kind.key}" has a schema ajv cannot compile in strict mode: ${(e as Error).message}`);
     }
     stepValidators.set(kind, validate);
   }
   return validate;
-}
-
-function newAjv(): Ajv2020 {
-  return new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true });
 }
 
 export function validateFile(source: YamlSource, kind: 'scenario' | 'fragment'): Diagnostic[] {

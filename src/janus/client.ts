@@ -35,12 +35,16 @@ export type RequestOutcome = { exchange: Exchange } | { timedOut: true; ack?: Ja
 
 /** Verbs of replies to requests (never events): one that names no waiting request is a server's mistake. */
 const REPLY_VERBS = new Set(['success', 'error', 'ack', 'server_info']);
+/** Why a request's exchange ends: one value for all, as an abort without a reason builds a DOMException (and its stack) every time. */
+const EXCHANGE_OVER = Object.freeze({ reason: 'the request has its outcome' });
 /** Kept for the requests that time out meanwhile; older ones can no longer explain anything. */
 const UNCORRELATED_KEPT = 20;
 
 interface Pending {
   transaction?: string;
   verb?: string;
+  /** The session the request was sent to, whose long-poll brings its event. */
+  sessionId?: number;
   /** 'ack' ends at the ack; 'final' at the first reply that is not an ack. */
   until: 'ack' | 'final';
   ack?: JanusMessage;
@@ -55,10 +59,12 @@ interface Pending {
 export class JanusClient {
   private readonly inbox = new Mailbox();
   /**
-   * Whether events are wanted yet. Until a step looks at the mailbox or a request is acked (its
-   * answer comes as an event), no HTTP long-poll runs: Janus queues a session's events until a
+   * Whether events are wanted from now on: once a step looks at the mailbox (or a session is
+   * claimed). Until then no HTTP long-poll runs but for a request that was acked and waits for
+   * its answer (an event), and only until it has it. Janus queues a session's events until a
    * poll takes them, and Janus 1.1.2 holds a poll for 30 s after its session is destroyed, a
-   * connection and a thread each. Sessions of scenarios that never wait for events cost none.
+   * connection and a thread each: sessions of scenarios that never read events cost no poll, and
+   * a request answered by an event costs the one poll that brings it, as in a hand-written client.
    */
   private listening = false;
   readonly sessions = new Set<number>();
@@ -100,7 +106,7 @@ export class JanusClient {
     const transaction = transactionOf(payload);
     let resolve!: (outcome: RequestOutcome) => void;
     const outcome = new Promise<RequestOutcome>((r) => (resolve = r));
-    const pending: Pending = { transaction, verb: typeof payload === 'string' ? undefined : verbOf(payload), until, done: (result) => settle(result) };
+    const pending: Pending = { transaction, verb: typeof payload === 'string' ? undefined : verbOf(payload), sessionId: route.sessionId, until, done: (result) => settle(result) };
     const seenBefore = this.uncorrelatedCount;
     const timedOut = (): RequestOutcome => ({ timedOut: true, ack: pending.ack, uncorrelated: this.uncorrelatedSince(seenBefore) });
     const timer = setTimeout(() => pending.done(timedOut()), timeoutMs);
@@ -111,18 +117,18 @@ export class JanusClient {
 
     // Ends the transport's side of the exchange once this request has its outcome: a reply
     // still streaming in after the time limit is abandoned, not read on.
-    const exchange = new AbortController();
+    const exchange = this.connection!.ignoresSignal ? undefined : new AbortController();
     const settle = (result: RequestOutcome): void => {
       if (!this.forget(pending)) return;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      exchange.abort();
+      exchange?.abort(EXCHANGE_OVER);
       if ('exchange' in result) this.bookkeep(payload, result.exchange.reply, route);
       resolve(result);
     };
 
     // Not awaited: the request's own time limit must hold even while an HTTP POST hangs.
-    this.connection!.send(payload, route, exchange.signal).then(
+    this.connection!.send(payload, route, exchange?.signal).then(
       // The body of an HTTP POST is this request's reply, even when Janus left out the transaction.
       (direct) => direct && this.guarded(() => this.receive(direct, pending)),
       (e: unknown) => pending.done({ fault: e instanceof TransportFault ? e : new TransportFault(String((e as Error).message ?? e)) }),
@@ -179,7 +185,18 @@ export class JanusClient {
   private listen(): void {
     if (this.listening) return;
     this.listening = true;
-    for (const sessionId of this.sessions) this.connection?.track?.(sessionId, this.sessionAuth.get(sessionId) ?? this.options.pollAuth);
+    for (const sessionId of this.sessions) this.poll(sessionId);
+  }
+
+  /** Starts (or keeps) the long-poll of a session while events are wanted for it. */
+  private poll(sessionId: number): void {
+    this.connection?.track?.(sessionId, this.sessionAuth.get(sessionId) ?? this.options.pollAuth, () => this.listening || this.awaitsEvent(sessionId));
+  }
+
+  /** A request to this session (or to none) was acked and waits for its answer, an event. */
+  private awaitsEvent(sessionId: number): boolean {
+    for (const p of this.pending.values()) if (p.ack && p.until === 'final' && (p.sessionId ?? sessionId) === sessionId) return true;
+    return this.untransacted.some((p) => p.ack && p.until === 'final' && (p.sessionId ?? sessionId) === sessionId);
   }
 
   /**
@@ -253,8 +270,9 @@ export class JanusClient {
    */
   private async endPoll(sessionId: number, destroy: JanusMessage, timeoutMs: number): Promise<void> {
     const handleId = this.handles.get(sessionId)?.values().next().value;
-    if (!this.listening || !this.connection?.untrack || handleId === undefined) return;
-    this.connection.untrack(sessionId, { finishing: true });
+    if (!this.connection?.untrack || handleId === undefined) return;
+    // No poll running (none was wanted, or it stopped once its event came): nothing to end.
+    if (this.connection.untrack(sessionId, { finishing: true }) !== true) return;
     const { janus: _verb, session_id: _sid, transaction, ...auth } = destroy;
     await this.request({ ...auth, janus: 'detach', transaction: `${String(transaction)}-detach` }, { sessionId, handleId }, 'final', timeoutMs);
   }
@@ -268,9 +286,9 @@ export class JanusClient {
     if (verb === 'detached') this.handles.get(idOf(msg.session_id) ?? -1)?.delete(idOf(msg.sender) ?? -1);
     if (pending) {
       if (verb === 'ack') {
-        // What an ack announces comes as an event; a keepalive's ack announces nothing.
-        if (pending.verb !== 'keepalive') this.listen();
         pending.ack = msg;
+        // What an ack announces comes as an event; a keepalive's ack announces nothing.
+        if (pending.verb !== 'keepalive' && pending.until === 'final') this.pollFor(pending);
         if (pending.until === 'ack') pending.done({ exchange: { transaction: tx, reply: msg, ack: msg } });
         return;
       }
@@ -283,6 +301,12 @@ export class JanusClient {
     if (verb === 'ack' && tx !== undefined && this.finished.has(tx)) return;
     if (REPLY_VERBS.has(verb ?? '') && (tx === undefined || !this.finished.has(tx))) this.noteUncorrelated(msg);
     this.inbox.put(msg);
+  }
+
+  /** Polls the session of an acked request until its event came (every session's, for a request sent to none). */
+  private pollFor(pending: Pending): void {
+    if (pending.sessionId === undefined) for (const sessionId of this.sessions) this.poll(sessionId);
+    else if (this.sessions.has(pending.sessionId)) this.poll(pending.sessionId);
   }
 
   private noteUncorrelated(msg: JanusMessage): void {
@@ -345,7 +369,7 @@ export class JanusClient {
     if (typeof request.apisecret === 'string') chosen.apisecret = request.apisecret;
     if (typeof request.token === 'string') chosen.token = request.token;
     this.sessionAuth.set(sessionId, chosen);
-    if (this.listening) this.connection?.track?.(sessionId, chosen);
+    if (this.listening) this.poll(sessionId);
   }
 
   private forgetSession(sessionId: number | undefined): void {

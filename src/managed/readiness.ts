@@ -3,7 +3,6 @@ import { request as httpGet } from 'node:http';
 import { request as httpsGet } from 'node:https';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import WebSocket from 'ws';
 import { JanusStartError, PortConflict } from './errors.js';
 import type { JanusProcess } from './janus-process.js';
 import { listenerUrl, type Listener } from './listeners.js';
@@ -136,7 +135,9 @@ function httpInfo(url: string, ca: string | undefined): Promise<Record<string, u
   });
 }
 
-function wsInfo(url: string, ca: string | undefined): Promise<Record<string, unknown>> {
+async function wsInfo(url: string, ca: string | undefined): Promise<Record<string, unknown>> {
+  // Loaded here, not at start: a run against --url never starts a Janus to probe.
+  const { default: WebSocket } = await import('ws');
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, 'janus-protocol', { handshakeTimeout: PROBE_TIMEOUT_MS, ...(ca && { ca }) });
     const timer = setTimeout(() => socket.terminate(), PROBE_TIMEOUT_MS);

@@ -205,7 +205,8 @@ class ScenarioRun {
     return (direction: 'in' | 'out', message: JanusMessage | string, route?: Route, http?: HttpExchange): void => {
       const entry = { at: Date.now(), client, api, direction, message, ...(http && { http }) };
       this.transcript.push(entry);
-      this.emit({ type: 'message', ...entry, route, transport: this.target.transport });
+      // Built only when someone listens: a run in a loop (the library, load) pays nothing for it.
+      if (this.options.onEvent) this.emit({ type: 'message', ...entry, route, transport: this.target.transport });
       if (!this.checker) return;
       // This runs inside a transport's message callback: whatever goes wrong is this step's verdict, never the transport's.
       try {

@@ -1,5 +1,6 @@
 import { clip } from '../core/clip.js';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { compileValidator } from './validators.js';
 import { admin } from './admin/index.js';
 import { core } from './core/index.js';
 import { BUNDLED_PLUGINS } from './plugins/index.js';
@@ -43,7 +44,6 @@ export function schemaNames(): string[] {
   return [...entries.keys()];
 }
 
-let ajv: Ajv2020 | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
 /** `version`: the Janus version the message comes from; fields of other versions are unknown to it. */
@@ -51,12 +51,16 @@ export function validatorFor(name: string, strict: boolean, version?: string): V
   const key = `${strict ? 'strict' : 'plain'}:${version ?? 'any'}:${name}`;
   let validate = compiled.get(key);
   if (!validate) {
-    ajv ??= new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true });
-    const schema = forVersion(entries.get(name)!.schema, version);
-    validate = ajv.compile(strict ? forbidUnknownFields(schema) : schema);
+    validate = compileValidator(catalogueSchema(name, strict, version));
     compiled.set(key, validate);
   }
   return validate;
+}
+
+/** The schema a message is validated with: the catalogue's, for one version, strict or as written. */
+export function catalogueSchema(name: string, strict: boolean, version?: string): JsonSchema {
+  const schema = forVersion(entries.get(name)!.schema, version);
+  return strict ? forbidUnknownFields(schema) : schema;
 }
 
 /** Strict mode: every object schema that lists its properties and says nothing else forbids others. */

@@ -1,7 +1,7 @@
-import { request } from 'undici';
 import { MAX_MESSAGE_BYTES, readLimited, TooLargeError } from '../transports/limits.js';
 import { describeError } from '../transports/wire.js';
 import { httpAgentFor } from '../transports/http.js';
+import { loadUndici } from '../transports/libraries.js';
 import { formatDuration } from '../core/duration.js';
 import { commonProperties, POSITIVE_DURATION, saveProperty } from './common.js';
 import type { JanusMessage, Route } from '../protocol/messages.js';
@@ -71,7 +71,8 @@ export const httpStep: StepKind = {
         // Every request is in the transcript, with its method and path, JSON body or not.
         const sent = payload !== null && typeof payload === 'object' ? (payload as JanusMessage) : payload === undefined ? '' : String(payload);
         ctx.traffic(actor, 'out', sent, route, { method, path: urlPath(url) });
-        const dispatcher = httpAgentFor(ctx.target.tls, ctx.stepTimeoutMs);
+        const dispatcher = await httpAgentFor(ctx.target.tls, ctx.stepTimeoutMs);
+        const { request } = await loadUndici();
         let reply: { status: number; headers: Record<string, unknown>; body: unknown };
         try {
           const res = await request(url, {

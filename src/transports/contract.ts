@@ -55,13 +55,20 @@ export interface TransportConnection {
    * still streaming in is then abandoned, never read on.
    */
   send(payload: JanusMessage | string, route: Route, signal?: AbortSignal): Promise<JanusMessage | undefined>;
-  /** Start receiving events for a session (HTTP starts its long-poll); optional. */
-  track?(sessionId: number, auth: PollAuth): void;
+  /** True when send() never reads its signal (a push transport's send ends at once): the client then makes none per request. */
+  readonly ignoresSignal?: boolean;
+  /**
+   * Start receiving events for a session (HTTP starts its long-poll); optional. `wanted`, when
+   * given, is asked before each new poll: once it says no, polling stops (Janus keeps the
+   * session's events queued meanwhile) until `track` is called again.
+   */
+  track?(sessionId: number, auth: PollAuth, wanted?: () => boolean): void;
   /**
    * Stop receiving events for a session; optional. `finishing`: let a poll in flight end by
    * itself (its events are still delivered) and start no new one, instead of cutting it off.
+   * Returns whether a poll was running.
    */
-  untrack?(sessionId: number, options?: { finishing?: boolean }): void;
+  untrack?(sessionId: number, options?: { finishing?: boolean }): boolean | void;
   /** Idempotent; stops every background activity of the connection. */
   close(): Promise<void>;
 }

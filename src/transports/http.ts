@@ -1,5 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
+
+type Undici = typeof import('undici');
 import type { JanusMessage, Route } from '../protocol/messages.js';
 import {
   TransportFault,
@@ -12,6 +14,7 @@ import {
 } from './contract.js';
 import { MAX_MESSAGE_BYTES, readLimited, TooLargeError } from './limits.js';
 import { decodeMessages, describeError, displayUrl } from './wire.js';
+import { loadUndici } from './libraries.js';
 
 /**
  * Janus REST transport: each request is a POST whose reply body is the synchronous reply;
@@ -86,6 +89,7 @@ class HttpConnection implements TransportConnection {
   private constructor(
     url: string,
     private readonly agent: Agent,
+    private readonly request: Undici['request'],
     private readonly sink: TransportSink,
     private readonly limits: Limits,
   ) {
@@ -101,8 +105,8 @@ class HttpConnection implements TransportConnection {
     } catch {
       throw new TransportFault(`HTTP: invalid URL ${JSON.stringify(options.url)}`);
     }
-    const agent = sharedAgent(options);
-    const connection = new HttpConnection(parsed.href, agent, sink, limits);
+    const undici = await loadUndici();
+    const connection = new HttpConnection(parsed.href, agentFor(undici, options.tls, options.connectTimeoutMs), undici.request, sink, limits);
     try {
       await connection.probe(options.connectTimeoutMs);
     } catch (err) {
@@ -125,50 +129,43 @@ class HttpConnection implements TransportConnection {
 
   async send(payload: JanusMessage | string, route: Route, signal?: AbortSignal): Promise<JanusMessage | undefined> {
     const url = this.urlFor(pathFor(route));
-    const where = `HTTP POST ${displayUrl(url)}`;
-    if (this.closed) throw new TransportFault(`${where}: connection is closed`);
+    const where = (): string => `HTTP POST ${displayUrl(url)}`;
+    if (this.closed) throw new TransportFault(`${where()}: connection is closed`);
     const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
-    const controller = new AbortController();
-    const callerGone = (): void => controller.abort(new CallerGone());
-    signal?.addEventListener('abort', callerGone, { once: true });
-    if (signal?.aborted) callerGone();
-    this.inflight.add(controller);
     let reply: HttpReply;
     try {
-      reply = await this.exchange('POST', url, body, controller.signal, this.limits.requestTimeoutMs);
+      reply = await this.exchange('POST', url, body, signal, this.limits.requestTimeoutMs, { abandonable: true });
     } catch (err) {
-      throw new TransportFault(`${where}: ${this.reasonFor(err, this.limits.requestTimeoutMs)}`);
-    } finally {
-      this.inflight.delete(controller);
-      signal?.removeEventListener('abort', callerGone);
+      throw new TransportFault(`${where()}: ${this.reasonFor(err, this.limits.requestTimeoutMs)}`);
     }
-    if (reply.status !== 200) throw new TransportFault(`${where}: HTTP ${reply.status}`);
+    if (reply.status !== 200) throw new TransportFault(`${where()}: HTTP ${reply.status}`);
     try {
       return decodeMessages(reply.text, false)[0];
     } catch (err) {
-      throw new TransportFault(`${where}: ${(err as Error).message}`);
+      throw new TransportFault(`${where()}: ${(err as Error).message}`);
     }
   }
 
-  track(sessionId: number, auth: PollAuth): void {
+  track(sessionId: number, auth: PollAuth, wanted: () => boolean = () => true): void {
     if (this.closed || this.polls.has(sessionId)) return;
     const controller = new AbortController();
     this.polls.set(sessionId, controller);
-    this.pollLoop(sessionId, auth, controller).catch((err: unknown) => {
+    this.pollLoop(sessionId, auth, controller, wanted).catch((err: unknown) => {
       // Only a throwing sink gets here; an unhandled rejection would take the whole run down.
       if (this.polls.get(sessionId) === controller) this.polls.delete(sessionId);
       if (!this.closed) this.sink.fault(new TransportFault(`HTTP long-poll for session ${sessionId} stopped: ${describeError(err)}`));
     });
   }
 
-  untrack(sessionId: number, options: { finishing?: boolean } = {}): void {
+  untrack(sessionId: number, options: { finishing?: boolean } = {}): boolean {
     const controller = this.polls.get(sessionId);
     this.polls.delete(sessionId);
-    if (!controller) return;
+    if (!controller) return false;
     // A poll cut off stays held by Janus 1.1.2 for 30 s, half-closed; one that ends by itself
     // (an event came) leaves a connection to reuse.
     if (options.finishing) this.finishing.set(controller, new Promise((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true })));
     else controller.abort();
+    return true;
   }
 
   close(): Promise<void> {
@@ -190,7 +187,7 @@ class HttpConnection implements TransportConnection {
     for (const controller of this.inflight) controller.abort();
   }
 
-  private async pollLoop(sessionId: number, auth: PollAuth, controller: AbortController): Promise<void> {
+  private async pollLoop(sessionId: number, auth: PollAuth, controller: AbortController, wanted: () => boolean): Promise<void> {
     const url = this.urlFor([String(sessionId)]);
     url.searchParams.set('maxev', String(this.limits.maxEvents));
     if (auth.apisecret !== undefined) url.searchParams.set('apisecret', auth.apisecret);
@@ -246,24 +243,35 @@ class HttpConnection implements TransportConnection {
         this.sink.message(message);
       }
       if (finished()) return;
+      // Nobody waits for events any more: no new poll (Janus queues them) until track() again.
+      if (!wanted()) {
+        stop();
+        return;
+      }
     }
   }
 
-  /** One request/response with a deadline; the body is read under the same deadline. */
+  /**
+   * One request/response with a deadline; the body is read under the same deadline. A POST is
+   * `abandonable`: its caller's signal ends it as abandoned (CallerGone), and close() ends it.
+   * One AbortController per exchange: requests are the runner's hot path.
+   */
   private async exchange(
     method: 'GET' | 'POST',
     url: URL,
     body: string | undefined,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
     timeoutMs: number,
+    options: { abandonable?: boolean } = {},
   ): Promise<HttpReply> {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new NoResponseError()), timeoutMs);
-    const forwardAbort = () => deadline.abort(signal.reason);
-    signal.addEventListener('abort', forwardAbort, { once: true });
-    if (signal.aborted) forwardAbort();
+    const forwardAbort = () => deadline.abort(options.abandonable ? new CallerGone() : signal!.reason);
+    signal?.addEventListener('abort', forwardAbort, { once: true });
+    if (signal?.aborted) forwardAbort();
+    if (options.abandonable) this.inflight.add(deadline);
     try {
-      const response = await request(url, {
+      const response = await this.request(url, {
         dispatcher: this.agent,
         method,
         body,
@@ -274,12 +282,13 @@ class HttpConnection implements TransportConnection {
       return { status: response.statusCode, text };
     } catch (err) {
       // undici rejects with the abort reason; make the deadline recognisable whatever it does.
-      if (deadline.signal.reason instanceof NoResponseError && !signal.aborted) throw deadline.signal.reason;
-      if (signal.aborted && signal.reason instanceof CallerGone) throw signal.reason;
+      if (deadline.signal.reason instanceof NoResponseError && !signal?.aborted) throw deadline.signal.reason;
+      if (deadline.signal.reason instanceof CallerGone) throw deadline.signal.reason;
       throw err;
     } finally {
       clearTimeout(timer);
-      signal.removeEventListener('abort', forwardAbort);
+      signal?.removeEventListener('abort', forwardAbort);
+      this.inflight.delete(deadline);
     }
   }
 
@@ -306,16 +315,16 @@ class HttpConnection implements TransportConnection {
  */
 const agents = new Map<string, Agent>();
 
-function sharedAgent(options: ConnectOptions): Agent {
-  return httpAgentFor(options.tls, options.connectTimeoutMs);
+/** The process's undici Agent for a TLS setting; the http step sends through it too. */
+export async function httpAgentFor(tls: TlsOptions, connectTimeoutMs: number): Promise<Agent> {
+  return agentFor(await loadUndici(), tls, connectTimeoutMs);
 }
 
-/** The process's undici Agent for a TLS setting; the http step sends through it too. */
-export function httpAgentFor(tls: TlsOptions, connectTimeoutMs: number): Agent {
+function agentFor(undici: Undici, tls: TlsOptions, connectTimeoutMs: number): Agent {
   const key = JSON.stringify([tls.ca ?? [], tls.insecure ?? false, connectTimeoutMs]);
   let agent = agents.get(key);
   if (!agent) {
-    agent = new Agent({ connect: { timeout: connectTimeoutMs, ca: tls.ca, rejectUnauthorized: !tls.insecure } });
+    agent = new undici.Agent({ connect: { timeout: connectTimeoutMs, ca: tls.ca, rejectUnauthorized: !tls.insecure } });
     agents.set(key, agent);
   }
   return agent;

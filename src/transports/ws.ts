@@ -1,4 +1,4 @@
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import type { JanusMessage, Route } from '../protocol/messages.js';
 import {
   TransportFault,
@@ -9,6 +9,7 @@ import {
 } from './contract.js';
 import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
 import { decodeMessages, describeError, displayUrl } from './wire.js';
+import { loadWebSocket } from './libraries.js';
 
 /**
  * Janus WebSocket transport: one socket per connection, ids in the JSON body, replies and
@@ -52,8 +53,9 @@ async function openSocket(options: ConnectOptions, maxPayload: number): Promise<
     throw new TransportFault(`WebSocket: invalid URL ${JSON.stringify(options.url)}`);
   }
   const protocol = subprotocolFor(options.api);
+  const WebSocketClass = await loadWebSocket();
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(options.url, protocol, {
+    const socket = new WebSocketClass(options.url, protocol, {
       ca: options.tls.ca,
       rejectUnauthorized: !options.tls.insecure,
       handshakeTimeout: options.connectTimeoutMs,
@@ -101,6 +103,7 @@ export function withRouteIds(payload: JanusMessage, route: Route): JanusMessage 
 }
 
 class WsConnection implements TransportConnection {
+  readonly ignoresSignal = true;
   private closed = false;
   private faulted = false;
   private closing?: Promise<void>;
@@ -120,7 +123,7 @@ class WsConnection implements TransportConnection {
   }
 
   send(payload: JanusMessage | string, route: Route): Promise<JanusMessage | undefined> {
-    if (this.closed || this.socket.readyState !== WebSocket.OPEN) {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) {
       return Promise.reject(new TransportFault(`WebSocket ${this.shownUrl}: connection is not open`));
     }
     // Exactly the JSON text: Janus 1.1.2 drops a frame with trailing whitespace (error 454).
@@ -140,7 +143,7 @@ class WsConnection implements TransportConnection {
 
   private async shutdown(): Promise<void> {
     this.closed = true;
-    if (this.socket.readyState === WebSocket.CLOSED) return;
+    if (this.socket.readyState === this.socket.CLOSED) return;
     await new Promise<void>((resolve) => {
       const grace = setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS);
       this.socket.once('close', () => {

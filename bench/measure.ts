@@ -1,0 +1,91 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** What one side of a comparison cost per flow: wall time, this process's CPU, the server's CPU. */
+export interface Cost {
+  ms: number;
+  cpuMs: number;
+  /** Undefined when the server's process cannot be read (not a child of this process, not Linux). */
+  serverCpuMs?: number;
+}
+
+/** Runs `work` (which does `flows` flows) and returns its cost per flow. */
+export async function costOf(flows: number, work: () => Promise<void>, serverCpu: () => number | undefined): Promise<Cost> {
+  const server0 = serverCpu();
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  await work();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
+  const server1 = serverCpu();
+  return {
+    ms: ms / flows,
+    cpuMs: (cpu.user + cpu.system) / 1000 / flows,
+    serverCpuMs: server0 !== undefined && server1 !== undefined ? (server1 - server0) / flows : undefined,
+  };
+}
+
+/**
+ * Both sides, alternating round by round (so a busy spell of the machine hits both alike),
+ * after one warm-up each; the median of each column.
+ */
+export async function sideBySide(rounds: number, flows: number, a: () => Promise<void>, b: () => Promise<void>, serverCpu: () => number | undefined): Promise<[Cost, Cost]> {
+  await a();
+  await b();
+  const as: Cost[] = [];
+  const bs: Cost[] = [];
+  for (let i = 0; i < rounds; i++) {
+    as.push(await costOf(flows, a, serverCpu));
+    bs.push(await costOf(flows, b, serverCpu));
+  }
+  return [medianCost(as), medianCost(bs)];
+}
+
+function medianCost(costs: Cost[]): Cost {
+  const server = costs.map((c) => c.serverCpuMs).filter((x): x is number => x !== undefined);
+  return {
+    ms: median(costs.map((c) => c.ms)),
+    cpuMs: median(costs.map((c) => c.cpuMs)),
+    serverCpuMs: server.length === costs.length ? median(server) : undefined,
+  };
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  return (s[Math.floor((s.length - 1) / 2)]! + s[Math.ceil((s.length - 1) / 2)]!) / 2;
+}
+
+const TICKS_PER_S = 100;
+
+/** CPU milliseconds used so far by the child of this process whose command is `name` (the managed Janus). */
+export function childCpuReader(name: string): () => number | undefined {
+  let pid: number | undefined;
+  return () => {
+    pid ??= findChild(name);
+    if (pid === undefined) return undefined;
+    try {
+      const fields = statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function findChild(name: string): number | undefined {
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+      if (comm === name && Number(statFields(text)[1]) === process.pid) return Number(entry);
+    }
+  } catch {
+    // Not Linux, or a process gone while listing: the column stays empty.
+  }
+  return undefined;
+}
+
+/** The fields after the command name: state, ppid, ..., utime (index 11), stime (12). */
+function statFields(text: string): string[] {
+  return text.slice(text.lastIndexOf(')') + 2).split(' ');
+}
