@@ -35,4 +35,15 @@ describe('VP9 SVC packets', function () {
     assert.deepEqual([key.readUInt16BE(16), key.readUInt16BE(18), key.readUInt16BE(20), key.readUInt16BE(22)], [320, 180, 640, 360]);
     assert.equal(sent[9]![0]![12]! & 0x02, 0);
   });
+
+  it('marks key frames as switching-up points only when asked', function () {
+    const sent = (keyFrameSwitchUp: boolean) => {
+      const stream = svcVideoStream(1234, keyFrameSwitchUp);
+      return Array.from({ length: 9 }, () => nextPackets(stream).map((p) => p[13]! >> 4));
+    };
+    // Temporal id and U of both layer frames of pictures 0 (key), 1..7 and 8 (key).
+    assert.deepEqual(sent(false).map((p) => p[0]), [0x0, 0x5, 0x3, 0x5, 0x0, 0x5, 0x3, 0x5, 0x0]);
+    assert.deepEqual(sent(true).map((p) => p[0]), [0x1, 0x5, 0x3, 0x5, 0x0, 0x5, 0x3, 0x5, 0x1]);
+    assert.deepEqual(sent(true).map((p) => p[1]), sent(true).map((p) => p[0]));
+  });
 });
