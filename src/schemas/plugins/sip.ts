@@ -1,6 +1,7 @@
 import { since } from '../field-versions.js';
 import { boolean, constant, integer, mapOf, object, oneOfValues, pluginData, string } from '../shapes.js';
 import type { JsonSchema, PluginMessage, PluginSpec } from '../types.js';
+import { forwarderCatalogue } from './sip-forwarders.js';
 
 /**
  * SIP (plugins/janus_sip.c, 1.1.2; Sofia-SIP stack per registered handle). Every request is
@@ -70,6 +71,8 @@ const recordingBody = {
   send_peer_pli: boolean,
   filename: string,
 };
+
+const forwarding = forwarderCatalogue((name, required, optional) => event(name, required, optional), body);
 
 export const sip: PluginSpec = {
   package: 'janus.plugin.sip',
@@ -188,6 +191,8 @@ export const sip: PluginSpec = {
     keyframe: { since: '1.3.1', body: body('keyframe', {}, { user: boolean, peer: boolean }), events: ['keyframesent'] },
     /** A 180 to an incoming call (1.3.3+); the event has no `result`. */
     send_ringing: { since: '1.3.3', body: body('send_ringing'), events: ['ringing_sent'] },
+    /** rtp_forward needs an established call: 447 "Wrong state (not in a call)" otherwise. */
+    ...forwarding.requests,
   },
   messages: {
     // Replies to requests.
@@ -257,5 +262,6 @@ export const sip: PluginSpec = {
 
     /** `call_id` is the handle's current Call-ID, when it has one. */
     error: { schema: pluginData(SHORT, 'event', { error_code: integer, error: string }, { call_id: string }) },
+    ...forwarding.messages,
   },
 };
