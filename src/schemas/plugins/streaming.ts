@@ -306,7 +306,7 @@ export const streaming: PluginSpec = {
           temporal_layer: nonNegative,
         },
       ),
-      events: ['preparing'],
+      events: ['preparing', 'answered'],
     },
     start: { body: object({ request: constant('start') }), events: ['starting'] },
     pause: { body: object({ request: constant('pause') }), events: ['pausing'] },
@@ -353,6 +353,8 @@ export const streaming: PluginSpec = {
     preparing: { schema: status('preparing', 'updating') },
     /** start: "started" if the PeerConnection is already up. */
     starting: { schema: status('starting', 'started') },
+    /** watch with the viewer's own JSEP offer (1.1.4, #3199, WHEP): answered and started at once. */
+    answered: { since: '1.1.4', schema: status('starting') },
     pausing: { schema: status('pausing') },
     /** "idle" when the handle was watching nothing (1.3.1). */
     stopping: { schema: event(object({ status: versionedValues(['stopping', {}], ['idle', { since: '1.3.1' }]) })) },
