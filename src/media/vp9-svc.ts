@@ -4,7 +4,10 @@
  * (janus_vp9_parse_svc) to pick what a subscriber gets. Pictures cycle temporal layers 0, 2,
  * 1, 2; every KEY_FRAME_EVERY-th picture is a key frame (P clear, scalability structure with
  * the layer sizes, which is what janus_vp9_is_keyframe looks for), so switching up spatially,
- * which waits for a key frame, happens within a fraction of a second.
+ * which waits for a key frame, happens within a fraction of a second. The first key frame is
+ * picture FIRST_KEY_FRAME, not 0: Janus goes up only to a spatial layer it received in the
+ * last 250 ms, so a subscriber that is up before the media starts sees both layers before the
+ * first key frame, and starts at layer 1 rather than 0.
  *
  * The switching-up point bit (U) is on every upper temporal layer frame; on temporal layer 0
  * only with `keyFrameSwitchUp`, and then only on key frames. libwebrtc never sets it on layer 0
@@ -17,6 +20,7 @@ export const SPATIAL_LAYERS = 2;
 
 const TEMPORAL_PATTERN = [0, 2, 1, 2];
 const KEY_FRAME_EVERY = 8;
+const FIRST_KEY_FRAME = 4;
 /** Layer sizes in the scalability structure: 320x180 and 640x360. */
 const SIZES = [[320, 180], [640, 360]] as const;
 /** Stand-in for the compressed frame; Janus never decodes it, but wants 16+ bytes for a key frame. */
@@ -31,7 +35,7 @@ const V = 0x02; // scalability structure present
 
 /** The payloads of picture number `picture` (0, 1, ...), lowest spatial layer first. */
 export function vp9SvcPicture(picture: number, keyFrameSwitchUp = false): Buffer[] {
-  const key = picture % KEY_FRAME_EVERY === 0;
+  const key = picture % KEY_FRAME_EVERY === FIRST_KEY_FRAME;
   const tid = TEMPORAL_PATTERN[picture % TEMPORAL_PATTERN.length]!;
   // TL0PICIDX counts the pictures of temporal layer 0.
   const tl0PicIdx = Math.floor(picture / TEMPORAL_PATTERN.length) & 0xff;
