@@ -60,7 +60,7 @@ function withUniqueId(schema: JsonSchema): JsonSchema {
 const CALL_NOTIFICATIONS = [
   'hangingup', 'proceeding', 'ringing', 'progress', 'call_accepted', 'hangup', 'incomingcall', 'updatingcall', 'missed_call',
   'transfer', 'info', 'message', 'notify', 'messagedelivery', 'subscribe_succeeded', 'subscribe_failed',
-  'registered_by_registrar', 'unregistered', 'registration_failed',
+  'registered_by_registrar', 'unregistered', 'registration_failed', 'dtmf',
 ];
 
 const recordingBody = {
@@ -246,7 +246,10 @@ export const sip: PluginSpec = {
     /** 200 to our INVITE (the answer is in `jsep`, unless a `progress` brought it). */
     call_accepted: note(event('accepted', { username: string }, { isfocus: constant(true), headers })),
     /** The call ended or failed: the SIP status and phrase (503 "Service Unavailable" when nobody listens). */
-    hangup: note(event('hangup', { code: sipCode, reason: string }, { reason_header: string, reason_header_protocol: string, reason_header_cause: string })),
+    /** `headers`: the custom headers of the BYE, with incoming_header_prefixes (1.3.3, #3558). */
+    hangup: note(event('hangup', { code: sipCode, reason: string }, { reason_header: string, reason_header_protocol: string, reason_header_cause: string, headers: since('1.3.3', headers) })),
+    /** An RFC 2833 DTMF digit received in the call's RTP (1.2.1, #3280); `duration` in RTP timestamp units. */
+    dtmf: { ...note(event('dtmf', { sender: string, signal: string, duration: integer })), since: '1.2.1' },
     incomingcall: note(event('incomingcall', { username: string, callee: string }, {
       call_id: string, displayname: string, headers, referred_by: string, replaces: string, isfocus: constant(true), srtp,
     })),

@@ -197,6 +197,9 @@ const info = object(
     srtp: constant(true),
     collision: integer,
     threads: integer,
+    /** Key-frame buffering with the deltas that follow (1.3.3, #3564), when configured. */
+    bufferkf_ms: since('1.3.3', integer),
+    bufferkf_bytes: since('1.3.3', integer),
     /** The address a stream is bound to (iface/mcast), set on the mountpoint object by 1.1.2. */
     host: string,
   },

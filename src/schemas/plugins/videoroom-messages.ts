@@ -134,6 +134,8 @@ const legacyRtpStream = object({ host: string, warning: constant('deprecated_api
   audio: nonNegative,
   video_stream_id: nonNegative,
   video: nonNegative,
+  /** The video_rtcp_port asked for, when there is one (1.2.2, 360d9cec). */
+  video_rtcp: since('1.2.2', nonNegative),
   video_stream_id_2: nonNegative,
   video_2: nonNegative,
   video_stream_id_3: nonNegative,
