@@ -71,6 +71,8 @@ const createBody = body('create', {}, {
   require_e2ee: boolean,
   dummy_publisher: boolean,
   dummy_streams: arrayOf(dummyStream),
+  /** The dummy publisher's subscriptions are offered as end-to-end encrypted (1.3.2, #3553). */
+  dummy_e2ee: since('1.3.2', boolean),
 });
 
 const editBody = body('edit', room, {
