@@ -29,6 +29,8 @@ export interface PeerTracks {
   simulcast?: boolean;
   /** Video as VP9 with two spatial and three temporal layers (SVC) instead of VP8. */
   svc?: boolean;
+  /** SVC: key frames are switching-up points (U bit) too, not only upper temporal layer frames. */
+  svcKeyFrameSwitchUp?: boolean;
 }
 
 export interface SendOptions {

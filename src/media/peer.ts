@@ -65,7 +65,7 @@ export class MediaPeer {
         // One VP9 stream carrying every layer: Janus drops the layers a subscriber does not want.
         video.addVP9Codec(VP9_PAYLOAD_TYPE);
         video.addSSRC(ssrcBase + 1, 'janus-scenarios', 'janus-scenarios', 'video');
-        this.outgoing.push({ track: this.pc.addTrack(video), stream: svcVideoStream(ssrcBase + 1), kind: 'video', lossDebt: 0 });
+        this.outgoing.push({ track: this.pc.addTrack(video), stream: svcVideoStream(ssrcBase + 1, tracks.svcKeyFrameSwitchUp), kind: 'video', lossDebt: 0 });
         return this.addData(tracks);
       }
       video.addVP8Codec(VP8_PAYLOAD_TYPE);

@@ -22,6 +22,8 @@ export interface RtpStream {
   temporalLayers?: boolean;
   /** VP9 with spatial and temporal layers: a picture is one packet per spatial layer. */
   svc?: boolean;
+  /** SVC: key frames carry the switching-up point bit too (vp9-svc.ts). */
+  svcKeyFrameSwitchUp?: boolean;
   payloadType: number;
   /** RTP clock ticks per 20 ms packet. */
   ticks: number;
@@ -37,8 +39,8 @@ export function videoStream(ssrc: number, temporalLayers = false): RtpStream {
   return { ssrc, payloadType: VP8_PAYLOAD_TYPE, ticks: 1800, sequence: 1, timestamp: 0, temporalLayers };
 }
 
-export function svcVideoStream(ssrc: number): RtpStream {
-  return { ssrc, payloadType: VP9_PAYLOAD_TYPE, ticks: 1800, sequence: 1, timestamp: 0, svc: true };
+export function svcVideoStream(ssrc: number, keyFrameSwitchUp = false): RtpStream {
+  return { ssrc, payloadType: VP9_PAYLOAD_TYPE, ticks: 1800, sequence: 1, timestamp: 0, svc: true, svcKeyFrameSwitchUp: keyFrameSwitchUp };
 }
 
 const TEMPORAL_PATTERN = [0, 2, 1, 2];
@@ -57,7 +59,7 @@ function vp8Payload(stream: RtpStream): Buffer {
  */
 export function nextPackets(stream: RtpStream, audioLevel?: number): Buffer[] {
   const payloads = stream.payloadType === OPUS_PAYLOAD_TYPE ? [OPUS_SILENCE]
-    : stream.svc ? vp9SvcPicture(Math.round(stream.timestamp / stream.ticks)) : [vp8Payload(stream)];
+    : stream.svc ? vp9SvcPicture(Math.round(stream.timestamp / stream.ticks), stream.svcKeyFrameSwitchUp) : [vp8Payload(stream)];
   const extension = audioLevel === undefined ? Buffer.alloc(0)
     : Buffer.from([0xbe, 0xde, 0x00, 0x01, (AUDIO_LEVEL_EXTENSION_ID << 4) | 0, 0x80 | (audioLevel & 0x7f), 0x00, 0x00]);
   const packets = payloads.map((payload, i) => {

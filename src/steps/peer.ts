@@ -7,7 +7,7 @@ type Action = 'offer' | 'accept' | 'send_media' | 'stop_media' | 'message' | 'cl
 
 /** The keys each action takes besides `peer`, `pc` and `name`. */
 const ACTION_KEYS: Record<Action, string[]> = {
-  offer: ['audio', 'video', 'data', 'simulcast', 'svc', 'save'],
+  offer: ['audio', 'video', 'data', 'simulcast', 'svc', 'key_frame_switch_up', 'save'],
   accept: ['jsep', 'candidates', 'save'],
   send_media: ['audio_level', 'loss'],
   stop_media: [],
@@ -37,6 +37,7 @@ export const peerStep: StepKind = {
       data: { type: 'boolean', description: 'offer: a data channel (default false)' },
       simulcast: { type: 'boolean', description: 'offer: the video as three simulcast streams (ssrc-group SIM; default false)' },
       svc: { type: 'boolean', description: 'offer: the video as VP9 with two spatial and three temporal layers (SVC) instead of VP8 (default false)' },
+      key_frame_switch_up: { type: 'boolean', description: 'offer, with svc: key frames carry the switching-up point (U) bit too; by default only upper temporal layer frames do, as libwebrtc sends them (default false)' },
       save: { ...NAME, description: 'offer/accept: the name the local description {type, sdp} is saved as (default offer / answer)' },
       jsep: { description: 'accept: the remote description, usually a saved event\'s jsep: "${answer}"' },
       candidates: { type: ['array', 'string'], description: 'accept: Janus\'s trickled candidates (saved `candidate` of trickle events), for an answer without any (full_trickle)' },
@@ -59,6 +60,7 @@ export const peerStep: StepKind = {
     if (action === 'accept' && raw.jsep === undefined) cc.error([], '`peer: accept` needs `jsep:` with the remote description, e.g. jsep: "${answer}"');
     if (raw.svc === true && raw.simulcast === true) cc.error(['svc'], '`svc: true` and `simulcast: true` do not go together: SVC layers travel in one VP9 stream, simulcast is three VP8 streams');
     if (raw.svc === true && raw.video === false) cc.error(['svc'], '`svc: true` layers the video, but the offer has `video: false`');
+    if (raw.key_frame_switch_up !== undefined && raw.svc !== true) cc.error(['key_frame_switch_up'], '`key_frame_switch_up` marks VP9-SVC key frames, but the offer has no `svc: true`');
     if (action === 'message' && raw.text === undefined && raw.expect === undefined) cc.error([], '`peer: message` needs `text:` to send, `expect:` to receive, or both');
     const saveAs = (raw.save as string | undefined) ?? (action === 'offer' ? 'offer' : 'answer');
     if (action === 'offer' || action === 'accept') cc.declare([saveAs]);
@@ -78,7 +80,7 @@ export const peerStep: StepKind = {
         const run = (action: PeerAction) => runPeer(ctx, pc, action);
         switch (action) {
           case 'offer': {
-            const tracks = { audio: raw.audio !== false, video: raw.video !== false, data: raw.data === true, simulcast: raw.simulcast === true, svc: raw.svc === true };
+            const tracks = { audio: raw.audio !== false, video: raw.video !== false, data: raw.data === true, simulcast: raw.simulcast === true, svc: raw.svc === true, svcKeyFrameSwitchUp: raw.key_frame_switch_up === true };
             ctx.save(saveAs, await run({ op: 'offer', tracks }));
             return;
           }

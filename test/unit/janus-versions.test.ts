@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describeRange, parseVersionRange, satisfies } from '../../src/core/version-range.js';
 import { loadFiles } from '../../src/compile/load-files.js';
 import { runScenario } from '../../src/run/run-scenario.js';
-import { knownSchema, violationsOf } from '../../src/schemas/catalogue.js';
+import { knownSchema, schemaEntry, violationsOf } from '../../src/schemas/catalogue.js';
+import { holdsFor } from '../../src/schemas/versions.js';
 import { scenarioDir } from '../support/cli.js';
 import { useFakeJanus } from '../support/fake-janus.js';
 
@@ -200,5 +201,27 @@ describe('the catalogue by version', function () {
     const idle = { streaming: 'event', result: { status: 'idle' } };
     assert.deepEqual(violationsOf('streaming/stopping', idle, true, '1.3.1'), []);
     assert.equal(violationsOf('streaming/stopping', idle, true, '1.1.2').length, 1);
+  });
+
+  it('fields and messages added from 1.2.1 to 1.4.1 hold from their version only', function () {
+    const cases: Array<[string, unknown, string, string]> = [
+      // [schema, message, first version that sends it, a version before]
+      ['nosip/forwarders', { nosip: 'event', result: { event: 'forwarders', rtp_forwarders: [{ stream_id: 7, host: '127.0.0.1', port: 5004, media: 'audio', type: 'peer_audio' }] } }, '1.4.0', '1.3.3'],
+      ['sip/forwarders', { sip: 'event', result: { event: 'forwarders', rtp_forwarders: [] } }, '1.4.0', '1.3.3'],
+      ['nosip/keyframesent', { nosip: 'event', result: { event: 'keyframesent' } }, '1.3.1', '1.2.4'],
+      ['sip/hangup', { sip: 'event', result: { event: 'hangup', code: 200, reason: 'OK', headers: { 'X-Why': 'done' } } }, '1.3.3', '1.3.2'],
+      ['sip/dtmf', { sip: 'event', call_id: 'c', result: { event: 'dtmf', sender: 'sip:bob@example.com', signal: '5', duration: 800 } }, '1.2.1', '1.1.2'],
+      ['videoroom/participants', { videoroom: 'participants', room: 1, participants: [{ id: 2, publisher: false, metadata: { team: 'blue' } }] }, '1.3.0', '1.2.4'],
+      ['videoroom/metadata_changed', { videoroom: 'event', id: 2, metadata: { team: 'red' } }, '1.3.0', '1.2.4'],
+      ['streaming/answered', { streaming: 'event', result: { status: 'starting' } }, '1.1.4', '1.1.2'],
+      ['echotest/svc', { echotest: 'event', videocodec: 'vp9', spatial_layer: 1, temporal_layer: 2 }, '1.1.4', '1.1.2'],
+    ];
+    for (const [schema, message, from, before] of cases) {
+      assert.deepEqual(violationsOf(schema, message, true, from).map((v) => `${v.pointer} ${v.rule}`), [], `${schema} on ${from}`);
+      // Before: either the whole message is not of that version, or a field of it is unknown.
+      const entry = schemaEntry(schema)!;
+      assert.ok(!holdsFor(entry, before) || violationsOf(schema, message, true, before).length > 0, `${schema} on ${before}`);
+      assert.ok(holdsFor(entry, from), `${schema} holds on ${from}`);
+    }
   });
 });

@@ -105,4 +105,26 @@ describe('a media scenario and its peers', function () {
     assert.equal(result.status, 'passed', result.failure?.summary);
     assert.deepEqual(limits, [`data ${MEDIA_STEP_TIMEOUT_MS}`, `receive ${MEDIA_STEP_TIMEOUT_MS}`, 'receive 2000']);
   });
+
+  it('offers SVC whose key frames are switching-up points only when asked, and only with svc', async function () {
+    const offers: unknown[] = [];
+    const peers: PeerHost = {
+      async run(command) {
+        if (command.op === 'offer') offers.push(command.tracks);
+        return { type: 'offer', sdp: 'v=0\r\n' };
+      },
+      closeAll: async () => undefined,
+      watch: () => undefined,
+    };
+    writeFileSync(join(dir, 'svc.yaml'), 'name: svc\nrequires: { media: true }\nsteps:\n  - peer: offer\n    pc: a\n    svc: true\n  - peer: offer\n    pc: b\n    svc: true\n    key_frame_switch_up: true\n');
+    const [scenario] = loadFiles([join(dir, 'svc.yaml')], { cwd: dir }).scenarios;
+    const result = await runScenario(scenario!, { transport: 'http', url: 'http://127.0.0.1:9/janus', tls: {}, secrets: {}, peers }, { seed: 's', stepTimeoutMs: 1000, scenarioTimeoutMs: 10_000 });
+    assert.equal(result.status, 'passed', result.failure?.summary);
+    assert.deepEqual(offers.map((t) => (t as { svcKeyFrameSwitchUp?: boolean }).svcKeyFrameSwitchUp), [false, true]);
+
+    writeFileSync(join(dir, 'no-svc.yaml'), 'name: no svc\nrequires: { media: true }\nsteps:\n  - peer: offer\n    key_frame_switch_up: true\n');
+    const loaded = loadFiles([join(dir, 'no-svc.yaml')], { cwd: dir });
+    assert.deepEqual(loaded.scenarios, []);
+    assert.match(loaded.diagnostics.map((d) => `${d.span.line}:${d.span.col} ${d.message}`).join('\n'), /^5:\d+ .*key_frame_switch_up.* no `svc: true`/m);
+  });
 });

@@ -1,3 +1,4 @@
+import { since } from '../field-versions.js';
 import { boolean, integer, object, oneOfValues, pluginData, pluginError, string } from '../shapes.js';
 import type { PluginSpec } from '../types.js';
 
@@ -7,6 +8,8 @@ import type { PluginSpec } from '../types.js';
  * bitrate, record, substream, temporal, fallback, videocodec, videoprofile, opusred, min_delay,
  * max_delay and no JSEP is a 413 ("no supported attributes found").
  */
+const VIDEO_CODEC = oneOfValues('none', 'vp8', 'vp9', 'h264', 'av1', 'h265');
+
 export const echotest: PluginSpec = {
   package: 'janus.plugin.echotest',
   short: 'echotest',
@@ -28,6 +31,10 @@ export const echotest: PluginSpec = {
         /** 0-2; 413 "Invalid value" above 2, "Invalid element type" below 0. */
         substream: { type: 'integer', minimum: 0, maximum: 2 },
         temporal: { type: 'integer', minimum: 0, maximum: 2 },
+        /** SVC targets (1.1.4, #3174), 0-2 like substream and temporal. */
+        svc: since('1.1.4', boolean),
+        spatial_layer: since('1.1.4', { type: 'integer', minimum: 0, maximum: 2 }),
+        temporal_layer: since('1.1.4', { type: 'integer', minimum: 0, maximum: 2 }),
         fallback: { type: 'integer', minimum: 0 },
         audiocodec: string,
         videocodec: string,
@@ -46,8 +53,14 @@ export const echotest: PluginSpec = {
     done: { schema: pluginData('echotest', 'event', { result: oneOfValues('done') }), unsolicited: true },
     /** Simulcast layer changes (media only): either substream or temporal. */
     simulcast: {
-      schema: pluginData('echotest', 'event', { videocodec: oneOfValues('none', 'vp8', 'vp9', 'h264', 'av1', 'h265') }, { substream: integer, temporal: integer }),
+      schema: pluginData('echotest', 'event', { videocodec: VIDEO_CODEC }, { substream: integer, temporal: integer, tot_temporal_layers: since('1.3.2', integer) }),
       unsolicited: true,
+    },
+    /** SVC layer changes (media only, 1.1.4); the totals come with the video-layers-allocation extension (1.3.2). */
+    svc: {
+      schema: pluginData('echotest', 'event', { videocodec: VIDEO_CODEC, spatial_layer: integer, temporal_layer: integer }, { tot_spatial_layers: since('1.3.2', integer), tot_temporal_layers: since('1.3.2', integer) }),
+      unsolicited: true,
+      since: '1.1.4',
     },
     slow_link: { schema: pluginData('echotest', 'event', { event: oneOfValues('slow_link'), media: oneOfValues('audio', 'video') }, { 'current-bitrate': integer }), unsolicited: true },
     error: { schema: pluginError('echotest') },

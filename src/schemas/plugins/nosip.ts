@@ -1,6 +1,7 @@
 import { since } from '../field-versions.js';
 import { boolean, constant, object, oneOfValues, pluginData, pluginError, string } from '../shapes.js';
 import type { JsonSchema, PluginSpec } from '../types.js';
+import { forwarderCatalogue } from './sip-forwarders.js';
 
 /**
  * NoSIP (plugins/janus_nosip.c, 1.1.2): converts between the WebRTC JSEP of the handle and a
@@ -26,6 +27,8 @@ const sdpType = oneOfValues('offer', 'answer');
 const uniqueId = since('1.4.0', string);
 const srtp = oneOfValues('sdes_optional', 'sdes_mandatory');
 const srtpProfile = oneOfValues('AES_CM_128_HMAC_SHA1_32', 'AES_CM_128_HMAC_SHA1_80', 'AEAD_AES_128_GCM', 'AEAD_AES_256_GCM');
+
+const forwarding = forwarderCatalogue(event, body);
 
 export const nosip: PluginSpec = {
   package: 'janus.plugin.nosip',
@@ -68,6 +71,10 @@ export const nosip: PluginSpec = {
       }),
       events: ['recordingupdated'],
     },
+    /** A PLI to the WebRTC user and/or the legacy peer (1.3.1+), with or without media. */
+    keyframe: { since: '1.3.1', body: body('keyframe', {}, { user: boolean, peer: boolean }), events: ['keyframesent'] },
+    /** Unlike SIP's, rtp_forward needs no session state. */
+    ...forwarding.requests,
   },
   messages: {
     /** The barebone SDP (plain RTP on the plugin's ports at its local IP); `update: true` for a renegotiation. */
@@ -76,6 +83,8 @@ export const nosip: PluginSpec = {
     processed: { schema: event('processed', {}, { srtp, update: constant(true), unique_id: uniqueId }) },
     hangingup: { schema: event('hangingup') },
     recordingupdated: { schema: event('recordingupdated') },
+    keyframesent: { since: '1.3.1', schema: event('keyframesent') },
+    ...forwarding.messages,
     error: { schema: pluginError(SHORT) },
   },
 };

@@ -1,6 +1,7 @@
 import { since } from '../field-versions.js';
 import { boolean, constant, integer, mapOf, object, oneOfValues, pluginData, string } from '../shapes.js';
 import type { JsonSchema, PluginMessage, PluginSpec } from '../types.js';
+import { forwarderCatalogue } from './sip-forwarders.js';
 
 /**
  * SIP (plugins/janus_sip.c, 1.1.2; Sofia-SIP stack per registered handle). Every request is
@@ -59,7 +60,7 @@ function withUniqueId(schema: JsonSchema): JsonSchema {
 const CALL_NOTIFICATIONS = [
   'hangingup', 'proceeding', 'ringing', 'progress', 'call_accepted', 'hangup', 'incomingcall', 'updatingcall', 'missed_call',
   'transfer', 'info', 'message', 'notify', 'messagedelivery', 'subscribe_succeeded', 'subscribe_failed',
-  'registered_by_registrar', 'unregistered', 'registration_failed',
+  'registered_by_registrar', 'unregistered', 'registration_failed', 'dtmf',
 ];
 
 const recordingBody = {
@@ -70,6 +71,8 @@ const recordingBody = {
   send_peer_pli: boolean,
   filename: string,
 };
+
+const forwarding = forwarderCatalogue((name, required, optional) => event(name, required, optional), body);
 
 export const sip: PluginSpec = {
   package: 'janus.plugin.sip',
@@ -188,6 +191,8 @@ export const sip: PluginSpec = {
     keyframe: { since: '1.3.1', body: body('keyframe', {}, { user: boolean, peer: boolean }), events: ['keyframesent'] },
     /** A 180 to an incoming call (1.3.3+); the event has no `result`. */
     send_ringing: { since: '1.3.3', body: body('send_ringing'), events: ['ringing_sent'] },
+    /** rtp_forward needs an established call: 447 "Wrong state (not in a call)" otherwise. */
+    ...forwarding.requests,
   },
   messages: {
     // Replies to requests.
@@ -241,7 +246,10 @@ export const sip: PluginSpec = {
     /** 200 to our INVITE (the answer is in `jsep`, unless a `progress` brought it). */
     call_accepted: note(event('accepted', { username: string }, { isfocus: constant(true), headers })),
     /** The call ended or failed: the SIP status and phrase (503 "Service Unavailable" when nobody listens). */
-    hangup: note(event('hangup', { code: sipCode, reason: string }, { reason_header: string, reason_header_protocol: string, reason_header_cause: string })),
+    /** `headers`: the custom headers of the BYE, with incoming_header_prefixes (1.3.3, #3558). */
+    hangup: note(event('hangup', { code: sipCode, reason: string }, { reason_header: string, reason_header_protocol: string, reason_header_cause: string, headers: since('1.3.3', headers) })),
+    /** An RFC 2833 DTMF digit received in the call's RTP (1.2.1, #3280); `duration` in RTP timestamp units. */
+    dtmf: { ...note(event('dtmf', { sender: string, signal: string, duration: integer })), since: '1.2.1' },
     incomingcall: note(event('incomingcall', { username: string, callee: string }, {
       call_id: string, displayname: string, headers, referred_by: string, replaces: string, isfocus: constant(true), srtp,
     })),
@@ -257,5 +265,6 @@ export const sip: PluginSpec = {
 
     /** `call_id` is the handle's current Call-ID, when it has one. */
     error: { schema: pluginData(SHORT, 'event', { error_code: integer, error: string }, { call_id: string }) },
+    ...forwarding.messages,
   },
 };

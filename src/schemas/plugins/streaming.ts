@@ -197,6 +197,9 @@ const info = object(
     srtp: constant(true),
     collision: integer,
     threads: integer,
+    /** Key-frame buffering with the deltas that follow (1.3.3, #3564), when configured. */
+    bufferkf_ms: since('1.3.3', integer),
+    bufferkf_bytes: since('1.3.3', integer),
     /** The address a stream is bound to (iface/mcast), set on the mountpoint object by 1.1.2. */
     host: string,
   },
@@ -306,7 +309,7 @@ export const streaming: PluginSpec = {
           temporal_layer: nonNegative,
         },
       ),
-      events: ['preparing'],
+      events: ['preparing', 'answered'],
     },
     start: { body: object({ request: constant('start') }), events: ['starting'] },
     pause: { body: object({ request: constant('pause') }), events: ['pausing'] },
@@ -353,6 +356,8 @@ export const streaming: PluginSpec = {
     preparing: { schema: status('preparing', 'updating') },
     /** start: "started" if the PeerConnection is already up. */
     starting: { schema: status('starting', 'started') },
+    /** watch with the viewer's own JSEP offer (1.1.4, #3199, WHEP): answered and started at once. */
+    answered: { since: '1.1.4', schema: status('starting') },
     pausing: { schema: status('pausing') },
     /** "idle" when the handle was watching nothing (1.3.1). */
     stopping: { schema: event(object({ status: versionedValues(['stopping', {}], ['idle', { since: '1.3.1' }]) })) },

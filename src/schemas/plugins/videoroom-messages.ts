@@ -15,6 +15,8 @@ const room = { room: id };
 const mid = string;
 const mindex = nonNegative;
 const positive = { type: 'integer', minimum: 1 } as const;
+/** A participant's own JSON metadata, given on join or configure (1.3.0, #3467): wherever its display name goes. */
+const metadata = since('1.3.0', { type: 'object' });
 
 /**
  * A publisher's stream as others see it. `joined` (the list a new participant gets) adds `talking`
@@ -45,6 +47,7 @@ function publisherStream(where: 'joined' | 'notified' | 'own'): JsonSchema {
 function publisher(where: 'joined' | 'notified'): JsonSchema {
   return object({ id, streams: arrayOf(publisherStream(where)) }, {
     display: string,
+    metadata,
     // Backwards compatibility: the codec of the first audio and video stream.
     audio_codec: audioCodec,
     video_codec: videoCodec,
@@ -61,6 +64,7 @@ const subscriberStream = object({ type: mediaType, active: boolean, mindex, mid,
   // audio/video fed by a publisher stream
   feed_id: id,
   feed_display: string,
+  feed_metadata: metadata,
   feed_mid: string,
   feed_description: string,
   codec: anyCodec,
@@ -108,6 +112,7 @@ const roomInfo = object({
 /** A participant in `listparticipants`. */
 const participant = object({ id, publisher: boolean }, {
   display: string,
+  metadata,
   dummy: trueOnly,
   remote: trueOnly,
   talking: boolean,
@@ -129,6 +134,8 @@ const legacyRtpStream = object({ host: string, warning: constant('deprecated_api
   audio: nonNegative,
   video_stream_id: nonNegative,
   video: nonNegative,
+  /** The video_rtcp_port asked for, when there is one (1.2.2, 360d9cec). */
+  video_rtcp: since('1.2.2', nonNegative),
   video_stream_id_2: nonNegative,
   video_2: nonNegative,
   video_stream_id_3: nonNegative,
@@ -161,7 +168,7 @@ export const messages: Record<string, PluginMessage> = {
   success: { schema: vr('success') },
   recording: { schema: vr('success', { record: boolean }) },
   participants: { schema: vr('participants', { ...room, participants: arrayOf(participant) }) },
-  forwarders: { schema: vr('forwarders', { ...room, publishers: arrayOf(object({ publisher_id: id, forwarders: arrayOf(forwarder) }, { display: string })) }) },
+  forwarders: { schema: vr('forwarders', { ...room, publishers: arrayOf(object({ publisher_id: id, forwarders: arrayOf(forwarder) }, { display: string, metadata })) }) },
   rtp_forward: { schema: vr('rtp_forward', { ...room, publisher_id: id }, { forwarders: arrayOf(forwarder), rtp_stream: legacyRtpStream }) },
   stop_rtp_forward: { schema: vr('stop_rtp_forward', { ...room, publisher_id: id, stream_id: nonNegative }) },
   remotized: { schema: vr('success', { ...room, id, remote_id: string }) },
@@ -173,7 +180,7 @@ export const messages: Record<string, PluginMessage> = {
   // ---- events answering asynchronous requests ----
   joined: {
     schema: vr('joined', { ...room, description: string, id, private_id: privateId, publishers: arrayOf(publisher('joined')) }, {
-      attendees: arrayOf(object({ id }, { display: string })),
+      attendees: arrayOf(object({ id }, { display: string, metadata })),
       audio_active_packets: nonNegative,
       audio_level_average: nonNegative,
       ...negotiated,
@@ -184,6 +191,7 @@ export const messages: Record<string, PluginMessage> = {
       // deprecated single-feed subscription ("feed")
       id,
       display: string,
+      metadata,
       warning: constant('deprecated_api'),
     }),
   },
@@ -203,16 +211,18 @@ export const messages: Record<string, PluginMessage> = {
 
   // ---- notifications (no transaction) ----
   publishers: { schema: vr('event', { ...room, publishers: arrayOf(publisher('notified')) }), unsolicited: true },
-  participant_joining: { schema: vr('event', { ...room, joining: object({ id }, { display: string }) }), unsolicited: true },
+  participant_joining: { schema: vr('event', { ...room, joining: object({ id }, { display: string, metadata }) }), unsolicited: true },
   // The display name of who left, unpublished or was kicked, when it has one (1.3.0, #3426).
-  participant_unpublished: { schema: vr('event', { ...room, unpublished: id }, { display: since('1.3.0', string) }), unsolicited: true },
-  participant_left: { schema: vr('event', { ...room, leaving: id }, { display: since('1.3.0', string) }), unsolicited: true },
-  participant_kicked: { schema: vr('event', { ...room, kicked: id }, { display: since('1.3.0', string) }), unsolicited: true },
+  participant_unpublished: { schema: vr('event', { ...room, unpublished: id }, { display: since('1.3.0', string), metadata }), unsolicited: true },
+  participant_left: { schema: vr('event', { ...room, leaving: id }, { display: since('1.3.0', string), metadata }), unsolicited: true },
+  participant_kicked: { schema: vr('event', { ...room, kicked: id }, { display: since('1.3.0', string), metadata }), unsolicited: true },
   /** To the participant who was kicked. */
   kicked: { schema: vr('event', { ...room, leaving: ok, reason: constant('kicked') }), unsolicited: true },
   moderation: { schema: vr('event', { ...room, id, mid, moderation: oneOfValues('muted', 'unmuted') }), unsolicited: true },
   /** A participant changed its display name (configure "display"); no room key. */
-  display: { schema: vr('event', { id, display: string }), unsolicited: true },
+  display: { schema: vr('event', { id, display: string }, { metadata }), unsolicited: true },
+  /** A participant changed metadata it already had (configure "metadata", 1.3.0); no room key either. */
+  metadata_changed: { schema: vr('event', { id, metadata }), unsolicited: true, since: '1.3.0' },
   room_destroyed: { schema: vr('destroyed', room), unsolicited: true },
   talking: { schema: vr('talking', { ...room, id, mindex, mid, 'audio-level-dBov-avg': number }), unsolicited: true },
   stopped_talking: { schema: vr('stopped-talking', { ...room, id, mindex, mid, 'audio-level-dBov-avg': number }), unsolicited: true },

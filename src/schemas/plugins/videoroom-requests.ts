@@ -1,4 +1,5 @@
-import { arrayOf, boolean, integer, object, string, stringArray } from '../shapes.js';
+import { since } from '../field-versions.js';
+import { anyObject, arrayOf, boolean, integer, object, string, stringArray } from '../shapes.js';
 import type { JsonSchema } from '../types.js';
 import { AUDIO_CODECS, VIDEO_CODECS, anyCodec, caseInsensitive, ci, layer, nameList, nonNegative, requestId } from './videoroom-common.js';
 
@@ -70,6 +71,8 @@ const createBody = body('create', {}, {
   require_e2ee: boolean,
   dummy_publisher: boolean,
   dummy_streams: arrayOf(dummyStream),
+  /** The dummy publisher's subscriptions are offered as end-to-end encrypted (1.3.2, #3553). */
+  dummy_e2ee: since('1.3.2', boolean),
 });
 
 const editBody = body('edit', room, {
@@ -189,6 +192,9 @@ const configureStream = object({}, {
   temporal_layer: layer,
 });
 
+/** A publisher's JSON metadata (1.3.0, #3467), on join, configure and remote publishers. */
+const metadata = since('1.3.0', anyObject);
+
 /** Fields a publisher's publish/configure reads (publish_parameters and the legacy global stream fields). */
 const publisherConfigure = {
   streams: arrayOf(configureStream),
@@ -200,6 +206,7 @@ const publisherConfigure = {
   record: boolean,
   filename: string,
   display: string,
+  metadata,
   secret: string,
   audio_level_averge: nonNegative,
   audio_level_average: nonNegative,
@@ -242,6 +249,7 @@ function joinBody(request: string, extra: Record<string, JsonSchema>): JsonSchem
     // publisher
     id: requestId,
     display: string,
+    metadata,
     descriptions: arrayOf(description),
     audio_active_packets: nonNegative,
     audio_level_average: nonNegative,
@@ -289,12 +297,13 @@ export const requestBodies: Record<string, JsonSchema> = {
     ...secret,
     id: requestId,
     display: string,
+    metadata,
     mcast: string,
     iface: string,
     port: nonNegative,
     rtcp_port: nonNegative,
   }),
-  update_remote_publisher: body('update_remote_publisher', { ...room, id: requestId, streams: arrayOf(remoteStream) }, { ...secret, display: string }),
+  update_remote_publisher: body('update_remote_publisher', { ...room, id: requestId, streams: arrayOf(remoteStream) }, { ...secret, display: string, metadata }),
   remove_remote_publisher: body('remove_remote_publisher', { ...room, id: requestId }, secret),
   join: joinBody('join', {}),
   joinandconfigure: joinBody('joinandconfigure', { audiocodec: oneAudioCodec, videocodec: oneVideoCodec }),
