@@ -17,7 +17,7 @@ import { requireObservers } from './observers.js';
 import { AGENT_STOP_GRACE_MS, agentCommand, namespaceEmptied, namespaceOf, namespaceUnavailable } from './netns/namespace.js';
 import { allocateMediaPortRanges, pickFreePorts } from './ports.js';
 import { waitUntilReady } from './readiness.js';
-import { bridge, bridgeSocketPath } from './socket-bridge.js';
+import { bridge, bridgeSocketPath, outboundSocketPath } from './socket-bridge.js';
 import { BrokerStartError } from './brokers/contract.js';
 import { killAllBrokersSync } from './brokers/pool.js';
 import { type BrokerTransport, isBrokerTransport, leaseBrokers, releaseAll, waitForBrokerTransports, wireBrokers } from './brokers/wiring.js';
@@ -176,7 +176,10 @@ async function launch(plan: LaunchPlan, leases: Map<BrokerTransport, BrokerLease
     });
     // With media, Janus listens on the same port numbers inside its namespace; ours bridge to them.
     if (plan.needs.media) bridges.push(...(await bridgePorts(dir, ports)));
-    const janus = plan.needs.media ? new JanusProcess(agentCommand(plan.installation, dir, ports), dir, true) : new JanusProcess(janusCommand(plan.installation, dir), dir);
+    // And the brokers, outside its namespace, are reached the other way round.
+    const outbound = plan.needs.media ? [...leases.values()].map((l) => l.broker.port) : [];
+    for (const port of outbound) bridges.push(await bridge({ path: outboundSocketPath(dir, port) }, { host: '127.0.0.1', port }));
+    const janus = plan.needs.media ? new JanusProcess(agentCommand(plan.installation, dir, ports, outbound), dir, true) : new JanusProcess(janusCommand(plan.installation, dir), dir);
     const pid = janus.pid;
     if (pid === undefined) {
       const { error } = await janus.exited;
