@@ -4,7 +4,7 @@ import type { JanusMessage, Route } from '../protocol/messages.js';
 import { choiceOption, optionOr, parseBrokerUrl, withoutCredentials, type BrokerUrl } from './broker-url.js';
 import { TransportFault, type ConnectOptions, type TransportConnection, type TransportDefinition, type TransportSink } from './contract.js';
 import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
-import { ReplyRouter, type SharedChannel } from './shared-channel.js';
+import { type ChannelEndpoint, HUB_LINGER_MS, ReplyRouter, type SharedChannel } from './shared-channel.js';
 import { decodeMessages, describeError } from './wire.js';
 import { withRouteIds } from './ws.js';
 
@@ -148,8 +148,9 @@ function connectReason(err: unknown): string {
  * publishes their requests. Connecting costs ~100 ms, paid once per run, not per scenario.
  */
 class MqttHub {
-  readonly router = new ReplyRouter();
+  private readonly router = new ReplyRouter();
   private gone = false;
+  private linger?: NodeJS.Timeout;
 
   constructor(
     private readonly key: string,
@@ -171,9 +172,24 @@ class MqttHub {
     await this.client.publishAsync(this.settings.toJanus, body, publish);
   }
 
-  /** A connection is done; the last one disconnects the client. */
-  async release(channel: SharedChannel): Promise<void> {
+  /** A new connection on this stream; it keeps the client from closing. */
+  open(endpoint: ChannelEndpoint): SharedChannel {
+    clearTimeout(this.linger);
+    return this.router.open(endpoint);
+  }
+
+  /**
+   * A connection is done. The last one disconnects the client after a moment: scenarios run one
+   * after the other, and reconnecting for each would cost ~100 ms apiece.
+   */
+  release(channel: SharedChannel): void {
     channel.close();
+    if (this.router.size > 0 || this.gone) return;
+    clearTimeout(this.linger);
+    this.linger = setTimeout(() => void this.shutdown(), HUB_LINGER_MS);
+  }
+
+  private async shutdown(): Promise<void> {
     if (this.router.size > 0 || this.gone) return;
     this.gone = true;
     hubs.delete(this.key);
@@ -202,6 +218,7 @@ class MqttHub {
   private lose(reason: string): void {
     if (this.gone) return;
     this.gone = true;
+    clearTimeout(this.linger);
     hubs.delete(this.key);
     this.router.faultAll(withoutCredentials(reason, this.broker));
     this.client.end(true);
@@ -232,7 +249,7 @@ class MqttConnection implements TransportConnection {
     private readonly hub: MqttHub,
     private readonly sink: TransportSink,
   ) {
-    this.channel = hub.router.open({
+    this.channel = hub.open({
       message: (msg) => {
         if (this.closed) return;
         this.channel.received(msg);
@@ -261,7 +278,7 @@ class MqttConnection implements TransportConnection {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.closed = true;
-      await this.hub.release(this.channel);
+      this.hub.release(this.channel);
     })();
     return this.closing;
   }

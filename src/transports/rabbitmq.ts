@@ -3,7 +3,7 @@ import type { JanusMessage, Route } from '../protocol/messages.js';
 import { optionOr, parseBrokerUrl, withoutCredentials, type BrokerUrl } from './broker-url.js';
 import { TransportFault, type ConnectOptions, type TransportConnection, type TransportDefinition, type TransportSink } from './contract.js';
 import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
-import { ReplyRouter, type SharedChannel } from './shared-channel.js';
+import { type ChannelEndpoint, HUB_LINGER_MS, ReplyRouter, type SharedChannel } from './shared-channel.js';
 import { decodeMessages, describeError } from './wire.js';
 import { withRouteIds } from './ws.js';
 
@@ -74,8 +74,9 @@ export function rabbitmqTransport(options: { name: string; maxMessageBytes?: num
  * (see shared-channel.ts), and publishes their requests.
  */
 class ReplyHub {
-  readonly router = new ReplyRouter();
+  private readonly router = new ReplyRouter();
   private gone = false;
+  private linger?: NodeJS.Timeout;
 
   private constructor(
     readonly key: string,
@@ -117,13 +118,23 @@ class ReplyHub {
     }
   }
 
-  /** A connection is done; the last one closes the AMQP connection. */
-  async release(channel: SharedChannel): Promise<void> {
+  /** A new connection on this stream; it keeps the AMQP connection from closing. */
+  open(endpoint: ChannelEndpoint): SharedChannel {
+    clearTimeout(this.linger);
+    return this.router.open(endpoint);
+  }
+
+  /** A connection is done; the last one closes the AMQP connection after a moment (the next scenario reuses it). */
+  release(channel: SharedChannel): void {
     channel.close();
     if (this.router.size > 0 || this.gone) return;
-    this.gone = true;
-    hubs.delete(this.key);
-    await this.model.close().catch(() => undefined);
+    clearTimeout(this.linger);
+    this.linger = setTimeout(() => {
+      if (this.router.size > 0 || this.gone) return;
+      this.gone = true;
+      hubs.delete(this.key);
+      this.model.close().catch(() => undefined);
+    }, HUB_LINGER_MS);
   }
 
   publish(queue: string, body: string): void {
@@ -148,6 +159,7 @@ class ReplyHub {
   private lose(reason: string): void {
     if (this.gone) return;
     this.gone = true;
+    clearTimeout(this.linger);
     hubs.delete(this.key);
     this.router.faultAll(reason);
     this.model.close().catch(() => undefined);
@@ -200,7 +212,7 @@ class RabbitConnection implements TransportConnection {
     } catch (err) {
       throw new TransportFault(`RabbitMQ ${this.broker.shown}: ${this.reason(openReason(err, this.settings))}`);
     }
-    this.channel = this.hub.router.open({
+    this.channel = this.hub.open({
       message: (msg) => {
         if (this.closed) return;
         this.channel!.received(msg);
@@ -228,7 +240,7 @@ class RabbitConnection implements TransportConnection {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.closed = true;
-      if (this.hub && this.channel) await this.hub.release(this.channel);
+      if (this.hub && this.channel) this.hub.release(this.channel);
     })();
     return this.closing;
   }

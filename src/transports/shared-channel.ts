@@ -24,6 +24,12 @@ export interface ChannelEndpoint {
   fault(reason: string): void;
 }
 
+/**
+ * How long a stream's broker connection outlives its last user: the next scenario reuses it.
+ * Short, because the process waits for it before it exits.
+ */
+export const HUB_LINGER_MS = 300;
+
 /** What Janus sends on its own, about a session; everything else answers a request. */
 const EVENT_VERBS = new Set(['event', 'webrtcup', 'media', 'slowlink', 'hangup', 'detached', 'timeout', 'trickle']);
 /** A request unanswered for this long no longer claims transaction-less replies. */
