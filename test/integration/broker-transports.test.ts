@@ -83,6 +83,17 @@ steps:
       assert.deepEqual(childrenNamed(cli.child.pid!, 'janus'), []);
     });
 
+    it('on Ctrl-C stops the broker with its Janus and exits 130', async () => {
+      const cli = startCli(['run', files.path('sleeps.yaml'), '--transport', 'mqtt'], { env: tmp.env() });
+      assert.ok(await eventually(() => attached(cli.child.pid!), 60_000), `the scenario never started: ${cli.output()}`);
+      const [broker] = childrenNamed(cli.child.pid!, 'mosquitto');
+      assert.ok(broker, 'no mosquitto child of the runner');
+      cli.child.kill('SIGINT');
+      const run = await cli.done;
+      assert.equal(run.code, 130, run.stdout + run.stderr);
+      assert.ok(await eventually(() => !isRunning(broker)), 'mosquitto survived Ctrl-C');
+    });
+
     it('a killed runner takes RabbitMQ and its epmd along; the next run removes the folders', async () => {
       const cli = startCli(['run', files.path('sleeps.yaml'), '--transport', 'rabbitmq'], { env: tmp.env() });
       assert.ok(await eventually(() => attached(cli.child.pid!), 200_000), `the scenario never started: ${cli.output()}`);

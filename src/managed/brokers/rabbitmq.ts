@@ -73,8 +73,10 @@ async function launch(epmdBinary: string): Promise<RunningBroker> {
       port: ports.amqp,
       startMs,
       async deathReason() {
-        if (stopping || server.running) return undefined;
-        const status = await server.exited;
+        if (stopping) return undefined;
+        // The kernel resets a dying broker's connections a moment before its exit shows.
+        const status = await server.statusIfDead();
+        if (!status || stopping) return undefined;
         const how = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
         return `the managed RabbitMQ broker died during the run (${how}); its last words: ${lastWords(server)}`;
       },
