@@ -12,6 +12,8 @@ export interface RunningBroker {
   port: number;
   /** How long the broker took from spawn to accepting clients. */
   startMs: number;
+  /** Whether its process has exited (without waiting: for polls). */
+  exited(): boolean;
   /** Why the broker is gone when it died on its own, one line; undefined while it runs. */
   deathReason(): Promise<string | undefined>;
   /** Stops the broker and everything it started, and removes its folder. Idempotent. */

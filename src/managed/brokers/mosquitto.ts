@@ -63,6 +63,7 @@ async function launch(binary: string): Promise<RunningBroker> {
       kind: 'mosquitto',
       port: port!,
       startMs,
+      exited: () => !server.running,
       async deathReason() {
         if (stopping) return undefined;
         // The kernel resets a dying broker's connections a moment before its exit shows.

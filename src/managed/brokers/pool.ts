@@ -44,7 +44,7 @@ export async function leaseBroker(kind: BrokerKind): Promise<BrokerLease> {
     throw err;
   }
   // A broker that died (killed mid-run) is not handed out again: the next lease starts a new one.
-  if ((await broker.deathReason()) !== undefined) {
+  if (broker.exited()) {
     entry.users--;
     if (entries.get(kind) === entry) entries.delete(kind);
     if (entry.users === 0) await broker.stop();

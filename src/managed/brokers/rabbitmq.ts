@@ -72,6 +72,7 @@ async function launch(epmdBinary: string): Promise<RunningBroker> {
       kind: 'rabbitmq',
       port: ports.amqp,
       startMs,
+      exited: () => !server.running,
       async deathReason() {
         if (stopping) return undefined;
         // The kernel resets a dying broker's connections a moment before its exit shows.

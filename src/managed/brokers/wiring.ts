@@ -73,8 +73,7 @@ export async function waitForBrokerTransports(janus: JanusProcess, wiring: Broke
     for (const wanted of wiring.readyLines) if (lines.some((l) => l.includes(wanted))) seen.add(wanted);
     if (seen.size === wiring.readyLines.length) return;
     for (const lease of leases.values()) {
-      const death = await lease.broker.deathReason();
-      if (death) throw new BrokerStartError(death);
+      if (lease.broker.exited()) throw new BrokerStartError((await lease.broker.deathReason()) ?? `the ${lease.broker.kind} broker stopped`);
     }
     if (!janus.running) return; // the caller's readiness check reports Janus's exit
     if (Date.now() - started > timeoutMs) {
