@@ -35,7 +35,7 @@ export async function findInstallation(binary = 'janus', moduleDir?: string): Pr
 }
 
 /** A path as given when it contains a '/', else the first match on PATH, like a shell. */
-async function findExecutable(name: string): Promise<string | undefined> {
+export async function findExecutable(name: string): Promise<string | undefined> {
   const candidates = name.includes('/')
     ? [name]
     : (process.env['PATH'] ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, name));

@@ -29,6 +29,8 @@ export interface InstanceLayout {
    * DTLS never completes (or ICE never connects), so Janus is left to pick its own addresses.
    */
   namespaced?: boolean;
+  /** Configs of transports other than HTTP and WebSockets (the broker ones), by library stem. */
+  transportConfigs?: Record<string, Record<string, JcfgSection>>;
 }
 
 /** These keys point Janus at the private module folders; overriding them would defeat the isolation. */
@@ -82,7 +84,8 @@ export async function writeInstanceFiles(layout: InstanceLayout): Promise<void> 
   }
   for (const stem of layout.transports) {
     await symlink(join(installation.moduleDir, 'transports', `libjanus_${stem}.so`), join(dir, 'transports', `libjanus_${stem}.so`));
-    await writeJcfg(dir, `janus.transport.${stem}.jcfg`, stem === 'http' ? httpConfig(layout) : websocketsConfig(layout));
+    const config = layout.transportConfigs?.[stem] ?? (stem === 'http' ? httpConfig(layout) : websocketsConfig(layout));
+    await writeJcfg(dir, `janus.transport.${stem}.jcfg`, config);
   }
   await writeObservers(dir, installation, 'eventhandlers', layout.eventhandlers ?? {});
   await writeObservers(dir, installation, 'loggers', layout.loggers ?? {});

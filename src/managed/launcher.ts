@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { access, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { clip } from '../core/clip.js';
 import { selfSignedCertificate, type TlsCertificate } from './certificate.js';
 import { JanusStartError, PortConflict } from './errors.js';
@@ -17,7 +17,11 @@ import { requireObservers } from './observers.js';
 import { AGENT_STOP_GRACE_MS, agentCommand, namespaceEmptied, namespaceOf, namespaceUnavailable } from './netns/namespace.js';
 import { allocateMediaPortRanges, pickFreePorts } from './ports.js';
 import { waitUntilReady } from './readiness.js';
-import { bridge, bridgeSocketPath } from './socket-bridge.js';
+import { bridge, bridgeSocketPath, outboundSocketPath } from './socket-bridge.js';
+import { BrokerStartError } from './brokers/contract.js';
+import { killAllBrokersSync } from './brokers/pool.js';
+import { type BrokerTransport, isBrokerTransport, leaseBrokers, releaseAll, waitForBrokerTransports, wireBrokers } from './brokers/wiring.js';
+import type { BrokerLease } from './brokers/pool.js';
 import { makeOwnedFolder, sweepStaleFolders } from './stale-folders.js';
 
 /** A running Janus owned by this process. */
@@ -54,7 +58,9 @@ export interface StartOptions {
   moduleDir?: string;
 }
 
-const KNOWN_TRANSPORTS: readonly JanusTransportName[] = ['http', 'https', 'ws', 'wss'];
+const KNOWN_TRANSPORTS: readonly JanusTransportName[] = ['http', 'https', 'ws', 'wss', 'mqtt', 'rabbitmq'];
+/** Janus's own listeners; readiness (and server_info) needs one, so broker-only instances get HTTP too. */
+const LISTENING_TRANSPORTS: readonly JanusTransportName[] = ['http', 'https', 'ws', 'wss'];
 /** Bind failures are retried with fresh ports this many times. */
 const PORT_RETRIES = 3;
 const STOP_GRACE_MS = 3000;
@@ -65,13 +71,25 @@ let exitHandlerInstalled = false;
 export async function startJanus(needs: JanusNeeds, options: StartOptions = {}): Promise<ManagedJanus> {
   const plan = await planLaunch(needs, options);
   installExitHandler();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await launch(plan);
-    } catch (err) {
-      if (!(err instanceof PortConflict)) throw err;
-      if (attempt >= PORT_RETRIES) throw new JanusStartError(`Janus could not bind its ports after ${attempt + 1} attempts: ${err.message}`);
+  // The brokers come first: Janus's RabbitMQ transport gives up for good when it finds none.
+  let leases: Map<BrokerTransport, BrokerLease>;
+  try {
+    leases = await leaseBrokers(plan.brokerTransports);
+  } catch (err) {
+    throw err instanceof BrokerStartError ? new JanusStartError(err.message) : err;
+  }
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await launch(plan, leases);
+      } catch (err) {
+        if (!(err instanceof PortConflict)) throw err;
+        if (attempt >= PORT_RETRIES) throw new JanusStartError(`Janus could not bind its ports after ${attempt + 1} attempts: ${err.message}`);
+      }
     }
+  } catch (err) {
+    await releaseAll(leases);
+    throw err instanceof BrokerStartError ? new JanusStartError(err.message) : err;
   }
 }
 
@@ -82,6 +100,7 @@ export async function stopAllJanus(): Promise<void> {
 export function killAllJanusSync(): void {
   for (const instance of live) instance.killSync();
   live.clear();
+  killAllBrokersSync();
 }
 
 interface LaunchPlan {
@@ -90,6 +109,7 @@ interface LaunchPlan {
   pluginStems: string[];
   transportStems: string[];
   names: ListenerName[];
+  brokerTransports: BrokerTransport[];
   certificate: TlsCertificate | undefined;
   adminSecret: string;
   needs: JanusNeeds;
@@ -110,6 +130,7 @@ async function planLaunch(needs: JanusNeeds, options: StartOptions): Promise<Lau
   }
   // Janus refuses to run without a Janus API transport, so "none" means the default, HTTP.
   const transports = needs.transports.length > 0 ? [...new Set(needs.transports)] : ['http' as const];
+  if (!transports.some((t) => LISTENING_TRANSPORTS.includes(t))) transports.push('http');
   const tls = transports.includes('https') || transports.includes('wss');
   const configuredSecret = needs.config['admin_secret'];
   const unavailable = needs.media ? namespaceUnavailable() : undefined;
@@ -120,6 +141,7 @@ async function planLaunch(needs: JanusNeeds, options: StartOptions): Promise<Lau
     pluginStems,
     transportStems: transportStems(transports),
     names: listenerNames(transports),
+    brokerTransports: transports.filter(isBrokerTransport),
     certificate: tls ? await selfSignedCertificate() : undefined,
     adminSecret: configuredSecret === undefined ? randomBytes(12).toString('hex') : String(configuredSecret),
     needs,
@@ -128,9 +150,10 @@ async function planLaunch(needs: JanusNeeds, options: StartOptions): Promise<Lau
 }
 
 /** One attempt: a fresh folder and fresh ports. On any failure the attempt cleans up after itself. */
-async function launch(plan: LaunchPlan): Promise<ManagedJanus> {
+async function launch(plan: LaunchPlan, leases: Map<BrokerTransport, BrokerLease>): Promise<ManagedJanus> {
   sweepStaleFolders();
   const dir = makeOwnedFolder();
+  const brokers = wireBrokers(basename(dir), leases);
   let instance: ManagedInstance | undefined;
   const bridges: Server[] = [];
   try {
@@ -149,25 +172,32 @@ async function launch(plan: LaunchPlan): Promise<ManagedJanus> {
       ...(plan.needs.eventhandlers && { eventhandlers: plan.needs.eventhandlers }),
       ...(plan.needs.loggers && { loggers: plan.needs.loggers }),
       namespaced: plan.needs.media === true,
+      transportConfigs: brokers.transportConfigs,
     });
     // With media, Janus listens on the same port numbers inside its namespace; ours bridge to them.
     if (plan.needs.media) bridges.push(...(await bridgePorts(dir, ports)));
-    const janus = plan.needs.media ? new JanusProcess(agentCommand(plan.installation, dir, ports), dir, true) : new JanusProcess(janusCommand(plan.installation, dir), dir);
+    // And the brokers, outside its namespace, are reached the other way round.
+    const outbound = plan.needs.media ? [...leases.values()].map((l) => l.broker.port) : [];
+    for (const port of outbound) bridges.push(await bridge({ path: outboundSocketPath(dir, port) }, { host: '127.0.0.1', port }));
+    const janus = plan.needs.media ? new JanusProcess(agentCommand(plan.installation, dir, ports, outbound), dir, true) : new JanusProcess(janusCommand(plan.installation, dir), dir);
     const pid = janus.pid;
     if (pid === undefined) {
       const { error } = await janus.exited;
       throw new JanusStartError(`could not run ${plan.installation.binary}: ${error?.message ?? 'spawn failed'}`);
     }
-    instance = new ManagedInstance(janus, pid, dir, endpointsOf(listeners), plan.adminSecret, { ...plan.needs.config }, plan.certificate?.certPem, bridges);
+    const endpoints = { ...endpointsOf(listeners), ...brokers.endpoints };
+    instance = new ManagedInstance(janus, pid, dir, endpoints, plan.adminSecret, { ...plan.needs.config }, plan.certificate?.certPem, bridges, leases);
     live.add(instance);
+    const timeoutMs = plan.options.readyTimeoutMs ?? 10_000;
     await waitUntilReady({
       janus,
       listeners,
       plugins: plan.plugins,
-      timeoutMs: plan.options.readyTimeoutMs ?? 10_000,
+      timeoutMs,
       bridged: plan.needs.media === true,
       ...(plan.certificate && { caPem: plan.certificate.certPem }),
     });
+    await waitForBrokerTransports(janus, brokers, leases, timeoutMs);
     return instance;
   } catch (err) {
     if (instance) await instance.discard();
@@ -211,6 +241,8 @@ class ManagedInstance implements ManagedJanus {
     readonly config: GeneralConfig,
     caPem: string | undefined,
     private readonly bridges: Server[] = [],
+    /** The brokers of its MQTT and RabbitMQ transports; the startJanus caller releases them when a start fails. */
+    private readonly brokerLeases: Map<BrokerTransport, BrokerLease> = new Map(),
   ) {
     if (caPem !== undefined) this.caPem = caPem;
     if (bridges.length > 0) this.peers = new AgentPeerHost(janus.ipc);
@@ -222,6 +254,11 @@ class ManagedInstance implements ManagedJanus {
 
   async deathReason(): Promise<string | undefined> {
     if (this.stopping) return undefined;
+    // A dead broker is the cause: Janus outlives it, its transport reconnecting in vain.
+    for (const lease of this.brokerLeases.values()) {
+      const brokerDeath = await lease.broker.deathReason();
+      if (brokerDeath && !this.stopping) return brokerDeath;
+    }
     const status = await this.janus.statusIfDead();
     if (!status || this.stopping) return undefined;
     await this.janus.closed;
@@ -255,6 +292,8 @@ class ManagedInstance implements ManagedJanus {
       await this.janus.terminate(this.peers && graceMs > 0 ? AGENT_STOP_GRACE_MS : graceMs);
       if (namespace !== undefined && namespace !== namespaceOf(process.pid)) await namespaceEmptied(namespace);
       await rm(this.dir, { recursive: true, force: true });
+      // Only a started instance releases its brokers; a failed start leaves that to startJanus.
+      if (graceMs > 0) await releaseAll(this.brokerLeases);
     } finally {
       live.delete(this);
     }

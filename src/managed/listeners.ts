@@ -10,9 +10,15 @@ export interface ManagedEndpoints {
   adminHttps?: string;
   adminWs?: string;
   adminWss?: string;
+  /** Broker transports: the broker's URL with the instance's topics or queues as options. */
+  mqtt?: string;
+  adminMqtt?: string;
+  rabbitmq?: string;
+  adminRabbitmq?: string;
 }
 
-export type ListenerName = keyof ManagedEndpoints;
+/** Janus's own TCP listeners (the broker transports connect out instead). */
+export type ListenerName = Exclude<keyof ManagedEndpoints, 'mqtt' | 'adminMqtt' | 'rabbitmq' | 'adminRabbitmq'>;
 
 /** One TCP listener of the HTTP or WebSockets transport. */
 export interface Listener {

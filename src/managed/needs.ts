@@ -1,6 +1,6 @@
 import { JanusStartError } from './errors.js';
 
-export type JanusTransportName = 'http' | 'https' | 'ws' | 'wss';
+export type JanusTransportName = 'http' | 'https' | 'ws' | 'wss' | 'mqtt' | 'rabbitmq';
 export type GeneralConfig = Record<string, string | number | boolean>;
 /** Event handlers or loggers to load, by package name, each with settings for its jcfg `general` section. */
 export type ObserverSettings = Record<string, GeneralConfig>;
@@ -65,6 +65,6 @@ export function pluginStem(pluginPackage: string): string {
 /** Transport library stems needed for a set of API transports. */
 export function transportStems(transports: readonly JanusTransportName[]): string[] {
   const stems = new Set<string>();
-  for (const t of transports) stems.add(t === 'http' || t === 'https' ? 'http' : 'websockets');
+  for (const t of transports) stems.add(t === 'http' || t === 'https' ? 'http' : t === 'ws' || t === 'wss' ? 'websockets' : t);
   return [...stems];
 }

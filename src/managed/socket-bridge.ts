@@ -30,3 +30,8 @@ export function bridge(listenOn: ListenOptions, target: NetConnectOpts): Promise
 export function bridgeSocketPath(dir: string, port: number): string {
   return `${dir}/port-${port}.sock`;
 }
+
+/** The Unix socket through which a namespaced Janus reaches a loopback port outside (a broker). */
+export function outboundSocketPath(dir: string, port: number): string {
+  return `${dir}/out-${port}.sock`;
+}

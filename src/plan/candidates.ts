@@ -2,7 +2,7 @@ import type { CompiledScenario } from '../compile/scenario.js';
 import { closestName } from '../core/diagnostic.js';
 import { UsageError } from '../core/usage-error.js';
 import type { TestInfo } from '../events/events.js';
-import { getTransport, transportNames } from '../transports/registry.js';
+import { getTransport, transportForScheme, transportNames } from '../transports/registry.js';
 
 /** One scenario on one transport, before anything is known of the server it runs on. */
 export interface Candidate {
@@ -42,6 +42,9 @@ export function selectedByGrep(info: Pick<TestInfo, 'file' | 'title'>, grep: str
   return !grep || `${info.file} ${info.title}`.includes(grep) !== invert;
 }
 
+/** The transport serving a URL's scheme (amqp:// is rabbitmq's), else the scheme itself. */
 function transportOfUrl(url: string): string {
-  return /^([a-z]+):/i.exec(url)?.[1]?.toLowerCase() ?? url;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === undefined) return url;
+  return transportForScheme(scheme)?.name ?? scheme;
 }

@@ -90,7 +90,7 @@ async function startManaged(scenarios: CompiledScenario[], common: TargetSetting
       const janus = instances.get(instanceKey(scenario))!;
       const url = janus.endpoints[transport as keyof typeof janus.endpoints];
       if (!url) return { skip: `the managed Janus has no ${transport} listener` };
-      const adminName = ({ http: 'adminHttp', https: 'adminHttps', ws: 'adminWs', wss: 'adminWss' } as const)[transport as JanusTransportName];
+      const adminName = ({ http: 'adminHttp', https: 'adminHttps', ws: 'adminWs', wss: 'adminWss', mqtt: 'adminMqtt', rabbitmq: 'adminRabbitmq' } as const)[transport as JanusTransportName];
       const adminUrl = adminName ? janus.endpoints[adminName] : undefined;
       const config = janus.config;
       return {

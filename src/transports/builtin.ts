@@ -1,5 +1,7 @@
 import type { TransportDefinition } from './contract.js';
 import { httpTransport } from './http.js';
+import { mqttTransport } from './mqtt.js';
+import { rabbitmqTransport } from './rabbitmq.js';
 import { wsTransport } from './ws.js';
 
 /** The transports janus-scenarios ships with; the TLS variants differ only in scheme. */
@@ -8,4 +10,6 @@ export const BUILTIN_TRANSPORTS: readonly TransportDefinition[] = [
   httpTransport({ name: 'https', schemes: ['https'], secure: true }),
   wsTransport({ name: 'ws', schemes: ['ws'], secure: false }),
   wsTransport({ name: 'wss', schemes: ['wss'], secure: true }),
+  mqttTransport({ name: 'mqtt' }),
+  rabbitmqTransport({ name: 'rabbitmq' }),
 ];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { eventually } from '../support/admin.js';
 import { readdirSync, readFileSync } from 'node:fs';
-import { managedJanusPids, runCli, scenarioDir, startCli, tmpdirPerTest } from '../support/cli.js';
+import { hasHandle, isRunning, managedJanusPids, runCli, scenarioDir, startCli, tmpdirPerTest } from '../support/cli.js';
 
 /**
  * The CLI with no --url starts its own Janus: the one the scenarios need, configured their way,
@@ -107,21 +107,3 @@ steps:
   });
 });
 
-/** Whether Janus has a handle: each handle runs a thread of its own named "hloop <handle id>". */
-function hasHandle(pid: number): boolean {
-  try {
-    return readdirSync(`/proc/${pid}/task`).some((t) => readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').startsWith('hloop'));
-  } catch {
-    return false;
-  }
-}
-
-/** A zombie (reaped late by PID 1 in containers) is not running. */
-function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}

@@ -69,3 +69,22 @@ export function managedJanusPids(ppid?: number): number[] {
   }
   return out;
 }
+
+/** A zombie (reaped late by PID 1 in containers) is not running. */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Whether Janus has a handle: each handle runs a thread of its own named "hloop <handle id>". */
+export function hasHandle(pid: number): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/task`).some((t) => readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').startsWith('hloop'));
+  } catch {
+    return false;
+  }
+}

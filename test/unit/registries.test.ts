@@ -90,9 +90,11 @@ describe('registries: one registration rule', () => {
 
     it('a transport: `requires.transports` may name it', () => {
       const r = probes.transport!;
-      assert.match(r.before!.diagnostics.join('\n'), /should be one of "http", "https", "ws", "wss"; got "late"/);
+      assert.match(r.before!.diagnostics.join('\n'), /should be one of "http", "https", "ws", "wss"(, "[a-z]+")*; got "late"/);
       assert.deepEqual(r.after!.diagnostics, []);
-      assert.deepEqual(r.names, ['http', 'https', 'ws', 'wss', 'late']);
+      // The built-ins first (whatever they are), then the late one.
+      assert.deepEqual(r.names.slice(0, 4), ['http', 'https', 'ws', 'wss']);
+      assert.equal(r.names.at(-1), 'late');
     });
 
     it('a step kind whose schema does not compile: an error naming the kind', () => {

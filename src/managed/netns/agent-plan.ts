@@ -29,4 +29,9 @@ export interface AgentPlan {
   janus: { file: string; args: string[] };
   /** The namespace's loopback ports Janus listens on; each gets a bridge socket in `dir`. */
   ports: number[];
+  /**
+   * Loopback ports of services outside the namespace Janus connects to (the brokers of its MQTT
+   * and RabbitMQ transports): each is served inside from an outbound bridge socket in `dir`.
+   */
+  outbound?: number[];
 }

@@ -12,7 +12,7 @@ import { rmSync } from 'node:fs';
 import { answer, type PeerNotice, type PeerRequest } from '../../media/peer-ipc.js';
 import { ProcessPeerHost } from '../../media/process-host.js';
 import { AGENT_JANUS_GRACE_MS, NAMESPACE_NETWORK as NET, type AgentPlan } from './agent-plan.js';
-import { bridge, bridgeSocketPath } from '../socket-bridge.js';
+import { bridge, bridgeSocketPath, outboundSocketPath } from '../socket-bridge.js';
 
 
 async function main(plan: AgentPlan): Promise<void> {
@@ -22,6 +22,7 @@ async function main(plan: AgentPlan): Promise<void> {
     rmSync(path, { force: true });
     await bridge({ path }, { host: '127.0.0.1', port });
   }
+  for (const port of plan.outbound ?? []) await bridge({ host: '127.0.0.1', port }, { path: outboundSocketPath(plan.dir, port) });
   const janus = spawn(plan.janus.file, plan.janus.args, { cwd: plan.dir, stdio: ['ignore', 'inherit', 'inherit'] });
   const peers = new ProcessPeerHost((lost, reason) => process.connected && process.send!({ lost, reason } satisfies PeerNotice));
   let stopping = false;

@@ -24,8 +24,8 @@ const AGENT_SCRIPT = fileURLToPath(new URL('./agent.js', import.meta.url));
  * without root where unprivileged user namespaces are allowed). setpriv inside makes the agent
  * die with this process; the agent does the same for Janus.
  */
-export function agentCommand(installation: JanusInstallation, dir: string, ports: number[]): { file: string; args: string[] } {
-  const plan: AgentPlan = { dir, janus: janusCommand(installation, dir), ports };
+export function agentCommand(installation: JanusInstallation, dir: string, ports: number[], outbound: number[] = []): { file: string; args: string[] } {
+  const plan: AgentPlan = { dir, janus: janusCommand(installation, dir), ports, outbound };
   const agent = [process.execPath, AGENT_SCRIPT, JSON.stringify(plan)];
   const inside = installation.setpriv ? [installation.setpriv, '--pdeathsig', 'KILL', '--', ...agent] : agent;
   return { file: 'unshare', args: ['-Urn', '--', ...inside] };

@@ -1,0 +1,91 @@
+import { rmSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { findExecutable } from '../installation.js';
+import { pickFreePorts } from '../ports.js';
+import { makeOwnedFolder } from '../stale-folders.js';
+import { BrokerStartError, type RunningBroker } from './contract.js';
+import { lastWords, PortTaken, spawnServer, waitForPort } from './process.js';
+
+const INSTALL_HINT = 'install it with `apt-get install -y mosquitto`';
+/** mosquitto opens its port within ~25 ms; a busy machine gets much more. */
+const READY_TIMEOUT_MS = 15_000;
+const STOP_GRACE_MS = 3000;
+const BIND_FAILURE = /Address already in use|Error: Unable to create listener/i;
+
+/**
+ * Debian's mosquitto on a free loopback port: anonymous clients, nothing persisted, logs on
+ * stdout (the last lines explain a failure). Its config lives in a folder of its own.
+ */
+export async function startMosquitto(): Promise<RunningBroker> {
+  const binary = (await findExecutable('mosquitto')) ?? (await findExecutable('/usr/sbin/mosquitto'));
+  if (!binary) throw new BrokerStartError(`the MQTT broker mosquitto is not installed; ${INSTALL_HINT}`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(binary);
+    } catch (err) {
+      if (!(err instanceof PortTaken) || attempt >= 3) throw err instanceof PortTaken ? new BrokerStartError(err.message) : err;
+    }
+  }
+}
+
+async function launch(binary: string): Promise<RunningBroker> {
+  const dir = makeOwnedFolder('mosquitto-');
+  try {
+    const [port] = await pickFreePorts(1);
+    const config = join(dir, 'mosquitto.conf');
+    await writeFile(config, [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence false',
+      'log_dest stdout',
+      'log_type error',
+      'log_type warning',
+      // Janus's replies are small; Nagle would hold them back behind a delayed ACK.
+      'set_tcp_nodelay true',
+      // Run as root, mosquitto switches to its own user, which clears the parent-death signal
+      // (prctl(2)): staying the user we are keeps it tied to this process.
+      `user ${userInfo().username}`,
+      '',
+    ].join('\n'));
+    const began = Date.now();
+    const server = await spawnServer(binary, ['-c', config], {}, dir);
+    try {
+      await waitForPort(server, port!, 'mosquitto', READY_TIMEOUT_MS, BIND_FAILURE);
+    } catch (err) {
+      await server.terminate(0);
+      throw err;
+    }
+    const startMs = Date.now() - began;
+    let stopping: Promise<void> | undefined;
+    return {
+      kind: 'mosquitto',
+      port: port!,
+      startMs,
+      exited: () => !server.running,
+      async deathReason() {
+        if (stopping) return undefined;
+        // The kernel resets a dying broker's connections a moment before its exit shows.
+        const status = await server.statusIfDead();
+        if (!status || stopping) return undefined;
+        const how = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
+        return `the managed MQTT broker (mosquitto) died during the run (${how}); its last words: ${lastWords(server)}`;
+      },
+      stop() {
+        stopping ??= (async () => {
+          await server.terminate(STOP_GRACE_MS);
+          await rm(dir, { recursive: true, force: true });
+        })();
+        return stopping;
+      },
+      killSync() {
+        server.killSync();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,285 @@
+import { randomBytes } from 'node:crypto';
+import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
+import type { JanusMessage, Route } from '../protocol/messages.js';
+import { choiceOption, optionOr, parseBrokerUrl, withoutCredentials, type BrokerUrl } from './broker-url.js';
+import { TransportFault, type ConnectOptions, type TransportConnection, type TransportDefinition, type TransportSink } from './contract.js';
+import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
+import { type ChannelEndpoint, HUB_LINGER_MS, ReplyRouter, type SharedChannel } from './shared-channel.js';
+import { decodeMessages, describeError } from './wire.js';
+import { withRouteIds } from './ws.js';
+
+/**
+ * Janus MQTT transport (janus_mqtt.c): Janus subscribes to one topic (`subscribe_topic`, where
+ * clients publish requests) and publishes every reply and event of the Janus API to another
+ * (`publish_topic`); the Admin API has its own pair. All clients share the reply topic (Janus
+ * sees them as one transport session): this process reads each reply topic once, with one MQTT
+ * client of a unique client id (a broker disconnects the older of two clients with the same
+ * id), and routes each message to its connection (see shared-channel.ts).
+ *
+ * URL: `mqtt://[user:password@]host:1883?to_janus=...&from_janus=...&qos=0&version=3.1.1`
+ * (`mqtts://` for TLS). With `version=5` a request also carries a response topic of the
+ * client's own (MQTT 5 request/response): a Janus configured with `mqtt_version = "5"` sends its
+ * replies there; events without a transaction still come on `from_janus`.
+ */
+
+export const MQTT_OPTIONS = ['to_janus', 'from_janus', 'qos', 'version', 'client_id', 'keepalive'] as const;
+
+/** Janus's sample configuration names these topics; the Admin API's have `-admin`. */
+export function defaultTopics(api: ConnectOptions['api']): { toJanus: string; fromJanus: string } {
+  return api === 'admin' ? { toJanus: 'to-janus-admin', fromJanus: 'from-janus-admin' } : { toJanus: 'to-janus', fromJanus: 'from-janus' };
+}
+
+export interface MqttSettings {
+  toJanus: string;
+  fromJanus: string;
+  /** QoS of our publications and subscriptions. Each leg at QoS 1 or 2 costs a broker round trip. */
+  qos: 0 | 1 | 2;
+  version: '3.1.1' | '5';
+  clientId: string;
+  keepaliveS: number;
+}
+
+/** Reads the transport's settings from the URL; throws a TransportFault for bad options. */
+export function mqttSettings(broker: BrokerUrl, api: ConnectOptions['api']): MqttSettings {
+  const topics = defaultTopics(api);
+  const keepalive = Number(optionOr(broker, 'keepalive', '30'));
+  if (!Number.isInteger(keepalive) || keepalive < 0) throw new TransportFault(`MQTT ${broker.shown}: option keepalive must be a whole number of seconds`);
+  const toJanus = optionOr(broker, 'to_janus', topics.toJanus);
+  const fromJanus = optionOr(broker, 'from_janus', topics.fromJanus);
+  for (const topic of [toJanus, fromJanus]) {
+    if (/[+#]/.test(topic)) throw new TransportFault(`MQTT ${broker.shown}: topic '${topic}' must not contain the wildcards + or #`);
+  }
+  return {
+    toJanus,
+    fromJanus,
+    qos: Number(choiceOption('MQTT', broker, 'qos', ['0', '1', '2'], '0')) as 0 | 1 | 2,
+    version: choiceOption('MQTT', broker, 'version', ['3.1.1', '5'], '3.1.1'),
+    // Unique per client: the broker drops the older of two connections with one id.
+    clientId: `${optionOr(broker, 'client_id', 'janus-scenarios')}-${randomBytes(6).toString('hex')}`,
+    keepaliveS: keepalive,
+  };
+}
+
+export function mqttTransport(options: { name: string; maxMessageBytes?: number } = { name: 'mqtt' }): TransportDefinition {
+  return {
+    name: options.name,
+    schemes: ['mqtt', 'mqtts'],
+    secure: false,
+    connect: async (connectOptions, sink) => {
+      const broker = parseBrokerUrl('MQTT', connectOptions.url, MQTT_OPTIONS);
+      const settings = mqttSettings(broker, connectOptions.api);
+      const hub = await hubFor(broker, settings, connectOptions, options.maxMessageBytes ?? MAX_MESSAGE_BYTES);
+      return new MqttConnection(hub, sink);
+    },
+  };
+}
+
+/** The client's own response topic (MQTT 5): beside the shared one, never matching another client's. */
+function responseTopic(settings: MqttSettings): string {
+  return `${settings.fromJanus}/${settings.clientId}`;
+}
+
+async function openClient(broker: BrokerUrl, settings: MqttSettings, options: ConnectOptions): Promise<MqttClient> {
+  const server = new URL(broker.url.href);
+  server.username = '';
+  server.password = '';
+  server.search = '';
+  const clientOptions: IClientOptions = {
+    clientId: settings.clientId,
+    protocolVersion: settings.version === '5' ? 5 : 4,
+    clean: true,
+    // A lost connection is a fault of the run, never retried behind the scenario's back.
+    reconnectPeriod: 0,
+    connectTimeout: options.connectTimeoutMs,
+    keepalive: settings.keepaliveS,
+    ...(broker.username !== undefined && { username: broker.username }),
+    ...(broker.password !== undefined && { password: broker.password }),
+    ...(options.tls.ca && { ca: options.tls.ca }),
+    rejectUnauthorized: !options.tls.insecure,
+  };
+  const client = mqtt.connect(server.href, clientOptions);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no CONNACK within ${options.connectTimeoutMs} ms`)), options.connectTimeoutMs + 250);
+      const settle = (): void => {
+        clearTimeout(timer);
+        client.off('connect', onConnect);
+        client.off('error', onError);
+        client.off('close', onClose);
+      };
+      const onConnect = (): void => {
+        settle();
+        resolve();
+      };
+      const onError = (err: Error): void => {
+        settle();
+        reject(err);
+      };
+      const onClose = (): void => {
+        settle();
+        reject(new Error('connection closed by broker before CONNACK'));
+      };
+      client.once('connect', onConnect);
+      client.once('error', onError);
+      client.once('close', onClose);
+    });
+    const topics = settings.version === '5' ? [settings.fromJanus, responseTopic(settings)] : [settings.fromJanus];
+    const grants = await client.subscribeAsync(topics, { qos: settings.qos });
+    const refused = grants.find((g) => g.qos === 128);
+    if (refused) throw new Error(`the broker refused the subscription to '${refused.topic}'`);
+  } catch (err) {
+    client.end(true);
+    throw new TransportFault(`MQTT ${broker.shown}: ${withoutCredentials(connectReason(err), broker)}`);
+  }
+  return client;
+}
+
+/** CONNACK return codes (3.1.1) and reason codes (5) that refuse a client, in words. */
+function connectReason(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  if (code === 4 || code === 134) return 'connection refused: bad user name or password';
+  if (code === 5 || code === 135) return 'connection refused: not authorized';
+  return describeError(err);
+}
+
+/**
+ * One MQTT client per broker and reply topic in this process, shared by the connections to it:
+ * it reads the shared reply stream once and routes each message (see shared-channel.ts), and
+ * publishes their requests. Connecting costs ~100 ms, paid once per run, not per scenario.
+ */
+class MqttHub {
+  private readonly router = new ReplyRouter();
+  private gone = false;
+  private linger?: NodeJS.Timeout;
+
+  constructor(
+    private readonly key: string,
+    private readonly client: MqttClient,
+    readonly broker: BrokerUrl,
+    readonly settings: MqttSettings,
+    private readonly maxBytes: number,
+  ) {
+    client.on('message', (_topic: string, payload: Buffer) => this.receive(payload));
+    client.on('error', (err: Error) => this.lose(`connection error: ${describeError(err)}`));
+    client.on('close', () => this.lose('connection closed by broker'));
+    client.on('disconnect', () => this.lose('disconnected by broker'));
+  }
+
+  async publish(body: string): Promise<void> {
+    if (this.gone || !this.client.connected) throw new Error('connection is not open');
+    const publish: IClientPublishOptions = { qos: this.settings.qos };
+    if (this.settings.version === '5') publish.properties = { responseTopic: responseTopic(this.settings) };
+    await this.client.publishAsync(this.settings.toJanus, body, publish);
+  }
+
+  /** A new connection on this stream; it keeps the client from closing. */
+  open(endpoint: ChannelEndpoint): SharedChannel {
+    clearTimeout(this.linger);
+    return this.router.open(endpoint);
+  }
+
+  /**
+   * A connection is done. The last one disconnects the client after a moment: scenarios run one
+   * after the other, and reconnecting for each would cost ~100 ms apiece.
+   */
+  release(channel: SharedChannel): void {
+    channel.close();
+    if (this.router.size > 0 || this.gone) return;
+    clearTimeout(this.linger);
+    this.linger = setTimeout(() => void this.shutdown(), HUB_LINGER_MS);
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.router.size > 0 || this.gone) return;
+    this.gone = true;
+    hubs.delete(this.key);
+    await new Promise<void>((resolve) => {
+      // A broker that does not answer the DISCONNECT must not hold the run.
+      const grace = setTimeout(() => this.client.end(true, () => resolve()), 2000);
+      this.client.end(false, () => {
+        clearTimeout(grace);
+        resolve();
+      });
+    });
+  }
+
+  private receive(payload: Buffer): void {
+    if (this.gone) return;
+    if (payload.length > this.maxBytes) return this.router.faultAll(`a message larger than ${describeBytes(this.maxBytes)} (the limit for one message)`);
+    let messages: JanusMessage[];
+    try {
+      messages = decodeMessages(payload.toString('utf8'), false);
+    } catch (err) {
+      return this.router.faultAll(`topic '${this.settings.fromJanus}': ${(err as Error).message}`);
+    }
+    for (const message of messages) this.router.route(message);
+  }
+
+  private lose(reason: string): void {
+    if (this.gone) return;
+    this.gone = true;
+    clearTimeout(this.linger);
+    hubs.delete(this.key);
+    this.router.faultAll(withoutCredentials(reason, this.broker));
+    this.client.end(true);
+  }
+}
+
+const hubs = new Map<string, Promise<MqttHub>>();
+
+async function hubFor(broker: BrokerUrl, settings: MqttSettings, options: ConnectOptions, maxBytes: number): Promise<MqttHub> {
+  const u = broker.url;
+  const key = JSON.stringify([u.protocol, u.hostname, u.port, broker.username, broker.password, settings.toJanus, settings.fromJanus, settings.qos, settings.version, settings.keepaliveS, options.tls]);
+  let hub = hubs.get(key);
+  if (!hub) {
+    hub = openClient(broker, settings, options).then((client) => new MqttHub(key, client, broker, settings, maxBytes));
+    hubs.set(key, hub);
+    hub.catch(() => hubs.delete(key));
+  }
+  return hub;
+}
+
+class MqttConnection implements TransportConnection {
+  private readonly channel: SharedChannel;
+  private closed = false;
+  private faulted = false;
+  private closing?: Promise<void>;
+
+  constructor(
+    private readonly hub: MqttHub,
+    private readonly sink: TransportSink,
+  ) {
+    this.channel = hub.open({
+      message: (msg) => {
+        if (this.closed) return;
+        this.channel.received(msg);
+        this.sink.message(msg);
+      },
+      fault: (reason) => {
+        if (this.closed || this.faulted) return;
+        this.faulted = true;
+        this.sink.fault(new TransportFault(`MQTT ${this.hub.broker.shown}: ${reason}`));
+      },
+    });
+  }
+
+  async send(payload: JanusMessage | string, route: Route): Promise<JanusMessage | undefined> {
+    const where = `MQTT ${this.hub.broker.shown}`;
+    if (this.closed || this.faulted) throw new TransportFault(`${where}: connection is not open`);
+    const body = this.channel.outgoing(typeof payload === 'string' ? payload : withRouteIds(payload, route), route);
+    try {
+      await this.hub.publish(body);
+    } catch (err) {
+      throw new TransportFault(`${where}: publish to '${this.hub.settings.toJanus}' failed: ${withoutCredentials(describeError(err), this.hub.broker)}`);
+    }
+    return undefined;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      this.hub.release(this.channel);
+    })();
+    return this.closing;
+  }
+}

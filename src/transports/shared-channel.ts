@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import type { JanusMessage, Route } from '../protocol/messages.js';
+
+/**
+ * Broker transports (MQTT, RabbitMQ) share one reply stream between all clients: Janus handles
+ * them as a single transport session and publishes every reply and event of an API to one topic
+ * or routing key. The runner reads each stream once per process (see the hubs in mqtt.ts and
+ * rabbitmq.ts) and this router hands each message to the connection it belongs to, the way
+ * Janus routes on connection-based transports:
+ *
+ * - a reply (ack, success, error, pong...) goes to the connection that sent the request. Each
+ *   connection tags the transactions it sends with a prefix of its own, stripped again on the
+ *   way back (Janus echoes a transaction verbatim and reads nothing into it);
+ * - an event of a session (event, webrtcup, hangup, detached, timeout...) goes to the
+ *   connection that created or last claimed the session, like a WebSocket's;
+ * - a reply without a transaction (Janus leaves it out of errors it raises while reading the
+ *   envelope, and raw requests may have none) goes to the connection with the oldest request
+ *   still unanswered.
+ *
+ * Messages for no connection of this process (another runner's) are dropped.
+ */
+export interface ChannelEndpoint {
+  message(msg: JanusMessage): void;
+  fault(reason: string): void;
+}
+
+/**
+ * How long a stream's broker connection outlives its last user: the next scenario reuses it.
+ * Short, because the process waits for it before it exits.
+ */
+export const HUB_LINGER_MS = 300;
+
+/** What Janus sends on its own, about a session; everything else answers a request. */
+const EVENT_VERBS = new Set(['event', 'webrtcup', 'media', 'slowlink', 'hangup', 'detached', 'timeout', 'trickle']);
+/** A request unanswered for this long no longer claims transaction-less replies. */
+const UNANSWERED_LIMIT_MS = 10_000;
+const TAG = /^([0-9a-f]{12})\//;
+
+interface Unanswered {
+  tag: string;
+  wire: string | undefined;
+  at: number;
+  create: boolean;
+}
+
+export class ReplyRouter {
+  private readonly channels = new Map<string, ChannelEndpoint>();
+  private readonly owners = new Map<number, string>();
+  private readonly unanswered: Unanswered[] = [];
+
+  get size(): number {
+    return this.channels.size;
+  }
+
+  /** A new connection on this stream. */
+  open(endpoint: ChannelEndpoint): SharedChannel {
+    let tag: string;
+    do tag = randomBytes(6).toString('hex');
+    while (this.channels.has(tag));
+    this.channels.set(tag, endpoint);
+    return new SharedChannel(tag, this);
+  }
+
+  /** Routes one message from the stream to its connection. */
+  route(message: JanusMessage): void {
+    const verb = typeof message.janus === 'string' ? message.janus : undefined;
+    const tx = typeof message.transaction === 'string' ? message.transaction : undefined;
+    const tagged = tx === undefined ? undefined : TAG.exec(tx);
+    const visible: JanusMessage = tagged ? { ...message, transaction: tx!.slice(tagged[0].length) } : message;
+    const sessionId = typeof message.session_id === 'number' ? message.session_id : undefined;
+    if (verb !== undefined && EVENT_VERBS.has(verb) && sessionId !== undefined && this.owners.has(sessionId)) {
+      return this.deliver(this.owners.get(sessionId)!, visible);
+    }
+    if (tagged) {
+      this.answered(tx!, message);
+      return this.deliver(tagged[1]!, visible);
+    }
+    if (tx !== undefined) return; // another process's transaction
+    if (verb === undefined || !EVENT_VERBS.has(verb)) {
+      const oldest = this.oldestUnanswered();
+      if (oldest) {
+        this.unanswered.splice(this.unanswered.indexOf(oldest), 1);
+        return this.deliver(oldest.tag, message);
+      }
+    }
+    if (sessionId !== undefined && this.owners.has(sessionId)) this.deliver(this.owners.get(sessionId)!, message);
+  }
+
+  /** The stream failed: every connection on it hears the reason. */
+  faultAll(reason: string): void {
+    for (const endpoint of [...this.channels.values()]) endpoint.fault(reason);
+  }
+
+  /** @internal SharedChannel's bookkeeping. */
+  sent(tag: string, wire: string | undefined, create: boolean, sessionId: number | undefined): void {
+    this.unanswered.push({ tag, wire, at: Date.now(), create });
+    if (sessionId !== undefined && !this.owners.has(sessionId)) this.owners.set(sessionId, tag);
+  }
+
+  /** @internal */
+  claimed(tag: string, sessionId: number): void {
+    this.owners.set(sessionId, tag);
+  }
+
+  /** @internal */
+  close(tag: string): void {
+    this.channels.delete(tag);
+    for (const [sessionId, owner] of this.owners) if (owner === tag) this.owners.delete(sessionId);
+    for (let i = this.unanswered.length - 1; i >= 0; i--) if (this.unanswered[i]!.tag === tag) this.unanswered.splice(i, 1);
+  }
+
+  private deliver(tag: string, message: JanusMessage): void {
+    this.channels.get(tag)?.message(message);
+  }
+
+  /** A reply to a tagged request: it is answered (an ack too), and a create's reply names the session. */
+  private answered(wire: string, message: JanusMessage): void {
+    const i = this.unanswered.findIndex((u) => u.wire === wire);
+    if (i < 0) return;
+    const request = this.unanswered[i]!;
+    this.unanswered.splice(i, 1);
+    const id = (message.data as { id?: unknown } | undefined)?.id;
+    if (request.create && message.janus === 'success' && typeof id === 'number') this.owners.set(id, request.tag);
+  }
+
+  private oldestUnanswered(): Unanswered | undefined {
+    const now = Date.now();
+    while (this.unanswered.length > 0 && now - this.unanswered[0]!.at > UNANSWERED_LIMIT_MS) this.unanswered.shift();
+    return this.unanswered[0];
+  }
+}
+
+/** One connection's side of a shared stream: tags what it sends, and learns what it owns. */
+export class SharedChannel {
+  private readonly claims = new Map<string, number>();
+
+  constructor(
+    readonly tag: string,
+    private readonly router: ReplyRouter,
+  ) {}
+
+  /** The text to put on the wire for a request, with its transaction tagged. */
+  outgoing(payload: JanusMessage | string, route: Route): string {
+    const object = typeof payload === 'string' ? parseObject(payload) : payload;
+    const sessionId = route.sessionId ?? (typeof object?.session_id === 'number' ? object.session_id : undefined);
+    if (object === undefined || typeof object.transaction !== 'string') {
+      this.router.sent(this.tag, undefined, false, sessionId);
+      return typeof payload === 'string' ? payload : JSON.stringify(payload);
+    }
+    const wire = `${this.tag}/${object.transaction}`;
+    this.router.sent(this.tag, wire, object.janus === 'create', sessionId);
+    if (object.janus === 'claim' && sessionId !== undefined) this.claims.set(wire, sessionId);
+    if (typeof payload !== 'string') return JSON.stringify({ ...payload, transaction: wire });
+    // Raw text keeps every byte but the transaction's value: it may be malformed on purpose.
+    return payload.replace(TRANSACTION_MEMBER, (member: string, key: string, literal: string) =>
+      decodesTo(literal, object.transaction as string) ? key + JSON.stringify(wire) : member);
+  }
+
+  /** A message routed here; a successful claim makes this connection the session's owner. */
+  received(message: JanusMessage): void {
+    if (message.janus !== 'success' || typeof message.transaction !== 'string') return;
+    const wire = `${this.tag}/${message.transaction}`;
+    const sessionId = this.claims.get(wire);
+    if (sessionId === undefined) return;
+    this.claims.delete(wire);
+    this.router.claimed(this.tag, sessionId);
+  }
+
+  close(): void {
+    this.router.close(this.tag);
+  }
+}
+
+const TRANSACTION_MEMBER = /("transaction"\s*:\s*)("(?:[^"\\]|\\.)*")/g;
+
+function decodesTo(literal: string, value: string): boolean {
+  try {
+    return JSON.parse(literal) === value;
+  } catch {
+    return false;
+  }
+}
+
+function parseObject(text: string): JanusMessage | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JanusMessage) : undefined;
+  } catch {
+    return undefined;
+  }
+}
