@@ -14,6 +14,7 @@ import { MERGE_OPTIONS, mergeReportsCommand } from './merge-reports.js';
 import { runCommand } from './run-command.js';
 import { RECORD_OPTIONS, recordCommand } from './record-command.js';
 import { COMPARE_OPTIONS, compareCommand } from './compare-command.js';
+import { CAPTURE_OPTIONS, captureCommand } from './capture-command.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, { synopsis: string; about: string; options: Optio
   'merge-reports': { synopsis: 'merge-reports <blobs|dirs> [options]', about: 'join the blob reports of a run\'s shards (run --shard i/n --reporter blob) into html, junit, json or tap reports of the whole run', options: MERGE_OPTIONS },
   record: { synopsis: 'record [files|dirs|globs] --out FILE [options]', about: "run scenarios and write every message of every step, and the server's inventory, as a baseline (takes run's options)", options: RECORD_OPTIONS },
   compare: { synopsis: 'compare [files|dirs|globs] --baseline FILE [options]', about: 'run scenarios and report what changed against a baseline: a structural diff, rated breaking, behaviour or additive (see docs/upgrades.md)', options: COMPARE_OPTIONS },
+  capture: { synopsis: 'capture --target URL --listen HOST:PORT --out DIR [options]', about: "relay an application's traffic to Janus, then write each Janus session as a scenario (see docs/capture.md)", options: CAPTURE_OPTIONS },
   validate: { synopsis: 'validate [files|dirs|globs]', about: 'check scenario and fragment files without any server', options: VALIDATE_OPTIONS },
   schema: { synopsis: 'schema [--fragment]', about: 'print the JSON Schema of scenario (or fragment) files', options: SCHEMA_OPTIONS },
   init: { synopsis: 'init [dir]', about: 'write a starter folder: a scenario, a fragment, a config file and a GitHub Actions job', options: INIT_OPTIONS },
@@ -79,6 +81,8 @@ export async function main(argv: string[], io: Io = STANDARD_IO): Promise<number
         return await recordCommand(args, io);
       case 'compare':
         return await compareCommand(args, io);
+      case 'capture':
+        return await captureCommand(args, io);
       case 'merge-reports':
         return await mergeReportsCommand(args, io);
       case 'validate':
