@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isObject, type JanusObject, type TrafficLog } from './traffic.js';
-import type { Proxy, ProxyOptions } from './proxy.js';
+import type { Proxy, ProxyOptions } from './contract.js';
 
 const MAX_BODY = 16 * 1024 * 1024;
 

@@ -1,6 +1,6 @@
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { isObject, type TrafficLog } from './traffic.js';
-import type { Proxy, ProxyOptions } from './proxy.js';
+import type { Proxy, ProxyOptions } from './contract.js';
 
 const ADMIN_PROTOCOL = 'janus-admin-protocol';
 const MAX_FRAME = 16 * 1024 * 1024;
