@@ -6,6 +6,8 @@ import { startJanus, type ManagedJanus } from '../../src/managed/index.js';
 import { runCli, startCli } from '../support/cli.js';
 import { httpFlow, janodeFlow } from '../support/capture-clients.js';
 import { listSessions } from '../support/admin.js';
+import { WebSocket, WebSocketServer } from 'ws';
+import { startProxy, TrafficLog } from '../../src/capture/index.js';
 
 /** Runs `capture` in a child process around `drive`, then stops it with SIGTERM: the files it wrote. */
 async function capture(target: string, out: string, drive: (url: string) => Promise<unknown>): Promise<{ files: string[]; stdout: string }> {
@@ -77,5 +79,101 @@ describe('capture: a real client through the proxy becomes a scenario that repla
     writeFileSync(files[0]!, text.replace('description: http room', 'description: another room'));
     const broken = await replay(files[0]!, janus.endpoints.http!, env);
     assert.equal(broken.code, 1, broken.stdout + broken.stderr);
+  });
+});
+
+/** A WebSocket client that sends one request at a time and waits for the reply with its transaction. */
+async function wsClient(url: string, protocol: string): Promise<{ ask: (m: Record<string, unknown>) => Promise<Record<string, unknown>>; close: () => void }> {
+  const socket = new WebSocket(url, protocol);
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  let n = 0;
+  const ask = (m: Record<string, unknown>) => new Promise<Record<string, unknown>>((resolve) => {
+    const transaction = `${protocol}-${++n}`;
+    const onMessage = (data: Buffer) => {
+      const reply = JSON.parse(data.toString()) as Record<string, unknown>;
+      if (reply.transaction === transaction && reply.janus !== 'ack') {
+        socket.off('message', onMessage);
+        resolve(reply);
+      }
+    };
+    socket.on('message', onMessage);
+    socket.send(JSON.stringify({ ...m, transaction }));
+  });
+  return { ask, close: () => socket.close() };
+}
+
+describe('capture: the Admin API beside the Janus API', function () {
+  this.timeout(120000);
+  let janus: ManagedJanus;
+  let out: string;
+  before(async () => {
+    janus = await startJanus({ plugins: ['janus.plugin.echotest'], transports: ['ws'], config: {} });
+  });
+  after(() => janus?.stop());
+  beforeEach(() => (out = mkdtempSync(join(tmpdir(), 'jstest-capture-'))));
+  afterEach(() => rmSync(out, { recursive: true, force: true }));
+
+  it('admin requests about a captured session become admin: steps of its scenario, without the admin secret', async () => {
+    const cli = startCli(['capture', '--target', janus.endpoints.ws!, '--listen', '127.0.0.1:0', '--target', janus.endpoints.adminWs!, '--listen', '127.0.0.1:0', '--out', out]);
+    try {
+      let urls: string[] = [];
+      while (urls.length < 2) {
+        urls = [...cli.output().matchAll(/point the application at (\S+)/g)].map((m) => m[1]!);
+        if (cli.child.exitCode !== null) assert.fail(cli.output());
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const app = await wsClient(urls[0]!, 'janus-protocol');
+      const admin = await wsClient(urls[1]!, 'janus-admin-protocol');
+      const sid = ((await app.ask({ janus: 'create' })).data as { id: number }).id;
+      const hid = ((await app.ask({ janus: 'attach', session_id: sid, plugin: 'janus.plugin.echotest' })).data as { id: number }).id;
+      const info = await admin.ask({ janus: 'handle_info', session_id: sid, handle_id: hid, admin_secret: janus.adminSecret });
+      assert.equal(info.janus, 'success');
+      await app.ask({ janus: 'destroy', session_id: sid });
+      app.close();
+      admin.close();
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    const done = await cli.done;
+    assert.equal(done.code, 0, done.stderr);
+    assert.ok(!(done.stdout + done.stderr).includes(janus.adminSecret), 'the admin secret is printed');
+    const file = /^wrote (\S+)/m.exec(done.stdout)![1]!;
+    const text = readFileSync(file, 'utf8');
+    assert.ok(!text.includes(janus.adminSecret), 'the admin secret is written');
+    assert.match(text, /admin: handle_info/);
+    const run = await runCli(['run', file, '--url', janus.endpoints.ws!, '--admin-url', janus.endpoints.adminWs!, '--admin-secret', janus.adminSecret]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+  });
+});
+
+describe('capture: the WebSocket relay', () => {
+  it('keeps the subprotocol and passes close codes both ways', async () => {
+    const upstream = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (p) => [...p][0] ?? false });
+    await new Promise((r) => upstream.once('listening', r));
+    const seen: { protocol: string; code?: number }[] = [];
+    upstream.on('connection', (s) => {
+      const entry: { protocol: string; code?: number } = { protocol: s.protocol };
+      seen.push(entry);
+      s.on('message', () => s.close(3504, 'session timed out'));
+      s.on('close', (code) => (entry.code = code));
+    });
+    const port = (upstream.address() as { port: number }).port;
+    const proxy = await startProxy({ target: `ws://127.0.0.1:${port}`, host: '127.0.0.1', port: 0, log: new TrafficLog() });
+    try {
+      const closedByJanus = new WebSocket(proxy.url, 'janus-protocol');
+      await new Promise((r) => closedByJanus.once('open', r));
+      assert.equal(closedByJanus.protocol, 'janus-protocol');
+      const code = new Promise((r) => closedByJanus.once('close', r));
+      closedByJanus.send('{"janus":"ping","transaction":"x"}');
+      assert.equal(await code, 3504);
+      const closedByApp = new WebSocket(proxy.url, 'janus-admin-protocol');
+      await new Promise((r) => closedByApp.once('open', r));
+      closedByApp.close(4321);
+      while (seen.length < 2 || seen[1]!.code === undefined) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(seen, [{ protocol: 'janus-protocol', code: 3504 }, { protocol: 'janus-admin-protocol', code: 4321 }]);
+    } finally {
+      await proxy.close();
+      await new Promise((r) => upstream.close(r));
+    }
   });
 });
