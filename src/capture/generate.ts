@@ -208,7 +208,8 @@ class ScenarioWriter {
     const saved = this.known.get(valueKey(value));
     if (saved) return saved;
     let text = value;
-    for (const [k, s] of this.names.secrets) if (k.startsWith('string:') && k.length > 7) text = text.replaceAll(k.slice(7), `\${${s.name}}`);
+    // A secret of one or two characters cannot be told apart inside other text.
+    for (const [k, s] of this.names.secrets) if (k.startsWith('string:') && k.length >= 10) text = text.replaceAll(k.slice(7), `\${${s.name}}`);
     for (const secret of this.names.runSecrets) if (secret) text = text.replaceAll(secret, '[redacted]');
     text = text.replace(/\d{6,}/g, (digits) => this.idName(Number(digits), client) ?? this.known.get(valueKey(Number(digits))) ?? digits);
     return text === value ? undefined : text.replace(/\$\{(?![A-Za-z_][\w.]*\})/g, '$${');

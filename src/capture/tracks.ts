@@ -86,7 +86,11 @@ class TrackBuilder {
     const session = sessionOf(entry);
     if (session !== undefined) {
       const track = this.bySession.get(session);
-      if (track && verbOf(entry.message) === 'claim') this.current.set(entry.connection, track);
+      if (track && verbOf(entry.message) === 'claim') {
+        // What the claiming connection sent before (info, ping) belongs to the session it joins.
+        this.current.set(entry.connection, track);
+        this.join(track, entry.connection).items.push(...this.waitingOf(entry.connection).splice(0));
+      }
       return track ?? this.current.get(entry.connection);
     }
     if (verbOf(entry.message) === 'create') return undefined;
