@@ -80,7 +80,7 @@ function valueNames(track: Track, unique: (base: string) => string): Pick<TrackN
       for (const leaf of leaves(message)) {
         const k = valueKey(leaf.value);
         if (ids.has(k) || inRequests.has(k) || firstInReply.has(k) || !isDistinctive(leaf.value)) continue;
-        if (leaf.path.some((p) => typeof p === 'string' && !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(p))) continue;
+        if (leaf.path.some((p) => typeof p === 'string' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(p))) continue;
         firstInReply.set(k, { item: index, path: savePath(leaf.path), key: leaf.key });
       }
     }

@@ -31,7 +31,7 @@ async function capture(target: string, out: string, drive: (url: string) => Prom
 }
 
 describe('capture: a real client through the proxy becomes a scenario that replays', function () {
-  this.timeout(120000);
+  this.timeout(300000);
   let janus: ManagedJanus;
   let out: string;
   before(async () => {
@@ -67,7 +67,7 @@ describe('capture: a real client through the proxy becomes a scenario that repla
     assert.match(broken.stdout + broken.stderr, /changed/);
   });
 
-  it('an HTTP client with a long-poll: events become waits, a plugin message that only got its ack ends at the ack', async () => {
+  it('an HTTP client with a long-poll: events become waits; the replay passes, a changed value fails', async () => {
     const { files } = await capture(janus.endpoints.http!, out, httpFlow);
     assert.equal(files.length, 1);
     const text = readFileSync(files[0]!, 'utf8');
@@ -103,7 +103,7 @@ async function wsClient(url: string, protocol: string): Promise<{ ask: (m: Recor
 }
 
 describe('capture: the Admin API beside the Janus API', function () {
-  this.timeout(120000);
+  this.timeout(300000);
   let janus: ManagedJanus;
   let out: string;
   before(async () => {
@@ -143,6 +143,45 @@ describe('capture: the Admin API beside the Janus API', function () {
     assert.match(text, /admin: handle_info/);
     const run = await runCli(['run', file, '--url', janus.endpoints.ws!, '--admin-url', janus.endpoints.adminWs!, '--admin-secret', janus.adminSecret]);
     assert.equal(run.code, 0, run.stdout + run.stderr);
+  });
+});
+
+describe('capture: a reconnect that claims the session on a second socket', function () {
+  this.timeout(300000);
+  let janus: ManagedJanus;
+  let out: string;
+  before(async () => {
+    janus = await startJanus({ plugins: ['janus.plugin.echotest'], transports: ['http', 'ws'], config: {} });
+  });
+  after(() => janus?.stop());
+  beforeEach(() => (out = mkdtempSync(join(tmpdir(), 'jstest-capture-'))));
+  afterEach(async () => {
+    rmSync(out, { recursive: true, force: true });
+    assert.deepEqual(await listSessions(janus.endpoints.adminHttp!, janus.adminSecret), [], 'a session was left behind');
+  });
+
+  it('becomes a second client that addresses the first one\'s session and handle, and replays', async () => {
+    const { files } = await capture(janus.endpoints.ws!, out, async (url) => {
+      const first = await wsClient(url, 'janus-protocol');
+      const sid = ((await first.ask({ janus: 'create' })).data as { id: number }).id;
+      const hid = ((await first.ask({ janus: 'attach', session_id: sid, plugin: 'janus.plugin.echotest' })).data as { id: number }).id;
+      // Janus drops a closed connection's sessions unless reclaim_session_timeout is set: claim first.
+      const second = await wsClient(url, 'janus-protocol');
+      const claimed = await second.ask({ janus: 'claim', session_id: sid });
+      assert.equal(claimed.janus, 'success', JSON.stringify(claimed));
+      assert.equal((await second.ask({ janus: 'message', session_id: sid, handle_id: hid, body: { audio: true } })).janus, 'event');
+      await second.ask({ janus: 'destroy', session_id: sid });
+      first.close();
+      second.close();
+    });
+    const text = readFileSync(files[0]!, 'utf8');
+    assert.match(text, /clients: \[ main, reconnected \]/);
+    assert.match(text, /session_id: "\$\{main\.session\}"/);
+    const run = await runCli(['run', files[0]!, '--url', janus.endpoints.ws!]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    writeFileSync(files[0]!, text.replace('result: ok', 'result: changed'));
+    const broken = await runCli(['run', files[0]!, '--url', janus.endpoints.ws!]);
+    assert.equal(broken.code, 1, broken.stdout + broken.stderr);
   });
 });
 
