@@ -149,9 +149,9 @@ class ScenarioWriter {
     for (const [key, value] of this.names.saved) {
       if (value.item !== index) continue;
       save[value.name] = value.path;
+      // Known from the next step on: this step's own expect still compares by type.
+      this.known.set(key, `\${${value.name}}`);
     }
-    // Known from the next step on: its own expect still compares by type.
-    for (const [key, value] of this.names.saved) if (value.item === index) this.known.set(key, `\${${value.name}}`);
     return save;
   }
 

@@ -137,3 +137,32 @@ describe('capture: the generator on a fixed traffic log', () => {
     }
   });
 });
+
+describe('capture: the generator on HTTP traffic', () => {
+  const http = (direction: 'request' | 'reply', message: Record<string, unknown>, path: TrafficEntry['path'], answers?: Record<string, unknown>): TrafficEntry => ({ connection: 'http', api: 'janus', transport: 'http', direction, message, path, ...(answers && { answers }) });
+  const create = { janus: 'create', transaction: 'h1' };
+  const claim = { janus: 'claim', session_id: SID, transaction: 'h2' };
+  const message = { janus: 'message', transaction: 'h3', body: { audio: true } };
+  const log: TrafficEntry[] = [
+    http('request', create, {}),
+    http('reply', { janus: 'success', transaction: 'h1', data: { id: SID } }, {}, create),
+    http('request', claim, {}),
+    http('reply', { janus: 'success', session_id: SID, transaction: 'h2' }, {}, claim),
+    http('request', message, { session: SID, handle: ECHO }),
+    http('reply', { janus: 'ack', session_id: SID, transaction: 'h3' }, { session: SID, handle: ECHO }, message),
+    // The long-poll brings the plugin's event on the request's transaction, and a keepalive of Janus's own.
+    http('reply', { janus: 'keepalive' }, { session: SID }),
+    http('reply', { janus: 'event', session_id: SID, sender: ECHO, transaction: 'h3', plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', result: 'ok' } } }, { session: SID }),
+  ];
+  const steps = (parse(renderScenario(generateScenarios(log)[0]!.scenario, 'x')) as { steps: Record<string, unknown>[] }).steps;
+
+  it('keeps a request posted to another level than its verb\'s with at:, its session id in the body', () => {
+    assert.deepEqual(steps[1], { at: 'root', request: { janus: 'claim', session_id: '${session}' }, expect: { janus: 'success' } });
+  });
+
+  it('ends a message at the event the long-poll brought on its transaction; the long-poll keepalive is left out', () => {
+    assert.equal(steps.length, 3);
+    assert.equal((steps[2]!.expect as { janus: string }).janus, 'event');
+    assert.ok(!JSON.stringify(steps).includes('keepalive'));
+  });
+});
