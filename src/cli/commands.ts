@@ -21,6 +21,7 @@ const COMMANDS: Record<string, { synopsis: string; about: string; options: () =>
   record: { synopsis: 'record [files|dirs|globs] --out FILE [options]', about: "run scenarios and write every message of every step, and the server's inventory, as a baseline (takes run's options)", options: async () => (await import('./record-command.js')).RECORD_OPTIONS },
   compare: { synopsis: 'compare [files|dirs|globs] --baseline FILE [options]', about: 'run scenarios and report what changed against a baseline: a structural diff, rated breaking, behaviour or additive (see docs/upgrades.md)', options: async () => (await import('./compare-command.js')).COMPARE_OPTIONS },
   load: { synopsis: 'load <scenario> --users N [--ramp D] [--duration D] [options]', about: 'run one scenario as N concurrent virtual users: latency percentiles per step, throughput, errors, sessions left; --threshold fails the run (see docs/load.md)', options: async () => (await import('../load-test/options.js')).LOAD_OPTIONS },
+  capture: { synopsis: 'capture --target URL --listen HOST:PORT --out DIR [options]', about: "relay an application's traffic to Janus, then write each Janus session as a scenario (see docs/capture.md)", options: async () => (await import('./capture-command.js')).CAPTURE_OPTIONS },
   validate: { synopsis: 'validate [files|dirs|globs]', about: 'check scenario and fragment files without any server', options: async () => VALIDATE_OPTIONS },
   schema: { synopsis: 'schema [--fragment]', about: 'print the JSON Schema of scenario (or fragment) files', options: async () => SCHEMA_OPTIONS },
   init: { synopsis: 'init [dir]', about: 'write a starter folder: a scenario, a fragment, a config file and a GitHub Actions job', options: async () => INIT_OPTIONS },
@@ -72,6 +73,8 @@ export async function main(argv: string[], io: Io = STANDARD_IO): Promise<number
         return await (await import('./compare-command.js')).compareCommand(args, io);
       case 'load':
         return await loadCommand(args, io);
+      case 'capture':
+        return await (await import('./capture-command.js')).captureCommand(args, io);
       case 'merge-reports':
         return await (await import('./merge-reports.js')).mergeReportsCommand(args, io);
       case 'validate':

@@ -1,0 +1,173 @@
+import { isObject, type JanusObject, type TrafficEntry } from './traffic.js';
+
+/**
+ * The first pass over a capture: which Janus session each message belongs to, which reply ends
+ * each request, and which messages are asynchronous. Admin requests about a captured session go
+ * with it; other admin traffic forms a track of its own per connection.
+ */
+export interface RequestItem {
+  kind: 'request';
+  entry: TrafficEntry;
+  /** The reply that ends the request: success, error, pong, server_info or its plugin's event. */
+  final?: JanusObject;
+  ack?: JanusObject;
+}
+
+export interface EventItem {
+  kind: 'event';
+  entry: TrafficEntry;
+}
+
+export type TrackItem = RequestItem | EventItem;
+
+export interface Track {
+  /** The Janus session id; undefined for a track of admin requests about no captured session. */
+  session?: number;
+  items: TrackItem[];
+  /** Connections in the order they joined the session (the creator first, then claimers). */
+  connections: string[];
+  /** Handle id -> plugin and the connection that attached it, in attach order. */
+  handles: Map<number, { plugin: string; connection: string }>;
+  transport: 'ws' | 'http';
+}
+
+const FINAL = new Set(['success', 'error', 'pong', 'server_info']);
+
+export function verbOf(message: JanusObject): string {
+  return typeof message.janus === 'string' ? message.janus : '';
+}
+
+export function sessionOf(entry: TrafficEntry): number | undefined {
+  const id = entry.message.session_id ?? entry.path?.session;
+  return typeof id === 'number' ? id : undefined;
+}
+
+export function handleOf(entry: TrafficEntry): number | undefined {
+  const id = entry.message.handle_id ?? entry.path?.handle;
+  return typeof id === 'number' ? id : undefined;
+}
+
+export function splitTracks(entries: readonly TrafficEntry[]): Track[] {
+  return new TrackBuilder().build(entries);
+}
+
+class TrackBuilder {
+  private readonly tracks: Track[] = [];
+  private readonly bySession = new Map<number, Track>();
+  private readonly adminTracks = new Map<string, Track>();
+  /** Root requests (info, ping, a failed create) of a connection with no session yet. */
+  private readonly waiting = new Map<string, TrackItem[]>();
+  private readonly current = new Map<string, Track>();
+  private readonly byTransaction = new Map<string, { item: RequestItem; track?: Track }>();
+  private readonly byMessage = new Map<JanusObject, { item: RequestItem; track?: Track }>();
+
+  build(entries: readonly TrafficEntry[]): Track[] {
+    for (const entry of entries) {
+      if (entry.direction === 'request') this.request(entry);
+      else this.reply(entry);
+    }
+    return this.tracks.filter((t) => t.items.length > 0);
+  }
+
+  private request(entry: TrafficEntry): void {
+    const message = entry.message;
+    // The runner sends its own keepalives; the application's are not part of its behaviour.
+    if (verbOf(message) === 'keepalive') return;
+    const item: RequestItem = { kind: 'request', entry };
+    const track = entry.api === 'admin' ? this.adminTrack(entry) : this.janusTrack(entry);
+    const pending = { item, track };
+    if (typeof message.transaction === 'string') this.byTransaction.set(`${entry.connection}|${message.transaction}`, pending);
+    this.byMessage.set(message, pending);
+    if (track) (entry.api === 'janus' ? this.join(track, entry.connection) : track).items.push(item);
+    else this.waitingOf(entry.connection).push(item);
+  }
+
+  private janusTrack(entry: TrafficEntry): Track | undefined {
+    const session = sessionOf(entry);
+    if (session !== undefined) {
+      const track = this.bySession.get(session);
+      if (track && verbOf(entry.message) === 'claim') {
+        // What the claiming connection sent before (info, ping) belongs to the session it joins.
+        this.current.set(entry.connection, track);
+        this.join(track, entry.connection).items.push(...this.waitingOf(entry.connection).splice(0));
+      }
+      return track ?? this.current.get(entry.connection);
+    }
+    if (verbOf(entry.message) === 'create') return undefined;
+    return this.current.get(entry.connection);
+  }
+
+  private adminTrack(entry: TrafficEntry): Track {
+    const session = sessionOf(entry);
+    const known = session === undefined ? undefined : this.bySession.get(session);
+    if (known) return known;
+    let track = this.adminTracks.get(entry.connection);
+    if (!track) {
+      track = newTrack(undefined, entry.transport);
+      this.adminTracks.set(entry.connection, track);
+      this.tracks.push(track);
+    }
+    return track;
+  }
+
+  private reply(entry: TrafficEntry): void {
+    const message = entry.message;
+    const pending = entry.answers ? this.byMessage.get(entry.answers) : typeof message.transaction === 'string' ? this.byTransaction.get(`${entry.connection}|${message.transaction}`) : undefined;
+    if (pending && verbOf(pending.item.entry.message) === 'keepalive') return;
+    if (pending && this.ends(pending.item, message)) {
+      if (verbOf(message) === 'ack') pending.item.ack = message;
+      else pending.item.final = message;
+      this.bind(pending, entry);
+      return;
+    }
+    if (entry.api === 'admin' || verbOf(message) === 'ack') return;
+    const session = typeof message.session_id === 'number' ? message.session_id : entry.path?.session;
+    const track = (session !== undefined && this.bySession.get(session)) || this.current.get(entry.connection);
+    // Janus's answer to a keepalive the runner will send itself, or a message of no captured session.
+    if (!track || verbOf(message) === 'keepalive') return;
+    track.items.push({ kind: 'event', entry });
+  }
+
+  /** Whether this reply is the ack or the final reply of the request (not a later event). */
+  private ends(item: RequestItem, message: JanusObject): boolean {
+    if (item.final) return false;
+    const verb = verbOf(message);
+    if (verb === 'ack') return !item.ack;
+    return FINAL.has(verb) || (verb === 'event' && message.transaction === item.entry.message.transaction);
+  }
+
+  /** A create's success opens a track; an attach's success names a handle. */
+  private bind(pending: { item: RequestItem; track?: Track }, entry: TrafficEntry): void {
+    const request = pending.item.entry;
+    const reply = pending.item.final;
+    if (!reply || reply.janus !== 'success' || request.api !== 'janus') return;
+    const id = isObject(reply.data) && typeof reply.data.id === 'number' ? reply.data.id : undefined;
+    if (id === undefined) return;
+    if (verbOf(request.message) === 'create') {
+      const track = newTrack(id, request.transport);
+      this.tracks.push(track);
+      this.bySession.set(id, track);
+      this.current.set(request.connection, track);
+      // The create itself waited with the connection's root requests: they open the scenario.
+      this.join(track, request.connection).items.push(...this.waitingOf(request.connection).splice(0));
+      pending.track = track;
+    } else if (verbOf(request.message) === 'attach' && pending.track) {
+      pending.track.handles.set(id, { plugin: String(request.message.plugin), connection: entry.connection });
+    }
+  }
+
+  private join(track: Track, connection: string): Track {
+    if (!track.connections.includes(connection)) track.connections.push(connection);
+    return track;
+  }
+
+  private waitingOf(connection: string): TrackItem[] {
+    let list = this.waiting.get(connection);
+    if (!list) this.waiting.set(connection, (list = []));
+    return list;
+  }
+}
+
+function newTrack(session: number | undefined, transport: 'ws' | 'http'): Track {
+  return { session, items: [], connections: [], handles: new Map(), transport };
+}

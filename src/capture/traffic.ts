@@ -1,0 +1,31 @@
+/**
+ * The log a capture keeps: every message an application sent to Janus and every message Janus
+ * sent back, in the order the proxy saw them. The generator works from this log only, so it can
+ * be tested on a fixed log without a server.
+ */
+export type JanusObject = Record<string, unknown>;
+
+export interface TrafficEntry {
+  /** The connection it went over: a WebSocket, or for HTTP the one logical HTTP client. */
+  connection: string;
+  api: 'janus' | 'admin';
+  transport: 'ws' | 'http';
+  /** `request`: from the application to Janus; `reply`: from Janus to the application. */
+  direction: 'request' | 'reply';
+  message: JanusObject;
+  /** HTTP only: the ids in the path the request was posted (or polled) to. */
+  path?: { session?: number; handle?: number };
+  /** HTTP only: the message is the body of the POST's answer (its own request's reply). */
+  answers?: JanusObject;
+}
+
+export class TrafficLog {
+  readonly entries: TrafficEntry[] = [];
+  add(entry: TrafficEntry): void {
+    this.entries.push(entry);
+  }
+}
+
+export function isObject(v: unknown): v is JanusObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

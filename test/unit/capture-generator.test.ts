@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { generateScenarios, renderScenario, type TrafficEntry } from '../../src/capture/index.js';
+import { loadFiles } from '../../src/compile/load-files.js';
+
+const SID = 4411223344556677;
+const ECHO = 7700000000000001;
+const VR = 7700000000000002;
+const ROOM = 8123456789012;
+const FEED = 3344556677889900;
+
+type E = Omit<TrafficEntry, 'api' | 'transport'> & Partial<Pick<TrafficEntry, 'api' | 'transport'>>;
+const ws = (e: E): TrafficEntry => ({ api: 'janus', transport: 'ws', ...e });
+const out = (connection: string, message: Record<string, unknown>) => ws({ connection, direction: 'request', message });
+const back = (connection: string, message: Record<string, unknown>) => ws({ connection, direction: 'reply', message });
+
+/**
+ * A janus.js-like session over WebSocket: info, create, two handles, a room Janus numbers, a pin,
+ * a keepalive, an unsolicited event, a reconnect that claims the session on a second socket,
+ * an Admin API request about it, and the api secret on every request.
+ */
+const LOG: TrafficEntry[] = [
+  out('ws1', { janus: 'info', transaction: 'a1', apisecret: 'TOPSECRET-api' }),
+  back('ws1', { janus: 'server_info', transaction: 'a1', name: 'Janus WebRTC Server', version: 1102, version_string: '1.1.2' }),
+  out('ws1', { janus: 'create', transaction: 'a2', apisecret: 'TOPSECRET-api' }),
+  back('ws1', { janus: 'success', transaction: 'a2', data: { id: SID } }),
+  out('ws1', { janus: 'attach', plugin: 'janus.plugin.echotest', session_id: SID, transaction: 'a3', apisecret: 'TOPSECRET-api' }),
+  back('ws1', { janus: 'success', session_id: SID, transaction: 'a3', data: { id: ECHO } }),
+  out('ws1', { janus: 'attach', plugin: 'janus.plugin.videoroom', session_id: SID, transaction: 'a4', apisecret: 'TOPSECRET-api' }),
+  back('ws1', { janus: 'success', session_id: SID, transaction: 'a4', data: { id: VR } }),
+  out('ws1', { janus: 'message', session_id: SID, handle_id: VR, transaction: 'a5', apisecret: 'TOPSECRET-api', body: { request: 'create', pin: 'pin-4-room', description: 'demo' } }),
+  back('ws1', { janus: 'success', session_id: SID, sender: VR, transaction: 'a5', plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'created', room: ROOM, permanent: false } } }),
+  out('ws1', { janus: 'keepalive', session_id: SID, transaction: 'ka1', apisecret: 'TOPSECRET-api' }),
+  back('ws1', { janus: 'ack', session_id: SID, transaction: 'ka1' }),
+  out('ws1', { janus: 'message', session_id: SID, handle_id: VR, transaction: 'a6', apisecret: 'TOPSECRET-api', body: { request: 'join', ptype: 'publisher', room: ROOM, pin: 'pin-4-room', display: 'alice' } }),
+  // The event before its ack, as Janus sometimes does.
+  back('ws1', { janus: 'event', session_id: SID, sender: VR, transaction: 'a6', plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'joined', room: ROOM, id: FEED, private_id: 12345, publishers: [] } } }),
+  back('ws1', { janus: 'ack', session_id: SID, transaction: 'a6' }),
+  // A message that only got its ack: the replayed step must end at the ack.
+  out('ws1', { janus: 'message', session_id: SID, handle_id: ECHO, transaction: 'a7', apisecret: 'TOPSECRET-api', body: { audio: true } }),
+  back('ws1', { janus: 'ack', session_id: SID, transaction: 'a7', hint: 'x' }),
+  back('ws1', { janus: 'event', session_id: SID, sender: VR, plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'event', room: ROOM, publishers: [{ id: 99, display: 'bob' }] } } }),
+  // janus.js reconnects: a new socket claims the session, then uses the handles.
+  out('ws2', { janus: 'claim', session_id: SID, transaction: 'b1', apisecret: 'TOPSECRET-api' }),
+  back('ws2', { janus: 'success', session_id: SID, transaction: 'b1' }),
+  out('ws2', { janus: 'message', session_id: SID, handle_id: VR, transaction: 'b2', apisecret: 'TOPSECRET-api', body: { request: 'listparticipants', room: ROOM } }),
+  back('ws2', { janus: 'success', session_id: SID, sender: VR, transaction: 'b2', plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'participants', room: ROOM, participants: [{ id: FEED }] } } }),
+  ws({ connection: 'ws3', api: 'admin', direction: 'request', message: { janus: 'handle_info', session_id: SID, handle_id: ECHO, transaction: 'c1', admin_secret: 'TOPSECRET-admin' } }),
+  ws({ connection: 'ws3', api: 'admin', direction: 'reply', message: { janus: 'success', transaction: 'c1', session_id: SID, handle_id: ECHO, info: { plugin: 'janus.plugin.echotest' } } }),
+  out('ws2', { janus: 'detach', session_id: SID, handle_id: ECHO, transaction: 'b3', apisecret: 'TOPSECRET-api' }),
+  back('ws2', { janus: 'success', session_id: SID, transaction: 'b3' }),
+  back('ws2', { janus: 'detached', session_id: SID, sender: ECHO }),
+  out('ws2', { janus: 'destroy', session_id: SID, transaction: 'b4', apisecret: 'TOPSECRET-api' }),
+  back('ws2', { janus: 'error', session_id: SID, transaction: 'b4', error: { code: 458, reason: `No such session ${SID}` } }),
+];
+
+describe('capture: the generator on a fixed traffic log', () => {
+  const [generated, ...others] = generateScenarios(LOG);
+  const text = renderScenario(generated!.scenario, '../schema/scenario.schema.json');
+  const doc = parse(text) as { clients: string[]; secrets: string[]; variables: Record<string, string>; steps: Record<string, unknown>[] };
+  const steps = doc.steps;
+  const find = (test: (s: Record<string, unknown>) => boolean) => steps.filter(test);
+
+  it('makes one scenario of the session, admin traffic included', () => {
+    assert.equal(others.length, 0);
+    assert.ok(find((s) => s.admin !== undefined).length === 1);
+  });
+
+  it('writes no secret: the run secrets are dropped, the pin becomes a variable from the environment', () => {
+    for (const secret of ['TOPSECRET-api', 'TOPSECRET-admin', 'pin-4-room', 'apisecret', 'admin_secret']) assert.ok(!text.includes(secret), `${secret} is written`);
+    assert.deepEqual(doc.secrets, ['pin']);
+    assert.equal(doc.variables.pin, '${env.CAPTURE_PIN}');
+    assert.deepEqual(generated!.environment, ['CAPTURE_PIN']);
+  });
+
+  it('leaves out keepalives and what the runner fills in', () => {
+    assert.ok(!/keepalive|transaction|"?session_id"?: 44|handle_id: 77/.test(text), text);
+  });
+
+  it('names both handles and addresses each step to its own', () => {
+    assert.deepEqual(find((s) => s.as !== undefined).map((s) => s.as), ['echotest', 'videoroom']);
+    const join = find((s) => String(JSON.stringify(s.request)).includes('"join"'))[0]!;
+    assert.equal(join.handle, 'videoroom');
+  });
+
+  it('saves the room Janus numbered at its first reply, compares it by type there and uses it after', () => {
+    const create = find((s) => String(JSON.stringify(s.request)).includes('"create"') && typeof s.request === 'object')[0]!;
+    assert.deepEqual(create.save, { room: 'plugindata.data.room' });
+    assert.match(JSON.stringify(create.expect), /"room":"\$integer"/);
+    assert.ok(!text.includes(String(ROOM)), 'the room number is written');
+    assert.ok(!text.includes(String(FEED)), 'a generated id is written');
+    const join = find((s) => String(JSON.stringify(s.request)).includes('"join"'))[0]!;
+    assert.deepEqual((join.request as { body: { room: string } }).body.room, '${room}');
+    assert.match(JSON.stringify(join.expect), /"videoroom":"joined","room":"\$\{room\}","id":"\$integer","private_id":"\$integer"/);
+  });
+
+  it('ends a plugin message at its event when one came, at the ack when only the ack came', () => {
+    const join = find((s) => String(JSON.stringify(s.request)).includes('"join"'))[0]!;
+    assert.equal((join.expect as { janus: string }).janus, 'event');
+    const audio = find((s) => String(JSON.stringify(s.request)).includes('"audio"'))[0]!;
+    assert.deepEqual(audio.expect, { janus: 'ack' });
+  });
+
+  it('turns unsolicited events into waits in arrival order, without the fields every message has', () => {
+    const waits = find((s) => s.wait !== undefined);
+    assert.deepEqual(waits.map((w) => (w.wait as { janus: string }).janus), ['event', 'detached']);
+    assert.deepEqual(waits[0]!.wait, { janus: 'event', plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'event', room: '${room}' } } });
+    assert.equal(waits[0]!.handle, 'videoroom');
+  });
+
+  it('makes the claiming connection a second client that addresses the first one\'s session and handles', () => {
+    assert.deepEqual(doc.clients, ['main', 'reconnected']);
+    const claim = find((s) => String(JSON.stringify(s.request)).includes('claim'))[0]!;
+    assert.equal(claim.client, 'reconnected');
+    assert.deepEqual(claim.request, { janus: 'claim', session_id: '${main.session}' });
+    const list = find((s) => String(JSON.stringify(s.request)).includes('listparticipants'))[0]!;
+    assert.deepEqual(list.request, { janus: 'message', session_id: '${main.session}', handle_id: '${main.handles.videoroom}', body: { request: 'listparticipants', room: '${room}' } });
+    const destroy = find((s) => s.request === 'destroy' || String(JSON.stringify(s.request)).includes('"destroy"'))[0]!;
+    assert.deepEqual(destroy.expect, { janus: 'error', error: { code: 458, reason: 'No such session ${main.session}' } });
+  });
+
+  it('loads without errors', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jstest-capture-'));
+    const saved = process.env.CAPTURE_PIN;
+    try {
+      process.env.CAPTURE_PIN = 'x';
+      writeFileSync(join(dir, 'captured.yaml'), text);
+      const { diagnostics } = loadFiles([join(dir, 'captured.yaml')]);
+      assert.deepEqual(diagnostics.map((d) => d.message), []);
+    } finally {
+      if (saved === undefined) delete process.env.CAPTURE_PIN;
+      else process.env.CAPTURE_PIN = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('capture: the generator on HTTP traffic', () => {
+  const http = (direction: 'request' | 'reply', message: Record<string, unknown>, path: TrafficEntry['path'], answers?: Record<string, unknown>): TrafficEntry => ({ connection: 'http', api: 'janus', transport: 'http', direction, message, path, ...(answers && { answers }) });
+  const create = { janus: 'create', transaction: 'h1' };
+  const claim = { janus: 'claim', session_id: SID, transaction: 'h2' };
+  const message = { janus: 'message', transaction: 'h3', body: { audio: true } };
+  const log: TrafficEntry[] = [
+    http('request', create, {}),
+    http('reply', { janus: 'success', transaction: 'h1', data: { id: SID } }, {}, create),
+    http('request', claim, {}),
+    http('reply', { janus: 'success', session_id: SID, transaction: 'h2' }, {}, claim),
+    http('request', message, { session: SID, handle: ECHO }),
+    http('reply', { janus: 'ack', session_id: SID, transaction: 'h3' }, { session: SID, handle: ECHO }, message),
+    // The long-poll brings the plugin's event on the request's transaction, and a keepalive of Janus's own.
+    http('reply', { janus: 'keepalive' }, { session: SID }),
+    http('reply', { janus: 'event', session_id: SID, sender: ECHO, transaction: 'h3', plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', result: 'ok' } } }, { session: SID }),
+  ];
+  const steps = (parse(renderScenario(generateScenarios(log)[0]!.scenario, 'x')) as { steps: Record<string, unknown>[] }).steps;
+
+  it('keeps a request posted to another level than its verb\'s with at:, its session id in the body', () => {
+    assert.deepEqual(steps[1], { at: 'root', request: { janus: 'claim', session_id: '${session}' }, expect: { janus: 'success' } });
+  });
+
+  it('ends a message at the event the long-poll brought on its transaction; the long-poll keepalive is left out', () => {
+    assert.equal(steps.length, 3);
+    assert.equal((steps[2]!.expect as { janus: string }).janus, 'event');
+    assert.ok(!JSON.stringify(steps).includes('keepalive'));
+  });
+});
