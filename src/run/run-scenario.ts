@@ -454,6 +454,8 @@ function schemaVerdict(step: CompiledStep, found: Violation[], mode: SchemaMode,
     span: step.span,
     stepTitle: step.title,
     schemaViolations: found.map(formatViolation),
+    // The messages came; only their shape is not the catalogue's.
+    continuable: true,
   };
 }
 

@@ -116,6 +116,15 @@ steps:
     assert.deepEqual(notesSent(result), ['one', 'one']);
   });
 
+  it('a schema violation in strict mode is a mismatch too: the steps after it run', async function () {
+    const loaded = loadFiles([files.path('two-mismatches.yaml')], { knownSchema });
+    // Every reply of the fake is a success with an `echo` field no schema knows.
+    const result = await runScenario(loaded.scenarios[0]!, { transport: 'http', url: fake.httpUrl, tls: {}, secrets: {}, serverVersion: '1.1.2' }, { seed: 's', stepTimeoutMs: 2000, scenarioTimeoutMs: 20_000, schemaMode: 'strict', continueOnMismatch: true });
+    assert.equal(result.status, 'failed');
+    assert.deepEqual(notesSent(result), ['one', 'two', 'three', 'five']);
+    assert.ok(result.laterFailures!.some((f) => f.schemaViolations !== undefined && f.continuable === true), JSON.stringify(result.laterFailures));
+  });
+
   it('a wait takes the event of its type that said something else, and goes on; one that got nothing of its type stops', async function () {
     fake.pollReplies.push('[{"janus":"event","session_id":4242,"n":1},{"janus":"event","session_id":4242,"n":2}]');
     const result = await run('waits.yaml', true);
