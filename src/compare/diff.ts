@@ -269,7 +269,7 @@ export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMess
       continue;
     }
     if (news.length !== olds.length && ![...olds, ...news].some(untimed)) out.push(entry(where, { message: first.label, plugin: first.plugin, pointer: '', old: olds.length, new: news.length }, 'multiplicity-changed'));
-    const [a, b] = first.timing ? equalFirst(olds, news) : [olds, news];
+    const [a, b] = first.timing || (first as StepMessage).engine ? equalFirst(olds, news) : [olds, news];
     for (let i = 0; i < Math.min(a.length, b.length); i++) out.push(...diffMessage(where, a[i]!, b[i]!).filter((d) => !lateHangupReason(d, a[i]!, b[i]!)));
   }
   for (const [key, news] of newGroups) {
@@ -290,11 +290,12 @@ export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMess
 
 /**
  * Events no request asked for (two handles' `hangup`, each participant's `destroyed`) come in no
- * order Janus guarantees: of two lists of the same event, equal messages pair first, wherever
- * they are, and what is left pairs by position.
+ * order Janus guarantees, and the engine's cleanup destroys a client's sessions in no fixed
+ * order: of two lists of such messages, equal ones pair first, wherever they are, and what is
+ * left pairs by position.
  */
 function equalFirst(old: LabelledMessage[], now: LabelledMessage[]): [LabelledMessage[], LabelledMessage[]] {
-  const [ia, ib] = unmatched(old.map((m) => m.message), now.map((m) => m.message));
+  const [ia, ib] = unmatched(old.map(pairingForm), now.map(pairingForm));
   const restA = new Set(ia);
   const restB = new Set(ib);
   const pairedA = old.filter((_m, i) => !restA.has(i));
@@ -302,13 +303,20 @@ function equalFirst(old: LabelledMessage[], now: LabelledMessage[]): [LabelledMe
   return [[...pairedA, ...ia.map((i) => old[i]!)], [...pairedB, ...ib.map((j) => now[j]!)]];
 }
 
+/** What pairs two messages: all but the transaction, whose symbol only counts the requests before it. */
+function pairingForm(m: LabelledMessage): unknown {
+  if (m.message === null || typeof m.message !== 'object' || Array.isArray(m.message)) return m.message;
+  const { transaction: _transaction, ...rest } = m.message as Record<string, unknown>;
+  return rest;
+}
+
 /** The elements of `now` that have an equal in `old`, in the order of their partners in `old`. */
 function pairedInOrder(old: LabelledMessage[], now: LabelledMessage[], restA: Set<number>, restB: Set<number>): LabelledMessage[] {
-  const free = now.map((m, j) => ({ m, j, text: JSON.stringify(m.message) })).filter(({ j }) => !restB.has(j));
+  const free = now.map((m, j) => ({ m, j, text: JSON.stringify(pairingForm(m)) })).filter(({ j }) => !restB.has(j));
   const out: LabelledMessage[] = [];
   old.forEach((m, i) => {
     if (restA.has(i)) return;
-    const text = JSON.stringify(m.message);
+    const text = JSON.stringify(pairingForm(m));
     const k = free.findIndex((f) => f.text === text);
     out.push(free[k]!.m);
     free.splice(k, 1);

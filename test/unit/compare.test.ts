@@ -281,5 +281,12 @@ describe('compare: repeat-stability rules', function () {
     assert.deepEqual(diff(detach(ok), base()), []);
     assert.deepEqual(diff(base(), detach(gone)), []);
     assert.deepEqual(diff(detach(ok), detach(gone)).map((d) => d.class), ['error-code-changed']);
+    const destroys = (ids: number[]): BaselineTest => {
+      const t = base();
+      const messages = ids.flatMap((id, i) => [out({ janus: 'destroy', session_id: id, transaction: `cleanup-${i}` }), inn({ janus: 'success', session_id: id, transaction: `cleanup-${i}` })]);
+      t.steps.push({ title: '(cleanup)', at: '', messages });
+      return t;
+    };
+    assert.deepEqual(diff(destroys([11111111111, 33333333333]), destroys([33333333333, 11111111111])), [], 'the same sessions destroyed in another order');
   });
 });
