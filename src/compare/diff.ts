@@ -135,10 +135,13 @@ function movedEvent(d: Difference, oldSteps: LabelledStep[], newSteps: LabelledS
 
 /**
  * Events that report what the media did: the core's `media` (receiving or not) and `slowlink`,
- * the plugins' `slow_link`. Janus sends one each time a measurement crosses a threshold, so how
- * many come, and during which step, is the media's timing; what they say is the server's
- * behaviour. Taken out of the steps and compared for the whole test, as the set of the distinct
- * messages (their measurements masked): a kind of report that appears or goes is a difference.
+ * the plugins' `slow_link`, and a subscriber's substream or SVC layer switching (it switches as
+ * packets of a layer arrive). Janus sends one each time a measurement crosses a threshold or a
+ * layer's packets come, so how many come, when, and which medium or layer each names is the
+ * media's timing. What the server decides is the shape of its reports: taken out of the steps
+ * and compared for the whole test, as the set of their distinct shapes (keys and types, and the
+ * `janus`, `plugin` and `event` names); a kind of report that appears or goes, or that gains,
+ * loses or retypes a field, is a difference.
  */
 function takeMeasurementReports(steps: LabelledStep[]): LabelledMessage[] {
   const taken: LabelledMessage[] = [];
@@ -155,15 +158,26 @@ function isMeasurementReport(message: unknown): boolean {
   if (m?.janus === 'slowlink' || m?.janus === 'media') return true;
   const data = m?.plugindata?.data;
   if (!data || typeof data !== 'object') return false;
-  const result = data.result as { event?: unknown } | undefined;
-  return data.event === 'slow_link' || result?.event === 'slow_link' || Object.values(data).includes('slow_link');
+  const result = (data.result ?? {}) as Record<string, unknown>;
+  if (data.event === 'slow_link' || result.event === 'slow_link' || Object.values(data).includes('slow_link')) return true;
+  return LAYER_KEYS.some((k) => Object.hasOwn(data, k) || Object.hasOwn(result, k));
+}
+
+const LAYER_KEYS = ['substream', 'temporal_layer', 'spatial_layer'];
+
+/** A report's shape: its keys and the types of its values; the names that say what it is stay. */
+function shapeOf(value: unknown, key = ''): unknown {
+  if (Array.isArray(value)) return [...new Set(value.map((v) => JSON.stringify(shapeOf(v))))].sort();
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, shapeOf(v, k)]));
+  if (typeof value === 'string' && (key === 'janus' || key === 'plugin' || key === 'event')) return value;
+  return value === null ? 'null' : typeof value;
 }
 
 const MEASUREMENT_REPORTS = '(media reports, whole test)';
 
 function diffMeasurementReports(base: Omit<Where, 'step' | 'stepTitle'>, old: LabelledMessage[], now: LabelledMessage[]): Difference[] {
   const where: Where = { ...base, step: '', stepTitle: MEASUREMENT_REPORTS };
-  const distinct = (list: LabelledMessage[]): Map<string, LabelledMessage> => new Map(list.map((m) => [JSON.stringify([m.label, m.message]), m]));
+  const distinct = (list: LabelledMessage[]): Map<string, LabelledMessage> => new Map(list.map((m) => [JSON.stringify([m.label, shapeOf(m.message)]), m]));
   const a = distinct(old);
   const b = distinct(now);
   const out: Difference[] = [];

@@ -264,8 +264,14 @@ describe('compare: repeat-stability rules', function () {
     assert.deepEqual(diff(withEvents([[slow(23), media(true)], [slow(21), slow(30)]]), withEvents([[media(true), slow(14)], [slow(18)]])), []);
     const gone = diff(withEvents([[slow(23), media(true)]]), withEvents([[media(true)]]));
     assert.deepEqual(gone.map((d) => [d.class, d.message, d.stepTitle]), [['message-missing', 'event slowlink', '(media reports, whole test)']]);
-    const stalled = diff(withEvents([[media(true)]]), withEvents([[media(true), media(false)]]));
-    assert.deepEqual(stalled.map((d) => [d.class, d.message]), [['extra-message', 'event media']]);
+    // Which medium, which layer, receiving or not: what the media did, not what the server decides.
+    assert.deepEqual(diff(withEvents([[media(true)]]), withEvents([[media(true), media(false)]])), []);
+    const layer = (data: Record<string, unknown>): BaselineMessage => event('event', { plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'event', room: 1234, mid: '0', ...data } } });
+    assert.deepEqual(diff(withEvents([[layer({ temporal_layer: 2 })], [layer({ spatial_layer: 1 })]]), withEvents([[layer({ spatial_layer: 0 }), layer({ temporal_layer: 2 }), layer({ spatial_layer: 1 })]])), []);
+    const retyped = diff(withEvents([[media(true)]]), withEvents([[event('media', { mid: '0', type: 'audio', receiving: 'yes' })]]));
+    assert.deepEqual(retyped.map((d) => [d.class, d.message]), [['message-missing', 'event media'], ['extra-message', 'event media']]);
+    const gained = diff(withEvents([[layer({ spatial_layer: 1 })]]), withEvents([[layer({ spatial_layer: 1, new_field: 'x' })]]));
+    assert.deepEqual(gained.map((d) => d.class).sort(), ['extra-message', 'message-missing']);
   });
 
   it('keepalives and the engine\'s cleanup requests come as the clock says; their replies, when both came, are compared', function () {
