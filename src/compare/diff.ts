@@ -76,6 +76,7 @@ export function diffTests(old: BaselineTest, now: BaselineTest): Difference[] {
   const oldSteps = labelled(old);
   const newSteps = labelled(now);
   const reports = diffMeasurementReports(base, takeMeasurementReports(oldSteps), takeMeasurementReports(newSteps));
+  const unasked = diffUnaskedEvents(base, takeUnaskedEvents(oldSteps), takeUnaskedEvents(newSteps));
   const out: Difference[] = [];
   const newByAt = new Map<string, LabelledStep[]>();
   for (const s of newSteps) newByAt.set(s.key, [...(newByAt.get(s.key) ?? []), s]);
@@ -99,7 +100,7 @@ export function diffTests(old: BaselineTest, now: BaselineTest): Difference[] {
   }
   const settled = withoutMovedEvents(out).filter((d) => !lateEvent(d) && !movedEvent(d, oldSteps, newSteps));
   out.length = 0;
-  out.push(...reports, ...settled);
+  out.push(...reports, ...unasked, ...settled);
   if (old.status !== now.status) {
     out.push(entry({ ...base, step: '', stepTitle: '' }, { message: '(verdict)', plugin: 'core', pointer: '', old: old.status, new: now.status === 'failed' && now.failure ? `failed: ${now.failure}` : now.status }, 'status-changed'));
   }
@@ -174,6 +175,69 @@ function shapeOf(value: unknown, key = ''): unknown {
 }
 
 const MEASUREMENT_REPORTS = '(media reports, whole test)';
+
+/** An event no request asked for, with the step it came in. */
+interface Unasked {
+  step: LabelledStep;
+  message: StepMessage;
+}
+
+function takeUnaskedEvents(steps: LabelledStep[]): Unasked[] {
+  const taken: Unasked[] = [];
+  for (const step of steps) {
+    for (const message of step.messages) if (message.timing && !message.key.endsWith(' ack')) taken.push({ step, message });
+    step.messages = step.messages.filter((m) => !(m.timing && !m.key.endsWith(' ack')));
+  }
+  return taken;
+}
+
+/**
+ * Events no request asked for are compared over the whole test, not step by step: Janus does not
+ * tie them to the client's steps (one comes a moment earlier, in the step before, and another
+ * later), nor to each other (two handles' `hangup`, the candidates Janus trickles and its
+ * `completed`). Of each kind (client and event), equal ones pair first, wherever they came, and
+ * what is left pairs in order; a difference is named at the step the baseline had it in. How
+ * many came is compared too, but a surplus of teardown events after the last request, or of
+ * events after the last step, is the test closing its connections, not a change.
+ */
+function diffUnaskedEvents(base: Omit<Where, 'step' | 'stepTitle'>, old: Unasked[], now: Unasked[]): Difference[] {
+  const groups = (list: Unasked[]): Map<string, Unasked[]> => {
+    const map = new Map<string, Unasked[]>();
+    for (const u of list) map.set(u.message.key, [...(map.get(u.message.key) ?? []), u]);
+    return map;
+  };
+  const oldGroups = groups(old);
+  const newGroups = groups(now);
+  const out: Difference[] = [];
+  const whereOf = (u: Unasked): Where => ({ ...base, step: u.step.step.at, stepTitle: u.step.step.title });
+  for (const key of new Set([...oldGroups.keys(), ...newGroups.keys()])) {
+    const olds = oldGroups.get(key) ?? [];
+    const news = newGroups.get(key) ?? [];
+    const [a, b] = equalFirstUnasked(olds, news);
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      out.push(...diffMessage(whereOf(a[i]!), a[i]!.message, b[i]!.message).filter((d) => !lateHangupReason(d, a[i]!.message, b[i]!.message)));
+    }
+    const surplus = a.length > b.length ? a.slice(b.length) : b.slice(a.length);
+    if (surplus.length === 0 || surplus.every(closing)) continue;
+    const first = surplus.find((u) => !closing(u))!;
+    const what = { message: first.message.label, plugin: first.message.plugin, pointer: '' };
+    if (news.length === 0) out.push(entry(whereOf(first), { ...what, old: first.message.message }, 'message-missing'));
+    else if (olds.length === 0) out.push(entry(whereOf(first), { ...what, new: first.message.message }, 'extra-message'));
+    else out.push(entry(whereOf(olds[0]!), { ...what, old: olds.length, new: news.length }, 'multiplicity-changed'));
+  }
+  return out;
+}
+
+/** An event the test's end decides: a teardown event after the last request, or any event after the last step. */
+function closing(u: Unasked): boolean {
+  return u.message.late === true || u.step.step.title === CLEANUP_STEP;
+}
+
+function equalFirstUnasked(old: Unasked[], now: Unasked[]): [Unasked[], Unasked[]] {
+  const [a, b] = equalFirst(old.map((u) => u.message), now.map((u) => u.message));
+  const back = (list: Unasked[], order: LabelledMessage[]): Unasked[] => order.map((m) => list.find((u) => u.message === m)!);
+  return [back(old, a), back(now, b)];
+}
 
 function diffMeasurementReports(base: Omit<Where, 'step' | 'stepTitle'>, old: LabelledMessage[], now: LabelledMessage[]): Difference[] {
   const where: Where = { ...base, step: '', stepTitle: MEASUREMENT_REPORTS };

@@ -258,6 +258,14 @@ describe('compare: repeat-stability rules', function () {
     assert.deepEqual(diff(withEvents([[e, e], [e]]), withEvents([[e], [e]])).map((d) => d.class), ['multiplicity-changed']);
   });
 
+  it('unasked events are paired over the whole test: trickled candidates and their end spread over steps are no change', function () {
+    const candidate = (n: number): BaselineMessage => event('trickle', { candidate: { sdpMid: '0', sdpMLineIndex: 0, candidate: `candidate:${n} 1 udp 2015363327 10.0.0.${n} 40123 typ host` } });
+    const done = event('trickle', { candidate: { completed: true } });
+    assert.deepEqual(diff(withEvents([[candidate(1), candidate(2)], [done]]), withEvents([[candidate(1)], [candidate(2), done]])), []);
+    const moved = (x: number, at: number): BaselineTest => withEvents(at === 0 ? [[event('event', { plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', x } } })]] : [[], [event('event', { plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', x } } })]]);
+    assert.deepEqual(diff(moved(1, 0), moved(2, 1)).map((d) => [d.class, d.pointer, d.old, d.new, d.step]), [['value-changed', '/plugindata/data/x', 1, 2, 'a.yaml:6']], 'what a moved event says is still compared');
+  });
+
   it('media reports are compared for the whole test: how many and when is timing, a kind that goes is a change', function () {
     const slow = (lost: number): BaselineMessage => event('slowlink', { mid: '0', media: 'audio', uplink: false, lost });
     const media = (receiving: boolean): BaselineMessage => event('media', { mid: '0', type: 'audio', receiving });
