@@ -98,40 +98,11 @@ export function diffTests(old: BaselineTest, now: BaselineTest): Difference[] {
       out.push(entry(where, { message: `(step not in the baseline: ${s.messages.length} message(s))`, plugin: s.messages[0]!.plugin, pointer: '', new: s.messages.map((m) => m.label) }, 'extra-message'));
     }
   }
-  const settled = withoutMovedEvents(out).filter((d) => !lateEvent(d) && !movedEvent(d, oldSteps, newSteps));
-  out.length = 0;
-  out.push(...reports, ...unasked, ...settled);
+  out.unshift(...reports, ...unasked);
   if (old.status !== now.status) {
     out.push(entry({ ...base, step: '', stepTitle: '' }, { message: '(verdict)', plugin: 'core', pointer: '', old: old.status, new: now.status === 'failed' && now.failure ? `failed: ${now.failure}` : now.status }, 'status-changed'));
   }
   return out;
-}
-
-/**
- * An event no request asked for that is missing from one step and extra in another step of the
- * same test came a moment earlier or later: Janus does not tie events to the client's
- * steps. Timing, not a change: both entries go.
- */
-function withoutMovedEvents(differences: Difference[]): Difference[] {
-  const gone = new Set<Difference>();
-  for (const missing of differences) {
-    if (missing.class !== 'message-missing' || missing.pointer !== '' || gone.has(missing)) continue;
-    const extra = differences.find((d) => d.class === 'extra-message' && d.pointer === '' && !gone.has(d) && d.message === missing.message && d.message.startsWith('event '));
-    if (extra) gone.add(missing).add(extra);
-  }
-  return differences.filter((d) => !gone.has(d));
-}
-
-/**
- * An event no request asked for whose count over the whole test is the same on both sides came as
- * often as before, only earlier or later (one step's two became one here and one in the next):
- * timing, not a change. Its presence and count per step go.
- */
-function movedEvent(d: Difference, oldSteps: LabelledStep[], newSteps: LabelledStep[]): boolean {
-  if (d.pointer !== '' || !d.message.startsWith('event ')) return false;
-  if (d.class !== 'message-missing' && d.class !== 'extra-message' && d.class !== 'multiplicity-changed') return false;
-  const count = (steps: LabelledStep[]): number => steps.reduce((n, s) => n + s.messages.filter((m) => m.timing && m.label === d.message).length, 0);
-  return count(oldSteps) === count(newSteps);
 }
 
 /**
@@ -347,7 +318,7 @@ export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMess
       continue;
     }
     if (news.length !== olds.length && ![...olds, ...news].some(untimed)) out.push(entry(where, { message: first.label, plugin: first.plugin, pointer: '', old: olds.length, new: news.length }, 'multiplicity-changed'));
-    const [a, b] = first.timing || (first as StepMessage).engine ? equalFirst(olds, news) : [olds, news];
+    const [a, b] = (first as StepMessage).engine ? equalFirst(olds, news) : [olds, news];
     for (let i = 0; i < Math.min(a.length, b.length); i++) out.push(...diffMessage(where, a[i]!, b[i]!).filter((d) => !lateHangupReason(d, a[i]!, b[i]!)));
   }
   for (const [key, news] of newGroups) {
@@ -410,7 +381,7 @@ function pairedInOrder(old: LabelledMessage[], now: LabelledMessage[], restA: Se
  * moment earlier has already done).
  */
 function untimed(m: StepMessage): boolean {
-  return m.key.endsWith(' ack') || m.key.endsWith(' out keepalive') || m.engine === true || m.late === true;
+  return m.key.endsWith(' ack') || m.key.endsWith(' out keepalive') || m.engine === true;
 }
 
 /**
@@ -420,11 +391,6 @@ function untimed(m: StepMessage): boolean {
  */
 function lateHangupReason(d: Difference, old: StepMessage, now: StepMessage): boolean {
   return (old.late === true || now.late === true) && d.message === 'event hangup' && d.pointer === '/reason';
-}
-
-/** After the last step, an event no request asked for comes, or not, before the connection closes. */
-function lateEvent(d: Difference): boolean {
-  return d.stepTitle === CLEANUP_STEP && d.message.startsWith('event ') && (d.class === 'message-missing' || d.class === 'extra-message' || d.class === 'multiplicity-changed');
 }
 
 /** Two messages of the same kind: an error that changed is one entry; otherwise field by field. */
