@@ -48,7 +48,7 @@ export async function runForBaseline(args: string[], command: string, io: Io): P
   const unguard = guardOutput(redactor);
   try {
     const { transports, urls, adminUrls, secrets, tls, janusBinary, grep, invert, tags, stepTimeoutMs, scenarioTimeoutMs, schemaMode } = settings;
-    const plan = await planSuite(scenarios, { transports, urls, adminUrls, secrets, tls, janusBinary, grep, invert, tags, stepTimeoutMs, scenarioTimeoutMs, schemaMode });
+    const plan = await planSuite(scenarios, { transports, urls, adminUrls, secrets, tls, janusBinary, grep, invert, tags, stepTimeoutMs, scenarioTimeoutMs, schemaMode, continueOnMismatch: true });
     if (plan.fault) {
       io.err(`error: ${clip(redactor.text(plan.fault), 1000)}`);
       return { exit: ExitCode.infrastructure };

@@ -1,3 +1,4 @@
+import { REDACTED } from '../report/redact.js';
 import { CLEANUP_STEP, type Baseline, type BaselineMessage, type BaselineStep, type BaselineTest, type ServerInventory } from './baseline.js';
 import { rate, type DiffClass, type Rating } from './classify.js';
 import { Labeller, type LabelledMessage } from './label.js';
@@ -74,6 +75,8 @@ export function diffTests(old: BaselineTest, now: BaselineTest): Difference[] {
   const base = { test: old.id, scenario: old.name, transport: old.transport };
   const oldSteps = labelled(old);
   const newSteps = labelled(now);
+  const reports = diffMeasurementReports(base, takeMeasurementReports(oldSteps), takeMeasurementReports(newSteps));
+  const unasked = diffUnaskedEvents(base, takeUnaskedEvents(oldSteps), takeUnaskedEvents(newSteps));
   const out: Difference[] = [];
   const newByAt = new Map<string, LabelledStep[]>();
   for (const s of newSteps) newByAt.set(s.key, [...(newByAt.get(s.key) ?? []), s]);
@@ -95,9 +98,7 @@ export function diffTests(old: BaselineTest, now: BaselineTest): Difference[] {
       out.push(entry(where, { message: `(step not in the baseline: ${s.messages.length} message(s))`, plugin: s.messages[0]!.plugin, pointer: '', new: s.messages.map((m) => m.label) }, 'extra-message'));
     }
   }
-  const settled = withoutMovedEvents(out).filter((d) => !lateEvent(d));
-  out.length = 0;
-  out.push(...settled);
+  out.unshift(...reports, ...unasked);
   if (old.status !== now.status) {
     out.push(entry({ ...base, step: '', stepTitle: '' }, { message: '(verdict)', plugin: 'core', pointer: '', old: old.status, new: now.status === 'failed' && now.failure ? `failed: ${now.failure}` : now.status }, 'status-changed'));
   }
@@ -105,18 +106,119 @@ export function diffTests(old: BaselineTest, now: BaselineTest): Difference[] {
 }
 
 /**
- * An event no request asked for that is missing from one step and extra in another step of the
- * same test came a moment earlier or later: Janus does not tie events to the client's
- * steps. Timing, not a change: both entries go.
+ * Events that report what the media did: the core's `media` (receiving or not) and `slowlink`,
+ * the plugins' `slow_link`, and a subscriber's substream or SVC layer switching (it switches as
+ * packets of a layer arrive). Janus sends one each time a measurement crosses a threshold or a
+ * layer's packets come, so how many come, when, and which medium or layer each names is the
+ * media's timing. What the server decides is the shape of its reports: taken out of the steps
+ * and compared for the whole test, as the set of their distinct shapes (keys and types, and the
+ * `janus`, `plugin` and `event` names); a kind of report that appears or goes, or that gains,
+ * loses or retypes a field, is a difference.
  */
-function withoutMovedEvents(differences: Difference[]): Difference[] {
-  const gone = new Set<Difference>();
-  for (const missing of differences) {
-    if (missing.class !== 'message-missing' || missing.pointer !== '' || gone.has(missing)) continue;
-    const extra = differences.find((d) => d.class === 'extra-message' && d.pointer === '' && !gone.has(d) && d.message === missing.message && d.message.startsWith('event '));
-    if (extra) gone.add(missing).add(extra);
+function takeMeasurementReports(steps: LabelledStep[]): LabelledMessage[] {
+  const taken: LabelledMessage[] = [];
+  for (const step of steps) {
+    const keep = step.messages.filter((m) => !(m.timing && !m.key.endsWith(' ack') && isMeasurementReport(m.message)));
+    taken.push(...step.messages.filter((m) => !keep.includes(m)));
+    step.messages = keep;
   }
-  return differences.filter((d) => !gone.has(d));
+  return taken;
+}
+
+function isMeasurementReport(message: unknown): boolean {
+  const m = message as { janus?: unknown; plugindata?: { data?: Record<string, unknown> } } | null;
+  if (m?.janus === 'slowlink' || m?.janus === 'media') return true;
+  const data = m?.plugindata?.data;
+  if (!data || typeof data !== 'object') return false;
+  const result = (data.result ?? {}) as Record<string, unknown>;
+  if (data.event === 'slow_link' || result.event === 'slow_link' || Object.values(data).includes('slow_link')) return true;
+  return LAYER_KEYS.some((k) => Object.hasOwn(data, k) || Object.hasOwn(result, k));
+}
+
+const LAYER_KEYS = ['substream', 'temporal_layer', 'spatial_layer'];
+
+/** A report's shape: its keys and the types of its values; the names that say what it is stay. */
+function shapeOf(value: unknown, key = ''): unknown {
+  if (Array.isArray(value)) return [...new Set(value.map((v) => JSON.stringify(shapeOf(v))))].sort();
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, shapeOf(v, k)]));
+  if (typeof value === 'string' && (key === 'janus' || key === 'plugin' || key === 'event')) return value;
+  return value === null ? 'null' : typeof value;
+}
+
+const MEASUREMENT_REPORTS = '(media reports, whole test)';
+
+/** An event no request asked for, with the step it came in. */
+interface Unasked {
+  step: LabelledStep;
+  message: StepMessage;
+}
+
+function takeUnaskedEvents(steps: LabelledStep[]): Unasked[] {
+  const taken: Unasked[] = [];
+  for (const step of steps) {
+    for (const message of step.messages) if (message.timing && !message.key.endsWith(' ack')) taken.push({ step, message });
+    step.messages = step.messages.filter((m) => !(m.timing && !m.key.endsWith(' ack')));
+  }
+  return taken;
+}
+
+/**
+ * Events no request asked for are compared over the whole test, not step by step: Janus does not
+ * tie them to the client's steps (one comes a moment earlier, in the step before, and another
+ * later), nor to each other (two handles' `hangup`, the candidates Janus trickles and its
+ * `completed`). Of each kind (client and event), equal ones pair first, wherever they came, and
+ * what is left pairs in order; a difference is named at the step the baseline had it in. How
+ * many came is compared too, but a surplus of teardown events after the last request, or of
+ * events after the last step, is the test closing its connections, not a change.
+ */
+function diffUnaskedEvents(base: Omit<Where, 'step' | 'stepTitle'>, old: Unasked[], now: Unasked[]): Difference[] {
+  const groups = (list: Unasked[]): Map<string, Unasked[]> => {
+    const map = new Map<string, Unasked[]>();
+    for (const u of list) map.set(u.message.key, [...(map.get(u.message.key) ?? []), u]);
+    return map;
+  };
+  const oldGroups = groups(old);
+  const newGroups = groups(now);
+  const out: Difference[] = [];
+  const whereOf = (u: Unasked): Where => ({ ...base, step: u.step.step.at, stepTitle: u.step.step.title });
+  for (const key of new Set([...oldGroups.keys(), ...newGroups.keys()])) {
+    const olds = oldGroups.get(key) ?? [];
+    const news = newGroups.get(key) ?? [];
+    const [a, b] = equalFirstUnasked(olds, news);
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      out.push(...diffMessage(whereOf(a[i]!), a[i]!.message, b[i]!.message).filter((d) => !lateHangupReason(d, a[i]!.message, b[i]!.message)));
+    }
+    const surplus = a.length > b.length ? a.slice(b.length) : b.slice(a.length);
+    if (surplus.length === 0 || surplus.every(closing)) continue;
+    const first = surplus.find((u) => !closing(u))!;
+    const what = { message: first.message.label, plugin: first.message.plugin, pointer: '' };
+    if (news.length === 0) out.push(entry(whereOf(first), { ...what, old: first.message.message }, 'message-missing'));
+    else if (olds.length === 0) out.push(entry(whereOf(first), { ...what, new: first.message.message }, 'extra-message'));
+    else out.push(entry(whereOf(olds[0]!), { ...what, old: olds.length, new: news.length }, 'multiplicity-changed'));
+  }
+  return out;
+}
+
+/** An event the test's end decides: a teardown event after the last request, or any event after the last step. */
+function closing(u: Unasked): boolean {
+  return u.message.late === true || u.step.step.title === CLEANUP_STEP;
+}
+
+function equalFirstUnasked(old: Unasked[], now: Unasked[]): [Unasked[], Unasked[]] {
+  const [a, b] = equalFirst(old.map((u) => u.message), now.map((u) => u.message));
+  const back = (list: Unasked[], order: LabelledMessage[]): Unasked[] => order.map((m) => list.find((u) => u.message === m)!);
+  return [back(old, a), back(now, b)];
+}
+
+function diffMeasurementReports(base: Omit<Where, 'step' | 'stepTitle'>, old: LabelledMessage[], now: LabelledMessage[]): Difference[] {
+  const where: Where = { ...base, step: '', stepTitle: MEASUREMENT_REPORTS };
+  const distinct = (list: LabelledMessage[]): Map<string, LabelledMessage> => new Map(list.map((m) => [JSON.stringify([m.label, shapeOf(m.message)]), m]));
+  const a = distinct(old);
+  const b = distinct(now);
+  const out: Difference[] = [];
+  for (const [text, m] of a) if (!b.has(text)) out.push(entry(where, { message: m.label, plugin: m.plugin, pointer: '', old: m.message }, 'message-missing'));
+  for (const [text, m] of b) if (!a.has(text)) out.push(entry(where, { message: m.label, plugin: m.plugin, pointer: '', new: m.message }, 'extra-message'));
+  return out;
 }
 
 interface LabelledStep {
@@ -136,10 +238,15 @@ function labelled(test: BaselineTest): LabelledStep[] {
   const labeller = new Labeller();
   const steps: LabelledStep[] = test.steps.map((step) => ({ key: step.at || step.title, step, messages: [] }));
   const stepOfRequest = new Map<string, number>();
+  const lastRequest = lastScenarioRequest(test);
+  let position = 0;
   test.steps.forEach((step, i) => {
     for (const m of step.messages) {
+      const at = position++;
       const message = symbols.normalize(m.message);
-      const labelledMessage = labeller.label({ ...m, message, ...(m.route && { route: symbols.normalize(m.route) as BaselineMessage['route'] }) });
+      const labelledMessage: StepMessage = labeller.label({ ...m, message, ...(m.route && { route: symbols.normalize(m.route) as BaselineMessage['route'] }) });
+      if (transactionOf(m.message)?.startsWith(ENGINE_CLEANUP)) labelledMessage.engine = true;
+      if (labelledMessage.timing && at > lastRequest && TEARDOWN_EVENTS.has(labelledMessage.label)) labelledMessage.late = true;
       const transaction = transactionOf(message);
       // Not by client: an event may come on another connection of the session (a claim).
       const key = transaction;
@@ -149,6 +256,43 @@ function labelled(test: BaselineTest): LabelledStep[] {
     }
   });
   return steps;
+}
+
+/**
+ * What Janus says while a PeerConnection or a handle goes away. After the scenario's last request
+ * (a mountpoint destroyed under its viewer, a room under its participants) they come, or not,
+ * before the test closes its connections: timing, like any event after the last step.
+ */
+const TEARDOWN_EVENTS = new Set(['event hangup', 'event detached']);
+
+/**
+ * Where the scenario's last request of its own steps is, counting every message of the test in
+ * order (-1 without any): an event no request asked for that comes after it comes, or not, before
+ * the test closes its connections, like one after the last step.
+ */
+function lastScenarioRequest(test: BaselineTest): number {
+  let position = 0;
+  let last = -1;
+  for (const step of test.steps) {
+    for (const m of step.messages) {
+      const own = m.direction === 'out' && step.title !== CLEANUP_STEP && !transactionOf(m.message)?.startsWith(ENGINE_CLEANUP) && (m.message as { janus?: unknown } | null)?.janus !== 'keepalive';
+      if (own) last = position;
+      position++;
+    }
+  }
+  return last;
+}
+
+/** The transactions of the requests the engine's cleanup sends (detach, destroy) start so. */
+const ENGINE_CLEANUP = 'cleanup-';
+
+/**
+ * A message of a step. `engine`: a request the engine's cleanup sent, or its reply. `late`: a
+ * teardown event after the scenario's last request.
+ */
+interface StepMessage extends LabelledMessage {
+  engine?: boolean;
+  late?: boolean;
 }
 
 function transactionOf(message: unknown): string | undefined {
@@ -170,14 +314,15 @@ export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMess
     const news = newGroups.get(key) ?? [];
     const first = olds[0]!;
     if (news.length === 0) {
-      if (!untimed(first, where)) out.push(entry(where, { message: first.label, plugin: first.plugin, pointer: '', old: first.message }, 'message-missing'));
+      if (!olds.some(untimed)) out.push(entry(where, { message: first.label, plugin: first.plugin, pointer: '', old: first.message }, 'message-missing'));
       continue;
     }
-    if (news.length !== olds.length && !untimed(first, where)) out.push(entry(where, { message: first.label, plugin: first.plugin, pointer: '', old: olds.length, new: news.length }, 'multiplicity-changed'));
-    for (let i = 0; i < Math.min(olds.length, news.length); i++) out.push(...diffMessage(where, olds[i]!, news[i]!));
+    if (news.length !== olds.length && ![...olds, ...news].some(untimed)) out.push(entry(where, { message: first.label, plugin: first.plugin, pointer: '', old: olds.length, new: news.length }, 'multiplicity-changed'));
+    const [a, b] = (first as StepMessage).engine ? equalFirst(olds, news) : [olds, news];
+    for (let i = 0; i < Math.min(a.length, b.length); i++) out.push(...diffMessage(where, a[i]!, b[i]!).filter((d) => !lateHangupReason(d, a[i]!, b[i]!)));
   }
   for (const [key, news] of newGroups) {
-    if (oldGroups.has(key) || untimed(news[0]!, where)) continue;
+    if (oldGroups.has(key) || news.some(untimed)) continue;
     out.push(entry(where, { message: news[0]!.label, plugin: news[0]!.plugin, pointer: '', new: news[0]!.message }, 'extra-message'));
   }
   // An ack and its request's final reply race in Janus (the plugin may answer before the core acks): not an order.
@@ -193,16 +338,59 @@ export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMess
 }
 
 /**
- * Whether a message's presence is the server's timing rather than its behaviour: an ack (over
- * HTTP, Janus may answer a request with its event before any ack).
+ * Events no request asked for (two handles' `hangup`, each participant's `destroyed`) come in no
+ * order Janus guarantees, and the engine's cleanup destroys a client's sessions in no fixed
+ * order: of two lists of such messages, equal ones pair first, wherever they are, and what is
+ * left pairs by position.
  */
-function untimed(m: LabelledMessage, _where: Where): boolean {
-  return m.key.endsWith(' ack');
+function equalFirst(old: LabelledMessage[], now: LabelledMessage[]): [LabelledMessage[], LabelledMessage[]] {
+  const [ia, ib] = unmatched(old.map(pairingForm), now.map(pairingForm));
+  const restA = new Set(ia);
+  const restB = new Set(ib);
+  const pairedA = old.filter((_m, i) => !restA.has(i));
+  const pairedB = pairedInOrder(old, now, restA, restB);
+  return [[...pairedA, ...ia.map((i) => old[i]!)], [...pairedB, ...ib.map((j) => now[j]!)]];
 }
 
-/** After the last step, an event no request asked for comes, or not, before the connection closes. */
-function lateEvent(d: Difference): boolean {
-  return d.stepTitle === CLEANUP_STEP && d.message.startsWith('event ') && (d.class === 'message-missing' || d.class === 'extra-message' || d.class === 'multiplicity-changed');
+/** What pairs two messages: all but the transaction, whose symbol only counts the requests before it. */
+function pairingForm(m: LabelledMessage): unknown {
+  if (m.message === null || typeof m.message !== 'object' || Array.isArray(m.message)) return m.message;
+  const { transaction: _transaction, ...rest } = m.message as Record<string, unknown>;
+  return rest;
+}
+
+/** The elements of `now` that have an equal in `old`, in the order of their partners in `old`. */
+function pairedInOrder(old: LabelledMessage[], now: LabelledMessage[], restA: Set<number>, restB: Set<number>): LabelledMessage[] {
+  const free = now.map((m, j) => ({ m, j, text: JSON.stringify(pairingForm(m)) })).filter(({ j }) => !restB.has(j));
+  const out: LabelledMessage[] = [];
+  old.forEach((m, i) => {
+    if (restA.has(i)) return;
+    const text = JSON.stringify(pairingForm(m));
+    const k = free.findIndex((f) => f.text === text);
+    out.push(free[k]!.m);
+    free.splice(k, 1);
+  });
+  return out;
+}
+
+/**
+ * Whether a message's presence is the server's timing rather than its behaviour: an ack (over
+ * HTTP, Janus may answer a request with its event before any ack); a keepalive (the engine sends
+ * its own on a timer, so how many fall in a step is the clock's); a request of the engine's
+ * cleanup, or its reply (it detaches what is still attached, which a `detached` that came a
+ * moment earlier has already done).
+ */
+function untimed(m: StepMessage): boolean {
+  return m.key.endsWith(' ack') || m.key.endsWith(' out keepalive') || m.engine === true;
+}
+
+/**
+ * At the end of a test the engine closes its WebRTC peers and destroys its sessions at once: a
+ * `hangup` then says whichever came first (`Close PC`, `DTLS alert`, `Detach`), the engine's
+ * timing. The reason of a late hangup is not compared; earlier ones are.
+ */
+function lateHangupReason(d: Difference, old: StepMessage, now: StepMessage): boolean {
+  return (old.late === true || now.late === true) && d.message === 'event hangup' && d.pointer === '/reason';
 }
 
 /** Two messages of the same kind: an error that changed is one entry; otherwise field by field. */
@@ -267,7 +455,22 @@ export function diffValues(old: unknown, now: unknown, pointer: string): Change[
     for (const k of Object.keys(b)) if (!(k in a)) out.push({ pointer: `${pointer}/${escapePointer(k)}`, new: b[k], kind: 'field-added' });
     return out;
   }
-  return old === now ? [] : [{ pointer, old, new: now, kind: 'value-changed' }];
+  return old === now || redactedAlike(old, now) ? [] : [{ pointer, old, new: now, kind: 'value-changed' }];
+}
+
+/**
+ * A text a secret was redacted from hides what was there, and what is redacted depends on the
+ * run's secrets (some are drawn at random, and a piece of one before a cut mark "..." is
+ * redacted too): two texts are alike when one fits around the other's redactions.
+ */
+function redactedAlike(a: unknown, b: unknown): boolean {
+  return typeof a === 'string' && typeof b === 'string' && (fitsAround(a, b) || fitsAround(b, a));
+}
+
+function fitsAround(redacted: string, other: string): boolean {
+  if (!redacted.includes(REDACTED)) return false;
+  const pattern = redacted.split(REDACTED).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*');
+  return new RegExp(`^${pattern}$`).test(other);
 }
 
 /** The positions of the elements of two lists that have no equal element on the other side (an element pairs once). */

@@ -9,20 +9,39 @@
  *   the same symbol, so "the event names the handle just attached" is still compared, and a
  *   value that becomes a different symbol is a difference.
  * - **masks** (timestamps, ports, version strings, commit hash, compile time, library versions,
- *   SDP origin lines, fingerprints, ICE credentials, SSRCs): replaced by a placeholder that says
- *   what was there (`<time>`, `<port>`, `<version>`, ...); their value is never compared.
+ *   SDP origin lines, fingerprints, ICE credentials, SSRCs, SRTP keys, measurements): replaced by a
+ *   placeholder that says what was there (`<time>`, `<port>`, `<version>`, `<measured>`, ...);
+ *   their value is never compared.
  *
  * Small literal numbers (a room id the scenario chose, a bitrate, an extension id) are neither:
  * they are compared as they are.
  */
-const IDENTITY_KEYS = /^(transaction|session_id|handle_id|sender|private_id|id|feed|feed_id|room|publisher_id|call_id|participant_id)$/;
+// token: a stored token names itself (Admin `list_tokens` lists every test's).
+const IDENTITY_KEYS = /^(transaction|session_id|handle_id|sender|private_id|id|feed|feed_id|room|publisher_id|call_id|participant_id|token)$/;
 const TIME_KEY = /(^|[-_])(time|timestamp|ts|uptime|date|started|created|activity|last-activity|lastActivity|elapsed|duration|gathered|connected|age_ms|[a-z]+_ms)$/i;
-const PORT_KEY = /(^|[-_])port$|^(audio|video|data)(rtcp)?port(-\d+)?$/i;
+// port, rtcp_port, port_2 (a mountpoint's simulcast ports), port2, rtcpport, videoport-2: drawn from a range at run time.
+const PORT_KEY = /(^|[-_])port(_?\d+)?$|^(audio|video|data)?(rtcp)?port(-?\d+)?$/i;
+/**
+ * Measurements: what the server counted or measured while media flowed (lost packets, audio
+ * levels, jitter, round-trip times, byte and packet counts, link qualities; not a bitrate, which
+ * is a setting) and how many connections a transport holds (every client of the server at that
+ * moment, other tests' included). Two runs of the same server never measure the same, so any value but zero is
+ * `<measured>`; zero stays, as "nothing measured" (a link quality that starts at 0 on one version
+ * and at 100 on another is still a difference).
+ */
+const MEASUREMENT_KEY = /^(lost|lost-by-remote|lost_by_remote|jitter|jitter-local|jitter-remote|rtt|rtt-values|bytes|bytes_lastsec|packets|nacks|retransmissions|(in|out)-(media-)?link-quality|audio-level-dBov|audio-level-dBov-avg|audio_level|connections)$/i;
+/**
+ * Admin `handle_info` `loop-running`: whether the handle's own thread has started its loop yet.
+ * The core starts it when the handle is attached, and a query right after the attach races it.
+ */
+const RACE_KEY = /^loop-running$/;
 // server-name: a managed Janus is named after the process that started it.
 const VERSION_KEY = /^(version|version_string|commit-hash|compile-time|dependencies|server-name)$/;
 const SECRETISH_KEY = /^(fingerprint|ice-ufrag|ice-pwd|ufrag|pwd|ssrc|ssrc-[a-z]+|cname)$/i;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-const LONG_NUMBER = /(?<!\d|\d\.)\d{10,17}(?!\d|\.\d)/g;
+// In text, 8 digits or more: Janus's 53-bit ids, and the random 32-bit numbers it puts in names
+// (`janus-text2pcap-664365222.pcap`), which have fewer than 8 digits once in 400 draws.
+const LONG_NUMBER = /(?<!\d|\d\.)\d{8,17}(?!\d|\.\d)/g;
 // An ICE candidate, in SDP, a trickle or handle_info: foundation component transport priority address port.
 const CANDIDATE = /^((?:candidate:)?\S+ \d+ (?:udp|tcp|UDP|TCP) \d+ \S+ )\d+( typ .*)$/;
 const HOST_PORT = /((?:\d{1,3}\.){3}\d{1,3}|localhost|\[[0-9a-f:]+\]):\d{2,5}\b/gi;
@@ -56,6 +75,8 @@ export class Symbols {
     if (VERSION_KEY.test(key)) return maskTree(value, '<version>');
     if (TIME_KEY.test(key) && value !== null && typeof value !== 'object' && typeof value !== 'boolean') return '<time>';
     if (PORT_KEY.test(key) && typeof value === 'number') return '<port>';
+    if (MEASUREMENT_KEY.test(key)) return measured(value);
+    if (RACE_KEY.test(key) && typeof value === 'boolean') return '<race>';
     if (SECRETISH_KEY.test(key) && (typeof value === 'string' || typeof value === 'number')) return `<${key.toLowerCase()}>`;
     if (Array.isArray(value)) return this.isIdList(value, key) ? this.idSet(value as Array<string | number>) : this.ownElements(value).map((v) => this.normalize(v, key));
     if (value !== null && typeof value === 'object') {
@@ -118,6 +139,14 @@ export class Symbols {
   }
 }
 
+/** A measurement (or a tree of them, per transport or per medium): numbers but zero are `<measured>`. */
+function measured(value: unknown): unknown {
+  if (typeof value === 'number') return value === 0 ? 0 : '<measured>';
+  if (Array.isArray(value)) return value.map(measured);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, measured(v)]));
+  return value;
+}
+
 /** Every leaf of a tree replaced by the placeholder; the tree's shape (keys, types of containers) is kept. */
 function maskTree(value: unknown, placeholder: string): unknown {
   if (Array.isArray(value)) return value.map((v) => maskTree(v, placeholder));
@@ -132,6 +161,8 @@ const SDP_RULES: Array<[RegExp, string]> = [
   [/^a=candidate:.*$/, 'a=candidate:<candidate>'],
   [/^a=(ssrc|ssrc-group):.*$/, 'a=$1:<ssrc>'],
   [/^a=msid:.*$/, 'a=msid:<msid>'],
+  // SDES-SRTP keys (a plain RTP peer's SDP): drawn anew for every offer.
+  [/^a=crypto:(\d+ \S+) inline:.*$/, 'a=crypto:$1 inline:<key>'],
   [/^a=rtcp:\d+/, 'a=rtcp:<port>'],
   [/^m=(\w+) \d+/, 'm=$1 <port>'],
   [/^c=IN IP([46]) \S+$/, 'c=IN IP$1 <address>'],

@@ -28,6 +28,8 @@ export interface PlanSettings {
   scenarioTimeoutMs?: number;
   /** Default 'strict'. */
   schemaMode?: SchemaMode;
+  /** Scenarios go on after a step whose message did not match (record, compare); default off: a run stops at the first failure. */
+  continueOnMismatch?: boolean;
   env?: Environment;
   validateSchema?: RunOptions['validateSchema'];
   onSchemaValid?: RunOptions['onSchemaValid'];

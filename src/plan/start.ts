@@ -26,6 +26,7 @@ export function startTargets(targets: Targets, settings: PlanSettings, remote: b
         stepTimeoutMs: settings.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
         scenarioTimeoutMs: settings.scenarioTimeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS,
         schemaMode: settings.schemaMode ?? 'strict',
+        continueOnMismatch: settings.continueOnMismatch ?? false,
         validateSchema: settings.validateSchema ?? validateSchema,
         onSchemaValid: settings.onSchemaValid,
         env: settings.env,

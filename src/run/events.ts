@@ -28,6 +28,8 @@ export interface Failure {
   mismatches?: Mismatch[];
   /** Every schema violation of the step, one line each. */
   schemaViolations?: string[];
+  /** The step got its message and only the contents differ: a run with `continueOnMismatch` goes on after it. */
+  continuable?: boolean;
 }
 
 export interface TranscriptEntry {
@@ -50,6 +52,11 @@ export interface ScenarioResult {
   startedAt: number;
   durationMs: number;
   failure?: Failure;
+  /**
+   * With `continueOnMismatch` (record, compare): the failures of the steps after the first
+   * failed one, in order. The last may be one the scenario could not go on after.
+   */
+  laterFailures?: Failure[];
   /** Problems in cleanup steps or while destroying sessions, after the main failure if any. */
   cleanupFailures: Failure[];
   transcript: TranscriptEntry[];

@@ -45,6 +45,13 @@ export interface RunOptions {
   schemaMode?: SchemaMode;
   /** Called with every message part that passed a schema, and the schema's name. */
   onSchemaValid?: (schema: string, value: unknown) => void;
+  /**
+   * After a step whose message came but did not match (an `expect`, a wait's pattern, a schema
+   * violation), run the next step instead of stopping: record and compare need every message
+   * of the scenario, so one change never hides the next. A step that cannot go on (no reply, a
+   * value never bound, a lost connection, the time limit) still stops the scenario. Default off.
+   */
+  continueOnMismatch?: boolean;
 }
 
 const CLEANUP_BUDGET_MS = 5000;
@@ -95,6 +102,8 @@ class ScenarioRun {
   private readonly peerPrefix = `${randomUUID()}/`;
   /** A `known_bug:` on a step that held for this server's version. */
   private knownIssue?: KnownIssue;
+  /** With `continueOnMismatch`: the failures after the first. */
+  private laterFailures: Failure[] = [];
 
   constructor(private readonly scenario: CompiledScenario, private readonly target: RunTarget, private readonly options: RunOptions) {
     this.emit = options.onEvent ?? (() => {});
@@ -109,31 +118,39 @@ class ScenarioRun {
     target.peers?.watch(this.peerPrefix, (reason) => this.stops.peersDied(reason));
   }
 
-  /** Variables, then each step until one fails; the failure, if any. */
+  /**
+   * Variables, then each step until one fails (or, with `continueOnMismatch`, until one fails
+   * that the scenario cannot go on after); the first failure, if any. Later ones go to `laterFailures`.
+   */
   async steps(): Promise<Failure | undefined> {
     const context = this.context(this.stops.stepSignal);
     const version = this.target.serverVersion;
-    let failure: Failure | undefined;
+    const failures: Failure[] = [];
     try {
-      failure = resolveVariables(this.scenario, this.values, context, this.actors.get(this.scenario.clients[0]!)!);
-      for (const step of failure ? [] : this.scenario.steps) {
+      const variables = resolveVariables(this.scenario, this.values, context, this.actors.get(this.scenario.clients[0]!)!);
+      if (variables) failures.push(variables);
+      for (const step of variables ? [] : this.scenario.steps) {
         const verdict = versionVerdict(step, version);
         if (verdict === 'skip') continue;
-        failure = verdict ?? await runStep(step, context, this.emit);
+        let failure = verdict ?? await runStep(step, context, this.emit);
         failure ??= schemaVerdict(step, this.violations.splice(0), this.schemaMode, this.schemaWarnings);
         const stopped = this.stops.override(step);
         failure = stopped ?? failure;
         if (step.knownBug && !stopped && bugHolds(step.knownBug, version)) {
           ({ failure, knownIssue: this.knownIssue } = knownBugVerdict(step.knownBug, failure, version!, step));
+          if (failure) failures.push(failure);
           break;
         }
-        if (failure) break;
+        if (!failure) continue;
+        failures.push(failure);
+        if (!(this.options.continueOnMismatch && failure.continuable)) break;
       }
     } catch (e) {
-      failure = toFailure(e);
+      failures.push(toFailure(e));
     }
     this.stops.endSteps();
-    return failure;
+    this.laterFailures = failures.slice(1);
+    return failures[0];
   }
 
   /** Cleanup steps, peers, then every session left: with a time budget of its own, so it runs even after a timeout or Ctrl-C. */
@@ -189,6 +206,7 @@ class ScenarioRun {
       startedAt: this.started,
       durationMs: Date.now() - this.started,
       failure: finalFailure,
+      ...(this.laterFailures.length > 0 && { laterFailures: this.laterFailures }),
       cleanupFailures: failure ? cleanup.failures : cleanup.failures.slice(1),
       transcript: this.transcript,
       stepMessages,
@@ -440,6 +458,8 @@ function schemaVerdict(step: CompiledStep, found: Violation[], mode: SchemaMode,
     span: step.span,
     stepTitle: step.title,
     schemaViolations: found.map(formatViolation),
+    // The messages came; only their shape is not the catalogue's.
+    continuable: true,
   };
 }
 

@@ -94,8 +94,25 @@ export class StepFailure extends Error {
   constructor(
     readonly kind: 'assertion' | 'infrastructure',
     readonly summary: string,
-    readonly details: { expected?: unknown; actual?: unknown; mismatches?: Mismatch[] } = {},
+    readonly details: StepFailureDetails = {},
   ) {
     super(summary);
   }
+}
+
+export interface StepFailureDetails {
+  expected?: unknown;
+  actual?: unknown;
+  mismatches?: Mismatch[];
+  /**
+   * The step got the message it waited for and only its content is not what the scenario
+   * expects: a run that goes on after mismatches (record, compare) may run the next step. Absent
+   * when the step cannot go on (no reply at all, a value a later step needs was never bound).
+   */
+  continuable?: boolean;
+}
+
+/** A mismatch in a message that did arrive: the scenario can go on after it when the run allows. */
+export function mismatchFailure(summary: string, details: Omit<StepFailureDetails, 'continuable'> = {}): StepFailure {
+  return new StepFailure('assertion', summary, { ...details, continuable: true });
 }

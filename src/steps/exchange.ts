@@ -6,8 +6,8 @@ import { ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMe
 import { expectsAck } from '../match/admits.js';
 import type { Matcher, Template } from '../match/contract.js';
 import { silenceVerdict } from './liveness.js';
-import { applySave, compileSave, type SaveSpec } from './save.js';
-import { StepFailure, type Actor, type CompiledStep, type StepCompiler, type StepContext } from './contract.js';
+import { applySave, compileSave, saveWhatIsThere, type SaveSpec } from './save.js';
+import { mismatchFailure, StepFailure, type Actor, type CompiledStep, type StepCompiler, type StepContext } from './contract.js';
 
 type Level = 'root' | 'session' | 'handle';
 
@@ -96,10 +96,12 @@ export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepCon
   if (spec.expect) {
     const mismatches = ctx.match(spec.expect.matcher, reply, actor);
     if (mismatches.length > 0) {
-      throw new StepFailure('assertion', `the reply to ${step.title} did not match`, { expected: spec.expect.pattern, actual: reply, mismatches });
+      // The reply came: what it binds is bound, so a run that goes on after mismatches can.
+      saveWhatIsThere(spec.save, reply, ctx);
+      throw mismatchFailure(`the reply to ${step.title} did not match`, { expected: spec.expect.pattern, actual: reply, mismatches });
     }
   } else if (reply.janus === 'error') {
-    throw new StepFailure('assertion', `${step.title} got an error reply: ${describeJanusError(reply)}`, { actual: reply });
+    throw mismatchFailure(`${step.title} got an error reply: ${describeJanusError(reply)}`, { actual: reply });
   }
   applySave(spec.save, reply, ctx);
 }

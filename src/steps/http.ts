@@ -5,9 +5,9 @@ import { loadUndici } from '../transports/libraries.js';
 import { formatDuration } from '../core/duration.js';
 import { commonProperties, POSITIVE_DURATION, saveProperty } from './common.js';
 import type { JanusMessage, Route } from '../protocol/messages.js';
-import { StepFailure, type CompiledStep, type StepKind } from './contract.js';
+import { mismatchFailure, StepFailure, type CompiledStep, type StepKind } from './contract.js';
 import { silenceVerdict } from './liveness.js';
-import { applySave, compileSave } from './save.js';
+import { applySave, compileSave, saveWhatIsThere } from './save.js';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
 
@@ -99,7 +99,10 @@ export const httpStep: StepKind = {
         else ctx.traffic(actor, 'in', typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body), undefined, status);
         if (expect) {
           const mismatches = ctx.match(expect, reply, actor);
-          if (mismatches.length > 0) throw new StepFailure('assertion', `the HTTP reply to ${step.title} did not match`, { expected: raw.expect, actual: reply, mismatches });
+          if (mismatches.length > 0) {
+            saveWhatIsThere(save, reply as unknown as Record<string, unknown>, ctx);
+            throw mismatchFailure(`the HTTP reply to ${step.title} did not match`, { expected: raw.expect, actual: reply, mismatches });
+          }
         }
         applySave(save, reply as unknown as Record<string, unknown>, ctx);
       },

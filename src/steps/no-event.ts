@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { formatDuration } from '../core/duration.js';
 import type { JanusMessage } from '../protocol/messages.js';
 import { commonProperties, DURATION, messagePattern, NAME } from './common.js';
-import { StepFailure, type StepKind } from './contract.js';
+import { mismatchFailure, StepFailure, type StepKind } from './contract.js';
 import { compileEventFilter, describePattern } from './wait.js';
 
 /** `no_event:` passes when no message matching the pattern is in the mailbox or arrives in the window. */
@@ -38,7 +38,7 @@ export const noEventStep: StepKind = {
         const accepts = (msg: JanusMessage): boolean => from(msg) && ctx.match(matcher, msg, actor).length === 0;
         // Look without taking, so a later wait step can still consume what arrived.
         const seen = janus.mailbox.peek(accepts) ?? (await watch());
-        if (seen) throw new StepFailure('assertion', `a message matching the pattern arrived within ${formatDuration(windowMs)}`, { expected: raw.no_event, actual: seen });
+        if (seen) throw mismatchFailure(`a message matching the pattern arrived within ${formatDuration(windowMs)}`, { expected: raw.no_event, actual: seen });
         if (janus.fault) throw new StepFailure('infrastructure', janus.fault.message);
 
         async function watch(): Promise<JanusMessage | undefined> {

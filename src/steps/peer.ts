@@ -1,7 +1,7 @@
 import { formatDuration } from '../core/duration.js';
 import { PeerError, type PeerAction, type PeerResult, type RemoteCandidate, type SessionDescription } from '../media/contract.js';
 import { commonProperties, NAME, POSITIVE_DURATION } from './common.js';
-import { StepFailure, type CompiledStep, type StepContext, type StepKind } from './contract.js';
+import { mismatchFailure, StepFailure, type CompiledStep, type StepContext, type StepKind } from './contract.js';
 
 type Action = 'offer' | 'accept' | 'send_media' | 'stop_media' | 'message' | 'close';
 
@@ -102,7 +102,7 @@ export const peerStep: StepKind = {
             if (!expect) return;
             const received = await run({ op: 'receive', timeoutMs: withinMs });
             const mismatches = ctx.match(expect, received, actor);
-            if (mismatches.length > 0) throw new StepFailure('assertion', `the data channel message does not match (waited up to ${formatDuration(withinMs)})`, { expected: raw.expect, actual: received, mismatches });
+            if (mismatches.length > 0) throw mismatchFailure(`the data channel message does not match (waited up to ${formatDuration(withinMs)})`, { expected: raw.expect, actual: received, mismatches });
             return;
           }
           case 'close':

@@ -2,8 +2,8 @@ import { formatDuration } from '../core/duration.js';
 import type { JanusMessage } from '../protocol/messages.js';
 import type { Mismatch } from '../match/contract.js';
 import { commonProperties, messagePattern, NAME, POSITIVE_DURATION, saveProperty } from './common.js';
-import { StepFailure, type Actor, type StepCompiler, type StepContext, type StepKind } from './contract.js';
-import { applySave, compileSave } from './save.js';
+import { mismatchFailure, StepFailure, type Actor, type StepCompiler, type StepContext, type StepKind } from './contract.js';
+import { applySave, compileSave, saveWhatIsThere } from './save.js';
 
 /** Which messages an event step looks at: the acting client's, optionally one handle's (by sender). */
 export function compileEventFilter(raw: Record<string, unknown>, cc: StepCompiler, client: string) {
@@ -58,11 +58,14 @@ export const waitStep: StepKind = {
         if (!msg) {
           if (janus.fault) throw new StepFailure('infrastructure', janus.fault.message);
           const closest = closestMessage(janus.mailbox.leftovers().filter(from), (m) => ctx.match(matcher, m, actor));
-          throw new StepFailure('assertion', `no message matching the pattern arrived within ${formatDuration(limit)}${closest ? '; the closest one is shown' : ' (none arrived)'}`, {
-            expected: raw.wait,
-            actual: closest?.message,
-            mismatches: closest?.mismatches,
-          });
+          const summary = `no message matching the pattern arrived within ${formatDuration(limit)}${closest ? '; the closest one is shown' : ' (none arrived)'}`;
+          const details = { expected: raw.wait, actual: closest?.message, mismatches: closest?.mismatches };
+          if (!closest || !sameType(closest.mismatches)) throw new StepFailure('assertion', summary, details);
+          // A message of the awaited type came with other contents: it is the one this step waited
+          // for, taken and bound as far as it goes, so a run that goes on after mismatches can.
+          await janus.mailbox.take((m) => m === closest.message, 0);
+          saveWhatIsThere(save, closest.message, ctx);
+          throw mismatchFailure(summary, details);
         }
         applySave(save, msg, ctx);
       },
@@ -73,6 +76,11 @@ export const waitStep: StepKind = {
 export function describePattern(pattern: unknown, otherwise = 'a message'): string {
   const janus = (pattern as { janus?: unknown } | null)?.janus;
   return typeof janus === 'string' ? janus : otherwise;
+}
+
+/** Whether a message's mismatches leave its type (`janus`) alone: an event that says something else, not another kind of message. */
+function sameType(mismatches: readonly Mismatch[]): boolean {
+  return !mismatches.some((m) => m.at === 'janus' || m.at === '');
 }
 
 function closestMessage(candidates: readonly JanusMessage[], match: (m: JanusMessage) => Mismatch[]) {

@@ -203,3 +203,104 @@ describe('compare: lists of what the server holds', function () {
     assert.deepEqual(d.map((x) => [x.class, x.pointer, x.old, x.new]), [['value-changed', '/plugindata/data/list/1/b', 2, 3]]);
   });
 });
+
+describe('compare: repeat-stability rules', function () {
+  const base = (): BaselineTest => transcript({ session: 11111111111, handle: 22222222222 });
+  const event = (janus: string, extra: Record<string, unknown>): BaselineMessage => inn({ janus, session_id: 11111111111, sender: 22222222222, ...extra });
+  const withEvents = (per: BaselineMessage[][]): BaselineTest => {
+    const t = base();
+    // After the attach: a handle's id is first seen in its reply, as on a real server.
+    per.forEach((messages, i) => t.steps[i + 1]!.messages.push(...messages));
+    return t;
+  };
+
+  it('measurements are masked, but zero stays zero (a link quality that starts at 0 or 100 is a change)', function () {
+    const s = new Symbols();
+    assert.deepEqual(s.normalize({ lost: 23, 'audio-level-dBov-avg': 56.8, connections: { http: 3 }, 'in-link-quality': 0, bitrate: 128000 }),
+      { lost: '<measured>', 'audio-level-dBov-avg': '<measured>', connections: { http: '<measured>' }, 'in-link-quality': 0, bitrate: 128000 });
+    assert.notDeepEqual(s.normalize({ 'in-link-quality': 0 }), s.normalize({ 'in-link-quality': 100 }));
+  });
+
+  it('masks simulcast and RTCP ports, SRTP keys, and random numbers in names', function () {
+    const s = new Symbols();
+    assert.deepEqual(s.normalize({ port_2: 13301, port2: 13301, rtcpport: 13327, videoport: 5004 }), { port_2: '<port>', port2: '<port>', rtcpport: '<port>', videoport: '<port>' });
+    assert.match(normalizeSdp('v=0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:4uKpuzAeqaojlvgYHdmJ0oAfbFKDARxOhN3cdVyQ\r\n'), /a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:<key>/);
+    assert.deepEqual(new Symbols().normalize({ 'pcap-file': 'janus-text2pcap-64365222.pcap' }), new Symbols().normalize({ 'pcap-file': 'janus-text2pcap-3344365222.pcap' }));
+    assert.notDeepEqual(new Symbols().normalize({ 'pcap-file': 'janus-text2pcap-66.pcap' }), new Symbols().normalize({ 'pcap-file': 'janus-text2pcap-67.pcap' }));
+  });
+
+  it('a text with a secret redacted is alike another that fits around the redaction, and only then', function () {
+    const text = (error: string): BaselineTest => transcript({ session: 1e10, handle: 2e10, event: { echotest: 'event', error } });
+    assert.deepEqual(diff(text("Can't add 'rtp' stream, invalid SRTP suit[redacted]..."), text("Can't add 'rtp' stream, invalid SRTP suite...")), []);
+    assert.deepEqual(diff(text('call yoursel[redacted]... use'), text('call yourse[redacted]... use')), []);
+    assert.equal(diff(text("Can't add 'rtp' stream, invalid SRTP suit[redacted]..."), text("Can't add 'rtp' stream, invalid SDES suite...")).length, 1);
+  });
+
+  it('events no request asked for pair equal ones first: two handles\' hangups in the other order are no change', function () {
+    const a = event('hangup', { sender: 1, reason: 'Close PC' });
+    const b = event('hangup', { sender: 22222222222, reason: 'Close PC' });
+    // In the attach step: the message step's request comes after them.
+    assert.deepEqual(diff(withEvents([[a, b]]), withEvents([[b, a]])), []);
+    const changed = event('hangup', { sender: 1, reason: 'DTLS alert' });
+    assert.deepEqual(diff(withEvents([[a, b]]), withEvents([[b, changed]])).map((d) => [d.class, d.pointer, d.new]), [['value-changed', '/reason', 'DTLS alert']]);
+  });
+
+  it('a hangup after the last request comes or not, for whichever reason came first; one before it is compared', function () {
+    const hangup = (reason: string): BaselineMessage => event('hangup', { reason });
+    assert.deepEqual(diff(withEvents([[], [hangup('Close PC')]]), base()), []);
+    assert.deepEqual(diff(withEvents([[], [hangup('Close PC')]]), withEvents([[], [hangup('Detach')]])), []);
+    assert.deepEqual(diff(withEvents([[hangup('Close PC')]]), base()).map((d) => [d.class, d.message]), [['message-missing', 'event hangup']]);
+  });
+
+  it('an event that came as often over the test, in other steps, is timing; one more in the test is a change', function () {
+    const e = event('event', { plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', kicked: 2 } } });
+    assert.deepEqual(diff(withEvents([[e, e], [e]]), withEvents([[e], [e, e]])), []);
+    assert.deepEqual(diff(withEvents([[e, e], [e]]), withEvents([[e], [e]])).map((d) => d.class), ['multiplicity-changed']);
+  });
+
+  it('unasked events are paired over the whole test: trickled candidates and their end spread over steps are no change', function () {
+    const candidate = (n: number): BaselineMessage => event('trickle', { candidate: { sdpMid: '0', sdpMLineIndex: 0, candidate: `candidate:${n} 1 udp 2015363327 10.0.0.${n} 40123 typ host` } });
+    const done = event('trickle', { candidate: { completed: true } });
+    assert.deepEqual(diff(withEvents([[candidate(1), candidate(2)], [done]]), withEvents([[candidate(1)], [candidate(2), done]])), []);
+    const moved = (x: number, at: number): BaselineTest => withEvents(at === 0 ? [[event('event', { plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', x } } })]] : [[], [event('event', { plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', x } } })]]);
+    assert.deepEqual(diff(moved(1, 0), moved(2, 1)).map((d) => [d.class, d.pointer, d.old, d.new, d.step]), [['value-changed', '/plugindata/data/x', 1, 2, 'a.yaml:6']], 'what a moved event says is still compared');
+  });
+
+  it('media reports are compared for the whole test: how many and when is timing, a kind that goes is a change', function () {
+    const slow = (lost: number): BaselineMessage => event('slowlink', { mid: '0', media: 'audio', uplink: false, lost });
+    const media = (receiving: boolean): BaselineMessage => event('media', { mid: '0', type: 'audio', receiving });
+    assert.deepEqual(diff(withEvents([[slow(23), media(true)], [slow(21), slow(30)]]), withEvents([[media(true), slow(14)], [slow(18)]])), []);
+    const gone = diff(withEvents([[slow(23), media(true)]]), withEvents([[media(true)]]));
+    assert.deepEqual(gone.map((d) => [d.class, d.message, d.stepTitle]), [['message-missing', 'event slowlink', '(media reports, whole test)']]);
+    // Which medium, which layer, receiving or not: what the media did, not what the server decides.
+    assert.deepEqual(diff(withEvents([[media(true)]]), withEvents([[media(true), media(false)]])), []);
+    const layer = (data: Record<string, unknown>): BaselineMessage => event('event', { plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'event', room: 1234, mid: '0', ...data } } });
+    assert.deepEqual(diff(withEvents([[layer({ temporal_layer: 2 })], [layer({ spatial_layer: 1 })]]), withEvents([[layer({ spatial_layer: 0 }), layer({ temporal_layer: 2 }), layer({ spatial_layer: 1 })]])), []);
+    const retyped = diff(withEvents([[media(true)]]), withEvents([[event('media', { mid: '0', type: 'audio', receiving: 'yes' })]]));
+    assert.deepEqual(retyped.map((d) => [d.class, d.message]), [['message-missing', 'event media'], ['extra-message', 'event media']]);
+    const gained = diff(withEvents([[layer({ spatial_layer: 1 })]]), withEvents([[layer({ spatial_layer: 1, new_field: 'x' })]]));
+    assert.deepEqual(gained.map((d) => d.class).sort(), ['extra-message', 'message-missing']);
+  });
+
+  it('keepalives and the engine\'s cleanup requests come as the clock says; their replies, when both came, are compared', function () {
+    const keepalive = [out({ janus: 'keepalive', session_id: 11111111111, transaction: 'k1' }), inn({ janus: 'ack', session_id: 11111111111, transaction: 'k1' })];
+    assert.deepEqual(diff(withEvents([[], keepalive]), base()), []);
+    const detach = (reply: BaselineMessage): BaselineTest => {
+      const t = base();
+      t.steps.push({ title: '(cleanup)', at: '', messages: [out({ janus: 'detach', transaction: 'cleanup-x-detach' }), reply] });
+      return t;
+    };
+    const ok = inn({ janus: 'success', session_id: 11111111111, transaction: 'cleanup-x-detach' });
+    const gone = inn({ janus: 'error', session_id: 11111111111, transaction: 'cleanup-x-detach', error: { code: 459, reason: 'No such handle' } });
+    assert.deepEqual(diff(detach(ok), base()), []);
+    assert.deepEqual(diff(base(), detach(gone)), []);
+    assert.deepEqual(diff(detach(ok), detach(gone)).map((d) => d.class), ['error-code-changed']);
+    const destroys = (ids: number[]): BaselineTest => {
+      const t = base();
+      const messages = ids.flatMap((id, i) => [out({ janus: 'destroy', session_id: id, transaction: `cleanup-${i}` }), inn({ janus: 'success', session_id: id, transaction: `cleanup-${i}` })]);
+      t.steps.push({ title: '(cleanup)', at: '', messages });
+      return t;
+    };
+    assert.deepEqual(diff(destroys([11111111111, 33333333333]), destroys([33333333333, 11111111111])), [], 'the same sessions destroyed in another order');
+  });
+});
