@@ -1,6 +1,7 @@
 import { ExitCode } from '../core/exit-codes.js';
 import { clip } from '../core/clip.js';
-import { takeInventory } from '../compare/inventory.js';
+import { mergeInventories, takeInventory } from '../compare/inventory.js';
+import type { RunTarget } from '../run/run-scenario.js';
 import type { Baseline, ServerInventory } from '../compare/baseline.js';
 import { Multiplexer, reporterErrorLine } from '../events/multiplexer.js';
 import { stopAllJanus } from '../managed/index.js';
@@ -71,16 +72,23 @@ export async function runForBaseline(args: string[], command: string, io: Io): P
   }
 }
 
-/** The plan, whose start also takes the inventory of the server each transport's tests run on. */
+/**
+ * The plan, whose start also takes the inventory of every server the tests run on (a managed
+ * run starts one Janus per set of settings, each loading the plugins its scenarios need), merged
+ * per transport: see mergeInventories.
+ */
 function withInventory(plan: Plan, inventory: Record<string, ServerInventory>): Plan {
   return {
     ...plan,
     start: async () => {
       const started = await plan.start();
       for (const transport of plan.transports) {
-        const test = plan.tests.find((t) => t.info.transport === transport && !t.info.skipReason && started.target(t));
-        const target = test && started.target(test);
-        if (target) inventory[transport] = await takeInventory(target);
+        const targets = new Map<string, RunTarget>();
+        for (const test of plan.tests) {
+          const target = test.info.transport === transport && !test.info.skipReason ? started.target(test) : undefined;
+          if (target) targets.set(`${target.url} ${target.admin?.url ?? ''}`, target);
+        }
+        if (targets.size > 0) inventory[transport] = mergeInventories(await Promise.all([...targets.values()].map(takeInventory)));
       }
       return started;
     },

@@ -2,6 +2,7 @@ import { CLEANUP_STEP, type Baseline, type BaselineMessage, type BaselineStep, t
 import { rate, type DiffClass, type Rating } from './classify.js';
 import { Labeller, type LabelledMessage } from './label.js';
 import { Symbols } from './symbols.js';
+import { WIRE_ASPECTS, wireChanges } from './wire.js';
 
 /** One difference between the baseline and the new run. */
 export interface Difference {
@@ -22,14 +23,66 @@ export interface Difference {
   new?: unknown;
   class: DiffClass;
   rating: Rating;
+  /** A change seen in many messages (the wire) is one entry: how many messages showed it. */
+  count?: number;
+  /** Where such a change was first seen: `file:line (scenario): message`. */
+  example?: string;
+}
+
+/**
+ * A request's latency (request to final reply) counts as changed when it grew or shrank by more
+ * than `factor` times and by more than `marginMs`: a loaded machine stretches a 5 ms reply to
+ * 200 ms now and then, a server that waits on a timeout takes seconds.
+ */
+export interface TimingTolerance {
+  factor: number;
+  marginMs: number;
+}
+
+export const DEFAULT_TIMING_TOLERANCE: TimingTolerance = { factor: 3, marginMs: 1000 };
+
+export interface DiffOptions {
+  /** false: latencies are not compared. */
+  timing?: TimingTolerance | false;
 }
 
 type Where = Pick<Difference, 'test' | 'scenario' | 'transport' | 'step' | 'stepTitle'>;
 
 /** Every difference between two baselines: tests paired by id, steps by position, messages by what they are. */
-export function diffBaselines(old: Baseline, now: Baseline): Difference[] {
+export function diffBaselines(old: Baseline, now: Baseline, options: DiffOptions = {}): Difference[] {
   const unstable = new Set(old.unstable ?? []);
-  return allDifferences(old, now).filter((d) => !unstable.has(fingerprint(d)));
+  return groupedWire(allDifferences(old, now, options)).filter((d) => !unstable.has(fingerprint(d)));
+}
+
+/**
+ * A wire change (indented JSON became compact) shows in every message: it is one entry per
+ * transport and kind of change, with the number of messages and the first place it was seen.
+ */
+function groupedWire(differences: Difference[]): Difference[] {
+  const groups = new Map<string, Difference>();
+  const out: Difference[] = [];
+  for (const d of differences) {
+    if (d.class !== 'wire-changed') {
+      out.push(d);
+      continue;
+    }
+    const key = JSON.stringify([d.transport, d.pointer, d.old, d.new]);
+    const group = groups.get(key);
+    if (group) {
+      group.count! += 1;
+      continue;
+    }
+    const aspect = d.pointer.slice(1) as keyof typeof WIRE_ASPECTS;
+    const entry: Difference = {
+      test: `wire[${d.transport}]`, scenario: '(wire)', transport: d.transport, step: '', stepTitle: '',
+      message: WIRE_ASPECTS[aspect] ?? aspect, plugin: 'wire', pointer: d.pointer,
+      ...('old' in d && { old: d.old }), ...('new' in d && { new: d.new }),
+      class: d.class, rating: d.rating, count: 1, example: `${d.step || d.stepTitle} (${d.scenario}): ${d.message}`,
+    };
+    groups.set(key, entry);
+    out.push(entry);
+  }
+  return out;
 }
 
 /**
@@ -40,7 +93,7 @@ export function fingerprint(d: Difference): string {
   return [d.test, d.step || d.stepTitle, d.message, d.pointer, d.class].join('|');
 }
 
-function allDifferences(old: Baseline, now: Baseline): Difference[] {
+function allDifferences(old: Baseline, now: Baseline, options: DiffOptions): Difference[] {
   const out: Difference[] = [];
   for (const transport of Object.keys(old.inventory)) {
     const n = now.inventory[transport];
@@ -49,7 +102,7 @@ function allDifferences(old: Baseline, now: Baseline): Difference[] {
   const byId = new Map(now.tests.map((t) => [t.id, t]));
   for (const test of old.tests) {
     const n = byId.get(test.id);
-    if (n) out.push(...diffTests(test, n));
+    if (n) out.push(...diffTests(test, n, options));
   }
   return out;
 }
@@ -69,7 +122,8 @@ export function uncompared(old: Baseline, now: Baseline): Array<{ test: string; 
   return out;
 }
 
-export function diffTests(old: BaselineTest, now: BaselineTest): Difference[] {
+export function diffTests(old: BaselineTest, now: BaselineTest, options: DiffOptions = {}): Difference[] {
+  const timing = options.timing === undefined ? DEFAULT_TIMING_TOLERANCE : options.timing;
   if (old.status === 'skipped' || now.status === 'skipped') return [];
   const base = { test: old.id, scenario: old.name, transport: old.transport };
   const oldSteps = labelled(old);
@@ -81,7 +135,7 @@ export function diffTests(old: BaselineTest, now: BaselineTest): Difference[] {
     const n = newByAt.get(s.key)?.shift();
     const where: Where = { ...base, step: s.step.at, stepTitle: s.step.title };
     // The cleanup is compared message by message even when one side has none: late events come or not.
-    if (n || s.step.title === CLEANUP_STEP) out.push(...diffStep(where, s.messages, n?.messages ?? []));
+    if (n || s.step.title === CLEANUP_STEP) out.push(...diffStep(where, s.messages, n?.messages ?? [], timing));
     else if (s.messages.length > 0) out.push(entry(where, { message: `(step not reached: ${s.messages.length} message(s))`, plugin: s.messages[0]!.plugin, pointer: '', old: s.messages.map((m) => m.label) }, 'message-missing'));
   }
   for (const rest of newByAt.values()) {
@@ -136,19 +190,30 @@ function labelled(test: BaselineTest): LabelledStep[] {
   const labeller = new Labeller();
   const steps: LabelledStep[] = test.steps.map((step) => ({ key: step.at || step.title, step, messages: [] }));
   const stepOfRequest = new Map<string, number>();
+  const requestOf = new Map<string, LabelledMessage>();
   test.steps.forEach((step, i) => {
     for (const m of step.messages) {
       const message = symbols.normalize(m.message);
-      const labelledMessage = labeller.label({ ...m, message, ...(m.route && { route: symbols.normalize(m.route) as BaselineMessage['route'] }) });
+      const labelledMessage: LabelledMessage = { ...labeller.label({ ...m, message, ...(m.route && { route: symbols.normalize(m.route) as BaselineMessage['route'] }) }), ...(m.wire && { wire: m.wire }), ...(m.ms !== undefined && { ms: m.ms }) };
       const transaction = transactionOf(message);
       // Not by client: an event may come on another connection of the session (a claim).
       const key = transaction;
-      if (key !== undefined && m.direction === 'out') stepOfRequest.set(key, i);
+      if (key !== undefined && m.direction === 'out') {
+        stepOfRequest.set(key, i);
+        requestOf.set(key, labelledMessage);
+      }
+      if (key !== undefined && m.direction === 'in') noteLatency(requestOf.get(key), labelledMessage);
       const home = m.direction === 'in' && key !== undefined ? stepOfRequest.get(key) ?? i : i;
       steps[home]!.messages.push(labelledMessage);
     }
   });
   return steps;
+}
+
+/** A request's latency is the time to its first reply that is not an ack. */
+function noteLatency(request: LabelledMessage | undefined, reply: LabelledMessage): void {
+  if (!request || request.latencyMs !== undefined || reply.timing || request.ms === undefined || reply.ms === undefined) return;
+  request.latencyMs = reply.ms - request.ms;
 }
 
 function transactionOf(message: unknown): string | undefined {
@@ -157,7 +222,7 @@ function transactionOf(message: unknown): string | undefined {
 }
 
 /** One step: messages paired by key in order; counts, order and contents compared. */
-export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMessage[]): Difference[] {
+export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMessage[], timing: TimingTolerance | false = DEFAULT_TIMING_TOLERANCE): Difference[] {
   const out: Difference[] = [];
   const groups = (list: LabelledMessage[]): Map<string, LabelledMessage[]> => {
     const map = new Map<string, LabelledMessage[]>();
@@ -174,7 +239,10 @@ export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMess
       continue;
     }
     if (news.length !== olds.length && !untimed(first, where)) out.push(entry(where, { message: first.label, plugin: first.plugin, pointer: '', old: olds.length, new: news.length }, 'multiplicity-changed'));
-    for (let i = 0; i < Math.min(olds.length, news.length); i++) out.push(...diffMessage(where, olds[i]!, news[i]!));
+    for (let i = 0; i < Math.min(olds.length, news.length); i++) {
+      out.push(...diffMessage(where, olds[i]!, news[i]!));
+      if (timing) out.push(...latencyChange(where, olds[i]!, news[i]!, timing));
+    }
   }
   for (const [key, news] of newGroups) {
     if (oldGroups.has(key) || untimed(news[0]!, where)) continue;
@@ -190,6 +258,15 @@ export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMess
     out.push(entry(where, { message: '(order)', plugin: old[0]?.plugin ?? 'core', pointer: '', old: oldOrder.map(labelOf), new: newOrder.map(labelOf) }, 'order-changed'));
   }
   return out;
+}
+
+/** A request whose reply came much sooner or later than before (beyond the tolerance). */
+function latencyChange(where: Where, old: LabelledMessage, now: LabelledMessage, tolerance: TimingTolerance): Difference[] {
+  const [a, b] = [old.latencyMs, now.latencyMs];
+  if (a === undefined || b === undefined) return [];
+  const [low, high] = a < b ? [a, b] : [b, a];
+  if (high - low <= tolerance.marginMs || high <= low * tolerance.factor) return [];
+  return [entry(where, { message: old.label, plugin: old.plugin, pointer: '', old: `${a} ms`, new: `${b} ms` }, 'timing-changed')];
 }
 
 /**
@@ -208,13 +285,15 @@ function lateEvent(d: Difference): boolean {
 /** Two messages of the same kind: an error that changed is one entry; otherwise field by field. */
 export function diffMessage(where: Where, old: LabelledMessage, now: LabelledMessage): Difference[] {
   const what = { message: now.label === old.label ? old.label : `${old.label} ⇒ ${now.label}`, plugin: old.plugin };
+  const wire = old.wire && now.wire ? wireChanges(old.wire, now.wire).map((c) => entry(where, { ...what, pointer: `/${c.aspect}`, ...('old' in c && { old: c.old }), ...('new' in c && { new: c.new }) }, 'wire-changed')) : [];
   if (old.error !== now.error) {
     const d = entry(where, { ...what, pointer: '', old: old.error ?? 'success', new: now.error ?? 'success' }, 'error-code-changed', { errorWhereSuccess: old.error === undefined });
-    return [d];
+    return [d, ...wire];
   }
-  return diffValues(old.message, now.message, '')
+  const content = diffValues(old.message, now.message, '')
     .filter((c) => !renumberedTransaction(c))
     .map((c) => entry(where, { ...what, pointer: c.pointer, old: c.old, new: c.new }, c.kind));
+  return [...content, ...wire];
 }
 
 /**
@@ -259,15 +338,38 @@ export function diffValues(old: unknown, now: unknown, pointer: string): Change[
     const a = old as Record<string, unknown>;
     const b = now as Record<string, unknown>;
     const out: Change[] = [];
+    const renamed = renamedKeys(a, b);
+    const newNames = new Set(renamed.values());
     for (const k of Object.keys(a)) {
       const p = `${pointer}/${escapePointer(k)}`;
-      if (!(k in b)) out.push({ pointer: p, old: a[k], kind: 'field-removed' });
+      if (renamed.has(k)) out.push({ pointer: p, old: k, new: renamed.get(k), kind: 'renamed' });
+      else if (!(k in b)) out.push({ pointer: p, old: a[k], kind: 'field-removed' });
       else out.push(...diffValues(a[k], b[k], p));
     }
-    for (const k of Object.keys(b)) if (!(k in a)) out.push({ pointer: `${pointer}/${escapePointer(k)}`, new: b[k], kind: 'field-added' });
+    for (const k of Object.keys(b)) if (!(k in a) && !newNames.has(k)) out.push({ pointer: `${pointer}/${escapePointer(k)}`, new: b[k], kind: 'field-added' });
     return out;
   }
   return old === now ? [] : [{ pointer, old, new: now, kind: 'value-changed' }];
+}
+
+/**
+ * Keys of one object that are gone while another key with the same value is new: a rename
+ * (`room` → `room_id`). Only a pairing without doubt counts: one removed and one added key
+ * with that value; otherwise they stay a removal and an addition.
+ */
+function renamedKeys(a: Record<string, unknown>, b: Record<string, unknown>): Map<string, string> {
+  const removed = Object.keys(a).filter((k) => !(k in b));
+  const added = Object.keys(b).filter((k) => !(k in a));
+  const out = new Map<string, string>();
+  if (removed.length === 0 || added.length === 0) return out;
+  const text = (v: unknown): string => JSON.stringify(v) ?? 'undefined';
+  for (const k of removed) {
+    const value = text(a[k]);
+    const candidates = added.filter((n) => text(b[n]) === value);
+    const rivals = removed.filter((r) => text(a[r]) === value);
+    if (candidates.length === 1 && rivals.length === 1) out.set(k, candidates[0]!);
+  }
+  return out;
 }
 
 /** The positions of the elements of two lists that have no equal element on the other side (an element pairs once). */
