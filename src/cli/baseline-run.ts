@@ -15,7 +15,7 @@ import { withInterrupts } from './interrupts.js';
 import { guardOutput } from './output-guard.js';
 import { UsageError, type OptionTable } from './options.js';
 import { chooseReporters } from './reporters.js';
-import { readRunSettings } from './run-command.js';
+import { planSettings, readRunSettings } from './run-command.js';
 import { wantsColour } from '../reporters/colour.js';
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
@@ -48,8 +48,7 @@ export async function runForBaseline(args: string[], command: string, io: Io): P
   }
   const unguard = guardOutput(redactor);
   try {
-    const { transports, urls, adminUrls, secrets, tls, janusBinary, grep, invert, tags, stepTimeoutMs, scenarioTimeoutMs, schemaMode } = settings;
-    const plan = await planSuite(scenarios, { transports, urls, adminUrls, secrets, tls, janusBinary, grep, invert, tags, stepTimeoutMs, scenarioTimeoutMs, schemaMode });
+    const plan = await planSuite(scenarios, planSettings(settings));
     if (plan.fault) {
       io.err(`error: ${clip(redactor.text(plan.fault), 1000)}`);
       return { exit: ExitCode.infrastructure };
