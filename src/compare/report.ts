@@ -48,6 +48,13 @@ export function grouped(differences: Difference[]): Map<string, Map<string, Diff
   return out;
 }
 
+/** Where a difference was seen: the step, transport and scenario; for a wire change, how many messages and the first. */
+export function placeOf(d: Difference): string {
+  if (d.example) return `${d.count ?? 1} message(s) on ${d.transport}, first ${d.example}`;
+  // The inventory is named by its test (`inventory[ws]`), its "scenario" is already in parentheses.
+  return d.step ? `${d.step} ${d.transport} (${d.scenario})` : d.test;
+}
+
 export function shown(value: unknown, max = 80): string {
   if (value === undefined) return '—';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
@@ -70,7 +77,7 @@ export function consoleText(report: CompareReport): string {
     for (const [message, list] of byMessage) {
       lines.push(`  ${message}`);
       for (const d of list) {
-        const where = d.example ? `${d.count ?? 1} message(s), first ${d.example}` : [d.step || d.test, d.step ? d.transport : ''].filter(Boolean).join(' ');
+        const where = d.example ? placeOf(d) : [d.step || d.test, d.step ? d.transport : ''].filter(Boolean).join(' ');
         lines.push(`    ${d.rating.padEnd(9)} ${d.class.padEnd(20)} ${d.pointer || '(message)'}  ${shown(d.old, 40)}  →  ${shown(d.new, 40)}   ${where} (${d.scenario})`);
       }
     }
@@ -91,7 +98,7 @@ export interface ReportRow {
   first: Difference;
   /** Every entry of the row (one per test that showed the change). */
   all: Difference[];
-  /** How many places: tests, or messages for a wire change. */
+  /** How many places: tests (a wire change: transports). */
   places: number;
 }
 
@@ -103,9 +110,9 @@ export function rowsOf(byMessage: Map<string, Difference[]>): ReportRow[] {
       const k = [d.class, d.pointer, shown(d.old), shown(d.new)].join('\u0000');
       const row = same.get(k);
       if (row) {
-        row.places += d.count ?? 1;
+        row.places += 1;
         row.all.push(d);
-      } else same.set(k, { message, first: d, all: [d], places: d.count ?? 1 });
+      } else same.set(k, { message, first: d, all: [d], places: 1 });
     }
     rows.push(...same.values());
   }
@@ -132,7 +139,7 @@ export function markdownText(report: CompareReport, limits: { perPlugin?: number
     lines.push('', `#### ${md(plugin)} (${rows.length})`);
     if (shownRows.length > 0) lines.push('', '| rating | message | class | pointer | old | new | where |', '|---|---|---|---|---|---|---|');
     for (const { message, first: d, places } of shownRows) {
-      const where = `${d.step || d.example || d.test}${places > 1 ? ` (${places} places)` : ''}`;
+      const where = `${d.example ? placeOf(d) : d.step || d.test}${places > 1 ? ` (${places} places)` : ''}`;
       lines.push(`| ${d.rating} | ${md(shown(message, 60))} | ${d.class} | \`${md(shown(d.pointer || '/', 50))}\` | ${md(shown(d.old, 40))} | ${md(shown(d.new, 40))} | ${md(shown(where, 70))} |`);
     }
     const rest = rows.slice(shownRows.length);

@@ -1,5 +1,5 @@
 import { RATINGS } from '../../compare/classify.js';
-import { grouped, rowsOf, type CompareReport, type ReportRow } from '../../compare/report.js';
+import { grouped, placeOf, rowsOf, type CompareReport, type ReportRow } from '../../compare/report.js';
 import { escapeHtml, pageHead } from './embed.js';
 
 /**
@@ -49,7 +49,7 @@ ${rows.map(row).join('\n')}
 
 function row(r: ReportRow): string {
   const d = r.first;
-  const places = r.all.map((x) => x.example ? `${x.count ?? 1} message(s), first ${x.example}` : `${x.step || x.test} ${x.transport} (${x.scenario})`);
+  const places = r.all.map(placeOf);
   const where = places.length === 1 ? escapeHtml(places[0]!) : `<details><summary>${r.places} places</summary><ul>${places.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul></details>`;
   return `<tr class="${d.rating}" data-class="${d.class}"><td><span class="rating ${d.rating}">${d.rating}</span></td><td class="class">${d.class}</td><td class="pointer"><code>${escapeHtml(d.pointer || '/')}</code></td><td class="old">${value(d.old)}</td><td class="new">${value(d.new)}</td><td class="where">${where}</td></tr>`;
 }
