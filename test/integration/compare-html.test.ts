@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openInChromium } from '../support/chromium.js';
 import { BASELINE_FORMAT, BASELINE_VERSION, type Baseline, type BaselineMessage, type BaselineTest } from '../../src/compare/baseline.js';
 import { diffBaselines, uncompared } from '../../src/compare/diff.js';
 import { compareReport, type CompareReport } from '../../src/compare/report.js';
@@ -47,8 +47,8 @@ describe('compare HTML report in headless Chromium', function () {
   let report: CompareReport;
   let context: BrowserContext | undefined;
   let page: Page;
-  const requests: string[] = [];
-  const pageErrors: string[] = [];
+  let requests: string[] = [];
+  let pageErrors: string[] = [];
 
   before(async function () {
     work = mkdtempSync(join(tmpdir(), 'compare-html-'));
@@ -61,20 +61,10 @@ describe('compare HTML report in headless Chromium', function () {
     report = compareReport(diffBaselines(old, now), uncompared(old, now), { path: 'baseline-1.1.2.json', recordedAt: old.recordedAt, serverVersion: '1.1.2' }, { serverVersion: '1.4.1' });
     const file = join(work, 'compare.html');
     writeFileSync(file, renderCompareHtml(report));
-    context = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1440, height: 1000 },
-    });
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      requests.push(url);
-      return /^(file|data):/.test(url) ? route.continue() : route.abort();
-    });
-    page = context.pages()[0] ?? await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-    await page.goto(pathToFileURL(file).href);
+    const opened = await openInChromium(file, work);
+    ({ context, page } = opened);
+    requests = opened.requests;
+    pageErrors = opened.pageErrors;
   });
 
   after(async function () {
