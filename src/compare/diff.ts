@@ -30,9 +30,10 @@ export interface Difference {
 }
 
 /**
- * A request's latency (request to final reply) counts as changed when it grew or shrank by more
- * than `factor` times and by more than `marginMs`: a loaded machine stretches a 5 ms reply to
- * 200 ms now and then, a server that waits on a timeout takes seconds.
+ * A kind of request's latency (request to first reply that is not an ack) counts as changed when
+ * its median over the run grew or shrank by more than `factor` times and by more than
+ * `marginMs`, over at least MIN_TIMING_SAMPLES requests on each side. A loaded machine stretches
+ * one 5 ms reply to a second now and then; a server that waits on a timeout does it every time.
  */
 export interface TimingTolerance {
   factor: number;
@@ -41,9 +42,23 @@ export interface TimingTolerance {
 
 export const DEFAULT_TIMING_TOLERANCE: TimingTolerance = { factor: 3, marginMs: 1000 };
 
+/** Fewer requests of a kind than this say nothing about the server's timing: one may have met a busy moment. */
+export const MIN_TIMING_SAMPLES = 3;
+
 export interface DiffOptions {
   /** false: latencies are not compared. */
   timing?: TimingTolerance | false;
+}
+
+/** One request paired on both sides, with both latencies. */
+interface LatencySample {
+  transport: string;
+  plugin: string;
+  message: string;
+  old: number;
+  new: number;
+  /** Where it was: `file:line (scenario)`. */
+  where: string;
 }
 
 type Where = Pick<Difference, 'test' | 'scenario' | 'transport' | 'step' | 'stepTitle'>;
@@ -51,7 +66,39 @@ type Where = Pick<Difference, 'test' | 'scenario' | 'transport' | 'step' | 'step
 /** Every difference between two baselines: tests paired by id, steps by position, messages by what they are. */
 export function diffBaselines(old: Baseline, now: Baseline, options: DiffOptions = {}): Difference[] {
   const unstable = new Set(old.unstable ?? []);
-  return groupedWire(allDifferences(old, now, options)).filter((d) => !unstable.has(fingerprint(d)));
+  const samples: LatencySample[] = [];
+  const differences = groupedWire(allDifferences(old, now, samples));
+  const timing = options.timing === undefined ? DEFAULT_TIMING_TOLERANCE : options.timing;
+  if (timing) differences.push(...timingChanges(samples, timing));
+  return differences.filter((d) => !unstable.has(fingerprint(d)));
+}
+
+/** One entry per transport and kind of request whose median latency changed beyond the tolerance. */
+function timingChanges(samples: LatencySample[], tolerance: TimingTolerance): Difference[] {
+  const groups = new Map<string, LatencySample[]>();
+  for (const s of samples) {
+    const key = JSON.stringify([s.transport, s.plugin, s.message]);
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  const out: Difference[] = [];
+  for (const list of groups.values()) {
+    if (list.length < MIN_TIMING_SAMPLES) continue;
+    const [a, b] = [median(list.map((s) => s.old)), median(list.map((s) => s.new))];
+    const [low, high] = a < b ? [a, b] : [b, a];
+    if (high - low <= tolerance.marginMs || high <= low * tolerance.factor) continue;
+    const { transport, plugin, message, where } = list[0]!;
+    out.push({
+      test: `timing[${transport}]`, scenario: '(timing)', transport, step: '', stepTitle: '', message, plugin, pointer: '',
+      old: `${a} ms`, new: `${b} ms`, class: 'timing-changed', rating: rate('timing-changed'), count: list.length, example: where,
+    });
+  }
+  return out;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
 }
 
 /**
@@ -93,7 +140,7 @@ export function fingerprint(d: Difference): string {
   return [d.test, d.step || d.stepTitle, d.message, d.pointer, d.class].join('|');
 }
 
-function allDifferences(old: Baseline, now: Baseline, options: DiffOptions): Difference[] {
+function allDifferences(old: Baseline, now: Baseline, samples: LatencySample[]): Difference[] {
   const out: Difference[] = [];
   for (const transport of Object.keys(old.inventory)) {
     const n = now.inventory[transport];
@@ -102,7 +149,7 @@ function allDifferences(old: Baseline, now: Baseline, options: DiffOptions): Dif
   const byId = new Map(now.tests.map((t) => [t.id, t]));
   for (const test of old.tests) {
     const n = byId.get(test.id);
-    if (n) out.push(...diffTests(test, n, options));
+    if (n) out.push(...diffTests(test, n, samples));
   }
   return out;
 }
@@ -122,8 +169,8 @@ export function uncompared(old: Baseline, now: Baseline): Array<{ test: string; 
   return out;
 }
 
-export function diffTests(old: BaselineTest, now: BaselineTest, options: DiffOptions = {}): Difference[] {
-  const timing = options.timing === undefined ? DEFAULT_TIMING_TOLERANCE : options.timing;
+/** The differences of two recordings of a test; `samples` gets the latencies of the requests paired. */
+export function diffTests(old: BaselineTest, now: BaselineTest, samples: LatencySample[] = []): Difference[] {
   if (old.status === 'skipped' || now.status === 'skipped') return [];
   const base = { test: old.id, scenario: old.name, transport: old.transport };
   const oldSteps = labelled(old);
@@ -135,7 +182,7 @@ export function diffTests(old: BaselineTest, now: BaselineTest, options: DiffOpt
     const n = newByAt.get(s.key)?.shift();
     const where: Where = { ...base, step: s.step.at, stepTitle: s.step.title };
     // The cleanup is compared message by message even when one side has none: late events come or not.
-    if (n || s.step.title === CLEANUP_STEP) out.push(...diffStep(where, s.messages, n?.messages ?? [], timing));
+    if (n || s.step.title === CLEANUP_STEP) out.push(...diffStep(where, s.messages, n?.messages ?? [], samples));
     else if (s.messages.length > 0) out.push(entry(where, { message: `(step not reached: ${s.messages.length} message(s))`, plugin: s.messages[0]!.plugin, pointer: '', old: s.messages.map((m) => m.label) }, 'message-missing'));
   }
   for (const rest of newByAt.values()) {
@@ -222,7 +269,7 @@ function transactionOf(message: unknown): string | undefined {
 }
 
 /** One step: messages paired by key in order; counts, order and contents compared. */
-export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMessage[], timing: TimingTolerance | false = DEFAULT_TIMING_TOLERANCE): Difference[] {
+export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMessage[], samples: LatencySample[] = []): Difference[] {
   const out: Difference[] = [];
   const groups = (list: LabelledMessage[]): Map<string, LabelledMessage[]> => {
     const map = new Map<string, LabelledMessage[]>();
@@ -241,7 +288,8 @@ export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMess
     if (news.length !== olds.length && !untimed(first, where)) out.push(entry(where, { message: first.label, plugin: first.plugin, pointer: '', old: olds.length, new: news.length }, 'multiplicity-changed'));
     for (let i = 0; i < Math.min(olds.length, news.length); i++) {
       out.push(...diffMessage(where, olds[i]!, news[i]!));
-      if (timing) out.push(...latencyChange(where, olds[i]!, news[i]!, timing));
+      const [a, b] = [olds[i]!.latencyMs, news[i]!.latencyMs];
+      if (a !== undefined && b !== undefined) samples.push({ transport: where.transport, plugin: first.plugin, message: first.label, old: a, new: b, where: `${where.step || where.stepTitle} (${where.scenario})` });
     }
   }
   for (const [key, news] of newGroups) {
@@ -258,15 +306,6 @@ export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMess
     out.push(entry(where, { message: '(order)', plugin: old[0]?.plugin ?? 'core', pointer: '', old: oldOrder.map(labelOf), new: newOrder.map(labelOf) }, 'order-changed'));
   }
   return out;
-}
-
-/** A request whose reply came much sooner or later than before (beyond the tolerance). */
-function latencyChange(where: Where, old: LabelledMessage, now: LabelledMessage, tolerance: TimingTolerance): Difference[] {
-  const [a, b] = [old.latencyMs, now.latencyMs];
-  if (a === undefined || b === undefined) return [];
-  const [low, high] = a < b ? [a, b] : [b, a];
-  if (high - low <= tolerance.marginMs || high <= low * tolerance.factor) return [];
-  return [entry(where, { message: old.label, plugin: old.plugin, pointer: '', old: `${a} ms`, new: `${b} ms` }, 'timing-changed')];
 }
 
 /**

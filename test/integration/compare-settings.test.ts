@@ -54,7 +54,7 @@ describe('compare a managed Janus under other settings', function () {
   async function compare(extra: string[]): Promise<{ code: number | null; report: Report; output: string }> {
     const json = join(out, 'report.json');
     rmSync(json, { force: true });
-    const r = await runCli(['compare', ...common(), '--baseline', baseline(), '--report-json', json, '--fail-on', 'any', ...extra], { env: tmp.env() });
+    const r = await runCli(['compare', ...common(), '--baseline', baseline(), '--report-json', json, '--report-html', join(out, 'report.html'), '--report-md', join(out, 'report.md'), '--fail-on', 'any', ...extra], { env: tmp.env() });
     const output = r.stdout + r.stderr;
     assert.ok(existsSync(json), output);
     return { code: r.code, report: JSON.parse(readFileSync(json, 'utf8')) as Report, output };
@@ -80,6 +80,10 @@ describe('compare a managed Janus under other settings', function () {
     ], output);
     assert.ok(report.differences.every((d) => d.rating === 'behaviour' && (d.count ?? 0) > 1), output);
     assert.deepEqual(report.uncompared, [], output);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    assert.match(html, /<section class="plugin" data-plugin="wire">/);
+    assert.match(html, /<td class="old"><pre>indented<\/pre><\/td><td class="new"><pre>compact<\/pre><\/td>/);
+    assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /\| behaviour \| JSON serialisation \| wire-changed \| `\/json` \| indented \| compact \| .* \(2 places\) \|/);
     assert.equal(code, 1, output);
   });
 

@@ -99,19 +99,27 @@ describe('compare: renamed keys, timing, ids in text', function () {
     assert.deepEqual(twins.map((x) => x.class), ['field-removed', 'field-removed', 'field-added']);
   });
 
-  it('a request whose reply takes much longer (or shorter) beyond the tolerance is timing-changed', function () {
-    const slow = diff([test({ session: 1e10, replyMs: 5 })], [test({ session: 2e10, replyMs: 2500 })]);
-    assert.deepEqual(slow.map((x) => [x.class, x.rating, x.message, x.old, x.new]), [['timing-changed', 'behaviour', 'message core.join', '5 ms', '2500 ms']]);
-    assert.deepEqual(diff([test({ session: 1e10, replyMs: 2500 })], [test({ session: 2e10, replyMs: 5 })]).map((x) => x.class), ['timing-changed']);
+  // Three tests sending the same request: a kind of request's timing is its median over the run.
+  const three = (session: number, ...replyMs: number[]): BaselineTest[] => replyMs.map((ms, i) => test({ id: `t${i}.yaml#t`, session: session + i, replyMs: ms }));
+
+  it('a kind of request whose replies take much longer (or shorter) beyond the tolerance is one timing-changed entry', function () {
+    const slow = diff(three(1e10, 5, 6, 7), three(2e10, 2500, 2600, 2700));
+    assert.deepEqual(slow.map((x) => [x.test, x.class, x.rating, x.message, x.old, x.new, x.count]), [['timing[ws]', 'timing-changed', 'behaviour', 'message core.join', '6 ms', '2600 ms', 3]]);
+    assert.deepEqual(diff(three(1e10, 2500, 2600, 2700), three(2e10, 5, 6, 7)).map((x) => x.class), ['timing-changed']);
+  });
+
+  it('one slow reply is a busy moment, not the server: the median decides, over 3 requests at least', function () {
+    assert.deepEqual(diff(three(1e10, 5, 6, 7), three(2e10, 5, 3000, 7)), []);
+    assert.deepEqual(diff(three(1e10, 5, 6).slice(0, 2), three(2e10, 3000, 3000).slice(0, 2)), [], 'two requests are too few');
   });
 
   it('within the tolerance, or with timing off, latency is not a difference; a tighter tolerance reports it', function () {
-    const [a, b] = [[test({ session: 1e10, replyMs: 5 })], [test({ session: 2e10, replyMs: 300 })]];
+    const [a, b] = [three(1e10, 5, 5, 5), three(2e10, 300, 300, 300)];
     assert.deepEqual(diff(a, b), [], 'a loaded machine: 5 ms to 300 ms is noise by default');
-    assert.deepEqual(diff(a, [test({ session: 2e10, replyMs: 5000 })], { timing: false }), []);
+    assert.deepEqual(diff(a, three(2e10, 5000, 5000, 5000), { timing: false }), []);
     assert.deepEqual(diff(a, b, { timing: { factor: 3, marginMs: 100 } }).map((x) => x.class), ['timing-changed']);
     // Longer by more than the margin but not by the factor.
-    assert.deepEqual(diff([test({ session: 1e10, replyMs: 2000 })], [test({ session: 2e10, replyMs: 3500 })]), []);
+    assert.deepEqual(diff(three(1e10, 2000, 2000, 2000), three(2e10, 3500, 3500, 3500)), []);
   });
 
   it('a short id the test bound is its symbol inside text too; other numbers stay', function () {
