@@ -245,6 +245,8 @@ function managedSettings(config: string[] | undefined, without: string[] | undef
   for (const setting of config ?? []) {
     const match = /^([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)?)=(.*)$/.exec(setting.trim());
     if (!match) throw new UsageError(`--janus-config expects KEY=VALUE (a janus.jcfg general setting, nat.KEY, media.KEY, http.KEY or websockets.KEY), as websockets.json=compact; not "${setting}"`);
+    // janus.jcfg has no such key and Janus would ignore it without a word: the layout is each transport's.
+    if (match[1] === 'json') throw new UsageError(`--janus-config json: the JSON layout is each transport's setting; give http.json=${match[2]} and websockets.json=${match[2]}`);
     janusConfig[match[1]!] = jcfgValue(match[2]!);
   }
   try {

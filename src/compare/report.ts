@@ -139,8 +139,9 @@ export function markdownText(report: CompareReport, limits: { perPlugin?: number
     lines.push('', `#### ${md(plugin)} (${rows.length})`);
     if (shownRows.length > 0) lines.push('', '| rating | message | class | pointer | old | new | where |', '|---|---|---|---|---|---|---|');
     for (const { message, first: d, places } of shownRows) {
-      const where = `${d.example ? placeOf(d) : d.step || d.test}${places > 1 ? ` (${places} places)` : ''}`;
-      lines.push(`| ${d.rating} | ${md(shown(message, 60))} | ${d.class} | \`${md(shown(d.pointer || '/', 50))}\` | ${md(shown(d.old, 40))} | ${md(shown(d.new, 40))} | ${md(shown(where, 70))} |`);
+      // The count of places is never clipped away with a long path.
+      const where = `${shown(d.example ? placeOf(d) : d.step || d.test, 70)}${places > 1 ? ` (${places} places)` : ''}`;
+      lines.push(`| ${d.rating} | ${md(shown(message, 60))} | ${d.class} | \`${md(shown(d.pointer || '/', 50))}\` | ${md(shown(d.old, 40))} | ${md(shown(d.new, 40))} | ${md(where)} |`);
     }
     const rest = rows.slice(shownRows.length);
     if (rest.length > 0) lines.push('', `… and ${rest.length} more row(s) here (${byRating(rest.map((r) => r.first))}): see the JSON report.`);

@@ -177,6 +177,7 @@ describe('compare: inventory and report', function () {
     const s = parseRunArgs(['x.yaml', '--janus-config', 'websockets.json=compact', '--janus-config', 'session_timeout=120', '--janus-config', 'nat.full_trickle=true', '--janus-without', 'janus.plugin.voicemail,janus.plugin.nosip'], {});
     assert.deepEqual(s.janusConfig, { 'websockets.json': 'compact', session_timeout: 120, 'nat.full_trickle': true });
     assert.deepEqual(s.janusWithout, ['janus.plugin.voicemail', 'janus.plugin.nosip']);
+    assert.throws(() => parseRunArgs(['x.yaml', '--janus-config', 'json=compact'], {}), /give http\.json=compact and websockets\.json=compact/);
     for (const bad of [['--janus-config', 'plugins_folder=/tmp'], ['--janus-config', 'http.port=80'], ['--janus-config', 'rabbit.x=1'], ['--janus-config', 'novalue'], ['--janus-without', 'voicemail'], ['--janus-without', 'janus.plugin.x', '--url', 'ws://127.0.0.1:8188']]) {
       assert.throws(() => parseRunArgs(['x.yaml', ...bad], {}), UsageError, bad.join(' '));
     }
