@@ -1,7 +1,8 @@
 import { ExitCode } from '../core/exit-codes.js';
 import { readBaseline } from '../compare/baseline.js';
 import { failingRatings } from '../compare/classify.js';
-import { DEFAULT_TIMING_TOLERANCE, diffBaselines, uncompared, type TimingTolerance } from '../compare/diff.js';
+import { diffBaselines, uncompared } from '../compare/diff.js';
+import { DEFAULT_TIMING_TOLERANCE, type TimingTolerance } from '../compare/timing.js';
 import { renderCompareHtml } from '../reporters/html/compare.js';
 import { compareReport, consoleText, markdownText } from '../compare/report.js';
 import { ownOptions, runForBaseline } from './baseline-run.js';

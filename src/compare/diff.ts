@@ -2,6 +2,7 @@ import { CLEANUP_STEP, type Baseline, type BaselineMessage, type BaselineStep, t
 import { rate, type DiffClass, type Rating } from './classify.js';
 import { Labeller, type LabelledMessage } from './label.js';
 import { Symbols } from './symbols.js';
+import { changedLatencies, DEFAULT_TIMING_TOLERANCE, type LatencySample, type TimingTolerance } from './timing.js';
 import { WIRE_ASPECTS, wireChanges } from './wire.js';
 
 /** One difference between the baseline and the new run. */
@@ -29,36 +30,9 @@ export interface Difference {
   example?: string;
 }
 
-/**
- * A kind of request's latency (request to first reply that is not an ack) counts as changed when
- * its median over the run grew or shrank by more than `factor` times and by more than
- * `marginMs`, over at least MIN_TIMING_SAMPLES requests on each side. A loaded machine stretches
- * one 5 ms reply to a second now and then; a server that waits on a timeout does it every time.
- */
-export interface TimingTolerance {
-  factor: number;
-  marginMs: number;
-}
-
-export const DEFAULT_TIMING_TOLERANCE: TimingTolerance = { factor: 3, marginMs: 1000 };
-
-/** Fewer requests of a kind than this say nothing about the server's timing: one may have met a busy moment. */
-export const MIN_TIMING_SAMPLES = 3;
-
 export interface DiffOptions {
   /** false: latencies are not compared. */
   timing?: TimingTolerance | false;
-}
-
-/** One request paired on both sides, with both latencies. */
-interface LatencySample {
-  transport: string;
-  plugin: string;
-  message: string;
-  old: number;
-  new: number;
-  /** Where it was: `file:line (scenario)`. */
-  where: string;
 }
 
 type Where = Pick<Difference, 'test' | 'scenario' | 'transport' | 'step' | 'stepTitle'>;
@@ -75,30 +49,10 @@ export function diffBaselines(old: Baseline, now: Baseline, options: DiffOptions
 
 /** One entry per transport and kind of request whose median latency changed beyond the tolerance. */
 function timingChanges(samples: LatencySample[], tolerance: TimingTolerance): Difference[] {
-  const groups = new Map<string, LatencySample[]>();
-  for (const s of samples) {
-    const key = JSON.stringify([s.transport, s.plugin, s.message]);
-    groups.set(key, [...(groups.get(key) ?? []), s]);
-  }
-  const out: Difference[] = [];
-  for (const list of groups.values()) {
-    if (list.length < MIN_TIMING_SAMPLES) continue;
-    const [a, b] = [median(list.map((s) => s.old)), median(list.map((s) => s.new))];
-    const [low, high] = a < b ? [a, b] : [b, a];
-    if (high - low <= tolerance.marginMs || high <= low * tolerance.factor) continue;
-    const { transport, plugin, message, where } = list[0]!;
-    out.push({
-      test: `timing[${transport}]`, scenario: '(timing)', transport, step: '', stepTitle: '', message, plugin, pointer: '',
-      old: `${a} ms`, new: `${b} ms`, class: 'timing-changed', rating: rate('timing-changed'), count: list.length, example: where,
-    });
-  }
-  return out;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
+  return changedLatencies(samples, tolerance).map(({ transport, plugin, message, old, now, count, where }) => ({
+    test: `timing[${transport}]`, scenario: '(timing)', transport, step: '', stepTitle: '', message, plugin, pointer: '',
+    old: `${old} ms`, new: `${now} ms`, class: 'timing-changed', rating: rate('timing-changed'), count, example: where,
+  }));
 }
 
 /**
