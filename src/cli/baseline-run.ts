@@ -1,6 +1,7 @@
 import { ExitCode } from '../core/exit-codes.js';
 import { clip } from '../core/clip.js';
-import { takeInventory } from '../compare/inventory.js';
+import { mergeInventories, takeInventory } from '../compare/inventory.js';
+import type { RunTarget } from '../run/run-scenario.js';
 import type { Baseline, ServerInventory } from '../compare/baseline.js';
 import { Multiplexer, reporterErrorLine } from '../events/multiplexer.js';
 import { stopAllJanus } from '../managed/index.js';
@@ -14,7 +15,7 @@ import { withInterrupts } from './interrupts.js';
 import { guardOutput } from './output-guard.js';
 import { UsageError, type OptionTable } from './options.js';
 import { chooseReporters } from './reporters.js';
-import { readRunSettings } from './run-command.js';
+import { planSettings, readRunSettings } from './run-command.js';
 import { wantsColour } from '../reporters/colour.js';
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
@@ -47,8 +48,7 @@ export async function runForBaseline(args: string[], command: string, io: Io): P
   }
   const unguard = guardOutput(redactor);
   try {
-    const { transports, urls, adminUrls, secrets, tls, janusBinary, grep, invert, tags, stepTimeoutMs, scenarioTimeoutMs, schemaMode } = settings;
-    const plan = await planSuite(scenarios, { transports, urls, adminUrls, secrets, tls, janusBinary, grep, invert, tags, stepTimeoutMs, scenarioTimeoutMs, schemaMode, continueOnMismatch: true });
+    const plan = await planSuite(scenarios, { ...planSettings(settings), continueOnMismatch: true });
     if (plan.fault) {
       io.err(`error: ${clip(redactor.text(plan.fault), 1000)}`);
       return { exit: ExitCode.infrastructure };
@@ -71,16 +71,23 @@ export async function runForBaseline(args: string[], command: string, io: Io): P
   }
 }
 
-/** The plan, whose start also takes the inventory of the server each transport's tests run on. */
+/**
+ * The plan, whose start also takes the inventory of every server the tests run on (a managed
+ * run starts one Janus per set of settings, each loading the plugins its scenarios need), merged
+ * per transport: see mergeInventories.
+ */
 function withInventory(plan: Plan, inventory: Record<string, ServerInventory>): Plan {
   return {
     ...plan,
     start: async () => {
       const started = await plan.start();
       for (const transport of plan.transports) {
-        const test = plan.tests.find((t) => t.info.transport === transport && !t.info.skipReason && started.target(t));
-        const target = test && started.target(test);
-        if (target) inventory[transport] = await takeInventory(target);
+        const targets = new Map<string, RunTarget>();
+        for (const test of plan.tests) {
+          const target = test.info.transport === transport && !test.info.skipReason ? started.target(test) : undefined;
+          if (target) targets.set(`${target.url} ${target.admin?.url ?? ''}`, target);
+        }
+        if (targets.size > 0) inventory[transport] = mergeInventories(await Promise.all([...targets.values()].map(takeInventory)));
       }
       return started;
     },

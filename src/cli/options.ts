@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { checkDuration } from '../core/duration.js';
 import type { SchemaMode } from '../schemas/checker.js';
 import { parseShard, type ShardSpec } from '../plan/shard.js';
+import { checkOverrides } from '../managed/index.js';
 
 import { UsageError } from '../core/usage-error.js';
 
@@ -31,6 +32,10 @@ export interface RunSettings {
   seed?: string;
   jobs: number;
   janusBinary?: string;
+  /** `--janus-config KEY=VALUE`: janus.jcfg settings for every managed Janus. */
+  janusConfig: Record<string, string | number | boolean>;
+  /** `--janus-without PLUGIN`: plugins the managed Janus leaves out. */
+  janusWithout: string[];
   schemaMode: SchemaMode;
   /** Print the planned tests and stop. */
   list: boolean;
@@ -81,6 +86,8 @@ export const RUN_OPTIONS = {
   seed: { type: 'string', value: 'S', help: 'deterministic transaction ids', commandLineOnly: true },
   jobs: { type: 'string', short: 'j', value: 'N', help: 'run N scenarios at once (default: 2 x CPUs, 2 to 8)' },
   'janus-binary': { type: 'string', value: 'PATH', help: 'the janus executable for the managed Janus' },
+  'janus-config': { type: 'string', multiple: true, value: 'KEY=VALUE', help: 'a setting for every managed Janus, repeatable: janus.jcfg general (session_timeout=120), nat.KEY or media.KEY, or a transport\'s own: http.KEY, websockets.KEY (http.json=compact websockets.json=compact); a scenario\'s requires.janus wins over it' },
+  'janus-without': { type: 'string', multiple: true, value: 'PLUGIN', help: 'leave this plugin out of the managed Janus, as if it were not installed (janus.plugin.voicemail): the scenarios that need it are skipped; repeatable, or a list' },
   schema: { type: 'string', default: 'strict', value: 'MODE', help: 'check every message against the Janus API catalogue: strict (default: violations and unknown fields fail the step), warn (report only), off' },
   shard: { type: 'string', value: 'I/N', help: 'run share I of N of the planned tests (whole files, balanced by test count, the same split on every machine); write each share with --reporter blob and join them with merge-reports', commandLineOnly: true },
   list: { type: 'boolean', help: 'print the planned tests (file, name, transport, skip reason) and stop', commandLineOnly: true },
@@ -221,6 +228,7 @@ export function runSettings(values: OptionValues, positionals: string[], env: No
     seed: str('seed'),
     jobs: str('jobs') === undefined ? defaultJobs() : Math.max(1, integer(str('jobs')!, '--jobs')),
     janusBinary: str('janus-binary'),
+    ...managedSettings(strings('janus-config'), list(strings('janus-without')), strings('url')),
     schemaMode: schemaMode(str('schema')!),
     list: v.list === true,
     failOnSkip: v['fail-on-skip'] === true,
@@ -228,6 +236,32 @@ export function runSettings(values: OptionValues, positionals: string[], env: No
     colour: v.color ? true : v['no-color'] ? false : undefined,
     shard: str('shard') === undefined ? undefined : shard(str('shard')!),
   };
+}
+
+/** `--janus-config` and `--janus-without`: for the managed Janus only, checked before anything starts. */
+function managedSettings(config: string[] | undefined, without: string[] | undefined, urls: string[] | undefined): Pick<RunSettings, 'janusConfig' | 'janusWithout'> {
+  if ((config?.length || without?.length) && urls?.length) throw new UsageError(`--${config?.length ? 'janus-config' : 'janus-without'} is for the managed Janus; with --url the server's own configuration is used`);
+  const janusConfig: RunSettings['janusConfig'] = {};
+  for (const setting of config ?? []) {
+    const match = /^([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)?)=(.*)$/.exec(setting.trim());
+    if (!match) throw new UsageError(`--janus-config expects KEY=VALUE (a janus.jcfg general setting, nat.KEY, media.KEY, http.KEY or websockets.KEY), as websockets.json=compact; not "${setting}"`);
+    // janus.jcfg has no such key and Janus would ignore it without a word: the layout is each transport's.
+    if (match[1] === 'json') throw new UsageError(`--janus-config json: the JSON layout is each transport's setting; give http.json=${match[2]} and websockets.json=${match[2]}`);
+    janusConfig[match[1]!] = jcfgValue(match[2]!);
+  }
+  try {
+    checkOverrides(janusConfig);
+  } catch (e) {
+    throw new UsageError(`--janus-config: ${(e as Error).message}`);
+  }
+  for (const plugin of without ?? []) if (!/^janus\.plugin\.[a-z0-9_]+$/.test(plugin)) throw new UsageError(`--janus-without expects a plugin package name, as janus.plugin.voicemail; not "${plugin}"`);
+  return { janusConfig, janusWithout: without ?? [] };
+}
+
+/** true/false and whole numbers are written as such in the jcfg; anything else as a string. */
+function jcfgValue(text: string): string | number | boolean {
+  if (text === 'true' || text === 'false') return text === 'true';
+  return /^-?\d+$/.test(text) ? Number(text) : text;
 }
 
 function withDefaults(values: OptionValues, table: OptionTable): OptionValues {

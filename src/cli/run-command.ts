@@ -66,9 +66,9 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
   }
 }
 
-function planSettings(settings: RunSettings): PlanSettings {
-  const { transports, urls, adminUrls, secrets, tls, janusBinary, grep, invert, tags, shard, stepTimeoutMs, scenarioTimeoutMs, schemaMode } = settings;
-  return { transports, urls, adminUrls, secrets, tls, janusBinary, grep, invert, tags, shard, stepTimeoutMs, scenarioTimeoutMs, schemaMode };
+export function planSettings(settings: RunSettings): PlanSettings {
+  const { transports, urls, adminUrls, secrets, tls, janusBinary, janusConfig, janusWithout, grep, invert, tags, shard, stepTimeoutMs, scenarioTimeoutMs, schemaMode } = settings;
+  return { transports, urls, adminUrls, secrets, tls, janusBinary, janusConfig, janusWithout, grep, invert, tags, shard, stepTimeoutMs, scenarioTimeoutMs, schemaMode };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { JanusApi } from '../protocol/messages.js';
+import type { WireSummary } from './wire.js';
 
 /**
  * A baseline: what one Janus sent and received for every step of every test of a suite, and
@@ -8,19 +9,25 @@ import type { JanusApi } from '../protocol/messages.js';
  * (secrets redacted); volatile values (ids, transactions, times) are turned into symbols only
  * when comparing, so the rules can improve without re-recording.
  *
- * Format `janus-scenarios-baseline`, version 1 (a reader refuses any other version):
+ * Format `janus-scenarios-baseline`, version 2 (a reader takes versions 1 and 2 and refuses any other):
  *
  *     { format, version, tool: {name, version}, recordedAt (ISO), serverVersion?,
  *       inventory: { [transport]: { info?, adminStatus?, error? } },
  *       tests: [ { id, file, name, transport, status, failure?,
- *                  steps: [ { title, at: "file:line", messages: [ { client, api, direction, message, route?, http? } ] } ] } ],
+ *                  steps: [ { title, at: "file:line", durationMs?,
+ *                             messages: [ { client, api, direction, message, route?, http?, ms?, wire? } ] } ] } ],
  *       unstable?: [ fingerprints of the differences seen between repeated recordings ] }
+ *
+ * Version 2 added `durationMs` (steps), `ms` and `wire` (messages); a version 1 baseline has
+ * none, so its timing and wire are not compared.
  *
  * Messages exchanged after the scenario's last step (cleanup, session destroys, late events)
  * go in a last step titled `(cleanup)`.
  */
 export const BASELINE_FORMAT = 'janus-scenarios-baseline';
-export const BASELINE_VERSION = 1;
+export const BASELINE_VERSION = 2;
+/** The versions a reader takes: what a later version added is optional. */
+export const BASELINE_VERSIONS_READ: readonly number[] = [1, 2];
 
 export interface Baseline {
   format: typeof BASELINE_FORMAT;
@@ -62,6 +69,8 @@ export interface BaselineStep {
   title: string;
   /** `file:line` of the step. */
   at: string;
+  /** How long the step took, when it passed. */
+  durationMs?: number;
   messages: BaselineMessage[];
 }
 
@@ -74,6 +83,10 @@ export interface BaselineMessage {
   route?: { sessionId?: number; handleId?: number };
   /** An `http:` step's request or response line (method, path, status), when there is one. */
   http?: unknown;
+  /** When it was sent or received, in ms from the test's start (a request's latency is its reply's `ms` less its own). */
+  ms?: number;
+  /** What the wire showed for a message received: HTTP status, WebSocket framing, JSON layout. */
+  wire?: WireSummary;
 }
 
 export const CLEANUP_STEP = '(cleanup)';
@@ -94,7 +107,7 @@ export function readBaseline(path: string): Baseline | { problem: string } {
   }
   const b = value as Partial<Baseline>;
   if (typeof b !== 'object' || b === null || b.format !== BASELINE_FORMAT) return { problem: `${path}: not a janus-scenarios baseline (no "format": "${BASELINE_FORMAT}")` };
-  if (b.version !== BASELINE_VERSION) return { problem: `${path}: baseline version ${String(b.version)}; this janus-scenarios reads version ${BASELINE_VERSION} (record it again)` };
+  if (!BASELINE_VERSIONS_READ.includes(b.version as number)) return { problem: `${path}: baseline version ${String(b.version)}; this janus-scenarios reads versions ${BASELINE_VERSIONS_READ.join(' and ')} (record it again)` };
   if (!Array.isArray(b.tests) || typeof b.inventory !== 'object' || b.inventory === null) return { problem: `${path}: a baseline needs "tests" (a list) and "inventory" (an object)` };
   return b as Baseline;
 }

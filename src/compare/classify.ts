@@ -11,6 +11,9 @@ export type DiffClass =
   | 'extra-message'
   | 'multiplicity-changed'
   | 'order-changed'
+  | 'renamed'
+  | 'timing-changed'
+  | 'wire-changed'
   | 'status-changed'
   | 'plugin-added'
   | 'plugin-removed'
@@ -28,7 +31,7 @@ export type Rating = 'breaking' | 'behaviour' | 'additive';
 export const RATINGS: readonly Rating[] = ['breaking', 'behaviour', 'additive'];
 
 /** Version of these rules: a report says which rules rated it (a new rule can change a verdict). */
-export const RULES_VERSION = 1;
+export const RULES_VERSION = 2;
 
 const RATING_OF: Record<DiffClass, Rating> = {
   'field-added': 'additive',
@@ -43,6 +46,11 @@ const RATING_OF: Record<DiffClass, Rating> = {
   'extra-message': 'behaviour',
   'multiplicity-changed': 'behaviour',
   'order-changed': 'behaviour',
+  // A client reading the old key finds nothing.
+  renamed: 'breaking',
+  'timing-changed': 'behaviour',
+  // A client that reads JSON reads either; one that splits lines, or expects one message per frame, does not.
+  'wire-changed': 'behaviour',
   'status-changed': 'behaviour',
   'plugin-added': 'additive',
   'plugin-removed': 'breaking',

@@ -3,6 +3,8 @@ import { CLEANUP_STEP, type Baseline, type BaselineMessage, type BaselineStep, t
 import { rate, type DiffClass, type Rating } from './classify.js';
 import { Labeller, type LabelledMessage } from './label.js';
 import { Symbols } from './symbols.js';
+import { changedLatencies, DEFAULT_TIMING_TOLERANCE, type LatencySample, type TimingTolerance } from './timing.js';
+import { WIRE_ASPECTS, wireChanges } from './wire.js';
 
 /** One difference between the baseline and the new run. */
 export interface Difference {
@@ -23,14 +25,66 @@ export interface Difference {
   new?: unknown;
   class: DiffClass;
   rating: Rating;
+  /** A change seen in many messages (the wire) is one entry: how many messages showed it. */
+  count?: number;
+  /** Where such a change was first seen: `file:line (scenario): message`. */
+  example?: string;
+}
+
+export interface DiffOptions {
+  /** false: latencies are not compared. */
+  timing?: TimingTolerance | false;
 }
 
 type Where = Pick<Difference, 'test' | 'scenario' | 'transport' | 'step' | 'stepTitle'>;
 
 /** Every difference between two baselines: tests paired by id, steps by position, messages by what they are. */
-export function diffBaselines(old: Baseline, now: Baseline): Difference[] {
+export function diffBaselines(old: Baseline, now: Baseline, options: DiffOptions = {}): Difference[] {
   const unstable = new Set(old.unstable ?? []);
-  return allDifferences(old, now).filter((d) => !unstable.has(fingerprint(d)));
+  const samples: LatencySample[] = [];
+  const differences = groupedWire(allDifferences(old, now, samples));
+  const timing = options.timing === undefined ? DEFAULT_TIMING_TOLERANCE : options.timing;
+  if (timing) differences.push(...timingChanges(samples, timing));
+  return differences.filter((d) => !unstable.has(fingerprint(d)));
+}
+
+/** One entry per transport and kind of request whose median latency changed beyond the tolerance. */
+function timingChanges(samples: LatencySample[], tolerance: TimingTolerance): Difference[] {
+  return changedLatencies(samples, tolerance).map(({ transport, plugin, message, old, now, count, where }) => ({
+    test: `timing[${transport}]`, scenario: '(timing)', transport, step: '', stepTitle: '', message, plugin, pointer: '',
+    old: `${old} ms`, new: `${now} ms`, class: 'timing-changed', rating: rate('timing-changed'), count, example: where,
+  }));
+}
+
+/**
+ * A wire change (indented JSON became compact) shows in every message: it is one entry per
+ * transport and kind of change, with the number of messages and the first place it was seen.
+ */
+function groupedWire(differences: Difference[]): Difference[] {
+  const groups = new Map<string, Difference>();
+  const out: Difference[] = [];
+  for (const d of differences) {
+    if (d.class !== 'wire-changed') {
+      out.push(d);
+      continue;
+    }
+    const key = JSON.stringify([d.transport, d.pointer, d.old, d.new]);
+    const group = groups.get(key);
+    if (group) {
+      group.count! += 1;
+      continue;
+    }
+    const aspect = d.pointer.slice(1) as keyof typeof WIRE_ASPECTS;
+    const entry: Difference = {
+      test: `wire[${d.transport}]`, scenario: '(wire)', transport: d.transport, step: '', stepTitle: '',
+      message: WIRE_ASPECTS[aspect] ?? aspect, plugin: 'wire', pointer: d.pointer,
+      ...('old' in d && { old: d.old }), ...('new' in d && { new: d.new }),
+      class: d.class, rating: d.rating, count: 1, example: `${d.step || d.stepTitle} (${d.scenario}): ${d.message}`,
+    };
+    groups.set(key, entry);
+    out.push(entry);
+  }
+  return out;
 }
 
 /**
@@ -41,7 +95,7 @@ export function fingerprint(d: Difference): string {
   return [d.test, d.step || d.stepTitle, d.message, d.pointer, d.class].join('|');
 }
 
-function allDifferences(old: Baseline, now: Baseline): Difference[] {
+function allDifferences(old: Baseline, now: Baseline, samples: LatencySample[]): Difference[] {
   const out: Difference[] = [];
   for (const transport of Object.keys(old.inventory)) {
     const n = now.inventory[transport];
@@ -50,7 +104,7 @@ function allDifferences(old: Baseline, now: Baseline): Difference[] {
   const byId = new Map(now.tests.map((t) => [t.id, t]));
   for (const test of old.tests) {
     const n = byId.get(test.id);
-    if (n) out.push(...diffTests(test, n));
+    if (n) out.push(...diffTests(test, n, samples));
   }
   return out;
 }
@@ -70,7 +124,8 @@ export function uncompared(old: Baseline, now: Baseline): Array<{ test: string; 
   return out;
 }
 
-export function diffTests(old: BaselineTest, now: BaselineTest): Difference[] {
+/** The differences of two recordings of a test; `samples` gets the latencies of the requests paired. */
+export function diffTests(old: BaselineTest, now: BaselineTest, samples: LatencySample[] = []): Difference[] {
   if (old.status === 'skipped' || now.status === 'skipped') return [];
   const base = { test: old.id, scenario: old.name, transport: old.transport };
   const oldSteps = labelled(old);
@@ -84,7 +139,7 @@ export function diffTests(old: BaselineTest, now: BaselineTest): Difference[] {
     const n = newByAt.get(s.key)?.shift();
     const where: Where = { ...base, step: s.step.at, stepTitle: s.step.title };
     // The cleanup is compared message by message even when one side has none: late events come or not.
-    if (n || s.step.title === CLEANUP_STEP) out.push(...diffStep(where, s.messages, n?.messages ?? []));
+    if (n || s.step.title === CLEANUP_STEP) out.push(...diffStep(where, s.messages, n?.messages ?? [], samples));
     else if (s.messages.length > 0) out.push(entry(where, { message: `(step not reached: ${s.messages.length} message(s))`, plugin: s.messages[0]!.plugin, pointer: '', old: s.messages.map((m) => m.label) }, 'message-missing'));
   }
   for (const rest of newByAt.values()) {
@@ -238,24 +293,35 @@ function labelled(test: BaselineTest): LabelledStep[] {
   const labeller = new Labeller();
   const steps: LabelledStep[] = test.steps.map((step) => ({ key: step.at || step.title, step, messages: [] }));
   const stepOfRequest = new Map<string, number>();
+  const requestOf = new Map<string, LabelledMessage>();
   const lastRequest = lastScenarioRequest(test);
   let position = 0;
   test.steps.forEach((step, i) => {
     for (const m of step.messages) {
       const at = position++;
       const message = symbols.normalize(m.message);
-      const labelledMessage: StepMessage = labeller.label({ ...m, message, ...(m.route && { route: symbols.normalize(m.route) as BaselineMessage['route'] }) });
+      const labelledMessage: StepMessage = { ...labeller.label({ ...m, message, ...(m.route && { route: symbols.normalize(m.route) as BaselineMessage['route'] }) }), ...(m.wire && { wire: m.wire }), ...(m.ms !== undefined && { ms: m.ms }) };
       if (transactionOf(m.message)?.startsWith(ENGINE_CLEANUP)) labelledMessage.engine = true;
       if (labelledMessage.timing && at > lastRequest && TEARDOWN_EVENTS.has(labelledMessage.label)) labelledMessage.late = true;
       const transaction = transactionOf(message);
       // Not by client: an event may come on another connection of the session (a claim).
       const key = transaction;
-      if (key !== undefined && m.direction === 'out') stepOfRequest.set(key, i);
+      if (key !== undefined && m.direction === 'out') {
+        stepOfRequest.set(key, i);
+        requestOf.set(key, labelledMessage);
+      }
+      if (key !== undefined && m.direction === 'in') noteLatency(requestOf.get(key), labelledMessage);
       const home = m.direction === 'in' && key !== undefined ? stepOfRequest.get(key) ?? i : i;
       steps[home]!.messages.push(labelledMessage);
     }
   });
   return steps;
+}
+
+/** A request's latency is the time to its first reply that is not an ack. */
+function noteLatency(request: LabelledMessage | undefined, reply: LabelledMessage): void {
+  if (!request || request.latencyMs !== undefined || reply.timing || request.ms === undefined || reply.ms === undefined) return;
+  request.latencyMs = reply.ms - request.ms;
 }
 
 /**
@@ -301,7 +367,7 @@ function transactionOf(message: unknown): string | undefined {
 }
 
 /** One step: messages paired by key in order; counts, order and contents compared. */
-export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMessage[]): Difference[] {
+export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMessage[], samples: LatencySample[] = []): Difference[] {
   const out: Difference[] = [];
   const groups = (list: LabelledMessage[]): Map<string, LabelledMessage[]> => {
     const map = new Map<string, LabelledMessage[]>();
@@ -319,7 +385,11 @@ export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMess
     }
     if (news.length !== olds.length && ![...olds, ...news].some(untimed)) out.push(entry(where, { message: first.label, plugin: first.plugin, pointer: '', old: olds.length, new: news.length }, 'multiplicity-changed'));
     const [a, b] = (first as StepMessage).engine ? equalFirst(olds, news) : [olds, news];
-    for (let i = 0; i < Math.min(a.length, b.length); i++) out.push(...diffMessage(where, a[i]!, b[i]!).filter((d) => !lateHangupReason(d, a[i]!, b[i]!)));
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      out.push(...diffMessage(where, a[i]!, b[i]!).filter((d) => !lateHangupReason(d, a[i]!, b[i]!)));
+      const [x, y] = [a[i]!.latencyMs, b[i]!.latencyMs];
+      if (x !== undefined && y !== undefined) samples.push({ transport: where.transport, plugin: first.plugin, message: first.label, old: x, new: y, where: `${where.step || where.stepTitle} (${where.scenario})` });
+    }
   }
   for (const [key, news] of newGroups) {
     if (oldGroups.has(key) || news.some(untimed)) continue;
@@ -396,13 +466,15 @@ function lateHangupReason(d: Difference, old: StepMessage, now: StepMessage): bo
 /** Two messages of the same kind: an error that changed is one entry; otherwise field by field. */
 export function diffMessage(where: Where, old: LabelledMessage, now: LabelledMessage): Difference[] {
   const what = { message: now.label === old.label ? old.label : `${old.label} ⇒ ${now.label}`, plugin: old.plugin };
+  const wire = old.wire && now.wire ? wireChanges(old.wire, now.wire).map((c) => entry(where, { ...what, pointer: `/${c.aspect}`, ...('old' in c && { old: c.old }), ...('new' in c && { new: c.new }) }, 'wire-changed')) : [];
   if (old.error !== now.error) {
     const d = entry(where, { ...what, pointer: '', old: old.error ?? 'success', new: now.error ?? 'success' }, 'error-code-changed', { errorWhereSuccess: old.error === undefined });
-    return [d];
+    return [d, ...wire];
   }
-  return diffValues(old.message, now.message, '')
+  const content = diffValues(old.message, now.message, '')
     .filter((c) => !renumberedTransaction(c))
     .map((c) => entry(where, { ...what, pointer: c.pointer, old: c.old, new: c.new }, c.kind));
+  return [...content, ...wire];
 }
 
 /**
@@ -447,12 +519,15 @@ export function diffValues(old: unknown, now: unknown, pointer: string): Change[
     const a = old as Record<string, unknown>;
     const b = now as Record<string, unknown>;
     const out: Change[] = [];
+    const renamed = renamedKeys(a, b);
+    const newNames = new Set(renamed.values());
     for (const k of Object.keys(a)) {
       const p = `${pointer}/${escapePointer(k)}`;
-      if (!(k in b)) out.push({ pointer: p, old: a[k], kind: 'field-removed' });
+      if (renamed.has(k)) out.push({ pointer: p, old: k, new: renamed.get(k), kind: 'renamed' });
+      else if (!(k in b)) out.push({ pointer: p, old: a[k], kind: 'field-removed' });
       else out.push(...diffValues(a[k], b[k], p));
     }
-    for (const k of Object.keys(b)) if (!(k in a)) out.push({ pointer: `${pointer}/${escapePointer(k)}`, new: b[k], kind: 'field-added' });
+    for (const k of Object.keys(b)) if (!(k in a) && !newNames.has(k)) out.push({ pointer: `${pointer}/${escapePointer(k)}`, new: b[k], kind: 'field-added' });
     return out;
   }
   return old === now || redactedAlike(old, now) ? [] : [{ pointer, old, new: now, kind: 'value-changed' }];
@@ -471,6 +546,26 @@ function fitsAround(redacted: string, other: string): boolean {
   if (!redacted.includes(REDACTED)) return false;
   const pattern = redacted.split(REDACTED).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*');
   return new RegExp(`^${pattern}$`).test(other);
+}
+
+/**
+ * Keys of one object that are gone while another key with the same value is new: a rename
+ * (`room` → `room_id`). Only a pairing without doubt counts: one removed and one added key
+ * with that value; otherwise they stay a removal and an addition.
+ */
+function renamedKeys(a: Record<string, unknown>, b: Record<string, unknown>): Map<string, string> {
+  const removed = Object.keys(a).filter((k) => !(k in b));
+  const added = Object.keys(b).filter((k) => !(k in a));
+  const out = new Map<string, string>();
+  if (removed.length === 0 || added.length === 0) return out;
+  const text = (v: unknown): string => JSON.stringify(v) ?? 'undefined';
+  for (const k of removed) {
+    const value = text(a[k]);
+    const candidates = added.filter((n) => text(b[n]) === value);
+    const rivals = removed.filter((r) => text(a[r]) === value);
+    if (candidates.length === 1 && rivals.length === 1) out.set(k, candidates[0]!);
+  }
+  return out;
 }
 
 /** The positions of the elements of two lists that have no equal element on the other side (an element pairs once). */

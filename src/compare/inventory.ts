@@ -48,3 +48,30 @@ async function ask(transportName: string, url: string, target: RunTarget, api: '
     await client.close(() => ({}) as never, 0);
   }
 }
+
+/** The lists of `info` whose entries are modules: a server has what any of the run's servers has. */
+const MODULE_LISTS = ['plugins', 'transports', 'events', 'loggers'];
+
+/**
+ * One inventory for the servers of one transport, in plan order: the plugins, transports,
+ * event handlers and loggers of all of them (the union: a plugin one of them loaded is a plugin
+ * the suite used), and the other settings of the first (the same server whose tests come first,
+ * run after run).
+ */
+export function mergeInventories(inventories: ServerInventory[]): ServerInventory {
+  const [first, ...rest] = inventories;
+  if (!first) return {};
+  const merged: ServerInventory = { ...first };
+  if (first.info) {
+    const info: Record<string, unknown> = { ...first.info };
+    for (const list of MODULE_LISTS) {
+      const union: Record<string, unknown> = { ...((first.info[list] as Record<string, unknown> | undefined) ?? {}) };
+      for (const other of rest) Object.assign(union, { ...((other.info?.[list] as Record<string, unknown> | undefined) ?? {}), ...union });
+      if (first.info[list] !== undefined || Object.keys(union).length > 0) info[list] = union;
+    }
+    merged.info = info;
+  }
+  const errors = inventories.map((i) => i.error).filter((e): e is string => e !== undefined);
+  if (errors.length > 0) merged.error = [...new Set(errors)].join('; ');
+  return merged;
+}

@@ -1,6 +1,7 @@
 import { CORE_ERROR_NAMES } from '../protocol/errors.js';
 import { errorNameOf } from '../schemas/error-names.js';
 import type { BaselineMessage } from './baseline.js';
+import type { WireSummary } from './wire.js';
 
 /** A message with what a report names it by, once its volatile values are symbols. */
 export interface LabelledMessage {
@@ -15,6 +16,12 @@ export interface LabelledMessage {
   /** The error it carries, if any: `426 VIDEOROOM_NO_SUCH_ROOM`. */
   error?: string;
   message: unknown;
+  /** What the wire showed (a message received, in a version 2 baseline). */
+  wire?: WireSummary;
+  /** When it was sent or received, in ms from the test's start. */
+  ms?: number;
+  /** A request's time to its final reply. */
+  latencyMs?: number;
 }
 
 type Json = Record<string, unknown>;

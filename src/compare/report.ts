@@ -3,21 +3,26 @@ import { RATINGS, RULES_VERSION, type Rating } from './classify.js';
 import type { Difference } from './diff.js';
 
 /**
- * The JSON report of a comparison, format `janus-scenarios-compare`, version 1:
+ * The JSON report of a comparison, format `janus-scenarios-compare`, version 2:
  *
  *     { format, version, rules (the classification rules' version), tool: {name, version},
  *       baseline: { path, serverVersion?, recordedAt }, target: { serverVersion? },
  *       counts: { breaking, behaviour, additive },
  *       differences: [ { test, scenario, transport, step ("file:line"), stepTitle, message, plugin,
- *                        pointer (RFC 6901, into the message), old?, new?, class, rating } ],
+ *                        pointer (RFC 6901, into the message), old?, new?, class, rating,
+ *                        count?, example? } ],
  *       uncompared: [ { test, reason } ] }
  *
  * `old` / `new` are absent when the value is (a field added has no old value). Volatile values
- * appear as symbols (`$3`) or placeholders (`<time>`).
+ * appear as symbols (`$3`) or placeholders (`<time>`). Version 2 added the classes `renamed`,
+ * `timing-changed` and `wire-changed`, and `count` / `example` (a wire change is one entry for
+ * all the messages that showed it: how many, and the first).
  */
+export const COMPARE_REPORT_VERSION = 2;
+
 export interface CompareReport {
   format: 'janus-scenarios-compare';
-  version: 1;
+  version: typeof COMPARE_REPORT_VERSION;
   rules: number;
   tool: { name: string; version: string };
   baseline: { path: string; serverVersion?: string; recordedAt: string };
@@ -29,7 +34,7 @@ export interface CompareReport {
 
 export function compareReport(differences: Difference[], uncompared: CompareReport['uncompared'], baseline: CompareReport['baseline'], target: CompareReport['target']): CompareReport {
   const counts = Object.fromEntries(RATINGS.map((r) => [r, differences.filter((d) => d.rating === r).length])) as Record<Rating, number>;
-  return { format: 'janus-scenarios-compare', version: 1, rules: RULES_VERSION, tool: { name: 'janus-scenarios', version: TOOL_VERSION }, baseline, target, counts, differences, uncompared };
+  return { format: 'janus-scenarios-compare', version: COMPARE_REPORT_VERSION, rules: RULES_VERSION, tool: { name: 'janus-scenarios', version: TOOL_VERSION }, baseline, target, counts, differences, uncompared };
 }
 
 /** Differences grouped by plugin, then by message, in the order first seen. */
@@ -41,6 +46,13 @@ export function grouped(differences: Difference[]): Map<string, Map<string, Diff
     byMessage.set(d.message, [...(byMessage.get(d.message) ?? []), d]);
   }
   return out;
+}
+
+/** Where a difference was seen: the step, transport and scenario; for a wire change, how many messages and the first. */
+export function placeOf(d: Difference): string {
+  if (d.example) return `${d.count ?? 1} message(s) on ${d.transport}, first ${d.example}`;
+  // The inventory is named by its test (`inventory[ws]`), its "scenario" is already in parentheses.
+  return d.step ? `${d.step} ${d.transport} (${d.scenario})` : d.test;
 }
 
 export function shown(value: unknown, max = 80): string {
@@ -65,7 +77,7 @@ export function consoleText(report: CompareReport): string {
     for (const [message, list] of byMessage) {
       lines.push(`  ${message}`);
       for (const d of list) {
-        const where = [d.step || d.test, d.step ? d.transport : ''].filter(Boolean).join(' ');
+        const where = d.example ? placeOf(d) : [d.step || d.test, d.step ? d.transport : ''].filter(Boolean).join(' ');
         lines.push(`    ${d.rating.padEnd(9)} ${d.class.padEnd(20)} ${d.pointer || '(message)'}  ${shown(d.old, 40)}  →  ${shown(d.new, 40)}   ${where} (${d.scenario})`);
       }
     }
@@ -80,30 +92,64 @@ export function consoleText(report: CompareReport): string {
 
 const md = (s: string): string => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
-/**
- * Short enough to paste into a pull request: counts, then one table per plugin; the same change
- * seen in several tests (one per transport, say) is one row with the number of places.
- */
-export function markdownText(report: CompareReport, maxRows = 200): string {
-  const lines = [`### Janus ${versions(report)}`, '', `**${countsLine(report)}**`];
-  let rows = 0;
-  for (const [plugin, byMessage] of grouped(report.differences)) {
-    lines.push('', `#### ${md(plugin)}`, '', '| rating | message | class | pointer | old | new | where |', '|---|---|---|---|---|---|---|');
-    for (const [message, list] of byMessage) {
-      const same = new Map<string, Difference[]>();
-      for (const d of list) {
-        const k = [d.class, d.pointer, shown(d.old), shown(d.new)].join('\u0000');
-        same.set(k, [...(same.get(k) ?? []), d]);
-      }
-      for (const ds of same.values()) {
-        if (rows++ >= maxRows) break;
-        const d = ds[0]!;
-        const where = `${d.step || d.test}${ds.length > 1 ? ` (+${ds.length - 1})` : ''}`;
-        lines.push(`| ${d.rating} | ${md(message)} | ${d.class} | \`${md(d.pointer || '/')}\` | ${md(shown(d.old, 40))} | ${md(shown(d.new, 40))} | ${md(where)} |`);
-      }
+/** The rows of one plugin's table: the same change seen in several places (each transport, say) is one row. */
+export interface ReportRow {
+  message: string;
+  first: Difference;
+  /** Every entry of the row (one per test that showed the change). */
+  all: Difference[];
+  /** How many places: tests (a wire change: transports). */
+  places: number;
+}
+
+export function rowsOf(byMessage: Map<string, Difference[]>): ReportRow[] {
+  const rows: ReportRow[] = [];
+  for (const [message, list] of byMessage) {
+    const same = new Map<string, ReportRow>();
+    for (const d of list) {
+      const k = [d.class, d.pointer, shown(d.old), shown(d.new)].join('\u0000');
+      const row = same.get(k);
+      if (row) {
+        row.places += 1;
+        row.all.push(d);
+      } else same.set(k, { message, first: d, all: [d], places: 1 });
     }
+    rows.push(...same.values());
   }
-  if (rows > maxRows) lines.push('', `(${rows - maxRows} more rows in the JSON report)`);
+  // Breaking first: what is cut off to keep the text short is the least serious.
+  return rows.sort((a, b) => RATINGS.indexOf(a.first.rating) - RATINGS.indexOf(b.first.rating));
+}
+
+/**
+ * Short enough to paste into a pull request: counts, then one table per plugin, breaking rows
+ * first; the same change seen in several tests is one row with the number of places, and a
+ * plugin with more than `perPlugin` rows (or the whole beyond `maxRows`) says how many more
+ * there are and where they are (the JSON report), by rating.
+ */
+export function markdownText(report: CompareReport, limits: { perPlugin?: number; maxRows?: number } = {}): string {
+  const perPlugin = limits.perPlugin ?? 8;
+  const maxRows = limits.maxRows ?? 60;
+  const lines = [`### Janus ${versions(report)}`, '', `**${countsLine(report)}**`];
+  let total = 0;
+  for (const [plugin, byMessage] of grouped(report.differences)) {
+    const rows = rowsOf(byMessage);
+    const room = Math.max(0, Math.min(perPlugin, maxRows - total));
+    const shownRows = rows.slice(0, room);
+    total += shownRows.length;
+    lines.push('', `#### ${md(plugin)} (${rows.length})`);
+    if (shownRows.length > 0) lines.push('', '| rating | message | class | pointer | old | new | where |', '|---|---|---|---|---|---|---|');
+    for (const { message, first: d, places } of shownRows) {
+      // The count of places is never clipped away with a long path.
+      const where = `${shown(d.example ? placeOf(d) : d.step || d.test, 70)}${places > 1 ? ` (${places} places)` : ''}`;
+      lines.push(`| ${d.rating} | ${md(shown(message, 60))} | ${d.class} | \`${md(shown(d.pointer || '/', 50))}\` | ${md(shown(d.old, 40))} | ${md(shown(d.new, 40))} | ${md(where)} |`);
+    }
+    const rest = rows.slice(shownRows.length);
+    if (rest.length > 0) lines.push('', `… and ${rest.length} more row(s) here (${byRating(rest.map((r) => r.first))}): see the JSON report.`);
+  }
   if (report.uncompared.length > 0) lines.push('', `${report.uncompared.length} test(s) not compared (skipped or not in the baseline).`);
   return lines.join('\n') + '\n';
+}
+
+function byRating(list: Difference[]): string {
+  return RATINGS.map((r) => [r, list.filter((d) => d.rating === r).length] as const).filter(([, n]) => n > 0).map(([r, n]) => `${n} ${r}`).join(', ');
 }

@@ -42,6 +42,10 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 // In text, 8 digits or more: Janus's 53-bit ids, and the random 32-bit numbers it puts in names
 // (`janus-text2pcap-664365222.pcap`), which have fewer than 8 digits once in 400 draws.
 const LONG_NUMBER = /(?<!\d|\d\.)\d{8,17}(?!\d|\.\d)/g;
+// A shorter number in text is an id only when the test has bound it already (a room id 1234 in "No such room (1234)").
+const SHORT_NUMBER = /(?<!\d|\d\.)\d{3,9}(?!\d|\.\d)/g;
+/** Shorter string ids are too likely to be words: only these are looked for in text. */
+const MIN_TEXT_STRING_ID = 6;
 // An ICE candidate, in SDP, a trickle or handle_info: foundation component transport priority address port.
 const CANDIDATE = /^((?:candidate:)?\S+ \d+ (?:udp|tcp|UDP|TCP) \d+ \S+ )\d+( typ .*)$/;
 const HOST_PORT = /((?:\d{1,3}\.){3}\d{1,3}|localhost|\[[0-9a-f:]+\]):\d{2,5}\b/gi;
@@ -51,6 +55,9 @@ export class Symbols {
   private readonly table = new Map<string, string>();
 
   private readonly counters = new Map<string, number>();
+
+  /** String ids bound so far (not transactions), to find them in text. */
+  private readonly stringIds = new Map<string, string>();
 
   /**
    * The symbol of a value: named after the field it was first seen in and counted per field
@@ -66,6 +73,7 @@ export class Symbols {
       this.counters.set(name, n);
       s = `$${name}${n}`;
       this.table.set(key, s);
+      if (typeof value === 'string' && field !== 'transaction' && field !== 'uuid' && value.length >= MIN_TEXT_STRING_ID) this.stringIds.set(value, s);
     }
     return s;
   }
@@ -129,13 +137,25 @@ export class Symbols {
     return [...new Set(value.map((v) => this.table.get(`${typeof v}:${v}`)).filter((s): s is string => s !== undefined))].sort();
   }
 
-  /** Text: SDP lines, ids and UUIDs inside it (an error reason naming a session), host:port. */
+  /**
+   * Text: SDP lines, ids and UUIDs inside it (an error reason naming a session), host:port. Ids
+   * the test has already bound, short ones too ("No such room (1234)"), become their symbol.
+   */
   text(value: string, field = 'text'): string {
-    const sdp = /^v=0\r?\n/.test(value) ? normalizeSdp(value) : value.replace(CANDIDATE, '$1<port>$2');
-    return sdp
+    const isSdp = /^v=0\r?\n/.test(value);
+    const text = (isSdp ? normalizeSdp(value) : value.replace(CANDIDATE, '$1<port>$2'))
       .replace(UUID, (u) => this.symbol(u.toLowerCase(), 'uuid'))
       .replace(LONG_NUMBER, (n) => this.symbol(Number(n), field))
       .replace(HOST_PORT, (_m, host: string) => `${host}:<port>`);
+    // An SDP's numbers are payload types, clock rates, bitrates: not ids.
+    if (isSdp) return text;
+    return this.withStringIds(text.replace(SHORT_NUMBER, (n) => this.table.get(`number:${Number(n)}`) ?? this.table.get(`string:${n}`) ?? n));
+  }
+
+  private withStringIds(text: string): string {
+    let out = text;
+    for (const [id, symbol] of this.stringIds) if (out.includes(id)) out = out.split(id).join(symbol);
+    return out;
   }
 }
 

@@ -8,3 +8,4 @@ export type { ManagedEndpoints } from './listeners.js';
 export { type JanusNeeds, type JanusTransportName, type GeneralConfig, needsKey } from './needs.js';
 export { namespaceUnavailable } from './netns/namespace.js';
 export { installedModules, type InstalledModules, type ModuleNeeds } from './availability.js';
+export { checkOverrides } from './instance-files.js';

@@ -36,25 +36,24 @@ export interface InstanceLayout {
 /** These keys point Janus at the private module folders; overriding them would defeat the isolation. */
 const RESERVED_GENERAL_KEYS = ['configs_folder', 'plugins_folder', 'transports_folder', 'events_folder', 'loggers_folder'];
 
-/** Sections other than `general` an override may name as `<section>.<key>` (nat.full_trickle). */
-const OVERRIDABLE_SECTIONS = ['nat', 'media'];
-
 /**
- * Transport settings an override may name as `<stem>.<key>`: they go to the `general` section of
- * that transport's jcfg (http.mhd_connection_limit, for thousands of long-polls at once). The
- * listeners' own keys stay the launcher's.
+ * Sections other than janus.jcfg's `general` an override may name as `<section>.<key>`:
+ * janus.jcfg's `nat` and `media` (nat.full_trickle), and the `general` section of a transport's
+ * own jcfg, `http.` (janus.transport.http.jcfg) or `websockets.` (http.json, websockets.json).
  */
-const TRANSPORT_SECTIONS = ['http', 'websockets'];
-const RESERVED_TRANSPORT_KEYS = ['json', 'base_path', 'http', 'https', 'port', 'ip', 'secure_port', 'secure_ip', 'ws', 'wss', 'ws_port', 'ws_ip', 'wss_port', 'wss_ip', 'ws_logging'];
+const OVERRIDABLE_SECTIONS = ['nat', 'media', 'http', 'websockets'];
+
+/** Transport settings that place the listeners where the launcher said they are. */
+const RESERVED_TRANSPORT_KEYS = ['http', 'https', 'port', 'ip', 'secure_port', 'secure_ip', 'base_path', 'ws', 'wss', 'ws_port', 'ws_ip', 'wss_port', 'wss_ip', 'ws_logging', 'interface', 'secure_interface', 'ws_interface', 'wss_interface'];
 
 export function checkOverrides(overrides: GeneralConfig): void {
   for (const key of Object.keys(overrides)) {
     if (RESERVED_GENERAL_KEYS.includes(key)) throw new JanusStartError(`config '${key}' is managed by the launcher and cannot be overridden`);
+    const [prefix, rest] = key.split(/\.(.*)/s, 2);
+    if ((prefix === 'http' || prefix === 'websockets') && RESERVED_TRANSPORT_KEYS.includes(rest ?? '')) throw new JanusStartError(`config '${key}' places the managed Janus's listeners and cannot be overridden`);
     const section = key.includes('.') ? key.slice(0, key.indexOf('.')) : undefined;
-    if (section !== undefined && TRANSPORT_SECTIONS.includes(section)) {
-      if (RESERVED_TRANSPORT_KEYS.includes(key.slice(section.length + 1))) throw new JanusStartError(`config '${key}' is managed by the launcher and cannot be overridden`);
-    } else if (section !== undefined && !OVERRIDABLE_SECTIONS.includes(section)) {
-      throw new JanusStartError(`config '${key}': only ${[...OVERRIDABLE_SECTIONS, ...TRANSPORT_SECTIONS].map((s) => `${s}.`).join(', ')} settings can be given besides general ones`);
+    if (section !== undefined && !OVERRIDABLE_SECTIONS.includes(section)) {
+      throw new JanusStartError(`config '${key}': only ${OVERRIDABLE_SECTIONS.slice(0, -1).map((s) => `${s}.`).join(', ')} and ${OVERRIDABLE_SECTIONS.at(-1)}. settings can be given besides general ones`);
     }
   }
 }
@@ -167,12 +166,12 @@ function httpConfig({ dir, listeners, overrides }: InstanceLayout): Record<strin
   return {
     general: {
       json: 'plain',
+      ...sectionOverrides(overrides, 'http'),
       base_path: '/janus',
       http: http !== undefined,
       ...(http && { port: http.port, ip: '127.0.0.1' }),
       https: https !== undefined,
       ...(https && { secure_port: https.port, secure_ip: '127.0.0.1' }),
-      ...sectionOverrides(overrides, 'http'),
     },
     admin: {
       admin_base_path: '/admin',
@@ -193,13 +192,13 @@ function websocketsConfig({ dir, listeners, overrides }: InstanceLayout): Record
   return {
     general: {
       json: 'plain',
+      ...sectionOverrides(overrides, 'websockets'),
       ws: ws !== undefined,
       ...(ws && { ws_port: ws.port, ws_ip: '127.0.0.1' }),
       wss: wss !== undefined,
       ...(wss && { wss_port: wss.port, wss_ip: '127.0.0.1' }),
       // Bind errors are logged at 'err' level; the launcher looks for them to detect port races.
       ws_logging: 'err,warn',
-      ...sectionOverrides(overrides, 'websockets'),
     },
     admin: {
       admin_ws: admin !== undefined,

@@ -17,6 +17,10 @@ export interface PlanSettings {
   secrets?: TargetSettings['secrets'];
   tls?: TlsOptions;
   janusBinary?: string;
+  /** janus.jcfg settings for every managed Janus (a scenario's `requires.janus` wins). */
+  janusConfig?: TargetSettings['janusConfig'];
+  /** Plugins the managed Janus leaves out, as if not installed: their scenarios are skipped. */
+  janusWithout?: string[];
   grep?: string;
   invert?: boolean;
   tags?: string[];

@@ -19,7 +19,7 @@ export async function planSuite(scenarios: CompiledScenario[], settings: PlanSet
   const all = candidates(withTags(scenarios, settings.tags ?? []), transports, settings.grep, settings.invert);
   const chosen = settings.shard ? selectShard(all.map((c) => ({ ...c, file: c.info.file })), settings.shard.index, settings.shard.total) : all;
   const shard = settings.shard && { ...settings.shard, allTestIds: all.map((c) => c.info.id) };
-  const targetSettings: TargetSettings = { transports, secrets: settings.secrets ?? {}, tls: settings.tls ?? {}, janusBinary: settings.janusBinary, stepTimeoutMs: settings.stepTimeoutMs };
+  const targetSettings: TargetSettings = { transports, secrets: settings.secrets ?? {}, tls: settings.tls ?? {}, janusBinary: settings.janusBinary, janusConfig: settings.janusConfig, janusWithout: settings.janusWithout, stepTimeoutMs: settings.stepTimeoutMs };
   let targets: TargetPlan;
   try {
     targets = urls.length > 0 ? await remotePlan(urls, settings.adminUrls ?? [], targetSettings) : await managedPlan(withScenarios(chosen), targetSettings);

@@ -1,5 +1,5 @@
 import type { CompiledScenario } from '../compile/scenario.js';
-import { installedModules, startJanus, needsKey, namespaceUnavailable, type JanusNeeds, type JanusTransportName, type ManagedJanus } from '../managed/index.js';
+import { installedModules, startJanus, needsKey, namespaceUnavailable, type GeneralConfig, type JanusNeeds, type JanusTransportName, type ManagedJanus } from '../managed/index.js';
 import type { RunTarget } from '../run/run-scenario.js';
 import type { TlsOptions } from '../transports/contract.js';
 import { DEFAULT_FIRST_CONTACT_MS, InfrastructureError, serverInfo } from './server-info.js';
@@ -26,6 +26,10 @@ export interface TargetSettings {
   secrets: RunTarget['secrets'];
   tls: TlsOptions;
   janusBinary?: string;
+  /** janus.jcfg settings for every managed Janus; a scenario's `requires.janus` wins. */
+  janusConfig?: GeneralConfig;
+  /** Plugins the managed Janus leaves out, as if it were not installed. */
+  janusWithout?: string[];
   /** The first contact (connect and info) waits this long, like every step (default 5 s, as --step-timeout). */
   stepTimeoutMs?: number;
 }
@@ -44,10 +48,13 @@ export async function managedPlan(scenarios: CompiledScenario[], common: TargetS
   const noMedia = scenarios.some((s) => s.requires.media) ? namespaceUnavailable() : undefined;
   const noTransport = new Set<string>(modules.missingTransports(common.transports as JanusTransportName[]));
   const lacking = (s: CompiledScenario): string[] => modules.missing({ plugins: s.requires.plugins, eventhandlers: s.requires.eventhandlers, loggers: s.requires.loggers });
+  const leftOut = (s: CompiledScenario): string[] => s.requires.plugins.filter((p) => common.janusWithout?.includes(p));
   const skipFor = (scenario: CompiledScenario, transport: string): string | undefined => {
     const why = transportSkip(scenario, transport);
     if (why) return why;
     if (noTransport.has(transport)) return `the Janus installation in ${modules.moduleDir} has no ${transport} transport`;
+    const without = leftOut(scenario);
+    if (without.length > 0) return `the managed Janus leaves out ${without.join(', ')} (--janus-without)`;
     const missing = lacking(scenario);
     if (missing.length > 0) return `the Janus installation in ${modules.moduleDir} lacks ${missing.join(', ')}`;
     if (scenario.requires.media && noMedia) return `needs WebRTC peers, but ${noMedia}`;
@@ -73,7 +80,8 @@ async function startManaged(scenarios: CompiledScenario[], common: TargetSetting
   const failed = new Map<string, string>();
   await Promise.all([...groups].map(async ([key, g]) => {
     try {
-      const janus = await startJanus({ plugins: [...g.plugins], transports: common.transports as JanusTransportName[], ...g.needs }, { binary: common.janusBinary });
+      const needs = { ...g.needs, config: { ...common.janusConfig, ...g.needs.config } };
+      const janus = await startJanus({ plugins: [...g.plugins], transports: common.transports as JanusTransportName[], ...needs }, { binary: common.janusBinary });
       instances.set(key, janus);
       const [transport, url] = Object.entries(janus.endpoints).find(([name]) => !name.startsWith('admin'))!;
       versions.set(key, String((await serverInfo(transport, url!, { ca: janus.caPem ? [janus.caPem] : [] }, common.stepTimeoutMs ?? DEFAULT_FIRST_CONTACT_MS)).version_string));

@@ -1,7 +1,8 @@
 import { isAbsolute, relative } from 'node:path';
-import type { MessageEvent, RunBegin, RunEnd, StepBegin, TestBegin, TestEnd, TestInfo } from '../events/events.js';
+import type { MessageEvent, RunBegin, RunEnd, StepBegin, StepEnd, TestBegin, TestEnd, TestInfo } from '../events/events.js';
 import type { Reporter } from '../events/reporter.js';
 import { BASELINE_FORMAT, BASELINE_VERSION, CLEANUP_STEP, type Baseline, type BaselineStep, type BaselineTest, type ServerInventory } from '../compare/baseline.js';
+import { wireSummary } from '../compare/wire.js';
 import { TOOL_VERSION } from '../report/blob-format.js';
 import { Redactor } from '../report/redact.js';
 
@@ -15,6 +16,8 @@ export class BaselineReporter implements Reporter {
   private readonly infos = new Map<string, TestInfo>();
   private readonly tests = new Map<string, BaselineTest>();
   private readonly order: string[] = [];
+  /** When each test's current attempt began: message times are kept relative to it. */
+  private readonly began = new Map<string, number>();
   private serverVersion?: string;
 
   onRunBegin(event: RunBegin): void {
@@ -28,6 +31,7 @@ export class BaselineReporter implements Reporter {
     const info = this.infos.get(event.testId);
     if (!info) return;
     this.tests.set(event.testId, { id: info.id, file: info.file, name: info.name, transport: info.transport, status: 'passed', steps: [] });
+    this.began.set(event.testId, event.at);
   }
 
   onStepBegin(event: StepBegin): void {
@@ -38,8 +42,19 @@ export class BaselineReporter implements Reporter {
     const test = this.tests.get(event.testId);
     if (!test) return;
     const step = this.currentStep(test);
-    const { client, api, direction, message, http } = event.entry;
-    step.messages.push({ client, api, direction, message, ...(event.route && { route: event.route }), ...(http && { http }) });
+    const { client, api, direction, message, http, at } = event.entry;
+    const wire = direction === 'in' ? wireSummary(message, http) : undefined;
+    const ms = at - (this.began.get(event.testId) ?? at);
+    step.messages.push({ client, api, direction, message, ...(event.route && { route: event.route }), ...(http && { http }), ms, ...(wire && { wire }) });
+  }
+
+  /** A step that passed keeps its duration (a failed one's is its time limit, or the failure's). */
+  onStepEnd(event: StepEnd): void {
+    if (event.status !== 'passed') return;
+    const at = `${shownFile(event.span.file)}:${event.span.line}`;
+    const steps = this.tests.get(event.testId)?.steps ?? [];
+    const step = [...steps].reverse().find((s) => s.at === at && s.title === event.title && s.durationMs === undefined);
+    if (step) step.durationMs = Math.round(event.durationMs);
   }
 
   onTestEnd(event: TestEnd): void {

@@ -140,7 +140,7 @@ class HttpConnection implements TransportConnection {
     }
     if (reply.status !== 200) throw new TransportFault(`${where()}: HTTP ${reply.status}`);
     try {
-      return decodeMessages(reply.text, false)[0];
+      return decodeMessages(reply.text, false, { status: reply.status })[0];
     } catch (err) {
       throw new TransportFault(`${where()}: ${(err as Error).message}`);
     }
@@ -230,7 +230,7 @@ class HttpConnection implements TransportConnection {
       let messages: JanusMessage[];
       try {
         if (reply.status !== 200) throw new Error(`HTTP ${reply.status}`);
-        messages = decodeMessages(reply.text, true);
+        messages = decodeMessages(reply.text, true, { status: reply.status });
       } catch (err) {
         stop();
         this.sink.fault(new TransportFault(`${where}: ${(err as Error).message}`));

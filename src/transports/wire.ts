@@ -57,10 +57,41 @@ function isObject(value: unknown): value is JanusMessage {
 }
 
 /**
+ * What the wire showed for a decoded message: the text it came in (shared by the messages of
+ * one long-poll body or frame), the HTTP status, the WebSocket frame type. Kept beside the
+ * message rather than in it: the message stays exactly what Janus sent, transports keep their
+ * contract, and nothing is derived from the text unless a reader (record, compare) asks.
+ */
+export interface WireFrame {
+  text: string;
+  /** HTTP: the status of the response that carried it. */
+  status?: number;
+  /** WebSocket: whether the frame was binary (Janus sends text frames). */
+  binary?: boolean;
+}
+
+const frames = new WeakMap<object, WireFrame>();
+
+/** The frame a message decoded by a transport came in; undefined for anything else. */
+export function frameOf(message: unknown): WireFrame | undefined {
+  return message !== null && typeof message === 'object' ? frames.get(message) : undefined;
+}
+
+/**
  * Decodes a reply or event body. Janus sends one object, or an array of objects when a
  * long-poll asked for `maxev` > 1. Throws an Error whose message is the one-line reason.
+ * With `frame`, each message is tied to the frame it came in (see frameOf): a reference, no copy.
  */
-export function decodeMessages(text: string, allowArray: boolean): JanusMessage[] {
+export function decodeMessages(text: string, allowArray: boolean, frame?: Omit<WireFrame, 'text'>): JanusMessage[] {
+  const messages = parseMessages(text, allowArray);
+  if (frame) {
+    const shared: WireFrame = { text, ...frame };
+    for (const m of messages) frames.set(m, shared);
+  }
+  return messages;
+}
+
+function parseMessages(text: string, allowArray: boolean): JanusMessage[] {
   if (text.trim() === '') throw new Error('empty reply from server');
   let value: unknown;
   try {

@@ -114,7 +114,7 @@ class WsConnection implements TransportConnection {
     private readonly sink: TransportSink,
     private readonly maxBytes: number,
   ) {
-    socket.on('message', (data: WebSocket.RawData) => this.receive(data));
+    socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.receive(data, isBinary));
     socket.on('error', (err: Error) => this.reportOnce(this.errorReason(err)));
     socket.on('close', (code: number, reason: Buffer) => {
       const why = reason.length > 0 ? `, ${reason.toString('utf8')}` : '';
@@ -154,13 +154,13 @@ class WsConnection implements TransportConnection {
     });
   }
 
-  private receive(data: WebSocket.RawData): void {
+  private receive(data: WebSocket.RawData, binary: boolean): void {
     if (this.closed) return;
     const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     const text = bytes.toString('utf8');
     let messages: JanusMessage[];
     try {
-      messages = decodeMessages(text, true);
+      messages = decodeMessages(text, true, { binary });
     } catch (err) {
       this.sink.fault(new TransportFault(`WebSocket ${this.shownUrl}: ${(err as Error).message}`));
       return;

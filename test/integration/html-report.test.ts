@@ -3,7 +3,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openInChromium } from '../support/chromium.js';
 import { htmlFormat } from '../../src/reporters/html/index.js';
 import { ReportBuilder } from '../../src/report/builder.js';
 import { Redactor } from '../../src/report/redact.js';
@@ -65,8 +66,8 @@ describe('HTML report in headless Chromium', function () {
   let html: string;
   let context: BrowserContext | undefined;
   let page: Page;
-  const requests: string[] = [];
-  const pageErrors: string[] = [];
+  let requests: string[] = [];
+  let pageErrors: string[] = [];
   let secrets: string[] = [];
 
   before(async function () {
@@ -85,21 +86,11 @@ describe('HTML report in headless Chromium', function () {
     const file = join(work, htmlFormat.defaultPath);
     writeFileSync(file, html);
 
-    context = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1440, height: 1000 },
-    });
     // Anything but the file itself and data: URLs is refused and remembered.
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      requests.push(url);
-      return /^(file|data):/.test(url) ? route.continue() : route.abort();
-    });
-    page = context.pages()[0] ?? await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-    await page.goto(pathToFileURL(file).href);
+    const opened = await openInChromium(file, work);
+    ({ context, page } = opened);
+    requests = opened.requests;
+    pageErrors = opened.pageErrors;
     // Open failures are drawn as they come near the screen, just after the page loads.
     await page.locator('details.scenario.failed .diagram').first().waitFor();
   });

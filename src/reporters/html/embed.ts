@@ -14,3 +14,23 @@ export function embeddableJson(value: unknown): string {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/**
+ * The start of a self-contained page, up to `<body>`: its content security policy forbids any
+ * network access (a page opened from disk or an attachment cannot call out even if a message
+ * held a URL), and allows inline script only when the page has some.
+ */
+export function pageHead(title: string, style: string, options: { script: boolean }): string {
+  const script = options.script ? " script-src 'unsafe-inline'; img-src data:" : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';${script}">
+<title>${escapeHtml(title)}</title>
+<style>${style}</style>
+</head>
+<body>
+`;
+}

@@ -1,5 +1,5 @@
 import type { RunReport } from '../../report/model.js';
-import { embeddableJson, escapeHtml } from './embed.js';
+import { embeddableJson, pageHead } from './embed.js';
 import { clientScript } from './script.js';
 import { STYLE } from './style.js';
 
@@ -11,17 +11,7 @@ import { STYLE } from './style.js';
 export function renderHtml(report: RunReport): string {
   const t = report.totals;
   const title = `Janus scenarios: ${t.failed} failed, ${t.passed} passed${report.interrupted ? ' (interrupted)' : ''}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<div id="app"></div>
+  return `${pageHead(title, STYLE, { script: true })}<div id="app"></div>
 <noscript><p>This report draws itself with JavaScript; its data is in the page as JSON.</p></noscript>
 <script type="application/json" id="report-data">${embeddableJson(report)}</script>
 <script>${clientScript()}</script>

@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+/** A report page opened from disk in headless Chromium, with what it asked of the network and the errors it raised. */
+export interface OpenedPage {
+  context: BrowserContext;
+  page: Page;
+  /** Every URL the page requested; anything but file: and data: was refused. */
+  requests: string[];
+  /** Script errors and console errors. */
+  pageErrors: string[];
+}
+
+/** Opens a self-contained HTML file in headless Chromium (profile in `work`), refusing and remembering any network request. */
+export async function openInChromium(file: string, work: string): Promise<OpenedPage> {
+  const context = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1440, height: 1000 },
+  });
+  const requests: string[] = [];
+  const pageErrors: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    requests.push(url);
+    return /^(file|data):/.test(url) ? route.continue() : route.abort();
+  });
+  const page = context.pages()[0] ?? await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+  await page.goto(pathToFileURL(file).href);
+  return { context, page, requests, pageErrors };
+}
