@@ -34,9 +34,9 @@ describe('managed Janus: transport settings', function () {
   });
 
   it("refuses overrides of the listeners' own keys and of unknown sections", function () {
-    assert.throws(() => checkOverrides({ 'http.port': 1 }), /managed by the launcher/);
-    assert.throws(() => checkOverrides({ 'websockets.ws_port': 1 }), /managed by the launcher/);
-    assert.throws(() => checkOverrides({ 'rabbitmq.host': 'x' }), /only nat\., media\., http\., websockets\. settings/);
+    assert.throws(() => checkOverrides({ 'http.port': 1 }), /places the managed Janus's listeners/);
+    assert.throws(() => checkOverrides({ 'websockets.ws_port': 1 }), /places the managed Janus's listeners/);
+    assert.throws(() => checkOverrides({ 'rabbitmq.host': 'x' }), /only nat\., media\., http\. and websockets\. settings/);
     assert.doesNotThrow(() => checkOverrides({ 'http.mhd_connection_limit': 5000, 'nat.full_trickle': true }));
   });
 });
