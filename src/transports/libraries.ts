@@ -17,3 +17,18 @@ export function loadWebSocket(): Promise<typeof WebSocketClass> {
   ws ??= import('ws').then((m) => m.default);
   return ws;
 }
+
+let mqtt: Promise<typeof import('mqtt')> | undefined;
+let amqplib: Promise<typeof import('amqplib')> | undefined;
+
+/** The MQTT client, for the mqtt transport only. */
+export function loadMqtt(): Promise<typeof import('mqtt')> {
+  mqtt ??= import('mqtt');
+  return mqtt;
+}
+
+/** The AMQP client, for the rabbitmq transport only. */
+export function loadAmqp(): Promise<typeof import('amqplib')> {
+  amqplib ??= import('amqplib');
+  return amqplib;
+}

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, IClientPublishOptions, MqttClient } from 'mqtt';
 import type { JanusMessage, Route } from '../protocol/messages.js';
 import { choiceOption, optionOr, parseBrokerUrl, withoutCredentials, type BrokerUrl } from './broker-url.js';
 import { TransportFault, type ConnectOptions, type TransportConnection, type TransportDefinition, type TransportSink } from './contract.js';
-import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
+import { MAX_MESSAGE_BYTES } from './limits.js';
 import { type ChannelEndpoint, HUB_LINGER_MS, ReplyRouter, type SharedChannel } from './shared-channel.js';
-import { decodeMessages, describeError } from './wire.js';
+import { loadMqtt } from './libraries.js';
+import { describeError } from './wire.js';
 import { withRouteIds } from './ws.js';
 
 /**
@@ -97,7 +98,7 @@ async function openClient(broker: BrokerUrl, settings: MqttSettings, options: Co
     ...(options.tls.ca && { ca: options.tls.ca }),
     rejectUnauthorized: !options.tls.insecure,
   };
-  const client = mqtt.connect(server.href, clientOptions);
+  const client = (await loadMqtt()).connect(server.href, clientOptions);
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no CONNACK within ${options.connectTimeoutMs} ms`)), options.connectTimeoutMs + 250);
@@ -205,14 +206,7 @@ class MqttHub {
 
   private receive(payload: Buffer): void {
     if (this.gone) return;
-    if (payload.length > this.maxBytes) return this.router.faultAll(`a message larger than ${describeBytes(this.maxBytes)} (the limit for one message)`);
-    let messages: JanusMessage[];
-    try {
-      messages = decodeMessages(payload.toString('utf8'), false);
-    } catch (err) {
-      return this.router.faultAll(`topic '${this.settings.fromJanus}': ${(err as Error).message}`);
-    }
-    for (const message of messages) this.router.route(message);
+    this.router.routePayload(payload, this.maxBytes, `topic '${this.settings.fromJanus}'`);
   }
 
   private lose(reason: string): void {

@@ -1,10 +1,11 @@
-import amqp, { type Channel, type ChannelModel, type ConsumeMessage, type Options } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage, Options } from 'amqplib';
 import type { JanusMessage, Route } from '../protocol/messages.js';
 import { optionOr, parseBrokerUrl, withoutCredentials, type BrokerUrl } from './broker-url.js';
 import { TransportFault, type ConnectOptions, type TransportConnection, type TransportDefinition, type TransportSink } from './contract.js';
-import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
+import { MAX_MESSAGE_BYTES } from './limits.js';
 import { type ChannelEndpoint, HUB_LINGER_MS, ReplyRouter, type SharedChannel } from './shared-channel.js';
-import { decodeMessages, describeError } from './wire.js';
+import { loadAmqp } from './libraries.js';
+import { describeError } from './wire.js';
 import { withRouteIds } from './ws.js';
 
 /**
@@ -103,7 +104,7 @@ class ReplyHub {
       heartbeat: settings.heartbeatS,
     };
     const model = await withDeadline(
-      amqp.connect(connect, { timeout: options.connectTimeoutMs, ...(options.tls.ca && { ca: options.tls.ca }), rejectUnauthorized: !options.tls.insecure }),
+      (await loadAmqp()).connect(connect, { timeout: options.connectTimeoutMs, ...(options.tls.ca && { ca: options.tls.ca }), rejectUnauthorized: !options.tls.insecure }),
       options.connectTimeoutMs,
     );
     try {
@@ -145,15 +146,7 @@ class ReplyHub {
   private dispatch(message: ConsumeMessage | null): void {
     // amqplib passes null when the broker cancelled the consumer (the queue was deleted).
     if (message === null) return this.lose('the broker cancelled the consumer (reply queue deleted?)');
-    const body = message.content;
-    if (body.length > this.maxBytes) return this.router.faultAll(`a message larger than ${describeBytes(this.maxBytes)} (the limit for one message)`);
-    let messages: JanusMessage[];
-    try {
-      messages = decodeMessages(body.toString('utf8'), false);
-    } catch (err) {
-      return this.router.faultAll(`queue '${this.settings.fromJanus}': ${(err as Error).message}`);
-    }
-    for (const m of messages) this.router.route(m);
+    this.router.routePayload(message.content, this.maxBytes, `queue '${this.settings.fromJanus}'`);
   }
 
   private lose(reason: string): void {

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { JanusMessage, Route } from '../protocol/messages.js';
+import { describeBytes } from './limits.js';
+import { decodeMessages } from './wire.js';
 
 /**
  * Broker transports (MQTT, RabbitMQ) share one reply stream between all clients: Janus handles
@@ -84,6 +86,21 @@ export class ReplyRouter {
       }
     }
     if (sessionId !== undefined && this.owners.has(sessionId)) this.deliver(this.owners.get(sessionId)!, message);
+  }
+
+  /**
+   * Routes one payload of the stream (a JSON message, or several): one too large, or not JSON,
+   * fails every connection on the stream, naming `source` (the topic or queue).
+   */
+  routePayload(payload: Buffer, maxBytes: number, source: string): void {
+    if (payload.length > maxBytes) return this.faultAll(`a message larger than ${describeBytes(maxBytes)} (the limit for one message)`);
+    let messages: JanusMessage[];
+    try {
+      messages = decodeMessages(payload.toString('utf8'), false);
+    } catch (err) {
+      return this.faultAll(`${source}: ${(err as Error).message}`);
+    }
+    for (const message of messages) this.route(message);
   }
 
   /** The stream failed: every connection on it hears the reason. */

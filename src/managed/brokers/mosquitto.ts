@@ -6,7 +6,7 @@ import { findExecutable } from '../installation.js';
 import { pickFreePorts } from '../ports.js';
 import { makeOwnedFolder } from '../stale-folders.js';
 import { BrokerStartError, type RunningBroker } from './contract.js';
-import { lastWords, PortTaken, spawnServer, waitForPort } from './process.js';
+import { brokerDeathReason, PortTaken, spawnServer, waitForPort } from './process.js';
 
 const INSTALL_HINT = 'install it with `apt-get install -y mosquitto`';
 /** mosquitto opens its port within ~25 ms; a busy machine gets much more. */
@@ -64,14 +64,7 @@ async function launch(binary: string): Promise<RunningBroker> {
       port: port!,
       startMs,
       exited: () => !server.running,
-      async deathReason() {
-        if (stopping) return undefined;
-        // The kernel resets a dying broker's connections a moment before its exit shows.
-        const status = await server.statusIfDead();
-        if (!status || stopping) return undefined;
-        const how = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
-        return `the managed MQTT broker (mosquitto) died during the run (${how}); its last words: ${lastWords(server)}`;
-      },
+      deathReason: () => brokerDeathReason(server, 'MQTT broker (mosquitto)', () => stopping !== undefined),
       stop() {
         stopping ??= (async () => {
           await server.terminate(STOP_GRACE_MS);

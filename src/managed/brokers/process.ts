@@ -73,3 +73,16 @@ function accepts(port: number): Promise<boolean> {
     socket.once('timeout', () => done(false));
   });
 }
+
+/**
+ * Why a broker is gone, in one line, or undefined while it runs (or once its stop began).
+ * The kernel resets a dying broker's connections a moment before its exit shows: the status is
+ * waited for, and a stop begun meanwhile means it was ours.
+ */
+export async function brokerDeathReason(server: JanusProcess, label: string, stopping: () => boolean): Promise<string | undefined> {
+  if (stopping()) return undefined;
+  const status = await server.statusIfDead();
+  if (!status || stopping()) return undefined;
+  const how = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
+  return `the managed ${label} died during the run (${how}); its last words: ${lastWords(server)}`;
+}

@@ -7,7 +7,7 @@ import { findExecutable } from '../installation.js';
 import { pickFreePorts } from '../ports.js';
 import { makeOwnedFolder } from '../stale-folders.js';
 import { BrokerStartError, type RunningBroker } from './contract.js';
-import { lastWords, PortTaken, spawnServer, waitForPort } from './process.js';
+import { brokerDeathReason, PortTaken, spawnServer, waitForPort } from './process.js';
 
 /** Debian's scripts: /usr/sbin/rabbitmq-server switches to the rabbitmq user and its HOME (and cookie). */
 const SERVER_SCRIPT = '/usr/lib/rabbitmq/bin/rabbitmq-server';
@@ -73,14 +73,7 @@ async function launch(epmdBinary: string): Promise<RunningBroker> {
       port: ports.amqp,
       startMs,
       exited: () => !server.running,
-      async deathReason() {
-        if (stopping) return undefined;
-        // The kernel resets a dying broker's connections a moment before its exit shows.
-        const status = await server.statusIfDead();
-        if (!status || stopping) return undefined;
-        const how = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
-        return `the managed RabbitMQ broker died during the run (${how}); its last words: ${lastWords(server)}`;
-      },
+      deathReason: () => brokerDeathReason(server, 'RabbitMQ broker', () => stopping !== undefined),
       stop() {
         stopping ??= (async () => {
           await server.terminate(STOP_GRACE_MS);
