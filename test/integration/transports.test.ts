@@ -39,9 +39,10 @@ registerBuiltinTransports();
 registerBuiltinTransports(); // twice on purpose: must be idempotent
 
 describe('built-in transports: registry', () => {
-  it('registers http, https, ws and wss once, findable by scheme', () => {
-    assert.deepEqual(BUILTIN_TRANSPORTS.map((t) => t.name), ['http', 'https', 'ws', 'wss']);
-    for (const scheme of ['http', 'https', 'ws', 'wss']) assert.equal(transportForScheme(`${scheme}:`)?.name, scheme);
+  it('registers http, https, ws, wss, mqtt and rabbitmq once, findable by scheme', () => {
+    assert.deepEqual(BUILTIN_TRANSPORTS.map((t) => t.name), ['http', 'https', 'ws', 'wss', 'mqtt', 'rabbitmq']);
+    for (const scheme of ['http', 'https', 'ws', 'wss', 'mqtt']) assert.equal(transportForScheme(`${scheme}:`)?.name, scheme);
+    assert.equal(transportForScheme('amqp:')?.name, 'rabbitmq');
     assert.equal(transport('https').secure, true);
     assert.equal(transport('ws').secure, false);
   });
