@@ -5,7 +5,7 @@ import { access, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { clip } from '../core/clip.js';
 import { selfSignedCertificate, type TlsCertificate } from './certificate.js';
-import { JanusStartError, PortConflict } from './errors.js';
+import { FlakyStart, JanusStartError, PortConflict } from './errors.js';
 import { findInstallation, type JanusInstallation } from './installation.js';
 import { checkOverrides, writeInstanceFiles } from './instance-files.js';
 import { AgentPeerHost } from './netns/agent-host.js';
@@ -14,6 +14,8 @@ import { JanusProcess, janusCommand } from './janus-process.js';
 import { endpointsOf, listenerNames, makeListener, type ListenerName, type ManagedEndpoints } from './listeners.js';
 import { type GeneralConfig, type JanusNeeds, type JanusTransportName, pluginStem, transportStems } from './needs.js';
 import { requireObservers } from './observers.js';
+import { definedTransports, LISTENER_TRANSPORTS, type PreparedTransport, prepareTransports, probeInfo, releaseTransports, releaseTransportsSync } from './defined-transports.js';
+import type { TransportDefinition } from '../transports/contract.js';
 import { AGENT_STOP_GRACE_MS, agentCommand, namespaceEmptied, namespaceOf, namespaceUnavailable } from './netns/namespace.js';
 import { allocateMediaPortRanges, pickFreePorts } from './ports.js';
 import { waitUntilReady } from './readiness.js';
@@ -27,6 +29,8 @@ export interface ManagedJanus {
   /** The instance's private folder: configs, module symlinks, certificate, recordings. */
   dir: string;
   endpoints: ManagedEndpoints;
+  /** The Janus API and Admin API addresses of one transport, when this instance serves it. */
+  endpointFor(transport: string): { url: string; adminUrl?: string } | undefined;
   /** PEM of the self-signed certificate, when https or wss is enabled. */
   caPem?: string;
   adminSecret: string;
@@ -54,10 +58,13 @@ export interface StartOptions {
   moduleDir?: string;
 }
 
-const KNOWN_TRANSPORTS: readonly JanusTransportName[] = ['http', 'https', 'ws', 'wss'];
 /** Bind failures are retried with fresh ports this many times. */
 const PORT_RETRIES = 3;
+/** Start-up races of a transport (a start takes ~100 ms; the race was lost in about half the starts). */
+const FLAKY_START_RETRIES = 12;
 const STOP_GRACE_MS = 3000;
+/** One readiness attempt over a defined transport waits this long for `info`. */
+const PROBE_TIMEOUT_MS = 1000;
 
 const live = new Set<ManagedInstance>();
 let exitHandlerInstalled = false;
@@ -65,12 +72,18 @@ let exitHandlerInstalled = false;
 export async function startJanus(needs: JanusNeeds, options: StartOptions = {}): Promise<ManagedJanus> {
   const plan = await planLaunch(needs, options);
   installExitHandler();
-  for (let attempt = 0; ; attempt++) {
+  let conflicts = 0;
+  let flaky = 0;
+  for (;;) {
     try {
       return await launch(plan);
     } catch (err) {
+      if (err instanceof FlakyStart) {
+        if (++flaky > FLAKY_START_RETRIES) throw new JanusStartError(`${err.message}, in ${flaky} starts in a row`);
+        continue;
+      }
       if (!(err instanceof PortConflict)) throw err;
-      if (attempt >= PORT_RETRIES) throw new JanusStartError(`Janus could not bind its ports after ${attempt + 1} attempts: ${err.message}`);
+      if (++conflicts > PORT_RETRIES) throw new JanusStartError(`Janus could not bind its ports after ${conflicts} attempts: ${err.message}`);
     }
   }
 }
@@ -90,6 +103,8 @@ interface LaunchPlan {
   pluginStems: string[];
   transportStems: string[];
   names: ListenerName[];
+  /** Transports the launcher configures through their definitions (Unix sockets, Nanomsg, brokers, ...). */
+  defined: TransportDefinition[];
   certificate: TlsCertificate | undefined;
   adminSecret: string;
   needs: JanusNeeds;
@@ -105,11 +120,9 @@ async function planLaunch(needs: JanusNeeds, options: StartOptions): Promise<Lau
   for (const [i, stem] of pluginStems.entries()) await requirePlugin(installation, stem, plugins[i]!);
   await requireObservers(installation, 'eventhandlers', needs.eventhandlers ?? {});
   await requireObservers(installation, 'loggers', needs.loggers ?? {});
-  for (const t of needs.transports) {
-    if (!KNOWN_TRANSPORTS.includes(t)) throw new JanusStartError(`unknown transport '${String(t)}' (expected ${KNOWN_TRANSPORTS.join(', ')})`);
-  }
+  const defined = definedTransports([...new Set(needs.transports)]);
   // Janus refuses to run without a Janus API transport, so "none" means the default, HTTP.
-  const transports = needs.transports.length > 0 ? [...new Set(needs.transports)] : ['http' as const];
+  const transports = needs.transports.length > 0 ? [...new Set(needs.transports)].filter((t) => LISTENER_TRANSPORTS.includes(t)) : ['http'];
   const tls = transports.includes('https') || transports.includes('wss');
   const configuredSecret = needs.config['admin_secret'];
   const unavailable = needs.media ? namespaceUnavailable() : undefined;
@@ -120,6 +133,7 @@ async function planLaunch(needs: JanusNeeds, options: StartOptions): Promise<Lau
     pluginStems,
     transportStems: transportStems(transports),
     names: listenerNames(transports),
+    defined,
     certificate: tls ? await selfSignedCertificate() : undefined,
     adminSecret: configuredSecret === undefined ? randomBytes(12).toString('hex') : String(configuredSecret),
     needs,
@@ -133,6 +147,7 @@ async function launch(plan: LaunchPlan): Promise<ManagedJanus> {
   const dir = makeOwnedFolder();
   let instance: ManagedInstance | undefined;
   const bridges: Server[] = [];
+  let prepared: PreparedTransport[] = [];
   try {
     const ports = await pickFreePorts(plan.names.length);
     const listeners = plan.names.map((name, i) => makeListener(name, ports[i]!));
@@ -150,6 +165,7 @@ async function launch(plan: LaunchPlan): Promise<ManagedJanus> {
       ...(plan.needs.loggers && { loggers: plan.needs.loggers }),
       namespaced: plan.needs.media === true,
     });
+    prepared = await prepareTransports(dir, plan.installation, plan.defined);
     // With media, Janus listens on the same port numbers inside its namespace; ours bridge to them.
     if (plan.needs.media) bridges.push(...(await bridgePorts(dir, ports)));
     const janus = plan.needs.media ? new JanusProcess(agentCommand(plan.installation, dir, ports), dir, true) : new JanusProcess(janusCommand(plan.installation, dir), dir);
@@ -158,7 +174,7 @@ async function launch(plan: LaunchPlan): Promise<ManagedJanus> {
       const { error } = await janus.exited;
       throw new JanusStartError(`could not run ${plan.installation.binary}: ${error?.message ?? 'spawn failed'}`);
     }
-    instance = new ManagedInstance(janus, pid, dir, endpointsOf(listeners), plan.adminSecret, { ...plan.needs.config }, plan.certificate?.certPem, bridges);
+    instance = new ManagedInstance(janus, pid, dir, endpointsOf(listeners), plan.adminSecret, { ...plan.needs.config }, plan.certificate?.certPem, bridges, prepared);
     live.add(instance);
     await waitUntilReady({
       janus,
@@ -166,6 +182,8 @@ async function launch(plan: LaunchPlan): Promise<ManagedJanus> {
       plugins: plan.plugins,
       timeoutMs: plan.options.readyTimeoutMs ?? 10_000,
       bridged: plan.needs.media === true,
+      probes: prepared.map((p) => ({ name: p.name, info: () => probeInfo(p, PROBE_TIMEOUT_MS) })),
+      flakyStarts: prepared.flatMap((p) => (p.definition.managed?.flakyStart ? [{ name: p.name, line: p.definition.managed.flakyStart }] : [])),
       ...(plan.certificate && { caPem: plan.certificate.certPem }),
     });
     return instance;
@@ -173,6 +191,7 @@ async function launch(plan: LaunchPlan): Promise<ManagedJanus> {
     if (instance) await instance.discard();
     else {
       closeBridges(bridges);
+      await releaseTransports(prepared);
       await rm(dir, { recursive: true, force: true });
     }
     throw err;
@@ -211,6 +230,7 @@ class ManagedInstance implements ManagedJanus {
     readonly config: GeneralConfig,
     caPem: string | undefined,
     private readonly bridges: Server[] = [],
+    private readonly prepared: PreparedTransport[] = [],
   ) {
     if (caPem !== undefined) this.caPem = caPem;
     if (bridges.length > 0) this.peers = new AgentPeerHost(janus.ipc);
@@ -218,6 +238,16 @@ class ManagedInstance implements ManagedJanus {
 
   log(): string {
     return this.janus.log.text();
+  }
+
+  endpointFor(transport: string): { url: string; adminUrl?: string } | undefined {
+    const setup = this.prepared.find((p) => p.name === transport)?.setup;
+    if (setup) return { url: setup.url, ...(setup.adminUrl !== undefined && { adminUrl: setup.adminUrl }) };
+    const url = this.endpoints[transport as keyof ManagedEndpoints];
+    if (!url) return undefined;
+    const adminName = ({ http: 'adminHttp', https: 'adminHttps', ws: 'adminWs', wss: 'adminWss' } as const)[transport as 'http'];
+    const adminUrl = adminName ? this.endpoints[adminName] : undefined;
+    return { url, ...(adminUrl !== undefined && { adminUrl }) };
   }
 
   async deathReason(): Promise<string | undefined> {
@@ -244,6 +274,7 @@ class ManagedInstance implements ManagedJanus {
   killSync(): void {
     this.janus.killSync();
     closeBridges(this.bridges);
+    releaseTransportsSync(this.prepared);
     rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -254,6 +285,7 @@ class ManagedInstance implements ManagedJanus {
       closeBridges(this.bridges);
       await this.janus.terminate(this.peers && graceMs > 0 ? AGENT_STOP_GRACE_MS : graceMs);
       if (namespace !== undefined && namespace !== namespaceOf(process.pid)) await namespaceEmptied(namespace);
+      await releaseTransports(this.prepared);
       await rm(this.dir, { recursive: true, force: true });
     } finally {
       live.delete(this);

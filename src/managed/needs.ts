@@ -1,6 +1,7 @@
 import { JanusStartError } from './errors.js';
 
-export type JanusTransportName = 'http' | 'https' | 'ws' | 'wss';
+/** 'http', 'https', 'ws', 'wss' (the launcher's own listeners) or a registered transport with a managed setup. */
+export type JanusTransportName = string;
 export type GeneralConfig = Record<string, string | number | boolean>;
 /** Event handlers or loggers to load, by package name, each with settings for its jcfg `general` section. */
 export type ObserverSettings = Record<string, GeneralConfig>;
@@ -62,9 +63,12 @@ export function pluginStem(pluginPackage: string): string {
   return match[1]!;
 }
 
-/** Transport library stems needed for a set of API transports. */
+/** The libraries of the launcher's own listener transports. */
+const LISTENER_STEMS: Record<string, string> = { http: 'http', https: 'http', ws: 'websockets', wss: 'websockets' };
+
+/** Transport library stems needed for a set of listener transports (others bring their own, see defined-transports.ts). */
 export function transportStems(transports: readonly JanusTransportName[]): string[] {
   const stems = new Set<string>();
-  for (const t of transports) stems.add(t === 'http' || t === 'https' ? 'http' : 'websockets');
+  for (const t of transports) if (LISTENER_STEMS[t]) stems.add(LISTENER_STEMS[t]);
   return [...stems];
 }

@@ -1,0 +1,258 @@
+import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { JanusMessage, Route } from '../protocol/messages.js';
+import {
+  TransportFault,
+  type ManagedContext,
+  type ManagedSetup,
+  type TransportConnection,
+  type TransportDefinition,
+  type TransportSink,
+} from './contract.js';
+import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
+import { decodeMessages, oneLine } from './wire.js';
+import { withRouteIds } from './ws.js';
+
+/**
+ * Janus Nanomsg transport (janus_nanomsg.c): an NN_PAIR socket at `ipc:///path` or
+ * `tcp://host:port`, one JSON message per nanomsg message both ways.
+ *
+ * A pair socket has exactly one peer: Janus answers only the first client connected to it
+ * (measured: a second concurrent client gets no replies). Scenarios open several clients and
+ * runs open several scenarios at once, so every connection to one address in this process
+ * shares one pair socket (a `Pipe`), and the pipe sorts what Janus sends back: replies by
+ * transaction (made unique on the wire with a per-connection prefix, removed on the way back),
+ * events by the session they belong to. To Janus this is one client, as it would be for any
+ * nanomsg user.
+ */
+
+/** Janus reads a request into an 8192-byte buffer and NUL-terminates it. */
+export const NANOMSG_MAX_REQUEST_BYTES = 8191;
+
+export function nanomsgTransport(options: { name?: string; maxMessageBytes?: number } = {}): TransportDefinition {
+  const maxBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+  return {
+    name: options.name ?? 'nanomsg',
+    schemes: ['ipc', 'tcp'],
+    secure: false,
+    connect: async (connectOptions, sink) => openConnection(connectOptions.url, sink, maxBytes),
+    managed: {
+      library: 'nanomsg',
+      prepare: (context) => Promise.resolve(managedAddresses(context)),
+      // janus_nanomsg.c starts its thread before it sets `initialized`, and the thread loops only
+      // while that is set: when the thread runs first it ends at once and nothing is served
+      // (Janus 1.1.2 to 1.4.1; seen in about half the starts on a busy machine).
+      flakyStart: /^Nanomsg thread ended/,
+    },
+  };
+}
+
+/** Janus binds both addresses ("bind" is its default mode); the ipc files live in the instance folder. */
+function managedAddresses({ folder }: ManagedContext): ManagedSetup {
+  const api = `ipc://${join(folder, 'api.ipc')}`;
+  const admin = `ipc://${join(folder, 'admin.ipc')}`;
+  return {
+    config: {
+      general: { enabled: true, json: 'plain', address: api, mode: 'bind' },
+      admin: { admin_enabled: true, admin_address: admin, admin_mode: 'bind' },
+    },
+    url: api,
+    adminUrl: admin,
+  };
+}
+
+/** `ipc:///path` or `tcp://host:port`, as nanomsg spells them; an ipc path must exist (nanomsg would retry silently forever). */
+export function checkNanomsgAddress(url: string): string {
+  const match = /^(ipc|tcp):\/\/(.+)$/.exec(url);
+  if (!match) throw new TransportFault(`Nanomsg: invalid address ${JSON.stringify(url)} (expected ipc:///path or tcp://host:port)`);
+  if (match[1] === 'tcp') {
+    if (!/^(\[[0-9a-fA-F:.]+\]|[^:/?#\s]+):\d{1,5}$/.test(match[2]!)) throw new TransportFault(`Nanomsg: invalid address ${JSON.stringify(url)} (expected tcp://host:port)`);
+    return url;
+  }
+  const path = match[2]!;
+  let isSocket: boolean;
+  try {
+    isSocket = statSync(path).isSocket();
+  } catch {
+    throw new TransportFault(`Nanomsg ${url}: no such socket (is Janus running with its Nanomsg transport bound there?)`);
+  }
+  if (!isSocket) throw new TransportFault(`Nanomsg ${url}: not a socket`);
+  return url;
+}
+
+/** The part of the `nanomsg` package used here. */
+interface NanoSocket {
+  on(event: 'data', listener: (data: Buffer) => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+  connect(address: string): number | null;
+  send(data: Buffer | string): number;
+  close(): unknown;
+}
+type NanoModule = { socket(type: 'pair', options?: Record<string, unknown>): NanoSocket };
+
+let nanoModule: NanoModule | undefined;
+
+function loadNanomsg(): NanoModule {
+  if (nanoModule) return nanoModule;
+  try {
+    nanoModule = createRequire(import.meta.url)('nanomsg') as NanoModule;
+    return nanoModule;
+  } catch (err) {
+    throw new TransportFault(`Nanomsg: the nanomsg package cannot be loaded (${oneLine((err as Error).message, 120)}); run npm install (it builds with node-gyp: needs g++ and make)`);
+  }
+}
+
+/** Open pipes by address; a pipe closes with its last connection. */
+const pipes = new Map<string, Pipe>();
+
+function openConnection(url: string, sink: TransportSink, maxBytes: number): NanomsgConnection {
+  checkNanomsgAddress(url);
+  let pipe = pipes.get(url);
+  if (!pipe) {
+    pipe = new Pipe(url, maxBytes, loadNanomsg());
+    pipes.set(url, pipe);
+  }
+  return pipe.attach(sink);
+}
+
+class Pipe {
+  private readonly socket: NanoSocket;
+  private readonly members = new Set<NanomsgConnection>();
+  /** Wire transaction → the connection that sent it. */
+  private readonly byTransaction = new Map<string, NanomsgConnection>();
+  /** Session id → the connection that created or last claimed it. */
+  private readonly bySession = new Map<number, NanomsgConnection>();
+  /** Who sent last: messages that name no known transaction or session (a reply to invalid JSON) go there. */
+  private lastSender: NanomsgConnection | undefined;
+  private nextId = 1;
+
+  constructor(
+    readonly url: string,
+    private readonly maxBytes: number,
+    nano: NanoModule,
+  ) {
+    this.socket = nano.socket('pair', { rcvmaxsize: maxBytes, linger: 0 });
+    this.socket.on('data', (data) => this.receive(data));
+    this.socket.on('error', (err) => this.broadcastFault(`Nanomsg ${url}: ${oneLine(err.message)}`));
+    if (this.socket.connect(url) === null) throw new TransportFault(`Nanomsg ${url}: cannot connect`);
+  }
+
+  attach(sink: TransportSink): NanomsgConnection {
+    const connection = new NanomsgConnection(this, sink, `${this.nextId++}~`);
+    this.members.add(connection);
+    return connection;
+  }
+
+  detach(connection: NanomsgConnection): void {
+    this.members.delete(connection);
+    for (const [key, owner] of this.byTransaction) if (owner === connection) this.byTransaction.delete(key);
+    for (const [key, owner] of this.bySession) if (owner === connection) this.bySession.delete(key);
+    if (this.lastSender === connection) this.lastSender = undefined;
+    if (this.members.size > 0) return;
+    pipes.delete(this.url);
+    this.socket.close();
+  }
+
+  send(connection: NanomsgConnection, payload: JanusMessage | string, route: Route): void {
+    const text = typeof payload === 'string' ? this.tagRaw(connection, payload) : JSON.stringify(this.tag(connection, withRouteIds(payload, route)));
+    const bytes = Buffer.from(text, 'utf8');
+    if (bytes.length > NANOMSG_MAX_REQUEST_BYTES) {
+      throw new TransportFault(`Nanomsg ${this.url}: a request of ${bytes.length} bytes is longer than Janus reads from Nanomsg (${NANOMSG_MAX_REQUEST_BYTES} bytes); Janus would drop it`);
+    }
+    this.lastSender = connection;
+    this.socket.send(bytes);
+  }
+
+  /** Prefixes the transaction and notes who owns the session the request is about. */
+  private tag(connection: NanomsgConnection, message: JanusMessage): JanusMessage {
+    const sessionId = message['session_id'];
+    if (typeof sessionId === 'number' && (message['janus'] === 'claim' || !this.bySession.has(sessionId))) this.bySession.set(sessionId, connection);
+    const transaction = message['transaction'];
+    if (typeof transaction !== 'string') return message;
+    const wire = connection.prefix + transaction;
+    this.byTransaction.set(wire, connection);
+    return { ...message, transaction: wire };
+  }
+
+  /** A verbatim payload (a test of invalid requests) is tagged only when it is a JSON object. */
+  private tagRaw(connection: NanomsgConnection, payload: string): string {
+    try {
+      const value: unknown = JSON.parse(payload);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return JSON.stringify(this.tag(connection, value as JanusMessage));
+    } catch {
+      // not JSON: sent as is, the reply goes to the last sender
+    }
+    return payload;
+  }
+
+  private receive(data: Buffer): void {
+    if (data.length > this.maxBytes) {
+      this.broadcastFault(`Nanomsg ${this.url}: a message larger than ${describeBytes(this.maxBytes)} (the limit for one message)`);
+      return;
+    }
+    let message: JanusMessage;
+    try {
+      message = decodeMessages(data.toString('utf8'), false)[0]!;
+    } catch (err) {
+      (this.lastSender ?? [...this.members][0])?.fault(`Nanomsg ${this.url}: ${(err as Error).message}`);
+      return;
+    }
+    const owner = this.ownerOf(message);
+    if (!owner) return;
+    const transaction = message['transaction'];
+    if (typeof transaction === 'string' && transaction.startsWith(owner.prefix)) message = { ...message, transaction: transaction.slice(owner.prefix.length) };
+    const created = message['janus'] === 'success' && (message['data'] as { id?: unknown } | undefined)?.id;
+    if (typeof created === 'number' && message['session_id'] === undefined && this.byTransaction.get(String(transaction)) === owner) this.bySession.set(created, owner);
+    owner.deliver(message);
+  }
+
+  private ownerOf(message: JanusMessage): NanomsgConnection | undefined {
+    const transaction = message['transaction'];
+    const byTx = typeof transaction === 'string' ? this.byTransaction.get(transaction) : undefined;
+    if (byTx && this.members.has(byTx)) return byTx;
+    const sessionId = message['session_id'];
+    const bySession = typeof sessionId === 'number' ? this.bySession.get(sessionId) : undefined;
+    if (bySession && this.members.has(bySession)) return bySession;
+    return this.lastSender;
+  }
+
+  private broadcastFault(reason: string): void {
+    for (const member of this.members) member.fault(reason);
+  }
+}
+
+class NanomsgConnection implements TransportConnection {
+  private closed = false;
+
+  constructor(
+    private readonly pipe: Pipe,
+    private readonly sink: TransportSink,
+    readonly prefix: string,
+  ) {}
+
+  send(payload: JanusMessage | string, route: Route): Promise<JanusMessage | undefined> {
+    if (this.closed) return Promise.reject(new TransportFault(`Nanomsg ${this.pipe.url}: connection is not open`));
+    try {
+      this.pipe.send(this, payload, route);
+    } catch (err) {
+      return Promise.reject(err instanceof TransportFault ? err : new TransportFault(`Nanomsg ${this.pipe.url}: send failed: ${oneLine((err as Error).message)}`));
+    }
+    return Promise.resolve(undefined);
+  }
+
+  deliver(message: JanusMessage): void {
+    if (!this.closed) this.sink.message(message);
+  }
+
+  fault(reason: string): void {
+    if (!this.closed) this.sink.fault(new TransportFault(reason));
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    this.pipe.detach(this);
+    return Promise.resolve();
+  }
+}
