@@ -103,6 +103,11 @@ function loadNanomsg(): NanoModule {
   }
 }
 
+/** Synchronous replies, which go to the requester; everything else is an event of a session. */
+const REPLY_KINDS = new Set(['ack', 'success', 'error', 'server_info', 'pong']);
+/** The per-connection prefix a transaction carries on the wire. */
+const WIRE_PREFIX = /^\d+~/;
+
 /** Open pipes by address; a pipe closes with its last connection. */
 const pipes = new Map<string, Pipe>();
 
@@ -123,7 +128,13 @@ class Pipe {
   private readonly byTransaction = new Map<string, NanomsgConnection>();
   /** Session id → the connection that created or last claimed it. */
   private readonly bySession = new Map<number, NanomsgConnection>();
-  /** Who sent last: messages that name no known transaction or session (a reply to invalid JSON) go there. */
+  /**
+   * Senders of verbatim payloads and of requests without a string transaction, oldest first,
+   * with the wire transaction when there is one: Janus's answer to an invalid envelope names no
+   * transaction or session (the engine's own requests are well formed, so it is one of these).
+   */
+  private readonly untagged: Array<{ connection: NanomsgConnection; transaction?: string }> = [];
+  /** Who sent last: where anything else nobody owns goes. */
   private lastSender: NanomsgConnection | undefined;
   private nextId = 1;
 
@@ -149,18 +160,24 @@ class Pipe {
     for (const [key, owner] of this.byTransaction) if (owner === connection) this.byTransaction.delete(key);
     for (const [key, owner] of this.bySession) if (owner === connection) this.bySession.delete(key);
     if (this.lastSender === connection) this.lastSender = undefined;
+    for (let i = this.untagged.findIndex((u) => u.connection === connection); i >= 0; i = this.untagged.findIndex((u) => u.connection === connection)) this.untagged.splice(i, 1);
     if (this.members.size > 0) return;
     pipes.delete(this.url);
     this.socket.close();
   }
 
   send(connection: NanomsgConnection, payload: JanusMessage | string, route: Route): void {
-    const text = typeof payload === 'string' ? this.tagRaw(connection, payload) : JSON.stringify(this.tag(connection, withRouteIds(payload, route)));
+    const message = typeof payload === 'string' ? parseObject(payload) : withRouteIds(payload, route);
+    const transaction = message?.['transaction'];
+    // A verbatim payload (a test of invalid requests) is re-encoded only when it is a JSON object.
+    const wire = message ? this.tag(connection, message) : undefined;
+    const text = wire ? JSON.stringify(wire) : (payload as string);
     const bytes = Buffer.from(text, 'utf8');
     if (bytes.length > NANOMSG_MAX_REQUEST_BYTES) {
       throw new TransportFault(`Nanomsg ${this.url}: a request of ${bytes.length} bytes is longer than Janus reads from Nanomsg (${NANOMSG_MAX_REQUEST_BYTES} bytes); Janus would drop it`);
     }
     this.lastSender = connection;
+    if (typeof payload === 'string' || typeof transaction !== 'string') this.untagged.push({ connection, ...(typeof wire?.['transaction'] === 'string' && { transaction: wire['transaction'] }) });
     this.socket.send(bytes);
   }
 
@@ -173,17 +190,6 @@ class Pipe {
     const wire = connection.prefix + transaction;
     this.byTransaction.set(wire, connection);
     return { ...message, transaction: wire };
-  }
-
-  /** A verbatim payload (a test of invalid requests) is tagged only when it is a JSON object. */
-  private tagRaw(connection: NanomsgConnection, payload: string): string {
-    try {
-      const value: unknown = JSON.parse(payload);
-      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return JSON.stringify(this.tag(connection, value as JanusMessage));
-    } catch {
-      // not JSON: sent as is, the reply goes to the last sender
-    }
-    return payload;
   }
 
   private receive(data: Buffer): void {
@@ -201,19 +207,30 @@ class Pipe {
     const owner = this.ownerOf(message);
     if (!owner) return;
     const transaction = message['transaction'];
-    if (typeof transaction === 'string' && transaction.startsWith(owner.prefix)) message = { ...message, transaction: transaction.slice(owner.prefix.length) };
+    if (typeof transaction === 'string' && WIRE_PREFIX.test(transaction)) message = { ...message, transaction: transaction.replace(WIRE_PREFIX, '') };
     const created = message['janus'] === 'success' && (message['data'] as { id?: unknown } | undefined)?.id;
-    if (typeof created === 'number' && message['session_id'] === undefined && this.byTransaction.get(String(transaction)) === owner) this.bySession.set(created, owner);
+    if (typeof created === 'number' && message['session_id'] === undefined) this.bySession.set(created, owner);
     owner.deliver(message);
   }
 
+  /**
+   * Who Janus would have sent this to, had each connection been its own client: a reply goes to
+   * the requester, an event to the connection that owns the session (another client's request
+   * may have caused it, or the session was claimed since).
+   */
   private ownerOf(message: JanusMessage): NanomsgConnection | undefined {
     const transaction = message['transaction'];
     const byTx = typeof transaction === 'string' ? this.byTransaction.get(transaction) : undefined;
-    if (byTx && this.members.has(byTx)) return byTx;
     const sessionId = message['session_id'];
     const bySession = typeof sessionId === 'number' ? this.bySession.get(sessionId) : undefined;
-    if (bySession && this.members.has(bySession)) return bySession;
+    const order = REPLY_KINDS.has(String(message['janus'])) ? [byTx, bySession] : [bySession, byTx];
+    const owner = order.find((c) => c !== undefined && this.members.has(c));
+    if (typeof transaction === 'string') {
+      const answered = this.untagged.findIndex((u) => u.transaction === transaction);
+      if (answered >= 0) this.untagged.splice(answered, 1);
+    }
+    if (owner) return owner;
+    if (transaction === undefined && sessionId === undefined && this.untagged.length > 0) return this.untagged.shift()!.connection;
     return this.lastSender;
   }
 
@@ -254,5 +271,14 @@ class NanomsgConnection implements TransportConnection {
     this.closed = true;
     this.pipe.detach(this);
     return Promise.resolve();
+  }
+}
+
+function parseObject(text: string): JanusMessage | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JanusMessage) : undefined;
+  } catch {
+    return undefined;
   }
 }
