@@ -92,6 +92,8 @@ export async function probeInfo(p: PreparedTransport, timeoutMs: number): Promis
   let connection: TransportConnection | undefined;
   let settle: (info?: Record<string, unknown>, error?: Error) => void = () => undefined;
   const answered = new Promise<Record<string, unknown>>((resolve, reject) => (settle = (info, error) => (error ? reject(error) : resolve(info!))));
+  // A fault may come while connect or send is still pending: never an unhandled rejection.
+  answered.catch(() => undefined);
   const timer = setTimeout(() => settle(undefined, new Error(`no answer to info within ${timeoutMs} ms`)), timeoutMs);
   try {
     connection = await p.definition.connect({ url: p.setup.url, api: 'janus', tls: {}, connectTimeoutMs: timeoutMs }, {

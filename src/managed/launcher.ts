@@ -174,7 +174,7 @@ async function launch(plan: LaunchPlan): Promise<ManagedJanus> {
       const { error } = await janus.exited;
       throw new JanusStartError(`could not run ${plan.installation.binary}: ${error?.message ?? 'spawn failed'}`);
     }
-    instance = new ManagedInstance(janus, pid, dir, endpointsOf(listeners), plan.adminSecret, { ...plan.needs.config }, plan.certificate?.certPem, bridges, prepared);
+    instance = new ManagedInstance(janus, pid, dir, endpointsOf(listeners), plan.adminSecret, { ...plan.needs.config }, plan.certificate?.certPem, bridges, prepared, plan.needs.media === true);
     live.add(instance);
     await waitUntilReady({
       janus,
@@ -231,9 +231,10 @@ class ManagedInstance implements ManagedJanus {
     caPem: string | undefined,
     private readonly bridges: Server[] = [],
     private readonly prepared: PreparedTransport[] = [],
+    namespaced = false,
   ) {
     if (caPem !== undefined) this.caPem = caPem;
-    if (bridges.length > 0) this.peers = new AgentPeerHost(janus.ipc);
+    if (namespaced) this.peers = new AgentPeerHost(janus.ipc);
   }
 
   log(): string {
