@@ -105,6 +105,8 @@ function loadNanomsg(): NanoModule {
 
 /** Synchronous replies, which go to the requester; everything else is an event of a session. */
 const REPLY_KINDS = new Set(['ack', 'success', 'error', 'server_info', 'pong']);
+/** How long an unanswered request may still be the owner of an answer that names no transaction. */
+const UNANSWERED_MS = 30_000;
 /** The per-connection prefix a transaction carries on the wire. */
 const WIRE_PREFIX = /^\d+~/;
 
@@ -129,11 +131,12 @@ class Pipe {
   /** Session id → the connection that created or last claimed it. */
   private readonly bySession = new Map<number, NanomsgConnection>();
   /**
-   * Senders of verbatim payloads and of requests without a string transaction, oldest first,
-   * with the wire transaction when there is one: Janus's answer to an invalid envelope names no
-   * transaction or session (the engine's own requests are well formed, so it is one of these).
+   * Requests not answered yet, oldest first, with their wire transaction when they have one:
+   * Janus's answer to an invalid envelope (no transaction, a create with a bad id) names no
+   * transaction or session, and goes to the oldest one. Entries go when a reply names them, or
+   * after UNANSWERED_MS (a request nobody answered must not take later answers).
    */
-  private readonly untagged: Array<{ connection: NanomsgConnection; transaction?: string }> = [];
+  private readonly untagged: Array<{ connection: NanomsgConnection; transaction?: string; at: number }> = [];
   /** Who sent last: where anything else nobody owns goes. */
   private lastSender: NanomsgConnection | undefined;
   private nextId = 1;
@@ -168,7 +171,6 @@ class Pipe {
 
   send(connection: NanomsgConnection, payload: JanusMessage | string, route: Route): void {
     const message = typeof payload === 'string' ? parseObject(payload) : withRouteIds(payload, route);
-    const transaction = message?.['transaction'];
     // A verbatim payload (a test of invalid requests) is re-encoded only when it is a JSON object.
     const wire = message ? this.tag(connection, message) : undefined;
     const text = wire ? JSON.stringify(wire) : (payload as string);
@@ -177,7 +179,9 @@ class Pipe {
       throw new TransportFault(`Nanomsg ${this.url}: a request of ${bytes.length} bytes is longer than Janus reads from Nanomsg (${NANOMSG_MAX_REQUEST_BYTES} bytes); Janus would drop it`);
     }
     this.lastSender = connection;
-    if (typeof payload === 'string' || typeof transaction !== 'string') this.untagged.push({ connection, ...(typeof wire?.['transaction'] === 'string' && { transaction: wire['transaction'] }) });
+    const now = Date.now();
+    while (this.untagged.length > 0 && now - this.untagged[0]!.at > UNANSWERED_MS) this.untagged.shift();
+    this.untagged.push({ connection, at: now, ...(typeof wire?.['transaction'] === 'string' && { transaction: wire['transaction'] }) });
     this.socket.send(bytes);
   }
 
@@ -225,7 +229,7 @@ class Pipe {
     const bySession = typeof sessionId === 'number' ? this.bySession.get(sessionId) : undefined;
     const order = REPLY_KINDS.has(String(message['janus'])) ? [byTx, bySession] : [bySession, byTx];
     const owner = order.find((c) => c !== undefined && this.members.has(c));
-    if (typeof transaction === 'string') {
+    if (typeof transaction === 'string' && REPLY_KINDS.has(String(message['janus']))) {
       const answered = this.untagged.findIndex((u) => u.transaction === transaction);
       if (answered >= 0) this.untagged.splice(answered, 1);
     }

@@ -191,7 +191,7 @@ class UnixConnection implements TransportConnection {
         socket.destroy();
         reject(new TransportFault(`${this.shown}: ${reason}`));
       };
-      socket.on('error', (err) => (connected ? this.lost(`connection error: ${connectReason(err)}`) : fail(connectReason(err))));
+      socket.on('error', (err) => (connected ? this.lost(connectReason(err)) : fail(connectReason(err))));
       socket.on('data', (data) => this.receive(data));
       socket.on('close', () => (connected ? this.lost('connection closed by server') : undefined));
       try {
@@ -316,6 +316,8 @@ function connectReason(err: unknown): string {
   const message = (err as Error)?.message ?? String(err);
   if (code === 'ENOENT' || /No such file or directory|os error 2\b/.test(message)) return 'no such socket (is Janus running with its Unix-socket transport there?)';
   if (code === 'ECONNREFUSED' || /Connection refused|os error 111\b/.test(message)) return 'connection refused (no Janus listening on that socket)';
+  if (code === 'EPIPE' || /Broken pipe|os error 32\b/.test(message)) return 'connection closed by server (broken pipe)';
+  if (code === 'ECONNRESET' || /Connection reset by peer|os error 104\b/.test(message)) return 'connection reset by server';
   if (code === 'EACCES' || /Permission denied|os error 13\b/.test(message)) return 'permission denied';
   if (code === 'EPROTOTYPE' || /Protocol wrong type|os error 91\b/.test(message)) return 'wrong socket type (Janus uses the other one: try ?type=dgram or ?type=seqpacket)';
   return describeError(err);
