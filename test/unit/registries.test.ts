@@ -90,9 +90,9 @@ describe('registries: one registration rule', () => {
 
     it('a transport: `requires.transports` may name it', () => {
       const r = probes.transport!;
-      assert.match(r.before!.diagnostics.join('\n'), /should be one of "http", "https", "ws", "wss"; got "late"/);
+      assert.match(r.before!.diagnostics.join('\n'), /should be one of "http", "https", "ws", "wss", "unix", "nanomsg"; got "late"/);
       assert.deepEqual(r.after!.diagnostics, []);
-      assert.deepEqual(r.names, ['http', 'https', 'ws', 'wss', 'late']);
+      assert.deepEqual(r.names, ['http', 'https', 'ws', 'wss', 'unix', 'nanomsg', 'late']);
     });
 
     it('a step kind whose schema does not compile: an error naming the kind', () => {
