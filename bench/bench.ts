@@ -10,6 +10,7 @@ import { request } from 'undici';
 import WebSocket from 'ws';
 import { MessageChecker } from '../src/schemas/checker.js';
 import { loadSuite, planSuite, registerBuiltinTransports } from '../src/index.js';
+import { HAND_WRITTEN_CLIENTS } from './unix-nanomsg.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 const SCENARIO = `name: bench exchange
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true });
   if (loaded.problems) throw new Error(loaded.problems);
   // The CLI's own plan: every message checked against the catalogue in strict mode.
-  const plan = await planSuite(loaded.scenarios, { transports: ['ws', 'http'], stepTimeoutMs: 5000, scenarioTimeoutMs: 30000, schemaMode: 'strict' });
+  const plan = await planSuite(loaded.scenarios, { transports: ['ws', 'http', 'unix', 'nanomsg'], stepTimeoutMs: 5000, scenarioTimeoutMs: 30000, schemaMode: 'strict' });
   if (plan.fault) throw new Error(plan.fault);
   const started = await plan.start();
   try {
@@ -108,7 +109,8 @@ async function main(): Promise<void> {
         if (r.status !== 'passed') throw new Error(r.failure?.summary);
       };
       if (transport === 'ws') console.log(`${ROUNDS} rounds per measurement, alternating; Janus ${url}`);
-      const byHand = transport === 'ws' ? () => handWrittenWs(url) : () => handWrittenHttp(url);
+      const other = HAND_WRITTEN_CLIENTS[transport];
+      const byHand = other ? () => other(url, exchange) : transport === 'ws' ? () => handWrittenWs(url) : () => handWrittenHttp(url);
       await time(20, viaRunner); // warm-up
       await time(20, byHand);
       const runner: number[] = [];
@@ -119,7 +121,7 @@ async function main(): Promise<void> {
       }
       const r = median(runner);
       const h = median(hand);
-      console.log(`${transport.padEnd(4)} runner ${r.toFixed(2)} ms/scenario, hand-written ${h.toFixed(2)} ms/exchange, ratio ${(r / h).toFixed(2)}`);
+      console.log(`${transport.padEnd(7)} runner ${r.toFixed(2)} ms/scenario, hand-written ${h.toFixed(2)} ms/exchange, ratio ${(r / h).toFixed(2)}`);
     }
     checkerThroughput();
   } finally {
