@@ -54,8 +54,9 @@ export async function waitUntilReady(check: ReadinessCheck): Promise<Record<stri
   let probedInfo: Record<string, unknown> | undefined;
   for (;;) {
     if (!janus.running) await Promise.race([janus.closed, sleep(200)]); // let the last log lines arrive
-    throwIfFailed(janus);
+    // Before the exit check: a lost start-up race can make Janus exit ("No Janus API transport is available").
     throwIfFlaky(janus, check.flakyStarts ?? []);
+    throwIfFailed(janus);
     const now = Date.now();
     if (janus.log.received !== progress.logged || pending.size + probes.size !== progress.pending) progress = { at: now, logged: janus.log.received, pending: pending.size + probes.size };
     const silent = now - progress.at > check.timeoutMs;
