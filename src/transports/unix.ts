@@ -235,8 +235,11 @@ class UnixConnection implements TransportConnection {
       throw new TransportFault(`${this.shown}: a request of ${bytes.length} bytes is longer than Janus reads from a Unix socket (${PFUNIX_MAX_REQUEST_BYTES} bytes); Janus would drop it`);
     }
     if (this.address.type === 'dgram') return this.sendDatagram(bytes);
-    if (this.disconnected && this.sawTimeout && this.connectOptions) {
+    if (this.sawTimeout && this.connectOptions) {
+      // Janus closes the connection of a client whose session timed out, possibly only after
+      // this request went in (then unread): the next request goes on a new connection.
       this.sawTimeout = false;
+      this.retire(this.seqpacket);
       await this.openSeqpacket(loadUnixModule(), this.connectOptions.connectTimeoutMs);
     }
     const socket = this.seqpacket;
@@ -262,6 +265,15 @@ class UnixConnection implements TransportConnection {
         reject(new TransportFault(`${this.shown}: ${connectReason(err)}`));
       }
     });
+  }
+
+  /** Drops a connection Janus is closing, without reporting its end as a fault. */
+  private retire(socket: SeqpacketSocketLike | undefined): void {
+    if (!socket) return;
+    (socket as unknown as { removeAllListeners(): void }).removeAllListeners();
+    socket.on('error', () => undefined);
+    socket.destroy();
+    this.seqpacket = undefined;
   }
 
   close(): Promise<void> {
