@@ -9,7 +9,7 @@ type Message = Record<string, unknown>;
 export type Send = (msg: Message) => Promise<Message>;
 export type Exchange = (send: Send) => Promise<void>;
 
-const require = createRequire(import.meta.url);
+const load = createRequire(import.meta.url);
 
 interface SeqpacketSocket {
   on(event: 'data', listener: (data: Buffer) => void): void;
@@ -43,7 +43,7 @@ function correlator(write: (text: string) => void): { send: Send; receive: (data
 }
 
 export async function handWrittenUnix(url: string, exchange: Exchange): Promise<void> {
-  const { SeqpacketSocket } = require('node-unix-socket') as { SeqpacketSocket: new () => SeqpacketSocket };
+  const { SeqpacketSocket } = load('node-unix-socket') as { SeqpacketSocket: new () => SeqpacketSocket };
   const socket = new SeqpacketSocket();
   await new Promise<void>((resolve) => socket.connect(decodeURIComponent(new URL(url).pathname), resolve));
   const c = correlator((text) => socket.write(Buffer.from(text)));
@@ -53,7 +53,7 @@ export async function handWrittenUnix(url: string, exchange: Exchange): Promise<
 }
 
 export async function handWrittenNanomsg(url: string, exchange: Exchange): Promise<void> {
-  const nano = require('nanomsg') as { socket(type: 'pair'): PairSocket };
+  const nano = load('nanomsg') as { socket(type: 'pair'): PairSocket };
   const socket = nano.socket('pair');
   socket.connect(url);
   const c = correlator((text) => socket.send(text));

@@ -328,6 +328,8 @@ function connectReason(err: unknown): string {
   const message = (err as Error)?.message ?? String(err);
   if (code === 'ENOENT' || /No such file or directory|os error 2\b/.test(message)) return 'no such socket (is Janus running with its Unix-socket transport there?)';
   if (code === 'ECONNREFUSED' || /Connection refused|os error 111\b/.test(message)) return 'connection refused (no Janus listening on that socket)';
+  // The binding's poll callback fails with EBADF when the server end vanished under it (Janus killed).
+  if (/handle_io failed with error: EBADF/.test(message)) return 'connection lost (the server end is gone)';
   if (code === 'EPIPE' || /Broken pipe|os error 32\b/.test(message)) return 'connection closed by server (broken pipe)';
   if (code === 'ECONNRESET' || /Connection reset by peer|os error 104\b/.test(message)) return 'connection reset by server';
   if (code === 'EACCES' || /Permission denied|os error 13\b/.test(message)) return 'permission denied';

@@ -109,7 +109,7 @@ steps:
         assert.equal(run.code, 3, run.stdout + run.stderr);
         const failure = run.stdout.split('\n').find((l) => /server problem:/.test(l));
         assert.ok(failure, run.stdout);
-        assert.match(failure, /server problem: .*(connection closed by server|connection refused|no such socket|does not respond|connection reset)/);
+        assert.match(failure, /server problem: .*(connection closed by server|connection refused|no such socket|does not respond|connection reset|connection lost)/);
       } finally {
         await janus.stop();
       }
