@@ -50,6 +50,7 @@ export function definitionProblem(value: unknown): string | undefined {
   if (typeof d.name !== 'string' || !/^[a-z][a-z0-9+.-]*$/.test(d.name)) return 'a transport definition needs a name (lower-case letters, digits, + . -)';
   if (!Array.isArray(d.schemes) || !d.schemes.every((s) => typeof s === 'string' && /^[a-z][a-z0-9+.-]*$/.test(s))) return `transport '${d.name}': schemes must be an array of URL schemes (without ':')`;
   if (typeof d.connect !== 'function') return `transport '${d.name}': connect must be a function`;
+  if (d.load !== undefined && typeof d.load !== 'function') return `transport '${d.name}': load must be a function when given`;
   if (d.secure !== undefined && typeof d.secure !== 'boolean') return `transport '${d.name}': secure must be true or false`;
   if (d.managed !== undefined && (typeof d.managed !== 'object' || typeof d.managed.library !== 'string' || typeof d.managed.prepare !== 'function')) {
     return `transport '${d.name}': managed needs a library name and a prepare function`;

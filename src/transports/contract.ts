@@ -15,6 +15,12 @@ export interface TransportDefinition {
   secure: boolean;
   connect(options: ConnectOptions, sink: TransportSink): Promise<TransportConnection>;
   /**
+   * Loads what `connect` needs in this process (a native binding, a client library), when it
+   * may be missing: a run calls it once per transport before it starts anything, and a
+   * TransportFault naming what is missing becomes the run's one-line server problem (exit 3).
+   */
+  load?(): Promise<unknown>;
+  /**
    * How a managed Janus serves this transport (which library it loads, its jcfg, a broker to
    * start first). Without it the transport runs only against a server given with `--url`.
    * HTTP and WebSocket are configured by the launcher itself and leave this out.

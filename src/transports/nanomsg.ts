@@ -37,6 +37,7 @@ export function nanomsgTransport(options: { name?: string; maxMessageBytes?: num
     name: options.name ?? 'nanomsg',
     schemes: ['ipc', 'tcp'],
     secure: false,
+    load: loadNanomsg,
     connect: async (connectOptions, sink) => openConnection(connectOptions.url, sink, maxBytes),
     managed: {
       library: 'nanomsg',

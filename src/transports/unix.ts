@@ -72,6 +72,7 @@ export function unixTransport(options: UnixTransportOptions = {}): TransportDefi
     name: options.name ?? 'unix',
     schemes: ['unix'],
     secure: false,
+    load: loadUnixModule,
     connect: async (connectOptions, sink) => {
       const address = parseUnixUrl(connectOptions.url);
       const connection = new UnixConnection(address, sink, maxBytes);

@@ -142,23 +142,23 @@ describe('Unix-socket and Nanomsg bindings: loaded when used, their absence one 
     assert.equal(run.code, 0, run.stdout + run.stderr);
   });
 
-  it('without the nanomsg package, a run over Nanomsg against a server is exit 3, one line naming it', async () => {
-    const run = await runCli(['run', 'scenarios/core/ping.yaml', '--transport', 'nanomsg', '--url', janus.endpointFor('nanomsg')!.url], { env: withoutPackages(['nanomsg']) });
+  /** A run without a binding it needs: exit 3, one line on stderr naming the package, before anything starts. */
+  const oneLineWithout = async (pkg: string, args: string[], reason: RegExp) => {
+    const run = await runCli(['run', 'scenarios/core/ping.yaml', ...args], { env: withoutPackages([pkg]) });
     assert.equal(run.code, 3, run.stdout + run.stderr);
     const lines = run.stderr.trim().split('\n');
     assert.equal(lines.length, 1, run.stderr);
-    assert.match(lines[0]!, /^error: cannot reach Janus at ipc:.*: Nanomsg: the nanomsg package is not installed; it is an optional dependency built by npm install/);
-  });
+    assert.match(lines[0]!, reason);
+    assert.match(run.stdout, /^\s*0 passing/m, 'no scenario ran');
+    assert.doesNotMatch(run.stdout, /failing/);
+  };
 
-  it('without the nanomsg package, the managed Janus over Nanomsg does not start: exit 3 with the reason', async () => {
-    const run = await runCli(['run', 'scenarios/core/ping.yaml', '--transport', 'nanomsg'], { env: withoutPackages(['nanomsg']) });
-    assert.equal(run.code, 3, run.stdout + run.stderr);
-    assert.match(run.stdout, /server problem: cannot start Janus: transport 'nanomsg': Nanomsg: the nanomsg package is not installed/);
-  });
+  it('without the nanomsg package, a run over Nanomsg against a server is exit 3, one line naming it', () =>
+    oneLineWithout('nanomsg', ['--transport', 'nanomsg', '--url', janus.endpointFor('nanomsg')!.url], /^error: Nanomsg: the nanomsg package is not installed; it is an optional dependency built by npm install/));
 
-  it('without node-unix-socket, a run over a Unix socket names the package', async () => {
-    const run = await runCli(['run', 'scenarios/core/ping.yaml', '--transport', 'unix'], { env: withoutPackages(['node-unix-socket']) });
-    assert.equal(run.code, 3, run.stdout + run.stderr);
-    assert.match(run.stdout, /server problem: cannot start Janus: transport 'unix': Unix socket: the node-unix-socket package is not installed; run npm install/);
-  });
+  it('without the nanomsg package, the managed Janus is not even started for Nanomsg, WebSocket beside it or not', () =>
+    oneLineWithout('nanomsg', ['--transport', 'ws,nanomsg'], /^error: Nanomsg: the nanomsg package is not installed/));
+
+  it('without node-unix-socket, a run over a Unix socket names the package', () =>
+    oneLineWithout('node-unix-socket', ['--transport', 'unix'], /^error: Unix socket: the node-unix-socket package is not installed; run npm install$/));
 });

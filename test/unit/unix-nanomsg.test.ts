@@ -103,6 +103,7 @@ describe('--transport-module definitions', () => {
     ['schemes with a colon', { name: 'x', schemes: ['x:'], connect }, /schemes must be an array of URL schemes/],
     ['no connect', { name: 'x', schemes: ['x'] }, /connect must be a function/],
     ['a managed part without prepare', { name: 'x', schemes: ['x'], connect, managed: { library: 'pfunix' } }, /managed needs a library name and a prepare function/],
+    ['a load that is no function', { name: 'x', schemes: ['x'], connect, load: 'nanomsg' }, /load must be a function when given/],
   ];
   for (const [what, value, reason] of bad) {
     it(`refuses ${what}`, () => assert.match(definitionProblem(value) ?? '', reason));
