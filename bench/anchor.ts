@@ -47,3 +47,37 @@ export function checkEchoEvent(event: Message, transaction: string): void {
   const data = (event.plugindata as { data?: { result?: unknown } } | undefined)?.data;
   if (data?.result !== 'ok') throw new Error(`echotest did not answer ok: ${JSON.stringify(event).slice(0, 200)}`);
 }
+
+/**
+ * The flow `flows` times over a message socket (WebSocket, Unix socket, Nanomsg): a transaction
+ * map, acks skipped (the flow waits for the event), every reply checked.
+ */
+export async function flowsOverSocket(write: (text: string) => void, onText: (receive: (text: string) => void) => void, flows: number): Promise<void> {
+  const waiting = new Map<string, (m: Message) => void>();
+  onText((text) => {
+    const m = JSON.parse(text) as Message;
+    if (m.janus !== 'ack') waiting.get(m.transaction as string)?.(m);
+  });
+  let n = 0;
+  const send = (msg: Message): Promise<{ reply: Message; transaction: string }> =>
+    new Promise((resolve) => {
+      const transaction = `t${n++}`;
+      waiting.set(transaction, (reply) => {
+        waiting.delete(transaction);
+        resolve({ reply, transaction });
+      });
+      write(JSON.stringify({ ...msg, transaction }));
+    });
+  const success = async (msg: Message): Promise<Message> => {
+    const { reply, transaction } = await send(msg);
+    return checkReply(reply, 'success', transaction);
+  };
+  for (let i = 0; i < flows; i++) {
+    const session_id = idOf(await success({ janus: 'create' }));
+    const handle_id = idOf(await success({ janus: 'attach', plugin: 'janus.plugin.echotest', session_id }));
+    const { reply, transaction } = await send({ janus: 'message', body: { audio: true }, session_id, handle_id });
+    checkEchoEvent(reply, transaction);
+    await success({ janus: 'detach', session_id, handle_id });
+    await success({ janus: 'destroy', session_id });
+  }
+}

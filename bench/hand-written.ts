@@ -5,6 +5,7 @@
  */
 
 import type { FlowClient } from './anchor.js';
+import { installed } from './unix-nanomsg.js';
 
 export interface HandWritten {
   /** The runner's transport this client is compared with ("ws", "http", ...). */
@@ -29,3 +30,6 @@ export function handWrittenTransports(): string[] {
 
 registerHandWritten({ transport: 'ws', load: async () => (await import('./hand-written-ws.js')).wsFlows });
 registerHandWritten({ transport: 'http', load: async () => (await import('./hand-written-http.js')).httpFlows });
+registerHandWritten({ transport: 'unix', load: async () => (await import('./unix-nanomsg.js')).unixFlows });
+// An optional dependency (built with a compiler): benched where it is installed.
+if (installed('nanomsg')) registerHandWritten({ transport: 'nanomsg', load: async () => (await import('./unix-nanomsg.js')).nanomsgFlows });

@@ -35,7 +35,19 @@ export type { RunReport, ScenarioReport, ScenarioStatus, ReportedFailure, Report
 export { JanusClient, type Exchange, type RequestOutcome } from './janus/client.js';
 export type { JanusMessage, Route, JanusApi } from './protocol/messages.js';
 export { registerTransport, registerBuiltinTransports, getTransport, transportNames } from './transports/registry.js';
-export { TransportFault, type TransportDefinition, type TransportConnection, type TransportSink, type ConnectOptions } from './transports/contract.js';
+export {
+  TransportFault,
+  type TransportDefinition,
+  type TransportConnection,
+  type TransportSink,
+  type ConnectOptions,
+  type TlsOptions,
+  type PollAuth,
+  type ManagedTransport,
+  type ManagedContext,
+  type ManagedSetup,
+  type JcfgSections,
+} from './transports/contract.js';
 export { registerStepKind, getStepKind, stepKinds } from './steps/registry.js';
 export type { StepKind, CompiledStep, StepContext } from './steps/contract.js';
 export { registerOperator, getOperator, operatorNames } from './match/registry.js';

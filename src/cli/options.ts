@@ -17,6 +17,8 @@ export interface RunSettings {
   urls: string[];
   adminUrls: string[];
   transports?: string[];
+  /** `--transport-module` files, loaded before anything else (they add transports). */
+  transportModules: string[];
   secrets: { apisecret?: string; token?: string; admin_secret?: string };
   tls: { ca?: string[]; insecure: boolean };
   /** `name[:path]` each: file reporters and mocha reporters, several at once. */
@@ -66,9 +68,10 @@ export type OptionTable = Record<string, OptionSpec>;
 const HELP_OPTION: OptionTable = { help: { type: 'boolean', short: 'h', help: 'show this help', commandLineOnly: true } };
 
 export const RUN_OPTIONS = {
-  url: { type: 'string', multiple: true, value: 'URL', help: 'a running Janus (http://host:8088/janus, ws://host:8188); repeatable. Without it a managed Janus is started' },
+  url: { type: 'string', multiple: true, value: 'URL', help: 'a running Janus (http://host:8088/janus, ws://host:8188, unix:///run/janus/api.sock[?type=dgram], ipc:///path or tcp://host:port for Nanomsg); repeatable. Without it a managed Janus is started' },
   'admin-url': { type: 'string', multiple: true, value: 'URL', help: 'its Admin API (http://host:7088/admin, ws://host:7188); without it, scenarios with admin: steps are skipped' },
-  transport: { type: 'string', short: 't', multiple: true, value: 'LIST', help: 'http,ws,https,wss: run every scenario once per transport' },
+  transport: { type: 'string', short: 't', multiple: true, value: 'LIST', help: 'http,ws,https,wss,unix,nanomsg (and transports from --transport-module): run every scenario once per transport' },
+  'transport-module': { type: 'string', multiple: true, value: 'FILE', help: 'repeatable: load a module that adds a transport (see docs/transports.md)' },
   'api-secret': { type: 'string', value: 'S', help: 'or JANUS_API_SECRET', commandLineOnly: true },
   token: { type: 'string', value: 'T', help: 'or JANUS_TOKEN', commandLineOnly: true },
   'admin-secret': { type: 'string', value: 'S', help: 'or JANUS_ADMIN_SECRET', commandLineOnly: true },
@@ -210,6 +213,7 @@ export function runSettings(values: OptionValues, positionals: string[], env: No
     urls: strings('url') ?? [],
     adminUrls: strings('admin-url') ?? [],
     transports: list(strings('transport')),
+    transportModules: strings('transport-module') ?? [],
     secrets: {
       apisecret: str('api-secret') ?? env.JANUS_API_SECRET,
       token: str('token') ?? env.JANUS_TOKEN,

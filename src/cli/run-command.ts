@@ -16,6 +16,7 @@ import { loadScenarios } from './load-scenarios.js';
 import { guardOutput } from './output-guard.js';
 import { parseOptions, RUN_OPTIONS, runSettings, type RunSettings } from './options.js';
 import { withInterrupts } from './interrupts.js';
+import { loadTransportModules } from './transport-modules.js';
 import { chooseReporters } from './reporters.js';
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
@@ -24,7 +25,9 @@ type Io = { out: (s: string) => void; err: (s: string) => void };
 export async function readRunSettings(args: string[], command: string): Promise<RunSettings> {
   const { values, positionals } = parseOptions(args, RUN_OPTIONS, command);
   const config = await loadProjectConfig(process.cwd(), values.config as string | undefined, RUN_OPTIONS);
-  return runSettings(mergeOptions(values, config), positionals.length > 0 ? positionals : config.files ?? [], process.env);
+  const settings = runSettings(mergeOptions(values, config), positionals.length > 0 ? positionals : config.files ?? [], process.env);
+  await loadTransportModules(settings.transportModules);
+  return settings;
 }
 
 /** `janus-scenarios run` (and `coverage`): load everything first (exit 2 on any problem), plan, run, exit code from the outcome. */

@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findInstallation } from './installation.js';
-import { pluginStem, transportStems, type JanusTransportName } from './needs.js';
+import { libraryOf } from './defined-transports.js';
+import { pluginStem, type JanusTransportName } from './needs.js';
 import { observerStem } from './observers.js';
 
 /** The modules a scenario needs, by package name, as `requires` lists them. */
@@ -16,7 +17,7 @@ export interface InstalledModules {
   moduleDir: string;
   /** Package names among `needs` the installation has no library for. */
   missing(needs: ModuleNeeds): string[];
-  /** API transports whose library (libjanus_http.so, libjanus_websockets.so) is not installed. */
+  /** API transports whose library (libjanus_http.so, libjanus_pfunix.so, ...) is not installed. */
   missingTransports(transports: readonly JanusTransportName[]): JanusTransportName[];
 }
 
@@ -48,7 +49,8 @@ export async function installedModules(options: { binary?: string; moduleDir?: s
       ];
     },
     missingTransports(transports) {
-      return transports.filter((t) => !has('transports', () => transportStems([t])[0]!));
+      // A transport without a library (unknown, or --url only) is the launcher's to explain.
+      return transports.filter((t) => libraryOf(t) !== undefined && !has('transports', () => libraryOf(t)!));
     },
   };
 }

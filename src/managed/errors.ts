@@ -16,3 +16,8 @@ export class JanusStartError extends Error {
 export class PortConflict extends Error {
   override readonly name = 'PortConflict';
 }
+
+/** Internal: a transport hit a start-up race in Janus (see `flakyStart` in the transport contract); the launcher starts again. */
+export class FlakyStart extends Error {
+  override readonly name = 'FlakyStart';
+}

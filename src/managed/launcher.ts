@@ -5,7 +5,7 @@ import { access, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { clip } from '../core/clip.js';
 import { selfSignedCertificate, type TlsCertificate } from './certificate.js';
-import { JanusStartError, PortConflict } from './errors.js';
+import { FlakyStart, JanusStartError, PortConflict } from './errors.js';
 import { findInstallation, type JanusInstallation } from './installation.js';
 import { checkOverrides, writeInstanceFiles } from './instance-files.js';
 import { AgentPeerHost } from './netns/agent-host.js';
@@ -14,6 +14,8 @@ import { JanusProcess, janusCommand } from './janus-process.js';
 import { endpointsOf, listenerNames, makeListener, type ListenerName, type ManagedEndpoints } from './listeners.js';
 import { type GeneralConfig, type JanusNeeds, type JanusTransportName, pluginStem, transportStems } from './needs.js';
 import { requireObservers } from './observers.js';
+import { definedTransports, LISTENER_TRANSPORTS, type PreparedTransport, prepareTransports, probeInfo, releaseTransports, releaseTransportsSync } from './defined-transports.js';
+import type { TransportDefinition } from '../transports/contract.js';
 import { AGENT_STOP_GRACE_MS, agentCommand, namespaceEmptied, namespaceOf, namespaceUnavailable } from './netns/namespace.js';
 import { allocateMediaPortRanges, pickFreePorts } from './ports.js';
 import { waitUntilReady } from './readiness.js';
@@ -31,6 +33,8 @@ export interface ManagedJanus {
   /** The instance's private folder: configs, module symlinks, certificate, recordings. */
   dir: string;
   endpoints: ManagedEndpoints;
+  /** The Janus API and Admin API addresses of one transport, when this instance serves it. */
+  endpointFor(transport: string): { url: string; adminUrl?: string } | undefined;
   /** PEM of the self-signed certificate, when https or wss is enabled. */
   caPem?: string;
   adminSecret: string;
@@ -58,12 +62,15 @@ export interface StartOptions {
   moduleDir?: string;
 }
 
-const KNOWN_TRANSPORTS: readonly JanusTransportName[] = ['http', 'https', 'ws', 'wss', 'mqtt', 'rabbitmq'];
-/** Janus's own listeners; readiness (and server_info) needs one, so broker-only instances get HTTP too. */
-const LISTENING_TRANSPORTS: readonly JanusTransportName[] = ['http', 'https', 'ws', 'wss'];
+/** Where the Admin API of each of the launcher's own transports is, among its endpoints. */
+const ADMIN_ENDPOINT: Record<string, keyof ManagedEndpoints> = { http: 'adminHttp', https: 'adminHttps', ws: 'adminWs', wss: 'adminWss', mqtt: 'adminMqtt', rabbitmq: 'adminRabbitmq' };
 /** Bind failures are retried with fresh ports this many times. */
 const PORT_RETRIES = 3;
+/** Start-up races of a transport (a start takes ~100 ms; the race was lost in about half the starts). */
+const FLAKY_START_RETRIES = 12;
 const STOP_GRACE_MS = 3000;
+/** One readiness attempt over a defined transport waits this long for `info`. */
+const PROBE_TIMEOUT_MS = 1000;
 
 const live = new Set<ManagedInstance>();
 let exitHandlerInstalled = false;
@@ -79,12 +86,18 @@ export async function startJanus(needs: JanusNeeds, options: StartOptions = {}):
     throw err instanceof BrokerStartError ? new JanusStartError(err.message) : err;
   }
   try {
-    for (let attempt = 0; ; attempt++) {
+    let conflicts = 0;
+    let flaky = 0;
+    for (;;) {
       try {
         return await launch(plan, leases);
       } catch (err) {
+        if (err instanceof FlakyStart) {
+          if (++flaky > FLAKY_START_RETRIES) throw new JanusStartError(`${err.message}, in ${flaky} starts in a row`);
+          continue;
+        }
         if (!(err instanceof PortConflict)) throw err;
-        if (attempt >= PORT_RETRIES) throw new JanusStartError(`Janus could not bind its ports after ${attempt + 1} attempts: ${err.message}`);
+        if (++conflicts > PORT_RETRIES) throw new JanusStartError(`Janus could not bind its ports after ${conflicts} attempts: ${err.message}`);
       }
     }
   } catch (err) {
@@ -110,6 +123,8 @@ interface LaunchPlan {
   transportStems: string[];
   names: ListenerName[];
   brokerTransports: BrokerTransport[];
+  /** Transports the launcher configures through their definitions (Unix sockets, Nanomsg, user-written ones). */
+  defined: TransportDefinition[];
   certificate: TlsCertificate | undefined;
   adminSecret: string;
   needs: JanusNeeds;
@@ -125,12 +140,14 @@ async function planLaunch(needs: JanusNeeds, options: StartOptions): Promise<Lau
   for (const [i, stem] of pluginStems.entries()) await requirePlugin(installation, stem, plugins[i]!);
   await requireObservers(installation, 'eventhandlers', needs.eventhandlers ?? {});
   await requireObservers(installation, 'loggers', needs.loggers ?? {});
-  for (const t of needs.transports) {
-    if (!KNOWN_TRANSPORTS.includes(t)) throw new JanusStartError(`unknown transport '${String(t)}' (expected ${KNOWN_TRANSPORTS.join(', ')})`);
-  }
+  const defined = definedTransports([...new Set(needs.transports)]);
   // Janus refuses to run without a Janus API transport, so "none" means the default, HTTP.
-  const transports = needs.transports.length > 0 ? [...new Set(needs.transports)] : ['http' as const];
-  if (!transports.some((t) => LISTENING_TRANSPORTS.includes(t))) transports.push('http');
+  const wanted = needs.transports.length > 0 ? [...new Set(needs.transports)] : ['http'];
+  const brokerTransports = wanted.filter(isBrokerTransport);
+  const transports: JanusTransportName[] = wanted.filter((t) => LISTENER_TRANSPORTS.includes(t));
+  // Readiness needs a listener or a defined transport to probe: broker-only instances get HTTP too.
+  if (transports.length === 0 && defined.length === 0) transports.push('http');
+  transports.push(...brokerTransports);
   const tls = transports.includes('https') || transports.includes('wss');
   const configuredSecret = needs.config['admin_secret'];
   const unavailable = needs.media ? namespaceUnavailable() : undefined;
@@ -141,7 +158,8 @@ async function planLaunch(needs: JanusNeeds, options: StartOptions): Promise<Lau
     pluginStems,
     transportStems: transportStems(transports),
     names: listenerNames(transports),
-    brokerTransports: transports.filter(isBrokerTransport),
+    brokerTransports,
+    defined,
     certificate: tls ? await selfSignedCertificate() : undefined,
     adminSecret: configuredSecret === undefined ? randomBytes(12).toString('hex') : String(configuredSecret),
     needs,
@@ -156,6 +174,7 @@ async function launch(plan: LaunchPlan, leases: Map<BrokerTransport, BrokerLease
   const brokers = wireBrokers(basename(dir), leases);
   let instance: ManagedInstance | undefined;
   const bridges: Server[] = [];
+  let prepared: PreparedTransport[] = [];
   try {
     const ports = await pickFreePorts(plan.names.length);
     const listeners = plan.names.map((name, i) => makeListener(name, ports[i]!));
@@ -174,6 +193,7 @@ async function launch(plan: LaunchPlan, leases: Map<BrokerTransport, BrokerLease
       namespaced: plan.needs.media === true,
       transportConfigs: brokers.transportConfigs,
     });
+    prepared = await prepareTransports(dir, plan.installation, plan.defined);
     // With media, Janus listens on the same port numbers inside its namespace; ours bridge to them.
     if (plan.needs.media) bridges.push(...(await bridgePorts(dir, ports)));
     // And the brokers, outside its namespace, are reached the other way round.
@@ -186,7 +206,7 @@ async function launch(plan: LaunchPlan, leases: Map<BrokerTransport, BrokerLease
       throw new JanusStartError(`could not run ${plan.installation.binary}: ${error?.message ?? 'spawn failed'}`);
     }
     const endpoints = { ...endpointsOf(listeners), ...brokers.endpoints };
-    instance = new ManagedInstance(janus, pid, dir, endpoints, plan.adminSecret, { ...plan.needs.config }, plan.certificate?.certPem, bridges, leases);
+    instance = new ManagedInstance(janus, pid, dir, endpoints, plan.adminSecret, { ...plan.needs.config }, plan.certificate?.certPem, bridges, leases, prepared, plan.needs.media === true);
     live.add(instance);
     const timeoutMs = plan.options.readyTimeoutMs ?? 10_000;
     await waitUntilReady({
@@ -195,6 +215,8 @@ async function launch(plan: LaunchPlan, leases: Map<BrokerTransport, BrokerLease
       plugins: plan.plugins,
       timeoutMs,
       bridged: plan.needs.media === true,
+      probes: prepared.map((p) => ({ name: p.name, info: () => probeInfo(p, PROBE_TIMEOUT_MS) })),
+      flakyStarts: prepared.flatMap((p) => (p.definition.managed?.flakyStart ? [{ name: p.name, line: p.definition.managed.flakyStart }] : [])),
       ...(plan.certificate && { caPem: plan.certificate.certPem }),
     });
     await waitForBrokerTransports(janus, brokers, leases, timeoutMs);
@@ -203,6 +225,7 @@ async function launch(plan: LaunchPlan, leases: Map<BrokerTransport, BrokerLease
     if (instance) await instance.discard();
     else {
       closeBridges(bridges);
+      await releaseTransports(prepared);
       await rm(dir, { recursive: true, force: true });
     }
     throw err;
@@ -243,13 +266,26 @@ class ManagedInstance implements ManagedJanus {
     private readonly bridges: Server[] = [],
     /** The brokers of its MQTT and RabbitMQ transports; the startJanus caller releases them when a start fails. */
     private readonly brokerLeases: Map<BrokerTransport, BrokerLease> = new Map(),
+    /** Its defined transports (Unix sockets, Nanomsg, ...), released when it stops. */
+    private readonly prepared: PreparedTransport[] = [],
+    namespaced = false,
   ) {
     if (caPem !== undefined) this.caPem = caPem;
-    if (bridges.length > 0) this.peers = new AgentPeerHost(janus.ipc);
+    if (namespaced) this.peers = new AgentPeerHost(janus.ipc);
   }
 
   log(): string {
     return this.janus.log.text();
+  }
+
+  endpointFor(transport: string): { url: string; adminUrl?: string } | undefined {
+    const setup = this.prepared.find((p) => p.name === transport)?.setup;
+    if (setup) return { url: setup.url, ...(setup.adminUrl !== undefined && { adminUrl: setup.adminUrl }) };
+    const url = this.endpoints[transport as keyof ManagedEndpoints];
+    if (!url) return undefined;
+    const adminName = Object.hasOwn(ADMIN_ENDPOINT, transport) ? ADMIN_ENDPOINT[transport] : undefined;
+    const adminUrl = adminName ? this.endpoints[adminName] : undefined;
+    return { url, ...(adminUrl !== undefined && { adminUrl }) };
   }
 
   async deathReason(): Promise<string | undefined> {
@@ -281,6 +317,7 @@ class ManagedInstance implements ManagedJanus {
   killSync(): void {
     this.janus.killSync();
     closeBridges(this.bridges);
+    releaseTransportsSync(this.prepared);
     rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -291,6 +328,7 @@ class ManagedInstance implements ManagedJanus {
       closeBridges(this.bridges);
       await this.janus.terminate(this.peers && graceMs > 0 ? AGENT_STOP_GRACE_MS : graceMs);
       if (namespace !== undefined && namespace !== namespaceOf(process.pid)) await namespaceEmptied(namespace);
+      await releaseTransports(this.prepared);
       await rm(this.dir, { recursive: true, force: true });
       // Only a started instance releases its brokers; a failed start leaves that to startJanus.
       if (graceMs > 0) await releaseAll(this.brokerLeases);

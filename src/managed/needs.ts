@@ -1,6 +1,10 @@
 import { JanusStartError } from './errors.js';
 
-export type JanusTransportName = 'http' | 'https' | 'ws' | 'wss' | 'mqtt' | 'rabbitmq';
+/**
+ * 'http', 'https', 'ws', 'wss' (the launcher's own listeners), 'mqtt', 'rabbitmq' (served through
+ * a broker the launcher leases, brokers/) or a registered transport with a managed setup.
+ */
+export type JanusTransportName = string;
 export type GeneralConfig = Record<string, string | number | boolean>;
 /** Event handlers or loggers to load, by package name, each with settings for its jcfg `general` section. */
 export type ObserverSettings = Record<string, GeneralConfig>;
@@ -62,9 +66,20 @@ export function pluginStem(pluginPackage: string): string {
   return match[1]!;
 }
 
-/** Transport library stems needed for a set of API transports. */
+/** The libraries of the transports the launcher configures itself: its listeners and the broker transports. */
+const OWN_STEMS: Record<string, string> = { http: 'http', https: 'http', ws: 'websockets', wss: 'websockets', mqtt: 'mqtt', rabbitmq: 'rabbitmq' };
+
+/** Transport library stems needed for the launcher's own transports (others bring their own, see defined-transports.ts). */
+/** The library stem of one of the launcher's own transports, or undefined for the others. */
+export function ownStem(transport: JanusTransportName): string | undefined {
+  return Object.hasOwn(OWN_STEMS, transport) ? OWN_STEMS[transport] : undefined;
+}
+
 export function transportStems(transports: readonly JanusTransportName[]): string[] {
   const stems = new Set<string>();
-  for (const t of transports) stems.add(t === 'http' || t === 'https' ? 'http' : t === 'ws' || t === 'wss' ? 'websockets' : t);
+  for (const t of transports) {
+    const stem = ownStem(t);
+    if (stem) stems.add(stem);
+  }
   return [...stems];
 }

@@ -3,7 +3,8 @@ import { request as httpGet } from 'node:http';
 import { request as httpsGet } from 'node:https';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { JanusStartError, PortConflict } from './errors.js';
+import WebSocket from 'ws';
+import { FlakyStart, JanusStartError, PortConflict } from './errors.js';
 import type { JanusProcess } from './janus-process.js';
 import { listenerUrl, type Listener } from './listeners.js';
 import { listeningPortsOf } from './socket-ownership.js';
@@ -18,6 +19,14 @@ export interface ReadinessCheck {
   timeoutMs: number;
   /** The listeners are our own bridges to a namespaced Janus: nobody else can hold their ports. */
   bridged?: boolean;
+  /**
+   * `info` over each transport that is not a TCP listener (Unix sockets, brokers): each must
+   * answer before Janus counts as ready; the first answer stands in for server_info when there
+   * is no HTTP or WebSocket listener.
+   */
+  probes?: Array<{ name: string; info: () => Promise<Record<string, unknown>> }>;
+  /** Log lines by which a transport says it failed to start in a way a restart fixes. */
+  flakyStarts?: Array<{ name: string; line: RegExp }>;
 }
 
 /** Log lines by which libwebsockets and libmicrohttpd report a port they could not bind. */
@@ -39,23 +48,35 @@ const PROBE_TIMEOUT_MS = 1000;
 export async function waitUntilReady(check: ReadinessCheck): Promise<Record<string, unknown>> {
   const { janus, listeners } = check;
   const started = Date.now();
-  let progress = { at: started, logged: janus.log.received, pending: listeners.length };
   const pending = new Set(listeners);
+  const probes = new Set(check.probes ?? []);
+  let progress = { at: started, logged: janus.log.received, pending: pending.size + probes.size };
+  let probedInfo: Record<string, unknown> | undefined;
   for (;;) {
     if (!janus.running) await Promise.race([janus.closed, sleep(200)]); // let the last log lines arrive
+    // Before the exit check: a lost start-up race can make Janus exit ("No Janus API transport is available").
+    throwIfFlaky(janus, check.flakyStarts ?? []);
     throwIfFailed(janus);
     const now = Date.now();
-    if (janus.log.received !== progress.logged || pending.size !== progress.pending) progress = { at: now, logged: janus.log.received, pending: pending.size };
+    if (janus.log.received !== progress.logged || pending.size + probes.size !== progress.pending) progress = { at: now, logged: janus.log.received, pending: pending.size + probes.size };
     const silent = now - progress.at > check.timeoutMs;
     if (silent || now - started > check.timeoutMs * READY_LIMIT_FACTOR) {
-      const waiting = pending.size > 0 ? [...pending].map((l) => l.name).join(', ') : 'server_info';
+      const waiting = pending.size > 0 ? [...pending].map((l) => l.name).join(', ') : probes.size > 0 ? [...probes].map((p) => p.name).join(', ') : 'server_info';
       const limit = silent ? `within ${check.timeoutMs} ms of its last sign of progress` : `within ${check.timeoutMs * READY_LIMIT_FACTOR} ms`;
       throw new JanusStartError(`Janus not ready ${limit} (waiting for ${waiting}): ${logGist(janus)}`);
     }
     const accepted = await Promise.all([...pending].map(async (l) => ((await acceptsTcp(l.port)) ? l : undefined)));
     for (const l of accepted) if (l) pending.delete(l);
-    if (pending.size === 0) {
-      const info = await fetchServerInfo(listeners, check.caPem).catch(() => undefined);
+    for (const probe of pending.size === 0 ? [...probes] : []) {
+      const info = await probe.info().catch(() => undefined);
+      if (info) {
+        probes.delete(probe);
+        probedInfo ??= info;
+      }
+    }
+    if (pending.size === 0 && probes.size === 0) {
+      const hasApiListener = listeners.some((l) => !l.admin);
+      const info = hasApiListener ? await fetchServerInfo(listeners, check.caPem).catch(() => undefined) : probedInfo;
       if (info) {
         if (!check.bridged) await checkOwnership(janus, listeners);
         throwIfFailed(janus);
@@ -75,6 +96,14 @@ function throwIfFailed(janus: JanusProcess): void {
   if (status.error) throw new JanusStartError(`could not run Janus: ${status.error.message}`);
   const how = status.signal ? `signal ${status.signal}` : `code ${status.code}`;
   throw new JanusStartError(`Janus exited during startup (${how}): ${logGist(janus)}`);
+}
+
+function throwIfFlaky(janus: JanusProcess, flakyStarts: NonNullable<ReadinessCheck['flakyStarts']>): void {
+  if (flakyStarts.length === 0) return;
+  for (const line of janus.log.allLines()) {
+    const flaky = flakyStarts.find((f) => f.line.test(line.trim()));
+    if (flaky) throw new FlakyStart(`transport '${flaky.name}' did not start: ${line.trim()}`);
+  }
 }
 
 async function checkOwnership(janus: JanusProcess, listeners: readonly Listener[]): Promise<void> {

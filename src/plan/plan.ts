@@ -3,6 +3,7 @@ import { candidates, runTransports, withTags } from './candidates.js';
 import type { Plan, PlanSettings } from './contract.js';
 import { remotePlan } from './remote.js';
 import { selectShard } from './shard.js';
+import { getTransport } from '../transports/registry.js';
 import { InfrastructureError } from './server-info.js';
 import { startTargets } from './start.js';
 import { managedPlan, type TargetPlan, type TargetSettings } from './targets.js';
@@ -22,6 +23,7 @@ export async function planSuite(scenarios: CompiledScenario[], settings: PlanSet
   const targetSettings: TargetSettings = { transports, secrets: settings.secrets ?? {}, tls: settings.tls ?? {}, janusBinary: settings.janusBinary, janusConfig: settings.janusConfig, janusWithout: settings.janusWithout, stepTimeoutMs: settings.stepTimeoutMs };
   let targets: TargetPlan;
   try {
+    await loadClients(transports);
     targets = urls.length > 0 ? await remotePlan(urls, settings.adminUrls ?? [], targetSettings) : await managedPlan(withScenarios(chosen), targetSettings);
   } catch (e) {
     if (!(e instanceof InfrastructureError)) throw e;
@@ -33,6 +35,15 @@ export async function planSuite(scenarios: CompiledScenario[], settings: PlanSet
     return { info: skipReason ? { ...info, skipReason } : info, scenario };
   });
   return { tests, transports, ...(shard && { shard }), start: async () => startTargets(await targets.start(), settings, urls.length > 0) };
+}
+
+/** Each transport's client library, before anything starts: a missing one is the plan's one-line fault. */
+async function loadClients(transports: readonly string[]): Promise<void> {
+  for (const name of transports) {
+    await getTransport(name)?.load?.().catch((e: Error) => {
+      throw new InfrastructureError(e.message);
+    });
+  }
 }
 
 /** The scenarios of the planned tests, once each: a managed Janus is started only for them. */

@@ -83,8 +83,9 @@ async function startManaged(scenarios: CompiledScenario[], common: TargetSetting
       const needs = { ...g.needs, config: { ...common.janusConfig, ...g.needs.config } };
       const janus = await startJanus({ plugins: [...g.plugins], transports: common.transports as JanusTransportName[], ...needs }, { binary: common.janusBinary });
       instances.set(key, janus);
-      const [transport, url] = Object.entries(janus.endpoints).find(([name]) => !name.startsWith('admin'))!;
-      versions.set(key, String((await serverInfo(transport, url!, { ca: janus.caPem ? [janus.caPem] : [] }, common.stepTimeoutMs ?? DEFAULT_FIRST_CONTACT_MS)).version_string));
+      const transport = common.transports.find((t) => janus.endpointFor(t)) ?? 'http';
+      const url = janus.endpointFor(transport)!.url;
+      versions.set(key, String((await serverInfo(transport, url, { ca: janus.caPem ? [janus.caPem] : [] }, common.stepTimeoutMs ?? DEFAULT_FIRST_CONTACT_MS)).version_string));
     } catch (e) {
       failed.set(key, `cannot start Janus: ${(e as Error).message}`);
     }
@@ -96,10 +97,9 @@ async function startManaged(scenarios: CompiledScenario[], common: TargetSetting
       const error = failed.get(instanceKey(scenario));
       if (error) return { error };
       const janus = instances.get(instanceKey(scenario))!;
-      const url = janus.endpoints[transport as keyof typeof janus.endpoints];
-      if (!url) return { skip: `the managed Janus has no ${transport} listener` };
-      const adminName = ({ http: 'adminHttp', https: 'adminHttps', ws: 'adminWs', wss: 'adminWss', mqtt: 'adminMqtt', rabbitmq: 'adminRabbitmq' } as const)[transport as JanusTransportName];
-      const adminUrl = adminName ? janus.endpoints[adminName] : undefined;
+      const endpoint = janus.endpointFor(transport);
+      if (!endpoint) return { skip: `the managed Janus has no ${transport} listener` };
+      const { url, adminUrl } = endpoint;
       const config = janus.config;
       return {
         transport,

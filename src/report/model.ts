@@ -82,6 +82,8 @@ export interface ReportedMessage {
   direction: 'out' | 'in';
   /** 'janus' or 'admin'. */
   api: string;
+  /** The transport it went over: 'http', 'unix', ... (reports written before it was kept have none). */
+  transport?: string;
   /** Parsed JSON, or the raw text when it was not JSON. */
   message: unknown;
   /** An `http:` step's request (method, path) or response (status). */

@@ -36,6 +36,8 @@ export interface TranscriptEntry {
   at: number;
   client: string;
   api: JanusApi;
+  /** The transport the message went over (the Admin API's may differ from the test's). Absent in transcripts recorded before it was kept. */
+  transport?: string;
   direction: Direction;
   message: JanusMessage | string;
   /** An `http:` step's request (method, path) or response (status), besides any JSON body. */

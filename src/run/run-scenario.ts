@@ -219,12 +219,12 @@ class ScenarioRun {
   }
 
   /** Every message a client sends or receives: into the transcript, out as an event, through the schema checker. */
-  private record(client: string, api: 'janus' | 'admin') {
+  private record(client: string, api: 'janus' | 'admin', transport = this.target.transport) {
     return (direction: 'in' | 'out', message: JanusMessage | string, route?: Route, http?: HttpExchange): void => {
-      const entry = { at: Date.now(), client, api, direction, message, ...(http && { http }) };
+      const entry = { at: Date.now(), client, api, transport, direction, message, ...(http && { http }) };
       this.transcript.push(entry);
       // Built only when someone listens: a run in a loop (the library, load) pays nothing for it.
-      if (this.options.onEvent) this.emit({ type: 'message', ...entry, route, transport: this.target.transport });
+      if (this.options.onEvent) this.emit({ type: 'message', ...entry, route });
       if (!this.checker) return;
       // This runs inside a transport's message callback: whatever goes wrong is this step's verdict, never the transport's.
       try {
@@ -244,7 +244,7 @@ class ScenarioRun {
       return await JanusClient.connect(
         transport,
         { url, api, tls: target.tls, connectTimeoutMs: this.options.stepTimeoutMs },
-        { api, nextTransaction: this.nextKeepalive, pollAuth: { apisecret: target.secrets.apisecret, token: target.secrets.token }, onTraffic: this.record(name, api), onFault: stops.onConnectionFault(name), onError: stops.onClientError(name) },
+        { api, nextTransaction: this.nextKeepalive, pollAuth: { apisecret: target.secrets.apisecret, token: target.secrets.token }, onTraffic: this.record(name, api, transportName), onFault: stops.onConnectionFault(name), onError: stops.onClientError(name) },
       );
     } catch (e) {
       throw new StepFailure('infrastructure', e instanceof TransportFault ? e.message : `cannot connect to ${url}: ${(e as Error).message}`);

@@ -14,6 +14,60 @@ export interface TransportDefinition {
   /** True when the transport is the TLS variant of another (managed Janus then generates a certificate). */
   secure: boolean;
   connect(options: ConnectOptions, sink: TransportSink): Promise<TransportConnection>;
+  /**
+   * Loads what `connect` needs in this process (a native binding, a client library), when it
+   * may be missing: a run calls it once per transport before it starts anything, and a
+   * TransportFault naming what is missing becomes the run's one-line server problem (exit 3).
+   */
+  load?(): Promise<unknown>;
+  /**
+   * How a managed Janus serves this transport (which library it loads, its jcfg, a broker to
+   * start first). Without it the transport runs only against a server given with `--url`.
+   * HTTP and WebSocket are configured by the launcher itself and leave this out.
+   */
+  managed?: ManagedTransport;
+}
+
+/** A jcfg file's sections: `{ general: { enabled: true, path: "..." }, admin: {...} }`. */
+export type JcfgSections = Record<string, Record<string, string | number | boolean>>;
+
+/** What a managed Janus needs to serve one transport. */
+export interface ManagedTransport {
+  /** The Janus library stem: 'pfunix' loads libjanus_pfunix.so, configured by janus.transport.pfunix.jcfg. */
+  library: string;
+  /**
+   * Called once per managed Janus, before it starts: choose socket paths inside `context.folder`,
+   * ports from `context.freePorts`, start a broker and wait until it accepts connections.
+   * Throw an Error with a one-line message when that fails (the run then exits 3 with it).
+   */
+  prepare(context: ManagedContext): Promise<ManagedSetup>;
+  /**
+   * A Janus log line showing that this transport failed to start in a way a fresh start may not
+   * repeat (a start-up race in Janus): the launcher then starts Janus again, a few times.
+   */
+  flakyStart?: RegExp;
+}
+
+export interface ManagedContext {
+  /** The instance's private folder; it is removed with the instance. Short paths: Unix socket paths stop at 107 bytes. */
+  folder: string;
+  /** A short id unique to this instance among the live ones: for topic, queue and client names. */
+  instanceId: string;
+  /** Distinct free loopback TCP ports. */
+  freePorts(count: number): Promise<number[]>;
+}
+
+export interface ManagedSetup {
+  /** The sections of janus.transport.<library>.jcfg. */
+  config: JcfgSections;
+  /** The Janus API over this transport, as a `--url` would name it. */
+  url: string;
+  /** The Admin API over this transport, when Janus has one on it. */
+  adminUrl?: string;
+  /** Undoes what prepare started (a broker, files outside the folder), after Janus has stopped. Idempotent. */
+  release?(): Promise<void>;
+  /** The same, synchronously, for exit handlers (a crash, Ctrl-C twice): SIGKILL and unlink only. */
+  releaseSync?(): void;
 }
 
 export interface TlsOptions {

@@ -1,3 +1,5 @@
+import { TransportFault } from './contract.js';
+import { oneLine } from './wire.js';
 import type { default as WebSocketClass } from 'ws';
 
 /**
@@ -31,4 +33,28 @@ export function loadMqtt(): Promise<typeof import('mqtt')> {
 export function loadAmqp(): Promise<typeof import('amqplib')> {
   amqplib ??= import('amqplib');
   return amqplib;
+}
+
+/**
+ * Native bindings (Unix sockets, Nanomsg), CommonJS packages without type definitions: the
+ * caller names the part it uses. A missing one is a one-line fault naming the package and how to
+ * get it (nanomsg is an optional dependency: it is built with node-gyp, which needs a compiler).
+ */
+const natives = new Map<string, Promise<unknown>>();
+
+export function loadNative<T>(pkg: string, howToGet: string): Promise<T> {
+  let loading = natives.get(pkg);
+  if (!loading) {
+    // A specifier in a variable: TypeScript looks for no type definitions of the package.
+    const specifier: string = pkg;
+    loading = import(specifier).then(
+      (m: { default?: unknown }) => m.default ?? m,
+      (err: NodeJS.ErrnoException) => {
+        const missing = err?.code === 'ERR_MODULE_NOT_FOUND' && new RegExp(`'${pkg}'`).test(err.message);
+        throw new TransportFault(missing ? `the ${pkg} package is not installed; ${howToGet}` : `the ${pkg} package cannot be loaded (${oneLine(String(err?.message ?? err), 160)}); ${howToGet}`);
+      },
+    );
+    natives.set(pkg, loading);
+  }
+  return loading as Promise<T>;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { JanusMessage, Route } from '../protocol/messages.js';
 import { describeBytes } from './limits.js';
-import { decodeMessages } from './wire.js';
+import { decodeMessages, parseJsonObject } from './wire.js';
 
 /**
  * Broker transports (MQTT, RabbitMQ) share one reply stream between all clients: Janus handles
@@ -158,7 +158,7 @@ export class SharedChannel {
 
   /** The text to put on the wire for a request, with its transaction tagged. */
   outgoing(payload: JanusMessage | string, route: Route): string {
-    const object = typeof payload === 'string' ? parseObject(payload) : payload;
+    const object = typeof payload === 'string' ? parseJsonObject(payload) : payload;
     const sessionId = route.sessionId ?? (typeof object?.session_id === 'number' ? object.session_id : undefined);
     if (object === undefined || typeof object.transaction !== 'string') {
       this.router.sent(this.tag, undefined, false, sessionId);
@@ -195,14 +195,5 @@ function decodesTo(literal: string, value: string): boolean {
     return JSON.parse(literal) === value;
   } catch {
     return false;
-  }
-}
-
-function parseObject(text: string): JanusMessage | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JanusMessage) : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -109,3 +109,13 @@ function parseMessages(text: string, allowArray: boolean): JanusMessage[] {
 export function displayUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`.replace(/\/+$/, '');
 }
+
+/** Raw request text as an object, when it is one: who routes a raw request reads its ids and transaction. */
+export function parseJsonObject(text: string): JanusMessage | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JanusMessage) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -39,10 +39,10 @@ registerBuiltinTransports();
 registerBuiltinTransports(); // twice on purpose: must be idempotent
 
 describe('built-in transports: registry', () => {
-  it('registers http, https, ws, wss, mqtt and rabbitmq once, findable by scheme', () => {
-    assert.deepEqual(BUILTIN_TRANSPORTS.map((t) => t.name), ['http', 'https', 'ws', 'wss', 'mqtt', 'rabbitmq']);
-    for (const scheme of ['http', 'https', 'ws', 'wss', 'mqtt']) assert.equal(transportForScheme(`${scheme}:`)?.name, scheme);
-    assert.equal(transportForScheme('amqp:')?.name, 'rabbitmq');
+  it('registers every built-in transport once, each findable by its schemes', () => {
+    assert.deepEqual(BUILTIN_TRANSPORTS.map((t) => t.name), ['http', 'https', 'ws', 'wss', 'mqtt', 'rabbitmq', 'unix', 'nanomsg']);
+    const schemes = { http: 'http', https: 'https', ws: 'ws', wss: 'wss', mqtt: 'mqtt', amqp: 'rabbitmq', unix: 'unix', ipc: 'nanomsg', tcp: 'nanomsg' };
+    for (const [scheme, name] of Object.entries(schemes)) assert.equal(transportForScheme(`${scheme}:`)?.name, name, scheme);
     assert.equal(transport('https').secure, true);
     assert.equal(transport('ws').secure, false);
   });
