@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { IClientOptions, IClientPublishOptions, MqttClient } from 'mqtt';
-import type { JanusMessage, Route } from '../protocol/messages.js';
 import { choiceOption, optionOr, parseBrokerUrl, withoutCredentials, type BrokerUrl } from './broker-url.js';
-import { TransportFault, type ConnectOptions, type TransportConnection, type TransportDefinition, type TransportSink } from './contract.js';
+import { TransportFault, type ConnectOptions, type TransportDefinition } from './contract.js';
 import { MAX_MESSAGE_BYTES } from './limits.js';
-import { type ChannelEndpoint, HUB_LINGER_MS, ReplyRouter, type SharedChannel } from './shared-channel.js';
+import { ChannelConnection, type ChannelEndpoint, HUB_LINGER_MS, ReplyRouter, type SharedChannel } from './shared-channel.js';
 import { loadMqtt } from './libraries.js';
 import { describeError } from './wire.js';
-import { withRouteIds } from './ws.js';
 
 /**
  * Janus MQTT transport (janus_mqtt.c): Janus subscribes to one topic (`subscribe_topic`, where
@@ -70,7 +68,19 @@ export function mqttTransport(options: { name: string; maxMessageBytes?: number 
       const broker = parseBrokerUrl('MQTT', connectOptions.url, MQTT_OPTIONS);
       const settings = mqttSettings(broker, connectOptions.api);
       const hub = await hubFor(broker, settings, connectOptions, options.maxMessageBytes ?? MAX_MESSAGE_BYTES);
-      return new MqttConnection(hub, sink);
+      const label = `MQTT ${broker.shown}`;
+      return new ChannelConnection({
+        label,
+        open: (endpoint) => hub.open(endpoint),
+        release: (channel) => hub.release(channel),
+        send: async (body) => {
+          try {
+            await hub.publish(body);
+          } catch (err) {
+            throw new TransportFault(`${label}: publish to '${settings.toJanus}' failed: ${withoutCredentials(describeError(err), broker)}`);
+          }
+        },
+      }, sink);
     },
   };
 }
@@ -231,49 +241,4 @@ async function hubFor(broker: BrokerUrl, settings: MqttSettings, options: Connec
     hub.catch(() => hubs.delete(key));
   }
   return hub;
-}
-
-class MqttConnection implements TransportConnection {
-  private readonly channel: SharedChannel;
-  private closed = false;
-  private faulted = false;
-  private closing?: Promise<void>;
-
-  constructor(
-    private readonly hub: MqttHub,
-    private readonly sink: TransportSink,
-  ) {
-    this.channel = hub.open({
-      message: (msg) => {
-        if (this.closed) return;
-        this.channel.received(msg);
-        this.sink.message(msg);
-      },
-      fault: (reason) => {
-        if (this.closed || this.faulted) return;
-        this.faulted = true;
-        this.sink.fault(new TransportFault(`MQTT ${this.hub.broker.shown}: ${reason}`));
-      },
-    });
-  }
-
-  async send(payload: JanusMessage | string, route: Route): Promise<JanusMessage | undefined> {
-    const where = `MQTT ${this.hub.broker.shown}`;
-    if (this.closed || this.faulted) throw new TransportFault(`${where}: connection is not open`);
-    const body = this.channel.outgoing(typeof payload === 'string' ? payload : withRouteIds(payload, route), route);
-    try {
-      await this.hub.publish(body);
-    } catch (err) {
-      throw new TransportFault(`${where}: publish to '${this.hub.settings.toJanus}' failed: ${withoutCredentials(describeError(err), this.hub.broker)}`);
-    }
-    return undefined;
-  }
-
-  close(): Promise<void> {
-    this.closing ??= (async () => {
-      this.closed = true;
-      this.hub.release(this.channel);
-    })();
-    return this.closing;
-  }
 }

@@ -1,19 +1,16 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JanusMessage, Route } from '../protocol/messages.js';
 import {
   TransportFault,
   type ManagedContext,
   type ManagedSetup,
-  type TransportConnection,
   type TransportDefinition,
   type TransportSink,
 } from './contract.js';
 import { loadNative } from './libraries.js';
 import { MAX_MESSAGE_BYTES } from './limits.js';
-import { ReplyRouter, type SharedChannel } from './shared-channel.js';
+import { ChannelConnection, ReplyRouter } from './shared-channel.js';
 import { oneLine } from './wire.js';
-import { withRouteIds } from './ws.js';
 
 /**
  * Janus Nanomsg transport (janus_nanomsg.c): an NN_PAIR socket at `ipc:///path` or
@@ -107,7 +104,7 @@ export function loadNanomsg(): Promise<NanoModule> {
 /** Open pipes by address; a pipe closes with its last connection. */
 const pipes = new Map<string, Pipe>();
 
-async function openConnection(url: string, sink: TransportSink, maxBytes: number): Promise<NanomsgConnection> {
+async function openConnection(url: string, sink: TransportSink, maxBytes: number): Promise<ChannelConnection> {
   checkNanomsgAddress(url);
   const nano = await loadNanomsg();
   let pipe = pipes.get(url);
@@ -115,7 +112,22 @@ async function openConnection(url: string, sink: TransportSink, maxBytes: number
     pipe = new Pipe(url, maxBytes, nano);
     pipes.set(url, pipe);
   }
-  return new NanomsgConnection(pipe, sink);
+  const shared = pipe;
+  return new ChannelConnection({
+    label: `Nanomsg ${url}`,
+    open: (endpoint) => shared.router.open(endpoint),
+    release: (channel) => {
+      channel.close();
+      shared.left();
+    },
+    send: (body) => {
+      try {
+        shared.send(body);
+      } catch (err) {
+        throw err instanceof TransportFault ? err : new TransportFault(`Nanomsg ${url}: send failed: ${oneLine((err as Error).message)}`);
+      }
+    },
+  }, sink);
 }
 
 /**
@@ -151,44 +163,5 @@ class Pipe {
     if (this.router.size > 0) return;
     pipes.delete(this.url);
     this.socket.close();
-  }
-}
-
-class NanomsgConnection implements TransportConnection {
-  private closed = false;
-  private readonly channel: SharedChannel;
-
-  constructor(
-    private readonly pipe: Pipe,
-    private readonly sink: TransportSink,
-  ) {
-    this.channel = pipe.router.open({
-      message: (message) => {
-        if (this.closed) return;
-        this.channel.received(message);
-        this.sink.message(message);
-      },
-      fault: (reason) => {
-        if (!this.closed) this.sink.fault(new TransportFault(`Nanomsg ${pipe.url}: ${reason}`));
-      },
-    });
-  }
-
-  send(payload: JanusMessage | string, route: Route): Promise<JanusMessage | undefined> {
-    if (this.closed) return Promise.reject(new TransportFault(`Nanomsg ${this.pipe.url}: connection is not open`));
-    try {
-      this.pipe.send(this.channel.outgoing(typeof payload === 'string' ? payload : withRouteIds(payload, route), route));
-    } catch (err) {
-      return Promise.reject(err instanceof TransportFault ? err : new TransportFault(`Nanomsg ${this.pipe.url}: send failed: ${oneLine((err as Error).message)}`));
-    }
-    return Promise.resolve(undefined);
-  }
-
-  close(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    this.closed = true;
-    this.channel.close();
-    this.pipe.left();
-    return Promise.resolve();
   }
 }

@@ -1,12 +1,10 @@
 import type { Channel, ChannelModel, ConsumeMessage, Options } from 'amqplib';
-import type { JanusMessage, Route } from '../protocol/messages.js';
 import { optionOr, parseBrokerUrl, withoutCredentials, type BrokerUrl } from './broker-url.js';
-import { TransportFault, type ConnectOptions, type TransportConnection, type TransportDefinition, type TransportSink } from './contract.js';
+import { TransportFault, type ConnectOptions, type TransportDefinition } from './contract.js';
 import { MAX_MESSAGE_BYTES } from './limits.js';
-import { type ChannelEndpoint, HUB_LINGER_MS, ReplyRouter, type SharedChannel } from './shared-channel.js';
+import { ChannelConnection, type ChannelEndpoint, HUB_LINGER_MS, ReplyRouter, type SharedChannel } from './shared-channel.js';
 import { loadAmqp } from './libraries.js';
 import { describeError } from './wire.js';
-import { withRouteIds } from './ws.js';
 
 /**
  * Janus RabbitMQ transport (janus_rabbitmq.c): Janus consumes requests from the queue
@@ -62,9 +60,27 @@ export function rabbitmqTransport(options: { name: string; maxMessageBytes?: num
     connect: async (connectOptions, sink) => {
       const broker = parseBrokerUrl('RabbitMQ', connectOptions.url, RABBITMQ_OPTIONS);
       const settings = rabbitSettings(broker, connectOptions.api);
-      const connection = new RabbitConnection(broker, settings, sink, options.maxMessageBytes ?? MAX_MESSAGE_BYTES);
-      await connection.open(connectOptions);
-      return connection;
+      const label = `RabbitMQ ${broker.shown}`;
+      const reason = (text: string): string => withoutCredentials(text, broker);
+      let hub: ReplyHub;
+      try {
+        hub = await hubFor(broker, settings, connectOptions, options.maxMessageBytes ?? MAX_MESSAGE_BYTES);
+      } catch (err) {
+        throw new TransportFault(`${label}: ${reason(openReason(err, settings))}`);
+      }
+      return new ChannelConnection({
+        label,
+        faultText: reason,
+        open: (endpoint) => hub.open(endpoint),
+        release: (channel) => hub.release(channel),
+        send: (body) => {
+          try {
+            hub.publish(settings.toJanus, body);
+          } catch (err) {
+            throw new TransportFault(`${label}: publish to '${settings.toJanus}' failed: ${reason(describeError(err))}`);
+          }
+        },
+      }, sink);
     },
   };
 }
@@ -183,64 +199,6 @@ async function hubFor(broker: BrokerUrl, settings: RabbitSettings, options: Conn
     hub.catch(() => hubs.delete(key));
   }
   return hub;
-}
-
-class RabbitConnection implements TransportConnection {
-  private hub?: ReplyHub;
-  private channel?: SharedChannel;
-  private closed = false;
-  private faulted = false;
-  private closing?: Promise<void>;
-
-  constructor(
-    private readonly broker: BrokerUrl,
-    private readonly settings: RabbitSettings,
-    private readonly sink: TransportSink,
-    private readonly maxBytes: number,
-  ) {}
-
-  async open(options: ConnectOptions): Promise<void> {
-    try {
-      this.hub = await hubFor(this.broker, this.settings, options, this.maxBytes);
-    } catch (err) {
-      throw new TransportFault(`RabbitMQ ${this.broker.shown}: ${this.reason(openReason(err, this.settings))}`);
-    }
-    this.channel = this.hub.open({
-      message: (msg) => {
-        if (this.closed) return;
-        this.channel!.received(msg);
-        this.sink.message(msg);
-      },
-      fault: (reason) => {
-        if (this.closed || this.faulted) return;
-        this.faulted = true;
-        this.sink.fault(new TransportFault(`RabbitMQ ${this.broker.shown}: ${this.reason(reason)}`));
-      },
-    });
-  }
-
-  send(payload: JanusMessage | string, route: Route): Promise<JanusMessage | undefined> {
-    if (this.closed || this.faulted || !this.hub || !this.channel) return Promise.reject(new TransportFault(`RabbitMQ ${this.broker.shown}: connection is not open`));
-    const body = this.channel.outgoing(typeof payload === 'string' ? payload : withRouteIds(payload, route), route);
-    try {
-      this.hub.publish(this.settings.toJanus, body);
-    } catch (err) {
-      return Promise.reject(new TransportFault(`RabbitMQ ${this.broker.shown}: publish to '${this.settings.toJanus}' failed: ${this.reason(describeError(err))}`));
-    }
-    return Promise.resolve(undefined);
-  }
-
-  close(): Promise<void> {
-    this.closing ??= (async () => {
-      this.closed = true;
-      if (this.hub && this.channel) this.hub.release(this.channel);
-    })();
-    return this.closing;
-  }
-
-  private reason(text: string): string {
-    return withoutCredentials(text, this.broker);
-  }
 }
 
 /** amqplib's errors in one line; the server's reply text names the refused login or the missing exchange. */

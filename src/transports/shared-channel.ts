@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { JanusMessage, Route } from '../protocol/messages.js';
+import { TransportFault, type TransportConnection, type TransportSink } from './contract.js';
 import { describeBytes } from './limits.js';
 import { decodeMessages, parseJsonObject } from './wire.js';
+import { withRouteIds } from './ws.js';
 
 /**
  * Broker transports (MQTT, RabbitMQ) share one reply stream between all clients: Janus handles
@@ -195,5 +197,59 @@ function decodesTo(literal: string, value: string): boolean {
     return JSON.parse(literal) === value;
   } catch {
     return false;
+  }
+}
+
+/** What a transport gives a connection over its shared stream (a broker topic or queue, a pair socket). */
+export interface ChannelConnectionParts {
+  /** How faults and refusals name the connection: `MQTT mqtt://127.0.0.1:1883`. */
+  label: string;
+  /** Opens this connection's channel on the shared stream. */
+  open(endpoint: ChannelEndpoint): SharedChannel;
+  /** Sends one encoded request; throws a TransportFault naming what failed. */
+  send(body: string): Promise<void> | void;
+  /** Gives the channel back when the connection closes (the last one may close the stream). */
+  release(channel: SharedChannel): void;
+  /** The text of a stream fault for this connection (credentials removed), when not the reason itself. */
+  faultText?(reason: string): string;
+}
+
+/**
+ * A Janus client's connection over a shared stream: its messages come through its channel, a
+ * stream fault reaches it once, and after a fault or a close nothing more is sent.
+ */
+export class ChannelConnection implements TransportConnection {
+  private readonly channel: SharedChannel;
+  private closed = false;
+  private faulted = false;
+
+  constructor(
+    private readonly parts: ChannelConnectionParts,
+    private readonly sink: TransportSink,
+  ) {
+    this.channel = parts.open({
+      message: (message) => {
+        if (this.closed) return;
+        this.channel.received(message);
+        this.sink.message(message);
+      },
+      fault: (reason) => {
+        if (this.closed || this.faulted) return;
+        this.faulted = true;
+        this.sink.fault(new TransportFault(`${parts.label}: ${parts.faultText?.(reason) ?? reason}`));
+      },
+    });
+  }
+
+  async send(payload: JanusMessage | string, route: Route): Promise<JanusMessage | undefined> {
+    if (this.closed || this.faulted) throw new TransportFault(`${this.parts.label}: connection is not open`);
+    await this.parts.send(this.channel.outgoing(typeof payload === 'string' ? payload : withRouteIds(payload, route), route));
+    return undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.parts.release(this.channel);
   }
 }

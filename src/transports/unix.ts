@@ -13,7 +13,7 @@ import {
 } from './contract.js';
 import { loadNative } from './libraries.js';
 import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
-import { decodeMessages, describeError, oneLine } from './wire.js';
+import { decodeMessages, describeError } from './wire.js';
 import { withRouteIds } from './ws.js';
 
 /**
