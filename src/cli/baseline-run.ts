@@ -23,32 +23,40 @@ type Io = { out: (s: string) => void; err: (s: string) => void };
 /** A run for record or compare: the baseline of what happened, or the exit code that ends the command (2, 3, 130). */
 export type BaselineRun = { baseline: Baseline; redactor: Redactor; failed: number } | { exit: number };
 
+/** Run only these tests (by id), with no reporter but the collector: a re-run that confirms differences. */
+export interface RunSubset {
+  only?: Set<string>;
+}
+
 /**
  * Runs a suite as `run` does (same options, same reporters on the console) with a reporter that
  * collects every message of every step, and takes the inventory of each server the tests ran on.
  * Failing scenarios do not stop anything: their transcript is what the comparison needs.
  */
-export async function runForBaseline(args: string[], command: string, io: Io): Promise<BaselineRun> {
+export async function runForBaseline(args: string[], command: string, io: Io, subset: RunSubset = {}): Promise<BaselineRun> {
   const settings = await readRunSettings(args, command);
   // A baseline is of the whole suite on one server: a share of it, or a listing, is not one.
   if (settings.shard) throw new UsageError(`${command} runs the whole suite: --shard is for run`);
   if (settings.list) throw new UsageError(`${command} runs the suite: --list is for run`);
   const redactor = new Redactor([...Object.values(settings.secrets), ...[...settings.urls, ...settings.adminUrls].flatMap(urlSecrets)]);
   const colour = wantsColour(process.stdout, process.env, settings.colour);
-  const reporters = await chooseReporters(settings.reporters, { redactor, colour, out: process.stdout, reporterOptions: settings.reporterOptions });
+  // A re-run writes no report of its own: the run's reports are of the run.
+  const reporters = subset.only ? [] : await chooseReporters(settings.reporters, { redactor, colour, out: process.stdout, reporterOptions: settings.reporterOptions });
   const loaded = await loadScenarios(settings.inputs, { fragments: false });
   if (loaded.problems) {
     io.err(loaded.problems);
     return { exit: ExitCode.invalidInput };
   }
-  const scenarios = withTags(loaded.scenarios, settings.tags);
+  const only = subset.only;
+  const scenarios = withTags(loaded.scenarios, settings.tags).filter((s) => !only || [...only].some((id) => id.startsWith(`${s.file}#${s.name}[`)));
   if (scenarios.length === 0) {
     io.err('no scenarios to run');
     return { exit: ExitCode.invalidInput };
   }
   const unguard = guardOutput(redactor);
   try {
-    const plan = await planSuite(scenarios, { ...planSettings(settings), continueOnMismatch: true });
+    const planned = await planSuite(scenarios, { ...planSettings(settings), continueOnMismatch: true });
+    const plan = only ? { ...planned, tests: planned.tests.filter((t) => only.has(t.info.id)) } : planned;
     if (plan.fault) {
       io.err(`error: ${clip(redactor.text(plan.fault), 1000)}`);
       return { exit: ExitCode.infrastructure };

@@ -1,7 +1,9 @@
 import { ExitCode } from '../core/exit-codes.js';
 import { readBaseline } from '../compare/baseline.js';
 import { failingRatings } from '../compare/classify.js';
-import { diffBaselines, uncompared } from '../compare/diff.js';
+import type { Baseline } from '../compare/baseline.js';
+import { testsToConfirm } from '../compare/confirm.js';
+import { compareBaselines, uncompared, type Comparison, type CompareOptions } from '../compare/diff.js';
 import { DEFAULT_TIMING_TOLERANCE, type TimingTolerance } from '../compare/timing.js';
 import { renderCompareHtml } from '../reporters/html/compare.js';
 import { compareReport, consoleText, markdownText } from '../compare/report.js';
@@ -15,6 +17,7 @@ export const COMPARE_OWN_OPTIONS = {
   'report-md': { type: 'string', value: 'FILE', help: 'write a short Markdown report (to paste into a pull request)' },
   'report-html': { type: 'string', value: 'FILE', help: 'write the differences as one self-contained HTML page, grouped by plugin and message, old and new side by side' },
   'timing-tolerance': { type: 'string', value: 'TOL', help: `when a request's latency counts as changed: more than FACTOR times and MS longer or shorter, as "3x,1000ms" (the default), or "off"` },
+  confirm: { type: 'string', value: 'N', help: 'run the tests that differ again, up to N times (default 2; 0: never): a difference a re-run does not show again is unstable, reported apart and never failing --fail-on' },
   'fail-on': { type: 'string', value: 'LEVEL', help: 'exit 1 when a difference of this rating exists: breaking (default), behaviour (or breaking), any' },
 } as const satisfies OptionTable;
 
@@ -33,6 +36,8 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
   const failOn = own['fail-on'] ?? 'breaking';
   if (failOn !== 'breaking' && failOn !== 'behaviour' && failOn !== 'any') throw new UsageError(`--fail-on is breaking, behaviour or any, not "${failOn}"`);
   const timing = timingTolerance(own['timing-tolerance']);
+  const confirm = Number(own.confirm ?? String(DEFAULT_CONFIRM));
+  if (!Number.isInteger(confirm) || confirm < 0 || confirm > 10) throw new UsageError(`--confirm is a whole number from 0 to 10, not "${own.confirm}"`);
   // A bad baseline is bad input: said before any server is started.
   const old = readBaseline(own.baseline);
   if ('problem' in old) {
@@ -41,9 +46,11 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
   }
   const run = await runForBaseline(rest, 'compare', io);
   if ('exit' in run) return run.exit;
-  const differences = diffBaselines(old, run.baseline, { timing });
+  const confirmed = await confirmByReruns(old, run.baseline, { timing }, confirm, (only) => runForBaseline(rest, 'compare', io, { only }), io);
+  if ('exit' in confirmed) return confirmed.exit;
+  const { comparison, tests } = confirmed;
   const report = run.redactor.value(
-    compareReport(differences, uncompared(old, run.baseline), { path: own.baseline, recordedAt: old.recordedAt, ...(old.serverVersion && { serverVersion: old.serverVersion }) }, { ...(run.baseline.serverVersion && { serverVersion: run.baseline.serverVersion }) }),
+    compareReport(comparison.differences, uncompared(old, run.baseline), { path: own.baseline, recordedAt: old.recordedAt, ...(old.serverVersion && { serverVersion: old.serverVersion }) }, { ...(run.baseline.serverVersion && { serverVersion: run.baseline.serverVersion }) }, { unstable: comparison.unstable, confirmation: { reruns: confirm, tests } }),
   );
   io.out(consoleText(report));
   if (own['report-json']) writeAtomically(own['report-json'], `${JSON.stringify(report, null, 2)}\n`);
@@ -51,6 +58,38 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
   if (own['report-html']) writeAtomically(own['report-html'], renderCompareHtml(report));
   const failing = failingRatings(failOn);
   return report.differences.some((d) => failing.has(d.rating)) ? ExitCode.scenarioFailed : ExitCode.passed;
+}
+
+export const DEFAULT_CONFIRM = 2;
+
+/**
+ * Confirmation by re-run: the tests that show differences run again on the new server, up to
+ * `times` times; after each re-run, a difference it did not show again is unstable (the server
+ * did what the baseline has), and only the tests with differences still standing run again. What
+ * stands at the end was shown by every re-run: a change, not a race.
+ */
+export async function confirmByReruns(
+  old: Baseline,
+  now: Baseline,
+  options: CompareOptions,
+  times: number,
+  rerun: (only: Set<string>) => Promise<{ baseline: Baseline } | { exit: number }>,
+  io: Io,
+): Promise<{ comparison: Comparison; tests: number } | { exit: number }> {
+  const reruns: Baseline[] = [];
+  let comparison = compareBaselines(old, now, options);
+  const all = new Set<string>();
+  for (let i = 1; i <= times; i++) {
+    const tests = testsToConfirm(comparison.differences, now);
+    if (tests.size === 0) break;
+    for (const id of tests) all.add(id);
+    io.err(`confirming ${comparison.differences.length} difference(s): running ${tests.size} test(s) again (${i} of ${times})`);
+    const again = await rerun(tests);
+    if ('exit' in again) return again;
+    reruns.push(again.baseline);
+    comparison = compareBaselines(old, now, { ...options, reruns });
+  }
+  return { comparison, tests: all.size };
 }
 
 /** `--timing-tolerance 3x,1000ms` (either part may be left out: the default's is kept), or `off`. */

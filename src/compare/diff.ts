@@ -3,6 +3,7 @@ import { CLEANUP_STEP, type Baseline, type BaselineMessage, type BaselineStep, t
 import { rate, type DiffClass, type Rating } from './classify.js';
 import { Labeller, type LabelledMessage } from './label.js';
 import { Symbols } from './symbols.js';
+import { confirmedByReruns, rerunDifferences, type Unstable } from './confirm.js';
 import { changedLatencies, DEFAULT_TIMING_TOLERANCE, type LatencySample, type TimingTolerance } from './timing.js';
 import { WIRE_ASPECTS, wireChanges } from './wire.js';
 
@@ -38,14 +39,44 @@ export interface DiffOptions {
 
 type Where = Pick<Difference, 'test' | 'scenario' | 'transport' | 'step' | 'stepTitle'>;
 
-/** Every difference between two baselines: tests paired by id, steps by position, messages by what they are. */
-export function diffBaselines(old: Baseline, now: Baseline, options: DiffOptions = {}): Difference[] {
-  const unstable = new Set(old.unstable ?? []);
+/** Every difference between two baselines that is not unstable (see compareBaselines). */
+export function diffBaselines(old: Baseline, now: Baseline, options: CompareOptions = {}): Difference[] {
+  return compareBaselines(old, now, options).differences;
+}
+
+/** A difference the same server did not do every time (see compareBaselines). */
+export type UnstableDifference = Unstable<Difference>;
+
+/** A comparison: the differences, and apart from them those the same server did not do every time. */
+export interface Comparison {
+  differences: Difference[];
+  unstable: UnstableDifference[];
+}
+
+export interface CompareOptions extends DiffOptions {
+  /** Re-runs of the tests that differed, on the new server: a difference one of them does not show is unstable. */
+  reruns?: Baseline[];
+}
+
+/**
+ * Every difference between two baselines: tests paired by id, steps by position, messages by
+ * what they are. A difference is unstable, not a change, when a re-run of its test on the new
+ * server did what the baseline has (confirmedByReruns), or when the baseline's own recordings
+ * differed there (`record --repeat`).
+ */
+export function compareBaselines(old: Baseline, now: Baseline, options: CompareOptions = {}): Comparison {
   const samples: LatencySample[] = [];
-  const differences = groupedWire(allDifferences(old, now, samples));
+  const reruns = (options.reruns ?? []).map((r) => rerunDifferences(r, allDifferences(old, r, [])));
+  const confirmed = confirmedByReruns(allDifferences(old, now, samples), reruns);
+  const differences = groupedWire(confirmed.differences);
   const timing = options.timing === undefined ? DEFAULT_TIMING_TOLERANCE : options.timing;
   if (timing) differences.push(...timingChanges(samples, timing));
-  return differences.filter((d) => !unstable.has(fingerprint(d)));
+  const recorded = new Set(old.unstable ?? []);
+  const betweenRecordings = 'differed between the recordings of the baseline (record --repeat)';
+  return {
+    differences: differences.filter((d) => !recorded.has(fingerprint(d))),
+    unstable: [...confirmed.unstable, ...differences.filter((d) => recorded.has(fingerprint(d))).map((d) => ({ ...d, unstable: betweenRecordings }))],
+  };
 }
 
 /** One entry per transport and kind of request whose median latency changed beyond the tolerance. */

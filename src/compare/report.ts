@@ -1,9 +1,9 @@
 import { TOOL_VERSION } from '../report/blob-format.js';
 import { RATINGS, RULES_VERSION, type Rating } from './classify.js';
-import type { Difference } from './diff.js';
+import type { Difference, UnstableDifference } from './diff.js';
 
 /**
- * The JSON report of a comparison, format `janus-scenarios-compare`, version 2:
+ * The JSON report of a comparison, format `janus-scenarios-compare`, version 3:
  *
  *     { format, version, rules (the classification rules' version), tool: {name, version},
  *       baseline: { path, serverVersion?, recordedAt }, target: { serverVersion? },
@@ -16,9 +16,13 @@ import type { Difference } from './diff.js';
  * `old` / `new` are absent when the value is (a field added has no old value). Volatile values
  * appear as symbols (`$3`) or placeholders (`<time>`). Version 2 added the classes `renamed`,
  * `timing-changed` and `wire-changed`, and `count` / `example` (a wire change is one entry for
- * all the messages that showed it: how many, and the first).
+ * all the messages that showed it: how many, and the first). Version 3 added `unstable` (the
+ * differences a re-run on the new server did not show again, or that the baseline's own
+ * recordings had: counted apart, never failing `--fail-on`), `counts.unstable` and
+ * `confirmation` (how many times, at most, the tests that differed were run again, and how many
+ * tests that was).
  */
-export const COMPARE_REPORT_VERSION = 2;
+export const COMPARE_REPORT_VERSION = 3;
 
 export interface CompareReport {
   format: 'janus-scenarios-compare';
@@ -27,14 +31,37 @@ export interface CompareReport {
   tool: { name: string; version: string };
   baseline: { path: string; serverVersion?: string; recordedAt: string };
   target: { serverVersion?: string };
-  counts: Record<Rating, number>;
+  counts: Record<Rating | 'unstable', number>;
   differences: Difference[];
+  unstable: UnstableDifference[];
+  confirmation: Confirmation;
   uncompared: Array<{ test: string; reason: string }>;
 }
 
-export function compareReport(differences: Difference[], uncompared: CompareReport['uncompared'], baseline: CompareReport['baseline'], target: CompareReport['target']): CompareReport {
-  const counts = Object.fromEntries(RATINGS.map((r) => [r, differences.filter((d) => d.rating === r).length])) as Record<Rating, number>;
-  return { format: 'janus-scenarios-compare', version: COMPARE_REPORT_VERSION, rules: RULES_VERSION, tool: { name: 'janus-scenarios', version: TOOL_VERSION }, baseline, target, counts, differences, uncompared };
+/** Confirmation by re-run: at most how many re-runs of the tests that differed, and how many tests were re-run. */
+export interface Confirmation {
+  reruns: number;
+  tests: number;
+}
+
+export function compareReport(
+  differences: Difference[],
+  uncompared: CompareReport['uncompared'],
+  baseline: CompareReport['baseline'],
+  target: CompareReport['target'],
+  stability: { unstable?: UnstableDifference[]; confirmation?: Confirmation } = {},
+): CompareReport {
+  const unstable = stability.unstable ?? [];
+  const counts = { ...Object.fromEntries(RATINGS.map((r) => [r, differences.filter((d) => d.rating === r).length])), unstable: unstable.length } as CompareReport['counts'];
+  const confirmation = stability.confirmation ?? { reruns: 0, tests: 0 };
+  return { format: 'janus-scenarios-compare', version: COMPARE_REPORT_VERSION, rules: RULES_VERSION, tool: { name: 'janus-scenarios', version: TOOL_VERSION }, baseline, target, counts, differences, unstable, confirmation, uncompared };
+}
+
+/** One line on what confirmation by re-run found, or '' when nothing was unstable. */
+export function unstableLine(report: CompareReport): string {
+  if (report.unstable.length === 0) return '';
+  const reruns = report.confirmation.reruns > 0 ? ` (${report.confirmation.tests} test(s) run again up to ${report.confirmation.reruns} time(s))` : '';
+  return `${report.unstable.length} unstable difference(s) not counted: the same server did not do them every time${reruns}`;
 }
 
 /** Differences grouped by plugin, then by message, in the order first seen. */
@@ -81,6 +108,11 @@ export function consoleText(report: CompareReport): string {
         lines.push(`    ${d.rating.padEnd(9)} ${d.class.padEnd(20)} ${d.pointer || '(message)'}  ${shown(d.old, 40)}  →  ${shown(d.new, 40)}   ${where} (${d.scenario})`);
       }
     }
+  }
+  if (report.unstable.length > 0) {
+    lines.push('', `${unstableLine(report)}:`);
+    for (const d of report.unstable.slice(0, 20)) lines.push(`  ${d.class} ${d.message} ${d.pointer || '(message)'}  ${d.step || d.test} ${d.transport} (${d.scenario}): ${d.unstable}`);
+    if (report.unstable.length > 20) lines.push(`  ... and ${report.unstable.length - 20} more (see --report-json)`);
   }
   if (report.uncompared.length > 0) {
     lines.push('', `not compared (${report.uncompared.length}):`);
@@ -146,6 +178,7 @@ export function markdownText(report: CompareReport, limits: { perPlugin?: number
     const rest = rows.slice(shownRows.length);
     if (rest.length > 0) lines.push('', `… and ${rest.length} more row(s) here (${byRating(rest.map((r) => r.first))}): see the JSON report.`);
   }
+  if (report.unstable.length > 0) lines.push('', `${unstableLine(report)}: see the JSON report.`);
   if (report.uncompared.length > 0) lines.push('', `${report.uncompared.length} test(s) not compared (skipped or not in the baseline).`);
   return lines.join('\n') + '\n';
 }
