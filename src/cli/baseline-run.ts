@@ -3,7 +3,10 @@ import { clip } from '../core/clip.js';
 import { mergeInventories, takeInventory } from '../compare/inventory.js';
 import type { RunTarget } from '../run/run-scenario.js';
 import type { Baseline, ServerInventory } from '../compare/baseline.js';
-import { Multiplexer, reporterErrorLine } from '../events/multiplexer.js';
+import type { CompareReport } from '../compare/report.js';
+import type { RunEnd } from '../events/events.js';
+import { Multiplexer, reporterErrorLine, reporterName } from '../events/multiplexer.js';
+import type { Reporter } from '../events/reporter.js';
 import { stopAllJanus } from '../managed/index.js';
 import { planSuite, withTags, type Plan } from '../plan/index.js';
 import { Redactor, urlSecrets } from '../report/redact.js';
@@ -21,7 +24,13 @@ import { wantsColour } from '../reporters/colour.js';
 type Io = { out: (s: string) => void; err: (s: string) => void };
 
 /** A run for record or compare: the baseline of what happened, or the exit code that ends the command (2, 3, 130). */
-export type BaselineRun = { baseline: Baseline; redactor: Redactor; failed: number } | { exit: number };
+export type BaselineRun = { baseline: Baseline; redactor: Redactor; failed: number; finish: FinishReports } | { exit: number };
+
+/**
+ * Writes the reports whose `run:end` compare held back (`--reporter html`), with the comparison
+ * when there is one: called once, whatever happened (without a comparison when it could not be made).
+ */
+export type FinishReports = (compare?: CompareReport) => Promise<void>;
 
 /** Run only these tests (by id), with no reporter but the collector: a re-run that confirms differences. */
 export interface RunSubset {
@@ -41,7 +50,9 @@ export async function runForBaseline(args: string[], command: string, io: Io, su
   const redactor = new Redactor([...Object.values(settings.secrets), ...[...settings.urls, ...settings.adminUrls].flatMap(urlSecrets)]);
   const colour = wantsColour(process.stdout, process.env, settings.colour);
   // A re-run writes no report of its own: the run's reports are of the run.
-  const reporters = subset.only ? [] : await chooseReporters(settings.reporters, { redactor, colour, out: process.stdout, reporterOptions: settings.reporterOptions });
+  const chosen = subset.only ? [] : await chooseReporters(settings.reporters, { redactor, colour, out: process.stdout, reporterOptions: settings.reporterOptions });
+  const held = command === 'compare' ? holdRunEnd(chosen, (name, error) => io.err(reporterErrorLine(name, error, (t) => redactor.text(t)))) : { reporters: chosen, finish: async () => {} };
+  const reporters = held.reporters;
   const loaded = await loadScenarios(settings.inputs, { fragments: false });
   if (loaded.problems) {
     io.err(loaded.problems);
@@ -68,15 +79,59 @@ export async function runForBaseline(args: string[], command: string, io: Io, su
     return await withInterrupts(io.err, () => {}, async (signal) => {
       const outcome = await runSuite(withInventory(plan, inventory), { reporter: multiplexer, jobs: settings.jobs, retries: settings.retries, signal, seed: settings.seed ?? randomSeed() });
       for (const line of outcome.faults) io.err(`error: ${clip(redactor.text(line), 1000)}`);
-      if (outcome.status === 'interrupted') return { exit: ExitCode.interrupted };
-      if (outcome.status === 'fault') return { exit: ExitCode.infrastructure };
+      if (outcome.status === 'interrupted' || outcome.status === 'fault') {
+        await held.finish();
+        return { exit: outcome.status === 'interrupted' ? ExitCode.interrupted : ExitCode.infrastructure };
+      }
       const failed = outcome.results.filter((r) => r.status === 'failed').length;
-      return { baseline: collector.baseline(inventory, redactor), redactor, failed };
+      return { baseline: collector.baseline(inventory, redactor), redactor, failed, finish: held.finish };
     });
   } finally {
     await stopAllJanus();
     unguard();
   }
+}
+
+/** A reporter that can show the comparison (the run's HTML report). */
+interface ShowsCompare extends Reporter {
+  showsCompare(): boolean;
+  withCompare(compare: CompareReport): void;
+}
+
+function showsCompare(r: Reporter): r is ShowsCompare {
+  return typeof (r as Partial<ShowsCompare>).showsCompare === 'function' && (r as ShowsCompare).showsCompare();
+}
+
+/**
+ * The reporters, those that can show the comparison with their `run:end` held back: the
+ * comparison is made after the run (and its re-runs), and goes in their report. `finish` gives
+ * it to them and delivers the `run:end`, once.
+ */
+export function holdRunEnd(reporters: Reporter[], onError: (name: string, error: unknown) => void): { reporters: Reporter[]; finish: FinishReports } {
+  const waiting: Array<{ reporter: ShowsCompare; end?: RunEnd }> = [];
+  const wrapped = reporters.map((reporter): Reporter => {
+    if (!showsCompare(reporter)) return reporter;
+    const slot: { reporter: ShowsCompare; end?: RunEnd } = { reporter };
+    waiting.push(slot);
+    return new Proxy(reporter, {
+      get: (target, key, receiver) => (key === 'onRunEnd' ? (event: RunEnd) => void (slot.end = event) : Reflect.get(target, key, receiver)),
+    });
+  });
+  let finished = false;
+  const finish: FinishReports = async (compare) => {
+    if (finished) return;
+    finished = true;
+    for (const { reporter, end } of waiting) {
+      if (!end) continue;
+      try {
+        if (compare) reporter.withCompare(compare);
+        await reporter.onRunEnd?.(end);
+      } catch (e) {
+        onError(reporterName(reporter), e);
+      }
+    }
+  };
+  return { reporters: wrapped, finish };
 }
 
 /**

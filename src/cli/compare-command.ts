@@ -6,7 +6,7 @@ import { testsToConfirm } from '../compare/confirm.js';
 import { compareBaselines, uncompared, type Comparison, type CompareOptions } from '../compare/diff.js';
 import { DEFAULT_TIMING_TOLERANCE, type TimingTolerance } from '../compare/timing.js';
 import { renderCompareHtml } from '../reporters/html/compare.js';
-import { compareReport, consoleText, markdownText } from '../compare/report.js';
+import { compareReport, consoleText, markdownText, type CompareReport } from '../compare/report.js';
 import { ownOptions, runForBaseline } from './baseline-run.js';
 import { RUN_OPTIONS, UsageError, type OptionTable } from './options.js';
 import { writeAtomically } from './record-command.js';
@@ -46,18 +46,24 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
   }
   const run = await runForBaseline(rest, 'compare', io);
   if ('exit' in run) return run.exit;
-  const confirmed = await confirmByReruns(old, run.baseline, { timing }, confirm, (only) => runForBaseline(rest, 'compare', io, { only }), io);
-  if ('exit' in confirmed) return confirmed.exit;
-  const { comparison, tests } = confirmed;
-  const report = run.redactor.value(
-    compareReport(comparison.differences, uncompared(old, run.baseline), { path: own.baseline, recordedAt: old.recordedAt, ...(old.serverVersion && { serverVersion: old.serverVersion }) }, { ...(run.baseline.serverVersion && { serverVersion: run.baseline.serverVersion }) }, { unstable: comparison.unstable, confirmation: { reruns: confirm, tests } }),
-  );
-  io.out(consoleText(report));
-  if (own['report-json']) writeAtomically(own['report-json'], `${JSON.stringify(report, null, 2)}\n`);
-  if (own['report-md']) writeAtomically(own['report-md'], markdownText(report));
-  if (own['report-html']) writeAtomically(own['report-html'], renderCompareHtml(report));
-  const failing = failingRatings(failOn);
-  return report.differences.some((d) => failing.has(d.rating)) ? ExitCode.scenarioFailed : ExitCode.passed;
+  let report: CompareReport | undefined;
+  try {
+    const confirmed = await confirmByReruns(old, run.baseline, { timing }, confirm, (only) => runForBaseline(rest, 'compare', io, { only }), io);
+    if ('exit' in confirmed) return confirmed.exit;
+    const { comparison, tests } = confirmed;
+    report = run.redactor.value(
+      compareReport(comparison.differences, uncompared(old, run.baseline), { path: own.baseline, recordedAt: old.recordedAt, ...(old.serverVersion && { serverVersion: old.serverVersion }) }, { ...(run.baseline.serverVersion && { serverVersion: run.baseline.serverVersion }) }, { unstable: comparison.unstable, confirmation: { reruns: confirm, tests } }),
+    );
+    io.out(consoleText(report));
+    if (own['report-json']) writeAtomically(own['report-json'], `${JSON.stringify(report, null, 2)}\n`);
+    if (own['report-md']) writeAtomically(own['report-md'], markdownText(report));
+    if (own['report-html']) writeAtomically(own['report-html'], renderCompareHtml(report));
+    const failing = failingRatings(failOn);
+    return report.differences.some((d) => failing.has(d.rating)) ? ExitCode.scenarioFailed : ExitCode.passed;
+  } finally {
+    // The run's own reports (--reporter html) show the comparison; written even when it could not be made.
+    await run.finish(report);
+  }
 }
 
 export const DEFAULT_CONFIRM = 2;

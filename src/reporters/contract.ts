@@ -1,4 +1,5 @@
 import type { Reporter } from '../events/reporter.js';
+import type { CompareReport } from '../compare/report.js';
 import type { RunReport } from '../report/model.js';
 import type { Redactor } from '../report/redact.js';
 
@@ -31,4 +32,6 @@ export interface ReportFormat {
   /** Used when the command line gives no path, e.g. 'janus-scenarios-report.html'. */
   defaultPath: string;
   render(report: RunReport): string;
+  /** A format that can show a comparison (`compare` with this reporter) beside the run: its page with the comparison in it. */
+  renderWithCompare?(report: RunReport, compare: CompareReport): string;
 }

@@ -1,3 +1,4 @@
+import type { CompareReport } from '../compare/report.js';
 import type { RunEnd } from '../events/events.js';
 import { ReportBuilder } from '../report/builder.js';
 import type { ReportFormat, ReporterContext, ReporterFactory, TextSink } from './contract.js';
@@ -11,6 +12,7 @@ import { writeReportFile } from './write.js';
 export class FileReporter extends ReportBuilder {
   override readonly name: string;
   private readonly out: TextSink;
+  private compare: CompareReport | undefined;
 
   constructor(private readonly format: ReportFormat, private readonly path: string, context: Pick<ReporterContext, 'redactor' | 'out'>) {
     super({ redactor: context.redactor });
@@ -21,10 +23,21 @@ export class FileReporter extends ReportBuilder {
   override onRunEnd(event: RunEnd): void {
     super.onRunEnd(event);
     try {
-      writeReportFile(this.path, this.format.render(this.report()), this.out);
+      const text = this.compare && this.format.renderWithCompare ? this.format.renderWithCompare(this.report(), this.compare) : this.format.render(this.report());
+      writeReportFile(this.path, text, this.out);
     } catch (e) {
       throw new Error(`--reporter ${this.name}: ${(e as Error).message}`);
     }
+  }
+
+  /** Whether its format shows a comparison: `compare` then holds back its `run:end` until the comparison is made. */
+  showsCompare(): boolean {
+    return this.format.renderWithCompare !== undefined;
+  }
+
+  /** The comparison to show, before `run:end` (already redacted by the command that made it). */
+  withCompare(compare: CompareReport): void {
+    this.compare = compare;
   }
 
   printsToStdout(): boolean {

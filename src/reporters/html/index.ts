@@ -1,4 +1,6 @@
+import type { CompareReport } from '../../compare/report.js';
 import type { RunReport } from '../../report/model.js';
+import { COMPARE_STYLE, compareSection } from './compare.js';
 import { embeddableJson, pageHead } from './embed.js';
 import { clientScript } from './script.js';
 import { STYLE } from './style.js';
@@ -8,10 +10,11 @@ import { STYLE } from './style.js';
  * draws it, nothing fetched. The content security policy forbids any network access, so a page
  * opened from disk or an attachment cannot call out even if a message held a URL.
  */
-export function renderHtml(report: RunReport): string {
+export function renderHtml(report: RunReport, compare?: CompareReport): string {
   const t = report.totals;
-  const title = `Janus scenarios: ${t.failed} failed, ${t.passed} passed${report.interrupted ? ' (interrupted)' : ''}`;
-  return `${pageHead(title, STYLE, { script: true })}<div id="app"></div>
+  const title = `Janus scenarios: ${t.failed} failed, ${t.passed} passed${report.interrupted ? ' (interrupted)' : ''}${compare ? `; compared with ${compare.baseline.serverVersion ?? 'a baseline'}: ${compare.counts.breaking} breaking, ${compare.counts.behaviour} behaviour, ${compare.counts.additive} additive` : ''}`;
+  // The comparison is drawn here, as `compare --report-html` draws it (no script needed), before the run.
+  return `${pageHead(title, compare ? `${STYLE}${COMPARE_STYLE}` : STYLE, { script: true })}${compare ? `${compareSection(compare)}\n` : ''}<div id="app"></div>
 <noscript><p>This report draws itself with JavaScript; its data is in the page as JSON.</p></noscript>
 <script type="application/json" id="report-data">${embeddableJson(report)}</script>
 <script>${clientScript()}</script>
@@ -24,6 +27,7 @@ export function renderHtml(report: RunReport): string {
 export const htmlFormat = {
   name: 'html',
   defaultPath: 'janus-scenarios-report.html',
-  render: renderHtml,
+  render: (report: RunReport) => renderHtml(report),
+  renderWithCompare: renderHtml,
 };
 
