@@ -8,7 +8,7 @@ import { transportSkip, type TargetPlan, type Targets, type TargetSettings } fro
 
 /** Scenarios with `admin:` steps talk to the Admin API besides the Janus API. */
 function usesAdminApi(scenario: CompiledScenario): boolean {
-  return [...scenario.steps, ...scenario.cleanup].some((step) => step.kind === 'admin');
+  return [...scenario.steps, ...scenario.cleanup].some((step) => step.kind === 'admin' || step.usesAdminApi === true);
 }
 
 /**

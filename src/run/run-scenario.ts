@@ -285,7 +285,7 @@ class ScenarioRun {
     const { scenario, target, options, values } = this;
     return {
       signal,
-      target: { transport: target.transport, url: target.url, tls: target.tls },
+      target: { transport: target.transport, url: target.url, tls: target.tls, ...(target.admin && { admin: target.admin }) },
       // Media needs the time a DTLS handshake needs on a busy machine, whatever the usual limit.
       stepTimeoutMs: scenario.requires.media ? Math.max(options.stepTimeoutMs, MEDIA_STEP_TIMEOUT_MS) : options.stepTimeoutMs,
       secrets: target.secrets,
@@ -302,7 +302,7 @@ class ScenarioRun {
         return out;
       },
       save: (name, value) => values.saved.set(name, value),
-      traffic: (actor, direction, message, route, http) => this.record(actor.name, 'janus')(direction, message, route, http),
+      traffic: (actor, direction, message, route, http, api = 'janus') => this.record(api === 'admin' ? 'admin' : actor.name, api)(direction, message, route, http),
       noteReply: (reply, transaction) => (values.last = { reply, transaction }),
     };
   }

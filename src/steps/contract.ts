@@ -27,6 +27,8 @@ export interface CompiledStep {
   janus?: VersionRange[];
   /** A bug of some Janus versions this step shows. */
   knownBug?: KnownBug;
+  /** Talks to the Admin API though not an `admin:` step (`http: { api: admin }`): the scenario needs an Admin API address. */
+  usesAdminApi?: boolean;
   execute(ctx: StepContext): Promise<void>;
 }
 
@@ -70,7 +72,7 @@ export interface Actor {
 export interface StepContext {
   readonly signal: AbortSignal;
   /** Where the run's Janus API is, for steps that speak a transport's own protocol (http). */
-  readonly target: { transport: string; url: string; tls: TlsOptions };
+  readonly target: { transport: string; url: string; tls: TlsOptions; admin?: { transport: string; url: string } };
   readonly stepTimeoutMs: number;
   actor(name: string): Actor;
   janus(actor: Actor): Promise<JanusClient>;
@@ -83,8 +85,8 @@ export interface StepContext {
   save(name: string, value: unknown): void;
   /** The scenario's WebRTC peers, by name; a StepFailure when the target has none (no requires.media). */
   readonly peers: { run(name: string, action: PeerAction): Promise<PeerResult> };
-  /** Messages a step exchanged outside the Janus client (http): into the transcript, schema checks and coverage. */
-  traffic(actor: Actor, direction: 'out' | 'in', message: JanusMessage | string, route?: Route, http?: HttpExchange): void;
+  /** Messages a step exchanged outside the Janus client (http): into the transcript, schema checks and coverage; of the Janus API unless `api` says admin. */
+  traffic(actor: Actor, direction: 'out' | 'in', message: JanusMessage | string, route?: Route, http?: HttpExchange, api?: 'janus' | 'admin'): void;
   noteReply(reply: JanusMessage, transaction: string | undefined): void;
 }
 

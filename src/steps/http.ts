@@ -5,16 +5,17 @@ import { loadUndici } from '../transports/libraries.js';
 import { formatDuration } from '../core/duration.js';
 import { commonProperties, POSITIVE_DURATION, saveProperty } from './common.js';
 import type { JanusMessage, Route } from '../protocol/messages.js';
-import { mismatchFailure, StepFailure, type CompiledStep, type StepKind } from './contract.js';
+import { mismatchFailure, StepFailure, type CompiledStep, type StepContext, type StepKind } from './contract.js';
 import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave, saveWhatIsThere } from './save.js';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
 
 /**
- * `http:` sends one HTTP request to a path below the run's Janus API URL and matches the
- * status, headers and body, for what only HTTP has: paths, methods, long-polls, 404s. It runs
- * on the http and https transports only; sessions it creates are the scenario's to destroy.
+ * `http:` sends one HTTP request to a path below the run's Janus API URL (or, with `api: admin`,
+ * its Admin API URL) and matches the status, headers and body, for what only HTTP has: paths,
+ * methods, long-polls, 404s. It runs on the http and https transports only; sessions it creates
+ * are the scenario's to destroy.
  */
 export const httpStep: StepKind = {
   key: 'http',
@@ -26,9 +27,10 @@ export const httpStep: StepKind = {
     properties: {
       http: {
         type: 'object',
-        description: 'the request: method, path below the Janus API URL, body, headers',
+        description: 'the request: method, path below the Janus API URL (or the Admin API URL), body, headers',
         additionalProperties: false,
         properties: {
+          api: { enum: ['janus', 'admin'], description: 'below which URL: the Janus API (default) or the Admin API (the run needs an HTTP Admin API URL)' },
           method: { enum: METHODS, description: 'default GET' },
           // A path without its leading / would be glued to the URL's last segment (/janusinfo).
           path: { type: 'string', pattern: '^($|/|\\?|\\$\\{)', description: 'appended to the Janus API URL, starting with / or ?: "", "/${session}?maxev=5", "/info"' },
@@ -44,7 +46,8 @@ export const httpStep: StepKind = {
     },
   },
   compile(raw, cc) {
-    const spec = raw.http as { method?: string; path?: string; body?: unknown; headers?: Record<string, string> };
+    const spec = raw.http as { api?: 'janus' | 'admin'; method?: string; path?: string; body?: unknown; headers?: Record<string, string> };
+    const api = spec.api ?? 'janus';
     const method = spec.method ?? 'GET';
     const path = cc.template(spec.path ?? '', ['http', 'path']);
     const body = spec.body === undefined ? undefined : cc.template(spec.body, ['http', 'body']);
@@ -56,21 +59,22 @@ export const httpStep: StepKind = {
     const step: CompiledStep = {
       kind: 'http',
       span: cc.span(),
-      title: (raw.name as string | undefined) ?? `HTTP ${method} ${spec.path ?? ''}`,
+      title: (raw.name as string | undefined) ?? `HTTP ${method} ${api === 'admin' ? 'admin ' : ''}${spec.path ?? ''}`,
       client,
+      ...(api === 'admin' && { usesAdminApi: true }),
       async execute(ctx) {
         if (ctx.target.transport !== 'http' && ctx.target.transport !== 'https') {
           throw new StepFailure('assertion', `an http step needs the http or https transport, not ${ctx.target.transport}: add requires: { transports: [http, https] }`);
         }
         const actor = ctx.actor(client);
-        const url = ctx.target.url.replace(/\/+$/, '') + String(ctx.resolve(path, actor));
+        const url = baseUrl(ctx.target, api).replace(/\/+$/, '') + String(ctx.resolve(path, actor));
         const payload = body === undefined ? undefined : ctx.resolve(body, actor);
         const limit = timeoutMs ?? ctx.stepTimeoutMs;
         const resolvedPath = String(ctx.resolve(path, actor));
         const route = routeOf(resolvedPath);
         // Every request is in the transcript, with its method and path, JSON body or not.
         const sent = payload !== null && typeof payload === 'object' ? (payload as JanusMessage) : payload === undefined ? '' : String(payload);
-        ctx.traffic(actor, 'out', sent, route, { method, path: urlPath(url) });
+        ctx.traffic(actor, 'out', sent, route, { method, path: urlPath(url) }, api);
         const dispatcher = await httpAgentFor(ctx.target.tls, ctx.stepTimeoutMs);
         const { request } = await loadUndici();
         let reply: { status: number; headers: Record<string, unknown>; body: unknown };
@@ -94,9 +98,9 @@ export const httpStep: StepKind = {
           throw new StepFailure('infrastructure', what);
         }
         const status = { status: reply.status };
-        if (Array.isArray(reply.body) && reply.body.length > 0) for (const event of reply.body) ctx.traffic(actor, 'in', event as JanusMessage, undefined, status);
-        else if (reply.body !== null && typeof reply.body === 'object') ctx.traffic(actor, 'in', reply.body as JanusMessage, undefined, status);
-        else ctx.traffic(actor, 'in', typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body), undefined, status);
+        if (Array.isArray(reply.body) && reply.body.length > 0) for (const event of reply.body) ctx.traffic(actor, 'in', event as JanusMessage, undefined, status, api);
+        else if (reply.body !== null && typeof reply.body === 'object') ctx.traffic(actor, 'in', reply.body as JanusMessage, undefined, status, api);
+        else ctx.traffic(actor, 'in', typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body), undefined, status, api);
         if (expect) {
           const mismatches = ctx.match(expect, reply, actor);
           if (mismatches.length > 0) {
@@ -110,6 +114,15 @@ export const httpStep: StepKind = {
     return step;
   },
 };
+
+/** The URL the path goes below: the Janus API's, or the Admin API's when it is reached over HTTP. */
+function baseUrl(target: StepContext['target'], api: 'janus' | 'admin'): string {
+  if (api === 'janus') return target.url;
+  const admin = target.admin;
+  if (!admin) throw new StepFailure('infrastructure', 'no Admin API address is known: give --admin-url');
+  if (!/^https?:/.test(admin.url)) throw new StepFailure('assertion', `an http step with api: admin needs an HTTP Admin API URL, not ${admin.url.replace(/\/\/.*@/, '//')}`);
+  return admin.url;
+}
 
 /** The path of the URL requested, without its query (which may carry an apisecret or token). */
 function urlPath(url: string): string {
