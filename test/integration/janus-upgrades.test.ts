@@ -13,6 +13,7 @@ import { runCli, tmpdirPerTest } from '../support/cli.js';
  */
 const VERSIONED = [
   'scenarios/upgrades/http-get-ping.yaml',
+  'scenarios/upgrades/http-admin-get-ping.yaml',
   'scenarios/upgrades/ws-trailing-newline.yaml',
   'scenarios/upgrades/info-keys.yaml',
   'scenarios/upgrades/videoroom-subscriber-offer.yaml',
