@@ -60,6 +60,12 @@ describe('compare: confirmation by re-run', function () {
     assert.equal(confirmationKey({ test: 't', message: 'm', pointer: '/list/0/display', class: 'value-changed' }), confirmationKey({ test: 't', message: 'm', pointer: '/list/3/display', class: 'value-changed' }));
   });
 
+  it('a step not in the baseline that a re-run shows again with more messages is reproduced', function () {
+    const key = (n: number): string => confirmationKey({ test: 't', message: `(step not in the baseline: ${n} message(s))`, pointer: '', class: 'extra-message' });
+    assert.equal(key(2), key(3));
+    assert.notEqual(key(2), confirmationKey({ test: 't', message: '(step not reached: 2 message(s))', pointer: '', class: 'message-missing' }));
+  });
+
   it('keeps the differences of tests no re-run ran or the re-run skipped', function () {
     const now = baseline([test('real', 2), test('race', 2)]);
     const skipped = baseline([{ ...test('race', 1), status: 'skipped', steps: [] }]);
