@@ -103,7 +103,7 @@ class ScenarioCompiler implements IncludeHost {
     this.doc = source.value as Record<string, unknown>;
     this.clients = (this.doc.clients as string[] | undefined) ?? [DEFAULT_CLIENT];
     this.names = new Set<string>(mode.params);
-    this.placeholders = { env: options.env, clients: this.clients, handles: new Map(), diagnostics: this.diagnostics };
+    this.placeholders = { env: options.env, clients: this.clients, handles: new Map(), diagnostics: this.diagnostics, savedTogether: new Set() };
     this.includes = new Includes(this, source.path);
     this.requires = (this.doc.requires as Record<string, unknown> | undefined) ?? {};
     this.plugins = [...((this.requires.plugins as string[] | undefined) ?? [])];
@@ -259,7 +259,10 @@ class ScenarioCompiler implements IncludeHost {
       client: (raw) => this.client(src, stepPath, raw, defaultClient),
       template: (value, path) => compileTemplate(value, [...stepPath, ...path], check),
       pattern: (value, path, exact) => patterns.compile(value, path, exact),
-      declare: (saved) => this.later(() => saved.forEach((n) => this.names.add(n))),
+      declare: (saved) => {
+        if (this.deferred) saved.forEach((n) => this.placeholders.savedTogether.add(n));
+        this.later(() => saved.forEach((n) => this.names.add(n)));
+      },
       durationMs: (value, path, opts = {}) => this.durationMs(error, value, path, opts),
       declareHandle: (client, name) => this.declareHandle(error, client, name),
       knowsHandle: (client, name) => handles.get(client)?.has(name) ?? false,
@@ -321,6 +324,7 @@ class ScenarioCompiler implements IncludeHost {
     const compiled = this.compileSteps(src, raws, base, client);
     const declarations = this.deferred;
     this.deferred = outer;
+    if (!outer) this.placeholders.savedTogether.clear();
     declarations.forEach((declare) => this.later(declare));
     return compiled;
   }
