@@ -53,6 +53,13 @@ steps:
       - request: { janus: message, body: { bitrate: wrong } }
         expect: { janus: event, plugindata: { data: { result: ok } } }
 `,
+    'admin-inside.yaml': `name: an admin request sent with a Janus API one
+steps:
+  - request: create
+  - concurrently:
+      - request: keepalive
+      - admin: list_sessions
+`,
   });
   after(() => files.remove());
 
@@ -74,6 +81,14 @@ steps:
       // The session went with the scenario's own destroy: cleanup had none to destroy.
       assert.ok(!out.some((m) => m.direction === 'out' && m.message.transaction?.startsWith('cleanup-')), `${s.transport}: cleanup sent a request`);
     }
+  });
+
+  it('an admin request inside concurrently counts: without --admin-url the scenario is skipped, saying why', async function () {
+    const run = await runCli(['run', files.path('admin-inside.yaml'), ...urls().slice(0, 2), '--list']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /an admin request sent with a Janus API one \[http\] {2}\(skipped: needs the Admin API: give --admin-url\)/);
+    const withAdmin = await runCli(['run', files.path('admin-inside.yaml'), ...urls(), '--transport', 'http,ws']);
+    assert.equal(withAdmin.code, 0, withAdmin.stdout + withAdmin.stderr);
   });
 
   it('an order Janus guarantees the other way round fails, naming the line and both positions', async function () {

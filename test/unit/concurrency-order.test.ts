@@ -163,6 +163,18 @@ steps:
     assert.match(p[1]!, /^7:34 unknown client "bob"/);
   });
 
+  it('checks the steps inside a concurrently step of a fragment, where the fragment is written', function () {
+    write({
+      'f.fragment.yaml': 'params: { verb: detach }\nsteps:\n  - concurrently:\n      - request: "${verb}"\n      - no_event: {}\n        for: 1s\n',
+      'uses.yaml': `${HEAD}  - include: f.fragment.yaml\n`,
+    });
+    const r = load('uses.yaml');
+    assert.deepEqual(r.diagnostics.map((d) => `${d.span.file}:${d.span.line}:${d.span.col} ${d.message}`), [
+      'f.fragment.yaml:5:9 a no_event step cannot be inside concurrently: it holds request, admin, raw steps, whose requests are sent together',
+    ]);
+    assert.equal(r.diagnostics[0]!.hint, 'put it after the concurrently step: events that arrived meanwhile are kept in the mailbox');
+  });
+
   it('the CLI says file:line:col and exits 2 before any network I/O', function () {
     write({ 'bad.yaml': `${HEAD}  - concurrently:\n      - request: detach\n      - sleep: 1s\n` });
     let out = '';
