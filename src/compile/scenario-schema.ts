@@ -68,8 +68,13 @@ function observers(known: readonly string[], description: string) {
 export function stepSchema(): object {
   const kinds = stepKinds();
   const schemaOf = (k: StepKind): object => ({ description: k.summary, ...withConditions(k.schema) });
-  return { oneOf: kinds.map((k) => (k.nestedSteps ? withNestedSteps(schemaOf(k), k.nestedSteps, kinds.filter((n) => k.nestedSteps!.kinds.includes(n.key)).map(schemaOf)) : schemaOf(k))) };
+  // Where a kind's schema is, for the kinds that hold steps to refer to it rather than repeat it.
+  const refTo = (key: string): object => ({ $ref: `${STEP_DEF}/oneOf/${kinds.findIndex((k) => k.key === key)}` });
+  return { oneOf: kinds.map((k) => (k.nestedSteps ? withNestedSteps(schemaOf(k), k.nestedSteps, k.nestedSteps.kinds.map(refTo)) : schemaOf(k))) };
 }
+
+/** Where stepSchema() is put in the scenario and fragment schemas. */
+const STEP_DEF = '#/$defs/step';
 
 /**
  * A kind that holds steps, for editors: its list completes and checks as the steps allowed
@@ -116,7 +121,7 @@ export function scenarioSchema(): object {
       steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' }, description: 'what the scenario does, in order; it stops at the first failing step' },
       cleanup: { type: 'array', items: { $ref: '#/$defs/step' }, description: 'steps that always run at the end' },
     },
-    $defs: { step: stepSchema() },
+    $defs: { step: stepSchema() }, // at STEP_DEF
   };
 }
 
@@ -137,6 +142,6 @@ export function fragmentSchema(): object {
       },
       steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' }, description: 'the steps an include runs in its place' },
     },
-    $defs: { step: stepSchema() },
+    $defs: { step: stepSchema() }, // at STEP_DEF
   };
 }
