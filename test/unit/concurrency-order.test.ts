@@ -278,6 +278,19 @@ steps:
     assert.equal(sent.length, 2);
   });
 
+  it('a request that cannot be sent fails at its own line; the others are still sent and answered', async function () {
+    const scenario = loadOne('name: x\nsteps:\n  - concurrently:\n      - request: info\n        save: { got: janus }\n      - request: keepalive\n');
+    const { sent, client } = scripted(1);
+    const saved = new Map<string, unknown>();
+    const ctx = { ...stepContext(scenario, client, { transport: 'ws' }).ctx, save: (name: string, value: unknown) => saved.set(name, value) };
+    const failure = await scenario.steps[0]!.execute(ctx).then(() => undefined, (e: unknown) => e);
+    assert.ok(failure instanceof StepFailure, String(failure));
+    assert.match(failure.summary, /client main has no session yet/);
+    assert.equal(failure.details.span?.line, 6);
+    assert.deepEqual(sent.map((m) => m.janus), ['info']);
+    assert.deepEqual(Object.fromEntries(saved), { got: 'success' }, 'the request that was sent was finished');
+  });
+
   it('an order step fails on the wrong order and on an absent message, and passes on the right one', async function () {
     const scenario = loadOne(`${DETACH_DESTROY}  - order:
       - { janus: success, transaction: "\${x}" }
