@@ -92,6 +92,8 @@ class ScenarioCompiler implements IncludeHost {
   private readonly requires: Record<string, unknown>;
   /** `requires.plugins`, and the plugins Janus ships that the steps attach to. */
   private readonly plugins: string[];
+  /** While compiling steps that run at the same time (concurrently): what they declare, applied after the last of them. */
+  private deferred?: Array<() => void>;
 
   constructor(
     private readonly source: YamlSource,
@@ -101,7 +103,7 @@ class ScenarioCompiler implements IncludeHost {
     this.doc = source.value as Record<string, unknown>;
     this.clients = (this.doc.clients as string[] | undefined) ?? [DEFAULT_CLIENT];
     this.names = new Set<string>(mode.params);
-    this.placeholders = { env: options.env, clients: this.clients, handles: new Map(), diagnostics: this.diagnostics };
+    this.placeholders = { env: options.env, clients: this.clients, handles: new Map(), diagnostics: this.diagnostics, savedTogether: new Set() };
     this.includes = new Includes(this, source.path);
     this.requires = (this.doc.requires as Record<string, unknown> | undefined) ?? {};
     this.plugins = [...((this.requires.plugins as string[] | undefined) ?? [])];
@@ -257,10 +259,14 @@ class ScenarioCompiler implements IncludeHost {
       client: (raw) => this.client(src, stepPath, raw, defaultClient),
       template: (value, path) => compileTemplate(value, [...stepPath, ...path], check),
       pattern: (value, path, exact) => patterns.compile(value, path, exact),
-      declare: (saved) => saved.forEach((n) => this.names.add(n)),
+      declare: (saved) => {
+        if (this.deferred) saved.forEach((n) => this.placeholders.savedTogether.add(n));
+        this.later(() => saved.forEach((n) => this.names.add(n)));
+      },
       durationMs: (value, path, opts = {}) => this.durationMs(error, value, path, opts),
       declareHandle: (client, name) => this.declareHandle(error, client, name),
       knowsHandle: (client, name) => handles.get(client)?.has(name) ?? false,
+      steps: (raws, path, client) => this.compileTogether(src, raws, [...stepPath, ...path], client),
       include: (file, params, path, client) => this.includes.include({ file, params, src, stepPath, path, client, error }),
     };
   }
@@ -296,8 +302,31 @@ class ScenarioCompiler implements IncludeHost {
   private declareHandle(error: StepError, client: string, name: string): void {
     if (RESERVED_NAMES.has(name)) error(['as'], `"${name}" cannot name a handle: \${handles.${name}} would be ambiguous with the engine's own names`);
     const handles = this.placeholders.handles;
-    if (!handles.has(client)) handles.set(client, new Set());
-    handles.get(client)!.add(name);
+    this.later(() => {
+      if (!handles.has(client)) handles.set(client, new Set());
+      handles.get(client)!.add(name);
+    });
+  }
+
+  /** A declaration: at once, or after the last of the steps being compiled to run at the same time. */
+  private later(declare: () => void): void {
+    if (this.deferred) this.deferred.push(declare);
+    else declare();
+  }
+
+  /**
+   * Steps that run at the same time (held by a concurrently step): none of them sees what
+   * another saves or names, as their requests are all sent before any reply is read.
+   */
+  private compileTogether(src: YamlSource, raws: unknown[], base: DocPath, client: string): CompiledStep[] {
+    const outer = this.deferred;
+    this.deferred = [];
+    const compiled = this.compileSteps(src, raws, base, client);
+    const declarations = this.deferred;
+    this.deferred = outer;
+    if (!outer) this.placeholders.savedTogether.clear();
+    declarations.forEach((declare) => this.later(declare));
+    return compiled;
   }
 }
 
@@ -317,13 +346,18 @@ function checkReservedNames(source: YamlSource, doc: Record<string, unknown>, di
   for (const name of Object.keys((doc.variables as object | undefined) ?? {})) if (reserved(name)) say(['variables', name], true, 'a variable', name);
   for (const name of Object.keys((doc.params as object | undefined) ?? {})) if (reserved(name)) say(['params', name], true, 'a parameter', name);
   ((doc.clients as string[] | undefined) ?? []).forEach((name, i) => reserved(name) && say(['clients', i], false, 'a client', name));
-  for (const list of ['steps', 'cleanup'] as const) {
-    ((doc[list] as unknown[] | undefined) ?? []).forEach((step, i) => {
-      const save = (step as { save?: unknown } | null)?.save;
-      if (save === null || typeof save !== 'object') return;
-      for (const name of Object.keys(save)) if (reserved(name)) say([list, i, 'save', name], true, 'a saved value\'s', name);
-    });
-  }
+  const checkSaves = (steps: unknown[], base: DocPath): void => steps.forEach((step, i) => {
+    if (step === null || typeof step !== 'object') return;
+    const save = (step as { save?: unknown }).save;
+    if (save !== null && typeof save === 'object') {
+      for (const name of Object.keys(save)) if (reserved(name)) say([...base, i, 'save', name], true, 'a saved value\'s', name);
+    }
+    // Steps held by another (concurrently) save names too.
+    const key = Object.keys(step).map(getStepKind).find((k) => k?.nestedSteps)?.nestedSteps?.key;
+    const nested = key === undefined ? undefined : (step as Record<string, unknown>)[key];
+    if (Array.isArray(nested)) checkSaves(nested, [...base, i, key!]);
+  });
+  for (const list of ['steps', 'cleanup'] as const) checkSaves((doc[list] as unknown[] | undefined) ?? [], [list]);
 }
 
 /** An `http:` step runs only on http and https: the scenario must say so, or it fails on ws. */

@@ -14,6 +14,8 @@ export interface PlaceholderScope {
   /** Handle names declared with `as:` so far, per client. */
   readonly handles: Map<string, Set<string>>;
   readonly diagnostics: Diagnostic[];
+  /** Names saved by steps being compiled to run at the same time (concurrently): known only after all of them. */
+  readonly savedTogether: Set<string>;
 }
 
 /** Reports a problem with the placeholder being checked; always false, for `return fail(...)`. */
@@ -42,6 +44,7 @@ function checkRef(scope: PlaceholderScope, known: Set<string>, ref: PlaceholderR
   }
   if (head === 'handles' && !known.has(head)) return checkHandle(scope.handles, undefined, second, fail);
   if (known.has(head!) || (BUILTIN_NAMES as readonly string[]).includes(head!)) return true;
+  if (scope.savedTogether.has(head!)) return fail(`\${${ref.ref}} is saved by a request sent at the same time (in the same concurrently step): it has a value only after that step`, 'use it in a step after the concurrently step');
   const hint = closestName(head!, [...known, ...BUILTIN_NAMES, ...scope.clients]);
   return fail(`unknown placeholder \${${ref.ref}}: no variable, parameter or saved value named "${head}" is defined before this point`, hint ? `did you mean "\${${hint}}"?` : undefined);
 }

@@ -2,6 +2,7 @@ import { NAME_PATTERN, POSITIVE_DURATION } from '../steps/common.js';
 import { JANUS_EVENT_HANDLERS, JANUS_LOGGERS, JANUS_PLUGINS } from '../schemas/modules.js';
 import { transportNames } from '../transports/registry.js';
 import { stepKinds } from '../steps/registry.js';
+import type { StepKind } from '../steps/contract.js';
 import { knownBugSchema, withConditions } from '../steps/conditions.js';
 
 /** JSON Schema (draft 2020-12) pieces of the scenario language, v1. */
@@ -65,7 +66,23 @@ function observers(known: readonly string[], description: string) {
 
 /** Step schemas come from the registered step kinds: each kind owns its slice. */
 export function stepSchema(): object {
-  return { oneOf: stepKinds().map((k) => ({ description: k.summary, ...withConditions(k.schema) })) };
+  const kinds = stepKinds();
+  const schemaOf = (k: StepKind): object => ({ description: k.summary, ...withConditions(k.schema) });
+  // Where a kind's schema is, for the kinds that hold steps to refer to it rather than repeat it.
+  const refTo = (key: string): object => ({ $ref: `${STEP_DEF}/oneOf/${kinds.findIndex((k) => k.key === key)}` });
+  return { oneOf: kinds.map((k) => (k.nestedSteps ? withNestedSteps(schemaOf(k), k.nestedSteps, k.nestedSteps.kinds.map(refTo)) : schemaOf(k))) };
+}
+
+/** Where stepSchema() is put in the scenario and fragment schemas. */
+const STEP_DEF = '#/$defs/step';
+
+/**
+ * A kind that holds steps, for editors: its list completes and checks as the steps allowed
+ * there. (The loader checks each held step against its own kind instead, for clearer errors.)
+ */
+function withNestedSteps(schema: object, nested: NonNullable<StepKind['nestedSteps']>, allowed: object[]): object {
+  const s = schema as { properties: Record<string, object> };
+  return { ...schema, properties: { ...s.properties, [nested.key]: { ...s.properties[nested.key], items: { oneOf: allowed } } } };
 }
 
 export function scenarioSchema(): object {
@@ -104,7 +121,7 @@ export function scenarioSchema(): object {
       steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' }, description: 'what the scenario does, in order; it stops at the first failing step' },
       cleanup: { type: 'array', items: { $ref: '#/$defs/step' }, description: 'steps that always run at the end' },
     },
-    $defs: { step: stepSchema() },
+    $defs: { step: stepSchema() }, // at STEP_DEF
   };
 }
 
@@ -125,6 +142,6 @@ export function fragmentSchema(): object {
       },
       steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' }, description: 'the steps an include runs in its place' },
     },
-    $defs: { step: stepSchema() },
+    $defs: { step: stepSchema() }, // at STEP_DEF
   };
 }

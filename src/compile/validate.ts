@@ -86,11 +86,30 @@ export function validateStep(step: unknown, path: DocPath, source: YamlSource, p
   if (kinds.length > 1) {
     return [{ span: source.spanOf([...path, kinds[1]!], { key: true }), message: `a step has exactly one kind, found both "${kinds[0]}" and "${kinds[1]}"; split it into two steps` }];
   }
-  const validate = stepValidator(getStepKind(kinds[0]!)!);
-  if (validate(step)) return [];
+  const kind = getStepKind(kinds[0]!)!;
+  const validate = stepValidator(kind);
   const isParam = (data: unknown) => typeof data === 'string' && params.some((p) => new RegExp(`^\\$\\{\\s*${p}\\s*\\}$`).test(data));
-  const errors = (validate.errors ?? []).filter((e) => !isParam(e.data));
-  return toDiagnostics(errors, source, `a ${kinds[0]} step`, path);
+  const own = validate(step) ? [] : toDiagnostics((validate.errors ?? []).filter((e) => !isParam(e.data)), source, `a ${kind.key} step`, path);
+  return [...own, ...validateNested(kind, step as Record<string, unknown>, path, source, params)];
+}
+
+/** The steps a step holds (concurrently): each against its own kind's schema, and only of the kinds allowed there. */
+function validateNested(kind: StepKind, step: Record<string, unknown>, path: DocPath, source: YamlSource, params: string[]): Diagnostic[] {
+  const nested = kind.nestedSteps;
+  const list = nested && step[nested.key];
+  if (!nested || !Array.isArray(list)) return [];
+  return list.flatMap((inner, i) => {
+    const at: DocPath = [...path, nested.key, i];
+    const innerKind = inner !== null && typeof inner === 'object' ? Object.keys(inner).find((k) => getStepKind(k) !== undefined) : undefined;
+    if (innerKind !== undefined && !nested.kinds.includes(innerKind)) {
+      return [{
+        span: source.spanOf([...at, innerKind], { key: true }),
+        message: `a ${innerKind} step cannot be inside ${kind.key}: it holds ${nested.kinds.join(', ')} steps, whose requests are sent together`,
+        hint: innerKind === 'wait' || innerKind === 'no_event' ? `put it after the ${kind.key} step: events that arrived meanwhile are kept in the mailbox` : undefined,
+      }];
+    }
+    return validateStep(inner, at, source, params);
+  });
 }
 
 function toDiagnostics(errors: ErrorObject[], source: YamlSource, where: string, base: DocPath = []): Diagnostic[] {

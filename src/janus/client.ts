@@ -1,4 +1,5 @@
 import { TransportFault, type ConnectOptions, type PollAuth, type TransportConnection, type TransportDefinition } from '../transports/contract.js';
+import { Arrivals } from './arrivals.js';
 import { Mailbox } from './mailbox.js';
 import { idOf, requestObject, verbOf, type JanusApi, type JanusMessage, type Route } from '../protocol/messages.js';
 
@@ -58,6 +59,7 @@ interface Pending {
  */
 export class JanusClient {
   private readonly inbox = new Mailbox();
+  private readonly log = new Arrivals();
   /**
    * Whether events are wanted from now on: once a step looks at the mailbox (or a session is
    * claimed). Until then no HTTP long-poll runs but for a request that was acked and waits for
@@ -181,6 +183,12 @@ export class JanusClient {
     return this.inbox;
   }
 
+  /** Every message received, in order; asking for them starts receiving events too (the HTTP long-poll). */
+  get arrivals(): Arrivals {
+    this.listen();
+    return this.log;
+  }
+
   /** Starts the long-poll of every session known, and of every session to come. */
   private listen(): void {
     if (this.listening) return;
@@ -279,6 +287,7 @@ export class JanusClient {
 
   private receive(msg: JanusMessage, direct?: Pending): void {
     this.options.onTraffic?.('in', msg);
+    this.log.record(msg);
     const verb = verbOf(msg);
     const tx = typeof msg.transaction === 'string' ? msg.transaction : undefined;
     const pending = (tx !== undefined ? this.pending.get(tx) : undefined) ?? direct ?? (tx === undefined ? this.untransactedFor(verb) : undefined);

@@ -1,5 +1,6 @@
 import type { CompiledScenario } from '../compile/scenario.js';
 import { UsageError } from '../core/usage-error.js';
+import { everyStep } from '../steps/contract.js';
 import { ProcessPeerHost } from '../media/process-host.js';
 import type { RunTarget } from '../run/run-scenario.js';
 import { transportForScheme } from '../transports/registry.js';
@@ -8,7 +9,7 @@ import { transportSkip, type TargetPlan, type Targets, type TargetSettings } fro
 
 /** Scenarios with `admin:` steps talk to the Admin API besides the Janus API. */
 function usesAdminApi(scenario: CompiledScenario): boolean {
-  return [...scenario.steps, ...scenario.cleanup].some((step) => step.kind === 'admin' || step.usesAdminApi === true);
+  return everyStep([...scenario.steps, ...scenario.cleanup]).some((step) => step.kind === 'admin' || step.usesAdminApi === true);
 }
 
 /**

@@ -438,7 +438,8 @@ async function runStep(step: CompiledStep, ctx: StepContext, emit: (e: RunEvent)
   try {
     await step.execute(ctx);
   } catch (e) {
-    failure = { ...toFailure(e), span: step.span, stepTitle: step.title };
+    // A step inside another (concurrently) names its own position; otherwise the step's.
+    failure = { span: step.span, stepTitle: step.title, ...toFailure(e) };
   }
   emit({ type: 'step:end', title: step.title, span: step.span, status: failure ? 'failed' : 'passed', durationMs: Date.now() - t0 });
   return failure;

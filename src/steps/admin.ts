@@ -1,7 +1,7 @@
 import { ADMIN_VERBS } from '../schemas/modules.js';
 import { checkRequestKeys, exchangeProperties } from './common.js';
 import type { CompiledStep, StepKind } from './contract.js';
-import { compileExchangeOptions, runExchange } from './exchange.js';
+import { compileExchangeOptions, runExchange, sendExchange, type ExchangeSpec } from './exchange.js';
 
 /** `admin:` sends an Admin API request; session and handle ids come from the acting client. */
 export const adminStep: StepKind = {
@@ -26,12 +26,14 @@ export const adminStep: StepKind = {
     checkRequestKeys(raw, 'admin', cc);
     const options = compileExchangeOptions(raw, cc, client);
     const verb = typeof raw.admin === 'string' ? raw.admin : (raw.admin as { janus?: unknown }).janus;
+    const spec: ExchangeSpec = { api: 'admin', request, ...options };
     const step: CompiledStep = {
       kind: 'admin',
       span: cc.span(),
       title: (raw.name as string | undefined) ?? `admin ${typeof verb === 'string' ? verb : 'request'}`,
       client,
-      execute: (ctx) => runExchange({ api: 'admin', request, ...options }, ctx.actor(client), ctx, step),
+      execute: (ctx) => runExchange(spec, ctx.actor(client), ctx, step),
+      send: (ctx) => sendExchange(spec, ctx.actor(client), ctx, step),
     };
     return step;
   },

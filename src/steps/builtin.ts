@@ -1,8 +1,10 @@
 import type { StepKind } from './contract.js';
 import { adminStep } from './admin.js';
+import { concurrentlyStep } from './concurrently.js';
 import { httpStep } from './http.js';
 import { includeStep } from './include.js';
 import { noEventStep } from './no-event.js';
+import { orderStep } from './order.js';
 import { peerStep } from './peer.js';
 import { rawStep } from './raw.js';
 import { requestStep } from './request.js';
@@ -10,4 +12,4 @@ import { sleepStep } from './sleep.js';
 import { waitStep } from './wait.js';
 
 /** The step kinds janus-scenarios ships with, in the order the schema and messages list them. */
-export const BUILTIN_STEP_KINDS: readonly StepKind[] = [requestStep, adminStep, rawStep, httpStep, waitStep, noEventStep, sleepStep, includeStep, peerStep];
+export const BUILTIN_STEP_KINDS: readonly StepKind[] = [requestStep, adminStep, rawStep, httpStep, concurrentlyStep, waitStep, noEventStep, orderStep, sleepStep, includeStep, peerStep];

@@ -14,6 +14,11 @@ export interface StepKind {
   key: string;
   summary: string;
   schema: object;
+  /**
+   * A kind that holds steps (`concurrently:`): the key whose list of steps is validated and
+   * compiled like top-level ones, and the kinds allowed there (checked at load time).
+   */
+  nestedSteps?: { key: string; kinds: readonly string[] };
   compile(raw: Record<string, unknown>, cc: StepCompiler): CompiledStep | CompiledStep[] | undefined;
 }
 
@@ -29,7 +34,25 @@ export interface CompiledStep {
   knownBug?: KnownBug;
   /** Talks to the Admin API though not an `admin:` step (`http: { api: admin }`): the scenario needs an Admin API address. */
   usesAdminApi?: boolean;
+  /** The steps this one holds (`concurrently:`), for whoever looks at every step of a scenario. */
+  inner?: readonly CompiledStep[];
   execute(ctx: StepContext): Promise<void>;
+  /**
+   * For kinds that send one request (request, admin, raw): puts it on the wire and returns at
+   * once; `finish` then waits for the reply, binds ids, matches and saves, as `execute` does.
+   * What lets `concurrently:` send several requests before any reply is awaited.
+   */
+  send?(ctx: StepContext): Promise<InFlight>;
+}
+
+/** A request on the wire whose reply is not looked at yet. */
+export interface InFlight {
+  finish(): Promise<void>;
+}
+
+/** Every step of a list, the steps they hold included, in order. */
+export function everyStep(steps: readonly CompiledStep[]): CompiledStep[] {
+  return steps.flatMap((s) => [s, ...everyStep(s.inner ?? [])]);
 }
 
 /** `known_bug:` on a step or a scenario. */
@@ -51,6 +74,12 @@ export interface StepCompiler {
   pattern(value: unknown, path: DocPath, exact: boolean): Matcher;
   /** Declares names saved by this step, so later placeholders may refer to them. */
   declare(names: string[]): void;
+  /**
+   * Compiles the steps a step holds (at `path` within it), acting as `client` unless they name
+   * their own. What they save and name (`save:`, `as:`) is declared only after all of them, so
+   * one cannot use another's value: they run at the same time.
+   */
+  steps(raws: unknown[], path: DocPath, client: string): CompiledStep[];
   /** Compiles a fragment file's steps in place (include). */
   include(file: string, params: Record<string, unknown>, path: DocPath, client: string): CompiledStep[];
   /** A checked duration in ms; `positive` where zero makes no sense. Reports and returns undefined when wrong. */
@@ -103,6 +132,9 @@ export class StepFailure extends Error {
 }
 
 export interface StepFailureDetails {
+  /** Where the failing step is written, when not the running step itself (a step inside `concurrently:`). */
+  span?: SourceSpan;
+  stepTitle?: string;
   expected?: unknown;
   actual?: unknown;
   mismatches?: Mismatch[];

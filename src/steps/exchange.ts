@@ -1,13 +1,13 @@
 import { formatDuration } from '../core/duration.js';
 import { ownValue } from '../core/own.js';
-import { describeUncorrelated, type JanusClient } from '../janus/client.js';
+import { describeUncorrelated, type JanusClient, type RequestOutcome } from '../janus/client.js';
 import { describeJanusError } from '../protocol/errors.js';
 import { ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../protocol/messages.js';
 import { expectsAck } from '../match/admits.js';
 import type { Matcher, Template } from '../match/contract.js';
 import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave, saveWhatIsThere, type SaveSpec } from './save.js';
-import { mismatchFailure, StepFailure, type Actor, type CompiledStep, type StepCompiler, type StepContext } from './contract.js';
+import { mismatchFailure, StepFailure, type Actor, type CompiledStep, type InFlight, type StepCompiler, type StepContext } from './contract.js';
 
 type Level = 'root' | 'session' | 'handle';
 
@@ -49,50 +49,81 @@ const AUTO_FILLED = ['session_id', 'handle_id', 'transaction', 'apisecret', 'tok
 
 /** Runs one request: fills in what the scenario left out, sends, waits, binds ids, matches, saves. */
 export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepContext, step: CompiledStep): Promise<void> {
+  await (await sendExchange(spec, actor, ctx, step)).finish();
+}
+
+/**
+ * Fills in what the scenario left out and puts the request on the wire; the reply is looked at
+ * only by `finish`, so several requests can be sent before any reply is awaited.
+ */
+export async function sendExchange(spec: ExchangeSpec, actor: Actor, ctx: StepContext, step: CompiledStep): Promise<InFlight> {
   const client: JanusClient = spec.api === 'admin' ? await ctx.admin() : await ctx.janus(actor);
-  let payload: JanusMessage | string;
-  let transaction: string | undefined;
-  let route: Route;
-  let verb: string | undefined;
-  if (spec.raw) {
-    payload = String(ctx.resolve(spec.raw, actor));
-    route = routeFor(spec.at ?? 'root', actor, spec.handle);
-    // Raw text that parses has a verb and a transaction like any request (for ${transaction}, acks, messages).
-    const parsed = requestObject(payload);
-    verb = parsed && verbOf(parsed);
-    transaction = typeof parsed?.transaction === 'string' ? parsed.transaction : undefined;
-  } else {
-    const defaultTransaction = ctx.nextTransaction();
-    const resolved = ctx.resolve(spec.request!, actor, defaultTransaction);
-    const message: JanusMessage = typeof resolved === 'string' ? { janus: resolved } : { ...(resolved as JanusMessage) };
-    verb = verbOf(message);
-    if (!Object.hasOwn(message, 'transaction')) message.transaction = defaultTransaction;
-    const secrets = spec.api === 'admin' ? { admin_secret: ctx.secrets.admin_secret } : { apisecret: ctx.secrets.apisecret, token: ctx.secrets.token };
-    for (const [key, value] of Object.entries(secrets)) if (value !== undefined && !Object.hasOwn(message, key)) message[key] = value;
-    const levels: Record<string, Level> = spec.api === 'admin' ? ADMIN_VERB_LEVEL : VERB_LEVEL;
-    const level = spec.at ?? ((ownValue(levels, verb ?? '') as Level | undefined) ?? 'root');
-    route = routeFor(level, actor, spec.handle, message, spec.at !== undefined);
-    // An explicit null means "leave it out", so missing-field cases are writable.
-    for (const key of AUTO_FILLED) if (message[key] === null) delete message[key];
-    transaction = typeof message.transaction === 'string' ? message.transaction : undefined;
-    payload = message;
-  }
+  const { payload, route, verb, transaction } = spec.raw ? rawRequest(spec, actor, ctx) : janusRequest(spec, actor, ctx);
   const until = spec.untilAck || verb === 'keepalive' || verb === 'trickle' ? 'ack' : 'final';
   const timeoutMs = spec.timeoutMs ?? ctx.stepTimeoutMs;
-  const outcome = await client.request(payload, route, until, timeoutMs, ctx.signal);
+  const outcome = client.request(payload, route, until, timeoutMs, ctx.signal);
+  return {
+    finish: async () => {
+      const reply = await replyOf(await outcome, { verb, transaction, until, timeoutMs }, client, ctx);
+      ctx.noteReply(reply, transaction);
+      if (spec.api === 'janus') bindIds(verb, reply, route, actor, spec.as);
+      checkReply(spec, reply, actor, ctx, step);
+    },
+  };
+}
+
+interface Prepared {
+  payload: JanusMessage | string;
+  route: Route;
+  verb?: string;
+  transaction?: string;
+}
+
+function rawRequest(spec: ExchangeSpec, actor: Actor, ctx: StepContext): Prepared {
+  const payload = String(ctx.resolve(spec.raw!, actor));
+  const route = routeFor(spec.at ?? 'root', actor, spec.handle);
+  // Raw text that parses has a verb and a transaction like any request (for ${transaction}, acks, messages).
+  const parsed = requestObject(payload);
+  return { payload, route, verb: parsed && verbOf(parsed), transaction: typeof parsed?.transaction === 'string' ? parsed.transaction : undefined };
+}
+
+function janusRequest(spec: ExchangeSpec, actor: Actor, ctx: StepContext): Prepared {
+  const defaultTransaction = ctx.nextTransaction();
+  const resolved = ctx.resolve(spec.request!, actor, defaultTransaction);
+  const message: JanusMessage = typeof resolved === 'string' ? { janus: resolved } : { ...(resolved as JanusMessage) };
+  const verb = verbOf(message);
+  if (!Object.hasOwn(message, 'transaction')) message.transaction = defaultTransaction;
+  const secrets = spec.api === 'admin' ? { admin_secret: ctx.secrets.admin_secret } : { apisecret: ctx.secrets.apisecret, token: ctx.secrets.token };
+  for (const [key, value] of Object.entries(secrets)) if (value !== undefined && !Object.hasOwn(message, key)) message[key] = value;
+  const levels: Record<string, Level> = spec.api === 'admin' ? ADMIN_VERB_LEVEL : VERB_LEVEL;
+  const level = spec.at ?? ((ownValue(levels, verb ?? '') as Level | undefined) ?? 'root');
+  const route = routeFor(level, actor, spec.handle, message, spec.at !== undefined);
+  // An explicit null means "leave it out", so missing-field cases are writable.
+  for (const key of AUTO_FILLED) if (message[key] === null) delete message[key];
+  return { payload: message, route, verb, transaction: typeof message.transaction === 'string' ? message.transaction : undefined };
+}
+
+/** The reply that ended the request, or the failure that says why none did. */
+async function replyOf(
+  outcome: RequestOutcome,
+  sent: { verb?: string; transaction?: string; until: 'ack' | 'final'; timeoutMs: number },
+  client: JanusClient,
+  ctx: StepContext,
+): Promise<JanusMessage> {
+  const { verb, transaction, until, timeoutMs } = sent;
   if ('fault' in outcome) throw new StepFailure('infrastructure', outcome.fault.message);
-  if ('timedOut' in outcome) {
-    if (ctx.signal.aborted) throw new StepFailure('infrastructure', 'interrupted');
-    if (outcome.ack) {
-      throw new StepFailure('assertion', `got an ack for ${verb ?? 'the request'} (transaction ${transaction}) but no ${until === 'ack' ? 'reply' : 'final reply or event'} within ${formatDuration(timeoutMs)}`, { actual: outcome.ack });
-    }
-    const noReply = `no reply to ${verb ?? 'the request'}${transaction ? ` (transaction ${transaction})` : ''} within ${formatDuration(timeoutMs)}`;
-    if (outcome.uncorrelated) throw new StepFailure('infrastructure', `${noReply}; ${describeUncorrelated(outcome.uncorrelated)}, shown as actual`, { actual: outcome.uncorrelated });
-    throw await silenceVerdict(client, ctx, noReply);
+  if ('exchange' in outcome) return outcome.exchange.reply;
+  if (ctx.signal.aborted) throw new StepFailure('infrastructure', 'interrupted');
+  if (outcome.ack) {
+    throw new StepFailure('assertion', `got an ack for ${verb ?? 'the request'} (transaction ${transaction}) but no ${until === 'ack' ? 'reply' : 'final reply or event'} within ${formatDuration(timeoutMs)}`, { actual: outcome.ack });
   }
-  const reply = outcome.exchange.reply;
-  ctx.noteReply(reply, transaction);
-  if (spec.api === 'janus') bindIds(verb, reply, route, actor, spec.as);
+  const noReply = `no reply to ${verb ?? 'the request'}${transaction ? ` (transaction ${transaction})` : ''} within ${formatDuration(timeoutMs)}`;
+  if (outcome.uncorrelated) throw new StepFailure('infrastructure', `${noReply}; ${describeUncorrelated(outcome.uncorrelated)}, shown as actual`, { actual: outcome.uncorrelated });
+  throw await silenceVerdict(client, ctx, noReply);
+}
+
+/** Matches the reply against `expect` (without one: any reply but an error), then saves. */
+function checkReply(spec: ExchangeSpec, reply: JanusMessage, actor: Actor, ctx: StepContext, step: CompiledStep): void {
   if (spec.expect) {
     const mismatches = ctx.match(spec.expect.matcher, reply, actor);
     if (mismatches.length > 0) {

@@ -1,6 +1,6 @@
 import { exchangeProperties } from './common.js';
 import type { CompiledStep, StepKind } from './contract.js';
-import { compileExchangeOptions, runExchange } from './exchange.js';
+import { compileExchangeOptions, runExchange, sendExchange, type ExchangeSpec } from './exchange.js';
 
 /** `raw:` sends a payload byte for byte (invalid JSON, arrays, ...) and matches the reply. */
 export const rawStep: StepKind = {
@@ -19,12 +19,14 @@ export const rawStep: StepKind = {
     const client = cc.client(raw);
     const payload = cc.template(raw.raw, ['raw']);
     const options = compileExchangeOptions(raw, cc, client);
+    const spec: ExchangeSpec = { api: 'janus', raw: payload, ...options };
     const step: CompiledStep = {
       kind: 'raw',
       span: cc.span(),
       title: (raw.name as string | undefined) ?? `${client} raw payload`,
       client,
-      execute: (ctx) => runExchange({ api: 'janus', raw: payload, ...options }, ctx.actor(client), ctx, step),
+      execute: (ctx) => runExchange(spec, ctx.actor(client), ctx, step),
+      send: (ctx) => sendExchange(spec, ctx.actor(client), ctx, step),
     };
     return step;
   },

@@ -1,7 +1,7 @@
 import { JANUS_PLUGINS, JANUS_VERBS } from '../schemas/modules.js';
 import { checkRequestKeys, exchangeProperties, NAME } from './common.js';
 import type { CompiledStep, StepKind } from './contract.js';
-import { compileExchangeOptions, runExchange } from './exchange.js';
+import { compileExchangeOptions, runExchange, sendExchange, type ExchangeSpec } from './exchange.js';
 
 /** `request:` sends a Janus API request and matches its reply (correlated by transaction). */
 export const requestStep: StepKind = {
@@ -38,12 +38,14 @@ export const requestStep: StepKind = {
     const options = compileExchangeOptions(raw, cc, client);
     const verb = typeof raw.request === 'string' ? raw.request : (raw.request as { janus?: unknown }).janus;
     const title = (raw.name as string | undefined) ?? `${client} ${typeof verb === 'string' ? verb : 'request'}`;
+    const spec: ExchangeSpec = { api: 'janus', request, ...options };
     const step: CompiledStep = {
       kind: 'request',
       span: cc.span(),
       title,
       client,
-      execute: (ctx) => runExchange({ api: 'janus', request, ...options }, ctx.actor(client), ctx, step),
+      execute: (ctx) => runExchange(spec, ctx.actor(client), ctx, step),
+      send: (ctx) => sendExchange(spec, ctx.actor(client), ctx, step),
     };
     return step;
   },

@@ -10,9 +10,9 @@ import type { CompiledScenario } from '../../src/compile/scenario.js';
 import type { JanusClient, RequestOutcome } from '../../src/janus/client.js';
 import type { JanusMessage, Route } from '../../src/protocol/messages.js';
 import { loadFiles, type LoadResult } from '../../src/compile/load-files.js';
-import type { Mismatch } from '../../src/match/contract.js';
 import { ScenarioValues } from '../../src/run/values.js';
-import type { Actor, StepContext } from '../../src/steps/contract.js';
+import type { Actor } from '../../src/steps/contract.js';
+import { stepContext } from '../support/step-context.js';
 
 const ROOT = new URL('../../../', import.meta.url);
 const CLI = fileURLToPath(new URL('dist/src/cli/main.js', ROOT));
@@ -57,31 +57,8 @@ async function execute(scenario: CompiledScenario): Promise<Array<{ payload: Jan
       return { exchange: { transaction: transaction as string | undefined, reply: { janus: 'success', transaction, data: { id: nextId++ } } } };
     },
   } as unknown as JanusClient;
-  const actors = new Map<string, Actor>(scenario.clients.map((name) => [name, { name, handles: new Map() }]));
-  const values = new ScenarioValues((n) => actors.get(n), 'http', {});
-  let tx = 0;
-  const ctx: StepContext = {
-    signal: new AbortController().signal,
-    target: { transport: 'http', url: 'http://127.0.0.1:9/janus', tls: {} },
-    traffic: () => {},
-    peers: { run: async () => undefined },
-    stepTimeoutMs: 1000,
-    secrets: {},
-    actor: (name) => actors.get(name)!,
-    janus: async () => client,
-    admin: async () => client,
-    nextTransaction: () => `tx-${++tx}`,
-    resolve: (template, actor, transaction) => template(values.lookupFor(actor, transaction)),
-    match(matcher, actual, actor) {
-      const out: Mismatch[] = [];
-      const lookup = values.lookupFor(actor);
-      matcher(actual, '', { resolve: (t) => t(lookup), validateSchema: () => [] }, out);
-      return out;
-    },
-    save: (name, value) => values.saved.set(name, value),
-    noteReply: (reply, transaction) => (values.last = { reply, transaction }),
-  };
-  const first = actors.get(scenario.clients[0]!)!;
+  const { ctx, values } = stepContext(scenario, client);
+  const first = ctx.actor(scenario.clients[0]!);
   for (const [name, template] of scenario.variables) values.saved.set(name, ctx.resolve(template, first));
   for (const step of scenario.steps) await step.execute(ctx);
   return sent;
