@@ -15,6 +15,8 @@ export async function capture(target: string, out: string, drive: (url: string) 
     await drive(url);
   } finally {
     cli.child.kill('SIGTERM');
+    // Even when `drive` failed: the capture writes its files as it stops, after which they can be removed.
+    await cli.done;
   }
   const done = await cli.done;
   assert.equal(done.code, 0, done.stderr);
