@@ -72,7 +72,6 @@ describe('capture: janus.js in Chromium through the proxy becomes a scenario tha
       assert.equal(files.length, 1, 'one session, one file');
       const file = files[0]!;
       const text = readFileSync(file, 'utf8');
-      if (process.env.SHOW_CAPTURE) console.log(text);
       assert.doesNotMatch(text, /keepalive|transaction/, 'keepalives and transactions are the runner\'s business');
       assert.match(text, /as: echotest/);
       assert.match(text, /as: videoroom/);
