@@ -49,11 +49,12 @@ async function forward(req: IncomingMessage, res: ServerResponse, route: Route):
     const body = await readBody(req);
     const request = req.method === 'POST' ? parseJson(body) : undefined;
     if (isObject(request)) route.log.add({ connection: route.connection, api: route.api, transport: 'http', direction: 'request', message: request, path: ids });
-    const answer = await send(route.target, `${path}${incoming.search}`, req, body);
+    const answer = await send(route.target, `${path}${incoming.search}`, req, body, res);
     logAnswer(route, answer.body, ids, isObject(request) ? request : undefined);
     res.writeHead(answer.status, answer.headers);
     res.end(answer.body);
   } catch (e) {
+    if (res.destroyed) return;
     if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
     res.end(`janus-scenarios capture: ${(e as Error).message}`);
   }
@@ -88,7 +89,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function send(target: URL, path: string, req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+function send(target: URL, path: string, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length' && k !== 'connection') headers[k] = v;
   headers['content-length'] = String(body.length);
@@ -105,7 +106,9 @@ function send(target: URL, path: string, req: IncomingMessage, body: Buffer): Pr
       answer.on('error', reject);
     });
     out.on('error', reject);
-    req.on('close', () => !req.complete && out.destroy());
+    // The app went away (a long-poll it dropped, the proxy stopping): the request to Janus goes too,
+    // or a long-poll Janus holds for 30 s would keep the capture from ending.
+    res.on('close', () => !res.writableFinished && out.destroy());
     out.end(body);
   });
 }

@@ -32,6 +32,9 @@ export interface Track {
 }
 
 const FINAL = new Set(['success', 'error', 'pong', 'server_info']);
+/** Requests (Janus API and Admin API) that end a handle, and that end the session. */
+const ENDS_HANDLE = new Set(['detach', 'detach_handle']);
+const ENDS_SESSION = new Set(['destroy', 'destroy_session']);
 
 export function verbOf(message: JanusObject): string {
   return typeof message.janus === 'string' ? message.janus : '';
@@ -60,6 +63,8 @@ class TrackBuilder {
   private readonly current = new Map<string, Track>();
   private readonly byTransaction = new Map<string, { item: RequestItem; track?: Track }>();
   private readonly byMessage = new Map<JanusObject, { item: RequestItem; track?: Track }>();
+  /** What the application has asked to end, per track: the session, or some of its handles. */
+  private readonly ending = new Map<Track, { session: boolean; handles: Set<number> }>();
 
   build(entries: readonly TrafficEntry[]): Track[] {
     for (const entry of entries) {
@@ -80,6 +85,31 @@ class TrackBuilder {
     this.byMessage.set(message, pending);
     if (track) (entry.api === 'janus' ? this.join(track, entry.connection) : track).items.push(item);
     else this.waitingOf(entry.connection).push(item);
+    if (track) this.markEnding(track, entry, true);
+  }
+
+  private markEnding(track: Track, entry: TrafficEntry, ending: boolean): void {
+    const verb = verbOf(entry.message);
+    let state = this.ending.get(track);
+    if (!state) this.ending.set(track, (state = { session: false, handles: new Set() }));
+    const handle = handleOf(entry);
+    if (ENDS_SESSION.has(verb)) state.session = ending;
+    else if (ENDS_HANDLE.has(verb) && handle !== undefined && ending) state.handles.add(handle);
+    else if (ENDS_HANDLE.has(verb) && handle !== undefined) state.handles.delete(handle);
+  }
+
+  /**
+   * Whether an event is teardown that a replay cannot wait for: once the application asked to
+   * destroy the session, or to detach the event's handle, Janus delivers or drops what its
+   * loops still send about them (a `detached` after the destroy, EchoTest's `result: done`
+   * after the detach) depending on timing. A handle's own `detached` while the session lives
+   * always comes, and stays.
+   */
+  private isTeardown(track: Track, message: JanusObject): boolean {
+    const state = this.ending.get(track);
+    if (!state) return false;
+    if (state.session) return true;
+    return typeof message.sender === 'number' && state.handles.has(message.sender) && verbOf(message) !== 'detached';
   }
 
   private janusTrack(entry: TrafficEntry): Track | undefined {
@@ -117,6 +147,8 @@ class TrackBuilder {
     if (pending && this.ends(pending.item, message)) {
       if (verbOf(message) === 'ack') pending.item.ack = message;
       else pending.item.final = message;
+      // A detach or destroy that failed ended nothing.
+      if (verbOf(message) === 'error' && pending.track) this.markEnding(pending.track, pending.item.entry, false);
       this.bind(pending, entry);
       return;
     }
@@ -124,7 +156,7 @@ class TrackBuilder {
     const session = typeof message.session_id === 'number' ? message.session_id : entry.path?.session;
     const track = (session !== undefined && this.bySession.get(session)) || this.current.get(entry.connection);
     // Janus's answer to a keepalive the runner will send itself, or a message of no captured session.
-    if (!track || verbOf(message) === 'keepalive') return;
+    if (!track || verbOf(message) === 'keepalive' || this.isTeardown(track, message)) return;
     track.items.push({ kind: 'event', entry });
   }
 

@@ -4,31 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startJanus, type ManagedJanus } from '../../src/managed/index.js';
 import { runCli, startCli } from '../support/cli.js';
+import { capture } from '../support/capture-cli.js';
 import { httpFlow, janodeFlow } from '../support/capture-clients.js';
 import { listSessions } from '../support/admin.js';
+import { createServer, type ServerResponse } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startProxy, TrafficLog } from '../../src/capture/index.js';
-
-/** Runs `capture` in a child process around `drive`, then stops it with SIGTERM: the files it wrote. */
-async function capture(target: string, out: string, drive: (url: string) => Promise<unknown>): Promise<{ files: string[]; stdout: string }> {
-  const cli = startCli(['capture', '--target', target, '--listen', '127.0.0.1:0', '--out', out]);
-  try {
-    let url: string | undefined;
-    while (!url) {
-      const m = /point the application at (\S+)/.exec(cli.output());
-      if (m) url = m[1];
-      else if (cli.child.exitCode !== null) assert.fail(`capture ended early: ${cli.output()}`);
-      else await new Promise((r) => setTimeout(r, 20));
-    }
-    await drive(url);
-  } finally {
-    cli.child.kill('SIGTERM');
-  }
-  const done = await cli.done;
-  assert.equal(done.code, 0, done.stderr);
-  const files = [...done.stdout.matchAll(/^wrote (\S+)/gm)].map((m) => m[1]!);
-  return { files, stdout: done.stdout };
-}
 
 describe('capture: a real client through the proxy becomes a scenario that replays', function () {
   this.timeout(300000);
@@ -212,6 +193,31 @@ describe('capture: the WebSocket relay', () => {
       assert.deepEqual(seen, [{ protocol: 'janus-protocol', code: 3504 }, { protocol: 'janus-admin-protocol', code: 4321 }]);
     } finally {
       await proxy.close();
+      await new Promise((r) => upstream.close(r));
+    }
+  });
+});
+
+describe('capture: the HTTP relay', () => {
+  it('drops the request to Janus when the app drops its long-poll, so a held poll keeps nothing open', async () => {
+    let held: ServerResponse | undefined;
+    // A Janus that holds every long-poll, as Janus does for up to 30 s when no event comes.
+    const upstream = createServer((_req, res) => (held = res));
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const port = (upstream.address() as { port: number }).port;
+    const proxy = await startProxy({ target: `http://127.0.0.1:${port}/janus`, host: '127.0.0.1', port: 0, log: new TrafficLog() });
+    try {
+      const app = new AbortController();
+      const poll = fetch(`${proxy.url}/123?maxev=1`, { signal: app.signal }).catch(() => 'dropped');
+      while (!held) await new Promise((r) => setTimeout(r, 10));
+      const upstreamClosed = new Promise((r) => held!.once('close', r));
+      app.abort();
+      assert.equal(await poll, 'dropped');
+      await upstreamClosed;
+      assert.equal(held.writableFinished, false, 'Janus never answered: the relay gave up the request');
+    } finally {
+      await proxy.close();
+      upstream.closeAllConnections();
       await new Promise((r) => upstream.close(r));
     }
   });

@@ -12,13 +12,22 @@ export interface OpenedPage {
   pageErrors: string[];
 }
 
-/** Opens a self-contained HTML file in headless Chromium (profile in `work`), refusing and remembering any network request. */
-export async function openInChromium(file: string, work: string): Promise<OpenedPage> {
-  const context = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
+/**
+ * Debian's Chromium, headless, with its profile in `profile` (a folder the caller removes). It runs
+ * as root in CI, hence no sandbox. Closing the context ends every process it started.
+ */
+export function launchChromium(profile: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    headless: false,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1440, height: 1000 },
   });
+}
+
+/** Opens a self-contained HTML file in headless Chromium (profile in `work`), refusing and remembering any network request. */
+export async function openInChromium(file: string, work: string): Promise<OpenedPage> {
+  const context = await launchChromium(join(work, 'chromium-profile'));
   const requests: string[] = [];
   const pageErrors: string[] = [];
   await context.route('**/*', (route) => {

@@ -17,3 +17,17 @@ export function childPids(parent: number, command: RegExp): number[] {
   }
   return found;
 }
+
+/** The pids of live processes whose command line mentions `text` (a profile folder, say). */
+export function pidsMentioning(text: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) found.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
+}

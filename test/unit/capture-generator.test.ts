@@ -166,3 +166,35 @@ describe('capture: the generator on HTTP traffic', () => {
     assert.ok(!JSON.stringify(steps).includes('keepalive'));
   });
 });
+
+describe('capture: the generator on teardown that races the replay', () => {
+  const DETACH_TX = 'd1';
+  const log = (detachReply: Record<string, unknown>): TrafficEntry[] => [
+    out('ws1', { janus: 'create', transaction: 't1' }),
+    back('ws1', { janus: 'success', transaction: 't1', data: { id: SID } }),
+    out('ws1', { janus: 'attach', plugin: 'janus.plugin.echotest', session_id: SID, transaction: 't2' }),
+    back('ws1', { janus: 'success', session_id: SID, transaction: 't2', data: { id: ECHO } }),
+    out('ws1', { janus: 'attach', plugin: 'janus.plugin.videoroom', session_id: SID, transaction: 't3' }),
+    back('ws1', { janus: 'success', session_id: SID, transaction: 't3', data: { id: VR } }),
+    // janus.js over WebSocket: detach, then destroy at once, without waiting.
+    out('ws1', { janus: 'detach', session_id: SID, handle_id: ECHO, transaction: DETACH_TX }),
+    back('ws1', { ...detachReply, session_id: SID, transaction: DETACH_TX }),
+    // What EchoTest's hangup sends while the handle goes: delivered or dropped depending on timing.
+    back('ws1', { janus: 'event', session_id: SID, sender: ECHO, plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', result: 'done' } } }),
+    back('ws1', { janus: 'detached', session_id: SID, sender: ECHO }),
+    out('ws1', { janus: 'destroy', session_id: SID, transaction: 't5' }),
+    back('ws1', { janus: 'detached', session_id: SID, sender: VR }),
+    back('ws1', { janus: 'success', session_id: SID, transaction: 't5' }),
+    back('ws1', { janus: 'event', session_id: SID, sender: VR, plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'event', leaving: 1 } } }),
+  ];
+  const waits = (entries: TrafficEntry[]) => (parse(renderScenario(generateScenarios(entries)[0]!.scenario, 'x')) as { steps: Record<string, unknown>[] }).steps.filter((s) => s.wait !== undefined).map((s) => s.wait);
+
+  it('keeps the detached handle\'s own detached, leaves out its other events and everything after the destroy', () => {
+    assert.deepEqual(waits(log({ janus: 'success' })), [{ janus: 'detached' }]);
+  });
+
+  it('keeps the events of a handle whose detach failed', () => {
+    const kept = waits(log({ janus: 'error', error: { code: 457, reason: 'No such handle' } }));
+    assert.deepEqual(kept, [{ janus: 'event', plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', result: 'done' } } }, { janus: 'detached' }]);
+  });
+});
