@@ -1,6 +1,6 @@
 import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { glob } from 'tinyglobby';
+import { glob } from '../vendor/tinyglobby.js';
 
 /** The project's config files: never scenarios, even in a folder searched for YAML files. */
 export const CONFIG_FILES = ['janus-scenarios.config.json', 'janus-scenarios.config.yaml', 'janus-scenarios.config.yml', 'janus-scenarios.config.js', 'janus-scenarios.config.mjs'];

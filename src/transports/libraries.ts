@@ -16,7 +16,7 @@ export function loadUndici(): Promise<typeof import('undici')> {
 }
 
 export function loadWebSocket(): Promise<typeof WebSocketClass> {
-  ws ??= import('ws').then((m) => m.default);
+  ws ??= import('../vendor/ws.js').then((m) => m.default);
   return ws;
 }
 
