@@ -4,7 +4,7 @@ import { mergeInventories, takeInventory } from '../compare/inventory.js';
 import type { RunTarget } from '../run/run-scenario.js';
 import type { Baseline, ServerInventory } from '../compare/baseline.js';
 import { Multiplexer, reporterErrorLine } from '../events/multiplexer.js';
-import { stopAllJanus } from '../managed/index.js';
+import { stopAllJanus } from '../managed/live.js';
 import { planSuite, withTags, type Plan } from '../plan/index.js';
 import { Redactor, urlSecrets } from '../report/redact.js';
 import { BaselineReporter } from '../reporters/baseline.js';
