@@ -1,4 +1,4 @@
-import { Document, isMap, isSeq, visit } from 'yaml';
+import { Document, isMap, isSeq, visit } from '../vendor/yaml.js';
 import type { JanusObject } from './traffic.js';
 
 const FLOW_WIDTH = 100;

@@ -7,7 +7,7 @@ import type { CompareReport } from '../compare/report.js';
 import type { RunEnd } from '../events/events.js';
 import { Multiplexer, reporterErrorLine, reporterName } from '../events/multiplexer.js';
 import type { Reporter } from '../events/reporter.js';
-import { stopAllJanus } from '../managed/index.js';
+import { stopAllJanus } from '../managed/live.js';
 import { planSuite, withTags, type Plan } from '../plan/index.js';
 import { Redactor, urlSecrets } from '../report/redact.js';
 import { BaselineReporter } from '../reporters/baseline.js';

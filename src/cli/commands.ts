@@ -81,8 +81,7 @@ export async function main(argv: string[], io: Io = STANDARD_IO): Promise<number
         return await validate(args, io);
       case 'schema': {
         const { values } = parseOptions(args, SCHEMA_OPTIONS, 'schema');
-        const { fragmentSchema, scenarioSchema } = await import('../compile/scenario-schema.js');
-        io.out(JSON.stringify(values.fragment ? fragmentSchema() : scenarioSchema(), null, 2));
+        io.out(await schemaText(values.fragment === true));
         return ExitCode.passed;
       }
       case 'init':
@@ -123,12 +122,26 @@ async function loadCommand(args: string[], io: Io): Promise<number> {
   const [{ runLoad }, { withInterrupts }, { stopAllJanus }, { guardOutput }] = await Promise.all([
     import('../load-test/command.js'),
     import('./interrupts.js'),
-    import('../managed/index.js'),
+    import('../managed/live.js'),
     import('./output-guard.js'),
   ]);
   const { loadScenarios } = await import('./load-scenarios.js');
   const host = { loadScenarios: (inputs: string[]) => loadScenarios(inputs, { fragments: false }), withInterrupts, stopAllJanus, guardOutput };
   return runLoad(settings, host, io);
+}
+
+/**
+ * `schema`: the file the build wrote from the same step kinds (schema/*.schema.json, shipped in
+ * the package), which spares loading every step kind, matcher and transport; computed when the
+ * file is not there. The CLI registers nothing of its own before this command, so both are the same.
+ */
+async function schemaText(fragment: boolean): Promise<string> {
+  try {
+    return readFileSync(new URL(`../../../schema/${fragment ? 'fragment' : 'scenario'}.schema.json`, import.meta.url), 'utf8').trimEnd();
+  } catch {
+    const { fragmentSchema, scenarioSchema } = await import('../compile/scenario-schema.js');
+    return JSON.stringify(fragment ? fragmentSchema() : scenarioSchema(), null, 2);
+  }
 }
 
 async function validate(args: string[], io: Io): Promise<number> {

@@ -2,7 +2,7 @@ import { CONFIG_FILES } from '../load/collect.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml } from '../vendor/yaml.js';
 import { closestName } from '../core/diagnostic.js';
 import { UsageError, type OptionTable, type OptionValues } from './options.js';
 

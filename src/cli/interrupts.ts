@@ -1,5 +1,5 @@
 import { ExitCode } from '../core/exit-codes.js';
-import { killAllJanusSync } from '../managed/index.js';
+import { killAllJanusSync } from '../managed/live.js';
 
 /**
  * Runs `body` with Ctrl-C (and SIGTERM) handled as every running command does: the first stops

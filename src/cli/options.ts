@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { checkDuration } from '../core/duration.js';
 import type { SchemaMode } from '../schemas/checker.js';
 import { parseShard, type ShardSpec } from '../plan/shard.js';
-import { checkOverrides } from '../managed/index.js';
+import { checkOverrides } from '../managed/overrides.js';
 
 import { UsageError } from '../core/usage-error.js';
 

@@ -2,7 +2,7 @@ import { clip } from '../core/clip.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { Multiplexer, reporterErrorLine } from '../events/multiplexer.js';
 import type { Reporter } from '../events/reporter.js';
-import { stopAllJanus } from '../managed/index.js';
+import { stopAllJanus } from '../managed/live.js';
 import { listing, planSuite, withTags, type Plan, type PlanSettings } from '../plan/index.js';
 import { Redactor, urlSecrets } from '../report/redact.js';
 import { cleanupWarnings, sessionsLeftLine } from '../report/warnings.js';

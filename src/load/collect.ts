@@ -1,6 +1,5 @@
 import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { glob } from 'tinyglobby';
 
 /** The project's config files: never scenarios, even in a folder searched for YAML files. */
 export const CONFIG_FILES = ['janus-scenarios.config.json', 'janus-scenarios.config.yaml', 'janus-scenarios.config.yml', 'janus-scenarios.config.js', 'janus-scenarios.config.mjs'];
@@ -35,7 +34,8 @@ export async function collectFiles(inputs: string[], options: { fragments: boole
     if (stat === 'unreadable') matches = [path];
     else if (stat?.isDirectory()) matches = walkFolder(path);
     else if (stat) matches = [path];
-    else matches = await glob(input, { cwd, absolute: true, ignore: input.includes('node_modules') ? [] : ['**/node_modules/**'] });
+    // The glob library is loaded only for an input that is neither a file nor a folder.
+    else matches = await (await import('../vendor/tinyglobby.js')).glob(input, { cwd, absolute: true, ignore: input.includes('node_modules') ? [] : ['**/node_modules/**'] });
     if (matches.length === 0) missing.push(input);
     for (const m of matches.sort()) if (options.fragments || !isFragmentFile(m) || m === path) found.add(m);
   }

@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type YAMLError } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type YAMLError } from '../vendor/yaml.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { DocPath, SourceSpan } from '../core/source.js';
 

@@ -7,7 +7,8 @@ import { clip } from '../core/clip.js';
 import { selfSignedCertificate, type TlsCertificate } from './certificate.js';
 import { FlakyStart, JanusStartError, PortConflict } from './errors.js';
 import { findInstallation, type JanusInstallation } from './installation.js';
-import { checkOverrides, writeInstanceFiles } from './instance-files.js';
+import { writeInstanceFiles } from './instance-files.js';
+import { checkOverrides } from './overrides.js';
 import { AgentPeerHost } from './netns/agent-host.js';
 import type { PeerHost } from '../media/contract.js';
 import { JanusProcess, janusCommand } from './janus-process.js';
@@ -25,6 +26,7 @@ import { killAllBrokersSync } from './brokers/pool.js';
 import { type BrokerTransport, isBrokerTransport, leaseBrokers, releaseAll, waitForBrokerTransports, wireBrokers } from './brokers/wiring.js';
 import type { BrokerLease } from './brokers/pool.js';
 import { makeOwnedFolder, sweepStaleFolders } from './stale-folders.js';
+import { addLive, killAllJanusSync, onKillAll, removeLive } from './live.js';
 
 /** A running Janus owned by this process. */
 export interface ManagedJanus {
@@ -72,7 +74,6 @@ const STOP_GRACE_MS = 3000;
 /** One readiness attempt over a defined transport waits this long for `info`. */
 const PROBE_TIMEOUT_MS = 1000;
 
-const live = new Set<ManagedInstance>();
 let exitHandlerInstalled = false;
 
 export async function startJanus(needs: JanusNeeds, options: StartOptions = {}): Promise<ManagedJanus> {
@@ -106,15 +107,8 @@ export async function startJanus(needs: JanusNeeds, options: StartOptions = {}):
   }
 }
 
-export async function stopAllJanus(): Promise<void> {
-  await Promise.all([...live].map((instance) => instance.stop()));
-}
-
-export function killAllJanusSync(): void {
-  for (const instance of live) instance.killSync();
-  live.clear();
-  killAllBrokersSync();
-}
+// The brokers a managed Janus uses die with it on a hard stop.
+onKillAll(killAllBrokersSync);
 
 interface LaunchPlan {
   installation: JanusInstallation;
@@ -207,7 +201,7 @@ async function launch(plan: LaunchPlan, leases: Map<BrokerTransport, BrokerLease
     }
     const endpoints = { ...endpointsOf(listeners), ...brokers.endpoints };
     instance = new ManagedInstance(janus, pid, dir, endpoints, plan.adminSecret, { ...plan.needs.config }, plan.certificate?.certPem, bridges, leases, prepared, plan.needs.media === true);
-    live.add(instance);
+    addLive(instance);
     const timeoutMs = plan.options.readyTimeoutMs ?? 10_000;
     await waitUntilReady({
       janus,
@@ -333,7 +327,7 @@ class ManagedInstance implements ManagedJanus {
       // Only a started instance releases its brokers; a failed start leaves that to startJanus.
       if (graceMs > 0) await releaseAll(this.brokerLeases);
     } finally {
-      live.delete(this);
+      removeLive(this);
     }
   }
 }

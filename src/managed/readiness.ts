@@ -166,7 +166,7 @@ function httpInfo(url: string, ca: string | undefined): Promise<Record<string, u
 
 async function wsInfo(url: string, ca: string | undefined): Promise<Record<string, unknown>> {
   // Loaded here, not at start: a run against --url never starts a Janus to probe.
-  const { default: WebSocket } = await import('ws');
+  const { default: WebSocket } = await import('../vendor/ws.js');
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, 'janus-protocol', { handshakeTimeout: PROBE_TIMEOUT_MS, ...(ca && { ca }) });
     const timer = setTimeout(() => socket.terminate(), PROBE_TIMEOUT_MS);

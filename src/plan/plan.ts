@@ -6,7 +6,7 @@ import { selectShard } from './shard.js';
 import { getTransport } from '../transports/registry.js';
 import { InfrastructureError } from './server-info.js';
 import { startTargets } from './start.js';
-import { managedPlan, type TargetPlan, type TargetSettings } from './targets.js';
+import type { TargetPlan, TargetSettings } from './targets.js';
 
 /**
  * Plans a loaded suite: every scenario on every transport (then `--tags`, `--grep`), each skip
@@ -24,7 +24,7 @@ export async function planSuite(scenarios: CompiledScenario[], settings: PlanSet
   let targets: TargetPlan;
   try {
     await loadClients(transports);
-    targets = urls.length > 0 ? await remotePlan(urls, settings.adminUrls ?? [], targetSettings) : await managedPlan(withScenarios(chosen), targetSettings);
+    targets = urls.length > 0 ? await remotePlan(urls, settings.adminUrls ?? [], targetSettings) : await (await import('./managed.js')).managedPlan(withScenarios(chosen), targetSettings);
   } catch (e) {
     if (!(e instanceof InfrastructureError)) throw e;
     const fault = e.message;

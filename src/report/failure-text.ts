@@ -1,5 +1,5 @@
 import { clip } from '../core/clip.js';
-import { diffLines } from 'diff';
+import { diffLines } from '../vendor/diff.js';
 import { Redactor } from './redact.js';
 import { escapeControls } from '../core/printable.js';
 import { formatSpan } from '../core/source.js';

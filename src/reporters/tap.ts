@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { stringify } from '../vendor/yaml.js';
 import { escapeControls, oneLinePrintable } from '../core/printable.js';
 import { sessionsLeftLine } from '../report/warnings.js';
 import { stoppedWhy } from '../report/builder.js';

@@ -1,7 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Agent } from 'undici';
 
-type Undici = typeof import('undici');
 import type { JanusMessage, Route } from '../protocol/messages.js';
 import {
   TransportFault,
@@ -14,7 +13,7 @@ import {
 } from './contract.js';
 import { MAX_MESSAGE_BYTES, readLimited, TooLargeError } from './limits.js';
 import { decodeMessages, describeError, displayUrl } from './wire.js';
-import { loadUndici } from './libraries.js';
+import { loadUndici, type Undici } from './libraries.js';
 
 /**
  * Janus REST transport: each request is a POST whose reply body is the synchronous reply;

@@ -2,21 +2,24 @@ import { TransportFault } from './contract.js';
 import { oneLine } from './wire.js';
 import type { default as WebSocketClass } from 'ws';
 
+/** What the project uses of undici (one bundled file, see src/vendor/undici.ts). */
+export type Undici = typeof import('../vendor/undici.js');
+
 /**
  * The client libraries of the built-in transports, loaded on first use: a command that connects
  * nowhere (`--help`, `validate`, `schema`) never loads them, and a run over WebSocket never
  * loads the HTTP client. Each is imported once per process.
  */
-let undici: Promise<typeof import('undici')> | undefined;
+let undici: Promise<Undici> | undefined;
 let ws: Promise<typeof WebSocketClass> | undefined;
 
-export function loadUndici(): Promise<typeof import('undici')> {
-  undici ??= import('undici');
+export function loadUndici(): Promise<Undici> {
+  undici ??= import('../vendor/undici.js');
   return undici;
 }
 
 export function loadWebSocket(): Promise<typeof WebSocketClass> {
-  ws ??= import('ws').then((m) => m.default);
+  ws ??= import('../vendor/ws.js').then((m) => m.default);
   return ws;
 }
 

@@ -430,6 +430,15 @@ describe('loader and compiler (loadFiles)', function () {
   });
 
   describe('the JSON Schema (janus-scenarios schema)', function () {
+    it('prints what the step kinds make now, not a stale copy (the command prints the file the build wrote)', function () {
+      const module = new URL('dist/src/compile/scenario-schema.js', ROOT).href;
+      for (const [flag, make] of [[[], 'scenarioSchema'], [['--fragment'], 'fragmentSchema']] as const) {
+        // Computed in a process of its own: this one may have registered test step kinds.
+        const computed = execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(module)}); process.stdout.write(JSON.stringify(m.${make}(), null, 2) + '\\n');`], { encoding: 'utf8' });
+        assert.equal(execFileSync(process.execPath, [CLI, 'schema', ...flag], { encoding: 'utf8' }), computed, `schema ${flag.join(' ')}`);
+      }
+    });
+
     for (const variant of [[], ['--fragment']]) {
       it(`schema ${variant.join(' ')}prints JSON that ajv's Ajv2020 compiles in strict mode`, function () {
         const out = execFileSync(process.execPath, [CLI, 'schema', ...variant], { encoding: 'utf8' });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkOverrides, writeInstanceFiles } from '../../src/managed/instance-files.js';
+import { writeInstanceFiles } from '../../src/managed/instance-files.js';
+import { checkOverrides } from '../../src/managed/overrides.js';
 import { makeListener } from '../../src/managed/listeners.js';
 
 /** `http.` and `websockets.` overrides reach the transports' own jcfg files, never janus.jcfg. */
