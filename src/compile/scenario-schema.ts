@@ -68,6 +68,11 @@ export function stepSchema(): object {
   return { oneOf: stepKinds().map((k) => ({ description: k.summary, ...withConditions(k.schema) })) };
 }
 
+const KEEPALIVE = {
+  description: 'false stops automatic keepalives (to test session timeouts); a duration sets their period',
+  anyOf: [{ type: 'boolean' }, ...POSITIVE_DURATION.anyOf],
+} as const;
+
 export function scenarioSchema(): object {
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -90,15 +95,26 @@ export function scenarioSchema(): object {
       },
       clients: {
         type: 'array',
-        items: { type: 'string', pattern: NAME_PATTERN },
+        items: {
+          anyOf: [
+            { type: 'string', pattern: NAME_PATTERN, description: 'a client name' },
+            {
+              type: 'object',
+              required: ['name'],
+              additionalProperties: false,
+              description: 'a client with settings of its own',
+              properties: {
+                name: { type: 'string', pattern: NAME_PATTERN, description: 'the client name' },
+                keepalive: { ...KEEPALIVE, description: 'this client\'s automatic keepalives, instead of the scenario\'s `keepalive`: false stops them, a duration sets their period' },
+              },
+            },
+          ],
+        },
         uniqueItems: true,
         minItems: 1,
-        description: 'named clients, each with its own connection and Janus session; the first one is the default',
+        description: 'named clients, each with its own connection and Janus session; the first one is the default; { name, keepalive } gives one its own keepalives',
       },
-      keepalive: {
-        description: 'false stops automatic keepalives (to test session timeouts); a duration sets their period',
-        anyOf: [{ type: 'boolean' }, ...POSITIVE_DURATION.anyOf],
-      },
+      keepalive: KEEPALIVE,
       timeout: { ...POSITIVE_DURATION, description: 'time limit for the whole scenario (default from --timeout)' },
       known_bug: knownBugSchema,
       steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' }, description: 'what the scenario does, in order; it stops at the first failing step' },

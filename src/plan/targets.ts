@@ -1,4 +1,5 @@
 import type { CompiledScenario } from '../compile/scenario.js';
+import { connectionSkip } from '../compile/connection-needs.js';
 import { installedModules, startJanus, needsKey, namespaceUnavailable, type GeneralConfig, type JanusNeeds, type JanusTransportName, type ManagedJanus } from '../managed/index.js';
 import type { RunTarget } from '../run/run-scenario.js';
 import type { TlsOptions } from '../transports/contract.js';
@@ -126,7 +127,9 @@ async function startManaged(scenarios: CompiledScenario[], common: TargetSetting
 /** `requires.transports` leaves this transport out. */
 export function transportSkip(scenario: CompiledScenario, transport: string): string | undefined {
   const only = scenario.requires.transports;
-  return only && !only.includes(transport) ? `runs only on ${only.join(', ')}` : undefined;
+  if (only && !only.includes(transport)) return `runs only on ${only.join(', ')}`;
+  // Close and reopen steps need a connection of the client's own (and close codes, a WebSocket).
+  return scenario.requires.connection && connectionSkip(scenario.requires.connection, transport);
 }
 
 /** The event handlers and loggers a scenario asks the managed Janus to load, with their settings. */

@@ -27,6 +27,11 @@ export interface CompiledStep {
   janus?: VersionRange[];
   /** A bug of some Janus versions this step shows. */
   knownBug?: KnownBug;
+  /**
+   * What the step needs of the transport: `connection`, a client connection of its own to
+   * close and open again; `closeCodes`, closes with a code and a reason (WebSocket).
+   */
+  needs?: 'connection' | 'closeCodes';
   execute(ctx: StepContext): Promise<void>;
 }
 
@@ -53,6 +58,8 @@ export interface StepCompiler {
   include(file: string, params: Record<string, unknown>, path: DocPath, client: string): CompiledStep[];
   /** A checked duration in ms; `positive` where zero makes no sense. Reports and returns undefined when wrong. */
   durationMs(value: unknown, path: DocPath, options?: { positive?: boolean }): number | undefined;
+  /** The client's automatic keepalive setting: its own (`clients: [{ name, keepalive }]`), else the scenario's. */
+  keepaliveOf(client: string): boolean | number;
   /** Handle names declared with `as:` so far, per client. */
   declareHandle(client: string, name: string): void;
   knowsHandle(client: string, name: string): boolean;

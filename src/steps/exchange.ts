@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/duration.js';
 import { ownValue } from '../core/own.js';
-import { describeUncorrelated, type JanusClient } from '../janus/client.js';
+import { ClosedConnection, describeUncorrelated, type JanusClient } from '../janus/client.js';
 import { describeJanusError } from '../protocol/errors.js';
 import { ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../protocol/messages.js';
 import { expectsAck } from '../match/admits.js';
@@ -80,6 +80,8 @@ export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepCon
   const until = spec.untilAck || verb === 'keepalive' || verb === 'trickle' ? 'ack' : 'final';
   const timeoutMs = spec.timeoutMs ?? ctx.stepTimeoutMs;
   const outcome = await client.request(payload, route, until, timeoutMs, ctx.signal);
+  // A request on a connection the scenario closed (or saw the server close) is the scenario's mistake, not a lost server.
+  if ('fault' in outcome && outcome.fault instanceof ClosedConnection) throw new StepFailure('assertion', `client ${actor.name}: ${outcome.fault.message}`);
   if ('fault' in outcome) throw new StepFailure('infrastructure', outcome.fault.message);
   if ('timedOut' in outcome) {
     if (ctx.signal.aborted) throw new StepFailure('infrastructure', 'interrupted');
