@@ -58,6 +58,8 @@ export type RequestOutcome = { exchange: Exchange } | { timedOut: true; ack?: Ja
 const REPLY_VERBS = new Set(['success', 'error', 'ack', 'server_info']);
 /** Why a request's exchange ends: one value for all, as an abort without a reason builds a DOMException (and its stack) every time. */
 const EXCHANGE_OVER = Object.freeze({ reason: 'the request has its outcome' });
+/** How long an automatic keepalive waits for its ack at least, whatever its period. */
+const KEEPALIVE_ACK_MS = 10_000;
 /** Kept for the requests that time out meanwhile; older ones can no longer explain anything. */
 const UNCORRELATED_KEPT = 20;
 
@@ -338,9 +340,11 @@ export class JanusClient {
       const msg = { janus: 'keepalive', transaction: this.options.nextTransaction(), ...this.sessionAuth.get(sessionId) };
       const record: KeepaliveRecord = { sessionId, transaction: msg.transaction, state: 'sent' };
       this.keepalives.push(record);
-      this.request(msg, { sessionId }, 'ack', periodMs).then(
+      // A slow ack (a busy server or machine) is still an ack: the limit is never shorter than KEEPALIVE_ACK_MS.
+      const ackMs = Math.max(periodMs, KEEPALIVE_ACK_MS);
+      this.request(msg, { sessionId }, 'ack', ackMs).then(
         (outcome) => {
-          this.noteKeepalive(record, outcome, periodMs);
+          this.noteKeepalive(record, outcome, ackMs);
           // A keepalive that cannot be sent means the connection is gone: the usual lost-connection path.
           if ('fault' in outcome && !this.closing && !this.closed) this.guarded(() => this.fail(outcome.fault));
         },
