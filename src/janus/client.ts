@@ -28,7 +28,7 @@ export interface ClientOptions {
   onServerClose?: (close: ConnectionClose) => void;
   /** The connection closed (a `close` step, the server) or opened again (`reopen`): for the transcript. */
   onConnectionChange?: (change: ConnectionChange) => void;
-  /** A session was claimed or destroyed through this client: no other client owns it any more. */
+  /** A session was claimed or destroyed through this client (or the Admin API): no other client owns it any more. */
   onSessionTaken?: (sessionId: number) => void;
 }
 
@@ -521,6 +521,9 @@ export class JanusClient {
     } else if (this.options.api === 'janus' && verb === 'destroy' && sessionId !== undefined) {
       this.unbound.delete(sessionId);
       this.forgetSession(sessionId);
+      this.options.onSessionTaken?.(sessionId);
+    } else if (this.options.api === 'admin' && verb === 'destroy_session' && sessionId !== undefined) {
+      // The Admin API destroyed it: no client is left to clean it up.
       this.options.onSessionTaken?.(sessionId);
     }
   }

@@ -251,7 +251,7 @@ class ScenarioRun {
   }
 
   /** One client claimed or destroyed a session: the others no longer keep it alive nor clean it up. */
-  private sessionTaken(by: string, sessionId: number): void {
+  private sessionTaken(by: string | undefined, sessionId: number): void {
     for (const [name, client] of this.connected) if (name !== by) client.disown(sessionId);
   }
 
@@ -270,6 +270,8 @@ class ScenarioRun {
           onTraffic: this.record(name, api, transportName),
           onFault: stops.onConnectionFault(name),
           onError: stops.onClientError(name),
+          // The Admin API's destroy_session takes a session from whichever client owned it.
+          ...(api === 'admin' && { onSessionTaken: (sessionId: number) => this.sessionTaken(undefined, sessionId) }),
           ...(api === 'janus' && {
             onConnectionChange: (change: ConnectionChange) => this.recordConnection(name, change),
             onSessionTaken: (sessionId: number) => this.sessionTaken(name, sessionId),

@@ -109,6 +109,19 @@ describe('JanusClient: closing and reopening a connection', () => {
     assert.equal(destroys.length, 1, 'destroyed exactly once');
   });
 
+  it('an Admin API destroy_session takes the session from its owner', async () => {
+    const janus = fakeJanus();
+    const taken: number[] = [];
+    const owner = await JanusClient.connect(janus.transport, connectOptions, options());
+    const admin = await JanusClient.connect(janus.transport, { ...connectOptions, api: 'admin' }, { ...options(), api: 'admin', onSessionTaken: (sid) => taken.push(sid) });
+    await owner.request({ janus: 'create', transaction: 'c1' }, {}, 'final', 1000);
+    const [sid] = [...owner.sessions];
+    await admin.request({ janus: 'destroy_session', transaction: 'a1' }, { sessionId: sid }, 'final', 1000);
+    assert.deepEqual(taken, [sid]);
+    await admin.close(() => ({}), 0);
+    await owner.close(destroy, 1000);
+  });
+
   it('counts automatic keepalives and their acks; a server close becomes a close, not a fault, when the scenario expects it', async () => {
     const janus = fakeJanus();
     let fault: TransportFault | undefined;
