@@ -1,5 +1,5 @@
 import { isObject, type JanusObject, type TrafficEntry } from './traffic.js';
-import { handleOf, sessionOf, splitTracks, verbOf, type RequestItem, type Track, type TrackItem } from './tracks.js';
+import { handleOf, sessionOf, splitTracks, verbOf, type CloseItem, type ReopenItem, type RequestItem, type Track, type TrackItem } from './tracks.js';
 import { nameTrack, requestBody, type TrackNames } from './names.js';
 import { looksGenerated, markerOf, patternLiteral, requestLiteral, valueKey } from './values.js';
 
@@ -44,6 +44,11 @@ class ScenarioWriter {
   /** Handles detached by a step already written: the runner no longer knows them by name. */
   private readonly detached = new Set<number>();
 
+  /** A connection that continues another is the same client: several connections may be one client. */
+  private get severalClients(): boolean {
+    return new Set(this.names.clients.values()).size > 1;
+  }
+
   constructor(private readonly track: Track, private readonly names: TrackNames) {
     this.ownerClient = names.clients.get(track.connections[0] ?? '') ?? 'main';
   }
@@ -51,12 +56,13 @@ class ScenarioWriter {
   write(label: string): GeneratedScenario {
     const steps = this.track.items.map((item, index) => this.step(item, index)).filter((s): s is JanusObject => s !== undefined);
     const plugins = [...new Set([...this.track.handles.values()].map((h) => h.plugin.split('.').pop()))];
-    const clients = [...this.names.clients.values()];
+    const clients = [...new Set(this.names.clients.values())];
     const secrets = [...this.names.secrets.values()];
     const scenario: JanusObject = {
       name: `captured ${label}${plugins.length ? `: ${plugins.join(', ')}` : ''} (${this.track.transport})`,
       description: `Captured by janus-scenarios capture over ${this.track.transport}${this.names.runSecrets.size ? '; Janus had an api secret or token: run with --api-secret / --token' : ''}.`,
-      ...(clients.length > 1 && { requires: { transports: [this.track.transport] }, clients }),
+      ...((clients.length > 1 || this.usesCloseCodes(steps)) && { requires: { transports: [this.track.transport] } }),
+      ...(clients.length > 1 && { clients }),
       ...(secrets.length && { variables: Object.fromEntries(secrets.map((s) => [s.name, `\${${s.integer ? 'env_int' : 'env'}.${s.env}}`])), secrets: secrets.map((s) => s.name) }),
       steps,
     };
@@ -65,11 +71,37 @@ class ScenarioWriter {
 
   private step(item: TrackItem, index: number): JanusObject | undefined {
     const client = item.kind === 'request' && item.entry.api === 'admin' ? this.ownerClient : this.clientOf(item.entry);
+    if (item.kind === 'close' || item.kind === 'reopen') return this.connectionStep(item, client);
     const step = item.kind === 'request' ? this.requestStep(item, client) : this.waitStep(item.entry, client);
     if (!step) return undefined;
     const save = this.saves(index);
     if (Object.keys(save).length) step.save = save;
-    return { ...(this.names.clients.size > 1 && { client }), ...step };
+    return { ...(this.severalClients && { client }), ...step };
+  }
+
+  /**
+   * The app closed a connection and claimed the session on a new one: `close` (with the code it
+   * sent, when a client may send it) and `reopen` on the same client. A close no reconnection
+   * follows is left out: the run's cleanup ends the scenario anyway.
+   */
+  private connectionStep(item: CloseItem | ReopenItem, client: string): JanusObject | undefined {
+    const step = item.kind === 'reopen' ? { reopen: true } : this.closeStep(item.entry);
+    if (!step) return undefined;
+    return { ...(this.severalClients && { client }), ...step };
+  }
+
+  private closeStep(entry: TrafficEntry): JanusObject | undefined {
+    const reconnected = [...this.track.continues.values()].includes(entry.connection);
+    if (!reconnected) return undefined;
+    const { code, reason } = entry.close ?? {};
+    // Only the app's own close can be replayed with its code: 1005/1006 are never sent, and a server's close is no client's to send.
+    if (entry.close?.by !== 'client' || code === undefined || !(code === 1000 || (code >= 3000 && code <= 4999))) return { close: true };
+    return { close: { code, ...(reason && { reason }) } };
+  }
+
+  /** Close codes in the scenario make it a WebSocket one. */
+  private usesCloseCodes(steps: JanusObject[]): boolean {
+    return steps.some((s) => typeof s.close === 'object');
   }
 
   private clientOf(entry: TrafficEntry): string {

@@ -44,6 +44,8 @@ export function nameTrack(track: Track): TrackNames {
     return name;
   };
   const clients = new Map(track.connections.map((c, i) => [c, i === 0 ? 'main' : unique(i === 1 ? 'reconnected' : `reconnected${i}`)]));
+  // A connection that continues a closed one is the same client, reconnected.
+  for (const [later, earlier] of track.continues) clients.set(later, clients.get(earlier) ?? 'main');
   const handleNames = new Map<number, string>();
   if (track.handles.size > 1 || track.connections.length > 1) {
     for (const [id, { plugin }] of track.handles) handleNames.set(id, unique(plugin.split('.').pop() ?? 'handle'));
@@ -99,6 +101,7 @@ export function requestBody(message: JanusObject, api: 'janus' | 'admin'): Janus
 /** The messages an item brought from Janus: the one whose values a step's `save` can reach. */
 export function repliesOf(item: Track['items'][number]): JanusObject[] {
   if (item.kind === 'event') return [item.entry.message];
+  if (item.kind !== 'request') return [];
   return item.final ? [item.final] : item.ack ? [item.ack] : [];
 }
 

@@ -18,7 +18,19 @@ export interface EventItem {
   entry: TrafficEntry;
 }
 
-export type TrackItem = RequestItem | EventItem;
+/** A connection of the track closed; written only when the same client reopens and claims the session. */
+export interface CloseItem {
+  kind: 'close';
+  entry: TrafficEntry;
+}
+
+/** A new connection claimed the session after the one it continues had closed: the same client reconnected. */
+export interface ReopenItem {
+  kind: 'reopen';
+  entry: TrafficEntry;
+}
+
+export type TrackItem = RequestItem | EventItem | CloseItem | ReopenItem;
 
 export interface Track {
   /** The Janus session id; undefined for a track of admin requests about no captured session. */
@@ -26,6 +38,11 @@ export interface Track {
   items: TrackItem[];
   /** Connections in the order they joined the session (the creator first, then claimers). */
   connections: string[];
+  /**
+   * A connection that claimed the session after one of the track's connections had closed:
+   * the same client reconnected (janus.js `reconnect()`), so it continues that connection.
+   */
+  continues: Map<string, string>;
   /** Handle id -> plugin and the connection that attached it, in attach order. */
   handles: Map<number, { plugin: string; connection: string }>;
   transport: 'ws' | 'http';
@@ -65,10 +82,13 @@ class TrackBuilder {
   private readonly byMessage = new Map<JanusObject, { item: RequestItem; track?: Track }>();
   /** What the application has asked to end, per track: the session, or some of its handles. */
   private readonly ending = new Map<Track, { session: boolean; handles: Set<number> }>();
+  /** Connections of a track that closed and that no later connection continues yet. */
+  private readonly closed = new Map<string, Track>();
 
   build(entries: readonly TrafficEntry[]): Track[] {
     for (const entry of entries) {
       if (entry.direction === 'request') this.request(entry);
+      else if (entry.direction === 'close') this.close(entry);
       else this.reply(entry);
     }
     return this.tracks.filter((t) => t.items.length > 0);
@@ -112,11 +132,29 @@ class TrackBuilder {
     return typeof message.sender === 'number' && state.handles.has(message.sender) && verbOf(message) !== 'detached';
   }
 
+  private close(entry: TrafficEntry): void {
+    const track = entry.api === 'janus' ? this.current.get(entry.connection) : undefined;
+    if (!track) return;
+    track.items.push({ kind: 'close', entry });
+    this.closed.set(entry.connection, track);
+  }
+
+  /** A claim from a new connection after one of the track's connections closed: that client reconnecting. */
+  private reconnect(track: Track, entry: TrafficEntry): void {
+    if (track.connections.includes(entry.connection) || track.continues.has(entry.connection)) return;
+    const previous = [...this.closed].reverse().find(([, t]) => t === track)?.[0];
+    if (previous === undefined) return;
+    this.closed.delete(previous);
+    track.continues.set(entry.connection, track.continues.get(previous) ?? previous);
+    track.items.push({ kind: 'reopen', entry });
+  }
+
   private janusTrack(entry: TrafficEntry): Track | undefined {
     const session = sessionOf(entry);
     if (session !== undefined) {
       const track = this.bySession.get(session);
       if (track && verbOf(entry.message) === 'claim') {
+        this.reconnect(track, entry);
         // What the claiming connection sent before (info, ping) belongs to the session it joins.
         this.current.set(entry.connection, track);
         this.join(track, entry.connection).items.push(...this.waitingOf(entry.connection).splice(0));
@@ -189,7 +227,7 @@ class TrackBuilder {
   }
 
   private join(track: Track, connection: string): Track {
-    if (!track.connections.includes(connection)) track.connections.push(connection);
+    if (!track.connections.includes(connection) && !track.continues.has(connection)) track.connections.push(connection);
     return track;
   }
 
@@ -201,5 +239,5 @@ class TrackBuilder {
 }
 
 function newTrack(session: number | undefined, transport: 'ws' | 'http'): Track {
-  return { session, items: [], connections: [], handles: new Map(), transport };
+  return { session, items: [], connections: [], continues: new Map(), handles: new Map(), transport };
 }

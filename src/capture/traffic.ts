@@ -10,9 +10,13 @@ export interface TrafficEntry {
   connection: string;
   api: 'janus' | 'admin';
   transport: 'ws' | 'http';
-  /** `request`: from the application to Janus; `reply`: from Janus to the application. */
-  direction: 'request' | 'reply';
+  /**
+   * `request`: from the application to Janus; `reply`: from Janus to the application; `close`:
+   * the connection closed (`close` says by whom, with which code; `message` is empty).
+   */
+  direction: 'request' | 'reply' | 'close';
   message: JanusObject;
+  close?: { by: 'client' | 'server'; code?: number; reason?: string };
   /** HTTP only: the ids in the path the request was posted (or polled) to. */
   path?: { session?: number; handle?: number };
   /** HTTP only: the message is the body of the POST's answer (its own request's reply). */

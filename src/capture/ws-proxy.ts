@@ -56,8 +56,15 @@ function relay(client: WebSocket, connection: string, target: string, log: Traff
     record(data, 'reply');
     if (client.readyState === WebSocket.OPEN) client.send(data, { binary: isBinary });
   });
+  let closeLogged = false;
   const closeOther = (other: WebSocket) => (code: number, reason: Buffer) => {
     open.delete(other === client ? upstream : client);
+    // The side that closed first is the one that closed the connection; the other only follows.
+    if (!closeLogged) {
+      closeLogged = true;
+      const text = reason.toString('utf8');
+      log.add({ connection, api, transport: 'ws', direction: 'close', message: {}, close: { by: other === upstream ? 'client' : 'server', code, ...(text && { reason: text }) } });
+    }
     if (other.readyState === WebSocket.CLOSED || other.readyState === WebSocket.CLOSING) return;
     // 1005 (no code) and 1006 (dropped) cannot be sent in a close frame.
     if (code === 1005 || code === 1006) other.close();

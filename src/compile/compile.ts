@@ -12,6 +12,7 @@ import { substituteParams } from './params.js';
 import { refChecker, type PlaceholderScope } from './placeholders.js';
 import { BUILTIN_NAMES, type CompiledScenario, type ScenarioNeeds } from './scenario.js';
 import { JANUS_PLUGINS } from '../schemas/modules.js';
+import { connectionSkip, strongestNeed } from './connection-needs.js';
 import { compileString, compileTemplate } from './template.js';
 
 export { MAX_INCLUDE_DEPTH, MAX_INCLUDED_STEPS } from './include.js';
@@ -70,6 +71,7 @@ interface CompiledParts {
   cleanup: CompiledStep[];
   secrets: string[];
   keepalive?: number;
+  clientKeepalive: Record<string, boolean | number>;
   timeoutMs?: number;
   knownBug?: KnownBug;
 }
@@ -90,6 +92,8 @@ class ScenarioCompiler implements IncludeHost {
   private readonly placeholders: PlaceholderScope;
   private readonly includes: Includes;
   private readonly requires: Record<string, unknown>;
+  /** What the steps need of a client connection (close, reopen, close codes). */
+  private connection?: 'connection' | 'closeCodes';
   /** `requires.plugins`, and the plugins Janus ships that the steps attach to. */
   private readonly plugins: string[];
   /** While compiling steps that run at the same time (concurrently): what they declare, applied after the last of them. */
@@ -101,7 +105,7 @@ class ScenarioCompiler implements IncludeHost {
     private readonly mode: CompileMode,
   ) {
     this.doc = source.value as Record<string, unknown>;
-    this.clients = (this.doc.clients as string[] | undefined) ?? [DEFAULT_CLIENT];
+    this.clients = clientNames(this.doc.clients);
     this.names = new Set<string>(mode.params);
     this.placeholders = { env: options.env, clients: this.clients, handles: new Map(), diagnostics: this.diagnostics, savedTogether: new Set() };
     this.includes = new Includes(this, source.path);
@@ -117,11 +121,13 @@ class ScenarioCompiler implements IncludeHost {
     const cleanup = this.compileSteps(source, (doc.cleanup as unknown[]) ?? [], ['cleanup'], this.clients[0]!);
     const secrets = this.secrets();
     this.checkNeeds([...steps, ...cleanup]);
+    this.connection = strongestNeed([...steps, ...cleanup]);
     const keepalive = this.scenarioDuration('keepalive');
+    const clientKeepalive = this.clientKeepalive();
     const timeoutMs = this.scenarioDuration('timeout');
     const knownBug = doc.known_bug === undefined ? undefined : this.knownBug(source, ['known_bug'], doc.known_bug);
     if (diagnostics.length > 0 || this.mode.fragment) return { diagnostics };
-    return { diagnostics, scenario: this.scenario({ variables, steps, cleanup, secrets, keepalive, timeoutMs, knownBug }) };
+    return { diagnostics, scenario: this.scenario({ variables, steps, cleanup, secrets, keepalive, clientKeepalive, timeoutMs, knownBug }) };
   }
 
   private scenario(parts: CompiledParts): CompiledScenario {
@@ -135,6 +141,7 @@ class ScenarioCompiler implements IncludeHost {
       requires: this.needs(),
       clients: this.clients,
       keepalive: typeof doc.keepalive === 'boolean' ? doc.keepalive : (parts.keepalive ?? true),
+      ...(Object.keys(parts.clientKeepalive).length > 0 && { clientKeepalive: parts.clientKeepalive }),
       timeoutMs: parts.timeoutMs,
       variables: parts.variables,
       secrets: parts.secrets,
@@ -154,6 +161,7 @@ class ScenarioCompiler implements IncludeHost {
       eventhandlers: observerSettings(requires.eventhandlers),
       loggers: observerSettings(requires.loggers),
       media: requires.media === true,
+      ...(this.connection && { connection: this.connection }),
     };
   }
 
@@ -184,6 +192,34 @@ class ScenarioCompiler implements IncludeHost {
     const peerStep = this.requires.media === true || this.mode.fragment ? undefined : all.find((s) => s.kind === 'peer');
     if (peerStep) this.diagnostics.push({ span: peerStep.span, message: 'a peer step needs a Janus WebRTC peers can reach', hint: 'add `media: true` under `requires:`' });
     if (!this.mode.fragment) checkHttpSteps(all, this.requires.transports as string[] | undefined, this.diagnostics);
+    if (!this.mode.fragment) checkConnectionSteps(all, this.requires.transports as string[] | undefined, this.diagnostics);
+  }
+
+  /** `clients: [{ name, keepalive }]`: each client's own setting, checked like the scenario's; a name given twice is an error. */
+  private clientKeepalive(): Record<string, boolean | number> {
+    const out: Record<string, boolean | number> = {};
+    const seen = new Set<string>();
+    ((this.doc.clients as unknown[] | undefined) ?? []).forEach((entry, i) => {
+      const name = typeof entry === 'string' ? entry : (entry as { name: string }).name;
+      if (seen.has(name)) this.diagnostics.push({ span: this.source.spanOf(['clients', i]), message: `client "${name}" is declared twice` });
+      seen.add(name);
+      const value = typeof entry === 'object' && entry !== null ? (entry as { keepalive?: unknown }).keepalive : undefined;
+      if (value === undefined) return;
+      if (typeof value === 'boolean') out[name] = value;
+      else {
+        const checked = checkDuration(value, { positive: true });
+        if ('ms' in checked) out[name] = checked.ms;
+        else this.diagnostics.push({ span: this.source.spanOf(['clients', i, 'keepalive']), message: `keepalive: ${checked.problem}` });
+      }
+    });
+    return out;
+  }
+
+  /** The keepalive setting a client runs with: its own, else the scenario's. */
+  private keepaliveOf(client: string): boolean | number {
+    const own = ((this.doc.clients as unknown[] | undefined) ?? []).find((e) => typeof e === 'object' && e !== null && (e as { name?: unknown }).name === client) as { keepalive?: unknown } | undefined;
+    const value = own?.keepalive ?? this.doc.keepalive;
+    return value === false ? false : typeof value === 'number' ? value : true;
   }
 
   /** A scenario-level duration (keepalive, timeout): a positive one, checked like any other. */
@@ -267,6 +303,7 @@ class ScenarioCompiler implements IncludeHost {
       declareHandle: (client, name) => this.declareHandle(error, client, name),
       knowsHandle: (client, name) => handles.get(client)?.has(name) ?? false,
       steps: (raws, path, client) => this.compileTogether(src, raws, [...stepPath, ...path], client),
+      keepaliveOf: (client) => this.keepaliveOf(client),
       include: (file, params, path, client) => this.includes.include({ file, params, src, stepPath, path, client, error }),
     };
   }
@@ -330,6 +367,12 @@ class ScenarioCompiler implements IncludeHost {
   }
 }
 
+/** The names under `clients:`, each a name or `{ name, keepalive }`; one client called main when there are none. */
+function clientNames(declared: unknown): string[] {
+  if (!Array.isArray(declared)) return [DEFAULT_CLIENT];
+  return declared.map((entry) => (typeof entry === 'string' ? entry : (entry as { name: string }).name));
+}
+
 /** `requires.eventhandlers` / `loggers`: a list of names means each with no settings of its own. */
 function observerSettings(given: unknown): Record<string, Record<string, string | number | boolean>> {
   if (given === undefined) return {};
@@ -345,7 +388,10 @@ function checkReservedNames(source: YamlSource, doc: Record<string, unknown>, di
   };
   for (const name of Object.keys((doc.variables as object | undefined) ?? {})) if (reserved(name)) say(['variables', name], true, 'a variable', name);
   for (const name of Object.keys((doc.params as object | undefined) ?? {})) if (reserved(name)) say(['params', name], true, 'a parameter', name);
-  ((doc.clients as string[] | undefined) ?? []).forEach((name, i) => reserved(name) && say(['clients', i], false, 'a client', name));
+  ((doc.clients as unknown[] | undefined) ?? []).forEach((entry, i) => {
+    if (typeof entry === 'string') reserved(entry) && say(['clients', i], false, 'a client', entry);
+    else reserved((entry as { name: string }).name) && say(['clients', i, 'name'], false, 'a client', (entry as { name: string }).name);
+  });
   const checkSaves = (steps: unknown[], base: DocPath): void => steps.forEach((step, i) => {
     if (step === null || typeof step !== 'object') return;
     const save = (step as { save?: unknown }).save;
@@ -358,6 +404,16 @@ function checkReservedNames(source: YamlSource, doc: Record<string, unknown>, di
     if (Array.isArray(nested)) checkSaves(nested, [...base, i, key!]);
   });
   for (const list of ['steps', 'cleanup'] as const) checkSaves((doc[list] as unknown[] | undefined) ?? [], [list]);
+}
+
+/** A step that closes connections on a transport `requires.transports` names that has none to close: a load error. */
+function checkConnectionSteps(steps: CompiledStep[], transports: string[] | undefined, diagnostics: Diagnostic[]): void {
+  for (const transport of transports ?? []) {
+    const step = steps.find((s) => s.needs !== undefined && connectionSkip(s.needs, transport) !== undefined);
+    if (!step) continue;
+    diagnostics.push({ span: step.span, message: `${step.kind}: ${connectionSkip(step.needs!, transport)}`, hint: `leave ${transport} out of \`transports:\` under \`requires:\`` });
+    return;
+  }
 }
 
 /** An `http:` step runs only on http and https: the scenario must say so, or it fails on ws. */

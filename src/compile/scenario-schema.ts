@@ -85,6 +85,11 @@ function withNestedSteps(schema: object, nested: NonNullable<StepKind['nestedSte
   return { ...schema, properties: { ...s.properties, [nested.key]: { ...s.properties[nested.key], items: { oneOf: allowed } } } };
 }
 
+const KEEPALIVE = {
+  description: 'false stops automatic keepalives (to test session timeouts); a duration sets their period',
+  anyOf: [{ type: 'boolean' }, ...POSITIVE_DURATION.anyOf],
+} as const;
+
 export function scenarioSchema(): object {
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -107,15 +112,26 @@ export function scenarioSchema(): object {
       },
       clients: {
         type: 'array',
-        items: { type: 'string', pattern: NAME_PATTERN },
+        items: {
+          anyOf: [
+            { type: 'string', pattern: NAME_PATTERN, description: 'a client name' },
+            {
+              type: 'object',
+              required: ['name'],
+              additionalProperties: false,
+              description: 'a client with settings of its own',
+              properties: {
+                name: { type: 'string', pattern: NAME_PATTERN, description: 'the client name' },
+                keepalive: { ...KEEPALIVE, description: 'this client\'s automatic keepalives, instead of the scenario\'s `keepalive`: false stops them, a duration sets their period' },
+              },
+            },
+          ],
+        },
         uniqueItems: true,
         minItems: 1,
-        description: 'named clients, each with its own connection and Janus session; the first one is the default',
+        description: 'named clients, each with its own connection and Janus session; the first one is the default; { name, keepalive } gives one its own keepalives',
       },
-      keepalive: {
-        description: 'false stops automatic keepalives (to test session timeouts); a duration sets their period',
-        anyOf: [{ type: 'boolean' }, ...POSITIVE_DURATION.anyOf],
-      },
+      keepalive: KEEPALIVE,
       timeout: { ...POSITIVE_DURATION, description: 'time limit for the whole scenario (default from --timeout)' },
       known_bug: knownBugSchema,
       steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' }, description: 'what the scenario does, in order; it stops at the first failing step' },

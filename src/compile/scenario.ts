@@ -13,6 +13,8 @@ export interface CompiledScenario {
   clients: string[];
   /** false: no automatic keepalives; a number: their period in ms; true: derived from the server. */
   keepalive: boolean | number;
+  /** Clients with a keepalive setting of their own (`clients: [{ name, keepalive }]`), which wins over `keepalive`. */
+  clientKeepalive?: Record<string, boolean | number>;
   timeoutMs?: number;
   /** Each with where it is written, for a failure while resolving it. */
   variables: Array<[name: string, value: Template, span?: SourceSpan]>;
@@ -38,6 +40,11 @@ export interface ScenarioNeeds {
   loggers: Record<string, Record<string, string | number | boolean>>;
   /** Uses WebRTC peers: needs a Janus they can reach (a namespaced managed one, or a remote one). */
   media: boolean;
+  /**
+   * Closes and reopens client connections (`connection`), with WebSocket close codes
+   * (`closeCodes`): transports without such connections skip the scenario.
+   */
+  connection?: 'connection' | 'closeCodes';
 }
 
 /** Names every placeholder may use besides variables, params and saved values. */

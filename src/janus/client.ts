@@ -1,4 +1,4 @@
-import { TransportFault, type ConnectOptions, type PollAuth, type TransportConnection, type TransportDefinition } from '../transports/contract.js';
+import { TransportFault, type CloseRequest, type ConnectionClose, type ConnectOptions, type PollAuth, type TransportConnection, type TransportDefinition } from '../transports/contract.js';
 import { Arrivals } from './arrivals.js';
 import { Mailbox } from './mailbox.js';
 import { idOf, requestObject, verbOf, type JanusApi, type JanusMessage, type Route } from '../protocol/messages.js';
@@ -22,6 +22,27 @@ export interface ClientOptions {
   onError?: (error: unknown) => void;
   /** A keepalive that could not be sent for a reason other than a failed connection. */
   onWarning?: (text: string) => void;
+  /**
+   * The server closed the connection and the scenario expects it may (it asserts closes): the
+   * close is recorded and announced here instead of being a fault. Without it, a server close is a fault.
+   */
+  onServerClose?: (close: ConnectionClose) => void;
+  /** The connection closed (a `close` step, the server) or opened again (`reopen`): for the transcript. */
+  onConnectionChange?: (change: ConnectionChange) => void;
+  /** A session was claimed or destroyed through this client (or the Admin API): no other client owns it any more. */
+  onSessionTaken?: (sessionId: number) => void;
+}
+
+export type ConnectionChange = { event: 'opened' } | ({ event: 'closed' } & ConnectionClose);
+
+/** One automatic keepalive and what came of it. */
+export interface KeepaliveRecord {
+  sessionId: number;
+  transaction: string;
+  /** `cut`: the client closed its connection before the ack came, which says nothing of the server. */
+  state: 'sent' | 'acked' | 'failed' | 'cut';
+  /** Why it failed: the error, the silence, the fault. */
+  detail?: string;
 }
 
 /** What a request ended with: the reply that finished it, and the ack if one came. */
@@ -38,6 +59,8 @@ export type RequestOutcome = { exchange: Exchange } | { timedOut: true; ack?: Ja
 const REPLY_VERBS = new Set(['success', 'error', 'ack', 'server_info']);
 /** Why a request's exchange ends: one value for all, as an abort without a reason builds a DOMException (and its stack) every time. */
 const EXCHANGE_OVER = Object.freeze({ reason: 'the request has its outcome' });
+/** How long an automatic keepalive waits for its ack at least, whatever its period. */
+const KEEPALIVE_ACK_MS = 10_000;
 /** Kept for the requests that time out meanwhile; older ones can no longer explain anything. */
 const UNCORRELATED_KEPT = 20;
 
@@ -81,7 +104,22 @@ export class JanusClient {
   private readonly uncorrelated: JanusMessage[] = [];
   private uncorrelatedCount = 0;
   private connection?: TransportConnection;
+  /** What connect() was called with: reopen() and cleanup after a close connect the same way. */
+  private transport?: TransportDefinition;
+  private connectOptions?: ConnectOptions;
+  /** Set while the connection is closed (by a `close` step, or by the server when the scenario expects it). */
+  closed?: ConnectionClose;
+  /**
+   * Sessions this client made or claimed that outlived its connection: Janus keeps them (until
+   * reclaim_session_timeout) bound to no connection. A `claim` binds one again; cleanup destroys them.
+   */
+  private readonly unbound = new Set<number>();
   private keepaliveTimer?: NodeJS.Timeout;
+  private keepalivePeriodMs?: number;
+  /** Every automatic keepalive sent, oldest first. */
+  readonly keepalives: KeepaliveRecord[] = [];
+  private readonly keepaliveListeners = new Set<() => void>();
+  private readonly closeListeners = new Set<() => void>();
   fault?: TransportFault;
   /** Set by close(): requests it ends then are no sign of a lost connection. */
   private closing = false;
@@ -90,18 +128,98 @@ export class JanusClient {
 
   static async connect(transport: TransportDefinition, connect: ConnectOptions, options: ClientOptions): Promise<JanusClient> {
     const client = new JanusClient(options);
+    client.transport = transport;
+    client.connectOptions = connect;
+    client.connection = await client.open();
+    return client;
+  }
+
+  private open(): Promise<TransportConnection> {
     // The transport calls these from its own socket and timer callbacks, where an exception
     // could only escape the run or be mistaken for the server's fault: each is caught here.
-    client.connection = await transport.connect(connect, {
-      message: (msg) => client.guarded(() => client.receive(msg)),
-      fault: (fault) => client.guarded(() => client.fail(fault)),
-      sessionGone: (sid) => client.guarded(() => client.forgetSession(sid)),
+    // A connection closed and replaced since reports nothing more.
+    let connection: TransportConnection | undefined;
+    const current = (): boolean => connection === undefined || connection === this.connection;
+    return this.transport!.connect(this.connectOptions!, {
+      message: (msg) => current() && this.guarded(() => this.receive(msg)),
+      fault: (fault) => current() && this.guarded(() => this.fail(fault)),
+      sessionGone: (sid) => current() && this.guarded(() => this.forgetSession(sid)),
+    }).then((c) => (connection = c));
+  }
+
+  /**
+   * Closes the connection as a client does (janus.js `destroy({unload})`, janode `close()`),
+   * keeping what it knows: its sessions stay alive on the server, bound to no connection, until
+   * a `claim` binds them again. Requests still waiting end with a fault; keepalives stop.
+   */
+  async disconnect(how: CloseRequest): Promise<ConnectionClose> {
+    if (this.closed) return this.closed;
+    const close: ConnectionClose = { by: 'client', ...(how.code !== undefined && { code: how.code }), ...(how.reason !== undefined && { reason: how.reason }) };
+    this.markClosed(close);
+    await this.connection?.close(how);
+    return close;
+  }
+
+  /** A new connection in place of a closed one: same mailbox, same sessions (still unbound). */
+  async reopen(): Promise<void> {
+    if (!this.closed) throw new TransportFault('the connection is open: close it first');
+    this.connection = await this.open();
+    this.closed = undefined;
+    this.fault = undefined;
+    this.options.onConnectionChange?.({ event: 'opened' });
+    if (this.keepalivePeriodMs !== undefined) this.startKeepalives(this.keepalivePeriodMs);
+  }
+
+  /** Waits until the connection is closed (or at once when it is); false when the signal or time limit came first. */
+  whenClosed(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    return this.until(() => this.closed !== undefined, this.closeListeners, timeoutMs, signal);
+  }
+
+  /** Waits until `done()` holds after a keepalive's outcome; false when the time limit or signal came first. */
+  whenKeepalives(done: () => boolean, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    return this.until(done, this.keepaliveListeners, timeoutMs, signal);
+  }
+
+  private until(done: () => boolean, listeners: Set<() => void>, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    if (done()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const finish = (value: boolean): void => {
+        clearTimeout(timer);
+        listeners.delete(check);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(value);
+      };
+      const check = (): void => void (done() && finish(true));
+      const onAbort = (): void => finish(false);
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      listeners.add(check);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
-    return client;
+  }
+
+  private markClosed(close: ConnectionClose): void {
+    this.stopKeepalives();
+    this.closed = close;
+    for (const sessionId of this.sessions) {
+      this.connection?.untrack?.(sessionId);
+      this.unbound.add(sessionId);
+    }
+    this.sessions.clear();
+    this.options.onConnectionChange?.({ event: 'closed', ...close });
+    const fault = new ClosedConnection(close);
+    for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault });
+    for (const listener of [...this.closeListeners]) listener();
+  }
+
+  /** Another client claimed or destroyed this session: it is no longer this one's to keep alive or clean up. */
+  disown(sessionId: number): void {
+    this.unbound.delete(sessionId);
+    this.forgetSession(sessionId);
   }
 
   /** Sends a request and waits for its reply; never throws for a server's answer or silence. */
   async request(payload: JanusMessage | string, route: Route, until: 'ack' | 'final', timeoutMs: number, signal?: AbortSignal): Promise<RequestOutcome> {
+    if (this.closed) return { fault: new ClosedConnection(this.closed) };
     if (this.fault) return { fault: this.fault };
     // Before anything waits: a listener that throws fails this request, and leaves no timer behind.
     this.options.onTraffic?.('out', payload, route);
@@ -214,6 +332,7 @@ export class JanusClient {
    */
   startKeepalives(periodMs: number): void {
     this.stopKeepalives();
+    this.keepalivePeriodMs = periodMs;
     this.keepaliveTimer = setTimeout(() => this.keepaliveEvery(periodMs), Math.floor(periodMs * Math.random()));
     this.keepaliveTimer.unref();
   }
@@ -227,12 +346,31 @@ export class JanusClient {
   private sendKeepalives(periodMs: number): void {
     for (const sessionId of this.sessions) {
       const msg = { janus: 'keepalive', transaction: this.options.nextTransaction(), ...this.sessionAuth.get(sessionId) };
-      this.request(msg, { sessionId }, 'ack', periodMs).then(
-        // A keepalive that cannot be sent means the connection is gone: the usual lost-connection path.
-        (outcome) => 'fault' in outcome && !this.closing && this.guarded(() => this.fail(outcome.fault)),
+      const record: KeepaliveRecord = { sessionId, transaction: msg.transaction, state: 'sent' };
+      this.keepalives.push(record);
+      // A slow ack (a busy server or machine) is still an ack: the limit is never shorter than KEEPALIVE_ACK_MS.
+      const ackMs = Math.max(periodMs, KEEPALIVE_ACK_MS);
+      this.request(msg, { sessionId }, 'ack', ackMs).then(
+        (outcome) => {
+          this.noteKeepalive(record, outcome, ackMs);
+          // A keepalive that cannot be sent means the connection is gone: the usual lost-connection path.
+          if ('fault' in outcome && !this.closing && !this.closed) this.guarded(() => this.fail(outcome.fault));
+        },
         (error: unknown) => this.warn(`a keepalive for session ${sessionId} could not be sent: ${firstLine(error)}`),
       );
     }
+  }
+
+  private noteKeepalive(record: KeepaliveRecord, outcome: RequestOutcome, periodMs: number): void {
+    if ('exchange' in outcome && outcome.exchange.reply.janus === 'ack') record.state = 'acked';
+    else if ('fault' in outcome && outcome.fault instanceof ClosedConnection) record.state = 'cut';
+    else {
+      record.state = 'failed';
+      record.detail = 'fault' in outcome ? outcome.fault.message
+        : 'timedOut' in outcome ? `no ack within ${periodMs}ms`
+        : `answered with ${outcome.exchange.reply.janus === 'error' ? `error ${String((outcome.exchange.reply.error as { code?: unknown } | undefined)?.code)}` : JSON.stringify(outcome.exchange.reply.janus)}`;
+    }
+    for (const listener of [...this.keepaliveListeners]) this.guarded(listener);
   }
 
   private warn(text: string): void {
@@ -254,7 +392,11 @@ export class JanusClient {
   async close(destroyPayload: (sessionId: number) => JanusMessage, timeoutMs: number): Promise<CloseOutcome> {
     this.stopKeepalives();
     this.closing = true;
-    const leftover = [...this.sessions];
+    await this.reconnectForCleanup();
+    // Unbound sessions too: any connection may destroy a session, bound to it or not.
+    const leftover = [...this.unbound, ...this.sessions];
+    this.unbound.clear();
+    for (const sessionId of leftover) this.sessions.add(sessionId);
     const outcome: CloseOutcome = { destroyed: [], left: [] };
     const payload = (sessionId: number): JanusMessage => ({ ...destroyPayload(sessionId), ...this.sessionAuth.get(sessionId) });
     // One at a time, the newest first: a later session may depend on an earlier one.
@@ -268,6 +410,16 @@ export class JanusClient {
     await this.connection?.close();
     for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault: new TransportFault('connection closed') });
     return outcome;
+  }
+
+  /** A closed client that still has sessions alive on the server gets a connection again, to destroy them. */
+  private async reconnectForCleanup(): Promise<void> {
+    if (!this.closed || (this.unbound.size === 0 && this.sessions.size === 0)) return;
+    try {
+      await this.reopen();
+    } catch (e) {
+      this.fault ??= e instanceof TransportFault ? e : new TransportFault(`cannot connect again to destroy the sessions left: ${firstLine(e)}`);
+    }
   }
 
   /**
@@ -335,7 +487,15 @@ export class JanusClient {
   }
 
   private fail(fault: TransportFault): void {
+    if (this.closed) return;
+    // A close the scenario expects (it asserts closes) is an outcome to check, not a lost server.
+    if (fault.closed && this.options.onServerClose && !this.closing) {
+      this.markClosed(fault.closed);
+      this.options.onServerClose(fault.closed);
+      return;
+    }
     const first = this.fault === undefined;
+    if (first && fault.closed) this.options.onConnectionChange?.({ event: 'closed', ...fault.closed });
     this.fault ??= fault;
     for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault });
     if (first) this.options.onFault?.(fault);
@@ -347,6 +507,8 @@ export class JanusClient {
     const request = requestObject(payload);
     if (request === undefined || reply.janus !== 'success') return;
     const verb = verbOf(request);
+    // Sent at the root (janus.js's claim after a reconnect), the session is named in the body only.
+    const sessionId = route.sessionId ?? idOf(request.session_id);
     if (this.options.api === 'janus' && verb === 'create') {
       const id = idOf((reply.data as { id?: unknown } | undefined)?.id);
       if (id !== undefined) {
@@ -358,13 +520,20 @@ export class JanusClient {
       if (id !== undefined && this.sessions.has(route.sessionId)) this.handles.get(route.sessionId)?.add(id) ?? this.handles.set(route.sessionId, new Set([id]));
     } else if (this.options.api === 'janus' && verb === 'detach' && route.sessionId !== undefined && route.handleId !== undefined) {
       this.handles.get(route.sessionId)?.delete(route.handleId);
-    } else if (this.options.api === 'janus' && verb === 'claim' && route.sessionId !== undefined) {
+    } else if (this.options.api === 'janus' && verb === 'claim' && sessionId !== undefined) {
       // A claimed session's events now come to this connection, and it is ours to clean up.
       this.listen();
-      this.sessions.add(route.sessionId);
-      this.remember(route.sessionId, request);
-    } else if (this.options.api === 'janus' && verb === 'destroy') {
-      this.forgetSession(route.sessionId);
+      this.unbound.delete(sessionId);
+      this.sessions.add(sessionId);
+      this.remember(sessionId, request);
+      this.options.onSessionTaken?.(sessionId);
+    } else if (this.options.api === 'janus' && verb === 'destroy' && sessionId !== undefined) {
+      this.unbound.delete(sessionId);
+      this.forgetSession(sessionId);
+      this.options.onSessionTaken?.(sessionId);
+    } else if (this.options.api === 'admin' && verb === 'destroy_session' && sessionId !== undefined) {
+      // The Admin API destroyed it: no client is left to clean it up.
+      this.options.onSessionTaken?.(sessionId);
     }
   }
 
@@ -387,6 +556,19 @@ export class JanusClient {
     this.handles.delete(sessionId);
     this.connection?.untrack?.(sessionId);
   }
+}
+
+/** A request on a connection that is closed: the scenario's doing (or the server's, expected), never a lost server. */
+export class ClosedConnection extends TransportFault {
+  constructor(readonly close: ConnectionClose) {
+    super(`the connection is closed (${describeClose(close)}): a \`reopen\` step opens a new one`);
+  }
+}
+
+/** `closed by the client (code 3504, Gateway timeout)`. */
+export function describeClose(close: ConnectionClose): string {
+  const parts = [close.code !== undefined ? `code ${close.code}` : undefined, close.reason].filter((p) => p !== undefined && p !== '');
+  return `closed by the ${close.by}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
 }
 
 /** What closing a client did with the sessions it had. */

@@ -1,4 +1,5 @@
 import type { CompiledScenario } from '../compile/scenario.js';
+import { connectionSkip } from '../compile/connection-needs.js';
 import { needsKey, type GeneralConfig, type JanusNeeds } from '../managed/needs.js';
 import type { RunTarget } from '../run/run-scenario.js';
 import type { TlsOptions } from '../transports/contract.js';
@@ -36,7 +37,9 @@ export interface TargetSettings {
 /** `requires.transports` leaves this transport out. */
 export function transportSkip(scenario: CompiledScenario, transport: string): string | undefined {
   const only = scenario.requires.transports;
-  return only && !only.includes(transport) ? `runs only on ${only.join(', ')}` : undefined;
+  if (only && !only.includes(transport)) return `runs only on ${only.join(', ')}`;
+  // Close and reopen steps need a connection of the client's own (and close codes, a WebSocket).
+  return scenario.requires.connection && connectionSkip(scenario.requires.connection, transport);
 }
 
 /** The event handlers and loggers a scenario asks the managed Janus to load, with their settings. */

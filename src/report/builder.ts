@@ -175,7 +175,7 @@ function scenarioReport(info: TestInfo, attempt: Attempt | undefined, finishedAt
 }
 
 function reportedMessages(transcript: readonly TranscriptEntry[], startedAt: number): ReportedMessage[] {
-  return transcript.map((t) => ({ atMs: t.at - startedAt, client: t.client, direction: t.direction, api: t.api, ...(t.transport && { transport: t.transport }), message: t.message, ...(t.http && { http: t.http }) }));
+  return transcript.map((t) => ({ atMs: t.at - startedAt, client: t.client, direction: t.direction, api: t.api, ...(t.transport && { transport: t.transport }), message: t.message, ...(t.http && { http: t.http }), ...(t.connection && { connection: t.connection }) }));
 }
 
 function reportedFailure(f: Failure, text: string): ReportedFailure {

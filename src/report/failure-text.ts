@@ -87,8 +87,9 @@ export function transcriptLine(entry: TranscriptEntry, t0: number): string {
  * One message as failure texts and reports list them: time, client, direction, an `http:`
  * step's method and path or status, JSON (clipped to `clipAt`).
  */
-export function messageLine(m: { atMs: number; client: string; direction: 'in' | 'out'; message: unknown; http?: HttpExchange }, clipAt = Infinity): string {
-  const body = m.http && m.message === '' ? '' : JSON.stringify(m.message);
+export function messageLine(m: { atMs: number; client: string; direction: 'in' | 'out'; message: unknown; http?: HttpExchange; connection?: object }, clipAt = Infinity): string {
+  // A connection closing or opening is told in words, not sent as a message.
+  const body = m.connection ? String(m.message) : m.http && m.message === '' ? '' : JSON.stringify(m.message);
   const http = !m.http ? '' : m.direction === 'out' ? `HTTP ${m.http.method} ${m.http.path}` : `HTTP ${m.http.status}`;
   return `+${String(m.atMs).padStart(5)}ms ${m.client} ${m.direction === 'out' ? '->' : '<-'} ${[http, clip(body, clipAt)].filter(Boolean).join(' ')}`;
 }

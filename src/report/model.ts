@@ -88,4 +88,6 @@ export interface ReportedMessage {
   message: unknown;
   /** An `http:` step's request (method, path) or response (status). */
   http?: { method?: string; path?: string; status?: number };
+  /** Not a message: the connection closed (who closed it, its code and reason) or opened again; `message` says so in words. */
+  connection?: { event: 'closed' | 'opened'; by?: 'client' | 'server'; code?: number; reason?: string };
 }

@@ -11,7 +11,7 @@ export type RunEvent =
   | { type: 'scenario:start'; file: string; name: string; transport: string }
   | { type: 'step:start'; title: string; span: SourceSpan }
   | { type: 'step:end'; title: string; span: SourceSpan; status: 'passed' | 'failed'; durationMs: number }
-  | { type: 'message'; client: string; direction: Direction; message: JanusMessage | string; at: number; api: JanusApi; route?: Route; transport: string }
+  | { type: 'message'; client: string; direction: Direction; message: JanusMessage | string; at: number; api: JanusApi; route?: Route; transport: string; connection?: ConnectionEvent }
   | { type: 'scenario:end'; result: ScenarioResult };
 
 /** 'interrupted': Ctrl-C or SIGTERM stopped the scenario before it finished. */
@@ -42,6 +42,16 @@ export interface TranscriptEntry {
   message: JanusMessage | string;
   /** An `http:` step's request (method, path) or response (status), besides any JSON body. */
   http?: HttpExchange;
+  /** Not a message: the client's connection was closed or opened (`message` then says so in words). */
+  connection?: ConnectionEvent;
+}
+
+/** A connection closed (by the client or the server, with the WebSocket close code and reason) or opened again. */
+export interface ConnectionEvent {
+  event: 'closed' | 'opened';
+  by?: 'client' | 'server';
+  code?: number;
+  reason?: string;
 }
 
 export interface ScenarioResult {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CompiledScenario } from '../compile/scenario.js';
 import { MEDIA_STEP_TIMEOUT_MS, type PeerHost } from '../media/contract.js';
-import { JanusClient } from '../janus/client.js';
+import { describeClose, JanusClient, type ConnectionChange } from '../janus/client.js';
 import type { JanusMessage, Route } from '../protocol/messages.js';
 import { formatViolation, validateSchema, type Violation } from '../schemas/catalogue.js';
 import { MessageChecker, type SchemaMode } from '../schemas/checker.js';
@@ -88,6 +88,10 @@ class ScenarioRun {
   private readonly started = Date.now();
   private readonly actors: Map<string, Actor>;
   private readonly clients = new Map<string, Promise<JanusClient>>();
+  /** The clients connected so far, for what one client's claim or destroy takes from the others. */
+  private readonly connected = new Map<string, JanusClient>();
+  /** Clients the scenario expects the server may close (it has `closed` steps for them). */
+  private readonly closeWatched: Set<string>;
   private adminClient?: Promise<JanusClient>;
   private readonly values: ScenarioValues;
   private readonly nextTransaction: () => string;
@@ -108,6 +112,7 @@ class ScenarioRun {
   constructor(private readonly scenario: CompiledScenario, private readonly target: RunTarget, private readonly options: RunOptions) {
     this.emit = options.onEvent ?? (() => {});
     this.actors = new Map(scenario.clients.map((name) => [name, { name, handles: new Map() }]));
+    this.closeWatched = new Set([...scenario.steps, ...scenario.cleanup].filter((s) => s.kind === 'closed').map((s) => s.client));
     this.values = new ScenarioValues((n) => this.actors.get(n), target.transport, options.env ?? process.env);
     this.nextTransaction = transactionGenerator(options.seed, `${scenario.file}\u0000${target.transport}`);
     this.nextKeepalive = transactionGenerator(options.seed, `keepalive\u0000${scenario.file}`);
@@ -236,6 +241,20 @@ class ScenarioRun {
     };
   }
 
+  /** A connection closing or opening again, in the transcript and out as an event: never through the schema checker. */
+  private recordConnection(client: string, change: ConnectionChange): void {
+    const { event, ...close } = change;
+    const text = event === 'opened' ? 'connection opened again' : `connection ${describeClose(change as ConnectionChange & { by: 'client' | 'server' })}`;
+    const entry = { at: Date.now(), client, api: 'janus' as const, transport: this.target.transport, direction: (event === 'closed' && change.by === 'server' ? 'in' : 'out') as 'in' | 'out', message: text, connection: { event, ...close } };
+    this.transcript.push(entry);
+    if (this.options.onEvent) this.emit({ type: 'message', ...entry });
+  }
+
+  /** One client claimed or destroyed a session: the others no longer keep it alive nor clean it up. */
+  private sessionTaken(by: string | undefined, sessionId: number): void {
+    for (const [name, client] of this.connected) if (name !== by) client.disown(sessionId);
+  }
+
   private async connect(name: string, api: 'janus' | 'admin', transportName: string, url: string): Promise<JanusClient> {
     const transport = getTransport(transportName);
     if (!transport) throw new StepFailure('infrastructure', `no transport named "${transportName}" is registered`);
@@ -244,7 +263,22 @@ class ScenarioRun {
       return await JanusClient.connect(
         transport,
         { url, api, tls: target.tls, connectTimeoutMs: this.options.stepTimeoutMs },
-        { api, nextTransaction: this.nextKeepalive, pollAuth: { apisecret: target.secrets.apisecret, token: target.secrets.token }, onTraffic: this.record(name, api, transportName), onFault: stops.onConnectionFault(name), onError: stops.onClientError(name) },
+        {
+          api,
+          nextTransaction: this.nextKeepalive,
+          pollAuth: { apisecret: target.secrets.apisecret, token: target.secrets.token },
+          onTraffic: this.record(name, api, transportName),
+          onFault: stops.onConnectionFault(name),
+          onError: stops.onClientError(name),
+          // The Admin API's destroy_session takes a session from whichever client owned it.
+          ...(api === 'admin' && { onSessionTaken: (sessionId: number) => this.sessionTaken(undefined, sessionId) }),
+          ...(api === 'janus' && {
+            onConnectionChange: (change: ConnectionChange) => this.recordConnection(name, change),
+            onSessionTaken: (sessionId: number) => this.sessionTaken(name, sessionId),
+            // A close the scenario asserts with a `closed` step is an outcome, not a lost server.
+            ...(this.closeWatched.has(name) && { onServerClose: () => undefined }),
+          }),
+        },
       );
     } catch (e) {
       throw new StepFailure('infrastructure', e instanceof TransportFault ? e.message : `cannot connect to ${url}: ${(e as Error).message}`);
@@ -254,9 +288,12 @@ class ScenarioRun {
   private janus(actor: Actor): Promise<JanusClient> {
     if (!this.clients.has(actor.name)) {
       const { scenario, target } = this;
-      const keepaliveMs = scenario.keepalive === false ? undefined : typeof scenario.keepalive === 'number' ? scenario.keepalive
+      // A client's own setting wins over the scenario's.
+      const keepalive = scenario.clientKeepalive?.[actor.name] ?? scenario.keepalive;
+      const keepaliveMs = keepalive === false ? undefined : typeof keepalive === 'number' ? keepalive
         : target.sessionTimeoutS ? Math.max(500, target.sessionTimeoutS * 400) : 25_000;
       this.clients.set(actor.name, this.connect(actor.name, 'janus', target.transport, target.url).then((c) => {
+        this.connected.set(actor.name, c);
         if (keepaliveMs !== undefined) c.startKeepalives(keepaliveMs);
         return c;
       }));

@@ -36,6 +36,11 @@ export interface CompiledStep {
   usesAdminApi?: boolean;
   /** The steps this one holds (`concurrently:`), for whoever looks at every step of a scenario. */
   inner?: readonly CompiledStep[];
+  /**
+   * What the step needs of the transport: `connection`, a client connection of its own to
+   * close and open again; `closeCodes`, closes with a code and a reason (WebSocket).
+   */
+  needs?: 'connection' | 'closeCodes';
   execute(ctx: StepContext): Promise<void>;
   /**
    * For kinds that send one request (request, admin, raw): puts it on the wire and returns at
@@ -84,6 +89,8 @@ export interface StepCompiler {
   include(file: string, params: Record<string, unknown>, path: DocPath, client: string): CompiledStep[];
   /** A checked duration in ms; `positive` where zero makes no sense. Reports and returns undefined when wrong. */
   durationMs(value: unknown, path: DocPath, options?: { positive?: boolean }): number | undefined;
+  /** The client's automatic keepalive setting: its own (`clients: [{ name, keepalive }]`), else the scenario's. */
+  keepaliveOf(client: string): boolean | number;
   /** Handle names declared with `as:` so far, per client. */
   declareHandle(client: string, name: string): void;
   knowsHandle(client: string, name: string): boolean;

@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/duration.js';
 import { ownValue } from '../core/own.js';
-import { describeUncorrelated, type JanusClient, type RequestOutcome } from '../janus/client.js';
+import { ClosedConnection, describeUncorrelated, type JanusClient, type RequestOutcome } from '../janus/client.js';
 import { describeJanusError } from '../protocol/errors.js';
 import { ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../protocol/messages.js';
 import { expectsAck } from '../match/admits.js';
@@ -64,7 +64,10 @@ export async function sendExchange(spec: ExchangeSpec, actor: Actor, ctx: StepCo
   const outcome = client.request(payload, route, until, timeoutMs, ctx.signal);
   return {
     finish: async () => {
-      const reply = await replyOf(await outcome, { verb, transaction, until, timeoutMs }, client, ctx);
+      const result = await outcome;
+      // A request on a connection the scenario closed (or saw the server close) is the scenario's mistake, not a lost server.
+      if ('fault' in result && result.fault instanceof ClosedConnection) throw new StepFailure('assertion', `client ${actor.name}: ${result.fault.message}`);
+      const reply = await replyOf(result, { verb, transaction, until, timeoutMs }, client, ctx);
       ctx.noteReply(reply, transaction);
       if (spec.api === 'janus') bindIds(verb, reply, route, actor, spec.as);
       checkReply(spec, reply, actor, ctx, step);

@@ -26,6 +26,13 @@ export interface TransportDefinition {
    * HTTP and WebSocket are configured by the launcher itself and leave this out.
    */
   managed?: ManagedTransport;
+  /**
+   * The client has a connection of its own to Janus, which a scenario may close and open again
+   * (`close`/`reopen` steps): a WebSocket, the HTTP long-polls. Left out by transports where
+   * clients share one channel Janus cannot tell apart (brokers, datagrams): scenarios that close
+   * connections are refused or skipped on them. `closeCodes`: a close carries a code and a reason.
+   */
+  connection?: { closeCodes: boolean };
 }
 
 /** A jcfg file's sections: `{ general: { enabled: true, path: "..." }, admin: {...} }`. */
@@ -123,14 +130,31 @@ export interface TransportConnection {
    * Returns whether a poll was running.
    */
   untrack?(sessionId: number, options?: { finishing?: boolean }): boolean | void;
-  /** Idempotent; stops every background activity of the connection. */
-  close(): Promise<void>;
+  /**
+   * Idempotent; stops every background activity of the connection. `how`: the close code and
+   * reason a transport with close codes sends (WebSocket; default 1000), ignored by the others.
+   */
+  close(how?: CloseRequest): Promise<void>;
+}
+
+/** The code and reason a client closes its connection with. */
+export interface CloseRequest {
+  code?: number;
+  reason?: string;
+}
+
+/** How a connection ended: who closed it, and the code and reason when the transport has them. */
+export interface ConnectionClose {
+  by: 'client' | 'server';
+  code?: number;
+  reason?: string;
 }
 
 /** An infrastructure failure, as a value: a one-line reason that ends up in the report and exit 3. */
 export class TransportFault extends Error {
   override readonly name = 'TransportFault';
-  constructor(message: string) {
+  /** `closed`: the server closed the connection, with the code and reason it gave. */
+  constructor(message: string, readonly closed?: ConnectionClose) {
     super(message);
   }
 }

@@ -52,6 +52,7 @@ export function httpTransport(options: HttpTransportOptions): TransportDefinitio
     name: options.name,
     schemes: options.schemes,
     secure: options.secure,
+    connection: { closeCodes: false },
     connect: (connectOptions, sink) => HttpConnection.open(connectOptions, sink, limits),
   };
 }

@@ -2,6 +2,8 @@ import type WebSocket from 'ws';
 import type { JanusMessage, Route } from '../protocol/messages.js';
 import {
   TransportFault,
+  type CloseRequest,
+  type ConnectionClose,
   type ConnectOptions,
   type TransportConnection,
   type TransportDefinition,
@@ -32,6 +34,7 @@ export function wsTransport(options: WsTransportOptions): TransportDefinition {
     name: options.name,
     schemes: options.schemes,
     secure: options.secure,
+    connection: { closeCodes: true },
     connect: async (connectOptions, sink) => {
       const maxBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
       const { socket, shownUrl } = await openSocket(connectOptions, maxBytes);
@@ -117,8 +120,9 @@ class WsConnection implements TransportConnection {
     socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.receive(data, isBinary));
     socket.on('error', (err: Error) => this.reportOnce(this.errorReason(err)));
     socket.on('close', (code: number, reason: Buffer) => {
-      const why = reason.length > 0 ? `, ${reason.toString('utf8')}` : '';
-      this.reportOnce(`connection closed by server (code ${code}${why})`);
+      const text = reason.toString('utf8');
+      const why = text.length > 0 ? `, ${text}` : '';
+      this.reportOnce(`connection closed by server (code ${code}${why})`, { by: 'server', code, ...(text.length > 0 && { reason: text }) });
     });
   }
 
@@ -136,12 +140,12 @@ class WsConnection implements TransportConnection {
     });
   }
 
-  close(): Promise<void> {
-    this.closing ??= this.shutdown();
+  close(how: CloseRequest = {}): Promise<void> {
+    this.closing ??= this.shutdown(how);
     return this.closing;
   }
 
-  private async shutdown(): Promise<void> {
+  private async shutdown(how: CloseRequest): Promise<void> {
     this.closed = true;
     if (this.socket.readyState === this.socket.CLOSED) return;
     await new Promise<void>((resolve) => {
@@ -150,7 +154,7 @@ class WsConnection implements TransportConnection {
         clearTimeout(grace);
         resolve();
       });
-      this.socket.close(1000);
+      this.socket.close(how.code ?? 1000, how.reason);
     });
   }
 
@@ -176,9 +180,9 @@ class WsConnection implements TransportConnection {
   }
 
   /** A socket that dies emits 'error' and then 'close': the caller hears about it once. */
-  private reportOnce(reason: string): void {
+  private reportOnce(reason: string, closed?: ConnectionClose): void {
     if (this.closed || this.faulted) return;
     this.faulted = true;
-    this.sink.fault(new TransportFault(`WebSocket ${this.shownUrl}: ${reason}`));
+    this.sink.fault(new TransportFault(`WebSocket ${this.shownUrl}: ${reason}`, closed));
   }
 }

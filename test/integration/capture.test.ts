@@ -64,7 +64,7 @@ describe('capture: a real client through the proxy becomes a scenario that repla
 });
 
 /** A WebSocket client that sends one request at a time and waits for the reply with its transaction. */
-async function wsClient(url: string, protocol: string): Promise<{ ask: (m: Record<string, unknown>) => Promise<Record<string, unknown>>; close: () => void }> {
+async function wsClient(url: string, protocol: string): Promise<{ ask: (m: Record<string, unknown>) => Promise<Record<string, unknown>>; close: () => void; closeWith: (code: number, reason: string) => Promise<void> }> {
   const socket = new WebSocket(url, protocol);
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
   let n = 0;
@@ -80,7 +80,11 @@ async function wsClient(url: string, protocol: string): Promise<{ ask: (m: Recor
     socket.on('message', onMessage);
     socket.send(JSON.stringify({ ...m, transaction }));
   });
-  return { ask, close: () => socket.close() };
+  const closeWith = (code: number, reason: string) => new Promise<void>((resolve) => {
+    socket.once('close', () => resolve());
+    socket.close(code, reason);
+  });
+  return { ask, close: () => socket.close(), closeWith };
 }
 
 describe('capture: the Admin API beside the Janus API', function () {
@@ -161,6 +165,44 @@ describe('capture: a reconnect that claims the session on a second socket', func
     const run = await runCli(['run', files[0]!, '--url', janus.endpoints.ws!]);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     writeFileSync(files[0]!, text.replace('result: ok', 'result: changed'));
+    const broken = await runCli(['run', files[0]!, '--url', janus.endpoints.ws!]);
+    assert.equal(broken.code, 1, broken.stdout + broken.stderr);
+  });
+});
+
+describe('capture: an app that closes its socket and claims the session on a new one (janus.js reconnect)', function () {
+  this.timeout(300000);
+  let janus: ManagedJanus;
+  let out: string;
+  before(async () => {
+    janus = await startJanus({ plugins: ['janus.plugin.echotest'], transports: ['http', 'ws'], config: { reclaim_session_timeout: 10 } });
+  });
+  after(() => janus?.stop());
+  beforeEach(() => (out = mkdtempSync(join(tmpdir(), 'jstest-capture-'))));
+  afterEach(async () => {
+    rmSync(out, { recursive: true, force: true });
+    assert.deepEqual(await listSessions(janus.endpoints.adminHttp!, janus.adminSecret), [], 'a session was left behind');
+  });
+
+  it('becomes close (with the code sent), reopen and claim on the same client, and replays; a changed value fails', async () => {
+    const { files } = await capture(janus.endpoints.ws!, out, async (url) => {
+      const first = await wsClient(url, 'janus-protocol');
+      const sid = ((await first.ask({ janus: 'create' })).data as { id: number }).id;
+      const hid = ((await first.ask({ janus: 'attach', session_id: sid, plugin: 'janus.plugin.echotest' })).data as { id: number }).id;
+      await first.closeWith(3504, 'Gateway timeout');
+      const again = await wsClient(url, 'janus-protocol');
+      const claimed = await again.ask({ janus: 'claim', session_id: sid });
+      assert.equal(claimed.janus, 'success', JSON.stringify(claimed));
+      assert.equal((await again.ask({ janus: 'message', session_id: sid, handle_id: hid, body: { audio: true } })).janus, 'event');
+      await again.ask({ janus: 'destroy', session_id: sid });
+      again.close();
+    });
+    const text = readFileSync(files[0]!, 'utf8');
+    assert.doesNotMatch(text, /clients:/);
+    assert.match(text, /- close: \{ code: 3504, reason: Gateway timeout \}\n {2}- reopen: true\n {2}- request: claim/);
+    const run = await runCli(['run', files[0]!, '--url', janus.endpoints.ws!]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    writeFileSync(files[0]!, text.replace('code: 3504', 'code: 3505').replace('result: ok', 'result: changed'));
     const broken = await runCli(['run', files[0]!, '--url', janus.endpoints.ws!]);
     assert.equal(broken.code, 1, broken.stdout + broken.stderr);
   });

@@ -88,6 +88,11 @@ export class FakeJanus {
     return `http://127.0.0.1:${this.port}/janus`;
   }
 
+  /** Closes every WebSocket a client opened, with this close code and reason, as a server may. */
+  closeWebSockets(code: number, reason: string): void {
+    for (const client of this.wss.clients) client.close(code, reason);
+  }
+
   get wsUrl(): string {
     return `ws://127.0.0.1:${this.port}/`;
   }

@@ -198,3 +198,60 @@ describe('capture: the generator on teardown that races the replay', () => {
     assert.deepEqual(kept, [{ janus: 'event', plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', result: 'done' } } }, { janus: 'detached' }]);
   });
 });
+
+describe('capture: an app that closed its socket and claimed the session on a new one', () => {
+  const close = (connection: string, by: 'client' | 'server', code: number, reason?: string): TrafficEntry =>
+    ws({ connection, direction: 'close', message: {}, close: { by, code, ...(reason && { reason }) } });
+  const reconnecting = (closing: TrafficEntry): TrafficEntry[] => [
+    out('ws1', { janus: 'create', transaction: 'a1' }),
+    back('ws1', { janus: 'success', transaction: 'a1', data: { id: SID } }),
+    out('ws1', { janus: 'attach', plugin: 'janus.plugin.echotest', session_id: SID, transaction: 'a2' }),
+    back('ws1', { janus: 'success', session_id: SID, transaction: 'a2', data: { id: ECHO } }),
+    closing,
+    out('ws2', { janus: 'claim', session_id: SID, transaction: 'b1' }),
+    back('ws2', { janus: 'success', session_id: SID, transaction: 'b1' }),
+    out('ws2', { janus: 'message', session_id: SID, handle_id: ECHO, transaction: 'b2', body: { audio: true } }),
+    back('ws2', { janus: 'ack', session_id: SID, transaction: 'b2' }),
+    back('ws2', { janus: 'event', session_id: SID, sender: ECHO, transaction: 'b2', plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', result: 'ok' } } }),
+    out('ws2', { janus: 'destroy', session_id: SID, transaction: 'b3' }),
+    back('ws2', { janus: 'success', session_id: SID, transaction: 'b3' }),
+  ];
+  const generate = (log: TrafficEntry[]) => parse(renderScenario(generateScenarios(log)[0]!.scenario, 'x')) as { clients?: unknown; requires?: { transports?: string[] }; steps: Record<string, unknown>[] };
+
+  it('writes close (with the code the app sent), reopen and the claim on the same client, not a second client', () => {
+    const doc = generate(reconnecting(close('ws1', 'client', 3504, 'Gateway timeout')));
+    assert.equal(doc.clients, undefined);
+    assert.deepEqual(doc.requires, { transports: ['ws'] });
+    assert.deepEqual(doc.steps.slice(2, 5), [{ close: { code: 3504, reason: 'Gateway timeout' } }, { reopen: true }, { request: 'claim', expect: { janus: 'success' } }]);
+    assert.ok(doc.steps.every((s) => s.client === undefined), 'one client, no client keys');
+    assert.ok(!JSON.stringify(doc.steps).includes('main.'), 'the handle and session are the client\'s own');
+  });
+
+  it('writes close: true when the code cannot be sent by a client (the server closed, or 1006)', () => {
+    for (const closing of [close('ws1', 'server', 1011, 'internal'), close('ws1', 'client', 1006)]) {
+      const doc = generate(reconnecting(closing));
+      assert.deepEqual(doc.steps[2], { close: true });
+      assert.equal(doc.requires, undefined);
+    }
+  });
+
+  it('keeps a second client when the first connection was still open at the claim', () => {
+    const log = reconnecting(close('ws1', 'client', 1000));
+    const claimAt = log.findIndex((e) => e.message.janus === 'claim');
+    const [closing] = log.splice(4, 1);
+    log.splice(claimAt + 1, 0, closing!);
+    const doc = generate(log);
+    assert.deepEqual(doc.clients, ['main', 'reconnected']);
+    assert.ok(!doc.steps.some((s) => 'close' in s || 'reopen' in s));
+  });
+
+  it('loads without errors', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jstest-capture-'));
+    try {
+      writeFileSync(join(dir, 'captured.yaml'), renderScenario(generateScenarios(reconnecting(close('ws1', 'client', 3504)))[0]!.scenario, 'x'));
+      assert.deepEqual(loadFiles([join(dir, 'captured.yaml')]).diagnostics.map((d) => d.message), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

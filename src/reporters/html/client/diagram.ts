@@ -21,6 +21,13 @@ export function withHttp(label: MessageLabel, m: { direction: string; message: u
   return { ...label, detail: `${http}${label.detail ? ` · ${label.detail}` : ''}` };
 }
 
+/** A connection closing or opening again: not a message, but an arrow of its own with who closed it and the code. */
+export function connectionLabel(c: NonNullable<ReportedMessage['connection']>): MessageLabel {
+  if (c.event === 'opened') return { verb: 'connection opened', error: false };
+  const detail = [c.by && `by the ${c.by}`, c.code !== undefined && `code ${c.code}`, c.reason].filter(Boolean).join(', ');
+  return { verb: 'connection closed', ...(detail && { detail }), error: false };
+}
+
 export function describeMessage(message: unknown): MessageLabel {
   if (typeof message !== 'object' || message === null || Array.isArray(message)) {
     return { verb: typeof message === 'string' ? 'raw text' : Array.isArray(message) ? 'JSON array' : 'JSON value', error: false };
@@ -121,7 +128,7 @@ export function sequenceDiagram(scenario: ScenarioReport, options: { limit: numb
       y += BREAK;
     }
     previousAt = m.atMs;
-    const label = withHttp(describeMessage(m.message), m);
+    const label = m.connection ? connectionLabel(m.connection) : withHttp(describeMessage(m.message), m);
     const clientX = xOf(column.get(`${m.api}:${m.client}`)!);
     const serverX = xOf(column.get(m.api === 'admin' ? 'server:admin' : 'server:janus')!);
     const [from, to] = m.direction === 'out' ? [clientX, serverX] : [serverX, clientX];
