@@ -4,6 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 export interface Cost {
   ms: number;
   cpuMs: number;
+  /** Of cpuMs, the part spent in the kernel (system calls: the socket writes and reads). */
+  systemMs?: number;
   /** Undefined when the server's process cannot be read (not a child of this process, not Linux). */
   serverCpuMs?: number;
 }
@@ -20,6 +22,7 @@ export async function costOf(flows: number, work: () => Promise<void>, serverCpu
   return {
     ms: ms / flows,
     cpuMs: (cpu.user + cpu.system) / 1000 / flows,
+    systemMs: cpu.system / 1000 / flows,
     serverCpuMs: server0 !== undefined && server1 !== undefined ? (server1 - server0) / flows : undefined,
   };
 }

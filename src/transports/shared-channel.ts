@@ -219,6 +219,8 @@ export interface ChannelConnectionParts {
  * stream fault reaches it once, and after a fault or a close nothing more is sent.
  */
 export class ChannelConnection implements TransportConnection {
+  /** A send ends once the message is handed to the stream: nothing to abandon. */
+  readonly ignoresSignal = true;
   private readonly channel: SharedChannel;
   private closed = false;
   private faulted = false;

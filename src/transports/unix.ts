@@ -154,6 +154,8 @@ function trackFolder(folder: string): void {
 }
 
 class UnixConnection implements TransportConnection {
+  /** A send ends once the packet is written: nothing to abandon. */
+  readonly ignoresSignal = true;
   private seqpacket: SeqpacketSocketLike | undefined;
   private dgram: DgramSocketLike | undefined;
   private clientFolder: string | undefined;
