@@ -196,19 +196,19 @@ interface VerbSchemas {
   event?: string;
 }
 
-const verbSchemas = new Map<string, VerbSchemas>();
+const verbSchemas = { janus: new Map<string, VerbSchemas>(), admin: new Map<string, VerbSchemas>() };
 const MAX_VERBS_KEPT = 512;
 
 /** The names, built and looked up once per API and verb rather than for every message. */
 function schemaNamesOf(api: JanusApi, verb: string): VerbSchemas {
-  const key = `${api}\u0000${verb}`;
-  let names = verbSchemas.get(key);
+  const known = api === 'admin' ? verbSchemas.admin : verbSchemas.janus;
+  let names = known.get(verb);
   if (!names) {
     const side = api === 'admin' ? 'admin' : 'core';
-    const known = (name: string): string | undefined => (knownSchema(name) ? name : undefined);
-    names = { request: known(`${side}/request/${verb}`), success: known(`${side}/success/${verb}`), reply: known(`core/reply/${verb}`), event: known(`core/event/${verb}`) };
+    const ifKnown = (name: string): string | undefined => (knownSchema(name) ? name : undefined);
+    names = { request: ifKnown(`${side}/request/${verb}`), success: ifKnown(`${side}/success/${verb}`), reply: ifKnown(`core/reply/${verb}`), event: ifKnown(`core/event/${verb}`) };
     // Verbs come from the wire: a server sending made-up ones cannot grow this past a bound.
-    if (verbSchemas.size < MAX_VERBS_KEPT) verbSchemas.set(key, names);
+    if (known.size < MAX_VERBS_KEPT) known.set(verb, names);
   }
   return names;
 }

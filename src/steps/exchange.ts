@@ -45,6 +45,10 @@ export function compileExchangeOptions(raw: Record<string, unknown>, cc: StepCom
   };
 }
 
+/** The secrets a request of each API carries unless it says otherwise. */
+const JANUS_SECRETS = ['apisecret', 'token'] as const;
+const ADMIN_SECRETS = ['admin_secret'] as const;
+
 const AUTO_FILLED = ['session_id', 'handle_id', 'transaction', 'apisecret', 'token', 'admin_secret'];
 
 /** Runs one request: fills in what the scenario left out, sends, waits, binds ids, matches, saves. */
@@ -67,8 +71,10 @@ export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepCon
     const message: JanusMessage = typeof resolved === 'string' ? { janus: resolved } : { ...(resolved as JanusMessage) };
     verb = verbOf(message);
     if (!Object.hasOwn(message, 'transaction')) message.transaction = defaultTransaction;
-    const secrets = spec.api === 'admin' ? { admin_secret: ctx.secrets.admin_secret } : { apisecret: ctx.secrets.apisecret, token: ctx.secrets.token };
-    for (const [key, value] of Object.entries(secrets)) if (value !== undefined && !Object.hasOwn(message, key)) message[key] = value;
+    for (const key of spec.api === 'admin' ? ADMIN_SECRETS : JANUS_SECRETS) {
+      const value = ctx.secrets[key];
+      if (value !== undefined && !Object.hasOwn(message, key)) message[key] = value;
+    }
     const levels: Record<string, Level> = spec.api === 'admin' ? ADMIN_VERB_LEVEL : VERB_LEVEL;
     const level = spec.at ?? ((ownValue(levels, verb ?? '') as Level | undefined) ?? 'root');
     route = routeFor(level, actor, spec.handle, message, spec.at !== undefined);

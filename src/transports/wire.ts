@@ -92,11 +92,12 @@ export function decodeMessages(text: string, allowArray: boolean, frame?: Omit<W
 }
 
 function parseMessages(text: string, allowArray: boolean): JanusMessage[] {
-  if (text.trim() === '') throw new Error('empty reply from server');
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
+    // Looked for only here: JSON.parse fails on blank text too, and a good reply pays nothing for it.
+    if (text.trim() === '') throw new Error('empty reply from server');
     throw new Error(`malformed JSON from server: ${oneLine((err as Error).message, 160)}`);
   }
   if (isObject(value)) return [value];
