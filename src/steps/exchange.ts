@@ -1,5 +1,5 @@
 import { formatDuration } from '../core/duration.js';
-import { ownValue } from '../core/own.js';
+import { copyRecord, ownValue } from '../core/own.js';
 import { describeUncorrelated, type JanusClient } from '../janus/client.js';
 import { describeJanusError } from '../protocol/errors.js';
 import { ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../protocol/messages.js';
@@ -68,7 +68,7 @@ export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepCon
   } else {
     const defaultTransaction = ctx.nextTransaction();
     const resolved = ctx.resolve(spec.request!, actor, defaultTransaction);
-    const message: JanusMessage = typeof resolved === 'string' ? { janus: resolved } : { ...(resolved as JanusMessage) };
+    const message: JanusMessage = typeof resolved === 'string' ? { janus: resolved } : copyRecord(resolved as JanusMessage);
     verb = verbOf(message);
     if (!Object.hasOwn(message, 'transaction')) message.transaction = defaultTransaction;
     for (const key of spec.api === 'admin' ? ADMIN_SECRETS : JANUS_SECRETS) {
