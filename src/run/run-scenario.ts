@@ -381,7 +381,13 @@ class Stops {
     // such a scenario stops at its first step, like one that was running.
     if (outer?.aborted) this.abort.abort();
     this.stepSignal = AbortSignal.any([this.abort.signal, this.connectionLost.signal]);
+    // Asked after every step: a signal's `aborted` getter costs more than a field.
+    this.abort.signal.addEventListener('abort', () => (this.stopped = true), { once: true });
+    if (this.abort.signal.aborted) this.stopped = true;
   }
+
+  /** The scenario's own signal fired (time limit, Ctrl-C, peers lost). */
+  private stopped = false;
 
   onConnectionFault(name: string) {
     return (fault: TransportFault): void => {
@@ -404,6 +410,7 @@ class Stops {
 
   /** Whatever a step says after its signal fired, the cause is the time limit, Ctrl-C, a lost peer process or a lost connection. */
   override(step: CompiledStep): Failure | undefined {
+    if (!this.stopped && !this.broken && !this.lost) return undefined;
     const at = (): Pick<Failure, 'span' | 'stepTitle'> => ({ span: step.span, stepTitle: step.title });
     if (this.abort.signal.aborted) return this.peersLost !== undefined ? { kind: 'assertion', summary: this.peersLost, ...at() } : interruption(step, this.timedOut, this.timeoutMs);
     if (this.broken) return { ...this.broken, ...at() };
