@@ -129,12 +129,14 @@ class WsConnection implements TransportConnection {
     }
     // Exactly the JSON text: Janus 1.1.2 drops a frame with trailing whitespace (error 454).
     const frame = typeof payload === 'string' ? payload : JSON.stringify(withRouteIds(payload, route));
-    return new Promise((resolve, reject) => {
-      this.socket.send(frame, (err) => {
-        if (err) reject(new TransportFault(`WebSocket ${this.shownUrl}: send failed: ${describeError(err)}`));
-        else resolve(undefined);
-      });
-    });
+    // No write callback: a socket that fails under a write emits 'error' or 'close', a fault of
+    // the connection that ends every request waiting on it; a callback per frame costs a tick.
+    try {
+      this.socket.send(frame);
+    } catch (err) {
+      return Promise.reject(new TransportFault(`WebSocket ${this.shownUrl}: send failed: ${describeError(err)}`));
+    }
+    return Promise.resolve(undefined);
   }
 
   close(): Promise<void> {
