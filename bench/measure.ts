@@ -28,19 +28,32 @@ export async function costOf(flows: number, work: () => Promise<void>, serverCpu
 }
 
 /**
- * Both sides, alternating round by round (so a busy spell of the machine hits both alike),
- * after one warm-up each; the median of each column.
+ * Both sides, alternating round by round (so a busy spell of the machine hits both alike), the
+ * one that goes first swapped every round (so neither always runs after the other's garbage),
+ * after one warm-up each; the median of each column, and the spread of the per-round ratios.
  */
-export async function sideBySide(rounds: number, flows: number, a: () => Promise<void>, b: () => Promise<void>, serverCpu: () => number | undefined): Promise<[Cost, Cost]> {
+export async function sideBySide(rounds: number, flows: number, a: () => Promise<void>, b: () => Promise<void>, serverCpu: () => number | undefined): Promise<[Cost, Cost, Spread]> {
   await a();
   await b();
   const as: Cost[] = [];
   const bs: Cost[] = [];
   for (let i = 0; i < rounds; i++) {
-    as.push(await costOf(flows, a, serverCpu));
-    bs.push(await costOf(flows, b, serverCpu));
+    if (i % 2 === 0) {
+      as.push(await costOf(flows, a, serverCpu));
+      bs.push(await costOf(flows, b, serverCpu));
+    } else {
+      bs.push(await costOf(flows, b, serverCpu));
+      as.push(await costOf(flows, a, serverCpu));
+    }
   }
-  return [medianCost(as), medianCost(bs)];
+  const ratios = as.map((c, i) => c.ms / bs[i]!.ms).sort((x, y) => x - y);
+  return [medianCost(as), medianCost(bs), { low: ratios[0]!, high: ratios[ratios.length - 1]! }];
+}
+
+/** The lowest and highest ratio of wall time (a / b) over the rounds. */
+export interface Spread {
+  low: number;
+  high: number;
 }
 
 function medianCost(costs: Cost[]): Cost {

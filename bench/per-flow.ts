@@ -38,8 +38,8 @@ async function main(): Promise<void> {
       const runner = () => runOnce(started!, test);
       const hand = () => client(url, FLOWS);
       if (side === 'both') {
-        const [r, h] = await sideBySide(ROUNDS, FLOWS, runner, hand, janusCpu);
-        console.log(line(test.info.transport, r, h));
+        const [r, h, spread] = await sideBySide(ROUNDS, FLOWS, runner, hand, janusCpu);
+        console.log(`${line(test.info.transport, r, h)}   rounds ${spread.low.toFixed(2)}–${spread.high.toFixed(2)}`);
       } else {
         const work = side === 'runner' ? runner : hand;
         await work();
