@@ -27,11 +27,13 @@ async function main(): Promise<void> {
     writeFileSync(many, anchorScenario(FLOWS));
     const loaded = await loadSuite([many]);
     if (loaded.problems) throw new Error(loaded.problems);
-    const plan = await planSuite(loaded.scenarios, { transports: transportList.split(','), stepTimeoutMs: 5000, scenarioTimeoutMs: 120_000, schemaMode: 'strict' });
+    // PER_FLOW_SCHEMA=off: without the schema checks, to see their share (the bench itself always checks).
+    const schemaMode = process.env.PER_FLOW_SCHEMA === 'off' ? 'off' : 'strict';
+    const plan = await planSuite(loaded.scenarios, { transports: transportList.split(','), stepTimeoutMs: 5000, scenarioTimeoutMs: 120_000, schemaMode });
     if (plan.fault) throw new Error(plan.fault);
     started = await plan.start();
     const janusCpu = childCpuReader('janus');
-    console.log(`per flow, one connection, ${FLOWS} flows, ${ROUNDS} rounds, side ${side}, load average ${loadavg()[0]!.toFixed(1)}`);
+    console.log(`per flow, one connection, ${FLOWS} flows, ${ROUNDS} rounds, side ${side}, schema checks ${schemaMode}, load average ${loadavg()[0]!.toFixed(1)}`);
     for (const test of plan.tests) {
       const client = await handWrittenFor(test.info.transport)!.load();
       const url = started.target(test)!.url;
