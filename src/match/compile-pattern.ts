@@ -106,7 +106,7 @@ export function createPatternCompiler(
       // Own keys only: a pattern key `constructor` must not find Object.prototype.constructor.
       for (let i = 0; i < fields.length; i++) {
         const [k, m] = fields[i]!;
-        m(ownValue(record, k), joinPath(at, k), rt, out);
+        m(Object.hasOwn(record, k) ? record[k] : undefined, joinPath(at, k), rt, out);
       }
       if (exact) {
         for (const k of Object.keys(record)) {
