@@ -5,7 +5,7 @@
  * ratios. Every loop is bounded in count, and the whole bench in time (BENCH_LIMIT_S).
  *
  * BENCH_FLOWS (flows per measurement, 200), BENCH_SCENARIOS (scenarios per measurement, 50),
- * BENCH_ROUNDS (alternating rounds, 5), BENCH_STARTS (processes per start-up figure, 5).
+ * BENCH_ROUNDS (alternating rounds, 9), BENCH_STARTS (processes per start-up figure, 5).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -15,12 +15,13 @@ import { loadSuite, planSuite, registerBuiltinTransports, type PlannedTest, type
 import { MessageChecker } from '../src/schemas/checker.js';
 import { anchorScenario } from './anchor.js';
 import { handWrittenFor, handWrittenTransports } from './hand-written.js';
-import { childCpuReader, sideBySide, type Cost } from './measure.js';
+import { childCpuReader, sideBySide, type Cost, type Spread } from './measure.js';
 import { timeToExit, timeToFirstRequest, type ProcessCost } from './startup.js';
 
 const FLOWS = numberFrom('BENCH_FLOWS', 200);
 const SCENARIOS = numberFrom('BENCH_SCENARIOS', 50);
-const ROUNDS = numberFrom('BENCH_ROUNDS', 5);
+// Rounds of 0.2 to 1 s each: on a shared machine fewer leave the median to one busy spell.
+const ROUNDS = numberFrom('BENCH_ROUNDS', 9);
 const STARTS = numberFrom('BENCH_STARTS', 5);
 const LIMIT_S = numberFrom('BENCH_LIMIT_S', 900);
 
@@ -57,8 +58,8 @@ async function main(): Promise<void> {
     for (const test of tests(many)) {
       const client = await handWrittenFor(test.info.transport)!.load();
       const url = started.target(test)!.url;
-      const [runner, hand] = await sideBySide(ROUNDS, FLOWS, () => runOnce(started!, test), () => client(url, FLOWS), janusCpu);
-      console.log(costLine(test.info.transport, runner, hand));
+      const [runner, hand, spread] = await sideBySide(ROUNDS, FLOWS, () => runOnce(started!, test), () => client(url, FLOWS), janusCpu);
+      console.log(costLine(test.info.transport, runner, hand, spread));
     }
 
     console.log(`\nper flow, a scenario each (${SCENARIOS} scenarios of one flow, connection set-up included; hand-written: a connection each)`);
@@ -68,8 +69,8 @@ async function main(): Promise<void> {
       const url = started.target(test)!.url;
       const runner = () => repeat(SCENARIOS, () => runOnce(started!, test));
       const hand = () => repeat(SCENARIOS, () => client(url, 1));
-      const [r, h] = await sideBySide(ROUNDS, SCENARIOS, runner, hand, janusCpu);
-      console.log(costLine(test.info.transport, r, h));
+      const [r, h, spread] = await sideBySide(ROUNDS, SCENARIOS, runner, hand, janusCpu);
+      console.log(costLine(test.info.transport, r, h, spread));
     }
 
     await startUp(one, tests(one), started, join(dir, 'time.out'));
@@ -102,11 +103,13 @@ function header(started: StartedPlan, tests: PlannedTest[]): string {
   ].join('\n');
 }
 
-const COST_HEADER = `${'transport'.padEnd(10)}${'runner ms'.padStart(10)}${'hand ms'.padStart(9)}${'ratio'.padStart(7)}   ${'runner CPU'.padStart(11)}${'hand CPU'.padStart(10)}${'ratio'.padStart(7)}   ${'Janus CPU runner/hand'.padStart(22)}`;
+const COST_HEADER = `${'transport'.padEnd(10)}${'runner ms'.padStart(10)}${'hand ms'.padStart(9)}${'ratio'.padStart(7)}${'rounds'.padStart(12)}   ${'runner CPU'.padStart(11)}${'hand CPU'.padStart(10)}${'ratio'.padStart(7)}   ${'Janus CPU runner/hand'.padStart(22)}`;
 
-function costLine(transport: string, r: Cost, h: Cost): string {
+/** `rounds`: the lowest and highest wall-time ratio of one round, the spread around the median ratio. */
+function costLine(transport: string, r: Cost, h: Cost, spread: Spread): string {
   const janus = r.serverCpuMs !== undefined && h.serverCpuMs !== undefined ? `${r.serverCpuMs.toFixed(2)} / ${h.serverCpuMs.toFixed(2)} ms` : 'n/a';
-  return `${transport.padEnd(10)}${r.ms.toFixed(2).padStart(10)}${h.ms.toFixed(2).padStart(9)}${ratio(r.ms, h.ms).padStart(7)}   ${r.cpuMs.toFixed(2).padStart(11)}${h.cpuMs.toFixed(2).padStart(10)}${ratio(r.cpuMs, h.cpuMs).padStart(7)}   ${janus.padStart(22)}`;
+  const rounds = `${spread.low.toFixed(2)}–${spread.high.toFixed(2)}`;
+  return `${transport.padEnd(10)}${r.ms.toFixed(2).padStart(10)}${h.ms.toFixed(2).padStart(9)}${ratio(r.ms, h.ms).padStart(7)}${rounds.padStart(12)}   ${r.cpuMs.toFixed(2).padStart(11)}${h.cpuMs.toFixed(2).padStart(10)}${ratio(r.cpuMs, h.cpuMs).padStart(7)}   ${janus.padStart(22)}`;
 }
 
 function ratio(a: number, b: number): string {
@@ -144,20 +147,31 @@ function processCost(c: ProcessCost): string {
   return `${c.seconds.toFixed(3)} s${c.cpuSeconds !== undefined ? ` (CPU ${c.cpuSeconds.toFixed(2)} s)` : ''}${c.peakMb !== undefined ? ` ${c.peakMb.toFixed(0)} MB` : ''}`;
 }
 
-/** Messages per second through the schema checker alone, on the exchange's own messages. */
+/**
+ * Messages per second through the schema checker alone, on the flow's own messages: one checker
+ * for them all, as a run has one for all its messages (it learns validators once).
+ */
 function checkerThroughput(): void {
   const plugin = 'janus.plugin.echotest';
-  const n = 20_000;
+  const flows = 5_000;
+  const c = new MessageChecker('1.1.2');
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i < n / 4; i++) {
-    const c = new MessageChecker('1.1.2');
-    c.outgoing('janus', { janus: 'attach', plugin, transaction: 'a' }, { sessionId: 1 });
-    c.incoming('janus', { janus: 'success', session_id: 1, transaction: 'a', data: { id: 2 } });
-    c.outgoing('janus', { janus: 'message', body: { audio: true }, transaction: 'm' }, { sessionId: 1, handleId: 2 });
-    c.incoming('janus', { janus: 'event', session_id: 1, sender: 2, transaction: 'm', plugindata: { plugin, data: { echotest: 'event', result: 'ok' } } });
+  for (let i = 0; i < flows; i++) {
+    const [s, a, m, d, x] = ['c', 'a', 'm', 'd', 'x'].map((k) => `${k}${i}`) as [string, string, string, string, string];
+    c.outgoing('janus', { janus: 'create', transaction: s }, {});
+    c.incoming('janus', { janus: 'success', transaction: s, data: { id: 1 } });
+    c.outgoing('janus', { janus: 'attach', plugin, transaction: a }, { sessionId: 1 });
+    c.incoming('janus', { janus: 'success', session_id: 1, transaction: a, data: { id: 2 } });
+    c.outgoing('janus', { janus: 'message', body: { audio: true }, transaction: m }, { sessionId: 1, handleId: 2 });
+    c.incoming('janus', { janus: 'ack', session_id: 1, transaction: m });
+    c.incoming('janus', { janus: 'event', session_id: 1, sender: 2, transaction: m, plugindata: { plugin, data: { echotest: 'event', result: 'ok' } } });
+    c.outgoing('janus', { janus: 'detach', transaction: d }, { sessionId: 1, handleId: 2 });
+    c.incoming('janus', { janus: 'success', session_id: 1, transaction: d });
+    c.outgoing('janus', { janus: 'destroy', transaction: x }, { sessionId: 1 });
+    c.incoming('janus', { janus: 'success', session_id: 1, transaction: x });
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(`\nschema checker alone: ${Math.round(n / seconds).toLocaleString('en')} messages/s (strict, the flow's messages)`);
+  console.log(`\nschema checker alone: ${Math.round((flows * 11) / seconds).toLocaleString('en')} messages/s (strict, the flow's 11 messages, one checker)`);
 }
 
 function numberFrom(name: string, fallback: number): number {

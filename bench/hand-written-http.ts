@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import { checkEchoEvent, checkReply, idOf, type FlowClient, type Message } from './anchor.js';
+import { checkEchoEvent, checkReply, idOf, withTransaction, type FlowClient, type Message } from './anchor.js';
 
 /**
  * Over HTTP: a POST per request (its body is the reply), and for the message's event one
@@ -10,7 +10,7 @@ export const httpFlows: FlowClient = async (base, flows) => {
   let n = 0;
   const post = async (msg: Message, path: string, janus: string): Promise<Message> => {
     const transaction = `t${n++}`;
-    const res = await request(base + path, { dispatcher: agent, method: 'POST', body: JSON.stringify({ ...msg, transaction }) });
+    const res = await request(base + path, { dispatcher: agent, method: 'POST', body: JSON.stringify(withTransaction(msg, transaction)) });
     return checkReply((await res.body.json()) as Message, janus, transaction);
   };
   try {

@@ -4,6 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 export interface Cost {
   ms: number;
   cpuMs: number;
+  /** Of cpuMs, the part spent in the kernel (system calls: the socket writes and reads). */
+  systemMs?: number;
   /** Undefined when the server's process cannot be read (not a child of this process, not Linux). */
   serverCpuMs?: number;
 }
@@ -20,24 +22,38 @@ export async function costOf(flows: number, work: () => Promise<void>, serverCpu
   return {
     ms: ms / flows,
     cpuMs: (cpu.user + cpu.system) / 1000 / flows,
+    systemMs: cpu.system / 1000 / flows,
     serverCpuMs: server0 !== undefined && server1 !== undefined ? (server1 - server0) / flows : undefined,
   };
 }
 
 /**
- * Both sides, alternating round by round (so a busy spell of the machine hits both alike),
- * after one warm-up each; the median of each column.
+ * Both sides, alternating round by round (so a busy spell of the machine hits both alike), the
+ * one that goes first swapped every round (so neither always runs after the other's garbage),
+ * after one warm-up each; the median of each column, and the spread of the per-round ratios.
  */
-export async function sideBySide(rounds: number, flows: number, a: () => Promise<void>, b: () => Promise<void>, serverCpu: () => number | undefined): Promise<[Cost, Cost]> {
+export async function sideBySide(rounds: number, flows: number, a: () => Promise<void>, b: () => Promise<void>, serverCpu: () => number | undefined): Promise<[Cost, Cost, Spread]> {
   await a();
   await b();
   const as: Cost[] = [];
   const bs: Cost[] = [];
   for (let i = 0; i < rounds; i++) {
-    as.push(await costOf(flows, a, serverCpu));
-    bs.push(await costOf(flows, b, serverCpu));
+    if (i % 2 === 0) {
+      as.push(await costOf(flows, a, serverCpu));
+      bs.push(await costOf(flows, b, serverCpu));
+    } else {
+      bs.push(await costOf(flows, b, serverCpu));
+      as.push(await costOf(flows, a, serverCpu));
+    }
   }
-  return [medianCost(as), medianCost(bs)];
+  const ratios = as.map((c, i) => c.ms / bs[i]!.ms).sort((x, y) => x - y);
+  return [medianCost(as), medianCost(bs), { low: ratios[0]!, high: ratios[ratios.length - 1]! }];
+}
+
+/** The lowest and highest ratio of wall time (a / b) over the rounds. */
+export interface Spread {
+  low: number;
+  high: number;
 }
 
 function medianCost(costs: Cost[]): Cost {

@@ -24,3 +24,17 @@ export function hasOwnKey(value: unknown, key: string): boolean {
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
+
+/**
+ * A shallow copy of a plain object's own enumerable keys, as `{ ...value }` makes (`__proto__`
+ * stays a key), for copies that get keys added: V8 (Node 20) makes adding a key to a spread copy
+ * of objects of many shapes cost microseconds a key, a hundred times this copy.
+ */
+export function copyRecord<T extends Record<string, unknown>>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') setOwn(out, key, value[key]);
+    else out[key] = value[key];
+  }
+  return out as T;
+}

@@ -1,6 +1,7 @@
 import { TransportFault, type CloseRequest, type ConnectionClose, type ConnectOptions, type PollAuth, type TransportConnection, type TransportDefinition } from '../transports/contract.js';
 import { Arrivals } from './arrivals.js';
 import { Mailbox } from './mailbox.js';
+import { AbortWatch, Deadlines } from '../core/waiting.js';
 import { idOf, requestObject, verbOf, type JanusApi, type JanusMessage, type Route } from '../protocol/messages.js';
 
 export type Direction = 'out' | 'in';
@@ -72,6 +73,10 @@ interface Pending {
   /** 'ack' ends at the ack; 'final' at the first reply that is not an ack. */
   until: 'ack' | 'final';
   ack?: JanusMessage;
+  /** When the request times out (Date.now() ms). */
+  deadline: number;
+  /** Ends the request as timed out (its time limit, or the caller's signal). */
+  expire(): void;
   done(outcome: RequestOutcome): void;
 }
 
@@ -98,6 +103,9 @@ export class JanusClient {
   /** The credentials each session was created (or claimed) with, for its long-poll, keepalives and cleanup. */
   private readonly sessionAuth = new Map<number, PollAuth>();
   private readonly pending = new Map<string, Pending>();
+  /** The time limits and the callers' signals of the requests waiting. */
+  private readonly deadlines = new Deadlines();
+  private readonly aborts = new AbortWatch();
   private readonly untransacted: Pending[] = [];
   private readonly finished = new Set<string>();
   /** Replies whose transaction named no waiting request, newest last, with a running count. */
@@ -221,37 +229,49 @@ export class JanusClient {
   async request(payload: JanusMessage | string, route: Route, until: 'ack' | 'final', timeoutMs: number, signal?: AbortSignal): Promise<RequestOutcome> {
     if (this.closed) return { fault: new ClosedConnection(this.closed) };
     if (this.fault) return { fault: this.fault };
-    // Before anything waits: a listener that throws fails this request, and leaves no timer behind.
+    // Before anything waits: a listener that throws fails this request, and leaves nothing waiting behind.
     this.options.onTraffic?.('out', payload, route);
     const transaction = transactionOf(payload);
     let resolve!: (outcome: RequestOutcome) => void;
     const outcome = new Promise<RequestOutcome>((r) => (resolve = r));
-    const pending: Pending = { transaction, verb: typeof payload === 'string' ? undefined : verbOf(payload), sessionId: route.sessionId, until, done: (result) => settle(result) };
     const seenBefore = this.uncorrelatedCount;
-    const timedOut = (): RequestOutcome => ({ timedOut: true, ack: pending.ack, uncorrelated: this.uncorrelatedSince(seenBefore) });
-    const timer = setTimeout(() => pending.done(timedOut()), timeoutMs);
-    const onAbort = (): void => pending.done(timedOut());
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // Ends the transport's side of the exchange once this request has its outcome: a reply
+    // still streaming in after the time limit is abandoned, not read on. Only while the send is
+    // in flight: aborting a signal costs more than all the rest of a request.
+    const exchange = this.connection!.ignoresSignal ? undefined : new AbortController();
+    let sendOver = false;
+    const pending: Pending = {
+      transaction,
+      verb: typeof payload === 'string' ? undefined : verbOf(payload),
+      sessionId: route.sessionId,
+      until,
+      deadline: Date.now() + timeoutMs,
+      expire: () => pending.done({ timedOut: true, ack: pending.ack, uncorrelated: this.uncorrelatedSince(seenBefore) }),
+      done: (result) => {
+        if (!this.forget(pending)) return;
+        this.deadlines.delete(pending);
+        if (signal) this.aborts.delete(signal, pending);
+        if (!sendOver) exchange?.abort(EXCHANGE_OVER);
+        if ('exchange' in result) this.bookkeep(payload, result.exchange.reply, route);
+        resolve(result);
+      },
+    };
+    this.deadlines.add(pending);
+    if (signal) this.aborts.add(signal, pending);
     if (transaction !== undefined) this.pending.set(transaction, pending);
     else this.untransacted.push(pending);
 
-    // Ends the transport's side of the exchange once this request has its outcome: a reply
-    // still streaming in after the time limit is abandoned, not read on.
-    const exchange = this.connection!.ignoresSignal ? undefined : new AbortController();
-    const settle = (result: RequestOutcome): void => {
-      if (!this.forget(pending)) return;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      exchange?.abort(EXCHANGE_OVER);
-      if ('exchange' in result) this.bookkeep(payload, result.exchange.reply, route);
-      resolve(result);
-    };
-
     // Not awaited: the request's own time limit must hold even while an HTTP POST hangs.
     this.connection!.send(payload, route, exchange?.signal).then(
-      // The body of an HTTP POST is this request's reply, even when Janus left out the transaction.
-      (direct) => direct && this.guarded(() => this.receive(direct, pending)),
-      (e: unknown) => pending.done({ fault: e instanceof TransportFault ? e : new TransportFault(String((e as Error).message ?? e)) }),
+      (direct) => {
+        sendOver = true;
+        // The body of an HTTP POST is this request's reply, even when Janus left out the transaction.
+        if (direct) this.guarded(() => this.receive(direct, pending));
+      },
+      (e: unknown) => {
+        sendOver = true;
+        pending.done({ fault: e instanceof TransportFault ? e : new TransportFault(String((e as Error).message ?? e)) });
+      },
     );
     return outcome;
   }
@@ -409,6 +429,7 @@ export class JanusClient {
     for (const sid of leftover) this.forgetSession(sid);
     await this.connection?.close();
     for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault: new TransportFault('connection closed') });
+    this.deadlines.clear();
     return outcome;
   }
 

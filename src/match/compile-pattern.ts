@@ -104,7 +104,10 @@ export function createPatternCompiler(
       }
       const record = actual as Record<string, unknown>;
       // Own keys only: a pattern key `constructor` must not find Object.prototype.constructor.
-      for (const [k, m] of fields) m(ownValue(record, k), joinPath(at, k), rt, out);
+      for (let i = 0; i < fields.length; i++) {
+        const [k, m] = fields[i]!;
+        m(Object.hasOwn(record, k) ? record[k] : undefined, joinPath(at, k), rt, out);
+      }
       if (exact) {
         for (const k of Object.keys(record)) {
           if (!allowed.has(k)) out.push({ at: joinPath(at, k), expected: 'absent (exact match)', actual: record[k] });

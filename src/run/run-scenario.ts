@@ -5,7 +5,7 @@ import { describeClose, JanusClient, type ConnectionChange } from '../janus/clie
 import type { JanusMessage, Route } from '../protocol/messages.js';
 import { formatViolation, validateSchema, type Violation } from '../schemas/catalogue.js';
 import { MessageChecker, type SchemaMode } from '../schemas/checker.js';
-import type { Matcher, Mismatch } from '../match/contract.js';
+import type { Matcher, MatchRuntime, Mismatch } from '../match/contract.js';
 import { StepFailure, type Actor, type CompiledStep, type KnownBug, type StepContext } from '../steps/contract.js';
 import { TransportFault, type TlsOptions } from '../transports/contract.js';
 import { getTransport } from '../transports/registry.js';
@@ -55,6 +55,8 @@ export interface RunOptions {
 }
 
 const CLEANUP_BUDGET_MS = 5000;
+/** Runs work a microtask later: queueMicrotask would wrap each callback in an async-hooks scope. */
+const CHECK_SOON = Promise.resolve();
 
 /**
  * Runs one compiled scenario over one transport and returns its result. It never throws for
@@ -137,8 +139,9 @@ class ScenarioRun {
       for (const step of variables ? [] : this.scenario.steps) {
         const verdict = versionVerdict(step, version);
         if (verdict === 'skip') continue;
-        let failure = verdict ?? await runStep(step, context, this.emit);
-        failure ??= schemaVerdict(step, this.violations.splice(0), this.schemaMode, this.schemaWarnings);
+        let failure = verdict ?? await runStep(step, context, this.options.onEvent);
+        this.flushOutgoing();
+        if (!failure && this.violations.length > 0) failure = schemaVerdict(step, this.takeViolations(), this.schemaMode, this.schemaWarnings);
         const stopped = this.stops.override(step);
         failure = stopped ?? failure;
         if (step.knownBug && !stopped && bugHolds(step.knownBug, version)) {
@@ -165,7 +168,7 @@ class ScenarioRun {
     for (const step of this.scenario.cleanup) {
       const verdict = versionVerdict(step, this.target.serverVersion);
       if (verdict === 'skip') continue;
-      const f = verdict ?? await runStep(step, context, this.emit);
+      const f = verdict ?? await runStep(step, context, this.options.onEvent);
       if (f) cleanup.failures.push(f);
     }
     await this.target.peers?.closeAll(this.peerPrefix);
@@ -178,7 +181,7 @@ class ScenarioRun {
     await (await this.adminClient?.catch(() => undefined))?.close(() => ({}), 0);
     this.stops.dispose();
     // What arrived after the last step (cleanup, late events) is reported, never failed on.
-    this.schemaWarnings.push(...this.violations.splice(0).map(formatViolation));
+    this.schemaWarnings.push(...this.takeViolations().map(formatViolation));
     return cleanup;
   }
 
@@ -226,17 +229,27 @@ class ScenarioRun {
   /** Every message a client sends or receives: into the transcript, out as an event, through the schema checker. */
   private record(client: string, api: 'janus' | 'admin', transport = this.target.transport) {
     return (direction: 'in' | 'out', message: JanusMessage | string, route?: Route, http?: HttpExchange): void => {
-      const entry = { at: Date.now(), client, api, transport, direction, message, ...(http && { http }) };
+      const entry: TranscriptEntry & { transport: string } = { at: Date.now(), client, api, transport, direction, message };
+      if (http) entry.http = http;
       this.transcript.push(entry);
       // Built only when someone listens: a run in a loop (the library, load) pays nothing for it.
       if (this.options.onEvent) this.emit({ type: 'message', ...entry, route });
       if (!this.checker) return;
-      // This runs inside a transport's message callback: whatever goes wrong is this step's verdict, never the transport's.
+      if (direction === 'out') {
+        // Checked once the request is on its way (a microtask later): Janus works on it meanwhile.
+        // Its violations wait for the reply anyway, and every check of an incoming message, and
+        // every verdict, comes after the checks of the requests sent before it (flushOutgoing).
+        this.outgoing.push([api, message, route ?? {}]);
+        if (this.outgoing.length === 1) void CHECK_SOON.then(this.flushOutgoing);
+        return;
+      }
+      this.flushOutgoing();
+      if (typeof message === 'string') return;
       try {
-        if (direction === 'out') this.checker.outgoing(api, message, route ?? {});
-        else if (typeof message !== 'string') this.violations.push(...this.checker.incoming(api, message));
+        const found = this.checker.incoming(api, message);
+        if (found.length > 0) this.violations.push(...found);
       } catch (e) {
-        this.violations.push({ schema: 'checker', pointer: '/', rule: `cannot check this message: ${(e as Error).message}`, value: message });
+        this.violations.push(uncheckable(message, e));
       }
     };
   }
@@ -253,6 +266,30 @@ class ScenarioRun {
   /** One client claimed or destroyed a session: the others no longer keep it alive nor clean it up. */
   private sessionTaken(by: string | undefined, sessionId: number): void {
     for (const [name, client] of this.connected) if (name !== by) client.disown(sessionId);
+  }
+
+  /** Requests sent whose schema check has not run yet, oldest first. */
+  private readonly outgoing: Array<[api: 'janus' | 'admin', message: JanusMessage | string, route: Route]> = [];
+
+  /** Runs the schema checks of the requests sent so far. */
+  private readonly flushOutgoing = (): void => {
+    if (this.outgoing.length === 0) return;
+    for (const [api, message, route] of this.outgoing.splice(0)) this.checked(message, () => this.checker!.outgoing(api, message, route));
+  };
+
+  /** Whatever goes wrong in a check is this step's verdict, never the transport's (checks run in its callbacks). */
+  private checked(message: JanusMessage | string, check: () => void): void {
+    try {
+      check();
+    } catch (e) {
+      this.violations.push(uncheckable(message, e));
+    }
+  }
+
+  /** The schema violations found so far, every request sent checked. */
+  takeViolations(): Violation[] {
+    this.flushOutgoing();
+    return this.violations.splice(0);
   }
 
   private async connect(name: string, api: 'janus' | 'admin', transportName: string, url: string): Promise<JanusClient> {
@@ -320,6 +357,17 @@ class ScenarioRun {
 
   private context(signal: AbortSignal): StepContext {
     const { scenario, target, options, values } = this;
+    // What a matcher resolves placeholders against, made once per actor rather than per match.
+    const runtimes = new Map<Actor, MatchRuntime>();
+    const runtimeFor = (actor: Actor): MatchRuntime => {
+      let rt = runtimes.get(actor);
+      if (!rt) {
+        const lookup = values.lookupFor(actor);
+        rt = { resolve: (t) => t(lookup), validateSchema: options.validateSchema ?? validateSchema, serverVersion: target.serverVersion };
+        runtimes.set(actor, rt);
+      }
+      return rt;
+    };
     return {
       signal,
       target: { transport: target.transport, url: target.url, tls: target.tls, ...(target.admin && { admin: target.admin }) },
@@ -334,8 +382,7 @@ class ScenarioRun {
       resolve: (template, actor, transaction) => template(values.lookupFor(actor, transaction)),
       match(matcher: Matcher, actual: unknown, actor: Actor): Mismatch[] {
         const out: Mismatch[] = [];
-        const lookup = values.lookupFor(actor);
-        matcher(actual, '', { resolve: (t) => t(lookup), validateSchema: options.validateSchema ?? validateSchema, serverVersion: target.serverVersion }, out);
+        matcher(actual, '', runtimeFor(actor), out);
         return out;
       },
       save: (name, value) => values.saved.set(name, value),
@@ -373,7 +420,13 @@ class Stops {
     // such a scenario stops at its first step, like one that was running.
     if (outer?.aborted) this.abort.abort();
     this.stepSignal = AbortSignal.any([this.abort.signal, this.connectionLost.signal]);
+    // Asked after every step: a signal's `aborted` getter costs more than a field.
+    this.abort.signal.addEventListener('abort', () => (this.stopped = true), { once: true });
+    if (this.abort.signal.aborted) this.stopped = true;
   }
+
+  /** The scenario's own signal fired (time limit, Ctrl-C, peers lost). */
+  private stopped = false;
 
   onConnectionFault(name: string) {
     return (fault: TransportFault): void => {
@@ -396,10 +449,11 @@ class Stops {
 
   /** Whatever a step says after its signal fired, the cause is the time limit, Ctrl-C, a lost peer process or a lost connection. */
   override(step: CompiledStep): Failure | undefined {
-    const at = { span: step.span, stepTitle: step.title };
-    if (this.abort.signal.aborted) return this.peersLost !== undefined ? { kind: 'assertion', summary: this.peersLost, ...at } : interruption(step, this.timedOut, this.timeoutMs);
-    if (this.broken) return { ...this.broken, ...at };
-    if (this.lost) return { ...this.lost, ...at };
+    if (!this.stopped && !this.broken && !this.lost) return undefined;
+    const at = (): Pick<Failure, 'span' | 'stepTitle'> => ({ span: step.span, stepTitle: step.title });
+    if (this.abort.signal.aborted) return this.peersLost !== undefined ? { kind: 'assertion', summary: this.peersLost, ...at() } : interruption(step, this.timedOut, this.timeoutMs);
+    if (this.broken) return { ...this.broken, ...at() };
+    if (this.lost) return { ...this.lost, ...at() };
     return undefined;
   }
 
@@ -468,9 +522,10 @@ function resolveVariables(scenario: CompiledScenario, values: ScenarioValues, ct
   return undefined;
 }
 
-async function runStep(step: CompiledStep, ctx: StepContext, emit: (e: RunEvent) => void): Promise<Failure | undefined> {
-  const t0 = Date.now();
-  emit({ type: 'step:start', title: step.title, span: step.span });
+/** `emit`: undefined when nobody listens, so a run in a loop (the library, load) builds no step events. */
+async function runStep(step: CompiledStep, ctx: StepContext, emit: ((e: RunEvent) => void) | undefined): Promise<Failure | undefined> {
+  const t0 = emit ? Date.now() : 0;
+  emit?.({ type: 'step:start', title: step.title, span: step.span });
   let failure: Failure | undefined;
   try {
     await step.execute(ctx);
@@ -478,8 +533,13 @@ async function runStep(step: CompiledStep, ctx: StepContext, emit: (e: RunEvent)
     // A step inside another (concurrently) names its own position; otherwise the step's.
     failure = { span: step.span, stepTitle: step.title, ...toFailure(e) };
   }
-  emit({ type: 'step:end', title: step.title, span: step.span, status: failure ? 'failed' : 'passed', durationMs: Date.now() - t0 });
+  emit?.({ type: 'step:end', title: step.title, span: step.span, status: failure ? 'failed' : 'passed', durationMs: Date.now() - t0 });
   return failure;
+}
+
+/** A message the checker itself failed on: a violation, never an escape from a transport's callback. */
+function uncheckable(message: JanusMessage | string, e: unknown): Violation {
+  return { schema: 'checker', pointer: '/', rule: `cannot check this message: ${(e as Error).message}`, value: message };
 }
 
 /** Schema violations seen during a step: in strict mode they fail it, in warn mode they are kept. */

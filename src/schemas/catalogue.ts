@@ -91,7 +91,12 @@ export interface Violation {
 export function violationsOf(name: string, value: unknown, strict: boolean, version?: string): Violation[] {
   const validate = validatorFor(name, strict, version);
   if (validate(value)) return [];
-  return (validate.errors ?? []).map((e) => toViolation(name, e));
+  return toViolations(name, validate.errors);
+}
+
+/** A failed validation's errors as violations of the schema `name`. */
+export function toViolations(name: string, errors: ErrorObject[] | null | undefined): Violation[] {
+  return (errors ?? []).map((e) => toViolation(name, e));
 }
 
 function toViolation(schema: string, e: ErrorObject): Violation {

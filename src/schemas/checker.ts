@@ -1,6 +1,7 @@
 import { hasOwnKey, ownValue } from '../core/own.js';
 import { idOf, requestObject, verbOf, type JanusApi, type JanusMessage, type Route } from '../protocol/messages.js';
-import { knownSchema, PLUGINS_BY_PACKAGE, violationsOf, type Violation } from './catalogue.js';
+import { knownSchema, PLUGINS_BY_PACKAGE, toViolations, validatorFor, type Violation } from './catalogue.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { PluginSpec } from './types.js';
 import { holdsFor } from './versions.js';
 
@@ -26,6 +27,12 @@ interface RequestContext {
 export class MessageChecker {
   private readonly requests = new Map<string, RequestContext>();
   private readonly handlePlugins = new Map<number, string>();
+  /**
+   * What every message would otherwise look up again, learnt once per checker: the validator of
+   * each schema name (strict, this version), and the plugin messages a reply may be.
+   */
+  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly candidateLists = new Map<PluginSpec, Map<string, Candidate[]>>();
   /** `onValid` sees every value that passed a schema (tests record real messages with it). */
   constructor(
     private readonly version?: string,
@@ -38,8 +45,8 @@ export class MessageChecker {
     if (payload === undefined || typeof payload.transaction !== 'string') return;
     const verb = verbOf(payload) ?? '';
     const context: RequestContext = { api, verb, held: [] };
-    const envelope = `${api === 'admin' ? 'admin' : 'core'}/request/${verb}`;
-    if (knownSchema(envelope)) context.held.push(...this.check(envelope, payload));
+    const envelope = schemaNamesOf(api, verb).request;
+    if (envelope) context.held.push(...this.check(envelope, payload));
     if (api === 'janus' && verb === 'attach') context.plugin = typeof payload.plugin === 'string' ? payload.plugin : undefined;
     if (api === 'janus' && verb === 'message') {
       const handle = route.handleId ?? idOf(payload.handle_id);
@@ -55,21 +62,21 @@ export class MessageChecker {
     const verb = verbOf(msg) ?? '';
     const context = typeof msg.transaction === 'string' ? this.requests.get(msg.transaction) : undefined;
     const out: Violation[] = [];
-    const shared = `core/reply/${verb}`;
+    const names = schemaNamesOf(api, verb);
     if (verb === 'success') {
       if (!context) return out;
-      const name = `${context.api === 'admin' ? 'admin' : 'core'}/success/${context.verb}`;
-      if (knownSchema(name)) out.push(...this.check(name, msg));
+      const name = schemaNamesOf(context.api, context.verb).success;
+      if (name) out.push(...this.check(name, msg));
       if (context.verb === 'attach') this.learnHandle(msg, context);
       if (msg.plugindata) out.push(...this.checkPluginData(msg, context));
       if (context.verb === 'message_plugin' && context.plugin) out.push(...this.checkPluginMessage(context.plugin, msg.response, '/response', context));
-    } else if (knownSchema(shared)) {
-      out.push(...this.check(shared, msg));
+    } else if (names.reply) {
+      out.push(...this.check(names.reply, msg));
     } else if (api === 'janus' && verb === 'event') {
-      if (knownSchema('core/event/event')) out.push(...this.check('core/event/event', msg));
+      if (names.event) out.push(...this.check(names.event, msg));
       out.push(...this.checkPluginData(msg, context));
-    } else if (api === 'janus' && knownSchema(`core/event/${verb}`)) {
-      out.push(...this.check(`core/event/${verb}`, msg));
+    } else if (api === 'janus' && names.event) {
+      out.push(...this.check(names.event, msg));
     } else if (knownSchema('core/reply/error')) {
       out.push({ schema: 'core', pointer: '/janus', rule: 'unknown message type', value: msg.janus });
     }
@@ -113,7 +120,7 @@ export class MessageChecker {
     if (!spec || !hasCatalogue(spec)) return [];
     const data = value as Record<string, unknown>;
     if (hasOwnKey(data, 'error_code')) {
-      const out = this.check(`${spec.short}/error`, data, at);
+      const out = [...this.check(`${spec.short}/error`, data, at)];
       const code = ownValue(spec.errors, String(data.error_code)) as PluginSpec['errors'][number] | undefined;
       if (typeof data.error_code === 'number' && (!code || !holdsFor(code, this.version))) {
         out.push({ schema: `${spec.short}/error`, pointer: `${at}/error_code`, rule: `unknown error code for ${spec.package}`, value: data.error_code });
@@ -121,29 +128,89 @@ export class MessageChecker {
       return out;
     }
     const request = context?.plugin === spec.package ? (ownValue(spec.requests, context.request ?? '') as PluginSpec['requests'][string] | undefined) : undefined;
-    const expected = request ? [...(request.replies ?? []), ...(request.events ?? [])] : Object.keys(spec.messages).filter((n) => spec.messages[n]!.unsolicited);
-    const candidates = expected.filter((n) => hasOwnKey(spec.messages, n) && holdsFor(spec.messages[n]!, this.version));
+    const candidates = this.candidatesFor(spec, request ? context!.request ?? '' : undefined);
     const kind = ownValue(data, spec.short);
-    const sameKind = candidates.filter((n) => discriminator(spec, n) === undefined || discriminator(spec, n) === kind);
-    if (sameKind.length === 0) {
-      const why = request ? `reply to "${context!.request || '(message)'}"` : 'notification without a transaction';
-      return [{ schema: `${spec.short}/message`, pointer: `${at}/${spec.short}`, rule: `not a known ${why}; expected one of ${candidates.join(', ') || '(none)'}`, value: kind }];
-    }
     let best: Violation[] | undefined;
-    for (const name of sameKind) {
-      const v = this.check(`${spec.short}/${name}`, data, at);
+    for (const candidate of candidates) {
+      if (candidate.kind !== undefined && candidate.kind !== kind) continue;
+      const v = this.check(candidate.schema, data, at);
       if (v.length === 0) return [];
       if (!best || v.length < best.length) best = v;
     }
-    return best!;
+    if (best) return best;
+    const why = request ? `reply to "${context!.request || '(message)'}"` : 'notification without a transaction';
+    return [{ schema: `${spec.short}/message`, pointer: `${at}/${spec.short}`, rule: `not a known ${why}; expected one of ${candidates.map((c) => c.name).join(', ') || '(none)'}`, value: kind }];
+  }
+
+  /**
+   * The messages of a plugin that may answer `request` (its replies and events; undefined: a
+   * notification, the unsolicited ones), that hold for this version, with the kind each says it is.
+   */
+  private candidatesFor(spec: PluginSpec, request: string | undefined): Candidate[] {
+    let bySpec = this.candidateLists.get(spec);
+    if (!bySpec) this.candidateLists.set(spec, (bySpec = new Map()));
+    // A request name never holds a NUL: the key of notifications stays apart.
+    const key = request ?? '\u0000';
+    let list = bySpec.get(key);
+    if (!list) {
+      const r = request === undefined ? undefined : (ownValue(spec.requests, request) as PluginSpec['requests'][string] | undefined);
+      const expected = r ? [...(r.replies ?? []), ...(r.events ?? [])] : Object.keys(spec.messages).filter((n) => spec.messages[n]!.unsolicited);
+      const names = expected.filter((n) => hasOwnKey(spec.messages, n) && holdsFor(spec.messages[n]!, this.version));
+      list = names.map((name) => ({ name, schema: `${spec.short}/${name}`, kind: discriminator(spec, name) }));
+      bySpec.set(key, list);
+    }
+    return list;
   }
 
   private check(name: string, value: unknown, prefix = ''): Violation[] {
-    // Unknown fields are always looked for; whether they fail a step is the runner's call (strict vs warn).
-    const found = violationsOf(name, value, true, this.version);
-    if (found.length === 0) this.onValid?.(name, value);
-    return found.map((v) => (prefix ? { ...v, pointer: `${prefix}${v.pointer === '/' ? '' : v.pointer}` } : v));
+    let validate = this.validators.get(name);
+    if (!validate) {
+      // Unknown fields are always looked for; whether they fail a step is the runner's call (strict vs warn).
+      validate = validatorFor(name, true, this.version);
+      this.validators.set(name, validate);
+    }
+    if (validate(value)) {
+      this.onValid?.(name, value);
+      return NONE;
+    }
+    const found = toViolations(name, validate.errors);
+    return prefix ? found.map((v) => ({ ...v, pointer: `${prefix}${v.pointer === '/' ? '' : v.pointer}` })) : found;
   }
+}
+
+/** No violation: shared, never written to (callers spread it into their own arrays). */
+const NONE: Violation[] = Object.freeze([]) as unknown as Violation[];
+
+/** A plugin message a reply may be: its name, its schema's name, the kind it says it is (its discriminator). */
+interface Candidate {
+  name: string;
+  schema: string;
+  kind: unknown;
+}
+
+/** The catalogue's schema names for a verb, when it has them. */
+interface VerbSchemas {
+  request?: string;
+  success?: string;
+  reply?: string;
+  event?: string;
+}
+
+const verbSchemas = { janus: new Map<string, VerbSchemas>(), admin: new Map<string, VerbSchemas>() };
+const MAX_VERBS_KEPT = 512;
+
+/** The names, built and looked up once per API and verb rather than for every message. */
+function schemaNamesOf(api: JanusApi, verb: string): VerbSchemas {
+  const known = api === 'admin' ? verbSchemas.admin : verbSchemas.janus;
+  let names = known.get(verb);
+  if (!names) {
+    const side = api === 'admin' ? 'admin' : 'core';
+    const ifKnown = (name: string): string | undefined => (knownSchema(name) ? name : undefined);
+    names = { request: ifKnown(`${side}/request/${verb}`), success: ifKnown(`${side}/success/${verb}`), reply: ifKnown(`core/reply/${verb}`), event: ifKnown(`core/event/${verb}`) };
+    // Verbs come from the wire: a server sending made-up ones cannot grow this past a bound.
+    if (known.size < MAX_VERBS_KEPT) known.set(verb, names);
+  }
+  return names;
 }
 
 /** Placeholder plugin specs (not catalogued yet) are skipped rather than failing every message. */

@@ -1,5 +1,5 @@
 import { formatDuration } from '../core/duration.js';
-import { ownValue } from '../core/own.js';
+import { copyRecord, ownValue } from '../core/own.js';
 import { ClosedConnection, describeUncorrelated, type JanusClient, type RequestOutcome } from '../janus/client.js';
 import { describeJanusError } from '../protocol/errors.js';
 import { ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../protocol/messages.js';
@@ -44,6 +44,10 @@ export function compileExchangeOptions(raw: Record<string, unknown>, cc: StepCom
     timeoutMs: raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout'], { positive: true }),
   };
 }
+
+/** The secrets a request of each API carries unless it says otherwise. */
+const JANUS_SECRETS = ['apisecret', 'token'] as const;
+const ADMIN_SECRETS = ['admin_secret'] as const;
 
 const AUTO_FILLED = ['session_id', 'handle_id', 'transaction', 'apisecret', 'token', 'admin_secret'];
 
@@ -93,11 +97,13 @@ function rawRequest(spec: ExchangeSpec, actor: Actor, ctx: StepContext): Prepare
 function janusRequest(spec: ExchangeSpec, actor: Actor, ctx: StepContext): Prepared {
   const defaultTransaction = ctx.nextTransaction();
   const resolved = ctx.resolve(spec.request!, actor, defaultTransaction);
-  const message: JanusMessage = typeof resolved === 'string' ? { janus: resolved } : { ...(resolved as JanusMessage) };
+  const message: JanusMessage = typeof resolved === 'string' ? { janus: resolved } : copyRecord(resolved as JanusMessage);
   const verb = verbOf(message);
   if (!Object.hasOwn(message, 'transaction')) message.transaction = defaultTransaction;
-  const secrets = spec.api === 'admin' ? { admin_secret: ctx.secrets.admin_secret } : { apisecret: ctx.secrets.apisecret, token: ctx.secrets.token };
-  for (const [key, value] of Object.entries(secrets)) if (value !== undefined && !Object.hasOwn(message, key)) message[key] = value;
+  for (const key of spec.api === 'admin' ? ADMIN_SECRETS : JANUS_SECRETS) {
+    const value = ctx.secrets[key];
+    if (value !== undefined && !Object.hasOwn(message, key)) message[key] = value;
+  }
   const levels: Record<string, Level> = spec.api === 'admin' ? ADMIN_VERB_LEVEL : VERB_LEVEL;
   const level = spec.at ?? ((ownValue(levels, verb ?? '') as Level | undefined) ?? 'root');
   const route = routeFor(level, actor, spec.handle, message, spec.at !== undefined);

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Agent } from 'undici';
 
@@ -11,6 +12,7 @@ import {
   type TransportDefinition,
   type TransportSink,
 } from './contract.js';
+import { Deadlines } from '../core/waiting.js';
 import { MAX_MESSAGE_BYTES, readLimited, TooLargeError } from './limits.js';
 import { decodeMessages, describeError, displayUrl } from './wire.js';
 import { loadUndici, type Undici } from './libraries.js';
@@ -68,6 +70,24 @@ const FINISHING_GRACE_MS = 1000;
 /** Raised when our own deadline, not the server or the caller, ended an exchange. */
 class NoResponseError extends Error {}
 
+/**
+ * What ends one exchange (its deadline, its caller, close()): undici's `signal` option takes an
+ * emitter with `aborted` and `reason` as well as an AbortSignal. Exchanges are the runner's hot
+ * path, and an AbortController costs microseconds to make and tens of them to abort.
+ */
+class ExchangeEnd extends EventEmitter {
+  aborted = false;
+  reason: unknown = undefined;
+
+  /** Without a reason undici rejects with its RequestAbortedError. */
+  abort(reason?: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.emit('abort');
+  }
+}
+
 /** The caller stopped waiting (its step's time limit, Ctrl-C): the exchange was abandoned. */
 class CallerGone extends Error {
   constructor() {
@@ -81,8 +101,12 @@ class HttpConnection implements TransportConnection {
   private readonly polls = new Map<number, AbortController>();
   /** Polls told to finish by themselves (untrack with `finishing`), and when they have. */
   private readonly finishing = new Map<AbortController, Promise<void>>();
-  /** Abort controllers of POSTs in flight, so close() can end them. */
-  private readonly inflight = new Set<AbortController>();
+  /** POSTs in flight, so close() can end them. */
+  private readonly inflight = new Set<ExchangeEnd>();
+  /** The deadlines of the exchanges in flight, on one timer. */
+  private readonly deadlines = new Deadlines();
+  /** The base as text, without a trailing slash: request URLs are built from it. */
+  private readonly baseHref: string;
   private closed = false;
   private closing?: Promise<void>;
 
@@ -96,6 +120,7 @@ class HttpConnection implements TransportConnection {
     const parsed = new URL(url);
     // The base keeps only origin + path: the API is named by the path (/janus, /admin).
     this.base = new URL(`${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`);
+    this.baseHref = this.base.href.replace(/\/+$/, '');
   }
 
   static async open(options: ConnectOptions, sink: TransportSink, limits: Limits): Promise<HttpConnection> {
@@ -128,8 +153,8 @@ class HttpConnection implements TransportConnection {
   }
 
   async send(payload: JanusMessage | string, route: Route, signal?: AbortSignal): Promise<JanusMessage | undefined> {
-    const url = this.urlFor(pathFor(route));
-    const where = (): string => `HTTP POST ${displayUrl(url)}`;
+    const url = this.hrefFor(route);
+    const where = (): string => `HTTP POST ${displayUrl(new URL(url))}`;
     if (this.closed) throw new TransportFault(`${where()}: connection is closed`);
     const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
     let reply: HttpReply;
@@ -258,37 +283,38 @@ class HttpConnection implements TransportConnection {
    */
   private async exchange(
     method: 'GET' | 'POST',
-    url: URL,
+    url: URL | string,
     body: string | undefined,
     signal: AbortSignal | undefined,
     timeoutMs: number,
     options: { abandonable?: boolean } = {},
   ): Promise<HttpReply> {
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new NoResponseError()), timeoutMs);
-    const forwardAbort = () => deadline.abort(options.abandonable ? new CallerGone() : signal!.reason);
+    const end = new ExchangeEnd();
+    const deadline = { deadline: Date.now() + timeoutMs, expire: () => end.abort(new NoResponseError()) };
+    this.deadlines.add(deadline);
+    const forwardAbort = () => end.abort(options.abandonable ? new CallerGone() : signal!.reason);
     signal?.addEventListener('abort', forwardAbort, { once: true });
     if (signal?.aborted) forwardAbort();
-    if (options.abandonable) this.inflight.add(deadline);
+    if (options.abandonable) this.inflight.add(end);
     try {
       const response = await this.request(url, {
         dispatcher: this.agent,
         method,
         body,
-        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-        signal: deadline.signal,
+        headers: body === undefined ? undefined : JSON_CONTENT,
+        signal: end,
       });
-      const text = await readLimited(response.body, this.limits.maxMessageBytes);
+      const text = await readBody(response, this.limits.maxMessageBytes);
       return { status: response.statusCode, text };
     } catch (err) {
       // undici rejects with the abort reason; make the deadline recognisable whatever it does.
-      if (deadline.signal.reason instanceof NoResponseError && !signal?.aborted) throw deadline.signal.reason;
-      if (deadline.signal.reason instanceof CallerGone) throw deadline.signal.reason;
+      if (end.reason instanceof NoResponseError && !signal?.aborted) throw end.reason;
+      if (end.reason instanceof CallerGone) throw end.reason;
       throw err;
     } finally {
-      clearTimeout(timer);
+      this.deadlines.delete(deadline);
       signal?.removeEventListener('abort', forwardAbort);
-      this.inflight.delete(deadline);
+      this.inflight.delete(end);
     }
   }
 
@@ -298,6 +324,12 @@ class HttpConnection implements TransportConnection {
     if (err instanceof CallerGone) return err.message;
     if (this.closed) return 'connection closed by client';
     return describeError(err);
+  }
+
+  /** A request's URL as text: undici parses it once (a URL object built here would be parsed, then changed). */
+  private hrefFor(route: Route): string {
+    const path = pathFor(route);
+    return path.length === 0 ? this.baseHref : `${this.baseHref}/${path.join('/')}`;
   }
 
   private urlFor(segments: string[]): URL {
@@ -339,6 +371,19 @@ function pathFor(route: Route): string[] {
     return [];
   }
   return route.handleId === undefined ? [String(route.sessionId)] : [String(route.sessionId), String(route.handleId)];
+}
+
+const JSON_CONTENT = Object.freeze({ 'content-type': 'application/json' });
+
+/**
+ * A reply body as text, at most `limitBytes`. With a Content-Length within the limit the body is
+ * read in one go (undici never gives more than the length it announced); otherwise chunk by
+ * chunk, counting.
+ */
+function readBody(response: Awaited<ReturnType<Undici['request']>>, limitBytes: number): Promise<string> {
+  const length = Number(response.headers['content-length']);
+  if (Number.isInteger(length) && length >= 0 && length <= limitBytes) return response.body.text();
+  return readLimited(response.body, limitBytes);
 }
 
 function isResetError(err: unknown): boolean {

@@ -4,6 +4,7 @@ import { TransportFault, type TransportConnection, type TransportSink } from './
 import { describeBytes } from './limits.js';
 import { decodeMessages, parseJsonObject } from './wire.js';
 import { withRouteIds } from './ws.js';
+import { copyRecord } from '../core/own.js';
 
 /**
  * Broker transports (MQTT, RabbitMQ) share one reply stream between all clients: Janus handles
@@ -70,7 +71,7 @@ export class ReplyRouter {
     const verb = typeof message.janus === 'string' ? message.janus : undefined;
     const tx = typeof message.transaction === 'string' ? message.transaction : undefined;
     const tagged = tx === undefined ? undefined : TAG.exec(tx);
-    const visible: JanusMessage = tagged ? { ...message, transaction: tx!.slice(tagged[0].length) } : message;
+    const visible: JanusMessage = tagged ? untagged(message, tx!.slice(tagged[0].length)) : message;
     const sessionId = typeof message.session_id === 'number' ? message.session_id : undefined;
     if (verb !== undefined && EVENT_VERBS.has(verb) && sessionId !== undefined && this.owners.has(sessionId)) {
       return this.deliver(this.owners.get(sessionId)!, visible);
@@ -169,7 +170,11 @@ export class SharedChannel {
     const wire = `${this.tag}/${object.transaction}`;
     this.router.sent(this.tag, wire, object.janus === 'create', sessionId);
     if (object.janus === 'claim' && sessionId !== undefined) this.claims.set(wire, sessionId);
-    if (typeof payload !== 'string') return JSON.stringify({ ...payload, transaction: wire });
+    if (typeof payload !== 'string') {
+      const tagged = copyRecord(payload);
+      tagged.transaction = wire;
+      return JSON.stringify(tagged);
+    }
     // Raw text keeps every byte but the transaction's value: it may be malformed on purpose.
     return payload.replace(TRANSACTION_MEMBER, (member: string, key: string, literal: string) =>
       decodesTo(literal, object.transaction as string) ? key + JSON.stringify(wire) : member);
@@ -219,6 +224,8 @@ export interface ChannelConnectionParts {
  * stream fault reaches it once, and after a fault or a close nothing more is sent.
  */
 export class ChannelConnection implements TransportConnection {
+  /** A send ends once the message is handed to the stream: nothing to abandon. */
+  readonly ignoresSignal = true;
   private readonly channel: SharedChannel;
   private closed = false;
   private faulted = false;
@@ -252,4 +259,11 @@ export class ChannelConnection implements TransportConnection {
     this.closed = true;
     this.parts.release(this.channel);
   }
+}
+
+/** The message as its client sent the transaction: a copy, the stream's own stays as it came. */
+function untagged(message: JanusMessage, transaction: string): JanusMessage {
+  const copy = copyRecord(message);
+  copy.transaction = transaction;
+  return copy;
 }

@@ -154,6 +154,8 @@ function trackFolder(folder: string): void {
 }
 
 class UnixConnection implements TransportConnection {
+  /** A send ends once the packet is written: nothing to abandon. */
+  readonly ignoresSignal = true;
   private seqpacket: SeqpacketSocketLike | undefined;
   private dgram: DgramSocketLike | undefined;
   private clientFolder: string | undefined;
@@ -243,13 +245,15 @@ class UnixConnection implements TransportConnection {
     }
     const socket = this.seqpacket;
     if (!socket || this.disconnected) throw new TransportFault(`${this.shown}: connection is not open`);
-    return new Promise((resolve, reject) => {
-      try {
-        socket.write(bytes, 0, bytes.length, () => resolve(undefined));
-      } catch (err) {
-        reject(new TransportFault(`${this.shown}: send failed: ${describeError(err)}`));
-      }
-    });
+    // Not waiting for the write's callback (a turn of the event loop per request): a socket that
+    // fails under a write emits 'error' or 'close', the connection's fault, which ends every
+    // request waiting on it, as a WebSocket's does.
+    try {
+      socket.write(bytes, 0, bytes.length);
+    } catch (err) {
+      throw new TransportFault(`${this.shown}: send failed: ${describeError(err)}`);
+    }
+    return undefined;
   }
 
   private sendDatagram(bytes: Buffer): Promise<undefined> {

@@ -85,18 +85,22 @@ export function frameOf(message: unknown): WireFrame | undefined {
 export function decodeMessages(text: string, allowArray: boolean, frame?: Omit<WireFrame, 'text'>): JanusMessage[] {
   const messages = parseMessages(text, allowArray);
   if (frame) {
-    const shared: WireFrame = { text, ...frame };
+    // Built key by key: a spread here costs microseconds a message (see copyRecord).
+    const shared: WireFrame = { text };
+    if (frame.status !== undefined) shared.status = frame.status;
+    if (frame.binary !== undefined) shared.binary = frame.binary;
     for (const m of messages) frames.set(m, shared);
   }
   return messages;
 }
 
 function parseMessages(text: string, allowArray: boolean): JanusMessage[] {
-  if (text.trim() === '') throw new Error('empty reply from server');
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
+    // Looked for only here: JSON.parse fails on blank text too, and a good reply pays nothing for it.
+    if (text.trim() === '') throw new Error('empty reply from server');
     throw new Error(`malformed JSON from server: ${oneLine((err as Error).message, 160)}`);
   }
   if (isObject(value)) return [value];

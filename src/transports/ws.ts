@@ -12,6 +12,7 @@ import {
 import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
 import { decodeMessages, describeError, displayUrl } from './wire.js';
 import { loadWebSocket } from './libraries.js';
+import { copyRecord } from '../core/own.js';
 
 /**
  * Janus WebSocket transport: one socket per connection, ids in the JSON body, replies and
@@ -99,7 +100,7 @@ function handshakeReason(err: Error, protocol: string): string {
 
 /** Adds session_id/handle_id from the route; keys already in the payload (even null) win. */
 export function withRouteIds(payload: JanusMessage, route: Route): JanusMessage {
-  const body: JanusMessage = { ...payload };
+  const body: JanusMessage = copyRecord(payload);
   if (route.sessionId !== undefined && !('session_id' in payload)) body.session_id = route.sessionId;
   if (route.handleId !== undefined && !('handle_id' in payload)) body.handle_id = route.handleId;
   return body;
@@ -132,12 +133,14 @@ class WsConnection implements TransportConnection {
     }
     // Exactly the JSON text: Janus 1.1.2 drops a frame with trailing whitespace (error 454).
     const frame = typeof payload === 'string' ? payload : JSON.stringify(withRouteIds(payload, route));
-    return new Promise((resolve, reject) => {
-      this.socket.send(frame, (err) => {
-        if (err) reject(new TransportFault(`WebSocket ${this.shownUrl}: send failed: ${describeError(err)}`));
-        else resolve(undefined);
-      });
-    });
+    // No write callback: a socket that fails under a write emits 'error' or 'close', a fault of
+    // the connection that ends every request waiting on it; a callback per frame costs a tick.
+    try {
+      this.socket.send(frame);
+    } catch (err) {
+      return Promise.reject(new TransportFault(`WebSocket ${this.shownUrl}: send failed: ${describeError(err)}`));
+    }
+    return Promise.resolve(undefined);
   }
 
   close(how: CloseRequest = {}): Promise<void> {

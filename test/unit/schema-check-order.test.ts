@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadFiles } from '../../src/compile/load-files.js';
+import type { JanusMessage } from '../../src/protocol/messages.js';
+import { runScenario } from '../../src/run/run-scenario.js';
+import type { ScenarioResult } from '../../src/run/events.js';
+import type { TransportDefinition } from '../../src/transports/contract.js';
+import { getTransport, registerTransport } from '../../src/transports/registry.js';
+
+/**
+ * A request's schema check runs once it is on its way (Janus works on it meanwhile); the check
+ * of its reply, and the step's verdict, must still come after it, however soon the reply comes:
+ * a reply checked before its request would be checked against nothing, a false pass.
+ */
+
+/** Answers `success` with `data` (a session id by default), from inside send() or from a later callback. */
+function answeringTransport(name: string, when: 'inside-send' | 'later', data: unknown = { id: 7 }): TransportDefinition {
+  return {
+    name,
+    schemes: [name],
+    secure: false,
+    async connect(_options, sink) {
+      return {
+        ignoresSignal: true,
+        send(payload) {
+          const request = (typeof payload === 'string' ? JSON.parse(payload) : payload) as JanusMessage;
+          const reply: JanusMessage = { janus: 'success', transaction: request.transaction, data };
+          if (when === 'inside-send') sink.message(reply);
+          else setImmediate(() => sink.message(reply));
+          return Promise.resolve(undefined);
+        },
+        async close() {},
+      };
+    },
+  };
+}
+
+describe('schema checks of requests sent and replies received', function () {
+  this.timeout(20_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'janus-scenarios-check-order-'));
+    for (const when of ['inside-send', 'later'] as const) {
+      if (!getTransport(`order-${when}`)) registerTransport(answeringTransport(`order-${when}`, when));
+      if (!getTransport(`badreply-${when}`)) registerTransport(answeringTransport(`badreply-${when}`, when, { id: 'seven' }));
+    }
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function run(steps: string, transport: string): Promise<ScenarioResult> {
+    const file = join(dir, `${transport}.yaml`);
+    writeFileSync(file, `name: order\nsteps:\n${steps}`);
+    const loaded = loadFiles([file], { cwd: dir });
+    assert.deepEqual(loaded.diagnostics, []);
+    return runScenario(loaded.scenarios[0]!, { transport, url: `${transport}://x`, tls: {}, secrets: {} }, { seed: 's', stepTimeoutMs: 5000, scenarioTimeoutMs: 10_000, schemaMode: 'strict' });
+  }
+
+  for (const when of ['inside-send', 'later'] as const) {
+    it(`a request with an unknown field fails its step, the reply coming ${when}`, async () => {
+      const result = await run('  - request: { janus: create, surprise: 1 }\n  - request: create\n', `order-${when}`);
+      assert.equal(result.status, 'failed');
+      assert.equal(result.failure?.span?.line, 3, 'the first step');
+      assert.match(result.failure!.summary, /schema core\/request\/create: \/surprise: unknown field/);
+      const creates = result.transcript.filter((t) => t.direction === 'out' && (t.message as JanusMessage).janus === 'create').length;
+      assert.equal(creates, 1, 'the second request is never sent');
+    });
+
+    it(`a request without one passes, the reply coming ${when}`, async () => {
+      const result = await run('  - request: create\n  - request: create\n', `order-${when}`);
+      assert.equal(result.status, 'passed', result.failure?.summary);
+    });
+
+    it(`a reply off its schema fails its step, coming ${when}`, async () => {
+      const result = await run('  - request: create\n  - request: create\n', `badreply-${when}`);
+      assert.equal(result.status, 'failed');
+      assert.equal(result.failure?.span?.line, 3, 'the first step');
+      assert.match(result.failure!.summary, /schema core\/success\/create: \/data\/id/);
+    });
+  }
+});
