@@ -16,7 +16,7 @@ import { MessageChecker } from '../src/schemas/checker.js';
 import { anchorScenario } from './anchor.js';
 import { handWrittenFor, handWrittenTransports } from './hand-written.js';
 import { childCpuReader, sideBySide, type Cost, type Spread } from './measure.js';
-import { timeToExit, timeToFirstRequest, type ProcessCost } from './startup.js';
+import { CLI, timeToExit, timeToFirstRequest, type ProcessCost } from './startup.js';
 
 const FLOWS = numberFrom('BENCH_FLOWS', 200);
 const SCENARIOS = numberFrom('BENCH_SCENARIOS', 50);
@@ -25,7 +25,6 @@ const ROUNDS = numberFrom('BENCH_ROUNDS', 9);
 const STARTS = numberFrom('BENCH_STARTS', 5);
 const LIMIT_S = numberFrom('BENCH_LIMIT_S', 900);
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const ONE_FLOW = fileURLToPath(new URL('./one-flow.js', import.meta.url));
 
 async function main(): Promise<void> {

@@ -8,12 +8,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { anchorScenario } from './anchor.js';
-import { timeToExit, timeToFirstRequest, type ProcessCost } from './startup.js';
+import { CLI, timeToExit, timeToFirstRequest, type ProcessCost } from './startup.js';
 
 const STARTS = Math.max(1, Number(process.env.BENCH_STARTS ?? 9) || 9);
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'janus-scenarios-startup-'));
@@ -21,7 +19,7 @@ async function main(): Promise<void> {
     const scenario = join(dir, 'anchor.yaml');
     const memoryFile = join(dir, 'time.txt');
     writeFileSync(scenario, anchorScenario(1));
-    console.log(`start-up, a process each: medians of ${STARTS}; ${availableParallelism()} cores, load ${loadavg().map((l) => l.toFixed(1)).join(' ')} (1, 5, 15 min)`);
+    console.log(`start-up of ${CLI}, a process each: medians of ${STARTS}; ${availableParallelism()} cores, load ${loadavg().map((l) => l.toFixed(1)).join(' ')} (1, 5, 15 min)`);
     console.log(`  ${'command'.padEnd(40)}${'wall s'.padStart(8)}${'CPU s'.padStart(8)}`);
     const line = (what: string, c: ProcessCost): void => console.log(`  ${what.padEnd(40)}${c.seconds.toFixed(3).padStart(8)}${(c.cpuSeconds?.toFixed(2) ?? 'n/a').padStart(8)}`);
     line('node -e 0 (node itself)', await timeToExit(['-e', '0'], STARTS, 0, memoryFile));

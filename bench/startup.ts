@@ -2,7 +2,15 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { median } from './measure.js';
+
+const ROOT = new URL('../../', import.meta.url);
+/**
+ * The command line as a user starts it: the package's bin (the build's bundle). BENCH_CLI names
+ * another entry to compare with, e.g. `BENCH_CLI=dist/src/cli/main.js` (tsc's modules, unbundled).
+ */
+export const CLI = fileURLToPath(new URL(process.env.BENCH_CLI ?? (JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { bin: Record<string, string> }).bin['janus-scenarios']!, ROOT));
 
 /** What starting a process cost: seconds to the event measured, and its CPU and peak memory when known. */
 export interface ProcessCost {

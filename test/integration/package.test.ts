@@ -144,6 +144,25 @@ export const used = [loadFiles, registerStepKind, options, kind, mocha, junit, j
       return sources.map((s) => resolve(dirname(map), sourceRoot, s)).filter((s) => !existsSync(s));
     });
     assert.deepEqual(missing, []);
+    // Every module that names a source map names a shipped one; the bundle (bin and exports) names none.
+    const dangling = walk(installed).filter((f) => f.endsWith('.js')).flatMap((file) => {
+      const named = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(file, 'utf8'))?.[1];
+      return named !== undefined && (named.startsWith('data:') || !existsSync(resolve(dirname(file), named))) ? [file] : [];
+    });
+    assert.deepEqual(dangling, []);
+    const shipped = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { bin: Record<string, string>; exports: Record<string, string | { default: string }> };
+    const targets = [...Object.values(shipped.bin), ...Object.values(shipped.exports).map((t) => (typeof t === 'string' ? t : t.default))];
+    for (const target of targets) assert.ok(existsSync(join(installed, target)), `${target} is shipped`);
+    for (const target of targets.filter((t) => t.endsWith('.js'))) assert.doesNotMatch(readFileSync(join(installed, target), 'utf8'), /sourceMappingURL/, target);
+  });
+
+  it('its installed command runs: version, schema and a shipped scenario found from where it is installed', () => {
+    const project = dirname(dirname(installed));
+    const bin = join(project, 'node_modules/.bin/janus-scenarios');
+    const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    assert.equal(execFileSync(bin, ['--version'], { cwd: project, encoding: 'utf8' }).trim(), version);
+    assert.match(execFileSync(bin, ['schema'], { cwd: project, encoding: 'utf8' }), /scenario file/);
+    assert.match(execFileSync(bin, ['validate', join(installed, 'scenarios/core')], { cwd: project, encoding: 'utf8' }), /file\(s\) valid/);
   });
 
   it('its shipped scenarios name the schema the docs tell a project to use', () => {

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const ROOT = new URL('../../../', import.meta.url);
+/** The command line as installed: the package's bin (the bundle the build writes), not tsc's module. */
+export const CLI = fileURLToPath(new URL((JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { bin: Record<string, string> }).bin['janus-scenarios']!, ROOT));
 
 export interface CliRun {
   code: number | null;

@@ -2,10 +2,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startJanus } from '../../src/managed/index.js';
 import { eventually } from './admin.js';
 import { childPids } from './processes.js';
+import { CLI as cli } from './cli.js';
 
 /*
  * Run inside `unshare -Urn` by remote-media.test.ts: a network namespace with a veth pair, a
@@ -28,7 +28,6 @@ ip('addr', 'add', '10.78.0.2/24', 'dev', 'jsremote1');
 ip('link', 'set', 'jsremote0', 'up');
 ip('link', 'set', 'jsremote1', 'up');
 
-const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const reports = mkdtempSync(join(tmpdir(), 'jstest-remote-media-'));
 const janus = await startJanus({ plugins: ['janus.plugin.echotest'], transports: ['http', 'ws'], config: {} });
 try {

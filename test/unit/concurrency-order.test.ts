@@ -3,7 +3,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { loadFiles, type LoadResult } from '../../src/compile/load-files.js';
 import type { CompiledScenario } from '../../src/compile/scenario.js';
@@ -13,9 +12,9 @@ import type { JanusMessage, Route } from '../../src/protocol/messages.js';
 import { stepContext } from '../support/step-context.js';
 import { everyStep, StepFailure, type StepContext } from '../../src/steps/contract.js';
 import { checkOrder } from '../../src/steps/order.js';
+import { CLI } from '../support/cli.js';
 
 const ROOT = new URL('../../../', import.meta.url);
-const CLI = fileURLToPath(new URL('dist/src/cli/main.js', ROOT));
 
 describe('order: which messages came first (checkOrder)', function () {
   const received: JanusMessage[] = [

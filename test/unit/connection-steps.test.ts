@@ -3,13 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadFiles } from '../../src/compile/load-files.js';
 import type { CompiledScenario } from '../../src/compile/scenario.js';
 import { formatSpan } from '../../src/core/source.js';
 import { transportSkip } from '../../src/plan/targets.js';
+import { CLI } from '../support/cli.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 /** close, reopen, closed and keepalives steps, and per-client keepalives: what loads, and each load error at its place. */
 describe('connection lifecycle and keepalive steps (load)', function () {

@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LoadJob, WorkerMessage } from '../support/load-in-worker.js';
+import { CLI } from '../support/cli.js';
 
 /**
  * The invalid-file corpus: every file in test/fixtures/invalid/ (hand-written) and
@@ -27,7 +28,6 @@ import type { LoadJob, WorkerMessage } from '../support/load-in-worker.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURES = join(ROOT, 'test/fixtures/invalid');
-const CLI = join(ROOT, 'dist/src/cli/main.js');
 const WORKER = fileURLToPath(new URL('../support/load-in-worker.js', import.meta.url));
 const HEAP_LIMIT_MB = 256;
 const WATCHDOG_MS = 120_000;

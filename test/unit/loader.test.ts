@@ -3,7 +3,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
 import type { CompiledScenario } from '../../src/compile/scenario.js';
@@ -13,9 +12,9 @@ import { loadFiles, type LoadResult } from '../../src/compile/load-files.js';
 import { ScenarioValues } from '../../src/run/values.js';
 import type { Actor } from '../../src/steps/contract.js';
 import { stepContext } from '../support/step-context.js';
+import { CLI } from '../support/cli.js';
 
 const ROOT = new URL('../../../', import.meta.url);
-const CLI = fileURLToPath(new URL('dist/src/cli/main.js', ROOT));
 
 let dir: string;
 
