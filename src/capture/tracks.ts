@@ -11,7 +11,10 @@ export interface RequestItem {
   /** The reply that ends the request: success, error, pong, server_info or its plugin's event. */
   final?: JanusObject;
   ack?: JanusObject;
-  /** Where the request is in the log, and the reply its replayed step ends at (the final, or the ack when only an ack came). */
+  /**
+   * Where the request is in the log, and where the reply its replayed step ends at (the final,
+   * or the ack when only an ack came) was known to have reached the application.
+   */
   sentAt: number;
   answeredAt?: number;
 }
@@ -189,7 +192,7 @@ class TrackBuilder {
       if (verbOf(message) === 'ack') pending.item.ack = message;
       else pending.item.final = message;
       // An ack never follows the final reply here (ends() refuses it): the last one recorded is where the step ends.
-      pending.item.answeredAt = at;
+      pending.item.answeredAt = entry.delivered ?? at;
       // A detach or destroy that failed ended nothing.
       if (verbOf(message) === 'error' && pending.track) this.markEnding(pending.track, pending.item.entry, false);
       this.bind(pending, entry);

@@ -288,6 +288,13 @@ describe('capture: requests the app sent without waiting for the previous reply'
     assert.deepEqual(diagnostics(render(log)), []);
   });
 
+  it('groups them when the reply passed the relay first but the app\'s pong to the ping ahead of it came after the destroy', () => {
+    const crossing = [...opening, detach, { ...detached, delivered: opening.length + 3 }, destroy, { ...destroyed, delivered: opening.length + 4 }];
+    assert.equal(stepsOf(crossing)[2]!.concurrently !== undefined, true);
+    const waited = [...opening, detach, { ...detached, delivered: opening.length + 2 }, destroy, { ...destroyed, delivered: opening.length + 4 }];
+    assert.equal(stepsOf(waited)[2]!.concurrently, undefined);
+  });
+
   it('keeps the requests sequential when each was sent after the previous one\'s reply', () => {
     const steps = stepsOf([...opening, detach, detached, destroy, destroyed]);
     assert.deepEqual(steps.slice(2), [{ request: 'detach', expect: { janus: 'success' } }, { request: 'destroy', expect: { janus: 'success' } }]);
