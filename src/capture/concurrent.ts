@@ -1,5 +1,5 @@
 import { isObject, type JanusObject } from './traffic.js';
-import { handleOf, sessionOf, type RequestItem, type TrackItem } from './tracks.js';
+import { ENDS_HANDLE, ENDS_SESSION, handleOf, sessionOf, verbOf, type RequestItem, type TrackItem } from './tracks.js';
 import { leaves } from './values.js';
 
 /**
@@ -17,7 +17,8 @@ export interface WrittenItem {
  * The steps in order, requests sent back to back grouped. A request joins the group of the one
  * before it when it went over the same connection before that one's reply (the one its step
  * waits for) arrived, and uses nothing the group's replies carried or the steps in between
- * saved. Events that arrived in between become `wait`s after the group: the mailbox keeps them.
+ * saved. Events that arrived in between become `wait`s after the group (the mailbox keeps
+ * them), unless a request of the group ends what they are about.
  */
 export function groupSentTogether(written: readonly WrittenItem[]): JanusObject[] {
   const steps: JanusObject[] = [];
@@ -29,7 +30,8 @@ export function groupSentTogether(written: readonly WrittenItem[]): JanusObject[
       continue;
     }
     const last = written.indexOf(members.at(-1)!);
-    const between = written.slice(i, last + 1).filter((w) => !members.includes(w) && w.step);
+    const requests = members.map((m) => m.item as RequestItem);
+    const between = written.slice(i, last + 1).filter((w) => !members.includes(w) && w.step && !racesTeardown(w, requests));
     steps.push(concurrentlyStep(members.map((m) => m.step!)), ...between.map((w) => w.step!));
     i = last + 1;
   }
@@ -51,6 +53,22 @@ function groupFrom(written: readonly WrittenItem[], start: number): WrittenItem[
     members.push(next);
   }
   return members;
+}
+
+/**
+ * An event that arrived between the requests, about what one of them ends: the session, or a
+ * handle (other than the handle's own `detached`). The replay sends that request right away,
+ * so Janus may drop the event (as the capture leaves out events after a destroy or detach).
+ * One that saves a value later steps use is kept.
+ */
+function racesTeardown({ item, step }: WrittenItem, members: readonly RequestItem[]): boolean {
+  if (item.kind !== 'event' || step?.save !== undefined) return false;
+  const { message } = item.entry;
+  // A destroy or detach that failed ended nothing.
+  const ending = members.filter((m) => m.final?.janus !== 'error');
+  if (ending.some((m) => ENDS_SESSION.has(verbOf(m.entry.message)))) return true;
+  return typeof message.sender === 'number' && verbOf(message) !== 'detached'
+    && ending.some((m) => ENDS_HANDLE.has(verbOf(m.entry.message)) && handleOf(m.entry) === message.sender);
 }
 
 /** Sent over the same connection before the reply the previous request's step ends at (or it never came). */

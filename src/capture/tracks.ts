@@ -56,8 +56,8 @@ export interface Track {
 
 const FINAL = new Set(['success', 'error', 'pong', 'server_info']);
 /** Requests (Janus API and Admin API) that end a handle, and that end the session. */
-const ENDS_HANDLE = new Set(['detach', 'detach_handle']);
-const ENDS_SESSION = new Set(['destroy', 'destroy_session']);
+export const ENDS_HANDLE: ReadonlySet<string> = new Set(['detach', 'detach_handle']);
+export const ENDS_SESSION: ReadonlySet<string> = new Set(['destroy', 'destroy_session']);
 
 export function verbOf(message: JanusObject): string {
   return typeof message.janus === 'string' ? message.janus : '';

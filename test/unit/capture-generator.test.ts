@@ -291,6 +291,9 @@ describe('capture: requests the app sent without waiting for the previous reply'
   it('groups them when the reply passed the relay first but the app\'s pong to the ping ahead of it came after the destroy', () => {
     const crossing = [...opening, detach, { ...detached, delivered: opening.length + 3 }, destroy, { ...destroyed, delivered: opening.length + 4 }];
     assert.equal(stepsOf(crossing)[2]!.concurrently !== undefined, true);
+    // The detached that passed the relay before the destroy races it in the replay: no wait for it.
+    const withEvent = [...opening, detach, { ...detached, delivered: opening.length + 4 }, detachedEvent, destroy, destroyed];
+    assert.deepEqual(stepsOf(withEvent).slice(2), [{ concurrently: [{ request: 'detach', expect: { janus: 'success' } }, { request: 'destroy', expect: { janus: 'success' } }] }]);
     const waited = [...opening, detach, { ...detached, delivered: opening.length + 2 }, destroy, { ...destroyed, delivered: opening.length + 4 }];
     assert.equal(stepsOf(waited)[2]!.concurrently, undefined);
   });
