@@ -1,12 +1,14 @@
 import { isObject, type JanusObject, type TrafficEntry } from './traffic.js';
 import { handleOf, sessionOf, splitTracks, verbOf, type CloseItem, type ReopenItem, type RequestItem, type Track, type TrackItem } from './tracks.js';
 import { nameTrack, requestBody, type TrackNames } from './names.js';
+import { groupSentTogether } from './concurrent.js';
 import { looksGenerated, markerOf, patternLiteral, requestLiteral, valueKey } from './values.js';
 
 /**
  * The second pass: each track becomes a scenario. Requests become `request:`/`admin:` steps
  * without what the runner fills in (transaction, ids, secrets), their final reply (or the ack,
- * when no event followed) the `expect`, asynchronous events `wait` steps in arrival order.
+ * when no event followed) the `expect`, asynchronous events `wait` steps in arrival order;
+ * requests the application sent without waiting for the previous reply, one `concurrently:` step.
  */
 export interface GeneratedScenario {
   /** A file name for it: `session-1-echotest.yaml`. */
@@ -54,7 +56,7 @@ class ScenarioWriter {
   }
 
   write(label: string): GeneratedScenario {
-    const steps = this.track.items.map((item, index) => this.step(item, index)).filter((s): s is JanusObject => s !== undefined);
+    const steps = groupSentTogether(this.track.items.map((item, index) => ({ item, step: this.step(item, index) })));
     const plugins = [...new Set([...this.track.handles.values()].map((h) => h.plugin.split('.').pop()))];
     const clients = [...new Set(this.names.clients.values())];
     const secrets = [...this.names.secrets.values()];

@@ -11,6 +11,12 @@ export interface RequestItem {
   /** The reply that ends the request: success, error, pong, server_info or its plugin's event. */
   final?: JanusObject;
   ack?: JanusObject;
+  /**
+   * Where the request is in the log, and where the reply its replayed step ends at (the final,
+   * or the ack when only an ack came) was known to have reached the application.
+   */
+  sentAt: number;
+  answeredAt?: number;
 }
 
 export interface EventItem {
@@ -50,8 +56,8 @@ export interface Track {
 
 const FINAL = new Set(['success', 'error', 'pong', 'server_info']);
 /** Requests (Janus API and Admin API) that end a handle, and that end the session. */
-const ENDS_HANDLE = new Set(['detach', 'detach_handle']);
-const ENDS_SESSION = new Set(['destroy', 'destroy_session']);
+export const ENDS_HANDLE: ReadonlySet<string> = new Set(['detach', 'detach_handle']);
+export const ENDS_SESSION: ReadonlySet<string> = new Set(['destroy', 'destroy_session']);
 
 export function verbOf(message: JanusObject): string {
   return typeof message.janus === 'string' ? message.janus : '';
@@ -86,19 +92,19 @@ class TrackBuilder {
   private readonly closed = new Map<string, Track>();
 
   build(entries: readonly TrafficEntry[]): Track[] {
-    for (const entry of entries) {
-      if (entry.direction === 'request') this.request(entry);
+    entries.forEach((entry, at) => {
+      if (entry.direction === 'request') this.request(entry, at);
       else if (entry.direction === 'close') this.close(entry);
-      else this.reply(entry);
-    }
+      else this.reply(entry, at);
+    });
     return this.tracks.filter((t) => t.items.length > 0);
   }
 
-  private request(entry: TrafficEntry): void {
+  private request(entry: TrafficEntry, at: number): void {
     const message = entry.message;
     // The runner sends its own keepalives; the application's are not part of its behaviour.
     if (verbOf(message) === 'keepalive') return;
-    const item: RequestItem = { kind: 'request', entry };
+    const item: RequestItem = { kind: 'request', entry, sentAt: at };
     const track = entry.api === 'admin' ? this.adminTrack(entry) : this.janusTrack(entry);
     const pending = { item, track };
     if (typeof message.transaction === 'string') this.byTransaction.set(`${entry.connection}|${message.transaction}`, pending);
@@ -178,13 +184,15 @@ class TrackBuilder {
     return track;
   }
 
-  private reply(entry: TrafficEntry): void {
+  private reply(entry: TrafficEntry, at: number): void {
     const message = entry.message;
     const pending = entry.answers ? this.byMessage.get(entry.answers) : typeof message.transaction === 'string' ? this.byTransaction.get(`${entry.connection}|${message.transaction}`) : undefined;
     if (pending && verbOf(pending.item.entry.message) === 'keepalive') return;
     if (pending && this.ends(pending.item, message)) {
       if (verbOf(message) === 'ack') pending.item.ack = message;
       else pending.item.final = message;
+      // An ack never follows the final reply here (ends() refuses it): the last one recorded is where the step ends.
+      pending.item.answeredAt = entry.delivered ?? at;
       // A detach or destroy that failed ended nothing.
       if (verbOf(message) === 'error' && pending.track) this.markEnding(pending.track, pending.item.entry, false);
       this.bind(pending, entry);

@@ -21,6 +21,12 @@ export interface TrafficEntry {
   path?: { session?: number; handle?: number };
   /** HTTP only: the message is the body of the POST's answer (its own request's reply). */
   answers?: JanusObject;
+  /**
+   * WebSocket replies: how many entries the log held when the application's pong came back to
+   * the ping the relay sent just ahead of this reply. A request logged before that pong went out
+   * before the application could have read the reply, though the relay had already seen it.
+   */
+  delivered?: number;
 }
 
 export class TrafficLog {

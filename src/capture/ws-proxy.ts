@@ -1,5 +1,5 @@
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { isObject, type TrafficLog } from './traffic.js';
+import { isObject, type TrafficEntry, type TrafficLog } from './traffic.js';
 import type { Proxy, ProxyOptions } from './contract.js';
 
 const ADMIN_PROTOCOL = 'janus-admin-protocol';
@@ -40,10 +40,23 @@ function relay(client: WebSocket, connection: string, target: string, log: Traff
   const upstream = new WebSocket(target, protocol ? [protocol] : [], { maxPayload: MAX_FRAME });
   open.add(client).add(upstream);
   const pending: RawData[] = [];
-  const record = (data: RawData, direction: 'request' | 'reply') => {
+  const record = (data: RawData, direction: 'request' | 'reply'): TrafficEntry | undefined => {
     const message = parseFrame(data);
-    if (message) log.add({ connection, api, transport: 'ws', direction, message });
+    if (!message) return undefined;
+    const entry: TrafficEntry = { connection, api, transport: 'ws', direction, message };
+    log.add(entry);
+    return entry;
   };
+  // A ping just ahead of each reply: a request that comes before its pong was sent before the
+  // app could read the reply, even when Janus's reply passed the relay first (they cross on the wire).
+  const awaitingPong = new Map<string, TrafficEntry>();
+  let pings = 0;
+  client.on('pong', (data) => {
+    const entry = awaitingPong.get(data.toString('utf8'));
+    if (!entry) return;
+    awaitingPong.delete(data.toString('utf8'));
+    entry.delivered = log.entries.length;
+  });
   client.on('message', (data, isBinary) => {
     record(data, 'request');
     if (upstream.readyState === WebSocket.OPEN) upstream.send(data, { binary: isBinary });
@@ -53,8 +66,14 @@ function relay(client: WebSocket, connection: string, target: string, log: Traff
     for (const data of pending.splice(0)) upstream.send(data);
   });
   upstream.on('message', (data, isBinary) => {
-    record(data, 'reply');
-    if (client.readyState === WebSocket.OPEN) client.send(data, { binary: isBinary });
+    const entry = record(data, 'reply');
+    if (client.readyState !== WebSocket.OPEN) return;
+    if (entry) {
+      const id = String(++pings);
+      awaitingPong.set(id, entry);
+      client.ping(id);
+    }
+    client.send(data, { binary: isBinary });
   });
   let closeLogged = false;
   const closeOther = (other: WebSocket) => (code: number, reason: Buffer) => {

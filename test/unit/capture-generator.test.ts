@@ -255,3 +255,128 @@ describe('capture: an app that closed its socket and claimed the session on a ne
     }
   });
 });
+
+describe('capture: requests the app sent without waiting for the previous reply', () => {
+  const opening: TrafficEntry[] = [
+    out('ws1', { janus: 'create', transaction: 'c1' }),
+    back('ws1', { janus: 'success', transaction: 'c1', data: { id: SID } }),
+    out('ws1', { janus: 'attach', plugin: 'janus.plugin.echotest', session_id: SID, transaction: 'c2' }),
+    back('ws1', { janus: 'success', session_id: SID, transaction: 'c2', data: { id: ECHO } }),
+  ];
+  const detach = out('ws1', { janus: 'detach', session_id: SID, handle_id: ECHO, transaction: 'd1' });
+  const detached = back('ws1', { janus: 'success', session_id: SID, transaction: 'd1' });
+  const detachedEvent = back('ws1', { janus: 'detached', session_id: SID, sender: ECHO });
+  const destroy = out('ws1', { janus: 'destroy', session_id: SID, transaction: 'd2' });
+  const destroyed = back('ws1', { janus: 'success', session_id: SID, transaction: 'd2' });
+  const render = (log: TrafficEntry[]) => renderScenario(generateScenarios(log)[0]!.scenario, 'x');
+  const stepsOf = (log: TrafficEntry[]) => (parse(render(log)) as { steps: Record<string, unknown>[] }).steps;
+  const diagnostics = (text: string): string[] => {
+    const dir = mkdtempSync(join(tmpdir(), 'jstest-capture-'));
+    try {
+      writeFileSync(join(dir, 'captured.yaml'), text);
+      return loadFiles([join(dir, 'captured.yaml')]).diagnostics.map((d) => d.message);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('writes a detach and a destroy sent back to back (janus.js over WebSocket) as one concurrently step with two requests', () => {
+    const log = [...opening, detach, destroy, detached, detachedEvent, destroyed];
+    const steps = stepsOf(log);
+    assert.deepEqual(steps.slice(2), [{ concurrently: [{ request: 'detach', expect: { janus: 'success' } }, { request: 'destroy', expect: { janus: 'success' } }] }]);
+    assert.match(render(log), /\n {2}- concurrently:\n {6}- request: detach\n {8}expect: \{ janus: success \}\n {6}- request: destroy\n/);
+    assert.deepEqual(diagnostics(render(log)), []);
+  });
+
+  it('groups them when the reply passed the relay first but the app\'s pong to the ping ahead of it came after the destroy', () => {
+    const crossing = [...opening, detach, { ...detached, delivered: opening.length + 3 }, destroy, { ...destroyed, delivered: opening.length + 4 }];
+    assert.equal(stepsOf(crossing)[2]!.concurrently !== undefined, true);
+    // The detached that passed the relay before the destroy races it in the replay: no wait for it.
+    const withEvent = [...opening, detach, { ...detached, delivered: opening.length + 4 }, detachedEvent, destroy, destroyed];
+    assert.deepEqual(stepsOf(withEvent).slice(2), [{ concurrently: [{ request: 'detach', expect: { janus: 'success' } }, { request: 'destroy', expect: { janus: 'success' } }] }]);
+    const waited = [...opening, detach, { ...detached, delivered: opening.length + 2 }, destroy, { ...destroyed, delivered: opening.length + 4 }];
+    assert.equal(stepsOf(waited)[2]!.concurrently, undefined);
+  });
+
+  it('keeps the requests sequential when each was sent after the previous one\'s reply', () => {
+    const steps = stepsOf([...opening, detach, detached, destroy, destroyed]);
+    assert.deepEqual(steps.slice(2), [{ request: 'detach', expect: { janus: 'success' } }, { request: 'destroy', expect: { janus: 'success' } }]);
+  });
+
+  const message = (transaction: string, body: Record<string, unknown>) => out('ws1', { janus: 'message', session_id: SID, handle_id: ECHO, transaction, body });
+  const ack = (transaction: string) => back('ws1', { janus: 'ack', session_id: SID, transaction });
+  const event = (transaction: string) => back('ws1', { janus: 'event', session_id: SID, sender: ECHO, transaction, plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', result: 'ok' } } });
+
+  it('groups a message sent after the previous one\'s ack but before the event its step waits for', () => {
+    const steps = stepsOf([...opening, message('m1', { audio: true }), ack('m1'), message('m2', { video: true }), ack('m2'), event('m1'), event('m2')]);
+    assert.equal(steps.length, 3);
+    assert.deepEqual((steps[2]!.concurrently as Record<string, unknown>[]).map((s) => (s.expect as { janus: string }).janus), ['event', 'event']);
+  });
+
+  it('moves an event that arrived between the grouped requests to a wait after the group', () => {
+    const unsolicited = back('ws1', { janus: 'event', session_id: SID, sender: ECHO, plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', result: 'slow' } } });
+    const steps = stepsOf([...opening, message('m1', { audio: true }), ack('m1'), unsolicited, message('m2', { video: true }), ack('m2'), event('m1'), event('m2')]);
+    assert.deepEqual(steps.map((s) => Object.keys(s).find((k) => k !== 'expect' && k !== 'as')), ['request', 'request', 'concurrently', 'wait']);
+    assert.deepEqual((steps[2]!.concurrently as Array<{ request: { body: unknown } }>).map((s) => s.request.body), [{ audio: true }, { video: true }]);
+    assert.deepEqual(steps[3], { wait: { janus: 'event', plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', result: 'slow' } } } });
+  });
+
+  it('keeps a message sent after the ack its step ends at sequential (no event came)', () => {
+    const steps = stepsOf([...opening, message('m1', { audio: true }), ack('m1'), message('m2', { video: true }), ack('m2')]);
+    assert.ok(steps.every((s) => s.concurrently === undefined), JSON.stringify(steps));
+    assert.equal(steps.length, 4);
+  });
+
+  it('does not group requests of two different connections', () => {
+    const log = [...opening,
+      out('ws2', { janus: 'claim', session_id: SID, transaction: 'k1' }),
+      back('ws2', { janus: 'success', session_id: SID, transaction: 'k1' }),
+      detach,
+      out('ws2', { janus: 'destroy', session_id: SID, transaction: 'd2' }),
+      detached,
+      back('ws2', { janus: 'success', session_id: SID, transaction: 'd2' })];
+    const steps = stepsOf(log);
+    assert.ok(steps.every((s) => s.concurrently === undefined), JSON.stringify(steps));
+    assert.deepEqual(diagnostics(render(log)), []);
+  });
+
+  // A videoroom create and a join that uses the room the create's reply numbered, the join sent first.
+  const VR_ROOM = 9911223344;
+  const vr = (transaction: string, body: Record<string, unknown>) => out('ws1', { janus: 'message', session_id: SID, handle_id: ECHO, transaction, body });
+  const dependent: TrafficEntry[] = [
+    ...opening,
+    vr('v1', { request: 'create', description: 'x' }),
+    vr('v2', { request: 'join', ptype: 'publisher', room: VR_ROOM }),
+    back('ws1', { janus: 'success', session_id: SID, sender: ECHO, transaction: 'v1', plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'created', room: VR_ROOM } } }),
+    back('ws1', { janus: 'event', session_id: SID, sender: ECHO, transaction: 'v2', plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'joined', room: VR_ROOM } } }),
+  ];
+
+  it('keeps a group sequential when the second request uses a value the first one saves', () => {
+    const text = render(dependent);
+    const steps = stepsOf(dependent);
+    assert.ok(steps.every((s) => s.concurrently === undefined), text);
+    assert.deepEqual(steps[2]!.save, { room: 'plugindata.data.room' });
+    assert.equal((steps[3]!.request as { body: { room: string } }).body.room, '${room}');
+    assert.deepEqual(diagnostics(text), []);
+  });
+
+  it('(the load check above can fail: the same two requests as one concurrently step are refused)', () => {
+    const doc = parse(render(dependent)) as { steps: Record<string, unknown>[] };
+    doc.steps.splice(2, 2, { concurrently: doc.steps.slice(2, 4) });
+    const refused = diagnostics(renderScenario(doc as unknown as Record<string, unknown>, 'x'));
+    assert.ok(refused.some((m) => /room/.test(m)), refused.join('\n'));
+  });
+
+  it('keeps a request sequential when it goes to the handle an earlier request of the group attached', () => {
+    const log = [
+      out('ws1', { janus: 'create', transaction: 'c1' }),
+      back('ws1', { janus: 'success', transaction: 'c1', data: { id: SID } }),
+      out('ws1', { janus: 'attach', plugin: 'janus.plugin.echotest', session_id: SID, transaction: 'c2' }),
+      message('m1', { audio: true }),
+      back('ws1', { janus: 'success', session_id: SID, transaction: 'c2', data: { id: ECHO } }),
+      ack('m1'),
+      event('m1'),
+    ];
+    assert.ok(stepsOf(log).every((s) => s.concurrently === undefined), render(log));
+  });
+});
