@@ -68,9 +68,9 @@ export type OptionTable = Record<string, OptionSpec>;
 const HELP_OPTION: OptionTable = { help: { type: 'boolean', short: 'h', help: 'show this help', commandLineOnly: true } };
 
 export const RUN_OPTIONS = {
-  url: { type: 'string', multiple: true, value: 'URL', help: 'a running Janus (http://host:8088/janus, ws://host:8188, unix:///run/janus/api.sock[?type=dgram], ipc:///path or tcp://host:port for Nanomsg); repeatable. Without it a managed Janus is started' },
-  'admin-url': { type: 'string', multiple: true, value: 'URL', help: 'its Admin API (http://host:7088/admin, ws://host:7188); without it, scenarios with admin: steps are skipped' },
-  transport: { type: 'string', short: 't', multiple: true, value: 'LIST', help: 'http,ws,https,wss,unix,nanomsg (and transports from --transport-module): run every scenario once per transport' },
+  url: { type: 'string', multiple: true, value: 'URL', help: 'a running Janus (http://host:8088/janus, ws://host:8188, unix:///run/janus/api.sock[?type=dgram], mqtt://host:1883, amqp://user:pass@host:5672/vhost, ipc:///path or tcp://host:port for Nanomsg); repeatable. Without it a managed Janus is started' },
+  'admin-url': { type: 'string', multiple: true, value: 'URL', help: 'its Admin API (http://host:7088/admin, ws://host:7188, or the admin socket, topics or queues of the other transports); without it, scenarios with admin: steps are skipped' },
+  transport: { type: 'string', short: 't', multiple: true, value: 'LIST', help: 'http,ws,https,wss,unix,mqtt,rabbitmq,nanomsg (and transports from --transport-module): run every scenario once per transport' },
   'transport-module': { type: 'string', multiple: true, value: 'FILE', help: 'repeatable: load a module that adds a transport (see docs/transports.md)' },
   'api-secret': { type: 'string', value: 'S', help: 'or JANUS_API_SECRET', commandLineOnly: true },
   token: { type: 'string', value: 'T', help: 'or JANUS_TOKEN', commandLineOnly: true },
