@@ -30,6 +30,7 @@ export function handWrittenTransports(): string[] {
 
 registerHandWritten({ transport: 'ws', load: async () => (await import('./hand-written-ws.js')).wsFlows });
 registerHandWritten({ transport: 'http', load: async () => (await import('./hand-written-http.js')).httpFlows });
+registerHandWritten({ transport: 'mqtt', load: async () => (await import('./hand-written-mqtt.js')).mqttFlows });
 registerHandWritten({ transport: 'unix', load: async () => (await import('./unix-nanomsg.js')).unixFlows });
 // An optional dependency (built with a compiler): benched where it is installed.
 if (installed('nanomsg')) registerHandWritten({ transport: 'nanomsg', load: async () => (await import('./unix-nanomsg.js')).nanomsgFlows });
