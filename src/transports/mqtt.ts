@@ -3,7 +3,7 @@ import type { IClientOptions, IClientPublishOptions, MqttClient } from 'mqtt';
 import { choiceOption, optionOr, parseBrokerUrl, withoutCredentials, type BrokerUrl } from './broker-url.js';
 import { TransportFault, type ConnectOptions, type TransportDefinition } from './contract.js';
 import { MAX_MESSAGE_BYTES } from './limits.js';
-import { ChannelConnection, type ChannelEndpoint, HUB_LINGER_MS, ReplyRouter, type SharedChannel } from './shared-channel.js';
+import { BrokerHub, ChannelConnection, HubCache } from './shared-channel.js';
 import { loadMqtt } from './libraries.js';
 import { describeError } from './wire.js';
 
@@ -158,22 +158,20 @@ function connectReason(err: unknown): string {
  * it reads the shared reply stream once and routes each message (see shared-channel.ts), and
  * publishes their requests. Connecting costs ~100 ms, paid once per run, not per scenario.
  */
-class MqttHub {
-  private readonly router = new ReplyRouter();
-  private gone = false;
-  private linger?: NodeJS.Timeout;
-
+class MqttHub extends BrokerHub {
   constructor(
-    private readonly key: string,
+    key: string,
     private readonly client: MqttClient,
     readonly broker: BrokerUrl,
     readonly settings: MqttSettings,
     private readonly maxBytes: number,
   ) {
+    super(() => hubs.forget(key));
+    const lost = (reason: string): void => this.lose(withoutCredentials(reason, broker));
     client.on('message', (_topic: string, payload: Buffer) => this.receive(payload));
-    client.on('error', (err: Error) => this.lose(`connection error: ${describeError(err)}`));
-    client.on('close', () => this.lose('connection closed by broker'));
-    client.on('disconnect', () => this.lose('disconnected by broker'));
+    client.on('error', (err: Error) => lost(`connection error: ${describeError(err)}`));
+    client.on('close', () => lost('connection closed by broker'));
+    client.on('disconnect', () => lost('disconnected by broker'));
   }
 
   async publish(body: string): Promise<void> {
@@ -183,27 +181,11 @@ class MqttHub {
     await this.client.publishAsync(this.settings.toJanus, body, publish);
   }
 
-  /** A new connection on this stream; it keeps the client from closing. */
-  open(endpoint: ChannelEndpoint): SharedChannel {
-    clearTimeout(this.linger);
-    return this.router.open(endpoint);
-  }
-
-  /**
-   * A connection is done. The last one disconnects the client after a moment: scenarios run one
-   * after the other, and reconnecting for each would cost ~100 ms apiece.
-   */
-  release(channel: SharedChannel): void {
-    channel.close();
-    if (this.router.size > 0 || this.gone) return;
-    clearTimeout(this.linger);
-    this.linger = setTimeout(() => void this.shutdown(), HUB_LINGER_MS);
-  }
-
-  private async shutdown(): Promise<void> {
-    if (this.router.size > 0 || this.gone) return;
-    this.gone = true;
-    hubs.delete(this.key);
+  protected async end(lost: boolean): Promise<void> {
+    if (lost) {
+      this.client.end(true);
+      return;
+    }
     await new Promise<void>((resolve) => {
       // A broker that does not answer the DISCONNECT must not hold the run.
       const grace = setTimeout(() => this.client.end(true, () => resolve()), 2000);
@@ -218,27 +200,12 @@ class MqttHub {
     if (this.gone) return;
     this.router.routePayload(payload, this.maxBytes, `topic '${this.settings.fromJanus}'`);
   }
-
-  private lose(reason: string): void {
-    if (this.gone) return;
-    this.gone = true;
-    clearTimeout(this.linger);
-    hubs.delete(this.key);
-    this.router.faultAll(withoutCredentials(reason, this.broker));
-    this.client.end(true);
-  }
 }
 
-const hubs = new Map<string, Promise<MqttHub>>();
+const hubs = new HubCache<MqttHub>();
 
 async function hubFor(broker: BrokerUrl, settings: MqttSettings, options: ConnectOptions, maxBytes: number): Promise<MqttHub> {
   const u = broker.url;
   const key = JSON.stringify([u.protocol, u.hostname, u.port, broker.username, broker.password, settings.toJanus, settings.fromJanus, settings.qos, settings.version, settings.keepaliveS, options.tls]);
-  let hub = hubs.get(key);
-  if (!hub) {
-    hub = openClient(broker, settings, options).then((client) => new MqttHub(key, client, broker, settings, maxBytes));
-    hubs.set(key, hub);
-    hub.catch(() => hubs.delete(key));
-  }
-  return hub;
+  return hubs.get(key, () => openClient(broker, settings, options).then((client) => new MqttHub(key, client, broker, settings, maxBytes)));
 }

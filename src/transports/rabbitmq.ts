@@ -2,7 +2,7 @@ import type { Channel, ChannelModel, ConsumeMessage, Options } from 'amqplib';
 import { optionOr, parseBrokerUrl, withoutCredentials, type BrokerUrl } from './broker-url.js';
 import { TransportFault, type ConnectOptions, type TransportDefinition } from './contract.js';
 import { MAX_MESSAGE_BYTES } from './limits.js';
-import { ChannelConnection, type ChannelEndpoint, HUB_LINGER_MS, ReplyRouter, type SharedChannel } from './shared-channel.js';
+import { BrokerHub, ChannelConnection, HubCache } from './shared-channel.js';
 import { loadAmqp } from './libraries.js';
 import { describeError } from './wire.js';
 
@@ -90,18 +90,15 @@ export function rabbitmqTransport(options: { name: string; maxMessageBytes?: num
  * connections to it: it reads the reply stream once and routes each message to its connection
  * (see shared-channel.ts), and publishes their requests.
  */
-class ReplyHub {
-  private readonly router = new ReplyRouter();
-  private gone = false;
-  private linger?: NodeJS.Timeout;
-
+class ReplyHub extends BrokerHub {
   private constructor(
-    readonly key: string,
+    key: string,
     private readonly model: ChannelModel,
     private readonly channel: Channel,
     private readonly settings: RabbitSettings,
     private readonly maxBytes: number,
   ) {
+    super(() => hubs.forget(key));
     const lost = (reason: string): void => this.lose(reason);
     model.on('error', (err: Error) => lost(`connection error: ${describeError(err)}`));
     model.on('close', () => lost('connection closed by broker'));
@@ -135,23 +132,8 @@ class ReplyHub {
     }
   }
 
-  /** A new connection on this stream; it keeps the AMQP connection from closing. */
-  open(endpoint: ChannelEndpoint): SharedChannel {
-    clearTimeout(this.linger);
-    return this.router.open(endpoint);
-  }
-
-  /** A connection is done; the last one closes the AMQP connection after a moment (the next scenario reuses it). */
-  release(channel: SharedChannel): void {
-    channel.close();
-    if (this.router.size > 0 || this.gone) return;
-    clearTimeout(this.linger);
-    this.linger = setTimeout(() => {
-      if (this.router.size > 0 || this.gone) return;
-      this.gone = true;
-      hubs.delete(this.key);
-      this.model.close().catch(() => undefined);
-    }, HUB_LINGER_MS);
+  protected async end(): Promise<void> {
+    await this.model.close().catch(() => undefined);
   }
 
   publish(queue: string, body: string): void {
@@ -163,15 +145,6 @@ class ReplyHub {
     // amqplib passes null when the broker cancelled the consumer (the queue was deleted).
     if (message === null) return this.lose('the broker cancelled the consumer (reply queue deleted?)');
     this.router.routePayload(message.content, this.maxBytes, `queue '${this.settings.fromJanus}'`);
-  }
-
-  private lose(reason: string): void {
-    if (this.gone) return;
-    this.gone = true;
-    clearTimeout(this.linger);
-    hubs.delete(this.key);
-    this.router.faultAll(reason);
-    this.model.close().catch(() => undefined);
   }
 }
 
@@ -187,18 +160,12 @@ async function replyQueue(channel: Channel, settings: RabbitSettings): Promise<s
   return queue;
 }
 
-const hubs = new Map<string, Promise<ReplyHub>>();
+const hubs = new HubCache<ReplyHub>();
 
 async function hubFor(broker: BrokerUrl, settings: RabbitSettings, options: ConnectOptions, maxBytes: number): Promise<ReplyHub> {
   const u = broker.url;
   const key = JSON.stringify([u.protocol, u.hostname, u.port, broker.username, broker.password, settings.vhost, settings.fromJanus, settings.exchange, settings.heartbeatS, options.tls]);
-  let hub = hubs.get(key);
-  if (!hub) {
-    hub = ReplyHub.open(key, broker, settings, options, maxBytes);
-    hubs.set(key, hub);
-    hub.catch(() => hubs.delete(key));
-  }
-  return hub;
+  return hubs.get(key, () => ReplyHub.open(key, broker, settings, options, maxBytes));
 }
 
 /** amqplib's errors in one line; the server's reply text names the refused login or the missing exchange. */

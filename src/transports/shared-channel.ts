@@ -35,6 +35,74 @@ export interface ChannelEndpoint {
  */
 export const HUB_LINGER_MS = 300;
 
+/**
+ * One broker client per address in this process, shared by the connections to it: it reads the
+ * shared reply stream once and routes each message (ReplyRouter), and closes a moment after its
+ * last connection is released. A subclass connects, publishes, and says how to end its client.
+ */
+export abstract class BrokerHub {
+  protected readonly router = new ReplyRouter();
+  protected gone = false;
+  private linger?: NodeJS.Timeout;
+
+  /** `forget` takes the hub out of its transport's cache once it is gone. */
+  constructor(private readonly forget: () => void) {}
+
+  /** A new connection on this stream; it keeps the client from closing. */
+  open(endpoint: ChannelEndpoint): SharedChannel {
+    clearTimeout(this.linger);
+    return this.router.open(endpoint);
+  }
+
+  /**
+   * A connection is done. The last one ends the client after a moment: scenarios run one after
+   * the other, and reconnecting for each would cost ~100 ms apiece.
+   */
+  release(channel: SharedChannel): void {
+    channel.close();
+    if (this.router.size > 0 || this.gone) return;
+    clearTimeout(this.linger);
+    this.linger = setTimeout(() => {
+      if (this.router.size > 0 || this.gone) return;
+      this.gone = true;
+      this.forget();
+      void this.end(false);
+    }, HUB_LINGER_MS);
+  }
+
+  /** The broker connection is lost: every connection on it fails with the reason. */
+  protected lose(reason: string): void {
+    if (this.gone) return;
+    this.gone = true;
+    clearTimeout(this.linger);
+    this.forget();
+    this.router.faultAll(reason);
+    void this.end(true);
+  }
+
+  /** Ends the client: politely once unused, at once when the connection was lost. */
+  protected abstract end(lost: boolean): Promise<void>;
+}
+
+/** A transport's hubs by key: one opening or open per key; a failed open is forgotten. */
+export class HubCache<H> {
+  private readonly hubs = new Map<string, Promise<H>>();
+
+  get(key: string, open: () => Promise<H>): Promise<H> {
+    let hub = this.hubs.get(key);
+    if (!hub) {
+      hub = open();
+      this.hubs.set(key, hub);
+      hub.catch(() => this.hubs.delete(key));
+    }
+    return hub;
+  }
+
+  forget(key: string): void {
+    this.hubs.delete(key);
+  }
+}
+
 /** What Janus sends on its own, about a session; everything else answers a request. */
 const EVENT_VERBS = new Set(['event', 'webrtcup', 'media', 'slowlink', 'hangup', 'detached', 'timeout', 'trickle']);
 /** A request unanswered for this long no longer claims transaction-less replies. */
