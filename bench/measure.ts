@@ -28,13 +28,25 @@ export async function costOf(flows: number, work: () => Promise<void>, serverCpu
 }
 
 /**
+ * Rounds of warm-up each side runs before any is measured (BENCH_WARMUP, default 5): V8 compiles
+ * a function to optimised code only after it has run many times, and the runner has far more
+ * code on a message's path than a hand-written client. Its first rounds of 200 flows run up to
+ * twice as slow as the later ones; measured from a cold start, they are the JIT's warm-up, not
+ * the per-flow cost (start-up is measured on its own).
+ */
+export const WARMUP_ROUNDS = Math.max(1, Math.min(50, Number(process.env.BENCH_WARMUP ?? 5) || 5));
+
+/**
  * Both sides, alternating round by round (so a busy spell of the machine hits both alike), the
  * one that goes first swapped every round (so neither always runs after the other's garbage),
- * after one warm-up each; the median of each column, and the spread of the per-round ratios.
+ * after WARMUP_ROUNDS of warm-up each (alternating too); the median of each column, and the
+ * spread of the per-round ratios.
  */
 export async function sideBySide(rounds: number, flows: number, a: () => Promise<void>, b: () => Promise<void>, serverCpu: () => number | undefined): Promise<[Cost, Cost, Spread]> {
-  await a();
-  await b();
+  for (let i = 0; i < WARMUP_ROUNDS; i++) {
+    await a();
+    await b();
+  }
   const as: Cost[] = [];
   const bs: Cost[] = [];
   for (let i = 0; i < rounds; i++) {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { loadSuite, planSuite, registerBuiltinTransports, type PlannedTest, type StartedPlan } from '../src/index.js';
 import { anchorScenario } from './anchor.js';
 import { handWrittenFor } from './hand-written.js';
-import { childCpuReader, costOf, sideBySide, type Cost } from './measure.js';
+import { childCpuReader, costOf, sideBySide, WARMUP_ROUNDS, type Cost } from './measure.js';
 
 const FLOWS = Number(process.env.BENCH_FLOWS ?? 200);
 const [transportList = 'ws,http,unix', side = 'both', roundsText = '7'] = process.argv.slice(2);
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
         console.log(`${line(test.info.transport, r, h)}   rounds ${spread.low.toFixed(2)}–${spread.high.toFixed(2)}`);
       } else {
         const work = side === 'runner' ? runner : hand;
-        await work();
+        for (let i = 0; i < WARMUP_ROUNDS; i++) await work();
         const costs: Cost[] = [];
         const profile = await profiling(`${test.info.transport}-${side}`);
         for (let i = 0; i < ROUNDS; i++) costs.push(await costOf(FLOWS, work, janusCpu));

@@ -11,7 +11,8 @@ export class Arrivals {
 
   record(msg: JanusMessage): void {
     this.received.push(msg);
-    for (const watcher of [...this.watchers]) watcher();
+    // Copied before calling (a watcher removes itself), and only when one waits: most messages find none.
+    if (this.watchers.size > 0) for (const watcher of [...this.watchers]) watcher();
   }
 
   get messages(): readonly JanusMessage[] {

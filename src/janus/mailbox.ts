@@ -23,6 +23,10 @@ export class Mailbox {
    * step that waits, and never reaches the transport, which could only blame the server.
    */
   put(msg: JanusMessage): void {
+    if (this.waiters.length === 0) {
+      this.stored.push(msg);
+      return;
+    }
     for (const waiter of [...this.waiters]) {
       let accepted: boolean;
       try {

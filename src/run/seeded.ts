@@ -9,7 +9,23 @@ export function transactionGenerator(seed: string, scope: string): () => string 
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (t ^ (t >>> 14)) >>> 0;
   };
-  return () => next().toString(36).padStart(7, '0') + next().toString(36).padStart(7, '0');
+  return () => base36(next()) + base36(next());
+}
+
+const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * `n.toString(36).padStart(7, '0')` for an unsigned 32-bit n (36^7 > 2^32, so seven digits hold
+ * it), the same text: V8's toString with a radix takes a generic path about ten times slower,
+ * and every request draws two.
+ */
+export function base36(n: number): string {
+  let out = '';
+  for (let i = 0; i < 7; i++) {
+    out = DIGITS[n % 36]! + out;
+    n = Math.floor(n / 36);
+  }
+  return out;
 }
 
 function hash(s: string): number {

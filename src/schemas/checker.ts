@@ -46,7 +46,7 @@ export class MessageChecker {
     const verb = verbOf(payload) ?? '';
     const context: RequestContext = { api, verb, held: [] };
     const envelope = schemaNamesOf(api, verb).request;
-    if (envelope) context.held.push(...this.check(envelope, payload));
+    if (envelope) pushAll(context.held, this.check(envelope, payload));
     if (api === 'janus' && verb === 'attach') context.plugin = typeof payload.plugin === 'string' ? payload.plugin : undefined;
     if (api === 'janus' && verb === 'message') {
       const handle = route.handleId ?? idOf(payload.handle_id);
@@ -66,22 +66,22 @@ export class MessageChecker {
     if (verb === 'success') {
       if (!context) return out;
       const name = schemaNamesOf(context.api, context.verb).success;
-      if (name) out.push(...this.check(name, msg));
+      if (name) pushAll(out, this.check(name, msg));
       if (context.verb === 'attach') this.learnHandle(msg, context);
-      if (msg.plugindata) out.push(...this.checkPluginData(msg, context));
-      if (context.verb === 'message_plugin' && context.plugin) out.push(...this.checkPluginMessage(context.plugin, msg.response, '/response', context));
+      if (msg.plugindata) pushAll(out, this.checkPluginData(msg, context));
+      if (context.verb === 'message_plugin' && context.plugin) pushAll(out, this.checkPluginMessage(context.plugin, msg.response, '/response', context));
     } else if (names.reply) {
-      out.push(...this.check(names.reply, msg));
+      pushAll(out, this.check(names.reply, msg));
     } else if (api === 'janus' && verb === 'event') {
-      if (names.event) out.push(...this.check(names.event, msg));
-      out.push(...this.checkPluginData(msg, context));
+      if (names.event) pushAll(out, this.check(names.event, msg));
+      pushAll(out, this.checkPluginData(msg, context));
     } else if (api === 'janus' && names.event) {
-      out.push(...this.check(names.event, msg));
+      pushAll(out, this.check(names.event, msg));
     } else if (knownSchema('core/reply/error')) {
       out.push({ schema: 'core', pointer: '/janus', rule: 'unknown message type', value: msg.janus });
     }
     // The verdict on a request: if Janus accepted it, its schema violations count.
-    if (context && verb !== 'ack' && verb !== 'error' && !isPluginError(msg)) out.push(...context.held.splice(0));
+    if (context && context.held.length > 0 && verb !== 'ack' && verb !== 'error' && !isPluginError(msg)) pushAll(out, context.held.splice(0));
     return out;
   }
 
@@ -97,7 +97,7 @@ export class MessageChecker {
     context.plugin = plugin;
     const request = (body as { request?: unknown } | undefined)?.request;
     context.request = typeof request === 'string' ? request.toLowerCase() : '';
-    if (spec && hasCatalogue(spec)) context.held.push(...this.checkPluginRequest(spec, context.request, body, at));
+    if (spec && hasCatalogue(spec)) pushAll(context.held, this.checkPluginRequest(spec, context.request, body, at));
   }
 
   private checkPluginRequest(spec: PluginSpec, request: string, body: unknown, at: string): Violation[] {
@@ -211,6 +211,11 @@ function schemaNamesOf(api: JanusApi, verb: string): VerbSchemas {
     if (known.size < MAX_VERBS_KEPT) known.set(verb, names);
   }
   return names;
+}
+
+/** Appends what a check found: most find nothing, and a spread call costs even for an empty list. */
+function pushAll(into: Violation[], found: Violation[]): void {
+  for (let i = 0; i < found.length; i++) into.push(found[i]!);
 }
 
 /** Placeholder plugin specs (not catalogued yet) are skipped rather than failing every message. */

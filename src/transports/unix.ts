@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JanusMessage, Route } from '../protocol/messages.js';
@@ -141,6 +141,33 @@ export function loadUnixModule(): Promise<UnixSocketModule> {
 /** Janus's replies (an Admin handle_info, list_sessions) can be large; one packet is one message. */
 const READ_BUFFER_BYTES = 1024 * 1024;
 
+/**
+ * The largest packet Janus can send on a SOCK_SEQPACKET socket: it leaves the socket's send
+ * buffer at the system default, and the kernel refuses (EMSGSIZE) a packet larger than the
+ * sender's send buffer. The binding reads every packet into a fresh buffer of the size it is
+ * given, so a size far above what can come costs time on every message (a 1 MiB buffer added
+ * about 25 µs to each); read once per process.
+ */
+let largestPacket: number | undefined;
+const BINDING_DEFAULT_BYTES = 256 * 1024;
+function largestJanusPacket(): number {
+  if (largestPacket === undefined) {
+    try {
+      // Never below the binding's own default (256 KiB): a Janus in another network namespace may have another default.
+      const value = Number(readFileSync('/proc/sys/net/core/wmem_default', 'utf8').trim());
+      largestPacket = Number.isInteger(value) && value > 0 ? Math.min(Math.max(value, BINDING_DEFAULT_BYTES), READ_BUFFER_BYTES) : READ_BUFFER_BYTES;
+    } catch {
+      largestPacket = READ_BUFFER_BYTES;
+    }
+  }
+  return largestPacket;
+}
+
+/** One byte over the limit, to tell a message larger than the limit from one that just fits. */
+function seqpacketReadBytes(maxBytes: number): number {
+  return Math.min(maxBytes + 1, largestJanusPacket());
+}
+
 /** Client socket folders still bound, removed at exit if close() never ran (a crash, process.exit). */
 const boundFolders = new Set<string>();
 let exitHookInstalled = false;
@@ -165,6 +192,8 @@ class UnixConnection implements TransportConnection {
   private disconnected = false;
   private connectOptions: ConnectOptions | undefined;
   private readonly shown: string;
+  /** The read buffer of a SOCK_SEQPACKET socket, one byte over the limit when that fits (see seqpacketReadBytes). */
+  private readonly readBytes: number;
 
   constructor(
     private readonly address: UnixAddress,
@@ -172,6 +201,7 @@ class UnixConnection implements TransportConnection {
     private readonly maxBytes: number,
   ) {
     this.shown = `Unix socket ${address.path}${address.type === 'dgram' ? ' (SOCK_DGRAM)' : ''}`;
+    this.readBytes = seqpacketReadBytes(maxBytes);
   }
 
   async open(options: ConnectOptions): Promise<void> {
@@ -183,7 +213,7 @@ class UnixConnection implements TransportConnection {
 
   private openSeqpacket(module: UnixSocketModule, timeoutMs: number): Promise<void> {
     const socket = new module.SeqpacketSocket();
-    socket.setInternalReadBufferSize(Math.min(this.maxBytes, READ_BUFFER_BYTES) + 1);
+    socket.setInternalReadBufferSize(this.readBytes);
     return new Promise((resolve, reject) => {
       let connected = false;
       const timer = setTimeout(() => fail(`no connection within ${timeoutMs} ms`), timeoutMs);
@@ -299,6 +329,11 @@ class UnixConnection implements TransportConnection {
     if (this.closed) return;
     if (data.length > this.maxBytes) {
       this.sink.fault(new TransportFault(`${this.shown}: a message larger than ${describeBytes(this.maxBytes)} (the limit for one message)`));
+      return;
+    }
+    if (this.seqpacket && data.length >= this.readBytes) {
+      // The packet filled the read buffer: it may have been cut, and half a message must not be read as a whole one.
+      this.sink.fault(new TransportFault(`${this.shown}: a message of ${describeBytes(data.length)} or more, the most one read takes; the rest of it is lost`));
       return;
     }
     let messages: JanusMessage[];

@@ -70,11 +70,16 @@ export interface WireFrame {
   binary?: boolean;
 }
 
-const frames = new WeakMap<object, WireFrame>();
+/**
+ * Where a decoded message keeps its frame: a property under a symbol of this module, not
+ * enumerable, so no JSON text, key list, copy or deep comparison ever sees it. A WeakMap entry
+ * per message cost about a microsecond (and garbage collector work) for every message received.
+ */
+const FRAME = Symbol('wire frame');
 
 /** The frame a message decoded by a transport came in; undefined for anything else. */
 export function frameOf(message: unknown): WireFrame | undefined {
-  return message !== null && typeof message === 'object' ? frames.get(message) : undefined;
+  return message !== null && typeof message === 'object' ? (message as { [FRAME]?: WireFrame })[FRAME] : undefined;
 }
 
 /**
@@ -89,7 +94,7 @@ export function decodeMessages(text: string, allowArray: boolean, frame?: Omit<W
     const shared: WireFrame = { text };
     if (frame.status !== undefined) shared.status = frame.status;
     if (frame.binary !== undefined) shared.binary = frame.binary;
-    for (const m of messages) frames.set(m, shared);
+    for (const m of messages) Object.defineProperty(m, FRAME, { value: shared });
   }
   return messages;
 }

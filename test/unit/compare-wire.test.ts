@@ -60,6 +60,15 @@ describe('compare: the wire', function () {
     assert.deepEqual(wireSummary({ janus: 'pong' }, { status: 404 }), { status: 404 });
   });
 
+  it('the frame a message came in is invisible in the message: keys, JSON, copies and deep comparison see what Janus sent', function () {
+    const [m] = decodeMessages('{"janus":"ack","transaction":"t"}\n', true, { binary: false });
+    assert.deepEqual(Object.keys(m!), ['janus', 'transaction']);
+    assert.equal(JSON.stringify(m), '{"janus":"ack","transaction":"t"}');
+    assert.deepStrictEqual(m, { janus: 'ack', transaction: 't' });
+    assert.equal(wireSummary({ ...m! }), undefined, 'a copy is not what came on the wire');
+    assert.deepEqual(wireSummary(m), { frame: 'text', container: 'object', trailing: '\n', json: 'compact' });
+  });
+
   it('a layout change is one entry per transport, counting the messages, not one per message', function () {
     const indented: WireSummary = { frame: 'text', container: 'object', json: 'indented' };
     const compact: WireSummary = { frame: 'text', container: 'object', json: 'compact' };
