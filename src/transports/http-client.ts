@@ -44,7 +44,7 @@ export class IncompleteReplyError extends Error {
 }
 
 /**
- * An idle kept-alive socket is closed after this long, as undici did: well before servers close
+ * An idle kept-alive socket is closed after this long (undici's default): well before servers close
  * theirs (Janus 1.1.2: 120 s, nginx: 75 s), so a request rarely meets a socket the server is
  * closing at that very moment.
  */
