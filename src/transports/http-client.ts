@@ -1,4 +1,5 @@
 import type { Agent, ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 import type { TlsOptions } from './contract.js';
@@ -75,11 +76,12 @@ function agentFor(client: NodeHttp, secure: boolean, tls: TlsOptions, connectTim
   const key = JSON.stringify(secure ? [true, tls.ca ?? [], tls.insecure ?? false, connectTimeoutMs] : [false, connectTimeoutMs]);
   let agent = agents.get(key);
   if (!agent) {
-    const options = { keepAlive: true, maxSockets: Infinity, timeout: IDLE_SOCKET_MS };
+    const options = { keepAlive: true, maxSockets: Infinity };
     // node:https's Agent takes the TLS options of the sockets it opens; node:http's has none.
     const tlsOptions = { ...options, ca: tls.ca, rejectUnauthorized: !tls.insecure };
     agent = new client.Agent(secure ? tlsOptions : options);
     limitConnectTime(agent, secure ? 'secureConnect' : 'connect', connectTimeoutMs);
+    closeWhenIdle(agent);
     agents.set(key, agent);
   }
   return agent;
@@ -101,6 +103,27 @@ function limitConnectTime(agent: Agent, connected: 'connect' | 'secureConnect', 
       socket.once('close', done);
     }
     return socket as Duplex;
+  };
+}
+
+/**
+ * An idle socket's timer runs only while it is free: the agent's own `timeout` option would keep
+ * one on every socket in use too, refreshed by each read and write of every request.
+ */
+function closeWhenIdle(agent: Agent): void {
+  // Typed as returning nothing, yet node:http reads its answer: false closes the socket.
+  const pooled = agent as unknown as { keepSocketAlive(socket: Socket): boolean; reuseSocket(socket: Socket, request: ClientRequest): void };
+  const keepSocketAlive = pooled.keepSocketAlive.bind(agent);
+  const reuseSocket = pooled.reuseSocket.bind(agent);
+  pooled.keepSocketAlive = (socket) => {
+    if (!keepSocketAlive(socket)) return false;
+    // node:http destroys a free socket whose timer fires.
+    socket.setTimeout(IDLE_SOCKET_MS);
+    return true;
+  };
+  pooled.reuseSocket = (socket, request) => {
+    socket.setTimeout(0);
+    reuseSocket(socket, request);
   };
 }
 
