@@ -1,7 +1,6 @@
-import { MAX_MESSAGE_BYTES, readLimited, TooLargeError } from '../transports/limits.js';
+import { MAX_MESSAGE_BYTES, TooLargeError } from '../transports/limits.js';
 import { describeError } from '../transports/wire.js';
-import { httpAgentFor } from '../transports/http.js';
-import { loadUndici } from '../transports/libraries.js';
+import { HttpCall, httpOrigin } from '../transports/http-client.js';
 import { formatDuration } from '../core/duration.js';
 import { commonProperties, POSITIVE_DURATION, saveProperty } from './common.js';
 import type { JanusMessage, Route } from '../protocol/messages.js';
@@ -75,22 +74,14 @@ export const httpStep: StepKind = {
         // Every request is in the transcript, with its method and path, JSON body or not.
         const sent = payload !== null && typeof payload === 'object' ? (payload as JanusMessage) : payload === undefined ? '' : String(payload);
         ctx.traffic(actor, 'out', sent, route, { method, path: urlPath(url) }, api);
-        const dispatcher = await httpAgentFor(ctx.target.tls, ctx.stepTimeoutMs);
-        const { request } = await loadUndici();
         let reply: { status: number; headers: Record<string, unknown>; body: unknown };
         try {
-          const res = await request(url, {
-            dispatcher,
-            method: method as 'GET',
-            body: payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload),
-            headers,
-            signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(limit)]),
-          });
-          const text = await readLimited(res.body, MAX_MESSAGE_BYTES);
-          reply = { status: res.statusCode, headers: res.headers, body: parseOrText(text) };
+          const sentBody = payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload);
+          const res = await sendRequest(url, method, headers, sentBody, ctx, limit);
+          reply = { status: res.status, headers: res.headers, body: parseOrText(res.text) };
         } catch (e) {
           if (ctx.signal.aborted) throw new StepFailure('infrastructure', 'interrupted');
-          const timedOut = (e as Error).name === 'TimeoutError';
+          const timedOut = e instanceof NoResponse;
           const reason = timedOut ? `no response within ${formatDuration(limit)}` : e instanceof TooLargeError ? e.message : describeError(e);
           const what = `HTTP ${method} ${url.replace(/\?.*$/, '')}: ${reason}`;
           // Slower than the step allows is the scenario's failure when the server still answers.
@@ -114,6 +105,29 @@ export const httpStep: StepKind = {
     return step;
   },
 };
+
+/** The step's own time limit ended the request. */
+class NoResponse extends Error {}
+
+/**
+ * One request through the process's agent for the run's TLS setting (the transport's too), ended
+ * by the step's time limit or the run's signal (Ctrl-C, the scenario's time limit).
+ */
+async function sendRequest(url: string, method: string, headers: Record<string, string>, body: string | undefined, ctx: StepContext, limitMs: number) {
+  const parsed = new URL(url);
+  const origin = await httpOrigin(parsed, ctx.target.tls, ctx.stepTimeoutMs);
+  if (ctx.signal.aborted) throw ctx.signal.reason;
+  const call = new HttpCall(origin, method, parsed.pathname + parsed.search, headers, body, MAX_MESSAGE_BYTES);
+  const timer = setTimeout(() => call.abort(new NoResponse()), limitMs);
+  const interrupt = () => call.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', interrupt, { once: true });
+  try {
+    return await call.reply;
+  } finally {
+    clearTimeout(timer);
+    ctx.signal.removeEventListener('abort', interrupt);
+  }
+}
 
 /** The URL the path goes below: the Janus API's, or the Admin API's when it is reached over HTTP. */
 function baseUrl(target: StepContext['target'], api: 'janus' | 'admin'): string {

@@ -1,21 +1,18 @@
-import { EventEmitter } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Agent } from 'undici';
 
 import type { JanusMessage, Route } from '../protocol/messages.js';
 import {
   TransportFault,
   type ConnectOptions,
   type PollAuth,
-  type TlsOptions,
   type TransportConnection,
   type TransportDefinition,
   type TransportSink,
 } from './contract.js';
 import { Deadlines } from '../core/waiting.js';
-import { MAX_MESSAGE_BYTES, readLimited, TooLargeError } from './limits.js';
-import { decodeMessages, describeError, displayUrl } from './wire.js';
-import { loadUndici, type Undici } from './libraries.js';
+import { MAX_MESSAGE_BYTES, TooLargeError } from './limits.js';
+import { decodeMessages, describeError } from './wire.js';
+import { HttpCall, httpOrigin, isResetError, type HttpOrigin, type HttpReply } from './http-client.js';
 
 /**
  * Janus REST transport: each request is a POST whose reply body is the synchronous reply;
@@ -59,34 +56,11 @@ export function httpTransport(options: HttpTransportOptions): TransportDefinitio
   };
 }
 
-interface HttpReply {
-  status: number;
-  text: string;
-}
-
 /** How long close() lets polls that were told to finish do so before it cuts them off. */
 const FINISHING_GRACE_MS = 1000;
 
 /** Raised when our own deadline, not the server or the caller, ended an exchange. */
 class NoResponseError extends Error {}
-
-/**
- * What ends one exchange (its deadline, its caller, close()): undici's `signal` option takes an
- * emitter with `aborted` and `reason` as well as an AbortSignal. Exchanges are the runner's hot
- * path, and an AbortController costs microseconds to make and tens of them to abort.
- */
-class ExchangeEnd extends EventEmitter {
-  aborted = false;
-  reason: unknown = undefined;
-
-  /** Without a reason undici rejects with its RequestAbortedError. */
-  abort(reason?: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    this.emit('abort');
-  }
-}
 
 /** The caller stopped waiting (its step's time limit, Ctrl-C): the exchange was abandoned. */
 class CallerGone extends Error {
@@ -96,31 +70,32 @@ class CallerGone extends Error {
 }
 
 class HttpConnection implements TransportConnection {
-  private readonly base: URL;
   /** Abort controllers of the running long-poll loops, by session id. */
   private readonly polls = new Map<number, AbortController>();
   /** Polls told to finish by themselves (untrack with `finishing`), and when they have. */
   private readonly finishing = new Map<AbortController, Promise<void>>();
   /** POSTs in flight, so close() can end them. */
-  private readonly inflight = new Set<ExchangeEnd>();
+  private readonly inflight = new Set<HttpCall>();
   /** The deadlines of the exchanges in flight, on one timer. */
   private readonly deadlines = new Deadlines();
-  /** The base as text, without a trailing slash: request URLs are built from it. */
-  private readonly baseHref: string;
+  /**
+   * The base path, without a trailing slash ("" for a bare origin): request paths are built from
+   * it as text. The base keeps only origin + path: the API is named by the path (/janus, /admin).
+   */
+  private readonly basePath: string;
+  /** The origin as fault messages show it: no user-info (which may hold secrets). */
+  private readonly shownOrigin: string;
   private closed = false;
   private closing?: Promise<void>;
 
   private constructor(
-    url: string,
-    private readonly agent: Agent,
-    private readonly request: Undici['request'],
+    url: URL,
+    private readonly origin: HttpOrigin,
     private readonly sink: TransportSink,
     private readonly limits: Limits,
   ) {
-    const parsed = new URL(url);
-    // The base keeps only origin + path: the API is named by the path (/janus, /admin).
-    this.base = new URL(`${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`);
-    this.baseHref = this.base.href.replace(/\/+$/, '');
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.shownOrigin = `${url.protocol}//${url.host}`;
   }
 
   static async open(options: ConnectOptions, sink: TransportSink, limits: Limits): Promise<HttpConnection> {
@@ -130,8 +105,8 @@ class HttpConnection implements TransportConnection {
     } catch {
       throw new TransportFault(`HTTP: invalid URL ${JSON.stringify(options.url)}`);
     }
-    const undici = await loadUndici();
-    const connection = new HttpConnection(parsed.href, agentFor(undici, options.tls, options.connectTimeoutMs), undici.request, sink, limits);
+    const origin = await httpOrigin(parsed, options.tls, options.connectTimeoutMs);
+    const connection = new HttpConnection(parsed, origin, sink, limits);
     try {
       await connection.probe(options.connectTimeoutMs);
     } catch (err) {
@@ -143,23 +118,22 @@ class HttpConnection implements TransportConnection {
 
   /** GET <base>/info answers on both the Janus and Admin bases; any HTTP status means reachable. */
   private async probe(timeoutMs: number): Promise<void> {
-    const url = this.urlFor(['info']);
-    const controller = new AbortController();
+    const path = `${this.basePath}/info`;
     try {
-      await this.exchange('GET', url, undefined, controller.signal, timeoutMs);
+      await this.exchange('GET', path, undefined, undefined, timeoutMs);
     } catch (err) {
-      throw new TransportFault(`HTTP GET ${displayUrl(url)}: ${this.reasonFor(err, timeoutMs)}`);
+      throw new TransportFault(`HTTP GET ${this.shown(path)}: ${this.reasonFor(err, timeoutMs)}`);
     }
   }
 
   async send(payload: JanusMessage | string, route: Route, signal?: AbortSignal): Promise<JanusMessage | undefined> {
-    const url = this.hrefFor(route);
-    const where = (): string => `HTTP POST ${displayUrl(new URL(url))}`;
+    const path = this.pathFor(route);
+    const where = (): string => `HTTP POST ${this.shown(path)}`;
     if (this.closed) throw new TransportFault(`${where()}: connection is closed`);
     const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
     let reply: HttpReply;
     try {
-      reply = await this.exchange('POST', url, body, signal, this.limits.requestTimeoutMs, { abandonable: true });
+      reply = await this.exchange('POST', path, body, signal, this.limits.requestTimeoutMs, { abandonable: true });
     } catch (err) {
       throw new TransportFault(`${where()}: ${this.reasonFor(err, this.limits.requestTimeoutMs)}`);
     }
@@ -209,16 +183,16 @@ class HttpConnection implements TransportConnection {
     this.closed = true;
     for (const controller of this.polls.values()) controller.abort();
     this.polls.clear();
-    for (const controller of this.inflight) controller.abort();
+    for (const call of this.inflight) call.abort(new Error('connection closed by client'));
   }
 
   private async pollLoop(sessionId: number, auth: PollAuth, controller: AbortController, wanted: () => boolean): Promise<void> {
-    const url = this.urlFor([String(sessionId)]);
-    url.searchParams.set('maxev', String(this.limits.maxEvents));
-    if (auth.apisecret !== undefined) url.searchParams.set('apisecret', auth.apisecret);
-    if (auth.token !== undefined) url.searchParams.set('token', auth.token);
-    // displayUrl drops the query: it carries the secrets.
-    const where = `HTTP GET ${displayUrl(url)} (long-poll)`;
+    const sessionPath = `${this.basePath}/${sessionId}`;
+    let path = `${sessionPath}?maxev=${this.limits.maxEvents}`;
+    if (auth.apisecret !== undefined) path += `&apisecret=${encodeURIComponent(auth.apisecret)}`;
+    if (auth.token !== undefined) path += `&token=${encodeURIComponent(auth.token)}`;
+    // Shown without the query: it carries the secrets.
+    const where = `HTTP GET ${this.shown(sessionPath)} (long-poll)`;
     const stopped = () => controller.signal.aborted || this.closed;
     const finished = () => {
       if (!this.finishing.has(controller)) return false;
@@ -233,7 +207,7 @@ class HttpConnection implements TransportConnection {
     while (!stopped()) {
       let reply: HttpReply;
       try {
-        reply = await this.exchange('GET', url, undefined, controller.signal, this.limits.pollTimeoutMs);
+        reply = await this.exchange('GET', path, undefined, controller.signal, this.limits.pollTimeoutMs);
       } catch (err) {
         if (stopped()) return;
         // A kept-alive socket may have been closed just as we reused it: one retry, no storm.
@@ -279,42 +253,29 @@ class HttpConnection implements TransportConnection {
   /**
    * One request/response with a deadline; the body is read under the same deadline. A POST is
    * `abandonable`: its caller's signal ends it as abandoned (CallerGone), and close() ends it.
-   * One AbortController per exchange: requests are the runner's hot path.
+   * Only an exchange still in flight is aborted: requests are the runner's hot path.
    */
   private async exchange(
     method: 'GET' | 'POST',
-    url: URL | string,
+    path: string,
     body: string | undefined,
     signal: AbortSignal | undefined,
     timeoutMs: number,
     options: { abandonable?: boolean } = {},
   ): Promise<HttpReply> {
-    const end = new ExchangeEnd();
-    const deadline = { deadline: Date.now() + timeoutMs, expire: () => end.abort(new NoResponseError()) };
+    if (signal?.aborted) throw options.abandonable ? new CallerGone() : signal.reason;
+    const call = new HttpCall(this.origin, method, path, body === undefined ? undefined : JSON_CONTENT, body, this.limits.maxMessageBytes);
+    const deadline = { deadline: Date.now() + timeoutMs, expire: () => call.abort(new NoResponseError()) };
     this.deadlines.add(deadline);
-    const forwardAbort = () => end.abort(options.abandonable ? new CallerGone() : signal!.reason);
+    const forwardAbort = () => call.abort(options.abandonable ? new CallerGone() : signal!.reason);
     signal?.addEventListener('abort', forwardAbort, { once: true });
-    if (signal?.aborted) forwardAbort();
-    if (options.abandonable) this.inflight.add(end);
+    if (options.abandonable) this.inflight.add(call);
     try {
-      const response = await this.request(url, {
-        dispatcher: this.agent,
-        method,
-        body,
-        headers: body === undefined ? undefined : JSON_CONTENT,
-        signal: end,
-      });
-      const text = await readBody(response, this.limits.maxMessageBytes);
-      return { status: response.statusCode, text };
-    } catch (err) {
-      // undici rejects with the abort reason; make the deadline recognisable whatever it does.
-      if (end.reason instanceof NoResponseError && !signal?.aborted) throw end.reason;
-      if (end.reason instanceof CallerGone) throw end.reason;
-      throw err;
+      return await call.reply;
     } finally {
       this.deadlines.delete(deadline);
       signal?.removeEventListener('abort', forwardAbort);
-      this.inflight.delete(end);
+      this.inflight.delete(call);
     }
   }
 
@@ -326,67 +287,21 @@ class HttpConnection implements TransportConnection {
     return describeError(err);
   }
 
-  /** A request's URL as text: undici parses it once (a URL object built here would be parsed, then changed). */
-  private hrefFor(route: Route): string {
-    const path = pathFor(route);
-    return path.length === 0 ? this.baseHref : `${this.baseHref}/${path.join('/')}`;
-  }
-
-  private urlFor(segments: string[]): URL {
-    const url = new URL(this.base.href);
-    // A bare origin has pathname "/": strip it so segments never produce "//".
-    if (segments.length > 0) url.pathname = `${url.pathname.replace(/\/+$/, '')}/${segments.join('/')}`;
-    return url;
-  }
-}
-
-/**
- * One undici Agent per TLS setting for the whole process: HTTP connections to Janus carry no
- * session state, and reusing kept-alive sockets saves a TCP (and TLS) handshake per scenario.
- * Closing a connection aborts its own requests; idle sockets do not keep the process alive.
- */
-const agents = new Map<string, Agent>();
-
-/** The process's undici Agent for a TLS setting; the http step sends through it too. */
-export async function httpAgentFor(tls: TlsOptions, connectTimeoutMs: number): Promise<Agent> {
-  return agentFor(await loadUndici(), tls, connectTimeoutMs);
-}
-
-function agentFor(undici: Undici, tls: TlsOptions, connectTimeoutMs: number): Agent {
-  const key = JSON.stringify([tls.ca ?? [], tls.insecure ?? false, connectTimeoutMs]);
-  let agent = agents.get(key);
-  if (!agent) {
-    agent = new undici.Agent({ connect: { timeout: connectTimeoutMs, ca: tls.ca, rejectUnauthorized: !tls.insecure } });
-    agents.set(key, agent);
-  }
-  return agent;
-}
-
-/** HTTP addresses sessions and handles by path: <base>/<sessionId>/<handleId>. */
-function pathFor(route: Route): string[] {
-  if (route.sessionId === undefined) {
-    if (route.handleId !== undefined) {
-      throw new TransportFault(`HTTP cannot address handle ${route.handleId} without a session id in the path`);
+  /** HTTP addresses sessions and handles by path: <base>/<sessionId>/<handleId>, as text. */
+  private pathFor(route: Route): string {
+    if (route.sessionId === undefined) {
+      if (route.handleId !== undefined) {
+        throw new TransportFault(`HTTP cannot address handle ${route.handleId} without a session id in the path`);
+      }
+      return this.basePath === '' ? '/' : this.basePath;
     }
-    return [];
+    return route.handleId === undefined ? `${this.basePath}/${route.sessionId}` : `${this.basePath}/${route.sessionId}/${route.handleId}`;
   }
-  return route.handleId === undefined ? [String(route.sessionId)] : [String(route.sessionId), String(route.handleId)];
+
+  /** A path as fault messages show it: no query (it may carry secrets), no trailing slash. */
+  private shown(path: string): string {
+    return `${this.shownOrigin}${path}`.replace(/\/+$/, '');
+  }
 }
 
 const JSON_CONTENT = Object.freeze({ 'content-type': 'application/json' });
-
-/**
- * A reply body as text, at most `limitBytes`. With a Content-Length within the limit the body is
- * read in one go (undici never gives more than the length it announced); otherwise chunk by
- * chunk, counting.
- */
-function readBody(response: Awaited<ReturnType<Undici['request']>>, limitBytes: number): Promise<string> {
-  const length = Number(response.headers['content-length']);
-  if (Number.isInteger(length) && length >= 0 && length <= limitBytes) return response.body.text();
-  return readLimited(response.body, limitBytes);
-}
-
-function isResetError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | undefined)?.code;
-  return code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
-}

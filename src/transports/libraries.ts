@@ -2,20 +2,25 @@ import { TransportFault } from './contract.js';
 import { oneLine } from './wire.js';
 import type { default as WebSocketClass } from 'ws';
 
-/** What the project uses of undici (one bundled file, see src/vendor/undici.ts). */
-export type Undici = typeof import('../vendor/undici.js');
+/** node:http or node:https: the same request() and Agent, over TCP or TLS. */
+export type NodeHttp = Pick<typeof import('node:http'), 'request' | 'Agent'>;
 
 /**
  * The client libraries of the built-in transports, loaded on first use: a command that connects
  * nowhere (`--help`, `validate`, `schema`) never loads them, and a run over WebSocket never
  * loads the HTTP client. Each is imported once per process.
  */
-let undici: Promise<Undici> | undefined;
+let http: Promise<NodeHttp> | undefined;
+let https: Promise<NodeHttp> | undefined;
 let ws: Promise<typeof WebSocketClass> | undefined;
 
-export function loadUndici(): Promise<Undici> {
-  undici ??= import('../vendor/undici.js');
-  return undici;
+/**
+ * Node's own HTTP client (the http/https transports, the http step): built in, yet importing
+ * node:https (TLS) costs milliseconds that a run over plain HTTP or WebSocket need not pay.
+ */
+export function loadNodeHttp(secure: boolean): Promise<NodeHttp> {
+  if (secure) return (https ??= import('node:https'));
+  return (http ??= import('node:http'));
 }
 
 export function loadWebSocket(): Promise<typeof WebSocketClass> {

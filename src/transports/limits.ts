@@ -17,22 +17,3 @@ export function describeBytes(bytes: number): string {
   if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
   return `${bytes} bytes`;
 }
-
-/**
- * Reads a body stream to text, stopping with TooLargeError past `limitBytes`. The caller's
- * abort signal (the exchange's deadline) ends a body that trickles forever.
- */
-export async function readLimited(body: AsyncIterable<Uint8Array> & { destroy?(err?: Error): unknown }, limitBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.byteLength;
-    if (size > limitBytes) {
-      const error = new TooLargeError(limitBytes);
-      body.destroy?.(error);
-      throw error;
-    }
-    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}

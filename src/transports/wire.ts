@@ -21,11 +21,6 @@ const REASON_BY_CODE: Record<string, string> = {
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
   EADDRNOTAVAIL: 'address not available',
-  // undici: the server closed the socket before a complete reply.
-  UND_ERR_SOCKET: 'connection closed by server before a complete reply',
-  UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
-  UND_ERR_HEADERS_TIMEOUT: 'no response headers in time',
-  UND_ERR_BODY_TIMEOUT: 'response body stalled',
 };
 
 /** Node's TLS verification codes; their messages ("self-signed certificate") are already good. */

@@ -43,6 +43,22 @@ describe('CLI against a hostile server', function () {
     });
   }
 
+  // The http step reads its replies through the transport's HTTP client: the same limit, the same reasons.
+  const raw = scenarioDir({ 'raw.yaml': 'name: raw ping\nrequires: { transports: [http] }\nsteps:\n  - http: { method: POST, body: { janus: ping, transaction: r1 } }\n' });
+  after(() => raw.remove());
+  const rawCases = [
+    { behaviour: 'endless', reason: 'reply larger than 16 MiB \\(the limit for one message\\)' },
+    { behaviour: 'cutOff', reason: 'connection closed by server before a complete reply' },
+  ] as const;
+  for (const { behaviour, reason } of rawCases) {
+    it(`http step: ${behaviour} is a server problem in one line, exit 3`, async () => {
+      await poisonPing(behaviour);
+      const run = await runCli(['run', raw.dir, '--url', fake.httpUrl, '--step-timeout', '20s']);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      assert.match(run.stdout, new RegExp(`HTTP POST http://127\\.0\\.0\\.1:\\d+/janus: ${reason}$`, 'm'));
+    });
+  }
+
   it('http: a reply that trickles forever ends at the step time limit, exit 3', async () => {
     await poisonPing('trickle');
     const run = await runCli(['run', ping.dir, '--url', fake.httpUrl, '--step-timeout', '500ms']);

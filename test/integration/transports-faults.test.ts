@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import type { TransportConnection, TransportSink } from '../../src/transports/contract.js';
 import { registerBuiltinTransports } from '../../src/transports/registry.js';
 import { httpTransport } from '../../src/transports/http.js';
+import { HttpCall, httpOrigin } from '../../src/transports/http-client.js';
+import { describeError } from '../../src/transports/wire.js';
+import { createServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { FakeJanus } from '../support/fake-janus.js';
 import { assertOneLineFault, options, RecordingSink, sleep, transport, until } from '../support/transports.js';
 
@@ -41,6 +45,7 @@ describe('transports against a misbehaving server', function () {
       { behaviour: 'empty', reason: /: empty reply from server$/ },
       { behaviour: 'status500', reason: /: HTTP 500$/ },
       { behaviour: 'close', reason: /: connection closed by server before a complete reply$/ },
+      { behaviour: 'cutOff', reason: /: connection closed by server before a complete reply$/ },
       { behaviour: 'hang', reason: /: no response within 300 ms$/ },
     ] as const;
     for (const { behaviour, reason } of cases) {
@@ -99,6 +104,56 @@ describe('transports against a misbehaving server', function () {
       fake.behaviour = 'endless';
       await assert.rejects(conn.send({ janus: 'ping', transaction: 'big' }, {}), (err) => assertOneLineFault(err, /: reply larger than 64 KiB \(the limit for one message\)$/));
     });
+
+    it('a reply that announces a length above the size limit is a fault at once, its body not awaited', async () => {
+      // The body never comes: a client that waited for it would fail with "no response" instead.
+      const small = httpTransport({ name: 'http-small', schemes: [], secure: false, maxMessageBytes: 64 * 1024, requestTimeoutMs: 5_000 });
+      const conn = await small.connect(options(fake.httpUrl), new RecordingSink());
+      open.push(conn);
+      fake.behaviour = 'announcedHuge';
+      await assert.rejects(conn.send({ janus: 'ping', transaction: 'big' }, {}), (err) => assertOneLineFault(err, /: reply larger than 64 KiB \(the limit for one message\)$/));
+      await until('the server to see the exchange dropped', () => fake.abandoned === 1);
+    });
+
+    it('requests share one kept-alive connection, and a poll held open gets a second one', async () => {
+      const sink = new RecordingSink();
+      const conn = await connectHttp(sink);
+      const opened = fake.connectionsOpened;
+      for (let i = 0; i < 5; i++) await conn.send({ janus: 'ping', transaction: `p${i}` }, {});
+      assert.ok(fake.connectionsOpened - opened <= 1, `${fake.connectionsOpened - opened} connections for 5 requests in a row`);
+      const patient = httpTransport({ name: 'http-patient', schemes: [], secure: false });
+      const held = await patient.connect(options(fake.httpUrl), sink);
+      open.push(held);
+      held.track!(9, {});
+      await until('the held poll', () => polls() === 1);
+      // A POST beside the held poll is answered, not queued behind it.
+      const reply = await held.send({ janus: 'ping', transaction: 'beside' }, { sessionId: 9 });
+      assert.equal(reply?.transaction, 'beside');
+    });
+  });
+
+  it('https: a server that accepts but never finishes the TLS handshake is a connect timeout', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      // Read (and drop) the ClientHello: only a socket that reads sees the client's end.
+      socket.resume();
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const origin = await httpOrigin(new URL(`https://127.0.0.1:${(silent.address() as AddressInfo).port}/janus`), {}, 200);
+      const call = new HttpCall(origin, 'GET', '/janus/info', undefined, undefined, 1024);
+      await assert.rejects(call.reply, (err) => {
+        assert.equal(describeError(err), 'connect timed out after 200 ms');
+        return true;
+      });
+      // The half-open connection is not left behind.
+      await until('the connection closed', () => sockets.size === 0);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   describe('http long-poll', () => {
@@ -106,6 +161,7 @@ describe('transports against a misbehaving server', function () {
       { behaviour: 'garbage', reason: /^HTTP GET http:\/\/127\.0\.0\.1:\d+\/janus\/42 \(long-poll\): malformed JSON from server: / },
       { behaviour: 'status500', reason: /\(long-poll\): HTTP 500$/ },
       { behaviour: 'close', reason: /\(long-poll\): connection closed by server before a complete reply$/ },
+      { behaviour: 'cutOff', reason: /\(long-poll\): connection closed by server before a complete reply$/ },
       { behaviour: 'hang', reason: /\(long-poll\): no response within 300 ms$/ },
     ] as const;
     for (const { behaviour, reason } of cases) {

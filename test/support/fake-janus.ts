@@ -28,6 +28,10 @@ export type FakeBehaviour =
   | 'endless'
   /** HTTP 200 whose body grows by a byte every 20 ms, forever; WS: silence. */
   | 'trickle'
+  /** HTTP 200 announcing a 64 MiB body, then a few bytes of it and nothing more; WS: silence. */
+  | 'announcedHuge'
+  /** HTTP 200 announcing its length, then half the body and the connection closed; WS: silence. */
+  | 'cutOff'
   /** A success that carries no transaction. */
   | 'untransacted'
   /** A success whose transaction is not the request's. */
@@ -164,6 +168,16 @@ export class FakeJanus {
       case 'trickle':
         this.trickleForever(res);
         return;
+      case 'announcedHuge':
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(64 * 1024 * 1024) }).write('{"janus":"success"');
+        return;
+      case 'cutOff': {
+        const reply = JSON.stringify(echoReply(body));
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(reply)) });
+        // Written, then the connection closed once it is on its way: the client has half a reply.
+        res.write(reply.slice(0, reply.length >> 1), () => setImmediate(() => req.socket.destroy()));
+        return;
+      }
       case 'untransacted':
       case 'wrongTransaction':
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.misdirected(body)));
@@ -252,6 +266,8 @@ export class FakeJanus {
         ws.send(Buffer.alloc(17 * 1024 * 1024, ' '));
         return;
       case 'trickle':
+      case 'announcedHuge':
+      case 'cutOff':
         return;
       case 'untransacted':
       case 'wrongTransaction':
