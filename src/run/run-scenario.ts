@@ -400,7 +400,9 @@ class Stops {
   private readonly abort = new AbortController();
   // A connection that fails (server killed, socket dropped) ends at once the step waiting on it,
   // be it a wait, a sleep or a no_event: nothing it could still see would change the outcome.
-  private readonly connectionLost = new AbortController();
+  // The steps' signal fires for either cause; one controller aborted by both, as AbortSignal.any
+  // costs Node 20 tens of microseconds for every scenario.
+  private readonly stepAbort = new AbortController();
   private readonly timer: NodeJS.Timeout;
   private timedOut = false;
   private lost?: Failure;
@@ -419,10 +421,14 @@ class Stops {
     // Ctrl-C before this run started (while Janus was starting, say) never fires the listener:
     // such a scenario stops at its first step, like one that was running.
     if (outer?.aborted) this.abort.abort();
-    this.stepSignal = AbortSignal.any([this.abort.signal, this.connectionLost.signal]);
+    this.stepSignal = this.stepAbort.signal;
     // Asked after every step: a signal's `aborted` getter costs more than a field.
-    this.abort.signal.addEventListener('abort', () => (this.stopped = true), { once: true });
-    if (this.abort.signal.aborted) this.stopped = true;
+    const stop = (): void => {
+      this.stopped = true;
+      this.stepAbort.abort();
+    };
+    this.abort.signal.addEventListener('abort', stop, { once: true });
+    if (this.abort.signal.aborted) stop();
   }
 
   /** The scenario's own signal fired (time limit, Ctrl-C, peers lost). */
@@ -431,14 +437,14 @@ class Stops {
   onConnectionFault(name: string) {
     return (fault: TransportFault): void => {
       this.lost ??= { kind: 'infrastructure', summary: `client ${name}: ${fault.message}` };
-      this.connectionLost.abort();
+      this.stepAbort.abort();
     };
   }
 
   onClientError(name: string) {
     return (error: unknown): void => {
       this.broken ??= { kind: 'assertion', summary: `internal error while client ${name} handled a message: ${oneLine(error)}` };
-      this.connectionLost.abort();
+      this.stepAbort.abort();
     };
   }
 
