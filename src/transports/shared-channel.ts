@@ -108,6 +108,15 @@ const EVENT_VERBS = new Set(['event', 'webrtcup', 'media', 'slowlink', 'hangup',
 /** A request unanswered for this long no longer claims transaction-less replies. */
 const UNANSWERED_LIMIT_MS = 10_000;
 const TAG = /^([0-9a-f]{12})\//;
+/** How long a reply without a transaction waits for the requests it may answer to be told apart. */
+const PARK_LIMIT_MS = 2_000;
+
+interface Held {
+  message: JanusMessage;
+  /** The unanswered requests it may answer. */
+  candidates: Set<Unanswered>;
+  timer: NodeJS.Timeout;
+}
 
 interface Unanswered {
   tag: string;
@@ -120,6 +129,11 @@ export class ReplyRouter {
   private readonly channels = new Map<string, ChannelEndpoint>();
   private readonly owners = new Map<number, string>();
   private readonly unanswered: Unanswered[] = [];
+  /** Replies without a transaction that more than one connection may own, oldest first. */
+  private readonly held: Held[] = [];
+
+  /** `holdMs`: how long a reply without a transaction may be held (see routeUntransacted). */
+  constructor(private readonly holdMs = PARK_LIMIT_MS) {}
 
   get size(): number {
     return this.channels.size;
@@ -149,14 +163,57 @@ export class ReplyRouter {
       return this.deliver(tagged[1]!, visible);
     }
     if (tx !== undefined) return; // another process's transaction
-    if (verb === undefined || !EVENT_VERBS.has(verb)) {
-      const oldest = this.oldestUnanswered();
-      if (oldest) {
-        this.unanswered.splice(this.unanswered.indexOf(oldest), 1);
-        return this.deliver(oldest.tag, message);
-      }
-    }
+    if ((verb === undefined || !EVENT_VERBS.has(verb)) && this.routeUntransacted(message)) return;
     if (sessionId !== undefined && this.owners.has(sessionId)) this.deliver(this.owners.get(sessionId)!, message);
+  }
+
+  /**
+   * A reply without a transaction (Janus leaves it out of errors it raises before reading the
+   * request) answers one of the requests still unanswered. A request sent without a transaction
+   * can only be answered so: the oldest of those takes it. Otherwise, when unanswered requests
+   * of several connections could own it, it is held: the request it answers gets no other
+   * reply, while the others get theirs (an ack, a success) in a moment; once the requests of one
+   * connection are all that is left, it goes there. A reply held `holdMs` goes to the
+   * oldest request left. False when no request is unanswered.
+   */
+  private routeUntransacted(message: JanusMessage): boolean {
+    this.pruneUnanswered();
+    if (this.unanswered.length === 0) return false;
+    const bare = this.unanswered.find((u) => u.wire === undefined);
+    const candidates = bare ? [bare] : this.unanswered;
+    if (new Set(candidates.map((u) => u.tag)).size === 1) {
+      this.settle(candidates[0]!, message);
+      return true;
+    }
+    const held: Held = { message, candidates: new Set(candidates), timer: setTimeout(() => this.release(held), this.holdMs) };
+    held.timer.unref();
+    this.held.push(held);
+    return true;
+  }
+
+  /** A held reply goes to the oldest request it may still answer; that request is answered. */
+  private release(held: Held): void {
+    const i = this.held.indexOf(held);
+    if (i < 0) return;
+    this.held.splice(i, 1);
+    clearTimeout(held.timer);
+    const oldest = this.unanswered.find((u) => held.candidates.has(u));
+    if (oldest) this.settle(oldest, held.message);
+  }
+
+  /** A request no longer waiting (answered, or its connection closed): held replies that are down to one connection go there. */
+  private eliminated(request: Unanswered): void {
+    for (const held of [...this.held]) {
+      if (!held.candidates.delete(request)) continue;
+      if (new Set([...held.candidates].map((u) => u.tag)).size <= 1) this.release(held);
+    }
+  }
+
+  private settle(request: Unanswered, message: JanusMessage): void {
+    const i = this.unanswered.indexOf(request);
+    if (i >= 0) this.unanswered.splice(i, 1);
+    this.eliminated(request);
+    this.deliver(request.tag, message);
   }
 
   /**
@@ -194,7 +251,9 @@ export class ReplyRouter {
   close(tag: string): void {
     this.channels.delete(tag);
     for (const [sessionId, owner] of this.owners) if (owner === tag) this.owners.delete(sessionId);
-    for (let i = this.unanswered.length - 1; i >= 0; i--) if (this.unanswered[i]!.tag === tag) this.unanswered.splice(i, 1);
+    const gone = this.unanswered.filter((u) => u.tag === tag);
+    for (const request of gone) this.unanswered.splice(this.unanswered.indexOf(request), 1);
+    for (const request of gone) this.eliminated(request);
   }
 
   private deliver(tag: string, message: JanusMessage): void {
@@ -207,14 +266,14 @@ export class ReplyRouter {
     if (i < 0) return;
     const request = this.unanswered[i]!;
     this.unanswered.splice(i, 1);
+    this.eliminated(request);
     const id = (message.data as { id?: unknown } | undefined)?.id;
     if (request.create && message.janus === 'success' && typeof id === 'number') this.owners.set(id, request.tag);
   }
 
-  private oldestUnanswered(): Unanswered | undefined {
+  private pruneUnanswered(): void {
     const now = Date.now();
     while (this.unanswered.length > 0 && now - this.unanswered[0]!.at > UNANSWERED_LIMIT_MS) this.unanswered.shift();
-    return this.unanswered[0];
   }
 }
 

@@ -92,6 +92,55 @@ describe('broker transports: one reply stream shared by every connection', () =>
     assert.equal(a.got.length + b.got.length, 2);
   });
 
+  it('holds a reply without a transaction while requests of several connections may own it, and gives it to the one left', () => {
+    const router = new ReplyRouter();
+    const a = connection(router);
+    const b = connection(router);
+    // b's request went first: "the oldest" would be b's, yet it is a's request Janus refused.
+    const good = wireTx(b.channel.outgoing({ janus: 'message', body: {}, transaction: 'm' }, { sessionId: 1, handleId: 2 }));
+    a.channel.outgoing({ janus: 'create', id: 'abc', transaction: 'bad' }, {});
+    const error = { janus: 'error', error: { code: 467, reason: 'Invalid element type' } };
+    router.route(error);
+    assert.deepEqual([a.got, b.got], [[], []], 'nobody gets it while both may own it');
+    router.route({ janus: 'ack', transaction: good });
+    assert.deepEqual(a.got, [error]);
+    assert.deepEqual(b.got, [{ janus: 'ack', transaction: 'm' }]);
+  });
+
+  it('a held reply goes to the remaining connection when the other closes, or to the oldest request after the limit', async () => {
+    const router = new ReplyRouter(20);
+    const a = connection(router);
+    const b = connection(router);
+    const error = { janus: 'error', error: { code: 467, reason: 'x' } };
+    a.channel.outgoing({ janus: 'ping', transaction: 'p' }, {});
+    b.channel.outgoing({ janus: 'ping', transaction: 'q' }, {});
+    router.route(error);
+    b.channel.close();
+    assert.deepEqual(a.got, [error]);
+    const c = connection(router);
+    const d = connection(router);
+    c.channel.outgoing({ janus: 'ping', transaction: 'p' }, {});
+    d.channel.outgoing({ janus: 'ping', transaction: 'q' }, {});
+    router.route(error);
+    assert.deepEqual([c.got, d.got], [[], []]);
+    await new Promise<void>((resolve) => {
+      const look = setInterval(() => c.got.length + d.got.length > 0 && (clearInterval(look), resolve()), 5);
+    });
+    assert.deepEqual([c.got, d.got], [[error], []], 'the oldest request takes it');
+  });
+
+  it('a request sent without a transaction takes a reply without one at once', () => {
+    const router = new ReplyRouter();
+    const a = connection(router);
+    const b = connection(router);
+    b.channel.outgoing({ janus: 'ping', transaction: 'q' }, {});
+    a.channel.outgoing({ janus: 'ping' }, {});
+    const pong = { janus: 'pong' };
+    router.route(pong);
+    assert.deepEqual(a.got, [pong]);
+    assert.deepEqual(b.got, []);
+  });
+
   it('rewrites only the transaction of a raw payload, byte for byte otherwise', () => {
     const router = new ReplyRouter();
     const a = connection(router);
