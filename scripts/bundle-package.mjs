@@ -17,7 +17,7 @@
 // licence headers; third-party packages stay imports by name (native ones, and the optional
 // ones loaded on demand, must stay so). No source map: `types` still name tsc's .d.ts files and
 // dist/src keeps tsc's modules and maps for a debugger and for the tests that import them.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -81,5 +81,9 @@ const { metafile } = await build({
   metafile: true,
   logLevel: 'warning',
 });
+// The package scope of every file in the folder, found at once: Node looks for a package.json
+// beside each module it loads (for its type), and would otherwise look in dist/bundle, then
+// dist, before the package's own, for each of the ~60 files a run loads.
+writeFileSync(resolve(outdir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
 const outputs = Object.keys(metafile.outputs);
 console.log(`bundled ${Object.keys(metafile.inputs).length} modules into ${outputs.length} files in dist/bundle`);
