@@ -216,6 +216,22 @@ describe('lazy registries', function () {
     });
   });
 
+  describe('the bundle', function () {
+    it("holds the message catalogue as the schema modules' values: the same names, the same verdicts", async function () {
+      const { schemaNames, validateSchema } = await import('../../src/schemas/catalogue.js');
+      const bundled = (await import(new URL('dist/bundle/index.js', ROOT).href)) as { knownSchema(name: string): boolean; validateSchema(name: string, value: unknown): string[] | undefined };
+      const names = schemaNames();
+      assert.ok(names.length > 300 && names.includes('videoroom/joined') && names.includes('admin/success/handle_info'), `${names.length} names`);
+      for (const name of names) assert.ok(bundled.knownSchema(name), name);
+      assert.ok(!bundled.knownSchema('videoroom/no-such-message'));
+      const joined = { videoroom: 'joined', room: 'not a number', id: 1, publishers: [] };
+      const problems = validateSchema('videoroom/joined', joined);
+      assert.ok(problems && problems.some((p) => p.includes('/room')), String(problems));
+      assert.deepEqual(bundled.validateSchema('videoroom/joined', joined), problems);
+      assert.equal(bundled.validateSchema('core/success/create', { janus: 'success', transaction: 't', data: { id: 1 } }), undefined);
+    });
+  });
+
   describe('the command line', function () {
     it('a run over WebSocket loads the console and the ws transport, no other reporter or transport', function () {
       const dir = mkdtempSync(join(tmpdir(), 'lazy-cli-'));
