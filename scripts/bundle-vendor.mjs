@@ -11,6 +11,69 @@ const root = new URL('../', import.meta.url);
 const folder = new URL('dist/src/vendor/', root);
 const entries = readdirSync(folder).filter((f) => f.endsWith('.js'));
 const HEADER = '/*\n * Bundled by scripts/bundle-vendor.mjs from:';
+
+/**
+ * How some packages are bundled, so that a command reads and runs only what it uses:
+ * - `entry`: the module bundled for the package. yaml's ES module build (the same code as the
+ *   CommonJS one Node would load): esbuild drops what the project does not use and evaluates no
+ *   CommonJS wrapper per module, and yaml loads in about half the time. ws's client alone
+ *   (lib/websocket.js, what the package's main exports as default): not its server.
+ * - `fromNodeBuild`: modules of an ES module build whose browser variant differs (yaml's
+ *   warnings through console.warn instead of process.emitWarning, !!binary as a Uint8Array
+ *   instead of a Buffer), taken from the Node build with the names they export.
+ * - `lazyBuiltins`: Node modules the package requires at load but uses only on some paths,
+ *   required on first use instead: a ws:// client never loads TLS, HTTPS or zlib (they are
+ *   about a third of what loading ws costs), a wss:// one loads them when it connects.
+ */
+const PACKAGES = {
+  yaml: {
+    entry: 'node_modules/yaml/browser/dist/index.js',
+    fromNodeBuild: {
+      'node_modules/yaml/browser/dist/log.js': { node: 'node_modules/yaml/dist/log.js', names: ['debug', 'warn'] },
+      'node_modules/yaml/browser/dist/schema/yaml-1.1/binary.js': { node: 'node_modules/yaml/dist/schema/yaml-1.1/binary.js', names: ['binary'] },
+    },
+  },
+  ws: {
+    entry: 'node_modules/ws/lib/websocket.js',
+    lazyBuiltins: { 'node_modules/ws/lib/websocket.js': ['https', 'tls'], 'node_modules/ws/lib/permessage-deflate.js': ['zlib'] },
+  },
+};
+
+/** A Node module required on the first use of one of its properties (see lazyBuiltins). */
+const LAZY_BUILTIN = 'const __lazyBuiltin = (name) => { let loaded; return new Proxy({}, { get: (_, key) => (loaded ??= require(name))[key] }); };';
+
+const escaped = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** Applies PACKAGES while bundling. */
+const packageChoices = {
+  name: 'package-choices',
+  setup(b) {
+    const at = (path) => new URL(path, root).pathname;
+    for (const [name, { entry, fromNodeBuild = {}, lazyBuiltins = {} }] of Object.entries(PACKAGES)) {
+      b.onResolve({ filter: new RegExp(`^${name}$`) }, () => ({ path: at(entry) }));
+      for (const [browser, { node, names }] of Object.entries(fromNodeBuild)) {
+        b.onLoad({ filter: new RegExp(`${escaped(at(browser))}$`) }, () => ({
+          contents: `export { ${names.join(', ')} } from ${JSON.stringify(at(node))};`,
+          resolveDir: at('.'),
+          loader: 'js',
+        }));
+      }
+      for (const [file, builtins] of Object.entries(lazyBuiltins)) {
+        b.onLoad({ filter: new RegExp(`${escaped(at(file))}$`) }, (args) => {
+          let text = readFileSync(args.path, 'utf8');
+          for (const builtin of builtins) {
+            const required = `require('${builtin}')`;
+            // A new version that requires it otherwise: the bundle still works, it only loads the module at once.
+            if (!text.includes(required)) console.warn(`bundle-vendor: ${file} no longer has ${required}; it is loaded at once`);
+            text = text.replaceAll(required, `__lazyBuiltin('${builtin}')`);
+          }
+          return { contents: `${LAZY_BUILTIN}\n${text}`, loader: 'js' };
+        });
+      }
+    }
+  },
+};
+
 let bundled = 0;
 for (const file of entries) {
   const path = new URL(file, folder).pathname;
@@ -26,6 +89,7 @@ for (const file of entries) {
     target: 'node20',
     // Optional native speed-ups of ws: required only if installed, never bundled.
     external: ['bufferutil', 'utf-8-validate'],
+    plugins: [packageChoices],
     // CommonJS code in an ES module bundle: its require() of Node's built-ins needs a real require.
     banner: { js: "import { createRequire as __vendorRequire } from 'node:module';\nconst require = __vendorRequire(import.meta.url);" },
     legalComments: 'inline',

@@ -25,7 +25,7 @@ export { HANDLERS, type Reporter } from './events/reporter.js';
 export { Multiplexer, type ReporterErrorHandler } from './events/multiplexer.js';
 export { ReportBuilder, buildReport, type BuilderOptions } from './report/builder.js';
 export { Redactor, REDACTED } from './report/redact.js';
-export { registerReporter, registerReportFormat, getReporter, reporterNames, type RegisteredReporter } from './reporters/registry.js';
+export { registerReporter, registerLazyReporter, registerReportFormat, getReporter, loadReporter, reporterNames, type RegisteredReporter, type LoadedReporter, type ReporterOptions } from './reporters/registry.js';
 export { registerBuiltinReporters } from './reporters/builtin.js';
 export { FileReporter, fileReporter } from './reporters/file.js';
 export type { ReportFormat, ReporterContext, ReporterFactory, TextSink } from './reporters/contract.js';

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { closestName } from '../core/diagnostic.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { escapeControls } from '../core/printable.js';
+import { toolVersion } from '../core/tool-version.js';
 import { sweepStaleFolders } from '../managed/stale-folders.js';
 import { INIT_OPTIONS, optionHelp, parseOptions, RUN_OPTIONS, SCHEMA_OPTIONS, UsageError, VALIDATE_OPTIONS, type OptionTable } from './options.js';
 
 // Each command loads what it needs when it runs (import() below): `--help` loads no command,
 // `schema` no scenario loader, `run` no other command, and no command a reporter nobody chose.
-const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const EXIT_CODES = `exit codes: 0 all passed, 1 a scenario failed (or --fail-on-skip / --min-tests),
             2 invalid scenario file, config or usage, 3 the server could not be reached
@@ -89,7 +89,7 @@ export async function main(argv: string[], io: Io = STANDARD_IO): Promise<number
       case '--version':
       case '-V':
       case 'version':
-        io.out(VERSION);
+        io.out(toolVersion());
         return ExitCode.passed;
       case undefined:
       case '-h':

@@ -28,7 +28,7 @@ export async function mergeReportsCommand(args: string[], io: Io): Promise<numbe
   if (positionals.length === 0) throw new UsageError('give the blob files (or their folder) to merge, as written by run --reporter blob');
   // Blobs were redacted when written; this redactor only keeps the environment's secrets out.
   const context = { redactor: new Redactor(), colour: wantsColour(process.stdout, process.env), out: process.stdout };
-  const reporters = registeredReporters((values.reporter as string[] | undefined) ?? ['html'], context);
+  const reporters = await registeredReporters((values.reporter as string[] | undefined) ?? ['html'], context);
   const blobs: Blob[] = [];
   for (const path of positionals.flatMap(blobFiles)) {
     const blob = readBlob(path);

@@ -1,8 +1,9 @@
 import type { Reporter } from '../events/reporter.js';
 import type { Redactor } from '../report/redact.js';
+import { closestName } from '../core/diagnostic.js';
 import { CONSOLE_NAMES, registerBuiltinReporters } from '../reporters/builtin.js';
 import type { TextSink } from '../reporters/contract.js';
-import { getReporter, reporterNames, type RegisteredReporter } from '../reporters/registry.js';
+import { loadReporter, reporterNames, type LoadedReporter } from '../reporters/registry.js';
 import { UsageError } from './options.js';
 
 export interface ChoiceContext {
@@ -18,7 +19,7 @@ export interface ChoiceContext {
  * html, and whatever else is registered; a file reporter writes to `path`, '-' being standard
  * output), or else a mocha reporter (dot, list, xunit, a module path) replayed through the mocha
  * bridge, mocha being loaded only then. Unless one of them prints to standard output, the
- * console comes first.
+ * console comes first. Only the chosen reporters' code is loaded.
  */
 export async function chooseReporters(specs: string[], context: ChoiceContext): Promise<Reporter[]> {
   registerBuiltinReporters();
@@ -26,14 +27,14 @@ export async function chooseReporters(specs: string[], context: ChoiceContext): 
   for (const spec of specs) {
     const colon = spec.indexOf(':');
     const name = colon > 0 ? spec.slice(0, colon) : spec;
-    const registered = getReporter(name);
+    const registered = await loadReporter(name);
     if (!registered) {
       chosen.push(await mochaReporter(spec, context));
       continue;
     }
     chosen.push(make(registered, spec, colon, context));
   }
-  if (!chosen.some((r) => r.printsToStdout?.())) chosen.unshift(getReporter('console')!.factory(context));
+  if (!chosen.some((r) => r.printsToStdout?.())) chosen.unshift((await loadReporter('console'))!.factory(context));
   return chosen;
 }
 
@@ -41,15 +42,23 @@ export async function chooseReporters(specs: string[], context: ChoiceContext): 
  * Registered reporters only (no mocha, no console added): what `merge-reports` writes from
  * merged blobs. An unknown name is a usage error naming the ones there are.
  */
-export function registeredReporters(specs: string[], context: ChoiceContext): Reporter[] {
+export async function registeredReporters(specs: string[], context: ChoiceContext): Promise<Reporter[]> {
   registerBuiltinReporters();
-  return specs.map((spec) => {
+  const chosen: Reporter[] = [];
+  for (const spec of specs) {
     const colon = spec.indexOf(':');
     const name = colon > 0 ? spec.slice(0, colon) : spec;
-    const registered = getReporter(name);
-    if (!registered) throw new UsageError(`unknown reporter "${name}": use ${reporterNames().join(', ')}`);
-    return make(registered, spec, colon, context);
-  });
+    const registered = await loadReporter(name);
+    if (!registered) throw new UsageError(`unknown reporter "${name}"${suggestion(name)}: use ${reporterNames().join(', ')}`);
+    chosen.push(make(registered, spec, colon, context));
+  }
+  return chosen;
+}
+
+/** `; did you mean junit?` for a misspelt registered reporter's name, else nothing. */
+function suggestion(name: string): string {
+  const hint = closestName(name, reporterNames());
+  return hint ? `; did you mean ${hint}?` : '';
 }
 
 async function mochaReporter(name: string, context: ChoiceContext): Promise<Reporter> {
@@ -57,13 +66,13 @@ async function mochaReporter(name: string, context: ChoiceContext): Promise<Repo
   const loaded = await loadMochaReporter(name);
   if (!loaded) {
     const ours = [...new Set([...CONSOLE_NAMES, ...reporterNames()])];
-    throw new UsageError(`unknown reporter "${name}": use ${ours.join(', ')}, a mocha reporter (dot, list, xunit, ...) or a module path`);
+    throw new UsageError(`unknown reporter "${name}"${suggestion(name)}: use ${ours.join(', ')}, a mocha reporter (dot, list, xunit, ...) or a module path`);
   }
   return new MochaBridge(loaded, context, name);
 }
 
 /** A registered reporter for `name[:path]`: a file reporter's path, or its default. */
-function make(registered: RegisteredReporter, spec: string, colon: number, context: ChoiceContext): Reporter {
+function make(registered: LoadedReporter, spec: string, colon: number, context: ChoiceContext): Reporter {
   const path = colon > 0 ? spec.slice(colon + 1) : registered.defaultPath;
   if (colon > 0 && registered.defaultPath === undefined) throw new UsageError(`--reporter ${spec}: ${registered.name} writes no file, so it takes no path`);
   if (path === '') throw new UsageError(`--reporter ${spec}: give a path after the colon`);

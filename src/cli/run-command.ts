@@ -7,8 +7,6 @@ import { listing, planSuite, withTags, type Plan, type PlanSettings } from '../p
 import { Redactor, urlSecrets } from '../report/redact.js';
 import { cleanupWarnings, sessionsLeftLine } from '../report/warnings.js';
 import { wantsColour } from '../reporters/colour.js';
-import { ConsoleReporter } from '../reporters/console.js';
-import { CoverageReporter } from '../reporters/coverage.js';
 import { randomSeed } from '../run/seeded.js';
 import { runSuite, type SuiteOutcome } from '../suite/run-suite.js';
 import { loadProjectConfig, mergeOptions } from './config.js';
@@ -57,10 +55,12 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
       io.out(listing(plan));
       return ExitCode.passed;
     }
-    const extra = options.coverage ? [new CoverageReporter({ redactor, out: process.stdout })] : [];
+    const extra = options.coverage ? [new (await import('../reporters/coverage.js')).CoverageReporter({ redactor, out: process.stdout })] : [];
     // One reporter that throws is named once (redacted) and dropped; the others go on.
     const multiplexer = new Multiplexer([learnSecrets(redactor), ...reporters, ...extra], (name, error) => io.err(reporterErrorLine(name, error, (t) => redactor.text(t))));
-    // The console reporter warns of sessions left itself; mocha's own reporters (dot, list, ...) do not.
+    // The console reporter warns of sessions left itself; mocha's own reporters (dot, list, ...) do
+    // not. Its module is loaded already when it was chosen (the default).
+    const { ConsoleReporter } = await import('../reporters/console.js');
     const consoleShown = reporters.some((r) => r instanceof ConsoleReporter);
     return await runPlan(plan, { ...settings, consoleShown }, multiplexer, redactor, io);
   } finally {

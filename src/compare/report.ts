@@ -1,4 +1,4 @@
-import { TOOL_VERSION } from '../report/blob-format.js';
+import { toolVersion } from '../core/tool-version.js';
 import { RATINGS, RULES_VERSION, type Rating } from './classify.js';
 import type { Difference, UnstableDifference } from './diff.js';
 
@@ -54,7 +54,7 @@ export function compareReport(
   const unstable = stability.unstable ?? [];
   const counts = { ...Object.fromEntries(RATINGS.map((r) => [r, differences.filter((d) => d.rating === r).length])), unstable: unstable.length } as CompareReport['counts'];
   const confirmation = stability.confirmation ?? { reruns: 0, tests: 0 };
-  return { format: 'janus-scenarios-compare', version: COMPARE_REPORT_VERSION, rules: RULES_VERSION, tool: { name: 'janus-scenarios', version: TOOL_VERSION }, baseline, target, counts, differences, unstable, confirmation, uncompared };
+  return { format: 'janus-scenarios-compare', version: COMPARE_REPORT_VERSION, rules: RULES_VERSION, tool: { name: 'janus-scenarios', version: toolVersion() }, baseline, target, counts, differences, unstable, confirmation, uncompared };
 }
 
 /** One line on what confirmation by re-run found, or '' when nothing was unstable. */

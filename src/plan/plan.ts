@@ -24,7 +24,7 @@ export async function planSuite(scenarios: CompiledScenario[], settings: PlanSet
   let targets: TargetPlan;
   try {
     await loadClients(transports);
-    targets = urls.length > 0 ? await remotePlan(urls, settings.adminUrls ?? [], targetSettings) : await (await import('./managed.js')).managedPlan(withScenarios(chosen), targetSettings);
+    targets = urls.length > 0 ? await remotePlan(urls, settings.adminUrls ?? [], targetSettings, withScenarios(chosen)) : await (await import('./managed.js')).managedPlan(withScenarios(chosen), targetSettings);
   } catch (e) {
     if (!(e instanceof InfrastructureError)) throw e;
     const fault = e.message;

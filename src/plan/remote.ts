@@ -1,7 +1,7 @@
 import type { CompiledScenario } from '../compile/scenario.js';
 import { UsageError } from '../core/usage-error.js';
 import { everyStep } from '../steps/contract.js';
-import { ProcessPeerHost } from '../media/process-host.js';
+import type { PeerHost } from '../media/contract.js';
 import type { RunTarget } from '../run/run-scenario.js';
 import { transportForScheme } from '../transports/registry.js';
 import { DEFAULT_FIRST_CONTACT_MS, serverInfo } from './server-info.js';
@@ -14,9 +14,10 @@ function usesAdminApi(scenario: CompiledScenario): boolean {
 
 /**
  * Targets a Janus that is already running (`--url`), skipping what its `info` says it lacks and
- * the Admin API scenarios when no `--admin-url` is given.
+ * the Admin API scenarios when no `--admin-url` is given. `scenarios`: those planned; the peer
+ * processes' code is loaded only when one of them needs WebRTC peers.
  */
-export async function remotePlan(urls: string[], adminUrls: string[], common: TargetSettings): Promise<TargetPlan> {
+export async function remotePlan(urls: string[], adminUrls: string[], common: TargetSettings, scenarios: readonly CompiledScenario[]): Promise<TargetPlan> {
   const byTransport = new Map<string, string>();
   for (const url of urls) {
     const t = transportForScheme(schemeOf(url));
@@ -34,7 +35,8 @@ export async function remotePlan(urls: string[], adminUrls: string[], common: Ta
   const infos = new Map<string, Record<string, unknown>>();
   // Peers for a server the runner did not start run in the runner's network namespace, in
   // peer processes of its own.
-  let peers: ProcessPeerHost | undefined;
+  let peers: PeerHost & { shutdown(): Promise<void> } | undefined;
+  let newPeerHost: (() => typeof peers) | undefined;
   for (const t of common.transports) infos.set(t, await serverInfo(t, byTransport.get(t)!, common.tls, common.stepTimeoutMs ?? DEFAULT_FIRST_CONTACT_MS));
   const skipFor = (scenario: CompiledScenario, transport: string): string | undefined => {
     const why = transportSkip(scenario, transport);
@@ -65,14 +67,21 @@ export async function remotePlan(urls: string[], adminUrls: string[], common: Ta
         secrets: common.secrets,
         sessionTimeoutS: typeof info['session-timeout'] === 'number' ? info['session-timeout'] : undefined,
         serverVersion: typeof info.version_string === 'string' ? info.version_string : undefined,
-        ...(scenario.requires.media && { peers: (peers ??= new ProcessPeerHost()) }),
+        ...(scenario.requires.media && { peers: (peers ??= newPeerHost!()) }),
       };
     },
     close: async () => {
       await peers?.shutdown();
     },
   };
-  return { skipFor, start: async () => targets };
+  const start = async (): Promise<Targets> => {
+    if (scenarios.some((s) => s.requires.media)) {
+      const { ProcessPeerHost } = await import('../media/process-host.js');
+      newPeerHost = () => new ProcessPeerHost();
+    }
+    return targets;
+  };
+  return { skipFor, start };
 }
 
 

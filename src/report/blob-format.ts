@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { toolVersion } from '../core/tool-version.js';
 import type { SuiteEvent } from '../events/events.js';
 import { HANDLERS } from '../events/reporter.js';
 
@@ -11,7 +12,7 @@ import { HANDLERS } from '../events/reporter.js';
 export const BLOB_FORMAT = 'janus-scenarios/blob';
 export const BLOB_VERSION = 1;
 
-export const TOOL_VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 
 export interface BlobHeader {
   format: typeof BLOB_FORMAT;
@@ -75,7 +76,7 @@ export function parseBlob(path: string, text: string): Blob | { problem: string 
 function headerProblem(header: unknown): string | undefined {
   const h = header as Partial<BlobHeader> | undefined;
   if (typeof h !== 'object' || h === null || h.format !== BLOB_FORMAT) return `not a janus-scenarios blob (no "${BLOB_FORMAT}" header): write blobs with run --reporter blob`;
-  if (h.version !== BLOB_VERSION) return `blob format version ${String(h.version)}, this janus-scenarios ${TOOL_VERSION} reads version ${BLOB_VERSION}: merge with the version that wrote it`;
+  if (h.version !== BLOB_VERSION) return `blob format version ${String(h.version)}, this janus-scenarios ${toolVersion()} reads version ${BLOB_VERSION}: merge with the version that wrote it`;
   if (typeof h.startedAt !== 'number') return 'the header has no run start';
   return undefined;
 }

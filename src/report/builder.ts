@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { formatSpan } from '../core/source.js';
+import { toolVersion } from '../core/tool-version.js';
 import type { MessageEvent, RunBegin, RunEnd, SuiteEvent, TestBegin, TestEnd, TestInfo } from '../events/events.js';
 import { HANDLERS, type Reporter } from '../events/reporter.js';
 import type { Failure, ScenarioResult, TranscriptEntry } from '../run/events.js';
@@ -8,7 +8,6 @@ import type { ReportedFailure, ReportedMessage, RunReport, ScenarioReport, Scena
 import { Redactor } from './redact.js';
 import { cleanupWarnings } from './warnings.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** What the builder knows of one test: its last attempt only (a retry starts afresh). */
 interface Attempt {
@@ -86,7 +85,7 @@ export class ReportBuilder implements Reporter {
     const seed = this.begin?.seed;
     const report: RunReport = {
       format: 'janus-scenarios/report@1',
-      tool: { name: 'janus-scenarios', version: VERSION },
+      tool: { name: 'janus-scenarios', version: toolVersion() },
       startedAt: new Date(startedAt).toISOString(),
       finishedAt: new Date(finishedAt).toISOString(),
       durationMs: finishedAt - startedAt,

@@ -3,7 +3,7 @@ import type { MessageEvent, RunBegin, RunEnd, StepBegin, StepEnd, TestBegin, Tes
 import type { Reporter } from '../events/reporter.js';
 import { BASELINE_FORMAT, BASELINE_VERSION, CLEANUP_STEP, type Baseline, type BaselineStep, type BaselineTest, type ServerInventory } from '../compare/baseline.js';
 import { wireSummary } from '../compare/wire.js';
-import { TOOL_VERSION } from '../report/blob-format.js';
+import { toolVersion } from '../core/tool-version.js';
 import { Redactor } from '../report/redact.js';
 
 /**
@@ -82,7 +82,7 @@ export class BaselineReporter implements Reporter {
     const raw: Baseline = {
       format: BASELINE_FORMAT,
       version: BASELINE_VERSION,
-      tool: { name: 'janus-scenarios', version: TOOL_VERSION },
+      tool: { name: 'janus-scenarios', version: toolVersion() },
       recordedAt: new Date().toISOString(),
       ...(this.serverVersion && { serverVersion: this.serverVersion }),
       inventory,

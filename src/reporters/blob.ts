@@ -2,8 +2,9 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FaultEvent, InterruptEvent, MessageEvent, RunBegin, RunEnd, StepBegin, StepEnd, SuiteEvent, TestBegin, TestEnd } from '../events/events.js';
 import type { Reporter } from '../events/reporter.js';
-import { BLOB_FORMAT, BLOB_VERSION, blobText, TOOL_VERSION, type BlobHeader } from '../report/blob-format.js';
+import { BLOB_FORMAT, BLOB_VERSION, blobText, type BlobHeader } from '../report/blob-format.js';
 import { Redactor } from '../report/redact.js';
+import { toolVersion } from '../core/tool-version.js';
 
 export interface BlobOptions {
   /** Where the blob goes (BLOB_DEFAULT_PATH without it); `<shard>` in it stands for the shard. */
@@ -60,7 +61,7 @@ export class BlobReporter implements Reporter {
     this.header = {
       format: BLOB_FORMAT,
       version: BLOB_VERSION,
-      tool: { name: 'janus-scenarios', version: TOOL_VERSION },
+      tool: { name: 'janus-scenarios', version: toolVersion() },
       ...(event.shard ? { shard: { index: event.shard.index, total: event.shard.total } } : {}),
       startedAt: event.at,
     };

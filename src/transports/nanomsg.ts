@@ -9,6 +9,7 @@ import {
 } from './contract.js';
 import { loadNative } from './libraries.js';
 import { MAX_MESSAGE_BYTES } from './limits.js';
+import { NANOMSG_THREAD_ENDED } from './start-races.js';
 import { ChannelConnection, ReplyRouter } from './shared-channel.js';
 import { oneLine } from './wire.js';
 
@@ -43,10 +44,7 @@ export function nanomsgTransport(options: { name?: string; maxMessageBytes?: num
         await loadNanomsg();
         return managedAddresses(context);
       },
-      // janus_nanomsg.c starts its thread before it sets `initialized`, and the thread loops only
-      // while that is set: when the thread runs first it ends at once and nothing is served
-      // (Janus 1.1.2 to 1.4.1; seen in about half the starts on a busy machine).
-      flakyStart: /^Nanomsg thread ended/,
+      flakyStart: NANOMSG_THREAD_ENDED,
     },
   };
 }

@@ -13,6 +13,7 @@ import {
 } from './contract.js';
 import { loadNative } from './libraries.js';
 import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
+import { UNIX_THREAD_ENDED } from './start-races.js';
 import { decodeMessages, describeError } from './wire.js';
 import { withRouteIds } from './ws.js';
 
@@ -86,9 +87,7 @@ export function unixTransport(options: UnixTransportOptions = {}): TransportDefi
         await loadUnixModule();
         return managedSockets(context, managedType);
       },
-      // janus_pfunix.c starts its thread before it sets `initialized`, and the thread loops only
-      // while that is set: when the thread wins the race it ends at once, leaving sockets nobody reads.
-      flakyStart: /^Unix Sockets thread ended/,
+      flakyStart: UNIX_THREAD_ENDED,
     },
   };
 }
