@@ -5,7 +5,8 @@
  * ratios. Every loop is bounded in count, and the whole bench in time (BENCH_LIMIT_S).
  *
  * BENCH_FLOWS (flows per measurement, 200), BENCH_SCENARIOS (scenarios per measurement, 50),
- * BENCH_ROUNDS (alternating rounds, 9), BENCH_STARTS (processes per start-up figure, 5).
+ * BENCH_ROUNDS (alternating rounds, 9), BENCH_WARMUP (rounds of warm-up each side runs first, 5),
+ * BENCH_STARTS (processes per start-up figure, 5).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import { loadSuite, planSuite, registerBuiltinTransports, type PlannedTest, type
 import { MessageChecker } from '../src/schemas/checker.js';
 import { anchorScenario } from './anchor.js';
 import { handWrittenFor, handWrittenTransports } from './hand-written.js';
-import { childCpuReader, sideBySide, type Cost, type Spread } from './measure.js';
+import { childCpuReader, sideBySide, WARMUP_ROUNDS, type Cost, type Spread } from './measure.js';
 import { CLI, timeToExit, timeToFirstRequest, type ProcessCost } from './startup.js';
 
 const FLOWS = numberFrom('BENCH_FLOWS', 200);
@@ -98,7 +99,7 @@ function header(started: StartedPlan, tests: PlannedTest[]): string {
     `janus-scenarios bench: ${target?.serverVersion ?? 'Janus'} (managed: ${where})`,
     `node ${process.version}, ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)} at start`,
     'anchor flow: create, attach echotest, message (ack + event), detach, destroy; every reply checked;',
-    `the runner in-process through its plan, strict schema checks; medians of ${ROUNDS} alternating rounds`,
+    `the runner in-process through its plan, strict schema checks; medians of ${ROUNDS} alternating rounds after ${WARMUP_ROUNDS} of warm-up each (BENCH_WARMUP)`,
   ].join('\n');
 }
 
