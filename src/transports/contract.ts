@@ -113,7 +113,9 @@ export interface TransportConnection {
    * (the body of an HTTP POST); push transports resolve with undefined and deliver replies
    * through the sink. `payload` is sent verbatim when it is a string (for invalid-JSON cases).
    * `signal` ends the exchange when the caller stops waiting (its time limit, Ctrl-C): a reply
-   * still streaming in is then abandoned, never read on.
+   * still streaming in is then abandoned, never read on. It speaks of this exchange only until
+   * the returned promise settles: remove any listener you added by then (a signal that still has
+   * one is never handed to another request; one without may serve the next exchange).
    */
   send(payload: JanusMessage | string, route: Route, signal?: AbortSignal): Promise<JanusMessage | undefined>;
   /** True when send() never reads its signal (a push transport's send ends at once): the client then makes none per request. */
