@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode } from '../core/exit-codes.js';
+import { toolVersion } from '../core/tool-version.js';
 import { INIT_OPTIONS, parseOptions, UsageError } from './options.js';
 
 /** This package's folder (the shipped schema/ is in it): dist/src/cli/ is three levels down. */
@@ -50,7 +51,7 @@ function schemaPath(fromDir: string, name: string): string {
 
 /** A package.json for a folder that has none: the tool as a dev dependency, `npm test` runs the scenarios. */
 function starterPackage(): string {
-  const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = toolVersion();
   return `${JSON.stringify({ name: 'janus-tests', private: true, scripts: { test: 'janus-scenarios run' }, devDependencies: { 'janus-scenarios': `^${version}` } }, null, 2)}\n`;
 }
 

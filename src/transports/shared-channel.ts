@@ -109,13 +109,23 @@ const EVENT_VERBS = new Set(['event', 'webrtcup', 'media', 'slowlink', 'hangup',
 const UNANSWERED_LIMIT_MS = 10_000;
 const TAG = /^([0-9a-f]{12})\//;
 /** How long a reply without a transaction waits for the requests it may answer to be told apart. */
-const PARK_LIMIT_MS = 2_000;
+const HOLD_LIMIT_MS = 2_000;
 
 interface Held {
   message: JanusMessage;
   /** The unanswered requests it may answer. */
   candidates: Set<Unanswered>;
   timer: NodeJS.Timeout;
+}
+
+/** Whether the requests (none, or some) all belong to one connection. */
+function oneConnection(requests: Iterable<Unanswered>): boolean {
+  let tag: string | undefined;
+  for (const request of requests) {
+    if (tag !== undefined && request.tag !== tag) return false;
+    tag = request.tag;
+  }
+  return true;
 }
 
 interface Unanswered {
@@ -133,7 +143,7 @@ export class ReplyRouter {
   private readonly held: Held[] = [];
 
   /** `holdMs`: how long a reply without a transaction may be held (see routeUntransacted). */
-  constructor(private readonly holdMs = PARK_LIMIT_MS) {}
+  constructor(private readonly holdMs = HOLD_LIMIT_MS) {}
 
   get size(): number {
     return this.channels.size;
@@ -181,7 +191,7 @@ export class ReplyRouter {
     if (this.unanswered.length === 0) return false;
     const bare = this.unanswered.find((u) => u.wire === undefined);
     const candidates = bare ? [bare] : this.unanswered;
-    if (new Set(candidates.map((u) => u.tag)).size === 1) {
+    if (oneConnection(candidates)) {
       this.settle(candidates[0]!, message);
       return true;
     }
@@ -205,7 +215,7 @@ export class ReplyRouter {
   private eliminated(request: Unanswered): void {
     for (const held of [...this.held]) {
       if (!held.candidates.delete(request)) continue;
-      if (new Set([...held.candidates].map((u) => u.tag)).size <= 1) this.release(held);
+      if (oneConnection(held.candidates)) this.release(held);
     }
   }
 
