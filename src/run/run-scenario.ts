@@ -5,6 +5,7 @@ import { describeClose, JanusClient, type ConnectionChange } from '../janus/clie
 import type { JanusMessage, Route } from '../protocol/messages.js';
 import { formatViolation, validateSchema, type Violation } from '../schemas/catalogue.js';
 import { MessageChecker, type SchemaMode } from '../schemas/checker.js';
+import { SchemaChecks, type Found } from './schema-checks.js';
 import type { Matcher, MatchRuntime, Mismatch } from '../match/contract.js';
 import { StepFailure, type Actor, type CompiledStep, type KnownBug, type StepContext } from '../steps/contract.js';
 import { TransportFault, type TlsOptions } from '../transports/contract.js';
@@ -55,8 +56,8 @@ export interface RunOptions {
 }
 
 const CLEANUP_BUDGET_MS = 5000;
-/** Runs work a microtask later: queueMicrotask would wrap each callback in an async-hooks scope. */
-const CHECK_SOON = Promise.resolve();
+/** The step index of what comes after the steps (cleanup, late events): no step's, so never a step's failure. */
+const AFTER_STEPS = Number.MAX_SAFE_INTEGER;
 
 /**
  * Runs one compiled scenario over one transport and returns its result. It never throws for
@@ -101,8 +102,9 @@ class ScenarioRun {
   private readonly nextKeepalive: () => string;
   private readonly stops: Stops;
   private readonly schemaMode: SchemaMode;
-  private readonly checker?: MessageChecker;
-  private readonly violations: Violation[] = [];
+  private readonly checks?: SchemaChecks;
+  /** The step running (its index in the scenario's steps), whose messages' checks it owns. */
+  private stepIndex = -1;
   private readonly schemaWarnings: string[] = [];
   // Peer ids carry this run's prefix: runs in parallel share the host, never a peer.
   private readonly peerPrefix = `${randomUUID()}/`;
@@ -120,7 +122,7 @@ class ScenarioRun {
     this.nextKeepalive = transactionGenerator(options.seed, `keepalive\u0000${scenario.file}`);
     this.stops = new Stops(scenario.timeoutMs ?? options.scenarioTimeoutMs, options.signal);
     this.schemaMode = options.schemaMode ?? 'off';
-    this.checker = this.schemaMode === 'off' ? undefined : new MessageChecker(target.serverVersion, options.onSchemaValid);
+    this.checks = this.schemaMode === 'off' ? undefined : new SchemaChecks(new MessageChecker(target.serverVersion, options.onSchemaValid));
     // Peers that die (their process crashed) end the scenario at once, with the reason.
     target.peers?.watch(this.peerPrefix, (reason) => this.stops.peersDied(reason));
   }
@@ -132,33 +134,56 @@ class ScenarioRun {
   async steps(): Promise<Failure | undefined> {
     const context = this.context(this.stops.stepSignal);
     const version = this.target.serverVersion;
-    const failures: Failure[] = [];
+    const failures = new StepFailures();
     try {
       const variables = resolveVariables(this.scenario, this.values, context, this.actors.get(this.scenario.clients[0]!)!);
-      if (variables) failures.push(variables);
-      for (const step of variables ? [] : this.scenario.steps) {
+      if (variables) failures.add(-1, variables);
+      const steps = variables ? [] : this.scenario.steps;
+      for (let index = 0; index < steps.length; index++) {
+        const step = steps[index]!;
         const verdict = versionVerdict(step, version);
         if (verdict === 'skip') continue;
+        this.stepIndex = index;
         let failure = verdict ?? await runStep(step, context, this.options.onEvent);
-        this.flushOutgoing();
-        if (!failure && this.violations.length > 0) failure = schemaVerdict(step, this.takeViolations(), this.schemaMode, this.schemaWarnings);
         const stopped = this.stops.override(step);
         failure = stopped ?? failure;
-        if (step.knownBug && !stopped && bugHolds(step.knownBug, version)) {
-          ({ failure, knownIssue: this.knownIssue } = knownBugVerdict(step.knownBug, failure, version!, step));
-          if (failure) failures.push(failure);
-          break;
-        }
-        if (!failure) continue;
-        failures.push(failure);
-        if (!(this.options.continueOnMismatch && failure.continuable)) break;
+        // Checks of the steps before this one have run (most while this one waited on Janus); a
+        // verdict that decides more than this step's pass needs this step's run too.
+        const found = this.checks?.take(failure !== undefined || step.knownBug !== undefined ? Infinity : index);
+        if (found && found.length > 0) this.addSchemaFailures(failures, found, index, failure);
+        const bug = step.knownBug && !stopped && bugHolds(step.knownBug, version) ? step.knownBug : undefined;
+        // The step's own schema failure is its failure too: the bug may show as a message's shape.
+        if (bug) ({ failure, knownIssue: this.knownIssue } = knownBugVerdict(bug, failure ?? failures.take(index), version!, step));
+        if (failure) failures.add(index, failure);
+        if (bug || failures.stop(this.options.continueOnMismatch === true)) break;
       }
+      this.stepIndex = AFTER_STEPS;
+      if (this.checks) this.addSchemaFailures(failures, this.checks.take(Infinity), AFTER_STEPS, undefined);
     } catch (e) {
-      failures.push(toFailure(e));
+      failures.add(this.stepIndex, toFailure(e));
     }
+    this.stepIndex = AFTER_STEPS;
     this.stops.endSteps();
-    this.laterFailures = failures.slice(1);
-    return failures[0];
+    const [first, ...later] = failures.inOrder();
+    this.laterFailures = later;
+    return first;
+  }
+
+  /**
+   * Schema violations found, by the step their messages belong to: in strict mode a failure of
+   * that step (unless it failed otherwise: then they are warnings), in warn mode warnings.
+   * `current` and its `failure`: the step just run, whose own failure is not added yet.
+   */
+  private addSchemaFailures(failures: StepFailures, found: Found[], current: number, failure: Failure | undefined): void {
+    for (const [index, violations] of byStep(found)) {
+      const step = this.scenario.steps[index];
+      const failed = index === current ? failure !== undefined : failures.has(index);
+      if (!step || failed || this.schemaMode === 'warn') {
+        this.schemaWarnings.push(...violations.map(formatViolation));
+        continue;
+      }
+      failures.add(index, schemaVerdict(step, violations.map(formatViolation)));
+    }
   }
 
   /** Cleanup steps, peers, then every session left: with a time budget of its own, so it runs even after a timeout or Ctrl-C. */
@@ -181,7 +206,7 @@ class ScenarioRun {
     await (await this.adminClient?.catch(() => undefined))?.close(() => ({}), 0);
     this.stops.dispose();
     // What arrived after the last step (cleanup, late events) is reported, never failed on.
-    this.schemaWarnings.push(...this.takeViolations().map(formatViolation));
+    for (const { violation } of this.checks?.take(Infinity) ?? []) this.schemaWarnings.push(formatViolation(violation));
     return cleanup;
   }
 
@@ -234,23 +259,7 @@ class ScenarioRun {
       this.transcript.push(entry);
       // Built only when someone listens: a run in a loop (the library, load) pays nothing for it.
       if (this.options.onEvent) this.emit({ type: 'message', ...entry, route });
-      if (!this.checker) return;
-      if (direction === 'out') {
-        // Checked once the request is on its way (a microtask later): Janus works on it meanwhile.
-        // Its violations wait for the reply anyway, and every check of an incoming message, and
-        // every verdict, comes after the checks of the requests sent before it (flushOutgoing).
-        this.outgoing.push([api, message, route ?? {}]);
-        if (this.outgoing.length === 1) void CHECK_SOON.then(this.flushOutgoing);
-        return;
-      }
-      this.flushOutgoing();
-      if (typeof message === 'string') return;
-      try {
-        const found = this.checker.incoming(api, message);
-        if (found.length > 0) this.violations.push(...found);
-      } catch (e) {
-        this.violations.push(uncheckable(message, e));
-      }
+      this.checks?.add(this.stepIndex, direction, api, message, route);
     };
   }
 
@@ -266,30 +275,6 @@ class ScenarioRun {
   /** One client claimed or destroyed a session: the others no longer keep it alive nor clean it up. */
   private sessionTaken(by: string | undefined, sessionId: number): void {
     for (const [name, client] of this.connected) if (name !== by) client.disown(sessionId);
-  }
-
-  /** Requests sent whose schema check has not run yet, oldest first. */
-  private readonly outgoing: Array<[api: 'janus' | 'admin', message: JanusMessage | string, route: Route]> = [];
-
-  /** Runs the schema checks of the requests sent so far. */
-  private readonly flushOutgoing = (): void => {
-    if (this.outgoing.length === 0) return;
-    for (const [api, message, route] of this.outgoing.splice(0)) this.checked(message, () => this.checker!.outgoing(api, message, route));
-  };
-
-  /** Whatever goes wrong in a check is this step's verdict, never the transport's (checks run in its callbacks). */
-  private checked(message: JanusMessage | string, check: () => void): void {
-    try {
-      check();
-    } catch (e) {
-      this.violations.push(uncheckable(message, e));
-    }
-  }
-
-  /** The schema violations found so far, every request sent checked. */
-  takeViolations(): Violation[] {
-    this.flushOutgoing();
-    return this.violations.splice(0);
   }
 
   private async connect(name: string, api: 'janus' | 'admin', transportName: string, url: string): Promise<JanusClient> {
@@ -543,28 +528,58 @@ async function runStep(step: CompiledStep, ctx: StepContext, emit: ((e: RunEvent
   return failure;
 }
 
-/** A message the checker itself failed on: a violation, never an escape from a transport's callback. */
-function uncheckable(message: JanusMessage | string, e: unknown): Violation {
-  return { schema: 'checker', pointer: '/', rule: `cannot check this message: ${(e as Error).message}`, value: message };
-}
-
-/** Schema violations seen during a step: in strict mode they fail it, in warn mode they are kept. */
-function schemaVerdict(step: CompiledStep, found: Violation[], mode: SchemaMode, warnings: string[]): Failure | undefined {
-  if (found.length === 0) return undefined;
-  if (mode === 'warn') {
-    warnings.push(...found.map(formatViolation));
-    return undefined;
-  }
+/** A strict check's violations of a step's messages fail it; the messages came, so a run that goes on after mismatches can. */
+function schemaVerdict(step: CompiledStep, found: string[]): Failure {
   const [first, ...rest] = found;
   return {
     kind: 'assertion',
-    summary: `${formatViolation(first!)}${rest.length > 0 ? ` (and ${rest.length} more)` : ''}`,
+    summary: `${first!}${rest.length > 0 ? ` (and ${rest.length} more)` : ''}`,
     span: step.span,
     stepTitle: step.title,
-    schemaViolations: found.map(formatViolation),
-    // The messages came; only their shape is not the catalogue's.
+    schemaViolations: found,
     continuable: true,
   };
+}
+
+/** Violations grouped by the step they belong to, in the order found (steps ascending). */
+function byStep(found: Found[]): Map<number, Violation[]> {
+  const out = new Map<number, Violation[]>();
+  for (const { step, violation } of found) {
+    const list = out.get(step);
+    if (list) list.push(violation);
+    else out.set(step, [violation]);
+  }
+  return out;
+}
+
+/** The failures of a run's steps, each with its step's index, listed in step order whatever order they were found in. */
+class StepFailures {
+  private readonly list: Array<{ index: number; failure: Failure }> = [];
+
+  add(index: number, failure: Failure): void {
+    let at = this.list.length;
+    while (at > 0 && this.list[at - 1]!.index > index) at--;
+    this.list.splice(at, 0, { index, failure });
+  }
+
+  has(index: number): boolean {
+    return this.list.some((f) => f.index === index);
+  }
+
+  /** Removes and returns the failure of step `index`, if it has one. */
+  take(index: number): Failure | undefined {
+    const at = this.list.findIndex((f) => f.index === index);
+    return at < 0 ? undefined : this.list.splice(at, 1)[0]!.failure;
+  }
+
+  /** Whether the steps must stop: a failure the run cannot go on after (any, unless it goes on after mismatches). */
+  stop(continueOnMismatch: boolean): boolean {
+    return this.list.some((f) => !(continueOnMismatch && f.failure.continuable));
+  }
+
+  inOrder(): Failure[] {
+    return this.list.map((f) => f.failure);
+  }
 }
 
 function toFailure(e: unknown): Failure {

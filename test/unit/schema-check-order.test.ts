@@ -10,9 +10,10 @@ import type { TransportDefinition } from '../../src/transports/contract.js';
 import { getTransport, registerTransport } from '../../src/transports/registry.js';
 
 /**
- * A request's schema check runs once it is on its way (Janus works on it meanwhile); the check
- * of its reply, and the step's verdict, must still come after it, however soon the reply comes:
- * a reply checked before its request would be checked against nothing, a false pass.
+ * Schema checks run once the next request is on its way (Janus works on it meanwhile), in the
+ * order the messages went and came: a reply checked before its request would be checked
+ * against nothing, a false pass. A violation fails the step its message belongs to, however
+ * soon the reply comes, and the step after it is the last that may have begun by then.
  */
 
 /** Answers `success` with `data` (a session id by default), from inside send() or from a later callback. */
@@ -59,12 +60,13 @@ describe('schema checks of requests sent and replies received', function () {
 
   for (const when of ['inside-send', 'later'] as const) {
     it(`a request with an unknown field fails its step, the reply coming ${when}`, async () => {
-      const result = await run('  - request: { janus: create, surprise: 1 }\n  - request: create\n', `order-${when}`);
+      const result = await run('  - request: { janus: create, surprise: 1 }\n  - request: create\n  - request: create\n', `order-${when}`);
       assert.equal(result.status, 'failed');
       assert.equal(result.failure?.span?.line, 3, 'the first step');
       assert.match(result.failure!.summary, /schema core\/request\/create: \/surprise: unknown field/);
+      assert.equal(result.laterFailures, undefined, 'one failure, the first step\'s');
       const creates = result.transcript.filter((t) => t.direction === 'out' && (t.message as JanusMessage).janus === 'create').length;
-      assert.equal(creates, 1, 'the second request is never sent');
+      assert.ok(creates <= 2, `the third request is never sent (${creates} creates sent)`);
     });
 
     it(`a request without one passes, the reply coming ${when}`, async () => {
@@ -77,6 +79,20 @@ describe('schema checks of requests sent and replies received', function () {
       assert.equal(result.status, 'failed');
       assert.equal(result.failure?.span?.line, 3, 'the first step');
       assert.match(result.failure!.summary, /schema core\/success\/create: \/data\/id/);
+    });
+
+    it(`a reply off its schema fails its step before the next step's own failure, coming ${when}`, async () => {
+      const result = await run('  - request: create\n  - request: create\n    expect: { janus: error }\n', `badreply-${when}`);
+      assert.equal(result.failure?.span?.line, 3, 'the first step, whose reply came first');
+      assert.match(result.failure!.summary, /schema core\/success\/create/);
+      assert.deepEqual(result.laterFailures?.map((f) => f.span?.line), [4], 'then the second step\'s mismatch');
+    });
+
+    it(`the last step's reply off its schema fails the last step, coming ${when}`, async () => {
+      const result = await run('  - request: create\n', `badreply-${when}`);
+      assert.equal(result.status, 'failed');
+      assert.equal(result.failure?.span?.line, 3);
+      assert.match(result.failure!.summary, /schema core\/success\/create/);
     });
   }
 });
