@@ -147,9 +147,8 @@ class ScenarioRun {
         let failure = verdict ?? await runStep(step, context, this.options.onEvent);
         const stopped = this.stops.override(step);
         failure = stopped ?? failure;
-        // Checks of the steps before this one have run (most while this one waited on Janus); a
-        // verdict that decides more than this step's pass needs this step's run too.
-        const found = this.checks?.take(failure !== undefined || step.knownBug !== undefined ? Infinity : index);
+        // A verdict that decides more than this step's pass needs every check run, this step's too.
+        const found = this.checks?.take(failure !== undefined || step.knownBug !== undefined);
         if (found && found.length > 0) this.addSchemaFailures(failures, found, index, failure);
         const bug = step.knownBug && !stopped && bugHolds(step.knownBug, version) ? step.knownBug : undefined;
         // The step's own schema failure is its failure too: the bug may show as a message's shape.
@@ -158,7 +157,7 @@ class ScenarioRun {
         if (bug || failures.stop(this.options.continueOnMismatch === true)) break;
       }
       this.stepIndex = AFTER_STEPS;
-      if (this.checks) this.addSchemaFailures(failures, this.checks.take(Infinity), AFTER_STEPS, undefined);
+      if (this.checks) this.addSchemaFailures(failures, this.checks.take(true), AFTER_STEPS, undefined);
     } catch (e) {
       failures.add(this.stepIndex, toFailure(e));
     }
@@ -206,7 +205,7 @@ class ScenarioRun {
     await (await this.adminClient?.catch(() => undefined))?.close(() => ({}), 0);
     this.stops.dispose();
     // What arrived after the last step (cleanup, late events) is reported, never failed on.
-    for (const { violation } of this.checks?.take(Infinity) ?? []) this.schemaWarnings.push(formatViolation(violation));
+    for (const { violation } of this.checks?.take(true) ?? []) this.schemaWarnings.push(formatViolation(violation));
     return cleanup;
   }
 

@@ -17,34 +17,43 @@ export interface Found {
   violation: Violation;
 }
 
+/** Messages whose checks run together: the checks of a batch share warm code, where one check alone runs cold. */
+export const CHECK_BATCH = 32;
+/** How long a message waits for its check at most when fewer than a batch come (a wait for an event, the last steps). */
+const CHECK_DELAY_MS = 20;
+
 /**
- * The schema checks of a run's messages, run when the run is idle rather than on a message's
- * way. A reply's check used to sit between the reply and the next request: tens of
- * microseconds a message, on a machine whose other core is Janus's. Queued instead, the checks
- * run once the next request is on the wire (an immediate runs after the promise chain that
- * sends it), while Janus works on it; or at once when a verdict needs them (`runAll`).
+ * The schema checks of a run's messages, off the path from a reply to the next request. A check
+ * between them cost tens of microseconds a message: run alone, between two messages, the
+ * checker's code is cold every time, and the machine's other core is Janus's. Queued instead,
+ * the checks run a batch at a time: once CHECK_BATCH messages wait (after the promise chain
+ * that sends the next request, while Janus works on it), CHECK_DELAY_MS after the first, or at
+ * once when a verdict needs them (`take`).
  *
  * Checks run in the order the messages went and came, as the checker learns transactions and
  * handles from the traffic itself. Each violation keeps the step its message belongs to, so a
- * verdict names that step even when the check ran after the next one had begun.
+ * verdict names that step even when the check ran steps later: a scenario stops at most a
+ * batch of messages after the one that broke the schema.
  */
 export class SchemaChecks {
   private readonly queue: Unchecked[] = [];
   private readonly found: Found[] = [];
-  private scheduled = false;
+  private soon?: NodeJS.Immediate;
+  private later?: NodeJS.Timeout;
 
-  constructor(private readonly checker: MessageChecker) {}
+  constructor(private readonly checker: MessageChecker, private readonly batch = CHECK_BATCH) {}
 
   add(step: number, direction: 'in' | 'out', api: 'janus' | 'admin', message: JanusMessage | string, route: Route | undefined): void {
     this.queue.push({ step, direction, api, message, route: route ?? {} });
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(this.runAll);
+    if (this.queue.length >= this.batch) this.soon ??= setImmediate(this.runAll);
+    else if (this.queue.length === 1) this.later ??= setTimeout(this.runAll, CHECK_DELAY_MS).unref();
   }
 
   /** Runs every check queued; what the checker itself fails on is a violation of that message, never an escape. */
   readonly runAll = (): void => {
-    this.scheduled = false;
+    if (this.soon) clearImmediate(this.soon);
+    if (this.later) clearTimeout(this.later);
+    this.soon = this.later = undefined;
     for (let next = this.queue.shift(); next; next = this.queue.shift()) this.runOne(next);
   };
 
@@ -57,12 +66,12 @@ export class SchemaChecks {
   }
 
   /**
-   * The violations found so far, oldest step first, handed over once; every check still queued
-   * for a step before `before` runs first (Infinity: every check). A step's verdict takes those
-   * of the steps before it: a check never lags more than one step behind its message.
+   * The violations found so far, oldest step first, handed over once. With `all`, every check
+   * queued runs first; without, a full batch does (a transport that answers inside its send
+   * never lets the immediate run before the next step).
    */
-  take(before: number): Found[] {
-    while (this.queue.length > 0 && this.queue[0]!.step < before) this.runOne(this.queue.shift()!);
+  take(all: boolean): Found[] {
+    if (all || this.queue.length >= this.batch) this.runAll();
     return this.found.length === 0 ? NONE : this.found.splice(0);
   }
 
