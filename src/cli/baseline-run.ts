@@ -66,7 +66,7 @@ export async function runForBaseline(args: string[], command: string, io: Io, su
   }
   const unguard = guardOutput(redactor);
   try {
-    const planned = await planSuite(scenarios, { ...planSettings(settings), continueOnMismatch: true });
+    const planned = await planSuite(scenarios, { ...planSettings(settings), continueOnMismatch: true, wireFrames: true });
     const plan = only ? { ...planned, tests: planned.tests.filter((t) => only.has(t.info.id)) } : planned;
     if (plan.fault) {
       io.err(`error: ${clip(redactor.text(plan.fault), 1000)}`);

@@ -34,6 +34,8 @@ export interface PlanSettings {
   schemaMode?: SchemaMode;
   /** Scenarios go on after a step whose message did not match (record, compare); default off: a run stops at the first failure. */
   continueOnMismatch?: boolean;
+  /** Keep the wire's shape of every message received (record, compare): see ConnectOptions.wireFrames. */
+  wireFrames?: boolean;
   env?: Environment;
   validateSchema?: RunOptions['validateSchema'];
   onSchemaValid?: RunOptions['onSchemaValid'];

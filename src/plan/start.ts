@@ -27,6 +27,7 @@ export function startTargets(targets: Targets, settings: PlanSettings, remote: b
         scenarioTimeoutMs: settings.scenarioTimeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS,
         schemaMode: settings.schemaMode ?? 'strict',
         continueOnMismatch: settings.continueOnMismatch ?? false,
+        wireFrames: settings.wireFrames ?? false,
         validateSchema: settings.validateSchema ?? validateSchema,
         onSchemaValid: settings.onSchemaValid,
         env: settings.env,

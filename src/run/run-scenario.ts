@@ -53,6 +53,8 @@ export interface RunOptions {
    * value never bound, a lost connection, the time limit) still stops the scenario. Default off.
    */
   continueOnMismatch?: boolean;
+  /** Keep the wire's shape of every message received (record, compare): see ConnectOptions.wireFrames. Default off. */
+  wireFrames?: boolean;
 }
 
 const CLEANUP_BUDGET_MS = 5000;
@@ -283,7 +285,7 @@ class ScenarioRun {
     try {
       return await JanusClient.connect(
         transport,
-        { url, api, tls: target.tls, connectTimeoutMs: this.options.stepTimeoutMs },
+        { url, api, tls: target.tls, connectTimeoutMs: this.options.stepTimeoutMs, wireFrames: this.options.wireFrames === true },
         {
           api,
           nextTransaction: this.nextKeepalive,

@@ -90,6 +90,12 @@ export interface ConnectOptions {
   tls: TlsOptions;
   /** Connection attempts give up after this long, with a TransportFault. */
   connectTimeoutMs: number;
+  /**
+   * Tie each message decoded to the frame it came in (`decodeMessages` with a frame; read with
+   * `frameOf`): record and compare keep the wire's shape from it. Asked only by them, as it
+   * costs a property on every message.
+   */
+  wireFrames?: boolean;
 }
 
 /** Credentials a long-poll needs in its query string. */

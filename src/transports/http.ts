@@ -93,6 +93,7 @@ class HttpConnection implements TransportConnection {
     private readonly origin: HttpOrigin,
     private readonly sink: TransportSink,
     private readonly limits: Limits,
+    private readonly wireFrames: boolean,
   ) {
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.shownOrigin = `${url.protocol}//${url.host}`;
@@ -106,7 +107,7 @@ class HttpConnection implements TransportConnection {
       throw new TransportFault(`HTTP: invalid URL ${JSON.stringify(options.url)}`);
     }
     const origin = await httpOrigin(parsed, options.tls, options.connectTimeoutMs);
-    const connection = new HttpConnection(parsed, origin, sink, limits);
+    const connection = new HttpConnection(parsed, origin, sink, limits, options.wireFrames === true);
     try {
       await connection.probe(options.connectTimeoutMs);
     } catch (err) {
@@ -139,7 +140,7 @@ class HttpConnection implements TransportConnection {
     }
     if (reply.status !== 200) throw new TransportFault(`${where()}: HTTP ${reply.status}`);
     try {
-      return decodeMessages(reply.text, false, { status: reply.status })[0];
+      return decodeMessages(reply.text, false, this.wireFrames ? { status: reply.status } : undefined)[0];
     } catch (err) {
       throw new TransportFault(`${where()}: ${(err as Error).message}`);
     }
@@ -229,7 +230,7 @@ class HttpConnection implements TransportConnection {
       let messages: JanusMessage[];
       try {
         if (reply.status !== 200) throw new Error(`HTTP ${reply.status}`);
-        messages = decodeMessages(reply.text, true, { status: reply.status });
+        messages = decodeMessages(reply.text, true, this.wireFrames ? { status: reply.status } : undefined);
       } catch (err) {
         stop();
         this.sink.fault(new TransportFault(`${where}: ${(err as Error).message}`));

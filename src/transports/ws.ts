@@ -39,7 +39,7 @@ export function wsTransport(options: WsTransportOptions): TransportDefinition {
     connect: async (connectOptions, sink) => {
       const maxBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
       const { socket, shownUrl } = await openSocket(connectOptions, maxBytes);
-      return new WsConnection(socket, shownUrl, sink, maxBytes);
+      return new WsConnection(socket, shownUrl, sink, maxBytes, connectOptions.wireFrames === true);
     },
   };
 }
@@ -117,6 +117,7 @@ class WsConnection implements TransportConnection {
     private readonly shownUrl: string,
     private readonly sink: TransportSink,
     private readonly maxBytes: number,
+    private readonly wireFrames: boolean,
   ) {
     socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.receive(data, isBinary));
     socket.on('error', (err: Error) => this.reportOnce(this.errorReason(err)));
@@ -167,7 +168,7 @@ class WsConnection implements TransportConnection {
     const text = bytes.toString('utf8');
     let messages: JanusMessage[];
     try {
-      messages = decodeMessages(text, true, { binary });
+      messages = decodeMessages(text, true, this.wireFrames ? { binary } : undefined);
     } catch (err) {
       this.sink.fault(new TransportFault(`WebSocket ${this.shownUrl}: ${(err as Error).message}`));
       return;
