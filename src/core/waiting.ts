@@ -16,18 +16,20 @@ export interface Expiring {
  * process alive only while a wait is running, as a timer per wait would.
  */
 export class Deadlines {
-  private readonly waits = new Set<Expiring>();
+  // An array, not a Set: a client has a request or two waiting at a time, and a Set that goes
+  // from one entry to none and back allocates a new table every other request.
+  private readonly waits: Expiring[] = [];
   private timer?: NodeJS.Timeout;
   private armedFor = Infinity;
 
   add(wait: Expiring): void {
-    this.waits.add(wait);
+    this.waits.push(wait);
     if (wait.deadline < this.armedFor) this.arm(wait.deadline);
-    else if (this.waits.size === 1) this.timer?.ref();
+    else if (this.waits.length === 1) this.timer?.ref();
   }
 
   delete(wait: Expiring): void {
-    if (this.waits.delete(wait) && this.waits.size === 0) this.timer?.unref();
+    if (remove(this.waits, wait) && this.waits.length === 0) this.timer?.unref();
   }
 
   /** Stops the timer; the waits left are no longer timed. */
@@ -35,7 +37,7 @@ export class Deadlines {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.armedFor = Infinity;
-    this.waits.clear();
+    this.waits.length = 0;
   }
 
   private arm(deadline: number): void {
@@ -50,7 +52,7 @@ export class Deadlines {
     const now = Date.now();
     // Never early: a timer may fire a little before the clock reaches a deadline; those wait on.
     for (const wait of [...this.waits]) {
-      if (wait.deadline > now || !this.waits.delete(wait)) continue;
+      if (wait.deadline > now || !remove(this.waits, wait)) continue;
       wait.expire();
     }
     let next = Infinity;
@@ -65,22 +67,32 @@ export class Deadlines {
  * starts does not end it: the caller looks at the signal itself.
  */
 export class AbortWatch {
-  private readonly watched = new WeakMap<AbortSignal, Set<Expiring>>();
+  private readonly watched = new WeakMap<AbortSignal, Expiring[]>();
 
   add(signal: AbortSignal, wait: Expiring): void {
     let waits = this.watched.get(signal);
     if (!waits) {
-      const set = new Set<Expiring>();
-      waits = set;
-      this.watched.set(signal, set);
+      const list: Expiring[] = [];
+      waits = list;
+      this.watched.set(signal, list);
       signal.addEventListener('abort', () => {
-        for (const w of [...set]) if (set.delete(w)) w.expire();
+        for (const w of [...list]) if (remove(list, w)) w.expire();
       }, { once: true });
     }
-    waits.add(wait);
+    waits.push(wait);
   }
 
   delete(signal: AbortSignal, wait: Expiring): void {
-    this.watched.get(signal)?.delete(wait);
+    const waits = this.watched.get(signal);
+    if (waits) remove(waits, wait);
   }
+}
+
+/** Removes `item` (at most once) by moving the last element into its place: order does not matter to a wait list. */
+function remove<T>(list: T[], item: T): boolean {
+  const i = list.lastIndexOf(item);
+  if (i < 0) return false;
+  const last = list.pop()!;
+  if (i < list.length) list[i] = last;
+  return true;
 }

@@ -68,19 +68,44 @@ const SPARE_CONTROLLERS = 8;
 /** Kept for the requests that time out meanwhile; older ones can no longer explain anything. */
 const UNCORRELATED_KEPT = 20;
 
-interface Pending {
-  transaction?: string;
-  verb?: string;
+/** A request waiting for its outcome: its time limit and its caller's signal end it too. */
+class Pending {
+  readonly transaction?: string;
+  readonly verb?: string;
   /** The session the request was sent to, whose long-poll brings its event. */
-  sessionId?: number;
-  /** 'ack' ends at the ack; 'final' at the first reply that is not an ack. */
-  until: 'ack' | 'final';
+  readonly sessionId?: number;
   ack?: JanusMessage;
-  /** When the request times out (Date.now() ms). */
-  deadline: number;
+  /** Whether the transport's send settled: the exchange's signal speaks of it until then. */
+  sendOver = false;
+  resolve!: (outcome: RequestOutcome) => void;
+  /** Uncorrelated replies counted before this request: those after it may explain its silence. */
+  private readonly seenBefore: number;
+
+  constructor(
+    private readonly client: JanusClient,
+    readonly payload: JanusMessage | string,
+    readonly route: Route,
+    /** 'ack' ends at the ack; 'final' at the first reply that is not an ack. */
+    readonly until: 'ack' | 'final',
+    /** When the request times out (Date.now() ms). */
+    readonly deadline: number,
+    readonly signal: AbortSignal | undefined,
+    readonly exchange: AbortController | undefined,
+  ) {
+    this.transaction = transactionOf(payload);
+    this.verb = typeof payload === 'string' ? undefined : verbOf(payload);
+    this.sessionId = route.sessionId;
+    this.seenBefore = client.uncorrelatedCount;
+  }
+
   /** Ends the request as timed out (its time limit, or the caller's signal). */
-  expire(): void;
-  done(outcome: RequestOutcome): void;
+  expire(): void {
+    this.done({ timedOut: true, ack: this.ack, uncorrelated: this.client.uncorrelatedSince(this.seenBefore) });
+  }
+
+  done(outcome: RequestOutcome): void {
+    this.client.settle(this, outcome);
+  }
 }
 
 /**
@@ -115,7 +140,8 @@ export class JanusClient {
   private readonly finished = new Set<string>();
   /** Replies whose transaction named no waiting request, newest last, with a running count. */
   private readonly uncorrelated: JanusMessage[] = [];
-  private uncorrelatedCount = 0;
+  /** @internal read by Pending */
+  uncorrelatedCount = 0;
   private connection?: TransportConnection;
   /** What connect() was called with: reopen() and cleanup after a close connect the same way. */
   private transport?: TransportDefinition;
@@ -230,56 +256,51 @@ export class JanusClient {
     this.forgetSession(sessionId);
   }
 
-  /** Sends a request and waits for its reply; never throws for a server's answer or silence. */
-  async request(payload: JanusMessage | string, route: Route, until: 'ack' | 'final', timeoutMs: number, signal?: AbortSignal): Promise<RequestOutcome> {
-    if (this.closed) return { fault: new ClosedConnection(this.closed) };
-    if (this.fault) return { fault: this.fault };
-    // Before anything waits: a listener that throws fails this request, and leaves nothing waiting behind.
-    this.options.onTraffic?.('out', payload, route);
-    const transaction = transactionOf(payload);
-    let resolve!: (outcome: RequestOutcome) => void;
-    const outcome = new Promise<RequestOutcome>((r) => (resolve = r));
-    const seenBefore = this.uncorrelatedCount;
+  /** Sends a request and waits for its reply; never throws (nor rejects) for a server's answer or silence. */
+  request(payload: JanusMessage | string, route: Route, until: 'ack' | 'final', timeoutMs: number, signal?: AbortSignal): Promise<RequestOutcome> {
+    if (this.closed) return Promise.resolve({ fault: new ClosedConnection(this.closed) });
+    if (this.fault) return Promise.resolve({ fault: this.fault });
+    // Before anything waits: a listener that throws fails this request (the promise rejects), and leaves nothing waiting behind.
+    try {
+      this.options.onTraffic?.('out', payload, route);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     // Ends the transport's side of the exchange once this request has its outcome: a reply
     // still streaming in after the time limit is abandoned, not read on. Only while the send is
     // in flight: aborting a signal costs more than all the rest of a request.
     const exchange = this.connection!.ignoresSignal ? undefined : this.exchangeController();
-    let sendOver = false;
-    const pending: Pending = {
-      transaction,
-      verb: typeof payload === 'string' ? undefined : verbOf(payload),
-      sessionId: route.sessionId,
-      until,
-      deadline: Date.now() + timeoutMs,
-      expire: () => pending.done({ timedOut: true, ack: pending.ack, uncorrelated: this.uncorrelatedSince(seenBefore) }),
-      done: (result) => {
-        if (!this.forget(pending)) return;
-        this.deadlines.delete(pending);
-        if (signal) this.aborts.delete(signal, pending);
-        if (!sendOver) exchange?.abort(EXCHANGE_OVER);
-        else if (exchange) this.recycle(exchange);
-        if ('exchange' in result) this.bookkeep(payload, result.exchange.reply, route);
-        resolve(result);
-      },
-    };
+    const pending = new Pending(this, payload, route, until, Date.now() + timeoutMs, signal, exchange);
+    const outcome = new Promise<RequestOutcome>((resolve) => (pending.resolve = resolve));
     this.deadlines.add(pending);
     if (signal) this.aborts.add(signal, pending);
-    if (transaction !== undefined) this.pending.set(transaction, pending);
+    if (pending.transaction !== undefined) this.pending.set(pending.transaction, pending);
     else this.untransacted.push(pending);
-
     // Not awaited: the request's own time limit must hold even while an HTTP POST hangs.
     this.connection!.send(payload, route, exchange?.signal).then(
       (direct) => {
-        sendOver = true;
+        pending.sendOver = true;
         // The body of an HTTP POST is this request's reply, even when Janus left out the transaction.
         if (direct) this.guarded(() => this.receive(direct, pending));
       },
       (e: unknown) => {
-        sendOver = true;
+        pending.sendOver = true;
         pending.done({ fault: e instanceof TransportFault ? e : new TransportFault(String((e as Error).message ?? e)) });
       },
     );
     return outcome;
+  }
+
+  /** @internal A request's end (Pending.done): it stops waiting, and its outcome goes to the caller; a second call does nothing. */
+  settle(pending: Pending, result: RequestOutcome): void {
+    if (!this.forget(pending)) return;
+    this.deadlines.delete(pending);
+    if (pending.signal) this.aborts.delete(pending.signal, pending);
+    const exchange = pending.exchange;
+    if (exchange && !pending.sendOver) exchange.abort(EXCHANGE_OVER);
+    else if (exchange) this.recycle(exchange);
+    if ('exchange' in result) this.bookkeep(pending.payload, result.exchange.reply, pending.route);
+    pending.resolve(result);
   }
 
   /**
@@ -321,7 +342,8 @@ export class JanusClient {
   }
 
   /** The first uncorrelated reply that arrived after the count was `seenBefore`. */
-  private uncorrelatedSince(seenBefore: number): JanusMessage | undefined {
+  /** @internal read by Pending */
+  uncorrelatedSince(seenBefore: number): JanusMessage | undefined {
     const newer = this.uncorrelatedCount - seenBefore;
     if (newer <= 0) return undefined;
     return this.uncorrelated[Math.max(0, this.uncorrelated.length - newer)];

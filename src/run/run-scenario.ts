@@ -363,6 +363,7 @@ class ScenarioRun {
       peers: this.peers(),
       actor: (name) => this.actors.get(name)!,
       janus: (actor) => this.janus(actor),
+      connected: (actor) => this.connected.get(actor.name),
       admin: () => this.admin(),
       nextTransaction: this.nextTransaction,
       resolve: (template, actor, transaction) => template(values.lookupFor(actor, transaction)),
@@ -575,7 +576,9 @@ class StepFailures {
 
   /** Whether the steps must stop: a failure the run cannot go on after (any, unless it goes on after mismatches). */
   stop(continueOnMismatch: boolean): boolean {
-    return this.list.some((f) => !(continueOnMismatch && f.failure.continuable));
+    // A loop, not some(): this runs after every step, and a callback is an object each time.
+    for (const { failure } of this.list) if (!(continueOnMismatch && failure.continuable)) return true;
+    return false;
   }
 
   inOrder(): Failure[] {

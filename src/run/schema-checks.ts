@@ -44,7 +44,7 @@ export class SchemaChecks {
   constructor(private readonly checker: MessageChecker, private readonly batch = CHECK_BATCH) {}
 
   add(step: number, direction: 'in' | 'out', api: 'janus' | 'admin', message: JanusMessage | string, route: Route | undefined): void {
-    this.queue.push({ step, direction, api, message, route: route ?? {} });
+    this.queue.push({ step, direction, api, message, route: route ?? NO_ROUTE });
     if (this.queue.length >= this.batch) this.soon ??= setImmediate(this.runAll);
     else if (this.queue.length === 1) this.later ??= setTimeout(this.runAll, CHECK_DELAY_MS).unref();
   }
@@ -82,6 +82,9 @@ export class SchemaChecks {
     for (const violation of violations) this.found.push({ step, violation });
   }
 }
+
+/** The route of a message received: none (shared, never written to). */
+const NO_ROUTE: Route = Object.freeze({});
 
 /** Nothing found: shared, never written to. */
 const NONE: Found[] = [];

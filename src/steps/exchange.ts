@@ -53,7 +53,11 @@ const AUTO_FILLED = ['session_id', 'handle_id', 'transaction', 'apisecret', 'tok
 
 /** Runs one request: fills in what the scenario left out, sends, waits, binds ids, matches, saves. */
 export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepContext, step: CompiledStep): Promise<void> {
-  await (await sendExchange(spec, actor, ctx, step)).finish();
+  // A connected client is used as is: one wait less between a reply and the next request.
+  const client = spec.api === 'janus' ? ctx.connected(actor) ?? await ctx.janus(actor) : await ctx.admin();
+  const sent = dispatch(spec, actor, ctx, client);
+  const slow = settle(spec, actor, ctx, step, client, sent, await sent.outcome);
+  if (slow) await slow;
 }
 
 /**
@@ -61,22 +65,44 @@ export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepCon
  * only by `finish`, so several requests can be sent before any reply is awaited.
  */
 export async function sendExchange(spec: ExchangeSpec, actor: Actor, ctx: StepContext, step: CompiledStep): Promise<InFlight> {
-  const client: JanusClient = spec.api === 'admin' ? await ctx.admin() : await ctx.janus(actor);
+  const client = spec.api === 'admin' ? await ctx.admin() : await ctx.janus(actor);
+  const sent = dispatch(spec, actor, ctx, client);
+  return {
+    finish: async () => {
+      const slow = settle(spec, actor, ctx, step, client, sent, await sent.outcome);
+      if (slow) await slow;
+    },
+  };
+}
+
+/** A request on its way: what was sent, and the outcome to come. */
+interface Sent {
+  route: Route;
+  verb?: string;
+  transaction?: string;
+  until: 'ack' | 'final';
+  timeoutMs: number;
+  outcome: Promise<RequestOutcome>;
+}
+
+function dispatch(spec: ExchangeSpec, actor: Actor, ctx: StepContext, client: JanusClient): Sent {
   const { payload, route, verb, transaction } = spec.raw ? rawRequest(spec, actor, ctx) : janusRequest(spec, actor, ctx);
   const until = spec.untilAck || verb === 'keepalive' || verb === 'trickle' ? 'ack' : 'final';
   const timeoutMs = spec.timeoutMs ?? ctx.stepTimeoutMs;
-  const outcome = client.request(payload, route, until, timeoutMs, ctx.signal);
-  return {
-    finish: async () => {
-      const result = await outcome;
-      // A request on a connection the scenario closed (or saw the server close) is the scenario's mistake, not a lost server.
-      if ('fault' in result && result.fault instanceof ClosedConnection) throw new StepFailure('assertion', `client ${actor.name}: ${result.fault.message}`);
-      const reply = await replyOf(result, { verb, transaction, until, timeoutMs }, client, ctx);
-      ctx.noteReply(reply, transaction);
-      if (spec.api === 'janus') bindIds(verb, reply, route, actor, spec.as);
-      checkReply(spec, reply, actor, ctx, step);
-    },
-  };
+  return { route, verb, transaction, until, timeoutMs, outcome: client.request(payload, route, until, timeoutMs, ctx.signal) };
+}
+
+/**
+ * What the outcome says of the step: throws its failure, or returns nothing when it passed. A
+ * request without a reply (a fault, silence) needs a look at the server first: then a promise.
+ */
+function settle(spec: ExchangeSpec, actor: Actor, ctx: StepContext, step: CompiledStep, client: JanusClient, sent: Sent, outcome: RequestOutcome): Promise<void> | undefined {
+  if (!('exchange' in outcome)) return noReply(outcome, sent, actor, client, ctx);
+  const reply = outcome.exchange.reply;
+  ctx.noteReply(reply, sent.transaction);
+  if (spec.api === 'janus') bindIds(sent.verb, reply, sent.route, actor, spec.as);
+  checkReply(spec, reply, actor, ctx, step);
+  return undefined;
 }
 
 interface Prepared {
@@ -112,23 +138,19 @@ function janusRequest(spec: ExchangeSpec, actor: Actor, ctx: StepContext): Prepa
   return { payload: message, route, verb, transaction: typeof message.transaction === 'string' ? message.transaction : undefined };
 }
 
-/** The reply that ended the request, or the failure that says why none did. */
-async function replyOf(
-  outcome: RequestOutcome,
-  sent: { verb?: string; transaction?: string; until: 'ack' | 'final'; timeoutMs: number },
-  client: JanusClient,
-  ctx: StepContext,
-): Promise<JanusMessage> {
+/** Why a request ended without a reply: a fault, the time limit, an ack alone, an uncorrelated reply, a silent server. */
+async function noReply(outcome: Exclude<RequestOutcome, { exchange: unknown }>, sent: Sent, actor: Actor, client: JanusClient, ctx: StepContext): Promise<void> {
   const { verb, transaction, until, timeoutMs } = sent;
+  // A request on a connection the scenario closed (or saw the server close) is the scenario's mistake, not a lost server.
+  if ('fault' in outcome && outcome.fault instanceof ClosedConnection) throw new StepFailure('assertion', `client ${actor.name}: ${outcome.fault.message}`);
   if ('fault' in outcome) throw new StepFailure('infrastructure', outcome.fault.message);
-  if ('exchange' in outcome) return outcome.exchange.reply;
   if (ctx.signal.aborted) throw new StepFailure('infrastructure', 'interrupted');
   if (outcome.ack) {
     throw new StepFailure('assertion', `got an ack for ${verb ?? 'the request'} (transaction ${transaction}) but no ${until === 'ack' ? 'reply' : 'final reply or event'} within ${formatDuration(timeoutMs)}`, { actual: outcome.ack });
   }
-  const noReply = `no reply to ${verb ?? 'the request'}${transaction ? ` (transaction ${transaction})` : ''} within ${formatDuration(timeoutMs)}`;
-  if (outcome.uncorrelated) throw new StepFailure('infrastructure', `${noReply}; ${describeUncorrelated(outcome.uncorrelated)}, shown as actual`, { actual: outcome.uncorrelated });
-  throw await silenceVerdict(client, ctx, noReply);
+  const silence = `no reply to ${verb ?? 'the request'}${transaction ? ` (transaction ${transaction})` : ''} within ${formatDuration(timeoutMs)}`;
+  if (outcome.uncorrelated) throw new StepFailure('infrastructure', `${silence}; ${describeUncorrelated(outcome.uncorrelated)}, shown as actual`, { actual: outcome.uncorrelated });
+  throw await silenceVerdict(client, ctx, silence);
 }
 
 /** Matches the reply against `expect` (without one: any reply but an error), then saves. */

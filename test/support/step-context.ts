@@ -22,6 +22,7 @@ export function stepContext(scenario: CompiledScenario, client: JanusClient, opt
     secrets: {},
     actor: (name) => actors.get(name)!,
     janus: async () => client,
+    connected: () => client,
     admin: async () => client,
     nextTransaction: () => `tx-${++tx}`,
     resolve: (template, actor, transaction) => template(values.lookupFor(actor, transaction)),
