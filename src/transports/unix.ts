@@ -14,8 +14,7 @@ import {
 import { loadNative } from './libraries.js';
 import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
 import { UNIX_THREAD_ENDED } from './start-races.js';
-import { decodeMessages, describeError } from './wire.js';
-import { withRouteIds } from './ws.js';
+import { decodeMessages, describeError, routedText } from './wire.js';
 
 /**
  * Janus Unix-socket transport (janus_pfunix.c): `unix:///path/to/api.sock`, SOCK_SEQPACKET by
@@ -259,7 +258,7 @@ class UnixConnection implements TransportConnection {
 
   async send(payload: JanusMessage | string, route: Route): Promise<JanusMessage | undefined> {
     if (this.closed) throw new TransportFault(`${this.shown}: connection is not open`);
-    const text = typeof payload === 'string' ? payload : JSON.stringify(withRouteIds(payload, route));
+    const text = typeof payload === 'string' ? payload : routedText(payload, route);
     const bytes = Buffer.from(text, 'utf8');
     if (bytes.length > PFUNIX_MAX_REQUEST_BYTES) {
       throw new TransportFault(`${this.shown}: a request of ${bytes.length} bytes is longer than Janus reads from a Unix socket (${PFUNIX_MAX_REQUEST_BYTES} bytes); Janus would drop it`);

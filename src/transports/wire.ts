@@ -1,5 +1,5 @@
 import { clip } from '../core/clip.js';
-import type { JanusMessage } from '../protocol/messages.js';
+import type { JanusMessage, Route } from '../protocol/messages.js';
 
 /**
  * Helpers shared by the HTTP and WebSocket transports: turning socket/TLS errors into the
@@ -107,6 +107,21 @@ function parseMessages(text: string, allowArray: boolean): JanusMessage[] {
   if (allowArray && Array.isArray(value) && value.every(isObject)) return value;
   const kind = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
   throw new Error(`unexpected JSON from server: ${kind}, expected ${allowArray ? 'object(s)' : 'an object'}`);
+}
+
+/**
+ * A request's JSON text with the route's ids added where the payload has no such key (a key it
+ * has, even null, wins): the text `JSON.stringify` writes for a copy with the ids set last,
+ * without making the copy (a request's way to the wire is the runner's hot path).
+ */
+export function routedText(payload: JanusMessage, route: Route): string {
+  const text = JSON.stringify(payload);
+  let ids = '';
+  if (route.sessionId !== undefined && !('session_id' in payload)) ids += `,"session_id":${JSON.stringify(route.sessionId)}`;
+  if (route.handleId !== undefined && !('handle_id' in payload)) ids += `,"handle_id":${JSON.stringify(route.handleId)}`;
+  if (ids === '') return text;
+  // JSON.stringify writes a plain object as {...}: the ids go before its last brace.
+  return text === '{}' ? `{${ids.slice(1)}}` : `${text.slice(0, -1)}${ids}}`;
 }
 
 /** The URL as shown in fault messages: no user-info, query or fragment (they may hold secrets). */

@@ -10,7 +10,7 @@ import {
   type TransportSink,
 } from './contract.js';
 import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
-import { decodeMessages, describeError, displayUrl } from './wire.js';
+import { decodeMessages, describeError, displayUrl, routedText } from './wire.js';
 import { loadWebSocket } from './libraries.js';
 import { copyRecord } from '../core/own.js';
 
@@ -133,7 +133,7 @@ class WsConnection implements TransportConnection {
       return Promise.reject(new TransportFault(`WebSocket ${this.shownUrl}: connection is not open`));
     }
     // Exactly the JSON text: Janus 1.1.2 drops a frame with trailing whitespace (error 454).
-    const frame = typeof payload === 'string' ? payload : JSON.stringify(withRouteIds(payload, route));
+    const frame = typeof payload === 'string' ? payload : routedText(payload, route);
     // No write callback: a socket that fails under a write emits 'error' or 'close', a fault of
     // the connection that ends every request waiting on it; a callback per frame costs a tick.
     try {
