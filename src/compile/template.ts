@@ -58,7 +58,8 @@ function constant(value: unknown): Template {
   return t;
 }
 
-function isConstant(t: Template): boolean {
+/** Whether a template is a value written out, with no placeholder: it needs no lookup to resolve. */
+export function isConstant(t: Template): boolean {
   return (t as ConstantTemplate)[CONSTANT] === true;
 }
 

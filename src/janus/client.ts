@@ -65,6 +65,12 @@ const EXCHANGE_OVER = Object.freeze({ reason: 'the request has its outcome' });
 const KEEPALIVE_ACK_MS = 10_000;
 /** Controllers kept for reuse per client: requests in flight at once rarely exceed it. */
 const SPARE_CONTROLLERS = 8;
+/**
+ * Transactions of finished requests remembered, at least: a late ack or reply names one of the
+ * last requests, never one thousands of requests ago; a table that grows with every request is
+ * a cache miss on every request.
+ */
+const FINISHED_KEPT = 1024;
 /** Kept for the requests that time out meanwhile; older ones can no longer explain anything. */
 const UNCORRELATED_KEPT = 20;
 
@@ -137,7 +143,7 @@ export class JanusClient {
   private readonly deadlines = new Deadlines();
   private readonly aborts = new AbortWatch();
   private readonly untransacted: Pending[] = [];
-  private readonly finished = new Set<string>();
+  private readonly finished = new RecentSet(FINISHED_KEPT);
   /** Replies whose transaction named no waiting request, newest last, with a running count. */
   private readonly uncorrelated: JanusMessage[] = [];
   /** @internal read by Pending */
@@ -180,7 +186,15 @@ export class JanusClient {
     let connection: TransportConnection | undefined;
     const current = (): boolean => connection === undefined || connection === this.connection;
     return this.transport!.connect(this.connectOptions!, {
-      message: (msg) => current() && this.guarded(() => this.receive(msg)),
+      message: (msg) => {
+        // Not through guarded(): a closure for every message received.
+        if (!current()) return;
+        try {
+          this.receive(msg);
+        } catch (error) {
+          this.crashed(error);
+        }
+      },
       fault: (fault) => current() && this.guarded(() => this.fail(fault)),
       sessionGone: (sid) => current() && this.guarded(() => this.forgetSession(sid)),
     }).then((c) => (connection = c));
@@ -675,4 +689,24 @@ function firstLine(error: unknown): string {
 function transactionOf(payload: JanusMessage | string): string | undefined {
   const transaction = requestObject(payload)?.transaction;
   return typeof transaction === 'string' ? transaction : undefined;
+}
+
+/** A set that remembers at least the last `kept` values added (two generations: the older is dropped when the newer fills). */
+class RecentSet {
+  private newer = new Set<string>();
+  private older = new Set<string>();
+
+  constructor(private readonly kept: number) {}
+
+  add(value: string): void {
+    if (this.newer.size >= this.kept) {
+      this.older = this.newer;
+      this.newer = new Set();
+    }
+    this.newer.add(value);
+  }
+
+  has(value: string): boolean {
+    return this.newer.has(value) || this.older.has(value);
+  }
 }

@@ -6,7 +6,7 @@ import type { JanusMessage, Route } from '../protocol/messages.js';
 import { formatViolation, validateSchema, type Violation } from '../schemas/catalogue.js';
 import { MessageChecker, type SchemaMode } from '../schemas/checker.js';
 import { SchemaChecks, type Found } from './schema-checks.js';
-import type { Matcher, MatchRuntime, Mismatch } from '../match/contract.js';
+import type { Matcher, MatchRuntime, Mismatch, ValueLookup } from '../match/contract.js';
 import { StepFailure, type Actor, type CompiledStep, type KnownBug, type StepContext } from '../steps/contract.js';
 import { TransportFault, type TlsOptions } from '../transports/contract.js';
 import { getTransport } from '../transports/registry.js';
@@ -15,6 +15,7 @@ import { satisfies } from '../core/version-range.js';
 import { formatSpan } from '../core/source.js';
 import { transactionGenerator } from './seeded.js';
 import { ScenarioValues } from './values.js';
+import { isConstant } from '../compile/template.js';
 import type { Environment } from '../core/environment.js';
 
 /** Where and how to reach Janus for one run of a scenario. */
@@ -60,6 +61,8 @@ export interface RunOptions {
 const CLEANUP_BUDGET_MS = 5000;
 /** The step index of what comes after the steps (cleanup, late events): no step's, so never a step's failure. */
 const AFTER_STEPS = Number.MAX_SAFE_INTEGER;
+/** What a template without placeholders is resolved with: it never looks anything up. */
+const NO_LOOKUP: ValueLookup = { lookup: () => undefined };
 
 /**
  * Runs one compiled scenario over one transport and returns its result. It never throws for
@@ -146,7 +149,16 @@ class ScenarioRun {
         const verdict = versionVerdict(step, version);
         if (verdict === 'skip') continue;
         this.stepIndex = index;
-        let failure = verdict ?? await runStep(step, context, this.options.onEvent);
+        let failure = verdict;
+        if (!failure && this.options.onEvent) failure = await runStep(step, context, this.options.onEvent);
+        else if (!failure) {
+          // Awaited here, not through runStep: a step's end reaches the next one a turn of the microtask queue sooner.
+          try {
+            await step.execute(context);
+          } catch (e) {
+            failure = stepFailure(step, e);
+          }
+        }
         const stopped = this.stops.override(step);
         failure = stopped ?? failure;
         // A verdict that decides more than this step's pass needs every check run, this step's too.
@@ -366,7 +378,8 @@ class ScenarioRun {
       connected: (actor) => this.connected.get(actor.name),
       admin: () => this.admin(),
       nextTransaction: this.nextTransaction,
-      resolve: (template, actor, transaction) => template(values.lookupFor(actor, transaction)),
+      // A value written out needs no lookup: none is made for it (a request's hot path).
+      resolve: (template, actor, transaction) => (isConstant(template) ? template(NO_LOOKUP) : template(values.lookupFor(actor, transaction))),
       match(matcher: Matcher, actual: unknown, actor: Actor): Mismatch[] {
         const out: Mismatch[] = [];
         matcher(actual, '', runtimeFor(actor), out);
@@ -523,11 +536,15 @@ async function runStep(step: CompiledStep, ctx: StepContext, emit: ((e: RunEvent
   try {
     await step.execute(ctx);
   } catch (e) {
-    // A step inside another (concurrently) names its own position; otherwise the step's.
-    failure = { span: step.span, stepTitle: step.title, ...toFailure(e) };
+    failure = stepFailure(step, e);
   }
   emit?.({ type: 'step:end', title: step.title, span: step.span, status: failure ? 'failed' : 'passed', durationMs: Date.now() - t0 });
   return failure;
+}
+
+/** A step inside another (concurrently) names its own position; otherwise the step's. */
+function stepFailure(step: CompiledStep, e: unknown): Failure {
+  return { span: step.span, stepTitle: step.title, ...toFailure(e) };
 }
 
 /** A strict check's violations of a step's messages fail it; the messages came, so a run that goes on after mismatches can. */

@@ -18,4 +18,9 @@ describe('seeded transaction ids', () => {
     assert.notDeepEqual([c(), c(), c()], ids);
     for (const id of ids) assert.match(id, /^[0-9a-z]{14}$/);
   });
+
+  it('a seed gives the ids it always gave: runs recorded before compare with runs made now', () => {
+    const next = transactionGenerator('seed', 'file\u0000ws');
+    assert.deepEqual([next(), next(), next()], ['01undcc1210ovs', '0ctcf4t1iysjnm', '1dmdero0epr5a1']);
+  });
 });
