@@ -5,7 +5,7 @@
  * ratios. Every loop is bounded in count, and the whole bench in time (BENCH_LIMIT_S).
  *
  * BENCH_FLOWS (flows per measurement, 200), BENCH_SCENARIOS (scenarios per measurement, 50),
- * BENCH_ROUNDS (alternating rounds, 9), BENCH_WARMUP (rounds of warm-up each side runs first, 5),
+ * BENCH_ROUNDS (alternating rounds, 9), BENCH_WARMUP (rounds of warm-up each side runs first, 20, at most 10 s),
  * BENCH_STARTS (processes per start-up figure, 5).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
