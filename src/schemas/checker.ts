@@ -61,28 +61,29 @@ export class MessageChecker {
   incoming(api: JanusApi, msg: JanusMessage): Violation[] {
     const verb = verbOf(msg) ?? '';
     const context = typeof msg.transaction === 'string' ? this.requests.get(msg.transaction) : undefined;
-    const out: Violation[] = [];
+    // Most messages pass: no list is made unless a check finds something.
+    let out: Violation[] | undefined;
     const names = schemaNamesOf(api, verb);
     if (verb === 'success') {
-      if (!context) return out;
+      if (!context) return NONE;
       const name = schemaNamesOf(context.api, context.verb).success;
-      if (name) pushAll(out, this.check(name, msg));
+      if (name) out = joined(out, this.check(name, msg));
       if (context.verb === 'attach') this.learnHandle(msg, context);
-      if (msg.plugindata) pushAll(out, this.checkPluginData(msg, context));
-      if (context.verb === 'message_plugin' && context.plugin) pushAll(out, this.checkPluginMessage(context.plugin, msg.response, '/response', context));
+      if (msg.plugindata) out = joined(out, this.checkPluginData(msg, context));
+      if (context.verb === 'message_plugin' && context.plugin) out = joined(out, this.checkPluginMessage(context.plugin, msg.response, '/response', context));
     } else if (names.reply) {
-      pushAll(out, this.check(names.reply, msg));
+      out = joined(out, this.check(names.reply, msg));
     } else if (api === 'janus' && verb === 'event') {
-      if (names.event) pushAll(out, this.check(names.event, msg));
-      pushAll(out, this.checkPluginData(msg, context));
+      if (names.event) out = joined(out, this.check(names.event, msg));
+      out = joined(out, this.checkPluginData(msg, context));
     } else if (api === 'janus' && names.event) {
-      pushAll(out, this.check(names.event, msg));
+      out = joined(out, this.check(names.event, msg));
     } else if (knownSchema('core/reply/error')) {
-      out.push({ schema: 'core', pointer: '/janus', rule: 'unknown message type', value: msg.janus });
+      out = joined(out, [{ schema: 'core', pointer: '/janus', rule: 'unknown message type', value: msg.janus }]);
     }
     // The verdict on a request: if Janus accepted it, its schema violations count.
-    if (context && context.held.length > 0 && verb !== 'ack' && verb !== 'error' && !isPluginError(msg)) pushAll(out, context.held.splice(0));
-    return out;
+    if (context && context.held.length > 0 && verb !== 'ack' && verb !== 'error' && !isPluginError(msg)) out = joined(out, context.held.splice(0));
+    return out ?? NONE;
   }
 
   private learnHandle(msg: JanusMessage, context: RequestContext): void {
@@ -213,6 +214,14 @@ function schemaNamesOf(api: JanusApi, verb: string): VerbSchemas {
   return names;
 }
 
+/** `into` with what a check found, a list made only once something is found (a check's non-empty list is its caller's to keep). */
+function joined(into: Violation[] | undefined, found: Violation[]): Violation[] | undefined {
+  if (found.length === 0) return into;
+  if (!into) return found;
+  pushAll(into, found);
+  return into;
+}
+
 /** Appends what a check found: most find nothing, and a spread call costs even for an empty list. */
 function pushAll(into: Violation[], found: Violation[]): void {
   for (let i = 0; i < found.length; i++) into.push(found[i]!);
@@ -220,8 +229,13 @@ function pushAll(into: Violation[], found: Violation[]): void {
 
 /** Placeholder plugin specs (not catalogued yet) are skipped rather than failing every message. */
 function hasCatalogue(spec: PluginSpec): boolean {
-  return Object.keys(spec.messages).length > 0;
+  // Asked for every plugin message: answered once per spec, not with a key list each time.
+  let known = catalogued.get(spec);
+  if (known === undefined) catalogued.set(spec, (known = Object.keys(spec.messages).length > 0));
+  return known;
 }
+
+const catalogued = new WeakMap<PluginSpec, boolean>();
 
 function discriminator(spec: PluginSpec, name: string): unknown {
   const props = (spec.messages[name]!.schema.properties ?? {}) as Record<string, { const?: unknown }>;
