@@ -23,9 +23,9 @@ export const CHECK_BATCH = 32;
 const CHECK_DELAY_MS = 20;
 
 /**
- * The schema checks of a run's messages, off the path from a reply to the next request. A check
- * between them cost tens of microseconds a message: run alone, between two messages, the
- * checker's code is cold every time, and the machine's other core is Janus's. Queued instead,
+ * The schema checks of a run's messages, off the path from a reply to the next request. Run
+ * there, one at a time, a check cost several microseconds, several times what it costs in a loop:
+ * between two messages Janus runs, and the checker's code is cold again. Queued instead,
  * the checks run a batch at a time: once CHECK_BATCH messages wait (after the promise chain
  * that sends the next request, while Janus works on it), CHECK_DELAY_MS after the first, or at
  * once when a verdict needs them (`take`).
