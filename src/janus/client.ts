@@ -291,7 +291,7 @@ export class JanusClient {
     if (pending.transaction !== undefined) this.pending.set(pending.transaction, pending);
     else this.untransacted.push(pending);
     // Not awaited: the request's own time limit must hold even while an HTTP POST hangs.
-    this.connection!.send(payload, route, exchange?.signal).then(
+    this.sending(payload, route, exchange?.signal).then(
       (direct) => {
         pending.sendOver = true;
         // The body of an HTTP POST is this request's reply, even when Janus left out the transaction.
@@ -303,6 +303,15 @@ export class JanusClient {
       },
     );
     return outcome;
+  }
+
+  /** The transport's send; one that throws instead of rejecting fails this request like a rejection. */
+  private sending(payload: JanusMessage | string, route: Route, signal: AbortSignal | undefined): Promise<JanusMessage | undefined> {
+    try {
+      return this.connection!.send(payload, route, signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** @internal A request's end (Pending.done): it stops waiting, and its outcome goes to the caller; a second call does nothing. */

@@ -117,6 +117,29 @@ describe('exceptions on incoming messages', function () {
     assert.deepEqual(escaped, []);
   });
 
+  it('a transport whose send throws instead of rejecting fails the request and the keepalive, and nothing escapes', async () => {
+    const faults: TransportFault[] = [];
+    const definition = echoTransport('t');
+    const throwing: TransportDefinition = {
+      ...definition,
+      async connect(options, sink) {
+        const connection = await definition.connect(options, sink);
+        return { ...connection, send: () => {
+          throw new TransportFault('socket gone');
+        } };
+      },
+    };
+    const client = await JanusClient.connect(throwing, connect, { ...base, onFault: (f) => faults.push(f) });
+    const outcome = await client.request({ janus: 'create', transaction: 'a' }, {}, 'final', 60_000);
+    assert.ok('fault' in outcome && outcome.fault.message === 'socket gone', JSON.stringify(outcome));
+    client.sessions.add(1);
+    client.startKeepalives(5);
+    await until('the keepalive fails', () => faults.length > 0);
+    client.stopKeepalives();
+    assert.equal(client.fault?.message, 'socket gone');
+    assert.deepEqual(escaped, []);
+  });
+
   it('fails the scenario at the step it was in, at once, and not as a server problem', async () => {
     if (!getTransport('throwtest')) registerTransport(echoTransport('throwtest'));
     writeFileSync(join(dir, 'two.yaml'), 'name: two\nsteps:\n  - request: { janus: info }\n  - request: { janus: create }\n  - request: { janus: info }\n');
