@@ -170,7 +170,6 @@ class ScenarioRun {
         if (failure) failures.add(index, failure);
         if (bug || failures.stop(this.options.continueOnMismatch === true)) break;
       }
-      this.stepIndex = AFTER_STEPS;
       if (this.checks) this.addSchemaFailures(failures, this.checks.take(true), AFTER_STEPS, undefined);
     } catch (e) {
       failures.add(this.stepIndex, toFailure(e));

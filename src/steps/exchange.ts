@@ -56,7 +56,7 @@ export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepCon
   // A connected client is used as is: one wait less between a reply and the next request.
   const client = spec.api === 'janus' ? ctx.connected(actor) ?? await ctx.janus(actor) : await ctx.admin();
   const sent = dispatch(spec, actor, ctx, client);
-  const slow = settle(spec, actor, ctx, step, client, sent, await sent.outcome);
+  const slow = outcomeVerdict(spec, actor, ctx, step, client, sent, await sent.outcome);
   if (slow) await slow;
 }
 
@@ -69,7 +69,7 @@ export async function sendExchange(spec: ExchangeSpec, actor: Actor, ctx: StepCo
   const sent = dispatch(spec, actor, ctx, client);
   return {
     finish: async () => {
-      const slow = settle(spec, actor, ctx, step, client, sent, await sent.outcome);
+      const slow = outcomeVerdict(spec, actor, ctx, step, client, sent, await sent.outcome);
       if (slow) await slow;
     },
   };
@@ -96,7 +96,7 @@ function dispatch(spec: ExchangeSpec, actor: Actor, ctx: StepContext, client: Ja
  * What the outcome says of the step: throws its failure, or returns nothing when it passed. A
  * request without a reply (a fault, silence) needs a look at the server first: then a promise.
  */
-function settle(spec: ExchangeSpec, actor: Actor, ctx: StepContext, step: CompiledStep, client: JanusClient, sent: Sent, outcome: RequestOutcome): Promise<void> | undefined {
+function outcomeVerdict(spec: ExchangeSpec, actor: Actor, ctx: StepContext, step: CompiledStep, client: JanusClient, sent: Sent, outcome: RequestOutcome): Promise<void> | undefined {
   if (!('exchange' in outcome)) return noReply(outcome, sent, actor, client, ctx);
   const reply = outcome.exchange.reply;
   ctx.noteReply(reply, sent.transaction);

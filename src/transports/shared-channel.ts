@@ -3,7 +3,7 @@ import type { JanusMessage, Route } from '../protocol/messages.js';
 import { TransportFault, type TransportConnection, type TransportSink } from './contract.js';
 import { describeBytes } from './limits.js';
 import { decodeMessages, parseJsonObject } from './wire.js';
-import { withRouteIds } from './ws.js';
+import { withRouteIds } from './wire.js';
 import { copyRecord } from '../core/own.js';
 
 /**

@@ -1,9 +1,11 @@
 import { clip } from '../core/clip.js';
+import { copyRecord } from '../core/own.js';
 import type { JanusMessage, Route } from '../protocol/messages.js';
 
 /**
- * Helpers shared by the HTTP and WebSocket transports: turning socket/TLS errors into the
- * one-line reasons a TransportFault carries, and decoding what the server sent.
+ * Helpers shared by the transports: turning socket/TLS errors into the one-line reasons a
+ * TransportFault carries, decoding what the server sent, and putting a request's route ids
+ * into it for the transports that carry them in the body.
  */
 
 /** Reports show one line per fault; server text (JSON.parse messages quote it) can be long. */
@@ -109,10 +111,17 @@ function parseMessages(text: string, allowArray: boolean): JanusMessage[] {
   throw new Error(`unexpected JSON from server: ${kind}, expected ${allowArray ? 'object(s)' : 'an object'}`);
 }
 
+/** Adds session_id/handle_id from the route; keys already in the payload (even null) win. */
+export function withRouteIds(payload: JanusMessage, route: Route): JanusMessage {
+  const body: JanusMessage = copyRecord(payload);
+  if (route.sessionId !== undefined && !('session_id' in payload)) body.session_id = route.sessionId;
+  if (route.handleId !== undefined && !('handle_id' in payload)) body.handle_id = route.handleId;
+  return body;
+}
+
 /**
  * A request's JSON text with the route's ids added where the payload has no such key (a key it
- * has, even null, wins): the text `JSON.stringify` writes for a copy with the ids set last,
- * without making the copy (a request's way to the wire is the runner's hot path).
+ * has, even null, wins): the text of `withRouteIds`' copy, without making the copy (a request's way to the wire is the runner's hot path).
  */
 export function routedText(payload: JanusMessage, route: Route): string {
   const text = JSON.stringify(payload);

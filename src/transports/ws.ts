@@ -12,7 +12,6 @@ import {
 import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
 import { decodeMessages, describeError, displayUrl, routedText } from './wire.js';
 import { loadWebSocket } from './libraries.js';
-import { copyRecord } from '../core/own.js';
 
 /**
  * Janus WebSocket transport: one socket per connection, ids in the JSON body, replies and
@@ -96,14 +95,6 @@ function handshakeReason(err: Error, protocol: string): string {
     return `handshake dropped by server (socket hang up; does this port speak "${protocol}"?)`;
   }
   return `handshake failed: ${describeError(err)}`;
-}
-
-/** Adds session_id/handle_id from the route; keys already in the payload (even null) win. */
-export function withRouteIds(payload: JanusMessage, route: Route): JanusMessage {
-  const body: JanusMessage = copyRecord(payload);
-  if (route.sessionId !== undefined && !('session_id' in payload)) body.session_id = route.sessionId;
-  if (route.handleId !== undefined && !('handle_id' in payload)) body.handle_id = route.handleId;
-  return body;
 }
 
 class WsConnection implements TransportConnection {

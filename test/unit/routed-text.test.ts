@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import type { JanusMessage, Route } from '../../src/protocol/messages.js';
-import { routedText } from '../../src/transports/wire.js';
-import { withRouteIds } from '../../src/transports/ws.js';
+import { routedText, withRouteIds } from '../../src/transports/wire.js';
 
 /** A request's text on a message socket: the ids of its route added without a copy, exactly as the copy would be written. */
 describe('a request with its route ids, as text', function () {
