@@ -88,10 +88,11 @@ steps:
 
   it('a reply slower than the scenario\'s own timeout is that scenario\'s failure, not a server problem', async function () {
     const run = await runCli(['run', files.path('slow-reply.yaml'), ...janusUrls(), '--transport', 'http,ws']);
-    // Janus may answer within 1 ms (a pass); what it must never be is a server problem.
+    // Janus may answer within 1 ms (a pass), or ack within it (over HTTP the ack is the POST's
+    // reply) and send the event later; what it must never be is a server problem.
     assert.notEqual(run.code, 3, run.stdout + run.stderr);
     assert.doesNotMatch(run.stdout, /server problem/);
-    if (run.code === 1) assert.match(run.stdout, /within 1ms; the server is up/);
+    if (run.code === 1) assert.match(run.stdout, /within 1ms; the server is up|got an ack for message \(transaction \w+\) but no final reply or event within 1ms/);
   });
 });
 
