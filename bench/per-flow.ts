@@ -14,6 +14,8 @@ import { handWrittenFor } from './hand-written.js';
 import { childCpuReader, costOf, sideBySide, WARMUP_ROUNDS, type Cost } from './measure.js';
 
 const FLOWS = Number(process.env.BENCH_FLOWS ?? 200);
+// PER_FLOW_EACH=N: instead, the flow as N scenarios of one flow each (hand-written: a connection each).
+const EACH = Number(process.env.PER_FLOW_EACH ?? 0);
 const [transportList = 'ws,http,unix', side = 'both', roundsText = '7'] = process.argv.slice(2);
 const ROUNDS = Number(roundsText);
 
@@ -24,7 +26,7 @@ async function main(): Promise<void> {
   let started: StartedPlan | undefined;
   try {
     const many = join(dir, 'many-flows.yaml');
-    writeFileSync(many, anchorScenario(FLOWS));
+    writeFileSync(many, anchorScenario(EACH > 0 ? 1 : FLOWS));
     const loaded = await loadSuite([many]);
     if (loaded.problems) throw new Error(loaded.problems);
     // PER_FLOW_SCHEMA=off: without the schema checks, to see their share (the bench itself always checks).
@@ -33,21 +35,22 @@ async function main(): Promise<void> {
     if (plan.fault) throw new Error(plan.fault);
     started = await plan.start();
     const janusCpu = childCpuReader('janus');
-    console.log(`per flow, one connection, ${FLOWS} flows, ${ROUNDS} rounds, side ${side}, schema checks ${schemaMode}, load average ${loadavg()[0]!.toFixed(1)}`);
+    console.log(`per flow, ${EACH > 0 ? `a scenario each, ${EACH} scenarios` : `one connection, ${FLOWS} flows`}, ${ROUNDS} rounds, side ${side}, schema checks ${schemaMode}, load average ${loadavg()[0]!.toFixed(1)}`);
     for (const test of plan.tests) {
       const client = await handWrittenFor(test.info.transport)!.load();
       const url = started.target(test)!.url;
-      const runner = () => runOnce(started!, test);
-      const hand = () => client(url, FLOWS);
+      const runner = EACH > 0 ? () => repeat(EACH, () => runOnce(started!, test)) : () => runOnce(started!, test);
+      const hand = EACH > 0 ? () => repeat(EACH, () => client(url, 1)) : () => client(url, FLOWS);
+      const flows = EACH > 0 ? EACH : FLOWS;
       if (side === 'both') {
-        const [r, h, spread] = await sideBySide(ROUNDS, FLOWS, runner, hand, janusCpu);
+        const [r, h, spread] = await sideBySide(ROUNDS, flows, runner, hand, janusCpu);
         console.log(`${line(test.info.transport, r, h)}   rounds ${spread.low.toFixed(2)}–${spread.high.toFixed(2)}`);
       } else {
         const work = side === 'runner' ? runner : hand;
         for (let i = 0; i < WARMUP_ROUNDS; i++) await work();
         const costs: Cost[] = [];
         const profile = await profiling(`${test.info.transport}-${side}`);
-        for (let i = 0; i < ROUNDS; i++) costs.push(await costOf(FLOWS, work, janusCpu));
+        for (let i = 0; i < ROUNDS; i++) costs.push(await costOf(flows, work, janusCpu));
         await profile();
         console.log(`${test.info.transport} ${side}: ${costs.map((c) => `${c.ms.toFixed(2)}/${c.cpuMs.toFixed(2)}/${c.systemMs?.toFixed(2)}`).join(' ')} (ms/CPU ms/system CPU ms per flow)`);
       }
@@ -68,6 +71,16 @@ async function profiling(name: string): Promise<() => Promise<void>> {
   const { Session } = await import('node:inspector/promises');
   const session = new Session();
   session.connect();
+  if (process.env.PER_FLOW_HEAP) {
+    // Every allocation sampled, the short-lived ones too: where a flow's garbage comes from.
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 256, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+    return async () => {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      writeFileSync(join(folder, `${name}.heapprofile`), JSON.stringify(profile));
+      session.disconnect();
+    };
+  }
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 100 });
   await session.post('Profiler.start');
@@ -81,6 +94,10 @@ async function profiling(name: string): Promise<() => Promise<void>> {
 async function runOnce(started: StartedPlan, test: PlannedTest): Promise<void> {
   const r = await started.run(test, { seed: 'bench', signal: new AbortController().signal });
   if (r.status !== 'passed') throw new Error(`the runner failed the anchor flow over ${test.info.transport}: ${r.failure?.summary}`);
+}
+
+async function repeat(times: number, work: () => Promise<void>): Promise<void> {
+  for (let i = 0; i < times; i++) await work();
 }
 
 function line(transport: string, r: Cost, h: Cost): string {

@@ -97,16 +97,25 @@ export function createPatternCompiler(
     }
     const fields = keys.map((k) => [k.startsWith('$$') ? k.slice(1) : k, compileField(k, obj[k], [...path, k], exact)] as const);
     const allowed = new Set(fields.map(([k]) => k));
+    // The fields' paths under the last path matched at: an object pattern is matched at the same
+    // path again and again (every reply of its step), and joining them anew is a string each time.
+    let pathsAt: string | undefined;
+    let paths: string[] = [];
     return (actual, at, rt, out) => {
       if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) {
         out.push({ at, expected: 'an object', actual });
         return;
       }
       const record = actual as Record<string, unknown>;
+      if (at !== pathsAt) {
+        paths = fields.map(([k]) => joinPath(at, k));
+        pathsAt = at;
+      }
+      const fieldPaths = paths;
       // Own keys only: a pattern key `constructor` must not find Object.prototype.constructor.
       for (let i = 0; i < fields.length; i++) {
-        const [k, m] = fields[i]!;
-        m(Object.hasOwn(record, k) ? record[k] : undefined, joinPath(at, k), rt, out);
+        const k = fields[i]![0];
+        fields[i]![1](Object.hasOwn(record, k) ? record[k] : undefined, fieldPaths[i]!, rt, out);
       }
       if (exact) {
         for (const k of Object.keys(record)) {

@@ -9,14 +9,31 @@ import { instanceKey, type Targets } from './targets.js';
 /** How planned tests run on started targets: one lock per Janus (the managed instance, or the one `--url` server). */
 export function startTargets(targets: Targets, settings: PlanSettings, remote: boolean): StartedPlan {
   const locks = new Map<string, ExclusiveLock>();
+  // A scenario's instance key is worked out once, not for every run of it.
+  const lockOf = new WeakMap<CompiledScenario, ExclusiveLock>();
   const lockFor = (scenario: CompiledScenario): ExclusiveLock => {
-    const key = remote ? 'remote' : instanceKey(scenario);
-    if (!locks.has(key)) locks.set(key, new ExclusiveLock());
-    return locks.get(key)!;
+    let lock = lockOf.get(scenario);
+    if (!lock) {
+      const key = remote ? 'remote' : instanceKey(scenario);
+      if (!locks.has(key)) locks.set(key, new ExclusiveLock());
+      lock = locks.get(key)!;
+      lockOf.set(scenario, lock);
+    }
+    return lock;
+  };
+  // A scenario's target on a transport never changes once the servers started: worked out once,
+  // not for every run (a scenario repeated, a retry, a load run's iterations).
+  const known = new WeakMap<CompiledScenario, Map<string, ReturnType<Targets['targetFor']>>>();
+  const targetFor = (scenario: CompiledScenario, transport: string): ReturnType<Targets['targetFor']> => {
+    let byTransport = known.get(scenario);
+    if (!byTransport) known.set(scenario, (byTransport = new Map()));
+    let target = byTransport.get(transport);
+    if (!target) byTransport.set(transport, (target = targets.targetFor(scenario, transport)));
+    return target;
   };
   return {
     async run({ scenario, info }, attempt) {
-      const target = targets.targetFor(scenario, info.transport);
+      const target = targetFor(scenario, info.transport);
       if ('skip' in target) return notRunResult(info, { skipReason: target.skip });
       if ('error' in target) return notRunResult(info, { failure: { kind: 'infrastructure', summary: target.error, span: scenario.span } });
       return lockFor(scenario).run(scenario.requires.exclusive, () => runScenario(scenario, target, {
@@ -34,7 +51,7 @@ export function startTargets(targets: Targets, settings: PlanSettings, remote: b
       }));
     },
     target({ scenario, info }) {
-      const target = targets.targetFor(scenario, info.transport);
+      const target = targetFor(scenario, info.transport);
       return 'url' in target ? target : undefined;
     },
     close: () => targets.close(),

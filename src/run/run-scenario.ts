@@ -112,7 +112,7 @@ class ScenarioRun {
   private stepIndex = -1;
   private readonly schemaWarnings: string[] = [];
   // Peer ids carry this run's prefix: runs in parallel share the host, never a peer.
-  private readonly peerPrefix = `${randomUUID()}/`;
+  private readonly peerPrefix: string;
   /** A `known_bug:` on a step that held for this server's version. */
   private knownIssue?: KnownIssue;
   /** With `continueOnMismatch`: the failures after the first. */
@@ -121,13 +121,14 @@ class ScenarioRun {
   constructor(private readonly scenario: CompiledScenario, private readonly target: RunTarget, private readonly options: RunOptions) {
     this.emit = options.onEvent ?? (() => {});
     this.actors = new Map(scenario.clients.map((name) => [name, { name, handles: new Map() }]));
-    this.closeWatched = new Set([...scenario.steps, ...scenario.cleanup].filter((s) => s.kind === 'closed').map((s) => s.client));
+    this.closeWatched = closeWatchedOf(scenario);
     this.values = new ScenarioValues((n) => this.actors.get(n), target.transport, options.env ?? process.env);
     this.nextTransaction = transactionGenerator(options.seed, `${scenario.file}\u0000${target.transport}`);
     this.nextKeepalive = transactionGenerator(options.seed, `keepalive\u0000${scenario.file}`);
     this.stops = new Stops(scenario.timeoutMs ?? options.scenarioTimeoutMs, options.signal);
     this.schemaMode = options.schemaMode ?? 'off';
     this.checks = this.schemaMode === 'off' ? undefined : new SchemaChecks(new MessageChecker(target.serverVersion, options.onSchemaValid));
+    this.peerPrefix = target.peers ? `${randomUUID()}/` : '';
     // Peers that die (their process crashed) end the scenario at once, with the reason.
     target.peers?.watch(this.peerPrefix, (reason) => this.stops.peersDied(reason));
   }
@@ -200,14 +201,8 @@ class ScenarioRun {
 
   /** Cleanup steps, peers, then every session left: with a time budget of its own, so it runs even after a timeout or Ctrl-C. */
   async cleanUp(): Promise<Cleanup> {
-    const context = this.context(AbortSignal.timeout(CLEANUP_BUDGET_MS));
     const cleanup: Cleanup = { failures: [], destroyedSessions: [], sessionsLeft: [] };
-    for (const step of this.scenario.cleanup) {
-      const verdict = versionVerdict(step, this.target.serverVersion);
-      if (verdict === 'skip') continue;
-      const f = verdict ?? await runStep(step, context, this.options.onEvent);
-      if (f) cleanup.failures.push(f);
-    }
+    if (this.scenario.cleanup.length > 0) await this.cleanupSteps(cleanup);
     await this.target.peers?.closeAll(this.peerPrefix);
     // Last connected first, as a teardown undoes a set-up: a session made after another may
     // depend on it (a SIP helper on its master; Janus before 1.4.0 frees a master's helpers
@@ -220,6 +215,22 @@ class ScenarioRun {
     // What arrived after the last step (cleanup, late events) is reported, never failed on.
     for (const { violation } of this.checks?.take(true) ?? []) this.schemaWarnings.push(formatViolation(violation));
     return cleanup;
+  }
+
+  private async cleanupSteps(cleanup: Cleanup): Promise<void> {
+    const budget = new AbortController();
+    const timer = setTimeout(() => budget.abort(new DOMException('cleanup took too long', 'TimeoutError')), CLEANUP_BUDGET_MS);
+    const context = this.context(budget.signal);
+    try {
+      for (const step of this.scenario.cleanup) {
+        const verdict = versionVerdict(step, this.target.serverVersion);
+        if (verdict === 'skip') continue;
+        const f = verdict ?? await runStep(step, context, this.options.onEvent);
+        if (f) cleanup.failures.push(f);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async closeClient(name: string, pending: Promise<JanusClient>, cleanup: Cleanup): Promise<void> {
@@ -391,16 +402,28 @@ class ScenarioRun {
   }
 }
 
+const closeWatchedKnown = new WeakMap<CompiledScenario, Set<string>>();
+
+/** The clients a scenario has `closed` steps for; worked out once per scenario, not per run. */
+function closeWatchedOf(scenario: CompiledScenario): Set<string> {
+  let names = closeWatchedKnown.get(scenario);
+  if (!names) {
+    names = new Set([...scenario.steps, ...scenario.cleanup].filter((s) => s.kind === 'closed').map((s) => s.client));
+    closeWatchedKnown.set(scenario, names);
+  }
+  return names;
+}
+
 /**
  * What ends the steps early: the scenario's time limit, the caller's signal (Ctrl-C), a peer
  * process that died, a connection that failed, or code run on an incoming message that threw.
  */
 class Stops {
-  private readonly abort = new AbortController();
   // A connection that fails (server killed, socket dropped) ends at once the step waiting on it,
   // be it a wait, a sleep or a no_event: nothing it could still see would change the outcome.
-  // The steps' signal fires for either cause; one controller aborted by both, as AbortSignal.any
-  // costs Node 20 tens of microseconds for every scenario.
+  // The steps' signal fires for every cause, the scenario's own (time limit, Ctrl-C, peers lost)
+  // and the connection's: one controller, as AbortSignal.any costs Node 20 tens of microseconds
+  // for every scenario, and a second controller for the scenario's own causes several.
   private readonly stepAbort = new AbortController();
   private readonly timer: NodeJS.Timeout;
   private timedOut = false;
@@ -409,29 +432,27 @@ class Stops {
   /** Code run on an incoming message threw: the message it was handling is lost, and the fault is ours, not the server's. */
   broken?: Failure;
   readonly stepSignal: AbortSignal;
-  private readonly onOuterAbort = (): void => this.abort.abort();
+  private readonly onOuterAbort = (): void => this.stop();
+  /** The scenario's own cause fired (time limit, Ctrl-C, peers lost); asked after every step. */
+  private stopped = false;
 
   constructor(private readonly timeoutMs: number, private readonly outer?: AbortSignal) {
+    this.stepSignal = this.stepAbort.signal;
     this.timer = setTimeout(() => {
       this.timedOut = true;
-      this.abort.abort();
+      this.stop();
     }, timeoutMs);
     outer?.addEventListener('abort', this.onOuterAbort, { once: true });
     // Ctrl-C before this run started (while Janus was starting, say) never fires the listener:
     // such a scenario stops at its first step, like one that was running.
-    if (outer?.aborted) this.abort.abort();
-    this.stepSignal = this.stepAbort.signal;
-    // Asked after every step: a signal's `aborted` getter costs more than a field.
-    const stop = (): void => {
-      this.stopped = true;
-      this.stepAbort.abort();
-    };
-    this.abort.signal.addEventListener('abort', stop, { once: true });
-    if (this.abort.signal.aborted) stop();
+    if (outer?.aborted) this.stop();
   }
 
-  /** The scenario's own signal fired (time limit, Ctrl-C, peers lost). */
-  private stopped = false;
+  private stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.stepAbort.abort();
+  }
 
   onConnectionFault(name: string) {
     return (fault: TransportFault): void => {
@@ -449,14 +470,14 @@ class Stops {
 
   peersDied(reason: string): void {
     this.peersLost = reason;
-    this.abort.abort();
+    this.stop();
   }
 
   /** Whatever a step says after its signal fired, the cause is the time limit, Ctrl-C, a lost peer process or a lost connection. */
   override(step: CompiledStep): Failure | undefined {
     if (!this.stopped && !this.broken && !this.lost) return undefined;
     const at = (): Pick<Failure, 'span' | 'stepTitle'> => ({ span: step.span, stepTitle: step.title });
-    if (this.abort.signal.aborted) return this.peersLost !== undefined ? { kind: 'assertion', summary: this.peersLost, ...at() } : interruption(step, this.timedOut, this.timeoutMs);
+    if (this.stopped) return this.peersLost !== undefined ? { kind: 'assertion', summary: this.peersLost, ...at() } : interruption(step, this.timedOut, this.timeoutMs);
     if (this.broken) return { ...this.broken, ...at() };
     if (this.lost) return { ...this.lost, ...at() };
     return undefined;

@@ -28,16 +28,21 @@ export class MessageChecker {
   private readonly requests = new Map<string, RequestContext>();
   private readonly handlePlugins = new Map<number, string>();
   /**
-   * What every message would otherwise look up again, learnt once per checker: the validator of
-   * each schema name (strict, this version), and the plugin messages a reply may be.
+   * What every message would otherwise look up again: the validator of each schema name (strict,
+   * this version), and the plugin messages a reply may be. They depend on the version alone, so
+   * the checkers of one version share them: a run's checker starts with them learnt.
    */
-  private readonly validators = new Map<string, ValidateFunction>();
-  private readonly candidateLists = new Map<PluginSpec, Map<string, Candidate[]>>();
+  private readonly validators: Map<string, ValidateFunction>;
+  private readonly candidateLists: Map<PluginSpec, Map<string, Candidate[]>>;
   /** `onValid` sees every value that passed a schema (tests record real messages with it). */
   constructor(
     private readonly version?: string,
     private readonly onValid?: (schema: string, value: unknown) => void,
-  ) {}
+  ) {
+    const learnt = learntFor(version);
+    this.validators = learnt.validators;
+    this.candidateLists = learnt.candidateLists;
+  }
 
   outgoing(api: JanusApi, sent: JanusMessage | string, route: Route): void {
     // Raw text that parses is a request like any other: its reply is known by its transaction.
@@ -177,6 +182,16 @@ export class MessageChecker {
     const found = toViolations(name, validate.errors);
     return prefix ? found.map((v) => ({ ...v, pointer: `${prefix}${v.pointer === '/' ? '' : v.pointer}` })) : found;
   }
+}
+
+/** What the checkers of one Janus version learn, by version (`''`: no version known). */
+const learntByVersion = new Map<string, { validators: Map<string, ValidateFunction>; candidateLists: Map<PluginSpec, Map<string, Candidate[]>> }>();
+
+function learntFor(version: string | undefined) {
+  const key = version ?? '';
+  let learnt = learntByVersion.get(key);
+  if (!learnt) learntByVersion.set(key, (learnt = { validators: new Map(), candidateLists: new Map() }));
+  return learnt;
 }
 
 /** No violation: shared, never written to (callers spread it into their own arrays). */

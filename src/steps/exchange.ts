@@ -175,16 +175,19 @@ function checkReply(spec: ExchangeSpec, reply: JanusMessage, actor: Actor, ctx: 
  */
 function routeFor(level: Level, actor: Actor, handleName?: string, message?: JanusMessage, levelGiven = false): Route {
   const route: Route = {};
-  const explicit = (key: string, lowest: Level): boolean =>
-    message !== undefined && Object.hasOwn(message, key) && (!levelGiven || message[key] === null || LEVEL_DEPTH[level] >= LEVEL_DEPTH[lowest]);
-  if (explicit('session_id', 'session')) route.sessionId = idOf(message!.session_id);
+  if (explicitId(message, 'session_id', level, 'session', levelGiven)) route.sessionId = idOf(message!.session_id);
   else if (level !== 'root') route.sessionId = need(actor.sessionId, `client ${actor.name} has no session yet: a create step must succeed first`);
-  if (explicit('handle_id', 'handle')) route.handleId = idOf(message!.handle_id);
+  if (explicitId(message, 'handle_id', level, 'handle', levelGiven)) route.handleId = idOf(message!.handle_id);
   else if (level === 'handle') {
     const handle = handleName !== undefined ? actor.handles.get(handleName) : actor.handleId;
     route.handleId = need(handle, `client ${actor.name} has no ${handleName ? `handle "${handleName}"` : 'handle'} yet: an attach step must succeed first`);
   }
   return route;
+}
+
+/** Whether the request's own id (`key`, of level `lowest`) addresses it; a function, not a closure made per request. */
+function explicitId(message: JanusMessage | undefined, key: string, level: Level, lowest: Level, levelGiven: boolean): boolean {
+  return message !== undefined && Object.hasOwn(message, key) && (!levelGiven || message[key] === null || LEVEL_DEPTH[level] >= LEVEL_DEPTH[lowest]);
 }
 
 const LEVEL_DEPTH: Record<Level, number> = { root: 0, session: 1, handle: 2 };
