@@ -69,11 +69,42 @@ class CallerGone extends Error {
   }
 }
 
+/**
+ * A long-poll loop's off switch: a flag, and the GET in flight to end. Not an AbortController:
+ * making one's signal costs Node 20 tens of microseconds, and a session's poll starts with every
+ * session (and again after each event a step waited for).
+ */
+class PollSwitch {
+  off = false;
+  /** The poll's GET in flight, ended at once when the switch goes off. */
+  call?: HttpCall;
+  private readonly offListeners: Array<() => void> = [];
+
+  turnOff(): void {
+    if (this.off) return;
+    this.off = true;
+    this.call?.abort(new PollStopped());
+    for (const listener of this.offListeners.splice(0)) listener();
+  }
+
+  /** Resolves once the switch is off (at once if it is). */
+  whenOff(): Promise<void> {
+    return this.off ? Promise.resolve() : new Promise((resolve) => this.offListeners.push(resolve));
+  }
+}
+
+/** A poll's GET ended because its loop was told to stop. */
+class PollStopped extends Error {
+  constructor() {
+    super('long-poll stopped');
+  }
+}
+
 class HttpConnection implements TransportConnection {
-  /** Abort controllers of the running long-poll loops, by session id. */
-  private readonly polls = new Map<number, AbortController>();
+  /** The off switches of the running long-poll loops, by session id. */
+  private readonly polls = new Map<number, PollSwitch>();
   /** Polls told to finish by themselves (untrack with `finishing`), and when they have. */
-  private readonly finishing = new Map<AbortController, Promise<void>>();
+  private readonly finishing = new Map<PollSwitch, Promise<void>>();
   /** POSTs in flight, so close() can end them. */
   private readonly inflight = new Set<HttpCall>();
   /** The deadlines of the exchanges in flight, on one timer. */
@@ -148,23 +179,23 @@ class HttpConnection implements TransportConnection {
 
   track(sessionId: number, auth: PollAuth, wanted: () => boolean = () => true): void {
     if (this.closed || this.polls.has(sessionId)) return;
-    const controller = new AbortController();
-    this.polls.set(sessionId, controller);
-    this.pollLoop(sessionId, auth, controller, wanted).catch((err: unknown) => {
+    const poll = new PollSwitch();
+    this.polls.set(sessionId, poll);
+    this.pollLoop(sessionId, auth, poll, wanted).catch((err: unknown) => {
       // Only a throwing sink gets here; an unhandled rejection would take the whole run down.
-      if (this.polls.get(sessionId) === controller) this.polls.delete(sessionId);
+      if (this.polls.get(sessionId) === poll) this.polls.delete(sessionId);
       if (!this.closed) this.sink.fault(new TransportFault(`HTTP long-poll for session ${sessionId} stopped: ${describeError(err)}`));
     });
   }
 
   untrack(sessionId: number, options: { finishing?: boolean } = {}): boolean {
-    const controller = this.polls.get(sessionId);
+    const poll = this.polls.get(sessionId);
     this.polls.delete(sessionId);
-    if (!controller) return false;
+    if (!poll) return false;
     // A poll cut off stays held by Janus 1.1.2 for 30 s, half-closed; one that ends by itself
     // (an event came) leaves a connection to reuse.
-    if (options.finishing) this.finishing.set(controller, new Promise((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true })));
-    else controller.abort();
+    if (options.finishing) this.finishing.set(poll, poll.whenOff());
+    else poll.turnOff();
     return true;
   }
 
@@ -180,35 +211,35 @@ class HttpConnection implements TransportConnection {
       await Promise.race([Promise.all(this.finishing.values()), delay(FINISHING_GRACE_MS, undefined, { signal: grace.signal }).catch(() => undefined)]);
       grace.abort();
     }
-    for (const controller of this.finishing.keys()) controller.abort();
+    for (const poll of this.finishing.keys()) poll.turnOff();
     this.closed = true;
-    for (const controller of this.polls.values()) controller.abort();
+    for (const poll of this.polls.values()) poll.turnOff();
     this.polls.clear();
     for (const call of this.inflight) call.abort(new Error('connection closed by client'));
   }
 
-  private async pollLoop(sessionId: number, auth: PollAuth, controller: AbortController, wanted: () => boolean): Promise<void> {
+  private async pollLoop(sessionId: number, auth: PollAuth, poll: PollSwitch, wanted: () => boolean): Promise<void> {
     const sessionPath = `${this.basePath}/${sessionId}`;
     let path = `${sessionPath}?maxev=${this.limits.maxEvents}`;
     if (auth.apisecret !== undefined) path += `&apisecret=${encodeURIComponent(auth.apisecret)}`;
     if (auth.token !== undefined) path += `&token=${encodeURIComponent(auth.token)}`;
     // Shown without the query: it carries the secrets.
     const where = `HTTP GET ${this.shown(sessionPath)} (long-poll)`;
-    const stopped = () => controller.signal.aborted || this.closed;
+    const stopped = () => poll.off || this.closed;
     const finished = () => {
-      if (!this.finishing.has(controller)) return false;
-      this.finishing.delete(controller);
-      controller.abort();
+      if (!this.finishing.has(poll)) return false;
+      this.finishing.delete(poll);
+      poll.turnOff();
       return true;
     };
     const stop = () => {
-      if (this.polls.get(sessionId) === controller) this.polls.delete(sessionId);
+      if (this.polls.get(sessionId) === poll) this.polls.delete(sessionId);
     };
     let retriedReset = false;
     while (!stopped()) {
       let reply: HttpReply;
       try {
-        reply = await this.exchange('GET', path, undefined, controller.signal, this.limits.pollTimeoutMs);
+        reply = await this.exchange('GET', path, undefined, undefined, this.limits.pollTimeoutMs, { poll });
       } catch (err) {
         if (stopped()) return;
         // A kept-alive socket may have been closed just as we reused it: one retry, no storm.
@@ -262,21 +293,25 @@ class HttpConnection implements TransportConnection {
     body: string | undefined,
     signal: AbortSignal | undefined,
     timeoutMs: number,
-    options: { abandonable?: boolean } = {},
+    options: { abandonable?: boolean; poll?: PollSwitch } = {},
   ): Promise<HttpReply> {
     if (signal?.aborted) throw options.abandonable ? new CallerGone() : signal.reason;
+    const { poll } = options;
+    if (poll?.off) throw new PollStopped();
     const call = new HttpCall(this.origin, method, path, body === undefined ? undefined : JSON_CONTENT, body, this.limits.maxMessageBytes);
     const deadline = { deadline: Date.now() + timeoutMs, expire: () => call.abort(new NoResponseError()) };
     this.deadlines.add(deadline);
     const forwardAbort = () => call.abort(options.abandonable ? new CallerGone() : signal!.reason);
     signal?.addEventListener('abort', forwardAbort, { once: true });
     if (options.abandonable) this.inflight.add(call);
+    if (poll) poll.call = call;
     try {
       return await call.reply;
     } finally {
       this.deadlines.delete(deadline);
       signal?.removeEventListener('abort', forwardAbort);
       this.inflight.delete(call);
+      if (poll?.call === call) poll.call = undefined;
     }
   }
 
