@@ -7,8 +7,8 @@ import type { JanusMessage } from '../../src/protocol/messages.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { CHECK_BATCH } from '../../src/run/schema-checks.js';
 import type { ScenarioResult } from '../../src/run/events.js';
-import type { TransportDefinition } from '../../src/transports/contract.js';
 import { getTransport, registerTransport } from '../../src/transports/registry.js';
+import { answeringTransport } from '../support/answering-transport.js';
 
 /**
  * Schema checks run in batches, off the path from a reply to the next request, in the order the
@@ -16,28 +16,6 @@ import { getTransport, registerTransport } from '../../src/transports/registry.j
  * a false pass. A violation fails the step its message belongs to, however soon the reply
  * comes, and the scenario stops at most a batch of messages later.
  */
-
-/** Answers `success` with `data` (a session id by default), from inside send() or from a later callback. */
-function answeringTransport(name: string, when: 'inside-send' | 'later', data: unknown = { id: 7 }): TransportDefinition {
-  return {
-    name,
-    schemes: [name],
-    secure: false,
-    async connect(_options, sink) {
-      return {
-        ignoresSignal: true,
-        send(payload) {
-          const request = (typeof payload === 'string' ? JSON.parse(payload) : payload) as JanusMessage;
-          const reply: JanusMessage = { janus: 'success', transaction: request.transaction, data };
-          if (when === 'inside-send') sink.message(reply);
-          else setImmediate(() => sink.message(reply));
-          return Promise.resolve(undefined);
-        },
-        async close() {},
-      };
-    },
-  };
-}
 
 describe('schema checks of requests sent and replies received', function () {
   this.timeout(20_000);
