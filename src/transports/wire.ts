@@ -138,6 +138,24 @@ export function displayUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`.replace(/\/+$/, '');
 }
 
+const shownUrls = new Map<string, string>();
+const SHOWN_URLS_KEPT = 64;
+
+/**
+ * displayUrl of a URL given as text, remembered: a run connects to the same few URLs again and
+ * again (a connection a scenario), and parsing one and reading its parts costs microseconds.
+ * Throws a TypeError for text that is no URL, as `new URL` does.
+ */
+export function displayUrlOf(text: string): string {
+  let shown = shownUrls.get(text);
+  if (shown === undefined) {
+    shown = displayUrl(new URL(text));
+    if (shownUrls.size >= SHOWN_URLS_KEPT) shownUrls.clear();
+    shownUrls.set(text, shown);
+  }
+  return shown;
+}
+
 /** Raw request text as an object, when it is one: who routes a raw request reads its ids and transaction. */
 export function parseJsonObject(text: string): JanusMessage | undefined {
   try {

@@ -10,7 +10,7 @@ import {
   type TransportSink,
 } from './contract.js';
 import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
-import { decodeMessages, describeError, displayUrl, routedText } from './wire.js';
+import { decodeMessages, describeError, displayUrlOf, routedText } from './wire.js';
 import { loadWebSocket } from './libraries.js';
 
 /**
@@ -51,7 +51,7 @@ export function subprotocolFor(api: ConnectOptions['api']): string {
 async function openSocket(options: ConnectOptions, maxPayload: number): Promise<{ socket: WebSocket; shownUrl: string }> {
   let shownUrl: string;
   try {
-    shownUrl = displayUrl(new URL(options.url));
+    shownUrl = displayUrlOf(options.url);
   } catch {
     throw new TransportFault(`WebSocket: invalid URL ${JSON.stringify(options.url)}`);
   }
