@@ -33,13 +33,15 @@ const CHECK_DELAY_MS = 20;
  * Checks run in the order the messages went and came, as the checker learns transactions and
  * handles from the traffic itself. Each violation keeps the step its message belongs to, so a
  * verdict names that step even when the check ran steps later: a scenario stops at most a
- * batch of messages after the one that broke the schema.
+ * batch of messages and one step after the one that broke the schema.
  */
 export class SchemaChecks {
   private readonly queue: Unchecked[] = [];
   private readonly found: Found[] = [];
   private soon?: NodeJS.Immediate;
   private later?: NodeJS.Timeout;
+  /** A full batch was left to its immediate once (`take`): the next `take` runs it, whatever. */
+  private leftToSoon = false;
 
   constructor(private readonly checker: MessageChecker, private readonly batch = CHECK_BATCH) {}
 
@@ -54,6 +56,7 @@ export class SchemaChecks {
     if (this.soon) clearImmediate(this.soon);
     if (this.later) clearTimeout(this.later);
     this.soon = this.later = undefined;
+    this.leftToSoon = false;
     for (let next = this.queue.shift(); next; next = this.queue.shift()) this.runOne(next);
   };
 
@@ -67,11 +70,17 @@ export class SchemaChecks {
 
   /**
    * The violations found so far, oldest step first, handed over once. With `all`, every check
-   * queued runs first; without, a full batch does (a transport that answers inside its send
-   * never lets the immediate run before the next step).
+   * queued runs first. Without, a full batch whose immediate is waiting is left to it once: the
+   * reply that filled it is on the path to the next request, which goes first, and the batch
+   * then runs while Janus works on it. The next `take` runs it if the immediate has not (a
+   * transport that answers inside its send never lets it run before the next step).
    */
   take(all: boolean): Found[] {
-    if (all || this.queue.length >= this.batch) this.runAll();
+    if (all) this.runAll();
+    else if (this.queue.length >= this.batch) {
+      if (this.soon && !this.leftToSoon) this.leftToSoon = true;
+      else this.runAll();
+    }
     return this.found.length === 0 ? NONE : this.found.splice(0);
   }
 

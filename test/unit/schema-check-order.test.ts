@@ -37,6 +37,28 @@ describe('schema checks of requests sent and replies received', function () {
     return runScenario(loaded.scenarios[0]!, { transport, url: `${transport}://x`, tls: {}, secrets: {} }, { seed: 's', stepTimeoutMs: 5000, scenarioTimeoutMs: 10_000, schemaMode: 'strict' });
   }
 
+  it('a batch filled by a reply runs after the next request is on its way', async () => {
+    const log: string[] = [];
+    const name = 'order-logged';
+    const inner = answeringTransport(name, 'later');
+    if (!getTransport(name)) {
+      registerTransport({
+        ...inner,
+        async connect(options, sink) {
+          const connection = await inner.connect(options, sink);
+          return { ...connection, send: (payload, route, signal) => (log.push('send'), connection.send(payload, route, signal)) };
+        },
+      });
+    }
+    const file = join(dir, 'logged.yaml');
+    writeFileSync(file, `name: logged\nsteps:\n${'  - request: create\n'.repeat(CHECK_BATCH)}`);
+    const loaded = loadFiles([file], { cwd: dir });
+    const result = await runScenario(loaded.scenarios[0]!, { transport: name, url: `${name}://x`, tls: {}, secrets: {} }, { seed: 's', stepTimeoutMs: 5000, scenarioTimeoutMs: 10_000, schemaMode: 'strict', onSchemaValid: () => log.push('check') });
+    assert.equal(result.status, 'passed', result.failure?.summary);
+    // Two messages a step: the reply of step CHECK_BATCH / 2 fills the batch; the next step's request goes first.
+    assert.equal(log.indexOf('check'), CHECK_BATCH / 2 + 1, 'requests sent before the first check');
+  });
+
   for (const when of ['inside-send', 'later'] as const) {
     it(`a request with an unknown field fails its step, the reply coming ${when}`, async () => {
       const result = await run(`  - request: { janus: create, surprise: 1 }\n${'  - request: create\n'.repeat(CHECK_BATCH)}`, `order-${when}`);
@@ -45,8 +67,9 @@ describe('schema checks of requests sent and replies received', function () {
       assert.match(result.failure!.summary, /schema core\/request\/create: \/surprise: unknown field/);
       assert.equal(result.laterFailures, undefined, 'one failure, the first step\'s');
       const creates = result.transcript.filter((t) => t.direction === 'out' && (t.message as JanusMessage).janus === 'create').length;
-      // Each step is two messages: the batch that holds the bad request is full a few steps later.
-      assert.ok(creates <= 2 + CHECK_BATCH / 2, `the steps stop within a batch of messages (${creates} creates sent of ${CHECK_BATCH + 1})`);
+      // Each step is two messages: the batch that holds the bad request is full a few steps
+      // later, and runs at the latest one step after that (the next request goes first).
+      assert.ok(creates <= 3 + CHECK_BATCH / 2, `the steps stop within a batch of messages and a step (${creates} creates sent of ${CHECK_BATCH + 1})`);
     });
 
     it(`a request without one passes, the reply coming ${when}`, async () => {
