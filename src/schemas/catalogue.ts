@@ -44,15 +44,21 @@ export function schemaNames(): string[] {
   return [...entries.keys()];
 }
 
-const compiled = new Map<string, ValidateFunction>();
+/** Compiled validators: strict or plain, then by version (undefined: any), then by schema name. */
+const compiled = { strict: new Map<string | undefined, Map<string, ValidateFunction>>(), plain: new Map<string | undefined, Map<string, ValidateFunction>>() };
 
-/** `version`: the Janus version the message comes from; fields of other versions are unknown to it. */
+/**
+ * `version`: the Janus version the message comes from; fields of other versions are unknown to
+ * it. Looked up by parts, not by a key made of them: the checker asks for every message.
+ */
 export function validatorFor(name: string, strict: boolean, version?: string): ValidateFunction {
-  const key = `${strict ? 'strict' : 'plain'}:${version ?? 'any'}:${name}`;
-  let validate = compiled.get(key);
+  const byVersion = strict ? compiled.strict : compiled.plain;
+  let byName = byVersion.get(version);
+  if (!byName) byVersion.set(version, (byName = new Map()));
+  let validate = byName.get(name);
   if (!validate) {
     validate = compileValidator(catalogueSchema(name, strict, version));
-    compiled.set(key, validate);
+    byName.set(name, validate);
   }
   return validate;
 }

@@ -1,7 +1,6 @@
 import { hasOwnKey, ownValue } from '../core/own.js';
 import { idOf, requestObject, verbOf, type JanusApi, type JanusMessage, type Route } from '../protocol/messages.js';
 import { knownSchema, PLUGINS_BY_PACKAGE, toViolations, validatorFor, type Violation } from './catalogue.js';
-import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { PluginSpec } from './types.js';
 import { holdsFor } from './versions.js';
 
@@ -28,20 +27,16 @@ export class MessageChecker {
   private readonly requests = new Map<string, RequestContext>();
   private readonly handlePlugins = new Map<number, string>();
   /**
-   * What every message would otherwise look up again: the validator of each schema name (strict,
-   * this version), and the plugin messages a reply may be. They depend on the version alone, so
-   * the checkers of one version share them: a run's checker starts with them learnt.
+   * The plugin messages a reply may be, by plugin and request: they depend on the version alone,
+   * so the checkers of one version share them (a run's checker starts with them learnt).
    */
-  private readonly validators: Map<string, ValidateFunction>;
   private readonly candidateLists: Map<PluginSpec, Map<string, Candidate[]>>;
   /** `onValid` sees every value that passed a schema (tests record real messages with it). */
   constructor(
     private readonly version?: string,
     private readonly onValid?: (schema: string, value: unknown) => void,
   ) {
-    const learnt = learntFor(version);
-    this.validators = learnt.validators;
-    this.candidateLists = learnt.candidateLists;
+    this.candidateLists = candidateListsFor(version);
   }
 
   outgoing(api: JanusApi, sent: JanusMessage | string, route: Route): void {
@@ -169,12 +164,8 @@ export class MessageChecker {
   }
 
   private check(name: string, value: unknown, prefix = ''): Violation[] {
-    let validate = this.validators.get(name);
-    if (!validate) {
-      // Unknown fields are always looked for; whether they fail a step is the runner's call (strict vs warn).
-      validate = validatorFor(name, true, this.version);
-      this.validators.set(name, validate);
-    }
+    // Unknown fields are always looked for; whether they fail a step is the runner's call (strict vs warn).
+    const validate = validatorFor(name, true, this.version);
     if (validate(value)) {
       this.onValid?.(name, value);
       return NONE;
@@ -184,14 +175,13 @@ export class MessageChecker {
   }
 }
 
-/** What the checkers of one Janus version learn, by version (`''`: no version known). */
-const learntByVersion = new Map<string, { validators: Map<string, ValidateFunction>; candidateLists: Map<PluginSpec, Map<string, Candidate[]>> }>();
+/** The candidate lists the checkers of one Janus version learn, by version (undefined: no version known). */
+const candidatesByVersion = new Map<string | undefined, Map<PluginSpec, Map<string, Candidate[]>>>();
 
-function learntFor(version: string | undefined) {
-  const key = version ?? '';
-  let learnt = learntByVersion.get(key);
-  if (!learnt) learntByVersion.set(key, (learnt = { validators: new Map(), candidateLists: new Map() }));
-  return learnt;
+function candidateListsFor(version: string | undefined): Map<PluginSpec, Map<string, Candidate[]>> {
+  let lists = candidatesByVersion.get(version);
+  if (!lists) candidatesByVersion.set(version, (lists = new Map()));
+  return lists;
 }
 
 /** No violation: shared, never written to (callers spread it into their own arrays). */
