@@ -168,6 +168,8 @@ export class JanusClient {
   fault?: TransportFault;
   /** Set by close(): requests it ends then are no sign of a lost connection. */
   private closing = false;
+  /** Set during a transport's send: what it reports meanwhile, to run after the request is registered. */
+  private held?: Array<() => void>;
 
   private constructor(private readonly options: ClientOptions) {}
 
@@ -187,16 +189,17 @@ export class JanusClient {
     const current = (): boolean => connection === undefined || connection === this.connection;
     return this.transport!.connect(this.connectOptions!, {
       message: (msg) => {
-        // Not through guarded(): a closure for every message received.
         if (!current()) return;
+        if (this.held) return void this.held.push(() => this.receive(msg));
+        // Not through guarded(): a closure for every message received.
         try {
           this.receive(msg);
         } catch (error) {
           this.crashed(error);
         }
       },
-      fault: (fault) => current() && this.guarded(() => this.fail(fault)),
-      sessionGone: (sid) => current() && this.guarded(() => this.forgetSession(sid)),
+      fault: (fault) => current() && this.guardedOrHeld(() => this.fail(fault)),
+      sessionGone: (sid) => current() && this.guardedOrHeld(() => this.forgetSession(sid)),
     }).then((c) => (connection = c));
   }
 
@@ -274,24 +277,32 @@ export class JanusClient {
   request(payload: JanusMessage | string, route: Route, until: 'ack' | 'final', timeoutMs: number, signal?: AbortSignal): Promise<RequestOutcome> {
     if (this.closed) return Promise.resolve({ fault: new ClosedConnection(this.closed) });
     if (this.fault) return Promise.resolve({ fault: this.fault });
-    // Before anything waits: a listener that throws fails this request (the promise rejects), and leaves nothing waiting behind.
-    try {
-      this.options.onTraffic?.('out', payload, route);
-    } catch (error) {
-      return Promise.reject(error);
-    }
     // Ends the transport's side of the exchange once this request has its outcome: a reply
     // still streaming in after the time limit is abandoned, not read on. Only while the send is
     // in flight: aborting a signal costs more than all the rest of a request.
     const exchange = this.connection!.ignoresSignal ? undefined : this.exchangeController();
+    // On the wire first: the record, the wait and its time limit are made while the server works
+    // on the request, not before it has it. What the transport reports within its send (an
+    // answer, a fault) is held until then, so it finds the request waiting.
+    this.held = [];
+    const sent = this.sending(payload, route, exchange?.signal);
+    try {
+      this.options.onTraffic?.('out', payload, route);
+    } catch (error) {
+      // A listener that throws fails this request (the promise rejects) and leaves nothing waiting behind.
+      sent.catch(() => undefined);
+      this.releaseHeld();
+      return Promise.reject(error);
+    }
     const pending = new Pending(this, payload, route, until, Date.now() + timeoutMs, signal, exchange);
     const outcome = new Promise<RequestOutcome>((resolve) => (pending.resolve = resolve));
     this.deadlines.add(pending);
     if (signal) this.aborts.add(signal, pending);
     if (pending.transaction !== undefined) this.pending.set(pending.transaction, pending);
     else this.untransacted.push(pending);
+    this.releaseHeld();
     // Not awaited: the request's own time limit must hold even while an HTTP POST hangs.
-    this.sending(payload, route, exchange?.signal).then(
+    sent.then(
       (direct) => {
         pending.sendOver = true;
         // The body of an HTTP POST is this request's reply, even when Janus left out the transaction.
@@ -343,6 +354,19 @@ export class JanusClient {
     if (controller.signal.aborted || this.spareControllers.length >= SPARE_CONTROLLERS) return;
     if (getEventListeners(controller.signal, 'abort').length > 0) return;
     this.spareControllers.push(controller);
+  }
+
+  /** What the transport reported during a send, run once the request is registered (in the order it came). */
+  private releaseHeld(): void {
+    const held = this.held!;
+    this.held = undefined;
+    for (const work of held) this.guarded(work);
+  }
+
+  /** guarded(), or held while a send is under way (see request). */
+  private guardedOrHeld(work: () => void): void {
+    if (this.held) this.held.push(work);
+    else this.guarded(work);
   }
 
   /** Runs code on behalf of an incoming message; what it throws goes to the owner, never up the transport's callback. */

@@ -150,6 +150,9 @@ class ScenarioRun {
         const verdict = versionVerdict(step, version);
         if (verdict === 'skip') continue;
         this.stepIndex = index;
+        // The messages still unchecked are checked while the last step waits for the server (its
+        // request on the wire), not after it, on the way from its reply to the scenario's result.
+        if (index === steps.length - 1) this.checks?.runSoon();
         let failure = verdict;
         if (!failure && this.options.onEvent) failure = await runStep(step, context, this.options.onEvent);
         else if (!failure) {

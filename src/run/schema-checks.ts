@@ -51,6 +51,11 @@ export class SchemaChecks {
     else if (this.queue.length === 1) this.later ??= setTimeout(this.runAll, CHECK_DELAY_MS).unref();
   }
 
+  /** Runs the checks queued at the next turn of the event loop (or at the next `take` that runs them, if that comes first). */
+  runSoon(): void {
+    if (this.queue.length > 0) this.soon ??= setImmediate(this.runAll);
+  }
+
   /** Runs every check queued; what the checker itself fails on is a violation of that message, never an escape. */
   readonly runAll = (): void => {
     if (this.soon) clearImmediate(this.soon);

@@ -37,26 +37,40 @@ describe('schema checks of requests sent and replies received', function () {
     return runScenario(loaded.scenarios[0]!, { transport, url: `${transport}://x`, tls: {}, secrets: {} }, { seed: 's', stepTimeoutMs: 5000, scenarioTimeoutMs: 10_000, schemaMode: 'strict' });
   }
 
-  it('a batch filled by a reply runs after the next request is on its way', async () => {
+  /**
+   * `creates` create steps over a transport answering on a later callback, logging each request
+   * sent ('send'), each reply given ('reply') and each message found valid ('check'), in order.
+   */
+  async function logged(creates: number): Promise<string[]> {
     const log: string[] = [];
-    const name = 'order-logged';
+    const name = `order-logged-${creates}`;
     const inner = answeringTransport(name, 'later');
-    if (!getTransport(name)) {
-      registerTransport({
-        ...inner,
-        async connect(options, sink) {
-          const connection = await inner.connect(options, sink);
-          return { ...connection, send: (payload, route, signal) => (log.push('send'), connection.send(payload, route, signal)) };
-        },
-      });
-    }
-    const file = join(dir, 'logged.yaml');
-    writeFileSync(file, `name: logged\nsteps:\n${'  - request: create\n'.repeat(CHECK_BATCH)}`);
+    registerTransport({
+      ...inner,
+      async connect(options, sink) {
+        const connection = await inner.connect(options, { ...sink, message: (m: JanusMessage) => (log.push('reply'), sink.message(m)) });
+        return { ...connection, send: (payload, route, signal) => (log.push('send'), connection.send(payload, route, signal)) };
+      },
+    });
+    const file = join(dir, `${name}.yaml`);
+    writeFileSync(file, `name: logged\nsteps:\n${'  - request: create\n'.repeat(creates)}`);
     const loaded = loadFiles([file], { cwd: dir });
     const result = await runScenario(loaded.scenarios[0]!, { transport: name, url: `${name}://x`, tls: {}, secrets: {} }, { seed: 's', stepTimeoutMs: 5000, scenarioTimeoutMs: 10_000, schemaMode: 'strict', onSchemaValid: () => log.push('check') });
     assert.equal(result.status, 'passed', result.failure?.summary);
+    return log;
+  }
+
+  it('a batch filled by a reply runs after the next request is on its way', async () => {
+    const log = (await logged(CHECK_BATCH)).filter((l) => l !== 'reply');
     // Two messages a step: the reply of step CHECK_BATCH / 2 fills the batch; the next step's request goes first.
     assert.equal(log.indexOf('check'), CHECK_BATCH / 2 + 1, 'requests sent before the first check');
+  });
+
+  it('the messages before the last step are checked while its request waits for the server, not after its reply', async () => {
+    const log = await logged(3);
+    // The two steps before the last (four messages) and the last request, checked between that request and its reply.
+    assert.deepEqual(log.slice(0, 11), ['send', 'reply', 'send', 'reply', 'send', 'check', 'check', 'check', 'check', 'check', 'reply']);
+    assert.equal(log.filter((l) => l === 'check').length, 7, 'every message checked: six of the steps, and the destroy of cleanup (its answer here is off schema: a warning)');
   });
 
   for (const when of ['inside-send', 'later'] as const) {
