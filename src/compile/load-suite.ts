@@ -3,7 +3,7 @@ import type { CompiledScenario } from '../compile/scenario.js';
 import { renderDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import type { Environment } from '../core/environment.js';
 import { knownSchema } from '../schemas/catalogue.js';
-import { errorCodeByName, errorNames } from '../schemas/error-names.js';
+import { CATALOGUE_ERROR_CODES } from '../schemas/error-names.js';
 import { collectFiles, CONFIG_FILES } from '../load/collect.js';
 import { loadFiles } from './load-files.js';
 
@@ -14,6 +14,8 @@ export interface LoadSuiteOptions {
   ignore?: string[];
   cwd?: string;
   env?: Environment;
+  /** Applied to each source line a problem shows (the run's secrets masked), keeping its columns. */
+  mask?: (sourceText: string) => string;
 }
 
 export interface LoadedSuite {
@@ -36,7 +38,9 @@ export async function loadSuite(inputs: string[], options: LoadSuiteOptions = {}
   const ignore = options.ignore ?? CONFIG_FILES;
   const files = collected.files.filter((f) => !ignore.includes(basename(f)));
   if (collected.missing.length > 0) return { scenarios: [], files, missing: collected.missing, diagnostics: [] };
-  const result = loadFiles(files, { cwd: options.cwd, env: options.env, knownSchema, errorCodes: { code: errorCodeByName, names: errorNames } });
+  const result = loadFiles(files, { cwd: options.cwd, env: options.env, knownSchema, errorCodes: CATALOGUE_ERROR_CODES });
   if (result.diagnostics.length === 0) return { scenarios: result.scenarios, files, missing: [], diagnostics: [] };
-  return { scenarios: result.scenarios, files, missing: [], diagnostics: result.diagnostics, problems: renderDiagnostics(result.diagnostics, result.sources) };
+  const mask = options.mask;
+  const sources = mask ? new Map([...result.sources].map(([file, text]) => [file, mask(text)])) : result.sources;
+  return { scenarios: result.scenarios, files, missing: [], diagnostics: result.diagnostics, problems: renderDiagnostics(result.diagnostics, sources) };
 }

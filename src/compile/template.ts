@@ -33,21 +33,25 @@ export function compileTemplate(value: unknown, path: DocPath, check: RefChecker
   if (typeof value === 'string') return compileString(value, path, check);
   if (Array.isArray(value)) {
     const items = value.map((v, i) => compileTemplate(v, [...path, i], check));
-    if (items.every(isConstant)) return constant(value);
+    // Built from the items' values, not the value as written: a `$${` in it is a `${` now.
+    if (items.every(isConstant)) return constant(items.map((t) => t(NO_VALUES)));
     return (values) => items.map((t) => t(values));
   }
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value).map(([k, v]) => [k, compileTemplate(v, [...path, k], check)] as const);
-    if (entries.every(([, t]) => isConstant(t))) return constant(value);
-    return (values) => {
+    const build = (values: ValueLookup): Record<string, unknown> => {
       const out: Record<string, unknown> = {};
       // setOwn: a key `__proto__` stays a key of the request, not its prototype.
       for (const [k, t] of entries) setOwn(out, k, t(values));
       return out;
     };
+    return entries.every(([, t]) => isConstant(t)) ? constant(build(NO_VALUES)) : build;
   }
   return constant(value);
 }
+
+/** What a constant template is resolved with: it looks nothing up. */
+const NO_VALUES: ValueLookup = { lookup: () => undefined };
 
 const CONSTANT = Symbol('constant');
 type ConstantTemplate = Template & { [CONSTANT]?: true };

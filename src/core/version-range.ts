@@ -37,6 +37,15 @@ export function parseVersionRange(text: string): { range: VersionRange } | { pro
   return { range };
 }
 
+/**
+ * Whether a server's version_string is a version ranges can place: dot-separated numbers, as
+ * Janus writes it ("1.1.2"), with at most a suffix after them ("1.4.0-dev"). "v1.3.0" or
+ * "garbage" are not: compared anyway, they would read as 0.3.0 and 0.0.0.
+ */
+export function isVersion(versionString: string): boolean {
+  return /^\d+(?:\.\d+){0,3}(?:[-+~][0-9A-Za-z.~+-]*)?$/.test(versionString);
+}
+
 export function satisfies(range: VersionRange, version: string): boolean {
   return range.alternatives.some((all) => all.every((c) => holds(c, version)));
 }

@@ -33,6 +33,8 @@ export interface ClientOptions {
   onConnectionChange?: (change: ConnectionChange) => void;
   /** A session was claimed or destroyed through this client (or the Admin API): no other client owns it any more. */
   onSessionTaken?: (sessionId: number) => void;
+  /** Events are wanted from the first session on (the scenario has steps that read them), not only once a step asks. */
+  listen?: boolean;
 }
 
 export type ConnectionChange = { event: 'opened' } | ({ event: 'closed' } & ConnectionClose);
@@ -171,7 +173,9 @@ export class JanusClient {
   /** Set during a transport's send: what it reports meanwhile, to run after the request is registered. */
   private held?: Array<() => void>;
 
-  private constructor(private readonly options: ClientOptions) {}
+  private constructor(private readonly options: ClientOptions) {
+    this.listening = options.listen === true;
+  }
 
   static async connect(transport: TransportDefinition, connect: ConnectOptions, options: ClientOptions): Promise<JanusClient> {
     const client = new JanusClient(options);
@@ -276,7 +280,7 @@ export class JanusClient {
   /** Sends a request and waits for its reply; never throws (nor rejects) for a server's answer or silence. */
   request(payload: JanusMessage | string, route: Route, until: 'ack' | 'final', timeoutMs: number, signal?: AbortSignal): Promise<RequestOutcome> {
     if (this.closed) return Promise.resolve({ fault: new ClosedConnection(this.closed) });
-    if (this.fault) return Promise.resolve({ fault: this.fault });
+    if (this.fault && !this.cleaningAfterFault()) return Promise.resolve({ fault: this.fault });
     // Ends the transport's side of the exchange once this request has its outcome: a reply
     // still streaming in after the time limit is abandoned, not read on. Only while the send is
     // in flight: aborting a signal costs more than all the rest of a request.
@@ -516,7 +520,8 @@ export class JanusClient {
     // One at a time, the newest first: a later session may depend on an earlier one.
     for (const sessionId of [...leftover].reverse()) {
       if (!this.fault) await this.endPoll(sessionId, payload(sessionId), timeoutMs);
-      const reason = this.fault ? `the connection had failed (${this.fault.message})` : destroyFailure(await this.request(payload(sessionId), { sessionId }, 'final', timeoutMs), timeoutMs);
+      const failed = this.fault;
+      const reason = failed && !this.cleaningAfterFault() ? `the connection had failed (${failed.message})` : afterFault(failed, destroyFailure(await this.request(payload(sessionId), { sessionId }, 'final', timeoutMs), timeoutMs));
       if (reason === undefined) outcome.destroyed.push(sessionId);
       else outcome.left.push({ sessionId, reason });
     }
@@ -525,6 +530,11 @@ export class JanusClient {
     for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault: new TransportFault('connection closed') });
     this.deadlines.clear();
     return outcome;
+  }
+
+  /** Cleanup after a fault that left the transport able to send (see TransportConnection.sendsAfterFaults). */
+  private cleaningAfterFault(): boolean {
+    return this.closing && this.connection?.sendsAfterFaults === true;
   }
 
   /** A closed client that still has sessions alive on the server gets a connection again, to destroy them. */
@@ -557,6 +567,7 @@ export class JanusClient {
     this.log.record(msg);
     const verb = verbOf(msg);
     const tx = typeof msg.transaction === 'string' ? msg.transaction : undefined;
+    if (direct && tx !== undefined && direct.transaction !== undefined && tx !== direct.transaction) return this.misaddressed(msg, direct, tx);
     const pending = (tx !== undefined ? this.pending.get(tx) : undefined) ?? direct ?? (tx === undefined ? this.untransactedFor(verb) : undefined);
     if (verb === 'timeout') this.forgetSession(idOf(msg.session_id));
     if (verb === 'detached') this.handles.get(idOf(msg.session_id) ?? -1)?.delete(idOf(msg.sender) ?? -1);
@@ -577,6 +588,16 @@ export class JanusClient {
     if (verb === 'ack' && tx !== undefined && this.finished.has(tx)) return;
     if (REPLY_VERBS.has(verb ?? '') && (tx === undefined || !this.finished.has(tx))) this.noteUncorrelated(msg);
     this.inbox.put(msg);
+  }
+
+  /**
+   * The body of an HTTP POST is that request's reply, and no other's: one naming another
+   * transaction is a server's mistake, which ends the request at once (exit 3) instead of
+   * passing for its reply. (Janus leaves the transaction out of some errors: that is no mistake.)
+   */
+  private misaddressed(msg: JanusMessage, request: Pending, tx: string): void {
+    this.noteUncorrelated(msg);
+    request.done({ fault: new TransportFault(`the reply to ${request.verb ?? 'a request'} (transaction ${request.transaction}) names another transaction, ${JSON.stringify(tx)}`) });
   }
 
   /** Polls the session of an acked request until its event came (every session's, for a request sent to none). */
@@ -691,6 +712,11 @@ export interface CloseOutcome {
   destroyed: number[];
   /** Sessions whose destroy was not confirmed: they may still exist on the server. */
   left: Array<{ sessionId: number; reason: string }>;
+}
+
+/** Why a destroy tried after the connection's fault did not confirm the session is gone, naming the fault first. */
+function afterFault(fault: TransportFault | undefined, why: string | undefined): string | undefined {
+  return fault && why !== undefined ? `the connection had failed (${fault.message}); ${why}` : why;
 }
 
 /** Why a cleanup destroy did not confirm the session is gone; undefined when it did. */

@@ -1,5 +1,5 @@
 import type { DocPath } from '../core/source.js';
-import { describeValue, joinPath, type Matcher, type PatternCompiler, type Template } from './contract.js';
+import { describeValue, joinPath, type Matcher, type MatchRuntime, type PatternCompiler, type Template } from './contract.js';
 import { MARKERS } from './markers.js';
 import { getOperator, operatorNames } from './registry.js';
 import { closestName } from '../core/diagnostic.js';
@@ -15,18 +15,48 @@ export type StringCompiler = (s: string, path: DocPath) => Template | undefined;
 export interface ErrorCodeNames {
   code(name: string): number | undefined;
   names(): string[];
+  /** The plugin package a known name is an error of ("janus.plugin.videoroom"); undefined for a core name. */
+  plugin(name: string): string | undefined;
 }
 
-/** Keys whose value may be written as an error name: `error: { code: ... }` and plugin `error_code`. */
-const ERROR_CODE_KEYS = new Set(['code', 'error_code']);
+/**
+ * Which error names a value may be written with: core names at `error: { code }` (core and
+ * Admin API errors), plugin names at `error_code`. Codes of the two families overlap, and so do
+ * those of two plugins: a name only stands for a code of its own family.
+ */
+type ErrorFamily = 'core' | 'plugin';
+
+/** The family of the error names a key takes, given the key of the object it is in; undefined: no names. */
+function errorFamilyAt(key: string, owner: string | undefined): ErrorFamily | undefined {
+  if (key === 'error_code') return 'plugin';
+  if (key === 'code' && owner === 'error') return 'core';
+  return undefined;
+}
 const ERROR_NAME = /^[A-Z][A-Z0-9_]*$/;
+
+/**
+ * The runtime inside an object that has `data` (a `plugindata`): the message's `plugin` beside
+ * that data, so that a plugin error name checks the plugin as well as the number.
+ */
+interface InPlugin extends MatchRuntime {
+  messagePlugin?: string;
+}
 
 export function createPatternCompiler(
   strings: StringCompiler,
   report: (path: DocPath, message: string, hint?: string) => void,
   knownSchema: (name: string) => boolean,
-  errorCodes: ErrorCodeNames = { code: () => undefined, names: () => [] },
+  errorCodes: ErrorCodeNames = { code: () => undefined, names: () => [], plugin: () => undefined },
 ): PatternCompiler {
+  // Compile-time context, set while a value is compiled (compiling is synchronous):
+  // the key whose value it is (an object pattern reads it as the key it is under, its owner),
+  // the plugin a pattern names beside `data` (`plugindata: { plugin: janus.plugin.x, data }`),
+  // and how many plugin error names were compiled (an object with `data` above one passes the
+  // message's plugin down to them).
+  let fieldKey: string | undefined;
+  let patternPlugin: string | undefined;
+  let pluginNames = 0;
+
   const compiler: PatternCompiler = {
     error: report,
     knownSchema,
@@ -62,7 +92,15 @@ export function createPatternCompiler(
   }
 
   function compileArray(items: unknown[], path: DocPath, exact: boolean): Matcher {
-    const matchers = items.map((p, i) => compiler.compile(p, [...path, i], exact));
+    // An element is not directly under the array's key: `error: [{ code }]` is no error code.
+    const saved = fieldKey;
+    fieldKey = undefined;
+    let matchers: Matcher[];
+    try {
+      matchers = items.map((p, i) => compiler.compile(p, [...path, i], exact));
+    } finally {
+      fieldKey = saved;
+    }
     const expected = `an array of ${items.length} element(s)`;
     return (actual, at, rt, out) => {
       if (!Array.isArray(actual) || actual.length !== matchers.length) {
@@ -75,6 +113,7 @@ export function createPatternCompiler(
 
   /** `self` compiles operator arguments: the error-code compiler passes itself on. */
   function compileObject(obj: Record<string, unknown>, path: DocPath, exact: boolean, self: PatternCompiler = compiler): Matcher {
+    const owner = fieldKey;
     const keys = Object.keys(obj);
     const operatorKeys = keys.filter((k) => k.startsWith('$') && !k.startsWith('$$'));
     if (operatorKeys.length > 0) {
@@ -95,7 +134,22 @@ export function createPatternCompiler(
       }
       return parts.length === 1 ? parts[0]! : (actual, at, rt, out) => parts.forEach((m) => m(actual, at, rt, out));
     }
-    const fields = keys.map((k) => [k.startsWith('$$') ? k.slice(1) : k, compileField(k, obj[k], [...path, k], exact)] as const);
+    // An object with `data` is a plugindata: its `plugin` is the plugin of the errors in that data.
+    const hasData = Object.hasOwn(obj, 'data');
+    const savedPlugin = patternPlugin;
+    const namesBefore = pluginNames;
+    if (hasData && Object.hasOwn(obj, 'plugin')) patternPlugin = literalPlugin(obj.plugin);
+    let fields: (readonly [string, Matcher])[];
+    try {
+      fields = keys.map((k) => [k.startsWith('$$') ? k.slice(1) : k, compileField(k, obj[k], [...path, k], exact, owner)] as const);
+    } finally {
+      patternPlugin = savedPlugin;
+    }
+    const scopesPlugin = hasData && pluginNames > namesBefore;
+    // The runtime with the message's plugin, made again only when the runtime or the plugin changes.
+    let scopedFrom: MatchRuntime | undefined;
+    let scopedPlugin: string | undefined;
+    let scoped: InPlugin | undefined;
     const allowed = new Set(fields.map(([k]) => k));
     // The fields' paths under the last path matched at: an object pattern is matched at the same
     // path again and again (every reply of its step), and joining them anew is a string each time.
@@ -112,10 +166,20 @@ export function createPatternCompiler(
         pathsAt = at;
       }
       const fieldPaths = paths;
+      let inner = rt;
+      if (scopesPlugin) {
+        const plugin = typeof record.plugin === 'string' ? record.plugin : (rt as InPlugin).messagePlugin;
+        if (scoped === undefined || scopedFrom !== rt || scopedPlugin !== plugin) {
+          scoped = Object.assign(Object.create(rt) as InPlugin, { messagePlugin: plugin });
+          scopedFrom = rt;
+          scopedPlugin = plugin;
+        }
+        inner = scoped;
+      }
       // Own keys only: a pattern key `constructor` must not find Object.prototype.constructor.
       for (let i = 0; i < fields.length; i++) {
         const k = fields[i]![0];
-        fields[i]![1](Object.hasOwn(record, k) ? record[k] : undefined, fieldPaths[i]!, rt, out);
+        fields[i]![1](Object.hasOwn(record, k) ? record[k] : undefined, fieldPaths[i]!, inner, out);
       }
       if (exact) {
         for (const k of Object.keys(record)) {
@@ -128,35 +192,92 @@ export function createPatternCompiler(
   /**
    * At an error-code key an error name stands for its number, known at compile time, also inside
    * operators (`code: { $not: SESSION_NOT_FOUND }`, `{ $oneOf: [...] }`): taken as a string there,
-   * it would never equal the number, and `$not` would always pass.
+   * it would never equal the number, and `$not` would always pass. One compiler per family.
    */
-  const errorCodeCompiler: PatternCompiler = {
-    ...compiler,
-    compile(pattern, path, exact) {
-      if (typeof pattern === 'string' && ERROR_NAME.test(pattern)) return errorCodeMatcher(pattern, path);
-      if (pattern !== null && typeof pattern === 'object' && !Array.isArray(pattern)) return compileObject(pattern as Record<string, unknown>, path, exact, errorCodeCompiler);
-      return compiler.compile(pattern, path, exact);
-    },
+  const errorCodeCompiler = (family: ErrorFamily): PatternCompiler => {
+    const self: PatternCompiler = {
+      ...compiler,
+      compile(pattern, path, exact) {
+        if (typeof pattern === 'string' && ERROR_NAME.test(pattern)) return errorCodeMatcher(pattern, path, family);
+        if (pattern !== null && typeof pattern === 'object' && !Array.isArray(pattern)) return compileObject(pattern as Record<string, unknown>, path, exact, self);
+        return compiler.compile(pattern, path, exact);
+      },
+    };
+    return self;
   };
+  const errorCodeCompilers: Record<ErrorFamily, PatternCompiler> = { core: errorCodeCompiler('core'), plugin: errorCodeCompiler('plugin') };
 
-  function compileField(key: string, pattern: unknown, path: DocPath, exact: boolean): Matcher {
-    return (ERROR_CODE_KEYS.has(key) ? errorCodeCompiler : compiler).compile(pattern, path, exact);
+  function compileField(key: string, pattern: unknown, path: DocPath, exact: boolean, owner: string | undefined): Matcher {
+    const family = errorFamilyAt(key, owner);
+    const saved = fieldKey;
+    fieldKey = key;
+    try {
+      return (family ? errorCodeCompilers[family] : compiler).compile(pattern, path, exact);
+    } finally {
+      fieldKey = saved;
+    }
   }
 
-  function errorCodeMatcher(name: string, path: DocPath): Matcher {
+  function errorCodeMatcher(name: string, path: DocPath, family: ErrorFamily): Matcher {
     const code = errorCodes.code(name);
     if (code === undefined) {
-      const hint = closestName(name, errorCodes.names());
+      const hint = closestName(name, namesOf(family, family === 'plugin' ? patternPlugin : undefined));
       report(path, `unknown error name ${name}; core errors are named as in apierror.h (SESSION_NOT_FOUND), plugin errors with the plugin's prefix (VIDEOROOM_NO_SUCH_ROOM)`, hint ? `did you mean ${hint}?` : undefined);
       return () => {};
     }
-    const expected = `${code} (${name})`;
-    return (actual, at, _rt, out) => {
-      if (actual !== code) out.push({ at, expected, actual });
+    const plugin = errorCodes.plugin(name);
+    if (family === 'core' && plugin !== undefined) {
+      report(path, `${name} is an error of ${plugin} (its error_code ${code}), not a core error: error.code takes core names as in apierror.h (SESSION_NOT_FOUND)`, hintFor(name, code, 'core', undefined));
+      return () => {};
+    }
+    if (family === 'plugin' && plugin === undefined) {
+      report(path, `${name} is a core error (error.code ${code}), not a plugin's: error_code takes the plugin's names, prefixed with its short name (VIDEOROOM_NO_SUCH_ROOM)`, hintFor(name, code, 'plugin', patternPlugin));
+      return () => {};
+    }
+    if (plugin !== undefined && patternPlugin !== undefined && plugin !== patternPlugin) {
+      report(path, `${name} is an error of ${plugin}, but this plugindata is from ${patternPlugin}`, hintFor(name, code, 'plugin', patternPlugin));
+      return () => {};
+    }
+    if (plugin === undefined) {
+      const expected = `${code} (${name})`;
+      return (actual, at, _rt, out) => {
+        if (actual !== code) out.push({ at, expected, actual });
+      };
+    }
+    // The same number from another plugin is another error: the message's plugin must be the name's.
+    pluginNames++;
+    const named = `${code} (${name}, a ${plugin} code`;
+    const expected = `${named})`;
+    return (actual, at, rt, out) => {
+      const from = (rt as InPlugin).messagePlugin;
+      const otherPlugin = from !== undefined && from !== plugin;
+      if (actual !== code || otherPlugin) out.push({ at, expected: otherPlugin ? `${named}; this message is from ${from})` : expected, actual });
     };
   }
 
+  /** The names of a family: core names, or plugin names (of one plugin when known). */
+  function namesOf(family: ErrorFamily, plugin: string | undefined): string[] {
+    return errorCodes.names().filter((n) => {
+      const p = errorCodes.plugin(n);
+      return family === 'core' ? p === undefined : p !== undefined && (plugin === undefined || p === plugin);
+    });
+  }
+
+  /** For a name of the wrong family: a close name of the right one, and the right one's name of that number. */
+  function hintFor(name: string, code: number, family: ErrorFamily, plugin: string | undefined): string | undefined {
+    const candidates = namesOf(family, plugin);
+    const close = closestName(name, candidates);
+    const sameCode = family === 'core' || plugin !== undefined ? candidates.find((n) => errorCodes.code(n) === code) : undefined;
+    const hints = [close && `did you mean ${close}?`, sameCode && sameCode !== close && `${family === 'core' ? 'core error' : `${plugin}'s error_code`} ${code} is ${sameCode}`].filter(Boolean);
+    return hints.length > 0 ? hints.join('; ') : undefined;
+  }
+
   return compiler;
+}
+
+/** The plugin a pattern names literally (`plugin: janus.plugin.echotest`); undefined for a placeholder or an operator. */
+function literalPlugin(pattern: unknown): string | undefined {
+  return typeof pattern === 'string' && !pattern.startsWith('$') && !pattern.includes('${') ? pattern : undefined;
 }
 
 function equals(want: unknown): Matcher {

@@ -5,6 +5,7 @@ import { remotePlan } from './remote.js';
 import { selectShard } from './shard.js';
 import { getTransport } from '../transports/registry.js';
 import { InfrastructureError } from './server-info.js';
+import { UsageError } from '../core/usage-error.js';
 import { startTargets } from './start.js';
 import type { TargetPlan, TargetSettings } from './targets.js';
 
@@ -18,6 +19,8 @@ export async function planSuite(scenarios: CompiledScenario[], settings: PlanSet
   const urls = settings.urls ?? [];
   const transports = runTransports(settings.transports, urls);
   const all = candidates(withTags(scenarios, settings.tags ?? []), transports, settings.grep, settings.invert);
+  // A --grep with a typo would otherwise be a green run of nothing, in CI forever.
+  if (settings.grep && all.length === 0) throw new UsageError(`no test matches --grep ${JSON.stringify(settings.grep)}${settings.invert ? ' with --invert' : ''}`);
   const chosen = settings.shard ? selectShard(all.map((c) => ({ ...c, file: c.info.file })), settings.shard.index, settings.shard.total) : all;
   const shard = settings.shard && { ...settings.shard, allTestIds: all.map((c) => c.info.id) };
   const targetSettings: TargetSettings = { transports, secrets: settings.secrets ?? {}, tls: settings.tls ?? {}, janusBinary: settings.janusBinary, janusConfig: settings.janusConfig, janusWithout: settings.janusWithout, stepTimeoutMs: settings.stepTimeoutMs };

@@ -44,6 +44,18 @@ export class Redactor {
     return withoutUrlSecrets.replace(this.pattern, REDACTED);
   }
 
+  /**
+   * The text with each secret (and a URL's user-info) replaced by as many `*`: for source lines
+   * shown under a caret, whose columns must stay where they were.
+   */
+  masked(s: string): string {
+    const stars = (m: string): string => '*'.repeat(m.length);
+    const withoutUserInfo = s.replace(URL_USERINFO, (_m, scheme: string, info: string) => `${scheme}${stars(info)}@`);
+    if (this.secrets.size === 0) return withoutUserInfo;
+    this.pattern ??= compile(this.secrets);
+    return withoutUserInfo.replace(this.pattern, stars);
+  }
+
   /** A redacted deep copy of plain data (objects, arrays, strings, numbers). */
   value<T>(v: T): T {
     return this.walk(v) as T;
@@ -60,7 +72,7 @@ export class Redactor {
 
 /** Query parameters whose values are credentials, in any URL: Janus's own and the usual ones. */
 const SECRET_QUERY_KEYS = ['apisecret', 'admin_secret', 'token', 'access_token', 'secret', 'password', 'pass', 'pwd', 'key', 'auth'];
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]*@/gi;
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]*)@/gi;
 const SECRET_QUERY = new RegExp(`([?&](?:${SECRET_QUERY_KEYS.join('|')})=)[^&#\\s"'<>]*`, 'gi');
 
 /** `http://user:pass@host/x?apisecret=s&maxev=1` -> `http://[redacted]@host/x?apisecret=[redacted]&maxev=1`. */

@@ -30,6 +30,12 @@ export interface Failure {
   schemaViolations?: string[];
   /** The step got its message and only the contents differ: a run with `continueOnMismatch` goes on after it. */
   continuable?: boolean;
+  /**
+   * A request's reply did not come within the step's time limit though the server is up: a
+   * timeout, which a `known_bug` mark never takes for the bug (a bug shows in what the server
+   * says, not in how long it takes).
+   */
+  slow?: boolean;
 }
 
 export interface TranscriptEntry {

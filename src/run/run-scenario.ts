@@ -7,11 +7,11 @@ import { formatViolation, validateSchema, type Violation } from '../schemas/cata
 import { MessageChecker, type SchemaMode } from '../schemas/checker.js';
 import { SchemaChecks, type Found } from './schema-checks.js';
 import type { Matcher, MatchRuntime, Mismatch, ValueLookup } from '../match/contract.js';
-import { StepFailure, type Actor, type CompiledStep, type KnownBug, type StepContext } from '../steps/contract.js';
+import { everyStep, StepFailure, type Actor, type CompiledStep, type KnownBug, type StepContext } from '../steps/contract.js';
 import { TransportFault, type TlsOptions } from '../transports/contract.js';
 import { getTransport } from '../transports/registry.js';
 import type { Failure, HttpExchange, KnownIssue, RunEvent, ScenarioResult, TranscriptEntry } from './events.js';
-import { satisfies } from '../core/version-range.js';
+import { isVersion, satisfies } from '../core/version-range.js';
 import { formatSpan } from '../core/source.js';
 import { transactionGenerator } from './seeded.js';
 import { ScenarioValues } from './values.js';
@@ -117,6 +117,8 @@ class ScenarioRun {
   private knownIssue?: KnownIssue;
   /** With `continueOnMismatch`: the failures after the first. */
   private laterFailures: Failure[] = [];
+  /** Set when every step was skipped for the server's version: the scenario checked nothing. */
+  private noStepApplies?: string;
 
   constructor(private readonly scenario: CompiledScenario, private readonly target: RunTarget, private readonly options: RunOptions) {
     this.emit = options.onEvent ?? (() => {});
@@ -145,9 +147,11 @@ class ScenarioRun {
       const variables = resolveVariables(this.scenario, this.values, context, this.actors.get(this.scenario.clients[0]!)!);
       if (variables) failures.add(-1, variables);
       const steps = variables ? [] : this.scenario.steps;
+      let gated = 0;
       for (let index = 0; index < steps.length; index++) {
         const step = steps[index]!;
         const verdict = versionVerdict(step, version);
+        if (verdict === 'skip' && ++gated === steps.length) this.noStepApplies = `no step applies to Janus ${version}`;
         if (verdict === 'skip') continue;
         this.stepIndex = index;
         // The messages still unchecked are checked while the last step waits for the server (its
@@ -252,15 +256,16 @@ class ScenarioRun {
     let finalFailure = await withDeathReason(failure ?? cleanup.failures[0], this.target);
     const { scenario, target, values } = this;
     let knownIssue = this.knownIssue;
-    if (!knownIssue && scenario.knownBug && bugHolds(scenario.knownBug, target.serverVersion) && !interrupted(finalFailure)) {
+    if (!knownIssue && !this.noStepApplies && scenario.knownBug && bugHolds(scenario.knownBug, target.serverVersion) && !interrupted(finalFailure)) {
       ({ failure: finalFailure, knownIssue } = knownBugVerdict(scenario.knownBug, finalFailure, target.serverVersion!));
     }
     return {
       file: scenario.file,
       name: scenario.name,
       transport: target.transport,
-      status: finalFailure ? 'failed' : knownIssue ? 'skipped' : 'passed',
+      status: finalFailure ? 'failed' : knownIssue || this.noStepApplies ? 'skipped' : 'passed',
       ...(knownIssue?.outcome === 'present' && { skipReason: knownIssueReason(knownIssue) }),
+      ...(!finalFailure && !knownIssue && this.noStepApplies && { skipReason: this.noStepApplies }),
       ...(knownIssue && { knownIssue }),
       startedAt: this.started,
       durationMs: Date.now() - this.started,
@@ -314,6 +319,7 @@ class ScenarioRun {
       onTraffic: this.record(name, api, transportName),
       onFault: stops.onConnectionFault(name),
       onError: stops.onClientError(name),
+      listen: listenersOf(this.scenario).has(name),
     };
     // Set one by one, not spread in: a spread of a conditional object costs microseconds, every scenario.
     if (api === 'admin') {
@@ -406,6 +412,18 @@ class ScenarioRun {
       noteReply: (reply, transaction) => (values.last = { reply, transaction }),
     };
   }
+}
+
+const listenersKnown = new WeakMap<CompiledScenario, Set<string>>();
+
+/** The clients a scenario reads events of (see CompiledStep.listens); worked out once per scenario. */
+function listenersOf(scenario: CompiledScenario): Set<string> {
+  let names = listenersKnown.get(scenario);
+  if (!names) {
+    names = new Set(everyStep([...scenario.steps, ...scenario.cleanup]).filter((s) => s.listens).map((s) => s.client));
+    listenersKnown.set(scenario, names);
+  }
+  return names;
 }
 
 const closeWatchedKnown = new WeakMap<CompiledScenario, Set<string>>();
@@ -511,19 +529,20 @@ async function withDeathReason(failure: Failure | undefined, target: RunTarget):
  */
 function versionVerdict(step: CompiledStep, version: string | undefined): Failure | 'skip' | undefined {
   if (!step.janus) return undefined;
-  if (version === undefined) {
-    return { kind: 'infrastructure', summary: `the server's version is unknown (no version_string in its info), and this step expects Janus ${step.janus.map((r) => r.text).join(' and ')}`, span: step.span, stepTitle: step.title };
+  if (version === undefined || !isVersion(version)) {
+    const unknown = version === undefined ? 'is unknown (no version_string in its info)' : `is unknown (its version_string ${JSON.stringify(version)} is not a version)`;
+    return { kind: 'infrastructure', summary: `the server's version ${unknown}, and this step expects Janus ${step.janus.map((r) => r.text).join(' and ')}`, span: step.span, stepTitle: step.title };
   }
   return step.janus.every((r) => satisfies(r, version)) ? undefined : 'skip';
 }
 
 function bugHolds(bug: KnownBug, version: string | undefined): boolean {
-  return version !== undefined && satisfies(bug.janus, version);
+  return version !== undefined && isVersion(version) && satisfies(bug.janus, version);
 }
 
-/** Timeouts and Ctrl-C say nothing about a bug: they stay what they are. */
+/** Timeouts (the scenario's, a reply's) and Ctrl-C say nothing about a bug: they stay what they are. */
 function interrupted(failure: Failure | undefined): boolean {
-  return failure?.kind === 'timeout' || failure?.kind === 'interrupted';
+  return failure?.kind === 'timeout' || failure?.kind === 'interrupted' || failure?.slow === true;
 }
 
 /**
@@ -532,7 +551,7 @@ function interrupted(failure: Failure | undefined): boolean {
  */
 function knownBugVerdict(bug: KnownBug, failure: Failure | undefined, version: string, step?: CompiledStep): { failure?: Failure; knownIssue?: KnownIssue } {
   const issue = { what: bug.what, janus: bug.janus.text, ...(bug.link && { link: bug.link }), location: formatSpan(bug.span) };
-  if (failure && failure.kind !== 'assertion') return { failure };
+  if (failure && (failure.kind !== 'assertion' || failure.slow)) return { failure };
   if (failure) return { knownIssue: { ...issue, outcome: 'present', failure } };
   const summary = `known bug "${bug.what}" (marked for Janus ${bug.janus.text} at ${issue.location}) did not show on Janus ${version}: fixed in this version, remove the mark or narrow its versions`;
   return { failure: { kind: 'assertion', summary, span: step?.span ?? bug.span, stepTitle: step?.title ?? 'known_bug' }, knownIssue: { ...issue, outcome: 'fixed' } };

@@ -7,13 +7,24 @@ import { PLUGINS_BY_PACKAGE } from './catalogue.js';
  * prefixed with the plugin's short name. Plugin codes overlap core ones; the name is unique.
  */
 const byName = new Map<string, number>();
+/** The plugin package of each plugin error name; core names are not in it. */
+const pluginByName = new Map<string, string>();
 for (const [code, name] of Object.entries(CORE_ERROR_NAMES)) byName.set(name, Number(code));
-for (const spec of PLUGINS_BY_PACKAGE.values()) {
-  for (const [code, { name }] of Object.entries(spec.errors)) byName.set(`${spec.short.toUpperCase()}_${name}`, Number(code));
+for (const [pkg, spec] of PLUGINS_BY_PACKAGE) {
+  for (const [code, { name }] of Object.entries(spec.errors)) {
+    const full = `${spec.short.toUpperCase()}_${name}`;
+    byName.set(full, Number(code));
+    pluginByName.set(full, pkg);
+  }
 }
 
 export function errorCodeByName(name: string): number | undefined {
   return byName.get(name);
+}
+
+/** "janus.plugin.videoroom" for VIDEOROOM_NO_SUCH_ROOM; undefined for a core name (and an unknown one). */
+export function errorPluginByName(name: string): string | undefined {
+  return pluginByName.get(name);
 }
 
 export function errorNames(): string[] {
@@ -21,7 +32,7 @@ export function errorNames(): string[] {
 }
 
 /** The catalogue's error names, as scenario loading reads them (the default of `loadFiles`). */
-export const CATALOGUE_ERROR_CODES = { code: errorCodeByName, names: errorNames } as const;
+export const CATALOGUE_ERROR_CODES = { code: errorCodeByName, names: errorNames, plugin: errorPluginByName } as const;
 
 /** "VIDEOROOM_NO_SUCH_ROOM" for (426, janus.plugin.videoroom); core names without a plugin. */
 export function errorNameOf(code: number, pluginPackage?: string): string | undefined {

@@ -1,7 +1,8 @@
 import { ADMIN_VERBS } from '../schemas/modules.js';
 import { checkRequestKeys, exchangeProperties } from './common.js';
 import type { CompiledStep, StepKind } from './contract.js';
-import { compileExchangeOptions, runExchange, sendExchange, type ExchangeSpec } from './exchange.js';
+import { compileExchangeOptions, runExchange, sendExchange, verbLevel, writtenVerb, type ExchangeSpec } from './exchange.js';
+import { ADMIN_VERB_LEVEL } from '../protocol/messages.js';
 
 /** `admin:` sends an Admin API request; session and handle ids come from the acting client. */
 export const adminStep: StepKind = {
@@ -24,7 +25,7 @@ export const adminStep: StepKind = {
     const client = cc.client(raw);
     const request = cc.template(raw.admin, ['admin']);
     checkRequestKeys(raw, 'admin', cc);
-    const options = compileExchangeOptions(raw, cc, client);
+    const options = compileExchangeOptions(raw, cc, client, verbLevel(writtenVerb(raw.admin), ADMIN_VERB_LEVEL, 'admin'));
     const verb = typeof raw.admin === 'string' ? raw.admin : (raw.admin as { janus?: unknown }).janus;
     const spec: ExchangeSpec = { api: 'admin', request, ...options };
     const step: CompiledStep = {

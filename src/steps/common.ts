@@ -1,5 +1,5 @@
 import type { StepCompiler } from './contract.js';
-import { ownValue } from '../core/own.js';
+import { isRecord, ownValue } from '../core/own.js';
 import { DURATION_PATTERN, MAX_DURATION_MS } from '../core/duration.js';
 import { CORE_ERROR_CODE_NAMES, JANUS_MESSAGE_TYPES, PLUGIN_ERROR_CODE_NAMES } from '../schemas/modules.js';
 
@@ -90,6 +90,43 @@ export const exchangeProperties = {
   ...saveProperty,
   timeout: { ...POSITIVE_DURATION, description: 'how long to wait for the reply (default --step-timeout)' },
 } as const;
+
+/**
+ * Whether a pattern leaves the value at `path` unchecked: every mapping on the way is plain (no
+ * top-level `$operator`, which decides for the whole value) and one of them lacks the next key.
+ * What `expect` leaves out keeps the check a step makes without `expect` (no error reply), so
+ * writing a pattern never makes a step weaker than writing none.
+ */
+export function leavesOut(pattern: unknown, path: readonly string[]): boolean {
+  if (pattern === undefined) return true;
+  if (!isRecord(pattern) || Object.keys(pattern).some((k) => k.startsWith('$') && !k.startsWith('$$'))) return false;
+  const [key, ...rest] = path;
+  if (!Object.hasOwn(pattern, key!)) return true;
+  return rest.length > 0 && leavesOut(pattern[key!], rest);
+}
+
+/**
+ * Whether an error reply fails a step before its pattern is matched: the pattern (at `under`
+ * within it, for the body of an http response) names neither `janus` nor `error`. A pattern
+ * naming `error` expects one: failing it with "got an error reply" would be a wrong failure.
+ */
+export function refusesErrorReply(pattern: unknown, under: readonly string[] = []): boolean {
+  return leavesOut(pattern, [...under, 'janus']) && leavesOut(pattern, [...under, 'error']);
+}
+
+/**
+ * `expect` and `exact` that would check nothing, reported at their key: an empty pattern (weaker
+ * than none, which at least refuses errors; `without` says what none checks) and `exact: true`
+ * with no pattern to make exact. Both load silently otherwise and read as checks.
+ */
+export function checkExpectKeys(raw: Record<string, unknown>, cc: StepCompiler, without: string): void {
+  if (isRecord(raw.expect) && Object.keys(raw.expect).length === 0) {
+    cc.error(['expect'], `an empty pattern checks nothing: leave \`expect\` out (${without}) or name a field`);
+  }
+  if (raw.exact === true && raw.expect === undefined) {
+    cc.error(['exact'], '`exact: true` without `expect` checks nothing: it makes the `expect` pattern exact, and the step has none; give `expect` or leave `exact` out');
+  }
+}
 
 /**
  * Reads `a.b[0].c` out of a message; undefined when any part is missing. Names read own keys of

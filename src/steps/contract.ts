@@ -41,6 +41,12 @@ export interface CompiledStep {
    * close and open again; `closeCodes`, closes with a code and a reason (WebSocket).
    */
   needs?: 'connection' | 'closeCodes';
+  /**
+   * The step reads its client's asynchronous messages (events): the client receives them from
+   * its first session on, so what a step sees does not depend on when the transport fetched it
+   * (an HTTP long-poll started only at the step would miss what Janus queued before).
+   */
+  listens?: boolean;
   execute(ctx: StepContext): Promise<void>;
   /**
    * For kinds that send one request (request, admin, raw): puts it on the wire and returns at
@@ -153,6 +159,8 @@ export interface StepFailureDetails {
    * when the step cannot go on (no reply at all, a value a later step needs was never bound).
    */
   continuable?: boolean;
+  /** The reply did not come within the time limit, though the server is up (see Failure.slow). */
+  slow?: boolean;
 }
 
 /** A mismatch in a message that did arrive: the scenario can go on after it when the run allows. */

@@ -7,9 +7,10 @@ import { expectsAck } from '../match/admits.js';
 import type { Matcher, Template } from '../match/contract.js';
 import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave, saveWhatIsThere, type SaveSpec } from './save.js';
+import { checkExpectKeys, refusesErrorReply } from './common.js';
 import { mismatchFailure, StepFailure, type Actor, type CompiledStep, type InFlight, type StepCompiler, type StepContext } from './contract.js';
 
-type Level = 'root' | 'session' | 'handle';
+export type Level = 'root' | 'session' | 'handle';
 
 /** A compiled request of any kind: Janus API, Admin API, or a raw payload. */
 export interface ExchangeSpec {
@@ -21,28 +22,67 @@ export interface ExchangeSpec {
   handle?: string;
   as?: string;
   expect?: { matcher: Matcher; pattern: unknown };
+  /** An error reply fails the step before `expect` is looked at: there is none, or it names neither `janus` nor `error`. */
+  refusesErrors: boolean;
   untilAck: boolean;
   save: SaveSpec;
   timeoutMs?: number;
 }
 
-export function compileExchangeOptions(raw: Record<string, unknown>, cc: StepCompiler, client: string): Omit<ExchangeSpec, 'api' | 'request' | 'raw'> {
+/**
+ * The level a step's request goes to when `at:` does not say, as far as the file tells: `of`
+ * names the request for messages. Undefined when a placeholder hides the verb.
+ */
+export interface DefaultLevel {
+  level: Level;
+  of: string;
+}
+
+export function compileExchangeOptions(raw: Record<string, unknown>, cc: StepCompiler, client: string, sentAt: DefaultLevel | undefined): Omit<ExchangeSpec, 'api' | 'request' | 'raw'> {
   const exact = raw.exact === true;
   const handle = raw.handle as string | undefined;
-  if (handle !== undefined && !cc.knowsHandle(client, handle)) {
-    cc.error(['handle'], `no handle named "${handle}" for client ${client}: name one with \`as: ${handle}\` on an attach step first`);
-  }
+  if (handle !== undefined) checkHandle(raw, handle, cc, client, sentAt);
   if (typeof raw.as === 'string') cc.declareHandle(client, raw.as);
+  checkExpectKeys(raw, cc, 'any reply but an error');
   const pattern = raw.expect;
   return {
     at: raw.at as Level | undefined,
     handle,
     as: raw.as as string | undefined,
     expect: pattern === undefined ? undefined : { matcher: cc.pattern(pattern, ['expect'], exact), pattern },
+    refusesErrors: refusesErrorReply(pattern),
     untilAck: pattern !== undefined && expectsAck(pattern),
     save: compileSave(raw, cc),
     timeoutMs: raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout'], { positive: true }),
   };
+}
+
+/** `handle:` is read only for a request sent at handle level: anywhere else it would be silently ignored. */
+function checkHandle(raw: Record<string, unknown>, handle: string, cc: StepCompiler, client: string, sentAt: DefaultLevel | undefined): void {
+  const at = LEVELS.find((l) => l === raw.at);
+  const level = at ?? sentAt?.level;
+  if (level !== undefined && level !== 'handle') {
+    const why = at ? `\`at: ${at}\` sends the request at ${at} level` : `${sentAt!.of} is sent at ${level} level`;
+    cc.error(['handle'], `\`handle: ${handle}\` would be ignored: ${why}, which addresses no handle; give \`at: handle\` to send it to that handle, or leave \`handle\` out`);
+  } else if (!cc.knowsHandle(client, handle)) {
+    cc.error(['handle'], `no handle named "${handle}" for client ${client}: name one with \`as: ${handle}\` on an attach step first`);
+  }
+}
+
+const LEVELS: readonly Level[] = ['root', 'session', 'handle'];
+
+/**
+ * The verb of a request as written in the file, lower-cased as the runner reads it; undefined
+ * when a placeholder stands for it (known at run time only) or the request names none.
+ */
+export function writtenVerb(request: unknown): string | undefined {
+  const verb = typeof request === 'string' ? request : ownValue(request, 'janus');
+  return typeof verb === 'string' && !verb.includes('${') ? verb.toLowerCase() : undefined;
+}
+
+/** Where a written verb goes without `at:`: its level in `levels`, else the root, as janusRequest sends it. */
+export function verbLevel(verb: string | undefined, levels: Record<string, Level>, what: string): DefaultLevel | undefined {
+  return verb === undefined ? undefined : { level: (ownValue(levels, verb) as Level | undefined) ?? 'root', of: `${what} ${verb}` };
 }
 
 /** The secrets a request of each API carries unless it says otherwise. */
@@ -146,24 +186,29 @@ async function noReply(outcome: Exclude<RequestOutcome, { exchange: unknown }>, 
   if ('fault' in outcome) throw new StepFailure('infrastructure', outcome.fault.message);
   if (ctx.signal.aborted) throw new StepFailure('infrastructure', 'interrupted');
   if (outcome.ack) {
-    throw new StepFailure('assertion', `got an ack for ${verb ?? 'the request'} (transaction ${transaction}) but no ${until === 'ack' ? 'reply' : 'final reply or event'} within ${formatDuration(timeoutMs)}`, { actual: outcome.ack });
+    throw new StepFailure('assertion', `got an ack for ${verb ?? 'the request'} (transaction ${transaction}) but no ${until === 'ack' ? 'reply' : 'final reply or event'} within ${formatDuration(timeoutMs)}`, { actual: outcome.ack, slow: true });
   }
   const silence = `no reply to ${verb ?? 'the request'}${transaction ? ` (transaction ${transaction})` : ''} within ${formatDuration(timeoutMs)}`;
   if (outcome.uncorrelated) throw new StepFailure('infrastructure', `${silence}; ${describeUncorrelated(outcome.uncorrelated)}, shown as actual`, { actual: outcome.uncorrelated });
   throw await silenceVerdict(client, ctx, silence);
 }
 
-/** Matches the reply against `expect` (without one: any reply but an error), then saves. */
+/**
+ * Matches the reply against `expect`, then saves. An error reply fails first unless the pattern
+ * names `janus` or `error`: without a pattern, or with one that leaves them out, any reply but an
+ * error passes. A failed reply still saves what it has, so a run that goes on after mismatches can.
+ */
 function checkReply(spec: ExchangeSpec, reply: JanusMessage, actor: Actor, ctx: StepContext, step: CompiledStep): void {
+  if (spec.refusesErrors && reply.janus === 'error') {
+    saveWhatIsThere(spec.save, reply, ctx);
+    throw mismatchFailure(`${step.title} got an error reply: ${describeJanusError(reply) ?? '(no error code)'}`, { expected: spec.expect?.pattern, actual: reply });
+  }
   if (spec.expect) {
     const mismatches = ctx.match(spec.expect.matcher, reply, actor);
     if (mismatches.length > 0) {
-      // The reply came: what it binds is bound, so a run that goes on after mismatches can.
       saveWhatIsThere(spec.save, reply, ctx);
       throw mismatchFailure(`the reply to ${step.title} did not match`, { expected: spec.expect.pattern, actual: reply, mismatches });
     }
-  } else if (reply.janus === 'error') {
-    throw mismatchFailure(`${step.title} got an error reply: ${describeJanusError(reply)}`, { actual: reply });
   }
   applySave(spec.save, reply, ctx);
 }

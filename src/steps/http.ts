@@ -2,7 +2,9 @@ import { MAX_MESSAGE_BYTES, TooLargeError } from '../transports/limits.js';
 import { describeError } from '../transports/wire.js';
 import { HttpCall, httpOrigin } from '../transports/http-client.js';
 import { formatDuration } from '../core/duration.js';
-import { commonProperties, POSITIVE_DURATION, saveProperty } from './common.js';
+import { checkExpectKeys, commonProperties, leavesOut, POSITIVE_DURATION, refusesErrorReply, saveProperty } from './common.js';
+import { ownValue } from '../core/own.js';
+import { describeJanusError } from '../protocol/errors.js';
 import type { JanusMessage, Route } from '../protocol/messages.js';
 import { mismatchFailure, StepFailure, type CompiledStep, type StepContext, type StepKind } from './contract.js';
 import { silenceVerdict } from './liveness.js';
@@ -51,14 +53,16 @@ export const httpStep: StepKind = {
     const path = cc.template(spec.path ?? '', ['http', 'path']);
     const body = spec.body === undefined ? undefined : cc.template(spec.body, ['http', 'body']);
     const headers = spec.headers ?? {};
+    checkExpectKeys(raw, cc, 'any response but an HTTP error status or a Janus error');
     const expect = raw.expect === undefined ? undefined : cc.pattern(raw.expect, ['expect'], raw.exact === true);
+    const refuses = { status: leavesOut(raw.expect, ['status']), janusError: refusesErrorReply(raw.expect, ['body']) };
     const save = compileSave(raw, cc);
     const timeoutMs = raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout'], { positive: true });
     const client = cc.client({});
     const step: CompiledStep = {
       kind: 'http',
       span: cc.span(),
-      title: (raw.name as string | undefined) ?? `HTTP ${method} ${api === 'admin' ? 'admin ' : ''}${spec.path ?? ''}`,
+      title: (raw.name as string | undefined) ?? ['HTTP', method, api === 'admin' ? 'admin' : '', spec.path ?? ''].filter(Boolean).join(' '),
       client,
       ...(api === 'admin' && { usesAdminApi: true }),
       async execute(ctx) {
@@ -74,7 +78,7 @@ export const httpStep: StepKind = {
         // Every request is in the transcript, with its method and path, JSON body or not.
         const sent = payload !== null && typeof payload === 'object' ? (payload as JanusMessage) : payload === undefined ? '' : String(payload);
         ctx.traffic(actor, 'out', sent, route, { method, path: urlPath(url) }, api);
-        let reply: { status: number; headers: Record<string, unknown>; body: unknown };
+        let reply: HttpReply;
         try {
           const sentBody = payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload);
           const res = await sendRequest(url, method, headers, sentBody, ctx, limit);
@@ -92,12 +96,13 @@ export const httpStep: StepKind = {
         if (Array.isArray(reply.body) && reply.body.length > 0) for (const event of reply.body) ctx.traffic(actor, 'in', event as JanusMessage, undefined, status, api);
         else if (reply.body !== null && typeof reply.body === 'object') ctx.traffic(actor, 'in', reply.body as JanusMessage, undefined, status, api);
         else ctx.traffic(actor, 'in', typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body), undefined, status, api);
-        if (expect) {
-          const mismatches = ctx.match(expect, reply, actor);
-          if (mismatches.length > 0) {
-            saveWhatIsThere(save, reply as unknown as Record<string, unknown>, ctx);
-            throw mismatchFailure(`the HTTP reply to ${step.title} did not match`, { expected: raw.expect, actual: reply, mismatches });
-          }
+        let failure = refusal(reply, refuses, step.title, raw.expect);
+        const mismatches = failure || !expect ? [] : ctx.match(expect, reply, actor);
+        if (mismatches.length > 0) failure = mismatchFailure(`the HTTP reply to ${step.title} did not match`, { expected: raw.expect, actual: reply, mismatches });
+        if (failure) {
+          // The response came: what it has is saved, so a run that goes on after mismatches can.
+          saveWhatIsThere(save, reply as unknown as Record<string, unknown>, ctx);
+          throw failure;
         }
         applySave(save, reply as unknown as Record<string, unknown>, ctx);
       },
@@ -105,6 +110,24 @@ export const httpStep: StepKind = {
     return step;
   },
 };
+
+interface HttpReply {
+  status: number;
+  headers: Record<string, unknown>;
+  body: unknown;
+}
+
+/**
+ * What an http step checks of the response without `expect`, and of what its `expect` leaves out
+ * (as request steps do): an HTTP error status, and a Janus `error` in the body.
+ */
+function refusal(reply: HttpReply, refuses: { status: boolean; janusError: boolean }, title: string, expected: unknown): StepFailure | undefined {
+  if (refuses.status && reply.status >= 400) return mismatchFailure(`${title} got HTTP status ${reply.status}`, { expected, actual: reply });
+  if (refuses.janusError && ownValue(reply.body, 'janus') === 'error') {
+    return mismatchFailure(`${title} got an error reply: ${describeJanusError(reply.body as JanusMessage) ?? '(no error code)'}`, { expected, actual: reply });
+  }
+  return undefined;
+}
 
 /** The step's own time limit ended the request. */
 class NoResponse extends Error {}

@@ -16,7 +16,7 @@ export async function silenceVerdict(client: JanusClient, ctx: StepContext, what
   const probeMs = Math.min(ctx.stepTimeoutMs, PROBE_LIMIT_MS);
   const outcome = await client.request({ janus: 'ping', transaction: ctx.nextTransaction() }, {}, 'final', probeMs, ctx.signal);
   if (ctx.signal.aborted) return new StepFailure('infrastructure', 'interrupted');
-  if ('exchange' in outcome) return new StepFailure('assertion', `${what}; the server is up (it answered a ping), the reply is slower than the step allows`);
+  if ('exchange' in outcome) return new StepFailure('assertion', `${what}; the server is up (it answered a ping), the reply is slower than the step allows`, { slow: true });
   if ('fault' in outcome) return new StepFailure('infrastructure', `${what}, and then: ${outcome.fault.message}`);
   return new StepFailure('infrastructure', `${what}, and no answer to a ping within ${formatDuration(probeMs)} either: the server does not respond`);
 }

@@ -18,16 +18,19 @@ export const noEventStep: StepKind = {
       for: { ...DURATION, description: 'how long to watch' },
       ...commonProperties,
       handle: { ...NAME, description: 'only messages from this handle (sender)' },
-      exact: { type: 'boolean', description: 'match the pattern exactly: no extra keys at any depth' },
+      exact: { type: 'boolean', description: 'not allowed here: an exact pattern would let through every message with a field it does not name' },
     },
   },
   compile(raw, cc) {
     const client = cc.client(raw);
-    const matcher = cc.pattern(raw.no_event, ['no_event'], raw.exact === true);
+    // Exact, the pattern would only weaken the assertion: `{}` would stop meaning "any message".
+    if (raw.exact === true) cc.error(['exact'], 'exact on no_event lets through any message with a field the pattern does not name (and makes {} match no message): leave it out; name the fields that must not arrive');
+    const matcher = cc.pattern(raw.no_event, ['no_event'], false);
     const filter = compileEventFilter(raw, cc, client);
     const windowMs = cc.durationMs(raw.for, ['for']) ?? 0;
     return {
       kind: 'no_event',
+      listens: true,
       span: cc.span(),
       title: (raw.name as string | undefined) ?? `${client} gets no ${describePattern(raw.no_event, 'matching message')} for ${formatDuration(windowMs)}`,
       client,

@@ -18,7 +18,8 @@ export const rawStep: StepKind = {
   compile(raw, cc) {
     const client = cc.client(raw);
     const payload = cc.template(raw.raw, ['raw']);
-    const options = compileExchangeOptions(raw, cc, client);
+    // Raw text is sent at the root unless `at:` says otherwise, whatever verb it holds (see rawRequest).
+    const options = compileExchangeOptions(raw, cc, client, { level: 'root', of: 'a raw payload' });
     const spec: ExchangeSpec = { api: 'janus', raw: payload, ...options };
     const step: CompiledStep = {
       kind: 'raw',

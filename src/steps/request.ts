@@ -1,7 +1,8 @@
 import { JANUS_PLUGINS, JANUS_VERBS } from '../schemas/modules.js';
 import { checkRequestKeys, exchangeProperties, NAME } from './common.js';
-import type { CompiledStep, StepKind } from './contract.js';
-import { compileExchangeOptions, runExchange, sendExchange, type ExchangeSpec } from './exchange.js';
+import type { CompiledStep, StepCompiler, StepKind } from './contract.js';
+import { compileExchangeOptions, runExchange, sendExchange, verbLevel, writtenVerb, type ExchangeSpec } from './exchange.js';
+import { VERB_LEVEL } from '../protocol/messages.js';
 
 /** `request:` sends a Janus API request and matches its reply (correlated by transaction). */
 export const requestStep: StepKind = {
@@ -35,7 +36,9 @@ export const requestStep: StepKind = {
     const client = cc.client(raw);
     const request = cc.template(raw.request, ['request']);
     checkRequestKeys(raw, 'request', cc);
-    const options = compileExchangeOptions(raw, cc, client);
+    const written = writtenVerb(raw.request);
+    checkAs(raw, written, cc);
+    const options = compileExchangeOptions(raw, cc, client, verbLevel(written, VERB_LEVEL, 'request'));
     const verb = typeof raw.request === 'string' ? raw.request : (raw.request as { janus?: unknown }).janus;
     const title = (raw.name as string | undefined) ?? `${client} ${typeof verb === 'string' ? verb : 'request'}`;
     const spec: ExchangeSpec = { api: 'janus', request, ...options };
@@ -50,3 +53,9 @@ export const requestStep: StepKind = {
     return step;
   },
 };
+
+/** `as:` names the handle an attach makes; on a request known to be something else it would name nothing. */
+function checkAs(raw: Record<string, unknown>, verb: string | undefined, cc: StepCompiler): void {
+  if (raw.as === undefined || verb === undefined || verb === 'attach') return;
+  cc.error(['as'], `\`as:\` names the handle an attach creates, and this request is \`${verb}\`: it would name nothing (a later \`handle: ${String(raw.as)}\` fails at run time); name the handle on its attach step, or leave \`as\` out`);
+}

@@ -16,6 +16,7 @@ export const sleepStep: StepKind = {
     const client = cc.client({});
     return {
       kind: 'sleep',
+      listens: true,
       span: cc.span(),
       title: (raw.name as string | undefined) ?? `sleep ${ms}ms`,
       client,

@@ -127,6 +127,12 @@ export interface TransportConnection {
   /** True when send() never reads its signal (a push transport's send ends at once): the client then makes none per request. */
   readonly ignoresSignal?: boolean;
   /**
+   * True when a fault reported through the sink (an HTTP long-poll that failed) leaves send()
+   * working: each request is an exchange of its own. Cleanup then still sends its destroys,
+   * so a broken event channel does not leave sessions on the server.
+   */
+  readonly sendsAfterFaults?: boolean;
+  /**
    * Start receiving events for a session (HTTP starts its long-poll); optional. `wanted`, when
    * given, is asked before each new poll: once it says no, polling stops (Janus keeps the
    * session's events queued meanwhile) until `track` is called again.

@@ -101,6 +101,8 @@ class PollStopped extends Error {
 }
 
 class HttpConnection implements TransportConnection {
+  // Every POST is an exchange of its own: a failed long-poll does not stop the next one.
+  readonly sendsAfterFaults = true;
   /** The off switches of the running long-poll loops, by session id. */
   private readonly polls = new Map<number, PollSwitch>();
   /** Polls told to finish by themselves (untrack with `finishing`), and when they have. */

@@ -3,7 +3,7 @@ import { getHeapStatistics } from 'node:v8';
 import { renderDiagnostics } from '../../src/core/diagnostic.js';
 import { loadFiles } from '../../src/compile/load-files.js';
 import { knownSchema } from '../../src/schemas/catalogue.js';
-import { errorCodeByName, errorNames } from '../../src/schemas/error-names.js';
+import { CATALOGUE_ERROR_CODES } from '../../src/schemas/error-names.js';
 
 /**
  * Loads files one at a time in a worker thread, as the CLI would, and posts what came out:
@@ -34,7 +34,7 @@ if (parentPort && workerData?.jobs) {
     parentPort.postMessage({ type: 'start', name: job.name } satisfies WorkerMessage);
     let message: WorkerMessage;
     try {
-      const result = loadFiles(job.files, { cwd: job.cwd, env, knownSchema, errorCodes: { code: errorCodeByName, names: errorNames } });
+      const result = loadFiles(job.files, { cwd: job.cwd, env, knownSchema, errorCodes: CATALOGUE_ERROR_CODES });
       message = {
         type: 'result',
         name: job.name,

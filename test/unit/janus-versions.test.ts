@@ -6,6 +6,8 @@ import { knownSchema, schemaEntry, violationsOf } from '../../src/schemas/catalo
 import { holdsFor } from '../../src/schemas/versions.js';
 import { scenarioDir } from '../support/cli.js';
 import { useFakeJanus } from '../support/fake-janus.js';
+import { getTransport, registerTransport } from '../../src/transports/registry.js';
+import type { JanusMessage } from '../../src/protocol/messages.js';
 
 /** The fake answers every request `{janus: success, echo: <request>}`: `echo` passes, `pong` fails. */
 const PASSES = '{ echo: { janus: ping } }';
@@ -99,6 +101,18 @@ steps:
     'f.fragment.yaml': `steps:
   - request: ping
 `,
+    'slow.yaml': `name: a reply slower than the step
+steps:
+  - request: create
+    timeout: 100ms
+    known_bug: { what: made up, janus: "1.4.1" }
+`,
+    'gated-away.yaml': `name: every step for other versions
+steps:
+  - request: ping
+    janus: ">=9.0.0"
+    expect: ${FAILS}
+`,
   });
   const fakeJanus = useFakeJanus(files);
 
@@ -121,6 +135,23 @@ steps:
     const result = await run('steps.yaml', undefined);
     assert.equal(result.status, 'failed');
     assert.match(result.failure!.summary, /version is unknown/);
+  });
+
+  it('a version_string that is no version is an unknown version: the step fails, it is not skipped (nor its pattern guessed)', async function () {
+    for (const garbage of ['garbage', 'v1.3.0', '']) {
+      const result = await run('steps.yaml', garbage);
+      assert.equal(result.status, 'failed', garbage);
+      assert.match(result.failure!.summary, /is not a version\), and this step expects Janus >=1\.3\.2/);
+      assert.equal((await run('pattern.yaml', garbage)).status, 'failed', `$janus on ${garbage}`);
+    }
+    assert.equal((await run('steps.yaml', '1.4.0-dev')).status, 'passed', 'a suffix after the numbers is allowed');
+  });
+
+  it('a scenario whose every step is for other versions is skipped, saying so, not passed', async function () {
+    const result = await run('gated-away.yaml', '1.1.2');
+    assert.equal(result.status, 'skipped');
+    assert.equal(result.skipReason, 'no step applies to Janus 1.1.2');
+    assert.equal((await run('steps.yaml', '1.4.1')).skipReason, undefined, 'one step ran: no skip');
   });
 
   it('$janus picks the pattern of the version, and says which in a mismatch', async function () {
@@ -146,6 +177,32 @@ steps:
     const result = await run('bug-shows.yaml', '1.1.2');
     assert.equal(result.status, 'failed');
     assert.equal(result.knownIssue, undefined);
+  });
+
+  it('a known bug never takes a reply slower than the step allows for the bug: a timeout stays a failure', async function () {
+    // Answers a ping (the server is up), never a create.
+    if (!getTransport('slow-create')) {
+      registerTransport({
+        name: 'slow-create',
+        schemes: ['slow-create'],
+        secure: false,
+        async connect(_options, sink) {
+          return {
+            send(payload) {
+              const m = payload as JanusMessage;
+              if (m.janus === 'ping') setImmediate(() => sink.message({ janus: 'pong', transaction: m.transaction }));
+              return Promise.resolve(undefined);
+            },
+            async close() {},
+          };
+        },
+      });
+    }
+    const loaded = load('slow.yaml');
+    const result = await runScenario(loaded.scenarios[0]!, { transport: 'slow-create', url: 'slow-create://x', tls: {}, secrets: {}, serverVersion: '1.4.1' }, { seed: 's', stepTimeoutMs: 2000, scenarioTimeoutMs: 10_000 });
+    assert.equal(result.status, 'failed');
+    assert.equal(result.knownIssue, undefined);
+    assert.match(result.failure!.summary, /no reply to create .*within 100ms; the server is up \(it answered a ping\), the reply is slower than the step allows/);
   });
 
   it('a known bug that no longer shows fails: fixed in this version, remove the mark', async function () {

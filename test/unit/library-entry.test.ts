@@ -66,7 +66,7 @@ describe('the library entry', () => {
     });
 
     it('options replace the catalogue', () => {
-      const noNames = { code: () => undefined, names: () => [] };
+      const noNames = { code: () => undefined, names: () => [], plugin: () => undefined };
       assert.notDeepEqual(load('{ janus: error, error: { code: SESSION_NOT_FOUND } }', { errorCodes: noNames }), []);
       assert.notDeepEqual(load('{ $schema: core/success/create }', { knownSchema: () => false }), []);
       assert.deepEqual(load('{ $schema: my/own }', { knownSchema: (name) => name === 'my/own' }), []);

@@ -251,7 +251,7 @@ describe('loader and compiler (loadFiles)', function () {
     });
 
     it('a fragment that is fine on its own loads, its open parameters standing for any type', function () {
-      write({ 'ok.fragment.yaml': 'params: { pause: null, strict: true, as: vr }\nsteps:\n  - sleep: "${pause}"\n  - request: { janus: attach, plugin: janus.plugin.videoroom }\n    as: "${as}"\n    exact: "${strict}"\n  - request: { janus: ping, h: "${handles.vr}" }\n    client: somebody\n' });
+      write({ 'ok.fragment.yaml': 'params: { pause: null, strict: true, as: vr }\nsteps:\n  - sleep: "${pause}"\n  - request: { janus: attach, plugin: janus.plugin.videoroom }\n    as: "${as}"\n    exact: "${strict}"\n    expect: { janus: success }\n  - request: { janus: ping, h: "${handles.vr}" }\n    client: somebody\n' });
       assert.deepEqual(load('ok.fragment.yaml').diagnostics, []);
     });
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { compileString } from '../../src/compile/template.js';
 import { createPatternCompiler } from '../../src/match/compile-pattern.js';
 import type { Mismatch } from '../../src/match/contract.js';
-import { errorCodeByName, errorNames } from '../../src/schemas/error-names.js';
+import { CATALOGUE_ERROR_CODES, errorCodeByName } from '../../src/schemas/error-names.js';
 
 /** Cases built to fail: each pattern here must reject the value, and accept the one beside it. */
 function matches(pattern: unknown, actual: unknown): boolean {
@@ -11,7 +11,7 @@ function matches(pattern: unknown, actual: unknown): boolean {
     (s, path) => (s.includes('${') ? compileString(s, path, () => true) : undefined),
     (_p, m) => errors.push(m),
     () => false,
-    { code: errorCodeByName, names: errorNames },
+    CATALOGUE_ERROR_CODES,
   );
   const matcher = compiler.compile(pattern, ['expect'], false);
   assert.deepEqual(errors, [], JSON.stringify(pattern));

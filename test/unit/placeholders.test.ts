@@ -103,6 +103,19 @@ describe('placeholders', function () {
       assert.equal(template(lookup({ b: 2 })), '${a}-2');
       assert.deepEqual(seen.map((r) => r.ref), ['b']);
     });
+
+    it('is a ${ in maps and lists with no placeholder too, at any depth (they are constants)', function () {
+      const l = lookup({});
+      const value = { janus: 'message', body: { request: 'create', description: '$${x}', tags: ['$${y}', 'z'] } };
+      assert.deepEqual(compileTemplate(value, [], accept)(l), { janus: 'message', body: { request: 'create', description: '${x}', tags: ['${y}', 'z'] } });
+      assert.deepEqual(compileTemplate(['$${x}'], [], accept)(l), ['${x}']);
+      assert.deepEqual(l.asked, []);
+    });
+
+    it('is a ${ in a constant map beside one with a placeholder', function () {
+      const t = compileTemplate({ session_id: '${sid}', body: { description: '$${x}' } }, [], accept);
+      assert.deepEqual(t(lookup({ sid: 7 })), { session_id: 7, body: { description: '${x}' } });
+    });
   });
 
   describe('compile-time checks', function () {

@@ -1,4 +1,4 @@
-import { describeRange, parseVersionRange, satisfies, type VersionRange } from '../../core/version-range.js';
+import { describeRange, isVersion, parseVersionRange, satisfies, type VersionRange } from '../../core/version-range.js';
 import type { Matcher, OperatorDefinition } from '../contract.js';
 
 /**
@@ -26,9 +26,11 @@ export const janusVersionOperator: OperatorDefinition = {
     const ranges = cases.map((c) => c.range.text).join(', ');
     return (actual, at, rt, out) => {
       const version = rt.serverVersion;
-      const chosen = version === undefined ? undefined : cases.find((c) => satisfies(c.range, version));
+      const known = version !== undefined && isVersion(version);
+      const chosen = known ? cases.find((c) => satisfies(c.range, version)) : undefined;
       if (!chosen) {
-        out.push({ at, expected: version === undefined ? `a value for a known Janus version (${ranges}); the server's version is unknown` : `a value for Janus ${ranges}; none covers ${version}`, actual });
+        const unknown = version === undefined ? 'the server\'s version is unknown' : `the server's version_string ${JSON.stringify(version)} is not a version`;
+        out.push({ at, expected: known ? `a value for Janus ${ranges}; none covers ${version}` : `a value for a known Janus version (${ranges}); ${unknown}`, actual });
         return;
       }
       const before = out.length;

@@ -1,4 +1,5 @@
-import type { OperatorDefinition } from '../contract.js';
+import { safeRegex, REGEX_LIMIT_MS, type SafeRegex } from '../safe-regex.js';
+import type { Mismatch, OperatorDefinition } from '../contract.js';
 
 export const regexOperator: OperatorDefinition = {
   name: '$regex',
@@ -13,26 +14,29 @@ export const regexOperator: OperatorDefinition = {
     if (template) {
       return (actual, at, rt, out) => {
         const source = String(rt.resolve(template));
-        let re: RegExp | undefined;
+        let re: SafeRegex | undefined;
         try {
-          re = new RegExp(source);
+          re = safeRegex(source);
         } catch (e) {
           out.push({ at, expected: `a valid regular expression, but /${source}/ is not: ${(e as Error).message}`, actual });
           return;
         }
-        if (typeof actual !== 'string' || !re.test(actual)) out.push({ at, expected: `a string matching /${source}/`, actual });
+        check(re, source, actual, at, out);
       };
     }
-    let re: RegExp;
+    let re: SafeRegex;
     try {
-      re = new RegExp(arg);
+      re = safeRegex(arg);
     } catch (e) {
       compiler.error(path, `$regex is not a valid regular expression: ${(e as Error).message}`);
       return undefined;
     }
-    const expected = `a string matching /${arg}/`;
-    return (actual, at, _rt, out) => {
-      if (typeof actual !== 'string' || !re.test(actual)) out.push({ at, expected, actual });
-    };
+    return (actual, at, _rt, out) => check(re, arg, actual, at, out);
   },
 };
+
+function check(re: SafeRegex, source: string, actual: unknown, at: string, out: Mismatch[]): void {
+  const matched = typeof actual === 'string' ? re.test(actual) : false;
+  if (matched === 'too slow') out.push({ at, expected: `a string matching /${source}/ (given up after ${REGEX_LIMIT_MS} ms on this text: the expression backtracks without end on it; rewrite it)`, actual });
+  else if (!matched) out.push({ at, expected: `a string matching /${source}/`, actual });
+}

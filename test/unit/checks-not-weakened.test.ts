@@ -1,0 +1,323 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { loadFiles } from '../../src/compile/load-files.js';
+import { loadSuite } from '../../src/compile/load-suite.js';
+import type { JanusMessage } from '../../src/protocol/messages.js';
+import type { ScenarioResult } from '../../src/run/events.js';
+import { runScenario, type RunTarget } from '../../src/run/run-scenario.js';
+import type { TransportDefinition } from '../../src/transports/contract.js';
+import { getTransport, registerBuiltinTransports, registerTransport } from '../../src/transports/registry.js';
+import { answeringTransport } from '../support/answering-transport.js';
+import { scenarioDir } from '../support/cli.js';
+
+/**
+ * Keys that read as checks must check something. An `expect` (of a request, admin, raw or http
+ * step) never makes a step weaker than leaving it out: what the pattern does not name keeps the
+ * check a step makes without one (no Janus error reply; for http, no error status either). And
+ * keys that would be silently ignored (`exact` without `expect`, `as:` off an attach, `handle:`
+ * on a request that addresses no handle, an empty pattern) do not load.
+ */
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const RUN = { seed: 's', stepTimeoutMs: 2000, scenarioTimeoutMs: 10_000 };
+
+/** Loads one scenario from its text (steps under `steps:`) and gives its diagnostics as `line:col message`. */
+function problems(files: Writable, name: string, steps: string, head = ''): string[] {
+  const file = files.path(`${name}.yaml`);
+  files.write(`${name}.yaml`, `name: ${name}\n${head}steps:\n${steps}`);
+  return loadFiles([file]).diagnostics.map((d) => `${d.span.line}:${d.span.col} ${d.message}`);
+}
+
+describe('an expect that leaves `janus` out still fails on an error reply', function () {
+  const files = writable();
+  const TRANSPORT = 'refusing';
+  const target: RunTarget = { transport: TRANSPORT, url: `${TRANSPORT}://x`, admin: { transport: TRANSPORT, url: `${TRANSPORT}://x` }, tls: {}, secrets: {} };
+  before(() => {
+    if (!getTransport(TRANSPORT)) registerTransport(errorTransport(TRANSPORT));
+  });
+  after(() => files.remove());
+
+  async function run(name: string, steps: string): Promise<ScenarioResult> {
+    assert.deepEqual(problems(files, name, steps), []);
+    return runScenario(loadFiles([files.path(`${name}.yaml`)]).scenarios[0]!, target, RUN);
+  }
+
+  // Each passed before: the pattern held and nothing looked at the type of the reply.
+  const weakened: Array<[string, string]> = [
+    ['a request', '  - request: info\n    expect: { transaction: "${transaction}" }\n'],
+    ['an admin request', '  - admin: list_sessions\n    expect: { transaction: "${transaction}" }\n'],
+    ['a raw payload', '  - raw: \'{"janus":"info","transaction":"t1"}\'\n    expect: { transaction: t1 }\n'],
+    ['a pattern with $any in a field other than janus', '  - request: info\n    expect: { session_id: $any }\n'],
+    ['a request sent with others (concurrently)', '  - concurrently:\n      - request: ping\n      - request: info\n        expect: { transaction: "${transaction}" }\n'],
+  ];
+  for (const [what, steps] of weakened) {
+    it(`${what}: fails with the error, as without expect`, async function () {
+      const result = await run(`weak-${weakened.findIndex(([w]) => w === what)}`, steps);
+      assert.equal(result.status, 'failed');
+      assert.match(result.failure!.summary, / got an error reply: 458 SESSION_NOT_FOUND: No such session 1$/);
+    });
+  }
+
+  it('the failure reads as the one without expect', async function () {
+    const without = await run('without', '  - request: info\n');
+    const leaving = await run('leaving', '  - request: info\n    expect: { transaction: "${transaction}" }\n');
+    assert.equal(leaving.failure!.summary, without.failure!.summary);
+    assert.equal(leaving.failure!.summary, 'main info got an error reply: 458 SESSION_NOT_FOUND: No such session 1');
+  });
+
+  // A pattern that speaks of the type (or of the error itself) decides for itself.
+  const deciding: Array<[string, string]> = [
+    ['names janus: error', '{ janus: error, error: { code: SESSION_NOT_FOUND } }'],
+    ['names janus with $any', '{ janus: $any }'],
+    ['names janus with an operator', '{ janus: { $oneOf: [error, success] } }'],
+    ['is a whole-message operator', '{ $oneOf: [{ janus: success }, { janus: error }] }'],
+    ['names the error field', '{ error: { code: 458 } }'],
+  ];
+  for (const [what, pattern] of deciding) {
+    it(`a pattern that ${what} passes on the error it admits`, async function () {
+      const result = await run(`decides-${deciding.findIndex(([w]) => w === what)}`, `  - request: info\n    expect: ${pattern}\n`);
+      assert.equal(result.status, 'passed', result.failure?.summary);
+    });
+  }
+
+  it('a run that goes on after mismatches has what the refused reply could save', async function () {
+    const steps = '  - request: info\n    expect: { transaction: "${transaction}" }\n    save: { code: error.code }\n  - request: { janus: ping, note: "${code}" }\n';
+    assert.deepEqual(problems(files, 'goes-on', steps), []);
+    const result = await runScenario(loadFiles([files.path('goes-on.yaml')]).scenarios[0]!, target, { ...RUN, continueOnMismatch: true });
+    assert.match(result.failure!.summary, /got an error reply: 458/);
+    assert.equal(result.failure!.continuable, true);
+    assert.equal(result.laterFailures, undefined, 'the ping had ${code}');
+    const ping = result.transcript.find((t) => t.direction === 'out' && (t.message as JanusMessage).janus === 'ping');
+    assert.equal((ping?.message as JanusMessage).note, 458);
+  });
+
+  it('a pattern without janus still passes on a reply that is not an error', async function () {
+    const result = await run('success', '  - request: ping\n    expect: { transaction: "${transaction}" }\n');
+    assert.equal(result.status, 'passed', result.failure?.summary);
+  });
+});
+
+describe('keys that would check nothing, or be ignored, do not load', function () {
+  const files = writable();
+  after(() => files.remove());
+  const at = (lines: string[], line: number, message: RegExp): void => {
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.ok(lines[0]!.startsWith(`${line}:`), lines[0]);
+    assert.match(lines[0]!, message);
+  };
+
+  describe('an empty expect', function () {
+    for (const kind of ['request: info', 'admin: list_sessions', 'raw: "x"']) {
+      it(`on ${kind.split(':')[0]}`, function () {
+        at(problems(files, `empty-${kind.split(':')[0]}`, `  - ${kind}\n    expect: {}\n`), 4, /an empty pattern checks nothing: leave `expect` out \(any reply but an error\) or name a field/);
+      });
+    }
+    it('on http', function () {
+      const lines = problems(files, 'empty-http', '  - http: { path: /info }\n    expect: {}\n', 'requires: { transports: [http] }\n');
+      at(lines, 5, /an empty pattern checks nothing: leave `expect` out \(any response but an HTTP error status or a Janus error\)/);
+    });
+    it('a pattern naming a field loads', function () {
+      assert.deepEqual(problems(files, 'named', '  - request: info\n    expect: { janus: server_info }\n'), []);
+    });
+  });
+
+  describe('exact: true without expect', function () {
+    for (const kind of ['request: info', 'admin: list_sessions', 'raw: "x"']) {
+      it(`on ${kind.split(':')[0]}`, function () {
+        at(problems(files, `exact-${kind.split(':')[0]}`, `  - ${kind}\n    exact: true\n`), 4, /`exact: true` without `expect` checks nothing/);
+      });
+    }
+    it('on http', function () {
+      at(problems(files, 'exact-http', '  - http: { path: /info }\n    exact: true\n', 'requires: { transports: [http] }\n'), 5, /`exact: true` without `expect`/);
+    });
+    it('with expect, or as false, it loads', function () {
+      assert.deepEqual(problems(files, 'exact-ok', '  - request: info\n    exact: true\n    expect: { janus: server_info }\n  - request: info\n    exact: false\n'), []);
+    });
+  });
+
+  describe('as: on a request that is not an attach', function () {
+    it('on info: the error at the key, not a run-time "no handle" later', function () {
+      const lines = problems(files, 'as-info', '  - request: create\n  - request: info\n    as: foo\n  - request: { janus: message, body: {} }\n    handle: foo\n');
+      at(lines, 5, /`as:` names the handle an attach creates, and this request is `info`/);
+      assert.match(lines[0]!, /^5:9 /, 'at the value of `as`');
+    });
+    it('on a message written as a map', function () {
+      at(problems(files, 'as-message', '  - request: { janus: message, body: {} }\n    as: foo\n'), 4, /this request is `message`/);
+    });
+    it('on attach, in any case, or on a verb known only at run time, it loads', function () {
+      const steps = '  - request: create\n  - request: { janus: attach, plugin: janus.plugin.echotest }\n    as: a\n  - request: { janus: ATTACH, plugin: janus.plugin.echotest }\n    as: b\n  - request: { janus: "${verb}", plugin: janus.plugin.echotest }\n    as: c\n';
+      assert.deepEqual(problems(files, 'as-ok', steps, 'variables: { verb: attach }\n'), []);
+    });
+  });
+
+  describe('handle: where no handle is addressed', function () {
+    const named = '  - request: create\n  - request: { janus: attach, plugin: janus.plugin.echotest }\n    as: e\n';
+    const refused: Array<[string, string, RegExp]> = [
+      ['a root-level verb', '  - request: info\n    handle: e\n', /`handle: e` would be ignored: request info is sent at root level/],
+      ['create', '  - request: create\n    handle: e\n', /request create is sent at root level/],
+      ['a session-level verb', '  - request: keepalive\n    handle: e\n', /request keepalive is sent at session level/],
+      ['claim written as a map', '  - request: { janus: claim }\n    handle: e\n', /request claim is sent at session level/],
+      ['a verb Janus does not know (sent at the root)', '  - request: { janus: bogus }\n    handle: e\n', /request bogus is sent at root level/],
+      ['a handle-level verb sent elsewhere by at:', '  - request: { janus: message, body: {} }\n    handle: e\n    at: session\n', /`at: session` sends the request at session level/],
+      ['a raw payload without at: handle', '  - raw: "x"\n    handle: e\n', /a raw payload is sent at root level/],
+      ['a global admin verb', '  - admin: list_sessions\n    handle: e\n', /admin list_sessions is sent at root level/],
+      ['a session-level admin verb', '  - admin: list_handles\n    handle: e\n', /admin list_handles is sent at session level/],
+    ];
+    for (const [what, step, message] of refused) {
+      it(`on ${what}`, function () {
+        const lines = problems(files, `handle-${refused.findIndex(([w]) => w === what)}`, named + step);
+        at(lines, 7, message);
+        assert.match(lines[0]!, /give `at: handle` to send it to that handle, or leave `handle` out/);
+      });
+    }
+    it('on a handle-level verb, with at: handle, or on a verb known at run time only, it loads', function () {
+      const steps = `${named}  - request: { janus: message, body: {} }\n    handle: e\n  - request: keepalive\n    at: handle\n    handle: e\n  - raw: "x"\n    at: handle\n    handle: e\n  - admin: handle_info\n    handle: e\n  - request: "\${verb}"\n    handle: e\n`;
+      assert.deepEqual(problems(files, 'handle-ok', steps, 'variables: { verb: hangup }\n'), []);
+    });
+    it('an unknown handle name on a handle-level request is still reported as such', function () {
+      at(problems(files, 'handle-unknown', '  - request: hangup\n    handle: nope\n'), 4, /no handle named "nope" for client main/);
+    });
+  });
+
+  it('every shipped scenario and fragment still loads', async function () {
+    this.timeout(60_000);
+    const loaded = await loadSuite(['scenarios'], { fragments: true, cwd: ROOT });
+    assert.ok(loaded.files.length > 100, `${loaded.files.length} files`);
+    assert.deepEqual(loaded.diagnostics.map((d) => `${d.span.file}:${d.span.line}:${d.span.col} ${d.message}`), []);
+  });
+});
+
+describe('an http step without expect fails on an error', function () {
+  const files = writable();
+  let server: http.Server;
+  let url = '';
+  before(async () => {
+    registerBuiltinTransports();
+    server = await answeringServer();
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/janus`;
+  });
+  after(async () => {
+    files.remove();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  async function run(name: string, steps: string): Promise<ScenarioResult> {
+    assert.deepEqual(problems(files, name, steps, 'requires: { transports: [http] }\n'), []);
+    return runScenario(loadFiles([files.path(`${name}.yaml`)]).scenarios[0]!, { transport: 'http', url, tls: {}, secrets: {} }, RUN);
+  }
+
+  // Each passed before: an http step without expect was sent, not checked.
+  it('a 404 fails, naming the status', async function () {
+    const result = await run('h404', '  - http: { path: /missing }\n');
+    assert.equal(result.status, 'failed');
+    assert.equal(result.failure!.summary, 'HTTP GET /missing got HTTP status 404');
+  });
+  it('a Janus error in the body fails, naming the error', async function () {
+    const result = await run('herror', '  - http: { method: POST, body: { janus: bogus, transaction: h1 } }\n');
+    assert.equal(result.status, 'failed');
+    assert.equal(result.failure!.summary, 'HTTP POST got an error reply: 457 INVALID_REQUEST_PATH: Unhandled request \'bogus\' at this path');
+  });
+  it('an expect that leaves the status out fails on a 404', async function () {
+    const result = await run('hheaders', '  - http: { path: /missing }\n    expect: { headers: { content-type: $any } }\n');
+    assert.match(result.failure?.summary ?? 'passed', /got HTTP status 404$/);
+  });
+  it('an expect that names only the status fails on a Janus error body', async function () {
+    const result = await run('hstatus', '  - http: { method: POST, body: { janus: bogus } }\n    expect: { status: 200 }\n');
+    assert.match(result.failure?.summary ?? 'passed', /got an error reply: 457 INVALID_REQUEST_PATH/);
+  });
+
+  it('a run that goes on after mismatches has what the refused response could save', async function () {
+    const steps = '  - http: { path: /missing }\n    save: { got: status }\n  - http: { path: "/info?after=${got}" }\n';
+    assert.deepEqual(problems(files, 'hgoes-on', steps, 'requires: { transports: [http] }\n'), []);
+    const result = await runScenario(loadFiles([files.path('hgoes-on.yaml')]).scenarios[0]!, { transport: 'http', url, tls: {}, secrets: {} }, { ...RUN, continueOnMismatch: true });
+    assert.match(result.failure!.summary, /got HTTP status 404$/);
+    assert.equal(result.laterFailures, undefined, 'the second step had ${got}');
+  });
+
+  const passing: Array<[string, string]> = [
+    ['no expect, a success', '  - http: { path: /info }\n'],
+    ['an expected 404', '  - http: { path: /missing }\n    expect: { status: 404 }\n'],
+    ['an expected Janus error', '  - http: { method: POST, body: { janus: bogus } }\n    expect: { status: 200, body: { janus: error } }\n'],
+    ['an expected error code', '  - http: { method: POST, body: { janus: bogus } }\n    expect: { body: { error: { code: 457 } } }\n'],
+    ['a body pattern that is an operator', '  - http: { method: POST, body: { janus: bogus } }\n    expect: { body: { $not: { janus: success } } }\n'],
+  ];
+  for (const [what, steps] of passing) {
+    it(`still passes: ${what}`, async function () {
+      const result = await run(`hok-${passing.findIndex(([w]) => w === what)}`, steps);
+      assert.equal(result.status, 'passed', result.failure?.summary);
+    });
+  }
+});
+
+describe('the title of an http step', function () {
+  const files = writable();
+  after(() => files.remove());
+  const title = (http: string): string => {
+    files.write('t.yaml', `name: t\nrequires: { transports: [http] }\nsteps:\n  - http: ${http}\n`);
+    return loadFiles([files.path('t.yaml')]).scenarios[0]!.steps[0]!.title;
+  };
+  it('has no trailing space without a path', function () {
+    assert.equal(title('{ method: POST }'), 'HTTP POST');
+    assert.equal(title('{ api: admin }'), 'HTTP GET admin');
+  });
+  it('names the path when there is one', function () {
+    assert.equal(title('{ path: /info }'), 'HTTP GET /info');
+    assert.equal(title('{ api: admin, method: POST, path: "?x=1" }'), 'HTTP POST admin ?x=1');
+  });
+});
+
+/** A scenario folder whose files are written by the tests. */
+type Writable = ReturnType<typeof scenarioDir> & { write: (name: string, text: string) => void };
+
+function writable(): Writable {
+  const dir = scenarioDir({});
+  return { ...dir, write: (name, text) => writeFileSync(dir.path(name), text) };
+}
+
+/**
+ * A transport to a server that has no session: `ping` gets an answer, any other request the 458
+ * Janus gives for a session it does not know. For the check of replies, not of addressing.
+ */
+function errorTransport(name: string): TransportDefinition {
+  const inner = answeringTransport(name, 'later');
+  return {
+    ...inner,
+    async connect(options, sink) {
+      const pings = new Set<unknown>();
+      const refuse = (m: JanusMessage): JanusMessage => (pings.has(m.transaction) ? m : { janus: 'error', transaction: m.transaction, error: { code: 458, reason: 'No such session 1' } });
+      const connection = await inner.connect(options, { ...sink, message: (m: JanusMessage) => sink.message(refuse(m)) });
+      return {
+        ...connection,
+        send(payload, route, signal) {
+          const request = (typeof payload === 'string' ? JSON.parse(payload) : payload) as JanusMessage;
+          if (request.janus === 'ping') pings.add(request.transaction);
+          return connection.send(payload, route, signal);
+        },
+      };
+    },
+  };
+}
+
+/** Janus's HTTP API, as far as these steps go: GET /info, a 404 for other GETs, a 457 for any POST but create. */
+async function answeringServer(): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const json = (value: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      if (req.method === 'GET') {
+        if (req.url?.split('?')[0]!.endsWith('/info')) json({ janus: 'server_info', name: 'Fake', version_string: '1.1.2' });
+        else res.writeHead(404).end();
+        return;
+      }
+      const request = (body ? JSON.parse(body) : {}) as JanusMessage;
+      if (request.janus === 'create') json({ janus: 'success', transaction: request.transaction, data: { id: 4242 } });
+      else json({ janus: 'error', transaction: request.transaction, error: { code: 457, reason: `Unhandled request '${String(request.janus)}' at this path` } });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
