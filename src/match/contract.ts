@@ -10,7 +10,8 @@ export interface Mismatch {
 /** What matchers need at run time: placeholders resolved against the scenario's values, schemas. */
 export interface MatchRuntime {
   resolve(template: Template): unknown;
-  validateSchema(name: string, value: unknown): string[] | undefined;
+  /** Strict, for `version` (the server's): fields the catalogue does not know for it are violations. */
+  validateSchema(name: string, value: unknown, version?: string): string[] | undefined;
   /** The server's version_string, for `$janus` (undefined when unknown). */
   serverVersion?: string;
 }

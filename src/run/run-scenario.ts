@@ -41,7 +41,7 @@ export interface RunOptions {
   scenarioTimeoutMs: number;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
-  validateSchema?: (name: string, value: unknown) => string[] | undefined;
+  validateSchema?: (name: string, value: unknown, version?: string) => string[] | undefined;
   env?: Environment;
   /** Check every message against the catalogue: strict fails the step, warn only reports. Default off. */
   schemaMode?: SchemaMode;

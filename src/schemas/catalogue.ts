@@ -122,7 +122,8 @@ export function formatViolation(v: Violation): string {
 }
 
 /** For the `$schema` operator: problems as lines, undefined when valid. */
-export function validateSchema(name: string, value: unknown): string[] | undefined {
-  const violations = violationsOf(name, value, false);
+export function validateSchema(name: string, value: unknown, version?: string): string[] | undefined {
+  // Strict, for the server's version: as tight as the run's own check of every message, never laxer.
+  const violations = violationsOf(name, value, true, version);
   return violations.length > 0 ? violations.map(formatViolation) : undefined;
 }

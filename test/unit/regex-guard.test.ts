@@ -32,6 +32,13 @@ describe('$regex on hostile text', function () {
     assert.match(out[0]!.expected, /given up after 1000 ms on this text: the expression backtracks without end on it/);
   });
 
+  it('a value put into the expression is matched as its text, not read as regex syntax', function () {
+    const pattern = { version: { $regex: '^${vs}$' } };
+    assert.deepEqual(mismatchesOf(pattern, { version: '1.1.2' }, { vs: '1.1.2' }), []);
+    assert.equal(mismatchesOf(pattern, { version: '1x1y2' }, { vs: '1.1.2' }).length, 1, 'the dots of the saved value are dots');
+    assert.deepEqual(mismatchesOf({ n: { $regex: '^id ${id}$' } }, { n: 'id 42' }, { id: 42 }), [], 'a number is its digits');
+  });
+
   it('lookaheads as the suite writes them still match and mismatch, also built from placeholders', function () {
     const sdp = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=Mountpoint 7\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n';
     const pattern = { sdp: { $regex: '^v=0\\r\\n(?=[\\s\\S]*\\r\\ns=Mountpoint ${mp}\\r\\n)(?![\\s\\S]*m=video)' } };

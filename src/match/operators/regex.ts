@@ -1,5 +1,5 @@
 import { safeRegex, REGEX_LIMIT_MS, type SafeRegex } from '../safe-regex.js';
-import type { Mismatch, OperatorDefinition } from '../contract.js';
+import type { Mismatch, OperatorDefinition, Template } from '../contract.js';
 
 export const regexOperator: OperatorDefinition = {
   name: '$regex',
@@ -12,8 +12,11 @@ export const regexOperator: OperatorDefinition = {
     // With placeholders the expression is only known when matching; it is built then.
     const template = compiler.template(arg, path);
     if (template) {
+      // A value put into the expression is matched as the text it is, not read as regex syntax:
+      // a saved "1.1.2" in `^${v}$` must not match "1x1y2".
+      const literal: Template = (values) => template({ lookup: (ref) => escapedValue(values.lookup(ref)) });
       return (actual, at, rt, out) => {
-        const source = String(rt.resolve(template));
+        const source = String(rt.resolve(literal));
         let re: SafeRegex | undefined;
         try {
           re = safeRegex(source);
@@ -34,6 +37,12 @@ export const regexOperator: OperatorDefinition = {
     return (actual, at, _rt, out) => check(re, arg, actual, at, out);
   },
 };
+
+/** Strings and numbers with every regex metacharacter escaped; other values as they are. */
+function escapedValue(value: unknown): unknown {
+  if (typeof value !== 'string' && typeof value !== 'number') return value;
+  return String(value).replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+}
 
 function check(re: SafeRegex, source: string, actual: unknown, at: string, out: Mismatch[]): void {
   const matched = typeof actual === 'string' ? re.test(actual) : false;

@@ -9,8 +9,10 @@ export const schemaOperator: OperatorDefinition = {
       return undefined;
     }
     return (actual, at, rt, out) => {
-      const problems = rt.validateSchema(arg, actual);
-      for (const p of problems ?? []) out.push({ at, expected: `valid against schema ${arg}: ${p}`, actual });
+      const problems = rt.validateSchema(arg, actual, rt.serverVersion);
+      // A violation names its schema already: said once.
+      const named = `schema ${arg}: `;
+      for (const p of problems ?? []) out.push({ at, expected: `valid against ${named}${p.startsWith(named) ? p.slice(named.length) : p}`, actual });
     };
   },
 };
