@@ -1,10 +1,11 @@
 import { ExitCode } from '../core/exit-codes.js';
-import { killAllJanusSync } from '../managed/live.js';
+import { interruptStartsWith, killAllJanusSync } from '../managed/live.js';
 
 /**
  * Runs `body` with Ctrl-C (and SIGTERM) handled as every running command does: the first stops
- * the run through the signal it is given (running scenarios clean up); a second calls `atOnce`
- * (end the reports), kills every Janus this process started and exits 130.
+ * the run through the signal it is given (running scenarios clean up) and every Janus start
+ * under way (see interruptStartsWith); a second calls `atOnce` (end the reports), kills every
+ * Janus this process started and exits 130.
  */
 export async function withInterrupts<T>(say: (line: string) => void, atOnce: () => void, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const interrupt = new AbortController();
@@ -19,9 +20,11 @@ export async function withInterrupts<T>(say: (line: string) => void, atOnce: () 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const untie = interruptStartsWith(interrupt.signal);
   try {
     return await body(interrupt.signal);
   } finally {
+    untie();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -21,3 +21,26 @@ export class PortConflict extends Error {
 export class FlakyStart extends Error {
   override readonly name = 'FlakyStart';
 }
+
+/** A start stopped by its signal (Ctrl-C, SIGTERM, the caller's abort): one line, naming the signal when the reason is one. */
+export function startInterrupted(signal: AbortSignal): JanusStartError {
+  const reason: unknown = signal.reason;
+  return new JanusStartError(`the start was interrupted${typeof reason === 'string' ? ` (${reason})` : ''}`);
+}
+
+/**
+ * `work`'s outcome, or startInterrupted as soon as `signal` aborts. The work goes on unwatched
+ * (its failure is ignored): it must end by itself once it sees the signal.
+ */
+export function unlessInterrupted<T>(signal: AbortSignal | undefined, work: Promise<T>): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(startInterrupted(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(startInterrupted(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { JanusInstallation } from './installation.js';
 
@@ -46,7 +47,9 @@ export interface ExitStatus {
 /**
  * How to run Janus on an instance folder. If this process dies without running its 'exit'
  * handlers (SIGKILL, an unhandled SIGTERM), the kernel kills Janus too: setpriv sets the
- * parent-death signal, then execs Janus under the same pid. Without setpriv, Janus is run directly.
+ * parent-death signal, then execs Janus under the same pid. Without setpriv, Janus is run
+ * directly. What Janus (or a wrapper given as the binary) starts is ended by the group
+ * watchdog (see JanusProcess).
  */
 export function janusCommand(installation: Pick<JanusInstallation, 'binary' | 'setpriv'>, dir: string): { file: string; args: string[] } {
   const janusArgs = ['-F', dir, '-C', join(dir, 'janus.jcfg')];
@@ -55,14 +58,23 @@ export function janusCommand(installation: Pick<JanusInstallation, 'binary' | 's
     : { file: installation.binary, args: janusArgs };
 }
 
-/** A spawned Janus, held by its ChildProcess so that only our own process is ever signalled. */
+/**
+ * A spawned Janus, held by its ChildProcess so that only our own processes are ever signalled.
+ *
+ * It runs in a process group (and session) of its own. A terminal's Ctrl-C, which reaches the
+ * runner's whole group, does not reach it: the runner's cleanup can still destroy its sessions
+ * before stopping it. And everything it starts stays in that group (a wrapper given as the
+ * binary and the Janus it runs, a broker's helpers), so it is stopped by group: the group is
+ * killed when its leader exits or is killed, and a watchdog kills it when this process dies.
+ */
 export class JanusProcess {
   readonly log = new LogRing();
   /** Resolves when the process has exited (or failed to spawn). */
   readonly exited: Promise<ExitStatus>;
-  /** Resolves when stdout and stderr are drained too, so the log holds the last words. */
+  /** Resolves when stdout and stderr are drained too (or given up on), so the log holds the last words. */
   readonly closed: Promise<void>;
   private readonly child: ChildProcess;
+  private readonly watchdog: ChildProcess | undefined;
   private exitStatus: ExitStatus | undefined;
 
   /**
@@ -71,14 +83,26 @@ export class JanusProcess {
    */
   constructor(command: { file: string; args: string[] }, dir: string, ipc = false) {
     // cwd is the instance folder: whatever Janus or a plugin writes relative to it stays there.
-    this.child = spawn(command.file, command.args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc' as const] : [])] });
+    this.child = spawn(command.file, command.args, { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc' as const] : [])] });
     for (const stream of [this.child.stdout, this.child.stderr]) {
       stream?.setEncoding('utf8');
       stream?.on('data', (chunk: string) => this.log.push(chunk));
     }
+    this.watchdog = this.child.pid === undefined ? undefined : groupWatchdog(this.child.pid);
     this.exited = new Promise((resolve) => {
-      this.child.once('exit', (code, signal) => resolve((this.exitStatus = { code, signal })));
-      this.child.once('error', (error) => resolve((this.exitStatus = { code: null, signal: null, error })));
+      this.child.once('exit', (code, signal) => {
+        this.exitStatus = { code, signal };
+        // What it leaves in its group goes with it: the Janus a wrapper started in the background,
+        // say. Its pid was reaped a moment ago, but stays the group's id while the group has a
+        // member; an empty group's id is only reused once pids have gone round, not meanwhile.
+        this.killGroup();
+        this.letGoOfOutput();
+        resolve(this.exitStatus);
+      });
+      this.child.once('error', (error) => {
+        this.watchdog?.kill('SIGKILL');
+        resolve((this.exitStatus = { code: null, signal: null, error }));
+      });
     });
     this.closed = new Promise((resolve) => {
       this.child.once('close', () => resolve());
@@ -120,7 +144,10 @@ export class JanusProcess {
     return outcome;
   }
 
-  /** SIGTERM, then SIGKILL after graceMs (0: SIGKILL at once); resolves once the process is gone. */
+  /**
+   * SIGTERM (to the process itself, which stops what it started), then SIGKILL to its whole
+   * group after graceMs (0: at once); resolves once the process is gone, and its group with it.
+   */
   async terminate(graceMs = 3000): Promise<ExitStatus> {
     if (graceMs <= 0) this.killSync();
     if (this.running) {
@@ -129,20 +156,69 @@ export class JanusProcess {
       const graceOver = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
       const outcome = await Promise.race([this.exited, graceOver]);
       clearTimeout(timer);
-      if (outcome === 'timeout' && this.running) this.child.kill('SIGKILL');
+      if (outcome === 'timeout') this.killSync();
     }
     return this.exited;
   }
 
   /**
-   * For 'exit' handlers, which cannot wait. ChildProcess.kill() does nothing once Node has
-   * reaped the child, so a recycled pid is never hit.
+   * For 'exit' handlers, which cannot wait: SIGKILL to the process's group. Only while Node has
+   * not reaped the process: until then its pid is still its group's id, so no other group is hit.
    */
   killSync(): void {
-    if (this.running) this.child.kill('SIGKILL');
+    if (this.running) this.killGroup();
+  }
+
+  /** SIGKILL to the group (the process and all it started that stayed in its group), and the watchdog's end. */
+  private killGroup(): void {
+    const pgid = this.child.pid;
+    if (pgid !== undefined) {
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        // the group is empty: nothing left to stop
+      }
+    }
+    // ChildProcess.kill() does nothing once Node has reaped the watchdog.
+    this.watchdog?.kill('SIGKILL');
+  }
+
+  /**
+   * Once the process has exited, its output ends when the last holder of the pipes closes them.
+   * A process that left its group (a daemon in a session of its own) may hold them for good:
+   * they are closed on our side after a moment, so that nothing waits for them.
+   */
+  private letGoOfOutput(): void {
+    setTimeout(() => {
+      this.child.stdout?.destroy();
+      this.child.stderr?.destroy();
+    }, OUTPUT_GRACE_MS).unref();
   }
 }
 
+/**
+ * A process that kills group `pgid` when this process dies, however it dies (SIGKILL
+ * included): it waits on a pipe whose other end only this process holds, and the kernel
+ * closes that end when this process goes. Without it, the parent-death signal would end only
+ * Janus itself, not what Janus or a wrapper started. It is in a session of its own, out of a
+ * terminal's reach; it is killed when the group is stopped in an orderly way.
+ */
+function groupWatchdog(pgid: number): ChildProcess | undefined {
+  let watchdog: ChildProcess;
+  try {
+    watchdog = spawn('/bin/sh', ['-c', 'read -r _; kill -KILL "-$1" 2>/dev/null', 'janus-scenarios-watchdog', String(pgid)], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+  } catch {
+    return undefined;
+  }
+  watchdog.once('error', () => undefined);
+  // Neither keeps this process alive: it exists only to outlive it.
+  watchdog.unref();
+  (watchdog.stdin as Socket | null)?.unref();
+  return watchdog;
+}
+
+/** How long the output may stay open after the process exited (a dying group's last lines). */
+const OUTPUT_GRACE_MS = 500;
 /** How long a process whose connection just dropped may take to show that it is dying. */
 const EXIT_GRACE_MS = 250;
 /** The kernel's PF_EXITING flag: set when a process starts to exit, before its sockets close. */

@@ -5,7 +5,7 @@ import { access, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { clip } from '../core/clip.js';
 import { selfSignedCertificate, type TlsCertificate } from './certificate.js';
-import { FlakyStart, JanusStartError, PortConflict } from './errors.js';
+import { FlakyStart, JanusStartError, PortConflict, startInterrupted, unlessInterrupted } from './errors.js';
 import { findInstallation, type JanusInstallation } from './installation.js';
 import { writeInstanceFiles } from './instance-files.js';
 import { checkOverrides } from './overrides.js';
@@ -26,7 +26,7 @@ import { killAllBrokersSync } from './brokers/pool.js';
 import { type BrokerTransport, isBrokerTransport, leaseBrokers, releaseAll, waitForBrokerTransports, wireBrokers } from './brokers/wiring.js';
 import type { BrokerLease } from './brokers/pool.js';
 import { makeOwnedFolder, sweepStaleFolders } from './stale-folders.js';
-import { addLive, killAllJanusSync, onKillAll, removeLive } from './live.js';
+import { addLive, killAllJanusSync, onKillAll, removeLive, startInterrupts } from './live.js';
 
 /** A running Janus owned by this process. */
 export interface ManagedJanus {
@@ -62,6 +62,12 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Folder holding plugins/ and transports/; found next to the binary when omitted. */
   moduleDir?: string;
+  /**
+   * Stops the start at once when it aborts (JanusStartError "the start was interrupted"): the
+   * starting Janus is killed and its folder removed. The interrupts of a running CLI command
+   * (see interruptStartsWith) stop every start too.
+   */
+  signal?: AbortSignal;
 }
 
 /** Where the Admin API of each of the launcher's own transports is, among its endpoints. */
@@ -77,6 +83,8 @@ const PROBE_TIMEOUT_MS = 1000;
 let exitHandlerInstalled = false;
 
 export async function startJanus(needs: JanusNeeds, options: StartOptions = {}): Promise<ManagedJanus> {
+  const signal = startInterrupts(options.signal);
+  if (signal?.aborted) throw startInterrupted(signal);
   const plan = await planLaunch(needs, options);
   installExitHandler();
   // The brokers come first: Janus's RabbitMQ transport gives up for good when it finds none.
@@ -90,8 +98,9 @@ export async function startJanus(needs: JanusNeeds, options: StartOptions = {}):
     let conflicts = 0;
     let flaky = 0;
     for (;;) {
+      if (signal?.aborted) throw startInterrupted(signal);
       try {
-        return await launch(plan, leases);
+        return await launch(plan, leases, signal);
       } catch (err) {
         if (err instanceof FlakyStart) {
           if (++flaky > FLAKY_START_RETRIES) throw new JanusStartError(`${err.message}, in ${flaky} starts in a row`);
@@ -162,7 +171,7 @@ async function planLaunch(needs: JanusNeeds, options: StartOptions): Promise<Lau
 }
 
 /** One attempt: a fresh folder and fresh ports. On any failure the attempt cleans up after itself. */
-async function launch(plan: LaunchPlan, leases: Map<BrokerTransport, BrokerLease>): Promise<ManagedJanus> {
+async function launch(plan: LaunchPlan, leases: Map<BrokerTransport, BrokerLease>, signal: AbortSignal | undefined): Promise<ManagedJanus> {
   sweepStaleFolders();
   const dir = makeOwnedFolder();
   const brokers = wireBrokers(basename(dir), leases);
@@ -193,6 +202,7 @@ async function launch(plan: LaunchPlan, leases: Map<BrokerTransport, BrokerLease
     // And the brokers, outside its namespace, are reached the other way round.
     const outbound = plan.needs.media ? [...leases.values()].map((l) => l.broker.port) : [];
     for (const port of outbound) bridges.push(await bridge({ path: outboundSocketPath(dir, port) }, { host: '127.0.0.1', port }));
+    if (signal?.aborted) throw startInterrupted(signal);
     const janus = plan.needs.media ? new JanusProcess(agentCommand(plan.installation, dir, ports, outbound), dir, true) : new JanusProcess(janusCommand(plan.installation, dir), dir);
     const pid = janus.pid;
     if (pid === undefined) {
@@ -212,8 +222,10 @@ async function launch(plan: LaunchPlan, leases: Map<BrokerTransport, BrokerLease
       probes: prepared.map((p) => ({ name: p.name, info: () => probeInfo(p, PROBE_TIMEOUT_MS) })),
       flakyStarts: prepared.flatMap((p) => (p.definition.managed?.flakyStart ? [{ name: p.name, line: p.definition.managed.flakyStart }] : [])),
       ...(plan.certificate && { caPem: plan.certificate.certPem }),
+      ...(signal && { signal }),
     });
-    await waitForBrokerTransports(janus, brokers, leases, timeoutMs);
+    // Once interrupted, the discard below kills Janus, and the wait left behind ends with it.
+    await unlessInterrupted(signal, waitForBrokerTransports(janus, brokers, leases, timeoutMs));
     return instance;
   } catch (err) {
     if (instance) await instance.discard();

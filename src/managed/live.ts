@@ -9,6 +9,8 @@ export interface LiveInstance {
 }
 
 const live = new Set<LiveInstance>();
+/** The interrupts (Ctrl-C, SIGTERM) of the commands running: each stops every start under way. */
+const interrupts = new Set<AbortSignal>();
 /** What else dies with the instances on a hard stop (the brokers they used), added by whoever starts such things. */
 const syncCleanups = new Set<() => void>();
 
@@ -32,4 +34,20 @@ export function killAllJanusSync(): void {
   for (const instance of live) instance.killSync();
   live.clear();
   for (const cleanup of syncCleanups) cleanup();
+}
+
+/**
+ * Ties every Janus start of this process to `signal` until the returned function is called:
+ * when it aborts, the starts under way stop at once (their Janus killed, their folder removed)
+ * and no new one begins. How a command's Ctrl-C reaches the starts its plan makes.
+ */
+export function interruptStartsWith(signal: AbortSignal): () => void {
+  interrupts.add(signal);
+  return () => void interrupts.delete(signal);
+}
+
+/** What stops a start: the caller's own signal and the interrupts of the commands running. */
+export function startInterrupts(own?: AbortSignal): AbortSignal | undefined {
+  const signals = [...(own ? [own] : []), ...interrupts];
+  return signals.length <= 1 ? signals[0] : AbortSignal.any(signals);
 }

@@ -4,7 +4,7 @@ import { request as httpsGet } from 'node:https';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import { FlakyStart, JanusStartError, PortConflict } from './errors.js';
+import { FlakyStart, JanusStartError, PortConflict, startInterrupted, unlessInterrupted } from './errors.js';
 import type { JanusProcess } from './janus-process.js';
 import { listenerUrl, type Listener } from './listeners.js';
 import { listeningPortsOf } from './socket-ownership.js';
@@ -27,6 +27,8 @@ export interface ReadinessCheck {
   probes?: Array<{ name: string; info: () => Promise<Record<string, unknown>> }>;
   /** Log lines by which a transport says it failed to start in a way a restart fixes. */
   flakyStarts?: Array<{ name: string; line: RegExp }>;
+  /** Stops the wait at once (Ctrl-C): it rejects with startInterrupted, and the caller kills Janus. */
+  signal?: AbortSignal;
 }
 
 /** Log lines by which libwebsockets and libmicrohttpd report a port they could not bind. */
@@ -45,7 +47,11 @@ const PROBE_TIMEOUT_MS = 1000;
  * answers and lists every needed plugin. Throws PortConflict for bind failures (the caller
  * retries with new ports) and JanusStartError for everything else.
  */
-export async function waitUntilReady(check: ReadinessCheck): Promise<Record<string, unknown>> {
+export function waitUntilReady(check: ReadinessCheck): Promise<Record<string, unknown>> {
+  return unlessInterrupted(check.signal, pollUntilReady(check));
+}
+
+async function pollUntilReady(check: ReadinessCheck): Promise<Record<string, unknown>> {
   const { janus, listeners } = check;
   const started = Date.now();
   const pending = new Set(listeners);
@@ -53,6 +59,7 @@ export async function waitUntilReady(check: ReadinessCheck): Promise<Record<stri
   let progress = { at: started, logged: janus.log.received, pending: pending.size + probes.size };
   let probedInfo: Record<string, unknown> | undefined;
   for (;;) {
+    if (check.signal?.aborted) throw startInterrupted(check.signal);
     if (!janus.running) await Promise.race([janus.closed, sleep(200)]); // let the last log lines arrive
     // Before the exit check: a lost start-up race can make Janus exit ("No Janus API transport is available").
     throwIfFlaky(janus, check.flakyStarts ?? []);
@@ -95,6 +102,9 @@ function throwIfFailed(janus: JanusProcess): void {
   if (!status) return;
   if (status.error) throw new JanusStartError(`could not run Janus: ${status.error.message}`);
   const how = status.signal ? `signal ${status.signal}` : `code ${status.code}`;
+  // Janus that fails to start exits 1; a wrapper that starts it in the background exits 0 at
+  // once (and what it started went with it: see JanusProcess).
+  if (status.code === 0) throw new JanusStartError(`the Janus binary exited during startup (code 0), as a wrapper that starts Janus in the background and exits does; the binary must keep Janus in the foreground (a wrapper script can exec it): ${logGist(janus)}`);
   throw new JanusStartError(`Janus exited during startup (${how}): ${logGist(janus)}`);
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { eventually } from '../support/admin.js';
 import { readdirSync, readFileSync } from 'node:fs';
-import { hasHandle, isRunning, managedJanusPids, runCli, scenarioDir, startCli, tmpdirPerTest } from '../support/cli.js';
+import { hasHandle, isRunning, managedJanusPids, runCli, scenarioDir, SLEEPS_WITH_A_HANDLE, startCli, tmpdirPerTest } from '../support/cli.js';
 
 /**
  * The CLI with no --url starts its own Janus: the one the scenarios need, configured their way,
@@ -38,13 +38,7 @@ steps:
   - request: create
   - sleep: 30s
 `,
-    'attached.yaml': `name: sleeps with a handle
-requires: { plugins: [janus.plugin.echotest] }
-steps:
-  - request: create
-  - request: { janus: attach, plugin: janus.plugin.echotest }
-  - sleep: 30s
-`,
+    'attached.yaml': SLEEPS_WITH_A_HANDLE,
   });
   const tmp = tmpdirPerTest();
   const env = tmp.env;

@@ -90,3 +90,12 @@ export function hasHandle(pid: number): boolean {
     return false;
   }
 }
+
+/** A scenario that holds a session with an attached handle for 30 s: for tests that stop a run while it holds one. */
+export const SLEEPS_WITH_A_HANDLE = `name: sleeps with a handle
+requires: { plugins: [janus.plugin.echotest] }
+steps:
+  - request: create
+  - request: { janus: attach, plugin: janus.plugin.echotest }
+  - sleep: 30s
+`;
