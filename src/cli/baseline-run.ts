@@ -5,7 +5,7 @@ import type { RunTarget } from '../run/run-scenario.js';
 import type { Baseline, ServerInventory } from '../compare/baseline.js';
 import type { CompareReport } from '../compare/report.js';
 import type { RunEnd } from '../events/events.js';
-import { Multiplexer, reporterErrorLine, reporterName } from '../events/multiplexer.js';
+import { Multiplexer, reporterName } from '../events/multiplexer.js';
 import type { Reporter } from '../events/reporter.js';
 import { stopAllJanus } from '../managed/live.js';
 import { planSuite, withTags, type Plan } from '../plan/index.js';
@@ -17,14 +17,14 @@ import { loadScenarios } from './load-scenarios.js';
 import { withInterrupts } from './interrupts.js';
 import { guardOutput } from './output-guard.js';
 import { UsageError, type OptionTable } from './options.js';
-import { chooseReporters } from './reporters.js';
+import { chooseReporters, reporterFailures } from './reporters.js';
 import { planSettings, readRunSettings } from './run-command.js';
 import { wantsColour } from '../reporters/colour.js';
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
 
 /** A run for record or compare: the baseline of what happened, or the exit code that ends the command (2, 3, 130). */
-export type BaselineRun = { baseline: Baseline; redactor: Redactor; failed: number; finish: FinishReports } | { exit: number };
+export type BaselineRun = { baseline: Baseline; redactor: Redactor; failed: number; finish: FinishReports; verdict: (code: number) => number } | { exit: number };
 
 /**
  * Writes the reports whose `run:end` compare held back (`--reporter html`), with the comparison
@@ -51,9 +51,11 @@ export async function runForBaseline(args: string[], command: string, io: Io, su
   const colour = wantsColour(process.stdout, process.env, settings.colour);
   // A re-run writes no report of its own: the run's reports are of the run.
   const chosen = subset.only ? [] : await chooseReporters(settings.reporters, { redactor, colour, out: process.stdout, reporterOptions: settings.reporterOptions });
-  const held = command === 'compare' ? holdRunEnd(chosen, (name, error) => io.err(reporterErrorLine(name, error, (t) => redactor.text(t)))) : { reporters: chosen, finish: async () => {} };
+  // A report asked for and not written fails the command (`verdict`), once its reports are finished.
+  const failures = reporterFailures(io.err, (t) => redactor.text(t));
+  const held = command === 'compare' ? holdRunEnd(chosen, failures.onError) : { reporters: chosen, finish: async () => {} };
   const reporters = held.reporters;
-  const loaded = await loadScenarios(settings.inputs, { fragments: false });
+  const loaded = await loadScenarios(settings.inputs, { fragments: false, redactor });
   if (loaded.problems) {
     io.err(loaded.problems);
     return { exit: ExitCode.invalidInput };
@@ -75,7 +77,7 @@ export async function runForBaseline(args: string[], command: string, io: Io, su
     const collector = new BaselineReporter();
     const inventory: Record<string, ServerInventory> = {};
     const learn = { onTestEnd: (e: { result: { secretValues: string[] } }) => void redactor.add(e.result.secretValues) };
-    const multiplexer = new Multiplexer([learn, collector, ...reporters], (name, error) => io.err(reporterErrorLine(name, error, (t) => redactor.text(t))));
+    const multiplexer = new Multiplexer([learn, collector, ...reporters], failures.onError);
     return await withInterrupts(io.err, () => {}, async (signal) => {
       const outcome = await runSuite(withInventory(plan, inventory), { reporter: multiplexer, jobs: settings.jobs, retries: settings.retries, signal, seed: settings.seed ?? randomSeed() });
       for (const line of outcome.faults) io.err(`error: ${clip(redactor.text(line), 1000)}`);
@@ -84,7 +86,7 @@ export async function runForBaseline(args: string[], command: string, io: Io, su
         return { exit: outcome.status === 'interrupted' ? ExitCode.interrupted : ExitCode.infrastructure };
       }
       const failed = outcome.results.filter((r) => r.status === 'failed').length;
-      return { baseline: collector.baseline(inventory, redactor), redactor, failed, finish: held.finish };
+      return { baseline: collector.baseline(inventory, redactor), redactor, failed, finish: held.finish, verdict: failures.verdict };
     });
   } finally {
     await stopAllJanus();

@@ -11,7 +11,7 @@ import { INIT_OPTIONS, optionHelp, parseOptions, RUN_OPTIONS, SCHEMA_OPTIONS, Us
 
 const EXIT_CODES = `exit codes: 0 all passed, 1 a scenario failed (or --fail-on-skip / --min-tests),
             2 invalid scenario file, config or usage, 3 the server could not be reached
-            or started, 130 interrupted`;
+            or started (or a report file could not be written), 130 interrupted`;
 
 /** Each command: its synopsis, what it does, and its options (loaded with the command's module when they live there). */
 const COMMANDS: Record<string, { synopsis: string; about: string; options: () => Promise<OptionTable> }> = {

@@ -8,8 +8,9 @@ import { DEFAULT_TIMING_TOLERANCE, type TimingTolerance } from '../compare/timin
 import { renderCompareHtml } from '../reporters/html/compare.js';
 import { compareReport, consoleText, markdownText, type CompareReport } from '../compare/report.js';
 import { ownOptions, runForBaseline } from './baseline-run.js';
+import { OPTION_FILE_LIMITS, optionFileProblem } from './option-file.js';
 import { RUN_OPTIONS, UsageError, type OptionTable } from './options.js';
-import { writeAtomically } from './record-command.js';
+import { writeOutput } from './record-command.js';
 
 export const COMPARE_OWN_OPTIONS = {
   baseline: { type: 'string', value: 'FILE', help: 'the baseline written by record' },
@@ -38,8 +39,9 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
   const timing = timingTolerance(own['timing-tolerance']);
   const confirm = Number(own.confirm ?? String(DEFAULT_CONFIRM));
   if (!Number.isInteger(confirm) || confirm < 0 || confirm > 10) throw new UsageError(`--confirm is a whole number from 0 to 10, not "${own.confirm}"`);
-  // A bad baseline is bad input: said before any server is started.
-  const old = readBaseline(own.baseline);
+  // A bad baseline is bad input: said before any server is started. A named pipe or a device is not read at all.
+  const problem = optionFileProblem(own.baseline, OPTION_FILE_LIMITS.baseline);
+  const old = problem ? { problem: `cannot read baseline ${own.baseline}: ${problem}` } : readBaseline(own.baseline);
   if ('problem' in old) {
     io.err(`error: ${old.problem}`);
     return ExitCode.invalidInput;
@@ -47,6 +49,7 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
   const run = await runForBaseline(rest, 'compare', io);
   if ('exit' in run) return run.exit;
   let report: CompareReport | undefined;
+  let code: number;
   try {
     const confirmed = await confirmByReruns(old, run.baseline, { timing }, confirm, (only) => runForBaseline(rest, 'compare', io, { only }), io);
     if ('exit' in confirmed) return confirmed.exit;
@@ -55,15 +58,19 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
       compareReport(comparison.differences, uncompared(old, run.baseline), { path: own.baseline, recordedAt: old.recordedAt, ...(old.serverVersion && { serverVersion: old.serverVersion }) }, { ...(run.baseline.serverVersion && { serverVersion: run.baseline.serverVersion }) }, { unstable: comparison.unstable, confirmation: { reruns: confirm, tests } }),
     );
     io.out(consoleText(report));
-    if (own['report-json']) writeAtomically(own['report-json'], `${JSON.stringify(report, null, 2)}\n`);
-    if (own['report-md']) writeAtomically(own['report-md'], markdownText(report));
-    if (own['report-html']) writeAtomically(own['report-html'], renderCompareHtml(report));
+    // Each file asked for is written, or said not to be: one that could not be fails the command (exit 3).
+    const written = [
+      !own['report-json'] || writeOutput(own['report-json'], `${JSON.stringify(report, null, 2)}\n`, io),
+      !own['report-md'] || writeOutput(own['report-md'], markdownText(report), io),
+      !own['report-html'] || writeOutput(own['report-html'], renderCompareHtml(report), io),
+    ];
     const failing = failingRatings(failOn);
-    return report.differences.some((d) => failing.has(d.rating)) ? ExitCode.scenarioFailed : ExitCode.passed;
+    code = written.includes(false) ? ExitCode.infrastructure : report.differences.some((d) => failing.has(d.rating)) ? ExitCode.scenarioFailed : ExitCode.passed;
   } finally {
     // The run's own reports (--reporter html) show the comparison; written even when it could not be made.
     await run.finish(report);
   }
+  return run.verdict(code);
 }
 
 export const DEFAULT_CONFIRM = 2;

@@ -1,9 +1,10 @@
 import { CONFIG_FILES } from '../load/collect.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parse as parseYaml } from '../vendor/yaml.js';
+import { YamlSource } from '../load/yaml-source.js';
 import { closestName } from '../core/diagnostic.js';
+import { OPTION_FILE_LIMITS, optionFileProblem, readOptionFile } from './option-file.js';
 import { UsageError, type OptionTable, type OptionValues } from './options.js';
 
 /** Config file names looked for in the working folder, in this order; then package.json's key. */
@@ -26,13 +27,16 @@ export interface ProjectConfig {
  */
 export async function loadProjectConfig(cwd: string, explicit: string | undefined, table: OptionTable): Promise<ProjectConfig> {
   const found = explicit ? resolve(cwd, explicit) : CONFIG_FILES.map((f) => resolve(cwd, f)).find((f) => existsSync(f));
-  if (explicit && !existsSync(found!)) throw new UsageError(`--config ${explicit}: no such file`);
-  if (found) return checked(await readConfigFile(found), basename(found), table);
+  if (found) {
+    // Named as the command line gave it (--config /etc/x.json), else as found in the working folder.
+    const name = explicit ?? basename(found);
+    return checkedFrom(await readConfigFile(found, name, explicit ? `--config ${explicit}` : name), name, table);
+  }
   const pkgPath = resolve(cwd, 'package.json');
   if (!existsSync(pkgPath)) return { values: {} };
-  const pkg = parseJson(pkgPath) as Record<string, unknown>;
-  if (pkg[PACKAGE_KEY] === undefined) return { values: {} };
-  return checked(pkg[PACKAGE_KEY], `package.json "${PACKAGE_KEY}"`, table);
+  const pkg = parseJson(configText(pkgPath, 'package.json'), 'package.json') as Record<string, unknown> | null;
+  if (typeof pkg !== 'object' || pkg === null || pkg[PACKAGE_KEY] === undefined) return { values: {} };
+  return checkedFrom(pkg[PACKAGE_KEY], `package.json "${PACKAGE_KEY}"`, table);
 }
 
 /** The command line wins: a config value fills only an option the command line left out. */
@@ -42,28 +46,66 @@ export function mergeOptions(commandLine: OptionValues, config: ProjectConfig): 
   return out;
 }
 
-async function readConfigFile(path: string): Promise<unknown> {
+/**
+ * The config's value: a module's default export, or the parsed JSON or YAML. The file is first
+ * checked as every option's file is (a named pipe or a device is refused, not read); `label`
+ * names it in that refusal, `name` in a problem with what it holds.
+ */
+async function readConfigFile(path: string, name: string, label: string): Promise<unknown> {
   if (/\.m?js$/.test(path)) {
+    const problem = optionFileProblem(path, OPTION_FILE_LIMITS.module);
+    if (problem) throw new UsageError(`${label}: ${problem}`);
     try {
       const mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
       return mod.default;
     } catch (e) {
-      throw new UsageError(`${basename(path)}: ${(e as Error).message.split('\n')[0]}`);
+      throw new UsageError(`${name}: ${firstLine(e)}`);
     }
   }
-  if (path.endsWith('.json')) return parseJson(path);
+  const text = configText(path, label);
+  if (path.endsWith('.json')) return parseJson(text, name);
+  // YAML as the scenario loader reads it, and refused in its words (aliases that expand too far, tags, duplicate keys).
+  const parsed = YamlSource.parse(name, path, text);
+  const [first] = parsed.diagnostics;
+  if (first) throw new UsageError(`${name}:${first.span.line}:${first.span.col}: ${first.message}`);
+  return parsed.source!.value;
+}
+
+function configText(path: string, label: string): string {
+  const read = readOptionFile(path, OPTION_FILE_LIMITS.config);
+  if ('problem' in read) throw new UsageError(`${label}: ${read.problem}`);
+  return read.text;
+}
+
+function parseJson(text: string, name: string): unknown {
   try {
-    return parseYaml(readFileSync(path, 'utf8'));
+    return JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`${basename(path)}: ${(e as Error).message.split('\n')[0]}`);
+    throw new UsageError(`${name}: ${firstLine(e)}`);
   }
 }
 
-function parseJson(path: string): unknown {
+/** What was thrown, as its first line: an Error's message, or the thrown value itself. */
+function firstLine(e: unknown): string {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    text = e instanceof Error ? e.message : String(e);
+  } catch {
+    text = 'an exception that cannot be shown as text';
+  }
+  return text.split('\n')[0]!;
+}
+
+/**
+ * Reading a module's values runs its code (a getter, a Proxy): what it throws is a mistake in
+ * the config file, said in one line naming it (exit 2), not a crash.
+ */
+function checkedFrom(raw: unknown, source: string, table: OptionTable): ProjectConfig {
+  try {
+    return checked(raw, source, table);
   } catch (e) {
-    throw new UsageError(`${basename(path)}: ${(e as Error).message}`);
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${source}: ${firstLine(e)}`);
   }
 }
 

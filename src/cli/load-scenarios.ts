@@ -1,10 +1,21 @@
 import type { CompiledScenario } from '../compile/scenario.js';
 import { loadSuite } from '../compile/load-suite.js';
+import { Redactor } from '../report/redact.js';
 import { UsageError } from './options.js';
 
-/** The command line's inputs loaded; inputs that name no file are a usage error (exit 2). */
-export async function loadScenarios(inputs: string[], options: { fragments: boolean }): Promise<{ scenarios: CompiledScenario[]; files: string[]; problems?: string }> {
-  const loaded = await loadSuite(inputs, { fragments: options.fragments });
+/**
+ * The command line's inputs loaded; inputs that name no file are a usage error (exit 2). A
+ * problem's source line shows the run's secrets (`redactor`; at least those of the environment)
+ * masked, its caret still under the right column.
+ */
+export async function loadScenarios(inputs: string[], options: { fragments: boolean; redactor?: Redactor }): Promise<{ scenarios: CompiledScenario[]; files: string[]; problems?: string }> {
+  const redactor = options.redactor ?? environmentSecrets();
+  const loaded = await loadSuite(inputs, { fragments: options.fragments, mask: (text) => redactor.masked(text) });
   if (loaded.missing.length > 0) throw new UsageError(`no scenario files found for ${loaded.missing.map((m) => `"${m}"`).join(', ')}`);
-  return loaded;
+  return loaded.problems === undefined ? loaded : { ...loaded, problems: redactor.text(loaded.problems) };
+}
+
+function environmentSecrets(): Redactor {
+  const env = process.env;
+  return new Redactor([env.JANUS_API_SECRET, env.JANUS_TOKEN, env.JANUS_ADMIN_SECRET]);
 }

@@ -4,10 +4,11 @@ import { ExitCode } from '../core/exit-codes.js';
 import type { RunEnd, SuiteEvent } from '../events/events.js';
 import { readBlob, type Blob } from '../report/blob-format.js';
 import { mergeBlobs, replayEvents } from '../report/merge.js';
-import { Multiplexer, reporterErrorLine } from '../events/multiplexer.js';
+import { Multiplexer } from '../events/multiplexer.js';
 import { Redactor } from '../report/redact.js';
 import { wantsColour } from '../reporters/colour.js';
-import { registeredReporters } from './reporters.js';
+import { OPTION_FILE_LIMITS, optionFileProblem } from './option-file.js';
+import { registeredReporters, reporterFailures } from './reporters.js';
 import { parseOptions, UsageError, type OptionTable } from './options.js';
 
 export const MERGE_OPTIONS = {
@@ -31,6 +32,9 @@ export async function mergeReportsCommand(args: string[], io: Io): Promise<numbe
   const reporters = await registeredReporters((values.reporter as string[] | undefined) ?? ['html'], context);
   const blobs: Blob[] = [];
   for (const path of positionals.flatMap(blobFiles)) {
+    // A named pipe or a device given as a blob is refused, not read.
+    const problem = optionFileProblem(path, OPTION_FILE_LIMITS.blob);
+    if (problem) throw new UsageError(`${path}: ${problem}`);
     const blob = readBlob(path);
     if ('problem' in blob) throw new UsageError(blob.problem);
     blobs.push(blob);
@@ -39,15 +43,11 @@ export async function mergeReportsCommand(args: string[], io: Io): Promise<numbe
   if ('problem' in merged) throw new UsageError(merged.problem);
   for (const note of merged.notes) io.err(`note: ${note}`);
   // One reporter failing (a folder it cannot write to) leaves the others' files written.
-  let failed = false;
-  const multiplexer = new Multiplexer(reporters, (name, error) => {
-    failed = true;
-    io.err(reporterErrorLine(name, error));
-  });
+  const failures = reporterFailures(io.err);
+  const multiplexer = new Multiplexer(reporters, failures.onError);
   await replayEvents(merged.events, multiplexer);
   io.err(summary(blobs.length, merged.events));
-  if (failed) return ExitCode.infrastructure;
-  return exitCodeOf((merged.events.at(-1) as RunEnd).status);
+  return failures.verdict(exitCodeOf((merged.events.at(-1) as RunEnd).status));
 }
 
 /** A folder stands for the blobs in it (`*.jsonl`, sorted); a file is taken as named. */

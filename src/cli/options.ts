@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { closestName } from '../core/diagnostic.js';
 import { availableParallelism } from 'node:os';
@@ -6,6 +5,7 @@ import { checkDuration } from '../core/duration.js';
 import type { SchemaMode } from '../schemas/checker.js';
 import { parseShard, type ShardSpec } from '../plan/shard.js';
 import { checkOverrides } from '../managed/overrides.js';
+import { OPTION_FILE_LIMITS, readOptionFile } from './option-file.js';
 
 import { UsageError } from '../core/usage-error.js';
 
@@ -210,8 +210,8 @@ export function runSettings(values: OptionValues, positionals: string[], env: No
   const list = (x: string[] | undefined) => x?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   return {
     inputs: positionals,
-    urls: strings('url') ?? [],
-    adminUrls: strings('admin-url') ?? [],
+    urls: checkedUrls('--url', strings('url')),
+    adminUrls: checkedUrls('--admin-url', strings('admin-url')),
     transports: list(strings('transport')),
     transportModules: strings('transport-module') ?? [],
     secrets: {
@@ -274,12 +274,45 @@ function withDefaults(values: OptionValues, table: OptionTable): OptionValues {
   return out;
 }
 
-function readCa(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`--ca ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+/**
+ * A URL with a scheme must parse as one: `http://`, `ws://[::1` or a port of `8088:99` is a
+ * mistake on the command line (exit 2) said before anything starts, not a server that cannot be
+ * reached (exit 3). Text with no scheme is left to the plan, which names the schemes it serves.
+ * The URL is shown without its user-info and query, where credentials go.
+ */
+function checkedUrls(option: string, urls: string[] | undefined): string[] {
+  for (const url of urls ?? []) {
+    const problem = urlProblem(url);
+    if (problem) throw new UsageError(`${option} ${withoutCredentials(url)}: invalid URL: ${problem}`);
   }
+  return urls ?? [];
+}
+
+/** What is wrong with a URL that names a scheme, in words; undefined when it parses (or names no scheme). */
+function urlProblem(url: string): string | undefined {
+  if (!SCHEME.test(url) || URL.canParse(url)) return undefined;
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)?.[1];
+  if (authority === undefined) return 'not a valid URL';
+  const host = authority.slice(authority.lastIndexOf('@') + 1);
+  if (host === '') return 'no host after "//"';
+  if (host.startsWith('[') && !host.includes(']')) return 'the [ of an IPv6 address is not closed with ]';
+  // What follows the host name (or the [IPv6] address): `:port`, or nothing.
+  const port = /^(?:\[[^\]]*\]|[^:]*)(.*)$/.exec(host)![1]!.slice(1);
+  if (!/^\d*$/.test(port)) return `the port "${port}" is not a number from 0 to 65535`;
+  if (Number(port) > 65535) return `the port ${port} is above 65535`;
+  return 'not a valid URL';
+}
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1').replace(/[?#].*$/s, '');
+}
+
+function readCa(file: string): string {
+  const read = readOptionFile(file, OPTION_FILE_LIMITS.ca);
+  if ('problem' in read) throw new UsageError(`--ca ${file}: ${read.problem}`);
+  return read.text;
 }
 
 function integer(v: string, name: string): number {

@@ -1,6 +1,5 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { ExitCode } from '../core/exit-codes.js';
+import { FileWriteError, writeFileAtomically } from '../reporters/write.js';
 import { diffBaselines, fingerprint } from '../compare/diff.js';
 import { ownOptions, runForBaseline } from './baseline-run.js';
 import { RUN_OPTIONS, UsageError, type OptionTable } from './options.js';
@@ -27,29 +26,36 @@ export async function recordCommand(args: string[], io: Io): Promise<number> {
   const run = await runForBaseline(rest, 'record', io);
   if ('exit' in run) return run.exit;
   const unstable = new Set<string>();
+  // A report asked for (--reporter junit:...) that one of the recordings could not write fails the command.
+  const verdicts = [run.verdict];
   for (let i = 1; i < repeat; i++) {
     const again = await runForBaseline(rest, 'record', io);
     if ('exit' in again) return again.exit;
+    verdicts.push(again.verdict);
     for (const d of diffBaselines(run.baseline, again.baseline)) unstable.add(fingerprint(d));
   }
   if (repeat > 1) {
     run.baseline.unstable = [...unstable].sort();
     io.err(`${unstable.size} difference(s) between the ${repeat} recordings kept as unstable`);
   }
-  writeAtomically(own.out, `${JSON.stringify(run.baseline, null, 1)}\n`);
+  if (!writeOutput(own.out, `${JSON.stringify(run.baseline, null, 1)}\n`, io)) return ExitCode.infrastructure;
   const recorded = run.baseline.tests.filter((t) => t.status !== 'skipped').length;
   io.err(`recorded ${recorded} test(s)${run.failed ? ` (${run.failed} failed: recorded as far as they got)` : ''} of Janus ${run.baseline.serverVersion ?? '(version unknown)'} to ${own.out}`);
-  return ExitCode.passed;
+  return verdicts.reduce((code, verdict) => verdict(code), ExitCode.passed as number);
 }
 
-export function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const partial = `${path}.partial-${process.pid}`;
+/**
+ * Writes a file the command line asked for (--out, --report-json, ...), whole or not at all
+ * (no partial file is left). False when it could not: one line on standard error says why in
+ * words, and the command then exits 3, as when a `--reporter` file cannot be written.
+ */
+export function writeOutput(path: string, text: string, io: Io): boolean {
   try {
-    writeFileSync(partial, text);
-    renameSync(partial, path);
+    writeFileAtomically(path, text);
+    return true;
   } catch (e) {
-    rmSync(partial, { force: true });
-    throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (!(e instanceof FileWriteError)) throw e;
+    io.err(`error: cannot write ${path}: ${e.words}`);
+    return false;
   }
 }

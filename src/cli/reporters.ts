@@ -1,9 +1,13 @@
+import { statSync } from 'node:fs';
 import type { Reporter } from '../events/reporter.js';
 import type { Redactor } from '../report/redact.js';
 import { closestName } from '../core/diagnostic.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { reporterErrorLine } from '../events/multiplexer.js';
 import { CONSOLE_NAMES, registerBuiltinReporters } from '../reporters/builtin.js';
 import type { TextSink } from '../reporters/contract.js';
 import { loadReporter, reporterNames, type LoadedReporter } from '../reporters/registry.js';
+import { OPTION_FILE_LIMITS, optionFileProblem } from './option-file.js';
 import { UsageError } from './options.js';
 
 export interface ChoiceContext {
@@ -62,6 +66,10 @@ function suggestion(name: string): string {
 }
 
 async function mochaReporter(name: string, context: ChoiceContext): Promise<Reporter> {
+  // A module path is imported: a named pipe would hang the run, /dev/zero fill its memory.
+  const stat = /^[./]/.test(name) ? statSync(name, { throwIfNoEntry: false }) : undefined;
+  const problem = stat && !stat.isDirectory() ? optionFileProblem(name, OPTION_FILE_LIMITS.module) : undefined;
+  if (problem) throw new UsageError(`--reporter ${name}: cannot load it: ${problem}`);
   const { loadMochaReporter, MochaBridge } = await import('../mocha/bridge.js');
   const loaded = await loadMochaReporter(name);
   if (!loaded) {
@@ -77,4 +85,22 @@ function make(registered: LoadedReporter, spec: string, colon: number, context: 
   if (colon > 0 && registered.defaultPath === undefined) throw new UsageError(`--reporter ${spec}: ${registered.name} writes no file, so it takes no path`);
   if (path === '') throw new UsageError(`--reporter ${spec}: give a path after the colon`);
   return registered.factory({ redactor: context.redactor, colour: context.colour, out: context.out, ...(path !== undefined && { path }) });
+}
+
+/**
+ * A command's handler for reporters that fail: each is one line on standard error (redacted,
+ * the multiplexer drops the reporter), and the command remembers it. A report the command line
+ * asked for and did not get (a file that could not be written) fails the run: see `verdict`.
+ */
+export function reporterFailures(say: (line: string) => void, redact?: (text: string) => string): { onError: (name: string, error: unknown) => void; verdict: (code: number) => number } {
+  let failed = false;
+  return {
+    onError: (name, error) => {
+      failed = true;
+      say(reporterErrorLine(name, error, redact));
+    },
+    // Exit 3, as for a server problem: the run's outcome cannot be taken from its reports. An
+    // interrupted run keeps its 130.
+    verdict: (code) => (failed && (code === ExitCode.passed || code === ExitCode.scenarioFailed) ? ExitCode.infrastructure : code),
+  };
 }

@@ -1,6 +1,6 @@
 import { clip } from '../core/clip.js';
 import { ExitCode } from '../core/exit-codes.js';
-import { Multiplexer, reporterErrorLine } from '../events/multiplexer.js';
+import { Multiplexer } from '../events/multiplexer.js';
 import type { Reporter } from '../events/reporter.js';
 import { stopAllJanus } from '../managed/live.js';
 import { listing, planSuite, withTags, type Plan, type PlanSettings } from '../plan/index.js';
@@ -15,7 +15,7 @@ import { guardOutput } from './output-guard.js';
 import { parseOptions, RUN_OPTIONS, runSettings, type RunSettings } from './options.js';
 import { withInterrupts } from './interrupts.js';
 import { loadTransportModules } from './transport-modules.js';
-import { chooseReporters } from './reporters.js';
+import { chooseReporters, reporterFailures } from './reporters.js';
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
 
@@ -35,7 +35,7 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
   // The run's secrets: given as options or in the environment, and any credentials in its URLs.
   const redactor = new Redactor([...Object.values(settings.secrets), ...[...settings.urls, ...settings.adminUrls].flatMap(urlSecrets)]);
   const reporters = await chooseReporters(settings.reporters, { redactor, colour, out: process.stdout, reporterOptions: settings.reporterOptions });
-  const loaded = await loadScenarios(settings.inputs, { fragments: false });
+  const loaded = await loadScenarios(settings.inputs, { fragments: false, redactor });
   if (loaded.problems) {
     io.err(loaded.problems);
     return ExitCode.invalidInput;
@@ -56,13 +56,14 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
       return ExitCode.passed;
     }
     const extra = options.coverage ? [new (await import('../reporters/coverage.js')).CoverageReporter({ redactor, out: process.stdout })] : [];
-    // One reporter that throws is named once (redacted) and dropped; the others go on.
-    const multiplexer = new Multiplexer([learnSecrets(redactor), ...reporters, ...extra], (name, error) => io.err(reporterErrorLine(name, error, (t) => redactor.text(t))));
+    // One reporter that throws is named once (redacted) and dropped; the others go on, and the run fails.
+    const failures = reporterFailures(io.err, (t) => redactor.text(t));
+    const multiplexer = new Multiplexer([learnSecrets(redactor), ...reporters, ...extra], failures.onError);
     // The console reporter warns of sessions left itself; mocha's own reporters (dot, list, ...) do
     // not. Its module is loaded already when it was chosen (the default).
     const { ConsoleReporter } = await import('../reporters/console.js');
     const consoleShown = reporters.some((r) => r instanceof ConsoleReporter);
-    return await runPlan(plan, { ...settings, consoleShown }, multiplexer, redactor, io);
+    return failures.verdict(await runPlan(plan, { ...settings, consoleShown }, multiplexer, redactor, io));
   } finally {
     await stopAllJanus();
     unguard();

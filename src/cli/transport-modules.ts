@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../core/usage-error.js';
+import { OPTION_FILE_LIMITS, optionFileProblem } from './option-file.js';
 import { oneLine } from '../transports/wire.js';
 import type { TransportDefinition } from '../transports/contract.js';
 import { registerTransport, transportNames } from '../transports/registry.js';
@@ -17,13 +18,14 @@ export async function loadTransportModules(files: readonly string[], cwd = proce
 
 async function loadTransportModule(file: string, cwd: string): Promise<void> {
   const before = new Set(transportNames());
+  // import() would wait forever on a named pipe, and read /dev/zero until memory runs out.
+  const problem = optionFileProblem(resolve(cwd, file), OPTION_FILE_LIMITS.module);
+  if (problem) throw new UsageError(`--transport-module ${file}: cannot load it: ${problem}`);
   let mod: { default?: unknown };
   try {
     mod = (await import(pathToFileURL(resolve(cwd, file)).href)) as { default?: unknown };
   } catch (err) {
-    const e = err as { code?: string; message?: string };
-    const why = e.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes(resolve(cwd, file)) ? 'no such file' : oneLine(String(e.message ?? err), 200);
-    throw new UsageError(`--transport-module ${file}: cannot load it: ${why}`);
+    throw new UsageError(`--transport-module ${file}: cannot load it: ${oneLine(String((err as { message?: string } | undefined)?.message ?? err), 200)}`);
   }
   const exported = mod.default === undefined ? [] : Array.isArray(mod.default) ? mod.default : [mod.default];
   for (const [i, candidate] of exported.entries()) {

@@ -1,6 +1,6 @@
 import { formatSpan } from '../core/source.js';
 import { toolVersion } from '../core/tool-version.js';
-import type { MessageEvent, RunBegin, RunEnd, SuiteEvent, TestBegin, TestEnd, TestInfo } from '../events/events.js';
+import type { FaultEvent, MessageEvent, RunBegin, RunEnd, SuiteEvent, TestBegin, TestEnd, TestInfo } from '../events/events.js';
 import { HANDLERS, type Reporter } from '../events/reporter.js';
 import type { Failure, ScenarioResult, TranscriptEntry } from '../run/events.js';
 import { diffText, failureText, headline, mismatchLines } from './failure-text.js';
@@ -38,6 +38,8 @@ export class ReportBuilder implements Reporter {
   private begin?: RunBegin;
   private end?: RunEnd;
   private interrupted = false;
+  /** Errors no test could take (`fault` events): the first is why tests that never ran did not. */
+  private readonly faults: string[] = [];
   private serverVersion?: string;
   private readonly extra: TestInfo[] = [];
   private readonly attempts = new Map<string, Attempt>();
@@ -70,6 +72,10 @@ export class ReportBuilder implements Reporter {
     this.interrupted = true;
   }
 
+  onFault(event: FaultEvent): void {
+    this.faults.push(event.message);
+  }
+
   onRunEnd(event: RunEnd): void {
     this.end = event;
     if (event.status === 'interrupted') this.interrupted = true;
@@ -78,7 +84,8 @@ export class ReportBuilder implements Reporter {
   /** The report of what is known now; before `run:end`, `finishedAt` says when that is. */
   report(finishedAt = this.end?.at ?? Date.now()): RunReport {
     const startedAt = this.begin?.at ?? finishedAt;
-    const scenarios = this.tests().map((info) => scenarioReport(info, this.attempts.get(info.id), finishedAt));
+    const fault = this.interrupted ? undefined : this.faults[0];
+    const scenarios = this.tests().map((info) => scenarioReport(info, this.attempts.get(info.id), finishedAt, fault));
     const totals: Record<ScenarioStatus, number> = { passed: 0, failed: 0, skipped: 0, unfinished: 0 };
     for (const s of scenarios) totals[s.status]++;
     const janusVersion = this.end?.janusVersion ?? this.serverVersion;
@@ -95,6 +102,7 @@ export class ReportBuilder implements Reporter {
       ...(seed ? { seed } : {}),
       totals,
       sessionsLeft: [...this.attempts.values()].reduce((n, a) => n + (a.result?.sessionsLeft.length ?? 0), 0),
+      ...(this.faults.length > 0 && { faults: [...this.faults] }),
       scenarios,
     };
     return this.redactor.value(report);
@@ -133,7 +141,7 @@ function unplannedInfo(id: string): TestInfo {
   return { id, file, name, transport, title: transport ? `${name} [${transport}]` : name, tags: [] };
 }
 
-function scenarioReport(info: TestInfo, attempt: Attempt | undefined, finishedAt: number): ScenarioReport {
+function scenarioReport(info: TestInfo, attempt: Attempt | undefined, finishedAt: number, fault: string | undefined): ScenarioReport {
   const base = {
     id: info.id,
     title: info.title,
@@ -154,7 +162,7 @@ function scenarioReport(info: TestInfo, attempt: Attempt | undefined, finishedAt
   }
   if (!r) {
     const startedAt = attempt?.startedAt;
-    if (startedAt === undefined) return { ...base, status: 'unfinished', durationMs: 0 };
+    if (startedAt === undefined) return { ...base, status: 'unfinished', durationMs: 0, ...(fault !== undefined && { failure: notRun(fault) }) };
     return { ...base, status: 'unfinished', durationMs: Math.max(0, finishedAt - startedAt), startedAt, messages: reportedMessages(attempt!.messages, startedAt) };
   }
   return {
@@ -192,8 +200,23 @@ function reportedFailure(f: Failure, text: string): ReportedFailure {
   };
 }
 
+/**
+ * A test that never began in a run that was not interrupted, when an error no test could take
+ * (`fault`: the server could not be reached or started, a mocha hook failed) came first: it is
+ * unfinished, and that error is its reason, as a server problem (JUnit `<error type="infrastructure">`).
+ */
+function notRun(fault: string): ReportedFailure {
+  return { kind: 'infrastructure', summary: fault, text: notRunBecause(fault) };
+}
+
+/** What did not run because of `fault`, in words (the console says the same). */
+export function notRunBecause(fault: string): string {
+  return `not run: ${fault}`;
+}
+
 /** Why a scenario without a result did not finish, for reporters that say so in words. */
 export function stoppedWhy(s: ScenarioReport): string {
+  if (s.failure?.kind === 'infrastructure') return s.failure.text;
   return s.startedAt ? 'the run stopped while it ran' : 'the run stopped before it started';
 }
 

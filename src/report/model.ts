@@ -21,6 +21,11 @@ export interface RunReport {
   totals: Record<ScenarioStatus, number>;
   /** Sessions the cleanup of all scenarios could not destroy: they may still exist on the server. */
   sessionsLeft: number;
+  /**
+   * Errors no scenario could take, one line each (the server could not be reached or started);
+   * the scenarios they kept from running are unfinished with the first as their `failure`. Absent when none.
+   */
+  faults?: string[];
   scenarios: ScenarioReport[];
 }
 

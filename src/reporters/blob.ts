@@ -1,10 +1,9 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { FaultEvent, InterruptEvent, MessageEvent, RunBegin, RunEnd, StepBegin, StepEnd, SuiteEvent, TestBegin, TestEnd } from '../events/events.js';
 import type { Reporter } from '../events/reporter.js';
 import { BLOB_FORMAT, BLOB_VERSION, blobText, type BlobHeader } from '../report/blob-format.js';
 import { Redactor } from '../report/redact.js';
 import { toolVersion } from '../core/tool-version.js';
+import { writeFileAtomically } from './write.js';
 
 export interface BlobOptions {
   /** Where the blob goes (BLOB_DEFAULT_PATH without it); `<shard>` in it stands for the shard. */
@@ -87,13 +86,9 @@ export class BlobReporter implements Reporter {
   write(): void {
     if (!this.header || !this.path) return;
     const text = blobText(this.header, redactedEvents(this.events, this.options.redactor ?? new Redactor(this.options.secrets)));
-    mkdirSync(dirname(this.path), { recursive: true });
-    const partial = `${this.path}.partial-${process.pid}`;
     try {
-      writeFileSync(partial, text);
-      renameSync(partial, this.path);
+      writeFileAtomically(this.path, text);
     } catch (e) {
-      rmSync(partial, { force: true });
       throw new Error(`--reporter blob:${this.path}: ${(e as Error).message}`);
     }
   }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { escapeControls } from '../core/printable.js';
-import type { RunBegin, RunEnd, TestBegin, TestEnd, TestInfo } from '../events/events.js';
+import type { FaultEvent, RunBegin, RunEnd, TestBegin, TestEnd, TestInfo } from '../events/events.js';
 import type { Reporter } from '../events/reporter.js';
-import { scenarioStatus } from '../report/builder.js';
+import { notRunBecause, scenarioStatus } from '../report/builder.js';
 import { failureText } from '../report/failure-text.js';
 import type { Redactor } from '../report/redact.js';
 import { cleanupWarnings, sessionsLeftLine } from '../report/warnings.js';
@@ -38,6 +38,8 @@ export class ConsoleReporter implements Reporter {
   private readonly finished: Finished[] = [];
   private tests: TestInfo[] = [];
   private readonly byId = new Map<string, TestInfo>();
+  /** Errors no test could take: the first says why the tests that never began did not. */
+  private readonly faults: string[] = [];
   private order = new PlanOrder<Finished>([]);
   private lastFile?: string;
   private startedAt = Date.now();
@@ -82,10 +84,15 @@ export class ConsoleReporter implements Reporter {
     for (const f of this.order.finish(event.testId, finished)) this.show(f);
   }
 
-  onRunEnd(_event: RunEnd): void {
+  onFault(event: FaultEvent): void {
+    this.faults.push(event.message);
+  }
+
+  onRunEnd(event: RunEnd): void {
     for (const f of this.order.rest()) this.show(f);
     this.clearStatus();
-    this.summary(this.tests.length);
+    // Not Ctrl-C: the server could not be reached or started, and that is why what never began did not.
+    this.summary(this.tests.length, event.status === 'interrupted' ? undefined : this.faults[0]);
   }
 
   private show(f: Finished): void {
@@ -141,7 +148,7 @@ export class ConsoleReporter implements Reporter {
     return this.finished.filter((f) => f.status === 'failed');
   }
 
-  private summary(total: number): void {
+  private summary(total: number, fault: string | undefined): void {
     const failures = this.failed();
     failures.forEach((f, i) => {
       this.print(`\n  ${this.paint('red', `${i + 1}) ${f.info.file}`)}\n     ${f.info.title}`);
@@ -161,7 +168,7 @@ export class ConsoleReporter implements Reporter {
     const sessionsLeft = this.finished.reduce((n, f) => n + (f.result?.sessionsLeft.length ?? 0), 0);
     if (sessionsLeft) this.print(`  ${this.paint('yellow', `⚠ ${sessionsLeftLine(sessionsLeft)}`)}`);
     const unfinished = by('unfinished').length + Math.max(0, total - this.finished.length);
-    if (unfinished) this.print(`  ${this.paint('yellow', `${unfinished} unfinished`)} (the run was stopped)`);
+    if (unfinished) this.print(`  ${this.paint('yellow', `${unfinished} unfinished`)} (${fault === undefined ? 'the run was stopped' : notRunBecause(fault)})`);
     const slowest = this.finished.filter((f) => f.status !== 'skipped' && f.durationMs > 0).sort((a, b) => b.durationMs - a.durationMs).slice(0, SLOWEST);
     if (slowest.length > 1) {
       this.print('  slowest:');

@@ -7,7 +7,8 @@ import type { RunReport, ScenarioReport } from '../report/model.js';
 /**
  * JUnit XML as GitHub Actions, GitLab and Jenkins read it: a file is a <testsuite>, a scenario
  * on a transport a <testcase> named "name [transport]". Assertion failures and timeouts are
- * <failure>, server problems <error>, unfinished scenarios <error type="unfinished">; the
+ * <failure>, server problems <error>, unfinished scenarios <error type="unfinished"> (those that
+ * never ran because the server could not be reached <error type="infrastructure">); the
  * failure text (file:line, diff, last messages) is the element's content, the whole exchange
  * goes to <system-out>.
  */
@@ -46,7 +47,10 @@ function testcase(s: ScenarioReport): string[] {
     const element = s.failure.kind === 'infrastructure' ? 'error' : 'failure';
     body.push(`      <${element} type="${s.failure.kind}" message="${attr(oneLine(s.failure))}">${text(s.failure.text)}</${element}>`);
   }
-  if (s.status === 'unfinished') {
+  if (s.status === 'unfinished' && s.failure?.kind === 'infrastructure') {
+    // Never ran: the server could not be reached or started; the reason is the message.
+    body.push(`      <error type="infrastructure" message="${attr(oneLine(s.failure))}">${text(s.failure.text)}</error>`);
+  } else if (s.status === 'unfinished') {
     const why = s.failure ? `interrupted${s.failure.location ? ` at ${s.failure.location}` : ''}` : stoppedWhy(s);
     body.push(`      <error type="unfinished" message="${attr(`unfinished: ${why}`)}">${text(s.failure?.text ?? `unfinished: ${why}`)}</error>`);
   }

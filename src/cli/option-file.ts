@@ -1,0 +1,99 @@
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { decode } from '../load/read-text.js';
+import { fileError } from '../report/file-errors.js';
+
+/**
+ * The files options name, read the way the scenario loader reads scenario files
+ * (src/load/read-text.ts): opened non-blocking and checked with fstat before a byte is read, so a
+ * named pipe cannot hang the command and /dev/zero cannot fill its memory; regular files only, up
+ * to a size that suits what the file is. A problem is said in words, never as a bare errno code.
+ */
+export const OPTION_FILE_LIMITS = {
+  /** --config, package.json: options, a few lines. */
+  config: 1024 * 1024,
+  /** --ca: PEM certificates (a whole system bundle is about 220 KB). */
+  ca: 1024 * 1024,
+  /** --transport-module, a .mjs config: code, perhaps bundled with its libraries. */
+  module: 16 * 1024 * 1024,
+  /** --baseline: every message of every test of a suite. */
+  baseline: 256 * 1024 * 1024,
+  /** merge-reports' blobs: every event of a shard's run. */
+  blob: 256 * 1024 * 1024,
+} as const;
+
+type Opened = { fd: number } | { problem: string };
+
+/** Opens `path` for reading if it is a regular file of at most `limit` bytes; else says why not. */
+function openRegular(path: string, limit: number): Opened {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch (e) {
+    const { code, words } = fileError(e);
+    return { problem: code === 'ENOENT' ? 'no such file' : words };
+  }
+  let problem: string | undefined;
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) problem = `not a regular file (${kindOf(stat)})`;
+    else if (stat.size > limit) problem = `the file is ${size(stat.size)}; at most ${size(limit)} is read`;
+    else return { fd };
+  } catch (e) {
+    problem = fileError(e).words;
+  }
+  closeSync(fd);
+  return { problem };
+}
+
+const KINDS: Array<[(s: Stats) => boolean, string]> = [
+  [(s) => s.isDirectory(), 'a folder'],
+  [(s) => s.isFIFO(), 'a named pipe'],
+  [(s) => s.isCharacterDevice(), 'a character device'],
+  [(s) => s.isBlockDevice(), 'a block device'],
+  [(s) => s.isSocket(), 'a socket'],
+];
+
+function kindOf(stat: Stats): string {
+  return KINDS.find(([is]) => is(stat))?.[1] ?? 'not a file';
+}
+
+function size(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MB` : `${Math.ceil(n / 1024)} KB`;
+}
+
+/**
+ * Why the file `path` cannot be read as an option's file (missing, a folder, a named pipe, a
+ * device, larger than `limit`), or undefined when it can: for files another reader takes over
+ * (a module `import()` loads, a baseline its own reader parses).
+ */
+export function optionFileProblem(path: string, limit: number): string | undefined {
+  const opened = openRegular(path, limit);
+  if ('problem' in opened) return opened.problem;
+  closeSync(opened.fd);
+  return undefined;
+}
+
+/** The text of the file `path` (UTF-8, LF line ends), or why it cannot be had, with the line and column of a bad byte. */
+export function readOptionFile(path: string, limit: number): { text: string } | { problem: string } {
+  const opened = openRegular(path, limit);
+  if ('problem' in opened) return opened;
+  try {
+    // Up to the end, or one byte past the limit: a file that grew since fstat is refused, not cut short.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (let n = -1; n !== 0 && total <= limit; total += n) {
+      const chunk = Buffer.alloc(Math.min(64 * 1024, limit + 1 - total));
+      n = readSync(opened.fd, chunk, 0, chunk.length, null);
+      chunks.push(chunk.subarray(0, n));
+    }
+    if (total > limit) return { problem: `the file grew past ${size(limit)} while being read` };
+    const decoded = decode(Buffer.concat(chunks, total));
+    if ('text' in decoded) return decoded;
+    const { line, col, message } = decoded.problem;
+    return { problem: line === undefined ? message : `line ${line}, column ${col}: ${message}` };
+  } catch (e) {
+    return { problem: fileError(e).words };
+  } finally {
+    closeSync(opened.fd);
+  }
+}
