@@ -661,6 +661,9 @@ export class JanusClient {
       this.listen();
       this.unbound.delete(sessionId);
       this.sessions.add(sessionId);
+      // Janus sends them to the claim's own channel: a long-poll held since before the claim
+      // would wait out its 30 s for nothing (over HTTP). Its poll starts anew.
+      this.connection?.untrack?.(sessionId);
       this.remember(sessionId, request);
       this.options.onSessionTaken?.(sessionId);
     } else if (this.options.api === 'janus' && verb === 'destroy' && sessionId !== undefined) {

@@ -218,6 +218,13 @@ export function createPatternCompiler(
     }
   }
 
+  let pluginsWithNames: Set<string> | undefined;
+  /** The plugins whose error names the catalogue has. */
+  function knownPlugins(): Set<string> {
+    pluginsWithNames ??= new Set(errorCodes.names().map((n) => errorCodes.plugin(n)).filter((p): p is string => p !== undefined));
+    return pluginsWithNames;
+  }
+
   function errorCodeMatcher(name: string, path: DocPath, family: ErrorFamily): Matcher {
     const code = errorCodes.code(name);
     if (code === undefined) {
@@ -234,7 +241,8 @@ export function createPatternCompiler(
       report(path, `${name} is a core error (error.code ${code}), not a plugin's: error_code takes the plugin's names, prefixed with its short name (VIDEOROOM_NO_SUCH_ROOM)`, hintFor(name, code, 'plugin', patternPlugin));
       return () => {};
     }
-    if (plugin !== undefined && patternPlugin !== undefined && plugin !== patternPlugin) {
+    // Beside a plugin the catalogue knows; another one (a typo, a plugin of the user's) is left to the run, which fails on it.
+    if (plugin !== undefined && patternPlugin !== undefined && plugin !== patternPlugin && knownPlugins().has(patternPlugin)) {
       report(path, `${name} is an error of ${plugin}, but this plugindata is from ${patternPlugin}`, hintFor(name, code, 'plugin', patternPlugin));
       return () => {};
     }
