@@ -82,13 +82,16 @@ export class JanusProcess {
    * (the network-namespace agent). `ipc` opens Node's IPC channel to it.
    */
   constructor(command: { file: string; args: string[] }, dir: string, ipc = false) {
+    // Started first, told the group right after: a runner killed while the process starts (a
+    // whole fork and exec of the watchdog later, on a busy machine) would leave its group behind.
+    const watchdog = groupWatchdog();
     // cwd is the instance folder: whatever Janus or a plugin writes relative to it stays there.
     this.child = spawn(command.file, command.args, { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc' as const] : [])] });
+    this.watchdog = watch(watchdog, this.child.pid);
     for (const stream of [this.child.stdout, this.child.stderr]) {
       stream?.setEncoding('utf8');
       stream?.on('data', (chunk: string) => this.log.push(chunk));
     }
-    this.watchdog = this.child.pid === undefined ? undefined : groupWatchdog(this.child.pid);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.exitStatus = { code, signal };
@@ -197,23 +200,35 @@ export class JanusProcess {
 }
 
 /**
- * A process that kills group `pgid` when this process dies, however it dies (SIGKILL
- * included): it waits on a pipe whose other end only this process holds, and the kernel
- * closes that end when this process goes. Without it, the parent-death signal would end only
- * Janus itself, not what Janus or a wrapper started. It is in a session of its own, out of a
- * terminal's reach; it is killed when the group is stopped in an orderly way.
+ * A process that kills a group when this process dies, however it dies (SIGKILL included):
+ * it reads the group's id, then waits on a pipe whose other end only this process holds, and
+ * the kernel closes that end when this process goes. Without it, the parent-death signal would
+ * end only Janus itself, not what Janus or a wrapper started. It is in a session of its own,
+ * out of a terminal's reach; it is killed when the group is stopped in an orderly way.
  */
-function groupWatchdog(pgid: number): ChildProcess | undefined {
+function groupWatchdog(): ChildProcess | undefined {
   let watchdog: ChildProcess;
   try {
-    watchdog = spawn('/bin/sh', ['-c', 'read -r _; kill -KILL "-$1" 2>/dev/null', 'janus-scenarios-watchdog', String(pgid)], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+    watchdog = spawn('/bin/sh', ['-c', 'read -r pgid; read -r _; [ -n "$pgid" ] && kill -KILL "-$pgid" 2>/dev/null'], { argv0: 'janus-scenarios-watchdog', stdio: ['pipe', 'ignore', 'ignore'], detached: true });
   } catch {
     return undefined;
   }
   watchdog.once('error', () => undefined);
+  // A watchdog gone (no /bin/sh) makes writing to it fail: the group just has no watchdog then.
+  watchdog.stdin?.on('error', () => undefined);
   // Neither keeps this process alive: it exists only to outlive it.
   watchdog.unref();
   (watchdog.stdin as Socket | null)?.unref();
+  return watchdog;
+}
+
+/** Tells the watchdog the group to kill (the process's pid is its group's id); without a process, it goes. */
+function watch(watchdog: ChildProcess | undefined, pgid: number | undefined): ChildProcess | undefined {
+  if (pgid === undefined) {
+    watchdog?.kill('SIGKILL');
+    return undefined;
+  }
+  watchdog?.stdin?.write(`${pgid}\n`);
   return watchdog;
 }
 
