@@ -33,8 +33,6 @@ export interface ClientOptions {
   onConnectionChange?: (change: ConnectionChange) => void;
   /** A session was claimed or destroyed through this client (or the Admin API): no other client owns it any more. */
   onSessionTaken?: (sessionId: number) => void;
-  /** Events are wanted from the first session on (the scenario has steps that read them), not only once a step asks. */
-  listen?: boolean;
 }
 
 export type ConnectionChange = { event: 'opened' } | ({ event: 'closed' } & ConnectionClose);
@@ -173,9 +171,7 @@ export class JanusClient {
   /** Set during a transport's send: what it reports meanwhile, to run after the request is registered. */
   private held?: Array<() => void>;
 
-  private constructor(private readonly options: ClientOptions) {
-    this.listening = options.listen === true;
-  }
+  private constructor(private readonly options: ClientOptions) {}
 
   static async connect(transport: TransportDefinition, connect: ConnectOptions, options: ClientOptions): Promise<JanusClient> {
     const client = new JanusClient(options);

@@ -7,7 +7,7 @@ import { formatViolation, validateSchema, type Violation } from '../schemas/cata
 import { MessageChecker, type SchemaMode } from '../schemas/checker.js';
 import { SchemaChecks, type Found } from './schema-checks.js';
 import type { Matcher, MatchRuntime, Mismatch, ValueLookup } from '../match/contract.js';
-import { everyStep, StepFailure, type Actor, type CompiledStep, type KnownBug, type StepContext } from '../steps/contract.js';
+import { StepFailure, type Actor, type CompiledStep, type KnownBug, type StepContext } from '../steps/contract.js';
 import { TransportFault, type TlsOptions } from '../transports/contract.js';
 import { getTransport } from '../transports/registry.js';
 import type { Failure, HttpExchange, KnownIssue, RunEvent, ScenarioResult, TranscriptEntry } from './events.js';
@@ -319,7 +319,6 @@ class ScenarioRun {
       onTraffic: this.record(name, api, transportName),
       onFault: stops.onConnectionFault(name),
       onError: stops.onClientError(name),
-      listen: listenersOf(this.scenario).has(name),
     };
     // Set one by one, not spread in: a spread of a conditional object costs microseconds, every scenario.
     if (api === 'admin') {
@@ -412,18 +411,6 @@ class ScenarioRun {
       noteReply: (reply, transaction) => (values.last = { reply, transaction }),
     };
   }
-}
-
-const listenersKnown = new WeakMap<CompiledScenario, Set<string>>();
-
-/** The clients a scenario reads events of (see CompiledStep.listens); worked out once per scenario. */
-function listenersOf(scenario: CompiledScenario): Set<string> {
-  let names = listenersKnown.get(scenario);
-  if (!names) {
-    names = new Set(everyStep([...scenario.steps, ...scenario.cleanup]).filter((s) => s.listens).map((s) => s.client));
-    listenersKnown.set(scenario, names);
-  }
-  return names;
 }
 
 const closeWatchedKnown = new WeakMap<CompiledScenario, Set<string>>();

@@ -41,12 +41,6 @@ export interface CompiledStep {
    * close and open again; `closeCodes`, closes with a code and a reason (WebSocket).
    */
   needs?: 'connection' | 'closeCodes';
-  /**
-   * The step reads its client's asynchronous messages (events): the client receives them from
-   * its first session on, so what a step sees does not depend on when the transport fetched it
-   * (an HTTP long-poll started only at the step would miss what Janus queued before).
-   */
-  listens?: boolean;
   execute(ctx: StepContext): Promise<void>;
   /**
    * For kinds that send one request (request, admin, raw): puts it on the wire and returns at

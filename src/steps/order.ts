@@ -40,7 +40,6 @@ export const orderStep: StepKind = {
     const withinMs = raw.within === undefined ? undefined : cc.durationMs(raw.within, ['within'], { positive: true });
     return {
       kind: 'order',
-      listens: true,
       span: cc.span(),
       title: (raw.name as string | undefined) ?? `${client} received ${(raw.order as unknown[]).map((p) => describePattern(p)).join(' before ')}`,
       client,

@@ -16,7 +16,6 @@ export const sleepStep: StepKind = {
     const client = cc.client({});
     return {
       kind: 'sleep',
-      listens: true,
       span: cc.span(),
       title: (raw.name as string | undefined) ?? `sleep ${ms}ms`,
       client,

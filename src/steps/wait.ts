@@ -45,7 +45,6 @@ export const waitStep: StepKind = {
     const save = compileSave(raw, cc);
     return {
       kind: 'wait',
-      listens: true,
       span: cc.span(),
       title: (raw.name as string | undefined) ?? `${client} waits for ${describePattern(raw.wait)}`,
       client,
