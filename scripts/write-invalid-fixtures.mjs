@@ -67,7 +67,7 @@ c('long-line', 'unknown placeholder', scenario(`  - request: { janus: ping, x: "
 // --- Wrong types and values, at every level ---
 c('root-is-list', 'should be an object', '^^- name: x\n');
 c('root-is-scalar', 'should be an object', '^^just some text\n');
-c('root-empty', 'should be an object', '# nothing but a comment\n', { at: [0, 1] });
+c('root-empty', 'the file holds no scenario', '# nothing but a comment\n', { at: [0, 1] });
 c('name-number', 'should be a string', 'name: ^^42\nsteps:\n  - request: ping\n');
 c('name-empty', 'name', 'name: ^^""\nsteps:\n  - request: ping\n');
 c('name-null', 'should be a string', 'name:^^\nsteps:\n  - request: ping\n', { at: [1, 6], loose: true });

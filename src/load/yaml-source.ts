@@ -131,6 +131,9 @@ function yamlDiagnostic(e: YAMLError, text: string, at: (offset: number, width?:
       if (opening >= 0) return { span: at(opening), message: `invalid YAML: this ${closer === '}' ? '{' : '['} is never closed`, hint: `close it with ${closer}` };
       break;
     }
+    case 'MULTIPLE_DOCS':
+      // The library's own words advise a function of its API, which is no help to an author.
+      return { span: at(e.pos[0]), message: 'invalid YAML: multiple documents in one file; a second one starts here, after ---', hint: 'a scenario file holds one scenario: put this one in a file of its own' };
     case 'BAD_DIRECTIVE':
       return { span: at(e.pos[0], e.pos[1] - e.pos[0]), message: `invalid YAML: ${message}; janus-scenarios reads YAML 1.2 (or 1.1)` };
     case 'TAG_RESOLVE_FAILED':
