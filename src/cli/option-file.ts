@@ -1,5 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { decode } from '../load/read-text.js';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
+import { decode, fileKind, megabytes, readAtMost } from '../load/read-text.js';
 import { fileError } from '../report/file-errors.js';
 
 /**
@@ -35,30 +35,14 @@ function openRegular(path: string, limit: number): Opened {
   let problem: string | undefined;
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) problem = `not a regular file (${kindOf(stat)})`;
-    else if (stat.size > limit) problem = `the file is ${size(stat.size)}; at most ${size(limit)} is read`;
+    if (!stat.isFile()) problem = `not a regular file (${fileKind(stat)})`;
+    else if (stat.size > limit) problem = `the file is ${megabytes(stat.size)}; at most ${megabytes(limit)} is read`;
     else return { fd };
   } catch (e) {
     problem = fileError(e).words;
   }
   closeSync(fd);
   return { problem };
-}
-
-const KINDS: Array<[(s: Stats) => boolean, string]> = [
-  [(s) => s.isDirectory(), 'a folder'],
-  [(s) => s.isFIFO(), 'a named pipe'],
-  [(s) => s.isCharacterDevice(), 'a character device'],
-  [(s) => s.isBlockDevice(), 'a block device'],
-  [(s) => s.isSocket(), 'a socket'],
-];
-
-function kindOf(stat: Stats): string {
-  return KINDS.find(([is]) => is(stat))?.[1] ?? 'not a file';
-}
-
-function size(n: number): string {
-  return n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MB` : `${Math.ceil(n / 1024)} KB`;
 }
 
 /**
@@ -79,15 +63,9 @@ export function readOptionFile(path: string, limit: number): { text: string } | 
   if ('problem' in opened) return opened;
   try {
     // Up to the end, or one byte past the limit: a file that grew since fstat is refused, not cut short.
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (let n = -1; n !== 0 && total <= limit; total += n) {
-      const chunk = Buffer.alloc(Math.min(64 * 1024, limit + 1 - total));
-      n = readSync(opened.fd, chunk, 0, chunk.length, null);
-      chunks.push(chunk.subarray(0, n));
-    }
-    if (total > limit) return { problem: `the file grew past ${size(limit)} while being read` };
-    const decoded = decode(Buffer.concat(chunks, total));
+    const bytes = readAtMost(opened.fd, limit + 1);
+    if (bytes.length > limit) return { problem: `the file grew past ${megabytes(limit)} while being read` };
+    const decoded = decode(bytes);
     if ('text' in decoded) return decoded;
     const { line, col, message } = decoded.problem;
     return { problem: line === undefined ? message : `line ${line}, column ${col}: ${message}` };

@@ -168,7 +168,9 @@ export class JanusClient {
   fault?: TransportFault;
   /** Set by close(): requests it ends then are no sign of a lost connection. */
   private closing = false;
-  /** Set during a transport's send: what it reports meanwhile, to run after the request is registered. */
+  /** True during a transport's send: what it reports meanwhile waits in `held` until the request is registered. */
+  private inSend = false;
+  /** Made only when something comes during a send (a transport answering inside it): no array a request. */
   private held?: Array<() => void>;
 
   private constructor(private readonly options: ClientOptions) {}
@@ -190,7 +192,7 @@ export class JanusClient {
     return this.transport!.connect(this.connectOptions!, {
       message: (msg) => {
         if (!current()) return;
-        if (this.held) return void this.held.push(() => this.receive(msg));
+        if (this.inSend) return this.hold(() => this.receive(msg));
         // Not through guarded(): a closure for every message received.
         try {
           this.receive(msg);
@@ -284,7 +286,7 @@ export class JanusClient {
     // On the wire first: the record, the wait and its time limit are made while the server works
     // on the request, not before it has it. What the transport reports within its send (an
     // answer, a fault) is held until then, so it finds the request waiting.
-    this.held = [];
+    this.inSend = true;
     const sent = this.sending(payload, route, exchange?.signal);
     try {
       this.options.onTraffic?.('out', payload, route);
@@ -358,14 +360,20 @@ export class JanusClient {
 
   /** What the transport reported during a send, run once the request is registered (in the order it came). */
   private releaseHeld(): void {
-    const held = this.held!;
+    this.inSend = false;
+    const held = this.held;
+    if (!held) return;
     this.held = undefined;
     for (const work of held) this.guarded(work);
   }
 
+  private hold(work: () => void): void {
+    (this.held ??= []).push(work);
+  }
+
   /** guarded(), or held while a send is under way (see request). */
   private guardedOrHeld(work: () => void): void {
-    if (this.held) this.held.push(work);
+    if (this.inSend) this.hold(work);
     else this.guarded(work);
   }
 

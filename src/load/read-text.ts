@@ -62,7 +62,8 @@ function openProblem(e: NodeJS.ErrnoException): TextProblem {
   }
 }
 
-function fileKind(stat: Stats): string {
+/** What a path that is not a regular file is, in words (`a named pipe`). */
+export function fileKind(stat: Stats): string {
   if (stat.isDirectory()) return 'a folder';
   if (stat.isFIFO()) return 'a named pipe';
   if (stat.isCharacterDevice()) return 'a character device';
@@ -71,11 +72,13 @@ function fileKind(stat: Stats): string {
   return 'not a file';
 }
 
-function megabytes(n: number): string {
+/** A size in words: `1.5 MB`, `40 KB`. */
+export function megabytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MB` : `${Math.ceil(n / 1024)} KB`;
 }
 
-function readAtMost(fd: number, limit: number): Buffer {
+/** At most `limit` bytes of an open file, from where it is to its end. */
+export function readAtMost(fd: number, limit: number): Buffer {
   const buffer = Buffer.alloc(Math.min(limit, 64 * 1024));
   const chunks: Buffer[] = [];
   let total = 0;

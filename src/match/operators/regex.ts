@@ -15,16 +15,20 @@ export const regexOperator: OperatorDefinition = {
       // A value put into the expression is matched as the text it is, not read as regex syntax:
       // a saved "1.1.2" in `^${v}$` must not match "1x1y2".
       const literal: Template = (values) => template({ lookup: (ref) => escapedValue(values.lookup(ref)) });
+      // The expression of the last match, kept: it is usually the same one again, and compiling a
+      // guarded one makes a vm context.
+      let last: { source: string; re: SafeRegex } | undefined;
       return (actual, at, rt, out) => {
         const source = String(rt.resolve(literal));
-        let re: SafeRegex | undefined;
-        try {
-          re = safeRegex(source);
-        } catch (e) {
-          out.push({ at, expected: `a valid regular expression, but /${source}/ is not: ${(e as Error).message}`, actual });
-          return;
+        if (last?.source !== source) {
+          try {
+            last = { source, re: safeRegex(source) };
+          } catch (e) {
+            out.push({ at, expected: `a valid regular expression, but /${source}/ is not: ${(e as Error).message}`, actual });
+            return;
+          }
         }
-        check(re, source, actual, at, out);
+        check(last.re, source, actual, at, out);
       };
     }
     let re: SafeRegex;
