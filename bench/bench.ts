@@ -16,7 +16,7 @@ import { loadSuite, planSuite, registerBuiltinTransports, type PlannedTest, type
 import { MessageChecker } from '../src/schemas/checker.js';
 import { anchorScenario } from './anchor.js';
 import { handWrittenFor, handWrittenTransports } from './hand-written.js';
-import { childCpuReader, sideBySide, WARMUP_ROUNDS, type Cost, type Spread } from './measure.js';
+import { childCpuReader, repeat, runOnce, sideBySide, WARMUP_ROUNDS, type Cost, type Spread } from './measure.js';
 import { CLI, timeToExit, timeToFirstRequest, type ProcessCost } from './startup.js';
 
 const FLOWS = numberFrom('BENCH_FLOWS', 200);
@@ -83,14 +83,6 @@ async function main(): Promise<void> {
   }
 }
 
-async function runOnce(started: StartedPlan, test: PlannedTest): Promise<void> {
-  const r = await started.run(test, { seed: 'bench', signal: new AbortController().signal });
-  if (r.status !== 'passed') throw new Error(`the runner failed the anchor flow over ${test.info.transport}: ${r.failure?.summary}`);
-}
-
-async function repeat(times: number, work: () => Promise<void>): Promise<void> {
-  for (let i = 0; i < times; i++) await work();
-}
 
 function header(started: StartedPlan, tests: PlannedTest[]): string {
   const target = started.target(tests[0]!);

@@ -1,3 +1,4 @@
+import type { PlannedTest, StartedPlan } from '../src/index.js';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** What one side of a comparison cost per flow: wall time, this process's CPU, the server's CPU. */
@@ -122,4 +123,17 @@ function findChild(name: string): number | undefined {
 /** The fields after the command name: state, ppid, ..., utime (index 11), stime (12). */
 function statFields(text: string): string[] {
   return text.slice(text.lastIndexOf(')') + 2).split(' ');
+}
+
+/** The bench's own signal, never fired: one for the whole run, as a run's Ctrl-C signal is (the hand-written clients take none). */
+const NEVER = new AbortController().signal;
+
+/** One run of a planned test by the runner, which must pass. */
+export async function runOnce(started: StartedPlan, test: PlannedTest): Promise<void> {
+  const r = await started.run(test, { seed: 'bench', signal: NEVER });
+  if (r.status !== 'passed') throw new Error(`the runner failed the anchor flow over ${test.info.transport}: ${r.failure?.summary}`);
+}
+
+export async function repeat(times: number, work: () => Promise<void>): Promise<void> {
+  for (let i = 0; i < times; i++) await work();
 }

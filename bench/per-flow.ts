@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { loadSuite, planSuite, registerBuiltinTransports, type PlannedTest, type StartedPlan } from '../src/index.js';
 import { anchorScenario } from './anchor.js';
 import { handWrittenFor } from './hand-written.js';
-import { childCpuReader, costOf, sideBySide, WARMUP_ROUNDS, type Cost } from './measure.js';
+import { childCpuReader, costOf, repeat, runOnce, sideBySide, WARMUP_ROUNDS, type Cost } from './measure.js';
 
 const FLOWS = Number(process.env.BENCH_FLOWS ?? 200);
 // PER_FLOW_EACH=N: instead, the flow as N scenarios of one flow each (hand-written: a connection each).
@@ -91,14 +91,6 @@ async function profiling(name: string): Promise<() => Promise<void>> {
   };
 }
 
-async function runOnce(started: StartedPlan, test: PlannedTest): Promise<void> {
-  const r = await started.run(test, { seed: 'bench', signal: new AbortController().signal });
-  if (r.status !== 'passed') throw new Error(`the runner failed the anchor flow over ${test.info.transport}: ${r.failure?.summary}`);
-}
-
-async function repeat(times: number, work: () => Promise<void>): Promise<void> {
-  for (let i = 0; i < times; i++) await work();
-}
 
 function line(transport: string, r: Cost, h: Cost): string {
   return `${transport.padEnd(6)} wall ${r.ms.toFixed(2)} / ${h.ms.toFixed(2)} ms = ${(r.ms / h.ms).toFixed(2)}   CPU ${r.cpuMs.toFixed(2)} / ${h.cpuMs.toFixed(2)} ms = ${(r.cpuMs / h.cpuMs).toFixed(2)}   Janus CPU ${r.serverCpuMs?.toFixed(2)} / ${h.serverCpuMs?.toFixed(2)}`;

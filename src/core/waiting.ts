@@ -68,6 +68,8 @@ export class Deadlines {
  */
 export class AbortWatch {
   private readonly watched = new WeakMap<AbortSignal, Expiring[]>();
+  /** The listeners added, to take back when the waits are over for good (see release). */
+  private readonly listening: Array<[AbortSignal, () => void]> = [];
 
   add(signal: AbortSignal, wait: Expiring): void {
     let waits = this.watched.get(signal);
@@ -75,11 +77,26 @@ export class AbortWatch {
       const list: Expiring[] = [];
       waits = list;
       this.watched.set(signal, list);
-      signal.addEventListener('abort', () => {
+      const onAbort = (): void => {
         for (const w of [...list]) if (remove(list, w)) w.expire();
-      }, { once: true });
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.listening.push([signal, onAbort]);
     }
     waits.push(wait);
+  }
+
+  /**
+   * Takes every listener back: no wait of this watch will run again (its client closed). A
+   * signal that outlives the client (a scenario's, recycled for the next scenario) then holds
+   * nothing of it.
+   */
+  release(): void {
+    for (const [signal, onAbort] of this.listening) {
+      signal.removeEventListener('abort', onAbort);
+      this.watched.delete(signal);
+    }
+    this.listening.length = 0;
   }
 
   delete(signal: AbortSignal, wait: Expiring): void {

@@ -533,6 +533,7 @@ export class JanusClient {
     await this.connection?.close();
     for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault: new TransportFault('connection closed') });
     this.deadlines.clear();
+    this.aborts.release();
     return outcome;
   }
 

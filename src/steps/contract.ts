@@ -41,6 +41,11 @@ export interface CompiledStep {
    * close and open again; `closeCodes`, closes with a code and a reason (WebSocket).
    */
   needs?: 'connection' | 'closeCodes';
+  /**
+   * Sends through its client's Janus API connection, opening it if none is open yet (request,
+   * raw). A run whose first step this is opens that connection while it sets itself up.
+   */
+  opensClient?: boolean;
   execute(ctx: StepContext): Promise<void>;
   /**
    * For kinds that send one request (request, admin, raw): puts it on the wire and returns at

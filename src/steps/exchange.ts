@@ -93,9 +93,12 @@ const AUTO_FILLED = ['session_id', 'handle_id', 'transaction', 'apisecret', 'tok
 
 /** Runs one request: fills in what the scenario left out, sends, waits, binds ids, matches, saves. */
 export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepContext, step: CompiledStep): Promise<void> {
+  // Made before waiting for a connection still opening (the run opens the first one ahead):
+  // the request is ready while the handshake goes on.
+  const prepared = prepare(spec, actor, ctx);
   // A connected client is used as is: one wait less between a reply and the next request.
   const client = spec.api === 'janus' ? ctx.connected(actor) ?? await ctx.janus(actor) : await ctx.admin();
-  const sent = dispatch(spec, actor, ctx, client);
+  const sent = dispatch(prepared, spec, ctx, client);
   const slow = outcomeVerdict(spec, actor, ctx, step, client, sent, await sent.outcome);
   if (slow) await slow;
 }
@@ -105,8 +108,9 @@ export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepCon
  * only by `finish`, so several requests can be sent before any reply is awaited.
  */
 export async function sendExchange(spec: ExchangeSpec, actor: Actor, ctx: StepContext, step: CompiledStep): Promise<InFlight> {
+  const prepared = prepare(spec, actor, ctx);
   const client = spec.api === 'admin' ? await ctx.admin() : await ctx.janus(actor);
-  const sent = dispatch(spec, actor, ctx, client);
+  const sent = dispatch(prepared, spec, ctx, client);
   return {
     finish: async () => {
       const slow = outcomeVerdict(spec, actor, ctx, step, client, sent, await sent.outcome);
@@ -125,8 +129,12 @@ interface Sent {
   outcome: Promise<RequestOutcome>;
 }
 
-function dispatch(spec: ExchangeSpec, actor: Actor, ctx: StepContext, client: JanusClient): Sent {
-  const { payload, route, verb, transaction } = spec.raw ? rawRequest(spec, actor, ctx) : janusRequest(spec, actor, ctx);
+/** The request with what the scenario left out filled in, and where it goes. */
+function prepare(spec: ExchangeSpec, actor: Actor, ctx: StepContext): Prepared {
+  return spec.raw ? rawRequest(spec, actor, ctx) : janusRequest(spec, actor, ctx);
+}
+
+function dispatch({ payload, route, verb, transaction }: Prepared, spec: ExchangeSpec, ctx: StepContext, client: JanusClient): Sent {
   const until = spec.untilAck || verb === 'keepalive' || verb === 'trickle' ? 'ack' : 'final';
   const timeoutMs = spec.timeoutMs ?? ctx.stepTimeoutMs;
   return { route, verb, transaction, until, timeoutMs, outcome: client.request(payload, route, until, timeoutMs, ctx.signal) };

@@ -26,6 +26,7 @@ export const rawStep: StepKind = {
       span: cc.span(),
       title: (raw.name as string | undefined) ?? `${client} raw payload`,
       client,
+      opensClient: true,
       execute: (ctx) => runExchange(spec, ctx.actor(client), ctx, step),
       send: (ctx) => sendExchange(spec, ctx.actor(client), ctx, step),
     };

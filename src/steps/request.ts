@@ -47,6 +47,7 @@ export const requestStep: StepKind = {
       span: cc.span(),
       title,
       client,
+      opensClient: true,
       execute: (ctx) => runExchange(spec, ctx.actor(client), ctx, step),
       send: (ctx) => sendExchange(spec, ctx.actor(client), ctx, step),
     };

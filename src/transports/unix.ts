@@ -35,8 +35,25 @@ interface UnixAddress {
   type: UnixSocketType;
 }
 
-/** `unix:///run/janus/api.sock?type=dgram` → path and socket type. */
-export function parseUnixUrl(url: string): UnixAddress {
+const parsedUrls = new Map<string, Readonly<UnixAddress>>();
+const PARSED_URLS_KEPT = 64;
+
+/**
+ * `unix:///run/janus/api.sock?type=dgram` → path and socket type; remembered, as a run connects
+ * to the same few URLs again and again (a connection a scenario) and parsing one costs
+ * microseconds. A URL that does not parse throws each time.
+ */
+export function parseUnixUrl(url: string): Readonly<UnixAddress> {
+  let address = parsedUrls.get(url);
+  if (address === undefined) {
+    address = Object.freeze(parseUnixUrlOnce(url));
+    if (parsedUrls.size >= PARSED_URLS_KEPT) parsedUrls.clear();
+    parsedUrls.set(url, address);
+  }
+  return address;
+}
+
+function parseUnixUrlOnce(url: string): UnixAddress {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -194,7 +211,7 @@ class UnixConnection implements TransportConnection {
   private readonly readBytes: number;
 
   constructor(
-    private readonly address: UnixAddress,
+    private readonly address: Readonly<UnixAddress>,
     private readonly sink: TransportSink,
     private readonly maxBytes: number,
   ) {

@@ -58,15 +58,10 @@ async function openSocket(options: ConnectOptions, maxPayload: number): Promise<
   const protocol = subprotocolFor(options.api);
   const WebSocketClass = await loadWebSocket();
   return new Promise((resolve, reject) => {
-    const socket = new WebSocketClass(options.url, protocol, {
-      ca: options.tls.ca,
-      rejectUnauthorized: !options.tls.insecure,
-      handshakeTimeout: options.connectTimeoutMs,
-      // ws stops reading a frame past this and closes with 1009, instead of buffering it whole.
-      maxPayload,
-    });
-    // handshakeTimeout covers the HTTP upgrade; this also bounds DNS and TLS stalls.
-    const timer = setTimeout(() => fail(`no handshake within ${options.connectTimeoutMs} ms`), options.connectTimeoutMs + 250);
+    const socket = new WebSocketClass(options.url, protocol, socketOptions(options, maxPayload));
+    // One timer for the whole opening (DNS, TCP, TLS, the HTTP upgrade): ws's handshakeTimeout
+    // would add a second, and a socket timeout, to every connection.
+    const timer = setTimeout(() => fail(`no handshake within ${options.connectTimeoutMs} ms`), options.connectTimeoutMs);
     const settle = () => {
       clearTimeout(timer);
       socket.off('open', onOpen);
@@ -87,6 +82,21 @@ async function openSocket(options: ConnectOptions, maxPayload: number): Promise<
     socket.once('open', onOpen);
     socket.once('error', onError);
   });
+}
+
+/**
+ * What ws is told: TLS settings only for wss (a plain socket has no use for them), and no
+ * permessage-deflate offer, as Janus never accepts one (its libwebsockets context has no
+ * extensions): ws would build the offer and parse the answer on every connection for nothing.
+ */
+function socketOptions(options: ConnectOptions, maxPayload: number): WebSocket.ClientOptions {
+  // ws stops reading a frame past maxPayload and closes with 1009, instead of buffering it whole.
+  const settings: WebSocket.ClientOptions = { perMessageDeflate: false, maxPayload };
+  if (/^wss:/i.test(options.url)) {
+    settings.ca = options.tls.ca;
+    settings.rejectUnauthorized = !options.tls.insecure;
+  }
+  return settings;
 }
 
 function handshakeReason(err: Error, protocol: string): string {

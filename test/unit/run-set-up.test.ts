@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadFiles } from '../../src/compile/load-files.js';
+import type { CompiledScenario } from '../../src/compile/scenario.js';
+import type { RunEvent } from '../../src/run/events.js';
+import { runScenario, type RunOptions } from '../../src/run/run-scenario.js';
+import type { StepKind } from '../../src/steps/contract.js';
+import { getStepKind, registerStepKind } from '../../src/steps/registry.js';
+import type { TransportDefinition } from '../../src/transports/contract.js';
+import { TransportFault } from '../../src/transports/contract.js';
+import { getTransport, registerTransport } from '../../src/transports/registry.js';
+import { answeringTransport } from '../support/answering-transport.js';
+
+/**
+ * How a run sets itself up: the first step's connection opens while the run prepares (not when
+ * that step starts), a connection that fails there is still that step's failure, and the
+ * steps' signal of one run never reaches another run aborted or with someone listening on it.
+ */
+
+const ANSWERING = 'set-up-answering';
+const REFUSING = 'set-up-refusing';
+
+/** What happened, in order: the transport's connects and the run's events. */
+const happened: string[] = [];
+
+function logged(definition: TransportDefinition): TransportDefinition {
+  return { ...definition, connect: (options, sink) => (happened.push(`connect ${definition.name}`), definition.connect(options, sink)) };
+}
+
+const refusing: TransportDefinition = {
+  name: REFUSING,
+  schemes: [REFUSING],
+  secure: false,
+  connect: () => Promise.reject(new TransportFault(`${REFUSING}: connection refused`)),
+};
+
+/** `signal-probe: keep|drop`: records the steps' signal; `keep` leaves a listener on it. */
+const signals: AbortSignal[] = [];
+const signalProbe: StepKind = {
+  key: 'signal-probe',
+  summary: 'records the steps signal (tests)',
+  schema: { type: 'object', required: ['signal-probe'], properties: { 'signal-probe': { enum: ['keep', 'drop'] } }, additionalProperties: false },
+  compile(raw, cc) {
+    return {
+      kind: 'signal-probe',
+      span: cc.span(),
+      title: `signal-probe ${String(raw['signal-probe'])}`,
+      client: cc.client({}),
+      async execute(ctx) {
+        signals.push(ctx.signal);
+        if (raw['signal-probe'] === 'keep') ctx.signal.addEventListener('abort', () => undefined);
+      },
+    };
+  },
+};
+
+describe('how a run sets itself up', function () {
+  this.timeout(20_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'janus-scenarios-set-up-'));
+    if (!getTransport(ANSWERING)) registerTransport(logged(answeringTransport(ANSWERING, 'later')));
+    if (!getTransport(REFUSING)) registerTransport(logged(refusing));
+    if (!getStepKind('signal-probe')) registerStepKind(signalProbe);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  beforeEach(() => {
+    happened.length = 0;
+    signals.length = 0;
+  });
+
+  function scenario(name: string, text: string): CompiledScenario {
+    const file = join(dir, `${name}.yaml`);
+    writeFileSync(file, text);
+    const loaded = loadFiles([file], { cwd: dir });
+    assert.deepEqual(loaded.diagnostics, []);
+    return loaded.scenarios[0]!;
+  }
+
+  const options = (extra: Partial<RunOptions> = {}): RunOptions => ({
+    seed: 's',
+    stepTimeoutMs: 5000,
+    scenarioTimeoutMs: 60_000,
+    onEvent: (e: RunEvent) => void (e.type === 'scenario:start' || e.type === 'step:start' ? happened.push(e.type) : undefined),
+    ...extra,
+  });
+  const target = (transport: string) => ({ transport, url: `${transport}://x`, tls: {}, secrets: {} });
+
+  it("opens the first step's connection before the run starts its steps", async () => {
+    const s = scenario('ahead', 'name: ahead\nsteps:\n  - request: create\n  - request: destroy\n');
+    const result = await runScenario(s, target(ANSWERING), options());
+    assert.equal(result.status, 'passed', result.failure?.summary);
+    assert.deepEqual(happened, [`connect ${ANSWERING}`, 'scenario:start', 'step:start', 'step:start']);
+  });
+
+  it('leaves alone a first step that does not talk to Janus, or that its versions may skip', async () => {
+    const later = scenario('later', 'name: later\nsteps:\n  - sleep: 0s\n  - request: create\n');
+    assert.equal((await runScenario(later, target(ANSWERING), options())).status, 'passed');
+    assert.deepEqual(happened, ['scenario:start', 'step:start', 'step:start', `connect ${ANSWERING}`]);
+    happened.length = 0;
+    const gated = scenario('gated', 'name: gated\nsteps:\n  - request: create\n    janus: ">=99.0.0"\n  - sleep: 0s\n');
+    const result = await runScenario(gated, { ...target(ANSWERING), serverVersion: '1.1.2' }, options());
+    assert.equal(result.status, 'passed', result.failure?.summary);
+    assert.deepEqual(happened, ['scenario:start', 'step:start']);
+  });
+
+  it("makes a connection that fails ahead the first step's failure, a server problem", async () => {
+    const s = scenario('refused', 'name: refused\nsteps:\n  - request: create\n    name: first create\n  - request: destroy\n');
+    const result = await runScenario(s, target(REFUSING), options());
+    assert.equal(result.status, 'failed');
+    assert.equal(result.failure?.kind, 'infrastructure');
+    assert.equal(result.failure?.stepTitle, 'first create');
+    assert.match(result.failure?.summary ?? '', /connection refused/);
+  });
+
+  it('opens nothing ahead for a run stopped before it began', async () => {
+    const s = scenario('stopped', 'name: stopped\nsteps:\n  - request: create\n');
+    const result = await runScenario(s, target(ANSWERING), options({ signal: AbortSignal.abort() }));
+    assert.equal(result.failure?.kind, 'interrupted');
+    assert.deepEqual(happened.slice(0, 2), ['scenario:start', 'step:start']);
+  });
+
+  it("never hands a run the steps' signal of an earlier run that was aborted, or that someone still listens on", async () => {
+    const probe = (mode: string) => scenario(`probe-${mode}`, `name: probe ${mode}\nsteps:\n  - signal-probe: ${mode}\n`);
+    const run = async (mode: string, extra: Partial<RunOptions> = {}) => runScenario(probe(mode), target(ANSWERING), options(extra));
+    await run('drop');
+    await run('drop');
+    assert.equal(signals[1], signals[0], 'an unused signal serves the next run');
+    await run('keep');
+    await run('drop');
+    assert.notEqual(signals[3], signals[2], 'a signal with a listener left is not reused');
+    const stop = new AbortController();
+    const stopped = run('drop', { signal: stop.signal, onEvent: (e) => void (e.type === 'step:start' && stop.abort()) });
+    await stopped;
+    assert.equal(signals[4]!.aborted, true);
+    await run('drop');
+    assert.notEqual(signals[5], signals[4]);
+    assert.equal(signals[5]!.aborted, false);
+  });
+});
