@@ -1,5 +1,7 @@
 import type { Environment } from '../core/environment.js';
-import { CUT_MARK } from '../core/clip.js';
+import { cutPieces } from './cut-pieces.js';
+import { SharedRuns } from './shared-runs.js';
+import { mergeSpans, replaceSpans, type Span } from './spans.js';
 
 /** What a report shows instead of a secret. */
 export const REDACTED = '[redacted]';
@@ -11,14 +13,15 @@ export const REDACTED = '[redacted]';
  * deliberately wrong secret a scenario sends is still shown. Credentials in URLs
  * (`user:password@`, `?apisecret=`, `?token=`) are redacted whatever their value.
  *
- * Texts are redacted whole, before anything cuts them to a length: a cut through a secret
- * would leave a prefix no full-value search finds. As a second line of defence, a piece of a
- * secret that ends at a cut marker ("...", "…", as a cut someone else made leaves it) is
- * redacted too.
+ * A piece of a secret is redacted too: any run of at least FRAGMENT_LENGTH characters that also
+ * occurs inside a secret (in one of its textual forms), as a whole (a prefix a scenario sent, a
+ * token a server cut short in an error text, a middle part). A shorter piece counts as a piece
+ * only next to a cut marker ("...", "…", as a cut leaves it). Texts are redacted whole, before
+ * anything cuts them to a length, so our own cuts never split a secret.
  */
 export class Redactor {
   private readonly secrets = new Set<string>();
-  private pattern?: RegExp;
+  private search?: SecretSearch;
 
   constructor(values: Iterable<string | undefined> = []) {
     this.add(values);
@@ -28,7 +31,7 @@ export class Redactor {
     for (const v of values) {
       if (v === undefined || v === '' || v === REDACTED || this.secrets.has(v)) continue;
       this.secrets.add(v);
-      this.pattern = undefined;
+      this.search = undefined;
     }
     return this;
   }
@@ -40,8 +43,7 @@ export class Redactor {
   text(s: string): string {
     const withoutUrlSecrets = redactUrls(s);
     if (this.secrets.size === 0) return withoutUrlSecrets;
-    this.pattern ??= compile(this.secrets);
-    return withoutUrlSecrets.replace(this.pattern, REDACTED);
+    return this.replaceSecrets(withoutUrlSecrets, () => REDACTED);
   }
 
   /**
@@ -52,8 +54,17 @@ export class Redactor {
     const stars = (m: string): string => '*'.repeat(m.length);
     const withoutUserInfo = s.replace(URL_USERINFO, (_m, scheme: string, info: string) => `${scheme}${stars(info)}@`);
     if (this.secrets.size === 0) return withoutUserInfo;
-    this.pattern ??= compile(this.secrets);
-    return withoutUserInfo.replace(this.pattern, stars);
+    return this.replaceSecrets(withoutUserInfo, stars);
+  }
+
+  /**
+   * Every search marks spans of the text and all of them go at once: a run that holds a whole
+   * short secret and more of a long one is replaced as one, not leaving the long one's rest
+   * (under FRAGMENT_LENGTH, so not found again) behind.
+   */
+  private replaceSecrets(s: string, replacement: (found: string) => string): string {
+    this.search ??= new SecretSearch(this.secrets);
+    return replaceSpans(s, this.search.spans(s), replacement);
   }
 
   /** A redacted deep copy of plain data (objects, arrays, strings, numbers). */
@@ -63,6 +74,7 @@ export class Redactor {
 
   private walk(v: unknown): unknown {
     if (typeof v === 'string') return this.secrets.has(v) ? REDACTED : this.text(v);
+    // A number is a secret only whole: times, durations and ids must stay numbers.
     if (typeof v === 'number' || typeof v === 'bigint') return this.secrets.has(String(v)) ? REDACTED : v;
     if (Array.isArray(v)) return v.map((x) => this.walk(x));
     if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.text(k), this.walk(x)]));
@@ -80,8 +92,26 @@ export function redactUrls(text: string): string {
   return text.replace(URL_USERINFO, `$1${REDACTED}@`).replace(SECRET_QUERY, `$1${REDACTED}`);
 }
 
-/** Where a cut leaves its mark: our own (CUT_MARK in src/core/clip.ts) and the ellipsis character. */
-const CUT_MARKERS = [CUT_MARK, '…'];
+/**
+ * The shortest piece of a secret redacted wherever it appears, without a cut mark beside it.
+ * Eight characters of a secret (a token, a generated admin secret of 24 hex digits, Janus'
+ * default "janusrocks") do not occur in ordinary report text by chance; fewer begin to match
+ * words every report holds ("janus", "session", "success") and garble it. A shorter piece is
+ * shown: it is the price of reports that stay readable.
+ */
+export const FRAGMENT_LENGTH = 8;
+
+/**
+ * What pieces are searched in: each secret of FRAGMENT_LENGTH characters or more, in the forms
+ * a piece keeps as a piece (as is, JSON-, URL- and HTML-escaped). Shorter secrets are searched
+ * whole only: every piece of them would be shorter than the threshold. Base64 is left out: its
+ * characters mix neighbouring bytes, and a window of it covers fewer characters of the secret.
+ */
+function fragmentSources(secrets: Iterable<string>): string[] {
+  const forms = new Set<string>();
+  for (const s of secrets) if (s.length >= FRAGMENT_LENGTH) for (const f of textForms(s)) forms.add(f);
+  return [...forms];
+}
 
 /**
  * The forms a secret is searched in. Chosen from where a value travels before a report shows
@@ -91,6 +121,11 @@ const CUT_MARKERS = [CUT_MARK, '…'];
  * value can have inside a longer encoded text (HTTP Basic credentials, tokens carried encoded).
  */
 export function encodingsOf(secret: string): string[] {
+  return [...new Set([...textForms(secret), ...base64Forms(secret)])];
+}
+
+/** The forms of `encodingsOf` that keep the secret's characters in order, one for one or escaped. */
+function textForms(secret: string): string[] {
   const forms = new Set<string>([secret]);
   const json = JSON.stringify(secret).slice(1, -1);
   forms.add(json);
@@ -101,7 +136,6 @@ export function encodingsOf(secret: string): string[] {
   forms.add(url.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()));
   forms.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
   forms.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;'));
-  for (const encoded of base64Forms(secret)) forms.add(encoded);
   return [...forms];
 }
 
@@ -125,25 +159,32 @@ function base64Forms(secret: string): string[] {
   return out;
 }
 
-/** Longest first, so a secret that contains another is replaced whole. */
-function compile(secrets: Set<string>): RegExp {
-  const forms = new Set<string>();
-  for (const s of secrets) for (const f of encodingsOf(s)) forms.add(f);
-  const whole = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
-  // A cut may close a quote before its mark (V8's JSON.parse errors quote `"<xxxapiSEC"...`),
-  // or open one after it.
-  const before = CUT_MARKERS.map((m) => `["']?${escapeRegExp(m)}`).join('|');
-  const after = CUT_MARKERS.map((m) => `${escapeRegExp(m)}["']?`).join('|');
-  const pieces: string[] = [];
-  for (const s of secrets) {
-    for (const f of new Set([s, JSON.stringify(s).slice(1, -1)])) {
-      for (let n = f.length - 1; n >= 1; n--) {
-        pieces.push(`${escapeRegExp(f.slice(0, n))}(?=${before})`);
-        pieces.push(`(?<=${after})${escapeRegExp(f.slice(f.length - n))}`);
-      }
-    }
+/**
+ * What is searched for a set of secrets: whole values in every form (`encodingsOf`), pieces of
+ * FRAGMENT_LENGTH or more (`fragmentSources`), and shorter pieces beside a cut mark.
+ */
+class SecretSearch {
+  private readonly whole: RegExp;
+  private readonly fragments: SharedRuns;
+  private readonly cutForms: { short: string[]; long: string[] };
+
+  constructor(secrets: Set<string>) {
+    const forms = new Set<string>();
+    for (const s of secrets) for (const f of encodingsOf(s)) forms.add(f);
+    // Longest first, so a secret that contains another is found whole.
+    this.whole = new RegExp([...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+    this.fragments = new SharedRuns(fragmentSources(secrets), FRAGMENT_LENGTH);
+    const cutForms = (keep: (s: string) => boolean): string[] => [...new Set([...secrets].filter(keep).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
+    this.cutForms = { short: cutForms((s) => s.length < FRAGMENT_LENGTH), long: cutForms((s) => s.length >= FRAGMENT_LENGTH) };
   }
-  return new RegExp([...whole, ...pieces].join('|'), 'g');
+
+  /** Where the text shows a secret or a piece of one, in order and apart. */
+  spans(text: string): Span[] {
+    const whole = Array.from(text.matchAll(this.whole), (m) => ({ start: m.index, end: m.index + m[0].length }));
+    // A piece of a long secret beside a cut mark is a fragment already from FRAGMENT_LENGTH on.
+    const cut = [...cutPieces(text, this.cutForms.short, Infinity), ...cutPieces(text, this.cutForms.long, FRAGMENT_LENGTH - 1)];
+    return mergeSpans(text, [...whole, ...this.fragments.spans(text), ...cut]);
+  }
 }
 
 function escapeRegExp(s: string): string {

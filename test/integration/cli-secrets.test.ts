@@ -90,6 +90,37 @@ steps:
     assertNoPiece('stderr', run.stderr);
   });
 
+  it('pieces of the api secret a scenario sends (8 characters or more) appear in no report and no output', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'jstest-secrets-pieces-'));
+    const [prefix, middle, suffix] = [apiSecret.slice(0, 8), apiSecret.slice(7, 16), apiSecret.slice(-10)];
+    writeFileSync(
+      join(own, 'pieces.yaml'),
+      `name: pieces of the api secret
+steps:
+  - request: create
+  - request: { janus: keepalive, note: "prefix-${prefix}", middle: "<${middle}>", "key-${suffix}": "${suffix}!" }
+    expect: { janus: success, echo: { note: "nothing like this" } }
+`,
+    );
+    const files = ['r.xml', 'r.json', 'r.tap', 'r.html', 'r.jsonl'];
+    try {
+      const reporters = ['spec', 'junit:r.xml', 'json:r.json', 'tap:r.tap', 'html:r.html', 'blob:r.jsonl'].flatMap((r) => ['-R', r.replace(/:/, `:${own}/`)]);
+      const run = await runCli(['run', join(own, 'pieces.yaml'), '--url', fake.httpUrl, '--api-secret', apiSecret, '--schema', 'warn', ...reporters]);
+      assert.equal(run.code, 1, run.stdout + run.stderr);
+      assert.match(run.stdout, /prefix-\[redacted\]/, 'the pieces went through the run and were replaced');
+      const outputs: Array<[string, string]> = [['stdout', run.stdout], ['stderr', run.stderr], ...files.map((f): [string, string] => [f, readFileSync(join(own, f), 'utf8')])];
+      for (const [where, text] of outputs) {
+        assert.match(text, /\[redacted\]/, `${where} shows the message`);
+        for (let at = 0; at + 8 <= apiSecret.length; at++) {
+          const piece = apiSecret.slice(at, at + 8);
+          assert.ok(!text.includes(piece), `${where} shows "${piece}" of the api secret:\n${excerpt(text, piece)}`);
+        }
+      }
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
   it('credentials in a URL are not printed when the server cannot be reached', async () => {
     for (const url of [`http://bob:${note}@127.0.0.1:1/janus?apisecret=${apiSecret}`, `ws://bob:${note}@127.0.0.1:1/?token=${apiSecret}`]) {
       const run = await runCli(['run', join(dir, 'reflect-0.yaml'), '--url', url, '--step-timeout', '2s'], { env: { JS_NOTE: note } });
