@@ -51,7 +51,8 @@ export {
 export { registerStepKind, getStepKind, stepKinds } from './steps/registry.js';
 export type { StepKind, CompiledStep, StepContext } from './steps/contract.js';
 export { registerOperator, getOperator, operatorNames } from './match/registry.js';
-export type { OperatorDefinition, Matcher, Mismatch } from './match/contract.js';
+export type { OperatorDefinition, Matcher, DescribedMatcher, MatchRuntime, Mismatch } from './match/contract.js';
+export { described } from './match/contract.js';
 export { startJanus, stopAllJanus, type ManagedJanus, type JanusNeeds } from './managed/index.js';
 export { knownSchema, validateSchema } from './schemas/catalogue.js';
 export { CATALOGUE_ERROR_CODES } from './schemas/error-names.js';

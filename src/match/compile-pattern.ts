@@ -1,5 +1,5 @@
 import type { DocPath } from '../core/source.js';
-import { describeValue, joinPath, type Matcher, type MatchRuntime, type PatternCompiler, type Template } from './contract.js';
+import { described, describeFields, describeList, describeValue, joinPath, type DescribedMatcher, type Matcher, type MatchRuntime, type PatternCompiler, type PatternWatcher, type Template } from './contract.js';
 import { MARKERS } from './markers.js';
 import { getOperator, operatorNames } from './registry.js';
 import { closestName } from '../core/diagnostic.js';
@@ -42,12 +42,21 @@ interface InPlugin extends MatchRuntime {
   messagePlugin?: string;
 }
 
+/** A step's pattern compiler: a step may watch what the parts of a pattern compile to. */
+export interface StepPatternCompiler extends PatternCompiler {
+  /**
+   * Compiles as `compile` does, telling `watch` the matcher of every part: a request reads what
+   * its `expect` admits at `janus` off the very matchers that match the reply.
+   */
+  compileWatched(pattern: unknown, path: DocPath, exact: boolean, watch: PatternWatcher): DescribedMatcher;
+}
+
 export function createPatternCompiler(
   strings: StringCompiler,
   report: (path: DocPath, message: string, hint?: string) => void,
   knownSchema: (name: string) => boolean,
   errorCodes: ErrorCodeNames = { code: () => undefined, names: () => [], plugin: () => undefined },
-): PatternCompiler {
+): StepPatternCompiler {
   // Compile-time context, set while a value is compiled (compiling is synchronous):
   // the key whose value it is (an object pattern reads it as the key it is under, its owner),
   // the plugin a pattern names beside `data` (`plugindata: { plugin: janus.plugin.x, data }`),
@@ -56,72 +65,90 @@ export function createPatternCompiler(
   let fieldKey: string | undefined;
   let patternPlugin: string | undefined;
   let pluginNames = 0;
+  // Who is told of each part compiled, while a watched pattern is.
+  let watcher: PatternWatcher | undefined;
+  const seen = (path: DocPath, matcher: DescribedMatcher): DescribedMatcher => {
+    watcher?.(path, matcher);
+    return matcher;
+  };
 
-  const compiler: PatternCompiler = {
+  const compiler: StepPatternCompiler = {
     error: report,
     knownSchema,
     template: strings,
     compile(pattern, path, exact) {
-      if (typeof pattern === 'string') return compileStringPattern(pattern, path);
-      if (Array.isArray(pattern)) return compileArray(pattern, path, exact);
-      if (pattern !== null && typeof pattern === 'object') return compileObject(pattern as Record<string, unknown>, path, exact);
-      return equals(pattern);
+      if (typeof pattern === 'string') return seen(path, compileStringPattern(pattern, path));
+      if (Array.isArray(pattern)) return seen(path, compileArray(pattern, path, exact));
+      if (pattern !== null && typeof pattern === 'object') return seen(path, compileObject(pattern as Record<string, unknown>, path, exact));
+      return seen(path, equals(pattern));
+    },
+    compileWatched(pattern, path, exact, watch) {
+      const saved = watcher;
+      watcher = watch;
+      try {
+        return compiler.compile(pattern, path, exact);
+      } finally {
+        watcher = saved;
+      }
     },
   };
 
-  function compileStringPattern(s: string, path: DocPath): Matcher {
+  function compileStringPattern(s: string, path: DocPath): DescribedMatcher {
     if (s.startsWith('$$')) return equals(s.slice(1));
     if (s.startsWith('$') && !s.startsWith('${')) {
       const check = ownValue(MARKERS, s) as ((value: unknown) => boolean) | undefined;
       if (!check) {
         const hint = closestName(s, Object.keys(MARKERS));
         report(path, `unknown marker ${s}; expected one of ${Object.keys(MARKERS).join(', ')}`, hint ? `did you mean ${hint}? (write $$ for a literal $)` : 'write $$ for a literal $');
-        return () => {};
+        return BROKEN;
       }
-      const expected = `${s.slice(1)}`;
-      return (actual, at, _rt, out) => {
-        if (!check(actual)) out.push({ at, expected: s === '$absent' ? 'absent' : `${expected}`, actual });
+      const expected = s.slice(1);
+      const matcher: Matcher = (actual, at, _rt, out) => {
+        if (!check(actual)) out.push({ at, expected, actual });
       };
+      return described(matcher, () => expected);
     }
     const template = strings(s, path);
     if (!template) return equals(s);
-    return (actual, at, rt, out) => {
+    const matcher: Matcher = (actual, at, rt, out) => {
       const want = rt.resolve(template);
       if (!deepEqual(actual, want)) out.push({ at, expected: describeValue(want), actual });
     };
+    return described(matcher, (rt) => describeValue(rt.resolve(template)));
   }
 
-  function compileArray(items: unknown[], path: DocPath, exact: boolean): Matcher {
+  function compileArray(items: unknown[], path: DocPath, exact: boolean): DescribedMatcher {
     // An element is not directly under the array's key: `error: [{ code }]` is no error code.
     const saved = fieldKey;
     fieldKey = undefined;
-    let matchers: Matcher[];
+    let matchers: DescribedMatcher[];
     try {
       matchers = items.map((p, i) => compiler.compile(p, [...path, i], exact));
     } finally {
       fieldKey = saved;
     }
     const expected = `an array of ${items.length} element(s)`;
-    return (actual, at, rt, out) => {
+    const matcher: Matcher = (actual, at, rt, out) => {
       if (!Array.isArray(actual) || actual.length !== matchers.length) {
         out.push({ at, expected, actual });
         return;
       }
       for (let i = 0; i < matchers.length; i++) matchers[i]!(actual[i], joinPath(at, i), rt, out);
     };
+    return described(matcher, (rt) => describeList(matchers, rt));
   }
 
   /** `self` compiles operator arguments: the error-code compiler passes itself on. */
-  function compileObject(obj: Record<string, unknown>, path: DocPath, exact: boolean, self: PatternCompiler = compiler): Matcher {
+  function compileObject(obj: Record<string, unknown>, path: DocPath, exact: boolean, self: PatternCompiler = compiler): DescribedMatcher {
     const owner = fieldKey;
     const keys = Object.keys(obj);
     const operatorKeys = keys.filter((k) => k.startsWith('$') && !k.startsWith('$$'));
     if (operatorKeys.length > 0) {
       if (operatorKeys.length !== keys.length) {
         report([...path, operatorKeys[0]!], 'an object cannot mix $operators with plain keys; write $$key for a literal key starting with $');
-        return () => {};
+        return BROKEN;
       }
-      const parts: Matcher[] = [];
+      const parts: DescribedMatcher[] = [];
       for (const k of operatorKeys) {
         const op = getOperator(k);
         if (!op) {
@@ -130,16 +157,18 @@ export function createPatternCompiler(
           continue;
         }
         const m = op.compile(obj[k], [...path, k], self, exact);
-        if (m) parts.push(m);
+        if (m) parts.push(describedOperator(m, k, obj[k]));
       }
-      return parts.length === 1 ? parts[0]! : (actual, at, rt, out) => parts.forEach((m) => m(actual, at, rt, out));
+      if (parts.length === 1) return parts[0]!;
+      // Several operators on one value must all hold.
+      return described((actual, at, rt, out) => parts.forEach((m) => m(actual, at, rt, out)), (rt) => parts.map((m) => m.describe(rt)).join(' and '));
     }
     // An object with `data` is a plugindata: its `plugin` is the plugin of the errors in that data.
     const hasData = Object.hasOwn(obj, 'data');
     const savedPlugin = patternPlugin;
     const namesBefore = pluginNames;
     if (hasData && Object.hasOwn(obj, 'plugin')) patternPlugin = literalPlugin(obj.plugin);
-    let fields: (readonly [string, Matcher])[];
+    let fields: (readonly [string, DescribedMatcher])[];
     try {
       fields = keys.map((k) => [k.startsWith('$$') ? k.slice(1) : k, compileField(k, obj[k], [...path, k], exact, owner)] as const);
     } finally {
@@ -155,7 +184,7 @@ export function createPatternCompiler(
     // path again and again (every reply of its step), and joining them anew is a string each time.
     let pathsAt: string | undefined;
     let paths: string[] = [];
-    return (actual, at, rt, out) => {
+    const matcher: Matcher = (actual, at, rt, out) => {
       if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) {
         out.push({ at, expected: 'an object', actual });
         return;
@@ -187,6 +216,7 @@ export function createPatternCompiler(
         }
       }
     };
+    return described(matcher, (rt) => describeFields(fields, rt));
   }
 
   /**
@@ -198,8 +228,8 @@ export function createPatternCompiler(
     const self: PatternCompiler = {
       ...compiler,
       compile(pattern, path, exact) {
-        if (typeof pattern === 'string' && ERROR_NAME.test(pattern)) return errorCodeMatcher(pattern, path, family);
-        if (pattern !== null && typeof pattern === 'object' && !Array.isArray(pattern)) return compileObject(pattern as Record<string, unknown>, path, exact, self);
+        if (typeof pattern === 'string' && ERROR_NAME.test(pattern)) return seen(path, errorCodeMatcher(pattern, path, family));
+        if (pattern !== null && typeof pattern === 'object' && !Array.isArray(pattern)) return seen(path, compileObject(pattern as Record<string, unknown>, path, exact, self));
         return compiler.compile(pattern, path, exact);
       },
     };
@@ -207,7 +237,7 @@ export function createPatternCompiler(
   };
   const errorCodeCompilers: Record<ErrorFamily, PatternCompiler> = { core: errorCodeCompiler('core'), plugin: errorCodeCompiler('plugin') };
 
-  function compileField(key: string, pattern: unknown, path: DocPath, exact: boolean, owner: string | undefined): Matcher {
+  function compileField(key: string, pattern: unknown, path: DocPath, exact: boolean, owner: string | undefined): DescribedMatcher {
     const family = errorFamilyAt(key, owner);
     const saved = fieldKey;
     fieldKey = key;
@@ -225,42 +255,50 @@ export function createPatternCompiler(
     return pluginsWithNames;
   }
 
-  function errorCodeMatcher(name: string, path: DocPath, family: ErrorFamily): Matcher {
+  function errorCodeMatcher(name: string, path: DocPath, family: ErrorFamily): DescribedMatcher {
     const code = errorCodes.code(name);
     if (code === undefined) {
       const hint = closestName(name, namesOf(family, family === 'plugin' ? patternPlugin : undefined));
       report(path, `unknown error name ${name}; core errors are named as in apierror.h (SESSION_NOT_FOUND), plugin errors with the plugin's prefix (VIDEOROOM_NO_SUCH_ROOM)`, hint ? `did you mean ${hint}?` : undefined);
-      return () => {};
+      return BROKEN;
     }
     const plugin = errorCodes.plugin(name);
     if (family === 'core' && plugin !== undefined) {
       report(path, `${name} is an error of ${plugin} (its error_code ${code}), not a core error: error.code takes core names as in apierror.h (SESSION_NOT_FOUND)`, hintFor(name, code, 'core', undefined));
-      return () => {};
+      return BROKEN;
     }
     if (family === 'plugin' && plugin === undefined) {
       report(path, `${name} is a core error (error.code ${code}), not a plugin's: error_code takes the plugin's names, prefixed with its short name (VIDEOROOM_NO_SUCH_ROOM)`, hintFor(name, code, 'plugin', patternPlugin));
-      return () => {};
+      return BROKEN;
     }
     // Beside a plugin the catalogue knows; another one (a typo, a plugin of the user's) is left to the run, which fails on it.
     if (plugin !== undefined && patternPlugin !== undefined && plugin !== patternPlugin && knownPlugins().has(patternPlugin)) {
       report(path, `${name} is an error of ${plugin}, but this plugindata is from ${patternPlugin}`, hintFor(name, code, 'plugin', patternPlugin));
-      return () => {};
+      return BROKEN;
     }
     if (plugin === undefined) {
       const expected = `${code} (${name})`;
-      return (actual, at, _rt, out) => {
+      const matcher: Matcher = (actual, at, _rt, out) => {
         if (actual !== code) out.push({ at, expected, actual });
       };
+      return described(matcher, () => expected);
     }
     // The same number from another plugin is another error: the message's plugin must be the name's.
     pluginNames++;
     const named = `${code} (${name}, a ${plugin} code`;
     const expected = `${named})`;
-    return (actual, at, rt, out) => {
+    const otherPlugin = (rt: MatchRuntime): string | undefined => {
       const from = (rt as InPlugin).messagePlugin;
-      const otherPlugin = from !== undefined && from !== plugin;
-      if (actual !== code || otherPlugin) out.push({ at, expected: otherPlugin ? `${named}; this message is from ${from})` : expected, actual });
+      return from !== undefined && from !== plugin ? from : undefined;
     };
+    const describe = (rt: MatchRuntime): string => {
+      const from = otherPlugin(rt);
+      return from === undefined ? expected : `${named}; this message is from ${from})`;
+    };
+    const matcher: Matcher = (actual, at, rt, out) => {
+      if (actual !== code || otherPlugin(rt) !== undefined) out.push({ at, expected: describe(rt), actual });
+    };
+    return described(matcher, describe);
   }
 
   /** The names of a family: core names, or plugin names (of one plugin when known). */
@@ -288,11 +326,22 @@ function literalPlugin(pattern: unknown): string | undefined {
   return typeof pattern === 'string' && !pattern.startsWith('$') && !pattern.includes('${') ? pattern : undefined;
 }
 
-function equals(want: unknown): Matcher {
+function equals(want: unknown): DescribedMatcher {
   const expected = describeValue(want);
-  return (actual, at, _rt, out) => {
+  const matcher: Matcher = (actual, at, _rt, out) => {
     if (!deepEqual(actual, want)) out.push({ at, expected, actual });
   };
+  return described(matcher, () => expected);
+}
+
+/** What a pattern with an error compiles to: it never runs (the scenario does not load). */
+const BROKEN: DescribedMatcher = described(() => {}, () => 'nothing (the pattern has an error)');
+
+/** An operator's matcher, described as the operator is written when it does not describe itself. */
+function describedOperator(m: Matcher | DescribedMatcher, name: string, argument: unknown): DescribedMatcher {
+  if ('describe' in m && typeof m.describe === 'function') return m as DescribedMatcher;
+  const asWritten = describeValue({ [name]: argument });
+  return described((actual, at, rt, out) => m(actual, at, rt, out), () => asWritten);
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

@@ -1,3 +1,4 @@
+import { clip } from '../core/clip.js';
 import type { DocPath } from '../core/source.js';
 
 /** One reason a value did not match, at a path inside the message (`plugindata.data.result`). */
@@ -25,9 +26,27 @@ export interface ValueLookup {
 /** Pushes mismatches into `out`; `actual` is undefined when the key is absent. */
 export type Matcher = (actual: unknown, at: string, rt: MatchRuntime, out: Mismatch[]) => void;
 
+/**
+ * A compiled pattern that also says what it expects, in the words of its own mismatches:
+ * placeholders resolved, markers and error names as they are compared (`absent`,
+ * `459 (HANDLE_NOT_FOUND)`). Operators describe the patterns they hold with it ("one of ...",
+ * "anything but ..."), so their texts show what was compared, not the pattern as written.
+ */
+export interface DescribedMatcher extends Matcher {
+  describe(rt: MatchRuntime): string;
+}
+
+/** Told the matcher of each part of a pattern, by its path, as it is compiled. */
+export type PatternWatcher = (path: DocPath, matcher: DescribedMatcher) => void;
+
+/** The matcher, told how to describe itself. */
+export function described(matcher: Matcher, describe: (rt: MatchRuntime) => string): DescribedMatcher {
+  return Object.assign(matcher, { describe });
+}
+
 /** What compiling a pattern needs: child compilation and positioned errors. */
 export interface PatternCompiler {
-  compile(pattern: unknown, path: DocPath, exact: boolean): Matcher;
+  compile(pattern: unknown, path: DocPath, exact: boolean): DescribedMatcher;
   error(path: DocPath, message: string, hint?: string): void;
   knownSchema(name: string): boolean;
   /** A template for a string with placeholders; undefined when it has none. */
@@ -39,13 +58,39 @@ export interface OperatorDefinition {
   name: string;
   /** One line for docs and for "expected one of" messages. */
   summary: string;
-  compile(argument: unknown, path: DocPath, compiler: PatternCompiler, exact: boolean): Matcher | undefined;
+  /** A matcher without `describe` is described by the operator as written. */
+  compile(argument: unknown, path: DocPath, compiler: PatternCompiler, exact: boolean): Matcher | DescribedMatcher | undefined;
 }
+
+const DESCRIPTION_LENGTH = 80;
 
 export function describeValue(value: unknown): string {
   if (value === undefined) return '(absent)';
-  const json = JSON.stringify(value);
-  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+  return clip(JSON.stringify(value), DESCRIPTION_LENGTH);
+}
+
+/**
+ * What a list of patterns expects, `[1,<integer>]`: values as JSON, words in <> (as the failure's
+ * diff writes them inside a message).
+ */
+export function describeList(matchers: readonly DescribedMatcher[], rt: MatchRuntime): string {
+  return clip(`[${matchers.map((m) => inJson(m.describe(rt))).join(',')}]`, DESCRIPTION_LENGTH);
+}
+
+/** What an object pattern expects, `{"id":<integer>,"janus":"ack"}`, written like a list's. */
+export function describeFields(fields: ReadonlyArray<readonly [string, DescribedMatcher]>, rt: MatchRuntime): string {
+  return clip(`{${fields.map(([k, m]) => `${JSON.stringify(k)}:${inJson(m.describe(rt))}`).join(',')}}`, DESCRIPTION_LENGTH);
+}
+
+/** A description inside a list or object: a value, or a list or object described, as it is; words in <>. */
+function inJson(description: string): string {
+  if (description.startsWith('{') || description.startsWith('[')) return description;
+  try {
+    JSON.parse(description);
+    return description;
+  } catch {
+    return `<${description}>`;
+  }
 }
 
 export function joinPath(at: string, key: string | number): string {

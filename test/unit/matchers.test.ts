@@ -5,6 +5,7 @@ import { createPatternCompiler, deepEqual } from '../../src/match/compile-patter
 import type { MatchRuntime, Mismatch } from '../../src/match/contract.js';
 import { MARKERS } from '../../src/match/markers.js';
 import { operatorNames } from '../../src/match/registry.js';
+import { CATALOGUE_ERROR_CODES } from '../../src/schemas/error-names.js';
 
 /** Compiles a pattern the way a step does, collecting compile errors instead of throwing. */
 function compile(pattern: unknown, options: { exact?: boolean; values?: Record<string, unknown>; serverVersion?: string } = {}) {
@@ -15,6 +16,7 @@ function compile(pattern: unknown, options: { exact?: boolean; values?: Record<s
     // The hint (did-you-mean) is shown on its own line; tests read both as one text.
     (path, message, hint) => errors.push({ path, message: hint ? `${message}\n${hint}` : message, hint }),
     (name) => name === 'room-list',
+    CATALOGUE_ERROR_CODES,
   );
   const matcher = compiler.compile(pattern, ['expect'], options.exact ?? false);
   const rt: MatchRuntime = {
@@ -328,7 +330,7 @@ describe('matchers', function () {
       const m = pattern({ codec: { $oneOf: ['opus', '$absent'] } });
       assert.ok(m.matches({ codec: 'opus' }));
       assert.ok(m.matches({}));
-      assert.deepEqual(m.mismatches({ codec: 'pcmu' }).map((x) => x.expected), ['one of "opus", "$absent"']);
+      assert.deepEqual(m.mismatches({ codec: 'pcmu' }).map((x) => x.expected), ['one of "opus", absent']);
       assert.match(rejected({ a: { $oneOf: [] } }).message, /\$oneOf expects a non-empty array/);
     });
   });
@@ -390,6 +392,38 @@ describe('matchers', function () {
     it('errors inside their patterns are reported with the element path', function () {
       const e = rejected({ list: { $contains: [{ id: '$intger' }] } });
       assert.deepEqual(e.path, ['expect', 'list', '$contains', 0, 'id']);
+    });
+  });
+
+  describe('what an operator says it expected: the patterns it holds as they were compared', function () {
+    const expected = (p: unknown, actual: unknown, options?: { values?: Record<string, unknown>; serverVersion?: string }) => pattern(p, options).mismatches(actual).map((x) => x.expected);
+
+    it('$oneOf: placeholders resolved, markers and error names as a plain pattern says them', function () {
+      assert.deepEqual(expected({ id: { $oneOf: ['${sid}', 1] } }, { id: 6225 }, { values: { sid: 42 } }), ['one of 42, 1']);
+      assert.deepEqual(expected({ id: { $oneOf: ['$string', '$absent'] } }, { id: 6225 }), ['one of string, absent']);
+      assert.deepEqual(expected({ error: { code: { $oneOf: ['HANDLE_NOT_FOUND', 'PLUGIN_NOT_FOUND'] } } }, { error: { code: 458 } }), ['one of 459 (HANDLE_NOT_FOUND), 460 (PLUGIN_NOT_FOUND)']);
+    });
+
+    it('$not: placeholders resolved, markers and error names as a plain pattern says them', function () {
+      assert.deepEqual(expected({ id: { $not: '${sid}' } }, { id: 42 }, { values: { sid: 42 } }), ['anything but 42']);
+      assert.deepEqual(expected({ session_id: { $not: '$absent' } }, {}), ['anything but absent']);
+      assert.deepEqual(expected({ error: { code: { $not: 'SESSION_NOT_FOUND' } } }, { error: { code: 458 } }), ['anything but 458 (SESSION_NOT_FOUND)']);
+      assert.deepEqual(expected({ v: { $not: { $gte: 1, $lte: 3 } } }, { v: 2 }), ['anything but a number >= 1 and a number <= 3']);
+    });
+
+    it('$anyOrder and $contains: the list with placeholders resolved, words in <>', function () {
+      assert.deepEqual(expected({ handles: { $anyOrder: ['${h1}', '${h1}'] } }, { handles: [7, 8] }, { values: { h1: 7 } }), ['an array of 2 element(s) matching [7,7] in any order']);
+      assert.deepEqual(expected({ list: { $contains: ['$integer', '${x}'] } }, { list: [] }, { values: { x: 'a' } }), ['an array containing elements matching [<integer>,"a"]']);
+      assert.deepEqual(expected({ list: { $contains: [{ id: '${x}', name: '$string' }] } }, { list: [] }, { values: { x: 3 } }), ['an array containing elements matching [{"id":3,"name":<string>}]']);
+    });
+
+    it('objects, $exact, $regex and $janus inside an operator', function () {
+      const reply = { $oneOf: [{ janus: 'success', data: { id: '${sid}' } }, { janus: 'error', error: { code: 'SESSION_NOT_FOUND' } }] };
+      assert.deepEqual(expected(reply, { janus: 'ack' }, { values: { sid: 42 } }), ['one of {"janus":"success","data":{"id":42}}, {"janus":"error","error":{"code":<458 (SESSION_NOT_FOUND)>}}']);
+      assert.deepEqual(expected({ d: { $not: { $exact: { a: '${x}' } } } }, { d: { a: 1 } }, { values: { x: 1 } }), ['anything but exactly {"a":1}']);
+      assert.deepEqual(expected({ s: { $not: { $regex: '^${p}' } } }, { s: 'a.b' }, { values: { p: 'a.b' } }), ['anything but a string matching /^a\\.b/']);
+      assert.deepEqual(expected({ janus: { $oneOf: [{ $janus: { '>=1.0.0': '${a}' } }, 'success'] } }, { janus: 'event' }, { values: { a: 'ack' }, serverVersion: '1.1.2' }), ['one of "ack" (expects Janus 1.0.0+ behaviour), "success"']);
+      assert.deepEqual(expected({ janus: { $oneOf: [{ $janus: { '>=1.0.0': 'ack' } }, 'success'] } }, { janus: 'event' }), ['one of a value for a known Janus version (>=1.0.0); the server\'s version is unknown, "success"']);
     });
   });
 

@@ -1,4 +1,4 @@
-import type { OperatorDefinition } from '../contract.js';
+import { described, type OperatorDefinition } from '../contract.js';
 
 type Comparison = (a: number, b: number) => boolean;
 
@@ -12,9 +12,9 @@ function comparison(name: string, symbol: string, test: Comparison): OperatorDef
         return undefined;
       }
       const expected = `a number ${symbol} ${arg}`;
-      return (actual, at, _rt, out) => {
+      return described((actual, at, _rt, out) => {
         if (typeof actual !== 'number' || !test(actual, arg)) out.push({ at, expected, actual });
-      };
+      }, () => expected);
     },
   };
 }

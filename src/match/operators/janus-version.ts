@@ -1,5 +1,5 @@
 import { describeRange, isVersion, parseVersionRange, satisfies, type VersionRange } from '../../core/version-range.js';
-import type { Matcher, OperatorDefinition } from '../contract.js';
+import { described, type DescribedMatcher, type MatchRuntime, type OperatorDefinition } from '../contract.js';
 
 /**
  * `$janus: { ">=1.3.0": bob, "<1.3.0": $absent }`: the pattern of the first range the server's
@@ -14,7 +14,7 @@ export const janusVersionOperator: OperatorDefinition = {
       compiler.error(path, '$janus expects a mapping from Janus version ranges to patterns, like { ">=1.3.0": bob, "<1.3.0": $absent }');
       return undefined;
     }
-    const cases: Array<{ range: VersionRange; matcher: Matcher }> = [];
+    const cases: Array<{ range: VersionRange; matcher: DescribedMatcher }> = [];
     for (const [key, pattern] of Object.entries(arg)) {
       const parsed = parseVersionRange(key);
       if ('problem' in parsed) {
@@ -24,18 +24,30 @@ export const janusVersionOperator: OperatorDefinition = {
       cases.push({ range: parsed.range, matcher: compiler.compile(pattern, [...path, key], exact) });
     }
     const ranges = cases.map((c) => c.range.text).join(', ');
-    return (actual, at, rt, out) => {
+    const choose = (rt: MatchRuntime) => {
       const version = rt.serverVersion;
-      const known = version !== undefined && isVersion(version);
-      const chosen = known ? cases.find((c) => satisfies(c.range, version)) : undefined;
+      return version !== undefined && isVersion(version) ? cases.find((c) => satisfies(c.range, version)) : undefined;
+    };
+    /** What is expected when no case is chosen: why not. */
+    const noCase = (rt: MatchRuntime): string => {
+      const version = rt.serverVersion;
+      if (version !== undefined && isVersion(version)) return `a value for Janus ${ranges}; none covers ${version}`;
+      const unknown = version === undefined ? 'the server\'s version is unknown' : `the server's version_string ${JSON.stringify(version)} is not a version`;
+      return `a value for a known Janus version (${ranges}); ${unknown}`;
+    };
+    const behaviour = (range: VersionRange) => ` (expects Janus ${describeRange(range)} behaviour)`;
+    return described((actual, at, rt, out) => {
+      const chosen = choose(rt);
       if (!chosen) {
-        const unknown = version === undefined ? 'the server\'s version is unknown' : `the server's version_string ${JSON.stringify(version)} is not a version`;
-        out.push({ at, expected: known ? `a value for Janus ${ranges}; none covers ${version}` : `a value for a known Janus version (${ranges}); ${unknown}`, actual });
+        out.push({ at, expected: noCase(rt), actual });
         return;
       }
       const before = out.length;
       chosen.matcher(actual, at, rt, out);
-      for (let i = before; i < out.length; i++) out[i] = { ...out[i]!, expected: `${out[i]!.expected} (expects Janus ${describeRange(chosen.range)} behaviour)` };
-    };
+      for (let i = before; i < out.length; i++) out[i] = { ...out[i]!, expected: `${out[i]!.expected}${behaviour(chosen.range)}` };
+    }, (rt) => {
+      const chosen = choose(rt);
+      return chosen ? `${chosen.matcher.describe(rt)}${behaviour(chosen.range)}` : noCase(rt);
+    });
   },
 };

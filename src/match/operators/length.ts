@@ -1,4 +1,4 @@
-import type { OperatorDefinition } from '../contract.js';
+import { described, type OperatorDefinition } from '../contract.js';
 
 export const lengthOperator: OperatorDefinition = {
   name: '$length',
@@ -9,9 +9,9 @@ export const lengthOperator: OperatorDefinition = {
       return undefined;
     }
     const expected = `an array or string of length ${arg}`;
-    return (actual, at, _rt, out) => {
+    return described((actual, at, _rt, out) => {
       const length = Array.isArray(actual) || typeof actual === 'string' ? actual.length : undefined;
       if (length !== arg) out.push({ at, expected, actual });
-    };
+    }, () => expected);
   },
 };

@@ -1,4 +1,4 @@
-import { describeValue, type Mismatch, type OperatorDefinition } from '../contract.js';
+import { described, type MatchRuntime, type Mismatch, type OperatorDefinition } from '../contract.js';
 
 export const oneOfOperator: OperatorDefinition = {
   name: '$oneOf',
@@ -9,14 +9,14 @@ export const oneOfOperator: OperatorDefinition = {
       return undefined;
     }
     const alternatives = arg.map((p, i) => compiler.compile(p, [...path, i], exact));
-    const expected = `one of ${arg.map(describeValue).join(', ')}`;
-    return (actual, at, rt, out) => {
+    const describe = (rt: MatchRuntime): string => `one of ${alternatives.map((m) => m.describe(rt)).join(', ')}`;
+    return described((actual, at, rt, out) => {
       const ok = alternatives.some((m) => {
         const found: Mismatch[] = [];
         m(actual, at, rt, found);
         return found.length === 0;
       });
-      if (!ok) out.push({ at, expected, actual });
-    };
+      if (!ok) out.push({ at, expected: describe(rt), actual });
+    }, describe);
   },
 };

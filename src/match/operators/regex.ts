@@ -1,5 +1,5 @@
 import { safeRegex, REGEX_LIMIT_MS, type SafeRegex } from '../safe-regex.js';
-import type { Mismatch, OperatorDefinition, Template } from '../contract.js';
+import { described, type Mismatch, type OperatorDefinition, type Template } from '../contract.js';
 
 export const regexOperator: OperatorDefinition = {
   name: '$regex',
@@ -18,7 +18,7 @@ export const regexOperator: OperatorDefinition = {
       // The expression of the last match, kept: it is usually the same one again, and compiling a
       // guarded one makes a vm context.
       let last: { source: string; re: SafeRegex } | undefined;
-      return (actual, at, rt, out) => {
+      return described((actual, at, rt, out) => {
         const source = String(rt.resolve(literal));
         if (last?.source !== source) {
           try {
@@ -29,7 +29,7 @@ export const regexOperator: OperatorDefinition = {
           }
         }
         check(last.re, source, actual, at, out);
-      };
+      }, (rt) => matching(String(rt.resolve(literal))));
     }
     let re: SafeRegex;
     try {
@@ -38,7 +38,7 @@ export const regexOperator: OperatorDefinition = {
       compiler.error(path, `$regex is not a valid regular expression: ${(e as Error).message}`);
       return undefined;
     }
-    return (actual, at, _rt, out) => check(re, arg, actual, at, out);
+    return described((actual, at, _rt, out) => check(re, arg, actual, at, out), () => matching(arg));
   },
 };
 
@@ -50,6 +50,10 @@ function escapedValue(value: unknown): unknown {
 
 function check(re: SafeRegex, source: string, actual: unknown, at: string, out: Mismatch[]): void {
   const matched = typeof actual === 'string' ? re.test(actual) : false;
-  if (matched === 'too slow') out.push({ at, expected: `a string matching /${source}/ (given up after ${REGEX_LIMIT_MS} ms on this text: the expression backtracks without end on it; rewrite it)`, actual });
-  else if (!matched) out.push({ at, expected: `a string matching /${source}/`, actual });
+  if (matched === 'too slow') out.push({ at, expected: `${matching(source)} (given up after ${REGEX_LIMIT_MS} ms on this text: the expression backtracks without end on it; rewrite it)`, actual });
+  else if (!matched) out.push({ at, expected: matching(source), actual });
+}
+
+function matching(source: string): string {
+  return `a string matching /${source}/`;
 }

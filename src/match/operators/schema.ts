@@ -1,4 +1,4 @@
-import type { OperatorDefinition } from '../contract.js';
+import { described, type OperatorDefinition } from '../contract.js';
 
 export const schemaOperator: OperatorDefinition = {
   name: '$schema',
@@ -8,11 +8,11 @@ export const schemaOperator: OperatorDefinition = {
       compiler.error(path, `$schema expects the name of a known schema; got ${JSON.stringify(arg)}`);
       return undefined;
     }
-    return (actual, at, rt, out) => {
+    return described((actual, at, rt, out) => {
       const problems = rt.validateSchema(arg, actual, rt.serverVersion);
       // A violation names its schema already: said once.
       const named = `schema ${arg}: `;
       for (const p of problems ?? []) out.push({ at, expected: `valid against ${named}${p.startsWith(named) ? p.slice(named.length) : p}`, actual });
-    };
+    }, () => `valid against schema ${arg}`);
   },
 };

@@ -1,4 +1,4 @@
-import { describeValue, type OperatorDefinition } from '../contract.js';
+import { described, describeValue, type OperatorDefinition } from '../contract.js';
 import { MARKERS, TYPE_NAMES } from '../markers.js';
 
 export const typeOperator: OperatorDefinition = {
@@ -11,8 +11,8 @@ export const typeOperator: OperatorDefinition = {
       return undefined;
     }
     const expected = `a value of type ${arg}`;
-    return (actual, at, _rt, out) => {
+    return described((actual, at, _rt, out) => {
       if (!check(actual)) out.push({ at, expected, actual });
-    };
+    }, () => expected);
   },
 };

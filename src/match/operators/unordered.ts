@@ -1,4 +1,4 @@
-import type { Matcher, MatchRuntime, Mismatch, OperatorDefinition } from '../contract.js';
+import { described, describeList, type Matcher, type MatchRuntime, type Mismatch, type OperatorDefinition } from '../contract.js';
 
 /**
  * Finds a distinct actual element for every expected pattern (backtracking; arrays in Janus
@@ -36,16 +36,15 @@ function unordered(name: string, sameLength: boolean, summary: string): Operator
         return undefined;
       }
       const matchers = arg.map((p, i) => compiler.compile(p, [...path, i], exact));
-      const expected = sameLength
-        ? `an array of ${arg.length} element(s) matching ${JSON.stringify(arg)} in any order`
-        : `an array containing elements matching ${JSON.stringify(arg)}`;
-      return (actual, at, rt, out) => {
+      const describe = (rt: MatchRuntime): string =>
+        sameLength ? `an array of ${arg.length} element(s) matching ${describeList(matchers, rt)} in any order` : `an array containing elements matching ${describeList(matchers, rt)}`;
+      return described((actual, at, rt, out) => {
         const ok =
           Array.isArray(actual) &&
           (!sameLength || actual.length === matchers.length) &&
           assign(matchers, actual, at, rt);
-        if (!ok) out.push({ at, expected, actual });
-      };
+        if (!ok) out.push({ at, expected: describe(rt), actual });
+      }, describe);
     },
   };
 }
