@@ -294,7 +294,7 @@ class ScenarioCompiler implements IncludeHost {
       error,
       client: (raw) => this.client(src, stepPath, raw, defaultClient),
       template: (value, path) => compileTemplate(value, [...stepPath, ...path], check),
-      pattern: (value, path, exact) => patterns.compile(value, path, exact),
+      pattern: (value, path, exact, watch) => (watch ? patterns.compileWatched(value, path, exact, watch) : patterns.compile(value, path, exact)),
       declare: (saved) => {
         if (this.deferred) saved.forEach((n) => this.placeholders.savedTogether.add(n));
         this.later(() => saved.forEach((n) => this.names.add(n)));

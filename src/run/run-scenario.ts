@@ -421,6 +421,7 @@ class ScenarioRun {
         matcher(actual, '', runtimeFor(actor), out);
         return out;
       },
+      matchRuntime: runtimeFor,
       save: (name, value) => values.saved.set(name, value),
       traffic: (actor, direction, message, route, http, api = 'janus') => this.record(api === 'admin' ? 'admin' : actor.name, api)(direction, message, route, http),
       noteReply: (reply, transaction) => (values.last = { reply, transaction }),

@@ -2,7 +2,7 @@ import type { DocPath, SourceSpan } from '../core/source.js';
 import type { VersionRange } from '../core/version-range.js';
 import type { PeerAction, PeerResult } from '../media/contract.js';
 import type { JanusClient } from '../janus/client.js';
-import type { Matcher, Mismatch, Template } from '../match/contract.js';
+import type { Matcher, MatchRuntime, Mismatch, PatternWatcher, Template } from '../match/contract.js';
 import type { HttpExchange, JanusMessage, Route } from '../protocol/messages.js';
 import type { TlsOptions } from '../transports/contract.js';
 
@@ -81,7 +81,8 @@ export interface StepCompiler {
   /** The client a step acts as: its `client:` key, or the default, checked against `clients`. */
   client(raw: Record<string, unknown>): string;
   template(value: unknown, path: DocPath): Template;
-  pattern(value: unknown, path: DocPath, exact: boolean): Matcher;
+  /** `watch` is told the matcher of every part of the pattern, by its path, as it is compiled. */
+  pattern(value: unknown, path: DocPath, exact: boolean, watch?: PatternWatcher): Matcher;
   /** Declares names saved by this step, so later placeholders may refer to them. */
   declare(names: string[]): void;
   /**
@@ -125,6 +126,8 @@ export interface StepContext {
   readonly secrets: { apisecret?: string; token?: string; admin_secret?: string };
   resolve(template: Template, actor: Actor, transaction?: string): unknown;
   match(matcher: Matcher, actual: unknown, actor: Actor): Mismatch[];
+  /** What `match` runs matchers with for this actor: its values, the server's version. */
+  matchRuntime(actor: Actor): MatchRuntime;
   save(name: string, value: unknown): void;
   /** The scenario's WebRTC peers, by name; a StepFailure when the target has none (no requires.media). */
   readonly peers: { run(name: string, action: PeerAction): Promise<PeerResult> };

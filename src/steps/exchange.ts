@@ -1,10 +1,11 @@
 import { formatDuration } from '../core/duration.js';
 import { copyRecord, ownValue } from '../core/own.js';
-import { ClosedConnection, describeUncorrelated, type JanusClient, type RequestOutcome } from '../janus/client.js';
+import { ClosedConnection, describeUncorrelated, type Exchange, type JanusClient, type RequestOutcome } from '../janus/client.js';
 import { describeJanusError } from '../protocol/errors.js';
 import { ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../protocol/messages.js';
-import { expectsAck } from '../match/admits.js';
-import type { Matcher, Template } from '../match/contract.js';
+import { requestEnding, type Ending } from '../match/admits.js';
+import type { Matcher, MatchRuntime, Template } from '../match/contract.js';
+import type { DocPath } from '../core/source.js';
 import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave, saveWhatIsThere, type SaveSpec } from './save.js';
 import { checkExpectKeys, refusesErrorReply } from './common.js';
@@ -24,7 +25,8 @@ export interface ExchangeSpec {
   expect?: { matcher: Matcher; pattern: unknown };
   /** An error reply fails the step before `expect` is looked at: there is none, or it names neither `janus` nor `error`. */
   refusesErrors: boolean;
-  untilAck: boolean;
+  /** At the ack or the final reply: decided by `expect` when the scenario loads, or before the request is sent. */
+  ending: Ending | ((rt: MatchRuntime) => Ending);
   save: SaveSpec;
   timeoutMs?: number;
 }
@@ -45,13 +47,17 @@ export function compileExchangeOptions(raw: Record<string, unknown>, cc: StepCom
   if (typeof raw.as === 'string') cc.declareHandle(client, raw.as);
   checkExpectKeys(raw, cc, 'any reply but an error');
   const pattern = raw.expect;
+  // The parts of `expect` as compiled: where the step ends is read off the matchers that match its reply.
+  const parts = new Map<string, Matcher>();
+  const key = (path: DocPath): string => JSON.stringify(path);
+  const matcher = pattern === undefined ? undefined : cc.pattern(pattern, ['expect'], exact, (path, m) => parts.set(key(path), m));
   return {
     at: raw.at as Level | undefined,
     handle,
     as: raw.as as string | undefined,
-    expect: pattern === undefined ? undefined : { matcher: cc.pattern(pattern, ['expect'], exact), pattern },
+    expect: matcher && { matcher, pattern },
     refusesErrors: refusesErrorReply(pattern),
-    untilAck: pattern !== undefined && expectsAck(pattern),
+    ending: requestEnding(pattern, ['expect'], (path) => parts.get(key(path))),
     save: compileSave(raw, cc),
     timeoutMs: raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout'], { positive: true }),
   };
@@ -98,7 +104,7 @@ export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepCon
   const prepared = prepare(spec, actor, ctx);
   // A connected client is used as is: one wait less between a reply and the next request.
   const client = spec.api === 'janus' ? ctx.connected(actor) ?? await ctx.janus(actor) : await ctx.admin();
-  const sent = dispatch(prepared, spec, ctx, client);
+  const sent = dispatch(prepared, spec, actor, ctx, client);
   const slow = outcomeVerdict(spec, actor, ctx, step, client, sent, await sent.outcome);
   if (slow) await slow;
 }
@@ -110,7 +116,7 @@ export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepCon
 export async function sendExchange(spec: ExchangeSpec, actor: Actor, ctx: StepContext, step: CompiledStep): Promise<InFlight> {
   const prepared = prepare(spec, actor, ctx);
   const client = spec.api === 'admin' ? await ctx.admin() : await ctx.janus(actor);
-  const sent = dispatch(prepared, spec, ctx, client);
+  const sent = dispatch(prepared, spec, actor, ctx, client);
   return {
     finish: async () => {
       const slow = outcomeVerdict(spec, actor, ctx, step, client, sent, await sent.outcome);
@@ -125,6 +131,8 @@ interface Sent {
   verb?: string;
   transaction?: string;
   until: 'ack' | 'final';
+  /** What `expect` made of where the step ends. */
+  ending: Ending;
   timeoutMs: number;
   outcome: Promise<RequestOutcome>;
 }
@@ -134,10 +142,12 @@ function prepare(spec: ExchangeSpec, actor: Actor, ctx: StepContext): Prepared {
   return spec.raw ? rawRequest(spec, actor, ctx) : janusRequest(spec, actor, ctx);
 }
 
-function dispatch({ payload, route, verb, transaction }: Prepared, spec: ExchangeSpec, ctx: StepContext, client: JanusClient): Sent {
-  const until = spec.untilAck || verb === 'keepalive' || verb === 'trickle' ? 'ack' : 'final';
+function dispatch({ payload, route, verb, transaction }: Prepared, spec: ExchangeSpec, actor: Actor, ctx: StepContext, client: JanusClient): Sent {
+  // With the values the request was resolved with: a placeholder in `expect` has its value by now.
+  const ending = typeof spec.ending === 'function' ? spec.ending(ctx.matchRuntime(actor)) : spec.ending;
+  const until = ending.untilAck || verb === 'keepalive' || verb === 'trickle' ? 'ack' : 'final';
   const timeoutMs = spec.timeoutMs ?? ctx.stepTimeoutMs;
-  return { route, verb, transaction, until, timeoutMs, outcome: client.request(payload, route, until, timeoutMs, ctx.signal) };
+  return { route, verb, transaction, until, ending, timeoutMs, outcome: client.request(payload, route, until, timeoutMs, ctx.signal) };
 }
 
 /**
@@ -145,11 +155,11 @@ function dispatch({ payload, route, verb, transaction }: Prepared, spec: Exchang
  * request without a reply (a fault, silence) needs a look at the server first: then a promise.
  */
 function outcomeVerdict(spec: ExchangeSpec, actor: Actor, ctx: StepContext, step: CompiledStep, client: JanusClient, sent: Sent, outcome: RequestOutcome): Promise<void> | undefined {
-  if (!('exchange' in outcome)) return noReply(outcome, sent, actor, client, ctx);
+  if (!('exchange' in outcome)) return noReply(outcome, spec, sent, actor, client, ctx);
   const reply = outcome.exchange.reply;
   ctx.noteReply(reply, sent.transaction);
   if (spec.api === 'janus') bindIds(sent.verb, reply, sent.route, actor, spec.as);
-  checkReply(spec, reply, actor, ctx, step);
+  checkReply(spec, outcome.exchange, sent, actor, ctx, step);
   return undefined;
 }
 
@@ -187,14 +197,15 @@ function janusRequest(spec: ExchangeSpec, actor: Actor, ctx: StepContext): Prepa
 }
 
 /** Why a request ended without a reply: a fault, the time limit, an ack alone, an uncorrelated reply, a silent server. */
-async function noReply(outcome: Exclude<RequestOutcome, { exchange: unknown }>, sent: Sent, actor: Actor, client: JanusClient, ctx: StepContext): Promise<void> {
+async function noReply(outcome: Exclude<RequestOutcome, { exchange: unknown }>, spec: ExchangeSpec, sent: Sent, actor: Actor, client: JanusClient, ctx: StepContext): Promise<void> {
   const { verb, transaction, until, timeoutMs } = sent;
   // A request on a connection the scenario closed (or saw the server close) is the scenario's mistake, not a lost server.
   if ('fault' in outcome && outcome.fault instanceof ClosedConnection) throw new StepFailure('assertion', `client ${actor.name}: ${outcome.fault.message}`);
   if ('fault' in outcome) throw new StepFailure('infrastructure', outcome.fault.message);
   if (ctx.signal.aborted) throw new StepFailure('infrastructure', 'interrupted');
   if (outcome.ack) {
-    throw new StepFailure('assertion', `got an ack for ${verb ?? 'the request'} (transaction ${transaction}) but no ${until === 'ack' ? 'reply' : 'final reply or event'} within ${formatDuration(timeoutMs)}`, { actual: outcome.ack, slow: true });
+    const why = waitedPastAck(spec, outcome.ack, sent, actor, ctx);
+    throw new StepFailure('assertion', `got an ack for ${verb ?? 'the request'} (transaction ${transaction}) but no ${until === 'ack' ? 'reply' : 'final reply or event'} within ${formatDuration(timeoutMs)}${why}`, { actual: outcome.ack, slow: true });
   }
   const silence = `no reply to ${verb ?? 'the request'}${transaction ? ` (transaction ${transaction})` : ''} within ${formatDuration(timeoutMs)}`;
   if (outcome.uncorrelated) throw new StepFailure('infrastructure', `${silence}; ${describeUncorrelated(outcome.uncorrelated)}, shown as actual`, { actual: outcome.uncorrelated });
@@ -206,7 +217,8 @@ async function noReply(outcome: Exclude<RequestOutcome, { exchange: unknown }>, 
  * names `janus` or `error`: without a pattern, or with one that leaves them out, any reply but an
  * error passes. A failed reply still saves what it has, so a run that goes on after mismatches can.
  */
-function checkReply(spec: ExchangeSpec, reply: JanusMessage, actor: Actor, ctx: StepContext, step: CompiledStep): void {
+function checkReply(spec: ExchangeSpec, exchange: Exchange, sent: Sent, actor: Actor, ctx: StepContext, step: CompiledStep): void {
+  const reply = exchange.reply;
   if (spec.refusesErrors && reply.janus === 'error') {
     saveWhatIsThere(spec.save, reply, ctx);
     throw mismatchFailure(`${step.title} got an error reply: ${describeJanusError(reply) ?? '(no error code)'}`, { expected: spec.expect?.pattern, actual: reply });
@@ -215,10 +227,22 @@ function checkReply(spec: ExchangeSpec, reply: JanusMessage, actor: Actor, ctx: 
     const mismatches = ctx.match(spec.expect.matcher, reply, actor);
     if (mismatches.length > 0) {
       saveWhatIsThere(spec.save, reply, ctx);
-      throw mismatchFailure(`the reply to ${step.title} did not match`, { expected: spec.expect.pattern, actual: reply, mismatches });
+      const why = exchange.ack ? waitedPastAck(spec, exchange.ack, sent, actor, ctx) : '';
+      throw mismatchFailure(`the reply to ${step.title} did not match${why}`, { expected: spec.expect.pattern, actual: reply, mismatches });
     }
   }
   applySave(spec.save, reply, ctx);
+}
+
+/**
+ * Why a step whose ack matched `expect` waited for a final reply (that did not match, or did not
+ * come), for its failure to say; empty when the ack did not match or the step did not wait.
+ */
+function waitedPastAck(spec: ExchangeSpec, ack: JanusMessage, sent: Sent, actor: Actor, ctx: StepContext): string {
+  const why = sent.ending.why;
+  if (sent.until === 'ack' || why === undefined || !spec.expect) return '';
+  if (ctx.match(spec.expect.matcher, ack, actor).length > 0) return '';
+  return ` (its ack matched, but the step waited past it for the final reply: ${why})`;
 }
 
 /**

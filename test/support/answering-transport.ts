@@ -6,6 +6,15 @@ import type { TransportDefinition } from '../../src/transports/contract.js';
  * 7, by default), from inside send() or from a later callback. For tests of the runner itself.
  */
 export function answeringTransport(name: string, when: 'inside-send' | 'later', data: unknown = { id: 7 }): TransportDefinition {
+  return scriptedTransport(name, (request) => [{ janus: 'success', transaction: request.transaction, data }], when);
+}
+
+/**
+ * A transport with no server behind it that gives each request the replies `answers` makes for
+ * it, one at a time, each on a later turn, in order (as Janus sends an ack and then an event);
+ * the first from inside send() or from a later callback.
+ */
+export function scriptedTransport(name: string, answers: (request: JanusMessage) => JanusMessage[], when: 'inside-send' | 'later' = 'later'): TransportDefinition {
   return {
     name,
     schemes: [name],
@@ -14,10 +23,15 @@ export function answeringTransport(name: string, when: 'inside-send' | 'later', 
       return {
         ignoresSignal: true,
         send(payload) {
-          const request = (typeof payload === 'string' ? JSON.parse(payload) : payload) as JanusMessage;
-          const reply: JanusMessage = { janus: 'success', transaction: request.transaction, data };
-          if (when === 'inside-send') sink.message(reply);
-          else setImmediate(() => sink.message(reply));
+          const replies = answers((typeof payload === 'string' ? JSON.parse(payload) : payload) as JanusMessage);
+          const next = (): void => {
+            const reply = replies.shift();
+            if (!reply) return;
+            sink.message(reply);
+            setImmediate(next);
+          };
+          if (when === 'inside-send') next();
+          else setImmediate(next);
           return Promise.resolve(undefined);
         },
         async close() {},

@@ -28,9 +28,12 @@ export function stepContext(scenario: CompiledScenario, client: JanusClient, opt
     resolve: (template, actor, transaction) => template(values.lookupFor(actor, transaction)),
     match(matcher, actual, actor) {
       const out: Mismatch[] = [];
-      const lookup = values.lookupFor(actor);
-      matcher(actual, '', { resolve: (t) => t(lookup), validateSchema: () => [] }, out);
+      matcher(actual, '', ctx.matchRuntime(actor), out);
       return out;
+    },
+    matchRuntime(actor) {
+      const lookup = values.lookupFor(actor);
+      return { resolve: (t) => t(lookup), validateSchema: () => [] };
     },
     save: (name, value) => values.saved.set(name, value),
     noteReply: (reply, transaction) => (values.last = { reply, transaction }),

@@ -1,10 +1,28 @@
 import assert from 'node:assert/strict';
 import { Mailbox } from '../../src/janus/mailbox.js';
-import { expectsAck } from '../../src/match/admits.js';
+import { compileString } from '../../src/compile/template.js';
+import { requestEnding } from '../../src/match/admits.js';
+import { createPatternCompiler } from '../../src/match/compile-pattern.js';
+import type { Matcher, MatchRuntime } from '../../src/match/contract.js';
 import { MessageChecker } from '../../src/schemas/checker.js';
 import { StepFailure } from '../../src/steps/contract.js';
 
 const ECHO = 'janus.plugin.echotest';
+
+/** Where a request with this `expect` ends, compiled as a step compiles it, with the run's values and server version. */
+function ending(pattern: unknown, run: { values?: Record<string, unknown>; serverVersion?: string } = {}) {
+  const parts = new Map<string, Matcher>();
+  const compiler = createPatternCompiler((s, path) => (s.includes('${') ? compileString(s, path, () => true) : undefined), () => {}, () => true);
+  if (pattern !== undefined) compiler.compileWatched(pattern, ['expect'], false, (path, m) => parts.set(JSON.stringify(path), m));
+  const decided = requestEnding(pattern, ['expect'], (path) => parts.get(JSON.stringify(path)));
+  const values = run.values ?? {};
+  const rt: MatchRuntime = { resolve: (t) => t({ lookup: (ref) => values[ref] }), validateSchema: () => undefined, serverVersion: run.serverVersion };
+  return { atLoad: typeof decided !== 'function', ...(typeof decided === 'function' ? decided(rt) : decided) };
+}
+
+function expectsAck(pattern: unknown, run?: { values?: Record<string, unknown>; serverVersion?: string }): boolean {
+  return ending(pattern, run).untilAck;
+}
 
 describe('where a request step ends (the pattern decides)', function () {
   const ackPatterns: unknown[] = [
@@ -31,6 +49,7 @@ describe('where a request step ends (the pattern decides)', function () {
     { $oneOf: [{ janus: 'ack' }, { plugindata: '$object' }] },
     { $exact: { janus: 'event' } },
     { janus: '${verb}' },
+    { janus: { $janus: { '>=1.0.0': 'ack' } } },
     { janus: { $not: 'ack' } },
     { $not: { janus: 'event' } },
     { janus: '$absent' },
@@ -43,6 +62,36 @@ describe('where a request step ends (the pattern decides)', function () {
 
   it('a pattern key janus read off the prototype does not count', function () {
     assert.equal(expectsAck(JSON.parse('{"__proto__": {"janus": "ack"}}')), false);
+  });
+
+  it('a pattern written plainly is decided when the scenario loads', function () {
+    assert.equal(ending({ janus: 'ack' }).atLoad, true);
+    assert.equal(ending({ janus: { $not: 'event' } }).atLoad, true);
+    assert.equal(ending({ janus: 'event' }).atLoad, true);
+  });
+
+  it('$janus picks the pattern of the server\'s version first: an ack written with it ends at the ack', function () {
+    const onField = { janus: { $janus: { '>=1.0.0': 'ack' } } };
+    assert.equal(ending(onField).atLoad, false, 'decided with the server version, before the request is sent');
+    assert.equal(expectsAck(onField, { serverVersion: '1.1.2' }), true);
+    assert.equal(expectsAck({ janus: { $janus: { '>=1.0.0': 'ack', '<1.0.0': 'event' } } }, { serverVersion: '0.9.0' }), false, 'an event on the older version');
+    assert.equal(expectsAck(onField, {}), false, 'an unknown version: no pattern applies (the match says why)');
+    assert.equal(expectsAck({ $janus: { '>=1.0.0': { janus: 'ack', transaction: '$string' } } }, { serverVersion: '1.1.2' }), true, 'a whole-message $janus');
+    assert.equal(expectsAck({ $janus: { '>=2.0.0': { janus: 'ack' }, '<2.0.0': { janus: 'event' } } }, { serverVersion: '1.1.2' }), false);
+  });
+
+  it('a placeholder is resolved with the run\'s values: one that stands for ack ends at the ack', function () {
+    assert.equal(ending({ janus: '${a}' }).atLoad, false);
+    assert.equal(expectsAck({ janus: '${a}' }, { values: { a: 'ack' } }), true);
+    assert.equal(expectsAck({ janus: '${a}' }, { values: { a: 'event' } }), false);
+    assert.equal(expectsAck({ janus: { $oneOf: ['${a}', 'success'] } }, { values: { a: 'ack' } }), true);
+    assert.equal(expectsAck({ $exact: { janus: '${a}', transaction: '${transaction}' } }, { values: { a: 'ack' } }), true, 'placeholders elsewhere change nothing');
+  });
+
+  it('a step that waits past an ack its pattern might take says why', function () {
+    assert.match(ending({ $not: { janus: 'event' } }).why ?? '', /a whole-message \$not does not say which `janus` it wants/);
+    assert.match(ending({ $oneOf: [{ janus: 'ack' }, { janus: 'event', plugindata: '$object' }] }).why ?? '', /admits an event too/);
+    assert.equal(ending({ janus: 'event' }).why, undefined, 'no ack would have matched');
   });
 });
 
