@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { TransportFault, type CloseRequest, type ConnectionClose, type ConnectOptions, type PollAuth, type TransportConnection, type TransportDefinition } from '../transports/contract.js';
 import { Arrivals } from './arrivals.js';
-import { Mailbox } from './mailbox.js';
+import { Mailbox, type MailboxLimits } from './mailbox.js';
 import { AbortWatch, Deadlines } from '../core/waiting.js';
 import { idOf, requestObject, verbOf, type JanusApi, type JanusMessage, type Route } from '../protocol/messages.js';
 
@@ -14,7 +14,11 @@ export interface ClientOptions {
   /** Credentials for long-polls (HTTP); requests carry their own. */
   pollAuth: { apisecret?: string; token?: string };
   onTraffic?: TrafficListener;
-  /** Called once when the connection fails (dropped, malformed data): steps waiting on it end at once. */
+  /**
+   * Called when the connection fails (dropped, malformed data, a flood of messages) or the server
+   * breaks the protocol on it (a reply twice): steps waiting on it end at once. The first call
+   * names the cause; a violation may be followed by the connection's failure.
+   */
   onFault?: (fault: TransportFault) => void;
   /**
    * Called when code run on an incoming message throws (a traffic listener, the schema checker,
@@ -33,6 +37,8 @@ export interface ClientOptions {
   onConnectionChange?: (change: ConnectionChange) => void;
   /** A session was claimed or destroyed through this client (or the Admin API): no other client owns it any more. */
   onSessionTaken?: (sessionId: number) => void;
+  /** How much of what no step took the mailbox keeps before the connection fails (default MAILBOX_LIMITS). */
+  mailboxLimits?: MailboxLimits;
 }
 
 export type ConnectionChange = { event: 'opened' } | ({ event: 'closed' } & ConnectionClose);
@@ -59,6 +65,12 @@ export type RequestOutcome = { exchange: Exchange } | { timedOut: true; ack?: Ja
 
 /** Verbs of replies to requests (never events): one that names no waiting request is a server's mistake. */
 const REPLY_VERBS = new Set(['success', 'error', 'ack', 'server_info']);
+/**
+ * Verbs of final replies: a request has one. Janus may send an ack before it (and, over HTTP,
+ * after it), and a plugin may send events with the request's transaction after it; one of these
+ * for a request already answered is a server's mistake.
+ */
+const ANSWER_VERBS = new Set(['success', 'error', 'server_info', 'pong']);
 /** Why a request's exchange ends: one value for all, as an abort without a reason builds a DOMException (and its stack) every time. */
 const EXCHANGE_OVER = Object.freeze({ reason: 'the request has its outcome' });
 /** How long an automatic keepalive waits for its ack at least, whatever its period. */
@@ -120,7 +132,6 @@ class Pending {
  * knows which sessions it created so they can be destroyed, and sends keepalives.
  */
 export class JanusClient {
-  private readonly inbox = new Mailbox();
   private readonly log = new Arrivals();
   /**
    * Whether events are wanted from now on: once a step looks at the mailbox (or a session is
@@ -143,7 +154,12 @@ export class JanusClient {
   private readonly deadlines = new Deadlines();
   private readonly aborts = new AbortWatch();
   private readonly untransacted: Pending[] = [];
-  private readonly finished = new RecentSet(FINISHED_KEPT);
+  /**
+   * Transactions of finished requests, each with the request's verb when a reply naming that
+   * transaction answered it (null when it timed out, was given up, or failed): a second
+   * answer to it is the server's mistake, a late one to a request given up is not.
+   */
+  private readonly finished = new RecentMap<string | null>(FINISHED_KEPT);
   /** Replies whose transaction named no waiting request, newest last, with a running count. */
   private readonly uncorrelated: JanusMessage[] = [];
   /** @internal read by Pending */
@@ -166,6 +182,13 @@ export class JanusClient {
   private readonly keepaliveListeners = new Set<() => void>();
   private readonly closeListeners = new Set<() => void>();
   fault?: TransportFault;
+  /**
+   * The server broke the protocol on a connection that still works (it answered a request
+   * twice): the scenario ends with it as a server problem, and cleanup still destroys over it.
+   */
+  violation?: TransportFault;
+  /** The mailbox went past its limits: what the server sends from then on is not read (see checkFlood()). */
+  private flooded = false;
   /** Set by close(): requests it ends then are no sign of a lost connection. */
   private closing = false;
   /** True during a transport's send: what it reports meanwhile waits in `held` until the request is registered. */
@@ -173,7 +196,11 @@ export class JanusClient {
   /** Made only when something comes during a send (a transport answering inside it): no array a request. */
   private held?: Array<() => void>;
 
-  private constructor(private readonly options: ClientOptions) {}
+  private readonly inbox: Mailbox;
+
+  private constructor(private readonly options: ClientOptions) {
+    this.inbox = new Mailbox(options.mailboxLimits);
+  }
 
   static async connect(transport: TransportDefinition, connect: ConnectOptions, options: ClientOptions): Promise<JanusClient> {
     const client = new JanusClient(options);
@@ -190,12 +217,12 @@ export class JanusClient {
     let connection: TransportConnection | undefined;
     const current = (): boolean => connection === undefined || connection === this.connection;
     return this.transport!.connect(this.connectOptions!, {
-      message: (msg) => {
+      message: (msg, bytes) => {
         if (!current()) return;
-        if (this.inSend) return this.hold(() => this.receive(msg));
+        if (this.inSend) return this.hold(() => this.receive(msg, undefined, bytes));
         // Not through guarded(): a closure for every message received.
         try {
-          this.receive(msg);
+          this.receive(msg, undefined, bytes);
         } catch (error) {
           this.crashed(error);
         }
@@ -329,7 +356,7 @@ export class JanusClient {
 
   /** @internal A request's end (Pending.done): it stops waiting, and its outcome goes to the caller; a second call does nothing. */
   settle(pending: Pending, result: RequestOutcome): void {
-    if (!this.forget(pending)) return;
+    if (!this.forget(pending, answers(result, pending))) return;
     this.deadlines.delete(pending);
     if (pending.signal) this.aborts.delete(pending.signal, pending);
     const exchange = pending.exchange;
@@ -404,11 +431,11 @@ export class JanusClient {
     return this.uncorrelated[Math.max(0, this.uncorrelated.length - newer)];
   }
 
-  private forget(pending: Pending): boolean {
+  private forget(pending: Pending, answered: boolean): boolean {
     if (pending.transaction !== undefined) {
       if (this.pending.get(pending.transaction) !== pending) return false;
       this.pending.delete(pending.transaction);
-      this.finished.add(pending.transaction);
+      this.finished.set(pending.transaction, answered ? pending.verb ?? 'the request' : null);
       return true;
     }
     const i = this.untransacted.indexOf(pending);
@@ -438,6 +465,7 @@ export class JanusClient {
 
   /** Starts (or keeps) the long-poll of a session while events are wanted for it. */
   private poll(sessionId: number): void {
+    if (this.flooded) return;
     this.connection?.track?.(sessionId, this.sessionAuth.get(sessionId) ?? this.options.pollAuth, () => this.listening || this.awaitsEvent(sessionId));
   }
 
@@ -567,13 +595,21 @@ export class JanusClient {
     await this.request({ ...auth, janus: 'detach', transaction: `${String(transaction)}-detach` }, { sessionId, handleId }, 'final', timeoutMs);
   }
 
-  private receive(msg: JanusMessage, direct?: Pending): void {
+  private receive(msg: JanusMessage, direct?: Pending, bytes?: number): void {
+    // A flooding server is no longer read; a request's own reply (an HTTP POST's body: cleanup's destroys) still is.
+    if (this.flooded && !direct) return;
     this.options.onTraffic?.('in', msg);
     this.log.record(msg);
     const verb = verbOf(msg);
     const tx = typeof msg.transaction === 'string' ? msg.transaction : undefined;
     if (direct && tx !== undefined && direct.transaction !== undefined && tx !== direct.transaction) return this.misaddressed(msg, direct, tx);
-    const pending = (tx !== undefined ? this.pending.get(tx) : undefined) ?? direct ?? (tx === undefined ? this.untransactedFor(verb) : undefined);
+    const waiting = tx !== undefined ? this.pending.get(tx) : undefined;
+    // Pushed, or the body of a POST whose request a pushed copy answered first: the order they come in tells nothing.
+    if (!waiting && tx !== undefined && ANSWER_VERBS.has(verb ?? '')) {
+      const answered = this.finished.get(tx);
+      if (answered) return this.answeredTwice(msg, answered, tx, bytes);
+    }
+    const pending = waiting ?? direct ?? (tx === undefined ? this.untransactedFor(verb) : undefined);
     if (verb === 'timeout') this.forgetSession(idOf(msg.session_id));
     if (verb === 'detached') this.handles.get(idOf(msg.session_id) ?? -1)?.delete(idOf(msg.sender) ?? -1);
     if (pending) {
@@ -590,9 +626,43 @@ export class JanusClient {
       }
     }
     // A late ack for a request that already ended is part of that exchange, not an event.
-    if (verb === 'ack' && tx !== undefined && this.finished.has(tx)) return;
+    if (verb === 'ack' && tx !== undefined && this.finished.has(tx)) return this.passedBy(bytes);
     if (REPLY_VERBS.has(verb ?? '') && (tx === undefined || !this.finished.has(tx))) this.noteUncorrelated(msg);
-    this.inbox.put(msg);
+    this.inbox.put(msg, bytes);
+    this.checkFlood();
+  }
+
+  /** A message no request or step takes, left out of the mailbox: it counts toward its limits all the same. */
+  private passedBy(bytes: number | undefined): void {
+    this.inbox.passedBy(bytes);
+    this.checkFlood();
+  }
+
+  /**
+   * A final reply to a request that had its answer (the server sent it twice, or answered it
+   * again): no request can take it, and left in the mailbox a later wait for a reply could.
+   * The connection still works, so cleanup still destroys over it.
+   */
+  private answeredTwice(msg: JanusMessage, request: string, tx: string, bytes: number | undefined): void {
+    this.noteUncorrelated(msg);
+    if (!this.fault && !this.violation) {
+      this.violation = new TransportFault(`a reply that could not be correlated came: a second ${JSON.stringify(msg.janus)} for ${request} (transaction ${tx}), which was answered already`);
+      this.options.onFault?.(this.violation);
+    }
+    this.passedBy(bytes);
+  }
+
+  /**
+   * Past the mailbox's limits, the server floods: the connection fails with it (a server problem,
+   * the scenario ends), and nothing more is read from it: no long-poll starts again, and what
+   * still comes is dropped unrecorded, as memory must stay bounded.
+   */
+  private checkFlood(): void {
+    const over = this.inbox.overLimit();
+    if (over === undefined || this.flooded) return;
+    this.flooded = true;
+    for (const sessionId of this.sessions) this.connection?.untrack?.(sessionId);
+    this.fail(new TransportFault(`the server sent ${over} that no step took, the most a client keeps: it is no longer read`));
   }
 
   /**
@@ -758,22 +828,33 @@ function transactionOf(payload: JanusMessage | string): string | undefined {
   return typeof transaction === 'string' ? transaction : undefined;
 }
 
-/** A set that remembers at least the last `kept` values added (two generations: the older is dropped when the newer fills). */
-class RecentSet {
-  private newer = new Set<string>();
-  private older = new Set<string>();
+/** A map that remembers at least the last `kept` keys set (two generations: the older is dropped when the newer fills). */
+class RecentMap<V> {
+  private newer = new Map<string, V>();
+  private older = new Map<string, V>();
 
   constructor(private readonly kept: number) {}
 
-  add(value: string): void {
+  set(key: string, value: V): void {
     if (this.newer.size >= this.kept) {
       this.older = this.newer;
-      this.newer = new Set();
+      this.newer = new Map();
     }
-    this.newer.add(value);
+    this.newer.set(key, value);
   }
 
-  has(value: string): boolean {
-    return this.newer.has(value) || this.older.has(value);
+  has(key: string): boolean {
+    return this.newer.has(key) || this.older.has(key);
   }
+
+  get(key: string): V | undefined {
+    return this.newer.has(key) ? this.newer.get(key) : this.older.get(key);
+  }
+}
+
+/** Whether a request's outcome is its answer: a final reply (or event) naming its transaction, not an ack, nor a reply Janus left the transaction out of. */
+function answers(outcome: RequestOutcome, pending: Pending): boolean {
+  if (!('exchange' in outcome) || pending.transaction === undefined) return false;
+  const reply = outcome.exchange.reply;
+  return reply.transaction === pending.transaction && reply.janus !== 'ack';
 }

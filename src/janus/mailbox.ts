@@ -1,4 +1,5 @@
 import type { JanusMessage } from '../protocol/messages.js';
+import { describeBytes } from '../transports/limits.js';
 
 export type MessagePredicate = (msg: JanusMessage) => boolean;
 
@@ -8,6 +9,21 @@ interface Waiter {
   reject(error: unknown): void;
 }
 
+/** How much of what the server sent and no step took a mailbox keeps. */
+export interface MailboxLimits {
+  messages: number;
+  /** Counted from the sizes transports give (TransportSink.message); a message of unknown size counts 0. */
+  bytes: number;
+}
+
+/**
+ * Far above what real scenarios leave untaken: a long videoroom or streaming run leaves some
+ * hundreds of events (media, slowlink, other participants' joins) of a few KB each, an SDP at
+ * most. A server past them floods, broken or hostile: kept, its messages would grow the runner's
+ * memory by tens of MB a second until the scenario's time limit.
+ */
+export const MAILBOX_LIMITS: Readonly<MailboxLimits> = Object.freeze({ messages: 10_000, bytes: 64 * 1024 * 1024 });
+
 /**
  * Asynchronous messages of one client, kept in arrival order until a step takes them, so an
  * event that arrived before the step asked for it is not lost. Steps select by predicate
@@ -15,16 +31,24 @@ interface Waiter {
  */
 export class Mailbox {
   private readonly stored: JanusMessage[] = [];
+  /** The size of each stored message, in the same order. */
+  private readonly sizes: number[] = [];
+  private storedBytes = 0;
+  /** Messages no step could take and the mailbox never stored (see passedBy), for good. */
+  private passedCount = 0;
+  private passedBytes = 0;
   private readonly waiters: Waiter[] = [];
+
+  constructor(private readonly limits: Readonly<MailboxLimits> = MAILBOX_LIMITS) {}
 
   /**
    * Called from a transport's message callback. Predicates are scenario code (patterns with
    * placeholders): one that throws ends its own wait with that error, to be reported by the
    * step that waits, and never reaches the transport, which could only blame the server.
    */
-  put(msg: JanusMessage): void {
+  put(msg: JanusMessage, bytes = 0): void {
     if (this.waiters.length === 0) {
-      this.stored.push(msg);
+      this.store(msg, bytes);
       return;
     }
     for (const waiter of [...this.waiters]) {
@@ -40,7 +64,30 @@ export class Mailbox {
         return;
       }
     }
+    this.store(msg, bytes);
+  }
+
+  private store(msg: JanusMessage, bytes: number): void {
     this.stored.push(msg);
+    this.sizes.push(bytes);
+    this.storedBytes += bytes;
+  }
+
+  /**
+   * A message no step can take, and the mailbox does not store (a late ack, a second answer):
+   * the client's records (its arrivals, the transcript) still keep it, so it counts toward the
+   * limits, for good. A server sends few of them; a flood of them is a flood all the same.
+   */
+  passedBy(bytes = 0): void {
+    this.passedCount++;
+    this.passedBytes += bytes;
+  }
+
+  /** What the messages no step took exceed of the limits, in words (`more than 10000 messages`); undefined within them. */
+  overLimit(): string | undefined {
+    if (this.stored.length + this.passedCount > this.limits.messages) return `more than ${this.limits.messages} messages`;
+    if (this.storedBytes + this.passedBytes > this.limits.bytes) return `more than ${describeBytes(this.limits.bytes)} of messages`;
+    return undefined;
   }
 
   /** Takes the first stored message that is accepted, or waits for one; undefined on timeout; rejects when the predicate throws. */
@@ -51,7 +98,7 @@ export class Mailbox {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (i >= 0) return Promise.resolve(this.stored.splice(i, 1)[0]);
+    if (i >= 0) return Promise.resolve(this.removeAt(i));
     return new Promise((resolve, reject) => {
       const settle = (): void => {
         clearTimeout(timer);
@@ -76,6 +123,11 @@ export class Mailbox {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.push(waiter);
     });
+  }
+
+  private removeAt(i: number): JanusMessage {
+    this.storedBytes -= this.sizes.splice(i, 1)[0]!;
+    return this.stored.splice(i, 1)[0]!;
   }
 
   /** Looks without taking: the first stored message that is accepted. */

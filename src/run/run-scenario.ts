@@ -262,7 +262,8 @@ class ScenarioRun {
     const closed = await client.close(destroy, 2000);
     cleanup.destroyedSessions.push(...closed.destroyed);
     cleanup.sessionsLeft.push(...closed.left.map((l) => ({ client: name, ...l })));
-    if (client.fault) cleanup.fault ??= { kind: 'infrastructure', summary: `client ${name}: ${client.fault.message}` };
+    const fault = client.fault ?? client.violation;
+    if (fault) cleanup.fault ??= { kind: 'infrastructure', summary: `client ${name}: ${fault.message}` };
   }
 
   async result(stepFailure: Failure | undefined, stepMessages: number, cleanup: Cleanup): Promise<ScenarioResult> {

@@ -106,7 +106,12 @@ export interface PollAuth {
 
 /** What a transport reports upward. Messages may arrive in any order, on any callback. */
 export interface TransportSink {
-  message(msg: JanusMessage): void;
+  /**
+   * `bytes`: the size of the text the message came in (its share, when one frame or body held
+   * several), when the transport knows it: the client bounds by it what it keeps of messages no
+   * step took. Without it, only their number is bounded.
+   */
+  message(msg: JanusMessage, bytes?: number): void;
   /** The server misbehaved or went away: malformed JSON, a dropped connection, an HTTP status. */
   fault(fault: TransportFault): void;
   /** The server said a session no longer exists (HTTP long-poll 404). */

@@ -269,11 +269,13 @@ class HttpConnection implements TransportConnection {
         this.sink.fault(new TransportFault(`${where}: ${(err as Error).message}`));
         return;
       }
+      // Its characters, not its bytes: near enough for a bound, and no second pass over the text.
+      const share = reply.text.length / messages.length;
       for (const message of messages) {
         // Idle polls end with {"janus":"keepalive"}: the transport's own noise, not an event.
         if (message.janus === 'keepalive') continue;
         if (stopped()) return;
-        this.sink.message(message);
+        this.sink.message(message, share);
       }
       if (finished()) return;
       // Nobody waits for events any more: no new poll (Janus queues them) until track() again.

@@ -25,7 +25,8 @@ import { copyRecord } from '../core/own.js';
  * Messages for no connection of this process (another runner's) are dropped.
  */
 export interface ChannelEndpoint {
-  message(msg: JanusMessage): void;
+  /** `bytes`: as TransportSink.message has it. */
+  message(msg: JanusMessage, bytes?: number): void;
   fault(reason: string): void;
 }
 
@@ -113,6 +114,7 @@ const HOLD_LIMIT_MS = 2_000;
 
 interface Held {
   message: JanusMessage;
+  bytes: number | undefined;
   /** The unanswered requests it may answer. */
   candidates: Set<Unanswered>;
   timer: NodeJS.Timeout;
@@ -158,23 +160,23 @@ export class ReplyRouter {
     return new SharedChannel(tag, this);
   }
 
-  /** Routes one message from the stream to its connection. */
-  route(message: JanusMessage): void {
+  /** Routes one message from the stream to its connection; `bytes`, the size it came in, goes with it. */
+  route(message: JanusMessage, bytes?: number): void {
     const verb = typeof message.janus === 'string' ? message.janus : undefined;
     const tx = typeof message.transaction === 'string' ? message.transaction : undefined;
     const tagged = tx === undefined ? undefined : TAG.exec(tx);
     const visible: JanusMessage = tagged ? untagged(message, tx!.slice(tagged[0].length)) : message;
     const sessionId = typeof message.session_id === 'number' ? message.session_id : undefined;
     if (verb !== undefined && EVENT_VERBS.has(verb) && sessionId !== undefined && this.owners.has(sessionId)) {
-      return this.deliver(this.owners.get(sessionId)!, visible);
+      return this.deliver(this.owners.get(sessionId)!, visible, bytes);
     }
     if (tagged) {
       this.answered(tx!, message);
-      return this.deliver(tagged[1]!, visible);
+      return this.deliver(tagged[1]!, visible, bytes);
     }
     if (tx !== undefined) return; // another process's transaction
-    if ((verb === undefined || !EVENT_VERBS.has(verb)) && this.routeUntransacted(message)) return;
-    if (sessionId !== undefined && this.owners.has(sessionId)) this.deliver(this.owners.get(sessionId)!, message);
+    if ((verb === undefined || !EVENT_VERBS.has(verb)) && this.routeUntransacted(message, bytes)) return;
+    if (sessionId !== undefined && this.owners.has(sessionId)) this.deliver(this.owners.get(sessionId)!, message, bytes);
   }
 
   /**
@@ -186,16 +188,16 @@ export class ReplyRouter {
    * connection are all that is left, it goes there. A reply held `holdMs` goes to the
    * oldest request left. False when no request is unanswered.
    */
-  private routeUntransacted(message: JanusMessage): boolean {
+  private routeUntransacted(message: JanusMessage, bytes: number | undefined): boolean {
     this.pruneUnanswered();
     if (this.unanswered.length === 0) return false;
     const bare = this.unanswered.find((u) => u.wire === undefined);
     const candidates = bare ? [bare] : this.unanswered;
     if (oneConnection(candidates)) {
-      this.settle(candidates[0]!, message);
+      this.settle(candidates[0]!, message, bytes);
       return true;
     }
-    const held: Held = { message, candidates: new Set(candidates), timer: setTimeout(() => this.release(held), this.holdMs) };
+    const held: Held = { message, bytes, candidates: new Set(candidates), timer: setTimeout(() => this.release(held), this.holdMs) };
     held.timer.unref();
     this.held.push(held);
     return true;
@@ -208,7 +210,7 @@ export class ReplyRouter {
     this.held.splice(i, 1);
     clearTimeout(held.timer);
     const oldest = this.unanswered.find((u) => held.candidates.has(u));
-    if (oldest) this.settle(oldest, held.message);
+    if (oldest) this.settle(oldest, held.message, held.bytes);
   }
 
   /** A request no longer waiting (answered, or its connection closed): held replies that are down to one connection go there. */
@@ -219,11 +221,11 @@ export class ReplyRouter {
     }
   }
 
-  private settle(request: Unanswered, message: JanusMessage): void {
+  private settle(request: Unanswered, message: JanusMessage, bytes: number | undefined): void {
     const i = this.unanswered.indexOf(request);
     if (i >= 0) this.unanswered.splice(i, 1);
     this.eliminated(request);
-    this.deliver(request.tag, message);
+    this.deliver(request.tag, message, bytes);
   }
 
   /**
@@ -238,7 +240,8 @@ export class ReplyRouter {
     } catch (err) {
       return this.faultAll(`${source}: ${(err as Error).message}`);
     }
-    for (const message of messages) this.route(message);
+    const share = payload.length / messages.length;
+    for (const message of messages) this.route(message, share);
   }
 
   /** The stream failed: every connection on it hears the reason. */
@@ -266,8 +269,8 @@ export class ReplyRouter {
     for (const request of gone) this.eliminated(request);
   }
 
-  private deliver(tag: string, message: JanusMessage): void {
-    this.channels.get(tag)?.message(message);
+  private deliver(tag: string, message: JanusMessage, bytes: number | undefined): void {
+    this.channels.get(tag)?.message(message, bytes);
   }
 
   /** A reply to a tagged request: it is answered (an ack too), and a create's reply names the session. */
@@ -372,10 +375,10 @@ export class ChannelConnection implements TransportConnection {
     private readonly sink: TransportSink,
   ) {
     this.channel = parts.open({
-      message: (message) => {
+      message: (message, bytes) => {
         if (this.closed) return;
         this.channel.received(message);
-        this.sink.message(message);
+        this.sink.message(message, bytes);
       },
       fault: (reason) => {
         if (this.closed || this.faulted) return;

@@ -360,7 +360,7 @@ class UnixConnection implements TransportConnection {
     }
     for (const message of messages) {
       if (message['janus'] === 'timeout') this.sawTimeout = true;
-      this.sink.message(message);
+      this.sink.message(message, data.length);
     }
   }
 

@@ -174,7 +174,8 @@ class WsConnection implements TransportConnection {
       this.sink.fault(new TransportFault(`WebSocket ${this.shownUrl}: ${(err as Error).message}`));
       return;
     }
-    for (const message of messages) this.sink.message(message);
+    const share = bytes.length / messages.length;
+    for (const message of messages) this.sink.message(message, share);
   }
 
   private errorReason(err: Error): string {

@@ -31,7 +31,8 @@ describe('CLI against a hostile server', function () {
     'quiet.yaml': 'name: watches\nsteps:\n  - request: create\n  - no_event: {}\n    for: 25s\n',
   });
   const leaves = scenarioDir({ 'leaves.yaml': 'name: leaves its session to the cleanup\nsteps:\n  - request: create\n' });
-  after(() => [ping, waiting, leaves].forEach((d) => d.remove()));
+  const twice = scenarioDir({ 'twice.yaml': 'name: takes a reply for an event\nsteps:\n  - request: create\n  - wait: { janus: success }\n    within: 5s\n' });
+  after(() => [ping, waiting, leaves, twice].forEach((d) => d.remove()));
   const urlOf = (t: 'http' | 'ws') => (t === 'http' ? fake.httpUrl : fake.wsUrl);
 
   for (const transport of ['http', 'ws'] as const) {
@@ -74,6 +75,26 @@ describe('CLI against a hostile server', function () {
       const why = behaviour === 'untransacted' ? 'it carries no transaction' : 'its transaction names no request waiting';
       assert.ok(run.stdout.includes(`a reply that could not be correlated came instead: "success" (${why}`), run.stdout);
       assert.doesNotMatch(run.stdout, /no reply to attach|did not answer info/);
+    });
+  }
+
+  it('ws: a reply sent twice is a server problem in one line, exit 3, and not a reply for a later wait', async () => {
+    fake = await FakeJanus.start();
+    fake.behaviour = 'twice';
+    const run = await runCli(['run', twice.dir, '--url', fake.wsUrl, '--step-timeout', '5s']);
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    assert.match(run.stdout, /server problem: client main: a reply that could not be correlated came: a second "success" for create \(transaction \w+\), which was answered already$/m);
+  });
+
+  for (const transport of ['http', 'ws'] as const) {
+    // The test's own time limit (under the 25 s the scenario sleeps) is the watchdog.
+    it(`${transport}: a flood of events no step takes ends the scenario at once, exit 3`, async function () {
+      this.timeout(20_000);
+      fake = await FakeJanus.start();
+      fake.behaviour = 'flood';
+      const run = await runCli(['run', join(waiting.dir, 'sleep.yaml'), '--url', urlOf(transport), '--timeout', '60s']);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      assert.match(run.stdout, /server problem: client main: the server sent more than 10000 messages that no step took, the most a client keeps: it is no longer read\n\s+at .*sleep\.yaml:4:5 \(step: sleep 25000ms\)/);
     });
   }
 

@@ -37,7 +37,20 @@ export type FakeBehaviour =
   /** A success whose transaction is not the request's. */
   | 'wrongTransaction'
   /** Not JSON: "<" then the request's `pad` and `note` fields, so a parse error quotes them. */
-  | 'reflect';
+  | 'reflect'
+  /** Answers like 'ok', and sends every reply to a request twice; over HTTP the second comes by the long-poll. */
+  | 'twice'
+  /**
+   * Answers like 'ok', and floods (with `floodOf`): over WS, once a session is created,
+   * FLOOD_BURST messages a turn of the event loop until the socket closes; over HTTP, FLOOD_BURST
+   * messages in every long-poll's answer.
+   */
+  | 'flood';
+
+/** Events a flooding fake sends at once. */
+export const FLOOD_BURST = 200;
+/** What a flooding fake sends: a valid EchoTest notification, as Janus sends after a hangup. */
+export const FLOOD_EVENT = JSON.stringify({ janus: 'event', session_id: 4242, sender: 77, plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', result: 'done' } } });
 
 export type FakeHandshake = 'accept' | 'hang' | 'drop';
 
@@ -49,6 +62,10 @@ export interface ReceivedRequest {
 
 export class FakeJanus {
   behaviour: FakeBehaviour = 'ok';
+  /** What 'flood' sends: events, or acks of the create (late acks, which no request takes either). */
+  floodOf: 'events' | 'acks' = 'events';
+  /** The transaction of the last create received. */
+  private createTransaction?: string;
   handshake: FakeHandshake = 'accept';
   readonly requests: ReceivedRequest[] = [];
   readonly frames: string[] = [];
@@ -182,21 +199,55 @@ export class FakeJanus {
       case 'wrongTransaction':
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.misdirected(body)));
         return;
-      case 'ok':
-        if (req.method === 'GET' && !(req.url ?? '').split('?')[0].endsWith('/info')) {
-          const scripted = this.pollReplies.shift();
-          // Like Janus: an idle long-poll is held (here: until the client goes away, or a detach).
-          if (scripted !== undefined) res.writeHead(200, { 'content-type': 'application/json' }).end(scripted);
-          else this.heldPolls.push(res);
+      case 'flood':
+        if (isPoll(req)) {
+          res.writeHead(200, { 'content-type': 'application/json' }).end(`[${Array(FLOOD_BURST).fill(this.floodMessage()).join(',')}]`);
           return;
         }
-        const reply = echoReply(body);
-        // Like Janus: detaching a handle sends `detached` to the session's poll.
-        if ((reply.echo as { janus?: unknown } | undefined)?.janus === 'detach') {
-          for (const poll of this.heldPolls.splice(0)) if (!poll.destroyed) poll.writeHead(200, { 'content-type': 'application/json' }).end('[{"janus":"detached","session_id":4242,"sender":77}]');
-        }
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
+        this.noteCreate(body);
+        return this.answerHttpOk(req, res, body);
+      case 'twice':
+        if (req.method === 'POST') this.toPoll(JSON.stringify([echoReply(body)]));
+        return this.answerHttpOk(req, res, body);
+      case 'ok':
+        return this.answerHttpOk(req, res, body);
     }
+  }
+
+  /** Answers like a (very small) Janus: polls held, requests echoed. */
+  private answerHttpOk(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    if (isPoll(req)) {
+      const scripted = this.pollReplies.shift();
+      // Like Janus: an idle long-poll is held (here: until the client goes away, or a detach).
+      if (scripted !== undefined) res.writeHead(200, { 'content-type': 'application/json' }).end(scripted);
+      else this.heldPolls.push(res);
+      return;
+    }
+    const reply = echoReply(body);
+    // Like Janus: detaching a handle sends `detached` to the session's poll.
+    if ((reply.echo as { janus?: unknown } | undefined)?.janus === 'detach') {
+      for (const poll of this.heldPolls.splice(0)) if (!poll.destroyed) poll.writeHead(200, { 'content-type': 'application/json' }).end('[{"janus":"detached","session_id":4242,"sender":77}]');
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
+  }
+
+  /** Whether the request is a create; its transaction is remembered. */
+  private noteCreate(body: string): boolean {
+    const request = JSON.parse(body || '{}') as { janus?: unknown; transaction?: unknown };
+    if (request.janus !== 'create') return false;
+    this.createTransaction = String(request.transaction);
+    return true;
+  }
+
+  private floodMessage(): string {
+    return this.floodOf === 'events' ? FLOOD_EVENT : JSON.stringify({ janus: 'ack', session_id: 4242, transaction: this.createTransaction });
+  }
+
+  /** Gives a body to the long-poll held, or to the next one. */
+  private toPoll(body: string): void {
+    const poll = this.heldPolls.shift();
+    if (poll && !poll.destroyed) poll.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    else this.pollReplies.push(body);
   }
 
   /** Writes 1 MiB chunks for as long as the client reads them. */
@@ -273,10 +324,36 @@ export class FakeJanus {
       case 'wrongTransaction':
         ws.send(JSON.stringify(this.misdirected(frame)));
         return;
+      case 'twice': {
+        const reply = JSON.stringify(echoReply(frame));
+        ws.send(reply);
+        ws.send(reply);
+        return;
+      }
+      case 'flood': {
+        ws.send(JSON.stringify(echoReply(frame)));
+        if (this.noteCreate(frame)) floodSocket(ws, this.floodMessage());
+        return;
+      }
       case 'ok':
         ws.send(JSON.stringify(echoReply(frame)));
     }
   }
+}
+
+/** A long-poll GET: one to a session's path, not to /info. */
+function isPoll(req: http.IncomingMessage): boolean {
+  return req.method === 'GET' && !(req.url ?? '').split('?')[0]!.endsWith('/info');
+}
+
+/** FLOOD_BURST messages a turn of the event loop, for as long as the socket is open. */
+function floodSocket(ws: WebSocket, message: string): void {
+  const burst = (): void => {
+    if (ws.readyState !== ws.OPEN) return;
+    for (let i = 0; i < FLOOD_BURST; i++) ws.send(message);
+    setImmediate(burst);
+  };
+  burst();
 }
 
 function reflection(body: string): string {
