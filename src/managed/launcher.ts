@@ -64,7 +64,8 @@ export interface StartOptions {
   moduleDir?: string;
   /**
    * Stops the start at once when it aborts (JanusStartError "the start was interrupted"): the
-   * starting Janus is killed and its folder removed. The interrupts of a running CLI command
+   * starting Janus is killed and its folder removed, and so is a broker still starting for it
+   * (MQTT, RabbitMQ) that no other start waits for. The interrupts of a running CLI command
    * (see interruptStartsWith) stop every start too.
    */
   signal?: AbortSignal;
@@ -88,9 +89,10 @@ export async function startJanus(needs: JanusNeeds, options: StartOptions = {}):
   const plan = await planLaunch(needs, options);
   installExitHandler();
   // The brokers come first: Janus's RabbitMQ transport gives up for good when it finds none.
+  // An interrupt stops a broker start too (RabbitMQ takes seconds): its processes and folder go.
   let leases: Map<BrokerTransport, BrokerLease>;
   try {
-    leases = await leaseBrokers(plan.brokerTransports);
+    leases = await leaseBrokers(plan.brokerTransports, signal);
   } catch (err) {
     throw err instanceof BrokerStartError ? new JanusStartError(err.message) : err;
   }

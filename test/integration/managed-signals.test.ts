@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installedModules, JanusStartError, startJanus } from '../../src/managed/index.js';
 import { eventually } from '../support/admin.js';
-import { hasHandle, isRunning, managedJanusPids, scenarioDir, SLEEPS_WITH_A_HANDLE, tmpdirPerTest, type CliRun } from '../support/cli.js';
+import { hasHandle, isRunning, kill, managedJanusPids, scenarioDir, SLEEPS_WITH_A_HANDLE, tmpdirPerTest, type CliRun } from '../support/cli.js';
 
 /**
  * Signals and odd Janus binaries around a managed Janus: Ctrl-C and SIGTERM while it starts
@@ -225,13 +225,5 @@ function described(pid: number): string {
     return `${pid} (${state}, parent ${ppid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()})`;
   } catch {
     return `${pid} (gone)`;
-  }
-}
-
-function kill(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // gone already
   }
 }

@@ -82,6 +82,15 @@ export function isRunning(pid: number): boolean {
   }
 }
 
+/** SIGKILL to a process the test started, when it still exists. */
+export function kill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone already
+  }
+}
+
 /** Whether Janus has a handle: each handle runs a thread of its own named "hloop <handle id>". */
 export function hasHandle(pid: number): boolean {
   try {

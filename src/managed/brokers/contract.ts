@@ -22,6 +22,19 @@ export interface RunningBroker {
   killSync(): void;
 }
 
+/** What the pool gives a broker start. */
+export interface BrokerStartControl {
+  /** Aborts the start: its processes are killed, its folder removed, and it rejects (startInterrupted). */
+  signal: AbortSignal;
+  /**
+   * Tells the pool how to kill the start's processes and remove its folder at once, for the
+   * 'exit' handler while the start is under way (the started broker's killSync takes over).
+   */
+  starting(killSync: () => void): void;
+}
+
+export type BrokerStarter = (control: BrokerStartControl) => Promise<RunningBroker>;
+
 /** A broker could not be started; the message is one line for the report. */
 export class BrokerStartError extends Error {
   override readonly name = 'BrokerStartError';

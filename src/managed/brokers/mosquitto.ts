@@ -1,12 +1,10 @@
-import { rmSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { findExecutable } from '../installation.js';
 import { pickFreePorts } from '../ports.js';
-import { makeOwnedFolder } from '../stale-folders.js';
-import { BrokerStartError, type RunningBroker } from './contract.js';
-import { brokerDeathReason, PortTaken, spawnServer, waitForPort } from './process.js';
+import { BrokerStartError, type BrokerStartControl, type RunningBroker } from './contract.js';
+import { BrokerHoldings, brokerDeathReason, waitForPort, withFreshPorts } from './process.js';
 
 const INSTALL_HINT = 'install it with `apt-get install -y mosquitto`';
 /** mosquitto opens its port within ~25 ms; a busy machine gets much more. */
@@ -18,23 +16,17 @@ const BIND_FAILURE = /Address already in use|Error: Unable to create listener/i;
  * Debian's mosquitto on a free loopback port: anonymous clients, nothing persisted, logs on
  * stdout (the last lines explain a failure). Its config lives in a folder of its own.
  */
-export async function startMosquitto(): Promise<RunningBroker> {
+export async function startMosquitto(control: BrokerStartControl): Promise<RunningBroker> {
   const binary = (await findExecutable('mosquitto')) ?? (await findExecutable('/usr/sbin/mosquitto'));
   if (!binary) throw new BrokerStartError(`the MQTT broker mosquitto is not installed; ${INSTALL_HINT}`);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await launch(binary);
-    } catch (err) {
-      if (!(err instanceof PortTaken) || attempt >= 3) throw err instanceof PortTaken ? new BrokerStartError(err.message) : err;
-    }
-  }
+  return withFreshPorts(control.signal, () => launch(binary, control));
 }
 
-async function launch(binary: string): Promise<RunningBroker> {
-  const dir = makeOwnedFolder('mosquitto-');
+async function launch(binary: string, control: BrokerStartControl): Promise<RunningBroker> {
+  const holdings = new BrokerHoldings('mosquitto-', control);
   try {
     const [port] = await pickFreePorts(1);
-    const config = join(dir, 'mosquitto.conf');
+    const config = join(holdings.dir, 'mosquitto.conf');
     await writeFile(config, [
       `listener ${port} 127.0.0.1`,
       'allow_anonymous true',
@@ -50,13 +42,8 @@ async function launch(binary: string): Promise<RunningBroker> {
       '',
     ].join('\n'));
     const began = Date.now();
-    const server = await spawnServer(binary, ['-c', config], {}, dir);
-    try {
-      await waitForPort(server, port!, 'mosquitto', READY_TIMEOUT_MS, BIND_FAILURE);
-    } catch (err) {
-      await server.terminate(0);
-      throw err;
-    }
+    const server = await holdings.spawn(binary, ['-c', config], {});
+    await waitForPort(server, port!, 'mosquitto', READY_TIMEOUT_MS, BIND_FAILURE, control.signal);
     const startMs = Date.now() - began;
     let stopping: Promise<void> | undefined;
     return {
@@ -68,17 +55,14 @@ async function launch(binary: string): Promise<RunningBroker> {
       stop() {
         stopping ??= (async () => {
           await server.terminate(STOP_GRACE_MS);
-          await rm(dir, { recursive: true, force: true });
+          await rm(holdings.dir, { recursive: true, force: true });
         })();
         return stopping;
       },
-      killSync() {
-        server.killSync();
-        rmSync(dir, { recursive: true, force: true });
-      },
+      killSync: () => holdings.killSync(),
     };
   } catch (err) {
-    await rm(dir, { recursive: true, force: true });
+    await holdings.discard();
     throw err;
   }
 }

@@ -1,17 +1,78 @@
+import { rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clip } from '../../core/clip.js';
+import { startInterrupted } from '../errors.js';
 import { findExecutable } from '../installation.js';
 import { JanusProcess } from '../janus-process.js';
 import { listeningPortsOf } from '../socket-ownership.js';
-import { BrokerStartError } from './contract.js';
+import { makeOwnedFolder } from '../stale-folders.js';
+import { BrokerStartError, type BrokerStartControl, type RunningBroker } from './contract.js';
+
+/** Bind failures are retried with fresh ports this many times in all. */
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Runs `attempt` again while a port it picked was taken before its server bound it; stops
+ * trying once the start is interrupted.
+ */
+export async function withFreshPorts(signal: AbortSignal, attempt: () => Promise<RunningBroker>): Promise<RunningBroker> {
+  for (let n = 1; ; n++) {
+    if (signal.aborted) throw startInterrupted(signal);
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof PortTaken)) throw err;
+      if (n >= PORT_ATTEMPTS) throw new BrokerStartError(err.message);
+    }
+  }
+}
+
+/**
+ * What one start of a broker made: its private folder and the processes it spawned. A failed or
+ * interrupted start discards them; until the start ends, the pool's 'exit' handler can kill
+ * them (see BrokerStartControl.starting), and the started broker's killSync is theirs.
+ */
+export class BrokerHoldings {
+  readonly dir: string;
+  private readonly processes: JanusProcess[] = [];
+  private readonly signal: AbortSignal;
+
+  constructor(folderSuffix: string, control: BrokerStartControl) {
+    this.dir = makeOwnedFolder(folderSuffix);
+    this.signal = control.signal;
+    control.starting(() => this.killSync());
+  }
+
+  /** A server of this start (see spawnServer); none once the start is interrupted. */
+  async spawn(file: string, args: string[], env: Record<string, string>): Promise<JanusProcess> {
+    if (this.signal.aborted) throw startInterrupted(this.signal);
+    const server = await spawnServer(file, args, env, this.dir);
+    this.processes.push(server);
+    return server;
+  }
+
+  /** A start that failed or was interrupted: nothing of it is worth a graceful stop. */
+  async discard(): Promise<void> {
+    for (const server of this.processes) server.killSync();
+    await Promise.all(this.processes.map((p) => p.exited));
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** For 'exit' handlers: SIGKILL to every process, folder removed. */
+  killSync(): void {
+    for (const server of this.processes) server.killSync();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
 
 /**
  * A server process tied to this one: setpriv sets the parent-death signal (as for Janus, see
  * janus-process.ts), `env` sets its environment, and both exec, so the pid we hold is the
  * server's own and a killed runner takes the server with it.
  */
-export async function spawnServer(file: string, args: string[], env: Record<string, string>, dir: string): Promise<JanusProcess> {
+async function spawnServer(file: string, args: string[], env: Record<string, string>, dir: string): Promise<JanusProcess> {
   const setpriv = await findExecutable('setpriv');
   const envArgs = ['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`)];
   const command = setpriv
@@ -29,12 +90,14 @@ const POLL_MS = 20;
 
 /**
  * Waits until `port` accepts connections and is held by `server` itself (not by a process that
- * took the port first). Fails at once when the server exits; `portTaken` says whether its log
- * shows a bind failure (the caller retries with new ports).
+ * took the port first). Fails at once when the server exits, or when `signal` aborts
+ * (startInterrupted; the caller stops the server); `bindFailure` tells from its log that the
+ * port was taken (PortTaken: the caller retries with new ports).
  */
-export async function waitForPort(server: JanusProcess, port: number, name: string, timeoutMs: number, bindFailure: RegExp): Promise<void> {
+export async function waitForPort(server: JanusProcess, port: number, name: string, timeoutMs: number, bindFailure: RegExp, signal: AbortSignal): Promise<void> {
   const started = Date.now();
   for (;;) {
+    if (signal.aborted) throw startInterrupted(signal);
     const failed = server.log.allLines().find((l) => bindFailure.test(l));
     if (failed) throw new PortTaken(`${name}: ${clip(failed.trim(), 200)}`);
     if (!server.running) {
@@ -49,7 +112,8 @@ export async function waitForPort(server: JanusProcess, port: number, name: stri
       return;
     }
     if (Date.now() - started > timeoutMs) throw new BrokerStartError(`${name} not accepting connections on 127.0.0.1:${port} within ${timeoutMs} ms: ${lastWords(server)}`);
-    await Promise.race([sleep(POLL_MS), server.exited]);
+    // An abort ends the pause at once; the check above then reports it.
+    await Promise.race([sleep(POLL_MS, undefined, { signal }).catch(() => undefined), server.exited]);
   }
 }
 

@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JanusProcess } from '../janus-process.js';
 import { findExecutable } from '../installation.js';
 import { pickFreePorts } from '../ports.js';
-import { makeOwnedFolder } from '../stale-folders.js';
-import { BrokerStartError, type RunningBroker } from './contract.js';
-import { brokerDeathReason, PortTaken, spawnServer, waitForPort } from './process.js';
+import { BrokerStartError, type BrokerStartControl, type RunningBroker } from './contract.js';
+import { BrokerHoldings, brokerDeathReason, waitForPort, withFreshPorts } from './process.js';
 
 /** Debian's scripts: /usr/sbin/rabbitmq-server switches to the rabbitmq user and its HOME (and cookie). */
 const SERVER_SCRIPT = '/usr/lib/rabbitmq/bin/rabbitmq-server';
@@ -28,7 +25,7 @@ const BIND_FAILURE = /eaddrinuse|Failed to start Ranch listener|could not start 
  * foreground and tied to this process, on the port the node is told to use: the node finds it
  * running and starts none.
  */
-export async function startRabbitmq(): Promise<RunningBroker> {
+export async function startRabbitmq(control: BrokerStartControl): Promise<RunningBroker> {
   try {
     await access(SERVER_SCRIPT);
   } catch {
@@ -36,13 +33,7 @@ export async function startRabbitmq(): Promise<RunningBroker> {
   }
   const epmd = await findExecutable('epmd');
   if (!epmd) throw new BrokerStartError(`epmd (Erlang) not found; ${INSTALL_HINT}`);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await launch(epmd);
-    } catch (err) {
-      if (!(err instanceof PortTaken) || attempt >= 3) throw err instanceof PortTaken ? new BrokerStartError(err.message) : err;
-    }
-  }
+  return withFreshPorts(control.signal, () => launch(epmd, control));
 }
 
 interface Ports {
@@ -51,21 +42,18 @@ interface Ports {
   epmd: number;
 }
 
-async function launch(epmdBinary: string): Promise<RunningBroker> {
-  const dir = makeOwnedFolder('rabbitmq-');
-  const processes: JanusProcess[] = [];
-  const killAll = (): void => processes.forEach((p) => p.killSync());
+async function launch(epmdBinary: string, control: BrokerStartControl): Promise<RunningBroker> {
+  const holdings = new BrokerHoldings('rabbitmq-', control);
+  const { signal } = control;
   try {
     const [amqp, dist, epmdPort] = await pickFreePorts(3);
     const ports: Ports = { amqp: amqp!, dist: dist!, epmd: epmdPort! };
-    const env = await writeFiles(dir, ports);
+    const env = await writeFiles(holdings.dir, ports);
     const began = Date.now();
-    const epmd = await spawnServer(epmdBinary, ['-port', String(ports.epmd), '-address', '127.0.0.1'], {}, dir);
-    processes.push(epmd);
-    await waitForPort(epmd, ports.epmd, 'epmd', READY_TIMEOUT_MS, /address already in use|eaddrinuse/i);
-    const server = await spawnServer(SERVER_SCRIPT, [], env, dir);
-    processes.push(server);
-    await waitForPort(server, ports.amqp, 'RabbitMQ', READY_TIMEOUT_MS, BIND_FAILURE);
+    const epmd = await holdings.spawn(epmdBinary, ['-port', String(ports.epmd), '-address', '127.0.0.1'], {});
+    await waitForPort(epmd, ports.epmd, 'epmd', READY_TIMEOUT_MS, /address already in use|eaddrinuse/i, signal);
+    const server = await holdings.spawn(SERVER_SCRIPT, [], env);
+    await waitForPort(server, ports.amqp, 'RabbitMQ', READY_TIMEOUT_MS, BIND_FAILURE, signal);
     const startMs = Date.now() - began;
     let stopping: Promise<void> | undefined;
     return {
@@ -78,19 +66,14 @@ async function launch(epmdBinary: string): Promise<RunningBroker> {
         stopping ??= (async () => {
           await server.terminate(STOP_GRACE_MS);
           await epmd.terminate(STOP_GRACE_MS);
-          await rm(dir, { recursive: true, force: true });
+          await rm(holdings.dir, { recursive: true, force: true });
         })();
         return stopping;
       },
-      killSync() {
-        killAll();
-        rmSync(dir, { recursive: true, force: true });
-      },
+      killSync: () => holdings.killSync(),
     };
   } catch (err) {
-    killAll();
-    await Promise.all(processes.map((p) => p.exited));
-    await rm(dir, { recursive: true, force: true });
+    await holdings.discard();
     throw err;
   }
 }

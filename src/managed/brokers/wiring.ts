@@ -13,12 +13,16 @@ export function isBrokerTransport(name: string): name is BrokerTransport {
   return Object.hasOwn(BROKER_OF_TRANSPORT, name);
 }
 
-/** The brokers a Janus's transports need, leased (started when not yet running). */
-export async function leaseBrokers(transports: readonly BrokerTransport[]): Promise<Map<BrokerTransport, BrokerLease>> {
+/**
+ * The brokers a Janus's transports need, leased (started when not yet running). When `signal`
+ * aborts, it rejects with startInterrupted, having released what it leased and stopped a broker
+ * start that no other lease waits for.
+ */
+export async function leaseBrokers(transports: readonly BrokerTransport[], signal?: AbortSignal): Promise<Map<BrokerTransport, BrokerLease>> {
   const leases = new Map<BrokerTransport, BrokerLease>();
   try {
     // One after the other: a failure leaves nothing half-started behind a broker still starting.
-    for (const t of transports) leases.set(t, await leaseBroker(BROKER_OF_TRANSPORT[t]));
+    for (const t of transports) leases.set(t, await leaseBroker(BROKER_OF_TRANSPORT[t], signal));
     return leases;
   } catch (err) {
     await releaseAll(leases);
