@@ -39,7 +39,9 @@ export const noEventStep: StepKind = {
         const from = filter(actor);
         const accepts = (msg: JanusMessage): boolean => from(msg) && ctx.match(matcher, msg, actor).length === 0;
         // Look without taking, so a later wait step can still consume what arrived.
-        const seen = janus.mailbox.peek(accepts) ?? (await watch());
+        const waiting = janus.mailbox.peek(accepts);
+        if (waiting) throw mismatchFailure(`a message matching the pattern was already in the mailbox when the step began (${receivedAs(waiting, janus.arrivals.messages, client)})`, { expected: raw.no_event, actual: waiting });
+        const seen = await watch();
         if (seen) throw mismatchFailure(`a message matching the pattern arrived within ${formatDuration(windowMs)}`, { expected: raw.no_event, actual: seen });
         if (janus.fault) throw new StepFailure('infrastructure', janus.fault.message);
 
@@ -51,3 +53,9 @@ export const noEventStep: StepKind = {
     };
   },
 };
+
+/** Where a message is among those the client received, counted from 1 as `order:` failures count them. */
+function receivedAs(msg: JanusMessage, received: readonly JanusMessage[], client: string): string {
+  const at = received.indexOf(msg);
+  return at < 0 ? `received by ${client} earlier` : `received as #${at + 1} of the messages ${client} received`;
+}
