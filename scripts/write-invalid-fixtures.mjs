@@ -94,8 +94,12 @@ c('requires-eventhandler-map-typo', 'did you mean "janus.eventhandler.wsevh"', '
 c('requires-logger-typo', 'did you mean "janus.logger.jsonlog"', 'name: x\nrequires: { loggers: [^^janus.logger.jsonlogs] }\nsteps:\n  - request: ping\n');
 c('variables-list', 'should be an object', 'name: x\nvariables: ^^[a]\nsteps:\n  - request: ping\n');
 c('variables-bad-name', 'is not a valid name', 'name: x\nvariables: { ^^"a.b": 1 }\nsteps:\n  - request: ping\n');
-for (const name of ['session', 'transaction', 'last', 'env', 'handles', 'constructor', '__proto__']) {
-  c(`variables-reserved-${name.replace(/_/g, '')}`, `"${name}" cannot be a variable name`, `name: x\nvariables:\n  ^^${name}: 1\nsteps:\n  - request: ping\n`);
+for (const name of ['session', 'transaction', 'last', 'env', 'handles']) {
+  c(`variables-reserved-${name.replace(/_/g, '')}`, `"${name}" cannot be a variable name: \${${name}} already means something`, `name: x\nvariables:\n  ^^${name}: 1\nsteps:\n  - request: ping\n`);
+}
+// The reason for these is the language's, not the engine's: every object has a member of that name.
+for (const name of ['constructor', '__proto__']) {
+  c(`variables-reserved-${name.replace(/_/g, '')}`, `"${name}" cannot be a variable name: every JavaScript object has a member of that name`, `name: x\nvariables:\n  ^^${name}: 1\nsteps:\n  - request: ping\n`);
 }
 c('secrets-string', 'should be an array', 'name: x\nsecrets: ^^pin\nsteps:\n  - request: ping\n');
 c('secrets-unknown', 'is not a variable or a saved value', 'name: x\nvariables: { pin: 1 }\nsecrets: [^^pim]\nsteps:\n  - request: ping\n');
@@ -206,8 +210,9 @@ c('include-unknown-param', 'has no parameter "rooom"', scenario('  - include: fr
 c('include-with-object-member', 'has no parameter "constructor"', scenario('  - include: ../fragments/attach.fragment.yaml\n    with: { plugin: janus.plugin.echotest, ^^constructor: 1 }\n'));
 c('include-with-proto', 'has no parameter "toString"', scenario('  - include: ../fragments/attach.fragment.yaml\n    with: { plugin: janus.plugin.echotest, ^^toString: 1 }\n'));
 c('include-object-member-placeholder', 'unknown placeholder ${toString}', scenario('  - include: ../fragments/object-member.fragment.yaml\n'), { at: [5, 49], file: '../fragments/object-member.fragment.yaml' });
-c('save-proto', '"__proto__" cannot be a saved value', scenario('  - request: create\n    save: { ^^__proto__: data.id }\n'));
-c('clients-object-member', '"hasOwnProperty" cannot be a client name', 'name: x\nclients: [^^hasOwnProperty]\nsteps:\n  - request: ping\n');
+c('save-proto', '"__proto__" cannot be a saved value\'s name: every JavaScript object has a member of that name', scenario('  - request: create\n    save: { ^^__proto__: data.id }\n'));
+c('clients-object-member', '"hasOwnProperty" cannot be a client name: every JavaScript object has a member of that name', 'name: x\nclients: [^^hasOwnProperty]\nsteps:\n  - request: ping\n');
+c('request-as-object-member', '"toString" cannot name a handle: every JavaScript object has a member of that name', scenario('  - request: { janus: attach, plugin: janus.plugin.echotest }\n    as: ^^toString\n'));
 
 function encode(text, options) {
   if (options.utf16) return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text.replace(/^\ufeff/, ''), 'utf16le')]);

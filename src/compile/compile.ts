@@ -32,6 +32,13 @@ const DEFAULT_CLIENT = 'main';
 /** Names a variable, saved value, client, parameter or handle may not take: placeholders mean something else by them. */
 const RESERVED_NAMES: ReadonlySet<string> = new Set([...BUILTIN_NAMES, ...Object.getOwnPropertyNames(Object.prototype)]);
 
+const isBuiltin = (name: string): boolean => (BUILTIN_NAMES as readonly string[]).includes(name);
+
+/** Why a name is reserved: a placeholder of the engine's own, or a member the language gives every object (`__proto__`, `constructor`). */
+function reservedBecause(name: string, builtinReason: string): string {
+  return isBuiltin(name) ? builtinReason : `every JavaScript object has a member of that name (Object.prototype.${name}), and no scenario name may reach one`;
+}
+
 /** Transports an `http:` step can run on. */
 const HTTP_TRANSPORTS = ['http', 'https'];
 
@@ -337,7 +344,7 @@ class ScenarioCompiler implements IncludeHost {
   }
 
   private declareHandle(error: StepError, client: string, name: string): void {
-    if (RESERVED_NAMES.has(name)) error(['as'], `"${name}" cannot name a handle: \${handles.${name}} would be ambiguous with the engine's own names`);
+    if (RESERVED_NAMES.has(name)) error(['as'], `"${name}" cannot name a handle: ${reservedBecause(name, `\${handles.${name}} would be ambiguous with the engine's own names`)}`);
     const handles = this.placeholders.handles;
     this.later(() => {
       if (!handles.has(client)) handles.set(client, new Set());
@@ -384,7 +391,7 @@ function observerSettings(given: unknown): Record<string, Record<string, string 
 function checkReservedNames(source: YamlSource, doc: Record<string, unknown>, diagnostics: Diagnostic[]): void {
   const reserved = (name: string): boolean => RESERVED_NAMES.has(name);
   const say = (path: DocPath, key: boolean, what: string, name: string): void => {
-    diagnostics.push({ span: source.spanOf(path, { key }), message: `"${name}" cannot be ${what} name: \${${name}} already means something (${BUILTIN_NAMES.join(', ')} are the engine's own)`, hint: `rename it, e.g. "my_${name}"` });
+    diagnostics.push({ span: source.spanOf(path, { key }), message: `"${name}" cannot be ${what} name: ${reservedBecause(name, `\${${name}} already means something (${BUILTIN_NAMES.join(', ')} are the engine's own)`)}`, hint: `rename it, e.g. "my_${name}"` });
   };
   for (const name of Object.keys((doc.variables as object | undefined) ?? {})) if (reserved(name)) say(['variables', name], true, 'a variable', name);
   for (const name of Object.keys((doc.params as object | undefined) ?? {})) if (reserved(name)) say(['params', name], true, 'a parameter', name);
