@@ -103,6 +103,8 @@ class ScenarioCompiler implements IncludeHost {
   private connection?: 'connection' | 'closeCodes';
   /** `requires.plugins`, and the plugins Janus ships that the steps attach to. */
   private readonly plugins: string[];
+  /** Variables whose value is known at load time (written out, or made of such variables), until a step saves a value of that name. */
+  private readonly constants = new Map<string, unknown>();
   /** While compiling steps that run at the same time (concurrently): what they declare, applied after the last of them. */
   private deferred?: Array<() => void>;
 
@@ -178,6 +180,8 @@ class ScenarioCompiler implements IncludeHost {
     return Object.entries((this.doc.variables as Record<string, unknown> | undefined) ?? {}).map(([name, value]) => {
       const t = compileTemplate(value, ['variables', name], refChecker(this.placeholders, source, names));
       names.add(name);
+      const known = this.constantOf(value);
+      if (known) this.constants.set(name, known.value);
       return [name, t, source.spanOf(['variables', name])] as [string, typeof t, SourceSpan];
     });
   }
@@ -266,11 +270,23 @@ class ScenarioCompiler implements IncludeHost {
     return out;
   }
 
-  /** An attach to a plugin Janus ships that `requires.plugins` does not list: the scenario needs it, so it is added. */
+  /**
+   * An attach to a plugin Janus ships that `requires.plugins` does not list: the scenario needs it, so it is added
+   * (a managed Janus loads it; a Janus without it skips the scenario). A plugin named through variables known at
+   * load time counts as one written out.
+   */
   private notePlugin(step: Record<string, unknown>): void {
     const request = step.request as { janus?: unknown; plugin?: unknown } | undefined;
     if (request === null || typeof request !== 'object' || request.janus !== 'attach' || typeof request.plugin !== 'string') return;
-    if (JANUS_PLUGINS.includes(request.plugin) && !this.plugins.includes(request.plugin)) this.plugins.push(request.plugin);
+    const plugin = this.constantOf(request.plugin)?.value;
+    if (typeof plugin === 'string' && JANUS_PLUGINS.includes(plugin) && !this.plugins.includes(plugin)) this.plugins.push(plugin);
+  }
+
+  /** What a value written with placeholders will be at run time, when every placeholder names a variable known at load time. */
+  private constantOf(value: unknown): { value: unknown } | undefined {
+    let known = true;
+    const template = compileTemplate(value, [], (ref) => (known &&= this.constants.has(ref.ref)));
+    return known ? { value: template({ lookup: (ref) => this.constants.get(ref) }) } : undefined;
   }
 
   /** A step's `janus:` range and `known_bug:` mark, onto what it compiled to (an include: every step it brought). */
@@ -304,7 +320,10 @@ class ScenarioCompiler implements IncludeHost {
       pattern: (value, path, exact, watch) => (watch ? patterns.compileWatched(value, path, exact, watch) : patterns.compile(value, path, exact)),
       declare: (saved) => {
         if (this.deferred) saved.forEach((n) => this.placeholders.savedTogether.add(n));
-        this.later(() => saved.forEach((n) => this.names.add(n)));
+        this.later(() => saved.forEach((n) => {
+          this.names.add(n);
+          this.constants.delete(n);
+        }));
       },
       durationMs: (value, path, opts = {}) => this.durationMs(error, value, path, opts),
       declareHandle: (client, name) => this.declareHandle(error, client, name),

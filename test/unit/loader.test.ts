@@ -228,6 +228,25 @@ describe('loader and compiler (loadFiles)', function () {
       assert.deepEqual(loadOne('p.yaml').requires.plugins, ['janus.plugin.echotest', 'janus.plugin.videoroom'], 'unknown names are left alone: attaching them is a PLUGIN_NOT_FOUND test');
     });
 
+    it('a plugin named through variables known at load time counts as one written out; one the run decides does not', function () {
+      write({
+        'v.yaml': `name: v
+variables: { p: janus.plugin.videoroom, kind: textroom, t: "janus.plugin.\${kind}", unknown: "\${env.NO_SUCH_PLUGIN_VAR}" }
+steps:
+  - request: create
+  - request: { janus: attach, plugin: "\${p}" }
+  - request: { janus: attach, plugin: "\${t}" }
+  - request: { janus: info }
+    save: { p: name }
+  - request: { janus: attach, plugin: "\${p}" }
+  - request: { janus: attach, plugin: "\${unknown}" }
+`,
+      });
+      const r = loadFiles([join(dir, 'v.yaml')], { cwd: dir, env: { NO_SUCH_PLUGIN_VAR: 'janus.plugin.streaming' }, knownSchema: () => false });
+      assert.deepEqual(r.diagnostics, []);
+      assert.deepEqual(r.scenarios[0]!.requires.plugins, ['janus.plugin.videoroom', 'janus.plugin.textroom']);
+    });
+
     it('a file with CR-only line ends reads as lines, with positions', function () {
       write({ 'cr.yaml': 'name: cr\rsteps:\r  - request: ping\r    expct: 1\r' });
       const [d] = load('cr.yaml').diagnostics;
