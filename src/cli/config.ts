@@ -4,6 +4,7 @@ import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { YamlSource } from '../load/yaml-source.js';
 import { closestName } from '../core/diagnostic.js';
+import { parseJsonText } from '../core/json-text.js';
 import { OPTION_FILE_LIMITS, optionFileProblem, readOptionFile } from './option-file.js';
 import { UsageError, type OptionTable, type OptionValues } from './options.js';
 
@@ -77,12 +78,11 @@ function configText(path: string, label: string): string {
   return read.text;
 }
 
+/** A JSON config's value; a mistake in it names its line and column, as a scenario's load error does. */
 function parseJson(text: string, name: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${name}: ${firstLine(e)}`);
-  }
+  const parsed = parseJsonText(text);
+  if ('value' in parsed) return parsed.value;
+  throw new UsageError(`${name}:${parsed.line}:${parsed.col}: invalid JSON: ${parsed.problem}`);
 }
 
 /** What was thrown, as its first line: an Error's message, or the thrown value itself. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseJsonText } from '../core/json-text.js';
 import type { JanusApi } from '../protocol/messages.js';
 import type { WireSummary } from './wire.js';
 
@@ -99,13 +100,9 @@ export function readBaseline(path: string): Baseline | { problem: string } {
   } catch (e) {
     return { problem: `cannot read baseline ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    return { problem: `${path}: not JSON: ${(e as Error).message}` };
-  }
-  const b = value as Partial<Baseline>;
+  const parsed = parseJsonText(text);
+  if (!('value' in parsed)) return { problem: `${path}:${parsed.line}:${parsed.col}: not JSON: ${parsed.problem}` };
+  const b = parsed.value as Partial<Baseline>;
   if (typeof b !== 'object' || b === null || b.format !== BASELINE_FORMAT) return { problem: `${path}: not a janus-scenarios baseline (no "format": "${BASELINE_FORMAT}")` };
   if (!BASELINE_VERSIONS_READ.includes(b.version as number)) return { problem: `${path}: baseline version ${String(b.version)}; this janus-scenarios reads versions ${BASELINE_VERSIONS_READ.join(' and ')} (record it again)` };
   if (!Array.isArray(b.tests) || typeof b.inventory !== 'object' || b.inventory === null) return { problem: `${path}: a baseline needs "tests" (a list) and "inventory" (an object)` };

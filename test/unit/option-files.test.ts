@@ -105,6 +105,14 @@ describe('files named by options', function () {
       assert.doesNotMatch(message, /Excessive alias count|resource exhaustion/);
     });
 
+    it('JSON with a syntax error is refused with the line and column, in words (not V8\'s offset)', async function () {
+      file('bad.json', '{ "transport": ["ws"],\n}\n');
+      assert.equal(await usageError(() => loadProjectConfig(dir, 'bad.json', RUN_OPTIONS)), 'bad.json:2:1: invalid JSON: expected another property after the comma (JSON allows no trailing comma), found "}"');
+      const project = mkdtempSync(join(dir, 'project-'));
+      writeFileSync(join(project, 'package.json'), '{\n  "name": "x"\n  "janus-scenarios": {}\n}\n');
+      assert.equal(await usageError(() => loadProjectConfig(project, undefined, RUN_OPTIONS)), 'package.json:3:3: invalid JSON: expected "," or "}" after the property value, found a string');
+    });
+
     it('a package.json that is not an object is no config, not a crash', async function () {
       const project = mkdtempSync(join(dir, 'project-'));
       writeFileSync(join(project, 'package.json'), 'null\n');
@@ -141,6 +149,11 @@ describe('files named by options', function () {
       assert.equal(run.code, 2, run.stderr);
       assert.equal(run.stderr, `error: cannot read baseline ${baseline}: ${why}\n`);
     }
+    // One cut short says where, as a config file's mistake does.
+    const cut = file('cut.json', '{"format": "janus-scenarios-baseline",\n "tests": [');
+    const run = await cli(['compare', scenario, '--baseline', cut, '--url', 'http://127.0.0.1:9/janus']);
+    assert.equal(run.code, 2, run.stderr);
+    assert.equal(run.stderr, `error: ${cut}:2:12: not JSON: expected a value (a string in double quotes, a number, true, false, null, { or [), found the end of the file\n`);
   });
 });
 
