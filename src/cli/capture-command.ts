@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkDuration } from '../core/duration.js';
+import { durationOption } from '../core/option-values.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { generateScenarios, renderScenario, startProxy, TrafficLog, type Proxy } from '../capture/index.js';
 import { parseOptions, UsageError, type OptionTable } from './options.js';
@@ -69,12 +69,7 @@ function readCaptureSettings(args: string[]): CaptureSettings {
   if (listens.length !== targets.length) throw new UsageError(`give one --listen HOST:PORT per --target (${targets.length} target(s), ${listens.length} --listen)`);
   if (typeof values.out !== 'string' || values.out === '') throw new UsageError('give --out DIR: where the scenario files go');
   const pairs = targets.map((target, i) => ({ target: checkTarget(target), ...checkListen(listens[i]!) }));
-  let durationMs: number | undefined;
-  if (typeof values.duration === 'string') {
-    const d = checkDuration(/^\d+$/.test(values.duration) ? Number(values.duration) : values.duration, { positive: true });
-    if ('problem' in d) throw new UsageError(`--duration: ${d.problem}`);
-    durationMs = d.ms;
-  }
+  const durationMs = typeof values.duration === 'string' ? durationOption('--duration', values.duration) : undefined;
   return { pairs, out: values.out, durationMs };
 }
 

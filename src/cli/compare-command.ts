@@ -1,4 +1,5 @@
 import { ExitCode } from '../core/exit-codes.js';
+import { wholeNumberOption } from '../core/option-values.js';
 import { readBaseline } from '../compare/baseline.js';
 import { failingRatings } from '../compare/classify.js';
 import type { Baseline } from '../compare/baseline.js';
@@ -37,8 +38,7 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
   const failOn = own['fail-on'] ?? 'breaking';
   if (failOn !== 'breaking' && failOn !== 'behaviour' && failOn !== 'any') throw new UsageError(`--fail-on is breaking, behaviour or any, not "${failOn}"`);
   const timing = timingTolerance(own['timing-tolerance']);
-  const confirm = Number(own.confirm ?? String(DEFAULT_CONFIRM));
-  if (!Number.isInteger(confirm) || confirm < 0 || confirm > 10) throw new UsageError(`--confirm is a whole number from 0 to 10, not "${own.confirm}"`);
+  const confirm = wholeNumberOption('--confirm', own.confirm ?? String(DEFAULT_CONFIRM), { min: 0, max: 10 });
   // A bad baseline is bad input: said before any server is started. A named pipe or a device is not read at all.
   const problem = optionFileProblem(own.baseline, OPTION_FILE_LIMITS.baseline);
   const old = problem ? { problem: `cannot read baseline ${own.baseline}: ${problem}` } : readBaseline(own.baseline);

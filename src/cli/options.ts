@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { closestName } from '../core/diagnostic.js';
 import { availableParallelism } from 'node:os';
-import { checkDuration } from '../core/duration.js';
+import { durationOption, wholeNumberOption } from '../core/option-values.js';
 import type { SchemaMode } from '../schemas/checker.js';
 import { parseShard, type ShardSpec } from '../plan/shard.js';
 import { checkOverrides } from '../managed/overrides.js';
@@ -128,10 +128,30 @@ export function parseOptions(args: string[], table: OptionTable, command: string
   checkOptionNames(args, table, command);
   const options = Object.fromEntries(Object.entries(table).map(([name, o]) => [name, { type: o.type, ...(o.short && { short: o.short }), ...(o.multiple && { multiple: true }) }]));
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true }) as { values: OptionValues; positionals: string[] };
+    return parseArgs({ args: negativeValuesJoined(args, table), options, allowPositionals: true, strict: true }) as { values: OptionValues; positionals: string[] };
   } catch (e) {
     throw new UsageError(plainParseError(e as Error & { code?: string }, table, command));
   }
+}
+
+/**
+ * `--retries -1`, `-j -2`: parseArgs reads a value that starts with `-` as an option and says the
+ * value is missing. A negative number after an option that takes a value is that value
+ * (`--retries=-1`), for the option's own check to say what is wrong with it.
+ */
+function negativeValuesJoined(args: string[], table: OptionTable): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return [...out, ...args.slice(i)];
+    const long = arg.startsWith('--') ? arg.slice(2) : Object.keys(table).find((name) => table[name]!.short !== undefined && arg === `-${table[name]!.short}`);
+    const next = args[i + 1];
+    if (long !== undefined && table[long]?.type === 'string' && next !== undefined && /^-[0-9.]/.test(next)) {
+      out.push(`--${long}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 /** Every `--name` and `-x` must be in the table; the closest one is suggested. */
@@ -225,18 +245,18 @@ export function runSettings(values: OptionValues, positionals: string[], env: No
     grep: str('grep'),
     invert: v.invert === true,
     bail: v.bail === true,
-    retries: integer(str('retries')!, '--retries'),
+    retries: wholeNumberOption('--retries', str('retries')!, { min: 0 }),
     tags: list(strings('tags')) ?? [],
-    scenarioTimeoutMs: duration(str('timeout')!, '--timeout'),
-    stepTimeoutMs: duration(str('step-timeout')!, '--step-timeout'),
+    scenarioTimeoutMs: durationOption('--timeout', str('timeout')!),
+    stepTimeoutMs: durationOption('--step-timeout', str('step-timeout')!),
     seed: str('seed'),
-    jobs: str('jobs') === undefined ? defaultJobs() : Math.max(1, integer(str('jobs')!, '--jobs')),
+    jobs: str('jobs') === undefined ? defaultJobs() : wholeNumberOption('--jobs', str('jobs')!, { min: 1 }),
     janusBinary: str('janus-binary'),
     ...managedSettings(strings('janus-config'), list(strings('janus-without')), strings('url')),
     schemaMode: schemaMode(str('schema')!),
     list: v.list === true,
     failOnSkip: v['fail-on-skip'] === true,
-    minTests: integer(str('min-tests')!, '--min-tests'),
+    minTests: wholeNumberOption('--min-tests', str('min-tests')!, { min: 0 }),
     colour: v.color ? true : v['no-color'] ? false : undefined,
     shard: str('shard') === undefined ? undefined : shard(str('shard')!),
   };
@@ -313,17 +333,6 @@ function readCa(file: string): string {
   const read = readOptionFile(file, OPTION_FILE_LIMITS.ca);
   if ('problem' in read) throw new UsageError(`--ca ${file}: ${read.problem}`);
   return read.text;
-}
-
-function integer(v: string, name: string): number {
-  if (!/^[0-9]+$/.test(v)) throw new UsageError(`${name} expects a whole number, got "${v}"`);
-  return Number(v);
-}
-
-function duration(v: string, name: string): number {
-  const checked = checkDuration(v, { positive: true });
-  if ('problem' in checked) throw new UsageError(`${name}: ${checked.problem}`);
-  return checked.ms;
 }
 
 /**

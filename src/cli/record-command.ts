@@ -1,4 +1,5 @@
 import { ExitCode } from '../core/exit-codes.js';
+import { wholeNumberOption } from '../core/option-values.js';
 import { FileWriteError, writeFileAtomically } from '../reporters/write.js';
 import { diffBaselines, fingerprint } from '../compare/diff.js';
 import { ownOptions, runForBaseline } from './baseline-run.js';
@@ -21,8 +22,7 @@ type Io = { out: (s: string) => void; err: (s: string) => void };
 export async function recordCommand(args: string[], io: Io): Promise<number> {
   const { own, rest } = ownOptions(args, RECORD_OWN_OPTIONS);
   if (!own.out) throw new UsageError('give --out FILE: where the baseline goes');
-  const repeat = Number(own.repeat ?? '1');
-  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 10) throw new UsageError(`--repeat is a whole number from 1 to 10, not "${own.repeat}"`);
+  const repeat = wholeNumberOption('--repeat', own.repeat ?? '1', { min: 1, max: 10 });
   const run = await runForBaseline(rest, 'record', io);
   if ('exit' in run) return run.exit;
   const unstable = new Set<string>();

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { checkDuration } from '../core/duration.js';
+import { durationOption, wholeNumberOption } from '../core/option-values.js';
 import { UsageError } from '../core/usage-error.js';
 import type { SchemaMode } from '../schemas/checker.js';
 import { parseThreshold, type Threshold } from './thresholds.js';
@@ -62,10 +62,9 @@ export function loadSettings(values: Values, positionals: string[], env: NodeJS.
   if (positionals.length !== 1) throw new UsageError(`give one scenario file (load runs one scenario), got ${positionals.length === 0 ? 'none' : positionals.length}`);
   const str = (name: keyof typeof LOAD_OPTIONS) => v[name] as string | undefined;
   const strings = (name: keyof typeof LOAD_OPTIONS) => (v[name] as string[] | undefined) ?? [];
-  const users = whole(str('users')!, '--users');
-  if (users < 1 || users > MAX_USERS) throw new UsageError(`--users is from 1 to ${MAX_USERS}, not ${users}`);
-  const durationMs = duration(str('duration')!, '--duration', true);
-  const rampMs = duration(str('ramp')!, '--ramp', false);
+  const users = wholeNumberOption('--users', str('users')!, { min: 1, max: MAX_USERS });
+  const durationMs = durationOption('--duration', str('duration')!);
+  const rampMs = durationOption('--ramp', str('ramp')!, { zero: true });
   if (rampMs > durationMs) throw new UsageError(`--ramp ${str('ramp')} is longer than --duration ${str('duration')} (the duration includes the ramp)`);
   const thresholds = strings('threshold').map((expression) => {
     const parsed = parseThreshold(expression);
@@ -78,9 +77,9 @@ export function loadSettings(values: Values, positionals: string[], env: NodeJS.
       users,
       rampMs,
       durationMs,
-      ...(str('pace') !== undefined && { paceMs: duration(str('pace')!, '--pace', true) }),
-      gracefulStopMs: duration(str('graceful-stop')!, '--graceful-stop', false),
-      ...(str('iterations') !== undefined && { maxIterations: positive(str('iterations')!, '--iterations') }),
+      ...(str('pace') !== undefined && { paceMs: durationOption('--pace', str('pace')!) }),
+      gracefulStopMs: durationOption('--graceful-stop', str('graceful-stop')!, { zero: true }),
+      ...(str('iterations') !== undefined && { maxIterations: wholeNumberOption('--iterations', str('iterations')!, { min: 1 }) }),
     },
     thresholds,
     reportJson: str('report-json'),
@@ -92,27 +91,10 @@ export function loadSettings(values: Values, positionals: string[], env: NodeJS.
     tls: { ca: strings('ca').map(readCa), insecure: v.insecure === true },
     janusBinary: str('janus-binary'),
     schemaMode: schemaMode(str('schema')!),
-    scenarioTimeoutMs: duration(str('timeout')!, '--timeout', true),
-    stepTimeoutMs: duration(str('step-timeout')!, '--step-timeout', true),
+    scenarioTimeoutMs: durationOption('--timeout', str('timeout')!),
+    stepTimeoutMs: durationOption('--step-timeout', str('step-timeout')!),
     seed: str('seed'),
   };
-}
-
-function whole(v: string, name: string): number {
-  if (!/^[0-9]+$/.test(v)) throw new UsageError(`${name} expects a whole number, got "${v}"`);
-  return Number(v);
-}
-
-function positive(v: string, name: string): number {
-  const n = whole(v, name);
-  if (n < 1) throw new UsageError(`${name} is at least 1`);
-  return n;
-}
-
-function duration(v: string, name: string, positiveOnly: boolean): number {
-  const checked = checkDuration(v, { positive: positiveOnly });
-  if ('problem' in checked) throw new UsageError(`${name}: ${checked.problem}`);
-  return checked.ms;
 }
 
 function schemaMode(v: string): SchemaMode {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
-import { defaultJobs, parseRunArgs } from '../../src/cli/options.js';
+import { main } from '../../src/cli/commands.js';
+import { defaultJobs, parseRunArgs, UsageError } from '../../src/cli/options.js';
+import { wholeNumberOption } from '../../src/core/option-values.js';
 
 describe('run options', function () {
   it('--jobs defaults to twice the CPUs, from 2 to 8, so a run without it is not one at a time', () => {
@@ -8,5 +10,61 @@ describe('run options', function () {
     assert.equal(parseRunArgs(['scenarios'], {}).jobs, defaultJobs(availableParallelism()));
     assert.ok(parseRunArgs(['scenarios'], {}).jobs > 1);
     assert.equal(parseRunArgs(['scenarios', '--jobs', '1'], {}).jobs, 1);
+  });
+});
+
+/**
+ * Every whole-number option of every command is checked the same way (src/core/option-values.ts):
+ * a negative number is a value that is wrong, not a value that is missing; 0 where an option
+ * takes 1 or more is refused with the range, never taken as 1; digits only.
+ */
+describe('whole-number options', function () {
+  /** What the command says, in-process, before anything is started or read. */
+  async function said(args: string[]): Promise<{ code: number; err: string }> {
+    let err = '';
+    const code = await main(args, { out: () => {}, err: (s) => (err += `${s}\n`) });
+    return { code, err: err.split('\n')[0]! };
+  }
+
+  it('run: --retries, --jobs and --min-tests say what they take and what they got', async function () {
+    const cases: Array<[string[], string]> = [
+      [['--retries', '-1'], '--retries is a whole number, 0 or more; not "-1"'],
+      [['--jobs', '0'], '--jobs is a whole number, 1 or more; not "0"'],
+      [['-j', '-2'], '--jobs is a whole number, 1 or more; not "-2"'],
+      [['--jobs=-2'], '--jobs is a whole number, 1 or more; not "-2"'],
+      [['--min-tests', '1.5'], '--min-tests is a whole number, 0 or more; not "1.5"'],
+      [['--retries', '1e3'], '--retries is a whole number, 0 or more; not "1e3"'],
+      [['--retries', ' 2'], '--retries is a whole number, 0 or more; not " 2"'],
+      [['--jobs', '99999999999999999999'], '--jobs is a whole number, 1 or more; not "99999999999999999999" (too large to be read exactly)'],
+    ];
+    for (const [options, message] of cases) {
+      assert.throws(() => parseRunArgs(['x.yaml', ...options], {}), (e: unknown) => e instanceof UsageError && e.message === message, options.join(' '));
+    }
+    const ok = parseRunArgs(['x.yaml', '--retries', '0', '--jobs', '3', '--min-tests', '12'], {});
+    assert.deepEqual([ok.retries, ok.jobs, ok.minTests], [0, 3, 12]);
+  });
+
+  it('load, record and compare: the same check, with each option\'s range; exit 2, one line', async function () {
+    const cases: Array<[string[], string]> = [
+      [['load', 'x.yaml', '--users', '0'], 'error: --users is a whole number, from 1 to 20000; not "0"'],
+      [['load', 'x.yaml', '--users', '-5'], 'error: --users is a whole number, from 1 to 20000; not "-5"'],
+      [['load', 'x.yaml', '-u', '20001'], 'error: --users is a whole number, from 1 to 20000; not "20001"'],
+      [['load', 'x.yaml', '--iterations', '0'], 'error: --iterations is a whole number, 1 or more; not "0"'],
+      [['record', 'x.yaml', '--out', 'never-written.json', '--repeat', '-1'], 'error: --repeat is a whole number, from 1 to 10; not "-1"'],
+      [['record', 'x.yaml', '--out', 'never-written.json', '--repeat', '0x2'], 'error: --repeat is a whole number, from 1 to 10; not "0x2"'],
+      [['compare', 'x.yaml', '--baseline', 'never-read.json', '--confirm', '11'], 'error: --confirm is a whole number, from 0 to 10; not "11"'],
+      [['compare', 'x.yaml', '--baseline', 'never-read.json', '--confirm', ''], 'error: --confirm is a whole number, from 0 to 10; not ""'],
+    ];
+    for (const [args, message] of cases) {
+      const run = await said(args);
+      assert.equal(run.code, 2, args.join(' '));
+      assert.equal(run.err, message, args.join(' '));
+    }
+  });
+
+  it('the check itself', function () {
+    assert.equal(wholeNumberOption('--n', '7', { min: 1, max: 7 }), 7);
+    assert.equal(wholeNumberOption('--n', '007', { min: 0 }), 7);
+    assert.throws(() => wholeNumberOption('--n', '8', { min: 1, max: 7 }), (e: unknown) => e instanceof UsageError && e.message === '--n is a whole number, from 1 to 7; not "8"');
   });
 });
