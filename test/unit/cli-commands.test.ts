@@ -109,7 +109,7 @@ describe('CLI commands and options', function () {
         [{ 'janus-scenarios.config.json': '{"transprt": "ws"}' }, /^error: janus-scenarios\.config\.json: unknown option "transprt"; did you mean "transport"\?$/m],
         [{ 'janus-scenarios.config.json': '{"files": ["ping.yaml"], "admin-secret": "x"}' }, /cannot be set in a config file; give it on the command line or in the environment \(JANUS_ADMIN_SECRET\)/],
         [{ 'janus-scenarios.config.json': '{"files": ["ping.yaml"], "bail": "yes"}' }, /"bail" expects true or false/],
-        [{ 'janus-scenarios.config.json': '{ nope' }, /^error: janus-scenarios\.config\.json: /m],
+        [{ 'janus-scenarios.config.json': '{ nope' }, /^error: janus-scenarios\.config\.json:1:3: invalid JSON: expected a property name in double quotes, found "nope"$/m],
       ];
       for (const [files, expected] of cases) {
         const run = await list(files);
