@@ -9,9 +9,9 @@ import { DEFAULT_TIMING_TOLERANCE, type TimingTolerance } from '../compare/timin
 import { renderCompareHtml } from '../reporters/html/compare.js';
 import { compareReport, consoleText, markdownText, type CompareReport } from '../compare/report.js';
 import { ownOptions, runForBaseline } from './baseline-run.js';
-import { OPTION_FILE_LIMITS, optionFileProblem } from './option-file.js';
+import { OPTION_FILE_LIMITS, optionFileProblem } from '../load/option-file.js';
 import { RUN_OPTIONS, UsageError, type OptionTable } from './options.js';
-import { writeOutput } from './record-command.js';
+import { writeOutput } from '../reporters/write.js';
 
 export const COMPARE_OWN_OPTIONS = {
   baseline: { type: 'string', value: 'FILE', help: 'the baseline written by record' },

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { YamlSource } from '../load/yaml-source.js';
 import { closestName } from '../core/diagnostic.js';
 import { parseJsonText } from '../core/json-text.js';
-import { OPTION_FILE_LIMITS, optionFileProblem, readOptionFile } from './option-file.js';
+import { OPTION_FILE_LIMITS, optionFileProblem, optionFileText } from '../load/option-file.js';
 import { UsageError, type OptionTable, type OptionValues } from './options.js';
 
 /** Config file names looked for in the working folder, in this order; then package.json's key. */
@@ -73,9 +73,7 @@ async function readConfigFile(path: string, name: string, label: string): Promis
 }
 
 function configText(path: string, label: string): string {
-  const read = readOptionFile(path, OPTION_FILE_LIMITS.config);
-  if ('problem' in read) throw new UsageError(`${label}: ${read.problem}`);
-  return read.text;
+  return optionFileText(path, OPTION_FILE_LIMITS.config, label);
 }
 
 /** A JSON config's value; a mistake in it names its line and column, as a scenario's load error does. */

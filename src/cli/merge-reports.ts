@@ -7,7 +7,7 @@ import { mergeBlobs, replayEvents } from '../report/merge.js';
 import { Multiplexer } from '../events/multiplexer.js';
 import { Redactor } from '../report/redact.js';
 import { wantsColour } from '../reporters/colour.js';
-import { OPTION_FILE_LIMITS, optionFileProblem } from './option-file.js';
+import { OPTION_FILE_LIMITS, optionFileProblem } from '../load/option-file.js';
 import { registeredReporters, reporterFailures } from './reporters.js';
 import { parseOptions, UsageError, type OptionTable } from './options.js';
 

@@ -5,7 +5,7 @@ import { durationOption, wholeNumberOption } from '../core/option-values.js';
 import type { SchemaMode } from '../schemas/checker.js';
 import { parseShard, type ShardSpec } from '../plan/shard.js';
 import { checkOverrides } from '../managed/overrides.js';
-import { OPTION_FILE_LIMITS, readOptionFile } from './option-file.js';
+import { caFileText } from '../load/option-file.js';
 
 import { UsageError } from '../core/usage-error.js';
 
@@ -239,7 +239,7 @@ export function runSettings(values: OptionValues, positionals: string[], env: No
       token: str('token') ?? env.JANUS_TOKEN,
       admin_secret: str('admin-secret') ?? env.JANUS_ADMIN_SECRET,
     },
-    tls: { ca: strings('ca')?.map(readCa), insecure: v.insecure === true },
+    tls: { ca: strings('ca')?.map(caFileText), insecure: v.insecure === true },
     reporters: strings('reporter') ?? ['spec'],
     reporterOptions: Object.fromEntries((strings('reporter-option') ?? []).map((kv) => kv.split('=', 2) as [string, string])),
     grep: str('grep'),
@@ -327,12 +327,6 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
 function withoutCredentials(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1').replace(/[?#].*$/s, '');
-}
-
-function readCa(file: string): string {
-  const read = readOptionFile(file, OPTION_FILE_LIMITS.ca);
-  if ('problem' in read) throw new UsageError(`--ca ${file}: ${read.problem}`);
-  return read.text;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ExitCode } from '../core/exit-codes.js';
 import { wholeNumberOption } from '../core/option-values.js';
-import { FileWriteError, writeFileAtomically } from '../reporters/write.js';
+import { writeOutput } from '../reporters/write.js';
 import { diffBaselines, fingerprint } from '../compare/diff.js';
 import { ownOptions, runForBaseline } from './baseline-run.js';
 import { RUN_OPTIONS, UsageError, type OptionTable } from './options.js';
@@ -42,20 +42,4 @@ export async function recordCommand(args: string[], io: Io): Promise<number> {
   const recorded = run.baseline.tests.filter((t) => t.status !== 'skipped').length;
   io.err(`recorded ${recorded} test(s)${run.failed ? ` (${run.failed} failed: recorded as far as they got)` : ''} of Janus ${run.baseline.serverVersion ?? '(version unknown)'} to ${own.out}`);
   return verdicts.reduce((code, verdict) => verdict(code), ExitCode.passed as number);
-}
-
-/**
- * Writes a file the command line asked for (--out, --report-json, ...), whole or not at all
- * (no partial file is left). False when it could not: one line on standard error says why in
- * words, and the command then exits 3, as when a `--reporter` file cannot be written.
- */
-export function writeOutput(path: string, text: string, io: Io): boolean {
-  try {
-    writeFileAtomically(path, text);
-    return true;
-  } catch (e) {
-    if (!(e instanceof FileWriteError)) throw e;
-    io.err(`error: cannot write ${path}: ${e.words}`);
-    return false;
-  }
 }

@@ -7,7 +7,7 @@ import { reporterErrorLine } from '../events/multiplexer.js';
 import { CONSOLE_NAMES, registerBuiltinReporters } from '../reporters/builtin.js';
 import type { TextSink } from '../reporters/contract.js';
 import { loadReporter, reporterNames, type LoadedReporter } from '../reporters/registry.js';
-import { OPTION_FILE_LIMITS, optionFileProblem } from './option-file.js';
+import { OPTION_FILE_LIMITS, optionFileProblem } from '../load/option-file.js';
 import { UsageError } from './options.js';
 
 export interface ChoiceContext {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../core/usage-error.js';
-import { OPTION_FILE_LIMITS, optionFileProblem } from './option-file.js';
+import { OPTION_FILE_LIMITS, optionFileProblem } from '../load/option-file.js';
 import { oneLine } from '../transports/wire.js';
 import type { TransportDefinition } from '../transports/contract.js';
 import { registerTransport, transportNames } from '../transports/registry.js';

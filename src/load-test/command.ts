@@ -1,5 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { closestName } from '../core/diagnostic.js';
 import { ExitCode } from '../core/exit-codes.js';
@@ -8,6 +7,7 @@ import type { CompiledScenario } from '../compile/scenario.js';
 import { planSuite, type PlannedTest } from '../plan/index.js';
 import { runTransports } from '../plan/candidates.js';
 import { Redactor, urlSecrets } from '../report/redact.js';
+import { writeOutput } from '../reporters/write.js';
 import { runScenario, type RunTarget } from '../run/run-scenario.js';
 import { loadReportHtml } from './html.js';
 import { bucketMsFor, LoadMetrics } from './metrics.js';
@@ -173,26 +173,26 @@ function sampleSessions(sessions: ServerSessions, before: Set<number>, metrics: 
   };
 }
 
-/** Prints the summary, writes the reports, and gives the exit code. */
+/**
+ * Prints the summary, writes the reports, and gives the exit code: as for run, an interrupted
+ * run is 130, and otherwise a report asked for that could not be written is 3, whatever the
+ * verdict (the other report is still written).
+ */
 function finish(report: LoadReport, settings: LoadSettings, io: Io): number {
   io.out(summaryText(report));
-  if (settings.reportJson) writeReport(settings.reportJson, `${JSON.stringify(report, null, 1)}\n`, io);
-  if (settings.reportHtml) writeReport(settings.reportHtml, loadReportHtml(report), io);
-  if (report.status === 'interrupted') return ExitCode.interrupted;
-  return report.status === 'passed' ? ExitCode.passed : ExitCode.scenarioFailed;
-}
-
-function writeReport(path: string, text: string, io: Io): void {
-  const partial = `${path}.partial-${process.pid}`;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(partial, text);
-    renameSync(partial, path);
-    io.err(`load report written to ${path}`);
-  } catch (e) {
-    rmSync(partial, { force: true });
-    io.err(`error: cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  const reports: Array<[string | undefined, () => string]> = [
+    [settings.reportJson, () => `${JSON.stringify(report, null, 1)}\n`],
+    [settings.reportHtml, () => loadReportHtml(report)],
+  ];
+  let written = true;
+  for (const [path, text] of reports) {
+    if (path === undefined) continue;
+    if (writeOutput(path, text(), io)) io.err(`load report written to ${path}`);
+    else written = false;
   }
+  if (report.status === 'interrupted') return ExitCode.interrupted;
+  if (!written) return ExitCode.infrastructure;
+  return report.status === 'passed' ? ExitCode.passed : ExitCode.scenarioFailed;
 }
 
 /**

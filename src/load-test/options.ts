@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { caFileText } from '../load/option-file.js';
 import { durationOption, wholeNumberOption } from '../core/option-values.js';
 import { UsageError } from '../core/usage-error.js';
 import type { SchemaMode } from '../schemas/checker.js';
@@ -88,7 +88,7 @@ export function loadSettings(values: Values, positionals: string[], env: NodeJS.
     adminUrls: strings('admin-url'),
     transport: str('transport'),
     secrets: { apisecret: str('api-secret') ?? env.JANUS_API_SECRET, token: str('token') ?? env.JANUS_TOKEN, admin_secret: str('admin-secret') ?? env.JANUS_ADMIN_SECRET },
-    tls: { ca: strings('ca').map(readCa), insecure: v.insecure === true },
+    tls: { ca: strings('ca').map(caFileText), insecure: v.insecure === true },
     janusBinary: str('janus-binary'),
     schemaMode: schemaMode(str('schema')!),
     scenarioTimeoutMs: durationOption('--timeout', str('timeout')!),
@@ -100,12 +100,4 @@ export function loadSettings(values: Values, positionals: string[], env: NodeJS.
 function schemaMode(v: string): SchemaMode {
   if (v === 'strict' || v === 'warn' || v === 'off') return v;
   throw new UsageError(`--schema expects strict, warn or off, got "${v}"`);
-}
-
-function readCa(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`--ca ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
 }

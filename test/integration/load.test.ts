@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually } from '../support/admin.js';
 import { runCli, scenarioDir, startCli, tmpdirPerTest } from '../support/cli.js';
@@ -82,6 +82,17 @@ steps:
       assert.match(run.stderr, /^error: --threshold "/m, threshold);
       assert.doesNotMatch(run.stderr, /\n\s+at /);
     }
+  });
+
+  it('a report that cannot be written: exit 3 with one line in words, no partial file, the other report written', async () => {
+    const folder = report('a-folder.json');
+    mkdirSync(folder);
+    const run = await runCli(['load', files.path('flow.yaml'), '--users', '1', '--duration', '1s', ...janus.urls(), '--transport', 'ws', '--report-json', folder, '--report-html', report('written.html')], { env: tmp.env() });
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    assert.match(run.stderr, new RegExp(`^error: cannot write ${folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: it is a folder, not a file$`, 'm'));
+    assert.match(readFileSync(report('written.html'), 'utf8'), /<svg/);
+    assert.deepEqual(readdirSync(files.dir).filter((f) => f.includes('.partial-')), []);
+    assert.deepEqual(readdirSync(folder), []);
   });
 
   it('exits 3 with one line when the server cannot be reached', async () => {

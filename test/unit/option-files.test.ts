@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/commands.js';
 import { loadProjectConfig } from '../../src/cli/config.js';
-import { OPTION_FILE_LIMITS, optionFileProblem, readOptionFile } from '../../src/cli/option-file.js';
+import { OPTION_FILE_LIMITS, optionFileProblem, readOptionFile } from '../../src/load/option-file.js';
 import { parseRunArgs, RUN_OPTIONS, UsageError } from '../../src/cli/options.js';
 import { loadTransportModules } from '../../src/cli/transport-modules.js';
+import { loadSettings } from '../../src/load-test/options.js';
 
 /** The CLI in this process: what it prints and its exit code. */
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -126,6 +127,16 @@ describe('files named by options', function () {
     assert.equal(await usageError(() => parseRunArgs(['x.yaml', '--ca', fifo], {})), `--ca ${fifo}: not a regular file (a named pipe)`);
     const pem = file('ca.pem', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
     assert.deepEqual(parseRunArgs(['x.yaml', '--ca', pem], {}).tls.ca, ['-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n']);
+  });
+
+  it('load --ca: read as run reads it (a folder, a device or a named pipe refused, in the same words)', async function () {
+    const settings = (ca: string) => loadSettings({ ca: [ca] }, ['x.yaml'], {});
+    assert.equal(await usageError(() => settings(dir)), `--ca ${dir}: not a regular file (a folder)`);
+    assert.equal(await usageError(() => settings('/dev/zero')), '--ca /dev/zero: not a regular file (a character device)');
+    assert.equal(await usageError(() => settings(fifo)), `--ca ${fifo}: not a regular file (a named pipe)`);
+    assert.equal(await usageError(() => settings(join(dir, 'nope.pem'))), `--ca ${join(dir, 'nope.pem')}: no such file`);
+    const pem = file('load-ca.pem', '-----BEGIN CERTIFICATE-----\r\nMIIB\r\n-----END CERTIFICATE-----\r\n');
+    assert.deepEqual(settings(pem).tls.ca, ['-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n']);
   });
 
   it('--transport-module: a device, a named pipe or a folder is refused, never imported', async function () {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SuiteEvent } from '../../src/events/events.js';
@@ -10,9 +11,8 @@ import { FileReporter } from '../../src/reporters/file.js';
 import { jsonFormat } from '../../src/reporters/json.js';
 import { junitFormat } from '../../src/reporters/junit.js';
 import { tapFormat } from '../../src/reporters/tap.js';
-import { FileWriteError, writeFileAtomically } from '../../src/reporters/write.js';
+import { FileWriteError, writeFileAtomically, writeOutput } from '../../src/reporters/write.js';
 import { reporterFailures } from '../../src/cli/reporters.js';
-import { writeOutput } from '../../src/cli/record-command.js';
 import { info, Sink } from '../support/events.js';
 
 const A = info('scenarios/a.yaml', 'first');
@@ -87,5 +87,66 @@ describe('report files that cannot be written', function () {
     assert.deepEqual(lines, [`error: cannot write ${join(dir, 'adir')}: it is a folder, not a file`]);
     assert.deepEqual(partials(), []);
     assert.equal(writeOutput(join(dir, 'baseline.json'), 'text', io), true);
+  });
+});
+
+/**
+ * A rename puts a new file where the old one was: right for a report file, wrong for what is not
+ * one. A named pipe, a device (as root, a rename over /dev/null would put a file in its place) and
+ * a symbolic link stay what they are; the report is written into them, or into what the link names.
+ */
+describe('report paths that are no regular file', function () {
+  let dir: string;
+  let reader: ChildProcess | undefined;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'jstest-targets-'))));
+  afterEach(() => {
+    reader?.kill();
+    reader = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a named pipe with a reader is written into and stays a pipe', async function () {
+    const fifo = join(dir, 'report.xml');
+    const text = '<testsuites/>\n';
+    execFileSync('mkfifo', [fifo]);
+    // Opened for reading and writing, the pipe does not wait for a writer: the reader says when it holds it.
+    const script = `const fs = require('node:fs'); const fd = fs.openSync(process.argv[1], 'r+'); console.log('ready'); let got = ''; const b = Buffer.alloc(4096); while (got.length < ${text.length}) got += b.toString('utf8', 0, fs.readSync(fd, b)); process.stdout.write(got);`;
+    reader = spawn(process.execPath, ['-e', script, fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let read = '';
+    const ready = new Promise<void>((resolve) => reader!.stdout!.on('data', (chunk: Buffer) => {
+      read += chunk.toString('utf8');
+      if (read.startsWith('ready\n')) resolve();
+    }));
+    const done = new Promise((resolve) => reader!.on('close', resolve));
+    await ready;
+    writeFileAtomically(fifo, text);
+    assert.ok(lstatSync(fifo).isFIFO(), 'the named pipe was replaced by a file');
+    await done;
+    assert.equal(read, `ready\n${text}`);
+  });
+
+  it('a named pipe nobody reads: refused in words, at once, still a pipe', function () {
+    const fifo = join(dir, 'nobody.xml');
+    execFileSync('mkfifo', [fifo]);
+    assert.throws(() => writeFileAtomically(fifo, 'text'), (e: unknown) => e instanceof FileWriteError && e.message === `ENXIO: cannot write ${fifo}: a named pipe that nothing reads`);
+    assert.ok(lstatSync(fifo).isFIFO());
+  });
+
+  it('a symbolic link stays a link; the file it names gets the report, whole', function () {
+    writeFileSync(join(dir, 'real.json'), 'old');
+    symlinkSync('real.json', join(dir, 'link.json'));
+    writeFileAtomically(join(dir, 'link.json'), 'new');
+    assert.ok(lstatSync(join(dir, 'link.json')).isSymbolicLink(), 'the link was replaced by a file');
+    assert.equal(readFileSync(join(dir, 'real.json'), 'utf8'), 'new');
+    assert.deepEqual(readdirSync(dir).sort(), ['link.json', 'real.json']);
+  });
+
+  // Through a link of our own: should the writer replace what is at the path, it replaces the link, never /dev/null.
+  it('a character device is written into: a link to /dev/null stays a link to it', function () {
+    symlinkSync('/dev/null', join(dir, 'discard.xml'));
+    writeFileAtomically(join(dir, 'discard.xml'), 'text');
+    assert.ok(lstatSync(join(dir, 'discard.xml')).isSymbolicLink(), 'the link was replaced by a file');
+    assert.ok(lstatSync('/dev/null').isCharacterDevice());
+    assert.deepEqual(readdirSync(dir), ['discard.xml']);
   });
 });

@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync } from 'node:fs';
-import { decode, fileKind, megabytes, readAtMost } from '../load/read-text.js';
-import { fileError } from '../report/file-errors.js';
+import { decode, fileKind, megabytes, readAtMost } from './read-text.js';
+import { fileError } from '../core/file-errors.js';
+import { UsageError } from '../core/usage-error.js';
 
 /**
  * The files options name, read the way the scenario loader reads scenario files
@@ -55,6 +56,18 @@ export function optionFileProblem(path: string, limit: number): string | undefin
   if ('problem' in opened) return opened.problem;
   closeSync(opened.fd);
   return undefined;
+}
+
+/** The text of an option's file, or a UsageError (exit 2) naming it as `label` does (`--ca ca.pem`) and saying why. */
+export function optionFileText(path: string, limit: number, label: string): string {
+  const read = readOptionFile(path, limit);
+  if ('problem' in read) throw new UsageError(`${label}: ${read.problem}`);
+  return read.text;
+}
+
+/** `--ca FILE` of run and load: PEM certificates, read as every option's file is. */
+export function caFileText(file: string): string {
+  return optionFileText(file, OPTION_FILE_LIMITS.ca, `--ca ${file}`);
 }
 
 /** The text of the file `path` (UTF-8, LF line ends), or why it cannot be had, with the line and column of a bad byte. */

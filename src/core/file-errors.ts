@@ -1,7 +1,8 @@
 /**
  * What a file system error means, in words a reader of one error line understands: the errno
  * code alone (`EISDIR`, `ENOTDIR`) says it only to those who know the codes. Shared by the
- * report files written (src/reporters/write.ts) and the files the command line's options name.
+ * report files written (src/reporters/write.ts) and the files the command line's options name
+ * (src/load/option-file.ts).
  */
 const WORDS: Record<string, string> = {
   ENOENT: 'no such file or folder',
