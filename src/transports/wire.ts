@@ -43,10 +43,26 @@ export function describeError(err: unknown): string {
   const e = err as { code?: unknown; message?: unknown } | undefined;
   const code = typeof e?.code === 'string' ? e.code : undefined;
   const message = typeof e?.message === 'string' ? e.message : String(err);
+  const openssl = openSslReason(code, message);
+  if (openssl) return `TLS: ${openssl}`;
   if (code && TLS_CODES.has(code)) return oneLine(`TLS: ${message}`);
   if (code && code.startsWith('ERR_SSL')) return oneLine(`TLS: ${message}`);
   if (code && REASON_BY_CODE[code]) return REASON_BY_CODE[code];
   return oneLine(message || code || 'unknown error');
+}
+
+/** OpenSSL's own line (`write EPROTO 80...:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/...c:350:`): its reason field. */
+const OPENSSL_LINE = /[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+):/;
+
+/**
+ * The reason of an error OpenSSL raised, in words: its line names a source file of Node's build.
+ * "wrong version number" is what a client reads when the server answers in plain text, the
+ * usual mistake behind it being an https or wss URL on a plain http or ws port.
+ */
+function openSslReason(code: string | undefined, message: string): string | undefined {
+  const reason = code === 'ERR_SSL_WRONG_VERSION_NUMBER' ? 'wrong version number' : OPENSSL_LINE.exec(message)?.[1];
+  if (reason === undefined) return undefined;
+  return reason === 'wrong version number' ? 'the server answered in plain text (is it an http or ws port? give http:// or ws://)' : oneLine(reason);
 }
 
 function isObject(value: unknown): value is JanusMessage {
