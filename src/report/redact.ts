@@ -196,7 +196,12 @@ export function environmentSecrets(env: Environment): string[] {
   return [env.JANUS_API_SECRET, env.JANUS_TOKEN, env.JANUS_ADMIN_SECRET].filter((v): v is string => !!v);
 }
 
-/** The credentials a URL carries (user, password, secret query values), to redact wherever they appear. */
+/**
+ * The credentials a URL carries (its password, secret query values), to redact wherever they
+ * appear. A user name beside a password says who logs in: searched for in every text, a short
+ * one (`u`) would mark harmless words; it is redacted in URLs, with the rest of the user-info.
+ * Alone, a user name is the credential (a token given as the user name), and is searched for.
+ */
 export function urlSecrets(url: string): string[] {
   let parsed: URL;
   try {
@@ -204,7 +209,7 @@ export function urlSecrets(url: string): string[] {
   } catch {
     return [];
   }
-  const found = [parsed.username, parsed.password].map((v) => safeDecode(v));
+  const found = [parsed.password === '' ? parsed.username : parsed.password].map((v) => safeDecode(v));
   for (const [key, value] of parsed.searchParams) if (SECRET_QUERY_KEYS.includes(key.toLowerCase())) found.push(value);
   return found.filter((v) => v.length > 0);
 }

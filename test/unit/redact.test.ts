@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { FRAGMENT_LENGTH, Redactor } from '../../src/report/redact.js';
+import { FRAGMENT_LENGTH, Redactor, urlSecrets } from '../../src/report/redact.js';
 import { SharedRuns } from '../../src/report/shared-runs.js';
 import { transactionGenerator } from '../../src/run/seeded.js';
 
@@ -39,6 +39,13 @@ describe('Redactor, encodings and cuts', function () {
       assert.equal(r.text(cut), '{"note":"[redacted]...', `cut after ${n} characters`);
       assert.equal(r.text(`..."${secret.slice(n)}`), '..."[redacted]');
     }
+  });
+
+  it('searches for a URL\'s password, and for its user name only when it stands alone (a token as the user name)', () => {
+    assert.deepEqual(urlSecrets('http://u:pw%21@h:1/janus?apisecret=s3&maxev=1'), ['pw!', 's3']);
+    assert.deepEqual(urlSecrets('https://Zq7Nx4Kp9Wm2@h/janus'), ['Zq7Nx4Kp9Wm2']);
+    const r = new Redactor(urlSecrets('http://u:Tr8Vb3Kq@127.0.0.1:9/janus'));
+    assert.equal(r.text('cannot reach Janus at http://u:Tr8Vb3Kq@127.0.0.1:9/janus: 1 unfinished, run Tr8Vb3Kq'), 'cannot reach Janus at http://[redacted]@127.0.0.1:9/janus: 1 unfinished, run [redacted]');
   });
 
   it('redacts credentials in URLs whatever their value', () => {
