@@ -203,6 +203,8 @@ c('fragment-bad-duration.fragment', 'no time at all', fragment('  - wait: { janu
 // --- Includes, from a scenario ---
 c('include-number', 'should be', scenario('  - include: ^^5\n'), { loose: true });
 c('include-not-yaml', 'a .fragment.yaml file', scenario('  - include: ^^notes.txt\n'));
+// A scenario file is no fragment: said at the include, not as "unknown key name" inside the file it names.
+c('include-scenario-file', 'a .fragment.yaml file', scenario('  - include: ^^admin-number.yaml\n'));
 c('include-missing', 'cannot include', scenario('  - include: ^^no-such.fragment.yaml\n'));
 c('include-unknown-param', 'has no parameter "rooom"', scenario('  - include: fragment-unclosed-placeholder.fragment.yaml\n    with: { ^^rooom: 1 }\n'), { loose: true });
 

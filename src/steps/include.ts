@@ -10,7 +10,7 @@ export const includeStep: StepKind = {
     required: ['include'],
     additionalProperties: false,
     properties: {
-      include: { type: 'string', pattern: '\\.ya?ml$', description: 'path of a .fragment.yaml file, relative to this file' },
+      include: { type: 'string', pattern: '\\.fragment\\.ya?ml$', description: 'path of a .fragment.yaml file, relative to this file' },
       with: { type: 'object', description: 'values for the fragment\'s params' },
       client: { ...commonProperties.client, description: 'the client the fragment\'s steps act as by default' },
     },
