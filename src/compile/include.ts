@@ -68,11 +68,31 @@ export class Includes {
       request.error(request.path, `cannot include ${request.file}: ${loaded.unreadable ?? 'no such file'}`);
       return [];
     }
-    this.host.diagnostics.push(...loaded.diagnostics);
-    if (!loaded.source) return [];
-    const substituted = this.substitute(request, loaded.source);
-    if (!substituted || !this.count(request, substituted)) return [];
-    return this.compileInside(target, substituted, request.client);
+    const before = this.host.diagnostics.length;
+    try {
+      this.host.diagnostics.push(...loaded.diagnostics);
+      if (!loaded.source) return [];
+      const substituted = this.substitute(request, loaded.source);
+      if (!substituted || !this.count(request, substituted)) return [];
+      return this.compileInside(target, substituted, request.client);
+    } finally {
+      this.nameIncluder(request, before);
+    }
+  }
+
+  /**
+   * A problem found in a fragment (or deeper) also says which include brought the fragment in:
+   * its position alone would not tell a reader which scenario, or which of its includes, was
+   * being loaded. Nested includes name the innermost and the outermost (the scenario's).
+   */
+  private nameIncluder(request: IncludeRequest, from: number): void {
+    const at = formatSpan(request.src.spanOf([...request.stepPath, ...request.path]));
+    const list = this.host.diagnostics;
+    for (let i = from; i < list.length; i++) {
+      const d = list[i]!;
+      if (d.span.file === request.src.file || d.hint?.includes(at)) continue;
+      list[i] = { ...d, hint: withIncluder(d.hint, at) };
+    }
   }
 
   /** Whether the chain may go on into `target`: no cycle, not too deep, not past the fan-out bound. */
@@ -155,6 +175,15 @@ export class Includes {
     this.paths.pop();
     return compiled;
   }
+}
+
+/** `included at f.fragment.yaml:3:14`, then `, from s.yaml:4:14`; deeper, the middle is left out (`, ..., from`). */
+function withIncluder(hint: string | undefined, at: string): string {
+  if (hint === undefined) return `included at ${at}`;
+  const start = hint.lastIndexOf('included at ');
+  if (start < 0) return `${hint}; included at ${at}`;
+  const innermost = hint.slice(start).split(', ')[0];
+  return `${hint.slice(0, start)}${innermost}, ${hint.includes(', from ', start) ? '..., ' : ''}from ${at}`;
 }
 
 /** A path as the including file names things: relative to it when the file is shown relative. */

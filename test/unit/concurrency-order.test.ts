@@ -171,7 +171,7 @@ steps:
     assert.deepEqual(r.diagnostics.map((d) => `${d.span.file}:${d.span.line}:${d.span.col} ${d.message}`), [
       'f.fragment.yaml:5:9 a no_event step cannot be inside concurrently: it holds request, admin, raw steps, whose requests are sent together',
     ]);
-    assert.equal(r.diagnostics[0]!.hint, 'put it after the concurrently step: events that arrived meanwhile are kept in the mailbox');
+    assert.equal(r.diagnostics[0]!.hint, 'put it after the concurrently step: events that arrived meanwhile are kept in the mailbox; included at uses.yaml:5:14');
   });
 
   it('the CLI says file:line:col and exits 2 before any network I/O', function () {

@@ -228,6 +228,24 @@ describe('loader and compiler (loadFiles)', function () {
       assert.deepEqual(loadOne('p.yaml').requires.plugins, ['janus.plugin.echotest', 'janus.plugin.videoroom'], 'unknown names are left alone: attaching them is a PLUGIN_NOT_FOUND test');
     });
 
+    it('a problem in a fragment names the include that brought it in; nested, the innermost and the scenario\'s', function () {
+      write({
+        'inc/a.fragment.yaml': 'steps:\n  - include: b.fragment.yaml\n',
+        'inc/b.fragment.yaml': 'steps:\n  - include: e.fragment.yaml\n',
+        'inc/e.fragment.yaml': 'steps:\n  - request: { janus: ping, x: "${vanished}" }\n',
+        'inc/c.fragment.yaml': 'steps:\n  - request: { janus: ping, x: "${nope}" }\n',
+        'inc/d.fragment.yaml': 'steps:\n  - request: ping\n    expct: {}\n',
+        'inc/s.yaml': 'name: s\nsteps:\n  - include: c.fragment.yaml\n  - include: a.fragment.yaml\n  - include: d.fragment.yaml\n  - request: { janus: ping, y: "${gone}" }\n',
+      });
+      const r = load('inc/s.yaml');
+      assert.deepEqual(r.diagnostics.map((d) => `${d.span.file}:${d.span.line} ${d.message.split(';')[0]} [${d.hint ?? ''}]`), [
+        'inc/c.fragment.yaml:2 unknown placeholder ${nope}: no variable, parameter or saved value named "nope" is defined before this point [included at inc/s.yaml:3:14]',
+        'inc/e.fragment.yaml:2 unknown placeholder ${vanished}: no variable, parameter or saved value named "vanished" is defined before this point [included at inc/b.fragment.yaml:2:14, ..., from inc/s.yaml:4:14]',
+        'inc/d.fragment.yaml:3 unknown key "expct" in a request step [did you mean "expect"?; included at inc/s.yaml:5:14]',
+        'inc/s.yaml:6 unknown placeholder ${gone}: no variable, parameter or saved value named "gone" is defined before this point []',
+      ]);
+    });
+
     it('a plugin named through variables known at load time counts as one written out; one the run decides does not', function () {
       write({
         'v.yaml': `name: v
