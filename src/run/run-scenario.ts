@@ -463,6 +463,8 @@ class Stops {
   private readonly onOuterAbort = (): void => this.stop();
   /** The scenario's own cause fired (time limit, Ctrl-C, peers lost); asked after every step. */
   private stopped = false;
+  /** Cleanup is over: the controller is no longer this run's to fire (see abortSteps). */
+  private disposed = false;
 
   constructor(private readonly timeoutMs: number, private readonly outer?: AbortSignal) {
     this.stepSignal = this.stepAbort.signal;
@@ -479,20 +481,28 @@ class Stops {
   private stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.stepAbort.abort();
+    this.abortSteps();
+  }
+
+  /**
+   * Ends every wait of the steps. Not once the run is disposed: its controller may serve another
+   * run by then, and a transport that reports a fault after its close must not end that run's steps.
+   */
+  private abortSteps(): void {
+    if (!this.disposed) this.stepAbort.abort();
   }
 
   onConnectionFault(name: string) {
     return (fault: TransportFault): void => {
       this.lost ??= { kind: 'infrastructure', summary: `client ${name}: ${fault.message}` };
-      this.stepAbort.abort();
+      this.abortSteps();
     };
   }
 
   onClientError(name: string) {
     return (error: unknown): void => {
       this.broken ??= { kind: 'assertion', summary: `internal error while client ${name} handled a message: ${oneLine(error)}` };
-      this.stepAbort.abort();
+      this.abortSteps();
     };
   }
 
@@ -518,6 +528,7 @@ class Stops {
   /** After cleanup: nothing of this run waits on the steps' signal any more. */
   dispose(): void {
     this.outer?.removeEventListener('abort', this.onOuterAbort);
+    this.disposed = true;
     recycleStepController(this.stepAbort);
   }
 }

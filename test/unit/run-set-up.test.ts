@@ -21,12 +21,25 @@ import { answeringTransport } from '../support/answering-transport.js';
 
 const ANSWERING = 'set-up-answering';
 const REFUSING = 'set-up-refusing';
+const LATE_FAULT = 'set-up-late-fault';
 
 /** What happened, in order: the transport's connects and the run's events. */
 const happened: string[] = [];
 
 function logged(definition: TransportDefinition): TransportDefinition {
   return { ...definition, connect: (options, sink) => (happened.push(`connect ${definition.name}`), definition.connect(options, sink)) };
+}
+
+/** Answers as ANSWERING does, and reports a fault once more after its close (a transport that does so). */
+function lateFault(): TransportDefinition {
+  const inner = answeringTransport(LATE_FAULT, 'later');
+  return {
+    ...inner,
+    async connect(options, sink) {
+      const connection = await inner.connect(options, sink);
+      return { ...connection, close: async () => void setImmediate(() => sink.fault(new TransportFault(`${LATE_FAULT}: late`))) };
+    },
+  };
 }
 
 const refusing: TransportDefinition = {
@@ -63,6 +76,7 @@ describe('how a run sets itself up', function () {
     dir = mkdtempSync(join(tmpdir(), 'janus-scenarios-set-up-'));
     if (!getTransport(ANSWERING)) registerTransport(logged(answeringTransport(ANSWERING, 'later')));
     if (!getTransport(REFUSING)) registerTransport(logged(refusing));
+    if (!getTransport(LATE_FAULT)) registerTransport(lateFault());
     if (!getStepKind('signal-probe')) registerStepKind(signalProbe);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -138,5 +152,14 @@ describe('how a run sets itself up', function () {
     await run('drop');
     assert.notEqual(signals[5], signals[4]);
     assert.equal(signals[5]!.aborted, false);
+  });
+
+  it("never lets a run's transport, faulting after its close, end the steps of the run that took over its signal", async () => {
+    const s = scenario('late', 'name: late\nsteps:\n  - signal-probe: drop\n  - request: create\n  - request: destroy\n');
+    const first = await runScenario(s, target(LATE_FAULT), options());
+    assert.equal(first.status, 'passed', first.failure?.summary);
+    const second = await runScenario(s, target(ANSWERING), options());
+    assert.equal(signals[1], signals[0], 'the second run took over the first run\'s signal');
+    assert.equal(second.status, 'passed', second.failure?.summary);
   });
 });
