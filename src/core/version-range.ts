@@ -50,6 +50,11 @@ export function satisfies(range: VersionRange, version: string): boolean {
   return range.alternatives.some((all) => all.every((c) => holds(c, version)));
 }
 
+/** The first case whose range holds for the server's version (`$janus`); none for an unknown version or one no range covers. */
+export function caseForVersion<T extends { range: VersionRange }>(cases: readonly T[], version: string | undefined): T | undefined {
+  return version !== undefined && isVersion(version) ? cases.find((c) => satisfies(c.range, version)) : undefined;
+}
+
 function holds(c: Comparator, version: string): boolean {
   const d = compareVersions(version, c.version);
   switch (c.op) {

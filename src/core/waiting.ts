@@ -1,3 +1,5 @@
+import { getEventListeners } from 'node:events';
+
 /**
  * What ends a wait early, shared by the waits of one client: the time limit and the caller's
  * signal. Requests are the runner's hot path: a timer and an abort listener of their own cost a
@@ -112,4 +114,26 @@ function remove<T>(list: T[], item: T): boolean {
   const last = list.pop()!;
   if (i < list.length) list[i] = last;
   return true;
+}
+
+/**
+ * AbortControllers kept for reuse: making one's signal costs Node 20 about 5 µs, and a first
+ * listener on a new signal as much again. A controller comes back only when nothing can tell it
+ * was used before: never aborted, and no listener left on its signal (whoever still listens
+ * keeps it, and the next taker gets a new one).
+ */
+export class SpareControllers {
+  private readonly spare: AbortController[] = [];
+
+  constructor(private readonly most: number) {}
+
+  take(): AbortController {
+    return this.spare.pop() ?? new AbortController();
+  }
+
+  giveBack(controller: AbortController): void {
+    if (controller.signal.aborted || this.spare.length >= this.most) return;
+    if (getEventListeners(controller.signal, 'abort').length > 0) return;
+    this.spare.push(controller);
+  }
 }

@@ -1,8 +1,7 @@
-import { getEventListeners } from 'node:events';
 import { TransportFault, type CloseRequest, type ConnectionClose, type ConnectOptions, type PollAuth, type TransportConnection, type TransportDefinition } from '../transports/contract.js';
 import { Arrivals } from './arrivals.js';
 import { Mailbox, type MailboxLimits } from './mailbox.js';
-import { AbortWatch, Deadlines } from '../core/waiting.js';
+import { AbortWatch, Deadlines, SpareControllers } from '../core/waiting.js';
 import { idOf, requestObject, verbOf, type JanusApi, type JanusMessage, type Route } from '../protocol/messages.js';
 
 export type Direction = 'out' | 'in';
@@ -148,8 +147,8 @@ export class JanusClient {
   /** The credentials each session was created (or claimed) with, for its long-poll, keepalives and cleanup. */
   private readonly sessionAuth = new Map<number, PollAuth>();
   private readonly pending = new Map<string, Pending>();
-  /** Controllers of finished exchanges, never aborted, for the next ones (see exchangeController). */
-  private readonly spareControllers: AbortController[] = [];
+  /** Controllers of finished exchanges, for the next ones: making one costs as much as the rest of a request. */
+  private readonly spareControllers = new SpareControllers(SPARE_CONTROLLERS);
   /** The time limits and the callers' signals of the requests waiting. */
   private readonly deadlines = new Deadlines();
   private readonly aborts = new AbortWatch();
@@ -309,7 +308,7 @@ export class JanusClient {
     // Ends the transport's side of the exchange once this request has its outcome: a reply
     // still streaming in after the time limit is abandoned, not read on. Only while the send is
     // in flight: aborting a signal costs more than all the rest of a request.
-    const exchange = this.connection!.ignoresSignal ? undefined : this.exchangeController();
+    const exchange = this.connection!.ignoresSignal ? undefined : this.spareControllers.take();
     // On the wire first: the record, the wait and its time limit are made while the server works
     // on the request, not before it has it. What the transport reports within its send (an
     // answer, a fault) is held until then, so it finds the request waiting.
@@ -361,28 +360,9 @@ export class JanusClient {
     if (pending.signal) this.aborts.delete(pending.signal, pending);
     const exchange = pending.exchange;
     if (exchange && !pending.sendOver) exchange.abort(EXCHANGE_OVER);
-    else if (exchange) this.recycle(exchange);
+    else if (exchange) this.spareControllers.giveBack(exchange);
     if ('exchange' in result) this.bookkeep(pending.payload, result.exchange.reply, pending.route);
     pending.resolve(result);
-  }
-
-  /**
-   * An exchange's controller: one a finished exchange gave back, or a new one. Making an
-   * AbortController costs Node 20 several microseconds, as much as the rest of a request.
-   */
-  private exchangeController(): AbortController {
-    return this.spareControllers.pop() ?? new AbortController();
-  }
-
-  /**
-   * Gives back the controller of an exchange whose send is over, when nothing can tell it was
-   * used before: never aborted, and no listener left on its signal (a transport that still
-   * listens keeps it, and the next exchange gets a new one).
-   */
-  private recycle(controller: AbortController): void {
-    if (controller.signal.aborted || this.spareControllers.length >= SPARE_CONTROLLERS) return;
-    if (getEventListeners(controller.signal, 'abort').length > 0) return;
-    this.spareControllers.push(controller);
   }
 
   /** What the transport reported during a send, run once the request is registered (in the order it came). */

@@ -1,6 +1,6 @@
 import { isRecord } from '../core/own.js';
 import type { DocPath } from '../core/source.js';
-import { isVersion, parseVersionRange, satisfies, type VersionRange } from '../core/version-range.js';
+import { caseForVersion, parseVersionRange, type VersionRange } from '../core/version-range.js';
 import type { Matcher, MatchRuntime, Mismatch } from './contract.js';
 
 /**
@@ -49,11 +49,7 @@ function versionAdmits(arg: Record<string, unknown>, key: string, path: DocPath,
     const parsed = parseVersionRange(text);
     if ('range' in parsed) cases.push({ range: parsed.range, admits: admitsAt(pattern, key, [...path, text], compiledAt) });
   }
-  return (value, rt) => {
-    const version = rt.serverVersion;
-    const chosen = version !== undefined && isVersion(version) ? cases.find((c) => satisfies(c.range, version)) : undefined;
-    return chosen ? chosen.admits(value, rt) : false;
-  };
+  return (value, rt) => caseForVersion(cases, rt.serverVersion)?.admits(value, rt) ?? false;
 }
 
 /** A field's matcher run on the value; one with a placeholder that has no value yet cannot tell. */

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { getEventListeners } from 'node:events';
 import type { CompiledScenario } from '../compile/scenario.js';
 import { MEDIA_STEP_TIMEOUT_MS, type PeerHost } from '../media/contract.js';
 import { describeClose, JanusClient, type ClientOptions, type ConnectionChange } from '../janus/client.js';
@@ -17,6 +16,7 @@ import { formatSpan } from '../core/source.js';
 import { transactionGenerator } from './seeded.js';
 import { ScenarioValues } from './values.js';
 import { isConstant } from '../compile/template.js';
+import { SpareControllers } from '../core/waiting.js';
 import type { Environment } from '../core/environment.js';
 
 /** Where and how to reach Janus for one run of a scenario. */
@@ -452,7 +452,7 @@ class Stops {
   // The steps' signal fires for every cause, the scenario's own (time limit, Ctrl-C, peers lost)
   // and the connection's: one controller, as AbortSignal.any costs Node 20 tens of microseconds
   // for every scenario, and a second controller for the scenario's own causes several.
-  private readonly stepAbort = spareStepControllers.pop() ?? new AbortController();
+  private readonly stepAbort = spareStepControllers.take();
   private readonly timer: NodeJS.Timeout;
   private timedOut = false;
   private lost?: Failure;
@@ -529,23 +529,12 @@ class Stops {
   dispose(): void {
     this.outer?.removeEventListener('abort', this.onOuterAbort);
     this.disposed = true;
-    recycleStepController(this.stepAbort);
+    spareStepControllers.giveBack(this.stepAbort);
   }
 }
 
-/**
- * Steps' controllers of runs that ended without firing them. Making an AbortSignal costs Node 20
- * about 5 µs, and a listener on a new one as much again: a run's share of a short scenario.
- */
-const spareStepControllers: AbortController[] = [];
-const SPARE_STEP_CONTROLLERS = 16;
-
-/** Kept for another run only when nothing can tell it was used: never aborted, no listener left on it. */
-function recycleStepController(controller: AbortController): void {
-  if (controller.signal.aborted || spareStepControllers.length >= SPARE_STEP_CONTROLLERS) return;
-  if (getEventListeners(controller.signal, 'abort').length > 0) return;
-  spareStepControllers.push(controller);
-}
+/** Steps' controllers of runs that ended without firing them, for the next runs (a run's share of a short scenario). */
+const spareStepControllers = new SpareControllers(16);
 
 /** A server problem on a server that died names the death first: that is the cause, the dropped connection only its sign. */
 async function withDeathReason(failure: Failure | undefined, target: RunTarget): Promise<Failure | undefined> {

@@ -81,10 +81,6 @@ export class BrokerPool {
     this.entries.clear();
   }
 
-  startTimes(): Array<{ kind: BrokerKind; startMs: number }> {
-    return [...this.started].map((b) => ({ kind: b.kind, startMs: b.startMs }));
-  }
-
   /**
    * The starter's run, known to the exit handler from its first process to its end: what it
    * made is killed by the kills it registered until it started, by the broker's killSync after.
@@ -144,9 +140,4 @@ export function leaseBroker(kind: BrokerKind, signal?: AbortSignal): Promise<Bro
 /** For 'exit' handlers. */
 export function killAllBrokersSync(): void {
   pool.killAllSync();
-}
-
-/** Start times of the brokers this process started, for reports and benchmarks. */
-export function brokerStartTimes(): Array<{ kind: BrokerKind; startMs: number }> {
-  return pool.startTimes();
 }

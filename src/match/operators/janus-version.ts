@@ -1,4 +1,4 @@
-import { describeRange, isVersion, parseVersionRange, satisfies, type VersionRange } from '../../core/version-range.js';
+import { caseForVersion, describeRange, isVersion, parseVersionRange, type VersionRange } from '../../core/version-range.js';
 import { described, type DescribedMatcher, type MatchRuntime, type OperatorDefinition } from '../contract.js';
 
 /**
@@ -24,10 +24,7 @@ export const janusVersionOperator: OperatorDefinition = {
       cases.push({ range: parsed.range, matcher: compiler.compile(pattern, [...path, key], exact) });
     }
     const ranges = cases.map((c) => c.range.text).join(', ');
-    const choose = (rt: MatchRuntime) => {
-      const version = rt.serverVersion;
-      return version !== undefined && isVersion(version) ? cases.find((c) => satisfies(c.range, version)) : undefined;
-    };
+    const choose = (rt: MatchRuntime) => caseForVersion(cases, rt.serverVersion);
     /** What is expected when no case is chosen: why not. */
     const noCase = (rt: MatchRuntime): string => {
       const version = rt.serverVersion;
