@@ -36,6 +36,11 @@ export interface ClientOptions {
   onConnectionChange?: (change: ConnectionChange) => void;
   /** A session was claimed or destroyed through this client (or the Admin API): no other client owns it any more. */
   onSessionTaken?: (sessionId: number) => void;
+  /**
+   * Receive events from the first session on, not only once a step asks for them: the scenario
+   * has steps that read this client's events (see `listening`).
+   */
+  listen?: boolean;
   /** How much of what no step took the mailbox keeps before the connection fails (default MAILBOX_LIMITS). */
   mailboxLimits?: MailboxLimits;
 }
@@ -133,8 +138,8 @@ class Pending {
 export class JanusClient {
   private readonly log = new Arrivals();
   /**
-   * Whether events are wanted from now on: once a step looks at the mailbox (or a session is
-   * claimed). Until then no HTTP long-poll runs but for a request that was acked and waits for
+   * Whether events are wanted from now on: from the start when the scenario reads this client's
+   * events (`listen`), else once a step looks at the mailbox (or a session is claimed). Until then no HTTP long-poll runs but for a request that was acked and waits for
    * its answer (an event), and only until it has it. Janus queues a session's events until a
    * poll takes them, and Janus 1.1.2 holds a poll for 30 s after its session is destroyed, a
    * connection and a thread each: sessions of scenarios that never read events cost no poll, and
@@ -203,6 +208,7 @@ export class JanusClient {
 
   static async connect(transport: TransportDefinition, connect: ConnectOptions, options: ClientOptions): Promise<JanusClient> {
     const client = new JanusClient(options);
+    client.listening = options.listen === true;
     client.transport = transport;
     client.connectOptions = connect;
     client.connection = await client.open();

@@ -7,7 +7,7 @@ import { formatViolation, validateSchema, type Violation } from '../schemas/cata
 import { MessageChecker, type SchemaMode } from '../schemas/checker.js';
 import { SchemaChecks, type Found } from './schema-checks.js';
 import type { Matcher, MatchRuntime, Mismatch, ValueLookup } from '../match/contract.js';
-import { StepFailure, type Actor, type CompiledStep, type KnownBug, type StepContext } from '../steps/contract.js';
+import { everyStep, StepFailure, type Actor, type CompiledStep, type KnownBug, type StepContext } from '../steps/contract.js';
 import { TransportFault, type TlsOptions } from '../transports/contract.js';
 import { getTransport } from '../transports/registry.js';
 import type { Failure, HttpExchange, KnownIssue, RunEvent, ScenarioResult, TranscriptEntry } from './events.js';
@@ -100,8 +100,8 @@ class ScenarioRun {
   private readonly clients = new Map<string, Promise<JanusClient>>();
   /** The clients connected so far, for what one client's claim or destroy takes from the others. */
   private readonly connected = new Map<string, JanusClient>();
-  /** Clients the scenario expects the server may close (it has `closed` steps for them). */
-  private readonly closeWatched: Set<string>;
+  /** What the scenario's steps ask of each client: closes it expects, events it reads. */
+  private readonly roles: ClientRoles;
   private adminClient?: Promise<JanusClient>;
   private readonly values: ScenarioValues;
   private readonly nextTransaction: () => string;
@@ -125,7 +125,7 @@ class ScenarioRun {
   constructor(private readonly scenario: CompiledScenario, private readonly target: RunTarget, private readonly options: RunOptions) {
     this.emit = options.onEvent ?? (() => {});
     this.actors = new Map(scenario.clients.map((name) => [name, { name, handles: new Map() }]));
-    this.closeWatched = closeWatchedOf(scenario);
+    this.roles = clientRolesOf(scenario);
     this.values = new ScenarioValues((n) => this.actors.get(n), target.transport, options.env ?? process.env);
     this.nextTransaction = transactionGenerator(options.seed, `${scenario.file}\u0000${target.transport}`);
     this.nextKeepalive = transactionGenerator(options.seed, `keepalive\u0000${scenario.file}`);
@@ -344,7 +344,8 @@ class ScenarioRun {
       clientOptions.onConnectionChange = (change: ConnectionChange) => this.recordConnection(name, change);
       clientOptions.onSessionTaken = (sessionId: number) => this.sessionTaken(name, sessionId);
       // A close the scenario asserts with a `closed` step is an outcome, not a lost server.
-      if (this.closeWatched.has(name)) clientOptions.onServerClose = () => undefined;
+      if (this.roles.closeWatched.has(name)) clientOptions.onServerClose = () => undefined;
+      if (this.roles.eventReaders.has(name)) clientOptions.listen = true;
     }
     try {
       return await JanusClient.connect(
@@ -430,16 +431,26 @@ class ScenarioRun {
   }
 }
 
-const closeWatchedKnown = new WeakMap<CompiledScenario, Set<string>>();
+/** The clients a scenario has `closed` steps for, and those with steps that read their events. */
+interface ClientRoles {
+  closeWatched: Set<string>;
+  eventReaders: Set<string>;
+}
 
-/** The clients a scenario has `closed` steps for; worked out once per scenario, not per run. */
-function closeWatchedOf(scenario: CompiledScenario): Set<string> {
-  let names = closeWatchedKnown.get(scenario);
-  if (!names) {
-    names = new Set([...scenario.steps, ...scenario.cleanup].filter((s) => s.kind === 'closed').map((s) => s.client));
-    closeWatchedKnown.set(scenario, names);
+const rolesKnown = new WeakMap<CompiledScenario, ClientRoles>();
+
+/** What the steps (nested ones and cleanup included) ask of each client; worked out once per scenario, not per run. */
+function clientRolesOf(scenario: CompiledScenario): ClientRoles {
+  let roles = rolesKnown.get(scenario);
+  if (!roles) {
+    const steps = everyStep([...scenario.steps, ...scenario.cleanup]);
+    roles = {
+      closeWatched: new Set(steps.filter((s) => s.kind === 'closed').map((s) => s.client)),
+      eventReaders: new Set(steps.filter((s) => s.readsEvents).map((s) => s.client)),
+    };
+    rolesKnown.set(scenario, roles);
   }
-  return names;
+  return roles;
 }
 
 /**

@@ -46,6 +46,13 @@ export interface CompiledStep {
    * raw). A run whose first step this is opens that connection while it sets itself up.
    */
   opensClient?: boolean;
+  /**
+   * Looks at its client's asynchronous messages (wait, no_event, order): that client receives
+   * events from its first session on. Over HTTP a session's events stay queued in Janus until a
+   * long-poll takes them, so a client that started polling only at such a step could not see,
+   * in a short window, an event Janus had queued long before.
+   */
+  readsEvents?: boolean;
   execute(ctx: StepContext): Promise<void>;
   /**
    * For kinds that send one request (request, admin, raw): puts it on the wire and returns at

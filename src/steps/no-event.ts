@@ -30,6 +30,7 @@ export const noEventStep: StepKind = {
     const windowMs = cc.durationMs(raw.for, ['for']) ?? 0;
     return {
       kind: 'no_event',
+      readsEvents: true,
       span: cc.span(),
       title: (raw.name as string | undefined) ?? `${client} gets no ${describePattern(raw.no_event, 'matching message')} for ${formatDuration(windowMs)}`,
       client,

@@ -40,6 +40,7 @@ export const orderStep: StepKind = {
     const withinMs = raw.within === undefined ? undefined : cc.durationMs(raw.within, ['within'], { positive: true });
     return {
       kind: 'order',
+      readsEvents: true,
       span: cc.span(),
       title: (raw.name as string | undefined) ?? `${client} received ${(raw.order as unknown[]).map((p) => describePattern(p)).join(' before ')}`,
       client,

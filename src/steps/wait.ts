@@ -45,6 +45,7 @@ export const waitStep: StepKind = {
     const save = compileSave(raw, cc);
     return {
       kind: 'wait',
+      readsEvents: true,
       span: cc.span(),
       title: (raw.name as string | undefined) ?? `${client} waits for ${describePattern(raw.wait)}`,
       client,

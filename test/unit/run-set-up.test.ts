@@ -11,7 +11,7 @@ import { getStepKind, registerStepKind } from '../../src/steps/registry.js';
 import type { TransportDefinition } from '../../src/transports/contract.js';
 import { TransportFault } from '../../src/transports/contract.js';
 import { getTransport, registerTransport } from '../../src/transports/registry.js';
-import { answeringTransport } from '../support/answering-transport.js';
+import { answeringTransport, scriptedTransport } from '../support/answering-transport.js';
 
 /**
  * How a run sets itself up: the first step's connection opens while the run prepares (not when
@@ -22,6 +22,7 @@ import { answeringTransport } from '../support/answering-transport.js';
 const ANSWERING = 'set-up-answering';
 const REFUSING = 'set-up-refusing';
 const LATE_FAULT = 'set-up-late-fault';
+const TRACKING = 'set-up-tracking';
 
 /** What happened, in order: the transport's connects and the run's events. */
 const happened: string[] = [];
@@ -38,6 +39,18 @@ function lateFault(): TransportDefinition {
     async connect(options, sink) {
       const connection = await inner.connect(options, sink);
       return { ...connection, close: async () => void setImmediate(() => sink.fault(new TransportFault(`${LATE_FAULT}: late`))) };
+    },
+  };
+}
+
+/** Answers every request with a session's success, and logs when the client asks for a session's events (HTTP's long-poll). */
+function tracking(): TransportDefinition {
+  const inner = scriptedTransport(TRACKING, (request) => [{ janus: request.janus === 'keepalive' ? 'ack' : 'success', transaction: request.transaction, data: { id: 7 } }]);
+  return {
+    ...inner,
+    async connect(options, sink) {
+      const connection = await inner.connect(options, sink);
+      return { ...connection, track: (sessionId: number) => void happened.push(`track ${sessionId}`), untrack: () => true };
     },
   };
 }
@@ -77,6 +90,7 @@ describe('how a run sets itself up', function () {
     if (!getTransport(ANSWERING)) registerTransport(logged(answeringTransport(ANSWERING, 'later')));
     if (!getTransport(REFUSING)) registerTransport(logged(refusing));
     if (!getTransport(LATE_FAULT)) registerTransport(lateFault());
+    if (!getTransport(TRACKING)) registerTransport(tracking());
     if (!getStepKind('signal-probe')) registerStepKind(signalProbe);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -161,5 +175,21 @@ describe('how a run sets itself up', function () {
     const second = await runScenario(s, target(ANSWERING), options());
     assert.equal(signals[1], signals[0], 'the second run took over the first run\'s signal');
     assert.equal(second.status, 'passed', second.failure?.summary);
+  });
+
+  it('receives the events of a client whose steps read them from its first session on, not from the first such step', async () => {
+    // Over HTTP an event Janus queued stays there until a long-poll takes it: a client that began
+    // polling at `no_event: ... for: 0` passed it with the event waiting in Janus.
+    const reads = scenario('reads', 'name: reads\nsteps:\n  - request: create\n  - request: keepalive\n    expect: { janus: ack }\n  - no_event: { janus: event }\n    for: 0ms\n');
+    const result = await runScenario(reads, target(TRACKING), options());
+    assert.equal(result.status, 'passed', result.failure?.summary);
+    assert.deepEqual(happened.slice(0, 4), ['scenario:start', 'step:start', 'track 7', 'step:start']);
+  });
+
+  it('asks for no events for a client whose steps never read them', async () => {
+    const ignores = scenario('ignores', 'name: ignores\nsteps:\n  - request: create\n  - request: keepalive\n    expect: { janus: ack }\n');
+    const result = await runScenario(ignores, target(TRACKING), options());
+    assert.equal(result.status, 'passed', result.failure?.summary);
+    assert.deepEqual(happened.filter((h) => h.startsWith('track')), []);
   });
 });
