@@ -72,7 +72,6 @@ const NO_LOOKUP: ValueLookup = { lookup: () => undefined };
  */
 export async function runScenario(scenario: CompiledScenario, target: RunTarget, options: RunOptions): Promise<ScenarioResult> {
   const run = new ScenarioRun(scenario, target, options);
-  run.connectAhead();
   run.emit({ type: 'scenario:start', file: scenario.file, name: scenario.name, transport: target.transport });
   const failure = await run.steps();
   const stepMessages = run.transcript.length;
@@ -126,12 +125,15 @@ class ScenarioRun {
     this.emit = options.onEvent ?? (() => {});
     this.actors = new Map(scenario.clients.map((name) => [name, { name, handles: new Map() }]));
     this.roles = clientRolesOf(scenario);
-    this.values = new ScenarioValues((n) => this.actors.get(n), target.transport, options.env ?? process.env);
-    this.nextTransaction = transactionGenerator(options.seed, `${scenario.file}\u0000${target.transport}`);
     this.nextKeepalive = transactionGenerator(options.seed, `keepalive\u0000${scenario.file}`);
     this.stops = new Stops(scenario.timeoutMs ?? options.scenarioTimeoutMs, options.signal);
     this.schemaMode = options.schemaMode ?? 'off';
     this.checks = this.schemaMode === 'off' ? undefined : new SchemaChecks(new MessageChecker(target.serverVersion, options.onSchemaValid));
+    // What a connection needs (and its traffic: the checks) is made: the first one opens now, and
+    // the rest of the run is made while its handshake goes on (Janus takes hundreds of microseconds).
+    this.connectAhead();
+    this.values = new ScenarioValues((n) => this.actors.get(n), target.transport, options.env ?? process.env);
+    this.nextTransaction = transactionGenerator(options.seed, `${scenario.file}\u0000${target.transport}`);
     this.peerPrefix = target.peers ? `${randomUUID()}/` : '';
     // Peers that die (their process crashed) end the scenario at once, with the reason.
     target.peers?.watch(this.peerPrefix, (reason) => this.stops.peersDied(reason));
@@ -143,7 +145,7 @@ class ScenarioRun {
    * after. A step gated by versions may not run: its connection waits for it. A connection
    * that fails is that step's failure, as before (it awaits the same promise).
    */
-  connectAhead(): void {
+  private connectAhead(): void {
     const first = this.scenario.steps[0];
     if (!first?.opensClient || first.janus || this.options.signal?.aborted) return;
     this.janus(this.actors.get(first.client)!).catch(() => undefined);

@@ -11,7 +11,7 @@ import {
 } from './contract.js';
 import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
 import { decodeMessages, describeError, displayUrlOf, routedText } from './wire.js';
-import { loadWebSocket } from './libraries.js';
+import { loadedWebSocket, loadWebSocket } from './libraries.js';
 
 /**
  * Janus WebSocket transport: one socket per connection, ids in the JSON body, replies and
@@ -56,7 +56,7 @@ async function openSocket(options: ConnectOptions, maxPayload: number): Promise<
     throw new TransportFault(`WebSocket: invalid URL ${JSON.stringify(options.url)}`);
   }
   const protocol = subprotocolFor(options.api);
-  const WebSocketClass = await loadWebSocket();
+  const WebSocketClass = loadedWebSocket() ?? await loadWebSocket();
   return new Promise((resolve, reject) => {
     const socket = new WebSocketClass(options.url, protocol, socketOptions(options, maxPayload));
     // One timer for the whole opening (DNS, TCP, TLS, the HTTP upgrade): ws's handshakeTimeout
