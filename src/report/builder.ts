@@ -3,7 +3,7 @@ import { toolVersion } from '../core/tool-version.js';
 import type { FaultEvent, MessageEvent, RunBegin, RunEnd, SuiteEvent, TestBegin, TestEnd, TestInfo } from '../events/events.js';
 import { HANDLERS, type Reporter } from '../events/reporter.js';
 import type { Failure, ScenarioResult, TranscriptEntry } from '../run/events.js';
-import { diffText, failureText, headline, mismatchLines } from './failure-text.js';
+import { diffText, failureBrief, failureText, mismatchLines } from './failure-text.js';
 import type { ReportedFailure, ReportedMessage, RunReport, ScenarioReport, ScenarioStatus } from './model.js';
 import { Redactor } from './redact.js';
 import { cleanupWarnings } from './warnings.js';
@@ -173,7 +173,8 @@ function scenarioReport(info: TestInfo, attempt: Attempt | undefined, finishedAt
     durationMs: r.durationMs,
     startedAt: r.startedAt,
     ...(r.failure ? { failure: reportedFailure(r.failure, failureText(r)) } : {}),
-    cleanupFailures: r.cleanupFailures.map((f) => reportedFailure(f, `${headline(f)}${f.span ? `\n  at ${formatSpan(f.span)}` : ''}`)),
+    ...(r.laterFailures?.length ? { laterFailures: r.laterFailures.map((f) => reportedFailure(f, failureBrief(f))) } : {}),
+    cleanupFailures: r.cleanupFailures.map((f) => reportedFailure(f, failureBrief(f))),
     messages: reportedMessages(r.transcript, r.startedAt),
     saved: r.saved,
     schemaWarnings: r.schemaWarnings,

@@ -46,8 +46,25 @@ export function failureText(unredacted: ScenarioResult, options: { redact?: (s: 
     const after = result.transcript.length - upToFailure.length;
     if (after > 0) lines.push(`    (then ${after} message(s) of cleanup, not shown here)`);
   }
-  for (const c of result.cleanupFailures) lines.push(`  during cleanup: ${headline(c)}${c.span ? ` at ${formatSpan(c.span)}` : ''}`);
+  // Every failure after the first is named the same way, where and why: a later step's, a cleanup's.
+  for (const later of result.laterFailures ?? []) lines.push(...briefLines('then', later));
+  for (const c of result.cleanupFailures) lines.push(...briefLines('during cleanup', c));
   return escapeControls(redact(lines.join('\n')));
+}
+
+function briefLines(label: string, f: Failure): string[] {
+  const [first, ...rest] = failureBrief(f).split('\n');
+  return [`  ${label}: ${first}`, ...rest.map((l) => `    ${l}`)];
+}
+
+/**
+ * A failure after a scenario's first one (a later step's with continueOnMismatch, a cleanup
+ * step's), as every reporter names it: what and where on the first line, then the fields that
+ * did not match. Reports carry it as that failure's text; the first failure's text lists them.
+ */
+export function failureBrief(f: Failure): string {
+  const where = f.span ? ` at ${formatSpan(f.span)}${f.stepTitle ? ` (step: ${f.stepTitle})` : ''}` : '';
+  return [`${headline(f)}${where}`, ...mismatchLines(f).map((l) => `  ${l}`)].join('\n');
 }
 
 /** The result with every value redacted by the scenario's secrets, and by the caller's too. */
@@ -63,6 +80,7 @@ function redactValues(result: ScenarioResult, redactor: Redactor, redact: (s: st
   return {
     ...result,
     failure: result.failure && deep(result.failure),
+    ...(result.laterFailures && { laterFailures: deep(result.laterFailures) }),
     cleanupFailures: deep(result.cleanupFailures),
     transcript: result.transcript.map((t) => ({ ...t, message: deep(t.message) })),
   };

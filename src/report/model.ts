@@ -48,6 +48,8 @@ export interface ScenarioReport {
   /** Epoch ms when the scenario started, when it started at all. */
   startedAt?: number;
   failure?: ReportedFailure;
+  /** With continueOnMismatch (record, compare): the failures of the steps after the first failed one, in order. Absent when none. */
+  laterFailures?: ReportedFailure[];
   cleanupFailures: ReportedFailure[];
   /** Every message exchanged, in order. */
   messages: ReportedMessage[];

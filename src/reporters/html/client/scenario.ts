@@ -49,6 +49,7 @@ export function scenarioBody(scenario: ScenarioReport, messageLimit = 400): HTML
   const body = el('div', { class: 'scenario-body' });
   if (scenario.skipReason) body.append(el('div', { class: 'note' }, `Skipped: ${scenario.skipReason}`));
   if (scenario.failure) body.append(failureBox(scenario.failure, 'Failed'));
+  for (const f of scenario.laterFailures ?? []) body.append(failureBox(f, 'Then'));
   for (const f of scenario.cleanupFailures) body.append(failureBox(f, 'During cleanup'));
   if (scenario.warnings.length > 0) {
     body.append(el('div', { class: 'warnings cleanup-warnings' }, el('div', { class: 'label' }, 'Cleanup warnings'), el('ul', null, ...scenario.warnings.map((w) => el('li', null, w)))));
