@@ -47,6 +47,24 @@ export class Redactor {
   }
 
   /**
+   * For a text that goes out in pieces (the writes to a stream), where what may go now ends: the
+   * tail after it could still join what comes next into a secret or a piece of one, so it waits
+   * for that (or for the end). The tail is the longest run at the end that occurs in a form of a
+   * secret, moved back to the start of any secret or piece it cuts through. All of `s` when no
+   * secret is known: URL credentials are redacted in each piece as it goes.
+   */
+  safeUpTo(s: string): number {
+    if (this.secrets.size === 0) return s.length;
+    this.search ??= new SecretSearch(this.secrets);
+    const open = this.search.openTail(s);
+    if (open === 0) return s.length;
+    let cut = s.length - open;
+    for (const span of this.search.spans(s)) if (span.start < cut && cut < span.end) cut = span.start;
+    // Never half a surrogate pair on either side.
+    return cut > 0 && /[\uD800-\uDBFF]/.test(s[cut - 1]!) ? cut - 1 : cut;
+  }
+
+  /**
    * The text with each secret (and a URL's user-info) replaced by as many `*`: for source lines
    * shown under a caret, whose columns must stay where they were.
    */
@@ -164,6 +182,8 @@ function base64Forms(secret: string): string[] {
  * FRAGMENT_LENGTH or more (`fragmentSources`), and shorter pieces beside a cut mark.
  */
 class SecretSearch {
+  private readonly forms: string[];
+  private readonly longestForm: number;
   private readonly whole: RegExp;
   private readonly fragments: SharedRuns;
   private readonly cutForms: { short: string[]; long: string[] };
@@ -172,10 +192,23 @@ class SecretSearch {
     const forms = new Set<string>();
     for (const s of secrets) for (const f of encodingsOf(s)) forms.add(f);
     // Longest first, so a secret that contains another is found whole.
-    this.whole = new RegExp([...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+    this.forms = [...forms].sort((a, b) => b.length - a.length);
+    this.longestForm = this.forms[0]?.length ?? 0;
+    this.whole = new RegExp(this.forms.map(escapeRegExp).join('|'), 'g');
     this.fragments = new SharedRuns(fragmentSources(secrets), FRAGMENT_LENGTH);
     const cutForms = (keep: (s: string) => boolean): string[] => [...new Set([...secrets].filter(keep).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
     this.cutForms = { short: cutForms((s) => s.length < FRAGMENT_LENGTH), long: cutForms((s) => s.length >= FRAGMENT_LENGTH) };
+  }
+
+  /**
+   * How many characters at the end of the text occur in a form of a secret: the start of a
+   * secret or a piece that the text after them may complete. A run that is not in a form has no
+   * longer run ending where it ends in a form either, so the search stops at the first one.
+   */
+  openTail(text: string): number {
+    let open = 0;
+    while (open < Math.min(text.length, this.longestForm) && this.forms.some((f) => f.includes(text.slice(text.length - open - 1)))) open++;
+    return open;
   }
 
   /** Where the text shows a secret or a piece of one, in order and apart. */
