@@ -1,5 +1,5 @@
 import type { JanusMessage } from '../protocol/messages.js';
-import { describeBytes } from '../transports/limits.js';
+import { describeBytes, UNTAKEN_LIMITS } from '../transports/limits.js';
 
 export type MessagePredicate = (msg: JanusMessage) => boolean;
 
@@ -16,13 +16,8 @@ export interface MailboxLimits {
   bytes: number;
 }
 
-/**
- * Far above what real scenarios leave untaken: a long videoroom or streaming run leaves some
- * hundreds of events (media, slowlink, other participants' joins) of a few KB each, an SDP at
- * most. A server past them floods, broken or hostile: kept, its messages would grow the runner's
- * memory by tens of MB a second until the scenario's time limit.
- */
-export const MAILBOX_LIMITS: Readonly<MailboxLimits> = Object.freeze({ messages: 10_000, bytes: 64 * 1024 * 1024 });
+/** See UNTAKEN_LIMITS: a broker stream's held replies have the same. */
+export const MAILBOX_LIMITS: Readonly<MailboxLimits> = UNTAKEN_LIMITS;
 
 /**
  * Asynchronous messages of one client, kept in arrival order until a step takes them, so an

@@ -5,6 +5,17 @@
  */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
+/**
+ * How much a client keeps of what the server sent and nothing took yet, before the server counts
+ * as flooding and the connection fails: the mailbox's limits (janus/mailbox.ts), and those of the
+ * replies a broker stream holds while it cannot tell which connection owns them (shared-channel.ts).
+ * Far above what real scenarios leave untaken: a long videoroom or streaming run leaves some
+ * hundreds of events (media, slowlink, other participants' joins) of a few KB each, an SDP at
+ * most. A server past them floods, broken or hostile: kept, its messages would grow the runner's
+ * memory by tens of MB a second until the scenario's time limit.
+ */
+export const UNTAKEN_LIMITS: Readonly<{ messages: number; bytes: number }> = Object.freeze({ messages: 10_000, bytes: 64 * 1024 * 1024 });
+
 /** Raised when a reply body exceeds its limit; the transport turns it into a TransportFault. */
 export class TooLargeError extends Error {
   constructor(readonly limitBytes: number) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { JanusMessage, Route } from '../protocol/messages.js';
 import { TransportFault, type TransportConnection, type TransportSink } from './contract.js';
-import { describeBytes } from './limits.js';
+import { describeBytes, UNTAKEN_LIMITS } from './limits.js';
 import { decodeMessages, parseJsonObject } from './wire.js';
 import { withRouteIds } from './wire.js';
 import { copyRecord } from '../core/own.js';
@@ -142,10 +142,17 @@ export class ReplyRouter {
   private readonly owners = new Map<number, string>();
   private readonly unanswered: Unanswered[] = [];
   /** Replies without a transaction that more than one connection may own, oldest first. */
-  private readonly held: Held[] = [];
+  private held: Held[] = [];
+  private heldBytes = 0;
 
-  /** `holdMs`: how long a reply without a transaction may be held (see routeUntransacted). */
-  constructor(private readonly holdMs = HOLD_LIMIT_MS) {}
+  /**
+   * `holdMs`: how long a reply without a transaction may be held (see routeUntransacted);
+   * `limits`: how many (and how many bytes) may be held at once, as a mailbox keeps.
+   */
+  constructor(
+    private readonly holdMs = HOLD_LIMIT_MS,
+    private readonly limits: Readonly<{ messages: number; bytes: number }> = UNTAKEN_LIMITS,
+  ) {}
 
   get size(): number {
     return this.channels.size;
@@ -200,7 +207,22 @@ export class ReplyRouter {
     const held: Held = { message, bytes, candidates: new Set(candidates), timer: setTimeout(() => this.release(held), this.holdMs) };
     held.timer.unref();
     this.held.push(held);
+    this.heldBytes += bytes ?? 0;
+    this.checkFlood();
     return true;
+  }
+
+  /**
+   * Past the limits a mailbox has, the server floods with replies nobody can be told to own:
+   * they are dropped and every connection fails (a server problem), as a mailbox's would.
+   */
+  private checkFlood(): void {
+    const over = this.held.length > this.limits.messages ? `more than ${this.limits.messages} replies` : this.heldBytes > this.limits.bytes ? `more than ${describeBytes(this.limits.bytes)} of replies` : undefined;
+    if (over === undefined) return;
+    for (const held of this.held) clearTimeout(held.timer);
+    this.held = [];
+    this.heldBytes = 0;
+    this.faultAll(`the server sent ${over} without a transaction that no connection could be told to own, the most held: they were dropped`);
   }
 
   /** A held reply goes to the oldest request it may still answer; that request is answered. */
@@ -208,6 +230,7 @@ export class ReplyRouter {
     const i = this.held.indexOf(held);
     if (i < 0) return;
     this.held.splice(i, 1);
+    this.heldBytes -= held.bytes ?? 0;
     clearTimeout(held.timer);
     const oldest = this.unanswered.find((u) => held.candidates.has(u));
     if (oldest) this.settle(oldest, held.message, held.bytes);

@@ -8,6 +8,7 @@ import { mqttSettings } from '../../src/transports/mqtt.js';
 import { rabbitSettings } from '../../src/transports/rabbitmq.js';
 import { getTransport, transportForScheme } from '../../src/transports/registry.js';
 import { ReplyRouter, type SharedChannel } from '../../src/transports/shared-channel.js';
+import { MAILBOX_LIMITS } from '../../src/janus/mailbox.js';
 
 /** A connection on a shared reply stream, recording what the router hands it. */
 function connection(router: ReplyRouter): { channel: SharedChannel; got: JanusMessage[]; faults: string[] } {
@@ -128,6 +129,28 @@ describe('broker transports: one reply stream shared by every connection', () =>
     });
     assert.deepEqual([c.got, d.got], [[error], []], 'the oldest request takes it');
   });
+
+  for (const [what, count, bytes, reason] of [
+    ['messages', MAILBOX_LIMITS.messages + 1, 100, `more than ${MAILBOX_LIMITS.messages} replies`],
+    ['bytes', 9, Math.ceil(MAILBOX_LIMITS.bytes / 8), 'more than 64 MiB of replies'],
+  ] as const) {
+    it(`holds no more replies than a mailbox keeps (${what}): past that, every connection fails and they are dropped`, () => {
+      const router = new ReplyRouter();
+      const a = connection(router);
+      const b = connection(router);
+      a.channel.outgoing({ janus: 'ping', transaction: 'p' }, {});
+      b.channel.outgoing({ janus: 'ping', transaction: 'q' }, {});
+      // Either request may own each of them: all are held.
+      for (let i = 0; i < count - 1; i++) router.route({ janus: 'error', error: { code: 467, reason: `n${i}` } }, bytes);
+      assert.deepEqual([a.faults, b.faults], [[], []], 'within the limit');
+      router.route({ janus: 'error', error: { code: 467, reason: 'one too many' } }, bytes);
+      const fault = `the server sent ${reason} without a transaction that no connection could be told to own, the most held: they were dropped`;
+      assert.deepEqual([a.faults, b.faults], [[fault], [fault]]);
+      // Dropped: the request left does not get them when the other connection closes.
+      b.channel.close();
+      assert.deepEqual(a.got, []);
+    });
+  }
 
   it('a request sent without a transaction takes a reply without one at once', () => {
     const router = new ReplyRouter();
