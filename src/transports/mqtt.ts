@@ -159,6 +159,9 @@ function connectReason(err: unknown): string {
  * publishes their requests. Connecting costs ~100 ms, paid once per run, not per scenario.
  */
 class MqttHub extends BrokerHub {
+  /** The packet ids of the QoS 1 messages received (see redelivered). */
+  private readonly qos1Ids = new Set<number>();
+
   constructor(
     key: string,
     private readonly client: MqttClient,
@@ -168,7 +171,7 @@ class MqttHub extends BrokerHub {
   ) {
     super(() => hubs.forget(key));
     const lost = (reason: string): void => this.lose(withoutCredentials(reason, broker));
-    client.on('message', (_topic: string, payload: Buffer) => this.receive(payload));
+    client.on('message', (_topic: string, payload: Buffer, packet: PublishFlags) => this.receive(payload, packet));
     client.on('error', (err: Error) => lost(`connection error: ${describeError(err)}`));
     client.on('close', () => lost('connection closed by broker'));
     client.on('disconnect', () => lost('disconnected by broker'));
@@ -196,11 +199,29 @@ class MqttHub extends BrokerHub {
     });
   }
 
-  private receive(payload: Buffer): void {
-    if (this.gone) return;
+  private receive(payload: Buffer, packet: PublishFlags): void {
+    if (this.gone || this.redelivered(packet)) return;
     this.router.routePayload(payload, this.maxBytes, `topic '${this.settings.fromJanus}'`);
   }
+
+  /**
+   * At QoS 1 a broker that misses our PUBACK sends the message again, flagged dup, under the same
+   * packet id (the library hands it over twice; QoS 2 it delivers once). A Janus reply passed on
+   * twice would be a second answer to one request, which the client blames on the server (exit
+   * 3): a dup under an id this client has had a message under is dropped. The broker reuses an
+   * id only once it has our PUBACK, and then without the flag; the ids are 16 bits, so the set
+   * stays small.
+   */
+  private redelivered(packet: PublishFlags): boolean {
+    if (packet.qos !== 1 || packet.messageId === undefined) return false;
+    const seen = this.qos1Ids.has(packet.messageId);
+    this.qos1Ids.add(packet.messageId);
+    return seen && packet.dup === true;
+  }
 }
+
+/** What of a PUBLISH packet tells a redelivery (the library passes the packet with each message). */
+type PublishFlags = { qos?: number; dup?: boolean; messageId?: number };
 
 const hubs = new HubCache<MqttHub>();
 
