@@ -59,6 +59,8 @@ export function loadAmqp(): Promise<typeof import('amqplib')> {
  * get it (nanomsg is an optional dependency: it is built with node-gyp, which needs a compiler).
  */
 const natives = new Map<string, Promise<unknown>>();
+/** The bindings loaded so far: a connection then opens within the call that asks for it. */
+const loadedNatives = new Map<string, unknown>();
 
 export function loadNative<T>(pkg: string, howToGet: string): Promise<T> {
   let loading = natives.get(pkg);
@@ -66,7 +68,11 @@ export function loadNative<T>(pkg: string, howToGet: string): Promise<T> {
     // A specifier in a variable: TypeScript looks for no type definitions of the package.
     const specifier: string = pkg;
     loading = import(specifier).then(
-      (m: { default?: unknown }) => m.default ?? m,
+      (m: { default?: unknown }) => {
+        const module = m.default ?? m;
+        loadedNatives.set(pkg, module);
+        return module;
+      },
       (err: NodeJS.ErrnoException) => {
         const missing = err?.code === 'ERR_MODULE_NOT_FOUND' && new RegExp(`'${pkg}'`).test(err.message);
         throw new TransportFault(missing ? `the ${pkg} package is not installed; ${howToGet}` : `the ${pkg} package cannot be loaded (${oneLine(String(err?.message ?? err), 160)}); ${howToGet}`);
@@ -75,4 +81,9 @@ export function loadNative<T>(pkg: string, howToGet: string): Promise<T> {
     natives.set(pkg, loading);
   }
   return loading as Promise<T>;
+}
+
+/** A binding once loadNative has loaded it; undefined before. */
+export function loadedNative<T>(pkg: string): T | undefined {
+  return loadedNatives.get(pkg) as T | undefined;
 }

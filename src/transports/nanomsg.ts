@@ -7,7 +7,7 @@ import {
   type TransportDefinition,
   type TransportSink,
 } from './contract.js';
-import { loadNative } from './libraries.js';
+import { loadedNative, loadNative } from './libraries.js';
 import { MAX_MESSAGE_BYTES } from './limits.js';
 import { NANOMSG_THREAD_ENDED } from './start-races.js';
 import { ChannelConnection, ReplyRouter } from './shared-channel.js';
@@ -104,7 +104,7 @@ const pipes = new Map<string, Pipe>();
 
 async function openConnection(url: string, sink: TransportSink, maxBytes: number): Promise<ChannelConnection> {
   checkNanomsgAddress(url);
-  const nano = await loadNanomsg();
+  const nano = loadedNative<NanoModule>('nanomsg') ?? await loadNanomsg();
   let pipe = pipes.get(url);
   if (!pipe) {
     pipe = new Pipe(url, maxBytes, nano);

@@ -11,7 +11,7 @@ import {
   type TransportDefinition,
   type TransportSink,
 } from './contract.js';
-import { loadNative } from './libraries.js';
+import { loadedNative, loadNative } from './libraries.js';
 import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
 import { UNIX_THREAD_ENDED } from './start-races.js';
 import { decodeMessages, describeError, routedText } from './wire.js';
@@ -221,7 +221,7 @@ class UnixConnection implements TransportConnection {
 
   async open(options: ConnectOptions): Promise<void> {
     this.connectOptions = options;
-    const module = await loadUnixModule();
+    const module = loadedNative<UnixSocketModule>('node-unix-socket') ?? await loadUnixModule();
     if (this.address.type === 'dgram') this.openDgram(module);
     else await this.openSeqpacket(module, options.connectTimeoutMs);
   }
