@@ -43,8 +43,16 @@ export function parseVersionRange(text: string): { range: VersionRange } | { pro
  * "garbage" are not: compared anyway, they would read as 0.3.0 and 0.0.0.
  */
 export function isVersion(versionString: string): boolean {
-  return /^\d+(?:\.\d+){0,3}(?:[-+~][0-9A-Za-z.~+-]*)?$/.test(versionString);
+  // The last answer is kept: a run asks about its server's version for every message checked.
+  if (versionString === lastAsked) return lastAnswer;
+  lastAnswer = VERSION.test(versionString);
+  lastAsked = versionString;
+  return lastAnswer;
 }
+
+const VERSION = /^\d+(?:\.\d+){0,3}(?:[-+~][0-9A-Za-z.~+-]*)?$/;
+let lastAsked: string | undefined;
+let lastAnswer = false;
 
 export function satisfies(range: VersionRange, version: string): boolean {
   return range.alternatives.some((all) => all.every((c) => holds(c, version)));
@@ -83,11 +91,29 @@ export function describeRange(range: VersionRange): string {
 
 /** Compares "1.1.2"-style versions numerically; missing parts count as 0. */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map((x) => Number.parseInt(x, 10) || 0);
-  const pb = b.split('.').map((x) => Number.parseInt(x, 10) || 0);
+  const pa = versionParts(a);
+  const pb = versionParts(b);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const d = (pa[i] ?? 0) - (pb[i] ?? 0);
     if (d !== 0) return d;
   }
   return 0;
+}
+
+/**
+ * A version's numbers, read once: the schema checker compares the server's version with the
+ * catalogue's bounds for messages all run long, and splitting it anew cost half a microsecond a message.
+ */
+const partsKnown = new Map<string, readonly number[]>();
+const PARTS_KEPT = 256;
+
+function versionParts(version: string): readonly number[] {
+  let parts = partsKnown.get(version);
+  if (!parts) {
+    parts = version.split('.').map((x) => Number.parseInt(x, 10) || 0);
+    // Versions come from servers and files: a bound keeps odd ones from growing this.
+    if (partsKnown.size >= PARTS_KEPT) partsKnown.clear();
+    partsKnown.set(version, parts);
+  }
+  return parts;
 }

@@ -473,7 +473,6 @@ class Stops {
   /** Code run on an incoming message threw: the message it was handling is lost, and the fault is ours, not the server's. */
   broken?: Failure;
   readonly stepSignal: AbortSignal;
-  private readonly onOuterAbort = (): void => this.stop();
   /** The scenario's own cause fired (time limit, Ctrl-C, peers lost); asked after every step. */
   private stopped = false;
   /** Cleanup is over: the controller is no longer this run's to fire (see abortSteps). */
@@ -485,10 +484,15 @@ class Stops {
       this.timedOut = true;
       this.stop();
     }, timeoutMs);
-    outer?.addEventListener('abort', this.onOuterAbort, { once: true });
+    if (outer) watchSignal(outer, this);
     // Ctrl-C before this run started (while Janus was starting, say) never fires the listener:
     // such a scenario stops at its first step, like one that was running.
     if (outer?.aborted) this.stop();
+  }
+
+  /** The caller's signal fired (Ctrl-C). */
+  outerAborted(): void {
+    this.stop();
   }
 
   private stop(): void {
@@ -540,10 +544,30 @@ class Stops {
 
   /** After cleanup: nothing of this run waits on the steps' signal any more. */
   dispose(): void {
-    this.outer?.removeEventListener('abort', this.onOuterAbort);
+    if (this.outer) runsOn.get(this.outer)?.delete(this);
     this.disposed = true;
     spareStepControllers.giveBack(this.stepAbort);
   }
+}
+
+/**
+ * The runs going on under each caller's signal (a CLI run's Ctrl-C, a load run's end): one
+ * listener on the signal for all of them, not one per run. Adding a listener to an AbortSignal
+ * and taking it back cost Node 20 several microseconds a run, and thousands of runs at once
+ * (a load run's users) would have it warn of a leak.
+ */
+const runsOn = new WeakMap<AbortSignal, Set<Stops>>();
+
+function watchSignal(signal: AbortSignal, stops: Stops): void {
+  let runs = runsOn.get(signal);
+  if (!runs) {
+    const all = (runs = new Set());
+    runsOn.set(signal, all);
+    signal.addEventListener('abort', () => {
+      for (const run of [...all]) run.outerAborted();
+    }, { once: true });
+  }
+  runs.add(stops);
 }
 
 /** Steps' controllers of runs that ended without firing them, for the next runs (a run's share of a short scenario). */

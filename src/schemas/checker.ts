@@ -106,7 +106,7 @@ export class MessageChecker {
     if (!r || !holdsFor(r, this.version)) {
       return [{ schema: `${spec.short}/request`, pointer: `${at}/request`, rule: `unknown request for ${spec.package}`, value: request }];
     }
-    return this.check(`${spec.short}/request/${request || 'message'}`, body, at);
+    return this.check(requestSchemaName(spec, request), body, at);
   }
 
   private checkPluginData(msg: JanusMessage, context: RequestContext | undefined): Violation[] {
@@ -174,6 +174,18 @@ export class MessageChecker {
     return prefix ? found.map((v) => ({ ...v, pointer: `${prefix}${v.pointer === '/' ? '' : v.pointer}` })) : found;
   }
 }
+
+/** `<plugin>/request/<request>`, made once per plugin and request: a name made anew is hashed anew at every lookup. */
+function requestSchemaName(spec: PluginSpec, request: string): string {
+  let names = requestSchemaNames.get(spec);
+  if (!names) requestSchemaNames.set(spec, (names = new Map()));
+  let name = names.get(request);
+  if (name === undefined) names.set(request, (name = `${spec.short}/request/${request || 'message'}`));
+  return name;
+}
+
+// Only requests the spec knows get here (checkPluginRequest looks first): bounded by the catalogue.
+const requestSchemaNames = new WeakMap<PluginSpec, Map<string, string>>();
 
 /** The candidate lists the checkers of one Janus version learn, by version (undefined: no version known). */
 const candidatesByVersion = new Map<string | undefined, Map<PluginSpec, Map<string, Candidate[]>>>();

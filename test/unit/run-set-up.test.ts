@@ -192,4 +192,18 @@ describe('how a run sets itself up', function () {
     assert.equal(result.status, 'passed', result.failure?.summary);
     assert.deepEqual(happened.filter((h) => h.startsWith('track')), []);
   });
+
+  it("ends every run going on under the caller's signal when it fires, and no run that ended before", async () => {
+    const stop = new AbortController();
+    const sleeper = scenario('sleeper', 'name: sleeper\nsteps:\n  - sleep: 30s\n');
+    const quick = scenario('quick', 'name: quick\nsteps:\n  - request: create\n');
+    const done = await runScenario(quick, target(ANSWERING), options({ signal: stop.signal }));
+    let started = 0;
+    const onEvent = (e: RunEvent): void => void (e.type === 'step:start' && ++started === 2 && stop.abort());
+    const both = await Promise.all([1, 2].map(() => runScenario(sleeper, target(ANSWERING), options({ signal: stop.signal, onEvent }))));
+    assert.equal(done.status, 'passed');
+    assert.deepEqual(both.map((r) => r.failure?.kind), ['interrupted', 'interrupted']);
+    const after = await runScenario(quick, target(ANSWERING), options({ signal: stop.signal }));
+    assert.equal(after.failure?.kind, 'interrupted', 'a run that starts after the signal fired stops at its first step');
+  });
 });
