@@ -71,6 +71,8 @@ export function createPatternCompiler(
     watcher?.(path, matcher);
     return matcher;
   };
+  // The exactness the innermost `$not` set aside, for a `$not` inside it to give back.
+  let setAside = false;
 
   const compiler: StepPatternCompiler = {
     error: report,
@@ -81,6 +83,15 @@ export function createPatternCompiler(
       if (Array.isArray(pattern)) return seen(path, compileArray(pattern, path, exact));
       if (pattern !== null && typeof pattern === 'object') return seen(path, compileObject(pattern as Record<string, unknown>, path, exact));
       return seen(path, equals(pattern));
+    },
+    negate(exact, inner) {
+      const saved = setAside;
+      setAside = exact;
+      try {
+        return inner(saved);
+      } finally {
+        setAside = saved;
+      }
     },
     compileWatched(pattern, path, exact, watch) {
       const saved = watcher;

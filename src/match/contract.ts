@@ -51,6 +51,13 @@ export interface PatternCompiler {
   knownSchema(name: string): boolean;
   /** A template for a string with placeholders; undefined when it has none. */
   template(s: string, path: DocPath): Template | undefined;
+  /**
+   * Compiles the argument of an operator that denies it (`$not`): `inner` gets the exactness to
+   * compile with. A step's `exact: true` holds where the pattern asserts, never where it denies:
+   * denying an exact pattern denies less (`$not: { janus: success }` would let a success reply
+   * through for its extra keys). A denial inside a denial asserts again, and gets it back.
+   */
+  negate<T>(exact: boolean, inner: (exact: boolean) => T): T;
 }
 
 /** A `{ $name: argument }` operator: one file each in src/match/operators, registered by name. */

@@ -5,7 +5,7 @@ import type { Mismatch } from '../../src/match/contract.js';
 import { CATALOGUE_ERROR_CODES, errorCodeByName } from '../../src/schemas/error-names.js';
 
 /** Cases built to fail: each pattern here must reject the value, and accept the one beside it. */
-function matches(pattern: unknown, actual: unknown): boolean {
+function matches(pattern: unknown, actual: unknown, exact = false): boolean {
   const errors: string[] = [];
   const compiler = createPatternCompiler(
     (s, path) => (s.includes('${') ? compileString(s, path, () => true) : undefined),
@@ -13,7 +13,7 @@ function matches(pattern: unknown, actual: unknown): boolean {
     () => false,
     CATALOGUE_ERROR_CODES,
   );
-  const matcher = compiler.compile(pattern, ['expect'], false);
+  const matcher = compiler.compile(pattern, ['expect'], exact);
   assert.deepEqual(errors, [], JSON.stringify(pattern));
   const out: Mismatch[] = [];
   matcher(actual, '', { resolve: (t) => t({ lookup: () => undefined }), validateSchema: () => undefined }, out);
@@ -78,6 +78,20 @@ describe('operators: false passes looked for', function () {
   it('$not of a partial pattern: an object that has extra keys still matches the inner pattern', function () {
     assert.ok(!matches({ $not: { janus: 'event' } }, { janus: 'event', sender: 1 }));
     assert.ok(!matches({ a: { $not: { $contains: ['x'] } } }, { a: ['y', 'x'] }));
+  });
+
+  it('a step\'s exact never weakens a $not: what it denies is denied with extra keys too; a $not inside a $not asserts exactly again', function () {
+    const success = { janus: 'success', transaction: 't', data: { id: 1 } };
+    assert.ok(!matches({ $not: { janus: 'success' } }, success, true), 'a success reply is not "not a success" for its extra keys');
+    assert.ok(!matches({ janus: 'success', data: { $not: { id: '$integer' } } }, { ...success, data: { id: 1, extra: true } }, true));
+    assert.ok(matches({ $not: { janus: 'error' } }, success, true));
+    // Asserted again: exact as the step asks.
+    assert.ok(!matches({ data: { $not: { $not: { id: 1 } } } }, { data: { id: 1, extra: true } }, true));
+    assert.ok(matches({ data: { $not: { $not: { id: 1 } } } }, { data: { id: 1 } }, true));
+    // Written inside the $not, $exact is what the author asked for: "not exactly this".
+    assert.ok(matches({ data: { $not: { $exact: { id: 1 } } } }, { data: { id: 1, extra: true } }));
+    // An error name at an error-code key still stands for its number under a denied exact pattern.
+    assert.ok(!matches({ error: { $not: { code: 'SESSION_NOT_FOUND' } } }, { error: { code: NOT_FOUND, reason: 'x' } }, true));
   });
 
   it('$contains needs a distinct element for each pattern; $anyOrder needs the same length', function () {
