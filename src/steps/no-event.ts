@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { formatDuration } from '../core/duration.js';
+import { describeClose } from '../janus/client.js';
 import type { JanusMessage } from '../protocol/messages.js';
 import { commonProperties, DURATION, messagePattern, NAME } from './common.js';
 import { mismatchFailure, StepFailure, type StepKind } from './contract.js';
@@ -42,9 +43,16 @@ export const noEventStep: StepKind = {
         // Look without taking, so a later wait step can still consume what arrived.
         const waiting = janus.mailbox.peek(accepts);
         if (waiting) throw mismatchFailure(`a message matching the pattern was already in the mailbox when the step began (${receivedAs(waiting, janus.arrivals.messages, client)})`, { expected: raw.no_event, actual: waiting });
+        // A closed connection receives nothing: the window would pass having seen nothing at all.
+        if (janus.closed) throw blind(`is ${describeClose(janus.closed)}`);
         const seen = await watch();
         if (seen) throw mismatchFailure(`a message matching the pattern arrived within ${formatDuration(windowMs)}`, { expected: raw.no_event, actual: seen });
         if (janus.fault) throw new StepFailure('infrastructure', janus.fault.message);
+        if (janus.closed) throw blind(`was ${describeClose(janus.closed)} during the ${formatDuration(windowMs)} window`);
+
+        function blind(state: string): StepFailure {
+          return new StepFailure('assertion', `client ${client}'s connection ${state}: no message could reach it, so no_event would check nothing; watch before the close, or reopen (and claim the session) first`, { expected: raw.no_event });
+        }
 
         async function watch(): Promise<JanusMessage | undefined> {
           await delay(windowMs, undefined, { signal: ctx.signal }).catch(() => undefined);

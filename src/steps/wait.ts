@@ -1,4 +1,5 @@
 import { formatDuration } from '../core/duration.js';
+import { describeClose } from '../janus/client.js';
 import type { JanusMessage } from '../protocol/messages.js';
 import type { Mismatch } from '../match/contract.js';
 import { commonProperties, messagePattern, NAME, POSITIVE_DURATION, saveProperty } from './common.js';
@@ -59,7 +60,9 @@ export const waitStep: StepKind = {
         if (!msg) {
           if (janus.fault) throw new StepFailure('infrastructure', janus.fault.message);
           const closest = closestMessage(janus.mailbox.leftovers().filter(from), (m) => ctx.match(matcher, m, actor));
-          const summary = `no message matching the pattern arrived within ${formatDuration(limit)}${closest ? '; the closest one is shown' : ' (none arrived)'}`;
+          // Why nothing came, when it could not: a closed connection receives nothing.
+          const closed = janus.closed ? `; client ${client}'s connection is ${describeClose(janus.closed)}, so nothing could arrive` : '';
+          const summary = `no message matching the pattern arrived within ${formatDuration(limit)}${closest ? '; the closest one is shown' : ' (none arrived)'}${closed}`;
           const details = { expected: raw.wait, actual: closest?.message, mismatches: closest?.mismatches };
           if (!closest || !sameType(closest.mismatches)) throw new StepFailure('assertion', summary, details);
           // A message of the awaited type came with other contents: it is the one this step waited

@@ -70,3 +70,49 @@ describe('no_event: what its failure says', function () {
     assert.equal((await failureOf(s, client)).summary, 'a message matching the pattern arrived within 200ms');
   });
 });
+
+describe('no_event: a connection that receives nothing checks nothing', function () {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'no-event-closed-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function noEventScenario(): CompiledScenario {
+    writeFileSync(join(dir, 's.yaml'), 'name: x\nsteps:\n  - no_event: {}\n    for: 30ms\n');
+    const r = loadFiles([join(dir, 's.yaml')], { cwd: dir, env: {}, knownSchema: () => false });
+    assert.deepEqual(r.diagnostics, []);
+    return r.scenarios[0]!;
+  }
+
+  async function failureOf(s: CompiledScenario, client: JanusClient): Promise<unknown> {
+    return s.steps[0]!.execute(stepContext(s, client).ctx).then(() => undefined, (e: unknown) => e);
+  }
+
+  it('fails on a connection closed before the step, naming who closed it', async function () {
+    const s = noEventScenario();
+    const client = { fault: undefined, arrivals: new Arrivals(), mailbox: new Mailbox(), closed: { by: 'client', code: 1000 } } as unknown as JanusClient;
+    const failure = await failureOf(s, client);
+    assert.ok(failure instanceof StepFailure, 'a no_event on a closed connection passed');
+    assert.equal(failure.kind, 'assertion');
+    assert.match(failure.summary, /^client main's connection is closed by the client \(code 1000\): no message could reach it/);
+  });
+
+  it('fails on a connection closed during its window', async function () {
+    const s = noEventScenario();
+    const mailbox = new Mailbox();
+    const client = { fault: undefined, arrivals: new Arrivals(), mailbox, closed: undefined } as unknown as JanusClient;
+    const look = mailbox.peek.bind(mailbox);
+    mailbox.peek = (accepts) => {
+      setImmediate(() => Object.assign(client, { closed: { by: 'server', code: 1001 } }));
+      return look(accepts);
+    };
+    const failure = await failureOf(s, client);
+    assert.ok(failure instanceof StepFailure, 'a no_event whose connection closed while it watched passed');
+    assert.match(failure.summary, /^client main's connection was closed by the server \(code 1001\) during the 30ms window/);
+  });
+
+  it('passes on an open connection that receives nothing', async function () {
+    const s = noEventScenario();
+    const client = { fault: undefined, arrivals: new Arrivals(), mailbox: new Mailbox() } as unknown as JanusClient;
+    assert.equal(await failureOf(s, client), undefined);
+  });
+});
