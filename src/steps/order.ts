@@ -86,6 +86,12 @@ export function checkOrder(count: number, received: readonly JanusMessage[], mat
   const ambiguous = found.findIndex((at) => at.length > 1);
   if (ambiguous >= 0) return { ok: false, problem: 'ambiguous', pattern: ambiguous, positions: found[ambiguous]! };
   const positions = found.map((at) => at[0]!);
+  // Two patterns naming one message, wherever they are in the list: the order of the others
+  // between them would be blamed instead (patterns 1 and 3 on #1, pattern 2 on #2: "3 before 2").
+  for (let i = 1; i < count; i++) {
+    const same = positions.indexOf(positions[i]!);
+    if (same < i) return { ok: false, problem: 'order', earlier: same, later: i, positions };
+  }
   for (let i = 1; i < count; i++) {
     if (positions[i]! <= positions[i - 1]!) return { ok: false, problem: 'order', earlier: i - 1, later: i, positions };
   }

@@ -55,6 +55,11 @@ describe('order: which messages came first (checkOrder)', function () {
   it('fails when two patterns name the same message', function () {
     assert.deepEqual(check({ janus: 'event', transaction: 'm1' }, { transaction: 'm1', janus: 'event' }), { ok: false, problem: 'order', earlier: 0, later: 1, positions: [2, 2] });
   });
+
+  it('fails naming the two patterns of the same message when others stand between them, not the order of those', function () {
+    const v = check({ janus: 'success' }, { janus: 'event', transaction: 'm1' }, { transaction: 'create' });
+    assert.deepEqual(v, { ok: false, problem: 'order', earlier: 0, later: 2, positions: [1, 2, 1] });
+  });
 });
 
 describe('Arrivals: waiting for messages still to come', function () {
