@@ -32,7 +32,7 @@ export class ScenarioValues {
       case 'transport':
         return this.transport;
       case 'transaction':
-        return this.need(transaction ?? this.last.transaction, ref, 'no request has been sent yet');
+        return this.need(transaction ?? this.last.transaction, ref, this.last.reply ? 'the last request was sent without a transaction (transaction: null, not a string, or raw text without one)' : 'no request has been sent yet');
       case 'last':
         return this.dig(this.last, rest, ref);
     }

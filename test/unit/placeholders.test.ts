@@ -189,6 +189,15 @@ describe('placeholders', function () {
       assert.equal(failure('transaction').summary, '${transaction} has no value: no request has been sent yet');
     });
 
+    it('${transaction} after a request sent without one: not "no request has been sent"', function () {
+      values.last = { reply: { janus: 'pong' }, transaction: undefined };
+      try {
+        assert.equal(failure('transaction').summary, '${transaction} has no value: the last request was sent without a transaction (transaction: null, not a string, or raw text without one)');
+      } finally {
+        values.last = {};
+      }
+    });
+
     it('a name nothing was saved under (e.g. its step did not run)', function () {
       const e = failure('sid');
       assert.match(e.summary, /^\$\{sid\} has no value/);
