@@ -92,17 +92,29 @@ export const exchangeProperties = {
 } as const;
 
 /**
- * Whether a pattern leaves the value at `path` unchecked: every mapping on the way is plain (no
- * top-level `$operator`, which decides for the whole value) and one of them lacks the next key.
- * What `expect` leaves out keeps the check a step makes without `expect` (no error reply), so
- * writing a pattern never makes a step weaker than writing none.
+ * Whether a pattern leaves the value at `path` unchecked: one of the mappings on the way lacks
+ * the next key. Operators that only choose or tighten patterns leave out what every pattern they
+ * hold leaves out: `$oneOf` (each alternative), `$janus` (each version's), `$exact`. Others
+ * (`$not`, `$schema`, ...) decide for the whole value. What `expect` leaves out keeps the check
+ * a step makes without `expect` (no error reply), so writing a pattern never makes a step weaker
+ * than writing none.
  */
 export function leavesOut(pattern: unknown, path: readonly string[]): boolean {
   if (pattern === undefined) return true;
-  if (!isRecord(pattern) || Object.keys(pattern).some((k) => k.startsWith('$') && !k.startsWith('$$'))) return false;
+  if (!isRecord(pattern)) return false;
+  const operators = Object.keys(pattern).filter((k) => k.startsWith('$') && !k.startsWith('$$'));
+  // Several operators on one value must all hold: the value is unchecked only if none checks it.
+  if (operators.length > 0) return operators.every((op) => operatorLeavesOut(op, pattern[op], path));
   const [key, ...rest] = path;
   if (!Object.hasOwn(pattern, key!)) return true;
   return rest.length > 0 && leavesOut(pattern[key!], rest);
+}
+
+function operatorLeavesOut(op: string, argument: unknown, path: readonly string[]): boolean {
+  if (op === '$exact') return leavesOut(argument, path);
+  if (op === '$oneOf') return Array.isArray(argument) && argument.every((p) => leavesOut(p, path));
+  if (op === '$janus') return isRecord(argument) && Object.values(argument).every((p) => leavesOut(p, path));
+  return false;
 }
 
 /**

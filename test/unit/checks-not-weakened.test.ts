@@ -52,6 +52,9 @@ describe('an expect that leaves `janus` out still fails on an error reply', func
     ['a raw payload', '  - raw: \'{"janus":"info","transaction":"t1"}\'\n    expect: { transaction: t1 }\n'],
     ['a pattern with $any in a field other than janus', '  - request: info\n    expect: { session_id: $any }\n'],
     ['a request sent with others (concurrently)', '  - concurrently:\n      - request: ping\n      - request: info\n        expect: { transaction: "${transaction}" }\n'],
+    ['a whole-message $oneOf none of whose alternatives names janus or error', '  - request: info\n    expect: { $oneOf: [{ transaction: "${transaction}" }, { session_id: 5 }] }\n'],
+    ['a whole-message $janus whose patterns name neither', '  - request: info\n    expect: { $janus: { ">=0.1.0": { transaction: "${transaction}" } } }\n'],
+    ['a $oneOf inside $exact, with another operator beside it', '  - request: info\n    expect: { $exact: { $oneOf: [{ transaction: "${transaction}" }] }, $oneOf: [{ transaction: $string }] }\n'],
   ];
   for (const [what, steps] of weakened) {
     it(`${what}: fails with the error, as without expect`, async function () {
@@ -74,6 +77,8 @@ describe('an expect that leaves `janus` out still fails on an error reply', func
     ['names janus with $any', '{ janus: $any }'],
     ['names janus with an operator', '{ janus: { $oneOf: [error, success] } }'],
     ['is a whole-message operator', '{ $oneOf: [{ janus: success }, { janus: error }] }'],
+    ['is a whole-message $oneOf with one alternative naming error', '{ $oneOf: [{ transaction: nope }, { error: { code: 458 } }] }'],
+    ['is a whole-message $not', '{ $not: { janus: success } }'],
     ['names the error field', '{ error: { code: 458 } }'],
   ];
   for (const [what, pattern] of deciding) {
