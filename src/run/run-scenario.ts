@@ -163,11 +163,16 @@ class ScenarioRun {
       const variables = resolveVariables(this.scenario, this.values, context, this.actors.get(this.scenario.clients[0]!)!);
       if (variables) failures.add(-1, variables);
       const steps = variables ? [] : this.scenario.steps;
+      // Steps left out for the server's version, and those left that are only pauses: a scenario
+      // whose versioned steps all went, leaving sleeps alone, checked nothing either.
       let gated = 0;
+      let pauses = 0;
       for (let index = 0; index < steps.length; index++) {
         const step = steps[index]!;
         const verdict = versionVerdict(step, version);
-        if (verdict === 'skip' && ++gated === steps.length) this.noStepApplies = `no step applies to Janus ${version}`;
+        if (verdict === 'skip') gated++;
+        else if (step.kind === 'sleep') pauses++;
+        if (gated > 0 && gated + pauses === steps.length) this.noStepApplies = `no step ${pauses > 0 ? 'but sleep ' : ''}applies to Janus ${version}`;
         if (verdict === 'skip') continue;
         this.stepIndex = index;
         // The messages still unchecked are checked while the last step waits for the server (its

@@ -113,6 +113,14 @@ steps:
     janus: ">=9.0.0"
     expect: ${FAILS}
 `,
+    'gated-to-sleep.yaml': `name: every step but a sleep for other versions
+steps:
+  - sleep: 1
+  - request: ping
+    janus: ">=9.0.0"
+    expect: ${FAILS}
+  - sleep: 0
+`,
   });
   const fakeJanus = useFakeJanus(files);
 
@@ -152,6 +160,12 @@ steps:
     assert.equal(result.status, 'skipped');
     assert.equal(result.skipReason, 'no step applies to Janus 1.1.2');
     assert.equal((await run('steps.yaml', '1.4.1')).skipReason, undefined, 'one step ran: no skip');
+  });
+
+  it('a scenario whose versioned steps all went, leaving only sleeps, is skipped too: it checked nothing', async function () {
+    const result = await run('gated-to-sleep.yaml', '1.1.2');
+    assert.equal(result.status, 'skipped', 'the sleeps alone passed');
+    assert.equal(result.skipReason, 'no step but sleep applies to Janus 1.1.2');
   });
 
   it('$janus picks the pattern of the version, and says which in a mismatch', async function () {
