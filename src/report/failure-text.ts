@@ -184,7 +184,8 @@ function expectedValue(text: string, words: string[]): unknown {
 }
 
 function renderWithWords(value: unknown, words: string[]): string {
-  return pretty(value).replace(new RegExp(`"${WORDS}(\\d+)${WORDS}"`, 'g'), (_, i: string) => `<${words[Number(i)]}>`);
+  // Unquoted when the words are the whole expectation (a whole-message `$not` or `$oneOf`): a string alone is shown as it is.
+  return pretty(value).replace(new RegExp(`"?${WORDS}(\\d+)${WORDS}"?`, 'g'), (_, i: string) => `<${words[Number(i)]}>`);
 }
 
 function isOperator(key: string): boolean {

@@ -33,6 +33,14 @@ describe('failure texts', function () {
       assert.doesNotMatch(diff, /\$\{|\$integer|\$regex/);
     });
 
+    it('shows a whole-message operator that failed in words, not the marker standing for them', () => {
+      const pattern = { $not: { janus: 'success' } };
+      const actual = { janus: 'success', transaction: 't', data: { id: 1 } };
+      const mismatches = mismatchesOf(pattern, actual, {});
+      assert.deepEqual(mismatches.map((m) => m.at), ['']);
+      assert.equal(changed(diffText(pattern, actual, mismatches))[0], '- <anything but {"janus":"success"}>');
+    });
+
     it('shows a placeholder that did not hold as its resolved value, and a failed operator in words', () => {
       const pattern = { janus: 'success', data: { id: '${room}', name: { $regex: '^x' } } };
       const actual = { janus: 'success', data: { name: 'y', id: 2 } };
