@@ -311,6 +311,10 @@ export class JanusClient {
   request(payload: JanusMessage | string, route: Route, until: 'ack' | 'final', timeoutMs: number, signal?: AbortSignal): Promise<RequestOutcome> {
     if (this.closed) return Promise.resolve({ fault: new ClosedConnection(this.closed) });
     if (this.fault && !this.cleaningAfterFault()) return Promise.resolve({ fault: this.fault });
+    // Replies are told apart by transaction: a second request waiting under one would take the
+    // first's place, and the first would wait for ever (past its time limit and Ctrl-C).
+    const transaction = transactionOf(payload);
+    if (transaction !== undefined && this.pending.has(transaction)) return Promise.resolve({ fault: new TransactionInUse(transaction) });
     // Ends the transport's side of the exchange once this request has its outcome: a reply
     // still streaming in after the time limit is abandoned, not read on. Only while the send is
     // in flight: aborting a signal costs more than all the rest of a request.
@@ -758,8 +762,18 @@ export class JanusClient {
   }
 }
 
+/** A request the client does not send: the scenario's doing, never a lost server. */
+export class RefusedRequest extends TransportFault {}
+
+/** A request whose transaction another request of the same client still waits under. */
+export class TransactionInUse extends RefusedRequest {
+  constructor(transaction: string) {
+    super(`another request sent with transaction "${transaction}" still waits for its reply: replies are told apart by transaction, so this one was not sent; give each request in flight a transaction of its own`);
+  }
+}
+
 /** A request on a connection that is closed: the scenario's doing (or the server's, expected), never a lost server. */
-export class ClosedConnection extends TransportFault {
+export class ClosedConnection extends RefusedRequest {
   constructor(readonly close: ConnectionClose) {
     super(`the connection is closed (${describeClose(close)}): a \`reopen\` step opens a new one`);
   }

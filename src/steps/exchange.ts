@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/duration.js';
 import { copyRecord, ownValue } from '../core/own.js';
-import { ClosedConnection, describeUncorrelated, type Exchange, type JanusClient, type RequestOutcome } from '../janus/client.js';
+import { RefusedRequest, describeUncorrelated, type Exchange, type JanusClient, type RequestOutcome } from '../janus/client.js';
 import { describeJanusError } from '../protocol/errors.js';
 import { ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../protocol/messages.js';
 import { requestEnding, type Ending } from '../match/admits.js';
@@ -199,8 +199,9 @@ function janusRequest(spec: ExchangeSpec, actor: Actor, ctx: StepContext): Prepa
 /** Why a request ended without a reply: a fault, the time limit, an ack alone, an uncorrelated reply, a silent server. */
 async function noReply(outcome: Exclude<RequestOutcome, { exchange: unknown }>, spec: ExchangeSpec, sent: Sent, actor: Actor, client: JanusClient, ctx: StepContext): Promise<void> {
   const { verb, transaction, until, timeoutMs } = sent;
-  // A request on a connection the scenario closed (or saw the server close) is the scenario's mistake, not a lost server.
-  if ('fault' in outcome && outcome.fault instanceof ClosedConnection) throw new StepFailure('assertion', `client ${actor.name}: ${outcome.fault.message}`);
+  // A request on a connection the scenario closed (or saw the server close), or under a transaction
+  // still in use, is the scenario's mistake, not a lost server.
+  if ('fault' in outcome && outcome.fault instanceof RefusedRequest) throw new StepFailure('assertion', `client ${actor.name}: ${outcome.fault.message}`);
   if ('fault' in outcome) throw new StepFailure('infrastructure', outcome.fault.message);
   if (ctx.signal.aborted) throw new StepFailure('infrastructure', 'interrupted');
   if (outcome.ack) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { JanusClient, type Direction } from '../../src/janus/client.js';
+import { JanusClient, RefusedRequest, type Direction } from '../../src/janus/client.js';
 import type { JanusMessage } from '../../src/protocol/messages.js';
 import { TransportFault, type TransportDefinition, type TransportSink } from '../../src/transports/contract.js';
 
@@ -83,5 +83,21 @@ describe('JanusClient: a request on the wire first', () => {
     await assert.rejects(client.request({ janus: 'create', transaction: 'd' }, {}, 'final', 2000), /cannot record/);
     const next = await client.request({ janus: 'create', transaction: 'e' }, {}, 'final', 2000);
     assert.ok('exchange' in next && next.exchange.transaction === 'e', JSON.stringify(next));
+  });
+});
+
+describe('JanusClient: two requests in flight under one transaction', () => {
+  it('refuses the second, unsent, as the scenario\'s doing; the first still ends at its time limit, and then the transaction is free again', async () => {
+    const { client, log } = await clientWith(() => {});
+    const first = client.request({ janus: 'info', transaction: 'same' }, {}, 'final', 50);
+    const second = await client.request({ janus: 'ping', transaction: 'same' }, {}, 'final', 50);
+    assert.ok('fault' in second && second.fault instanceof RefusedRequest, JSON.stringify(second));
+    assert.match(second.fault.message, /another request sent with transaction "same" still waits for its reply/);
+    assert.deepEqual(log, ['wire', 'out info'], 'the second was not sent');
+    // Before, the second took the first's place: the first never ended, not even at its time limit.
+    const firstOutcome = await Promise.race([first, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2000))]);
+    assert.ok(typeof firstOutcome === 'object' && firstOutcome !== null && 'timedOut' in firstOutcome, JSON.stringify(firstOutcome));
+    const again = await client.request({ janus: 'ping', transaction: 'same' }, {}, 'final', 50);
+    assert.ok(!('fault' in again), 'an ended request\'s transaction can be used again');
   });
 });
