@@ -48,6 +48,28 @@ steps:
   - wait: { janus: event, session_id: "\${other.session}" }
     within: 20s
 `,
+    'one-transaction.yaml': `name: two requests in flight under one transaction
+steps:
+  - concurrently:
+      - request: { janus: info, transaction: same }
+        expect: { janus: server_info }
+      - request: { janus: ping, transaction: same }
+        expect: { janus: pong }
+`,
+    'closed-no-event.yaml': `name: no_event on a client whose connection is closed
+requires: { janus: { reclaim_session_timeout: 10 } }
+clients: [alice, bob]
+steps:
+  - { request: create, client: alice }
+  - { request: { janus: attach, plugin: janus.plugin.echotest }, client: alice }
+  - { close: true, client: alice }
+  - client: bob
+    request: { janus: message, session_id: "\${alice.session}", handle_id: "\${alice.handle}", body: { audio: true } }
+    expect: { janus: ack }
+  - client: alice
+    no_event: {}
+    for: 300ms
+`,
     'slow-reply.yaml': `name: a reply slower than the step allows
 steps:
   - request: create
@@ -85,6 +107,21 @@ steps:
       assert.match(run.stdout, /2 failing/);
     });
   }
+
+  it('a request under the transaction of one still in flight fails its step (exit 1), and the run ends', async function () {
+    // Before, the second took the first's place and the first never ended: the run hung, even past Ctrl-C.
+    const run = await runCli(['run', files.path('one-transaction.yaml'), ...janusUrls(), '--transport', 'http,ws', '--timeout', '10s']);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.equal(run.stdout.match(/another request sent with transaction "same" still waits for its reply/g)?.length, 2, run.stdout);
+    assert.equal(run.stdout.match(/one-transaction\.yaml:6:9/g)?.length, 2, run.stdout);
+  });
+
+  it('a no_event on a closed connection fails instead of passing having seen nothing', async function () {
+    const run = await runCli(['run', files.path('closed-no-event.yaml'), '--transport', 'http,ws']);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.equal(run.stdout.match(/client alice's connection is closed by the client: no message could reach it/g)?.length, 2, run.stdout);
+    assert.match(run.stdout, /2 failing/);
+  });
 
   it('a reply slower than the scenario\'s own timeout is that scenario\'s failure, not a server problem', async function () {
     const run = await runCli(['run', files.path('slow-reply.yaml'), ...janusUrls(), '--transport', 'http,ws']);
