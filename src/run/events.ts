@@ -36,6 +36,12 @@ export interface Failure {
    * says, not in how long it takes).
    */
   slow?: boolean;
+  /**
+   * The step could not do what it says for a reason of the scenario's own: a request on a closed
+   * connection, or under a transaction still in use; a no_event on a connection that receives
+   * nothing. A `known_bug` mark never takes it for the bug: the server said nothing.
+   */
+  ownMistake?: boolean;
 }
 
 export interface TranscriptEntry {

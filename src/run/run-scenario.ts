@@ -602,9 +602,9 @@ function bugHolds(bug: KnownBug, version: string | undefined): boolean {
   return version !== undefined && isVersion(version) && satisfies(bug.janus, version);
 }
 
-/** Timeouts (the scenario's, a reply's) and Ctrl-C say nothing about a bug: they stay what they are. */
+/** Timeouts (the scenario's, a reply's), Ctrl-C and the scenario's own mistakes say nothing about a bug: they stay what they are. */
 function interrupted(failure: Failure | undefined): boolean {
-  return failure?.kind === 'timeout' || failure?.kind === 'interrupted' || failure?.slow === true;
+  return failure?.kind === 'timeout' || failure?.kind === 'interrupted' || failure?.slow === true || failure?.ownMistake === true;
 }
 
 /**
@@ -613,7 +613,7 @@ function interrupted(failure: Failure | undefined): boolean {
  */
 function knownBugVerdict(bug: KnownBug, failure: Failure | undefined, version: string, step?: CompiledStep): { failure?: Failure; knownIssue?: KnownIssue } {
   const issue = { what: bug.what, janus: bug.janus.text, ...(bug.link && { link: bug.link }), location: formatSpan(bug.span) };
-  if (failure && (failure.kind !== 'assertion' || failure.slow)) return { failure };
+  if (failure && (failure.kind !== 'assertion' || failure.slow || failure.ownMistake)) return { failure };
   if (failure) return { knownIssue: { ...issue, outcome: 'present', failure } };
   const summary = `known bug "${bug.what}" (marked for Janus ${bug.janus.text} at ${issue.location}) did not show on Janus ${version}: fixed in this version, remove the mark or narrow its versions`;
   return { failure: { kind: 'assertion', summary, span: step?.span ?? bug.span, stepTitle: step?.title ?? 'known_bug' }, knownIssue: { ...issue, outcome: 'fixed' } };

@@ -170,6 +170,8 @@ export interface StepFailureDetails {
   continuable?: boolean;
   /** The reply did not come within the time limit, though the server is up (see Failure.slow). */
   slow?: boolean;
+  /** The step could not do what it says for a reason of the scenario's own (see Failure.ownMistake). */
+  ownMistake?: boolean;
 }
 
 /** A mismatch in a message that did arrive: the scenario can go on after it when the run allows. */

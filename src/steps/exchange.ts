@@ -201,7 +201,7 @@ async function noReply(outcome: Exclude<RequestOutcome, { exchange: unknown }>, 
   const { verb, transaction, until, timeoutMs } = sent;
   // A request on a connection the scenario closed (or saw the server close), or under a transaction
   // still in use, is the scenario's mistake, not a lost server.
-  if ('fault' in outcome && outcome.fault instanceof RefusedRequest) throw new StepFailure('assertion', `client ${actor.name}: ${outcome.fault.message}`);
+  if ('fault' in outcome && outcome.fault instanceof RefusedRequest) throw new StepFailure('assertion', `client ${actor.name}: ${outcome.fault.message}`, { ownMistake: true });
   if ('fault' in outcome) throw new StepFailure('infrastructure', outcome.fault.message);
   if (ctx.signal.aborted) throw new StepFailure('infrastructure', 'interrupted');
   if (outcome.ack) {

@@ -51,7 +51,7 @@ export const noEventStep: StepKind = {
         if (janus.closed) throw blind(`was ${describeClose(janus.closed)} during the ${formatDuration(windowMs)} window`);
 
         function blind(state: string): StepFailure {
-          return new StepFailure('assertion', `client ${client}'s connection ${state}: no message could reach it, so no_event would check nothing; watch before the close, or reopen (and claim the session) first`, { expected: raw.no_event });
+          return new StepFailure('assertion', `client ${client}'s connection ${state}: no message could reach it, so no_event would check nothing; watch before the close, or reopen (and claim the session) first`, { expected: raw.no_event, ownMistake: true });
         }
 
         async function watch(): Promise<JanusMessage | undefined> {

@@ -107,6 +107,20 @@ steps:
     timeout: 100ms
     known_bug: { what: made up, janus: "1.4.1" }
 `,
+    'bug-own-mistake.yaml': `name: a known bug mark over a scenario's own mistake
+steps:
+  - concurrently:
+      - request: { janus: ping, transaction: same }
+      - request: { janus: ping, transaction: same }
+    known_bug: { what: made up, janus: "1.4.1" }
+`,
+    'scenario-bug-own-mistake.yaml': `name: a known bug of the scenario over its own mistake
+known_bug: { what: made up, janus: "1.4.1" }
+steps:
+  - concurrently:
+      - request: { janus: ping, transaction: same }
+      - request: { janus: ping, transaction: same }
+`,
     'gated-away.yaml': `name: every step for other versions
 steps:
   - request: ping
@@ -217,6 +231,15 @@ steps:
     assert.equal(result.status, 'failed');
     assert.equal(result.knownIssue, undefined);
     assert.match(result.failure!.summary, /no reply to create .*within 100ms; the server is up \(it answered a ping\), the reply is slower than the step allows/);
+  });
+
+  it('a known bug mark never takes the scenario\'s own mistake for the bug (a request under a transaction still in use)', async function () {
+    for (const file of ['bug-own-mistake.yaml', 'scenario-bug-own-mistake.yaml']) {
+      const result = await run(file, '1.4.1');
+      assert.equal(result.status, 'failed', `${file}: ${result.skipReason}`);
+      assert.equal(result.knownIssue, undefined, file);
+      assert.match(result.failure!.summary, /another request sent with transaction "same" still waits for its reply/, file);
+    }
   });
 
   it('a known bug that no longer shows fails: fixed in this version, remove the mark', async function () {
