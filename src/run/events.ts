@@ -37,9 +37,9 @@ export interface Failure {
    */
   slow?: boolean;
   /**
-   * The step could not do what it says for a reason of the scenario's own: a request on a closed
-   * connection, or under a transaction still in use; a no_event on a connection that receives
-   * nothing. A `known_bug` mark never takes it for the bug: the server said nothing.
+   * The step could not do what it says for a reason of the scenario's own: a request on a
+   * connection it closed, or under a transaction still in use; a no_event on a connection it
+   * closed. A `known_bug` mark never takes it for the bug: the server said nothing.
    */
   ownMistake?: boolean;
 }

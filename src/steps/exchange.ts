@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/duration.js';
 import { copyRecord, ownValue } from '../core/own.js';
-import { RefusedRequest, describeUncorrelated, type Exchange, type JanusClient, type RequestOutcome } from '../janus/client.js';
+import { ClosedConnection, RefusedRequest, describeUncorrelated, type Exchange, type JanusClient, type RequestOutcome } from '../janus/client.js';
 import { describeJanusError } from '../protocol/errors.js';
 import { ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../protocol/messages.js';
 import { requestEnding, type Ending } from '../match/admits.js';
@@ -201,7 +201,11 @@ async function noReply(outcome: Exclude<RequestOutcome, { exchange: unknown }>, 
   const { verb, transaction, until, timeoutMs } = sent;
   // A request on a connection the scenario closed (or saw the server close), or under a transaction
   // still in use, is the scenario's mistake, not a lost server.
-  if ('fault' in outcome && outcome.fault instanceof RefusedRequest) throw new StepFailure('assertion', `client ${actor.name}: ${outcome.fault.message}`, { ownMistake: true });
+  if ('fault' in outcome && outcome.fault instanceof RefusedRequest) {
+    // A connection the server closed is the server's doing: a bug may show so.
+    const ownMistake = !(outcome.fault instanceof ClosedConnection && outcome.fault.close.by === 'server');
+    throw new StepFailure('assertion', `client ${actor.name}: ${outcome.fault.message}`, { ownMistake });
+  }
   if ('fault' in outcome) throw new StepFailure('infrastructure', outcome.fault.message);
   if (ctx.signal.aborted) throw new StepFailure('infrastructure', 'interrupted');
   if (outcome.ack) {

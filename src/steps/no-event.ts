@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { formatDuration } from '../core/duration.js';
 import { describeClose } from '../janus/client.js';
+import type { ConnectionClose } from '../transports/contract.js';
 import type { JanusMessage } from '../protocol/messages.js';
 import { commonProperties, DURATION, messagePattern, NAME } from './common.js';
 import { mismatchFailure, StepFailure, type StepKind } from './contract.js';
@@ -44,14 +45,22 @@ export const noEventStep: StepKind = {
         const waiting = janus.mailbox.peek(accepts);
         if (waiting) throw mismatchFailure(`a message matching the pattern was already in the mailbox when the step began (${receivedAs(waiting, janus.arrivals.messages, client)})`, { expected: raw.no_event, actual: waiting });
         // A closed connection receives nothing: the window would pass having seen nothing at all.
-        if (janus.closed) throw blind(`is ${describeClose(janus.closed)}`);
+        const before = closure();
+        if (before) throw blind(`is ${describeClose(before)}`, before);
         const seen = await watch();
         if (seen) throw mismatchFailure(`a message matching the pattern arrived within ${formatDuration(windowMs)}`, { expected: raw.no_event, actual: seen });
         if (janus.fault) throw new StepFailure('infrastructure', janus.fault.message);
-        if (janus.closed) throw blind(`was ${describeClose(janus.closed)} during the ${formatDuration(windowMs)} window`);
+        const during = closure();
+        if (during) throw blind(`was ${describeClose(during)} during the ${formatDuration(windowMs)} window`, during);
 
-        function blind(state: string): StepFailure {
-          return new StepFailure('assertion', `client ${client}'s connection ${state}: no message could reach it, so no_event would check nothing; watch before the close, or reopen (and claim the session) first`, { expected: raw.no_event, ownMistake: true });
+        /** The connection's close, read anew each time (a close may come while the step watches). */
+        function closure(): ConnectionClose | undefined {
+          return janus.closed;
+        }
+
+        // Closed by the server, it is the server's doing (a bug may show so); by the client, the scenario's.
+        function blind(state: string, close: ConnectionClose): StepFailure {
+          return new StepFailure('assertion', `client ${client}'s connection ${state}: no message could reach it, so no_event would check nothing; watch before the close, or reopen (and claim the session) first`, { expected: raw.no_event, ownMistake: close.by === 'client' });
         }
 
         async function watch(): Promise<JanusMessage | undefined> {

@@ -94,6 +94,7 @@ describe('no_event: a connection that receives nothing checks nothing', function
     assert.ok(failure instanceof StepFailure, 'a no_event on a closed connection passed');
     assert.equal(failure.kind, 'assertion');
     assert.match(failure.summary, /^client main's connection is closed by the client \(code 1000\): no message could reach it/);
+    assert.equal(failure.details.ownMistake, true, 'a close of the scenario\'s own is its mistake, which no known_bug takes for the bug');
   });
 
   it('fails on a connection closed during its window', async function () {
@@ -108,6 +109,7 @@ describe('no_event: a connection that receives nothing checks nothing', function
     const failure = await failureOf(s, client);
     assert.ok(failure instanceof StepFailure, 'a no_event whose connection closed while it watched passed');
     assert.match(failure.summary, /^client main's connection was closed by the server \(code 1001\) during the 30ms window/);
+    assert.equal(failure.details.ownMistake, false, 'a server\'s close is the server\'s doing: a bug may show so');
   });
 
   it('passes on an open connection that receives nothing', async function () {
