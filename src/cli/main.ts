@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import { carryOnWhenOutputCloses } from './closed-output.js';
 import { main } from './commands.js';
 
+carryOnWhenOutputCloses();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { wantsColour } from '../../src/reporters/colour.js';
 import { main } from '../../src/cli/commands.js';
-import { runCli, scenarioDir } from '../support/cli.js';
+import { runCli, scenarioDir, startCli } from '../support/cli.js';
 
 /** The CLI in this process: what it prints and its exit code. */
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -47,6 +47,22 @@ describe('CLI commands and options', function () {
     assert.doesNotMatch(validate.stdout, /--transport/);
     const help = await cli(['help', 'init']);
     assert.match(help.stdout, /^usage: janus-scenarios init \[dir\]/);
+  });
+
+  it('a reader that closes the pipe early (schema | head): no EPIPE stack trace, the command ends with its own exit code', async () => {
+    const files = scenarioDir({ 'ping.yaml': PING });
+    try {
+      for (const [args, code] of [[['schema'], 0], [['validate', files.path('ping.yaml')], 0], [['validate', files.path('none.yaml')], 2]] as const) {
+        const cli = startCli([...args]);
+        // The reading end goes before the child has started, so its first write meets a closed pipe.
+        cli.child.stdout!.destroy();
+        const run = await cli.done;
+        assert.equal(run.code, code, `${args.join(' ')}: ${run.stderr}`);
+        assert.doesNotMatch(run.stderr, /EPIPE|\n\s+at /, args.join(' '));
+      }
+    } finally {
+      files.remove();
+    }
   });
 
   it('an unknown option gets the closest one, in one line; exit 2', async () => {
