@@ -4,7 +4,7 @@ import { ExitCode } from '../core/exit-codes.js';
 import { escapeControls } from '../core/printable.js';
 import { toolVersion } from '../core/tool-version.js';
 import { sweepStaleFolders } from '../managed/stale-folders.js';
-import { INIT_OPTIONS, optionHelp, parseOptions, RUN_OPTIONS, SCHEMA_OPTIONS, UsageError, VALIDATE_OPTIONS, type OptionTable } from './options.js';
+import { helpColumns, INIT_OPTIONS, optionHelp, parseOptions, RUN_OPTIONS, SCHEMA_OPTIONS, UsageError, VALIDATE_OPTIONS, type OptionTable, wrap } from './options.js';
 
 // Each command loads what it needs when it runs (import() below): `--help` loads no command,
 // `schema` no scenario loader, `run` no other command, and no command a reporter nobody chose.
@@ -30,7 +30,7 @@ const COMMANDS: Record<string, { synopsis: string; about: string; options: () =>
 const USAGE = `usage: janus-scenarios <command> [options]
 
 commands:
-${Object.values(COMMANDS).map((c) => `  ${c.synopsis.split(' [options]')[0]!.padEnd(30)}${c.about}`).join('\n')}
+${helpColumns(Object.values(COMMANDS).map((c) => [c.synopsis.split(' [options]')[0]!, c.about]))}
 
   janus-scenarios <command> --help    the options of a command
   janus-scenarios --version
@@ -44,7 +44,7 @@ ${EXIT_CODES}`;
 
 async function commandHelp(name: string): Promise<string> {
   const c = COMMANDS[name]!;
-  return `usage: janus-scenarios ${c.synopsis}\n\n${c.about}\n\noptions:\n${optionHelp(await c.options())}\n\n${EXIT_CODES}`;
+  return `usage: janus-scenarios ${c.synopsis}\n\n${wrap(c.about, 100).join('\n')}\n\noptions:\n${optionHelp(await c.options())}\n\n${EXIT_CODES}`;
 }
 
 type Io = { out: (s: string) => void; err: (s: string) => void };

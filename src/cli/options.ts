@@ -193,8 +193,15 @@ function plainParseError(e: Error & { code?: string }, table: OptionTable, comma
 
 /** The help of one command, generated from its option table. */
 export function optionHelp(table: OptionTable): string {
-  const rows = Object.entries(table).map(([name, o]) => [`${o.short ? `-${o.short}, ` : '    '}--${name}${o.value ? ` ${o.value}` : ''}`, o.help] as const);
-  const width = Math.min(30, Math.max(...rows.map(([left]) => left.length)) + 2);
+  return helpColumns(Object.entries(table).map(([name, o]) => [`${o.short ? `-${o.short}, ` : '    '}--${name}${o.value ? ` ${o.value}` : ''}`, o.help] as const));
+}
+
+/**
+ * Rows of help as two columns within 100 characters: the text wrapped beside its name, or
+ * starting on the next line when the name is wider than the column (never run into it).
+ */
+export function helpColumns(rows: ReadonlyArray<readonly [string, string]>, maxWidth = 30): string {
+  const width = Math.min(maxWidth, Math.max(...rows.map(([left]) => left.length)) + 2);
   const pad = `\n  ${' '.repeat(width)}`;
   return rows.map(([left, help]) => {
     const text = wrap(help, 98 - width).join(pad);
@@ -202,7 +209,8 @@ export function optionHelp(table: OptionTable): string {
   }).join('\n');
 }
 
-function wrap(text: string, width: number): string[] {
+/** Text cut into lines of at most `width` characters, at spaces. */
+export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {

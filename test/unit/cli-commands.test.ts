@@ -49,6 +49,19 @@ describe('CLI commands and options', function () {
     assert.match(help.stdout, /^usage: janus-scenarios init \[dir\]/);
   });
 
+  it('--help and each command\'s help fit in 100 columns, and a long synopsis never runs into its description', async () => {
+    const top = await cli(['--help']);
+    assert.equal(top.code, 0, top.stderr);
+    // A synopsis wider than its column puts the description on the next line.
+    for (const synopsis of ['record [files|dirs|globs] --out FILE', 'compare [files|dirs|globs] --baseline FILE', 'capture --target URL --listen HOST:PORT --out DIR']) {
+      assert.match(top.stdout, new RegExp(`^  ${synopsis.replace(/[[\]|]/g, '\\$&')}\n {32}\\w`, 'm'), synopsis);
+    }
+    for (const command of ['', 'run', 'coverage', 'merge-reports', 'record', 'compare', 'load', 'capture', 'validate', 'schema', 'init']) {
+      const help = await cli(command ? [command, '--help'] : ['--help']);
+      for (const line of help.stdout.split('\n')) assert.ok(line.length <= 100, `${command || 'janus-scenarios'} --help: ${line.length} characters: ${line}`);
+    }
+  });
+
   it('a reader that closes the pipe early (schema | head): no EPIPE stack trace, the command ends with its own exit code', async () => {
     const files = scenarioDir({ 'ping.yaml': PING });
     try {
