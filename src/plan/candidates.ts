@@ -2,7 +2,8 @@ import type { CompiledScenario } from '../compile/scenario.js';
 import { closestName } from '../core/diagnostic.js';
 import { UsageError } from '../core/usage-error.js';
 import type { TestInfo } from '../events/events.js';
-import { getTransport, transportForScheme, transportNames } from '../transports/registry.js';
+import { getTransport, transportNames } from '../transports/registry.js';
+import { urlTransport } from './url-transport.js';
 
 /** One scenario on one transport, before anything is known of the server it runs on. */
 export interface Candidate {
@@ -12,7 +13,7 @@ export interface Candidate {
 
 /** The transports a run uses: those asked for, else those of the `--url`s, else http and ws. */
 export function runTransports(asked: string[] | undefined, urls: string[]): string[] {
-  const transports = asked ?? (urls.length > 0 ? urls.map(transportOfUrl) : ['http', 'ws']);
+  const transports = asked ?? (urls.length > 0 ? urls.map((url) => urlTransport('--url', url).name) : ['http', 'ws']);
   for (const t of transports) {
     if (getTransport(t)) continue;
     const hint = closestName(t, transportNames());
@@ -40,11 +41,4 @@ export function testInfo(scenario: CompiledScenario, transport: string): TestInf
 /** --grep: tests whose full title (file, name, transport) contains the text, or with --invert the others. */
 export function selectedByGrep(info: Pick<TestInfo, 'file' | 'title'>, grep: string | undefined, invert: boolean): boolean {
   return !grep || `${info.file} ${info.title}`.includes(grep) !== invert;
-}
-
-/** The transport serving a URL's scheme (amqp:// is rabbitmq's), else the scheme itself. */
-function transportOfUrl(url: string): string {
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
-  if (scheme === undefined) return url;
-  return transportForScheme(scheme)?.name ?? scheme;
 }

@@ -3,8 +3,8 @@ import { UsageError } from '../core/usage-error.js';
 import { everyStep } from '../steps/contract.js';
 import type { PeerHost } from '../media/contract.js';
 import type { RunTarget } from '../run/run-scenario.js';
-import { transportForScheme } from '../transports/registry.js';
 import { DEFAULT_FIRST_CONTACT_MS, serverInfo } from './server-info.js';
+import { urlTransport } from './url-transport.js';
 import { transportSkip, type TargetPlan, type Targets, type TargetSettings } from './targets.js';
 
 /** Scenarios with `admin:` steps talk to the Admin API besides the Janus API. */
@@ -20,18 +20,12 @@ function usesAdminApi(scenario: CompiledScenario): boolean {
 export async function remotePlan(urls: string[], adminUrls: string[], common: TargetSettings, scenarios: readonly CompiledScenario[]): Promise<TargetPlan> {
   const byTransport = new Map<string, string>();
   for (const url of urls) {
-    const t = transportForScheme(schemeOf(url));
-    if (!t) throw new UsageError(`--url ${url}: no transport serves the scheme "${schemeOf(url)}"`);
-    byTransport.set(t.name, url);
+    byTransport.set(urlTransport('--url', url).name, url);
   }
   for (const t of common.transports) {
     if (!byTransport.has(t)) throw new UsageError(`--transport ${t} needs a --url for it (given: ${[...byTransport.keys()].join(', ')})`);
   }
-  const admins = adminUrls.map((url) => {
-    const t = transportForScheme(schemeOf(url));
-    if (!t) throw new UsageError(`--admin-url ${url}: no transport serves the scheme "${schemeOf(url)}"`);
-    return { transport: t.name, url };
-  });
+  const admins = adminUrls.map((url) => ({ transport: urlTransport('--admin-url', url).name, url }));
   const infos = new Map<string, Record<string, unknown>>();
   // Peers for a server the runner did not start run in the runner's network namespace, in
   // peer processes of its own.
@@ -99,7 +93,3 @@ function unmetConfig(needed: Record<string, string | number | boolean>, info: Re
   return undefined;
 }
 
-
-function schemeOf(url: string): string {
-  return /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase() ?? '';
-}
