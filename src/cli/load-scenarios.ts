@@ -1,5 +1,6 @@
 import type { CompiledScenario } from '../compile/scenario.js';
 import { loadSuite } from '../compile/load-suite.js';
+import { nothingFoundMessage } from '../load/collect.js';
 import { Redactor } from '../report/redact.js';
 import { UsageError } from './options.js';
 
@@ -11,7 +12,7 @@ import { UsageError } from './options.js';
 export async function loadScenarios(inputs: string[], options: { fragments: boolean; redactor?: Redactor }): Promise<{ scenarios: CompiledScenario[]; files: string[]; problems?: string }> {
   const redactor = options.redactor ?? environmentSecrets();
   const loaded = await loadSuite(inputs, { fragments: options.fragments, mask: (text) => redactor.masked(text) });
-  if (loaded.missing.length > 0) throw new UsageError(`no scenario files found for ${loaded.missing.map((m) => `"${m}"`).join(', ')}`);
+  if (loaded.missing.length > 0) throw new UsageError(nothingFoundMessage(loaded.missing));
   return loaded.problems === undefined ? loaded : { ...loaded, problems: redactor.text(loaded.problems) };
 }
 

@@ -100,3 +100,19 @@ function examine(path: string): Stats | 'unreadable' | undefined {
     return 'unreadable';
   }
 }
+
+/**
+ * The error for inputs that found no scenario file, each with why: a path that does not exist
+ * and a folder with nothing to run call for different fixes.
+ */
+export function nothingFoundMessage(missing: string[], cwd = process.cwd()): string {
+  return `no scenario files found for ${missing.map((m) => `"${m}": ${whyNothingFound(m, cwd)}`).join('; ')}`;
+}
+
+function whyNothingFound(input: string, cwd: string): string {
+  if (input.trim() === '') return 'an empty argument (an unset shell variable?)';
+  const stat = examine(resolve(cwd, input));
+  if (stat !== undefined && stat !== 'unreadable' && stat.isDirectory()) return 'a folder with no .yaml or .yml file (node_modules and hidden folders are not searched)';
+  if (/[*?[\]{}]/.test(input)) return 'a pattern that matches no file';
+  return 'no such file or folder';
+}

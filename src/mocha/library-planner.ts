@@ -1,4 +1,5 @@
 import { loadSuite } from '../compile/load-suite.js';
+import { nothingFoundMessage } from '../load/collect.js';
 import { stopAllJanus } from '../managed/index.js';
 import { planSuite, type StartedPlan } from '../plan/index.js';
 import { randomSeed } from '../run/seeded.js';
@@ -13,7 +14,7 @@ export const libraryPlanner: ScenarioPlanner = {
   async plan(inputs: string[], options: DescribeOptions): Promise<SuitePlan> {
     registerBuiltinTransports();
     const loaded = await loadSuite(inputs, { fragments: false });
-    if (loaded.missing.length > 0) throw new Error(`no scenario files found for ${loaded.missing.map((m) => `"${m}"`).join(', ')}`);
+    if (loaded.missing.length > 0) throw new Error(nothingFoundMessage(loaded.missing));
     if (loaded.problems) throw new Error(loaded.problems);
     const env = process.env;
     const plan = await planSuite(loaded.scenarios, {

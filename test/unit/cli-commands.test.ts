@@ -62,6 +62,21 @@ describe('CLI commands and options', function () {
     }
   });
 
+  it('an input that finds no scenario says why: no such path, a folder with no YAML file, a pattern with no match; exit 2', async () => {
+    const files = scenarioDir({ 'notes.txt': 'not a scenario' });
+    try {
+      const missing = files.path('nothere.yaml');
+      const run = await cli(['run', missing, files.dir, `${files.dir}/*.yml`, '']);
+      assert.equal(run.code, 2, run.stderr);
+      assert.equal(run.stderr.split('\n')[0], `error: no scenario files found for "${missing}": no such file or folder; "${files.dir}": a folder with no .yaml or .yml file (node_modules and hidden folders are not searched); "${files.dir}/*.yml": a pattern that matches no file; "": an empty argument (an unset shell variable?)`);
+      const validate = await cli(['validate', missing]);
+      assert.equal(validate.code, 2, validate.stderr);
+      assert.equal(validate.stderr.split('\n')[0], `error: no scenario files found for "${missing}": no such file or folder`);
+    } finally {
+      files.remove();
+    }
+  });
+
   it('a reader that closes the pipe early (schema | head): no EPIPE stack trace, the command ends with its own exit code', async () => {
     const files = scenarioDir({ 'ping.yaml': PING });
     try {
