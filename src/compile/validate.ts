@@ -142,6 +142,18 @@ const PATTERN_PHRASES: Record<string, string> = {
 };
 const DURATION_PHRASE = PATTERN_PHRASES[DURATION_PATTERN]!;
 
+/**
+ * The YAML slips behind most wrong types, said where they happen: `request:create` (no space
+ * after the colon: one string), a key with nothing indented under it (null), items written
+ * without their `- ` (a map where a list goes).
+ */
+function layoutHint(expected: string, data: unknown): string | undefined {
+  if (expected === 'object' && typeof data === 'string' && /^[\w$.-]+:\S/.test(data)) return `a key needs a space after its colon: "${data.replace(':', ': ')}"`;
+  if (expected === 'object' && data === null) return 'nothing is written under it: the lines that belong to it go indented further than the key';
+  if (expected === 'array' && typeof data === 'object' && data !== null) return 'each item of a list starts with "- "';
+  return undefined;
+}
+
 function describe(e: ErrorObject, path: DocPath, source: YamlSource, where: string, base: DocPath): Diagnostic {
   const at = label(path, base, where);
   const schema = e.parentSchema as { description?: string; properties?: Record<string, unknown>; anyOf?: Array<{ pattern?: string }> } | undefined;
@@ -161,7 +173,7 @@ function describe(e: ErrorObject, path: DocPath, source: YamlSource, where: stri
     case 'type':
       // A whole file that is null: nothing but comments and blank lines.
       if (path.length === 0 && e.data === null) return { span: source.spanOf(path), message: 'the file holds no scenario: it is empty, or only comments', hint: 'a scenario is a mapping with at least name: and steps:' };
-      return { span: source.spanOf(path), message: `${at} should be ${article(String(e.params.type))}, not ${typeName(e.data)}` };
+      return { span: source.spanOf(path), message: `${at} should be ${article(String(e.params.type))}, not ${typeName(e.data)}`, hint: layoutHint(String(e.params.type), e.data) };
     case 'anyOf': {
       const isDuration = schema?.anyOf?.some((branch) => branch.pattern === DURATION_PATTERN);
       const positive = schema?.anyOf?.some((branch) => (branch as { minimum?: number }).minimum === 1);

@@ -214,6 +214,18 @@ describe('loader and compiler (loadFiles)', function () {
       assert.deepEqual({ line: d!.span.line, col: d!.span.col, width: d!.span.width }, { line: 3, col: 41, width: 7 });
     });
 
+    it('the YAML slips behind a wrong type get a hint: no space after a colon, nothing indented under a key, a list without "- "', function () {
+      write({
+        'colon.yaml': 'name: c\nsteps:\n  - request:create\n',
+        'under.yaml': 'name: u\nsteps:\n  - request: create\n    expect:\n    timeout: 2s\n',
+        'dash.yaml': 'name: d\nsteps:\n  request: create\n',
+      });
+      const seen = (name: string) => load(name).diagnostics.map((d) => `${d.span.line}:${d.span.col} ${d.message} [${d.hint ?? ''}]`);
+      assert.deepEqual(seen('colon.yaml'), ['3:5 "steps[0]" should be an object, not a string [a key needs a space after its colon: "request: create"]']);
+      assert.deepEqual(seen('under.yaml'), ['4:12 "expect" should be an object, not null [nothing is written under it: the lines that belong to it go indented further than the key]']);
+      assert.deepEqual(seen('dash.yaml'), ['3:3 "steps" should be an array, not an object [each item of a list starts with "- "]']);
+    });
+
     it('a YAML syntax error is reported where it is, not at 1:1', function () {
       write({ 'y.yaml': 'name: y\nsteps:\n  - request: ping\n    expect: { janus: pong }\n    expect: { janus: ack }\n' });
       const [d] = load('y.yaml').diagnostics;
