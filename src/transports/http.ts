@@ -160,6 +160,11 @@ class HttpConnection implements TransportConnection {
     }
   }
 
+  /** `--url http://host:8088`: Janus serves nothing at /, its API is under a path of its own. */
+  private noBasePathHint(): string {
+    return ` (Janus serves its API under a path, /janus by default: ${this.shownOrigin}/janus; its Admin API under /admin)`;
+  }
+
   async send(payload: JanusMessage | string, route: Route, signal?: AbortSignal): Promise<JanusMessage | undefined> {
     const path = this.pathFor(route);
     const where = (): string => `HTTP POST ${this.shown(path)}`;
@@ -171,7 +176,7 @@ class HttpConnection implements TransportConnection {
     } catch (err) {
       throw new TransportFault(`${where()}: ${this.reasonFor(err, this.limits.requestTimeoutMs)}`);
     }
-    if (reply.status !== 200) throw new TransportFault(`${where()}: HTTP ${reply.status}`);
+    if (reply.status !== 200) throw new TransportFault(`${where()}: HTTP ${reply.status}${reply.status === 404 && this.basePath === '' ? this.noBasePathHint() : ''}`);
     try {
       return decodeMessages(reply.text, false, this.wireFrames ? { status: reply.status } : undefined)[0];
     } catch (err) {
