@@ -74,7 +74,9 @@ async function mochaReporter(name: string, context: ChoiceContext): Promise<Repo
   const loaded = await loadMochaReporter(name);
   if (!loaded) {
     const ours = [...new Set([...CONSOLE_NAMES, ...reporterNames()])];
-    throw new UsageError(`unknown reporter "${name}"${suggestion(name)}: use ${ours.join(', ')}, a mocha reporter (dot, list, xunit, ...) or a module path`);
+    // `junt:out.xml`: the name is what comes before the path, and what is misspelt.
+    const named = /^[a-z][\w-]*(?=:)/i.exec(name)?.[0] ?? name;
+    throw new UsageError(`unknown reporter "${named}"${named === name ? '' : ` in --reporter ${name}`}${suggestion(named)}: use ${ours.join(', ')}, a mocha reporter (dot, list, xunit, ...) or a module path`);
   }
   return new MochaBridge(loaded, context, name);
 }

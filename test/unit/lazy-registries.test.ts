@@ -126,6 +126,8 @@ describe('lazy registries', function () {
       await assert.rejects(chooseReporters(['junti'], context()), (e: Error) => e instanceof UsageError && /unknown reporter "junti"; did you mean junit\?: use console, spec, .*html/.test(e.message));
       await assert.rejects(registeredReporters(['hmtl'], context()), (e: Error) => e instanceof UsageError && /unknown reporter "hmtl"; did you mean html\?/.test(e.message));
       await assert.rejects(chooseReporters(['zzzzzzzzzz'], context()), (e: Error) => !/did you mean/.test(e.message) && /unknown reporter "zzzzzzzzzz": use/.test(e.message));
+      // With a path, the name before the colon is the misspelt part.
+      await assert.rejects(chooseReporters(['junti:out/junit.xml'], context()), (e: Error) => e instanceof UsageError && /^unknown reporter "junti" in --reporter junti:out\/junit\.xml; did you mean junit\?: use /.test(e.message));
     });
 
     it('a module path is still a reporter (through the mocha bridge)', async function () {
