@@ -13,8 +13,8 @@ export function isFragmentFile(file: string): boolean {
 /**
  * Expands the command line's files, folders and globs into scenario files, without duplicates,
  * in the order they were given (what a folder or glob finds is sorted), as mocha orders its files:
- * where the checkout happens to live never changes the order of a run. Folders are searched recursively for *.yaml / *.yml, leaving out `node_modules`
- * and hidden folders (.git, .cache, ...) unless the folder named is one of them (walkFolder); fragments are
+ * where the checkout happens to live never changes the order of a run. Folders are searched recursively for *.yaml / *.yml, leaving out `node_modules`,
+ * hidden folders (.git, .cache, ...) unless the folder named is one of them, and hidden files (walkFolder); fragments are
  * only included when asked for (validate checks them too). A path that cannot be examined
  * (a symbolic link loop) is kept, for the loader to report with its reason.
  */
@@ -45,7 +45,8 @@ export async function collectFiles(inputs: string[], options: { fragments: boole
 const SCENARIO_FILE = /\.ya?ml$/;
 
 /**
- * The *.yaml / *.yml files below a folder, without node_modules and hidden folders. Entries are
+ * The *.yaml / *.yml files below a folder, without node_modules, hidden folders and hidden files
+ * (a project's `.gitlab-ci.yml`, `.pre-commit-config.yaml` are no scenarios). Entries are
  * taken as they are, whatever they are (a named pipe or a link to /dev/zero is listed, for the
  * loader to refuse by name); a symbolic link to a folder is followed only when it leads neither
  * back up the path walked (a loop, or out to `..` or `/`) nor to a folder already walked.
@@ -69,7 +70,7 @@ function walkFolder(root: string): string[] {
       const path = join(dir, entry.name);
       if (isFolder(entry, path)) {
         if (!entry.name.startsWith('.') && entry.name !== 'node_modules') stack.push({ dir: path, ancestors: [...ancestors, real] });
-      } else if (SCENARIO_FILE.test(entry.name)) files.push(path);
+      } else if (SCENARIO_FILE.test(entry.name) && !entry.name.startsWith('.')) files.push(path);
     }
   }
   return files;
@@ -112,7 +113,7 @@ export function nothingFoundMessage(missing: string[], cwd = process.cwd()): str
 function whyNothingFound(input: string, cwd: string): string {
   if (input.trim() === '') return 'an empty argument (an unset shell variable?)';
   const stat = examine(resolve(cwd, input));
-  if (stat !== undefined && stat !== 'unreadable' && stat.isDirectory()) return 'a folder with no .yaml or .yml file (node_modules and hidden folders are not searched)';
+  if (stat !== undefined && stat !== 'unreadable' && stat.isDirectory()) return 'a folder with no .yaml or .yml file (node_modules and hidden folders and files are not searched)';
   if (/[*?[\]{}]/.test(input)) return 'a pattern that matches no file';
   return 'no such file or folder';
 }

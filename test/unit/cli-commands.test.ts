@@ -68,7 +68,7 @@ describe('CLI commands and options', function () {
       const missing = files.path('nothere.yaml');
       const run = await cli(['run', missing, files.dir, `${files.dir}/*.yml`, '']);
       assert.equal(run.code, 2, run.stderr);
-      assert.equal(run.stderr.split('\n')[0], `error: no scenario files found for "${missing}": no such file or folder; "${files.dir}": a folder with no .yaml or .yml file (node_modules and hidden folders are not searched); "${files.dir}/*.yml": a pattern that matches no file; "": an empty argument (an unset shell variable?)`);
+      assert.equal(run.stderr.split('\n')[0], `error: no scenario files found for "${missing}": no such file or folder; "${files.dir}": a folder with no .yaml or .yml file (node_modules and hidden folders and files are not searched); "${files.dir}/*.yml": a pattern that matches no file; "": an empty argument (an unset shell variable?)`);
       const validate = await cli(['validate', missing]);
       assert.equal(validate.code, 2, validate.stderr);
       assert.equal(validate.stderr.split('\n')[0], `error: no scenario files found for "${missing}": no such file or folder`);

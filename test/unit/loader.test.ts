@@ -306,11 +306,13 @@ steps:
   });
 
   describe('collecting files (run . / validate .)', function () {
-    it('leaves out node_modules and hidden folders unless named', async function () {
+    it('leaves out node_modules, hidden folders and hidden files (.gitlab-ci.yml) unless named', async function () {
       const { collectFiles } = await import('../../src/load/collect.js');
-      write({ 'a.yaml': 'x', 'node_modules/pkg/b.yaml': 'x', '.hidden/c.yaml': 'x', 'sub/d.yaml': 'x' });
+      write({ 'a.yaml': 'x', 'node_modules/pkg/b.yaml': 'x', '.hidden/c.yaml': 'x', 'sub/d.yaml': 'x', '.gitlab-ci.yml': 'x', 'sub/.pre-commit-config.yaml': 'x' });
       const all = await collectFiles(['.'], { fragments: true, cwd: dir });
       assert.deepEqual(all.files.map((f) => f.slice(dir.length + 1)), ['a.yaml', 'sub/d.yaml']);
+      const hiddenFile = await collectFiles(['.gitlab-ci.yml'], { fragments: true, cwd: dir });
+      assert.deepEqual(hiddenFile.files.map((f) => f.slice(dir.length + 1)), ['.gitlab-ci.yml'], 'a hidden file named is read');
       assert.deepEqual(await collectFiles(['', ' '], { fragments: true, cwd: dir }), { files: [], missing: ['', ' '] }, 'an empty argument is not the working folder');
       const named = await collectFiles(['node_modules/pkg', '.hidden'], { fragments: true, cwd: dir });
       assert.deepEqual(named.files.map((f) => f.slice(dir.length + 1)), ['node_modules/pkg/b.yaml', '.hidden/c.yaml'], 'in the order named');
