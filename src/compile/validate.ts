@@ -57,7 +57,11 @@ export function validateFile(source: YamlSource, kind: 'scenario' | 'fragment'):
   const value = source.value;
   const validate = kind === 'scenario' ? v.scenario : v.fragment;
   const diagnostics: Diagnostic[] = [];
-  if (!validate(value)) diagnostics.push(...toDiagnostics(validate.errors ?? [], source, kind === 'scenario' ? 'the scenario' : 'the fragment'));
+  if (!validate(value)) {
+    const foreign = kind === 'scenario' ? notAScenario(validate.errors ?? [], source) : undefined;
+    if (foreign) return [foreign];
+    diagnostics.push(...toDiagnostics(validate.errors ?? [], source, kind === 'scenario' ? 'the scenario' : 'the fragment'));
+  }
   // In a fragment, `${param}` may stand where a typed value goes; it is checked again once substituted.
   const params = kind === 'fragment' ? Object.keys(((value as Record<string, unknown> | null)?.params as object | undefined) ?? {}) : [];
   for (const list of ['steps', 'cleanup'] as const) {
@@ -66,6 +70,24 @@ export function validateFile(source: YamlSource, kind: 'scenario' | 'fragment'):
     steps.forEach((step, i) => diagnostics.push(...validateStep(step, [list, i], source, params)));
   }
   return diagnostics.sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col);
+}
+
+/**
+ * Another YAML file in a folder of scenarios (docker-compose.yml, a CI config): a mapping with
+ * no `name`, no `steps`, and no key a scenario has or a near miss of one. One line says what it
+ * is, rather than a missing name, a missing steps and each of its keys unknown.
+ */
+function notAScenario(errors: ErrorObject[], source: YamlSource): Diagnostic | undefined {
+  const value = source.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  const known = Object.keys((errors.find((e) => e.keyword === 'additionalProperties' && e.instancePath === '')?.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+  if (keys.length === 0 || known.length === 0 || keys.some((k) => known.includes(k) || closestName(k, ['name', 'steps']) !== undefined)) return undefined;
+  return {
+    span: source.spanOf([keys[0]!], { key: true }),
+    message: `not a scenario: none of its keys (${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', ...' : ''}) is a scenario's, and it has no name: and no steps:`,
+    hint: 'run and validate take scenario files, or folders of them: give the scenarios\' folder, not one that holds other YAML files',
+  };
 }
 
 /** Validates one step against the schema of its kind; `params` are names whose `${name}` passes for any type. */

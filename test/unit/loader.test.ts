@@ -226,6 +226,14 @@ describe('loader and compiler (loadFiles)', function () {
       assert.deepEqual(seen('dash.yaml'), ['3:3 "steps" should be an array, not an object [each item of a list starts with "- "]']);
     });
 
+    it('another YAML file (docker-compose.yml) is one "not a scenario" line; a scenario with misspelt keys keeps its suggestions', function () {
+      write({ 'compose.yml': 'services:\n  janus:\n    image: x\nvolumes: {}\n', 'typos.yaml': 'nmae: x\nstesp: []\n' });
+      const compose = load('compose.yml').diagnostics;
+      assert.deepEqual(compose.map((d) => `${d.span.line}:${d.span.col} ${d.message}`), ['1:1 not a scenario: none of its keys (services, volumes) is a scenario\'s, and it has no name: and no steps:']);
+      assert.match(compose[0]!.hint!, /give the scenarios' folder/);
+      assert.deepEqual(load('typos.yaml').diagnostics.map((d) => d.hint).filter(Boolean), ['did you mean "name"?', 'did you mean "steps"?']);
+    });
+
     it('a YAML syntax error is reported where it is, not at 1:1', function () {
       write({ 'y.yaml': 'name: y\nsteps:\n  - request: ping\n    expect: { janus: pong }\n    expect: { janus: ack }\n' });
       const [d] = load('y.yaml').diagnostics;
