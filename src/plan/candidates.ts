@@ -11,12 +11,15 @@ export interface Candidate {
   scenario: CompiledScenario;
 }
 
+/** What people call a transport, for the name it has here (too far apart for a spelling hint). */
+const TRANSPORT_ALIASES: Record<string, string> = { websocket: 'ws', websockets: 'ws', 'secure-websocket': 'wss', longpoll: 'http', 'long-poll': 'http', amqp: 'rabbitmq' };
+
 /** The transports a run uses: those asked for, else those of the `--url`s, else http and ws. */
 export function runTransports(asked: string[] | undefined, urls: string[]): string[] {
   const transports = asked ?? (urls.length > 0 ? urls.map((url) => urlTransport('--url', url).name) : ['http', 'ws']);
   for (const t of transports) {
     if (getTransport(t)) continue;
-    const hint = closestName(t, transportNames());
+    const hint = TRANSPORT_ALIASES[t.toLowerCase()] ?? closestName(t, transportNames());
     throw new UsageError(`unknown transport "${t}"${hint ? `; did you mean ${hint}?` : ''} (known: ${transportNames().join(', ')})`);
   }
   return transports;

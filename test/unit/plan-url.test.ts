@@ -5,8 +5,8 @@ import { planSuite } from '../../src/plan/plan.js';
 import { registerBuiltinTransports } from '../../src/transports/registry.js';
 import { scenarioDir } from '../support/cli.js';
 
-/** A `--url` no transport serves is a usage error about that URL, said before any server is asked. */
-describe('planning with a --url no transport serves', function () {
+/** A `--url` no transport serves, or a transport's other name, is a usage error saying what to write, before any server is asked. */
+describe('planning: URLs and transport names nothing serves', function () {
   const files = scenarioDir({ 'alpha.yaml': 'name: alpha\nsteps:\n  - request: ping\n' });
   after(() => files.remove());
   before(() => registerBuiltinTransports());
@@ -24,5 +24,11 @@ describe('planning with a --url no transport serves', function () {
     await assert.rejects(planSuite(scenarios(), { urls: ['ftp://127.0.0.1/janus'] }), refused(/^--url ftp:\/\/127\.0\.0\.1\/janus: no transport serves the scheme "ftp" \(schemes served: http:\/\/, .*amqp:\/\/.*\)$/));
     // A port nothing listens on: a plan that got as far as asking the server would have a fault, not throw.
     await assert.rejects(planSuite(scenarios(), { urls: ['ws://127.0.0.1:1'], adminUrls: ['127.0.0.1:7188'] }), refused(/^--admin-url 127\.0\.0\.1:7188: the URL has no scheme; write it whole, as http:\/\/127\.0\.0\.1:7188\/admin or ws:\/\/127\.0\.0\.1:7188 /));
+  });
+
+  it('a transport called by another name gets the name it has here', async () => {
+    for (const [asked, meant] of [['websocket', 'ws'], ['WebSockets', 'ws'], ['amqp', 'rabbitmq'], ['htp', 'http']]) {
+      await assert.rejects(planSuite(scenarios(), { urls: ['ws://127.0.0.1:1'], transports: [asked!] }), refused(new RegExp(`^unknown transport "${asked}"; did you mean ${meant}\\? \\(known: `)));
+    }
   });
 });
