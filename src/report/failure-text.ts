@@ -12,6 +12,8 @@ import type { Failure, HttpExchange, ScenarioResult, TranscriptEntry } from '../
 
 const LAST_MESSAGES = 8;
 
+export const SCHEMA_MODES_HINT = '(every message is checked against the Janus API catalogue: --schema warn reports violations without failing, --schema off skips the checks)';
+
 /**
  * The text a person reads when a scenario fails: where, why, the expected pattern against the
  * actual message with a diff, and the last messages exchanged. Shared by every reporter.
@@ -31,6 +33,8 @@ export function failureText(unredacted: ScenarioResult, options: { redact?: (s: 
     lines.push('  schema violations:');
     for (const v of f.schemaViolations.slice(0, 10)) lines.push(`    ${v}`);
   }
+  // A message the catalogue does not know fails under the default --schema strict: say what else there is.
+  if (f.schemaViolations?.length) lines.push(`  ${SCHEMA_MODES_HINT}`);
   const janusError = typeof f.actual === 'object' && f.actual !== null ? describeJanusError(f.actual as Record<string, unknown>) : undefined;
   if (janusError) lines.push(`  Janus error: ${janusError}`);
   if (f.expected !== undefined) lines.push('  expected (pattern):', indent(pretty(f.expected), 4));

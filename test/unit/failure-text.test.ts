@@ -104,6 +104,18 @@ describe('failure texts', function () {
     });
   });
 
+  it('a schema violation says what --schema can do about it; a mismatch alone does not', () => {
+    const base: ScenarioResult = {
+      file: 'a.yaml', name: 'a', transport: 'ws', status: 'failed', startedAt: 0, durationMs: 10,
+      failure: { kind: 'assertion', summary: 'the reply did not match' },
+      cleanupFailures: [], sessionsLeft: [], transcript: [], saved: {}, destroyedSessions: [], schemaWarnings: [], secretValues: [],
+    };
+    const violation = 'schema core/request/attach: /foo: unknown field (not in the catalogue); found 1';
+    const text = failureText({ ...base, failure: { kind: 'assertion', summary: violation, schemaViolations: [violation] } });
+    assert.match(text, /^ {2}\(every message is checked against the Janus API catalogue: --schema warn reports violations without failing, --schema off skips the checks\)$/m);
+    assert.doesNotMatch(failureText(base), /--schema/);
+  });
+
   it('label http steps in the HTML diagram with method and path, or status', () => {
     const out = { direction: 'out', message: '', http: { method: 'GET', path: '/janus/5' } };
     assert.equal(withHttp(describeMessage(out.message), out).verb, 'HTTP GET /janus/5');
