@@ -51,7 +51,13 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
     if (plan.shard && plan.tests.length === 0) {
       io.err(`shard ${plan.shard.index}/${plan.shard.total} has no tests: ${plan.shard.allTestIds.length} test(s) are planned, and a file is never split`);
     }
-    if (settings.list && !plan.fault) {
+    if (settings.list) {
+      // A server that cannot be asked for its info is one line, as a run's is: a listing runs
+      // nothing, so no reporter has a run to tell of.
+      if (plan.fault) {
+        io.err(`error: ${clip(redactor.text(plan.fault), 1000)}`);
+        return ExitCode.infrastructure;
+      }
       io.out(listing(plan));
       return ExitCode.passed;
     }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { wantsColour } from '../../src/reporters/colour.js';
 import { main } from '../../src/cli/commands.js';
 import { runCli, scenarioDir, startCli } from '../support/cli.js';
@@ -72,6 +72,20 @@ describe('CLI commands and options', function () {
       const validate = await cli(['validate', missing]);
       assert.equal(validate.code, 2, validate.stderr);
       assert.equal(validate.stderr.split('\n')[0], `error: no scenario files found for "${missing}": no such file or folder`);
+    } finally {
+      files.remove();
+    }
+  });
+
+  it('--list against a server it cannot reach: the one-line reason on stderr, no run summary, no report file; exit 3', async () => {
+    const files = scenarioDir({ 'ping.yaml': PING });
+    try {
+      const junit = files.path('junit.xml');
+      const run = await runCli(['run', files.path('ping.yaml'), '--list', '--url', 'http://127.0.0.1:1/janus', '--reporter', 'spec', '--reporter', `junit:${junit}`]);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      assert.equal(run.stdout, '');
+      assert.match(run.stderr, /^error: cannot reach Janus at http:\/\/127\.0\.0\.1:1\/janus: HTTP GET http:\/\/127\.0\.0\.1:1\/janus\/info: connection refused\n$/);
+      assert.equal(existsSync(junit), false, 'a listing writes no report');
     } finally {
       files.remove();
     }
