@@ -198,6 +198,8 @@ c('fragment-with-name.fragment', 'unknown key "name"', `^^name: not a scenario\n
 c('fragment-params-list.fragment', 'should be an object', `params: ^^[room]\n${fragment('  - request: ping\n')}`);
 c('fragment-param-reserved.fragment', '"session" cannot be a parameter', `params:\n  ^^session: null\n${fragment('  - request: ping\n')}`);
 c('fragment-unclosed-placeholder.fragment', 'not closed', fragment('  - request: { janus: ping, x: "^^${room" }\n', 'params: { room: 1 }\n'));
+// An empty fragment is said to be one: a fragment needs only steps:, not a scenario's name:.
+c('fragment-empty.fragment', 'the file holds no fragment', '# nothing but a comment\n', { at: [0, 1] });
 c('fragment-bad-duration.fragment', 'no time at all', fragment('  - wait: { janus: event }\n    within: ^^0\n'));
 
 // --- Includes, from a scenario ---

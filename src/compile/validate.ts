@@ -194,7 +194,11 @@ function describe(e: ErrorObject, path: DocPath, source: YamlSource, where: stri
       return { span: source.spanOf(path), message: `${at} is missing the required key "${e.params.missingProperty}"` };
     case 'type':
       // A whole file that is null: nothing but comments and blank lines.
-      if (path.length === 0 && e.data === null) return { span: source.spanOf(path), message: 'the file holds no scenario: it is empty, or only comments', hint: 'a scenario is a mapping with at least name: and steps:' };
+      // A fragment is said as one: it needs only steps:, and "scenario" would send its reader to the wrong file kind.
+      if (path.length === 0 && e.data === null) {
+        const fragment = where === 'the fragment';
+        return { span: source.spanOf(path), message: `the file holds no ${fragment ? 'fragment' : 'scenario'}: it is empty, or only comments`, hint: fragment ? 'a fragment is a mapping with at least steps:' : 'a scenario is a mapping with at least name: and steps:' };
+      }
       return { span: source.spanOf(path), message: `${at} should be ${article(String(e.params.type))}, not ${typeName(e.data)}`, hint: layoutHint(String(e.params.type), e.data) };
     case 'anyOf': {
       const isDuration = schema?.anyOf?.some((branch) => branch.pattern === DURATION_PATTERN);
