@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type YAMLError } from '../vendor/yaml.js';
+import { LineCounter, parseDocument, isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLError, type YAMLMap } from '../vendor/yaml.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { DocPath, SourceSpan } from '../core/source.js';
 
@@ -23,7 +23,9 @@ export class YamlSource {
     const at = (offset: number, width = 1): SourceSpan => ({ file, ...lines.linePos(Math.min(offset, text.length)), width });
     let doc: Document;
     try {
-      doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, version: '1.2' });
+      // uniqueKeys: false because the parser compares each key with every earlier one of its map (a
+      // 256 KB map of 30,000 keys took seconds); checkStructure finds duplicates with a Set instead.
+      doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, version: '1.2' });
     } catch (e) {
       return { diagnostics: [{ span: { file, line: 1, col: 1, width: 1 }, message: `invalid YAML: ${oneLine((e as Error).message)}` }] };
     }
@@ -62,7 +64,7 @@ export class YamlSource {
     let keyNode: Node | undefined;
     for (const segment of path) {
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+        const pair = pairsByKey(node).get(String(segment));
         if (!pair) break;
         keyNode = pair.key as Node;
         node = pair.value as Node | null;
@@ -100,6 +102,27 @@ export class YamlSource {
     const end = Math.min(valueEnd, lineEnd === -1 ? valueEnd : lineEnd);
     return { file: this.file, line: pos.line, col: pos.col, width: Math.max(1, end - start) };
   }
+}
+
+/**
+ * A mapping's pairs by key text, made once per mapping: spanOf is asked for every variable and
+ * every problem, and a linear search each time made a map of thousands of keys take seconds.
+ * The first pair of a text wins, as a search in order would find it.
+ */
+const keyIndexes = new WeakMap<object, Map<string, Pair>>();
+
+function pairsByKey(map: YAMLMap): Map<string, Pair> {
+  let index = keyIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items) {
+      if (!isPair(p) || !isScalar(p.key)) continue;
+      const text = String(p.key.value);
+      if (!index.has(text)) index.set(text, p as Pair);
+    }
+    keyIndexes.set(map, index);
+  }
+  return index;
 }
 
 /** Deeper than any scenario needs, shallow enough for every recursive stage after parsing. */
@@ -205,7 +228,8 @@ function checkStructure(doc: Document, at: (offset: number, width?: number) => S
     if (!isCollection(n)) continue;
     if (depth > MAX_DEPTH) return { span: spanOf(n), message: `the file nests more than ${MAX_DEPTH} levels deep; no scenario needs that` };
     const clash = isMap(n) ? keyClash(n) : undefined;
-    if (clash) return { span: spanOf(clash), message: `invalid YAML: the key ${textOf(clash)} is the same key as an earlier one once read (keys are text: 1 and "1", true and "true" collide)` };
+    if (clash?.same) return { span: spanOf(clash.key), message: 'invalid YAML: Map keys must be unique' };
+    if (clash) return { span: spanOf(clash.key), message: `invalid YAML: the key ${textOf(clash.key)} is the same key as an earlier one once read (keys are text: 1 and "1", true and "true" collide)` };
     const inner = [...ancestors, n];
     // Pushed in reverse so the first problem in the file is found first.
     for (const item of [...n.items].reverse()) {
@@ -228,14 +252,18 @@ function tagSpan(node: Node, text: string, at: (offset: number, width?: number) 
   return at(bang, Math.max(1, text.slice(bang, start).trimEnd().length));
 }
 
-/** The first key of a mapping whose text equals an earlier key's (uniqueKeys compares values, not text). */
-function keyClash(map: { items: unknown[] }): Node | undefined {
-  const seen = new Set<string>();
+/**
+ * The first key of a mapping whose text equals an earlier key's, and whether both are the same
+ * value (a plain duplicate) or only the same once read as text (1 and "1").
+ */
+function keyClash(map: { items: unknown[] }): { key: Node; same: boolean } | undefined {
+  const seen = new Map<string, unknown>();
   for (const item of map.items) {
     if (!isPair(item) || !isScalar(item.key)) continue;
-    const text = String(item.key.value ?? '');
-    if (seen.has(text)) return item.key as Node;
-    seen.add(text);
+    const value = item.key.value;
+    const text = String(value ?? '');
+    if (seen.has(text)) return { key: item.key as Node, same: Object.is(seen.get(text), value) };
+    seen.set(text, value);
   }
   return undefined;
 }

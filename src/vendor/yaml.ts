@@ -2,4 +2,4 @@
 // one-file bundle of the package (scripts/bundle-vendor.mjs): Node then reads one file at start
 // instead of the package's ~130 CommonJS modules. Without the build step it re-exports the package.
 export { Document, LineCounter, isAlias, isCollection, isMap, isPair, isScalar, isSeq, parse, parseDocument, stringify, visit } from 'yaml';
-export type { Alias, Node, YAMLError } from 'yaml';
+export type { Alias, Node, Pair, YAMLError, YAMLMap } from 'yaml';

@@ -313,6 +313,52 @@ steps:
     });
   });
 
+  describe('wide mappings', function () {
+    /**
+     * Array callbacks run while loading (some, find, ...): the work of a search through a
+     * mapping's keys, counted rather than timed. Linear loading does four times the work for four
+     * times the keys; a search per key (the parser's duplicate-key check, spanOf's lookup) sixteen.
+     */
+    function searchWork(n: number): number {
+      const vars = Array.from({ length: n }, (_, i) => `  v${i}: ${i}\n`).join('');
+      const body = Array.from({ length: n }, (_, i) => `      k${i}: ${i}\n`).join('');
+      write({ 'wide.yaml': `name: wide\nvariables:\n${vars}steps:\n  - request:\n      janus: ping\n${body}` });
+      const methods = ['some', 'find', 'findIndex', 'every', 'filter'] as const;
+      const proto = Array.prototype as unknown as Record<string, (this: unknown[], fn: (...a: unknown[]) => unknown, ...rest: unknown[]) => unknown>;
+      const saved = methods.map((m) => proto[m]!);
+      let calls = 0;
+      methods.forEach((m, i) => {
+        proto[m] = function (this: unknown[], fn: (...a: unknown[]) => unknown, ...rest: unknown[]) {
+          return saved[i]!.call(this, function (this: unknown, ...a: unknown[]) {
+            calls++;
+            return fn.apply(this, a);
+          }, ...rest);
+        };
+      });
+      try {
+        const r = load('wide.yaml');
+        assert.deepEqual([r.diagnostics.length, r.scenarios.length], [0, 1]);
+      } finally {
+        methods.forEach((m, i) => (proto[m] = saved[i]!));
+      }
+      return calls;
+    }
+
+    it('are loaded with work linear in their keys (no search of the mapping per key)', function () {
+      const small = searchWork(1000);
+      const large = searchWork(4000);
+      assert.ok(large < small * 6, `1000 keys: ${small} callbacks, 4000 keys: ${large} (${(large / small).toFixed(1)} times as many)`);
+    });
+
+    it('a key written twice is still refused, where the second one is', function () {
+      write({ 'd.yaml': 'name: d\nvariables:\n  a: 1\n  b: 2\n  a: 3\nsteps:\n  - request: ping\n' });
+      const [d, more] = load('d.yaml').diagnostics;
+      assert.equal(more, undefined);
+      assert.equal(d!.message, 'invalid YAML: Map keys must be unique');
+      assert.deepEqual({ line: d!.span.line, col: d!.span.col }, { line: 5, col: 3 });
+    });
+  });
+
   describe('collecting files (run . / validate .)', function () {
     it('leaves out node_modules, hidden folders and hidden files (.gitlab-ci.yml) unless named', async function () {
       const { collectFiles } = await import('../../src/load/collect.js');
