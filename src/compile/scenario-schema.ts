@@ -127,7 +127,8 @@ export function scenarioSchema(): object {
             },
           ],
         },
-        uniqueItems: true,
+        // No uniqueItems: with entries of two forms ajv compares every pair deeply (a list of 30,000
+        // names took 10 s), and misses a name given in both; the compiler checks names with a Set.
         minItems: 1,
         description: 'named clients, each with its own connection and Janus session; the first one is the default; { name, keepalive } gives one its own keepalives',
       },

@@ -9,6 +9,8 @@ import type { CompiledScenario } from '../../src/compile/scenario.js';
 import type { JanusClient, RequestOutcome } from '../../src/janus/client.js';
 import type { JanusMessage, Route } from '../../src/protocol/messages.js';
 import { loadFiles, type LoadResult } from '../../src/compile/load-files.js';
+import { validateFile } from '../../src/compile/validate.js';
+import { YamlSource } from '../../src/load/yaml-source.js';
 import { ScenarioValues } from '../../src/run/values.js';
 import type { Actor } from '../../src/steps/contract.js';
 import { stepContext } from '../support/step-context.js';
@@ -313,7 +315,7 @@ steps:
     });
   });
 
-  describe('wide mappings', function () {
+  describe('large files: work linear in their size', function () {
     /**
      * Array callbacks run while loading (some, find, ...): the work of a search through a
      * mapping's keys, counted rather than timed. Linear loading does four times the work for four
@@ -344,10 +346,30 @@ steps:
       return calls;
     }
 
-    it('are loaded with work linear in their keys (no search of the mapping per key)', function () {
+    it('a mapping of many keys is loaded with work linear in its keys (no search of the mapping per key)', function () {
       const small = searchWork(1000);
       const large = searchWork(4000);
       assert.ok(large < small * 6, `1000 keys: ${small} callbacks, 4000 keys: ${large} (${(large / small).toFixed(1)} times as many)`);
+    });
+
+    it('a long list of clients is checked with work linear in its length (no comparison of every pair)', function () {
+      const base = YamlSource.parse('c.yaml', join(dir, 'c.yaml'), 'name: c\nsteps:\n  - request: ping\n').source!;
+      // Reads of each client's name, counted: a comparison of two { name } entries reads both.
+      const reads = (n: number): number => {
+        let count = 0;
+        const clients = Array.from({ length: n }, (_, i) => Object.defineProperty({}, 'name', { enumerable: true, get: () => (count++, `c${i}`) }));
+        assert.deepEqual(validateFile(base.withValue({ name: 'c', clients, steps: [{ request: 'ping' }] }), 'scenario'), []);
+        return count;
+      };
+      const small = reads(500);
+      const large = reads(2000);
+      assert.ok(large < small * 6, `500 clients: ${small} reads, 2000 clients: ${large} (${(large / small).toFixed(1)} times as many)`);
+    });
+
+    it('a client declared twice is refused by name, in either form', function () {
+      write({ 'c.yaml': 'name: c\nclients: [a, b, { name: a, keepalive: false }, b]\nsteps:\n  - request: ping\n' });
+      const found = load('c.yaml').diagnostics.map((d) => `${d.span.line}:${d.span.col} ${d.message}`);
+      assert.deepEqual(found, ['2:17 client "a" is declared twice', '2:48 client "b" is declared twice']);
     });
 
     it('a key written twice is still refused, where the second one is', function () {
