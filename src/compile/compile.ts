@@ -1,4 +1,4 @@
-import { closestName, type Diagnostic } from '../core/diagnostic.js';
+import { closestName, HINTED_PER_FILE, type Diagnostic } from '../core/diagnostic.js';
 import { checkDuration } from '../core/duration.js';
 import type { DocPath, SourceSpan } from '../core/source.js';
 import type { YamlSource } from '../load/yaml-source.js';
@@ -191,7 +191,7 @@ class ScenarioCompiler implements IncludeHost {
     const secrets = (this.doc.secrets as string[] | undefined) ?? [];
     secrets.forEach((name, i) => {
       if (this.names.has(name)) return;
-      const closest = closestName(name, [...this.names]);
+      const closest = this.diagnostics.length < HINTED_PER_FILE ? closestName(name, [...this.names]) : undefined;
       this.diagnostics.push({ span: this.source.spanOf(['secrets', i]), message: `secrets: "${name}" is not a variable or a saved value of this scenario`, hint: closest ? `did you mean "${closest}"?` : undefined });
     });
     return secrets;

@@ -1,5 +1,5 @@
 import { dirname, relative, resolve as resolvePath } from 'node:path';
-import { closestName, type Diagnostic } from '../core/diagnostic.js';
+import { closestName, HINTED_PER_FILE, type Diagnostic } from '../core/diagnostic.js';
 import { formatSpan, type DocPath } from '../core/source.js';
 import type { YamlSource } from '../load/yaml-source.js';
 import type { CompiledStep } from '../steps/contract.js';
@@ -148,7 +148,7 @@ export class Includes {
     let complete = true;
     for (const given of Object.keys(params)) {
       if (Object.hasOwn(declared, given)) continue;
-      const hint = closestName(given, Object.keys(declared));
+      const hint = this.host.diagnostics.length < HINTED_PER_FILE ? closestName(given, Object.keys(declared)) : undefined;
       this.host.diagnostics.push({
         span: src.spanOf([...stepPath, ...withPath, given], { key: true }),
         message: `the fragment ${file} has no parameter "${given}"; it declares ${Object.keys(declared).join(', ') || 'none'}`,

@@ -1,4 +1,4 @@
-import { closestName, type Diagnostic } from '../core/diagnostic.js';
+import { closestName, HINTED_PER_FILE, type Diagnostic } from '../core/diagnostic.js';
 import type { DocPath } from '../core/source.js';
 import type { YamlSource } from '../load/yaml-source.js';
 import { BUILTIN_NAMES } from './scenario.js';
@@ -39,14 +39,19 @@ function checkRef(scope: PlaceholderScope, known: Set<string>, ref: PlaceholderR
   if (head === 'env' || head === 'env_int') return checkEnvRef(scope.env, head, second, fail);
   if (scope.clients.includes(head!) && !known.has(head!)) {
     if (!['session', 'handle', 'handles'].includes(second ?? '')) return fail(`\${${ref.ref}}: a client has session, handle and handles.<name>`);
-    if (second === 'handles') return checkHandle(scope.handles, head!, third, fail);
+    if (second === 'handles') return checkHandle(scope, head!, third, fail);
     return true;
   }
-  if (head === 'handles' && !known.has(head)) return checkHandle(scope.handles, undefined, second, fail);
+  if (head === 'handles' && !known.has(head)) return checkHandle(scope, undefined, second, fail);
   if (known.has(head!) || (BUILTIN_NAMES as readonly string[]).includes(head!)) return true;
   if (scope.savedTogether.has(head!)) return fail(`\${${ref.ref}} is saved by a request sent at the same time (in the same concurrently step): it has a value only after that step`, 'use it in a step after the concurrently step');
-  const hint = closestName(head!, [...known, ...BUILTIN_NAMES, ...scope.clients]);
+  const hint = hinting(scope) ? closestName(head!, [...known, ...BUILTIN_NAMES, ...scope.clients]) : undefined;
   return fail(`unknown placeholder \${${ref.ref}}: no variable, parameter or saved value named "${head}" is defined before this point`, hint ? `did you mean "\${${hint}}"?` : undefined);
+}
+
+/** Whether a problem found now still gets a "did you mean" (HINTED_PER_FILE). */
+function hinting(scope: PlaceholderScope): boolean {
+  return scope.diagnostics.length < HINTED_PER_FILE;
 }
 
 /** `${env.NAME}` / `${env_int.NAME}`: the variable must be set (and an integer for env_int) when the scenario is compiled. */
@@ -59,12 +64,13 @@ function checkEnvRef(env: NodeJS.ProcessEnv, head: 'env' | 'env_int', name: stri
 }
 
 /** `${alice.handles.x}` (or `${handles.x}`, any client): x must have been named with `as:` before. */
-function checkHandle(handles: Map<string, Set<string>>, client: string | undefined, name: string | undefined, fail: Fail): boolean {
+function checkHandle(scope: PlaceholderScope, client: string | undefined, name: string | undefined, fail: Fail): boolean {
+  const { handles } = scope;
   if (name === undefined) return fail(`\${${client ? `${client}.` : ''}handles} needs a handle name: \${${client ? `${client}.` : ''}handles.<name>}`);
   const declared = client === undefined ? [...handles.values()].flatMap((set) => [...set]) : [...(handles.get(client) ?? [])];
   // In a fragment compiled on its own, a handle named by a parameter (`as: "${as}"`) is not known yet.
   if (declared.includes(name) || declared.some((n) => n.includes('${'))) return true;
-  const hint = closestName(name, declared);
+  const hint = hinting(scope) ? closestName(name, declared) : undefined;
   return fail(
     `no handle named "${name}"${client ? ` for client ${client}` : ''} before this point: name one with \`as: ${name}\` on an attach step first`,
     hint ? `did you mean "${hint}"?` : undefined,

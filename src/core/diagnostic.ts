@@ -16,6 +16,12 @@ export interface Diagnostic {
 /** How much of a file's problems and of a source line a reader is shown. */
 export const SHOWN_PER_FILE = 10;
 const LINE_WINDOW = 100;
+/**
+ * Problems of one document that get a "did you mean" among the names it declares: well past the
+ * SHOWN_PER_FILE a reader sees. Each guess compares with every name, so thousands of unknown
+ * names in a file of thousands of variables took half a minute to load without a bound.
+ */
+export const HINTED_PER_FILE = 100;
 const MESSAGE_LIMIT = 300;
 
 /** Renders a diagnostic the way Hurl does: location, the offending line, a caret under it. */

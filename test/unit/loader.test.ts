@@ -372,6 +372,18 @@ steps:
       assert.deepEqual(found, ['2:17 client "a" is declared twice', '2:48 client "b" is declared twice']);
     });
 
+    it('"did you mean" is guessed for the first 100 problems of a file, not for every one', function () {
+      // Each guess compares with every name declared: thousands of typos in a file of thousands of variables took half a minute.
+      const vars = Array.from({ length: 150 }, (_, i) => `  room${i}: ${i}\n`).join('');
+      const steps = Array.from({ length: 150 }, (_, i) => `  - request: { janus: "\${rom${i}}" }\n`).join('');
+      write({ 'typos.yaml': `name: typos\nvariables:\n${vars}steps:\n${steps}secrets: [rooom1]\n` });
+      const problems = load('typos.yaml').diagnostics;
+      assert.equal(problems.length, 151);
+      assert.equal(problems[0]!.hint, 'did you mean "${room0}"?');
+      assert.equal(problems[99]!.hint, 'did you mean "${room99}"?');
+      assert.deepEqual(problems.slice(100).map((d) => d.hint), Array(51).fill(undefined));
+    });
+
     it('a key written twice is still refused, where the second one is', function () {
       write({ 'd.yaml': 'name: d\nvariables:\n  a: 1\n  b: 2\n  a: 3\nsteps:\n  - request: ping\n' });
       const [d, more] = load('d.yaml').diagnostics;
