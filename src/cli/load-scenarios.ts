@@ -5,15 +5,20 @@ import { Redactor } from '../report/redact.js';
 import { UsageError } from './options.js';
 
 /**
- * The command line's inputs loaded; inputs that name no file are a usage error (exit 2). A
+ * The command line's inputs loaded; inputs that name no file are a usage error (exit 2), said
+ * after the problems of the files that were found (a mistyped name hides none of them). A
  * problem's source line shows the run's secrets (`redactor`; at least those of the environment)
  * masked, its caret still under the right column.
  */
 export async function loadScenarios(inputs: string[], options: { fragments: boolean; redactor?: Redactor }): Promise<{ scenarios: CompiledScenario[]; files: string[]; problems?: string }> {
   const redactor = options.redactor ?? environmentSecrets();
   const loaded = await loadSuite(inputs, { fragments: options.fragments, mask: (text) => redactor.masked(text) });
-  if (loaded.missing.length > 0) throw new UsageError(nothingFoundMessage(loaded.missing));
-  return loaded.problems === undefined ? loaded : { ...loaded, problems: redactor.text(loaded.problems) };
+  const missing = loaded.missing.length > 0 ? nothingFoundMessage(loaded.missing) : undefined;
+  if (loaded.problems === undefined) {
+    if (missing) throw new UsageError(missing);
+    return loaded;
+  }
+  return { ...loaded, problems: redactor.text(missing ? `${loaded.problems}\nerror: ${missing}` : loaded.problems) };
 }
 
 function environmentSecrets(): Redactor {

@@ -21,7 +21,7 @@ export interface LoadSuiteOptions {
 export interface LoadedSuite {
   scenarios: CompiledScenario[];
   files: string[];
-  /** Inputs that named no file: the caller says so (a usage problem). */
+  /** Inputs that named no file: the caller says so (a usage problem). The files found are loaded all the same, for their problems; none of their scenarios is returned. */
   missing: string[];
   diagnostics: Diagnostic[];
   /** The diagnostics rendered with their source lines; absent when there is none. */
@@ -37,10 +37,11 @@ export async function loadSuite(inputs: string[], options: LoadSuiteOptions = {}
   const collected = await collectFiles(inputs, { fragments: options.fragments ?? false, cwd: options.cwd });
   const ignore = options.ignore ?? CONFIG_FILES;
   const files = collected.files.filter((f) => !ignore.includes(basename(f)));
-  if (collected.missing.length > 0) return { scenarios: [], files, missing: collected.missing, diagnostics: [] };
+  const missing = collected.missing;
   const result = loadFiles(files, { cwd: options.cwd, env: options.env, knownSchema, errorCodes: CATALOGUE_ERROR_CODES });
-  if (result.diagnostics.length === 0) return { scenarios: result.scenarios, files, missing: [], diagnostics: [] };
+  const scenarios = missing.length > 0 ? [] : result.scenarios;
+  if (result.diagnostics.length === 0) return { scenarios, files, missing, diagnostics: [] };
   const mask = options.mask;
   const sources = mask ? new Map([...result.sources].map(([file, text]) => [file, mask(text)])) : result.sources;
-  return { scenarios: result.scenarios, files, missing: [], diagnostics: result.diagnostics, problems: renderDiagnostics(result.diagnostics, sources) };
+  return { scenarios, files, missing, diagnostics: result.diagnostics, problems: renderDiagnostics(result.diagnostics, sources) };
 }

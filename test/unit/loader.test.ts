@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -394,6 +394,21 @@ steps:
   });
 
   describe('collecting files (run . / validate .)', function () {
+    it('a name that finds no file hides none of the problems of the files found (validate and run, exit 2)', function () {
+      write({ 'a.yaml': 'name: a\nsteps:\n  - request: ping\n    expct: 1\n', 'b.yaml': 'name: b\nsteps:\n  - request: ping\n' });
+      for (const args of [['validate'], ['run', '--url', 'http://127.0.0.1:9/janus']]) {
+        const r = spawnSync(process.execPath, [CLI, args[0]!, 'a.yaml', 'typo.yaml', 'b.yaml', ...args.slice(1)], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+        assert.equal(r.status, 2, r.stderr);
+        assert.match(r.stderr, /--> a\.yaml:4:5\n/);
+        assert.match(r.stderr, /^1 problem in scenario files; nothing was run\nerror: no scenario files found for "typo\.yaml": no such file or folder$/m);
+        assert.doesNotMatch(r.stderr, /^ {4}at /m);
+      }
+      // Without a problem elsewhere, the missing name is the usage error it was.
+      const r = spawnSync(process.execPath, [CLI, 'validate', 'b.yaml', 'typo.yaml'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+      assert.equal(r.status, 2);
+      assert.equal(r.stderr, 'error: no scenario files found for "typo.yaml": no such file or folder\n(run janus-scenarios validate --help for usage)\n');
+    });
+
     it('leaves out node_modules, hidden folders and hidden files (.gitlab-ci.yml) unless named', async function () {
       const { collectFiles } = await import('../../src/load/collect.js');
       write({ 'a.yaml': 'x', 'node_modules/pkg/b.yaml': 'x', '.hidden/c.yaml': 'x', 'sub/d.yaml': 'x', '.gitlab-ci.yml': 'x', 'sub/.pre-commit-config.yaml': 'x' });
