@@ -67,7 +67,9 @@ function suggestion(name: string): string {
 
 async function mochaReporter(name: string, context: ChoiceContext): Promise<Reporter> {
   // A module path is imported: a named pipe would hang the run, /dev/zero fill its memory.
-  const stat = /^[./]/.test(name) ? statSync(name, { throwIfNoEntry: false }) : undefined;
+  const path = /^[./]/.test(name);
+  const stat = path ? statSync(name, { throwIfNoEntry: false }) : undefined;
+  if (path && !stat) throw new UsageError(`--reporter ${name}: no such file (a reporter module's path is read from the working folder, ${process.cwd()})`);
   const problem = stat && !stat.isDirectory() ? optionFileProblem(name, OPTION_FILE_LIMITS.module) : undefined;
   if (problem) throw new UsageError(`--reporter ${name}: cannot load it: ${problem}`);
   const { loadMochaReporter, MochaBridge } = await import('../mocha/bridge.js');

@@ -248,6 +248,8 @@ describe('the reporter registry and the --reporter choice', function () {
     await assert.rejects(chooseReporters(['junit:'], context), UsageError);
     await assert.rejects(chooseReporters(['console:file.txt'], context), /takes no path/);
     await assert.rejects(chooseReporters(['no-such-reporter'], context), /unknown reporter "no-such-reporter": use console, spec, .*junit/);
+    // A module path that names no file says so, not that no reporter has that name.
+    await assert.rejects(chooseReporters(['./no-such-reporter.js'], context), /--reporter \.\/no-such-reporter\.js: no such file \(a reporter module's path is read from the working folder, /);
   });
 
   it('hands any other name to mocha through the bridge', async function () {
