@@ -92,9 +92,12 @@ interface NanoSocket {
 }
 type NanoModule = { socket(type: 'pair', options?: Record<string, unknown>): NanoSocket };
 
+/** The npm package of the binding (an optional dependency). */
+const NANOMSG_PACKAGE = 'nanomsg';
+
 /** Loaded on the first Nanomsg connection; an optional dependency, absent where it could not be built. */
 export function loadNanomsg(): Promise<NanoModule> {
-  return loadNative<NanoModule>('nanomsg', 'it is an optional dependency built by npm install with node-gyp (needs g++, make and python3)').catch((fault: TransportFault) => {
+  return loadNative<NanoModule>(NANOMSG_PACKAGE, 'it is an optional dependency built by npm install with node-gyp (needs g++, make and python3)').catch((fault: TransportFault) => {
     throw new TransportFault(`Nanomsg: ${fault.message}`);
   });
 }
@@ -104,7 +107,7 @@ const pipes = new Map<string, Pipe>();
 
 async function openConnection(url: string, sink: TransportSink, maxBytes: number): Promise<ChannelConnection> {
   checkNanomsgAddress(url);
-  const nano = loadedNative<NanoModule>('nanomsg') ?? await loadNanomsg();
+  const nano = loadedNative<NanoModule>(NANOMSG_PACKAGE) ?? await loadNanomsg();
   let pipe = pipes.get(url);
   if (!pipe) {
     pipe = new Pipe(url, maxBytes, nano);

@@ -146,9 +146,12 @@ interface UnixSocketModule {
   DgramSocket: new () => DgramSocketLike;
 }
 
+/** The npm package of the SOCK_SEQPACKET and SOCK_DGRAM binding. */
+const UNIX_PACKAGE = 'node-unix-socket';
+
 /** Loaded on first use: runs that never touch a Unix socket do not load the native binding. */
 export function loadUnixModule(): Promise<UnixSocketModule> {
-  return loadNative<UnixSocketModule>('node-unix-socket', 'run npm install').catch((fault: TransportFault) => {
+  return loadNative<UnixSocketModule>(UNIX_PACKAGE, 'run npm install').catch((fault: TransportFault) => {
     throw new TransportFault(`Unix socket: ${fault.message}`);
   });
 }
@@ -221,7 +224,7 @@ class UnixConnection implements TransportConnection {
 
   async open(options: ConnectOptions): Promise<void> {
     this.connectOptions = options;
-    const module = loadedNative<UnixSocketModule>('node-unix-socket') ?? await loadUnixModule();
+    const module = loadedNative<UnixSocketModule>(UNIX_PACKAGE) ?? await loadUnixModule();
     if (this.address.type === 'dgram') this.openDgram(module);
     else await this.openSeqpacket(module, options.connectTimeoutMs);
   }
