@@ -530,6 +530,17 @@ export class JanusClient {
    * destroy got no answer, an error, or could not be sent over a failed connection).
    */
   async close(destroyPayload: (sessionId: number) => JanusMessage, timeoutMs: number): Promise<CloseOutcome> {
+    const { destroyed, left, disconnected } = await this.release(destroyPayload, timeoutMs);
+    await disconnected;
+    return { destroyed, left };
+  }
+
+  /**
+   * What close() does, but it returns once the sessions are destroyed and the connection's
+   * close has begun: `disconnected` settles when it has ended. A run does its own last work
+   * (the checks left, its result) while the server answers the close, then awaits it.
+   */
+  async release(destroyPayload: (sessionId: number) => JanusMessage, timeoutMs: number): Promise<CloseOutcome & { disconnected: Promise<void> }> {
     this.stopKeepalives();
     this.closing = true;
     await this.reconnectForCleanup();
@@ -548,11 +559,11 @@ export class JanusClient {
       else outcome.left.push({ sessionId, reason });
     }
     for (const sid of leftover) this.forgetSession(sid);
-    await this.connection?.close();
+    const disconnected = this.connection?.close() ?? Promise.resolve();
     for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault: new TransportFault('connection closed') });
     this.deadlines.clear();
     this.aborts.release();
-    return outcome;
+    return { destroyed: outcome.destroyed, left: outcome.left, disconnected };
   }
 
   /** Cleanup after a fault that left the transport able to send (see TransportConnection.sendsAfterFaults). */

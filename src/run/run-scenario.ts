@@ -73,10 +73,13 @@ const NO_LOOKUP: ValueLookup = { lookup: () => undefined };
 export async function runScenario(scenario: CompiledScenario, target: RunTarget, options: RunOptions): Promise<ScenarioResult> {
   const run = new ScenarioRun(scenario, target, options);
   run.emit({ type: 'scenario:start', file: scenario.file, name: scenario.name, transport: target.transport });
-  const failure = await run.steps();
+  await run.steps();
   const stepMessages = run.transcript.length;
   const cleanup = await run.cleanUp();
-  const result = await run.result(failure, stepMessages, cleanup);
+  // While the server answers the connections' close: the checks left, then the result.
+  const result = await run.result(run.stepVerdict(), stepMessages, cleanup);
+  await cleanup.disconnected;
+  result.durationMs = Date.now() - result.startedAt;
   run.emit({ type: 'scenario:end', result });
   return result;
 }
@@ -88,6 +91,8 @@ interface Cleanup {
   sessionsLeft: ScenarioResult['sessionsLeft'];
   /** A client whose connection failed (a server problem), or a message handler that threw, on the way. */
   fault?: Failure;
+  /** Settles when every connection has closed (their close begun by cleanup). */
+  disconnected: Promise<unknown>;
 }
 
 /** One run of a scenario: its clients, values, transcript and the reasons it may stop early. */
@@ -118,6 +123,8 @@ class ScenarioRun {
   private knownIssue?: KnownIssue;
   /** With `continueOnMismatch`: the failures after the first. */
   private laterFailures: Failure[] = [];
+  /** The steps' failures, by step. */
+  private readonly failures = new StepFailures();
   /** Set when every step was skipped for the server's version: the scenario checked nothing. */
   private noStepApplies?: string;
 
@@ -153,12 +160,12 @@ class ScenarioRun {
 
   /**
    * Variables, then each step until one fails (or, with `continueOnMismatch`, until one fails
-   * that the scenario cannot go on after); the first failure, if any. Later ones go to `laterFailures`.
+   * that the scenario cannot go on after). The verdict is stepVerdict()'s, once the checks left have run.
    */
-  async steps(): Promise<Failure | undefined> {
+  async steps(): Promise<void> {
     const context = this.context(this.stops.stepSignal);
     const version = this.target.serverVersion;
-    const failures = new StepFailures();
+    const failures = this.failures;
     try {
       const variables = resolveVariables(this.scenario, this.values, context, this.actors.get(this.scenario.clients[0]!)!);
       if (variables) failures.add(-1, variables);
@@ -199,13 +206,21 @@ class ScenarioRun {
         if (failure) failures.add(index, failure);
         if (bug || failures.stop(this.options.continueOnMismatch === true)) break;
       }
-      if (this.checks) this.addSchemaFailures(failures, this.checks.take(true), AFTER_STEPS, undefined);
     } catch (e) {
       failures.add(this.stepIndex, toFailure(e));
     }
     this.stepIndex = AFTER_STEPS;
     this.stops.endSteps();
-    const [first, ...later] = failures.inOrder();
+  }
+
+  /**
+   * The steps' first failure, if any; later ones go to `laterFailures`. Runs the schema checks
+   * still queued first: those of the steps' messages fail their steps (strict mode), those of
+   * what came after the steps (cleanup, late events) are only reported.
+   */
+  stepVerdict(): Failure | undefined {
+    if (this.checks) this.addSchemaFailures(this.failures, this.checks.take(true), AFTER_STEPS, undefined);
+    const [first, ...later] = this.failures.inOrder();
     this.laterFailures = later;
     return first;
   }
@@ -229,19 +244,24 @@ class ScenarioRun {
 
   /** Cleanup steps, peers, then every session left: with a time budget of its own, so it runs even after a timeout or Ctrl-C. */
   async cleanUp(): Promise<Cleanup> {
-    const cleanup: Cleanup = { failures: [], destroyedSessions: [], sessionsLeft: [] };
+    const cleanup: Cleanup = { failures: [], destroyedSessions: [], sessionsLeft: [], disconnected: Promise.resolve() };
     if (this.scenario.cleanup.length > 0) await this.cleanupSteps(cleanup);
     await this.target.peers?.closeAll(this.peerPrefix);
+    const closing: Array<Promise<void>> = [];
     // Last connected first, as a teardown undoes a set-up: a session made after another may
     // depend on it (a SIP helper on its master; Janus before 1.4.0 frees a master's helpers
     // badly when the master goes first).
-    for (const [name, pending] of [...this.clients].reverse()) await this.closeClient(name, pending, cleanup);
+    for (const [name, pending] of [...this.clients].reverse()) await this.closeClient(name, pending, cleanup, closing);
     // One that happened after the last step, or during cleanup, still fails the scenario.
     cleanup.fault ??= this.stops.broken;
-    await (await this.adminClient?.catch(() => undefined))?.close(() => ({}), 0);
+    const admin = await this.adminClient?.catch(() => undefined);
+    if (admin) closing.push((await admin.release(() => ({}), 0)).disconnected);
     this.stops.dispose();
-    // What arrived after the last step (cleanup, late events) is reported, never failed on.
-    for (const { violation } of this.checks?.take(true) ?? []) this.schemaWarnings.push(formatViolation(violation));
+    if (closing.length > 0) {
+      cleanup.disconnected = Promise.all(closing);
+      // Awaited once the result is made; until then a connection whose close fails is not an unhandled rejection.
+      cleanup.disconnected.catch(() => undefined);
+    }
     return cleanup;
   }
 
@@ -261,12 +281,14 @@ class ScenarioRun {
     }
   }
 
-  private async closeClient(name: string, pending: Promise<JanusClient>, cleanup: Cleanup): Promise<void> {
+  /** Destroys the client's sessions and begins its connection's close, which `closing` gets. */
+  private async closeClient(name: string, pending: Promise<JanusClient>, cleanup: Cleanup, closing: Array<Promise<void>>): Promise<void> {
     const client = await pending.catch(() => undefined);
     if (!client) return;
     // The client adds each session's own apisecret or token.
     const destroy = (sessionId: number): JanusMessage => ({ janus: 'destroy', session_id: sessionId, transaction: `cleanup-${this.nextKeepalive()}` });
-    const closed = await client.close(destroy, 2000);
+    const closed = await client.release(destroy, 2000);
+    closing.push(closed.disconnected);
     cleanup.destroyedSessions.push(...closed.destroyed);
     cleanup.sessionsLeft.push(...closed.left.map((l) => ({ client: name, ...l })));
     const fault = client.fault ?? client.violation;

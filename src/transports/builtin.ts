@@ -46,7 +46,8 @@ export const BUILTIN_TRANSPORTS: readonly TransportDefinition[] = BUILTIN_TRANSP
  */
 export function lazyTransport(builtin: BuiltinTransport): TransportDefinition {
   let defining: Promise<TransportDefinition> | undefined;
-  const definition = (): Promise<TransportDefinition> => (defining ??= builtin.define());
+  let defined: TransportDefinition | undefined;
+  const definition = (): Promise<TransportDefinition> => (defining ??= builtin.define().then((d) => (defined = d)));
   const managed: ManagedTransport | undefined = builtin.managed && { ...builtin.managed, prepare: async (context) => (await definition()).managed!.prepare(context) };
   return {
     name: builtin.name,
@@ -55,6 +56,8 @@ export function lazyTransport(builtin: BuiltinTransport): TransportDefinition {
     ...(builtin.connection && { connection: builtin.connection }),
     ...(managed && { managed }),
     load: async () => (await definition()).load?.(),
-    connect: async (options, sink) => (await definition()).connect(options, sink),
+    // Once loaded, straight through: an await of the loaded definition would open the socket a
+    // turn later, after the rest of the run's set-up, not while it is made (see connectAhead).
+    connect: (options, sink) => (defined ? defined.connect(options, sink) : definition().then((d) => d.connect(options, sink))),
   };
 }

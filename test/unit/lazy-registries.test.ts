@@ -209,6 +209,24 @@ describe('lazy registries', function () {
       assert.equal(defines, 1);
     });
 
+    it('once its module is loaded, connect reaches the module within the call: the socket opens before the caller goes on', async function () {
+      let opened = 0;
+      const loaded = lazyTransport({
+        name: 'unit-lazy-loaded',
+        schemes: ['unit-lazy-loaded'],
+        secure: false,
+        define: async () => ({ name: 'unit-lazy-loaded', schemes: ['unit-lazy-loaded'], secure: false, connect: async () => { opened += 1; throw new Error('not here'); } }),
+      });
+      const options = { url: 'unit-lazy-loaded://x', api: 'janus' as const, tls: {}, connectTimeoutMs: 10 };
+      const sink = { message() {}, fault() {}, sessionGone() {} };
+      const first = loaded.connect(options, sink);
+      assert.equal(opened, 0, 'the first connect waits for the module');
+      await assert.rejects(first, /not here/);
+      const second = loaded.connect(options, sink);
+      assert.equal(opened, 2, 'a later connect opens at once');
+      await assert.rejects(second, /not here/);
+    });
+
     it('a transport a user registers still works beside the built-ins', function () {
       const mine: TransportDefinition = { name: 'unit-lazy-mine', schemes: ['unit-mine'], secure: false, connect: async () => { throw new Error('not here'); } };
       registerTransport(mine);

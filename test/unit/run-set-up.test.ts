@@ -55,6 +55,24 @@ function tracking(): TransportDefinition {
   };
 }
 
+/** Answers as ANSWERING does; its connection's close ends only when the test calls `closer.now`. */
+const SLOW_CLOSE = 'set-up-slow-close';
+const closer: { now?: () => void } = {};
+function slowClose(): TransportDefinition {
+  const inner = answeringTransport(SLOW_CLOSE, 'later');
+  return {
+    ...inner,
+    async connect(options, sink) {
+      const connection = await inner.connect(options, sink);
+      const close = () => {
+        happened.push('close begun');
+        return new Promise<void>((resolve) => (closer.now = () => (happened.push('closed'), resolve())));
+      };
+      return { ...connection, close };
+    },
+  };
+}
+
 const refusing: TransportDefinition = {
   name: REFUSING,
   schemes: [REFUSING],
@@ -91,6 +109,7 @@ describe('how a run sets itself up', function () {
     if (!getTransport(REFUSING)) registerTransport(logged(refusing));
     if (!getTransport(LATE_FAULT)) registerTransport(lateFault());
     if (!getTransport(TRACKING)) registerTransport(tracking());
+    if (!getTransport(SLOW_CLOSE)) registerTransport(slowClose());
     if (!getStepKind('signal-probe')) registerStepKind(signalProbe);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -192,6 +211,23 @@ describe('how a run sets itself up', function () {
     const result = await runScenario(ignores, target(TRACKING), options());
     assert.equal(result.status, 'passed', result.failure?.summary);
     assert.deepEqual(happened.filter((h) => h.startsWith('track')), []);
+  });
+
+  it('returns, and reports its end, only once every connection it opened has closed', async () => {
+    const s = scenario('slow-close', 'name: slow close\nsteps:\n  - request: create\n  - request: destroy\n');
+    closer.now = undefined;
+    let returned = false;
+    const onEvent = (e: RunEvent): void => void (e.type === 'scenario:end' && happened.push('scenario:end'));
+    const run = runScenario(s, target(SLOW_CLOSE), options({ onEvent })).then((r) => ((returned = true), r));
+    // Bounded in turns of the event loop: the close begins once the steps are over.
+    for (let turn = 0; turn < 1000 && !closer.now; turn++) await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(closer.now, "the connection's close began");
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(returned, false, 'the run waits for the close');
+    (closer.now as unknown as () => void)();
+    const result = await run;
+    assert.equal(result.status, 'passed', result.failure?.summary);
+    assert.deepEqual(happened, ['close begun', 'closed', 'scenario:end']);
   });
 
   it("ends every run going on under the caller's signal when it fires, and no run that ended before", async () => {
