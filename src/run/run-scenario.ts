@@ -79,6 +79,7 @@ export async function runScenario(scenario: CompiledScenario, target: RunTarget,
   // While the server answers the connections' close: the checks left, then the result.
   const result = await run.result(run.stepVerdict(), stepMessages, cleanup);
   await cleanup.disconnected;
+  run.lateChecks();
   result.durationMs = Date.now() - result.startedAt;
   run.emit({ type: 'scenario:end', result });
   return result;
@@ -223,6 +224,11 @@ class ScenarioRun {
     const [first, ...later] = this.failures.inOrder();
     this.laterFailures = later;
     return first;
+  }
+
+  /** What came while the connections closed is checked too, and only reported (the result shares the warnings' list). */
+  lateChecks(): void {
+    for (const { violation } of this.checks?.take(true) ?? []) this.schemaWarnings.push(formatViolation(violation));
   }
 
   /**
