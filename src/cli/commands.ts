@@ -107,7 +107,9 @@ export async function main(argv: string[], io: Io = STANDARD_IO): Promise<number
   } catch (e) {
     if (e instanceof UsageError) {
       const help = command && COMMANDS[command] ? `janus-scenarios ${command} --help` : 'janus-scenarios --help';
-      io.err(`error: ${e.message}\n(run ${help} for usage)`);
+      // A usage error may quote what it refuses (a URL, an option's value): never a secret.
+      const { commandLineRedactor } = await import('./command-line-secrets.js');
+      io.err(`error: ${commandLineRedactor(argv, process.env).text(e.message)}\n(run ${help} for usage)`);
       return ExitCode.invalidInput;
     }
     throw e;

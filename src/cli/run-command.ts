@@ -42,7 +42,7 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
   }
   const scenarios = withTags(loaded.scenarios, settings.tags);
   if (scenarios.length === 0) {
-    io.err('no scenarios to run' + (settings.tags.length ? ` with tags ${settings.tags.join(', ')}` : ''));
+    io.err(redactor.text('no scenarios to run' + (settings.tags.length ? ` with tags ${settings.tags.join(', ')}` : '')));
     return ExitCode.invalidInput;
   }
   const unguard = guardOutput(redactor);

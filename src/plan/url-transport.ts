@@ -1,4 +1,5 @@
 import { UsageError } from '../core/usage-error.js';
+import { REDACTED, redactUrls } from '../report/redact.js';
 import type { TransportDefinition } from '../transports/contract.js';
 import { getTransport, transportForScheme, transportNames } from '../transports/registry.js';
 
@@ -12,10 +13,12 @@ export function urlTransport(option: string, url: string): TransportDefinition {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
   const transport = scheme === undefined ? undefined : transportForScheme(scheme);
   if (transport) return transport;
+  // The refusal repeats the URL: its credentials stay out, also where no scheme marks them (`user:pass@host`).
+  const shown = scheme === undefined ? url.replace(/^[^/?#\s]*@/, `${REDACTED}@`) : redactUrls(url);
   const served = `schemes served: ${transportNames().flatMap((name) => getTransport(name)?.schemes ?? []).map((s) => `${s}://`).join(', ')}`;
   if (scheme === undefined) {
     const path = option === '--admin-url' ? 'admin' : 'janus';
-    throw new UsageError(`${option} ${url}: the URL has no scheme; write it whole, as http://${url}/${path} or ws://${url} (${served})`);
+    throw new UsageError(`${option} ${shown}: the URL has no scheme; write it whole, as http://${shown}/${path} or ws://${shown} (${served})`);
   }
-  throw new UsageError(`${option} ${url}: no transport serves the scheme "${scheme}" (${served})`);
+  throw new UsageError(`${option} ${shown}: no transport serves the scheme "${scheme}" (${served})`);
 }

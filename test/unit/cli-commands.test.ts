@@ -127,6 +127,42 @@ describe('CLI commands and options', function () {
     }
   });
 
+  it('a usage error never repeats a secret of the command line, a URL\'s credentials or the environment\'s', async () => {
+    const dir = scenarioDir({
+      'ping.yaml': PING,
+      'url-object.json': JSON.stringify({ url: { at: 'http://u:CfgPw7Lm3Kx9@127.0.0.1:1/janus' } }),
+      'no-scheme.json': JSON.stringify({ url: 'u:CfgNs7Lm3Kx9@127.0.0.1:1' }),
+    });
+    const ping = dir.path('ping.yaml');
+    const cases: Array<[string[], string]> = [
+      [['run', ping, '--url', 'httpx://u:PwdVq7Lm3Kx9@127.0.0.1:1/janus'], 'PwdVq7Lm3Kx9'],
+      [['run', ping, '--url', 'u:PwdVq7Lm3Kx9@127.0.0.1:1'], 'PwdVq7Lm3Kx9'],
+      [['run', ping, '--url', 'http://127.0.0.1:1/janus', '--admin-url', 'u:AdmPw7Lm3Kx9@127.0.0.1:2'], 'AdmPw7Lm3Kx9'],
+      [['run', ping, '--api-secret', 'ApiZk7Qm2Rt9Wn', '--timeout', 'ApiZk7Qm2Rt9Wn'], 'ApiZk7Qm2Rt9Wn'],
+      [['run', ping, '--token=TokZr4Hn6Yc1Pq', '--jobs', 'TokZr4Hn6Yc1Pq'], 'TokZr4Hn6Yc1Pq'],
+      [['run', ping, '--token', 'TokZr4Hn6Yc1Pq', '--tags', 'TokZr4Hn6Yc1Pq'], 'TokZr4Hn6Yc1Pq'],
+      [['load', ping, '--admin-secret', 'AdmZk5Pq8Lx3Vb', '--users', 'AdmZk5Pq8Lx3Vb'], 'AdmZk5Pq8Lx3Vb'],
+      [['run', ping, '--janus-config', 'admin_secret=Ab\nJcfgQz9Lm3Kx'], 'JcfgQz9Lm3Kx'],
+      [['run', ping, '--janus-config', 'api_secret:JcfgQz9Lm3Kx'], 'JcfgQz9Lm3Kx'],
+      [['run', ping, '--config', dir.path('url-object.json')], 'CfgPw7Lm3Kx9'],
+      [['run', ping, '--config', dir.path('no-scheme.json')], 'CfgNs7Lm3Kx9'],
+      [['run', ping, '--url', 'ws://127.0.0.1:1', '--jobs', 'EnvTk7Lm3Kx9'], 'EnvTk7Lm3Kx9'],
+    ];
+    process.env.JANUS_TOKEN = 'EnvTk7Lm3Kx9';
+    try {
+      for (const [args, secret] of cases) {
+        const run = await cli(args);
+        assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+        assert.match(run.stderr, /^(error: |no scenarios to run)/, args.join(' '));
+        // The whole secret, and every piece of 4 characters or more.
+        for (let i = 0; i + 4 <= secret.length; i++) assert.ok(!run.stderr.includes(secret.slice(i, i + 4)), `${args.join(' ')} shows ${secret.slice(i, i + 4)}: ${run.stderr}`);
+      }
+    } finally {
+      delete process.env.JANUS_TOKEN;
+      dir.remove();
+    }
+  });
+
   describe('config files', function () {
     const list = async (files: Record<string, string>, args: string[] = []) => {
       const dir = scenarioDir({ 'ping.yaml': PING, ...files });
