@@ -12,7 +12,8 @@ import { UsageError } from './options.js';
  */
 export async function loadScenarios(inputs: string[], options: { fragments: boolean; redactor?: Redactor }): Promise<{ scenarios: CompiledScenario[]; files: string[]; problems?: string }> {
   const redactor = options.redactor ?? environmentSecrets();
-  const loaded = await loadSuite(inputs, { fragments: options.fragments, mask: (text) => redactor.masked(text) });
+  // A problem's message may quote a value the file declares secret, its source line pieces of one.
+  const loaded = await loadSuite(inputs, { fragments: options.fragments, mask: (text, declared) => redactor.add(declared).masked(text) });
   const missing = loaded.missing.length > 0 ? nothingFoundMessage(loaded.missing) : undefined;
   if (loaded.problems === undefined) {
     if (missing) throw new UsageError(missing);

@@ -9,14 +9,17 @@ import { CATALOGUE_ERROR_CODES } from '../schemas/error-names.js';
 import { isFragmentFile } from '../load/collect.js';
 import { readScenarioText } from '../load/read-text.js';
 import { validateFile } from './validate.js';
+import { declaredSecretLiterals, maskValues } from './declared-secrets.js';
 import { YamlSource } from '../load/yaml-source.js';
 import type { Environment } from '../core/environment.js';
 
 export interface LoadResult {
   scenarios: CompiledScenario[];
   diagnostics: Diagnostic[];
-  /** Source text per displayed file name, for rendering carets. */
+  /** Source text per displayed file name, for rendering carets; what a file declares secret is masked. */
   sources: Map<string, string>;
+  /** The values the files declare secret and spell out (declaredSecretLiterals), to redact in the problems' texts too. */
+  declaredSecrets: string[];
 }
 
 export interface LoadOptions {
@@ -40,6 +43,7 @@ export function loadFiles(files: string[], options: LoadOptions = {}): LoadResul
   const sources = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const scenarios: CompiledScenario[] = [];
+  const declaredSecrets = new Set<string>();
   const display = (file: string): string => {
     const rel = relative(cwd, file);
     return rel.startsWith('..') ? file : rel;
@@ -58,6 +62,11 @@ export function loadFiles(files: string[], options: LoadOptions = {}): LoadResul
     sources.set(display(file), text);
     const parsed = YamlSource.parse(display(file), file, text);
     if (!parsed.source) return parsed;
+    const declared = declaredSecretLiterals(parsed.source.value);
+    if (declared.length > 0) {
+      declared.forEach((v) => declaredSecrets.add(v));
+      sources.set(display(file), maskValues(text, declared));
+    }
     const problems = validateFile(parsed.source, kind);
     return problems.length > 0 ? { diagnostics: problems } : parsed;
   };
@@ -114,7 +123,7 @@ export function loadFiles(files: string[], options: LoadOptions = {}): LoadResul
     seen.add(key);
     return true;
   });
-  return { scenarios, diagnostics: unique, sources };
+  return { scenarios, diagnostics: unique, sources, declaredSecrets: [...declaredSecrets] };
 }
 
 /** The same file reached through symbolic links is one file (include cycles, the fragment cache). */

@@ -14,8 +14,11 @@ export interface LoadSuiteOptions {
   ignore?: string[];
   cwd?: string;
   env?: Environment;
-  /** Applied to each source line a problem shows (the run's secrets masked), keeping its columns. */
-  mask?: (sourceText: string) => string;
+  /**
+   * Applied to each source line a problem shows (the run's secrets masked), keeping its columns;
+   * given the values the files declare secret too (their whole values are masked already).
+   */
+  mask?: (sourceText: string, declaredSecrets: readonly string[]) => string;
 }
 
 export interface LoadedSuite {
@@ -42,6 +45,6 @@ export async function loadSuite(inputs: string[], options: LoadSuiteOptions = {}
   const scenarios = missing.length > 0 ? [] : result.scenarios;
   if (result.diagnostics.length === 0) return { scenarios, files, missing, diagnostics: [] };
   const mask = options.mask;
-  const sources = mask ? new Map([...result.sources].map(([file, text]) => [file, mask(text)])) : result.sources;
+  const sources = mask ? new Map([...result.sources].map(([file, text]) => [file, mask(text, result.declaredSecrets)])) : result.sources;
   return { scenarios, files, missing, diagnostics: result.diagnostics, problems: renderDiagnostics(result.diagnostics, sources) };
 }

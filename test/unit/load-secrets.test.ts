@@ -35,4 +35,23 @@ describe('load errors and secrets', function () {
       else process.env.JANUS_API_SECRET = saved;
     }
   });
+
+  it('a value the file itself declares secret is masked in the excerpt and redacted in the message, the caret where it was', async () => {
+    const PIN = 'Pv8rNq2LxW4c';
+    const PIECE = 'Sfx9QkTr2mLp';
+    const dir = scenarioDir({
+      'declared.yaml': `name: x\nvariables: { pin: "${PIN}", key: "\${env.HOME}-${PIECE}" }\nsecrets: [pin, key]\nsteps:\n  - { request: { janus: create, apisecret: "${PIN}", k: "${PIECE}" }, timeout: ${PIN}, expct: 1 }\n`,
+    });
+    try {
+      const loaded = await loadScenarios([dir.path('declared.yaml')], { fragments: false, redactor: new Redactor([]) });
+      const problems = loaded.problems!;
+      assert.match(problems, /declared\.yaml:5:/, 'the problems of line 5 are shown (the test can fail)');
+      for (const secret of [PIN, PIECE]) for (let i = 0; i + 4 <= secret.length; i++) assert.ok(!problems.includes(secret.slice(i, i + 4)), `${secret.slice(i, i + 4)} shown:\n${problems}`);
+      const line5 = `  - { request: { janus: create, apisecret: "${PIN}", k: "${PIECE}" }, timeout: ${PIN}, expct: 1 }`;
+      const stars = (v: string) => '*'.repeat(v.length);
+      assert.ok(problems.includes(`5 | ${line5.replaceAll(PIN, stars(PIN)).replace(PIECE, stars(PIECE))}`), `the line keeps its columns:\n${problems}`);
+    } finally {
+      dir.remove();
+    }
+  });
 });
