@@ -5,6 +5,7 @@ import type { PeerHost } from '../media/contract.js';
 import type { RunTarget } from '../run/run-scenario.js';
 import { DEFAULT_FIRST_CONTACT_MS, serverInfo } from './server-info.js';
 import { urlTransport } from './url-transport.js';
+import { REDACTED } from '../report/redact.js';
 import { transportSkip, type TargetPlan, type Targets, type TargetSettings } from './targets.js';
 
 /** Scenarios with `admin:` steps talk to the Admin API besides the Janus API. */
@@ -79,8 +80,11 @@ export async function remotePlan(urls: string[], adminUrls: string[], common: Ta
 }
 
 
+/** Settings whose value is a secret: a skip reason names the setting, never its value. */
+const SECRET_SETTINGS = new Set(['api_secret', 'admin_secret', 'token_auth_secret']);
+
 /** Janus settings a scenario requires that a running server can be seen to have, from `info`. */
-function unmetConfig(needed: Record<string, string | number | boolean>, info: Record<string, unknown>, secrets: RunTarget['secrets']): string | undefined {
+export function unmetConfig(needed: Record<string, string | number | boolean>, info: Record<string, unknown>, secrets: RunTarget['secrets']): string | undefined {
   for (const [key, want] of Object.entries(needed)) {
     const ok =
       key === 'session_timeout' ? info['session-timeout'] === want
@@ -88,7 +92,7 @@ function unmetConfig(needed: Record<string, string | number | boolean>, info: Re
       : key === 'api_secret' ? info.api_secret === true && secrets.apisecret === want
       : key === 'token_auth' ? info.auth_token === want
       : false;
-    if (!ok) return `needs a Janus configured with ${key} = ${JSON.stringify(want)}`;
+    if (!ok) return `needs a Janus configured with ${key} = ${SECRET_SETTINGS.has(key) ? `${REDACTED}${key === 'api_secret' ? ' (the same given with --api-secret)' : ''}` : JSON.stringify(want)}`;
   }
   return undefined;
 }
