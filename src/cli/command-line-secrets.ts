@@ -3,6 +3,9 @@ import { Redactor, urlSecrets } from '../report/redact.js';
 /** The options whose value is a secret, in every command that takes them. */
 const SECRET_OPTIONS = ['--api-secret', '--token', '--admin-secret'];
 
+/** The options whose value is a URL: one written without its scheme is read as one too. */
+const URL_OPTIONS = ['--url', '--admin-url', '--target'];
+
 /** `--janus-config` settings whose value is a secret of the managed Janus. */
 const SECRET_SETTING = /^\s*(?:api_secret|admin_secret|token_auth_secret)\s*[=:\s]\s*([^]+)$/;
 
@@ -21,15 +24,16 @@ export function commandLineSecrets(args: readonly string[], env: NodeJS.ProcessE
     // `--token --url ...` is a missing value (the parser says so), not a secret "--url".
     const value = inline ?? args[i + 1];
     if (SECRET_OPTIONS.includes(name) && (inline !== undefined || !value?.startsWith('--'))) found.push(value);
-    found.push(SECRET_SETTING.exec(arg)?.[1]?.trim(), ...argumentUrlSecrets(inline ?? arg));
+    found.push(SECRET_SETTING.exec(arg)?.[1]?.trim(), ...argumentUrlSecrets(inline ?? arg, URL_OPTIONS.includes(inline === undefined ? args[i - 1] ?? '' : name)));
   });
   return found.filter((v): v is string => v !== undefined && v !== '');
 }
 
-function argumentUrlSecrets(arg: string): string[] {
+function argumentUrlSecrets(arg: string, urlOption: boolean): string[] {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) return urlSecrets(arg);
-  // No scheme: read as one, so that `user:pass@host` gives its password as a URL's would.
-  return arg.includes('@') ? urlSecrets(`http://${arg}`) : [];
+  // A URL option's value without its scheme is read with one, so that `user:pass@host` gives
+  // its password as a URL's would (any other argument with an @ is no URL: a path, a --grep).
+  return urlOption && arg.includes('@') ? urlSecrets(`http://${arg}`) : [];
 }
 
 /** A redactor of the command line's secrets (and of any URL's credentials), for what is printed before a run has its own. */

@@ -157,6 +157,9 @@ describe('CLI commands and options', function () {
         // The whole secret, and every piece of 4 characters or more.
         for (let i = 0; i + 4 <= secret.length; i++) assert.ok(!run.stderr.includes(secret.slice(i, i + 4)), `${args.join(' ')} shows ${secret.slice(i, i + 4)}: ${run.stderr}`);
       }
+      // An argument with an @ that is no URL option's value is no URL: nothing of the message goes.
+      const plain = await cli(['run', ping, '--reporter', 'junit:a@b.xml', '--grep', 'x@y', '--timeout', 'nope']);
+      assert.match(plain.stderr, /^error: --timeout: expected a duration like 500ms, 2s or 1m .*; got "nope"$/m);
     } finally {
       delete process.env.JANUS_TOKEN;
       dir.remove();
