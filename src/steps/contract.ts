@@ -2,7 +2,7 @@ import type { DocPath, SourceSpan } from '../core/source.js';
 import type { VersionRange } from '../core/version-range.js';
 import type { PeerAction, PeerResult } from '../media/contract.js';
 import type { JanusClient } from '../janus/client.js';
-import type { Matcher, MatchRuntime, Mismatch, PatternWatcher, Template } from '../match/contract.js';
+import type { DescribedMatcher, Matcher, MatchRuntime, Mismatch, PatternWatcher, Template } from '../match/contract.js';
 import type { HttpExchange, JanusMessage, Route } from '../protocol/messages.js';
 import type { TlsOptions } from '../transports/contract.js';
 
@@ -89,7 +89,7 @@ export interface StepCompiler {
   client(raw: Record<string, unknown>): string;
   template(value: unknown, path: DocPath): Template;
   /** `watch` is told the matcher of every part of the pattern, by its path, as it is compiled. */
-  pattern(value: unknown, path: DocPath, exact: boolean, watch?: PatternWatcher): Matcher;
+  pattern(value: unknown, path: DocPath, exact: boolean, watch?: PatternWatcher): DescribedMatcher;
   /** Declares names saved by this step, so later placeholders may refer to them. */
   declare(names: string[]): void;
   /**

@@ -5,7 +5,7 @@ import type { ConnectionClose } from '../transports/contract.js';
 import type { JanusMessage } from '../protocol/messages.js';
 import { commonProperties, DURATION, messagePattern, NAME } from './common.js';
 import { mismatchFailure, StepFailure, type StepKind } from './contract.js';
-import { compileEventFilter, describePattern } from './wait.js';
+import { compileEventFilter, describePattern, requireValues } from './wait.js';
 
 /** `no_event:` passes when no message matching the pattern is in the mailbox or arrives in the window. */
 export const noEventStep: StepKind = {
@@ -40,6 +40,7 @@ export const noEventStep: StepKind = {
         const actor = ctx.actor(client);
         const janus = await ctx.janus(actor);
         const from = filter(actor);
+        requireValues(matcher, ctx, actor);
         const accepts = (msg: JanusMessage): boolean => from(msg) && ctx.match(matcher, msg, actor).length === 0;
         // Look without taking, so a later wait step can still consume what arrived.
         const waiting = janus.mailbox.peek(accepts);

@@ -1,10 +1,10 @@
 import { formatDuration } from '../core/duration.js';
 import type { SourceSpan } from '../core/source.js';
-import type { Matcher } from '../match/contract.js';
+import type { DescribedMatcher } from '../match/contract.js';
 import type { JanusMessage } from '../protocol/messages.js';
 import { commonProperties, messagePattern, POSITIVE_DURATION } from './common.js';
 import { mismatchFailure, StepFailure, type Actor, type StepContext, type StepKind } from './contract.js';
-import { describePattern } from './wait.js';
+import { describePattern, requireValues } from './wait.js';
 
 /**
  * `order:` asserts the order in which one client received messages: each pattern names one
@@ -51,12 +51,13 @@ export const orderStep: StepKind = {
 
 export interface OrderPattern {
   pattern: unknown;
-  matcher: Matcher;
+  matcher: DescribedMatcher;
   span: SourceSpan;
 }
 
 async function assertOrder(patterns: readonly OrderPattern[], limitMs: number, actor: Actor, ctx: StepContext): Promise<void> {
   const arrivals = (await ctx.janus(actor)).arrivals;
+  for (const p of patterns) requireValues(p.matcher, ctx, actor);
   const matches = (i: number, msg: JanusMessage): boolean => ctx.match(patterns[i]!.matcher, msg, actor).length === 0;
   // Messages still to come may be waited for; once each pattern has one, the positions are final.
   await arrivals.until((received) => patterns.every((_, i) => received.some((m) => matches(i, m))), limitMs, ctx.signal);
