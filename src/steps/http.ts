@@ -3,10 +3,11 @@ import { describeError } from '../transports/wire.js';
 import { HttpCall, httpOrigin } from '../transports/http-client.js';
 import { formatDuration } from '../core/duration.js';
 import { checkExpectKeys, commonProperties, leavesOut, POSITIVE_DURATION, refusesErrorReply, saveProperty } from './common.js';
-import { ownValue } from '../core/own.js';
+import { isRecord, ownValue } from '../core/own.js';
+import type { DocPath } from '../core/source.js';
 import { describeJanusError } from '../protocol/errors.js';
 import type { JanusMessage, Route } from '../protocol/messages.js';
-import { mismatchFailure, StepFailure, type CompiledStep, type StepContext, type StepKind } from './contract.js';
+import { mismatchFailure, StepFailure, type CompiledStep, type StepCompiler, type StepContext, type StepKind } from './contract.js';
 import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave, saveWhatIsThere } from './save.js';
 
@@ -55,6 +56,7 @@ export const httpStep: StepKind = {
     const headers = spec.headers ?? {};
     checkExpectKeys(raw, cc, 'any response but an HTTP error status or a Janus error');
     const expect = raw.expect === undefined ? undefined : cc.pattern(raw.expect, ['expect'], raw.exact === true);
+    checkHeaderNames(raw, cc);
     const refuses = { status: leavesOut(raw.expect, ['status']), janusError: refusesErrorReply(raw.expect, ['body']) };
     const save = compileSave(raw, cc);
     const timeoutMs = raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout'], { positive: true });
@@ -110,6 +112,30 @@ export const httpStep: StepKind = {
     return step;
   },
 };
+
+/**
+ * The response's header names are in lower case (as Node reads them; HTTP names are
+ * case-insensitive): a pattern or save path naming `Content-Type` would never find it, failing
+ * a response that has it. Refused where written, with the name to write.
+ */
+function checkHeaderNames(raw: Record<string, unknown>, cc: StepCompiler): void {
+  const say = (path: DocPath, name: string): void =>
+    cc.error(path, `response header names are in lower case: write ${name.toLowerCase()}, not ${name} (HTTP header names are case-insensitive)`);
+  const walk = (pattern: unknown, path: DocPath): void => {
+    if (Array.isArray(pattern)) pattern.forEach((p, i) => walk(p, [...path, i]));
+    if (pattern === null || typeof pattern !== 'object' || Array.isArray(pattern)) return;
+    for (const [key, value] of Object.entries(pattern)) {
+      // Operators ($exact, $not, $oneOf, ...) hold patterns of the same headers object.
+      if (key.startsWith('$') && !key.startsWith('$$')) walk(value, [...path, key]);
+      else if (key !== key.toLowerCase()) say([...path, key], key);
+    }
+  };
+  if (isRecord(raw.expect) && Object.hasOwn(raw.expect, 'headers')) walk(raw.expect.headers, ['expect', 'headers']);
+  for (const [name, path] of Object.entries(isRecord(raw.save) ? raw.save : {})) {
+    const header = typeof path === 'string' ? /^headers\.([^.[]+)/.exec(path)?.[1] : undefined;
+    if (header !== undefined && header !== header.toLowerCase()) say(['save', name], header);
+  }
+}
 
 interface HttpReply {
   status: number;
