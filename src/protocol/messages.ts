@@ -48,6 +48,9 @@ export const ADMIN_VERB_LEVEL: Record<string, 'session' | 'handle'> = {
   detach_handle: 'handle',
 };
 
+/** Requests Janus answers with an ack alone: the ack is their final reply (no success or event follows). */
+export const ACK_ENDED_VERBS: ReadonlySet<string> = new Set(['keepalive', 'trickle']);
+
 export function verbOf(msg: JanusMessage): string | undefined {
   return typeof msg.janus === 'string' ? msg.janus.toLowerCase() : undefined;
 }

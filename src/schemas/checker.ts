@@ -1,5 +1,5 @@
 import { hasOwnKey, ownValue } from '../core/own.js';
-import { idOf, requestObject, verbOf, type JanusApi, type JanusMessage, type Route } from '../protocol/messages.js';
+import { ACK_ENDED_VERBS, idOf, requestObject, verbOf, type JanusApi, type JanusMessage, type Route } from '../protocol/messages.js';
 import { knownSchema, PLUGINS_BY_PACKAGE, toViolations, validatorFor, type Violation } from './catalogue.js';
 import type { PluginSpec } from './types.js';
 import { holdsFor } from './versions.js';
@@ -81,8 +81,10 @@ export class MessageChecker {
     } else if (knownSchema('core/reply/error')) {
       out = joined(out, [{ schema: 'core', pointer: '/janus', rule: 'unknown message type', value: msg.janus }]);
     }
-    // The verdict on a request: if Janus accepted it, its schema violations count.
-    if (context && context.held.length > 0 && verb !== 'ack' && verb !== 'error' && !isPluginError(msg)) out = joined(out, context.held.splice(0));
+    // The verdict on a request: if Janus accepted it, its schema violations count. An ack is
+    // the verdict only of a request it ends (keepalive, trickle): a message's plugin may still refuse.
+    const verdict = verb === 'ack' ? ACK_ENDED_VERBS.has(context?.verb ?? '') : verb !== 'error' && !isPluginError(msg);
+    if (context && context.held.length > 0 && verdict) out = joined(out, context.held.splice(0));
     return out ?? NONE;
   }
 

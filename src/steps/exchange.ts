@@ -2,7 +2,7 @@ import { formatDuration } from '../core/duration.js';
 import { copyRecord, ownValue } from '../core/own.js';
 import { ClosedConnection, RefusedRequest, describeUncorrelated, type Exchange, type JanusClient, type RequestOutcome } from '../janus/client.js';
 import { describeJanusError } from '../protocol/errors.js';
-import { ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../protocol/messages.js';
+import { ACK_ENDED_VERBS, ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../protocol/messages.js';
 import { requestEnding, type Ending } from '../match/admits.js';
 import type { Matcher, MatchRuntime, Template } from '../match/contract.js';
 import type { DocPath } from '../core/source.js';
@@ -145,7 +145,7 @@ function prepare(spec: ExchangeSpec, actor: Actor, ctx: StepContext): Prepared {
 function dispatch({ payload, route, verb, transaction }: Prepared, spec: ExchangeSpec, actor: Actor, ctx: StepContext, client: JanusClient): Sent {
   // With the values the request was resolved with: a placeholder in `expect` has its value by now.
   const ending = typeof spec.ending === 'function' ? spec.ending(ctx.matchRuntime(actor)) : spec.ending;
-  const until = ending.untilAck || verb === 'keepalive' || verb === 'trickle' ? 'ack' : 'final';
+  const until = ending.untilAck || ACK_ENDED_VERBS.has(verb ?? '') ? 'ack' : 'final';
   const timeoutMs = spec.timeoutMs ?? ctx.stepTimeoutMs;
   return { route, verb, transaction, until, ending, timeoutMs, outcome: client.request(payload, route, until, timeoutMs, ctx.signal) };
 }

@@ -66,6 +66,23 @@ describe('schema checker', function () {
     assert.equal(v!.pointer, '/body/audio');
   });
 
+  it('a keepalive or trickle that breaks its schema counts once Janus acks it: the ack is its final reply', function () {
+    for (const [verb, extra] of [['keepalive', {}], ['trickle', { candidate: { completed: true } }]] as const) {
+      const c = echoChecker();
+      c.outgoing('janus', { janus: verb, ...extra, zzz: 1, transaction: `${verb}-1` }, { sessionId: 5, handleId: 77 });
+      const found = c.incoming('janus', { janus: 'ack', session_id: 5, transaction: `${verb}-1` });
+      assert.deepEqual(found.map((v) => [v.schema, v.pointer, v.unknownField ?? false]), [[`core/request/${verb}`, '/zzz', true]], `${verb}: its ack let the unknown field through`);
+      // Refused, it is a deliberately malformed request: not counted.
+      const refused = echoChecker();
+      refused.outgoing('janus', { janus: verb, ...extra, zzz: 1, transaction: `${verb}-2` }, { sessionId: 5, handleId: 77 });
+      assert.deepEqual(refused.incoming('janus', { janus: 'error', session_id: 5, transaction: `${verb}-2`, error: { code: 458, reason: 'No such session 5' } }), []);
+    }
+    // A message's ack is not its verdict: the plugin may still refuse it in its event.
+    const message = echoChecker();
+    message.outgoing('janus', { janus: 'message', body: { audio: 'yes' }, transaction: 'm1' }, { sessionId: 5, handleId: 77 });
+    assert.deepEqual(message.incoming('janus', { janus: 'ack', session_id: 5, transaction: 'm1' }), []);
+  });
+
   it('events without a transaction must be notifications the plugin sends unasked', function () {
     const c = echoChecker();
     assert.deepEqual(c.incoming('janus', echoEvent({ echotest: 'event', result: 'done' })), []);
