@@ -1,4 +1,4 @@
-import type { JanusMessage, Route } from '../protocol/messages.js';
+import { requestObject, type JanusMessage, type Route } from '../protocol/messages.js';
 import type { Violation } from '../schemas/catalogue.js';
 import type { MessageChecker } from '../schemas/checker.js';
 
@@ -42,6 +42,8 @@ export class SchemaChecks {
   private later?: NodeJS.Timeout;
   /** A full batch was left to its immediate once (`take`): the next `take` runs it, whatever. */
   private leftToSoon = false;
+  /** The step each request went out during, by transaction: its violations are that step's. */
+  private readonly sentDuring = new Map<string, number>();
 
   constructor(private readonly checker: MessageChecker, private readonly batch = CHECK_BATCH) {}
 
@@ -90,10 +92,16 @@ export class SchemaChecks {
   }
 
   private run({ step, direction, api, message, route }: Unchecked): void {
-    if (direction === 'out') return this.checker.outgoing(api, message, route);
+    if (direction === 'out') {
+      const transaction = requestObject(message)?.transaction;
+      if (typeof transaction === 'string') this.sentDuring.set(transaction, step);
+      return this.checker.outgoing(api, message, route);
+    }
     if (typeof message === 'string') return;
     const violations = this.checker.incoming(api, message);
-    for (const violation of violations) this.found.push({ step, violation });
+    // A request's violations are counted by the reply or event that says Janus accepted it,
+    // which may come steps later (a message's event over HTTP): they belong to the step that sent it.
+    for (const violation of violations) this.found.push({ step: violation.request === undefined ? step : (this.sentDuring.get(violation.request) ?? step), violation });
   }
 }
 

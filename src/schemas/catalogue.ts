@@ -92,6 +92,8 @@ export interface Violation {
   value: unknown;
   /** A field the catalogue does not know (reported in strict mode only). */
   unknownField?: boolean;
+  /** A violation of the request sent with this transaction, counted once a reply said Janus accepted it. */
+  request?: string;
 }
 
 export function violationsOf(name: string, value: unknown, strict: boolean, version?: string): Violation[] {

@@ -84,7 +84,7 @@ export class MessageChecker {
     // The verdict on a request: if Janus accepted it, its schema violations count. An ack is
     // the verdict only of a request it ends (keepalive, trickle): a message's plugin may still refuse.
     const verdict = verb === 'ack' ? ACK_ENDED_VERBS.has(context?.verb ?? '') : verb !== 'error' && !isPluginError(msg);
-    if (context && context.held.length > 0 && verdict) out = joined(out, context.held.splice(0));
+    if (context && context.held.length > 0 && verdict) out = joined(out, context.held.splice(0).map((v) => ({ ...v, request: msg.transaction as string })));
     return out ?? NONE;
   }
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { loadFiles } from '../../src/compile/load-files.js';
 import type { JanusMessage } from '../../src/protocol/messages.js';
 import { runScenario } from '../../src/run/run-scenario.js';
-import { CHECK_BATCH } from '../../src/run/schema-checks.js';
+import { CHECK_BATCH, SchemaChecks } from '../../src/run/schema-checks.js';
+import { MessageChecker } from '../../src/schemas/checker.js';
 import type { ScenarioResult } from '../../src/run/events.js';
 import { getTransport, registerTransport } from '../../src/transports/registry.js';
 import { answeringTransport } from '../support/answering-transport.js';
@@ -134,3 +135,19 @@ function afterReplies(log: string[]): number[] {
   const sendsLeft = (i: number): boolean => log.indexOf('send', i) >= 0;
   return log.flatMap((l, i) => (l === 'check' && log[i - 1] === 'reply' && sendsLeft(i) ? [i] : []));
 }
+
+describe('the step a request\'s violation belongs to', function () {
+  it('is the step that sent the request, though the reply that counts it comes during a later step', function () {
+    const checks = new SchemaChecks(new MessageChecker('1.1.2'));
+    const route = { sessionId: 5, handleId: 77 };
+    checks.add(0, 'out', 'janus', { janus: 'attach', plugin: 'janus.plugin.echotest', transaction: 'a1' }, { sessionId: 5 });
+    checks.add(0, 'in', 'janus', { janus: 'success', session_id: 5, transaction: 'a1', data: { id: 77 } }, undefined);
+    // Step 1 sends a message with a field the catalogue does not know and ends at its ack...
+    checks.add(1, 'out', 'janus', { janus: 'message', body: { audio: true, zzz: 1 }, transaction: 'm1' }, route);
+    checks.add(1, 'in', 'janus', { janus: 'ack', session_id: 5, transaction: 'm1' }, undefined);
+    // ...and the event that says the plugin accepted it comes while step 2 waits (over HTTP, by long-poll).
+    checks.add(2, 'in', 'janus', { janus: 'event', session_id: 5, sender: 77, transaction: 'm1', plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', result: 'ok' } } }, undefined);
+    const found = checks.take(true);
+    assert.deepEqual(found.map(({ step, violation }) => [step, violation.schema, violation.pointer]), [[1, 'echotest/request/message', '/body/zzz']]);
+  });
+});
