@@ -107,6 +107,8 @@ class ScenarioCompiler implements IncludeHost {
   private readonly constants = new Map<string, unknown>();
   /** While compiling steps that run at the same time (concurrently): what they declare, applied after the last of them. */
   private deferred?: Array<() => void>;
+  /** While the scenario's cleanup steps compile (those they include too). */
+  private inCleanup = false;
 
   constructor(
     private readonly source: YamlSource,
@@ -127,7 +129,9 @@ class ScenarioCompiler implements IncludeHost {
     checkReservedNames(source, doc, diagnostics);
     const variables = this.variables();
     const steps = this.compileSteps(source, (doc.steps as unknown[]) ?? [], ['steps'], this.clients[0]!);
+    this.inCleanup = true;
     const cleanup = this.compileSteps(source, (doc.cleanup as unknown[]) ?? [], ['cleanup'], this.clients[0]!);
+    this.inCleanup = false;
     const secrets = this.secrets();
     this.checkNeeds([...steps, ...cleanup]);
     this.connection = strongestNeed([...steps, ...cleanup]);
@@ -328,6 +332,7 @@ class ScenarioCompiler implements IncludeHost {
       durationMs: (value, path, opts = {}) => this.durationMs(error, value, path, opts),
       declareHandle: (client, name) => this.declareHandle(error, client, name),
       knowsHandle: (client, name) => handles.get(client)?.has(name) ?? false,
+      cleanup: this.inCleanup,
       steps: (raws, path, client) => this.compileTogether(src, raws, [...stepPath, ...path], client),
       keepaliveOf: (client) => this.keepaliveOf(client),
       include: (file, params, path, client) => this.includes.include({ file, params, src, stepPath, path, client, error }),

@@ -107,6 +107,8 @@ export interface StepCompiler {
   /** Handle names declared with `as:` so far, per client. */
   declareHandle(client: string, name: string): void;
   knowsHandle(client: string, name: string): boolean;
+  /** The step is one of the scenario's cleanup steps (or included by one). */
+  readonly cleanup: boolean;
 }
 
 /** A Janus client as one named actor of the scenario sees it: its connection and bound ids. */

@@ -1,5 +1,6 @@
 import { formatDuration } from '../core/duration.js';
-import { copyRecord, ownValue } from '../core/own.js';
+import { copyRecord, isRecord, ownValue } from '../core/own.js';
+import { errorNameOf } from '../schemas/error-names.js';
 import { ClosedConnection, RefusedRequest, describeUncorrelated, type Exchange, type JanusClient, type RequestOutcome } from '../janus/client.js';
 import { describeJanusError } from '../protocol/errors.js';
 import { ACK_ENDED_VERBS, ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../protocol/messages.js';
@@ -25,6 +26,11 @@ export interface ExchangeSpec {
   expect?: { matcher: Matcher; pattern: unknown };
   /** An error reply fails the step before `expect` is looked at: there is none, or it names neither `janus` nor `error`. */
   refusesErrors: boolean;
+  /**
+   * A plugin's refusal (an `error_code` in its data) fails the step: there is no `expect`, and the
+   * step is no cleanup step (those undo what the steps may not have done: "destroy it if it is there").
+   */
+  refusesPluginErrors: boolean;
   /** At the ack or the final reply: decided by `expect` when the scenario loads, or before the request is sent. */
   ending: Ending | ((rt: MatchRuntime) => Ending);
   save: SaveSpec;
@@ -57,6 +63,7 @@ export function compileExchangeOptions(raw: Record<string, unknown>, cc: StepCom
     as: raw.as as string | undefined,
     expect: matcher && { matcher, pattern },
     refusesErrors: refusesErrorReply(pattern),
+    refusesPluginErrors: pattern === undefined && !cc.cleanup,
     ending: requestEnding(pattern, ['expect'], (path) => parts.get(key(path))),
     save: compileSave(raw, cc),
     timeoutMs: raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout'], { positive: true }),
@@ -218,6 +225,21 @@ async function noReply(outcome: Exclude<RequestOutcome, { exchange: unknown }>, 
 }
 
 /**
+ * A plugin's refusal of the request, "413 (ECHOTEST_INVALID_ELEMENT): Message error: ...":
+ * an `error_code` in its `plugindata.data`, or in the `response` of an Admin API message_plugin.
+ */
+function pluginError(reply: JanusMessage): string | undefined {
+  const plugindata = ownValue(reply, 'plugindata');
+  const data = isRecord(plugindata) ? ownValue(plugindata, 'data') : ownValue(reply, 'response');
+  const code = isRecord(data) ? ownValue(data, 'error_code') : undefined;
+  if (code === undefined) return undefined;
+  const plugin = isRecord(plugindata) ? ownValue(plugindata, 'plugin') : undefined;
+  const name = typeof code === 'number' && typeof plugin === 'string' ? errorNameOf(code, plugin) : undefined;
+  const reason = isRecord(data) ? ownValue(data, 'error') : undefined;
+  return `${JSON.stringify(code)}${name ? ` (${name})` : ''}${typeof reason === 'string' ? `: ${reason}` : ''}`;
+}
+
+/**
  * Matches the reply against `expect`, then saves. An error reply fails first unless the pattern
  * names `janus` or `error`: without a pattern, or with one that leaves them out, any reply but an
  * error passes. A failed reply still saves what it has, so a run that goes on after mismatches can.
@@ -227,6 +249,12 @@ function checkReply(spec: ExchangeSpec, exchange: Exchange, sent: Sent, actor: A
   if (spec.refusesErrors && reply.janus === 'error') {
     saveWhatIsThere(spec.save, reply, ctx);
     throw mismatchFailure(`${step.title} got an error reply: ${describeJanusError(reply) ?? '(no error code)'}`, { expected: spec.expect?.pattern, actual: reply });
+  }
+  // Without a pattern a plugin's refusal fails too: it is an error reply, in the plugin's words.
+  const refusal = spec.refusesPluginErrors ? pluginError(reply) : undefined;
+  if (refusal) {
+    saveWhatIsThere(spec.save, reply, ctx);
+    throw mismatchFailure(`${step.title} got a plugin error: ${refusal}`, { actual: reply });
   }
   if (spec.expect) {
     const mismatches = ctx.match(spec.expect.matcher, reply, actor);

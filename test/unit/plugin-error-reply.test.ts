@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadFiles } from '../../src/compile/load-files.js';
+import type { JanusMessage } from '../../src/protocol/messages.js';
+import { runScenario } from '../../src/run/run-scenario.js';
+import type { ScenarioResult } from '../../src/run/events.js';
+import { getTransport, registerTransport } from '../../src/transports/registry.js';
+import { scriptedTransport } from '../support/answering-transport.js';
+
+const ECHO = 'janus.plugin.echotest';
+
+/**
+ * A plugin refuses a request in its reply or event (an `error_code` in `plugindata.data`), not
+ * with a Janus `error`. A request step without `expect` passes on any reply but an error: a
+ * plugin's refusal is one, and passed (a room that was never created, a set-up that did not
+ * happen), leaving later steps to fail for reasons that hide it. Cleanup steps are the exception:
+ * they undo what the steps may not have done, and "destroy it if it is there" is their idiom.
+ */
+describe('a request without expect that the plugin refuses', function () {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'plugin-error-reply-'));
+    // EchoTest as Janus runs it: a message with no attribute is refused with 413 in its event.
+    if (!getTransport('echo-refusing')) {
+      registerTransport(scriptedTransport('echo-refusing', (r: JanusMessage): JanusMessage[] => {
+        const tx = r.transaction;
+        if (r.janus === 'create') return [{ janus: 'success', transaction: tx, data: { id: 5 } }];
+        if (r.janus === 'attach') return [{ janus: 'success', session_id: 5, transaction: tx, data: { id: 77 } }];
+        if (r.janus === 'message') {
+          const body = r.body as Record<string, unknown>;
+          const data = Object.keys(body).length === 0 ? { echotest: 'event', error_code: 413, error: 'Message error: no supported attributes (audio, video, bitrate, record, filename, substream, temporal, fallback, svc, spatial_layer, temporal_layer) found' } : { echotest: 'event', result: 'ok' };
+          return [{ janus: 'ack', session_id: 5, transaction: tx }, { janus: 'event', session_id: 5, sender: 77, transaction: tx, plugindata: { plugin: ECHO, data } }];
+        }
+        return [{ janus: 'success', session_id: 5, transaction: tx }];
+      }));
+    }
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function run(last: string): Promise<ScenarioResult> {
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, `name: refused\nsteps:\n  - request: create\n  - request: { janus: attach, plugin: ${ECHO} }\n${last}`);
+    const loaded = loadFiles([file], { cwd: dir });
+    assert.deepEqual(loaded.diagnostics, []);
+    return runScenario(loaded.scenarios[0]!, { transport: 'echo-refusing', url: 'echo-refusing://x', tls: {}, secrets: {} }, { seed: 's', stepTimeoutMs: 5000, scenarioTimeoutMs: 10_000, schemaMode: 'off' });
+  }
+
+  it('fails, naming the plugin\'s error by code and name, at the step', async function () {
+    const result = await run('  - request: { janus: message, body: {} }\n');
+    assert.equal(result.status, 'failed');
+    assert.match(result.failure!.summary, /^main message got a plugin error: 413 \(ECHOTEST_INVALID_ELEMENT\): Message error: no supported attributes/);
+    assert.deepEqual([result.failure!.span?.line, result.failure!.span?.col], [5, 5]);
+  });
+
+  it('passes when the plugin accepts the request', async function () {
+    const result = await run('  - request: { janus: message, body: { audio: true } }\n');
+    assert.equal(result.status, 'passed', result.failure?.summary);
+  });
+
+  it('passes in cleanup, which undoes what the steps may not have done ("destroy it if it is there")', async function () {
+    const result = await run('  - request: { janus: message, body: { audio: true } }\ncleanup:\n  - request: { janus: message, body: {} }\n');
+    assert.equal(result.status, 'passed', result.failure?.summary);
+    assert.deepEqual(result.cleanupFailures, []);
+  });
+
+  it('passes when expect is written: the pattern decides', async function () {
+    const result = await run('  - request: { janus: message, body: {} }\n    expect: { janus: event }\n');
+    assert.equal(result.status, 'passed', result.failure?.summary);
+  });
+});
