@@ -261,7 +261,8 @@ function discriminator(spec: PluginSpec, name: string): unknown {
   return props[spec.short]?.const;
 }
 
+/** A plugin's refusal: an error_code in its plugindata, or in the response of an Admin API message_plugin. */
 function isPluginError(msg: JanusMessage): boolean {
   const data = (msg.plugindata as { data?: Record<string, unknown> } | undefined)?.data;
-  return hasOwnKey(data, 'error_code');
+  return hasOwnKey(data, 'error_code') || hasOwnKey(msg.response, 'error_code');
 }

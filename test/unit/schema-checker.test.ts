@@ -83,6 +83,16 @@ describe('schema checker', function () {
     assert.deepEqual(message.incoming('janus', { janus: 'ack', session_id: 5, transaction: 'm1' }), []);
   });
 
+  it('a message_plugin request the plugin refuses in its response is not counted (an error scenario\'s malformed request)', function () {
+    const c = new MessageChecker('1.1.2');
+    c.outgoing('admin', { janus: 'message_plugin', plugin: 'janus.plugin.videoroom', request: { request: 'bogus' }, transaction: 'p1' }, {});
+    assert.deepEqual(c.incoming('admin', { janus: 'success', transaction: 'p1', response: { videoroom: 'event', error_code: 423, error: "Unknown request 'bogus'" } }), []);
+    // Accepted, it counts.
+    c.outgoing('admin', { janus: 'message_plugin', plugin: 'janus.plugin.videoroom', request: { request: 'list', zzz: 1 }, transaction: 'p2' }, {});
+    const found = c.incoming('admin', { janus: 'success', transaction: 'p2', response: { videoroom: 'success', list: [] } });
+    assert.deepEqual(found.map((v) => v.pointer), ['/request/zzz']);
+  });
+
   it('events without a transaction must be notifications the plugin sends unasked', function () {
     const c = echoChecker();
     assert.deepEqual(c.incoming('janus', echoEvent({ echotest: 'event', result: 'done' })), []);
