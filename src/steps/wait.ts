@@ -75,7 +75,7 @@ export const waitStep: StepKind = {
           const closest = closestMessage(janus.mailbox.leftovers().filter(from), (m) => ctx.match(matcher, m, actor));
           // Why nothing came, when it could not: a closed connection receives nothing.
           const closed = janus.closed ? `; client ${client}'s connection is ${describeClose(janus.closed)}, so nothing could arrive` : '';
-          const summary = `no message matching the pattern arrived within ${formatDuration(limit)}${closest ? '; the closest one is shown' : ' (none arrived)'}${closed}`;
+          const summary = `no message matching the pattern arrived within ${formatDuration(limit)}${closest ? '; the closest one is shown' : nothingFrom(raw.handle as string | undefined, janus.mailbox.leftovers().length)}${closed}`;
           const details = { expected: raw.wait, actual: closest?.message, mismatches: closest?.mismatches };
           if (!closest || !sameType(closest.mismatches)) throw new StepFailure('assertion', summary, details);
           // A message of the awaited type came with other contents: it is the one this step waited
@@ -89,6 +89,12 @@ export const waitStep: StepKind = {
     };
   },
 };
+
+/** Why no message is shown: none came, or (with `handle:`) only other handles' did. */
+function nothingFrom(handle: string | undefined, inMailbox: number): string {
+  if (handle === undefined || inMailbox === 0) return ' (none arrived)';
+  return ` (none from handle ${handle}; ${inMailbox} message${inMailbox === 1 ? '' : 's'} of other handles or of none ${inMailbox === 1 ? 'is' : 'are'} in the mailbox)`;
+}
 
 export function describePattern(pattern: unknown, otherwise = 'a message'): string {
   const janus = (pattern as { janus?: unknown } | null)?.janus;
