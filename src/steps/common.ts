@@ -1,4 +1,5 @@
-import type { StepCompiler } from './contract.js';
+import type { DescribedMatcher } from '../match/contract.js';
+import type { Actor, StepCompiler, StepContext } from './contract.js';
 import { isRecord, ownValue } from '../core/own.js';
 import { DURATION_PATTERN, MAX_DURATION_MS } from '../core/duration.js';
 import { CORE_ERROR_CODE_NAMES, JANUS_MESSAGE_TYPES, PLUGIN_ERROR_CODE_NAMES } from '../schemas/modules.js';
@@ -175,4 +176,25 @@ export function checkRequestKeys(raw: Record<string, unknown>, messageKey: strin
       cc.error([messageKey, key], `\`${key}\` is a step key, not part of the request: write it beside \`${messageKey}:\` (inside, it would be sent to Janus)`);
     }
   }
+}
+
+/**
+ * Reads every value a pattern names: one that has none (saved by a step for other Janus
+ * versions, never saved) fails the step saying so. Matching alone reads a value only where a
+ * message leads it (an empty mailbox leads nowhere, a message without `plugindata` stops before
+ * `plugindata.data.room`, a `$not` or `$oneOf` may decide before it): a no_event would pass
+ * having asserted nothing, an expect pass on a value never there. Describing the pattern reads
+ * them all: every part's description resolves its placeholders, `$janus` only in the branch of
+ * the server's version.
+ */
+export function requireValues(matcher: DescribedMatcher, ctx: StepContext, actor: Actor): void {
+  matcher.describe(ctx.matchRuntime(actor));
+}
+
+/** Whether a pattern (its keys or values, at any depth) names a value: a `${...}` placeholder. */
+export function namesValues(pattern: unknown): boolean {
+  if (typeof pattern === 'string') return pattern.includes('${');
+  if (Array.isArray(pattern)) return pattern.some(namesValues);
+  if (isRecord(pattern)) return Object.entries(pattern).some(([k, v]) => k.includes('${') || namesValues(v));
+  return false;
 }

@@ -5,11 +5,11 @@ import { ClosedConnection, RefusedRequest, describeUncorrelated, type Exchange, 
 import { describeJanusError } from '../protocol/errors.js';
 import { ACK_ENDED_VERBS, ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../protocol/messages.js';
 import { requestEnding, type Ending } from '../match/admits.js';
-import type { Matcher, MatchRuntime, Template } from '../match/contract.js';
+import type { DescribedMatcher, Matcher, MatchRuntime, Template } from '../match/contract.js';
 import type { DocPath } from '../core/source.js';
 import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave, saveWhatIsThere, type SaveSpec } from './save.js';
-import { checkExpectKeys, refusesErrorReply } from './common.js';
+import { checkExpectKeys, namesValues, refusesErrorReply, requireValues } from './common.js';
 import { mismatchFailure, StepFailure, type Actor, type CompiledStep, type InFlight, type StepCompiler, type StepContext } from './contract.js';
 
 export type Level = 'root' | 'session' | 'handle';
@@ -23,7 +23,8 @@ export interface ExchangeSpec {
   at?: Level;
   handle?: string;
   as?: string;
-  expect?: { matcher: Matcher; pattern: unknown };
+  /** `readsValues`: the pattern names a value (a placeholder), each checked to be there once the reply matched. */
+  expect?: { matcher: DescribedMatcher; pattern: unknown; readsValues: boolean };
   /** An error reply fails the step before `expect` is looked at: there is none, or it names neither `janus` nor `error`. */
   refusesErrors: boolean;
   /**
@@ -61,7 +62,7 @@ export function compileExchangeOptions(raw: Record<string, unknown>, cc: StepCom
     at: raw.at as Level | undefined,
     handle,
     as: raw.as as string | undefined,
-    expect: matcher && { matcher, pattern },
+    expect: matcher && { matcher, pattern, readsValues: namesValues(pattern) },
     refusesErrors: refusesErrorReply(pattern),
     refusesPluginErrors: pattern === undefined && !cc.cleanup,
     ending: requestEnding(pattern, ['expect'], (path) => parts.get(key(path))),
@@ -263,6 +264,8 @@ function checkReply(spec: ExchangeSpec, exchange: Exchange, sent: Sent, actor: A
       const why = exchange.ack ? waitedPastAck(spec, exchange.ack, sent, actor, ctx) : '';
       throw mismatchFailure(`the reply to ${step.title} did not match${why}`, { expected: spec.expect.pattern, actual: reply, mismatches });
     }
+    // A match may pass without reading a value the pattern names ($not, a $oneOf branch not tried): it must be there all the same.
+    if (spec.expect.readsValues) requireValues(spec.expect.matcher, ctx, actor);
   }
   applySave(spec.save, reply, ctx);
 }

@@ -3,9 +3,9 @@ import { formatDuration } from '../core/duration.js';
 import { describeClose } from '../janus/client.js';
 import type { ConnectionClose } from '../transports/contract.js';
 import type { JanusMessage } from '../protocol/messages.js';
-import { commonProperties, DURATION, messagePattern, NAME } from './common.js';
+import { commonProperties, DURATION, messagePattern, NAME, requireValues } from './common.js';
 import { mismatchFailure, StepFailure, type StepKind } from './contract.js';
-import { compileEventFilter, describePattern, requireValues } from './wait.js';
+import { compileEventFilter, describePattern } from './wait.js';
 
 /** `no_event:` passes when no message matching the pattern is in the mailbox or arrives in the window. */
 export const noEventStep: StepKind = {

@@ -2,9 +2,9 @@ import { formatDuration } from '../core/duration.js';
 import type { SourceSpan } from '../core/source.js';
 import type { DescribedMatcher } from '../match/contract.js';
 import type { JanusMessage } from '../protocol/messages.js';
-import { commonProperties, messagePattern, POSITIVE_DURATION } from './common.js';
+import { commonProperties, messagePattern, POSITIVE_DURATION, requireValues } from './common.js';
 import { mismatchFailure, StepFailure, type Actor, type StepContext, type StepKind } from './contract.js';
-import { describePattern, requireValues } from './wait.js';
+import { describePattern } from './wait.js';
 
 /**
  * `order:` asserts the order in which one client received messages: each pattern names one

@@ -1,8 +1,8 @@
 import { formatDuration } from '../core/duration.js';
 import { describeClose } from '../janus/client.js';
 import type { JanusMessage } from '../protocol/messages.js';
-import type { DescribedMatcher, Mismatch } from '../match/contract.js';
-import { commonProperties, messagePattern, NAME, POSITIVE_DURATION, saveProperty } from './common.js';
+import type { Mismatch } from '../match/contract.js';
+import { commonProperties, messagePattern, NAME, POSITIVE_DURATION, requireValues, saveProperty } from './common.js';
 import { mismatchFailure, StepFailure, type Actor, type StepCompiler, type StepContext, type StepKind } from './contract.js';
 import { applySave, compileSave, saveWhatIsThere } from './save.js';
 
@@ -19,18 +19,6 @@ export function compileEventFilter(raw: Record<string, unknown>, cc: StepCompile
     if (sender === undefined) throw new StepFailure('assertion', `client ${actor.name} has no handle named "${handle}"`);
     return (msg) => msg.sender === sender;
   };
-}
-
-/**
- * Reads every value a mailbox step's pattern names, before the step looks at a message: one
- * that has none (saved by a step for other Janus versions) fails the step saying so. Matching
- * alone reads a value only where a message leads it (an empty mailbox leads nowhere, a message
- * without `plugindata` stops before `plugindata.data.room`), and a no_event would pass having
- * asserted nothing. Describing the pattern reads them all: every part's description resolves
- * its placeholders, `$janus` only in the branch of the server's version.
- */
-export function requireValues(matcher: DescribedMatcher, ctx: StepContext, actor: Actor): void {
-  matcher.describe(ctx.matchRuntime(actor));
 }
 
 /** `wait:` takes the first message from the client's mailbox that matches, waiting up to `within`. */

@@ -9,6 +9,9 @@ import type { JanusClient } from '../../src/janus/client.js';
 import { Mailbox } from '../../src/janus/mailbox.js';
 import type { JanusMessage } from '../../src/protocol/messages.js';
 import { StepFailure } from '../../src/steps/contract.js';
+import { runScenario } from '../../src/run/run-scenario.js';
+import { getTransport, registerTransport } from '../../src/transports/registry.js';
+import { answeringTransport } from '../support/answering-transport.js';
 import { stepContext } from '../support/step-context.js';
 
 /**
@@ -87,6 +90,20 @@ describe('a mailbox step whose pattern names a value never saved', function () {
     const rt = ctx.matchRuntime;
     ctx.matchRuntime = (actor) => ({ ...rt(actor), serverVersion: '1.1.2' });
     assert.equal(await s.steps[1]!.execute(ctx).then(() => undefined, (e: unknown) => e), undefined);
+  });
+
+  it("a request's expect fails when the reply matched without reading the value ($oneOf, $not)", async function () {
+    const ANSWERING = 'unsaved-values-answering';
+    if (!getTransport(ANSWERING)) registerTransport(answeringTransport(ANSWERING, 'later'));
+    const target = { transport: ANSWERING, url: `${ANSWERING}://x`, tls: {}, secrets: {}, serverVersion: '1.1.2' };
+    const options = { seed: 's', stepTimeoutMs: 5000, scenarioTimeoutMs: 60_000 };
+    for (const expect of ['{ $oneOf: [{ janus: success }, { janus: event, transaction: "${v}" }] }', '{ janus: success, plugindata: { $not: { data: { room: "${v}" } } } }']) {
+      const result = await runScenario(stepAfterSave(`  - request: create\n    expect: ${expect}\n`), target, options);
+      assert.equal(result.status, 'failed', expect);
+      assert.match(result.failure?.summary ?? '', /\$\{v\} has no value/, expect);
+    }
+    const saved = stepAfterSave('  - request: create\n    save: { w: data.id }\n  - request: create\n    expect: { $oneOf: [{ janus: success }, { janus: event, transaction: "${w}" }] }\n');
+    assert.equal((await runScenario(saved, target, options)).status, 'passed', 'a value that is there passes as before');
   });
 
   it('with the value saved, each passes as before', async function () {
