@@ -450,7 +450,41 @@ function equalFirst(old: LabelledMessage[], now: LabelledMessage[]): [LabelledMe
   const restB = new Set(ib);
   const pairedA = old.filter((_m, i) => !restA.has(i));
   const pairedB = pairedInOrder(old, now, restA, restB);
-  return [[...pairedA, ...ia.map((i) => old[i]!)], [...pairedB, ...ib.map((j) => now[j]!)]];
+  const [likeA, likeB] = mostAlike(ia.map((i) => old[i]!), ib.map((j) => now[j]!));
+  return [[...pairedA, ...likeA], [...pairedB, ...likeB]];
+}
+
+/**
+ * What is left after the equal ones pair by likeness: the two messages that say most of the same
+ * things pair first, then the next two (ties: in order). A plugin names many notifications alike
+ * (VideoRoom's `unpublished`, `leaving`, metadata changes are all `videoroom: event`): paired by
+ * position, one `unpublished` fewer would pair the next one with a `leaving` and read as a
+ * rename. Pairs keep the order of `old`; what is left unpaired comes last, in order.
+ */
+function mostAlike(old: LabelledMessage[], now: LabelledMessage[]): [LabelledMessage[], LabelledMessage[]] {
+  const leavesA = old.map((m) => leavesOf(pairingForm(m)));
+  const leavesB = now.map((m) => leavesOf(pairingForm(m)));
+  const scores: Array<{ i: number; j: number; shared: number }> = [];
+  leavesA.forEach((a, i) => leavesB.forEach((b, j) => scores.push({ i, j, shared: [...a].filter((l) => b.has(l)).length })));
+  scores.sort((x, y) => y.shared - x.shared || x.i - y.i || x.j - y.j);
+  const partner = new Map<number, number>();
+  const taken = new Set<number>();
+  for (const { i, j } of scores) {
+    if (partner.has(i) || taken.has(j)) continue;
+    partner.set(i, j);
+    taken.add(j);
+  }
+  const pairedA = old.filter((_m, i) => partner.has(i));
+  const pairedB = old.flatMap((_m, i) => (partner.has(i) ? [now[partner.get(i)!]!] : []));
+  return [[...pairedA, ...old.filter((_m, i) => !partner.has(i))], [...pairedB, ...now.filter((_m, j) => !taken.has(j))]];
+}
+
+/** A JSON value as the set of its leaves, each `pointer=value`. */
+function leavesOf(value: unknown, pointer = '', out = new Set<string>()): Set<string> {
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) leavesOf(v, `${pointer}/${escapePointer(k)}`, out);
+  } else out.add(`${pointer}=${JSON.stringify(value)}`);
+  return out;
 }
 
 /** What pairs two messages: all but the transaction, whose symbol only counts the requests before it. */

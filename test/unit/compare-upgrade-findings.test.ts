@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { BASELINE_FORMAT, BASELINE_VERSION, type Baseline, type BaselineMessage, type BaselineTest } from '../../src/compare/baseline.js';
+import { diffBaselines, type Difference } from '../../src/compare/diff.js';
+
+/*
+ * Differences the compare got wrong between Janus 1.1.2, 1.3.3 and 1.4.1 on the shipped suite.
+ * The messages are those the recordings held (ids shortened), so each case is what a real
+ * upgrade showed.
+ */
+
+const out = (message: unknown, client = 'alice'): BaselineMessage => ({ client, api: 'janus', direction: 'out', message });
+const inn = (message: unknown, client = 'alice'): BaselineMessage => ({ client, api: 'janus', direction: 'in', message });
+
+const SESSION = 4421283758934746;
+const HANDLE = 7428659842380752;
+
+/** A session and a handle on a plugin, then a step that gets the events no request asked for. */
+function test(plugin: string, events: BaselineMessage[], extra: BaselineMessage[] = []): BaselineTest {
+  return {
+    id: 'x.yaml#t[ws]', file: 'x.yaml', name: 't', transport: 'ws', status: 'passed',
+    steps: [
+      { title: 'create', at: 'x.yaml:3', messages: [out({ janus: 'create', transaction: 't1' }), inn({ janus: 'success', transaction: 't1', data: { id: SESSION } })] },
+      { title: 'attach', at: 'x.yaml:6', messages: [out({ janus: 'attach', plugin, session_id: SESSION, transaction: 't2' }), inn({ janus: 'success', session_id: SESSION, transaction: 't2', data: { id: HANDLE } }), ...extra] },
+      { title: 'wait', at: 'x.yaml:9', messages: [...events, out({ janus: 'detach', session_id: SESSION, handle_id: HANDLE, transaction: 't3' }), inn({ janus: 'success', session_id: SESSION, transaction: 't3' })] },
+    ],
+  };
+}
+
+function baseline(t: BaselineTest): Baseline {
+  return { format: BASELINE_FORMAT, version: BASELINE_VERSION, tool: { name: 'janus-scenarios', version: '0' }, recordedAt: '', inventory: {}, tests: [t] };
+}
+
+const diff = (a: BaselineTest, b: BaselineTest): Difference[] => diffBaselines(baseline(a), baseline(b), { timing: false });
+
+describe('compare: what real upgrades showed', function () {
+  const videoroom = (data: Record<string, unknown>): BaselineMessage =>
+    inn({ janus: 'event', session_id: SESSION, sender: HANDLE, plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'event', room: 384310842776481, ...data } } });
+
+  it('notifications a plugin names alike pair by what they say: one unpublished fewer is not a rename of the next (join-no-notify, 1.1.2 → 1.4.1)', function () {
+    const bob = 2581701085443842;
+    // 1.1.2 notifies bob's unpublish twice; 1.4.1 once, and names him (display) in both notifications.
+    const old = test('janus.plugin.videoroom', [videoroom({ unpublished: bob }), videoroom({ unpublished: bob }), videoroom({ leaving: bob })]);
+    const now = test('janus.plugin.videoroom', [videoroom({ display: 'bob', unpublished: bob }), videoroom({ display: 'bob', leaving: bob })]);
+    const found = diff(old, now).map((d) => [d.class, d.pointer, d.old ?? null, d.new ?? null]);
+    assert.deepEqual(found.filter(([c]) => c === 'renamed'), [], 'no rename: unpublished and leaving are two notifications');
+    assert.deepEqual(found, [
+      ['field-added', '/plugindata/data/display', null, 'bob'],
+      ['field-added', '/plugindata/data/display', null, 'bob'],
+      ['multiplicity-changed', '', 3, 2],
+    ]);
+  });
+
+  it('a new kind of notification is not a rename of an old one (metadata change, 1.3.0)', function () {
+    const alice = 2581701085443842;
+    const known = [inn({ janus: 'event', session_id: SESSION, sender: HANDLE, plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'joined', room: 384310842776481, id: alice } } })];
+    const old = test('janus.plugin.videoroom', [videoroom({ leaving: alice })], known);
+    const now = test('janus.plugin.videoroom', [inn({ janus: 'event', session_id: SESSION, sender: HANDLE, plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'event', id: alice, metadata: { team: 'red' } } } }), videoroom({ display: 'alice', metadata: { team: 'red' }, leaving: alice })], known);
+    assert.deepEqual(diff(old, now).map((d) => [d.class, d.pointer]), [
+      ['field-added', '/plugindata/data/display'],
+      ['field-added', '/plugindata/data/metadata'],
+      ['multiplicity-changed', ''],
+    ]);
+  });
+});
