@@ -2,7 +2,7 @@ import { REDACTED } from '../report/redact.js';
 import { CLEANUP_STEP, type Baseline, type BaselineMessage, type BaselineStep, type BaselineTest, type ServerInventory } from './baseline.js';
 import { rate, type DiffClass, type Rating } from './classify.js';
 import { Labeller, type LabelledMessage } from './label.js';
-import { Symbols } from './symbols.js';
+import { MEASURED, Symbols } from './symbols.js';
 import { confirmedByReruns, rerunDifferences, type Unstable } from './confirm.js';
 import { changedLatencies, DEFAULT_TIMING_TOLERANCE, type LatencySample, type TimingTolerance } from './timing.js';
 import { WIRE_ASPECTS, wireChanges } from './wire.js';
@@ -565,7 +565,7 @@ function typeOf(v: unknown): string {
 /** A structural diff of two JSON values: fields added or removed, types and values changed, array elements added or removed. */
 export function diffValues(old: unknown, now: unknown, pointer: string): Change[] {
   const t = typeOf(old);
-  if (t !== typeOf(now)) return [{ pointer, old, new: now, kind: 'type-changed' }];
+  if (t !== typeOf(now)) return [{ pointer, old, new: now, kind: measuredFromZero(old, now) ? 'value-changed' : 'type-changed' }];
   if (t === 'array') {
     // Janus lists rooms, participants, sessions from hash tables, in no order it guarantees: elements
     // equal on both sides pair first, wherever they are; what is left is compared by position.
@@ -596,6 +596,15 @@ export function diffValues(old: unknown, now: unknown, pointer: string): Change[
     return out;
   }
   return old === now || redactedAlike(old, now) ? [] : [{ pointer, old, new: now, kind: 'value-changed' }];
+}
+
+/**
+ * A measurement is masked as `<measured>` unless it is zero: zero on one side and a measurement
+ * on the other is a number that changed (a link quality starting at 100 instead of 0), not a
+ * number that became a string.
+ */
+function measuredFromZero(a: unknown, b: unknown): boolean {
+  return (a === 0 && b === MEASURED) || (a === MEASURED && b === 0);
 }
 
 /**

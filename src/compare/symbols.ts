@@ -159,9 +159,12 @@ export class Symbols {
   }
 }
 
+/** What a measurement other than zero becomes. */
+export const MEASURED = '<measured>';
+
 /** A measurement (or a tree of them, per transport or per medium): numbers but zero are `<measured>`. */
 function measured(value: unknown): unknown {
-  if (typeof value === 'number') return value === 0 ? 0 : '<measured>';
+  if (typeof value === 'number') return value === 0 ? 0 : MEASURED;
   if (Array.isArray(value)) return value.map(measured);
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, measured(v)]));
   return value;

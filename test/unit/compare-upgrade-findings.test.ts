@@ -61,4 +61,16 @@ describe('compare: what real upgrades showed', function () {
       ['multiplicity-changed', ''],
     ]);
   });
+
+  it('a link quality that starts at 100 instead of 0 is a value that changed (behaviour), not a type (handle_info, 1.2.0 #3228)', function () {
+    const rtcp = (quality: number): Record<string, unknown> => ({ base: 48000, rtt: 0, lost: 0, 'lost-by-remote': 0, 'jitter-local': 0, 'jitter-remote': 0, 'in-link-quality': quality, 'in-media-link-quality': quality, 'out-link-quality': quality, 'out-media-link-quality': quality });
+    const handleInfo = (quality: number): BaselineTest => test('janus.plugin.echotest', [], [
+      { client: 'admin', api: 'admin', direction: 'out', message: { janus: 'handle_info', session_id: SESSION, handle_id: HANDLE, transaction: 'a1' } },
+      { client: 'admin', api: 'admin', direction: 'in', message: { janus: 'success', transaction: 'a1', session_id: SESSION, handle_id: HANDLE, info: { webrtc: { media: [{ mid: '0', rtcp: { main: rtcp(quality) } }] } } } },
+    ]);
+    const found = diff(handleInfo(0), handleInfo(100));
+    assert.equal(found.length, 4);
+    for (const d of found) assert.deepEqual([d.class, d.rating, d.old, d.new], ['value-changed', 'behaviour', 0, '<measured>'], d.pointer);
+    assert.deepEqual(diff(handleInfo(100), handleInfo(97)), [], 'two measurements are alike');
+  });
 });
