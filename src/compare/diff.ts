@@ -271,8 +271,9 @@ function diffUnaskedEvents(base: Omit<Where, 'step' | 'stepTitle'>, old: Unasked
     const olds = oldGroups.get(key) ?? [];
     const news = newGroups.get(key) ?? [];
     const [a, b] = equalFirstUnasked(olds, news);
+    const sent = [fieldsOf(olds), fieldsOf(news)];
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
-      out.push(...diffMessage(whereOf(a[i]!), a[i]!.message, b[i]!.message).filter((d) => !lateHangupReason(d, a[i]!.message, b[i]!.message)));
+      out.push(...diffMessage(whereOf(a[i]!), a[i]!.message, b[i]!.message).filter((d) => !lateHangupReason(d, a[i]!.message, b[i]!.message) && !sentEitherWay(d, sent[0]!, sent[1]!)));
     }
     const surplus = a.length > b.length ? a.slice(b.length) : b.slice(a.length);
     if (surplus.length === 0 || surplus.every(closing)) continue;
@@ -283,6 +284,34 @@ function diffUnaskedEvents(base: Omit<Where, 'step' | 'stepTitle'>, old: Unasked
     else out.push(entry(whereOf(olds[0]!), { ...what, old: olds.length, new: news.length }, 'multiplicity-changed'));
   }
   return out;
+}
+
+/** Every JSON pointer that some event of a list has. */
+function fieldsOf(list: Unasked[]): Set<string> {
+  const out = new Set<string>();
+  const walk = (value: unknown, pointer: string): void => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const p = `${pointer}/${escapePointer(k)}`;
+      out.add(p);
+      walk(v, p);
+    }
+  };
+  for (const u of list) walk(u.message.message, '');
+  return out;
+}
+
+/**
+ * A field that an event of this kind carries on one side and not on the other, while that other
+ * side also sent it in other events of the kind: the server sends it or not as its timing goes
+ * (a candidate trickled before the SDP set the media's mid has no `sdpMid`, in every version).
+ * A field is added only when the old server never sent it in such an event, removed only when
+ * the new one never does.
+ */
+function sentEitherWay(d: Difference, old: Set<string>, now: Set<string>): boolean {
+  if (d.class === 'field-added') return old.has(d.pointer);
+  if (d.class === 'field-removed') return now.has(d.pointer);
+  return false;
 }
 
 /** An event the test's end decides: a teardown event after the last request, or any event after the last step. */

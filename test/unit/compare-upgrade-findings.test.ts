@@ -73,4 +73,18 @@ describe('compare: what real upgrades showed', function () {
     for (const d of found) assert.deepEqual([d.class, d.rating, d.old, d.new], ['value-changed', 'behaviour', 0, '<measured>'], d.pointer);
     assert.deepEqual(diff(handleInfo(100), handleInfo(97)), [], 'two measurements are alike');
   });
+
+  it('a trickled candidate with or without sdpMid is the server\'s timing; a field no candidate had before is new (full-trickle, 1.4.1 self-compare)', function () {
+    const trickle = (candidate: Record<string, unknown>): BaselineMessage => inn({ janus: 'trickle', session_id: SESSION, sender: HANDLE, candidate });
+    const host = (n: number, port: number, mid?: string): BaselineMessage => trickle({ ...(mid !== undefined && { sdpMid: mid }), sdpMLineIndex: 0, candidate: `candidate:${n} 1 udp 2015363327 10.77.0.${n} ${port} typ host` });
+    const done = trickle({ completed: true });
+    // As 1.4.1 recorded it: the first candidate came before the answer set the mid.
+    const old = test('janus.plugin.echotest', [host(1, 25261), host(2, 25238, '0'), done]);
+    const now = test('janus.plugin.echotest', [host(1, 22446, '0'), host(2, 22402, '0'), done]);
+    assert.deepEqual(diff(old, now), []);
+    assert.deepEqual(diff(now, old), []);
+    const never = test('janus.plugin.echotest', [host(1, 25261), host(2, 25238), done]);
+    assert.deepEqual(diff(never, now).map((d) => [d.class, d.pointer, d.rating]), [['field-added', '/candidate/sdpMid', 'additive'], ['field-added', '/candidate/sdpMid', 'additive']]);
+    assert.deepEqual(diff(now, never).map((d) => [d.class, d.pointer, d.rating]), [['field-removed', '/candidate/sdpMid', 'breaking'], ['field-removed', '/candidate/sdpMid', 'breaking']]);
+  });
 });
