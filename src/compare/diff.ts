@@ -167,7 +167,7 @@ export function diffTests(old: BaselineTest, now: BaselineTest, samples: Latency
   const newByAt = new Map<string, LabelledStep[]>();
   for (const s of newSteps) newByAt.set(s.key, [...(newByAt.get(s.key) ?? []), s]);
   for (const s of oldSteps) {
-    const n = newByAt.get(s.key)?.shift();
+    const n = newByAt.get(s.key)?.shift() ?? (s.step.title === CLEANUP_STEP ? undefined : sameRequests(s, newByAt, oldSteps));
     const where: Where = { ...base, step: s.step.at, stepTitle: s.step.title };
     // The cleanup is compared message by message even when one side has none: late events come or not.
     if (n || s.step.title === CLEANUP_STEP) out.push(...diffStep(where, s.messages, n?.messages ?? [], samples));
@@ -189,6 +189,25 @@ export function diffTests(old: BaselineTest, now: BaselineTest, samples: Latency
     out.push(entry({ ...base, step: '', stepTitle: '' }, { message: '(verdict)', plugin: 'core', pointer: '', old: old.status, new: now.status === 'failed' && now.failure ? `failed: ${now.failure}` : now.status }, 'status-changed'));
   }
   return out;
+}
+
+/**
+ * A step of the new run at another position that sends the same requests as an old step with no
+ * partner: a scenario states a behaviour that changed in steps for each version (`janus:` ranges),
+ * at other lines. Compared, they say what changed (`textbridge` → `textroom`); unpaired, they
+ * would read as a step not reached and a step not in the baseline. Taken from `newByAt`.
+ */
+function sameRequests(old: LabelledStep, newByAt: Map<string, LabelledStep[]>, oldSteps: LabelledStep[]): LabelledStep | undefined {
+  const requests = (s: LabelledStep): string => s.messages.filter((m) => m.key.includes(' out ') && !m.key.endsWith(' out keepalive')).map((m) => m.label).join('\n');
+  const wanted = requests(old);
+  if (wanted === '') return undefined;
+  const oldKeys = new Set(oldSteps.map((s) => s.key));
+  for (const [key, list] of newByAt) {
+    if (oldKeys.has(key)) continue;
+    const k = list.findIndex((s) => s.step.title !== CLEANUP_STEP && requests(s) === wanted);
+    if (k >= 0) return list.splice(k, 1)[0];
+  }
+  return undefined;
 }
 
 /**

@@ -87,4 +87,24 @@ describe('compare: what real upgrades showed', function () {
     assert.deepEqual(diff(never, now).map((d) => [d.class, d.pointer, d.rating]), [['field-added', '/candidate/sdpMid', 'additive'], ['field-added', '/candidate/sdpMid', 'additive']]);
     assert.deepEqual(diff(now, never).map((d) => [d.class, d.pointer, d.rating]), [['field-removed', '/candidate/sdpMid', 'breaking'], ['field-removed', '/candidate/sdpMid', 'breaking']]);
   });
+
+  it('a step a scenario states per version, at another line, is compared with its counterpart (textroom kick, 1.3.2 973f46cd)', function () {
+    const kick = (at: string, data: Record<string, unknown>): BaselineTest => {
+      const t = test('janus.plugin.textroom', []);
+      t.steps.splice(2, 0, {
+        title: 'carol kicks bob', at,
+        messages: [
+          out({ janus: 'message', session_id: SESSION, handle_id: HANDLE, body: { request: 'kick', room: 3190529102630470, secret: 'k1ck', username: 'bob' }, transaction: 'k1' }),
+          inn({ janus: 'success', session_id: SESSION, transaction: 'k1', sender: HANDLE, plugindata: { plugin: 'janus.plugin.textroom', data } }),
+        ],
+      });
+      return t;
+    };
+    const found = diff(kick('x.yaml:121', { textbridge: 'success' }), kick('x.yaml:126', { textroom: 'success' }));
+    assert.deepEqual(found.map((d) => [d.step, d.class, d.pointer, d.old, d.new, d.rating]), [['x.yaml:121', 'renamed', '/plugindata/data/textbridge', 'textbridge', 'textroom', 'breaking']]);
+    // A step that really was not reached is still one.
+    const stopped = kick('x.yaml:121', { textbridge: 'success' });
+    const shorter = test('janus.plugin.textroom', []);
+    assert.deepEqual(diff(stopped, shorter).map((d) => [d.class, d.message]), [['message-missing', '(step not reached: 2 message(s))']]);
+  });
 });
