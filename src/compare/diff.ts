@@ -368,7 +368,7 @@ interface LabelledStep {
  * event that comes a moment later, in the next step, is the same event.
  */
 function labelled(test: BaselineTest): LabelledStep[] {
-  const symbols = new Symbols();
+  const symbols = new Symbols(idsSeenIn(test));
   const labeller = new Labeller();
   const steps: LabelledStep[] = test.steps.map((step) => ({ key: step.at || step.title, step, messages: [] }));
   const stepOfRequest = new Map<string, number>();
@@ -395,6 +395,16 @@ function labelled(test: BaselineTest): LabelledStep[] {
     }
   });
   return steps;
+}
+
+/**
+ * The ids a test sees anywhere. Messages on several connections arrive in no order between
+ * them: a participant list may come before the reply that names that participant.
+ */
+function idsSeenIn(test: BaselineTest): Set<string> {
+  const first = new Symbols();
+  for (const step of test.steps) for (const m of step.messages) first.normalize(m.message);
+  return first.seenIds();
 }
 
 /** A request's latency is the time to its first reply that is not an ack. */

@@ -54,6 +54,18 @@ const HOST_PORT = /((?:\d{1,3}\.){3}\d{1,3}|localhost|\[[0-9a-f:]+\]):\d{2,5}\b/
 export class Symbols {
   private readonly table = new Map<string, string>();
 
+  /**
+   * @param seen ids the test has seen anywhere (`seenIds()` of a first pass over the whole test):
+   * a list element naming one is the test's own even when it comes before the message that
+   * binds it (a participant list on another connection, ahead of that participant's own reply).
+   */
+  constructor(private readonly seen: ReadonlySet<string> = new Set()) {}
+
+  /** The ids bound so far, for a second pass (see the constructor). */
+  seenIds(): Set<string> {
+    return new Set(this.table.keys());
+  }
+
   private readonly counters = new Map<string, number>();
 
   /** String ids bound so far (not transactions), to find them in text. */
@@ -118,7 +130,7 @@ export class Symbols {
   /**
    * A list of things with an identity (rooms, participants, mountpoints: objects with an `id`,
    * `room`, `feed` ... field) lists whatever the server holds, other tests' rooms included when
-   * tests run at once: only the elements whose identity this test has already seen are its own.
+   * tests run at once: only the elements whose identity this test sees elsewhere are its own.
    */
   private ownElements(value: unknown[]): unknown[] {
     const identity = (v: unknown): string | number | undefined => {
@@ -129,7 +141,7 @@ export class Symbols {
     if (!value.some((v) => identity(v) !== undefined)) return value;
     return value.filter((v) => {
       const id = identity(v);
-      return id === undefined || this.table.has(`${typeof id}:${id}`);
+      return id === undefined || this.table.has(`${typeof id}:${id}`) || this.seen.has(`${typeof id}:${id}`);
     });
   }
 

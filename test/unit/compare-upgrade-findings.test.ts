@@ -107,4 +107,23 @@ describe('compare: what real upgrades showed', function () {
     const shorter = test('janus.plugin.textroom', []);
     assert.deepEqual(diff(stopped, shorter).map((d) => [d.class, d.message]), [['message-missing', '(step not reached: 2 message(s))']]);
   });
+
+  it('a list element naming an id the test sees later, on another connection, is the test\'s own (audiobridge joined, 1.4.1 self-compare)', function () {
+    const room = 3854760875651060;
+    const carol = 2731472849021976;
+    const joined = (client: string, session: number, handle: number): BaselineMessage => inn({ janus: 'event', session_id: session, sender: handle, plugindata: { plugin: 'janus.plugin.audiobridge', data: { audiobridge: 'joined', room, participants: [{ id: carol, setup: false, muted: false }] } } }, client);
+    // Sessions and handles known from the steps before, as on a real run (one here, to keep it short).
+    const reply = inn({ janus: 'event', session_id: SESSION, transaction: 'j1', sender: HANDLE, plugindata: { plugin: 'janus.plugin.audiobridge', data: { audiobridge: 'joined', room, id: carol, participants: [] } } }, 'carol');
+    const join = out({ janus: 'message', body: { request: 'join', room }, transaction: 'j1' }, 'carol');
+    const run = (order: BaselineMessage[]): BaselineTest => {
+      const t = test('janus.plugin.audiobridge', []);
+      t.steps.splice(2, 0, { title: 'carol joins', at: 'x.yaml:68', messages: [join, ...order] });
+      return t;
+    };
+    // The others hear of carol before, or after, carol's own reply names her.
+    const alice = joined('alice', SESSION, HANDLE);
+    const bob = joined('bob', SESSION, HANDLE);
+    assert.deepEqual(diff(run([alice, bob, reply]), run([reply, alice, bob])), []);
+    assert.deepEqual(diff(run([reply, alice, bob]), run([alice, bob, reply])), []);
+  });
 });
