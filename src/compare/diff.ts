@@ -486,12 +486,15 @@ export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMess
   }
   // An ack and its request's final reply race in Janus (the plugin may answer before the core acks): not an order.
   // Events no request asked for come when they come: only requests and their replies have an order.
-  const ordered = (k: string, other: Map<string, LabelledMessage[]>): boolean => other.has(k) && !k.endsWith(' ack') && !(oldGroups.get(k) ?? newGroups.get(k))![0]!.timing;
-  const oldOrder = [...oldGroups.keys()].filter((k) => ordered(k, newGroups));
-  const newOrder = [...newGroups.keys()].filter((k) => ordered(k, oldGroups));
-  if (oldOrder.join('\n') !== newOrder.join('\n')) {
-    const labelOf = (k: string): string => (oldGroups.get(k) ?? newGroups.get(k))![0]!.label;
-    out.push(entry(where, { message: '(order)', plugin: old[0]?.plugin ?? 'core', pointer: '', old: oldOrder.map(labelOf), new: newOrder.map(labelOf) }, 'order-changed'));
+  // Messages of two clients travel on two connections, in no order between them: each client's are compared apart.
+  const firstOf = (k: string): LabelledMessage => (oldGroups.get(k) ?? newGroups.get(k))![0]!;
+  const ordered = (k: string, other: Map<string, LabelledMessage[]>, client: string): boolean => other.has(k) && !k.endsWith(' ack') && !firstOf(k).timing && firstOf(k).client === client;
+  for (const client of new Set(old.map((m) => m.client))) {
+    const oldOrder = [...oldGroups.keys()].filter((k) => ordered(k, newGroups, client));
+    const newOrder = [...newGroups.keys()].filter((k) => ordered(k, oldGroups, client));
+    if (oldOrder.join('\n') === newOrder.join('\n')) continue;
+    const labelOf = (k: string): string => firstOf(k).label;
+    out.push(entry(where, { message: `(order of ${client}'s messages)`, plugin: old[0]?.plugin ?? 'core', pointer: '', old: oldOrder.map(labelOf), new: newOrder.map(labelOf) }, 'order-changed'));
   }
   return out;
 }

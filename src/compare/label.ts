@@ -5,6 +5,8 @@ import type { WireSummary } from './wire.js';
 
 /** A message with what a report names it by, once its volatile values are symbols. */
 export interface LabelledMessage {
+  /** The scenario's client that sent or received it (one connection, or one per transport session). */
+  client: string;
   /** What pairs it with the other run's messages: the client, the request it answers, ack or reply. */
   key: string;
   /** What the report shows: `message videoroom.join → event`, `create → success`, `event webrtcup`. */
@@ -38,7 +40,7 @@ export class Labeller {
 
   label(m: BaselineMessage): LabelledMessage {
     const msg = obj(m.message);
-    if (!msg) return { key: `${m.client} ${m.direction} text`, label: m.direction === 'out' ? 'raw request' : 'raw reply', plugin: 'core', timing: false, message: m.message };
+    if (!msg) return { client: m.client, key: `${m.client} ${m.direction} text`, label: m.direction === 'out' ? 'raw request' : 'raw reply', plugin: 'core', timing: false, message: m.message };
     return m.direction === 'out' ? this.request(m, msg) : this.incoming(m, msg);
   }
 
@@ -49,7 +51,7 @@ export class Labeller {
     const body = obj(msg.body);
     const what = verb === 'message' && body?.request !== undefined ? `message ${shortName(plugin)}.${String(body.request)}` : m.api === 'admin' ? `admin ${verb}` : verb;
     if (msg.transaction !== undefined) this.requests.set(msg.transaction, { label: what, plugin });
-    return { key: `${m.client} out ${what}`, label: what, plugin, timing: false, message: m.message };
+    return { client: m.client, key: `${m.client} out ${what}`, label: what, plugin, timing: false, message: m.message };
   }
 
   private incoming(m: BaselineMessage, msg: Json): LabelledMessage {
@@ -63,11 +65,11 @@ export class Labeller {
       this.learnHandle(request, msg);
       const kind = janus === 'ack' ? 'ack' : 'reply';
       const pluginEvent = data ? eventName(data, plugin) : undefined;
-      return { key: `${m.client} ${request.label} ${kind}`, label: `${request.label} → ${janus}${pluginEvent ? ` ${pluginEvent}` : ''}`, plugin: request.plugin === 'core' ? plugin : request.plugin, timing: kind === 'ack', ...(error && { error }), message: m.message };
+      return { client: m.client, key: `${m.client} ${request.label} ${kind}`, label: `${request.label} → ${janus}${pluginEvent ? ` ${pluginEvent}` : ''}`, plugin: request.plugin === 'core' ? plugin : request.plugin, timing: kind === 'ack', ...(error && { error }), message: m.message };
     }
     const pluginEvent = data ? eventName(data, plugin) : undefined;
     const what = `event ${janus}${pluginEvent ? ` ${pluginEvent}` : ''}`;
-    return { key: `${m.client} ${what}`, label: what, plugin, timing: true, ...(error && { error }), message: m.message };
+    return { client: m.client, key: `${m.client} ${what}`, label: what, plugin, timing: true, ...(error && { error }), message: m.message };
   }
 
   /** An attach's success names the handle: messages on it concern that plugin. */

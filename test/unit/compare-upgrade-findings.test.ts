@@ -126,4 +126,21 @@ describe('compare: what real upgrades showed', function () {
     assert.deepEqual(diff(run([alice, bob, reply]), run([reply, alice, bob])), []);
     assert.deepEqual(diff(run([reply, alice, bob]), run([alice, bob, reply])), []);
   });
+
+  it('replies on two clients\' connections have no order between them; on one connection they do (concurrent-messages, 1.4.1 self-compare)', function () {
+    const msg = (client: string, tx: string): BaselineMessage => out({ janus: 'message', session_id: SESSION, handle_id: HANDLE, body: { audio: true }, transaction: tx }, client);
+    const ok = (client: string, tx: string): BaselineMessage => inn({ janus: 'event', session_id: SESSION, transaction: tx, sender: HANDLE, plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', result: 'ok' } } }, client);
+    const run = (messages: BaselineMessage[]): BaselineTest => {
+      const t = test('janus.plugin.echotest', []);
+      t.steps.splice(2, 0, { title: 'three messages at once', at: 'x.yaml:18', messages });
+      return t;
+    };
+    const sent = [msg('alice', 'm1'), msg('bob', 'm2')];
+    assert.deepEqual(diff(run([...sent, ok('alice', 'm1'), ok('bob', 'm2')]), run([...sent, ok('bob', 'm2'), ok('alice', 'm1')])), []);
+    // One connection: an info and a message, their replies swapped.
+    const info = (tx: string): BaselineMessage => out({ janus: 'info', transaction: tx }, 'alice');
+    const infoReply = (tx: string): BaselineMessage => inn({ janus: 'server_info', transaction: tx }, 'alice');
+    const found = diff(run([info('i1'), msg('alice', 'm1'), infoReply('i1'), ok('alice', 'm1')]), run([info('i1'), msg('alice', 'm1'), ok('alice', 'm1'), infoReply('i1')]));
+    assert.deepEqual(found.map((d) => [d.class, d.message, d.new]), [['order-changed', "(order of alice's messages)", ['info', 'message', 'message → event echotest:event', 'info → server_info']]]);
+  });
 });
