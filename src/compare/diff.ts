@@ -656,7 +656,41 @@ export function diffValues(old: unknown, now: unknown, pointer: string): Change[
     for (const k of Object.keys(b)) if (!(k in a) && !newNames.has(k)) out.push({ pointer: `${pointer}/${escapePointer(k)}`, new: b[k], kind: 'field-added' });
     return out;
   }
-  return old === now || redactedAlike(old, now) ? [] : [{ pointer, old, new: now, kind: 'value-changed' }];
+  if (old === now || redactedAlike(old, now)) return [];
+  if (isSdp(old) && isSdp(now)) return [{ pointer, ...sdpLinesChanged(old, now), kind: 'value-changed' }];
+  return [{ pointer, old, new: now, kind: 'value-changed' }];
+}
+
+const isSdp = (v: unknown): v is string => typeof v === 'string' && /^v=0\r?\n/.test(v);
+
+/**
+ * Two SDPs that differ, as the lines that differ, each named by its section (`session`, `audio`,
+ * `video 2`): two whole SDPs side by side hide the one attribute that went. Lines only moved
+ * are shown from the first line that differs to the last.
+ */
+function sdpLinesChanged(a: string, b: string): { old: string[]; new: string[] } {
+  const linesA = sdpLines(a);
+  const linesB = sdpLines(b);
+  const [ia, ib] = unmatched(linesA, linesB);
+  if (ia.length > 0 || ib.length > 0) return { old: ia.map((i) => linesA[i]!), new: ib.map((j) => linesB[j]!) };
+  const first = linesA.findIndex((l, i) => l !== linesB[i]);
+  let last = linesA.length - 1;
+  while (last > first && linesA[last] === linesB[last]) last--;
+  return { old: linesA.slice(first, last + 1), new: linesB.slice(first, last + 1) };
+}
+
+function sdpLines(sdp: string): string[] {
+  let section = 'session';
+  const seen = new Map<string, number>();
+  return sdp.split(/\r?\n/).filter((l) => l !== '').map((line) => {
+    const media = /^m=(\w+)/.exec(line)?.[1];
+    if (media) {
+      const n = (seen.get(media) ?? 0) + 1;
+      seen.set(media, n);
+      section = n === 1 ? media : `${media} ${n}`;
+    }
+    return `${section}: ${line}`;
+  });
 }
 
 /**

@@ -143,4 +143,15 @@ describe('compare: what real upgrades showed', function () {
     const found = diff(run([info('i1'), msg('alice', 'm1'), infoReply('i1'), ok('alice', 'm1')]), run([info('i1'), msg('alice', 'm1'), ok('alice', 'm1'), infoReply('i1')]));
     assert.deepEqual(found.map((d) => [d.class, d.message, d.new]), [['order-changed', "(order of alice's messages)", ['info', 'message', 'message → event echotest:event', 'info → server_info']]]);
   });
+
+  it('an SDP that changed is reported as the lines that changed, by section, not as two whole SDPs (echotest answer, 1.1.2 → 1.4.1)', function () {
+    const answer = (video: string[]): BaselineTest => test('janus.plugin.echotest', [], [
+      out({ janus: 'message', session_id: SESSION, handle_id: HANDLE, body: { audio: true }, transaction: 'e1', jsep: { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n' } }),
+      inn({ janus: 'event', session_id: SESSION, sender: HANDLE, transaction: 'e1', plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', result: 'ok' } }, jsep: { type: 'answer', sdp: ['v=0', 'o=- 3378116271683540 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0 1', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=rtpmap:111 opus/48000/2', 'a=rtcp-fb:111 transport-cc', 'm=video 9 UDP/TLS/RTP/SAVPF 96', 'a=rtpmap:96 VP8/90000', ...video, ''].join('\r\n') } }),
+    ]);
+    const found = diff(answer(['a=rtcp-fb:96 nack', 'a=rtcp-fb:96 transport-cc']), answer(['a=rtcp-fb:96 nack']));
+    assert.deepEqual(found.map((d) => [d.pointer, d.class, d.rating, d.old, d.new]), [['/jsep/sdp', 'value-changed', 'behaviour', ['video: a=rtcp-fb:96 transport-cc'], []]]);
+    const moved = diff(answer(['a=rtcp-fb:96 nack', 'a=rtcp-fb:96 goog-remb']), answer(['a=rtcp-fb:96 goog-remb', 'a=rtcp-fb:96 nack']));
+    assert.deepEqual(moved.map((d) => [d.old, d.new]), [[['video: a=rtcp-fb:96 nack', 'video: a=rtcp-fb:96 goog-remb'], ['video: a=rtcp-fb:96 goog-remb', 'video: a=rtcp-fb:96 nack']]]);
+  });
 });
