@@ -202,12 +202,19 @@ function sameRequests(old: LabelledStep, newByAt: Map<string, LabelledStep[]>, o
   const wanted = requests(old);
   if (wanted === '') return undefined;
   const oldKeys = new Set(oldSteps.map((s) => s.key));
+  // Of several such steps (a request refused on one version, accepted on another), the one whose messages say most of the same things.
+  const leaves = (s: LabelledStep): Set<string> => new Set(s.messages.flatMap((m) => [...leavesOf({ key: m.key, message: pairingForm(m) })]));
+  const mine = leaves(old);
+  let best: { list: LabelledStep[]; k: number; shared: number } | undefined;
   for (const [key, list] of newByAt) {
     if (oldKeys.has(key)) continue;
-    const k = list.findIndex((s) => s.step.title !== CLEANUP_STEP && requests(s) === wanted);
-    if (k >= 0) return list.splice(k, 1)[0];
+    list.forEach((s, k) => {
+      if (s.step.title === CLEANUP_STEP || requests(s) !== wanted) return;
+      const shared = [...leaves(s)].filter((l) => mine.has(l)).length;
+      if (!best || shared > best.shared) best = { list, k, shared };
+    });
   }
-  return undefined;
+  return best ? best.list.splice(best.k, 1)[0] : undefined;
 }
 
 /**
@@ -475,7 +482,8 @@ export function diffStep(where: Where, old: LabelledMessage[], now: LabelledMess
     if (news.length !== olds.length && ![...olds, ...news].some(untimed)) out.push(entry(where, { message: first.label, plugin: first.plugin, pointer: '', old: olds.length, new: news.length }, 'multiplicity-changed'));
     const [a, b] = (first as StepMessage).engine ? equalFirst(olds, news) : [olds, news];
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
-      out.push(...diffMessage(where, a[i]!, b[i]!).filter((d) => !lateHangupReason(d, a[i]!, b[i]!)));
+      // What the scenario sent is its own (a step of its own per version, a value a reply bound): the replies say what the server did.
+      if (!a[i]!.sent) out.push(...diffMessage(where, a[i]!, b[i]!).filter((d) => !lateHangupReason(d, a[i]!, b[i]!)));
       const [x, y] = [a[i]!.latencyMs, b[i]!.latencyMs];
       if (x !== undefined && y !== undefined) samples.push({ transport: where.transport, plugin: first.plugin, message: first.label, old: x, new: y, where: `${where.step || where.stepTitle} (${where.scenario})` });
     }

@@ -13,6 +13,8 @@ export interface LabelledMessage {
   label: string;
   /** The plugin it concerns (`janus.plugin.videoroom`), `core` or `admin`. */
   plugin: string;
+  /** A request the scenario sent (not what the server said). */
+  sent?: true;
   /** An ack, or an event no request asked for: whether and when it comes is the server's timing. */
   timing: boolean;
   /** The error it carries, if any: `426 VIDEOROOM_NO_SUCH_ROOM`. */
@@ -40,7 +42,7 @@ export class Labeller {
 
   label(m: BaselineMessage): LabelledMessage {
     const msg = obj(m.message);
-    if (!msg) return { client: m.client, key: `${m.client} ${m.direction} text`, label: m.direction === 'out' ? 'raw request' : 'raw reply', plugin: 'core', timing: false, message: m.message };
+    if (!msg) return { client: m.client, key: `${m.client} ${m.direction} text`, label: m.direction === 'out' ? 'raw request' : 'raw reply', plugin: 'core', ...(m.direction === 'out' && { sent: true as const }), timing: false, message: m.message };
     return m.direction === 'out' ? this.request(m, msg) : this.incoming(m, msg);
   }
 
@@ -51,7 +53,7 @@ export class Labeller {
     const body = obj(msg.body);
     const what = verb === 'message' && body?.request !== undefined ? `message ${shortName(plugin)}.${String(body.request)}` : m.api === 'admin' ? `admin ${verb}` : verb;
     if (msg.transaction !== undefined) this.requests.set(msg.transaction, { label: what, plugin });
-    return { client: m.client, key: `${m.client} out ${what}`, label: what, plugin, timing: false, message: m.message };
+    return { client: m.client, key: `${m.client} out ${what}`, label: what, plugin, sent: true, timing: false, message: m.message };
   }
 
   private incoming(m: BaselineMessage, msg: Json): LabelledMessage {

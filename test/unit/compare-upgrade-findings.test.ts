@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BASELINE_FORMAT, BASELINE_VERSION, type Baseline, type BaselineMessage, type BaselineTest } from '../../src/compare/baseline.js';
+import { BASELINE_FORMAT, BASELINE_VERSION, type Baseline, type BaselineMessage, type BaselineStep, type BaselineTest } from '../../src/compare/baseline.js';
 import { diffBaselines, type Difference } from '../../src/compare/diff.js';
 
 /*
@@ -153,5 +153,33 @@ describe('compare: what real upgrades showed', function () {
     assert.deepEqual(found.map((d) => [d.pointer, d.class, d.rating, d.old, d.new]), [['/jsep/sdp', 'value-changed', 'behaviour', ['video: a=rtcp-fb:96 transport-cc'], []]]);
     const moved = diff(answer(['a=rtcp-fb:96 nack', 'a=rtcp-fb:96 goog-remb']), answer(['a=rtcp-fb:96 goog-remb', 'a=rtcp-fb:96 nack']));
     assert.deepEqual(moved.map((d) => [d.old, d.new]), [[['video: a=rtcp-fb:96 nack', 'video: a=rtcp-fb:96 goog-remb'], ['video: a=rtcp-fb:96 goog-remb', 'video: a=rtcp-fb:96 nack']]]);
+  });
+
+  it('of a version\'s own steps, the one that says most alike pairs; what the scenario sent is not the server\'s change (videoroom-metadata, 1.3.0)', function () {
+    const room = 384310842776481;
+    const alice = 2581701085443842;
+    const join = (at: string, tx: string, metadata: unknown, reply: Record<string, unknown>): BaselineStep => ({
+      title: 'alice joins', at,
+      messages: [
+        out({ janus: 'message', session_id: SESSION, handle_id: HANDLE, body: { request: 'join', ptype: 'publisher', room, display: 'Alice', ...(metadata !== undefined && { metadata }) }, transaction: tx }),
+        inn({ janus: 'event', session_id: SESSION, sender: HANDLE, transaction: tx, plugindata: { plugin: 'janus.plugin.videoroom', data: reply } }),
+      ],
+    });
+    const joined = (metadata?: unknown): Record<string, unknown> => ({ videoroom: 'joined', room, description: 'r', id: alice, private_id: 77, display: 'Alice', ...(metadata !== undefined && { metadata }), publishers: [] });
+    const run = (steps: BaselineStep[]): BaselineTest => {
+      const t = test('janus.plugin.videoroom', []);
+      t.steps.splice(2, 0, ...steps);
+      return t;
+    };
+    const old = run([join('x.yaml:35', 'j1', undefined, joined())]);
+    const now = run([
+      join('x.yaml:21', 'j1', 'blue', { videoroom: 'event', error_code: 430, error: 'Invalid element type (metadata should be a JSON object)' }),
+      join('x.yaml:29', 'j2', { team: 'blue' }, joined({ team: 'blue' })),
+    ]);
+    const found = diff(old, now).map((d) => [d.step, d.class, d.message, d.pointer]);
+    assert.deepEqual(found, [
+      ['x.yaml:35', 'field-added', 'message videoroom.join → event videoroom:joined', '/plugindata/data/metadata'],
+      ['x.yaml:21', 'extra-message', '(step not in the baseline: 2 message(s))', ''],
+    ]);
   });
 });
