@@ -247,7 +247,8 @@ function isMeasurementReport(message: unknown): boolean {
   return LAYER_KEYS.some((k) => Object.hasOwn(data, k) || Object.hasOwn(result, k));
 }
 
-const LAYER_KEYS = ['substream', 'temporal_layer', 'spatial_layer'];
+// EchoTest and Streaming name a simulcast temporal layer `temporal`, VideoRoom `temporal_layer`.
+const LAYER_KEYS = ['substream', 'temporal', 'temporal_layer', 'spatial_layer'];
 
 /** A report's shape: its keys and the types of its values; the names that say what it is stay. */
 function shapeOf(value: unknown, key = ''): unknown {
@@ -357,9 +358,29 @@ function diffMeasurementReports(base: Omit<Where, 'step' | 'stepTitle'>, old: La
   const a = distinct(old);
   const b = distinct(now);
   const out: Difference[] = [];
-  for (const [text, m] of a) if (!b.has(text)) out.push(entry(where, { message: m.label, plugin: m.plugin, pointer: '', old: m.message }, 'message-missing'));
-  for (const [text, m] of b) if (!a.has(text)) out.push(entry(where, { message: m.label, plugin: m.plugin, pointer: '', new: m.message }, 'extra-message'));
+  const gone = [...a].filter(([text]) => !b.has(text)).map(([, m]) => m);
+  const came = [...b].filter(([text]) => !a.has(text)).map(([, m]) => m);
+  const regrouped = new Set<string>();
+  for (const label of new Set([...gone, ...came].map((m) => m.label))) {
+    const was = gone.filter((m) => m.label === label);
+    const is = came.filter((m) => m.label === label);
+    if (was.length === 0 || is.length === 0 || !sameFields(old.filter((m) => m.label === label), now.filter((m) => m.label === label))) continue;
+    regrouped.add(label);
+    out.push(entry(where, { message: label, plugin: was[0]!.plugin, pointer: '', old: was.map((m) => m.message), new: is.map((m) => m.message) }, 'multiplicity-changed'));
+  }
+  for (const m of gone) if (!regrouped.has(m.label)) out.push(entry(where, { message: m.label, plugin: m.plugin, pointer: '', old: m.message }, 'message-missing'));
+  for (const m of came) if (!regrouped.has(m.label)) out.push(entry(where, { message: m.label, plugin: m.plugin, pointer: '', new: m.message }, 'extra-message'));
   return out;
+}
+
+/**
+ * Whether two runs' reports of a kind carry the same fields, of the same types, over all of them:
+ * then only how they are grouped changed (1.4.1's EchoTest sends a simulcast `substream` and
+ * `temporal` in one event, 1.1.2 in two), one multiplicity change, not a report gone and another new.
+ */
+function sameFields(old: LabelledMessage[], now: LabelledMessage[]): boolean {
+  const fields = (list: LabelledMessage[]): string => [...new Set(list.flatMap((m) => [...leavesOf(shapeOf(m.message))]))].sort().join('\n');
+  return fields(old) === fields(now);
 }
 
 interface LabelledStep {

@@ -182,4 +182,17 @@ describe('compare: what real upgrades showed', function () {
       ['x.yaml:21', 'extra-message', '(step not in the baseline: 2 message(s))', ''],
     ]);
   });
+
+  it('layer reports that carry the same fields grouped otherwise are one multiplicity change; a field gone is still missing (echotest simulcast, 1.1.2 → 1.4.1)', function () {
+    const layer = (data: Record<string, unknown>): BaselineMessage => inn({ janus: 'event', session_id: SESSION, sender: HANDLE, plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', videocodec: 'vp8', ...data } } });
+    // As recorded: 1.1.2 announces the substream and the temporal layer apart, 1.4.1 together.
+    const old = test('janus.plugin.echotest', [layer({ substream: 0 }), layer({ temporal: 2 }), layer({ substream: 1 }), layer({ substream: 2 })]);
+    const now = test('janus.plugin.echotest', [layer({ substream: 0, temporal: 2 }), layer({ substream: 1, temporal: 2 }), layer({ substream: 2, temporal: 2 })]);
+    const found = diff(old, now);
+    assert.deepEqual(found.map((d) => [d.stepTitle, d.class, d.rating, d.message]), [['(media reports, whole test)', 'multiplicity-changed', 'behaviour', 'event event echotest:event']]);
+    assert.equal((found[0]!.old as unknown[]).length, 2);
+    assert.equal((found[0]!.new as unknown[]).length, 1);
+    const noTemporal = test('janus.plugin.echotest', [layer({ substream: 0 }), layer({ substream: 2 })]);
+    assert.deepEqual(diff(old, noTemporal).map((d) => [d.class, d.rating]), [['message-missing', 'breaking']]);
+  });
 });
