@@ -364,9 +364,10 @@ function diffMeasurementReports(base: Omit<Where, 'step' | 'stepTitle'>, old: La
   for (const label of new Set([...gone, ...came].map((m) => m.label))) {
     const was = gone.filter((m) => m.label === label);
     const is = came.filter((m) => m.label === label);
-    if (was.length === 0 || is.length === 0 || !sameFields(old.filter((m) => m.label === label), now.filter((m) => m.label === label))) continue;
+    // A shape gone while the others carry its fields is a regrouping too (VideoRoom's SVC layers, one event in 1.1.2, two from 1.1.4).
+    if (!sameFields(old.filter((m) => m.label === label), now.filter((m) => m.label === label))) continue;
     regrouped.add(label);
-    out.push(entry(where, { message: label, plugin: was[0]!.plugin, pointer: '', old: was.map((m) => m.message), new: is.map((m) => m.message) }, 'multiplicity-changed'));
+    out.push(entry(where, { message: label, plugin: (was[0] ?? is[0])!.plugin, pointer: '', old: was.map((m) => m.message), new: is.map((m) => m.message) }, 'multiplicity-changed'));
   }
   for (const m of gone) if (!regrouped.has(m.label)) out.push(entry(where, { message: m.label, plugin: m.plugin, pointer: '', old: m.message }, 'message-missing'));
   for (const m of came) if (!regrouped.has(m.label)) out.push(entry(where, { message: m.label, plugin: m.plugin, pointer: '', new: m.message }, 'extra-message'));

@@ -195,4 +195,11 @@ describe('compare: what real upgrades showed', function () {
     const noTemporal = test('janus.plugin.echotest', [layer({ substream: 0 }), layer({ substream: 2 })]);
     assert.deepEqual(diff(old, noTemporal).map((d) => [d.class, d.rating]), [['message-missing', 'breaking']]);
   });
+
+  it('an SVC layer report split in two, whose fields other reports still carry, is a regrouping (videoroom-svc, 1.1.2 → 1.4.1)', function () {
+    const svc = (data: Record<string, unknown>): BaselineMessage => inn({ janus: 'event', session_id: SESSION, sender: HANDLE, plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'event', room: 384310842776481, mid: '0', ...data } } });
+    const old = test('janus.plugin.videoroom', [svc({ spatial_layer: 0, temporal_layer: 0 }), svc({ temporal_layer: 1 }), svc({ spatial_layer: 1 })]);
+    const now = test('janus.plugin.videoroom', [svc({ spatial_layer: 0 }), svc({ temporal_layer: 0 }), svc({ temporal_layer: 1 }), svc({ spatial_layer: 1 })]);
+    assert.deepEqual(diff(old, now).map((d) => [d.class, d.rating, (d.old as unknown[]).length, (d.new as unknown[]).length]), [['multiplicity-changed', 'behaviour', 1, 0]]);
+  });
 });
