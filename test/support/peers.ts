@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeOwnedFolder } from '../../src/managed/stale-folders.js';
 import { eventually } from './admin.js';
@@ -36,8 +36,18 @@ export async function startPeers(): Promise<Peers> {
       '-n', '--stun-only', '--listening-ip', '127.0.0.1', '--listening-port', String(stun), '--no-cli', '--no-tls', '--no-dtls',
       '--no-software-attribute', '--userdb', join(dir, 'turndb'), '--pidfile', join(dir, 'turnserver.pid'), '--log-file', 'stdout', '--simple-log',
     ], { cwd: dir, stdio: 'ignore' }));
+    // A peer that cannot start (not installed, its port taken) exits: that ends the wait at once.
+    // One that starts binds its port, however long a busy machine takes (bounded at 30 s).
+    const exited: string[] = [];
+    for (const child of children) {
+      const name = child.spawnargs.join(' ');
+      child.once('error', (e) => exited.push(`${child.spawnfile}: ${e.message}`));
+      child.once('exit', (code, signal) => exited.push(`${name.slice(0, 80)} exited (${signal ?? code})`));
+    }
     for (const port of [callee!, registrar!, stun!]) {
-      if (!(await eventually(() => udpPortTaken(port), 5000))) throw new Error(`no peer listens on UDP port ${port}: is sipp (sip-tester) or turnserver (coturn) installed?`);
+      await eventually(async () => exited.length > 0 || (await udpPortTaken(port)), 30_000);
+      if (exited.length > 0) throw new Error(`a peer did not start: ${exited[0]}: is sipp (sip-tester) or turnserver (coturn) installed?`);
+      if (!(await udpPortTaken(port))) throw new Error(`no peer listens on UDP port ${port} after 30 s`);
     }
     return {
       env: {
@@ -97,10 +107,14 @@ async function freeUdpPorts(count: number): Promise<number[]> {
 }
 
 /** Whether something has bound the port: binding it ourselves fails. */
-function udpPortTaken(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createSocket('udp4');
-    socket.once('error', () => resolve(true));
-    socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(false)));
-  });
+/**
+ * Whether a UDP socket is bound to `port`, read from the kernel's table (Linux), not by binding
+ * the port: a probe that binds it, however briefly, can hold it the moment the peer binds, and
+ * the peer then exits (EADDRINUSE), likelier the busier the machine.
+ */
+async function udpPortTaken(port: number): Promise<boolean> {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const tables = await Promise.all(['/proc/net/udp', '/proc/net/udp6'].map((f) => readFile(f, 'utf8').catch(() => '')));
+  // Each line: "sl local_address rem_address ...", local_address as HEXIP:HEXPORT.
+  return tables.some((table) => table.split('\n').some((line) => line.trim().split(/\s+/)[1]?.endsWith(hex) === true));
 }
