@@ -229,7 +229,7 @@ async function noReply(outcome: Exclude<RequestOutcome, { exchange: unknown }>, 
  * A plugin's refusal of the request, "413 (ECHOTEST_INVALID_ELEMENT): Message error: ...":
  * an `error_code` in its `plugindata.data`, or in the `response` of an Admin API message_plugin.
  */
-function pluginError(reply: JanusMessage): string | undefined {
+export function pluginError(reply: JanusMessage): string | undefined {
   const plugindata = ownValue(reply, 'plugindata');
   const data = isRecord(plugindata) ? ownValue(plugindata, 'data') : ownValue(reply, 'response');
   const code = isRecord(data) ? ownValue(data, 'error_code') : undefined;

@@ -10,6 +10,7 @@ import type { JanusMessage, Route } from '../protocol/messages.js';
 import { mismatchFailure, StepFailure, type CompiledStep, type StepCompiler, type StepContext, type StepKind } from './contract.js';
 import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave, saveWhatIsThere } from './save.js';
+import { pluginError } from './exchange.js';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
 
@@ -54,10 +55,11 @@ export const httpStep: StepKind = {
     const path = cc.template(spec.path ?? '', ['http', 'path']);
     const body = spec.body === undefined ? undefined : cc.template(spec.body, ['http', 'body']);
     const headers = spec.headers ?? {};
-    checkExpectKeys(raw, cc, 'any response but an HTTP error status or a Janus error');
+    checkExpectKeys(raw, cc, "any response but an HTTP error status, a Janus error or a plugin's refusal");
     const expect = raw.expect === undefined ? undefined : cc.pattern(raw.expect, ['expect'], raw.exact === true);
     checkHeaderNames(raw, cc);
-    const refuses = { status: leavesOut(raw.expect, ['status']), janusError: refusesErrorReply(raw.expect, ['body']) };
+    // Without expect, a plugin's refusal in the body fails too, as for a request step (not in cleanup: "destroy it if it is there").
+    const refuses = { status: leavesOut(raw.expect, ['status']), janusError: refusesErrorReply(raw.expect, ['body']), pluginError: raw.expect === undefined && !cc.cleanup };
     const save = compileSave(raw, cc);
     const timeoutMs = raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout'], { positive: true });
     const client = cc.client({});
@@ -145,13 +147,16 @@ interface HttpReply {
 
 /**
  * What an http step checks of the response without `expect`, and of what its `expect` leaves out
- * (as request steps do): an HTTP error status, and a Janus `error` in the body.
+ * (as request steps do): an HTTP error status, a Janus `error` in the body, and (without `expect`,
+ * outside cleanup) a plugin's refusal in it.
  */
-function refusal(reply: HttpReply, refuses: { status: boolean; janusError: boolean }, title: string, expected: unknown): StepFailure | undefined {
+function refusal(reply: HttpReply, refuses: { status: boolean; janusError: boolean; pluginError: boolean }, title: string, expected: unknown): StepFailure | undefined {
   if (refuses.status && reply.status >= 400) return mismatchFailure(`${title} got HTTP status ${reply.status}`, { expected, actual: reply });
   if (refuses.janusError && ownValue(reply.body, 'janus') === 'error') {
     return mismatchFailure(`${title} got an error reply: ${describeJanusError(reply.body as JanusMessage) ?? '(no error code)'}`, { expected, actual: reply });
   }
+  const refused = refuses.pluginError && isRecord(reply.body) ? pluginError(reply.body as JanusMessage) : undefined;
+  if (refused) return mismatchFailure(`${title} got a plugin error: ${refused}`, { expected, actual: reply });
   return undefined;
 }
 

@@ -122,7 +122,7 @@ describe('keys that would check nothing, or be ignored, do not load', function (
     }
     it('on http', function () {
       const lines = problems(files, 'empty-http', '  - http: { path: /info }\n    expect: {}\n', 'requires: { transports: [http] }\n');
-      at(lines, 5, /an empty pattern checks nothing: leave `expect` out \(any response but an HTTP error status or a Janus error\)/);
+      at(lines, 5, /an empty pattern checks nothing: leave `expect` out \(any response but an HTTP error status, a Janus error or a plugin's refusal\)/);
     });
     it('a pattern naming a field loads', function () {
       assert.deepEqual(problems(files, 'named', '  - request: info\n    expect: { janus: server_info }\n'), []);
@@ -225,6 +225,14 @@ describe('an http step without expect fails on an error', function () {
     assert.equal(result.status, 'failed');
     assert.equal(result.failure!.summary, 'HTTP POST got an error reply: 457 INVALID_REQUEST_PATH: Unhandled request \'bogus\' at this path');
   });
+  it("a plugin's refusal in the body fails a step without expect, naming the error; in cleanup, or decided by an expect, it does not", async function () {
+    const post = "  - http: { method: POST, path: /4242/1, body: { janus: message, transaction: h2, body: { request: destroy, room: 1234 } } }\n";
+    const result = await run('hplugin', post);
+    assert.equal(result.status, 'failed');
+    assert.equal(result.failure!.summary, 'HTTP POST /4242/1 got a plugin error: 426 (VIDEOROOM_NO_SUCH_ROOM): No such room (1234)');
+    assert.equal((await run('hplugincleanup', `  - http: { path: /info }\ncleanup:\n${post}`)).status, 'passed');
+    assert.equal((await run('hpluginexpect', `${post}    expect: { body: { plugindata: { data: { error_code: 426 } } } }\n`)).status, 'passed');
+  });
   it('an expect that leaves the status out fails on a 404', async function () {
     const result = await run('hheaders', '  - http: { path: /missing }\n    expect: { headers: { content-type: $any } }\n');
     assert.match(result.failure?.summary ?? 'passed', /got HTTP status 404$/);
@@ -320,6 +328,8 @@ async function answeringServer(): Promise<http.Server> {
       }
       const request = (body ? JSON.parse(body) : {}) as JanusMessage;
       if (request.janus === 'create') json({ janus: 'success', transaction: request.transaction, data: { id: 4242 } });
+      // A plugin that refuses a synchronous request answers in the POST's body, under plugindata.
+      else if (request.janus === 'message') json({ janus: 'success', transaction: request.transaction, plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'event', error_code: 426, error: 'No such room (1234)' } } });
       else json({ janus: 'error', transaction: request.transaction, error: { code: 457, reason: `Unhandled request '${String(request.janus)}' at this path` } });
     });
   });
