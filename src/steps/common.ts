@@ -2,6 +2,8 @@ import type { DescribedMatcher } from '../match/contract.js';
 import type { Actor, StepCompiler, StepContext } from './contract.js';
 import { isRecord, ownValue } from '../core/own.js';
 import { DURATION_PATTERN, MAX_DURATION_MS } from '../core/duration.js';
+import { errorNameOf } from '../schemas/error-names.js';
+import type { JanusMessage } from '../protocol/messages.js';
 import { CORE_ERROR_CODE_NAMES, JANUS_MESSAGE_TYPES, PLUGIN_ERROR_CODE_NAMES } from '../schemas/modules.js';
 
 /** Schema pieces shared by several step kinds. */
@@ -197,4 +199,19 @@ export function namesValues(pattern: unknown): boolean {
   if (Array.isArray(pattern)) return pattern.some(namesValues);
   if (isRecord(pattern)) return Object.entries(pattern).some(([k, v]) => k.includes('${') || namesValues(v));
   return false;
+}
+
+/**
+ * A plugin's refusal of the request, "413 (ECHOTEST_INVALID_ELEMENT): Message error: ...":
+ * an `error_code` in its `plugindata.data`, or in the `response` of an Admin API message_plugin.
+ */
+export function pluginError(reply: JanusMessage): string | undefined {
+  const plugindata = ownValue(reply, 'plugindata');
+  const data = isRecord(plugindata) ? ownValue(plugindata, 'data') : ownValue(reply, 'response');
+  const code = isRecord(data) ? ownValue(data, 'error_code') : undefined;
+  if (code === undefined) return undefined;
+  const plugin = isRecord(plugindata) ? ownValue(plugindata, 'plugin') : undefined;
+  const name = typeof code === 'number' && typeof plugin === 'string' ? errorNameOf(code, plugin) : undefined;
+  const reason = isRecord(data) ? ownValue(data, 'error') : undefined;
+  return `${JSON.stringify(code)}${name ? ` (${name})` : ''}${typeof reason === 'string' ? `: ${reason}` : ''}`;
 }

@@ -1,6 +1,5 @@
 import { formatDuration } from '../core/duration.js';
-import { copyRecord, isRecord, ownValue } from '../core/own.js';
-import { errorNameOf } from '../schemas/error-names.js';
+import { copyRecord, ownValue } from '../core/own.js';
 import { ClosedConnection, RefusedRequest, describeUncorrelated, type Exchange, type JanusClient, type RequestOutcome } from '../janus/client.js';
 import { describeJanusError } from '../protocol/errors.js';
 import { ACK_ENDED_VERBS, ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../protocol/messages.js';
@@ -9,7 +8,7 @@ import type { DescribedMatcher, Matcher, MatchRuntime, Template } from '../match
 import type { DocPath } from '../core/source.js';
 import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave, saveWhatIsThere, type SaveSpec } from './save.js';
-import { checkExpectKeys, namesValues, refusesErrorReply, requireValues } from './common.js';
+import { checkExpectKeys, namesValues, pluginError, refusesErrorReply, requireValues } from './common.js';
 import { mismatchFailure, StepFailure, type Actor, type CompiledStep, type InFlight, type StepCompiler, type StepContext } from './contract.js';
 
 export type Level = 'root' | 'session' | 'handle';
@@ -223,21 +222,6 @@ async function noReply(outcome: Exclude<RequestOutcome, { exchange: unknown }>, 
   const silence = `no reply to ${verb ?? 'the request'}${transaction ? ` (transaction ${transaction})` : ''} within ${formatDuration(timeoutMs)}`;
   if (outcome.uncorrelated) throw new StepFailure('infrastructure', `${silence}; ${describeUncorrelated(outcome.uncorrelated)}, shown as actual`, { actual: outcome.uncorrelated });
   throw await silenceVerdict(client, ctx, silence);
-}
-
-/**
- * A plugin's refusal of the request, "413 (ECHOTEST_INVALID_ELEMENT): Message error: ...":
- * an `error_code` in its `plugindata.data`, or in the `response` of an Admin API message_plugin.
- */
-export function pluginError(reply: JanusMessage): string | undefined {
-  const plugindata = ownValue(reply, 'plugindata');
-  const data = isRecord(plugindata) ? ownValue(plugindata, 'data') : ownValue(reply, 'response');
-  const code = isRecord(data) ? ownValue(data, 'error_code') : undefined;
-  if (code === undefined) return undefined;
-  const plugin = isRecord(plugindata) ? ownValue(plugindata, 'plugin') : undefined;
-  const name = typeof code === 'number' && typeof plugin === 'string' ? errorNameOf(code, plugin) : undefined;
-  const reason = isRecord(data) ? ownValue(data, 'error') : undefined;
-  return `${JSON.stringify(code)}${name ? ` (${name})` : ''}${typeof reason === 'string' ? `: ${reason}` : ''}`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { MAX_MESSAGE_BYTES, TooLargeError } from '../transports/limits.js';
 import { describeError } from '../transports/wire.js';
 import { HttpCall, httpOrigin } from '../transports/http-client.js';
 import { formatDuration } from '../core/duration.js';
-import { checkExpectKeys, commonProperties, leavesOut, POSITIVE_DURATION, refusesErrorReply, saveProperty } from './common.js';
+import { checkExpectKeys, commonProperties, leavesOut, pluginError, POSITIVE_DURATION, refusesErrorReply, saveProperty } from './common.js';
 import { isRecord, ownValue } from '../core/own.js';
 import type { DocPath } from '../core/source.js';
 import { describeJanusError } from '../protocol/errors.js';
@@ -10,7 +10,6 @@ import type { JanusMessage, Route } from '../protocol/messages.js';
 import { mismatchFailure, StepFailure, type CompiledStep, type StepCompiler, type StepContext, type StepKind } from './contract.js';
 import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave, saveWhatIsThere } from './save.js';
-import { pluginError } from './exchange.js';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
 
