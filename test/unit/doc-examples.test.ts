@@ -109,6 +109,14 @@ describe('the YAML examples of README.md and docs/', function () {
     assert.ok(examples.some((e) => e.marker !== undefined), 'no example marker found');
   });
 
+  it('every example marker stands right before a yaml block (a marker elsewhere states nothing)', () => {
+    const stray = docFiles().flatMap((file) => {
+      const lines = readFileSync(join(ROOT, file), 'utf8').split('\n');
+      return lines.flatMap((line, i) => (MARKER.test(line) && !/^\s*```yaml\s*$/.test(lines[i + 1] ?? '') ? [`${file}:${i + 1}`] : []));
+    });
+    assert.deepEqual(stray, []);
+  });
+
   for (const example of examples) {
     it(`${example.at} loads`, () => {
       const doc: unknown = parseYaml(example.text);
