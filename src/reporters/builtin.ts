@@ -38,7 +38,7 @@ export const BUILTIN_REPORTERS: readonly BuiltinReporter[] = [
   { name: 'blob', description: "the run's events, for merge-reports to join the shards of a run", defaultPath: 'blob-report/report-<shard>.jsonl', load: async () => (await import('./blob.js')).blobReporterFactory },
   { name: 'junit', description: 'JUnit XML', defaultPath: 'janus-scenarios-junit.xml', load: format(async () => (await import('./junit.js')).junitFormat) },
   { name: 'json', description: 'the run report as JSON', defaultPath: 'janus-scenarios-report.json', load: format(async () => (await import('./json.js')).jsonFormat) },
-  { name: 'tap', description: 'TAP version 13', defaultPath: 'janus-scenarios.tap', load: format(async () => (await import('./tap.js')).tapFormat) },
+  { name: 'tap', description: 'TAP version 14', defaultPath: 'janus-scenarios.tap', load: format(async () => (await import('./tap.js')).tapFormat) },
   { name: 'html', description: 'one self-contained HTML page', defaultPath: 'janus-scenarios-report.html', load: format(async () => (await import('./html/index.js')).htmlFormat) },
 ];
 

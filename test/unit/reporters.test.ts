@@ -100,6 +100,9 @@ describe('file reporters on the event stream', function () {
     assert.deepEqual(json.totals, { passed: 2, failed: 1, skipped: 1, unfinished: 2 });
     const tap = parseTap(readFileSync(paths.tap, 'utf8'));
     assert.deepEqual([tap.count, tap.pass, tap.fail, tap.skip], [6, 3, 3, 1]);
+    // The registry's description (what a library user lists) names the TAP version the file is in.
+    registerBuiltinReporters();
+    assert.equal(getReporter('tap')?.description, readFileSync(paths.tap, 'utf8').split('\n')[0]);
     const html = readFileSync(paths.html, 'utf8');
     assert.match(html, /^<!doctype html>/);
     for (const [name, path] of Object.entries(paths)) assertNoSecret(name, readFileSync(path, 'utf8'));
