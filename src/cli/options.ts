@@ -77,7 +77,7 @@ export const RUN_OPTIONS = {
   'admin-secret': { type: 'string', value: 'S', help: 'or JANUS_ADMIN_SECRET', commandLineOnly: true },
   ca: { type: 'string', multiple: true, value: 'FILE', help: 'trust this CA for https/wss' },
   insecure: { type: 'boolean', help: 'skip TLS verification' },
-  reporter: { type: 'string', short: 'R', multiple: true, value: 'NAME[:PATH]', help: "repeatable: spec (the console, default), junit, json, tap or html write PATH ('-': stdout); blob writes the run's events for merge-reports; any other name is a mocha reporter (dot, list, xunit, a module path)" },
+  reporter: { type: 'string', short: 'R', multiple: true, value: 'NAME[:PATH]', help: "repeatable: spec (the console, default), junit, json, tap or html write PATH ('-': stdout); blob writes the run's events for merge-reports; coverage prints what the run exercised; any other name is a mocha reporter (dot, list, xunit, a module path)" },
   'reporter-option': { type: 'string', short: 'O', multiple: true, value: 'K=V', help: 'options of mocha reporters, e.g. output=xunit.xml' },
   grep: { type: 'string', short: 'g', value: 'TEXT', help: 'run only tests whose title contains TEXT' },
   invert: { type: 'boolean', help: 'with --grep: run the tests that do not match' },

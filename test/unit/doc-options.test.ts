@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/commands.js';
+import { registerBuiltinReporters } from '../../src/reporters/builtin.js';
+import { reporterNames } from '../../src/reporters/registry.js';
+
+/**
+ * The options the commands print in `--help` and the options README.md and docs/*.md speak of
+ * are the same set: an option added to a command without a word in the docs fails here, and so
+ * does a documented option that no command has (renamed, removed, or a typo in the docs).
+ */
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** `--name`s in the docs that are no option of janus-scenarios, each for a reason. */
+const NOT_OURS = new Set([
+  '--version', // the top-level flag, printed by `janus-scenarios --help` as a line of its own
+  '--transprt', // README's example of a typo the CLI answers with "did you mean"
+  '--save-dev', // npm install --save-dev
+  '--cpu', // scripts/under-load.mjs
+  '--max-semi-space-size', // node flags tried in the README's speed section
+  '--single-threaded-gc',
+]);
+
+function docsText(): string {
+  const docs = readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(ROOT, 'docs', f));
+  return [join(ROOT, 'README.md'), ...docs].map((f) => readFileSync(f, 'utf8')).join('\n');
+}
+
+async function helpOf(args: string[]): Promise<string> {
+  let out = '';
+  const code = await main(args, { out: (s) => (out += `${s}\n`), err: (s) => (out += `${s}\n`) });
+  assert.equal(code, 0, out);
+  return out;
+}
+
+/** The options an options listing prints: `  -t, --transport LIST  ...` and `      --url URL  ...`. */
+const optionsIn = (help: string): string[] => [...help.matchAll(/^ {2}(?:-\w, | {4})(--[a-z][a-z-]*)/gm)].map((m) => m[1]!);
+
+describe('the options in --help and in the docs', function () {
+  let byCommand: Map<string, string[]>;
+
+  before(async () => {
+    const top = await helpOf(['--help']);
+    const commands = [...top.matchAll(/^ {2}([a-z][a-z-]+) /gm)].map((m) => m[1]!).filter((c) => c !== 'janus-scenarios');
+    assert.ok(commands.length >= 10, `commands read from --help: ${commands.join(' ')}`);
+    byCommand = new Map();
+    for (const command of commands) byCommand.set(command, optionsIn(await helpOf([command, '--help'])));
+  });
+
+  it('every option a command prints in --help is documented in README.md or docs/', () => {
+    const docs = docsText();
+    const missing = [...byCommand].flatMap(([command, options]) => options.filter((o) => o !== '--help' && !new RegExp(`${o}(?![a-z-])`).test(docs)).map((o) => `${command} ${o}`));
+    assert.deepEqual(missing, []);
+  });
+
+  it('every built-in reporter is named by run --help and by the README (its Reports table)', async () => {
+    registerBuiltinReporters();
+    const help = await helpOf(['run', '--help']);
+    const reporterHelp = /--reporter NAME\[:PATH\]([\s\S]*?)\n {2}-O/.exec(help)?.[1] ?? '';
+    // The first cells of the README's tables: `spec` (default), `console` | `junit[:path]` | ...
+    const firstCells = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n').filter((l) => l.startsWith('| `')).map((l) => l.split('|')[1]!);
+    const inTable = new Set(firstCells.flatMap((cell) => [...cell.matchAll(/`(\w+)(?:\[:path\])?`/g)].map((m) => m[1]!)));
+    const unnamed = reporterNames().flatMap((name) => [
+      ...(new RegExp(`\\b${name}\\b`).test(reporterHelp) ? [] : [`run --help: ${name}`]),
+      ...(inTable.has(name) ? [] : [`README: ${name}`]),
+    ]);
+    assert.deepEqual(unnamed, []);
+  });
+
+  it('every --option the docs mention is an option of some command', () => {
+    const known = new Set([...byCommand.values()].flat());
+    assert.ok(known.has('--transport') && known.has('--baseline') && known.has('--users'), [...known].join(' '));
+    const mentioned = new Set([...docsText().matchAll(/(?<![\w-])--[a-z][a-z-]*[a-z](?![\w-])/g)].map((m) => m[0]));
+    const unknown = [...mentioned].filter((o) => !known.has(o) && !NOT_OURS.has(o));
+    assert.deepEqual(unknown, []);
+  });
+});
