@@ -78,3 +78,25 @@ describe('the options in --help and in the docs', function () {
     assert.deepEqual(unknown, []);
   });
 });
+
+describe("the scenario language's table of keys shared by several step kinds", function () {
+  /** Keys a kind's schema lets through so that the loader can refuse them with a reason of its own. */
+  const REFUSED_WITH_A_REASON = new Set(['exact on no_event', 'known_bug on include']);
+
+  it('names, for each key, the step kinds whose schema has it', () => {
+    const schema = JSON.parse(readFileSync(join(ROOT, 'schema/scenario.schema.json'), 'utf8')) as { $defs: { step: { oneOf: Array<{ required: string[]; properties: Record<string, unknown> }> } } };
+    const kinds = new Map(schema.$defs.step.oneOf.map((s) => [s.required[0]!, Object.keys(s.properties)]));
+    const text = readFileSync(join(ROOT, 'docs/scenario-language.md'), 'utf8');
+    const table = text.slice(text.indexOf('Keys shared by several kinds:')).split('\n\n')[1]!;
+    const rows = [...table.matchAll(/^\| `(\w+)` \| ([^|]+) \|/gm)].map((m) => [m[1]!, m[2]!.replace(/`/g, '').trim()] as const);
+    assert.ok(rows.length >= 8, `rows read: ${rows.map((r) => r[0]).join(' ')}`);
+    const wrong = rows.flatMap(([key, cell]) => {
+      const listed = (s: string): string[] => s.split(/,\s*|\s+and\s+/).map((k) => k.trim()).filter(Boolean);
+      const but = /^all(?: but (.*))?$/.exec(cell);
+      const documented = but ? [...kinds.keys()].filter((k) => !listed(but[1] ?? '').includes(k)) : listed(cell);
+      const actual = [...kinds].filter(([kind, keys]) => keys.includes(key) && !REFUSED_WITH_A_REASON.has(`${key} on ${kind}`)).map(([kind]) => kind);
+      return documented.sort().join(',') === actual.sort().join(',') ? [] : [`${key}: the table says ${documented.join(', ')}; the schemas have ${actual.join(', ')}`];
+    });
+    assert.deepEqual(wrong, []);
+  });
+});
