@@ -100,3 +100,19 @@ describe("the scenario language's table of keys shared by several step kinds", f
     assert.deepEqual(wrong, []);
   });
 });
+
+describe("the scenario language's tables of top-level keys and of requires", function () {
+  /** The keys in the first column of the first table after `heading`. */
+  function tableKeys(heading: string): string[] {
+    const text = readFileSync(join(ROOT, 'docs/scenario-language.md'), 'utf8');
+    const after = text.slice(text.indexOf(`\n${heading}\n`) + heading.length + 2);
+    const table = after.slice(after.indexOf('\n|')).split('\n\n')[0]!;
+    return [...table.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]!).sort();
+  }
+
+  it('list exactly the keys the scenario schema has', () => {
+    const schema = JSON.parse(readFileSync(join(ROOT, 'schema/scenario.schema.json'), 'utf8')) as { properties: Record<string, { properties?: Record<string, unknown> }> };
+    assert.deepEqual(tableKeys('## Top-level keys'), Object.keys(schema.properties).sort());
+    assert.deepEqual(tableKeys('### `requires`'), Object.keys(schema.properties.requires!.properties!).sort());
+  });
+});
