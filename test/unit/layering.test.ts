@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeTangle, findCycles, parseImports, readImportGraph, type ImportGraph } from '../support/import-graph.js';
@@ -50,6 +50,23 @@ describe('layering', function () {
     const { result, graph } = checkTree();
     assert.ok(graph.files.length > 100 && graph.edges.length > 300, `the tree was read (${graph.files.length} files, ${graph.edges.length} imports)`);
     assert.equal(report(result), '');
+  });
+
+  it("src/DEPS.list's summary of the layers names every folder of src/ once, each on a line below all its list lets it import", function () {
+    const top = readFileSync(join(ROOT, 'src/DEPS.list'), 'utf8');
+    // The summary: the comment lines after "from the bottom up", `#   core, vendor`, up to `cli`.
+    const lines = top.slice(top.indexOf('from the bottom up')).split('\n').filter((l) => /^# {3}\S/.test(l));
+    const level = new Map(lines.flatMap((l, i) => l.slice(4).replace(/ \(.*\)$/, '').split(', ').map((name) => [name, i] as const)));
+    const folders = readdirSync(join(ROOT, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    assert.deepEqual(folders.filter((f) => !level.has(f)), [], 'folders the summary leaves out');
+    assert.equal(level.size, lines.reduce((n, l) => n + l.split(', ').length, 0), 'a folder named twice');
+    const above = folders.flatMap((folder) =>
+      parseDepsList(readFileSync(join(ROOT, 'src', folder, 'DEPS.list'), 'utf8'), `src/${folder}`, `src/${folder}/DEPS.list`)
+        .allowed.map((entry) => (entry === 'src/' ? 'cli-only' : entry.replace(/^src\//, '').split('/')[0]!))
+        .filter((target) => target !== 'cli-only' && !((level.get(target) ?? Infinity) < level.get(folder)!))
+        .map((target) => `${folder} may import ${target}, which the summary puts on its line or below it`),
+    );
+    assert.deepEqual(above, []);
   });
 
   describe('the import reader', function () {
