@@ -116,3 +116,12 @@ describe("the scenario language's tables of top-level keys and of requires", fun
     assert.deepEqual(tableKeys('### `requires`'), Object.keys(schema.properties.requires!.properties!).sort());
   });
 });
+
+describe("the README's picture of how it is built", function () {
+  it('names every folder of src/', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## How it is built\n'), readme.indexOf('\n## Development\n'));
+    const folders = readdirSync(join(ROOT, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    assert.deepEqual(folders.filter((f) => !section.includes(`src/${f}`)), []);
+  });
+});
