@@ -7,9 +7,12 @@ import { registerBuiltinReporters } from '../../src/reporters/builtin.js';
 import { reporterNames } from '../../src/reporters/registry.js';
 
 /**
- * The options the commands print in `--help` and the options README.md and docs/*.md speak of
- * are the same set: an option added to a command without a word in the docs fails here, and so
- * does a documented option that no command has (renamed, removed, or a typo in the docs).
+ * README.md and docs/*.md against the tool they describe, read from the tool itself (its --help,
+ * its registries, its schemas, src/): the options the commands print and the options the docs
+ * speak of are the same set (an option added without a word in the docs fails here, and so does a
+ * documented option no command has); the built-in reporters are named; the scenario language's
+ * tables of keys list what the schemas have; the README's picture of src/ names every folder.
+ * (The YAML examples are doc-examples.test.ts's.)
  */
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
