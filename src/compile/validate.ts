@@ -111,7 +111,7 @@ export function validateStep(step: unknown, path: DocPath, source: YamlSource, p
   const kind = getStepKind(kinds[0]!)!;
   const validate = stepValidator(kind);
   const isParam = (data: unknown) => typeof data === 'string' && params.some((p) => new RegExp(`^\\$\\{\\s*${p}\\s*\\}$`).test(data));
-  const own = validate(step) ? [] : toDiagnostics((validate.errors ?? []).filter((e) => !isParam(e.data)), source, `a ${kind.key} step`, path);
+  const own = validate(step) ? [] : toDiagnostics((validate.errors ?? []).filter((e) => !isParam(e.data)), source, article(`${kind.key} step`), path);
   return [...own, ...validateNested(kind, step as Record<string, unknown>, path, source, params)];
 }
 
@@ -126,7 +126,7 @@ function validateNested(kind: StepKind, step: Record<string, unknown>, path: Doc
     if (innerKind !== undefined && !nested.kinds.includes(innerKind)) {
       return [{
         span: source.spanOf([...at, innerKind], { key: true }),
-        message: `a ${innerKind} step cannot be inside ${kind.key}: it holds ${nested.kinds.join(', ')} steps, whose requests are sent together`,
+        message: `${article(`${innerKind} step`)} cannot be inside ${kind.key}: it holds ${nested.kinds.join(', ')} steps, whose requests are sent together`,
         hint: innerKind === 'wait' || innerKind === 'no_event' ? `put it after the ${kind.key} step: events that arrived meanwhile are kept in the mailbox` : undefined,
       }];
     }
