@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { loadFiles } from '../../src/compile/load-files.js';
 import { renderDiagnostics } from '../../src/core/diagnostic.js';
+import { loadProjectConfig } from '../../src/cli/config.js';
+import { RUN_OPTIONS } from '../../src/cli/options.js';
 
 /**
  * Every YAML example in README.md and docs/*.md loads, as `validate` would load it, so an example
@@ -19,7 +21,8 @@ import { renderDiagnostics } from '../../src/core/diagnostic.js';
  *   handles: [names]      handles attached earlier with `as:` (an echotest attach each)
  *   clients: [names]      the scenario's clients
  *   transports: [names]   its `requires.transports`
- * and `<!-- example: not a scenario -->` marks YAML of another tool (a CI job), which need only parse.
+ * and `<!-- example: not a scenario -->` marks YAML of another tool (a CI job), which need only parse;
+ * `<!-- example: config file -->` before a ```json block: a janus-scenarios.config.json `run` must accept.
  * Environment variables the examples read (`${env.PIN}`) are set to 1234.
  */
 
@@ -35,8 +38,8 @@ interface Example {
   marker?: string;
 }
 
-/** The fenced ```yaml blocks of one Markdown file (indented ones in lists too). */
-function yamlBlocks(file: string): Example[] {
+/** The fenced blocks of one language in a Markdown file (indented ones in lists too). */
+function blocks(file: string, language: string): Example[] {
   const lines = readFileSync(join(ROOT, file), 'utf8').split('\n');
   const out: Example[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -45,7 +48,7 @@ function yamlBlocks(file: string): Example[] {
     const indent = open[1].length;
     let end = i + 1;
     while (end < lines.length && !new RegExp(`^\\s{${indent}}\`\`\`\\s*$`).test(lines[end])) end++;
-    if (open[2] === 'yaml') {
+    if (open[2] === language) {
       const marker = i > 0 ? MARKER.exec(lines[i - 1])?.[1] : undefined;
       out.push({ at: `${file}:${i + 2}`, text: lines.slice(i + 1, end).map((l) => l.slice(indent)).join('\n'), marker });
     }
@@ -102,7 +105,7 @@ describe('the YAML examples of README.md and docs/', function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const examples = docFiles().flatMap(yamlBlocks);
+  const examples = docFiles().flatMap((f) => blocks(f, 'yaml'));
 
   it('finds the examples (the extraction itself works)', () => {
     assert.ok(examples.length >= 30, `only ${examples.length} YAML blocks found`);
@@ -112,10 +115,22 @@ describe('the YAML examples of README.md and docs/', function () {
   it('every example marker stands right before a yaml block (a marker elsewhere states nothing)', () => {
     const stray = docFiles().flatMap((file) => {
       const lines = readFileSync(join(ROOT, file), 'utf8').split('\n');
-      return lines.flatMap((line, i) => (MARKER.test(line) && !/^\s*```yaml\s*$/.test(lines[i + 1] ?? '') ? [`${file}:${i + 1}`] : []));
+      return lines.flatMap((line, i) => (MARKER.test(line) && !/^\s*```(yaml|json)\s*$/.test(lines[i + 1] ?? '') ? [`${file}:${i + 1}`] : []));
     });
     assert.deepEqual(stray, []);
   });
+
+  // A config file shown in the docs (marked `<!-- example: config file -->`) is read as the CLI reads one.
+  for (const example of docFiles().flatMap((f) => blocks(f, 'json')).filter((e) => e.marker === 'config file')) {
+    it(`${example.at} is a config file run accepts`, async () => {
+      const folder = join(dir, 'config');
+      rmSync(folder, { recursive: true, force: true });
+      mkdirSync(folder);
+      writeFileSync(join(folder, 'janus-scenarios.config.json'), example.text);
+      const config = await loadProjectConfig(folder, undefined, RUN_OPTIONS);
+      assert.ok(config.files !== undefined || Object.keys(config.values).length > 0, `${example.at}: nothing read`);
+    });
+  }
 
   for (const example of examples) {
     it(`${example.at} loads`, () => {
