@@ -280,7 +280,7 @@ class ScenarioCompiler implements IncludeHost {
    * load time counts as one written out.
    */
   private notePlugin(step: Record<string, unknown>): void {
-    const request = step.request as { janus?: unknown; plugin?: unknown } | undefined;
+    const request = sentRequest(step) as { janus?: unknown; plugin?: unknown } | undefined;
     if (request === null || typeof request !== 'object' || request.janus !== 'attach' || typeof request.plugin !== 'string') return;
     const plugin = this.constantOf(request.plugin)?.value;
     if (typeof plugin === 'string' && JANUS_PLUGINS.includes(plugin) && !this.plugins.includes(plugin)) this.plugins.push(plugin);
@@ -458,4 +458,21 @@ function checkHttpSteps(steps: CompiledStep[], transports: string[] | undefined,
     message: `an http step runs only on the http and https transports, but this scenario ${others ? `also runs on ${others.join(', ')}` : 'runs on every transport'}`,
     hint: 'add `transports: [http, https]` under `requires:`',
   });
+}
+
+/**
+ * The Janus API request a step sends, as written: a request step's, an http step's JSON body (to
+ * the Janus API, not the Admin API), a raw step's text when it is JSON. What else a step sends is
+ * no request of the Janus API.
+ */
+function sentRequest(step: Record<string, unknown>): unknown {
+  if (step.request !== undefined) return step.request;
+  const http = step.http as { api?: unknown; body?: unknown } | undefined;
+  if (http !== null && typeof http === 'object') return http.api === undefined || http.api === 'janus' ? http.body : undefined;
+  if (typeof step.raw !== 'string') return undefined;
+  try {
+    return JSON.parse(step.raw) as unknown;
+  } catch {
+    return undefined; // not JSON (a malformed payload is what raw steps are for), so no attach
+  }
 }

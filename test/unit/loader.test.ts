@@ -250,6 +250,22 @@ describe('loader and compiler (loadFiles)', function () {
       assert.deepEqual(loadOne('p.yaml').requires.plugins, ['janus.plugin.echotest', 'janus.plugin.videoroom'], 'unknown names are left alone: attaching them is a PLUGIN_NOT_FOUND test');
     });
 
+    it('so is one attached by an http step\'s JSON body or a raw step\'s JSON text; not by an Admin API body or raw text that is no JSON', function () {
+      write({
+        'h.yaml': [
+          'name: h',
+          'requires: { transports: [http] }',
+          'steps:',
+          '  - http: { method: POST, body: { janus: attach, plugin: janus.plugin.videoroom, transaction: a1 } }',
+          '  - http: { api: admin, method: POST, body: { janus: attach, plugin: janus.plugin.streaming, transaction: a2 } }',
+          '  - raw: \'{"janus":"attach","plugin":"janus.plugin.textroom","transaction":"a3"}\'',
+          '  - raw: \'{"janus":"attach","plugin":"janus.plugin.audiobridge", not json\'',
+          '',
+        ].join('\n'),
+      });
+      assert.deepEqual(loadOne('h.yaml').requires.plugins, ['janus.plugin.videoroom', 'janus.plugin.textroom']);
+    });
+
     it('a problem in a fragment names the include that brought it in; nested, the innermost and the scenario\'s', function () {
       write({
         'inc/a.fragment.yaml': 'steps:\n  - include: b.fragment.yaml\n',
