@@ -5,7 +5,7 @@
  * ratios. Every loop is bounded in count, and the whole bench in time (BENCH_LIMIT_S).
  *
  * BENCH_FLOWS (flows per measurement, 200), BENCH_SCENARIOS (scenarios per measurement, 50),
- * BENCH_ROUNDS (alternating rounds, 9), BENCH_WARMUP (rounds of warm-up each side runs first, 20, at most 10 s),
+ * BENCH_ROUNDS (alternating rounds, 9), BENCH_WARMUP_FLOWS (flows of warm-up each side runs first, 4,000, at most 30 s),
  * BENCH_STARTS (processes per start-up figure, 5).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { loadSuite, planSuite, registerBuiltinTransports, type PlannedTest, type
 import { MessageChecker } from '../src/schemas/checker.js';
 import { anchorScenario } from './anchor.js';
 import { handWrittenFor, handWrittenTransports } from './hand-written.js';
-import { childCpuReader, repeat, runOnce, sideBySide, WARMUP_ROUNDS, type Cost, type Spread } from './measure.js';
+import { childCpuReader, repeat, runOnce, sideBySide, WARMUP_FLOWS, type Cost, type Spread } from './measure.js';
 import { CLI, timeToExit, timeToFirstRequest, type ProcessCost } from './startup.js';
 
 const FLOWS = numberFrom('BENCH_FLOWS', 200);
@@ -91,17 +91,19 @@ function header(started: StartedPlan, tests: PlannedTest[]): string {
     `janus-scenarios bench: ${target?.serverVersion ?? 'Janus'} (managed: ${where})`,
     `node ${process.version}, ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)} at start`,
     'anchor flow: create, attach echotest, message (ack + event), detach, destroy; every reply checked;',
-    `the runner in-process through its plan, strict schema checks; medians of ${ROUNDS} alternating rounds after ${WARMUP_ROUNDS} of warm-up each (BENCH_WARMUP)`,
+    `the runner in-process through its plan, strict schema checks; medians of ${ROUNDS} alternating rounds after ${WARMUP_FLOWS.toLocaleString('en')} flows of warm-up each (BENCH_WARMUP_FLOWS);`,
+    "background: CPU of the process's threads beside the main one (V8's compiler and garbage-collector helpers), per flow",
   ].join('\n');
 }
 
-const COST_HEADER = `${'transport'.padEnd(10)}${'runner ms'.padStart(10)}${'hand ms'.padStart(9)}${'ratio'.padStart(7)}${'rounds'.padStart(12)}   ${'runner CPU'.padStart(11)}${'hand CPU'.padStart(10)}${'ratio'.padStart(7)}   ${'Janus CPU runner/hand'.padStart(22)}`;
+const COST_HEADER = `${'transport'.padEnd(10)}${'runner ms'.padStart(10)}${'hand ms'.padStart(9)}${'ratio'.padStart(7)}${'rounds'.padStart(12)}   ${'runner CPU'.padStart(11)}${'hand CPU'.padStart(10)}${'ratio'.padStart(7)}   ${'Janus CPU runner/hand'.padStart(22)}   ${'background runner/hand'.padStart(22)}`;
 
 /** `rounds`: the lowest and highest wall-time ratio of one round, the spread around the median ratio. */
 function costLine(transport: string, r: Cost, h: Cost, spread: Spread): string {
   const janus = r.serverCpuMs !== undefined && h.serverCpuMs !== undefined ? `${r.serverCpuMs.toFixed(2)} / ${h.serverCpuMs.toFixed(2)} ms` : 'n/a';
   const rounds = `${spread.low.toFixed(2)}–${spread.high.toFixed(2)}`;
-  return `${transport.padEnd(10)}${r.ms.toFixed(2).padStart(10)}${h.ms.toFixed(2).padStart(9)}${ratio(r.ms, h.ms).padStart(7)}${rounds.padStart(12)}   ${r.cpuMs.toFixed(2).padStart(11)}${h.cpuMs.toFixed(2).padStart(10)}${ratio(r.cpuMs, h.cpuMs).padStart(7)}   ${janus.padStart(22)}`;
+  const background = r.backgroundMs !== undefined && h.backgroundMs !== undefined ? `${r.backgroundMs.toFixed(3)} / ${h.backgroundMs.toFixed(3)} ms` : 'n/a';
+  return `${transport.padEnd(10)}${r.ms.toFixed(2).padStart(10)}${h.ms.toFixed(2).padStart(9)}${ratio(r.ms, h.ms).padStart(7)}${rounds.padStart(12)}   ${r.cpuMs.toFixed(2).padStart(11)}${h.cpuMs.toFixed(2).padStart(10)}${ratio(r.cpuMs, h.cpuMs).padStart(7)}   ${janus.padStart(22)}   ${background.padStart(22)}`;
 }
 
 function ratio(a: number, b: number): string {

@@ -9,50 +9,86 @@ export interface Cost {
   systemMs?: number;
   /** Undefined when the server's process cannot be read (not a child of this process, not Linux). */
   serverCpuMs?: number;
+  /**
+   * Of cpuMs, the part spent by this process's threads other than the main one: V8's optimising
+   * compiler and garbage-collector helpers (and libuv's pool). Undefined where threads cannot be read.
+   */
+  backgroundMs?: number;
 }
 
 /** Runs `work` (which does `flows` flows) and returns its cost per flow. */
 export async function costOf(flows: number, work: () => Promise<void>, serverCpu: () => number | undefined): Promise<Cost> {
   const server0 = serverCpu();
+  const background0 = backgroundCpuMs();
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   await work();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const cpu = process.cpuUsage(cpu0);
+  const background1 = backgroundCpuMs();
   const server1 = serverCpu();
   return {
     ms: ms / flows,
     cpuMs: (cpu.user + cpu.system) / 1000 / flows,
     systemMs: cpu.system / 1000 / flows,
     serverCpuMs: server0 !== undefined && server1 !== undefined ? (server1 - server0) / flows : undefined,
+    backgroundMs: background0 !== undefined && background1 !== undefined ? (background1 - background0) / flows : undefined,
   };
 }
 
 /**
- * Rounds of warm-up each side runs before any is measured (BENCH_WARMUP, default 20): V8
- * compiles a function to optimised code only after it has run many times, and the runner has
- * far more code on a message's path than a hand-written client. Measured round after round on
- * one Janus, its rounds of 200 flows over WebSocket took 1.6, 1.3, 1.0, 0.9 ms a flow and settled
- * near 0.7 ms only after 12 to 17 rounds; the hand-written client settled after 3. Measured from
- * a cold start, they are the JIT's warm-up, not the per-flow cost (start-up is measured on its own).
+ * CPU milliseconds used so far by this process's threads other than the main one (Linux: each
+ * thread's run time in nanoseconds, /proc/self/task/<tid>/schedstat); undefined elsewhere.
  */
-export const WARMUP_ROUNDS = Math.max(1, Math.min(50, Number(process.env.BENCH_WARMUP ?? 20) || 20));
-/** Warm-up stops after the round that passes this, whatever WARMUP_ROUNDS says. */
-const WARMUP_LIMIT_MS = 10_000;
+export function backgroundCpuMs(): number | undefined {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync('/proc/self/task')) {
+      if (Number(tid) === process.pid) continue;
+      try {
+        ns += Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // A thread that ended while listing: its time is gone with it.
+      }
+    }
+    return ns / 1e6;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Flows of warm-up each side runs before any is measured (BENCH_WARMUP_FLOWS, default 4,000),
+ * whether a measurement is one scenario of many flows or many scenarios of one flow: V8
+ * compiles a function to optimised code only after it has run many times, on a thread of its
+ * own, and the runner has far more code than a hand-written client. Code that runs once a
+ * flow (a request, a reply) is hot after a few hundred flows; code that runs once a scenario
+ * (a run's set-up, its result) only after thousands of scenarios. Traced with --trace-opt over
+ * a Unix socket, a scenario each: the runner's compiler threads spent 250, 280, 270, 110, 170
+ * and 260 ms per 200 scenarios (0.25 to 1.4 ms a scenario, more than a scenario takes) until
+ * 1,200 scenarios, 30 to 130 ms until 2,600, and under 10 ms from 3,200 on; the hand-written
+ * client's, under 30 ms from 600 on. Measured from a cold start, that is the JIT's warm-up,
+ * taking the second core from Janus, not the per-flow cost (start-up is measured on its own).
+ * The background CPU of the measured rounds is printed, to show the warm-up was enough.
+ */
+export const WARMUP_FLOWS = Math.max(1, Math.min(20_000, Number(process.env.BENCH_WARMUP_FLOWS ?? 4000) || 4000));
+/** Warm-up stops after the round that passes this, whatever WARMUP_FLOWS says (MQTT: Janus paces it, a round takes seconds). */
+const WARMUP_LIMIT_MS = 30_000;
 
 /**
  * Both sides, alternating round by round (so a busy spell of the machine hits both alike), the
  * one that goes first swapped every round (so neither always runs after the other's garbage),
- * after WARMUP_ROUNDS of warm-up each (alternating too); the median of each column, and the
+ * after WARMUP_FLOWS flows of warm-up each (alternating too); the median of each column, and the
  * spread of the per-round ratios.
  */
 export async function sideBySide(rounds: number, flows: number, a: () => Promise<void>, b: () => Promise<void>, serverCpu: () => number | undefined): Promise<[Cost, Cost, Spread]> {
   const warmupStart = Date.now();
-  for (let i = 0; i < WARMUP_ROUNDS; i++) {
+  for (let i = 0; i < Math.ceil(WARMUP_FLOWS / flows); i++) {
+    const roundStart = Date.now();
     await a();
     await b();
-    // A transport whose round takes seconds (MQTT: Janus paces it) is warm after one.
-    if (Date.now() - warmupStart > WARMUP_LIMIT_MS) break;
+    // A transport whose round takes seconds (MQTT: Janus paces it) stops before a round that would end past the limit.
+    if (Date.now() + (Date.now() - roundStart) - warmupStart > WARMUP_LIMIT_MS) break;
   }
   const as: Cost[] = [];
   const bs: Cost[] = [];
@@ -81,6 +117,7 @@ function medianCost(costs: Cost[]): Cost {
     ms: median(costs.map((c) => c.ms)),
     cpuMs: median(costs.map((c) => c.cpuMs)),
     serverCpuMs: server.length === costs.length ? median(server) : undefined,
+    backgroundMs: costs.every((c) => c.backgroundMs !== undefined) ? median(costs.map((c) => c.backgroundMs!)) : undefined,
   };
 }
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { loadSuite, planSuite, registerBuiltinTransports, type PlannedTest, type StartedPlan } from '../src/index.js';
 import { anchorScenario } from './anchor.js';
 import { handWrittenFor } from './hand-written.js';
-import { childCpuReader, costOf, repeat, runOnce, sideBySide, WARMUP_ROUNDS, type Cost } from './measure.js';
+import { childCpuReader, costOf, repeat, runOnce, sideBySide, WARMUP_FLOWS, type Cost } from './measure.js';
 
 const FLOWS = Number(process.env.BENCH_FLOWS ?? 200);
 // PER_FLOW_EACH=N: instead, the flow as N scenarios of one flow each (hand-written: a connection each).
@@ -47,12 +47,12 @@ async function main(): Promise<void> {
         console.log(`${line(test.info.transport, r, h)}   rounds ${spread.low.toFixed(2)}–${spread.high.toFixed(2)}`);
       } else {
         const work = side === 'runner' ? runner : hand;
-        for (let i = 0; i < WARMUP_ROUNDS; i++) await work();
+        for (let i = 0; i < Math.ceil(WARMUP_FLOWS / flows); i++) await work();
         const costs: Cost[] = [];
         const profile = await profiling(`${test.info.transport}-${side}`);
         for (let i = 0; i < ROUNDS; i++) costs.push(await costOf(flows, work, janusCpu));
         await profile();
-        console.log(`${test.info.transport} ${side}: ${costs.map((c) => `${c.ms.toFixed(2)}/${c.cpuMs.toFixed(2)}/${c.systemMs?.toFixed(2)}`).join(' ')} (ms/CPU ms/system CPU ms per flow)`);
+        console.log(`${test.info.transport} ${side}: ${costs.map((c) => `${c.ms.toFixed(2)}/${c.cpuMs.toFixed(2)}/${c.systemMs?.toFixed(2)}/${c.backgroundMs?.toFixed(3)}`).join(' ')} (ms/CPU ms/system CPU ms/background CPU ms per flow)`);
       }
     }
   } finally {
@@ -93,7 +93,7 @@ async function profiling(name: string): Promise<() => Promise<void>> {
 
 
 function line(transport: string, r: Cost, h: Cost): string {
-  return `${transport.padEnd(6)} wall ${r.ms.toFixed(2)} / ${h.ms.toFixed(2)} ms = ${(r.ms / h.ms).toFixed(2)}   CPU ${r.cpuMs.toFixed(2)} / ${h.cpuMs.toFixed(2)} ms = ${(r.cpuMs / h.cpuMs).toFixed(2)}   Janus CPU ${r.serverCpuMs?.toFixed(2)} / ${h.serverCpuMs?.toFixed(2)}`;
+  return `${transport.padEnd(6)} wall ${r.ms.toFixed(2)} / ${h.ms.toFixed(2)} ms = ${(r.ms / h.ms).toFixed(2)}   CPU ${r.cpuMs.toFixed(2)} / ${h.cpuMs.toFixed(2)} ms = ${(r.cpuMs / h.cpuMs).toFixed(2)}   Janus CPU ${r.serverCpuMs?.toFixed(2)} / ${h.serverCpuMs?.toFixed(2)}   background ${r.backgroundMs?.toFixed(3)} / ${h.backgroundMs?.toFixed(3)}`;
 }
 
 main().catch((e: unknown) => {
