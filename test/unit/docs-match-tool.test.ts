@@ -25,6 +25,7 @@ const NOT_OURS = new Set([
   '--cpu', // scripts/under-load.mjs
   '--max-semi-space-size', // node flags tried in the README's speed section
   '--single-threaded-gc',
+  '--trace-opt', // the V8 flag the README's speed section traced the compiler with
 ]);
 
 function docsText(): string {
