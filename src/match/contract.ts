@@ -15,7 +15,20 @@ export interface MatchRuntime {
   validateSchema(name: string, value: unknown, version?: string): string[] | undefined;
   /** The server's version_string, for `$janus` (undefined when unknown). */
   serverVersion?: string;
+  /**
+   * Set while a step reads every value its pattern names (requireValues): a `$janus` with no
+   * pattern for the server's version then throws NoVersionCase instead of describing itself.
+   */
+  requireVersionCases?: boolean;
 }
+
+/**
+ * A `$janus` with no pattern for the server's version (none of its ranges covers it, or the
+ * version is unknown): the pattern says nothing about this server. Matched, it is a mismatch;
+ * but under a `$not`, in a `$oneOf` alternative not tried, or in a no_event that saw no message,
+ * that mismatch never reaches the verdict, and the step would pass having asserted nothing.
+ */
+export class NoVersionCase extends Error {}
 
 /** A compiled value with placeholders; resolving yields typed values (a saved integer stays an integer). */
 export type Template = (values: ValueLookup) => unknown;

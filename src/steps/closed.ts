@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/duration.js';
 import { describeClose } from '../janus/client.js';
-import { commonProperties, POSITIVE_DURATION } from './common.js';
+import { commonProperties, namesValues, POSITIVE_DURATION, requireValues } from './common.js';
 import { CLOSE_CODE_SCHEMA, CLOSE_REASON_SCHEMA, checkCloseFields, observableCloseCode } from './connection.js';
 import { mismatchFailure, StepFailure, type StepKind } from './contract.js';
 
@@ -41,6 +41,8 @@ export const closedStep: StepKind = {
     const withCode = checkCloseFields(raw, 'closed', cc, observableCloseCode, 'a close carries: 1000–4999');
     const pattern = raw.closed === true ? {} : raw.closed;
     const matcher = cc.pattern(pattern, ['closed'], false);
+    // A match that never read a value the pattern names ($not, a $oneOf branch not tried) is no pass.
+    const readsValues = namesValues(pattern);
     const withinMs = raw.within === undefined ? undefined : cc.durationMs(raw.within, ['within'], { positive: true });
     return {
       kind: 'closed',
@@ -60,6 +62,7 @@ export const closedStep: StepKind = {
         const actual = { ...janus.closed! };
         const mismatches = ctx.match(matcher, actual, actor);
         if (mismatches.length > 0) throw mismatchFailure(`client ${client}'s connection was ${describeClose(actual)}, not as expected`, { expected: pattern, actual, mismatches });
+        if (readsValues) requireValues(matcher, ctx, actor);
       },
     };
   },

@@ -1,5 +1,5 @@
-import type { DescribedMatcher } from '../match/contract.js';
-import type { Actor, StepCompiler, StepContext } from './contract.js';
+import { NoVersionCase, type DescribedMatcher, type MatchRuntime } from '../match/contract.js';
+import { StepFailure, type Actor, type StepCompiler, type StepContext } from './contract.js';
 import { isRecord, ownValue } from '../core/own.js';
 import { DURATION_PATTERN, MAX_DURATION_MS } from '../core/duration.js';
 import { errorNameOf } from '../schemas/error-names.js';
@@ -187,17 +187,27 @@ export function checkRequestKeys(raw: Record<string, unknown>, messageKey: strin
  * `plugindata.data.room`, a `$not` or `$oneOf` may decide before it): a no_event would pass
  * having asserted nothing, an expect pass on a value never there. Describing the pattern reads
  * them all: every part's description resolves its placeholders, `$janus` only in the branch of
- * the server's version.
+ * the server's version; a `$janus` with no branch for it fails the step the same way (its
+ * mismatch, denied by a `$not` or never tried, would let the step pass on what it does not say).
  */
 export function requireValues(matcher: DescribedMatcher, ctx: StepContext, actor: Actor): void {
-  matcher.describe(ctx.matchRuntime(actor));
+  const rt: MatchRuntime = Object.create(ctx.matchRuntime(actor), { requireVersionCases: { value: true } });
+  try {
+    matcher.describe(rt);
+  } catch (e) {
+    if (e instanceof NoVersionCase) throw new StepFailure('assertion', `the pattern says nothing for this server: ${e.message}`);
+    throw e;
+  }
 }
 
-/** Whether a pattern (its keys or values, at any depth) names a value: a `${...}` placeholder. */
+/**
+ * Whether a pattern (its keys or values, at any depth) names a value: a `${...}` placeholder, or
+ * a `$janus` (a value for the server's version), which requireValues reads once it matched.
+ */
 export function namesValues(pattern: unknown): boolean {
   if (typeof pattern === 'string') return pattern.includes('${');
   if (Array.isArray(pattern)) return pattern.some(namesValues);
-  if (isRecord(pattern)) return Object.entries(pattern).some(([k, v]) => k.includes('${') || namesValues(v));
+  if (isRecord(pattern)) return Object.entries(pattern).some(([k, v]) => k.includes('${') || k === '$janus' || namesValues(v));
   return false;
 }
 

@@ -2,7 +2,7 @@ import { MAX_MESSAGE_BYTES, TooLargeError } from '../transports/limits.js';
 import { describeError } from '../transports/wire.js';
 import { HttpCall, httpOrigin } from '../transports/http-client.js';
 import { formatDuration } from '../core/duration.js';
-import { checkExpectKeys, commonProperties, leavesOut, pluginError, POSITIVE_DURATION, refusesErrorReply, saveProperty } from './common.js';
+import { checkExpectKeys, commonProperties, leavesOut, namesValues, pluginError, POSITIVE_DURATION, refusesErrorReply, requireValues, saveProperty } from './common.js';
 import { isRecord, ownValue } from '../core/own.js';
 import type { DocPath } from '../core/source.js';
 import { describeJanusError } from '../protocol/errors.js';
@@ -56,6 +56,7 @@ export const httpStep: StepKind = {
     const headers = spec.headers ?? {};
     checkExpectKeys(raw, cc, "any response but an HTTP error status, a Janus error or a plugin's refusal");
     const expect = raw.expect === undefined ? undefined : cc.pattern(raw.expect, ['expect'], raw.exact === true);
+    const readsValues = namesValues(raw.expect);
     checkHeaderNames(raw, cc);
     // Without expect, a plugin's refusal in the body fails too, as for a request step (not in cleanup: "destroy it if it is there").
     const refuses = { status: leavesOut(raw.expect, ['status']), janusError: refusesErrorReply(raw.expect, ['body']), pluginError: raw.expect === undefined && !cc.cleanup };
@@ -107,6 +108,8 @@ export const httpStep: StepKind = {
           saveWhatIsThere(save, reply as unknown as Record<string, unknown>, ctx);
           throw failure;
         }
+        // As a request's: a match that never read a value the pattern names ($not, a $oneOf branch not tried) is no pass.
+        if (expect && readsValues) requireValues(expect, ctx, actor);
         applySave(save, reply as unknown as Record<string, unknown>, ctx);
       },
     };

@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/duration.js';
 import { PeerError, type PeerAction, type PeerResult, type RemoteCandidate, type SessionDescription } from '../media/contract.js';
-import { commonProperties, NAME, POSITIVE_DURATION } from './common.js';
+import { commonProperties, NAME, namesValues, POSITIVE_DURATION, requireValues } from './common.js';
 import { mismatchFailure, StepFailure, type CompiledStep, type StepContext, type StepKind } from './contract.js';
 
 type Action = 'offer' | 'accept' | 'send_media' | 'stop_media' | 'message' | 'close';
@@ -68,6 +68,8 @@ export const peerStep: StepKind = {
     const candidates = raw.candidates === undefined ? undefined : cc.template(raw.candidates, ['candidates']);
     const text = raw.text === undefined ? undefined : cc.template(raw.text, ['text']);
     const expect = raw.expect === undefined ? undefined : cc.pattern(raw.expect, ['expect'], true);
+    // A match that never read a value the pattern names ($not, a $oneOf branch not tried) is no pass.
+    const readsValues = namesValues(raw.expect);
     const within = raw.within === undefined ? undefined : cc.durationMs(raw.within, ['within'], { positive: true });
     const client = cc.client({});
     const step: CompiledStep = {
@@ -103,6 +105,7 @@ export const peerStep: StepKind = {
             const received = await run({ op: 'receive', timeoutMs: withinMs });
             const mismatches = ctx.match(expect, received, actor);
             if (mismatches.length > 0) throw mismatchFailure(`the data channel message does not match (waited up to ${formatDuration(withinMs)})`, { expected: raw.expect, actual: received, mismatches });
+            if (readsValues) requireValues(expect, ctx, actor);
             return;
           }
           case 'close':

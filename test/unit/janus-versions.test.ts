@@ -79,6 +79,12 @@ steps:
   - request: ping
     expect: ${FAILS}
 `,
+    'http-uncovered.yaml': `name: an http step whose $janus says nothing for the server
+requires: { transports: [http] }
+steps:
+  - http: { method: POST, body: { janus: ping, transaction: h1 } }
+    expect: { status: 200, body: { janus: { $not: { $janus: { ">=1.3.0": nope } } } } }
+`,
     'bad-range.yaml': `name: bad ranges
 steps:
   - request: ping
@@ -255,6 +261,13 @@ steps:
     assert.equal(shows.status, 'skipped');
     assert.equal(shows.knownIssue?.outcome, 'present');
     assert.equal((await run('scenario-bug.yaml', '1.3.3')).status, 'failed');
+  });
+
+  it('an http step whose $janus has no pattern for the server fails, though a $not turned its mismatch into a match', async function () {
+    const uncovered = await run('http-uncovered.yaml', '1.1.2');
+    assert.equal(uncovered.status, 'failed');
+    assert.match(uncovered.failure!.summary, /says nothing for this server: \$janus expects a value for Janus >=1\.3\.0; none covers 1\.1\.2/);
+    assert.equal((await run('http-uncovered.yaml', '1.4.1')).status, 'passed', 'on a version it covers, the $not holds');
   });
 
   it('bad ranges and marks are load errors at file:line:col, before any I/O', function () {

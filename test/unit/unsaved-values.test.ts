@@ -92,18 +92,48 @@ describe('a mailbox step whose pattern names a value never saved', function () {
     assert.equal(await s.steps[1]!.execute(ctx).then(() => undefined, (e: unknown) => e), undefined);
   });
 
-  it("a request's expect fails when the reply matched without reading the value ($oneOf, $not)", async function () {
+  /** Runs a whole scenario on Janus 1.1.2 through a transport that answers every request. */
+  function runOn112(s: CompiledScenario) {
     const ANSWERING = 'unsaved-values-answering';
     if (!getTransport(ANSWERING)) registerTransport(answeringTransport(ANSWERING, 'later'));
     const target = { transport: ANSWERING, url: `${ANSWERING}://x`, tls: {}, secrets: {}, serverVersion: '1.1.2' };
-    const options = { seed: 's', stepTimeoutMs: 5000, scenarioTimeoutMs: 60_000 };
+    return runScenario(s, target, { seed: 's', stepTimeoutMs: 5000, scenarioTimeoutMs: 60_000 });
+  }
+
+  it("a request's expect fails when the reply matched without reading the value ($oneOf, $not)", async function () {
     for (const expect of ['{ $oneOf: [{ janus: success }, { janus: event, transaction: "${v}" }] }', '{ janus: success, plugindata: { $not: { data: { room: "${v}" } } } }']) {
-      const result = await runScenario(stepAfterSave(`  - request: create\n    expect: ${expect}\n`), target, options);
+      const result = await runOn112(stepAfterSave(`  - request: create\n    expect: ${expect}\n`));
       assert.equal(result.status, 'failed', expect);
       assert.match(result.failure?.summary ?? '', /\$\{v\} has no value/, expect);
     }
     const saved = stepAfterSave('  - request: create\n    save: { w: data.id }\n  - request: create\n    expect: { $oneOf: [{ janus: success }, { janus: event, transaction: "${w}" }] }\n');
-    assert.equal((await runScenario(saved, target, options)).status, 'passed', 'a value that is there passes as before');
+    assert.equal((await runOn112(saved)).status, 'passed', 'a value that is there passes as before');
+  });
+
+  it('a $janus with no pattern for the server\'s version fails the step, also where its mismatch would not count', async function () {
+    const on112 = (s: CompiledScenario, client: JanusClient): Promise<unknown> => {
+      const { ctx } = stepContext(s, client);
+      const rt = ctx.matchRuntime;
+      ctx.matchRuntime = (actor) => ({ ...rt(actor), serverVersion: '1.1.2' });
+      return s.steps[1]!.execute(ctx).then(() => undefined, (e: unknown) => e);
+    };
+    const assertUncovered = (failure: unknown, what: string): void => {
+      assert.ok(failure instanceof StepFailure, `${what}: the step did not fail: ${String(failure)}`);
+      assert.match(failure.summary, /says nothing for this server: \$janus expects a value for Janus >=1\.3\.0; none covers 1\.1\.2/, what);
+    };
+    // No message to compare: the no_event would check nothing on 1.1.2.
+    const noEvent = stepAfterSave('  - no_event: { janus: event, plugindata: { data: { result: { $janus: { ">=1.3.0": ok } } } } }\n    for: 20ms\n');
+    assertUncovered(await on112(noEvent, clientWith()), 'no_event on an empty mailbox');
+    // Under $not the mismatch "no version covers 1.1.2" turned into a match.
+    const denied = stepAfterSave('  - wait: { janus: event, transaction: { $not: { $janus: { ">=1.3.0": x } } } }\n    within: 20ms\n');
+    assertUncovered(await on112(denied, clientWith({ janus: 'event', transaction: 'a' })), 'wait with $not');
+    for (const expect of ['{ janus: success, data: { $not: { $janus: { ">=1.3.0": { id: 1 } } } } }', '{ $oneOf: [{ janus: success }, { $janus: { ">=1.3.0": { janus: event } } }] }']) {
+      const result = await runOn112(stepAfterSave(`  - request: create\n    expect: ${expect}\n`));
+      assert.equal(result.status, 'failed', expect);
+      assert.match(result.failure?.summary ?? '', /none covers 1\.1\.2/, expect);
+    }
+    const covered = stepAfterSave('  - request: create\n    expect: { janus: success, data: { $not: { $janus: { ">=1.3.0": { id: 1 }, "<1.3.0": { id: 2 } } } } }\n');
+    assert.equal((await runOn112(covered)).status, 'passed', 'a $janus covering the version passes as before');
   });
 
   it('with the value saved, each passes as before', async function () {

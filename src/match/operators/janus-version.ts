@@ -1,5 +1,5 @@
 import { caseForVersion, describeRange, isVersion, parseVersionRange, type VersionRange } from '../../core/version-range.js';
-import { described, type DescribedMatcher, type MatchRuntime, type OperatorDefinition } from '../contract.js';
+import { described, NoVersionCase, type DescribedMatcher, type MatchRuntime, type OperatorDefinition } from '../contract.js';
 
 /**
  * `$janus: { ">=1.3.0": bob, "<1.3.0": $absent }`: the pattern of the first range the server's
@@ -44,7 +44,9 @@ export const janusVersionOperator: OperatorDefinition = {
       for (let i = before; i < out.length; i++) out[i] = { ...out[i]!, expected: `${out[i]!.expected}${behaviour(chosen.range)}` };
     }, (rt) => {
       const chosen = choose(rt);
-      return chosen ? `${chosen.matcher.describe(rt)}${behaviour(chosen.range)}` : noCase(rt);
+      if (chosen) return `${chosen.matcher.describe(rt)}${behaviour(chosen.range)}`;
+      if (rt.requireVersionCases) throw new NoVersionCase(`$janus expects ${noCase(rt)}`);
+      return noCase(rt);
     });
   },
 };
