@@ -25,10 +25,19 @@ export interface SafeRegex {
   test(text: string): boolean | 'too slow';
 }
 
-/** Compiles an expression (throws a SyntaxError as `new RegExp` does). */
+/**
+ * Escapes that mean something only in unicode mode (`\p{Lu}`, `\P{L}`, `\u{1F600}`), not after
+ * an escaped backslash. Without that mode JavaScript reads them as the letters `p{Lu}`: a
+ * property class would match only that text, and `$not` of it would pass on any string.
+ */
+const UNICODE_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\[pPu]\{/;
+
+/** Compiles an expression (throws a SyntaxError as `new RegExp` does), in unicode mode when it uses unicode escapes. */
 export function safeRegex(source: string): SafeRegex {
-  const re = new RegExp(source);
-  if (runsInLinearTime(source)) return { test: (text) => re.test(text) };
+  const unicode = UNICODE_ESCAPE.test(source);
+  const re = new RegExp(source, unicode ? 'u' : '');
+  // The linear-time engine runs no unicode-mode expression: those run guarded.
+  if (!unicode && runsInLinearTime(source)) return { test: (text) => re.test(text) };
   const sandbox = createContext({ re, text: '' });
   return {
     test(text) {

@@ -5,7 +5,7 @@ import type { Mismatch } from '../../src/match/contract.js';
 import { CATALOGUE_ERROR_CODES, errorCodeByName } from '../../src/schemas/error-names.js';
 
 /** Cases built to fail: each pattern here must reject the value, and accept the one beside it. */
-function matches(pattern: unknown, actual: unknown, exact = false): boolean {
+function matches(pattern: unknown, actual: unknown, exact = false, values: Record<string, unknown> = {}): boolean {
   const errors: string[] = [];
   const compiler = createPatternCompiler(
     (s, path) => (s.includes('${') ? compileString(s, path, () => true) : undefined),
@@ -16,7 +16,7 @@ function matches(pattern: unknown, actual: unknown, exact = false): boolean {
   const matcher = compiler.compile(pattern, ['expect'], exact);
   assert.deepEqual(errors, [], JSON.stringify(pattern));
   const out: Mismatch[] = [];
-  matcher(actual, '', { resolve: (t) => t({ lookup: () => undefined }), validateSchema: () => undefined }, out);
+  matcher(actual, '', { resolve: (t) => t({ lookup: (ref) => values[ref] }), validateSchema: () => undefined }, out);
   return out.length === 0;
 }
 
@@ -66,6 +66,19 @@ describe('operators: false passes looked for', function () {
 
   it('$regex never passes a non-string (numbers, booleans, null, arrays, objects, absent)', function () {
     for (const value of [1, 12, true, null, ['1'], { 0: '1' }, undefined]) assert.ok(!matches({ a: { $regex: '1|true|null|^' } }, { a: value }), JSON.stringify(value));
+  });
+
+  it('$regex reads unicode escapes (\\p{Lu}, \\u{...}) as JavaScript does in unicode mode, not as the letters p{Lu}', function () {
+    assert.ok(matches({ $regex: '^\\p{Lu}' }, 'Janus'), 'an upper-case letter class matched nothing but the text p{Lu}');
+    assert.ok(!matches({ $regex: '^\\p{Lu}' }, 'janus'));
+    assert.ok(!matches({ $not: { $regex: '\\p{Lu}' } }, 'Janus WebRTC Server'), '$not of a property class passed on a string that has one');
+    assert.ok(matches({ $regex: '^x\\u{1F600}$' }, 'x\u{1F600}'));
+    // An escaped backslash before p is the text \p{L}, in either mode.
+    assert.ok(matches({ $regex: '^\\\\p\\{L\\}$' }, '\\p{L}'));
+    // A value put into a unicode-mode expression is matched as its text, a `-` included.
+    assert.ok(matches({ $regex: '^\\p{L}+ ${v}$' }, 'Janus a-b.c', false, { v: 'a-b.c' }));
+    assert.ok(!matches({ $regex: '^\\p{L}+ ${v}$' }, 'Janus a-bxc', false, { v: 'a-b.c' }));
+    assert.ok(matches({ $regex: '^[${v}]+$' }, 'a-b', false, { v: 'a-b' }));
   });
 
   it('NaN and infinities from YAML never equal anything and never compare true', function () {

@@ -42,10 +42,14 @@ export const regexOperator: OperatorDefinition = {
   },
 };
 
-/** Strings and numbers with every regex metacharacter escaped; other values as they are. */
+/**
+ * Strings and numbers with every regex metacharacter escaped; other values as they are. A `-`
+ * becomes `\x2d`, which means `-` inside a class and out, in unicode mode too (where `\-` outside
+ * a class is a syntax error).
+ */
 function escapedValue(value: unknown): unknown {
   if (typeof value !== 'string' && typeof value !== 'number') return value;
-  return String(value).replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+  return String(value).replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&').replaceAll('-', '\\x2d');
 }
 
 function check(re: SafeRegex, source: string, actual: unknown, at: string, out: Mismatch[]): void {
