@@ -302,15 +302,18 @@ class ScenarioRun {
   }
 
   async result(stepFailure: Failure | undefined, stepMessages: number, cleanup: Cleanup): Promise<ScenarioResult> {
-    const failure = stepFailure ?? cleanup.fault;
-    let finalFailure: Failure | undefined = failure ?? cleanup.failures[0];
+    let failure = stepFailure ?? cleanup.fault;
     // Only a server problem asks whether the server died: other verdicts go on without a wait.
-    if (finalFailure?.kind === 'infrastructure') finalFailure = await withDeathReason(finalFailure, this.target);
+    if (failure?.kind === 'infrastructure') failure = await withDeathReason(failure, this.target);
     const { scenario, target, values } = this;
     let knownIssue = this.knownIssue;
-    if (!knownIssue && !this.noStepApplies && scenario.knownBug && bugHolds(scenario.knownBug, target.serverVersion) && !interrupted(finalFailure)) {
-      ({ failure: finalFailure, knownIssue } = knownBugVerdict(scenario.knownBug, finalFailure, target.serverVersion!));
+    // A scenario's mark is judged by its steps, as a step's mark by its step: a cleanup step that
+    // failed is no sign of the bug, and must not pass for it when the steps showed it gone.
+    if (!knownIssue && !this.noStepApplies && scenario.knownBug && bugHolds(scenario.knownBug, target.serverVersion) && !interrupted(failure)) {
+      ({ failure, knownIssue } = knownBugVerdict(scenario.knownBug, failure, target.serverVersion!));
     }
+    let finalFailure: Failure | undefined = failure ?? cleanup.failures[0];
+    if (!failure && finalFailure?.kind === 'infrastructure') finalFailure = await withDeathReason(finalFailure, this.target);
     const status = finalFailure ? 'failed' : knownIssue || this.noStepApplies ? 'skipped' : 'passed';
     // Built key by key, in the order reports show them: a spread of a conditional object costs
     // microseconds apiece, and every scenario has four.

@@ -79,6 +79,15 @@ steps:
   - request: ping
     expect: ${FAILS}
 `,
+    'scenario-bug-cleanup-fails.yaml': `name: a known bug of the scenario whose steps pass and cleanup fails
+known_bug: { what: the reply is wrong, janus: "1.4.1" }
+steps:
+  - request: ping
+    expect: ${PASSES}
+cleanup:
+  - request: ping
+    expect: ${FAILS}
+`,
     'http-uncovered.yaml': `name: an http step whose $janus says nothing for the server
 requires: { transports: [http] }
 steps:
@@ -261,6 +270,18 @@ steps:
     assert.equal(shows.status, 'skipped');
     assert.equal(shows.knownIssue?.outcome, 'present');
     assert.equal((await run('scenario-bug.yaml', '1.3.3')).status, 'failed');
+  });
+
+  it('a known bug of the scenario is judged by its steps: a failed cleanup step neither shows it nor hides that it is gone', async function () {
+    const gone = await run('scenario-bug-cleanup-fails.yaml', '1.4.1');
+    assert.equal(gone.status, 'failed');
+    assert.equal(gone.knownIssue?.outcome, 'fixed');
+    assert.match(gone.failure!.summary, /did not show on Janus 1\.4\.1/);
+    assert.equal(gone.cleanupFailures.length, 1, 'the cleanup failure is still reported');
+    // On other versions the cleanup failure is the scenario's failure, as without a mark.
+    const other = await run('scenario-bug-cleanup-fails.yaml', '1.1.2');
+    assert.equal(other.status, 'failed');
+    assert.equal(other.knownIssue, undefined);
   });
 
   it('an http step whose $janus has no pattern for the server fails, though a $not turned its mismatch into a match', async function () {
