@@ -2,7 +2,7 @@ import { closestName, HINTED_PER_FILE, type Diagnostic } from '../core/diagnosti
 import { checkDuration } from '../core/duration.js';
 import type { DocPath, SourceSpan } from '../core/source.js';
 import type { YamlSource } from '../load/yaml-source.js';
-import { createPatternCompiler, type ErrorCodeNames } from '../match/compile-pattern.js';
+import { createPatternCompiler, hasKeyPlaceholder, type ErrorCodeNames } from '../match/compile-pattern.js';
 import type { Template } from '../match/contract.js';
 import type { CompiledStep, KnownBug, StepCompiler } from '../steps/contract.js';
 import { describeRange, parseVersionRange, type VersionRange } from '../core/version-range.js';
@@ -13,7 +13,7 @@ import { refChecker, type PlaceholderScope } from './placeholders.js';
 import { BUILTIN_NAMES, type CompiledScenario, type ScenarioNeeds } from './scenario.js';
 import { JANUS_PLUGINS } from '../schemas/modules.js';
 import { connectionSkip, strongestNeed } from './connection-needs.js';
-import { compileString, compileTemplate } from './template.js';
+import { compileString, compileTemplate, keysWithPlaceholders } from './template.js';
 
 export { MAX_INCLUDE_DEPTH, MAX_INCLUDED_STEPS } from './include.js';
 
@@ -182,6 +182,7 @@ class ScenarioCompiler implements IncludeHost {
   private variables(): CompiledScenario['variables'] {
     const { source, names } = this;
     return Object.entries((this.doc.variables as Record<string, unknown> | undefined) ?? {}).map(([name, value]) => {
+      for (const at of keysWithPlaceholders(value, ['variables', name])) this.diagnostics.push(keyPlaceholder(source.spanOf(at, { key: true }), at));
       const t = compileTemplate(value, ['variables', name], refChecker(this.placeholders, source, names));
       names.add(name);
       const known = this.constantOf(value);
@@ -310,7 +311,7 @@ class ScenarioCompiler implements IncludeHost {
   /** What a step kind compiles one step with: spans, errors, placeholders and patterns, against this document. */
   private stepCompiler(src: YamlSource, stepPath: DocPath, defaultClient: string): StepCompiler {
     const error: StepError = (path, message, hint) => {
-      this.diagnostics.push({ span: src.spanOf([...stepPath, ...path], { key: path.length > 0 && String(path[path.length - 1]).startsWith('$') }), message, hint });
+      this.diagnostics.push({ span: src.spanOf([...stepPath, ...path], { key: path.length > 0 && (String(path[path.length - 1]).startsWith('$') || hasKeyPlaceholder(String(path[path.length - 1]))) }), message, hint });
     };
     const check = refChecker(this.placeholders, src, this.names);
     const strings = (s: string, path: DocPath): Template | undefined => (s.includes('${') ? compileString(s, [...stepPath, ...path], check) : undefined);
@@ -320,7 +321,10 @@ class ScenarioCompiler implements IncludeHost {
       span: (path = [], key = false) => src.spanOf([...stepPath, ...path], { key }),
       error,
       client: (raw) => this.client(src, stepPath, raw, defaultClient),
-      template: (value, path) => compileTemplate(value, [...stepPath, ...path], check),
+      template: (value, path) => {
+        for (const at of keysWithPlaceholders(value, path)) this.diagnostics.push(keyPlaceholder(src.spanOf([...stepPath, ...at], { key: true }), at));
+        return compileTemplate(value, [...stepPath, ...path], check);
+      },
       pattern: (value, path, exact, watch) => (watch ? patterns.compileWatched(value, path, exact, watch) : patterns.compile(value, path, exact)),
       declare: (saved) => {
         if (this.deferred) saved.forEach((n) => this.placeholders.savedTogether.add(n));
@@ -475,4 +479,9 @@ function sentRequest(step: Record<string, unknown>): unknown {
   } catch {
     return undefined; // not JSON (a malformed payload is what raw steps are for), so no attach
   }
+}
+
+/** A key with a placeholder in a request or a value: compileTemplate resolves values, never keys. */
+function keyPlaceholder(span: SourceSpan, at: DocPath): Diagnostic {
+  return { span, message: `a placeholder in a key is not resolved: the key is used as written ("${String(at[at.length - 1])}")`, hint: 'name the key itself; write $${ for a literal ${' };
 }

@@ -1,6 +1,7 @@
 import type { DocPath } from '../core/source.js';
 import { setOwn } from '../core/own.js';
 import type { Template, ValueLookup } from '../match/contract.js';
+import { hasKeyPlaceholder } from '../match/compile-pattern.js';
 
 /** `${name}`, `${name.field}`, `${env.HOME}`, `${alice.session}`; `$${` is a literal `${`. */
 const PLACEHOLDER = /\$\$\{|\$\{([^}]*)\}/g;
@@ -108,6 +109,16 @@ export function compileString(s: string, path: DocPath, check: RefChecker): Temp
     parts.push(text);
     refs.push(isRef);
   }
+}
+
+/**
+ * The paths of the object keys in a value that hold a placeholder: compileTemplate resolves
+ * values, never keys, so `body: { "${k}": true }` would send the key `${k}` as written.
+ */
+export function keysWithPlaceholders(value: unknown, path: DocPath = []): DocPath[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => keysWithPlaceholders(v, [...path, i]));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => [...(hasKeyPlaceholder(k) ? [[...path, k]] : []), ...keysWithPlaceholders(v, [...path, k])]);
 }
 
 export function isValidRef(ref: string): boolean {

@@ -153,6 +153,11 @@ export function createPatternCompiler(
   function compileObject(obj: Record<string, unknown>, path: DocPath, exact: boolean, self: PatternCompiler = compiler): DescribedMatcher {
     const owner = fieldKey;
     const keys = Object.keys(obj);
+    // A key is matched as written: a placeholder in it would never be resolved, and the key never
+    // found (`{ "${k}": $absent }` passing on any message).
+    const templated = keys.filter(hasKeyPlaceholder);
+    for (const k of templated) report([...path, k], `a placeholder in a key is not resolved: keys are matched as written ("${k}")`, 'name the key itself; write $${ for a literal ${');
+    if (templated.length > 0) return BROKEN;
     const operatorKeys = keys.filter((k) => k.startsWith('$') && !k.startsWith('$$'));
     if (operatorKeys.length > 0) {
       if (operatorKeys.length !== keys.length) {
@@ -330,6 +335,11 @@ export function createPatternCompiler(
   }
 
   return compiler;
+}
+
+/** Whether an object key holds a `${` placeholder (`$${` is a literal `${`). */
+export function hasKeyPlaceholder(key: string): boolean {
+  return /(?:^|[^$])\$\{/.test(key);
 }
 
 /** The plugin a pattern names literally (`plugin: janus.plugin.echotest`); undefined for a placeholder or an operator. */

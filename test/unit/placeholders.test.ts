@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadFiles } from '../../src/compile/load-files.js';
 import { compileTemplate, hasPlaceholder, isValidRef, type PlaceholderRef, type RefChecker } from '../../src/compile/template.js';
 import { substituteParams } from '../../src/compile/params.js';
 import type { ValueLookup } from '../../src/match/contract.js';
@@ -204,3 +208,46 @@ describe('placeholders', function () {
     });
   });
 });
+
+/**
+ * Placeholders are resolved in values, never in keys: `body: { "${k}": true }` sent the key
+ * `${k}` as written, and a pattern `{ "x${k}": $absent }` looked for that text and passed on
+ * every message. Such a key is a load error at its own position.
+ */
+describe('a placeholder in a key', function () {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'key-placeholders-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function problems(text: string): string[] {
+    writeFileSync(join(dir, 's.yaml'), text);
+    return loadFiles([join(dir, 's.yaml')], { cwd: dir, env: {}, knownSchema: () => false }).diagnostics.map((d) => `${d.span.line}:${d.span.col} ${d.message}`);
+  }
+
+  it('is a load error in a request, a pattern and a variable, at the key', function () {
+    const found = problems([
+      'name: x',
+      'variables: { k: audio, o: { "${k}": 1 } }',
+      'steps:',
+      '  - request: { janus: info, body: { "${k}": true } }',
+      '  - request: info',
+      '    expect: { janus: server_info, plugins: { "x${k}": $absent } }',
+      '  - wait: { janus: event, plugindata: { "${k}": $present } }',
+      '',
+    ].join('\n'));
+    assert.deepEqual(found.map((p) => p.replace(/ .*/, '')), ['2:29', '4:37', '6:46', '7:41']);
+    for (const p of found) assert.match(p, /a placeholder in a key is not resolved/);
+  });
+
+  it('a literal $${ in a key, and placeholders in values, load as before', function () {
+    assert.deepEqual(problems([
+      'name: x',
+      'variables: { k: audio }',
+      'steps:',
+      '  - request: info',
+      '    expect: { janus: server_info, "$${k}": $absent, name: "${k}" }',
+      '',
+    ].join('\n')), []);
+  });
+});
+
