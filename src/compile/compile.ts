@@ -301,6 +301,11 @@ class ScenarioCompiler implements IncludeHost {
     if (bug && kind === 'include') {
       this.diagnostics.push({ span: src.spanOf([...path, 'known_bug'], { key: true }), message: 'known_bug marks one step or the whole scenario, not an include', hint: 'put it on the step of the fragment that shows the bug, or on the scenario' });
     }
+    // Cleanup steps undo what the steps did; their verdicts are listed, never a bug's sign. A mark
+    // there would do nothing: a bug gone would pass unsaid, a bug shown would fail the scenario.
+    if (bug && this.inCleanup) {
+      this.diagnostics.push({ span: src.spanOf([...path, 'known_bug'], { key: true }), message: 'known_bug does nothing on a cleanup step: a cleanup failure is never the bug showing, and a pass never says the bug is gone', hint: 'mark the step under `steps:` that shows the bug, or the scenario' });
+    }
     return list.map((s) => ({
       ...s,
       ...(range && { janus: [range, ...(s.janus ?? [])], title: `${s.title} (expects Janus ${describeRange(range)} behaviour)` }),

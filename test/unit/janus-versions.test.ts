@@ -113,6 +113,14 @@ steps:
   - include: f.fragment.yaml
     known_bug: { what: x, janus: ">=1.3.3" }
 `,
+    'bug-in-cleanup.yaml': `name: a known bug on a cleanup step
+steps:
+  - request: ping
+cleanup:
+  - request: ping
+    expect: ${PASSES}
+    known_bug: { what: made up, janus: "1.4.1" }
+`,
     'f.fragment.yaml': `steps:
   - request: ping
 `,
@@ -304,6 +312,10 @@ steps:
     const include = load('bug-on-include.yaml').diagnostics;
     assert.equal(include.length, 1);
     assert.match(include[0]!.message, /known_bug marks one step or the whole scenario, not an include/);
+    // On a cleanup step the mark did nothing: the step passed on 1.4.1 with no "did not show".
+    const cleanup = load('bug-in-cleanup.yaml').diagnostics;
+    assert.deepEqual(cleanup.map((d) => [d.span.line, d.span.col]), [[7, 5]]);
+    assert.match(cleanup[0]!.message, /known_bug does nothing on a cleanup step/);
   });
 });
 
