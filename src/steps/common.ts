@@ -2,6 +2,7 @@ import { NoVersionCase, type DescribedMatcher, type MatchRuntime } from '../matc
 import { StepFailure, type Actor, type StepCompiler, type StepContext } from './contract.js';
 import { isRecord, ownValue } from '../core/own.js';
 import { DURATION_PATTERN, MAX_DURATION_MS } from '../core/duration.js';
+import { isVersion, parseVersionRange, satisfies } from '../core/version-range.js';
 import { errorNameOf } from '../schemas/error-names.js';
 import type { JanusMessage } from '../protocol/messages.js';
 import { CORE_ERROR_CODE_NAMES, JANUS_MESSAGE_TYPES, PLUGIN_ERROR_CODE_NAMES } from '../schemas/modules.js';
@@ -102,31 +103,60 @@ export const exchangeProperties = {
  * a step makes without `expect` (no error reply), so writing a pattern never makes a step weaker
  * than writing none.
  */
-export function leavesOut(pattern: unknown, path: readonly string[]): boolean {
+export function leavesOut(pattern: unknown, path: readonly string[], version?: string): boolean {
   if (pattern === undefined) return true;
   if (!isRecord(pattern)) return false;
   const operators = Object.keys(pattern).filter((k) => k.startsWith('$') && !k.startsWith('$$'));
   // Several operators on one value must all hold: the value is unchecked only if none checks it.
-  if (operators.length > 0) return operators.every((op) => operatorLeavesOut(op, pattern[op], path));
+  if (operators.length > 0) return operators.every((op) => operatorLeavesOut(op, pattern[op], path, version));
   const [key, ...rest] = path;
   if (!Object.hasOwn(pattern, key!)) return true;
-  return rest.length > 0 && leavesOut(pattern[key!], rest);
+  return rest.length > 0 && leavesOut(pattern[key!], rest, version);
 }
 
-function operatorLeavesOut(op: string, argument: unknown, path: readonly string[]): boolean {
-  if (op === '$exact') return leavesOut(argument, path);
-  if (op === '$oneOf') return Array.isArray(argument) && argument.every((p) => leavesOut(p, path));
-  if (op === '$janus') return isRecord(argument) && Object.values(argument).every((p) => leavesOut(p, path));
-  return false;
+/**
+ * `$janus` with the server's version known holds only the pattern of that version: another
+ * version's naming `janus: error` says nothing of this one (`{ $janus: { ">=1.3.0": { janus:
+ * error }, "<1.3.0": { transaction: x } } }` let an error reply through on 1.1.2). With no
+ * pattern for the version the step fails on the `$janus` itself; an error reply fails it first.
+ */
+function operatorLeavesOut(op: string, argument: unknown, path: readonly string[], version: string | undefined): boolean {
+  if (op === '$exact') return leavesOut(argument, path, version);
+  if (op === '$oneOf') return Array.isArray(argument) && argument.every((p) => leavesOut(p, path, version));
+  if (op !== '$janus' || !isRecord(argument)) return false;
+  const patterns = Object.entries(argument);
+  if (version === undefined || !isVersion(version)) return patterns.every(([, p]) => leavesOut(p, path, version));
+  const chosen = patterns.find(([range]) => {
+    const parsed = parseVersionRange(range);
+    return 'range' in parsed && satisfies(parsed.range, version);
+  });
+  return chosen === undefined || leavesOut(chosen[1], path, version);
 }
 
 /**
  * Whether an error reply fails a step before its pattern is matched: the pattern (at `under`
- * within it, for the body of an http response) names neither `janus` nor `error`. A pattern
- * naming `error` expects one: failing it with "got an error reply" would be a wrong failure.
+ * within it, for the body of an http response) names neither `janus` nor `error`, for the
+ * server's `version` when given. A pattern naming `error` expects one: failing it with "got an
+ * error reply" would be a wrong failure.
  */
-export function refusesErrorReply(pattern: unknown, under: readonly string[] = []): boolean {
-  return leavesOut(pattern, [...under, 'janus']) && leavesOut(pattern, [...under, 'error']);
+export function refusesErrorReply(pattern: unknown, under: readonly string[] = [], version?: string): boolean {
+  return leavesOut(pattern, [...under, 'janus'], version) && leavesOut(pattern, [...under, 'error'], version);
+}
+
+/**
+ * What a step reads off its pattern's shape (leavesOut, refusesErrorReply), for the server's
+ * version: worked out once when the pattern has no `$janus` (the same on every version), else
+ * for the version given.
+ */
+export function perVersion<T>(pattern: unknown, read: (version: string | undefined) => T): (version: string | undefined) => T {
+  if (namesValues(pattern)) return read;
+  const fixed = read(undefined);
+  return () => fixed;
+}
+
+/** refusesErrorReply for the server a step runs against. */
+export function errorRefusal(pattern: unknown, under: readonly string[] = []): (version: string | undefined) => boolean {
+  return perVersion(pattern, (version) => refusesErrorReply(pattern, under, version));
 }
 
 /**

@@ -8,7 +8,7 @@ import type { DescribedMatcher, Matcher, MatchRuntime, Template } from '../match
 import type { DocPath } from '../core/source.js';
 import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave, saveWhatIsThere, type SaveSpec } from './save.js';
-import { checkExpectKeys, namesValues, pluginError, refusesErrorReply, requireValues } from './common.js';
+import { checkExpectKeys, errorRefusal, namesValues, pluginError, requireValues } from './common.js';
 import { mismatchFailure, StepFailure, type Actor, type CompiledStep, type InFlight, type StepCompiler, type StepContext } from './contract.js';
 
 export type Level = 'root' | 'session' | 'handle';
@@ -24,8 +24,8 @@ export interface ExchangeSpec {
   as?: string;
   /** `readsValues`: the pattern names a value (a placeholder), each checked to be there once the reply matched. */
   expect?: { matcher: DescribedMatcher; pattern: unknown; readsValues: boolean };
-  /** An error reply fails the step before `expect` is looked at: there is none, or it names neither `janus` nor `error`. */
-  refusesErrors: boolean;
+  /** An error reply fails the step before `expect` is looked at: there is none, or it names neither `janus` nor `error` (for the server's version). */
+  refusesErrors: (version: string | undefined) => boolean;
   /**
    * A plugin's refusal (an `error_code` in its data) fails the step: there is no `expect`, and the
    * step is no cleanup step (those undo what the steps may not have done: "destroy it if it is there").
@@ -62,7 +62,7 @@ export function compileExchangeOptions(raw: Record<string, unknown>, cc: StepCom
     handle,
     as: raw.as as string | undefined,
     expect: matcher && { matcher, pattern, readsValues: namesValues(pattern) },
-    refusesErrors: refusesErrorReply(pattern),
+    refusesErrors: errorRefusal(pattern),
     refusesPluginErrors: pattern === undefined && !cc.cleanup,
     ending: requestEnding(pattern, ['expect'], (path) => parts.get(key(path))),
     save: compileSave(raw, cc),
@@ -231,7 +231,7 @@ async function noReply(outcome: Exclude<RequestOutcome, { exchange: unknown }>, 
  */
 function checkReply(spec: ExchangeSpec, exchange: Exchange, sent: Sent, actor: Actor, ctx: StepContext, step: CompiledStep): void {
   const reply = exchange.reply;
-  if (spec.refusesErrors && reply.janus === 'error') {
+  if (reply.janus === 'error' && spec.refusesErrors(ctx.matchRuntime(actor).serverVersion)) {
     saveWhatIsThere(spec.save, reply, ctx);
     throw mismatchFailure(`${step.title} got an error reply: ${describeJanusError(reply) ?? '(no error code)'}`, { expected: spec.expect?.pattern, actual: reply });
   }

@@ -2,7 +2,7 @@ import { MAX_MESSAGE_BYTES, TooLargeError } from '../transports/limits.js';
 import { describeError } from '../transports/wire.js';
 import { HttpCall, httpOrigin } from '../transports/http-client.js';
 import { formatDuration } from '../core/duration.js';
-import { checkExpectKeys, commonProperties, leavesOut, namesValues, pluginError, POSITIVE_DURATION, refusesErrorReply, requireValues, saveProperty } from './common.js';
+import { checkExpectKeys, commonProperties, errorRefusal, leavesOut, namesValues, perVersion, pluginError, POSITIVE_DURATION, requireValues, saveProperty } from './common.js';
 import { isRecord, ownValue } from '../core/own.js';
 import type { DocPath } from '../core/source.js';
 import { describeJanusError } from '../protocol/errors.js';
@@ -59,7 +59,9 @@ export const httpStep: StepKind = {
     const readsValues = namesValues(raw.expect);
     checkHeaderNames(raw, cc);
     // Without expect, a plugin's refusal in the body fails too, as for a request step (not in cleanup: "destroy it if it is there").
-    const refuses = { status: leavesOut(raw.expect, ['status']), janusError: refusesErrorReply(raw.expect, ['body']), pluginError: raw.expect === undefined && !cc.cleanup };
+    const refusesStatus = perVersion(raw.expect, (version) => leavesOut(raw.expect, ['status'], version));
+    const refusesJanusError = errorRefusal(raw.expect, ['body']);
+    const refusesPluginError = raw.expect === undefined && !cc.cleanup;
     const save = compileSave(raw, cc);
     const timeoutMs = raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout'], { positive: true });
     const client = cc.client({});
@@ -100,6 +102,8 @@ export const httpStep: StepKind = {
         if (Array.isArray(reply.body) && reply.body.length > 0) for (const event of reply.body) ctx.traffic(actor, 'in', event as JanusMessage, undefined, status, api);
         else if (reply.body !== null && typeof reply.body === 'object') ctx.traffic(actor, 'in', reply.body as JanusMessage, undefined, status, api);
         else ctx.traffic(actor, 'in', typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body), undefined, status, api);
+        const version = ctx.matchRuntime(actor).serverVersion;
+        const refuses = { status: refusesStatus(version), janusError: refusesJanusError(version), pluginError: refusesPluginError };
         let failure = refusal(reply, refuses, step.title, raw.expect);
         const mismatches = failure || !expect ? [] : ctx.match(expect, reply, actor);
         if (mismatches.length > 0) failure = mismatchFailure(`the HTTP reply to ${step.title} did not match`, { expected: raw.expect, actual: reply, mismatches });

@@ -88,6 +88,18 @@ describe('an expect that leaves `janus` out still fails on an error reply', func
     });
   }
 
+  it('a whole-message $janus is read for the server\'s version: another version\'s pattern naming janus does not decide for this one', async function () {
+    const steps = '  - request: info\n    expect: { $janus: { ">=1.3.0": { janus: error }, "<1.3.0": { transaction: "${transaction}" } } }\n';
+    assert.deepEqual(problems(files, 'per-version', steps), []);
+    const scenario = loadFiles([files.path('per-version.yaml')]).scenarios[0]!;
+    // On 1.1.2 the pattern names neither janus nor error: the error fails it, as without expect.
+    const old = await runScenario(scenario, { ...target, serverVersion: '1.1.2' }, RUN);
+    assert.equal(old.status, 'failed');
+    assert.match(old.failure!.summary, / got an error reply: 458 SESSION_NOT_FOUND: No such session 1$/);
+    // On 1.3.0 its pattern expects the error.
+    assert.equal((await runScenario(scenario, { ...target, serverVersion: '1.3.0' }, RUN)).status, 'passed');
+  });
+
   it('a run that goes on after mismatches has what the refused reply could save', async function () {
     const steps = '  - request: info\n    expect: { transaction: "${transaction}" }\n    save: { code: error.code }\n  - request: { janus: ping, note: "${code}" }\n';
     assert.deepEqual(problems(files, 'goes-on', steps), []);
