@@ -128,6 +128,8 @@ class ScenarioRun {
   private readonly failures = new StepFailures();
   /** Set when every step was skipped for the server's version: the scenario checked nothing. */
   private noStepApplies?: string;
+  /** Checks steps left for the end of the steps (StepContext.afterSteps), with their step's index. */
+  private readonly endChecks: Array<{ index: number; check: () => void }> = [];
 
   constructor(private readonly scenario: CompiledScenario, private readonly target: RunTarget, private readonly options: RunOptions) {
     this.emit = options.onEvent ?? (() => {});
@@ -207,11 +209,23 @@ class ScenarioRun {
         if (failure) failures.add(index, failure);
         if (bug || failures.stop(this.options.continueOnMismatch === true)) break;
       }
+      // A passed step's verdict on what came after it: only when the steps ran to their end.
+      if (failures.inOrder().length === 0 && !this.knownIssue) this.runEndChecks(failures);
     } catch (e) {
       failures.add(this.stepIndex, toFailure(e));
     }
     this.stepIndex = AFTER_STEPS;
     this.stops.endSteps();
+  }
+
+  private runEndChecks(failures: StepFailures): void {
+    for (const { index, check } of this.endChecks) {
+      try {
+        check();
+      } catch (e) {
+        failures.add(index, stepFailure(this.scenario.steps[index]!, e));
+      }
+    }
   }
 
   /**
@@ -465,6 +479,7 @@ class ScenarioRun {
       save: (name, value) => values.saved.set(name, value),
       traffic: (actor, direction, message, route, http, api = 'janus') => this.record(api === 'admin' ? 'admin' : actor.name, api)(direction, message, route, http),
       noteReply: (reply, transaction) => (values.last = { reply, transaction }),
+      afterSteps: (check) => this.endChecks.push({ index: this.stepIndex, check }),
     };
   }
 }

@@ -143,6 +143,12 @@ export interface StepContext {
   /** Messages a step exchanged outside the Janus client (http): into the transcript, schema checks and coverage; of the Janus API unless `api` says admin. */
   traffic(actor: Actor, direction: 'out' | 'in', message: JanusMessage | string, route?: Route, http?: HttpExchange, api?: 'janus' | 'admin'): void;
   noteReply(reply: JanusMessage, transaction: string | undefined): void;
+  /**
+   * Registers a check of this step to run once the steps are over, before cleanup: what it
+   * throws is this step's failure. For a verdict the messages still to come can change (an
+   * `order` pattern that a later message matches too). Runs that have no end of steps leave it out.
+   */
+  afterSteps?(check: () => void): void;
 }
 
 /** A step failure, as a value with its source position; the runner turns it into a result. */

@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/duration.js';
 import type { SourceSpan } from '../core/source.js';
-import type { DescribedMatcher } from '../match/contract.js';
+import type { DescribedMatcher, MatchRuntime, Mismatch, Template } from '../match/contract.js';
 import type { JanusMessage } from '../protocol/messages.js';
 import { commonProperties, messagePattern, POSITIVE_DURATION, requireValues } from './common.js';
 import { mismatchFailure, StepFailure, type Actor, type StepContext, type StepKind } from './contract.js';
@@ -58,13 +58,43 @@ export interface OrderPattern {
 async function assertOrder(patterns: readonly OrderPattern[], limitMs: number, actor: Actor, ctx: StepContext): Promise<void> {
   const arrivals = (await ctx.janus(actor)).arrivals;
   for (const p of patterns) requireValues(p.matcher, ctx, actor);
-  const matches = (i: number, msg: JanusMessage): boolean => ctx.match(patterns[i]!.matcher, msg, actor).length === 0;
+  // The values the patterns name, as they are now: the check at the end of the steps must not
+  // read a name a later step saved again.
+  const rt = valuesAsNow(ctx.matchRuntime(actor));
+  const matches = (i: number, msg: JanusMessage): boolean => {
+    const out: Mismatch[] = [];
+    patterns[i]!.matcher(msg, '', rt, out);
+    return out.length === 0;
+  };
   // Messages still to come may be waited for; once each pattern has one, the positions are final.
   await arrivals.until((received) => patterns.every((_, i) => received.some((m) => matches(i, m))), limitMs, ctx.signal);
   if (ctx.signal.aborted) throw new StepFailure('infrastructure', 'interrupted');
   const received = arrivals.messages;
   const verdict = checkOrder(patterns.length, received, matches);
   if (!verdict.ok) throw orderFailure(verdict, patterns, received, actor.name, limitMs);
+  // A pattern that names one message so far may name a second one still on its way: how soon it
+  // comes depends on the transport (an HTTP long-poll brings it later than a WebSocket). Each
+  // pattern must name one message among all the steps saw, whatever the timing: asked again at
+  // their end.
+  ctx.afterSteps?.(() => {
+    const atEnd = arrivals.messages;
+    const again = checkOrder(patterns.length, atEnd, matches);
+    if (!again.ok) throw orderFailure(again, patterns, atEnd, actor.name, limitMs, ' by the end of the steps (the step passed on the messages received until then)');
+  });
+}
+
+/** A runtime that resolves each placeholder once, to its value at the first resolve. */
+function valuesAsNow(rt: MatchRuntime): MatchRuntime {
+  const resolved = new Map<Template, unknown>();
+  return {
+    ...rt,
+    resolve(template) {
+      if (resolved.has(template)) return resolved.get(template);
+      const value = rt.resolve(template);
+      resolved.set(template, value);
+      return value;
+    },
+  };
 }
 
 /** Where the patterns' messages are among those received (positions from 1), or what is wrong. */
@@ -99,14 +129,14 @@ export function checkOrder(count: number, received: readonly JanusMessage[], mat
   return { ok: true, positions };
 }
 
-function orderFailure(verdict: Exclude<OrderVerdict, { ok: true }>, patterns: readonly OrderPattern[], received: readonly JanusMessage[], client: string, limitMs: number): StepFailure {
+function orderFailure(verdict: Exclude<OrderVerdict, { ok: true }>, patterns: readonly OrderPattern[], received: readonly JanusMessage[], client: string, limitMs: number, when = ''): StepFailure {
   const name = (i: number): string => `pattern ${i + 1} (line ${patterns[i]!.span.line})`;
   switch (verdict.problem) {
     case 'absent':
       return new StepFailure('assertion', `${client} received no message matching ${name(verdict.pattern)} within ${formatDuration(limitMs)} (${received.length} received in all)`, { expected: patterns[verdict.pattern]!.pattern });
     case 'ambiguous':
       return mismatchFailure(
-        `${name(verdict.pattern)} matches ${verdict.positions.length} messages ${client} received (${verdict.positions.map((p) => `#${p}`).join(', ')}): an order needs exactly one per pattern; make it specific (a transaction, a sender)`,
+        `${name(verdict.pattern)} matches ${verdict.positions.length} messages ${client} received (${verdict.positions.map((p) => `#${p}`).join(', ')})${when}: an order needs exactly one per pattern; make it specific (a transaction, a sender)`,
         { expected: patterns[verdict.pattern]!.pattern, actual: verdict.positions.map((p) => received[p - 1]) },
       );
     case 'order': {

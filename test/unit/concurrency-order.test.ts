@@ -78,6 +78,39 @@ describe('Arrivals: waiting for messages still to come', function () {
   });
 });
 
+describe('order: a pattern must name one message among all the steps saw', function () {
+  let tmp: string;
+  beforeEach(() => (tmp = mkdtempSync(join(tmpdir(), 'order-end-'))));
+  afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+  /**
+   * `{ janus: event }` matched one event when the step ran, and a second came after it: on a
+   * WebSocket the second was often there already (the step failed), over an HTTP long-poll not
+   * yet (it passed). The pattern is asked again at the end of the steps, with the values it had.
+   */
+  it('a pattern a message received after the step also matches fails the step at the end of the steps, whatever the timing', async function () {
+    writeFileSync(join(tmp, 's.yaml'), 'name: x\nvariables: { t: a1 }\nsteps:\n  - order:\n      - { janus: ack, transaction: "${t}" }\n      - { janus: event }\n  - request: info\n    save: { t: transaction }\n');
+    const r = loadFiles([join(tmp, 's.yaml')], { cwd: tmp, env: {}, knownSchema: () => false });
+    assert.deepEqual(r.diagnostics, []);
+    const s = r.scenarios[0]!;
+    const arrivals = new Arrivals();
+    arrivals.record({ janus: 'ack', transaction: 'a1' });
+    arrivals.record({ janus: 'event', transaction: 'a1' });
+    const { ctx, values } = stepContext(s, { fault: undefined, arrivals } as unknown as JanusClient);
+    values.saved.set('t', 'a1');
+    const atEnd: Array<() => void> = [];
+    ctx.afterSteps = (check) => atEnd.push(check);
+    await s.steps[0]!.execute(ctx);
+    assert.equal(atEnd.length, 1, 'the step leaves a check for the end of the steps');
+    // A later step saved t again: the check still reads the value the step read.
+    values.saved.set('t', 'other');
+    arrivals.record({ janus: 'ack', transaction: 'other' });
+    atEnd[0]!();
+    arrivals.record({ janus: 'event', transaction: 'a2' });
+    assert.throws(() => atEnd[0]!(), (e: unknown) => e instanceof StepFailure && /pattern 2 \(line 6\) matches 2 messages main received \(#2, #4\) by the end of the steps/.test(e.summary));
+  });
+});
+
 let dir: string;
 function write(files: Record<string, string>): void {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
