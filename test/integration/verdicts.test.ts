@@ -48,6 +48,20 @@ steps:
   - wait: { janus: event, session_id: "\${other.session}" }
     within: 20s
 `,
+    'order-later-message.yaml': `name: an order pattern a later message matches too
+steps:
+  - request: create
+  - request: { janus: attach, plugin: janus.plugin.echotest }
+    save: { ta: transaction }
+  - request: { janus: message, body: { audio: true } }
+    expect: { janus: event }
+  - order:
+      - { janus: success, transaction: "\${ta}" }
+      - { janus: event }
+  - request: { janus: message, body: { video: true } }
+    expect: { janus: ack }
+  - wait: { janus: event, transaction: "\${transaction}" }
+`,
     'one-transaction.yaml': `name: two requests in flight under one transaction
 steps:
   - concurrently:
@@ -114,6 +128,14 @@ steps:
     assert.equal(run.code, 1, run.stdout + run.stderr);
     assert.equal(run.stdout.match(/another request sent with transaction "same" still waits for its reply/g)?.length, 2, run.stdout);
     assert.equal(run.stdout.match(/one-transaction\.yaml:6:9/g)?.length, 2, run.stdout);
+  });
+
+  it('an order pattern that a message after the step matches too fails at the order step, over both transports', async function () {
+    // It passed on both: the second event came after the step, which saw one.
+    const run = await runCli(['run', files.path('order-later-message.yaml'), ...janusUrls(), '--transport', 'http,ws']);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.equal(run.stdout.match(/pattern 2 \(line 10\) matches 2 messages main received \(#\d+, #\d+\) by the end of the steps/g)?.length, 2, run.stdout);
+    assert.equal(run.stdout.match(/order-later-message\.yaml:8:5/g)?.length, 2, run.stdout);
   });
 
   it('a no_event on a closed connection fails instead of passing having seen nothing', async function () {
