@@ -143,6 +143,20 @@ export function refusesErrorReply(pattern: unknown, under: readonly string[] = [
   return leavesOut(pattern, [...under, 'janus'], version) && leavesOut(pattern, [...under, 'error'], version);
 }
 
+/** Where a plugin's refusal is in a reply: its data's `error_code` and `error`, or a message_plugin's `response`'s. */
+const PLUGIN_ERROR_PATHS = [['plugindata', 'data', 'error_code'], ['plugindata', 'data', 'error'], ['response', 'error_code'], ['response', 'error']];
+
+/**
+ * Whether a plugin's refusal (pluginError) fails a step before its pattern is matched: the
+ * pattern (at `under`, for an http body) names none of the places a refusal is written, for the
+ * server's `version` when given. As with refusesErrorReply, a pattern never makes a step weaker
+ * than none: `{ janus: success, plugindata: { plugin: janus.plugin.videoroom } }` passed on
+ * "427 (VIDEOROOM_ROOM_EXISTS)"; one naming `error_code` (or `error`) decides for itself.
+ */
+export function refusesPluginError(pattern: unknown, under: readonly string[] = [], version?: string): boolean {
+  return PLUGIN_ERROR_PATHS.every((path) => leavesOut(pattern, [...under, ...path], version));
+}
+
 /**
  * What a step reads off its pattern's shape (leavesOut, refusesErrorReply), for the server's
  * version: worked out once when the pattern has no `$janus` (the same on every version), else
@@ -152,6 +166,11 @@ export function perVersion<T>(pattern: unknown, read: (version: string | undefin
   if (namesValues(pattern)) return read;
   const fixed = read(undefined);
   return () => fixed;
+}
+
+/** refusesPluginError for the server a step runs against. */
+export function pluginErrorRefusal(pattern: unknown, under: readonly string[] = []): (version: string | undefined) => boolean {
+  return perVersion(pattern, (version) => refusesPluginError(pattern, under, version));
 }
 
 /** refusesErrorReply for the server a step runs against. */

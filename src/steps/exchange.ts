@@ -8,7 +8,7 @@ import type { DescribedMatcher, Matcher, MatchRuntime, Template } from '../match
 import type { DocPath } from '../core/source.js';
 import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave, saveWhatIsThere, type SaveSpec } from './save.js';
-import { checkExpectKeys, errorRefusal, namesValues, pluginError, requireValues } from './common.js';
+import { checkExpectKeys, errorRefusal, namesValues, pluginError, pluginErrorRefusal, requireValues } from './common.js';
 import { mismatchFailure, StepFailure, type Actor, type CompiledStep, type InFlight, type StepCompiler, type StepContext } from './contract.js';
 
 export type Level = 'root' | 'session' | 'handle';
@@ -27,10 +27,11 @@ export interface ExchangeSpec {
   /** An error reply fails the step before `expect` is looked at: there is none, or it names neither `janus` nor `error` (for the server's version). */
   refusesErrors: (version: string | undefined) => boolean;
   /**
-   * A plugin's refusal (an `error_code` in its data) fails the step: there is no `expect`, and the
-   * step is no cleanup step (those undo what the steps may not have done: "destroy it if it is there").
+   * A plugin's refusal (an `error_code` in its data) fails the step: the pattern names no place a
+   * refusal is written (or there is none), for the server's version, and the step is no cleanup
+   * step (those undo what the steps may not have done: "destroy the room if it is there").
    */
-  refusesPluginErrors: boolean;
+  refusesPluginErrors: (version: string | undefined) => boolean;
   /** At the ack or the final reply: decided by `expect` when the scenario loads, or before the request is sent. */
   ending: Ending | ((rt: MatchRuntime) => Ending);
   save: SaveSpec;
@@ -63,7 +64,7 @@ export function compileExchangeOptions(raw: Record<string, unknown>, cc: StepCom
     as: raw.as as string | undefined,
     expect: matcher && { matcher, pattern, readsValues: namesValues(pattern) },
     refusesErrors: errorRefusal(pattern),
-    refusesPluginErrors: pattern === undefined && !cc.cleanup,
+    refusesPluginErrors: cc.cleanup ? () => false : pluginErrorRefusal(pattern),
     ending: requestEnding(pattern, ['expect'], (path) => parts.get(key(path))),
     save: compileSave(raw, cc),
     timeoutMs: raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout'], { positive: true }),
@@ -235,8 +236,8 @@ function checkReply(spec: ExchangeSpec, exchange: Exchange, sent: Sent, actor: A
     saveWhatIsThere(spec.save, reply, ctx);
     throw mismatchFailure(`${step.title} got an error reply: ${describeJanusError(reply) ?? '(no error code)'}`, { expected: spec.expect?.pattern, actual: reply });
   }
-  // Without a pattern a plugin's refusal fails too: it is an error reply, in the plugin's words.
-  const refusal = spec.refusesPluginErrors ? pluginError(reply) : undefined;
+  // A plugin's refusal fails too, unless the pattern names where it is written: it is an error reply, in the plugin's words.
+  const refusal = spec.refusesPluginErrors(ctx.matchRuntime(actor).serverVersion) ? pluginError(reply) : undefined;
   if (refusal) {
     saveWhatIsThere(spec.save, reply, ctx);
     throw mismatchFailure(`${step.title} got a plugin error: ${refusal}`, { actual: reply });

@@ -2,7 +2,7 @@ import { MAX_MESSAGE_BYTES, TooLargeError } from '../transports/limits.js';
 import { describeError } from '../transports/wire.js';
 import { HttpCall, httpOrigin } from '../transports/http-client.js';
 import { formatDuration } from '../core/duration.js';
-import { checkExpectKeys, commonProperties, errorRefusal, leavesOut, namesValues, perVersion, pluginError, POSITIVE_DURATION, requireValues, saveProperty } from './common.js';
+import { checkExpectKeys, commonProperties, errorRefusal, leavesOut, namesValues, perVersion, pluginError, pluginErrorRefusal, POSITIVE_DURATION, requireValues, saveProperty } from './common.js';
 import { isRecord, ownValue } from '../core/own.js';
 import type { DocPath } from '../core/source.js';
 import { describeJanusError } from '../protocol/errors.js';
@@ -61,7 +61,7 @@ export const httpStep: StepKind = {
     // Without expect, a plugin's refusal in the body fails too, as for a request step (not in cleanup: "destroy it if it is there").
     const refusesStatus = perVersion(raw.expect, (version) => leavesOut(raw.expect, ['status'], version));
     const refusesJanusError = errorRefusal(raw.expect, ['body']);
-    const refusesPluginError = raw.expect === undefined && !cc.cleanup;
+    const refusesPluginError = cc.cleanup ? () => false : pluginErrorRefusal(raw.expect, ['body']);
     const save = compileSave(raw, cc);
     const timeoutMs = raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout'], { positive: true });
     const client = cc.client({});
@@ -103,7 +103,7 @@ export const httpStep: StepKind = {
         else if (reply.body !== null && typeof reply.body === 'object') ctx.traffic(actor, 'in', reply.body as JanusMessage, undefined, status, api);
         else ctx.traffic(actor, 'in', typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body), undefined, status, api);
         const version = ctx.matchRuntime(actor).serverVersion;
-        const refuses = { status: refusesStatus(version), janusError: refusesJanusError(version), pluginError: refusesPluginError };
+        const refuses = { status: refusesStatus(version), janusError: refusesJanusError(version), pluginError: refusesPluginError(version) };
         let failure = refusal(reply, refuses, step.title, raw.expect);
         const mismatches = failure || !expect ? [] : ctx.match(expect, reply, actor);
         if (mismatches.length > 0) failure = mismatchFailure(`the HTTP reply to ${step.title} did not match`, { expected: raw.expect, actual: reply, mismatches });

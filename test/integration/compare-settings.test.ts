@@ -25,7 +25,7 @@ steps:
   - request: create
   - request: { janus: attach, plugin: janus.plugin.nosip }
   - request: { janus: message, body: { request: process } }
-    expect: { janus: event, plugindata: { plugin: janus.plugin.nosip } }
+    expect: { janus: event, plugindata: { plugin: janus.plugin.nosip, data: { error_code: $integer } } }
 `,
 };
 

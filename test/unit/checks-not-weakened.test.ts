@@ -244,6 +244,9 @@ describe('an http step without expect fails on an error', function () {
     assert.equal(result.failure!.summary, 'HTTP POST /4242/1 got a plugin error: 426 (VIDEOROOM_NO_SUCH_ROOM): No such room (1234)');
     assert.equal((await run('hplugincleanup', `  - http: { path: /info }\ncleanup:\n${post}`)).status, 'passed');
     assert.equal((await run('hpluginexpect', `${post}    expect: { body: { plugindata: { data: { error_code: 426 } } } }\n`)).status, 'passed');
+    // An expect that leaves the refusal out keeps the check: it passed before.
+    const leaving = await run('hpluginleaving', `${post}    expect: { status: 200, body: { janus: success, plugindata: { plugin: janus.plugin.videoroom } } }\n`);
+    assert.equal(leaving.failure?.summary, 'HTTP POST /4242/1 got a plugin error: 426 (VIDEOROOM_NO_SUCH_ROOM): No such room (1234)');
   });
   it('an expect that leaves the status out fails on a 404', async function () {
     const result = await run('hheaders', '  - http: { path: /missing }\n    expect: { headers: { content-type: $any } }\n');

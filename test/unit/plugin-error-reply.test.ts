@@ -18,7 +18,7 @@ const ECHO = 'janus.plugin.echotest';
  * happen), leaving later steps to fail for reasons that hide it. Cleanup steps are the exception:
  * they undo what the steps may not have done, and "destroy it if it is there" is their idiom.
  */
-describe('a request without expect that the plugin refuses', function () {
+describe('a request the plugin refuses, without expect or with one that leaves the refusal out', function () {
   let dir: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'plugin-error-reply-'));
@@ -65,8 +65,19 @@ describe('a request without expect that the plugin refuses', function () {
     assert.deepEqual(result.cleanupFailures, []);
   });
 
-  it('passes when expect is written: the pattern decides', async function () {
-    const result = await run('  - request: { janus: message, body: {} }\n    expect: { janus: event }\n');
-    assert.equal(result.status, 'passed', result.failure?.summary);
+  it('fails as well with an expect that names no place of the refusal: a pattern is never weaker than none', async function () {
+    // Each passed before: only a step without expect looked for the refusal.
+    for (const expect of ['{ janus: event }', '{ janus: event, plugindata: { plugin: janus.plugin.echotest, data: { echotest: event } } }', '{ $oneOf: [{ janus: event }, { janus: success }] }']) {
+      const result = await run(`  - request: { janus: message, body: {} }\n    expect: ${expect}\n`);
+      assert.equal(result.status, 'failed', expect);
+      assert.match(result.failure!.summary, /^main message got a plugin error: 413 \(ECHOTEST_INVALID_ELEMENT\)/, expect);
+    }
+  });
+
+  it('passes when expect names the refusal (error_code or error in the data): the pattern decides', async function () {
+    for (const expect of ['{ janus: event, plugindata: { data: { error_code: ECHOTEST_INVALID_ELEMENT } } }', '{ janus: event, plugindata: { data: { error: $string } } }', '{ plugindata: { data: { $not: { result: ok } } } }']) {
+      const result = await run(`  - request: { janus: message, body: {} }\n    expect: ${expect}\n`);
+      assert.equal(result.status, 'passed', `${expect}: ${result.failure?.summary}`);
+    }
   });
 });
