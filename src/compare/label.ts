@@ -39,11 +39,48 @@ const obj = (v: unknown): Json | undefined => (v !== null && typeof v === 'objec
 export class Labeller {
   private readonly requests = new Map<unknown, { label: string; plugin: string }>();
   private readonly plugins = new Map<unknown, string>();
+  /** Per client, an exchange (an `http:` step, a raw text) whose answer has not come yet. */
+  private readonly exchanges = new Map<string, { label: string; plugin: string }>();
 
   label(m: BaselineMessage): LabelledMessage {
     const msg = obj(m.message);
+    if (m.direction === 'out' && (isExchange(m) || !msg)) return this.exchange(m, msg);
+    const answer = m.direction === 'in' ? this.exchangeAnswered(m, msg) : undefined;
+    if (answer) return answer;
     if (!msg) return { client: m.client, key: `${m.client} ${m.direction} text`, label: m.direction === 'out' ? 'raw request' : 'raw reply', plugin: 'core', ...(m.direction === 'out' && { sent: true as const }), timing: false, message: m.message };
     return m.direction === 'out' ? this.request(m, msg) : this.incoming(m, msg);
+  }
+
+  /**
+   * What an `http:` step sends (`GET /janus/ping`) or a raw text (a frame Janus may not read):
+   * its answer is the next thing that client gets on that exchange, whatever it is (a pong, a
+   * 404 with no body, an error Janus sends without a transaction because it could not read
+   * one), so the two runs' answers pair and an error that became a success is one change.
+   */
+  private exchange(m: BaselineMessage, msg: Json | undefined): LabelledMessage {
+    const http = obj(m.http);
+    const label = typeof http?.method === 'string' && typeof http.path === 'string' ? `${http.method} ${http.path}` : 'raw request';
+    const plugin = m.api === 'admin' ? 'admin' : 'core';
+    const request = { label, plugin };
+    this.exchanges.set(m.client, request);
+    if (msg?.transaction !== undefined) this.requests.set(msg.transaction, request);
+    return { client: m.client, key: `${m.client} out ${label}`, label, plugin, sent: true, timing: false, message: m.message };
+  }
+
+  /** The answer to the client's pending exchange: an HTTP response, the reply its transaction names, or an error without a transaction. */
+  private exchangeAnswered(m: BaselineMessage, msg: Json | undefined): LabelledMessage | undefined {
+    const request = this.exchanges.get(m.client);
+    if (!request) return undefined;
+    const named = msg?.transaction !== undefined ? this.requests.get(msg.transaction) : undefined;
+    // A raw text's transaction is inside the text: a reply naming a transaction no request had answers it.
+    const answers = named === request || isExchange(m) || (msg?.janus === 'error' && msg.transaction === undefined) || (named === undefined && msg?.transaction !== undefined);
+    if (!answers || (named !== undefined && named !== request)) return undefined;
+    this.exchanges.delete(m.client);
+    const status = Number(obj(m.http)?.status);
+    const data = obj(obj(msg?.plugindata)?.data);
+    const error = (msg && errorOf(msg, data, request.plugin)) ?? (status >= 400 ? `HTTP ${status}` : undefined);
+    const what = msg ? String(msg.janus) : Number.isFinite(status) ? `HTTP ${status}` : 'text';
+    return { client: m.client, key: `${m.client} ${request.label} reply`, label: `${request.label} → ${what}`, plugin: request.plugin, timing: false, ...(error && { error }), message: m.message };
   }
 
   private request(m: BaselineMessage, msg: Json): LabelledMessage {
@@ -79,6 +116,11 @@ export class Labeller {
     const data = obj(msg.data);
     if (request.label === 'attach' && msg.janus === 'success' && data?.id !== undefined) this.plugins.set(data.id, request.plugin);
   }
+}
+
+/** A message of an `http:` step: it has its request or response line. */
+function isExchange(m: BaselineMessage): boolean {
+  return obj(m.http) !== undefined;
 }
 
 function shortName(plugin: string): string {

@@ -203,3 +203,40 @@ describe('compare: what real upgrades showed', function () {
     assert.deepEqual(diff(old, now).map((d) => [d.class, d.rating, (d.old as unknown[]).length, (d.new as unknown[]).length]), [['multiplicity-changed', 'behaviour', 1, 0]]);
   });
 });
+
+describe('compare: what consecutive upgrades showed (1.1.2 → 1.2.4 → 1.3.3)', function () {
+  const exchangeTest = (steps: BaselineStep[], transport = 'http'): BaselineTest => ({ id: `x.yaml#t[${transport}]`, file: 'x.yaml', name: 't', transport, status: 'passed', steps });
+  const step = (at: string, title: string, messages: BaselineMessage[]): BaselineStep => ({ title, at, messages });
+
+  it('an http step\'s answer pairs with the other run\'s, whatever it is: a 404 that became a pong is one error change, rated behaviour (GET /janus/ping, 1.2.2)', function () {
+    const get: BaselineMessage = { client: 'main', api: 'janus', direction: 'out', message: '', http: { method: 'GET', path: '/janus/ping' } };
+    const old = exchangeTest([step('x.yaml:11', 'GET /ping is not a path before 1.2.2 (expects Janus <1.2.2 behaviour)', [get, { client: 'main', api: 'janus', direction: 'in', message: '', http: { status: 404 }, wire: { status: 404 } }])]);
+    const now = exchangeTest([step('x.yaml:15', 'GET /ping answers pong (expects Janus 1.2.2+ behaviour)', [get, { client: 'main', api: 'janus', direction: 'in', message: { janus: 'pong', transaction: 'CVhU11wXZc3' }, http: { status: 200 }, wire: { status: 200 } }])]);
+    assert.deepEqual(diff(old, now).map((d) => [d.class, d.rating, d.message, d.old, d.new]), [
+      ['error-code-changed', 'behaviour', 'GET /janus/ping → HTTP 404 ⇒ GET /janus/ping → pong', 'HTTP 404', 'success'],
+    ]);
+  });
+
+  it('an error Janus sends without a transaction, to a text it could not read, is that text\'s answer: 454 that became a pong is one error change (ws trailing newline, 1.1.4)', function () {
+    const frame = out('{"janus":"ping","transaction":"trailing-newline"}\n', 'main');
+    const old = exchangeTest([step('x.yaml:11', 'a ping followed by a newline is invalid JSON (expects Janus <1.1.4 behaviour)', [frame, inn({ janus: 'error', error: { code: 454, reason: "Invalid Janus API request - <string>(2,0): '[' or '{' expected near end of file" } }, 'main')])], 'ws');
+    const now = exchangeTest([step('x.yaml:15', 'a ping followed by a newline is answered (expects Janus 1.1.4+ behaviour)', [frame, inn({ janus: 'pong', transaction: 'trailing-newline' }, 'main')])], 'ws');
+    assert.deepEqual(diff(old, now).map((d) => [d.class, d.rating, d.old, d.new]), [['error-code-changed', 'behaviour', '454 INVALID_JSON', 'success']]);
+  });
+
+  it('a step the scenario runs only on older versions, skipped by a new run that went on, and the cleanup request it sends there, are not differences (set_libnice_debug, 1.3.2)', function () {
+    const admin = (message: unknown, direction: 'out' | 'in'): BaselineMessage => ({ client: 'admin', api: 'admin', direction, message });
+    const request = (verb: string, t: string, extra: Record<string, unknown> = {}): BaselineMessage[] => [admin({ janus: verb, transaction: t, ...extra }, 'out'), admin({ janus: 'success', transaction: t, ...extra }, 'in')];
+    const gated = step('x.yaml:105', 'admin set_libnice_debug (expects Janus <1.3.2 behaviour)', request('set_libnice_debug', 'a2', { debug: false }));
+    const last = step('x.yaml:114', 'admin set_min_nack_queue', request('set_min_nack_queue', 'a3', { min_nack_queue: 500 }));
+    const cleanup = (libnice: boolean): BaselineStep => step('', '(cleanup)', [...(libnice ? request('set_libnice_debug', 'c1', { debug: false }) : []), ...request('set_slowlink_threshold', 'c2')]);
+    const old = exchangeTest([gated, last, cleanup(true)]);
+    assert.deepEqual(diff(old, exchangeTest([last, cleanup(false)])), [], 'skipped by its version range: not "not reached"');
+    // A new run that stopped before the step did not reach it: that is still said.
+    const stopped = diff(old, { ...exchangeTest([cleanup(false)]), status: 'failed', failure: 'lost the connection' }).map((d) => [d.class, d.step, d.message]);
+    assert.deepEqual(stopped.filter(([c]) => c === 'message-missing'), [
+      ['message-missing', 'x.yaml:105', '(step not reached: 2 message(s))'],
+      ['message-missing', 'x.yaml:114', '(step not reached: 2 message(s))'],
+    ]);
+  });
+});
