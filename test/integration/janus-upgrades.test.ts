@@ -23,12 +23,14 @@ const VERSIONED = [
   'scenarios/upgrades/videoroom-metadata.yaml',
   'scenarios/upgrades/streaming-watch-offer.yaml',
   'scenarios/upgrades/audiobridge-suspend.yaml',
+  'scenarios/upgrades/sip-guest-send-register.yaml',
+  'scenarios/plugins/audiobridge/join-access.yaml',
   'scenarios/media/videoroom-svc.yaml',
   'scenarios/media/videoroom-svc-start.yaml',
 ];
 /** Known issues of 1.4.1 among them: file, and how the skip reason starts. */
 const KNOWN_141: Array<[string, RegExp]> = [
-  ['audiobridge/kick.yaml', /^known issue of Janus >=1\.3\.3 <=1\.4\.1: a participant kicked before it has a PeerConnection/],
+  ['audiobridge/kick.yaml', /^known issue of Janus >=1\.2\.2 <=1\.4\.1: a participant kicked before it has a PeerConnection/],
   ['media/videoroom-svc-start.yaml', /^known issue of Janus >=1\.1\.4 <=1\.4\.1: a new VP9-SVC subscriber's spatial layer is set on a key frame that is then dropped/],
 ];
 
