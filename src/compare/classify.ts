@@ -31,7 +31,7 @@ export type Rating = 'breaking' | 'behaviour' | 'additive';
 export const RATINGS: readonly Rating[] = ['breaking', 'behaviour', 'additive'];
 
 /** Version of these rules: a report says which rules rated it (a new rule can change a verdict). */
-export const RULES_VERSION = 3;
+export const RULES_VERSION = 4;
 
 const RATING_OF: Record<DiffClass, Rating> = {
   'field-added': 'additive',

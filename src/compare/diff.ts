@@ -68,7 +68,7 @@ export function compareBaselines(old: Baseline, now: Baseline, options: CompareO
   const samples: LatencySample[] = [];
   const reruns = (options.reruns ?? []).map((r) => rerunDifferences(r, allDifferences(old, r, [])));
   const confirmed = confirmedByReruns(allDifferences(old, now, samples), reruns);
-  const differences = groupedWire(confirmed.differences);
+  const differences = foldedIntoInventory(groupedWire(confirmed.differences));
   const timing = options.timing === undefined ? DEFAULT_TIMING_TOLERANCE : options.timing;
   if (timing) differences.push(...timingChanges(samples, timing));
   const recorded = new Set(old.unstable ?? []);
@@ -116,6 +116,44 @@ function groupedWire(differences: Difference[]): Difference[] {
     out.push(entry);
   }
   return out;
+}
+
+/**
+ * A test's `info` or Admin `get_status` reply says what the server is, as the inventory does: a
+ * key `info` gained (`ice-consent-freshness`) or a plugin gone shows in every such reply of
+ * every test, and is the inventory's change. Such a difference is counted in the inventory's
+ * entry (`count`: the replies that showed it, `example`: the first), not listed once per reply.
+ * Only what the inventory says too (same transport, key and kind, and for a value the same
+ * values) is folded: an `info` that differs otherwise (another server's settings) stays.
+ */
+function foldedIntoInventory(differences: Difference[]): Difference[] {
+  const inventory = new Map<string, Difference>();
+  for (const d of differences) {
+    const where = d.pointer.startsWith('/info/') ? 'info' : d.pointer.startsWith('/adminStatus/') ? 'status' : undefined;
+    if (!d.test.startsWith('inventory[') || !where) continue;
+    inventory.set(serverChangeKey(d.transport, where, d.pointer.slice(d.pointer.indexOf('/', 1)), changeKind(d)), d);
+  }
+  return differences.filter((d) => {
+    const where = /→ server_info$/.test(d.message) ? 'info' : /^admin get_status → /.test(d.message) && d.pointer.startsWith('/status/') ? 'status' : undefined;
+    if (!where || d.test.startsWith('inventory[')) return true;
+    const pointer = where === 'status' ? d.pointer.slice('/status'.length) : d.pointer;
+    const target = inventory.get(serverChangeKey(d.transport, where, pointer, changeKind(d)));
+    if (!target) return true;
+    target.count = (target.count ?? 0) + 1;
+    target.example ??= `${d.step || d.stepTitle} (${d.scenario}): ${d.message}`;
+    return false;
+  });
+}
+
+/** Added, removed, or the values a change went between. */
+function changeKind(d: Difference): string {
+  if (/-added$/.test(d.class)) return 'added';
+  if (/-removed$/.test(d.class)) return 'removed';
+  return `changed ${JSON.stringify(d.old)} ${JSON.stringify(d.new)}`;
+}
+
+function serverChangeKey(transport: string, where: string, pointer: string, kind: string): string {
+  return JSON.stringify([transport, where, pointer, kind]);
 }
 
 /**
@@ -391,7 +429,7 @@ function diffMeasurementReports(base: Omit<Where, 'step' | 'stepTitle'>, old: La
 
 /**
  * Whether two runs' reports of a kind carry the same fields, of the same types, over all of them:
- * then only how they are grouped changed (1.4.1's EchoTest sends a simulcast `substream` and
+ * then only how they are grouped changed (EchoTest from 1.3.2 sends a simulcast `substream` and
  * `temporal` in one event, 1.1.2 in two), one multiplicity change, not a report gone and another new.
  */
 function sameFields(old: LabelledMessage[], now: LabelledMessage[]): boolean {

@@ -240,3 +240,32 @@ describe('compare: what consecutive upgrades showed (1.1.2 → 1.2.4 → 1.3.3)'
     ]);
   });
 });
+
+describe('compare: the server\'s own description, said once (1.1.2 → 1.2.4)', function () {
+  const info = (extra: Record<string, unknown>, plugins: string[]): Record<string, unknown> => ({
+    janus: 'server_info', name: 'Janus WebRTC Server', version: 1102, session_timeout: 60, ...extra,
+    plugins: Object.fromEntries(plugins.map((p) => [p, { name: p, version: 1 }])), transports: {}, events: {}, loggers: {},
+  });
+  const OLD_PLUGINS = ['janus.plugin.echotest', 'janus.plugin.voicemail'];
+  const NEW_PLUGINS = ['janus.plugin.echotest'];
+  function run(serverInfo: Record<string, unknown>, reply: Record<string, unknown>): Baseline {
+    const t: BaselineTest = {
+      id: 'info.yaml#info[ws]', file: 'info.yaml', name: 'info', transport: 'ws', status: 'passed',
+      steps: [{ title: 'info', at: 'info.yaml:10', messages: [out({ janus: 'info', transaction: 't1' }), inn({ ...reply, transaction: 't1' })] }],
+    };
+    return { ...baseline(t), inventory: { ws: { info: serverInfo } } };
+  }
+
+  it('a key info gained or a plugin gone is the inventory\'s change, counted there, not listed again for every info reply', function () {
+    const old = info({}, OLD_PLUGINS);
+    const now = info({ 'ice-consent-freshness': false }, NEW_PLUGINS);
+    // The reply of a test run on a server of other settings (a scenario's requires.janus) differs otherwise too.
+    const found = diffBaselines(run(old, old), run(now, { ...now, session_timeout: 120 }), { timing: false });
+    assert.deepEqual(found.map((d) => [d.test, d.class, d.pointer, d.count ?? null]), [
+      ['inventory[ws]', 'plugin-removed', '/info/plugins/janus.plugin.voicemail', 1],
+      ['inventory[ws]', 'setting-added', '/info/ice-consent-freshness', 1],
+      ['info.yaml#info[ws]', 'value-changed', '/session_timeout', null],
+    ]);
+    assert.equal(found[0]!.example, 'info.yaml:10 (info): info → server_info');
+  });
+});
