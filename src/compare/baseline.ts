@@ -92,6 +92,21 @@ export interface BaselineMessage {
 
 export const CLEANUP_STEP = '(cleanup)';
 
+/**
+ * Whether a test ran: a test skipped as a known issue of its Janus version (`known_bug`) ran to
+ * its end and is recorded like any other, so it is compared (a bug a version brings or fixes is
+ * what an upgrade changes); one skipped before it started (a plugin not installed, another
+ * transport) has no message.
+ */
+export function testRan(test: BaselineTest): boolean {
+  return test.status !== 'skipped' || test.steps.some((s) => s.messages.length > 0);
+}
+
+/** A test's verdict as a report shows it: `passed`, or the status and its one-line reason. */
+export function verdictOf(test: BaselineTest): string {
+  return test.status !== 'passed' && test.failure ? `${test.status}: ${test.failure}` : test.status;
+}
+
 /** Reads and checks a baseline file; a problem is one line (the caller exits 2). */
 export function readBaseline(path: string): Baseline | { problem: string } {
   let text: string;

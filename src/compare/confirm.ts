@@ -1,4 +1,4 @@
-import type { Baseline } from './baseline.js';
+import { testRan, type Baseline } from './baseline.js';
 
 /** What of a difference (diff.ts's Difference) confirmation looks at. */
 interface Keyed {
@@ -54,11 +54,11 @@ export interface RerunDifferences {
 }
 
 export function rerunDifferences(rerun: Baseline, differences: Keyed[]): RerunDifferences {
-  return { tests: new Set(rerun.tests.filter((t) => t.status !== 'skipped').map((t) => t.id)), keys: new Set(differences.map(confirmationKey)) };
+  return { tests: new Set(rerun.tests.filter(testRan).map((t) => t.id)), keys: new Set(differences.map(confirmationKey)) };
 }
 
 /** The tests to run again to confirm differences: those of real tests (not the inventory, the wire or timing summaries) that ran. */
 export function testsToConfirm(differences: Keyed[], now: Baseline): Set<string> {
-  const ran = new Set(now.tests.filter((t) => t.status !== 'skipped').map((t) => t.id));
+  const ran = new Set(now.tests.filter(testRan).map((t) => t.id));
   return new Set(differences.map((d) => d.test).filter((id) => ran.has(id)));
 }

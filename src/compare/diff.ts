@@ -1,5 +1,5 @@
 import { REDACTED } from '../report/redact.js';
-import { CLEANUP_STEP, type Baseline, type BaselineMessage, type BaselineStep, type BaselineTest, type ServerInventory } from './baseline.js';
+import { CLEANUP_STEP, testRan, verdictOf, type Baseline, type BaselineMessage, type BaselineStep, type BaselineTest, type ServerInventory } from './baseline.js';
 import { rate, type DiffClass, type Rating } from './classify.js';
 import { Labeller, type LabelledMessage } from './label.js';
 import { MEASURED, Symbols } from './symbols.js';
@@ -186,8 +186,8 @@ export function uncompared(old: Baseline, now: Baseline): Array<{ test: string; 
   for (const t of old.tests) {
     const n = byId.get(t.id);
     if (!n) out.push({ test: t.id, reason: 'in the baseline, not planned in this run' });
-    else if (t.status === 'skipped') out.push({ test: t.id, reason: `skipped in the baseline${t.failure ? `: ${t.failure}` : ''}` });
-    else if (n.status === 'skipped') out.push({ test: t.id, reason: `skipped in this run${n.failure ? `: ${n.failure}` : ''}` });
+    else if (!testRan(t)) out.push({ test: t.id, reason: `skipped in the baseline${t.failure ? `: ${t.failure}` : ''}` });
+    else if (!testRan(n)) out.push({ test: t.id, reason: `skipped in this run${n.failure ? `: ${n.failure}` : ''}` });
   }
   for (const n of now.tests) if (!oldIds.has(n.id)) out.push({ test: n.id, reason: 'not in the baseline (record it again to compare it)' });
   return out;
@@ -195,7 +195,7 @@ export function uncompared(old: Baseline, now: Baseline): Array<{ test: string; 
 
 /** The differences of two recordings of a test; `samples` gets the latencies of the requests paired. */
 export function diffTests(old: BaselineTest, now: BaselineTest, samples: LatencySample[] = []): Difference[] {
-  if (old.status === 'skipped' || now.status === 'skipped') return [];
+  if (!testRan(old) || !testRan(now)) return [];
   const base = { test: old.id, scenario: old.name, transport: old.transport };
   const oldSteps = labelled(old);
   const newSteps = labelled(now);
@@ -209,11 +209,11 @@ export function diffTests(old: BaselineTest, now: BaselineTest, samples: Latency
     const where: Where = { ...base, step: s.step.at, stepTitle: s.step.title };
     // The cleanup is compared message by message even when one side has none: late events come or not.
     if (n || s.step.title === CLEANUP_STEP) out.push(...diffStep(where, s.messages, n?.messages ?? [], samples));
-    else if (s.messages.length > 0 && !skippedByVersion(s, oldSteps, newSteps)) out.push(entry(where, { message: `(step not reached: ${s.messages.length} message(s))`, plugin: s.messages[0]!.plugin, pointer: '', old: s.messages.map((m) => m.label) }, 'message-missing'));
+    else if (s.messages.some(timed) && !skippedByVersion(s, oldSteps, newSteps)) out.push(entry(where, { message: `(step not reached: ${s.messages.length} message(s))`, plugin: s.messages[0]!.plugin, pointer: '', old: s.messages.map((m) => m.label) }, 'message-missing'));
   }
   for (const rest of newByAt.values()) {
     for (const s of rest) {
-      if (s.messages.length === 0) continue;
+      if (!s.messages.some(timed)) continue;
       const where: Where = { ...base, step: s.step.at, stepTitle: s.step.title };
       if (s.step.title === CLEANUP_STEP) {
         out.push(...diffStep(where, [], s.messages));
@@ -224,7 +224,7 @@ export function diffTests(old: BaselineTest, now: BaselineTest, samples: Latency
   }
   out.unshift(...reports, ...unasked);
   if (old.status !== now.status) {
-    out.push(entry({ ...base, step: '', stepTitle: '' }, { message: '(verdict)', plugin: 'core', pointer: '', old: old.status, new: now.status === 'failed' && now.failure ? `failed: ${now.failure}` : now.status }, 'status-changed'));
+    out.push(entry({ ...base, step: '', stepTitle: '' }, { message: '(verdict)', plugin: 'core', pointer: '', old: verdictOf(old), new: verdictOf(now) }, 'status-changed'));
   }
   return out;
 }
@@ -683,6 +683,15 @@ function pairedInOrder(old: LabelledMessage[], now: LabelledMessage[], restA: Se
  */
 function untimed(m: StepMessage): boolean {
   return m.key.endsWith(' ack') || m.key.endsWith(' out keepalive') || m.engine === true;
+}
+
+/**
+ * A message whose presence is the server's doing. A step that holds only the clock's (the
+ * engine's keepalives and their acks, which fall in whichever step is waiting when the timer
+ * fires) is not a step not reached, nor one not in the baseline, when the other run lacks it.
+ */
+function timed(m: StepMessage): boolean {
+  return !untimed(m);
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { BASELINE_FORMAT, BASELINE_VERSION, type Baseline, type BaselineMessage, type BaselineStep, type BaselineTest } from '../../src/compare/baseline.js';
-import { diffBaselines, type Difference } from '../../src/compare/diff.js';
+import { diffBaselines, uncompared, type Difference } from '../../src/compare/diff.js';
 
 /*
  * Differences the compare got wrong between Janus 1.1.2, 1.3.3 and 1.4.1 on the shipped suite.
@@ -267,5 +267,36 @@ describe('compare: the server\'s own description, said once (1.1.2 → 1.2.4)', 
       ['info.yaml#info[ws]', 'value-changed', '/session_timeout', null],
     ]);
     assert.equal(found[0]!.example, 'info.yaml:10 (info): info → server_info');
+  });
+});
+
+describe('compare: a bug a version brings is compared, not set aside (audiobridge kick, 1.2.2)', function () {
+  const audiobridge = (data: Record<string, unknown>): BaselineMessage =>
+    inn({ janus: 'event', session_id: SESSION, sender: HANDLE, plugindata: { plugin: 'janus.plugin.audiobridge', data: { audiobridge: 'event', room: 1234, ...data } } });
+  const KNOWN = 'known issue of Janus >=1.2.2 <=1.4.1: a participant kicked before it has a PeerConnection stays in the room';
+
+  it('a test skipped as a known issue ran to its end: its messages and verdict are compared, and it is not "not compared"', function () {
+    const old = test('janus.plugin.audiobridge', [audiobridge({ leaving: 20 })]);
+    const now: BaselineTest = { ...test('janus.plugin.audiobridge', [inn({ janus: 'event', session_id: SESSION, sender: HANDLE, plugindata: { plugin: 'janus.plugin.audiobridge', data: { audiobridge: 'joined', room: 1234, participants: [{ id: 20, setup: false, muted: false }] } } })]), status: 'skipped', failure: KNOWN };
+    const found = diff(old, now).map((d) => [d.class, d.message, d.new ?? null]);
+    assert.deepEqual(found.map(([c, m]) => [c, m]), [
+      ['message-missing', 'event event audiobridge:event'],
+      ['extra-message', 'event event audiobridge:joined'],
+      ['status-changed', '(verdict)'],
+    ]);
+    assert.equal(found[2]![2], `skipped: ${KNOWN}`);
+    assert.deepEqual(uncompared(baseline(old), baseline(now)), []);
+    // A test skipped before it started (no plugin, another transport) has nothing to compare.
+    const notRun: BaselineTest = { ...old, status: 'skipped', failure: 'plugin janus.plugin.audiobridge is not installed', steps: [] };
+    assert.deepEqual(diff(old, notRun), []);
+    assert.deepEqual(uncompared(baseline(old), baseline(notRun)).map((u) => u.reason), ['skipped in this run: plugin janus.plugin.audiobridge is not installed']);
+  });
+
+  it('a step that holds only the engine\'s keepalive and its ack is not a step not reached when the other run lacks it', function () {
+    const t = test('janus.plugin.audiobridge', []);
+    const waiting: BaselineStep = { title: 'carol waits for event', at: 'x.yaml:63', messages: [out({ janus: 'keepalive', session_id: SESSION, transaction: 'k1' }), inn({ janus: 'ack', session_id: SESSION, transaction: 'k1' })] };
+    const old: BaselineTest = { ...t, status: 'failed', failure: 'no message', steps: [...t.steps, waiting] };
+    assert.deepEqual(diff(old, { ...t, status: 'failed', failure: 'no message' }), []);
+    assert.deepEqual(diff({ ...t, status: 'failed', failure: 'no message' }, old), []);
   });
 });
