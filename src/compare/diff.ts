@@ -456,6 +456,7 @@ function labelled(test: BaselineTest): LabelledStep[] {
   const stepOfRequest = new Map<string, number>();
   const requestOf = new Map<string, LabelledMessage>();
   const lastRequest = lastScenarioRequest(test);
+  const timedOut = new Set<unknown>();
   let position = 0;
   test.steps.forEach((step, i) => {
     for (const m of step.messages) {
@@ -464,6 +465,7 @@ function labelled(test: BaselineTest): LabelledStep[] {
       const labelledMessage: StepMessage = { ...labeller.label({ ...m, message, ...(m.route && { route: symbols.normalize(m.route) as BaselineMessage['route'] }), ...(m.http !== undefined && { http: symbols.normalize(m.http) }) }), ...(m.wire && { wire: m.wire }), ...(m.ms !== undefined && { ms: m.ms }) };
       if (transactionOf(m.message)?.startsWith(ENGINE_CLEANUP)) labelledMessage.engine = true;
       if (labelledMessage.timing && at > lastRequest && TEARDOWN_EVENTS.has(labelledMessage.label)) labelledMessage.late = true;
+      if (labelledMessage.timing && m.direction === 'in' && afterItsSessionTimedOut(m.message, timedOut)) labelledMessage.late = true;
       const transaction = transactionOf(message);
       // Not by client: an event may come on another connection of the session (a claim).
       const key = transaction;
@@ -477,6 +479,22 @@ function labelled(test: BaselineTest): LabelledStep[] {
     }
   });
   return steps;
+}
+
+/**
+ * Whether an event comes from a session that Janus already timed out (its `timeout` event came
+ * before): the session's handles are being torn down, and what their plugins say then (EchoTest's
+ * `done` of a hangup) reaches the client or not as that teardown and the session's removal race,
+ * in every version. Notes the session of a `timeout` in `timedOut`.
+ */
+function afterItsSessionTimedOut(message: unknown, timedOut: Set<unknown>): boolean {
+  const m = message as { janus?: unknown; session_id?: unknown } | null;
+  if (m === null || typeof m !== 'object' || m.session_id === undefined) return false;
+  if (m.janus === 'timeout') {
+    timedOut.add(m.session_id);
+    return false;
+  }
+  return timedOut.has(m.session_id);
 }
 
 /**
@@ -525,7 +543,7 @@ const ENGINE_CLEANUP = 'cleanup-';
 
 /**
  * A message of a step. `engine`: a request the engine's cleanup sent, or its reply. `late`: a
- * teardown event after the scenario's last request.
+ * teardown event after the scenario's last request, or an event of a session after its timeout.
  */
 interface StepMessage extends LabelledMessage {
   engine?: boolean;

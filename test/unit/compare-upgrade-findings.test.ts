@@ -300,3 +300,26 @@ describe('compare: a bug a version brings is compared, not set aside (audiobridg
     assert.deepEqual(diff({ ...t, status: 'failed', failure: 'no message' }, old), []);
   });
 });
+
+describe('compare: what a timed-out session says (session-timeout, 1.1.2 self-compare)', function () {
+  const steps = (events: BaselineMessage[]): BaselineTest => ({
+    id: 'timeout.yaml#t[ws]', file: 'timeout.yaml', name: 't', transport: 'ws', status: 'passed',
+    steps: [
+      { title: 'main create', at: 'timeout.yaml:13', messages: [out({ janus: 'create', transaction: 't1' }), inn({ janus: 'success', transaction: 't1', data: { id: SESSION } })] },
+      { title: 'main attach', at: 'timeout.yaml:15', messages: [out({ janus: 'attach', plugin: 'janus.plugin.echotest', transaction: 't2' }), inn({ janus: 'success', session_id: SESSION, transaction: 't2', data: { id: HANDLE } })] },
+      { title: 'sleep 7000ms', at: 'timeout.yaml:16', messages: events },
+      { title: 'main keepalive', at: 'timeout.yaml:17', messages: [out({ janus: 'keepalive', session_id: SESSION, transaction: 't3' }), inn({ janus: 'error', session_id: SESSION, transaction: 't3', error: { code: 458, reason: `No such session ${SESSION}` } })] },
+    ],
+  });
+  const done = inn({ janus: 'event', session_id: SESSION, sender: HANDLE, plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', result: 'done' } } });
+  const timeout = inn({ janus: 'timeout', session_id: SESSION });
+
+  it('an event of a session after its timeout races the session\'s removal: its presence is timing', function () {
+    assert.deepEqual(diff(steps([timeout, done]), steps([timeout])), []);
+    assert.deepEqual(diff(steps([timeout]), steps([timeout, done])), []);
+  });
+
+  it('the same event without a timeout before it is still a message missing', function () {
+    assert.deepEqual(diff(steps([done]), steps([])).map((d) => [d.class, d.message]), [['message-missing', 'event event echotest:event']]);
+  });
+});
