@@ -209,7 +209,7 @@ export function diffTests(old: BaselineTest, now: BaselineTest, samples: Latency
     const where: Where = { ...base, step: s.step.at, stepTitle: s.step.title };
     // The cleanup is compared message by message even when one side has none: late events come or not.
     if (n || s.step.title === CLEANUP_STEP) out.push(...diffStep(where, s.messages, n?.messages ?? [], samples));
-    else if (s.messages.some(timed) && !skippedByVersion(s, oldSteps, newSteps)) out.push(entry(where, { message: `(step not reached: ${s.messages.length} message(s))`, plugin: s.messages[0]!.plugin, pointer: '', old: s.messages.map((m) => m.label) }, 'message-missing'));
+    else if (s.messages.some(timed) && !skippedByVersion(s, oldSteps, newSteps)) out.push(entry(where, { message: `(step not reached: ${s.messages.filter(timed).length} message(s))`, plugin: s.messages[0]!.plugin, pointer: '', old: s.messages.filter(timed).map((m) => m.label) }, 'message-missing'));
   }
   for (const rest of newByAt.values()) {
     for (const s of rest) {
@@ -219,7 +219,7 @@ export function diffTests(old: BaselineTest, now: BaselineTest, samples: Latency
         out.push(...diffStep(where, [], s.messages));
         continue;
       }
-      out.push(entry(where, { message: `(step not in the baseline: ${s.messages.length} message(s))`, plugin: s.messages[0]!.plugin, pointer: '', new: s.messages.map((m) => m.label) }, 'extra-message'));
+      out.push(entry(where, { message: `(step not in the baseline: ${s.messages.filter(timed).length} message(s))`, plugin: s.messages[0]!.plugin, pointer: '', new: s.messages.filter(timed).map((m) => m.label) }, 'extra-message'));
     }
   }
   out.unshift(...reports, ...unasked);
@@ -706,7 +706,9 @@ function untimed(m: StepMessage): boolean {
 /**
  * A message whose presence is the server's doing. A step that holds only the clock's (the
  * engine's keepalives and their acks, which fall in whichever step is waiting when the timer
- * fires) is not a step not reached, nor one not in the baseline, when the other run lacks it.
+ * fires) is not a step not reached, nor one not in the baseline, when the other run lacks it;
+ * and such a step is named by these messages only, so that a re-run whose ack came or not
+ * names it alike (confirmation matches differences by their message).
  */
 function timed(m: StepMessage): boolean {
   return !untimed(m);

@@ -323,3 +323,16 @@ describe('compare: what a timed-out session says (session-timeout, 1.1.2 self-co
     assert.deepEqual(diff(steps([done]), steps([])).map((d) => [d.class, d.message]), [['message-missing', 'event event echotest:event']]);
   });
 });
+
+describe('compare: a step only one run has is named by what the server decided (echotest errors-413, 1.1.2 → 1.2.4)', function () {
+  it('whether the ack of its request came does not change its entry, so a re-run that got the ack shows the same difference', function () {
+    const base = test('janus.plugin.echotest', []);
+    const request = out({ janus: 'message', session_id: SESSION, handle_id: HANDLE, body: { spatial_layer: 1, temporal_layer: 2 }, transaction: 'm1' });
+    const reply = inn({ janus: 'event', session_id: SESSION, sender: HANDLE, transaction: 'm1', plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', result: 'ok' } } });
+    const ack = inn({ janus: 'ack', session_id: SESSION, transaction: 'm1' });
+    const withStep = (messages: BaselineMessage[]): BaselineTest => ({ ...base, steps: [...base.steps, { title: 'a valid spatial_layer is accepted from 1.1.4 (expects Janus 1.1.4+ behaviour)', at: 'x.yaml:67', messages }] });
+    const named = (messages: BaselineMessage[]): unknown[] => diff(base, withStep(messages)).map((d) => [d.class, d.message, d.new]);
+    assert.deepEqual(named([request, ack, reply]), named([request, reply]));
+    assert.deepEqual(named([request, reply]), [['extra-message', '(step not in the baseline: 2 message(s))', ['message', 'message → event echotest:event']]]);
+  });
+});
