@@ -5,7 +5,7 @@
  * ratios. Every loop is bounded in count, and the whole bench in time (BENCH_LIMIT_S).
  *
  * BENCH_FLOWS (flows per measurement, 200), BENCH_SCENARIOS (scenarios per measurement, 50),
- * BENCH_ROUNDS (alternating rounds, 9), BENCH_WARMUP_FLOWS (flows of warm-up each side runs first, 4,000, at most 30 s),
+ * BENCH_ROUNDS (alternating rounds, up to 21: at least 5, and no more after a minute), BENCH_WARMUP_FLOWS (flows of warm-up each side runs first, 4,000, at most 30 s),
  * BENCH_STARTS (processes per start-up figure, 5).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,8 +21,9 @@ import { CLI, timeToExit, timeToFirstRequest, type ProcessCost } from './startup
 
 const FLOWS = numberFrom('BENCH_FLOWS', 200);
 const SCENARIOS = numberFrom('BENCH_SCENARIOS', 50);
-// Rounds of 0.2 to 1 s each: on a shared machine fewer leave the median to one busy spell.
-const ROUNDS = numberFrom('BENCH_ROUNDS', 9);
+// Rounds of 0.2 to 1 s each: on a shared machine fewer leave the median to one busy spell
+// (at least 5, and no more than a minute's worth a comparison: see sideBySide).
+const ROUNDS = numberFrom('BENCH_ROUNDS', 21);
 const STARTS = numberFrom('BENCH_STARTS', 5);
 const LIMIT_S = numberFrom('BENCH_LIMIT_S', 900);
 
@@ -91,19 +92,19 @@ function header(started: StartedPlan, tests: PlannedTest[]): string {
     `janus-scenarios bench: ${target?.serverVersion ?? 'Janus'} (managed: ${where})`,
     `node ${process.version}, ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)} at start`,
     'anchor flow: create, attach echotest, message (ack + event), detach, destroy; every reply checked;',
-    `the runner in-process through its plan, strict schema checks; medians of ${ROUNDS} alternating rounds after ${WARMUP_FLOWS.toLocaleString('en')} flows of warm-up each (BENCH_WARMUP_FLOWS);`,
+    `the runner in-process through its plan, strict schema checks; medians of up to ${ROUNDS} alternating rounds (at least 5, no more after a minute; "rounds": the lowest and highest ratio of one round, and how many ran) after ${WARMUP_FLOWS.toLocaleString('en')} flows of warm-up each (BENCH_WARMUP_FLOWS);`,
     "background: CPU of the process's threads beside the main one (V8's compiler and garbage-collector helpers), per flow",
   ].join('\n');
 }
 
-const COST_HEADER = `${'transport'.padEnd(10)}${'runner ms'.padStart(10)}${'hand ms'.padStart(9)}${'ratio'.padStart(7)}${'rounds'.padStart(12)}   ${'runner CPU'.padStart(11)}${'hand CPU'.padStart(10)}${'ratio'.padStart(7)}   ${'Janus CPU runner/hand'.padStart(22)}   ${'background runner/hand'.padStart(22)}`;
+const COST_HEADER = `${'transport'.padEnd(10)}${'runner ms'.padStart(10)}${'hand ms'.padStart(9)}${'ratio'.padStart(7)}${'rounds'.padStart(17)}   ${'runner CPU'.padStart(11)}${'hand CPU'.padStart(10)}${'ratio'.padStart(7)}   ${'Janus CPU runner/hand'.padStart(22)}   ${'background runner/hand'.padStart(22)}`;
 
 /** `rounds`: the lowest and highest wall-time ratio of one round, the spread around the median ratio. */
 function costLine(transport: string, r: Cost, h: Cost, spread: Spread): string {
   const janus = r.serverCpuMs !== undefined && h.serverCpuMs !== undefined ? `${r.serverCpuMs.toFixed(2)} / ${h.serverCpuMs.toFixed(2)} ms` : 'n/a';
-  const rounds = `${spread.low.toFixed(2)}–${spread.high.toFixed(2)}`;
+  const rounds = `${spread.low.toFixed(2)}–${spread.high.toFixed(2)} (${spread.rounds})`;
   const background = r.backgroundMs !== undefined && h.backgroundMs !== undefined ? `${r.backgroundMs.toFixed(3)} / ${h.backgroundMs.toFixed(3)} ms` : 'n/a';
-  return `${transport.padEnd(10)}${r.ms.toFixed(2).padStart(10)}${h.ms.toFixed(2).padStart(9)}${ratio(r.ms, h.ms).padStart(7)}${rounds.padStart(12)}   ${r.cpuMs.toFixed(2).padStart(11)}${h.cpuMs.toFixed(2).padStart(10)}${ratio(r.cpuMs, h.cpuMs).padStart(7)}   ${janus.padStart(22)}   ${background.padStart(22)}`;
+  return `${transport.padEnd(10)}${r.ms.toFixed(2).padStart(10)}${h.ms.toFixed(2).padStart(9)}${ratio(r.ms, h.ms).padStart(7)}${rounds.padStart(17)}   ${r.cpuMs.toFixed(2).padStart(11)}${h.cpuMs.toFixed(2).padStart(10)}${ratio(r.cpuMs, h.cpuMs).padStart(7)}   ${janus.padStart(22)}   ${background.padStart(22)}`;
 }
 
 function ratio(a: number, b: number): string {

@@ -79,7 +79,7 @@ const WARMUP_LIMIT_MS = 30_000;
  * Both sides, alternating round by round (so a busy spell of the machine hits both alike), the
  * one that goes first swapped every round (so neither always runs after the other's garbage),
  * after WARMUP_FLOWS flows of warm-up each (alternating too); the median of each column, and the
- * spread of the per-round ratios.
+ * spread of the per-round ratios. `rounds` at most (see MIN_ROUNDS).
  */
 export async function sideBySide(rounds: number, flows: number, a: () => Promise<void>, b: () => Promise<void>, serverCpu: () => number | undefined): Promise<[Cost, Cost, Spread]> {
   const warmupStart = Date.now();
@@ -92,7 +92,8 @@ export async function sideBySide(rounds: number, flows: number, a: () => Promise
   }
   const as: Cost[] = [];
   const bs: Cost[] = [];
-  for (let i = 0; i < rounds; i++) {
+  const measureStart = Date.now();
+  for (let i = 0; i < rounds && (i < MIN_ROUNDS || Date.now() - measureStart < ROUNDS_LIMIT_MS); i++) {
     if (i % 2 === 0) {
       as.push(await costOf(flows, a, serverCpu));
       bs.push(await costOf(flows, b, serverCpu));
@@ -102,13 +103,22 @@ export async function sideBySide(rounds: number, flows: number, a: () => Promise
     }
   }
   const ratios = as.map((c, i) => c.ms / bs[i]!.ms).sort((x, y) => x - y);
-  return [medianCost(as), medianCost(bs), { low: ratios[0]!, high: ratios[ratios.length - 1]! }];
+  return [medianCost(as), medianCost(bs), { low: ratios[0]!, high: ratios[ratios.length - 1]!, rounds: ratios.length }];
 }
 
-/** The lowest and highest ratio of wall time (a / b) over the rounds. */
+/**
+ * Measured rounds run while fewer than MIN_ROUNDS ran, or until `rounds` ran or ROUNDS_LIMIT_MS
+ * passed: a round of 200 flows takes a fifth of a second over WebSocket, so many rounds cost
+ * little and steady the medians, where a round over MQTT (Janus paces it) takes half a minute.
+ */
+const MIN_ROUNDS = 5;
+const ROUNDS_LIMIT_MS = 60_000;
+
+/** The lowest and highest ratio of wall time (a / b) over the rounds, and how many rounds ran. */
 export interface Spread {
   low: number;
   high: number;
+  rounds: number;
 }
 
 function medianCost(costs: Cost[]): Cost {
