@@ -209,7 +209,7 @@ export function diffTests(old: BaselineTest, now: BaselineTest, samples: Latency
     const where: Where = { ...base, step: s.step.at, stepTitle: s.step.title };
     // The cleanup is compared message by message even when one side has none: late events come or not.
     if (n || s.step.title === CLEANUP_STEP) out.push(...diffStep(where, s.messages, n?.messages ?? [], samples));
-    else if (s.messages.some(timed) && !skippedByVersion(s, oldSteps, newSteps)) out.push(entry(where, { message: `(step not reached: ${s.messages.filter(timed).length} message(s))`, plugin: s.messages[0]!.plugin, pointer: '', old: s.messages.filter(timed).map((m) => m.label) }, 'message-missing'));
+    else if (s.messages.some(timed) && !skippedByVersion(s, oldSteps, newSteps)) out.push(loneStep(where, s.messages, 'old'));
   }
   for (const rest of newByAt.values()) {
     for (const s of rest) {
@@ -219,7 +219,7 @@ export function diffTests(old: BaselineTest, now: BaselineTest, samples: Latency
         out.push(...diffStep(where, [], s.messages));
         continue;
       }
-      out.push(entry(where, { message: `(step not in the baseline: ${s.messages.filter(timed).length} message(s))`, plugin: s.messages[0]!.plugin, pointer: '', new: s.messages.filter(timed).map((m) => m.label) }, 'extra-message'));
+      out.push(loneStep(where, s.messages, 'new'));
     }
   }
   out.unshift(...reports, ...unasked);
@@ -227,6 +227,15 @@ export function diffTests(old: BaselineTest, now: BaselineTest, samples: Latency
     out.push(entry({ ...base, step: '', stepTitle: '' }, { message: '(verdict)', plugin: 'core', pointer: '', old: verdictOf(old), new: verdictOf(now) }, 'status-changed'));
   }
   return out;
+}
+
+/** A step only one run has (`side`), named by the messages the server decided (see timed): never its acks or keepalives. */
+function loneStep(where: Where, messages: LabelledMessage[], side: 'old' | 'new'): Difference {
+  const decided = messages.filter(timed);
+  const plugin = messages[0]!.plugin;
+  const labels = decided.map((m) => m.label);
+  if (side === 'old') return entry(where, { message: `(step not reached: ${decided.length} message(s))`, plugin, pointer: '', old: labels }, 'message-missing');
+  return entry(where, { message: `(step not in the baseline: ${decided.length} message(s))`, plugin, pointer: '', new: labels }, 'extra-message');
 }
 
 /**

@@ -2,7 +2,7 @@ import { closestName, HINTED_PER_FILE, type Diagnostic } from '../core/diagnosti
 import { checkDuration } from '../core/duration.js';
 import type { DocPath, SourceSpan } from '../core/source.js';
 import type { YamlSource } from '../load/yaml-source.js';
-import { createPatternCompiler, hasKeyPlaceholder, type ErrorCodeNames } from '../match/compile-pattern.js';
+import { createPatternCompiler, hasKeyPlaceholder, KEY_PLACEHOLDER_HINT, type ErrorCodeNames } from '../match/compile-pattern.js';
 import type { Template } from '../match/contract.js';
 import type { CompiledStep, KnownBug, StepCompiler } from '../steps/contract.js';
 import { describeRange, parseVersionRange, type VersionRange } from '../core/version-range.js';
@@ -488,5 +488,5 @@ function sentRequest(step: Record<string, unknown>): unknown {
 
 /** A key with a placeholder in a request or a value: compileTemplate resolves values, never keys. */
 function keyPlaceholder(span: SourceSpan, at: DocPath): Diagnostic {
-  return { span, message: `a placeholder in a key is not resolved: the key is used as written ("${String(at[at.length - 1])}")`, hint: 'name the key itself; write $${ for a literal ${' };
+  return { span, message: `a placeholder in a key is not resolved: the key is used as written ("${String(at[at.length - 1])}")`, hint: KEY_PLACEHOLDER_HINT };
 }

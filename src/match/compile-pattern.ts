@@ -156,7 +156,7 @@ export function createPatternCompiler(
     // A key is matched as written: a placeholder in it would never be resolved, and the key never
     // found (`{ "${k}": $absent }` passing on any message).
     const templated = keys.filter(hasKeyPlaceholder);
-    for (const k of templated) report([...path, k], `a placeholder in a key is not resolved: keys are matched as written ("${k}")`, 'name the key itself; write $${ for a literal ${');
+    for (const k of templated) report([...path, k], `a placeholder in a key is not resolved: keys are matched as written ("${k}")`, KEY_PLACEHOLDER_HINT);
     if (templated.length > 0) return BROKEN;
     const operatorKeys = keys.filter((k) => k.startsWith('$') && !k.startsWith('$$'));
     if (operatorKeys.length > 0) {
@@ -336,6 +336,9 @@ export function createPatternCompiler(
 
   return compiler;
 }
+
+/** What to do about a placeholder in a key, in every load error that finds one. */
+export const KEY_PLACEHOLDER_HINT = 'name the key itself; write $${ for a literal ${';
 
 /** Whether an object key holds a `${` placeholder (`$${` is a literal `${`). */
 export function hasKeyPlaceholder(key: string): boolean {

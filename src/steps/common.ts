@@ -2,7 +2,7 @@ import { NoVersionCase, type DescribedMatcher, type MatchRuntime } from '../matc
 import { StepFailure, type Actor, type StepCompiler, type StepContext } from './contract.js';
 import { isRecord, ownValue } from '../core/own.js';
 import { DURATION_PATTERN, MAX_DURATION_MS } from '../core/duration.js';
-import { isVersion, parseVersionRange, satisfies } from '../core/version-range.js';
+import { caseForVersion, isVersion, parseVersionRange } from '../core/version-range.js';
 import { errorNameOf } from '../schemas/error-names.js';
 import type { JanusMessage } from '../protocol/messages.js';
 import { CORE_ERROR_CODE_NAMES, JANUS_MESSAGE_TYPES, PLUGIN_ERROR_CODE_NAMES } from '../schemas/modules.js';
@@ -124,13 +124,13 @@ function operatorLeavesOut(op: string, argument: unknown, path: readonly string[
   if (op === '$exact') return leavesOut(argument, path, version);
   if (op === '$oneOf') return Array.isArray(argument) && argument.every((p) => leavesOut(p, path, version));
   if (op !== '$janus' || !isRecord(argument)) return false;
-  const patterns = Object.entries(argument);
-  if (version === undefined || !isVersion(version)) return patterns.every(([, p]) => leavesOut(p, path, version));
-  const chosen = patterns.find(([range]) => {
-    const parsed = parseVersionRange(range);
-    return 'range' in parsed && satisfies(parsed.range, version);
+  if (version === undefined || !isVersion(version)) return Object.values(argument).every((p) => leavesOut(p, path, version));
+  const cases = Object.entries(argument).flatMap(([text, pattern]) => {
+    const parsed = parseVersionRange(text);
+    return 'range' in parsed ? [{ range: parsed.range, pattern }] : [];
   });
-  return chosen === undefined || leavesOut(chosen[1], path, version);
+  const chosen = caseForVersion(cases, version);
+  return chosen === undefined || leavesOut(chosen.pattern, path, version);
 }
 
 /**
@@ -163,9 +163,15 @@ export function refusesPluginError(pattern: unknown, under: readonly string[] = 
  * for the version given.
  */
 export function perVersion<T>(pattern: unknown, read: (version: string | undefined) => T): (version: string | undefined) => T {
-  if (namesValues(pattern)) return read;
+  if (hasVersionCases(pattern)) return read;
   const fixed = read(undefined);
   return () => fixed;
+}
+
+/** Whether a pattern holds a `$janus` at any depth: only then does what it says depend on the server's version. */
+function hasVersionCases(pattern: unknown): boolean {
+  if (Array.isArray(pattern)) return pattern.some(hasVersionCases);
+  return isRecord(pattern) && Object.entries(pattern).some(([k, v]) => k === '$janus' || hasVersionCases(v));
 }
 
 /** refusesPluginError for the server a step runs against. */
