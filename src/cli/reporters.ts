@@ -26,18 +26,7 @@ export interface ChoiceContext {
  * console comes first. Only the chosen reporters' code is loaded.
  */
 export async function chooseReporters(specs: string[], context: ChoiceContext): Promise<Reporter[]> {
-  registerBuiltinReporters();
-  const chosen: Reporter[] = [];
-  for (const spec of specs) {
-    const colon = spec.indexOf(':');
-    const name = colon > 0 ? spec.slice(0, colon) : spec;
-    const registered = await loadReporter(name);
-    if (!registered) {
-      chosen.push(await mochaReporter(spec, context));
-      continue;
-    }
-    chosen.push(make(registered, spec, colon, context));
-  }
+  const chosen = await reportersFor(specs, context, (spec) => mochaReporter(spec, context));
   if (!chosen.some((r) => r.printsToStdout?.())) chosen.unshift((await loadReporter('console'))!.factory(context));
   return chosen;
 }
@@ -46,15 +35,21 @@ export async function chooseReporters(specs: string[], context: ChoiceContext): 
  * Registered reporters only (no mocha, no console added): what `merge-reports` writes from
  * merged blobs. An unknown name is a usage error naming the ones there are.
  */
-export async function registeredReporters(specs: string[], context: ChoiceContext): Promise<Reporter[]> {
+export function registeredReporters(specs: string[], context: ChoiceContext): Promise<Reporter[]> {
+  return reportersFor(specs, context, (_spec, name) => {
+    throw new UsageError(`unknown reporter "${name}"${suggestion(name)}: use ${reporterNames().join(', ')}`);
+  });
+}
+
+/** Each `name[:path]` as its registered reporter, in order; a name none is registered under goes to `unregistered`. */
+async function reportersFor(specs: string[], context: ChoiceContext, unregistered: (spec: string, name: string) => Promise<Reporter>): Promise<Reporter[]> {
   registerBuiltinReporters();
   const chosen: Reporter[] = [];
   for (const spec of specs) {
     const colon = spec.indexOf(':');
     const name = colon > 0 ? spec.slice(0, colon) : spec;
     const registered = await loadReporter(name);
-    if (!registered) throw new UsageError(`unknown reporter "${name}"${suggestion(name)}: use ${reporterNames().join(', ')}`);
-    chosen.push(make(registered, spec, colon, context));
+    chosen.push(registered ? make(registered, spec, colon, context) : await unregistered(spec, name));
   }
   return chosen;
 }

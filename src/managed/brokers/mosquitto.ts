@@ -1,10 +1,10 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { findExecutable } from '../installation.js';
 import { pickFreePorts } from '../ports.js';
 import { BrokerStartError, type BrokerStartControl, type RunningBroker } from './contract.js';
-import { BrokerHoldings, brokerDeathReason, waitForPort, withFreshPorts } from './process.js';
+import { BrokerHoldings, waitForPort, withFreshPorts } from './process.js';
 
 const INSTALL_HINT = 'install it with `apt-get install -y mosquitto`';
 /** mosquitto opens its port within ~25 ms; a busy machine gets much more. */
@@ -44,23 +44,7 @@ async function launch(binary: string, control: BrokerStartControl): Promise<Runn
     const began = Date.now();
     const server = await holdings.spawn(binary, ['-c', config], {});
     await waitForPort(server, port!, 'mosquitto', READY_TIMEOUT_MS, BIND_FAILURE, control.signal);
-    const startMs = Date.now() - began;
-    let stopping: Promise<void> | undefined;
-    return {
-      kind: 'mosquitto',
-      port: port!,
-      startMs,
-      exited: () => !server.running,
-      deathReason: () => brokerDeathReason(server, 'MQTT broker (mosquitto)', () => stopping !== undefined),
-      stop() {
-        stopping ??= (async () => {
-          await server.terminate(STOP_GRACE_MS);
-          await rm(holdings.dir, { recursive: true, force: true });
-        })();
-        return stopping;
-      },
-      killSync: () => holdings.killSync(),
-    };
+    return holdings.running('mosquitto', server, port!, Date.now() - began, 'MQTT broker (mosquitto)', STOP_GRACE_MS);
   } catch (err) {
     await holdings.discard();
     throw err;

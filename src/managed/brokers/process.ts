@@ -8,7 +8,7 @@ import { findExecutable } from '../installation.js';
 import { JanusProcess } from '../janus-process.js';
 import { listeningPortsOf } from '../socket-ownership.js';
 import { makeOwnedFolder } from '../stale-folders.js';
-import { BrokerStartError, type BrokerStartControl, type RunningBroker } from './contract.js';
+import { BrokerStartError, type BrokerKind, type BrokerStartControl, type RunningBroker } from './contract.js';
 
 /** Bind failures are retried with fresh ports this many times in all. */
 const PORT_ATTEMPTS = 3;
@@ -58,6 +58,30 @@ export class BrokerHoldings {
     for (const server of this.processes) server.killSync();
     await Promise.all(this.processes.map((p) => p.exited));
     await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * The started broker: `server` is the process clients reach on `port`; stopping it stops
+   * every process of the start, the server first (epmd outlives its node), then removes the folder.
+   */
+  running(kind: BrokerKind, server: JanusProcess, port: number, startMs: number, shownName: string, stopGraceMs: number): RunningBroker {
+    let stopping: Promise<void> | undefined;
+    const ordered = [server, ...this.processes.filter((p) => p !== server)];
+    return {
+      kind,
+      port,
+      startMs,
+      exited: () => !server.running,
+      deathReason: () => brokerDeathReason(server, shownName, () => stopping !== undefined),
+      stop: () => {
+        stopping ??= (async () => {
+          for (const p of ordered) await p.terminate(stopGraceMs);
+          await rm(this.dir, { recursive: true, force: true });
+        })();
+        return stopping;
+      },
+      killSync: () => this.killSync(),
+    };
   }
 
   /** For 'exit' handlers: SIGKILL to every process, folder removed. */

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findExecutable } from '../installation.js';
 import { pickFreePorts } from '../ports.js';
 import { BrokerStartError, type BrokerStartControl, type RunningBroker } from './contract.js';
-import { BrokerHoldings, brokerDeathReason, waitForPort, withFreshPorts } from './process.js';
+import { BrokerHoldings, waitForPort, withFreshPorts } from './process.js';
 
 /** Debian's scripts: /usr/sbin/rabbitmq-server switches to the rabbitmq user and its HOME (and cookie). */
 const SERVER_SCRIPT = '/usr/lib/rabbitmq/bin/rabbitmq-server';
@@ -54,24 +54,8 @@ async function launch(epmdBinary: string, control: BrokerStartControl): Promise<
     await waitForPort(epmd, ports.epmd, 'epmd', READY_TIMEOUT_MS, /address already in use|eaddrinuse/i, signal);
     const server = await holdings.spawn(SERVER_SCRIPT, [], env);
     await waitForPort(server, ports.amqp, 'RabbitMQ', READY_TIMEOUT_MS, BIND_FAILURE, signal);
-    const startMs = Date.now() - began;
-    let stopping: Promise<void> | undefined;
-    return {
-      kind: 'rabbitmq',
-      port: ports.amqp,
-      startMs,
-      exited: () => !server.running,
-      deathReason: () => brokerDeathReason(server, 'RabbitMQ broker', () => stopping !== undefined),
-      stop() {
-        stopping ??= (async () => {
-          await server.terminate(STOP_GRACE_MS);
-          await epmd.terminate(STOP_GRACE_MS);
-          await rm(holdings.dir, { recursive: true, force: true });
-        })();
-        return stopping;
-      },
-      killSync: () => holdings.killSync(),
-    };
+    // Stopped before its epmd, which it stays registered with until it is gone.
+    return holdings.running('rabbitmq', server, ports.amqp, Date.now() - began, 'RabbitMQ broker', STOP_GRACE_MS);
   } catch (err) {
     await holdings.discard();
     throw err;
