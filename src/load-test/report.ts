@@ -60,32 +60,9 @@ export function buildReport(metrics: LoadMetrics, context: ReportContext): LoadR
   const steps = metrics.steps.map((s) => ({ s, h: fix(s.histogram) }));
   const seconds = Math.max(0.001, context.elapsedMs / 1000);
   const finished = metrics.finished;
-  const figures: MeasuredFigures = {
-    latency(scope, stat) {
-      const h = histogramOf(scope, requests, iteration, steps.map(({ s, h }) => ({ label: s.label, h })));
-      if (!h || h.totalCount === 0) return undefined;
-      if (stat === 'min') return summarize(h).min;
-      if (stat === 'max') return summarize(h).max;
-      if (stat === 'mean') return summarize(h).mean;
-      return percentileMs(h, stat.percentile);
-    },
-    errors(scope) {
-      if (scope.kind !== 'step') return { failed: metrics.iterations.failed, total: finished };
-      const step = metrics.steps.find((s) => s.label === scope.step);
-      return { failed: step?.failed ?? 0, total: (step?.failed ?? 0) + (step?.passed ?? 0) };
-    },
-    iterations: finished,
-    rps: metrics.requests.totalCount / seconds,
-  };
+  const figures = measuredFigures(metrics, requests, iteration, steps, seconds);
   const thresholds = context.thresholds.map((t) => checkThreshold(t, figures));
-  const left = context.sessions.left;
-  const reasons = [
-    ...thresholds.filter((t) => !t.ok).map((t) => `threshold not met: ${t.detail}`),
-    ...(context.thresholds.some((t) => t.metric.kind === 'errors' && t.scope.kind !== 'step') || metrics.iterations.failed === 0
-      ? []
-      : [`${metrics.iterations.failed} of ${finished} iteration(s) failed (give --threshold 'errors<1%' to allow some)`]),
-    ...(Array.isArray(left) && left.length > 0 ? [`${left.length} session(s) of this run left on the server by its iterations' cleanup (${context.sessions.sweep?.destroyed ?? 0} destroyed afterwards through the Admin API)`] : []),
-  ];
+  const reasons = failureReasons(metrics, context, thresholds);
   return {
     format: LOAD_REPORT_FORMAT,
     status: context.interrupted ? 'interrupted' : reasons.length > 0 ? 'failed' : 'passed',
@@ -112,33 +89,83 @@ export function buildReport(metrics: LoadMetrics, context: ReportContext): LoadR
     iteration: summarize(iteration, metrics.iteration.totalCount),
     steps: steps.map(({ s, h }) => ({ label: s.label, kind: s.kind, location: s.location, request: s.request, passed: s.passed, failed: s.failed, latency: summarize(h, s.histogram.totalCount), uncorrected: summarize(s.histogram), histogram: encode(h) })),
     errors: { total: metrics.iterations.failed, rate: finished === 0 ? 0 : round(metrics.iterations.failed / finished, 6), byKind: [...metrics.errors.values()].sort((a, b) => b.count - a.count) },
-    sessions: {
-      leftOnServer: Array.isArray(left) ? left.length : null,
-      leftIds: Array.isArray(left) ? left.slice(0, 100) : [],
-      checkedVia: Array.isArray(left) ? 'Admin API list_sessions' : left,
-      peakOnServer: context.sessions.peakOnServer,
-      leftReportedByCleanup: metrics.cleanup.sessionsLeftReported,
-      destroyedByAdmin: context.sessions.sweep?.destroyed ?? 0,
-      stillLeft: context.sessions.sweep ? context.sessions.sweep.stillLeft : Array.isArray(left) ? left.length : null,
-    },
+    sessions: sessionsPart(metrics, context.sessions),
     runner: context.runner,
-    timeline: {
-      intervalMs: metrics.bucketMs,
-      points: metrics.timeline.map((b, i) => ({
-        t: (i * metrics.bucketMs) / 1000,
-        users: b.users,
-        iterations: b.iterations,
-        errors: b.errors,
-        requests: b.requests.totalCount,
-        keepalives: b.keepalives,
-        p50: percentileMs(b.requests, 50),
-        p95: percentileMs(b.requests, 95),
-        p99: percentileMs(b.requests, 99),
-        max: b.requests.totalCount === 0 ? 0 : b.requests.maxValue / 1000,
-        sessionsOnServer: b.sessionsOnServer ?? null,
-      })),
-    },
+    timeline: { intervalMs: metrics.bucketMs, points: metrics.timeline.map((b, i) => timelinePoint(b, (i * metrics.bucketMs) / 1000)) },
     thresholds,
+  };
+}
+
+type StepHistograms = Array<{ s: LoadMetrics['steps'][number]; h: Histogram }>;
+
+/** What thresholds are checked against: the corrected latencies, the errors, the counts. */
+function measuredFigures(metrics: LoadMetrics, requests: Histogram, iteration: Histogram, steps: StepHistograms, seconds: number): MeasuredFigures {
+  const finished = metrics.finished;
+  return {
+    latency(scope, stat) {
+      const h = histogramOf(scope, requests, iteration, steps.map(({ s, h }) => ({ label: s.label, h })));
+      if (!h || h.totalCount === 0) return undefined;
+      if (stat === 'min') return summarize(h).min;
+      if (stat === 'max') return summarize(h).max;
+      if (stat === 'mean') return summarize(h).mean;
+      return percentileMs(h, stat.percentile);
+    },
+    errors(scope) {
+      if (scope.kind !== 'step') return { failed: metrics.iterations.failed, total: finished };
+      const step = metrics.steps.find((s) => s.label === scope.step);
+      return { failed: step?.failed ?? 0, total: (step?.failed ?? 0) + (step?.passed ?? 0) };
+    },
+    iterations: finished,
+    rps: metrics.requests.totalCount / seconds,
+  };
+}
+
+/**
+ * Why the run failed, one line each: thresholds not met, failed iterations (unless a run-wide
+ * errors threshold says how many may fail), sessions its cleanup left on the server.
+ */
+function failureReasons(metrics: LoadMetrics, context: ReportContext, thresholds: ThresholdOutcome[]): string[] {
+  const reasons = thresholds.filter((t) => !t.ok).map((t) => `threshold not met: ${t.detail}`);
+  const errorsBounded = context.thresholds.some((t) => t.metric.kind === 'errors' && t.scope.kind !== 'step');
+  if (!errorsBounded && metrics.iterations.failed > 0) {
+    reasons.push(`${metrics.iterations.failed} of ${metrics.finished} iteration(s) failed (give --threshold 'errors<1%' to allow some)`);
+  }
+  const left = context.sessions.left;
+  if (Array.isArray(left) && left.length > 0) {
+    reasons.push(`${left.length} session(s) of this run left on the server by its iterations' cleanup (${context.sessions.sweep?.destroyed ?? 0} destroyed afterwards through the Admin API)`);
+  }
+  return reasons;
+}
+
+/** Sessions left on the server (as the Admin API lists them, or why they could not be listed), and what became of them. */
+function sessionsPart(metrics: LoadMetrics, sessions: ReportContext['sessions']): LoadReport['sessions'] {
+  const left = sessions.left;
+  const listed = Array.isArray(left);
+  return {
+    leftOnServer: listed ? left.length : null,
+    leftIds: listed ? left.slice(0, 100) : [],
+    checkedVia: listed ? 'Admin API list_sessions' : left,
+    peakOnServer: sessions.peakOnServer,
+    leftReportedByCleanup: metrics.cleanup.sessionsLeftReported,
+    destroyedByAdmin: sessions.sweep?.destroyed ?? 0,
+    stillLeft: sessions.sweep ? sessions.sweep.stillLeft : listed ? left.length : null,
+  };
+}
+
+/** One bucket of the timeline, `t` seconds into the run. */
+function timelinePoint(b: LoadMetrics['timeline'][number], t: number): LoadReport['timeline']['points'][number] {
+  return {
+    t,
+    users: b.users,
+    iterations: b.iterations,
+    errors: b.errors,
+    requests: b.requests.totalCount,
+    keepalives: b.keepalives,
+    p50: percentileMs(b.requests, 50),
+    p95: percentileMs(b.requests, 95),
+    p99: percentileMs(b.requests, 99),
+    max: b.requests.totalCount === 0 ? 0 : b.requests.maxValue / 1000,
+    sessionsOnServer: b.sessionsOnServer ?? null,
   };
 }
 
