@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { durationOption } from '../core/option-values.js';
 import { ExitCode } from '../core/exit-codes.js';
+import { folderProblem, makeFolders } from '../core/folders.js';
 import { generateScenarios, renderScenario, startProxy, TrafficLog, type Proxy } from '../capture/index.js';
 import { parseOptions, UsageError, type OptionTable } from './options.js';
 
@@ -44,7 +45,7 @@ export async function captureCommand(args: string[], io: Io): Promise<number> {
     io.err('no Janus session was captured: nothing written');
     return ExitCode.passed;
   }
-  mkdirSync(settings.out, { recursive: true });
+  makeFolders(settings.out);
   for (const g of generated) {
     const path = freePath(settings.out, g.file);
     writeFileSync(path, renderScenario(g.scenario, relative(settings.out, SCHEMA)));
@@ -68,6 +69,9 @@ function readCaptureSettings(args: string[]): CaptureSettings {
   if (targets.length === 0) throw new UsageError('give --target URL: the Janus to relay to (ws://127.0.0.1:8188, http://127.0.0.1:8088/janus)');
   if (listens.length !== targets.length) throw new UsageError(`give one --listen HOST:PORT per --target (${targets.length} target(s), ${listens.length} --listen)`);
   if (typeof values.out !== 'string' || values.out === '') throw new UsageError('give --out DIR: where the scenario files go');
+  // Said now, not after the minutes of a capture that could then not be written.
+  const outProblem = folderProblem(values.out);
+  if (outProblem) throw new UsageError(`--out ${values.out}: ${outProblem}`);
   const pairs = targets.map((target, i) => ({ target: checkTarget(target), ...checkListen(listens[i]!) }));
   const durationMs = typeof values.duration === 'string' ? durationOption('--duration', values.duration) : undefined;
   return { pairs, out: values.out, durationMs };

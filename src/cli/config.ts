@@ -1,11 +1,10 @@
 import { CONFIG_FILES } from '../load/collect.js';
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { YamlSource } from '../load/yaml-source.js';
 import { closestName } from '../core/diagnostic.js';
 import { parseJsonText } from '../core/json-text.js';
-import { OPTION_FILE_LIMITS, optionFileProblem, optionFileText } from '../load/option-file.js';
+import { importOptionModule, OPTION_FILE_LIMITS, optionFileProblem, optionFileText } from '../load/option-file.js';
 import { UsageError, type OptionTable, type OptionValues } from './options.js';
 
 /** Config file names looked for in the working folder, in this order; then package.json's key. */
@@ -56,12 +55,16 @@ async function readConfigFile(path: string, name: string, label: string): Promis
   if (/\.m?js$/.test(path)) {
     const problem = optionFileProblem(path, OPTION_FILE_LIMITS.module);
     if (problem) throw new UsageError(`${label}: ${problem}`);
+    let mod: Record<string, unknown>;
     try {
-      const mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
-      return mod.default;
+      mod = await importOptionModule(path, label);
     } catch (e) {
       throw new UsageError(`${name}: ${firstLine(e)}`);
     }
+    // Without these a module's options would be read as none, and the run would go on without them.
+    if (mod.default === undefined) throw new UsageError(`${name}: the module has no default export; write export default { timeout: '10s', ... }`);
+    if (typeof (mod.default as { then?: unknown } | null)?.then === 'function') throw new UsageError(`${name}: the default export is a promise; export the options object itself`);
+    return mod.default;
   }
   const text = configText(path, label);
   if (path.endsWith('.json')) return parseJson(text, name);

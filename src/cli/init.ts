@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode } from '../core/exit-codes.js';
+import { fileError } from '../core/file-errors.js';
+import { makeFolders } from '../core/folders.js';
 import { toolVersion } from '../core/tool-version.js';
 import { INIT_OPTIONS, parseOptions, UsageError } from './options.js';
 
@@ -23,13 +25,22 @@ export async function initCommand(args: string[], io: { out: (s: string) => void
   const existing = Object.keys(files).filter((f) => existsSync(join(root, f)));
   if (existing.length > 0 && !values.force) throw new UsageError(`${existing.map((f) => join(root, f)).join(', ')} already exist(s); give --force to overwrite`);
   for (const [file, text] of Object.entries(files)) {
-    await mkdir(dirname(join(root, file)), { recursive: true });
-    await writeFile(join(root, file), text);
+    await writeStarterFile(join(root, file), text);
     io.out(`wrote ${relative(process.cwd(), join(root, file)) || file}`);
   }
   const cd = relative(process.cwd(), root);
   io.out(`\nnext: ${cd ? `cd ${cd} && ` : ''}npx janus-scenarios run   (a managed Janus needs the janus binary: apt-get install -y janus)`);
   return ExitCode.passed;
+}
+
+/** Writes one starter file, its folders made; a folder that cannot be made or a file that cannot be written is a usage error in words. */
+async function writeStarterFile(path: string, text: string): Promise<void> {
+  try {
+    makeFolders(dirname(path));
+    await writeFile(path, text);
+  } catch (e) {
+    throw new UsageError(`cannot write ${path}: ${fileError(e).words}`);
+  }
 }
 
 /**

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { UsageError } from '../core/usage-error.js';
-import { OPTION_FILE_LIMITS, optionFileProblem } from '../load/option-file.js';
+import { importOptionModule, OPTION_FILE_LIMITS, optionFileProblem } from '../load/option-file.js';
 import { oneLine } from '../transports/wire.js';
 import type { TransportDefinition } from '../transports/contract.js';
 import { registerTransport, transportNames } from '../transports/registry.js';
@@ -23,7 +22,7 @@ async function loadTransportModule(file: string, cwd: string): Promise<void> {
   if (problem) throw new UsageError(`--transport-module ${file}: cannot load it: ${problem}`);
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(resolve(cwd, file)).href)) as { default?: unknown };
+    mod = await importOptionModule(resolve(cwd, file), `--transport-module ${file}`);
   } catch (err) {
     throw new UsageError(`--transport-module ${file}: cannot load it: ${oneLine(String((err as { message?: string } | undefined)?.message ?? err), 200)}`);
   }

@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { decode, fileKind, megabytes, readAtMost } from './read-text.js';
 import { fileError } from '../core/file-errors.js';
 import { UsageError } from '../core/usage-error.js';
@@ -87,4 +88,27 @@ export function readOptionFile(path: string, limit: number): { text: string } | 
   } finally {
     closeSync(opened.fd);
   }
+}
+
+/** The modules being imported (their labels, as `--transport-module t.mjs`), for `moduleImportsUnderWay`. */
+const importsUnderWay = new Set<string>();
+
+/**
+ * Imports a module an option names (a config module, a transport or reporter module). A module
+ * whose top-level await never settles leaves Node nothing to wait on, and it ends the process
+ * with code 0 in the middle of the command, nothing run and nothing said: the import is
+ * remembered until it settles, so the CLI's exit can say which module never finished.
+ */
+export async function importOptionModule(path: string, label: string): Promise<Record<string, unknown>> {
+  importsUnderWay.add(label);
+  try {
+    return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } finally {
+    importsUnderWay.delete(label);
+  }
+}
+
+/** The labels of the option modules whose import has not settled. */
+export function moduleImportsUnderWay(): string[] {
+  return [...importsUnderWay];
 }

@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Mocha from 'mocha';
 import { oneLinePrintable } from '../core/printable.js';
+import { UsageError } from '../core/usage-error.js';
+import { importOptionModule } from '../load/option-file.js';
 import type { RunBegin, RunEnd, TestEnd } from '../events/events.js';
 import type { Reporter } from '../events/reporter.js';
 import { failureText } from '../report/failure-text.js';
@@ -164,6 +165,15 @@ export async function loadMochaReporter(name: string): Promise<MochaReporterClas
   } catch {
     return undefined;
   }
-  const loaded = (await import(pathToFileURL(path).href)) as { default?: MochaReporterClass } & MochaReporterClass;
-  return loaded.default ?? loaded;
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = await importOptionModule(path, `--reporter ${name}`);
+  } catch (e) {
+    throw new UsageError(`--reporter ${name}: cannot load it: ${oneLinePrintable(String((e as Error | undefined)?.message ?? e).split('\n')[0]!)}`);
+  }
+  // A CommonJS module is its exports; an ES module's reporter is its default export.
+  const reporter = loaded.default ?? loaded;
+  // Checked now, not when the run starts and mocha calls it (after the server was reached).
+  if (typeof reporter !== 'function') throw new UsageError(`--reporter ${name}: the module exports no reporter class (export default a mocha reporter: a class constructed with (runner, options))`);
+  return reporter as MochaReporterClass;
 }

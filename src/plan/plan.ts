@@ -5,6 +5,7 @@ import { remotePlan } from './remote.js';
 import { selectShard } from './shard.js';
 import { getTransport } from '../transports/registry.js';
 import { InfrastructureError } from './server-info.js';
+import { oneLinePrintable } from '../core/printable.js';
 import { UsageError } from '../core/usage-error.js';
 import { startTargets } from './start.js';
 import type { TargetPlan, TargetSettings } from './targets.js';
@@ -43,9 +44,12 @@ export async function planSuite(scenarios: CompiledScenario[], settings: PlanSet
 /** Each transport's client library, before anything starts: a missing one is the plan's one-line fault. */
 async function loadClients(transports: readonly string[]): Promise<void> {
   for (const name of transports) {
-    await getTransport(name)?.load?.().catch((e: Error) => {
-      throw new InfrastructureError(e.message);
-    });
+    // A transport module's load() may throw instead of rejecting, and throw what is no Error: either is its one line.
+    try {
+      await getTransport(name)?.load?.();
+    } catch (e) {
+      throw new InfrastructureError(oneLinePrintable(String((e as Error | undefined)?.message ?? e).split('\n')[0]!));
+    }
   }
 }
 

@@ -1,6 +1,7 @@
-import { closeSync, constants, lstatSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileError } from '../core/file-errors.js';
+import { makeFolders } from '../core/folders.js';
 import type { TextSink } from './contract.js';
 
 /**
@@ -56,7 +57,7 @@ export function writeFileAtomically(path: string, text: string): void {
   if ('into' in target) return writeInto(path, target.into, text);
   const partial = `${target.replace}.partial-${process.pid}`;
   try {
-    mkdirSync(dirname(target.replace), { recursive: true });
+    makeFolders(dirname(target.replace));
     writeFileSync(partial, text);
     renameSync(partial, target.replace);
   } catch (e) {
