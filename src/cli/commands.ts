@@ -121,6 +121,10 @@ async function loadCommand(args: string[], io: Io): Promise<number> {
   const { LOAD_OPTIONS, loadSettings } = await import('../load-test/options.js');
   const { values, positionals } = parseOptions(args, LOAD_OPTIONS, 'load');
   const settings = loadSettings(values, positionals, process.env);
+  (await import('./output-paths.js')).checkOutputFiles([
+    { option: '--report-json', path: settings.reportJson },
+    { option: '--report-html', path: settings.reportHtml },
+  ]);
   const [{ runLoad }, { withInterrupts }, { stopAllJanus }, { guardOutput }] = await Promise.all([
     import('../load-test/command.js'),
     import('./interrupts.js'),

@@ -11,6 +11,7 @@ import { compareReport, consoleText, markdownText, type CompareReport } from '..
 import { ownOptions, runForBaseline } from './baseline-run.js';
 import { OPTION_FILE_LIMITS, optionFileProblem } from '../load/option-file.js';
 import { RUN_OPTIONS, UsageError, type OptionTable } from './options.js';
+import { checkOutputFiles } from './output-paths.js';
 import { writeOutput } from '../reporters/write.js';
 
 export const COMPARE_OWN_OPTIONS = {
@@ -39,6 +40,8 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
   if (failOn !== 'breaking' && failOn !== 'behaviour' && failOn !== 'any') throw new UsageError(`--fail-on is breaking, behaviour or any, not "${failOn}"`);
   const timing = timingTolerance(own['timing-tolerance']);
   const confirm = wholeNumberOption('--confirm', own.confirm ?? String(DEFAULT_CONFIRM), { min: 0, max: 10 });
+  const reports = (['report-json', 'report-md', 'report-html'] as const).map((key) => ({ option: `--${key}`, path: own[key] }));
+  checkOutputFiles(reports, [{ option: '--baseline', path: own.baseline }]);
   // A bad baseline is bad input: said before any server is started. A named pipe or a device is not read at all.
   const problem = optionFileProblem(own.baseline, OPTION_FILE_LIMITS.baseline);
   const old = problem ? { problem: `cannot read baseline ${own.baseline}: ${problem}` } : readBaseline(own.baseline);

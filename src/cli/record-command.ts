@@ -4,6 +4,7 @@ import { writeOutput } from '../reporters/write.js';
 import { diffBaselines, fingerprint } from '../compare/diff.js';
 import { ownOptions, runForBaseline } from './baseline-run.js';
 import { RUN_OPTIONS, UsageError, type OptionTable } from './options.js';
+import { checkOutputFiles } from './output-paths.js';
 
 export const RECORD_OWN_OPTIONS = {
   out: { type: 'string', value: 'FILE', help: 'where the baseline goes (JSON; keep it in the repository)' },
@@ -23,6 +24,7 @@ export async function recordCommand(args: string[], io: Io): Promise<number> {
   const { own, rest } = ownOptions(args, RECORD_OWN_OPTIONS);
   if (!own.out) throw new UsageError('give --out FILE: where the baseline goes');
   const repeat = wholeNumberOption('--repeat', own.repeat ?? '1', { min: 1, max: 10 });
+  checkOutputFiles([{ option: '--out', path: own.out }]);
   const run = await runForBaseline(rest, 'record', io);
   if ('exit' in run) return run.exit;
   const unstable = new Set<string>();

@@ -9,6 +9,7 @@ import type { TextSink } from '../reporters/contract.js';
 import { loadReporter, reporterNames, type LoadedReporter } from '../reporters/registry.js';
 import { OPTION_FILE_LIMITS, optionFileProblem } from '../load/option-file.js';
 import { UsageError } from './options.js';
+import { checkOutputFiles } from './output-paths.js';
 
 export interface ChoiceContext {
   redactor: Redactor;
@@ -83,6 +84,7 @@ function make(registered: LoadedReporter, spec: string, colon: number, context: 
   const path = colon > 0 ? spec.slice(colon + 1) : registered.defaultPath;
   if (colon > 0 && registered.defaultPath === undefined) throw new UsageError(`--reporter ${spec}: ${registered.name} writes no file, so it takes no path`);
   if (path === '') throw new UsageError(`--reporter ${spec}: give a path after the colon`);
+  checkOutputFiles([{ option: '--reporter', path }]);
   return registered.factory({ redactor: context.redactor, colour: context.colour, out: context.out, ...(path !== undefined && { path }) });
 }
 

@@ -47,3 +47,23 @@ export function folderProblem(path: string): string | undefined {
     return fileError(e).words;
   }
 }
+
+/**
+ * Why a file could not be written at `path` (it is a folder; the folder it goes in cannot be
+ * made), in words, or undefined when it can: an output the command line names is checked
+ * before the run, so its minutes are not spent on a report that then cannot be written.
+ */
+export function outputFileProblem(path: string): string | undefined {
+  try {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat?.isDirectory()) return 'it is a folder, not a file';
+    // A device or a named pipe is written into (/dev/null, whose folder only root may write); a file is replaced, in its folder.
+    if (stat && !stat.isFile()) {
+      accessSync(path, constants.W_OK);
+      return undefined;
+    }
+  } catch (e) {
+    return fileError(e).words;
+  }
+  return folderProblem(dirname(resolve(path)));
+}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { runCli, scenarioDir, startCli, tmpdirPerTest, type CliRun } from '../support/cli.js';
 
@@ -30,7 +30,8 @@ function assertOneLine(run: CliRun, code: number, wanted: string): void {
  * --transport-module, --reporter) whose top-level await never settles (Node then ended the
  * command with exit 0, nothing run, nothing said), that throw or export no reporter, a transport
  * whose load() throws; folders that cannot be made (Node's recursive mkdir loops for ever under
- * /proc: init and a report path hung). Each is one line and an exit code, before the server is
+ * /proc: init and a report path hung); report files that cannot be written, or would overwrite
+ * what the command reads, said before the run rather than after its minutes. Each is one line and an exit code, before the server is
  * contacted where the input is read before the run.
  */
 describe('CLI: modules that never load, folders that cannot be made', function () {
@@ -89,13 +90,28 @@ describe('CLI: modules that never load, folders that cannot be made', function (
     assert.equal(connections, 0, 'the server was contacted');
   });
 
+  it('a report the run could not write (a folder, under a file) or that would overwrite the baseline: exit 2 before the run, the baseline kept', async function () {
+    const baseline = files.path('baseline.json');
+    const baselineText = '{"format":"janus-scenarios-baseline","version":2,"tests":[],"inventory":{}}\n';
+    writeFileSync(baseline, baselineText);
+    const cases: Array<[string[], string]> = [
+      [['run', ping, '--url', url, '-t', 'ws', '--reporter', `html:${files.dir}`], `error: --reporter ${files.dir}: cannot be written: it is a folder, not a file`],
+      [['run', ping, '--url', url, '-t', 'ws', '--reporter', `junit:${files.path('a-file/j.xml')}`], 'cannot be written: a part of its path is a file, not a folder'],
+      [['record', ping, '--url', url, '-t', 'ws', '--out', files.dir], `error: --out ${files.dir}: cannot be written: it is a folder, not a file`],
+      [['load', ping, '--url', url, '--report-html', files.dir], `error: --report-html ${files.dir}: cannot be written`],
+      [['compare', ping, '--url', url, '-t', 'ws', '--baseline', baseline, '--report-json', baseline], `error: --report-json ${baseline} is the file --baseline ${baseline} names: it would be overwritten`],
+    ];
+    for (const [args, wanted] of cases) assertOneLine(await runCli(args, { env: tmp.env() }), 2, wanted);
+    assert.equal(connections, 0, 'the server was contacted');
+    assert.equal(readFileSync(baseline, 'utf8'), baselineText);
+  });
+
   it("a transport module's load() that throws instead of rejecting: its one line, exit 3, no crash", async function () {
     const run = await runCli(['run', ping, '--url', `pigeon://127.0.0.1:1`, '-t', 'pigeon', '--transport-module', files.path('load-throws.mjs')], { env: tmp.env() });
     assertOneLine(run, 3, 'load boom');
   });
 
   it('init, capture --out and a report path where no folder can be made (under /proc, under a file): one line, never a hang', async function () {
-    if (!existsSync('/proc/self')) this.skip();
     const underFile = files.path('a-file/sub');
     assertOneLine(await cliWithin(['init', '/proc/janus-scenarios-no/x'], { env: tmp.env() }), 2, 'cannot write /proc/janus-scenarios-no/x/');
     assertOneLine(await cliWithin(['init', underFile], { env: tmp.env() }), 2, 'a part of its path is a file, not a folder');
