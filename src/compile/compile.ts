@@ -11,6 +11,7 @@ import { Includes, type IncludeHost, type LoadedFragment } from './include.js';
 import { substituteParams } from './params.js';
 import { refChecker, type PlaceholderScope } from './placeholders.js';
 import { BUILTIN_NAMES, type CompiledScenario, type ScenarioNeeds } from './scenario.js';
+import { misspeltJcfgSetting } from '../schemas/jcfg-settings.js';
 import { JANUS_PLUGINS } from '../schemas/modules.js';
 import { connectionSkip, strongestNeed } from './connection-needs.js';
 import { compileString, compileTemplate, keysWithPlaceholders } from './template.js';
@@ -134,6 +135,7 @@ class ScenarioCompiler implements IncludeHost {
     this.inCleanup = false;
     const secrets = this.secrets();
     this.checkNeeds([...steps, ...cleanup]);
+    this.janusSettings();
     this.connection = strongestNeed([...steps, ...cleanup]);
     const keepalive = this.scenarioDuration('keepalive');
     const clientKeepalive = this.clientKeepalive();
@@ -212,6 +214,14 @@ class ScenarioCompiler implements IncludeHost {
   }
 
   /** `clients: [{ name, keepalive }]`: each client's own setting, checked like the scenario's; a name given twice is an error. */
+  /** `requires.janus`: a key near a janus.jcfg setting but none itself is a typo Janus would ignore without a word. */
+  private janusSettings(): void {
+    for (const key of Object.keys((this.requires.janus as Record<string, unknown> | undefined) ?? {})) {
+      const meant = misspeltJcfgSetting(key);
+      if (meant) this.diagnostics.push({ span: this.source.spanOf(['requires', 'janus', key], { key: true }), message: `requires.janus: "${key}" is not a janus.jcfg setting (Janus would ignore it)`, hint: `did you mean "${meant}"?` });
+    }
+  }
+
   private clientKeepalive(): Record<string, boolean | number> {
     const out: Record<string, boolean | number> = {};
     const seen = new Set<string>();
