@@ -240,7 +240,7 @@ export function runSettings(values: OptionValues, positionals: string[], env: No
     inputs: positionals,
     urls: checkedUrls('--url', strings('url')),
     adminUrls: checkedUrls('--admin-url', strings('admin-url')),
-    transports: list(strings('transport')),
+    transports: namesGiven('--transport', strings('transport'), list),
     transportModules: strings('transport-module') ?? [],
     secrets: {
       apisecret: str('api-secret') ?? env.JANUS_API_SECRET,
@@ -249,7 +249,7 @@ export function runSettings(values: OptionValues, positionals: string[], env: No
     },
     tls: { ca: strings('ca')?.map(caFileText), insecure: v.insecure === true },
     reporters: strings('reporter') ?? ['spec'],
-    reporterOptions: Object.fromEntries((strings('reporter-option') ?? []).map((kv) => kv.split('=', 2) as [string, string])),
+    reporterOptions: Object.fromEntries((strings('reporter-option') ?? []).map(reporterOption)),
     grep: str('grep'),
     invert: v.invert === true,
     bail: v.bail === true,
@@ -268,6 +268,23 @@ export function runSettings(values: OptionValues, positionals: string[], env: No
     colour: v.color ? true : v['no-color'] ? false : undefined,
     shard: str('shard') === undefined ? undefined : shard(str('shard')!),
   };
+}
+
+/**
+ * A list option's names: given but naming nothing (`-t ""`, `-t ,`, an unset variable in a CI
+ * script) is a usage error, not an empty list: no transport meant no test, and "0 passing", exit 0.
+ */
+function namesGiven(option: string, given: string[] | undefined, list: (x: string[] | undefined) => string[] | undefined): string[] | undefined {
+  const names = list(given);
+  if (given !== undefined && names!.length === 0) throw new UsageError(`${option} names nothing (got ${given.map((g) => JSON.stringify(g)).join(', ')}): give one or more names, comma-separated`);
+  return names;
+}
+
+/** `-O KEY=VALUE`: the value is all after the first '=' (output=a=b.xml); without a key and an '=' it is a mistake, not an option set to nothing. */
+function reporterOption(kv: string): [string, string] {
+  const eq = kv.indexOf('=');
+  if (eq <= 0) throw new UsageError(`--reporter-option ${JSON.stringify(kv)}: expected KEY=VALUE, as output=results.xml`);
+  return [kv.slice(0, eq), kv.slice(eq + 1)];
 }
 
 /** `--janus-config` and `--janus-without`: for the managed Janus only, checked before anything starts. */

@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { decode, fileKind, megabytes, readAtMost } from './read-text.js';
 import { fileError } from '../core/file-errors.js';
@@ -68,7 +69,18 @@ export function optionFileText(path: string, limit: number, label: string): stri
 
 /** `--ca FILE` of run and load: PEM certificates, read as every option's file is. */
 export function caFileText(file: string): string {
-  return optionFileText(file, OPTION_FILE_LIMITS.ca, `--ca ${file}`);
+  const text = optionFileText(file, OPTION_FILE_LIMITS.ca, `--ca ${file}`);
+  // Node's TLS takes a CA that holds no certificate (a key, a DER file, a typo's other file) without a word, and verifies against nothing of it.
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new UsageError(`--ca ${file}: holds no PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)`);
+  blocks.forEach((block, i) => {
+    try {
+      new X509Certificate(block);
+    } catch (e) {
+      throw new UsageError(`--ca ${file}: ${blocks.length > 1 ? `certificate ${i + 1} of ${blocks.length}` : 'the certificate'} cannot be read (${(e as Error).message.replace(/^error:[0-9A-F]+:/, '')})`);
+    }
+  });
+  return text;
 }
 
 /** The text of the file `path` (UTF-8, LF line ends), or why it cannot be had, with the line and column of a bad byte. */

@@ -30,6 +30,21 @@ async function usageError(run: () => unknown): Promise<string> {
   assert.fail('no usage error');
 }
 
+/** A real certificate (self-signed, EC P-256, valid to 2126): --ca reads only what holds one. */
+const CERTIFICATE = [
+  '-----BEGIN CERTIFICATE-----',
+  'MIIBlTCCATugAwIBAgIUPO9w4rCEnGYxFb9gDkPm8iRFAdswCgYIKoZIzj0EAwIw',
+  'HzEdMBsGA1UEAwwUamFudXMtc2NlbmFyaW9zLXRlc3QwIBcNMjYxMjA2MTk0NzA4',
+  'WhgPMjEyNjExMTIxOTQ3MDhaMB8xHTAbBgNVBAMMFGphbnVzLXNjZW5hcmlvcy10',
+  'ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEaAF+P0yRS6+zlqzHNnRlxv72',
+  'X8yex+fqmyJpn7YORfEpoBEfNTBMLvqglNrhChMw5Xc7/jxKcbIAmJpwjJwBg6NT',
+  'MFEwHQYDVR0OBBYEFKD8wdr2fL7jFr5qZiaFQOS9AXvuMB8GA1UdIwQYMBaAFKD8',
+  'wdr2fL7jFr5qZiaFQOS9AXvuMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwID',
+  'SAAwRQIhAOKQ8FXo6scxNo2Oa70T5z31b2UmzwPxj5kMR1GR3vtCAiAraJyx1aKA',
+  '1E2XGGy1w8a5J5eaY3b/uCkDT6IHoLPiWA==',
+  '-----END CERTIFICATE-----',
+].join('\n');
+
 /**
  * The files options name (--config, --ca, --transport-module, --baseline) are read as scenario
  * files are: a named pipe, a device or a folder is refused in words before a byte is read (a pipe
@@ -125,8 +140,18 @@ describe('files named by options', function () {
     assert.equal(await usageError(() => parseRunArgs(['x.yaml', '--ca', dir], {})), `--ca ${dir}: not a regular file (a folder)`);
     assert.equal(await usageError(() => parseRunArgs(['x.yaml', '--ca', '/dev/zero'], {})), '--ca /dev/zero: not a regular file (a character device)');
     assert.equal(await usageError(() => parseRunArgs(['x.yaml', '--ca', fifo], {})), `--ca ${fifo}: not a regular file (a named pipe)`);
-    const pem = file('ca.pem', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
-    assert.deepEqual(parseRunArgs(['x.yaml', '--ca', pem], {}).tls.ca, ['-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n']);
+    const pem = file('ca.pem', `${CERTIFICATE}\n`);
+    assert.deepEqual(parseRunArgs(['x.yaml', '--ca', pem], {}).tls.ca, [`${CERTIFICATE}\n`]);
+  });
+
+  it('--ca that holds no certificate (a key, a typo, an empty file) or a broken one is refused: Node would take it without a word', async function () {
+    const key = file('key.pem', '-----BEGIN PRIVATE KEY-----\nMIGHAgEA\n-----END PRIVATE KEY-----\n');
+    assert.equal(await usageError(() => parseRunArgs(['x.yaml', '--ca', key], {})), `--ca ${key}: holds no PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)`);
+    const empty = file('empty.pem', '');
+    assert.equal(await usageError(() => parseRunArgs(['x.yaml', '--ca', empty], {})), `--ca ${empty}: holds no PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)`);
+    const broken = file('broken.pem', `${CERTIFICATE}\n-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n`);
+    assert.match(await usageError(() => parseRunArgs(['x.yaml', '--ca', broken], {})), new RegExp(`^--ca ${broken}: certificate 2 of 2 cannot be read \\(`));
+    assert.match(await usageError(() => loadSettings({ ca: [broken] }, ['x.yaml'], {})), /certificate 2 of 2 cannot be read/);
   });
 
   it('load --ca: read as run reads it (a folder, a device or a named pipe refused, in the same words)', async function () {
@@ -135,8 +160,8 @@ describe('files named by options', function () {
     assert.equal(await usageError(() => settings('/dev/zero')), '--ca /dev/zero: not a regular file (a character device)');
     assert.equal(await usageError(() => settings(fifo)), `--ca ${fifo}: not a regular file (a named pipe)`);
     assert.equal(await usageError(() => settings(join(dir, 'nope.pem'))), `--ca ${join(dir, 'nope.pem')}: no such file`);
-    const pem = file('load-ca.pem', '-----BEGIN CERTIFICATE-----\r\nMIIB\r\n-----END CERTIFICATE-----\r\n');
-    assert.deepEqual(settings(pem).tls.ca, ['-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n']);
+    const pem = file('load-ca.pem', `${CERTIFICATE.replaceAll('\n', '\r\n')}\r\n`);
+    assert.deepEqual(settings(pem).tls.ca, [`${CERTIFICATE}\n`]);
   });
 
   it('--transport-module: a device, a named pipe or a folder is refused, never imported', async function () {

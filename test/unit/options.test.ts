@@ -11,6 +11,21 @@ describe('run options', function () {
     assert.ok(parseRunArgs(['scenarios'], {}).jobs > 1);
     assert.equal(parseRunArgs(['scenarios', '--jobs', '1'], {}).jobs, 1);
   });
+
+  it('--transport that names nothing (an unset variable in a CI script) is refused: it planned no test, and the run passed', () => {
+    for (const given of ['', ',', ' , ']) {
+      assert.throws(() => parseRunArgs(['scenarios', '-t', given], {}), (e: Error) => e instanceof UsageError && e.message === `--transport names nothing (got ${JSON.stringify(given)}): give one or more names, comma-separated`);
+    }
+    assert.deepEqual(parseRunArgs(['scenarios', '-t', ' ws,, http'], {}).transports, ['ws', 'http']);
+    assert.equal(parseRunArgs(['scenarios'], {}).transports, undefined);
+  });
+
+  it('--reporter-option is KEY=VALUE: without a key or an = it is refused, not an option set to nothing; a value keeps its own =', () => {
+    for (const given of ['noequals', '', '=x']) {
+      assert.throws(() => parseRunArgs(['scenarios', '-O', given], {}), (e: Error) => e instanceof UsageError && e.message === `--reporter-option ${JSON.stringify(given)}: expected KEY=VALUE, as output=results.xml`);
+    }
+    assert.deepEqual(parseRunArgs(['scenarios', '-O', 'output=a=b.xml', '-O', 'suiteName='], {}).reporterOptions, { output: 'a=b.xml', suiteName: '' });
+  });
 });
 
 /**
