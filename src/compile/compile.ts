@@ -119,7 +119,7 @@ class ScenarioCompiler implements IncludeHost {
     this.doc = source.value as Record<string, unknown>;
     this.clients = clientNames(this.doc.clients);
     this.names = new Set<string>(mode.params);
-    this.placeholders = { env: options.env, clients: this.clients, handles: new Map(), diagnostics: this.diagnostics, savedTogether: new Set() };
+    this.placeholders = { env: options.env, clients: this.clients, handles: new Map(), diagnostics: this.diagnostics, savedTogether: new Set(), constants: this.constants };
     this.includes = new Includes(this, source.path);
     this.requires = (this.doc.requires as Record<string, unknown> | undefined) ?? {};
     this.plugins = [...((this.requires.plugins as string[] | undefined) ?? [])];

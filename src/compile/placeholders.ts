@@ -3,6 +3,7 @@ import type { DocPath } from '../core/source.js';
 import type { YamlSource } from '../load/yaml-source.js';
 import { BUILTIN_NAMES } from './scenario.js';
 import { isValidRef, type PlaceholderRef, type RefChecker } from './template.js';
+import { readPath } from '../steps/common.js';
 
 /** What `${env_int.NAME}` accepts: a decimal integer, as Number() reads it back exactly. */
 const INTEGER = /^-?(0|[1-9][0-9]{0,14})$/;
@@ -16,6 +17,8 @@ export interface PlaceholderScope {
   readonly diagnostics: Diagnostic[];
   /** Names saved by steps being compiled to run at the same time (concurrently): known only after all of them. */
   readonly savedTogether: Set<string>;
+  /** The variables whose value is known at load time (no saved value has replaced them yet), by name. */
+  readonly constants: ReadonlyMap<string, unknown>;
 }
 
 /** Reports a problem with the placeholder being checked; always false, for `return fail(...)`. */
@@ -43,10 +46,28 @@ function checkRef(scope: PlaceholderScope, known: Set<string>, ref: PlaceholderR
     return true;
   }
   if (head === 'handles' && !known.has(head)) return checkHandle(scope, undefined, second, fail);
+  if (known.has(head!) && second !== undefined && scope.constants.has(head!)) return checkConstantPath(scope.constants.get(head!), ref.ref, fail);
   if (known.has(head!) || (BUILTIN_NAMES as readonly string[]).includes(head!)) return true;
   if (scope.savedTogether.has(head!)) return fail(`\${${ref.ref}} is saved by a request sent at the same time (in the same concurrently step): it has a value only after that step`, 'use it in a step after the concurrently step');
   const hint = hinting(scope) ? closestName(head!, [...known, ...BUILTIN_NAMES, ...scope.clients]) : undefined;
   return fail(`unknown placeholder \${${ref.ref}}: no variable, parameter or saved value named "${head}" is defined before this point`, hint ? `did you mean "\${${hint}}"?` : undefined);
+}
+
+/**
+ * `${o.b}` into a variable whose value is known now: the path must lead somewhere, as it will at
+ * run time (readPath, which the run reads it with). A field that is not there would fail the
+ * step only after the server was reached, as "has no value".
+ */
+function checkConstantPath(value: unknown, ref: string, fail: Fail): boolean {
+  const [head, ...path] = ref.split('.');
+  if (readPath(value, path.join('.')) !== undefined) return true;
+  // The longest part of the path that exists, to say where it stops.
+  let reached = 0;
+  while (reached < path.length - 1 && readPath(value, path.slice(0, reached + 1).join('.')) !== undefined) reached++;
+  const at = reached === 0 ? value : readPath(value, path.slice(0, reached).join('.'));
+  const where = reached === 0 ? `the variable ${head}` : `${head}.${path.slice(0, reached).join('.')}`;
+  const holds = at !== null && typeof at === 'object' ? (Array.isArray(at) ? `a list of ${at.length}` : `fields ${Object.keys(at).join(', ') || '(none)'}`) : `${JSON.stringify(at)}, no fields`;
+  return fail(`\${${ref}} names nothing: ${where} has no "${path[reached]}" (it holds ${holds})`);
 }
 
 /** Whether a problem found now still gets a "did you mean" (HINTED_PER_FILE). */
