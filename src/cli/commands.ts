@@ -154,8 +154,9 @@ async function validate(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseOptions(args, VALIDATE_OPTIONS, 'validate');
   const { loadProjectConfig } = await import('./config.js');
   const { loadScenarios } = await import('./load-scenarios.js');
-  const config = positionals.length > 0 ? undefined : await loadProjectConfig(process.cwd(), values.config as string | undefined, RUN_OPTIONS);
-  const inputs = positionals.length > 0 ? positionals : config?.files ?? [];
+  // Read also when files are named: a --config given, or the project's config, is checked as run checks it (it was not read at all).
+  const config = await loadProjectConfig(process.cwd(), values.config as string | undefined, RUN_OPTIONS);
+  const inputs = positionals.length > 0 ? positionals : config.files ?? [];
   if (inputs.length === 0) throw new UsageError('give at least one scenario file, folder or glob (or "files" in a config file)');
   const loaded = await loadScenarios(inputs, { fragments: true });
   if (loaded.problems) {

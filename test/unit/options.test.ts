@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { main } from '../../src/cli/commands.js';
 import { defaultJobs, parseRunArgs, UsageError } from '../../src/cli/options.js';
 import { wholeNumberOption } from '../../src/core/option-values.js';
@@ -81,5 +83,29 @@ describe('whole-number options', function () {
     assert.equal(wholeNumberOption('--n', '7', { min: 1, max: 7 }), 7);
     assert.equal(wholeNumberOption('--n', '007', { min: 0 }), 7);
     assert.throws(() => wholeNumberOption('--n', '8', { min: 1, max: 7 }), (e: unknown) => e instanceof UsageError && e.message === '--n is a whole number, from 1 to 7; not "8"');
+  });
+});
+
+describe('validate reads the config file', function () {
+  const dir = mkdtempSync(join(tmpdir(), 'validate-config-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** What validate says, in-process. */
+  async function validate(args: string[]): Promise<{ code: number; err: string }> {
+    let err = '';
+    const code = await main(['validate', ...args], { out: () => {}, err: (s) => (err += `${s}\n`) });
+    return { code, err: err.split('\n')[0]! };
+  }
+
+  it('also when files are named: a --config that is missing or holds a typo is refused (it was not read, and validate passed)', async function () {
+    const scenario = join(dir, 's.yaml');
+    writeFileSync(scenario, 'name: ok\nsteps:\n  - request: ping\n');
+    const typo = join(dir, 'typo.json');
+    writeFileSync(typo, '{ "tmeout": "5s" }\n');
+    assert.deepEqual(await validate(['--config', join(dir, 'nope.json'), scenario]), { code: 2, err: `error: --config ${join(dir, 'nope.json')}: no such file` });
+    assert.deepEqual(await validate(['--config', typo, scenario]), { code: 2, err: `error: ${typo}: unknown option "tmeout"; did you mean "timeout"?` });
+    const good = join(dir, 'good.json');
+    writeFileSync(good, '{ "timeout": "5s" }\n');
+    assert.equal((await validate(['--config', good, scenario])).code, 0);
   });
 });
