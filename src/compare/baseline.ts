@@ -121,5 +121,64 @@ export function readBaseline(path: string): Baseline | { problem: string } {
   if (typeof b !== 'object' || b === null || b.format !== BASELINE_FORMAT) return { problem: `${path}: not a janus-scenarios baseline (no "format": "${BASELINE_FORMAT}")` };
   if (!BASELINE_VERSIONS_READ.includes(b.version as number)) return { problem: `${path}: baseline version ${String(b.version)}; this janus-scenarios reads versions ${BASELINE_VERSIONS_READ.join(' and ')} (record it again)` };
   if (!Array.isArray(b.tests) || typeof b.inventory !== 'object' || b.inventory === null) return { problem: `${path}: a baseline needs "tests" (a list) and "inventory" (an object)` };
+  const shape = shapeProblem(b);
+  if (shape) return { problem: `${path}: ${shape} (edited by hand, or not written by record? record it again)` };
   return b as Baseline;
+}
+
+/** What a field must be: a check, and its words. */
+type Expected = [(v: unknown) => boolean, string];
+const STRING: Expected = [(v) => typeof v === 'string', 'a string'];
+const NUMBER: Expected = [(v) => typeof v === 'number' && Number.isFinite(v), 'a number'];
+const OBJECT: Expected = [(v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object'];
+const LIST: Expected = [Array.isArray, 'a list'];
+const oneOf = (...values: string[]): Expected => [(v) => values.includes(v as string), values.map((x) => `"${x}"`).join(' or ')];
+
+/** `where`: what `value` is not, or undefined; `optional` lets it be absent. */
+function wrong(value: unknown, where: string, [is, words]: Expected, optional = false): string | undefined {
+  if (optional && value === undefined) return undefined;
+  if (is(value)) return undefined;
+  const got = JSON.stringify(value);
+  return `${where} should be ${words}, not ${got === undefined ? 'absent' : got.length > 40 ? `${got.slice(0, 40)}…` : got}`;
+}
+
+/**
+ * Checks every test, step and message a compare reads: a value of another shape (steps: "x")
+ * crashed the compare after the run, or was read as nothing (an inventory that is a number: no
+ * inventory compared, and no difference reported).
+ */
+function shapeProblem(b: Partial<Baseline>): string | undefined {
+  const top = wrong(b.serverVersion, 'serverVersion', STRING, true) ?? wrong(b.unstable, 'unstable', LIST, true) ?? b.unstable?.map((u, i) => wrong(u, `unstable[${i}]`, STRING)).find(Boolean);
+  if (top) return top;
+  for (const [transport, inv] of Object.entries(b.inventory ?? {})) {
+    const at = `inventory.${transport}`;
+    const problem = wrong(inv, at, OBJECT) ?? wrong(inv.info, `${at}.info`, OBJECT, true) ?? wrong(inv.adminStatus, `${at}.adminStatus`, OBJECT, true) ?? wrong(inv.error, `${at}.error`, STRING, true);
+    if (problem) return problem;
+  }
+  for (const [t, test] of (b.tests ?? []).entries()) {
+    const problem = testProblem(test, `tests[${t}]`);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+function testProblem(test: BaselineTest, at: string): string | undefined {
+  const own = wrong(test, at, OBJECT)
+    ?? (['id', 'file', 'name', 'transport'] as const).map((k) => wrong(test[k], `${at}.${k}`, STRING)).find(Boolean)
+    ?? wrong(test.status, `${at}.status`, oneOf('passed', 'failed', 'skipped'))
+    ?? wrong(test.failure, `${at}.failure`, STRING, true)
+    ?? wrong(test.steps, `${at}.steps`, LIST);
+  if (own) return own;
+  for (const [s, step] of test.steps.entries()) {
+    const where = `${at}.steps[${s}]`;
+    const problem = wrong(step, where, OBJECT) ?? wrong(step.title, `${where}.title`, STRING) ?? wrong(step.at, `${where}.at`, STRING) ?? wrong(step.durationMs, `${where}.durationMs`, NUMBER, true) ?? wrong(step.messages, `${where}.messages`, LIST)
+      ?? step.messages.map((m, i) => messageProblem(m, `${where}.messages[${i}]`)).find(Boolean);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+function messageProblem(m: BaselineMessage, at: string): string | undefined {
+  return wrong(m, at, OBJECT) ?? wrong(m.client, `${at}.client`, STRING) ?? wrong(m.api, `${at}.api`, oneOf('janus', 'admin')) ?? wrong(m.direction, `${at}.direction`, oneOf('out', 'in'))
+    ?? wrong(m.ms, `${at}.ms`, NUMBER, true) ?? wrong(m.route, `${at}.route`, OBJECT, true) ?? wrong(m.wire, `${at}.wire`, OBJECT, true);
 }

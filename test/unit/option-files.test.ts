@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/commands.js';
+import { readBaseline } from '../../src/compare/baseline.js';
 import { loadProjectConfig } from '../../src/cli/config.js';
 import { OPTION_FILE_LIMITS, optionFileProblem, readOptionFile } from '../../src/load/option-file.js';
 import { parseRunArgs, RUN_OPTIONS, UsageError } from '../../src/cli/options.js';
@@ -190,6 +191,26 @@ describe('files named by options', function () {
     const run = await cli(['compare', scenario, '--baseline', cut, '--url', 'http://127.0.0.1:9/janus']);
     assert.equal(run.code, 2, run.stderr);
     assert.equal(run.stderr, `error: ${cut}:2:12: not JSON: expected a value (a string in double quotes, a number, true, false, null, { or [), found the end of the file\n`);
+  });
+
+  it('compare --baseline whose tests, steps, messages or inventory are of another shape: which one, before the run (a crash after it, or nothing compared)', function () {
+    const message = { client: 'main', api: 'janus', direction: 'out', message: { janus: 'ping' } };
+    const test = { id: 's.yaml#p[ws]', file: 's.yaml', name: 'p', transport: 'ws', status: 'passed', steps: [{ title: 'main ping', at: 's.yaml:3', messages: [message] }] };
+    const baseline = (over: Record<string, unknown>) => ({ format: 'janus-scenarios-baseline', version: 2, tool: { name: 'janus-scenarios', version: '0' }, recordedAt: '', inventory: { ws: { info: {} } }, tests: [test], ...over });
+    const said = (over: Record<string, unknown>) => {
+      const path = file('shape.json', JSON.stringify(baseline(over)));
+      const read = readBaseline(path);
+      return 'problem' in read ? read.problem.slice(path.length + 2) : 'read';
+    };
+    const again = ' (edited by hand, or not written by record? record it again)';
+    assert.equal(said({}), 'read');
+    assert.equal(said({ version: 1 }), 'read');
+    assert.equal(said({ tests: [{ ...test, steps: 'x' }] }), `tests[0].steps should be a list, not "x"${again}`);
+    assert.equal(said({ tests: [5] }), `tests[0] should be an object, not 5${again}`);
+    assert.equal(said({ tests: [{ ...test, status: 'ok' }] }), `tests[0].status should be "passed" or "failed" or "skipped", not "ok"${again}`);
+    assert.equal(said({ tests: [{ ...test, steps: [{ title: 't', at: 'a', messages: [{ ...message, direction: 'up' }] }] }] }), `tests[0].steps[0].messages[0].direction should be "out" or "in", not "up"${again}`);
+    assert.equal(said({ inventory: { ws: 5 } }), `inventory.ws should be an object, not 5${again}`);
+    assert.equal(said({ unstable: 'x' }), `unstable should be a list, not "x"${again}`);
   });
 });
 
