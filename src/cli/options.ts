@@ -8,6 +8,7 @@ import { checkOverrides } from '../managed/overrides.js';
 import { caFileText } from '../load/option-file.js';
 
 import { UsageError } from '../core/usage-error.js';
+import { misspeltJcfgSetting } from '../schemas/jcfg-settings.js';
 
 /** A command-line mistake: printed as one line, exit 2. */
 export { UsageError };
@@ -296,6 +297,9 @@ function managedSettings(config: string[] | undefined, without: string[] | undef
     if (!match) throw new UsageError(`--janus-config expects KEY=VALUE (a janus.jcfg general setting, nat.KEY, media.KEY, http.KEY or websockets.KEY), as websockets.json=compact; not "${setting}"`);
     // janus.jcfg has no such key and Janus would ignore it without a word: the layout is each transport's.
     if (match[1] === 'json') throw new UsageError(`--janus-config json: the JSON layout is each transport's setting; give http.json=${match[2]} and websockets.json=${match[2]}`);
+    // A misspelt janus.jcfg key, as in a scenario's requires.janus: Janus would start without the setting.
+    const meant = misspeltJcfgSetting(match[1]!);
+    if (meant) throw new UsageError(`--janus-config ${match[1]}: not a janus.jcfg setting (Janus would ignore it); did you mean ${meant}?`);
     janusConfig[match[1]!] = jcfgValue(match[2]!);
   }
   try {

@@ -187,6 +187,9 @@ describe('compare: inventory and report', function () {
     assert.deepEqual(s.janusConfig, { 'websockets.json': 'compact', session_timeout: 120, 'nat.full_trickle': true });
     assert.deepEqual(s.janusWithout, ['janus.plugin.voicemail', 'janus.plugin.nosip']);
     assert.throws(() => parseRunArgs(['x.yaml', '--janus-config', 'json=compact'], {}), /give http\.json=compact and websockets\.json=compact/);
+    // A misspelt janus.jcfg key, which Janus would ignore: as in a scenario's requires.janus.
+    assert.throws(() => parseRunArgs(['x.yaml', '--janus-config', 'sesion_timeout=120'], {}), (e: Error) => e instanceof UsageError && e.message === '--janus-config sesion_timeout: not a janus.jcfg setting (Janus would ignore it); did you mean session_timeout?');
+    assert.throws(() => parseRunArgs(['x.yaml', '--janus-config', 'media.dtls_mtuu=1200'], {}), /did you mean media\.dtls_mtu\?/);
     for (const bad of [['--janus-config', 'plugins_folder=/tmp'], ['--janus-config', 'http.port=80'], ['--janus-config', 'rabbit.x=1'], ['--janus-config', 'novalue'], ['--janus-without', 'voicemail'], ['--janus-without', 'janus.plugin.x', '--url', 'ws://127.0.0.1:8188']]) {
       assert.throws(() => parseRunArgs(['x.yaml', ...bad], {}), UsageError, bad.join(' '));
     }
