@@ -97,15 +97,17 @@ export const exchangeProperties = {
 
 /**
  * Whether a pattern leaves the value at `path` unchecked: one of the mappings on the way lacks
- * the next key. Operators that only choose or tighten patterns leave out what every pattern they
- * hold leaves out: `$oneOf` (each alternative), `$janus` (each version's), `$exact`. Others
+ * the next key, or is no mapping (a marker, `$type`: a type names no key). Operators that only
+ * choose or tighten patterns leave out what every pattern they hold leaves out: `$oneOf` (each
+ * alternative), `$janus` (each version's), `$exact`. Others
  * (`$not`, `$schema`, ...) decide for the whole value. What `expect` leaves out keeps the check
  * a step makes without `expect` (no error reply), so writing a pattern never makes a step weaker
  * than writing none.
  */
 export function leavesOut(pattern: unknown, path: readonly string[], version?: string): boolean {
-  if (pattern === undefined) return true;
-  if (!isRecord(pattern)) return false;
+  // A pattern that is no mapping (a marker such as `$any` or `$object`, a value) names no key
+  // below it: `plugindata: $object` or `body: $any` let an error reply through as checked.
+  if (!isRecord(pattern)) return true;
   const operators = Object.keys(pattern).filter((k) => k.startsWith('$') && !k.startsWith('$$'));
   // Several operators on one value must all hold: the value is unchecked only if none checks it.
   if (operators.length > 0) return operators.every((op) => operatorLeavesOut(op, pattern[op], path, version));
@@ -121,6 +123,8 @@ export function leavesOut(pattern: unknown, path: readonly string[], version?: s
  * pattern for the version the step fails on the `$janus` itself; an error reply fails it first.
  */
 function operatorLeavesOut(op: string, argument: unknown, path: readonly string[], version: string | undefined): boolean {
+  // `$type` checks the kind of the value, never a key of it: an error reply is an object too.
+  if (op === '$type') return true;
   if (op === '$exact') return leavesOut(argument, path, version);
   if (op === '$oneOf') return Array.isArray(argument) && argument.every((p) => leavesOut(p, path, version));
   if (op !== '$janus' || !isRecord(argument)) return false;

@@ -55,6 +55,10 @@ describe('an expect that leaves `janus` out still fails on an error reply', func
     ['a whole-message $oneOf none of whose alternatives names janus or error', '  - request: info\n    expect: { $oneOf: [{ transaction: "${transaction}" }, { session_id: 5 }] }\n'],
     ['a whole-message $janus whose patterns name neither', '  - request: info\n    expect: { $janus: { ">=0.1.0": { transaction: "${transaction}" } } }\n'],
     ['a $oneOf inside $exact, with another operator beside it', '  - request: info\n    expect: { $exact: { $oneOf: [{ transaction: "${transaction}" }] }, $oneOf: [{ transaction: $string }] }\n'],
+    // A type (a marker, `$type`) checks no key below it: an error reply is an object too.
+    ['a whole-message $type', '  - request: info\n    expect: { $type: object }\n'],
+    ['a whole-message $oneOf of markers', '  - request: info\n    expect: { $oneOf: [$object, $null] }\n'],
+    ['a whole-message $exact of $any', '  - request: info\n    expect: { $exact: $any }\n'],
   ];
   for (const [what, steps] of weakened) {
     it(`${what}: fails with the error, as without expect`, async function () {
@@ -251,6 +255,13 @@ describe('an http step without expect fails on an error', function () {
   it('an expect that leaves the status out fails on a 404', async function () {
     const result = await run('hheaders', '  - http: { path: /missing }\n    expect: { headers: { content-type: $any } }\n');
     assert.match(result.failure?.summary ?? 'passed', /got HTTP status 404$/);
+  });
+  it('an expect whose body is only a type fails on a Janus error body: the type names no key of it', async function () {
+    // Each passed before: a marker or $type read as naming `janus`.
+    for (const body of ['$any', '$object', '$present', '{ $type: object }']) {
+      const result = await run(`htype-${body.replace(/\W/g, '')}`, `  - http: { method: POST, body: { janus: bogus } }\n    expect: { status: 200, body: ${body} }\n`);
+      assert.match(result.failure?.summary ?? 'passed', /got an error reply: 457 INVALID_REQUEST_PATH/, body);
+    }
   });
   it('an expect that names only the status fails on a Janus error body', async function () {
     const result = await run('hstatus', '  - http: { method: POST, body: { janus: bogus } }\n    expect: { status: 200 }\n');
