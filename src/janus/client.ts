@@ -96,6 +96,10 @@ class Pending {
   readonly verb?: string;
   /** The session the request was sent to, whose long-poll brings its event. */
   readonly sessionId?: number;
+  /** The handle the request was sent to, whose plugin answers it with an event. */
+  readonly handleId?: number;
+  /** The session the request names, in its route or its text. */
+  private readonly addressed?: number;
   ack?: JanusMessage;
   /** Whether the transport's send settled: the exchange's signal speaks of it until then. */
   sendOver = false;
@@ -117,7 +121,23 @@ class Pending {
     this.transaction = transactionOf(payload);
     this.verb = typeof payload === 'string' ? undefined : verbOf(payload);
     this.sessionId = route.sessionId;
+    // A raw payload, or one sent at a level above its ids (`at: root`), names them in its text only.
+    const written = route.handleId === undefined || route.sessionId === undefined ? requestObject(payload) : undefined;
+    this.handleId = route.handleId ?? idOf(written?.handle_id);
+    this.addressed = this.sessionId ?? idOf(written?.session_id);
     this.seenBefore = client.uncorrelatedCount;
+  }
+
+  /**
+   * Whether an event with this request's transaction is its answer: one from another handle or
+   * session is not, though it names the transaction (a request that ended at its ack, whose
+   * transaction a later request reuses: its event, late, passed for the later one's).
+   */
+  answeredBy(event: JanusMessage): boolean {
+    const sender = idOf(event.sender);
+    const session = idOf(event.session_id);
+    return (this.handleId === undefined || sender === undefined || sender === this.handleId)
+      && (this.addressed === undefined || session === undefined || session === this.addressed);
   }
 
   /** Ends the request as timed out (its time limit, or the caller's signal). */
@@ -604,7 +624,8 @@ export class JanusClient {
     const verb = verbOf(msg);
     const tx = typeof msg.transaction === 'string' ? msg.transaction : undefined;
     if (direct && tx !== undefined && direct.transaction !== undefined && tx !== direct.transaction) return this.misaddressed(msg, direct, tx);
-    const waiting = tx !== undefined ? this.pending.get(tx) : undefined;
+    const named = tx !== undefined ? this.pending.get(tx) : undefined;
+    const waiting = named && (verb !== 'event' || named.answeredBy(msg)) ? named : undefined;
     // Pushed, or the body of a POST whose request a pushed copy answered first: the order they come in tells nothing.
     if (!waiting && tx !== undefined && ANSWER_VERBS.has(verb ?? '')) {
       const answered = this.finished.get(tx);

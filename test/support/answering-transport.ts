@@ -1,5 +1,6 @@
 import type { JanusMessage } from '../../src/protocol/messages.js';
 import type { TransportDefinition } from '../../src/transports/contract.js';
+import { withRouteIds } from '../../src/transports/wire.js';
 
 /**
  * A transport with no server behind it: every request gets `success` with `data` (a session id,
@@ -12,7 +13,8 @@ export function answeringTransport(name: string, when: 'inside-send' | 'later', 
 /**
  * A transport with no server behind it that gives each request the replies `answers` makes for
  * it, one at a time, each on a later turn, in order (as Janus sends an ack and then an event);
- * the first from inside send() or from a later callback.
+ * the first from inside send() or from a later callback. The request carries the ids of its
+ * route, as a WebSocket frame does.
  */
 export function scriptedTransport(name: string, answers: (request: JanusMessage) => JanusMessage[], when: 'inside-send' | 'later' = 'later'): TransportDefinition {
   return {
@@ -22,8 +24,8 @@ export function scriptedTransport(name: string, answers: (request: JanusMessage)
     async connect(_options, sink) {
       return {
         ignoresSignal: true,
-        send(payload) {
-          const replies = answers((typeof payload === 'string' ? JSON.parse(payload) : payload) as JanusMessage);
+        send(payload, route) {
+          const replies = answers(withRouteIds((typeof payload === 'string' ? JSON.parse(payload) : payload) as JanusMessage, route));
           const next = (): void => {
             const reply = replies.shift();
             if (!reply) return;
