@@ -75,6 +75,8 @@ const REPLY_VERBS = new Set(['success', 'error', 'ack', 'server_info']);
  * for a request already answered is a server's mistake.
  */
 const ANSWER_VERBS = new Set(['success', 'error', 'server_info', 'pong']);
+/** Verbs of what Janus sends in reply to a request, which may end one sent without a transaction. */
+const UNTRANSACTED_REPLY_VERBS = new Set([...ANSWER_VERBS, 'ack']);
 /** Why a request's exchange ends: one value for all, as an abort without a reason builds a DOMException (and its stack) every time. */
 const EXCHANGE_OVER = Object.freeze({ reason: 'the request has its outcome' });
 /** How long an automatic keepalive waits for its ack at least, whatever its period. */
@@ -712,10 +714,12 @@ export class JanusClient {
   /**
    * A reply without a transaction ends the oldest request sent without one; Janus also leaves
    * the transaction out of errors it raises before reading it (456, 467), so failing that, an
-   * error ends the oldest request still waiting.
+   * error ends the oldest request still waiting. Only a reply: notifications carry no
+   * transaction either (`detached`, `hangup`, `timeout`, a long-poll's `keepalive`), and one
+   * that came first passed for the reply (a raw step's 456 error never looked at).
    */
   private untransactedFor(verb: string | undefined): Pending | undefined {
-    if (verb === 'event' || verb === undefined) return undefined;
+    if (!UNTRANSACTED_REPLY_VERBS.has(verb ?? '')) return undefined;
     return this.untransacted[0] ?? (verb === 'error' ? this.pending.values().next().value : undefined);
   }
 

@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadFiles } from '../../src/compile/load-files.js';
 import type { JanusMessage } from '../../src/protocol/messages.js';
 import type { ScenarioResult } from '../../src/run/events.js';
-import { runScenario } from '../../src/run/run-scenario.js';
-import { getTransport, registerTransport } from '../../src/transports/registry.js';
-import { scriptedTransport } from '../support/answering-transport.js';
+import { runScripted } from '../support/scripted-run.js';
 
 /**
  * A request step that waits for its plugin's event takes the event with its transaction from
@@ -48,21 +42,10 @@ function lateEvents(): (request: JanusMessage) => JanusMessage[] {
 
 describe('a plugin event answers the request sent to its handle, not another with the same transaction', function () {
   this.timeout(20_000);
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'janus-scenarios-late-event-'));
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
-
-  async function run(name: string, steps: string): Promise<ScenarioResult> {
-    // A fresh server per scenario: what it holds back belongs to one run.
-    const transport = `${TRANSPORT}-${name}`;
-    if (!getTransport(transport)) registerTransport(scriptedTransport(transport, lateEvents()));
-    const file = join(dir, `${name}.yaml`);
-    writeFileSync(file, `name: ${name}\nsteps:\n  - request: create\n  - request: { janus: attach, plugin: ${ECHO} }\n    as: a\n  - request: { janus: attach, plugin: ${ECHO} }\n    as: b\n  - request: { janus: message, body: { audio: true }, transaction: t1 }\n    handle: a\n    expect: { janus: ack }\n${steps}`);
-    const loaded = loadFiles([file], { cwd: dir });
-    assert.deepEqual(loaded.diagnostics, []);
-    return runScenario(loaded.scenarios[0]!, { transport, url: `${transport}://x`, tls: {}, secrets: {} }, { seed: 's', stepTimeoutMs: 2000, scenarioTimeoutMs: 10_000, schemaMode: 'off' });
+  function run(name: string, steps: string): Promise<ScenarioResult> {
+    // A server of its own per scenario: what it holds back belongs to one run.
+    const text = `steps:\n  - request: create\n  - request: { janus: attach, plugin: ${ECHO} }\n    as: a\n  - request: { janus: attach, plugin: ${ECHO} }\n    as: b\n  - request: { janus: message, body: { audio: true }, transaction: t1 }\n    handle: a\n    expect: { janus: ack }\n${steps}`;
+    return runScripted(`${TRANSPORT}-${name}`, lateEvents, name, text);
   }
 
   it('a request reusing the transaction fails on its own refusal, which the other handle\'s late event passed', async function () {
