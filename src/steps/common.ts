@@ -105,16 +105,24 @@ export const exchangeProperties = {
  * than writing none.
  */
 export function leavesOut(pattern: unknown, path: readonly string[], version?: string): boolean {
+  const [key, ...rest] = path;
+  // An array's elements: each pattern written for one must leave the rest of the path out.
+  if (key === EACH_ELEMENT && Array.isArray(pattern)) return pattern.every((p) => leavesOut(p, rest, version));
   // A pattern that is no mapping (a marker such as `$any` or `$object`, a value) names no key
   // below it: `plugindata: $object` or `body: $any` let an error reply through as checked.
   if (!isRecord(pattern)) return true;
   const operators = Object.keys(pattern).filter((k) => k.startsWith('$') && !k.startsWith('$$'));
   // Several operators on one value must all hold: the value is unchecked only if none checks it.
   if (operators.length > 0) return operators.every((op) => operatorLeavesOut(op, pattern[op], path, version));
-  const [key, ...rest] = path;
   if (!Object.hasOwn(pattern, key!)) return true;
   return rest.length > 0 && leavesOut(pattern[key!], rest, version);
 }
+
+/**
+ * A path step standing for every element of an array: `['body', EACH_ELEMENT, 'janus']` is the
+ * `janus` of each message of a long-poll's array. No pattern key is written so.
+ */
+export const EACH_ELEMENT = '\u0000each element';
 
 /**
  * `$janus` with the server's version known holds only the pattern of that version: another
@@ -123,8 +131,10 @@ export function leavesOut(pattern: unknown, path: readonly string[], version?: s
  * pattern for the version the step fails on the `$janus` itself; an error reply fails it first.
  */
 function operatorLeavesOut(op: string, argument: unknown, path: readonly string[], version: string | undefined): boolean {
-  // `$type` checks the kind of the value, never a key of it: an error reply is an object too.
-  if (op === '$type') return true;
+  // `$type` and `$length` check the kind and size of the value, never a key of it: an error reply is an object too.
+  if (op === '$type' || op === '$length') return true;
+  // The patterns of `$contains` and `$anyOrder` are each for an element.
+  if (op === '$contains' || op === '$anyOrder') return path[0] !== EACH_ELEMENT || (Array.isArray(argument) && argument.every((p) => leavesOut(p, path.slice(1), version)));
   if (op === '$exact') return leavesOut(argument, path, version);
   if (op === '$oneOf') return Array.isArray(argument) && argument.every((p) => leavesOut(p, path, version));
   if (op !== '$janus' || !isRecord(argument)) return false;

@@ -2,7 +2,7 @@ import { MAX_MESSAGE_BYTES, TooLargeError } from '../transports/limits.js';
 import { describeError } from '../transports/wire.js';
 import { HttpCall, httpOrigin } from '../transports/http-client.js';
 import { formatDuration } from '../core/duration.js';
-import { checkExpectKeys, commonProperties, errorRefusal, leavesOut, namesValues, perVersion, pluginError, pluginErrorRefusal, POSITIVE_DURATION, requireValues, saveProperty } from './common.js';
+import { checkExpectKeys, commonProperties, EACH_ELEMENT, errorRefusal, leavesOut, namesValues, perVersion, pluginError, pluginErrorRefusal, POSITIVE_DURATION, requireValues, saveProperty } from './common.js';
 import { isRecord, ownValue } from '../core/own.js';
 import type { DocPath } from '../core/source.js';
 import { describeJanusError } from '../protocol/errors.js';
@@ -62,6 +62,9 @@ export const httpStep: StepKind = {
     const refusesStatus = perVersion(raw.expect, (version) => leavesOut(raw.expect, ['status'], version));
     const refusesJanusError = errorRefusal(raw.expect, ['body']);
     const refusesPluginError = cc.cleanup ? () => false : pluginErrorRefusal(raw.expect, ['body']);
+    // A long-poll with `maxev` answers with an array: each of its messages is checked as one body is.
+    const refusesJanusErrorIn = errorRefusal(raw.expect, ['body', EACH_ELEMENT]);
+    const refusesPluginErrorIn = cc.cleanup ? () => false : pluginErrorRefusal(raw.expect, ['body', EACH_ELEMENT]);
     const save = compileSave(raw, cc);
     const timeoutMs = raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout'], { positive: true });
     const client = cc.client({});
@@ -103,7 +106,8 @@ export const httpStep: StepKind = {
         else if (reply.body !== null && typeof reply.body === 'object') ctx.traffic(actor, 'in', reply.body as JanusMessage, undefined, status, api);
         else ctx.traffic(actor, 'in', typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body), undefined, status, api);
         const version = ctx.matchRuntime(actor).serverVersion;
-        const refuses = { status: refusesStatus(version), janusError: refusesJanusError(version), pluginError: refusesPluginError(version) };
+        const inArray = Array.isArray(reply.body);
+        const refuses = { status: refusesStatus(version), janusError: (inArray ? refusesJanusErrorIn : refusesJanusError)(version), pluginError: (inArray ? refusesPluginErrorIn : refusesPluginError)(version) };
         let failure = refusal(reply, refuses, step.title, raw.expect);
         const mismatches = failure || !expect ? [] : ctx.match(expect, reply, actor);
         if (mismatches.length > 0) failure = mismatchFailure(`the HTTP reply to ${step.title} did not match`, { expected: raw.expect, actual: reply, mismatches });
@@ -158,10 +162,11 @@ interface HttpReply {
  */
 function refusal(reply: HttpReply, refuses: { status: boolean; janusError: boolean; pluginError: boolean }, title: string, expected: unknown): StepFailure | undefined {
   if (refuses.status && reply.status >= 400) return mismatchFailure(`${title} got HTTP status ${reply.status}`, { expected, actual: reply });
-  if (refuses.janusError && ownValue(reply.body, 'janus') === 'error') {
-    return mismatchFailure(`${title} got an error reply: ${describeJanusError(reply.body as JanusMessage) ?? '(no error code)'}`, { expected, actual: reply });
-  }
-  const refused = refuses.pluginError && isRecord(reply.body) ? pluginError(reply.body as JanusMessage) : undefined;
+  // A long-poll's array of messages, or the one message of the body.
+  const messages = (Array.isArray(reply.body) ? reply.body : [reply.body]).filter(isRecord) as JanusMessage[];
+  const error = refuses.janusError ? messages.find((m) => ownValue(m, 'janus') === 'error') : undefined;
+  if (error) return mismatchFailure(`${title} got an error reply: ${describeJanusError(error) ?? '(no error code)'}`, { expected, actual: reply });
+  const refused = refuses.pluginError ? messages.map(pluginError).find((r) => r !== undefined) : undefined;
   if (refused) return mismatchFailure(`${title} got a plugin error: ${refused}`, { expected, actual: reply });
   return undefined;
 }

@@ -263,6 +263,18 @@ describe('an http step without expect fails on an error', function () {
       assert.match(result.failure?.summary ?? 'passed', /got an error reply: 457 INVALID_REQUEST_PATH/, body);
     }
   });
+  it("a plugin's refusal in a long-poll's array fails a step whose expect leaves it out of the elements", async function () {
+    // Each passed before: only a body that was one message was looked at.
+    const poll = '  - http: { path: "/4242?maxev=5" }\n';
+    for (const expect of ['', '    expect: { status: 200, body: { $contains: [{ janus: event, transaction: h-msg }] } }\n', '    expect: { body: { $length: 1 } }\n', '    expect: { body: [{ janus: event }] }\n']) {
+      const result = await run(`hpoll-${expect.replace(/\W/g, '')}`, `${poll}${expect}`);
+      assert.equal(result.failure?.summary, 'HTTP GET /4242?maxev=5 got a plugin error: 413 (ECHOTEST_INVALID_ELEMENT): Message error: no supported attributes found', expect);
+    }
+    for (const expect of ['    expect: { body: { $contains: [{ plugindata: { data: { error_code: 413 } } }] } }\n', '    expect: { body: [{ plugindata: { data: { error: $string } } }] }\n']) {
+      const result = await run(`hpollnamed-${expect.replace(/\W/g, '')}`, `${poll}${expect}`);
+      assert.equal(result.status, 'passed', `${expect}: ${result.failure?.summary}`);
+    }
+  });
   it('an expect that names only the status fails on a Janus error body', async function () {
     const result = await run('hstatus', '  - http: { method: POST, body: { janus: bogus } }\n    expect: { status: 200 }\n');
     assert.match(result.failure?.summary ?? 'passed', /got an error reply: 457 INVALID_REQUEST_PATH/);
@@ -349,6 +361,8 @@ async function answeringServer(): Promise<http.Server> {
       const json = (value: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
       if (req.method === 'GET') {
         if (req.url?.split('?')[0]!.endsWith('/info')) json({ janus: 'server_info', name: 'Fake', version_string: '1.1.2' });
+        // A long-poll with maxev: an array, here of one EchoTest event refusing its message.
+        else if (req.url === '/janus/4242?maxev=5') json([{ janus: 'event', session_id: 4242, sender: 1, transaction: 'h-msg', plugindata: { plugin: 'janus.plugin.echotest', data: { echotest: 'event', error_code: 413, error: 'Message error: no supported attributes found' } } }]);
         else res.writeHead(404).end();
         return;
       }
