@@ -152,6 +152,16 @@ describe('placeholders', function () {
       const out = substituteParams({ room: '${room}', desc: 'room ${room}', later: '${sid}', list: ['${flag}'] }, { room: 1234, flag: false });
       assert.deepEqual(out, { room: 1234, desc: 'room 1234', later: '${sid}', list: [false] });
     });
+    it('a path into a parameter reads the field, as ${name.path} does at run time', function () {
+      // Each was left for run time before, where the parameter is no name: a load error.
+      const obj = { n: 60, list: [{ room: 7 }] };
+      const out = substituteParams({ a: '${obj.n}', b: '${obj.list.0.room}', c: '${obj.list[0].room}', d: 'n=${obj.n}', e: '${obj.nope}' }, { obj });
+      assert.deepEqual(out, { a: 60, b: 7, c: 7, d: 'n=60', e: '${obj.nope}' });
+    });
+    it('$${ stays the escape of a literal ${, also before a parameter\'s name', function () {
+      // "$${t}" became "$60" before: an unknown marker, or other text than written.
+      assert.deepEqual(substituteParams({ a: '$${t}', b: 'x $${t} ${t}' }, { t: 60 }), { a: '$${t}', b: 'x $${t} 60' });
+    });
   });
 
   describe('unresolved at run time', function () {
