@@ -84,6 +84,19 @@ steps:
     no_event: {}
     for: 300ms
 `,
+    'reused-transaction.yaml': `name: a transaction reused after its request ended at the ack
+steps:
+  - request: create
+  - request: { janus: attach, plugin: janus.plugin.echotest }
+    as: a
+  - request: { janus: attach, plugin: janus.plugin.echotest }
+    as: b
+  - request: { janus: message, body: { audio: true }, transaction: t1 }
+    handle: a
+    expect: { janus: ack }
+  - request: { janus: message, body: {}, transaction: t1 }
+    handle: b
+`,
     'slow-reply.yaml': `name: a reply slower than the step allows
 steps:
   - request: create
@@ -136,6 +149,14 @@ steps:
     assert.equal(run.code, 1, run.stdout + run.stderr);
     assert.equal(run.stdout.match(/pattern 2 \(line 10\) matches 2 messages main received \(#\d+, #\d+\) by the end of the steps/g)?.length, 2, run.stdout);
     assert.equal(run.stdout.match(/order-later-message\.yaml:8:5/g)?.length, 2, run.stdout);
+  });
+
+  it("a request reusing the transaction of one that ended at its ack fails on its own plugin refusal, over both transports", async function () {
+    // Over http it passed: the long-poll brought handle a's event after the POST's ack, and handle b's request took it.
+    const run = await runCli(['run', files.path('reused-transaction.yaml'), ...janusUrls(), '--transport', 'http,ws']);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.equal(run.stdout.match(/main message got a plugin error: 413 \(ECHOTEST_INVALID_ELEMENT\)/g)?.length, 2, run.stdout);
+    assert.equal(run.stdout.match(/reused-transaction\.yaml:11:5/g)?.length, 2, run.stdout);
   });
 
   it('a no_event on a closed connection fails instead of passing having seen nothing', async function () {
