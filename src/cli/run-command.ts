@@ -3,7 +3,7 @@ import { ExitCode } from '../core/exit-codes.js';
 import { Multiplexer } from '../events/multiplexer.js';
 import type { Reporter } from '../events/reporter.js';
 import { stopAllJanus } from '../managed/live.js';
-import { listing, planSuite, withTags, type Plan, type PlanSettings } from '../plan/index.js';
+import { ContactInterrupted, listing, planSuite, withTags, type Plan, type PlanSettings } from '../plan/index.js';
 import { Redactor, urlSecrets } from '../report/redact.js';
 import { cleanupWarnings, sessionsLeftLine } from '../report/warnings.js';
 import { wantsColour } from '../reporters/colour.js';
@@ -46,34 +46,54 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
     return ExitCode.invalidInput;
   }
   const unguard = guardOutput(redactor);
+  // Ctrl-C is handled from the first contact with a --url server on: it ends that contact at
+  // once (exit 130) instead of killing the process with whatever it holds open.
+  let endReports = (): void => undefined;
   try {
-    const plan = await planSuite(scenarios, planSettings(settings));
-    if (plan.shard && plan.tests.length === 0) {
-      io.err(`shard ${plan.shard.index}/${plan.shard.total} has no tests: ${plan.shard.allTestIds.length} test(s) are planned, and a file is never split`);
-    }
-    if (settings.list) {
-      // A server that cannot be asked for its info is one line, as a run's is: a listing runs
-      // nothing, so no reporter has a run to tell of.
-      if (plan.fault) {
-        io.err(`error: ${clip(redactor.text(plan.fault), 1000)}`);
-        return ExitCode.infrastructure;
-      }
-      io.out(listing(plan));
-      return ExitCode.passed;
-    }
-    const extra = options.coverage ? [new (await import('../reporters/coverage.js')).CoverageReporter({ redactor, out: process.stdout })] : [];
-    // One reporter that throws is named once (redacted) and dropped; the others go on, and the run fails.
-    const failures = reporterFailures(io.err, (t) => redactor.text(t));
-    const multiplexer = new Multiplexer([learnSecrets(redactor), ...reporters, ...extra], failures.onError);
-    // The console reporter warns of sessions left itself; mocha's own reporters (dot, list, ...) do
-    // not. Its module is loaded already when it was chosen (the default).
-    const { ConsoleReporter } = await import('../reporters/console.js');
-    const consoleShown = reporters.some((r) => r instanceof ConsoleReporter);
-    return failures.verdict(await runPlan(plan, { ...settings, consoleShown }, multiplexer, redactor, io));
+    return await withInterrupts(io.err, () => endReports(), async (signal) => {
+      const plan = await planSuite(scenarios, { ...planSettings(settings), signal }).catch((e: unknown) => {
+        if (e instanceof ContactInterrupted) return undefined;
+        throw e;
+      });
+      if (!plan) return ExitCode.interrupted;
+      return planned(plan, settings, { redactor, reporters, coverage: options.coverage === true, signal, io, endWith: (end) => (endReports = end) });
+    });
   } finally {
     await stopAllJanus();
     unguard();
   }
+}
+
+/** What the run does once planned: list it, or run it with the reporters and return the exit code. */
+async function planned(
+  plan: Plan,
+  settings: RunSettings,
+  how: { redactor: Redactor; reporters: Reporter[]; coverage: boolean; signal: AbortSignal; io: Io; endWith: (endReports: () => void) => void },
+): Promise<number> {
+  const { redactor, reporters, io } = how;
+  if (plan.shard && plan.tests.length === 0) {
+    io.err(`shard ${plan.shard.index}/${plan.shard.total} has no tests: ${plan.shard.allTestIds.length} test(s) are planned, and a file is never split`);
+  }
+  if (settings.list) {
+    // A server that cannot be asked for its info is one line, as a run's is: a listing runs
+    // nothing, so no reporter has a run to tell of.
+    if (plan.fault) {
+      io.err(`error: ${clip(redactor.text(plan.fault), 1000)}`);
+      return ExitCode.infrastructure;
+    }
+    io.out(listing(plan));
+    return ExitCode.passed;
+  }
+  const extra = how.coverage ? [new (await import('../reporters/coverage.js')).CoverageReporter({ redactor, out: process.stdout })] : [];
+  // One reporter that throws is named once (redacted) and dropped; the others go on, and the run fails.
+  const failures = reporterFailures(io.err, (t) => redactor.text(t));
+  const multiplexer = new Multiplexer([learnSecrets(redactor), ...reporters, ...extra], failures.onError);
+  // The console reporter warns of sessions left itself; mocha's own reporters (dot, list, ...) do
+  // not. Its module is loaded already when it was chosen (the default).
+  const { ConsoleReporter } = await import('../reporters/console.js');
+  const consoleShown = reporters.some((r) => r instanceof ConsoleReporter);
+  how.endWith(() => void multiplexer.emit({ type: 'run:end', at: Date.now(), status: 'interrupted' }));
+  return failures.verdict(await runPlan(plan, { ...settings, consoleShown }, multiplexer, redactor, io, how.signal));
 }
 
 export function planSettings(settings: RunSettings): PlanSettings {
@@ -82,17 +102,14 @@ export function planSettings(settings: RunSettings): PlanSettings {
 }
 
 /**
- * Runs the plan with Ctrl-C handled: the first stops the run (running scenarios clean up, the
+ * Runs the plan; `signal` is Ctrl-C's: the first stops the run (running scenarios clean up, the
  * reports say what happened, exit 130); a second ends the reports at once, kills every Janus
- * this process started and exits.
+ * this process started and exits (withInterrupts).
  */
-async function runPlan(plan: Plan, settings: RunSettings & { consoleShown: boolean }, reporter: Multiplexer, redactor: Redactor, io: Io): Promise<number> {
-  const endReports = (): void => void reporter.emit({ type: 'run:end', at: Date.now(), status: 'interrupted' });
-  return withInterrupts(io.err, endReports, async (signal) => {
-    const seed = settings.seed ?? randomSeed();
-    const outcome = await runSuite(plan, { reporter, jobs: settings.jobs, bail: settings.bail, retries: settings.retries, signal, seed });
-    return exitCode(plan, outcome, settings, redactor, io);
-  });
+async function runPlan(plan: Plan, settings: RunSettings & { consoleShown: boolean }, reporter: Multiplexer, redactor: Redactor, io: Io, signal: AbortSignal): Promise<number> {
+  const seed = settings.seed ?? randomSeed();
+  const outcome = await runSuite(plan, { reporter, jobs: settings.jobs, bail: settings.bail, retries: settings.retries, signal, seed });
+  return exitCode(plan, outcome, settings, redactor, io);
 }
 
 /** What the run printed after its reporters, and its exit code. */

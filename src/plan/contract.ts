@@ -28,6 +28,8 @@ export interface PlanSettings {
   shard?: { index: number; total: number };
   /** Default 5 s. */
   stepTimeoutMs?: number;
+  /** Ctrl-C while the first contact with a `--url` server waits: planSuite rejects with ContactInterrupted. */
+  signal?: AbortSignal;
   /** Default 60 s. */
   scenarioTimeoutMs?: number;
   /** Default 'strict'. */

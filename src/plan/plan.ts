@@ -24,7 +24,7 @@ export async function planSuite(scenarios: CompiledScenario[], settings: PlanSet
   if (settings.grep && all.length === 0) throw new UsageError(`no test matches --grep ${JSON.stringify(settings.grep)}${settings.invert ? ' with --invert' : ''}`);
   const chosen = settings.shard ? selectShard(all.map((c) => ({ ...c, file: c.info.file })), settings.shard.index, settings.shard.total) : all;
   const shard = settings.shard && { ...settings.shard, allTestIds: all.map((c) => c.info.id) };
-  const targetSettings: TargetSettings = { transports, secrets: settings.secrets ?? {}, tls: settings.tls ?? {}, janusBinary: settings.janusBinary, janusConfig: settings.janusConfig, janusWithout: settings.janusWithout, stepTimeoutMs: settings.stepTimeoutMs };
+  const targetSettings: TargetSettings = { transports, secrets: settings.secrets ?? {}, tls: settings.tls ?? {}, janusBinary: settings.janusBinary, janusConfig: settings.janusConfig, janusWithout: settings.janusWithout, stepTimeoutMs: settings.stepTimeoutMs, ...(settings.signal && { signal: settings.signal }) };
   let targets: TargetPlan;
   try {
     await loadClients(transports);

@@ -32,7 +32,7 @@ export async function remotePlan(urls: string[], adminUrls: string[], common: Ta
   // peer processes of its own.
   let peers: PeerHost & { shutdown(): Promise<void> } | undefined;
   let newPeerHost: (() => typeof peers) | undefined;
-  for (const t of common.transports) infos.set(t, await serverInfo(t, byTransport.get(t)!, common.tls, common.stepTimeoutMs ?? DEFAULT_FIRST_CONTACT_MS));
+  for (const t of common.transports) infos.set(t, await serverInfo(t, byTransport.get(t)!, common.tls, common.stepTimeoutMs ?? DEFAULT_FIRST_CONTACT_MS, common.signal));
   const skipFor = (scenario: CompiledScenario, transport: string): string | undefined => {
     const why = transportSkip(scenario, transport);
     if (why) return why;

@@ -32,6 +32,8 @@ export interface TargetSettings {
   janusWithout?: string[];
   /** The first contact (connect and info) waits this long, like every step (default 5 s, as --step-timeout). */
   stepTimeoutMs?: number;
+  /** Ends a first contact with a running server at once (Ctrl-C): planning rejects with ContactInterrupted. */
+  signal?: AbortSignal;
 }
 
 /** `requires.transports` leaves this transport out. */

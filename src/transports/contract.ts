@@ -91,6 +91,12 @@ export interface ConnectOptions {
   /** Connection attempts give up after this long, with a TransportFault. */
   connectTimeoutMs: number;
   /**
+   * The caller stopped waiting (Ctrl-C during the first contact): give up the attempt at once,
+   * with a TransportFault, and leave no timer or socket behind. A transport that ignores it
+   * gives up at its time limit instead.
+   */
+  signal?: AbortSignal;
+  /**
    * Tie each message decoded to the frame it came in (`decodeMessages` with a frame; read with
    * `frameOf`): record and compare keep the wire's shape from it. Asked only by them, as it
    * costs a property on every message.

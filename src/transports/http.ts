@@ -142,7 +142,7 @@ class HttpConnection implements TransportConnection {
     const origin = await httpOrigin(parsed, options.tls, options.connectTimeoutMs);
     const connection = new HttpConnection(parsed, origin, sink, limits, options.wireFrames === true);
     try {
-      await connection.probe(options.connectTimeoutMs);
+      await connection.probe(options.connectTimeoutMs, options.signal);
     } catch (err) {
       await connection.close();
       throw err;
@@ -151,10 +151,10 @@ class HttpConnection implements TransportConnection {
   }
 
   /** GET <base>/info answers on both the Janus and Admin bases; any HTTP status means reachable. */
-  private async probe(timeoutMs: number): Promise<void> {
+  private async probe(timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
     const path = `${this.basePath}/info`;
     try {
-      await this.exchange('GET', path, undefined, undefined, timeoutMs);
+      await this.exchange('GET', path, undefined, signal, timeoutMs);
     } catch (err) {
       throw new TransportFault(`HTTP GET ${this.shown(path)}: ${this.reasonFor(err, timeoutMs)}`);
     }

@@ -28,6 +28,8 @@ export interface WsTransportOptions {
 
 /** After close() asks politely, give the server this long to answer the close frame. */
 const CLOSE_GRACE_MS = 2_000;
+/** Why an opening ended when its caller's signal did. */
+const INTERRUPTED = 'the opening was interrupted';
 
 export function wsTransport(options: WsTransportOptions): TransportDefinition {
   return {
@@ -57,13 +59,18 @@ async function openSocket(options: ConnectOptions, maxPayload: number): Promise<
   }
   const protocol = subprotocolFor(options.api);
   const WebSocketClass = loadedWebSocket() ?? await loadWebSocket();
+  const { signal } = options;
+  if (signal?.aborted) throw new TransportFault(`WebSocket ${shownUrl}: ${INTERRUPTED}`);
   return new Promise((resolve, reject) => {
     const socket = new WebSocketClass(options.url, protocol, socketOptions(options, maxPayload));
     // One timer for the whole opening (DNS, TCP, TLS, the HTTP upgrade): ws's handshakeTimeout
     // would add a second, and a socket timeout, to every connection.
     const timer = setTimeout(() => fail(`no handshake within ${options.connectTimeoutMs} ms`), options.connectTimeoutMs);
+    const onAbort = () => fail(INTERRUPTED);
+    signal?.addEventListener('abort', onAbort, { once: true });
     const settle = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       socket.off('open', onOpen);
       socket.off('error', onError);
     };

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { loadUnixModule } from '../../src/transports/unix.js';
 import { join } from 'node:path';
 import { FakeJanus, type FakeBehaviour } from '../support/fake-janus.js';
-import { runCli, scenarioDir, startCli } from '../support/cli.js';
+import { runCli, scenarioDir, startCli, tmpdirPerTest } from '../support/cli.js';
 import { until } from '../support/transports.js';
 
 /**
@@ -115,6 +116,60 @@ describe('CLI against a hostile server', function () {
       assert.match(run.stderr, transport === 'http' ? /no response within 700 ms/ : /did not answer info within 700ms/);
     });
   }
+
+  // The first contact (connect, then info) comes before any scenario: a signal there used to
+  // kill the runner outright (no exit 130, and a Unix datagram client's socket folder left).
+  describe('Ctrl-C or SIGTERM while the first contact waits', () => {
+    let silent: { close(): void } | undefined;
+    // Before tmpdirPerTest's check: the silent socket's file lives in the test's temp folder.
+    afterEach(() => {
+      silent?.close();
+      silent = undefined;
+      rmSync(join(tmp.dir(), 'silent.sock'), { force: true });
+    });
+    const tmp = tmpdirPerTest();
+    const contacts = [
+      { what: 'an HTTP info probe never answered', signal: 'SIGINT', server: async () => {
+        fake = await FakeJanus.start();
+        fake.behaviour = 'hang';
+        return { url: fake.httpUrl, reached: () => fake.requests.length > 0 };
+      } },
+      { what: 'a WebSocket handshake never answered', signal: 'SIGTERM', server: async () => {
+        fake = await FakeJanus.start();
+        fake.handshake = 'hang';
+        return { url: fake.wsUrl, reached: () => fake.connectionsOpened > 0 };
+      } },
+      { what: 'a WebSocket info never answered', signal: 'SIGINT', server: async () => {
+        fake = await FakeJanus.start();
+        fake.behaviour = 'hang';
+        return { url: fake.wsUrl, reached: () => fake.frames.length > 0 };
+      } },
+      { what: 'a Unix datagram info never answered', signal: 'SIGTERM', server: async () => {
+        const { DgramSocket } = await loadUnixModule();
+        const path = join(tmp.dir(), 'silent.sock');
+        const socket = new DgramSocket();
+        let received = 0;
+        socket.on('data', () => (received += 1));
+        socket.bind(path);
+        silent = socket;
+        return { url: `unix://${path}?type=dgram`, reached: () => received > 0 };
+      } },
+    ] as const;
+
+    for (const { what, signal, server } of contacts) {
+      // The step time limit (60 s) is far above the test's own: only the signal can end the run in time.
+      it(`${what}: ${signal} ends the run at once, exit 130, nothing left`, async () => {
+        const { url, reached } = await server();
+        const cli = startCli(['run', ping.dir, '--url', url, '--step-timeout', '60s'], { env: tmp.env() });
+        await until('the runner to reach the server', reached, 15_000);
+        cli.child.kill(signal);
+        const run = await cli.done;
+        assert.equal(run.signal, null, `the runner died of ${run.signal}`);
+        assert.equal(run.code, 130, run.stdout + run.stderr);
+        assert.match(run.stderr, /^interrupted: /m);
+      });
+    }
+  });
 
   describe('a server that dies while scenarios wait on it', () => {
 
