@@ -108,12 +108,20 @@ async function openClient(broker: BrokerUrl, settings: MqttSettings, options: Co
     ...(options.tls.ca && { ca: options.tls.ca }),
     rejectUnauthorized: !options.tls.insecure,
   };
+  const { signal } = options;
+  if (signal?.aborted) throw new TransportFault(`MQTT ${broker.shown}: the opening was interrupted`);
   const client = (await loadMqtt()).connect(server.href, clientOptions);
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no CONNACK within ${options.connectTimeoutMs} ms`)), options.connectTimeoutMs + 250);
+      const onAbort = (): void => {
+        settle();
+        reject(new Error('the opening was interrupted'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       const settle = (): void => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         client.off('connect', onConnect);
         client.off('error', onError);
         client.off('close', onClose);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { loadUnixModule } from '../../src/transports/unix.js';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { FakeJanus, type FakeBehaviour } from '../support/fake-janus.js';
 import { runCli, scenarioDir, startCli, tmpdirPerTest } from '../support/cli.js';
@@ -153,6 +154,13 @@ describe('CLI against a hostile server', function () {
         socket.bind(path);
         silent = socket;
         return { url: `unix://${path}?type=dgram`, reached: () => received > 0 };
+      } },
+      { what: 'an MQTT broker that never sends CONNACK', signal: 'SIGINT', server: async () => {
+        const accepted: Socket[] = [];
+        const broker = createServer((socket) => accepted.push(socket));
+        await new Promise<void>((resolve) => broker.listen(0, '127.0.0.1', resolve));
+        silent = { close: () => (accepted.forEach((s) => s.destroy()), broker.close()) };
+        return { url: `mqtt://127.0.0.1:${(broker.address() as AddressInfo).port}`, reached: () => accepted.length > 0 };
       } },
     ] as const;
 
