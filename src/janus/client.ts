@@ -190,6 +190,11 @@ export class JanusClient {
   private readonly uncorrelated: JanusMessage[] = [];
   /** @internal read by Pending */
   uncorrelatedCount = 0;
+  /**
+   * The last request ran out of time and nothing came from the server since: the close does not
+   * wait for a handshake it would not answer either.
+   */
+  private silent = false;
   private connection?: TransportConnection;
   /** What connect() was called with: reopen() and cleanup after a close connect the same way. */
   private transport?: TransportDefinition;
@@ -388,6 +393,7 @@ export class JanusClient {
   /** @internal A request's end (Pending.done): it stops waiting, and its outcome goes to the caller; a second call does nothing. */
   settle(pending: Pending, result: RequestOutcome): void {
     if (!this.forget(pending, answers(result, pending))) return;
+    if ('timedOut' in result && !pending.signal?.aborted) this.silent = true;
     this.deadlines.delete(pending);
     if (pending.signal) this.aborts.delete(pending.signal, pending);
     const exchange = pending.exchange;
@@ -581,7 +587,7 @@ export class JanusClient {
       else outcome.left.push({ sessionId, reason });
     }
     for (const sid of leftover) this.forgetSession(sid);
-    const disconnected = this.connection?.close() ?? Promise.resolve();
+    const disconnected = this.connection?.close(this.silent ? { now: true } : undefined) ?? Promise.resolve();
     for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault: new TransportFault('connection closed') });
     this.deadlines.clear();
     this.aborts.release();
@@ -621,6 +627,7 @@ export class JanusClient {
   private receive(msg: JanusMessage, direct?: Pending, bytes?: number): void {
     // A flooding server is no longer read; a request's own reply (an HTTP POST's body: cleanup's destroys) still is.
     if (this.flooded && !direct) return;
+    this.silent = false;
     this.options.onTraffic?.('in', msg);
     this.log.record(msg);
     const verb = verbOf(msg);

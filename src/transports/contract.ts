@@ -166,6 +166,11 @@ export interface TransportConnection {
 export interface CloseRequest {
   code?: number;
   reason?: string;
+  /**
+   * The server stopped answering: end the connection without waiting for its side of a close
+   * handshake (WebSocket), which would not come either.
+   */
+  now?: boolean;
 }
 
 /** How a connection ended: who closed it, and the code and reason when the transport has them. */

@@ -161,6 +161,11 @@ class WsConnection implements TransportConnection {
     this.closed = true;
     if (this.socket.readyState === this.socket.CLOSED) return;
     await new Promise<void>((resolve) => {
+      if (how.now) {
+        this.socket.once('close', () => resolve());
+        this.socket.terminate();
+        return;
+      }
       const grace = setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS);
       this.socket.once('close', () => {
         clearTimeout(grace);

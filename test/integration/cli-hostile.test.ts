@@ -179,6 +179,24 @@ describe('CLI against a hostile server', function () {
     }
   });
 
+  // Its side of the close handshake would not come either: the runner used to wait 2 s more for it.
+  it('ws: a server that left info unanswered is dropped, not asked for a close handshake', async () => {
+    fake = await FakeJanus.start();
+    fake.behaviour = 'hang';
+    const run = await runCli(['run', ping.dir, '--url', fake.wsUrl, '--step-timeout', '500ms']);
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    await until('the fake to see the connection end', () => fake.wsCloseCodes.length === 1, 5000);
+    assert.deepEqual(fake.wsCloseCodes, [1006]);
+  });
+
+  it('ws: a server that answers is closed with a close handshake', async () => {
+    fake = await FakeJanus.start();
+    const run = await runCli(['run', ping.dir, '--url', fake.wsUrl]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    await until('the fake to see both connections end', () => fake.wsCloseCodes.length === 2, 5000);
+    assert.deepEqual(fake.wsCloseCodes, [1000, 1000]);
+  });
+
   describe('a server that dies while scenarios wait on it', () => {
 
     for (const transport of ['http', 'ws'] as const) {

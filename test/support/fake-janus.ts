@@ -69,6 +69,8 @@ export class FakeJanus {
   handshake: FakeHandshake = 'accept';
   readonly requests: ReceivedRequest[] = [];
   readonly frames: string[] = [];
+  /** The close code each WebSocket ended with, as the server saw it: 1006 when the client sent no close frame. */
+  readonly wsCloseCodes: number[] = [];
   /** Bodies the next long-poll GETs answer with (in 'ok' mode), before polls are held again. */
   readonly pollReplies: string[] = [];
   /** Called for each HTTP request before it is answered; tests use it to turn bad mid-run. */
@@ -288,6 +290,7 @@ export class FakeJanus {
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('message', (data) => this.onFrame(ws, data.toString()));
+      ws.on('close', (code) => this.wsCloseCodes.push(code));
     });
   }
 
