@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument, isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLError, type YAMLMap } from '../vendor/yaml.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { DocPath, SourceSpan } from '../core/source.js';
+import { indentationHint } from './yaml-indentation.js';
 
 /**
  * A YAML file parsed with positions kept. The rest of the pipeline works on plain values and
@@ -162,6 +163,8 @@ function yamlDiagnostic(e: YAMLError, text: string, at: (offset: number, width?:
     case 'TAG_RESOLVE_FAILED':
       return { span: at(e.pos[0], e.pos[1] - e.pos[0]), message: `invalid YAML: ${message}; scenario files use no tags but the core ones (!!str, !!int, ...)` };
   }
+  const indentation = indentationHint(message, text, e.pos[0]);
+  if (indentation) return { span: at(indentation.offset), message: `invalid YAML: ${message}`, hint: indentation.hint };
   return { span: at(e.pos[0]), message: `invalid YAML: ${message}` };
 }
 

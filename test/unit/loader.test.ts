@@ -236,6 +236,23 @@ describe('loader and compiler (loadFiles)', function () {
       assert.deepEqual(load('typos.yaml').diagnostics.map((d) => d.hint).filter(Boolean), ['did you mean "name"?', 'did you mean "steps"?']);
     });
 
+    // The parser's own words ("Sequence item without - indicator", "compact mappings") name no
+    // indentation: the hint says which column the line should start at, and why.
+    it('a step key indented one space too few, too many, or at the dash says which column it belongs at', function () {
+      write({
+        'short.yaml': 'name: x\nsteps:\n  - request: create\n   expect: { janus: success }\n',
+        'dash.yaml': 'name: x\nsteps:\n  - request: create\n  expect: { janus: success }\n',
+        'deep.yaml': 'name: x\nsteps:\n  - request: create\n     expect: { janus: success }\n',
+        'item.yaml': 'name: x\nsteps:\n  - request: create\n   - request: create\n',
+      });
+      const seen = (name: string) => load(name).diagnostics.slice(0, 1).map((d) => `${d.span.line}:${d.span.col} [${d.hint ?? ''}]`);
+      const lineUp = 'the keys of a list item line up under its first key, column 5 (after "- " at line 3); a new item starts with "- "';
+      assert.deepEqual(seen('short.yaml'), [`4:4 [${lineUp}]`]);
+      assert.deepEqual(seen('dash.yaml'), [`4:3 [${lineUp}]`]);
+      assert.deepEqual(seen('deep.yaml'), ['4:6 [the keys of a list item line up under its first key, column 5 (after "- " at line 3): this line starts further right, and reads as part of line 3\'s value; 1 more YAML error after this one, often caused by it; fix this one first]']);
+      assert.deepEqual(seen('item.yaml'), ['4:4 [the "- " of each item of a list lines up, column 3 (at line 3)]']);
+    });
+
     it('a YAML syntax error is reported where it is, not at 1:1', function () {
       write({ 'y.yaml': 'name: y\nsteps:\n  - request: ping\n    expect: { janus: pong }\n    expect: { janus: ack }\n' });
       const [d] = load('y.yaml').diagnostics;
