@@ -3,7 +3,8 @@ import { ExitCode } from '../core/exit-codes.js';
 import { Multiplexer } from '../events/multiplexer.js';
 import type { Reporter } from '../events/reporter.js';
 import { stopAllJanus } from '../managed/live.js';
-import { ContactInterrupted, listing, planSuite, withTags, type Plan, type PlanSettings } from '../plan/index.js';
+import { ContactInterrupted, listing, planSuite, urlTransport, withTags, type Plan, type PlanSettings } from '../plan/index.js';
+import { UsageError } from '../core/usage-error.js';
 import { Redactor, urlSecrets } from '../report/redact.js';
 import { cleanupWarnings, sessionsLeftLine } from '../report/warnings.js';
 import { wantsColour } from '../reporters/colour.js';
@@ -25,7 +26,20 @@ export async function readRunSettings(args: string[], command: string): Promise<
   const config = await loadProjectConfig(process.cwd(), values.config as string | undefined, RUN_OPTIONS);
   const settings = runSettings(mergeOptions(values, config), positionals.length > 0 ? positionals : config.files ?? [], process.env);
   await loadTransportModules(settings.transportModules);
+  if (values.transport === undefined && config.values.transport !== undefined) checkConfigTransports(settings, config.source ?? 'the config file');
   return settings;
+}
+
+/**
+ * The config file's transports (init writes http and ws) with URLs that serve fewer: said with
+ * the file's name, as the command line that is wrong names no --transport.
+ */
+function checkConfigTransports(settings: RunSettings, source: string): void {
+  if (settings.urls.length === 0) return;
+  const served = [...new Set(settings.urls.map((url) => urlTransport('--url', url).name))];
+  const missing = (settings.transports ?? []).filter((t) => !served.includes(t));
+  if (missing.length === 0) return;
+  throw new UsageError(`--transport ${missing.join(',')} (from ${source}) needs a --url for it (given: ${served.join(', ')}); give --transport ${served.join(',')} to run over the given URL only`);
 }
 
 /** `janus-scenarios run` (and `coverage`): load everything first (exit 2 on any problem), plan, run, exit code from the outcome. */

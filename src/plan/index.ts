@@ -4,3 +4,4 @@ export { listing } from './listing.js';
 export { DEFAULT_SCENARIO_TIMEOUT_MS, DEFAULT_STEP_TIMEOUT_MS, type Attempt, type Plan, type PlanSettings, type PlannedTest, type StartedPlan } from './contract.js';
 export { ContactInterrupted, InfrastructureError } from './server-info.js';
 export { withTags, selectedByGrep } from './candidates.js';
+export { urlTransport } from './url-transport.js';

@@ -37,6 +37,15 @@ describe('CLI: init', function () {
     assert.doesNotMatch(plain.stdout, /\u001b\[/);
   });
 
+  // The README's "--url ws://host:8188" in a project init made: the transports http and ws come
+  // from its config file, which the user may not have in mind; the message said only "--transport http".
+  it('a --url for fewer transports than the config file names says the file names them, and how to run over the URL', async () => {
+    assert.equal((await runCli(['init', project])).code, 0);
+    const run = await runCli(['run', '--url', 'ws://127.0.0.1:1'], { cwd: project, env: tmp.env() });
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.equal(run.stderr.split('\n')[0], 'error: --transport http (from janus-scenarios.config.json) needs a --url for it (given: ws); give --transport ws to run over the given URL only');
+  });
+
   it('points the modeline at the installed package, and keeps existing files unless --force', async () => {
     mkdirSync(join(project, 'node_modules/janus-scenarios/schema'), { recursive: true });
     const init = await runCli(['init'], { cwd: project });
