@@ -19,7 +19,7 @@ const INSTALL_HINT = 'run `npm run ensure-janus` or `apt-get install -y janus`';
 
 export async function findInstallation(binary = 'janus', moduleDir?: string): Promise<JanusInstallation> {
   const binaryPath = await findExecutable(binary);
-  if (!binaryPath) throw new JanusStartError(`Janus binary '${binary}' not found; ${INSTALL_HINT}`);
+  if (!binaryPath) throw new JanusStartError(`Janus binary '${binary}' ${await whyNotABinary(binary)}`);
   // Debian installs /usr/bin/janus with modules in /usr/lib/<triplet>/janus; source builds
   // use <prefix>/bin/janus and <prefix>/lib/janus. Follow symlinks to find the real prefix.
   const prefix = dirname(dirname(await realpath(binaryPath)));
@@ -32,6 +32,31 @@ export async function findInstallation(binary = 'janus', moduleDir?: string): Pr
     }
   }
   throw new JanusStartError(`Janus modules not found (looked for plugins/ in ${candidates.join(', ')}); ${INSTALL_HINT}`);
+}
+
+/**
+ * What is wrong with a binary findExecutable refused: a path given that is a folder (an install
+ * prefix: its bin/janus is named) or a file that cannot run says so, instead of sending the user
+ * to install a Janus they have.
+ */
+async function whyNotABinary(binary: string): Promise<string> {
+  if (binary.includes('/')) {
+    if (await isDirectory(binary)) {
+      const inside = join(binary, 'bin', 'janus');
+      return (await isExecutableFile(inside)) ? `is a folder; its janus is ${inside}` : 'is a folder, not the janus executable';
+    }
+    if (await exists(binary)) return 'is not executable';
+  }
+  return `not found; ${INSTALL_HINT}`;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A path as given when it contains a '/', else the first match on PATH, like a shell. */

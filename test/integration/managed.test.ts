@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Agent, request } from 'undici';
@@ -333,6 +333,24 @@ describe('managed Janus', function () {
           return true;
         },
       );
+    });
+
+    // "not found" sent the user to install a Janus that was there all along, one folder down.
+    it('a folder or a file that is not executable given as the binary says so, and names the binary in the folder', async function () {
+      const root = mkdtempSync(join(tmpdir(), 'jstest-binary-'));
+      try {
+        mkdirSync(join(root, 'bin'));
+        writeFileSync(join(root, 'bin', 'janus'), '#!/bin/sh\n', { mode: 0o755 });
+        writeFileSync(join(root, 'janus.jcfg'), '');
+        const reason = (binary: string) => startJanus({ plugins: ['janus.plugin.echotest'], transports: ['http'], config: {} }, { binary }).then(
+          () => assert.fail('started'),
+          (err: unknown) => (assert.ok(err instanceof JanusStartError, String(err)), err.message),
+        );
+        assert.equal(await reason(root), `Janus binary '${root}' is a folder; its janus is ${join(root, 'bin', 'janus')}`);
+        assert.equal(await reason(join(root, 'janus.jcfg')), `Janus binary '${join(root, 'janus.jcfg')}' is not executable`);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
     });
 
     it('rejects a plugin that is not installed', async function () {
