@@ -25,6 +25,8 @@ const REASON_BY_CODE: Record<string, string> = {
   EADDRNOTAVAIL: 'address not available',
 };
 
+const NOT_HTTP = "the server's answer is not HTTP (is this port Janus's HTTP or WebSocket port?)";
+
 /** Node's TLS verification codes; their messages ("self-signed certificate") are already good. */
 const TLS_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -48,6 +50,9 @@ export function describeError(err: unknown): string {
   if (code && TLS_CODES.has(code)) return oneLine(`TLS: ${message}`);
   if (code && code.startsWith('ERR_SSL')) return oneLine(`TLS: ${message}`);
   if (code && REASON_BY_CODE[code]) return REASON_BY_CODE[code];
+  // Node's HTTP parser read no status line ("Parse Error: Expected HTTP/, RTSP/ or ICE/"): another
+  // protocol's server (SSH, a database, a broker) is on the port.
+  if (code === 'HPE_INVALID_CONSTANT') return NOT_HTTP;
   return oneLine(message || code || 'unknown error');
 }
 

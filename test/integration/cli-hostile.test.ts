@@ -197,6 +197,25 @@ describe('CLI against a hostile server', function () {
     assert.deepEqual(fake.wsCloseCodes, [1000, 1000]);
   });
 
+  // Node's words for it were its HTTP parser's: "Parse Error: Expected HTTP/, RTSP/ or ICE/".
+  for (const transport of ['http', 'ws'] as const) {
+    it(`${transport}: a port that speaks another protocol (an SSH banner) is named as not HTTP, exit 3`, async () => {
+      const sockets: Socket[] = [];
+      const ssh = createServer((socket) => (sockets.push(socket), socket.end('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n')));
+      await new Promise<void>((resolve) => ssh.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (ssh.address() as AddressInfo).port;
+        const url = transport === 'http' ? `http://127.0.0.1:${port}/janus` : `ws://127.0.0.1:${port}`;
+        const run = await runCli(['run', ping.dir, '--url', url]);
+        assert.equal(run.code, 3, run.stdout + run.stderr);
+        assert.match(run.stderr, /^error: cannot reach Janus at .*: the server's answer is not HTTP \(is this port Janus's HTTP or WebSocket port\?\)$/m);
+      } finally {
+        sockets.forEach((s) => s.destroy());
+        ssh.close();
+      }
+    });
+  }
+
   describe('a server that dies while scenarios wait on it', () => {
 
     for (const transport of ['http', 'ws'] as const) {
