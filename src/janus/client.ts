@@ -201,6 +201,8 @@ export class JanusClient {
   private connectOptions?: ConnectOptions;
   /** Set while the connection is closed (by a `close` step, or by the server when the scenario expects it). */
   closed?: ConnectionClose;
+  /** Sessions the server said it no longer has (an HTTP long-poll got 404): a wait that times out names them. */
+  readonly goneSessions = new Set<number>();
   /**
    * Sessions this client made or claimed that outlived its connection: Janus keeps them (until
    * reclaim_session_timeout) bound to no connection. A `claim` binds one again; cleanup destroys them.
@@ -260,7 +262,10 @@ export class JanusClient {
         }
       },
       fault: (fault) => current() && this.guardedOrHeld(() => this.fail(fault)),
-      sessionGone: (sid) => current() && this.guardedOrHeld(() => this.forgetSession(sid)),
+      sessionGone: (sid) => current() && this.guardedOrHeld(() => {
+        this.goneSessions.add(sid);
+        this.forgetSession(sid);
+      }),
     }).then((c) => (connection = c));
   }
 

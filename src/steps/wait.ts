@@ -63,7 +63,7 @@ export const waitStep: StepKind = {
           const closest = closestMessage(janus.mailbox.leftovers().filter(from), (m) => ctx.match(matcher, m, actor));
           // Why nothing came, when it could not: a closed connection receives nothing.
           const closed = janus.closed ? `; client ${client}'s connection is ${describeClose(janus.closed)}, so nothing could arrive` : '';
-          const summary = `no message matching the pattern arrived within ${formatDuration(limit)}${closest ? '; the closest one is shown' : nothingFrom(raw.handle as string | undefined, janus.mailbox.leftovers().length)}${closed}`;
+          const summary = `no message matching the pattern arrived within ${formatDuration(limit)}${closest ? '; the closest one is shown' : nothingFrom(raw.handle as string | undefined, janus.mailbox.leftovers().length)}${closed}${sessionsGone(janus.goneSessions)}`;
           const details = { expected: raw.wait, actual: closest?.message, mismatches: closest?.mismatches };
           if (!closest || !sameType(closest.mismatches)) throw new StepFailure('assertion', summary, details);
           // A message of the awaited type came with other contents: it is the one this step waited
@@ -77,6 +77,15 @@ export const waitStep: StepKind = {
     };
   },
 };
+
+/** Sessions whose HTTP long-poll found them gone: their events cannot come. */
+function sessionsGone(gone: ReadonlySet<number>): string {
+  if (gone.size === 0) return '';
+  const ids = [...gone].join(', ');
+  return gone.size === 1
+    ? `; the server no longer knows session ${ids} (its long-poll got HTTP 404), so none of its events can arrive`
+    : `; the server no longer knows sessions ${ids} (their long-polls got HTTP 404), so none of their events can arrive`;
+}
 
 /** Why no message is shown: none came, or (with `handle:`) only other handles' did. */
 function nothingFrom(handle: string | undefined, inMailbox: number): string {

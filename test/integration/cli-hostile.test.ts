@@ -216,6 +216,21 @@ describe('CLI against a hostile server', function () {
     });
   }
 
+  // Janus answers a long-poll for a session it no longer has (destroyed, timed out) with 404: the
+  // wait that then times out used to say only "none arrived".
+  it('http: a wait whose session the long-poll found gone says so', async () => {
+    fake = await FakeJanus.start();
+    fake.onHttpRequest = (req, f) => (f.behaviour = req.method === 'GET' && req.path.includes('maxev') ? 'notFound' : 'ok');
+    const waits = scenarioDir({ 'w.yaml': 'name: waits\nsteps:\n  - request: create\n  - wait: { janus: event }\n    within: 1s\n' });
+    try {
+      const run = await runCli(['run', waits.dir, '--url', fake.httpUrl]);
+      assert.equal(run.code, 1, run.stdout + run.stderr);
+      assert.match(run.stdout, /failed: no message matching the pattern arrived within 1s \(none arrived\); the server no longer knows session 4242 \(its long-poll got HTTP 404\), so none of its events can arrive$/m);
+    } finally {
+      waits.remove();
+    }
+  });
+
   describe('a server that dies while scenarios wait on it', () => {
 
     for (const transport of ['http', 'ws'] as const) {
