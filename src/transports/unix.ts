@@ -243,6 +243,8 @@ class UnixConnection implements TransportConnection {
       socket.on('error', (err) => (connected ? this.lost(connectReason(err)) : fail(connectReason(err))));
       socket.on('data', (data) => this.receive(data));
       socket.on('close', () => (connected ? this.lost('connection closed by server') : undefined));
+      // The binding reports the server's hang-up as 'end'; 'close' comes only after a write failed.
+      socket.on('end', () => (connected ? this.lost('connection closed by server') : undefined));
       try {
         socket.connect(this.address.path, () => {
           clearTimeout(timer);

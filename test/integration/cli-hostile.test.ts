@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { loadUnixModule } from '../../src/transports/unix.js';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -228,6 +229,35 @@ describe('CLI against a hostile server', function () {
       assert.match(run.stdout, /failed: no message matching the pattern arrived within 1s \(none arrived\); the server no longer knows session 4242 \(its long-poll got HTTP 404\), so none of its events can arrive$/m);
     } finally {
       waits.remove();
+    }
+  });
+
+  // The binding reports the server's hang-up as 'end' and says 'close' only after a failed write:
+  // a wait used to sit out its whole time on a connection that could bring nothing.
+  it('unix: a server that closes the connection ends a waiting step at once, exit 3', async function () {
+    this.timeout(20_000);
+    const { SeqpacketServer } = await import('node-unix-socket');
+    const folder = mkdtempSync(join(tmpdir(), 'jstest-seq-'));
+    const server = new SeqpacketServer();
+    const accepted: Array<{ destroy(): void }> = [];
+    server.on('connection', (socket: { on(e: 'data', f: (d: Buffer) => void): void; write(b: Buffer): void; destroy(): void }) => {
+      accepted.push(socket);
+      socket.on('data', (data) => {
+        const request = JSON.parse(data.toString()) as { janus: string; transaction: string };
+        const reply = request.janus === 'info' ? { janus: 'server_info', transaction: request.transaction, version_string: '1.1.2', plugins: {} } : { janus: 'success', transaction: request.transaction, data: { id: 4242 } };
+        socket.write(Buffer.from(JSON.stringify(reply)));
+        if (request.janus === 'create') setImmediate(() => socket.destroy());
+      });
+    });
+    server.listen(join(folder, 'api.sock'));
+    try {
+      const run = await runCli(['run', join(waiting.dir, 'wait.yaml'), '--url', `unix://${join(folder, 'api.sock')}`, '--timeout', '60s']);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      assert.match(run.stdout, /server problem: client main: Unix socket .*api\.sock: connection closed by server$/m);
+    } finally {
+      accepted.forEach((s) => s.destroy());
+      server.close();
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 
