@@ -8,7 +8,7 @@ import type { RunEnd } from '../events/events.js';
 import { Multiplexer, reporterName } from '../events/multiplexer.js';
 import type { Reporter } from '../events/reporter.js';
 import { stopAllJanus } from '../managed/live.js';
-import { planSuite, withTags, type Plan } from '../plan/index.js';
+import { planUnlessInterrupted, withTags, type Plan } from '../plan/index.js';
 import { Redactor, urlSecrets } from '../report/redact.js';
 import { BaselineReporter } from '../reporters/baseline.js';
 import { randomSeed } from '../run/seeded.js';
@@ -68,17 +68,19 @@ export async function runForBaseline(args: string[], command: string, io: Io, su
   }
   const unguard = guardOutput(redactor);
   try {
-    const planned = await planSuite(scenarios, { ...planSettings(settings), continueOnMismatch: true, wireFrames: true });
-    const plan = only ? { ...planned, tests: planned.tests.filter((t) => only.has(t.info.id)) } : planned;
-    if (plan.fault) {
-      io.err(`error: ${clip(redactor.text(plan.fault), 1000)}`);
-      return { exit: ExitCode.infrastructure };
-    }
-    const collector = new BaselineReporter();
-    const inventory: Record<string, ServerInventory> = {};
-    const learn = { onTestEnd: (e: { result: { secretValues: string[] } }) => void redactor.add(e.result.secretValues) };
-    const multiplexer = new Multiplexer([learn, collector, ...reporters], failures.onError);
+    // Ctrl-C from the first contact with a --url server on (see run-command.ts).
     return await withInterrupts(io.err, () => {}, async (signal) => {
+      const planned = await planUnlessInterrupted(scenarios, { ...planSettings(settings), continueOnMismatch: true, wireFrames: true, signal });
+      if (!planned) return { exit: ExitCode.interrupted };
+      const plan = only ? { ...planned, tests: planned.tests.filter((t) => only.has(t.info.id)) } : planned;
+      if (plan.fault) {
+        io.err(`error: ${clip(redactor.text(plan.fault), 1000)}`);
+        return { exit: ExitCode.infrastructure };
+      }
+      const collector = new BaselineReporter();
+      const inventory: Record<string, ServerInventory> = {};
+      const learn = { onTestEnd: (e: { result: { secretValues: string[] } }) => void redactor.add(e.result.secretValues) };
+      const multiplexer = new Multiplexer([learn, collector, ...reporters], failures.onError);
       const outcome = await runSuite(withInventory(plan, inventory), { reporter: multiplexer, jobs: settings.jobs, retries: settings.retries, signal, seed: settings.seed ?? randomSeed() });
       for (const line of outcome.faults) io.err(`error: ${clip(redactor.text(line), 1000)}`);
       if (outcome.status === 'interrupted' || outcome.status === 'fault') {

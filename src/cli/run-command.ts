@@ -3,7 +3,7 @@ import { ExitCode } from '../core/exit-codes.js';
 import { Multiplexer } from '../events/multiplexer.js';
 import type { Reporter } from '../events/reporter.js';
 import { stopAllJanus } from '../managed/live.js';
-import { ContactInterrupted, listing, planSuite, urlTransport, withTags, type Plan, type PlanSettings } from '../plan/index.js';
+import { listing, planUnlessInterrupted, urlTransport, withTags, type Plan, type PlanSettings } from '../plan/index.js';
 import { UsageError } from '../core/usage-error.js';
 import { Redactor, urlSecrets } from '../report/redact.js';
 import { cleanupWarnings, sessionsLeftLine } from '../report/warnings.js';
@@ -65,10 +65,7 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
   let endReports = (): void => undefined;
   try {
     return await withInterrupts(io.err, () => endReports(), async (signal) => {
-      const plan = await planSuite(scenarios, { ...planSettings(settings), signal }).catch((e: unknown) => {
-        if (e instanceof ContactInterrupted) return undefined;
-        throw e;
-      });
+      const plan = await planUnlessInterrupted(scenarios, { ...planSettings(settings), signal });
       if (!plan) return ExitCode.interrupted;
       return planned(plan, settings, { redactor, reporters, coverage: options.coverage === true, signal, io, endWith: (end) => (endReports = end) });
     });

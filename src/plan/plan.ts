@@ -4,7 +4,7 @@ import type { Plan, PlanSettings } from './contract.js';
 import { remotePlan } from './remote.js';
 import { selectShard } from './shard.js';
 import { getTransport } from '../transports/registry.js';
-import { InfrastructureError } from './server-info.js';
+import { ContactInterrupted, InfrastructureError } from './server-info.js';
 import { oneLinePrintable } from '../core/printable.js';
 import { UsageError } from '../core/usage-error.js';
 import { startTargets } from './start.js';
@@ -39,6 +39,14 @@ export async function planSuite(scenarios: CompiledScenario[], settings: PlanSet
     return { info: skipReason ? { ...info, skipReason } : info, scenario };
   });
   return { tests, transports, ...(shard && { shard }), start: async () => startTargets(await targets.start(), settings, urls.length > 0) };
+}
+
+/** planSuite, or undefined when its signal (Ctrl-C) ended the first contact with a server: nothing ran. */
+export function planUnlessInterrupted(scenarios: CompiledScenario[], settings: PlanSettings): Promise<Plan | undefined> {
+  return planSuite(scenarios, settings).catch((e: unknown) => {
+    if (e instanceof ContactInterrupted) return undefined;
+    throw e;
+  });
 }
 
 /** Each transport's client library, before anything starts: a missing one is the plan's one-line fault. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { loadUnixModule } from '../../src/transports/unix.js';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
@@ -164,6 +164,20 @@ describe('CLI against a hostile server', function () {
         return { url: `mqtt://127.0.0.1:${(broker.address() as AddressInfo).port}`, reached: () => accepted.length > 0 };
       } },
     ] as const;
+
+    // record and compare plan as run does, with their own interrupt handling.
+    it('record: SIGINT while the first contact waits ends it at once, exit 130, no baseline written', async () => {
+      fake = await FakeJanus.start();
+      fake.behaviour = 'hang';
+      const out = join(tmp.dir(), 'baseline.json');
+      const cli = startCli(['record', ping.dir, '--out', out, '--url', fake.httpUrl, '--step-timeout', '60s'], { env: tmp.env() });
+      await until('the runner to reach the server', () => fake.requests.length > 0, 15_000);
+      cli.child.kill('SIGINT');
+      const run = await cli.done;
+      assert.equal(run.signal, null, `the runner died of ${run.signal}`);
+      assert.equal(run.code, 130, run.stdout + run.stderr);
+      assert.equal(existsSync(out), false, 'a baseline was written');
+    });
 
     for (const { what, signal, server } of contacts) {
       // The step time limit (60 s) is far above the test's own: only the signal can end the run in time.
