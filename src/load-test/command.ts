@@ -4,7 +4,7 @@ import { closestName } from '../core/diagnostic.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { UsageError } from '../core/usage-error.js';
 import type { CompiledScenario } from '../compile/scenario.js';
-import { planSuite, type PlannedTest } from '../plan/index.js';
+import { planUnlessInterrupted, type PlannedTest } from '../plan/index.js';
 import { runTransports } from '../plan/candidates.js';
 import { Redactor, urlSecrets } from '../report/redact.js';
 import { writeOutput } from '../reporters/write.js';
@@ -55,22 +55,25 @@ export async function runLoad(settings: LoadSettings, host: LoadHost, io: Io): P
   const redactor = new Redactor([...Object.values(settings.secrets), ...[...settings.urls, ...settings.adminUrls].flatMap(urlSecrets)]);
   const unguard = host.guardOutput(redactor);
   try {
-    const managed = settings.urls.length === 0;
-    const plan = await planSuite([managed ? withLoadLimits(scenario, settings.schedule.users) : scenario], {
-      transports: [transport],
-      urls: settings.urls,
-      adminUrls: settings.adminUrls,
-      secrets: settings.secrets,
-      tls: settings.tls,
-      janusBinary: settings.janusBinary,
-      stepTimeoutMs: settings.stepTimeoutMs,
-      scenarioTimeoutMs: settings.scenarioTimeoutMs,
-      schemaMode: settings.schemaMode,
-    });
-    if (plan.fault) return fault(io, redactor, plan.fault);
-    const test = plan.tests[0]!;
-    if (test.info.skipReason) return fault(io, redactor, `cannot run ${scenario.file} over ${transport}: ${test.info.skipReason}`);
+    // Ctrl-C from the first contact with a --url server on: it ends that contact at once.
     return await host.withInterrupts(io.err, () => undefined, async (interrupt) => {
+      const managed = settings.urls.length === 0;
+      const plan = await planUnlessInterrupted([managed ? withLoadLimits(scenario, settings.schedule.users) : scenario], {
+        transports: [transport],
+        urls: settings.urls,
+        adminUrls: settings.adminUrls,
+        secrets: settings.secrets,
+        tls: settings.tls,
+        janusBinary: settings.janusBinary,
+        stepTimeoutMs: settings.stepTimeoutMs,
+        scenarioTimeoutMs: settings.scenarioTimeoutMs,
+        schemaMode: settings.schemaMode,
+        signal: interrupt,
+      });
+      if (!plan) return ExitCode.interrupted;
+      if (plan.fault) return fault(io, redactor, plan.fault);
+      const test = plan.tests[0]!;
+      if (test.info.skipReason) return fault(io, redactor, `cannot run ${scenario.file} over ${transport}: ${test.info.skipReason}`);
       const started = await plan.start();
       try {
         const target = started.target(test);

@@ -179,6 +179,17 @@ describe('CLI against a hostile server', function () {
       assert.equal(existsSync(out), false, 'a baseline was written');
     });
 
+    it('load: SIGTERM while the first contact waits ends it at once, exit 130', async () => {
+      fake = await FakeJanus.start();
+      fake.behaviour = 'hang';
+      const cli = startCli(['load', join(ping.dir, 'ping.yaml'), '--users', '1', '--duration', '5s', '--url', fake.httpUrl, '--step-timeout', '60s'], { env: tmp.env() });
+      await until('the runner to reach the server', () => fake.requests.length > 0, 15_000);
+      cli.child.kill('SIGTERM');
+      const run = await cli.done;
+      assert.equal(run.signal, null, `the runner died of ${run.signal}`);
+      assert.equal(run.code, 130, run.stdout + run.stderr);
+    });
+
     for (const { what, signal, server } of contacts) {
       // The step time limit (60 s) is far above the test's own: only the signal can end the run in time.
       it(`${what}: ${signal} ends the run at once, exit 130, nothing left`, async () => {
