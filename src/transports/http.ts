@@ -12,7 +12,7 @@ import {
 import { Deadlines } from '../core/waiting.js';
 import { MAX_MESSAGE_BYTES, TooLargeError } from './limits.js';
 import { decodeMessages, describeError } from './wire.js';
-import { HttpCall, httpOrigin, isResetError, type HttpOrigin, type HttpReply } from './http-client.js';
+import { HttpCall, httpOrigin, IncompleteReplyError, isResetError, type HttpOrigin, type HttpReply } from './http-client.js';
 
 /**
  * Janus REST transport: each request is a POST whose reply body is the synchronous reply;
@@ -156,8 +156,16 @@ class HttpConnection implements TransportConnection {
     try {
       await this.exchange('GET', path, undefined, signal, timeoutMs);
     } catch (err) {
-      throw new TransportFault(`HTTP GET ${this.shown(path)}: ${this.reasonFor(err, timeoutMs)}`);
+      throw new TransportFault(`HTTP GET ${this.shown(path)}: ${this.reasonFor(err, timeoutMs)}${this.tlsPortHint(err)}`);
     }
+  }
+
+  /**
+   * A TLS port (Janus's https port among them) given plain HTTP hangs up without a byte: the
+   * usual mistake behind it is http:// for https://. Said at the first contact only.
+   */
+  private tlsPortHint(err: unknown): string {
+    return err instanceof IncompleteReplyError && this.shownOrigin.startsWith('http:') ? ' (is it an https port? give https://)' : '';
   }
 
   /** `--url http://host:8088`: Janus serves nothing at /, its API is under a path of its own. */

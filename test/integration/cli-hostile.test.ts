@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { loadUnixModule } from '../../src/transports/unix.js';
+import { selfSignedCertificate } from '../../src/managed/certificate.js';
+import { createServer as createTlsServer } from 'node:tls';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { FakeJanus, type FakeBehaviour } from '../support/fake-janus.js';
@@ -283,6 +285,21 @@ describe('CLI against a hostile server', function () {
       accepted.forEach((s) => s.destroy());
       server.close();
       rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  // Janus's https port hangs up on plain HTTP without a byte: "closed before a complete reply" alone did not say why.
+  it('http: a URL with http:// on a TLS port hints at https://, exit 3', async () => {
+    const { certPem, keyPem } = await selfSignedCertificate();
+    const server = createTlsServer({ cert: certPem, key: keyPem }, (socket) => socket.end());
+    server.on('tlsClientError', () => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const run = await runCli(['run', ping.dir, '--url', `http://127.0.0.1:${(server.address() as AddressInfo).port}/janus`]);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      assert.match(run.stderr, /^error: cannot reach Janus at .*: connection closed by server before a complete reply \(is it an https port\? give https:\/\/\)$/m);
+    } finally {
+      server.close();
     }
   });
 
