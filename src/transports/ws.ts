@@ -85,7 +85,7 @@ async function openSocket(options: ConnectOptions, maxPayload: number): Promise<
       settle();
       resolve({ socket, shownUrl });
     };
-    const onError = (err: Error) => fail(handshakeReason(err, protocol));
+    const onError = (err: Error) => fail(handshakeReason(err, protocol, /^ws:/i.test(options.url)));
     socket.once('open', onOpen);
     socket.once('error', onError);
   });
@@ -106,12 +106,14 @@ function socketOptions(options: ConnectOptions, maxPayload: number): WebSocket.C
   return settings;
 }
 
-function handshakeReason(err: Error, protocol: string): string {
+function handshakeReason(err: Error, protocol: string, plain: boolean): string {
   // Janus drops a handshake with a missing or wrong subprotocol without answering.
   if (err.message === 'socket hang up') {
     return `handshake dropped by server (socket hang up; does this port speak "${protocol}"?)`;
   }
-  return `handshake failed: ${describeError(err)}`;
+  // Janus's wss port resets a plain handshake: the usual mistake behind it is ws:// for wss://.
+  const tlsPort = plain && (err as { code?: unknown }).code === 'ECONNRESET' ? ' (is it a wss port? give wss://)' : '';
+  return `handshake failed: ${describeError(err)}${tlsPort}`;
 }
 
 class WsConnection implements TransportConnection {

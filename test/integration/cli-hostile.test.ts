@@ -303,6 +303,19 @@ describe('CLI against a hostile server', function () {
     }
   });
 
+  // Janus's wss port resets a plain WebSocket handshake: "connection reset by server" alone did not say why.
+  it('ws: a handshake reset by the server (as the wss port of Janus does to ws://) hints at wss://, exit 3', async () => {
+    const resets = createServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
+    await new Promise<void>((resolve) => resets.listen(0, '127.0.0.1', resolve));
+    try {
+      const run = await runCli(['run', ping.dir, '--url', `ws://127.0.0.1:${(resets.address() as AddressInfo).port}`]);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      assert.match(run.stderr, /^error: cannot reach Janus at .*: handshake failed: connection reset by server \(is it a wss port\? give wss:\/\/\)$/m);
+    } finally {
+      resets.close();
+    }
+  });
+
   describe('a server that dies while scenarios wait on it', () => {
 
     for (const transport of ['http', 'ws'] as const) {
