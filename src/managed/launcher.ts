@@ -51,6 +51,8 @@ export interface ManagedJanus {
    * words, one line. Undefined while it runs and after stop().
    */
   deathReason(): Promise<string | undefined>;
+  /** Whether Janus itself died on its own (not a broker it uses): its sessions went with it. False after stop(). */
+  janusDied(): Promise<boolean>;
   /** SIGTERM, SIGKILL after 3 s, then removes the folder. Idempotent. */
   stop(): Promise<void>;
 }
@@ -294,6 +296,13 @@ class ManagedInstance implements ManagedJanus {
     const adminName = Object.hasOwn(ADMIN_ENDPOINT, transport) ? ADMIN_ENDPOINT[transport] : undefined;
     const adminUrl = adminName ? this.endpoints[adminName] : undefined;
     return { url, ...(adminUrl !== undefined && { adminUrl }) };
+  }
+
+  async janusDied(): Promise<boolean> {
+    if (this.stopping) return false;
+    const status = await this.janus.statusIfDead();
+    // A stop begun meanwhile is ours, not a death.
+    return status !== undefined && !this.stopping;
   }
 
   async deathReason(): Promise<string | undefined> {

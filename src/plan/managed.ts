@@ -87,6 +87,7 @@ async function startManaged(scenarios: CompiledScenario[], common: TargetSetting
         serverVersion: versions.get(instanceKey(scenario)),
         ...(janus.peers && { peers: janus.peers }),
         deathReason: () => janus.deathReason(),
+        serverDied: () => janus.janusDied(),
       };
     },
     close: async () => {

@@ -34,6 +34,8 @@ export interface RunTarget {
   peers?: PeerHost;
   /** For a server this process started: why it is gone, if it died on its own (asked after a server problem). */
   deathReason?: () => Promise<string | undefined>;
+  /** For a server this process started: whether it died, taking its sessions along (none is left on it). */
+  serverDied?: () => Promise<boolean>;
 }
 
 export interface RunOptions {
@@ -319,6 +321,8 @@ class ScenarioRun {
     let failure = stepFailure ?? cleanup.fault;
     // Only a server problem asks whether the server died: other verdicts go on without a wait.
     if (failure?.kind === 'infrastructure') failure = await withDeathReason(failure, this.target);
+    // The cleanup could not destroy them, but a Janus that died took its sessions along.
+    if (cleanup.sessionsLeft.length > 0 && (await this.target.serverDied?.().catch(() => false))) cleanup.sessionsLeft = [];
     const { scenario, target, values } = this;
     let knownIssue = this.knownIssue;
     // A scenario's mark is judged by its steps, as a step's mark by its step: a cleanup step that

@@ -186,6 +186,19 @@ describe('managed Janus under signals and odd binaries', function () {
     await assertAllGone([janusPid!]);
   });
 
+  // Its sessions died with it: the cleanup could not destroy them, and none is left anywhere.
+  it('a managed Janus killed mid-scenario: exit 3 naming its death, and no "session may be left" warning', async () => {
+    const runner = startRunner(['run', files.path('attached.yaml'), '--transport', 'ws']);
+    assert.ok(await eventually(() => managedJanusPids(runner.pid).length === 1), `no managed Janus appeared: ${runner.output()}`);
+    const [janusPid] = managedJanusPids(runner.pid);
+    assert.ok(await eventually(() => hasHandle(janusPid!)), `no handle attached: ${runner.output()}`);
+    process.kill(janusPid!, 'SIGKILL');
+    const run = await exitWithin(runner, 20_000);
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    assert.match(run.stdout, /server problem: the managed Janus died during the run \(signal SIGKILL\)/);
+    assert.doesNotMatch(run.stdout + run.stderr, /may be left on the server/);
+  });
+
   describe('startJanus() in a library', function () {
     // The fake binaries say what they started through the environment this process passes on.
     before(() => (process.env['FAKE_PIDS'] = pidFile));
