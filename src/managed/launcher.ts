@@ -53,6 +53,8 @@ export interface ManagedJanus {
   deathReason(): Promise<string | undefined>;
   /** Whether Janus itself died on its own (not a broker it uses): its sessions went with it. False after stop(). */
   janusDied(): Promise<boolean>;
+  /** Whether Janus has exited on its own, as far as is known without waiting. False after stop(). */
+  janusGone(): boolean;
   /** SIGTERM, SIGKILL after 3 s, then removes the folder. Idempotent. */
   stop(): Promise<void>;
 }
@@ -296,6 +298,11 @@ class ManagedInstance implements ManagedJanus {
     const adminName = Object.hasOwn(ADMIN_ENDPOINT, transport) ? ADMIN_ENDPOINT[transport] : undefined;
     const adminUrl = adminName ? this.endpoints[adminName] : undefined;
     return { url, ...(adminUrl !== undefined && { adminUrl }) };
+  }
+
+  /** Whether Janus is known to have exited on its own, without waiting for its exit status. */
+  janusGone(): boolean {
+    return this.stopping === undefined && !this.janus.running;
   }
 
   async janusDied(): Promise<boolean> {

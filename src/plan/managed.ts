@@ -88,6 +88,7 @@ async function startManaged(scenarios: CompiledScenario[], common: TargetSetting
         ...(janus.peers && { peers: janus.peers }),
         deathReason: () => janus.deathReason(),
         serverDied: () => janus.janusDied(),
+        serverGone: () => janus.janusGone(),
       };
     },
     close: async () => {

@@ -5,6 +5,7 @@ import { runScenario } from '../run/run-scenario.js';
 import { validateSchema } from '../schemas/catalogue.js';
 import { DEFAULT_SCENARIO_TIMEOUT_MS, DEFAULT_STEP_TIMEOUT_MS, type PlanSettings, type StartedPlan } from './contract.js';
 import { instanceKey, type Targets } from './targets.js';
+import type { RunTarget } from '../run/run-scenario.js';
 
 /** How planned tests run on started targets: one lock per Janus (the managed instance, or the one `--url` server). */
 export function startTargets(targets: Targets, settings: PlanSettings, remote: boolean): StartedPlan {
@@ -36,6 +37,9 @@ export function startTargets(targets: Targets, settings: PlanSettings, remote: b
       const target = targetFor(scenario, info.transport);
       if ('skip' in target) return notRunResult(info, { skipReason: target.skip });
       if ('error' in target) return notRunResult(info, { failure: { kind: 'infrastructure', summary: target.error, span: scenario.span } });
+      // A managed Janus that crashed stays dead: each test after it would wait out its step limit
+      // (seconds over a broker, which lives on) only to fail the same way.
+      if (target.serverGone?.()) return notRunResult(info, { failure: { kind: 'infrastructure', summary: await goneReason(target), span: scenario.span } });
       return lockFor(scenario).run(scenario.requires.exclusive, () => runScenario(scenario, target, {
         seed: attempt.seed,
         signal: attempt.signal,
@@ -56,4 +60,10 @@ export function startTargets(targets: Targets, settings: PlanSettings, remote: b
     },
     close: () => targets.close(),
   };
+}
+
+/** Why a test was not run on a server that is gone: its death, as the test that met it was told. */
+async function goneReason(target: RunTarget): Promise<string> {
+  const reason = await target.deathReason?.().catch(() => undefined);
+  return `not run: ${reason ?? 'the managed Janus is no longer running'}`;
 }

@@ -36,6 +36,11 @@ export interface RunTarget {
   deathReason?: () => Promise<string | undefined>;
   /** For a server this process started: whether it died, taking its sessions along (none is left on it). */
   serverDied?: () => Promise<boolean>;
+  /**
+   * For a server this process started: whether it is known to have exited, without waiting
+   * (asked before each test: the tests after a crash fail at once, with the reason).
+   */
+  serverGone?: () => boolean;
 }
 
 export interface RunOptions {

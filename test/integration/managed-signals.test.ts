@@ -187,8 +187,8 @@ describe('managed Janus under signals and odd binaries', function () {
   });
 
   // Its sessions died with it: the cleanup could not destroy them, and none is left anywhere.
-  it('a managed Janus killed mid-scenario: exit 3 naming its death, and no "session may be left" warning', async () => {
-    const runner = startRunner(['run', files.path('attached.yaml'), '--transport', 'ws']);
+  it('a managed Janus killed mid-scenario: exit 3 naming its death, and no "session may be left" warning; the tests after it are not run, each naming the death', async () => {
+    const runner = startRunner(['run', files.path('attached.yaml'), files.path('info.yaml'), '--transport', 'ws,http', '--jobs', '1']);
     assert.ok(await eventually(() => managedJanusPids(runner.pid).length === 1), `no managed Janus appeared: ${runner.output()}`);
     const [janusPid] = managedJanusPids(runner.pid);
     assert.ok(await eventually(() => hasHandle(janusPid!)), `no handle attached: ${runner.output()}`);
@@ -197,6 +197,8 @@ describe('managed Janus under signals and odd binaries', function () {
     assert.equal(run.code, 3, run.stdout + run.stderr);
     assert.match(run.stdout, /server problem: the managed Janus died during the run \(signal SIGKILL\)/);
     assert.doesNotMatch(run.stdout + run.stderr, /may be left on the server/);
+    // The three tests after the crash: none tries a server that is gone.
+    assert.equal(run.stdout.match(/not run: the managed Janus died during the run \(signal SIGKILL\)/g)?.length, 3, run.stdout);
   });
 
   describe('startJanus() in a library', function () {
