@@ -120,7 +120,7 @@ async function measure(test: PlannedTest, target: RunTarget, settings: LoadSetti
       stepTimeoutMs: settings.stepTimeoutMs,
       scenarioTimeoutMs: settings.scenarioTimeoutMs,
       schemaMode: settings.schemaMode,
-    }), metrics, context.interrupt);
+    }), metrics, context.interrupt, target.serverGone);
   } finally {
     progress.stop();
     await sampler?.stop();

@@ -28,10 +28,12 @@ const MAX_ITERATIONS_PER_USER = 10_000_000;
 /**
  * Runs the users: each starts at its point of the ramp, then repeats the scenario until the
  * duration ends (paced or back to back); iterations still running get the graceful stop, then
- * their signal fires and they clean up. `interrupt` (Ctrl-C) stops every iteration at once.
+ * their signal fires and they clean up. `interrupt` (Ctrl-C) stops every iteration at once, and so
+ * does a server problem once `serverGone` says the server is dead (a managed Janus that crashed:
+ * every later iteration would only fail the same way).
  * Resolves when every user is done, every iteration's cleanup included.
  */
-export async function runUsers(schedule: UserSchedule, iterate: Iterate, metrics: LoadMetrics, interrupt: AbortSignal): Promise<'completed' | 'interrupted'> {
+export async function runUsers(schedule: UserSchedule, iterate: Iterate, metrics: LoadMetrics, interrupt: AbortSignal, serverGone?: () => boolean): Promise<'completed' | 'interrupted'> {
   const t0 = metrics.startedAt;
   const endAt = t0 + schedule.durationMs;
   const stop = new Fanout();
@@ -56,7 +58,9 @@ export async function runUsers(schedule: UserSchedule, iterate: Iterate, metrics
         // Behind schedule: this iteration is timed from when it should have started (see docs/load.md).
         if (schedule.paceMs !== undefined && now - intended > 1) metrics.noteLateStart(now - intended);
         const result = await iteration(index, n, intended, iterate, metrics, stop);
-        if (result.failure?.kind === 'infrastructure' && !(await stop.sleepUntil(performance.now() + FAULT_BACKOFF_MS))) return;
+        if (result.failure?.kind !== 'infrastructure') continue;
+        if (serverGone?.()) stop.abort();
+        if (!(await stop.sleepUntil(performance.now() + FAULT_BACKOFF_MS))) return;
       }
     } finally {
       metrics.noteUsers(--active, performance.now());
