@@ -266,6 +266,8 @@ class ManagedInstance implements ManagedJanus {
   readonly caPem?: string;
   readonly peers?: PeerHost;
   private stopping: Promise<void> | undefined;
+  /** Janus had exited on its own when stop() was called. */
+  private diedFirst = false;
 
   constructor(
     private readonly janus: JanusProcess,
@@ -302,32 +304,41 @@ class ManagedInstance implements ManagedJanus {
 
   /** Whether Janus is known to have exited on its own, without waiting for its exit status. */
   janusGone(): boolean {
-    return this.stopping === undefined && !this.janus.running;
+    return !this.stoppedByUs() && !this.janus.running;
   }
 
   async janusDied(): Promise<boolean> {
-    if (this.stopping) return false;
+    if (this.stoppedByUs()) return false;
     const status = await this.janus.statusIfDead();
     // A stop begun meanwhile is ours, not a death.
-    return status !== undefined && !this.stopping;
+    return status !== undefined && !this.stoppedByUs();
   }
 
   async deathReason(): Promise<string | undefined> {
-    if (this.stopping) return undefined;
+    if (this.stoppedByUs()) return undefined;
     // A dead broker is the cause: Janus outlives it, its transport reconnecting in vain.
     for (const lease of this.brokerLeases.values()) {
       const brokerDeath = await lease.broker.deathReason();
-      if (brokerDeath && !this.stopping) return brokerDeath;
+      if (brokerDeath && !this.stoppedByUs()) return brokerDeath;
     }
     const status = await this.janus.statusIfDead();
-    if (!status || this.stopping) return undefined;
+    if (!status || this.stoppedByUs()) return undefined;
     await this.janus.closed;
     const how = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
     const last = this.janus.log.allLines().map((l) => l.trim()).filter(Boolean).at(-1);
     return `the managed Janus died during the run (${how})${last ? `; its last words: ${clip(last, 200)}` : ''}`;
   }
 
+  /**
+   * Whether a stop of ours, not a death, ended Janus. A Janus stopped after it died (a
+   * crashed one cleared away while the tests that met the crash still ask) stays dead.
+   */
+  private stoppedByUs(): boolean {
+    return this.stopping !== undefined && !this.diedFirst;
+  }
+
   stop(): Promise<void> {
+    if (this.stopping === undefined && !this.janus.running) this.diedFirst = true;
     this.stopping ??= this.shutdown(STOP_GRACE_MS);
     return this.stopping;
   }

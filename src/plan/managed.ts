@@ -46,15 +46,16 @@ async function startManaged(scenarios: CompiledScenario[], common: TargetSetting
     if (!groups.has(key)) groups.set(key, { needs: instanceNeedsOf(s), plugins: new Set() });
     s.requires.plugins.forEach((p) => groups.get(key)!.plugins.add(p));
   }
-  const instances = new Map<string, ManagedJanus>();
+  const instances = new Map<string, Restartable>();
   const versions = new Map<string, string>();
   // A Janus that does not start fails its own scenarios (a server problem); the others still run.
   const failed = new Map<string, string>();
   await Promise.all([...groups].map(async ([key, g]) => {
     try {
       const needs = { ...g.needs, config: { ...common.janusConfig, ...g.needs.config } };
-      const janus = await startJanus({ plugins: [...g.plugins], transports: common.transports as JanusTransportName[], ...needs }, { binary: common.janusBinary });
-      instances.set(key, janus);
+      const start = (): Promise<ManagedJanus> => startJanus({ plugins: [...g.plugins], transports: common.transports as JanusTransportName[], ...needs }, { binary: common.janusBinary });
+      const janus = await start();
+      instances.set(key, new Restartable(janus, start));
       const transport = common.transports.find((t) => janus.endpointFor(t)) ?? 'http';
       const url = janus.endpointFor(transport)!.url;
       versions.set(key, String((await serverInfo(transport, url, { ca: janus.caPem ? [janus.caPem] : [] }, common.stepTimeoutMs ?? DEFAULT_FIRST_CONTACT_MS)).version_string));
@@ -68,7 +69,7 @@ async function startManaged(scenarios: CompiledScenario[], common: TargetSetting
       if (skip) return { skip };
       const error = failed.get(instanceKey(scenario));
       if (error) return { error };
-      const janus = instances.get(instanceKey(scenario))!;
+      const janus = instances.get(instanceKey(scenario))!.janus;
       const endpoint = janus.endpointFor(transport);
       if (!endpoint) return { skip: `the managed Janus has no ${transport} listener` };
       const { url, adminUrl } = endpoint;
@@ -91,8 +92,55 @@ async function startManaged(scenarios: CompiledScenario[], common: TargetSetting
         serverGone: () => janus.janusGone(),
       };
     },
+    restart: (scenario) => instances.get(instanceKey(scenario))?.restartIfGone() ?? Promise.resolve('no managed Janus to start again'),
     close: async () => {
-      await Promise.all([...instances.values()].map((j) => j.stop()));
+      await Promise.all([...instances.values()].map((r) => r.stop()));
     },
   };
+}
+
+/** A run starts a crashed Janus again this many times at most: one that keeps dying is a finding, not a hiccup. */
+export const MAX_RESTARTS = 3;
+
+/**
+ * One group's managed Janus, started again when it died during the run, so that one crash
+ * fails the tests it met (naming the death), not every test after it. The tests that ask at
+ * once share one start; the dead instance's folder and brokers go once the new one runs.
+ */
+export class Restartable {
+  private restarts = 0;
+  private restarting?: Promise<string | undefined>;
+  /** Instances replaced, stopped with the rest at the end if their stop has not finished. */
+  private readonly replaced: ManagedJanus[] = [];
+
+  constructor(public janus: ManagedJanus, private readonly start: () => Promise<ManagedJanus>) {}
+
+  restartIfGone(): Promise<string | undefined> {
+    if (this.restarting) return this.restarting;
+    if (!this.janus.janusGone()) return Promise.resolve(undefined);
+    this.restarting = this.restart().finally(() => (this.restarting = undefined));
+    return this.restarting;
+  }
+
+  private async restart(): Promise<string | undefined> {
+    const dead = this.janus;
+    const death = (await dead.deathReason()) ?? 'the managed Janus is no longer running';
+    if (this.restarts >= MAX_RESTARTS) return `${death}; it died ${this.restarts + 1} times in this run, and is not started again`;
+    this.restarts++;
+    try {
+      this.janus = await this.start();
+    } catch (e) {
+      return `${death}; starting it again failed: ${(e as Error).message}`;
+    } finally {
+      // After the new start: a broker it shares stays up rather than stopping and starting again.
+      this.replaced.push(dead);
+      void dead.stop();
+    }
+    return undefined;
+  }
+
+  async stop(): Promise<void> {
+    await this.restarting?.catch(() => undefined);
+    await Promise.all([this.janus, ...this.replaced].map((j) => j.stop()));
+  }
 }

@@ -24,7 +24,8 @@ export function startTargets(targets: Targets, settings: PlanSettings, remote: b
   };
   // A scenario's target on a transport never changes once the servers started: worked out once,
   // not for every run (a scenario repeated, a retry, a load run's iterations).
-  const known = new WeakMap<CompiledScenario, Map<string, ReturnType<Targets['targetFor']>>>();
+  // A managed Janus started again after a crash has new addresses: its targets are worked out anew.
+  let known = new WeakMap<CompiledScenario, Map<string, ReturnType<Targets['targetFor']>>>();
   const targetFor = (scenario: CompiledScenario, transport: string): ReturnType<Targets['targetFor']> => {
     let byTransport = known.get(scenario);
     if (!byTransport) known.set(scenario, (byTransport = new Map()));
@@ -34,12 +35,18 @@ export function startTargets(targets: Targets, settings: PlanSettings, remote: b
   };
   return {
     async run({ scenario, info }, attempt) {
-      const target = targetFor(scenario, info.transport);
+      let target = targetFor(scenario, info.transport);
+      // A managed Janus that crashed is started again for the tests after the one that met the
+      // crash; one that cannot be fails them at once, where each would wait out its step limit
+      // (seconds over a broker, which lives on) only to fail the same way.
+      if (!('skip' in target || 'error' in target) && target.serverGone?.()) {
+        const why = targets.restart ? await targets.restart(scenario) : await goneReason(target);
+        if (why !== undefined) return notRunResult(info, { failure: { kind: 'infrastructure', summary: `not run: ${why}`, span: scenario.span } });
+        known = new WeakMap();
+        target = targetFor(scenario, info.transport);
+      }
       if ('skip' in target) return notRunResult(info, { skipReason: target.skip });
       if ('error' in target) return notRunResult(info, { failure: { kind: 'infrastructure', summary: target.error, span: scenario.span } });
-      // A managed Janus that crashed stays dead: each test after it would wait out its step limit
-      // (seconds over a broker, which lives on) only to fail the same way.
-      if (target.serverGone?.()) return notRunResult(info, { failure: { kind: 'infrastructure', summary: await goneReason(target), span: scenario.span } });
       return lockFor(scenario).run(scenario.requires.exclusive, () => runScenario(scenario, target, {
         seed: attempt.seed,
         signal: attempt.signal,
@@ -62,8 +69,8 @@ export function startTargets(targets: Targets, settings: PlanSettings, remote: b
   };
 }
 
-/** Why a test was not run on a server that is gone: its death, as the test that met it was told. */
+/** Why a server that is gone is gone: its death, as the test that met it was told. */
 async function goneReason(target: RunTarget): Promise<string> {
   const reason = await target.deathReason?.().catch(() => undefined);
-  return `not run: ${reason ?? 'the managed Janus is no longer running'}`;
+  return reason ?? 'the managed Janus is no longer running';
 }

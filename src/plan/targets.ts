@@ -7,6 +7,12 @@ import type { TlsOptions } from '../transports/contract.js';
 /** Where each scenario runs on each transport, why it is skipped, or why it cannot run. */
 export interface Targets {
   targetFor(scenario: CompiledScenario, transport: string): RunTarget | { skip: string } | { error: string };
+  /**
+   * A managed Janus that died during the run (a crash) is started again for the tests after
+   * it: resolves undefined once the scenario's Janus runs again (targetFor then gives the new
+   * one's addresses), or why it was not started again. Absent for servers given by --url.
+   */
+  restart?(scenario: CompiledScenario): Promise<string | undefined>;
   close(): Promise<void>;
 }
 

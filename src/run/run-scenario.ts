@@ -38,7 +38,7 @@ export interface RunTarget {
   serverDied?: () => Promise<boolean>;
   /**
    * For a server this process started: whether it is known to have exited, without waiting
-   * (asked before each test: the tests after a crash fail at once, with the reason).
+   * (asked before each test: a crashed Janus is started again, or the test fails at once with the reason).
    */
   serverGone?: () => boolean;
 }
