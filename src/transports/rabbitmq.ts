@@ -117,8 +117,10 @@ class ReplyHub extends BrokerHub {
       heartbeat: settings.heartbeatS,
     };
     const model = await withDeadline(
-      (await loadAmqp()).connect(connect, { timeout: options.connectTimeoutMs, ...(options.tls.ca && { ca: options.tls.ca }), rejectUnauthorized: !options.tls.insecure }),
+      // The signal reaches the socket (net.connect destroys it on abort): amqplib's connect takes none of its own.
+      (await loadAmqp()).connect(connect, { timeout: options.connectTimeoutMs, ...(options.signal && { signal: options.signal }), ...(options.tls.ca && { ca: options.tls.ca }), rejectUnauthorized: !options.tls.insecure }),
       options.connectTimeoutMs,
+      options.signal,
     );
     try {
       const channel = await model.createChannel();
@@ -177,9 +179,16 @@ function openReason(err: unknown, settings: RabbitSettings): string {
   return text;
 }
 
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+function withDeadline<T>(promise: Promise<T>, ms: number, signal?: AbortSignal): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no connection within ${ms} ms`)), ms + 250)));
+  let onAbort: (() => void) | undefined;
+  // A Ctrl-C stops the wait at once, whatever amqplib is doing; a connection that still comes is closed.
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no connection within ${ms} ms`)), ms + 250);
+    onAbort = () => reject(new Error('the opening was interrupted'));
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+  });
   // A connection that completes after the deadline is closed, never left open.
   promise.then(
     (value) => {
@@ -190,5 +199,6 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, deadline]).finally(() => {
     clearTimeout(timer);
     timer = undefined;
+    signal?.removeEventListener('abort', onAbort!);
   });
 }

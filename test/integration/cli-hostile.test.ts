@@ -165,6 +165,13 @@ describe('CLI against a hostile server', function () {
         silent = { close: () => (accepted.forEach((s) => s.destroy()), broker.close()) };
         return { url: `mqtt://127.0.0.1:${(broker.address() as AddressInfo).port}`, reached: () => accepted.length > 0 };
       } },
+      { what: 'an AMQP broker that never answers the protocol header', signal: 'SIGTERM', server: async () => {
+        const accepted: Socket[] = [];
+        const broker = createServer((socket) => accepted.push(socket));
+        await new Promise<void>((resolve) => broker.listen(0, '127.0.0.1', resolve));
+        silent = { close: () => (accepted.forEach((s) => s.destroy()), broker.close()) };
+        return { url: `amqp://127.0.0.1:${(broker.address() as AddressInfo).port}`, reached: () => accepted.length > 0 };
+      } },
     ] as const;
 
     // record and compare plan as run does, with their own interrupt handling.
