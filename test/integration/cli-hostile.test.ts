@@ -158,21 +158,18 @@ describe('CLI against a hostile server', function () {
         silent = socket;
         return { url: `unix://${path}?type=dgram`, reached: () => received > 0 };
       } },
-      { what: 'an MQTT broker that never sends CONNACK', signal: 'SIGINT', server: async () => {
-        const accepted: Socket[] = [];
-        const broker = createServer((socket) => accepted.push(socket));
-        await new Promise<void>((resolve) => broker.listen(0, '127.0.0.1', resolve));
-        silent = { close: () => (accepted.forEach((s) => s.destroy()), broker.close()) };
-        return { url: `mqtt://127.0.0.1:${(broker.address() as AddressInfo).port}`, reached: () => accepted.length > 0 };
-      } },
-      { what: 'an AMQP broker that never answers the protocol header', signal: 'SIGTERM', server: async () => {
-        const accepted: Socket[] = [];
-        const broker = createServer((socket) => accepted.push(socket));
-        await new Promise<void>((resolve) => broker.listen(0, '127.0.0.1', resolve));
-        silent = { close: () => (accepted.forEach((s) => s.destroy()), broker.close()) };
-        return { url: `amqp://127.0.0.1:${(broker.address() as AddressInfo).port}`, reached: () => accepted.length > 0 };
-      } },
+      { what: 'an MQTT broker that never sends CONNACK', signal: 'SIGINT', server: () => silentBroker('mqtt') },
+      { what: 'an AMQP broker that never answers the protocol header', signal: 'SIGTERM', server: () => silentBroker('amqp') },
     ] as const;
+
+    /** A TCP listener that accepts and never says a word, as a broker that hangs. */
+    async function silentBroker(scheme: string): Promise<{ url: string; reached: () => boolean }> {
+      const accepted: Socket[] = [];
+      const broker = createServer((socket) => accepted.push(socket));
+      await new Promise<void>((resolve) => broker.listen(0, '127.0.0.1', resolve));
+      silent = { close: () => (accepted.forEach((s) => s.destroy()), broker.close()) };
+      return { url: `${scheme}://127.0.0.1:${(broker.address() as AddressInfo).port}`, reached: () => accepted.length > 0 };
+    }
 
     // record and compare plan as run does, with their own interrupt handling.
     it('record: SIGINT while the first contact waits ends it at once, exit 130, no baseline written', async () => {
