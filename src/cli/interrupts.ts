@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { ExitCode } from '../core/exit-codes.js';
 import { interruptStartsWith, killAllJanusSync } from '../managed/live.js';
 
@@ -9,6 +10,9 @@ import { interruptStartsWith, killAllJanusSync } from '../managed/live.js';
  */
 export async function withInterrupts<T>(say: (line: string) => void, atOnce: () => void, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const interrupt = new AbortController();
+  // Every Janus start and test under way listens to it (a suite starts a dozen instances at once):
+  // many listeners are the design here, not a leak for Node to warn about on stderr.
+  setMaxListeners(0, interrupt.signal);
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupt.signal.aborted) {
       atOnce();
