@@ -125,7 +125,7 @@ export function createPatternCompiler(
       const want = rt.resolve(template);
       if (!deepEqual(actual, want)) out.push({ at, expected: describeValue(want), actual });
     };
-    return described(matcher, (rt) => describeValue(rt.resolve(template)));
+    return Object.assign(described(matcher, (rt) => describeValue(rt.resolve(template))), { valueOf: (rt: MatchRuntime) => rt.resolve(template) });
   }
 
   function compileArray(items: unknown[], path: DocPath, exact: boolean): DescribedMatcher {

@@ -47,6 +47,11 @@ export type Matcher = (actual: unknown, at: string, rt: MatchRuntime, out: Misma
  */
 export interface DescribedMatcher extends Matcher {
   describe(rt: MatchRuntime): string;
+  /**
+   * The value a placeholder standing alone (`"${saved}"`) resolves to, matched as is: what a
+   * step reads off the pattern's shape (does it name `janus`?) is known only then.
+   */
+  valueOf?(rt: MatchRuntime): unknown;
 }
 
 /** Told the matcher of each part of a pattern, by its path, as it is compiled. */

@@ -1,4 +1,5 @@
-import { NoVersionCase, type DescribedMatcher, type MatchRuntime } from '../match/contract.js';
+import { NoVersionCase, type DescribedMatcher, type MatchRuntime, type PatternWatcher } from '../match/contract.js';
+import type { DocPath } from '../core/source.js';
 import { StepFailure, type Actor, type StepCompiler, type StepContext } from './contract.js';
 import { isRecord, ownValue } from '../core/own.js';
 import { DURATION_PATTERN, MAX_DURATION_MS } from '../core/duration.js';
@@ -96,26 +97,58 @@ export const exchangeProperties = {
 } as const;
 
 /**
+ * The value a placeholder standing for a whole sub-pattern (`"${saved}"`, `{ $exact: "${r}" }`)
+ * has in the run, by the pattern path it is written at; undefined when not known.
+ */
+export type ValueAt = (at: DocPath) => unknown;
+
+/** Where leavesOut is in the pattern as written, and what the placeholders there hold. */
+interface Reading {
+  version?: string;
+  at: DocPath;
+  valueAt?: ValueAt;
+}
+
+/**
  * Whether a pattern leaves the value at `path` unchecked: one of the mappings on the way lacks
  * the next key, or is no mapping (a marker, `$type`: a type names no key). Operators that only
  * choose or tighten patterns leave out what every pattern they hold leaves out: `$oneOf` (each
  * alternative), `$janus` (each version's), `$exact`. Others
  * (`$not`, `$schema`, ...) decide for the whole value. What `expect` leaves out keeps the check
  * a step makes without `expect` (no error reply), so writing a pattern never makes a step weaker
- * than writing none.
+ * than writing none. A placeholder standing alone is matched as the value it holds: read with
+ * `valueAt`, that value (a saved error reply) leaves out what it does not have.
  */
-export function leavesOut(pattern: unknown, path: readonly string[], version?: string): boolean {
+export function leavesOut(pattern: unknown, path: readonly string[], version?: string, valueAt?: ValueAt, at: DocPath = []): boolean {
+  return leaves(pattern, path, { version, at, valueAt });
+}
+
+function leaves(pattern: unknown, path: readonly string[], r: Reading): boolean {
   const [key, ...rest] = path;
   // An array's elements: each pattern written for one must leave the rest of the path out.
-  if (key === EACH_ELEMENT && Array.isArray(pattern)) return pattern.every((p) => leavesOut(p, rest, version));
+  if (key === EACH_ELEMENT && Array.isArray(pattern)) return pattern.every((p, i) => leaves(p, rest, { ...r, at: [...r.at, i] }));
+  if (isTemplate(pattern)) return valueLeavesOut(r.valueAt?.(r.at), path);
   // A pattern that is no mapping (a marker such as `$any` or `$object`, a value) names no key
   // below it: `plugindata: $object` or `body: $any` let an error reply through as checked.
   if (!isRecord(pattern)) return true;
   const operators = Object.keys(pattern).filter((k) => k.startsWith('$') && !k.startsWith('$$'));
   // Several operators on one value must all hold: the value is unchecked only if none checks it.
-  if (operators.length > 0) return operators.every((op) => operatorLeavesOut(op, pattern[op], path, version));
+  if (operators.length > 0) return operators.every((op) => operatorLeavesOut(op, pattern[op], path, { ...r, at: [...r.at, op] }));
   if (!Object.hasOwn(pattern, key!)) return true;
-  return rest.length > 0 && leavesOut(pattern[key!], rest, version);
+  return rest.length > 0 && leaves(pattern[key!], rest, { ...r, at: [...r.at, key!] });
+}
+
+/** A string with a placeholder: its value, known at run time, is matched as it is. */
+function isTemplate(pattern: unknown): pattern is string {
+  return typeof pattern === 'string' && !pattern.startsWith('$$') && pattern.includes('${');
+}
+
+/** Whether a value matched as it is (every key literal) leaves `path` out. */
+function valueLeavesOut(value: unknown, path: readonly string[]): boolean {
+  const [key, ...rest] = path;
+  if (key === EACH_ELEMENT && Array.isArray(value)) return value.every((v) => valueLeavesOut(v, rest));
+  if (!isRecord(value) || !Object.hasOwn(value, key!)) return true;
+  return rest.length > 0 && valueLeavesOut(value[key!], rest);
 }
 
 /**
@@ -129,22 +162,24 @@ export const EACH_ELEMENT = '\u0000each element';
  * version's naming `janus: error` says nothing of this one (`{ $janus: { ">=1.3.0": { janus:
  * error }, "<1.3.0": { transaction: x } } }` let an error reply through on 1.1.2). With no
  * pattern for the version the step fails on the `$janus` itself; an error reply fails it first.
+ * `r.at` is the operator's own path, as the pattern compiler names its parts.
  */
-function operatorLeavesOut(op: string, argument: unknown, path: readonly string[], version: string | undefined): boolean {
+function operatorLeavesOut(op: string, argument: unknown, path: readonly string[], r: Reading): boolean {
+  const version = r.version;
   // `$type` and `$length` check the kind and size of the value, never a key of it: an error reply is an object too.
   if (op === '$type' || op === '$length') return true;
   // The patterns of `$contains` and `$anyOrder` are each for an element.
-  if (op === '$contains' || op === '$anyOrder') return path[0] !== EACH_ELEMENT || (Array.isArray(argument) && argument.every((p) => leavesOut(p, path.slice(1), version)));
-  if (op === '$exact') return leavesOut(argument, path, version);
-  if (op === '$oneOf') return Array.isArray(argument) && argument.every((p) => leavesOut(p, path, version));
+  if (op === '$contains' || op === '$anyOrder') return path[0] !== EACH_ELEMENT || (Array.isArray(argument) && argument.every((p, i) => leaves(p, path.slice(1), { ...r, at: [...r.at, i] })));
+  if (op === '$exact') return leaves(argument, path, r);
+  if (op === '$oneOf') return Array.isArray(argument) && argument.every((p, i) => leaves(p, path, { ...r, at: [...r.at, i] }));
   if (op !== '$janus' || !isRecord(argument)) return false;
-  if (version === undefined || !isVersion(version)) return Object.values(argument).every((p) => leavesOut(p, path, version));
+  if (version === undefined || !isVersion(version)) return Object.entries(argument).every(([text, p]) => leaves(p, path, { ...r, at: [...r.at, text] }));
   const cases = Object.entries(argument).flatMap(([text, pattern]) => {
     const parsed = parseVersionRange(text);
-    return 'range' in parsed ? [{ range: parsed.range, pattern }] : [];
+    return 'range' in parsed ? [{ range: parsed.range, pattern, text }] : [];
   });
   const chosen = caseForVersion(cases, version);
-  return chosen === undefined || leavesOut(chosen.pattern, path, version);
+  return chosen === undefined || leaves(chosen.pattern, path, { ...r, at: [...r.at, chosen.text] });
 }
 
 /**
@@ -153,8 +188,8 @@ function operatorLeavesOut(op: string, argument: unknown, path: readonly string[
  * server's `version` when given. A pattern naming `error` expects one: failing it with "got an
  * error reply" would be a wrong failure.
  */
-export function refusesErrorReply(pattern: unknown, under: readonly string[] = [], version?: string): boolean {
-  return leavesOut(pattern, [...under, 'janus'], version) && leavesOut(pattern, [...under, 'error'], version);
+export function refusesErrorReply(pattern: unknown, under: readonly string[] = [], version?: string, valueAt?: ValueAt, at: DocPath = []): boolean {
+  return leavesOut(pattern, [...under, 'janus'], version, valueAt, at) && leavesOut(pattern, [...under, 'error'], version, valueAt, at);
 }
 
 /** Where a plugin's refusal is in a reply: its data's `error_code` and `error`, or a message_plugin's `response`'s. */
@@ -167,19 +202,38 @@ const PLUGIN_ERROR_PATHS = [['plugindata', 'data', 'error_code'], ['plugindata',
  * than none: `{ janus: success, plugindata: { plugin: janus.plugin.videoroom } }` passed on
  * "427 (VIDEOROOM_ROOM_EXISTS)"; one naming `error_code` (or `error`) decides for itself.
  */
-export function refusesPluginError(pattern: unknown, under: readonly string[] = [], version?: string): boolean {
-  return PLUGIN_ERROR_PATHS.every((path) => leavesOut(pattern, [...under, ...path], version));
+export function refusesPluginError(pattern: unknown, under: readonly string[] = [], version?: string, valueAt?: ValueAt, at: DocPath = []): boolean {
+  return PLUGIN_ERROR_PATHS.every((path) => leavesOut(pattern, [...under, ...path], version, valueAt, at));
 }
+
+/** What a step reads off its pattern's shape, in the run: for its server and its values. */
+export type PatternReading<T> = (rt: MatchRuntime) => T;
 
 /**
  * What a step reads off its pattern's shape (leavesOut, refusesErrorReply), for the server's
- * version: worked out once when the pattern has no `$janus` (the same on every version), else
- * for the version given.
+ * version and the values its placeholders hold: worked out once when the pattern has no
+ * `$janus` and no placeholder standing for a part that decides (the same on every run), else
+ * in the run. `compiledAt` gives the matcher each part of the pattern (at `at`) compiled to.
  */
-export function perVersion<T>(pattern: unknown, read: (version: string | undefined) => T): (version: string | undefined) => T {
-  if (hasVersionCases(pattern)) return read;
-  const fixed = read(undefined);
-  return () => fixed;
+export function perRun<T>(pattern: unknown, at: DocPath, compiledAt: (path: DocPath) => DescribedMatcher | undefined, read: (version: string | undefined, valueAt: ValueAt, at: DocPath) => T): PatternReading<T> {
+  if (!hasVersionCases(pattern)) {
+    let consulted = false;
+    const fixed = read(undefined, () => {
+      consulted = true;
+      return undefined;
+    }, at);
+    if (!consulted) return () => fixed;
+  }
+  return (rt) => read(rt.serverVersion, (path) => valueIn(compiledAt(path), rt), at);
+}
+
+/** The value a placeholder part holds; undefined when it has none yet (the match then says so). */
+function valueIn(matcher: DescribedMatcher | undefined, rt: MatchRuntime): unknown {
+  try {
+    return matcher?.valueOf?.(rt);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether a pattern holds a `$janus` at any depth: only then does what it says depend on the server's version. */
@@ -188,14 +242,20 @@ function hasVersionCases(pattern: unknown): boolean {
   return isRecord(pattern) && Object.entries(pattern).some(([k, v]) => k === '$janus' || hasVersionCases(v));
 }
 
-/** refusesPluginError for the server a step runs against. */
-export function pluginErrorRefusal(pattern: unknown, under: readonly string[] = []): (version: string | undefined) => boolean {
-  return perVersion(pattern, (version) => refusesPluginError(pattern, under, version));
+/** The parts of a step's pattern as compiled, by path: a StepCompiler's pattern watcher fills it. */
+export function compiledParts(): { watch: PatternWatcher; at: (path: DocPath) => DescribedMatcher | undefined } {
+  const parts = new Map<string, DescribedMatcher>();
+  return { watch: (path, m) => parts.set(JSON.stringify(path), m), at: (path) => parts.get(JSON.stringify(path)) };
 }
 
-/** refusesErrorReply for the server a step runs against. */
-export function errorRefusal(pattern: unknown, under: readonly string[] = []): (version: string | undefined) => boolean {
-  return perVersion(pattern, (version) => refusesErrorReply(pattern, under, version));
+/** refusesPluginError for the run a step is in. */
+export function pluginErrorRefusal(pattern: unknown, under: readonly string[], at: DocPath, compiledAt: (path: DocPath) => DescribedMatcher | undefined): PatternReading<boolean> {
+  return perRun(pattern, at, compiledAt, (version, valueAt, p) => refusesPluginError(pattern, under, version, valueAt, p));
+}
+
+/** refusesErrorReply for the run a step is in. */
+export function errorRefusal(pattern: unknown, under: readonly string[], at: DocPath, compiledAt: (path: DocPath) => DescribedMatcher | undefined): PatternReading<boolean> {
+  return perRun(pattern, at, compiledAt, (version, valueAt, p) => refusesErrorReply(pattern, under, version, valueAt, p));
 }
 
 /**

@@ -4,11 +4,10 @@ import { ClosedConnection, RefusedRequest, describeUncorrelated, type Exchange, 
 import { describeJanusError } from '../protocol/errors.js';
 import { ACK_ENDED_VERBS, ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../protocol/messages.js';
 import { requestEnding, type Ending } from '../match/admits.js';
-import type { DescribedMatcher, Matcher, MatchRuntime, Template } from '../match/contract.js';
-import type { DocPath } from '../core/source.js';
+import type { DescribedMatcher, MatchRuntime, Template } from '../match/contract.js';
 import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave, saveWhatIsThere, type SaveSpec } from './save.js';
-import { checkExpectKeys, errorRefusal, namesValues, pluginError, pluginErrorRefusal, requireValues } from './common.js';
+import { checkExpectKeys, compiledParts, errorRefusal, namesValues, pluginError, pluginErrorRefusal, requireValues, type PatternReading } from './common.js';
 import { mismatchFailure, StepFailure, type Actor, type CompiledStep, type InFlight, type StepCompiler, type StepContext } from './contract.js';
 
 export type Level = 'root' | 'session' | 'handle';
@@ -24,14 +23,14 @@ export interface ExchangeSpec {
   as?: string;
   /** `readsValues`: the pattern names a value (a placeholder), each checked to be there once the reply matched. */
   expect?: { matcher: DescribedMatcher; pattern: unknown; readsValues: boolean };
-  /** An error reply fails the step before `expect` is looked at: there is none, or it names neither `janus` nor `error` (for the server's version). */
-  refusesErrors: (version: string | undefined) => boolean;
+  /** An error reply fails the step before `expect` is looked at: there is none, or it names neither `janus` nor `error` (for the server's version and the values of its placeholders). */
+  refusesErrors: PatternReading<boolean>;
   /**
    * A plugin's refusal (an `error_code` in its data) fails the step: the pattern names no place a
    * refusal is written (or there is none), for the server's version, and the step is no cleanup
    * step (those undo what the steps may not have done: "destroy the room if it is there").
    */
-  refusesPluginErrors: (version: string | undefined) => boolean;
+  refusesPluginErrors: PatternReading<boolean>;
   /** At the ack or the final reply: decided by `expect` when the scenario loads, or before the request is sent. */
   ending: Ending | ((rt: MatchRuntime) => Ending);
   save: SaveSpec;
@@ -54,18 +53,18 @@ export function compileExchangeOptions(raw: Record<string, unknown>, cc: StepCom
   if (typeof raw.as === 'string') cc.declareHandle(client, raw.as);
   checkExpectKeys(raw, cc, 'any reply but an error');
   const pattern = raw.expect;
-  // The parts of `expect` as compiled: where the step ends is read off the matchers that match its reply.
-  const parts = new Map<string, Matcher>();
-  const key = (path: DocPath): string => JSON.stringify(path);
-  const matcher = pattern === undefined ? undefined : cc.pattern(pattern, ['expect'], exact, (path, m) => parts.set(key(path), m));
+  // The parts of `expect` as compiled: where the step ends, and whether it refuses an error
+  // reply, are read off the matchers that match its reply.
+  const parts = compiledParts();
+  const matcher = pattern === undefined ? undefined : cc.pattern(pattern, ['expect'], exact, parts.watch);
   return {
     at: raw.at as Level | undefined,
     handle,
     as: raw.as as string | undefined,
     expect: matcher && { matcher, pattern, readsValues: namesValues(pattern) },
-    refusesErrors: errorRefusal(pattern),
-    refusesPluginErrors: cc.cleanup ? () => false : pluginErrorRefusal(pattern),
-    ending: requestEnding(pattern, ['expect'], (path) => parts.get(key(path))),
+    refusesErrors: errorRefusal(pattern, [], ['expect'], parts.at),
+    refusesPluginErrors: cc.cleanup ? () => false : pluginErrorRefusal(pattern, [], ['expect'], parts.at),
+    ending: requestEnding(pattern, ['expect'], parts.at),
     save: compileSave(raw, cc),
     timeoutMs: raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout'], { positive: true }),
   };
@@ -232,12 +231,13 @@ async function noReply(outcome: Exclude<RequestOutcome, { exchange: unknown }>, 
  */
 function checkReply(spec: ExchangeSpec, exchange: Exchange, sent: Sent, actor: Actor, ctx: StepContext, step: CompiledStep): void {
   const reply = exchange.reply;
-  if (reply.janus === 'error' && spec.refusesErrors(ctx.matchRuntime(actor).serverVersion)) {
+  const rt = ctx.matchRuntime(actor);
+  if (reply.janus === 'error' && spec.refusesErrors(rt)) {
     saveWhatIsThere(spec.save, reply, ctx);
     throw mismatchFailure(`${step.title} got an error reply: ${describeJanusError(reply) ?? '(no error code)'}`, { expected: spec.expect?.pattern, actual: reply });
   }
   // A plugin's refusal fails too, unless the pattern names where it is written: it is an error reply, in the plugin's words.
-  const refusal = spec.refusesPluginErrors(ctx.matchRuntime(actor).serverVersion) ? pluginError(reply) : undefined;
+  const refusal = spec.refusesPluginErrors(rt) ? pluginError(reply) : undefined;
   if (refusal) {
     saveWhatIsThere(spec.save, reply, ctx);
     throw mismatchFailure(`${step.title} got a plugin error: ${refusal}`, { actual: reply });

@@ -2,7 +2,7 @@ import { MAX_MESSAGE_BYTES, TooLargeError } from '../transports/limits.js';
 import { describeError } from '../transports/wire.js';
 import { HttpCall, httpOrigin } from '../transports/http-client.js';
 import { formatDuration } from '../core/duration.js';
-import { checkExpectKeys, commonProperties, EACH_ELEMENT, errorRefusal, leavesOut, namesValues, perVersion, pluginError, pluginErrorRefusal, POSITIVE_DURATION, requireValues, saveProperty } from './common.js';
+import { checkExpectKeys, commonProperties, compiledParts, EACH_ELEMENT, errorRefusal, leavesOut, namesValues, perRun, pluginError, pluginErrorRefusal, POSITIVE_DURATION, requireValues, saveProperty } from './common.js';
 import { isRecord, ownValue } from '../core/own.js';
 import type { DocPath } from '../core/source.js';
 import { describeJanusError } from '../protocol/errors.js';
@@ -55,16 +55,18 @@ export const httpStep: StepKind = {
     const body = spec.body === undefined ? undefined : cc.template(spec.body, ['http', 'body']);
     const headers = spec.headers ?? {};
     checkExpectKeys(raw, cc, "any response but an HTTP error status, a Janus error or a plugin's refusal");
-    const expect = raw.expect === undefined ? undefined : cc.pattern(raw.expect, ['expect'], raw.exact === true);
+    // The parts of `expect` as compiled: a placeholder standing for one is read in the run.
+    const parts = compiledParts();
+    const expect = raw.expect === undefined ? undefined : cc.pattern(raw.expect, ['expect'], raw.exact === true, parts.watch);
     const readsValues = namesValues(raw.expect);
     checkHeaderNames(raw, cc);
     // Without expect, a plugin's refusal in the body fails too, as for a request step (not in cleanup: "destroy it if it is there").
-    const refusesStatus = perVersion(raw.expect, (version) => leavesOut(raw.expect, ['status'], version));
-    const refusesJanusError = errorRefusal(raw.expect, ['body']);
-    const refusesPluginError = cc.cleanup ? () => false : pluginErrorRefusal(raw.expect, ['body']);
+    const refusesStatus = perRun(raw.expect, ['expect'], parts.at, (version, valueAt, at) => leavesOut(raw.expect, ['status'], version, valueAt, at));
+    const refusesJanusError = errorRefusal(raw.expect, ['body'], ['expect'], parts.at);
+    const refusesPluginError = cc.cleanup ? () => false : pluginErrorRefusal(raw.expect, ['body'], ['expect'], parts.at);
     // A long-poll with `maxev` answers with an array: each of its messages is checked as one body is.
-    const refusesJanusErrorIn = errorRefusal(raw.expect, ['body', EACH_ELEMENT]);
-    const refusesPluginErrorIn = cc.cleanup ? () => false : pluginErrorRefusal(raw.expect, ['body', EACH_ELEMENT]);
+    const refusesJanusErrorIn = errorRefusal(raw.expect, ['body', EACH_ELEMENT], ['expect'], parts.at);
+    const refusesPluginErrorIn = cc.cleanup ? () => false : pluginErrorRefusal(raw.expect, ['body', EACH_ELEMENT], ['expect'], parts.at);
     const save = compileSave(raw, cc);
     const timeoutMs = raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout'], { positive: true });
     const client = cc.client({});
@@ -105,9 +107,9 @@ export const httpStep: StepKind = {
         if (Array.isArray(reply.body) && reply.body.length > 0) for (const event of reply.body) ctx.traffic(actor, 'in', event as JanusMessage, undefined, status, api);
         else if (reply.body !== null && typeof reply.body === 'object') ctx.traffic(actor, 'in', reply.body as JanusMessage, undefined, status, api);
         else ctx.traffic(actor, 'in', typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body), undefined, status, api);
-        const version = ctx.matchRuntime(actor).serverVersion;
+        const rt = ctx.matchRuntime(actor);
         const inArray = Array.isArray(reply.body);
-        const refuses = { status: refusesStatus(version), janusError: (inArray ? refusesJanusErrorIn : refusesJanusError)(version), pluginError: (inArray ? refusesPluginErrorIn : refusesPluginError)(version) };
+        const refuses = { status: refusesStatus(rt), janusError: (inArray ? refusesJanusErrorIn : refusesJanusError)(rt), pluginError: (inArray ? refusesPluginErrorIn : refusesPluginError)(rt) };
         let failure = refusal(reply, refuses, step.title, raw.expect);
         const mismatches = failure || !expect ? [] : ctx.match(expect, reply, actor);
         if (mismatches.length > 0) failure = mismatchFailure(`the HTTP reply to ${step.title} did not match`, { expected: raw.expect, actual: reply, mismatches });

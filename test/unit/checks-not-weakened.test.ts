@@ -92,6 +92,24 @@ describe('an expect that leaves `janus` out still fails on an error reply', func
     });
   }
 
+  // A placeholder standing for a whole sub-pattern is matched as the value it holds, known only
+  // in the run: a saved error reply names janus and error, a saved text names neither.
+  const saved = 'variables:\n  refused: { janus: error, transaction: t1, error: { code: 458, reason: "No such session 1" } }\n  text: t1\n';
+  for (const [what, pattern] of [['$exact', '{ $exact: "${refused}" }'], ['$oneOf', '{ $oneOf: ["${refused}", { janus: success }] }']]) {
+    it(`a ${what} of a placeholder holding an error reply expects that error reply`, async function () {
+      const name = `saved-${what.slice(1)}`;
+      assert.deepEqual(problems(files, name, `  - raw: '{"janus":"info","transaction":"t1"}'\n    expect: ${pattern}\n`, saved), []);
+      const result = await runScenario(loadFiles([files.path(`${name}.yaml`)]).scenarios[0]!, target, RUN);
+      assert.equal(result.status, 'passed', result.failure?.summary);
+    });
+  }
+  it('a $oneOf of a placeholder holding no janus or error still fails on the error reply', async function () {
+    assert.deepEqual(problems(files, 'saved-text', `  - raw: '{"janus":"info","transaction":"t1"}'\n    expect: { $oneOf: ["\${text}", { transaction: t1 }] }\n`, saved), []);
+    const result = await runScenario(loadFiles([files.path('saved-text.yaml')]).scenarios[0]!, target, RUN);
+    assert.equal(result.status, 'failed');
+    assert.match(result.failure!.summary, / got an error reply: 458 SESSION_NOT_FOUND: No such session 1$/);
+  });
+
   it('a whole-message $janus is read for the server\'s version: another version\'s pattern naming janus does not decide for this one', async function () {
     const steps = '  - request: info\n    expect: { $janus: { ">=1.3.0": { janus: error }, "<1.3.0": { transaction: "${transaction}" } } }\n';
     assert.deepEqual(problems(files, 'per-version', steps), []);
