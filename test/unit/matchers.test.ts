@@ -297,6 +297,15 @@ describe('matchers', function () {
       assert.match(rejected({ list: { $length: 1.5 } }).message, /\$length expects a non-negative integer/);
     });
 
+    it('$length counts a string in characters (code points), as JSON Schema does, not UTF-16 code units', function () {
+      assert.ok(pattern({ s: { $length: 1 } }).matches({ s: '\u{1F44D}' }), 'an emoji is one character');
+      assert.ok(!pattern({ s: { $length: 2 } }).matches({ s: '\u{1F44D}' }), 'not two');
+      assert.ok(pattern({ s: { $length: 3 } }).matches({ s: 'a\u{1F600}b' }));
+      // A combining accent is a code point of its own; an array's elements are counted as they are.
+      assert.ok(pattern({ s: { $length: 2 } }).matches({ s: 'e\u0301' }));
+      assert.ok(pattern({ list: { $length: 2 } }).matches({ list: ['\u{1F44D}', 'x'] }));
+    });
+
     it('$schema validates against a known schema and rejects unknown names at compile time', function () {
       const m = pattern({ list: { $schema: 'room-list' } });
       assert.ok(m.matches({ list: [] }));
