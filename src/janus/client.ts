@@ -201,6 +201,11 @@ export class JanusClient {
   private connectOptions?: ConnectOptions;
   /** Set while the connection is closed (by a `close` step, or by the server when the scenario expects it). */
   closed?: ConnectionClose;
+  /**
+   * Sessions whose HTTP long-poll a close cut off: Janus 1.1.2 holds such a poll up to 30 s and
+   * hands it the session's events, lost with the closed connection. A wait that times out names them.
+   */
+  readonly cutPolls = new Set<number>();
   /** Sessions the server said it no longer has (an HTTP long-poll got 404): a wait that times out names them. */
   readonly goneSessions = new Set<number>();
   /**
@@ -282,13 +287,18 @@ export class JanusClient {
     return close;
   }
 
-  /** A new connection in place of a closed one: same mailbox, same sessions (still unbound). */
+  /**
+   * A new connection in place of a closed one: same mailbox, same sessions, unbound until a
+   * claim where Janus binds a session to its connection (WebSocket). Over HTTP a session's
+   * events go to any long-poll naming it: the sessions this client kept are polled again.
+   */
   async reopen(): Promise<void> {
     if (!this.closed) throw new TransportFault('the connection is open: close it first');
     this.connection = await this.open();
     this.closed = undefined;
     this.fault = undefined;
     this.options.onConnectionChange?.({ event: 'opened' });
+    if (this.transport?.connection?.sessionsFollow === true) this.takeUnboundBack();
     if (this.keepalivePeriodMs !== undefined) this.startKeepalives(this.keepalivePeriodMs);
   }
 
@@ -323,7 +333,7 @@ export class JanusClient {
     this.stopKeepalives();
     this.closed = close;
     for (const sessionId of this.sessions) {
-      this.connection?.untrack?.(sessionId);
+      if (this.connection?.untrack?.(sessionId) === true && this.transport?.connection?.sessionsFollow === true) this.cutPolls.add(sessionId);
       this.unbound.add(sessionId);
     }
     this.sessions.clear();
@@ -331,6 +341,15 @@ export class JanusClient {
     const fault = new ClosedConnection(close);
     for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault });
     for (const listener of [...this.closeListeners]) listener();
+  }
+
+  /** The sessions left unbound by the close are this client's again, polled when events are wanted. */
+  private takeUnboundBack(): void {
+    for (const sessionId of this.unbound) {
+      this.sessions.add(sessionId);
+      if (this.listening) this.poll(sessionId);
+    }
+    this.unbound.clear();
   }
 
   /** Another client claimed or destroyed this session: it is no longer this one's to keep alive or clean up. */

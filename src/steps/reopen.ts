@@ -4,11 +4,12 @@ import { TransportFault } from '../transports/contract.js';
 
 /**
  * `reopen:` gives a closed client a new connection (a new WebSocket, new long-polls), under
- * the same name: its ids and mailbox stay. Sessions it had stay unbound until it `claim`s them.
+ * the same name: its ids and mailbox stay. Sessions it had stay unbound until it `claim`s them
+ * over WebSocket; over HTTP, where Janus binds no session to a connection, they are polled again.
  */
 export const reopenStep: StepKind = {
   key: 'reopen',
-  summary: 'open a new connection for a client whose connection was closed; its sessions stay unbound until a claim',
+  summary: 'open a new connection for a client whose connection was closed; its sessions stay unbound until a claim (over WebSocket; over HTTP they are polled again)',
   schema: {
     type: 'object',
     required: ['reopen'],

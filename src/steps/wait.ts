@@ -63,7 +63,7 @@ export const waitStep: StepKind = {
           const closest = closestMessage(janus.mailbox.leftovers().filter(from), (m) => ctx.match(matcher, m, actor));
           // Why nothing came, when it could not: a closed connection receives nothing.
           const closed = janus.closed ? `; client ${client}'s connection is ${describeClose(janus.closed)}, so nothing could arrive` : '';
-          const summary = `no message matching the pattern arrived within ${formatDuration(limit)}${closest ? '; the closest one is shown' : nothingFrom(raw.handle as string | undefined, janus.mailbox.leftovers().length)}${closed}${sessionsGone(janus.goneSessions)}`;
+          const summary = `no message matching the pattern arrived within ${formatDuration(limit)}${closest ? '; the closest one is shown' : nothingFrom(raw.handle as string | undefined, janus.mailbox.leftovers().length)}${closed}${sessionsGone(janus.goneSessions)}${pollsCut(janus.cutPolls)}`;
           const details = { expected: raw.wait, actual: closest?.message, mismatches: closest?.mismatches };
           if (!closest || !sameType(closest.mismatches)) throw new StepFailure('assertion', summary, details);
           // A message of the awaited type came with other contents: it is the one this step waited
@@ -85,6 +85,17 @@ function sessionsGone(gone: ReadonlySet<number>): string {
   return gone.size === 1
     ? `; the server no longer knows session ${ids} (its long-poll got HTTP 404), so none of its events can arrive`
     : `; the server no longer knows sessions ${ids} (their long-polls got HTTP 404), so none of their events can arrive`;
+}
+
+/**
+ * Sessions whose long-poll a close cut off (HTTP): Janus holds the cut poll and gives it the
+ * events that come meanwhile, which are lost. Said, so the failure is read as what Janus did
+ * over HTTP, not as events the server never sent.
+ */
+function pollsCut(cut: ReadonlySet<number>): string {
+  if (cut.size === 0) return '';
+  const ids = [...cut].join(', ');
+  return `; over HTTP, a close cut the long-poll of session${cut.size === 1 ? '' : 's'} ${ids}: Janus holds a cut poll up to 30 s (1.1.2) and gives it the session's events, which are lost with the closed connection; events after that reach a reopened client without a claim`;
 }
 
 /** Why no message is shown: none came, or (with `handle:`) only other handles' did. */

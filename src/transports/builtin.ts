@@ -27,8 +27,8 @@ const ws = (name: string, secure: boolean) => async () => (await import('./ws.js
  * (`?type=dgram`); the managed Janus uses SOCK_SEQPACKET.
  */
 export const BUILTIN_TRANSPORT_TABLE: readonly BuiltinTransport[] = [
-  { name: 'http', schemes: ['http'], secure: false, connection: { closeCodes: false }, define: http('http', false) },
-  { name: 'https', schemes: ['https'], secure: true, connection: { closeCodes: false }, define: http('https', true) },
+  { name: 'http', schemes: ['http'], secure: false, connection: { closeCodes: false, sessionsFollow: true }, define: http('http', false) },
+  { name: 'https', schemes: ['https'], secure: true, connection: { closeCodes: false, sessionsFollow: true }, define: http('https', true) },
   { name: 'ws', schemes: ['ws'], secure: false, connection: { closeCodes: true }, define: ws('ws', false) },
   { name: 'wss', schemes: ['wss'], secure: true, connection: { closeCodes: true }, define: ws('wss', true) },
   { name: 'mqtt', schemes: ['mqtt', 'mqtts'], secure: false, define: async () => (await import('./mqtt.js')).mqttTransport({ name: 'mqtt' }) },

@@ -31,8 +31,12 @@ export interface TransportDefinition {
    * (`close`/`reopen` steps): a WebSocket, the HTTP long-polls. Left out by transports where
    * clients share one channel Janus cannot tell apart (brokers, datagrams): scenarios that close
    * connections are refused or skipped on them. `closeCodes`: a close carries a code and a reason.
+   * `sessionsFollow`: Janus gives a session's events to whoever asks for them with the session's
+   * id (HTTP: any long-poll GET), not to the connection that made or claimed it: a session stays
+   * the client's across a close and reopen without a `claim`. Left out: Janus binds a session to
+   * its connection (WebSocket), and a reopened one gets its events only once it claims it.
    */
-  connection?: { closeCodes: boolean };
+  connection?: { closeCodes: boolean; sessionsFollow?: boolean };
 }
 
 /** A jcfg file's sections: `{ general: { enabled: true, path: "..." }, admin: {...} }`. */

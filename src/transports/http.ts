@@ -51,7 +51,7 @@ export function httpTransport(options: HttpTransportOptions): TransportDefinitio
     name: options.name,
     schemes: options.schemes,
     secure: options.secure,
-    connection: { closeCodes: false },
+    connection: { closeCodes: false, sessionsFollow: true },
     connect: (connectOptions, sink) => HttpConnection.open(connectOptions, sink, limits),
   };
 }

@@ -18,6 +18,15 @@ function scenariosOf(stdout: string): Reported[] {
 
 const janusOf = (m: Reported['messages'][number]): { janus?: string; session_id?: number; error?: { code?: number } } => (typeof m.message === 'object' && m.message !== null ? m.message : {}) as never;
 
+/** Steps up to a message sent on a reopened connection whose session was never claimed. */
+const REOPENED_UNCLAIMED = `steps:
+  - request: create
+  - request: { janus: attach, plugin: janus.plugin.echotest }
+  - close: true
+  - reopen: true
+  - request: { janus: message, body: { audio: true } }
+`;
+
 /**
  * Closing and reopening a client's connection against a real Janus: scenarios built to pass and
  * to fail, and every session gone afterwards (the suite checks through the Admin API after each test).
@@ -76,6 +85,15 @@ steps:
 steps:
   - request: create
   - reopen: true
+`,
+    'reopened-event.yaml': `name: reopens without a claim; a request answered by an event gets it over HTTP
+${REOPENED_UNCLAIMED}    expect: { janus: event, plugindata: { data: { result: ok } } }
+`,
+    'cut-poll.yaml': `name: reads events, closes (cutting the long-poll), reopens and waits for an event
+requires: { transports: [http] }
+${REOPENED_UNCLAIMED}    expect: { janus: ack }
+  - wait: { janus: event, plugindata: { data: { result: ok } } }
+    within: 1s
 `,
     'second-claims.yaml': `name: a second client claims; the claimer destroys the session once
 clients: [first, second]
@@ -136,6 +154,23 @@ steps:
       assert.equal(s!.messages.filter((m) => janusOf(m).error?.code === 458).length, 0);
     });
   }
+
+  // Janus 1.1.2 gives an HTTP session's events to any long-poll naming it: a reopened client gets
+  // them without a claim. Over WebSocket a session is its connection's (here destroyed with it).
+  it('over http: a reopened client gets its session\'s events without a claim; over ws it does not', async () => {
+    const http = await run('reopened-event.yaml', 'http');
+    assert.equal(http.code, 0, http.stderr + JSON.stringify(http.scenarios[0]?.failure));
+    const ws = await run('reopened-event.yaml', 'ws');
+    assert.equal(ws.code, 1, ws.stderr);
+    assert.match(ws.scenarios[0]!.failure!.summary, /the reply to main message did not match/);
+  });
+
+  it('over http: a wait for an event a cut long-poll took says so', async () => {
+    const { code, scenarios, stderr } = await run('cut-poll.yaml', 'http');
+    assert.equal(code, 1, stderr);
+    assert.match(scenarios[0]!.failure!.summary, /^no message matching the pattern arrived within 1s \(none arrived\); over HTTP, a close cut the long-poll of session \d+: Janus holds a cut poll up to 30 s \(1\.1\.2\) and gives it the session's events, which are lost/);
+    assert.match(scenarios[0]!.failure!.location ?? '', /cut-poll\.yaml:10:5$/);
+  });
 
   it('fails (exit 1) when the keepalives asserted were not sent, saying how many were', async () => {
     const { code, scenarios, stderr } = await run('keepalives-missing.yaml', 'http');
