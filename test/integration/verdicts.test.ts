@@ -5,6 +5,7 @@ import { FakeJanus, useFakeJanus } from '../support/fake-janus.js';
 import { loadFiles } from '../../src/compile/load-files.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { knownSchema } from '../../src/schemas/catalogue.js';
+import { FAILING_CASES, failingCaseFile } from '../support/failing-cases.js';
 
 /**
  * Verdicts that were wrong: each scenario here has a known verdict, and the run's exit code and
@@ -164,6 +165,33 @@ steps:
     assert.equal(run.code, 1, run.stdout + run.stderr);
     assert.equal(run.stdout.match(/client alice's connection is closed by the client: no message could reach it/g)?.length, 2, run.stdout);
     assert.match(run.stdout, /2 failing/);
+  });
+
+  it('every scenario built to fail fails, over http and ws, at its step and saying why', async function () {
+    this.timeout(240_000);
+    const cases = scenarioDir(Object.fromEntries(FAILING_CASES.map((c, i) => [`case-${String(i).padStart(2, '0')}.yaml`, failingCaseFile(c).text])));
+    try {
+      const run = await runCli(['run', cases.dir, ...janusUrls(), '--transport', 'http,ws', '--jobs', '2', '--reporter', 'json:-']);
+      assert.equal(run.code, 1, run.stderr);
+      const reported = (JSON.parse(run.stdout) as { scenarios: Array<{ name: string; transport: string; status: string; failure?: { summary: string; location?: string; mismatches?: unknown[] } }> }).scenarios;
+      assert.equal(reported.length, FAILING_CASES.length * 2);
+      const wrong: string[] = [];
+      FAILING_CASES.forEach((c, i) => {
+        const { line } = failingCaseFile(c);
+        for (const transport of ['http', 'ws']) {
+          const s = reported.find((r) => r.name === c.title && r.transport === transport);
+          const where = `case-${String(i).padStart(2, '0')}.yaml:${line}:`;
+          if (s?.status !== 'failed') wrong.push(`${c.title} [${transport}]: ${s?.status ?? 'not run'} (a false pass)`);
+          else if (!s.failure!.location?.includes(where)) wrong.push(`${c.title} [${transport}]: failed at ${s.failure!.location}, not ${where}: ${s.failure!.summary}`);
+          else if (!c.why.test(s.failure!.summary)) wrong.push(`${c.title} [${transport}]: "${s.failure!.summary}" does not say ${c.why}`);
+          // A message that did not match says where and what was expected.
+          else if (/did not match|the closest one is shown/.test(s.failure!.summary) && !s.failure!.mismatches?.length) wrong.push(`${c.title} [${transport}]: no mismatch named`);
+        }
+      });
+      assert.deepEqual(wrong, []);
+    } finally {
+      cases.remove();
+    }
   });
 
   it('a reply slower than the scenario\'s own timeout is that scenario\'s failure, not a server problem', async function () {
