@@ -25,7 +25,7 @@ describe('a wait for one handle\'s message that does not come', function () {
     assert.deepEqual(r.diagnostics, []);
     const mailbox = new Mailbox();
     for (const m of stored) mailbox.put(m);
-    const client = { fault: undefined, arrivals: new Arrivals(), mailbox, goneSessions: new Set() } as unknown as JanusClient;
+    const client = { fault: undefined, arrivals: new Arrivals(), mailbox, goneSessions: new Set(), cutPolls: new Set() } as unknown as JanusClient;
     const { ctx } = stepContext(r.scenarios[0]!, client, { actor: { handles: new Map([['e', 77]]) } });
     const failure = await r.scenarios[0]!.steps[1]!.execute(ctx).then(() => undefined, (e: unknown) => e);
     assert.ok(failure instanceof StepFailure, String(failure));
