@@ -1,4 +1,4 @@
-import { NoVersionCase, type DescribedMatcher, type MatchRuntime, type PatternWatcher } from '../match/contract.js';
+import { NoVersionCase, type DescribedMatcher, type MatchRuntime, type Mismatch, type PatternWatcher } from '../match/contract.js';
 import type { DocPath } from '../core/source.js';
 import { StepFailure, type Actor, type StepCompiler, type StepContext } from './contract.js';
 import { isRecord, ownValue } from '../core/own.js';
@@ -97,16 +97,23 @@ export const exchangeProperties = {
 } as const;
 
 /**
- * The value a placeholder standing for a whole sub-pattern (`"${saved}"`, `{ $exact: "${r}" }`)
- * has in the run, by the pattern path it is written at; undefined when not known.
+ * What a step knows in the run of its pattern and its reply: the value a placeholder standing
+ * for a whole sub-pattern (`"${saved}"`, `{ $exact: "${r}" }`) has, by the pattern path it is
+ * written at (undefined when not known); whether the part at a path matches a value; the reply.
  */
-export type ValueAt = (at: DocPath) => unknown;
+export interface RunView {
+  valueAt(at: DocPath): unknown;
+  matches(at: DocPath, value: unknown): boolean;
+  reply: unknown;
+}
 
-/** Where leavesOut is in the pattern as written, and what the placeholders there hold. */
+/** Where leavesOut is in the pattern as written and in the reply, with what the run knows. */
 interface Reading {
   version?: string;
   at: DocPath;
-  valueAt?: ValueAt;
+  run?: RunView;
+  /** The part of the reply the pattern at `at` is matched against (with `run`). */
+  value?: unknown;
 }
 
 /**
@@ -117,17 +124,20 @@ interface Reading {
  * (`$not`, `$schema`, ...) decide for the whole value. What `expect` leaves out keeps the check
  * a step makes without `expect` (no error reply), so writing a pattern never makes a step weaker
  * than writing none. A placeholder standing alone is matched as the value it holds: read with
- * `valueAt`, that value (a saved error reply) leaves out what it does not have.
+ * `run`, that value (a saved error reply) leaves out what it does not have. With `run`, a
+ * `$oneOf` lets a reply through only by an alternative that names the path and matches it:
+ * `{ $oneOf: [{ janus: success }, { transaction: "${transaction}" }] }` passed an error reply
+ * by its second alternative, which says nothing of errors.
  */
-export function leavesOut(pattern: unknown, path: readonly string[], version?: string, valueAt?: ValueAt, at: DocPath = []): boolean {
-  return leaves(pattern, path, { version, at, valueAt });
+export function leavesOut(pattern: unknown, path: readonly string[], version?: string, run?: RunView, at: DocPath = []): boolean {
+  return leaves(pattern, path, { version, at, run, value: run?.reply });
 }
 
 function leaves(pattern: unknown, path: readonly string[], r: Reading): boolean {
   const [key, ...rest] = path;
   // An array's elements: each pattern written for one must leave the rest of the path out.
-  if (key === EACH_ELEMENT && Array.isArray(pattern)) return pattern.every((p, i) => leaves(p, rest, { ...r, at: [...r.at, i] }));
-  if (isTemplate(pattern)) return valueLeavesOut(r.valueAt?.(r.at), path);
+  if (key === EACH_ELEMENT && Array.isArray(pattern)) return pattern.every((p, i) => leaves(p, rest, { ...r, at: [...r.at, i], value: undefined, run: undefined }));
+  if (isTemplate(pattern)) return valueLeavesOut(r.run?.valueAt(r.at), path);
   // A pattern that is no mapping (a marker such as `$any` or `$object`, a value) names no key
   // below it: `plugindata: $object` or `body: $any` let an error reply through as checked.
   if (!isRecord(pattern)) return true;
@@ -135,7 +145,7 @@ function leaves(pattern: unknown, path: readonly string[], r: Reading): boolean 
   // Several operators on one value must all hold: the value is unchecked only if none checks it.
   if (operators.length > 0) return operators.every((op) => operatorLeavesOut(op, pattern[op], path, { ...r, at: [...r.at, op] }));
   if (!Object.hasOwn(pattern, key!)) return true;
-  return rest.length > 0 && leaves(pattern[key!], rest, { ...r, at: [...r.at, key!] });
+  return rest.length > 0 && leaves(pattern[key!], rest, { ...r, at: [...r.at, key!], value: isRecord(r.value) ? ownValue(r.value, key!) : undefined });
 }
 
 /** A string with a placeholder: its value, known at run time, is matched as it is. */
@@ -169,9 +179,10 @@ function operatorLeavesOut(op: string, argument: unknown, path: readonly string[
   // `$type` and `$length` check the kind and size of the value, never a key of it: an error reply is an object too.
   if (op === '$type' || op === '$length') return true;
   // The patterns of `$contains` and `$anyOrder` are each for an element.
-  if (op === '$contains' || op === '$anyOrder') return path[0] !== EACH_ELEMENT || (Array.isArray(argument) && argument.every((p, i) => leaves(p, path.slice(1), { ...r, at: [...r.at, i] })));
+  if (op === '$contains' || op === '$anyOrder') return path[0] !== EACH_ELEMENT || (Array.isArray(argument) && argument.every((p, i) => leaves(p, path.slice(1), { ...r, at: [...r.at, i], value: undefined, run: undefined })));
   if (op === '$exact') return leaves(argument, path, r);
-  if (op === '$oneOf') return Array.isArray(argument) && argument.every((p, i) => leaves(p, path, { ...r, at: [...r.at, i] }));
+  // In the run, an alternative the reply does not match lets nothing through.
+  if (op === '$oneOf') return Array.isArray(argument) && argument.every((p, i) => leaves(p, path, { ...r, at: [...r.at, i] }) || (r.run !== undefined && !r.run.matches([...r.at, i], r.value)));
   if (op !== '$janus' || !isRecord(argument)) return false;
   if (version === undefined || !isVersion(version)) return Object.entries(argument).every(([text, p]) => leaves(p, path, { ...r, at: [...r.at, text] }));
   const cases = Object.entries(argument).flatMap(([text, pattern]) => {
@@ -188,8 +199,8 @@ function operatorLeavesOut(op: string, argument: unknown, path: readonly string[
  * server's `version` when given. A pattern naming `error` expects one: failing it with "got an
  * error reply" would be a wrong failure.
  */
-export function refusesErrorReply(pattern: unknown, under: readonly string[] = [], version?: string, valueAt?: ValueAt, at: DocPath = []): boolean {
-  return leavesOut(pattern, [...under, 'janus'], version, valueAt, at) && leavesOut(pattern, [...under, 'error'], version, valueAt, at);
+export function refusesErrorReply(pattern: unknown, under: readonly string[] = [], version?: string, run?: RunView, at: DocPath = []): boolean {
+  return leavesOut(pattern, [...under, 'janus'], version, run, at) && leavesOut(pattern, [...under, 'error'], version, run, at);
 }
 
 /** Where a plugin's refusal is in a reply: its data's `error_code` and `error`, or a message_plugin's `response`'s. */
@@ -202,29 +213,44 @@ const PLUGIN_ERROR_PATHS = [['plugindata', 'data', 'error_code'], ['plugindata',
  * than none: `{ janus: success, plugindata: { plugin: janus.plugin.videoroom } }` passed on
  * "427 (VIDEOROOM_ROOM_EXISTS)"; one naming `error_code` (or `error`) decides for itself.
  */
-export function refusesPluginError(pattern: unknown, under: readonly string[] = [], version?: string, valueAt?: ValueAt, at: DocPath = []): boolean {
-  return PLUGIN_ERROR_PATHS.every((path) => leavesOut(pattern, [...under, ...path], version, valueAt, at));
+export function refusesPluginError(pattern: unknown, under: readonly string[] = [], version?: string, run?: RunView, at: DocPath = []): boolean {
+  return PLUGIN_ERROR_PATHS.every((path) => leavesOut(pattern, [...under, ...path], version, run, at));
 }
 
-/** What a step reads off its pattern's shape, in the run: for its server and its values. */
-export type PatternReading<T> = (rt: MatchRuntime) => T;
+/**
+ * What a step reads off its pattern's shape, in the run: for its server, its values and the
+ * reply (left out: for any reply a `$oneOf` could let through).
+ */
+export type PatternReading<T> = (rt: MatchRuntime, reply?: unknown) => T;
 
 /**
  * What a step reads off its pattern's shape (leavesOut, refusesErrorReply), for the server's
- * version and the values its placeholders hold: worked out once when the pattern has no
- * `$janus` and no placeholder standing for a part that decides (the same on every run), else
- * in the run. `compiledAt` gives the matcher each part of the pattern (at `at`) compiled to.
+ * version, the values its placeholders hold and the reply: worked out once when the pattern has
+ * no `$janus`, no placeholder standing for a part that decides and no `$oneOf` whose choice
+ * decides (the same on every run), else in the run. `compiledAt` gives the matcher each part of
+ * the pattern (at `at`) compiled to.
  */
-export function perRun<T>(pattern: unknown, at: DocPath, compiledAt: (path: DocPath) => DescribedMatcher | undefined, read: (version: string | undefined, valueAt: ValueAt, at: DocPath) => T): PatternReading<T> {
+export function perRun<T>(pattern: unknown, at: DocPath, compiledAt: (path: DocPath) => DescribedMatcher | undefined, read: (version: string | undefined, run: RunView, at: DocPath) => T): PatternReading<T> {
   if (!hasVersionCases(pattern)) {
     let consulted = false;
-    const fixed = read(undefined, () => {
-      consulted = true;
-      return undefined;
-    }, at);
+    const consult = (): true => (consulted = true);
+    const fixed = read(undefined, { valueAt: () => void consult(), matches: consult, reply: undefined }, at);
     if (!consulted) return () => fixed;
   }
-  return (rt) => read(rt.serverVersion, (path) => valueIn(compiledAt(path), rt), at);
+  // Without the reply, every alternative of a `$oneOf` counts as matching: what the pattern lets through at best.
+  return (rt, reply) => read(rt.serverVersion, { valueAt: (path) => valueIn(compiledAt(path), rt), matches: (path, value) => reply === undefined || partMatches(compiledAt(path), value, rt), reply }, at);
+}
+
+/** Whether a part of the pattern matches a value; a part that cannot be matched (a placeholder with no value) does not. */
+function partMatches(matcher: DescribedMatcher | undefined, value: unknown, rt: MatchRuntime): boolean {
+  if (!matcher) return true;
+  const out: Mismatch[] = [];
+  try {
+    matcher(value, '', rt, out);
+  } catch {
+    return false;
+  }
+  return out.length === 0;
 }
 
 /** The value a placeholder part holds; undefined when it has none yet (the match then says so). */
@@ -250,12 +276,12 @@ export function compiledParts(): { watch: PatternWatcher; at: (path: DocPath) =>
 
 /** refusesPluginError for the run a step is in. */
 export function pluginErrorRefusal(pattern: unknown, under: readonly string[], at: DocPath, compiledAt: (path: DocPath) => DescribedMatcher | undefined): PatternReading<boolean> {
-  return perRun(pattern, at, compiledAt, (version, valueAt, p) => refusesPluginError(pattern, under, version, valueAt, p));
+  return perRun(pattern, at, compiledAt, (version, run, p) => refusesPluginError(pattern, under, version, run, p));
 }
 
 /** refusesErrorReply for the run a step is in. */
 export function errorRefusal(pattern: unknown, under: readonly string[], at: DocPath, compiledAt: (path: DocPath) => DescribedMatcher | undefined): PatternReading<boolean> {
-  return perRun(pattern, at, compiledAt, (version, valueAt, p) => refusesErrorReply(pattern, under, version, valueAt, p));
+  return perRun(pattern, at, compiledAt, (version, run, p) => refusesErrorReply(pattern, under, version, run, p));
 }
 
 /**

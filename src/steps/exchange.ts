@@ -232,16 +232,7 @@ async function noReply(outcome: Exclude<RequestOutcome, { exchange: unknown }>, 
 function checkReply(spec: ExchangeSpec, exchange: Exchange, sent: Sent, actor: Actor, ctx: StepContext, step: CompiledStep): void {
   const reply = exchange.reply;
   const rt = ctx.matchRuntime(actor);
-  if (reply.janus === 'error' && spec.refusesErrors(rt)) {
-    saveWhatIsThere(spec.save, reply, ctx);
-    throw mismatchFailure(`${step.title} got an error reply: ${describeJanusError(reply) ?? '(no error code)'}`, { expected: spec.expect?.pattern, actual: reply });
-  }
-  // A plugin's refusal fails too, unless the pattern names where it is written: it is an error reply, in the plugin's words.
-  const refusal = spec.refusesPluginErrors(rt) ? pluginError(reply) : undefined;
-  if (refusal) {
-    saveWhatIsThere(spec.save, reply, ctx);
-    throw mismatchFailure(`${step.title} got a plugin error: ${refusal}`, { actual: reply });
-  }
+  refuseErrors(spec, reply, rt, ctx, step);
   if (spec.expect) {
     const mismatches = ctx.match(spec.expect.matcher, reply, actor);
     if (mismatches.length > 0) {
@@ -251,8 +242,29 @@ function checkReply(spec: ExchangeSpec, exchange: Exchange, sent: Sent, actor: A
     }
     // A match may pass without reading a value the pattern names ($not, a $oneOf branch not tried): it must be there all the same.
     if (spec.expect.readsValues) requireValues(spec.expect.matcher, ctx, actor);
+    // It may also pass by a `$oneOf` alternative that says nothing of errors: that lets none through.
+    refuseErrors(spec, reply, rt, ctx, step, true);
   }
   applySave(spec.save, reply, ctx);
+}
+
+/**
+ * Fails the step on an error reply or a plugin's refusal that its pattern leaves out: whatever
+ * the reply (before matching, so the failure names the error), or, once it `matched`, as the
+ * `$oneOf` alternatives that matched it say.
+ */
+function refuseErrors(spec: ExchangeSpec, reply: JanusMessage, rt: MatchRuntime, ctx: StepContext, step: CompiledStep, matched = false): void {
+  const seen = matched ? reply : undefined;
+  if (reply.janus === 'error' && spec.refusesErrors(rt, seen)) {
+    saveWhatIsThere(spec.save, reply, ctx);
+    throw mismatchFailure(`${step.title} got an error reply: ${describeJanusError(reply) ?? '(no error code)'}`, { expected: spec.expect?.pattern, actual: reply });
+  }
+  // A plugin's refusal fails too, unless the pattern names where it is written: it is an error reply, in the plugin's words.
+  const refusal = spec.refusesPluginErrors(rt, seen) ? pluginError(reply) : undefined;
+  if (refusal) {
+    saveWhatIsThere(spec.save, reply, ctx);
+    throw mismatchFailure(`${step.title} got a plugin error: ${refusal}`, { actual: reply });
+  }
 }
 
 /**

@@ -61,7 +61,7 @@ export const httpStep: StepKind = {
     const readsValues = namesValues(raw.expect);
     checkHeaderNames(raw, cc);
     // Without expect, a plugin's refusal in the body fails too, as for a request step (not in cleanup: "destroy it if it is there").
-    const refusesStatus = perRun(raw.expect, ['expect'], parts.at, (version, valueAt, at) => leavesOut(raw.expect, ['status'], version, valueAt, at));
+    const refusesStatus = perRun(raw.expect, ['expect'], parts.at, (version, run, at) => leavesOut(raw.expect, ['status'], version, run, at));
     const refusesJanusError = errorRefusal(raw.expect, ['body'], ['expect'], parts.at);
     const refusesPluginError = cc.cleanup ? () => false : pluginErrorRefusal(raw.expect, ['body'], ['expect'], parts.at);
     // A long-poll with `maxev` answers with an array: each of its messages is checked as one body is.
@@ -109,7 +109,7 @@ export const httpStep: StepKind = {
         else ctx.traffic(actor, 'in', typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body), undefined, status, api);
         const rt = ctx.matchRuntime(actor);
         const inArray = Array.isArray(reply.body);
-        const refuses = { status: refusesStatus(rt), janusError: (inArray ? refusesJanusErrorIn : refusesJanusError)(rt), pluginError: (inArray ? refusesPluginErrorIn : refusesPluginError)(rt) };
+        const refuses = { status: refusesStatus(rt, reply), janusError: (inArray ? refusesJanusErrorIn : refusesJanusError)(rt, reply), pluginError: (inArray ? refusesPluginErrorIn : refusesPluginError)(rt, reply) };
         let failure = refusal(reply, refuses, step.title, raw.expect);
         const mismatches = failure || !expect ? [] : ctx.match(expect, reply, actor);
         if (mismatches.length > 0) failure = mismatchFailure(`the HTTP reply to ${step.title} did not match`, { expected: raw.expect, actual: reply, mismatches });

@@ -48,6 +48,9 @@ export const FAILING_CASES: FailingCase[] = [
   { title: 'a plugin refusal without expect', steps: fails(REFUSED), why: /got a plugin error: 413/ },
   { title: 'a plugin refusal expecting an event', steps: `${fails(REFUSED)}    expect: { janus: event }\n`, why: /got a plugin error: 413/ },
   { title: 'a plugin refusal expecting the plugin', steps: `${fails(REFUSED)}    expect: { plugindata: { plugin: janus.plugin.echotest } }\n`, why: /got a plugin error: 413/ },
+  { title: 'an error reply let through by a $oneOf alternative that leaves janus out', steps: `${fails(ATTACH_NOWHERE)}    expect: { $oneOf: [{ janus: success }, { transaction: "\${transaction}" }] }\n`, why: /got an error reply: 458/ },
+  { title: 'an error reply let through by a $oneOf alternative $any', steps: `${fails(ATTACH_NOWHERE)}    expect: { $oneOf: [{ janus: success }, $any] }\n`, why: /got an error reply: 458/ },
+  { title: 'a plugin refusal let through by a $oneOf alternative that leaves it out', steps: `${fails(REFUSED)}    expect: { $oneOf: [{ plugindata: { data: { error_code: 999 } } }, { janus: event }] }\n`, why: /got a plugin error: 413/ },
   { title: 'a raw request to a session that is not there', steps: '  - raw: \'{"janus":"attach","plugin":"janus.plugin.echotest","session_id":1,"transaction":"raw-1"}\'  # fails\n', why: /got an error reply: 458/ },
   // Order.
   { title: 'an order step with the event before the success', steps: '  - request: { janus: attach, plugin: janus.plugin.echotest }\n    save: { ta: transaction }\n  - request: { janus: message, body: { audio: true } }\n    expect: { janus: event }\n  - order:  # fails\n      - { janus: event }\n      - { janus: success, transaction: "${ta}" }\n', why: /^main received the message of pattern 2 \(line \d+\) as #\d+, before the message of pattern 1/ },
