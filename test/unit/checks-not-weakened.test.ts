@@ -301,6 +301,12 @@ describe('an http step without expect fails on an error', function () {
     assert.match(result.failure?.summary ?? 'passed', /got an error reply: 457 INVALID_REQUEST_PATH/);
   });
 
+  // The status alternative matches, and says nothing of errors: it lets none through.
+  it('a $oneOf whose matching alternative names only the status fails on a Janus error body', async function () {
+    const result = await run('hone', '  - http: { method: POST, body: { janus: bogus } }\n    expect: { $oneOf: [{ body: { janus: success } }, { status: 200 }] }\n');
+    assert.match(result.failure?.summary ?? 'passed', /got an error reply: 457 INVALID_REQUEST_PATH/);
+  });
+
   it('a run that goes on after mismatches has what the refused response could save', async function () {
     const steps = '  - http: { path: /missing }\n    save: { got: status }\n  - http: { path: "/info?after=${got}" }\n';
     assert.deepEqual(problems(files, 'hgoes-on', steps, 'requires: { transports: [http] }\n'), []);
