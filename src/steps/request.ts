@@ -1,5 +1,7 @@
 import { JANUS_PLUGINS, JANUS_VERBS } from '../schemas/modules.js';
-import { checkRequestKeys, exchangeProperties, NAME } from './common.js';
+import { checkRequestKeys, exchangeProperties, NAME, refusesErrorReply } from './common.js';
+import { closestName } from '../core/diagnostic.js';
+import { ownValue } from '../core/own.js';
 import type { CompiledStep, StepCompiler, StepKind } from './contract.js';
 import { compileExchangeOptions, runExchange, sendExchange, verbLevel, writtenVerb, type ExchangeSpec } from './exchange.js';
 import { VERB_LEVEL } from '../protocol/messages.js';
@@ -38,6 +40,7 @@ export const requestStep: StepKind = {
     checkRequestKeys(raw, 'request', cc);
     const written = writtenVerb(raw.request);
     checkAs(raw, written, cc);
+    checkKnownNames(raw, cc);
     const options = compileExchangeOptions(raw, cc, client, verbLevel(written, VERB_LEVEL, 'request'));
     const verb = typeof raw.request === 'string' ? raw.request : (raw.request as { janus?: unknown }).janus;
     const title = (raw.name as string | undefined) ?? `${client} ${typeof verb === 'string' ? verb : 'request'}`;
@@ -54,6 +57,28 @@ export const requestStep: StepKind = {
     return step;
   },
 };
+
+/**
+ * A verb Janus does not know (`craete`), or a plugin named by its short name (`echotest`), is
+ * always answered with an error; other names stay allowed because error tests send them. A step
+ * whose pattern expects no error would fail only after the server was reached: said now, with
+ * the name meant. (Other plugin names may be the server's own plugins, so only short names of
+ * known plugins are taken for a slip.)
+ */
+function checkKnownNames(raw: Record<string, unknown>, cc: StepCompiler): void {
+  if (!refusesErrorReply(raw.expect)) return;
+  const request = raw.request;
+  const verb = typeof request === 'string' ? request : ownValue(request, 'janus');
+  // Janus reads verbs in any case (strcasecmp).
+  if (typeof verb === 'string' && !verb.includes('${') && !JANUS_VERBS.includes(verb.toLowerCase())) {
+    const meant = closestName(verb.toLowerCase(), JANUS_VERBS);
+    cc.error(typeof request === 'string' ? ['request'] : ['request', 'janus'], `Janus has no request "${verb}"${meant ? `; did you mean "${meant}"?` : ''} (its requests: ${JANUS_VERBS.join(', ')}; to test the error reply, expect it: expect: { janus: error })`);
+  }
+  const plugin = ownValue(request, 'plugin');
+  if (typeof plugin !== 'string' || JANUS_PLUGINS.includes(plugin)) return;
+  const meant = JANUS_PLUGINS.find((p) => p.endsWith(`.${plugin.toLowerCase()}`) || p === plugin.toLowerCase());
+  if (meant) cc.error(['request', 'plugin'], `a plugin is named by its package name: "${plugin}" is "${meant}" (Janus answers a short name with "No such plugin"; to test that error, expect it: expect: { janus: error })`);
+}
 
 /** `as:` names the handle an attach makes; on a request known to be something else it would name nothing. */
 function checkAs(raw: Record<string, unknown>, verb: string | undefined, cc: StepCompiler): void {

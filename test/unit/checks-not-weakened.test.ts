@@ -202,7 +202,7 @@ describe('keys that would check nothing, or be ignored, do not load', function (
       ['create', '  - request: create\n    handle: e\n', /request create is sent at root level/],
       ['a session-level verb', '  - request: keepalive\n    handle: e\n', /request keepalive is sent at session level/],
       ['claim written as a map', '  - request: { janus: claim }\n    handle: e\n', /request claim is sent at session level/],
-      ['a verb Janus does not know (sent at the root)', '  - request: { janus: bogus }\n    handle: e\n', /request bogus is sent at root level/],
+      ['a verb Janus does not know (sent at the root)', '  - request: { janus: bogus }\n    handle: e\n    expect: { janus: error }\n', /request bogus is sent at root level/],
       ['a handle-level verb sent elsewhere by at:', '  - request: { janus: message, body: {} }\n    handle: e\n    at: session\n', /`at: session` sends the request at session level/],
       ['a raw payload without at: handle', '  - raw: "x"\n    handle: e\n', /a raw payload is sent at root level/],
       ['a global admin verb', '  - admin: list_sessions\n    handle: e\n', /admin list_sessions is sent at root level/],

@@ -267,6 +267,29 @@ describe('loader and compiler (loadFiles)', function () {
       assert.deepEqual(loadOne('p.yaml').requires.plugins, ['janus.plugin.echotest', 'janus.plugin.videoroom'], 'unknown names are left alone: attaching them is a PLUGIN_NOT_FOUND test');
     });
 
+    it('a request verb Janus does not know, or a plugin by its short name, is a load error with the name meant, unless an error is expected', function () {
+      write({
+        'slips.yaml': 'name: s\nsteps:\n  - request: craete\n  - request: { janus: attach, plugin: echotest }\n  - request: { janus: mesage, body: {} }\n  - request: { janus: ATTACH, plugin: janus.plugin.echotest }\n',
+        'errors.yaml': [
+          'name: e',
+          'steps:',
+          '  - request: craete',
+          '    expect: { janus: error, error: { code: 457 } }',
+          '  - request: { janus: attach, plugin: echotest }',
+          '    expect: { error: { code: 460 } }',
+          '  - request: { janus: attach, plugin: janus.plugin.mine }',
+          '',
+        ].join('\n'),
+      });
+      const r = load('slips.yaml');
+      assert.deepEqual(r.diagnostics.map((d) => `${d.span.line}:${d.span.col} ${d.message.split(' (')[0]}`), [
+        '3:14 Janus has no request "craete"; did you mean "create"?',
+        '4:39 a plugin is named by its package name: "echotest" is "janus.plugin.echotest"',
+        '5:23 Janus has no request "mesage"; did you mean "message"?',
+      ]);
+      assert.equal(loadOne('errors.yaml').steps.length, 3, 'an expected error, or a plugin of the server\'s own, loads');
+    });
+
     it('so is one attached by an http step\'s JSON body or a raw step\'s JSON text; not by an Admin API body or raw text that is no JSON', function () {
       write({
         'h.yaml': [
