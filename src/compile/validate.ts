@@ -176,6 +176,16 @@ function layoutHint(expected: string, data: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A file that is a list: several scenarios written in one file, or steps without the scenario
+ * around them. Each says what the file should be instead.
+ */
+function topListHint(items: unknown[], fragment: boolean): string {
+  const isMap = (item: unknown): item is Record<string, unknown> => item !== null && typeof item === 'object' && !Array.isArray(item);
+  if (items.some((item) => isMap(item) && ('steps' in item || 'name' in item))) return `a file holds one ${fragment ? 'fragment' : 'scenario'}: put each item of the list in a file of its own`;
+  return fragment ? 'a fragment is a mapping: put the steps under steps:' : 'a scenario is a mapping: give it a name: and put the steps under steps:';
+}
+
 function describe(e: ErrorObject, path: DocPath, source: YamlSource, where: string, base: DocPath): Diagnostic {
   const at = label(path, base, where);
   const schema = e.parentSchema as { description?: string; properties?: Record<string, unknown>; anyOf?: Array<{ pattern?: string }> } | undefined;
@@ -199,6 +209,7 @@ function describe(e: ErrorObject, path: DocPath, source: YamlSource, where: stri
         const fragment = where === 'the fragment';
         return { span: source.spanOf(path), message: `the file holds no ${fragment ? 'fragment' : 'scenario'}: it is empty, or only comments`, hint: fragment ? 'a fragment is a mapping with at least steps:' : 'a scenario is a mapping with at least name: and steps:' };
       }
+      if (path.length === 0 && Array.isArray(e.data)) return { span: source.spanOf(path), message: `${at} should be ${article(String(e.params.type))}, not ${typeName(e.data)}`, hint: topListHint(e.data, where === 'the fragment') };
       return { span: source.spanOf(path), message: `${at} should be ${article(String(e.params.type))}, not ${typeName(e.data)}`, hint: layoutHint(String(e.params.type), e.data) };
     case 'anyOf': {
       const isDuration = schema?.anyOf?.some((branch) => branch.pattern === DURATION_PATTERN);

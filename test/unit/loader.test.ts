@@ -210,6 +210,19 @@ describe('loader and compiler (loadFiles)', function () {
       assert.equal(r.sources.get('bad.yaml'), 'name: bad\nsteps:\n  - request: ping\n    expct: { janus: pong }\n');
     });
 
+    it('a file that is a list says what to make of it: scenarios one to a file, or steps under a scenario', function () {
+      write({
+        'several.yaml': '- name: one\n  steps:\n    - request: ping\n- name: two\n  steps:\n    - request: ping\n',
+        'bare-steps.yaml': '- request: ping\n',
+        'inc/bare.fragment.yaml': '- request: ping\n',
+        'uses-bare.yaml': 'name: u\nsteps:\n  - include: inc/bare.fragment.yaml\n',
+      });
+      const hints = (name: string): string[] => load(name).diagnostics.map((d) => `${d.message} [${d.hint ?? ''}]`);
+      assert.deepEqual(hints('several.yaml'), ['the scenario should be an object, not an array [a file holds one scenario: put each item of the list in a file of its own]']);
+      assert.deepEqual(hints('bare-steps.yaml'), ['the scenario should be an object, not an array [a scenario is a mapping: give it a name: and put the steps under steps:]']);
+      assert.match(hints('uses-bare.yaml').join('\n'), /a fragment is a mapping: put the steps under steps:/);
+    });
+
     it('a placeholder diagnostic points at the ${ inside the string', function () {
       write({ 'p.yaml': 'name: p\nsteps:\n  - request: { janus: ping, token: "abc-${nope}" }\n' });
       const [d] = load('p.yaml').diagnostics;
