@@ -158,6 +158,8 @@ function yamlDiagnostic(e: YAMLError, text: string, at: (offset: number, width?:
     case 'MULTIPLE_DOCS':
       // The library's own words advise a function of its API, which is no help to an author.
       return { span: at(e.pos[0]), message: 'invalid YAML: multiple documents in one file; a second one starts here, after ---', hint: 'a scenario file holds one scenario: put this one in a file of its own' };
+    case 'TAB_AS_INDENT':
+      return { span: at(e.pos[0]), message: 'invalid YAML: a tab in the indentation; YAML indents with spaces only', hint: 'replace the tabs at the start of this line with spaces (and set the editor to indent .yaml files with spaces)' };
     case 'BAD_DIRECTIVE':
       return { span: at(e.pos[0], e.pos[1] - e.pos[0]), message: `invalid YAML: ${message}; janus-scenarios reads YAML 1.2 (or 1.1)` };
     case 'TAG_RESOLVE_FAILED':

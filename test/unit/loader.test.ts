@@ -266,6 +266,12 @@ describe('loader and compiler (loadFiles)', function () {
       assert.deepEqual(seen('item.yaml'), ['4:4 [the "- " of each item of a list lines up, column 3 (at line 3)]']);
     });
 
+    it('a tab in the indentation says to indent with spaces, at the tab', function () {
+      write({ 'tab.yaml': 'name: t\nsteps:\n  - request: ping\n\texpect: { janus: pong }\n' });
+      const seen = load('tab.yaml').diagnostics.map((d) => `${d.span.line}:${d.span.col} ${d.message} [${d.hint ?? ''}]`);
+      assert.deepEqual(seen, ['4:1 invalid YAML: a tab in the indentation; YAML indents with spaces only [replace the tabs at the start of this line with spaces (and set the editor to indent .yaml files with spaces)]']);
+    });
+
     it('a YAML syntax error is reported where it is, not at 1:1', function () {
       write({ 'y.yaml': 'name: y\nsteps:\n  - request: ping\n    expect: { janus: pong }\n    expect: { janus: ack }\n' });
       const [d] = load('y.yaml').diagnostics;
