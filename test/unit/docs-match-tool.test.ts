@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/commands.js';
@@ -72,6 +72,38 @@ describe('the options in --help and in the docs', function () {
       ...(inTable.has(name) ? [] : [`README: ${name}`]),
     ]);
     assert.deepEqual(unnamed, []);
+  });
+
+  it('every option in a command line the docs show is an option of that command (its --help)', async () => {
+    const ownOptions = new Map<string, Set<string>>();
+    for (const command of byCommand.keys()) {
+      const help = await helpOf([command, '--help']);
+      ownOptions.set(command, new Set(['--help', ...[...help.matchAll(/^ {2}(?:(-\w), | {4})(--[a-z][a-z-]*)/gm)].flatMap((m) => [m[1], m[2]!].filter((o): o is string => o !== undefined))]));
+    }
+    // `janus-scenarios run a b --x y \` and its continuation lines, up to a comment, a code span's end or a table cell's.
+    const lines = docsText().replace(/\\\n\s*/g, ' ');
+    const misplaced: string[] = [];
+    let seen = 0;
+    for (const m of lines.matchAll(/janus-scenarios ([a-z][a-z-]+)((?: +[^\s`#|]+)*)/g)) {
+      const own = ownOptions.get(m[1]!);
+      if (own === undefined) continue;
+      seen++;
+      for (const word of m[2]!.trim().split(/\s+/)) {
+        const option = word.split('=')[0]!;
+        if (/^--?[a-zA-Z]/.test(option) && !own.has(option)) misplaced.push(`${m[1]} ${option} (in: ${m[0].slice(0, 80)})`);
+      }
+    }
+    assert.ok(seen >= 30, `command lines found in the docs: ${seen}`);
+    assert.deepEqual(misplaced, []);
+  });
+
+  it('every scenario file the docs name exists (a path from the project, from scenarios/ or from scenarios/plugins/)', () => {
+    // Files the docs show being written in the reader's own project, not files of this one.
+    const theReaders = new Set(['scenarios/echotest.yaml', 'captured/session-1-echotest-videoroom.yaml', 'scenarios/core/x.yaml', 'admin-N.yaml']);
+    const named = new Set([...docsText().matchAll(/`([\w./-]+\.yaml)`/g)].map((m) => m[1]!).filter((p) => p.includes('/') || !p.startsWith('.')));
+    assert.ok(named.size >= 30, `scenario files named: ${named.size}`);
+    const missing = [...named].filter((p) => !theReaders.has(p) && !['', 'scenarios/', 'scenarios/plugins/', 'test/scenarios/'].some((base) => existsSync(join(ROOT, base, p))));
+    assert.deepEqual(missing, []);
   });
 
   it('every --option the docs mention is an option of some command', () => {
