@@ -19,6 +19,8 @@ interface Finished {
   durationMs: number;
   skipReason?: string;
   result?: ScenarioResult;
+  /** Which attempt ended the test: above 1 after --retries. */
+  attempt?: number;
 }
 
 /**
@@ -80,7 +82,7 @@ export class ConsoleReporter implements Reporter {
     const r = event.result;
     const finished: Finished = r.status === 'skipped'
       ? { info, status: 'skipped', durationMs: 0, skipReason: r.skipReason ?? info.skipReason }
-      : { info, status: scenarioStatus(r), durationMs: r.durationMs, result: r };
+      : { info, status: scenarioStatus(r), durationMs: r.durationMs, result: r, attempt: event.attempt };
     for (const f of this.order.finish(event.testId, finished)) this.show(f);
   }
 
@@ -125,14 +127,19 @@ export class ConsoleReporter implements Reporter {
     const time = this.paint('gray', `${f.durationMs}ms`);
     switch (f.status) {
       case 'passed':
-        return `${this.paint('green', '✔')} ${f.info.title} ${time}`;
+        return `${this.paint('green', '✔')} ${f.info.title} ${time}${this.retried(f, `passed on attempt ${f.attempt}: flaky`)}`;
       case 'failed':
-        return `${this.paint('red', `✖ ${this.failed().indexOf(f) + 1})`)} ${f.info.title} ${time}`;
+        return `${this.paint('red', `✖ ${this.failed().indexOf(f) + 1})`)} ${f.info.title} ${time}${this.retried(f, `failed all ${f.attempt} attempts`)}`;
       case 'unfinished':
         return `${this.paint('yellow', '◌')} ${f.info.title} ${this.paint('yellow', 'unfinished')}`;
       case 'skipped':
         return `${this.paint('cyan', '-')} ${f.info.title} ${this.paint('cyan', `skipped${f.skipReason ? `: ${f.skipReason}` : ''}`)}`;
     }
+  }
+
+  /** A test --retries ran again says so: a pass on a retry is a flaky test, not a plain pass. */
+  private retried(f: Finished, words: string): string {
+    return (f.attempt ?? 1) > 1 ? ` ${this.paint('yellow', `(${words})`)}` : '';
   }
 
   private progress(total: number): string {

@@ -135,7 +135,7 @@ describe('the console reporter', function () {
 
   it('prints a heading per file and a line per test in plan order, then failures in full, counts, skip reasons and the slowest', async function () {
     const text = await run(false);
-    const order = ['scenarios/a.yaml', '✔ passes [http] 148ms', '✖ 1) mismatches [http] 35ms', '- ws only [http] skipped: runs only on ws', 'scenarios/b.yaml', '✔ flaky [http] 30ms'];
+    const order = ['scenarios/a.yaml', '✔ passes [http] 148ms', '✖ 1) mismatches [http] 35ms', '- ws only [http] skipped: runs only on ws', 'scenarios/b.yaml', '✔ flaky [http] 30ms (passed on attempt 2: flaky)'];
     let at = -1;
     for (const piece of order) {
       const next = text.indexOf(piece, at + 1);
@@ -143,6 +143,7 @@ describe('the console reporter', function () {
       at = next;
     }
     assert.match(text, /✔ passes \[http\] 148ms {2}\[1\/6, 1 passed; /);
+    assert.doesNotMatch(text, /passes \[http\] 148ms \(/, 'a test passed at its first attempt is a plain pass');
     assert.match(text, /1\) scenarios\/a\.yaml\n\s+mismatches \[http\]\n[\s\S]*at scenarios\/a\.yaml:7:5 \(step: create\)/);
     assert.match(text, /saved values:\n\s+pin = "\[redacted\]"/);
     assert.match(text, /2 passing[\s\S]*1 failing[\s\S]*1 skipped\n\s+1 × runs only on ws/);
@@ -151,6 +152,19 @@ describe('the console reporter', function () {
     assert.doesNotMatch(text, /first attempt timed out/, 'a retried attempt is not reported');
     assert.doesNotMatch(text, /\u001b/);
     assertNoSecret('the console', text);
+  });
+
+  it('a test that failed every attempt --retries gave it says how many', async function () {
+    const out = new Sink();
+    const result = { file: PASSES.file, name: PASSES.name, transport: 'http', status: 'failed' as const, startedAt: 0, durationMs: 5, failure: { kind: 'assertion' as const, summary: 'no', span: { file: PASSES.file, line: 3, col: 5, width: 1 } }, cleanupFailures: [], transcript: [], saved: {}, destroyedSessions: [], sessionsLeft: [], schemaWarnings: [], secretValues: [] };
+    await play([new ConsoleReporter({ redactor: runRedactor(), colour: false, out })], [
+      { type: 'run:begin', at: 0, tests: [PASSES], transports: ['http'] },
+      { type: 'test:end', at: 1, testId: PASSES.id, attempt: 1, retrying: true, result },
+      { type: 'test:end', at: 2, testId: PASSES.id, attempt: 2, retrying: true, result },
+      { type: 'test:end', at: 3, testId: PASSES.id, attempt: 3, retrying: false, result },
+      { type: 'run:end', at: 4, status: 'failed' },
+    ]);
+    assert.match(out.text, /✖ 1\) passes \[http\] 5ms \(failed all 3 attempts\)/);
   });
 
   it('colours only when told to', async function () {
