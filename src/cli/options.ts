@@ -307,7 +307,11 @@ function managedSettings(config: string[] | undefined, without: string[] | undef
   } catch (e) {
     throw new UsageError(`--janus-config: ${(e as Error).message}`);
   }
-  for (const plugin of without ?? []) if (!/^janus\.plugin\.[a-z0-9_]+$/.test(plugin)) throw new UsageError(`--janus-without expects a plugin package name, as janus.plugin.voicemail; not "${plugin}"`);
+  for (const plugin of without ?? []) {
+    // `echotest` for janus.plugin.echotest: the short name is what a new user writes first.
+    const meant = /^[a-z0-9_]+$/i.test(plugin) ? `; did you mean janus.plugin.${plugin.toLowerCase()}?` : '';
+    if (!/^janus\.plugin\.[a-z0-9_]+$/.test(plugin)) throw new UsageError(`--janus-without expects a plugin package name, as janus.plugin.voicemail; not "${plugin}"${meant}`);
+  }
   return { janusConfig, janusWithout: without ?? [] };
 }
 

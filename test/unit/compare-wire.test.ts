@@ -190,6 +190,8 @@ describe('compare: inventory and report', function () {
     // A misspelt janus.jcfg key, which Janus would ignore: as in a scenario's requires.janus.
     assert.throws(() => parseRunArgs(['x.yaml', '--janus-config', 'sesion_timeout=120'], {}), (e: Error) => e instanceof UsageError && e.message === '--janus-config sesion_timeout: not a janus.jcfg setting (Janus would ignore it); did you mean session_timeout?');
     assert.throws(() => parseRunArgs(['x.yaml', '--janus-config', 'media.dtls_mtuu=1200'], {}), /did you mean media\.dtls_mtu\?/);
+    // A plugin's short name, as a new user writes it first: the package name meant.
+    assert.throws(() => parseRunArgs(['x.yaml', '--janus-without', 'echotest'], {}), (e: Error) => e instanceof UsageError && e.message === '--janus-without expects a plugin package name, as janus.plugin.voicemail; not "echotest"; did you mean janus.plugin.echotest?');
     for (const bad of [['--janus-config', 'plugins_folder=/tmp'], ['--janus-config', 'http.port=80'], ['--janus-config', 'rabbit.x=1'], ['--janus-config', 'novalue'], ['--janus-without', 'voicemail'], ['--janus-without', 'janus.plugin.x', '--url', 'ws://127.0.0.1:8188']]) {
       assert.throws(() => parseRunArgs(['x.yaml', ...bad], {}), UsageError, bad.join(' '));
     }
