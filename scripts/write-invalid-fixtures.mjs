@@ -18,7 +18,7 @@ c('yaml-stray-closing-bracket', 'invalid YAML', scenario('  - request: ping\n^^]
 c('yaml-duplicate-root-key', 'Map keys must be unique', 'name: a\n^^name: b\nsteps:\n  - request: ping\n');
 c('yaml-duplicate-step-key', 'Map keys must be unique', scenario('  - request: ping\n    ^^request: info\n'));
 c('yaml-duplicate-pattern-key', 'Map keys must be unique', scenario('  - request: ping\n    expect: { janus: pong, ^^janus: ack }\n'));
-c('yaml-tab-in-indentation', 'Tabs are not allowed', scenario('  - request: ping\n^^\texpect: { janus: pong }\n'));
+c('yaml-tab-in-indentation', 'a tab in the indentation', scenario('  - request: ping\n^^\texpect: { janus: pong }\n'));
 c('yaml-two-documents', 'multiple documents', scenario('  - request: ping\n^^---\nname: second\n'));
 c('yaml-undefined-alias', 'refers to no anchor', scenario('  - request: ping\n    expect: ^^*nowhere\n'));
 c('yaml-alias-before-anchor', 'refers to no anchor', scenario('  - request: ^^*later\n  - request: &later ping\n'));
