@@ -4,7 +4,7 @@ import type { DocPath, SourceSpan } from '../core/source.js';
 import type { YamlSource } from '../load/yaml-source.js';
 import { createPatternCompiler, hasKeyPlaceholder, KEY_PLACEHOLDER_HINT, type ErrorCodeNames } from '../match/compile-pattern.js';
 import type { Template } from '../match/contract.js';
-import type { CompiledStep, KnownBug, StepCompiler } from '../steps/contract.js';
+import { everyStep, type CompiledStep, type KnownBug, type StepCompiler } from '../steps/contract.js';
 import { describeRange, parseVersionRange, type VersionRange } from '../core/version-range.js';
 import { getStepKind } from '../steps/registry.js';
 import { Includes, type IncludeHost, type LoadedFragment } from './include.js';
@@ -211,6 +211,7 @@ class ScenarioCompiler implements IncludeHost {
     if (peerStep) this.diagnostics.push({ span: peerStep.span, message: 'a peer step needs a Janus WebRTC peers can reach', hint: 'add `media: true` under `requires:`' });
     if (!this.mode.fragment) checkHttpSteps(all, this.requires.transports as string[] | undefined, this.diagnostics);
     if (!this.mode.fragment) checkConnectionSteps(all, this.requires.transports as string[] | undefined, this.diagnostics);
+    if (!this.mode.fragment) checkEventsBeforeRequests(all, this.diagnostics);
   }
 
   /** `clients: [{ name, keepalive }]`: each client's own setting, checked like the scenario's; a name given twice is an error. */
@@ -464,6 +465,30 @@ function checkConnectionSteps(steps: CompiledStep[], transports: string[] | unde
     diagnostics.push({ span: step.span, message: `${step.kind}: ${connectionSkip(step.needs!, transport)}`, hint: `leave ${transport} out of \`transports:\` under \`requires:\`` });
     return;
   }
+}
+
+/**
+ * A client's events come from the sessions it creates, so a `wait` (or `no_event`, `order`) of a
+ * client that has sent no request yet has nothing to look at: a wait times out after its limit,
+ * a no_event passes having checked nothing. Said at load time, at the first such step. Steps
+ * held by one step (concurrently) run together: a request among them opens the client for all.
+ */
+function checkEventsBeforeRequests(steps: CompiledStep[], diagnostics: Diagnostic[]): void {
+  const opened = new Set<string>();
+  const visit = (list: readonly CompiledStep[]): boolean => {
+    for (const step of list) {
+      if (step.inner) for (const s of everyStep(step.inner)) if (s.opensClient) opened.add(s.client);
+      if (step.opensClient) opened.add(step.client);
+      if (step.readsEvents && !opened.has(step.client)) {
+        const what = step.kind === 'no_event' ? 'it would pass having checked nothing' : 'nothing can arrive, and it would fail after its time limit';
+        diagnostics.push({ span: step.span, message: `${step.kind}: client ${step.client} has sent no request before this step, so it has no session and no events: ${what}`, hint: 'put it after the request that makes the event (a create, attach and message first)' });
+        return true;
+      }
+      if (step.inner && visit(step.inner)) return true;
+    }
+    return false;
+  };
+  visit(steps);
 }
 
 /** An `http:` step runs only on http and https: the scenario must say so, or it fails on ws. */

@@ -224,6 +224,22 @@ describe('keys that would check nothing, or be ignored, do not load', function (
     });
   });
 
+  describe('a wait, no_event or order of a client that has sent no request', function () {
+    it('a wait first: it could only time out', function () {
+      at(problems(files, 'wait-first', '  - wait: { janus: event }\n  - request: create\n'), 3, /^3:5 wait: client main has sent no request before this step, so it has no session and no events: nothing can arrive/);
+    });
+    it('a no_event first: it would pass having checked nothing', function () {
+      at(problems(files, 'no-event-first', '  - no_event: {}\n    for: 1s\n'), 3, /no_event: client main has sent no request .*: it would pass having checked nothing/);
+    });
+    it('a second client that waits before its own first request, although the first client sent one', function () {
+      at(problems(files, 'bob-waits', '  - request: create\n  - client: bob\n    wait: { janus: event }\n', 'clients: [main, bob]\n'), 5, /wait: client bob has sent no request/);
+    });
+    it('after a request of that client, one sent in a concurrently step too, it loads', function () {
+      const steps = '  - concurrently:\n      - { request: create, client: bob }\n      - request: info\n  - client: bob\n    no_event: {}\n    for: 1s\n  - wait: { janus: server_info }\n';
+      assert.deepEqual(problems(files, 'events-ok', steps, 'clients: [main, bob]\n'), []);
+    });
+  });
+
   it('every shipped scenario and fragment still loads', async function () {
     this.timeout(60_000);
     const loaded = await loadSuite(['scenarios'], { fragments: true, cwd: ROOT });

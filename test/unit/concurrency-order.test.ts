@@ -89,7 +89,7 @@ describe('order: a pattern must name one message among all the steps saw', funct
    * yet (it passed). The pattern is asked again at the end of the steps, with the values it had.
    */
   it('a pattern a message received after the step also matches fails the step at the end of the steps, whatever the timing', async function () {
-    writeFileSync(join(tmp, 's.yaml'), 'name: x\nvariables: { t: a1 }\nsteps:\n  - order:\n      - { janus: ack, transaction: "${t}" }\n      - { janus: event }\n  - request: info\n    save: { t: transaction }\n');
+    writeFileSync(join(tmp, 's.yaml'), 'name: x\nvariables: { t: a1 }\nsteps:\n  - request: ping\n  - order:\n      - { janus: ack, transaction: "${t}" }\n      - { janus: event }\n  - request: info\n    save: { t: transaction }\n');
     const r = loadFiles([join(tmp, 's.yaml')], { cwd: tmp, env: {}, knownSchema: () => false });
     assert.deepEqual(r.diagnostics, []);
     const s = r.scenarios[0]!;
@@ -100,14 +100,14 @@ describe('order: a pattern must name one message among all the steps saw', funct
     values.saved.set('t', 'a1');
     const atEnd: Array<() => void> = [];
     ctx.afterSteps = (check) => atEnd.push(check);
-    await s.steps[0]!.execute(ctx);
+    await s.steps[1]!.execute(ctx);
     assert.equal(atEnd.length, 1, 'the step leaves a check for the end of the steps');
     // A later step saved t again: the check still reads the value the step read.
     values.saved.set('t', 'other');
     arrivals.record({ janus: 'ack', transaction: 'other' });
     atEnd[0]!();
     arrivals.record({ janus: 'event', transaction: 'a2' });
-    assert.throws(() => atEnd[0]!(), (e: unknown) => e instanceof StepFailure && /pattern 2 \(line 6\) matches 2 messages main received \(#2, #4\) by the end of the steps/.test(e.summary));
+    assert.throws(() => atEnd[0]!(), (e: unknown) => e instanceof StepFailure && /pattern 2 \(line 7\) matches 2 messages main received \(#2, #4\) by the end of the steps/.test(e.summary));
   });
 });
 

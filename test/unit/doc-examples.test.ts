@@ -19,6 +19,7 @@ import { RUN_OPTIONS } from '../../src/cli/options.js';
  * the line before the block, a YAML map (`<!-- example: { saved: [sid], handles: [echo] } -->`):
  *   saved: [names]        values earlier steps saved (`${sid}`)
  *   handles: [names]      handles attached earlier with `as:` (an echotest attach each)
+                        (a steps excerpt is put after a create of each client, and these attaches)
  *   clients: [names]      the scenario's clients
  *   transports: [names]   its `requires.transports`
  * and `<!-- example: not a scenario -->` marks YAML of another tool (a CI job), which need only parse;
@@ -89,8 +90,10 @@ function scenarioText(example: Example, doc: unknown): string {
   if (context.clients && !has('clients')) head.push(`clients: ${flowList(context.clients)}`);
   if (context.transports && !has('requires')) head.push(`requires: { transports: ${flowList(context.transports)} }`);
   if (context.saved && !has('variables')) head.push(`variables: { ${context.saved.map((n) => `${n}: 1234`).join(', ')} }`);
-  const before = ['- request: create', ...(context.handles ?? []).map((h) => `- { request: { janus: attach, plugin: janus.plugin.echotest }, as: ${h} }`)];
-  if (!isMap) return [...head, 'steps:', indent([...(context.handles ? before : []), dedent(example.text)].join('\n'), '  ')].join('\n');
+  // An excerpt of steps comes after requests: each client has sent one (a wait before any does not load).
+  const creates = context.clients ? context.clients.map((c) => `- { request: create, client: ${c} }`) : ['- request: create'];
+  const before = [...creates, ...(context.handles ?? []).map((h) => `- { request: { janus: attach, plugin: janus.plugin.echotest }, as: ${h} }`)];
+  if (!isMap) return [...head, 'steps:', indent([...before, dedent(example.text)].join('\n'), '  ')].join('\n');
   return [...head, example.text, ...(has('steps') ? [] : ['steps: [{ request: info }]'])].join('\n');
 }
 

@@ -38,13 +38,13 @@ describe('no_event: what its failure says', function () {
   }
 
   async function failureOf(s: CompiledScenario, client: JanusClient): Promise<StepFailure> {
-    const failure = await s.steps[0]!.execute(stepContext(s, client).ctx).then(() => undefined, (e: unknown) => e);
+    const failure = await s.steps.at(-1)!.execute(stepContext(s, client).ctx).then(() => undefined, (e: unknown) => e);
     assert.ok(failure instanceof StepFailure, String(failure));
     return failure;
   }
 
   it('a message in the mailbox before the step was already there, at its place among those received (not "arrived within")', async function () {
-    const s = scenario('name: x\nsteps:\n  - no_event: { janus: hangup }\n    for: 50ms\n');
+    const s = scenario('name: x\nsteps:\n  - request: ping\n  - no_event: { janus: hangup }\n    for: 50ms\n');
     const { client, receive } = receivingClient();
     receive({ janus: 'success', transaction: 'a' });
     receive({ janus: 'event', transaction: 'b' });
@@ -55,7 +55,7 @@ describe('no_event: what its failure says', function () {
   });
 
   it('a message that comes during the window arrived within it', async function () {
-    const s = scenario('name: x\nsteps:\n  - no_event: { janus: hangup }\n    for: 200ms\n');
+    const s = scenario('name: x\nsteps:\n  - request: ping\n  - no_event: { janus: hangup }\n    for: 200ms\n');
     const { client, receive } = receivingClient();
     receive({ janus: 'event', transaction: 'b' });
     // The hangup comes once the step has looked at the mailbox, while it watches.
@@ -77,14 +77,14 @@ describe('no_event: a connection that receives nothing checks nothing', function
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   function noEventScenario(): CompiledScenario {
-    writeFileSync(join(dir, 's.yaml'), 'name: x\nsteps:\n  - no_event: {}\n    for: 30ms\n');
+    writeFileSync(join(dir, 's.yaml'), 'name: x\nsteps:\n  - request: ping\n  - no_event: {}\n    for: 30ms\n');
     const r = loadFiles([join(dir, 's.yaml')], { cwd: dir, env: {}, knownSchema: () => false });
     assert.deepEqual(r.diagnostics, []);
     return r.scenarios[0]!;
   }
 
   async function failureOf(s: CompiledScenario, client: JanusClient): Promise<unknown> {
-    return s.steps[0]!.execute(stepContext(s, client).ctx).then(() => undefined, (e: unknown) => e);
+    return s.steps.at(-1)!.execute(stepContext(s, client).ctx).then(() => undefined, (e: unknown) => e);
   }
 
   it('fails on a connection closed before the step, naming who closed it', async function () {
