@@ -913,7 +913,7 @@ const INVENTORY_LISTS: Array<[string, 'plugin' | 'transport' | 'handler', string
 
 /** What the server is: plugins, transports, event handlers and loggers added or removed; `info` and `get_status` settings added, removed or changed. */
 export function diffInventory(transport: string, old: ServerInventory, now: ServerInventory): Difference[] {
-  const where: Where = { test: `inventory[${transport}]`, scenario: '(server inventory)', transport, step: '', stepTitle: '' };
+  const where: Where = { test: `inventory[${transport}]`, scenario: 'server inventory', transport, step: '', stepTitle: '' };
   const out: Difference[] = [];
   const oldInfo = (old.info ? new Symbols().normalize(old.info) : undefined) as Record<string, unknown> | undefined;
   const newInfo = (now.info ? new Symbols().normalize(now.info) : undefined) as Record<string, unknown> | undefined;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { BASELINE_FORMAT, BASELINE_VERSION, type Baseline, type BaselineMessage, type BaselineTest } from '../../src/compare/baseline.js';
 import { failingRatings } from '../../src/compare/classify.js';
 import { diffBaselines, diffInventory, fingerprint, type Difference } from '../../src/compare/diff.js';
-import { compareReport, markdownText } from '../../src/compare/report.js';
+import { compareReport, consoleText, markdownText } from '../../src/compare/report.js';
 import { normalizeSdp, Symbols } from '../../src/compare/symbols.js';
 
 const out = (message: unknown): BaselineMessage => ({ client: 'c', api: 'janus', direction: 'out', message });
@@ -112,6 +112,10 @@ describe('compare: classification', function () {
   it('the inventory: a plugin removed is breaking, a new info key additive, a version string never a difference', function () {
     const d = diffInventory('ws', { info: { version_string: '1.1.2', plugins: { 'janus.plugin.voicemail': {}, 'janus.plugin.echotest': { version_string: '0.0.8' } } } }, { info: { version_string: '1.4.1', 'hangup-on-failed': false, plugins: { 'janus.plugin.echotest': { version_string: '0.0.9' } } } });
     assert.deepEqual(d.map((x) => [x.class, x.rating, x.pointer]).sort(), [['plugin-removed', 'breaking', '/info/plugins/janus.plugin.voicemail'], ['setting-added', 'additive', '/info/hangup-on-failed']].sort());
+    // Each line names where a difference is, in one pair of parentheses: "inventory[ws] (server inventory)".
+    const text = consoleText(compareReport(d, [], { path: 'b.json', recordedAt: '' }, {}));
+    assert.match(text, /inventory\[ws\] \(server inventory\)/);
+    assert.doesNotMatch(text, /\(\(/);
   });
 
   it('--fail-on picks the ratings that fail; the Markdown report groups by plugin', function () {
