@@ -18,7 +18,7 @@ export const LOAD_OPTIONS = {
   'report-html': { type: 'string', value: 'FILE', help: 'write a self-contained HTML page: latency over time, per-step table and histograms' },
   url: { type: 'string', multiple: true, value: 'URL', help: 'a running Janus (ws://host:8188, http://host:8088/janus); without it a managed Janus is started, its limits raised for the users' },
   'admin-url': { type: 'string', multiple: true, value: 'URL', help: "its Admin API, to count the sessions left on the server (list_sessions)" },
-  transport: { type: 'string', short: 't', value: 'NAME', help: 'ws (default), http, wss or https' },
+  transport: { type: 'string', short: 't', value: 'NAME', help: 'the one transport the users run over: ws (default), http, https, wss, unix, mqtt, rabbitmq or nanomsg' },
   'api-secret': { type: 'string', value: 'S', help: 'or JANUS_API_SECRET', commandLineOnly: true },
   token: { type: 'string', value: 'T', help: 'or JANUS_TOKEN', commandLineOnly: true },
   'admin-secret': { type: 'string', value: 'S', help: 'or JANUS_ADMIN_SECRET', commandLineOnly: true },

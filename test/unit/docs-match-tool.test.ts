@@ -106,6 +106,14 @@ describe('the options in --help and in the docs', function () {
     assert.deepEqual(missing, []);
   });
 
+  it('load --help names every built-in transport run --help names (load runs over any one of them)', async () => {
+    const transports = (help: string): string[] => /^ {2}-t, --transport (?:LIST|NAME) +([\s\S]*?)\n {2}(?:-\w,| {4}--)/m.exec(help)![1]!.match(/\b(https?|wss?|unix|mqtt|rabbitmq|nanomsg)\b/g) ?? [];
+    const ofRun = new Set(transports(await helpOf(['run', '--help'])));
+    assert.equal(ofRun.size, 8, [...ofRun].join(' '));
+    const ofLoad = new Set(transports(await helpOf(['load', '--help'])));
+    assert.deepEqual([...ofRun].filter((t) => !ofLoad.has(t)), []);
+  });
+
   it('every --option the docs mention is an option of some command', () => {
     const known = new Set([...byCommand.values()].flat());
     assert.ok(known.has('--transport') && known.has('--baseline') && known.has('--users'), [...known].join(' '));
