@@ -153,10 +153,16 @@ class HttpConnection implements TransportConnection {
   /** GET <base>/info answers on both the Janus and Admin bases; any HTTP status means reachable. */
   private async probe(timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
     const path = `${this.basePath}/info`;
+    let reply: HttpReply;
     try {
-      await this.exchange('GET', path, undefined, signal, timeoutMs);
+      reply = await this.exchange('GET', path, undefined, signal, timeoutMs);
     } catch (err) {
       throw new TransportFault(`HTTP GET ${this.shown(path)}: ${this.reasonFor(err, timeoutMs)}${this.tlsPortHint(err)}`);
+    }
+    // Janus never answers with a web page (its 404 has no body); Janus's WebSocket port does (403
+    // from libwebsockets), and every request after it would fail without saying why.
+    if (reply.status !== 200 && String(reply.headers['content-type'] ?? '').startsWith('text/html')) {
+      throw new TransportFault(`HTTP GET ${this.shown(path)}: HTTP ${reply.status} with a web page, not Janus's HTTP API (is it a WebSocket port? give ws://)`);
     }
   }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { loadUnixModule } from '../../src/transports/unix.js';
 import { selfSignedCertificate } from '../../src/managed/certificate.js';
 import { createServer as createTlsServer } from 'node:tls';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { FakeJanus, type FakeBehaviour } from '../support/fake-janus.js';
@@ -289,6 +290,22 @@ describe('CLI against a hostile server', function () {
       accepted.forEach((s) => s.destroy());
       server.close();
       rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  // Janus's WebSocket port (libwebsockets) answers plain HTTP with a 403 web page: the probe passed, and the first POST failed without saying why.
+  it('http: a URL with http:// on a WebSocket port (an HTML 403) hints at ws://, exit 3', async () => {
+    const server = createHttpServer((_request, response) => {
+      response.writeHead(403, { 'content-type': 'text/html' });
+      response.end('<html><body><h1>403</h1></body></html>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const run = await runCli(['run', ping.dir, '--url', `http://127.0.0.1:${(server.address() as AddressInfo).port}/janus`]);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      assert.match(run.stderr, /^error: cannot reach Janus at .*\/janus\/info: HTTP 403 with a web page, not Janus's HTTP API \(is it a WebSocket port\? give ws:\/\/\)$/m);
+    } finally {
+      server.close();
     }
   });
 
