@@ -113,7 +113,9 @@ function handshakeReason(err: Error, protocol: string, plain: boolean): string {
   }
   // Janus's wss port resets a plain handshake: the usual mistake behind it is ws:// for wss://.
   const tlsPort = plain && (err as { code?: unknown }).code === 'ECONNRESET' ? ' (is it a wss port? give wss://)' : '';
-  return `handshake failed: ${describeError(err)}${tlsPort}`;
+  // An HTTP status where the upgrade should be: a plain web server, Janus's HTTP port among them (its 404).
+  const httpPort = /^Unexpected server response: \d+$/.test(err.message) ? ` (the port answers plain HTTP: is it Janus's HTTP port? give ${plain ? 'http' : 'https'}://HOST:PORT/janus)` : '';
+  return `handshake failed: ${describeError(err)}${tlsPort}${httpPort}`;
 }
 
 class WsConnection implements TransportConnection {

@@ -337,6 +337,19 @@ describe('CLI against a hostile server', function () {
     }
   });
 
+  // Janus's HTTP port answers a WebSocket handshake with a 404: "Unexpected server response: 404" alone did not say why.
+  it("ws: a handshake answered with an HTTP status (as Janus's HTTP port does to ws://) hints at http://, exit 3", async () => {
+    const server = createHttpServer((_request, response) => response.writeHead(404).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const run = await runCli(['run', ping.dir, '--url', `ws://127.0.0.1:${(server.address() as AddressInfo).port}/janus`]);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      assert.match(run.stderr, /^error: cannot reach Janus at .*: handshake failed: Unexpected server response: 404 \(the port answers plain HTTP: is it Janus's HTTP port\? give http:\/\/HOST:PORT\/janus\)$/m);
+    } finally {
+      server.close();
+    }
+  });
+
   describe('a server that dies while scenarios wait on it', () => {
 
     for (const transport of ['http', 'ws'] as const) {
