@@ -297,6 +297,7 @@ describe('loader and compiler (loadFiles)', function () {
           '  - request: { janus: attach, plugin: echotest }',
           '    expect: { error: { code: 460 } }',
           '  - request: { janus: attach, plugin: janus.plugin.mine }',
+          '  - request: { janus: poison-hang }',
           '',
         ].join('\n'),
       });
@@ -306,7 +307,7 @@ describe('loader and compiler (loadFiles)', function () {
         '4:39 a plugin is named by its package name: "echotest" is "janus.plugin.echotest"',
         '5:23 Janus has no request "mesage"; did you mean "message"?',
       ]);
-      assert.equal(loadOne('errors.yaml').steps.length, 3, 'an expected error, or a plugin of the server\'s own, loads');
+      assert.equal(loadOne('errors.yaml').steps.length, 4, 'an expected error, a plugin or verb of the server\'s own (like no known one), loads');
     });
 
     it('so is one attached by an http step\'s JSON body or a raw step\'s JSON text; not by an Admin API body or raw text that is no JSON', function () {
