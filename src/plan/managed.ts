@@ -133,7 +133,8 @@ export class Restartable {
       return `${death}; starting it again failed: ${(e as Error).message}`;
     } finally {
       // After the new start: a broker it shares stays up rather than stopping and starting again.
-      this.replaced.push(dead);
+      // A start that failed leaves the dead one current: it is cleared away once.
+      if (!this.replaced.includes(dead)) this.replaced.push(dead);
       void dead.stop();
     }
     return undefined;

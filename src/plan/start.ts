@@ -5,7 +5,6 @@ import { runScenario } from '../run/run-scenario.js';
 import { validateSchema } from '../schemas/catalogue.js';
 import { DEFAULT_SCENARIO_TIMEOUT_MS, DEFAULT_STEP_TIMEOUT_MS, type PlanSettings, type StartedPlan } from './contract.js';
 import { instanceKey, type Targets } from './targets.js';
-import type { RunTarget } from '../run/run-scenario.js';
 
 /** How planned tests run on started targets: one lock per Janus (the managed instance, or the one `--url` server). */
 export function startTargets(targets: Targets, settings: PlanSettings, remote: boolean): StartedPlan {
@@ -39,8 +38,8 @@ export function startTargets(targets: Targets, settings: PlanSettings, remote: b
       // A managed Janus that crashed is started again for the tests after the one that met the
       // crash; one that cannot be fails them at once, where each would wait out its step limit
       // (seconds over a broker, which lives on) only to fail the same way.
-      if (!('skip' in target || 'error' in target) && target.serverGone?.()) {
-        const why = targets.restart ? await targets.restart(scenario) : await goneReason(target);
+      if (!('skip' in target || 'error' in target) && target.serverGone?.() && targets.restart) {
+        const why = await targets.restart(scenario);
         if (why !== undefined) return notRunResult(info, { failure: { kind: 'infrastructure', summary: `not run: ${why}`, span: scenario.span } });
         known = new WeakMap();
         target = targetFor(scenario, info.transport);
@@ -67,10 +66,4 @@ export function startTargets(targets: Targets, settings: PlanSettings, remote: b
     },
     close: () => targets.close(),
   };
-}
-
-/** Why a server that is gone is gone: its death, as the test that met it was told. */
-async function goneReason(target: RunTarget): Promise<string> {
-  const reason = await target.deathReason?.().catch(() => undefined);
-  return reason ?? 'the managed Janus is no longer running';
 }
