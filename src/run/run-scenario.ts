@@ -64,6 +64,8 @@ export interface RunOptions {
   continueOnMismatch?: boolean;
   /** Keep the wire's shape of every message received (record, compare): see ConnectOptions.wireFrames. Default off. */
   wireFrames?: boolean;
+  /** The time the `cleanup:` steps have together; what waits longer is cut off (the sessions left are still destroyed). Default 5 s. */
+  cleanupBudgetMs?: number;
 }
 
 const CLEANUP_BUDGET_MS = 5000;
@@ -294,7 +296,7 @@ class ScenarioRun {
 
   private async cleanupSteps(cleanup: Cleanup): Promise<void> {
     const budget = new AbortController();
-    const timer = setTimeout(() => budget.abort(new DOMException('cleanup took too long', 'TimeoutError')), CLEANUP_BUDGET_MS);
+    const timer = setTimeout(() => budget.abort(new DOMException('cleanup took too long', 'TimeoutError')), this.options.cleanupBudgetMs ?? CLEANUP_BUDGET_MS);
     const context = this.context(budget.signal);
     try {
       for (const step of this.scenario.cleanup) {

@@ -8,9 +8,9 @@ import { getTransport, registerTransport } from '../../src/transports/registry.j
 import { answeringTransport } from '../support/answering-transport.js';
 
 /**
- * `cleanup:` steps run with a time budget of their own (5 s): a cleanup step that would wait
- * longer is cut off there, and the sessions left are destroyed all the same. Without the budget,
- * the cleanup below would sleep a minute, past this test's time limit.
+ * `cleanup:` steps run with a time budget of their own (5 s, here made shorter): a cleanup step
+ * that would wait longer is cut off there, and the sessions left are destroyed all the same.
+ * Without the budget, the cleanup below would sleep a minute, past this test's time limit.
  */
 
 const TRANSPORT = 'cleanup-budget';
@@ -29,7 +29,7 @@ describe('the time budget of cleanup steps', function () {
     writeFileSync(file, 'name: slow cleanup\nsteps:\n  - request: create\ncleanup:\n  - sleep: 60s\n');
     const loaded = loadFiles([file], { cwd: dir });
     assert.deepEqual(loaded.diagnostics, []);
-    const result = await runScenario(loaded.scenarios[0]!, { transport: TRANSPORT, url: `${TRANSPORT}://x`, tls: {}, secrets: {} }, { seed: 's', stepTimeoutMs: 5000, scenarioTimeoutMs: 120_000 });
+    const result = await runScenario(loaded.scenarios[0]!, { transport: TRANSPORT, url: `${TRANSPORT}://x`, tls: {}, secrets: {} }, { seed: 's', stepTimeoutMs: 5000, scenarioTimeoutMs: 120_000, cleanupBudgetMs: 300 });
     assert.equal(result.status, 'passed', result.failure?.summary);
     assert.deepEqual(result.destroyedSessions, [7]);
     assert.deepEqual(result.sessionsLeft, []);
