@@ -9,8 +9,12 @@ import { Redactor } from './redact.js';
 import { cleanupWarnings } from './warnings.js';
 
 
-/** What the builder knows of one test: its last attempt only (a retry starts afresh). */
+/** What the builder knows of one test: its last attempt (a retry starts afresh), and how the earlier ones failed. */
 interface Attempt {
+  /** 1 for the first attempt. */
+  number: number;
+  /** The failures of the attempts before this one, oldest first. */
+  earlier: ReportedFailure[];
   /** Epoch ms of the attempt's test:begin. */
   startedAt?: number;
   /** The messages of an attempt that never ended (Ctrl-C twice): its test:end would carry them all. */
@@ -54,7 +58,9 @@ export class ReportBuilder implements Reporter {
   }
 
   onTestBegin(event: TestBegin): void {
-    this.attempts.set(event.testId, { startedAt: event.at, messages: [] });
+    const previous = this.attempts.get(event.testId);
+    const earlier = event.attempt > 1 && previous ? [...previous.earlier, ...attemptFailure(previous)] : [];
+    this.attempts.set(event.testId, { number: event.attempt, earlier, startedAt: event.at, messages: [] });
   }
 
   onMessage(event: MessageEvent): void {
@@ -116,7 +122,7 @@ export class ReportBuilder implements Reporter {
   private attemptOf(testId: string): Attempt {
     let attempt = this.attempts.get(testId);
     if (!attempt) {
-      attempt = { messages: [] };
+      attempt = { number: 1, earlier: [], messages: [] };
       this.attempts.set(testId, attempt);
       if (!this.begin?.tests.some((t) => t.id === testId)) this.extra.push(unplannedInfo(testId));
     }
@@ -132,6 +138,12 @@ export function buildReport(events: Iterable<SuiteEvent>, options: BuilderOption
     method?.call(builder, event);
   }
   return builder.report();
+}
+
+/** How an attempt that was retried failed, in brief (the last attempt's failure is the report's own). */
+function attemptFailure(attempt: Attempt): ReportedFailure[] {
+  const f = attempt.result?.failure;
+  return f ? [reportedFailure(f, failureBrief(f))] : [];
 }
 
 /** A test that ended without being planned: what its id says (`file#name[transport]`). */
@@ -156,6 +168,7 @@ function scenarioReport(info: TestInfo, attempt: Attempt | undefined, finishedAt
     warnings: [] as string[],
   };
   const r = attempt?.result;
+  const retried = attempt && attempt.number > 1 ? { attempts: attempt.number, earlierFailures: attempt.earlier } : {};
   const neverBegan = attempt?.startedAt === undefined;
   if ((info.skipReason && !r) || (r?.status === 'skipped' && neverBegan)) {
     return { ...base, status: 'skipped', skipReason: r?.skipReason ?? info.skipReason ?? 'skipped', durationMs: 0 };
@@ -163,7 +176,7 @@ function scenarioReport(info: TestInfo, attempt: Attempt | undefined, finishedAt
   if (!r) {
     const startedAt = attempt?.startedAt;
     if (startedAt === undefined) return { ...base, status: 'unfinished', durationMs: 0, ...(fault !== undefined && { failure: notRun(fault) }) };
-    return { ...base, status: 'unfinished', durationMs: Math.max(0, finishedAt - startedAt), startedAt, messages: reportedMessages(attempt!.messages, startedAt) };
+    return { ...base, status: 'unfinished', durationMs: Math.max(0, finishedAt - startedAt), startedAt, ...retried, messages: reportedMessages(attempt!.messages, startedAt) };
   }
   return {
     ...base,
@@ -175,6 +188,7 @@ function scenarioReport(info: TestInfo, attempt: Attempt | undefined, finishedAt
     ...(r.failure ? { failure: reportedFailure(r.failure, failureText(r)) } : {}),
     ...(r.laterFailures?.length ? { laterFailures: r.laterFailures.map((f) => reportedFailure(f, failureBrief(f))) } : {}),
     cleanupFailures: r.cleanupFailures.map((f) => reportedFailure(f, failureBrief(f))),
+    ...retried,
     messages: reportedMessages(r.transcript, r.startedAt),
     saved: r.saved,
     schemaWarnings: r.schemaWarnings,

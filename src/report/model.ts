@@ -51,6 +51,13 @@ export interface ScenarioReport {
   /** With continueOnMismatch (record, compare): the failures of the steps after the first failed one, in order. Absent when none. */
   laterFailures?: ReportedFailure[];
   cleanupFailures: ReportedFailure[];
+  /**
+   * With `--retries`, a test that ran more than once: its number of attempts (absent after one),
+   * the rest of this report being its last attempt's.
+   */
+  attempts?: number;
+  /** The failure of each attempt before the last, oldest first (with `attempts`). A test that passed after one is flaky. */
+  earlierFailures?: ReportedFailure[];
   /** Every message exchanged, in order. */
   messages: ReportedMessage[];
   /** Values saved by the scenario, redacted. */

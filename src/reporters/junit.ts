@@ -2,7 +2,7 @@ import { escapeControls } from '../core/printable.js';
 import { messageLine } from '../report/failure-text.js';
 import { stoppedWhy } from '../report/builder.js';
 import type { ReportFormat } from './contract.js';
-import type { RunReport, ScenarioReport } from '../report/model.js';
+import type { ReportedFailure, RunReport, ScenarioReport } from '../report/model.js';
 
 /**
  * JUnit XML as GitHub Actions, GitLab and Jenkins read it: a file is a <testsuite>, a scenario
@@ -10,7 +10,9 @@ import type { RunReport, ScenarioReport } from '../report/model.js';
  * <failure>, server problems <error>, unfinished scenarios <error type="unfinished"> (those that
  * never ran because the server could not be reached <error type="infrastructure">); the
  * failure text (file:line, diff, last messages) is the element's content, the whole exchange
- * goes to <system-out>.
+ * goes to <system-out>. A test `--retries` ran again carries its earlier attempts' failures as
+ * Maven Surefire writes them (Jenkins reads them): <flakyFailure> in a test that passed in the
+ * end (a flaky test), <rerunFailure> in one that failed every attempt.
  */
 export const junitFormat: ReportFormat = {
   name: 'junit',
@@ -54,12 +56,18 @@ function testcase(s: ScenarioReport): string[] {
     const why = s.failure ? `interrupted${s.failure.location ? ` at ${s.failure.location}` : ''}` : stoppedWhy(s);
     body.push(`      <error type="unfinished" message="${attr(`unfinished: ${why}`)}">${text(s.failure?.text ?? `unfinished: ${why}`)}</error>`);
   }
+  for (const f of s.earlierFailures ?? []) body.push(earlierAttempt(s.status === 'passed' ? 'flakyFailure' : 'rerunFailure', f));
   if (s.status !== 'passed' && s.status !== 'skipped' && s.messages.length > 0) body.push(`      <system-out>${text(s.messages.map((m) => messageLine(m)).join('\n'))}</system-out>`);
   if (s.warnings.length > 0) body.push(`      <system-err>${text(s.warnings.map((w) => `warning: ${w}`).join('\n'))}</system-err>`);
   return body.length === 0 ? [`${open}/>`] : [`${open}>`, ...body, '    </testcase>'];
 }
 
-function oneLine(f: NonNullable<ScenarioReport['failure']>): string {
+/** An attempt before the last, in Surefire's shape: the failure text is its stackTrace. */
+function earlierAttempt(element: 'flakyFailure' | 'rerunFailure', f: ReportedFailure): string {
+  return `      <${element} type="${f.kind}" message="${attr(oneLine(f))}"><stackTrace>${text(f.text)}</stackTrace></${element}>`;
+}
+
+function oneLine(f: ReportedFailure): string {
   return `${f.location ? `${f.location}: ` : ''}${f.summary.split('\n')[0]}`;
 }
 

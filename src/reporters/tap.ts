@@ -3,7 +3,7 @@ import { escapeControls, oneLinePrintable } from '../core/printable.js';
 import { sessionsLeftLine } from '../report/warnings.js';
 import { stoppedWhy } from '../report/builder.js';
 import type { ReportFormat } from './contract.js';
-import type { RunReport, ScenarioReport } from '../report/model.js';
+import type { ReportedFailure, RunReport, ScenarioReport } from '../report/model.js';
 
 /**
  * TAP version 14: the plan first, a line per scenario on a transport, skips as `# SKIP reason`,
@@ -29,8 +29,19 @@ function testLine(s: ScenarioReport, n: number): string[] {
   const description = oneLine(`${s.file}: ${s.title}`).replace(/\\/g, '\\\\').replace(/#/g, '\\#');
   const warnings = s.warnings.map((w) => `# warning: ${oneLine(w)}`);
   if (s.status === 'skipped') return [`ok ${n} - ${description} # SKIP ${oneLine(s.skipReason ?? '')}`];
-  if (s.status === 'passed') return [`ok ${n} - ${description}`, ...warnings];
+  if (s.status === 'passed') return [`ok ${n} - ${description}`, ...flaky(s), ...warnings];
   return [`not ok ${n} - ${description}`, ...diagnostics(s), ...warnings];
+}
+
+/** A pass after failed attempts (`--retries`) says so, with how each earlier attempt failed. */
+function flaky(s: ScenarioReport): string[] {
+  const earlier = s.earlierFailures ?? [];
+  if (earlier.length === 0) return [];
+  return [`# flaky: passed on attempt ${s.attempts}`, ...earlier.map((f, i) => `# attempt ${i + 1} failed: ${oneLine(failureLine(f))}`)];
+}
+
+function failureLine(f: ReportedFailure): string {
+  return `${f.location ? `${f.location}: ` : ''}${f.summary}`;
 }
 
 function diagnostics(s: ScenarioReport): string[] {
@@ -44,6 +55,10 @@ function diagnostics(s: ScenarioReport): string[] {
     if (f.actual !== undefined) block.actual = f.actual;
     if (f.diff) block.diff = f.diff;
     block.text = f.text;
+    if (s.earlierFailures?.length) {
+      block.attempts = s.attempts;
+      block.earlier_failures = s.earlierFailures.map(failureLine);
+    }
   } else {
     block.message = stoppedWhy(s);
   }

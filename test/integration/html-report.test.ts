@@ -231,6 +231,28 @@ describe('HTML report in headless Chromium', function () {
     await bulk.close();
   });
 
+  it('marks a pass after failed attempts (--retries) flaky, and shows each earlier failure when opened', async function () {
+    const broken = report.scenarios.find((s) => s.status === 'failed')!;
+    const passed = report.scenarios.find((s) => s.status === 'passed')!;
+    const flaky: ScenarioReport = { ...passed, attempts: 2, earlierFailures: [broken.failure!] };
+    const file = join(work, 'flaky.html');
+    writeFileSync(file, htmlFormat.render({ ...report, scenarios: [flaky, ...report.scenarios.filter((s) => s !== passed)] }));
+    const retried = await context!.newPage();
+    retried.on('pageerror', (e) => pageErrors.push(e.message));
+    await retried.goto(pathToFileURL(file).href);
+    const row = retried.locator(`details.scenario.passed[data-transport="${flaky.transport}"]`, { hasText: flaky.name }).first();
+    assert.equal(await row.locator('summary .chip.flaky').innerText(), 'flaky');
+    assert.equal(await retried.locator('.chip.flaky').count(), 1, 'only the retried pass is marked');
+    await row.locator('summary').click();
+    const earlier = row.locator('.scenario-body .failure');
+    // The body is built once the opened row is near the screen.
+    await earlier.first().waitFor();
+    assert.equal(await earlier.count(), 1);
+    assert.match(await earlier.locator('.failure-kind').innerText(), /^attempt 1 of 2 failed/i);
+    assert.equal(await earlier.locator('.failure-summary').innerText(), broken.failure!.summary);
+    await retried.close();
+  });
+
   it('made no network request and raised no script error; keeps a screenshot', async function () {
     assert.deepEqual(requests.filter((u) => !/^(file|data):/.test(u)), []);
     assert.deepEqual(pageErrors, []);

@@ -59,7 +59,7 @@ export function syntheticRun(): SuiteEvent[] {
     { type: 'test:end', at: 1_140, testId: MISMATCH.id, attempt: 1, result: mismatch, retrying: false, serverVersion: '1.1.2' },
     { type: 'test:end', at: 1_150, testId: PASSES.id, attempt: 1, result: result(PASSES, { startedAt: 1_002, durationMs: 148, transcript: [sent(1_010)] }), retrying: false, serverVersion: '1.1.2' },
     { type: 'test:begin', at: 1_200, testId: RETRIED.id, attempt: 1 },
-    { type: 'test:end', at: 1_210, testId: RETRIED.id, attempt: 1, result: result(RETRIED, { status: 'failed', startedAt: 1_200, durationMs: 10, failure: { kind: 'timeout', summary: 'first attempt timed out' } }), retrying: true },
+    { type: 'test:end', at: 1_210, testId: RETRIED.id, attempt: 1, result: result(RETRIED, { status: 'failed', startedAt: 1_200, durationMs: 10, failure: { kind: 'timeout', summary: `first attempt timed out (sent ${SCENARIO_SECRET})`, span: { file: FILE_B, line: 9, col: 5, width: 1 } }, secretValues: [RUN_SECRET, SCENARIO_SECRET] }), retrying: true },
     { type: 'test:begin', at: 1_220, testId: RETRIED.id, attempt: 2 },
     { type: 'test:end', at: 1_250, testId: RETRIED.id, attempt: 2, result: result(RETRIED, { startedAt: 1_220, durationMs: 30 }), retrying: false },
     { type: 'test:begin', at: 1_300, testId: INTERRUPTED.id, attempt: 1 },

@@ -21,7 +21,7 @@ import { tapFormat } from '../../src/reporters/tap.js';
 import { chooseReporters } from '../../src/cli/reporters.js';
 import { UsageError } from '../../src/cli/options.js';
 import { checkJunit, parseTap } from '../support/reports.js';
-import { INTERRUPTED, MISMATCH, NEVER, PASSES, RETRIED, RUN_SECRET, SCENARIO_SECRET, secretPieces, Sink, SKIPPED, syntheticRun, TESTS } from '../support/events.js';
+import { INTERRUPTED, MISMATCH, NEVER, PASSES, result as resultOf, RETRIED, RUN_SECRET, SCENARIO_SECRET, secretPieces, Sink, SKIPPED, syntheticRun, TESTS } from '../support/events.js';
 
 /** Feeds events to reporters through a multiplexer, as the suite runner does. */
 async function play(reporters: Reporter[], events: SuiteEvent[] = syntheticRun()): Promise<void> {
@@ -54,6 +54,14 @@ describe('the report built from the events', function () {
     const running = byId.get(INTERRUPTED.id)!;
     assert.deepEqual([running.startedAt, running.durationMs, running.messages.length, running.messages[0]!.atMs], [1_300, 200, 1, 5]);
     assert.equal(byId.get(NEVER.id)!.startedAt, undefined);
+  });
+
+  it('a test --retries ran again keeps how each earlier attempt failed; one that ran once has no attempts', function () {
+    const retried = report.scenarios.find((s) => s.id === RETRIED.id)!;
+    assert.equal(retried.attempts, 2);
+    assert.deepEqual(retried.earlierFailures!.map((f) => [f.kind, f.location, f.summary]), [['timeout', 'scenarios/b.yaml:9:5', 'first attempt timed out (sent [redacted])']]);
+    const once = report.scenarios.find((s) => s.id === PASSES.id)!;
+    assert.deepEqual([once.attempts, once.earlierFailures], [undefined, undefined]);
   });
 
   it('keeps a failure whole: location, step, mismatches, diff and text', function () {
@@ -105,7 +113,32 @@ describe('file reporters on the event stream', function () {
     assert.equal(getReporter('tap')?.description, readFileSync(paths.tap, 'utf8').split('\n')[0]);
     const html = readFileSync(paths.html, 'utf8');
     assert.match(html, /^<!doctype html>/);
+    // The flaky pass: Surefire's <flakyFailure> (Jenkins), a TAP comment, the failure kept in the page's data.
+    assert.match(junit, /<testcase name="flaky \[http\]"[^>]*>\n\s*<flakyFailure type="timeout" message="scenarios\/b\.yaml:9:5: first attempt timed out \(sent \[redacted\]\)"><stackTrace>/);
+    assert.match(readFileSync(paths.tap, 'utf8'), /^ok 4 - scenarios\/b\.yaml: flaky \[http\]\n# flaky: passed on attempt 2\n# attempt 1 failed: scenarios\/b\.yaml:9:5: first attempt timed out/m);
+    assert.ok(html.includes('earlierFailures'), 'the page carries the earlier failures');
     for (const [name, path] of Object.entries(paths)) assertNoSecret(name, readFileSync(path, 'utf8'));
+  });
+
+  it('a test that failed every attempt carries the earlier ones too: <rerunFailure> beside its <failure>, and in the TAP block', async function () {
+    const paths = { junit: join(dir, 'rerun.xml'), tap: join(dir, 'rerun.tap') };
+    const failed = (summary: string) => ({ ...resultOf(PASSES), status: 'failed' as const, failure: { kind: 'assertion' as const, summary, span: { file: PASSES.file, line: 3, col: 5, width: 1 } } });
+    const reporters = [junitFormat, tapFormat].map((f) => new FileReporter(f, paths[f.name as keyof typeof paths], { redactor: runRedactor(), out: new Sink() }));
+    await play(reporters, [
+      { type: 'run:begin', at: 0, tests: [PASSES], transports: ['http'] },
+      { type: 'test:begin', at: 1, testId: PASSES.id, attempt: 1 },
+      { type: 'test:end', at: 2, testId: PASSES.id, attempt: 1, retrying: true, result: failed('first no') },
+      { type: 'test:begin', at: 3, testId: PASSES.id, attempt: 2 },
+      { type: 'test:end', at: 4, testId: PASSES.id, attempt: 2, retrying: false, result: failed('second no') },
+      { type: 'run:end', at: 5, status: 'failed' },
+    ]);
+    const junit = checkJunit(paths.junit);
+    assert.match(junit, /<rerunFailure type="assertion" message="scenarios\/a\.yaml:3:5: first no">/);
+    assert.match(junit, /<failure type="assertion" message="scenarios\/a\.yaml:3:5: second no">/);
+    assert.doesNotMatch(junit, /flakyFailure/);
+    const tap = readFileSync(paths.tap, 'utf8');
+    assert.match(tap, /^ {2}attempts: 2\n {2}earlier_failures:\n {4}- "scenarios\/a\.yaml:3:5: first no"$/m);
+    assert.doesNotMatch(tap, /# flaky/);
   });
 
   it("'-' writes to the reporter's output, and says it prints to standard output", async function () {

@@ -61,6 +61,7 @@ export function scenarioRow(s: ScenarioReport, whenNear: (row: Element, build: (
       el('span', { class: `status ${s.status}` }, s.status),
       el('span', { class: 'name' }, s.name),
       el('span', { class: 'chip transport' }, s.transport),
+      s.status === 'passed' && s.earlierFailures?.length ? el('span', { class: 'chip warning flaky', title: `passed on attempt ${s.attempts}` }, 'flaky') : null,
       s.warnings.length > 0 ? el('span', { class: 'chip warning', title: s.warnings.join('\n') }, `⚠ ${s.warnings.length} warning${s.warnings.length === 1 ? '' : 's'}`) : null,
       ...s.tags.map((t) => el('span', { class: 'chip tag' }, t)),
       el('span', { class: 'spacer' }),

@@ -48,7 +48,8 @@ export function messagePanel(scenario: ScenarioReport, index: number | undefined
 export function scenarioBody(scenario: ScenarioReport, messageLimit = 400): HTMLElement {
   const body = el('div', { class: 'scenario-body' });
   if (scenario.skipReason) body.append(el('div', { class: 'note' }, `Skipped: ${scenario.skipReason}`));
-  if (scenario.failure) body.append(failureBox(scenario.failure, 'Failed'));
+  (scenario.earlierFailures ?? []).forEach((f, i) => body.append(failureBox(f, `Attempt ${i + 1} of ${scenario.attempts} failed`)));
+  if (scenario.failure) body.append(failureBox(scenario.failure, scenario.attempts ? `Attempt ${scenario.attempts} failed` : 'Failed'));
   for (const f of scenario.laterFailures ?? []) body.append(failureBox(f, 'Then'));
   for (const f of scenario.cleanupFailures) body.append(failureBox(f, 'During cleanup'));
   if (scenario.warnings.length > 0) {
