@@ -176,6 +176,20 @@ function layoutHint(expected: string, data: unknown): string | undefined {
   return undefined;
 }
 
+/** The keys whose value is a pattern a message must match. */
+const PATTERN_KEYS = new Set(['expect', 'wait', 'no_event']);
+
+/**
+ * A pattern written as a bare word (`expect: success`, `wait: webrtcup`) or a bare placeholder:
+ * a pattern is a mapping of the fields to match, and the word was most likely the verb.
+ */
+function patternHint(path: DocPath, data: unknown): string | undefined {
+  const key = path[path.length - 1];
+  if (typeof key !== 'string' || !PATTERN_KEYS.has(key) || typeof data !== 'string') return undefined;
+  if (/^[A-Za-z_]+$/.test(data)) return `a pattern is a mapping of the fields the message must have: ${key}: { janus: ${data} }`;
+  return `a pattern is a mapping of the fields the message must have (${key}: { janus: success }); a placeholder stands for a field's value (${key}: { error: "\${saved_error}" })`;
+}
+
 /**
  * A file that is a list: several scenarios written in one file, or steps without the scenario
  * around them. Each says what the file should be instead.
@@ -210,7 +224,7 @@ function describe(e: ErrorObject, path: DocPath, source: YamlSource, where: stri
         return { span: source.spanOf(path), message: `the file holds no ${fragment ? 'fragment' : 'scenario'}: it is empty, or only comments`, hint: fragment ? 'a fragment is a mapping with at least steps:' : 'a scenario is a mapping with at least name: and steps:' };
       }
       if (path.length === 0 && Array.isArray(e.data)) return { span: source.spanOf(path), message: `${at} should be ${article(String(e.params.type))}, not ${typeName(e.data)}`, hint: topListHint(e.data, where === 'the fragment') };
-      return { span: source.spanOf(path), message: `${at} should be ${article(String(e.params.type))}, not ${typeName(e.data)}`, hint: layoutHint(String(e.params.type), e.data) };
+      return { span: source.spanOf(path), message: `${at} should be ${article(String(e.params.type))}, not ${typeName(e.data)}`, hint: layoutHint(String(e.params.type), e.data) ?? patternHint(path, e.data) };
     case 'anyOf': {
       const isDuration = schema?.anyOf?.some((branch) => branch.pattern === DURATION_PATTERN);
       const positive = schema?.anyOf?.some((branch) => (branch as { minimum?: number }).minimum === 1);

@@ -241,6 +241,20 @@ describe('loader and compiler (loadFiles)', function () {
       assert.deepEqual(seen('dash.yaml'), ['3:3 "steps" should be an array, not an object [each item of a list starts with "- "]']);
     });
 
+    it('a pattern written as a word or a bare placeholder (expect: success, wait: webrtcup) is told the mapping it meant', function () {
+      write({
+        'word.yaml': 'name: w\nsteps:\n  - request: create\n    expect: success\n  - wait: webrtcup\n  - no_event: hangup\n    for: 1s\n',
+        'saved.yaml': 'name: s\nsteps:\n  - request: create\n    save: { first: $reply }\n  - request: create\n    expect: "${first}"\n',
+      });
+      const seen = (name: string) => load(name).diagnostics.map((d) => `${d.span.line}:${d.span.col} [${d.hint ?? ''}]`);
+      assert.deepEqual(seen('word.yaml'), [
+        '4:13 [a pattern is a mapping of the fields the message must have: expect: { janus: success }]',
+        '5:11 [a pattern is a mapping of the fields the message must have: wait: { janus: webrtcup }]',
+        '6:15 [a pattern is a mapping of the fields the message must have: no_event: { janus: hangup }]',
+      ]);
+      assert.deepEqual(seen('saved.yaml'), ['6:13 [a pattern is a mapping of the fields the message must have (expect: { janus: success }); a placeholder stands for a field\'s value (expect: { error: "${saved_error}" })]']);
+    });
+
     it('another YAML file (docker-compose.yml) is one "not a scenario" line; a scenario with misspelt keys keeps its suggestions', function () {
       write({ 'compose.yml': 'services:\n  janus:\n    image: x\nvolumes: {}\n', 'typos.yaml': 'nmae: x\nstesp: []\n' });
       const compose = load('compose.yml').diagnostics;
