@@ -120,7 +120,7 @@ export function createPatternCompiler(
       return described(matcher, () => expected);
     }
     const template = strings(s, path);
-    if (!template) return equals(s);
+    if (!template) return ownValue(MARKERS, `$${s}`) ? equalsMarkerName(s) : equals(s);
     const matcher: Matcher = (actual, at, rt, out) => {
       const want = rt.resolve(template);
       if (!deepEqual(actual, want)) out.push({ at, expected: describeValue(want), actual });
@@ -354,6 +354,22 @@ function equals(want: unknown): DescribedMatcher {
   const expected = describeValue(want);
   const matcher: Matcher = (actual, at, _rt, out) => {
     if (!deepEqual(actual, want)) out.push({ at, expected, actual });
+  };
+  return described(matcher, () => expected);
+}
+
+/**
+ * A marker's name written without its `$` (`id: integer`) is the word itself: when the value
+ * is of the marker's kind, its mismatch says which marker was likely meant.
+ */
+const MARKER_MEANING: Record<string, string> = { any: 'anything, a field left out too', present: 'any value present', absent: 'a field left out', boolean: 'true or false', null: 'null' };
+
+function equalsMarkerName(word: string): DescribedMatcher {
+  const expected = describeValue(word);
+  const check = MARKERS[`$${word}`]!;
+  const meant = `${expected} (the word; $${word} matches ${MARKER_MEANING[word] ?? `any ${word}`})`;
+  const matcher: Matcher = (actual, at, _rt, out) => {
+    if (actual !== word) out.push({ at, expected: check(actual) ? meant : expected, actual });
   };
   return described(matcher, () => expected);
 }

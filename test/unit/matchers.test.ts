@@ -118,6 +118,14 @@ describe('matchers', function () {
       assert.match(e.message, /did you mean \$integer\?/);
       assert.match(e.message, /\$\$ for a literal \$/);
     });
+
+    it("a marker's name without its $ is the word itself; a value of the marker's kind is told which marker was meant", function () {
+      const m = pattern({ id: 'integer', plugindata: 'any' });
+      assert.ok(m.matches({ id: 'integer', plugindata: 'any' }), 'the word matches the word');
+      assert.deepEqual(m.mismatches({ id: 5, plugindata: 'any' }), [{ at: 'id', expected: '"integer" (the word; $integer matches any integer)', actual: 5 }]);
+      assert.deepEqual(m.mismatches({ id: 'x', plugindata: 'any' }), [{ at: 'id', expected: '"integer"', actual: 'x' }], 'a value of another kind: no marker would have matched it');
+      assert.deepEqual(m.mismatches({ id: 'integer' }), [{ at: 'plugindata', expected: '"any" (the word; $any matches anything, a field left out too)', actual: undefined }]);
+    });
   });
 
   describe('$$ escapes', function () {
