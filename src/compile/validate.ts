@@ -176,6 +176,23 @@ function layoutHint(expected: string, data: unknown): string | undefined {
   return undefined;
 }
 
+/** Fields of a Janus request that a new user may write beside `request:` instead of in it. */
+const REQUEST_FIELDS = new Set(['plugin', 'body', 'jsep', 'opaque_id', 'session_id', 'handle_id', 'transaction', 'apisecret', 'token', 'candidate', 'candidates', 'loop_index', 'force_bundle', 'force_rtcp_mux']);
+
+/**
+ * `plugin:` (or `body:`, `jsep:`) under a request step's `request: attach`, on the step's level:
+ * it belongs to the request the step sends, written as a mapping.
+ */
+function requestFieldHint(key: string, step: unknown): string | undefined {
+  if (!REQUEST_FIELDS.has(key) || step === null || typeof step !== 'object') return undefined;
+  const { request, [key]: value } = step as Record<string, unknown>;
+  if (request === undefined) return undefined;
+  const json = JSON.stringify(value) ?? '';
+  const written = typeof value === 'string' ? value : json.length <= 60 ? json : '...';
+  const verb = typeof request === 'string' ? `janus: ${request}` : '...';
+  return `"${key}" is a field of the request Janus gets: write it inside the request, request: { ${verb}, ${key}: ${written} }`;
+}
+
 /** The keys whose value is a pattern a message must match. */
 const PATTERN_KEYS = new Set(['expect', 'wait', 'no_event']);
 
@@ -211,7 +228,7 @@ function describe(e: ErrorObject, path: DocPath, source: YamlSource, where: stri
       return {
         span: source.spanOf([...path, key], { key: true }),
         message: `unknown key "${key}" in ${at}; expected one of ${allowed.join(', ')}`,
-        hint: hint ? `did you mean "${hint}"?` : undefined,
+        hint: hint ? `did you mean "${hint}"?` : requestFieldHint(key, e.data),
       };
     }
     case 'required':

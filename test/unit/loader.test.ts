@@ -255,6 +255,16 @@ describe('loader and compiler (loadFiles)', function () {
       assert.deepEqual(seen('saved.yaml'), ['6:13 [a pattern is a mapping of the fields the message must have (expect: { janus: success }); a placeholder stands for a field\'s value (expect: { error: "${saved_error}" })]']);
     });
 
+    it("a request's field written beside request: (plugin:, body:) is told to go inside the request", function () {
+      write({ 'beside.yaml': 'name: b\nsteps:\n  - request: create\n  - request: attach\n    plugin: janus.plugin.echotest\n  - request: { janus: message }\n    body: { audio: true }\n  - request: create\n    pluggin: x\n' });
+      const seen = load('beside.yaml').diagnostics.map((d) => `${d.span.line}:${d.span.col} [${d.hint ?? ''}]`);
+      assert.deepEqual(seen, [
+        '5:5 ["plugin" is a field of the request Janus gets: write it inside the request, request: { janus: attach, plugin: janus.plugin.echotest }]',
+        '7:5 ["body" is a field of the request Janus gets: write it inside the request, request: { ..., body: {"audio":true} }]',
+        '9:5 []',
+      ]);
+    });
+
     it('another YAML file (docker-compose.yml) is one "not a scenario" line; a scenario with misspelt keys keeps its suggestions', function () {
       write({ 'compose.yml': 'services:\n  janus:\n    image: x\nvolumes: {}\n', 'typos.yaml': 'nmae: x\nstesp: []\n' });
       const compose = load('compose.yml').diagnostics;
