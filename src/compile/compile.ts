@@ -8,6 +8,7 @@ import { everyStep, type CompiledStep, type KnownBug, type StepCompiler } from '
 import { describeRange, parseVersionRange, type VersionRange } from '../core/version-range.js';
 import { getStepKind } from '../steps/registry.js';
 import { Includes, type IncludeHost, type LoadedFragment } from './include.js';
+import { checkMessageTypes } from './message-types.js';
 import { substituteParams } from './params.js';
 import { refChecker, type PlaceholderScope } from './placeholders.js';
 import { BUILTIN_NAMES, type CompiledScenario, type ScenarioNeeds } from './scenario.js';
@@ -341,7 +342,10 @@ class ScenarioCompiler implements IncludeHost {
         for (const at of keysWithPlaceholders(value, path)) this.diagnostics.push(keyPlaceholder(src.spanOf([...stepPath, ...at], { key: true }), at));
         return compileTemplate(value, [...stepPath, ...path], check);
       },
-      pattern: (value, path, exact, watch) => (watch ? patterns.compileWatched(value, path, exact, watch) : patterns.compile(value, path, exact)),
+      pattern: (value, path, exact, watch) => {
+        checkMessageTypes(value, path, error);
+        return watch ? patterns.compileWatched(value, path, exact, watch) : patterns.compile(value, path, exact);
+      },
       declare: (saved) => {
         if (this.deferred) saved.forEach((n) => this.placeholders.savedTogether.add(n));
         this.later(() => saved.forEach((n) => {

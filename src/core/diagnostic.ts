@@ -98,7 +98,8 @@ function shorten(text: string, limit: number): string {
   return text.length > limit ? `${text.slice(0, limit)}… (${text.length - limit} more characters)` : text;
 }
 
-export function closestName(name: string, candidates: readonly string[]): string | undefined {
+/** The candidate nearest `name`, if near enough: within `maxDistance` edits (default: 2, or a third of the name's length). */
+export function closestName(name: string, candidates: readonly string[], maxDistance = Math.max(2, Math.floor(name.length / 3))): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
@@ -108,7 +109,7 @@ export function closestName(name: string, candidates: readonly string[]): string
       bestDistance = d;
     }
   }
-  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  return bestDistance <= maxDistance ? best : undefined;
 }
 
 function editDistance(a: string, b: string): number {

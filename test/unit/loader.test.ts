@@ -255,6 +255,29 @@ describe('loader and compiler (loadFiles)', function () {
       assert.deepEqual(seen('saved.yaml'), ['6:13 [a pattern is a mapping of the fields the message must have (expect: { janus: success }); a placeholder stands for a field\'s value (expect: { error: "${saved_error}" })]']);
     });
 
+    it("a message type one letter or two off what Janus sends (succes, ping for pong) is a load error with the type meant; a test server's own type, a $regex and a plugin's data are left alone", function () {
+      write({
+        'types.yaml': [
+          'name: t', 'steps:', '  - request: create', '    expect: { janus: succes }', '  - wait: { janus: webrtcupp }',
+          '  - request: ping', '    expect: { $oneOf: [{ janus: ping }, { janus: { $not: { $oneOf: [pong, eror] } } }] }',
+          '  - no_event: { $exact: { janus: hangupp } }', '    for: 1s', '',
+        ].join('\n'),
+        'own.yaml': [
+          'name: o', 'steps:', '  - request: poison-hang', '    expect: { janus: not-server-info }', '  - request: ping',
+          '    expect: { janus: { $regex: "^pongg?$" }, plugindata: { data: { janus: ping } } }', '  - wait: { janus: reflected-event }', '',
+        ].join('\n'),
+      });
+      const seen = (name: string) => load(name).diagnostics.map((d) => `${d.span.line}:${d.span.col} ${d.message}`);
+      assert.deepEqual(seen('types.yaml'), [
+        '4:22 Janus sends no message "succes"; did you mean "success"?',
+        '5:20 Janus sends no message "webrtcupp"; did you mean "webrtcup"?',
+        '7:33 Janus sends no message "ping"; did you mean "pong"?',
+        '7:75 Janus sends no message "eror"; did you mean "error"?',
+        '8:34 Janus sends no message "hangupp"; did you mean "hangup"?',
+      ]);
+      assert.deepEqual(seen('own.yaml'), []);
+    });
+
     it("a request's field written beside request: (plugin:, body:) is told to go inside the request", function () {
       write({ 'beside.yaml': 'name: b\nsteps:\n  - request: create\n  - request: attach\n    plugin: janus.plugin.echotest\n  - request: { janus: message }\n    body: { audio: true }\n  - request: create\n    pluggin: x\n' });
       const seen = load('beside.yaml').diagnostics.map((d) => `${d.span.line}:${d.span.col} [${d.hint ?? ''}]`);
