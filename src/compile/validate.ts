@@ -10,6 +10,7 @@ import { checkDuration, DURATION_PATTERN } from '../core/duration.js';
 import { transportRegistry } from '../transports/registry.js';
 import { fragmentSchema, NAME_PATTERN, scenarioSchema } from './scenario-schema.js';
 import { SAVE_PATH_PATTERN } from '../steps/common.js';
+import { JANUS_VERBS } from '../schemas/modules.js';
 import type { DocPath } from '../core/source.js';
 import type { YamlSource } from '../load/yaml-source.js';
 
@@ -193,6 +194,19 @@ function requestFieldHint(key: string, step: unknown): string | undefined {
   return `"${key}" is a field of the request Janus gets: write it inside the request, request: { ${verb}, ${key}: ${written} }`;
 }
 
+/**
+ * A step written as a bare word (`- create`, `- sleep 1s`): a step is a mapping of its kind to
+ * its value; a Janus verb is sent by a request step.
+ */
+function bareStepHint(path: DocPath, data: unknown): string | undefined {
+  const list = path[path.length - 2];
+  if (typeof data !== 'string' || typeof path[path.length - 1] !== 'number' || (list !== 'steps' && list !== 'cleanup')) return undefined;
+  const [word = '', ...rest] = data.trim().split(/\s+/);
+  if (stepKinds().some((k) => k.key === word)) return `a step is a mapping of its kind to its value: - ${word}: ${rest.join(' ') || '...'}`;
+  if (JANUS_VERBS.includes(word.toLowerCase())) return `a step is a mapping: a request Janus gets is sent by - request: ${word}`;
+  return undefined;
+}
+
 /** The keys whose value is a pattern a message must match. */
 const PATTERN_KEYS = new Set(['expect', 'wait', 'no_event']);
 
@@ -241,7 +255,7 @@ function describe(e: ErrorObject, path: DocPath, source: YamlSource, where: stri
         return { span: source.spanOf(path), message: `the file holds no ${fragment ? 'fragment' : 'scenario'}: it is empty, or only comments`, hint: fragment ? 'a fragment is a mapping with at least steps:' : 'a scenario is a mapping with at least name: and steps:' };
       }
       if (path.length === 0 && Array.isArray(e.data)) return { span: source.spanOf(path), message: `${at} should be ${article(String(e.params.type))}, not ${typeName(e.data)}`, hint: topListHint(e.data, where === 'the fragment') };
-      return { span: source.spanOf(path), message: `${at} should be ${article(String(e.params.type))}, not ${typeName(e.data)}`, hint: layoutHint(String(e.params.type), e.data) ?? patternHint(path, e.data) };
+      return { span: source.spanOf(path), message: `${at} should be ${article(String(e.params.type))}, not ${typeName(e.data)}`, hint: layoutHint(String(e.params.type), e.data) ?? patternHint(path, e.data) ?? bareStepHint(path, e.data) };
     case 'anyOf': {
       const isDuration = schema?.anyOf?.some((branch) => branch.pattern === DURATION_PATTERN);
       const positive = schema?.anyOf?.some((branch) => (branch as { minimum?: number }).minimum === 1);

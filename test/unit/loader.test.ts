@@ -278,6 +278,17 @@ describe('loader and compiler (loadFiles)', function () {
       assert.deepEqual(seen('own.yaml'), []);
     });
 
+    it('a step written as a bare word (- create, - sleep 1s) is told the mapping it meant', function () {
+      write({ 'bare.yaml': 'name: b\nsteps:\n  - create\n  - sleep 1s\n  - hello\ncleanup:\n  - destroy\n' });
+      const seen = load('bare.yaml').diagnostics.map((d) => `${d.span.line}:${d.span.col} [${d.hint ?? ''}]`);
+      assert.deepEqual(seen, [
+        '3:5 [a step is a mapping: a request Janus gets is sent by - request: create]',
+        '4:5 [a step is a mapping of its kind to its value: - sleep: 1s]',
+        '5:5 []',
+        '7:5 [a step is a mapping: a request Janus gets is sent by - request: destroy]',
+      ]);
+    });
+
     it("a request's field written beside request: (plugin:, body:) is told to go inside the request", function () {
       write({ 'beside.yaml': 'name: b\nsteps:\n  - request: create\n  - request: attach\n    plugin: janus.plugin.echotest\n  - request: { janus: message }\n    body: { audio: true }\n  - request: create\n    pluggin: x\n' });
       const seen = load('beside.yaml').diagnostics.map((d) => `${d.span.line}:${d.span.col} [${d.hint ?? ''}]`);
