@@ -241,18 +241,20 @@ describe('loader and compiler (loadFiles)', function () {
       assert.deepEqual(seen('dash.yaml'), ['3:3 "steps" should be an array, not an object [each item of a list starts with "- "]']);
     });
 
+    /** Each problem of a file as `line:col [hint]`. */
+    const hintsAt = (name: string): string[] => load(name).diagnostics.map((d) => `${d.span.line}:${d.span.col} [${d.hint ?? ''}]`);
+
     it('a pattern written as a word or a bare placeholder (expect: success, wait: webrtcup) is told the mapping it meant', function () {
       write({
         'word.yaml': 'name: w\nsteps:\n  - request: create\n    expect: success\n  - wait: webrtcup\n  - no_event: hangup\n    for: 1s\n',
         'saved.yaml': 'name: s\nsteps:\n  - request: create\n    save: { first: $reply }\n  - request: create\n    expect: "${first}"\n',
       });
-      const seen = (name: string) => load(name).diagnostics.map((d) => `${d.span.line}:${d.span.col} [${d.hint ?? ''}]`);
-      assert.deepEqual(seen('word.yaml'), [
+      assert.deepEqual(hintsAt('word.yaml'), [
         '4:13 [a pattern is a mapping of the fields the message must have: expect: { janus: success }]',
         '5:11 [a pattern is a mapping of the fields the message must have: wait: { janus: webrtcup }]',
         '6:15 [a pattern is a mapping of the fields the message must have: no_event: { janus: hangup }]',
       ]);
-      assert.deepEqual(seen('saved.yaml'), ['6:13 [a pattern is a mapping of the fields the message must have (expect: { janus: success }); a placeholder stands for a field\'s value (expect: { error: "${saved_error}" })]']);
+      assert.deepEqual(hintsAt('saved.yaml'), ['6:13 [a pattern is a mapping of the fields the message must have (expect: { janus: success }); a placeholder stands for a field\'s value (expect: { error: "${saved_error}" })]']);
     });
 
     it("a message type one letter or two off what Janus sends (succes, ping for pong) is a load error with the type meant; a test server's own type, a $regex and a plugin's data are left alone", function () {
@@ -280,8 +282,7 @@ describe('loader and compiler (loadFiles)', function () {
 
     it('a step written as a bare word (- create, - sleep 1s) is told the mapping it meant', function () {
       write({ 'bare.yaml': 'name: b\nsteps:\n  - create\n  - sleep 1s\n  - hello\ncleanup:\n  - destroy\n' });
-      const seen = load('bare.yaml').diagnostics.map((d) => `${d.span.line}:${d.span.col} [${d.hint ?? ''}]`);
-      assert.deepEqual(seen, [
+      assert.deepEqual(hintsAt('bare.yaml'), [
         '3:5 [a step is a mapping: a request Janus gets is sent by - request: create]',
         '4:5 [a step is a mapping of its kind to its value: - sleep: 1s]',
         '5:5 []',
@@ -291,8 +292,7 @@ describe('loader and compiler (loadFiles)', function () {
 
     it("a request's field written beside request: (plugin:, body:) is told to go inside the request", function () {
       write({ 'beside.yaml': 'name: b\nsteps:\n  - request: create\n  - request: attach\n    plugin: janus.plugin.echotest\n  - request: { janus: message }\n    body: { audio: true }\n  - request: create\n    pluggin: x\n' });
-      const seen = load('beside.yaml').diagnostics.map((d) => `${d.span.line}:${d.span.col} [${d.hint ?? ''}]`);
-      assert.deepEqual(seen, [
+      assert.deepEqual(hintsAt('beside.yaml'), [
         '5:5 ["plugin" is a field of the request Janus gets: write it inside the request, request: { janus: attach, plugin: janus.plugin.echotest }]',
         '7:5 ["body" is a field of the request Janus gets: write it inside the request, request: { ..., body: {"audio":true} }]',
         '9:5 []',
