@@ -280,23 +280,33 @@ describe('loader and compiler (loadFiles)', function () {
       assert.deepEqual(seen('own.yaml'), []);
     });
 
-    it('a step written as a bare word (- create, - sleep 1s) is told the mapping it meant', function () {
-      write({ 'bare.yaml': 'name: b\nsteps:\n  - create\n  - sleep 1s\n  - hello\ncleanup:\n  - destroy\n' });
-      assert.deepEqual(hintsAt('bare.yaml'), [
-        '3:5 [a step is a mapping: a request Janus gets is sent by - request: create]',
-        '4:5 [a step is a mapping of its kind to its value: - sleep: 1s]',
-        '5:5 []',
-        '7:5 [a step is a mapping: a request Janus gets is sent by - request: destroy]',
-      ]);
-    });
-
-    it("a request's field written beside request: (plugin:, body:) is told to go inside the request", function () {
-      write({ 'beside.yaml': 'name: b\nsteps:\n  - request: create\n  - request: attach\n    plugin: janus.plugin.echotest\n  - request: { janus: message }\n    body: { audio: true }\n  - request: create\n    pluggin: x\n' });
-      assert.deepEqual(hintsAt('beside.yaml'), [
-        '5:5 ["plugin" is a field of the request Janus gets: write it inside the request, request: { janus: attach, plugin: janus.plugin.echotest }]',
-        '7:5 ["body" is a field of the request Janus gets: write it inside the request, request: { ..., body: {"audio":true} }]',
-        '9:5 []',
-      ]);
+    // A slip in a step's shape, and the hint each problem gets (`line:col [hint]`).
+    const shapeSlips = [
+      {
+        title: 'a step written as a bare word (- create, - sleep 1s) is told the mapping it meant',
+        text: 'name: b\nsteps:\n  - create\n  - sleep 1s\n  - hello\ncleanup:\n  - destroy\n',
+        hints: [
+          '3:5 [a step is a mapping: a request Janus gets is sent by - request: create]',
+          '4:5 [a step is a mapping of its kind to its value: - sleep: 1s]',
+          '5:5 []',
+          '7:5 [a step is a mapping: a request Janus gets is sent by - request: destroy]',
+        ],
+      },
+      {
+        title: "a request's field written beside request: (plugin:, body:) is told to go inside the request",
+        text: 'name: b\nsteps:\n  - request: create\n  - request: attach\n    plugin: janus.plugin.echotest\n  - request: { janus: message }\n    body: { audio: true }\n  - request: create\n    pluggin: x\n',
+        hints: [
+          '5:5 ["plugin" is a field of the request Janus gets: write it inside the request, request: { janus: attach, plugin: janus.plugin.echotest }]',
+          '7:5 ["body" is a field of the request Janus gets: write it inside the request, request: { ..., body: {"audio":true} }]',
+          '9:5 []',
+        ],
+      },
+    ];
+    shapeSlips.forEach(({ title, text, hints }, i) => {
+      it(title, function () {
+        write({ [`slip-${i}.yaml`]: text });
+        assert.deepEqual(hintsAt(`slip-${i}.yaml`), hints);
+      });
     });
 
     it('another YAML file (docker-compose.yml) is one "not a scenario" line; a scenario with misspelt keys keeps its suggestions', function () {
