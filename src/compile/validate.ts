@@ -165,15 +165,26 @@ const PATTERN_PHRASES: Record<string, string> = {
 };
 const DURATION_PHRASE = PATTERN_PHRASES[DURATION_PATTERN]!;
 
+/** What a value of the wrong type most likely meant: the first of the hints that knows. */
+function typeHint(path: DocPath, expected: string, data: unknown): string | undefined {
+  for (const hint of [layoutHint, patternHint, bareStepHint, saveHint]) {
+    const text = hint(path, expected, data);
+    if (text !== undefined) return text;
+  }
+  return undefined;
+}
+
 /**
  * The YAML slips behind most wrong types, said where they happen: `request:create` (no space
  * after the colon: one string), a key with nothing indented under it (null), items written
  * without their `- ` (a map where a list goes).
  */
-function layoutHint(expected: string, data: unknown): string | undefined {
+function layoutHint(_path: DocPath, expected: string, data: unknown): string | undefined {
   if (expected === 'object' && typeof data === 'string' && /^[\w$.-]+:\S/.test(data)) return `a key needs a space after its colon: "${data.replace(':', ': ')}"`;
   if (expected === 'object' && data === null) return 'nothing is written under it: the lines that belong to it go indented further than the key';
   if (expected === 'array' && typeof data === 'object' && data !== null) return 'each item of a list starts with "- "';
+  // `clients: alice, bob`: YAML reads one string; a list is written in brackets.
+  if (expected === 'array' && typeof data === 'string') return `a list is written in brackets: [${data.split(',').map((s) => s.trim()).filter(Boolean).join(', ')}], or an item a line, each starting with "- "`;
   return undefined;
 }
 
@@ -198,13 +209,19 @@ function requestFieldHint(key: string, step: unknown): string | undefined {
  * A step written as a bare word (`- create`, `- sleep 1s`): a step is a mapping of its kind to
  * its value; a Janus verb is sent by a request step.
  */
-function bareStepHint(path: DocPath, data: unknown): string | undefined {
+function bareStepHint(path: DocPath, _expected: string, data: unknown): string | undefined {
   const list = path[path.length - 2];
   if (typeof data !== 'string' || typeof path[path.length - 1] !== 'number' || (list !== 'steps' && list !== 'cleanup')) return undefined;
   const [word = '', ...rest] = data.trim().split(/\s+/);
   if (stepKinds().some((k) => k.key === word)) return `a step is a mapping of its kind to its value: - ${word}: ${rest.join(' ') || '...'}`;
   if (JANUS_VERBS.includes(word.toLowerCase())) return `a step is a mapping: a request Janus gets is sent by - request: ${word}`;
   return undefined;
+}
+
+/** `save: session_id`: what to save is a mapping of names to paths in the message. */
+function saveHint(path: DocPath, _expected: string, data: unknown): string | undefined {
+  if (path[path.length - 1] !== 'save' || typeof data !== 'string') return undefined;
+  return `save takes a name for each value and where it is in the message: save: { ${/^[A-Za-z_][\w-]*$/.test(data) ? data : 'name'}: data.id }`;
 }
 
 /** The keys whose value is a pattern a message must match. */
@@ -214,7 +231,7 @@ const PATTERN_KEYS = new Set(['expect', 'wait', 'no_event']);
  * A pattern written as a bare word (`expect: success`, `wait: webrtcup`) or a bare placeholder:
  * a pattern is a mapping of the fields to match, and the word was most likely the verb.
  */
-function patternHint(path: DocPath, data: unknown): string | undefined {
+function patternHint(path: DocPath, _expected: string, data: unknown): string | undefined {
   const key = path[path.length - 1];
   if (typeof key !== 'string' || !PATTERN_KEYS.has(key) || typeof data !== 'string') return undefined;
   if (/^[A-Za-z_]+$/.test(data)) return `a pattern is a mapping of the fields the message must have: ${key}: { janus: ${data} }`;
@@ -255,7 +272,7 @@ function describe(e: ErrorObject, path: DocPath, source: YamlSource, where: stri
         return { span: source.spanOf(path), message: `the file holds no ${fragment ? 'fragment' : 'scenario'}: it is empty, or only comments`, hint: fragment ? 'a fragment is a mapping with at least steps:' : 'a scenario is a mapping with at least name: and steps:' };
       }
       if (path.length === 0 && Array.isArray(e.data)) return { span: source.spanOf(path), message: `${at} should be ${article(String(e.params.type))}, not ${typeName(e.data)}`, hint: topListHint(e.data, where === 'the fragment') };
-      return { span: source.spanOf(path), message: `${at} should be ${article(String(e.params.type))}, not ${typeName(e.data)}`, hint: layoutHint(String(e.params.type), e.data) ?? patternHint(path, e.data) ?? bareStepHint(path, e.data) };
+      return { span: source.spanOf(path), message: `${at} should be ${article(String(e.params.type))}, not ${typeName(e.data)}`, hint: typeHint(path, String(e.params.type), e.data) };
     case 'anyOf': {
       const isDuration = schema?.anyOf?.some((branch) => branch.pattern === DURATION_PATTERN);
       const positive = schema?.anyOf?.some((branch) => (branch as { minimum?: number }).minimum === 1);

@@ -301,6 +301,14 @@ describe('loader and compiler (loadFiles)', function () {
           '9:5 []',
         ],
       },
+      {
+        title: 'a list written as words (clients: alice, bob) and save: written as a name are told their shape',
+        text: 'name: l\nclients: alice, bob\nsteps:\n  - request: create\n    save: session_id\n',
+        hints: [
+          '2:10 [a list is written in brackets: [alice, bob], or an item a line, each starting with "- "]',
+          '5:11 [save takes a name for each value and where it is in the message: save: { session_id: data.id }]',
+        ],
+      },
     ];
     shapeSlips.forEach(({ title, text, hints }, i) => {
       it(title, function () {
