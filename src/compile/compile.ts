@@ -382,7 +382,9 @@ class ScenarioCompiler implements IncludeHost {
     if (this.isOpenParam(value)) return undefined;
     const checked = checkDuration(value, opts);
     if ('ms' in checked) return checked.ms;
-    error(path, checked.problem);
+    // Named by its key, as the scenario's own durations are (`timeout: 5 would be 5 milliseconds`).
+    const key = path[path.length - 1];
+    error(path, typeof key === 'string' ? `${key}: ${checked.problem}` : checked.problem);
     return undefined;
   }
 

@@ -14,12 +14,22 @@ export function parseDuration(value: number | string): number {
 }
 
 /**
+ * A bare number below this is no duration anyone means in milliseconds: `timeout: 5` and
+ * `--step-timeout 30` are seconds in the writer's mind, and would time out at once.
+ */
+const LEAST_BARE_MS = 100;
+
+/**
  * Reads a duration and checks its range, for scenario files and the command line alike:
  * at most MAX_DURATION_MS, and at least 1 ms where zero makes no sense (a timeout, a period).
+ * A bare number from 1 to 99 must say its unit.
  */
 export function checkDuration(value: unknown, options: { positive?: boolean } = {}): { ms: number } | { problem: string } {
   const text = typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value;
   let ms: number;
+  if (typeof text === 'number' && Number.isInteger(text) && text > 0 && text < LEAST_BARE_MS) {
+    return { problem: `${JSON.stringify(value)} would be ${text} milliseconds: write ${text}s for seconds, or ${text}ms` };
+  }
   if (typeof text === 'number' && Number.isInteger(text) && text >= 0) ms = text;
   else if (typeof text === 'string' && new RegExp(DURATION_PATTERN).test(text)) ms = parseDuration(text);
   else return { problem: `expected a duration like 500ms, 2s or 1m (or a whole number of milliseconds); got ${JSON.stringify(value)}` };

@@ -27,6 +27,15 @@ describe('durations: one check for scenario files and the command line', functio
     }
   });
 
+  it('a bare number under 100 must say its unit: timeout: 5 and --step-timeout 30 mean seconds to whoever wrote them', function () {
+    for (const value of [1, 5, 30, 99, '5', '60']) {
+      const checked = checkDuration(value, { positive: true });
+      assert.ok('problem' in checked && /^"?\d+"? would be \d+ milliseconds: write \d+s for seconds, or \d+ms$/.test(checked.problem), `${JSON.stringify(value)}: ${JSON.stringify(checked)}`);
+    }
+    assert.deepEqual([checkDuration(100), checkDuration('5ms'), checkDuration('5s'), checkDuration(0)], [{ ms: 100 }, { ms: 5 }, { ms: 5000 }, { ms: 0 }]);
+    assert.throws(() => parseRunArgs(['x.yaml', '--step-timeout', '30'], {}), (e: unknown) => e instanceof UsageError && /^--step-timeout: "30" would be 30 milliseconds: write 30s/.test(e.message));
+  });
+
   it('--timeout and --step-timeout go through the same check', function () {
     assert.equal(parseRunArgs(['x.yaml', '--timeout', '2s', '--step-timeout', '250'], {}).scenarioTimeoutMs, 2000);
     for (const args of [['--timeout', '9999999999999'], ['--timeout', '0'], ['--step-timeout', '0s'], ['--step-timeout', 'soon']]) {

@@ -152,7 +152,7 @@ steps:
 `,
     'gated-to-sleep.yaml': `name: every step but a sleep for other versions
 steps:
-  - sleep: 1
+  - sleep: 1ms
   - request: ping
     janus: ">=9.0.0"
     expect: ${FAILS}
