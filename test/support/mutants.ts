@@ -36,13 +36,14 @@ export function mutantsOf(text: string, version?: string): Mutant[] {
   // `janus: success` fails trivially when changed; the values after it say whether a scenario looks closer.
   const telling = candidates.filter((c) => !c.janusVerb);
   const pool = telling.length > 0 ? telling : candidates;
-  const picked = [...new Set([pool[0]?.scalar, pool.at(-1)?.scalar])].filter((s): s is Scalar => s !== undefined);
+  const picked = [...new Set([pool[0], pool.at(-1)])].filter((c): c is Candidate => c !== undefined);
   const lineStarts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)];
-  return picked.map((scalar) => {
+  return picked.map((candidate) => {
+    const scalar = candidate.scalar;
     const [start, end] = scalar.range!;
     let line = 0;
     while (line + 1 < lineStarts.length && lineStarts[line + 1]! <= start) line++;
-    const replacement = JSON.stringify(changed(scalar.value));
+    const replacement = JSON.stringify(replacementOf(candidate));
     return {
       where: `${line + 1}:${start - lineStarts[line]! + 1}`,
       what: `${JSON.stringify(scalar.value)} → ${replacement}`,
@@ -61,6 +62,14 @@ function runsOn(condition: unknown, version: string): boolean {
 interface Candidate {
   scalar: Scalar;
   janusVerb: boolean;
+}
+
+/**
+ * The changed value written in place. A message type one letter off (`success~`) is a load
+ * error now (the type meant is named), so a `janus:` is changed into a name like no type.
+ */
+function replacementOf({ scalar, janusVerb }: Candidate): unknown {
+  return janusVerb && typeof scalar.value === 'string' ? `not-${scalar.value}` : changed(scalar.value);
 }
 
 function collect(node: Node, key: string | undefined, out: Candidate[]): void {
