@@ -63,7 +63,8 @@ export const waitStep: StepKind = {
           const closest = closestMessage(janus.mailbox.leftovers().filter(from), (m) => ctx.match(matcher, m, actor));
           // Why nothing came, when it could not: a closed connection receives nothing.
           const closed = janus.closed ? `; client ${client}'s connection is ${describeClose(janus.closed)}, so nothing could arrive` : '';
-          const summary = `no message matching the pattern arrived within ${formatDuration(limit)}${closest ? '; the closest one is shown' : nothingFrom(raw.handle as string | undefined, janus.mailbox.leftovers().length)}${closed}${sessionsGone(janus.goneSessions)}${pollsCut(janus.cutPolls)}`;
+          const taken = closest ? '' : takenBefore(janus.arrivals.messages, janus.mailbox.leftovers(), accepts);
+          const summary = `no message matching the pattern arrived within ${formatDuration(limit)}${closest ? '; the closest one is shown' : taken || nothingFrom(raw.handle as string | undefined, janus.mailbox.leftovers().length)}${closed}${sessionsGone(janus.goneSessions)}${pollsCut(janus.cutPolls)}`;
           const details = { expected: raw.wait, actual: closest?.message, mismatches: closest?.mismatches };
           if (!closest || !sameType(closest.mismatches)) throw new StepFailure('assertion', summary, details);
           // A message of the awaited type came with other contents: it is the one this step waited
@@ -96,6 +97,18 @@ function pollsCut(cut: ReadonlySet<number>): string {
   if (cut.size === 0) return '';
   const ids = [...cut].join(', ');
   return `; over HTTP, a close cut the long-poll of session${cut.size === 1 ? '' : 's'} ${ids}: Janus holds a cut poll up to 30 s (1.1.2) and gives it the session's events, which are lost with the closed connection; events after that reach a reopened client without a claim`;
+}
+
+/**
+ * A message the wait would have taken, which came before it and a step took: the usual slip is
+ * a request whose `expect` waited for its event, then a `wait` for that same event. Said, so
+ * the failure is not read as an event the server never sent.
+ */
+function takenBefore(received: readonly JanusMessage[], left: readonly JanusMessage[], accepts: (msg: JanusMessage) => boolean): string {
+  const message = received.find((m) => !left.includes(m) && accepts(m));
+  if (!message) return '';
+  const transaction = typeof message.transaction === 'string' ? ` (transaction ${message.transaction})` : '';
+  return `; one that matches, ${JSON.stringify(message.janus)}${transaction}, came earlier and a step before this one took it: each message is taken once, and a request takes its reply (and its event, when its expect waits past the ack)`;
 }
 
 /** Why no message is shown: none came, or (with `handle:`) only other handles' did. */
