@@ -35,6 +35,8 @@ export type FinishReports = (compare?: CompareReport) => Promise<void>;
 /** Run only these tests (by id), with no reporter but the collector: a re-run that confirms differences. */
 export interface RunSubset {
   only?: Set<string>;
+  /** Refuses a plan before any test runs (exit 2): a reason, or undefined to go on. Given the planned tests' ids. */
+  refusePlan?: (ids: string[]) => string | undefined;
 }
 
 /**
@@ -76,6 +78,11 @@ export async function runForBaseline(args: string[], command: string, io: Io, su
       if (plan.fault) {
         io.err(`error: ${clip(redactor.text(plan.fault), 1000)}`);
         return { exit: ExitCode.infrastructure };
+      }
+      const refused = subset.refusePlan?.(plan.tests.map((t) => t.info.id));
+      if (refused) {
+        io.err(`error: ${redactor.text(refused)}`);
+        return { exit: ExitCode.invalidInput };
       }
       const collector = new BaselineReporter();
       const inventory: Record<string, ServerInventory> = {};

@@ -13,13 +13,23 @@ const EXIT_CODES = `exit codes: 0 all passed, 1 a scenario failed (or --fail-on-
             2 invalid scenario file, config or usage, 3 the server could not be reached
             or started (or a report file could not be written), 130 interrupted`;
 
+// record and compare do not exit on the scenarios' verdicts: a CI job reads these.
+const RECORD_EXIT_CODES = `exit codes: 0 recorded (failed scenarios too, as far as they got), 1 no test ran,
+            2 invalid scenario file, config or usage, 3 the server could not be reached
+            or started (or a file could not be written), 130 interrupted`;
+const COMPARE_EXIT_CODES = `exit codes: 0 no difference rated --fail-on or worse (the scenarios' verdicts do not
+            count), 1 such a difference, or no test could be compared, 2 invalid scenario
+            file, baseline, config or usage, or a baseline holding none of the planned tests,
+            3 the server could not be reached or started (or a report file could not be
+            written), 130 interrupted`;
+
 /** Each command: its synopsis, what it does, and its options (loaded with the command's module when they live there). */
-const COMMANDS: Record<string, { synopsis: string; about: string; options: () => Promise<OptionTable> }> = {
+const COMMANDS: Record<string, { synopsis: string; about: string; options: () => Promise<OptionTable>; exitCodes?: string }> = {
   run: { synopsis: 'run [files|dirs|globs] [options]', about: 'run scenarios (starts a managed Janus unless --url is given)', options: async () => RUN_OPTIONS },
   coverage: { synopsis: 'coverage [files|dirs|globs] [options]', about: "run, then print what was exercised: request verbs x plugins x transports, and the error codes covered (takes run's options)", options: async () => RUN_OPTIONS },
   'merge-reports': { synopsis: 'merge-reports <blobs|dirs> [options]', about: 'join the blob reports of a run\'s shards (run --shard i/n --reporter blob) into html, junit, json or tap reports of the whole run', options: async () => (await import('./merge-reports.js')).MERGE_OPTIONS },
-  record: { synopsis: 'record [files|dirs|globs] --out FILE [options]', about: "run scenarios and write every message of every step, and the server's inventory, as a baseline (takes run's options)", options: async () => (await import('./record-command.js')).RECORD_OPTIONS },
-  compare: { synopsis: 'compare [files|dirs|globs] --baseline FILE [options]', about: 'run scenarios and report what changed against a baseline: a structural diff, rated breaking, behaviour or additive (see docs/upgrades.md)', options: async () => (await import('./compare-command.js')).COMPARE_OPTIONS },
+  record: { synopsis: 'record [files|dirs|globs] --out FILE [options]', about: "run scenarios and write every message of every step, and the server's inventory, as a baseline (takes run's options)", options: async () => (await import('./record-command.js')).RECORD_OPTIONS, exitCodes: RECORD_EXIT_CODES },
+  compare: { synopsis: 'compare [files|dirs|globs] --baseline FILE [options]', about: 'run scenarios and report what changed against a baseline: a structural diff, rated breaking, behaviour or additive (see docs/upgrades.md)', options: async () => (await import('./compare-command.js')).COMPARE_OPTIONS, exitCodes: COMPARE_EXIT_CODES },
   load: { synopsis: 'load <scenario> --users N [--ramp D] [--duration D] [options]', about: 'run one scenario as N concurrent virtual users: latency percentiles per step, throughput, errors, sessions left; --threshold fails the run (see docs/load.md)', options: async () => (await import('../load-test/options.js')).LOAD_OPTIONS },
   capture: { synopsis: 'capture --target URL --listen HOST:PORT --out DIR [options]', about: "relay an application's traffic to Janus, then write each Janus session as a scenario (see docs/capture.md)", options: async () => (await import('./capture-command.js')).CAPTURE_OPTIONS },
   validate: { synopsis: 'validate [files|dirs|globs]', about: 'check scenario and fragment files without any server', options: async () => VALIDATE_OPTIONS },
@@ -44,7 +54,7 @@ ${EXIT_CODES}`;
 
 async function commandHelp(name: string): Promise<string> {
   const c = COMMANDS[name]!;
-  return `usage: janus-scenarios ${c.synopsis}\n\n${wrap(c.about, 100).join('\n')}\n\noptions:\n${optionHelp(await c.options())}\n\n${EXIT_CODES}`;
+  return `usage: janus-scenarios ${c.synopsis}\n\n${wrap(c.about, 100).join('\n')}\n\noptions:\n${optionHelp(await c.options())}\n\n${c.exitCodes ?? EXIT_CODES}`;
 }
 
 type Io = { out: (s: string) => void; err: (s: string) => void };

@@ -5,9 +5,10 @@ import { failingRatings } from '../compare/classify.js';
 import type { Baseline } from '../compare/baseline.js';
 import { testsToConfirm } from '../compare/confirm.js';
 import { compareBaselines, uncompared, type Comparison, type CompareOptions } from '../compare/diff.js';
+import { comparedTests, unpairablePlan } from '../compare/pairing.js';
 import { DEFAULT_TIMING_TOLERANCE, type TimingTolerance } from '../compare/timing.js';
 import { renderCompareHtml } from '../reporters/html/compare.js';
-import { compareReport, consoleText, markdownText, type CompareReport } from '../compare/report.js';
+import { COMPARE_REPORT_VERSION, compareReport, consoleText, markdownText, type CompareReport } from '../compare/report.js';
 import { ownOptions, runForBaseline } from './baseline-run.js';
 import { OPTION_FILE_LIMITS, optionFileProblem } from '../load/option-file.js';
 import { RUN_OPTIONS, UsageError, type OptionTable } from './options.js';
@@ -16,7 +17,7 @@ import { writeOutput } from '../reporters/write.js';
 
 export const COMPARE_OWN_OPTIONS = {
   baseline: { type: 'string', value: 'FILE', help: 'the baseline written by record' },
-  'report-json': { type: 'string', value: 'FILE', help: 'write the differences as JSON (format janus-scenarios-compare, version 2; see docs/upgrades.md)' },
+  'report-json': { type: 'string', value: 'FILE', help: `write the differences as JSON (format janus-scenarios-compare, version ${COMPARE_REPORT_VERSION}; see docs/upgrades.md)` },
   'report-md': { type: 'string', value: 'FILE', help: 'write a short Markdown report (to paste into a pull request)' },
   'report-html': { type: 'string', value: 'FILE', help: 'write the differences as one self-contained HTML page, grouped by plugin and message, old and new side by side' },
   'timing-tolerance': { type: 'string', value: 'TOL', help: `when a request's latency counts as changed: more than FACTOR times and MS longer or shorter, as "3x,1000ms" (the default), or "off"` },
@@ -49,7 +50,7 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
     io.err(`error: ${old.problem}`);
     return ExitCode.invalidInput;
   }
-  const run = await runForBaseline(rest, 'compare', io);
+  const run = await runForBaseline(rest, 'compare', io, { refusePlan: (ids) => unpairablePlan(old, ids) });
   if ('exit' in run) return run.exit;
   let report: CompareReport | undefined;
   let code: number;
@@ -68,7 +69,10 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
       !own['report-html'] || writeOutput(own['report-html'], renderCompareHtml(report), io),
     ];
     const failing = failingRatings(failOn);
-    code = written.includes(false) ? ExitCode.infrastructure : report.differences.some((d) => failing.has(d.rating)) ? ExitCode.scenarioFailed : ExitCode.passed;
+    // A comparison of no test would pass having checked nothing: every test was skipped on one side.
+    const nothing = comparedTests(old, run.baseline) === 0;
+    if (nothing) io.err('error: no test was compared: each was skipped in the baseline or in this run (see "not compared")');
+    code = written.includes(false) ? ExitCode.infrastructure : nothing || report.differences.some((d) => failing.has(d.rating)) ? ExitCode.scenarioFailed : ExitCode.passed;
   } finally {
     // The run's own reports (--reporter html) show the comparison; written even when it could not be made.
     await run.finish(report);

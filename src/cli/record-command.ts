@@ -40,8 +40,13 @@ export async function recordCommand(args: string[], io: Io): Promise<number> {
     run.baseline.unstable = [...unstable].sort();
     io.err(`${unstable.size} difference(s) between the ${repeat} recordings kept as unstable`);
   }
-  if (!writeOutput(own.out, `${JSON.stringify(run.baseline, null, 1)}\n`, io)) return ExitCode.infrastructure;
   const recorded = run.baseline.tests.filter((t) => t.status !== 'skipped').length;
+  // A baseline of skipped tests only would make every compare against it a comparison of nothing.
+  if (recorded === 0) {
+    io.err(`error: no test ran (each of the ${run.baseline.tests.length} was skipped): no baseline written to ${own.out}`);
+    return ExitCode.scenarioFailed;
+  }
+  if (!writeOutput(own.out, `${JSON.stringify(run.baseline, null, 1)}\n`, io)) return ExitCode.infrastructure;
   io.err(`recorded ${recorded} test(s)${run.failed ? ` (${run.failed} failed: recorded as far as they got)` : ''} of Janus ${run.baseline.serverVersion ?? '(version unknown)'} to ${own.out}`);
   return verdicts.reduce((code, verdict) => verdict(code), ExitCode.passed as number);
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, tmpdirPerTest } from '../support/cli.js';
@@ -83,5 +83,30 @@ describe('record and compare', function () {
       assert.match(r.stderr, /^error: /);
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
     }
+  });
+
+  // A comparison that pairs no test checks nothing: it must not pass.
+  it('a baseline this run cannot pair (another transport, another directory) exits 2 before any test runs, saying why', async function () {
+    const baseline = join(out, 'baseline.json');
+    const http = await runCli(['compare', ...SCENARIOS, '--transport', 'http', '--baseline', baseline], { env: tmp.env() });
+    assert.equal(http.code, 2, http.stdout + http.stderr);
+    assert.match(http.stderr, /^error: none of the 5 test\(s\) this run plans is in the baseline .*recorded over ws, this run plans http: give --transport ws\n$/);
+    assert.doesNotMatch(http.stdout, /passing|failing/, 'no test ran');
+    const elsewhere = await runCli(['compare', ...SCENARIOS.map((f) => f.replace(/^scenarios\//, '')), '--transport', 'ws', '--baseline', baseline], { cwd: 'scenarios', env: tmp.env() });
+    assert.equal(elsewhere.code, 2, elsewhere.stdout + elsewhere.stderr);
+    assert.match(elsewhere.stderr, /from the directory record ran in \(scenarios\/core\/[\w-]+\.yaml\), this run from here \(core\/[\w-]+\.yaml\): run compare from that directory/);
+  });
+
+  it('a baseline whose every test was skipped compares nothing and exits 1; record writes no such baseline', async function () {
+    const recorded = JSON.parse(readFileSync(join(out, 'baseline.json'), 'utf8')) as { tests: Array<{ status: string; steps: unknown[] }> };
+    for (const t of recorded.tests) Object.assign(t, { status: 'skipped', steps: [] });
+    writeFileSync(join(out, 'skipped.json'), JSON.stringify(recorded));
+    const r = await runCli(['compare', ...SCENARIOS, '--transport', 'ws', '--baseline', join(out, 'skipped.json')], { env: tmp.env() });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /^error: no test was compared: each was skipped in the baseline or in this run/m);
+    const none = await runCli(['record', 'scenarios/core/message-event.yaml', '--transport', 'ws', '--janus-without', 'janus.plugin.echotest', '--out', join(out, 'none.json')], { env: tmp.env() });
+    assert.equal(none.code, 1, none.stdout + none.stderr);
+    assert.match(none.stderr, /^error: no test ran \(each of the 1 was skipped\): no baseline written/m);
+    assert.ok(!existsSync(join(out, 'none.json')));
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { BASELINE_FORMAT, BASELINE_VERSION, type Baseline, type BaselineMessage, type BaselineTest } from '../../src/compare/baseline.js';
 import { failingRatings } from '../../src/compare/classify.js';
 import { diffBaselines, diffInventory, fingerprint, type Difference } from '../../src/compare/diff.js';
+import { comparedTests, unpairablePlan } from '../../src/compare/pairing.js';
 import { compareReport, consoleText, markdownText } from '../../src/compare/report.js';
 import { normalizeSdp, Symbols } from '../../src/compare/symbols.js';
 
@@ -306,5 +307,27 @@ describe('compare: repeat-stability rules', function () {
       return t;
     };
     assert.deepEqual(diff(destroys([11111111111, 33333333333]), destroys([33333333333, 11111111111])), [], 'the same sessions destroyed in another order');
+  });
+});
+
+describe('compare: a baseline the run cannot pair', function () {
+  const old = baseline([transcript({ session: 1, handle: 2 })]);
+
+  it('a plan with one test of the baseline is paired', function () {
+    assert.equal(unpairablePlan(old, ['a.yaml#t[ws]', 'b.yaml#u[ws]']), undefined);
+  });
+
+  it('none planned: over another transport, from another directory, of other scenarios, each says so', function () {
+    assert.match(unpairablePlan(old, ['a.yaml#t[http]']) ?? '', /^none of the 1 test\(s\) this run plans is in the baseline.*recorded over ws, this run plans http: give --transport ws$/);
+    assert.match(unpairablePlan(old, ['scen/a.yaml#t[ws]']) ?? '', /from the directory record ran in \(a\.yaml\), this run from here \(scen\/a\.yaml\): run compare from that directory/);
+    assert.match(unpairablePlan(old, ['other.yaml#v[ws]']) ?? '', /was it recorded with other scenarios\? \(the baseline has a\.yaml, this run other\.yaml\)$/);
+    assert.match(unpairablePlan(baseline([]), ['a.yaml#t[ws]']) ?? '', /the baseline holds no test/);
+  });
+
+  it('counts the tests that ran on both sides: none when each was skipped on one side', function () {
+    const skipped = { ...transcript({ session: 1, handle: 2 }), status: 'skipped' as const, steps: [] };
+    assert.equal(comparedTests(old, baseline([transcript({ session: 3, handle: 4 })])), 1);
+    assert.equal(comparedTests(old, baseline([skipped])), 0);
+    assert.equal(comparedTests(baseline([skipped]), old), 0);
   });
 });

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/commands.js';
+import { COMPARE_REPORT_VERSION } from '../../src/compare/report.js';
 import { registerBuiltinReporters } from '../../src/reporters/builtin.js';
 import { reporterNames } from '../../src/reporters/registry.js';
 
@@ -104,6 +105,15 @@ describe('the options in --help and in the docs', function () {
     assert.ok(named.size >= 30, `scenario files named: ${named.size}`);
     const missing = [...named].filter((p) => !theReaders.has(p) && !['', 'scenarios/', 'scenarios/plugins/', 'test/scenarios/'].some((base) => existsSync(join(ROOT, base, p))));
     assert.deepEqual(missing, []);
+  });
+
+  it('compare --help and docs/upgrades.md name the JSON report version compare writes, and compare\'s own exit codes', async () => {
+    const help = await helpOf(['compare', '--help']);
+    assert.match(help, new RegExp(`format janus-scenarios-compare,\\s+version ${COMPARE_REPORT_VERSION}\\b`));
+    assert.match(readFileSync(join(ROOT, 'docs', 'upgrades.md'), 'utf8'), new RegExp(`format \`janus-scenarios-compare\`, version ${COMPARE_REPORT_VERSION}\\b`));
+    // compare's exit 1 is a difference, not a failed scenario: a scenario fails on every upgrade that changes its replies.
+    assert.doesNotMatch(help, /1 a scenario failed/);
+    assert.match(help, /1 such a difference, or no test could be compared/);
   });
 
   it('load --help names every built-in transport run --help names (load runs over any one of them)', async () => {
