@@ -207,8 +207,11 @@ export function diffTests(old: BaselineTest, now: BaselineTest, samples: Latency
   for (const s of oldSteps) {
     const n = newByAt.get(s.key)?.shift() ?? (s.step.title === CLEANUP_STEP ? undefined : sameRequests(s, newByAt, oldSteps));
     const where: Where = { ...base, step: s.step.at, stepTitle: s.step.title };
+    // A step that failed before sending its request (`${x} has no value`) is recorded empty: it was not reached either.
+    const reached = n && !(s.step.title !== CLEANUP_STEP && sendsRequest(s) !== sendsRequest(n) && !skippedByVersion(s, oldSteps, newSteps));
+    if (n && !reached) out.push(sendsRequest(s) ? loneStep(where, s.messages, 'old') : loneStep({ ...where, step: n.step.at, stepTitle: n.step.title }, n.messages, 'new'));
     // The cleanup is compared message by message even when one side has none: late events come or not.
-    if (n || s.step.title === CLEANUP_STEP) out.push(...diffStep(where, s.messages, n?.messages ?? [], samples));
+    else if (n || s.step.title === CLEANUP_STEP) out.push(...diffStep(where, s.messages, n?.messages ?? [], samples));
     else if (s.messages.some(timed) && !skippedByVersion(s, oldSteps, newSteps)) out.push(loneStep(where, s.messages, 'old'));
   }
   for (const rest of newByAt.values()) {
@@ -227,6 +230,11 @@ export function diffTests(old: BaselineTest, now: BaselineTest, samples: Latency
     out.push(entry({ ...base, step: '', stepTitle: '' }, { message: '(verdict)', plugin: 'core', pointer: '', old: verdictOf(old), new: verdictOf(now) }, 'status-changed'));
   }
   return out;
+}
+
+/** Whether a step sent a request of the scenario's (the engine's keepalives aside). */
+function sendsRequest(step: LabelledStep): boolean {
+  return step.messages.some((m) => m.sent && timed(m));
 }
 
 /** A step only one run has (`side`), named by the messages the server decided (see timed): never its acks or keepalives. */

@@ -331,3 +331,18 @@ describe('compare: a baseline the run cannot pair', function () {
     assert.equal(comparedTests(baseline([skipped]), old), 0);
   });
 });
+
+describe('compare: a step recorded without its request', function () {
+  // A step that failed before sending (`${x} has no value`: the reply that should have bound it was an error) is recorded empty.
+  const empty = (t: BaselineTest): BaselineTest => ({ ...t, status: 'failed', steps: t.steps.map((s, i) => (i === 2 ? { ...s, messages: [] } : s)) });
+
+  it('is a step not reached, named with the messages it had in the baseline', function () {
+    const found = diff(transcript({ session: 1, handle: 2 }), empty(transcript({ session: 3, handle: 4 }))).filter((d) => d.class !== 'status-changed');
+    assert.deepEqual(found.map((d) => [d.step, d.message, d.class, d.rating, d.old]), [['a.yaml:9', '(step not reached: 2 message(s))', 'message-missing', 'breaking', ['message', 'message → event echotest:event']]]);
+  });
+
+  it('and reached now where the baseline did not: a step not in the baseline', function () {
+    const found = diff(empty(transcript({ session: 1, handle: 2 })), transcript({ session: 3, handle: 4 })).filter((d) => d.class !== 'status-changed');
+    assert.deepEqual(found.map((d) => [d.step, d.message, d.class]), [['a.yaml:9', '(step not in the baseline: 2 message(s))', 'extra-message']]);
+  });
+});
