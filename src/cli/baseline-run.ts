@@ -1,6 +1,6 @@
 import { ExitCode } from '../core/exit-codes.js';
 import { clip } from '../core/clip.js';
-import { mergeInventories, takeInventory } from '../compare/inventory.js';
+import { askedModules, mergeInventories, takeInventory } from '../compare/inventory.js';
 import type { RunTarget } from '../run/run-scenario.js';
 import type { Baseline, ServerInventory } from '../compare/baseline.js';
 import type { CompareReport } from '../compare/report.js';
@@ -88,7 +88,8 @@ export async function runForBaseline(args: string[], command: string, io: Io, su
       const inventory: Record<string, ServerInventory> = {};
       const learn = { onTestEnd: (e: { result: { secretValues: string[] } }) => void redactor.add(e.result.secretValues) };
       const multiplexer = new Multiplexer([learn, collector, ...reporters], failures.onError);
-      const outcome = await runSuite(withInventory(plan, inventory), { reporter: multiplexer, jobs: settings.jobs, retries: settings.retries, signal, seed: settings.seed ?? randomSeed() });
+      const asked = settings.urls.length === 0 ? askedModules(planned.tests.map((t) => t.scenario.requires), plan.transports) : undefined;
+      const outcome = await runSuite(withInventory(plan, inventory, asked), { reporter: multiplexer, jobs: settings.jobs, retries: settings.retries, signal, seed: settings.seed ?? randomSeed() });
       for (const line of outcome.faults) io.err(`error: ${clip(redactor.text(line), 1000)}`);
       if (outcome.status === 'interrupted' || outcome.status === 'fault') {
         await held.finish();
@@ -150,7 +151,7 @@ export function holdRunEnd(reporters: Reporter[], onError: (name: string, error:
  * run starts one Janus per set of settings, each loading the plugins its scenarios need), merged
  * per transport: see mergeInventories.
  */
-function withInventory(plan: Plan, inventory: Record<string, ServerInventory>): Plan {
+function withInventory(plan: Plan, inventory: Record<string, ServerInventory>, asked: ServerInventory['asked']): Plan {
   return {
     ...plan,
     start: async () => {
@@ -161,7 +162,7 @@ function withInventory(plan: Plan, inventory: Record<string, ServerInventory>): 
           const target = test.info.transport === transport && !test.info.skipReason ? started.target(test) : undefined;
           if (target) targets.set(`${target.url} ${target.admin?.url ?? ''}`, target);
         }
-        if (targets.size > 0) inventory[transport] = mergeInventories(await Promise.all([...targets.values()].map(takeInventory)));
+        if (targets.size > 0) inventory[transport] = { ...mergeInventories(await Promise.all([...targets.values()].map(takeInventory))), ...(asked && { asked }) };
       }
       return started;
     },

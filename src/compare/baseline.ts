@@ -13,7 +13,7 @@ import type { WireSummary } from './wire.js';
  * Format `janus-scenarios-baseline`, version 2 (a reader takes versions 1 and 2 and refuses any other):
  *
  *     { format, version, tool: {name, version}, recordedAt (ISO), serverVersion?,
- *       inventory: { [transport]: { info?, adminStatus?, error? } },
+ *       inventory: { [transport]: { info?, adminStatus?, error?, asked? } },
  *       tests: [ { id, file, name, transport, status, failure?,
  *                  steps: [ { title, at: "file:line", durationMs?,
  *                             messages: [ { client, api, direction, message, route?, http?, ms?, wire? } ] } ] } ],
@@ -53,6 +53,14 @@ export interface ServerInventory {
   adminStatus?: Record<string, unknown>;
   /** Why the inventory (or part of it) could not be taken: one line. */
   error?: string;
+  /**
+   * A managed Janus loads only what the run's scenarios need: the modules it was asked for, by
+   * `info` list (`plugins`, `transports`, `events`, `loggers`). A module outside them is there or
+   * not by the choice of scenarios and transports, not by the server: compare reports a module
+   * added or removed only when every side that has this field asked for it. Absent for a
+   * server given by --url (it loads what it is configured with) and in older baselines.
+   */
+  asked?: Record<string, string[]>;
 }
 
 export interface BaselineTest {
@@ -152,7 +160,8 @@ function shapeProblem(b: Partial<Baseline>): string | undefined {
   if (top) return top;
   for (const [transport, inv] of Object.entries(b.inventory ?? {})) {
     const at = `inventory.${transport}`;
-    const problem = wrong(inv, at, OBJECT) ?? wrong(inv.info, `${at}.info`, OBJECT, true) ?? wrong(inv.adminStatus, `${at}.adminStatus`, OBJECT, true) ?? wrong(inv.error, `${at}.error`, STRING, true);
+    const problem = wrong(inv, at, OBJECT) ?? wrong(inv.info, `${at}.info`, OBJECT, true) ?? wrong(inv.adminStatus, `${at}.adminStatus`, OBJECT, true) ?? wrong(inv.error, `${at}.error`, STRING, true) ?? wrong(inv.asked, `${at}.asked`, OBJECT, true)
+      ?? Object.entries(inv.asked ?? {}).map(([k, v]) => wrong(v, `${at}.asked.${k}`, LIST) ?? v.map((x, i) => wrong(x, `${at}.asked.${k}[${i}]`, STRING)).find(Boolean)).find(Boolean);
     if (problem) return problem;
   }
   for (const [t, test] of (b.tests ?? []).entries()) {

@@ -927,8 +927,11 @@ export function diffInventory(transport: string, old: ServerInventory, now: Serv
   const newInfo = (now.info ? new Symbols().normalize(now.info) : undefined) as Record<string, unknown> | undefined;
   if (oldInfo && newInfo) {
     for (const [key, kind, what] of INVENTORY_LISTS) {
-      const a = Object.keys((oldInfo[key] as object | undefined) ?? {});
-      const b = Object.keys((newInfo[key] as object | undefined) ?? {});
+      // A managed Janus loads what the run's scenarios and transports ask for: a module only one side asked for is the runs' choice.
+      const askedBy = [old.asked, now.asked].filter((a): a is Record<string, string[]> => a?.[key] !== undefined).map((a) => a[key]!);
+      const wasAsked = (name: string): boolean => askedBy.every((list) => list.includes(name));
+      const a = Object.keys((oldInfo[key] as object | undefined) ?? {}).filter(wasAsked);
+      const b = Object.keys((newInfo[key] as object | undefined) ?? {}).filter(wasAsked);
       for (const name of a.filter((x) => !b.includes(x))) out.push(entry(where, { message: `info ${what}`, plugin: kind === 'plugin' ? name : 'inventory', pointer: `/info/${key}/${escapePointer(name)}`, old: name }, `${kind}-removed`));
       for (const name of b.filter((x) => !a.includes(x))) out.push(entry(where, { message: `info ${what}`, plugin: kind === 'plugin' ? name : 'inventory', pointer: `/info/${key}/${escapePointer(name)}`, new: name }, `${kind}-added`));
     }

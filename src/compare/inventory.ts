@@ -75,3 +75,33 @@ export function mergeInventories(inventories: ServerInventory[]): ServerInventor
   if (errors.length > 0) merged.error = [...new Set(errors)].join('; ');
   return merged;
 }
+
+/** The `info` name of the module that serves each transport a managed Janus listens on (its admin API included). */
+const TRANSPORT_MODULES: Record<string, string> = {
+  http: 'janus.transport.http', https: 'janus.transport.http', ws: 'janus.transport.websockets', wss: 'janus.transport.websockets',
+  unix: 'janus.transport.pfunix', mqtt: 'janus.transport.mqtt', rabbitmq: 'janus.transport.rabbitmq', nanomsg: 'janus.transport.nanomsg',
+};
+
+/** What a scenario asks a managed Janus to load. */
+export interface ModuleNeeds {
+  plugins: string[];
+  eventhandlers: Record<string, unknown>;
+  loggers: Record<string, unknown>;
+}
+
+/**
+ * The modules a managed run asked for (see ServerInventory.asked): the plugins, event handlers
+ * and loggers its planned scenarios require (those skipped because the server lacks them, or
+ * --janus-without leaves them out, included: a plugin gone is a change), and the transport
+ * modules of its transports (none when one of them is not a known module: not restricted then).
+ */
+export function askedModules(scenarios: ModuleNeeds[], transports: string[]): Record<string, string[]> {
+  const sorted = (names: Iterable<string>): string[] => [...new Set(names)].sort();
+  const asked: Record<string, string[]> = {
+    plugins: sorted(scenarios.flatMap((s) => s.plugins)),
+    events: sorted(scenarios.flatMap((s) => Object.keys(s.eventhandlers))),
+    loggers: sorted(scenarios.flatMap((s) => Object.keys(s.loggers))),
+  };
+  if (transports.every((t) => Object.hasOwn(TRANSPORT_MODULES, t))) asked.transports = sorted(transports.map((t) => TRANSPORT_MODULES[t]!));
+  return asked;
+}

@@ -55,6 +55,13 @@ describe('record and compare', function () {
     }
   });
 
+  it('a part of the suite over one transport compared with the same version reports nothing (the managed Janus loads only what it runs)', async function () {
+    // create.yaml needs no plugin: its Janus loads none, where the baseline's loaded EchoTest for the others.
+    const r = await runCli(['compare', 'scenarios/core/create.yaml', '--transport', 'ws', '--baseline', join(out, 'baseline.json'), '--fail-on', 'any'], { env: tmp.env() });
+    assert.match(r.stdout, /0 difference\(s\)/, r.stdout + r.stderr);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
+
   it('compared with 1.4.1 reports the new info keys as additive, once per transport, and no volatile value', async function () {
     const { code, report, output } = await compare(['--janus-binary', '/opt/janus-1.4.1/bin/janus', '--fail-on', 'any']);
     assert.equal(report.format, 'janus-scenarios-compare');

@@ -346,3 +346,28 @@ describe('compare: a step recorded without its request', function () {
     assert.deepEqual(found.map((d) => [d.step, d.message, d.class]), [['a.yaml:9', '(step not in the baseline: 2 message(s))', 'extra-message']]);
   });
 });
+
+describe('compare: the modules a managed Janus was asked for', function () {
+  const server = (plugins: string[], transports: string[], asked?: Record<string, string[]>) => ({
+    info: { janus: 'server_info', plugins: Object.fromEntries(plugins.map((p) => [p, { name: p }])), transports: Object.fromEntries(transports.map((t) => [t, { name: t }])) },
+    ...(asked && { asked }),
+  });
+  const classes = (d: Difference[]): string[] => d.map((x) => `${x.class} ${x.pointer}`);
+
+  it('a module only one run asked for is the runs\' choice of scenarios and transports, not a change', function () {
+    // The baseline ran the whole suite over http and ws; this run one echotest scenario over ws.
+    const old = server(['janus.plugin.echotest', 'janus.plugin.videoroom'], ['janus.transport.http', 'janus.transport.websockets'], { plugins: ['janus.plugin.echotest', 'janus.plugin.videoroom'], transports: ['janus.transport.http', 'janus.transport.websockets'] });
+    const now = server(['janus.plugin.echotest'], ['janus.transport.websockets'], { plugins: ['janus.plugin.echotest'], transports: ['janus.transport.websockets'] });
+    assert.deepEqual(classes(diffInventory('ws', old, now)), []);
+    assert.deepEqual(classes(diffInventory('ws', now, old)), []);
+  });
+
+  it('a module both asked for and one lacks is still a change; without asked (a --url server, an older baseline) every module counts', function () {
+    const old = server(['janus.plugin.echotest', 'janus.plugin.voicemail'], ['janus.transport.websockets'], { plugins: ['janus.plugin.echotest', 'janus.plugin.voicemail'] });
+    const now = server(['janus.plugin.echotest'], ['janus.transport.websockets'], { plugins: ['janus.plugin.echotest', 'janus.plugin.voicemail'] });
+    assert.deepEqual(classes(diffInventory('ws', old, now)), ['plugin-removed /info/plugins/janus.plugin.voicemail']);
+    assert.deepEqual(classes(diffInventory('ws', server(['a', 'b'], []), server(['a'], []))), ['plugin-removed /info/plugins/b']);
+    // One side's asked restricts: a production server (--url, every plugin) against a managed run of a few scenarios.
+    assert.deepEqual(classes(diffInventory('ws', server(['a', 'b'], []), server(['a'], [], { plugins: ['a'] }))), []);
+  });
+});
