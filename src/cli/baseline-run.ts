@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ExitCode } from '../core/exit-codes.js';
 import { clip } from '../core/clip.js';
 import { askedModules, mergeInventories, takeInventory } from '../compare/inventory.js';
@@ -9,6 +10,7 @@ import { Multiplexer, reporterName } from '../events/multiplexer.js';
 import type { Reporter } from '../events/reporter.js';
 import { stopAllJanus } from '../managed/live.js';
 import { planUnlessInterrupted, withTags, type Plan } from '../plan/index.js';
+import { instanceKey } from '../plan/targets.js';
 import { Redactor, urlSecrets } from '../report/redact.js';
 import { BaselineReporter } from '../reporters/baseline.js';
 import { randomSeed } from '../run/seeded.js';
@@ -157,12 +159,17 @@ function withInventory(plan: Plan, inventory: Record<string, ServerInventory>, a
     start: async () => {
       const started = await plan.start();
       for (const transport of plan.transports) {
-        const targets = new Map<string, RunTarget>();
+        const targets = new Map<string, { target: RunTarget; startedWith: string }>();
         for (const test of plan.tests) {
           const target = test.info.transport === transport && !test.info.skipReason ? started.target(test) : undefined;
-          if (target) targets.set(`${target.url} ${target.admin?.url ?? ''}`, target);
+          const key = target && `${target.url} ${target.admin?.url ?? ''}`;
+          // Hashed: a setting's value (an api_secret a scenario sets) is not written in a key the redactor does not read.
+          if (target && key && !targets.has(key)) targets.set(key, { target, startedWith: createHash('sha256').update(instanceKey(test.scenario)).digest('hex').slice(0, 16) });
         }
-        if (targets.size > 0) inventory[transport] = { ...mergeInventories(await Promise.all([...targets.values()].map(takeInventory))), ...(asked && { asked }) };
+        if (targets.size === 0) continue;
+        const taken = await Promise.all([...targets.values()].map(async ({ target, startedWith }) => ({ startedWith, inventory: await takeInventory(target) })));
+        inventory[transport] = mergeInventories(taken.map((t) => t.inventory));
+        if (asked) inventory[transport] = { ...inventory[transport], asked, servers: Object.fromEntries(taken.map(({ startedWith, inventory: i }) => [startedWith, { ...(i.info && { info: i.info }), ...(i.adminStatus && { adminStatus: i.adminStatus }) }])) };
       }
       return started;
     },

@@ -13,7 +13,7 @@ import type { WireSummary } from './wire.js';
  * Format `janus-scenarios-baseline`, version 2 (a reader takes versions 1 and 2 and refuses any other):
  *
  *     { format, version, tool: {name, version}, recordedAt (ISO), serverVersion?,
- *       inventory: { [transport]: { info?, adminStatus?, error?, asked? } },
+ *       inventory: { [transport]: { info?, adminStatus?, error?, asked?, servers? } },
  *       tests: [ { id, file, name, transport, status, failure?,
  *                  steps: [ { title, at: "file:line", durationMs?,
  *                             messages: [ { client, api, direction, message, route?, http?, ms?, wire? } ] } ] } ],
@@ -61,6 +61,14 @@ export interface ServerInventory {
    * server given by --url (it loads what it is configured with) and in older baselines.
    */
   asked?: Record<string, string[]>;
+  /**
+   * Managed Janus instances: each one's `info` and `get_status`, by the settings its scenarios
+   * started it with (`requires.janus`, event handlers, loggers, media, hashed into a key). `info` and
+   * `adminStatus` above hold the first test's server's settings, which depend on the scenario
+   * that came first (a part of the suite may begin with one that sets `session_timeout`): the
+   * settings are compared between servers started the same way when both sides have these.
+   */
+  servers?: Record<string, { info?: Record<string, unknown>; adminStatus?: Record<string, unknown> }>;
 }
 
 export interface BaselineTest {
@@ -160,7 +168,8 @@ function shapeProblem(b: Partial<Baseline>): string | undefined {
   if (top) return top;
   for (const [transport, inv] of Object.entries(b.inventory ?? {})) {
     const at = `inventory.${transport}`;
-    const problem = wrong(inv, at, OBJECT) ?? wrong(inv.info, `${at}.info`, OBJECT, true) ?? wrong(inv.adminStatus, `${at}.adminStatus`, OBJECT, true) ?? wrong(inv.error, `${at}.error`, STRING, true) ?? wrong(inv.asked, `${at}.asked`, OBJECT, true)
+    const problem = wrong(inv, at, OBJECT) ?? wrong(inv.info, `${at}.info`, OBJECT, true) ?? wrong(inv.adminStatus, `${at}.adminStatus`, OBJECT, true) ?? wrong(inv.error, `${at}.error`, STRING, true) ?? wrong(inv.asked, `${at}.asked`, OBJECT, true) ?? wrong(inv.servers, `${at}.servers`, OBJECT, true)
+      ?? Object.entries(inv.servers ?? {}).map(([k, v]) => wrong(v, `${at}.servers[${k}]`, OBJECT) ?? wrong(v.info, `${at}.servers[${k}].info`, OBJECT, true) ?? wrong(v.adminStatus, `${at}.servers[${k}].adminStatus`, OBJECT, true)).find(Boolean)
       ?? Object.entries(inv.asked ?? {}).map(([k, v]) => wrong(v, `${at}.asked.${k}`, LIST) ?? v.map((x, i) => wrong(x, `${at}.asked.${k}[${i}]`, STRING)).find(Boolean)).find(Boolean);
     if (problem) return problem;
   }

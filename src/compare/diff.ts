@@ -190,6 +190,10 @@ export function uncompared(old: Baseline, now: Baseline): Array<{ test: string; 
     else if (!testRan(n)) out.push({ test: t.id, reason: `skipped in this run${n.failure ? `: ${n.failure}` : ''}` });
   }
   for (const n of now.tests) if (!oldIds.has(n.id)) out.push({ test: n.id, reason: 'not in the baseline (record it again to compare it)' });
+  for (const [transport, inventory] of Object.entries(old.inventory)) {
+    const n = now.inventory[transport];
+    if (n && !settingsComparable(inventory, n)) out.push({ test: `inventory[${transport}]`, reason: "its settings: no Janus of this run was started with the settings (requires.janus) of one of the baseline's; its plugins and transports are compared" });
+  }
   return out;
 }
 
@@ -935,11 +939,39 @@ export function diffInventory(transport: string, old: ServerInventory, now: Serv
       for (const name of a.filter((x) => !b.includes(x))) out.push(entry(where, { message: `info ${what}`, plugin: kind === 'plugin' ? name : 'inventory', pointer: `/info/${key}/${escapePointer(name)}`, old: name }, `${kind}-removed`));
       for (const name of b.filter((x) => !a.includes(x))) out.push(entry(where, { message: `info ${what}`, plugin: kind === 'plugin' ? name : 'inventory', pointer: `/info/${key}/${escapePointer(name)}`, new: name }, `${kind}-added`));
     }
-    const lists = new Set(INVENTORY_LISTS.map(([k]) => k));
-    out.push(...settings(where, 'info', pick(oldInfo, lists), pick(newInfo, lists)));
   }
-  if (old.adminStatus && now.adminStatus) out.push(...settings(where, 'admin get_status', new Symbols().normalize(old.adminStatus) as Record<string, unknown>, new Symbols().normalize(now.adminStatus) as Record<string, unknown>));
+  // The same change on several servers (each set of settings) is one entry.
+  const seen = new Set<string>();
+  for (const [a, b] of serversStartedAlike(old, now)) {
+    const lists = new Set(INVENTORY_LISTS.map(([k]) => k));
+    const found = [
+      ...(a.info && b.info ? settings(where, 'info', pick(new Symbols().normalize(a.info) as Record<string, unknown>, lists), pick(new Symbols().normalize(b.info) as Record<string, unknown>, lists)) : []),
+      ...(a.adminStatus && b.adminStatus ? settings(where, 'admin get_status', new Symbols().normalize(a.adminStatus) as Record<string, unknown>, new Symbols().normalize(b.adminStatus) as Record<string, unknown>) : []),
+    ];
+    for (const d of found) {
+      const key = JSON.stringify([d.pointer, d.class, d.old, d.new]);
+      if (!seen.has(key)) out.push(d);
+      seen.add(key);
+    }
+  }
   return out;
+}
+
+type ServerSettings = { info?: Record<string, unknown>; adminStatus?: Record<string, unknown> };
+
+/**
+ * The servers whose settings are compared: of two managed runs, each pair started with the same
+ * settings (a scenario's `requires.janus` sets them); otherwise (a --url server, an older
+ * baseline) the first test's server of each side.
+ */
+function serversStartedAlike(old: ServerInventory, now: ServerInventory): Array<[ServerSettings, ServerSettings]> {
+  if (!old.servers || !now.servers) return [[old, now]];
+  return Object.keys(old.servers).filter((k) => Object.hasOwn(now.servers!, k)).map((k) => [old.servers![k]!, now.servers![k]!]);
+}
+
+/** Whether the settings of two inventories can be compared: some server of each was started alike. */
+export function settingsComparable(old: ServerInventory, now: ServerInventory): boolean {
+  return serversStartedAlike(old, now).length > 0;
 }
 
 function pick(info: Record<string, unknown>, without: Set<string>): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { BASELINE_FORMAT, BASELINE_VERSION, type Baseline, type BaselineMessage, type BaselineTest } from '../../src/compare/baseline.js';
 import { failingRatings } from '../../src/compare/classify.js';
-import { diffBaselines, diffInventory, fingerprint, type Difference } from '../../src/compare/diff.js';
+import { diffBaselines, diffInventory, fingerprint, uncompared, type Difference } from '../../src/compare/diff.js';
 import { comparedTests, unpairablePlan } from '../../src/compare/pairing.js';
 import { compareReport, consoleText, markdownText } from '../../src/compare/report.js';
 import { normalizeSdp, Symbols } from '../../src/compare/symbols.js';
@@ -369,5 +369,29 @@ describe('compare: the modules a managed Janus was asked for', function () {
     assert.deepEqual(classes(diffInventory('ws', server(['a', 'b'], []), server(['a'], []))), ['plugin-removed /info/plugins/b']);
     // One side's asked restricts: a production server (--url, every plugin) against a managed run of a few scenarios.
     assert.deepEqual(classes(diffInventory('ws', server(['a', 'b'], []), server(['a'], [], { plugins: ['a'] }))), []);
+  });
+});
+
+describe('compare: the settings of servers started alike', function () {
+  // The first test's server: a part of the suite may begin with a scenario that sets reclaim_session_timeout.
+  const info = (reclaim: number, extra: Record<string, unknown> = {}) => ({ janus: 'server_info', 'reclaim-session-timeout': reclaim, ...extra });
+  const plain = { info: info(0) };
+  const reclaim = { info: info(5) };
+
+  it('compares the settings of the servers started with the same settings, each change once', function () {
+    const old = { info: info(0), servers: { plain, reclaim } };
+    assert.deepEqual(diffInventory('ws', old, { info: info(5), servers: { reclaim } }), [], 'the new run\'s first server set reclaim_session_timeout, as the baseline\'s second');
+    const newer = { info: info(5, { 'hangup-on-failed': false }), servers: { plain: { info: info(0, { 'hangup-on-failed': false }) }, reclaim: { info: info(5, { 'hangup-on-failed': false }) } } };
+    assert.deepEqual(diffInventory('ws', old, newer).map((d) => `${d.class} ${d.pointer}`), ['setting-added /info/hangup-on-failed']);
+  });
+
+  it('with no server started alike the settings are not compared, and the report says so; without servers (--url, older baselines) the first test\'s are', function () {
+    const old = baseline([], info(0));
+    old.inventory.ws = { info: info(0), servers: { plain } };
+    const now = baseline([], info(5));
+    now.inventory.ws = { info: info(5), servers: { reclaim } };
+    assert.deepEqual(diffInventory('ws', old.inventory.ws, now.inventory.ws), []);
+    assert.match(uncompared(old, now).map((u) => `${u.test}: ${u.reason}`).join('\n'), /^inventory\[ws\]: its settings: no Janus of this run was started with the settings/);
+    assert.deepEqual(diffInventory('ws', { info: info(0) }, { info: info(5) }).map((d) => `${d.class} ${d.pointer}`), ['setting-changed /info/reclaim-session-timeout']);
   });
 });
