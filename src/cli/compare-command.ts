@@ -8,6 +8,7 @@ import { compareBaselines, uncompared, type Comparison, type CompareOptions } fr
 import { comparedTests, unpairablePlan } from '../compare/pairing.js';
 import { DEFAULT_TIMING_TOLERANCE, type TimingTolerance } from '../compare/timing.js';
 import { renderCompareHtml } from '../reporters/html/compare.js';
+import { renderCompareJunit } from '../reporters/compare-junit.js';
 import { COMPARE_REPORT_VERSION, compareReport, consoleText, markdownText, type CompareReport } from '../compare/report.js';
 import { ownOptions, runForBaseline } from './baseline-run.js';
 import { OPTION_FILE_LIMITS, optionFileProblem } from '../load/option-file.js';
@@ -19,6 +20,7 @@ export const COMPARE_OWN_OPTIONS = {
   baseline: { type: 'string', value: 'FILE', help: 'the baseline written by record' },
   'report-json': { type: 'string', value: 'FILE', help: `write the differences as JSON (format janus-scenarios-compare, version ${COMPARE_REPORT_VERSION}; see docs/upgrades.md)` },
   'report-md': { type: 'string', value: 'FILE', help: 'write a short Markdown report (to paste into a pull request)' },
+  'report-junit': { type: 'string', value: 'FILE', help: "write the comparison as JUnit XML for CI: a test case per test, failing when it shows a difference rated --fail-on (as the exit code; --reporter junit is of the scenarios' own verdicts)" },
   'report-html': { type: 'string', value: 'FILE', help: 'write the differences as one self-contained HTML page, grouped by plugin and message, old and new side by side' },
   'timing-tolerance': { type: 'string', value: 'TOL', help: `when a request's latency counts as changed: more than FACTOR times and MS longer or shorter, as "3x,1000ms" (the default), or "off"` },
   confirm: { type: 'string', value: 'N', help: 'run the tests that differ again, up to N times (default 2; 0: never): a difference a re-run does not show again is unstable, reported apart and never failing --fail-on' },
@@ -41,7 +43,7 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
   if (failOn !== 'breaking' && failOn !== 'behaviour' && failOn !== 'any') throw new UsageError(`--fail-on is breaking, behaviour or any, not "${failOn}"`);
   const timing = timingTolerance(own['timing-tolerance']);
   const confirm = wholeNumberOption('--confirm', own.confirm ?? String(DEFAULT_CONFIRM), { min: 0, max: 10 });
-  const reports = (['report-json', 'report-md', 'report-html'] as const).map((key) => ({ option: `--${key}`, path: own[key] }));
+  const reports = (['report-json', 'report-md', 'report-html', 'report-junit'] as const).map((key) => ({ option: `--${key}`, path: own[key] }));
   checkOutputFiles(reports, [{ option: '--baseline', path: own.baseline }]);
   // A bad baseline is bad input: said before any server is started. A named pipe or a device is not read at all.
   const problem = optionFileProblem(own.baseline, OPTION_FILE_LIMITS.baseline);
@@ -62,15 +64,17 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
       compareReport(comparison.differences, uncompared(old, run.baseline), { path: own.baseline, recordedAt: old.recordedAt, ...(old.serverVersion && { serverVersion: old.serverVersion }) }, { ...(run.baseline.serverVersion && { serverVersion: run.baseline.serverVersion }) }, { unstable: comparison.unstable, confirmation: { reruns: confirm, tests } }),
     );
     io.out(consoleText(report));
+    const failing = failingRatings(failOn);
+    const compared = comparedTests(old, run.baseline);
     // Each file asked for is written, or said not to be: one that could not be fails the command (exit 3).
     const written = [
       !own['report-json'] || writeOutput(own['report-json'], `${JSON.stringify(report, null, 2)}\n`, io),
       !own['report-md'] || writeOutput(own['report-md'], markdownText(report), io),
       !own['report-html'] || writeOutput(own['report-html'], renderCompareHtml(report), io),
+      !own['report-junit'] || writeOutput(own['report-junit'], renderCompareJunit(report, compared, failing), io),
     ];
-    const failing = failingRatings(failOn);
     // A comparison of no test would pass having checked nothing: every test was skipped on one side.
-    const nothing = comparedTests(old, run.baseline) === 0;
+    const nothing = compared.length === 0;
     if (nothing) io.err('error: no test was compared: each was skipped in the baseline or in this run (see "not compared")');
     code = written.includes(false) ? ExitCode.infrastructure : nothing || report.differences.some((d) => failing.has(d.rating)) ? ExitCode.scenarioFailed : ExitCode.passed;
   } finally {

@@ -29,10 +29,10 @@ export function unpairablePlan(old: Baseline, planned: string[]): string | undef
   return `${head}; was it recorded with other scenarios? (the baseline has ${old.tests[0]!.file}, this run ${parseId(planned[0] ?? '')?.file ?? 'nothing'})`;
 }
 
-/** How many tests ran in both the baseline and this run: what the comparison is of. */
-export function comparedTests(old: Baseline, now: Baseline): number {
+/** The tests (ids) that ran in both the baseline and this run: what the comparison is of. */
+export function comparedTests(old: Baseline, now: Baseline): string[] {
   const byId = new Map(now.tests.map((t) => [t.id, t]));
-  return old.tests.filter((t) => testRan(t) && byId.has(t.id) && testRan(byId.get(t.id)!)).length;
+  return old.tests.filter((t) => testRan(t) && byId.has(t.id) && testRan(byId.get(t.id)!)).map((t) => t.id);
 }
 
 /** `file#name[transport]`: the file ends at the first `#` (a scenario name may hold one), the transport is the last bracket. */

@@ -30,9 +30,9 @@ function render(report: RunReport): string {
   for (const [file, scenarios] of byFile) {
     const c = counts(scenarios);
     const time = scenarios.reduce((sum, s) => sum + s.durationMs, 0);
-    out.push(`  <testsuite name="${attr(file)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${seconds(time)}" timestamp="${report.startedAt.replace(/\.\d+Z$/, '')}" id="${id++}">`);
+    out.push(`  <testsuite name="${xmlAttr(file)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${seconds(time)}" timestamp="${report.startedAt.replace(/\.\d+Z$/, '')}" id="${id++}">`);
     out.push('    <properties>');
-    for (const [name, value] of properties(report)) out.push(`      <property name="${attr(name)}" value="${attr(value)}"/>`);
+    for (const [name, value] of properties(report)) out.push(`      <property name="${xmlAttr(name)}" value="${xmlAttr(value)}"/>`);
     out.push('    </properties>');
     for (const s of scenarios) out.push(...testcase(s));
     out.push('  </testsuite>');
@@ -42,29 +42,29 @@ function render(report: RunReport): string {
 }
 
 function testcase(s: ScenarioReport): string[] {
-  const open = `    <testcase name="${attr(s.title)}" classname="${attr(s.transport ? `${s.file}.${s.transport}` : s.file)}" time="${seconds(s.durationMs)}"`;
+  const open = `    <testcase name="${xmlAttr(s.title)}" classname="${xmlAttr(s.transport ? `${s.file}.${s.transport}` : s.file)}" time="${seconds(s.durationMs)}"`;
   const body: string[] = [];
-  if (s.status === 'skipped') body.push(`      <skipped message="${attr(s.skipReason ?? 'skipped')}"/>`);
+  if (s.status === 'skipped') body.push(`      <skipped message="${xmlAttr(s.skipReason ?? 'skipped')}"/>`);
   if (s.status === 'failed' && s.failure) {
     const element = s.failure.kind === 'infrastructure' ? 'error' : 'failure';
-    body.push(`      <${element} type="${s.failure.kind}" message="${attr(oneLine(s.failure))}">${text(s.failure.text)}</${element}>`);
+    body.push(`      <${element} type="${s.failure.kind}" message="${xmlAttr(oneLine(s.failure))}">${xmlText(s.failure.text)}</${element}>`);
   }
   if (s.status === 'unfinished' && s.failure?.kind === 'infrastructure') {
     // Never ran: the server could not be reached or started; the reason is the message.
-    body.push(`      <error type="infrastructure" message="${attr(oneLine(s.failure))}">${text(s.failure.text)}</error>`);
+    body.push(`      <error type="infrastructure" message="${xmlAttr(oneLine(s.failure))}">${xmlText(s.failure.text)}</error>`);
   } else if (s.status === 'unfinished') {
     const why = s.failure ? `interrupted${s.failure.location ? ` at ${s.failure.location}` : ''}` : stoppedWhy(s);
-    body.push(`      <error type="unfinished" message="${attr(`unfinished: ${why}`)}">${text(s.failure?.text ?? `unfinished: ${why}`)}</error>`);
+    body.push(`      <error type="unfinished" message="${xmlAttr(`unfinished: ${why}`)}">${xmlText(s.failure?.text ?? `unfinished: ${why}`)}</error>`);
   }
   for (const f of s.earlierFailures ?? []) body.push(earlierAttempt(s.status === 'passed' ? 'flakyFailure' : 'rerunFailure', f));
-  if (s.status !== 'passed' && s.status !== 'skipped' && s.messages.length > 0) body.push(`      <system-out>${text(s.messages.map((m) => messageLine(m)).join('\n'))}</system-out>`);
-  if (s.warnings.length > 0) body.push(`      <system-err>${text(s.warnings.map((w) => `warning: ${w}`).join('\n'))}</system-err>`);
+  if (s.status !== 'passed' && s.status !== 'skipped' && s.messages.length > 0) body.push(`      <system-out>${xmlText(s.messages.map((m) => messageLine(m)).join('\n'))}</system-out>`);
+  if (s.warnings.length > 0) body.push(`      <system-err>${xmlText(s.warnings.map((w) => `warning: ${w}`).join('\n'))}</system-err>`);
   return body.length === 0 ? [`${open}/>`] : [`${open}>`, ...body, '    </testcase>'];
 }
 
 /** An attempt before the last, in Surefire's shape: the failure text is its stackTrace. */
 function earlierAttempt(element: 'flakyFailure' | 'rerunFailure', f: ReportedFailure): string {
-  return `      <${element} type="${f.kind}" message="${attr(oneLine(f))}"><stackTrace>${text(f.text)}</stackTrace></${element}>`;
+  return `      <${element} type="${f.kind}" message="${xmlAttr(oneLine(f))}"><stackTrace>${xmlText(f.text)}</stackTrace></${element}>`;
 }
 
 function oneLine(f: ReportedFailure): string {
@@ -98,11 +98,11 @@ function xmlChars(s: string): string {
   return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
-function text(s: string): string {
+export function xmlText(s: string): string {
   return xmlChars(escapeControls(s)).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function attr(s: string): string {
-  return text(s).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+export function xmlAttr(s: string): string {
+  return xmlText(s).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 }
 

@@ -63,7 +63,7 @@ describe('record and compare', function () {
   });
 
   it('compared with 1.4.1 reports the new info keys as additive, once per transport, and no volatile value', async function () {
-    const { code, report, output } = await compare(['--janus-binary', '/opt/janus-1.4.1/bin/janus', '--fail-on', 'any']);
+    const { code, report, output } = await compare(['--janus-binary', '/opt/janus-1.4.1/bin/janus', '--fail-on', 'any', '--report-junit', join(out, 'report.xml')]);
     assert.equal(report.format, 'janus-scenarios-compare');
     // The inventory's entry counts the info replies that showed the new key; they are not listed again.
     const entry = report.differences.find((d) => d.plugin === 'inventory' && d.class === 'setting-added' && d.pointer === '/info/hangup-on-failed') as (Report['differences'][number] & { count?: number; example?: string }) | undefined;
@@ -74,6 +74,11 @@ describe('record and compare', function () {
     assert.deepEqual(report.differences.filter((d) => volatile.test(d.pointer) || /1\.[14]\.[12]/.test(JSON.stringify([d.old, d.new]))), [], output);
     assert.equal(code, 1, 'a difference exists and --fail-on any fails on it');
     assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /^### Janus 1\.1\.2 → 1\.4\.1/);
+    // The JUnit file agrees with the exit code (--fail-on any), not with the scenarios' verdicts: info.yaml passes, the inventory fails.
+    const junit = readFileSync(join(out, 'report.xml'), 'utf8');
+    assert.match(junit, /<testsuites name="janus-scenarios compare" tests="6" failures="\d" errors="0" skipped="0">/, junit);
+    assert.match(junit, /<testcase name="info returns server_info \[ws\]" classname="scenarios\/core\/info\.yaml\.ws"\/>/, junit);
+    assert.match(junit, /<testcase name="inventory\[ws\]" classname="compare">\n {6}<failure type="breaking" message="\d+ difference\(s\): 1 breaking, \d+ additive">[^<]*\/info\/hangup-on-failed: — → false/, junit);
   });
 
   it('bad input exits 2 with one line, before any server starts', async function () {
