@@ -82,6 +82,11 @@ export function placeOf(d: Difference): string {
   return d.step ? `${d.step} ${d.transport} (${d.scenario})` : d.test;
 }
 
+/** A difference's JSON pointer as printed: '' (RFC 6901's whole message) as "(message)", since "/" would be the key "". */
+export function pointerText(pointer: string): string {
+  return pointer || '(message)';
+}
+
 export function shown(value: unknown, max = 80): string {
   if (value === undefined) return '—';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
@@ -105,13 +110,13 @@ export function consoleText(report: CompareReport): string {
       lines.push(`  ${message}`);
       for (const d of list) {
         const where = d.example ? placeOf(d) : [d.step || d.test, d.step ? d.transport : ''].filter(Boolean).join(' ');
-        lines.push(`    ${d.rating.padEnd(9)} ${d.class.padEnd(20)} ${d.pointer || '(message)'}  ${shown(d.old, 40)}  →  ${shown(d.new, 40)}   ${where} (${d.scenario})`);
+        lines.push(`    ${d.rating.padEnd(9)} ${d.class.padEnd(20)} ${pointerText(d.pointer)}  ${shown(d.old, 40)}  →  ${shown(d.new, 40)}   ${where} (${d.scenario})`);
       }
     }
   }
   if (report.unstable.length > 0) {
     lines.push('', `${unstableLine(report)}:`);
-    for (const d of report.unstable.slice(0, 20)) lines.push(`  ${d.class} ${d.message} ${d.pointer || '(message)'}  ${d.step || d.test} ${d.transport} (${d.scenario}): ${d.unstable}`);
+    for (const d of report.unstable.slice(0, 20)) lines.push(`  ${d.class} ${d.message} ${pointerText(d.pointer)}  ${d.step || d.test} ${d.transport} (${d.scenario}): ${d.unstable}`);
     if (report.unstable.length > 20) lines.push(`  ... and ${report.unstable.length - 20} more (see --report-json)`);
   }
   if (report.uncompared.length > 0) {
@@ -173,7 +178,7 @@ export function markdownText(report: CompareReport, limits: { perPlugin?: number
     for (const { message, first: d, places } of shownRows) {
       // The count of places is never clipped away with a long path.
       const where = `${shown(d.example ? placeOf(d) : d.step || d.test, 70)}${places > 1 ? ` (${places} places)` : ''}`;
-      lines.push(`| ${d.rating} | ${md(shown(message, 60))} | ${d.class} | \`${md(shown(d.pointer || '/', 50))}\` | ${md(shown(d.old, 40))} | ${md(shown(d.new, 40))} | ${md(where)} |`);
+      lines.push(`| ${d.rating} | ${md(shown(message, 60))} | ${d.class} | \`${md(shown(pointerText(d.pointer), 50))}\` | ${md(shown(d.old, 40))} | ${md(shown(d.new, 40))} | ${md(where)} |`);
     }
     const rest = rows.slice(shownRows.length);
     if (rest.length > 0) lines.push('', `… and ${rest.length} more row(s) here (${byRating(rest.map((r) => r.first))}): see the JSON report.`);

@@ -1,5 +1,5 @@
 import type { Rating } from '../compare/classify.js';
-import { placeOf, shown, type CompareReport } from '../compare/report.js';
+import { placeOf, pointerText, shown, type CompareReport } from '../compare/report.js';
 import { xmlAttr, xmlText } from './junit.js';
 
 type Entry = CompareReport['differences'][number];
@@ -58,7 +58,7 @@ function testcase(test: string, body: string[]): string[] {
 }
 
 function line(d: Entry): string {
-  return `${d.rating} ${d.class} ${d.message} ${d.pointer || '(message)'}: ${shown(d.old, 120)} → ${shown(d.new, 120)} at ${placeOf(d)}`;
+  return `${d.rating} ${d.class} ${d.message} ${pointerText(d.pointer)}: ${shown(d.old, 120)} → ${shown(d.new, 120)} at ${placeOf(d)}`;
 }
 
 function summary(list: Entry[]): string {

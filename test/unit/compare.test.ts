@@ -4,6 +4,7 @@ import { failingRatings } from '../../src/compare/classify.js';
 import { diffBaselines, diffInventory, fingerprint, uncompared, type Difference } from '../../src/compare/diff.js';
 import { comparedTests, unpairablePlan } from '../../src/compare/pairing.js';
 import { compareReport, consoleText, markdownText } from '../../src/compare/report.js';
+import { renderCompareHtml } from '../../src/reporters/html/compare.js';
 import { normalizeSdp, Symbols } from '../../src/compare/symbols.js';
 
 const out = (message: unknown): BaselineMessage => ({ client: 'c', api: 'janus', direction: 'out', message });
@@ -393,5 +394,16 @@ describe('compare: the settings of servers started alike', function () {
     assert.deepEqual(diffInventory('ws', old.inventory.ws, now.inventory.ws), []);
     assert.match(uncompared(old, now).map((u) => `${u.test}: ${u.reason}`).join('\n'), /^inventory\[ws\]: its settings: no Janus of this run was started with the settings/);
     assert.deepEqual(diffInventory('ws', { info: info(0) }, { info: info(5) }).map((d) => `${d.class} ${d.pointer}`), ['setting-changed /info/reclaim-session-timeout']);
+  });
+});
+
+describe('compare: a difference of a whole message', function () {
+  it('is placed as "(message)" in every report: "/" is a JSON pointer to the key "", not to the message', function () {
+    const missing = diff(transcript({ session: 1, handle: 2, extra: [inn({ janus: 'event', session_id: 1, sender: 2, plugindata: { plugin: 'janus.plugin.echotest', data: { result: 'done' } } })] }), transcript({ session: 3, handle: 4 }));
+    assert.ok(missing.some((d) => d.pointer === '' && d.class === 'message-missing'), JSON.stringify(missing));
+    const report = compareReport(missing, [], { path: 'b.json', recordedAt: '' }, {});
+    assert.match(markdownText(report), /\| message-missing \| `\(message\)` \|/);
+    assert.match(renderCompareHtml(report), /<td class="pointer"><code>\(message\)<\/code><\/td>/);
+    assert.match(consoleText(report), /message-missing +\(message\)/);
   });
 });

@@ -1,5 +1,5 @@
 import { RATINGS } from '../../compare/classify.js';
-import { grouped, placeOf, rowsOf, unstableLine, type CompareReport, type ReportRow } from '../../compare/report.js';
+import { grouped, placeOf, pointerText, rowsOf, unstableLine, type CompareReport, type ReportRow } from '../../compare/report.js';
 import { escapeHtml, pageHead } from './embed.js';
 
 /**
@@ -44,7 +44,7 @@ function versions(report: CompareReport): string {
 /** What the same server did not do every time: folded, counted, each with why. */
 function unstableSection(report: CompareReport): string {
   if (report.unstable.length === 0) return '';
-  const items = report.unstable.map((d) => `<li><code>${escapeHtml(`${d.message} ${d.pointer || '/'}`)}</code> ${escapeHtml(d.class)}, ${escapeHtml(placeOf(d))}: ${escapeHtml(d.unstable)}</li>`);
+  const items = report.unstable.map((d) => `<li><code>${escapeHtml(`${d.message} ${pointerText(d.pointer)}`)}</code> ${escapeHtml(d.class)}, ${escapeHtml(placeOf(d))}: ${escapeHtml(d.unstable)}</li>`);
   return `<details class="unstable"><summary>${escapeHtml(unstableLine(report))}</summary><ul>${items.join('')}</ul></details>`;
 }
 
@@ -74,7 +74,7 @@ function row(r: ReportRow): string {
   const d = r.first;
   const places = r.all.map(placeOf);
   const where = places.length === 1 ? escapeHtml(places[0]!) : `<details><summary>${r.places} places</summary><ul>${places.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul></details>`;
-  return `<tr class="${d.rating}" data-class="${d.class}"><td><span class="rating ${d.rating}">${d.rating}</span></td><td class="class">${d.class}</td><td class="pointer"><code>${escapeHtml(d.pointer || '/')}</code></td><td class="old">${value(d.old)}</td><td class="new">${value(d.new)}</td><td class="where">${where}</td></tr>`;
+  return `<tr class="${d.rating}" data-class="${d.class}"><td><span class="rating ${d.rating}">${d.rating}</span></td><td class="class">${d.class}</td><td class="pointer"><code>${escapeHtml(pointerText(d.pointer))}</code></td><td class="old">${value(d.old)}</td><td class="new">${value(d.new)}</td><td class="where">${where}</td></tr>`;
 }
 
 function value(v: unknown): string {
