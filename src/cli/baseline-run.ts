@@ -90,7 +90,7 @@ export async function runForBaseline(args: string[], command: string, io: Io, su
       const inventory: Record<string, ServerInventory> = {};
       const learn = { onTestEnd: (e: { result: { secretValues: string[] } }) => void redactor.add(e.result.secretValues) };
       const multiplexer = new Multiplexer([learn, collector, ...reporters], failures.onError);
-      const asked = settings.urls.length === 0 ? askedModules(planned.tests.map((t) => t.scenario.requires), plan.transports) : undefined;
+      const asked = settings.urls.length === 0 ? askedModules(planned.tests.map((t) => ({ ...t.scenario.requires, ...(t.info.skipReason !== undefined && { skipReason: t.info.skipReason }) })), plan.transports) : undefined;
       const outcome = await runSuite(withInventory(plan, inventory, asked), { reporter: multiplexer, jobs: settings.jobs, retries: settings.retries, signal, seed: settings.seed ?? randomSeed() });
       for (const line of outcome.faults) io.err(`error: ${clip(redactor.text(line), 1000)}`);
       if (outcome.status === 'interrupted' || outcome.status === 'fault') {

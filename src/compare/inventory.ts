@@ -82,26 +82,29 @@ const TRANSPORT_MODULES: Record<string, string> = {
   unix: 'janus.transport.pfunix', mqtt: 'janus.transport.mqtt', rabbitmq: 'janus.transport.rabbitmq', nanomsg: 'janus.transport.nanomsg',
 };
 
-/** What a scenario asks a managed Janus to load. */
+/** What a planned test asks a managed Janus to load, and why it is skipped, if it is. */
 export interface ModuleNeeds {
   plugins: string[];
   eventhandlers: Record<string, unknown>;
   loggers: Record<string, unknown>;
+  skipReason?: string;
 }
 
 /**
  * The modules a managed run asked for (see ServerInventory.asked): the plugins, event handlers
- * and loggers its planned scenarios require (those skipped because the server lacks them, or
- * --janus-without leaves them out, included: a plugin gone is a change), and the transport
- * modules of its transports (none when one of them is not a known module: not restricted then).
+ * and loggers its planned tests require; of a skipped test, only those its reason names (the
+ * server lacks them, or --janus-without leaves them out: a plugin gone is a change; a test
+ * skipped for its transport asked for nothing). And the transport modules of its transports
+ * (none when one of them is not a known module: not restricted then).
  */
-export function askedModules(scenarios: ModuleNeeds[], transports: string[]): Record<string, string[]> {
+export function askedModules(tests: ModuleNeeds[], transports: string[]): Record<string, string[]> {
   const sorted = (names: Iterable<string>): string[] => [...new Set(names)].sort();
-  const asked: Record<string, string[]> = {
-    plugins: sorted(scenarios.flatMap((s) => s.plugins)),
-    events: sorted(scenarios.flatMap((s) => Object.keys(s.eventhandlers))),
-    loggers: sorted(scenarios.flatMap((s) => Object.keys(s.loggers))),
+  const asked = (t: ModuleNeeds, names: string[]): string[] => names.filter((n) => t.skipReason === undefined || t.skipReason.includes(n));
+  const result: Record<string, string[]> = {
+    plugins: sorted(tests.flatMap((t) => asked(t, t.plugins))),
+    events: sorted(tests.flatMap((t) => asked(t, Object.keys(t.eventhandlers)))),
+    loggers: sorted(tests.flatMap((t) => asked(t, Object.keys(t.loggers)))),
   };
-  if (transports.every((t) => Object.hasOwn(TRANSPORT_MODULES, t))) asked.transports = sorted(transports.map((t) => TRANSPORT_MODULES[t]!));
-  return asked;
+  if (transports.every((t) => Object.hasOwn(TRANSPORT_MODULES, t))) result.transports = sorted(transports.map((t) => TRANSPORT_MODULES[t]!));
+  return result;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { BASELINE_FORMAT, BASELINE_VERSION, type Baseline, type BaselineMessage, type BaselineTest } from '../../src/compare/baseline.js';
 import { failingRatings } from '../../src/compare/classify.js';
 import { diffBaselines, diffInventory, fingerprint, uncompared, type Difference } from '../../src/compare/diff.js';
+import { askedModules } from '../../src/compare/inventory.js';
 import { comparedTests, unpairablePlan } from '../../src/compare/pairing.js';
 import { compareReport, consoleText, markdownText } from '../../src/compare/report.js';
 import { renderCompareHtml } from '../../src/reporters/html/compare.js';
@@ -361,6 +362,17 @@ describe('compare: the modules a managed Janus was asked for', function () {
     const now = server(['janus.plugin.echotest'], ['janus.transport.websockets'], { plugins: ['janus.plugin.echotest'], transports: ['janus.transport.websockets'] });
     assert.deepEqual(classes(diffInventory('ws', old, now)), []);
     assert.deepEqual(classes(diffInventory('ws', now, old)), []);
+  });
+
+  it('asked for: the plugins of the tests that run, and of a skipped test only those its reason names', function () {
+    const none = { eventhandlers: {}, loggers: {} };
+    const asked = askedModules([
+      { ...none, plugins: ['janus.plugin.echotest'] },
+      { ...none, plugins: ['janus.plugin.videoroom'], skipReason: 'the scenario runs only over http' },
+      { ...none, plugins: ['janus.plugin.echotest', 'janus.plugin.voicemail'], skipReason: 'the Janus installation in /x lacks janus.plugin.voicemail' },
+    ], ['ws']);
+    assert.deepEqual(asked, { plugins: ['janus.plugin.echotest', 'janus.plugin.voicemail'], events: [], loggers: [], transports: ['janus.transport.websockets'] });
+    assert.equal(askedModules([], ['ws', 'carrier-pigeon']).transports, undefined, 'a transport of a module of its own: the transports are not restricted');
   });
 
   it('a module both asked for and one lacks is still a change; without asked (a --url server, an older baseline) every module counts', function () {
