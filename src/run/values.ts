@@ -1,7 +1,7 @@
 import type { JanusMessage } from '../protocol/messages.js';
 import type { ValueLookup } from '../match/contract.js';
 import { readPath } from '../steps/common.js';
-import { StepFailure, type Actor } from '../steps/contract.js';
+import { ownMistake, StepFailure, type Actor } from '../steps/contract.js';
 
 /**
  * The values placeholders resolve against: variables and saved values (one flat namespace),
@@ -45,7 +45,7 @@ export class ScenarioValues {
     if (what === 'session') return this.need(actor.sessionId, ref, `client ${actor.name} has no session yet`);
     if (what === 'handle') return this.need(actor.handleId, ref, `client ${actor.name} has no handle yet`);
     if (what === 'handles') return this.need(actor.handles.get(name ?? ''), ref, `client ${actor.name} has no handle named "${name}"`);
-    throw new StepFailure('assertion', `\${${ref}} has no value`);
+    throw ownMistake(`\${${ref}} has no value`);
   }
 
   /** Own entries only: `${env.toString}` is not a variable of the environment. */
@@ -53,13 +53,17 @@ export class ScenarioValues {
     return this.need(Object.hasOwn(this.env, name) ? this.env[name] : undefined, ref, `environment variable ${name} is not set`);
   }
 
+  /** A path into a value that is there: one that leads nowhere reads what the server sent, so it is no mistake of the scenario's. */
   private dig(value: unknown, rest: string[], ref: string): unknown {
     if (rest.length === 0) return value;
-    return this.need(readPath(value, rest.join('.')), ref, 'that path does not exist');
+    const found = readPath(value, rest.join('.'));
+    if (found === undefined) throw new StepFailure('assertion', `\${${ref}} has no value: that path does not exist`);
+    return found;
   }
 
+  /** A name with nothing bound to it (never saved, no session yet, unset in the environment): the scenario's own doing. */
   private need<T>(value: T | undefined, ref: string, why: string): T {
-    if (value === undefined) throw new StepFailure('assertion', `\${${ref}} has no value: ${why}`);
+    if (value === undefined) throw ownMistake(`\${${ref}} has no value: ${why}`);
     return value;
   }
 }

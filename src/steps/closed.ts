@@ -1,8 +1,8 @@
 import { formatDuration } from '../core/duration.js';
 import { describeClose } from '../janus/client.js';
-import { commonProperties, namesValues, POSITIVE_DURATION, requireValues } from './common.js';
+import { commonProperties, missingValues, namesValues, POSITIVE_DURATION, requireValues, unmatched } from './common.js';
 import { CLOSE_CODE_SCHEMA, CLOSE_REASON_SCHEMA, checkCloseFields, observableCloseCode } from './connection.js';
-import { mismatchFailure, StepFailure, type StepKind } from './contract.js';
+import { StepFailure, type StepKind } from './contract.js';
 
 /**
  * `closed:` asserts that the client's connection is closed, or closes within `within`: by whom,
@@ -61,7 +61,7 @@ export const closedStep: StepKind = {
         }
         const actual = { ...janus.closed! };
         const mismatches = ctx.match(matcher, actual, actor);
-        if (mismatches.length > 0) throw mismatchFailure(`client ${client}'s connection was ${describeClose(actual)}, not as expected`, { expected: pattern, actual, mismatches });
+        if (mismatches.length > 0) throw unmatched(`client ${client}'s connection was ${describeClose(actual)}, not as expected`, { expected: pattern, actual, mismatches }, readsValues ? missingValues(matcher, ctx, actor) : undefined);
         if (readsValues) requireValues(matcher, ctx, actor);
       },
     };

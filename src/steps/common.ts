@@ -1,6 +1,6 @@
 import { NoVersionCase, type DescribedMatcher, type MatchRuntime, type Mismatch, type PatternWatcher } from '../match/contract.js';
 import type { DocPath } from '../core/source.js';
-import { StepFailure, type Actor, type StepCompiler, type StepContext } from './contract.js';
+import { mismatchFailure, ownMistake, StepFailure, type Actor, type StepCompiler, type StepContext } from './contract.js';
 import { isRecord, ownValue } from '../core/own.js';
 import { DURATION_PATTERN, MAX_DURATION_MS } from '../core/duration.js';
 import { caseForVersion, isVersion, parseVersionRange } from '../core/version-range.js';
@@ -350,9 +350,30 @@ export function requireValues(matcher: DescribedMatcher, ctx: StepContext, actor
   try {
     matcher.describe(rt);
   } catch (e) {
-    if (e instanceof NoVersionCase) throw new StepFailure('assertion', `the pattern says nothing for this server: ${e.message}`);
+    if (e instanceof NoVersionCase) throw ownMistake(`the pattern says nothing for this server: ${e.message}`);
     throw e;
   }
+}
+
+/**
+ * Why a pattern that did not match cannot say what it expects: a value it names has none, or a
+ * `$janus` has nothing for the server's version. Its mismatch is then the scenario's doing, not
+ * what the server said (a `known_bug` mark must not take it for the bug). Undefined when every
+ * value is there.
+ */
+export function missingValues(matcher: DescribedMatcher, ctx: StepContext, actor: Actor): string | undefined {
+  try {
+    requireValues(matcher, ctx, actor);
+    return undefined;
+  } catch (e) {
+    if (e instanceof StepFailure && e.details.ownMistake === true) return e.summary;
+    throw e;
+  }
+}
+
+/** A mismatch's failure, marked the scenario's own mistake (and saying why) when its pattern could not say what it expects. */
+export function unmatched(summary: string, details: { expected: unknown; actual: unknown; mismatches: Mismatch[] }, missing: string | undefined): StepFailure {
+  return missing === undefined ? mismatchFailure(summary, details) : mismatchFailure(`${summary}; ${missing}`, { ...details, ownMistake: true });
 }
 
 /**

@@ -97,5 +97,10 @@ function innerFailure(failures: Array<{ step: CompiledStep; error: unknown }>): 
   // Going on after a mismatch is only safe when every failed request did get its reply.
   const continuable = failures.every((f) => f.error instanceof StepFailure && f.error.details.continuable === true);
   const details: StepFailureDetails = { ...cause.details, span: step.span, stepTitle: step.title, continuable };
+  // A reply too slow, or the scenario's own mistake, in any of them is never a bug showing: a
+  // \`known_bug\` mark must not take the step for it because another request failed first.
+  const inner = failures.map((f) => (f.error instanceof StepFailure ? f.error.details : {}));
+  if (inner.some((d) => d.slow === true)) details.slow = true;
+  if (inner.some((d) => d.ownMistake === true)) details.ownMistake = true;
   return new StepFailure(cause.kind, summary, details);
 }

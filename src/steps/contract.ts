@@ -182,6 +182,15 @@ export interface StepFailureDetails {
   ownMistake?: boolean;
 }
 
+/**
+ * A step the scenario made impossible (a value it never saved, a session or handle it has not,
+ * a pattern with nothing for this server's version): a failure that says nothing of the
+ * server, so a `known_bug` mark never takes it for the bug.
+ */
+export function ownMistake(summary: string, details: Omit<StepFailureDetails, 'ownMistake'> = {}): StepFailure {
+  return new StepFailure('assertion', summary, { ...details, ownMistake: true });
+}
+
 /** A mismatch in a message that did arrive: the scenario can go on after it when the run allows. */
 export function mismatchFailure(summary: string, details: Omit<StepFailureDetails, 'continuable'> = {}): StepFailure {
   return new StepFailure('assertion', summary, { ...details, continuable: true });

@@ -7,8 +7,8 @@ import { requestEnding, type Ending } from '../match/admits.js';
 import type { DescribedMatcher, MatchRuntime, Template } from '../match/contract.js';
 import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave, saveWhatIsThere, type SaveSpec } from './save.js';
-import { checkExpectKeys, compiledParts, errorRefusal, namesValues, pluginError, pluginErrorRefusal, requireValues, type PatternReading } from './common.js';
-import { mismatchFailure, StepFailure, type Actor, type CompiledStep, type InFlight, type StepCompiler, type StepContext } from './contract.js';
+import { checkExpectKeys, compiledParts, errorRefusal, missingValues, namesValues, pluginError, pluginErrorRefusal, requireValues, unmatched, type PatternReading } from './common.js';
+import { mismatchFailure, ownMistake, StepFailure, type Actor, type CompiledStep, type InFlight, type StepCompiler, type StepContext } from './contract.js';
 
 export type Level = 'root' | 'session' | 'handle';
 
@@ -238,7 +238,8 @@ function checkReply(spec: ExchangeSpec, exchange: Exchange, sent: Sent, actor: A
     if (mismatches.length > 0) {
       saveWhatIsThere(spec.save, reply, ctx);
       const why = exchange.ack ? waitedPastAck(spec, exchange.ack, sent, actor, ctx) : '';
-      throw mismatchFailure(`the reply to ${step.title} did not match${why}`, { expected: spec.expect.pattern, actual: reply, mismatches });
+      const missing = spec.expect.readsValues ? missingValues(spec.expect.matcher, ctx, actor) : undefined;
+      throw unmatched(`the reply to ${step.title} did not match${why}`, { expected: spec.expect.pattern, actual: reply, mismatches }, missing);
     }
     // A match may pass without reading a value the pattern names ($not, a $oneOf branch not tried): it must be there all the same.
     if (spec.expect.readsValues) requireValues(spec.expect.matcher, ctx, actor);
@@ -302,8 +303,9 @@ function explicitId(message: JanusMessage | undefined, key: string, level: Level
 
 const LEVEL_DEPTH: Record<Level, number> = { root: 0, session: 1, handle: 2 };
 
+/** A session or handle the client has not: the scenario's doing, nothing the server said. */
 function need<T>(value: T | undefined, message: string): T {
-  if (value === undefined) throw new StepFailure('assertion', message);
+  if (value === undefined) throw ownMistake(message);
   return value;
 }
 

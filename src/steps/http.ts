@@ -2,12 +2,12 @@ import { MAX_MESSAGE_BYTES, TooLargeError } from '../transports/limits.js';
 import { describeError } from '../transports/wire.js';
 import { HttpCall, httpOrigin } from '../transports/http-client.js';
 import { formatDuration } from '../core/duration.js';
-import { checkExpectKeys, commonProperties, compiledParts, EACH_ELEMENT, errorRefusal, leavesOut, namesValues, perRun, pluginError, pluginErrorRefusal, POSITIVE_DURATION, requireValues, saveProperty } from './common.js';
+import { checkExpectKeys, commonProperties, compiledParts, EACH_ELEMENT, errorRefusal, leavesOut, missingValues, namesValues, perRun, pluginError, pluginErrorRefusal, POSITIVE_DURATION, requireValues, saveProperty, unmatched } from './common.js';
 import { isRecord, ownValue } from '../core/own.js';
 import type { DocPath } from '../core/source.js';
 import { describeJanusError } from '../protocol/errors.js';
 import type { JanusMessage, Route } from '../protocol/messages.js';
-import { mismatchFailure, StepFailure, type CompiledStep, type StepCompiler, type StepContext, type StepKind } from './contract.js';
+import { mismatchFailure, ownMistake, StepFailure, type CompiledStep, type StepCompiler, type StepContext, type StepKind } from './contract.js';
 import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave, saveWhatIsThere } from './save.js';
 
@@ -78,7 +78,7 @@ export const httpStep: StepKind = {
       ...(api === 'admin' && { usesAdminApi: true }),
       async execute(ctx) {
         if (ctx.target.transport !== 'http' && ctx.target.transport !== 'https') {
-          throw new StepFailure('assertion', `an http step needs the http or https transport, not ${ctx.target.transport}: add requires: { transports: [http, https] }`);
+          throw ownMistake(`an http step needs the http or https transport, not ${ctx.target.transport}: add requires: { transports: [http, https] }`);
         }
         const actor = ctx.actor(client);
         const url = baseUrl(ctx.target, api).replace(/\/+$/, '') + String(ctx.resolve(path, actor));
@@ -112,7 +112,7 @@ export const httpStep: StepKind = {
         const refuses = { status: refusesStatus(rt, reply), janusError: (inArray ? refusesJanusErrorIn : refusesJanusError)(rt, reply), pluginError: (inArray ? refusesPluginErrorIn : refusesPluginError)(rt, reply) };
         let failure = refusal(reply, refuses, step.title, raw.expect);
         const mismatches = failure || !expect ? [] : ctx.match(expect, reply, actor);
-        if (mismatches.length > 0) failure = mismatchFailure(`the HTTP reply to ${step.title} did not match`, { expected: raw.expect, actual: reply, mismatches });
+        if (mismatches.length > 0) failure = unmatched(`the HTTP reply to ${step.title} did not match`, { expected: raw.expect, actual: reply, mismatches }, readsValues ? missingValues(expect!, ctx, actor) : undefined);
         if (failure) {
           // The response came: what it has is saved, so a run that goes on after mismatches can.
           saveWhatIsThere(save, reply as unknown as Record<string, unknown>, ctx);
@@ -201,7 +201,7 @@ function baseUrl(target: StepContext['target'], api: 'janus' | 'admin'): string 
   if (api === 'janus') return target.url;
   const admin = target.admin;
   if (!admin) throw new StepFailure('infrastructure', 'no Admin API address is known: give --admin-url');
-  if (!/^https?:/.test(admin.url)) throw new StepFailure('assertion', `an http step with api: admin needs an HTTP Admin API URL, not ${admin.url.replace(/\/\/.*@/, '//')}`);
+  if (!/^https?:/.test(admin.url)) throw ownMistake(`an http step with api: admin needs an HTTP Admin API URL, not ${admin.url.replace(/\/\/.*@/, '//')}`);
   return admin.url;
 }
 

@@ -2,7 +2,7 @@ import { formatDuration } from '../core/duration.js';
 import { idOf } from '../protocol/messages.js';
 import type { KeepaliveRecord } from '../janus/client.js';
 import { commonProperties, POSITIVE_DURATION } from './common.js';
-import { StepFailure, type StepKind } from './contract.js';
+import { ownMistake, StepFailure, type StepKind } from './contract.js';
 
 /**
  * `keepalives:` asserts that the client's automatic keepalives went out and were acked: at
@@ -49,7 +49,7 @@ export const keepalivesStep: StepKind = {
         const actor = ctx.actor(client);
         const janus = await ctx.janus(actor);
         const sessionId = session === undefined ? undefined : idOf(ctx.resolve(session, actor));
-        if (session !== undefined && sessionId === undefined) throw new StepFailure('assertion', 'keepalives.session is not a session id');
+        if (session !== undefined && sessionId === undefined) throw ownMistake('keepalives.session is not a session id');
         const mine = (): KeepaliveRecord[] => janus.keepalives.filter((k) => sessionId === undefined || k.sessionId === sessionId);
         const failed = (): KeepaliveRecord | undefined => mine().find((k) => k.state === 'failed');
         const acked = (): number => mine().filter((k) => k.state === 'acked').length;

@@ -1,5 +1,5 @@
 import { commonProperties } from './common.js';
-import { StepFailure, type StepKind } from './contract.js';
+import { ownMistake, StepFailure, type StepKind } from './contract.js';
 import { TransportFault } from '../transports/contract.js';
 
 /**
@@ -29,7 +29,7 @@ export const reopenStep: StepKind = {
       needs: 'connection',
       async execute(ctx) {
         const janus = await ctx.janus(ctx.actor(client));
-        if (!janus.closed) throw new StepFailure('assertion', `client ${client}'s connection is open: only a closed connection can be reopened (close it first)`);
+        if (!janus.closed) throw ownMistake(`client ${client}'s connection is open: only a closed connection can be reopened (close it first)`);
         try {
           await janus.reopen();
         } catch (e) {

@@ -3,7 +3,7 @@ import { describeClose } from '../janus/client.js';
 import type { JanusMessage } from '../protocol/messages.js';
 import type { Mismatch } from '../match/contract.js';
 import { commonProperties, messagePattern, NAME, POSITIVE_DURATION, requireValues, saveProperty } from './common.js';
-import { mismatchFailure, StepFailure, type Actor, type StepCompiler, type StepContext, type StepKind } from './contract.js';
+import { mismatchFailure, ownMistake, StepFailure, type Actor, type StepCompiler, type StepContext, type StepKind } from './contract.js';
 import { applySave, compileSave, saveWhatIsThere } from './save.js';
 
 /** Which messages an event step looks at: the acting client's, optionally one handle's (by sender). */
@@ -16,7 +16,7 @@ export function compileEventFilter(raw: Record<string, unknown>, cc: StepCompile
     if (handle === undefined) return () => true;
     const sender = actor.handles.get(handle);
     // Without this, an unbound name would select every message that has no sender.
-    if (sender === undefined) throw new StepFailure('assertion', `client ${actor.name} has no handle named "${handle}"`);
+    if (sender === undefined) throw ownMistake(`client ${actor.name} has no handle named "${handle}"`);
     return (msg) => msg.sender === sender;
   };
 }
@@ -66,7 +66,9 @@ export const waitStep: StepKind = {
           const taken = closest ? '' : takenBefore(janus.arrivals.messages, janus.mailbox.leftovers(), accepts);
           const summary = `no message matching the pattern arrived within ${formatDuration(limit)}${closest ? '; the closest one is shown' : taken || nothingFrom(raw.handle as string | undefined, janus.mailbox.leftovers().length)}${closed}${sessionsGone(janus.goneSessions)}${pollsCut(janus.cutPolls)}`;
           const details = { expected: raw.wait, actual: closest?.message, mismatches: closest?.mismatches };
-          if (!closest || !sameType(closest.mismatches)) throw new StepFailure('assertion', summary, details);
+          // None came to a connection the scenario closed, where nothing could: its doing, not the
+          // server's silence (closed by the server, a bug may show so).
+          if (!closest || !sameType(closest.mismatches)) throw new StepFailure('assertion', summary, { ...details, ownMistake: janus.closed?.by === 'client' });
           // A message of the awaited type came with other contents: it is the one this step waited
           // for, taken and bound as far as it goes, so a run that goes on after mismatches can.
           await janus.mailbox.take((m) => m === closest.message, 0);

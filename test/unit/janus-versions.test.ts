@@ -12,6 +12,14 @@ import type { JanusMessage } from '../../src/protocol/messages.js';
 /** The fake answers every request `{janus: success, echo: <request>}`: `echo` passes, `pong` fails. */
 const PASSES = '{ echo: { janus: ping } }';
 const FAILS = '{ janus: pong }';
+/** Steps whose last reads a value that only a step for other versions saves. */
+const UNSAVED = `steps:
+  - request: ping
+    janus: ">=9.0.0"
+    save: { x: echo.janus }
+  - request: ping
+    expect: { echo: { janus: "\${x}" } }
+`;
 
 describe('Janus version ranges', function () {
   it('parse comparators, alternatives and bare versions', function () {
@@ -144,6 +152,53 @@ steps:
       - request: { janus: ping, transaction: same }
       - request: { janus: ping, transaction: same }
 `,
+    // A marked step the scenario itself made impossible: none of these failures is the server's word.
+    'own-unsaved.yaml': `name: a marked step reads a value saved only on other versions
+${UNSAVED}    known_bug: { what: made up, janus: "1.4.1" }
+`,
+    'own-no-session.yaml': `name: a marked step needs a session the client has not
+steps:
+  - request: keepalive
+    known_bug: { what: made up, janus: "1.4.1" }
+`,
+    'own-version-gap.yaml': `name: a marked step whose $janus says nothing for the server
+steps:
+  - request: ping
+    expect: { echo: { janus: { $janus: { ">=9.0.0": ping } } } }
+    known_bug: { what: made up, janus: "1.4.1" }
+`,
+    'own-wait-version-gap.yaml': `name: a marked wait whose $janus says nothing for the server
+steps:
+  - request: create
+  - wait: { janus: { $janus: { ">=9.0.0": event } } }
+    within: 200ms
+    known_bug: { what: made up, janus: "1.4.1" }
+`,
+    'own-wait-closed.yaml': `name: a marked wait on a connection the scenario closed
+steps:
+  - request: create
+  - close: true
+  - wait: { janus: event }
+    within: 200ms
+    known_bug: { what: made up, janus: "1.4.1" }
+`,
+    'own-reopen-open.yaml': `name: a marked reopen of a connection that is open
+steps:
+  - request: create
+  - reopen: true
+    known_bug: { what: made up, janus: "1.4.1" }
+`,
+    'own-concurrently.yaml': `name: a marked concurrently whose first request mismatches and second is impossible
+steps:
+  - concurrently:
+      - request: ping
+        expect: ${FAILS}
+      - request: keepalive
+    known_bug: { what: made up, janus: "1.4.1" }
+`,
+    'own-scenario.yaml': `name: a marked scenario reading a value it never saved
+known_bug: { what: made up, janus: "1.4.1" }
+${UNSAVED}`,
     'gated-away.yaml': `name: every step for other versions
 steps:
   - request: ping
@@ -263,6 +318,26 @@ steps:
       assert.equal(result.knownIssue, undefined, file);
       assert.match(result.failure!.summary, /another request sent with transaction "same" still waits for its reply/, file);
     }
+  });
+
+  it('a known bug mark never takes for the bug a step the scenario made impossible: a value never saved, no session, a $janus without the version, a wait on its closed connection', async function () {
+    const cases: Array<[string, RegExp]> = [
+      ['own-unsaved.yaml', /\$\{x\} has no value/],
+      ['own-no-session.yaml', /client main has no session yet/],
+      ['own-version-gap.yaml', /did not match; the pattern says nothing for this server: \$janus expects a value for Janus >=9\.0\.0; none covers 1\.4\.1/],
+      ['own-wait-version-gap.yaml', /the pattern says nothing for this server/],
+      ['own-wait-closed.yaml', /no message matching the pattern arrived within 200ms \(none arrived\); client main's connection is closed by the client/],
+      ['own-reopen-open.yaml', /connection is open: only a closed connection can be reopened/],
+      ['own-concurrently.yaml', /did not match.*also failed: main keepalive \(line 6\): client main has no session yet/],
+      ['own-scenario.yaml', /\$\{x\} has no value/],
+    ];
+    const wrong: string[] = [];
+    for (const [file, why] of cases) {
+      const result = await run(file, '1.4.1');
+      if (result.status !== 'failed' || result.knownIssue !== undefined) wrong.push(`${file}: ${result.status} (${result.skipReason ?? result.failure?.summary})`);
+      else if (!why.test(result.failure!.summary)) wrong.push(`${file}: "${result.failure!.summary}" does not say ${why}`);
+    }
+    assert.deepEqual(wrong, []);
   });
 
   it('a known bug that no longer shows fails: fixed in this version, remove the mark', async function () {
