@@ -91,6 +91,8 @@ const SPARE_CONTROLLERS = 8;
 const FINISHED_KEPT = 1024;
 /** Kept for the requests that time out meanwhile; older ones can no longer explain anything. */
 const UNCORRELATED_KEPT = 20;
+/** How long Janus holds an HTTP long-poll with no event before answering it (a `keepalive`): a poll cut off is held as long. */
+const HELD_POLL_MS = 30_000;
 
 /** A request waiting for its outcome: its time limit and its caller's signal end it too. */
 class Pending {
@@ -206,6 +208,8 @@ export class JanusClient {
    * hands it the session's events, lost with the closed connection. A wait that times out names them.
    */
   readonly cutPolls = new Set<number>();
+  /** When each of `cutPolls` was cut: Janus answers a held poll by 30 s at the latest, and it takes no event after that. */
+  private readonly cutAt = new Map<number, number>();
   /** Sessions the server said it no longer has (an HTTP long-poll got 404): a wait that times out names them. */
   readonly goneSessions = new Set<number>();
   /**
@@ -333,7 +337,7 @@ export class JanusClient {
     this.stopKeepalives();
     this.closed = close;
     for (const sessionId of this.sessions) {
-      if (this.connection?.untrack?.(sessionId) === true && this.transport?.connection?.sessionsFollow === true) this.cutPolls.add(sessionId);
+      if (this.connection?.untrack?.(sessionId) === true && this.transport?.connection?.sessionsFollow === true) this.pollCut(sessionId);
       this.unbound.add(sessionId);
     }
     this.sessions.clear();
@@ -341,6 +345,37 @@ export class JanusClient {
     const fault = new ClosedConnection(close);
     for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault });
     for (const listener of [...this.closeListeners]) listener();
+  }
+
+  private pollCut(sessionId: number): void {
+    this.cutPolls.add(sessionId);
+    this.cutAt.set(sessionId, Date.now());
+  }
+
+  /** A claim (or the session's end) leaves no held poll to take its events. */
+  private pollNoLongerCut(sessionId: number): void {
+    this.cutPolls.delete(sessionId);
+    this.cutAt.delete(sessionId);
+  }
+
+  /**
+   * The sessions of this client whose events cannot reach its open connection now, each with
+   * why (for the one handle's session only, when the handle's session is known): over WebSocket
+   * one it kept through a close and has not claimed since (Janus binds a session to the
+   * connection that claims it, and drops the events of one bound to none); over HTTP one whose
+   * long-poll a close cut, not claimed since, while Janus may still hold that poll and give it
+   * the session's next events. A step asserting that no event comes would check nothing for them.
+   */
+  unreachableSessions(handleId?: number): Array<{ sessionId: number; why: string }> {
+    if (this.closed) return [];
+    const now = Date.now();
+    const held = [...this.cutPolls].filter((s) => now - (this.cutAt.get(s) ?? 0) < HELD_POLL_MS);
+    const all = [
+      ...[...this.unbound].map((sessionId) => ({ sessionId, why: 'the connection was reopened and the session not claimed since: Janus sends its events to no connection until a claim binds it to one' })),
+      ...held.filter((s) => !this.unbound.has(s)).map((sessionId) => ({ sessionId, why: 'a close cut its HTTP long-poll, which Janus holds (up to 30 s) and gives the session\'s next events, lost with the closed connection, until a claim' })),
+    ];
+    const ofHandle = handleId === undefined ? undefined : [...this.handles].find(([, handles]) => handles.has(handleId))?.[0];
+    return ofHandle === undefined ? all : all.filter((u) => u.sessionId === ofHandle);
   }
 
   /** The sessions left unbound by the close are this client's again, polled when events are wanted. */
@@ -355,6 +390,7 @@ export class JanusClient {
   /** Another client claimed or destroyed this session: it is no longer this one's to keep alive or clean up. */
   disown(sessionId: number): void {
     this.unbound.delete(sessionId);
+    this.pollNoLongerCut(sessionId);
     this.forgetSession(sessionId);
   }
 
@@ -792,6 +828,7 @@ export class JanusClient {
       // A claimed session's events now come to this connection, and it is ours to clean up.
       this.listen();
       this.unbound.delete(sessionId);
+      this.pollNoLongerCut(sessionId);
       this.sessions.add(sessionId);
       // Janus sends them to the claim's own channel: a long-poll held since before the claim
       // would wait out its 30 s for nothing (over HTTP). Its poll starts anew.
@@ -800,6 +837,7 @@ export class JanusClient {
       this.options.onSessionTaken?.(sessionId);
     } else if (this.options.api === 'janus' && verb === 'destroy' && sessionId !== undefined) {
       this.unbound.delete(sessionId);
+      this.pollNoLongerCut(sessionId);
       this.forgetSession(sessionId);
       this.options.onSessionTaken?.(sessionId);
     } else if (this.options.api === 'admin' && verb === 'destroy_session' && sessionId !== undefined) {

@@ -48,6 +48,13 @@ export const noEventStep: StepKind = {
         // A closed connection receives nothing: the window would pass having seen nothing at all.
         const before = closure();
         if (before) throw blind(`is ${describeClose(before)}`, before);
+        // Open, it may still be deaf to a session it kept through a close: no event of it could come either.
+        const handle = raw.handle === undefined ? undefined : actor.handles.get(raw.handle as string);
+        const [deaf, ...more] = janus.unreachableSessions(handle);
+        if (deaf) {
+          const also = more.length > 0 ? ` (and ${more.map((u) => u.sessionId).join(', ')})` : '';
+          throw new StepFailure('assertion', `no event of session ${deaf.sessionId}${also} could reach client ${client}: ${deaf.why}; no_event would check nothing for it: claim the session first`, { expected: raw.no_event, ownMistake: true });
+        }
         const seen = await watch();
         if (seen) throw mismatchFailure(`a message matching the pattern arrived within ${formatDuration(windowMs)}`, { expected: raw.no_event, actual: seen });
         if (janus.fault) throw new StepFailure('infrastructure', janus.fault.message);

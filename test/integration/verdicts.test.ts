@@ -7,6 +7,20 @@ import { runScenario } from '../../src/run/run-scenario.js';
 import { knownSchema } from '../../src/schemas/catalogue.js';
 import { FAILING_CASES, failingCaseFile } from '../support/failing-cases.js';
 
+/** Alice makes a session with an EchoTest handle and closes her connection (`then`: what she does next); bob sends her handle a message. */
+function aliceClosed(then: string): string {
+  return `requires: { janus: { reclaim_session_timeout: 10 } }
+clients: [alice, bob]
+steps:
+  - { request: create, client: alice }
+  - { request: { janus: attach, plugin: janus.plugin.echotest }, client: alice }
+  - { close: true, client: alice }
+${then}  - client: bob
+    request: { janus: message, session_id: "\${alice.session}", handle_id: "\${alice.handle}", body: { audio: true } }
+    expect: { janus: ack }
+`;
+}
+
 /**
  * Verdicts that were wrong: each scenario here has a known verdict, and the run's exit code and
  * failure text must say exactly that, over both transports.
@@ -72,18 +86,29 @@ steps:
         expect: { janus: pong }
 `,
     'closed-no-event.yaml': `name: no_event on a client whose connection is closed
-requires: { janus: { reclaim_session_timeout: 10 } }
-clients: [alice, bob]
-steps:
-  - { request: create, client: alice }
-  - { request: { janus: attach, plugin: janus.plugin.echotest }, client: alice }
-  - { close: true, client: alice }
-  - client: bob
-    request: { janus: message, session_id: "\${alice.session}", handle_id: "\${alice.handle}", body: { audio: true } }
-    expect: { janus: ack }
-  - client: alice
+${aliceClosed('')}  - client: alice
     no_event: {}
     for: 300ms
+`,
+    'reopened-no-event.yaml': `name: no_event on a reopened client that has not claimed its session, while bob makes it an event
+${aliceClosed('  - { reopen: true, client: alice }\n')}  - client: alice
+    no_event: { janus: event }
+    for: 1s
+`,
+    'claimed-no-event.yaml': `name: no_event on a reopened client once it claimed its session
+requires: { janus: { reclaim_session_timeout: 10 } }
+steps:
+  - request: create
+  - request: { janus: attach, plugin: janus.plugin.echotest }
+  - close: true
+  - reopen: true
+  - request: { janus: claim, session_id: "\${session}" }
+    at: root
+  - no_event: { janus: event }
+    for: 300ms
+  - request: { janus: message, body: { audio: true } }
+    expect: { janus: ack }
+  - wait: { janus: event, transaction: "\${transaction}" }
 `,
     'reused-transaction.yaml': `name: a transaction reused after its request ended at the ack
 steps:
@@ -164,6 +189,17 @@ steps:
     const run = await runCli(['run', files.path('closed-no-event.yaml'), '--transport', 'http,ws']);
     assert.equal(run.code, 1, run.stdout + run.stderr);
     assert.equal(run.stdout.match(/client alice's connection is closed by the client: no message could reach it/g)?.length, 2, run.stdout);
+    assert.match(run.stdout, /2 failing/);
+  });
+
+  it('a no_event on a reopened client fails while a session it kept cannot send it events (not claimed), and passes once claimed', async function () {
+    // It passed: over ws Janus drops the events of a session bound to no connection, over http the poll the close cut took the event.
+    const run = await runCli(['run', files.path('reopened-no-event.yaml'), files.path('claimed-no-event.yaml'), '--transport', 'http,ws']);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.equal(run.stdout.match(/no event of session \d+ could reach client alice: the connection was reopened and the session not claimed since/g)?.length, 1, run.stdout);
+    assert.equal(run.stdout.match(/no event of session \d+ could reach client alice: a close cut its HTTP long-poll/g)?.length, 1, run.stdout);
+    assert.equal(run.stdout.match(/reopened-no-event\.yaml:12:5/g)?.length, 2, run.stdout);
+    assert.match(run.stdout, /2 passing/);
     assert.match(run.stdout, /2 failing/);
   });
 

@@ -15,7 +15,7 @@ import { stepContext } from '../support/step-context.js';
 function receivingClient(): { client: JanusClient; receive(msg: JanusMessage): void } {
   const arrivals = new Arrivals();
   const mailbox = new Mailbox();
-  const client = { fault: undefined, arrivals, mailbox } as unknown as JanusClient;
+  const client = { fault: undefined, arrivals, mailbox, unreachableSessions: () => [] } as unknown as JanusClient;
   return {
     client,
     receive(msg) {
@@ -100,7 +100,7 @@ describe('no_event: a connection that receives nothing checks nothing', function
   it('fails on a connection closed during its window', async function () {
     const s = noEventScenario();
     const mailbox = new Mailbox();
-    const client = { fault: undefined, arrivals: new Arrivals(), mailbox, closed: undefined } as unknown as JanusClient;
+    const client = { fault: undefined, arrivals: new Arrivals(), mailbox, closed: undefined, unreachableSessions: () => [] } as unknown as JanusClient;
     const look = mailbox.peek.bind(mailbox);
     mailbox.peek = (accepts) => {
       setImmediate(() => Object.assign(client, { closed: { by: 'server', code: 1001 } }));
@@ -114,7 +114,7 @@ describe('no_event: a connection that receives nothing checks nothing', function
 
   it('passes on an open connection that receives nothing', async function () {
     const s = noEventScenario();
-    const client = { fault: undefined, arrivals: new Arrivals(), mailbox: new Mailbox() } as unknown as JanusClient;
+    const client = { fault: undefined, arrivals: new Arrivals(), mailbox: new Mailbox(), unreachableSessions: () => [] } as unknown as JanusClient;
     assert.equal(await failureOf(s, client), undefined);
   });
 });
