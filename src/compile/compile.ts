@@ -1,11 +1,11 @@
 import { closestName, HINTED_PER_FILE, type Diagnostic } from '../core/diagnostic.js';
 import { checkDuration } from '../core/duration.js';
-import type { DocPath, SourceSpan } from '../core/source.js';
+import { formatSpan, type DocPath, type SourceSpan } from '../core/source.js';
 import type { YamlSource } from '../load/yaml-source.js';
 import { createPatternCompiler, hasKeyPlaceholder, KEY_PLACEHOLDER_HINT, type ErrorCodeNames } from '../match/compile-pattern.js';
 import type { Template } from '../match/contract.js';
 import { everyStep, type CompiledStep, type KnownBug, type StepCompiler } from '../steps/contract.js';
-import { describeRange, parseVersionRange, type VersionRange } from '../core/version-range.js';
+import { describeRange, parseVersionRange, rangesMeet, type VersionRange } from '../core/version-range.js';
 import { getStepKind } from '../steps/registry.js';
 import { Includes, type IncludeHost, type LoadedFragment } from './include.js';
 import { checkMessageTypes } from './message-types.js';
@@ -318,11 +318,37 @@ class ScenarioCompiler implements IncludeHost {
     if (bug && this.inCleanup) {
       this.diagnostics.push({ span: src.spanOf([...path, 'known_bug'], { key: true }), message: 'known_bug does nothing on a cleanup step: a cleanup failure is never the bug showing, and a pass never says the bug is gone', hint: 'mark the step under `steps:` that shows the bug, or the scenario' });
     }
-    return list.map((s) => ({
+    const out = list.map((s) => ({
       ...s,
       ...(range && { janus: [range, ...(s.janus ?? [])], title: `${s.title} (expects Janus ${describeRange(range)} behaviour)` }),
       ...(bug && kind !== 'include' && { knownBug: bug }),
     }));
+    this.checkRunsSomewhere(src, path, list, out, bug !== undefined && kind !== 'include');
+    return out;
+  }
+
+  /**
+   * A step no version runs (an include's range and its fragment step's have none in common), or
+   * a known_bug mark on versions its step never runs on (it could neither show nor be found gone),
+   * checks nothing on any server, without a word: a load error where the range or mark is written
+   * that leaves no version. `before`, `after`: the steps without and with this step's conditions.
+   */
+  private checkRunsSomewhere(src: YamlSource, path: DocPath, before: CompiledStep[], after: CompiledStep[], marked: boolean): void {
+    const where = (s: CompiledStep): string => `${s.title} (${formatSpan(s.span)})`;
+    const ranges = (s: CompiledStep): string => (s.janus ?? []).map((r) => `"${r.text}"`).join(' and ');
+    const dead = after.filter((s, i) => s.janus && rangesMeet(before[i]!.janus ?? []) && !rangesMeet(s.janus));
+    if (dead.length > 0) {
+      this.diagnostics.push({ span: src.spanOf([...path, 'janus']), message: `janus: no version is in all of ${ranges(dead[0]!)}: ${where(dead[0]!)}${dead.length > 1 ? ` and ${dead.length - 1} more step(s)` : ''} would never run`, hint: 'give the include a range its steps share, or leave it out' });
+    }
+    const unjudged = after.filter((s, i) => {
+      const was = before[i]!;
+      const fine = marked || !was.knownBug || rangesMeet([...(was.janus ?? []), was.knownBug.janus]);
+      return s.knownBug && fine && !dead.includes(s) && !rangesMeet([...(s.janus ?? []), s.knownBug.janus]);
+    });
+    if (unjudged.length > 0) {
+      const s = unjudged[0]!;
+      this.diagnostics.push({ span: src.spanOf([...path, marked ? 'known_bug' : 'janus'], { key: marked }), message: `known_bug: the mark is for Janus "${s.knownBug!.janus.text}", and its step runs only on ${ranges(s)}: ${where(s)} could neither show the bug nor find it gone`, hint: 'mark the versions the step runs on, or move the mark to the step of the other versions' });
+    }
   }
 
   /** What a step kind compiles one step with: spans, errors, placeholders and patterns, against this document. */

@@ -74,6 +74,14 @@ function holds(c: Comparator, version: string): boolean {
   }
 }
 
+/** Whether some version is in every one of the ranges (a step's own, those of the includes around it, its known_bug mark's). */
+export function rangesMeet(ranges: readonly VersionRange[]): boolean {
+  let meets: Comparator[][] = [[]];
+  // One alternative of each range at a time, dropping the conjunctions that already exclude every version.
+  for (const range of ranges) meets = meets.flatMap((all) => range.alternatives.map((a) => [...all, ...a])).filter((all) => !isEmpty(all));
+  return meets.length > 0;
+}
+
 /** A conjunction no version satisfies (>=1.4 <1.3): its lower bound is above its upper bound. */
 function isEmpty(all: Comparator[]): boolean {
   const lows = all.filter((c) => c.op === '>=' || c.op === '>' || c.op === '=');

@@ -129,6 +129,27 @@ cleanup:
     expect: ${PASSES}
     known_bug: { what: made up, janus: "1.4.1" }
 `,
+    'never-runs.yaml': `name: an include whose range leaves its step no version, and marks on versions their steps never run on
+steps:
+  - request: ping
+  - include: old.fragment.yaml
+    janus: ">=1.3.0"
+  - request: ping
+    janus: ">=1.3.0"
+    known_bug: { what: made up, janus: "1.1.2 || <1.2.0" }
+  - include: marked.fragment.yaml
+    janus: ">=1.3.0"
+  - include: marked.fragment.yaml
+    janus: "<1.3.0 || >=1.4.0"
+`,
+    'old.fragment.yaml': `steps:
+  - request: ping
+    janus: "<1.3.0"
+`,
+    'marked.fragment.yaml': `steps:
+  - request: ping
+    known_bug: { what: made up, janus: "<1.3.0" }
+`,
     'f.fragment.yaml': `steps:
   - request: ping
 `,
@@ -391,6 +412,12 @@ steps:
     const cleanup = load('bug-in-cleanup.yaml').diagnostics;
     assert.deepEqual(cleanup.map((d) => [d.span.line, d.span.col]), [[7, 5]]);
     assert.match(cleanup[0]!.message, /known_bug does nothing on a cleanup step/);
+    // Each loaded and ran, checking nothing: the step on no version, the marks neither shown nor found gone.
+    const never = load('never-runs.yaml').diagnostics;
+    assert.deepEqual(never.map((d) => [d.span.line, d.span.col]), [[5, 12], [8, 5], [10, 12]]);
+    assert.match(never[0]!.message, /^janus: no version is in all of ">=1\.3\.0" and "<1\.3\.0": main ping .*old\.fragment\.yaml:2:5\) would never run/);
+    assert.match(never[1]!.message, /^known_bug: the mark is for Janus "1\.1\.2 \|\| <1\.2\.0", and its step runs only on ">=1\.3\.0"/);
+    assert.match(never[2]!.message, /^known_bug: the mark is for Janus "<1\.3\.0", and its step runs only on ">=1\.3\.0": .*marked\.fragment\.yaml:2:5\) could neither show the bug nor find it gone/);
   });
 });
 
