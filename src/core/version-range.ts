@@ -82,6 +82,25 @@ export function rangesMeet(ranges: readonly VersionRange[]): boolean {
   return meets.length > 0;
 }
 
+/** Whether every version in `range` is in one of `earlier`: a `$janus` case after them would never be chosen. */
+export function coveredBy(range: VersionRange, earlier: readonly VersionRange[]): boolean {
+  // Outside an alternative is below or above one of its comparators: each alternative's outside is a range of its own.
+  const outside = earlier.flatMap((r) => r.alternatives.map((all) => ({ text: '', alternatives: all.flatMap(negation) })));
+  return !rangesMeet([range, ...outside]);
+}
+
+/** The versions a comparator leaves out, as alternatives of one comparator each. */
+function negation(c: Comparator): Comparator[][] {
+  const { version } = c;
+  switch (c.op) {
+    case '>=': return [[{ op: '<', version }]];
+    case '>': return [[{ op: '<=', version }]];
+    case '<': return [[{ op: '>=', version }]];
+    case '<=': return [[{ op: '>', version }]];
+    case '=': return [[{ op: '<', version }], [{ op: '>', version }]];
+  }
+}
+
 /** A conjunction no version satisfies (>=1.4 <1.3): its lower bound is above its upper bound. */
 function isEmpty(all: Comparator[]): boolean {
   const lows = all.filter((c) => c.op === '>=' || c.op === '>' || c.op === '=');

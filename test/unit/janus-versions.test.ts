@@ -142,6 +142,15 @@ steps:
   - include: marked.fragment.yaml
     janus: "<1.3.0 || >=1.4.0"
 `,
+    'shadowed.yaml': `name: $janus cases an earlier range covers, beside cases it does not
+steps:
+  - request: ping
+    expect: { echo: { janus: { $janus: { ">=1.0.0": ping, ">=1.3.0": nope } } } }
+  - request: ping
+    expect: { echo: { janus: { $janus: { "<1.3.0 || >=1.4.0": ping, ">=1.3.0 <1.4.0": nope, "1.3.3": nope } } } }
+  - request: ping
+    expect: { echo: { janus: { $janus: { "1.1.2": ping, "<1.1.2 || >1.1.2": ping } } } }
+`,
     'old.fragment.yaml': `steps:
   - request: ping
     janus: "<1.3.0"
@@ -412,6 +421,11 @@ steps:
     const cleanup = load('bug-in-cleanup.yaml').diagnostics;
     assert.deepEqual(cleanup.map((d) => [d.span.line, d.span.col]), [[7, 5]]);
     assert.match(cleanup[0]!.message, /known_bug does nothing on a cleanup step/);
+    // A case after ranges that hold all its versions was never chosen: its pattern checked nothing.
+    const shadowed = load('shadowed.yaml').diagnostics;
+    assert.deepEqual(shadowed.map((d) => d.span.line), [4, 6]);
+    assert.match(shadowed[0]!.message, /^\$janus: ">=1\.3\.0" is never chosen: every version in it is in a range before it \(">=1\.0\.0"\)/);
+    assert.match(shadowed[1]!.message, /^\$janus: "1\.3\.3" is never chosen/);
     // Each loaded and ran, checking nothing: the step on no version, the marks neither shown nor found gone.
     const never = load('never-runs.yaml').diagnostics;
     assert.deepEqual(never.map((d) => [d.span.line, d.span.col]), [[5, 12], [8, 5], [10, 12]]);

@@ -1,4 +1,4 @@
-import { caseForVersion, describeRange, isVersion, parseVersionRange, type VersionRange } from '../../core/version-range.js';
+import { caseForVersion, coveredBy, describeRange, isVersion, parseVersionRange, type VersionRange } from '../../core/version-range.js';
 import { described, NoVersionCase, type DescribedMatcher, type MatchRuntime, type OperatorDefinition } from '../contract.js';
 
 /**
@@ -20,6 +20,11 @@ export const janusVersionOperator: OperatorDefinition = {
       if ('problem' in parsed) {
         compiler.error([...path, key], `$janus: ${parsed.problem}`);
         continue;
+      }
+      // The first range a version is in wins: one whose versions all come before would never be checked.
+      const earlier = cases.map((c) => c.range);
+      if (earlier.length > 0 && coveredBy(parsed.range, earlier)) {
+        compiler.error([...path, key], `$janus: "${parsed.range.text}" is never chosen: every version in it is in a range before it (${earlier.map((r) => `"${r.text}"`).join(', ')}), and the first range a version is in wins; put the narrower range first`);
       }
       cases.push({ range: parsed.range, matcher: compiler.compile(pattern, [...path, key], exact) });
     }
