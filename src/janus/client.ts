@@ -105,6 +105,8 @@ class Pending {
   /** The session the request names, in its route or its text. */
   private readonly addressed?: number;
   ack?: JanusMessage;
+  /** An event answering it came while it waited for its ack (it went to the mailbox): once acked, it owes none. */
+  eventSeen = false;
   /** Whether the transport's send settled: the exchange's signal speaks of it until then. */
   sendOver = false;
   resolve!: (outcome: RequestOutcome) => void;
@@ -188,6 +190,13 @@ export class JanusClient {
    * answer to it is the server's mistake, a late one to a request given up is not.
    */
   private readonly finished = new RecentMap<string | null>(FINISHED_KEPT);
+  /**
+   * Plugin messages that ended at their ack before their event came, by transaction: the next
+   * event naming that transaction from their handle is theirs (a plugin answers a handle's
+   * messages in turn), for the mailbox, even when a later request reuses the transaction on the
+   * same handle; taken for that request's answer, it passed on the earlier one's result.
+   */
+  private readonly owed = new Map<string, Pending[]>();
   /** Replies whose transaction named no waiting request, newest last, with a running count. */
   private readonly uncorrelated: JanusMessage[] = [];
   /** @internal read by Pending */
@@ -694,7 +703,8 @@ export class JanusClient {
     const tx = typeof msg.transaction === 'string' ? msg.transaction : undefined;
     if (direct && tx !== undefined && direct.transaction !== undefined && tx !== direct.transaction) return this.misaddressed(msg, direct, tx);
     const named = tx !== undefined ? this.pending.get(tx) : undefined;
-    const waiting = named && (verb !== 'event' || named.answeredBy(msg)) ? named : undefined;
+    const late = verb === 'event' && tx !== undefined && this.owed.size > 0 && this.payOwed(msg, tx);
+    const waiting = named && (verb !== 'event' || (!late && named.answeredBy(msg))) ? named : undefined;
     // Pushed, or the body of a POST whose request a pushed copy answered first: the order they come in tells nothing.
     if (!waiting && tx !== undefined && ANSWER_VERBS.has(verb ?? '')) {
       const answered = this.finished.get(tx);
@@ -708,19 +718,44 @@ export class JanusClient {
         pending.ack = msg;
         // What an ack announces comes as an event; a keepalive's ack announces nothing.
         if (pending.verb !== 'keepalive' && pending.until === 'final') this.pollFor(pending);
-        if (pending.until === 'ack') pending.done({ exchange: { transaction: tx, reply: msg, ack: msg } });
+        if (pending.until === 'ack') {
+          if (pending.verb === 'message' && !pending.eventSeen) this.owe(pending);
+          pending.done({ exchange: { transaction: tx, reply: msg, ack: msg } });
+        }
         return;
       }
       if (verb !== 'event' || pending.until === 'final') {
         pending.done({ exchange: { transaction: tx, reply: msg, ack: pending.ack } });
         return;
       }
+      pending.eventSeen = true;
     }
     // A late ack for a request that already ended is part of that exchange, not an event.
     if (verb === 'ack' && tx !== undefined && this.finished.has(tx)) return this.passedBy(bytes);
     if (REPLY_VERBS.has(verb ?? '') && (tx === undefined || !this.finished.has(tx))) this.noteUncorrelated(msg);
     this.inbox.put(msg, bytes);
     this.checkFlood();
+  }
+
+  /** A plugin message acked before its event: the event it owes is kept for the mailbox (see `owed`). */
+  private owe(pending: Pending): void {
+    const tx = pending.transaction;
+    if (tx === undefined) return;
+    const list = this.owed.get(tx);
+    if (list) list.push(pending);
+    else this.owed.set(tx, [pending]);
+    // Events a plugin never sends must not pile up: the oldest debts are dropped.
+    if (this.owed.size > FINISHED_KEPT) this.owed.delete(this.owed.keys().next().value!);
+  }
+
+  /** Whether an event is one that an acked request still owed (then no longer owed). */
+  private payOwed(msg: JanusMessage, tx: string): boolean {
+    const list = this.owed.get(tx);
+    const at = list ? list.findIndex((p) => p.answeredBy(msg)) : -1;
+    if (at < 0) return false;
+    list!.splice(at, 1);
+    if (list!.length === 0) this.owed.delete(tx);
+    return true;
   }
 
   /** A message no request or step takes, left out of the mailbox: it counts toward its limits all the same. */

@@ -123,6 +123,27 @@ steps:
   - request: { janus: message, body: {}, transaction: t1 }
     handle: b
 `,
+    'reused-transaction-same-handle.yaml': `name: a transaction reused on the same handle after its request ended at the ack
+steps:
+  - request: create
+  - request: { janus: attach, plugin: janus.plugin.echotest }
+  - request: { janus: message, body: { audio: true }, transaction: t1 }
+    expect: { janus: ack }
+  - request: { janus: message, body: {}, transaction: t1 }
+`,
+    'reused-transaction-answered.yaml': `name: a transaction reused on the same handle gets its own event, the earlier one's goes to the mailbox
+steps:
+  - request: create
+  - request: { janus: attach, plugin: janus.plugin.echotest }
+  - request: { janus: message, body: { audio: true }, transaction: t1 }
+    expect: { janus: ack }
+  - request: { janus: message, body: { video: true }, transaction: t1 }
+    expect: { janus: event, plugindata: { data: { result: ok } } }
+  - wait: { janus: event, transaction: t1 }
+    within: 2s
+  - no_event: { transaction: t1 }
+    for: 0ms
+`,
     'slow-reply.yaml': `name: a reply slower than the step allows
 steps:
   - request: create
@@ -183,6 +204,16 @@ steps:
     assert.equal(run.code, 1, run.stdout + run.stderr);
     assert.equal(run.stdout.match(/main message got a plugin error: 413 \(ECHOTEST_INVALID_ELEMENT\)/g)?.length, 2, run.stdout);
     assert.equal(run.stdout.match(/reused-transaction\.yaml:11:5/g)?.length, 2, run.stdout);
+  });
+
+  it('a request reusing on the same handle the transaction of one that ended at its ack gets its own event, over both transports', async function () {
+    // Over http it passed: the earlier message's event, still queued when the second was acked, was taken for its answer.
+    const run = await runCli(['run', files.path('reused-transaction-same-handle.yaml'), files.path('reused-transaction-answered.yaml'), ...janusUrls(), '--transport', 'http,ws']);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.equal(run.stdout.match(/main message got a plugin error: 413 \(ECHOTEST_INVALID_ELEMENT\)/g)?.length, 2, run.stdout);
+    assert.equal(run.stdout.match(/reused-transaction-same-handle\.yaml:7:5/g)?.length, 2, run.stdout);
+    assert.match(run.stdout, /2 passing/);
+    assert.match(run.stdout, /2 failing/);
   });
 
   it('a no_event on a closed connection fails instead of passing having seen nothing', async function () {
