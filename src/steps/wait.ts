@@ -64,11 +64,14 @@ export const waitStep: StepKind = {
           // Why nothing came, when it could not: a closed connection receives nothing.
           const closed = janus.closed ? `; client ${client}'s connection is ${describeClose(janus.closed)}, so nothing could arrive` : '';
           const taken = closest ? '' : takenBefore(janus.arrivals.messages, janus.mailbox.leftovers(), accepts);
-          const summary = `no message matching the pattern arrived within ${formatDuration(limit)}${closest ? '; the closest one is shown' : taken || nothingFrom(raw.handle as string | undefined, janus.mailbox.leftovers().length)}${closed}${sessionsGone(janus.goneSessions)}${pollsCut(janus.cutPolls)}`;
+          // Sessions kept through a close and not claimed (a cut HTTP poll is said by pollsCut).
+          const unclaimed = janus.unreachableSessions(raw.handle === undefined ? undefined : actor.handles.get(raw.handle as string)).filter((u) => !janus.cutPolls.has(u.sessionId));
+          const deaf = unclaimed.map((u) => `; no event of session ${u.sessionId} could reach client ${client}: ${u.why}`).join('');
+          const summary = `no message matching the pattern arrived within ${formatDuration(limit)}${closest ? '; the closest one is shown' : taken || nothingFrom(raw.handle as string | undefined, janus.mailbox.leftovers().length)}${closed}${deaf}${sessionsGone(janus.goneSessions)}${pollsCut(janus.cutPolls)}`;
           const details = { expected: raw.wait, actual: closest?.message, mismatches: closest?.mismatches };
           // None came to a connection the scenario closed, where nothing could: its doing, not the
           // server's silence (closed by the server, a bug may show so).
-          if (!closest || !sameType(closest.mismatches)) throw new StepFailure('assertion', summary, { ...details, ownMistake: janus.closed?.by === 'client' });
+          if (!closest || !sameType(closest.mismatches)) throw new StepFailure('assertion', summary, { ...details, ownMistake: janus.closed?.by === 'client' || unclaimed.length > 0 });
           // A message of the awaited type came with other contents: it is the one this step waited
           // for, taken and bound as far as it goes, so a run that goes on after mismatches can.
           await janus.mailbox.take((m) => m === closest.message, 0);

@@ -95,6 +95,11 @@ ${aliceClosed('  - { reopen: true, client: alice }\n')}  - client: alice
     no_event: { janus: event }
     for: 1s
 `,
+    'reopened-wait.yaml': `name: a wait on a reopened client that has not claimed its session
+${aliceClosed('  - { reopen: true, client: alice }\n')}  - client: alice
+    wait: { janus: event }
+    within: 1s
+`,
     'claimed-no-event.yaml': `name: no_event on a reopened client once it claimed its session
 requires: { janus: { reclaim_session_timeout: 10 } }
 steps:
@@ -232,6 +237,14 @@ steps:
     assert.equal(run.stdout.match(/reopened-no-event\.yaml:12:5/g)?.length, 2, run.stdout);
     assert.match(run.stdout, /2 passing/);
     assert.match(run.stdout, /2 failing/);
+  });
+
+  it('a wait on a reopened client that has not claimed its session says why no event could come', async function () {
+    // Over ws it said only "none arrived".
+    const run = await runCli(['run', files.path('reopened-wait.yaml'), '--transport', 'http,ws']);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stdout, /none arrived\); no event of session \d+ could reach client alice: the connection was reopened and the session not claimed since/);
+    assert.match(run.stdout, /none arrived\); over HTTP, a close cut the long-poll of session \d+/);
   });
 
   it('every scenario built to fail fails, over http and ws, at its step and saying why', async function () {

@@ -27,7 +27,7 @@ describe('a wait for one handle\'s message that does not come', function () {
     for (const m of stored) mailbox.put(m);
     const arrivals = new Arrivals();
     for (const m of [...takenBefore, ...stored]) arrivals.record(m);
-    const client = { fault: undefined, arrivals, mailbox, goneSessions: new Set(), cutPolls: new Set() } as unknown as JanusClient;
+    const client = { fault: undefined, arrivals, mailbox, goneSessions: new Set(), cutPolls: new Set(), unreachableSessions: () => [] } as unknown as JanusClient;
     const { ctx } = stepContext(r.scenarios[0]!, client, { actor: { handles: new Map([['e', 77]]) } });
     const failure = await r.scenarios[0]!.steps[1]!.execute(ctx).then(() => undefined, (e: unknown) => e);
     assert.ok(failure instanceof StepFailure, String(failure));
