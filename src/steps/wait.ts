@@ -1,4 +1,5 @@
 import { formatDuration } from '../core/duration.js';
+import { isRecord, ownValue } from '../core/own.js';
 import { describeClose } from '../janus/client.js';
 import type { JanusMessage } from '../protocol/messages.js';
 import type { Mismatch } from '../match/contract.js';
@@ -11,6 +12,11 @@ export function compileEventFilter(raw: Record<string, unknown>, cc: StepCompile
   const handle = raw.handle as string | undefined;
   if (handle !== undefined && !cc.knowsHandle(client, handle)) {
     cc.error(['handle'], `no handle named "${handle}" for client ${client}: name one with \`as: ${handle}\` on an attach step first`);
+  }
+  // A session's `timeout` names no handle: filtered by one, a no_event would pass having seen none, a wait could only time out.
+  const pattern = raw.wait ?? raw.no_event;
+  if (handle !== undefined && isRecord(pattern) && ownValue(pattern, 'janus') === 'timeout') {
+    cc.error(['handle'], `\`handle: ${handle}\` keeps only messages from that handle, and a \`timeout\` event comes from the session, with no sender: no message could pass; leave \`handle\` out`);
   }
   return (actor: Actor): ((msg: JanusMessage) => boolean) => {
     if (handle === undefined) return () => true;

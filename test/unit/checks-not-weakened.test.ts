@@ -224,6 +224,19 @@ describe('keys that would check nothing, or be ignored, do not load', function (
     });
   });
 
+  describe('handle: on a wait or no_event for a timeout, which names no handle', function () {
+    const named = '  - request: create\n  - request: { janus: attach, plugin: janus.plugin.echotest }\n    as: e\n';
+    it('a no_event: it would pass having seen none', function () {
+      at(problems(files, 'timeout-no-event', `${named}  - no_event: { janus: timeout }\n    handle: e\n    for: 1s\n`), 7, /^7:13 `handle: e` keeps only messages from that handle, and a `timeout` event comes from the session, with no sender/);
+    });
+    it('a wait: it could only time out', function () {
+      at(problems(files, 'timeout-wait', `${named}  - wait: { janus: timeout }\n    handle: e\n`), 7, /a `timeout` event comes from the session/);
+    });
+    it('without handle, or for events a handle sends, it loads', function () {
+      assert.deepEqual(problems(files, 'timeout-ok', `${named}  - no_event: { janus: timeout }\n    for: 1ms\n  - no_event: { janus: hangup }\n    handle: e\n    for: 1ms\n`), []);
+    });
+  });
+
   describe('a wait, no_event or order of a client that has sent no request', function () {
     it('a wait first: it could only time out', function () {
       at(problems(files, 'wait-first', '  - wait: { janus: event }\n  - request: create\n'), 3, /^3:5 wait: client main has sent no request before this step, so it has no session and no events: nothing can arrive/);
