@@ -10,7 +10,7 @@ import { checkDuration, DURATION_PATTERN } from '../core/duration.js';
 import { transportRegistry } from '../transports/registry.js';
 import { fragmentSchema, NAME_PATTERN, scenarioSchema } from './scenario-schema.js';
 import { SAVE_PATH_PATTERN } from '../steps/common.js';
-import { JANUS_VERBS } from '../schemas/modules.js';
+import { requestFieldHint, topListHint, typeHint } from './hints.js';
 import type { DocPath } from '../core/source.js';
 import type { YamlSource } from '../load/yaml-source.js';
 
@@ -164,89 +164,6 @@ const PATTERN_PHRASES: Record<string, string> = {
   [SAVE_PATH_PATTERN]: 'a path into the message like data.id or plugindata.data.list[0].room',
 };
 const DURATION_PHRASE = PATTERN_PHRASES[DURATION_PATTERN]!;
-
-/** What a value of the wrong type most likely meant: the first of the hints that knows. */
-function typeHint(path: DocPath, expected: string, data: unknown): string | undefined {
-  for (const hint of [layoutHint, patternHint, bareStepHint, saveHint]) {
-    const text = hint(path, expected, data);
-    if (text !== undefined) return text;
-  }
-  return undefined;
-}
-
-/**
- * The YAML slips behind most wrong types, said where they happen: `request:create` (no space
- * after the colon: one string), a key with nothing indented under it (null), items written
- * without their `- ` (a map where a list goes).
- */
-function layoutHint(_path: DocPath, expected: string, data: unknown): string | undefined {
-  if (expected === 'object' && typeof data === 'string' && /^[\w$.-]+:\S/.test(data)) return `a key needs a space after its colon: "${data.replace(':', ': ')}"`;
-  if (expected === 'object' && data === null) return 'nothing is written under it: the lines that belong to it go indented further than the key';
-  if (expected === 'array' && typeof data === 'object' && data !== null) return 'each item of a list starts with "- "';
-  // `clients: alice, bob`: YAML reads one string; a list is written in brackets.
-  if (expected === 'array' && typeof data === 'string') return `a list is written in brackets: [${data.split(',').map((s) => s.trim()).filter(Boolean).join(', ')}], or an item a line, each starting with "- "`;
-  return undefined;
-}
-
-/** Fields of a Janus request that a new user may write beside `request:` instead of in it. */
-const REQUEST_FIELDS = new Set(['plugin', 'body', 'jsep', 'opaque_id', 'session_id', 'handle_id', 'transaction', 'apisecret', 'token', 'candidate', 'candidates', 'loop_index', 'force_bundle', 'force_rtcp_mux']);
-
-/**
- * `plugin:` (or `body:`, `jsep:`) under a request step's `request: attach`, on the step's level:
- * it belongs to the request the step sends, written as a mapping.
- */
-function requestFieldHint(key: string, step: unknown): string | undefined {
-  if (!REQUEST_FIELDS.has(key) || step === null || typeof step !== 'object') return undefined;
-  const { request, [key]: value } = step as Record<string, unknown>;
-  if (request === undefined) return undefined;
-  const json = JSON.stringify(value) ?? '';
-  const written = typeof value === 'string' ? value : json.length <= 60 ? json : '...';
-  const verb = typeof request === 'string' ? `janus: ${request}` : '...';
-  return `"${key}" is a field of the request Janus gets: write it inside the request, request: { ${verb}, ${key}: ${written} }`;
-}
-
-/**
- * A step written as a bare word (`- create`, `- sleep 1s`): a step is a mapping of its kind to
- * its value; a Janus verb is sent by a request step.
- */
-function bareStepHint(path: DocPath, _expected: string, data: unknown): string | undefined {
-  const list = path[path.length - 2];
-  if (typeof data !== 'string' || typeof path[path.length - 1] !== 'number' || (list !== 'steps' && list !== 'cleanup')) return undefined;
-  const [word = '', ...rest] = data.trim().split(/\s+/);
-  if (stepKinds().some((k) => k.key === word)) return `a step is a mapping of its kind to its value: - ${word}: ${rest.join(' ') || '...'}`;
-  if (JANUS_VERBS.includes(word.toLowerCase())) return `a step is a mapping: a request Janus gets is sent by - request: ${word}`;
-  return undefined;
-}
-
-/** `save: session_id`: what to save is a mapping of names to paths in the message. */
-function saveHint(path: DocPath, _expected: string, data: unknown): string | undefined {
-  if (path[path.length - 1] !== 'save' || typeof data !== 'string') return undefined;
-  return `save takes a name for each value and where it is in the message: save: { ${/^[A-Za-z_][\w-]*$/.test(data) ? data : 'name'}: data.id }`;
-}
-
-/** The keys whose value is a pattern a message must match. */
-const PATTERN_KEYS = new Set(['expect', 'wait', 'no_event']);
-
-/**
- * A pattern written as a bare word (`expect: success`, `wait: webrtcup`) or a bare placeholder:
- * a pattern is a mapping of the fields to match, and the word was most likely the verb.
- */
-function patternHint(path: DocPath, _expected: string, data: unknown): string | undefined {
-  const key = path[path.length - 1];
-  if (typeof key !== 'string' || !PATTERN_KEYS.has(key) || typeof data !== 'string') return undefined;
-  if (/^[A-Za-z_]+$/.test(data)) return `a pattern is a mapping of the fields the message must have: ${key}: { janus: ${data} }`;
-  return `a pattern is a mapping of the fields the message must have (${key}: { janus: success }); a placeholder stands for a field's value (${key}: { error: "\${saved_error}" })`;
-}
-
-/**
- * A file that is a list: several scenarios written in one file, or steps without the scenario
- * around them. Each says what the file should be instead.
- */
-function topListHint(items: unknown[], fragment: boolean): string {
-  const isMap = (item: unknown): item is Record<string, unknown> => item !== null && typeof item === 'object' && !Array.isArray(item);
-  if (items.some((item) => isMap(item) && ('steps' in item || 'name' in item))) return `a file holds one ${fragment ? 'fragment' : 'scenario'}: put each item of the list in a file of its own`;
-  return fragment ? 'a fragment is a mapping: put the steps under steps:' : 'a scenario is a mapping: give it a name: and put the steps under steps:';
-}
 
 function describe(e: ErrorObject, path: DocPath, source: YamlSource, where: string, base: DocPath): Diagnostic {
   const at = label(path, base, where);
