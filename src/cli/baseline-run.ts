@@ -51,6 +51,8 @@ export async function runForBaseline(args: string[], command: string, io: Io, su
   // A baseline is of the whole suite on one server: a share of it, or a listing, is not one.
   if (settings.shard) throw new UsageError(`${command} runs the whole suite: --shard is for run`);
   if (settings.list) throw new UsageError(`${command} runs the suite: --list is for run`);
+  // A baseline needs every scenario's messages, a failing one's too: stopping at the first failure would leave the rest out.
+  if (settings.bail) throw new UsageError(`${command} runs every scenario to its end: --bail is for run`);
   const redactor = new Redactor([...Object.values(settings.secrets), ...[...settings.urls, ...settings.adminUrls].flatMap(urlSecrets)]);
   const colour = wantsColour(process.stdout, process.env, settings.colour);
   // A re-run writes no report of its own: the run's reports are of the run.

@@ -47,7 +47,9 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
   checkOutputFiles(reports, [{ option: '--baseline', path: own.baseline }]);
   // A bad baseline is bad input: said before any server is started. A named pipe or a device is not read at all.
   const problem = optionFileProblem(own.baseline, OPTION_FILE_LIMITS.baseline);
-  const old = problem ? { problem: `cannot read baseline ${own.baseline}: ${problem}` } : readBaseline(own.baseline);
+  // A first compare usually lacks the baseline itself: the command that writes one is named.
+  const firstTime = problem === 'no such file' ? ' (a baseline is written by janus-scenarios record [files] --out FILE, on the Janus to compare against)' : '';
+  const old = problem ? { problem: `cannot read baseline ${own.baseline}: ${problem}${firstTime}` } : readBaseline(own.baseline);
   if ('problem' in old) {
     io.err(`error: ${old.problem}`);
     return ExitCode.invalidInput;

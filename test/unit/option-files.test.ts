@@ -175,7 +175,7 @@ describe('files named by options', function () {
   it('compare --baseline: a device, a named pipe, a folder or a missing file is said in words, exit 2, before any server', async function () {
     const cases: Array<[string, string]> = [
       [join(dir, 'folder.json'), 'not a regular file (a folder)'],
-      [join(dir, 'nope.json'), 'no such file'],
+      [join(dir, 'nope.json'), 'no such file (a baseline is written by janus-scenarios record [files] --out FILE, on the Janus to compare against)'],
       ['/dev/zero', 'not a regular file (a character device)'],
       [fifo, 'not a regular file (a named pipe)'],
     ];
@@ -191,6 +191,16 @@ describe('files named by options', function () {
     const run = await cli(['compare', scenario, '--baseline', cut, '--url', 'http://127.0.0.1:9/janus']);
     assert.equal(run.code, 2, run.stderr);
     assert.equal(run.stderr, `error: ${cut}:2:12: not JSON: expected a value (a string in double quotes, a number, true, false, null, { or [), found the end of the file\n`);
+  });
+
+  it('record and compare refuse --bail (a baseline needs every scenario to its end), exit 2 before any server', async function () {
+    const scenario = file('bail.yaml', 'name: bail\nsteps:\n  - request: ping\n');
+    const baseline = file('bail-baseline.json', JSON.stringify({ format: 'janus-scenarios-baseline', version: 2, tool: { name: 'janus-scenarios', version: '0' }, recordedAt: '', inventory: {}, tests: [] }));
+    for (const command of [['record', '--out', join(dir, 'bail-out.json')], ['compare', '--baseline', baseline]]) {
+      const run = await cli([command[0]!, scenario, ...command.slice(1), '--bail', '--url', 'http://127.0.0.1:9/janus']);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, new RegExp(`^error: ${command[0]} runs every scenario to its end: --bail is for run$`, 'm'));
+    }
   });
 
   it('compare --baseline whose tests, steps, messages or inventory are of another shape: which one, before the run (a crash after it, or nothing compared)', function () {
