@@ -10,10 +10,10 @@ import { cleanupWarnings, sessionsLeftLine } from '../report/warnings.js';
 import { wantsColour } from '../reporters/colour.js';
 import { randomSeed } from '../run/seeded.js';
 import { runSuite, type SuiteOutcome } from '../suite/run-suite.js';
-import { loadProjectConfig, mergeOptions } from './config.js';
+import { loadProjectConfig, mergeOptions, type ProjectConfig } from './config.js';
 import { loadScenarios } from './load-scenarios.js';
 import { guardOutput } from './output-guard.js';
-import { parseOptions, RUN_OPTIONS, runSettings, type RunSettings } from './options.js';
+import { parseOptions, RUN_OPTIONS, runSettings, type OptionValues, type RunSettings } from './options.js';
 import { withInterrupts } from './interrupts.js';
 import { loadTransportModules } from './transport-modules.js';
 import { chooseReporters, reporterFailures } from './reporters.js';
@@ -24,10 +24,24 @@ type Io = { out: (s: string) => void; err: (s: string) => void };
 export async function readRunSettings(args: string[], command: string): Promise<RunSettings> {
   const { values, positionals } = parseOptions(args, RUN_OPTIONS, command);
   const config = await loadProjectConfig(process.cwd(), values.config as string | undefined, RUN_OPTIONS);
-  const settings = runSettings(mergeOptions(values, config), positionals.length > 0 ? positionals : config.files ?? [], process.env);
+  const settings = fromConfigSaid(() => runSettings(mergeOptions(values, config), positionals.length > 0 ? positionals : config.files ?? [], process.env), values, config);
   await loadTransportModules(settings.transportModules);
   if (values.transport === undefined && config.values.transport !== undefined) checkConfigTransports(settings, config.source ?? 'the config file');
   return settings;
+}
+
+/**
+ * A value of the config file that the options refuse (`"timeout": 30`) is said with the file's
+ * name: the command line that is wrong holds no such option.
+ */
+function fromConfigSaid<T>(read: () => T, commandLine: OptionValues, config: ProjectConfig): T {
+  try {
+    return read();
+  } catch (e) {
+    const option = e instanceof UsageError ? /^--([\w-]+)\b/.exec(e.message)?.[1] : undefined;
+    if (option === undefined || commandLine[option] !== undefined || config.values[option] === undefined) throw e;
+    throw new UsageError(`${(e as UsageError).message} (from ${config.source ?? 'the config file'})`);
+  }
 }
 
 /**

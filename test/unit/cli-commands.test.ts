@@ -207,6 +207,9 @@ describe('CLI commands and options', function () {
         [{ 'janus-scenarios.config.json': '{"files": ["ping.yaml"], "admin-secret": "x"}' }, /cannot be set in a config file; give it on the command line or in the environment \(JANUS_ADMIN_SECRET\)/],
         [{ 'janus-scenarios.config.json': '{"files": ["ping.yaml"], "bail": "yes"}' }, /"bail" expects true or false/],
         [{ 'janus-scenarios.config.json': '{ nope' }, /^error: janus-scenarios\.config\.json:1:3: invalid JSON: expected a property name in double quotes, found "nope"$/m],
+        // A value the option refuses names the file it came from.
+        [{ 'janus-scenarios.config.json': '{"files": ["ping.yaml"], "timeout": 30}' }, /^error: --timeout: "30" would be 30 milliseconds: write 30s for seconds, or 30ms \(from janus-scenarios\.config\.json\)$/m],
+        [{ 'janus-scenarios.config.json': '{"files": ["ping.yaml"], "step-timeout": "soon"}' }, /^error: --step-timeout: expected a duration like .* \(from janus-scenarios\.config\.json\)$/m],
       ];
       for (const [files, expected] of cases) {
         const run = await list(files);
