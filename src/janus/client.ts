@@ -213,12 +213,11 @@ export class JanusClient {
   /** Set while the connection is closed (by a `close` step, or by the server when the scenario expects it). */
   closed?: ConnectionClose;
   /**
-   * Sessions whose HTTP long-poll a close cut off: Janus 1.1.2 holds such a poll up to 30 s and
-   * hands it the session's events, lost with the closed connection. A wait that times out names them.
+   * Sessions whose HTTP long-poll a close cut off, each with when (epoch ms): Janus 1.1.2 holds
+   * such a poll up to 30 s and hands it the session's events, lost with the closed connection
+   * (it takes none after that). A wait that times out names them.
    */
-  readonly cutPolls = new Set<number>();
-  /** When each of `cutPolls` was cut: Janus answers a held poll by 30 s at the latest, and it takes no event after that. */
-  private readonly cutAt = new Map<number, number>();
+  private readonly cut = new Map<number, number>();
   /** Sessions the server said it no longer has (an HTTP long-poll got 404): a wait that times out names them. */
   readonly goneSessions = new Set<number>();
   /**
@@ -356,15 +355,18 @@ export class JanusClient {
     for (const listener of [...this.closeListeners]) listener();
   }
 
+  /** The sessions of `cut`, for a wait's failure to name. */
+  get cutPolls(): ReadonlySet<number> {
+    return new Set(this.cut.keys());
+  }
+
   private pollCut(sessionId: number): void {
-    this.cutPolls.add(sessionId);
-    this.cutAt.set(sessionId, Date.now());
+    this.cut.set(sessionId, Date.now());
   }
 
   /** A claim (or the session's end) leaves no held poll to take its events. */
   private pollNoLongerCut(sessionId: number): void {
-    this.cutPolls.delete(sessionId);
-    this.cutAt.delete(sessionId);
+    this.cut.delete(sessionId);
   }
 
   /**
@@ -378,7 +380,7 @@ export class JanusClient {
   unreachableSessions(handleId?: number): Array<{ sessionId: number; why: string }> {
     if (this.closed) return [];
     const now = Date.now();
-    const held = [...this.cutPolls].filter((s) => now - (this.cutAt.get(s) ?? 0) < HELD_POLL_MS);
+    const held = [...this.cut].filter(([, at]) => now - at < HELD_POLL_MS).map(([s]) => s);
     const all = [
       ...[...this.unbound].map((sessionId) => ({ sessionId, why: 'the connection was reopened and the session not claimed since: Janus sends its events to no connection until a claim binds it to one' })),
       ...held.filter((s) => !this.unbound.has(s)).map((sessionId) => ({ sessionId, why: 'a close cut its HTTP long-poll, which Janus holds (up to 30 s) and gives the session\'s next events, lost with the closed connection, until a claim' })),

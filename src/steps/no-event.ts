@@ -5,7 +5,7 @@ import type { ConnectionClose } from '../transports/contract.js';
 import type { JanusMessage } from '../protocol/messages.js';
 import { commonProperties, DURATION, messagePattern, NAME, requireValues } from './common.js';
 import { mismatchFailure, StepFailure, type StepKind } from './contract.js';
-import { compileEventFilter, describePattern } from './wait.js';
+import { compileEventFilter, describePattern, handleIdOf } from './wait.js';
 
 /** `no_event:` passes when no message matching the pattern is in the mailbox or arrives in the window. */
 export const noEventStep: StepKind = {
@@ -49,8 +49,7 @@ export const noEventStep: StepKind = {
         const before = closure();
         if (before) throw blind(`is ${describeClose(before)}`, before);
         // Open, it may still be deaf to a session it kept through a close: no event of it could come either.
-        const handle = raw.handle === undefined ? undefined : actor.handles.get(raw.handle as string);
-        const [deaf, ...more] = janus.unreachableSessions(handle);
+        const [deaf, ...more] = janus.unreachableSessions(handleIdOf(raw, actor));
         if (deaf) {
           const also = more.length > 0 ? ` (and ${more.map((u) => u.sessionId).join(', ')})` : '';
           throw new StepFailure('assertion', `no event of session ${deaf.sessionId}${also} could reach client ${client}: ${deaf.why}; no_event would check nothing for it: claim the session first`, { expected: raw.no_event, ownMistake: true });

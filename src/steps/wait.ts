@@ -27,6 +27,11 @@ export function compileEventFilter(raw: Record<string, unknown>, cc: StepCompile
   };
 }
 
+/** The handle a step's `handle:` names for this client, if any (known once compiled: see compileEventFilter). */
+export function handleIdOf(raw: Record<string, unknown>, actor: Actor): number | undefined {
+  return raw.handle === undefined ? undefined : actor.handles.get(raw.handle as string);
+}
+
 /** `wait:` takes the first message from the client's mailbox that matches, waiting up to `within`. */
 export const waitStep: StepKind = {
   key: 'wait',
@@ -71,9 +76,10 @@ export const waitStep: StepKind = {
           const closed = janus.closed ? `; client ${client}'s connection is ${describeClose(janus.closed)}, so nothing could arrive` : '';
           const taken = closest ? '' : takenBefore(janus.arrivals.messages, janus.mailbox.leftovers(), accepts);
           // Sessions kept through a close and not claimed (a cut HTTP poll is said by pollsCut).
-          const unclaimed = janus.unreachableSessions(raw.handle === undefined ? undefined : actor.handles.get(raw.handle as string)).filter((u) => !janus.cutPolls.has(u.sessionId));
+          const cut = janus.cutPolls;
+          const unclaimed = janus.unreachableSessions(handleIdOf(raw, actor)).filter((u) => !cut.has(u.sessionId));
           const deaf = unclaimed.map((u) => `; no event of session ${u.sessionId} could reach client ${client}: ${u.why}`).join('');
-          const summary = `no message matching the pattern arrived within ${formatDuration(limit)}${closest ? '; the closest one is shown' : taken || nothingFrom(raw.handle as string | undefined, janus.mailbox.leftovers().length)}${closed}${deaf}${sessionsGone(janus.goneSessions)}${pollsCut(janus.cutPolls)}`;
+          const summary = `no message matching the pattern arrived within ${formatDuration(limit)}${closest ? '; the closest one is shown' : taken || nothingFrom(raw.handle as string | undefined, janus.mailbox.leftovers().length)}${closed}${deaf}${sessionsGone(janus.goneSessions)}${pollsCut(cut)}`;
           const details = { expected: raw.wait, actual: closest?.message, mismatches: closest?.mismatches };
           // None came to a connection the scenario closed, where nothing could: its doing, not the
           // server's silence (closed by the server, a bug may show so).
