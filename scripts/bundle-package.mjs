@@ -1,24 +1,32 @@
-// Bundles the package's own modules (tsc's output in dist/src and dist/reporters) into
-// dist/bundle/ with esbuild: Node then resolves, reads and compiles a handful of files at start
-// instead of ~150 modules one by one, most of a command's start-up.
+// Bundles the package's own modules (tsc's output in dist/src and dist/reporters) into ONE
+// CommonJS file, dist/bundle/bundle.cjs, with esbuild, and writes V8's code cache for it
+// (bundle.cjs.cache): a command then reads two files and deserialises compiled code instead of
+// resolving, reading and compiling dozens of modules, most of a command's start-up. Node 20 has
+// no code cache for ES modules (module.enableCompileCache came in Node 22); for a script compiled
+// through node:vm it has one, which is why the bundle is CommonJS and loaded by
+// scripts/load-bundle.cjs (copied beside it).
 //
-// ONE build whose entry points are the command line AND every public entry of the exports map:
-// a user's module that imports 'janus-scenarios' (a --transport-module file, a mocha reporter,
-// a config file) loads the very same files as the command line that loaded it, so there is one
-// copy of each registry and `instanceof TransportFault` holds. `splitting` keeps each command's
-// `import()` a chunk of its own, loaded only when that command runs, and puts what entries share
-// in shared chunks. All output files sit in one folder, so a chunk's `import.meta.url` is that
-// folder whichever chunk a module lands in.
+// ONE bundle for the command line AND every public entry of the exports map: a user's module
+// that imports 'janus-scenarios' (a --transport-module file, a mocha reporter, a config file)
+// reaches the very same loaded bundle as the command line that loaded it (Node's require cache
+// holds load-bundle.cjs once), so there is one copy of each registry and `instanceof
+// TransportFault` holds. Each entry is an `import()` of the bundle's own entry module, so esbuild
+// wraps every module in a function run on first use: a command runs only the modules its
+// `import()`s reach, as the chunks of a split build did. The files of the exports map and the
+// bin stay ES modules of a few lines that take their entry's exports from the bundle.
 //
 // What a module reaches relative to its own file (package.json, schema/*.json, the precompiled
-// validators, the vendor bundles, the peer process and netns agent it forks) still resolves from
-// where tsc put it: each module's `import.meta.url` is rewritten to the URL of its own file in
-// dist/. The vendor bundles (scripts/bundle-vendor.mjs) stay files of their own, with their
-// licence headers; third-party packages stay imports by name (native ones, and the optional
-// ones loaded on demand, must stay so). No source map: `types` still name tsc's .d.ts files and
+// validators, the peer process and netns agent it forks) still resolves from where tsc put it:
+// each module's `import.meta.url` is rewritten to the URL of its own file in dist/. The vendor
+// bundles (scripts/bundle-vendor.mjs) are bundled in with their licence headers; third-party
+// packages stay `require`s by name (native ones, and the optional ones loaded on demand by a
+// real `import()`, must stay so). No source map: `types` still name tsc's .d.ts files and
 // dist/src keeps tsc's modules and maps for a debugger and for the tests that import them.
 import { deepStrictEqual } from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -26,7 +34,8 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const dist = resolve(root, 'dist');
 const outdir = resolve(dist, 'bundle');
-const vendor = resolve(dist, 'src/vendor');
+/** Set (to anything) in the environment of a process whose loader is to write the code cache when it exits. */
+const WRITE_CODE_CACHE = 'JANUS_SCENARIOS_WRITE_CODE_CACHE';
 
 /** Output file name (no extension) → tsc's module; the exports map and bin point at these. */
 export const ENTRIES = {
@@ -62,54 +71,128 @@ async function dataModuleText(path) {
 }
 const dataModules = new Map(await Promise.all(DATA_MODULES.map(async (m) => [resolve(dist, m), await dataModuleText(resolve(dist, m))])));
 
-/** A path from the bundle folder, as an import specifier or URL. */
+/** A path from the bundle folder, as a relative URL. */
 const fromBundle = (path) => relative(outdir, path).split('\\').join('/');
 
 /** Each of the project's modules as it was, but with its own file's URL as `import.meta.url`. */
 const ownFileUrls = {
   name: 'own-file-urls',
   setup(b) {
-    // The vendor bundles: imported from where they are, not copied in.
-    b.onResolve({ filter: /\/vendor\/[^/]+\.js$/ }, (args) => {
-      const path = resolve(args.resolveDir, args.path);
-      return dirname(path) === vendor ? { path: `./${fromBundle(path)}`.replace(/^\.\/\.\.\//, '../'), external: true } : undefined;
-    });
     b.onLoad({ filter: /\.js$/ }, (args) => {
       if (!args.path.startsWith(`${dist}/`)) return undefined;
       const data = dataModules.get(args.path);
       if (data !== undefined) return { contents: `// ${relative(root, args.path)}: its exports' values (DATA_MODULES)\n${data}`, loader: 'js', resolveDir: dirname(args.path) };
       let text = readFileSync(args.path, 'utf8');
+      if (text.startsWith('#!')) text = text.slice(text.indexOf('\n') + 1);
       if (/\bimport\.meta\.url\b/.test(text)) {
-        const hashbang = text.startsWith('#!') ? text.slice(0, text.indexOf('\n') + 1) : '';
-        text = `${hashbang}const __ownFileUrl = new URL(${JSON.stringify(fromBundle(args.path))}, import.meta.url).href;\n${text.slice(hashbang.length).replace(/\bimport\.meta\.url\b/g, '__ownFileUrl')}`;
+        text = `const __ownFileUrl = new URL(${JSON.stringify(fromBundle(args.path))}, __bundleUrl).href;\n${text.replace(/\bimport\.meta\.url\b/g, '__ownFileUrl')}`;
       }
       return { contents: text, loader: 'js', resolveDir: dirname(args.path) };
     });
   },
 };
 
+/** The bundle's entry module: each public entry as an `import()`, run when asked for. */
+const entryModule = `export const entries = {\n${Object.entries(ENTRIES).map(([name, path]) => `  ${JSON.stringify(name)}: () => import(${JSON.stringify(resolve(dist, path))}),`).join('\n')}\n};\n`;
+
 rmSync(outdir, { recursive: true, force: true });
+const bundleFile = resolve(outdir, 'bundle.cjs');
 const { metafile } = await build({
-  entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, path]) => [name, resolve(dist, path)])),
-  outdir,
-  entryNames: '[name]',
-  chunkNames: 'chunk-[hash]',
+  stdin: { contents: entryModule, resolveDir: dist, sourcefile: 'entries.js', loader: 'js' },
+  outfile: bundleFile,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   // Every package by name: installed next to the package, native or optional ones among them.
   packages: 'external',
   plugins: [ownFileUrls],
+  banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   legalComments: 'inline',
   sourcemap: false,
   metafile: true,
   logLevel: 'warning',
 });
+writeFileSync(bundleFile, asciiScript(importsThroughLoader(tracedInits(readFileSync(bundleFile, 'utf8')))));
+
+/**
+ * Each module's function (esbuild's `__esm` helper) tells the loader's `__traceModule` the
+ * module's path when it first runs, if the loader was asked to trace (what a command ran, for
+ * the tests that check it loads no more than it needs).
+ */
+function tracedInits(text) {
+  const init = 'var __esm = (fn, res, err) => function __init() {\n';
+  if (!text.includes(init)) throw new Error(`esbuild's __esm helper is no longer "${init.trim()}": see tracedInits in scripts/bundle-package.mjs`);
+  return text.replace(init, `${init}  if (fn && __traceModule) __traceModule(__getOwnPropNames(fn)[0]);\n`);
+}
+
+/**
+ * The `import()`s left in the bundle are real ones (a package or a user's module, by a name
+ * known at run time): a script compiled by node:vm cannot run them, so they call the loader's
+ * `__import` instead, which resolves from the bundle's folder as the bundle's own would.
+ */
+function importsThroughLoader(text) {
+  return text.replace(/(?<![\w$.])import\(/g, '__import(');
+}
+
+/**
+ * The bundle in ASCII alone (any other character as a \\u escape, the same in a string, a
+ * template, a regular expression or a comment): the loader reads it as Latin-1, five times
+ * faster than decoding UTF-8.
+ */
+function asciiScript(text) {
+  return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+writeFileSync(resolve(outdir, 'load-bundle.cjs'), readFileSync(resolve(root, 'scripts/load-bundle.cjs')));
+// The files of the exports map and the bin: ES modules that take their entry's exports from the bundle.
+for (const [name, path] of Object.entries(ENTRIES)) {
+  const take = `createRequire(import.meta.url)('./load-bundle.cjs').entries[${JSON.stringify(name)}]()`;
+  let text;
+  if (name === 'cli') text = `import { createRequire } from 'node:module';\nawait ${take};\n`;
+  else {
+    const names = Object.keys(await import(pathToFileURL(resolve(dist, path)).href));
+    const named = names.filter((n) => n !== 'default');
+    text = `import { createRequire } from 'node:module';\nconst entry = await ${take};\n`
+      + (named.length > 0 ? `export const { ${named.join(', ')} } = entry;\n` : '')
+      + (names.includes('default') ? 'export default entry.default;\n' : '');
+  }
+  const generated = `// Generated by scripts/bundle-package.mjs: ${path} from the bundle (bundle.cjs).\n`;
+  writeFileSync(resolve(outdir, `${name}.js`), `${name === 'cli' ? '#!/usr/bin/env node\n' : ''}${generated}${text}`);
+}
 // The package scope of every file in the folder, found at once: Node looks for a package.json
-// beside each module it loads (for its type), and would otherwise look in dist/bundle, then
-// dist, before the package's own, for each of the ~60 files a run loads.
+// beside each module it loads (for its type), and would otherwise look in dist/bundle, then dist.
 writeFileSync(resolve(outdir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
-const outputs = Object.keys(metafile.outputs);
-console.log(`bundled ${Object.keys(metafile.inputs).length} modules into ${outputs.length} files in dist/bundle`);
+console.log(`bundled ${Object.keys(metafile.inputs).length} modules into dist/bundle/bundle.cjs`);
+await writeCodeCache();
+
+/**
+ * Writes bundle.cjs.cache: V8's code for what a command compiles on its way to a first request
+ * (loading, checking and compiling a scenario, planning, connecting, reporting), from a run of
+ * the bin with nothing listening at its URL (exit 3). Functions it did not reach are compiled on
+ * first use, as without a cache. The cache holds only for this Node (V8 rejects another's): the
+ * build runs where the package is built, and elsewhere the bundle is compiled as any script is.
+ */
+async function writeCodeCache() {
+  const port = await closedPort();
+  const folder = mkdtempSync(resolve(tmpdir(), 'janus-scenarios-build-'));
+  try {
+    const scenario = resolve(folder, 'one.yaml');
+    writeFileSync(scenario, 'name: code cache\nsteps:\n  - request: create\n    expect: { janus: success, data: { id: $integer } }\n  - request: destroy\n    expect: { janus: success }\n');
+    const run = spawnSync(process.execPath, [resolve(outdir, 'cli.js'), 'run', scenario, '--url', `ws://127.0.0.1:${port}/`], {
+      cwd: folder, encoding: 'utf8', timeout: 60_000, env: { ...process.env, [WRITE_CODE_CACHE]: '1', NO_COLOR: '1' },
+    });
+    if (run.status !== 3 || !existsSync(`${bundleFile}.cache`)) throw new Error(`the run that writes the code cache ended with ${run.status ?? run.signal}, not 3: ${run.stderr.slice(-500)}`);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** A loopback port nothing listens on (one the system just gave and took back). */
+async function closedPort() {
+  const server = createServer();
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address();
+  await new Promise((done) => server.close(done));
+  return port;
+}

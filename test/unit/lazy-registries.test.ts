@@ -21,8 +21,8 @@ import { Sink } from '../support/events.js';
  * The registries of reporters and transports know every built-in by name (and what --help and
  * a misspelt name need) without loading its module: a run loads the reporters it chose and the
  * transports it connects over, no other. Which modules a process loaded is seen from a module
- * hook in a child process: it writes each module's URL, and for the bundle each source module a
- * chunk holds (esbuild names them in `// dist/src/...` comments).
+ * hook in a child process (it writes each module's URL) and, for the bundle, from its loader's
+ * trace (JANUS_SCENARIOS_TRACE_MODULES: each source module's path when it first runs).
  */
 const ROOT = new URL('../../../', import.meta.url);
 const context = () => ({ redactor: new Redactor(), colour: false, out: new Sink() });
@@ -31,11 +31,7 @@ const names = (rs: Reporter[]) => rs.map((r) => (r as { name?: string }).name);
 const HOOK = `import { writeSync } from 'node:fs';
 export async function load(url, context, next) {
   const loaded = await next(url, context);
-  if (url.startsWith('file:')) {
-    const text = loaded.source === undefined || loaded.source === null ? '' : String(loaded.source);
-    const inside = [...text.matchAll(/^\\/\\/ (dist\\/\\S+\\.js)$/gm)].map((m) => m[1]);
-    writeSync(2, 'LOADED ' + [url, ...inside].join(' ') + '\\n');
-  }
+  if (url.startsWith('file:')) writeSync(2, 'LOADED ' + url + '\\n');
   return loaded;
 }`;
 const REGISTER = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOK)}`)});`;
@@ -46,16 +42,16 @@ function loadedModules(args: string[], expectCode = 0): { phases: string[][]; st
   try {
     const hook = join(dir, 'hook.mjs');
     writeFileSync(hook, REGISTER);
-    const child = spawnSync(process.execPath, ['--import', hook, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' }, timeout: 50_000 });
+    const child = spawnSync(process.execPath, ['--import', hook, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', JANUS_SCENARIOS_TRACE_MODULES: '1' }, timeout: 50_000 });
     const stderr = child.stderr;
     assert.equal(child.status, expectCode, `exit code of node ${args.join(' ')}: ${stderr.slice(-500)}`);
     const phases: string[][] = [[]];
     for (const line of stderr.split('\n')) {
       if (line.startsWith('MARK')) phases.push([]);
+      else if (line.startsWith('module ')) phases.at(-1)!.push(line.slice(7));
       else if (line.startsWith('LOADED ')) {
-        const [url, ...inside] = line.slice(7).split(' ');
-        const own = /\/(dist\/.*)$/.exec(fileURLToPath(url!))?.[1];
-        phases.at(-1)!.push(...(inside.length > 0 ? inside : own ? [own] : []));
+        const own = /\/(dist\/.*)$/.exec(fileURLToPath(line.slice(7)))?.[1];
+        if (own) phases.at(-1)!.push(own);
       }
     }
     return { phases, stderr };
@@ -262,6 +258,7 @@ describe('lazy registries', function () {
         const { phases, stderr } = loadedModules([CLI, 'run', file, '--url', 'ws://127.0.0.1:9/'], 3);
         const loaded = phases.flat();
         assert.ok(has(loaded, 'src/cli/run-command.js') && has(loaded, 'src/transports/ws.js'), `the bundle names its modules: ${stderr.slice(-300)}`);
+        assert.match(stderr, /^code cache taken$/m, 'V8 took the code cache the build wrote (made under the same flags, from the same bundle)');
         assert.ok(has(loaded, 'src/reporters/console.js'));
         for (const file of ['reporters/html/index.js', 'reporters/junit.js', 'reporters/tap.js', 'reporters/json.js', 'reporters/blob.js', 'reporters/coverage.js', 'compare/report.js', 'compare/diff.js', 'coverage/collector.js', 'media/process-host.js']) {
           assert.ok(!has(loaded, `src/${file}`), `a plain run does not load ${file}`);

@@ -1,0 +1,58 @@
+'use strict';
+// Copied into dist/bundle/ by scripts/bundle-package.mjs. Compiles bundle.cjs (every module of
+// the package in one CommonJS file) once per process, with the V8 code cache the build wrote
+// beside it (bundle.cjs.cache), and exports what the bundle exports: each public entry as a
+// function that runs its modules and returns its exports. Compiling through node:vm is how
+// Node 20 lets a script use a code cache; the cache saves most of the compiling a command
+// does before its first request.
+const { createHash } = require('node:crypto');
+const { readFileSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { join } = require('node:path');
+const { setFlagsFromString } = require('node:v8');
+const { Script } = require('node:vm');
+
+// The flags src/match/safe-regex.ts sets when it loads, set before compiling: V8 takes a cache
+// only under the flags it was made with, and the build's run made it after safe-regex loaded.
+setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+setFlagsFromString('--enable-experimental-regexp-engine');
+
+const file = join(__dirname, 'bundle.cjs');
+const cacheFile = `${file}.cache`;
+const bytes = readFileSync(file);
+// The cache starts with the SHA-1 of the bundle it was made from: V8 checks only a source's
+// length, and running another bundle's compiled code would be anything but a clear error.
+const digest = createHash('sha1').update(bytes).digest();
+const cachedData = cachedCode();
+// Strict, as the ES modules the bundle was made from are (esbuild writes no directive for them).
+const script = new Script(`(function (exports, require, module, __filename, __dirname, __import, __traceModule) {'use strict';${bytes.toString('latin1')}\n})`, {
+  filename: file,
+  cachedData,
+});
+if (process.env.JANUS_SCENARIOS_WRITE_CODE_CACHE) {
+  // At exit: the cache then holds what the process compiled on its way, not only the top level.
+  process.once('exit', () => writeFileSync(cacheFile, Buffer.concat([digest, script.createCachedData()])));
+}
+const bundle = { exports: {} };
+// A real import() (a package or a user's module by a name known at run time), resolved from
+// this folder as the bundle's own would be.
+const importModule = (specifier) => import(specifier);
+// JANUS_SCENARIOS_TRACE_MODULES=1: whether V8 took the code cache, and each module's path
+// (dist/src/...) when it first runs, on stderr.
+let traceModule;
+if (process.env.JANUS_SCENARIOS_TRACE_MODULES) {
+  process.stderr.write(`code cache ${cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'taken'}\n`);
+  traceModule = (path) => process.stderr.write(`module ${path}\n`);
+}
+script.runInThisContext()(bundle.exports, createRequire(file), bundle, file, __dirname, importModule, traceModule);
+module.exports = bundle.exports;
+
+/** The code cache made from this very bundle, or undefined (none, or made from another). */
+function cachedCode() {
+  try {
+    const cache = readFileSync(cacheFile);
+    return cache.subarray(0, digest.length).equals(digest) ? cache.subarray(digest.length) : undefined;
+  } catch {
+    return undefined;
+  }
+}
