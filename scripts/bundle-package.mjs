@@ -168,10 +168,11 @@ await writeCodeCache();
 
 /**
  * Writes bundle.cjs.cache: V8's code for what a command compiles on its way to a first request
- * (loading, checking and compiling a scenario, planning, connecting, reporting), from a run of
- * the bin with nothing listening at its URL (exit 3). Functions it did not reach are compiled on
- * first use, as without a cache. The cache holds only for this Node (V8 rejects another's): the
- * build runs where the package is built, and elsewhere the bundle is compiled as any script is.
+ * (loading, checking and compiling a scenario, planning, connecting over WebSocket and HTTP,
+ * reporting), from a run of the bin with nothing listening at its URLs (exit 3). Functions it
+ * did not reach are compiled on first use, as without a cache. The cache holds only for this
+ * Node (V8 rejects another's): the build runs where the package is built, and elsewhere the
+ * bundle is compiled as any script is.
  */
 async function writeCodeCache() {
   const port = await closedPort();
@@ -179,7 +180,8 @@ async function writeCodeCache() {
   try {
     const scenario = resolve(folder, 'one.yaml');
     writeFileSync(scenario, 'name: code cache\nsteps:\n  - request: create\n    expect: { janus: success, data: { id: $integer } }\n  - request: destroy\n    expect: { janus: success }\n');
-    const run = spawnSync(process.execPath, [resolve(outdir, 'cli.js'), 'run', scenario, '--url', `ws://127.0.0.1:${port}/`], {
+    // Both transports a first run most likely uses: each connects (and is refused) in the one run.
+    const run = spawnSync(process.execPath, [resolve(outdir, 'cli.js'), 'run', scenario, '--url', `ws://127.0.0.1:${port}/`, '--url', `http://127.0.0.1:${port}/janus`], {
       cwd: folder, encoding: 'utf8', timeout: 60_000, env: { ...process.env, [WRITE_CODE_CACHE]: '1', NO_COLOR: '1' },
     });
     if (run.status !== 3 || !existsSync(`${bundleFile}.cache`)) throw new Error(`the run that writes the code cache ended with ${run.status ?? run.signal}, not 3: ${run.stderr.slice(-500)}`);
