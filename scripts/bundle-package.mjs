@@ -20,16 +20,18 @@
 // each module's `import.meta.url` is rewritten to the URL of its own file in dist/. The vendor
 // bundles (scripts/bundle-vendor.mjs) are bundled in with their licence headers; third-party
 // packages stay `require`s by name (native ones, and the optional ones loaded on demand by a
-// real `import()`, must stay so). No source map: `types` still name tsc's .d.ts files and
+// real `import()`, must stay so), but ajv's compiler (see BUNDLED_REQUIRES). No source map: `types` still name tsc's .d.ts files and
 // dist/src keeps tsc's modules and maps for a debugger and for the tests that import them.
 import { deepStrictEqual } from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { licences } from './licences.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const dist = resolve(root, 'dist');
@@ -74,6 +76,33 @@ const dataModules = new Map(await Promise.all(DATA_MODULES.map(async (m) => [res
 /** A path from the bundle folder, as a relative URL. */
 const fromBundle = (path) => relative(outdir, path).split('\\').join('/');
 
+/**
+ * Packages bundled in, not left to Node to resolve and compile file by file: ajv's compiler
+ * (about 40 CommonJS files, 50 ms of a one-flow run), which the message checks load on their
+ * first message. The module named loads it with a require of its own (createRequire): that
+ * call, `call`, becomes a call of a module whose require esbuild bundles, still made on first
+ * use only. What it requires in turn is bundled with it (see packagesByName).
+ */
+const BUNDLED_REQUIRES = new Map([['src/schemas/validators.js', { call: "require('ajv/dist/2020.js')", module: 'ajv/dist/2020.js' }]]);
+
+/**
+ * Every package by name stays a require of the installed package (native ones, and the
+ * optional ones loaded on demand, must), but the modules of BUNDLED_REQUIRES and what they
+ * require in turn.
+ */
+const packagesByName = {
+  name: 'packages-by-name',
+  setup(b) {
+    b.onResolve({ filter: /^bundled-require:/ }, (args) => ({ path: args.path.slice('bundled-require:'.length), namespace: 'bundled-require' }));
+    b.onLoad({ filter: /.*/, namespace: 'bundled-require' }, (args) => ({ contents: `export const load = () => require(${JSON.stringify(args.path)});\n`, loader: 'js', resolveDir: root }));
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:') || isBuiltin(args.path)) return { path: args.path, external: true };
+      const bundled = args.namespace === 'bundled-require' || args.importer.includes('/node_modules/');
+      return bundled ? undefined : { path: args.path, external: true };
+    });
+  },
+};
+
 /** Each of the project's modules as it was, but with its own file's URL as `import.meta.url`. */
 const ownFileUrls = {
   name: 'own-file-urls',
@@ -84,6 +113,11 @@ const ownFileUrls = {
       if (data !== undefined) return { contents: `// ${relative(root, args.path)}: its exports' values (DATA_MODULES)\n${data}`, loader: 'js', resolveDir: dirname(args.path) };
       let text = readFileSync(args.path, 'utf8');
       if (text.startsWith('#!')) text = text.slice(text.indexOf('\n') + 1);
+      const loader = BUNDLED_REQUIRES.get(relative(dist, args.path));
+      if (loader) {
+        if (!text.includes(loader.call)) throw new Error(`${relative(dist, args.path)} no longer has ${loader.call}: see BUNDLED_REQUIRES in scripts/bundle-package.mjs`);
+        text = `import { load as __bundledLoad } from ${JSON.stringify(`bundled-require:${loader.module}`)};\n${text.replace(loader.call, '__bundledLoad()')}`;
+      }
       if (/\bimport\.meta\.url\b/.test(text)) {
         text = `const __ownFileUrl = new URL(${JSON.stringify(fromBundle(args.path))}, __bundleUrl).href;\n${text.replace(/\bimport\.meta\.url\b/g, '__ownFileUrl')}`;
       }
@@ -104,26 +138,42 @@ const { metafile } = await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // Every package by name: installed next to the package, native or optional ones among them.
-  packages: 'external',
-  plugins: [ownFileUrls],
+  plugins: [packagesByName, ownFileUrls],
   banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   legalComments: 'inline',
   sourcemap: false,
   metafile: true,
   logLevel: 'warning',
 });
-writeFileSync(bundleFile, asciiScript(importsThroughLoader(tracedInits(readFileSync(bundleFile, 'utf8')))));
+writeFileSync(bundleFile, asciiScript(`${thirdPartyLicences(Object.keys(metafile.inputs))}${importsThroughLoader(tracedInits(readFileSync(bundleFile, 'utf8')))}`));
 
 /**
- * Each module's function (esbuild's `__esm` helper) tells the loader's `__traceModule` the
+ * The licence texts of the third-party code in the bundle, heading it: the packages bundled
+ * here (BUNDLED_REQUIRES), and the vendor bundles' own headers (scripts/bundle-vendor.mjs),
+ * which esbuild does not keep (they are no legal comments).
+ */
+function thirdPartyLicences(inputs) {
+  const here = inputs.some((input) => input.includes('node_modules/')) ? licences('/*\n * Bundled by scripts/bundle-package.mjs from:', inputs) : '';
+  const vendor = inputs.filter((input) => input.startsWith('dist/src/vendor/')).sort().map((input) => {
+    const text = readFileSync(resolve(root, input), 'utf8');
+    return text.startsWith('/*') ? text.slice(0, text.indexOf('*/') + 3) : '';
+  });
+  return [here, ...vendor].join('');
+}
+
+/**
+ * Each module's function (esbuild's `__esm` and `__commonJS` helpers) tells the loader's `__traceModule` the
  * module's path when it first runs, if the loader was asked to trace (what a command ran, for
  * the tests that check it loads no more than it needs).
  */
 function tracedInits(text) {
   const init = 'var __esm = (fn, res, err) => function __init() {\n';
   if (!text.includes(init)) throw new Error(`esbuild's __esm helper is no longer "${init.trim()}": see tracedInits in scripts/bundle-package.mjs`);
-  return text.replace(init, `${init}  if (fn && __traceModule) __traceModule(__getOwnPropNames(fn)[0]);\n`);
+  // A CommonJS module bundled in (BUNDLED_REQUIRES) runs on its first require, through __commonJS.
+  const required = /^var __commonJS = \(cb, mod\) => function __require\d*\(\) \{\n/m;
+  return text
+    .replace(init, `${init}  if (fn && __traceModule) __traceModule(__getOwnPropNames(fn)[0]);\n`)
+    .replace(required, (helper) => `${helper}  if (!mod && __traceModule) __traceModule(__getOwnPropNames(cb)[0]);\n`);
 }
 
 /**
@@ -175,15 +225,25 @@ await writeCodeCache();
  * bundle is compiled as any script is.
  */
 async function writeCodeCache() {
+  const { schemaNames } = await import(pathToFileURL(resolve(dist, 'src/schemas/catalogue.js')).href);
+  const compiledAtRunTime = schemaNames().find((name) => !name.startsWith('core/'));
   const port = await closedPort();
   const folder = mkdtempSync(resolve(tmpdir(), 'janus-scenarios-build-'));
   try {
     const scenario = resolve(folder, 'one.yaml');
     writeFileSync(scenario, 'name: code cache\nsteps:\n  - request: create\n    expect: { janus: success, data: { id: $integer } }\n  - request: destroy\n    expect: { janus: success }\n');
-    // Both transports a first run most likely uses: each connects (and is refused) in the one run.
-    const run = spawnSync(process.execPath, [resolve(outdir, 'cli.js'), 'run', scenario, '--url', `ws://127.0.0.1:${port}/`, '--url', `http://127.0.0.1:${port}/janus`], {
-      cwd: folder, encoding: 'utf8', timeout: 60_000, env: { ...process.env, [WRITE_CODE_CACHE]: '1', NO_COLOR: '1' },
-    });
+    // Both transports a first run most likely uses: each connects (and is refused) in the one
+    // run. Before it, ajv compiles one schema of the catalogue that the build did not
+    // (src/schemas/validators.ts), as a run's first plugin message makes it do.
+    const argv = [resolve(outdir, 'cli.js'), 'run', scenario, '--url', `ws://127.0.0.1:${port}/`, '--url', `http://127.0.0.1:${port}/janus`];
+    const workload = `
+      const bundle = require(${JSON.stringify(resolve(outdir, 'load-bundle.cjs'))});
+      bundle.entries.index().then((library) => {
+        library.validateSchema(${JSON.stringify(compiledAtRunTime)}, {});
+        process.argv = [process.execPath, ...${JSON.stringify(argv)}];
+        return bundle.entries.cli();
+      });`;
+    const run = spawnSync(process.execPath, ['-e', workload], { cwd: folder, encoding: 'utf8', timeout: 60_000, env: { ...process.env, [WRITE_CODE_CACHE]: '1', NO_COLOR: '1' } });
     if (run.status !== 3 || !existsSync(`${bundleFile}.cache`)) throw new Error(`the run that writes the code cache ended with ${run.status ?? run.signal}, not 3: ${run.stderr.slice(-500)}`);
   } finally {
     rmSync(folder, { recursive: true, force: true });

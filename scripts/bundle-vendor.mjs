@@ -4,8 +4,9 @@
 // second of CPU at the start of a run. The bundles carry no source map (the packages ship none
 // of their own source); the .d.ts files stay tsc's, which name the packages' own types. Each
 // bundle starts with the name, version and licence text of every package it holds.
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { licences } from './licences.mjs';
 
 const root = new URL('../', import.meta.url);
 const folder = new URL('dist/src/vendor/', root);
@@ -97,25 +98,7 @@ for (const file of entries) {
     logLevel: 'warning',
   });
   rmSync(`${path}.map`, { force: true });
-  writeFileSync(path, `${licences(Object.keys(metafile.inputs))}${readFileSync(path, 'utf8')}`);
+  writeFileSync(path, `${licences(HEADER, Object.keys(metafile.inputs))}${readFileSync(path, 'utf8')}`);
   bundled++;
 }
 console.log(`bundled ${bundled} vendor package(s)${bundled < entries.length ? `, ${entries.length - bundled} already bundled` : ''}`);
-
-/** A comment naming each package the bundle holds, with its licence text. */
-function licences(inputs) {
-  // The folder of the innermost package each input is in (a nested node_modules included).
-  const folders = new Set(inputs.flatMap((input) => {
-    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+\/)/.exec(input);
-    return match ? [match[1]] : [];
-  }));
-  const parts = [...folders].sort().map((folder) => {
-    const dir = new URL(folder, root);
-    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)\/$/.exec(folder)[1];
-    const { version, license } = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8'));
-    const file = readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
-    const text = file && existsSync(new URL(file, dir)) ? readFileSync(new URL(file, dir), 'utf8').trim() : `${license} (no licence file in the package)`;
-    return `${name}@${version} (${license}):\n\n${text}`;
-  });
-  return `${HEADER}\n *\n${parts.join('\n\n').replaceAll('*/', '* /').split('\n').map((l) => ` * ${l}`.trimEnd()).join('\n')}\n */\n`;
-}

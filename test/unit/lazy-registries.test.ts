@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -245,6 +245,32 @@ describe('lazy registries', function () {
       assert.ok(problems && problems.some((p) => p.includes('/room')), String(problems));
       assert.deepEqual(bundled.validateSchema('videoroom/joined', joined), problems);
       assert.equal(bundled.validateSchema('core/success/create', { janus: 'success', transaction: 't', data: { id: 1 } }), undefined);
+    });
+  });
+
+  describe('the bundle', function () {
+    it("checks the core API's messages with the build's validators, and loads ajv's compiler only for another schema", function () {
+      const index = JSON.stringify(new URL('dist/bundle/index.js', ROOT).href);
+      const script = `const { validateSchema } = await import(${index});
+        const mark = () => process.stderr.write('MARK\\n');
+        mark();
+        if (validateSchema('core/success/create', { janus: 'success', transaction: 't', data: { id: 1 } }) !== undefined) throw new Error('a good create refused');
+        if (validateSchema('core/success/create', { janus: 'success', transaction: 't', data: { id: 'x' } }) === undefined) throw new Error('a bad create passed');
+        mark();
+        validateSchema('videoroom/joined', { videoroom: 'joined', room: 1, id: 1, publishers: [] });`;
+      const { phases, stderr } = loadedModules(['--input-type=module', '-e', script], 0);
+      assert.equal(phases.length, 3, stderr.slice(-500));
+      const ajv = (modules: string[]) => modules.some((m) => m.includes('node_modules/ajv/'));
+      assert.ok(!ajv(phases[1]!), `a core message's check compiled nothing: ${phases[1]!.join(' ')}`);
+      assert.ok(ajv(phases[2]!), `a plugin message's check loaded ajv's compiler: ${phases[2]!.join(' ')}`);
+    });
+
+    it('heads itself with the licence of every third-party package it holds', function () {
+      const text = readFileSync(new URL('dist/bundle/bundle.cjs', ROOT), 'latin1');
+      // The comments before the bundle's first line of code.
+      const head = text.slice(0, text.indexOf('\nconst __bundleUrl'));
+      for (const name of ['ajv', 'yaml', 'ws', 'tinyglobby', 'diff']) assert.match(head, new RegExp(`^ \\* ${name}@\\d+\\.\\d+\\.\\d+ \\((MIT|ISC|BSD-3-Clause)\\):$`, 'm'), `the licence of ${name}`);
+      assert.match(head, /Permission is hereby granted/);
     });
   });
 
