@@ -18,10 +18,11 @@
 // What a module reaches relative to its own file (package.json, schema/*.json, the precompiled
 // validators, the peer process and netns agent it forks) still resolves from where tsc put it:
 // each module's `import.meta.url` is rewritten to the URL of its own file in dist/. The vendor
-// bundles (scripts/bundle-vendor.mjs) are bundled in with their licence headers; third-party
-// packages stay `require`s by name (native ones, and the optional ones loaded on demand by a
-// real `import()`, must stay so), but ajv's compiler (see BUNDLED_REQUIRES). No source map: `types` still name tsc's .d.ts files and
-// dist/src keeps tsc's modules and maps for a debugger and for the tests that import them.
+// bundles (scripts/bundle-vendor.mjs) are bundled in, their licence headers heading the bundle;
+// third-party packages stay `require`s by name (native ones, and the optional ones loaded on
+// demand by a real `import()`, must stay so), but ajv's compiler (see BUNDLED_REQUIRES). No
+// source map: `types` still name tsc's .d.ts files and dist/src keeps tsc's modules and maps
+// for a debugger and for the tests that import them.
 import { deepStrictEqual } from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -78,7 +79,7 @@ const fromBundle = (path) => relative(outdir, path).split('\\').join('/');
 
 /**
  * Packages bundled in, not left to Node to resolve and compile file by file: ajv's compiler
- * (about 40 CommonJS files, 50 ms of a one-flow run), which the message checks load on their
+ * (about 90 CommonJS files, 50 ms of a one-flow run), which the message checks load on their
  * first message. The module named loads it with a require of its own (createRequire): that
  * call, `call`, becomes a call of a module whose require esbuild bundles, still made on first
  * use only. What it requires in turn is bundled with it (see packagesByName).
@@ -103,6 +104,14 @@ const packagesByName = {
   },
 };
 
+/** A module of BUNDLED_REQUIRES with its call replaced by the bundled module's; any other as it is. */
+function withBundledRequire(module, text) {
+  const bundled = BUNDLED_REQUIRES.get(module);
+  if (!bundled) return text;
+  if (!text.includes(bundled.call)) throw new Error(`${module} no longer has ${bundled.call}: see BUNDLED_REQUIRES in scripts/bundle-package.mjs`);
+  return `import { load as __bundledLoad } from ${JSON.stringify(`bundled-require:${bundled.module}`)};\n${text.replace(bundled.call, '__bundledLoad()')}`;
+}
+
 /** Each of the project's modules as it was, but with its own file's URL as `import.meta.url`. */
 const ownFileUrls = {
   name: 'own-file-urls',
@@ -113,11 +122,7 @@ const ownFileUrls = {
       if (data !== undefined) return { contents: `// ${relative(root, args.path)}: its exports' values (DATA_MODULES)\n${data}`, loader: 'js', resolveDir: dirname(args.path) };
       let text = readFileSync(args.path, 'utf8');
       if (text.startsWith('#!')) text = text.slice(text.indexOf('\n') + 1);
-      const loader = BUNDLED_REQUIRES.get(relative(dist, args.path));
-      if (loader) {
-        if (!text.includes(loader.call)) throw new Error(`${relative(dist, args.path)} no longer has ${loader.call}: see BUNDLED_REQUIRES in scripts/bundle-package.mjs`);
-        text = `import { load as __bundledLoad } from ${JSON.stringify(`bundled-require:${loader.module}`)};\n${text.replace(loader.call, '__bundledLoad()')}`;
-      }
+      text = withBundledRequire(relative(dist, args.path), text);
       if (/\bimport\.meta\.url\b/.test(text)) {
         text = `const __ownFileUrl = new URL(${JSON.stringify(fromBundle(args.path))}, __bundleUrl).href;\n${text.replace(/\bimport\.meta\.url\b/g, '__ownFileUrl')}`;
       }
