@@ -246,9 +246,7 @@ describe('lazy registries', function () {
       assert.deepEqual(bundled.validateSchema('videoroom/joined', joined), problems);
       assert.equal(bundled.validateSchema('core/success/create', { janus: 'success', transaction: 't', data: { id: 1 } }), undefined);
     });
-  });
 
-  describe('the bundle', function () {
     it("checks the core API's messages with the build's validators, and loads ajv's compiler only for another schema", function () {
       const index = JSON.stringify(new URL('dist/bundle/index.js', ROOT).href);
       const script = `const { validateSchema } = await import(${index});
