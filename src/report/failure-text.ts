@@ -1,4 +1,4 @@
-import { clip } from '../core/clip.js';
+import { clip, CUT_MARK } from '../core/clip.js';
 import { diffLines } from '../vendor/diff.js';
 import { Redactor } from './redact.js';
 import { escapeControls } from '../core/printable.js';
@@ -32,13 +32,14 @@ export function failureText(unredacted: ScenarioResult, options: { redact?: (s: 
   if (f.schemaViolations && f.schemaViolations.length > 1) {
     lines.push('  schema violations:');
     for (const v of f.schemaViolations.slice(0, 10)) lines.push(`    ${v}`);
+    if (f.schemaViolations.length > 10) lines.push(`    ${CUT_MARK} (${f.schemaViolations.length - 10} more)`);
   }
   // A message the catalogue does not know fails under the default --schema strict: say what else there is.
   if (f.schemaViolations?.length) lines.push(`  ${SCHEMA_MODES_HINT}`);
   const janusError = typeof f.actual === 'object' && f.actual !== null ? describeJanusError(f.actual as Record<string, unknown>) : undefined;
   if (janusError) lines.push(`  Janus error: ${janusError}`);
-  if (f.expected !== undefined) lines.push('  expected (pattern):', indent(pretty(f.expected), 4));
-  if (f.actual !== undefined) lines.push('  actual:', indent(pretty(f.actual), 4));
+  if (f.expected !== undefined) lines.push('  expected (pattern):', indent(firstLines(pretty(f.expected)), 4));
+  if (f.actual !== undefined) lines.push('  actual:', indent(firstLines(pretty(f.actual)), 4));
   if (f.expected !== undefined && f.actual !== undefined && f.mismatches?.length) lines.push('  diff (- expected, + actual):', indent(diffText(f.expected, f.actual, f.mismatches), 4));
   // The messages that led to the failure: cleanup traffic after it would push them out.
   const upToFailure = result.transcript.slice(0, result.stepMessages ?? result.transcript.length);
@@ -116,6 +117,25 @@ export function messageLine(m: { atMs: number; client: string; direction: 'in' |
   return `+${String(m.atMs).padStart(5)}ms ${m.client} ${m.direction === 'out' ? '->' : '<-'} ${[http, clip(body, clipAt)].filter(Boolean).join(' ')}`;
 }
 
+/**
+ * The most lines of a pretty-printed message a failure text shows (and its diff compares). A
+ * server's message of a few MB printed one value a line ran to millions of lines: tens of MB of
+ * console, and a line diff of them took seconds and a GB of memory.
+ */
+export const MAX_LINES_SHOWN = 200;
+
+/** The first MAX_LINES_SHOWN lines of a text, then a line that counts the rest. */
+function firstLines(text: string): string {
+  let end = -1;
+  for (let n = 0; n < MAX_LINES_SHOWN; n++) {
+    end = text.indexOf('\n', end + 1);
+    if (end === -1) return text;
+  }
+  let more = 1;
+  for (let at = text.indexOf('\n', end + 1); at !== -1; at = text.indexOf('\n', at + 1)) more++;
+  return `${text.slice(0, end)}\n${CUT_MARK} (${more} more line(s) not shown)`;
+}
+
 function pretty(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v, null, 2);
 }
@@ -138,8 +158,8 @@ export function diffText(expected: unknown, actual: unknown, mismatches: readonl
   const blamed = new Map(mismatches.map((m) => [m.at, m]));
   const words: string[] = [];
   const expectedSide = renderWithWords(expectedView(expected, actual, '', blamed, words), words);
-  const actualSide = pretty(onlyWhatThePatternMentions(expected, actual, '', [...blamed.keys()]));
-  return diffLines(`${expectedSide}\n`, `${actualSide}\n`)
+  const actualSide = firstLines(pretty(onlyWhatThePatternMentions(expected, actual, '', [...blamed.keys()])));
+  return diffLines(`${firstLines(expectedSide)}\n`, `${actualSide}\n`)
     .flatMap((part) => {
       const sign = part.added ? '+' : part.removed ? '-' : ' ';
       return part.value.replace(/\n$/, '').split('\n').map((l) => `${sign} ${l}`);

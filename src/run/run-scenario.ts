@@ -264,7 +264,8 @@ class ScenarioRun {
       const step = this.scenario.steps[index];
       const failed = index === current ? failure !== undefined : failures.has(index);
       if (!step || failed || this.schemaMode === 'warn') {
-        this.schemaWarnings.push(...violations.map(formatViolation));
+        // One at a time: a spread of a long list overflows the stack.
+        for (const violation of violations) this.schemaWarnings.push(formatViolation(violation));
         continue;
       }
       failures.add(index, schemaVerdict(step, violations.map(formatViolation)));

@@ -92,6 +92,8 @@ export interface Violation {
   value: unknown;
   /** A field the catalogue does not know (reported in strict mode only). */
   unknownField?: boolean;
+  /** Stands for the violations of one check past MAX_VIOLATIONS_LISTED, which its rule counts: nothing was found at its pointer. */
+  unlisted?: boolean;
   /** A violation of the request sent with this transaction, counted once a reply said Janus accepted it. */
   request?: string;
 }
@@ -102,9 +104,20 @@ export function violationsOf(name: string, value: unknown, strict: boolean, vers
   return toViolations(name, validate.errors);
 }
 
-/** A failed validation's errors as violations of the schema `name`. */
+/**
+ * The most violations one check lists. A message gives one per field it breaks, and a server's
+ * message can hold hundreds of thousands of fields: listed whole they took the runner's stack
+ * (a spread of the list) and filled the console with warnings.
+ */
+export const MAX_VIOLATIONS_LISTED = 20;
+
+/** A failed validation's errors as violations of the schema `name`: the first MAX_VIOLATIONS_LISTED, then one that counts the rest. */
 export function toViolations(name: string, errors: ErrorObject[] | null | undefined): Violation[] {
-  return (errors ?? []).map((e) => toViolation(name, e));
+  const all = errors ?? [];
+  const listed = all.slice(0, MAX_VIOLATIONS_LISTED).map((e) => toViolation(name, e));
+  const unlisted = all.length - listed.length;
+  if (unlisted > 0) listed.push({ schema: name, pointer: '/', rule: `and ${unlisted} more violation(s) of this message, not listed`, value: undefined, unlisted: true });
+  return listed;
 }
 
 function toViolation(schema: string, e: ErrorObject): Violation {
@@ -119,6 +132,7 @@ function toViolation(schema: string, e: ErrorObject): Violation {
 }
 
 export function formatViolation(v: Violation): string {
+  if (v.unlisted) return `schema ${v.schema}: ${v.rule}`;
   const found = v.value === undefined ? 'nothing' : clip(JSON.stringify(v.value) ?? String(v.value), 120);
   return `schema ${v.schema}: ${v.pointer || '/'}: ${v.rule}; found ${found}`;
 }

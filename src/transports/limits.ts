@@ -6,6 +6,15 @@
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 /**
+ * How deep a server's message may nest objects and arrays. Janus nests a handful of levels (an
+ * Admin API handle_info about eight), plugin data a scenario sends and gets back a few more.
+ * A deeper message is a broken or hostile server: what reads a message walks it level by level
+ * (matching, redaction, reports), and printed with indents its size grows with the square of
+ * its depth, so a few KB nested thousands deep overflowed the stack or printed megabytes.
+ */
+export const MAX_NESTING = 100;
+
+/**
  * How much a client keeps of what the server sent and nothing took yet, before the server counts
  * as flooding and the connection fails: the mailbox's limits (janus/mailbox.ts), and those of the
  * replies a broker stream holds while it cannot tell which connection owns them (shared-channel.ts).

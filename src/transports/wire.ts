@@ -1,6 +1,7 @@
 import { clip } from '../core/clip.js';
 import { copyRecord } from '../core/own.js';
 import type { JanusMessage, Route } from '../protocol/messages.js';
+import { MAX_NESTING } from './limits.js';
 
 /**
  * Helpers shared by the transports: turning socket/TLS errors into the one-line reasons a
@@ -126,10 +127,26 @@ function parseMessages(text: string, allowArray: boolean): JanusMessage[] {
     if (text.trim() === '') throw new Error('empty reply from server');
     throw new Error(`malformed JSON from server: ${oneLine((err as Error).message, 160)}`);
   }
+  // A value nested `MAX_NESTING` deep takes twice as many characters: shorter texts need no walk.
+  if (text.length > 2 * MAX_NESTING && nestsDeeperThan(value, MAX_NESTING + (allowArray && Array.isArray(value) ? 1 : 0))) {
+    throw new Error(`JSON from server nested more than ${MAX_NESTING} levels deep`);
+  }
   if (isObject(value)) return [value];
   if (allowArray && Array.isArray(value) && value.every(isObject)) return value;
   const kind = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
   throw new Error(`unexpected JSON from server: ${kind}, expected ${allowArray ? 'object(s)' : 'an object'}`);
+}
+
+/** Whether objects and arrays nest more than `levels` deep in `value`; walks no deeper than that. */
+function nestsDeeperThan(value: unknown, levels: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (levels === 0) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (nestsDeeperThan(item, levels - 1)) return true;
+    return false;
+  }
+  for (const key in value) if (nestsDeeperThan((value as Record<string, unknown>)[key], levels - 1)) return true;
+  return false;
 }
 
 /** Adds session_id/handle_id from the route; keys already in the payload (even null) win. */

@@ -7,7 +7,8 @@ import { createServer as createTlsServer } from 'node:tls';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { FakeJanus, type FakeBehaviour } from '../support/fake-janus.js';
+import { FakeJanus, MANY_FIELDS, type FakeBehaviour } from '../support/fake-janus.js';
+import { MAX_VIOLATIONS_LISTED } from '../../src/schemas/catalogue.js';
 import { runCli, scenarioDir, startCli, tmpdirPerTest } from '../support/cli.js';
 import { until } from '../support/transports.js';
 
@@ -63,6 +64,43 @@ describe('CLI against a hostile server', function () {
       const run = await runCli(['run', raw.dir, '--url', fake.httpUrl, '--step-timeout', '20s']);
       assert.equal(run.code, 3, run.stdout + run.stderr);
       assert.match(run.stdout, new RegExp(`HTTP POST http://127\\.0\\.0\\.1:\\d+/janus: ${reason}$`, 'm'));
+    });
+  }
+
+  /** The fake answers `create` with `behaviour`, everything else sanely. */
+  async function poisonCreate(behaviour: FakeBehaviour): Promise<void> {
+    fake = await FakeJanus.start();
+    fake.onHttpRequest = (req, f) => (f.behaviour = req.body.includes('"create"') ? behaviour : 'ok');
+    fake.onWsFrame = (frame, f) => (f.behaviour = frame.includes('"create"') ? behaviour : 'ok');
+  }
+
+  for (const transport of ['http', 'ws'] as const) {
+    // Read level by level (redaction, the report's diff), it overflowed the stack: the console
+    // reporter died, the failure unsaid, and printed with indents a few KB grew to megabytes.
+    it(`${transport}: a reply nested thousands of levels deep is a server problem in one line, exit 3`, async () => {
+      await poisonCreate('deep');
+      const run = await runCli(['run', leaves.dir, '--url', urlOf(transport), '--step-timeout', '5s']);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      assert.match(run.stdout, /server problem: .*: JSON from server nested more than 100 levels deep$/m);
+      assert.doesNotMatch(run.stdout + run.stderr, /failed and was stopped|call stack/);
+    });
+
+    // A violation per field: spread into a list they overflowed the stack (an "internal error"
+    // with its stack trace, exit 3), and the warnings ran to a line per field.
+    it(`${transport}: a reply with ${MANY_FIELDS} unknown fields fails its step on the first few, exit 1`, async () => {
+      await poisonCreate('manyFields');
+      const run = await runCli(['run', leaves.dir, '--url', urlOf(transport), '--step-timeout', '5s']);
+      assert.equal(run.code, 1, run.stdout + run.stderr);
+      assert.match(run.stdout, /failed: schema core\/success\/create: \/unknown0: unknown field/);
+      // The failure lists ten, and says how many more its list holds: the first ones, and one that counts the rest.
+      assert.equal(run.stdout.match(/^ {9}schema core\/success\/create: \/unknown\d+: unknown field/gm)?.length, 10, run.stdout);
+      assert.match(run.stdout, new RegExp(`^ {9}\\.\\.\\. \\(${MAX_VIOLATIONS_LISTED + 1 - 10} more\\)$`, 'm'));
+      assert.doesNotMatch(run.stdout + run.stderr, /internal error|call stack|unknown199999/);
+      // Reported only, the same list: warnings, the step passed.
+      const warned = await runCli(['run', leaves.dir, '--url', urlOf(transport), '--step-timeout', '5s', '--schema', 'warn']);
+      assert.equal(warned.code, 0, warned.stdout + warned.stderr);
+      assert.doesNotMatch(warned.stderr, new RegExp(`/unknown${MAX_VIOLATIONS_LISTED}:`));
+      assert.ok(warned.stderr.includes(`  schema core/success/create: and ${MANY_FIELDS - MAX_VIOLATIONS_LISTED} more violation(s) of this message, not listed\n`), warned.stderr);
     });
   }
 

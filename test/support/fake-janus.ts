@@ -45,7 +45,16 @@ export type FakeBehaviour =
    * FLOOD_BURST messages a turn of the event loop until the socket closes; over HTTP, FLOOD_BURST
    * messages in every long-poll's answer.
    */
-  | 'flood';
+  | 'flood'
+  /** A success whose `data` nests DEEP_NESTING arrays deep: a few KB that a walk level by level cannot take. */
+  | 'deep'
+  /** A success with MANY_FIELDS fields no catalogue knows, beside the request's own answer. */
+  | 'manyFields';
+
+/** How deep 'deep' nests: far past what a recursive walk of a message takes on Node's stack. */
+export const DEEP_NESTING = 100_000;
+/** How many unknown fields 'manyFields' sends. */
+export const MANY_FIELDS = 200_000;
 
 /** Events a flooding fake sends at once. */
 export const FLOOD_BURST = 200;
@@ -201,6 +210,10 @@ export class FakeJanus {
       case 'wrongTransaction':
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.misdirected(body)));
         return;
+      case 'deep':
+      case 'manyFields':
+        res.writeHead(200, { 'content-type': 'application/json' }).end(oversized(this.behaviour, body));
+        return;
       case 'flood':
         if (isPoll(req)) {
           res.writeHead(200, { 'content-type': 'application/json' }).end(`[${Array(FLOOD_BURST).fill(this.floodMessage()).join(',')}]`);
@@ -327,6 +340,10 @@ export class FakeJanus {
       case 'wrongTransaction':
         ws.send(JSON.stringify(this.misdirected(frame)));
         return;
+      case 'deep':
+      case 'manyFields':
+        ws.send(oversized(this.behaviour, frame));
+        return;
       case 'twice': {
         const reply = JSON.stringify(echoReply(frame));
         ws.send(reply);
@@ -357,6 +374,13 @@ function floodSocket(ws: WebSocket, message: string): void {
     setImmediate(burst);
   };
   burst();
+}
+
+/** The request's answer, its `data` nested DEEP_NESTING deep ('deep') or with MANY_FIELDS unknown fields added ('manyFields'). */
+function oversized(behaviour: 'deep' | 'manyFields', body: string): string {
+  const reply = JSON.stringify(echoReply(body));
+  if (behaviour === 'deep') return `${reply.slice(0, -1)},"data":${'['.repeat(DEEP_NESTING)}${']'.repeat(DEEP_NESTING)}}`;
+  return `${reply.slice(0, -1)},${Array.from({ length: MANY_FIELDS }, (_, i) => `"unknown${i}":${i}`).join(',')}}`;
 }
 
 function reflection(body: string): string {

@@ -4,7 +4,7 @@ import { createPatternCompiler } from '../../src/match/compile-pattern.js';
 import type { Mismatch } from '../../src/match/contract.js';
 import { describeMessage, withHttp } from '../../src/reporters/html/client/diagram.js';
 import { clientScript } from '../../src/reporters/html/script.js';
-import { diffText, failureText } from '../../src/report/failure-text.js';
+import { diffText, failureText, MAX_LINES_SHOWN } from '../../src/report/failure-text.js';
 import type { ScenarioResult, TranscriptEntry } from '../../src/run/events.js';
 
 /** The mismatches the real pattern compiler finds, placeholders resolved from `values`. */
@@ -114,6 +114,27 @@ describe('failure texts', function () {
     const text = failureText({ ...base, failure: { kind: 'assertion', summary: violation, schemaViolations: [violation] } });
     assert.match(text, /^ {2}\(every message is checked against the Janus API catalogue: --schema warn reports violations without failing, --schema off skips the checks\)$/m);
     assert.doesNotMatch(failureText(base), /--schema/);
+  });
+
+  // A server's message of a few MB, one value a line: printed whole it ran to millions of lines,
+  // and the line diff of them took seconds and a GB of memory.
+  it('shows the first MAX_LINES_SHOWN lines of a long message and counts the rest, in the actual and in the diff', () => {
+    const actual = { janus: 'success', transaction: 't1', data: Array.from({ length: 100_000 }, (_, i) => i) };
+    const expected = { janus: 'success', data: { id: '$integer' } };
+    const failure = { kind: 'assertion' as const, summary: 'the reply did not match', expected, actual, mismatches: mismatchesOf(expected, actual, {}) };
+    const result: ScenarioResult = {
+      file: 'a.yaml', name: 'a', transport: 'ws', status: 'failed', startedAt: 0, durationMs: 10, failure,
+      cleanupFailures: [], sessionsLeft: [], transcript: [], saved: {}, destroyedSessions: [], schemaWarnings: [], secretValues: [],
+    };
+    const text = failureText(result);
+    const actualBlock = text.slice(text.indexOf('  actual:'), text.indexOf('  diff (- expected, + actual):'));
+    // Its heading, the lines shown, the line that counts the rest.
+    assert.equal(actualBlock.trimEnd().split('\n').length, 1 + MAX_LINES_SHOWN + 1, actualBlock.slice(-300));
+    // data's lines after the first 196 (the message's own 4 first): the rest of the 100,000 and the closing 2.
+    assert.match(actualBlock, new RegExp(`^ {4}\\.\\.\\. \\(${100_000 - (MAX_LINES_SHOWN - 4) + 2} more line\\(s\\) not shown\\)$`, 'm'));
+    const diff = diffText(expected, actual, failure.mismatches);
+    assert.ok(diff.split('\n').length <= 2 * (MAX_LINES_SHOWN + 1), `${diff.split('\n').length} lines of diff`);
+    assert.match(diff, /^\+ \.\.\. \(\d+ more line\(s\) not shown\)$/m);
   });
 
   it('label http steps in the HTML diagram with method and path, or status', () => {
