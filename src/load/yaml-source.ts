@@ -32,15 +32,21 @@ export class YamlSource {
     }
     // Warnings (an unknown %YAML version, an unresolved tag) are refusals too: the value read is not the one written.
     const problems = [...doc.errors, ...doc.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
-    if (problems.length > 0) {
+    if (doc.errors.length > 0) {
       const first = yamlDiagnostic(problems[0]!, text, at);
       // After the first syntax error the parser is out of step; what follows is mostly its echo.
       const more = problems.length - 1;
       if (more > 0) first.hint = [first.hint, `${more} more YAML error${more === 1 ? '' : 's'} after this one, often caused by it; fix this one first`].filter(Boolean).join('; ');
       return { diagnostics: [first] };
     }
-    const structural = checkStructure(doc, at, text);
-    if (structural) return { diagnostics: [structural] };
+    // Without a syntax error the parser stayed in step: each warning is a problem of its own, and
+    // so is each structural one (an unresolved tag is both: said once, in the parser's words).
+    const warned = problems.map((p) => yamlDiagnostic(p, text, at));
+    const where = (d: Diagnostic): string => `${d.span.line}:${d.span.col}`;
+    const structural = checkStructure(doc, at, text).filter((d) => !warned.some((w) => where(w) === where(d)));
+    if (warned.length + structural.length > 0) {
+      return { diagnostics: [...warned, ...structural].sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col) };
+    }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -205,38 +211,47 @@ function openingBracket(text: string, end: number, closer: string): number {
  * What the parser accepts but a scenario cannot use, found on the document tree without
  * recursion: nesting deeper than MAX_DEPTH, keys that are not plain values, tags beyond the
  * core schema, numbers JSON cannot carry exactly, aliases to undefined anchors or to a
- * collection that contains them (a cycle).
+ * collection that contains them (a cycle). Each is a problem of its own, so all of them are
+ * reported, in the order of the file: a file with three duplicate keys needs three fixes, not
+ * three runs. Below a collection nested too deeply nothing more is said (each level would
+ * repeat it).
  */
-function checkStructure(doc: Document, at: (offset: number, width?: number) => SourceSpan, text: string): Diagnostic | undefined {
+function checkStructure(doc: Document, at: (offset: number, width?: number) => SourceSpan, text: string): Diagnostic[] {
   const spanOf = (node: Node): SourceSpan => (node.range ? at(node.range[0], Math.max(1, node.range[1] - node.range[0])) : at(0));
+  const found: Array<{ offset: number; diagnostic: Diagnostic }> = [];
+  const report = (node: Node, diagnostic: Diagnostic): void => void found.push({ offset: node.range?.[0] ?? 0, diagnostic });
   const anchors = new Map<string, Node>();
   const stack: Array<{ node: unknown; depth: number; ancestors: Node[] }> = [{ node: doc.contents, depth: 1, ancestors: [] }];
   while (stack.length > 0) {
     const { node, depth, ancestors } = stack.pop()!;
     if (!node || typeof node !== 'object') continue;
     const n = node as Node;
-    if (n.tag && !isAlias(n) && !CORE_TAGS.has(n.tag)) return { span: tagSpan(n, text, at), message: `invalid YAML: the tag ${n.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed; scenario files use plain values` };
+    if (n.tag && !isAlias(n) && !CORE_TAGS.has(n.tag)) report(n, { span: tagSpan(n, text, at), message: `invalid YAML: the tag ${n.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed; scenario files use plain values` });
     if (isAlias(n)) {
       const source = anchors.get(n.source);
-      if (!source) return { span: spanOf(n), message: `invalid YAML: the alias *${n.source} refers to no anchor &${n.source} defined before it` };
-      if (ancestors.includes(source)) return { span: spanOf(n), message: `invalid YAML: the alias *${n.source} is inside the value it refers to (a cycle)` };
+      if (!source) report(n, { span: spanOf(n), message: `invalid YAML: the alias *${n.source} refers to no anchor &${n.source} defined before it` });
+      else if (ancestors.includes(source)) report(n, { span: spanOf(n), message: `invalid YAML: the alias *${n.source} is inside the value it refers to (a cycle)` });
       continue;
     }
     if ((n as { anchor?: string }).anchor) anchors.set((n as { anchor: string }).anchor, n);
     if (isScalar(n)) {
-      if (typeof n.value === 'number' && !Number.isFinite(n.value)) return { span: spanOf(n), message: `${n.source ?? n.value} is not a finite number; JSON has no such value` };
-      if (typeof n.value === 'number' && Number.isInteger(n.value) && !Number.isSafeInteger(n.value)) {
-        return { span: spanOf(n), message: `the integer ${textOf(n)} is too large to be read exactly (above 2^53); quote it to send it as a string` };
-      }
+      const number = numberProblem(n);
+      if (number) report(n, { span: spanOf(n), message: number });
       continue;
     }
     if (!isCollection(n)) continue;
-    if (depth > MAX_DEPTH) return { span: spanOf(n), message: `the file nests more than ${MAX_DEPTH} levels deep; no scenario needs that` };
-    const clash = isMap(n) ? keyClash(n) : undefined;
-    if (clash?.same) return { span: spanOf(clash.key), message: 'invalid YAML: Map keys must be unique' };
-    if (clash) return { span: spanOf(clash.key), message: `invalid YAML: the key ${textOf(clash.key)} is the same key as an earlier one once read (keys are text: 1 and "1", true and "true" collide)` };
+    if (depth > MAX_DEPTH) {
+      report(n, { span: spanOf(n), message: `the file nests more than ${MAX_DEPTH} levels deep; no scenario needs that` });
+      continue;
+    }
+    for (const clash of isMap(n) ? keyClashes(n) : []) {
+      report(clash.key, {
+        span: spanOf(clash.key),
+        message: clash.same ? 'invalid YAML: Map keys must be unique' : `invalid YAML: the key ${writtenKey(clash.key, text)} is the same key as an earlier one once read (keys are text: 1 and "1", true and "true" collide)`,
+      });
+    }
     const inner = [...ancestors, n];
-    // Pushed in reverse so the first problem in the file is found first.
+    // Pushed in reverse so that the anchors of the file are met in the order they are written.
     for (const item of [...n.items].reverse()) {
       if (isPair(item)) {
         stack.push({ node: item.value, depth: depth + 1, ancestors: inner });
@@ -244,7 +259,16 @@ function checkStructure(doc: Document, at: (offset: number, width?: number) => S
       } else stack.push({ node: item, depth: depth + 1, ancestors: inner });
     }
   }
-  for (const node of collectionKeys(doc)) return { span: spanOf(node), message: 'a key must be a plain value (a name or a number), not a list, a mapping or an alias' };
+  for (const node of collectionKeys(doc)) report(node, { span: spanOf(node), message: 'a key must be a plain value (a name or a number), not a list, a mapping or an alias' });
+  // Stable: problems at one place (a tag and its value) keep the order they were found in.
+  return found.sort((a, b) => a.offset - b.offset).map((f) => f.diagnostic);
+}
+
+/** Why a number cannot go into a scenario as written: JSON has no infinity, and integers past 2^53 change when read. */
+function numberProblem(n: Node & { value?: unknown; source?: string }): string | undefined {
+  if (typeof n.value !== 'number') return undefined;
+  if (!Number.isFinite(n.value)) return `${n.source ?? n.value} is not a finite number; JSON has no such value`;
+  if (Number.isInteger(n.value) && !Number.isSafeInteger(n.value)) return `the integer ${textOf(n)} is too large to be read exactly (above 2^53); quote it to send it as a string`;
   return undefined;
 }
 
@@ -258,19 +282,25 @@ function tagSpan(node: Node, text: string, at: (offset: number, width?: number) 
 }
 
 /**
- * The first key of a mapping whose text equals an earlier key's, and whether both are the same
- * value (a plain duplicate) or only the same once read as text (1 and "1").
+ * Each key of a mapping whose text equals an earlier key's, and whether both are the same value
+ * (a plain duplicate) or only the same once read as text (1 and "1").
  */
-function keyClash(map: { items: unknown[] }): { key: Node; same: boolean } | undefined {
+function keyClashes(map: { items: unknown[] }): Array<{ key: Node; same: boolean }> {
   const seen = new Map<string, unknown>();
+  const clashes: Array<{ key: Node; same: boolean }> = [];
   for (const item of map.items) {
     if (!isPair(item) || !isScalar(item.key)) continue;
     const value = item.key.value;
     const text = String(value ?? '');
-    if (seen.has(text)) return { key: item.key as Node, same: Object.is(seen.get(text), value) };
-    seen.set(text, value);
+    if (seen.has(text)) clashes.push({ key: item.key as Node, same: Object.is(seen.get(text), value) });
+    else seen.set(text, value);
   }
-  return undefined;
+  return clashes;
+}
+
+/** A key as the file writes it, quotes included: `""` and `~` say what they are, where their text would be empty. */
+function writtenKey(node: Node, text: string): string {
+  return node.range ? text.slice(node.range[0], node.range[1]).split('\n')[0]! : textOf(node);
 }
 
 function textOf(node: Node & { source?: string }): string {
