@@ -16,6 +16,7 @@ import { misspeltJcfgSetting } from '../schemas/jcfg-settings.js';
 import { JANUS_PLUGINS } from '../schemas/modules.js';
 import { connectionSkip, strongestNeed } from './connection-needs.js';
 import { compileString, compileTemplate, keysWithPlaceholders } from './template.js';
+import type { RefusedSteps } from './validate.js';
 
 export { MAX_INCLUDE_DEPTH, MAX_INCLUDED_STEPS } from './include.js';
 
@@ -27,6 +28,8 @@ export interface CompileOptions {
   identify?(file: string): string;
   knownSchema(name: string): boolean;
   errorCodes?: ErrorCodeNames;
+  /** Steps the schema refused: left out, so that the problems of the others are found in the same run. */
+  refused?: RefusedSteps;
 }
 
 const DEFAULT_CLIENT = 'main';
@@ -120,7 +123,7 @@ class ScenarioCompiler implements IncludeHost {
     this.doc = source.value as Record<string, unknown>;
     this.clients = clientNames(this.doc.clients);
     this.names = new Set<string>(mode.params);
-    this.placeholders = { env: options.env, clients: this.clients, handles: new Map(), diagnostics: this.diagnostics, savedTogether: new Set(), constants: this.constants };
+    this.placeholders = { env: options.env, clients: this.clients, handles: new Map(), diagnostics: this.diagnostics, savedTogether: new Set(), constants: this.constants, unsure: false };
     this.includes = new Includes(this, source.path);
     this.requires = (this.doc.requires as Record<string, unknown> | undefined) ?? {};
     this.plugins = [...((this.requires.plugins as string[] | undefined) ?? [])];
@@ -130,9 +133,9 @@ class ScenarioCompiler implements IncludeHost {
     const { source, doc, diagnostics } = this;
     checkReservedNames(source, doc, diagnostics);
     const variables = this.variables();
-    const steps = this.compileSteps(source, (doc.steps as unknown[]) ?? [], ['steps'], this.clients[0]!);
+    const steps = this.compileSteps(source, (doc.steps as unknown[]) ?? [], ['steps'], this.clients[0]!, this.options.refused?.steps);
     this.inCleanup = true;
-    const cleanup = this.compileSteps(source, (doc.cleanup as unknown[]) ?? [], ['cleanup'], this.clients[0]!);
+    const cleanup = this.compileSteps(source, (doc.cleanup as unknown[]) ?? [], ['cleanup'], this.clients[0]!, this.options.refused?.cleanup);
     this.inCleanup = false;
     const secrets = this.secrets();
     this.checkNeeds([...steps, ...cleanup]);
@@ -198,7 +201,7 @@ class ScenarioCompiler implements IncludeHost {
   private secrets(): string[] {
     const secrets = (this.doc.secrets as string[] | undefined) ?? [];
     secrets.forEach((name, i) => {
-      if (this.names.has(name)) return;
+      if (this.names.has(name) || this.placeholders.unsure) return;
       const closest = this.diagnostics.length < HINTED_PER_FILE ? closestName(name, [...this.names]) : undefined;
       this.diagnostics.push({ span: this.source.spanOf(['secrets', i]), message: `secrets: "${name}" is not a variable or a saved value of this scenario`, hint: closest ? `did you mean "${closest}"?` : undefined });
     });
@@ -212,7 +215,8 @@ class ScenarioCompiler implements IncludeHost {
     if (peerStep) this.diagnostics.push({ span: peerStep.span, message: 'a peer step needs a Janus WebRTC peers can reach', hint: 'add `media: true` under `requires:`' });
     if (!this.mode.fragment) checkHttpSteps(all, this.requires.transports as string[] | undefined, this.diagnostics);
     if (!this.mode.fragment) checkConnectionSteps(all, this.requires.transports as string[] | undefined, this.diagnostics);
-    if (!this.mode.fragment) checkEventsBeforeRequests(all, this.diagnostics);
+    // A step left out may be the request that opened the client.
+    if (!this.mode.fragment && !this.placeholders.unsure) checkEventsBeforeRequests(all, this.diagnostics);
   }
 
   /** `clients: [{ name, keepalive }]`: each client's own setting, checked like the scenario's; a name given twice is an error. */
@@ -273,9 +277,12 @@ class ScenarioCompiler implements IncludeHost {
     return range && { what: raw.what, janus: range, link: raw.link, span: src.spanOf(path, { key: true }) };
   }
 
-  compileSteps(src: YamlSource, raws: unknown[], base: DocPath, defaultClient: string): CompiledStep[] {
+  compileSteps(src: YamlSource, raws: unknown[], base: DocPath, defaultClient: string, refused?: ReadonlySet<number>): CompiledStep[] {
     const out: CompiledStep[] = [];
     raws.forEach((raw, i) => {
+      // A step the schema refused is not of the shape its kind compiles; what it would have
+      // declared (saved values, handles) is unknown from here on.
+      if (refused?.has(i)) return void (this.placeholders.unsure = true);
       const path = [...base, i];
       const step = raw as Record<string, unknown>;
       this.notePlugin(step);
@@ -381,7 +388,7 @@ class ScenarioCompiler implements IncludeHost {
       },
       durationMs: (value, path, opts = {}) => this.durationMs(error, value, path, opts),
       declareHandle: (client, name) => this.declareHandle(error, client, name),
-      knowsHandle: (client, name) => handles.get(client)?.has(name) ?? false,
+      knowsHandle: (client, name) => (handles.get(client)?.has(name) ?? false) || this.placeholders.unsure,
       cleanup: this.inCleanup,
       steps: (raws, path, client) => this.compileTogether(src, raws, [...stepPath, ...path], client),
       keepaliveOf: (client) => this.keepaliveOf(client),

@@ -25,7 +25,7 @@ export interface IncludeHost {
     loadFragment(file: string): LoadedFragment;
     identify?(file: string): string;
   };
-  compileSteps(src: YamlSource, raws: unknown[], base: DocPath, defaultClient: string): CompiledStep[];
+  compileSteps(src: YamlSource, raws: unknown[], base: DocPath, defaultClient: string, refused?: ReadonlySet<number>): CompiledStep[];
 }
 
 /** One include step: the file it names, the parameters it gives, and where it is written. */

@@ -8,7 +8,7 @@ import { knownSchema } from '../schemas/catalogue.js';
 import { CATALOGUE_ERROR_CODES } from '../schemas/error-names.js';
 import { isFragmentFile } from '../load/collect.js';
 import { readScenarioText } from '../load/read-text.js';
-import { validateFile } from './validate.js';
+import { checkFile, type RefusedSteps } from './validate.js';
 import { declaredSecretLiterals, maskValues } from './declared-secrets.js';
 import { YamlSource } from '../load/yaml-source.js';
 import type { Environment } from '../core/environment.js';
@@ -31,8 +31,11 @@ export interface LoadOptions {
   errorCodes?: ErrorCodeNames;
 }
 
-/** A parsed file, or why there is none: `unreadable` is a problem with no place inside the file. */
-type Parsed = { source?: YamlSource; diagnostics: Diagnostic[]; missing?: boolean; unreadable?: string };
+/**
+ * A parsed file, or why there is none: `unreadable` is a problem with no place inside the file;
+ * `partly`, a file whose schema problems are all in steps it can be compiled without.
+ */
+type Parsed = { source?: YamlSource; diagnostics: Diagnostic[]; missing?: boolean; unreadable?: string; partly?: { source: YamlSource; refused: RefusedSteps } };
 
 /**
  * Loads scenario files: parse with positions, validate against the schema, compile. Nothing
@@ -67,8 +70,9 @@ export function loadFiles(files: string[], options: LoadOptions = {}): LoadResul
       declared.forEach((v) => declaredSecrets.add(v));
       sources.set(display(file), maskValues(text, declared));
     }
-    const problems = validateFile(parsed.source, kind);
-    return problems.length > 0 ? { diagnostics: problems } : parsed;
+    const checked = checkFile(parsed.source, kind);
+    if (checked.diagnostics.length === 0) return parsed;
+    return { diagnostics: checked.diagnostics, ...(!checked.blocking && { partly: { source: parsed.source, refused: checked.refused } }) };
   };
   /** A file's own problems when it was named directly: missing or unreadable ones at its 1:1. */
   const ownProblems = (file: string, parsed: Parsed): Diagnostic[] => {
@@ -107,7 +111,10 @@ export function loadFiles(files: string[], options: LoadOptions = {}): LoadResul
     }
     const parsed = parse(file, 'scenario');
     if (!parsed.source) {
-      diagnostics.push(...ownProblems(file, parsed));
+      const own = ownProblems(file, parsed);
+      // The steps the schema did not refuse are compiled too: their problems are said in this run, not the next.
+      const rest = parsed.partly ? compileScenario(parsed.partly.source, { ...compileOptions(), refused: parsed.partly.refused }).diagnostics : [];
+      diagnostics.push(...inFileOrder(display(file), [...own, ...rest]));
       continue;
     }
     const compiled = compileScenario(parsed.source, compileOptions());
@@ -124,6 +131,12 @@ export function loadFiles(files: string[], options: LoadOptions = {}): LoadResul
     return true;
   });
   return { scenarios, diagnostics: unique, sources, declaredSecrets: [...declaredSecrets] };
+}
+
+/** A file's problems by line and column; those in other files (the fragments it includes) after them, as they came. */
+function inFileOrder(file: string, list: Diagnostic[]): Diagnostic[] {
+  const own = list.filter((d) => d.span.file === file).sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col);
+  return [...own, ...list.filter((d) => d.span.file !== file)];
 }
 
 /** The same file reached through symbolic links is one file (include cycles, the fragment cache). */

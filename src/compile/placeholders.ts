@@ -19,6 +19,11 @@ export interface PlaceholderScope {
   readonly savedTogether: Set<string>;
   /** The variables whose value is known at load time (no saved value has replaced them yet), by name. */
   readonly constants: ReadonlyMap<string, unknown>;
+  /**
+   * A step the schema refused was left out before this point (its problems are reported): the
+   * names it would have declared are not known, so a name not found is not said to be unknown.
+   */
+  unsure: boolean;
 }
 
 /** Reports a problem with the placeholder being checked; always false, for `return fail(...)`. */
@@ -46,9 +51,10 @@ function checkRef(scope: PlaceholderScope, known: Set<string>, ref: PlaceholderR
     return true;
   }
   if (head === 'handles' && !known.has(head)) return checkHandle(scope, undefined, second, fail);
-  if (known.has(head!) && second !== undefined && scope.constants.has(head!)) return checkConstantPath(scope.constants.get(head!), ref.ref, fail);
+  if (known.has(head!) && second !== undefined && scope.constants.has(head!) && !scope.unsure) return checkConstantPath(scope.constants.get(head!), ref.ref, fail);
   if (known.has(head!) || (BUILTIN_NAMES as readonly string[]).includes(head!)) return true;
   if (scope.savedTogether.has(head!)) return fail(`\${${ref.ref}} is saved by a request sent at the same time (in the same concurrently step): it has a value only after that step`, 'use it in a step after the concurrently step');
+  if (scope.unsure) return true;
   const hint = hinting(scope) ? closestName(head!, [...known, ...BUILTIN_NAMES, ...scope.clients]) : undefined;
   return fail(`unknown placeholder \${${ref.ref}}: no variable, parameter or saved value named "${head}" is defined before this point`, hint ? `did you mean "\${${hint}}"?` : undefined);
 }
@@ -90,7 +96,7 @@ function checkHandle(scope: PlaceholderScope, client: string | undefined, name: 
   if (name === undefined) return fail(`\${${client ? `${client}.` : ''}handles} needs a handle name: \${${client ? `${client}.` : ''}handles.<name>}`);
   const declared = client === undefined ? [...handles.values()].flatMap((set) => [...set]) : [...(handles.get(client) ?? [])];
   // In a fragment compiled on its own, a handle named by a parameter (`as: "${as}"`) is not known yet.
-  if (declared.includes(name) || declared.some((n) => n.includes('${'))) return true;
+  if (declared.includes(name) || declared.some((n) => n.includes('${')) || scope.unsure) return true;
   const hint = hinting(scope) ? closestName(name, declared) : undefined;
   return fail(
     `no handle named "${name}"${client ? ` for client ${client}` : ''} before this point: name one with \`as: ${name}\` on an attach step first`,

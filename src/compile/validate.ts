@@ -54,23 +54,59 @@ function stepValidator(kind: StepKind): ValidateFunction {
 }
 
 export function validateFile(source: YamlSource, kind: 'scenario' | 'fragment'): Diagnostic[] {
+  return checkFile(source, kind).diagnostics;
+}
+
+/** The steps of a file the schema refused, by list and index (a step inside `concurrently` counts as its top-level step). */
+export interface RefusedSteps {
+  steps: ReadonlySet<number>;
+  cleanup: ReadonlySet<number>;
+}
+
+/**
+ * A file's schema problems, and what they leave to compile. Problems only inside some steps (and
+ * in the keys no compiler reads: name, description, tags, an unknown top-level key) leave the
+ * other steps to be compiled, so their problems (placeholders, regexes, durations) are said in the
+ * same run; a problem the compiler depends on (clients, variables, requires, steps not a list) is
+ * `blocking`.
+ */
+export function checkFile(source: YamlSource, kind: 'scenario' | 'fragment'): { diagnostics: Diagnostic[]; refused: RefusedSteps; blocking: boolean } {
   const v = fileValidators();
   const value = source.value;
   const validate = kind === 'scenario' ? v.scenario : v.fragment;
   const diagnostics: Diagnostic[] = [];
+  const refused = { steps: new Set<number>(), cleanup: new Set<number>() };
+  let blocking = false;
   if (!validate(value)) {
-    const foreign = kind === 'scenario' ? notAScenario(validate.errors ?? [], source) : undefined;
-    if (foreign) return [foreign];
-    diagnostics.push(...toDiagnostics(validate.errors ?? [], source, kind === 'scenario' ? 'the scenario' : 'the fragment'));
+    const errors = validate.errors ?? [];
+    const foreign = kind === 'scenario' ? notAScenario(errors, source) : undefined;
+    if (foreign) return { diagnostics: [foreign], refused, blocking: true };
+    diagnostics.push(...toDiagnostics(errors, source, kind === 'scenario' ? 'the scenario' : 'the fragment'));
+    for (const e of errors) {
+      const step = /^\/(steps|cleanup)\/(\d+)(\/|$)/.exec(e.instancePath);
+      if (step) refused[step[1] as 'steps' | 'cleanup'].add(Number(step[2]));
+      else if (!readByNoCompiler(e)) blocking = true;
+    }
   }
   // In a fragment, `${param}` may stand where a typed value goes; it is checked again once substituted.
   const params = kind === 'fragment' ? Object.keys(((value as Record<string, unknown> | null)?.params as object | undefined) ?? {}) : [];
   for (const list of ['steps', 'cleanup'] as const) {
     const steps = (value as Record<string, unknown> | null)?.[list];
     if (!Array.isArray(steps)) continue;
-    steps.forEach((step, i) => diagnostics.push(...validateStep(step, [list, i], source, params)));
+    steps.forEach((step, i) => {
+      const problems = validateStep(step, [list, i], source, params);
+      if (problems.length > 0) refused[list].add(i);
+      diagnostics.push(...problems);
+    });
   }
-  return diagnostics.sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col);
+  return { diagnostics: diagnostics.sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col), refused, blocking };
+}
+
+/** A top-level problem the compiler does not trip on: it reads no name, description or tags, and no key it does not know. */
+function readByNoCompiler(e: ErrorObject): boolean {
+  if (/^\/(name|description|tags)(\/|$)/.test(e.instancePath)) return true;
+  if (e.instancePath !== '') return false;
+  return e.keyword === 'additionalProperties' || (e.keyword === 'required' && e.params.missingProperty === 'name');
 }
 
 /**
