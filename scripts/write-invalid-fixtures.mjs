@@ -59,6 +59,8 @@ c('bytes-del', 'U+007F (DEL)', 'name: x^^\u007f\nsteps:\n  - request: ping\n');
 c('bytes-c1-control', 'U+0090', 'name: x^^\u0090\nsteps:\n  - request: ping\n');
 c('bytes-noncharacter', 'U+FFFE', 'name: x^^\ufffe\nsteps:\n  - request: ping\n');
 c('bytes-utf16', 'UTF-16', '\ufeffname: x\n', { utf16: true, at: [1, 1], noHeader: true });
+c('bytes-utf16le-without-bom', 'UTF-16 without a byte order mark', 'name: x\nsteps:\n  - request: ping\n', { utf16: 'le-without-bom', at: [1, 1], noHeader: true });
+c('bytes-utf16be-without-bom', 'UTF-16 without a byte order mark', 'name: x\nsteps:\n  - request: ping\n', { utf16: 'be-without-bom', at: [1, 1], noHeader: true });
 c('bytes-binary-png', 'not valid UTF-8', '\u0089PNG\r\n\u001a\n', { latin1: true, at: [1, 1], noHeader: true });
 c('line-ends-cr-only', 'unknown key "expct"', 'name: cr\rsteps:\r  - request: ping\r    ^^expct: { janus: pong }\r', { cr: true });
 c('line-ends-crlf', 'unknown key "expct"', 'name: crlf\r\nsteps:\r\n  - request: ping\r\n    ^^expct: { janus: pong }\r\n', { crlf: true });
@@ -219,7 +221,12 @@ c('clients-object-member', '"hasOwnProperty" cannot be a client name: every Java
 c('request-as-object-member', '"toString" cannot name a handle: every JavaScript object has a member of that name', scenario('  - request: { janus: attach, plugin: janus.plugin.echotest }\n    as: ^^toString\n'));
 
 function encode(text, options) {
-  if (options.utf16) return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text.replace(/^\ufeff/, ''), 'utf16le')]);
+  if (options.utf16) {
+    const le = Buffer.from(text.replace(/^\ufeff/, ''), 'utf16le');
+    if (options.utf16 === 'le-without-bom') return le;
+    if (options.utf16 === 'be-without-bom') return le.swap16();
+    return Buffer.concat([Buffer.from([0xff, 0xfe]), le]);
+  }
   if (options.latin1) return Buffer.from(text, 'latin1');
   return Buffer.from(text, 'utf8');
 }

@@ -98,6 +98,9 @@ export function decode(bytes: Uint8Array): { text: string } | { problem: TextPro
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     return { problem: { message: 'the file is UTF-16; save it as UTF-8', line: 1, col: 1 } };
   }
+  if (looksLikeBomlessUtf16(bytes)) {
+    return { problem: { message: 'the file is UTF-16 without a byte order mark (every other byte is 0); save it as UTF-8', line: 1, col: 1 } };
+  }
   let text: string;
   try {
     text = UTF8.decode(bytes);
@@ -108,6 +111,20 @@ export function decode(bytes: Uint8Array): { text: string } | { problem: TextPro
   const control = firstNonPrintable(text);
   if (control) return { problem: { ...control, display: text } };
   return { text };
+}
+
+/**
+ * UTF-16 written without a BOM (some Windows tools): a YAML file is mostly ASCII, which in UTF-16
+ * is a 0 byte beside each character, always on the same side. Said as such rather than as the
+ * NUL control character at 1:1, which sends the reader looking for a stray byte.
+ */
+function looksLikeBomlessUtf16(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 64) & ~1;
+  if (n < 4) return false;
+  const zeroSide = bytes[0] === 0 ? 0 : bytes[1] === 0 ? 1 : -1;
+  if (zeroSide < 0) return false;
+  for (let i = 0; i < n; i += 2) if (bytes[i + zeroSide] !== 0 || bytes[i + 1 - zeroSide] === 0) return false;
+  return true;
 }
 
 /** The first byte that breaks UTF-8, with its line and column (counted in characters). */
