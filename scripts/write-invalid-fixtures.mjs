@@ -58,6 +58,9 @@ c('bytes-escape', 'U+001B (ESC)', scenario('  - request: ping\n    name: "^^\u00
 c('bytes-del', 'U+007F (DEL)', 'name: x^^\u007f\nsteps:\n  - request: ping\n');
 c('bytes-c1-control', 'U+0090', 'name: x^^\u0090\nsteps:\n  - request: ping\n');
 c('bytes-noncharacter', 'U+FFFE', 'name: x^^\ufffe\nsteps:\n  - request: ping\n');
+c('key-no-break-space-indent', 'U+00A0 (a no-break space) at character 1', 'name: x\nsteps:\n^^\u00a0 - request: ping\n');
+c('key-zero-width-space', 'U+200B (a zero-width space) at character 1', scenario('  - ^^\u200brequest: ping\n'));
+c('key-no-break-space-in-step', 'U+00A0 (a no-break space) at character 7', scenario('  - request: ping\n    ^^expect\u00a0: { janus: pong }\n'));
 c('bytes-utf16', 'UTF-16', '\ufeffname: x\n', { utf16: true, at: [1, 1], noHeader: true });
 c('bytes-utf16le-without-bom', 'UTF-16 without a byte order mark', 'name: x\nsteps:\n  - request: ping\n', { utf16: 'le-without-bom', at: [1, 1], noHeader: true });
 c('bytes-utf16be-without-bom', 'UTF-16 without a byte order mark', 'name: x\nsteps:\n  - request: ping\n', { utf16: 'be-without-bom', at: [1, 1], noHeader: true });

@@ -90,3 +90,18 @@ export function topListHint(items: unknown[], fragment: boolean): string {
   if (items.some((item) => isMap(item) && ('steps' in item || 'name' in item))) return `a file holds one ${fragment ? 'fragment' : 'scenario'}: put each item of the list in a file of its own`;
   return fragment ? 'a fragment is a mapping: put the steps under steps:' : 'a scenario is a mapping: give it a name: and put the steps under steps:';
 }
+
+/** Characters that show as a space or as nothing: in a key they make it another key, one its reader cannot see. */
+const INVISIBLE = /[\u00a0\u1680\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]/;
+const INVISIBLE_NAMES: Record<string, string> = { '00A0': 'a no-break space', '200B': 'a zero-width space', '200C': 'a zero-width non-joiner', '200D': 'a zero-width joiner', '2060': 'a word joiner', '3000': 'an ideographic space', FEFF: 'a byte order mark' };
+
+/**
+ * A key that is unknown for a character that cannot be seen (a no-break space pasted from a web
+ * page, a zero-width space): "did you mean request?" under a key that reads request would puzzle.
+ */
+export function invisibleCharacterHint(key: string): string | undefined {
+  const m = INVISIBLE.exec(key);
+  if (!m) return undefined;
+  const code = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+  return `the key holds U+${code} (${INVISIBLE_NAMES[code] ?? 'a space of another kind'}) at character ${m.index + 1}, which is not a space YAML indents or separates with: retype the key with plain spaces`;
+}

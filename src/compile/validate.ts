@@ -10,7 +10,7 @@ import { checkDuration, DURATION_PATTERN } from '../core/duration.js';
 import { transportRegistry } from '../transports/registry.js';
 import { fragmentSchema, NAME_PATTERN, scenarioSchema } from './scenario-schema.js';
 import { SAVE_PATH_PATTERN } from '../steps/common.js';
-import { requestFieldHint, topListHint, typeHint } from './hints.js';
+import { invisibleCharacterHint, requestFieldHint, topListHint, typeHint } from './hints.js';
 import type { DocPath } from '../core/source.js';
 import type { YamlSource } from '../load/yaml-source.js';
 
@@ -139,7 +139,7 @@ export function validateStep(step: unknown, path: DocPath, source: YamlSource, p
     return [{
       span: first ? source.spanOf([...path, first], { key: true }) : source.spanOf(path),
       message: `unknown step kind${first ? ` "${first}"` : ''}: a step starts with one of ${names.join(', ')}`,
-      hint: hint ? `did you mean "${hint}"?` : undefined,
+      hint: (first && invisibleCharacterHint(first)) ?? (hint ? `did you mean "${hint}"?` : undefined),
     }];
   }
   if (kinds.length > 1) {
@@ -212,7 +212,7 @@ function describe(e: ErrorObject, path: DocPath, source: YamlSource, where: stri
       return {
         span: source.spanOf([...path, key], { key: true }),
         message: `unknown key "${key}" in ${at}; expected one of ${allowed.join(', ')}`,
-        hint: hint ? `did you mean "${hint}"?` : requestFieldHint(key, e.data),
+        hint: invisibleCharacterHint(key) ?? (hint ? `did you mean "${hint}"?` : requestFieldHint(key, e.data)),
       };
     }
     case 'required':
