@@ -114,6 +114,8 @@ class ScenarioCompiler implements IncludeHost {
   private deferred?: Array<() => void>;
   /** While the scenario's cleanup steps compile (those they include too). */
   private inCleanup = false;
+  /** Whether a step was left out (leaveOut): the steps compiled are not all the scenario sends. */
+  private leftOut = false;
 
   constructor(
     private readonly source: YamlSource,
@@ -216,7 +218,7 @@ class ScenarioCompiler implements IncludeHost {
     if (!this.mode.fragment) checkHttpSteps(all, this.requires.transports as string[] | undefined, this.diagnostics);
     if (!this.mode.fragment) checkConnectionSteps(all, this.requires.transports as string[] | undefined, this.diagnostics);
     // A step left out may be the request that opened the client.
-    if (!this.mode.fragment && !this.placeholders.unsure) checkEventsBeforeRequests(all, this.diagnostics);
+    if (!this.mode.fragment && !this.leftOut) checkEventsBeforeRequests(all, this.diagnostics);
   }
 
   /** `clients: [{ name, keepalive }]`: each client's own setting, checked like the scenario's; a name given twice is an error. */
@@ -282,7 +284,7 @@ class ScenarioCompiler implements IncludeHost {
     raws.forEach((raw, i) => {
       // A step the schema refused is not of the shape its kind compiles; what it would have
       // declared (saved values, handles) is unknown from here on.
-      if (refused?.has(i)) return void (this.placeholders.unsure = true);
+      if (refused?.has(i)) return this.leaveOut([raw]);
       const path = [...base, i];
       const step = raw as Record<string, unknown>;
       this.notePlugin(step);
@@ -292,6 +294,17 @@ class ScenarioCompiler implements IncludeHost {
       out.push(...this.applyConditions(src, path, step, kind.key, list));
     });
     return out;
+  }
+
+  /**
+   * Steps left out for a problem already reported (refused by the schema, or a fragment that
+   * cannot be included; undefined when they cannot be read at all). When their text may declare a
+   * name (a `save:`, an `as:`, an include, at any depth), no name after them is called unknown:
+   * they may have declared it. Steps that declare nothing change nothing.
+   */
+  leaveOut(steps: unknown[] | undefined): void {
+    this.leftOut = true;
+    if (steps === undefined || mayDeclare(steps)) this.placeholders.unsure = true;
   }
 
   /**
@@ -528,6 +541,18 @@ function checkEventsBeforeRequests(steps: CompiledStep[], diagnostics: Diagnosti
     return false;
   };
   visit(steps);
+}
+
+/** Whether a value holds a key by which a step declares a name (`save`, `as`) or may (`include`), at any depth. */
+function mayDeclare(value: unknown): boolean {
+  const stack = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    if (!Array.isArray(v) && ['save', 'as', 'include'].some((k) => Object.hasOwn(v, k))) return true;
+    stack.push(...Object.values(v));
+  }
+  return false;
 }
 
 /** An `http:` step runs only on http and https: the scenario must say so, or it fails on ws. */

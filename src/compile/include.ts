@@ -16,6 +16,8 @@ export interface LoadedFragment {
   diagnostics: Diagnostic[];
   missing?: boolean;
   unreadable?: string;
+  /** A fragment whose schema problems are all in steps: its text, to tell what its steps declare. */
+  partly?: { source: YamlSource };
 }
 
 /** The document being compiled, as including fragments into it sees it. */
@@ -26,6 +28,8 @@ export interface IncludeHost {
     identify?(file: string): string;
   };
   compileSteps(src: YamlSource, raws: unknown[], base: DocPath, defaultClient: string, refused?: ReadonlySet<number>): CompiledStep[];
+  /** Steps left out for a problem already reported (undefined: steps that cannot be read); see ScenarioCompiler.leaveOut. */
+  leaveOut(steps: unknown[] | undefined): void;
 }
 
 /** One include step: the file it names, the parameters it gives, and where it is written. */
@@ -59,25 +63,34 @@ export class Includes {
     this.paths = [root];
   }
 
-  /** The steps of the fragment a step includes, compiled in place; none when it cannot be included. */
+  /**
+   * The steps of the fragment a step includes, compiled in place; none when it cannot be included,
+   * and then they are left out: a `${name}` after the include is not called unknown for a problem
+   * of the fragment that has nothing to do with the name it saves.
+   */
   include(request: IncludeRequest): CompiledStep[] {
     const target = resolvePath(dirname(request.src.path), request.file);
-    if (!this.mayEnter(request, target)) return [];
+    if (!this.mayEnter(request, target)) return this.leaveOut(undefined);
     const loaded = this.host.options.loadFragment(target);
     if (loaded.missing || loaded.unreadable) {
       request.error(request.path, `cannot include ${request.file}: ${loaded.unreadable ?? 'no such file'}`);
-      return [];
+      return this.leaveOut(undefined);
     }
     const before = this.host.diagnostics.length;
     try {
       this.host.diagnostics.push(...loaded.diagnostics);
-      if (!loaded.source) return [];
+      if (!loaded.source) return this.leaveOut((loaded.partly?.source.value as Fragment | undefined)?.steps);
       const substituted = this.substitute(request, loaded.source);
-      if (!substituted || !this.count(request, substituted)) return [];
+      if (!substituted || !this.count(request, substituted)) return this.leaveOut((loaded.source.value as Fragment).steps);
       return this.compileInside(target, substituted, request.client);
     } finally {
       this.nameIncluder(request, before);
     }
+  }
+
+  private leaveOut(steps: unknown[] | undefined): CompiledStep[] {
+    this.host.leaveOut(steps);
+    return [];
   }
 
   /**

@@ -20,8 +20,9 @@ export interface PlaceholderScope {
   /** The variables whose value is known at load time (no saved value has replaced them yet), by name. */
   readonly constants: ReadonlyMap<string, unknown>;
   /**
-   * A step the schema refused was left out before this point (its problems are reported): the
-   * names it would have declared are not known, so a name not found is not said to be unknown.
+   * A step was left out before this point for a problem already reported (the schema refused it,
+   * its fragment could not be included): the names it would have declared are not known, so a
+   * name not found is not said to be unknown.
    */
   unsure: boolean;
 }
