@@ -543,13 +543,19 @@ function checkEventsBeforeRequests(steps: CompiledStep[], diagnostics: Diagnosti
   visit(steps);
 }
 
-/** Whether a value holds a key by which a step declares a name (`save`, `as`) or may (`include`), at any depth. */
+/** The keys by which a step declares a name (`save`, `as`) or may (`include`). */
+const DECLARING_KEYS = ['save', 'as', 'include'];
+
+/**
+ * Whether a value holds a key by which a step declares a name, at any depth, or one a letter off
+ * (`savee:`, the very typo the step was refused for: its names are not to be called unknown too).
+ */
 function mayDeclare(value: unknown): boolean {
   const stack = [value];
   while (stack.length > 0) {
     const v = stack.pop();
     if (v === null || typeof v !== 'object') continue;
-    if (!Array.isArray(v) && ['save', 'as', 'include'].some((k) => Object.hasOwn(v, k))) return true;
+    if (!Array.isArray(v) && Object.keys(v).some((k) => closestName(k, DECLARING_KEYS, 1) !== undefined)) return true;
     stack.push(...Object.values(v));
   }
   return false;
