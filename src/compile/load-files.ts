@@ -104,9 +104,11 @@ export function loadFiles(files: string[], options: LoadOptions = {}): LoadResul
   for (const file of files) {
     if (isFragmentFile(file)) {
       const fragment = loadFragment(file);
-      diagnostics.push(...ownProblems(file, fragment));
-      // A fragment named on its own is compiled on its own too: its includes, placeholders and patterns.
-      if (fragment.source) diagnostics.push(...compileFragment(fragment.source, compileOptions()).diagnostics);
+      // A fragment named on its own is compiled on its own too: its includes, placeholders and
+      // patterns; those of the steps the schema did not refuse when it refused some.
+      const compiled = fragment.source ?? fragment.partly?.source;
+      const rest = compiled ? compileFragment(compiled, { ...compileOptions(), refused: fragment.partly?.refused }).diagnostics : [];
+      diagnostics.push(...inFileOrder(display(file), [...ownProblems(file, fragment), ...rest]));
       continue;
     }
     const parsed = parse(file, 'scenario');
