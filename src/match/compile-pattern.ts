@@ -34,14 +34,6 @@ function errorFamilyAt(key: string, owner: string | undefined): ErrorFamily | un
 }
 const ERROR_NAME = /^[A-Z][A-Z0-9_]*$/;
 
-/**
- * The runtime inside an object that has `data` (a `plugindata`): the message's `plugin` beside
- * that data, so that a plugin error name checks the plugin as well as the number.
- */
-interface InPlugin extends MatchRuntime {
-  messagePlugin?: string;
-}
-
 /** A step's pattern compiler: a step may watch what the parts of a pattern compile to. */
 export interface StepPatternCompiler extends PatternCompiler {
   /**
@@ -191,10 +183,12 @@ export function createPatternCompiler(
       patternPlugin = savedPlugin;
     }
     const scopesPlugin = hasData && pluginNames > namesBefore;
-    // The runtime with the message's plugin, made again only when the runtime or the plugin changes.
+    // The runtime with the message's plugin (the `plugin` beside that data, so that a plugin
+    // error name checks the plugin as well as the number), made again only when the runtime or
+    // the plugin changes.
     let scopedFrom: MatchRuntime | undefined;
     let scopedPlugin: string | undefined;
-    let scoped: InPlugin | undefined;
+    let scoped: MatchRuntime | undefined;
     const allowed = new Set(fields.map(([k]) => k));
     // The fields' paths under the last path matched at: an object pattern is matched at the same
     // path again and again (every reply of its step), and joining them anew is a string each time.
@@ -213,9 +207,9 @@ export function createPatternCompiler(
       const fieldPaths = paths;
       let inner = rt;
       if (scopesPlugin) {
-        const plugin = typeof record.plugin === 'string' ? record.plugin : (rt as InPlugin).messagePlugin;
+        const plugin = typeof record.plugin === 'string' ? record.plugin : rt.messagePlugin;
         if (scoped === undefined || scopedFrom !== rt || scopedPlugin !== plugin) {
-          scoped = Object.assign(Object.create(rt) as InPlugin, { messagePlugin: plugin });
+          scoped = Object.assign(Object.create(rt) as MatchRuntime, { messagePlugin: plugin });
           scopedFrom = rt;
           scopedPlugin = plugin;
         }
@@ -304,7 +298,7 @@ export function createPatternCompiler(
     const named = `${code} (${name}, a ${plugin} code`;
     const expected = `${named})`;
     const otherPlugin = (rt: MatchRuntime): string | undefined => {
-      const from = (rt as InPlugin).messagePlugin;
+      const from = rt.messagePlugin;
       return from !== undefined && from !== plugin ? from : undefined;
     };
     const describe = (rt: MatchRuntime): string => {

@@ -20,6 +20,13 @@ export interface MatchRuntime {
    * pattern for the server's version then throws NoVersionCase instead of describing itself.
    */
   requireVersionCases?: boolean;
+  /**
+   * The module (plugin, event handler, logger) whose answer is matched, where the message itself
+   * does not say: the `response` of an Admin API message_plugin is from the plugin its request
+   * named. Inside a `plugindata`, the `plugin` beside the data says it. A plugin's error name
+   * matches its own plugin's messages only.
+   */
+  messagePlugin?: string;
 }
 
 /**

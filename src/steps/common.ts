@@ -389,15 +389,39 @@ export function namesValues(pattern: unknown): boolean {
 
 /**
  * A plugin's refusal of the request, "413 (ECHOTEST_INVALID_ELEMENT): Message error: ...":
- * an `error_code` in its `plugindata.data`, or in the `response` of an Admin API message_plugin.
+ * an `error_code` in its `plugindata.data`, or in the `response` of an Admin API message_plugin
+ * (from `answeredBy`, the module its request named).
  */
-export function pluginError(reply: JanusMessage): string | undefined {
+export function pluginError(reply: JanusMessage, answeredBy?: string): string | undefined {
   const plugindata = ownValue(reply, 'plugindata');
   const data = isRecord(plugindata) ? ownValue(plugindata, 'data') : ownValue(reply, 'response');
   const code = isRecord(data) ? ownValue(data, 'error_code') : undefined;
   if (code === undefined) return undefined;
-  const plugin = isRecord(plugindata) ? ownValue(plugindata, 'plugin') : undefined;
+  const plugin = isRecord(plugindata) ? ownValue(plugindata, 'plugin') : answeredBy;
   const name = typeof code === 'number' && typeof plugin === 'string' ? errorNameOf(code, plugin) : undefined;
   const reason = isRecord(data) ? ownValue(data, 'error') : undefined;
   return `${JSON.stringify(code)}${name ? ` (${name})` : ''}${typeof reason === 'string' ? `: ${reason}` : ''}`;
+}
+
+/**
+ * The key of an Admin API request naming the module whose answer is the reply's `response`:
+ * the plugin of a message_plugin, the event handler or logger of a query.
+ */
+const ANSWERING_MODULE_KEY: Readonly<Record<string, string>> = { message_plugin: 'plugin', query_eventhandler: 'handler', query_logger: 'logger' };
+
+/** The module an Admin API request (as sent) asks, whose answer its reply's `response` is; undefined for other requests. */
+export function answeringModule(request: unknown): string | undefined {
+  const verb = isRecord(request) ? ownValue(request, 'janus') : undefined;
+  const key = typeof verb === 'string' ? ownValue(ANSWERING_MODULE_KEY, verb.toLowerCase()) : undefined;
+  const module = typeof key === 'string' ? ownValue(request, key) : undefined;
+  return typeof module === 'string' ? module : undefined;
+}
+
+/**
+ * The runtime to match an Admin API reply with: its `response` is from `module` though the reply
+ * does not say so, and a plugin's error name there must be that module's own (RECORDPLAY's 413
+ * is not the 413 EchoTest answered).
+ */
+export function answeredRuntime(rt: MatchRuntime, module: string | undefined): MatchRuntime {
+  return module === undefined ? rt : Object.assign(Object.create(rt) as MatchRuntime, { messagePlugin: module });
 }

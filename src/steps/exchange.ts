@@ -4,10 +4,10 @@ import { ClosedConnection, RefusedRequest, describeUncorrelated, type Exchange, 
 import { describeJanusError } from '../protocol/errors.js';
 import { ACK_ENDED_VERBS, ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../protocol/messages.js';
 import { requestEnding, type Ending } from '../match/admits.js';
-import type { DescribedMatcher, MatchRuntime, Template } from '../match/contract.js';
+import type { DescribedMatcher, Matcher, MatchRuntime, Mismatch, Template } from '../match/contract.js';
 import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave, saveWhatIsThere, type SaveSpec } from './save.js';
-import { checkExpectKeys, compiledParts, errorRefusal, missingValues, namesValues, pluginError, pluginErrorRefusal, requireValues, unmatched, type PatternReading } from './common.js';
+import { answeredRuntime, answeringModule, checkExpectKeys, compiledParts, errorRefusal, missingValues, namesValues, pluginError, pluginErrorRefusal, requireValues, unmatched, type PatternReading } from './common.js';
 import { mismatchFailure, ownMistake, StepFailure, type Actor, type CompiledStep, type InFlight, type StepCompiler, type StepContext } from './contract.js';
 
 export type Level = 'root' | 'session' | 'handle';
@@ -142,6 +142,8 @@ interface Sent {
   ending: Ending;
   timeoutMs: number;
   outcome: Promise<RequestOutcome>;
+  /** The module whose answer the reply's `response` is (an Admin API message_plugin's plugin). */
+  answeredBy?: string;
 }
 
 /** The request with what the scenario left out filled in, and where it goes. */
@@ -149,12 +151,12 @@ function prepare(spec: ExchangeSpec, actor: Actor, ctx: StepContext): Prepared {
   return spec.raw ? rawRequest(spec, actor, ctx) : janusRequest(spec, actor, ctx);
 }
 
-function dispatch({ payload, route, verb, transaction }: Prepared, spec: ExchangeSpec, actor: Actor, ctx: StepContext, client: JanusClient): Sent {
+function dispatch({ payload, route, verb, transaction, answeredBy }: Prepared, spec: ExchangeSpec, actor: Actor, ctx: StepContext, client: JanusClient): Sent {
   // With the values the request was resolved with: a placeholder in `expect` has its value by now.
   const ending = typeof spec.ending === 'function' ? spec.ending(ctx.matchRuntime(actor)) : spec.ending;
   const until = ending.untilAck || ACK_ENDED_VERBS.has(verb ?? '') ? 'ack' : 'final';
   const timeoutMs = spec.timeoutMs ?? ctx.stepTimeoutMs;
-  return { route, verb, transaction, until, ending, timeoutMs, outcome: client.request(payload, route, until, timeoutMs, ctx.signal) };
+  return { route, verb, transaction, until, ending, timeoutMs, answeredBy, outcome: client.request(payload, route, until, timeoutMs, ctx.signal) };
 }
 
 /**
@@ -175,6 +177,7 @@ interface Prepared {
   route: Route;
   verb?: string;
   transaction?: string;
+  answeredBy?: string;
 }
 
 function rawRequest(spec: ExchangeSpec, actor: Actor, ctx: StepContext): Prepared {
@@ -182,7 +185,7 @@ function rawRequest(spec: ExchangeSpec, actor: Actor, ctx: StepContext): Prepare
   const route = routeFor(spec.at ?? 'root', actor, spec.handle);
   // Raw text that parses has a verb and a transaction like any request (for ${transaction}, acks, messages).
   const parsed = requestObject(payload);
-  return { payload, route, verb: parsed && verbOf(parsed), transaction: typeof parsed?.transaction === 'string' ? parsed.transaction : undefined };
+  return { payload, route, verb: parsed && verbOf(parsed), transaction: typeof parsed?.transaction === 'string' ? parsed.transaction : undefined, answeredBy: spec.api === 'admin' ? answeringModule(parsed) : undefined };
 }
 
 function janusRequest(spec: ExchangeSpec, actor: Actor, ctx: StepContext): Prepared {
@@ -200,7 +203,7 @@ function janusRequest(spec: ExchangeSpec, actor: Actor, ctx: StepContext): Prepa
   const route = routeFor(level, actor, spec.handle, message, spec.at !== undefined);
   // An explicit null means "leave it out", so missing-field cases are writable.
   for (const key of AUTO_FILLED) if (message[key] === null) delete message[key];
-  return { payload: message, route, verb, transaction: typeof message.transaction === 'string' ? message.transaction : undefined };
+  return { payload: message, route, verb, transaction: typeof message.transaction === 'string' ? message.transaction : undefined, answeredBy: spec.api === 'admin' ? answeringModule(message) : undefined };
 }
 
 /** Why a request ended without a reply: a fault, the time limit, an ack alone, an uncorrelated reply, a silent server. */
@@ -231,10 +234,11 @@ async function noReply(outcome: Exclude<RequestOutcome, { exchange: unknown }>, 
  */
 function checkReply(spec: ExchangeSpec, exchange: Exchange, sent: Sent, actor: Actor, ctx: StepContext, step: CompiledStep): void {
   const reply = exchange.reply;
-  const rt = ctx.matchRuntime(actor);
-  refuseErrors(spec, reply, rt, ctx, step);
+  // An Admin API reply's `response` is from the module the request named: a plugin's error name there is that plugin's.
+  const rt = answeredRuntime(ctx.matchRuntime(actor), sent.answeredBy);
+  refuseErrors(spec, reply, rt, ctx, step, sent.answeredBy);
   if (spec.expect) {
-    const mismatches = ctx.match(spec.expect.matcher, reply, actor);
+    const mismatches = matchWith(spec.expect.matcher, reply, rt);
     if (mismatches.length > 0) {
       saveWhatIsThere(spec.save, reply, ctx);
       const why = exchange.ack ? waitedPastAck(spec, exchange.ack, sent, actor, ctx) : '';
@@ -244,9 +248,15 @@ function checkReply(spec: ExchangeSpec, exchange: Exchange, sent: Sent, actor: A
     // A match may pass without reading a value the pattern names ($not, a $oneOf branch not tried): it must be there all the same.
     if (spec.expect.readsValues) requireValues(spec.expect.matcher, ctx, actor);
     // It may also pass by a `$oneOf` alternative that says nothing of errors: that lets none through.
-    refuseErrors(spec, reply, rt, ctx, step, true);
+    refuseErrors(spec, reply, rt, ctx, step, sent.answeredBy, true);
   }
   applySave(spec.save, reply, ctx);
+}
+
+function matchWith(matcher: Matcher, actual: unknown, rt: MatchRuntime): Mismatch[] {
+  const out: Mismatch[] = [];
+  matcher(actual, '', rt, out);
+  return out;
 }
 
 /**
@@ -254,14 +264,14 @@ function checkReply(spec: ExchangeSpec, exchange: Exchange, sent: Sent, actor: A
  * the reply (before matching, so the failure names the error), or, once it `matched`, as the
  * `$oneOf` alternatives that matched it say.
  */
-function refuseErrors(spec: ExchangeSpec, reply: JanusMessage, rt: MatchRuntime, ctx: StepContext, step: CompiledStep, matched = false): void {
+function refuseErrors(spec: ExchangeSpec, reply: JanusMessage, rt: MatchRuntime, ctx: StepContext, step: CompiledStep, answeredBy: string | undefined, matched = false): void {
   const seen = matched ? reply : undefined;
   if (reply.janus === 'error' && spec.refusesErrors(rt, seen)) {
     saveWhatIsThere(spec.save, reply, ctx);
     throw mismatchFailure(`${step.title} got an error reply: ${describeJanusError(reply) ?? '(no error code)'}`, { expected: spec.expect?.pattern, actual: reply });
   }
   // A plugin's refusal fails too, unless the pattern names where it is written: it is an error reply, in the plugin's words.
-  const refusal = spec.refusesPluginErrors(rt, seen) ? pluginError(reply) : undefined;
+  const refusal = spec.refusesPluginErrors(rt, seen) ? pluginError(reply, answeredBy) : undefined;
   if (refusal) {
     saveWhatIsThere(spec.save, reply, ctx);
     throw mismatchFailure(`${step.title} got a plugin error: ${refusal}`, { actual: reply });

@@ -2,9 +2,10 @@ import { MAX_MESSAGE_BYTES, TooLargeError } from '../transports/limits.js';
 import { describeError } from '../transports/wire.js';
 import { HttpCall, httpOrigin } from '../transports/http-client.js';
 import { formatDuration } from '../core/duration.js';
-import { checkExpectKeys, commonProperties, compiledParts, EACH_ELEMENT, errorRefusal, leavesOut, missingValues, namesValues, perRun, pluginError, pluginErrorRefusal, POSITIVE_DURATION, requireValues, saveProperty, unmatched } from './common.js';
+import { answeredRuntime, answeringModule, checkExpectKeys, commonProperties, compiledParts, EACH_ELEMENT, errorRefusal, leavesOut, missingValues, namesValues, perRun, pluginError, pluginErrorRefusal, POSITIVE_DURATION, requireValues, saveProperty, unmatched } from './common.js';
 import { isRecord, ownValue } from '../core/own.js';
 import type { DocPath } from '../core/source.js';
+import type { Mismatch } from '../match/contract.js';
 import { describeJanusError } from '../protocol/errors.js';
 import type { JanusMessage, Route } from '../protocol/messages.js';
 import { mismatchFailure, ownMistake, StepFailure, type CompiledStep, type StepCompiler, type StepContext, type StepKind } from './contract.js';
@@ -107,11 +108,14 @@ export const httpStep: StepKind = {
         if (Array.isArray(reply.body) && reply.body.length > 0) for (const event of reply.body) ctx.traffic(actor, 'in', event as JanusMessage, undefined, status, api);
         else if (reply.body !== null && typeof reply.body === 'object') ctx.traffic(actor, 'in', reply.body as JanusMessage, undefined, status, api);
         else ctx.traffic(actor, 'in', typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body), undefined, status, api);
-        const rt = ctx.matchRuntime(actor);
+        // An Admin API reply's `response` is from the module the request named: a plugin's error name there is that plugin's.
+        const answeredBy = api === 'admin' ? answeringModule(payload) : undefined;
+        const rt = answeredRuntime(ctx.matchRuntime(actor), answeredBy);
         const inArray = Array.isArray(reply.body);
         const refuses = { status: refusesStatus(rt, reply), janusError: (inArray ? refusesJanusErrorIn : refusesJanusError)(rt, reply), pluginError: (inArray ? refusesPluginErrorIn : refusesPluginError)(rt, reply) };
-        let failure = refusal(reply, refuses, step.title, raw.expect);
-        const mismatches = failure || !expect ? [] : ctx.match(expect, reply, actor);
+        let failure = refusal(reply, refuses, step.title, raw.expect, answeredBy);
+        const mismatches: Mismatch[] = [];
+        if (!failure && expect) expect(reply, '', rt, mismatches);
         if (mismatches.length > 0) failure = unmatched(`the HTTP reply to ${step.title} did not match`, { expected: raw.expect, actual: reply, mismatches }, readsValues ? missingValues(expect!, ctx, actor) : undefined);
         if (failure) {
           // The response came: what it has is saved, so a run that goes on after mismatches can.
@@ -162,13 +166,13 @@ interface HttpReply {
  * (as request steps do): an HTTP error status, a Janus `error` in the body, and (without `expect`,
  * outside cleanup) a plugin's refusal in it.
  */
-function refusal(reply: HttpReply, refuses: { status: boolean; janusError: boolean; pluginError: boolean }, title: string, expected: unknown): StepFailure | undefined {
+function refusal(reply: HttpReply, refuses: { status: boolean; janusError: boolean; pluginError: boolean }, title: string, expected: unknown, answeredBy: string | undefined): StepFailure | undefined {
   if (refuses.status && reply.status >= 400) return mismatchFailure(`${title} got HTTP status ${reply.status}`, { expected, actual: reply });
   // A long-poll's array of messages, or the one message of the body.
   const messages = (Array.isArray(reply.body) ? reply.body : [reply.body]).filter(isRecord) as JanusMessage[];
   const error = refuses.janusError ? messages.find((m) => ownValue(m, 'janus') === 'error') : undefined;
   if (error) return mismatchFailure(`${title} got an error reply: ${describeJanusError(error) ?? '(no error code)'}`, { expected, actual: reply });
-  const refused = refuses.pluginError ? messages.map(pluginError).find((r) => r !== undefined) : undefined;
+  const refused = refuses.pluginError ? messages.map((m) => pluginError(m, answeredBy)).find((r) => r !== undefined) : undefined;
   if (refused) return mismatchFailure(`${title} got a plugin error: ${refused}`, { expected, actual: reply });
   return undefined;
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { loadFiles } from '../../src/compile/load-files.js';
 import { createPatternCompiler } from '../../src/match/compile-pattern.js';
 import type { Mismatch } from '../../src/match/contract.js';
@@ -6,7 +7,12 @@ import { mismatchLines } from '../../src/report/failure-text.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { knownSchema } from '../../src/schemas/catalogue.js';
 import { CATALOGUE_ERROR_CODES, errorCodeByName } from '../../src/schemas/error-names.js';
-import { registerBuiltinTransports } from '../../src/transports/registry.js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { JanusMessage } from '../../src/protocol/messages.js';
+import type { ScenarioResult } from '../../src/run/events.js';
+import { getTransport, registerBuiltinTransports, registerTransport } from '../../src/transports/registry.js';
+import { scriptedTransport } from '../support/answering-transport.js';
 import { scenarioDir } from '../support/cli.js';
 import { FakeJanus } from '../support/fake-janus.js';
 
@@ -235,6 +241,88 @@ steps:
       assert.equal(lines.length, 1, lines.join('\n'));
       assert.match(lines[0]!, /^echo\.plugindata\.data\.error_code: expected 413 \(RECORDPLAY_INVALID_REQUEST, a janus\.plugin\.recordplay code; this message is from janus\.plugin\.echotest\), got 413/);
       assert.equal((await run('same-plugin.yaml')).status, 'passed');
+    });
+  });
+
+  /**
+   * An Admin API reply does not say who answered: the `response` of a message_plugin is from the
+   * plugin its request named (of a query_logger, from the logger). A plugin's name there matched
+   * any module's number: RECORDPLAY_INVALID_REQUEST passed on EchoTest's 413, a TEXTROOM name on
+   * a logger's 411.
+   */
+  describe("an Admin API response, from the module its request named", function () {
+    const TRANSPORT = 'admin-answering';
+    // message_plugin answers with its request, as EchoTest's admin hook does; a logger refuses any query.
+    const answer = (r: JanusMessage): JanusMessage => {
+      if (r.janus === 'message_plugin') return { janus: 'success', transaction: r.transaction, response: r.request };
+      if (r.janus === 'query_logger') return { janus: 'success', transaction: r.transaction, response: { error_code: 411, error: "Unknown request 'tweak'" } };
+      return { janus: 'success', transaction: r.transaction, data: { id: 5 } };
+    };
+    const files = scenarioDir({});
+    let server: http.Server;
+    let adminUrl: string;
+    before(async () => {
+      if (!getTransport(TRANSPORT)) registerTransport(scriptedTransport(TRANSPORT, (r) => [answer(r)]));
+      registerBuiltinTransports();
+      // The Admin API over HTTP, for http steps with `api: admin`.
+      server = http.createServer((req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(JSON.parse(body) as JanusMessage))));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      adminUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/admin`;
+    });
+    after(async () => {
+      files.remove();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+
+    let n = 0;
+    async function run(steps: string, transport = TRANSPORT, head = ''): Promise<ScenarioResult> {
+      const name = `admin-${n++}.yaml`;
+      writeFileSync(files.path(name), `name: ${name}\n${head}steps:\n${steps}`);
+      const loaded = loadFiles([files.path(name)], { knownSchema });
+      assert.deepEqual(loaded.diagnostics, []);
+      const target = transport === TRANSPORT
+        ? { transport, url: `${transport}://x`, admin: { transport, url: `${transport}://x` }, tls: {}, secrets: {} }
+        : { transport: 'http', url: 'http://127.0.0.1:1/janus', admin: { transport: 'http', url: adminUrl }, tls: {}, secrets: {} };
+      return runScenario(loaded.scenarios[0]!, target, { seed: 's', stepTimeoutMs: 2000, scenarioTimeoutMs: 10_000, schemaMode: 'off' });
+    }
+    const echoing = (expect: string) => `  - admin: { janus: message_plugin, plugin: janus.plugin.echotest, request: { error_code: 413, error: x } }\n    expect: ${expect}\n`;
+
+    it("fails a plugin's name on the same number from the plugin the request asked, the failure naming both", async function () {
+      const result = await run(echoing('{ janus: success, response: { error_code: RECORDPLAY_INVALID_REQUEST } }'));
+      assert.equal(result.status, 'failed');
+      const lines = mismatchLines(result.failure!);
+      assert.equal(lines.length, 1, lines.join('\n'));
+      assert.match(lines[0]!, /^response\.error_code: expected 413 \(RECORDPLAY_INVALID_REQUEST, a janus\.plugin\.recordplay code; this message is from janus\.plugin\.echotest\), got 413/);
+    });
+
+    it('fails so inside operators, in concurrently, and in an http step to the Admin API', async function () {
+      for (const expect of ['{ response: { error_code: { $oneOf: [RECORDPLAY_INVALID_REQUEST, 999] } } }', '{ response: { $exact: { error_code: RECORDPLAY_INVALID_REQUEST, error: x } } }', '{ $oneOf: [{ response: { error_code: RECORDPLAY_INVALID_REQUEST } }] }']) {
+        assert.equal((await run(echoing(expect))).status, 'failed', expect);
+      }
+      const together = await run(`  - concurrently:\n      - request: ping\n${echoing('{ response: { error_code: RECORDPLAY_INVALID_REQUEST } }').replace(/^ {2}/gm, '      ')}`);
+      assert.equal(together.status, 'failed');
+      const viaHttp = await run('  - http: { api: admin, method: POST, body: { janus: message_plugin, plugin: janus.plugin.echotest, transaction: h1, admin_secret: s, request: { error_code: 413, error: x } } }\n    expect: { status: 200, body: { response: { error_code: RECORDPLAY_INVALID_REQUEST } } }\n', 'http', 'requires: { transports: [http] }\n');
+      assert.equal(viaHttp.status, 'failed', JSON.stringify(viaHttp.failure));
+      assert.match(mismatchLines(viaHttp.failure!)[0]!, /this message is from janus\.plugin\.echotest/);
+    });
+
+    it("fails a plugin's name on a logger's code: a logger's answer is no plugin's", async function () {
+      const result = await run('  - admin: { janus: query_logger, logger: janus.logger.jsonlog, request: { request: tweak } }\n    expect: { response: { error_code: TEXTROOM_NO_MESSAGE } }\n');
+      assert.equal(result.status, 'failed');
+      assert.match(mismatchLines(result.failure!)[0]!, /this message is from janus\.logger\.jsonlog/);
+    });
+
+    it("passes the plugin's own name and a number, and names the refusal by the plugin asked", async function () {
+      assert.equal((await run(echoing('{ response: { error_code: ECHOTEST_INVALID_ELEMENT } }'))).status, 'passed');
+      assert.equal((await run(echoing('{ response: { error_code: 413 } }'))).status, 'passed');
+      const viaHttp = await run('  - http: { api: admin, method: POST, body: { janus: message_plugin, plugin: janus.plugin.echotest, transaction: h1, admin_secret: s, request: { error_code: 413, error: x } } }\n    expect: { status: 200, body: { response: { error_code: ECHOTEST_INVALID_ELEMENT } } }\n', 'http', 'requires: { transports: [http] }\n');
+      assert.equal(viaHttp.status, 'passed', JSON.stringify(viaHttp.failure));
+      const refused = await run('  - admin: { janus: message_plugin, plugin: janus.plugin.echotest, request: { error_code: 413, error: x } }\n');
+      assert.equal(refused.failure?.summary, 'admin message_plugin got a plugin error: 413 (ECHOTEST_INVALID_ELEMENT): x');
     });
   });
 });
