@@ -8,7 +8,7 @@ import { everyStep, type CompiledStep, type KnownBug, type StepCompiler } from '
 import { describeRange, parseVersionRange, rangesMeet, type VersionRange } from '../core/version-range.js';
 import { getStepKind } from '../steps/registry.js';
 import { Includes, type IncludeHost, type LoadedFragment } from './include.js';
-import { checkMessageTypes } from './message-types.js';
+import { checkMessageFields, checkMessageTypes } from './message-types.js';
 import { substituteParams } from './params.js';
 import { refChecker, type PlaceholderScope } from './placeholders.js';
 import { BUILTIN_NAMES, type CompiledScenario, type ScenarioNeeds } from './scenario.js';
@@ -89,7 +89,8 @@ interface CompiledParts {
 }
 
 /** Reports a problem at a path within the step being compiled. */
-type StepError = (path: DocPath, message: string, hint?: string) => void;
+/** `key`: the problem is the key at `path` itself (a misspelt name), not its value. */
+type StepError = (path: DocPath, message: string, hint?: string, key?: boolean) => void;
 
 /**
  * One document being compiled. Its steps are read in order, and what they declare (variables,
@@ -373,13 +374,17 @@ class ScenarioCompiler implements IncludeHost {
 
   /** What a step kind compiles one step with: spans, errors, placeholders and patterns, against this document. */
   private stepCompiler(src: YamlSource, stepPath: DocPath, defaultClient: string): StepCompiler {
-    const error: StepError = (path, message, hint) => {
-      this.diagnostics.push({ span: src.spanOf([...stepPath, ...path], { key: path.length > 0 && (String(path[path.length - 1]).startsWith('$') || hasKeyPlaceholder(String(path[path.length - 1]))) }), message, hint });
+    const error: StepError = (path, message, hint, key) => {
+      this.diagnostics.push({ span: src.spanOf([...stepPath, ...path], { key: key ?? (path.length > 0 && (String(path[path.length - 1]).startsWith('$') || hasKeyPlaceholder(String(path[path.length - 1])))) }), message, hint });
     };
     const check = refChecker(this.placeholders, src, this.names);
     const strings = (s: string, path: DocPath): Template | undefined => (s.includes('${') ? compileString(s, [...stepPath, ...path], check) : undefined);
     const patterns = createPatternCompiler(strings, error, this.options.knownSchema, this.options.errorCodes);
     const handles = this.placeholders.handles;
+    const pattern: StepCompiler['pattern'] = (value, path, exact, watch) => {
+      checkMessageTypes(value, path, error);
+      return watch ? patterns.compileWatched(value, path, exact, watch) : patterns.compile(value, path, exact);
+    };
     return {
       span: (path = [], key = false) => src.spanOf([...stepPath, ...path], { key }),
       error,
@@ -388,9 +393,10 @@ class ScenarioCompiler implements IncludeHost {
         for (const at of keysWithPlaceholders(value, path)) this.diagnostics.push(keyPlaceholder(src.spanOf([...stepPath, ...at], { key: true }), at));
         return compileTemplate(value, [...stepPath, ...path], check);
       },
-      pattern: (value, path, exact, watch) => {
-        checkMessageTypes(value, path, error);
-        return watch ? patterns.compileWatched(value, path, exact, watch) : patterns.compile(value, path, exact);
+      pattern,
+      messagePattern: (value, path, exact, watch) => {
+        checkMessageFields(value, path, error);
+        return pattern(value, path, exact, watch);
       },
       declare: (saved) => {
         if (this.deferred) saved.forEach((n) => this.placeholders.savedTogether.add(n));

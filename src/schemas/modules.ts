@@ -33,3 +33,43 @@ export const PLUGIN_ERROR_CODE_NAMES: readonly string[] = BUNDLED_PLUGINS.flatMa
 
 /** Message types Janus sends (`janus:` of a reply or event), for completion in patterns. */
 export const JANUS_MESSAGE_TYPES: readonly string[] = ['success', 'error', 'ack', 'event', 'pong', 'server_info', 'webrtcup', 'media', 'slowlink', 'hangup', 'detached', 'timeout', 'trickle'];
+
+/**
+ * The fields of what Janus sends (replies, events, Admin API replies, any version the catalogue
+ * knows), read off the catalogue's schemas: `names` at one level of a message, and `within` the
+ * fields of those of its objects whose keys the core defines (plugindata, error, jsep). A
+ * plugin's data and a reply's `data` are left out: a scenario may well assert that a field near
+ * one a plugin sends is absent (a list's `rooms` where it sends `list`).
+ */
+export interface MessageFields {
+  names: ReadonlySet<string>;
+  within: ReadonlyMap<string, MessageFields>;
+}
+
+let messageFieldsMade: MessageFields | undefined;
+
+export function messageFields(): MessageFields {
+  if (messageFieldsMade) return messageFieldsMade;
+  const envelopes = [core.replies, core.events, core.success, admin.success].flatMap((group) => Object.values(group).map((v) => v.schema));
+  const inner = (key: string): MessageFields => fieldsOf(envelopes.flatMap((e) => fieldSchemas(e, key)));
+  messageFieldsMade = fieldsOf(envelopes, new Map(['plugindata', 'error', 'jsep'].map((key) => [key, inner(key)])));
+  return messageFieldsMade;
+}
+
+function fieldsOf(schemas: unknown[], within: ReadonlyMap<string, MessageFields> = new Map()): MessageFields {
+  return { names: new Set(schemas.flatMap((s) => propertiesOf(s).map(([k]) => k))), within };
+}
+
+/** The schemas a field `key` has in `schema` (in any of its alternatives). */
+function fieldSchemas(schema: unknown, key: string): unknown[] {
+  return propertiesOf(schema).filter(([k]) => k === key).map(([, v]) => v);
+}
+
+/** The properties a schema names, also in its alternatives and combinations. */
+function propertiesOf(schema: unknown): Array<[string, unknown]> {
+  if (schema === null || typeof schema !== 'object') return [];
+  const s = schema as Record<string, unknown>;
+  const own = s.properties !== null && typeof s.properties === 'object' ? Object.entries(s.properties) : [];
+  const branches = ['oneOf', 'anyOf', 'allOf'].flatMap((k) => (Array.isArray(s[k]) ? (s[k] as unknown[]) : []));
+  return [...own, ...branches.flatMap(propertiesOf), ...propertiesOf(s.then), ...propertiesOf(s.else)];
+}

@@ -90,6 +90,11 @@ export interface StepCompiler {
   template(value: unknown, path: DocPath): Template;
   /** `watch` is told the matcher of every part of the pattern, by its path, as it is compiled. */
   pattern(value: unknown, path: DocPath, exact: boolean, watch?: PatternWatcher): DescribedMatcher;
+  /**
+   * `pattern` for a pattern of a message from Janus (a reply, an event): a key one letter or two
+   * off a field Janus sends is also a problem, as it would match nothing (see checkMessageFields).
+   */
+  messagePattern(value: unknown, path: DocPath, exact: boolean, watch?: PatternWatcher): DescribedMatcher;
   /** Declares names saved by this step, so later placeholders may refer to them. */
   declare(names: string[]): void;
   /**

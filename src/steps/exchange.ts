@@ -56,7 +56,7 @@ export function compileExchangeOptions(raw: Record<string, unknown>, cc: StepCom
   // The parts of `expect` as compiled: where the step ends, and whether it refuses an error
   // reply, are read off the matchers that match its reply.
   const parts = compiledParts();
-  const matcher = pattern === undefined ? undefined : cc.pattern(pattern, ['expect'], exact, parts.watch);
+  const matcher = pattern === undefined ? undefined : cc.messagePattern(pattern, ['expect'], exact, parts.watch);
   return {
     at: raw.at as Level | undefined,
     handle,

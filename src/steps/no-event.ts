@@ -27,7 +27,7 @@ export const noEventStep: StepKind = {
     const client = cc.client(raw);
     // Exact, the pattern would only weaken the assertion: `{}` would stop meaning "any message".
     if (raw.exact === true) cc.error(['exact'], 'exact on no_event lets through any message with a field the pattern does not name (and makes {} match no message): leave it out; name the fields that must not arrive');
-    const matcher = cc.pattern(raw.no_event, ['no_event'], false);
+    const matcher = cc.messagePattern(raw.no_event, ['no_event'], false);
     const filter = compileEventFilter(raw, cc, client);
     const windowMs = cc.durationMs(raw.for, ['for']) ?? 0;
     return {

@@ -34,7 +34,7 @@ export const orderStep: StepKind = {
     const client = cc.client(raw);
     const patterns: OrderPattern[] = (raw.order as unknown[]).map((pattern, i) => ({
       pattern,
-      matcher: cc.pattern(pattern, ['order', i], raw.exact === true),
+      matcher: cc.messagePattern(pattern, ['order', i], raw.exact === true),
       span: cc.span(['order', i]),
     }));
     const withinMs = raw.within === undefined ? undefined : cc.durationMs(raw.within, ['within'], { positive: true });

@@ -51,7 +51,7 @@ export const waitStep: StepKind = {
   },
   compile(raw, cc) {
     const client = cc.client(raw);
-    const matcher = cc.pattern(raw.wait, ['wait'], raw.exact === true);
+    const matcher = cc.messagePattern(raw.wait, ['wait'], raw.exact === true);
     const filter = compileEventFilter(raw, cc, client);
     const withinMs = raw.within === undefined ? undefined : cc.durationMs(raw.within, ['within'], { positive: true });
     const save = compileSave(raw, cc);
