@@ -5,7 +5,7 @@ import { askedModules, mergeInventories, takeInventory } from '../compare/invent
 import type { RunTarget } from '../run/run-scenario.js';
 import type { Baseline, ServerInventory } from '../compare/baseline.js';
 import type { CompareReport } from '../compare/report.js';
-import type { RunEnd } from '../events/events.js';
+import type { LoadProblemsEvent, RunEnd } from '../events/events.js';
 import { Multiplexer, reporterName } from '../events/multiplexer.js';
 import type { Reporter } from '../events/reporter.js';
 import { stopAllJanus } from '../managed/live.js';
@@ -19,14 +19,17 @@ import { loadScenarios } from './load-scenarios.js';
 import { withInterrupts } from './interrupts.js';
 import { guardOutput } from './output-guard.js';
 import { UsageError, type OptionTable } from './options.js';
-import { chooseReporters, reporterFailures } from './reporters.js';
+import { chooseReporters, loadProblemsEvent, reporterFailures, reportLoadProblems } from './reporters.js';
 import { planSettings, readRunSettings } from './run-command.js';
 import { wantsColour } from '../reporters/colour.js';
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
 
-/** A run for record or compare: the baseline of what happened, or the exit code that ends the command (2, 3, 130). */
-export type BaselineRun = { baseline: Baseline; redactor: Redactor; failed: number; finish: FinishReports; verdict: (code: number) => number } | { exit: number };
+/**
+ * A run for record or compare: the baseline of what happened, or the exit code that ends the
+ * command (2, 3, 130), with the problems of scenario files that failed to load (for compare's own report files).
+ */
+export type BaselineRun = { baseline: Baseline; redactor: Redactor; failed: number; finish: FinishReports; verdict: (code: number) => number } | { exit: number; loadProblems?: LoadProblemsEvent };
 
 /**
  * Writes the reports whose `run:end` compare held back (`--reporter html`), with the comparison
@@ -64,7 +67,8 @@ export async function runForBaseline(args: string[], command: string, io: Io, su
   const loaded = await loadScenarios(settings.inputs, { fragments: false, redactor });
   if (loaded.problems) {
     io.err(loaded.problems);
-    return { exit: ExitCode.invalidInput };
+    const event = loadProblemsEvent(loaded);
+    return { exit: await reportLoadProblems(reporters, event, { say: io.err, redactor }), loadProblems: event };
   }
   const only = subset.only;
   const scenarios = withTags(loaded.scenarios, settings.tags).filter((s) => !only || [...only].some((id) => id.startsWith(`${s.file}#${s.name}[`)));

@@ -15,6 +15,12 @@ import { OPTION_FILE_LIMITS, optionFileProblem } from '../load/option-file.js';
 import { RUN_OPTIONS, UsageError, type OptionTable } from './options.js';
 import { checkOutputFiles } from './output-paths.js';
 import { writeOutput } from '../reporters/write.js';
+import { loadProblemsPage } from '../reporters/html/load-problems.js';
+import { junitFormat } from '../reporters/junit.js';
+import { buildReport } from '../report/builder.js';
+import { loadProblemsSummary } from '../core/diagnostic.js';
+import { toolVersion } from '../core/tool-version.js';
+import type { LoadProblemsEvent } from '../events/events.js';
 
 export const COMPARE_OWN_OPTIONS = {
   baseline: { type: 'string', value: 'FILE', help: 'the baseline written by record' },
@@ -55,7 +61,10 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
     return ExitCode.invalidInput;
   }
   const run = await runForBaseline(rest, 'compare', io, { refusePlan: (ids) => unpairablePlan(old, ids) });
-  if ('exit' in run) return run.exit;
+  if ('exit' in run) {
+    if (run.loadProblems) writeLoadProblemReports(own, run.loadProblems, io);
+    return run.exit;
+  }
   let report: CompareReport | undefined;
   let code: number;
   try {
@@ -84,6 +93,25 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
     await run.finish(report);
   }
   return run.verdict(code);
+}
+
+/**
+ * Scenario files that failed to load: each report file asked for says so, the problems as
+ * failures (a JUnit error per problem, a page of them, a list), and the JSON is
+ * `status: "load-failed"` with the problems and no `counts`: none is left as the last
+ * comparison's. Exit 2 all the same; one that cannot be written is said.
+ */
+function writeLoadProblemReports(own: Record<string, string>, event: LoadProblemsEvent, io: Io): void {
+  const { problems, count } = event;
+  const json = { format: 'janus-scenarios-compare', version: COMPARE_REPORT_VERSION, tool: { name: 'janus-scenarios', version: toolVersion() }, status: 'load-failed', loadProblems: { count, problems } };
+  const md = [`### Janus scenarios: ${loadProblemsSummary(count)}`, '', ...problems.map((p) => `- ${p.location ? `\`${p.location}\` ` : ''}${p.message}`), ''].join('\n');
+  const texts: Array<[string, () => string]> = [
+    ['report-json', () => `${JSON.stringify(json, null, 2)}\n`],
+    ['report-md', () => md],
+    ['report-html', () => loadProblemsPage(problems, count)],
+    ['report-junit', () => junitFormat.render(buildReport([event]))],
+  ];
+  for (const [key, text] of texts) if (own[key]) writeOutput(own[key], text(), io);
 }
 
 export const DEFAULT_CONFIRM = 2;

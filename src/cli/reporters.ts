@@ -1,15 +1,17 @@
 import { statSync } from 'node:fs';
+import type { LoadProblemsEvent } from '../events/events.js';
 import type { Reporter } from '../events/reporter.js';
 import type { Redactor } from '../report/redact.js';
 import { closestName } from '../core/diagnostic.js';
 import { ExitCode } from '../core/exit-codes.js';
-import { reporterErrorLine } from '../events/multiplexer.js';
+import { Multiplexer, reporterErrorLine } from '../events/multiplexer.js';
 import { CONSOLE_NAMES, registerBuiltinReporters } from '../reporters/builtin.js';
 import type { TextSink } from '../reporters/contract.js';
 import { loadReporter, reporterNames, type LoadedReporter } from '../reporters/registry.js';
 import { OPTION_FILE_LIMITS, optionFileProblem } from '../load/option-file.js';
 import { UsageError } from './options.js';
 import { checkOutputFiles } from './output-paths.js';
+import type { LoadedScenarios } from './load-scenarios.js';
 
 export interface ChoiceContext {
   redactor: Redactor;
@@ -104,4 +106,27 @@ export function reporterFailures(say: (line: string) => void, redact?: (text: st
     // interrupted run keeps its 130.
     verdict: (code) => (failed && (code === ExitCode.passed || code === ExitCode.scenarioFailed) ? ExitCode.infrastructure : code),
   };
+}
+
+/** The event of a run whose scenario files failed to load (`loaded.problems`). */
+export function loadProblemsEvent(loaded: LoadedScenarios, shard?: { index: number; total: number }): LoadProblemsEvent {
+  return {
+    type: 'load:problems',
+    at: Date.now(),
+    problems: loaded.problemList ?? [],
+    count: loaded.problemCount ?? loaded.problemList?.length ?? 0,
+    ...(shard && { shard: { index: shard.index, total: shard.total } }),
+  };
+}
+
+/**
+ * Scenario files that failed to load (their problems printed already): each reporter that
+ * writes a report writes it of that, the problems as failures (`load:problems`), so that no
+ * report file is left as the previous run's. Nothing else happens: no Janus, no connection.
+ * Exit 2 whatever the reporters did (one that could not write is said on standard error).
+ */
+export async function reportLoadProblems(reporters: Reporter[], event: LoadProblemsEvent, context: { say: (line: string) => void; redactor: Redactor }): Promise<number> {
+  const failures = reporterFailures(context.say, (t) => context.redactor.text(t));
+  await new Multiplexer(reporters, failures.onError).emit(event);
+  return ExitCode.invalidInput;
 }

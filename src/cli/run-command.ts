@@ -16,7 +16,7 @@ import { guardOutput } from './output-guard.js';
 import { parseOptions, RUN_OPTIONS, runSettings, type OptionValues, type RunSettings } from './options.js';
 import { withInterrupts } from './interrupts.js';
 import { loadTransportModules } from './transport-modules.js';
-import { chooseReporters, reporterFailures } from './reporters.js';
+import { chooseReporters, loadProblemsEvent, reporterFailures, reportLoadProblems } from './reporters.js';
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
 
@@ -66,7 +66,7 @@ export async function runCommand(args: string[], io: Io, options: { coverage?: b
   const loaded = await loadScenarios(settings.inputs, { fragments: false, redactor });
   if (loaded.problems) {
     io.err(loaded.problems);
-    return ExitCode.invalidInput;
+    return reportLoadProblems(reporters, loadProblemsEvent(loaded, settings.shard), { say: io.err, redactor });
   }
   const scenarios = withTags(loaded.scenarios, settings.tags);
   if (scenarios.length === 0) {

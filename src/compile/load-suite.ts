@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { CompiledScenario } from '../compile/scenario.js';
-import { renderDiagnostics, type Diagnostic } from '../core/diagnostic.js';
+import { loadProblems, loadProblemsText, type Diagnostic, type LoadProblem } from '../core/diagnostic.js';
 import type { Environment } from '../core/environment.js';
 import { knownSchema } from '../schemas/catalogue.js';
 import { CATALOGUE_ERROR_CODES } from '../schemas/error-names.js';
@@ -29,6 +29,8 @@ export interface LoadedSuite {
   diagnostics: Diagnostic[];
   /** The diagnostics rendered with their source lines; absent when there is none. */
   problems?: string;
+  /** The same problems one by one, for the reports of a run that could not load its files; absent when there is none. */
+  problemList?: LoadProblem[];
 }
 
 /**
@@ -46,5 +48,6 @@ export async function loadSuite(inputs: string[], options: LoadSuiteOptions = {}
   if (result.diagnostics.length === 0) return { scenarios, files, missing, diagnostics: [] };
   const mask = options.mask;
   const sources = mask ? new Map([...result.sources].map(([file, text]) => [file, mask(text, result.declaredSecrets)])) : result.sources;
-  return { scenarios, files, missing, diagnostics: result.diagnostics, problems: renderDiagnostics(result.diagnostics, sources) };
+  const problemList = loadProblems(result.diagnostics, sources);
+  return { scenarios, files, missing, diagnostics: result.diagnostics, problems: loadProblemsText(problemList, result.diagnostics.length), problemList };
 }

@@ -39,22 +39,59 @@ export function renderDiagnostic(d: Diagnostic, sourceText: string | undefined):
 }
 
 /**
+ * One problem as a report holds it (a run whose files failed to load): the block the console
+ * prints for it, and its place and message apart. The notes that say how many more problems a
+ * file has, and inputs that named no file, are problems without a `location`.
+ */
+export interface LoadProblem {
+  /** The file it is in; absent for an input that named no file. */
+  file?: string;
+  /** `file:line:col`. */
+  location?: string;
+  /** One line: what is wrong (with its hint, when there is one). */
+  message: string;
+  /** As the console shows it: the message, the place, the source line with a caret under it. */
+  text: string;
+}
+
+/**
+ * Diagnostics as the problems the console shows, bounded: the first SHOWN_PER_FILE of each file,
+ * then for each file with more, how many more there are.
+ */
+export function loadProblems(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): LoadProblem[] {
+  const perFile = new Map<string, number>();
+  const problems: LoadProblem[] = [];
+  for (const d of diagnostics) {
+    const n = (perFile.get(d.span.file) ?? 0) + 1;
+    perFile.set(d.span.file, n);
+    if (n > SHOWN_PER_FILE) continue;
+    const message = shorten(printable(d.message), MESSAGE_LIMIT) + (d.hint ? ` (${shorten(printable(d.hint), MESSAGE_LIMIT)})` : '');
+    problems.push({ file: printable(d.span.file), location: printable(formatSpan(d.span)), message, text: renderDiagnostic(d, sources.get(d.span.file)) });
+  }
+  for (const [file, n] of perFile) {
+    if (n <= SHOWN_PER_FILE) continue;
+    const more = `... and ${n - SHOWN_PER_FILE} more problem${n - SHOWN_PER_FILE === 1 ? '' : 's'} in ${printable(file)} (the first ${SHOWN_PER_FILE} are shown)`;
+    problems.push({ file: printable(file), message: more, text: more });
+  }
+  return problems;
+}
+
+/** The last line the console prints under the problems. */
+export function loadProblemsSummary(count: number): string {
+  return `${count} problem${count === 1 ? '' : 's'} in scenario files; nothing was run`;
+}
+
+/**
  * Renders diagnostics with bounded output: the first SHOWN_PER_FILE problems of each file,
  * then how many more there are, and the count of all of them.
  */
 export function renderDiagnostics(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): string {
-  const perFile = new Map<string, number>();
-  const blocks: string[] = [];
-  for (const d of diagnostics) {
-    const n = (perFile.get(d.span.file) ?? 0) + 1;
-    perFile.set(d.span.file, n);
-    if (n <= SHOWN_PER_FILE) blocks.push(renderDiagnostic(d, sources.get(d.span.file)));
-  }
-  for (const [file, n] of perFile) {
-    if (n > SHOWN_PER_FILE) blocks.push(`... and ${n - SHOWN_PER_FILE} more problem${n - SHOWN_PER_FILE === 1 ? '' : 's'} in ${printable(file)} (the first ${SHOWN_PER_FILE} are shown)`);
-  }
-  const count = diagnostics.length;
-  return `${blocks.join('\n\n')}\n\n${count} problem${count === 1 ? '' : 's'} in scenario files; nothing was run`;
+  return loadProblemsText(loadProblems(diagnostics, sources), diagnostics.length);
+}
+
+/** The problems as the console prints them, then how many there are in all. */
+export function loadProblemsText(problems: readonly LoadProblem[], count: number): string {
+  return `${problems.map((p) => p.text).join('\n\n')}\n\n${loadProblemsSummary(count)}`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { LoadProblem } from '../core/diagnostic.js';
 import type { SourceSpan } from '../core/source.js';
 import type { Route } from '../protocol/messages.js';
 import type { ScenarioResult, TranscriptEntry } from '../run/events.js';
@@ -19,11 +20,16 @@ import type { ScenarioResult, TranscriptEntry } from '../run/events.js';
  * | `fault`      | an error no test could take (the run cannot be trusted) | one line                         |
  * | `interrupt`  | Ctrl-C or SIGTERM: running tests stop, no new one starts | the signal                      |
  * | `run:end`    | once, last                                              | the run's status                 |
+ * | `load:problems` | instead of all the others: scenario files failed to load, nothing runs | each problem (file:line:col) |
  *
  * Events of tests running at once interleave; each names its test by `testId`.
+ * A run whose scenario files fail to load (exit 2, before any network I/O) is the one event
+ * `load:problems` and nothing else: the file reporters write their report of it (the problems as
+ * failures), so that a report a CI job reads is never the previous run's; the console, which
+ * prints the problems itself, does not listen to it.
  * Values marked secret are still in events in memory; whatever writes events out redacts them.
  */
-export type SuiteEvent = RunBegin | TestBegin | StepBegin | MessageEvent | StepEnd | TestEnd | FaultEvent | InterruptEvent | RunEnd;
+export type SuiteEvent = RunBegin | TestBegin | StepBegin | MessageEvent | StepEnd | TestEnd | FaultEvent | InterruptEvent | RunEnd | LoadProblemsEvent;
 
 /** A planned test: one scenario on one transport. */
 export interface TestInfo {
@@ -127,4 +133,15 @@ export interface RunEnd {
   /** 'fault': the server could not be reached or started, or an error escaped every test. */
   status: 'passed' | 'failed' | 'interrupted' | 'fault';
   janusVersion?: string;
+}
+
+export interface LoadProblemsEvent {
+  type: 'load:problems';
+  at: number;
+  /** The problems the console printed, in its order (at most SHOWN_PER_FILE of a file's, then a note of how many more); redacted. */
+  problems: LoadProblem[];
+  /** How many problems there are in all. */
+  count: number;
+  /** `--shard i/n`: the share this run was to be (where a blob goes). */
+  shard?: { index: number; total: number };
 }

@@ -11,7 +11,7 @@ type Handler = (event: SuiteEvent) => void | Promise<void>;
  * Fans the suite's events out to every reporter, each to the method `HANDLERS` names. A reporter
  * whose method throws (or whose `onRunEnd` rejects) is reported once and hears nothing more; the
  * others go on, so one broken reporter never costs the run its other reports. Nothing passes
- * after `run:end`. `emit` calls every
+ * after `run:end` (or `load:problems`, which stands for a whole run). `emit` calls every
  * reporter before it returns; the promise it returns settles when the asynchronous ones (a file
  * written at `run:end`) are done.
  */
@@ -33,7 +33,7 @@ export class Multiplexer implements Reporter {
 
   emit(event: SuiteEvent): Promise<void> {
     if (this.ended) return Promise.resolve();
-    if (event.type === 'run:end') this.ended = true;
+    if (event.type === 'run:end' || event.type === 'load:problems') this.ended = true;
     const pending: Promise<void>[] = [];
     for (const reporter of this.reporters) {
       if (!this.isLive(reporter)) continue;
@@ -58,6 +58,7 @@ export class Multiplexer implements Reporter {
   onFault = (event: SuiteEvent): Promise<void> => this.emit(event);
   onInterrupt = (event: SuiteEvent): Promise<void> => this.emit(event);
   onRunEnd = (event: SuiteEvent): Promise<void> => this.emit(event);
+  onLoadProblems = (event: SuiteEvent): Promise<void> => this.emit(event);
 
   private isLive(reporter: Reporter): boolean {
     return !this.failed.has(reporter);

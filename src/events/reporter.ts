@@ -1,4 +1,4 @@
-import type { FaultEvent, InterruptEvent, MessageEvent, RunBegin, RunEnd, StepBegin, StepEnd, SuiteEvent, TestBegin, TestEnd } from './events.js';
+import type { FaultEvent, InterruptEvent, LoadProblemsEvent, MessageEvent, RunBegin, RunEnd, StepBegin, StepEnd, SuiteEvent, TestBegin, TestEnd } from './events.js';
 
 /**
  * What a reporter may listen to: every method is optional (in the manner of Playwright's
@@ -14,6 +14,8 @@ export interface Reporter {
   onFault?(event: FaultEvent): void;
   onInterrupt?(event: InterruptEvent): void;
   onRunEnd?(event: RunEnd): void | Promise<void>;
+  /** Instead of every other event: the scenario files failed to load. A reporter that writes a file writes it now, the problems as failures. */
+  onLoadProblems?(event: LoadProblemsEvent): void | Promise<void>;
   /** True when it writes to standard output, so the console reporter is not added beside it. */
   printsToStdout?(): boolean;
 }
@@ -29,4 +31,5 @@ export const HANDLERS = {
   fault: 'onFault',
   interrupt: 'onInterrupt',
   'run:end': 'onRunEnd',
+  'load:problems': 'onLoadProblems',
 } as const satisfies Record<SuiteEvent['type'], keyof Reporter>;

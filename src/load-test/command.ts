@@ -13,7 +13,9 @@ import { loadReportHtml } from './html.js';
 import { bucketMsFor, LoadMetrics } from './metrics.js';
 import type { LoadSettings } from './options.js';
 import { showProgress } from './progress.js';
-import { buildReport, type LoadReport } from './report.js';
+import { buildReport, LOAD_REPORT_FORMAT, type LoadReport } from './report.js';
+import type { LoadProblem } from '../core/diagnostic.js';
+import { loadProblemsPage } from '../reporters/html/load-problems.js';
 import { watchRunner } from './runner-usage.js';
 import { ServerSessions } from './server-sessions.js';
 import { summaryText } from './summary.js';
@@ -23,7 +25,7 @@ type Io = { out: (s: string) => void; err: (s: string) => void };
 
 /** What the command needs from the CLI around it: loading files, Ctrl-C handling, stopping managed Janus. */
 export interface LoadHost {
-  loadScenarios(inputs: string[]): Promise<{ scenarios: CompiledScenario[]; problems?: string }>;
+  loadScenarios(inputs: string[]): Promise<{ scenarios: CompiledScenario[]; problems?: string; problemList?: LoadProblem[]; problemCount?: number }>;
   withInterrupts<T>(say: (line: string) => void, atOnce: () => void, body: (signal: AbortSignal) => Promise<T>): Promise<T>;
   stopAllJanus(): Promise<void>;
   guardOutput(redactor: Redactor): () => void;
@@ -47,6 +49,7 @@ export async function runLoad(settings: LoadSettings, host: LoadHost, io: Io): P
   const loaded = await host.loadScenarios([settings.input]);
   if (loaded.problems) {
     io.err(loaded.problems);
+    writeLoadProblemReports(settings, loaded.problemList ?? [], loaded.problemCount ?? 0, io);
     return ExitCode.invalidInput;
   }
   const scenario = oneScenario(loaded.scenarios, settings.input);
@@ -196,6 +199,16 @@ function finish(report: LoadReport, settings: LoadSettings, io: Io): number {
   if (report.status === 'interrupted') return ExitCode.interrupted;
   if (!written) return ExitCode.infrastructure;
   return report.status === 'passed' ? ExitCode.passed : ExitCode.scenarioFailed;
+}
+
+/**
+ * The scenario file failed to load: the reports asked for say so (JSON `status: "load-failed"`
+ * with the problems, a page of them), never left as the last run's. Exit 2 all the same.
+ */
+function writeLoadProblemReports(settings: LoadSettings, problems: LoadProblem[], count: number, io: Io): void {
+  const json = { format: LOAD_REPORT_FORMAT, status: 'load-failed', loadProblems: { count, problems } };
+  if (settings.reportJson !== undefined) writeOutput(settings.reportJson, `${JSON.stringify(json, null, 1)}\n`, io);
+  if (settings.reportHtml !== undefined) writeOutput(settings.reportHtml, loadProblemsPage(problems, count), io);
 }
 
 /**

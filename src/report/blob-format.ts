@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { toolVersion } from '../core/tool-version.js';
-import type { SuiteEvent } from '../events/events.js';
+import type { LoadProblemsEvent, SuiteEvent } from '../events/events.js';
 import { HANDLERS } from '../events/reporter.js';
 
 /**
@@ -62,6 +62,8 @@ export function parseBlob(path: string, text: string): Blob | { problem: string 
   if (header) return { problem: `${path}:1: ${header}` };
   const events = parsed.slice(1);
   if (events.length === 0) return { problem: `${path}: a header and no run: the run that wrote it never began` };
+  const loadFailed = loadProblemsOf(events[0]);
+  if (loadFailed) return { problem: `${path}: the run that wrote it could not load its scenario files, nothing ran: ${loadFailed}` };
   for (const [i, event] of events.entries()) {
     const problem = eventProblem(event, i === 0);
     if (problem) return { problem: `${path}:${i + 2}: ${problem}` };
@@ -71,6 +73,15 @@ export function parseBlob(path: string, text: string): Blob | { problem: string 
   // A blob is written whole at the run's end, or at an interrupt: anything else was cut short.
   if (ends === -1 && !events.some((e) => (e as SuiteEvent).type === 'interrupt')) return { problem: `${path}: ends before its run did (no run:end): the file was cut short` };
   return { path, header: parsed[0] as BlobHeader, events: events as SuiteEvent[] };
+}
+
+/** A blob of a run whose files failed to load: its first problem and how many there are, in words. */
+function loadProblemsOf(event: unknown): string | undefined {
+  const e = event as Partial<LoadProblemsEvent> | null;
+  if (typeof e !== 'object' || e === null || e.type !== 'load:problems') return undefined;
+  const first = Array.isArray(e.problems) ? e.problems[0] : undefined;
+  const said = first ? `${first.location ? `${first.location} ` : ''}${first.message}` : 'no problem named';
+  return `${said}${typeof e.count === 'number' && e.count > 1 ? ` (and ${e.count - 1} more problem(s))` : ''}`;
 }
 
 function headerProblem(header: unknown): string | undefined {

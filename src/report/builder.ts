@@ -1,6 +1,6 @@
 import { formatSpan } from '../core/source.js';
 import { toolVersion } from '../core/tool-version.js';
-import type { FaultEvent, MessageEvent, RunBegin, RunEnd, SuiteEvent, TestBegin, TestEnd, TestInfo } from '../events/events.js';
+import type { FaultEvent, LoadProblemsEvent, MessageEvent, RunBegin, RunEnd, SuiteEvent, TestBegin, TestEnd, TestInfo } from '../events/events.js';
 import { HANDLERS, type Reporter } from '../events/reporter.js';
 import type { Failure, ScenarioResult, TranscriptEntry } from '../run/events.js';
 import { diffText, failureBrief, failureText, mismatchLines } from './failure-text.js';
@@ -48,6 +48,7 @@ export class ReportBuilder implements Reporter {
   private readonly extra: TestInfo[] = [];
   private readonly attempts = new Map<string, Attempt>();
   private readonly redactor: Redactor;
+  private loadFailed?: LoadProblemsEvent;
 
   constructor(options: BuilderOptions = {}) {
     this.redactor = options.redactor ?? new Redactor();
@@ -87,9 +88,15 @@ export class ReportBuilder implements Reporter {
     if (event.status === 'interrupted') this.interrupted = true;
   }
 
+  /** The run that could not load its files: its report holds their problems and no scenario. */
+  onLoadProblems(event: LoadProblemsEvent): void {
+    this.loadFailed = event;
+  }
+
   /** The report of what is known now; before `run:end`, `finishedAt` says when that is. */
-  report(finishedAt = this.end?.at ?? Date.now()): RunReport {
+  report(finishedAt = this.end?.at ?? this.loadFailed?.at ?? Date.now()): RunReport {
     const startedAt = this.begin?.at ?? finishedAt;
+    const loadFailed = this.loadFailed;
     const fault = this.interrupted ? undefined : this.faults[0];
     const scenarios = this.tests().map((info) => scenarioReport(info, this.attempts.get(info.id), finishedAt, fault));
     const totals: Record<ScenarioStatus, number> = { passed: 0, failed: 0, skipped: 0, unfinished: 0 };
@@ -109,6 +116,7 @@ export class ReportBuilder implements Reporter {
       totals,
       sessionsLeft: [...this.attempts.values()].reduce((n, a) => n + (a.result?.sessionsLeft.length ?? 0), 0),
       ...(this.faults.length > 0 && { faults: [...this.faults] }),
+      ...(loadFailed && { status: 'load-failed' as const, loadProblems: { count: loadFailed.count, problems: loadFailed.problems } }),
       scenarios,
     };
     return this.redactor.value(report);

@@ -1,3 +1,4 @@
+import type { LoadProblem } from '../core/diagnostic.js';
 import type { FailureKind, KnownIssue } from '../run/events.js';
 
 /**
@@ -26,6 +27,13 @@ export interface RunReport {
    * the scenarios they kept from running are unfinished with the first as their `failure`. Absent when none.
    */
   faults?: string[];
+  /**
+   * 'load-failed': the scenario files failed to load, so nothing ran (the run exited 2) and
+   * `scenarios` is empty; `loadProblems` says why. Absent for a run that loaded its files.
+   */
+  status?: 'load-failed';
+  /** With status 'load-failed': each problem as the console showed it (file:line:col, message), and how many there are in all. */
+  loadProblems?: { count: number; problems: LoadProblem[] };
   scenarios: ScenarioReport[];
 }
 

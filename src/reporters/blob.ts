@@ -1,4 +1,4 @@
-import type { FaultEvent, InterruptEvent, MessageEvent, RunBegin, RunEnd, StepBegin, StepEnd, SuiteEvent, TestBegin, TestEnd } from '../events/events.js';
+import type { FaultEvent, InterruptEvent, LoadProblemsEvent, MessageEvent, RunBegin, RunEnd, StepBegin, StepEnd, SuiteEvent, TestBegin, TestEnd } from '../events/events.js';
 import type { Reporter } from '../events/reporter.js';
 import { BLOB_FORMAT, BLOB_VERSION, blobText, type BlobHeader } from '../report/blob-format.js';
 import { Redactor } from '../report/redact.js';
@@ -57,6 +57,21 @@ export class BlobReporter implements Reporter {
   onFault = (event: FaultEvent): void => this.keep(event);
 
   onRunBegin(event: RunBegin): void {
+    this.begin(event);
+    this.events.push(event);
+  }
+
+  /**
+   * Files that failed to load: the blob is that one event, so that the previous run's blob is
+   * not merged as this one's; merge-reports refuses it, naming the problems.
+   */
+  onLoadProblems(event: LoadProblemsEvent): void {
+    this.begin(event);
+    this.events.push(event);
+    this.write();
+  }
+
+  private begin(event: RunBegin | LoadProblemsEvent): void {
     this.header = {
       format: BLOB_FORMAT,
       version: BLOB_VERSION,
@@ -65,7 +80,6 @@ export class BlobReporter implements Reporter {
       startedAt: event.at,
     };
     this.path = blobPath(this.options.path ?? BLOB_DEFAULT_PATH, event.shard);
-    this.events.push(event);
   }
 
   onInterrupt(event: InterruptEvent): void {

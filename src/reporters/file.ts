@@ -1,12 +1,12 @@
 import type { CompareReport } from '../compare/report.js';
-import type { RunEnd } from '../events/events.js';
+import type { LoadProblemsEvent, RunEnd } from '../events/events.js';
 import { ReportBuilder } from '../report/builder.js';
 import type { ReportFormat, ReporterContext, ReporterFactory, TextSink } from './contract.js';
 import { writeReportFile } from './write.js';
 
 /**
  * A report format as a Reporter: it builds the report from the events as they come and, at
- * `run:end`, renders it and writes its file, synchronously (a second Ctrl-C ends the run with
+ * `run:end` (or `load:problems`), renders it and writes its file, synchronously (a second Ctrl-C ends the run with
  * `run:end` and exits right after). A file it cannot write throws: the multiplexer says so once.
  */
 export class FileReporter extends ReportBuilder {
@@ -22,6 +22,16 @@ export class FileReporter extends ReportBuilder {
 
   override onRunEnd(event: RunEnd): void {
     super.onRunEnd(event);
+    this.write();
+  }
+
+  /** Files that failed to load: the report of that run replaces the last one (a CI job would read an old pass). */
+  override onLoadProblems(event: LoadProblemsEvent): void {
+    super.onLoadProblems(event);
+    this.write();
+  }
+
+  private write(): void {
     try {
       const text = this.compare && this.format.renderWithCompare ? this.format.renderWithCompare(this.report(), this.compare) : this.format.render(this.report());
       writeReportFile(this.path, text, this.out);

@@ -3,6 +3,7 @@ import { messageLine } from '../report/failure-text.js';
 import { stoppedWhy } from '../report/builder.js';
 import type { ReportFormat } from './contract.js';
 import type { ReportedFailure, RunReport, ScenarioReport } from '../report/model.js';
+import type { LoadProblem } from '../core/diagnostic.js';
 
 /**
  * JUnit XML as GitHub Actions, GitLab and Jenkins read it: a file is a <testsuite>, a scenario
@@ -12,7 +13,9 @@ import type { ReportedFailure, RunReport, ScenarioReport } from '../report/model
  * failure text (file:line, diff, last messages) is the element's content, the whole exchange
  * goes to <system-out>. A test `--retries` ran again carries its earlier attempts' failures as
  * Maven Surefire writes them (Jenkins reads them): <flakyFailure> in a test that passed in the
- * end (a flaky test), <rerunFailure> in one that failed every attempt.
+ * end (a flaky test), <rerunFailure> in one that failed every attempt. A run whose scenario
+ * files failed to load is a <testsuite> per broken file, a <testcase> per problem with an
+ * <error type="load"> whose message is `file:line:col message`: CI shows it red, not the last run.
  */
 export const junitFormat: ReportFormat = {
   name: 'junit',
@@ -21,6 +24,7 @@ export const junitFormat: ReportFormat = {
 };
 
 function render(report: RunReport): string {
+  if (report.loadProblems) return renderLoadProblems(report, report.loadProblems.problems);
   const byFile = new Map<string, ScenarioReport[]>();
   for (const s of report.scenarios) byFile.set(s.file, [...(byFile.get(s.file) ?? []), s]);
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
@@ -35,6 +39,27 @@ function render(report: RunReport): string {
     for (const [name, value] of properties(report)) out.push(`      <property name="${xmlAttr(name)}" value="${xmlAttr(value)}"/>`);
     out.push('    </properties>');
     for (const s of scenarios) out.push(...testcase(s));
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return `${out.join('\n')}\n`;
+}
+
+/** The run that could not load its files: each problem an error, grouped by the file it is in. */
+function renderLoadProblems(report: RunReport, problems: LoadProblem[]): string {
+  const byFile = new Map<string, LoadProblem[]>();
+  for (const p of problems) byFile.set(p.file ?? 'scenario files', [...(byFile.get(p.file ?? 'scenario files') ?? []), p]);
+  const timestamp = report.startedAt.replace(/\.\d+Z$/, '');
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="janus-scenarios" tests="${problems.length}" failures="0" errors="${problems.length}" skipped="0" time="0.000" timestamp="${timestamp}">`];
+  let id = 0;
+  for (const [file, list] of byFile) {
+    out.push(`  <testsuite name="${xmlAttr(file)}" tests="${list.length}" failures="0" errors="${list.length}" skipped="0" time="0.000" timestamp="${timestamp}" id="${id++}">`);
+    for (const p of list) {
+      const message = p.location ? `${p.location} ${p.message}` : p.message;
+      out.push(`    <testcase name="${xmlAttr(p.location ? `load ${p.location}` : 'load')}" classname="${xmlAttr(file)}" time="0.000">`);
+      out.push(`      <error type="load" message="${xmlAttr(message)}">${xmlText(p.text)}</error>`);
+      out.push('    </testcase>');
+    }
     out.push('  </testsuite>');
   }
   out.push('</testsuites>');

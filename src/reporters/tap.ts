@@ -1,5 +1,6 @@
 import { stringify } from '../vendor/yaml.js';
 import { escapeControls, oneLinePrintable } from '../core/printable.js';
+import { loadProblemsSummary } from '../core/diagnostic.js';
 import { sessionsLeftLine } from '../report/warnings.js';
 import { stoppedWhy } from '../report/builder.js';
 import type { ReportFormat } from './contract.js';
@@ -8,6 +9,8 @@ import type { ReportedFailure, RunReport, ScenarioReport } from '../report/model
 /**
  * TAP version 14: the plan first, a line per scenario on a transport, skips as `# SKIP reason`,
  * and for what failed or did not finish a YAML block with file:line, expected, actual and diff.
+ * A run whose scenario files failed to load is a `not ok` line per problem (file:line:col and
+ * message), never an empty plan (which reads as a pass).
  */
 export const tapFormat: ReportFormat = {
   name: 'tap',
@@ -16,12 +19,24 @@ export const tapFormat: ReportFormat = {
 };
 
 function render(report: RunReport): string {
+  if (report.loadProblems) return renderLoadProblems(report.loadProblems);
   const out = ['TAP version 14', `1..${report.scenarios.length}`];
   report.scenarios.forEach((s, i) => out.push(...testLine(s, i + 1)));
   if (report.interrupted) out.push('# the run was interrupted: scenarios that did not finish are "not ok" with status unfinished');
   const t = report.totals;
   out.push(`# passed ${t.passed}, failed ${t.failed}, skipped ${t.skipped}, unfinished ${t.unfinished}`);
   if (report.sessionsLeft > 0) out.push(`# warning: ${sessionsLeftLine(report.sessionsLeft)}`);
+  return `${out.join('\n')}\n`;
+}
+
+function renderLoadProblems({ problems, count }: NonNullable<RunReport['loadProblems']>): string {
+  const out = ['TAP version 14', `1..${problems.length}`];
+  problems.forEach((p, i) => {
+    out.push(`not ok ${i + 1} - ${oneLine(p.location ? `${p.location} ${p.message}` : p.message).replace(/\\/g, '\\\\').replace(/#/g, '\\#')}`);
+    const block = { status: 'load-failed', ...(p.location && { at: p.location }), message: p.message, text: p.text };
+    out.push('  ---', ...escapeControls(stringify(block, { lineWidth: 0 }).replace(/\n$/, '')).split('\n').map((l) => `  ${l}`), '  ...');
+  });
+  out.push(`# ${oneLine(loadProblemsSummary(count))}`);
   return `${out.join('\n')}\n`;
 }
 

@@ -2,6 +2,7 @@ import type { CompareReport } from '../../compare/report.js';
 import type { RunReport } from '../../report/model.js';
 import { COMPARE_STYLE, compareSection } from './compare.js';
 import { embeddableJson, pageHead } from './embed.js';
+import { loadProblemsPage } from './load-problems.js';
 import { clientScript } from './script.js';
 import { STYLE } from './style.js';
 
@@ -11,6 +12,7 @@ import { STYLE } from './style.js';
  * opened from disk or an attachment cannot call out even if a message held a URL.
  */
 export function renderHtml(report: RunReport, compare?: CompareReport): string {
+  if (report.loadProblems) return loadProblemsPage(report.loadProblems.problems, report.loadProblems.count);
   const t = report.totals;
   const title = `Janus scenarios: ${t.failed} failed, ${t.passed} passed${report.interrupted ? ' (interrupted)' : ''}${compare ? `; compared with ${compare.baseline.serverVersion ?? 'a baseline'}: ${compare.counts.breaking} breaking, ${compare.counts.behaviour} behaviour, ${compare.counts.additive} additive` : ''}`;
   // The comparison is drawn here, as `compare --report-html` draws it (no script needed), before the run.
