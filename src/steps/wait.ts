@@ -3,7 +3,7 @@ import { isRecord, ownValue } from '../core/own.js';
 import { describeClose } from '../janus/client.js';
 import type { JanusMessage } from '../protocol/messages.js';
 import type { Mismatch } from '../match/contract.js';
-import { commonProperties, messagePattern, NAME, POSITIVE_DURATION, requireValues, saveProperty } from './common.js';
+import { commonProperties, compiledParts, messagePattern, NAME, pluginError, pluginErrorRefusal, POSITIVE_DURATION, requireValues, saveProperty } from './common.js';
 import { mismatchFailure, ownMistake, StepFailure, type Actor, type StepCompiler, type StepContext, type StepKind } from './contract.js';
 import { applySave, compileSave, saveWhatIsThere } from './save.js';
 
@@ -51,7 +51,10 @@ export const waitStep: StepKind = {
   },
   compile(raw, cc) {
     const client = cc.client(raw);
-    const matcher = cc.messagePattern(raw.wait, ['wait'], raw.exact === true);
+    const parts = compiledParts();
+    const matcher = cc.messagePattern(raw.wait, ['wait'], raw.exact === true, parts.watch);
+    // A plugin's refusal taken by a pattern that names no place one is written fails, as a request's reply does.
+    const refusesPluginErrors = cc.cleanup ? () => false : pluginErrorRefusal(raw.wait, [], ['wait'], parts.at);
     const filter = compileEventFilter(raw, cc, client);
     const withinMs = raw.within === undefined ? undefined : cc.durationMs(raw.within, ['within'], { positive: true });
     const save = compileSave(raw, cc);
@@ -89,6 +92,11 @@ export const waitStep: StepKind = {
           await janus.mailbox.take((m) => m === closest.message, 0);
           saveWhatIsThere(save, closest.message, ctx);
           throw mismatchFailure(summary, details);
+        }
+        const refusal = refusesPluginErrors(ctx.matchRuntime(actor), msg) ? pluginError(msg) : undefined;
+        if (refusal) {
+          saveWhatIsThere(save, msg, ctx);
+          throw mismatchFailure(`the message waited for is a plugin error: ${refusal}`, { expected: raw.wait, actual: msg });
         }
         applySave(save, msg, ctx);
       },

@@ -82,4 +82,28 @@ describe('a request the plugin refuses, without expect or with one that leaves t
       assert.equal(result.status, 'passed', `${expect}: ${result.failure?.summary}`);
     }
   });
+
+  // A request that ends at its ack leaves its event to a wait: the refusal is then the wait's to see.
+  const acked = '  - request: { janus: message, body: {} }\n    expect: { janus: ack }\n';
+
+  it('fails a wait that takes the refusal by a pattern that leaves it out, naming it, at the wait', async function () {
+    for (const wait of ['{ janus: event }', '{ janus: event, transaction: "${transaction}", plugindata: { plugin: janus.plugin.echotest } }']) {
+      const result = await run(`${acked}  - wait: ${wait}\n`);
+      assert.equal(result.status, 'failed', wait);
+      assert.match(result.failure!.summary, /^the message waited for is a plugin error: 413 \(ECHOTEST_INVALID_ELEMENT\): Message error/, wait);
+      assert.equal(result.failure!.span?.line, 7, wait);
+    }
+  });
+
+  it('passes a wait whose pattern names the refusal, a wait for an accepted request, and a wait in cleanup', async function () {
+    const cases = [
+      `${acked}  - wait: { janus: event, plugindata: { data: { error_code: ECHOTEST_INVALID_ELEMENT } } }\n`,
+      '  - request: { janus: message, body: { audio: true } }\n    expect: { janus: ack }\n  - wait: { janus: event }\n',
+      `${acked}cleanup:\n  - wait: { janus: event }\n`,
+    ];
+    for (const steps of cases) {
+      const result = await run(steps);
+      assert.equal(result.status, 'passed', `${steps}: ${result.failure?.summary}`);
+    }
+  });
 });
