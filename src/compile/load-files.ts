@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { relative } from 'node:path';
-import type { Diagnostic } from '../core/diagnostic.js';
+import { byPosition, type Diagnostic } from '../core/diagnostic.js';
 import { compileFragment, compileScenario, type CompileOptions } from './compile.js';
 import type { CompiledScenario } from './scenario.js';
 import type { ErrorCodeNames } from '../match/compile-pattern.js';
@@ -137,7 +137,7 @@ export function loadFiles(files: string[], options: LoadOptions = {}): LoadResul
 
 /** A file's problems by line and column; those in other files (the fragments it includes) after them, as they came. */
 function inFileOrder(file: string, list: Diagnostic[]): Diagnostic[] {
-  const own = list.filter((d) => d.span.file === file).sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col);
+  const own = list.filter((d) => d.span.file === file).sort(byPosition);
   return [...own, ...list.filter((d) => d.span.file !== file)];
 }
 

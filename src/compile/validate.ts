@@ -2,7 +2,7 @@ import { withConditions } from '../steps/conditions.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { compileValidator } from '../schemas/validators.js';
 import type { JsonSchema } from '../schemas/types.js';
-import { closestName, type Diagnostic } from '../core/diagnostic.js';
+import { byPosition, closestName, type Diagnostic } from '../core/diagnostic.js';
 import { derivedFrom } from '../core/registry.js';
 import type { StepKind } from '../steps/contract.js';
 import { getStepKind, stepKinds } from '../steps/registry.js';
@@ -99,7 +99,7 @@ export function checkFile(source: YamlSource, kind: 'scenario' | 'fragment'): { 
       diagnostics.push(...problems);
     });
   }
-  return { diagnostics: diagnostics.sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col), refused, blocking };
+  return { diagnostics: diagnostics.sort(byPosition), refused, blocking };
 }
 
 /** A top-level problem the compiler does not trip on: it reads no name, description or tags, and no key it does not know. */

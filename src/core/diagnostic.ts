@@ -13,6 +13,11 @@ export interface Diagnostic {
   hint?: string;
 }
 
+/** Orders the problems of one file as they stand in it: by line, then column. */
+export function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.span.line - b.span.line || a.span.col - b.span.col;
+}
+
 /** How much of a file's problems and of a source line a reader is shown. */
 export const SHOWN_PER_FILE = 10;
 const LINE_WINDOW = 100;

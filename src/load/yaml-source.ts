@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument, isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLError, type YAMLMap } from '../vendor/yaml.js';
-import type { Diagnostic } from '../core/diagnostic.js';
+import { byPosition, type Diagnostic } from '../core/diagnostic.js';
 import type { DocPath, SourceSpan } from '../core/source.js';
 import { indentationHint } from './yaml-indentation.js';
 
@@ -45,7 +45,7 @@ export class YamlSource {
     const where = (d: Diagnostic): string => `${d.span.line}:${d.span.col}`;
     const structural = checkStructure(doc, at, text).filter((d) => !warned.some((w) => where(w) === where(d)));
     if (warned.length + structural.length > 0) {
-      return { diagnostics: [...warned, ...structural].sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col) };
+      return { diagnostics: [...warned, ...structural].sort(byPosition) };
     }
     let value: unknown;
     try {

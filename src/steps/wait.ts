@@ -93,8 +93,9 @@ export const waitStep: StepKind = {
           saveWhatIsThere(save, closest.message, ctx);
           throw mismatchFailure(summary, details);
         }
-        const refusal = refusesPluginErrors(ctx.matchRuntime(actor), msg) ? pluginError(msg) : undefined;
-        if (refusal) {
+        // The message's own look first: the runtime is made only for a refusal.
+        const refusal = pluginError(msg);
+        if (refusal && refusesPluginErrors(ctx.matchRuntime(actor), msg)) {
           saveWhatIsThere(save, msg, ctx);
           throw mismatchFailure(`the message waited for is a plugin error: ${refusal}`, { expected: raw.wait, actual: msg });
         }
