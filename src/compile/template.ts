@@ -1,6 +1,6 @@
 import type { DocPath } from '../core/source.js';
 import { setOwn } from '../core/own.js';
-import type { Template, ValueLookup } from '../match/contract.js';
+import { constantTemplate, isConstant, type Template, type ValueLookup } from '../match/contract.js';
 import { hasKeyPlaceholder } from '../match/compile-pattern.js';
 
 /** `${name}`, `${name.field}`, `${env.HOME}`, `${alice.session}`; `$${` is a literal `${`. */
@@ -54,19 +54,7 @@ export function compileTemplate(value: unknown, path: DocPath, check: RefChecker
 /** What a constant template is resolved with: it looks nothing up. */
 const NO_VALUES: ValueLookup = { lookup: () => undefined };
 
-const CONSTANT = Symbol('constant');
-type ConstantTemplate = Template & { [CONSTANT]?: true };
-
-function constant(value: unknown): Template {
-  const t: ConstantTemplate = () => value;
-  t[CONSTANT] = true;
-  return t;
-}
-
-/** Whether a template is a value written out, with no placeholder: it needs no lookup to resolve. */
-export function isConstant(t: Template): boolean {
-  return (t as ConstantTemplate)[CONSTANT] === true;
-}
+const constant = constantTemplate;
 
 export function compileString(s: string, path: DocPath, check: RefChecker): Template {
   if (!s.includes('$')) return constant(s);

@@ -15,6 +15,11 @@ export class Arrivals {
     if (this.watchers.size > 0) for (const watcher of [...this.watchers]) watcher();
   }
 
+  /** Whether a wait is on (see until): a message must be recorded as it comes. */
+  get watched(): boolean {
+    return this.watchers.size > 0;
+  }
+
   get messages(): readonly JanusMessage[] {
     return this.received;
   }

@@ -2,17 +2,30 @@ import { TransportFault, type CloseRequest, type ConnectionClose, type ConnectOp
 import { Arrivals } from './arrivals.js';
 import { Mailbox, type MailboxLimits } from './mailbox.js';
 import { AbortWatch, Deadlines, SpareControllers } from '../core/waiting.js';
+import { RecentMap } from '../core/recent-map.js';
 import { idOf, requestObject, verbOf, type JanusApi, type JanusMessage, type Route } from '../protocol/messages.js';
 
 export type Direction = 'out' | 'in';
-export type TrafficListener = (direction: Direction, message: JanusMessage | string, route?: Route) => void;
+/** `moment`: for a message received, what the client's `moment` option said when it came (its books may be kept later: see JanusClient.catchUp). */
+export type TrafficListener = (direction: Direction, message: JanusMessage | string, route?: Route, moment?: number) => void;
 
 export interface ClientOptions {
   api: JanusApi;
   nextTransaction: () => string;
   /** Credentials for long-polls (HTTP); requests carry their own. */
   pollAuth: { apisecret?: string; token?: string };
+  /**
+   * Every message sent (as it goes on the wire) and received. A message received is reported
+   * with the client's books (see JanusClient.catchUp): after its request has its outcome, once
+   * the next request is on the wire, at the next turn of the event loop, or when a reader of
+   * the books (sessions, arrivals, close) or the owner asks; always in the order of the traffic.
+   */
   onTraffic?: TrafficListener;
+  /**
+   * Read when a message comes, and handed to onTraffic with it: whatever the owner needs to know
+   * of when it came (a run: the step it came during), as onTraffic may be called later.
+   */
+  moment?: () => number;
   /**
    * Called when the connection fails (dropped, malformed data, a flood of messages) or the server
    * breaks the protocol on it (a reply twice): steps waiting on it end at once. The first call
@@ -21,8 +34,9 @@ export interface ClientOptions {
   onFault?: (fault: TransportFault) => void;
   /**
    * Called when code run on an incoming message throws (a traffic listener, the schema checker,
-   * the mailbox, an event listener): the owner fails its scenario with it. The message is lost,
-   * so without this listener the requests waiting end at once with a fault naming the error.
+   * the mailbox, an event listener): the owner fails its scenario with it. Without this listener
+   * the requests waiting end at once with a fault naming the error (the next request, if none
+   * waits: a traffic listener runs after the reply answered its request).
    */
   onError?: (error: unknown) => void;
   /** A keepalive that could not be sent for a reason other than a failed connection. */
@@ -67,6 +81,8 @@ export interface Exchange {
 /** `uncorrelated`: a reply came while this request waited, but its transaction named no request. */
 export type RequestOutcome = { exchange: Exchange } | { timedOut: true; ack?: JanusMessage; uncorrelated?: JanusMessage } | { fault: TransportFault };
 
+/** Requests whose success takes a session from other clients (see onSessionTaken): kept in the books at once. */
+const TAKES_SESSIONS = new Set(['claim', 'destroy', 'destroy_session']);
 /** Verbs of replies to requests (never events): one that names no waiting request is a server's mistake. */
 const REPLY_VERBS = new Set(['success', 'error', 'ack', 'server_info']);
 /**
@@ -93,6 +109,14 @@ const FINISHED_KEPT = 1024;
 const UNCORRELATED_KEPT = 20;
 /** How long Janus holds an HTTP long-poll with no event before answering it (a `keepalive`): a poll cut off is held as long. */
 const HELD_POLL_MS = 30_000;
+
+/** A message received whose books are not kept yet (see JanusClient.catchUp). */
+interface Backlogged {
+  msg: JanusMessage;
+  moment: number | undefined;
+  /** The request it ended, let go with its books. */
+  ended: Pending | undefined;
+}
 
 /** A request waiting for its outcome: its time limit and its caller's signal end it too. */
 class Pending {
@@ -172,7 +196,8 @@ export class JanusClient {
    * a request answered by an event costs the one poll that brings it, as in a hand-written client.
    */
   private listening = false;
-  readonly sessions = new Set<number>();
+  /** The sessions this client made or claimed and believes alive (see `sessions`). */
+  private readonly live = new Set<number>();
   /** Handles attached in each live session, as far as the replies tell. */
   private readonly handles = new Map<number, Set<number>>();
   /** The credentials each session was created (or claimed) with, for its long-poll, keepalives and cleanup. */
@@ -245,6 +270,15 @@ export class JanusClient {
   private inSend = false;
   /** Made only when something comes during a send (a transport answering inside it): no array a request. */
   private held?: Array<() => void>;
+  /**
+   * Messages received whose books are not kept yet, oldest first (see catchUp): each with the
+   * owner's moment when it came, and the request it ended, if it ended one.
+   */
+  private readonly backlog: Backlogged[] = [];
+  /** An error of code run on a message (no onError given) that came when no request waited: the next one ends with it. */
+  private unreported?: TransportFault;
+  /** The turn of the event loop that catches up if no send or reader does first; not cleared when one does (clearing costs as much as it firing). */
+  private catchUpSoon?: NodeJS.Immediate;
 
   private readonly inbox: Mailbox;
 
@@ -342,13 +376,14 @@ export class JanusClient {
   }
 
   private markClosed(close: ConnectionClose): void {
+    this.catchUp();
     this.stopKeepalives();
     this.closed = close;
-    for (const sessionId of this.sessions) {
+    for (const sessionId of this.live) {
       if (this.connection?.untrack?.(sessionId) === true && this.transport?.connection?.sessionsFollow === true) this.pollCut(sessionId);
       this.unbound.add(sessionId);
     }
-    this.sessions.clear();
+    this.live.clear();
     this.options.onConnectionChange?.({ event: 'closed', ...close });
     const fault = new ClosedConnection(close);
     for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault });
@@ -357,6 +392,7 @@ export class JanusClient {
 
   /** The sessions of `cut`, for a wait's failure to name. */
   get cutPolls(): ReadonlySet<number> {
+    this.catchUp();
     return new Set(this.cut.keys());
   }
 
@@ -378,6 +414,7 @@ export class JanusClient {
    * the session's next events. A step asserting that no event comes would check nothing for them.
    */
   unreachableSessions(handleId?: number): Array<{ sessionId: number; why: string }> {
+    this.catchUp();
     if (this.closed) return [];
     const now = Date.now();
     const held = [...this.cut].filter(([, at]) => now - at < HELD_POLL_MS).map(([s]) => s);
@@ -392,7 +429,7 @@ export class JanusClient {
   /** The sessions left unbound by the close are this client's again, polled when events are wanted. */
   private takeUnboundBack(): void {
     for (const sessionId of this.unbound) {
-      this.sessions.add(sessionId);
+      this.live.add(sessionId);
       if (this.listening) this.poll(sessionId);
     }
     this.unbound.clear();
@@ -400,6 +437,7 @@ export class JanusClient {
 
   /** Another client claimed or destroyed this session: it is no longer this one's to keep alive or clean up. */
   disown(sessionId: number): void {
+    this.catchUp();
     this.unbound.delete(sessionId);
     this.pollNoLongerCut(sessionId);
     this.forgetSession(sessionId);
@@ -409,6 +447,7 @@ export class JanusClient {
   request(payload: JanusMessage | string, route: Route, until: 'ack' | 'final', timeoutMs: number, signal?: AbortSignal): Promise<RequestOutcome> {
     if (this.closed) return Promise.resolve({ fault: new ClosedConnection(this.closed) });
     if (this.fault && !this.cleaningAfterFault()) return Promise.resolve({ fault: this.fault });
+    if (this.unreported) return Promise.resolve(this.reportNow());
     // Replies are told apart by transaction: a second request waiting under one would take the
     // first's place, and the first would wait for ever (past its time limit and Ctrl-C).
     const transaction = transactionOf(payload);
@@ -422,6 +461,7 @@ export class JanusClient {
     // answer, a fault) is held until then, so it finds the request waiting.
     this.inSend = true;
     const sent = this.sending(payload, route, exchange?.signal);
+    if (this.backlog.length > 0) this.catchUp();
     try {
       this.options.onTraffic?.('out', payload, route);
     } catch (error) {
@@ -437,6 +477,8 @@ export class JanusClient {
     if (pending.transaction !== undefined) this.pending.set(pending.transaction, pending);
     else this.untransacted.push(pending);
     this.releaseHeld();
+    // An error the books caught up above met, with this request not yet waiting: it ends this one.
+    if (this.unreported) pending.done(this.reportNow());
     // Not awaited: the request's own time limit must hold even while an HTTP POST hangs.
     sent.then(
       (direct) => {
@@ -452,6 +494,12 @@ export class JanusClient {
     return outcome;
   }
 
+  private reportNow(): RequestOutcome {
+    const fault = this.unreported!;
+    this.unreported = undefined;
+    return { fault };
+  }
+
   /** The transport's send; one that throws instead of rejecting fails this request like a rejection. */
   private sending(payload: JanusMessage | string, route: Route, signal: AbortSignal | undefined): Promise<JanusMessage | undefined> {
     try {
@@ -465,14 +513,60 @@ export class JanusClient {
   settle(pending: Pending, result: RequestOutcome): void {
     if (!this.forget(pending, answers(result, pending))) return;
     if ('timedOut' in result && !pending.signal?.aborted) this.silent = true;
-    this.deadlines.delete(pending);
-    if (pending.signal) this.aborts.delete(pending.signal, pending);
     const exchange = pending.exchange;
     if (exchange && !pending.sendOver) exchange.abort(EXCHANGE_OVER);
     else if (exchange) this.spareControllers.giveBack(exchange);
-    if ('exchange' in result) this.bookkeep(pending.payload, result.exchange.reply, pending.route);
+    // A reply's request is let go with the reply's books; any other end (a time limit, a fault)
+    // now, and a reply whose books reach other clients (a session claimed or destroyed) with
+    // every book before it.
+    const received = 'exchange' in result ? this.backlog.at(-1) : undefined;
+    if (received && 'exchange' in result && received.msg === result.exchange.reply && received.ended === undefined && !TAKES_SESSIONS.has(pending.verb ?? '')) received.ended = pending;
+    else {
+      if (received) this.catchUp();
+      this.letGo(pending, result);
+    }
     pending.resolve(result);
   }
+
+  /** A request that has its outcome no longer has a time limit nor listens to its signal; a reply's books are kept. */
+  private letGo(pending: Pending, result: RequestOutcome): void {
+    this.deadlines.delete(pending);
+    if (pending.signal) this.aborts.delete(pending.signal, pending);
+    if ('exchange' in result) this.bookkeep(pending.payload, result.exchange.reply, pending.route);
+  }
+
+  /**
+   * Keeps the books of the messages received so far: the traffic listener (the transcript, the
+   * schema checks), the arrivals, and what a reply tells of sessions and handles (cleanup,
+   * keepalives, polls). None of it decides a request's outcome or the next request, so a reply
+   * resolves its request first and this waits until the next request is on the wire: work done
+   * after a send costs nothing (the server is busy with the request), work before it delays the
+   * request. Done at the next turn of the event loop if nothing does it first: before anything
+   * that reads these books (or writes them out of order), at once while a step waits on the
+   * arrivals, and by the owner when it reads its own (a run: at a step's end, for its events,
+   * and at the end of the steps).
+   */
+  catchUp(): void {
+    // One at a time, each removed first: a listener that throws leaves the rest for the next catch-up.
+    for (let next = this.backlog.shift(); next; next = this.backlog.shift()) this.guarded(() => this.keepBooks(next!));
+  }
+
+  private keepBooks({ msg, moment, ended }: Backlogged): void {
+    this.options.onTraffic?.('in', msg, undefined, moment);
+    this.log.record(msg);
+    if (ended) this.letGo(ended, { exchange: { reply: msg } });
+  }
+
+  /** A message received, its books to keep at the next catch-up. */
+  private toBacklog(msg: JanusMessage): void {
+    this.backlog.push({ msg, moment: this.options.moment?.(), ended: undefined });
+    this.catchUpSoon ??= setImmediate(this.catchUpLater);
+  }
+
+  private readonly catchUpLater = (): void => {
+    this.catchUpSoon = undefined;
+    this.catchUp();
+  };
 
   /** What the transport reported during a send, run once the request is registered (in the order it came). */
   private releaseHeld(): void {
@@ -509,7 +603,10 @@ export class JanusClient {
       error = listenerError;
     }
     const fault = new TransportFault(`internal error while handling a message: ${firstLine(error)}`);
-    for (const p of [...this.pending.values(), ...this.untransacted]) p.done({ fault });
+    const waiting = [...this.pending.values(), ...this.untransacted];
+    for (const p of waiting) p.done({ fault });
+    // Books are kept after the reply answered its request: with none waiting, the next one ends with it.
+    if (waiting.length === 0) this.unreported = fault;
   }
 
   /** The first uncorrelated reply that arrived after the count was `seenBefore`. */
@@ -539,8 +636,15 @@ export class JanusClient {
     return this.inbox;
   }
 
+  /** The sessions this client made or claimed and believes alive, for cleanup and keepalives: its books caught up first. */
+  get sessions(): Set<number> {
+    this.catchUp();
+    return this.live;
+  }
+
   /** Every message received, in order; asking for them starts receiving events too (the HTTP long-poll). */
   get arrivals(): Arrivals {
+    this.catchUp();
     this.listen();
     return this.log;
   }
@@ -549,7 +653,7 @@ export class JanusClient {
   private listen(): void {
     if (this.listening) return;
     this.listening = true;
-    for (const sessionId of this.sessions) this.poll(sessionId);
+    for (const sessionId of this.live) this.poll(sessionId);
   }
 
   /** Starts (or keeps) the long-poll of a session while events are wanted for it. */
@@ -566,13 +670,15 @@ export class JanusClient {
 
   /**
    * Starts periodic keepalives for every live session; their replies never reach the mailbox.
-   * The first comes at a random point of the first period: thousands of clients connected at
-   * once (a load run) then send theirs spread over the period, not in one burst.
+   * The first comes at a random point of the second half of the first period: thousands of
+   * clients connected at once (a load run) then send theirs spread over half a period, not in
+   * one burst, and none comes at once (a scenario asserting that a long period sent none yet
+   * would fail by chance, one run in a few dozen with the whole period).
    */
   startKeepalives(periodMs: number): void {
     this.stopKeepalives();
     this.keepalivePeriodMs = periodMs;
-    this.keepaliveTimer = setTimeout(() => this.keepaliveEvery(periodMs), Math.floor(periodMs * Math.random()));
+    this.keepaliveTimer = setTimeout(() => this.keepaliveEvery(periodMs), Math.floor(periodMs * (0.5 + Math.random() / 2)));
     this.keepaliveTimer.unref();
   }
 
@@ -583,7 +689,8 @@ export class JanusClient {
   }
 
   private sendKeepalives(periodMs: number): void {
-    for (const sessionId of this.sessions) {
+    this.catchUp();
+    for (const sessionId of this.live) {
       const msg = { janus: 'keepalive', transaction: this.options.nextTransaction(), ...this.sessionAuth.get(sessionId) };
       const record: KeepaliveRecord = { sessionId, transaction: msg.transaction, state: 'sent' };
       this.keepalives.push(record);
@@ -642,11 +749,12 @@ export class JanusClient {
   async release(destroyPayload: (sessionId: number) => JanusMessage, timeoutMs: number): Promise<CloseOutcome & { disconnected: Promise<void> }> {
     this.stopKeepalives();
     this.closing = true;
+    this.catchUp();
     await this.reconnectForCleanup();
     // Unbound sessions too: any connection may destroy a session, bound to it or not.
-    const leftover = [...this.unbound, ...this.sessions];
+    const leftover = [...this.unbound, ...this.live];
     this.unbound.clear();
-    for (const sessionId of leftover) this.sessions.add(sessionId);
+    for (const sessionId of leftover) this.live.add(sessionId);
     const outcome: CloseOutcome = { destroyed: [], left: [] };
     const payload = (sessionId: number): JanusMessage => ({ ...destroyPayload(sessionId), ...this.sessionAuth.get(sessionId) });
     // One at a time, the newest first: a later session may depend on an earlier one.
@@ -672,7 +780,7 @@ export class JanusClient {
 
   /** A closed client that still has sessions alive on the server gets a connection again, to destroy them. */
   private async reconnectForCleanup(): Promise<void> {
-    if (!this.closed || (this.unbound.size === 0 && this.sessions.size === 0)) return;
+    if (!this.closed || (this.unbound.size === 0 && this.live.size === 0)) return;
     try {
       await this.reopen();
     } catch (e) {
@@ -699,9 +807,11 @@ export class JanusClient {
     // A flooding server is no longer read; a request's own reply (an HTTP POST's body: cleanup's destroys) still is.
     if (this.flooded && !direct) return;
     this.silent = false;
-    this.options.onTraffic?.('in', msg);
-    this.log.record(msg);
     const verb = verbOf(msg);
+    // Notices that change the books are handled in the order messages came.
+    if (verb === 'timeout' || verb === 'detached') this.catchUp();
+    this.toBacklog(msg);
+    if (this.log.watched) this.catchUp();
     const tx = typeof msg.transaction === 'string' ? msg.transaction : undefined;
     if (direct && tx !== undefined && direct.transaction !== undefined && tx !== direct.transaction) return this.misaddressed(msg, direct, tx);
     const named = tx !== undefined ? this.pending.get(tx) : undefined;
@@ -788,8 +898,9 @@ export class JanusClient {
   private checkFlood(): void {
     const over = this.inbox.overLimit();
     if (over === undefined || this.flooded) return;
+    this.catchUp();
     this.flooded = true;
-    for (const sessionId of this.sessions) this.connection?.untrack?.(sessionId);
+    for (const sessionId of this.live) this.connection?.untrack?.(sessionId);
     this.fail(new TransportFault(`the server sent ${over} that no step took, the most a client keeps: it is no longer read`));
   }
 
@@ -805,8 +916,8 @@ export class JanusClient {
 
   /** Polls the session of an acked request until its event came (every session's, for a request sent to none). */
   private pollFor(pending: Pending): void {
-    if (pending.sessionId === undefined) for (const sessionId of this.sessions) this.poll(sessionId);
-    else if (this.sessions.has(pending.sessionId)) this.poll(pending.sessionId);
+    if (pending.sessionId === undefined) for (const sessionId of this.live) this.poll(sessionId);
+    else if (this.live.has(pending.sessionId)) this.poll(pending.sessionId);
   }
 
   private noteUncorrelated(msg: JanusMessage): void {
@@ -853,12 +964,12 @@ export class JanusClient {
     if (this.options.api === 'janus' && verb === 'create') {
       const id = idOf((reply.data as { id?: unknown } | undefined)?.id);
       if (id !== undefined) {
-        this.sessions.add(id);
+        this.live.add(id);
         this.remember(id, request);
       }
     } else if (this.options.api === 'janus' && verb === 'attach' && route.sessionId !== undefined) {
       const id = idOf((reply.data as { id?: unknown } | undefined)?.id);
-      if (id !== undefined && this.sessions.has(route.sessionId)) this.handles.get(route.sessionId)?.add(id) ?? this.handles.set(route.sessionId, new Set([id]));
+      if (id !== undefined && this.live.has(route.sessionId)) this.handles.get(route.sessionId)?.add(id) ?? this.handles.set(route.sessionId, new Set([id]));
     } else if (this.options.api === 'janus' && verb === 'detach' && route.sessionId !== undefined && route.handleId !== undefined) {
       this.handles.get(route.sessionId)?.delete(route.handleId);
     } else if (this.options.api === 'janus' && verb === 'claim' && sessionId !== undefined) {
@@ -866,7 +977,7 @@ export class JanusClient {
       this.listen();
       this.unbound.delete(sessionId);
       this.pollNoLongerCut(sessionId);
-      this.sessions.add(sessionId);
+      this.live.add(sessionId);
       // Janus sends them to the claim's own channel: a long-poll held since before the claim
       // would wait out its 30 s for nothing (over HTTP). Its poll starts anew.
       this.connection?.untrack?.(sessionId);
@@ -897,7 +1008,7 @@ export class JanusClient {
   }
 
   private forgetSession(sessionId: number | undefined): void {
-    if (sessionId === undefined || !this.sessions.delete(sessionId)) return;
+    if (sessionId === undefined || !this.live.delete(sessionId)) return;
     this.sessionAuth.delete(sessionId);
     this.handles.delete(sessionId);
     this.connection?.untrack?.(sessionId);
@@ -970,29 +1081,6 @@ function transactionOf(payload: JanusMessage | string): string | undefined {
   return typeof transaction === 'string' ? transaction : undefined;
 }
 
-/** A map that remembers at least the last `kept` keys set (two generations: the older is dropped when the newer fills). */
-class RecentMap<V> {
-  private newer = new Map<string, V>();
-  private older = new Map<string, V>();
-
-  constructor(private readonly kept: number) {}
-
-  set(key: string, value: V): void {
-    if (this.newer.size >= this.kept) {
-      this.older = this.newer;
-      this.newer = new Map();
-    }
-    this.newer.set(key, value);
-  }
-
-  has(key: string): boolean {
-    return this.newer.has(key) || this.older.has(key);
-  }
-
-  get(key: string): V | undefined {
-    return this.newer.has(key) ? this.newer.get(key) : this.older.get(key);
-  }
-}
 
 /** Whether a request's outcome is its answer: a final reply (or event) naming its transaction, not an ack, nor a reply Janus left the transaction out of. */
 function answers(outcome: RequestOutcome, pending: Pending): boolean {

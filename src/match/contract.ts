@@ -39,6 +39,21 @@ export class NoVersionCase extends Error {}
 
 /** A compiled value with placeholders; resolving yields typed values (a saved integer stays an integer). */
 export type Template = (values: ValueLookup) => unknown;
+
+const CONSTANT = Symbol('constant');
+type ConstantTemplate = Template & { [CONSTANT]?: true };
+
+/** The template of a value written out, with no placeholder: it resolves to `value` itself, with no lookup. */
+export function constantTemplate(value: unknown): Template {
+  const t: ConstantTemplate = () => value;
+  t[CONSTANT] = true;
+  return t;
+}
+
+/** Whether a template is a value written out, with no placeholder: it needs no lookup to resolve. */
+export function isConstant(t: Template): boolean {
+  return (t as ConstantTemplate)[CONSTANT] === true;
+}
 export interface ValueLookup {
   lookup(ref: string): unknown;
 }

@@ -51,6 +51,24 @@ export const ADMIN_VERB_LEVEL: Record<string, 'session' | 'handle'> = {
 /** Requests Janus answers with an ack alone: the ack is their final reply (no success or event follows). */
 export const ACK_ENDED_VERBS: ReadonlySet<string> = new Set(['keepalive', 'trickle']);
 
+/** Where a request keeps its JSON text made ahead (see withText): not enumerable, so no copy, key list or text sees it. */
+const TEXT = Symbol('json text');
+
+/**
+ * Makes a request's JSON text now, kept with it for the transport that sends it (see textOf):
+ * for a request made ahead, off the path from a reply to the next request. The request must not
+ * change afterwards.
+ */
+export function withText(request: JanusMessage): JanusMessage {
+  Object.defineProperty(request, TEXT, { value: JSON.stringify(request) });
+  return request;
+}
+
+/** A request's JSON text: the one made ahead with it, else made now. */
+export function textOf(request: JanusMessage): string {
+  return (request as { [TEXT]?: string })[TEXT] ?? JSON.stringify(request);
+}
+
 export function verbOf(msg: JanusMessage): string | undefined {
   return typeof msg.janus === 'string' ? msg.janus.toLowerCase() : undefined;
 }

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { CompiledScenario } from '../compile/scenario.js';
 import { MEDIA_STEP_TIMEOUT_MS, type PeerHost } from '../media/contract.js';
-import { describeClose, JanusClient, type ClientOptions, type ConnectionChange } from '../janus/client.js';
+import { describeClose, JanusClient, type ClientOptions, type ConnectionChange, type TrafficListener } from '../janus/client.js';
 import type { JanusMessage, Route } from '../protocol/messages.js';
 import { formatViolation, validateSchema, type Violation } from '../schemas/catalogue.js';
 import { MessageChecker, type SchemaMode } from '../schemas/checker.js';
 import { SchemaChecks, type Found } from './schema-checks.js';
-import type { Matcher, MatchRuntime, Mismatch, ValueLookup } from '../match/contract.js';
+import { isConstant, type Matcher, type MatchRuntime, type Mismatch, type ValueLookup } from '../match/contract.js';
 import { everyStep, StepFailure, type Actor, type CompiledStep, type KnownBug, type StepContext } from '../steps/contract.js';
 import { TransportFault, type TlsOptions } from '../transports/contract.js';
 import { getTransport } from '../transports/registry.js';
@@ -15,7 +15,6 @@ import { isVersion, satisfies } from '../core/version-range.js';
 import { formatSpan } from '../core/source.js';
 import { transactionGenerator } from './seeded.js';
 import { ScenarioValues } from './values.js';
-import { isConstant } from '../compile/template.js';
 import { SpareControllers } from '../core/waiting.js';
 import type { Environment } from '../core/environment.js';
 
@@ -137,6 +136,10 @@ class ScenarioRun {
   private readonly failures = new StepFailures();
   /** Set when every step was skipped for the server's version: the scenario checked nothing. */
   private noStepApplies?: string;
+  /** Every client this run connected (the Admin API's too): their books are caught up before the run reads its own (see catchUp). */
+  private readonly made: JanusClient[] = [];
+  /** The step that made something ahead (see CompiledStep.ahead), and what it made. */
+  private ahead?: { step: CompiledStep; made: unknown };
   /** Checks steps left for the end of the steps (StepContext.afterSteps), with their step's index. */
   private readonly endChecks: Array<{ index: number; check: () => void }> = [];
 
@@ -198,7 +201,7 @@ class ScenarioRun {
         // request on the wire), not after it, on the way from its reply to the scenario's result.
         if (index === steps.length - 1) this.checks?.runSoon();
         let failure = verdict;
-        if (!failure && this.options.onEvent) failure = await runStep(step, context, this.options.onEvent);
+        if (!failure && this.options.onEvent) failure = await runStep(step, context, this.options.onEvent, this.catchUp);
         else if (!failure) {
           // Awaited here, not through runStep: a step's end reaches the next one a turn of the microtask queue sooner.
           try {
@@ -210,7 +213,9 @@ class ScenarioRun {
         const stopped = this.stops.override(step);
         failure = stopped ?? failure;
         // A verdict that decides more than this step's pass needs every check run, this step's too.
-        const found = this.checks?.take(failure !== undefined || step.knownBug !== undefined);
+        const decisive = failure !== undefined || step.knownBug !== undefined;
+        if (decisive) this.catchUp();
+        const found = this.checks?.take(decisive);
         if (found && found.length > 0) this.addSchemaFailures(failures, found, index, failure);
         const bug = step.knownBug && !stopped && bugHolds(step.knownBug, version) ? step.knownBug : undefined;
         // The step's own schema failure is its failure too: the bug may show as a message's shape.
@@ -223,6 +228,8 @@ class ScenarioRun {
     } catch (e) {
       failures.add(this.stepIndex, toFailure(e));
     }
+    // What the steps received is theirs: counted, and checked as theirs.
+    this.catchUp();
     this.stepIndex = AFTER_STEPS;
     this.stops.endSteps();
   }
@@ -303,7 +310,7 @@ class ScenarioRun {
       for (const step of this.scenario.cleanup) {
         const verdict = versionVerdict(step, this.target.serverVersion);
         if (verdict === 'skip') continue;
-        const f = verdict ?? await runStep(step, context, this.options.onEvent);
+        const f = verdict ?? await runStep(step, context, this.options.onEvent, this.catchUp);
         if (f) cleanup.failures.push(f);
       }
     } finally {
@@ -362,15 +369,58 @@ class ScenarioRun {
     return result;
   }
 
+  /**
+   * A client's traffic listener: record()'s, with the step a message received came during (a
+   * client keeps the books of a reply once the next request is on the wire, steps later).
+   */
+  private traffic(client: string, api: 'janus' | 'admin', transport: string): TrafficListener {
+    const record = this.record(client, api, transport);
+    return (direction, message, route, moment) => record(direction, message, route, undefined, moment);
+  }
+
+  /** The step running: what a client notes of when a message came. */
+  private readonly stepNow = (): number => this.stepIndex;
+
+  /** The clients' books, kept: every message received so far is in the transcript and queued for its check. */
+  private readonly catchUp = (): void => {
+    for (const client of this.made) client.catchUp();
+  };
+
+  /**
+   * While the request of the step running is on the wire, the next step makes ahead what it
+   * can. Only for a step of the scenario's own list (not one inside `concurrently`, whose
+   * siblings draw transactions meanwhile), and a next step that runs on this server.
+   */
+  private makeAhead(step: CompiledStep, context: StepContext): void {
+    const steps = this.scenario.steps;
+    if (steps[this.stepIndex] !== step) return;
+    const next = steps[this.stepIndex + 1];
+    if (!next?.ahead || this.ahead?.step === next || versionVerdict(next, this.target.serverVersion) !== undefined) return;
+    this.ahead = undefined;
+    try {
+      const made = next.ahead(context);
+      if (made !== undefined) this.ahead = { step: next, made };
+    } catch {
+      // Made when the step runs, where what it throws is its failure.
+    }
+  }
+
+  private takeAhead(step: CompiledStep): unknown {
+    const ahead = this.ahead;
+    if (ahead?.step !== step) return undefined;
+    this.ahead = undefined;
+    return ahead.made;
+  }
+
   /** Every message a client sends or receives: into the transcript, out as an event, through the schema checker. */
   private record(client: string, api: 'janus' | 'admin', transport = this.target.transport) {
-    return (direction: 'in' | 'out', message: JanusMessage | string, route?: Route, http?: HttpExchange): void => {
+    return (direction: 'in' | 'out', message: JanusMessage | string, route?: Route, http?: HttpExchange, step = this.stepIndex): void => {
       const entry: TranscriptEntry & { transport: string } = { at: Date.now(), client, api, transport, direction, message };
       if (http) entry.http = http;
       this.transcript.push(entry);
       // Built only when someone listens: a run in a loop (the library, load) pays nothing for it.
       if (this.options.onEvent) this.emit({ type: 'message', ...entry, route });
-      this.checks?.add(this.stepIndex, direction, api, message, route);
+      this.checks?.add(step, direction, api, message, route);
     };
   }
 
@@ -396,7 +446,8 @@ class ScenarioRun {
       api,
       nextTransaction: this.nextKeepalive,
       pollAuth: { apisecret: target.secrets.apisecret, token: target.secrets.token },
-      onTraffic: this.record(name, api, transportName),
+      onTraffic: this.traffic(name, api, transportName),
+      moment: this.stepNow,
       onFault: stops.onConnectionFault(name),
       onError: stops.onClientError(name),
     };
@@ -412,11 +463,13 @@ class ScenarioRun {
       if (this.roles.eventReaders.has(name)) clientOptions.listen = true;
     }
     try {
-      return await JanusClient.connect(
+      const client = await JanusClient.connect(
         transport,
         { url, api, tls: target.tls, connectTimeoutMs: this.options.stepTimeoutMs, wireFrames: this.options.wireFrames === true },
         clientOptions,
       );
+      this.made.push(client);
+      return client;
     } catch (e) {
       throw new StepFailure('infrastructure', e instanceof TransportFault ? e.message : `cannot connect to ${url}: ${(e as Error).message}`);
     }
@@ -468,7 +521,7 @@ class ScenarioRun {
       }
       return rt;
     };
-    return {
+    const context: StepContext = {
       signal,
       target: { transport: target.transport, url: target.url, tls: target.tls, ...(target.admin && { admin: target.admin }) },
       // Media needs the time a DTLS handshake needs on a busy machine, whatever the usual limit.
@@ -492,7 +545,10 @@ class ScenarioRun {
       traffic: (actor, direction, message, route, http, api = 'janus') => this.record(api === 'admin' ? 'admin' : actor.name, api)(direction, message, route, http),
       noteReply: (reply, transaction) => (values.last = { reply, transaction }),
       afterSteps: (check) => this.endChecks.push({ index: this.stepIndex, check }),
+      onTheWire: (step) => this.makeAhead(step, context),
+      takeAhead: (step) => this.takeAhead(step),
     };
+    return context;
   }
 }
 
@@ -694,7 +750,7 @@ function resolveVariables(scenario: CompiledScenario, values: ScenarioValues, ct
 }
 
 /** `emit`: undefined when nobody listens, so a run in a loop (the library, load) builds no step events. */
-async function runStep(step: CompiledStep, ctx: StepContext, emit: ((e: RunEvent) => void) | undefined): Promise<Failure | undefined> {
+async function runStep(step: CompiledStep, ctx: StepContext, emit: ((e: RunEvent) => void) | undefined, catchUp?: () => void): Promise<Failure | undefined> {
   const t0 = emit ? Date.now() : 0;
   emit?.({ type: 'step:start', title: step.title, span: step.span });
   let failure: Failure | undefined;
@@ -703,6 +759,8 @@ async function runStep(step: CompiledStep, ctx: StepContext, emit: ((e: RunEvent
   } catch (e) {
     failure = stepFailure(step, e);
   }
+  // The messages the step received are announced before its end, as they came.
+  catchUp?.();
   emit?.({ type: 'step:end', title: step.title, span: step.span, status: failure ? 'failed' : 'passed', durationMs: Date.now() - t0 });
   return failure;
 }

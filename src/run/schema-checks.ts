@@ -1,3 +1,4 @@
+import { RecentMap } from '../core/recent-map.js';
 import { requestObject, type JanusMessage, type Route } from '../protocol/messages.js';
 import type { Violation } from '../schemas/catalogue.js';
 import type { MessageChecker } from '../schemas/checker.js';
@@ -42,8 +43,12 @@ export class SchemaChecks {
   private later?: NodeJS.Timeout;
   /** A full batch was left to its immediate once (`take`): the next `take` runs it, whatever. */
   private leftToSoon = false;
-  /** The step each request went out during, by transaction: its violations are that step's. */
-  private readonly sentDuring = new Map<string, number>();
+  /**
+   * The step each recent request went out during, by transaction: its violations are that
+   * step's. Only the last thousand or so: a map of every request of a long scenario grows its
+   * table again and again, garbage the collector copies, for answers that come a few requests later.
+   */
+  private readonly sentDuring = new RecentMap<number>(SENT_KEPT);
 
   constructor(private readonly checker: MessageChecker, private readonly batch = CHECK_BATCH) {}
 
@@ -104,6 +109,9 @@ export class SchemaChecks {
     for (const violation of violations) this.found.push({ step: violation.request === undefined ? step : (this.sentDuring.get(violation.request) ?? step), violation });
   }
 }
+
+/** Requests whose step is remembered at least (see sentDuring). */
+const SENT_KEPT = 1024;
 
 /** The route of a message received: none (shared, never written to). */
 const NO_ROUTE: Route = Object.freeze({});

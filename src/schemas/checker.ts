@@ -1,3 +1,4 @@
+import { RecentMap } from '../core/recent-map.js';
 import { hasOwnKey, ownValue } from '../core/own.js';
 import { ACK_ENDED_VERBS, idOf, requestObject, verbOf, type JanusApi, type JanusMessage, type Route } from '../protocol/messages.js';
 import { knownSchema, PLUGINS_BY_PACKAGE, toViolations, validatorFor, type Violation } from './catalogue.js';
@@ -23,8 +24,16 @@ interface RequestContext {
  * plugin events against the plugin's notifications, requests against their schemas. One checker
  * per run: it learns transactions and handle plugins from the traffic itself.
  */
+/** Requests whose context a checker keeps at least (see MessageChecker.requests). */
+const REQUESTS_KEPT = 1024;
+
 export class MessageChecker {
-  private readonly requests = new Map<string, RequestContext>();
+  /**
+   * The recent requests, by transaction (the last thousand or so): a reply or event comes a few
+   * requests later at most; a map of every request of a long scenario is garbage the collector
+   * copies over and over.
+   */
+  private readonly requests = new RecentMap<RequestContext>(REQUESTS_KEPT);
   private readonly handlePlugins = new Map<number, string>();
   /**
    * The plugin messages a reply may be, by plugin and request: they depend on the version alone,

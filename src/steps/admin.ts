@@ -1,7 +1,7 @@
 import { ADMIN_VERBS } from '../schemas/modules.js';
 import { checkRequestKeys, exchangeProperties } from './common.js';
 import type { CompiledStep, StepKind } from './contract.js';
-import { compileExchangeOptions, runExchange, sendExchange, verbLevel, writtenVerb, type ExchangeSpec } from './exchange.js';
+import { compileExchangeOptions, requestAhead, runExchange, sendExchange, verbLevel, writtenVerb, type ExchangeSpec } from './exchange.js';
 import { ADMIN_VERB_LEVEL } from '../protocol/messages.js';
 
 /** `admin:` sends an Admin API request; session and handle ids come from the acting client. */
@@ -35,6 +35,7 @@ export const adminStep: StepKind = {
       client,
       execute: (ctx) => runExchange(spec, ctx.actor(client), ctx, step),
       send: (ctx) => sendExchange(spec, ctx.actor(client), ctx, step),
+      ahead: (ctx) => requestAhead(spec, ctx, ctx.actor(client)),
     };
     return step;
   },

@@ -60,6 +60,13 @@ export interface CompiledStep {
    * What lets `concurrently:` send several requests before any reply is awaited.
    */
   send?(ctx: StepContext): Promise<InFlight>;
+  /**
+   * Makes ahead what the step can make before it runs, while the step before it waits for the
+   * server (its request, when nothing in it depends on what that step receives): work done then
+   * costs no time, work done between a reply and the next request delays the request. Returns
+   * what it made, which `ctx.takeAhead` hands back when the step runs; undefined when it cannot.
+   */
+  ahead?(ctx: StepContext): unknown;
 }
 
 /** A request on the wire whose reply is not looked at yet. */
@@ -154,6 +161,13 @@ export interface StepContext {
    * `order` pattern that a later message matches too). Runs that have no end of steps leave it out.
    */
   afterSteps?(check: () => void): void;
+  /**
+   * Called by a step once its request is on the wire: while the server works on it, the next
+   * step of the scenario makes ahead what it can (see CompiledStep.ahead).
+   */
+  onTheWire?(step: CompiledStep): void;
+  /** What `step` made ahead (see CompiledStep.ahead), handed over once; undefined if it made nothing. */
+  takeAhead?(step: CompiledStep): unknown;
 }
 
 /** A step failure, as a value with its source position; the runner turns it into a result. */

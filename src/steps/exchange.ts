@@ -2,9 +2,9 @@ import { formatDuration } from '../core/duration.js';
 import { copyRecord, ownValue } from '../core/own.js';
 import { ClosedConnection, RefusedRequest, describeUncorrelated, type Exchange, type JanusClient, type RequestOutcome } from '../janus/client.js';
 import { describeJanusError } from '../protocol/errors.js';
-import { ACK_ENDED_VERBS, ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, type JanusMessage, type Route } from '../protocol/messages.js';
+import { ACK_ENDED_VERBS, ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, withText, type JanusMessage, type Route } from '../protocol/messages.js';
 import { requestEnding, type Ending } from '../match/admits.js';
-import type { DescribedMatcher, Matcher, MatchRuntime, Mismatch, Template } from '../match/contract.js';
+import { isConstant, type DescribedMatcher, type Matcher, type MatchRuntime, type Mismatch, type Template, type ValueLookup } from '../match/contract.js';
 import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave, saveWhatIsThere, type SaveSpec } from './save.js';
 import { answeredRuntime, answeringModule, checkExpectKeys, compiledParts, errorRefusal, missingValues, namesValues, pluginError, pluginErrorRefusal, requireValues, unmatched, type PatternReading } from './common.js';
@@ -107,11 +107,13 @@ const AUTO_FILLED = ['session_id', 'handle_id', 'transaction', 'apisecret', 'tok
 /** Runs one request: fills in what the scenario left out, sends, waits, binds ids, matches, saves. */
 export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepContext, step: CompiledStep): Promise<void> {
   // Made before waiting for a connection still opening (the run opens the first one ahead):
-  // the request is ready while the handshake goes on.
-  const prepared = prepare(spec, actor, ctx);
+  // the request is ready while the handshake goes on. Or made ahead, while the step before waited.
+  const ahead = ctx.takeAhead?.(step) as RequestBody | undefined;
+  const prepared = ahead ? addressed(ahead, spec, actor) : prepare(spec, actor, ctx);
   // A connected client is used as is: one wait less between a reply and the next request.
   const client = spec.api === 'janus' ? ctx.connected(actor) ?? await ctx.janus(actor) : await ctx.admin();
   const sent = dispatch(prepared, spec, actor, ctx, client);
+  ctx.onTheWire?.(step);
   const slow = outcomeVerdict(spec, actor, ctx, step, client, sent, await sent.outcome);
   if (slow) await slow;
 }
@@ -189,6 +191,18 @@ function rawRequest(spec: ExchangeSpec, actor: Actor, ctx: StepContext): Prepare
 }
 
 function janusRequest(spec: ExchangeSpec, actor: Actor, ctx: StepContext): Prepared {
+  return addressed(requestBody(spec, actor, ctx), spec, actor);
+}
+
+/** A Janus or Admin API request as it is sent, but for where it goes (the client's ids, known only when it goes). */
+interface RequestBody {
+  message: JanusMessage;
+  verb?: string;
+  level: Level;
+}
+
+/** The request with the transaction, the secrets and the explicit nulls of the scenario applied. */
+function requestBody(spec: ExchangeSpec, actor: Actor, ctx: StepContext): RequestBody {
   const defaultTransaction = ctx.nextTransaction();
   const resolved = ctx.resolve(spec.request!, actor, defaultTransaction);
   const message: JanusMessage = typeof resolved === 'string' ? { janus: resolved } : copyRecord(resolved as JanusMessage);
@@ -200,11 +214,36 @@ function janusRequest(spec: ExchangeSpec, actor: Actor, ctx: StepContext): Prepa
   }
   const levels: Record<string, Level> = spec.api === 'admin' ? ADMIN_VERB_LEVEL : VERB_LEVEL;
   const level = spec.at ?? ((ownValue(levels, verb ?? '') as Level | undefined) ?? 'root');
+  return { message, verb, level };
+}
+
+/** Where the request goes, from the ids the client has now; an explicit null then leaves its key out. */
+function addressed({ message, verb, level }: RequestBody, spec: ExchangeSpec, actor: Actor): Prepared {
   const route = routeFor(level, actor, spec.handle, message, spec.at !== undefined);
   // An explicit null means "leave it out", so missing-field cases are writable.
   for (const key of AUTO_FILLED) if (message[key] === null) delete message[key];
   return { payload: message, route, verb, transaction: typeof message.transaction === 'string' ? message.transaction : undefined, answeredBy: spec.api === 'admin' ? answeringModule(message) : undefined };
 }
+
+/**
+ * The request of a step made ahead (see CompiledStep.ahead), when nothing in it depends on what
+ * the steps before receive: written out with no placeholder and no explicit null (which routing
+ * reads), its transaction drawn now (the next in the run's order all the same) and its text made.
+ */
+export function requestAhead(spec: ExchangeSpec, ctx: StepContext, actor: Actor): RequestBody | undefined {
+  if (!spec.request || !isConstant(spec.request) || hasNull(spec.request)) return undefined;
+  const body = requestBody(spec, actor, ctx);
+  withText(body.message);
+  return body;
+}
+
+/** Whether a written request leaves out one of the keys filled in (an explicit null). */
+function hasNull(request: Template): boolean {
+  const value = request(NO_VALUES);
+  return typeof value === 'object' && value !== null && AUTO_FILLED.some((key) => (value as Record<string, unknown>)[key] === null);
+}
+
+const NO_VALUES: ValueLookup = { lookup: () => undefined };
 
 /** Why a request ended without a reply: a fault, the time limit, an ack alone, an uncorrelated reply, a silent server. */
 async function noReply(outcome: Exclude<RequestOutcome, { exchange: unknown }>, spec: ExchangeSpec, sent: Sent, actor: Actor, client: JanusClient, ctx: StepContext): Promise<void> {

@@ -3,7 +3,7 @@ import { checkRequestKeys, exchangeProperties, NAME, refusesErrorReply } from '.
 import { closestName } from '../core/diagnostic.js';
 import { ownValue } from '../core/own.js';
 import type { CompiledStep, StepCompiler, StepKind } from './contract.js';
-import { compileExchangeOptions, runExchange, sendExchange, verbLevel, writtenVerb, type ExchangeSpec } from './exchange.js';
+import { compileExchangeOptions, requestAhead, runExchange, sendExchange, verbLevel, writtenVerb, type ExchangeSpec } from './exchange.js';
 import { VERB_LEVEL } from '../protocol/messages.js';
 
 /** `request:` sends a Janus API request and matches its reply (correlated by transaction). */
@@ -53,6 +53,7 @@ export const requestStep: StepKind = {
       opensClient: true,
       execute: (ctx) => runExchange(spec, ctx.actor(client), ctx, step),
       send: (ctx) => sendExchange(spec, ctx.actor(client), ctx, step),
+      ahead: (ctx) => requestAhead(spec, ctx, ctx.actor(client)),
     };
     return step;
   },

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 
-import type { JanusMessage, Route } from '../protocol/messages.js';
+import { textOf, type JanusMessage, type Route } from '../protocol/messages.js';
 import {
   TransportFault,
   type ConnectOptions,
@@ -183,7 +183,7 @@ class HttpConnection implements TransportConnection {
     const path = this.pathFor(route);
     const where = (): string => `HTTP POST ${this.shown(path)}`;
     if (this.closed) throw new TransportFault(`${where()}: connection is closed`);
-    const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    const body = typeof payload === 'string' ? payload : textOf(payload);
     let reply: HttpReply;
     try {
       reply = await this.exchange('POST', path, body, signal, this.limits.requestTimeoutMs, { abandonable: true });

@@ -1,6 +1,6 @@
 import { clip } from '../core/clip.js';
 import { copyRecord } from '../core/own.js';
-import type { JanusMessage, Route } from '../protocol/messages.js';
+import { textOf, type JanusMessage, type Route } from '../protocol/messages.js';
 import { MAX_NESTING } from './limits.js';
 
 /**
@@ -162,7 +162,7 @@ export function withRouteIds(payload: JanusMessage, route: Route): JanusMessage 
  * has, even null, wins): the text of `withRouteIds`' copy, without making the copy (a request's way to the wire is the runner's hot path).
  */
 export function routedText(payload: JanusMessage, route: Route): string {
-  const text = JSON.stringify(payload);
+  const text = textOf(payload);
   let ids = '';
   if (route.sessionId !== undefined && !('session_id' in payload)) ids += `,"session_id":${JSON.stringify(route.sessionId)}`;
   if (route.handleId !== undefined && !('handle_id' in payload)) ids += `,"handle_id":${JSON.stringify(route.handleId)}`;
