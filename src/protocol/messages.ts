@@ -51,22 +51,26 @@ export const ADMIN_VERB_LEVEL: Record<string, 'session' | 'handle'> = {
 /** Requests Janus answers with an ack alone: the ack is their final reply (no success or event follows). */
 export const ACK_ENDED_VERBS: ReadonlySet<string> = new Set(['keepalive', 'trickle']);
 
-/** Where a request keeps its JSON text made ahead (see withText): not enumerable, so no copy, key list or text sees it. */
-const TEXT = Symbol('json text');
+/**
+ * The last request whose JSON text was made ahead (see withText), and that text. One slot, not
+ * a property of the request (defining a hidden one costs a microsecond a request) nor a WeakMap:
+ * a request made ahead is the next one sent; if another was made meanwhile (runs side by side),
+ * the text is made again when sent.
+ */
+let ahead: { request: JanusMessage | undefined; text: string } = { request: undefined, text: '' };
 
 /**
- * Makes a request's JSON text now, kept with it for the transport that sends it (see textOf):
- * for a request made ahead, off the path from a reply to the next request. The request must not
- * change afterwards.
+ * Makes a request's JSON text now, for the transport that sends it (see textOf): for a request
+ * made ahead, off the path from a reply to the next request. The request must not change afterwards.
  */
 export function withText(request: JanusMessage): JanusMessage {
-  Object.defineProperty(request, TEXT, { value: JSON.stringify(request) });
+  ahead = { request, text: JSON.stringify(request) };
   return request;
 }
 
 /** A request's JSON text: the one made ahead with it, else made now. */
 export function textOf(request: JanusMessage): string {
-  return (request as { [TEXT]?: string })[TEXT] ?? JSON.stringify(request);
+  return ahead.request === request ? ahead.text : JSON.stringify(request);
 }
 
 export function verbOf(msg: JanusMessage): string | undefined {

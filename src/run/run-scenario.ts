@@ -138,8 +138,8 @@ class ScenarioRun {
   private noStepApplies?: string;
   /** Every client this run connected (the Admin API's too): their books are caught up before the run reads its own (see catchUp). */
   private readonly made: JanusClient[] = [];
-  /** The step that made something ahead (see CompiledStep.ahead), and what it made. */
-  private ahead?: { step: CompiledStep; made: unknown };
+  /** The step that made something ahead (see CompiledStep.ahead), by its index, and what it made. */
+  private ahead?: { index: number; made: unknown };
   /** Checks steps left for the end of the steps (StepContext.afterSteps), with their step's index. */
   private readonly endChecks: Array<{ index: number; check: () => void }> = [];
 
@@ -392,14 +392,13 @@ class ScenarioRun {
    * siblings draw transactions meanwhile), and a next step that runs on this server.
    */
   private makeAhead(step: CompiledStep, context: StepContext): void {
-    const steps = this.scenario.steps;
-    if (steps[this.stepIndex] !== step) return;
-    const next = steps[this.stepIndex + 1];
-    if (!next?.ahead || this.ahead?.step === next || versionVerdict(next, this.target.serverVersion) !== undefined) return;
+    const index = this.stepIndex + 1;
+    const next = this.scenario.steps[index];
+    if (!this.running(step, index - 1) || !next?.ahead || this.ahead?.index === index || versionVerdict(next, this.target.serverVersion) !== undefined) return;
     this.ahead = undefined;
     try {
       const made = next.ahead(context);
-      if (made !== undefined) this.ahead = { step: next, made };
+      if (made !== undefined) this.ahead = { index, made };
     } catch {
       // Made when the step runs, where what it throws is its failure.
     }
@@ -407,9 +406,17 @@ class ScenarioRun {
 
   private takeAhead(step: CompiledStep): unknown {
     const ahead = this.ahead;
-    if (ahead?.step !== step) return undefined;
+    if (ahead === undefined || !this.running(step, ahead.index)) return undefined;
     this.ahead = undefined;
     return ahead.made;
+  }
+
+  /**
+   * Whether `step` is the scenario's step `index` and the one running (not one inside it): by its
+   * position, as the scenario's list holds copies of the compiled steps (with their conditions).
+   */
+  private running(step: CompiledStep, index: number): boolean {
+    return index === this.stepIndex && this.scenario.steps[index]?.span === step.span;
   }
 
   /** Every message a client sends or receives: into the transcript, out as an event, through the schema checker. */

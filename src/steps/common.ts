@@ -221,7 +221,15 @@ export function refusesPluginError(pattern: unknown, under: readonly string[] = 
  * What a step reads off its pattern's shape, in the run: for its server, its values and the
  * reply (left out: for any reply a `$oneOf` could let through).
  */
-export type PatternReading<T> = (rt: MatchRuntime, reply?: unknown) => T;
+export type PatternReading<T> = ((rt: MatchRuntime, reply?: unknown) => T) & {
+  /** The same whatever the run and the reply: read once when the scenario loaded. */
+  fixed?: true;
+};
+
+/** A reading that is the same on every run, for every reply. */
+export function fixedReading<T>(value: T): PatternReading<T> {
+  return Object.assign(() => value, { fixed: true as const });
+}
 
 /**
  * What a step reads off its pattern's shape (leavesOut, refusesErrorReply), for the server's
@@ -235,7 +243,7 @@ export function perRun<T>(pattern: unknown, at: DocPath, compiledAt: (path: DocP
     let consulted = false;
     const consult = (): true => (consulted = true);
     const fixed = read(undefined, { valueAt: () => void consult(), matches: consult, reply: undefined }, at);
-    if (!consulted) return () => fixed;
+    if (!consulted) return fixedReading(fixed);
   }
   // Without the reply, every alternative of a `$oneOf` counts as matching: what the pattern lets through at best.
   return (rt, reply) => read(rt.serverVersion, { valueAt: (path) => valueIn(compiledAt(path), rt), matches: (path, value) => reply === undefined || partMatches(compiledAt(path), value, rt), reply }, at);

@@ -7,7 +7,7 @@ import { requestEnding, type Ending } from '../match/admits.js';
 import { isConstant, type DescribedMatcher, type Matcher, type MatchRuntime, type Mismatch, type Template, type ValueLookup } from '../match/contract.js';
 import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave, saveWhatIsThere, type SaveSpec } from './save.js';
-import { answeredRuntime, answeringModule, checkExpectKeys, compiledParts, errorRefusal, missingValues, namesValues, pluginError, pluginErrorRefusal, requireValues, unmatched, type PatternReading } from './common.js';
+import { answeredRuntime, answeringModule, checkExpectKeys, compiledParts, errorRefusal, fixedReading, missingValues, namesValues, pluginError, pluginErrorRefusal, requireValues, unmatched, type PatternReading } from './common.js';
 import { mismatchFailure, ownMistake, StepFailure, type Actor, type CompiledStep, type InFlight, type StepCompiler, type StepContext } from './contract.js';
 
 export type Level = 'root' | 'session' | 'handle';
@@ -63,7 +63,7 @@ export function compileExchangeOptions(raw: Record<string, unknown>, cc: StepCom
     as: raw.as as string | undefined,
     expect: matcher && { matcher, pattern, readsValues: namesValues(pattern) },
     refusesErrors: errorRefusal(pattern, [], ['expect'], parts.at),
-    refusesPluginErrors: cc.cleanup ? () => false : pluginErrorRefusal(pattern, [], ['expect'], parts.at),
+    refusesPluginErrors: cc.cleanup ? fixedReading(false) : pluginErrorRefusal(pattern, [], ['expect'], parts.at),
     ending: requestEnding(pattern, ['expect'], parts.at),
     save: compileSave(raw, cc),
     timeoutMs: raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout'], { positive: true }),
@@ -286,8 +286,9 @@ function checkReply(spec: ExchangeSpec, exchange: Exchange, sent: Sent, actor: A
     }
     // A match may pass without reading a value the pattern names ($not, a $oneOf branch not tried): it must be there all the same.
     if (spec.expect.readsValues) requireValues(spec.expect.matcher, ctx, actor);
-    // It may also pass by a `$oneOf` alternative that says nothing of errors: that lets none through.
-    refuseErrors(spec, reply, rt, ctx, step, sent.answeredBy, true);
+    // It may also pass by a `$oneOf` alternative that says nothing of errors: that lets none
+    // through (readings that do not depend on the reply said their word above).
+    if (!spec.refusesErrors.fixed || !spec.refusesPluginErrors.fixed) refuseErrors(spec, reply, rt, ctx, step, sent.answeredBy, true);
   }
   applySave(spec.save, reply, ctx);
 }
