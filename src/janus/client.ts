@@ -632,6 +632,8 @@ export class JanusClient {
 
   /** Asynchronous messages; asking for them starts receiving them (the HTTP long-poll). */
   get mailbox(): Mailbox {
+    // The sessions a reply made are polled from now on (their books are kept first).
+    this.catchUp();
     this.listen();
     return this.inbox;
   }
