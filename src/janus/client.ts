@@ -918,6 +918,9 @@ export class JanusClient {
 
   /** Polls the session of an acked request until its event came (every session's, for a request sent to none). */
   private pollFor(pending: Pending): void {
+    if (!this.connection?.track) return;
+    // A session a reply made since the last request is known once its books are kept.
+    if (pending.sessionId === undefined || !this.live.has(pending.sessionId)) this.catchUp();
     if (pending.sessionId === undefined) for (const sessionId of this.live) this.poll(sessionId);
     else if (this.live.has(pending.sessionId)) this.poll(pending.sessionId);
   }

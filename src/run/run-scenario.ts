@@ -552,7 +552,8 @@ class ScenarioRun {
       traffic: (actor, direction, message, route, http, api = 'janus') => this.record(api === 'admin' ? 'admin' : actor.name, api)(direction, message, route, http),
       noteReply: (reply, transaction) => (values.last = { reply, transaction }),
       afterSteps: (check) => this.endChecks.push({ index: this.stepIndex, check }),
-      onTheWire: (step) => this.makeAhead(step, context),
+      // A tick later: a transport may write the request then (node:http does), and this is no work for before.
+      onTheWire: (step) => process.nextTick(() => this.makeAhead(step, context)),
       takeAhead: (step) => this.takeAhead(step),
     };
     return context;
