@@ -277,7 +277,7 @@ export class JanusClient {
   private readonly backlog: Backlogged[] = [];
   /** An error of code run on a message (no onError given) that came when no request waited: the next one ends with it. */
   private unreported?: TransportFault;
-  /** The turn of the event loop that catches up if no send or reader does first; not cleared when one does (clearing costs as much as it firing). */
+  /** The turn of the event loop that catches up if no send or reader does first. */
   private catchUpSoon?: NodeJS.Immediate;
 
   private readonly inbox: Mailbox;
@@ -549,6 +549,9 @@ export class JanusClient {
   catchUp(): void {
     // One at a time, each removed first: a listener that throws leaves the rest for the next catch-up.
     for (let next = this.backlog.shift(); next; next = this.backlog.shift()) this.guarded(() => this.keepBooks(next!));
+    // Nothing left for the turn of the event loop: cleared off the path, it costs less than firing for nothing.
+    if (this.catchUpSoon) clearImmediate(this.catchUpSoon);
+    this.catchUpSoon = undefined;
   }
 
   private keepBooks({ msg, moment, ended }: Backlogged): void {
