@@ -35,7 +35,7 @@ export function compileTemplate(value: unknown, path: DocPath, check: RefChecker
   if (Array.isArray(value)) {
     const items = value.map((v, i) => compileTemplate(v, [...path, i], check));
     // Built from the items' values, not the value as written: a `$${` in it is a `${` now.
-    if (items.every(isConstant)) return constant(items.map((t) => t(NO_VALUES)));
+    if (items.every(isConstant)) return constantTemplate(items.map((t) => t(NO_VALUES)));
     return (values) => items.map((t) => t(values));
   }
   if (value !== null && typeof value === 'object') {
@@ -46,18 +46,16 @@ export function compileTemplate(value: unknown, path: DocPath, check: RefChecker
       for (const [k, t] of entries) setOwn(out, k, t(values));
       return out;
     };
-    return entries.every(([, t]) => isConstant(t)) ? constant(build(NO_VALUES)) : build;
+    return entries.every(([, t]) => isConstant(t)) ? constantTemplate(build(NO_VALUES)) : build;
   }
-  return constant(value);
+  return constantTemplate(value);
 }
 
 /** What a constant template is resolved with: it looks nothing up. */
 const NO_VALUES: ValueLookup = { lookup: () => undefined };
 
-const constant = constantTemplate;
-
 export function compileString(s: string, path: DocPath, check: RefChecker): Template {
-  if (!s.includes('$')) return constant(s);
+  if (!s.includes('$')) return constantTemplate(s);
   const parts: Array<string | string> = [];
   const refs: boolean[] = [];
   let last = 0;
@@ -84,12 +82,12 @@ export function compileString(s: string, path: DocPath, check: RefChecker): Temp
     push(ref, true);
   }
   if (last < s.length) literal(last, s.length);
-  if (!ok) return constant(s);
+  if (!ok) return constantTemplate(s);
   if (refs.length === 1 && refs[0]) {
     const ref = parts[0]!;
     return (values) => values.lookup(ref);
   }
-  if (!refs.includes(true)) return constant(parts.join(''));
+  if (!refs.includes(true)) return constantTemplate(parts.join(''));
   return (values: ValueLookup) =>
     parts.map((p, i) => (refs[i] ? stringify(values.lookup(p)) : p)).join('');
 

@@ -54,6 +54,7 @@ export function constantTemplate(value: unknown): Template {
 export function isConstant(t: Template): boolean {
   return (t as ConstantTemplate)[CONSTANT] === true;
 }
+
 export interface ValueLookup {
   lookup(ref: string): unknown;
 }
