@@ -1,6 +1,6 @@
 import type { DocPath } from '../core/source.js';
 import { setOwn } from '../core/own.js';
-import { constantTemplate, isConstant, type Template, type ValueLookup } from '../match/contract.js';
+import { constantTemplate, isConstant, NO_LOOKUP, type Template, type ValueLookup } from '../match/contract.js';
 import { hasKeyPlaceholder } from '../match/compile-pattern.js';
 
 /** `${name}`, `${name.field}`, `${env.HOME}`, `${alice.session}`; `$${` is a literal `${`. */
@@ -35,7 +35,7 @@ export function compileTemplate(value: unknown, path: DocPath, check: RefChecker
   if (Array.isArray(value)) {
     const items = value.map((v, i) => compileTemplate(v, [...path, i], check));
     // Built from the items' values, not the value as written: a `$${` in it is a `${` now.
-    if (items.every(isConstant)) return constantTemplate(items.map((t) => t(NO_VALUES)));
+    if (items.every(isConstant)) return constantTemplate(items.map((t) => t(NO_LOOKUP)));
     return (values) => items.map((t) => t(values));
   }
   if (value !== null && typeof value === 'object') {
@@ -46,13 +46,11 @@ export function compileTemplate(value: unknown, path: DocPath, check: RefChecker
       for (const [k, t] of entries) setOwn(out, k, t(values));
       return out;
     };
-    return entries.every(([, t]) => isConstant(t)) ? constantTemplate(build(NO_VALUES)) : build;
+    return entries.every(([, t]) => isConstant(t)) ? constantTemplate(build(NO_LOOKUP)) : build;
   }
   return constantTemplate(value);
 }
 
-/** What a constant template is resolved with: it looks nothing up. */
-const NO_VALUES: ValueLookup = { lookup: () => undefined };
 
 export function compileString(s: string, path: DocPath, check: RefChecker): Template {
   if (!s.includes('$')) return constantTemplate(s);

@@ -523,16 +523,16 @@ export class JanusClient {
     if (received && 'exchange' in result && received.msg === result.exchange.reply && received.ended === undefined && !TAKES_SESSIONS.has(pending.verb ?? '')) received.ended = pending;
     else {
       if (received) this.catchUp();
-      this.letGo(pending, result);
+      this.letGo(pending, 'exchange' in result ? result.exchange.reply : undefined);
     }
     pending.resolve(result);
   }
 
-  /** A request that has its outcome no longer has a time limit nor listens to its signal; a reply's books are kept. */
-  private letGo(pending: Pending, result: RequestOutcome): void {
+  /** A request that has its outcome no longer has a time limit nor listens to its signal; the books of its reply, if one ended it, are kept. */
+  private letGo(pending: Pending, reply: JanusMessage | undefined): void {
     this.deadlines.delete(pending);
     if (pending.signal) this.aborts.delete(pending.signal, pending);
-    if ('exchange' in result) this.bookkeep(pending.payload, result.exchange.reply, pending.route);
+    if (reply) this.bookkeep(pending.payload, reply, pending.route);
   }
 
   /**
@@ -557,7 +557,7 @@ export class JanusClient {
   private keepBooks({ msg, moment, ended }: Backlogged): void {
     this.options.onTraffic?.('in', msg, undefined, moment);
     this.log.record(msg);
-    if (ended) this.letGo(ended, { exchange: { reply: msg } });
+    if (ended) this.letGo(ended, msg as JanusMessage);
   }
 
   /** A message received, its books to keep at the next catch-up. */

@@ -59,6 +59,9 @@ export interface ValueLookup {
   lookup(ref: string): unknown;
 }
 
+/** What a constant template is resolved with: it looks nothing up. */
+export const NO_LOOKUP: ValueLookup = { lookup: () => undefined };
+
 /** Pushes mismatches into `out`; `actual` is undefined when the key is absent. */
 export type Matcher = (actual: unknown, at: string, rt: MatchRuntime, out: Mismatch[]) => void;
 

@@ -6,7 +6,7 @@ import type { JanusMessage, Route } from '../protocol/messages.js';
 import { formatViolation, validateSchema, type Violation } from '../schemas/catalogue.js';
 import { MessageChecker, type SchemaMode } from '../schemas/checker.js';
 import { SchemaChecks, type Found } from './schema-checks.js';
-import { isConstant, type Matcher, type MatchRuntime, type Mismatch, type ValueLookup } from '../match/contract.js';
+import { isConstant, NO_LOOKUP, type Matcher, type MatchRuntime, type Mismatch } from '../match/contract.js';
 import { everyStep, StepFailure, type Actor, type CompiledStep, type KnownBug, type StepContext } from '../steps/contract.js';
 import { TransportFault, type TlsOptions } from '../transports/contract.js';
 import { getTransport } from '../transports/registry.js';
@@ -70,8 +70,6 @@ export interface RunOptions {
 const CLEANUP_BUDGET_MS = 5000;
 /** The step index of what comes after the steps (cleanup, late events): no step's, so never a step's failure. */
 const AFTER_STEPS = Number.MAX_SAFE_INTEGER;
-/** What a template without placeholders is resolved with: it never looks anything up. */
-const NO_LOOKUP: ValueLookup = { lookup: () => undefined };
 
 /**
  * Runs one compiled scenario over one transport and returns its result. It never throws for

@@ -18,15 +18,15 @@ interface RequestContext {
   held: Violation[];
 }
 
+/** Requests whose context a checker keeps at least (see MessageChecker.requests). */
+const REQUESTS_KEPT = 1024;
+
 /**
  * Checks every message of a scenario run against the catalogue: a reply by the verb that asked
  * for it, a plugin reply or event by its plugin and the request that caused it, unsolicited
  * plugin events against the plugin's notifications, requests against their schemas. One checker
  * per run: it learns transactions and handle plugins from the traffic itself.
  */
-/** Requests whose context a checker keeps at least (see MessageChecker.requests). */
-const REQUESTS_KEPT = 1024;
-
 export class MessageChecker {
   /**
    * The recent requests, by transaction (the last thousand or so): a reply or event comes a few

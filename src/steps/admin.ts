@@ -35,7 +35,7 @@ export const adminStep: StepKind = {
       client,
       execute: (ctx) => runExchange(spec, ctx.actor(client), ctx, step),
       send: (ctx) => sendExchange(spec, ctx.actor(client), ctx, step),
-      ahead: (ctx) => requestAhead(spec, ctx, ctx.actor(client)),
+      ahead: requestAhead(spec, client),
     };
     return step;
   },

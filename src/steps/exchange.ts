@@ -4,7 +4,7 @@ import { ClosedConnection, RefusedRequest, describeUncorrelated, type Exchange, 
 import { describeJanusError } from '../protocol/errors.js';
 import { ACK_ENDED_VERBS, ADMIN_VERB_LEVEL, VERB_LEVEL, idOf, requestObject, verbOf, withText, type JanusMessage, type Route } from '../protocol/messages.js';
 import { requestEnding, type Ending } from '../match/admits.js';
-import { isConstant, type DescribedMatcher, type Matcher, type MatchRuntime, type Mismatch, type Template, type ValueLookup } from '../match/contract.js';
+import { isConstant, NO_LOOKUP, type DescribedMatcher, type Matcher, type MatchRuntime, type Mismatch, type Template } from '../match/contract.js';
 import { silenceVerdict } from './liveness.js';
 import { applySave, compileSave, saveWhatIsThere, type SaveSpec } from './save.js';
 import { answeredRuntime, answeringModule, checkExpectKeys, compiledParts, errorRefusal, fixedReading, missingValues, namesValues, pluginError, pluginErrorRefusal, requireValues, unmatched, type PatternReading } from './common.js';
@@ -226,24 +226,25 @@ function addressed({ message, verb, level }: RequestBody, spec: ExchangeSpec, ac
 }
 
 /**
- * The request of a step made ahead (see CompiledStep.ahead), when nothing in it depends on what
+ * How a step makes its request ahead (see CompiledStep.ahead), when nothing in it depends on what
  * the steps before receive: written out with no placeholder and no explicit null (which routing
- * reads), its transaction drawn now (the next in the run's order all the same) and its text made.
+ * reads); undefined for any other. What it makes: the request with its transaction drawn then
+ * (the next in the run's order all the same) and its text.
  */
-export function requestAhead(spec: ExchangeSpec, ctx: StepContext, actor: Actor): RequestBody | undefined {
+export function requestAhead(spec: ExchangeSpec, client: string): CompiledStep['ahead'] {
   if (!spec.request || !isConstant(spec.request) || hasNull(spec.request)) return undefined;
-  const body = requestBody(spec, actor, ctx);
-  withText(body.message);
-  return body;
+  return (ctx) => {
+    const body = requestBody(spec, ctx.actor(client), ctx);
+    withText(body.message);
+    return body;
+  };
 }
 
 /** Whether a written request leaves out one of the keys filled in (an explicit null). */
 function hasNull(request: Template): boolean {
-  const value = request(NO_VALUES);
+  const value = request(NO_LOOKUP);
   return typeof value === 'object' && value !== null && AUTO_FILLED.some((key) => (value as Record<string, unknown>)[key] === null);
 }
-
-const NO_VALUES: ValueLookup = { lookup: () => undefined };
 
 /** Why a request ended without a reply: a fault, the time limit, an ack alone, an uncorrelated reply, a silent server. */
 async function noReply(outcome: Exclude<RequestOutcome, { exchange: unknown }>, spec: ExchangeSpec, sent: Sent, actor: Actor, client: JanusClient, ctx: StepContext): Promise<void> {

@@ -2,7 +2,7 @@ import { MAX_MESSAGE_BYTES, TooLargeError } from '../transports/limits.js';
 import { describeError } from '../transports/wire.js';
 import { HttpCall, httpOrigin } from '../transports/http-client.js';
 import { formatDuration } from '../core/duration.js';
-import { answeredRuntime, answeringModule, checkExpectKeys, commonProperties, compiledParts, EACH_ELEMENT, errorRefusal, leavesOut, missingValues, namesValues, perRun, pluginError, pluginErrorRefusal, POSITIVE_DURATION, requireValues, saveProperty, unmatched } from './common.js';
+import { answeredRuntime, answeringModule, checkExpectKeys, commonProperties, compiledParts, EACH_ELEMENT, errorRefusal, fixedReading, leavesOut, missingValues, namesValues, perRun, pluginError, pluginErrorRefusal, POSITIVE_DURATION, requireValues, saveProperty, unmatched } from './common.js';
 import { isRecord, ownValue } from '../core/own.js';
 import type { DocPath } from '../core/source.js';
 import type { Mismatch } from '../match/contract.js';
@@ -64,10 +64,10 @@ export const httpStep: StepKind = {
     // Without expect, a plugin's refusal in the body fails too, as for a request step (not in cleanup: "destroy it if it is there").
     const refusesStatus = perRun(raw.expect, ['expect'], parts.at, (version, run, at) => leavesOut(raw.expect, ['status'], version, run, at));
     const refusesJanusError = errorRefusal(raw.expect, ['body'], ['expect'], parts.at);
-    const refusesPluginError = cc.cleanup ? () => false : pluginErrorRefusal(raw.expect, ['body'], ['expect'], parts.at);
+    const refusesPluginError = cc.cleanup ? fixedReading(false) : pluginErrorRefusal(raw.expect, ['body'], ['expect'], parts.at);
     // A long-poll with `maxev` answers with an array: each of its messages is checked as one body is.
     const refusesJanusErrorIn = errorRefusal(raw.expect, ['body', EACH_ELEMENT], ['expect'], parts.at);
-    const refusesPluginErrorIn = cc.cleanup ? () => false : pluginErrorRefusal(raw.expect, ['body', EACH_ELEMENT], ['expect'], parts.at);
+    const refusesPluginErrorIn = cc.cleanup ? fixedReading(false) : pluginErrorRefusal(raw.expect, ['body', EACH_ELEMENT], ['expect'], parts.at);
     const save = compileSave(raw, cc);
     const timeoutMs = raw.timeout === undefined ? undefined : cc.durationMs(raw.timeout, ['timeout'], { positive: true });
     const client = cc.client({});

@@ -3,7 +3,7 @@ import { isRecord, ownValue } from '../core/own.js';
 import { describeClose } from '../janus/client.js';
 import type { JanusMessage } from '../protocol/messages.js';
 import type { Mismatch } from '../match/contract.js';
-import { commonProperties, compiledParts, messagePattern, NAME, pluginError, pluginErrorRefusal, POSITIVE_DURATION, requireValues, saveProperty } from './common.js';
+import { commonProperties, compiledParts, fixedReading, messagePattern, NAME, pluginError, pluginErrorRefusal, POSITIVE_DURATION, requireValues, saveProperty } from './common.js';
 import { mismatchFailure, ownMistake, StepFailure, type Actor, type StepCompiler, type StepContext, type StepKind } from './contract.js';
 import { applySave, compileSave, saveWhatIsThere } from './save.js';
 
@@ -54,7 +54,7 @@ export const waitStep: StepKind = {
     const parts = compiledParts();
     const matcher = cc.messagePattern(raw.wait, ['wait'], raw.exact === true, parts.watch);
     // A plugin's refusal taken by a pattern that names no place one is written fails, as a request's reply does.
-    const refusesPluginErrors = cc.cleanup ? () => false : pluginErrorRefusal(raw.wait, [], ['wait'], parts.at);
+    const refusesPluginErrors = cc.cleanup ? fixedReading(false) : pluginErrorRefusal(raw.wait, [], ['wait'], parts.at);
     const filter = compileEventFilter(raw, cc, client);
     const withinMs = raw.within === undefined ? undefined : cc.durationMs(raw.within, ['within'], { positive: true });
     const save = compileSave(raw, cc);
