@@ -134,6 +134,8 @@ class Pending {
   /** Whether the transport's send settled: the exchange's signal speaks of it until then. */
   sendOver = false;
   resolve!: (outcome: RequestOutcome) => void;
+  /** Told the outcome the moment it comes, before the promise's callers (see JanusClient.request's `atOnce`). */
+  atOnce?: (outcome: RequestOutcome) => void;
   /** Uncorrelated replies counted before this request: those after it may explain its silence. */
   private readonly seenBefore: number;
 
@@ -444,7 +446,13 @@ export class JanusClient {
   }
 
   /** Sends a request and waits for its reply; never throws (nor rejects) for a server's answer or silence. */
-  request(payload: JanusMessage | string, route: Route, until: 'ack' | 'final', timeoutMs: number, signal?: AbortSignal): Promise<RequestOutcome> {
+  /**
+   * Sends a request and resolves with its outcome. `atOnce`, if given, is told the outcome
+   * synchronously as it comes (within the transport's callback), after the promise resolved but
+   * before its callers run: what a caller does there (the next request) goes out without waiting
+   * for the turn of the event loop and the microtasks in between. It must not throw.
+   */
+  request(payload: JanusMessage | string, route: Route, until: 'ack' | 'final', timeoutMs: number, signal?: AbortSignal, atOnce?: (outcome: RequestOutcome) => void): Promise<RequestOutcome> {
     if (this.closed) return Promise.resolve({ fault: new ClosedConnection(this.closed) });
     if (this.fault && !this.cleaningAfterFault()) return Promise.resolve({ fault: this.fault });
     if (this.unreported) return Promise.resolve(this.reportNow());
@@ -471,6 +479,7 @@ export class JanusClient {
       return Promise.reject(error);
     }
     const pending = new Pending(this, payload, route, until, Date.now() + timeoutMs, signal, exchange);
+    pending.atOnce = atOnce;
     const outcome = new Promise<RequestOutcome>((resolve) => (pending.resolve = resolve));
     this.deadlines.add(pending);
     if (signal) this.aborts.add(signal, pending);
@@ -526,6 +535,7 @@ export class JanusClient {
       this.letGo(pending, 'exchange' in result ? result.exchange.reply : undefined);
     }
     pending.resolve(result);
+    pending.atOnce?.(result);
   }
 
   /** A request that has its outcome no longer has a time limit nor listens to its signal; the books of its reply, if one ended it, are kept. */

@@ -7,7 +7,7 @@ import { formatViolation, validateSchema, type Violation } from '../schemas/cata
 import { MessageChecker, type SchemaMode } from '../schemas/checker.js';
 import { SchemaChecks, type Found } from './schema-checks.js';
 import { isConstant, NO_LOOKUP, type Matcher, type MatchRuntime, type Mismatch } from '../match/contract.js';
-import { everyStep, StepFailure, type Actor, type CompiledStep, type KnownBug, type StepContext } from '../steps/contract.js';
+import { everyStep, StepFailure, type Actor, type CompiledStep, type KnownBug, type NextStep, type StepContext } from '../steps/contract.js';
 import { TransportFault, type TlsOptions } from '../transports/contract.js';
 import { getTransport } from '../transports/registry.js';
 import type { Failure, HttpExchange, KnownIssue, RunEvent, ScenarioResult, TranscriptEntry } from './events.js';
@@ -138,6 +138,10 @@ class ScenarioRun {
   private readonly made: JanusClient[] = [];
   /** The step that made something ahead (see CompiledStep.ahead), by its index, and what it made. */
   private ahead?: { index: number; made: unknown };
+  /** The step sent the moment the one before passed (see NextStep), by its index, and what its sendEarly returned. */
+  private early?: { index: number; sent: unknown };
+  /** The context the scenario's steps run in, for the step sent early. */
+  private stepContext?: StepContext;
   /** Checks steps left for the end of the steps (StepContext.afterSteps), with their step's index. */
   private readonly endChecks: Array<{ index: number; check: () => void }> = [];
 
@@ -177,6 +181,7 @@ class ScenarioRun {
    */
   async steps(): Promise<void> {
     const context = this.context(this.stops.stepSignal);
+    this.stepContext = context;
     const version = this.target.serverVersion;
     const failures = this.failures;
     try {
@@ -213,7 +218,9 @@ class ScenarioRun {
         // A verdict that decides more than this step's pass needs every check run, this step's too.
         const decisive = failure !== undefined || step.knownBug !== undefined;
         if (decisive) this.catchUp();
-        const found = this.checks?.take(decisive);
+        // With the next step's request on the wire already (sent early), what is found is taken
+        // and nothing runs: the queued checks run in their own turn, as when that request went later.
+        const found = !decisive && this.early?.index === index + 1 ? this.checks?.takeFound() : this.checks?.take(decisive);
         if (found && found.length > 0) this.addSchemaFailures(failures, found, index, failure);
         const bug = step.knownBug && !stopped && bugHolds(step.knownBug, version) ? step.knownBug : undefined;
         // The step's own schema failure is its failure too: the bug may show as a message's shape.
@@ -226,8 +233,10 @@ class ScenarioRun {
     } catch (e) {
       failures.add(this.stepIndex, toFailure(e));
     }
-    // What the steps received is theirs: counted, and checked as theirs.
+    // What the steps received is theirs: counted, and checked as theirs. A step sent early
+    // whose turn never came (the step before failed after all) is not waited for.
     this.catchUp();
+    this.early = undefined;
     this.stepIndex = AFTER_STEPS;
     this.stops.endSteps();
   }
@@ -376,6 +385,8 @@ class ScenarioRun {
     return (direction, message, route, moment) => record(direction, message, route, undefined, moment);
   }
 
+  private readonly next: NextStep = { ready: (step) => this.readyNext(step), go: (step) => this.goNext(step), take: (step) => this.takeEarly(step) };
+
   /** The step running: what a client notes of when a message came. */
   private readonly stepNow = (): number => this.stepIndex;
 
@@ -400,6 +411,56 @@ class ScenarioRun {
     } catch {
       // Made when the step runs, where what it throws is its failure.
     }
+  }
+
+  /**
+   * NextStep.ready: the step after `step` can go the moment `step`'s reply passes. Only for the
+   * scenario's own steps, with no events to announce in between (step:end, step:start), when
+   * `step` is the one the steps' loop waits on (not one sent early whose turn has not come), the
+   * next step has made its request ahead (so it runs on this server and needs nothing from the
+   * reply but its ids), `step` marks no known bug, and nothing found or pending could stop the
+   * scenario at `step`'s end: no stop (timeout, Ctrl-C, a broken client) and no schema violation.
+   */
+  private readyNext(step: CompiledStep): boolean {
+    const index = this.stepIndex;
+    return (
+      !this.options.onEvent &&
+      this.early === undefined &&
+      this.running(step, index) &&
+      this.ahead?.index === index + 1 &&
+      this.scenario.steps[index + 1]?.sendEarly !== undefined &&
+      step.knownBug === undefined &&
+      this.stops.override(step) === undefined &&
+      (this.checks?.clear() ?? true)
+    );
+  }
+
+  /** NextStep.go: the next step's request goes now; its messages are its own from here (stepIndex). */
+  private goNext(step: CompiledStep): void {
+    const index = this.stepIndex + 1;
+    const next = this.scenario.steps[index];
+    if (!this.readyNext(step) || !next?.sendEarly || !this.stepContext) return;
+    this.stepIndex = index;
+    // As the loop does before the last step's request: the checks left run while it waits.
+    if (index === this.scenario.steps.length - 1) this.checks?.runSoon();
+    let sent: unknown;
+    try {
+      sent = next.sendEarly(this.stepContext);
+    } catch {
+      // Sent when the step runs, where what it throws is its failure.
+    }
+    if (sent === undefined) {
+      this.stepIndex = index - 1;
+      return;
+    }
+    this.early = { index, sent };
+  }
+
+  private takeEarly(step: CompiledStep): unknown {
+    const early = this.early;
+    if (early === undefined || !this.running(step, early.index)) return undefined;
+    this.early = undefined;
+    return early.sent;
   }
 
   private takeAhead(step: CompiledStep): unknown {
@@ -553,6 +614,7 @@ class ScenarioRun {
       // A tick later: a transport may write the request then (node:http does), and this is no work for before.
       onTheWire: (step) => process.nextTick(() => this.makeAhead(step, context)),
       takeAhead: (step) => this.takeAhead(step),
+      next: this.next,
     };
     return context;
   }

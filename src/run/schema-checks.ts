@@ -63,6 +63,14 @@ export class SchemaChecks {
     if (this.queue.length > 0) this.soon ??= setImmediate(this.runAll);
   }
 
+  /**
+   * Whether nothing found waits to be taken and no full batch waits to run: what `take(false)`
+   * would find at this step's end is nothing the step could have stopped on (see NextStep).
+   */
+  clear(): boolean {
+    return this.found.length === 0 && this.queue.length < this.batch;
+  }
+
   /** Runs every check queued; what the checker itself fails on is a violation of that message, never an escape. */
   readonly runAll = (): void => {
     if (this.soon) clearImmediate(this.soon);
@@ -93,6 +101,11 @@ export class SchemaChecks {
       if (this.soon && !this.leftToSoon) this.leftToSoon = true;
       else this.runAll();
     }
+    return this.found.length === 0 ? NONE : this.found.splice(0);
+  }
+
+  /** The violations found so far, handed over once; no check runs (see take). */
+  takeFound(): Found[] {
     return this.found.length === 0 ? NONE : this.found.splice(0);
   }
 

@@ -67,6 +67,12 @@ export interface CompiledStep {
    * what it made, which `ctx.takeAhead` hands back when the step runs; undefined when it cannot.
    */
   ahead?(ctx: StepContext): unknown;
+  /**
+   * Puts the step's request on the wire at once, from what it made ahead, the moment the step
+   * before it passed (see StepContext.next). Returns what `ctx.next.take` hands back when the step
+   * runs (the request on its way, or what its sending threw); undefined when it cannot go so.
+   */
+  sendEarly?(ctx: StepContext): unknown;
 }
 
 /** A request on the wire whose reply is not looked at yet. */
@@ -168,6 +174,23 @@ export interface StepContext {
   onTheWire?(step: CompiledStep): void;
   /** What `step` made ahead (see CompiledStep.ahead), handed over once; undefined if it made nothing. */
   takeAhead?(step: CompiledStep): unknown;
+  /** The scenario's next step, sent the moment a step's reply passes (see NextStep); absent where steps do not run in order. */
+  next?: NextStep;
+}
+
+/**
+ * The step after the one running, sent from within the arrival of the running step's reply once
+ * the step judged it and it passed: between a reply and the next request nothing else runs (no
+ * turn of the event loop, no microtask), as in a hand-written client that sends from its
+ * message handler. Only when nothing could stop the scenario between the two steps.
+ */
+export interface NextStep {
+  /** Whether the step after `step` can go the moment `step`'s reply passes (its request is made, nothing stands between). */
+  ready(step: CompiledStep): boolean;
+  /** `step`'s reply passed (judged at once): the step after it goes now, if it still can. */
+  go(step: CompiledStep): void;
+  /** What `step` sent early (see CompiledStep.sendEarly), handed over once; undefined if it was not. */
+  take(step: CompiledStep): unknown;
 }
 
 /** A step failure, as a value with its source position; the runner turns it into a result. */

@@ -106,16 +106,55 @@ const AUTO_FILLED = ['session_id', 'handle_id', 'transaction', 'apisecret', 'tok
 
 /** Runs one request: fills in what the scenario left out, sends, waits, binds ids, matches, saves. */
 export async function runExchange(spec: ExchangeSpec, actor: Actor, ctx: StepContext, step: CompiledStep): Promise<void> {
+  const early = ctx.next?.take(step) as Early | undefined;
+  if (early && 'failure' in early) throw early.failure;
+  const { sent, client } = early ?? (await sendNow(spec, actor, ctx, step));
+  const outcome = await sent.outcome;
+  // Judged the moment it came (see judgeAtOnce): what it found stands.
+  if (sent.judged) {
+    if ('failure' in sent.judged) throw sent.judged.failure;
+    return;
+  }
+  const slow = outcomeVerdict(spec, actor, ctx, step, client, sent, outcome);
+  if (slow) await slow;
+}
+
+/** A request on the wire and its client, or what putting it there threw. */
+type Early = { sent: Sent; client: JanusClient } | { failure: unknown };
+
+async function sendNow(spec: ExchangeSpec, actor: Actor, ctx: StepContext, step: CompiledStep): Promise<{ sent: Sent; client: JanusClient }> {
   // Made before waiting for a connection still opening (the run opens the first one ahead):
   // the request is ready while the handshake goes on. Or made ahead, while the step before waited.
   const ahead = ctx.takeAhead?.(step) as RequestBody | undefined;
   const prepared = ahead ? addressed(ahead, spec, actor) : prepare(spec, actor, ctx);
   // A connected client is used as is: one wait less between a reply and the next request.
   const client = spec.api === 'janus' ? ctx.connected(actor) ?? await ctx.janus(actor) : await ctx.admin();
-  const sent = dispatch(prepared, spec, actor, ctx, client);
+  const sent = dispatch(prepared, spec, actor, ctx, client, step);
   ctx.onTheWire?.(step);
-  const slow = outcomeVerdict(spec, actor, ctx, step, client, sent, await sent.outcome);
-  if (slow) await slow;
+  return { sent, client };
+}
+
+/**
+ * The step's request sent the moment the step before passed (CompiledStep.sendEarly): from what
+ * it made ahead, over a client already connected; undefined when either is missing (the step
+ * then sends when it runs). What routing throws is the step's failure when it runs.
+ */
+export function sendEarly(spec: ExchangeSpec, clientName: string, step: CompiledStep): CompiledStep['sendEarly'] {
+  if (spec.api !== 'janus') return undefined;
+  return (ctx): Early | undefined => {
+    const actor = ctx.actor(clientName);
+    const client = ctx.connected(actor);
+    const ahead = client && (ctx.takeAhead?.(step) as RequestBody | undefined);
+    if (!client || !ahead) return undefined;
+    let sent: Sent;
+    try {
+      sent = dispatch(addressed(ahead, spec, actor), spec, actor, ctx, client, step);
+    } catch (failure) {
+      return { failure };
+    }
+    ctx.onTheWire?.(step);
+    return { sent, client };
+  };
 }
 
 /**
@@ -146,6 +185,8 @@ interface Sent {
   outcome: Promise<RequestOutcome>;
   /** The module whose answer the reply's `response` is (an Admin API message_plugin's plugin). */
   answeredBy?: string;
+  /** The verdict on the reply, when it was judged the moment it came (see judgeAtOnce): passed, or what it threw. */
+  judged?: { passed: true } | { failure: unknown };
 }
 
 /** The request with what the scenario left out filled in, and where it goes. */
@@ -153,13 +194,40 @@ function prepare(spec: ExchangeSpec, actor: Actor, ctx: StepContext): Prepared {
   return spec.raw ? rawRequest(spec, actor, ctx) : janusRequest(spec, actor, ctx);
 }
 
-function dispatch({ payload, route, verb, transaction, answeredBy }: Prepared, spec: ExchangeSpec, actor: Actor, ctx: StepContext, client: JanusClient): Sent {
+/** Puts the request on the wire; with `step` (a step the scenario runs in order), its reply may be judged the moment it comes (see judgeAtOnce). */
+function dispatch({ payload, route, verb, transaction, answeredBy }: Prepared, spec: ExchangeSpec, actor: Actor, ctx: StepContext, client: JanusClient, step?: CompiledStep): Sent {
   // With the values the request was resolved with: a placeholder in `expect` has its value by now.
   const ending = typeof spec.ending === 'function' ? spec.ending(ctx.matchRuntime(actor)) : spec.ending;
   const until = ending.untilAck || ACK_ENDED_VERBS.has(verb ?? '') ? 'ack' : 'final';
   const timeoutMs = spec.timeoutMs ?? ctx.stepTimeoutMs;
-  return { route, verb, transaction, until, ending, timeoutMs, answeredBy, outcome: client.request(payload, route, until, timeoutMs, ctx.signal) };
+  const sent: Sent = { route, verb, transaction, until, ending, timeoutMs, answeredBy, outcome: NOT_SENT };
+  const atOnce = step && ctx.next ? (outcome: RequestOutcome) => judgeAtOnce(spec, actor, ctx, step, client, sent, outcome) : undefined;
+  sent.outcome = client.request(payload, route, until, timeoutMs, ctx.signal, atOnce);
+  return sent;
 }
+
+/** The outcome of a request not sent yet: never read (a reply that comes within the send is not judged at once). */
+const NOT_SENT: Promise<RequestOutcome> = new Promise(() => undefined);
+
+/**
+ * A reply judged the moment it comes, when the run can send the next step then (NextStep.ready):
+ * the step's verdict (ids bound, reply matched, values saved) is what it would be a few
+ * microtasks later, as nothing runs in between; the step hands it over when it resumes. A
+ * reply that came within the send (its outcome not yet the step's) is left to the step.
+ */
+function judgeAtOnce(spec: ExchangeSpec, actor: Actor, ctx: StepContext, step: CompiledStep, client: JanusClient, sent: Sent, outcome: RequestOutcome): void {
+  if (!('exchange' in outcome) || sent.outcome === NOT_SENT || !ctx.next!.ready(step)) return;
+  try {
+    outcomeVerdict(spec, actor, ctx, step, client, sent, outcome);
+  } catch (failure) {
+    sent.judged = { failure };
+    return;
+  }
+  sent.judged = PASSED;
+  ctx.next!.go(step);
+}
+
+const PASSED = { passed: true } as const;
 
 /**
  * What the outcome says of the step: throws its failure, or returns nothing when it passed. A

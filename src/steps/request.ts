@@ -3,7 +3,7 @@ import { checkRequestKeys, exchangeProperties, NAME, refusesErrorReply } from '.
 import { closestName } from '../core/diagnostic.js';
 import { ownValue } from '../core/own.js';
 import type { CompiledStep, StepCompiler, StepKind } from './contract.js';
-import { compileExchangeOptions, requestAhead, runExchange, sendExchange, verbLevel, writtenVerb, type ExchangeSpec } from './exchange.js';
+import { compileExchangeOptions, requestAhead, runExchange, sendEarly, sendExchange, verbLevel, writtenVerb, type ExchangeSpec } from './exchange.js';
 import { VERB_LEVEL } from '../protocol/messages.js';
 
 /** `request:` sends a Janus API request and matches its reply (correlated by transaction). */
@@ -55,6 +55,7 @@ export const requestStep: StepKind = {
       send: (ctx) => sendExchange(spec, ctx.actor(client), ctx, step),
       ahead: requestAhead(spec, client),
     };
+    if (step.ahead) step.sendEarly = sendEarly(spec, client, step);
     return step;
   },
 };
