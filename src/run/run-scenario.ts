@@ -423,13 +423,15 @@ class ScenarioRun {
    */
   private readyNext(step: CompiledStep): boolean {
     const index = this.stepIndex;
+    // The scenario's own copy of the step: its conditions (a known bug) are on it, not on `step`.
+    const current = this.scenario.steps[index];
     return (
       !this.options.onEvent &&
       this.early === undefined &&
       this.running(step, index) &&
       this.ahead?.index === index + 1 &&
       this.scenario.steps[index + 1]?.sendEarly !== undefined &&
-      step.knownBug === undefined &&
+      current?.knownBug === undefined &&
       this.stops.override(step) === undefined &&
       (this.checks?.clear() ?? true)
     );

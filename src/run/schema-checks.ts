@@ -101,7 +101,7 @@ export class SchemaChecks {
       if (this.soon && !this.leftToSoon) this.leftToSoon = true;
       else this.runAll();
     }
-    return this.found.length === 0 ? NONE : this.found.splice(0);
+    return this.takeFound();
   }
 
   /** The violations found so far, handed over once; no check runs (see take). */
