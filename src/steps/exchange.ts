@@ -212,8 +212,9 @@ const NOT_SENT: Promise<RequestOutcome> = new Promise(() => undefined);
 /**
  * A reply judged the moment it comes, when the run can send the next step then (NextStep.ready):
  * the step's verdict (ids bound, reply matched, values saved) is what it would be a few
- * microtasks later, as nothing runs in between; the step hands it over when it resumes. A
- * reply that came within the send (its outcome not yet the step's) is left to the step.
+ * microtasks later: nothing it reads changes in between (messages of the same read go to the
+ * mailbox); the step hands it over when it resumes. A reply that came within the send (its
+ * outcome not yet the step's) is left to the step.
  */
 function judgeAtOnce(spec: ExchangeSpec, actor: Actor, ctx: StepContext, step: CompiledStep, client: JanusClient, sent: Sent, outcome: RequestOutcome): void {
   if (!('exchange' in outcome) || sent.outcome === NOT_SENT || !ctx.next!.ready(step)) return;
