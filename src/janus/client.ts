@@ -445,12 +445,12 @@ export class JanusClient {
     this.forgetSession(sessionId);
   }
 
-  /** Sends a request and waits for its reply; never throws (nor rejects) for a server's answer or silence. */
   /**
-   * Sends a request and resolves with its outcome. `atOnce`, if given, is told the outcome
-   * synchronously as it comes (within the transport's callback), after the promise resolved but
-   * before its callers run: what a caller does there (the next request) goes out without waiting
-   * for the turn of the event loop and the microtasks in between. It must not throw.
+   * Sends a request and waits for its reply; never throws (nor rejects) for a server's answer or
+   * silence. `atOnce`, if given, is told the outcome synchronously as it comes (within the
+   * transport's callback), after the promise resolved but before its callers run: what a caller
+   * does there (the next request) goes out without waiting for the turn of the event loop and
+   * the microtasks in between. It must not throw.
    */
   request(payload: JanusMessage | string, route: Route, until: 'ack' | 'final', timeoutMs: number, signal?: AbortSignal, atOnce?: (outcome: RequestOutcome) => void): Promise<RequestOutcome> {
     if (this.closed) return Promise.resolve({ fault: new ClosedConnection(this.closed) });

@@ -180,8 +180,8 @@ export interface StepContext {
 
 /**
  * The step after the one running, sent from within the arrival of the running step's reply once
- * the step judged it and it passed: between a reply and the next request nothing else runs (no
- * turn of the event loop, no microtask), as in a hand-written client that sends from its
+ * the step judged it and it passed: between the verdict and the next request nothing else runs
+ * (no turn of the event loop, no microtask), as in a hand-written client that sends from its
  * message handler. Only when nothing could stop the scenario between the two steps.
  */
 export interface NextStep {
