@@ -7,7 +7,7 @@ import { formatViolation, validateSchema, type Violation } from '../schemas/cata
 import { MessageChecker, type SchemaMode } from '../schemas/checker.js';
 import { SchemaChecks, type Found } from './schema-checks.js';
 import { isConstant, NO_LOOKUP, type Matcher, type MatchRuntime, type Mismatch } from '../match/contract.js';
-import { everyStep, StepFailure, type Actor, type CompiledStep, type KnownBug, type NextStep, type StepContext } from '../steps/contract.js';
+import { everyStep, StepFailure, type Actor, type CompiledStep, type KnownBug, type StepContext } from '../steps/contract.js';
 import { TransportFault, type TlsOptions } from '../transports/contract.js';
 import { getTransport } from '../transports/registry.js';
 import type { Failure, HttpExchange, KnownIssue, RunEvent, ScenarioResult, TranscriptEntry } from './events.js';
@@ -140,8 +140,6 @@ class ScenarioRun {
   private ahead?: { index: number; made: unknown };
   /** The step sent the moment the one before passed (see NextStep), by its index, and what its sendEarly returned. */
   private early?: { index: number; sent: unknown };
-  /** The context the scenario's steps run in, for the step sent early. */
-  private stepContext?: StepContext;
   /** Checks steps left for the end of the steps (StepContext.afterSteps), with their step's index. */
   private readonly endChecks: Array<{ index: number; check: () => void }> = [];
 
@@ -181,7 +179,6 @@ class ScenarioRun {
    */
   async steps(): Promise<void> {
     const context = this.context(this.stops.stepSignal);
-    this.stepContext = context;
     const version = this.target.serverVersion;
     const failures = this.failures;
     try {
@@ -385,8 +382,6 @@ class ScenarioRun {
     return (direction, message, route, moment) => record(direction, message, route, undefined, moment);
   }
 
-  private readonly next: NextStep = { ready: (step) => this.readyNext(step), go: (step) => this.goNext(step), take: (step) => this.takeEarly(step) };
-
   /** The step running: what a client notes of when a message came. */
   private readonly stepNow = (): number => this.stepIndex;
 
@@ -437,17 +432,20 @@ class ScenarioRun {
     );
   }
 
-  /** NextStep.go: the next step's request goes now; its messages are its own from here (stepIndex). */
-  private goNext(step: CompiledStep): void {
+  /**
+   * NextStep.go, after `ready` said yes and the reply passed (nothing between the two changes
+   * what `ready` reads): the next step's request goes now; its messages are its own from here (stepIndex).
+   */
+  private goNext(context: StepContext): void {
     const index = this.stepIndex + 1;
     const next = this.scenario.steps[index];
-    if (!this.readyNext(step) || !next?.sendEarly || !this.stepContext) return;
+    if (!next?.sendEarly) return;
     this.stepIndex = index;
     // As the loop does before the last step's request: the checks left run while it waits.
     if (index === this.scenario.steps.length - 1) this.checks?.runSoon();
     let sent: unknown;
     try {
-      sent = next.sendEarly(this.stepContext);
+      sent = next.sendEarly(context);
     } catch {
       // Sent when the step runs, where what it throws is its failure.
     }
@@ -616,7 +614,7 @@ class ScenarioRun {
       // A tick later: a transport may write the request then (node:http does), and this is no work for before.
       onTheWire: (step) => process.nextTick(() => this.makeAhead(step, context)),
       takeAhead: (step) => this.takeAhead(step),
-      next: this.next,
+      next: { ready: (step) => this.readyNext(step), go: () => this.goNext(context), take: (step) => this.takeEarly(step) },
     };
     return context;
   }

@@ -187,7 +187,7 @@ export interface StepContext {
 export interface NextStep {
   /** Whether the step after `step` can go the moment `step`'s reply passes (its request is made, nothing stands between). */
   ready(step: CompiledStep): boolean;
-  /** `step`'s reply passed (judged at once): the step after it goes now, if it still can. */
+  /** `step`'s reply passed (judged at once), after `ready(step)` said it can: the step after it goes now. */
   go(step: CompiledStep): void;
   /** What `step` sent early (see CompiledStep.sendEarly), handed over once; undefined if it was not. */
   take(step: CompiledStep): unknown;

@@ -129,6 +129,11 @@ async function sendNow(spec: ExchangeSpec, actor: Actor, ctx: StepContext, step:
   const prepared = ahead ? addressed(ahead, spec, actor) : prepare(spec, actor, ctx);
   // A connected client is used as is: one wait less between a reply and the next request.
   const client = spec.api === 'janus' ? ctx.connected(actor) ?? await ctx.janus(actor) : await ctx.admin();
+  return onTheWire(prepared, spec, actor, ctx, client, step);
+}
+
+/** Puts a step's request on the wire (see dispatch); the next step then makes ahead what it can. */
+function onTheWire(prepared: Prepared, spec: ExchangeSpec, actor: Actor, ctx: StepContext, client: JanusClient, step: CompiledStep): { sent: Sent; client: JanusClient } {
   const sent = dispatch(prepared, spec, actor, ctx, client, step);
   ctx.onTheWire?.(step);
   return { sent, client };
@@ -146,14 +151,11 @@ export function sendEarly(spec: ExchangeSpec, clientName: string, step: Compiled
     const client = ctx.connected(actor);
     const ahead = client && (ctx.takeAhead?.(step) as RequestBody | undefined);
     if (!client || !ahead) return undefined;
-    let sent: Sent;
     try {
-      sent = dispatch(addressed(ahead, spec, actor), spec, actor, ctx, client, step);
+      return onTheWire(addressed(ahead, spec, actor), spec, actor, ctx, client, step);
     } catch (failure) {
       return { failure };
     }
-    ctx.onTheWire?.(step);
-    return { sent, client };
   };
 }
 
