@@ -1,10 +1,10 @@
 import type { Agent, ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
-import type { Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
 
 import type { TlsOptions } from './contract.js';
 import { TooLargeError } from './limits.js';
-import { loadNodeHttp, type NodeHttp } from './libraries.js';
+import { SocketPool, type OpenSocket } from './http-pool.js';
+import { loadNodeHttp, loadNodeTls, type NodeHttp, type NodeTls } from './libraries.js';
 
 /**
  * The HTTP client of the http/https transports and the `http` step, on Node's own node:http and
@@ -13,7 +13,7 @@ import { loadNodeHttp, type NodeHttp } from './libraries.js';
  * only by its caller (HttpCall.abort) or by the connection failing.
  */
 
-/** Where requests go: the parts of a URL node:http takes, and the process's agent for it. */
+/** Where requests go: the parts of a URL node:http takes, and the process's pool of sockets for it (its agent). */
 export interface HttpOrigin {
   request: NodeHttp['request'];
   agent: Agent;
@@ -50,81 +50,78 @@ export class IncompleteReplyError extends Error {
  * closing at that very moment.
  */
 const IDLE_SOCKET_MS = 4_000;
+/** TCP keep-alive probes on an idle connection after this long, as node:http's Agent sends them. */
+const TCP_KEEPALIVE_MS = 1_000;
 
 /**
- * One keep-alive Agent per scheme, TLS setting and connect timeout for the whole process: HTTP
- * connections to Janus carry no session state, and reusing kept-alive sockets saves a TCP (and
- * TLS) handshake per scenario. Idle sockets do not keep the process alive (node:http unrefs them).
+ * One pool of kept-alive sockets per scheme, TLS setting and connect timeout for the whole
+ * process: HTTP connections to Janus carry no session state, and reusing kept-alive sockets saves
+ * a TCP (and TLS) handshake per scenario. Idle sockets do not keep the process alive.
  *
- * No cap on sockets per server (maxSockets stays Infinity): every tracked session holds a
- * long-poll GET open for up to 30 s beside its POSTs, and a load run has up to 20,000 users; a
- * cap below that would queue POSTs behind held polls until they time out. What bounds them is
- * the number of sessions the run itself opens.
+ * No cap on sockets per server: every tracked session holds a long-poll GET open for up to 30 s
+ * beside its POSTs, and a load run has up to 20,000 users; a cap below that would queue POSTs
+ * behind held polls until they time out. What bounds them is the number of sessions the run itself opens.
  */
-const agents = new Map<string, Agent>();
+const pools = new Map<string, SocketPool>();
 
-/** The origin of an http: or https: URL, with the process's agent for its TLS setting. */
+/** The origin of an http: or https: URL, with the process's pool for its TLS setting. */
 export async function httpOrigin(url: URL, tls: TlsOptions, connectTimeoutMs: number): Promise<HttpOrigin> {
   const secure = url.protocol === 'https:';
   const client = await loadNodeHttp(secure);
   const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   const port = url.port === '' ? (secure ? 443 : 80) : Number(url.port);
-  return { request: client.request, agent: agentFor(client, secure, tls, connectTimeoutMs), hostname, port };
+  return { request: client.request, agent: await poolFor(secure, tls, connectTimeoutMs), hostname, port };
 }
 
-function agentFor(client: NodeHttp, secure: boolean, tls: TlsOptions, connectTimeoutMs: number): Agent {
+async function poolFor(secure: boolean, tls: TlsOptions, connectTimeoutMs: number): Promise<Agent> {
   const key = JSON.stringify(secure ? [true, tls.ca ?? [], tls.insecure ?? false, connectTimeoutMs] : [false, connectTimeoutMs]);
-  let agent = agents.get(key);
-  if (!agent) {
-    const options = { keepAlive: true, maxSockets: Infinity };
-    // node:https's Agent takes the TLS options of the sockets it opens; node:http's has none.
-    const tlsOptions = { ...options, ca: tls.ca, rejectUnauthorized: !tls.insecure };
-    agent = new client.Agent(secure ? tlsOptions : options);
-    limitConnectTime(agent, secure ? 'secureConnect' : 'connect', connectTimeoutMs);
-    closeWhenIdle(agent);
-    agents.set(key, agent);
+  let pool = pools.get(key);
+  if (!pool) {
+    const open = secure ? tlsOpener(await loadNodeTls(), tls, connectTimeoutMs) : tcpOpener(connectTimeoutMs);
+    pool = new SocketPool(secure ? 'https:' : 'http:', secure ? 443 : 80, open, IDLE_SOCKET_MS);
+    pools.set(key, pool);
   }
-  return agent;
+  // node:http takes any object with an Agent's addRequest() and the fields ClientRequest reads.
+  return pool as unknown as Agent;
+}
+
+function tcpOpener(connectTimeoutMs: number): OpenSocket {
+  return (host, port) => limitConnectTime(netConnect({ host, port, noDelay: true, keepAlive: true, keepAliveInitialDelay: TCP_KEEPALIVE_MS }), 'connect', connectTimeoutMs);
+}
+
+/** As node:https's Agent connects: SNI unless the host is an IP address, HTTP/1.1 by ALPN, the last session resumed. */
+function tlsOpener(tls: NodeTls, settings: TlsOptions, connectTimeoutMs: number): OpenSocket {
+  const sessions = new Map<string, Buffer>();
+  return (host, port) => {
+    const origin = `${host}:${port}`;
+    const socket = tls.connect({
+      host,
+      port,
+      ...(isIP(host) === 0 && { servername: host }),
+      ca: settings.ca,
+      rejectUnauthorized: !settings.insecure,
+      ALPNProtocols: ['http/1.1'],
+      session: sessions.get(origin),
+    });
+    // tls.connect takes these as calls, not options (they apply once the TCP socket is there).
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, TCP_KEEPALIVE_MS);
+    socket.on('session', (session: Buffer) => sessions.set(origin, session));
+    return limitConnectTime(socket, 'secureConnect', connectTimeoutMs);
+  };
 }
 
 /** node:http has no connect timeout of its own: each new socket gets one, up to its handshake. */
-function limitConnectTime(agent: Agent, connected: 'connect' | 'secureConnect', timeoutMs: number): void {
-  const create = agent.createConnection.bind(agent);
-  agent.createConnection = (options, callback) => {
-    const socket = create(options, callback);
-    if (socket) {
-      const timer = setTimeout(() => socket.destroy(new ConnectTimeoutError(timeoutMs)), timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        socket.off(connected, done);
-        socket.off('close', done);
-      };
-      socket.once(connected, done);
-      socket.once('close', done);
-    }
-    return socket as Duplex;
+function limitConnectTime(socket: Socket, connected: 'connect' | 'secureConnect', timeoutMs: number): Socket {
+  const timer = setTimeout(() => socket.destroy(new ConnectTimeoutError(timeoutMs)), timeoutMs);
+  const done = (): void => {
+    clearTimeout(timer);
+    socket.off(connected, done);
+    socket.off('close', done);
   };
-}
-
-/**
- * An idle socket's timer runs only while it is free: the agent's own `timeout` option would keep
- * one on every socket in use too, refreshed by each read and write of every request.
- */
-function closeWhenIdle(agent: Agent): void {
-  // Typed as returning nothing, yet node:http reads its answer: false closes the socket.
-  const pooled = agent as unknown as { keepSocketAlive(socket: Socket): boolean; reuseSocket(socket: Socket, request: ClientRequest): void };
-  const keepSocketAlive = pooled.keepSocketAlive.bind(agent);
-  const reuseSocket = pooled.reuseSocket.bind(agent);
-  pooled.keepSocketAlive = (socket) => {
-    if (!keepSocketAlive(socket)) return false;
-    // node:http destroys a free socket whose timer fires.
-    socket.setTimeout(IDLE_SOCKET_MS);
-    return true;
-  };
-  pooled.reuseSocket = (socket, request) => {
-    socket.setTimeout(0);
-    reuseSocket(socket, request);
-  };
+  socket.once(connected, done);
+  socket.once('close', done);
+  return socket;
 }
 
 /**

@@ -3,7 +3,9 @@ import { oneLine } from './wire.js';
 import type { default as WebSocketClass } from 'ws';
 
 /** node:http or node:https: the same request() and Agent, over TCP or TLS. */
-export type NodeHttp = Pick<typeof import('node:http'), 'request' | 'Agent'>;
+export type NodeHttp = Pick<typeof import('node:http'), 'request'>;
+/** node:tls, for the https transport's own connections. */
+export type NodeTls = Pick<typeof import('node:tls'), 'connect'>;
 
 /**
  * The client libraries of the built-in transports, loaded on first use: a command that connects
@@ -12,6 +14,7 @@ export type NodeHttp = Pick<typeof import('node:http'), 'request' | 'Agent'>;
  */
 let http: Promise<NodeHttp> | undefined;
 let https: Promise<NodeHttp> | undefined;
+let tls: Promise<NodeTls> | undefined;
 let ws: Promise<typeof WebSocketClass> | undefined;
 
 /**
@@ -21,6 +24,10 @@ let ws: Promise<typeof WebSocketClass> | undefined;
 export function loadNodeHttp(secure: boolean): Promise<NodeHttp> {
   if (secure) return (https ??= import('node:https'));
   return (http ??= import('node:http'));
+}
+
+export function loadNodeTls(): Promise<NodeTls> {
+  return (tls ??= import('node:tls'));
 }
 
 let wsLoaded: typeof WebSocketClass | undefined;
