@@ -765,7 +765,7 @@ export class JanusClient {
     this.stopKeepalives();
     this.closing = true;
     this.catchUp();
-    await this.reconnectForCleanup();
+    if (this.closed) await this.reconnectForCleanup();
     // Unbound sessions too: any connection may destroy a session, bound to it or not.
     const leftover = [...this.unbound, ...this.live];
     this.unbound.clear();

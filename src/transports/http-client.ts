@@ -1,10 +1,10 @@
 import type { Agent, ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
-import { connect as netConnect, isIP, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 
 import type { TlsOptions } from './contract.js';
 import { TooLargeError } from './limits.js';
 import { SocketPool, type OpenSocket } from './http-pool.js';
-import { loadNodeHttp, loadNodeTls, type NodeHttp, type NodeTls } from './libraries.js';
+import { loadNodeHttp, loadNodeNet, loadNodeTls, type NodeHttp, type NodeNet, type NodeTls } from './libraries.js';
 
 /**
  * The HTTP client of the http/https transports and the `http` step, on Node's own node:http and
@@ -77,7 +77,8 @@ async function poolFor(secure: boolean, tls: TlsOptions, connectTimeoutMs: numbe
   const key = JSON.stringify(secure ? [true, tls.ca ?? [], tls.insecure ?? false, connectTimeoutMs] : [false, connectTimeoutMs]);
   let pool = pools.get(key);
   if (!pool) {
-    const open = secure ? tlsOpener(await loadNodeTls(), tls, connectTimeoutMs) : tcpOpener(connectTimeoutMs);
+    const net = await loadNodeNet();
+    const open = secure ? tlsOpener(await loadNodeTls(), net, tls, connectTimeoutMs) : tcpOpener(net, connectTimeoutMs);
     pool = new SocketPool(secure ? 'https:' : 'http:', secure ? 443 : 80, open, IDLE_SOCKET_MS);
     pools.set(key, pool);
   }
@@ -85,19 +86,19 @@ async function poolFor(secure: boolean, tls: TlsOptions, connectTimeoutMs: numbe
   return pool as unknown as Agent;
 }
 
-function tcpOpener(connectTimeoutMs: number): OpenSocket {
-  return (host, port) => limitConnectTime(netConnect({ host, port, noDelay: true, keepAlive: true, keepAliveInitialDelay: TCP_KEEPALIVE_MS }), 'connect', connectTimeoutMs);
+function tcpOpener(net: NodeNet, connectTimeoutMs: number): OpenSocket {
+  return (host, port) => limitConnectTime(net.connect({ host, port, noDelay: true, keepAlive: true, keepAliveInitialDelay: TCP_KEEPALIVE_MS }), 'connect', connectTimeoutMs);
 }
 
 /** As node:https's Agent connects: SNI unless the host is an IP address, HTTP/1.1 by ALPN, the last session resumed. */
-function tlsOpener(tls: NodeTls, settings: TlsOptions, connectTimeoutMs: number): OpenSocket {
+function tlsOpener(tls: NodeTls, net: NodeNet, settings: TlsOptions, connectTimeoutMs: number): OpenSocket {
   const sessions = new Map<string, Buffer>();
   return (host, port) => {
     const origin = `${host}:${port}`;
     const socket = tls.connect({
       host,
       port,
-      ...(isIP(host) === 0 && { servername: host }),
+      ...(net.isIP(host) === 0 && { servername: host }),
       ca: settings.ca,
       rejectUnauthorized: !settings.insecure,
       ALPNProtocols: ['http/1.1'],

@@ -4,6 +4,8 @@ import type { default as WebSocketClass } from 'ws';
 
 /** node:http or node:https: the same request() and Agent, over TCP or TLS. */
 export type NodeHttp = Pick<typeof import('node:http'), 'request'>;
+/** node:net, for the http transport's own connections (node:http has loaded it by then). */
+export type NodeNet = Pick<typeof import('node:net'), 'connect' | 'isIP'>;
 /** node:tls, for the https transport's own connections. */
 export type NodeTls = Pick<typeof import('node:tls'), 'connect'>;
 
@@ -15,6 +17,7 @@ export type NodeTls = Pick<typeof import('node:tls'), 'connect'>;
 let http: Promise<NodeHttp> | undefined;
 let https: Promise<NodeHttp> | undefined;
 let tls: Promise<NodeTls> | undefined;
+let net: Promise<NodeNet> | undefined;
 let ws: Promise<typeof WebSocketClass> | undefined;
 
 /**
@@ -24,6 +27,10 @@ let ws: Promise<typeof WebSocketClass> | undefined;
 export function loadNodeHttp(secure: boolean): Promise<NodeHttp> {
   if (secure) return (https ??= import('node:https'));
   return (http ??= import('node:http'));
+}
+
+export function loadNodeNet(): Promise<NodeNet> {
+  return (net ??= import('node:net'));
 }
 
 export function loadNodeTls(): Promise<NodeTls> {
