@@ -693,7 +693,11 @@ export class JanusClient {
   startKeepalives(periodMs: number): void {
     this.stopKeepalives();
     this.keepalivePeriodMs = periodMs;
-    this.keepaliveTimer = setTimeout(() => this.keepaliveEvery(periodMs), Math.floor(periodMs * (0.5 + Math.random() / 2)));
+    // At one of 33 points of the period's second half, not any millisecond of it: Node keeps a
+    // list per timer length, made and queued for a length it has no list for, and left queued
+    // until it would have fired (the timer is unref'd); a length of its own made one every scenario.
+    const delayMs = Math.floor((periodMs * (32 + Math.floor(Math.random() * 33))) / 64);
+    this.keepaliveTimer = setTimeout(() => this.keepaliveEvery(periodMs), delayMs);
     this.keepaliveTimer.unref();
   }
 

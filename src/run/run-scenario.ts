@@ -15,7 +15,7 @@ import { isVersion, satisfies } from '../core/version-range.js';
 import { formatSpan } from '../core/source.js';
 import { transactionGenerator } from './seeded.js';
 import { ScenarioValues } from './values.js';
-import { SpareControllers } from '../core/waiting.js';
+import { Deadlines, SpareControllers, type Expiring } from '../core/waiting.js';
 import type { Environment } from '../core/environment.js';
 
 /** Where and how to reach Janus for one run of a scenario. */
@@ -655,7 +655,8 @@ class Stops {
   // and the connection's: one controller, as AbortSignal.any costs Node 20 tens of microseconds
   // for every scenario, and a second controller for the scenario's own causes several.
   private readonly stepAbort = spareStepControllers.take();
-  private readonly timer: NodeJS.Timeout;
+  /** The scenario's time limit, among every run's (see scenarioLimits). */
+  private readonly limit: Expiring;
   private timedOut = false;
   private lost?: Failure;
   private peersLost?: string;
@@ -669,10 +670,14 @@ class Stops {
 
   constructor(private readonly timeoutMs: number, private readonly outer?: AbortSignal) {
     this.stepSignal = this.stepAbort.signal;
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.stop();
-    }, timeoutMs);
+    this.limit = {
+      deadline: Date.now() + timeoutMs,
+      expire: () => {
+        this.timedOut = true;
+        this.stop();
+      },
+    };
+    scenarioLimits.add(this.limit);
     if (outer) watchSignal(outer, this);
     // Ctrl-C before this run started (while Janus was starting, say) never fires the listener:
     // such a scenario stops at its first step, like one that was running.
@@ -728,7 +733,7 @@ class Stops {
   }
 
   endSteps(): void {
-    clearTimeout(this.timer);
+    scenarioLimits.delete(this.limit);
   }
 
   /** After cleanup: nothing of this run waits on the steps' signal any more. */
@@ -758,6 +763,13 @@ function watchSignal(signal: AbortSignal, stops: Stops): void {
   }
   runs.add(stops);
 }
+
+/**
+ * The scenarios' time limits, every run's on one timer: a timer per run cost a setTimeout and a
+ * clearTimeout every scenario, and Node makes and queues anew its list of timers of a length
+ * once the last timer of that length is cleared.
+ */
+const scenarioLimits = new Deadlines();
 
 /** Steps' controllers of runs that ended without firing them, for the next runs (a run's share of a short scenario). */
 const spareStepControllers = new SpareControllers(16);
