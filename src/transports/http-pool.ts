@@ -8,13 +8,13 @@ export type OpenSocket = (host: string, port: number) => Socket;
  * Kept-alive connections for node:http's requests, in node:http's Agent's place. Its Agent spends
  * on handing a kept-alive socket to a request and taking it back (a key built from the options,
  * option copies, lists of sockets in use and free, counts) about as long as the rest of the
- * request's own work: a flow over HTTP took 0.86 of its time without it.
+ * request's own work: a flow over HTTP took 0.86 to 0.88 of its time without it.
  *
  * A request takes the socket to its origin freed last, or a new one. node:http hands it back
  * ('free') once the reply has ended and both sides keep the connection (no `Connection: close`);
  * it then idles, not keeping the process alive, until a request takes it or IDLE_SOCKET_MS
  * pass. There is no cap on sockets: every tracked session holds a long-poll GET open beside its
- * POSTs, and a POST queued behind one would wait up to 30 s (see agentFor).
+ * POSTs, and a POST queued behind one would wait up to 30 s (see `pools` in http-client.ts).
  *
  * The contract is what node:http's ClientRequest reads of an agent: addRequest(), keepAlive,
  * maxSockets, protocol and defaultPort (it checks the protocol against the request's).

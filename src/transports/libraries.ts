@@ -2,7 +2,7 @@ import { TransportFault } from './contract.js';
 import { oneLine } from './wire.js';
 import type { default as WebSocketClass } from 'ws';
 
-/** node:http or node:https: the same request() and Agent, over TCP or TLS. */
+/** node:http or node:https: the same request(), over TCP or TLS (the sockets come from http-pool.ts). */
 export type NodeHttp = Pick<typeof import('node:http'), 'request'>;
 /** node:net, for the http transport's own connections (node:http has loaded it by then). */
 export type NodeNet = Pick<typeof import('node:net'), 'connect' | 'isIP'>;
