@@ -769,7 +769,8 @@ export class JanusClient {
     this.stopKeepalives();
     this.closing = true;
     this.catchUp();
-    if (this.closed) await this.reconnectForCleanup();
+    // Awaited only when it has work: an await is a turn of the microtasks before the close, every scenario.
+    if (this.closed && (this.unbound.size > 0 || this.live.size > 0)) await this.reconnectForCleanup();
     // Unbound sessions too: any connection may destroy a session, bound to it or not.
     const leftover = [...this.unbound, ...this.live];
     this.unbound.clear();
@@ -797,9 +798,8 @@ export class JanusClient {
     return this.closing && this.connection?.sendsAfterFaults === true;
   }
 
-  /** A closed client that still has sessions alive on the server gets a connection again, to destroy them. */
+  /** A closed client that still has sessions alive on the server gets a connection again, to destroy them (release asks). */
   private async reconnectForCleanup(): Promise<void> {
-    if (!this.closed || (this.unbound.size === 0 && this.live.size === 0)) return;
     try {
       await this.reopen();
     } catch (e) {
