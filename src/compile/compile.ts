@@ -16,6 +16,7 @@ import { misspeltJcfgSetting } from '../schemas/jcfg-settings.js';
 import { JANUS_PLUGINS } from '../schemas/modules.js';
 import { connectionSkip, strongestNeed } from './connection-needs.js';
 import { compileString, compileTemplate, keysWithPlaceholders } from './template.js';
+import { SharedPatterns } from './shared-patterns.js';
 import type { RefusedSteps } from './validate.js';
 
 export { MAX_INCLUDE_DEPTH, MAX_INCLUDED_STEPS } from './include.js';
@@ -117,6 +118,8 @@ class ScenarioCompiler implements IncludeHost {
   private inCleanup = false;
   /** Whether a step was left out (leaveOut): the steps compiled are not all the scenario sends. */
   private leftOut = false;
+  /** Patterns written the same in several steps, compiled once (see SharedPatterns). */
+  private readonly sharedPatterns = new SharedPatterns(() => this.diagnostics.length);
 
   constructor(
     private readonly source: YamlSource,
@@ -383,7 +386,7 @@ class ScenarioCompiler implements IncludeHost {
     const handles = this.placeholders.handles;
     const pattern: StepCompiler['pattern'] = (value, path, exact, watch) => {
       checkMessageTypes(value, path, error);
-      return watch ? patterns.compileWatched(value, path, exact, watch) : patterns.compile(value, path, exact);
+      return this.sharedPatterns.matcher(value, path, exact, watch, (told) => (told ? patterns.compileWatched(value, path, exact, told) : patterns.compile(value, path, exact)));
     };
     return {
       span: (path = [], key = false) => src.spanOf([...stepPath, ...path], { key }),
