@@ -448,7 +448,7 @@ export class JanusClient {
   /**
    * Sends a request and waits for its reply; never throws (nor rejects) for a server's answer or
    * silence. `atOnce`, if given, is told the outcome synchronously as it comes (within the
-   * transport's callback), after the promise resolved but before its callers run: what a caller
+   * transport's callback), before the promise resolves and its callers run: what a caller
    * does there (the next request) goes out without waiting for the turn of the event loop and
    * the microtasks in between. It must not throw.
    */
@@ -534,8 +534,9 @@ export class JanusClient {
       if (received) this.catchUp();
       this.letGo(pending, 'exchange' in result ? result.exchange.reply : undefined);
     }
-    pending.resolve(result);
+    // Told first: what it sends goes before the promise's reaction is queued (its callers run later either way).
     pending.atOnce?.(result);
+    pending.resolve(result);
   }
 
   /** A request that has its outcome no longer has a time limit nor listens to its signal; the books of its reply, if one ended it, are kept. */
