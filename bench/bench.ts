@@ -5,7 +5,7 @@
  * ratios. Every loop is bounded in count, and the whole bench in time (BENCH_LIMIT_S).
  *
  * BENCH_FLOWS (flows per measurement, 200), BENCH_SCENARIOS (scenarios per measurement, 50),
- * BENCH_ROUNDS (alternating rounds, up to 41: at least 5, and no more after a minute), BENCH_WARMUP_FLOWS (flows of warm-up each side runs first, 4,000, at most 30 s),
+ * BENCH_ROUNDS (alternating rounds, up to 121: at least 5, and no more after a minute), BENCH_WARMUP_FLOWS (flows of warm-up each side runs first, 4,000, at most 30 s),
  * BENCH_STARTS (processes per start-up figure, 5).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,11 +21,13 @@ import { CLI, timeToExit, timeToFirstRequest, type ProcessCost } from './startup
 
 const FLOWS = numberFrom('BENCH_FLOWS', 200);
 const SCENARIOS = numberFrom('BENCH_SCENARIOS', 50);
-// Rounds of 0.2 to 1 s each: on a shared machine fewer leave the median to one busy spell
-// (at least 5, and no more than a minute's worth a comparison: see sideBySide).
-const ROUNDS = numberFrom('BENCH_ROUNDS', 41);
+// Rounds of 0.1 to 1 s each: on a shared machine fewer leave the median to one busy spell
+// (at least 5, and no more than a minute's worth a comparison: see sideBySide). Over WebSocket
+// a round's ratio ranges from 0.7 to 1.8 within one run: 41 rounds left the medians' ratio to
+// move by 0.05 from run to run; up to 121 fill the minute where rounds are short.
+const ROUNDS = numberFrom('BENCH_ROUNDS', 121);
 const STARTS = numberFrom('BENCH_STARTS', 5);
-const LIMIT_S = numberFrom('BENCH_LIMIT_S', 900);
+const LIMIT_S = numberFrom('BENCH_LIMIT_S', 1500);
 
 const ONE_FLOW = fileURLToPath(new URL('./one-flow.js', import.meta.url));
 
