@@ -27,6 +27,7 @@ const NOT_OURS = new Set([
   '--max-semi-space-size', // node flags tried in the README's speed section
   '--single-threaded-gc',
   '--trace-opt', // the V8 flag the README's speed section traced the compiler with
+  '--no-allocation-site-pretenuring', // the V8 flag the README's speed section measured the garbage with
 ]);
 
 function docsText(): string {
