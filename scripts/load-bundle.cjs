@@ -12,10 +12,11 @@ const { join } = require('node:path');
 const { setFlagsFromString } = require('node:v8');
 const { Script } = require('node:vm');
 
-// The flags src/match/safe-regex.ts sets when it loads, set before compiling: V8 takes a cache
+// The flags src/match/safe-regex.ts (and src/run/heap-tuning.ts) set when they load, set before compiling: V8 takes a cache
 // only under the flags it was made with, and the build's run made it after safe-regex loaded.
 setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 setFlagsFromString('--enable-experimental-regexp-engine');
+setFlagsFromString('--no-allocation-site-pretenuring');
 
 const file = join(__dirname, 'bundle.cjs');
 const cacheFile = `${file}.cache`;

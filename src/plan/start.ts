@@ -55,6 +55,8 @@ export function startTargets(targets: Targets, settings: PlanSettings, remote: b
         schemaMode: settings.schemaMode ?? 'strict',
         continueOnMismatch: settings.continueOnMismatch ?? false,
         wireFrames: settings.wireFrames ?? false,
+        // Scenarios run one after another: the next one's connection opens while this one's closes.
+        spareConnections: true,
         validateSchema: settings.validateSchema ?? validateSchema,
         onSchemaValid: settings.onSchemaValid,
         env: settings.env,

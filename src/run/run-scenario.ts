@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+// For its effect: V8's pretenuring off in a process that runs scenarios (see heap-tuning.ts).
+import './heap-tuning.js';
 import type { CompiledScenario } from '../compile/scenario.js';
 import { MEDIA_STEP_TIMEOUT_MS, type PeerHost } from '../media/contract.js';
 import { describeClose, JanusClient, type ClientOptions, type ConnectionChange, type TrafficListener } from '../janus/client.js';
@@ -63,6 +65,8 @@ export interface RunOptions {
   continueOnMismatch?: boolean;
   /** Keep the wire's shape of every message received (record, compare): see ConnectOptions.wireFrames. Default off. */
   wireFrames?: boolean;
+  /** Connections may be opened ahead for the next scenario: see ConnectOptions.spare. Default off. */
+  spareConnections?: boolean;
   /** The time the `cleanup:` steps have together; what waits longer is cut off (the sessions left are still destroyed). Default 5 s. */
   cleanupBudgetMs?: number;
 }
@@ -533,7 +537,7 @@ class ScenarioRun {
     try {
       const client = await JanusClient.connect(
         transport,
-        { url, api, tls: target.tls, connectTimeoutMs: this.options.stepTimeoutMs, wireFrames: this.options.wireFrames === true },
+        { url, api, tls: target.tls, connectTimeoutMs: this.options.stepTimeoutMs, wireFrames: this.options.wireFrames === true, spare: this.options.spareConnections === true },
         clientOptions,
       );
       this.made.push(client);

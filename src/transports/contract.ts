@@ -106,6 +106,14 @@ export interface ConnectOptions {
    * costs a property on every message.
    */
   wireFrames?: boolean;
+  /**
+   * The caller connects to this server again and again, one connection after another (a plan's
+   * scenarios): when this connection is closed by its client, the transport may open the next
+   * one ahead, and hand it to the next connect() with the same url, api and TLS settings. Such a
+   * spare is a fresh connection no request has used; one that received anything or closed is
+   * dropped. Left out by the load mode, where each user's handshake is part of what it measures.
+   */
+  spare?: boolean;
 }
 
 /** Credentials a long-poll needs in its query string. */

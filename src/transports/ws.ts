@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
 import type { JanusMessage, Route } from '../protocol/messages.js';
 import {
@@ -12,6 +13,7 @@ import {
 import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
 import { decodeMessages, describeError, displayUrlOf, routedText } from './wire.js';
 import { loadedWebSocket, loadWebSocket } from './libraries.js';
+import { SpareSockets, type OpenedSpare } from './ws-spare.js';
 
 /**
  * Janus WebSocket transport: one socket per connection, ids in the JSON body, replies and
@@ -32,17 +34,28 @@ const CLOSE_GRACE_MS = 2_000;
 const INTERRUPTED = 'the opening was interrupted';
 
 export function wsTransport(options: WsTransportOptions): TransportDefinition {
+  const spares = new SpareSockets();
+  const maxBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
   return {
     name: options.name,
     schemes: options.schemes,
     secure: options.secure,
     connection: { closeCodes: true },
     connect: async (connectOptions, sink) => {
-      const maxBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
-      const { socket, shownUrl } = await openSocket(connectOptions, maxBytes);
-      return new WsConnection(socket, shownUrl, sink, maxBytes, connectOptions.wireFrames === true);
+      const key = connectOptions.spare === true ? spareKey(connectOptions) : undefined;
+      const spare = key === undefined || connectOptions.signal?.aborted ? undefined : spares.take(key);
+      const { socket, shownUrl } = spare ? { socket: spare, shownUrl: displayUrlOf(connectOptions.url) } : await openSocket(connectOptions, maxBytes);
+      // The spare outlives this connection's caller: it answers to no signal of theirs.
+      const next = key === undefined ? undefined : () => spares.replenish(key, (opened) => openSocket({ ...connectOptions, signal: undefined }, maxBytes, opened));
+      return new WsConnection(socket, shownUrl, sink, maxBytes, connectOptions.wireFrames === true, next);
     },
   };
+}
+
+/** Connections that differ in none of these are alike: a spare opened for one serves the other. */
+function spareKey(options: ConnectOptions): string {
+  const { ca, insecure } = options.tls;
+  return ca === undefined && insecure === undefined ? `${options.api} ${options.url}` : `${options.api} ${options.url} ${JSON.stringify([ca, insecure])}`;
 }
 
 /** Janus refuses the handshake unless the subprotocol matches the port's API. */
@@ -50,7 +63,12 @@ export function subprotocolFor(api: ConnectOptions['api']): string {
   return api === 'admin' ? 'janus-admin-protocol' : 'janus-protocol';
 }
 
-async function openSocket(options: ConnectOptions, maxPayload: number): Promise<{ socket: WebSocket; shownUrl: string }> {
+/**
+ * `spare`: opened ahead (see SpareSockets), so neither its TCP socket nor its timer keeps the
+ * process alive; it is told of the socket in its 'open' event, with the TCP socket to ref when
+ * a client takes it.
+ */
+async function openSocket(options: ConnectOptions, maxPayload: number, spare?: (opened: OpenedSpare) => void): Promise<{ socket: WebSocket; shownUrl: string }> {
   let shownUrl: string;
   try {
     shownUrl = displayUrlOf(options.url);
@@ -62,10 +80,19 @@ async function openSocket(options: ConnectOptions, maxPayload: number): Promise<
   const { signal } = options;
   if (signal?.aborted) throw new TransportFault(`WebSocket ${shownUrl}: ${INTERRUPTED}`);
   return new Promise((resolve, reject) => {
-    const socket = new WebSocketClass(options.url, protocol, socketOptions(options, maxPayload));
+    let tcp: Socket | undefined;
+    const settings = socketOptions(options, maxPayload);
+    if (spare) {
+      settings.finishRequest = (request) => {
+        request.once('socket', (s: Socket) => (tcp = s).unref());
+        request.end();
+      };
+    }
+    const socket = new WebSocketClass(options.url, protocol, settings);
     // One timer for the whole opening (DNS, TCP, TLS, the HTTP upgrade): ws's handshakeTimeout
     // would add a second, and a socket timeout, to every connection.
     const timer = setTimeout(() => fail(`no handshake within ${options.connectTimeoutMs} ms`), options.connectTimeoutMs);
+    if (spare) timer.unref();
     const onAbort = () => fail(INTERRUPTED);
     signal?.addEventListener('abort', onAbort, { once: true });
     const settle = () => {
@@ -83,6 +110,7 @@ async function openSocket(options: ConnectOptions, maxPayload: number): Promise<
     };
     const onOpen = () => {
       settle();
+      spare?.({ socket, tcp });
       resolve({ socket, shownUrl });
     };
     const onError = (err: Error) => fail(handshakeReason(err, protocol, /^ws:/i.test(options.url)));
@@ -130,6 +158,8 @@ class WsConnection implements TransportConnection {
     private readonly sink: TransportSink,
     private readonly maxBytes: number,
     private readonly wireFrames: boolean,
+    /** Opens the next connection ahead, as this one closes (see SpareSockets). */
+    private readonly openNext?: () => void,
   ) {
     socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.receive(data, isBinary));
     socket.on('error', (err: Error) => this.reportOnce(this.errorReason(err)));
@@ -164,6 +194,8 @@ class WsConnection implements TransportConnection {
   private async shutdown(how: CloseRequest): Promise<void> {
     this.closed = true;
     if (this.socket.readyState === this.socket.CLOSED) return;
+    // A connection the server still serves is closed by its client: the next one may follow.
+    if (!how.now && !this.faulted && this.socket.readyState === this.socket.OPEN) this.openNext?.();
     await new Promise<void>((resolve) => {
       if (how.now) {
         this.socket.once('close', () => resolve());
