@@ -3,6 +3,7 @@ import { ExclusiveLock } from '../run/exclusive.js';
 import { notRunResult } from '../run/not-run.js';
 import { runScenario } from '../run/run-scenario.js';
 import { validateSchema } from '../schemas/catalogue.js';
+import { transportRegistry } from '../transports/registry.js';
 import { DEFAULT_SCENARIO_TIMEOUT_MS, DEFAULT_STEP_TIMEOUT_MS, type PlanSettings, type StartedPlan } from './contract.js';
 import { instanceKey, type Targets } from './targets.js';
 
@@ -32,6 +33,8 @@ export function startTargets(targets: Targets, settings: PlanSettings, remote: b
     if (!target) byTransport.set(transport, (target = targets.targetFor(scenario, transport)));
     return target;
   };
+  // Runs begun so far: a plan's first run opens no connection ahead (a plan of one scenario would only open and close it).
+  let runs = 0;
   return {
     async run({ scenario, info }, attempt) {
       let target = targetFor(scenario, info.transport);
@@ -56,7 +59,7 @@ export function startTargets(targets: Targets, settings: PlanSettings, remote: b
         continueOnMismatch: settings.continueOnMismatch ?? false,
         wireFrames: settings.wireFrames ?? false,
         // Scenarios run one after another: the next one's connection opens while this one's closes.
-        spareConnections: true,
+        spareConnections: runs++ > 0,
         validateSchema: settings.validateSchema ?? validateSchema,
         onSchemaValid: settings.onSchemaValid,
         env: settings.env,
@@ -66,6 +69,10 @@ export function startTargets(targets: Targets, settings: PlanSettings, remote: b
       const target = targetFor(scenario, info.transport);
       return 'url' in target ? target : undefined;
     },
-    close: () => targets.close(),
+    async close() {
+      // The connections opened ahead for a next scenario close first, with a close handshake, while their servers still run.
+      await Promise.all(transportRegistry.values().map((t) => t.release?.().catch(() => undefined)));
+      await targets.close();
+    },
   };
 }

@@ -59,5 +59,7 @@ export function lazyTransport(builtin: BuiltinTransport): TransportDefinition {
     // Once loaded, straight through: an await of the loaded definition would open the socket a
     // turn later, after the rest of the run's set-up, not while it is made (see connectAhead).
     connect: (options, sink) => (defined ? defined.connect(options, sink) : definition().then((d) => d.connect(options, sink))),
+    // Never loaded, nothing held.
+    release: async () => defined?.release?.(),
   };
 }

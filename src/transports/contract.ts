@@ -15,6 +15,12 @@ export interface TransportDefinition {
   secure: boolean;
   connect(options: ConnectOptions, sink: TransportSink): Promise<TransportConnection>;
   /**
+   * Closes what the transport keeps open between connections (WebSocket: the connections
+   * opened ahead, see ConnectOptions.spare) as a client closes its own; optional. A plan calls
+   * it when it closes, before the servers it started stop; connections made later are not held.
+   */
+  release?(): Promise<void>;
+  /**
    * Loads what `connect` needs in this process (a native binding, a client library), when it
    * may be missing: a run calls it once per transport before it starts anything, and a
    * TransportFault naming what is missing becomes the run's one-line server problem (exit 3).

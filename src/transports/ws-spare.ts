@@ -16,6 +16,8 @@ import type WebSocket from 'ws';
 export class SpareSockets {
   private readonly ready = new Map<string, Spare>();
   private readonly opening = new Set<string>();
+  /** How many times release() ran: a spare whose opening began before the last one is not held. */
+  private releases = 0;
 
   constructor(private readonly idleMs = SPARE_IDLE_MS) {}
 
@@ -41,10 +43,24 @@ export class SpareSockets {
   replenish(key: string, open: (opened: (spare: OpenedSpare) => void) => Promise<unknown>): void {
     if (this.ready.has(key) || this.opening.has(key)) return;
     this.opening.add(key);
+    const releases = this.releases;
     open((spare) => {
       this.opening.delete(key);
-      this.hold(key, spare);
+      // Opened after a release: nobody is to take it.
+      if (releases !== this.releases) void closePolitely(spare.socket);
+      else this.hold(key, spare);
     }).catch(() => this.opening.delete(key));
+  }
+
+  /** Closes every spare held, with a close handshake (the server is still there); those still opening close once open. */
+  async release(): Promise<void> {
+    this.releases++;
+    const held = [...this.ready.values()];
+    this.ready.clear();
+    await Promise.all(held.map((spare) => {
+      spare.release();
+      return closePolitely(spare.socket);
+    }));
   }
 
   private hold(key: string, { socket, tcp }: OpenedSpare): void {
@@ -68,6 +84,21 @@ export class SpareSockets {
   }
 }
 
+/** A close handshake, cut short (terminate) if the server has not answered within CLOSE_GRACE_MS; never holds the process. */
+function closePolitely(socket: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    socket.on('error', () => undefined);
+    if (socket.readyState === socket.CLOSED) return resolve();
+    const grace = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
+    grace.unref();
+    socket.once('close', () => {
+      clearTimeout(grace);
+      resolve();
+    });
+    socket.close(1000);
+  });
+}
+
 function end(socket: WebSocket): void {
   // A socket ended this way may still emit an 'error': one listener stays for it.
   socket.on('error', () => undefined);
@@ -87,3 +118,5 @@ interface Spare extends OpenedSpare {
 
 /** A spare not taken within this long is closed: scenarios of a plan follow each other within milliseconds. */
 const SPARE_IDLE_MS = 2_000;
+/** How long release() waits for the server's side of a close handshake. */
+const CLOSE_GRACE_MS = 2_000;

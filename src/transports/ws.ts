@@ -49,6 +49,7 @@ export function wsTransport(options: WsTransportOptions): TransportDefinition {
       const next = key === undefined ? undefined : () => spares.replenish(key, (opened) => openSocket({ ...connectOptions, signal: undefined }, maxBytes, opened));
       return new WsConnection(socket, shownUrl, sink, maxBytes, connectOptions.wireFrames === true, next);
     },
+    release: () => spares.release(),
   };
 }
 

@@ -20,6 +20,7 @@ interface ServerSide {
   socket: WebSocket;
   received: string[];
   closed: boolean;
+  closeCode?: number;
 }
 
 /** A WebSocket server speaking janus-protocol that records each connection and what came on it. */
@@ -31,7 +32,10 @@ async function server(onConnection: (side: ServerSide) => void = () => undefined
     const side: ServerSide = { socket, received: [], closed: false };
     sides.push(side);
     socket.on('message', (data) => side.received.push(data.toString()));
-    socket.on('close', () => (side.closed = true));
+    socket.on('close', (code) => {
+      side.closed = true;
+      side.closeCode = code;
+    });
     onConnection(side);
   });
   const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
@@ -160,6 +164,27 @@ describe('WebSocket connections opened ahead (spares)', function () {
       }
     });
   }
+
+  it('closes the spares it holds with a close handshake when released, and holds none opened after', async () => {
+    const s = await server();
+    try {
+      const first = await ws.connect(options(s.url, true), quietSink());
+      await first.close();
+      assert.ok(await eventually(() => s.sides.length === 2), 'a spare was opened');
+      await ws.release!();
+      assert.ok(await eventually(() => s.sides[1]!.closed));
+      assert.deepEqual(s.sides.map((side) => side.closeCode), [1000, 1000], 'both closed with a close frame, none cut');
+      // After a release the transport works as before: a connect opens a new connection.
+      const second = await ws.connect(options(s.url, true), quietSink());
+      await sendOn(second, 'two');
+      assert.ok(await eventually(() => s.sides[2]?.received.length === 1));
+      await second.close();
+      await ws.release!();
+      assert.ok(await eventually(() => s.sides.length === 4 && s.sides.every((side) => side.closeCode === 1000)), 'the spare opened as the release ran was closed too');
+    } finally {
+      await s.close();
+    }
+  });
 
   it('never keeps the process alive: a process whose last connection closed exits by itself', async () => {
     const s = await server();
