@@ -12,8 +12,9 @@ const { join } = require('node:path');
 const { setFlagsFromString } = require('node:v8');
 const { Script } = require('node:vm');
 
-// The flags src/match/safe-regex.ts (and src/run/heap-tuning.ts) set when they load, set before compiling: V8 takes a cache
-// only under the flags it was made with, and the build's run made it after safe-regex loaded.
+// The flags src/match/safe-regex.ts and src/run/heap-tuning.ts set when they load, set before
+// compiling: V8 takes a cache only under the flags it was made with, and the build's run made it
+// after they loaded (v8-flags.test.ts checks that this list is theirs).
 setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 setFlagsFromString('--enable-experimental-regexp-engine');
 setFlagsFromString('--no-allocation-site-pretenuring');
