@@ -47,7 +47,7 @@ export class SpareSockets {
     open((spare) => {
       this.opening.delete(key);
       // Opened after a release: nobody is to take it.
-      if (releases !== this.releases) void closePolitely(spare.socket);
+      if (releases !== this.releases) void closeHandshake(spare.socket);
       else this.hold(key, spare);
     }).catch(() => this.opening.delete(key));
   }
@@ -59,7 +59,7 @@ export class SpareSockets {
     this.ready.clear();
     await Promise.all(held.map((spare) => {
       spare.release();
-      return closePolitely(spare.socket);
+      return closeHandshake(spare.socket);
     }));
   }
 
@@ -84,18 +84,22 @@ export class SpareSockets {
   }
 }
 
-/** A close handshake, cut short (terminate) if the server has not answered within CLOSE_GRACE_MS; never holds the process. */
-function closePolitely(socket: WebSocket): Promise<void> {
+/**
+ * A close handshake, cut short (terminate) if the server has not answered within
+ * CLOSE_GRACE_MS. `holdProcess`: its timer keeps the process alive meanwhile (a client's own
+ * close, which its caller awaits); a spare's never does.
+ */
+export function closeHandshake(socket: WebSocket, code = 1000, reason?: string, holdProcess = false): Promise<void> {
   return new Promise((resolve) => {
     socket.on('error', () => undefined);
     if (socket.readyState === socket.CLOSED) return resolve();
     const grace = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
-    grace.unref();
+    if (!holdProcess) grace.unref();
     socket.once('close', () => {
       clearTimeout(grace);
       resolve();
     });
-    socket.close(1000);
+    socket.close(code, reason);
   });
 }
 
@@ -118,5 +122,5 @@ interface Spare extends OpenedSpare {
 
 /** A spare not taken within this long is closed: scenarios of a plan follow each other within milliseconds. */
 const SPARE_IDLE_MS = 2_000;
-/** How long release() waits for the server's side of a close handshake. */
+/** How long a close handshake waits for the server's side of it. */
 const CLOSE_GRACE_MS = 2_000;

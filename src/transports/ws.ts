@@ -13,7 +13,7 @@ import {
 import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
 import { decodeMessages, describeError, displayUrlOf, routedText } from './wire.js';
 import { loadedWebSocket, loadWebSocket } from './libraries.js';
-import { SpareSockets, type OpenedSpare } from './ws-spare.js';
+import { closeHandshake, SpareSockets, type OpenedSpare } from './ws-spare.js';
 
 /**
  * Janus WebSocket transport: one socket per connection, ids in the JSON body, replies and
@@ -28,8 +28,6 @@ export interface WsTransportOptions {
   maxMessageBytes?: number;
 }
 
-/** After close() asks politely, give the server this long to answer the close frame. */
-const CLOSE_GRACE_MS = 2_000;
 /** Why an opening ended when its caller's signal did. */
 const INTERRUPTED = 'the opening was interrupted';
 
@@ -197,18 +195,10 @@ class WsConnection implements TransportConnection {
     if (this.socket.readyState === this.socket.CLOSED) return;
     // A connection the server still serves is closed by its client: the next one may follow.
     if (!how.now && !this.faulted && this.socket.readyState === this.socket.OPEN) this.openNext?.();
+    if (!how.now) return closeHandshake(this.socket, how.code, how.reason, true);
     await new Promise<void>((resolve) => {
-      if (how.now) {
-        this.socket.once('close', () => resolve());
-        this.socket.terminate();
-        return;
-      }
-      const grace = setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS);
-      this.socket.once('close', () => {
-        clearTimeout(grace);
-        resolve();
-      });
-      this.socket.close(how.code ?? 1000, how.reason);
+      this.socket.once('close', () => resolve());
+      this.socket.terminate();
     });
   }
 
