@@ -25,6 +25,14 @@ const HEADER = '/*\n * Bundled by scripts/bundle-vendor.mjs from:';
  * - `lazyBuiltins`: Node modules the package requires at load but uses only on some paths,
  *   required on first use instead: a ws:// client never loads TLS, HTTPS or zlib (they are
  *   about a third of what loading ws costs), a wss:// one loads them when it connects.
+ * - `edits`: text replaced in a module, each `[find, replace, times]`, for what the package does
+ *   at a cost the project measured. ws ends its frame parser, and the TCP socket, once more when
+ *   the socket ends and again when it closes, after a close handshake had already ended both:
+ *   Node's Writable.end() on an ended stream builds an error with a stack trace for nothing
+ *   (ERR_STREAM_ALREADY_FINISHED, thrown away when no callback is given). Three a connection,
+ *   about a tenth of a millisecond of CPU, a twelfth of a scenario's own cost over WebSocket.
+ *   The guarded call does what the call did, without the error: end() on an ended stream with
+ *   no callback changes nothing else. test/unit/ws-vendor.test.ts checks that no stream is ended twice.
  */
 const PACKAGES = {
   yaml: {
@@ -37,11 +45,29 @@ const PACKAGES = {
   ws: {
     entry: 'node_modules/ws/lib/websocket.js',
     lazyBuiltins: { 'node_modules/ws/lib/websocket.js': ['https', 'tls'], 'node_modules/ws/lib/permessage-deflate.js': ['zlib'] },
+    edits: {
+      'node_modules/ws/lib/websocket.js': [
+        ['websocket._receiver.end();', 'if (!websocket._receiver.writableEnded) websocket._receiver.end();', 2],
+        ['\n  this.end();\n', '\n  if (!this.writableEnded) this.end();\n', 1],
+      ],
+    },
   },
 };
 
 /** A Node module required on the first use of one of its properties (see lazyBuiltins). */
 const LAZY_BUILTIN = 'const __lazyBuiltin = (name) => { let loaded; return new Proxy({}, { get: (_, key) => (loaded ??= require(name))[key] }); };';
+
+/**
+ * `text` with `find` replaced by `replace`, when it occurs exactly `times` times; otherwise as it
+ * was, with a warning: a new version of the package written otherwise still bundles and works,
+ * only without the edit (the test named with the edit fails).
+ */
+function edited(file, text, find, replace, times) {
+  const found = text.split(find).length - 1;
+  if (found === times) return text.replaceAll(find, replace);
+  console.warn(`bundle-vendor: ${file} has ${JSON.stringify(find)} ${found} time(s), not ${times}; left as it is`);
+  return text;
+}
 
 const escaped = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -50,7 +76,7 @@ const packageChoices = {
   name: 'package-choices',
   setup(b) {
     const at = (path) => new URL(path, root).pathname;
-    for (const [name, { entry, fromNodeBuild = {}, lazyBuiltins = {} }] of Object.entries(PACKAGES)) {
+    for (const [name, { entry, fromNodeBuild = {}, lazyBuiltins = {}, edits = {} }] of Object.entries(PACKAGES)) {
       b.onResolve({ filter: new RegExp(`^${name}$`) }, () => ({ path: at(entry) }));
       for (const [browser, { node, names }] of Object.entries(fromNodeBuild)) {
         b.onLoad({ filter: new RegExp(`${escaped(at(browser))}$`) }, () => ({
@@ -59,16 +85,19 @@ const packageChoices = {
           loader: 'js',
         }));
       }
-      for (const [file, builtins] of Object.entries(lazyBuiltins)) {
+      // One onLoad a file: esbuild takes the first that returns contents.
+      for (const file of new Set([...Object.keys(lazyBuiltins), ...Object.keys(edits)])) {
         b.onLoad({ filter: new RegExp(`${escaped(at(file))}$`) }, (args) => {
           let text = readFileSync(args.path, 'utf8');
+          for (const [find, replace, times] of edits[file] ?? []) text = edited(file, text, find, replace, times);
+          const builtins = lazyBuiltins[file] ?? [];
           for (const builtin of builtins) {
             const required = `require('${builtin}')`;
             // A new version that requires it otherwise: the bundle still works, it only loads the module at once.
             if (!text.includes(required)) console.warn(`bundle-vendor: ${file} no longer has ${required}; it is loaded at once`);
             text = text.replaceAll(required, `__lazyBuiltin('${builtin}')`);
           }
-          return { contents: `${LAZY_BUILTIN}\n${text}`, loader: 'js' };
+          return { contents: builtins.length > 0 ? `${LAZY_BUILTIN}\n${text}` : text, loader: 'js' };
         });
       }
     }
