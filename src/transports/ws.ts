@@ -42,10 +42,10 @@ export function wsTransport(options: WsTransportOptions): TransportDefinition {
     connect: async (connectOptions, sink) => {
       const key = connectOptions.spare === true ? spareKey(connectOptions) : undefined;
       const spare = key === undefined || connectOptions.signal?.aborted ? undefined : spares.take(key);
-      const { socket, shownUrl } = spare ? { socket: spare, shownUrl: displayUrlOf(connectOptions.url) } : await openSocket(connectOptions, maxBytes);
+      const { socket, shownUrl, early } = spare ? { socket: spare, shownUrl: displayUrlOf(connectOptions.url), early: undefined } : await openSocket(connectOptions, maxBytes);
       // The spare outlives this connection's caller: it answers to no signal of theirs.
       const next = key === undefined ? undefined : () => spares.replenish(key, (opened) => openSocket({ ...connectOptions, signal: undefined }, maxBytes, opened));
-      return new WsConnection(socket, shownUrl, sink, maxBytes, connectOptions.wireFrames === true, next);
+      return new WsConnection(socket, shownUrl, sink, maxBytes, connectOptions.wireFrames === true, next, early);
     },
     release: () => spares.release(),
   };
@@ -62,12 +62,41 @@ export function subprotocolFor(api: ConnectOptions['api']): string {
   return api === 'admin' ? 'janus-admin-protocol' : 'janus-protocol';
 }
 
+/** What a connection listens to on its socket. */
+interface SocketListeners {
+  message: (data: WebSocket.RawData, isBinary: boolean) => void;
+  error: (err: Error) => void;
+  close: (code: number, reason: Buffer) => void;
+}
+
+const SOCKET_EVENTS = ['message', 'error', 'close'] as const;
+
+/**
+ * What came before a connection listened: ws emits what arrived with the handshake's answer (a
+ * frame, a close) a tick after 'open', before the caller of openSocket resumes a promise later.
+ */
+class EarlyEvents {
+  private readonly heard: { event: (typeof SOCKET_EVENTS)[number]; args: unknown[] }[] = [];
+  private readonly holders = SOCKET_EVENTS.map((event) => [event, (...args: unknown[]) => void this.heard.push({ event, args })] as const);
+
+  constructor(private readonly socket: WebSocket) {
+    for (const [event, hold] of this.holders) socket.on(event, hold);
+  }
+
+  /** Stops holding and gives what was heard to `listeners`, in the order it came. */
+  handOver(listeners: SocketListeners): void {
+    for (const [event, hold] of this.holders) this.socket.off(event, hold);
+    for (const { event, args } of this.heard) (listeners[event] as (...a: unknown[]) => void)(...args);
+  }
+}
+
 /**
  * `spare`: opened ahead (see SpareSockets), so neither its TCP socket nor its timer keeps the
  * process alive; it is told of the socket in its 'open' event, with the TCP socket to ref when
- * a client takes it.
+ * a client takes it (a spare that hears anything is dropped: it holds nothing). Any other
+ * socket holds what comes before its connection listens (`early`).
  */
-async function openSocket(options: ConnectOptions, maxPayload: number, spare?: (opened: OpenedSpare) => void): Promise<{ socket: WebSocket; shownUrl: string }> {
+async function openSocket(options: ConnectOptions, maxPayload: number, spare?: (opened: OpenedSpare) => void): Promise<{ socket: WebSocket; shownUrl: string; early?: EarlyEvents }> {
   let shownUrl: string;
   try {
     shownUrl = displayUrlOf(options.url);
@@ -109,8 +138,8 @@ async function openSocket(options: ConnectOptions, maxPayload: number, spare?: (
     };
     const onOpen = () => {
       settle();
-      spare?.({ socket, tcp });
-      resolve({ socket, shownUrl });
+      if (spare) spare({ socket, tcp });
+      resolve({ socket, shownUrl, early: spare ? undefined : new EarlyEvents(socket) });
     };
     const onError = (err: Error) => fail(handshakeReason(err, protocol, /^ws:/i.test(options.url)));
     socket.once('open', onOpen);
@@ -159,14 +188,20 @@ class WsConnection implements TransportConnection {
     private readonly wireFrames: boolean,
     /** Opens the next connection ahead, as this one closes (see SpareSockets). */
     private readonly openNext?: () => void,
+    early?: EarlyEvents,
   ) {
-    socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.receive(data, isBinary));
-    socket.on('error', (err: Error) => this.reportOnce(this.errorReason(err)));
-    socket.on('close', (code: number, reason: Buffer) => {
-      const text = reason.toString('utf8');
-      const why = text.length > 0 ? `, ${text}` : '';
-      this.reportOnce(`connection closed by server (code ${code}${why})`, { by: 'server', code, ...(text.length > 0 && { reason: text }) });
-    });
+    const listeners: SocketListeners = {
+      message: (data, isBinary) => this.receive(data, isBinary),
+      error: (err) => this.reportOnce(this.errorReason(err)),
+      close: (code, reason) => {
+        const text = reason.toString('utf8');
+        const why = text.length > 0 ? `, ${text}` : '';
+        this.reportOnce(`connection closed by server (code ${code}${why})`, { by: 'server', code, ...(text.length > 0 && { reason: text }) });
+      },
+    };
+    for (const event of SOCKET_EVENTS) socket.on(event, listeners[event]);
+    // After this connection's own listeners are on, in the same turn: nothing comes in between.
+    early?.handOver(listeners);
   }
 
   send(payload: JanusMessage | string, route: Route): Promise<JanusMessage | undefined> {
