@@ -24,10 +24,10 @@ const NOT_OURS = new Set([
   '--transprt', // README's example of a typo the CLI answers with "did you mean"
   '--save-dev', // npm install --save-dev
   '--cpu', // scripts/under-load.mjs
-  '--max-semi-space-size', // node flags tried in the README's speed section
+  '--max-semi-space-size', // node flags tried in docs/speed-history.md
   '--single-threaded-gc',
-  '--trace-opt', // the V8 flag the README's speed section traced the compiler with
-  '--no-allocation-site-pretenuring', // the V8 flag the README's speed section measured the garbage with
+  '--trace-opt', // the V8 flag the README's speed section (and its history) traced the compiler with
+  '--no-allocation-site-pretenuring', // the V8 flag docs/speed-history.md measured the garbage with
 ]);
 
 function docsText(): string {
