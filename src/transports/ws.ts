@@ -42,10 +42,10 @@ export function wsTransport(options: WsTransportOptions): TransportDefinition {
     connect: async (connectOptions, sink) => {
       const key = connectOptions.spare === true ? spareKey(connectOptions) : undefined;
       const spare = key === undefined || connectOptions.signal?.aborted ? undefined : spares.take(key);
-      const { socket, shownUrl, early } = spare ? { socket: spare, shownUrl: displayUrlOf(connectOptions.url), early: undefined } : await openSocket(connectOptions, maxBytes);
       // The spare outlives this connection's caller: it answers to no signal of theirs.
-      const next = key === undefined ? undefined : () => spares.replenish(key, (opened) => openSocket({ ...connectOptions, signal: undefined }, maxBytes, opened));
-      return new WsConnection(socket, shownUrl, sink, maxBytes, connectOptions.wireFrames === true, next, early);
+      const next = key === undefined ? undefined : () => spares.replenish(key, (opened) => openSocket({ ...connectOptions, signal: undefined }, maxBytes, (socket, _shown, tcp) => opened({ socket, tcp }), true));
+      const connection = (socket: WebSocket, shownUrl: string) => new WsConnection(socket, shownUrl, sink, maxBytes, connectOptions.wireFrames === true, next);
+      return spare ? connection(spare, displayUrlOf(connectOptions.url)) : openSocket(connectOptions, maxBytes, connection);
     },
     release: () => spares.release(),
   };
@@ -62,41 +62,14 @@ export function subprotocolFor(api: ConnectOptions['api']): string {
   return api === 'admin' ? 'janus-admin-protocol' : 'janus-protocol';
 }
 
-/** What a connection listens to on its socket. */
-interface SocketListeners {
-  message: (data: WebSocket.RawData, isBinary: boolean) => void;
-  error: (err: Error) => void;
-  close: (code: number, reason: Buffer) => void;
-}
-
-const SOCKET_EVENTS = ['message', 'error', 'close'] as const;
-
 /**
- * What came before a connection listened: ws emits what arrived with the handshake's answer (a
- * frame, a close) a tick after 'open', before the caller of openSocket resumes a promise later.
+ * Opens a WebSocket and gives it to `opened` in its 'open' event, not a turn later: ws emits
+ * what came with the handshake's answer (a frame, a close) a tick after that event, and it must
+ * find the socket listened to (a connection's listeners, a spare's watch). `ahead`: a spare
+ * (see SpareSockets), so neither its TCP socket nor its timer keeps the process alive; `opened`
+ * gets the TCP socket to ref when a client takes it.
  */
-class EarlyEvents {
-  private readonly heard: { event: (typeof SOCKET_EVENTS)[number]; args: unknown[] }[] = [];
-  private readonly holders = SOCKET_EVENTS.map((event) => [event, (...args: unknown[]) => void this.heard.push({ event, args })] as const);
-
-  constructor(private readonly socket: WebSocket) {
-    for (const [event, hold] of this.holders) socket.on(event, hold);
-  }
-
-  /** Stops holding and gives what was heard to `listeners`, in the order it came. */
-  handOver(listeners: SocketListeners): void {
-    for (const [event, hold] of this.holders) this.socket.off(event, hold);
-    for (const { event, args } of this.heard) (listeners[event] as (...a: unknown[]) => void)(...args);
-  }
-}
-
-/**
- * `spare`: opened ahead (see SpareSockets), so neither its TCP socket nor its timer keeps the
- * process alive; it is told of the socket in its 'open' event, with the TCP socket to ref when
- * a client takes it (a spare that hears anything is dropped: it holds nothing). Any other
- * socket holds what comes before its connection listens (`early`).
- */
-async function openSocket(options: ConnectOptions, maxPayload: number, spare?: (opened: OpenedSpare) => void): Promise<{ socket: WebSocket; shownUrl: string; early?: EarlyEvents }> {
+async function openSocket<T>(options: ConnectOptions, maxPayload: number, opened: (socket: WebSocket, shownUrl: string, tcp?: Socket) => T, ahead = false): Promise<T> {
   let shownUrl: string;
   try {
     shownUrl = displayUrlOf(options.url);
@@ -110,7 +83,7 @@ async function openSocket(options: ConnectOptions, maxPayload: number, spare?: (
   return new Promise((resolve, reject) => {
     let tcp: Socket | undefined;
     const settings = socketOptions(options, maxPayload);
-    if (spare) {
+    if (ahead) {
       settings.finishRequest = (request) => {
         request.once('socket', (s: Socket) => (tcp = s).unref());
         request.end();
@@ -120,7 +93,7 @@ async function openSocket(options: ConnectOptions, maxPayload: number, spare?: (
     // One timer for the whole opening (DNS, TCP, TLS, the HTTP upgrade): ws's handshakeTimeout
     // would add a second, and a socket timeout, to every connection.
     const timer = setTimeout(() => fail(`no handshake within ${options.connectTimeoutMs} ms`), options.connectTimeoutMs);
-    if (spare) timer.unref();
+    if (ahead) timer.unref();
     const onAbort = () => fail(INTERRUPTED);
     signal?.addEventListener('abort', onAbort, { once: true });
     const settle = () => {
@@ -138,8 +111,7 @@ async function openSocket(options: ConnectOptions, maxPayload: number, spare?: (
     };
     const onOpen = () => {
       settle();
-      if (spare) spare({ socket, tcp });
-      resolve({ socket, shownUrl, early: spare ? undefined : new EarlyEvents(socket) });
+      resolve(opened(socket, shownUrl, tcp));
     };
     const onError = (err: Error) => fail(handshakeReason(err, protocol, /^ws:/i.test(options.url)));
     socket.once('open', onOpen);
@@ -188,20 +160,14 @@ class WsConnection implements TransportConnection {
     private readonly wireFrames: boolean,
     /** Opens the next connection ahead, as this one closes (see SpareSockets). */
     private readonly openNext?: () => void,
-    early?: EarlyEvents,
   ) {
-    const listeners: SocketListeners = {
-      message: (data, isBinary) => this.receive(data, isBinary),
-      error: (err) => this.reportOnce(this.errorReason(err)),
-      close: (code, reason) => {
-        const text = reason.toString('utf8');
-        const why = text.length > 0 ? `, ${text}` : '';
-        this.reportOnce(`connection closed by server (code ${code}${why})`, { by: 'server', code, ...(text.length > 0 && { reason: text }) });
-      },
-    };
-    for (const event of SOCKET_EVENTS) socket.on(event, listeners[event]);
-    // After this connection's own listeners are on, in the same turn: nothing comes in between.
-    early?.handOver(listeners);
+    socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.receive(data, isBinary));
+    socket.on('error', (err: Error) => this.reportOnce(this.errorReason(err)));
+    socket.on('close', (code: number, reason: Buffer) => {
+      const text = reason.toString('utf8');
+      const why = text.length > 0 ? `, ${text}` : '';
+      this.reportOnce(`connection closed by server (code ${code}${why})`, { by: 'server', code, ...(text.length > 0 && { reason: text }) });
+    });
   }
 
   send(payload: JanusMessage | string, route: Route): Promise<JanusMessage | undefined> {
