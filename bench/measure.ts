@@ -103,7 +103,7 @@ export async function sideBySide(rounds: number, flows: number, a: () => Promise
     }
   }
   const ratios = as.map((c, i) => c.ms / bs[i]!.ms).sort((x, y) => x - y);
-  return [medianCost(as), medianCost(bs), { low: ratios[0]!, high: ratios[ratios.length - 1]!, rounds: ratios.length }];
+  return [medianCost(as), medianCost(bs), { low: ratios[0]!, high: ratios[ratios.length - 1]!, rounds: ratios.length, median: median(ratios) }];
 }
 
 /**
@@ -119,6 +119,8 @@ export interface Spread {
   low: number;
   high: number;
   rounds: number;
+  /** The median of the per-round ratios (each round's a over the b of the same round). */
+  median: number;
 }
 
 function medianCost(costs: Cost[]): Cost {

@@ -20,7 +20,7 @@ const [transportList = 'ws,http,unix', side = 'both', roundsText = '7'] = proces
 const ROUNDS = Number(roundsText);
 
 async function main(): Promise<void> {
-  if (!['both', 'runner', 'hand'].includes(side) || !(ROUNDS >= 1 && ROUNDS <= 100)) throw new Error('usage: per-flow.js [ws,http,unix] [both|runner|hand] [rounds 1..100]');
+  if (!['both', 'runner', 'hand'].includes(side) || !(ROUNDS >= 1 && ROUNDS <= 200)) throw new Error('usage: per-flow.js [ws,http,unix] [both|runner|hand] [rounds 1..200]');
   registerBuiltinTransports();
   const dir = mkdtempSync(join(tmpdir(), 'janus-scenarios-per-flow-'));
   let started: StartedPlan | undefined;
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       const flows = EACH > 0 ? EACH : FLOWS;
       if (side === 'both') {
         const [r, h, spread] = await sideBySide(ROUNDS, flows, runner, hand, janusCpu);
-        console.log(`${line(test.info.transport, r, h)}   rounds ${spread.low.toFixed(2)}–${spread.high.toFixed(2)}`);
+        console.log(`${line(test.info.transport, r, h)}   rounds ${spread.low.toFixed(2)}–${spread.high.toFixed(2)}, paired median ${spread.median.toFixed(3)} (${spread.rounds})`);
       } else {
         const work = side === 'runner' ? runner : hand;
         for (let i = 0; i < Math.ceil(WARMUP_FLOWS / flows); i++) await work();

@@ -37,19 +37,9 @@ export function loadNodeTls(): Promise<NodeTls> {
   return (tls ??= import('node:tls'));
 }
 
-let wsLoaded: typeof WebSocketClass | undefined;
-
 export function loadWebSocket(): Promise<typeof WebSocketClass> {
-  ws ??= import('../vendor/ws.js').then((m) => (wsLoaded = m.default));
+  ws ??= import('../vendor/ws.js').then((m) => m.default);
   return ws;
-}
-
-/**
- * The WebSocket class once loaded: a connection then opens within the call that asks for it,
- * not a turn of the event loop later, after whatever else the caller does first.
- */
-export function loadedWebSocket(): typeof WebSocketClass | undefined {
-  return wsLoaded;
 }
 
 let mqtt: Promise<typeof import('mqtt')> | undefined;

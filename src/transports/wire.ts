@@ -176,7 +176,7 @@ export function displayUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`.replace(/\/+$/, '');
 }
 
-const shownUrls = new Map<string, string>();
+const parsedUrls = new Map<string, { url: URL; shown: string }>();
 const SHOWN_URLS_KEPT = 64;
 
 /**
@@ -185,13 +185,23 @@ const SHOWN_URLS_KEPT = 64;
  * Throws a TypeError for text that is no URL, as `new URL` does.
  */
 export function displayUrlOf(text: string): string {
-  let shown = shownUrls.get(text);
-  if (shown === undefined) {
-    shown = displayUrl(new URL(text));
-    if (shownUrls.size >= SHOWN_URLS_KEPT) shownUrls.clear();
-    shownUrls.set(text, shown);
+  return parsedUrl(text).shown;
+}
+
+/** The URL given as text, parsed once (see displayUrlOf); shared: never to be changed. */
+export function urlOf(text: string): URL {
+  return parsedUrl(text).url;
+}
+
+function parsedUrl(text: string): { url: URL; shown: string } {
+  let parsed = parsedUrls.get(text);
+  if (parsed === undefined) {
+    const url = new URL(text);
+    parsed = { url, shown: displayUrl(url) };
+    if (parsedUrls.size >= SHOWN_URLS_KEPT) parsedUrls.clear();
+    parsedUrls.set(text, parsed);
   }
-  return shown;
+  return parsed;
 }
 
 /** Raw request text as an object, when it is one: who routes a raw request reads its ids and transaction. */

@@ -11,8 +11,9 @@ import {
   type TransportSink,
 } from './contract.js';
 import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
-import { decodeMessages, describeError, displayUrlOf, routedText } from './wire.js';
-import { loadedWebSocket, loadWebSocket } from './libraries.js';
+import { decodeMessages, describeError, displayUrlOf, routedText, urlOf } from './wire.js';
+import { loadNodeNet, loadNodeTls, loadWebSocket } from './libraries.js';
+import { openHandshake, type HandshakeLibraries } from './ws-handshake.js';
 import { closeHandshake, SpareSockets, type OpenedSpare } from './ws-spare.js';
 
 /**
@@ -63,35 +64,29 @@ export function subprotocolFor(api: ConnectOptions['api']): string {
 }
 
 /**
- * Opens a WebSocket and gives it to `opened` in its 'open' event, not a turn later: ws emits
- * what came with the handshake's answer (a frame, a close) a tick after that event, and it must
- * find the socket listened to (a connection's listeners, a spare's watch). `ahead`: a spare
+ * Opens a WebSocket (see ws-handshake.ts) and gives it to `opened` as it opens, not a turn
+ * later: ws emits what came with the handshake's answer (a frame, a close) a tick after, and it
+ * must find the socket listened to (a connection's listeners, a spare's watch). `ahead`: a spare
  * (see SpareSockets), so neither its TCP socket nor its timer keeps the process alive; `opened`
  * gets the TCP socket to ref when a client takes it.
  */
-async function openSocket<T>(options: ConnectOptions, maxPayload: number, opened: (socket: WebSocket, shownUrl: string, tcp?: Socket) => T, ahead = false): Promise<T> {
+async function openSocket<T>(options: ConnectOptions, maxPayload: number, opened: (socket: WebSocket, shownUrl: string, tcp: Socket) => T, ahead = false): Promise<T> {
   let shownUrl: string;
+  let url: URL;
   try {
     shownUrl = displayUrlOf(options.url);
+    url = urlOf(options.url);
   } catch {
     throw new TransportFault(`WebSocket: invalid URL ${JSON.stringify(options.url)}`);
   }
+  const secure = url.protocol === 'wss:';
+  if (!secure && url.protocol !== 'ws:') throw new TransportFault(`WebSocket: ${shownUrl} is not a ws:// or wss:// URL`);
   const protocol = subprotocolFor(options.api);
-  const WebSocketClass = loadedWebSocket() ?? await loadWebSocket();
+  const libraries = (secure ? librariesSecure : librariesPlain) ?? await loadLibraries(secure);
   const { signal } = options;
   if (signal?.aborted) throw new TransportFault(`WebSocket ${shownUrl}: ${INTERRUPTED}`);
   return new Promise((resolve, reject) => {
-    let tcp: Socket | undefined;
-    const settings = socketOptions(options, maxPayload);
-    if (ahead) {
-      settings.finishRequest = (request) => {
-        request.once('socket', (s: Socket) => (tcp = s).unref());
-        request.end();
-      };
-    }
-    const socket = new WebSocketClass(options.url, protocol, settings);
-    // One timer for the whole opening (DNS, TCP, TLS, the HTTP upgrade): ws's handshakeTimeout
-    // would add a second, and a socket timeout, to every connection.
+    // One timer for the whole opening (DNS, TCP, TLS, the HTTP upgrade).
     const timer = setTimeout(() => fail(`no handshake within ${options.connectTimeoutMs} ms`), options.connectTimeoutMs);
     if (ahead) timer.unref();
     const onAbort = () => fail(INTERRUPTED);
@@ -99,39 +94,33 @@ async function openSocket<T>(options: ConnectOptions, maxPayload: number, opened
     const settle = () => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      socket.off('open', onOpen);
-      socket.off('error', onError);
     };
     const fail = (reason: string) => {
       settle();
-      // terminate() would emit a late 'error' on a CONNECTING socket; keep one listener for it.
-      socket.on('error', () => undefined);
-      socket.terminate();
+      handshake.abandon();
       reject(new TransportFault(`WebSocket ${shownUrl}: ${reason}`));
     };
-    const onOpen = () => {
-      settle();
-      resolve(opened(socket, shownUrl, tcp));
-    };
-    const onError = (err: Error) => fail(handshakeReason(err, protocol, /^ws:/i.test(options.url)));
-    socket.once('open', onOpen);
-    socket.once('error', onError);
+    const handshake = openHandshake({ url, protocol, tls: options.tls, maxPayload }, libraries, {
+      opened: (socket, tcp) => {
+        settle();
+        resolve(opened(socket, shownUrl, tcp));
+      },
+      failed: (err) => fail(handshakeReason(err, protocol, !secure)),
+    });
+    if (ahead) handshake.tcp.unref();
   });
 }
 
-/**
- * What ws is told: TLS settings only for wss (a plain socket has no use for them), and no
- * permessage-deflate offer, as Janus never accepts one (its libwebsockets context has no
- * extensions): ws would build the offer and parse the answer on every connection for nothing.
- */
-function socketOptions(options: ConnectOptions, maxPayload: number): WebSocket.ClientOptions {
-  // ws stops reading a frame past maxPayload and closes with 1009, instead of buffering it whole.
-  const settings: WebSocket.ClientOptions = { perMessageDeflate: false, maxPayload };
-  if (/^wss:/i.test(options.url)) {
-    settings.ca = options.tls.ca;
-    settings.rejectUnauthorized = !options.tls.insecure;
-  }
-  return settings;
+/** What a handshake needs, once loaded: later openings start within the call that asks for them. */
+let librariesPlain: HandshakeLibraries | undefined;
+let librariesSecure: HandshakeLibraries | undefined;
+
+async function loadLibraries(secure: boolean): Promise<HandshakeLibraries> {
+  const [WebSocketClass, net, tls] = await Promise.all([loadWebSocket(), loadNodeNet(), secure ? loadNodeTls() : undefined]);
+  const libraries = { WebSocket: WebSocketClass, net, tls };
+  if (secure) librariesSecure = libraries;
+  else librariesPlain = libraries;
+  return libraries;
 }
 
 function handshakeReason(err: Error, protocol: string, plain: boolean): string {
