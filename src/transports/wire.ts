@@ -188,12 +188,8 @@ export function displayUrlOf(text: string): string {
   return parsedUrl(text).shown;
 }
 
-/** The URL given as text, parsed once (see displayUrlOf); shared: never to be changed. */
-export function urlOf(text: string): URL {
-  return parsedUrl(text).url;
-}
-
-function parsedUrl(text: string): { url: URL; shown: string } {
+/** The URL given as text, parsed once, and its displayUrl (see displayUrlOf); shared: never to be changed. */
+export function parsedUrl(text: string): { url: URL; shown: string } {
   let parsed = parsedUrls.get(text);
   if (parsed === undefined) {
     const url = new URL(text);

@@ -11,7 +11,7 @@ import {
   type TransportSink,
 } from './contract.js';
 import { describeBytes, MAX_MESSAGE_BYTES } from './limits.js';
-import { decodeMessages, describeError, displayUrlOf, routedText, urlOf } from './wire.js';
+import { decodeMessages, describeError, displayUrlOf, parsedUrl, routedText } from './wire.js';
 import { loadNodeNet, loadNodeTls, loadWebSocket } from './libraries.js';
 import { openHandshake, type HandshakeLibraries } from './ws-handshake.js';
 import { closeHandshake, SpareSockets, type OpenedSpare } from './ws-spare.js';
@@ -71,14 +71,13 @@ export function subprotocolFor(api: ConnectOptions['api']): string {
  * gets the TCP socket to ref when a client takes it.
  */
 async function openSocket<T>(options: ConnectOptions, maxPayload: number, opened: (socket: WebSocket, shownUrl: string, tcp: Socket) => T, ahead = false): Promise<T> {
-  let shownUrl: string;
-  let url: URL;
+  let parsed: { url: URL; shown: string };
   try {
-    shownUrl = displayUrlOf(options.url);
-    url = urlOf(options.url);
+    parsed = parsedUrl(options.url);
   } catch {
     throw new TransportFault(`WebSocket: invalid URL ${JSON.stringify(options.url)}`);
   }
+  const { url, shown: shownUrl } = parsed;
   const secure = url.protocol === 'wss:';
   if (!secure && url.protocol !== 'ws:') throw new TransportFault(`WebSocket: ${shownUrl} is not a ws:// or wss:// URL`);
   const protocol = subprotocolFor(options.api);

@@ -1,91 +1,16 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { JanusMessage } from '../../src/protocol/messages.js';
-import type { TransportSink } from '../../src/transports/contract.js';
 import { wsTransport } from '../../src/transports/ws.js';
 import { eventually } from '../support/admin.js';
+import { acceptOf, answering, END, frame, switching, type Answer, type Upgrade } from '../support/raw-ws-server.js';
+import { RecordingSink } from '../support/transports.js';
 
 /**
  * The WebSocket opening handshake the transport makes itself (ws-handshake.ts), against a raw
- * TCP server that reads the request and writes whatever answer a test gives: the request is
+ * TCP server (raw-ws-server.ts) that reads the request and writes whatever answer a test gives: the request is
  * what a WebSocket server expects, a good answer opens a connection whose frames are masked
  * (a client's), and every bad answer fails the connect with a one-line reason and its socket
  * closed, before the time limit.
  */
-
-interface Upgrade {
-  head: string;
-  key: string;
-  socket: Socket;
-}
-
-type Answer = (upgrade: Upgrade) => Buffer[];
-
-/** A server that answers each upgrade with `answer`'s pieces, one write each, a turn apart; it records the requests and the first frame after them. */
-async function answering(answer: Answer): Promise<{ server: Server; url: string; upgrades: Upgrade[]; frames: Buffer[]; closed: () => number; stop: () => void }> {
-  const upgrades: Upgrade[] = [];
-  const frames: Buffer[] = [];
-  const sockets: Socket[] = [];
-  let closed = 0;
-  const server = createServer((socket) => {
-    sockets.push(socket);
-    socket.on('close', () => closed++);
-    let bytes = Buffer.alloc(0);
-    let upgraded = false;
-    socket.on('data', (chunk) => {
-      bytes = Buffer.concat([bytes, chunk]);
-      if (upgraded) {
-        frames.push(bytes);
-        bytes = Buffer.alloc(0);
-        return;
-      }
-      const end = bytes.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      upgraded = true;
-      const head = bytes.toString('latin1', 0, end);
-      bytes = bytes.subarray(end + 4);
-      const upgrade = { head, key: /^sec-websocket-key: *(\S+)$/im.exec(head)?.[1] ?? '', socket };
-      upgrades.push(upgrade);
-      writeInTurns(socket, answer(upgrade));
-    });
-    socket.on('error', () => undefined);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const stop = () => {
-    for (const socket of sockets) socket.destroy();
-    server.close();
-  };
-  return { server, upgrades, frames, closed: () => closed, stop, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-/** A piece of an answer that ends the connection (FIN) instead of writing. */
-const END = Buffer.alloc(0);
-
-function writeInTurns(socket: Socket, pieces: Buffer[]): void {
-  const [first, ...rest] = pieces;
-  if (first === undefined || socket.destroyed) return;
-  if (first === END) return void socket.end();
-  socket.write(first);
-  setImmediate(() => writeInTurns(socket, rest));
-}
-
-const acceptOf = (key: string) => createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-
-/** A 101 answer with these header fields (Upgrade, the accept and the subprotocol by default). */
-function switching(upgrade: Upgrade, fields: Record<string, string | undefined> = {}): string {
-  const all: Record<string, string | undefined> = { Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Accept': acceptOf(upgrade.key), 'Sec-WebSocket-Protocol': 'janus-protocol', ...fields };
-  const lines = Object.entries(all).filter(([, value]) => value !== undefined).map(([name, value]) => `${name}: ${value}\r\n`);
-  return `HTTP/1.1 101 Switching Protocols\r\n${lines.join('')}\r\n`;
-}
-
-function recording(): TransportSink & { messages: JanusMessage[]; faults: string[] } {
-  const messages: JanusMessage[] = [];
-  const faults: string[] = [];
-  return { messages, faults, message: (m) => messages.push(m), fault: (f) => faults.push(f.message), sessionGone: () => undefined };
-}
 
 /** The payload of a client's (masked) frame, unmasked; fails unless the frame is masked. */
 function unmasked(frame: Buffer): string {
@@ -107,12 +32,12 @@ describe('the WebSocket opening handshake', function () {
   it('sends the upgrade a WebSocket server expects, and masks what it sends once open', async () => {
     const server = await answering((upgrade) => [Buffer.from(switching(upgrade, { 'Sec-WebSocket-Protocol': /janus-admin-protocol/.test(upgrade.head) ? 'janus-admin-protocol' : 'janus-protocol' }))]);
     try {
-      const janus = await ws().connect(options(`${server.url}/path/x?token=a%20b`), recording());
+      const janus = await ws().connect(options(`${server.url}/path/x?token=a%20b`), new RecordingSink());
       janus.send({ janus: 'ping', transaction: 't1' }, {});
       assert.ok(await eventually(() => server.frames.length > 0, 5000), 'the server got a frame');
       assert.deepEqual(JSON.parse(unmasked(server.frames[0]!)), { janus: 'ping', transaction: 't1' });
       await janus.close({ now: true });
-      const admin = await ws().connect(options(server.url, 'admin'), recording());
+      const admin = await ws().connect(options(server.url, 'admin'), new RecordingSink());
       await admin.close({ now: true });
       const [first, second] = server.upgrades;
       const lines = first!.head.split('\r\n');
@@ -138,7 +63,7 @@ describe('the WebSocket opening handshake', function () {
     const server = await answering(() => [Buffer.from('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n')]);
     try {
       const url = server.url.replace('ws://', 'ws://janus:s3cr%20t@');
-      await assert.rejects(ws().connect(options(url), recording()), (err: Error) => {
+      await assert.rejects(ws().connect(options(url), new RecordingSink()), (err: Error) => {
         assert.equal(err.message, `WebSocket ${server.url}: handshake failed: Unexpected server response: 401 (the port answers plain HTTP: is it Janus's HTTP port? give http://HOST:PORT/janus)`);
         return true;
       });
@@ -150,13 +75,13 @@ describe('the WebSocket opening handshake', function () {
 
   it('opens on an answer that comes in pieces, a frame with its last one', async () => {
     const server = await answering((upgrade) => {
-      const answer = Buffer.concat([Buffer.from(switching(upgrade)), Buffer.from([0x81, 0x0f]), Buffer.from('{"janus":"hi!"}')]);
+      const answer = Buffer.concat([Buffer.from(switching(upgrade)), frame(0x1, Buffer.from('{"janus":"hi!"}'))]);
       return [...answer].map((byte) => Buffer.from([byte]));
     });
     try {
-      const sink = recording();
+      const sink = new RecordingSink();
       const connection = await ws().connect(options(server.url), sink);
-      assert.ok(await eventually(() => sink.messages.length === 1, 5000), `messages: ${JSON.stringify(sink.messages)}, faults: ${JSON.stringify(sink.faults)}`);
+      assert.ok(await eventually(() => sink.messages.length === 1, 5000), `messages: ${JSON.stringify(sink.messages)}, faults: ${JSON.stringify(sink.faults.map((f) => f.message))}`);
       assert.deepEqual(sink.messages[0], { janus: 'hi!' });
       await connection.close({ now: true });
     } finally {
@@ -179,7 +104,7 @@ describe('the WebSocket opening handshake', function () {
     it(`fails the connect on ${what}, its socket closed, before the time limit`, async () => {
       const server = await answering(answer);
       try {
-        await assert.rejects(ws().connect(options(server.url), recording()), (err: Error) => {
+        await assert.rejects(ws().connect(options(server.url), new RecordingSink()), (err: Error) => {
           assert.equal(err.message, `WebSocket ${server.url}: ${reason}`);
           return true;
         });
