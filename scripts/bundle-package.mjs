@@ -25,6 +25,7 @@
 // for a debugger and for the tests that import them.
 import { deepStrictEqual } from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { createServer } from 'node:net';
@@ -78,13 +79,21 @@ const dataModules = new Map(await Promise.all(DATA_MODULES.map(async (m) => [res
 const fromBundle = (path) => relative(outdir, path).split('\\').join('/');
 
 /**
- * Packages bundled in, not left to Node to resolve and compile file by file: ajv's compiler
- * (about 90 CommonJS files, 50 ms of a one-flow run), which the message checks load on their
- * first message. The module named loads it with a require of its own (createRequire): that
- * call, `call`, becomes a call of a module whose require esbuild bundles, still made on first
- * use only. What it requires in turn is bundled with it (see packagesByName).
+ * Modules bundled in, not left to Node to resolve and compile file by file, though the module
+ * named loads them with a require of its own (createRequire): ajv's compiler (about 90 CommonJS
+ * files, 50 ms of a one-flow run), which the message checks load on their first message, and the
+ * build's standalone validators (scripts/precompile-validators.mjs), three of which a run loads
+ * before its first request. Each call, `call`, becomes a call of a module whose require esbuild
+ * bundles, still made on first use only. What it requires in turn is bundled with it (see
+ * packagesByName): the files whose path holds `within`.
  */
-const BUNDLED_REQUIRES = new Map([['src/schemas/validators.js', { call: "require('ajv/dist/2020.js')", module: 'ajv/dist/2020.js' }]]);
+const BUNDLED_REQUIRES = new Map([
+  ['src/schemas/validators.js', [
+    { call: "require('ajv/dist/2020.js')", module: 'ajv/dist/2020.js', within: '/node_modules/' },
+    { call: "require('./precompiled/index.cjs')", module: resolve(dist, 'src/schemas/precompiled/index.cjs'), within: `${resolve(dist, 'src/schemas/precompiled')}/` },
+  ]],
+]);
+const bundledWithin = [...BUNDLED_REQUIRES.values()].flat().map(({ within }) => within);
 
 /**
  * Every package by name stays a require of the installed package (native ones, and the
@@ -98,18 +107,20 @@ const packagesByName = {
     b.onLoad({ filter: /.*/, namespace: 'bundled-require' }, (args) => ({ contents: `export const load = () => require(${JSON.stringify(args.path)});\n`, loader: 'js', resolveDir: root }));
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path.startsWith('node:') || isBuiltin(args.path)) return { path: args.path, external: true };
-      const bundled = args.namespace === 'bundled-require' || args.importer.includes('/node_modules/');
+      const bundled = args.namespace === 'bundled-require' || bundledWithin.some((part) => args.importer.includes(part));
       return bundled ? undefined : { path: args.path, external: true };
     });
   },
 };
 
-/** A module of BUNDLED_REQUIRES with its call replaced by the bundled module's; any other as it is. */
+/** A module of BUNDLED_REQUIRES with its calls replaced by the bundled modules'; any other as it is. */
 function withBundledRequire(module, text) {
-  const bundled = BUNDLED_REQUIRES.get(module);
-  if (!bundled) return text;
-  if (!text.includes(bundled.call)) throw new Error(`${module} no longer has ${bundled.call}: see BUNDLED_REQUIRES in scripts/bundle-package.mjs`);
-  return `import { load as __bundledLoad } from ${JSON.stringify(`bundled-require:${bundled.module}`)};\n${text.replace(bundled.call, '__bundledLoad()')}`;
+  const imports = (BUNDLED_REQUIRES.get(module) ?? []).map((bundled, i) => {
+    if (!text.includes(bundled.call)) throw new Error(`${module} no longer has ${bundled.call}: see BUNDLED_REQUIRES in scripts/bundle-package.mjs`);
+    text = text.replace(bundled.call, `__bundledLoad${i}()`);
+    return `import { load as __bundledLoad${i} } from ${JSON.stringify(`bundled-require:${bundled.module}`)};\n`;
+  });
+  return `${imports.join('')}${text}`;
 }
 
 /** Each of the project's modules as it was, but with its own file's URL as `import.meta.url`. */
@@ -150,7 +161,7 @@ const { metafile } = await build({
   metafile: true,
   logLevel: 'warning',
 });
-writeFileSync(bundleFile, asciiScript(`${thirdPartyLicences(Object.keys(metafile.inputs))}${importsThroughLoader(tracedInits(readFileSync(bundleFile, 'utf8')))}`));
+writeFileSync(bundleFile, withBundleId(asciiScript(`${thirdPartyLicences(Object.keys(metafile.inputs))}${asFunction(importsThroughLoader(tracedInits(readFileSync(bundleFile, 'utf8'))))}`)));
 
 /**
  * The licence texts of the third-party code in the bundle, heading it: the packages bundled
@@ -188,6 +199,25 @@ function tracedInits(text) {
  */
 function importsThroughLoader(text) {
   return text.replace(/(?<![\w$.])import\(/g, '__import(');
+}
+
+/**
+ * The bundle as one function expression, which the loader compiles as it reads it and calls
+ * with what a CommonJS module is given, and its own `__import` and `__traceModule` (a wrapper
+ * added at load would make V8 copy 3 MB into one string first). Strict, as the ES modules it was
+ * made from are (esbuild writes no directive for them).
+ */
+function asFunction(text) {
+  return `(function (exports, require, module, __filename, __dirname, __import, __traceModule) {'use strict';\n${text}\n})`;
+}
+
+/**
+ * The bundle with its id as its last line: the SHA-1 of all before it. The loader reads it there
+ * and takes the code cache only when the cache starts with the same id, so a cache is never
+ * used with a bundle other than the one it was made from, without hashing 3 MB at each start.
+ */
+function withBundleId(text) {
+  return `${text}\n//# bundle-id ${createHash('sha1').update(text).digest('hex')}\n`;
 }
 
 /**

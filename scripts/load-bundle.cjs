@@ -1,11 +1,10 @@
 'use strict';
 // Copied into dist/bundle/ by scripts/bundle-package.mjs. Compiles bundle.cjs (every module of
-// the package in one CommonJS file) once per process, with the V8 code cache the build wrote
+// the package in one function) once per process, with the V8 code cache the build wrote
 // beside it (bundle.cjs.cache), and exports what the bundle exports: each public entry as a
 // function that runs its modules and returns its exports. Compiling through node:vm is how
 // Node 20 lets a script use a code cache; the cache saves most of the compiling a command
 // does before its first request.
-const { createHash } = require('node:crypto');
 const { readFileSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { join } = require('node:path');
@@ -22,18 +21,16 @@ setFlagsFromString('--no-allocation-site-pretenuring');
 const file = join(__dirname, 'bundle.cjs');
 const cacheFile = `${file}.cache`;
 const bytes = readFileSync(file);
-// The cache starts with the SHA-1 of the bundle it was made from: V8 checks only a source's
-// length, and running another bundle's compiled code would be anything but a clear error.
-const digest = createHash('sha1').update(bytes).digest();
+// The cache starts with the id of the bundle it was made from (the build's SHA-1 of it, its last
+// line): V8 checks only a source's length, and running another bundle's compiled code would be
+// anything but a clear error.
+const id = bundleId();
 const cachedData = cachedCode();
-// Strict, as the ES modules the bundle was made from are (esbuild writes no directive for them).
-const script = new Script(`(function (exports, require, module, __filename, __dirname, __import, __traceModule) {'use strict';${bytes.toString('latin1')}\n})`, {
-  filename: file,
-  cachedData,
-});
+// The bundle is one function expression (scripts/bundle-package.mjs), in ASCII alone.
+const script = new Script(bytes.toString('latin1'), { filename: file, cachedData });
 if (process.env.JANUS_SCENARIOS_WRITE_CODE_CACHE) {
   // At exit: the cache then holds what the process compiled on its way, not only the top level.
-  process.once('exit', () => writeFileSync(cacheFile, Buffer.concat([digest, script.createCachedData()])));
+  process.once('exit', () => writeFileSync(cacheFile, Buffer.concat([id, script.createCachedData()])));
 }
 const bundle = { exports: {} };
 // A real import() (a package or a user's module by a name known at run time), resolved from
@@ -53,8 +50,15 @@ module.exports = bundle.exports;
 function cachedCode() {
   try {
     const cache = readFileSync(cacheFile);
-    return cache.subarray(0, digest.length).equals(digest) ? cache.subarray(digest.length) : undefined;
+    return id.length > 0 && cache.subarray(0, id.length).equals(id) ? cache.subarray(id.length) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The hexadecimal id of the bundle's last line (`//# bundle-id <40 digits>`), as bytes; none without one. */
+function bundleId() {
+  const line = bytes.subarray(Math.max(0, bytes.length - 56));
+  const found = /\n\/\/# bundle-id ([0-9a-f]{40})\n$/.exec(line.toString('latin1'));
+  return found ? Buffer.from(found[1], 'latin1') : Buffer.alloc(0);
 }

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { TransportFault } from './contract.js';
 import { oneLine } from './wire.js';
 import type { default as WebSocketClass } from 'ws';
@@ -25,16 +26,27 @@ let ws: Promise<typeof WebSocketClass> | undefined;
  * node:https (TLS) costs milliseconds that a run over plain HTTP or WebSocket need not pay.
  */
 export function loadNodeHttp(secure: boolean): Promise<NodeHttp> {
-  if (secure) return (https ??= import('node:https'));
-  return (http ??= import('node:http'));
+  if (secure) return (https ??= builtin('node:https'));
+  return (http ??= builtin('node:http'));
 }
 
 export function loadNodeNet(): Promise<NodeNet> {
-  return (net ??= import('node:net'));
+  return (net ??= builtin('node:net'));
 }
 
 export function loadNodeTls(): Promise<NodeTls> {
-  return (tls ??= import('node:tls'));
+  return (tls ??= builtin('node:tls'));
+}
+
+/**
+ * A module of Node's own, required: the first import() of a process starts Node's ES module
+ * loader (4 to 5 ms, a dozen modules of its own), which a command that imports nothing else
+ * need not pay. Promised all the same, as the packages beside them are.
+ */
+const requireBuiltin = createRequire(import.meta.url);
+
+function builtin<T>(name: string): Promise<T> {
+  return Promise.resolve().then(() => requireBuiltin(name) as T);
 }
 
 export function loadWebSocket(): Promise<typeof WebSocketClass> {

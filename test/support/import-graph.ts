@@ -1,6 +1,7 @@
 /**
  * The import graph of the project's TypeScript, read without the compiler (milliseconds): every
- * `import`, `import type`, `export ... from`, dynamic `import('...')` and process started by
+ * `import`, `import type`, `export ... from`, dynamic `import('...')`, `require('...')` (of a
+ * require made with createRequire, as TypeScript counts it) and process started by
  * path between the project's own files, and the cycles in a graph. Pure functions over plain
  * data besides the two that read the tree, so tests can feed them made-up sources and graphs.
  */
@@ -164,18 +165,22 @@ const isClauseToken = (t: Token): boolean => t.kind === 'word' || (t.kind === 'p
 
 /**
  * Every module a file imports or re-exports: static imports and exports (type-only included),
- * side-effect imports, and `import('...')` calls and types.
+ * side-effect imports, `import('...')` calls and types, and `require('...')` calls.
  */
 export function parseImports(source: string): ImportSite[] {
   const tokens = tokenize(source);
   const sites: ImportSite[] = [];
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k];
-    if (t.kind !== 'word' || (t.text !== 'import' && t.text !== 'export')) continue;
+    if (t.kind !== 'word' || (t.text !== 'import' && t.text !== 'export' && t.text !== 'require')) continue;
     const before = tokens[k - 1];
     if (before && before.kind === 'punct' && (before.text === '.' || before.text === '?')) continue; // a member named import
     const next = tokens[k + 1];
     if (!next) continue;
+    if (t.text === 'require') {
+      if (next.text === '(' && tokens[k + 2]?.kind === 'string' && tokens[k + 3]?.text === ')') sites.push({ specifier: tokens[k + 2].text, line: tokens[k + 2].line });
+      continue;
+    }
     if (t.text === 'import' && next.text === '.') {
       const url = processUrl(tokens, k);
       if (url) sites.push({ ...url, kind: 'process' });

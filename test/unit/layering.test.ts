@@ -70,7 +70,7 @@ describe('layering', function () {
   });
 
   describe('the import reader', function () {
-    it('finds static, type-only, re-exported, side-effect and dynamic imports, over several lines', function () {
+    it('finds static, type-only, re-exported, side-effect and dynamic imports and requires, over several lines', function () {
       const source = [
         "import { a } from './a.js';",
         "import type { B } from '../b.js';",
@@ -86,6 +86,7 @@ describe('layering', function () {
         "type I = typeof import('./i.js');",
         "import * as j from './j.js'",
         "const worker = fileURLToPath(new URL('./worker.js', import.meta.url));",
+        "const k = require('./k.cjs'); const l = module.require('./not-l.cjs'); const m = require(`./${name}.cjs`);",
       ].join('\n');
       assert.deepEqual(parseImports(source), [
         { specifier: './a.js', line: 1 },
@@ -99,6 +100,7 @@ describe('layering', function () {
         { specifier: './i.js', line: 12 },
         { specifier: './j.js', line: 13 },
         { specifier: './worker.js', line: 14, kind: 'process' },
+        { specifier: './k.cjs', line: 15 },
       ]);
     });
 

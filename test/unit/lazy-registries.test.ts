@@ -263,6 +263,30 @@ describe('lazy registries', function () {
       assert.ok(ajv(phases[2]!), `a plugin message's check loaded ajv's compiler: ${phases[2]!.join(' ')}`);
     });
 
+    it('its loader takes a code cache only with the bundle it was made from, by the id of the bundle\'s last line', function () {
+      const dir = mkdtempSync(join(tmpdir(), 'lazy-loader-'));
+      try {
+        writeFileSync(join(dir, 'load-bundle.cjs'), readFileSync(new URL('dist/bundle/load-bundle.cjs', ROOT)));
+        const bundle = (id: string) => `(function (exports) {'use strict';\nexports.entries = { answer: () => 42 };\n})\n${id}\n`;
+        const run = (write: boolean) => {
+          const env = { ...process.env, JANUS_SCENARIOS_TRACE_MODULES: '1', ...(write ? { JANUS_SCENARIOS_WRITE_CODE_CACHE: '1' } : {}) };
+          const child = spawnSync(process.execPath, ['-e', `process.stdout.write(String(require('./load-bundle.cjs').entries.answer()))`], { cwd: dir, env, encoding: 'utf8', timeout: 30_000 });
+          assert.equal(child.stdout, '42', `the bundle ran: ${child.stderr}`);
+          return /^code cache (\w+)$/m.exec(child.stderr)?.[1];
+        };
+        writeFileSync(join(dir, 'bundle.cjs'), bundle(`//# bundle-id ${'a'.repeat(40)}`));
+        assert.equal(run(true), 'none', 'no cache yet');
+        assert.equal(run(false), 'taken', 'the cache the run before wrote');
+        // Another build: the same length, so V8's own check (the source's length) would pass.
+        writeFileSync(join(dir, 'bundle.cjs'), bundle(`//# bundle-id ${'b'.repeat(40)}`));
+        assert.equal(run(false), 'none', "another bundle's cache is not used");
+        writeFileSync(join(dir, 'bundle.cjs'), bundle(`//# bundle-id ${'a'.repeat(39)}`));
+        assert.equal(run(false), 'none', 'no id, no cache');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('heads itself with the licence of every third-party package it holds', function () {
       const text = readFileSync(new URL('dist/bundle/bundle.cjs', ROOT), 'latin1');
       // The comments before the bundle's first line of code.
