@@ -32,7 +32,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, transformSync } from 'esbuild';
 import { licences } from './licences.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -56,21 +56,27 @@ export const ENTRIES = {
  * Modules whose exports are plain data built by code (the message catalogue: core, Admin API and
  * plugin schemas, composed with helper functions): the bundle holds their value, computed here
  * from the very modules of this build, as JSON that Node parses many times faster than it
- * compiles and runs the modules (the catalogue was a sixth of a run's start). An export that
- * does not survive JSON unchanged fails the build.
+ * compiles and runs the modules (the catalogue was a sixth of a run's start). An export that is
+ * a function of no arguments returns data: the bundle's parses it on its first call and returns
+ * that ever after (the plugins' schemas, which a run needs at its first plugin message, not at
+ * start). An export that does not survive JSON unchanged fails the build.
  */
 const DATA_MODULES = ['src/schemas/core/index.js', 'src/schemas/admin/index.js', 'src/schemas/plugins/index.js'];
 
 async function dataModuleText(path) {
   const exports = await import(pathToFileURL(path).href);
-  return Object.entries(exports).map(([name, value]) => {
+  return Object.entries(exports).map(([name, exported]) => {
+    const lazy = typeof exported === 'function';
+    if (lazy && exported.length > 0) throw new Error(`${relative(dist, path)}: export ${name} is a function of arguments, not data (see DATA_MODULES)`);
+    const value = lazy ? exported() : exported;
     const json = JSON.stringify(value);
     try {
       deepStrictEqual(JSON.parse(json), value);
     } catch {
       throw new Error(`${relative(dist, path)}: export ${name} is not plain JSON data, so it cannot be bundled as its value (see DATA_MODULES)`);
     }
-    return `export const ${name} = JSON.parse(${JSON.stringify(json)});\n`;
+    if (!lazy) return `export const ${name} = JSON.parse(${JSON.stringify(json)});\n`;
+    return `let ${name}Value;\nexport function ${name}() {\n  return (${name}Value ??= JSON.parse(${JSON.stringify(json)}));\n}\n`;
   }).join('');
 }
 const dataModules = new Map(await Promise.all(DATA_MODULES.map(async (m) => [resolve(dist, m), await dataModuleText(resolve(dist, m))])));
@@ -161,7 +167,7 @@ const { metafile } = await build({
   metafile: true,
   logLevel: 'warning',
 });
-writeFileSync(bundleFile, withBundleId(asciiScript(`${thirdPartyLicences(Object.keys(metafile.inputs))}${asFunction(importsThroughLoader(tracedInits(readFileSync(bundleFile, 'utf8'))))}`)));
+writeFileSync(bundleFile, withBundleId(asciiScript(`${thirdPartyLicences(Object.keys(metafile.inputs))}${asFunction(withoutWhitespace(importsThroughLoader(tracedInits(readFileSync(bundleFile, 'utf8')))))}`)));
 
 /**
  * The licence texts of the third-party code in the bundle, heading it: the packages bundled
@@ -199,6 +205,16 @@ function tracedInits(text) {
  */
 function importsThroughLoader(text) {
   return text.replace(/(?<![\w$.])import\(/g, '__import(');
+}
+
+/**
+ * The bundle's code without the whitespace and comments it can do without (names and licence
+ * comments stay): a third less to read and decode at each start, 3 ms of a run's start-up. Its
+ * stack traces name functions as before, at lines of their own no longer (dist/src keeps tsc's
+ * modules, maps and all, for a debugger).
+ */
+function withoutWhitespace(text) {
+  return transformSync(text, { loader: 'js', format: 'cjs', minifyWhitespace: true, legalComments: 'inline', target: 'node20' }).code;
 }
 
 /**

@@ -24,7 +24,9 @@ const HEADER = '/*\n * Bundled by scripts/bundle-vendor.mjs from:';
  *   instead of a Buffer), taken from the Node build with the names they export.
  * - `lazyBuiltins`: Node modules the package requires at load but uses only on some paths,
  *   required on first use instead: a ws:// client never loads TLS, HTTPS or zlib (they are
- *   about a third of what loading ws costs), a wss:// one loads them when it connects.
+ *   about a third of what loading ws costs), a wss:// one loads them when it connects. ws's
+ *   own client handshake (HTTP, node:net, querystring) is never used: the ws transport makes
+ *   its own (src/transports/ws-handshake.ts), so a WebSocket run loads no node:http.
  * - `edits`: text replaced in a module, each `[find, replace, times]`, for what the package does
  *   at a cost the project measured. ws ends its frame parser, and the TCP socket, once more when
  *   the socket ends and again when it closes, after a close handshake had already ended both:
@@ -34,6 +36,9 @@ const HEADER = '/*\n * Bundled by scripts/bundle-vendor.mjs from:';
  *   0.92 to 0.94 of its time.
  *   The guarded call does what the call did, without the error: end() on an ended stream with
  *   no callback changes nothing else. test/unit/ws-vendor.test.ts checks that no stream is ended twice.
+ *   ws's buffer-util asks node:http for native masking functions that Node does not have (only
+ *   for that, at load: 3 ms of a run's start-up); the edit asks nothing, so ws masks as it does
+ *   when they are absent. ws-vendor.test.ts checks that this Node's node:http has none.
  */
 const PACKAGES = {
   yaml: {
@@ -45,8 +50,9 @@ const PACKAGES = {
   },
   ws: {
     entry: 'node_modules/ws/lib/websocket.js',
-    lazyBuiltins: { 'node_modules/ws/lib/websocket.js': ['https', 'tls'], 'node_modules/ws/lib/permessage-deflate.js': ['zlib'] },
+    lazyBuiltins: { 'node_modules/ws/lib/websocket.js': ['http', 'https', 'net', 'querystring', 'tls'], 'node_modules/ws/lib/permessage-deflate.js': ['zlib'] },
     edits: {
+      'node_modules/ws/lib/buffer-util.js': [["const { websocketMask, websocketUnmask } = require('http');", 'const { websocketMask, websocketUnmask } = {};', 1]],
       'node_modules/ws/lib/websocket.js': [
         ['websocket._receiver.end();', 'if (!websocket._receiver.writableEnded) websocket._receiver.end();', 2],
         ['\n  this.end();\n', '\n  if (!this.writableEnded) this.end();\n', 1],

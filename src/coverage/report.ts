@@ -1,5 +1,6 @@
 import { CORE_ERROR_NAMES } from '../protocol/errors.js';
-import { PLUGINS_BY_PACKAGE, schemaNames } from '../schemas/catalogue.js';
+import { schemaNames } from '../schemas/catalogue.js';
+import { bundledPlugins } from '../schemas/plugins/index.js';
 import { holdsFor } from '../schemas/versions.js';
 import type { CoverageCollector } from './collector.js';
 
@@ -42,7 +43,7 @@ export function renderCoverage(c: CoverageCollector, transports: string[], versi
   for (const code of coreCodes) out.push(row(`${code} ${CORE_ERROR_NAMES[code]}`, c.errors.get(`core ${code}`)));
   summary('core error codes', coreCodes.map(String), (code) => c.errors.has(`core ${code}`));
 
-  for (const spec of PLUGINS_BY_PACKAGE.values()) {
+  for (const spec of bundledPlugins()) {
     const requests = Object.entries(spec.requests).filter(([, r]) => holdsFor(r, version)).map(([name]) => name);
     if (requests.length === 0) continue;
     header(`${spec.package} requests`);

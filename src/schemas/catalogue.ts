@@ -3,7 +3,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { compileValidator } from './validators.js';
 import { admin } from './admin/index.js';
 import { core } from './core/index.js';
-import { BUNDLED_PLUGINS } from './plugins/index.js';
+import { bundledPlugins } from './plugins/index.js';
 import { forVersion } from './field-versions.js';
 import type { JsonSchema, PluginSpec, VersionedSchema } from './types.js';
 
@@ -17,31 +17,52 @@ export interface Entry extends VersionedSchema {
   name: string;
 }
 
+/**
+ * The entries, filled on first use: the core's and the Admin API's at once, the plugins' when a
+ * name not of those two is asked for (or all of them), so a run parses the plugins' schemas at
+ * its first plugin message, not at start.
+ */
 const entries = new Map<string, Entry>();
+let pluginsAdded = false;
 const add = (name: string, s: VersionedSchema): void => void entries.set(name, { name, ...s });
-for (const [kind, table] of Object.entries({ request: core.requests, success: core.success, reply: core.replies, event: core.events })) {
-  for (const [key, s] of Object.entries(table)) add(`core/${kind}/${key}`, s);
-}
-for (const [kind, table] of Object.entries({ request: admin.requests, success: admin.success })) {
-  for (const [key, s] of Object.entries(table)) add(`admin/${kind}/${key}`, s);
-}
-for (const plugin of BUNDLED_PLUGINS) {
-  for (const [request, r] of Object.entries(plugin.requests)) add(`${plugin.short}/request/${request || 'message'}`, { schema: r.body, since: r.since, until: r.until });
-  for (const [name, m] of Object.entries(plugin.messages)) add(`${plugin.short}/${name}`, m);
+
+function entriesFor(name?: string): Map<string, Entry> {
+  if (entries.size === 0) {
+    for (const [kind, table] of Object.entries({ request: core.requests, success: core.success, reply: core.replies, event: core.events })) {
+      for (const [key, s] of Object.entries(table)) add(`core/${kind}/${key}`, s);
+    }
+    for (const [kind, table] of Object.entries({ request: admin.requests, success: admin.success })) {
+      for (const [key, s] of Object.entries(table)) add(`admin/${kind}/${key}`, s);
+    }
+  }
+  if (!pluginsAdded && (name === undefined || !/^(core|admin)\//.test(name))) {
+    pluginsAdded = true;
+    for (const plugin of bundledPlugins()) {
+      for (const [request, r] of Object.entries(plugin.requests)) add(`${plugin.short}/request/${request || 'message'}`, { schema: r.body, since: r.since, until: r.until });
+      for (const [name, m] of Object.entries(plugin.messages)) add(`${plugin.short}/${name}`, m);
+    }
+  }
+  return entries;
 }
 
-export const PLUGINS_BY_PACKAGE = new Map<string, PluginSpec>(BUNDLED_PLUGINS.map((p) => [p.package, p]));
+let pluginsByPackage: Map<string, PluginSpec> | undefined;
+
+/** A bundled plugin's spec by its package name (janus.plugin.videoroom). */
+export function pluginSpec(pluginPackage: string): PluginSpec | undefined {
+  pluginsByPackage ??= new Map(bundledPlugins().map((p) => [p.package, p]));
+  return pluginsByPackage.get(pluginPackage);
+}
 
 export function knownSchema(name: string): boolean {
-  return entries.has(name);
+  return entriesFor(name).has(name);
 }
 
 export function schemaEntry(name: string): Entry | undefined {
-  return entries.get(name);
+  return entriesFor(name).get(name);
 }
 
 export function schemaNames(): string[] {
-  return [...entries.keys()];
+  return [...entriesFor().keys()];
 }
 
 /** Compiled validators: strict or plain, then by version (undefined: any), then by schema name. */
@@ -65,7 +86,7 @@ export function validatorFor(name: string, strict: boolean, version?: string): V
 
 /** The schema a message is validated with: the catalogue's, for one version, strict or as written. */
 export function catalogueSchema(name: string, strict: boolean, version?: string): JsonSchema {
-  const schema = forVersion(entries.get(name)!.schema, version);
+  const schema = forVersion(entriesFor(name).get(name)!.schema, version);
   return strict ? forbidUnknownFields(schema) : schema;
 }
 

@@ -1,7 +1,7 @@
 import { RecentMap } from '../core/recent-map.js';
 import { hasOwnKey, ownValue } from '../core/own.js';
 import { ACK_ENDED_VERBS, idOf, requestObject, verbOf, type JanusApi, type JanusMessage, type Route } from '../protocol/messages.js';
-import { knownSchema, PLUGINS_BY_PACKAGE, toViolations, validatorFor, type Violation } from './catalogue.js';
+import { knownSchema, pluginSpec, toViolations, validatorFor, type Violation } from './catalogue.js';
 import type { PluginSpec } from './types.js';
 import { holdsFor } from './versions.js';
 
@@ -104,7 +104,7 @@ export class MessageChecker {
 
   /** A plugin request, in a handle `message` (body) or an Admin API `message_plugin` (request). */
   private addPluginRequest(context: RequestContext, plugin: string | undefined, body: unknown, at: string, viaAdmin: boolean): void {
-    const spec = plugin ? PLUGINS_BY_PACKAGE.get(plugin) : undefined;
+    const spec = plugin ? pluginSpec(plugin) : undefined;
     if (viaAdmin && !spec?.adminMessages) return;
     context.plugin = plugin;
     const request = (body as { request?: unknown } | undefined)?.request;
@@ -128,7 +128,7 @@ export class MessageChecker {
 
   /** A plugin's answer: plugindata.data of a reply or event, or the `response` of message_plugin. */
   private checkPluginMessage(plugin: string, value: unknown, at: string, context: RequestContext | undefined): Violation[] {
-    const spec = PLUGINS_BY_PACKAGE.get(plugin);
+    const spec = pluginSpec(plugin);
     if (!spec || !hasCatalogue(spec)) return [];
     const data = value as Record<string, unknown>;
     if (hasOwnKey(data, 'error_code')) {

@@ -1,5 +1,5 @@
 import { CORE_ERROR_NAMES } from '../protocol/errors.js';
-import { PLUGINS_BY_PACKAGE } from './catalogue.js';
+import { BUNDLED_PLUGIN_ERRORS } from './plugins/index.js';
 
 /**
  * Error codes by name, so scenarios can expect SESSION_NOT_FOUND or VIDEOROOM_NO_SUCH_ROOM
@@ -10,12 +10,12 @@ const byName = new Map<string, number>();
 /** The plugin package of each plugin error name; core names are not in it. */
 const pluginByName = new Map<string, string>();
 for (const [code, name] of Object.entries(CORE_ERROR_NAMES)) byName.set(name, Number(code));
-for (const [pkg, spec] of PLUGINS_BY_PACKAGE) {
-  for (const [code, { name }] of Object.entries(spec.errors)) {
-    const full = `${spec.short.toUpperCase()}_${name}`;
-    byName.set(full, Number(code));
-    pluginByName.set(full, pkg);
-  }
+/** Plugin error names by plugin package and code: "janus.plugin.videoroom 426". */
+const pluginNameByCode = new Map<string, string>();
+for (const { name, code, plugin } of BUNDLED_PLUGIN_ERRORS) {
+  byName.set(name, code);
+  pluginByName.set(name, plugin);
+  pluginNameByCode.set(`${plugin} ${code}`, name);
 }
 
 export function errorCodeByName(name: string): number | undefined {
@@ -37,7 +37,5 @@ export const CATALOGUE_ERROR_CODES = { code: errorCodeByName, names: errorNames,
 /** "VIDEOROOM_NO_SUCH_ROOM" for (426, janus.plugin.videoroom); core names without a plugin. */
 export function errorNameOf(code: number, pluginPackage?: string): string | undefined {
   if (pluginPackage === undefined) return CORE_ERROR_NAMES[code];
-  const spec = PLUGINS_BY_PACKAGE.get(pluginPackage);
-  const name = spec?.errors[code]?.name;
-  return name ? `${spec!.short.toUpperCase()}_${name}` : undefined;
+  return pluginNameByCode.get(`${pluginPackage} ${code}`);
 }

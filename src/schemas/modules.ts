@@ -1,6 +1,6 @@
 import { admin } from './admin/index.js';
 import { core } from './core/index.js';
-import { BUNDLED_PLUGINS } from './plugins/index.js';
+import { BUNDLED_PLUGIN_ERRORS, BUNDLED_PLUGIN_PACKAGES } from './plugins/index.js';
 import { CORE_ERROR_NAMES } from '../protocol/errors.js';
 
 /**
@@ -9,7 +9,7 @@ import { CORE_ERROR_NAMES } from '../protocol/errors.js';
  * third-party module; the managed Janus could not load one anyway.
  */
 export const JANUS_PLUGINS: readonly string[] = [
-  ...BUNDLED_PLUGINS.map((p) => p.package),
+  ...BUNDLED_PLUGIN_PACKAGES,
   // The Lua and Duktape plugins running the stock echo scripts name themselves so.
   'janus.plugin.echolua',
   'janus.plugin.echojs',
@@ -29,7 +29,7 @@ export const ADMIN_VERBS: readonly string[] = Object.keys(admin.requests);
 export const CORE_ERROR_CODE_NAMES: readonly string[] = [...new Set(Object.values(CORE_ERROR_NAMES))];
 
 /** Plugin error names (`error_code: VIDEOROOM_NO_SUCH_ROOM`): the plugin's short name, then the error's. */
-export const PLUGIN_ERROR_CODE_NAMES: readonly string[] = BUNDLED_PLUGINS.flatMap((p) => Object.values(p.errors).map(({ name }) => `${p.short.toUpperCase()}_${name}`));
+export const PLUGIN_ERROR_CODE_NAMES: readonly string[] = BUNDLED_PLUGIN_ERRORS.map(({ name }) => name);
 
 /** Message types Janus sends (`janus:` of a reply or event), for completion in patterns. */
 export const JANUS_MESSAGE_TYPES: readonly string[] = ['success', 'error', 'ack', 'event', 'pong', 'server_info', 'webrtcup', 'media', 'slowlink', 'hangup', 'detached', 'timeout', 'trickle'];

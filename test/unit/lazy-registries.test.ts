@@ -34,10 +34,12 @@ export async function load(url, context, next) {
   if (url.startsWith('file:')) writeSync(2, 'LOADED ' + url + '\\n');
   return loaded;
 }`;
-const REGISTER = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOK)}`)});`;
+// At exit, Node's own modules the process loaded (its moduleLoadList).
+const REGISTER = `import { register } from 'node:module'; import { writeSync } from 'node:fs'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOK)}`)});
+process.on('exit', () => { for (const m of process.moduleLoadList) if (m.startsWith('NativeModule ')) writeSync(2, 'BUILTIN ' + m.slice(13) + '\\n'); });`;
 
-/** What a child process loaded: the source modules (dist/src/...) of every file, in the order of the `MARK` lines it printed. */
-function loadedModules(args: string[], expectCode = 0): { phases: string[][]; stderr: string } {
+/** What a child process loaded: the source modules (dist/src/...) of every file, in the order of the `MARK` lines it printed, and Node's own modules. */
+function loadedModules(args: string[], expectCode = 0): { phases: string[][]; builtins: string[]; stderr: string } {
   const dir = mkdtempSync(join(tmpdir(), 'lazy-registries-'));
   try {
     const hook = join(dir, 'hook.mjs');
@@ -46,15 +48,17 @@ function loadedModules(args: string[], expectCode = 0): { phases: string[][]; st
     const stderr = child.stderr;
     assert.equal(child.status, expectCode, `exit code of node ${args.join(' ')}: ${stderr.slice(-500)}`);
     const phases: string[][] = [[]];
+    const builtins: string[] = [];
     for (const line of stderr.split('\n')) {
       if (line.startsWith('MARK')) phases.push([]);
+      else if (line.startsWith('BUILTIN ')) builtins.push(line.slice(8));
       else if (line.startsWith('module ')) phases.at(-1)!.push(line.slice(7));
       else if (line.startsWith('LOADED ')) {
         const own = /\/(dist\/.*)$/.exec(fileURLToPath(line.slice(7)))?.[1];
         if (own) phases.at(-1)!.push(own);
       }
     }
-    return { phases, stderr };
+    return { phases, builtins, stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -297,13 +301,13 @@ describe('lazy registries', function () {
   });
 
   describe('the command line', function () {
-    it('a run over WebSocket loads the console and the ws transport, no other reporter or transport', function () {
+    it('a run over WebSocket loads the console and the ws transport, no other reporter or transport, and no HTTP or TLS client', function () {
       const dir = mkdtempSync(join(tmpdir(), 'lazy-cli-'));
       try {
         const file = join(dir, 'one.yaml');
         writeFileSync(file, 'name: one\nsteps:\n  - request: create\n    expect: { janus: success }\n');
         // Nothing listens on port 9: the run ends with the server problem (exit 3) after trying to connect.
-        const { phases, stderr } = loadedModules([CLI, 'run', file, '--url', 'ws://127.0.0.1:9/'], 3);
+        const { phases, builtins, stderr } = loadedModules([CLI, 'run', file, '--url', 'ws://127.0.0.1:9/'], 3);
         const loaded = phases.flat();
         assert.ok(has(loaded, 'src/cli/run-command.js') && has(loaded, 'src/transports/ws.js'), `the bundle names its modules: ${stderr.slice(-300)}`);
         assert.match(stderr, /^code cache taken$/m, 'V8 took the code cache the build wrote (made under the same flags, from the same bundle)');
@@ -312,6 +316,9 @@ describe('lazy registries', function () {
           assert.ok(!has(loaded, `src/${file}`), `a plain run does not load ${file}`);
         }
         for (const t of ['mqtt', 'rabbitmq', 'unix', 'nanomsg', 'shared-channel']) assert.ok(!has(loaded, `src/transports/${t}.js`), `a run over ws does not load ${t}`);
+        assert.ok(builtins.includes('net') && builtins.includes('crypto'), `Node's modules are listed: ${builtins.join(' ')}`);
+        // ws's own client handshake goes through node:http; the transport makes its own.
+        for (const m of ['http', 'https', 'tls', 'zlib']) assert.ok(!builtins.includes(m), `a run over ws:// does not load node:${m}`);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

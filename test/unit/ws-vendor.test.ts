@@ -82,4 +82,21 @@ describe('the bundled WebSocket client', function () {
     });
     assert.ok(count >= 1, `ends of ended streams: ${count}`);
   });
+
+  it('masks as the package does on this Node, which has no native masking in node:http for buffer-util to ask for', async () => {
+    // The edit of buffer-util in scripts/bundle-vendor.mjs stops ws asking node:http for them.
+    // If this fails, a new Node has them: the edit would then lose ws a faster mask, and must go.
+    const http = await import('node:http');
+    assert.equal((http as Record<string, unknown>).websocketMask, undefined);
+    assert.equal((http as Record<string, unknown>).websocketUnmask, undefined);
+    // A frame over 24 bytes (where ws would use the native mask) reaches the server unmasked right.
+    const ws = wsTransport({ name: 'ws', schemes: ['ws'], secure: false });
+    const received = new Promise<string>((resolve) => wss.once('connection', (socket) => socket.once('message', (data) => resolve(String(data)))));
+    const connection = await ws.connect({ url, api: 'janus', tls: {}, connectTimeoutMs: 5000 }, sink);
+    const message = { janus: 'message', transaction: 't'.repeat(40), body: { text: 'x'.repeat(300) } };
+    await connection.send(message, {});
+    assert.deepEqual(JSON.parse(await received), message);
+    await connection.close();
+    await bothClosed(() => wss.clients.size === 0);
+  });
 });
