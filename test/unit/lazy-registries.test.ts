@@ -267,6 +267,35 @@ describe('lazy registries', function () {
       assert.ok(ajv(phases[2]!), `a plugin message's check loaded ajv's compiler: ${phases[2]!.join(' ')}`);
     });
 
+    it("parses the plugins' schemas at the first plugin message, not to load and check a scenario that uses a plugin", function () {
+      const dir = mkdtempSync(join(tmpdir(), 'lazy-plugins-'));
+      try {
+        const file = join(dir, 'echo.yaml');
+        writeFileSync(file, 'name: echo\nrequires: { plugins: [janus.plugin.echotest] }\nsteps:\n  - request: create\n    expect: { janus: success }\n  - request: { janus: attach, plugin: janus.plugin.echotest }\n    expect: { janus: success }\n  - request: { janus: message, body: { audio: true } }\n    expect: { janus: ack }\n');
+        const index = JSON.stringify(new URL('dist/bundle/index.js', ROOT).href);
+        // Each JSON.parse of the plugins' schemas (the one text that holds echotest's package and its requests) shows as a module line.
+        const script = `const parse = JSON.parse;
+          JSON.parse = function (text, ...rest) { if (typeof text === 'string' && text.length > 50000 && text.includes('"package":"janus.plugin.echotest"')) process.stderr.write('module PLUGIN SCHEMAS PARSED\\n'); return parse.call(this, text, ...rest); };
+          const { loadFiles, validateSchema } = await import(${index});
+          const mark = () => process.stderr.write('MARK\\n');
+          const loaded = loadFiles([${JSON.stringify(file)}]);
+          if (loaded.scenarios.length !== 1 || loaded.diagnostics.length > 0) throw new Error(JSON.stringify(loaded.diagnostics));
+          if (validateSchema('core/success/create', { janus: 'success', transaction: 't', data: { id: 1 } }) !== undefined) throw new Error('a good create refused');
+          mark();
+          validateSchema('echotest/result', { echotest: 'event', result: 'ok' });
+          mark();
+          validateSchema('videoroom/joined', { videoroom: 'joined', room: 1, id: 1, publishers: [] });`;
+        const { phases, stderr } = loadedModules(['--input-type=module', '-e', script], 0);
+        assert.equal(phases.length, 3, stderr.slice(-500));
+        const parsed = (modules: string[]) => modules.filter((m) => m === 'PLUGIN SCHEMAS PARSED').length;
+        assert.equal(parsed(phases[0]!), 0, 'loading and checking the scenario, and a core message, parsed no plugin schema');
+        assert.equal(parsed(phases[1]!), 1, 'the first plugin message parsed them');
+        assert.equal(parsed(phases[2]!), 0, 'once');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('its loader takes a code cache only with the bundle it was made from, by the id of the bundle\'s last line', function () {
       const dir = mkdtempSync(join(tmpdir(), 'lazy-loader-'));
       try {
@@ -311,6 +340,8 @@ describe('lazy registries', function () {
         const loaded = phases.flat();
         assert.ok(has(loaded, 'src/cli/run-command.js') && has(loaded, 'src/transports/ws.js'), `the bundle names its modules: ${stderr.slice(-300)}`);
         assert.match(stderr, /^code cache taken$/m, 'V8 took the code cache the build wrote (made under the same flags, from the same bundle)');
+        // Traced as a module of the bundle: not a file Node's loader resolves, reads and compiles.
+        assert.ok(has(loaded, 'src/schemas/precompiled/index.cjs'), `the scenario file's validator comes from the bundle: ${loaded.filter((m) => m.includes('schemas/')).join(' ')}`);
         assert.ok(has(loaded, 'src/reporters/console.js'));
         for (const file of ['reporters/html/index.js', 'reporters/junit.js', 'reporters/tap.js', 'reporters/json.js', 'reporters/blob.js', 'reporters/coverage.js', 'compare/report.js', 'compare/diff.js', 'coverage/collector.js', 'media/process-host.js']) {
           assert.ok(!has(loaded, `src/${file}`), `a plain run does not load ${file}`);
